@@ -1,0 +1,167 @@
+"""The command line: thin commands that parse, call one plain function and print.
+
+No SQL here and no top-level import of spaCy or Qt: `export` and `stats` start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from annotator import __version__, settings
+from annotator.store import Store, StoreError
+
+
+def _progress(label: str, total: int | None = None, unit: str = "it"):
+    """A progress bar on standard error, shown only on a terminal."""
+    from tqdm import tqdm
+
+    return tqdm(desc=label, total=total, unit=f" {unit}", file=sys.stderr, disable=None, leave=False)
+
+
+def _open(ctx: click.Context) -> Store:
+    path = ctx.obj["db"]
+    try:
+        return Store.open(path)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="ANNOTATOR_DB",
+    help="Project file (default: the user's default project; env ANNOTATOR_DB).",
+)
+@click.version_option(__version__, prog_name="annotator")
+@click.pass_context
+def main(ctx: click.Context, db: Path | None) -> None:
+    """Annotator: turn news articles into labeled training data, offline.
+
+    With no command, opens the annotation window.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db or settings.default_db()
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(gui)
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--no-ner", is_flag=True, help="Skip spaCy pre-annotation (entities and sentences).")
+@click.option("--annotator", help="Name stored with labels that carry no _annotator_id.")
+@click.option("--pipeline", help="spaCy package or folder for pre-annotation, or 'rules'.")
+@click.pass_context
+def import_cmd(ctx: click.Context, paths: tuple[Path, ...], no_ner: bool, annotator: str | None, pipeline: str | None):
+    """Import .txt files, folders of them, and JSONL (plain, Prodigy or doccano).
+
+    Bad files and records are reported as FILE:LINE: reason; the rest is imported.
+    Exits 1 if anything was rejected.
+    """
+    from annotator.importing import import_paths
+
+    store = _open(ctx)
+    with store:
+        annotator = annotator or settings.default_annotator()
+        try:
+            with _progress("importing", unit="records") as bar:
+                report = import_paths(
+                    store,
+                    paths,
+                    annotator=annotator,
+                    on_rejection=lambda r: click.echo(str(r), err=True),
+                    progress=bar.update,
+                )
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+        c = report.counts
+        click.echo(
+            f"imported {c.articles_added} new articles ({c.articles_existing} already in the project), "
+            f"{c.labels_added} labels, {c.entities_added} entities from {report.files} files into {store.path}"
+        )
+        if not no_ner:
+            _preannotate(store, pipeline or store.get_setting("pipeline"))
+        if report.rejections:
+            click.echo(f"{len(report.rejections)} rejected (see above)", err=True)
+            ctx.exit(1)
+
+
+def _preannotate(store: Store, pipeline_name: str | None) -> None:
+    pending = store.count_unannotated()
+    if not pending:
+        return
+    from annotator.nlp import PipelineError, load_pipeline, preannotate
+
+    try:
+        pipeline = load_pipeline(pipeline_name)
+    except PipelineError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if pipeline.rules_only:
+        click.echo(f"note: {pipeline.description}", err=True)
+    with _progress("pre-annotating", total=pending, unit="articles") as bar:
+        done = preannotate(store, pipeline, progress=bar.update)
+    click.echo(f"pre-annotated {done} articles with {pipeline.description}")
+
+
+@main.command("export")
+@click.argument("out", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--format", "fmt", default="jsonl", show_default=True, help="Output format.")
+@click.option("--annotator", help="Only this annotator's labels.")
+@click.pass_context
+def export_cmd(ctx: click.Context, out: str, fmt: str, annotator: str | None) -> None:
+    """Export training data to OUT (- for standard output), written atomically."""
+    from annotator.exporting import FORMATS, export
+
+    if fmt not in FORMATS:
+        raise click.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
+    with _open(ctx) as store:
+        if annotator is not None and annotator not in store.annotators():
+            known = ", ".join(store.annotators()) or "none yet"
+            raise click.ClickException(f"no annotator {annotator!r} in {store.path} (known: {known})")
+        try:
+            summary = export(store, out, fmt=fmt, annotator=annotator)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+    per_label = ", ".join(f"{label} {n}" for label, n in sorted(summary.labels.items())) or "none"
+    click.echo(
+        f"exported {summary.records} records, {summary.spans} spans, {summary.entities} entities "
+        f"to {out} ({fmt}); labels: {per_label}",
+        err=out == "-",
+    )
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Counts of articles, labels, entities and annotators in the project."""
+    with _open(ctx) as store:
+        figures = store.stats()
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"project      {figures['path']}")
+    for key in ("articles", "preannotated", "statements", "spans", "entities", "sentences"):
+        click.echo(f"{key:<12} {figures[key]}")
+    click.echo(f"annotators   {', '.join(figures['annotators']) or '-'}")
+    for label, n in figures["labels"].items():
+        click.echo(f"  {label:<16} {n}")
+
+
+@main.command()
+@click.option("--article", type=int, help="Open this article id.")
+@click.option("--screenshot", type=click.Path(dir_okay=False, path_type=Path), help="Render to PNG and exit.")
+@click.pass_context
+def gui(ctx: click.Context, article: int | None, screenshot: Path | None) -> None:
+    """Open the annotation window."""
+    try:
+        from annotator.ui.app import run
+    except ImportError as exc:
+        raise click.ClickException(f"the annotation window is not available in this build ({exc})") from exc
+    ctx.exit(run(ctx.obj["db"], article=article, screenshot=screenshot))

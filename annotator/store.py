@@ -1,0 +1,575 @@
+"""The project file: the only module that speaks SQL.
+
+A project is one SQLite file in WAL mode with `synchronous=FULL`. Every write runs
+in a `BEGIN IMMEDIATE` transaction (see `Store.write`), so a user action is either
+wholly on disk or not at all. Known failures (locked, corrupt, newer schema,
+read-only, disk full) surface as `StoreError` with a message meant for the user.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from annotator.records import (
+    MODEL,
+    STATUSES,
+    Article,
+    Entity,
+    IncomingRecord,
+    Label,
+    Statement,
+)
+from annotator.text import content_hash
+
+log = logging.getLogger("annotator.store")
+
+BUSY_TIMEOUT_MS = 10_000
+migrations = Migrations("annotator")
+
+
+class StoreError(Exception):
+    """A failure the user can understand and act on."""
+
+
+class NewerSchemaError(StoreError):
+    pass
+
+
+class CorruptProjectError(StoreError):
+    pass
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            hash TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            meta TEXT NOT NULL DEFAULT '{}',
+            pipeline TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX articles_unannotated ON articles(id) WHERE pipeline IS NULL;
+        CREATE TABLE tokens (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            bounds TEXT NOT NULL
+        );
+        CREATE TABLE sentences (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            PRIMARY KEY (article_id, start)
+        ) WITHOUT ROWID;
+        CREATE TABLE entities (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('model', 'user')),
+            CHECK (0 <= start AND start < end)
+        );
+        CREATE UNIQUE INDEX entities_unique ON entities(article_id, start, end, label);
+        CREATE TABLE annotators (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE statements (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (0 <= start AND start < end),
+            UNIQUE (article_id, annotator_id, start, end)
+        );
+        CREATE TABLE statement_labels (
+            statement_id INTEGER NOT NULL REFERENCES statements(id) ON DELETE CASCADE,
+            label TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (statement_id, label)
+        ) WITHOUT ROWID;
+        CREATE INDEX statement_labels_label ON statement_labels(label);
+        CREATE TABLE article_status (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+            status TEXT NOT NULL CHECK (status IN ('new', 'in_progress', 'done')),
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, annotator_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """
+    )
+
+
+SCHEMA_VERSION = len(migrations._migrations)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+@dataclass
+class ImportCounts:
+    """What one batch of records changed in the project."""
+
+    articles_added: int = 0
+    articles_existing: int = 0
+    labels_added: int = 0
+    entities_added: int = 0
+    new_article_ids: list[int] = field(default_factory=list)
+
+    def __iadd__(self, other: ImportCounts) -> ImportCounts:
+        self.articles_added += other.articles_added
+        self.articles_existing += other.articles_existing
+        self.labels_added += other.labels_added
+        self.entities_added += other.entities_added
+        self.new_article_ids.extend(other.new_article_ids)
+        return self
+
+
+@dataclass(frozen=True)
+class Preannotation:
+    """What the pipeline found in one article."""
+
+    article_id: int
+    pipeline: str
+    entities: Sequence[tuple[int, int, str]]
+    sentences: Sequence[tuple[int, int]]
+    tokens: Sequence[tuple[int, int]]
+
+
+class Store:
+    """An open project file. Use `Store.open(path)`; close it (or use `with`)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path):
+        self.conn = conn
+        self.path = path
+        self.db = sqlite_utils.Database(conn)
+
+    # -- opening -----------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = True) -> Store:
+        """Open (or create) a project, migrating an older schema after a backup."""
+        path = Path(path)
+        if not path.exists():
+            if not create:
+                raise StoreError(f"{path}: no such project file")
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        try:
+            store = cls(conn, path)
+            store._configure()
+            store._migrate()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise _known_error(exc, path) from exc
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def _configure(self) -> None:
+        c = self.conn
+        c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = c.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise NewerSchemaError(
+                f"{self.path}: this project was written by a newer Annotator "
+                f"(schema {version}, this version knows {SCHEMA_VERSION}); "
+                "it was left untouched. Update Annotator to open it."
+            )
+        mode = c.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            raise StoreError(f"{self.path}: could not switch the project to WAL mode (got {mode!r})")
+        c.execute("PRAGMA synchronous = FULL")
+        c.execute("PRAGMA foreign_keys = ON")
+
+    def _migrate(self) -> None:
+        version = self.schema_version()
+        if version == SCHEMA_VERSION:
+            return
+        if version > 0:
+            backup = self.backup(self.path.with_name(f"{self.path.name}.v{version}.bak"))
+            log.info("backed up %s to %s before migrating", self.path, backup)
+        with self.write():
+            migrations.apply(self.db)
+            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def backup(self, target: str | Path) -> Path:
+        """Copy the project with SQLite's online backup API (consistent even while in use)."""
+        target = Path(target)
+        dest = sqlite3.connect(target)
+        try:
+            self.conn.backup(dest)
+        finally:
+            dest.close()
+        return target
+
+    # -- transactions --------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Store]:
+        """One atomic write: `BEGIN IMMEDIATE` … `COMMIT`, or a savepoint when nested."""
+        if self.conn.in_transaction:
+            with self.db.atomic():
+                yield self
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise _known_error(exc, self.path) from exc
+        try:
+            yield self
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise _known_error(exc, self.path) from exc
+            raise
+
+    # -- settings ------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.write():
+            self.conn.execute(
+                "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value, ensure_ascii=False)),
+            )
+
+    def label_scheme(self) -> list[Label] | None:
+        """The project's labels, or None when the project has not chosen any yet."""
+        raw = self.get_setting("label_scheme")
+        return None if raw is None else [Label(**item) for item in raw]
+
+    def set_label_scheme(self, labels: Iterable[Label]) -> None:
+        self.set_setting("label_scheme", [vars(label) for label in labels])
+
+    # -- annotators ----------------------------------------------------------------
+
+    def annotator_id(self, name: str) -> int:
+        """The id of annotator `name`, adding them on first use."""
+        row = self.conn.execute("SELECT id FROM annotators WHERE name = ?", (name,)).fetchone()
+        if row:
+            return row[0]
+        with self.write():
+            self.conn.execute(
+                "INSERT INTO annotators(name, created_at) VALUES (?, ?) ON CONFLICT(name) DO NOTHING",
+                (name, now()),
+            )
+            return self.conn.execute("SELECT id FROM annotators WHERE name = ?", (name,)).fetchone()[0]
+
+    def annotators(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT name FROM annotators ORDER BY name")]
+
+    # -- import --------------------------------------------------------------------
+
+    def add_records(self, records: Sequence[IncomingRecord], default_annotator: str) -> ImportCounts:
+        """Store a batch of validated records in one transaction: all of it or none.
+
+        A text already in the project joins its article (content hash), so a re-run
+        after a crash, or a second annotator's file, adds no duplicates.
+        """
+        counts = ImportCounts()
+        annotator_ids: dict[str, int] = {}
+        with self.write():
+            c = self.conn
+            stamp = now()
+            for rec in records:
+                digest = content_hash(rec.text)
+                row = c.execute(
+                    "INSERT INTO articles(hash, title, text, source, meta, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(hash) DO NOTHING RETURNING id",
+                    (digest, rec.title, rec.text, rec.source, json.dumps(rec.meta, ensure_ascii=False), stamp),
+                ).fetchone()
+                if row:
+                    article_id = row[0]
+                    counts.articles_added += 1
+                    counts.new_article_ids.append(article_id)
+                else:
+                    (article_id,) = c.execute("SELECT id FROM articles WHERE hash = ?", (digest,)).fetchone()
+                    counts.articles_existing += 1
+                for ent in rec.entities:
+                    cur = c.execute(
+                        "INSERT INTO entities(article_id, start, end, label, source) VALUES (?, ?, ?, ?, ?) "
+                        "ON CONFLICT DO NOTHING",
+                        (article_id, ent.start, ent.end, ent.label, ent.source),
+                    )
+                    counts.entities_added += cur.rowcount
+                if rec.spans or rec.status:
+                    name = rec.annotator or default_annotator
+                    annotator = annotator_ids.get(name) or annotator_ids.setdefault(name, self.annotator_id(name))
+                    for span in rec.spans:
+                        statement_id = self._statement_id(article_id, annotator, span.start, span.end, stamp)
+                        cur = c.execute(
+                            "INSERT INTO statement_labels(statement_id, label, created_at) VALUES (?, ?, ?) "
+                            "ON CONFLICT DO NOTHING",
+                            (statement_id, span.label, stamp),
+                        )
+                        counts.labels_added += cur.rowcount
+                    if rec.status:
+                        self._set_status(article_id, annotator, rec.status, stamp)
+        return counts
+
+    def _statement_id(self, article_id: int, annotator_id: int, start: int, end: int, stamp: str) -> int:
+        c = self.conn
+        row = c.execute(
+            "INSERT INTO statements(article_id, annotator_id, start, end, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+            (article_id, annotator_id, start, end, stamp, stamp),
+        ).fetchone()
+        if row:
+            return row[0]
+        return c.execute(
+            "SELECT id FROM statements WHERE article_id = ? AND annotator_id = ? AND start = ? AND end = ?",
+            (article_id, annotator_id, start, end),
+        ).fetchone()[0]
+
+    def _set_status(self, article_id: int, annotator_id: int, status: str, stamp: str) -> None:
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        self.conn.execute(
+            "INSERT INTO article_status(article_id, annotator_id, status, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at",
+            (article_id, annotator_id, status, stamp),
+        )
+
+    # -- pre-annotation ------------------------------------------------------------
+
+    def unannotated(self, limit: int | None = None, ids: Sequence[int] | None = None) -> list[tuple[int, str]]:
+        """(id, text) of articles the pipeline has not seen yet, oldest first."""
+        sql = "SELECT id, text FROM articles WHERE pipeline IS NULL"
+        args: list[Any] = []
+        if ids is not None:
+            sql += f" AND id IN ({','.join('?' * len(ids))})"
+            args.extend(ids)
+        sql += " ORDER BY id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(limit)
+        return self.conn.execute(sql, args).fetchall()
+
+    def count_unannotated(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM articles WHERE pipeline IS NULL").fetchone()[0]
+
+    def store_preannotations(self, results: Iterable[Preannotation]) -> None:
+        """Save a batch of pipeline results in one transaction.
+
+        Model entities are added only where the article has none yet, so entities that
+        came with an imported record (or a user's corrections) are never overwritten.
+        """
+        with self.write():
+            c = self.conn
+            for res in results:
+                c.execute("DELETE FROM sentences WHERE article_id = ?", (res.article_id,))
+                c.executemany(
+                    "INSERT INTO sentences(article_id, start, end) VALUES (?, ?, ?)",
+                    [(res.article_id, s, e) for s, e in res.sentences],
+                )
+                c.execute(
+                    "INSERT OR REPLACE INTO tokens(article_id, bounds) VALUES (?, ?)",
+                    (res.article_id, json.dumps([b for pair in res.tokens for b in pair])),
+                )
+                has_entities = c.execute(
+                    "SELECT 1 FROM entities WHERE article_id = ? LIMIT 1", (res.article_id,)
+                ).fetchone()
+                if not has_entities:
+                    c.executemany(
+                        "INSERT INTO entities(article_id, start, end, label, source) VALUES (?, ?, ?, ?, ?) "
+                        "ON CONFLICT DO NOTHING",
+                        [(res.article_id, s, e, label, MODEL) for s, e, label in res.entities],
+                    )
+                c.execute("UPDATE articles SET pipeline = ? WHERE id = ?", (res.pipeline, res.article_id))
+
+    # -- reading -------------------------------------------------------------------
+
+    def article(self, article_id: int) -> Article:
+        row = self.conn.execute(
+            "SELECT id, hash, title, text, source, meta FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"no article {article_id} in {self.path}")
+        return Article(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]))
+
+    def article_ids(self) -> list[int]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY id")]
+
+    def entities(self, article_id: int) -> list[Entity]:
+        return [
+            Entity(*row)
+            for row in self.conn.execute(
+                "SELECT start, end, label, source FROM entities WHERE article_id = ? ORDER BY start, end",
+                (article_id,),
+            )
+        ]
+
+    def sentences(self, article_id: int) -> list[tuple[int, int]]:
+        return self.conn.execute(
+            "SELECT start, end FROM sentences WHERE article_id = ? ORDER BY start", (article_id,)
+        ).fetchall()
+
+    def tokens(self, article_id: int) -> list[tuple[int, int]] | None:
+        row = self.conn.execute("SELECT bounds FROM tokens WHERE article_id = ?", (article_id,)).fetchone()
+        if row is None:
+            return None
+        flat = json.loads(row[0])
+        return list(zip(flat[::2], flat[1::2], strict=True))
+
+    def statements(self, article_id: int, annotator: str | None = None) -> list[Statement]:
+        """Statements of one article with their labels, for one annotator or all."""
+        sql = (
+            "SELECT s.id, s.article_id, a.name, s.start, s.end, s.note, "
+            "(SELECT json_group_array(label) FROM (SELECT label FROM statement_labels l "
+            " WHERE l.statement_id = s.id ORDER BY l.label)) "
+            "FROM statements s JOIN annotators a ON a.id = s.annotator_id WHERE s.article_id = ?"
+        )
+        args: list[Any] = [article_id]
+        if annotator is not None:
+            sql += " AND a.name = ?"
+            args.append(annotator)
+        sql += " ORDER BY s.start, s.end, a.name"
+        return [
+            Statement(r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[6])), r[5]) for r in self.conn.execute(sql, args)
+        ]
+
+    def status(self, article_id: int, annotator: str) -> str:
+        row = self.conn.execute(
+            "SELECT st.status FROM article_status st JOIN annotators a ON a.id = st.annotator_id "
+            "WHERE st.article_id = ? AND a.name = ?",
+            (article_id, annotator),
+        ).fetchone()
+        return row[0] if row else "new"
+
+    def export_rows(self, annotator: str | None = None) -> Iterator[dict[str, Any]]:
+        """One dict per (article, annotator) with labels or a status, in article order.
+
+        Articles nobody has touched come once, with annotator None, so that their
+        entities still reach the training data.
+
+        Each row carries the article, that annotator's labeled statements as `spans`
+        (start, end, label, note) and the article's entities. Streams: memory stays flat.
+        """
+        sql = (
+            "SELECT ar.id, ar.hash, ar.title, ar.text, ar.source, ar.meta, an.name, "
+            "CASE WHEN an.id IS NULL THEN NULL ELSE coalesce(st.status, 'in_progress') END, "
+            "(SELECT json_group_array(json_array(x.start, x.end, x.label, x.note)) FROM "
+            "  (SELECT s.start, s.end, l.label, s.note FROM statements s "
+            "   JOIN statement_labels l ON l.statement_id = s.id "
+            "   WHERE s.article_id = ar.id AND s.annotator_id = an.id ORDER BY s.start, s.end, l.label) AS x), "
+            "(SELECT json_group_array(json_array(e.start, e.end, e.label, e.source)) FROM "
+            "  (SELECT start, end, label, source FROM entities WHERE article_id = ar.id ORDER BY start, end) AS e), "
+            "(SELECT bounds FROM tokens WHERE article_id = ar.id) "
+            "FROM (SELECT article_id, annotator_id FROM statements "
+            "      UNION SELECT article_id, annotator_id FROM article_status "
+            "      UNION SELECT id, NULL FROM articles WHERE id NOT IN "
+            "        (SELECT article_id FROM statements UNION SELECT article_id FROM article_status)) AS pair "
+            "JOIN articles ar ON ar.id = pair.article_id LEFT JOIN annotators an ON an.id = pair.annotator_id "
+            "LEFT JOIN article_status st ON st.article_id = pair.article_id AND st.annotator_id = pair.annotator_id"
+        )
+        args: list[Any] = []
+        if annotator is not None:
+            sql += " WHERE an.name = ?"
+            args.append(annotator)
+        sql += " ORDER BY ar.id, an.name"
+        for r in self.conn.execute(sql, args):
+            yield {
+                "article_id": r[0],
+                "hash": r[1],
+                "title": r[2],
+                "text": r[3],
+                "source": r[4],
+                "meta": json.loads(r[5]),
+                "annotator": r[6],
+                "status": r[7],
+                "spans": [tuple(x) for x in json.loads(r[8])],
+                "entities": [tuple(x) for x in json.loads(r[9])],
+                "tokens": json.loads(r[10]) if r[10] else None,
+            }
+
+    def stats(self) -> dict[str, Any]:
+        c = self.conn
+
+        def one(sql: str) -> int:
+            return c.execute(sql).fetchone()[0]
+
+        return {
+            "path": str(self.path),
+            "articles": one("SELECT count(*) FROM articles"),
+            "preannotated": one("SELECT count(*) FROM articles WHERE pipeline IS NOT NULL"),
+            "statements": one("SELECT count(*) FROM statements"),
+            "spans": one("SELECT count(*) FROM statement_labels"),
+            "entities": one("SELECT count(*) FROM entities"),
+            "sentences": one("SELECT count(*) FROM sentences"),
+            "annotators": self.annotators(),
+            "labels": dict(
+                c.execute("SELECT label, count(*) FROM statement_labels GROUP BY label ORDER BY label").fetchall()
+            ),
+            "entity_labels": dict(
+                c.execute("SELECT label, count(*) FROM entities GROUP BY label ORDER BY label").fetchall()
+            ),
+            "done": dict(
+                c.execute(
+                    "SELECT a.name, count(*) FROM article_status s JOIN annotators a ON a.id = s.annotator_id "
+                    "WHERE s.status = 'done' GROUP BY a.name ORDER BY a.name"
+                ).fetchall()
+            ),
+            "schema_version": self.schema_version(),
+        }
+
+
+def _known_error(exc: sqlite3.DatabaseError, path: Path) -> StoreError:
+    """Turn SQLite's errors into messages a user can act on."""
+    text = str(exc)
+    if isinstance(exc, StoreError):
+        return exc
+    if "file is not a database" in text or "malformed" in text:
+        return CorruptProjectError(f"{path}: the project file is damaged ({text}); restore it from a backup")
+    if "locked" in text or "busy" in text:
+        return StoreError(f"{path}: the project is busy in another program ({text}); try again")
+    if "readonly" in text:
+        return StoreError(f"{path}: the project file is read-only; nothing was saved")
+    if "disk is full" in text or "full" in text:
+        return StoreError(f"{path}: the disk is full; nothing was saved")
+    if "unable to open" in text:
+        return StoreError(f"{path}: cannot open the project file ({text})")
+    return StoreError(f"{path}: {text}")

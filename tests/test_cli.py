@@ -1,0 +1,69 @@
+"""The command line starts fast, explains itself and never shows a traceback for a user's mistake."""
+
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from annotator import __version__
+from annotator.cli import main
+
+
+def test_version():
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+def test_every_command_has_help_text():
+    for name, command in main.commands.items():
+        assert command.help, f"annotator {name} has no help text"
+
+
+@pytest.mark.parametrize("args", [["stats", "--json"], ["export", "-"], ["--version"]])
+def test_commands_that_need_neither_spacy_nor_qt_do_not_import_them(tmp_path, args):
+    code = (
+        "import sys\n"
+        "from annotator.cli import main\n"
+        "try:\n"
+        f"    main({['--db', str(tmp_path / 'p.sqlite'), *args]!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = [m for m in ('spacy', 'thinc', 'PySide6') if m in sys.modules]\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "HEAVY []" in result.stderr
+
+
+def test_python_dash_m_runs_the_cli(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "annotator", "--db", str(tmp_path / "p.sqlite"), "stats"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0
+    assert "articles     0" in result.stdout
+
+
+def test_a_damaged_project_gives_a_message_not_a_traceback(tmp_path):
+    bad = tmp_path / "bad.annotator.sqlite"
+    bad.write_bytes(b"garbage" * 500)
+    result = CliRunner().invoke(main, ["--db", str(bad), "stats"])
+    assert result.exit_code == 1
+    assert "damaged" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_default_project_lives_in_the_user_data_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("ANNOTATOR_DATA_DIR", str(tmp_path / "data"))
+    result = CliRunner().invoke(main, ["stats", "--json"])
+    assert result.exit_code == 0
+    assert str(tmp_path / "data" / "default.annotator.sqlite") in result.output
+
+
+def test_annotator_db_environment_variable_names_the_project(monkeypatch, tmp_path):
+    monkeypatch.setenv("ANNOTATOR_DB", str(tmp_path / "env.annotator.sqlite"))
+    result = CliRunner().invoke(main, ["stats", "--json"])
+    assert "env.annotator.sqlite" in result.output

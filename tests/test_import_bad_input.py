@@ -1,0 +1,101 @@
+"""Bad input is reported as FILE:LINE: reason; everything else still comes in; exit code 1."""
+
+import json
+
+import pytest
+
+from annotator.store import Store
+from tests.conftest import write_jsonl
+
+GOOD = json.dumps({"text": "A good article about Kyiv."})
+
+
+def _import(cli, *paths):
+    result = cli("import", "--no-ner", *paths)
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ('{"text": "broken', "not valid JSON"),
+        ("[1, 2, 3]", "expected a JSON object, got a list"),
+        ('{"meta": {}}', 'missing "text"'),
+        ('{"text": 42}', '"text" must be a string, got a number'),
+        ('{"text": "   "}', '"text" is empty'),
+        (
+            '{"text": "abc", "spans": [{"start": 1, "end": 9, "label": "x"}]}',
+            "outside the text, which has 3 characters",
+        ),
+        ('{"text": "abc", "spans": [{"start": 2, "end": 1, "label": "x"}]}', "start must be before end"),
+        ('{"text": "abc", "spans": [{"start": 0, "end": 1}]}', "label must be a non-empty string"),
+        ('{"text": "abc", "label": [[0, 1]]}', "must be [start, end, label]"),
+        ('{"text": "a\\ud800b"}', "lone surrogate (U+D800) at offset 1"),
+        ('{"text": "abc", "spans": [{"start": 0, "end": 2, "label": "x", "text": "bc"}]}', "says 'bc' but the text"),
+        ('{"text": "abc", "meta": "no"}', '"meta" must be an object'),
+    ],
+)
+def test_each_bad_record_is_named_by_file_and_line(cli, db_path, tmp_path, line, reason):
+    path = write_jsonl(tmp_path / "in.jsonl", [GOOD, line, json.dumps({"text": "Another good one."})])
+    result = _import(cli, path)
+    assert result.exit_code == 1
+    assert f"{path}:2: " in result.stderr
+    assert reason in result.stderr
+    with Store.open(db_path) as store:
+        assert store.stats()["articles"] == 2
+
+
+def test_a_rejected_record_is_not_half_imported(cli, db_path, tmp_path):
+    bad = {
+        "text": "Partly fine",
+        "spans": [{"start": 0, "end": 6, "label": "x"}, {"start": 5, "end": 99, "label": "y"}],
+    }
+    path = write_jsonl(tmp_path / "in.jsonl", [json.dumps(bad)])
+    assert _import(cli, path).exit_code == 1
+    with Store.open(db_path) as store:
+        assert store.stats()["articles"] == 0
+        assert store.stats()["spans"] == 0
+
+
+def test_line_numbers_are_physical_and_count_blank_lines(cli, tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text(GOOD + "\n\n\nnot json\n", encoding="utf-8")
+    assert f"{path}:4: not valid JSON" in _import(cli, path).stderr
+
+
+def test_invalid_utf8_text_file_is_named(cli, db_path, tmp_path):
+    (tmp_path / "latin1.txt").write_bytes("Title\nCaf\xe9 in Kyiv".encode("latin-1"))
+    (tmp_path / "good.txt").write_text("Good title\nbody", encoding="utf-8")
+    result = _import(cli, tmp_path)
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'latin1.txt'}:2: not UTF-8 text (byte 0xe9" in result.stderr
+    assert "save the file as UTF-8" in result.stderr
+    with Store.open(db_path) as store:
+        assert store.stats()["articles"] == 1
+
+
+def test_binary_and_empty_files_are_skipped_and_named(cli, db_path, tmp_path):
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.txt").write_text("  \n\t\n", encoding="utf-8")
+    (tmp_path / "ok.txt").write_text("Title\nText.", encoding="utf-8")
+    result = _import(cli, tmp_path)
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'image.txt'}:3: binary file" in result.stderr
+    assert f"{tmp_path / 'empty.txt'}:1: empty file, skipped" in result.stderr
+    assert f"{tmp_path / 'blank.txt'}:1: empty file, skipped" in result.stderr
+    with Store.open(db_path) as store:
+        assert store.stats()["articles"] == 1
+
+
+def test_missing_path_and_unknown_type_are_reported(cli, tmp_path):
+    (tmp_path / "notes.docx").write_bytes(b"PK")
+    result = _import(cli, tmp_path / "nowhere", tmp_path / "notes.docx")
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'nowhere'}:1: no such file or folder" in result.stderr
+    assert "unknown file type '.docx'" in result.stderr
+
+
+def test_clean_input_exits_zero(cli, tmp_path):
+    assert _import(cli, write_jsonl(tmp_path / "in.jsonl", [GOOD])).exit_code == 0

@@ -1,0 +1,34 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from annotator.text import content_hash, normalize, signed32
+
+
+def test_bom_and_crlf_are_removed_and_offsets_follow():
+    raw = "\ufeffTitle\r\nPutin said\r\nno.\rEnd"
+    text, shift = normalize(raw)
+    assert text == "Title\nPutin said\nno.\nEnd"
+    start = raw.index("Putin")
+    assert text[shift(start) : shift(start + 5)] == "Putin"
+    end_of_no = raw.index("no.") + 3
+    assert text[shift(raw.index("no.")) : shift(end_of_no)] == "no."
+
+
+def test_text_without_bom_or_cr_is_returned_as_is():
+    text, shift = normalize("plain text")
+    assert text == "plain text" and shift(4) == 4
+
+
+@given(st.lists(st.sampled_from(["a", "é", "👍", "🇺🇦", "\r\n", "\r", "\n", " ", "ש"]), max_size=40))
+def test_every_non_break_character_keeps_its_place(pieces):
+    raw = "\ufeff" + "".join(pieces)
+    text, shift = normalize(raw)
+    for i, ch in enumerate(raw):
+        if ch not in "\r\n\ufeff":
+            assert text[shift(i)] == ch
+
+
+def test_hashes_are_stable_and_signed_32_bit():
+    digest = content_hash("Kyiv")
+    assert digest == content_hash("Kyiv") != content_hash("Kiev")
+    assert -(2**31) <= signed32(digest) < 2**31
