@@ -1,4 +1,4 @@
-"""The project file: the only module that speaks SQL.
+"""The project file: opening, transactions, import and reading.
 
 A project is one SQLite file in WAL mode with `synchronous=FULL`. Every write runs
 in a `BEGIN IMMEDIATE` transaction (see `Store.write`), so a user action is either
@@ -14,12 +14,11 @@ import logging
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import sqlite_utils
-from sqlite_utils.migrations import Migrations
 
 from annotator.records import (
     MODEL,
@@ -30,12 +29,12 @@ from annotator.records import (
     Label,
     Statement,
 )
+from annotator.store.schema import SCHEMA_VERSION, migrations
 from annotator.text import content_hash
 
 log = logging.getLogger("annotator.store")
 
 BUSY_TIMEOUT_MS = 10_000
-migrations = Migrations("annotator")
 
 
 class StoreError(Exception):
@@ -50,85 +49,8 @@ class CorruptProjectError(StoreError):
     pass
 
 
-@migrations()
-def m001_initial(db: sqlite_utils.Database) -> None:
-    db.executescript(
-        """
-        CREATE TABLE articles (
-            id INTEGER PRIMARY KEY,
-            hash TEXT NOT NULL UNIQUE,
-            title TEXT NOT NULL,
-            text TEXT NOT NULL,
-            source TEXT NOT NULL DEFAULT '',
-            meta TEXT NOT NULL DEFAULT '{}',
-            pipeline TEXT,
-            created_at TEXT NOT NULL
-        );
-        CREATE INDEX articles_unannotated ON articles(id) WHERE pipeline IS NULL;
-        CREATE TABLE tokens (
-            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
-            bounds TEXT NOT NULL
-        );
-        CREATE TABLE sentences (
-            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-            start INTEGER NOT NULL,
-            end INTEGER NOT NULL,
-            PRIMARY KEY (article_id, start)
-        ) WITHOUT ROWID;
-        CREATE TABLE entities (
-            id INTEGER PRIMARY KEY,
-            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-            start INTEGER NOT NULL,
-            end INTEGER NOT NULL,
-            label TEXT NOT NULL,
-            source TEXT NOT NULL CHECK (source IN ('model', 'user')),
-            CHECK (0 <= start AND start < end)
-        );
-        CREATE UNIQUE INDEX entities_unique ON entities(article_id, start, end, label);
-        CREATE TABLE annotators (
-            id INTEGER PRIMARY KEY,
-            name TEXT NOT NULL UNIQUE,
-            created_at TEXT NOT NULL
-        );
-        CREATE TABLE statements (
-            id INTEGER PRIMARY KEY,
-            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-            annotator_id INTEGER NOT NULL REFERENCES annotators(id),
-            start INTEGER NOT NULL,
-            end INTEGER NOT NULL,
-            note TEXT NOT NULL DEFAULT '',
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            CHECK (0 <= start AND start < end),
-            UNIQUE (article_id, annotator_id, start, end)
-        );
-        CREATE TABLE statement_labels (
-            statement_id INTEGER NOT NULL REFERENCES statements(id) ON DELETE CASCADE,
-            label TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            PRIMARY KEY (statement_id, label)
-        ) WITHOUT ROWID;
-        CREATE INDEX statement_labels_label ON statement_labels(label);
-        CREATE TABLE article_status (
-            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-            annotator_id INTEGER NOT NULL REFERENCES annotators(id),
-            status TEXT NOT NULL CHECK (status IN ('new', 'in_progress', 'done')),
-            updated_at TEXT NOT NULL,
-            PRIMARY KEY (article_id, annotator_id)
-        ) WITHOUT ROWID;
-        CREATE TABLE settings (
-            key TEXT PRIMARY KEY,
-            value TEXT NOT NULL
-        );
-        """
-    )
-
-
-SCHEMA_VERSION = len(migrations._migrations)
-
-
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 @dataclass
@@ -161,8 +83,8 @@ class Preannotation:
     tokens: Sequence[tuple[int, int]]
 
 
-class Store:
-    """An open project file. Use `Store.open(path)`; close it (or use `with`)."""
+class CoreStore:
+    """Opening, transactions, settings, import, pre-annotation and reading. See `Store`."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path):
         self.conn = conn
@@ -172,7 +94,7 @@ class Store:
     # -- opening -----------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = True) -> Store:
+    def open(cls, path: str | Path, *, create: bool = True) -> Self:
         """Open (or create) a project, migrating an older schema after a backup."""
         path = Path(path)
         if not path.exists():
@@ -225,7 +147,7 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -244,18 +166,18 @@ class Store:
     # -- transactions --------------------------------------------------------------
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[Store]:
+    def write(self) -> Iterator[None]:
         """One atomic write: `BEGIN IMMEDIATE` … `COMMIT`, or a savepoint when nested."""
         if self.conn.in_transaction:
             with self.db.atomic():
-                yield self
+                yield
             return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
             raise _known_error(exc, self.path) from exc
         try:
-            yield self
+            yield
             self.conn.execute("COMMIT")
         except BaseException as exc:
             if self.conn.in_transaction:

@@ -1,0 +1,88 @@
+"""The project schema, as named migrations (sqlite-utils) counted in `PRAGMA user_version`.
+
+Never edit a released migration: add a new one at the end.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("annotator")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            hash TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            meta TEXT NOT NULL DEFAULT '{}',
+            pipeline TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX articles_unannotated ON articles(id) WHERE pipeline IS NULL;
+        CREATE TABLE tokens (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            bounds TEXT NOT NULL
+        );
+        CREATE TABLE sentences (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            PRIMARY KEY (article_id, start)
+        ) WITHOUT ROWID;
+        CREATE TABLE entities (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('model', 'user')),
+            CHECK (0 <= start AND start < end)
+        );
+        CREATE UNIQUE INDEX entities_unique ON entities(article_id, start, end, label);
+        CREATE TABLE annotators (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE statements (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (0 <= start AND start < end),
+            UNIQUE (article_id, annotator_id, start, end)
+        );
+        CREATE TABLE statement_labels (
+            statement_id INTEGER NOT NULL REFERENCES statements(id) ON DELETE CASCADE,
+            label TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (statement_id, label)
+        ) WITHOUT ROWID;
+        CREATE INDEX statement_labels_label ON statement_labels(label);
+        CREATE TABLE article_status (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+            status TEXT NOT NULL CHECK (status IN ('new', 'in_progress', 'done')),
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, annotator_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """
+    )
+
+
+SCHEMA_VERSION = len(migrations._migrations)
