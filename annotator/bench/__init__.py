@@ -1,0 +1,81 @@
+"""Benchmarks: each suite measures Annotator against a bare baseline in the same run.
+
+A suite is a module in this package with `run(workdir: Path, quick: bool) -> list[Result]`,
+listed in `SUITES`. Ratios, not seconds, are the figures that matter: a noisy machine
+slows both sides alike.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+#: Suites in the order they run; each name is a module of this package.
+SUITES: list[str] = []
+
+
+@dataclass
+class Result:
+    suite: str
+    name: str
+    value: float
+    unit: str = "s"
+    baseline: float | None = None
+    target: float | None = None
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        return self.value / self.baseline if self.baseline else None
+
+    @property
+    def ok(self) -> bool | None:
+        if self.target is None:
+            return None
+        ratio = self.ratio
+        return (ratio if ratio is not None else self.value) <= self.target
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "ratio": self.ratio, "ok": self.ok}
+
+
+def timed(fn: Callable[[], Any], repeat: int = 1) -> float:
+    """Best wall-clock time of `repeat` runs of `fn`."""
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def run_suites(workdir: Path, names: list[str] | None = None, quick: bool = False) -> list[Result]:
+    results: list[Result] = []
+    for name in names or SUITES:
+        module = importlib.import_module(f"annotator.bench.{name}")
+        folder = workdir / name
+        folder.mkdir(parents=True, exist_ok=True)
+        results.extend(module.run(folder, quick))
+    return results
+
+
+def table(results: list[Result]) -> str:
+    rows = [("suite", "measure", "value", "baseline", "ratio", "target", "")]
+    for r in results:
+        rows.append(
+            (
+                r.suite,
+                r.name,
+                f"{r.value:.4g} {r.unit}",
+                f"{r.baseline:.4g} {r.unit}" if r.baseline else "-",
+                f"{r.ratio:.2f}x" if r.ratio else "-",
+                (f"<= {r.target:g}x" if r.baseline else f"<= {r.target:g} {r.unit}") if r.target else "-",
+                {True: "ok", False: "OVER", None: ""}[r.ok],
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)
