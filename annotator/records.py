@@ -10,6 +10,8 @@ from typing import Any
 
 MODEL = "model"
 USER = "user"
+#: The annotator layer that holds reviewed, decided labels.
+GOLD = "gold"
 STATUSES = ("new", "in_progress", "done")
 
 
