@@ -6,6 +6,7 @@ Spans are checked against the text as given, then moved with it when it is norma
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from annotator.records import MODEL, STATUSES, USER, Entity, IncomingRecord, Span
@@ -34,15 +35,23 @@ def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
         meta = {}
     if not isinstance(meta, dict):
         raise RecordError(f'"meta" must be an object, got {_kind(meta)}')
+    try:
+        _check_surrogates(json.dumps(meta, ensure_ascii=False), '"meta"')
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, RecordError):
+            raise
+        raise RecordError(f'"meta" cannot be stored ({exc})') from exc
     annotator = obj.get("_annotator_id")
     if annotator is not None and (not isinstance(annotator, str) or not annotator.strip()):
         raise RecordError('"_annotator_id" must be a non-empty string')
+    if annotator is not None:
+        _check_surrogates(annotator, '"_annotator_id"')
     answer = obj.get("answer", "accept")
 
     spans = _spans(obj, raw)
     entities = _entities(obj.get("entities"), raw)
     text, shift = normalize(raw)
-    spans = [Span(shift(s.start), shift(s.end), s.label) for s in spans]
+    spans = [Span(shift(s.start), shift(s.end), s.label, s.note) for s in spans]
     entities = [Entity(shift(e.start), shift(e.end), e.label, e.source) for e in entities]
     if any(item.start >= item.end for item in [*spans, *entities]):
         raise RecordError("a span covers only a line break, which is nothing once CRLF becomes LF")
@@ -59,6 +68,7 @@ def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
     title = obj.get("title") or meta.get("title") or title_of(text)
     if not isinstance(title, str):
         title = str(title)
+    _check_surrogates(title, '"title"')
     return IncomingRecord(
         text=text,
         title=title,
@@ -82,7 +92,11 @@ def _spans(obj: dict[str, Any], text: str) -> list[Span]:
             if not isinstance(item, dict):
                 raise RecordError(f"span {i} must be an object, got {_kind(item)}")
             start, end, label = item.get("start"), item.get("end"), item.get("label")
-            spans.append(_span(i, start, end, label, text, item.get("text")))
+            span = _span(i, start, end, label, text, item.get("text"))
+            note = item.get("note")
+            if note is not None and not isinstance(note, str):
+                raise RecordError(f"span {i}: note must be a string, got {_kind(note)}")
+            spans.append(Span(span.start, span.end, span.label, note or ""))
     if "label" in obj:
         items = obj["label"]
         if not isinstance(items, list):
