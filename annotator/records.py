@@ -10,6 +10,8 @@ from typing import Any
 
 MODEL = "model"
 USER = "user"
+#: The annotator layer that holds the reviewed, agreed labels (`annotator export --gold`).
+GOLD = "gold"
 #: The annotator layer that holds reviewed, decided labels.
 GOLD = "gold"
 STATUSES = ("new", "in_progress", "done")
@@ -17,11 +19,12 @@ STATUSES = ("new", "in_progress", "done")
 
 @dataclass(frozen=True)
 class Span:
-    """A labeled statement: `label` on `text[start:end]`."""
+    """A labeled statement: `label` on `text[start:end]`, with the statement's note (kept through exports)."""
 
     start: int
     end: int
     label: str
+    note: str = ""
 
 
 @dataclass(frozen=True)
