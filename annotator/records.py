@@ -10,8 +10,6 @@ from typing import Any
 
 MODEL = "model"
 USER = "user"
-#: The annotator layer that holds the reviewed, agreed labels (`annotator export --gold`).
-GOLD = "gold"
 #: The annotator layer that holds reviewed, decided labels.
 GOLD = "gold"
 STATUSES = ("new", "in_progress", "done")
