@@ -109,22 +109,59 @@ def _preannotate(store: Store, pipeline_name: str | None) -> None:
 
 @main.command("export")
 @click.argument("out", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--format", "fmt", default="jsonl", show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("jsonl", "doccano", "spacy", "textcat", "csv")),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: Prodigy tasks; doccano; spacy: DocBin for spacy train; textcat: one record per statement; csv.",
+)
 @click.option("--annotator", help="Only this annotator's labels.")
+@click.option("--gold", is_flag=True, help="The reviewed gold layer, one record per article.")
+@click.option("--labels", "labels_csv", metavar="A,B", help="Only these labels (comma-separated).")
+@click.option("--status", type=click.Choice(("new", "in_progress", "done")), help="Only articles with this status.")
+@click.option(
+    "--align",
+    type=click.Choice(("contract", "expand")),
+    help="spacy format: snap spans that are off token boundaries (default: report and leave them out).",
+)
 @click.pass_context
-def export_cmd(ctx: click.Context, out: str, fmt: str, annotator: str | None) -> None:
-    """Export training data to OUT (- for standard output), written atomically."""
-    from annotator.exporting import FORMATS, export
+def export_cmd(
+    ctx: click.Context,
+    out: str,
+    fmt: str,
+    annotator: str | None,
+    gold: bool,
+    labels_csv: str | None,
+    status: str | None,
+    align: str | None,
+) -> None:
+    """Export training data to OUT (- for standard output), checked and written atomically.
 
-    if fmt not in FORMATS:
-        raise click.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
+    Prints what went out: records, spans, per-label counts, and every span that is off
+    token boundaries (by article and offset). A failed export leaves the old OUT as it was.
+    """
+    from annotator.exporting import ExportError, count_records, export
+    from annotator.records import GOLD
+
+    if gold and annotator:
+        raise click.UsageError("give --annotator or --gold, not both")
+    labels = [x.strip() for x in labels_csv.split(",") if x.strip()] if labels_csv is not None else None
+    if labels is not None and not labels:
+        raise click.BadParameter("name at least one label", param_hint="--labels")
     with _open(ctx) as store:
-        if annotator is not None and annotator not in store.annotators():
-            known = ", ".join(store.annotators()) or "none yet"
-            raise click.ClickException(f"no annotator {annotator!r} in {store.path} (known: {known})")
+        known = store.annotators()
+        if gold and GOLD not in known:
+            raise click.ClickException(f"{store.path} has no gold layer yet; review the annotators' labels first")
+        if annotator is not None and annotator not in known:
+            names = ", ".join(known) or "none yet"
+            raise click.ClickException(f"no annotator {annotator!r} in {store.path} (known: {names})")
+        filters = {"annotator": annotator, "gold": gold, "labels": labels, "status": status}
         try:
-            summary = export(store, out, fmt=fmt, annotator=annotator)
-        except StoreError as exc:
+            with _progress("exporting", total=count_records(store, **filters), unit="records") as bar:
+                summary = export(store, out, fmt=fmt, align=align, progress=bar.update, **filters)
+        except (StoreError, ExportError) as exc:
             raise click.ClickException(str(exc)) from exc
     per_label = ", ".join(f"{label} {n}" for label, n in sorted(summary.labels.items())) or "none"
     click.echo(
@@ -134,6 +171,15 @@ def export_cmd(ctx: click.Context, out: str, fmt: str, annotator: str | None) ->
     )
     for warning in summary.warnings:
         click.echo(f"warning: {warning}", err=True)
+    notes = [
+        (summary.misaligned, "spans/entities off token boundaries, written as they are"),
+        (summary.skipped, "spans/entities off token boundaries left out of the DocBin (kept in doc.user_data)"),
+        (summary.snapped, f"spans/entities snapped onto tokens (--align {align})"),
+        (summary.overflow, "overlapping entities put in doc.spans['ents_overflow']"),
+    ]
+    for n, what in notes:
+        if n:
+            click.echo(f"{n} {what}", err=True)
 
 
 @main.command()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from annotator import settings
 from annotator.formats.jsonl import read_jsonl
+from annotator.formats.project_file import PROJECT_SUFFIXES, read_project
 from annotator.formats.textfiles import read_txt
 from annotator.records import IncomingRecord, Rejection
 from annotator.store import ImportCounts, Store
@@ -21,6 +22,8 @@ log = logging.getLogger("annotator.importing")
 
 TEXT_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+DOCBIN_SUFFIXES = (".spacy",)
+FOLDER_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + DOCBIN_SUFFIXES
 
 
 @dataclass
@@ -38,16 +41,16 @@ class ImportReport:
 
 
 def expand(paths: Iterable[Path]) -> Iterator[Path | Rejection]:
-    """Files to read, in a stable order: folders are walked for .txt and .jsonl files."""
+    """Files to read, in a stable order: folders are walked for .txt, .jsonl and .spacy files."""
     for path in paths:
         if path.is_dir():
             found = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES and not p.name.startswith(".")
+                if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES and not p.name.startswith(".")
             )
             if not found:
-                yield Rejection(str(path), 1, "folder has no .txt or .jsonl files")
+                yield Rejection(str(path), 1, "folder has no .txt, .jsonl or .spacy files")
             yield from found
         elif path.is_file():
             yield path
@@ -55,14 +58,26 @@ def expand(paths: Iterable[Path]) -> Iterator[Path | Rejection]:
             yield Rejection(str(path), 1, "no such file or folder")
 
 
-def read_records(path: Path) -> Iterator[IncomingRecord | Rejection]:
+def read_records(path: Path, into: Path | None = None) -> Iterator[IncomingRecord | Rejection]:
+    """Records of one file, by its suffix; `into` is the project being imported into (not merged with itself)."""
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
         yield from read_jsonl(path)
     elif suffix in TEXT_SUFFIXES:
         yield read_txt(path)
+    elif suffix in DOCBIN_SUFFIXES:
+        from annotator.formats.docbin import read_docbin
+
+        yield from read_docbin(path)
+    elif suffix in PROJECT_SUFFIXES:
+        yield from read_project(path, into=into)
     else:
-        yield Rejection(str(path), 1, f"unknown file type {suffix or '(none)'!r}: expected .txt, .jsonl or a folder")
+        yield Rejection(
+            str(path),
+            1,
+            f"unknown file type {suffix or '(none)'!r}: expected .txt, .jsonl (Prodigy, doccano), .spacy, "
+            "an .annotator.sqlite project or a folder",
+        )
 
 
 def import_paths(
@@ -96,7 +111,7 @@ def import_paths(
             reject(item)
             continue
         report.files += 1
-        for rec in read_records(item):
+        for rec in read_records(item, into=store.path):
             if isinstance(rec, Rejection):
                 reject(rec)
                 continue

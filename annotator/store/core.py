@@ -114,6 +114,25 @@ class CoreStore:
             raise
         return store
 
+    @staticmethod
+    def peek_schema_version(path: str | Path) -> int | None:
+        """The schema version of an SQLite file, read without changing it; None if it is not SQLite.
+
+        0 means SQLite but not (yet) an Annotator project: importing from it must not create one.
+        """
+        try:
+            conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        except sqlite3.DatabaseError:
+            return None
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            has_articles = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles'").fetchone()
+            return version if has_articles else 0
+        except sqlite3.DatabaseError:
+            return None
+        finally:
+            conn.close()
+
     def _configure(self) -> None:
         c = self.conn
         c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -263,6 +282,11 @@ class CoreStore:
                     annotator = annotator_ids.get(name) or annotator_ids.setdefault(name, self.annotator_id(name))
                     for span in rec.spans:
                         statement_id = self._statement_id(article_id, annotator, span.start, span.end, stamp)
+                        if span.note:
+                            # An imported note fills an empty one; it never overwrites what someone wrote here.
+                            c.execute(
+                                "UPDATE statements SET note = ? WHERE id = ? AND note = ''", (span.note, statement_id)
+                            )
                         cur = c.execute(
                             "INSERT INTO statement_labels(statement_id, label, created_at) VALUES (?, ?, ?) "
                             "ON CONFLICT DO NOTHING",
@@ -402,38 +426,37 @@ class CoreStore:
         ).fetchone()
         return row[0] if row else "new"
 
-    def export_rows(self, annotator: str | None = None) -> Iterator[dict[str, Any]]:
+    def export_rows(
+        self,
+        annotator: str | None = None,
+        *,
+        labels: Sequence[str] | None = None,
+        status: str | None = None,
+    ) -> Iterator[dict[str, Any]]:
         """One dict per (article, annotator) with labels or a status, in article order.
 
         Articles nobody has touched come once, with annotator None, so that their
-        entities still reach the training data.
+        entities still reach the training data (unless a `status` is asked for).
 
         Each row carries the article, that annotator's labeled statements as `spans`
-        (start, end, label, note) and the article's entities. Streams: memory stays flat.
+        (start, end, label, note) — only `labels` when given — and the article's
+        entities. Streams: memory stays flat.
         """
-        sql = (
-            "SELECT ar.id, ar.hash, ar.title, ar.text, ar.source, ar.meta, an.name, "
-            "CASE WHEN an.id IS NULL THEN NULL ELSE coalesce(st.status, 'in_progress') END, "
+        select = (
+            "SELECT ar.id, ar.hash, ar.title, ar.text, ar.source, ar.meta, an.name, pair.status, "
             "(SELECT json_group_array(json_array(x.start, x.end, x.label, x.note)) FROM "
             "  (SELECT s.start, s.end, l.label, s.note FROM statements s "
             "   JOIN statement_labels l ON l.statement_id = s.id "
-            "   WHERE s.article_id = ar.id AND s.annotator_id = an.id ORDER BY s.start, s.end, l.label) AS x), "
+            "   WHERE s.article_id = ar.id AND s.annotator_id = an.id "
+            "   AND (:labels IS NULL OR l.label IN (SELECT value FROM json_each(:labels))) "
+            "   ORDER BY s.start, s.end, l.label) AS x), "
             "(SELECT json_group_array(json_array(e.start, e.end, e.label, e.source)) FROM "
-            "  (SELECT start, end, label, source FROM entities WHERE article_id = ar.id ORDER BY start, end) AS e), "
+            "  (SELECT start, end, label, source FROM entities WHERE article_id = ar.id "
+            "   ORDER BY start, end, label) AS e), "
             "(SELECT bounds FROM tokens WHERE article_id = ar.id) "
-            "FROM (SELECT article_id, annotator_id FROM statements "
-            "      UNION SELECT article_id, annotator_id FROM article_status "
-            "      UNION SELECT id, NULL FROM articles WHERE id NOT IN "
-            "        (SELECT article_id FROM statements UNION SELECT article_id FROM article_status)) AS pair "
-            "JOIN articles ar ON ar.id = pair.article_id LEFT JOIN annotators an ON an.id = pair.annotator_id "
-            "LEFT JOIN article_status st ON st.article_id = pair.article_id AND st.annotator_id = pair.annotator_id"
         )
-        args: list[Any] = []
-        if annotator is not None:
-            sql += " WHERE an.name = ?"
-            args.append(annotator)
-        sql += " ORDER BY ar.id, an.name"
-        for r in self.conn.execute(sql, args):
+        sql, args = self._export_pairs(select, annotator, labels, status)
+        for r in self.conn.execute(sql + " ORDER BY ar.id, an.name", args):
             yield {
                 "article_id": r[0],
                 "hash": r[1],
@@ -447,6 +470,39 @@ class CoreStore:
                 "entities": [tuple(x) for x in json.loads(r[9])],
                 "tokens": json.loads(r[10]) if r[10] else None,
             }
+
+    def count_export_rows(
+        self,
+        annotator: str | None = None,
+        *,
+        labels: Sequence[str] | None = None,
+        status: str | None = None,
+    ) -> int:
+        """How many rows `export_rows` would yield with the same filters (for progress totals)."""
+        sql, args = self._export_pairs("SELECT count(*) ", annotator, labels, status)
+        return self.conn.execute(sql, args).fetchone()[0]
+
+    def _export_pairs(
+        self, select: str, annotator: str | None, labels: Sequence[str] | None, status: str | None
+    ) -> tuple[str, dict[str, Any]]:
+        sql = select + (
+            "FROM (SELECT p.article_id, p.annotator_id, "
+            "        CASE WHEN p.annotator_id IS NULL THEN NULL ELSE coalesce(st.status, 'in_progress') END AS status "
+            "      FROM (SELECT article_id, annotator_id FROM statements "
+            "            UNION SELECT article_id, annotator_id FROM article_status "
+            "            UNION SELECT id, NULL FROM articles WHERE id NOT IN "
+            "              (SELECT article_id FROM statements UNION SELECT article_id FROM article_status)) AS p "
+            "      LEFT JOIN article_status st ON st.article_id = p.article_id AND st.annotator_id = p.annotator_id"
+            "     ) AS pair "
+            "JOIN articles ar ON ar.id = pair.article_id LEFT JOIN annotators an ON an.id = pair.annotator_id "
+            "WHERE (:annotator IS NULL OR an.name = :annotator) AND (:status IS NULL OR pair.status = :status)"
+        )
+        args = {
+            "annotator": annotator,
+            "status": status,
+            "labels": None if labels is None else json.dumps(list(labels), ensure_ascii=False),
+        }
+        return sql, args
 
     def stats(self) -> dict[str, Any]:
         c = self.conn

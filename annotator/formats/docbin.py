@@ -1,0 +1,293 @@
+"""spaCy DocBin (`.spacy`): statement labels in `doc.spans["sc"]`, entities in `doc.ents`.
+
+Ready for `spacy train` with a spancat and/or ner config. Nothing is dropped silently:
+
+- a span that does not fall on token boundaries is snapped when the user asks
+  (`align="contract"|"expand"`), otherwise left out of the training annotations and
+  reported; either way its exact offsets are kept in `doc.user_data`, so a round trip
+  through the DocBin gives the project back unchanged;
+- entities that overlap cannot all be in `doc.ents`: the longest win (spaCy's
+  `filter_spans`) and the rest go to `doc.spans["ents_overflow"]`, reported.
+
+Docs are tokenized with the article's stored spaCy tokens; articles without them go
+through the project pipeline's tokenizer. spaCy is imported only when this format is used.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annotator.formats.checks import snippet
+from annotator.formats.records import RecordError, record_from_dict
+from annotator.records import USER, IncomingRecord, Rejection
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, DocBin
+    from spacy.vocab import Vocab
+
+SPANS_KEY = "sc"
+OVERFLOW_KEY = "ents_overflow"
+#: Our key in `doc.user_data`: what the DocBin's annotations cannot say (annotator, status, notes, sources…).
+USER_DATA_KEY = "annotator"
+ALIGN_MODES = ("contract", "expand")
+
+
+@dataclass
+class DocReport:
+    """What happened to one row's annotations on their way into a Doc."""
+
+    spans: int = 0
+    entities: int = 0
+    skipped: int = 0
+    snapped: int = 0
+    overflow: int = 0
+    #: Statement labels that made it into doc.spans["sc"].
+    labels: Counter = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)
+
+
+class DocBuilder:
+    """Turn export rows into Docs; loads spaCy (and, only if needed, the project pipeline) lazily."""
+
+    def __init__(self, pipeline_name: str | None = None, align: str | None = None):
+        if align is not None and align not in ALIGN_MODES:
+            raise ValueError(f"align must be one of {', '.join(ALIGN_MODES)} or None, got {align!r}")
+        import spacy
+        from spacy.tokens import DocBin
+
+        self.align = align
+        self.pipeline_name = pipeline_name
+        self.vocab: Vocab = spacy.blank("en").vocab
+        self.docbin: DocBin = DocBin(store_user_data=True)
+
+    def add(self, row: dict[str, Any]) -> DocReport:
+        report = DocReport()
+        doc = self._doc(row, report)
+        self._annotate(doc, row, report)
+        self.docbin.add(doc)
+        return report
+
+    def to_bytes(self) -> bytes:
+        return self.docbin.to_bytes()
+
+    # -- building ---------------------------------------------------------------
+
+    def _doc(self, row: dict[str, Any], report: DocReport) -> Doc:
+        text = row["text"]
+        flat = row["tokens"]
+        if flat:
+            doc = doc_from_tokens(self.vocab, text, list(zip(flat[::2], flat[1::2], strict=True)))
+            if doc is not None:
+                return doc
+            report.warnings.append(
+                f"article {row['article_id']}: its stored tokens do not match its text; re-tokenized for the DocBin"
+            )
+        return _tokenizer(self.pipeline_name)(text)
+
+    def _annotate(self, doc: Doc, row: dict[str, Any], report: DocReport) -> None:
+        from spacy.tokens import Span as SpacySpan
+        from spacy.util import filter_spans
+
+        mode = self.align or "strict"
+        where = f"article {row['article_id']}" + (f" ({row['annotator']})" if row["annotator"] else "")
+        text = row["text"]
+        unaligned_spans: list[list[Any]] = []
+        unaligned_entities: list[list[Any]] = []
+        notes: dict[tuple[int, int], str] = {}
+
+        def place(start: int, end: int, label: str, what: str) -> SpacySpan | None:
+            span = doc.char_span(start, end, label=label, alignment_mode=mode)
+            quoted = f"{what} {start}-{end} {label!r} {snippet(text[start:end])}"
+            if span is None or not len(span):
+                report.skipped += 1
+                hint = "" if self.align else " (use --align expand or contract to snap it)"
+                report.warnings.append(
+                    f"{where}: {quoted} does not fall on token boundaries; not in the DocBin's "
+                    f"annotations, kept in doc.user_data{hint}"
+                )
+                return None
+            if (span.start_char, span.end_char) != (start, end):
+                report.snapped += 1
+                report.warnings.append(
+                    f"{where}: {quoted} does not fall on token boundaries; snapped ({mode}) to "
+                    f"{span.start_char}-{span.end_char}"
+                )
+            return span
+
+        statements: list[SpacySpan] = []
+        for start, end, label, note in row["spans"]:
+            span = place(start, end, label, "span")
+            if span is None:
+                unaligned_spans.append([start, end, label, note])
+                continue
+            statements.append(span)
+            if note:
+                notes[(span.start_char, span.end_char)] = note
+        doc.spans[SPANS_KEY] = statements
+        report.spans = len(statements)
+        report.labels.update(span.label_ for span in statements)
+
+        sources: dict[tuple[int, int, str], str] = {}
+        entities: list[SpacySpan] = []
+        for start, end, label, source in row["entities"]:
+            span = place(start, end, label, "entity")
+            if span is None:
+                unaligned_entities.append([start, end, label, source])
+                continue
+            entities.append(span)
+            sources[(span.start_char, span.end_char, label)] = source
+        chosen = filter_spans(entities)
+        kept = {(s.start, s.end, s.label) for s in chosen}
+        overflow = [s for s in entities if (s.start, s.end, s.label) not in kept]
+        doc.ents = chosen
+        if overflow:
+            doc.spans[OVERFLOW_KEY] = overflow
+            report.overflow = len(overflow)
+            report.warnings.append(
+                f"{where}: {len(overflow)} overlapping entities cannot all be in doc.ents; "
+                f"put in doc.spans[{OVERFLOW_KEY!r}]: "
+                + ", ".join(f"{s.start_char}-{s.end_char} {s.label_}" for s in overflow)
+            )
+        report.entities = len(entities)
+
+        doc.user_data[USER_DATA_KEY] = {
+            "article_id": row["article_id"],
+            "title": row["title"],
+            "source": row["source"],
+            "meta": row["meta"],
+            "annotator": row["annotator"],
+            "status": row["status"],
+            "notes": [[s, e, note] for (s, e), note in notes.items()],
+            "entity_sources": [[s, e, label, source] for (s, e, label), source in sources.items() if source != USER],
+            "unaligned_spans": unaligned_spans,
+            "unaligned_entities": unaligned_entities,
+        }
+
+
+def doc_from_tokens(vocab: Vocab, text: str, tokens: list[tuple[int, int]]) -> Doc | None:
+    """A Doc with exactly these (non-space) tokens, white space in between as spaCy would have it.
+
+    None when the tokens do not fit the text (overlap, out of range, or text between them).
+    """
+    from spacy.tokens import Doc
+
+    words: list[str] = []
+    spaces: list[bool] = []
+
+    def gap(piece: str) -> bool:
+        if not piece:
+            return True
+        if piece.strip():
+            return False
+        if words and piece[0] == " " and not spaces[-1]:
+            spaces[-1] = True
+            piece = piece[1:]
+        if piece:
+            words.append(piece)
+            spaces.append(False)
+        return True
+
+    pos = 0
+    for start, end in tokens:
+        if not (pos <= start < end <= len(text)) or not gap(text[pos:start]):
+            return None
+        words.append(text[start:end])
+        spaces.append(False)
+        pos = end
+    if not gap(text[pos:]) or not words:
+        return None
+    doc = Doc(vocab, words=words, spaces=spaces)
+    return doc if doc.text == text else None
+
+
+@functools.lru_cache(maxsize=4)
+def _tokenizer(pipeline_name: str | None) -> Any:
+    """The project pipeline's tokenizer (spaCy's English rules if the pipeline cannot load)."""
+    from annotator.nlp import PipelineError, load_pipeline
+
+    try:
+        return load_pipeline(pipeline_name).nlp.tokenizer
+    except PipelineError:
+        import spacy
+
+        return spacy.blank("en").tokenizer
+
+
+# -- reading ----------------------------------------------------------------------------
+
+
+def read_docbin(path: Path) -> Iterator[IncomingRecord | Rejection]:
+    """Records from a `.spacy` file: ours come back exactly; any other DocBin as spans and entities.
+
+    `FILE:N` in a rejection is the N-th doc of the file.
+    """
+    name = str(path)
+    try:
+        from spacy.tokens import DocBin
+        from spacy.vocab import Vocab
+
+        docbin = DocBin(store_user_data=True).from_bytes(path.read_bytes())
+    except OSError as exc:
+        yield Rejection(name, 1, f"cannot read the file ({exc.strerror})")
+        return
+    except Exception as exc:  # msgpack/zlib/key errors: whatever it is, it is not a DocBin
+        yield Rejection(name, 1, f"not a spaCy DocBin (.spacy) file ({type(exc).__name__}: {exc})"[:300])
+        return
+    docs = docbin.get_docs(Vocab())
+    number = 0
+    while True:
+        number += 1
+        try:
+            doc = next(docs)
+        except StopIteration:
+            return
+        except Exception as exc:
+            yield Rejection(name, number, f"damaged doc, the rest of the file was skipped ({type(exc).__name__})")
+            return
+        try:
+            yield record_from_dict(task_from_doc(doc), source=path.name, line=number)
+        except RecordError as exc:
+            yield Rejection(name, number, str(exc))
+
+
+def task_from_doc(doc: Doc) -> dict[str, Any]:
+    """A Prodigy-style dict for one Doc, validated afterwards by `record_from_dict`."""
+    ours = doc.user_data.get(USER_DATA_KEY)
+    ours = ours if isinstance(ours, dict) else {}
+    notes = {(s, e): note for s, e, note in ours.get("notes", [])}
+    sources = {(s, e, label): source for s, e, label, source in ours.get("entity_sources", [])}
+    statements = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
+    spans = [
+        {"start": s.start_char, "end": s.end_char, "label": s.label_, "note": notes.get((s.start_char, s.end_char))}
+        for s in statements
+    ]
+    spans += [
+        {"start": s, "end": e, "label": label, "note": note} for s, e, label, note in ours.get("unaligned_spans", [])
+    ]
+    overflow = list(doc.spans[OVERFLOW_KEY]) if OVERFLOW_KEY in doc.spans else []
+    entities = [*doc.ents, *overflow]
+    ents = [
+        {
+            "start": s.start_char,
+            "end": s.end_char,
+            "label": s.label_,
+            "source": sources.get((s.start_char, s.end_char, s.label_), USER),
+        }
+        for s in entities
+    ]
+    ents += [
+        {"start": s, "end": e, "label": label, "source": source}
+        for s, e, label, source in ours.get("unaligned_entities", [])
+    ]
+    task: dict[str, Any] = {"text": doc.text, "spans": spans, "entities": ents}
+    if isinstance(ours.get("meta"), dict):
+        task["meta"] = {**ours["meta"], "title": ours.get("title"), "source": ours.get("source")}
+    if ours.get("annotator"):
+        task["_annotator_id"] = ours["annotator"]
+        task["_status"] = ours.get("status")
+    return task
