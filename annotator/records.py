@@ -6,7 +6,7 @@ Offsets everywhere are Python code points into the stored (normalised) text.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 MODEL = "model"
 USER = "user"
@@ -15,9 +15,11 @@ GOLD = "gold"
 STATUSES = ("new", "in_progress", "done")
 
 
-@dataclass(frozen=True)
-class Span:
-    """A labeled statement: `label` on `text[start:end]`, with the statement's note (kept through exports)."""
+class Span(NamedTuple):
+    """A labeled statement: `label` on `text[start:end]`, with the statement's note (kept through exports).
+
+    Spans and entities are named tuples: immutable, hashable and cheap to make by the million.
+    """
 
     start: int
     end: int
@@ -25,8 +27,7 @@ class Span:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class Entity:
+class Entity(NamedTuple):
     start: int
     end: int
     label: str

@@ -51,10 +51,11 @@ def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
     spans = _spans(obj, raw)
     entities = _entities(obj.get("entities"), raw)
     text, shift = normalize(raw)
-    spans = [Span(shift(s.start), shift(s.end), s.label, s.note) for s in spans]
-    entities = [Entity(shift(e.start), shift(e.end), e.label, e.source) for e in entities]
-    if any(item.start >= item.end for item in [*spans, *entities]):
-        raise RecordError("a span covers only a line break, which is nothing once CRLF becomes LF")
+    if text is not raw:
+        spans = [Span(shift(s.start), shift(s.end), s.label, s.note) for s in spans]
+        entities = [Entity(shift(e.start), shift(e.end), e.label, e.source) for e in entities]
+        if any(item.start >= item.end for item in [*spans, *entities]):
+            raise RecordError("a span covers only a line break, which is nothing once CRLF becomes LF")
 
     status = obj.get("_status")
     if status is not None and status not in STATUSES:
@@ -91,12 +92,12 @@ def _spans(obj: dict[str, Any], text: str) -> list[Span]:
         for i, item in enumerate(items):
             if not isinstance(item, dict):
                 raise RecordError(f"span {i} must be an object, got {_kind(item)}")
-            start, end, label = item.get("start"), item.get("end"), item.get("label")
-            span = _span(i, start, end, label, text, item.get("text"))
+            get = item.get
+            start, end, label = _bounds(i, get("start"), get("end"), get("label"), text, get("text"))
             note = item.get("note")
             if note is not None and not isinstance(note, str):
                 raise RecordError(f"span {i}: note must be a string, got {_kind(note)}")
-            spans.append(Span(span.start, span.end, span.label, note or ""))
+            spans.append(Span(start, end, label, note or ""))
     if "label" in obj:
         items = obj["label"]
         if not isinstance(items, list):
@@ -104,25 +105,38 @@ def _spans(obj: dict[str, Any], text: str) -> list[Span]:
         for i, item in enumerate(items):
             if not isinstance(item, list) or len(item) != 3:
                 raise RecordError(f"label {i} must be [start, end, label], got {item!r:.60}")
-            spans.append(_span(i, item[0], item[1], item[2], text, None))
+            spans.append(Span(*_bounds(i, item[0], item[1], item[2], text, None)))
     return spans
 
 
-def _span(i: int, start: Any, end: Any, label: Any, text: str, quoted: Any) -> Span:
-    if not _is_int(start) or not _is_int(end):
+#: Labels already found well-formed; a corpus uses few, so most spans skip the checks.
+_GOOD_LABELS: set[str] = set()
+
+
+def _bounds(i: int, start: Any, end: Any, label: Any, text: str, quoted: Any) -> tuple[int, int, str]:
+    """Check one span of `text` (kept lean: it runs for every span of every record)."""
+    if type(start) is not int or type(end) is not int:  # bools are not offsets
         raise RecordError(f"span {i}: start and end must be integers, got {start!r} and {end!r}")
-    if not isinstance(label, str) or not label.strip():
-        raise RecordError(f"span {i}: label must be a non-empty string, got {label!r}")
-    _check_surrogates(label, f"span {i} label")
-    if start >= end:
-        raise RecordError(f"span {i} ({start}-{end} {label}): start must be before end")
-    if start < 0 or end > len(text):
+    if type(label) is not str or label not in _GOOD_LABELS:
+        label = _checked_label(i, label)
+    if not 0 <= start < end <= len(text):
+        if start >= end:
+            raise RecordError(f"span {i} ({start}-{end} {label}): start must be before end")
         raise RecordError(f"span {i} ({start}-{end} {label}) is outside the text, which has {len(text)} characters")
-    if isinstance(quoted, str) and quoted != text[start:end]:
+    if quoted is not None and isinstance(quoted, str) and quoted != text[start:end]:
         raise RecordError(
             f"span {i} ({start}-{end} {label}) says {quoted!r:.40} but the text there is {text[start:end]!r:.40}"
         )
-    return Span(start, end, label.strip())
+    return start, end, label
+
+
+def _checked_label(i: int, label: Any) -> str:
+    if not isinstance(label, str) or not label.strip():
+        raise RecordError(f"span {i}: label must be a non-empty string, got {label!r}")
+    _check_surrogates(label, f"span {i} label")
+    if label == label.strip() and len(_GOOD_LABELS) < 10_000:
+        _GOOD_LABELS.add(label)
+    return label.strip()
 
 
 def _entities(items: Any, text: str) -> list[Entity]:
@@ -136,11 +150,10 @@ def _entities(items: Any, text: str) -> list[Entity]:
             raise RecordError(f"entity {i} must be an object, got {_kind(item)}")
         start = item.get("start", item.get("start_offset"))
         end = item.get("end", item.get("end_offset"))
-        span = _span(i, start, end, item.get("label"), text, item.get("text"))
         source = item.get("source", USER)
-        if source not in (MODEL, USER):
+        if source != MODEL and source != USER:
             raise RecordError(f"entity {i}: source must be 'model' or 'user', got {source!r}")
-        entities.append(Entity(span.start, span.end, span.label, source))
+        entities.append(Entity(*_bounds(i, start, end, item.get("label"), text, item.get("text")), source))
     return entities
 
 

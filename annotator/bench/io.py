@@ -1,0 +1,126 @@
+"""Import and export of pre-annotated records against bare sqlite3 + json doing the same work."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import sqlite3
+from pathlib import Path
+
+from annotator.bench import Result, timed
+
+WORDS = "Kyiv Moscow said the talks on energy infrastructure could halt strikes if Russia agrees".split()
+
+
+def make_corpus(path: Path, n: int, seed: int = 1) -> Path:
+    """`n` Prodigy-style records of ~120 words, each with 3 labeled spans and 5 entities."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(n):
+            text = f"Article {i}. " + " ".join(rng.choice(WORDS) for _ in range(120))
+            spans, ents, pos = [], [], 0
+            for k in range(8):
+                start = text.index(" ", pos + 20) + 1
+                end = text.index(" ", start + 5)
+                (spans if k < 3 else ents).append({"start": start, "end": end, "label": f"L{k % 4}"})
+                pos = end
+            record = {"text": text, "meta": {"n": i}, "spans": spans, "_annotator_id": "bench"}
+            record["entities"] = [{**e, "source": "model"} for e in ents]
+            out.write(json.dumps(record) + "\n")
+    return path
+
+
+def bare_import(src: Path, db: Path) -> None:
+    """What an import must do at the least: parse, hash, insert articles, statements, labels, entities."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.executescript(
+        "CREATE TABLE a(id INTEGER PRIMARY KEY, hash TEXT UNIQUE, title TEXT, text TEXT, meta TEXT);"
+        "CREATE TABLE s(id INTEGER PRIMARY KEY, a INT, start INT, end INT, UNIQUE(a, start, end));"
+        "CREATE TABLE l(s INT, label TEXT, PRIMARY KEY(s, label)) WITHOUT ROWID;"
+        "CREATE TABLE e(id INTEGER PRIMARY KEY, a INT, start INT, end INT, label TEXT, source TEXT);"
+    )
+    with src.open("rb") as f:
+        conn.execute("BEGIN IMMEDIATE")
+        for i, line in enumerate(f, 1):
+            rec = json.loads(line)
+            text = rec["text"]
+            digest = hashlib.sha256(text.encode()).hexdigest()
+            (aid,) = conn.execute(
+                "INSERT INTO a(hash, title, text, meta) VALUES (?, ?, ?, ?) RETURNING id",
+                (digest, text[:50], text, json.dumps(rec["meta"])),
+            ).fetchone()
+            for sp in rec["spans"]:
+                (sid,) = conn.execute(
+                    "INSERT INTO s(a, start, end) VALUES (?, ?, ?) RETURNING id", (aid, sp["start"], sp["end"])
+                ).fetchone()
+                conn.execute("INSERT INTO l VALUES (?, ?)", (sid, sp["label"]))
+            conn.executemany(
+                "INSERT INTO e(a, start, end, label, source) VALUES (?, ?, ?, ?, ?)",
+                [(aid, e["start"], e["end"], e["label"], e["source"]) for e in rec["entities"]],
+            )
+            if i % 1000 == 0:
+                conn.execute("COMMIT")
+                conn.execute("BEGIN IMMEDIATE")
+        conn.execute("COMMIT")
+    conn.close()
+
+
+def bare_export(db: Path, out: Path) -> None:
+    """A select and json.dumps loop over the same rows, written to a file."""
+    conn = sqlite3.connect(db)
+    with out.open("w", encoding="utf-8") as f:
+        for aid, text, meta in conn.execute("SELECT id, text, meta FROM articles"):
+            spans = conn.execute(
+                "SELECT s.start, s.end, l.label FROM statements s JOIN statement_labels l ON l.statement_id = s.id "
+                "WHERE s.article_id = ?",
+                (aid,),
+            ).fetchall()
+            ents = conn.execute(
+                "SELECT start, end, label, source FROM entities WHERE article_id = ?", (aid,)
+            ).fetchall()
+            record = {
+                "text": text,
+                "meta": json.loads(meta),
+                "spans": [{"start": s, "end": e, "label": lab, "text": text[s:e]} for s, e, lab in spans],
+                "entities": [{"start": s, "end": e, "label": lab, "source": src} for s, e, lab, src in ents],
+            }
+            f.write(json.dumps(record) + "\n")
+    conn.close()
+
+
+def run(workdir: Path, quick: bool) -> list[Result]:
+    from annotator.exporting import export
+    from annotator.importing import import_paths
+    from annotator.store import Store
+
+    n = 5_000 if quick else 50_000
+    src = make_corpus(workdir / "corpus.jsonl", n)
+    made: list[Path] = []
+
+    def ours_import() -> None:
+        db = workdir / f"ours-{len(made)}.sqlite"
+        made.append(db)
+        with Store.open(db) as store:
+            report = import_paths(store, [src], annotator="bench")
+            assert report.counts.articles_added == n and not report.rejections
+
+    def bare() -> None:
+        bare_import(src, workdir / f"bare-{len(list(workdir.glob('bare-*.sqlite')))}.sqlite")
+
+    t_bare = timed(bare, 2)
+    t_ours = timed(ours_import, 2)
+    project = made[-1]
+
+    def ours_export() -> None:
+        with Store.open(project) as store:
+            export(store, workdir / "ours.jsonl")
+
+    t_bare_export = timed(lambda: bare_export(project, workdir / "bare.jsonl"), 2)
+    t_export = timed(ours_export, 2)
+    return [
+        Result("io", f"import {n:,} pre-annotated records (--no-ner)", t_ours, baseline=t_bare, target=1.5),
+        Result("io", f"export {n:,} records (jsonl)", t_export, baseline=t_bare_export, target=1.2),
+    ]
