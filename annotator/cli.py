@@ -287,3 +287,61 @@ def check(ctx: click.Context, full: bool) -> None:
         else ("no backup of this project exists")
     )
     raise click.ClickException(f"the project file is damaged; {hint}")
+
+
+@main.command()
+@click.option(
+    "--db", "db_here", type=click.Path(dir_okay=False, path_type=Path), help="Project file (as the global --db)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--labels", multiple=True, help="Only these labels (repeatable, or comma-separated).")
+@click.option(
+    "--dashboard-screenshot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Render the agreement dashboard to this PNG and exit.",
+)
+@click.pass_context
+def agreement(
+    ctx: click.Context, db_here: Path | None, as_json: bool, labels: tuple[str, ...], dashboard_screenshot: Path | None
+) -> None:
+    """Agreement between annotators: Krippendorff's alpha, Cohen's kappa and span F1 per pair.
+
+    Units are the distinct spans any annotator labeled; an annotator who marked the article
+    done and left a unit unlabeled counts as "no label" there. The gold layer is left out.
+    """
+    if db_here is not None:
+        ctx.obj["db"] = db_here
+    chosen = [part.strip() for item in labels for part in item.split(",") if part.strip()] or None
+    if dashboard_screenshot is not None:
+        try:
+            from annotator.ui.dashboard import run_dashboard
+        except ImportError as exc:
+            raise click.ClickException(f"the dashboard is not available in this build ({exc})") from exc
+        ctx.exit(run_dashboard(ctx.obj["db"], labels=chosen, screenshot=dashboard_screenshot))
+    from annotator.review import collect, compute_agreement
+    from annotator.review.report import agreement_table
+
+    with _open(ctx) as store:
+        try:
+            result = compute_agreement(collect(store, labels=chosen), labels=chosen)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(agreement_table(result))
+
+
+@main.command()
+@click.option("--annotator", help="Who is reviewing (default: ANNOTATOR_NAME or the login name).")
+@click.option("--article", type=int, help="Start at this article.")
+@click.option("--screenshot", type=click.Path(dir_okay=False, path_type=Path), help="Render to PNG and exit.")
+@click.pass_context
+def review(ctx: click.Context, annotator: str | None, article: int | None, screenshot: Path | None) -> None:
+    """Review conflicts side by side and decide the gold labels (keyboard-driven)."""
+    try:
+        from annotator.ui.review_window import run_review
+    except ImportError as exc:
+        raise click.ClickException(f"the review window is not available in this build ({exc})") from exc
+    who = annotator or settings.default_annotator()
+    ctx.exit(run_review(ctx.obj["db"], who, article=article, screenshot=screenshot))

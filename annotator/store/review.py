@@ -1,9 +1,72 @@
-"""Queries for merging, conflict review, agreement and the gold layer."""
+"""Queries for merging, conflict review, agreement and the gold layer.
+
+The review package (`annotator.review`) turns these rows into units, conflicts and
+figures; everything here is plain reads that stream, so 100,000 units stay cheap.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from annotator.store.core import CoreStore
+
+#: Separates labels inside one `group_concat`; it cannot occur in a label a user typed.
+_SEP = "\x1f"
 
 
 class ReviewMixin(CoreStore):
-    pass
+    def labeled_statements(
+        self, article_ids: list[int] | None = None
+    ) -> Iterator[tuple[int, str, int, int, tuple[str, ...]]]:
+        """(article_id, annotator, start, end, sorted labels) of every statement that has labels.
+
+        All annotators, the gold layer included (callers drop it), ordered by article and
+        span. One streaming query: memory stays flat however large the project.
+        """
+        sql = (
+            "SELECT s.article_id, a.name, s.start, s.end, group_concat(l.label, char(31)) "
+            "FROM statements s JOIN annotators a ON a.id = s.annotator_id "
+            "JOIN statement_labels l ON l.statement_id = s.id"
+        )
+        args: list[int] = []
+        if article_ids is not None:
+            sql += f" WHERE s.article_id IN ({','.join('?' * len(article_ids))})"
+            args.extend(article_ids)
+        sql += " GROUP BY s.id ORDER BY s.article_id, s.start, s.end, a.name"
+        for article_id, name, start, end, labels in self.conn.execute(sql, args):
+            yield article_id, name, start, end, tuple(sorted(labels.split(_SEP)))
+
+    def gold_statements(self, gold: str, article_ids: list[int] | None = None) -> Iterator[tuple[int, int, int]]:
+        """(article_id, start, end) of every statement of the gold layer, labeled or not.
+
+        A gold statement without labels is a decision too ("no label here").
+        """
+        sql = (
+            "SELECT s.article_id, s.start, s.end FROM statements s JOIN annotators a ON a.id = s.annotator_id "
+            "WHERE a.name = ?"
+        )
+        args: list[object] = [gold]
+        if article_ids is not None:
+            sql += f" AND s.article_id IN ({','.join('?' * len(article_ids))})"
+            args.extend(article_ids)
+        yield from self.conn.execute(sql + " ORDER BY s.article_id, s.start, s.end", args)
+
+    def done_annotators(self, article_ids: list[int] | None = None) -> Iterator[tuple[int, str]]:
+        """(article_id, annotator) for every article an annotator marked done."""
+        sql = (
+            "SELECT st.article_id, a.name FROM article_status st JOIN annotators a ON a.id = st.annotator_id "
+            "WHERE st.status = 'done'"
+        )
+        args: list[int] = []
+        if article_ids is not None:
+            sql += f" AND st.article_id IN ({','.join('?' * len(article_ids))})"
+            args.extend(article_ids)
+        yield from self.conn.execute(sql + " ORDER BY st.article_id, a.name", args)
+
+    def article_titles(self, article_ids: list[int] | None = None) -> dict[int, str]:
+        sql = "SELECT id, title FROM articles"
+        args: list[int] = []
+        if article_ids is not None:
+            sql += f" WHERE id IN ({','.join('?' * len(article_ids))})"
+            args.extend(article_ids)
+        return dict(self.conn.execute(sql, args).fetchall())

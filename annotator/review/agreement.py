@@ -1,0 +1,197 @@
+"""Agreement figures over units (see `units`): Krippendorff's alpha, Cohen's kappa, span F1.
+
+- Alpha (nominal, the `krippendorff` package) over all annotators: each unit's value is its
+  sorted label set as one category, or "no label"; missing values are left out, as alpha
+  allows. Per label: the same units, the value being whether the label is present (1) or
+  not (0).
+- Cohen's kappa per pair over the units both annotators have a value for.
+- Span F1 per pair: exact (start, end, label) triples, 2·|A∩B| / (|A|+|B|), over the
+  articles both annotators took part in (labeled something or marked done).
+
+A figure that is undefined (no variation, no paired units) is NaN, printed as null in JSON.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+import krippendorff
+import numpy as np
+
+from annotator.review.conflicts import Pair, count_by_kind, find_conflicts
+from annotator.review.units import Collection, Labels, category
+
+
+@dataclass
+class PairFigures:
+    a: str
+    b: str
+    kappa: float
+    span_f1: float
+    units: int
+    conflicts: int = 0
+    #: (category of a, category of b) → units, over the units both have a value for.
+    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "kappa": _json_float(self.kappa),
+            "span_f1": _json_float(self.span_f1),
+            "units": self.units,
+            "conflicts": self.conflicts,
+            "confusion": [[ca, cb, n] for (ca, cb), n in sorted(self.confusion.items())],
+        }
+
+
+@dataclass
+class Agreement:
+    annotators: list[str]
+    alpha: float
+    per_label_alpha: dict[str, float]
+    units: int
+    conflicts: int
+    conflicts_by_kind: dict[str, int]
+    pairs: list[PairFigures]
+    #: Units each label was given, per annotator: {label: {annotator: n}}.
+    label_counts: dict[str, dict[str, int]]
+
+    def pair(self, a: str, b: str) -> PairFigures | None:
+        for p in self.pairs:
+            if {p.a, p.b} == {a, b}:
+                return p
+        return None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "alpha": _json_float(self.alpha),
+            "per_label_alpha": {k: _json_float(v) for k, v in self.per_label_alpha.items()},
+            "units": self.units,
+            "conflicts": self.conflicts,
+            "conflicts_by_kind": self.conflicts_by_kind,
+            "annotators": self.annotators,
+            "pairs": [p.as_dict() for p in self.pairs],
+            "label_counts": self.label_counts,
+        }
+
+
+def _json_float(x: float) -> float | None:
+    return None if math.isnan(x) else round(x, 6)
+
+
+def nominal_alpha(matrix: np.ndarray) -> float:
+    """Krippendorff's alpha (nominal) of an annotators × units matrix with NaN for missing.
+
+    NaN when there are no pairable units or only one value in them (alpha is undefined).
+    """
+    if matrix.size == 0:
+        return math.nan
+    pairable = (~np.isnan(matrix)).sum(axis=0) >= 2
+    if not pairable.any():
+        return math.nan
+    values = matrix[:, pairable]
+    if np.unique(values[~np.isnan(values)]).size < 2:
+        return math.nan
+    return float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal"))
+
+
+def cohen_kappa(x: np.ndarray, y: np.ndarray) -> float:
+    """Cohen's kappa of two equal-length integer category arrays (NaN if chance agreement is 1)."""
+    n = len(x)
+    if n == 0:
+        return math.nan
+    _, codes = np.unique(np.concatenate([x, y]), return_inverse=True)
+    k = int(codes.max()) + 1
+    confusion = np.bincount(codes[:n] * k + codes[n:], minlength=k * k).reshape(k, k).astype(float)
+    observed = np.trace(confusion) / n
+    expected = float(confusion.sum(axis=1) @ confusion.sum(axis=0)) / (n * n)
+    if expected >= 1.0:
+        return math.nan
+    return (observed - expected) / (1.0 - expected)
+
+
+def span_f1(a: set, b: set) -> float:
+    total = len(a) + len(b)
+    return 2 * len(a & b) / total if total else math.nan
+
+
+def reliability_matrix(collection: Collection) -> tuple[np.ndarray, list[Labels]]:
+    """Annotators × units codes (NaN missing) and the label set each code stands for."""
+    codes: dict[Labels, int] = {}
+    units = collection.units()
+    matrix = np.full((len(collection.annotators), len(units)), np.nan)
+    for j, unit in enumerate(units):
+        for i, value in enumerate(unit.values):
+            if value is not None:
+                matrix[i, j] = codes.setdefault(value, len(codes))
+    return matrix, list(codes)
+
+
+def compute_agreement(collection: Collection, labels: Iterable[str] | None = None) -> Agreement:
+    """All figures for a collection (build it with `units.collect(store, labels=...)`)."""
+    names = collection.annotators
+    matrix, categories = reliability_matrix(collection)
+    label_names = sorted(set(labels) if labels is not None else {lab for cat in categories for lab in cat})
+
+    per_label: dict[str, float] = {}
+    present = ~np.isnan(matrix)
+    for label in label_names:
+        has = np.array([label in cat for cat in categories] + [False], dtype=float)
+        binary = np.where(present, has[np.where(present, matrix, len(categories)).astype(int)], np.nan)
+        per_label[label] = nominal_alpha(binary)
+
+    label_counts: dict[str, dict[str, int]] = {label: dict.fromkeys(names, 0) for label in label_names}
+    for i, name in enumerate(names):
+        row = matrix[i][present[i]].astype(int)
+        for code, n in zip(*np.unique(row, return_counts=True), strict=True):
+            for label in categories[code]:
+                if label in label_counts:
+                    label_counts[label][name] += int(n)
+
+    conflicts = find_conflicts(collection)
+    per_pair_conflicts: Counter[Pair] = Counter(p for c in conflicts for p in c.pair_kinds)
+    pairs = []
+    for i, j in combinations(range(len(names)), 2):
+        both = present[i] & present[j]
+        x, y = matrix[i][both].astype(int), matrix[j][both].astype(int)
+        confusion = Counter(zip(x.tolist(), y.tolist(), strict=True))
+        pairs.append(
+            PairFigures(
+                names[i],
+                names[j],
+                cohen_kappa(x, y),
+                _pair_span_f1(collection, names[i], names[j]),
+                int(both.sum()),
+                per_pair_conflicts[(names[i], names[j])],
+                Counter({(category(categories[p]), category(categories[q])): n for (p, q), n in confusion.items()}),
+            )
+        )
+    return Agreement(
+        annotators=names,
+        alpha=nominal_alpha(matrix),
+        per_label_alpha=per_label,
+        units=matrix.shape[1],
+        conflicts=len(conflicts),
+        conflicts_by_kind=count_by_kind(conflicts),
+        pairs=pairs,
+        label_counts=label_counts,
+    )
+
+
+def _pair_span_f1(collection: Collection, a: str, b: str) -> float:
+    mine: set[tuple[int, int, int, str]] = set()
+    theirs: set[tuple[int, int, int, str]] = set()
+    for art in collection.articles:
+        participants = art.participants
+        if a not in participants or b not in participants:
+            continue
+        for name, out in ((a, mine), (b, theirs)):
+            for (start, end), labs in art.spans.get(name, {}).items():
+                out.update((art.article_id, start, end, label) for label in labs)
+    return span_f1(mine, theirs)
