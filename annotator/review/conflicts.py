@@ -96,9 +96,13 @@ def article_conflicts(art: ArticleLabels) -> Iterator[Conflict]:
     participants = art.participants
     if len(participants) < 2:
         return
-    for region in regions(art.unit_spans()):
-        inside = set(region)
-        values = {a: {s: labs for s, labs in art.spans.get(a, {}).items() if s in inside} for a in participants}
+    found = regions(art.unit_spans())
+    region_of = {span: i for i, region in enumerate(found) for span in region}
+    per_region: list[dict[str, dict[SpanKey, Labels]]] = [{a: {} for a in participants} for _ in found]
+    for a, by_span in art.spans.items():
+        for span, labs in by_span.items():
+            per_region[region_of[span]][a][span] = labs
+    for region, values in zip(found, per_region, strict=True):
         kinds = {}
         for a, b in combinations(participants, 2):
             k = pair_kinds(values[a], values[b])
