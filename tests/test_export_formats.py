@@ -1,0 +1,269 @@
+"""A team's labels leave the project in the format the next tool wants: checked, complete and atomic.
+
+Every format is read back with the consumer's own reader (srsly, csv, spaCy's DocBin) and held
+against the project: each span slices its own text, every label is counted, spans off token
+boundaries are reported by article and offset and never vanish.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+import srsly
+
+from annotator import exporting
+from annotator.exporting import FORMATS, ExportError, count_records, export
+from annotator.records import GOLD
+from annotator.store import Store
+from tests.seed_project import LABELS, MISALIGNED_ARTICLE, NOTE, seed_project
+
+pytestmark = pytest.mark.spacy
+
+
+@pytest.fixture
+def project(tmp_path_factory, pipeline, tmp_path):
+    with Store.open(seed_project(tmp_path_factory, pipeline, tmp_path / "team.annotator.sqlite")) as store:
+        yield store
+
+
+def project_labels(store: Store, annotator: str | None = None) -> Counter:
+    return Counter(label for row in store.export_rows(annotator) for _, _, label, _ in row["spans"])
+
+
+def docbin_docs(path):
+    import spacy
+    from spacy.tokens import DocBin
+
+    return list(DocBin().from_disk(path).get_docs(spacy.blank("en").vocab))
+
+
+def test_the_formats_offered_are_the_ones_the_cli_offers():
+    from annotator.cli import export_cmd
+
+    choices = next(p for p in export_cmd.params if p.name == "fmt").type.choices
+    assert tuple(choices) == FORMATS
+
+
+def test_prodigy_jsonl_has_one_task_per_article_and_annotator_with_token_indices(project, tmp_path):
+    out = tmp_path / "team.jsonl"
+    summary = export(project, out)
+    tasks = list(srsly.read_jsonl(out))
+    assert summary.records == len(tasks) == count_records(project)
+    assert Counter(t.get("_annotator_id") for t in tasks) == {"anna": 5, "ben": 5, GOLD: 3}
+    assert summary.labels == project_labels(project)
+    for task in tasks:
+        assert {"text", "meta", "_input_hash", "_task_hash", "answer", "spans", "entities", "tokens"} <= set(task)
+        tokens = task["tokens"]
+        for span in task["spans"]:
+            assert task["text"][span["start"] : span["end"]] == span["text"]
+            if "token_start" in span:
+                assert tokens[span["token_start"]]["start"] == span["start"]
+                assert tokens[span["token_end"]]["end"] == span["end"]
+        assert all(e["source"] in ("model", "user") for e in task["entities"])
+    anna_first = next(t for t in tasks if t.get("_annotator_id") == "anna")
+    assert anna_first["spans"][0]["note"] == NOTE
+    assert anna_first["_status"] == "done"
+
+
+def test_a_span_off_token_boundaries_is_reported_by_article_and_offset_and_still_exported(project, tmp_path):
+    summary = export(project, tmp_path / "team.jsonl")
+    (warning,) = [w for w in summary.warnings if "token boundaries" in w]
+    assert warning.startswith(f"article {MISALIGNED_ARTICLE} (anna): span ")
+    assert summary.misaligned == 1
+    task = next(
+        t
+        for t in srsly.read_jsonl(tmp_path / "team.jsonl")
+        if t.get("_annotator_id") == "anna" and t["meta"]["source"].startswith("001_")
+    )
+    odd = [s for s in task["spans"] if "token_start" not in s]
+    assert len(odd) == 1 and f"span {odd[0]['start']}-{odd[0]['end']} 'claim'" in warning
+
+
+def test_doccano_lines_carry_label_triples(project, tmp_path):
+    out = tmp_path / "team.doccano.jsonl"
+    summary = export(project, out, fmt="doccano", annotator="anna")
+    lines = list(srsly.read_jsonl(out))
+    assert len(lines) == summary.records == 5
+    for line in lines:
+        assert all(line["text"][s:e] for s, e, _ in line["label"])
+        assert {label for _, _, label in line["label"]} <= set(LABELS)
+    assert summary.spans == sum(len(line["label"]) for line in lines) == sum(project_labels(project, "anna").values())
+
+
+def test_docbin_has_statements_in_sc_and_entities_in_ents_and_says_what_it_could_not_place(project, tmp_path):
+    out = tmp_path / "team.spacy"
+    summary = export(project, out, fmt="spacy")
+    docs = docbin_docs(out)
+    assert len(docs) == summary.records == count_records(project)
+    assert sum(len(doc.spans["sc"]) for doc in docs) == summary.spans
+    assert summary.skipped == 1, "the span inside a word is counted, not silently dropped"
+    assert summary.spans + summary.skipped == sum(project_labels(project).values())
+    skipped = [w for w in summary.warnings if "not in the DocBin's annotations" in w]
+    assert len(skipped) == 1 and skipped[0].startswith(f"article {MISALIGNED_ARTICLE} (anna)")
+    assert summary.overflow >= 1, "anna's 'Vladimir' overlaps the model's 'Vladimir Putin'"
+    assert any("ents_overflow" in w for w in summary.warnings)
+    placed = sum(len(doc.ents) + len(doc.spans.get("ents_overflow", [])) for doc in docs)
+    assert placed == summary.entities
+    for doc in docs:
+        assert {span.label_ for span in doc.spans["sc"]} <= set(LABELS)
+        assert all(ent.text == ent.text.strip() for ent in doc.ents)
+
+
+@pytest.mark.parametrize("mode", ["expand", "contract"])
+def test_docbin_snaps_off_boundary_spans_only_when_asked(project, tmp_path, mode):
+    summary = export(project, tmp_path / "team.spacy", fmt="spacy", align=mode)
+    assert summary.skipped == 0 and summary.snapped == 1
+    assert summary.spans == sum(project_labels(project).values())
+    assert any(f"snapped ({mode})" in w for w in summary.warnings)
+
+
+def test_textcat_has_one_record_per_statement_with_every_label(project, tmp_path):
+    out = tmp_path / "team.textcat.jsonl"
+    summary = export(project, out, fmt="textcat", annotator="anna")
+    records = list(srsly.read_jsonl(out))
+    statements = {(r["article_id"], s, e) for r in project.export_rows("anna") for s, e, _, _ in r["spans"]}
+    assert len(records) == summary.records == len(statements)
+    for record in records:
+        assert set(record["cats"]) >= set(LABELS)
+        assert set(record["cats"].values()) <= {0, 1} and any(record["cats"].values())
+        article = project.article(record["meta"]["article_id"])
+        assert article.text[record["meta"]["start"] : record["meta"]["end"]] == record["text"]
+    assert any(sum(r["cats"].values()) == 2 for r in records), "a statement with two labels has both"
+
+
+def test_csv_has_one_row_per_label_and_quotes_line_breaks(project, tmp_path):
+    out = tmp_path / "team.csv"
+    summary = export(project, out, fmt="csv")
+    with out.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == summary.records == sum(project_labels(project).values())
+    for row in rows:
+        text = project.article(int(row["article_id"])).text
+        assert text[int(row["start"]) : int(row["end"])] == row["text"]
+    assert any(row["note"] == NOTE for row in rows)
+
+
+def test_filters_by_gold_labels_and_status(project, tmp_path):
+    gold = export(project, tmp_path / "gold.jsonl", gold=True)
+    assert gold.records == count_records(project, gold=True) == 3
+    assert {t["_annotator_id"] for t in srsly.read_jsonl(tmp_path / "gold.jsonl")} == {GOLD}
+
+    only = export(project, tmp_path / "claims.jsonl", labels=["claim"])
+    assert set(only.labels) == {"claim"} and only.records == count_records(project)
+
+    done = export(project, tmp_path / "done.jsonl", status="done")
+    tasks = list(srsly.read_jsonl(tmp_path / "done.jsonl"))
+    assert {t["_status"] for t in tasks} == {"done"} and len(tasks) == done.records == 8
+
+    with pytest.raises(ValueError, match="not both"):
+        export(project, tmp_path / "x.jsonl", annotator="anna", gold=True)
+
+
+def test_progress_counts_up_to_the_total(project, tmp_path):
+    seen: list[int] = []
+    export(project, tmp_path / "team.spacy", fmt="spacy", progress=seen.append)
+    assert sum(seen) == count_records(project)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_crash_mid_export_leaves_the_old_file_whole(project, tmp_path, monkeypatch, fmt):
+    out = tmp_path / f"team.{fmt}"
+    out.write_bytes(b"the previous export\n")
+    rows = project.export_rows
+
+    def failing_rows(*args, **kwargs):
+        for i, row in enumerate(rows(*args, **kwargs)):
+            if i == 3:
+                raise OSError("disk unplugged")
+            yield row
+
+    monkeypatch.setattr(project, "export_rows", failing_rows)
+    with pytest.raises(OSError, match="disk unplugged"):
+        export(project, out, fmt=fmt)
+    assert out.read_bytes() == b"the previous export\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [], "no temporary file left behind"
+
+
+def test_cancel_stops_and_keeps_the_old_file(project, tmp_path):
+    out = tmp_path / "team.jsonl"
+    out.write_text("old\n")
+    done: list[int] = []
+    summary = export(project, out, progress=done.append, cancelled=lambda: len(done) >= 2)
+    assert summary.cancelled and out.read_text() == "old\n"
+
+
+def test_a_span_that_does_not_slice_its_text_stops_the_export(project, tmp_path, monkeypatch):
+    out = tmp_path / "team.jsonl"
+    out.write_text("old\n")
+    rows = project.export_rows
+
+    def broken_rows(*args, **kwargs):
+        for row in rows(*args, **kwargs):
+            yield {**row, "spans": [*row["spans"], (0, len(row["text"]) + 5, "claim", "")]}
+
+    monkeypatch.setattr(project, "export_rows", broken_rows)
+    with pytest.raises(ExportError, match=r"article 1: span 0-\d+ 'claim' does not fit its text"):
+        export(project, out)
+    assert out.read_text() == "old\n"
+
+
+def test_written_file_gets_ordinary_permissions(project, tmp_path):
+    out = tmp_path / "team.jsonl"
+    export(project, out)
+    assert out.stat().st_mode & 0o077, "readable by the group like any file the user saves, not mkstemp's 0600"
+
+
+def test_cli_prints_the_summary_and_each_misaligned_span(cli, db_path, tmp_path_factory, pipeline, tmp_path):
+    seed_project(tmp_path_factory, pipeline, db_path)
+    result = cli("export", tmp_path / "team.spacy", "--format", "spacy", "--labels", "claim,condition")
+    assert result.exit_code == 0, result.output
+    assert "exported 13 records" in result.stdout
+    assert "labels: claim" in result.stdout and "proposal" not in result.stdout
+    assert f"warning: article {MISALIGNED_ARTICLE} (anna): span" in result.stderr
+    assert "1 spans/entities off token boundaries left out of the DocBin" in result.stderr
+    gold = cli("export", tmp_path / "gold.csv", "--format", "csv", "--gold", "--status", "done")
+    assert gold.exit_code == 0 and "exported" in gold.stdout
+
+
+def test_cli_refuses_gold_when_there_is_none(cli, tmp_path):
+    result = cli("export", tmp_path / "g.jsonl", "--gold")
+    assert result.exit_code == 1 and "no gold layer" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["doccano", "textcat", "csv"])
+def test_exports_other_than_spacy_do_not_import_spacy(tmp_path, fmt):
+    code = (
+        "import sys\n"
+        "from annotator.cli import main\n"
+        "try:\n"
+        f"    main({['--db', str(tmp_path / 'p.sqlite'), 'export', str(tmp_path / 'o'), '--format', fmt]!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('HEAVY', [m for m in ('spacy', 'thinc', 'PySide6') if m in sys.modules], file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "HEAVY []" in result.stderr
+
+
+def test_articles_without_stored_tokens_are_tokenized_for_the_docbin(store, tmp_path):
+    from annotator.formats.jsonl import read_jsonl
+
+    src = tmp_path / "in.jsonl"
+    text = "Kyiv 👍🏽 said: halt\r\nstrikes 🇺🇦 now."
+    src.write_text(json.dumps({"text": text, "_annotator_id": "a", "spans": [{"start": 0, "end": 4, "label": "x"}]}))
+    store.add_records([r for r in read_jsonl(src)], "a")
+    out = tmp_path / "o.spacy"
+    summary = export(store, out, fmt="spacy")
+    (doc,) = docbin_docs(out)
+    assert doc.text == text.replace("\r\n", "\n") and [s.text for s in doc.spans["sc"]] == ["Kyiv"]
+    assert summary.skipped == 0
+
+
+def test_unknown_format_is_refused():
+    with pytest.raises(ValueError, match="unknown format"):
+        exporting.export(None, "-", fmt="xml")  # type: ignore[arg-type]
