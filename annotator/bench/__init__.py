@@ -53,6 +53,15 @@ def timed(fn: Callable[[], Any], repeat: int = 1) -> float:
     return best
 
 
+def compare(ours: Callable[[], Any], bare: Callable[[], Any], repeat: int = 3) -> tuple[float, float]:
+    """Best times of `ours` and `bare`, run in turns so both meet the same machine load."""
+    best_ours = best_bare = float("inf")
+    for _ in range(repeat):
+        best_bare = min(best_bare, timed(bare))
+        best_ours = min(best_ours, timed(ours))
+    return best_ours, best_bare
+
+
 def run_suites(workdir: Path, names: list[str] | None = None, quick: bool = False) -> list[Result]:
     results: list[Result] = []
     for name in names or SUITES:

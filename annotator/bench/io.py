@@ -8,9 +8,24 @@ import random
 import sqlite3
 from pathlib import Path
 
-from annotator.bench import Result, timed
+from annotator.bench import Result, compare
 
-WORDS = "Kyiv Moscow said the talks on energy infrastructure could halt strikes if Russia agrees".split()
+WORDS = [
+    "Kyiv",
+    "Moscow",
+    "said",
+    "the",
+    "talks",
+    "on",
+    "energy",
+    "infrastructure",
+    "could",
+    "halt",
+    "strikes",
+    "if",
+    "Russia",
+    "agrees",
+]
 
 
 def make_corpus(path: Path, n: int, seed: int = 1) -> Path:
@@ -110,16 +125,14 @@ def run(workdir: Path, quick: bool) -> list[Result]:
     def bare() -> None:
         bare_import(src, workdir / f"bare-{len(list(workdir.glob('bare-*.sqlite')))}.sqlite")
 
-    t_bare = timed(bare, 2)
-    t_ours = timed(ours_import, 2)
+    t_ours, t_bare = compare(ours_import, bare)
     project = made[-1]
 
     def ours_export() -> None:
         with Store.open(project) as store:
             export(store, workdir / "ours.jsonl")
 
-    t_bare_export = timed(lambda: bare_export(project, workdir / "bare.jsonl"), 2)
-    t_export = timed(ours_export, 2)
+    t_export, t_bare_export = compare(ours_export, lambda: bare_export(project, workdir / "bare.jsonl"))
     return [
         Result("io", f"import {n:,} pre-annotated records (--no-ner)", t_ours, baseline=t_bare, target=1.5),
         Result("io", f"export {n:,} records (jsonl)", t_export, baseline=t_bare_export, target=1.2),

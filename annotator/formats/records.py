@@ -6,7 +6,6 @@ Spans are checked against the text as given, then moved with it when it is norma
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from annotator.records import MODEL, STATUSES, USER, Entity, IncomingRecord, Span
@@ -35,12 +34,7 @@ def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
         meta = {}
     if not isinstance(meta, dict):
         raise RecordError(f'"meta" must be an object, got {_kind(meta)}')
-    try:
-        _check_surrogates(json.dumps(meta, ensure_ascii=False), '"meta"')
-    except (TypeError, ValueError) as exc:
-        if isinstance(exc, RecordError):
-            raise
-        raise RecordError(f'"meta" cannot be stored ({exc})') from exc
+    _check_nested_surrogates(meta, '"meta"')
     annotator = obj.get("_annotator_id")
     if annotator is not None and (not isinstance(annotator, str) or not annotator.strip()):
         raise RecordError('"_annotator_id" must be a non-empty string')
@@ -155,6 +149,20 @@ def _entities(items: Any, text: str) -> list[Entity]:
             raise RecordError(f"entity {i}: source must be 'model' or 'user', got {source!r}")
         entities.append(Entity(*_bounds(i, start, end, item.get("label"), text, item.get("text")), source))
     return entities
+
+
+def _check_nested_surrogates(value: Any, what: str) -> None:
+    """Lone surrogates anywhere in a JSON value (keys too); iterative, so depth cannot overflow."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            _check_surrogates(item, what)
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def _check_surrogates(value: str, what: str) -> None:

@@ -253,6 +253,9 @@ class CoreStore:
         """
         counts = ImportCounts()
         annotator_ids: dict[str, int] = {}
+        entity_rows: list[tuple] = []
+        label_rows: list[tuple] = []
+        status_rows: list[tuple] = []
         with self.write():
             c = self.conn
             stamp = now()
@@ -270,31 +273,40 @@ class CoreStore:
                 else:
                     (article_id,) = c.execute("SELECT id FROM articles WHERE hash = ?", (digest,)).fetchone()
                     counts.articles_existing += 1
-                for ent in rec.entities:
-                    cur = c.execute(
-                        "INSERT INTO entities(article_id, start, end, label, source) VALUES (?, ?, ?, ?, ?) "
-                        "ON CONFLICT DO NOTHING",
-                        (article_id, ent.start, ent.end, ent.label, ent.source),
-                    )
-                    counts.entities_added += cur.rowcount
+                entity_rows.extend((article_id, e.start, e.end, e.label, e.source) for e in rec.entities)
                 if rec.spans or rec.status:
                     name = rec.annotator or default_annotator
                     annotator = annotator_ids.get(name) or annotator_ids.setdefault(name, self.annotator_id(name))
+                    statement_ids: dict[tuple[int, int], int] = {}
                     for span in rec.spans:
-                        statement_id = self._statement_id(article_id, annotator, span.start, span.end, stamp)
+                        key = (span.start, span.end)
+                        statement_id = statement_ids.get(key)
+                        if statement_id is None:
+                            statement_id = self._statement_id(article_id, annotator, span.start, span.end, stamp)
+                            statement_ids[key] = statement_id
                         if span.note:
                             # An imported note fills an empty one; it never overwrites what someone wrote here.
                             c.execute(
                                 "UPDATE statements SET note = ? WHERE id = ? AND note = ''", (span.note, statement_id)
                             )
-                        cur = c.execute(
-                            "INSERT INTO statement_labels(statement_id, label, created_at) VALUES (?, ?, ?) "
-                            "ON CONFLICT DO NOTHING",
-                            (statement_id, span.label, stamp),
-                        )
-                        counts.labels_added += cur.rowcount
+                        label_rows.append((statement_id, span.label, stamp))
                     if rec.status:
-                        self._set_status(article_id, annotator, rec.status, stamp)
+                        status_rows.append((article_id, annotator, rec.status, stamp))
+            # Row-by-row work above only where ids are needed; the rest goes in bulk.
+            before = c.total_changes
+            c.executemany(
+                "INSERT INTO entities(article_id, start, end, label, source) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                entity_rows,
+            )
+            counts.entities_added = c.total_changes - before
+            before = c.total_changes
+            c.executemany(
+                "INSERT INTO statement_labels(statement_id, label, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                label_rows,
+            )
+            counts.labels_added = c.total_changes - before
+            self._set_statuses(status_rows)
         return counts
 
     def _statement_id(self, article_id: int, annotator_id: int, start: int, end: int, stamp: str) -> int:
@@ -312,12 +324,16 @@ class CoreStore:
         ).fetchone()[0]
 
     def _set_status(self, article_id: int, annotator_id: int, status: str, stamp: str) -> None:
-        if status not in STATUSES:
-            raise ValueError(f"unknown status {status!r}")
-        self.conn.execute(
+        self._set_statuses([(article_id, annotator_id, status, stamp)])
+
+    def _set_statuses(self, rows: Sequence[tuple[int, int, str, str]]) -> None:
+        """Upsert (article_id, annotator_id, status, stamp) rows."""
+        if any(row[2] not in STATUSES for row in rows):
+            raise ValueError(f"unknown status in {sorted({row[2] for row in rows} - set(STATUSES))}")
+        self.conn.executemany(
             "INSERT INTO article_status(article_id, annotator_id, status, updated_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at",
-            (article_id, annotator_id, status, stamp),
+            rows,
         )
 
     # -- pre-annotation ------------------------------------------------------------
