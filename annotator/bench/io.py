@@ -11,20 +11,8 @@ from pathlib import Path
 from annotator.bench import Result, compare
 
 WORDS = [
-    "Kyiv",
-    "Moscow",
-    "said",
-    "the",
-    "talks",
-    "on",
-    "energy",
-    "infrastructure",
-    "could",
-    "halt",
-    "strikes",
-    "if",
-    "Russia",
-    "agrees",
+    *("Kyiv", "Moscow", "said", "the", "talks", "on", "energy", "infrastructure"),
+    *("could", "halt", "strikes", "if", "Russia", "agrees"),
 ]
 
 
