@@ -13,7 +13,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
@@ -61,14 +61,12 @@ class ImportCounts:
     articles_existing: int = 0
     labels_added: int = 0
     entities_added: int = 0
-    new_article_ids: list[int] = field(default_factory=list)
 
     def __iadd__(self, other: ImportCounts) -> ImportCounts:
         self.articles_added += other.articles_added
         self.articles_existing += other.articles_existing
         self.labels_added += other.labels_added
         self.entities_added += other.entities_added
-        self.new_article_ids.extend(other.new_article_ids)
         return self
 
 
@@ -269,7 +267,6 @@ class CoreStore:
                 if row:
                     article_id = row[0]
                     counts.articles_added += 1
-                    counts.new_article_ids.append(article_id)
                 else:
                     (article_id,) = c.execute("SELECT id FROM articles WHERE hash = ?", (digest,)).fetchone()
                     counts.articles_existing += 1
