@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Self
 
 import sqlite_utils
+from srsly import json_loads
 
 from annotator.records import (
     MODEL,
@@ -479,9 +480,10 @@ class CoreStore:
                 "meta": json.loads(r[5]),
                 "annotator": r[6],
                 "status": r[7],
-                "spans": [tuple(x) for x in json.loads(r[8])],
-                "entities": [tuple(x) for x in json.loads(r[9])],
-                "tokens": json.loads(r[10]) if r[10] else None,
+                # Offsets and labels only: ujson is safe here and 4x faster (not for meta: it rounds floats).
+                "spans": [tuple(x) for x in json_loads(r[8])],
+                "entities": [tuple(x) for x in json_loads(r[9])],
+                "tokens": json_loads(r[10]) if r[10] else None,
             }
 
     def count_export_rows(
