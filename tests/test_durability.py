@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from annotator import backups
 from annotator.cli import main
 from annotator.records import IncomingRecord
-from annotator.store import SCHEMA_VERSION, Store, StoreError
+from annotator.store import SCHEMA_VERSION, CorruptProjectError, Store, StoreError
 from annotator.store.schema import migrations
 
 
@@ -101,6 +101,9 @@ def test_a_damaged_project_is_detected_left_as_it_was_and_restored_from_backup(t
     for sidecar in ("-wal", "-shm"):
         db.with_name(db.name + sidecar).unlink(missing_ok=True)
     damaged = db.read_bytes()
+    with pytest.raises(CorruptProjectError, match="left as it was"):
+        Store.open(db, check=True)
+    assert db.read_bytes() == damaged
     result = CliRunner().invoke(main, ["--db", str(db), "check"])
     assert result.exit_code == 1
     assert "damaged" in result.output and "restore" in result.output

@@ -93,17 +93,22 @@ class CoreStore:
     # -- opening -----------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = True) -> Self:
-        """Open (or create) a project, migrating an older schema after a backup."""
+    def open(cls, path: str | Path, *, create: bool = True, check: bool = False) -> Self:
+        """Open (or create) a project, migrating an older schema after a backup.
+
+        `check` runs SQLite's quick_check first (the window does, on every open): a
+        damaged file raises `CorruptProjectError` and is left exactly as it was.
+        """
         path = Path(path)
-        if not path.exists():
+        existed = path.exists()
+        if not existed:
             if not create:
                 raise StoreError(f"{path}: no such project file")
             path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         try:
             store = cls(conn, path)
-            store._configure()
+            store._configure(check=check and existed)
             store._migrate()
         except sqlite3.DatabaseError as exc:
             conn.close()
@@ -132,9 +137,16 @@ class CoreStore:
         finally:
             conn.close()
 
-    def _configure(self) -> None:
+    def _configure(self, check: bool = False) -> None:
         c = self.conn
         c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if check:
+            problems = [row[0] for row in c.execute("PRAGMA quick_check") if row[0] != "ok"]
+            if problems:
+                raise CorruptProjectError(
+                    f"{self.path}: the project file is damaged ({problems[0]}); it was left as it was. "
+                    f"Restore the latest backup with: annotator --db {self.path} restore"
+                )
         version = c.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise NewerSchemaError(
