@@ -568,7 +568,10 @@ def _known_error(exc: sqlite3.DatabaseError, path: Path) -> StoreError:
     if isinstance(exc, StoreError):
         return exc
     if "file is not a database" in text or "malformed" in text:
-        return CorruptProjectError(f"{path}: the project file is damaged ({text}); restore it from a backup")
+        return CorruptProjectError(
+            f"{path}: the project file is damaged ({text}); it was left as it was. "
+            f"Restore the latest backup with: annotator --db {path} restore"
+        )
     if "locked" in text or "busy" in text:
         return StoreError(f"{path}: the project is busy in another program ({text}); try again")
     if "readonly" in text:
