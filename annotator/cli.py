@@ -57,7 +57,8 @@ def main(ctx: click.Context, db: Path | None) -> None:
 @click.option("--pipeline", help="spaCy package or folder for pre-annotation, or 'rules'.")
 @click.pass_context
 def import_cmd(ctx: click.Context, paths: tuple[Path, ...], no_ner: bool, annotator: str | None, pipeline: str | None):
-    """Import .txt files, folders of them, and JSONL (plain, Prodigy or doccano).
+    """Import .txt files, folders, JSONL (plain, Prodigy or doccano), spaCy DocBins (.spacy)
+    and other annotators' project files (.annotator.sqlite), which are merged in.
 
     Bad files and records are reported as FILE:LINE: reason; the rest is imported.
     Exits 1 if anything was rejected.
@@ -201,16 +202,19 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 
 
 @main.command()
+@click.option("--db", "gui_db", type=click.Path(dir_okay=False, path_type=Path), help="Project file to open.")
 @click.option("--article", type=int, help="Open this article id.")
 @click.option("--screenshot", type=click.Path(dir_okay=False, path_type=Path), help="Render to PNG and exit.")
 @click.pass_context
-def gui(ctx: click.Context, article: int | None, screenshot: Path | None) -> None:
-    """Open the annotation window."""
+def gui(ctx: click.Context, gui_db: Path | None, article: int | None, screenshot: Path | None) -> None:
+    """Open the annotation window (the last project, or the sample corpus on first start)."""
     try:
         from annotator.ui.app import run
     except ImportError as exc:
         raise click.ClickException(f"the annotation window is not available in this build ({exc})") from exc
-    ctx.exit(run(ctx.obj["db"], article=article, screenshot=screenshot))
+    # no --db (and no ANNOTATOR_DB): the window opens the last project, or the sample on first start
+    db = gui_db or ctx.find_root().params.get("db")
+    ctx.exit(run(db, article=article, screenshot=screenshot))
 
 
 @main.command()

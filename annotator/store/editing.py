@@ -6,10 +6,31 @@ the caller needs to undo it (the state before), so an undo is just another actio
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
-from annotator.records import MODEL, STATUSES, USER, Entity
+from annotator.records import MODEL, STATUSES, USER, Entity, Label
 from annotator.store.core import CoreStore, StoreError, now
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """One line of the window's article list, for one annotator."""
+
+    id: int
+    title: str
+    status: str
+    labels: int
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    """What the article list shows: a status, a label the annotator used, words in title or text."""
+
+    status: str | None = None
+    label: str | None = None
+    text: str = ""
 
 
 class EditingMixin(CoreStore):
@@ -111,6 +132,121 @@ class EditingMixin(CoreStore):
             self.add_entity(article_id, entity.start, entity.end, label, USER)
         return Entity(entity.start, entity.end, label, USER)
 
+    # -- the article list (paged, so a 100,000-article project opens at once) ----------
+
+    def _list_where(self, annotator: str, filt: ArticleFilter) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        args: list[Any] = []
+        if filt.status == "new":
+            clauses.append("coalesce(st.status, 'new') = 'new'")
+        elif filt.status:
+            clauses.append("st.status = ?")
+            args.append(filt.status)
+        if filt.label:
+            clauses.append(
+                "EXISTS (SELECT 1 FROM statements s JOIN statement_labels l ON l.statement_id = s.id "
+                "WHERE s.article_id = ar.id AND s.annotator_id = an.id AND l.label = ?)"
+            )
+            args.append(filt.label)
+        for word in filt.text.split():
+            pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            clauses.append("(ar.title LIKE ? ESCAPE '\\' OR ar.text LIKE ? ESCAPE '\\')")
+            args.extend([pattern, pattern])
+        return (" AND ".join(clauses) or "1"), args
+
+    _LIST_FROM = (
+        "FROM articles ar LEFT JOIN annotators an ON an.name = ? "
+        "LEFT JOIN article_status st ON st.article_id = ar.id AND st.annotator_id = an.id "
+    )
+
+    def article_page(
+        self, annotator: str, filt: ArticleFilter = ArticleFilter(), *, after_id: int = 0, limit: int = 200
+    ) -> list[ArticleRow]:
+        """The next `limit` articles after `after_id` (keyset paging, in id order) that match `filt`."""
+        where, args = self._list_where(annotator, filt)
+        sql = (
+            "SELECT ar.id, ar.title, coalesce(st.status, 'new'), "
+            "(SELECT count(*) FROM statements s JOIN statement_labels l ON l.statement_id = s.id "
+            " WHERE s.article_id = ar.id AND s.annotator_id = an.id) "
+            + self._LIST_FROM
+            + f"WHERE ar.id > ? AND {where} ORDER BY ar.id LIMIT ?"
+        )
+        rows = self.conn.execute(sql, [annotator, after_id, *args, limit]).fetchall()
+        return [ArticleRow(*r) for r in rows]
+
+    def article_row(self, article_id: int, annotator: str) -> ArticleRow:
+        rows = self.article_page(annotator, after_id=article_id - 1, limit=1)
+        if not rows or rows[0].id != article_id:
+            raise StoreError(f"no article {article_id} in {self.path}")
+        return rows[0]
+
+    def progress(self, annotator: str) -> tuple[int, int]:
+        """(articles done by `annotator`, articles in the project), for the progress bar."""
+        done = self.conn.execute(
+            "SELECT count(*) FROM article_status st JOIN annotators an ON an.id = st.annotator_id "
+            "WHERE an.name = ? AND st.status = 'done'",
+            (annotator,),
+        ).fetchone()[0]
+        total = self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        return done, total
+
+    def neighbour_article(
+        self, article_id: int, annotator: str, step: int, filt: ArticleFilter = ArticleFilter()
+    ) -> int | None:
+        """The id of the next (`step` > 0) or previous matching article, or None at either end."""
+        where, args = self._list_where(annotator, filt)
+        op, order = (">", "ASC") if step > 0 else ("<", "DESC")
+        row = self.conn.execute(
+            "SELECT ar.id " + self._LIST_FROM + f"WHERE ar.id {op} ? AND {where} ORDER BY ar.id {order} LIMIT 1",
+            [annotator, article_id, *args],
+        ).fetchone()
+        return row[0] if row else None
+
+    def next_unfinished(self, article_id: int, annotator: str) -> int | None:
+        """The first article after `article_id` (wrapping round) that `annotator` has not marked done."""
+        sql = (
+            "SELECT ar.id " + self._LIST_FROM + "WHERE ar.id {op} ? AND coalesce(st.status, 'new') != 'done' "
+            "ORDER BY ar.id LIMIT 1"
+        )
+        for op in (">", "<"):
+            row = self.conn.execute(sql.format(op=op), (annotator, article_id)).fetchone()
+            if row:
+                return row[0]
+        return None
+
+    def first_article(self) -> int | None:
+        row = self.conn.execute("SELECT min(id) FROM articles").fetchone()
+        return row[0]
+
+    def has_article(self, article_id: int) -> bool:
+        return self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def used_labels(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT label FROM statement_labels ORDER BY label")]
+
+    # -- the label scheme ------------------------------------------------------------
+
+    def update_label_scheme(self, labels: Iterable[Label], renames: Mapping[str, str] = {}) -> int:
+        """Save the scheme and carry every label renamed old → new over, in one transaction.
+
+        A statement that already carries the new name keeps one copy. Returns how many
+        statement labels were renamed.
+        """
+        moved = 0
+        with self.write():
+            for old, new in renames.items():
+                if old == new:
+                    continue
+                cur = self.conn.execute(
+                    "INSERT OR IGNORE INTO statement_labels(statement_id, label, created_at) "
+                    "SELECT statement_id, ?, created_at FROM statement_labels WHERE label = ?",
+                    (new, old),
+                )
+                moved += cur.rowcount
+                self.conn.execute("DELETE FROM statement_labels WHERE label = ?", (old,))
+            self.set_label_scheme(labels)
+        return moved
+
     def _check_span(self, article_id: int, start: int, end: int) -> None:
         row = self.conn.execute("SELECT length(text) FROM articles WHERE id = ?", (article_id,)).fetchone()
         if row is None:
@@ -119,4 +255,4 @@ class EditingMixin(CoreStore):
             raise ValueError(f"span {start}-{end} is outside article {article_id} ({row[0]} characters)")
 
 
-__all__ = ["MODEL", "USER", "EditingMixin"]
+__all__ = ["MODEL", "USER", "ArticleFilter", "ArticleRow", "EditingMixin"]

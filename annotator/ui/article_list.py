@@ -1,0 +1,229 @@
+"""The article list: a lazy table model over paged store queries, its filters and progress bar.
+
+Rows arrive a page at a time (`canFetchMore`/`fetchMore`, keyset paging on the id), so a
+project of 100,000 articles shows its first rows at once.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.store.editing import ArticleFilter, ArticleRow
+from annotator.ui.session import Session
+
+PAGE = 200
+STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done"}
+STATUS_COLOR = {"new": "#94a3b8", "in_progress": "#d97706", "done": "#16a34a"}
+Index = QModelIndex | QPersistentModelIndex
+
+
+class ArticleModel(QAbstractTableModel):
+    COLUMNS = ("Title", "Status", "Labels")
+    IdRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.rows: list[ArticleRow] = []
+        self.row_of: dict[int, int] = {}
+        self._more = True
+
+    def reset(self) -> None:
+        self.beginResetModel()
+        self.rows, self.row_of, self._more = [], {}, True
+        self.endResetModel()
+        self.fetchMore(QModelIndex())
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def canFetchMore(self, parent: Index) -> bool:
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: Index) -> None:
+        if parent.isValid() or not self._more:
+            return
+        after = self.rows[-1].id if self.rows else 0
+        page = self.session.store.article_page(self.session.annotator, self.session.filter, after_id=after, limit=PAGE)
+        self._more = len(page) == PAGE
+        if not page:
+            return
+        first = len(self.rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+        for i, row in enumerate(page):
+            self.row_of[row.id] = first + i
+        self.rows.extend(page)
+        self.endInsertRows()
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (row.title or f"article {row.id}", STATUS_TEXT.get(row.status, row.status), str(row.labels or ""))[
+                col
+            ]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"#{row.id} · {row.title}"
+        if role == Qt.ItemDataRole.ForegroundRole and col == 1:
+            return QColor(STATUS_COLOR.get(row.status, "#94a3b8"))
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == self.IdRole:
+            return row.id
+        return None
+
+    def refresh_article(self, article_id: int) -> None:
+        """One article's status or label count changed: re-read just that row."""
+        i = self.row_of.get(article_id)
+        if i is None:
+            return
+        self.rows[i] = self.session.store.article_row(article_id, self.session.annotator)
+        self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.COLUMNS) - 1))
+
+    def row_for(self, article_id: int) -> int | None:
+        """The row of an article, fetching pages until it is loaded (None if the filter hides it)."""
+        while article_id not in self.row_of and self._more and (not self.rows or self.rows[-1].id < article_id):
+            self.fetchMore(QModelIndex())
+        return self.row_of.get(article_id)
+
+
+class ArticleListPanel(QWidget):
+    """Filters, the list and the project's progress; tells the session which article to open."""
+
+    articleActivated = Signal(int)
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 0, 8)
+        layout.setSpacing(6)
+
+        self.search = QLineEdit()
+        self.search.setObjectName("textFilter")
+        self.search.setPlaceholderText("Filter articles…")
+        self.search.setClearButtonEnabled(True)
+        layout.addWidget(self.search)
+        row = QHBoxLayout()
+        self.status = QComboBox()
+        self.status.setObjectName("statusFilter")
+        self.status.setAccessibleName("Status filter")
+        for text, value in (("All statuses", None), ("New", "new"), ("In progress", "in_progress"), ("Done", "done")):
+            self.status.addItem(text, value)
+        self.label = QComboBox()
+        self.label.setObjectName("labelFilter")
+        self.label.setAccessibleName("Label filter")
+        row.addWidget(self.status, 1)
+        row.addWidget(self.label, 1)
+        layout.addLayout(row)
+
+        self.model = ArticleModel(session, self)
+        self.view = QTableView()
+        self.view.setObjectName("articleList")
+        self.view.setAccessibleName("Articles")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.setAlternatingRowColors(False)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 12)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setHighlightSections(False)
+        self.view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        layout.addWidget(self.view, 1)
+
+        self.progress = QProgressBar()
+        self.progress.setObjectName("projectProgress")
+        self.progress.setTextVisible(False)
+        self.progress_text = QLabel()
+        self.progress_text.setObjectName("progressText")
+        layout.addWidget(self.progress_text)
+        layout.addWidget(self.progress)
+
+        self._search_timer = QTimer(self, singleShot=True, interval=250)
+        self._search_timer.timeout.connect(self._apply_filter)
+        self.search.textChanged.connect(lambda _: self._search_timer.start())
+        self.status.currentIndexChanged.connect(self._apply_filter)
+        self.label.currentIndexChanged.connect(self._apply_filter)
+        self.view.clicked.connect(self._activated)
+        self.view.activated.connect(self._activated)
+        session.articleRowChanged.connect(self._row_changed)
+        session.articleChanged.connect(self._select_current)
+        session.schemeChanged.connect(self.fill_labels)
+        self.fill_labels()
+        self.model.reset()
+        self.update_progress()
+
+    def fill_labels(self) -> None:
+        current = self.label.currentData()
+        self.label.blockSignals(True)
+        self.label.clear()
+        self.label.addItem("Any label", None)
+        for lab in self.session.labels:
+            self.label.addItem(lab.name, lab.name)
+        i = self.label.findData(current)
+        self.label.setCurrentIndex(max(0, i))
+        self.label.blockSignals(False)
+
+    def _apply_filter(self) -> None:
+        self.session.filter = ArticleFilter(
+            status=self.status.currentData(), label=self.label.currentData(), text=self.search.text().strip()
+        )
+        self.model.reset()
+        self._select_current()
+
+    def _activated(self, index: QModelIndex) -> None:
+        article_id = self.model.data(index, ArticleModel.IdRole)
+        if article_id is not None and article_id != self.session.article_id:
+            self.articleActivated.emit(article_id)
+
+    def _row_changed(self, article_id: int) -> None:
+        self.model.refresh_article(article_id)
+        self.update_progress()
+
+    def _select_current(self) -> None:
+        if self.session.article_id is None:
+            return
+        row = self.model.row_for(self.session.article_id)
+        if row is None:
+            self.view.clearSelection()
+            return
+        index = self.model.index(row, 0)
+        self.view.setCurrentIndex(index)
+        self.view.scrollTo(index)
+
+    def update_progress(self) -> None:
+        done, total = self.session.store.progress(self.session.annotator)
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress_text.setText(f"{done:,} of {total:,} articles done")
+        self.progress.setStyleSheet("")
+        self.progress.setAccessibleName(f"{done} of {total} articles done")

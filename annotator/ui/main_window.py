@@ -1,0 +1,409 @@
+"""The annotation window: article list | article | label bar, menus, shortcuts, status bar."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator import settings
+from annotator.store import Store
+from annotator.ui import style
+from annotator.ui.article_list import ArticleListPanel
+from annotator.ui.article_view import ArticleView
+from annotator.ui.label_bar import LabelBar
+from annotator.ui.session import Session
+from annotator.ui.shortcuts import ShortcutSheet, make_actions
+from annotator.ui.workers import Task, TaskRunner, preannotate_task
+
+log = logging.getLogger("annotator.ui")
+MAX_RECENT = 8
+
+
+class EntityLegend(QWidget):
+    """One toggle per entity type in the article, in its colour; unchecking hides that type."""
+
+    def __init__(self, session: Session, view: ArticleView, parent=None):
+        super().__init__(parent)
+        self.setObjectName("entityLegend")
+        self.session, self.view = session, view
+        self.row = QHBoxLayout(self)
+        self.row.setContentsMargins(GUTTER_PAD, 4, 8, 4)
+        self.row.setSpacing(4)
+        session.articleChanged.connect(self.rebuild)
+        session.entitiesChanged.connect(self.rebuild)
+
+    def rebuild(self) -> None:
+        while self.row.count():
+            item = self.row.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        title = QLabel("Entities")
+        title.setProperty("role", "heading")
+        self.row.addWidget(title)
+        for label in self.session.entity_types():
+            button = QToolButton()
+            button.setObjectName(f"entity_{label}")
+            button.setText(label)
+            button.setCheckable(True)
+            button.setChecked(label not in self.view.hidden_types)
+            button.setAutoRaise(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            color = style.entity_color(label).name()
+            button.setStyleSheet(
+                f"QToolButton {{ color: {color}; border: none; border-bottom: 2px dotted {color};"
+                " padding: 1px 4px; background: transparent; }"
+                "QToolButton:!checked { color: palette(placeholder-text); border-bottom-color: transparent; }"
+            )
+            button.setToolTip(f"Show or hide {label} entities")
+            button.toggled.connect(lambda on, label=label: self._toggle(label, on))
+            self.row.addWidget(button)
+        self.row.addStretch(1)
+
+    def _toggle(self, label: str, on: bool) -> None:
+        hidden = set(self.view.hidden_types)
+        (hidden.discard if on else hidden.add)(label)
+        self.view.set_hidden_types(hidden)
+
+
+GUTTER_PAD = 12
+
+
+class MainWindow(QMainWindow):
+    projectRequested = Signal(Path)  # the app opens another project in a new window
+
+    def __init__(self, store: Store, annotator: str, qsettings: QSettings | None = None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.store = store
+        self.qsettings = qsettings or QSettings()
+        self.session = Session(store, annotator, self)
+        self.runner = TaskRunner(self)
+        self._preannotation: Task | None = None
+        self._build()
+        self._bind()
+        self._build_menus()
+        self.setWindowTitle(f"{store.path.name.removesuffix(settings.PROJECT_SUFFIX)} — Annotator")
+        size = self.qsettings.value("view/font_size")
+        if size:
+            self.view.set_font_size(float(size))
+        self.resize(1440, 900)
+
+    # -- building ---------------------------------------------------------------------
+
+    def _build(self) -> None:
+        s = self.session
+        self.list_panel = ArticleListPanel(s)
+        self.view = ArticleView(s)
+        self.labels = LabelBar(s)
+        self.legend = EntityLegend(s, self.view)
+
+        self.search = QLineEdit()
+        self.search.setObjectName("articleSearch")
+        self.search.setPlaceholderText("Search in this article — Enter: next, Shift+Enter: previous, Esc: close")
+        self.search.hide()
+        self.search.returnPressed.connect(lambda: self.find(backward=False))
+
+        centre = QWidget()
+        column = QVBoxLayout(centre)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.search)
+        column.addWidget(self.legend)
+        column.addWidget(self.view, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.list_panel)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.labels)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([360, 800, 280])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        self.save_state = QLabel("ready")
+        self.save_state.setObjectName("saveState")
+        self.task_state = QLabel()
+        self.task_state.setObjectName("taskState")
+        self.who = QLabel()
+        self.statusBar().addWidget(self.save_state, 1)
+        self.statusBar().addPermanentWidget(self.task_state)
+        self.statusBar().addPermanentWidget(self.who)
+        self._show_annotator()
+
+    def _bind(self) -> None:
+        s = self.session
+        s.saved.connect(self._saved)
+        s.error.connect(self._failed)
+        self.list_panel.articleActivated.connect(s.open_article)
+        self.view.zoomed.connect(lambda size: self.qsettings.setValue("view/font_size", size))
+        handlers = {
+            "next_statement": lambda: s.step_statement(1),
+            "prev_statement": lambda: s.step_statement(-1),
+            "clear": s.clear_labels,
+            "undo": s.undo_stack.undo,
+            "redo": s.undo_stack.redo,
+            "next_article": lambda: s.step_article(1),
+            "prev_article": lambda: s.step_article(-1),
+            "done_next": s.mark_done_and_next,
+            "search": self.start_search,
+            "zoom_in": lambda: self.view.zoom(1),
+            "zoom_out": lambda: self.view.zoom(-1),
+            "shortcut_sheet": self.show_shortcuts,
+        }
+        handlers.update({f"label_{n}": (lambda n=n: s.toggle_key(str(n))) for n in range(1, 10)})
+        self.actions_by_name = make_actions(self, handlers)
+        escape = QAction(self)
+        escape.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        escape.triggered.connect(self._escape)
+        self.addAction(escape)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        file.addAction("&New project…", self.new_project, QKeySequence.StandardKey.New)
+        file.addAction("&Open project…", self.open_project_dialog, QKeySequence.StandardKey.Open)
+        self.recent_menu = file.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file.addSeparator()
+        file.addAction("&Import files…", self.import_files, QKeySequence("Ctrl+I"))
+        file.addAction("&Export…", self.export, QKeySequence("Ctrl+E"))
+        file.addSeparator()
+        file.addAction("Annotator &name…", self.change_annotator)
+        file.addSeparator()
+        file.addAction("&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        a = self.actions_by_name
+        edit = bar.addMenu("&Edit")
+        for name in ("undo", "redo"):
+            edit.addAction(a[name])
+        edit.addSeparator()
+        for name in ("next_statement", "prev_statement", "clear"):
+            edit.addAction(a[name])
+        edit.addSeparator()
+        edit.addAction("&Label scheme…", self.edit_scheme)
+
+        go = bar.addMenu("&Go")
+        for name in ("next_article", "prev_article", "done_next"):
+            go.addAction(a[name])
+
+        view = bar.addMenu("&View")
+        for name in ("search", "zoom_in", "zoom_out"):
+            view.addAction(a[name])
+
+        tools = bar.addMenu("&Tools")
+        tools.addAction("&Review conflicts…", self.open_review)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(a["shortcut_sheet"])
+
+    # -- status -------------------------------------------------------------------------
+
+    def _saved(self, message: str) -> None:
+        self.save_state.setProperty("state", "ok")
+        self.save_state.setStyleSheet("")
+        self.save_state.setText(message)
+
+    def _failed(self, message: str) -> None:
+        self.save_state.setProperty("state", "error")
+        self.save_state.setStyleSheet("color: #b91c1c; font-weight: 600;")
+        self.save_state.setText(message)
+        if not self.qsettings.value("ui/quiet_errors", False, type=bool):
+            QMessageBox.warning(self, "Not saved", message)
+
+    def _show_annotator(self) -> None:
+        self.who.setText(f"annotating as {self.session.annotator}")
+
+    # -- starting -----------------------------------------------------------------------
+
+    def start(self, article: int | None = None, preannotate: bool = True) -> None:
+        """Open the article asked for, the last one, or the first; then pre-annotate in the background."""
+        store = self.store
+        last = self.qsettings.value(f"last_article/{store.path}")
+        for candidate in (article, int(last) if last else None, store.first_article()):
+            if candidate is not None and store.has_article(candidate):
+                self.session.open_article(candidate)
+                break
+        if preannotate:
+            self.start_preannotation()
+        self.view.setFocus()
+
+    def start_preannotation(self) -> None:
+        if self.runner.busy("pre-annotation") or not self.store.count_unannotated():
+            return
+        task = Task(self.store.path, preannotate_task, "pre-annotation")
+        task.message.connect(self.task_state.setText)
+        progress = {"done": 0, "total": 0}
+
+        def on_total(total: int) -> None:
+            progress["total"] = total
+
+        def on_progress(n: int) -> None:
+            progress["done"] += n
+            self.task_state.setText(f"pre-annotating {progress['done']}/{progress['total']}")
+
+        def on_batch(ids: list[int]) -> None:
+            if self.session.article_id in ids:
+                self.session.reload_preannotation()
+
+        task.total.connect(on_total)
+        task.progress.connect(on_progress)
+        task.batch.connect(on_batch)
+        task.finished.connect(lambda n: self.task_state.setText(f"pre-annotated {n} articles" if n else ""))
+        task.failed.connect(self._task_failed)
+        self._preannotation = self.runner.start(task)
+
+    def _task_failed(self, message: str) -> None:
+        self.task_state.setText(message)
+        QMessageBox.warning(self, "Background task failed", message)
+
+    # -- actions -------------------------------------------------------------------------
+
+    def _escape(self) -> None:
+        if self.search.isVisible():
+            self.search.hide()
+        self.view.setFocus()
+
+    def start_search(self) -> None:
+        self.search.show()
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def find(self, backward: bool = False) -> None:
+        from PySide6.QtGui import QTextDocument
+        from PySide6.QtWidgets import QApplication
+
+        if QApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier:
+            backward = True
+        flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
+        text = self.search.text()
+        if text and not self.view.find(text, flags):
+            cursor = self.view.textCursor()
+            cursor.movePosition(cursor.MoveOperation.End if backward else cursor.MoveOperation.Start)
+            self.view.setTextCursor(cursor)
+            if not self.view.find(text, flags):
+                self.save_state.setText(f"“{text}” is not in this article")
+
+    def show_shortcuts(self) -> None:
+        keys = {label.key: label.name for label in self.session.labels if label.key and not label.retired}
+        ShortcutSheet(keys, self).exec()
+
+    def change_annotator(self) -> None:
+        name, ok = QInputDialog.getText(
+            self, "Annotator name", "Your name, stored with every label:", text=self.session.annotator
+        )
+        name = name.strip()
+        if ok and name and name != self.session.annotator:
+            self.qsettings.setValue("annotator/name", name)
+            self.session.annotator = name
+            self.session.undo_stack.clear()
+            self._show_annotator()
+            self.list_panel.model.reset()
+            self.list_panel.update_progress()
+            if self.session.article_id is not None:
+                self.session.open_article(self.session.article_id)
+
+    def edit_scheme(self) -> None:
+        from annotator.ui.scheme_dialog import SchemeDialog
+
+        dialog = SchemeDialog(self.session, self)
+        if dialog.exec():
+            self.session.reload_scheme()
+
+    def import_files(self) -> None:
+        from annotator.ui.import_dialog import ImportDialog
+
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import articles", "", "Articles (*.txt *.jsonl *.ndjson);;All files (*)"
+        )
+        if not paths:
+            return
+        dialog = ImportDialog(self.store.path, [Path(p) for p in paths], self.session.annotator, self.runner, self)
+        dialog.exec()
+        self.list_panel.model.reset()
+        self.list_panel.update_progress()
+        if self.session.article_id is None:
+            self.start()
+        self.start_preannotation()
+
+    def export(self) -> None:
+        from annotator.ui.export_dialog import ExportDialog
+
+        ExportDialog(self.store, self.session.annotator, self.runner, self).exec()
+
+    def open_review(self) -> None:
+        try:
+            from annotator.ui.review_window import ReviewWindow
+        except ImportError:
+            QMessageBox.information(self, "Review conflicts", "The review window is not part of this build yet.")
+            return
+        self._review = ReviewWindow(self.store.path, self.session.annotator, self)
+        self._review.show()
+
+    # -- projects ------------------------------------------------------------------------
+
+    def new_project(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "New project",
+            str(settings.data_dir() / f"project{settings.PROJECT_SUFFIX}"),
+            "Annotator projects (*.sqlite)",
+        )
+        if path:
+            self.projectRequested.emit(Path(path))
+
+    def open_project_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open project", str(settings.data_dir()), "Annotator projects (*.sqlite);;All files (*)"
+        )
+        if path:
+            self.projectRequested.emit(Path(path))
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in recent_projects(self.qsettings):
+            self.recent_menu.addAction(path, lambda path=path: self.projectRequested.emit(Path(path)))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    # -- closing ------------------------------------------------------------------------
+
+    def closeEvent(self, event) -> None:
+        self.labels.flush_note()
+        if self.session.article_id is not None:
+            self.qsettings.setValue(f"last_article/{self.store.path}", self.session.article_id)
+        self.runner.stop_all()
+        super().closeEvent(event)
+
+
+def recent_projects(qsettings: QSettings) -> list[str]:
+    value = qsettings.value("project/recent") or []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def remember_project(qsettings: QSettings, path: Path) -> None:
+    path_text = str(Path(path).resolve())
+    recent = [p for p in recent_projects(qsettings) if p != path_text]
+    qsettings.setValue("project/recent", [path_text, *recent][:MAX_RECENT])
+    qsettings.setValue("project/last", path_text)
+
+
+__all__ = ["MainWindow", "recent_projects", "remember_project"]

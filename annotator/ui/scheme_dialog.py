@@ -1,0 +1,146 @@
+"""Editing the project's label scheme: add, rename, recolour, reorder, retire.
+
+Renames carry existing labels over (in the same transaction as the new scheme).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QColorDialog,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from annotator.records import Label
+from annotator.ui.label_bar import swatch
+from annotator.ui.session import Session
+
+NAME, KEY, DESCRIPTION, RETIRED = range(4)
+PALETTE = ("#b45309", "#15803d", "#b91c1c", "#6d28d9", "#be123c", "#0369a1", "#0f766e", "#a16207", "#4d7c0f", "#9333ea")
+
+
+class SchemeDialog(QDialog):
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.setObjectName("schemeDialog")
+        self.setWindowTitle("Label scheme")
+        self.session = session
+        #: per row: (the name the label had when the dialog opened or None if new, Label)
+        self.entries: list[tuple[str | None, Label]] = [(label.name, label) for label in session.labels]
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["Label", "Key", "Definition", "Retired"])
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(DESCRIPTION, QHeaderView.ResizeMode.Stretch)
+        self.table.itemChanged.connect(self._edited)
+        buttons = QHBoxLayout()
+        for text, slot in (
+            ("Add", self.add),
+            ("Colour…", self.recolour),
+            ("Move up", lambda: self.move(-1)),
+            ("Move down", lambda: self.move(1)),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        box.accepted.connect(self.save)
+        box.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        layout.addWidget(box)
+        self.resize(760, 420)
+        self._fill()
+
+    def _fill(self) -> None:
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(self.entries))
+        for row, (_, label) in enumerate(self.entries):
+            name = QTableWidgetItem(swatch(label.color), label.name)
+            self.table.setItem(row, NAME, name)
+            self.table.setItem(row, KEY, QTableWidgetItem(label.key))
+            self.table.setItem(row, DESCRIPTION, QTableWidgetItem(label.description))
+            retired = QTableWidgetItem()
+            retired.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            retired.setCheckState(Qt.CheckState.Checked if label.retired else Qt.CheckState.Unchecked)
+            self.table.setItem(row, RETIRED, retired)
+        self.table.blockSignals(False)
+
+    def _edited(self, item: QTableWidgetItem) -> None:
+        row = item.row()
+        original, label = self.entries[row]
+        if item.column() == NAME:
+            label = replace(label, name=item.text().strip())
+        elif item.column() == KEY:
+            label = replace(label, key=item.text().strip()[:1])
+        elif item.column() == DESCRIPTION:
+            label = replace(label, description=item.text().strip())
+        else:
+            label = replace(label, retired=item.checkState() == Qt.CheckState.Checked)
+        self.entries[row] = (original, label)
+
+    def add(self) -> None:
+        used = {label.key for _, label in self.entries}
+        key = next((str(n) for n in range(1, 10) if str(n) not in used), "")
+        color = PALETTE[len(self.entries) % len(PALETTE)]
+        self.entries.append((None, Label(f"label{len(self.entries) + 1}", color, key, "")))
+        self._fill()
+        self.table.editItem(self.table.item(len(self.entries) - 1, NAME))
+
+    def recolour(self) -> None:
+        row = self.table.currentRow()
+        if row < 0:
+            return
+        original, label = self.entries[row]
+        color = QColorDialog.getColor(QColor(label.color), self, f"Colour of {label.name}")
+        if color.isValid():
+            self.entries[row] = (original, replace(label, color=color.name()))
+            self._fill()
+
+    def move(self, step: int) -> None:
+        row = self.table.currentRow()
+        target = row + step
+        if row < 0 or not 0 <= target < len(self.entries):
+            return
+        self.entries[row], self.entries[target] = self.entries[target], self.entries[row]
+        self._fill()
+        self.table.setCurrentCell(target, self.table.currentColumn())
+
+    def problems(self) -> list[str]:
+        names = [label.name for _, label in self.entries]
+        keys = [label.key for _, label in self.entries if label.key and not label.retired]
+        found = []
+        if any(not n for n in names):
+            found.append("every label needs a name")
+        if len(set(names)) != len(names):
+            found.append("two labels have the same name")
+        if len(set(keys)) != len(keys):
+            found.append("two labels have the same key")
+        return found
+
+    def save(self) -> None:
+        problems = self.problems()
+        if problems:
+            QMessageBox.warning(self, "Label scheme", "; ".join(problems).capitalize() + ".")
+            return
+        renames = {old: label.name for old, label in self.entries if old is not None and old != label.name}
+        try:
+            moved = self.session.store.update_label_scheme([label for _, label in self.entries], renames)
+        except Exception as exc:  # a StoreError or a failed write: say so, keep the dialog open
+            QMessageBox.warning(self, "Label scheme not saved", str(exc))
+            return
+        self.session.undo_stack.clear()  # commands name labels that may have changed
+        self.session.saved.emit(f"saved · label scheme ({moved} labels renamed)" if moved else "saved · label scheme")
+        self.accept()

@@ -1,0 +1,162 @@
+"""Background work off the GUI thread: spaCy loading and pre-annotation, import, export.
+
+Each task opens its OWN Store connection on its thread (SQLite connections are not
+shared across threads) and reports through signals; `cancel()` is honoured between
+committed batches, so cancelling keeps what is done.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from annotator.store import Store
+
+log = logging.getLogger("annotator.ui")
+
+
+class Task(QObject):
+    progress = Signal(int)  # units done since the last report
+    total = Signal(int)
+    message = Signal(str)
+    item = Signal(str)  # e.g. a rejection, FILE:LINE: reason
+    batch = Signal(list)  # ids of articles just committed
+    finished = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, store_path: Path, work: Callable[[Store, Task], Any], name: str):
+        super().__init__()
+        self.store_path = Path(store_path)
+        self.work = work
+        self.name = name
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def run(self) -> None:
+        try:
+            with Store.open(self.store_path) as store:
+                result = self.work(store, self)
+        except Exception as exc:
+            log.exception("%s failed", self.name)
+            self.failed.emit(f"{self.name} failed: {exc}")
+            return
+        self.finished.emit(result)
+
+
+class TaskRunner(QObject):
+    """Starts tasks on their own threads and keeps them alive until they end."""
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._running: list[tuple[Task, QThread]] = []
+
+    def start(self, task: Task) -> Task:
+        thread = QThread(self)
+        thread.setObjectName(task.name)
+        task.moveToThread(thread)
+        thread.started.connect(task.run)
+        task.finished.connect(thread.quit)
+        task.failed.connect(thread.quit)
+        thread.finished.connect(lambda: self._forget(task, thread))
+        self._running.append((task, thread))
+        thread.start()
+        return task
+
+    def _forget(self, task: Task, thread: QThread) -> None:
+        self._running = [(t, th) for t, th in self._running if t is not task]
+        thread.deleteLater()
+
+    def busy(self, name: str | None = None) -> bool:
+        return any(name is None or t.name == name for t, _ in self._running)
+
+    def stop_all(self, timeout_ms: int = 30_000) -> None:
+        for task, _ in self._running:
+            task.cancel()
+        for _, thread in list(self._running):
+            thread.quit()
+            thread.wait(timeout_ms)
+
+
+# -- the tasks --------------------------------------------------------------------------------
+
+
+def preannotate_task(store: Store, task: Task) -> int:
+    """Load spaCy and pre-annotate what is missing, a small committed batch at a time.
+
+    spaCy runs before each write transaction opens, so the window's own writes never
+    wait for the pipeline.
+    """
+    from annotator.nlp import analyse, load_pipeline
+    from annotator.store import Preannotation
+
+    pending = store.count_unannotated()
+    if not pending:
+        return 0
+    task.total.emit(pending)
+    task.message.emit("loading spaCy…")
+    pipeline = load_pipeline(store.get_setting("pipeline"))
+    task.message.emit(f"pre-annotating with {pipeline.description}")
+    done = 0
+    while not task.cancelled():
+        batch = store.unannotated(limit=8)
+        if not batch:
+            break
+        results = list(analyse(pipeline, (text for _, text in batch), 8))
+        store.store_preannotations(
+            Preannotation(article_id, pipeline.name, ents, sents, toks)
+            for (article_id, _), (ents, sents, toks) in zip(batch, results, strict=True)
+        )
+        done += len(batch)
+        task.batch.emit([article_id for article_id, _ in batch])
+        task.progress.emit(len(batch))
+    return done
+
+
+def import_task(paths: list[Path], annotator: str) -> Callable[[Store, Task], Any]:
+    def work(store: Store, task: Task):
+        from annotator.importing import import_paths
+
+        return import_paths(
+            store,
+            paths,
+            annotator=annotator,
+            batch_size=200,
+            on_rejection=lambda r: task.item.emit(str(r)),
+            progress=task.progress.emit,
+            cancelled=task.cancelled,
+        )
+
+    return work
+
+
+def export_task(out: Path, fmt: str, options: dict[str, Any]) -> Callable[[Store, Task], Any]:
+    def work(store: Store, task: Task):
+        from annotator import exporting
+
+        accepted = inspect.signature(exporting.export).parameters
+        kwargs = {k: v for k, v in options.items() if k in accepted}
+        if "progress" in accepted:
+            kwargs["progress"] = task.progress.emit
+        if "cancelled" in accepted:
+            kwargs["cancelled"] = task.cancelled
+        count = getattr(exporting, "count_records", None)
+        if count is not None:
+            try:
+                ckw = {k: v for k, v in kwargs.items() if k in inspect.signature(count).parameters}
+                task.total.emit(int(count(store, **ckw)))
+            except Exception:  # a count is a nicety; the export itself must not fail for it
+                log.exception("count_records failed")
+        return exporting.export(store, out, fmt=fmt, **kwargs)
+
+    return work

@@ -1,0 +1,84 @@
+"""Fixtures for driving the real window offscreen, with QSettings kept in the test's temp dir."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from annotator.records import IncomingRecord
+from annotator.store import Preannotation, Store
+from annotator.ui.spans import word_tokens
+
+#: An emoji, a flag (two astral code points), a combining mark, and markup that must stay text.
+TEXT = (
+    "Zelensky said Kyiv will halt strikes if Moscow does. 🇺🇦 Russia denied it 😀 at once.\n"
+    "Café owners in Odesa said nothing. <img src=x onerror=alert(1)> <script>alert('x')</script> is text."
+)
+OTHER = "Second article. It has two sentences.\nAnd a third line."
+
+
+def sentences_of(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(r"[^.\n]+[.]?", text) if m.group().strip()]
+
+
+def make_project(path: Path, texts: list[str]) -> list[int]:
+    with Store.open(path) as store:
+        records = [IncomingRecord(t, t.split(".")[0][:60], "test", i + 1) for i, t in enumerate(texts)]
+        store.add_records(records, "importer")
+        ids = store.article_ids()
+        results = []
+        for article_id in ids:
+            text = store.article(article_id).text
+            ents = [(m.start(), m.end(), "GPE") for m in re.finditer(r"Kyiv|Moscow|Russia|Odesa", text)]
+            ents += [(m.start(), m.end(), "PERSON") for m in re.finditer(r"Zelensky", text)]
+            sents = [(a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in sentences_of(text)]
+            results.append(Preannotation(article_id, "test", ents, sents, word_tokens(text)))
+        store.store_preannotations(results)
+        return ids
+
+
+@pytest.fixture(autouse=True)
+def _qsettings(tmp_path, monkeypatch):
+    """Every QSettings() (the app's, the default one) lives under the test's temp dir."""
+    folder = tmp_path / "qsettings"
+    folder.mkdir()
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def project(db_path) -> Path:
+    make_project(db_path, [TEXT, OTHER])
+    return db_path
+
+
+@pytest.fixture
+def window(qtbot, project, tmp_path):
+    from annotator.ui.main_window import MainWindow
+
+    qsettings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    qsettings.setValue("ui/quiet_errors", True)
+    store = Store.open(project)
+    win = MainWindow(store, "tester", qsettings)
+    qtbot.addWidget(win)
+    win.start(preannotate=False)
+    win.show()
+    qtbot.waitExposed(win)
+    win.view.setFocus()
+    yield win
+    win.close()
+    store.close()
+
+
+def stored(path: Path, annotator: str = "tester"):
+    with Store.open(path) as store:
+        return [
+            (s.start, s.end, s.labels, s.note)
+            for article_id in store.article_ids()
+            for s in store.statements(article_id, annotator)
+        ]

@@ -1,0 +1,62 @@
+"""Work survives a killed process; the gui command renders screenshots and refuses to run headless."""
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotator.store import Store
+from tests.ui.conftest import OTHER, TEXT, make_project
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_action_is_on_disk_when_the_process_is_killed(tmp_path):
+    project = tmp_path / "kill.annotator.sqlite"
+    make_project(project, [TEXT, OTHER])
+    with Store.open(project) as store:
+        n = len(store.sentences(1))
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.ui.kill_child", str(project), str(n)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    try:
+        line = child.stdout.readline()
+        assert line.startswith("ready saved"), line
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+        child.stdout.close()
+    assert child.returncode == -signal.SIGKILL
+    with Store.open(project) as store:
+        statements = store.statements(1, "tester")
+    assert len(statements) == n
+    assert [s.labels for s in statements] == [(("condition",), ("offer",), ("demand",))[i % 3] for i in range(n)]
+
+
+def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "annotator", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_gui_screenshot_writes_a_png(project, tmp_path):
+    out = tmp_path / "shot.png"
+    result = run_cli("gui", "--db", str(project), "--article", "2", "--screenshot", str(out), env={**os.environ})
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the display check is for Linux")
+def test_no_display_gives_a_clear_message(project):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = run_cli("--db", str(project), env=env)
+    assert result.returncode == 2
+    assert "no display found" in result.stderr

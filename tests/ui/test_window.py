@@ -1,0 +1,158 @@
+"""Driving the real window offscreen: keys, undo, selections after emoji, literal HTML."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+
+from annotator.records import Entity
+from annotator.store import Store
+from tests.ui.conftest import TEXT, stored
+
+
+def current_text(window):
+    a, b = window.session.current
+    return window.session.article.text[a:b]
+
+
+def test_main_widgets_have_stable_object_names(window):
+    for name in ("articleList", "articleView", "labelBar", "statusFilter"):
+        assert window.findChild(object, name) is not None, name
+
+
+def test_tagging_a_statement_by_key_is_committed(window, qtbot, project):
+    qtbot.keyClick(window.view, Qt.Key.Key_Down)
+    assert current_text(window) == "🇺🇦 Russia denied it 😀 at once."
+    qtbot.keyClick(window.view, Qt.Key.Key_4)
+    start = TEXT.index("🇺🇦")
+    assert stored(project) == [(start, start + len("🇺🇦 Russia denied it 😀 at once."), ("denial",), "")]
+    assert window.save_state.text().startswith("saved")
+    assert window.labels.buttons["denial"].isChecked()
+    row = window.list_panel.model.rows[0]
+    assert (row.status, row.labels) == ("in_progress", 1)
+
+
+def test_undo_and_redo_cover_labels_and_entity_corrections(window, qtbot, project):
+    qtbot.keyClick(window.view, Qt.Key.Key_1)
+    qtbot.keyClick(window.view, Qt.Key.Key_2)
+    assert stored(project)[0][2] == ("condition", "offer")
+    entity = window.session.entities[0]
+    window.session.relabel_entity(entity, "ORG")
+    with Store.open(project) as store:
+        assert ("ORG", "user") in {(e.label, e.source) for e in store.entities(window.session.article_id)}
+
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    with Store.open(project) as store:
+        assert entity in store.entities(window.session.article_id)
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert stored(project)[0][2] == ("condition",)
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert stored(project) == []
+    redo = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, redo)
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, redo)
+    assert stored(project)[0][2] == ("condition", "offer")
+    assert window.save_state.text().startswith("saved · redone")
+
+
+def test_a_keyboard_selection_after_emoji_is_stored_in_code_points(window, qtbot, project):
+    view = window.view
+    word = "Russia denied"
+    start = TEXT.index(word)
+    cursor = view.textCursor()
+    cursor.setPosition(window.session.offsets.to_qt(start) + 2)  # inside "Russia": snapping widens it
+    view.setTextCursor(cursor)
+    for _ in range(len("ssia den")):
+        qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyRelease(view, Qt.Key.Key_Shift)
+    assert current_text(window) == word
+    qtbot.keyClick(view, Qt.Key.Key_6)
+    assert stored(project) == [(start, start + len(word), ("claim",), "")]
+
+
+def test_a_mouse_selection_after_a_flag_snaps_to_words(window, qtbot, project):
+    view = window.view
+    offsets = window.session.offsets
+    start = TEXT.index("denied")
+    c = QTextCursor(view.document())
+    c.setPosition(offsets.to_qt(start + 1))
+    a = view.cursorRect(c).center()
+    c.setPosition(offsets.to_qt(start + len("denied it") - 1))
+    b = view.cursorRect(c).center()
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=a)
+    cursor = view.cursorForPosition(a)
+    cursor.setPosition(view.cursorForPosition(b).position(), QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)  # what a drag does; QTest cannot drag with the button held
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=b)
+    assert current_text(window) == "denied it"
+    qtbot.keyClick(view, Qt.Key.Key_3)
+    assert stored(project) == [(start, start + len("denied it"), ("demand",), "")]
+
+
+def test_html_in_an_article_is_shown_as_characters(window):
+    doc = window.view.document()
+    assert doc.toPlainText() == TEXT
+    assert "<script>alert('x')</script>" in doc.toPlainText()
+    block = doc.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            assert not it.fragment().charFormat().isImageFormat()
+            it += 1
+        block = block.next()
+
+
+def test_statement_navigation_clear_and_notes(window, qtbot, project):
+    qtbot.keyClick(window.view, Qt.Key.Key_J)
+    qtbot.keyClick(window.view, Qt.Key.Key_K)
+    assert current_text(window).startswith("Zelensky said")
+    qtbot.keyClick(window.view, Qt.Key.Key_5)
+    window.labels.note.setText("a threat?")
+    window.labels.note.editingFinished.emit()
+    assert stored(project)[0][2:] == (("threat",), "a threat?")
+    qtbot.keyClick(window.view, Qt.Key.Key_Delete)
+    assert stored(project)[0][2:] == ((), "a threat?")
+
+
+def test_done_moves_to_the_next_unfinished_article(window, qtbot, project):
+    first = window.session.article_id
+    qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.article_id != first
+    with Store.open(project) as store:
+        assert store.status(first, "tester") == "done"
+    assert window.list_panel.progress_text.text().startswith("1 of 2")
+    qtbot.keyClick(window.view, Qt.Key.Key_P)
+    assert window.session.article_id == first
+    qtbot.keyClick(window.view, Qt.Key.Key_N)
+    assert window.session.article_id != first
+
+
+def test_a_failed_save_says_so(window, qtbot, project):
+    window.store.conn.execute("PRAGMA query_only = ON")
+    qtbot.keyClick(window.view, Qt.Key.Key_1)
+    assert window.save_state.text().startswith("not saved:")
+    assert window.session.undo_stack.count() == 0
+    window.store.conn.execute("PRAGMA query_only = OFF")
+
+
+def test_shortcut_sheet_lists_every_shortcut(window):
+    from PySide6.QtWidgets import QTableWidget
+
+    from annotator.ui.shortcuts import SHORTCUTS, ShortcutSheet
+
+    table = ShortcutSheet({"1": "condition"}, window).findChild(QTableWidget)
+    actions = {table.item(row, 2).text() for row in range(table.rowCount())}
+    assert "Toggle label “condition”" in actions
+    assert "Mark done, go to the next unfinished article" in actions
+    assert all(window.actions_by_name[s.name].shortcuts() for s in SHORTCUTS)
+
+
+def test_entity_corrections_from_the_view_are_user_entities(window, project):
+    session = window.session
+    start = TEXT.index("Café")
+    session.add_entity(start, start + 4, "ORG")
+    with Store.open(project) as store:
+        assert Entity(start, start + 4, "ORG", "user") in store.entities(1)
+    russia = next(e for e in session.entities if TEXT[e.start : e.end] == "Russia")
+    session.remove_entity(russia)
+    assert russia not in session.entities
+    session.undo_stack.undo()
+    assert russia in session.entities
