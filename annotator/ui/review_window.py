@@ -1,0 +1,625 @@
+"""The review window: one column per annotator plus a gold column, keyboard-driven.
+
+Text is set with `setPlainText` only and marked with extra selections (character formats),
+never HTML, so an article that contains `<script>` shows it literally. Keys:
+n/↓ next conflict, p/↑ previous, Shift+N/Shift+P next/previous unresolved, 1…9 take that
+annotator's, a take all, 0 none, e edit the gold selection, Shift+A auto-accept (threshold
+in the spin box), Ctrl+Z / Ctrl+Shift+Z undo / redo, d the agreement dashboard.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QMainWindow,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.records import GOLD
+from annotator.review.conflicts import Conflict
+from annotator.review.units import category
+from annotator.store import Store, StoreError
+from annotator.ui.offsets import OffsetMap
+from annotator.ui.review_session import ReviewSession
+
+CONFLICT_RED = "#dc2626"
+REGION_TINT = QColor(37, 99, 235, 40)
+OUTSIDE_GREY = "#8b8f97"
+KIND_NAMES = {"label_mismatch": "label mismatch", "missing": "missing", "boundary": "boundary"}
+
+
+def _tint(color: str, alpha: int) -> QColor:
+    c = QColor(color)
+    c.setAlpha(alpha)
+    return c
+
+
+class ConflictListModel(QAbstractListModel):
+    """The filtered conflicts of a session, one row each (a model, so 100,000 rows stay cheap)."""
+
+    def __init__(self, session: ReviewSession, parent=None):
+        super().__init__(parent)
+        self.session = session
+        session.conflictsChanged.connect(self._reset)
+        session.goldChanged.connect(self._gold_changed)
+
+    def _reset(self) -> None:
+        self.beginResetModel()
+        self.endResetModel()
+
+    def _gold_changed(self, _article_id: int) -> None:
+        if self.session.conflicts:
+            self.dataChanged.emit(self.index(0), self.index(len(self.session.conflicts) - 1))
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.session.conflicts)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self.session.conflicts):
+            return None
+        c = self.session.conflicts[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            mark = "✓" if self.session.is_resolved(c) else "•"
+            kinds = ", ".join(KIND_NAMES[k] for k in sorted(c.kinds))
+            title = self.session.article(c.article_id).title
+            return f"{mark} {title[:48]}\n    {c.start}–{c.end} · {kinds}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            text = self.session.article(c.article_id).text[c.start : c.end]
+            return text[:300]
+        if role == Qt.ItemDataRole.ForegroundRole and self.session.is_resolved(c):
+            return QColor("#6b7280")
+        return None
+
+
+class Column(QWidget):
+    """One annotator's (or gold's) view of the article: a header and the read-only text."""
+
+    def __init__(self, title: str, parent=None):
+        super().__init__(parent)
+        self.header = QLabel(title)
+        self.header.setTextFormat(Qt.TextFormat.PlainText)
+        self.header.setStyleSheet("font-weight: 600; padding: 2px 4px;")
+        self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("color: palette(placeholder-text); padding: 0 4px 4px 4px;")
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setObjectName("reviewColumn")
+        self.text.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.text.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        font = self.text.font()
+        font.setPointSizeF(11)
+        self.text.setFont(font)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 0, 2, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.text, 1)
+
+
+class ReviewWindow(QMainWindow):
+    """Annotators side by side, the conflicts of the project, and the gold decisions."""
+
+    closed = Signal()
+
+    def __init__(self, store_path: Path, annotator: str, parent=None):
+        super().__init__(parent)
+        self.store = Store.open(store_path)
+        self.session = ReviewSession(self.store, annotator, self)
+        self.setWindowTitle(f"Annotator review — {Path(store_path).name}")
+        self._article_id: int | None = None
+        self._offsets = OffsetMap("")
+        self._syncing = False
+        self._dashboard = None
+        self._build()
+        self.session.conflictsChanged.connect(self._update_filters_state)
+        self.session.currentChanged.connect(self._show_current)
+        self.session.goldChanged.connect(self._gold_changed)
+        self.session.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.session.error.connect(lambda text: self.statusBar().showMessage(f"not saved: {text}", 15000))
+        self._show_current()
+        self._update_filters_state()
+
+    # -- building ----------------------------------------------------------------------
+
+    def _build(self) -> None:
+        s = self.session
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(6, 6, 6, 6)
+        self.kind_box = QComboBox()
+        self.kind_box.addItem("All kinds", None)
+        for kind in s.kinds:
+            self.kind_box.addItem(KIND_NAMES[kind], kind)
+        self.pair_box = QComboBox()
+        self.pair_box.addItem("All annotator pairs", None)
+        for a, b in s.pairs:
+            self.pair_box.addItem(f"{a} × {b}", (a, b))
+        self.unresolved_box = QCheckBox("Unresolved only")
+        for widget in (self.kind_box, self.pair_box):
+            widget.currentIndexChanged.connect(self._filter_changed)
+            widget.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.unresolved_box.toggled.connect(self._filter_changed)
+        self.unresolved_box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.count_label = QLabel()
+        self.list_model = ConflictListModel(s, self)
+        self.list_view = QListView()
+        self.list_view.setObjectName("conflictList")
+        self.list_view.setModel(self.list_model)
+        self.list_view.setUniformItemSizes(True)
+        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list_view.selectionModel().currentChanged.connect(lambda cur, _prev: s.go(cur.row()))
+        for widget in (self.kind_box, self.pair_box, self.unresolved_box, self.count_label):
+            left_layout.addWidget(widget)
+        left_layout.addWidget(self.list_view, 1)
+
+        self.article_label = QLabel()
+        self.article_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.article_label.setStyleSheet("font-size: 13pt; font-weight: 600; padding: 4px;")
+        self.article_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.columns_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.columns: list[Column] = []
+        for number, name in enumerate(s.annotators, 1):
+            self.columns.append(Column(f"{number} · {name}" if number <= 9 else name))
+        self.gold_column = Column("Gold")
+        self.gold_column.header.setStyleSheet("font-weight: 700; padding: 2px 4px; color: #a16207;")
+        self.gold_column.text.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.gold_column.text.customContextMenuRequested.connect(lambda _pos: self.edit_gold_menu())
+        for column in [*self.columns, self.gold_column]:
+            self.columns_splitter.addWidget(column)
+            column.text.verticalScrollBar().valueChanged.connect(
+                lambda value, col=column: self._sync_scroll(col, value)
+            )
+
+        self.table = QTableWidget()
+        self.table.setObjectName("unitTable")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setMaximumHeight(120)
+
+        bar = QHBoxLayout()
+        self.take_buttons: list[QPushButton] = []
+        for number, name in enumerate(s.annotators[:9], 1):
+            button = QPushButton(f"{number}  take {name}'s")
+            button.clicked.connect(lambda _=False, n=number: s.take(n))
+            self.take_buttons.append(button)
+            bar.addWidget(button)
+        for text, slot in (("A  all", s.take_all), ("0  none", s.take_none)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            bar.addWidget(button)
+        bar.addStretch(1)
+        bar.addWidget(QLabel("agree ≥"))
+        self.threshold = QSpinBox()
+        self.threshold.setRange(0, 9)
+        self.threshold.setSpecialValueText("all")
+        self.threshold.setToolTip("How many annotators must share the labels; 'all': every annotator of the article")
+        bar.addWidget(self.threshold)
+        self.auto_button = QPushButton("Auto-accept (Shift+A)")
+        self.auto_button.clicked.connect(self.auto_accept)
+        bar.addWidget(self.auto_button)
+        dashboard = QPushButton("Agreement… (D)")
+        dashboard.clicked.connect(self.open_dashboard)
+        bar.addWidget(dashboard)
+        for button in self.findChildren(QPushButton):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(4, 4, 4, 4)
+        right_layout.addWidget(self.article_label)
+        right_layout.addWidget(self.columns_splitter, 1)
+        right_layout.addLayout(self._legend())
+        right_layout.addWidget(self.table)
+        right_layout.addLayout(bar)
+        self.help_label = QLabel(
+            "n/p next/previous · Shift+N/P unresolved · 1–9 take · a all · 0 none · "
+            "e edit gold selection · Shift+A auto-accept · Ctrl+Z / Ctrl+Shift+Z undo/redo"
+        )
+        self.help_label.setStyleSheet("color: palette(placeholder-text); font-size: 9pt; padding: 2px 4px;")
+        right_layout.addWidget(self.help_label)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([340, 1160])
+        self.setCentralWidget(splitter)
+        self._shortcuts()
+        self.resize(1500, 900)
+
+    def _legend(self) -> QHBoxLayout:
+        """The label colours, so a tint can be read without hovering."""
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        for label in self.session.labels:
+            if label.retired:
+                continue
+            chip = QLabel(label.name)
+            chip.setTextFormat(Qt.TextFormat.PlainText)
+            c = _tint(label.color, 120)
+            chip.setStyleSheet(
+                f"background: rgba({c.red()}, {c.green()}, {c.blue()}, {c.alpha()}); "
+                "border-radius: 4px; padding: 1px 6px; font-size: 9pt;"
+            )
+            row.addWidget(chip)
+        hint = QLabel(
+            "strong tint + red wave: disputed · dashed red: not labeled by this annotator · grey: decided none"
+        )
+        hint.setStyleSheet("color: palette(placeholder-text); font-size: 9pt;")
+        row.addWidget(hint)
+        row.addStretch(1)
+        return row
+
+    def _shortcuts(self) -> None:
+        s = self.session
+        keys = {
+            "N": lambda: s.step(1),
+            "Down": lambda: s.step(1),
+            "P": lambda: s.step(-1),
+            "Up": lambda: s.step(-1),
+            "Shift+N": lambda: s.step(1, unresolved=True),
+            "Shift+P": lambda: s.step(-1, unresolved=True),
+            "A": s.take_all,
+            "0": s.take_none,
+            "Shift+A": self.auto_accept,
+            "E": self.edit_gold_menu,
+            "D": self.open_dashboard,
+        }
+        for number in range(1, 10):
+            keys[str(number)] = lambda n=number: s.take(n)
+        for key, slot in keys.items():
+            QShortcut(QKeySequence(key), self, slot)
+        undo = s.undo_stack.createUndoAction(self, "Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = s.undo_stack.createRedoAction(self, "Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for action in (undo, redo):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
+        edit = self.menuBar().addMenu("&Review")
+        edit.addAction(undo)
+        edit.addAction(redo)
+        reload_action = QAction("Reload annotators' labels", self)
+        reload_action.triggered.connect(s.reload)
+        edit.addAction(reload_action)
+
+    # -- filters and the list ----------------------------------------------------------
+
+    def _filter_changed(self) -> None:
+        self.session.set_filter(
+            self.kind_box.currentData(), self.pair_box.currentData(), self.unresolved_box.isChecked()
+        )
+
+    def _update_filters_state(self) -> None:
+        s = self.session
+        self.count_label.setText(
+            f"{len(s.conflicts)} shown · {len(s.all_conflicts)} conflicts · {s.unresolved_count()} unresolved"
+        )
+        self._select_row()
+
+    def _select_row(self) -> None:
+        index = self.list_model.index(self.session.index) if self.session.index >= 0 else QModelIndex()
+        if index.isValid() and self.list_view.currentIndex() != index:
+            self.list_view.setCurrentIndex(index)
+            self.list_view.scrollTo(index)
+
+    # -- showing the current conflict --------------------------------------------------
+
+    def _show_current(self) -> None:
+        conflict = self.session.current
+        self._select_row()
+        if conflict is None:
+            self.article_label.setText("No conflicts" if not self.session.all_conflicts else "No conflict matches")
+            for column in [*self.columns, self.gold_column]:
+                column.text.setPlainText("")
+                column.summary.setText("")
+            self.table.setRowCount(0)
+            self._article_id = None
+            return
+        if conflict.article_id != self._article_id:
+            article = self.session.article(conflict.article_id)
+            self._article_id = article.id
+            self._offsets = OffsetMap(article.text)
+            for column in [*self.columns, self.gold_column]:
+                column.text.setPlainText(article.text)
+        title = self.session.article(conflict.article_id).title
+        position = self.session.index + 1
+        self.article_label.setText(f"{position} of {len(self.session.conflicts)} · {title}")
+        self._paint()
+        self._fill_table(conflict)
+        qt_start = self._offsets.to_qt(conflict.start)
+        for column in [*self.columns, self.gold_column]:
+            cursor = column.text.textCursor()
+            cursor.setPosition(qt_start)
+            column.text.setTextCursor(cursor)
+            column.text.centerCursor()
+
+    def _gold_changed(self, article_id: int) -> None:
+        self.list_view.viewport().update()
+        self._update_filters_state()
+        if article_id == self._article_id and self.session.current is not None:
+            self._paint()
+            self._fill_table(self.session.current)
+
+    def _selection(self, start: int, end: int, fmt: QTextCharFormat, edit: QPlainTextEdit) -> QTextEdit.ExtraSelection:
+        sel = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(edit.document())
+        qs, qe = self._offsets.span_to_qt(start, end)
+        cursor.setPosition(qs)
+        cursor.setPosition(qe, QTextCursor.MoveMode.KeepAnchor)
+        sel.cursor = cursor
+        sel.format = fmt
+        return sel
+
+    def _paint(self) -> None:
+        """Label tints per column; disagreements underlined in red; the current region in pale blue."""
+        s = self.session
+        conflict = s.current
+        if conflict is None:
+            return
+        art = s.collection.article(conflict.article_id)
+        article_conflicts = [c for c in s.all_conflicts if c.article_id == conflict.article_id]
+        region_fmt = QTextCharFormat()
+        region_fmt.setBackground(REGION_TINT)
+        outside_fmt = QTextCharFormat()
+        outside_fmt.setForeground(QColor(OUTSIDE_GREY))
+        length = len(s.article(conflict.article_id).text)
+
+        def focus(edit: QPlainTextEdit) -> list[QTextEdit.ExtraSelection]:
+            """Everything outside the current region greyed, the region on pale blue."""
+            sels = [self._selection(conflict.start, conflict.end, region_fmt, edit)]
+            if conflict.start > 0:
+                sels.append(self._selection(0, conflict.start, outside_fmt, edit))
+            if conflict.end < length:
+                sels.append(self._selection(conflict.end, length, outside_fmt, edit))
+            return sels
+
+        for name, column in zip(s.annotators, self.columns, strict=True):
+            edit = column.text
+            sels = focus(edit)
+            spans = art.spans.get(name, {}) if art else {}
+            for (start, end), labels in sorted(spans.items()):
+                fmt = QTextCharFormat()
+                here = start < conflict.end and conflict.start < end
+                fmt.setBackground(_tint(s.label_color(labels[0]), 38 if here else 22))
+                disputed = next(
+                    (c for c in article_conflicts if c.start <= start and end <= c.end and _involves(c, name)), None
+                )
+                if disputed is not None:
+                    fmt.setBackground(_tint(s.label_color(labels[0]), 140 if here else 60))
+                    fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+                    fmt.setUnderlineColor(QColor(CONFLICT_RED))
+                fmt.setToolTip(f"{name}: {category(labels)}")
+                sels.append(self._selection(start, end, fmt, edit))
+            for c in article_conflicts:  # spans others labeled and this annotator did not
+                mine = c.values.get(name)
+                if mine is None:
+                    continue
+                for start, end in c.units:
+                    if (start, end) not in mine and not any(s0 < end and start < e0 for s0, e0 in mine):
+                        fmt = QTextCharFormat()
+                        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+                        fmt.setUnderlineColor(QColor(CONFLICT_RED))
+                        fmt.setToolTip(f"{name}: no label here")
+                        sels.append(self._selection(start, end, fmt, edit))
+            edit.setExtraSelections(sels)
+            column.summary.setText(_summary(conflict, name))
+        gold = s.gold(conflict.article_id)
+        edit = self.gold_column.text
+        sels = focus(edit)
+        for (start, end), (labels, note) in sorted(gold.items()):
+            fmt = QTextCharFormat()
+            if labels:
+                fmt.setBackground(_tint(s.label_color(labels[0]), 110))
+                fmt.setToolTip(f"gold: {category(labels)}" + (f" — {note}" if note else ""))
+            else:
+                fmt.setFontStrikeOut(True)
+                fmt.setForeground(QColor("#9ca3af"))
+                fmt.setToolTip("gold: no label")
+            sels.append(self._selection(start, end, fmt, edit))
+        edit.setExtraSelections(sels)
+        inside = {span: v for span, v in gold.items() if span[0] < conflict.end and conflict.start < span[1]}
+        if not inside:
+            self.gold_column.summary.setText("undecided")
+        else:
+            parts = [
+                f"{category(labels) if labels else 'no label'} ({a}–{b})" for (a, b), (labels, _) in inside.items()
+            ]
+            resolved = "✓ " if s.is_resolved(conflict) else "partly: "
+            self.gold_column.summary.setText(resolved + "; ".join(parts))
+
+    def _fill_table(self, conflict: Conflict) -> None:
+        s = self.session
+        gold = s.gold(conflict.article_id)
+        text = s.article(conflict.article_id).text
+        headers = ["statement", *s.annotators, GOLD]
+        self.table.clear()
+        self.table.setColumnCount(len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setRowCount(len(conflict.units))
+        for row, span in enumerate(conflict.units):
+            excerpt = text[span[0] : span[1]].replace("\n", " ")
+            item = QTableWidgetItem(excerpt if len(excerpt) <= 70 else excerpt[:67] + "…")
+            item.setToolTip(f"{span[0]}–{span[1]}: {excerpt[:300]}")
+            self.table.setItem(row, 0, item)
+            values = []
+            for col, name in enumerate(s.annotators, 1):
+                mine = conflict.values.get(name)
+                labels = None if mine is None else mine.get(span, ())
+                values.append(labels)
+                item = QTableWidgetItem("—" if labels is None else category(labels))
+                if labels:
+                    item.setBackground(_tint(s.label_color(labels[0]), 90))
+                self.table.setItem(row, col, item)
+            present = [v for v in values if v is not None]
+            if len(set(present)) > 1:
+                for col in range(1, len(s.annotators) + 1):
+                    cell = self.table.item(row, col)
+                    font = cell.font()
+                    font.setBold(True)
+                    cell.setFont(font)
+            decided = gold.get(span)
+            item = QTableWidgetItem("undecided" if decided is None else category(decided[0]))
+            if decided and decided[0]:
+                item.setBackground(_tint(s.label_color(decided[0][0]), 110))
+            self.table.setItem(row, len(headers) - 1, item)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, len(headers)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+
+    def _sync_scroll(self, source: Column, value: int) -> None:
+        if self._syncing:
+            return
+        self._syncing = True
+        try:
+            maximum = source.text.verticalScrollBar().maximum() or 1
+            for column in [*self.columns, self.gold_column]:
+                if column is not source:
+                    bar = column.text.verticalScrollBar()
+                    bar.setValue(round(value * bar.maximum() / maximum))
+        finally:
+            self._syncing = False
+
+    # -- actions -----------------------------------------------------------------------
+
+    def auto_accept(self) -> int:
+        value = self.threshold.value()
+        return self.session.auto_accept(value or None)
+
+    def gold_selection(self) -> tuple[int, int] | None:
+        """The code-point span selected in the gold column, or the gold statement under the cursor."""
+        if self._article_id is None:
+            return None
+        cursor = self.gold_column.text.textCursor()
+        if cursor.hasSelection():
+            start, end = self._offsets.span_to_cp(cursor.selectionStart(), cursor.selectionEnd())
+            return (start, end) if start < end else None
+        position = self._offsets.to_cp(cursor.position())
+        for start, end in sorted(self.session.gold(self._article_id)):
+            if start <= position < end:
+                return start, end
+        return None
+
+    def edit_gold(self, labels: list[str]) -> bool:
+        """Give the gold selection exactly `labels` (empty: remove it); False if nothing is selected."""
+        span = self.gold_selection()
+        if span is None or self._article_id is None:
+            self.statusBar().showMessage("select text in the gold column first", 5000)
+            return False
+        self.session.set_gold(self._article_id, span[0], span[1], labels)
+        return True
+
+    def edit_gold_menu(self) -> None:
+        span = self.gold_selection()
+        if span is None or self._article_id is None:
+            self.statusBar().showMessage("select text in the gold column first (e edits it)", 5000)
+            return
+        current = set(self.session.gold(self._article_id).get(span, ((), ""))[0])
+        menu = QMenu(self)
+        for label in self.session.labels:
+            if label.retired:
+                continue
+            action = menu.addAction(f"&{label.key}  {label.name}" if label.key else label.name)
+            action.setCheckable(True)
+            action.setChecked(label.name in current)
+            action.triggered.connect(
+                lambda on, name=label.name: self.edit_gold(sorted(current | {name} if on else current - {name}))
+            )
+        menu.addSeparator()
+        menu.addAction("Remove from gold").triggered.connect(lambda: self.edit_gold([]))
+        edit = self.gold_column.text
+        menu.exec(edit.mapToGlobal(edit.cursorRect().bottomRight()))
+
+    def open_dashboard(self):
+        from annotator.ui.dashboard import AgreementDashboard
+
+        if self._dashboard is None:
+            self._dashboard = AgreementDashboard(self.store.path, reviewer=self.session.reviewer)
+            self._dashboard.openConflict.connect(self.show_conflict)
+        else:
+            self._dashboard.refresh()
+        self._dashboard.show()
+        self._dashboard.raise_()
+        return self._dashboard
+
+    def show_conflict(self, article_id: int, start: int, end: int) -> None:
+        self.session.go_to(article_id, start, end)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def closeEvent(self, event) -> None:
+        if self._dashboard is not None:
+            self._dashboard.close()
+        self.store.close()
+        self.closed.emit()
+        super().closeEvent(event)
+
+
+def _involves(conflict: Conflict, name: str) -> bool:
+    return any(name in pair for pair in conflict.pair_kinds)
+
+
+def _summary(conflict: Conflict, name: str) -> str:
+    mine = conflict.values.get(name)
+    if mine is None:
+        return "has not worked on this article"
+    if not mine:
+        return "no label here"
+    return "; ".join(f"{category(labels)} ({a}–{b})" for (a, b), labels in sorted(mine.items()))
+
+
+def grab_to_png(widget: QWidget, path: Path) -> None:
+    app = QApplication.instance()
+    widget.show()
+    for _ in range(3):
+        app.processEvents()
+    if not widget.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+
+
+def run_review(db_path: Path, annotator: str, article: int | None = None, screenshot: Path | None = None) -> int:
+    """Open the review window (its own application when run from the command line)."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    try:
+        window = ReviewWindow(db_path, annotator)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if article is not None:
+        window.session.go_to(article)
+    if screenshot is not None:
+        grab_to_png(window, screenshot)
+        window.close()
+        return 0
+    window.show()
+    return app.exec()

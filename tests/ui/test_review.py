@@ -1,0 +1,150 @@
+"""The review window driven by keyboard: resolve conflicts, auto-accept, undo/redo, gold exported."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+
+from annotator.records import GOLD
+from annotator.store import Store
+from tests.conftest import write_jsonl
+
+#: An emoji and a flag before the conflicts (Qt counts them twice), and markup that must stay text.
+TEXT = (
+    "Kyiv 😀 said 🇺🇦 it will halt strikes. Moscow must stop first. The Kremlin denied it. "
+    "<script>alert('x')</script> stays text. Talks resume Monday."
+)
+
+
+def span(part: str) -> tuple[int, int]:
+    start = TEXT.index(part)
+    return start, start + len(part)
+
+
+HALT, MUST, DENIED, TALKS = (
+    span(p)
+    for p in ("it will halt strikes.", "Moscow must stop first.", "The Kremlin denied it.", "Talks resume Monday.")
+)
+
+
+@pytest.fixture
+def merged(cli, db_path, tmp_path):
+    """Two annotators' JSONL merged with `annotator import`: agreed, label mismatch, missing."""
+    labels = {
+        "anna": [(*HALT, "offer"), (*MUST, "demand"), (*DENIED, "denial"), (*TALKS, "claim")],
+        "ben": [(*HALT, "offer"), (*MUST, "condition"), (*TALKS, "claim")],
+    }
+    for name, spans in labels.items():
+        record = {
+            "text": TEXT,
+            "_annotator_id": name,
+            "spans": [dict(start=s, end=e, label=lab) for s, e, lab in spans],
+        }
+        assert cli("import", "--no-ner", write_jsonl(tmp_path / f"{name}.jsonl", [json.dumps(record)])).exit_code == 0
+    return db_path
+
+
+@pytest.fixture
+def review(qtbot, merged):
+    from annotator.ui.review_window import ReviewWindow
+
+    win = ReviewWindow(merged, "rev")
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.list_view.setFocus()
+    yield win
+    win.close()
+
+
+def gold(path) -> dict[tuple[int, int], tuple[str, ...]]:
+    with Store.open(path) as store:
+        return {(s.start, s.end): s.labels for s in store.statements(store.article_ids()[0], GOLD)}
+
+
+def key(qtbot, win, k, mod=Qt.KeyboardModifier.NoModifier):
+    qtbot.keyClick(win.list_view, k, mod)
+
+
+def test_columns_show_the_text_literally_and_mark_the_conflict_in_utf16(review):
+    assert [c.header.text() for c in review.columns] == ["1 · anna", "2 · ben"]
+    anna = review.columns[0].text
+    assert anna.toPlainText() == TEXT
+    assert "<script>alert('x')</script>" in anna.toPlainText()
+    conflict = review.session.current
+    assert (conflict.start, conflict.end) == MUST
+    selections = anna.extraSelections()
+    assert selections[0].cursor.selectedText() == TEXT[MUST[0] : MUST[1]]
+
+
+def test_resolve_conflicts_by_keyboard_then_undo_and_redo(review, qtbot, merged):
+    assert len(review.session.conflicts) == 2
+    key(qtbot, review, Qt.Key.Key_2)  # take ben's for "Moscow must stop first."
+    assert gold(merged) == {MUST: ("condition",)}
+    assert (review.session.current.start, review.session.current.end) == DENIED  # moved on by itself
+    key(qtbot, review, Qt.Key.Key_0)  # none for the denial only anna labeled
+    assert gold(merged) == {MUST: ("condition",), DENIED: ()}
+    assert review.session.unresolved_count() == 0
+    assert "0 unresolved" in review.count_label.text()
+
+    key(qtbot, review, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert gold(merged) == {MUST: ("condition",)}
+    key(qtbot, review, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert gold(merged) == {}
+    key(qtbot, review, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert gold(merged) == {MUST: ("condition",)}
+
+    key(qtbot, review, Qt.Key.Key_P)
+    assert (review.session.current.start, review.session.current.end) == MUST
+    key(qtbot, review, Qt.Key.Key_A)  # all: the union
+    assert gold(merged)[MUST] == ("condition", "demand")
+
+
+def test_next_and_previous_and_filters(review, qtbot):
+    key(qtbot, review, Qt.Key.Key_N)
+    assert review.session.current.start == DENIED[0]
+    key(qtbot, review, Qt.Key.Key_Up)
+    assert review.session.current.start == MUST[0]
+    review.kind_box.setCurrentIndex(review.kind_box.findData("missing"))
+    assert [c.start for c in review.session.conflicts] == [DENIED[0]]
+    review.pair_box.setCurrentIndex(review.pair_box.findData(("anna", "ben")))
+    assert review.list_model.rowCount() == 1
+
+
+def test_auto_accept_then_undo_and_gold_exported(review, qtbot, merged, cli, tmp_path):
+    key(qtbot, review, Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier)
+    assert gold(merged) == {HALT: ("offer",), TALKS: ("claim",)}
+    key(qtbot, review, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert gold(merged) == {}
+    review.auto_button.click()
+    key(qtbot, review, Qt.Key.Key_1)  # anna's demand
+    key(qtbot, review, Qt.Key.Key_1)  # anna's denial
+
+    out = tmp_path / "gold.jsonl"
+    result = cli("export", "--gold", out)
+    assert result.exit_code == 0, result.output
+    (row,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    spans = sorted((s["start"], s["end"], s["label"]) for s in row["spans"])
+    assert spans == sorted([(*HALT, "offer"), (*MUST, "demand"), (*DENIED, "denial"), (*TALKS, "claim")])
+
+
+def test_edit_gold_directly_from_a_selection(review, merged):
+    edit = review.gold_column.text
+    start, end = review._offsets.span_to_qt(*HALT)
+    cursor = edit.textCursor()
+    cursor.setPosition(start)
+    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+    edit.setTextCursor(cursor)
+    assert review.edit_gold(["commitment"])
+    assert gold(merged) == {HALT: ("commitment",)}
+    review.session.undo_stack.undo()
+    assert gold(merged) == {}
+
+
+def test_screenshot_command_writes_a_png(merged, cli, tmp_path):
+    out = tmp_path / "review.png"
+    assert cli("review", "--screenshot", out).exit_code == 0
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,62 @@
+"""The agreement dashboard: the figures, a click that lists disagreements, a double-click that opens review."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.review import collect, compute_agreement
+from annotator.store import Store
+from tests.ui.test_review import DENIED, MUST, merged  # noqa: F401  (fixture)
+
+
+@pytest.fixture
+def dashboard(qtbot, merged):  # noqa: F811
+    from annotator.ui.dashboard import AgreementDashboard
+
+    board = AgreementDashboard(merged)
+    qtbot.addWidget(board)
+    board.show()
+    qtbot.waitExposed(board)
+    yield board
+    board.close()
+
+
+def test_matrix_shows_kappa_and_f1_of_the_pair(dashboard, merged):  # noqa: F811
+    with Store.open(merged) as store:
+        figures = compute_agreement(collect(store)).pair("anna", "ben")
+    assert dashboard.pairs_table.item(0, 1).text() == f"κ {figures.kappa:.2f}"
+    assert dashboard.pairs_table.item(1, 0).text() == f"F1 {figures.span_f1:.2f}"
+    labels = [dashboard.labels_table.item(r, 0).text() for r in range(dashboard.labels_table.rowCount())]
+    assert labels == ["claim", "condition", "demand", "denial", "offer"]
+
+
+def test_clicking_a_cell_lists_disagreements_and_double_click_opens_review(dashboard, qtbot):
+    dashboard.pairs_table.cellClicked.emit(0, 1)
+    assert dashboard.disagreements.count() == 2
+    with qtbot.waitSignal(dashboard.openConflict) as blocker:
+        dashboard.disagreements.itemDoubleClicked.emit(dashboard.disagreements.item(1))
+    assert blocker.args[1:] == list(DENIED)
+
+    cats = dashboard.confusion_categories
+    dashboard.confusion_table.cellClicked.emit(cats.index("demand"), cats.index("condition"))
+    assert dashboard.disagreements.count() == 1
+    assert dashboard.disagreements.item(0).data(256)[1:] == MUST
+
+
+def test_review_window_opens_the_dashboard_and_follows_it(qtbot, merged):  # noqa: F811
+    from annotator.ui.review_window import ReviewWindow
+
+    win = ReviewWindow(merged, "rev")
+    qtbot.addWidget(win)
+    board = win.open_dashboard()
+    board.disagreements.clear()
+    board.pairs_table.cellClicked.emit(1, 0)
+    board.disagreements.itemDoubleClicked.emit(board.disagreements.item(1))
+    assert (win.session.current.start, win.session.current.end) == DENIED
+    win.close()
+
+
+def test_dashboard_screenshot_command(merged, cli, tmp_path):  # noqa: F811
+    out = tmp_path / "dash.png"
+    assert cli("agreement", "--dashboard-screenshot", out).exit_code == 0
+    assert out.read_bytes()[:4] == b"\x89PNG"
