@@ -167,7 +167,7 @@ def export_cmd(
     per_label = ", ".join(f"{label} {n}" for label, n in sorted(summary.labels.items())) or "none"
     click.echo(
         f"exported {summary.records} records, {summary.spans} spans, {summary.entities} entities "
-        f"to {out} ({fmt}); labels: {per_label}",
+        f"to {out} ({fmt}) in {summary.seconds:.2f} s; labels: {per_label}",
         err=out == "-",
     )
     for warning in summary.warnings:

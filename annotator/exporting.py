@@ -141,12 +141,13 @@ def _check_arguments(
 def _check_row(row: dict[str, Any], summary: ExportSummary, *, report_alignment: bool) -> None:
     """Refuse a span that does not slice its own text; report spans off token boundaries."""
     text = row["text"]
+    size = len(text)
     for kind, items in (("span", row["spans"]), ("entity", row["entities"])):
         for start, end, label, _ in items:
-            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+            if not 0 <= start < end <= size:
                 raise ExportError(
                     f"article {row['article_id']}: {kind} {start}-{end} {label!r} does not fit its text "
-                    f"({len(text)} characters); nothing was written"
+                    f"({size} characters); nothing was written"
                 )
     flat = row["tokens"]
     if not report_alignment or not flat:
