@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -355,12 +355,24 @@ class ReviewWindow(QMainWindow):
         self.article_label.setText(f"{position} of {len(self.session.conflicts)} · {title}")
         self._paint()
         self._fill_table(conflict)
+        self._center()
+        QTimer.singleShot(0, self._center)  # again once the new text is laid out
+
+    def _center(self) -> None:
+        """Scroll every column so the current region sits in the middle."""
+        conflict = self.session.current
+        if conflict is None or conflict.article_id != self._article_id:
+            return
         qt_start = self._offsets.to_qt(conflict.start)
-        for column in [*self.columns, self.gold_column]:
-            cursor = column.text.textCursor()
-            cursor.setPosition(qt_start)
-            column.text.setTextCursor(cursor)
-            column.text.centerCursor()
+        self._syncing = True
+        try:
+            for column in [*self.columns, self.gold_column]:
+                cursor = column.text.textCursor()
+                cursor.setPosition(qt_start)
+                column.text.setTextCursor(cursor)
+                column.text.centerCursor()
+        finally:
+            self._syncing = False
 
     def _gold_changed(self, article_id: int) -> None:
         self.list_view.viewport().update()
@@ -410,6 +422,8 @@ class ReviewWindow(QMainWindow):
                 fmt = QTextCharFormat()
                 here = start < conflict.end and conflict.start < end
                 fmt.setBackground(_tint(s.label_color(labels[0]), 38 if here else 22))
+                if not here:  # a later format would otherwise undo the grey of the focus
+                    fmt.setForeground(QColor(OUTSIDE_GREY))
                 disputed = next(
                     (c for c in article_conflicts if c.start <= start and end <= c.end and _involves(c, name)), None
                 )
@@ -437,6 +451,8 @@ class ReviewWindow(QMainWindow):
         sels = focus(edit)
         for (start, end), (labels, note) in sorted(gold.items()):
             fmt = QTextCharFormat()
+            if not (start < conflict.end and conflict.start < end):
+                fmt.setForeground(QColor(OUTSIDE_GREY))
             if labels:
                 fmt.setBackground(_tint(s.label_color(labels[0]), 110))
                 fmt.setToolTip(f"gold: {category(labels)}" + (f" — {note}" if note else ""))
@@ -576,6 +592,10 @@ class ReviewWindow(QMainWindow):
         self.show()
         self.raise_()
         self.activateWindow()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self._center)
 
     def closeEvent(self, event) -> None:
         if self._dashboard is not None:
