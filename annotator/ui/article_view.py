@@ -7,7 +7,8 @@ the blocks it touches; labeled statements also get chips in a left margin.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
 from typing import ClassVar
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, Signal
@@ -37,14 +38,13 @@ class _Layer:
     def __init__(self, spans: list[tuple[int, int, object]]):
         self.spans = sorted(spans, key=lambda s: (s[0], s[1]))
         self.starts = [s[0] for s in self.spans]
-        self.longest = max((e - s for s, e, _ in self.spans), default=0)
+        #: the furthest end among spans[:i+1]; spans before the first one past `a` all end by `a`
+        self.reach = list(accumulate((s[1] for s in self.spans), max))
 
-    def touching(self, a: int, b: int):
+    def touching(self, a: int, b: int) -> list[tuple[int, int, object]]:
+        lo = bisect_right(self.reach, a)
         hi = bisect_left(self.starts, b)
-        lo = bisect_left(self.starts, a - self.longest)
-        for s, e, value in self.spans[lo:hi]:
-            if e > a:
-                yield s, e, value
+        return [span for span in self.spans[lo:hi] if span[1] > a]
 
 
 class _Highlighter(QSyntaxHighlighter):
@@ -65,7 +65,7 @@ class _Highlighter(QSyntaxHighlighter):
         b1 = b0 + block.length() - 1  # UTF-16 units; len(text) would count code points
         if b1 <= b0:
             return
-        found = [list(layer.touching(b0, b1)) for layer in self.layers]
+        found = [layer.touching(b0, b1) for layer in self.layers]
         points = {b0, b1}
         for spans in found:
             for s, e, _ in spans:
@@ -173,12 +173,28 @@ class ArticleView(QPlainTextEdit):
         qt = s.offsets.span_to_qt
         h = self._highlighter
         h.layers[h.SENTENCE] = _Layer([(*qt(a, b), i % 2) for i, (a, b) in enumerate(s.sentences)])
-        self._labeled = [(*qt(a, b), st.labels) for (a, b), st in s.statements.items() if st.labels]
-        h.layers[h.STATEMENT] = _Layer(self._labeled)
-        self._current_qt = qt(*s.current) if s.current else None
+        self._set_statement_layer()
+        self._set_current_layer()
+        self._set_entity_layer()
+
+    def _set_statement_layer(self) -> None:
+        qt = self.session.offsets.span_to_qt
+        h = self._highlighter
+        labeled = [(*qt(a, b), st.labels) for (a, b), st in self.session.statements.items() if st.labels]
+        h.layers[h.STATEMENT] = _Layer(labeled)
+        self._labeled = h.layers[h.STATEMENT].spans
+
+    def _set_current_layer(self) -> None:
+        s = self.session
+        h = self._highlighter
+        self._current_qt = s.offsets.span_to_qt(*s.current) if s.current else None
         h.layers[h.CURRENT] = _Layer([(*self._current_qt, True)] if self._current_qt else [])
+
+    def _set_entity_layer(self) -> None:
+        qt = self.session.offsets.span_to_qt
+        h = self._highlighter
         h.layers[h.ENTITY] = _Layer(
-            [(*qt(e.start, e.end), e.label) for e in s.entities if e.label not in self.hidden_types]
+            [(*qt(e.start, e.end), e.label) for e in self.session.entities if e.label not in self.hidden_types]
         )
 
     def _rehighlight_range(self, spans: list[tuple[int, int]]) -> None:
@@ -192,20 +208,22 @@ class ArticleView(QPlainTextEdit):
     def _show_statements(self) -> None:
         self._colors = {}
         self._highlighter.reset_formats()
-        old = [(a, b) for a, b, _ in self._labeled]
-        self._set_layers()
-        new = [(a, b) for a, b, _ in self._labeled]
+        old = set(self._labeled)
+        self._set_statement_layer()
+        changed_spans = old ^ set(self._labeled)
+        old = [(a, b) for a, b, _ in changed_spans]
+        new: list[tuple[int, int]] = []
         changed = sorted(set(old) ^ set(new) | ({self._current_qt} if self._current_qt else set()))
         self._rehighlight_range(changed if len(changed) < 50 else [(0, self.session.offsets.qt_length)])
         self._gutter.update()
 
     def _show_entities(self) -> None:
-        self._set_layers()
+        self._set_entity_layer()
         self._highlighter.rehighlight()
 
     def _show_current(self) -> None:
         old = self._current_qt
-        self._set_layers()
+        self._set_current_layer()
         self._rehighlight_range([span for span in (old, self._current_qt) if span])
         self._place_caret()
         self.viewport().update()
@@ -417,21 +435,26 @@ class ArticleView(QPlainTextEdit):
         chip_h = metrics.height() + 2
         right = GUTTER - 10
 
-        def rect_of(a: int, b: int) -> tuple[int, int]:
-            c = QTextCursor(self.document())
-            c.setPosition(a)
-            top = self.cursorRect(c).top()
-            c.setPosition(b)
-            return top, self.cursorRect(c).bottom()
+        def rect_of(a: int, b: int) -> tuple[int, int] | None:
+            rects = self.line_rects(a, b)
+            if not rects:
+                return None
+            return int(rects[0].top()), int(rects[-1].bottom())
 
+        first = self.firstVisibleBlock().position()
+        last = self.cursorForPosition(QPoint(self.viewport().width(), height)).position()
         if self._current_qt:
-            top, bottom = rect_of(*self._current_qt)
-            if bottom >= 0 and top <= height:
+            found = rect_of(*self._current_qt)
+            if found:
+                top, bottom = found
                 painter.fillRect(QRect(right + 4, top + 2, 3, bottom - top - 4), QColor(style.ACCENT))
         for a, b, labels in self._labeled:
-            top, bottom = rect_of(a, b)
-            if bottom < 0 or top > height:
+            if b < first or a > last:
                 continue
+            found = rect_of(a, b)
+            if found is None:
+                continue
+            top, bottom = found
             y = top + 2
             for name in labels:
                 color = self.label_color(name)

@@ -59,8 +59,7 @@ class Session(QObject):
         self.offsets = OffsetMap("")
         self.entities: list[Entity] = []
         self.sentences: list[Span] = []
-        self.tokens: list[Span] = []
-        self.preannotated = False
+        self._tokens: list[Span] | None = None
         self.statements: dict[Span, StatementState] = {}
         self.current: Span | None = None
 
@@ -90,9 +89,7 @@ class Session(QObject):
         aid = self.article.id
         self.entities = self.store.entities(aid)
         self.sentences = _split_at_breaks(self.store.sentences(aid), self.article.text)
-        tokens = self.store.tokens(aid)
-        self.preannotated = tokens is not None
-        self.tokens = tokens if tokens is not None else word_tokens(self.article.text)
+        self._tokens: list[Span] | None = None
         self.statements = {
             (s.start, s.end): StatementState(s.labels, s.note) for s in self.store.statements(aid, self.annotator)
         }
@@ -113,6 +110,14 @@ class Session(QObject):
             self._load_annotations()
             self.statementsChanged.emit()
         self.schemeChanged.emit()
+
+    @property
+    def tokens(self) -> list[Span]:
+        """Token bounds for snapping selections: spaCy's, or words until the pipeline has run (read lazily)."""
+        if self._tokens is None and self.article is not None:
+            stored = self.store.tokens(self.article.id)
+            self._tokens = stored if stored is not None else word_tokens(self.article.text)
+        return self._tokens or []
 
     # -- statements ------------------------------------------------------------------
 
@@ -274,6 +279,9 @@ def _split_at_breaks(sentences: list[tuple[int, int]], text: str) -> list[Span]:
     """Sentence candidates never cross a line break (a headline is not part of the first sentence)."""
     out: list[Span] = []
     for start, end in sentences:
+        if "\n" not in text[start:end]:
+            out.append((start, end))
+            continue
         for piece in re.finditer(r"[^\n]+", text[start:end]):
             a, b = start + piece.start(), start + piece.end()
             a += len(text[a:b]) - len(text[a:b].lstrip())

@@ -1,0 +1,245 @@
+"""The annotation window, measured offscreen against bare Qt and bare SQLite in the same run.
+
+- open a 20,000-word article with 1,000 entities and 300 labeled statements
+  (baseline: a bare QPlainTextEdit.setPlainText of the same text, laid out and painted);
+- switch articles with the N key between two such articles (same baseline);
+- one label keystroke until its row is committed (baseline: a bare sqlite3 INSERT + COMMIT
+  with the same journal mode and synchronous setting);
+- the first window on a 100,000-article project (no baseline: a target in seconds).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from annotator.bench import Result, timed
+
+_PHRASE = (
+    "the minister said talks could resume if the ceasefire holds while officials in Kyiv and Moscow "
+    "denied reports of new strikes on energy infrastructure and demanded guarantees before any agreement"
+)
+WORDS = _PHRASE.split(" ")
+NAMES = ("Zelensky", "Putin", "Kyiv", "Moscow", "Ankara", "Leavitt", "Trump", "Odesa")
+ENTITY_TYPES = ("PERSON", "PERSON", "GPE", "GPE", "GPE", "PERSON", "PERSON", "GPE")
+
+
+def make_article(words: int, entities: int, seed: int) -> tuple[str, list[tuple[int, int, str]]]:
+    """A text of `words` words in paragraphs of sentences, `entities` of them names, with 😀 now and then."""
+    rng = random.Random(seed)
+    every = max(1, words // entities)
+    parts: list[str] = []
+    spans: list[tuple[int, int, str]] = []
+    pos = 0
+    for i in range(words):
+        if i % every == 0 and len(spans) < entities:
+            k = rng.randrange(len(NAMES))
+            word = NAMES[k]
+            spans.append((pos, pos + len(word), ENTITY_TYPES[k]))
+        else:
+            word = rng.choice(WORDS) if i % 997 else "😀"
+        sep = "\n" if i % 120 == 119 else (". " if i % 17 == 16 else " ")
+        if sep == ". ":
+            word += "."
+            sep = " "
+        parts.append(word + sep)
+        pos += len(word) + len(sep)
+    return "".join(parts).rstrip() + ".", spans
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    import re
+
+    return [m.span() for m in re.finditer(r"[^.\n]+\.?", text) if m.group().strip()]
+
+
+def build_project(path: Path, words: int, entities: int, statements: int, extra: int) -> list[int]:
+    from annotator.records import IncomingRecord
+    from annotator.store import Preannotation, Store
+    from annotator.ui.spans import word_tokens
+
+    with Store.open(path) as store:
+        made = [make_article(words, entities, seed) for seed in (1, 2)]
+        store.add_records([IncomingRecord(t, f"Long article {i}", "bench", i) for i, (t, _) in enumerate(made)], "x")
+        ids = store.article_ids()
+        results = []
+        for article_id, (text, spans) in zip(ids, made, strict=True):
+            sents = _sentences(text)
+            results.append(Preannotation(article_id, "bench", spans, sents, word_tokens(text)))
+        store.store_preannotations(results)
+        labels = ("condition", "offer", "demand", "denial", "claim")
+        with store.write():
+            for article_id, (text, _) in zip(ids, made, strict=True):
+                for i, (a, b) in enumerate(_sentences(text)[:statements]):
+                    store.set_statement(article_id, "bench", a, b, [labels[i % len(labels)]])
+        batch = 5000
+        for first in range(0, extra, batch):
+            store.add_records(
+                [
+                    IncomingRecord(f"Short dispatch {n}: talks in Kyiv resumed.", f"Dispatch {n}", "bench", n)
+                    for n in range(first, min(extra, first + batch))
+                ],
+                "x",
+            )
+        return ids
+
+
+def run(workdir: Path, quick: bool) -> list[Result]:
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+    from annotator.store import Store
+    from annotator.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    words, entities, statements = (5_000, 250, 75) if quick else (20_000, 1_000, 300)
+    big = 10_000 if quick else 100_000
+    results: list[Result] = []
+
+    # -- a long article ------------------------------------------------------------------
+    project = workdir / "window.annotator.sqlite"
+    for leftover in workdir.glob("window.annotator.sqlite*"):
+        leftover.unlink()
+    first, second = build_project(project, words, entities, statements, extra=0)
+    store = Store.open(project)
+    qsettings = QSettings(str(workdir / "window.ini"), QSettings.Format.IniFormat)
+    qsettings.setValue("ui/quiet_errors", True)
+    window = MainWindow(store, "bench", qsettings)
+    window.resize(1440, 900)
+    window.start(preannotate=False)
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    window.activateWindow()
+    QTest.qWaitForWindowActive(window)
+    window.view.setFocus()
+    text = store.article(first).text
+
+    bare = QPlainTextEdit()
+    bare.resize(window.view.size())
+    bare.show()
+    window.activateWindow()  # the keystrokes below go to the window, as a user's would
+    QTest.qWaitForWindowActive(window)
+    window.view.setFocus()
+
+    def open_ours(article_id: int = first) -> None:
+        window.session.open_article(article_id)
+        window.repaint()
+        app.processEvents()
+
+    def open_bare() -> None:
+        bare.setPlainText(text)
+        bare.repaint()
+        app.processEvents()
+
+    def other() -> None:
+        window.session.open_article(second)
+        app.processEvents()
+
+    # each run opens the article from another one, as a user would; only the opening is timed
+    t_open = t_bare = float("inf")
+    for _ in range(3):
+        bare.setPlainText("")
+        app.processEvents()
+        t_bare = min(t_bare, timed(open_bare))
+        other()
+        t_open = min(t_open, timed(open_ours))
+    t_switch = float("inf")
+    for _ in range(3):
+        window.session.open_article(first)
+        app.processEvents()
+        t0 = time.perf_counter()
+        QTest.keyClick(window.view, Qt.Key.Key_N)
+        window.repaint()
+        app.processEvents()
+        t_switch = min(t_switch, time.perf_counter() - t0)
+        assert window.session.article_id == second
+    results.append(
+        Result(
+            "window",
+            f"open a {words:,}-word article ({entities:,} entities, {statements} statements)",
+            t_open,
+            baseline=t_bare,
+            target=12.0,
+            note="bare: QPlainTextEdit.setPlainText of the same text",
+        )
+    )
+    results.append(
+        Result(
+            "window", "switch articles (N key, painted)", t_switch, baseline=t_bare, target=12.0, note="bare: as above"
+        )
+    )
+
+    # -- one label keystroke until its row is committed -------------------------------------
+    window.session.open_article(first)
+    app.processEvents()
+    checker = sqlite3.connect(project)
+    ours: list[float] = []
+    for i in range(20):
+        QTest.keyClick(window.view, Qt.Key.Key_Down)
+        t0 = time.perf_counter()
+        QTest.keyClick(window.view, Qt.Key.Key_4 if i % 2 else Qt.Key.Key_6)
+        ours.append(time.perf_counter() - t0)
+    rows = checker.execute("SELECT count(*) FROM statement_labels WHERE label IN ('claim', 'denial')").fetchone()[0]
+    checker.close()
+    assert rows >= 20, rows
+
+    raw = sqlite3.connect(workdir / "bare.sqlite", isolation_level=None)
+    raw.execute("PRAGMA journal_mode = WAL")
+    raw.execute("PRAGMA synchronous = FULL")
+    raw.execute("CREATE TABLE IF NOT EXISTS t(a INTEGER, b TEXT)")
+    bare_times: list[float] = []
+    for i in range(20):
+        t0 = time.perf_counter()
+        raw.execute("BEGIN IMMEDIATE")
+        raw.execute("INSERT INTO t VALUES (?, ?)", (i, "claim"))
+        raw.execute("COMMIT")
+        bare_times.append(time.perf_counter() - t0)
+    raw.close()
+    results.append(
+        Result(
+            "window",
+            "label keystroke to committed row (median of 20)",
+            statistics.median(ours),
+            baseline=statistics.median(bare_times),
+            target=20.0,
+            note="bare: sqlite3 INSERT + COMMIT, WAL, synchronous=FULL",
+        )
+    )
+    window.close()
+    bare.close()
+    store.close()
+
+    # -- the first window on a large project ------------------------------------------------
+    large = workdir / "large.annotator.sqlite"
+    if not large.exists():
+        build_project(large, 200, 10, 5, extra=big)
+    t0 = time.perf_counter()
+    store = Store.open(large)
+    window = MainWindow(store, "bench", qsettings)
+    window.resize(1440, 900)
+    window.start(preannotate=False)
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    app.processEvents()
+    t_first = time.perf_counter() - t0
+    shown = window.list_panel.model.rowCount()
+    window.close()
+    store.close()
+    results.append(
+        Result(
+            "window",
+            f"first window on a {big + 2:,}-article project",
+            t_first,
+            target=1.0,
+            note=f"{shown} rows loaded, the rest on scroll",
+        )
+    )
+    return results
