@@ -115,6 +115,10 @@ def test_figures_match_krippendorff_and_sklearn_with_missing_and_three_annotator
         figures = result.pair(names[i], names[j])
         assert figures.units == len(both)
         assert figures.kappa == pytest.approx(cohen_kappa_score([a for a, _ in both], [b for _, b in both]))
+        shared = [per for per in data.values() if names[i] in per and names[j] in per]
+        mine = {(id(per), *s) for per in shared for s in per[names[i]][0]}
+        theirs = {(id(per), *s) for per in shared for s in per[names[j]][0]}
+        assert figures.span_f1 == pytest.approx(2 * len(mine & theirs) / (len(mine) + len(theirs)))
 
 
 def test_span_f1_is_exact_match_over_shared_articles(store):

@@ -156,6 +156,7 @@ def compute_agreement(collection: Collection, labels: Iterable[str] | None = Non
 
     conflicts = find_conflicts(collection)
     per_pair_conflicts: Counter[Pair] = Counter(p for c in conflicts for p in c.pair_kinds)
+    f1 = _span_f1_by_pair(collection)
     pairs = []
     for i, j in combinations(range(len(names)), 2):
         both = present[i] & present[j]
@@ -166,7 +167,7 @@ def compute_agreement(collection: Collection, labels: Iterable[str] | None = Non
                 names[i],
                 names[j],
                 cohen_kappa(x, y),
-                _pair_span_f1(collection, names[i], names[j]),
+                f1.get((names[i], names[j]), math.nan),
                 int(both.sum()),
                 per_pair_conflicts[(names[i], names[j])],
                 Counter({(category(categories[p]), category(categories[q])): n for (p, q), n in confusion.items()}),
@@ -184,14 +185,22 @@ def compute_agreement(collection: Collection, labels: Iterable[str] | None = Non
     )
 
 
-def _pair_span_f1(collection: Collection, a: str, b: str) -> float:
-    mine: set[tuple[int, int, int, str]] = set()
-    theirs: set[tuple[int, int, int, str]] = set()
+def _span_f1_by_pair(collection: Collection) -> dict[Pair, float]:
+    """Span F1 of every pair in one pass: per shared article, |A∩B| and |A|+|B| of (start, end, label)."""
+    shared: Counter[Pair] = Counter()
+    total: Counter[Pair] = Counter()
     for art in collection.articles:
         participants = art.participants
-        if a not in participants or b not in participants:
-            continue
-        for name, out in ((a, mine), (b, theirs)):
-            for (start, end), labs in art.spans.get(name, {}).items():
-                out.update((art.article_id, start, end, label) for label in labs)
-    return span_f1(mine, theirs)
+        sizes = {a: sum(len(labs) for labs in art.spans.get(a, {}).values()) for a in participants}
+        for a, b in combinations(participants, 2):
+            mine, theirs = art.spans.get(a, {}), art.spans.get(b, {})
+            if len(theirs) < len(mine):
+                mine, theirs = theirs, mine
+            both = 0
+            for span, labs in mine.items():
+                other = theirs.get(span)
+                if other is not None:
+                    both += len(labs) if labs == other else len(set(labs) & set(other))
+            shared[(a, b)] += both
+            total[(a, b)] += sizes[a] + sizes[b]
+    return {pair: 2 * shared[pair] / total[pair] if total[pair] else math.nan for pair in total}
