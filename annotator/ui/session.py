@@ -79,7 +79,11 @@ class Session(QObject):
         self.article = article
         self.offsets = OffsetMap(article.text)
         self._load_annotations()
-        self.current = current if current is not None else (self.candidates()[0] if self.candidates() else None)
+        if current is None:
+            # where the annotator left off: their last labeled statement, else the first sentence
+            labeled = [span for span, state in self.statements.items() if state.labels]
+            current = max(labeled) if labeled else (self.candidates()[0] if self.candidates() else None)
+        self.current = current
         self.articleChanged.emit()
         self.currentChanged.emit()
         return True
