@@ -97,12 +97,7 @@ class Controller:
         task = Task(window.store.path, import_task([settings.SEEDS], window.session.annotator), "import")
         window.task_state.setText("importing the sample corpus…")
 
-        def done(_report) -> None:
-            window.list_panel.model.reset()
-            window.list_panel.update_progress()
-            window.start()
-
-        task.finished.connect(done)
+        task.finished.connect(window.sample_imported)  # a bound method: runs on the GUI thread
         task.failed.connect(window._task_failed)
         window.runner.start(task)
 

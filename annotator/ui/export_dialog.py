@@ -101,11 +101,14 @@ class ExportDialog(QDialog):
         self.task = Task(
             self.store.path, export_task(Path(self.path.text()), self.fmt.currentData(), self.options()), "export"
         )
-        self.task.total.connect(lambda n: self.bar.setRange(0, max(n, 1)))
+        self.task.total.connect(self._total)
         self.task.progress.connect(self._progress)
         self.task.finished.connect(self._finished)
         self.task.failed.connect(self._failed)
         self.runner.start(self.task)
+
+    def _total(self, n: int) -> None:
+        self.bar.setRange(0, max(n, 1))
 
     def _progress(self, n: int) -> None:
         self.written += n

@@ -250,26 +250,36 @@ class MainWindow(QMainWindow):
         if self.runner.busy("pre-annotation") or not self.store.count_unannotated():
             return
         task = Task(self.store.path, preannotate_task, "pre-annotation")
+        # bound methods of this window: Qt queues the calls onto the GUI thread
+        self._pre_done = self._pre_total = 0
         task.message.connect(self.task_state.setText)
-        progress = {"done": 0, "total": 0}
-
-        def on_total(total: int) -> None:
-            progress["total"] = total
-
-        def on_progress(n: int) -> None:
-            progress["done"] += n
-            self.task_state.setText(f"pre-annotating {progress['done']}/{progress['total']}")
-
-        def on_batch(ids: list[int]) -> None:
-            if self.session.article_id in ids:
-                self.session.reload_preannotation()
-
-        task.total.connect(on_total)
-        task.progress.connect(on_progress)
-        task.batch.connect(on_batch)
-        task.finished.connect(lambda n: self.task_state.setText(f"pre-annotated {n} articles" if n else ""))
+        task.total.connect(self._preannotation_total)
+        task.progress.connect(self._preannotation_progress)
+        task.batch.connect(self._preannotation_batch)
+        task.finished.connect(self._preannotation_finished)
         task.failed.connect(self._task_failed)
         self._preannotation = self.runner.start(task)
+
+    def _preannotation_total(self, total: int) -> None:
+        self._pre_total = total
+
+    def _preannotation_progress(self, n: int) -> None:
+        self._pre_done += n
+        self.task_state.setText(f"pre-annotating {self._pre_done}/{self._pre_total}")
+
+    def _preannotation_batch(self, ids: list[int]) -> None:
+        if self.session.article_id in ids:
+            self.session.reload_preannotation()
+
+    def _preannotation_finished(self, n: int) -> None:
+        self.task_state.setText(f"pre-annotated {n} articles" if n else "")
+
+    def sample_imported(self, _report=None) -> None:
+        """The first-start import finished: show the articles, then pre-annotate them."""
+        self.list_panel.model.reset()
+        self.list_panel.update_progress()
+        self.task_state.setText("")
+        self.start()
 
     def _task_failed(self, message: str) -> None:
         self.task_state.setText(message)

@@ -68,14 +68,15 @@ class TaskRunner(QObject):
         thread.started.connect(task.run)
         task.finished.connect(thread.quit)
         task.failed.connect(thread.quit)
-        thread.finished.connect(lambda: self._forget(task, thread))
+        thread.finished.connect(self._forget_finished)  # a bound method: runs on the GUI thread
         self._running.append((task, thread))
         thread.start()
         return task
 
-    def _forget(self, task: Task, thread: QThread) -> None:
-        self._running = [(t, th) for t, th in self._running if t is not task]
-        thread.deleteLater()
+    def _forget_finished(self) -> None:
+        for task, thread in [(t, th) for t, th in self._running if th.isFinished()]:
+            self._running.remove((task, thread))
+            thread.deleteLater()
 
     def busy(self, name: str | None = None) -> bool:
         return any(name is None or t.name == name for t, _ in self._running)
