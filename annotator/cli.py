@@ -79,11 +79,8 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], no_ner: bool, annota
                 )
         except StoreError as exc:
             raise click.ClickException(str(exc)) from exc
-        c = report.counts
-        click.echo(
-            f"imported {c.articles_added} new articles ({c.articles_existing} already in the project), "
-            f"{c.labels_added} labels, {c.entities_added} entities from {report.files} files into {store.path}"
-        )
+        files = "1 file" if report.files == 1 else f"{report.files} files"
+        click.echo(f"imported {report.counts.describe()} from {files} into {store.path}")
         if not no_ner:
             _preannotate(store, pipeline or store.get_setting("pipeline"))
         if report.rejections:

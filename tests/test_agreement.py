@@ -192,7 +192,7 @@ def test_merge_two_annotators_jsonl_then_agreement_json(cli, tmp_path):
     b = write_jsonl(tmp_path / "ben.jsonl", [json.dumps({"text": text, "_annotator_id": "ben", "spans": ben})])
     assert cli("import", "--no-ner", a).exit_code == 0
     merged = cli("import", "--no-ner", b)
-    assert "(1 already in the project)" in merged.stdout
+    assert "1 record matched articles already in the project" in merged.stdout
 
     result = cli("agreement", "--json")
     assert result.exit_code == 0, result.output

@@ -53,7 +53,7 @@ def test_importing_again_adds_nothing(cli, db_path):
     with Store.open(db_path) as store:
         before = store.stats()
     result = cli("import", SEEDS)
-    assert "imported 0 new articles (5 already in the project)" in result.stdout
+    assert "imported 0 new articles, 5 records matched articles already in the project; 0 labels" in result.stdout
     with Store.open(db_path) as store:
         assert store.stats() == before
 

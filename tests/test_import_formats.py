@@ -34,7 +34,7 @@ def test_a_docbin_made_elsewhere_imports_its_spans_and_entities(cli, db_path, tm
     src = make_docbin(tmp_path / "theirs.spacy", [(text, [(37, 52, "condition")], [(0, 8, "PERSON"), (14, 18, "GPE")])])
     result = cli("import", "--no-ner", "--annotator", "carol", src)
     assert result.exit_code == 0, result.output
-    assert "1 labels, 2 entities" in result.stdout
+    assert "1 label, 2 entities" in result.stdout
     with Store.open(db_path) as store:
         (row,) = store.export_rows()
     assert row["annotator"] == "carol" and row["spans"] == [(37, 52, "condition", "")]

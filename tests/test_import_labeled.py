@@ -48,7 +48,7 @@ def test_same_text_with_crlf_or_lf_is_one_article(cli, db_path, tmp_path):
     (tmp_path / "a.txt").write_bytes(b"Title\r\nBody text.\r\n")
     (tmp_path / "b.txt").write_bytes(b"\xef\xbb\xbfTitle\nBody text.\n")
     result = cli("import", "--no-ner", tmp_path / "a.txt", tmp_path / "b.txt")
-    assert "imported 1 new articles (1 already in the project)" in result.stdout
+    assert "imported 1 new article, 1 record matched articles already in the project" in result.stdout
 
 
 def test_rejected_answers_bring_the_text_but_not_the_labels(cli, db_path, tmp_path):

@@ -59,6 +59,7 @@ class ImportCounts:
     """What one batch of records changed in the project."""
 
     articles_added: int = 0
+    #: Records whose text was already an article (a re-run, or another annotator's labels on it).
     articles_existing: int = 0
     labels_added: int = 0
     entities_added: int = 0
@@ -69,6 +70,17 @@ class ImportCounts:
         self.labels_added += other.labels_added
         self.entities_added += other.entities_added
         return self
+
+    def describe(self) -> str:
+        """One sentence for the user, the same in the terminal and the window."""
+        text = _plural(self.articles_added, "new article")
+        if self.articles_existing:
+            text += f", {_plural(self.articles_existing, 'record')} matched articles already in the project"
+        return f"{text}; {_plural(self.labels_added, 'label')}, {_plural(self.entities_added, 'entity', 'entities')}"
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 @dataclass(frozen=True)
