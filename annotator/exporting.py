@@ -180,22 +180,18 @@ def _count(summary: ExportSummary, row: dict[str, Any]) -> None:
 # -- writers: one per format --------------------------------------------------------------
 
 
-def _write_jsonl(store, handle, rows, summary, *, progress, cancelled, **_: Any) -> None:
-    for row in rows:
-        _check_row(row, summary, report_alignment=True)
-        handle.write(srsly.json_dumps(task_from_row(row)) + "\n")
-        summary.records += 1
-        _count(summary, row)
-        _tick(summary, progress, cancelled)
+def _task_writer(to_task: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[..., None]:
+    """A writer of one JSON line per row (Prodigy and doccano differ only in the record they build)."""
 
+    def write(store, handle, rows, summary, *, progress, cancelled, **_: Any) -> None:
+        for row in rows:
+            _check_row(row, summary, report_alignment=True)
+            handle.write(srsly.json_dumps(to_task(row)) + "\n")
+            summary.records += 1
+            _count(summary, row)
+            _tick(summary, progress, cancelled)
 
-def _write_doccano(store, handle, rows, summary, *, progress, cancelled, **_: Any) -> None:
-    for row in rows:
-        _check_row(row, summary, report_alignment=True)
-        handle.write(srsly.json_dumps(doccano_from_row(row)) + "\n")
-        summary.records += 1
-        _count(summary, row)
-        _tick(summary, progress, cancelled)
+    return write
 
 
 def _write_textcat(store, handle, rows, summary, *, labels, progress, cancelled, **_: Any) -> None:
@@ -251,8 +247,8 @@ def _label_universe(store: Store) -> list[str]:
 
 
 _WRITERS: dict[str, Callable[..., None]] = {
-    "jsonl": _write_jsonl,
-    "doccano": _write_doccano,
+    "jsonl": _task_writer(task_from_row),
+    "doccano": _task_writer(doccano_from_row),
     "spacy": _write_docbin,
     "textcat": _write_textcat,
     "csv": _write_csv,
