@@ -116,23 +116,30 @@ def preannotate(
     batch_size: int = settings.PREANNOTATE_BATCH,
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    on_batch: Callable[[list[int]], None] | None = None,
 ) -> int:
     """Pre-annotate every article the pipeline has not seen, one committed batch at a time.
 
     Resumable: a batch is saved whole or not at all, and a later call carries on
-    where an interrupted one stopped. Returns how many articles were done.
+    where an interrupted one stopped. `on_batch` hears the ids of each saved batch
+    (the window redraws them). Returns how many articles were done.
     """
     done = 0
     while not (cancelled and cancelled()):
         batch = store.unannotated(limit=batch_size * 4)
         if not batch:
             break
-        results = analyse(pipeline, (text for _, text in batch), batch_size)
-        store.store_preannotations(
+        # spaCy runs before the write begins: the project stays free for the annotator's actions.
+        results = [
             Preannotation(article_id, pipeline.name, ents, sents, toks)
-            for (article_id, _), (ents, sents, toks) in zip(batch, results, strict=True)
-        )
+            for (article_id, _), (ents, sents, toks) in zip(
+                batch, analyse(pipeline, (text for _, text in batch), batch_size), strict=True
+            )
+        ]
+        store.store_preannotations(results)
         done += len(batch)
+        if on_batch:
+            on_batch([article_id for article_id, _ in batch])
         if progress:
             progress(len(batch))
     return done

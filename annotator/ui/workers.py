@@ -98,8 +98,7 @@ def preannotate_task(store: Store, task: Task) -> int:
     spaCy runs before each write transaction opens, so the window's own writes never
     wait for the pipeline.
     """
-    from annotator.nlp import analyse, load_pipeline
-    from annotator.store import Preannotation
+    from annotator.nlp import load_pipeline, preannotate
 
     pending = store.count_unannotated()
     if not pending:
@@ -108,20 +107,14 @@ def preannotate_task(store: Store, task: Task) -> int:
     task.message.emit("loading spaCy…")
     pipeline = load_pipeline(store.get_setting("pipeline"))
     task.message.emit(f"pre-annotating with {pipeline.description}")
-    done = 0
-    while not task.cancelled():
-        batch = store.unannotated(limit=8)
-        if not batch:
-            break
-        results = list(analyse(pipeline, (text for _, text in batch), 8))
-        store.store_preannotations(
-            Preannotation(article_id, pipeline.name, ents, sents, toks)
-            for (article_id, _), (ents, sents, toks) in zip(batch, results, strict=True)
-        )
-        done += len(batch)
-        task.batch.emit([article_id for article_id, _ in batch])
-        task.progress.emit(len(batch))
-    return done
+    return preannotate(
+        store,
+        pipeline,
+        batch_size=8,
+        progress=task.progress.emit,
+        cancelled=task.cancelled,
+        on_batch=task.batch.emit,
+    )
 
 
 def import_task(paths: list[Path], annotator: str) -> Callable[[Store, Task], Any]:
