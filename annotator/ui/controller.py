@@ -11,9 +11,10 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QStyleFactory
 
 from annotator import settings
-from annotator.store import Store, StoreError
+from annotator.store import StoreError
 from annotator.ui import style
 from annotator.ui.main_window import MainWindow, remember_project
+from annotator.ui.project_guard import backup_task, open_guarded
 from annotator.ui.workers import Task, import_task
 
 log = logging.getLogger("annotator.ui")
@@ -71,8 +72,9 @@ class Controller:
 
     def open(self, db_path: Path | None, *, article: int | None = None, preannotate: bool = True) -> MainWindow | None:
         path, sample = self.project_path(db_path)
+        path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            store = Store.open(path)
+            store, lock = open_guarded(path, self.ask_restore)
         except StoreError as exc:
             log.error("cannot open %s: %s", path, exc)
             if self.quiet:
@@ -82,15 +84,32 @@ class Controller:
             return None
         remember_project(self.qsettings, path)
         window = MainWindow(store, self.annotator(), self.qsettings)
+        window.project_lock = lock
+        window.destroyed.connect(lock.unlock)
         window.projectRequested.connect(lambda p, w=window: self.switch(w, p))
         self.windows.append(window)
         window.destroyed.connect(lambda *_: None)
         window.start(article, preannotate=preannotate)
+        if not self.quiet:
+            window.runner.start(Task(path, backup_task, "backup"))
         if sample and not store.article_ids() and settings.SEEDS.exists():
             self._import_sample(window)
         if not self.quiet:
             window.show()
         return window
+
+    def ask_restore(self, problem: str, latest: Path) -> bool:
+        """Offer the latest backup in place of a damaged project (never in quiet mode)."""
+        if self.quiet:
+            return False
+        box = QMessageBox(QMessageBox.Icon.Critical, "The project file is damaged", problem)
+        box.setInformativeText(
+            f"Restore the latest backup ({latest.name})? The damaged file is kept beside it, unchanged."
+        )
+        restore = box.addButton("Restore latest backup", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is restore
 
     def _import_sample(self, window: MainWindow) -> None:
         """First start: fill the sample project from the bundled seeds, in the background."""
@@ -108,6 +127,7 @@ class Controller:
             window.close()
             self.windows.remove(window)
             window.store.close()
+            window.project_lock.unlock()
             window.deleteLater()
 
     # -- screenshots and crashes ---------------------------------------------------------

@@ -1,0 +1,76 @@
+"""Opening a project from the window: one window per project, stale locks taken over,
+damage caught before anything is written, the latest backup offered, a daily backup made."""
+
+import subprocess
+import sys
+
+from PySide6.QtWidgets import QApplication
+
+from annotator import backups
+from annotator.records import IncomingRecord
+from annotator.store import Store
+from annotator.ui.controller import Controller
+
+
+def open_window(qtbot, path, quiet=True):
+    controller = Controller(QApplication.instance(), quiet=quiet)
+    window = controller.open(path, preannotate=False)
+    if window is not None:
+        qtbot.addWidget(window)
+    return controller, window
+
+
+def test_a_second_window_on_the_same_project_is_refused(qtbot, project, capsys):
+    _, first = open_window(qtbot, project)
+    assert first is not None
+    _, second = open_window(qtbot, project)
+    assert second is None
+    assert "already open in another Annotator window" in capsys.readouterr().out
+
+
+def test_closing_the_window_frees_the_project(qtbot, project):
+    _, first = open_window(qtbot, project)
+    first.project_lock.unlock()
+    first.store.close()
+    _, second = open_window(qtbot, project)
+    assert second is not None
+
+
+def test_a_lock_left_by_a_crashed_app_is_taken_over(qtbot, project):
+    holder = (
+        "import os, sys\n"
+        "from PySide6.QtCore import QLockFile\n"
+        f"lock = QLockFile({str(project) + '.lock'!r}); assert lock.tryLock(0)\n"
+        "os._exit(0)  # dies holding the lock, as after kill -9\n"
+    )
+    subprocess.run([sys.executable, "-c", holder], check=True)
+    assert (project.parent / (project.name + ".lock")).exists()
+    _, window = open_window(qtbot, project)
+    assert window is not None
+
+
+def test_a_damaged_project_is_left_untouched_and_the_latest_backup_offered(qtbot, db_path, monkeypatch):
+    with Store.open(db_path) as store:
+        store.add_records([IncomingRecord("Kept safe in the backup.", "t", "s", 1)], "x")
+        backups.make_backup(store)
+    with db_path.open("r+b") as f:
+        f.seek(1500)
+        f.write(b"\xde\xad" * 2000)
+    damaged = db_path.read_bytes()
+    _, window = open_window(qtbot, db_path)
+    assert window is None and db_path.read_bytes() == damaged
+
+    offered = []
+    monkeypatch.setattr(Controller, "ask_restore", lambda self, problem, latest: offered.append(problem) or True)
+    _, window = open_window(qtbot, db_path)
+    assert window is not None
+    assert "damaged" in offered[0]
+    assert window.store.article(1).text == "Kept safe in the backup."
+    assert next(db_path.parent.glob(db_path.name + ".damaged-*")).read_bytes() == damaged
+
+
+def test_opening_the_window_makes_the_daily_backup(qtbot, project, monkeypatch):
+    monkeypatch.setattr(Controller, "annotator", lambda self: "tester")
+    _, window = open_window(qtbot, project, quiet=False)
+    qtbot.waitUntil(lambda: len(backups.backups(project)) == 1, timeout=10_000)
+    window.close()
