@@ -6,6 +6,7 @@ the caller needs to undo it (the state before), so an undo is just another actio
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,8 @@ class ArticleFilter:
     status: str | None = None
     label: str | None = None
     text: str = ""
+    #: Only these articles (e.g. those with conflicts); None means no such limit.
+    ids: tuple[int, ...] | None = None
 
 
 class EditingMixin(CoreStore):
@@ -148,6 +151,9 @@ class EditingMixin(CoreStore):
                 "WHERE s.article_id = ar.id AND s.annotator_id = an.id AND l.label = ?)"
             )
             args.append(filt.label)
+        if filt.ids is not None:
+            clauses.append("ar.id IN (SELECT value FROM json_each(?))")
+            args.append(json.dumps(list(filt.ids)))
         for word in filt.text.split():
             pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             clauses.append("(ar.title LIKE ? ESCAPE '\\' OR ar.text LIKE ? ESCAPE '\\')")

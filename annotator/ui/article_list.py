@@ -6,6 +6,8 @@ project of 100,000 articles shows its first rows at once.
 
 from __future__ import annotations
 
+from itertools import combinations
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -21,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.records import GOLD
+from annotator.review.conflicts import KINDS, conflict_article_ids
 from annotator.store.editing import ArticleFilter, ArticleRow
 from annotator.ui.session import Session
 
@@ -139,6 +143,11 @@ class ArticleListPanel(QWidget):
         row.addWidget(self.status, 1)
         row.addWidget(self.label, 1)
         layout.addLayout(row)
+        self.conflicts = QComboBox()
+        self.conflicts.setObjectName("conflictFilter")
+        self.conflicts.setAccessibleName("Conflict filter")
+        layout.addWidget(self.conflicts)
+        self.fill_conflicts()
 
         self.model = ArticleModel(session, self)
         self.view = QTableView()
@@ -173,6 +182,7 @@ class ArticleListPanel(QWidget):
         self.search.textChanged.connect(lambda _: self._search_timer.start())
         self.status.currentIndexChanged.connect(self._apply_filter)
         self.label.currentIndexChanged.connect(self._apply_filter)
+        self.conflicts.currentIndexChanged.connect(self._apply_filter)
         self.view.clicked.connect(self._activated)
         self.view.activated.connect(self._activated)
         session.articleRowChanged.connect(self._row_changed)
@@ -193,9 +203,33 @@ class ArticleListPanel(QWidget):
         self.label.setCurrentIndex(max(0, i))
         self.label.blockSignals(False)
 
+    def fill_conflicts(self) -> None:
+        """Conflict filters (any, by kind, by pair), shown once two annotators have labeled."""
+        people = [name for name in self.session.store.annotators() if name != GOLD]
+        self.conflicts.blockSignals(True)
+        self.conflicts.clear()
+        self.conflicts.addItem("All articles", None)
+        self.conflicts.addItem("With conflicts", ("any", None))
+        for kind in KINDS:
+            self.conflicts.addItem(f"Conflicts: {kind.replace('_', ' ')}", (kind, None))
+        for a, b in combinations(sorted(people), 2):
+            self.conflicts.addItem(f"Conflicts: {a} / {b}", ("any", (a, b)))
+        self.conflicts.blockSignals(False)
+        self.conflicts.setVisible(len(people) >= 2)
+
+    def _conflict_ids(self) -> tuple[int, ...] | None:
+        choice = self.conflicts.currentData()
+        if choice is None:
+            return None
+        kind, pair = choice
+        return tuple(conflict_article_ids(self.session.store, None if kind == "any" else kind, pair))
+
     def _apply_filter(self) -> None:
         self.session.filter = ArticleFilter(
-            status=self.status.currentData(), label=self.label.currentData(), text=self.search.text().strip()
+            status=self.status.currentData(),
+            label=self.label.currentData(),
+            text=self.search.text().strip(),
+            ids=self._conflict_ids(),
         )
         self.model.reset()
         self._select_current()

@@ -60,6 +60,14 @@ class LabelBar(QWidget):
         self.button_box.setSpacing(4)
         layout.addLayout(self.button_box)
 
+        self.others_heading = _heading("Other annotators")
+        self.others = QLabel()
+        self.others.setObjectName("otherAnnotators")
+        self.others.setTextFormat(Qt.TextFormat.PlainText)
+        self.others.setWordWrap(True)
+        layout.addWidget(self.others_heading)
+        layout.addWidget(self.others)
+
         layout.addSpacing(6)
         layout.addWidget(_heading("Note"))
         self.note = QLineEdit()
@@ -127,6 +135,14 @@ class LabelBar(QWidget):
             button.setEnabled(has)
             button.setChecked(name in state.labels)
         self.note.setEnabled(has)
+        self.others_heading.setVisible(s.show_others)
+        self.others.setVisible(s.show_others)
+        if s.show_others:
+            lines = [
+                f"{who}: {', '.join(labels)}" + ("" if span == s.current else f"  (on “{s.excerpt(span, 30)}”)")
+                for who, span, labels in s.others()
+            ]
+            self.others.setText("\n".join(lines) or "none on this statement")
         if not self._note_timer.isActive():
             self._note_span = (s.article_id, s.current)
             if self.note.text() != state.note:

@@ -208,12 +208,25 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         for name in ("search", "zoom_in", "zoom_out"):
             view.addAction(a[name])
+        view.addSeparator()
+        others = view.addAction("Show &other annotators' labels")
+        others.setObjectName("showOthers")
+        others.setCheckable(True)
+        others.setToolTip("Off (the default) is blind annotation: you see only your own labels.")
+        others.setChecked(self.qsettings.value("view/show_others", False, type=bool))
+        self.session.show_others = others.isChecked()
+        others.toggled.connect(self._toggle_others)
+        self.show_others_action = others
 
         tools = bar.addMenu("&Tools")
         tools.addAction("&Review conflicts…", self.open_review)
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a["shortcut_sheet"])
+
+    def _toggle_others(self, on: bool) -> None:
+        self.qsettings.setValue("view/show_others", on)
+        self.session.set_show_others(on)
 
     # -- status -------------------------------------------------------------------------
 

@@ -62,6 +62,8 @@ class Session(QObject):
         self._tokens: list[Span] | None = None
         self.statements: dict[Span, StatementState] = {}
         self.current: Span | None = None
+        #: Blind annotation by default: other annotators' labels stay hidden unless asked for.
+        self.show_others = False
 
     # -- loading -------------------------------------------------------------------
 
@@ -271,6 +273,22 @@ class Session(QObject):
         else:
             self.statements.pop(span, None)
         self.statementsChanged.emit()
+
+    def others(self, span: Span | None = None) -> list[tuple[str, Span, tuple[str, ...]]]:
+        """Other annotators' labeled statements overlapping `span` (empty in blind mode)."""
+        span = span or self.current
+        if not self.show_others or span is None or self.article is None:
+            return []
+        start, end = span
+        return [
+            (s.annotator, (s.start, s.end), s.labels)
+            for s in self.store.statements(self.article.id)
+            if s.annotator != self.annotator and s.labels and s.start < end and start < s.end
+        ]
+
+    def set_show_others(self, on: bool) -> None:
+        self.show_others = on
+        self.currentChanged.emit()
 
     def excerpt(self, span: Span, limit: int = 40) -> str:
         if self.article is None:
