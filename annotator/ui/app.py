@@ -56,12 +56,17 @@ def run(db_path: Path | None, *, article: int | None = None, screenshot: Path | 
 
 
 def _setup_logging() -> None:
+    """Log to annotator.log in the user's log folder (the current one, should it change)."""
     logger = logging.getLogger("annotator")
-    if any(isinstance(h, logging.FileHandler) for h in logger.handlers):
-        return
+    target = settings.log_dir() / "annotator.log"
+    for handler in [h for h in logger.handlers if isinstance(h, logging.FileHandler)]:
+        if Path(handler.baseFilename) == target.resolve():
+            return
+        logger.removeHandler(handler)
+        handler.close()
     try:
-        settings.log_dir().mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(settings.log_dir() / "annotator.log", encoding="utf-8")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(target, encoding="utf-8")
     except OSError:
         return
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))

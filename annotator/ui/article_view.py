@@ -7,11 +7,12 @@ the blocks it touches; labeled statements also get chips in a left margin.
 
 from __future__ import annotations
 
+import logging
 from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from typing import ClassVar
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QRectF, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -21,12 +22,15 @@ from PySide6.QtGui import (
     QSyntaxHighlighter,
     QTextCharFormat,
     QTextCursor,
+    QTextDocument,
 )
-from PySide6.QtWidgets import QMenu, QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QMenu, QPlainTextDocumentLayout, QPlainTextEdit, QToolTip, QWidget
 
 from annotator.records import Entity
 from annotator.ui import style
 from annotator.ui.session import Session, Span
+
+log = logging.getLogger("annotator.ui")
 
 GUTTER = 118
 READING_WIDTH_EM = 38  # about 75 characters of a serif face
@@ -110,6 +114,25 @@ class _Gutter(QWidget):
         self.view.paint_gutter(self, event.rect())
 
 
+class PlainDocument(QTextDocument):
+    """An article's document: plain text that never loads a resource.
+
+    Articles are untrusted; they are set with setPlainText only, so nothing should ever
+    ask for an image or stylesheet. Should anything try, it gets nothing, and the
+    attempt is counted and logged (tests spy on `loads`).
+    """
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.setDocumentLayout(QPlainTextDocumentLayout(self))
+        self.loads: list[str] = []
+
+    def loadResource(self, kind: int, name: QUrl) -> object:
+        self.loads.append(name.toString())
+        log.warning("refused to load %s into an article", name.toString())
+        return None
+
+
 class ArticleView(QPlainTextEdit):
     """Shows the session's article; reports selections and entity corrections back to it."""
 
@@ -126,6 +149,7 @@ class ArticleView(QPlainTextEdit):
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
+        self.setDocument(PlainDocument(self))
         self.setObjectName("articleView")
         self.setAccessibleName("Article text")
         self.session = session

@@ -60,11 +60,7 @@ class ImportDialog(QDialog):
 
     def _finished(self, report) -> None:
         self.report = report
-        c = report.counts
-        text = (
-            f"{'cancelled: ' if report.cancelled else ''}{c.articles_added} new articles "
-            f"({c.articles_existing} already there), {c.labels_added} labels, {c.entities_added} entities"
-        )
+        text = f"{'cancelled: ' if report.cancelled else ''}{report.counts.describe()}"
         if report.rejections:
             text += f"; {len(report.rejections)} rejected (listed below)"
         self._done(text)

@@ -1,5 +1,6 @@
 """Driving the real window offscreen: keys, undo, selections after emoji, literal HTML."""
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
@@ -156,3 +157,51 @@ def test_entity_corrections_from_the_view_are_user_entities(window, project):
     assert russia not in session.entities
     session.undo_stack.undo()
     assert russia in session.entities
+
+
+def test_an_article_never_makes_the_window_load_anything(window, qtbot):
+    """<img src=…> in an article is text: painting it asks for no image, file or URL."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QTextDocument
+
+    doc = window.view.document()
+    window.view.viewport().repaint()
+    qtbot.wait(50)
+    assert doc.loads == []
+    # the spy is live: a document that did ask would be refused and recorded
+    assert doc.resource(QTextDocument.ResourceType.ImageResource, QUrl("file:///etc/passwd")) is None
+    assert doc.loads == ["file:///etc/passwd"]
+
+
+@pytest.mark.qt_no_exception_capture
+def test_an_exception_in_a_slot_is_logged_and_shown(qtbot, monkeypatch, tmp_path):
+    import sys
+
+    from PySide6.QtCore import QObject, Signal
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from annotator import settings
+    from annotator.ui.app import _setup_logging
+    from annotator.ui.controller import Controller
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append((box.text(), box.detailedText())))
+    _setup_logging()
+    controller = Controller(QApplication.instance(), quiet=True)
+    monkeypatch.setattr(sys, "excepthook", controller.excepthook)
+
+    class Emitter(QObject):
+        fired = Signal()
+
+    def broken_slot():
+        raise RuntimeError("slot went wrong")
+
+    emitter = Emitter()
+    emitter.fired.connect(broken_slot)
+    emitter.fired.emit()
+    assert shown and shown[0][0] == "RuntimeError: slot went wrong"
+    assert "broken_slot" in shown[0][1]
+    for handler in __import__("logging").getLogger("annotator").handlers:
+        handler.flush()
+    log_text = (settings.log_dir() / "annotator.log").read_text(encoding="utf-8")
+    assert "unhandled exception" in log_text and "slot went wrong" in log_text
