@@ -1,0 +1,30 @@
+"""A corpus of half a million records comes in streamed: memory stays within a fixed budget,
+and a cancelled import keeps every batch it committed."""
+
+import pytest
+
+from annotator.bench.memory import peak_import_kib, small_corpus
+from annotator.importing import import_paths
+
+MEMORY_BUDGET_MIB = 120
+
+
+@pytest.mark.slow
+def test_a_500000_record_import_stays_within_a_fixed_memory_budget(tmp_path):
+    src = small_corpus(tmp_path / "big.jsonl", 500_000)
+    added, peak_kib = peak_import_kib(src, tmp_path / "big.annotator.sqlite")
+    assert added == 500_000
+    assert peak_kib / 1024 < MEMORY_BUDGET_MIB
+
+
+def test_a_cancelled_import_keeps_what_it_committed_and_a_rerun_completes(tmp_path, store):
+    src = small_corpus(tmp_path / "c.jsonl", 5_000)
+    batches = []
+    report = import_paths(
+        store, [src], annotator="a", batch_size=500, progress=batches.append, cancelled=lambda: len(batches) >= 3
+    )
+    assert report.cancelled
+    assert store.stats()["articles"] == 1_500
+    report = import_paths(store, [src], annotator="a", batch_size=500)
+    assert not report.cancelled
+    assert store.stats()["articles"] == store.stats()["spans"] == 5_000
