@@ -1,4 +1,7 @@
-"""Child process for the kill test: open the window, make N labeled statements by key, say "ready", wait.
+"""Child process for the kill test: open the window, make N labeled statements by key, wait.
+
+After each key press returns (the action is committed by then) it prints "saved K", so
+the parent can kill it at any point and know what the window had confirmed.
 
 Run as `python -m tests.ui.kill_child PROJECT N`; the parent kills it with SIGKILL.
 """
@@ -32,8 +35,9 @@ def main(project: Path, n: int) -> None:
     keys = [Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3]
     for i in range(n):
         QTest.keyClick(window.view, keys[i % len(keys)])
+        print(f"saved {i + 1} {window.save_state.text()}", flush=True)
         QTest.keyClick(window.view, Qt.Key.Key_Down)
-    print(f"ready {window.save_state.text()}", flush=True)
+    print("ready", flush=True)
     app.exec()
 
 
