@@ -100,7 +100,7 @@ def test_merging_another_annotators_project_file(cli, tmp_path, db_path):
     assert cli("import", "--no-ner", src, db=theirs).exit_code == 0
     result = cli("import", "--no-ner", theirs)
     assert result.exit_code == 0, result.output
-    assert "1 labels" in result.stdout
+    assert "1 label," in result.stdout
     with Store.open(db_path) as mine, Store.open(theirs) as other:
         assert snapshot(mine) == snapshot(other)
 
