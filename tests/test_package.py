@@ -73,8 +73,8 @@ def test_bundled_paths_when_frozen(monkeypatch, tmp_path):
             patch.setattr(sys, "frozen", True, raising=False)
             patch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
             frozen = importlib.reload(settings)
-            assert frozen.RESOURCES == tmp_path / "resources"
-            assert frozen.SEEDS == tmp_path / "seeds"
+            assert tmp_path / "resources" == frozen.RESOURCES
+            assert tmp_path / "seeds" == frozen.SEEDS
             assert frozen.resource("labels.json") == tmp_path / "resources" / "labels.json"
     finally:
         importlib.reload(settings)

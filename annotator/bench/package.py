@@ -92,7 +92,9 @@ def run(workdir: Path, quick: bool) -> list[Result]:
     project = workdir / f"bench{settings.PROJECT_SUFFIX}"
     for leftover in workdir.glob(f"{project.name}*"):
         leftover.unlink()
-    subprocess.run([str(exe), "--db", str(project), "import", str(settings.SEEDS)], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [str(exe), "--db", str(project), "import", str(settings.SEEDS)], env=env, check=True, capture_output=True
+    )
 
     png = workdir / "window.png"
     ours_cmd = [str(exe), "--db", str(project), "gui", "--screenshot", str(png)]

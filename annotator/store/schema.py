@@ -85,7 +85,6 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
-
 @migrations()
 def m002_annotator_indexes(db: sqlite_utils.Database) -> None:
     """Per-annotator lookups for the article list, review and agreement."""
