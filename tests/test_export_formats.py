@@ -18,7 +18,8 @@ import srsly
 
 from annotator import exporting
 from annotator.exporting import FORMATS, ExportError, count_records, export
-from annotator.records import GOLD
+from annotator.formats.csvfile import inert
+from annotator.records import GOLD, IncomingRecord, Span
 from annotator.store import Store
 from tests.seed_project import LABELS, MISALIGNED_ARTICLE, NOTE, seed_project
 
@@ -144,7 +145,7 @@ def test_csv_has_one_row_per_label_and_quotes_line_breaks(project, tmp_path):
     assert len(rows) == summary.records == sum(project_labels(project).values())
     for row in rows:
         text = project.article(int(row["article_id"])).text
-        assert text[int(row["start"]) : int(row["end"])] == row["text"]
+        assert inert(text[int(row["start"]) : int(row["end"])]) == row["text"]
     assert any(row["note"] == NOTE for row in rows)
 
 
@@ -267,3 +268,22 @@ def test_articles_without_stored_tokens_are_tokenized_for_the_docbin(store, tmp_
 def test_unknown_format_is_refused():
     with pytest.raises(ValueError, match="unknown format"):
         exporting.export(None, "-", fmt="xml")  # type: ignore[arg-type]
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_stay_text(tmp_path):
+    text = '=HYPERLINK("http://evil.example","click") said the minister.\n+1 more: talks resume.'
+    formula_end = text.index(" said")
+    spans = [Span(0, formula_end, "claim", "@note"), Span(text.index("+1"), len(text), "offer")]
+    with Store.open(tmp_path / "hostile.annotator.sqlite") as store:
+        store.add_records(
+            [IncomingRecord(text, "-Breaking", "=cmd|' /C calc'!A0", 1, spans=spans, annotator="anna")], "x"
+        )
+        export(store, tmp_path / "out.csv", fmt="csv")
+    with (tmp_path / "out.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["text"] for row in rows] == ["'" + text[:formula_end], "'+1 more: talks resume."]
+    assert {row["title"] for row in rows} == {"'-Breaking"}
+    assert {row["source"] for row in rows} == {"'=cmd|' /C calc'!A0"}
+    assert rows[0]["note"] == "'@note"
+    # offsets are still those of the stored text: drop the quote and the slice matches
+    assert all(text[int(r["start"]) : int(r["end"])] == r["text"][1:] for r in rows)
