@@ -19,7 +19,11 @@ def _import(cli, *paths):
 @pytest.mark.parametrize(
     ("line", "reason"),
     [
-        ('{"text": "broken', "not valid JSON"),
+        ('{"text": "broken', "not valid JSON: Unterminated string starting at (column 10)"),
+        ('{"text": "a", "meta": {"v": NaN}}', "not valid JSON: NaN is not a JSON value"),
+        ('{"text": "a", "meta": {"id": 123456789012345678901234567890}}', "integer beyond 64 bits"),
+        ('{"text": "a", "meta": {"v": [1e999]}}', '"meta" has inf, which is not a JSON number'),
+        ('{"text": "a", "meta": {"v": "\\ud800"}}', '"meta" has a lone surrogate (U+D800)'),
         ("[1, 2, 3]", "expected a JSON object, got a list"),
         ('{"meta": {}}', 'missing "text"'),
         ('{"text": 42}', '"text" must be a string, got a number'),
@@ -44,6 +48,16 @@ def test_each_bad_record_is_named_by_file_and_line(cli, db_path, tmp_path, line,
     assert reason in result.stderr
     with Store.open(db_path) as store:
         assert store.stats()["articles"] == 2
+
+
+def test_meta_a_fast_parser_refuses_but_json_allows_comes_in_and_goes_out_exactly(cli, db_path, tmp_path):
+    meta = {"max": 2**64 - 1, "min": -(2**63), "deep": [[{"x": 1.5}]]}
+    path = write_jsonl(tmp_path / "in.jsonl", [json.dumps({"text": "Kyiv offered a halt.", "meta": meta})])
+    assert _import(cli, path).exit_code == 0
+    out = tmp_path / "out.jsonl"
+    assert cli("export", out).exit_code == 0
+    exported = json.loads(out.read_text(encoding="utf-8"))["meta"]
+    assert {key: exported[key] for key in meta} == meta
 
 
 def test_a_rejected_record_is_not_half_imported(cli, db_path, tmp_path):

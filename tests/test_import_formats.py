@@ -9,6 +9,7 @@ import sqlite3
 
 import pytest
 
+from annotator.records import IncomingRecord
 from annotator.store import SCHEMA_VERSION, Store
 
 
@@ -95,6 +96,23 @@ def test_a_project_from_a_newer_annotator_is_reported_and_left_alone(cli, tmp_pa
     result = cli("import", "--no-ner", newer)
     assert result.exit_code == 1
     assert "newer Annotator" in result.stderr
+
+
+def test_an_article_of_another_project_whose_meta_no_export_could_carry_is_named(cli, db_path, tmp_path):
+    other = tmp_path / "other.annotator.sqlite"
+    with Store.open(other) as store:
+        store.add_records(
+            [
+                IncomingRecord("Kyiv offered a halt.", "Offer", "wire", 1),
+                IncomingRecord("Moscow denied it.", "Denial", "wire", 2, meta={"id": 2**70}),
+            ],
+            "x",
+        )
+    result = cli("import", "--no-ner", other)
+    assert result.exit_code == 1
+    assert f"{other}:2: article 2: " in result.stderr and "integer beyond 64 bits" in result.stderr
+    with Store.open(db_path) as store:
+        assert store.stats()["articles"] == 1
 
 
 def test_the_import_help_names_every_format(cli):

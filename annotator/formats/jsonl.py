@@ -6,8 +6,10 @@ and the rest of the file still comes in.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import srsly
 
@@ -15,6 +17,27 @@ from annotator.formats.records import RecordError, record_from_dict
 from annotator.records import IncomingRecord, Rejection
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _strict_json(line: str) -> Any:
+    """The standard library's reading of a line srsly's fast parser refused.
+
+    ujson refuses some valid JSON (integers beyond 64 bits) and says little about invalid
+    JSON; the standard parser names the problem and its column. NaN and Infinity stay out.
+    Raises ValueError with the reason the user sees.
+    """
+    try:
+        return json.loads(line.rstrip("\r\n"), parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise ValueError("not valid JSON: nested too deeply") from None
+    except ValueError as exc:
+        raise ValueError(f"not valid JSON: {exc}") from None
 
 
 def read_jsonl(path: Path) -> Iterator[IncomingRecord | Rejection]:
@@ -43,9 +66,12 @@ def read_jsonl(path: Path) -> Iterator[IncomingRecord | Rejection]:
                 continue
             try:
                 obj = srsly.json_loads(line)
-            except (ValueError, RecursionError, OverflowError) as exc:
-                yield Rejection(name, lineno, f"not valid JSON ({exc})")
-                continue
+            except (ValueError, RecursionError, OverflowError):
+                try:
+                    obj = _strict_json(line)
+                except ValueError as exc:
+                    yield Rejection(name, lineno, str(exc))
+                    continue
             try:
                 yield record_from_dict(obj, source=path.name, line=lineno)
             except RecordError as exc:

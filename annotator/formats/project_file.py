@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from annotator.formats.records import RecordError, check_meta_values
 from annotator.records import Entity, IncomingRecord, Rejection, Span
 from annotator.store import SCHEMA_VERSION, Store, StoreError
 
@@ -65,6 +66,10 @@ def record_from_row(row: dict[str, Any], *, line: int) -> IncomingRecord:
 
 
 def _problem(row: dict[str, Any]) -> str | None:
+    try:
+        check_meta_values(row["meta"])
+    except RecordError as exc:
+        return str(exc)
     size = len(row["text"])
     for kind, items in (("span", row["spans"]), ("entity", row["entities"])):
         for start, end, label, _ in items:

@@ -6,12 +6,15 @@ Spans are checked against the text as given, then moved with it when it is norma
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from annotator.records import MODEL, STATUSES, USER, Entity, IncomingRecord, Span
 from annotator.text import lone_surrogate, normalize, title_of
 
 SKIPPED_ANSWERS = ("reject", "ignore")
+#: integers a JSON writer built on C integers (ujson, as srsly bundles it) carries exactly
+INT_RANGE = (-(2**63), 2**64 - 1)
 
 
 class RecordError(ValueError):
@@ -34,7 +37,7 @@ def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
         meta = {}
     if not isinstance(meta, dict):
         raise RecordError(f'"meta" must be an object, got {_kind(meta)}')
-    _check_nested_surrogates(meta, '"meta"')
+    check_meta_values(meta)
     annotator = obj.get("_annotator_id")
     if annotator is not None and (not isinstance(annotator, str) or not annotator.strip()):
         raise RecordError('"_annotator_id" must be a non-empty string')
@@ -151,8 +154,11 @@ def _entities(items: Any, text: str) -> list[Entity]:
     return entities
 
 
-def _check_nested_surrogates(value: Any, what: str) -> None:
-    """Lone surrogates anywhere in a JSON value (keys too); iterative, so depth cannot overflow."""
+def check_meta_values(value: Any, what: str = '"meta"') -> None:
+    """Every value in `meta` can be written back exactly: no lone surrogates (keys too), no
+    NaN or infinity, no integer beyond 64 bits (spaCy's JSON writer, ujson, cannot carry
+    those and has been seen writing `"id":,` for one). Iterative, so depth cannot overflow.
+    """
     stack = [value]
     while stack:
         item = stack.pop()
@@ -163,6 +169,10 @@ def _check_nested_surrogates(value: Any, what: str) -> None:
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
+        elif _is_int(item) and not INT_RANGE[0] <= item <= INT_RANGE[1]:
+            raise RecordError(f"{what} has an integer beyond 64 bits ({item}); write it as a string")
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise RecordError(f"{what} has {item}, which is not a JSON number")
 
 
 def _check_surrogates(value: str, what: str) -> None:
