@@ -1,10 +1,13 @@
-"""Exporting: format (read from `exporting.FORMATS`), whose labels, where; progress and cancel."""
+"""Exporting: format, whose labels, which labels and articles, where; progress and cancel.
+
+The same choices as `annotator export`; the work runs on a worker thread (`export_task`).
+"""
 
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -15,6 +18,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -22,12 +27,27 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import exporting
+from annotator.records import GOLD
+from annotator.scheme import project_labels
 from annotator.store import Store
 from annotator.ui.workers import Task, TaskRunner, export_task
 
-
-def _accepts(name: str) -> bool:
-    return name in inspect.signature(exporting.export).parameters
+#: How each format is named in the list.
+TITLES = {
+    "jsonl": "Prodigy JSONL: one task per article and annotator",
+    "doccano": "doccano JSONL: text and [start, end, label]",
+    "spacy": "spaCy DocBin (.spacy) for spacy train",
+    "textcat": "Text classification JSONL: one record per statement",
+    "csv": "CSV for spreadsheets: one row per label",
+}
+#: The file name ending each format is usually given.
+SUFFIXES = {"jsonl": ".jsonl", "doccano": ".jsonl", "spacy": ".spacy", "textcat": ".jsonl", "csv": ".csv"}
+#: What the user sees for each `--align` choice (DocBin only: the other formats keep character offsets).
+ALIGNMENTS = (
+    ("Report spans off token boundaries and leave them out", None),
+    ("Snap them inward onto whole tokens", "contract"),
+    ("Snap them outward onto whole tokens", "expand"),
+)
 
 
 class ExportDialog(QDialog):
@@ -40,20 +60,37 @@ class ExportDialog(QDialog):
         self.fmt = QComboBox()
         self.fmt.setObjectName("exportFormat")
         for name in exporting.FORMATS:
-            self.fmt.addItem(name, name)
+            self.fmt.addItem(TITLES.get(name, name), name)
+        self.fmt.currentIndexChanged.connect(self._format_changed)
         self.who = QComboBox()
         self.who.addItem("Everyone", None)
         for name in store.annotators():
-            self.who.addItem(name, name)
+            if name != GOLD:
+                self.who.addItem(name, name)
         self.who.setCurrentIndex(max(0, self.who.findData(annotator)))
         self.gold = QCheckBox("Reviewed (gold) labels only")
-        self.gold.setVisible(_accepts("gold"))
+        self.gold.toggled.connect(self.who.setDisabled)  # the gold layer is nobody's: "Labels of" does not apply
         self.done_only = QCheckBox("Only articles marked done")
-        self.done_only.setVisible(_accepts("status"))
+        self.labels = QListWidget()
+        self.labels.setObjectName("exportLabels")
+        names = [label.name for label in project_labels(store)]
+        names += [name for name in store.used_labels() if name not in names]  # retired, still on statements
+        for name in names:
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.labels.addItem(item)
+        self.labels.setMaximumHeight(min(160, 22 * max(len(names), 1) + 6))
+        self.align = QComboBox()
+        self.align.setObjectName("exportAlign")
+        for text, mode in ALIGNMENTS:
+            self.align.addItem(text, mode)
+        self.align.setEnabled(False)  # until the DocBin format is chosen
         self.path = QLineEdit(str(Path.home() / "annotations.jsonl"))
         browse = QPushButton("Choose…")
         browse.clicked.connect(self._browse)
         where = QHBoxLayout()
+        where.setContentsMargins(0, 0, 0, 0)
         where.addWidget(self.path, 1)
         where.addWidget(browse)
         holder = QWidget()
@@ -62,37 +99,56 @@ class ExportDialog(QDialog):
         form.addRow("Format", self.fmt)
         form.addRow("Labels of", self.who)
         form.addRow("", self.gold)
+        form.addRow("Labels", self.labels)
         form.addRow("", self.done_only)
+        form.addRow("Off tokens", self.align)
         form.addRow("Save to", holder)
         self.bar = QProgressBar()
         self.bar.hide()
         self.state = QLabel()
         self.state.setWordWrap(True)
+        self.state.setTextFormat(Qt.TextFormat.PlainText)  # paths and label names are not markup
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.go = self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.start)
-        self.buttons.rejected.connect(self._cancel)
+        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.bar)
         layout.addWidget(self.state)
         layout.addWidget(self.buttons)
-        self.resize(560, 260)
+        self.resize(600, 420)
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text())
         if path:
             self.path.setText(path)
 
+    def _format_changed(self) -> None:
+        """The file name follows the format's usual ending (annotations.jsonl -> annotations.spacy)."""
+        path = Path(self.path.text())
+        if path.suffix in set(SUFFIXES.values()):
+            self.path.setText(str(path.with_suffix(SUFFIXES[self.fmt.currentData()])))
+        self.align.setEnabled(self.fmt.currentData() == "spacy")
+
+    def chosen_labels(self) -> list[str] | None:
+        """The ticked labels, or None when all are ticked (no filter)."""
+        items = [self.labels.item(i) for i in range(self.labels.count())]
+        ticked = [item.text() for item in items if item.checkState() == Qt.CheckState.Checked]
+        return None if len(ticked) == len(items) else ticked
+
     def options(self) -> dict:
-        options = {"annotator": self.who.currentData()}
-        if self.gold.isChecked():
-            options["gold"] = True
-        if self.done_only.isChecked():
-            options["status"] = "done"
+        gold = self.gold.isChecked()
+        options = {"annotator": None if gold else self.who.currentData(), "gold": gold}  # gold is nobody's layer
+        options["labels"] = self.chosen_labels()
+        options["status"] = "done" if self.done_only.isChecked() else None
+        options["align"] = self.align.currentData() if self.fmt.currentData() == "spacy" else None
         return options
 
     def start(self) -> None:
+        if self.chosen_labels() == []:
+            self.state.setText("tick at least one label to export")
+            return
         self.go.setEnabled(False)
         self.bar.show()
         self.bar.setRange(0, 0)
@@ -120,25 +176,31 @@ class ExportDialog(QDialog):
         self.task = None
         self.bar.setRange(0, 1)
         self.bar.setValue(1)
+        if summary.cancelled:
+            self.state.setText(f"export cancelled: nothing was written, {summary.path} is as it was")
+            self.bar.hide()
+            self.go.setEnabled(True)
+            return
         labels = ", ".join(f"{k} {v}" for k, v in sorted(summary.labels.items())) or "none"
         text = (
             f"exported {summary.records} records, {summary.spans} spans, {summary.entities} entities "
             f"to {summary.path}; labels: {labels}"
         )
-        for warning in getattr(summary, "warnings", []):
+        for warning in summary.warnings:
             text += f"\nwarning: {warning}"
         self.state.setText(text)
         self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
-        self.buttons.rejected.connect(self.accept)
 
     def _failed(self, message: str) -> None:
         self.task = None
+        self.bar.hide()
         self.state.setText(message)
         self.go.setEnabled(True)
 
-    def _cancel(self) -> None:
+    def reject(self) -> None:
+        """Cancel, Escape or closing the dialog: stop a running export first (the dialog stays until it has)."""
         if self.task is not None:
             self.task.cancel()
             self.state.setText("cancelling…")
         else:
-            self.reject()
+            super().reject()

@@ -22,7 +22,7 @@ class ImportDialog(QDialog):
         self.errors.setObjectName("importErrors")
         self.errors.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.rejected.connect(self._cancel)
+        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         for widget in (self.state, self.bar, self.errors, self.buttons):
             layout.addWidget(widget)
@@ -44,7 +44,8 @@ class ImportDialog(QDialog):
         self.errors.addItem(text)
         self.resize(self.width(), 420)
 
-    def _cancel(self) -> None:
+    def reject(self) -> None:
+        """Cancel, Escape or closing the dialog: stop a running import first (the dialog stays until it has)."""
         if self.report is None:
             self.task.cancel()
             self.state.setText("cancelling — what is imported so far is kept…")

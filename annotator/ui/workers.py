@@ -7,7 +7,6 @@ committed batches, so cancelling keeps what is done.
 
 from __future__ import annotations
 
-import inspect
 import logging
 import threading
 from collections.abc import Callable
@@ -135,22 +134,13 @@ def import_task(paths: list[Path], annotator: str) -> Callable[[Store, Task], An
 
 
 def export_task(out: Path, fmt: str, options: dict[str, Any]) -> Callable[[Store, Task], Any]:
+    """`exporting.export` with the dialog's `options` (annotator, gold, labels, status, align)."""
+
     def work(store: Store, task: Task):
         from annotator import exporting
 
-        accepted = inspect.signature(exporting.export).parameters
-        kwargs = {k: v for k, v in options.items() if k in accepted}
-        if "progress" in accepted:
-            kwargs["progress"] = task.progress.emit
-        if "cancelled" in accepted:
-            kwargs["cancelled"] = task.cancelled
-        count = getattr(exporting, "count_records", None)
-        if count is not None:
-            try:
-                ckw = {k: v for k, v in kwargs.items() if k in inspect.signature(count).parameters}
-                task.total.emit(int(count(store, **ckw)))
-            except Exception:  # a count is a nicety; the export itself must not fail for it
-                log.exception("count_records failed")
-        return exporting.export(store, out, fmt=fmt, **kwargs)
+        filters = {k: v for k, v in options.items() if k != "align"}
+        task.total.emit(exporting.count_records(store, **filters))
+        return exporting.export(store, out, fmt=fmt, **options, progress=task.progress.emit, cancelled=task.cancelled)
 
     return work
