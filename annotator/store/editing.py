@@ -235,21 +235,25 @@ class EditingMixin(CoreStore):
     def update_label_scheme(self, labels: Iterable[Label], renames: Mapping[str, str] = {}) -> int:
         """Save the scheme and carry every label renamed old → new over, in one transaction.
 
-        A statement that already carries the new name keeps one copy. Returns how many
-        statement labels were renamed.
+        The renames apply together, so swapping two names (or a → b with b → c) moves each
+        statement label once. A statement that already carries the new name keeps one copy.
+        Returns how many statement labels were renamed.
         """
+        renames = {old: new for old, new in renames.items() if old != new}
         moved = 0
         with self.write():
-            for old, new in renames.items():
-                if old == new:
-                    continue
+            # Park every renamed label under a name no label can have, then give it its new one.
+            parked = {f"\x00rename {i}": new for i, new in enumerate(renames.values())}
+            for old, park in zip(renames, parked, strict=True):
+                self.conn.execute("UPDATE statement_labels SET label = ? WHERE label = ?", (park, old))
+            for park, new in parked.items():
                 cur = self.conn.execute(
                     "INSERT OR IGNORE INTO statement_labels(statement_id, label, created_at) "
                     "SELECT statement_id, ?, created_at FROM statement_labels WHERE label = ?",
-                    (new, old),
+                    (new, park),
                 )
                 moved += cur.rowcount
-                self.conn.execute("DELETE FROM statement_labels WHERE label = ?", (old,))
+                self.conn.execute("DELETE FROM statement_labels WHERE label = ?", (park,))
             self.set_label_scheme(labels)
         return moved
 

@@ -1,6 +1,8 @@
 """Editing the project's label scheme: add, rename, recolour, reorder, retire.
 
-Renames carry existing labels over (in the same transaction as the new scheme).
+Renames carry existing labels over (in the same transaction as the new scheme). Keys 1–9
+are not edited: they follow the order of the labels in the label bar, so moving a label
+moves it onto another key and retiring one closes the gap.
 """
 
 from __future__ import annotations
@@ -64,13 +66,26 @@ class SchemeDialog(QDialog):
         self.resize(760, 420)
         self._fill()
 
+    def _number_keys(self) -> None:
+        """Give keys 1–9 to the labels that are not retired, in order; the rest have none."""
+        place = 0
+        for row, (original, label) in enumerate(self.entries):
+            key = ""
+            if not label.retired:
+                place += 1
+                key = str(place) if place <= 9 else ""
+            self.entries[row] = (original, replace(label, key=key))
+
     def _fill(self) -> None:
+        self._number_keys()
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.entries))
         for row, (_, label) in enumerate(self.entries):
             name = QTableWidgetItem(swatch(label.color), label.name)
             self.table.setItem(row, NAME, name)
-            self.table.setItem(row, KEY, QTableWidgetItem(label.key))
+            key = QTableWidgetItem(label.key)
+            key.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            self.table.setItem(row, KEY, key)
             self.table.setItem(row, DESCRIPTION, QTableWidgetItem(label.description))
             retired = QTableWidgetItem()
             retired.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
@@ -83,19 +98,21 @@ class SchemeDialog(QDialog):
         original, label = self.entries[row]
         if item.column() == NAME:
             label = replace(label, name=item.text().strip())
-        elif item.column() == KEY:
-            label = replace(label, key=item.text().strip()[:1])
         elif item.column() == DESCRIPTION:
             label = replace(label, description=item.text().strip())
-        else:
+        elif item.column() == RETIRED:
             label = replace(label, retired=item.checkState() == Qt.CheckState.Checked)
         self.entries[row] = (original, label)
+        if item.column() == RETIRED:  # the labels after it move onto other keys
+            self._number_keys()
+            self.table.blockSignals(True)
+            for r, (_, each) in enumerate(self.entries):
+                self.table.item(r, KEY).setText(each.key)
+            self.table.blockSignals(False)
 
     def add(self) -> None:
-        used = {label.key for _, label in self.entries}
-        key = next((str(n) for n in range(1, 10) if str(n) not in used), "")
         color = PALETTE[len(self.entries) % len(PALETTE)]
-        self.entries.append((None, Label(f"label{len(self.entries) + 1}", color, key, "")))
+        self.entries.append((None, Label(f"label{len(self.entries) + 1}", color)))
         self._fill()
         self.table.editItem(self.table.item(len(self.entries) - 1, NAME))
 
@@ -120,14 +137,11 @@ class SchemeDialog(QDialog):
 
     def problems(self) -> list[str]:
         names = [label.name for _, label in self.entries]
-        keys = [label.key for _, label in self.entries if label.key and not label.retired]
         found = []
         if any(not n for n in names):
             found.append("every label needs a name")
         if len(set(names)) != len(names):
             found.append("two labels have the same name")
-        if len(set(keys)) != len(keys):
-            found.append("two labels have the same key")
         return found
 
     def save(self) -> None:
