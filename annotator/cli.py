@@ -5,8 +5,10 @@ No SQL here and no top-level import of spaCy or Qt: `export` and `stats` start f
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -212,6 +214,14 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"  {label:<16} {n}")
 
 
+def _window_function(module: str, name: str, what: str) -> Callable[..., int]:
+    """A window's entry point, imported only now (Qt is not loaded by the other commands)."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ImportError as exc:
+        raise click.ClickException(f"the {what} is not available in this build ({exc})") from exc
+
+
 @main.command()
 @click.option("--db", "gui_db", type=click.Path(dir_okay=False, path_type=Path), help="Project file to open.")
 @click.option("--article", type=int, help="Open this article id.")
@@ -219,10 +229,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def gui(ctx: click.Context, gui_db: Path | None, article: int | None, screenshot: Path | None) -> None:
     """Open the annotation window (the last project, or the sample corpus on first start)."""
-    try:
-        from annotator.ui.app import run
-    except ImportError as exc:
-        raise click.ClickException(f"the annotation window is not available in this build ({exc})") from exc
+    run = _window_function("annotator.ui.app", "run", "annotation window")
     # no --db (and no ANNOTATOR_DB): the window opens the last project, or the sample on first start
     db = gui_db or ctx.find_root().params.get("db")
     ctx.exit(run(db, article=article, screenshot=screenshot))
@@ -354,9 +361,6 @@ def agreement(
 @click.pass_context
 def review(ctx: click.Context, annotator: str | None, article: int | None, screenshot: Path | None) -> None:
     """Review conflicts side by side and decide the gold labels (keyboard-driven)."""
-    try:
-        from annotator.ui.review_window import run_review
-    except ImportError as exc:
-        raise click.ClickException(f"the review window is not available in this build ({exc})") from exc
+    run_review = _window_function("annotator.ui.review_window", "run_review", "review window")
     who = annotator or settings.default_annotator()
     ctx.exit(run_review(ctx.obj["db"], who, article=article, screenshot=screenshot))

@@ -232,19 +232,25 @@ def test_export_with_no_label_ticked_says_so_and_writes_nothing(labeled, window,
     assert not out.exists()
 
 
+def gate_after(monkeypatch, owner, name: str, n: int) -> threading.Event:
+    """Make the generator `owner.name` pause after `n` items until the returned gate is opened."""
+    gate = threading.Event()
+    real = getattr(owner, name)
+
+    def gated(*args, **kwargs):
+        for i, item in enumerate(real(*args, **kwargs)):
+            if i == n:
+                gate.wait(WAIT / 1000)
+            yield item
+
+    monkeypatch.setattr(owner, name, gated)
+    return gate
+
+
 @pytest.fixture
 def gated_rows(monkeypatch):
     """The export pauses after its first row until the test opens the gate (so Cancel lands mid-export)."""
-    gate = threading.Event()
-    real = Store.export_rows
-
-    def export_rows(self, *args, **kwargs):
-        for i, row in enumerate(real(self, *args, **kwargs)):
-            if i == 1:
-                gate.wait(WAIT / 1000)
-            yield row
-
-    monkeypatch.setattr(Store, "export_rows", export_rows)
+    gate = gate_after(monkeypatch, Store, "export_rows", 1)
     yield gate
     gate.set()
 
@@ -428,16 +434,7 @@ def test_an_import_of_a_folder_reads_every_article_file_in_it(
 @pytest.fixture
 def gated_jsonl(monkeypatch):
     """Reading pauses after the first committed batch (200 records) until the test opens the gate."""
-    gate = threading.Event()
-    real = importing.read_jsonl
-
-    def read_jsonl(path):
-        for i, item in enumerate(real(path)):
-            if i == 200:
-                gate.wait(WAIT / 1000)
-            yield item
-
-    monkeypatch.setattr(importing, "read_jsonl", read_jsonl)
+    gate = gate_after(monkeypatch, importing, "read_jsonl", 200)
     yield gate
     gate.set()
 
