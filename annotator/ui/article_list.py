@@ -167,6 +167,13 @@ class ArticleListPanel(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setHighlightSections(False)
         self.view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.empty_hint = QLabel()
+        self.empty_hint.setObjectName("emptyListHint")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.setStyleSheet("color: palette(placeholder-text); padding: 12px;")
+        self.empty_hint.hide()
+        layout.addWidget(self.empty_hint)
         layout.addWidget(self.view, 1)
 
         self.progress = QProgressBar()
@@ -183,6 +190,8 @@ class ArticleListPanel(QWidget):
         self.status.currentIndexChanged.connect(self._apply_filter)
         self.label.currentIndexChanged.connect(self._apply_filter)
         self.conflicts.currentIndexChanged.connect(self._apply_filter)
+        self.model.modelReset.connect(self._update_empty_hint)
+        self.model.rowsInserted.connect(self._update_empty_hint)
         self.view.clicked.connect(self._activated)
         self.view.activated.connect(self._activated)
         session.articleRowChanged.connect(self._row_changed)
@@ -233,6 +242,17 @@ class ArticleListPanel(QWidget):
         )
         self.model.reset()
         self._select_current()
+
+    def _update_empty_hint(self) -> None:
+        """An empty list says why: no articles yet, or none that match the filters."""
+        if self.model.rowCount():
+            self.empty_hint.hide()
+            return
+        if self.session.store.first_article() is None:
+            self.empty_hint.setText("No articles yet. Add some with File ▸ Import files… (Ctrl+I).")
+        else:
+            self.empty_hint.setText("No articles match these filters.")
+        self.empty_hint.show()
 
     def _activated(self, index: QModelIndex) -> None:
         article_id = self.model.data(index, ArticleModel.IdRole)

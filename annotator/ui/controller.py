@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QStyleFac
 from annotator import settings
 from annotator.store import StoreError
 from annotator.ui import style
-from annotator.ui.main_window import MainWindow, remember_project
+from annotator.ui.main_window import MainWindow, recent_projects, remember_project
 from annotator.ui.project_guard import backup_task, open_guarded
 from annotator.ui.workers import Task, import_task
 
@@ -121,6 +121,21 @@ class Controller:
         window.runner.start(task)
 
     def switch(self, window: MainWindow, path: Path) -> None:
+        """Replace `window` by one on `path` (File ▸ New project, Open project, Open recent)."""
+        path = Path(path)
+        if path.resolve() == window.store.path.resolve():
+            window.raise_()
+            window.activateWindow()
+            return
+        if not path.exists() and str(path.resolve()) in recent_projects(self.qsettings):
+            # a recent project moved or deleted since: say so, rather than make an empty one there
+            forget_project(self.qsettings, path)
+            self._warn(
+                window,
+                "Project not found",
+                f"{path} no longer exists: it was moved or deleted. It is removed from the recent projects.",
+            )
+            return
         replacement = self.open(path)
         if replacement is not None:
             replacement.resize(window.size())
@@ -129,6 +144,13 @@ class Controller:
             window.store.close()
             window.project_lock.unlock()
             window.deleteLater()
+
+    def _warn(self, parent: MainWindow | None, title: str, text: str) -> None:
+        log.warning("%s: %s", title, text)
+        if self.quiet:
+            print(f"annotator: {text}", flush=True)
+        else:
+            QMessageBox.warning(parent, title, text)
 
     # -- screenshots and crashes ---------------------------------------------------------
 
@@ -160,6 +182,14 @@ class Controller:
         )
         box.setDetailedText(text)
         box.exec()
+
+
+def forget_project(qsettings: QSettings, path: Path) -> None:
+    """Drop `path` from the recent projects (and as the last one): it is gone."""
+    path_text = str(Path(path).resolve())
+    qsettings.setValue("project/recent", [p for p in recent_projects(qsettings) if p != path_text])
+    if qsettings.value("project/last") == path_text:
+        qsettings.remove("project/last")
 
 
 def _apply_theme(app: QApplication) -> None:
