@@ -289,6 +289,20 @@ class ArticleView(QPlainTextEdit):
             finally:
                 self._selecting = False
 
+    def go_to_selection(self) -> None:
+        """Make the statement holding the selection's start current, leaving the selection shown (a search hit)."""
+        span = self._selection_cp()
+        if span is None:
+            return
+        for candidate in self.session.candidates():
+            if candidate[0] <= span[0] < candidate[1]:
+                self._selecting = True
+                try:
+                    self.session.set_current(candidate)
+                finally:
+                    self._selecting = False
+                return
+
     def mouseReleaseEvent(self, event) -> None:
         super().mouseReleaseEvent(event)
         if event.button() != Qt.MouseButton.LeftButton:
@@ -370,6 +384,7 @@ class ArticleView(QPlainTextEdit):
             menu.addSeparator()
         menu.addAction("Copy", self.copy).setEnabled(self.textCursor().hasSelection())
         menu.exec(event.globalPos())
+        menu.deleteLater()  # a menu per right-click, with its submenus: do not keep them
 
     # -- layout: a centred reading column with a label margin on its left ----------------
 

@@ -87,6 +87,7 @@ class Controller:
         window.project_lock = lock
         window.destroyed.connect(lock.unlock)
         window.projectRequested.connect(lambda p, w=window: self.switch(w, p))
+        window.newProjectRequested.connect(lambda p, w=window: self.switch(w, p, create=True))
         self.windows.append(window)
         window.destroyed.connect(lambda *_: None)
         window.start(article, preannotate=preannotate)
@@ -120,14 +121,14 @@ class Controller:
         task.failed.connect(window._task_failed)
         window.runner.start(task)
 
-    def switch(self, window: MainWindow, path: Path) -> None:
-        """Replace `window` by one on `path` (File ▸ New project, Open project, Open recent)."""
+    def switch(self, window: MainWindow, path: Path, *, create: bool = False) -> None:
+        """Replace `window` by one on `path` (File ▸ New project with `create`, Open project, Open recent)."""
         path = Path(path)
         if path.resolve() == window.store.path.resolve():
             window.raise_()
             window.activateWindow()
             return
-        if not path.exists() and str(path.resolve()) in recent_projects(self.qsettings):
+        if not create and not path.exists():
             # a recent project moved or deleted since: say so, rather than make an empty one there
             forget_project(self.qsettings, path)
             self._warn(

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -85,7 +85,8 @@ GUTTER_PAD = 12
 
 
 class MainWindow(QMainWindow):
-    projectRequested = Signal(Path)  # the app opens another project in a new window
+    projectRequested = Signal(Path)  # the app opens another, existing project in a new window
+    newProjectRequested = Signal(Path)  # ... or a new, empty one
 
     def __init__(self, store: Store, annotator: str, qsettings: QSettings | None = None, parent=None):
         super().__init__(parent)
@@ -249,6 +250,7 @@ class MainWindow(QMainWindow):
 
     def start(self, article: int | None = None, preannotate: bool = True) -> None:
         """Open the article asked for, the last one, or the first; then pre-annotate in the background."""
+        self._preannotate = preannotate  # kept for the first start's sample import
         store = self.store
         last = self.qsettings.value(f"last_article/{store.path}")
         for candidate in (article, int(last) if last else None, store.first_article()):
@@ -292,7 +294,7 @@ class MainWindow(QMainWindow):
         self.list_panel.model.reset()
         self.list_panel.update_progress()
         self.task_state.setText("")
-        self.start()
+        self.start(preannotate=getattr(self, "_preannotate", True))
 
     def _task_failed(self, message: str) -> None:
         self.task_state.setText(message)
@@ -318,12 +320,21 @@ class MainWindow(QMainWindow):
             backward = True
         flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
         text = self.search.text()
-        if text and not self.view.find(text, flags):
-            cursor = self.view.textCursor()
+        if not text:
+            return
+        view = self.view
+        before = view.textCursor()
+        found = view.find(text, flags)
+        if not found:  # wrap round
+            cursor = QTextCursor(before)
             cursor.movePosition(cursor.MoveOperation.End if backward else cursor.MoveOperation.Start)
-            self.view.setTextCursor(cursor)
-            if not self.view.find(text, flags):
-                self.save_state.setText(f"“{text}” is not in this article")
+            view.setTextCursor(cursor)
+            found = view.find(text, flags)
+        if found:
+            view.go_to_selection()
+        else:
+            view.setTextCursor(before)  # stay where the reader was
+            self.save_state.setText(f"“{text}” is not in this article")
 
     def show_shortcuts(self) -> None:
         keys = {label.key: label.name for label in self.session.labels if label.key and not label.retired}
@@ -390,8 +401,14 @@ class MainWindow(QMainWindow):
             str(settings.data_dir() / f"project{settings.PROJECT_SUFFIX}"),
             "Annotator projects (*.sqlite)",
         )
-        if path:
-            self.projectRequested.emit(Path(path))
+        if not path:
+            return
+        if Path(path).exists():  # the save dialog may have asked "replace?": a project is never replaced
+            QMessageBox.warning(
+                self, "New project", f"{path} already exists. Open it with File ▸ Open project, or choose a new name."
+            )
+            return
+        self.newProjectRequested.emit(Path(path))
 
     def open_project_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

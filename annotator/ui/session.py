@@ -399,23 +399,34 @@ class _EntityCommand(_Command):
             what = f"entity {old.label} → {new.label}"
         super().__init__(session, article_id, what)
         self.old, self.new = old, new
+        #: An entity the new one takes the place of (same span and type, e.g. the model's): undo brings it back.
+        self.replaced = next(
+            (
+                e
+                for e in session.entities
+                if new is not None and e != old and (e.start, e.end, e.label) == (new.start, new.end, new.label)
+            ),
+            None,
+        )
 
     def span(self) -> None:
         return None
 
-    def _swap(self, remove: Entity | None, add: Entity | None) -> None:
+    def _swap(self, remove: list[Entity | None], add: list[Entity | None]) -> None:
         s = self.session
         with s.store.write():
-            if remove is not None:
-                s.store.remove_entity(self.article_id, remove)
-            if add is not None:
-                s.store.add_entity(self.article_id, add.start, add.end, add.label, add.source)
+            for entity in remove:
+                if entity is not None:
+                    s.store.remove_entity(self.article_id, entity)
+            for entity in add:
+                if entity is not None:
+                    s.store.add_entity(self.article_id, entity.start, entity.end, entity.label, entity.source)
         if s.article_id == self.article_id:
             s.entities = s.store.entities(self.article_id)
             s.entitiesChanged.emit()
 
     def apply(self) -> None:
-        self._swap(self.old, self.new)
+        self._swap([self.old, self.replaced], [self.new])
 
     def revert(self) -> None:
-        self._swap(self.new, self.old)
+        self._swap([self.new], [self.replaced, self.old])

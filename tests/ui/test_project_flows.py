@@ -261,6 +261,19 @@ def test_new_open_and_recent_projects(start, project, tmp_path, monkeypatch, mes
     assert messages == []
 
 
+def test_a_new_project_never_replaces_an_existing_file(start, project, tmp_path, monkeypatch, messages):
+    app_settings().setValue("annotator/name", "anna")
+    controller = start()
+    first = controller.open(project)
+    before = project.read_bytes()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(project), ""))
+    menu_action(first, "File", "New project").trigger()
+    assert the_window(controller) is first
+    assert titles(first) == [FIRST_TITLE, "Second article"]
+    assert len(messages) == 1 and "already exists" in messages[0][2]
+    assert project.read_bytes() == before
+
+
 def test_a_recent_project_that_was_deleted_is_reported_and_dropped(start, project, tmp_path, messages):
     app_settings().setValue("annotator/name", "anna")
     gone = tmp_path / "gone.annotator.sqlite"
