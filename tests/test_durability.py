@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from annotator import backups
 from annotator.cli import main
-from annotator.records import IncomingRecord
+from annotator.records import Entity, IncomingRecord
 from annotator.store import SCHEMA_VERSION, CorruptProjectError, Store, StoreError
 from annotator.store.schema import migrations
 
@@ -78,10 +78,12 @@ def test_opening_an_older_project_backs_it_up_and_migrates(tmp_path):
     migrations.apply(sqlite_utils.Database(conn), stop_before="m002_annotator_indexes")
     conn.execute("PRAGMA user_version = 1")
     conn.execute("INSERT INTO articles(hash, title, text, created_at) VALUES ('h', 't', 'Old text', 'then')")
+    conn.execute("INSERT INTO entities(article_id, start, end, label, source) VALUES (1, 0, 3, 'GPE', 'user')")
     conn.close()
     with Store.open(db) as store:
         assert store.schema_version() == SCHEMA_VERSION
         assert store.article(1).text == "Old text"
+        assert store.entities(1) == [Entity(0, 3, "GPE", "user")]
         indexes = {r[1] for r in store.conn.execute("PRAGMA index_list(statements)")}
         assert "statements_annotator" in indexes
     saved = tmp_path / "old.annotator.sqlite.v1.bak"

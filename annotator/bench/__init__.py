@@ -43,22 +43,26 @@ class Result:
         return {**asdict(self), "ratio": self.ratio, "ok": self.ok}
 
 
-def timed(fn: Callable[[], Any], repeat: int = 1) -> float:
-    """Best wall-clock time of `repeat` runs of `fn`."""
+def timed(fn: Callable[[], Any], repeat: int = 1, setup: Callable[[], Any] | None = None) -> float:
+    """Best wall-clock time of `repeat` runs of `fn`, each after an untimed `setup`."""
     best = float("inf")
     for _ in range(repeat):
+        if setup is not None:
+            setup()
         t0 = time.perf_counter()
         fn()
         best = min(best, time.perf_counter() - t0)
     return best
 
 
-def compare(ours: Callable[[], Any], bare: Callable[[], Any], repeat: int = 3) -> tuple[float, float]:
+def compare(
+    ours: Callable[[], Any], bare: Callable[[], Any], repeat: int = 3, setup: Callable[[], Any] | None = None
+) -> tuple[float, float]:
     """Best times of `ours` and `bare`, run in turns so both meet the same machine load."""
     best_ours = best_bare = float("inf")
     for _ in range(repeat):
-        best_bare = min(best_bare, timed(bare))
-        best_ours = min(best_ours, timed(ours))
+        best_bare = min(best_bare, timed(bare, setup=setup))
+        best_ours = min(best_ours, timed(ours, setup=setup))
     return best_ours, best_bare
 
 

@@ -143,14 +143,16 @@ def _entities(items: Any, text: str) -> list[Entity]:
         raise RecordError(f'"entities" must be a list, got {_kind(items)}')
     entities = []
     for i, item in enumerate(items):
-        if not isinstance(item, dict):
+        if type(item) is not dict:
             raise RecordError(f"entity {i} must be an object, got {_kind(item)}")
-        start = item.get("start", item.get("start_offset"))
-        end = item.get("end", item.get("end_offset"))
-        source = item.get("source", USER)
+        get = item.get
+        start, end = get("start"), get("end")
+        if start is None:  # doccano's entity form
+            start, end = get("start_offset"), get("end_offset")
+        source = get("source", USER)
         if source != MODEL and source != USER:
             raise RecordError(f"entity {i}: source must be 'model' or 'user', got {source!r}")
-        entities.append(Entity(*_bounds(i, start, end, item.get("label"), text, item.get("text")), source))
+        entities.append(Entity(*_bounds(i, start, end, get("label"), text, get("text")), source))
     return entities
 
 

@@ -79,6 +79,11 @@ class ImportCounts:
         return f"{text}; {_plural(self.labels_added, 'label')}, {_plural(self.entities_added, 'entity', 'entities')}"
 
 
+#: json.dumps(meta, ensure_ascii=False) without building an encoder per call (meta stays on the
+#: standard library: ujson rounds floats).
+_meta_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else many or one + 's'}"
 
@@ -287,7 +292,7 @@ class CoreStore:
                 row = c.execute(
                     "INSERT INTO articles(hash, title, text, source, meta, created_at) "
                     "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(hash) DO NOTHING RETURNING id",
-                    (digest, rec.title, rec.text, rec.source, json.dumps(rec.meta, ensure_ascii=False), stamp),
+                    (digest, rec.title, rec.text, rec.source, _meta_json(rec.meta) if rec.meta else "{}", stamp),
                 ).fetchone()
                 if row:
                     article_id = row[0]
@@ -295,7 +300,7 @@ class CoreStore:
                 else:
                     (article_id,) = c.execute("SELECT id FROM articles WHERE hash = ?", (digest,)).fetchone()
                     counts.articles_existing += 1
-                entity_rows.extend((article_id, e.start, e.end, e.label, e.source) for e in rec.entities)
+                entity_rows += [(article_id, *e) for e in rec.entities]
                 if rec.spans or rec.status:
                     name = rec.annotator or default_annotator
                     annotator = annotator_ids.get(name) or annotator_ids.setdefault(name, self.annotator_id(name))

@@ -96,4 +96,27 @@ def m002_annotator_indexes(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m003_entities_without_rowid(db: sqlite_utils.Database) -> None:
+    """Entities keyed by what they are (article, start, end, label), in one b-tree instead of a
+    table plus a unique index: import writes half as much, export reads them in key order."""
+    db.executescript(
+        """
+        CREATE TABLE entities_new (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('model', 'user')),
+            CHECK (0 <= start AND start < end),
+            PRIMARY KEY (article_id, start, end, label)
+        ) WITHOUT ROWID;
+        INSERT INTO entities_new(article_id, start, end, label, source)
+            SELECT article_id, start, end, label, source FROM entities;
+        DROP TABLE entities;
+        ALTER TABLE entities_new RENAME TO entities;
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
