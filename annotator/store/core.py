@@ -12,6 +12,7 @@ import contextlib
 import json
 import logging
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -171,7 +172,7 @@ class CoreStore:
                 f"(schema {version}, this version knows {SCHEMA_VERSION}); "
                 "it was left untouched. Update Annotator to open it."
             )
-        mode = c.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = _switch_to_wal(c)
         if mode.lower() != "wal":
             raise StoreError(f"{self.path}: could not switch the project to WAL mode (got {mode!r})")
         c.execute("PRAGMA synchronous = FULL")
@@ -585,6 +586,19 @@ class CoreStore:
             ),
             "schema_version": self.schema_version(),
         }
+
+
+def _switch_to_wal(conn: sqlite3.Connection) -> str:
+    """`PRAGMA journal_mode = WAL`, waiting like any other statement while a second process is
+    creating the same new project (SQLite may answer "locked" here without its busy handler)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 class _ByArticle:
