@@ -9,6 +9,7 @@ any point leaves the previous file as it was.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import time
 from collections import Counter
@@ -27,6 +28,7 @@ from annotator.formats.prodigy import task_from_row
 from annotator.formats.textcat import textcat_from_row
 from annotator.records import GOLD, STATUSES
 from annotator.store import Store
+from annotator.streaming import no_cyclic_gc
 
 FORMATS = ("jsonl", "doccano", "spacy", "textcat", "csv")
 ALIGN_MODES = ("contract", "expand")
@@ -91,7 +93,9 @@ def export(
     rows = store.export_rows(annotator, labels=labels, status=status)
     writer = _WRITERS[fmt]
     try:
-        with atomic_output(out, "wb" if fmt == "spacy" else "w") as handle:
+        # spaCy's Docs may hold cycles: the collector stays on for the DocBin
+        paused = no_cyclic_gc() if fmt != "spacy" else contextlib.nullcontext()
+        with paused, atomic_output(out, "wb" if fmt == "spacy" else "w") as handle:
             writer(store, handle, rows, summary, align=align, labels=labels, progress=progress, cancelled=cancelled)
     except _Cancelled:
         summary.cancelled = True

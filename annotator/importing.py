@@ -17,6 +17,7 @@ from annotator.formats.project_file import PROJECT_SUFFIXES, read_project
 from annotator.formats.textfiles import read_txt
 from annotator.records import IncomingRecord, Rejection
 from annotator.store import ImportCounts, Store
+from annotator.streaming import no_cyclic_gc
 
 log = logging.getLogger("annotator.importing")
 
@@ -91,6 +92,19 @@ def import_paths(
     cancelled: Callable[[], bool] | None = None,
 ) -> ImportReport:
     """Store every valid record under `paths`; commit in batches; report the rest."""
+    with no_cyclic_gc():
+        return _import_paths(store, paths, annotator, batch_size, on_rejection, progress, cancelled)
+
+
+def _import_paths(
+    store: Store,
+    paths: Iterable[Path],
+    annotator: str,
+    batch_size: int,
+    on_rejection: Callable[[Rejection], None] | None,
+    progress: Callable[[int], None] | None,
+    cancelled: Callable[[], bool] | None,
+) -> ImportReport:
     report = ImportReport()
     batch: list[IncomingRecord] = []
 

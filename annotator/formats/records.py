@@ -86,15 +86,24 @@ def _spans(obj: dict[str, Any], text: str) -> list[Span]:
         items = obj["spans"]
         if not isinstance(items, list):
             raise RecordError(f'"spans" must be a list, got {_kind(items)}')
+        size = len(text)
         for i, item in enumerate(items):
-            if not isinstance(item, dict):
+            if type(item) is not dict:
                 raise RecordError(f"span {i} must be an object, got {_kind(item)}")
             get = item.get
-            start, end, label = _bounds(i, get("start"), get("end"), get("label"), text, get("text"))
-            note = item.get("note")
-            if note is not None and not isinstance(note, str):
+            start, end, label, quoted, note = get("start"), get("end"), get("label"), get("text"), get("note")
+            if not (  # the common, well-formed case inline; _bounds says what is wrong otherwise
+                type(start) is int
+                and type(end) is int
+                and 0 <= start < end <= size
+                and type(label) is str
+                and label in _GOOD_LABELS
+                and (quoted is None or quoted == text[start:end])
+            ):
+                start, end, label = _bounds(i, start, end, label, text, quoted)
+            if note is not None and type(note) is not str:
                 raise RecordError(f"span {i}: note must be a string, got {_kind(note)}")
-            spans.append(Span(start, end, label, note or ""))
+            spans.append(_new(Span, (start, end, label, note or "")))
     if "label" in obj:
         items = obj["label"]
         if not isinstance(items, list):
@@ -105,6 +114,9 @@ def _spans(obj: dict[str, Any], text: str) -> list[Span]:
             spans.append(Span(*_bounds(i, item[0], item[1], item[2], text, None)))
     return spans
 
+
+#: Makes a Span or Entity from a complete tuple, without the named tuple's argument handling.
+_new = tuple.__new__
 
 #: Labels already found well-formed; a corpus uses few, so most spans skip the checks.
 _GOOD_LABELS: set[str] = set()
@@ -142,17 +154,27 @@ def _entities(items: Any, text: str) -> list[Entity]:
     if not isinstance(items, list):
         raise RecordError(f'"entities" must be a list, got {_kind(items)}')
     entities = []
+    size = len(text)
     for i, item in enumerate(items):
         if type(item) is not dict:
             raise RecordError(f"entity {i} must be an object, got {_kind(item)}")
         get = item.get
-        start, end = get("start"), get("end")
+        start, end, label, quoted = get("start"), get("end"), get("label"), get("text")
         if start is None:  # doccano's entity form
             start, end = get("start_offset"), get("end_offset")
         source = get("source", USER)
         if source != MODEL and source != USER:
             raise RecordError(f"entity {i}: source must be 'model' or 'user', got {source!r}")
-        entities.append(Entity(*_bounds(i, start, end, get("label"), text, get("text")), source))
+        if not (
+            type(start) is int
+            and type(end) is int
+            and 0 <= start < end <= size
+            and type(label) is str
+            and label in _GOOD_LABELS
+            and (quoted is None or quoted == text[start:end])
+        ):
+            start, end, label = _bounds(i, start, end, label, text, quoted)
+        entities.append(_new(Entity, (start, end, label, source)))
     return entities
 
 

@@ -16,6 +16,8 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Self
 
@@ -602,22 +604,25 @@ def _switch_to_wal(conn: sqlite3.Connection) -> str:
 
 
 class _ByArticle:
-    """Rows of a cursor ordered by article id (first column), handed out one article at a time."""
+    """Rows of a cursor ordered by article id (first column), handed out one article at a time.
+
+    `groupby` splits the rows in C; Python only steps from one article to the next.
+    """
 
     def __init__(self, rows: Iterable[tuple]):
-        self._rows = iter(rows)
-        self._next = next(self._rows, None)
+        self._groups = groupby(rows, key=itemgetter(0))
+        self._key, self._items = next(self._groups, (None, None))
         self._article: int | None = None
         self._group: list[tuple] = []
 
     def take(self, article_id: int) -> list[tuple]:
         if article_id != self._article:
             self._article, self._group = article_id, []
-            while self._next is not None and self._next[0] < article_id:
-                self._next = next(self._rows, None)
-            while self._next is not None and self._next[0] == article_id:
-                self._group.append(self._next)
-                self._next = next(self._rows, None)
+            while self._key is not None and self._key < article_id:
+                self._key, self._items = next(self._groups, (None, None))
+            if self._key == article_id:
+                self._group = list(self._items)
+                self._key, self._items = next(self._groups, (None, None))
         return self._group
 
 
