@@ -92,15 +92,7 @@ def _spans(obj: dict[str, Any], text: str) -> list[Span]:
                 raise RecordError(f"span {i} must be an object, got {_kind(item)}")
             get = item.get
             start, end, label, quoted, note = get("start"), get("end"), get("label"), get("text"), get("note")
-            if not (  # the common, well-formed case inline; _bounds says what is wrong otherwise
-                type(start) is int
-                and type(end) is int
-                and 0 <= start < end <= size
-                and type(label) is str
-                and label in _GOOD_LABELS
-                and (quoted is None or quoted == text[start:end])
-            ):
-                start, end, label = _bounds(i, start, end, label, text, quoted)
+            start, end, label = _checked(i, start, end, label, text, size, quoted)
             if note is not None and type(note) is not str:
                 raise RecordError(f"span {i}: note must be a string, got {_kind(note)}")
             spans.append(_new(Span, (start, end, label, note or "")))
@@ -120,6 +112,20 @@ _new = tuple.__new__
 
 #: Labels already found well-formed; a corpus uses few, so most spans skip the checks.
 _GOOD_LABELS: set[str] = set()
+
+
+def _checked(i: int, start: Any, end: Any, label: Any, text: str, size: int, quoted: Any) -> tuple[int, int, str]:
+    """The common, well-formed span at once; `_bounds` says what is wrong with any other."""
+    if (
+        type(start) is int
+        and type(end) is int
+        and 0 <= start < end <= size
+        and type(label) is str
+        and label in _GOOD_LABELS
+        and (quoted is None or quoted == text[start:end])
+    ):
+        return start, end, label
+    return _bounds(i, start, end, label, text, quoted)
 
 
 def _bounds(i: int, start: Any, end: Any, label: Any, text: str, quoted: Any) -> tuple[int, int, str]:
@@ -165,15 +171,7 @@ def _entities(items: Any, text: str) -> list[Entity]:
         source = get("source", USER)
         if source != MODEL and source != USER:
             raise RecordError(f"entity {i}: source must be 'model' or 'user', got {source!r}")
-        if not (
-            type(start) is int
-            and type(end) is int
-            and 0 <= start < end <= size
-            and type(label) is str
-            and label in _GOOD_LABELS
-            and (quoted is None or quoted == text[start:end])
-        ):
-            start, end, label = _bounds(i, start, end, label, text, quoted)
+        start, end, label = _checked(i, start, end, label, text, size, quoted)
         entities.append(_new(Entity, (start, end, label, source)))
     return entities
 
