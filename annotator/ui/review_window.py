@@ -56,6 +56,27 @@ def _tint(color: str, alpha: int) -> QColor:
     return c
 
 
+class ElidedLabel(QLabel):
+    """A one-line heading that ends in "…" when the window is too narrow; the whole text is its tooltip."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._full = ""
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = self.contentsRect().width() - 8
+        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(width, 40)))
+
+
 class ConflictListModel(QAbstractListModel):
     """The filtered conflicts of a session, one row each (a model, so 100,000 rows stay cheap)."""
 
@@ -179,7 +200,7 @@ class ReviewWindow(QMainWindow):
             left_layout.addWidget(widget)
         left_layout.addWidget(self.list_view, 1)
 
-        self.article_label = QLabel()
+        self.article_label = ElidedLabel()
         self.article_label.setTextFormat(Qt.TextFormat.PlainText)
         self.article_label.setStyleSheet("font-size: 13pt; font-weight: 600; padding: 4px;")
         self.article_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -352,7 +373,7 @@ class ReviewWindow(QMainWindow):
                 column.text.setPlainText(article.text)
         title = self.session.article(conflict.article_id).title
         position = self.session.index + 1
-        self.article_label.setText(f"{position} of {len(self.session.conflicts)} · {title}")
+        self.article_label.set_full_text(f"{position} of {len(self.session.conflicts)} · {title}")
         self._paint()
         self._fill_table(conflict)
         self._center()

@@ -80,6 +80,16 @@ def test_columns_show_the_text_literally_and_mark_the_conflict_in_utf16(review):
     assert selections[0].cursor.selectedText() == TEXT[MUST[0] : MUST[1]]
 
 
+def test_a_long_heading_ends_in_an_ellipsis_and_shows_whole_in_its_tooltip(review, qtbot):
+    heading = review.article_label
+    whole = heading.toolTip()
+    assert whole.startswith("1 of 2 · ")
+    review.resize(420, review.height())
+    qtbot.waitUntil(lambda: heading.text() != whole)
+    assert heading.text().endswith("…") and whole.startswith(heading.text()[:-1])
+    assert heading.fontMetrics().horizontalAdvance(heading.text()) <= heading.contentsRect().width()
+
+
 def test_resolve_conflicts_by_keyboard_then_undo_and_redo(review, qtbot, merged):
     assert len(review.session.conflicts) == 2
     key(qtbot, review, Qt.Key.Key_2)  # take ben's for "Moscow must stop first."
