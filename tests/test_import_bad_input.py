@@ -33,6 +33,8 @@ def _import(cli, *paths):
             "outside the text, which has 3 characters",
         ),
         ('{"text": "abc", "spans": [{"start": 2, "end": 1, "label": "x"}]}', "start must be before end"),
+        # a label with a line break is quoted, so that the message stays one FILE:LINE line
+        ('{"text": "abc", "spans": [{"start": 2, "end": 1, "label": "a\\rb"}]}', "(2-1 'a\\rb'): start must be"),
         ('{"text": "abc", "spans": [{"start": 0, "end": 1}]}', "label must be a non-empty string"),
         ('{"text": "abc", "label": [[0, 1]]}', "must be [start, end, label]"),
         ('{"text": "a\\ud800b"}', "lone surrogate (U+D800) at offset 1"),

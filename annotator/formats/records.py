@@ -136,13 +136,22 @@ def _bounds(i: int, start: Any, end: Any, label: Any, text: str, quoted: Any) ->
         label = _checked_label(i, label)
     if not 0 <= start < end <= len(text):
         if start >= end:
-            raise RecordError(f"span {i} ({start}-{end} {label}): start must be before end")
-        raise RecordError(f"span {i} ({start}-{end} {label}) is outside the text, which has {len(text)} characters")
+            raise RecordError(f"span {i} ({start}-{end} {_shown(label)}): start must be before end")
+        raise RecordError(
+            f"span {i} ({start}-{end} {_shown(label)}) is outside the text, which has {len(text)} characters"
+        )
     if quoted is not None and isinstance(quoted, str) and quoted != text[start:end]:
         raise RecordError(
-            f"span {i} ({start}-{end} {label}) says {quoted!r:.40} but the text there is {text[start:end]!r:.40}"
+            f"span {i} ({start}-{end} {_shown(label)}) says {quoted!r:.40} "
+            f"but the text there is {text[start:end]!r:.40}"
         )
     return start, end, label
+
+
+def _shown(label: str) -> str:
+    """A label as a message shows it: quoted when it holds line breaks or other control characters,
+    so that a message stays one FILE:LINE: reason line."""
+    return label if label.isprintable() else repr(label)
 
 
 def _checked_label(i: int, label: Any) -> str:

@@ -488,13 +488,18 @@ class CoreStore:
         (start, end, label, note) — only `labels` when given — and the article's
         entities. Streams: memory stays flat.
         """
-        select = (
-            "SELECT ar.id, ar.hash, ar.title, ar.text, ar.source, ar.meta, an.name, pair.status, pair.annotator_id, "
-            "(SELECT bounds FROM tokens WHERE article_id = ar.id) "
+        # A merge join: cursors ordered by article, read side by side. Much cheaper than
+        # correlated subqueries that build JSON per row for Python to parse again; and only
+        # the small (article, annotator) pairs are sorted, never the texts.
+        sql, args = self._export_pairs(
+            "SELECT pair.article_id, an.name, pair.status, pair.annotator_id ", annotator, labels, status
         )
-        sql, args = self._export_pairs(select, annotator, labels, status)
-        # A merge join: three cursors ordered by article, read side by side. Much cheaper than
-        # correlated subqueries that build JSON per row for Python to parse again.
+        articles = _ByArticle(
+            self.conn.execute(
+                "SELECT id, hash, title, text, source, meta, (SELECT bounds FROM tokens WHERE article_id = a.id) "
+                "FROM articles a ORDER BY id"
+            )
+        )
         spans = _ByArticle(
             self.conn.execute(
                 "SELECT s.article_id, s.annotator_id, s.start, s.end, l.label, s.note FROM statements s "
@@ -509,21 +514,23 @@ class CoreStore:
                 "SELECT article_id, start, end, label, source FROM entities ORDER BY article_id, start, end, label"
             )
         )
-        for r in self.conn.execute(sql + " ORDER BY ar.id, an.name", args):
-            article_id, annotator_id = r[0], r[8]
+        for article_id, name, pair_status, annotator_id in self.conn.execute(
+            sql + " ORDER BY pair.article_id, an.name", args
+        ):
+            _, digest, title, text, source, meta, tokens = articles.take(article_id)[0]
             yield {
                 "article_id": article_id,
-                "hash": r[1],
-                "title": r[2],
-                "text": r[3],
-                "source": r[4],
-                "meta": json.loads(r[5]),
-                "annotator": r[6],
-                "status": r[7],
+                "hash": digest,
+                "title": title,
+                "text": text,
+                "source": source,
+                "meta": json.loads(meta),
+                "annotator": name,
+                "status": pair_status,
                 "spans": [x[2:] for x in spans.take(article_id) if x[1] == annotator_id],
                 "entities": [x[1:] for x in entities.take(article_id)],
                 # Offsets only: ujson is safe here and 4x faster (not for meta: it rounds floats).
-                "tokens": json_loads(r[9]) if r[9] else None,
+                "tokens": json_loads(tokens) if tokens else None,
             }
 
     def count_export_rows(
