@@ -280,49 +280,51 @@ class CoreStore:
         """Store a batch of validated records in one transaction: all of it or none.
 
         A text already in the project joins its article (content hash), so a re-run
-        after a crash, or a second annotator's file, adds no duplicates.
+        after a crash, or a second annotator's file, adds no duplicates. Rows go in with
+        `executemany`: new articles and statements get their ids here, which is safe
+        because the batch holds the project's write lock.
         """
         counts = ImportCounts()
-        annotator_ids: dict[str, int] = {}
-        entity_rows: list[tuple] = []
-        label_rows: list[tuple] = []
-        status_rows: list[tuple] = []
         with self.write():
             c = self.conn
             stamp = now()
-            for rec in records:
-                digest = content_hash(rec.text)
-                row = c.execute(
-                    "INSERT INTO articles(hash, title, text, source, meta, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(hash) DO NOTHING RETURNING id",
-                    (digest, rec.title, rec.text, rec.source, _meta_json(rec.meta) if rec.meta else "{}", stamp),
-                ).fetchone()
-                if row:
-                    article_id = row[0]
+            digests = [content_hash(rec.text) for rec in records]
+            article_of = dict(
+                c.execute(
+                    "SELECT hash, id FROM articles WHERE hash IN (SELECT value FROM json_each(?))",
+                    (json.dumps(digests),),
+                )
+            )
+            old_articles = set(article_of.values())
+            next_id = (c.execute("SELECT max(id) FROM articles").fetchone()[0] or 0) + 1
+            article_rows: list[tuple] = []
+            article_ids: list[int] = []
+            for rec, digest in zip(records, digests, strict=True):
+                article_id = article_of.get(digest)
+                if article_id is None:
+                    article_id = article_of[digest] = next_id
+                    next_id += 1
+                    meta = _meta_json(rec.meta) if rec.meta else "{}"
+                    article_rows.append((article_id, digest, rec.title, rec.text, rec.source, meta, stamp))
                     counts.articles_added += 1
                 else:
-                    (article_id,) = c.execute("SELECT id FROM articles WHERE hash = ?", (digest,)).fetchone()
                     counts.articles_existing += 1
-                entity_rows += [(article_id, *e) for e in rec.entities]
-                if rec.spans or rec.status:
-                    name = rec.annotator or default_annotator
-                    annotator = annotator_ids.get(name) or annotator_ids.setdefault(name, self.annotator_id(name))
-                    statement_ids: dict[tuple[int, int], int] = {}
-                    for span in rec.spans:
-                        key = (span.start, span.end)
-                        statement_id = statement_ids.get(key)
-                        if statement_id is None:
-                            statement_id = self._statement_id(article_id, annotator, span.start, span.end, stamp)
-                            statement_ids[key] = statement_id
-                        if span.note:
-                            # An imported note fills an empty one; it never overwrites what someone wrote here.
-                            c.execute(
-                                "UPDATE statements SET note = ? WHERE id = ? AND note = ''", (span.note, statement_id)
-                            )
-                        label_rows.append((statement_id, span.label, stamp))
-                    if rec.status:
-                        status_rows.append((article_id, annotator, rec.status, stamp))
-            # Row-by-row work above only where ids are needed; the rest goes in bulk.
+                article_ids.append(article_id)
+            c.executemany(
+                "INSERT INTO articles(id, hash, title, text, source, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                article_rows,
+            )
+            entity_rows = [(a, *e) for rec, a in zip(records, article_ids, strict=True) for e in rec.entities]
+            statement_rows, label_rows, status_rows, note_rows = self._statement_rows(
+                records, article_ids, old_articles, default_annotator, stamp
+            )
+            c.executemany(
+                "INSERT INTO statements(id, article_id, annotator_id, start, end, note, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                statement_rows,
+            )
+            # An imported note fills an empty one; it never overwrites what someone wrote here.
+            c.executemany("UPDATE statements SET note = ? WHERE id = ? AND note = ''", note_rows)
             before = c.total_changes
             c.executemany(
                 "INSERT INTO entities(article_id, start, end, label, source) VALUES (?, ?, ?, ?, ?) "
@@ -338,6 +340,59 @@ class CoreStore:
             counts.labels_added = c.total_changes - before
             self._set_statuses(status_rows)
         return counts
+
+    def _statement_rows(
+        self,
+        records: Sequence[IncomingRecord],
+        article_ids: Sequence[int],
+        old_articles: set[int],
+        default_annotator: str,
+        stamp: str,
+    ) -> tuple[list[list], list[tuple], list[tuple], list[tuple]]:
+        """New statement rows (with ids), label rows, status rows and note updates for a batch.
+
+        Statements already in the project are looked up only on articles that were there
+        before the batch: a new article has none.
+        """
+        c = self.conn
+        annotator_ids: dict[str, int] = {}
+        statement_of: dict[tuple[int, int, int, int], int] = {}
+        if old_articles:
+            statement_of = {
+                (a, n, s, e): i
+                for a, n, s, e, i in c.execute(
+                    "SELECT article_id, annotator_id, start, end, id FROM statements "
+                    "WHERE article_id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(sorted(old_articles)),),
+                )
+            }
+        new_rows: dict[int, list] = {}
+        next_id = (c.execute("SELECT max(id) FROM statements").fetchone()[0] or 0) + 1
+        label_rows: list[tuple] = []
+        status_rows: list[tuple] = []
+        note_rows: list[tuple] = []
+        for rec, article_id in zip(records, article_ids, strict=True):
+            if not (rec.spans or rec.status):
+                continue
+            name = rec.annotator or default_annotator
+            annotator = annotator_ids.get(name) or annotator_ids.setdefault(name, self.annotator_id(name))
+            for span in rec.spans:
+                key = (article_id, annotator, span.start, span.end)
+                statement_id = statement_of.get(key)
+                if statement_id is None:
+                    statement_id = statement_of[key] = next_id
+                    next_id += 1
+                    new_rows[statement_id] = [statement_id, *key, span.note, stamp, stamp]
+                elif span.note:
+                    row = new_rows.get(statement_id)
+                    if row is None:
+                        note_rows.append((span.note, statement_id))
+                    elif not row[5]:
+                        row[5] = span.note
+                label_rows.append((statement_id, span.label, stamp))
+            if rec.status:
+                status_rows.append((article_id, annotator, rec.status, stamp))
+        return list(new_rows.values()), label_rows, status_rows, note_rows
 
     def _statement_id(self, article_id: int, annotator_id: int, start: int, end: int, stamp: str) -> int:
         c = self.conn
