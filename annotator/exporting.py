@@ -15,6 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ FORMATS = ("jsonl", "doccano", "spacy", "textcat", "csv")
 ALIGN_MODES = ("contract", "expand")
 #: Formats whose spans are character offsets, written as they are even when off token boundaries.
 CHAR_FORMATS = ("jsonl", "doccano", "textcat", "csv")
+_LABEL = itemgetter(2)  # of a (start, end, label, note) span
 
 
 class ExportError(Exception):
@@ -178,7 +180,7 @@ def _tick(summary: ExportSummary, progress: Callable[[int], None] | None, cancel
 def _count(summary: ExportSummary, row: dict[str, Any]) -> None:
     summary.spans += len(row["spans"])
     summary.entities += len(row["entities"])
-    summary.labels.update(label for _, _, label, _ in row["spans"])
+    summary.labels.update(map(_LABEL, row["spans"]))
 
 
 # -- writers: one per format --------------------------------------------------------------
@@ -219,7 +221,7 @@ def _write_csv(store, handle, rows, summary, *, progress, cancelled, **_: Any) -
             writer.writerow(line)
             summary.records += 1
         summary.spans += len(row["spans"])
-        summary.labels.update(label for _, _, label, _ in row["spans"])
+        summary.labels.update(map(_LABEL, row["spans"]))
         _tick(summary, progress, cancelled)
 
 

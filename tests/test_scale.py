@@ -28,3 +28,15 @@ def test_a_cancelled_import_keeps_what_it_committed_and_a_rerun_completes(tmp_pa
     report = import_paths(store, [src], annotator="a", batch_size=500)
     assert not report.cancelled
     assert store.stats()["articles"] == store.stats()["spans"] == 5_000
+
+
+def test_the_export_benchmark_compares_like_with_like(tmp_path, store):
+    """The bare export loop the speed figure is measured against writes the records ours writes."""
+    from annotator.bench.io import bare_export, make_corpus, same_records
+    from annotator.exporting import export
+
+    import_paths(store, [make_corpus(tmp_path / "corpus.jsonl", 300)], annotator="bench")
+    export(store, tmp_path / "ours.jsonl")
+    bare_export(store.path, tmp_path / "bare.jsonl")
+    assert same_records(tmp_path / "ours.jsonl", tmp_path / "bare.jsonl")
+    assert len((tmp_path / "ours.jsonl").read_text(encoding="utf-8").splitlines()) == 300

@@ -91,4 +91,6 @@ def table(results: list[Result]) -> str:
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    notes = [f"  {r.suite} · {r.name}: {r.note}" for r in results if r.note]
+    return "\n".join(lines + (["", "notes:", *notes] if notes else []))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from itertools import count
 from typing import Any
 
 from annotator.text import signed32
@@ -12,24 +13,23 @@ def task_from_row(row: dict[str, Any]) -> dict[str, Any]:
     """Build the Prodigy task for one `Store.export_rows` row."""
     text = row["text"]
     token_bounds = row["tokens"]
-    starts = ends = None
     task: dict[str, Any] = {
         "text": text,
         "meta": {**row["meta"], "title": row["title"], "source": row["source"]},
         "_input_hash": signed32(row["hash"]),
     }
+    starts = ends = {}
     if token_bounds:
-        pairs = list(zip(token_bounds[::2], token_bounds[1::2], strict=True))
-        starts = {s: i for i, (s, _) in enumerate(pairs)}
-        ends = {e: i for i, (_, e) in enumerate(pairs)}
+        starts = dict(zip(token_bounds[::2], count()))
+        ends = dict(zip(token_bounds[1::2], count()))
         task["tokens"] = [
             {"text": text[s:e], "start": s, "end": e, "id": i, "ws": text[e : e + 1] == " "}
-            for i, (s, e) in enumerate(pairs)
+            for i, (s, e) in enumerate(zip(token_bounds[::2], token_bounds[1::2], strict=True))
         ]
     spans = []
     for start, end, label, note in row["spans"]:
         span: dict[str, Any] = {"start": start, "end": end, "label": label, "text": text[start:end]}
-        if starts is not None and start in starts and end in ends:
+        if start in starts and end in ends:
             span["token_start"], span["token_end"] = starts[start], ends[end]
         if note:
             span["note"] = note
@@ -43,6 +43,7 @@ def task_from_row(row: dict[str, Any]) -> dict[str, Any]:
         task["_annotator_id"] = row["annotator"]
         task["_status"] = row["status"]
     task["answer"] = "accept"
-    signature = repr([(s["start"], s["end"], s["label"]) for s in spans]).encode()
-    task["_task_hash"] = signed32(hashlib.sha256(row["hash"].encode() + signature).hexdigest())
+    signature = repr([span[:3] for span in row["spans"]]).encode()
+    digest = hashlib.sha256(row["hash"].encode() + signature).digest()
+    task["_task_hash"] = int.from_bytes(digest[:4], "big", signed=True)
     return task

@@ -579,7 +579,7 @@ class CoreStore:
                 "title": title,
                 "text": text,
                 "source": source,
-                "meta": json.loads(meta),
+                "meta": json.loads(meta) if meta != "{}" else {},
                 "annotator": name,
                 "status": pair_status,
                 "spans": [x[2:] for x in spans.take(article_id) if x[1] == annotator_id],
@@ -605,10 +605,11 @@ class CoreStore:
         sql = select + (
             "FROM (SELECT p.article_id, p.annotator_id, "
             "        CASE WHEN p.annotator_id IS NULL THEN NULL ELSE coalesce(st.status, 'in_progress') END AS status "
-            "      FROM (SELECT article_id, annotator_id FROM statements "
+            "      FROM (SELECT DISTINCT article_id, annotator_id FROM statements "
             "            UNION SELECT article_id, annotator_id FROM article_status "
-            "            UNION SELECT id, NULL FROM articles WHERE id NOT IN "
-            "              (SELECT article_id FROM statements UNION SELECT article_id FROM article_status)) AS p "
+            "            UNION ALL SELECT id, NULL FROM articles a "
+            "              WHERE NOT EXISTS (SELECT 1 FROM statements WHERE article_id = a.id) "
+            "                AND NOT EXISTS (SELECT 1 FROM article_status WHERE article_id = a.id)) AS p "
             "      LEFT JOIN article_status st ON st.article_id = p.article_id AND st.annotator_id = p.annotator_id"
             "     ) AS pair "
             "JOIN articles ar ON ar.id = pair.article_id LEFT JOIN annotators an ON an.id = pair.annotator_id "
