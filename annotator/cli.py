@@ -127,9 +127,8 @@ def _preannotate(store: Store, pipeline_name: str | None) -> None:
     "--format",
     "fmt",
     type=click.Choice(("jsonl", "doccano", "spacy", "textcat", "csv")),
-    default="jsonl",
-    show_default=True,
-    help="jsonl: Prodigy tasks; doccano; spacy: DocBin for spacy train; textcat: one record per statement; csv.",
+    help="jsonl: Prodigy tasks; doccano; spacy: DocBin for spacy train; textcat: one record per statement; csv. "
+    "Default: from OUT's ending (.spacy, .csv), else jsonl.",
 )
 @click.option("--annotator", help="Only this annotator's labels.")
 @click.option("--gold", is_flag=True, help="The reviewed gold layer, one record per article.")
@@ -144,7 +143,7 @@ def _preannotate(store: Store, pipeline_name: str | None) -> None:
 def export_cmd(
     ctx: click.Context,
     out: str,
-    fmt: str,
+    fmt: str | None,
     annotator: str | None,
     gold: bool,
     labels_csv: str | None,
@@ -156,8 +155,10 @@ def export_cmd(
     Prints what went out: records, spans, per-label counts, and every span that is off
     token boundaries (by article and offset). A failed export leaves the old OUT as it was.
     """
-    from annotator.exporting import ExportError, count_records, export
+    from annotator.exporting import ExportError, count_records, export, format_for
     from annotator.records import GOLD
+
+    fmt = fmt or format_for(out)
 
     if gold and annotator:
         raise click.UsageError("give --annotator or --gold, not both")

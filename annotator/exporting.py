@@ -35,6 +35,8 @@ FORMATS = ("jsonl", "doccano", "spacy", "textcat", "csv")
 ALIGN_MODES = ("contract", "expand")
 #: Formats whose spans are character offsets, written as they are even when off token boundaries.
 CHAR_FORMATS = ("jsonl", "doccano", "textcat", "csv")
+#: The file name ending each format is usually given.
+SUFFIXES = {"jsonl": ".jsonl", "doccano": ".jsonl", "spacy": ".spacy", "textcat": ".jsonl", "csv": ".csv"}
 _LABEL = itemgetter(2)  # of a (start, end, label, note) span
 
 
@@ -103,6 +105,12 @@ def export(
         summary.cancelled = True
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def format_for(out: str | Path) -> str:
+    """The format a file name asks for when none is given: a DocBin for `.spacy`, CSV for `.csv`,
+    Prodigy JSONL otherwise (doccano and textcat share `.jsonl`, so they must be named)."""
+    return {".spacy": "spacy", ".csv": "csv"}.get(Path(str(out)).suffix.lower(), "jsonl")
 
 
 def count_records(

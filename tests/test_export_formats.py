@@ -231,6 +231,20 @@ def test_cli_prints_the_summary_and_each_misaligned_span(cli, db_path, tmp_path_
     assert gold.exit_code == 0 and "exported" in gold.stdout
 
 
+def test_the_file_name_picks_the_format_when_none_is_given(cli, db_path, tmp_path_factory, pipeline, tmp_path):
+    seed_project(tmp_path_factory, pipeline, db_path)
+    docbin = cli("export", tmp_path / "team.spacy")
+    assert "(spacy)" in docbin.stdout
+    assert len(docbin_docs(tmp_path / "team.spacy")) == 13
+    table = cli("export", tmp_path / "team.CSV")
+    assert "(csv)" in table.stdout
+    assert (tmp_path / "team.CSV").read_text(encoding="utf-8").startswith("article_id,title,")
+    tasks = cli("export", tmp_path / "team.jsonl")
+    assert "(jsonl)" in tasks.stdout and "_task_hash" in next(srsly.read_jsonl(tmp_path / "team.jsonl"))
+    named = cli("export", tmp_path / "doccano.jsonl", "--format", "doccano")
+    assert "(doccano)" in named.stdout and "label" in next(srsly.read_jsonl(tmp_path / "doccano.jsonl"))
+
+
 def test_cli_refuses_gold_when_there_is_none(cli, tmp_path):
     result = cli("export", tmp_path / "g.jsonl", "--gold")
     assert result.exit_code == 1 and "no gold layer" in result.output

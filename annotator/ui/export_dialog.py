@@ -40,8 +40,6 @@ TITLES = {
     "textcat": "Text classification JSONL: one record per statement",
     "csv": "CSV for spreadsheets: one row per label",
 }
-#: The file name ending each format is usually given.
-SUFFIXES = {"jsonl": ".jsonl", "doccano": ".jsonl", "spacy": ".spacy", "textcat": ".jsonl", "csv": ".csv"}
 #: What the user sees for each `--align` choice (DocBin only: the other formats keep character offsets).
 ALIGNMENTS = (
     ("Report spans off token boundaries and leave them out", None),
@@ -127,8 +125,8 @@ class ExportDialog(QDialog):
     def _format_changed(self) -> None:
         """The file name follows the format's usual ending (annotations.jsonl -> annotations.spacy)."""
         path = Path(self.path.text())
-        if path.suffix in set(SUFFIXES.values()):
-            self.path.setText(str(path.with_suffix(SUFFIXES[self.fmt.currentData()])))
+        if path.suffix in set(exporting.SUFFIXES.values()):
+            self.path.setText(str(path.with_suffix(exporting.SUFFIXES[self.fmt.currentData()])))
         self.align.setEnabled(self.fmt.currentData() == "spacy")
 
     def chosen_labels(self) -> list[str] | None:
