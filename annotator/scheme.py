@@ -13,6 +13,31 @@ def default_labels() -> list[Label]:
     return [Label(**item) for item in data["labels"]]
 
 
+#: Colours for labels found in the data but not in the scheme, apart from the defaults' colours.
+EXTRA_COLORS = ("#a16207", "#0e7490", "#be185d", "#4d7c0f", "#1d4ed8", "#c2410c", "#7e22ce", "#047857")
+
+
 def project_labels(store) -> list[Label]:
-    """The labels the project uses; the defaults until it chooses its own."""
-    return store.label_scheme() or default_labels()
+    """The project's scheme (the defaults until it chooses its own), then every label its
+    statements carry that the scheme lacks (say, from another tool's file), so that each
+    label in the data can be seen, keyed, filtered and named in the scheme dialog.
+
+    Such a label gets the next key 1–9 after the active labels, as the scheme dialog would.
+    """
+    scheme = store.label_scheme() or default_labels()
+    known = {label.name for label in scheme}
+    extra = [name for name in store.labels_in_use() if name not in known]
+    if not extra:
+        return scheme
+    used = {label.color.lower() for label in scheme}
+    colors = [c for c in EXTRA_COLORS if c not in used] or list(EXTRA_COLORS)
+    active = sum(not label.retired for label in scheme)
+    return scheme + [
+        Label(
+            name,
+            colors[i % len(colors)],
+            key=str(active + i + 1) if active + i < 9 else "",
+            description="Found in this project's labels but not in its scheme; describe it in Edit → Label scheme.",
+        )
+        for i, name in enumerate(extra)
+    ]

@@ -372,6 +372,7 @@ class MainWindow(QMainWindow):
             return
         dialog = ImportDialog(self.store.path, [Path(p) for p in paths], self.session.annotator, self.runner, self)
         dialog.exec()
+        self.session.reload_scheme()  # the files may bring labels the scheme lacks, or labels on this article
         self.list_panel.model.reset()
         self.list_panel.update_progress()
         if self.session.article_id is None:

@@ -18,7 +18,7 @@ from annotator.formats.csvfile import COLUMNS
 from annotator.records import GOLD
 from annotator.store import Store
 from tests.conftest import write_jsonl
-from tests.ui.conftest import OTHER, TEXT
+from tests.ui.conftest import OTHER, TEXT, stored
 
 WAIT = 20_000  # ms: a generous upper bound, never a timing assertion
 CLOSE = QDialogButtonBox.StandardButton.Close
@@ -463,3 +463,33 @@ def test_cancelling_an_import_keeps_the_committed_batches(
     assert 200 <= imported < 1000 and imported % 200 == 0  # whole batches only
     assert seen["state"].startswith(f"cancelled: {imported} new articles;")
     assert len(listed_titles(window)) == 2 + imported
+
+
+def test_labels_an_import_brings_appear_in_the_label_bar_with_the_next_key(
+    rules_pipeline, window, qtbot, monkeypatch, tmp_path, project
+):
+    first = TEXT.index(".") + 1
+    team = write_jsonl(
+        tmp_path / "team.jsonl",
+        [
+            srsly.json_dumps(
+                {"text": TEXT, "spans": [{"start": 0, "end": first, "label": "proposal"}], "_annotator_id": "ben"}
+            )
+        ],
+    )
+    choose_for_import(monkeypatch, team)
+    assert "proposal" not in window.labels.buttons
+
+    def drive(dialog):
+        qtbot.waitUntil(lambda: dialog.buttons.button(CLOSE) is not None, timeout=WAIT)
+        close(qtbot, dialog)
+
+    run_modal(qtbot, open_import(qtbot, window), drive)
+
+    button = window.labels.buttons["proposal"]
+    assert button.text().split() == ["8", "proposal"]
+    window.activateWindow()  # as the desktop does when the modal dialog closes
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window.view, Qt.Key.Key_8)
+    assert button.isChecked()
+    assert any(labels == ("proposal",) for _, _, labels, _ in stored(project))
