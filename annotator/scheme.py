@@ -14,7 +14,7 @@ def default_labels() -> list[Label]:
 
 
 #: Colours for labels found in the data but not in the scheme, apart from the defaults' colours.
-EXTRA_COLORS = ("#a16207", "#0e7490", "#be185d", "#4d7c0f", "#1d4ed8", "#c2410c", "#7e22ce", "#047857")
+EXTRA_COLORS = ("#c026d3", "#65a30d", "#4f46e5", "#0891b2", "#ca8a04", "#db2777", "#57534e", "#854d0e")
 
 
 def project_labels(store) -> list[Label]:

@@ -117,7 +117,11 @@ class LabelBar(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setToolTip(f"{label.description}\nShortcut: {label.key}" if label.key else label.description)
             button.setAccessibleName(f"Label {label.name}")
-            button.setStyleSheet(f"QPushButton:checked {{ border-color: {label.color}; background: {label.color}22; }}")
+            c = QColor(label.color)  # a stylesheet reads #RRGGBBAA as #AARRGGBB: spell the tint out
+            button.setStyleSheet(
+                f"QPushButton:checked {{ border-color: {c.name()}; "
+                f"background: rgba({c.red()}, {c.green()}, {c.blue()}, 40); }}"
+            )
             button.clicked.connect(lambda _=False, name=label.name: self.session.toggle_label(name))
             self.buttons[label.name] = button
             self.button_box.addWidget(button)

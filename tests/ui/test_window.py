@@ -2,7 +2,7 @@
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QColor, QTextCursor
 
 from annotator.records import Entity
 from annotator.store import Store
@@ -29,6 +29,17 @@ def test_tagging_a_statement_by_key_is_committed(window, qtbot, project):
     assert window.labels.buttons["denial"].isChecked()
     row = window.list_panel.model.rows[0]
     assert (row.status, row.labels) == ("in_progress", 1)
+
+
+def test_a_label_that_is_on_shows_a_light_tint_of_its_own_colour(window, qtbot):
+    qtbot.keyClick(window.view, Qt.Key.Key_4)
+    button = window.labels.buttons["denial"]
+    assert button.isChecked()
+    image = button.grab().toImage()
+    fill = image.pixelColor(image.width() - 8, image.height() // 2)  # right of the text, inside the border
+    colour = QColor(next(label.color for label in window.session.labels if label.name == "denial"))
+    assert abs(fill.hslHue() - colour.hslHue()) < 20, (fill.name(), colour.name())
+    assert fill.lightness() > 200, fill.name()
 
 
 def test_undo_and_redo_cover_labels_and_entity_corrections(window, qtbot, project):
