@@ -26,7 +26,7 @@ def project_labels(store) -> list[Label]:
     """
     scheme = store.label_scheme() or default_labels()
     known = {label.name for label in scheme}
-    extra = [name for name in store.labels_in_use() if name not in known]
+    extra = [name for name in store.used_labels() if name not in known]
     if not extra:
         return scheme
     used = {label.color.lower() for label in scheme}

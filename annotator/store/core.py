@@ -254,22 +254,6 @@ class CoreStore:
         raw = self.get_setting("label_scheme")
         return None if raw is None else [Label(**item) for item in raw]
 
-    def labels_in_use(self) -> list[str]:
-        """Every label some statement carries, in any annotator's layer, sorted.
-
-        One index seek per distinct label (a skip scan), not a pass over every statement label:
-        the window asks this on opening, whatever the project's size.
-        """
-        return [
-            row[0]
-            for row in self.conn.execute(
-                "WITH RECURSIVE l(label) AS (SELECT min(label) FROM statement_labels UNION ALL "
-                "  SELECT (SELECT min(label) FROM statement_labels WHERE label > l.label) FROM l "
-                "  WHERE l.label IS NOT NULL) "
-                "SELECT label FROM l WHERE label IS NOT NULL"
-            )
-        ]
-
     def set_label_scheme(self, labels: Iterable[Label]) -> None:
         self.set_setting("label_scheme", [vars(label) for label in labels])
 

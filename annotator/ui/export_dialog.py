@@ -72,7 +72,6 @@ class ExportDialog(QDialog):
         self.labels = QListWidget()
         self.labels.setObjectName("exportLabels")
         names = [label.name for label in project_labels(store)]
-        names += [name for name in store.used_labels() if name not in names]  # retired, still on statements
         for name in names:
             item = QListWidgetItem(name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
