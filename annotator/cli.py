@@ -38,12 +38,53 @@ def _self_test(ctx: click.Context) -> None:
     ctx.exit(self_test())
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _Annotator(click.Group):
+    """The command group; `annotator import x --db p` does what `annotator --db p import x` does."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _db_to_front(args, self.commands))
+
+
+def _db_to_front(args: list[str], commands: dict[str, click.Command]) -> list[str]:
+    """Move a `--db FILE` written after a command that has no --db of its own in front of it."""
+    i = _command_at(args, commands)
+    if i is None or any("--db" in param.opts for param in commands[args[i]].params):
+        return args
+    moved: list[str] = []
+    rest: list[str] = []
+    tail = iter(args[i + 1 :])
+    for arg in tail:
+        if arg == "--":
+            rest += [arg, *tail]
+        elif arg == "--db":
+            moved += [arg, next(tail, "")]
+        elif arg.startswith("--db="):
+            moved.append(arg)
+        else:
+            rest.append(arg)
+    return [*moved, *args[: i + 1], *rest]
+
+
+def _command_at(args: list[str], commands: dict[str, click.Command]) -> int | None:
+    skip = False
+    for i, arg in enumerate(args):
+        if skip:
+            skip = False
+        elif arg == "--db":
+            skip = True
+        elif arg == "--":
+            return None
+        elif arg in commands:
+            return i
+    return None
+
+
+@click.group(cls=_Annotator, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
     envvar="ANNOTATOR_DB",
-    help="Project file (default: the user's default project; env ANNOTATOR_DB).",
+    help="Project file (default: the user's default project; env ANNOTATOR_DB). May also follow the command.",
 )
 @click.version_option(__version__, prog_name="annotator")
 @click.option(

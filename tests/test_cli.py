@@ -67,3 +67,20 @@ def test_annotator_db_environment_variable_names_the_project(monkeypatch, tmp_pa
     monkeypatch.setenv("ANNOTATOR_DB", str(tmp_path / "env.annotator.sqlite"))
     result = CliRunner().invoke(main, ["stats", "--json"])
     assert "env.annotator.sqlite" in result.output
+
+
+def test_the_project_may_be_named_after_the_command_too(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Kyiv offered a pause.\n", encoding="utf-8")
+    project = tmp_path / "p.annotator.sqlite"
+    runner = CliRunner()
+    imported = runner.invoke(main, ["import", str(article), "--no-ner", "--db", str(project)])
+    assert imported.exit_code == 0, imported.output
+    assert f"into {project}" in imported.output
+    stats = runner.invoke(main, ["stats", f"--db={project}"])
+    assert "articles     1" in stats.output
+    exported = runner.invoke(main, ["export", "-", "--db", str(project), "--format", "doccano"])
+    assert '"text":"Kyiv offered a pause.' in exported.stdout
+    # a file literally called "--db" after "--" stays a path
+    literal = runner.invoke(main, ["--db", str(project), "import", "--no-ner", "--", "--db"])
+    assert literal.exit_code == 1 and "--db:1: no such file or folder" in literal.output
