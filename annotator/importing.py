@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator import settings
+from annotator.formats.brat import ANN_SUFFIX, has_annotations, read_brat
 from annotator.formats.jsonl import read_jsonl
 from annotator.formats.project_file import PROJECT_SUFFIXES, read_project
 from annotator.formats.textfiles import read_txt
@@ -65,7 +66,9 @@ def read_records(path: Path, into: Path | None = None) -> Iterator[IncomingRecor
     if suffix in JSONL_SUFFIXES:
         yield from read_jsonl(path)
     elif suffix in TEXT_SUFFIXES:
-        yield read_txt(path)
+        yield from read_brat(path) if has_annotations(path) else [read_txt(path)]
+    elif suffix == ANN_SUFFIX:
+        yield from read_brat(path.with_suffix(".txt"))
     elif suffix in DOCBIN_SUFFIXES:
         from annotator.formats.docbin import read_docbin
 
@@ -76,8 +79,8 @@ def read_records(path: Path, into: Path | None = None) -> Iterator[IncomingRecor
         yield Rejection(
             str(path),
             1,
-            f"unknown file type {suffix or '(none)'!r}: expected .txt, .jsonl (Prodigy, doccano), .spacy, "
-            "an .annotator.sqlite project or a folder",
+            f"unknown file type {suffix or '(none)'!r}: expected .txt (with a brat .ann beside it or not), "
+            ".jsonl (Prodigy, doccano), .spacy, an .annotator.sqlite project or a folder",
         )
 
 

@@ -10,6 +10,17 @@ from annotator.text import normalize, title_of
 
 def read_txt(path: Path) -> IncomingRecord | Rejection:
     """Read one article, or say why it cannot be one (binary, not UTF-8, empty)."""
+    raw = read_raw_text(path)
+    if isinstance(raw, Rejection):
+        return raw
+    text, _ = normalize(raw)
+    if not text.strip():
+        return Rejection(str(path), 1, "empty file, skipped")
+    return IncomingRecord(text=text, title=title_of(text), source=path.name, line=1, meta={"file": path.name})
+
+
+def read_raw_text(path: Path) -> str | Rejection:
+    """A file's text exactly as decoded (BOM and CRLF still in), or why it is not text."""
     name = str(path)
     try:
         data = path.read_bytes()
@@ -18,7 +29,7 @@ def read_txt(path: Path) -> IncomingRecord | Rejection:
     if b"\x00" in data:
         return Rejection(name, data[: data.index(b"\x00")].count(b"\n") + 1, "binary file (NUL byte), skipped")
     try:
-        raw = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return Rejection(
@@ -26,7 +37,3 @@ def read_txt(path: Path) -> IncomingRecord | Rejection:
             line,
             f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); save the file as UTF-8",
         )
-    text, _ = normalize(raw)
-    if not text.strip():
-        return Rejection(name, 1, "empty file, skipped")
-    return IncomingRecord(text=text, title=title_of(text), source=path.name, line=1, meta={"file": path.name})

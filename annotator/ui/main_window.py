@@ -366,7 +366,7 @@ class MainWindow(QMainWindow):
         from annotator.ui.import_dialog import ImportDialog
 
         paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import articles", "", "Articles (*.txt *.jsonl *.ndjson);;All files (*)"
+            self, "Import articles", "", "Articles (*.txt *.ann *.jsonl *.ndjson *.spacy);;All files (*)"
         )
         if not paths:
             return
