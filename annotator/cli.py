@@ -266,16 +266,14 @@ def _window_function(module: str, name: str, what: str) -> Callable[..., int]:
 
 
 @main.command()
-@click.option("--db", "gui_db", type=click.Path(dir_okay=False, path_type=Path), help="Project file to open.")
 @click.option("--article", type=int, help="Open this article id.")
 @click.option("--screenshot", type=click.Path(dir_okay=False, path_type=Path), help="Render to PNG and exit.")
 @click.pass_context
-def gui(ctx: click.Context, gui_db: Path | None, article: int | None, screenshot: Path | None) -> None:
+def gui(ctx: click.Context, article: int | None, screenshot: Path | None) -> None:
     """Open the annotation window (the last project, or the sample corpus on first start)."""
     run = _window_function("annotator.ui.app", "run", "annotation window")
     # no --db (and no ANNOTATOR_DB): the window opens the last project, or the sample on first start
-    db = gui_db or ctx.find_root().params.get("db")
-    ctx.exit(run(db, article=article, screenshot=screenshot))
+    ctx.exit(run(ctx.find_root().params.get("db"), article=article, screenshot=screenshot))
 
 
 @main.command()
@@ -355,9 +353,6 @@ def check(ctx: click.Context, full: bool) -> None:
 
 
 @main.command()
-@click.option(
-    "--db", "db_here", type=click.Path(dir_okay=False, path_type=Path), help="Project file (as the global --db)."
-)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--labels", multiple=True, help="Only these labels (repeatable, or comma-separated).")
 @click.option(
@@ -366,16 +361,12 @@ def check(ctx: click.Context, full: bool) -> None:
     help="Render the agreement dashboard to this PNG and exit.",
 )
 @click.pass_context
-def agreement(
-    ctx: click.Context, db_here: Path | None, as_json: bool, labels: tuple[str, ...], dashboard_screenshot: Path | None
-) -> None:
+def agreement(ctx: click.Context, as_json: bool, labels: tuple[str, ...], dashboard_screenshot: Path | None) -> None:
     """Agreement between annotators: Krippendorff's alpha, Cohen's kappa and span F1 per pair.
 
     Units are the distinct spans any annotator labeled; an annotator who marked the article
     done and left a unit unlabeled counts as "no label" there. The gold layer is left out.
     """
-    if db_here is not None:
-        ctx.obj["db"] = db_here
     chosen = [part.strip() for item in labels for part in item.split(",") if part.strip()] or None
     if dashboard_screenshot is not None:
         try:

@@ -256,7 +256,7 @@ def _label_universe(store: Store) -> list[str]:
     """Every label a statement classifier should know: the scheme's current ones and any in use."""
     scheme = store.label_scheme() or []
     names = [label.name for label in scheme if not label.retired]
-    used = sorted(set(store.stats()["labels"]) - set(names))
+    used = [name for name in store.used_labels() if name not in names]
     return names + used
 
 

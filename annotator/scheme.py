@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import replace
 
 from annotator import settings
 from annotator.records import Label
@@ -31,13 +33,25 @@ def project_labels(store) -> list[Label]:
         return scheme
     used = {label.color.lower() for label in scheme}
     colors = [c for c in EXTRA_COLORS if c not in used] or list(EXTRA_COLORS)
-    active = sum(not label.retired for label in scheme)
-    return scheme + [
+    found = [
         Label(
             name,
             colors[i % len(colors)],
-            key=str(active + i + 1) if active + i < 9 else "",
             description="Found in this project's labels but not in its scheme; describe it in Edit → Label scheme.",
         )
         for i, name in enumerate(extra)
     ]
+    return scheme + number_keys(found, after=sum(not label.retired for label in scheme))
+
+
+def number_keys(labels: Sequence[Label], after: int = 0) -> list[Label]:
+    """Keys 1–9 for the labels that are not retired, in order (after `after` active labels);
+    the rest have none. Keys follow the order: moving a label moves its key."""
+    numbered, place = [], after
+    for label in labels:
+        key = ""
+        if not label.retired:
+            place += 1
+            key = str(place) if place <= 9 else ""
+        numbered.append(replace(label, key=key))
+    return numbered

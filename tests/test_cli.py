@@ -81,6 +81,7 @@ def test_the_project_may_be_named_after_the_command_too(tmp_path):
     assert "articles     1" in stats.output
     exported = runner.invoke(main, ["export", "-", "--db", str(project), "--format", "doccano"])
     assert '"text":"Kyiv offered a pause.' in exported.stdout
+    assert "units        0" in runner.invoke(main, ["agreement", "--db", str(project)]).output
     # a file literally called "--db" after "--" stays a path
     literal = runner.invoke(main, ["--db", str(project), "import", "--no-ner", "--", "--db"])
     assert literal.exit_code == 1 and "--db:1: no such file or folder" in literal.output

@@ -53,15 +53,14 @@ def read_brat(txt: Path) -> Iterator[IncomingRecord | Rejection]:
         yield content
         return
     bounds, notes, left_out = _parse(ann, content.removeprefix(BOM))
-    text = normalize(raw)[0]
-    if not text.strip():
+    if not raw.removeprefix(BOM).strip():
         yield Rejection(str(txt), 1, "empty file, skipped")
         return
     reading = _fitting_reading(raw, bounds)
     if reading is None:
         yield _misfit(ann, txt, raw, bounds)
         return
-    shift = normalize(reading)[1]
+    text, shift = normalize(reading)  # every reading normalises to the same text
     spans = {Span(shift(b.start), shift(b.end), b.label, notes.pop(b.id, ("", 0))[0]) for b in bounds}
     yield from left_out
     for tid, (_, line) in notes.items():
@@ -132,8 +131,7 @@ def _fits(reading: str, bound: _TextBound) -> bool:
         return True
     # a line break inside a span is written as a space (a CRLF as one space or two)
     here = reading[bound.start : bound.end]
-    quoted = bound.quoted.replace("\r", " ").replace("\n", " ")
-    return quoted in (_flat(here.replace("\r\n", "\n")), _flat(here))
+    return _flat(bound.quoted) in (_flat(here.replace("\r\n", "\n")), _flat(here))
 
 
 def _splits_crlf(reading: str, offset: int) -> bool:

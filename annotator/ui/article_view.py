@@ -7,8 +7,10 @@ the blocks it touches; labeled statements also get chips in a left margin.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from itertools import accumulate
 from typing import ClassVar
 
@@ -280,14 +282,20 @@ class ArticleView(QPlainTextEdit):
             return None
         return self.session.offsets.span_to_cp(cursor.selectionStart(), cursor.selectionEnd())
 
+    @contextlib.contextmanager
+    def _keeping_selection(self) -> Iterator[None]:
+        """Move the current statement without moving the user's selection (and caret)."""
+        self._selecting = True
+        try:
+            yield
+        finally:
+            self._selecting = False
+
     def _take_selection(self) -> None:
         span = self._selection_cp()
         if span is not None:
-            self._selecting = True  # keep the user's selection (and caret) where it is
-            try:
+            with self._keeping_selection():
                 self.session.select(*span)
-            finally:
-                self._selecting = False
 
     def go_to_selection(self) -> None:
         """Make the statement holding the selection's start current, leaving the selection shown (a search hit)."""
@@ -296,11 +304,8 @@ class ArticleView(QPlainTextEdit):
             return
         for candidate in self.session.candidates():
             if candidate[0] <= span[0] < candidate[1]:
-                self._selecting = True
-                try:
+                with self._keeping_selection():
                     self.session.set_current(candidate)
-                finally:
-                    self._selecting = False
                 return
 
     def mouseReleaseEvent(self, event) -> None:

@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         self.session = Session(store, annotator, self)
         self.runner = TaskRunner(self)
         self._preannotation: Task | None = None
+        self._preannotate = True  # what `start` was asked; the first start's sample import does the same
         self._build()
         self._bind()
         self._build_menus()
@@ -250,7 +251,7 @@ class MainWindow(QMainWindow):
 
     def start(self, article: int | None = None, preannotate: bool = True) -> None:
         """Open the article asked for, the last one, or the first; then pre-annotate in the background."""
-        self._preannotate = preannotate  # kept for the first start's sample import
+        self._preannotate = preannotate
         store = self.store
         last = self.qsettings.value(f"last_article/{store.path}")
         for candidate in (article, int(last) if last else None, store.first_article()):
@@ -294,7 +295,7 @@ class MainWindow(QMainWindow):
         self.list_panel.model.reset()
         self.list_panel.update_progress()
         self.task_state.setText("")
-        self.start(preannotate=getattr(self, "_preannotate", True))
+        self.start(preannotate=self._preannotate)
 
     def _task_failed(self, message: str) -> None:
         self.task_state.setText(message)

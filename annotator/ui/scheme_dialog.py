@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.records import Label
+from annotator.scheme import number_keys
 from annotator.ui.label_bar import swatch
 from annotator.ui.session import Session
 
@@ -67,14 +68,8 @@ class SchemeDialog(QDialog):
         self._fill()
 
     def _number_keys(self) -> None:
-        """Give keys 1–9 to the labels that are not retired, in order; the rest have none."""
-        place = 0
-        for row, (original, label) in enumerate(self.entries):
-            key = ""
-            if not label.retired:
-                place += 1
-                key = str(place) if place <= 9 else ""
-            self.entries[row] = (original, replace(label, key=key))
+        numbered = number_keys([label for _, label in self.entries])
+        self.entries = [(original, label) for (original, _), label in zip(self.entries, numbered, strict=True)]
 
     def _fill(self) -> None:
         self._number_keys()
