@@ -31,15 +31,15 @@ run: $(SAMPLE_DB)
 	$(BIN)/annotator --db $(SAMPLE_DB)
 
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check annotator tests
-	$(BIN)/ruff format --check annotator tests
+	$(BIN)/ruff check annotator tests benchmarks
+	$(BIN)/ruff format --check annotator tests benchmarks
 
 test: $(VENV)/.dev-installed
-	$(BIN)/ruff check annotator tests
+	$(BIN)/ruff check annotator tests benchmarks
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 bench: $(VENV)/.dev-installed
-	QT_QPA_PLATFORM=offscreen $(BIN)/annotator bench
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 package: $(VENV)/.dev-installed
 	$(PIP) install -e ".[package]"

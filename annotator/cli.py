@@ -277,25 +277,6 @@ def gui(ctx: click.Context, article: int | None, screenshot: Path | None) -> Non
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--quick", is_flag=True, help="Smaller data sets, for a quick look.")
-@click.option("--suite", "suites", multiple=True, help="Run only this suite (repeatable).")
-@click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), help="Keep generated data here.")
-def bench(as_json: bool, quick: bool, suites: tuple[str, ...], workdir: Path | None) -> None:
-    """Benchmarks against bare baselines measured in the same run (generates its own data)."""
-    import tempfile
-
-    from annotator.bench import run_suites, table
-
-    with tempfile.TemporaryDirectory(prefix="annotator-bench-") as tmp:
-        results = run_suites(workdir or Path(tmp), list(suites) or None, quick)
-    if as_json:
-        click.echo(json.dumps([r.as_dict() for r in results], indent=2))
-    else:
-        click.echo(table(results))
-
-
-@main.command()
 @click.option("--keep-days", type=int, default=settings.BACKUP_KEEP_DAYS, show_default=True, help="Drop older copies.")
 @click.pass_context
 def backup(ctx: click.Context, keep_days: int) -> None:

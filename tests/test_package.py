@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from annotator import __version__, settings
-from annotator.bench.package import SIZE_TARGET_MB, executable, folder_size, isolated_env
+from benchmarks.package import SIZE_TARGET_MB, executable, folder_size, isolated_env
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "packaging" / "annotator.spec"

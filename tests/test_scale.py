@@ -3,8 +3,8 @@ and a cancelled import keeps every batch it committed."""
 
 import pytest
 
-from annotator.bench.memory import peak_import_kib, small_corpus
 from annotator.importing import import_paths
+from benchmarks.memory import peak_import_kib, small_corpus
 
 MEMORY_BUDGET_MIB = 120
 
@@ -32,8 +32,8 @@ def test_a_cancelled_import_keeps_what_it_committed_and_a_rerun_completes(tmp_pa
 
 def test_the_export_benchmark_compares_like_with_like(tmp_path, store):
     """The bare export loop the speed figure is measured against writes the records ours writes."""
-    from annotator.bench.io import bare_export, make_corpus, same_records
     from annotator.exporting import export
+    from benchmarks.io import bare_export, make_corpus, same_records
 
     import_paths(store, [make_corpus(tmp_path / "corpus.jsonl", 300)], annotator="bench")
     export(store, tmp_path / "ours.jsonl")

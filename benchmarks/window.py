@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from annotator.bench import Result, timed
+from benchmarks import Result, timed
 
 _PHRASE = (
     "the minister said talks could resume if the ceasefire holds while officials in Kyiv and Moscow "

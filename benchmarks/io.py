@@ -12,7 +12,7 @@ from pathlib import Path
 
 import srsly
 
-from annotator.bench import Result, compare
+from benchmarks import Result, compare
 
 WORDS = [
     *("Kyiv", "Moscow", "said", "the", "talks", "on", "energy", "infrastructure"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator import settings
-from annotator.bench import Result, compare
+from benchmarks import Result, compare
 
 
 def texts(n: int) -> list[str]:

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from annotator import settings
-from annotator.bench import Result
+from benchmarks import Result
 
 SUITE = "package"
 DIST = Path(__file__).resolve().parent.parent.parent / "dist" / settings.APP

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from annotator.bench import Result
+from benchmarks import Result
 
 PROBE = """
 import resource, sys

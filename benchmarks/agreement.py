@@ -10,8 +10,8 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from annotator.bench import Result, timed
 from annotator.records import IncomingRecord, Span
+from benchmarks import Result, timed
 
 SUITE = "agreement"
 ANNOTATORS = ("anna", "ben", "cleo")

@@ -1,5 +1,6 @@
 """Benchmarks: each suite measures Annotator against a bare baseline in the same run.
 
+Benchmarks live outside the shipped `annotator` package (`make bench`, `python -m benchmarks`).
 A suite is a module in this package with `run(workdir: Path, quick: bool) -> list[Result]`,
 listed in `SUITES`. Ratios, not seconds, are the figures that matter: a noisy machine
 slows both sides alike.
@@ -69,7 +70,7 @@ def compare(
 def run_suites(workdir: Path, names: list[str] | None = None, quick: bool = False) -> list[Result]:
     results: list[Result] = []
     for name in names or SUITES:
-        module = importlib.import_module(f"annotator.bench.{name}")
+        module = importlib.import_module(f"benchmarks.{name}")
         folder = workdir / name
         folder.mkdir(parents=True, exist_ok=True)
         results.extend(module.run(folder, quick))
