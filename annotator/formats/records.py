@@ -2,6 +2,9 @@
 
 Everything is checked before anything is stored, so a record is taken whole or not at all.
 Spans are checked against the text as given, then moved with it when it is normalised.
+Offsets are code points, unless the spans' quoted `text` proves the writer counted UTF-16
+code units (a JavaScript or Java tool): then they are read as such (`text.offsets_by_quotes`).
+Other tools' shapes are turned into this one by their own modules (`doccano`, `label_studio`).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import math
 from typing import Any
 
 from annotator.records import MODEL, STATUSES, USER, Entity, IncomingRecord, Span
-from annotator.text import lone_surrogate, normalize, title_of
+from annotator.text import lone_surrogate, normalize, offsets_by_quotes, title_of
 
 SKIPPED_ANSWERS = ("reject", "ignore")
 #: integers a JSON writer built on C integers (ujson, as srsly bundles it) carries exactly
@@ -23,12 +26,12 @@ class RecordError(ValueError):
 
 def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
     if not isinstance(obj, dict):
-        raise RecordError(f"expected a JSON object, got {_kind(obj)}")
+        raise RecordError(f"expected a JSON object, got {kind_of(obj)}")
     if "text" not in obj:
         raise RecordError('missing "text"')
     raw = obj["text"]
     if not isinstance(raw, str):
-        raise RecordError(f'"text" must be a string, got {_kind(raw)}')
+        raise RecordError(f'"text" must be a string, got {kind_of(raw)}')
     if not raw.strip():
         raise RecordError('"text" is empty')
     _check_surrogates(raw, '"text"')
@@ -36,7 +39,7 @@ def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        raise RecordError(f'"meta" must be an object, got {_kind(meta)}')
+        raise RecordError(f'"meta" must be an object, got {kind_of(meta)}')
     check_meta_values(meta)
     annotator = obj.get("_annotator_id")
     if annotator is not None and (not isinstance(annotator, str) or not annotator.strip()):
@@ -45,8 +48,15 @@ def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
         _check_surrogates(annotator, '"_annotator_id"')
     answer = obj.get("answer", "accept")
 
-    spans = _spans(obj, raw)
-    entities = _entities(obj.get("entities"), raw)
+    try:
+        spans = _spans(obj, raw)
+        entities = _entities(obj.get("entities"), raw)
+    except RecordError:
+        recounted = _counted_in_utf16(obj, raw)
+        if recounted is None:
+            raise
+        spans = _spans(recounted, raw)
+        entities = _entities(recounted.get("entities"), raw)
     text, shift = normalize(raw)
     if text is not raw:
         spans = [Span(shift(s.start), shift(s.end), s.label, s.note) for s in spans]
@@ -85,21 +95,21 @@ def _spans(obj: dict[str, Any], text: str) -> list[Span]:
     if "spans" in obj:
         items = obj["spans"]
         if not isinstance(items, list):
-            raise RecordError(f'"spans" must be a list, got {_kind(items)}')
+            raise RecordError(f'"spans" must be a list, got {kind_of(items)}')
         size = len(text)
         for i, item in enumerate(items):
             if type(item) is not dict:
-                raise RecordError(f"span {i} must be an object, got {_kind(item)}")
+                raise RecordError(f"span {i} must be an object, got {kind_of(item)}")
             get = item.get
             start, end, label, quoted, note = get("start"), get("end"), get("label"), get("text"), get("note")
             start, end, label = _checked(i, start, end, label, text, size, quoted)
             if note is not None and type(note) is not str:
-                raise RecordError(f"span {i}: note must be a string, got {_kind(note)}")
+                raise RecordError(f"span {i}: note must be a string, got {kind_of(note)}")
             spans.append(_new(Span, (start, end, label, note or "")))
     if "label" in obj:
         items = obj["label"]
         if not isinstance(items, list):
-            raise RecordError(f'"label" must be a list of [start, end, label], got {_kind(items)}')
+            raise RecordError(f'"label" must be a list of [start, end, label], got {kind_of(items)}')
         for i, item in enumerate(items):
             if not isinstance(item, list) or len(item) != 3:
                 raise RecordError(f"label {i} must be [start, end, label], got {item!r:.60}")
@@ -167,22 +177,52 @@ def _entities(items: Any, text: str) -> list[Entity]:
     if items is None:
         return []
     if not isinstance(items, list):
-        raise RecordError(f'"entities" must be a list, got {_kind(items)}')
+        raise RecordError(f'"entities" must be a list, got {kind_of(items)}')
     entities = []
     size = len(text)
     for i, item in enumerate(items):
         if type(item) is not dict:
-            raise RecordError(f"entity {i} must be an object, got {_kind(item)}")
+            raise RecordError(f"entity {i} must be an object, got {kind_of(item)}")
         get = item.get
         start, end, label, quoted = get("start"), get("end"), get("label"), get("text")
-        if start is None:  # doccano's entity form
-            start, end = get("start_offset"), get("end_offset")
         source = get("source", USER)
         if source != MODEL and source != USER:
             raise RecordError(f"entity {i}: source must be 'model' or 'user', got {source!r}")
         start, end, label = _checked(i, start, end, label, text, size, quoted)
         entities.append(_new(Entity, (start, end, label, source)))
     return entities
+
+
+def _counted_in_utf16(obj: dict[str, Any], text: str) -> dict[str, Any] | None:
+    """`obj` with its offsets turned into code points when its quotes prove that the tool that
+    wrote it counted UTF-16 code units (`offsets_by_quotes`), else None. Only the failing
+    records come here: the common, well-counted record pays nothing for it.
+    """
+    places: list[tuple[str, int]] = []
+    found: list[tuple[int, int, str | None]] = []
+    for key in ("spans", "entities", "label"):
+        items = obj.get(key)
+        for i, item in enumerate(items if isinstance(items, list) else ()):
+            if type(item) is dict and type(item.get("start")) is int and type(item.get("end")) is int:
+                quote = item.get("text")
+                found.append((item["start"], item["end"], quote if isinstance(quote, str) else None))
+            elif key == "label" and isinstance(item, list) and len(item) == 3 and _both_int(item[0], item[1]):
+                found.append((item[0], item[1], None))
+            else:
+                return None
+            places.append((key, i))
+    offsets = offsets_by_quotes(text, found)
+    if offsets is None:
+        return None
+    recounted = {key: list(obj[key]) for key in ("spans", "entities", "label") if isinstance(obj.get(key), list)}
+    for (key, i), (start, end) in zip(places, offsets, strict=True):
+        item = recounted[key][i]
+        recounted[key][i] = {**item, "start": start, "end": end} if type(item) is dict else [start, end, item[2]]
+    return {**obj, **recounted}
+
+
+def _both_int(*values: Any) -> bool:
+    return all(type(v) is int for v in values)
 
 
 def check_meta_values(value: Any, what: str = '"meta"') -> None:
@@ -216,7 +256,7 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _kind(value: Any) -> str:
+def kind_of(value: Any) -> str:
     return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
         type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__
     )

@@ -1,0 +1,69 @@
+"""What an input file carries that a project cannot hold yet, counted and named once per file.
+
+Nothing is dropped silently: a reader that meets relations, document categories, comments
+or choices adds them here, and at the end of the file each kind becomes one
+`FILE:LINE: ...` message (LINE: the first record that had it) with its count.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from annotator.records import Rejection
+
+#: kind -> (one, many, why the project cannot take it yet)
+KINDS = {
+    "relation": ("relation", "relations", "a project has no links between statements yet"),
+    "category": ("document category", "document categories", "a project has no document categories yet"),
+    "choice": ("choice", "choices", "a project has no document categories yet"),
+    "comment": ("comment", "comments", "a project keeps notes on statements, not on whole articles"),
+}
+
+
+def counted(n: int, kind: str) -> str:
+    """`1 relation`, `2 relations`; a kind not in `KINDS` is its own noun (`1 rating result`)."""
+    one, many, _ = KINDS.get(kind, (kind, kind + "s", ""))
+    return f"{n} {one if n == 1 else many}"
+
+
+@dataclass
+class _Seen:
+    first_line: int
+    records: int = 0
+    items: int = 0
+    values: Counter = field(default_factory=Counter)
+
+
+class LeftOut:
+    """Counts per kind (see `KINDS`) for one file."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, _Seen] = {}
+
+    def add(self, kind: str, line: int, items: int = 1, values: tuple[str, ...] = ()) -> None:
+        """One record at `line` carried `items` things of `kind` (`values`: their names, if any)."""
+        if items <= 0:
+            return
+        seen = self._seen.setdefault(kind, _Seen(line))
+        seen.records += 1
+        seen.items += items
+        seen.values.update(values)
+
+    def rejections(self, path: str) -> list[Rejection]:
+        out = []
+        for kind, seen in self._seen.items():
+            why = KINDS[kind][2]
+            records = "1 record" if seen.records == 1 else f"{seen.records} records"
+            named = ""
+            if seen.values:
+                top = ", ".join(f"{value} {n}" for value, n in seen.values.most_common(5))
+                named = f" ({top}{', …' if len(seen.values) > 5 else ''})"
+            out.append(
+                Rejection(
+                    path,
+                    seen.first_line,
+                    f"{counted(seen.items, kind)}{named} in {records} not imported (the first on this line): {why}",
+                )
+            )
+        return out
