@@ -56,9 +56,7 @@ class _Reader:
                 f"not UTF-8 (byte 0x{data[exc.start]:02x} at byte {self.read_bytes + exc.start})"
             ) from None
         self.read_bytes += len(data)
-        if self.pos > len(self.buf) // 2:
-            self.buf, self.pos = self.buf[self.pos :], 0
-        self.buf += text
+        self.buf, self.pos = self.buf[self.pos :] + text, 0  # what was read is let go
         self.eof = not data
 
     def skip_space(self) -> str:
@@ -89,8 +87,8 @@ class _Reader:
                 self.line += self.buf.count("\n", self.pos, end)
                 self.pos = end
                 return value
-            size = min(size * 2, MAX_ELEMENT_CHARS)
             self.more(size)
+            size = min(size * 2, MAX_ELEMENT_CHARS)  # a long record is read in ever larger pieces
 
     def _cut_short(self, exc: json.JSONDecodeError) -> bool:
         """Whether the error may only mean that the value goes on past what was read so far."""
