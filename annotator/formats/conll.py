@@ -137,10 +137,12 @@ def _is_tag(tag: str) -> bool:
 def _token(fields: list[str]) -> tuple[str, str]:
     if len(fields) < 2:
         raise _Bad(f"expected a token and its tag, found only {fields[0]!r:.40}")
-    tag = fields[-1].strip()
+    token, tag = fields[0].strip(), fields[-1].strip()
     if not _is_tag(tag):
         raise _Bad(f"tag {tag!r:.40} is not O or B-, I-, L-, U-, E-, S- and a label")
-    return fields[0].strip(), tag
+    if not token or token.splitlines() != [token]:
+        raise _Bad(f"the token {token!r:.40} is empty or holds a line break")
+    return token, tag
 
 
 def _pipe_token(item: str) -> tuple[str, str]:

@@ -169,7 +169,9 @@ def _annotations(items: Any, line: int, left_out: LeftOut) -> dict[str | None, l
                 'its "JSON" export); export the project again as "JSONL (text label)", or put the names in'
             )
         user = item.get("user")
-        name = f"doccano-{user}" if isinstance(user, int) and not isinstance(user, bool) else user
+        if isinstance(user, bool) or not isinstance(user, (int, str, type(None))):
+            raise RecordError(f"annotation {i}: user must be a user id or name, got {kind_of(user)}")
+        name = f"doccano-{user}" if isinstance(user, int) else user
         by_user.setdefault(name, []).append(
             {"start": item["start_offset"], "end": item.get("end_offset"), "label": label}
         )

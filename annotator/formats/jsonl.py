@@ -113,7 +113,7 @@ def records_from_object(
         if type(obj) is not dict:
             records = [record_from_dict(obj, source=source, line=line)]  # says what it is instead
         elif label_studio.is_task(obj) or label_studio.is_json_min(obj):
-            task = f"task {obj['id']}: " if obj.get("id") is not None else "task: "
+            task = _task_name(obj.get("id"))
             read = label_studio.task_records if label_studio.is_task(obj) else label_studio.min_records
             records, note = read(obj, source=source, line=line)
         elif is_doccano(obj):
@@ -128,6 +128,13 @@ def records_from_object(
     yield from records
     if note:
         yield Rejection(path, line, f"{task}{note}")
+
+
+def _task_name(task_id: Any) -> str:
+    """How a message names a Label Studio task: `task 17: `."""
+    if task_id is None:
+        return "task: "
+    return f"task {task_id}: " if isinstance(task_id, int) else f"task {task_id!r:.40}: "
 
 
 def _prodigy(obj: dict[str, Any], line: int, left_out: LeftOut) -> dict[str, Any]:

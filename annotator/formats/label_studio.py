@@ -96,7 +96,8 @@ def task_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[I
             left["prediction without its result"] += 1
             continue
         version = pred.get("model_version")
-        version = str(version).strip() if version not in (None, "") else "unknown"
+        version = str(version).strip() if version is not None else ""
+        version = version or "unknown"
         layers.append((model_layer(version), version, _result(pred, f"prediction {i}")))
     if isinstance(obj.get("drafts"), list):
         left["draft"] += len(obj["drafts"])

@@ -57,7 +57,7 @@ class LeftOut:
             records = "1 record" if seen.records == 1 else f"{seen.records} records"
             named = ""
             if seen.values:
-                top = ", ".join(f"{value} {n}" for value, n in seen.values.most_common(5))
+                top = ", ".join(f"{_shown(value)} {n}" for value, n in seen.values.most_common(5))
                 named = f" ({top}{', …' if len(seen.values) > 5 else ''})"
             out.append(
                 Rejection(
@@ -67,3 +67,9 @@ class LeftOut:
                 )
             )
         return out
+
+
+def _shown(value: str) -> str:
+    """A name as a one-line message shows it: quoted when blank, padded or holding control characters."""
+    plain = value and value.isprintable() and value == value.strip() and len(value) <= 40
+    return value if plain else repr(value[:40])
