@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 
+from annotator.formats.textfiles import open_binary
 from annotator.records import USER, Entity, IncomingRecord, Rejection
 from annotator.text import title_of
 
@@ -74,10 +75,9 @@ class _Document:
 def read_conll(path: Path) -> Iterator[IncomingRecord | Rejection]:
     """Each document of a CoNLL/IOB file as an article with its entities, streamed one document at a time."""
     name = str(path)
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        yield Rejection(name, 1, f"cannot read the file ({exc.strerror})")
+    handle = open_binary(path)
+    if isinstance(handle, Rejection):
+        yield handle
         return
     with handle:
         number = 0

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from annotator.formats.textfiles import open_binary
 from annotator.records import Rejection
 
 #: One element may hold at most this many characters (the JSONL reader's line limit).
@@ -24,11 +25,12 @@ _CHUNK = 1024 * 1024
 _WHITESPACE = " \t\n\r"
 
 
-def _reject_constant(name: str) -> None:
+def reject_constant(name: str) -> None:
+    """`parse_constant` for the standard parser: NaN and Infinity are not JSON values."""
     raise ValueError(f"{name} is not a JSON value")
 
 
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+_DECODER = json.JSONDecoder(parse_constant=reject_constant)
 
 
 class _Reader:
@@ -106,10 +108,9 @@ def iter_json_records(path: Path) -> Iterator[tuple[int, Any] | Rejection]:
     """(line, value) for each element of the top-level array (or the one top-level object);
     a `Rejection` for what cannot be read, after which the file is not read further."""
     name = str(path)
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        yield Rejection(name, 1, f"cannot read the file ({exc.strerror})")
+    handle = open_binary(path)
+    if isinstance(handle, Rejection):
+        yield handle
         return
     with handle:
         reader = _Reader(handle, name)

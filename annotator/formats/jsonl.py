@@ -22,16 +22,13 @@ import srsly
 
 from annotator.formats import label_studio
 from annotator.formats.doccano import doccano_records, is_doccano
-from annotator.formats.json_stream import iter_json_records
+from annotator.formats.json_stream import iter_json_records, reject_constant
 from annotator.formats.left_out import LeftOut
 from annotator.formats.records import RecordError, record_from_dict
+from annotator.formats.textfiles import open_binary
 from annotator.records import IncomingRecord, Rejection
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
-
-
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a JSON value")
 
 
 def _strict_json(line: str) -> Any:
@@ -42,7 +39,7 @@ def _strict_json(line: str) -> Any:
     Raises ValueError with the reason the user sees.
     """
     try:
-        return json.loads(line.rstrip("\r\n"), parse_constant=_reject_constant)
+        return json.loads(line.rstrip("\r\n"), parse_constant=reject_constant)
     except json.JSONDecodeError as exc:
         raise ValueError(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
     except RecursionError:
@@ -54,10 +51,9 @@ def _strict_json(line: str) -> Any:
 def read_jsonl(path: Path) -> Iterator[IncomingRecord | Rejection]:
     name = str(path)
     left_out = LeftOut()
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        yield Rejection(name, 1, f"cannot read the file ({exc.strerror})")
+    handle = open_binary(path)
+    if isinstance(handle, Rejection):
+        yield handle
         return
     with handle:
         for lineno, raw in enumerate(handle, 1):
