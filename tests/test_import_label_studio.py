@@ -213,6 +213,22 @@ def test_skipped_annotations_and_drafts_are_named_not_imported(store, tmp_path):
     assert store.stats()["articles"] == 1 and store.stats()["spans"] == 0
 
 
+def test_every_other_result_type_is_named_by_its_type(store, tmp_path):
+    results = [
+        region(TEXT, "Kyiv", ["offer"]),
+        {"from_name": "tone", "to_name": "text", "type": "rating", "value": {"rating": 4}},
+        {"from_name": "summary", "to_name": "text", "type": "textarea", "value": {"text": ["a", "b"]}},
+        {"from_name": "summary", "to_name": "text", "type": "textarea", "value": {"text": ["c"]}},
+    ]
+    annotations = [{"completed_by": 2, "result": results}]
+    task = {"id": 6, "data": {"text": TEXT}, "annotations": annotations, "predictions": [3]}
+    report = import_paths(store, [write_json(tmp_path / "t.json", [task])], annotator="me")
+    assert [r.reason for r in report.rejections] == [
+        "task 6: 1 prediction without its result, 1 rating result and 2 textarea results not imported yet"
+    ]
+    assert layers_by_text(store)[TEXT] == {"ls-2": [("Kyiv", "offer", "")]}
+
+
 def test_a_task_with_several_text_fields_uses_the_one_its_regions_quote(store, tmp_path):
     body = "Moscow said the strikes would go on."
     task = {

@@ -42,9 +42,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from annotator.formats.left_out import counted
+from annotator.formats.left_out import KINDS, counted
 from annotator.formats.records import RecordError, kind_of, record_from_dict
-from annotator.records import IncomingRecord, Span, is_model_layer, model_layer
+from annotator.records import MODEL_LAYER_PREFIX, IncomingRecord, Span, is_model_layer, model_layer
 from annotator.text import offsets_by_quotes
 
 #: JSON-MIN keys that describe the annotation, not the task's data.
@@ -93,7 +93,7 @@ def task_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[I
         layers.append((_annotator(ann.get("completed_by")), None, _result(ann, f"annotation {i}")))
     for i, pred in enumerate(predictions):
         if not isinstance(pred, dict):  # "only IDs" snapshots list prediction ids
-            left["prediction without its result"] += 1
+            left["prediction id"] += 1
             continue
         version = pred.get("model_version")
         version = str(version).strip() if version is not None else ""
@@ -126,7 +126,7 @@ def min_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[In
                 elif "choices" in item:
                     left["choice"] += len(item["choices"]) if isinstance(item["choices"], list) else 1
                 else:
-                    left[f"{name} result"] += 1
+                    left["untyped"] += 1
         else:
             data[name] = value
     key = _text_key(data, [(r.start, r.end, r.quote) for r in regions])
@@ -194,7 +194,7 @@ def _regions(layers: list[tuple[str | None, str | None, list[Any]]], left: Count
             elif kind == "choices" and isinstance(value, dict) and isinstance(value.get("choices"), list):
                 left["choice"] += len(value["choices"])
             else:
-                left[str(kind or "result without a type")] += 1
+                left[kind if isinstance(kind, str) and kind.isidentifier() else "untyped"] += 1
     return regions
 
 
@@ -261,9 +261,24 @@ def _annotator(completed_by: Any) -> str | None:
     return str(completed_by).strip() or None
 
 
+#: How the per-task message names what is not a result type of Label Studio's own.
+_NOUNS = {
+    "skipped annotation": ("skipped annotation", "skipped annotations"),
+    "draft": ("draft", "drafts"),
+    "prediction id": ("prediction without its result", "predictions without their results"),
+}
+
+
+def _noun(kind: str) -> tuple[str, str]:
+    """(one, many) for a kind: `relation`, `skipped annotation`, `rating result`."""
+    if kind in KINDS:
+        return KINDS[kind][0], KINDS[kind][1]
+    return _NOUNS.get(kind, (f"{kind} result", f"{kind} results"))
+
+
 def _described(left: Counter[str]) -> str | None:
     """`2 relations and 1 choice`, or None when nothing was left out."""
-    parts = [counted(n, kind) for kind, n in sorted(left.items())]
+    parts = [counted(n, *_noun(kind)) for kind, n in sorted(left.items())]
     if not parts:
         return None
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
@@ -306,14 +321,16 @@ def label_studio_task(
     serializers.py`, `_insert_valid_completed_by`); other names are left out, and the
     annotation goes to whoever imports. Offsets are code points, as Label Studio counts them today.
     """
-    task: dict[str, Any] = {"data": {data_key: text, **(data or {})}}
+    task: dict[str, Any] = {"data": {**(data or {}), data_key: text}}
     if task_id is not None:
         task["id"] = task_id
     annotations: list[dict[str, Any]] = []
     predictions: list[dict[str, Any]] = []
     for layer in layers:
         result = _regions_of(text, layer, from_name, to_name)
-        version = layer.model_version or (layer.name.removeprefix("model:") if is_model_layer(layer.name) else None)
+        version = layer.model_version
+        if version is None and is_model_layer(layer.name):
+            version = layer.name.removeprefix(MODEL_LAYER_PREFIX)
         if as_predictions or version is not None:
             predictions.append({"model_version": version or layer.name, "result": result})
             continue

@@ -21,9 +21,8 @@ KINDS = {
 }
 
 
-def counted(n: int, kind: str) -> str:
-    """`1 relation`, `2 relations`; a kind not in `KINDS` is its own noun (`1 rating result`)."""
-    one, many, _ = KINDS.get(kind, (kind, kind + "s", ""))
+def counted(n: int, one: str, many: str) -> str:
+    """`1 relation`, `2 relations`."""
     return f"{n} {one if n == 1 else many}"
 
 
@@ -53,19 +52,13 @@ class LeftOut:
     def rejections(self, path: str) -> list[Rejection]:
         out = []
         for kind, seen in self._seen.items():
-            why = KINDS[kind][2]
-            records = "1 record" if seen.records == 1 else f"{seen.records} records"
+            one, many, why = KINDS[kind]
             named = ""
             if seen.values:
                 top = ", ".join(f"{_shown(value)} {n}" for value, n in seen.values.most_common(5))
                 named = f" ({top}{', …' if len(seen.values) > 5 else ''})"
-            out.append(
-                Rejection(
-                    path,
-                    seen.first_line,
-                    f"{counted(seen.items, kind)}{named} in {records} not imported (the first on this line): {why}",
-                )
-            )
+            what = f"{counted(seen.items, one, many)}{named} in {counted(seen.records, 'record', 'records')}"
+            out.append(Rejection(path, seen.first_line, f"{what} not imported (the first on this line): {why}"))
         return out
 
 
