@@ -26,12 +26,12 @@ class RecordError(ValueError):
 
 def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
     if not isinstance(obj, dict):
-        raise RecordError(f"expected a JSON object, got {kind_of(obj)}")
+        raise RecordError(f"expected a JSON object, got {_kind(obj)}")
     if "text" not in obj:
         raise RecordError('missing "text"')
     raw = obj["text"]
     if not isinstance(raw, str):
-        raise RecordError(f'"text" must be a string, got {kind_of(raw)}')
+        raise RecordError(f'"text" must be a string, got {_kind(raw)}')
     if not raw.strip():
         raise RecordError('"text" is empty')
     _check_surrogates(raw, '"text"')
@@ -39,7 +39,7 @@ def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        raise RecordError(f'"meta" must be an object, got {kind_of(meta)}')
+        raise RecordError(f'"meta" must be an object, got {_kind(meta)}')
     check_meta_values(meta)
     annotator = obj.get("_annotator_id")
     if annotator is not None and (not isinstance(annotator, str) or not annotator.strip()):
@@ -95,21 +95,21 @@ def _spans(obj: dict[str, Any], text: str) -> list[Span]:
     if "spans" in obj:
         items = obj["spans"]
         if not isinstance(items, list):
-            raise RecordError(f'"spans" must be a list, got {kind_of(items)}')
+            raise RecordError(f'"spans" must be a list, got {_kind(items)}')
         size = len(text)
         for i, item in enumerate(items):
             if type(item) is not dict:
-                raise RecordError(f"span {i} must be an object, got {kind_of(item)}")
+                raise RecordError(f"span {i} must be an object, got {_kind(item)}")
             get = item.get
             start, end, label, quoted, note = get("start"), get("end"), get("label"), get("text"), get("note")
             start, end, label = _checked(i, start, end, label, text, size, quoted)
             if note is not None and type(note) is not str:
-                raise RecordError(f"span {i}: note must be a string, got {kind_of(note)}")
+                raise RecordError(f"span {i}: note must be a string, got {_kind(note)}")
             spans.append(_new(Span, (start, end, label, note or "")))
     if "label" in obj:
         items = obj["label"]
         if not isinstance(items, list):
-            raise RecordError(f'"label" must be a list of [start, end, label], got {kind_of(items)}')
+            raise RecordError(f'"label" must be a list of [start, end, label], got {_kind(items)}')
         for i, item in enumerate(items):
             if not isinstance(item, list) or len(item) != 3:
                 raise RecordError(f"label {i} must be [start, end, label], got {item!r:.60}")
@@ -177,12 +177,12 @@ def _entities(items: Any, text: str) -> list[Entity]:
     if items is None:
         return []
     if not isinstance(items, list):
-        raise RecordError(f'"entities" must be a list, got {kind_of(items)}')
+        raise RecordError(f'"entities" must be a list, got {_kind(items)}')
     entities = []
     size = len(text)
     for i, item in enumerate(items):
         if type(item) is not dict:
-            raise RecordError(f"entity {i} must be an object, got {kind_of(item)}")
+            raise RecordError(f"entity {i} must be an object, got {_kind(item)}")
         get = item.get
         start, end, label, quoted = get("start"), get("end"), get("label"), get("text")
         source = get("source", USER)
@@ -256,7 +256,11 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def kind_of(value: Any) -> str:
+def _kind(value: Any) -> str:
     return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
         type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__
     )
+
+
+#: What a JSON value is, as messages name it ("an object", "null"), for the other formats' readers.
+kind_of = _kind
