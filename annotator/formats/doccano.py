@@ -112,9 +112,7 @@ def doccano_records(obj: dict[str, Any], line: int, left_out: LeftOut) -> list[d
                 kept_entities.append(item)  # our own {"start", "end", "label", "source"}: entities
     _count(obj.get("relations"), "relation", line, left_out)
     _count(obj.get("Comments"), "comment", line, left_out)
-    cats = obj.get("cats")
-    if isinstance(cats, list):
-        left_out.add("category", line, len(cats), tuple(str(c) for c in cats))
+    left_out.add_categories(obj.get("cats"), line)
     base: dict[str, Any] = {"text": text, "meta": meta, "label": triples, "spans": spans}
     if kept_entities:
         base["entities"] = kept_entities

@@ -141,9 +141,7 @@ def _prodigy(obj: dict[str, Any], line: int, left_out: LeftOut) -> dict[str, Any
         return obj
     if isinstance(relations, list):
         left_out.add("relation", line, len(relations))
-    if isinstance(cats, dict):
-        chosen = tuple(str(name) for name, value in cats.items() if value)
-        left_out.add("category", line, len(chosen), chosen)
+    left_out.add_categories(cats, line)
     if isinstance(accept, list):
         left_out.add("choice", line, len(accept), tuple(map(str, accept)))
     if isinstance(label, str):

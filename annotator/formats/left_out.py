@@ -49,6 +49,14 @@ class LeftOut:
         seen.items += items
         seen.values.update(values)
 
+    def add_categories(self, cats: object, line: int) -> None:
+        """Document categories as a list of names (doccano) or a name -> score mapping (Prodigy,
+        spaCy's `cats`: those scored above zero)."""
+        if isinstance(cats, dict):
+            cats = [name for name, score in cats.items() if score]
+        if isinstance(cats, list):
+            self.add("category", line, len(cats), tuple(str(c) for c in cats))
+
     def rejections(self, path: str) -> list[Rejection]:
         out = []
         for kind, seen in self._seen.items():
