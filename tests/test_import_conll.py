@@ -182,3 +182,16 @@ def test_spacy_tokens_carry_the_tags_and_entities_off_them_are_named():
         [("The", "O"), ("Kremlin", "B-ORG"), ("said", "O"), ("no", "O"), (".", "O")],
     ]
     assert doc.left_out == [(Entity(2, 8, "PER"), "not on token boundaries")]
+
+
+def test_spacy_convert_reads_what_is_written_with_the_same_documents_and_entities(cli, db_path, tmp_path):
+    """Label Studio's CoNLL needs its first line edited by hand before `spacy convert` sees the documents."""
+    from spacy.training.converters import conll_ner_to_docs
+
+    cli("import", "--no-ner", write(tmp_path / "news.conll", CONLL_2003))
+    docs = list(conll_ner_to_docs(conll_of(db_path), no_print=True))
+    assert [[(e.text, e.label_) for e in doc.ents] for doc in docs] == [
+        [("Ukraine", "GPE"), ("Vladimir Putin", "PER")],
+        [("Geneva", "LOC")],
+    ]
+    assert [len(list(doc.sents)) for doc in docs] == [2, 1]
