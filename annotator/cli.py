@@ -114,8 +114,9 @@ def main(ctx: click.Context, db: Path | None) -> None:
 @click.option("--pipeline", help="spaCy package or folder for pre-annotation, or 'rules'.")
 @click.pass_context
 def import_cmd(ctx: click.Context, paths: tuple[Path, ...], no_ner: bool, annotator: str | None, pipeline: str | None):
-    """Import .txt files (with brat .ann annotations beside them or not), folders, JSONL (plain,
-    Prodigy or doccano), spaCy DocBins (.spacy) and other annotators' project files
+    """Import .txt files (with brat .ann annotations beside them or not), folders, JSONL or .json
+    (plain, Prodigy, every doccano shape, Label Studio JSON/JSON-MIN/JSONL), CoNLL/IOB/BILOU
+    (.conll, .iob, .tsv), spaCy DocBins (.spacy) and other annotators' project files
     (.annotator.sqlite), which are merged in.
 
     Bad files and records are reported as FILE:LINE: reason; the rest is imported.

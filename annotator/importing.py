@@ -13,7 +13,8 @@ from pathlib import Path
 
 from annotator import settings
 from annotator.formats.brat import ANN_SUFFIX, has_annotations, read_brat
-from annotator.formats.jsonl import read_jsonl
+from annotator.formats.conll import CONLL_SUFFIXES, read_conll
+from annotator.formats.jsonl import read_json, read_jsonl
 from annotator.formats.project_file import PROJECT_SUFFIXES, read_project
 from annotator.formats.textfiles import read_txt
 from annotator.records import IncomingRecord, Rejection
@@ -24,8 +25,10 @@ log = logging.getLogger("annotator.importing")
 
 TEXT_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+JSON_SUFFIXES = (".json",)
 DOCBIN_SUFFIXES = (".spacy",)
-FOLDER_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + DOCBIN_SUFFIXES
+#: A folder is walked for these (not .tsv: too many tables are not CoNLL files).
+FOLDER_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + JSON_SUFFIXES + DOCBIN_SUFFIXES + (".conll", ".iob")
 
 
 @dataclass
@@ -43,7 +46,7 @@ class ImportReport:
 
 
 def expand(paths: Iterable[Path]) -> Iterator[Path | Rejection]:
-    """Files to read, in a stable order: folders are walked for .txt, .jsonl and .spacy files."""
+    """Files to read, in a stable order: folders are walked for the files of `FOLDER_SUFFIXES`."""
     for path in paths:
         if path.is_dir():
             found = sorted(
@@ -52,7 +55,7 @@ def expand(paths: Iterable[Path]) -> Iterator[Path | Rejection]:
                 if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES and not p.name.startswith(".")
             )
             if not found:
-                yield Rejection(str(path), 1, "folder has no .txt, .jsonl or .spacy files")
+                yield Rejection(str(path), 1, f"folder has no {', '.join(FOLDER_SUFFIXES)} files")
             yield from found
         elif path.is_file():
             yield path
@@ -65,6 +68,10 @@ def read_records(path: Path, into: Path | None = None) -> Iterator[IncomingRecor
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
         yield from read_jsonl(path)
+    elif suffix in JSON_SUFFIXES:
+        yield from read_json(path)
+    elif suffix in CONLL_SUFFIXES:
+        yield from read_conll(path)
     elif suffix in TEXT_SUFFIXES:
         yield from read_brat(path) if has_annotations(path) else [read_txt(path)]
     elif suffix == ANN_SUFFIX:
@@ -80,7 +87,8 @@ def read_records(path: Path, into: Path | None = None) -> Iterator[IncomingRecor
             str(path),
             1,
             f"unknown file type {suffix or '(none)'!r}: expected .txt (with a brat .ann beside it or not), "
-            ".jsonl (Prodigy, doccano), .spacy, an .annotator.sqlite project or a folder",
+            ".jsonl or .json (Prodigy, doccano, Label Studio), .conll/.iob/.tsv (CoNLL, IOB, BILOU), .spacy, "
+            "an .annotator.sqlite project or a folder",
         )
 
 

@@ -12,6 +12,9 @@ MODEL = "model"
 USER = "user"
 #: The annotator layer that holds reviewed, decided labels.
 GOLD = "gold"
+#: Layers of a model's output (another tool's predictions) are named `model:<version>`,
+#: a prefix reserved for them (see `model_layer`).
+MODEL_LAYER_PREFIX = "model:"
 STATUSES = ("new", "in_progress", "done")
 
 
@@ -70,6 +73,18 @@ class IncomingRecord:
     entities: list[Entity] = field(default_factory=list)
     annotator: str | None = None
     status: str | None = None
+    #: Set when the labels are a model's output, not a person's work (Label Studio's
+    #: `predictions`): the version the tool recorded, and `annotator` is `model_layer(version)`.
+    model_version: str | None = None
+
+
+def model_layer(version: str) -> str:
+    """The layer name under which a model's output is kept apart from people's work."""
+    return MODEL_LAYER_PREFIX + version
+
+
+def is_model_layer(name: str) -> bool:
+    return name.startswith(MODEL_LAYER_PREFIX)
 
 
 @dataclass(frozen=True)

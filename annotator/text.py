@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_left
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
 
 BOM = "\ufeff"
 _LINE_BREAK = re.compile(r"\r\n?")
@@ -60,3 +60,71 @@ def title_of(text: str, limit: int = 200) -> str:
         if line.strip():
             return line.strip()[:limit]
     return ""
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+class Utf16Offsets:
+    """One text's offsets in UTF-16 code units (string indices in JavaScript and Java) and back.
+
+    Python counts code points; a character outside the Basic Multilingual Plane (most emoji,
+    each half of a flag, many CJK extensions) is one code point but two UTF-16 units. A
+    text without such characters counts the same both ways (`differs` is False).
+    """
+
+    __slots__ = ("_astral", "_astral_units")
+
+    def __init__(self, text: str):
+        self._astral = [m.start() for m in _ASTRAL.finditer(text)]
+        #: UTF-16 offset of each astral character: its code-point offset plus the astral characters before it.
+        self._astral_units = [cp + i for i, cp in enumerate(self._astral)]
+
+    @property
+    def differs(self) -> bool:
+        return bool(self._astral)
+
+    def to_utf16(self, offset: int) -> int:
+        """UTF-16 offset of code-point `offset` (0 ≤ offset ≤ len(text))."""
+        return offset + bisect_left(self._astral, offset)
+
+    def to_code_points(self, unit: int) -> int | None:
+        """Code-point offset of UTF-16 offset `unit`; None when it falls between the two halves
+        of a surrogate pair, where no character boundary is."""
+        before = bisect_right(self._astral_units, unit - 2)  # astral characters wholly before `unit`
+        if before < len(self._astral_units) and self._astral_units[before] == unit - 1:
+            return None
+        return unit - before
+
+
+Quoted = tuple[int, int, "str | None"]
+
+
+def offsets_by_quotes(
+    text: str, spans: Sequence[Quoted], matches: Callable[[str, str], bool] = str.__eq__
+) -> list[tuple[int, int]] | None:
+    """The code-point offsets of `spans` (start, end, quote-or-None) into `text`, read the way
+    the quotes prove they were counted.
+
+    Code points when every span lies in the text and every quote `matches(quote, text[start:end])`;
+    else UTF-16 code units (a tool written in JavaScript or Java counted them) when at least
+    one span quotes its text and every span fits under that reading; else None (the caller
+    says which span does not fit). A record whose quotes fit both readings is read as code
+    points, so offsets are never shifted on a guess.
+    """
+    if all(_fits(text, start, end, quote, matches) for start, end, quote in spans):
+        return [(start, end) for start, end, _ in spans]
+    units = Utf16Offsets(text)
+    if not units.differs or all(quote is None for _, _, quote in spans):
+        return None
+    found: list[tuple[int, int]] = []
+    for start, end, quote in spans:
+        cp_start, cp_end = units.to_code_points(start), units.to_code_points(end)
+        if cp_start is None or cp_end is None or not _fits(text, cp_start, cp_end, quote, matches):
+            return None
+        found.append((cp_start, cp_end))
+    return found
+
+
+def _fits(text: str, start: int, end: int, quote: str | None, matches: Callable[[str, str], bool]) -> bool:
+    return 0 <= start < end <= len(text) and (quote is None or matches(quote, text[start:end]))

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from annotator.store import Store
 
 REJECTION = re.compile(r"^(?P<file>.+\.jsonl):(?P<line>\d+): \S.*$")
+LEFT_OUT = ("a project has no document categories yet", "a project has no links between statements yet")
 
 # Text that may hold lone surrogates, which JSON can escape but no file can store.
 texts = st.text(st.characters(categories=["L", "N", "P", "Zs", "Cs", "So"]))
@@ -66,7 +67,8 @@ def test_fuzzed_jsonl_never_crashes_and_every_rejection_has_file_and_line(tmp_pa
             continue
         match = REJECTION.match(line)
         assert match, f"not FILE:LINE: reason: {line!r}"
-        rejected_lines.add(int(match["line"]))
+        if not line.endswith(LEFT_OUT):  # what an imported record held that a project cannot
+            rejected_lines.add(int(match["line"]))
     assert (result.exit_code == 1) == bool(rejected_lines)
     with Store.open(db) as store:
         texts = {store.article(i).text for i in store.article_ids()}

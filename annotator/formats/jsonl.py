@@ -1,7 +1,14 @@
-"""JSONL input: plain `{"text", "meta"}`, Prodigy-style `spans` and doccano-style `label` records.
+"""JSON input: one record per line (JSONL) or per element of a `.json` array, whichever tool wrote it.
 
-Read line by line (streamed), so a bad line is reported with its physical line number
-and the rest of the file still comes in.
+A record may be plain `{"text", "meta"}`, Prodigy's (`spans`, `_annotator_id`; `label`
+triples, as doccano's sequence labelling writes them), any other doccano shape
+(`formats.doccano`) or a Label Studio task or JSON-MIN item (`formats.label_studio`):
+each object is read by the shape it has, so one file may mix them. Prodigy's loader
+takes a `.json` array of the same records (`prodigy.components.loaders.JSON`).
+
+Read line by line or element by element (streamed), so a bad record is reported with its
+line number and the rest of the file still comes in. What a record carries that a project
+cannot hold (relations, categories, choices) is named once per file with a count.
 """
 
 from __future__ import annotations
@@ -13,14 +20,15 @@ from typing import Any
 
 import srsly
 
+from annotator.formats import label_studio
+from annotator.formats.doccano import doccano_records, is_doccano
+from annotator.formats.json_stream import iter_json_records, reject_constant
+from annotator.formats.left_out import LeftOut
 from annotator.formats.records import RecordError, record_from_dict
+from annotator.formats.textfiles import open_binary
 from annotator.records import IncomingRecord, Rejection
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
-
-
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a JSON value")
 
 
 def _strict_json(line: str) -> Any:
@@ -31,7 +39,7 @@ def _strict_json(line: str) -> Any:
     Raises ValueError with the reason the user sees.
     """
     try:
-        return json.loads(line.rstrip("\r\n"), parse_constant=_reject_constant)
+        return json.loads(line.rstrip("\r\n"), parse_constant=reject_constant)
     except json.JSONDecodeError as exc:
         raise ValueError(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
     except RecursionError:
@@ -42,10 +50,10 @@ def _strict_json(line: str) -> Any:
 
 def read_jsonl(path: Path) -> Iterator[IncomingRecord | Rejection]:
     name = str(path)
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        yield Rejection(name, 1, f"cannot read the file ({exc.strerror})")
+    left_out = LeftOut()
+    handle = open_binary(path)
+    if isinstance(handle, Rejection):
+        yield handle
         return
     with handle:
         for lineno, raw in enumerate(handle, 1):
@@ -72,7 +80,71 @@ def read_jsonl(path: Path) -> Iterator[IncomingRecord | Rejection]:
                 except ValueError as exc:
                     yield Rejection(name, lineno, str(exc))
                     continue
-            try:
-                yield record_from_dict(obj, source=path.name, line=lineno)
-            except RecordError as exc:
-                yield Rejection(name, lineno, str(exc))
+            yield from records_from_object(obj, path=name, source=path.name, line=lineno, left_out=left_out)
+    yield from left_out.rejections(name)
+
+
+def read_json(path: Path) -> Iterator[IncomingRecord | Rejection]:
+    """The records of a `.json` file: an array of records (Label Studio's, doccano's and
+    Prodigy's exports) or one record, streamed (`json_stream`)."""
+    name = str(path)
+    left_out = LeftOut()
+    for item in iter_json_records(path):
+        if isinstance(item, Rejection):
+            yield item
+            continue
+        line, obj = item
+        yield from records_from_object(obj, path=name, source=path.name, line=line, left_out=left_out)
+    yield from left_out.rejections(name)
+
+
+def records_from_object(
+    obj: Any, *, path: str, source: str, line: int, left_out: LeftOut
+) -> Iterator[IncomingRecord | Rejection]:
+    """The records one parsed JSON object holds (a Label Studio task holds one per annotation),
+    all of them or, with the reason, none."""
+    task = ""
+    note = None
+    try:
+        if type(obj) is not dict:
+            records = [record_from_dict(obj, source=source, line=line)]  # says what it is instead
+        elif label_studio.is_task(obj) or label_studio.is_json_min(obj):
+            task = _task_name(obj.get("id"))
+            read = label_studio.task_records if label_studio.is_task(obj) else label_studio.min_records
+            records, note = read(obj, source=source, line=line)
+        elif is_doccano(obj):
+            records = [
+                record_from_dict(item, source=source, line=line) for item in doccano_records(obj, line, left_out)
+            ]
+        else:
+            records = [record_from_dict(_prodigy(obj, line, left_out), source=source, line=line)]
+    except RecordError as exc:
+        yield Rejection(path, line, f"{task}{exc}")
+        return
+    yield from records
+    if note:
+        yield Rejection(path, line, f"{task}{note}")
+
+
+def _task_name(task_id: Any) -> str:
+    """How a message names a Label Studio task: `task 17: `."""
+    if task_id is None:
+        return "task: "
+    return f"task {task_id}: " if isinstance(task_id, int) else f"task {task_id!r:.40}: "
+
+
+def _prodigy(obj: dict[str, Any], line: int, left_out: LeftOut) -> dict[str, Any]:
+    """Count what a Prodigy task holds besides spans: `relations` (rel.manual), `accept`
+    (choice), `cats` and a textcat `label` (a name, not triples), which is taken out."""
+    relations, cats, accept, label = obj.get("relations"), obj.get("cats"), obj.get("accept"), obj.get("label")
+    if relations is None and cats is None and accept is None and not isinstance(label, str):
+        return obj
+    if isinstance(relations, list):
+        left_out.add("relation", line, len(relations))
+    left_out.add_categories(cats, line)
+    if isinstance(accept, list):
+        left_out.add("choice", line, len(accept), tuple(map(str, accept)))
+    if isinstance(label, str):
+        left_out.add("category", line, 1, (label,))
+        obj = {key: value for key, value in obj.items() if key != "label"}
+    return obj

@@ -2,6 +2,9 @@
 
 Everything is checked before anything is stored, so a record is taken whole or not at all.
 Spans are checked against the text as given, then moved with it when it is normalised.
+Offsets are code points, unless the spans' quoted `text` proves the writer counted UTF-16
+code units (a JavaScript or Java tool): then they are read as such (`text.offsets_by_quotes`).
+Other tools' shapes are turned into this one by their own modules (`doccano`, `label_studio`).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import math
 from typing import Any
 
 from annotator.records import MODEL, STATUSES, USER, Entity, IncomingRecord, Span
-from annotator.text import lone_surrogate, normalize, title_of
+from annotator.text import lone_surrogate, normalize, offsets_by_quotes, title_of
 
 SKIPPED_ANSWERS = ("reject", "ignore")
 #: integers a JSON writer built on C integers (ujson, as srsly bundles it) carries exactly
@@ -45,8 +48,15 @@ def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
         _check_surrogates(annotator, '"_annotator_id"')
     answer = obj.get("answer", "accept")
 
-    spans = _spans(obj, raw)
-    entities = _entities(obj.get("entities"), raw)
+    try:
+        spans = _spans(obj, raw)
+        entities = _entities(obj.get("entities"), raw)
+    except RecordError:
+        recounted = _counted_in_utf16(obj, raw)
+        if recounted is None:
+            raise
+        spans = _spans(recounted, raw)
+        entities = _entities(recounted.get("entities"), raw)
     text, shift = normalize(raw)
     if text is not raw:
         spans = [Span(shift(s.start), shift(s.end), s.label, s.note) for s in spans]
@@ -175,14 +185,44 @@ def _entities(items: Any, text: str) -> list[Entity]:
             raise RecordError(f"entity {i} must be an object, got {_kind(item)}")
         get = item.get
         start, end, label, quoted = get("start"), get("end"), get("label"), get("text")
-        if start is None:  # doccano's entity form
-            start, end = get("start_offset"), get("end_offset")
         source = get("source", USER)
         if source != MODEL and source != USER:
             raise RecordError(f"entity {i}: source must be 'model' or 'user', got {source!r}")
         start, end, label = _checked(i, start, end, label, text, size, quoted)
         entities.append(_new(Entity, (start, end, label, source)))
     return entities
+
+
+def _counted_in_utf16(obj: dict[str, Any], text: str) -> dict[str, Any] | None:
+    """`obj` with its offsets turned into code points when its quotes prove that the tool that
+    wrote it counted UTF-16 code units (`offsets_by_quotes`), else None. Only the failing
+    records come here: the common, well-counted record pays nothing for it.
+    """
+    places: list[tuple[str, int]] = []
+    found: list[tuple[int, int, str | None]] = []
+    for key in ("spans", "entities", "label"):
+        items = obj.get(key)
+        for i, item in enumerate(items if isinstance(items, list) else ()):
+            if type(item) is dict and type(item.get("start")) is int and type(item.get("end")) is int:
+                quote = item.get("text")
+                found.append((item["start"], item["end"], quote if isinstance(quote, str) else None))
+            elif key == "label" and isinstance(item, list) and len(item) == 3 and _both_int(item[0], item[1]):
+                found.append((item[0], item[1], None))
+            else:
+                return None
+            places.append((key, i))
+    offsets = offsets_by_quotes(text, found)
+    if offsets is None:
+        return None
+    recounted = {key: list(obj[key]) for key in ("spans", "entities", "label") if isinstance(obj.get(key), list)}
+    for (key, i), (start, end) in zip(places, offsets, strict=True):
+        item = recounted[key][i]
+        recounted[key][i] = {**item, "start": start, "end": end} if type(item) is dict else [start, end, item[2]]
+    return {**obj, **recounted}
+
+
+def _both_int(*values: Any) -> bool:
+    return all(type(v) is int for v in values)
 
 
 def check_meta_values(value: Any, what: str = '"meta"') -> None:
@@ -220,3 +260,7 @@ def _kind(value: Any) -> str:
     return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
         type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__
     )
+
+
+#: What a JSON value is, as messages name it ("an object", "null"), for the other formats' readers.
+kind_of = _kind

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 from annotator.records import IncomingRecord, Rejection
 from annotator.text import normalize, title_of
@@ -37,3 +38,11 @@ def read_raw_text(path: Path) -> str | Rejection:
             line,
             f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); save the file as UTF-8",
         )
+
+
+def open_binary(path: Path) -> BinaryIO | Rejection:
+    """The file opened for reading bytes, or why it cannot be (the streaming readers' first step)."""
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        return Rejection(str(path), 1, f"cannot read the file ({exc.strerror})")

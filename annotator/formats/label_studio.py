@@ -1,0 +1,372 @@
+"""Label Studio: its JSON export, JSON-MIN and tasks one per line (JSONL) read; tasks written
+for Label Studio to import as pre-annotations.
+
+Shapes, from HumanSignal/label-studio and HumanSignal/label-studio-converter:
+
+- JSON, a list of tasks (`label_studio/data_export/serializers.py`, `ExportDataSerializer`;
+  `docs/source/guide/export.md`): `{"id", "data": {"text": ...}, "annotations": [{"id",
+  "completed_by": <user id> or {"id", "email", ...}, "was_cancelled", "result": [...]}],
+  "predictions": [{"model_version", "score", "result": [...]}]}`; before 1.0 `completions`.
+  One task per line is the same task as JSONL; a `.json` holding one task object is read too,
+  as the converter does (`converter.py`, `iter_from_json_file`).
+- A result item: `{"id", "from_name", "to_name", "type": "labels", "value": {"start", "end",
+  "text", "labels": [...]}, "meta": {"text": [note]}}`; `{"type": "relation", "from_id",
+  "to_id", "labels"}`; `{"type": "choices", "value": {"choices": [...]}}`; and others
+  (textarea, rating, taxonomy, ...).
+- JSON-MIN (`converter.py`, `convert_to_json_min`; `utils.py`, `prettify_result` and
+  `get_annotator`): one flat record per annotation: the task's data fields, `id`, each
+  `from_name` -> its regions `[{"start", "end", "text", "labels"}]`, `annotator` (e-mail or
+  user id), `annotation_id`, `created_at`, `updated_at`, `lead_time`. A single choice is
+  flattened there to its bare name, which cannot be told from a data field: it stays in
+  the article's metadata.
+
+Offsets are counted by the browser: code points today (`web/libs/editor/tests/integration/
+e2e/ner/emoji.cy.ts`), UTF-16 code units before the fix of #1008 (label-studio-frontend
+PR #308). Every region quotes its text, so the reading under which every quote of the task
+fits is used (`text.offsets_by_quotes`). A quoted line break is written as the two
+characters `\\n` (`web/libs/editor/src/utils/selection-tools.js`, `captureSelection`), and
+CRLF counts as two characters (`web/libs/editor/src/tags/object/Text.js`).
+
+People's labels become their statements (`completed_by`'s e-mail, else `ls-<id>`), status
+done. `predictions` become the layer `model:<model_version>`, marked as a model's output
+(`IncomingRecord.model_version`), with no status. Relations, choices, drafts and other
+result types are named per task: `FILE:LINE: task 17: 2 relations and 1 choice not imported yet`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from annotator.formats.left_out import KINDS, counted
+from annotator.formats.records import RecordError, kind_of, record_from_dict
+from annotator.records import MODEL_LAYER_PREFIX, IncomingRecord, Span, is_model_layer, model_layer
+from annotator.text import offsets_by_quotes
+
+#: JSON-MIN keys that describe the annotation, not the task's data.
+_MIN_KEYS = frozenset({"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time", "agreement"})
+#: The metadata key under which a task's Label Studio id is kept.
+TASK_ID = "label_studio_id"
+
+
+def is_task(obj: dict[str, Any]) -> bool:
+    """A task of the JSON export (or of an import file): its data is an object."""
+    return isinstance(obj.get("data"), dict)
+
+
+def is_json_min(obj: dict[str, Any]) -> bool:
+    return "annotation_id" in obj and "annotator" in obj
+
+
+@dataclass
+class _Region:
+    layer: int
+    ident: Any
+    start: Any
+    end: Any
+    quote: str | None
+    labels: list[str]
+    note: str
+
+
+def task_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[IncomingRecord], str | None]:
+    """The records of one task (one per annotation and per prediction) and what it held that
+    was not imported (`"2 relations and 1 choice"`), or None. Raises `RecordError` and
+    then nothing of the task is imported."""
+    annotations = obj.get("annotations", obj.get("completions")) or []
+    predictions = obj.get("predictions") or []
+    for key, items in (("annotations", annotations), ("predictions", predictions)):
+        if not isinstance(items, list):
+            raise RecordError(f'"{key}" must be a list, got {kind_of(items)}')
+    left: Counter[str] = Counter()
+    layers: list[tuple[str | None, str | None, list[Any]]] = []  # (annotator, model version, result)
+    for i, ann in enumerate(annotations):
+        if not isinstance(ann, dict):
+            raise RecordError(f"annotation {i} must be an object, got {kind_of(ann)}")
+        if ann.get("was_cancelled") or ann.get("skipped"):
+            left["skipped annotation"] += 1  # skipped in Label Studio: no one's answer
+            continue
+        layers.append((_annotator(ann.get("completed_by")), None, _result(ann, f"annotation {i}")))
+    for i, pred in enumerate(predictions):
+        if not isinstance(pred, dict):  # "only IDs" snapshots list prediction ids
+            left["prediction id"] += 1
+            continue
+        version = pred.get("model_version")
+        version = str(version).strip() if version is not None else ""
+        version = version or "unknown"
+        layers.append((model_layer(version), version, _result(pred, f"prediction {i}")))
+    if isinstance(obj.get("drafts"), list):
+        left["draft"] += len(obj["drafts"])
+    regions = _regions(layers, left)
+    data = obj["data"]
+    key = _text_key(data, [(r.start, r.end, r.quote) for r in regions])
+    meta = {k: v for k, v in data.items() if k != key}
+    if obj.get("id") is not None:
+        meta[TASK_ID] = obj["id"]
+    records = _records(data[key], meta, layers, regions, source, line)
+    return records, _described(left)
+
+
+def min_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[IncomingRecord], str | None]:
+    """The record of one JSON-MIN item (one annotation of one task) and what was not imported."""
+    left: Counter[str] = Counter()
+    regions: list[_Region] = []
+    data: dict[str, Any] = {}
+    for name, value in obj.items():
+        if name in _MIN_KEYS:
+            continue
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            for i, item in enumerate(value):
+                if "labels" in item:
+                    regions.append(_region(0, i, item, item, f"{name} region {i}"))
+                elif "choices" in item:
+                    left["choice"] += len(item["choices"]) if isinstance(item["choices"], list) else 1
+                else:
+                    left["untyped"] += 1
+        else:
+            data[name] = value
+    key = _text_key(data, [(r.start, r.end, r.quote) for r in regions])
+    meta = {k: v for k, v in data.items() if k != key}
+    if obj.get("id") is not None:
+        meta[TASK_ID] = obj["id"]
+    annotated = obj.get("annotation_id") is not None or regions
+    layers = [(_annotator(obj.get("annotator")), None, [])] if annotated else []
+    return _records(data[key], meta, layers, regions, source, line), _described(left)
+
+
+def _records(
+    raw: Any,
+    meta: dict[str, Any],
+    layers: list[tuple[str | None, str | None, list[Any]]],
+    regions: list[_Region],
+    source: str,
+    line: int,
+) -> list[IncomingRecord]:
+    if not isinstance(raw, str):
+        raise RecordError(f"the text must be a string, got {kind_of(raw)}")
+    offsets = offsets_by_quotes(raw, [(r.start, r.end, r.quote) for r in regions], _same_quote)
+    if offsets is None:
+        raise RecordError(_misfit(raw, regions, layers))
+    spans: list[list[dict[str, Any]]] = [[] for _ in layers]
+    for region, (start, end) in zip(regions, offsets, strict=True):
+        spans[region.layer] += [
+            {"start": start, "end": end, "label": label, "note": region.note} for label in region.labels
+        ]
+    if not layers:
+        return [record_from_dict({"text": raw, "meta": meta}, source=source, line=line)]
+    records = []
+    for (annotator, version, _), layer_spans in zip(layers, spans, strict=True):
+        item: dict[str, Any] = {"text": raw, "meta": meta, "spans": layer_spans}
+        if annotator is not None:
+            item["_annotator_id"] = annotator
+        if version is None:
+            item["_status"] = "done"  # an annotation submitted in Label Studio
+        record = record_from_dict(item, source=source, line=line)
+        if version is not None:
+            record.status, record.model_version = None, version
+        records.append(record)
+    return records
+
+
+def _result(item: dict[str, Any], what: str) -> list[Any]:
+    result = item.get("result") or []
+    if not isinstance(result, list):
+        raise RecordError(f'{what}: "result" must be a list, got {kind_of(result)}')
+    return result
+
+
+def _regions(layers: list[tuple[str | None, str | None, list[Any]]], left: Counter[str]) -> list[_Region]:
+    """Every labeled text region of every layer; the other results are counted in `left`."""
+    regions = []
+    for number, (annotator, _, result) in enumerate(layers):
+        for i, item in enumerate(result):
+            if not isinstance(item, dict):
+                raise RecordError(f"{annotator or 'annotation'}: result {i} must be an object, got {kind_of(item)}")
+            kind = item.get("type")
+            value = item.get("value")
+            if kind == "labels" and isinstance(value, dict):
+                ident = item.get("id", i)
+                regions.append(_region(number, ident, value, item, f"{annotator or 'annotation'}: region {ident}"))
+            elif kind == "choices" and isinstance(value, dict) and isinstance(value.get("choices"), list):
+                left["choice"] += len(value["choices"])
+            else:
+                left[kind if isinstance(kind, str) and kind.isidentifier() else "untyped"] += 1
+    return regions
+
+
+def _region(layer: int, ident: Any, value: dict[str, Any], item: dict[str, Any], what: str) -> _Region:
+    start, end, labels, quote = value.get("start"), value.get("end"), value.get("labels"), value.get("text")
+    if type(start) is not int or type(end) is not int:
+        raise RecordError(f"{what}: start and end must be integers, got {start!r} and {end!r}")
+    if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
+        raise RecordError(f"{what}: labels must be a list of names, got {labels!r:.60}")
+    meta = item.get("meta")
+    notes = meta.get("text") if isinstance(meta, dict) else None
+    note = "\n".join(n for n in notes if isinstance(n, str)) if isinstance(notes, list) else ""
+    return _Region(layer, ident, start, end, quote if isinstance(quote, str) else None, labels, note)
+
+
+def _same_quote(quote: str, here: str) -> bool:
+    """Label Studio quotes a line break (CR or LF) as the two characters `\\n`; older versions did not."""
+    return quote == here or quote == here.replace("\r", "\\n").replace("\n", "\\n")
+
+
+def _misfit(raw: str, regions: list[_Region], layers: list[tuple[str | None, str | None, list[Any]]]) -> str:
+    bad = next(r for r in regions if not (0 <= r.start < r.end <= len(raw)) or not _fits_quote(raw, r))
+    who = layers[bad.layer][0] or "annotation"
+    where = f"{who}: region {bad.ident} ({bad.start}-{bad.end} {', '.join(bad.labels)})"
+    if not 0 <= bad.start < bad.end <= len(raw):
+        return f"{where} is not a span of the text, which has {len(raw)} characters"
+    return (
+        f"{where} quotes {bad.quote!r:.40} but the text there is {raw[bad.start : bad.end]!r:.40}, "
+        "counted either in code points or in UTF-16 units"
+    )
+
+
+def _fits_quote(raw: str, region: _Region) -> bool:
+    return region.quote is None or _same_quote(region.quote, raw[region.start : region.end])
+
+
+def _text_key(data: dict[str, Any], spans: list[tuple[Any, Any, str | None]]) -> str:
+    """The data field that holds the labeled text: `text`, the only string field, or the
+    only one in which every quoted region fits."""
+    strings = [k for k, v in data.items() if isinstance(v, str)]
+    if "text" in strings:
+        return "text"
+    if len(strings) == 1:
+        return strings[0]
+    if not strings:
+        raise RecordError("the task has no text field in its data")
+    fitting = [k for k in strings if spans and offsets_by_quotes(data[k], spans, _same_quote) is not None]
+    if len(fitting) == 1:
+        return fitting[0]
+    raise RecordError(f"the task's data has several text fields ({', '.join(strings)}); none is named 'text'")
+
+
+def _annotator(completed_by: Any) -> str | None:
+    """`completed_by` (an object with the e-mail, a user id) or JSON-MIN's `annotator` (e-mail or id) as a name."""
+    if isinstance(completed_by, dict):
+        email = completed_by.get("email")
+        if isinstance(email, str) and email.strip():
+            return email.strip()
+        completed_by = completed_by.get("id")
+    if isinstance(completed_by, bool) or completed_by is None:
+        return None
+    if isinstance(completed_by, int):
+        return f"ls-{completed_by}"
+    return str(completed_by).strip() or None
+
+
+#: How the per-task message names what is not a result type of Label Studio's own.
+_NOUNS = {
+    "skipped annotation": ("skipped annotation", "skipped annotations"),
+    "draft": ("draft", "drafts"),
+    "prediction id": ("prediction without its result", "predictions without their results"),
+}
+
+
+def _noun(kind: str) -> tuple[str, str]:
+    """(one, many) for a kind: `relation`, `skipped annotation`, `rating result`."""
+    if kind in KINDS:
+        return KINDS[kind][0], KINDS[kind][1]
+    return _NOUNS.get(kind, (f"{kind} result", f"{kind} results"))
+
+
+def _described(left: Counter[str]) -> str | None:
+    """`2 relations and 1 choice`, or None when nothing was left out."""
+    parts = [counted(n, *_noun(kind)) for kind, n in sorted(left.items())]
+    if not parts:
+        return None
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"{listed} not imported yet"
+
+
+# -- writing -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One annotator's labeled statements of a text, or a model's (`model_version` set, or a
+    `model:<version>` name): what the writer needs of an export row."""
+
+    name: str
+    spans: Sequence[Span]
+    model_version: str | None = None
+
+
+def label_studio_task(
+    text: str,
+    layers: Iterable[Layer],
+    *,
+    task_id: int | None = None,
+    data: dict[str, Any] | None = None,
+    from_name: str = "label",
+    to_name: str = "text",
+    data_key: str = "text",
+    as_predictions: bool = True,
+) -> dict[str, Any]:
+    """One Label Studio task with the layers' statements as `labels` regions.
+
+    Label Studio imports it into a project whose labeling config has `<Text name=to_name
+    value="$data_key"/>` and `<Labels name=from_name toName=to_name>` with these labels
+    (its NER template's names are the defaults). With `as_predictions` (the default, Label
+    Studio's documented way to pre-annotate: `docs/source/guide/predictions.md`) every
+    layer becomes a prediction whose `model_version` names it. Otherwise people's layers
+    become annotations as Label Studio exports them; `completed_by` is `ls-<id>`'s id or
+    an e-mail name, which its import resolves to a member (`label_studio/tasks/
+    serializers.py`, `_insert_valid_completed_by`); other names are left out, and the
+    annotation goes to whoever imports. Offsets are code points, as Label Studio counts them today.
+    """
+    task: dict[str, Any] = {"data": {**(data or {}), data_key: text}}
+    if task_id is not None:
+        task["id"] = task_id
+    annotations: list[dict[str, Any]] = []
+    predictions: list[dict[str, Any]] = []
+    for layer in layers:
+        result = _regions_of(text, layer, from_name, to_name)
+        version = layer.model_version
+        if version is None and is_model_layer(layer.name):
+            version = layer.name.removeprefix(MODEL_LAYER_PREFIX)
+        if as_predictions or version is not None:
+            predictions.append({"model_version": version or layer.name, "result": result})
+            continue
+        annotation: dict[str, Any] = {"result": result, "was_cancelled": False, "ground_truth": False}
+        completed_by = _completed_by(layer.name)
+        if completed_by is not None:
+            annotation["completed_by"] = completed_by
+        annotations.append(annotation)
+    task["annotations"] = annotations
+    task["predictions"] = predictions
+    return task
+
+
+def _regions_of(text: str, layer: Layer, from_name: str, to_name: str) -> list[dict[str, Any]]:
+    """A layer's spans as regions: one per stretch of text, with all its labels."""
+    by_place: dict[tuple[int, int], tuple[list[str], str]] = {}
+    for start, end, label, note in layer.spans:
+        by_place.setdefault((start, end), ([], note))[0].append(label)
+    regions = []
+    for (start, end), (labels, note) in by_place.items():
+        quote = text[start:end].replace("\r", "\\n").replace("\n", "\\n")
+        region: dict[str, Any] = {
+            "id": hashlib.sha1(f"{layer.name}\0{start}\0{end}".encode()).hexdigest()[:10],
+            "from_name": from_name,
+            "to_name": to_name,
+            "type": "labels",
+            "value": {"start": start, "end": end, "text": quote, "labels": labels},
+        }
+        if note:
+            region["meta"] = {"text": [note]}
+        regions.append(region)
+    return regions
+
+
+def _completed_by(name: str) -> int | dict[str, str] | None:
+    found = re.fullmatch(r"ls-(\d+)", name)
+    if found:
+        return int(found.group(1))
+    return {"email": name} if "@" in name else None

@@ -1,0 +1,76 @@
+"""What an input file carries that a project cannot hold yet, counted and named once per file.
+
+Nothing is dropped silently: a reader that meets relations, document categories, comments
+or choices adds them here, and at the end of the file each kind becomes one
+`FILE:LINE: ...` message (LINE: the first record that had it) with its count.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from annotator.records import Rejection
+
+#: kind -> (one, many, why the project cannot take it yet)
+KINDS = {
+    "relation": ("relation", "relations", "a project has no links between statements yet"),
+    "category": ("document category", "document categories", "a project has no document categories yet"),
+    "choice": ("choice", "choices", "a project has no document categories yet"),
+    "comment": ("comment", "comments", "a project keeps notes on statements, not on whole articles"),
+}
+
+
+def counted(n: int, one: str, many: str) -> str:
+    """`1 relation`, `2 relations`."""
+    return f"{n} {one if n == 1 else many}"
+
+
+@dataclass
+class _Seen:
+    first_line: int
+    records: int = 0
+    items: int = 0
+    values: Counter = field(default_factory=Counter)
+
+
+class LeftOut:
+    """Counts per kind (see `KINDS`) for one file."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, _Seen] = {}
+
+    def add(self, kind: str, line: int, items: int = 1, values: tuple[str, ...] = ()) -> None:
+        """One record at `line` carried `items` things of `kind` (`values`: their names, if any)."""
+        if items <= 0:
+            return
+        seen = self._seen.setdefault(kind, _Seen(line))
+        seen.records += 1
+        seen.items += items
+        seen.values.update(values)
+
+    def add_categories(self, cats: object, line: int) -> None:
+        """Document categories as a list of names (doccano) or a name -> score mapping (Prodigy,
+        spaCy's `cats`: those scored above zero)."""
+        if isinstance(cats, dict):
+            cats = [name for name, score in cats.items() if score]
+        if isinstance(cats, list):
+            self.add("category", line, len(cats), tuple(str(c) for c in cats))
+
+    def rejections(self, path: str) -> list[Rejection]:
+        out = []
+        for kind, seen in self._seen.items():
+            one, many, why = KINDS[kind]
+            named = ""
+            if seen.values:
+                top = ", ".join(f"{_shown(value)} {n}" for value, n in seen.values.most_common(5))
+                named = f" ({top}{', …' if len(seen.values) > 5 else ''})"
+            what = f"{counted(seen.items, one, many)}{named} in {counted(seen.records, 'record', 'records')}"
+            out.append(Rejection(path, seen.first_line, f"{what} not imported (the first on this line): {why}"))
+        return out
+
+
+def _shown(value: str) -> str:
+    """A name as a one-line message shows it: quoted when blank, padded or holding control characters."""
+    plain = value and value.isprintable() and value == value.strip() and len(value) <= 40
+    return value if plain else repr(value[:40])
