@@ -70,6 +70,24 @@ class IncomingRecord:
     entities: list[Entity] = field(default_factory=list)
     annotator: str | None = None
     status: str | None = None
+    #: What a pipeline found in the text, when the record came from a pre-annotated shard.
+    preannotation: CarriedPreannotation | None = None
+
+
+@dataclass(frozen=True)
+class CarriedPreannotation:
+    """Entities, sentences and tokens a pipeline found before import (`annotator preannotate --out`).
+
+    `identity` names the pipeline ({"pipeline", "version", "recipe"}); the import keeps the
+    results only when it is the project's. `error` is set instead when the pipeline failed.
+    """
+
+    identity: dict[str, str]
+    entities: list[tuple[int, int, str]] = field(default_factory=list)
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    #: Token bounds as one flat JSON list, "[0,5,6,11]".
+    tokens: str = "[]"
+    error: str = ""
 
 
 @dataclass(frozen=True)

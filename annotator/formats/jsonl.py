@@ -41,6 +41,19 @@ def _strict_json(line: str) -> Any:
 
 
 def read_jsonl(path: Path) -> Iterator[IncomingRecord | Rejection]:
+    for item in json_lines(path):
+        if isinstance(item, Rejection):
+            yield item
+            continue
+        lineno, obj = item
+        try:
+            yield record_from_dict(obj, source=path.name, line=lineno)
+        except RecordError as exc:
+            yield Rejection(str(path), lineno, str(exc))
+
+
+def json_lines(path: Path) -> Iterator[tuple[int, Any] | Rejection]:
+    """(line number, parsed JSON) of each non-blank line, or why a line cannot be read."""
     name = str(path)
     try:
         handle = path.open("rb")
@@ -72,7 +85,4 @@ def read_jsonl(path: Path) -> Iterator[IncomingRecord | Rejection]:
                 except ValueError as exc:
                     yield Rejection(name, lineno, str(exc))
                     continue
-            try:
-                yield record_from_dict(obj, source=path.name, line=lineno)
-            except RecordError as exc:
-                yield Rejection(name, lineno, str(exc))
+            yield lineno, obj
