@@ -159,9 +159,8 @@ _CUTS = (
 def pieces(text: str, limit: int) -> list[tuple[int, int]]:
     """Contiguous (start, end) ranges that cover `text`, each at most `limit` characters.
 
-    A piece ends after a paragraph break where there is one in the last three quarters of
-    its room, else after a line break, a sentence end or a space; a text with no space for
-    `limit` characters is cut there.
+    A piece ends after its last paragraph break, else after its last line break, sentence
+    end or space; a text with no space for `limit` characters is cut there.
     """
     if limit < 1:
         raise ValueError("limit must be positive")
@@ -172,7 +171,7 @@ def pieces(text: str, limit: int) -> list[tuple[int, int]]:
         room = start + limit
         cut = room
         for pattern in _CUTS:
-            ends = [m.end() for m in pattern.finditer(text, start + limit // 4, room)]
+            ends = [m.end() for m in pattern.finditer(text, start + 1, room)]
             if ends:
                 cut = ends[-1]
                 break
