@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from spacy.language import Language
 
 from annotator import settings
@@ -51,7 +54,7 @@ def test_pieces_cover_the_text_and_stay_within_the_limit(paragraphs, limit):
     text = "\n\n".join(paragraphs)
     cuts = pieces(text, limit)
     assert cuts[0][0] == 0 and cuts[-1][1] == len(text)
-    assert all(a[1] == b[0] for a, b in zip(cuts, cuts[1:]))
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(cuts))
     assert all(0 < end - start <= limit for start, end in cuts)
 
 

@@ -9,7 +9,7 @@ from annotator.nlp import preannotate
 from annotator.store import Store
 from tests.test_preannotate_long_articles import add_texts, failing_rules, rules
 
-WORDS = "Kyiv said Moscow would halt strikes on energy sites if Zelensky agreed".split()
+WORDS = ["Kyiv", "said", "Moscow", "would", "halt", "strikes", "on", "energy", "sites", "if", "Zelensky", "agreed"]
 
 
 def corpus(n: int) -> list[str]:
