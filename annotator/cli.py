@@ -120,6 +120,9 @@ _PROCESSES = click.option(
 @click.option("--annotator", help="Name stored with labels that carry no _annotator_id.")
 @click.option("--pipeline", help="spaCy package or folder for pre-annotation, or 'rules'.")
 @_PROCESSES
+@click.option("--sample", type=click.IntRange(min=1), metavar="N", help="Import a random sample of N records.")
+@click.option("--seed", type=int, default=0, show_default=True, help="With --sample: the same seed, the same sample.")
+@click.option("--sample-by", metavar="FIELD", help="With --sample: keep each value of meta FIELD in proportion.")
 @click.pass_context
 def import_cmd(
     ctx: click.Context,
@@ -128,6 +131,9 @@ def import_cmd(
     annotator: str | None,
     pipeline: str | None,
     processes: int | None,
+    sample: int | None,
+    seed: int,
+    sample_by: str | None,
 ):
     """Import .txt files (with brat .ann annotations beside them or not), folders, JSONL (plain,
     Prodigy or doccano), spaCy DocBins (.spacy), other annotators' project files
@@ -138,7 +144,10 @@ def import_cmd(
     Exits 1 if anything was rejected.
     """
     from annotator.importing import import_paths
+    from annotator.sampling import Sample
 
+    if sample_by and not sample:
+        raise click.UsageError("--sample-by needs --sample N")
     store = _open(ctx)
     with store:
         annotator = annotator or settings.default_annotator()
@@ -150,6 +159,7 @@ def import_cmd(
                     paths,
                     annotator=annotator,
                     pipeline=pipeline,
+                    sample=Sample(sample, seed, sample_by) if sample else None,
                     on_rejection=lambda r: click.echo(str(r), err=True),
                     progress=bar.update,
                 )
@@ -157,6 +167,10 @@ def import_cmd(
             raise click.ClickException(str(exc)) from exc
         files = "1 file" if report.files == 1 else f"{report.files} files"
         click.echo(f"imported {report.counts.describe()} from {files} into {store.path}")
+        if sample:
+            shares = ", ".join(f"{name} {n}" for name, n in sorted(report.sample_shares.items()))
+            by = f" by {sample_by}: {shares}" if sample_by else ""
+            click.echo(f"a random sample of {sample} records (seed {seed}){by}")
         for note in report.notes:
             click.echo(note)
         if not no_ner:

@@ -18,6 +18,7 @@ from annotator.formats.project_file import PROJECT_SUFFIXES, read_project
 from annotator.formats.shards import is_shard, read_shard
 from annotator.formats.textfiles import read_txt
 from annotator.records import IncomingRecord, Rejection
+from annotator.sampling import Sample, draw
 from annotator.store import ImportCounts, Preannotation, PreannotationFailure, Store
 from annotator.streaming import no_cyclic_gc
 from annotator.text import content_hash
@@ -43,6 +44,8 @@ class ImportReport:
     carried_redone: dict[str, int] = field(default_factory=dict)
     #: The project's pipeline, as shards name it ("en_core_web_sm 3.8.0").
     project_pipeline: str = ""
+    #: With a stratified sample: how many records each value of the field was given.
+    sample_shares: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -114,11 +117,12 @@ def import_paths(
     annotator: str,
     batch_size: int = settings.IMPORT_BATCH,
     pipeline: str | None = None,
+    sample: Sample | None = None,
     on_rejection: Callable[[Rejection], None] | None = None,
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> ImportReport:
-    """Store every valid record under `paths`; commit in batches; report the rest.
+    """Store every valid record under `paths` (or a `sample` of them); commit in batches; report the rest.
 
     Shard records keep the pre-annotation they carry when it comes from `pipeline` (default:
     the project's setting, else the default pipeline); the others are left for `preannotate`.
@@ -126,15 +130,44 @@ def import_paths(
     with no_cyclic_gc():
         report = ImportReport()
         store_batch = _BatchWriter(store, annotator, pipeline or store.get_setting("pipeline"), report)
-        return _import_paths(store, paths, store_batch, batch_size, on_rejection, progress, cancelled, report)
+        paths = list(paths)
+
+        def reject(rejection: Rejection) -> None:
+            report.rejections.append(rejection)
+            if on_rejection:
+                on_rejection(rejection)
+
+        def stream(first: bool) -> Iterator[IncomingRecord]:
+            return _valid_records(store, paths, report if first else ImportReport(), reject if first else None)
+
+        if sample is None:
+            records: Iterable[IncomingRecord] = stream(True)
+        else:
+            records, report.sample_shares = draw(sample, stream)
+        return _store_records(records, store_batch, batch_size, progress, cancelled, report)
 
 
-def _import_paths(
-    store: Store,
-    paths: Iterable[Path],
+def _valid_records(
+    store: Store, paths: list[Path], report: ImportReport, reject: Callable[[Rejection], None] | None
+) -> Iterator[IncomingRecord]:
+    for item in expand(paths):
+        if isinstance(item, Rejection):
+            if reject:
+                reject(item)
+            continue
+        report.files += 1
+        for rec in read_records(item, into=store.path):
+            if isinstance(rec, Rejection):
+                if reject:
+                    reject(rec)
+                continue
+            yield rec
+
+
+def _store_records(
+    records: Iterable[IncomingRecord],
     store_batch: Callable[[list[IncomingRecord]], ImportCounts],
     batch_size: int,
-    on_rejection: Callable[[Rejection], None] | None,
     progress: Callable[[int], None] | None,
     cancelled: Callable[[], bool] | None,
     report: ImportReport,
@@ -148,26 +181,13 @@ def _import_paths(
                 progress(len(batch))
             batch.clear()
 
-    def reject(rejection: Rejection) -> None:
-        report.rejections.append(rejection)
-        if on_rejection:
-            on_rejection(rejection)
-
-    for item in expand(paths):
-        if isinstance(item, Rejection):
-            reject(item)
-            continue
-        report.files += 1
-        for rec in read_records(item, into=store.path):
-            if isinstance(rec, Rejection):
-                reject(rec)
-                continue
-            batch.append(rec)
-            if len(batch) >= batch_size:
-                flush()
-                if cancelled and cancelled():
-                    report.cancelled = True
-                    return report
+    for rec in records:
+        batch.append(rec)
+        if len(batch) >= batch_size:
+            flush()
+            if cancelled and cancelled():
+                report.cancelled = True
+                return report
     flush()
     return report
 

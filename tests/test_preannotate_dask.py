@@ -106,8 +106,9 @@ def test_shards_of_the_seeds_give_what_the_direct_import_gives(scheduler, tmp_pa
         *[f"part-0000{i}.jsonl" for i in range(4)],
     ]
     notes = shard_import(tmp_path / "shards", tmp_path / "a.sqlite", None, monkeypatch)
+    recipe = annotator.nlp.pipeline_identity(None)["recipe"]
     assert notes == [
-        f"10 shard records came pre-annotated by {summary.pipeline} ({annotator.nlp.pipeline_identity(None)['recipe']}),"
+        f"10 shard records came pre-annotated by {summary.pipeline} ({recipe}),"
         " this project's pipeline: their entities, sentences and tokens were kept and spaCy was not run again for them"
     ]
     direct_import(corpus, tmp_path / "b.sqlite", None)
@@ -117,8 +118,9 @@ def test_shards_of_the_seeds_give_what_the_direct_import_gives(scheduler, tmp_pa
 def test_shards_of_a_generated_corpus_give_what_the_direct_import_gives(scheduler, tmp_path, monkeypatch):
     corpus = generated_corpus(tmp_path / "gen.jsonl", 40)
     rejected = []
+    out = tmp_path / "shards"
     summary = write_shards(
-        corpus, tmp_path / "shards", pipeline="rules", scheduler=scheduler, partition_size=16, on_rejection=rejected.append
+        corpus, out, pipeline="rules", scheduler=scheduler, partition_size=16, on_rejection=rejected.append
     )
     assert [str(r) for r in rejected] == [f"{corpus}:41: not valid JSON: Expecting value (column 1)"]
     assert (summary.written, summary.records) == (3, 40)
