@@ -171,6 +171,7 @@ def _client(scheduler: str | None, workers: int) -> Iterator[tuple[Any, str]]:
         n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
     )
     with cluster, Client(cluster) as client:
+        client.wait_for_workers(workers, timeout="120s")
         yield client, f"a local Dask cluster of {workers} workers"
 
 
