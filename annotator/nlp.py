@@ -275,7 +275,7 @@ def preannotate(
     """Pre-annotate every article the pipeline has not seen, one committed batch at a time.
 
     Resumable: a batch is saved whole or not at all, and a later call carries on where an
-    interrupted one stopped; `cancelled` is checked after each saved batch. Runs in
+    interrupted one stopped; `cancelled` is checked before each batch is read and saved. Runs in
     `processes` worker processes (default: every core) when there is enough work for them,
     else in this one. An article the pipeline fails on is recorded with the reason (see
     `Store.preannotation_failures`) and skipped by later runs unless `retry_failed`.
@@ -285,7 +285,8 @@ def preannotate(
     pending = store.count_unannotated(retry_failed=retry_failed)
     per_task = batch_size * 4
     workers = min(processes or available_cores(), pending // settings.PREANNOTATE_PER_PROCESS)
-    batches = _pending_batches(store, per_task, retry_failed)
+    stop = cancelled or (lambda: False)
+    batches = _pending_batches(store, per_task, retry_failed, stop)
     if workers > 1:
         results = _on_workers(pipeline, batches, batch_size, workers)
     else:
@@ -293,23 +294,26 @@ def preannotate(
     done = 0
     try:
         for batch, analyses in results:
+            if stop():  # cancelled while this batch was analysed: nothing more is saved
+                break
             _save(store, pipeline.name, batch, analyses)
             done += len(batch)
             if on_batch:
                 on_batch([article_id for article_id, _ in batch])
             if progress:
                 progress(len(batch))
-            if cancelled and cancelled():
-                break
     finally:
         results.close()
     return done
 
 
-def _pending_batches(store: Store, size: int, retry_failed: bool) -> Iterator[list[tuple[int, str]]]:
-    """(id, text) batches of the articles still to do, read as they are needed (keyset paging)."""
+def _pending_batches(
+    store: Store, size: int, retry_failed: bool, cancelled: Callable[[], bool]
+) -> Iterator[list[tuple[int, str]]]:
+    """(id, text) batches of the articles still to do, read as they are needed (keyset paging),
+    until `cancelled`."""
     after = 0
-    while batch := store.unannotated(size, after=after, retry_failed=retry_failed):
+    while not cancelled() and (batch := store.unannotated(size, after=after, retry_failed=retry_failed)):
         after = batch[-1][0]
         yield batch
 

@@ -58,9 +58,11 @@ def test_a_small_job_stays_in_this_process(store, worker_runs):
 
 def test_cancel_is_honoured_between_committed_batches_on_workers(store, worker_runs):
     add_texts(store, corpus(400))
-    done = preannotate(store, rules(), processes=2, batch_size=8, cancelled=lambda: True)
+    saved: list[int] = []
+    done = preannotate(store, rules(), processes=2, batch_size=8, on_batch=saved.extend, cancelled=lambda: bool(saved))
     assert worker_runs == [2]
-    assert done == 32  # one committed batch (4 x batch_size articles)
+    assert done == len(saved) == 32  # one committed batch (4 x batch_size articles)
     assert store.count_unannotated() == 400 - 32
+    assert preannotate(store, rules(), cancelled=lambda: True) == 0  # cancelled before it began
     assert preannotate(store, rules(), processes=2) == 400 - 32
     assert store.count_unannotated() == 0
