@@ -7,7 +7,7 @@ and the rest of the file still comes in.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,13 +41,18 @@ def _strict_json(line: str) -> Any:
 
 
 def read_jsonl(path: Path) -> Iterator[IncomingRecord | Rejection]:
+    return json_records(path, lambda obj, lineno: record_from_dict(obj, source=path.name, line=lineno))
+
+
+def json_records(path: Path, make: Callable[[Any, int], IncomingRecord]) -> Iterator[IncomingRecord | Rejection]:
+    """`make(obj, lineno)` for each line of a JSONL file; a `RecordError` it raises becomes FILE:LINE."""
     for item in json_lines(path):
         if isinstance(item, Rejection):
             yield item
             continue
         lineno, obj = item
         try:
-            yield record_from_dict(obj, source=path.name, line=lineno)
+            yield make(obj, lineno)
         except RecordError as exc:
             yield Rejection(str(path), lineno, str(exc))
 

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.formats.jsonl import json_lines
+from annotator.formats.jsonl import json_lines, json_records
 from annotator.formats.records import RecordError, record_from_dict
 from annotator.records import CarriedPreannotation, IncomingRecord, Rejection
 
@@ -37,25 +37,18 @@ def is_shard(path: Path) -> bool:
 
 def read_shard(path: Path) -> Iterator[IncomingRecord | Rejection]:
     """Records of a shard, each with its `CarriedPreannotation`, validated like any JSONL record."""
-    for item in json_lines(path):
-        if isinstance(item, Rejection):
-            yield item
-            continue
-        lineno, obj = item
-        try:
-            if not isinstance(obj, dict) or KEY not in obj:
-                raise RecordError(f'missing "{KEY}": every record of a shard is pre-annotated')
-            source = obj.get("source")
-            record = record_from_dict(
-                obj, source=source if isinstance(source, str) and source else path.name, line=lineno
-            )
-            if record.text != obj["text"]:
-                raise RecordError('"text" of a shard must be normalised already (no BOM, no CR)')
-            record.preannotation = _carried(obj[KEY], len(record.text))
-        except RecordError as exc:
-            yield Rejection(str(path), lineno, str(exc))
-            continue
-        yield record
+    return json_records(path, lambda obj, lineno: _shard_record(obj, lineno, path.name))
+
+
+def _shard_record(obj: Any, lineno: int, file_name: str) -> IncomingRecord:
+    if not isinstance(obj, dict) or KEY not in obj:
+        raise RecordError(f'missing "{KEY}": every record of a shard is pre-annotated')
+    source = obj.get("source")
+    record = record_from_dict(obj, source=source if isinstance(source, str) and source else file_name, line=lineno)
+    if record.text != obj["text"]:
+        raise RecordError('"text" of a shard must be normalised already (no BOM, no CR)')
+    record.preannotation = _carried(obj[KEY], len(record.text))
+    return record
 
 
 def _carried(raw: Any, size: int) -> CarriedPreannotation:
