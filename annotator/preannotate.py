@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import logging
 import time
@@ -54,16 +55,20 @@ class ShardSummary:
 
     def describe(self) -> str:
         text = (
-            f"wrote {self.written} shards ({self.records} records) to {self.out} with {self.pipeline} "
-            f"on {self.cluster} in {self.seconds:.1f} s"
+            f"wrote {_count(self.written, 'shard')} ({_count(self.records, 'record')}) to {self.out} "
+            f"with {self.pipeline} on {self.cluster} in {self.seconds:.1f} s"
         )
         if self.skipped:
-            text += f"; {self.skipped} shards were already done and kept"
+            text += f"; {_count(self.skipped, 'shard')} already done and kept"
         if self.failed:
-            text += f"; the pipeline failed on {self.failed} records (marked in their shards)"
+            text += f"; the pipeline failed on {_count(self.failed, 'record')} (marked in their shards)"
         if self.rejected:
-            text += f"; {self.rejected} records rejected (see above)"
+            text += f"; {_count(self.rejected, 'record')} rejected (see above)"
         return text + f". Import them with: annotator import {self.out}"
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" if n == 1 else f"{n} {what}s"
 
 
 def shard_name(index: int) -> str:
@@ -94,12 +99,18 @@ def write_shards(
     _claim(out, corpus, identity, partition_size)
     summary = ShardSummary(out, pipeline=f"{identity['pipeline']} {identity['version']}")
     say = on_message or (lambda _m: None)
+    partitions = _partitions(corpus, partition_size, out, summary, on_rejection)
+    first = next(partitions, None)
+    if first is None:  # every shard is done: no cluster to start
+        summary.cluster = "no cluster (nothing left to do)"
+        summary.seconds = time.perf_counter() - started
+        return summary
     with _client(scheduler, workers or available_cores()) as (client, cluster):
         summary.cluster = cluster
         say(f"pre-annotating {corpus} on {cluster}")
         limit = IN_FLIGHT_PER_WORKER * max(1, len(client.scheduler_info().get("workers", {})))
         running: dict[Any, tuple[int, list[IncomingRecord]]] = {}
-        for index, records in _partitions(corpus, partition_size, out, summary, on_rejection):
+        for index, records in itertools.chain([first], partitions):
             future = client.submit(analyse_partition, pipeline, [r.text for r in records], batch_size, pure=False)
             running[future] = (index, records)
             if len(running) >= limit:
@@ -172,7 +183,7 @@ def _client(scheduler: str | None, workers: int) -> Iterator[tuple[Any, str]]:
     )
     with cluster, Client(cluster) as client:
         client.wait_for_workers(workers, timeout="120s")
-        yield client, f"a local Dask cluster of {workers} workers"
+        yield client, f"a local Dask cluster of {_count(workers, 'worker')}"
 
 
 def _partitions(

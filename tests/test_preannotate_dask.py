@@ -176,7 +176,7 @@ def test_a_killed_run_resumes_without_duplicates(tmp_path):
     assert 0 < first < 30, "the run was not killed midway"
     again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
-    assert f"{first} shards were already done and kept" in again.stdout
+    assert f"{first} shard{'' if first == 1 else 's'} already done and kept" in again.stdout
     lines = [line for p in sorted(out.glob("part-*.jsonl")) for line in p.read_text(encoding="utf-8").splitlines()]
     texts = [json.loads(line)["text"] for line in lines]
     assert len(texts) == len(set(texts)) == 60
