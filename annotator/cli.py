@@ -107,32 +107,60 @@ def main(ctx: click.Context, db: Path | None) -> None:
         ctx.invoke(gui)
 
 
+_PROCESSES = click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    help="Pre-annotate with at most N processes (default: every core).",
+)
+
+
 @main.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--no-ner", is_flag=True, help="Skip spaCy pre-annotation (entities and sentences).")
 @click.option("--annotator", help="Name stored with labels that carry no _annotator_id.")
 @click.option("--pipeline", help="spaCy package or folder for pre-annotation, or 'rules'.")
+@_PROCESSES
+@click.option("--sample", type=click.IntRange(min=1), metavar="N", help="Import a random sample of N records.")
+@click.option("--seed", type=int, default=0, show_default=True, help="With --sample: the same seed, the same sample.")
+@click.option("--sample-by", metavar="FIELD", help="With --sample: keep each value of meta FIELD in proportion.")
 @click.pass_context
-def import_cmd(ctx: click.Context, paths: tuple[Path, ...], no_ner: bool, annotator: str | None, pipeline: str | None):
+def import_cmd(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    no_ner: bool,
+    annotator: str | None,
+    pipeline: str | None,
+    processes: int | None,
+    sample: int | None,
+    seed: int,
+    sample_by: str | None,
+):
     """Import .txt files (with brat .ann annotations beside them or not), folders, JSONL or .json
     (plain, Prodigy, every doccano shape, Label Studio JSON/JSON-MIN/JSONL), CoNLL/IOB/BILOU
-    (.conll, .iob, .tsv), spaCy DocBins (.spacy) and other annotators' project files
-    (.annotator.sqlite), which are merged in.
+    (.conll, .iob, .tsv), spaCy DocBins (.spacy), other annotators' project files
+    (.annotator.sqlite), which are merged in, and pre-annotated shards (`annotator preannotate
+    --out`), whose entities and sentences are kept when they come from this project's pipeline.
 
     Bad files and records are reported as FILE:LINE: reason; the rest is imported.
     Exits 1 if anything was rejected.
     """
     from annotator.importing import import_paths
+    from annotator.sampling import Sample
 
+    if sample_by and not sample:
+        raise click.UsageError("--sample-by needs --sample N")
     store = _open(ctx)
     with store:
         annotator = annotator or settings.default_annotator()
+        pipeline = pipeline or store.get_setting("pipeline")
         try:
             with _progress("importing", unit="records") as bar:
                 report = import_paths(
                     store,
                     paths,
                     annotator=annotator,
+                    pipeline=pipeline,
+                    sample=Sample(sample, seed, sample_by) if sample else None,
                     on_rejection=lambda r: click.echo(str(r), err=True),
                     progress=bar.update,
                 )
@@ -140,16 +168,28 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], no_ner: bool, annota
             raise click.ClickException(str(exc)) from exc
         files = "1 file" if report.files == 1 else f"{report.files} files"
         click.echo(f"imported {report.counts.describe()} from {files} into {store.path}")
+        if sample:
+            shares = ", ".join(f"{name} {n}" for name, n in sorted(report.sample_shares.items()))
+            by = f" by {sample_by}: {shares}" if sample_by else ""
+            click.echo(f"a random sample of {sample} records (seed {seed}){by}")
+        for note in report.notes:
+            click.echo(note)
         if not no_ner:
-            _preannotate(store, pipeline or store.get_setting("pipeline"))
+            _preannotate(store, pipeline, processes)
         if report.rejections:
             click.echo(f"{len(report.rejections)} rejected (see above)", err=True)
             ctx.exit(1)
 
 
-def _preannotate(store: Store, pipeline_name: str | None) -> None:
-    pending = store.count_unannotated()
+def _preannotate(store: Store, pipeline_name: str | None, processes: int | None, retry_failed: bool = False) -> None:
+    pending = store.count_unannotated(retry_failed=retry_failed)
+    failed = len(store.preannotation_failures())
     if not pending:
+        if failed and not retry_failed:
+            click.echo(
+                f"{failed} articles the pipeline failed on are left out: see annotator stats; "
+                "retry with annotator preannotate --retry-failed"
+            )
         return
     from annotator.nlp import PipelineError, load_pipeline, preannotate
 
@@ -160,8 +200,85 @@ def _preannotate(store: Store, pipeline_name: str | None) -> None:
     if pipeline.rules_only:
         click.echo(f"note: {pipeline.description}", err=True)
     with _progress("pre-annotating", total=pending, unit="articles") as bar:
-        done = preannotate(store, pipeline, progress=bar.update)
+        done = preannotate(store, pipeline, processes=processes, retry_failed=retry_failed, progress=bar.update)
     click.echo(f"pre-annotated {done} articles with {pipeline.description}")
+    failures = store.preannotation_failures()
+    if failures:
+        click.echo(
+            f"the pipeline failed on {len(failures)} articles (the others are done): see annotator stats; "
+            "retry them with annotator preannotate --retry-failed",
+            err=True,
+        )
+
+
+@main.command("preannotate")
+@click.argument("corpus", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Write pre-annotated shards here.")
+@click.option(
+    "--dask-scheduler",
+    metavar="ADDRESS",
+    help="With --out: run on this Dask cluster (tcp://host:8786); default: a local cluster, one worker a core.",
+)
+@click.option("--pipeline", help="spaCy package or folder, or 'rules' (default: the project's, else en_core_web_sm).")
+@click.option("--retry-failed", is_flag=True, help="Try again the articles the pipeline failed on before.")
+@click.option(
+    "--partition-size",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="With --out: records per partition (one shard file each).",
+)
+@_PROCESSES
+@click.pass_context
+def preannotate_cmd(
+    ctx: click.Context,
+    corpus: Path | None,
+    out: Path | None,
+    dask_scheduler: str | None,
+    pipeline: str | None,
+    retry_failed: bool,
+    partition_size: int,
+    processes: int | None,
+) -> None:
+    """Find entities, sentences and tokens with spaCy, on every core.
+
+    Without CORPUS: pre-annotate the project's articles that are not done yet (resumable).
+
+    With CORPUS.jsonl --out DIR: map the pipeline over partitions of the corpus on a Dask
+    cluster and write pre-annotated JSONL shards to DIR (resumable: done shards are kept,
+    a killed run carries on). `annotator import DIR` then takes them without running spaCy
+    again. The shard format is in the README.
+    """
+    if corpus is None:
+        if out or dask_scheduler:
+            raise click.UsageError("--out and --dask-scheduler need a CORPUS.jsonl to read")
+        with _open(ctx) as store:
+            if not store.count_unannotated(retry_failed=retry_failed):
+                click.echo(f"nothing to pre-annotate in {store.path}")
+            _preannotate(store, pipeline or store.get_setting("pipeline"), processes, retry_failed)
+        return
+    if out is None:
+        raise click.UsageError("give --out DIR for the shards (or no CORPUS to pre-annotate the project)")
+    from annotator.preannotate import ShardError, write_shards
+
+    try:
+        with _progress("pre-annotating", unit="records") as bar:
+            summary = write_shards(
+                corpus,
+                out,
+                pipeline=pipeline,
+                scheduler=dask_scheduler,
+                workers=processes,
+                partition_size=partition_size,
+                on_rejection=lambda r: click.echo(str(r), err=True),
+                on_message=lambda m: click.echo(m, err=True),
+                progress=bar.update,
+            )
+    except ShardError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(summary.describe())
+    if summary.rejected:
+        ctx.exit(1)
 
 
 @main.command("export")
@@ -256,6 +373,12 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     click.echo(f"annotators   {', '.join(figures['annotators']) or '-'}")
     for label, n in figures["labels"].items():
         click.echo(f"  {label:<16} {n}")
+    failed = figures["preannotation_failed"]
+    if failed:
+        click.echo(f"pre-annotation failed on {len(failed)} articles (retry: annotator preannotate --retry-failed):")
+        for item in failed:
+            title = " ".join(item["title"].split())[:60]
+            click.echo(f"  article {item['article']} ({title}): {item['reason']}")
 
 
 def _window_function(module: str, name: str, what: str) -> Callable[..., int]:

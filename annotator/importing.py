@@ -16,10 +16,13 @@ from annotator.formats.brat import ANN_SUFFIX, has_annotations, read_brat
 from annotator.formats.conll import CONLL_SUFFIXES, read_conll
 from annotator.formats.jsonl import read_json, read_jsonl
 from annotator.formats.project_file import PROJECT_SUFFIXES, read_project
+from annotator.formats.shards import MANIFEST, is_shard, read_shard
 from annotator.formats.textfiles import read_txt
 from annotator.records import IncomingRecord, Rejection
-from annotator.store import ImportCounts, Store
+from annotator.sampling import Sample, draw
+from annotator.store import ImportCounts, Preannotation, PreannotationFailure, Store
 from annotator.streaming import no_cyclic_gc
+from annotator.text import content_hash
 
 log = logging.getLogger("annotator.importing")
 
@@ -39,10 +42,33 @@ class ImportReport:
     preannotated: int = 0
     pipeline: str = ""
     cancelled: bool = False
+    #: Shard records whose pre-annotation was kept (the project's pipeline) or set aside, by pipeline.
+    carried_kept: dict[str, int] = field(default_factory=dict)
+    carried_redone: dict[str, int] = field(default_factory=dict)
+    #: The project's pipeline, as shards name it ("en_core_web_sm 3.8.0").
+    project_pipeline: str = ""
+    #: With a stratified sample: how many records each value of the field was given.
+    sample_shares: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.rejections
+
+    @property
+    def notes(self) -> list[str]:
+        """What happened to the pre-annotation that came with shards, for the user."""
+        out = []
+        for name, n in self.carried_kept.items():
+            out.append(
+                f"{n} shard records came pre-annotated by {name}, this project's pipeline: "
+                "their entities, sentences and tokens were kept and spaCy was not run again for them"
+            )
+        for name, n in self.carried_redone.items():
+            out.append(
+                f"{n} shard records came pre-annotated by {name}, not this project's pipeline "
+                f"({self.project_pipeline}): their pre-annotation was set aside; they are pre-annotated again"
+            )
+        return out
 
 
 def expand(paths: Iterable[Path]) -> Iterator[Path | Rejection]:
@@ -52,7 +78,10 @@ def expand(paths: Iterable[Path]) -> Iterator[Path | Rejection]:
             found = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES and not p.name.startswith(".")
+                if p.is_file()
+                and p.suffix.lower() in FOLDER_SUFFIXES
+                and not p.name.startswith(".")
+                and p.name != MANIFEST
             )
             if not found:
                 yield Rejection(str(path), 1, f"folder has no {', '.join(FOLDER_SUFFIXES)} files")
@@ -67,7 +96,7 @@ def read_records(path: Path, into: Path | None = None) -> Iterator[IncomingRecor
     """Records of one file, by its suffix; `into` is the project being imported into (not merged with itself)."""
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
-        yield from read_jsonl(path)
+        yield from read_shard(path) if is_shard(path) else read_jsonl(path)
     elif suffix in JSON_SUFFIXES:
         yield from read_json(path)
     elif suffix in CONLL_SUFFIXES:
@@ -98,53 +127,127 @@ def import_paths(
     *,
     annotator: str,
     batch_size: int = settings.IMPORT_BATCH,
+    pipeline: str | None = None,
+    sample: Sample | None = None,
     on_rejection: Callable[[Rejection], None] | None = None,
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> ImportReport:
-    """Store every valid record under `paths`; commit in batches; report the rest."""
+    """Store every valid record under `paths` (or a `sample` of them); commit in batches; report the rest.
+
+    Shard records keep the pre-annotation they carry when it comes from `pipeline` (default:
+    the project's setting, else the default pipeline); the others are left for `preannotate`.
+    """
     with no_cyclic_gc():
-        return _import_paths(store, paths, annotator, batch_size, on_rejection, progress, cancelled)
+        report = ImportReport()
+        store_batch = _BatchWriter(store, annotator, pipeline or store.get_setting("pipeline"), report)
+        paths = list(paths)
+
+        def reject(rejection: Rejection) -> None:
+            report.rejections.append(rejection)
+            if on_rejection:
+                on_rejection(rejection)
+
+        def stream(first: bool) -> Iterator[IncomingRecord]:
+            return _valid_records(store, paths, report if first else ImportReport(), reject if first else None)
+
+        if sample is None:
+            records: Iterable[IncomingRecord] = stream(True)
+        else:
+            records, report.sample_shares = draw(sample, stream)
+        return _store_records(records, store_batch, batch_size, progress, cancelled, report)
 
 
-def _import_paths(
-    store: Store,
-    paths: Iterable[Path],
-    annotator: str,
-    batch_size: int,
-    on_rejection: Callable[[Rejection], None] | None,
-    progress: Callable[[int], None] | None,
-    cancelled: Callable[[], bool] | None,
-) -> ImportReport:
-    report = ImportReport()
-    batch: list[IncomingRecord] = []
-
-    def flush() -> None:
-        if batch:
-            report.counts += store.add_records(batch, annotator)
-            if progress:
-                progress(len(batch))
-            batch.clear()
-
-    def reject(rejection: Rejection) -> None:
-        report.rejections.append(rejection)
-        if on_rejection:
-            on_rejection(rejection)
-
+def _valid_records(
+    store: Store, paths: list[Path], report: ImportReport, reject: Callable[[Rejection], None] | None
+) -> Iterator[IncomingRecord]:
     for item in expand(paths):
         if isinstance(item, Rejection):
-            reject(item)
+            if reject:
+                reject(item)
             continue
         report.files += 1
         for rec in read_records(item, into=store.path):
             if isinstance(rec, Rejection):
-                reject(rec)
+                if reject:
+                    reject(rec)
                 continue
-            batch.append(rec)
-            if len(batch) >= batch_size:
-                flush()
-                if cancelled and cancelled():
-                    report.cancelled = True
-                    return report
+            yield rec
+
+
+def _store_records(
+    records: Iterable[IncomingRecord],
+    store_batch: Callable[[list[IncomingRecord]], ImportCounts],
+    batch_size: int,
+    progress: Callable[[int], None] | None,
+    cancelled: Callable[[], bool] | None,
+    report: ImportReport,
+) -> ImportReport:
+    batch: list[IncomingRecord] = []
+
+    def flush() -> None:
+        if batch:
+            report.counts += store_batch(batch)
+            if progress:
+                progress(len(batch))
+            batch.clear()
+
+    for rec in records:
+        batch.append(rec)
+        if len(batch) >= batch_size:
+            flush()
+            if cancelled and cancelled():
+                report.cancelled = True
+                return report
     flush()
     return report
+
+
+class _BatchWriter:
+    """Stores one batch of records in one transaction, with the pre-annotation shard records
+    carry when it comes from the project's pipeline."""
+
+    def __init__(self, store: Store, annotator: str, pipeline: str | None, report: ImportReport):
+        self.store = store
+        self.annotator = annotator
+        self.pipeline = pipeline
+        self.report = report
+        self._identity: dict[str, str] | None = None
+
+    def __call__(self, batch: list[IncomingRecord]) -> ImportCounts:
+        carried = [rec for rec in batch if rec.preannotation is not None]
+        if not carried:
+            return self.store.add_records(batch, self.annotator)
+        with self.store.write():
+            counts = self.store.add_records(batch, self.annotator)
+            self._keep(carried)
+        return counts
+
+    def _keep(self, records: list[IncomingRecord]) -> None:
+        from annotator.nlp import pipeline_identity
+
+        if self._identity is None:
+            self._identity = pipeline_identity(self.pipeline)
+            self.report.project_pipeline = _named(self._identity)
+        kept = [rec for rec in records if rec.preannotation.identity == self._identity]
+        for rec in records:
+            tally = self.report.carried_kept if rec in kept else self.report.carried_redone
+            name = _named(rec.preannotation.identity)
+            tally[name] = tally.get(name, 0) + 1
+        ids = self.store.unannotated_ids_by_hash(content_hash(rec.text) for rec in kept)
+        results, failures = [], []
+        name = self.pipeline or self._identity["pipeline"]
+        for rec in kept:
+            article_id = ids.pop(content_hash(rec.text), None)
+            found = rec.preannotation
+            if article_id is None:  # already pre-annotated, or twice in this batch
+                continue
+            if found.error:
+                failures.append(PreannotationFailure(article_id, name, found.error))
+            else:
+                results.append(Preannotation(article_id, name, found.entities, found.sentences, found.tokens))
+        self.store.store_preannotations(results, failures)
+
+
+def _named(identity: dict[str, str]) -> str:
+    return f"{identity['pipeline']} {identity['version']} ({identity['recipe']})"

@@ -1,22 +1,36 @@
-"""Loading the spaCy pipeline and pre-annotating articles with it.
+"""Loading the spaCy pipeline and pre-annotating articles with it, on every core.
 
 spaCy is imported only inside these functions, so commands that do not pre-annotate
 start without it. Domain entity patterns (`resources/entity_patterns.jsonl`) run
 before the statistical NER, so names the stock model gets wrong (e.g. "Kyiv" as a
 PERSON) are fixed before it sees them.
+
+Long articles go through spaCy in pieces (`pieces`) and come back with their offsets
+shifted into the whole text; an article the pipeline raises on becomes an
+`AnalysisFailure` with the reason, never an error that stops the other articles. A run
+over a project (`preannotate`) uses worker processes when there is enough to do;
+`annotator.preannotate` maps the same `analyse_texts` over a Dask cluster.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import json
 import logging
-from collections.abc import Callable, Iterable, Iterator
+import multiprocessing
+import os
+import pickle
+import re
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator import settings
-from annotator.store import Preannotation, Store
+from annotator.store import Preannotation, PreannotationFailure, Store
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -31,6 +45,11 @@ class PipelineError(Exception):
     pass
 
 
+#: Bumped whenever what pre-annotation does with a pipeline's output changes (pieces, trimming,
+#: components): shards written under another recipe are pre-annotated again on import.
+RECIPE = "annotator-preannotate-1"
+
+
 @dataclass
 class Pipeline:
     nlp: Language
@@ -38,6 +57,12 @@ class Pipeline:
     #: Shown to the user: what is running, and what is missing.
     description: str
     rules_only: bool = False
+
+    @property
+    def identity(self) -> dict[str, str]:
+        """What makes two runs give the same results: the pipeline's own name and version, our
+        recipe and the entity patterns. Written into shards; compared on import."""
+        return pipeline_identity(self.name, self.nlp.meta)
 
 
 def installed_default() -> str | None:
@@ -72,6 +97,32 @@ def load_pipeline(name: str | None = None) -> Pipeline:
     return Pipeline(nlp, str(wanted), f"{label} {meta.get('version', '')}".strip())
 
 
+def pipeline_identity(name: str | None, meta: dict[str, Any] | None = None) -> dict[str, str]:
+    """The identity of pipeline `name` (as `load_pipeline` takes it), read from its meta.json
+    without loading spaCy when `meta` is not given: {"pipeline", "version", "recipe"}."""
+    wanted = name or installed_default()
+    patterns = hashlib.sha256(settings.resource("entity_patterns.jsonl").read_bytes()).hexdigest()[:12]
+    recipe = f"{RECIPE}+patterns-{patterns}"
+    if wanted in (None, settings.RULES_PIPELINE):
+        return {"pipeline": settings.RULES_PIPELINE, "version": RECIPE, "recipe": recipe}
+    if meta is None:
+        meta = _read_meta(str(wanted))
+    return {"pipeline": f"{meta.get('lang')}_{meta.get('name')}", "version": str(meta.get("version")), "recipe": recipe}
+
+
+def _read_meta(name: str) -> dict[str, Any]:
+    """meta.json of an installed pipeline package or a pipeline folder ({} when there is none)."""
+    folder = Path(name)
+    if not folder.exists():
+        spec = importlib.util.find_spec(name) if name.isidentifier() else None
+        locations = list(spec.submodule_search_locations or []) if spec else []
+        folder = Path(locations[0]) if locations else folder
+    try:
+        return json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 def _prepare(nlp: Language) -> None:
     """Keep only what finds entities and sentences: senter instead of the parser when it has one."""
     names = set(nlp.pipe_names)
@@ -94,13 +145,103 @@ def _add_patterns(nlp: Language, before: str | None) -> None:
     ruler.add_patterns(list(srsly.read_jsonl(path)))
 
 
-def analyse(pipeline: Pipeline, texts: Iterable[str], batch_size: int = settings.PREANNOTATE_BATCH) -> Iterator[Any]:
-    """Entities, sentences and tokens (as code point offsets) for each text, in order."""
-    for doc in pipeline.nlp.pipe(texts, batch_size=batch_size):
-        entities = [(*_trimmed(e.start_char, e.text), e.label_) for e in doc.ents if e.text.strip()]
-        sentences = [_trimmed(s.start_char, s.text) for s in doc.sents if s.text.strip()]
-        tokens = [(t.idx, t.idx + len(t)) for t in doc if not t.is_space]
-        yield entities, sentences, tokens
+# -- analysis: texts in, offsets out ---------------------------------------------------
+
+#: Where a long text may be cut, best first: after a blank line, a line break, a sentence end, any space.
+_CUTS = (
+    re.compile(r"\n[^\S\n]*\n\s*"),
+    re.compile(r"\n\s*"),
+    re.compile(r"[.!?…][\"'”’)\]]*\s+"),
+    re.compile(r"\s+"),
+)
+
+
+def pieces(text: str, limit: int) -> list[tuple[int, int]]:
+    """Contiguous (start, end) ranges that cover `text`, each at most `limit` characters.
+
+    A piece ends after its last paragraph break, else after its last line break, sentence
+    end or space; a text with no space for `limit` characters is cut there.
+    """
+    if limit < 1:
+        raise ValueError("limit must be positive")
+    size = len(text)
+    out: list[tuple[int, int]] = []
+    start = 0
+    while size - start > limit:
+        room = start + limit
+        cut = room
+        for pattern in _CUTS:
+            ends = [m.end() for m in pattern.finditer(text, start + 1, room)]
+            if ends:
+                cut = ends[-1]
+                break
+        out.append((start, cut))
+        start = cut
+    out.append((start, size))
+    return out
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the pipeline found in one text: (start, end, label) entities, (start, end) sentences
+    and the tokens' bounds as one flat JSON list (`"[0,5,6,11]"`, white-space tokens left out)."""
+
+    entities: list[tuple[int, int, str]]
+    sentences: list[tuple[int, int]]
+    tokens: str
+
+
+@dataclass(frozen=True)
+class AnalysisFailure:
+    """The pipeline raised on this text: `reason` is what the user is told."""
+
+    reason: str
+
+
+def analyse_texts(
+    pipeline: Pipeline, texts: Sequence[str], batch_size: int = settings.PREANNOTATE_BATCH
+) -> list[Analysis | AnalysisFailure]:
+    """One `Analysis` (or `AnalysisFailure`) per text, in order. Never raises for one bad text:
+    when a batch fails, each of its texts is tried alone and only those that fail again fail."""
+    try:
+        return list(_analyse(pipeline, texts, batch_size))
+    except Exception:
+        if len(texts) == 1:
+            return [AnalysisFailure(_reason())]
+        log.warning("a batch of %d texts failed; trying them one by one", len(texts), exc_info=True)
+    return [analyse_texts(pipeline, [text], batch_size)[0] for text in texts]
+
+
+def _reason() -> str:
+    exc = sys.exc_info()[1]
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {first}"[:500]
+
+
+def _analyse(pipeline: Pipeline, texts: Sequence[str], batch_size: int) -> Iterator[Analysis]:
+    from spacy.attrs import IDX, IS_SPACE, LENGTH
+
+    nlp = pipeline.nlp
+    limit = min(settings.PREANNOTATE_PIECE_CHARS, nlp.max_length)
+    plan = [(i, start, end) for i, text in enumerate(texts) for start, end in pieces(text, limit)]
+    docs = nlp.pipe((texts[i][start:end] for i, start, end in plan), batch_size=batch_size)
+    current, entities, sentences, tokens = 0, [], [], []
+    for (i, offset, _end), doc in zip(plan, docs, strict=True):
+        if i != current:
+            yield Analysis(entities, sentences, f"[{','.join(tokens)}]")
+            current, entities, sentences, tokens = i, [], [], []
+        entities += [(*_trimmed(e.start_char + offset, e.text), e.label_) for e in doc.ents if e.text.strip()]
+        sentences += [_trimmed(s.start_char + offset, s.text) for s in doc.sents if s.text.strip()]
+        bounds = doc.to_array([IDX, LENGTH, IS_SPACE])
+        if len(bounds):
+            words = bounds[bounds[:, 2] == 0]
+            flat = [0] * (2 * len(words))
+            flat[::2] = (words[:, 0] + offset).tolist()
+            flat[1::2] = (words[:, 0] + words[:, 1] + offset).tolist()
+            if flat:
+                tokens.append(",".join(map(str, flat)))
+    if plan:
+        yield Analysis(entities, sentences, f"[{','.join(tokens)}]")
 
 
 def _trimmed(start: int, text: str) -> tuple[int, int]:
@@ -109,37 +250,123 @@ def _trimmed(start: int, text: str) -> tuple[int, int]:
     return start + lead, start + len(text.rstrip())
 
 
+# -- a project's articles, on every core -----------------------------------------------
+
+
+def available_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def preannotate(
     store: Store,
     pipeline: Pipeline,
     *,
     batch_size: int = settings.PREANNOTATE_BATCH,
+    processes: int | None = None,
+    retry_failed: bool = False,
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     on_batch: Callable[[list[int]], None] | None = None,
 ) -> int:
     """Pre-annotate every article the pipeline has not seen, one committed batch at a time.
 
-    Resumable: a batch is saved whole or not at all, and a later call carries on
-    where an interrupted one stopped. `on_batch` hears the ids of each saved batch
-    (the window redraws them). Returns how many articles were done.
+    Resumable: a batch is saved whole or not at all, and a later call carries on where an
+    interrupted one stopped; `cancelled` is checked before each batch is read and saved. Runs in
+    `processes` worker processes (default: every core) when there is enough work for them,
+    else in this one. An article the pipeline fails on is recorded with the reason (see
+    `Store.preannotation_failures`) and skipped by later runs unless `retry_failed`.
+    `on_batch` hears the ids of each saved batch (the window redraws them). Returns how many
+    articles were done, failures included.
     """
+    pending = store.count_unannotated(retry_failed=retry_failed)
+    per_task = batch_size * 4
+    workers = min(processes or available_cores(), pending // settings.PREANNOTATE_PER_PROCESS)
+    stop = cancelled or (lambda: False)
+    batches = _pending_batches(store, per_task, retry_failed, stop)
+    if workers > 1:
+        results = _on_workers(pipeline, batches, batch_size, workers)
+    else:
+        results = ((batch, analyse_texts(pipeline, [text for _, text in batch], batch_size)) for batch in batches)
     done = 0
-    while not (cancelled and cancelled()):
-        batch = store.unannotated(limit=batch_size * 4)
-        if not batch:
-            break
-        # spaCy runs before the write begins: the project stays free for the annotator's actions.
-        results = [
-            Preannotation(article_id, pipeline.name, ents, sents, toks)
-            for (article_id, _), (ents, sents, toks) in zip(
-                batch, analyse(pipeline, (text for _, text in batch), batch_size), strict=True
-            )
-        ]
-        store.store_preannotations(results)
-        done += len(batch)
-        if on_batch:
-            on_batch([article_id for article_id, _ in batch])
-        if progress:
-            progress(len(batch))
+    try:
+        for batch, analyses in results:
+            if stop():  # cancelled while this batch was analysed: nothing more is saved
+                break
+            _save(store, pipeline.name, batch, analyses)
+            done += len(batch)
+            if on_batch:
+                on_batch([article_id for article_id, _ in batch])
+            if progress:
+                progress(len(batch))
+    finally:
+        results.close()
     return done
+
+
+def _pending_batches(
+    store: Store, size: int, retry_failed: bool, cancelled: Callable[[], bool]
+) -> Iterator[list[tuple[int, str]]]:
+    """(id, text) batches of the articles still to do, read as they are needed (keyset paging),
+    until `cancelled`."""
+    after = 0
+    while not cancelled() and (batch := store.unannotated(size, after=after, retry_failed=retry_failed)):
+        after = batch[-1][0]
+        yield batch
+
+
+def _save(store: Store, name: str, batch: list[tuple[int, str]], analyses: list[Analysis | AnalysisFailure]) -> None:
+    results, failures = [], []
+    for (article_id, _), found in zip(batch, analyses, strict=True):
+        if isinstance(found, AnalysisFailure):
+            log.warning("pre-annotation failed on article %d: %s", article_id, found.reason)
+            failures.append(PreannotationFailure(article_id, name, found.reason))
+        else:
+            results.append(Preannotation(article_id, name, found.entities, found.sentences, found.tokens))
+    store.store_preannotations(results, failures)
+
+
+_Batches = Iterator[list[tuple[int, str]]]
+
+
+def _on_workers(
+    pipeline: Pipeline, batches: _Batches, batch_size: int, workers: int
+) -> Iterator[tuple[list[tuple[int, str]], list[Analysis | AnalysisFailure]]]:
+    """Batches analysed by `workers` processes, as they finish; at most two per worker in flight
+    (memory stays bounded). Closing the generator lets running batches end and drops the rest."""
+    methods = multiprocessing.get_all_start_methods()
+    # a fresh interpreter per worker, never a fork of this one (the window has threads running)
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    executor = ProcessPoolExecutor(workers, context, initializer=_worker_init, initargs=(pickle.dumps(pipeline),))
+    running: dict[Future, list[tuple[int, str]]] = {}
+    try:
+        for batch in batches:
+            running[executor.submit(_worker_analyse, [text for _, text in batch], batch_size)] = batch
+            while len(running) >= 2 * workers:
+                yield from _finished(running)
+        while running:
+            yield from _finished(running)
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _finished(running: dict[Future, list[tuple[int, str]]]) -> Iterator[tuple[list[tuple[int, str]], list[Any]]]:
+    done, _ = wait(running, return_when=FIRST_COMPLETED)
+    for future in done:
+        yield running.pop(future), future.result()
+
+
+_WORKER_PIPELINE: Pipeline | None = None
+
+
+def _worker_init(pickled: bytes) -> None:
+    global _WORKER_PIPELINE
+    _WORKER_PIPELINE = pickle.loads(pickled)
+
+
+def _worker_analyse(texts: list[str], batch_size: int) -> list[Analysis | AnalysisFailure]:
+    assert _WORKER_PIPELINE is not None, "worker not initialised"
+    return analyse_texts(_WORKER_PIPELINE, texts, batch_size)

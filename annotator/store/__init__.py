@@ -4,24 +4,24 @@ A project is one SQLite file in WAL mode with `synchronous=FULL`. Every write ru
 `BEGIN IMMEDIATE` transaction (`Store.write`), so a user action is wholly on disk or not
 at all. Known failures (locked, corrupt, newer schema, read-only, disk full) surface as
 `StoreError` with a message meant for the user. `Store` is assembled from one module per
-concern: `core` (open, import, read), `editing` (the window's actions), `review`.
+concern: `core` (open, import, read), `editing` (the window's actions), `review`, `preannotations`.
 """
 
 from annotator.store.core import (
     CorruptProjectError,
     ImportCounts,
     NewerSchemaError,
-    Preannotation,
     StoreError,
     now,
 )
 from annotator.store.editing import EditingMixin
 from annotator.store.maintenance import MaintenanceMixin
+from annotator.store.preannotations import Preannotation, PreannotationFailure, PreannotationMixin
 from annotator.store.review import ReviewMixin
 from annotator.store.schema import SCHEMA_VERSION
 
 
-class Store(EditingMixin, ReviewMixin, MaintenanceMixin):
+class Store(EditingMixin, ReviewMixin, MaintenanceMixin, PreannotationMixin):
     """An open project file. Use `Store.open(path)` and close it (or use `with`)."""
 
 
@@ -31,6 +31,7 @@ __all__ = [
     "ImportCounts",
     "NewerSchemaError",
     "Preannotation",
+    "PreannotationFailure",
     "Store",
     "StoreError",
     "now",

@@ -25,7 +25,6 @@ import sqlite_utils
 from srsly import json_loads
 
 from annotator.records import (
-    MODEL,
     STATUSES,
     Article,
     Entity,
@@ -89,17 +88,6 @@ _meta_json = json.JSONEncoder(ensure_ascii=False).encode
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else many or one + 's'}"
-
-
-@dataclass(frozen=True)
-class Preannotation:
-    """What the pipeline found in one article."""
-
-    article_id: int
-    pipeline: str
-    entities: Sequence[tuple[int, int, str]]
-    sentences: Sequence[tuple[int, int]]
-    tokens: Sequence[tuple[int, int]]
 
 
 class CoreStore:
@@ -421,53 +409,6 @@ class CoreStore:
             rows,
         )
 
-    # -- pre-annotation ------------------------------------------------------------
-
-    def unannotated(self, limit: int | None = None, ids: Sequence[int] | None = None) -> list[tuple[int, str]]:
-        """(id, text) of articles the pipeline has not seen yet, oldest first."""
-        sql = "SELECT id, text FROM articles WHERE pipeline IS NULL"
-        args: list[Any] = []
-        if ids is not None:
-            sql += f" AND id IN ({','.join('?' * len(ids))})"
-            args.extend(ids)
-        sql += " ORDER BY id"
-        if limit is not None:
-            sql += " LIMIT ?"
-            args.append(limit)
-        return self.conn.execute(sql, args).fetchall()
-
-    def count_unannotated(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM articles WHERE pipeline IS NULL").fetchone()[0]
-
-    def store_preannotations(self, results: Iterable[Preannotation]) -> None:
-        """Save a batch of pipeline results in one transaction.
-
-        Model entities are added only where the article has none yet, so entities that
-        came with an imported record (or a user's corrections) are never overwritten.
-        """
-        with self.write():
-            c = self.conn
-            for res in results:
-                c.execute("DELETE FROM sentences WHERE article_id = ?", (res.article_id,))
-                c.executemany(
-                    "INSERT INTO sentences(article_id, start, end) VALUES (?, ?, ?)",
-                    [(res.article_id, s, e) for s, e in res.sentences],
-                )
-                c.execute(
-                    "INSERT OR REPLACE INTO tokens(article_id, bounds) VALUES (?, ?)",
-                    (res.article_id, json.dumps([b for pair in res.tokens for b in pair])),
-                )
-                has_entities = c.execute(
-                    "SELECT 1 FROM entities WHERE article_id = ? LIMIT 1", (res.article_id,)
-                ).fetchone()
-                if not has_entities:
-                    c.executemany(
-                        "INSERT INTO entities(article_id, start, end, label, source) VALUES (?, ?, ?, ?, ?) "
-                        "ON CONFLICT DO NOTHING",
-                        [(res.article_id, s, e, label, MODEL) for s, e, label in res.entities],
-                    )
-                c.execute("UPDATE articles SET pipeline = ? WHERE id = ?", (res.pipeline, res.article_id))
-
     # -- reading -------------------------------------------------------------------
 
     def article(self, article_id: int) -> Article:
@@ -632,6 +573,13 @@ class CoreStore:
             "path": str(self.path),
             "articles": one("SELECT count(*) FROM articles"),
             "preannotated": one("SELECT count(*) FROM articles WHERE pipeline IS NOT NULL"),
+            "preannotation_failed": [
+                {"article": i, "title": t, "pipeline": p, "reason": r}
+                for i, t, p, r in c.execute(
+                    "SELECT f.article_id, a.title, f.pipeline, f.reason FROM preannotation_failures f "
+                    "JOIN articles a ON a.id = f.article_id ORDER BY f.article_id"
+                )
+            ],
             "statements": one("SELECT count(*) FROM statements"),
             "spans": one("SELECT count(*) FROM statement_labels"),
             "entities": one("SELECT count(*) FROM entities"),

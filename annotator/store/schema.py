@@ -119,4 +119,20 @@ def m003_entities_without_rowid(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m004_preannotation_failures(db: sqlite_utils.Database) -> None:
+    """Articles the pipeline failed on, with the reason: later runs skip them (and say so) until a
+    retry, so one bad article never stops the others nor blocks later imports."""
+    db.executescript(
+        """
+        CREATE TABLE preannotation_failures (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            pipeline TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            failed_at TEXT NOT NULL
+        );
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)

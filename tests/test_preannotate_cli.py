@@ -1,0 +1,45 @@
+"""`annotator preannotate` as a user meets it: the project, the Dask path's needs, and no Dask elsewhere."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+
+def test_without_dask_the_shard_command_says_it_needs_the_pip_install(cli, tmp_path, monkeypatch):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"text": "Kyiv said so."}) + "\n")
+    monkeypatch.setitem(sys.modules, "dask", None)
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)
+    result = cli("preannotate", corpus, "--out", tmp_path / "shards", "--pipeline", "rules")
+    assert result.exit_code == 1
+    assert "the Dask path needs dask.distributed, which this build does not carry" in result.output
+    assert "pip install" in result.output
+
+
+def test_preannotate_needs_a_corpus_for_out(cli, tmp_path):
+    result = cli("preannotate", "--out", tmp_path / "shards")
+    assert result.exit_code == 2
+    assert "--out and --dask-scheduler need a CORPUS.jsonl" in result.output
+
+
+def test_preannotate_on_a_project_with_nothing_to_do_says_so(cli, db_path):
+    result = cli("preannotate")
+    assert result.exit_code == 0
+    assert f"nothing to pre-annotate in {db_path}" in result.output
+
+
+def test_import_and_stats_do_not_load_dask(tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"text": "Kyiv said so."}) + "\n")
+    probe = (
+        "import sys; from annotator.cli import main\n"
+        "try: main(['--db', sys.argv[1], 'import', sys.argv[2], '--no-ner'])\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed', 'spacy')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path / "p.sqlite"), str(corpus)], capture_output=True, text=True
+    )
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout + out.stderr

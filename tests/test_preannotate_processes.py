@@ -1,0 +1,68 @@
+"""Pre-annotation on every core: worker processes give what one process gives; cancel and failures hold."""
+
+from __future__ import annotations
+
+import pytest
+
+import annotator.nlp as nlp
+from annotator.nlp import preannotate
+from annotator.store import Store
+from tests.test_preannotate_long_articles import add_texts, failing_rules, rules
+
+WORDS = ["Kyiv", "said", "Moscow", "would", "halt", "strikes", "on", "energy", "sites", "if", "Zelensky", "agreed"]
+
+
+def corpus(n: int) -> list[str]:
+    return [f"Report {i}. " + " ".join(WORDS[(i + k) % len(WORDS)] for k in range(40)) + "." for i in range(n)]
+
+
+def everything(store: Store) -> list:
+    return [(a, store.entities(a), store.sentences(a), store.tokens(a)) for a in store.article_ids()]
+
+
+@pytest.fixture
+def worker_runs(monkeypatch):
+    """How many runs used worker processes (and with how many)."""
+    seen: list[int] = []
+    real = nlp._on_workers
+
+    def spy(pipeline, batches, batch_size, workers):
+        seen.append(workers)
+        return real(pipeline, batches, batch_size, workers)
+
+    monkeypatch.setattr(nlp, "_on_workers", spy)
+    return seen
+
+
+def test_two_processes_give_what_one_gives(tmp_path, worker_runs):
+    texts = corpus(263)
+    texts.insert(260, "BOOM in the middle.")
+    with Store.open(tmp_path / "one.sqlite") as one, Store.open(tmp_path / "two.sqlite") as two:
+        add_texts(one, texts)
+        add_texts(two, texts)
+        assert preannotate(one, failing_rules(), processes=1) == len(texts)
+        assert worker_runs == []
+        seen: list[int] = []
+        assert preannotate(two, failing_rules(), processes=2, on_batch=seen.extend) == len(texts)
+        assert worker_runs == [2]
+        assert sorted(seen) == two.article_ids()
+        assert everything(two) == everything(one)
+        assert [f.article_id for f in two.preannotation_failures()] == [261]
+
+
+def test_a_small_job_stays_in_this_process(store, worker_runs):
+    add_texts(store, corpus(20))
+    assert preannotate(store, rules(), processes=2) == 20
+    assert worker_runs == []
+
+
+def test_cancel_is_honoured_between_committed_batches_on_workers(store, worker_runs):
+    add_texts(store, corpus(400))
+    saved: list[int] = []
+    done = preannotate(store, rules(), processes=2, batch_size=8, on_batch=saved.extend, cancelled=lambda: bool(saved))
+    assert worker_runs == [2]
+    assert done == len(saved) == 32  # one committed batch (4 x batch_size articles)
+    assert store.count_unannotated() == 400 - 32
+    assert preannotate(store, rules(), cancelled=lambda: True) == 0  # cancelled before it began
+    assert preannotate(store, rules(), processes=2) == 400 - 32
+    assert store.count_unannotated() == 0
