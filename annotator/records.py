@@ -13,6 +13,9 @@ USER = "user"
 #: The annotator layer that holds reviewed, decided labels.
 GOLD = "gold"
 STATUSES = ("new", "in_progress", "done")
+#: What a Prodigy-style answer can say about a task or one of its spans.
+ACCEPT, REJECT, IGNORE = "accept", "reject", "ignore"
+ANSWERS = (ACCEPT, REJECT, IGNORE)
 
 
 class Span(NamedTuple):
@@ -25,6 +28,18 @@ class Span(NamedTuple):
     end: int
     label: str
     note: str = ""
+
+
+class RejectedSpan(NamedTuple):
+    """A span the annotator answered `reject` (or `ignore`) for `label`: binary feedback, never a label.
+
+    Kept apart from statements so that no positive count, agreement figure or export can take it for one.
+    """
+
+    start: int
+    end: int
+    label: str
+    answer: str = REJECT
 
 
 class Entity(NamedTuple):
@@ -70,6 +85,40 @@ class IncomingRecord:
     entities: list[Entity] = field(default_factory=list)
     annotator: str | None = None
     status: str | None = None
+    #: Spans answered reject/ignore (their own answer, or the whole task's).
+    rejected: list[RejectedSpan] = field(default_factory=list)
+    #: The whole task's answer: accept, or reject/ignore (then it has no accepted spans).
+    answer: str = ACCEPT
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRow:
+    """One article as one layer holds it: what every export format is built from (`Store.export_rows`).
+
+    `annotator` is the layer (a name, `GOLD`, or None for an article nobody has touched);
+    `status` is that layer's (None: never touched by it); `answer` the layer's answer to the
+    whole task. `spans` are the accepted labels, sorted; `rejected` what was answered
+    reject/ignore. `tokens` are the stored spaCy token bounds, flat (`[s0, e0, s1, e1, …]`),
+    or None before pre-annotation; `sentences` the stored sentence bounds. `entities_known`
+    says whether entities were ever predicted or added here: if not, a missing entity is
+    unknown, not "not an entity".
+    """
+
+    article_id: int
+    hash: str
+    title: str
+    text: str
+    source: str
+    meta: dict[str, Any]
+    annotator: str | None
+    status: str | None
+    spans: tuple[Span, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    tokens: list[int] | None = None
+    sentences: tuple[tuple[int, int], ...] = ()
+    rejected: tuple[RejectedSpan, ...] = ()
+    answer: str = ACCEPT
+    entities_known: bool = True
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,19 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from annotator.records import MODEL, STATUSES, USER, Entity, IncomingRecord, Span
+from annotator.records import (
+    ACCEPT,
+    ANSWERS,
+    MODEL,
+    STATUSES,
+    USER,
+    Entity,
+    IncomingRecord,
+    RejectedSpan,
+    Span,
+)
 from annotator.text import lone_surrogate, normalize, title_of
 
-SKIPPED_ANSWERS = ("reject", "ignore")
 #: integers a JSON writer built on C integers (ujson, as srsly bundles it) carries exactly
 INT_RANGE = (-(2**63), 2**64 - 1)
 
@@ -43,25 +52,31 @@ def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
         raise RecordError('"_annotator_id" must be a non-empty string')
     if annotator is not None:
         _check_surrogates(annotator, '"_annotator_id"')
-    answer = obj.get("answer", "accept")
+    answer = obj.get("answer", ACCEPT)
+    if answer not in ANSWERS:
+        raise RecordError(f'"answer" must be one of {", ".join(ANSWERS)}, got {answer!r:.40}')
 
-    spans = _spans(obj, raw)
+    spans, rejected, binary = _spans(obj, raw)
     entities = _entities(obj.get("entities"), raw)
     text, shift = normalize(raw)
     if text is not raw:
         spans = [Span(shift(s.start), shift(s.end), s.label, s.note) for s in spans]
+        rejected = [RejectedSpan(shift(r.start), shift(r.end), r.label, r.answer) for r in rejected]
         entities = [Entity(shift(e.start), shift(e.end), e.label, e.source) for e in entities]
-        if any(item.start >= item.end for item in [*spans, *entities]):
+        if any(item.start >= item.end for item in [*spans, *rejected, *entities]):
             raise RecordError("a span covers only a line break, which is nothing once CRLF becomes LF")
 
     status = obj.get("_status")
     if status is not None and status not in STATUSES:
         raise RecordError(f'"_status" must be one of {", ".join(STATUSES)}, got {status!r}')
-    labeled = bool(spans) or annotator is not None
-    if answer in SKIPPED_ANSWERS:
-        spans, status = [], None
-    elif labeled and status is None:
-        status = "done" if answer == "accept" else "in_progress"
+    if answer != ACCEPT:
+        # A task answered reject/ignore has no accepted span: each of its spans carries that answer.
+        rejected = [RejectedSpan(s.start, s.end, s.label, answer) for s in spans] + rejected
+        spans = []
+    elif (spans or rejected or annotator is not None) and status is None:
+        # Binary feedback (spans with their own answers) judges a few suggestions, not the whole
+        # text: the article is not finished, so its unlabeled sentences stay unknown, not negatives.
+        status = "in_progress" if binary else "done"
 
     title = obj.get("title") or meta.get("title") or title_of(text)
     if not isinstance(title, str):
@@ -77,11 +92,16 @@ def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
         entities=entities,
         annotator=annotator.strip() if annotator else None,
         status=status,
+        rejected=rejected,
+        answer=answer,
     )
 
 
-def _spans(obj: dict[str, Any], text: str) -> list[Span]:
+def _spans(obj: dict[str, Any], text: str) -> tuple[list[Span], list[RejectedSpan], bool]:
+    """Accepted spans, spans answered reject/ignore, and whether any span carried its own answer."""
     spans: list[Span] = []
+    rejected: list[RejectedSpan] = []
+    binary = False
     if "spans" in obj:
         items = obj["spans"]
         if not isinstance(items, list):
@@ -95,7 +115,17 @@ def _spans(obj: dict[str, Any], text: str) -> list[Span]:
             start, end, label = _checked(i, start, end, label, text, size, quoted)
             if note is not None and type(note) is not str:
                 raise RecordError(f"span {i}: note must be a string, got {_kind(note)}")
-            spans.append(_new(Span, (start, end, label, note or "")))
+            answer = get("answer")
+            if answer is None:
+                spans.append(_new(Span, (start, end, label, note or "")))
+                continue
+            binary = True
+            if answer == ACCEPT:
+                spans.append(_new(Span, (start, end, label, note or "")))
+            elif answer in ANSWERS:
+                rejected.append(RejectedSpan(start, end, label, answer))
+            else:
+                raise RecordError(f"span {i}: answer must be one of {', '.join(ANSWERS)}, got {answer!r:.40}")
     if "label" in obj:
         items = obj["label"]
         if not isinstance(items, list):
@@ -104,7 +134,7 @@ def _spans(obj: dict[str, Any], text: str) -> list[Span]:
             if not isinstance(item, list) or len(item) != 3:
                 raise RecordError(f"label {i} must be [start, end, label], got {item!r:.60}")
             spans.append(Span(*_bounds(i, item[0], item[1], item[2], text, None)))
-    return spans
+    return spans, rejected, binary
 
 
 #: Makes a Span or Entity from a complete tuple, without the named tuple's argument handling.
