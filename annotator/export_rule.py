@@ -174,7 +174,7 @@ class Selection:
         #: Span-level things the rule did: labels not asked for, gold spans agreed or decided.
         self.counts: Counter[str] = Counter()
         self.gold: dict[int, GoldArticle] = {}
-        if rule.layer == GOLD or (rule.layer is None and GOLD in store.layers()):
+        if rule.layer == GOLD:
             self.gold = gold_articles(store, rule.labels)
         if rule.layer == GOLD and rule.articles == "done" and not rule.skip_undecided:
             stuck = [g for g in self.gold.values() if g.reviewed and g.undecided]
@@ -204,10 +204,8 @@ class Selection:
 
     def _keep(self, row: ExportRow) -> ExportRow | None:
         rule = self.rule
-        if row.annotator == GOLD:
-            if rule.layer == GOLD:
-                return self._gold_row(row)
-            row = self._stored_gold(row)
+        if rule.layer == GOLD:
+            return self._gold_row(row)
         if row.answer != ACCEPT:
             # An answer to the whole task: Prodigy's format says so; the others have no place for it.
             if rule.fmt != "jsonl":
@@ -234,13 +232,6 @@ class Selection:
             self.counts["gold_decided" if (start, end) in found.decided else "gold_agreed"] += len(labels)
             spans.extend(Span(start, end, label, notes.get((start, end), "")) for label in labels)
         return replace(row, spans=tuple(spans), status="done" if found.complete else "in_progress")
-
-    def _stored_gold(self, row: ExportRow) -> ExportRow:
-        """The stored gold layer (every layer): its decisions as they are, done where its gold is complete."""
-        found = self.gold.get(row.article_id)
-        if found is None or not found.reviewed:
-            return row
-        return replace(row, status="done" if found.complete else "in_progress")
 
     def _only_asked_labels(self, row: ExportRow) -> ExportRow:
         labels = self.rule.labels
