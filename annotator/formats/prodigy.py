@@ -45,6 +45,8 @@ def task_from_row(row: ExportRow, tokens: SpacyTokens | None = None) -> dict[str
         span = span_of(start, end, label)
         if note:
             span["note"] = note
+        if row.answer != ACCEPT:  # a label kept in a task answered reject: it says so itself
+            span["answer"] = ACCEPT
         spans.append(span)
     for start, end, label, answer in row.rejected:
         span = span_of(start, end, label)

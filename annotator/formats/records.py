@@ -56,27 +56,31 @@ def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
     if answer not in ANSWERS:
         raise RecordError(f'"answer" must be one of {", ".join(ANSWERS)}, got {answer!r:.40}')
 
-    spans, rejected, binary = _spans(obj, raw)
+    spans, accepted, rejected = _spans(obj, raw)
+    binary = bool(accepted or rejected)
     entities = _entities(obj.get("entities"), raw)
     text, shift = normalize(raw)
     if text is not raw:
         spans = [Span(shift(s.start), shift(s.end), s.label, s.note) for s in spans]
+        accepted = [Span(shift(s.start), shift(s.end), s.label, s.note) for s in accepted]
         rejected = [RejectedSpan(shift(r.start), shift(r.end), r.label, r.answer) for r in rejected]
         entities = [Entity(shift(e.start), shift(e.end), e.label, e.source) for e in entities]
-        if any(item.start >= item.end for item in [*spans, *rejected, *entities]):
+        if any(item.start >= item.end for item in [*spans, *accepted, *rejected, *entities]):
             raise RecordError("a span covers only a line break, which is nothing once CRLF becomes LF")
 
     status = obj.get("_status")
     if status is not None and status not in STATUSES:
         raise RecordError(f'"_status" must be one of {", ".join(STATUSES)}, got {status!r}')
     if answer != ACCEPT:
-        # A task answered reject/ignore has no accepted span: each of its spans carries that answer.
+        # A task answered reject/ignore: each span without an answer of its own takes the task's.
         rejected = [RejectedSpan(s.start, s.end, s.label, answer) for s in spans] + rejected
-        spans = []
-    elif (spans or rejected or annotator is not None) and status is None:
-        # Binary feedback (spans with their own answers) judges a few suggestions, not the whole
-        # text: the article is not finished, so its unlabeled sentences stay unknown, not negatives.
-        status = "in_progress" if binary else "done"
+        spans = accepted
+    else:
+        spans += accepted
+        if (spans or rejected or annotator is not None) and status is None:
+            # Binary feedback (spans with their own answers) judges a few suggestions, not the whole
+            # text: the article is not finished, so its unlabeled sentences stay unknown, not negatives.
+            status = "in_progress" if binary else "done"
 
     title = obj.get("title") or meta.get("title") or title_of(text)
     if not isinstance(title, str):
@@ -97,11 +101,11 @@ def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
     )
 
 
-def _spans(obj: dict[str, Any], text: str) -> tuple[list[Span], list[RejectedSpan], bool]:
-    """Accepted spans, spans answered reject/ignore, and whether any span carried its own answer."""
+def _spans(obj: dict[str, Any], text: str) -> tuple[list[Span], list[Span], list[RejectedSpan]]:
+    """Spans without an answer of their own, spans answered accept, spans answered reject/ignore."""
     spans: list[Span] = []
+    accepted: list[Span] = []
     rejected: list[RejectedSpan] = []
-    binary = False
     if "spans" in obj:
         items = obj["spans"]
         if not isinstance(items, list):
@@ -118,10 +122,8 @@ def _spans(obj: dict[str, Any], text: str) -> tuple[list[Span], list[RejectedSpa
             answer = get("answer")
             if answer is None:
                 spans.append(_new(Span, (start, end, label, note or "")))
-                continue
-            binary = True
-            if answer == ACCEPT:
-                spans.append(_new(Span, (start, end, label, note or "")))
+            elif answer == ACCEPT:
+                accepted.append(_new(Span, (start, end, label, note or "")))
             elif answer in ANSWERS:
                 rejected.append(RejectedSpan(start, end, label, answer))
             else:
@@ -134,7 +136,7 @@ def _spans(obj: dict[str, Any], text: str) -> tuple[list[Span], list[RejectedSpa
             if not isinstance(item, list) or len(item) != 3:
                 raise RecordError(f"label {i} must be [start, end, label], got {item!r:.60}")
             spans.append(Span(*_bounds(i, item[0], item[1], item[2], text, None)))
-    return spans, rejected, binary
+    return spans, accepted, rejected
 
 
 #: Makes a Span or Entity from a complete tuple, without the named tuple's argument handling.
