@@ -262,8 +262,8 @@ def export_cmd(
         except ExportRefused as exc:
             fail(str(exc))
         except ExportError as exc:
-            if isinstance(exc.__cause__, BrokenPipeError):
-                _quiet_stdout()
+            if out == "-":
+                _quiet_stdout()  # what could not be written must not come back as a traceback at exit
             fail(str(exc), exc.summary)
         except StoreError as exc:
             fail(str(exc))
@@ -286,8 +286,8 @@ SHOWN_WARNINGS = 50
 
 
 def _quiet_stdout() -> None:
-    """The reader of standard output has gone: point it at /dev/null so that Python's last flush
-    at exit does not print a BrokenPipeError traceback (the advice of Python's signal docs)."""
+    """Standard output failed (its reader has gone, its disk is full): point it at /dev/null so that
+    Python's last flush at exit does not print a traceback (the advice of Python's signal docs)."""
     import os
 
     devnull = os.open(os.devnull, os.O_WRONLY)

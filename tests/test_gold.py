@@ -170,3 +170,16 @@ def test_agreed_units_are_computed_from_those_who_finished(store):
     set_gold(store, 1, 6, 11, ["offer"])
     (found,) = gold_articles(store).values()
     assert found.complete and found.spans() == {(0, 5): ("claim",), (6, 11): ("offer",)}
+
+
+def test_two_of_three_who_finished_is_not_agreement(store):
+    from annotator.review.gold import agreed_units, gold_articles
+
+    text = make_text(0)
+    add(store, text, "anna", [(0, 5, "claim"), (6, 11, "offer")])
+    add(store, text, "ben", [(0, 5, "claim"), (6, 11, "offer")])
+    add(store, text, "cleo", [(0, 5, "threat"), (6, 11, "offer")])
+    (art,) = collect(store).articles
+    assert agreed_units(art) == {(6, 11): ("offer",)}
+    (found,) = gold_articles(store).values()
+    assert found.undecided == [[(0, 5)]] and not found.complete

@@ -28,7 +28,9 @@ def atomic_output(path: str | Path, mode: str = "w") -> Iterator[IO]:
     removed and `path` is untouched.
     """
     if str(path) == "-":
-        yield sys.stdout.buffer if "b" in mode else sys.stdout
+        handle = sys.stdout.buffer if "b" in mode else sys.stdout
+        yield handle
+        handle.flush()  # a full disk or a closed pipe shows here, not at the interpreter's exit
         return
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

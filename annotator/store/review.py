@@ -64,10 +64,12 @@ class ReviewMixin(CoreStore):
             yield article_id, start, end, tuple(sorted(labels.split(_SEP))) if labels else ()
 
     def done_annotators(self, article_ids: list[int] | None = None) -> Iterator[tuple[int, str]]:
-        """(article_id, annotator) for every article an annotator marked done."""
+        """(article_id, annotator) for every article an annotator marked done (and did not answer
+        reject or ignore as a whole task: that is no finished annotation to agree with)."""
         sql = (
             "SELECT st.article_id, a.name FROM article_status st JOIN annotators a ON a.id = st.annotator_id "
-            "WHERE st.status = 'done'"
+            "WHERE st.status = 'done' AND NOT EXISTS (SELECT 1 FROM task_answers ta "
+            "WHERE ta.article_id = st.article_id AND ta.annotator_id = st.annotator_id)"
         )
         args: list[int] = []
         if article_ids is not None:
