@@ -105,16 +105,16 @@ def test_a_reader_that_closes_the_pipe_early_gets_a_clear_message(cli, db_path, 
     """`annotator export - | head -1` on an export larger than the pipe's buffer."""
     records = [json.dumps({"text": f"{TEXT} {i} " + "talks " * 40, "_annotator_id": "anna"}) for i in range(2000)]
     assert cli("import", "--no-ner", write_jsonl(tmp_path / "big.jsonl", records)).exit_code == 0
-    process = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-m", "annotator", "--db", str(db_path), "export", "-"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-    )
-    first = process.stdout.readline()
-    process.stdout.close()  # what `head -1` does once it has its line
-    errors = process.stderr.read()
-    assert process.wait(timeout=120) == 1
+    ) as process:
+        first = process.stdout.readline()
+        process.stdout.close()  # what `head -1` does once it has its line
+        errors = process.stderr.read()
+        assert process.wait(timeout=120) == 1
     assert json.loads(first)["_annotator_id"] == "anna"
     assert "standard output was closed after" in errors and "the export is incomplete" in errors
     assert "Traceback" not in errors and "Exception ignored" not in errors
@@ -164,10 +164,10 @@ main(sys.argv[1:])
 def test_the_next_export_removes_what_a_killed_export_left(labeled, cli, tmp_path):
     out = tmp_path / "anna.jsonl"
     args = ["--db", str(labeled), "export", str(out)]
-    process = subprocess.Popen([sys.executable, "-c", KILLED_MIDWAY, *args], stdout=subprocess.PIPE, text=True)
-    assert process.stdout.readline().strip() == "WRITING"
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait(timeout=30)
+    with subprocess.Popen([sys.executable, "-c", KILLED_MIDWAY, *args], stdout=subprocess.PIPE, text=True) as process:
+        assert process.stdout.readline().strip() == "WRITING"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
     (left,) = [p for p in tmp_path.iterdir() if p.name.startswith(".anna.jsonl.")]
     assert left.name.startswith(f".anna.jsonl.{process.pid}.") and left.name.endswith(".tmp")
 
