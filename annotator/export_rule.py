@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from annotator.records import ACCEPT, GOLD, IGNORE, ExportRow, Span
 from annotator.review.gold import GoldArticle, gold_articles
@@ -193,8 +193,9 @@ class Selection:
 
     def rows(self, tick: Callable[[], None] | None = None) -> Iterator[ExportRow]:
         """The rows to write; `tick()` after each stored row, kept or not."""
+        keep = self._keep
         for row in self.store.export_rows(self.rule.layer):
-            kept = self._keep(row)
+            kept = keep(row)
             if kept is not None:
                 yield kept
             if tick is not None:
@@ -222,7 +223,7 @@ class Selection:
         found = self.gold.get(row.article_id)
         if found is None or not found.reviewed:
             if self.rule.articles == "all":
-                return replace(row, spans=(), status=None)
+                return row._replace(spans=(), status=None)
             return self._leave_out(UNTOUCHED if found is None else NOT_REVIEWED)
         if not found.complete and self.rule.articles == "done":
             return self._leave_out(UNDECIDED)  # only with --skip-undecided: Selection refused otherwise
@@ -231,7 +232,7 @@ class Selection:
         for (start, end), labels in found.spans().items():
             self.counts["gold_decided" if (start, end) in found.decided else "gold_agreed"] += len(labels)
             spans.extend(Span(start, end, label, notes.get((start, end), "")) for label in labels)
-        return replace(row, spans=tuple(spans), status="done" if found.complete else "in_progress")
+        return row._replace(spans=tuple(spans), status="done" if found.complete else "in_progress")
 
     def _only_asked_labels(self, row: ExportRow) -> ExportRow:
         labels = self.rule.labels
@@ -240,7 +241,7 @@ class Selection:
         spans = tuple(s for s in row.spans if s.label in labels)
         rejected = tuple(s for s in row.rejected if s.label in labels)
         self.counts["other_labels"] += len(row.spans) - len(spans)
-        return replace(row, spans=spans, rejected=rejected)
+        return row._replace(spans=spans, rejected=rejected)
 
     def _leave_out(self, reason: str) -> None:
         self.left_out[reason] += 1

@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,8 @@ from annotator.streaming import no_cyclic_gc
 from annotator.tokens import SpacyTokens
 
 FORMATS = ("jsonl", "doccano", "spacy", "textcat", "csv")
+_LABEL = itemgetter(2)  # of a Span
+_dumps = srsly.json_dumps
 ALIGN_MODES = ("contract", "expand")
 #: The file name ending each format is usually given.
 SUFFIXES = {"jsonl": ".jsonl", "doccano": ".jsonl", "spacy": ".spacy", "textcat": ".jsonl", "csv": ".csv"}
@@ -197,14 +200,17 @@ def export(
         if cancelled and cancelled():
             raise _Cancelled
 
+    ticking = tick if progress or cancelled else None
+
     try:
         # spaCy's Docs may hold cycles: the collector stays on for the DocBin
         paused = no_cyclic_gc() if rule.fmt != "spacy" else contextlib.nullcontext()
         with paused, atomic_output(out, "wb" if rule.fmt == "spacy" else "w") as handle:
-            for row in selection.rows(tick):
-                _check_row(row)
+            check, write = _check_row, writer.write
+            for row in selection.rows(ticking):
+                check(row)
                 summary.articles += 1
-                writer.write(handle, row)
+                write(handle, row)
             writer.finish(handle)
             if not summary.records:
                 raise ExportError(_nothing_message(summary, selection), summary)
@@ -309,7 +315,7 @@ class _Writer:
 
     def count_labels(self, row: ExportRow) -> None:
         self.summary.spans += len(row.spans)
-        self.summary.labels.update(span.label for span in row.spans)
+        self.summary.labels.update(map(_LABEL, row.spans))
 
     def report_alignment(self, row: ExportRow, tokens: SpacyTokens | None) -> None:
         """Count spans off the boundaries of the tokens this format carries (written as they are)."""
@@ -330,20 +336,25 @@ class _Writer:
 class _JsonlWriter(_Writer):
     """Prodigy tasks and doccano lines: one JSON line per row."""
 
-    def write(self, handle: Any, row: ExportRow) -> None:
-        tokens = SpacyTokens.build(row.text, row.tokens)
+    def write(self, handle: Any, row: ExportRow) -> None:  # the hot path of the most used export: kept lean
+        tokens = SpacyTokens.build(row.text, row.tokens) if row.tokens else None
+        summary = self.summary
         if self.rule.fmt == "jsonl":
             record = task_from_row(row, tokens)
-            self.summary.counts["rejected_written"] += len(row.rejected)
-            self.summary.counts["rejected_tasks_written"] += row.answer != ACCEPT
+            if row.rejected or row.answer != ACCEPT:
+                summary.counts["rejected_written"] += len(row.rejected)
+                summary.counts["rejected_tasks_written"] += row.answer != ACCEPT
         else:
             record = doccano_from_row(row)
-            self.summary.counts["rejected_left_out"] += len(row.rejected)
-        handle.write(srsly.json_dumps(record) + "\n")
-        self.summary.records += 1
-        self.summary.entities += len(row.entities)
-        self.count_labels(row)
-        self.report_alignment(row, tokens)
+            if row.rejected:
+                summary.counts["rejected_left_out"] += len(row.rejected)
+        handle.write(_dumps(record) + "\n")
+        summary.records += 1
+        summary.entities += len(row.entities)
+        summary.spans += len(row.spans)
+        summary.labels.update(map(_LABEL, row.spans))
+        if tokens is not None:
+            self.report_alignment(row, tokens)
 
 
 class _TextcatWriter(_Writer):
@@ -354,7 +365,7 @@ class _TextcatWriter(_Writer):
     def write(self, handle: Any, row: ExportRow) -> None:
         records, counts = textcat_from_row(row, self.universe)
         for record in records:
-            handle.write(srsly.json_dumps(record) + "\n")
+            handle.write(_dumps(record) + "\n")
         self.summary.records += len(records)
         self.summary.counts.update(counts)
         self.summary.counts["rejected_left_out"] += len(row.rejected)

@@ -91,8 +91,7 @@ class IncomingRecord:
     answer: str = ACCEPT
 
 
-@dataclass(frozen=True, slots=True)
-class ExportRow:
+class ExportRow(NamedTuple):
     """One article as one layer holds it: what every export format is built from (`Store.export_rows`).
 
     `annotator` is the layer (a name, `GOLD`, or None for an article nobody has touched);
@@ -101,7 +100,7 @@ class ExportRow:
     reject/ignore. `tokens` are the stored spaCy token bounds, flat (`[s0, e0, s1, e1, …]`),
     or None before pre-annotation; `sentences` the stored sentence bounds. `entities_known`
     says whether entities were ever predicted or added here: if not, a missing entity is
-    unknown, not "not an entity".
+    unknown, not "not an entity". A named tuple: made once per article on the export's hot path.
     """
 
     article_id: int

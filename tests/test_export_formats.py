@@ -12,7 +12,6 @@ import json
 import subprocess
 import sys
 from collections import Counter
-from dataclasses import replace
 
 import pytest
 import srsly
@@ -216,7 +215,7 @@ def test_a_span_that_does_not_slice_its_text_stops_the_export(project, tmp_path,
 
     def broken_rows(*args, **kwargs):
         for row in rows(*args, **kwargs):
-            yield replace(row, spans=(*row.spans, Span(0, len(row.text) + 5, "claim")))
+            yield row._replace(spans=(*row.spans, Span(0, len(row.text) + 5, "claim")))
 
     monkeypatch.setattr(project, "export_rows", broken_rows)
     with pytest.raises(ExportError, match=r"article 1: span 0-\d+ 'claim' does not fit its text"):

@@ -588,9 +588,7 @@ class CoreStore:
         # the small (article, annotator) pairs are sorted, never the texts.
         c = self.conn
         try:
-            layer = None if annotator is None else self._layer_id(annotator)
-            where = "" if annotator is None else " WHERE annotator_id = :layer"
-            args = {"layer": layer}
+            args = {"layer": None if annotator is None else self._layer_id(annotator)}
             articles = _ByArticle(
                 c.execute(
                     "SELECT id, hash, title, text, source, meta, pipeline IS NOT NULL, "
@@ -600,18 +598,14 @@ class CoreStore:
             spans = _ByArticle(
                 c.execute(
                     "SELECT s.article_id, s.annotator_id, s.start, s.end, l.label, s.note FROM statements s "
-                    "JOIN statement_labels l ON l.statement_id = s.id"
-                    + where.replace("annotator_id", "s.annotator_id")
-                    + " ORDER BY s.article_id, s.annotator_id, s.start, s.end, l.label",
-                    args,
+                    "JOIN statement_labels l ON l.statement_id = s.id "
+                    "ORDER BY s.article_id, s.annotator_id, s.start, s.end, l.label"  # in the unique index's order
                 )
             )
             rejected = _ByArticle(
                 c.execute(
-                    "SELECT article_id, annotator_id, start, end, label, answer FROM rejected_spans"
-                    + where
-                    + " ORDER BY article_id, annotator_id, start, end, label",
-                    args,
+                    "SELECT article_id, annotator_id, start, end, label, answer FROM rejected_spans "
+                    "ORDER BY article_id, annotator_id, start, end, label"
                 )
             )
             entities = _ByArticle(
@@ -620,29 +614,32 @@ class CoreStore:
                 )
             )
             sentences = _ByArticle(c.execute("SELECT article_id, start, end FROM sentences ORDER BY article_id, start"))
-            for article_id, name, annotator_id, status, answer in c.execute(
-                self._export_pairs(annotator) + " ORDER BY pair.article_id, an.name", args
-            ):
+            for article_id, name, annotator_id, status, answer in c.execute(self._export_pairs(annotator), args):
                 _, digest, title, text, source, meta, predicted, tokens = articles.take(article_id)[0]
-                mine = tuple(_new(Span, x[2:]) for x in spans.take(article_id) if x[1] == annotator_id)
-                ents = tuple(_new(Entity, x[1:]) for x in entities.take(article_id))
-                yield ExportRow(
-                    article_id,
-                    digest,
-                    title,
-                    text,
-                    source,
-                    json.loads(meta) if meta != "{}" else {},
-                    name if annotator is None else annotator,
-                    status if status is not None or not mine else "in_progress",
-                    mine,
-                    ents,
-                    # Offsets only: ujson is safe here and 4x faster (not for meta: it rounds floats).
-                    json_loads(tokens) if tokens else None,
-                    tuple(x[1:] for x in sentences.take(article_id)),
-                    tuple(_new(RejectedSpan, x[2:]) for x in rejected.take(article_id) if x[1] == annotator_id),
-                    answer or ACCEPT,
-                    bool(predicted or ents),
+                mine = tuple([_new(Span, x[2:]) for x in spans.take(article_id) if x[1] == annotator_id])
+                ents = tuple([_new(Entity, x[1:]) for x in entities.take(article_id)])
+                yield _new(
+                    ExportRow,
+                    (
+                        article_id,
+                        digest,
+                        title,
+                        text,
+                        source,
+                        json.loads(meta) if meta != "{}" else {},
+                        name if annotator is None else annotator,
+                        status if status is not None or not mine else "in_progress",
+                        mine,
+                        ents,
+                        # Offsets only: ujson is safe here and 4x faster (not for meta: it rounds floats).
+                        json_loads(tokens) if tokens else None,
+                        tuple([x[1:] for x in sentences.take(article_id)]) if sentences.has(article_id) else (),
+                        tuple([_new(RejectedSpan, x[2:]) for x in rejected.take(article_id) if x[1] == annotator_id])
+                        if rejected.has(article_id)
+                        else (),
+                        answer or ACCEPT,
+                        bool(predicted or ents),
+                    ),
                 )
         except sqlite3.DatabaseError as exc:
             raise _known_error(exc, self.path) from exc
@@ -661,22 +658,29 @@ class CoreStore:
 
     @staticmethod
     def _export_pairs(annotator: str | None) -> str:
-        """(article_id, annotator name, annotator_id, status, answer) of every row `export_rows` yields."""
-        if annotator is not None:
-            pairs = "SELECT id AS article_id, :layer AS annotator_id FROM articles"
-        else:
-            touched = ("statements", "article_status", "rejected_spans", "task_answers")
-            pairs = (
-                " UNION ".join(f"SELECT article_id, annotator_id FROM {table}" for table in touched)
-                + " UNION ALL SELECT id, NULL FROM articles a WHERE "
-                + " AND ".join(f"NOT EXISTS (SELECT 1 FROM {table} WHERE article_id = a.id)" for table in touched)
-            )
-        return (
-            "SELECT pair.article_id, an.name, pair.annotator_id, st.status, ta.answer "
-            f"FROM ({pairs}) AS pair "
-            "LEFT JOIN annotators an ON an.id = pair.annotator_id "
+        """(article_id, annotator name, annotator_id, status, answer) of every row `export_rows` yields,
+        ordered by article (and name)."""
+        answers = (
             "LEFT JOIN article_status st ON st.article_id = pair.article_id AND st.annotator_id = pair.annotator_id "
             "LEFT JOIN task_answers ta ON ta.article_id = pair.article_id AND ta.annotator_id = pair.annotator_id"
+        )
+        if annotator is not None:  # every article, one layer: no name to join, the articles' own order
+            return (
+                "SELECT pair.id AS article_id, NULL, :layer AS annotator_id, st.status, ta.answer "
+                "FROM articles pair "
+                + answers.replace("pair.article_id", "pair.id").replace("pair.annotator_id", ":layer")
+                + " ORDER BY pair.id"
+            )
+        touched = ("statements", "article_status", "rejected_spans", "task_answers")
+        pairs = (
+            " UNION ".join(f"SELECT article_id, annotator_id FROM {table}" for table in touched)
+            + " UNION ALL SELECT id, NULL FROM articles a WHERE "
+            + " AND ".join(f"NOT EXISTS (SELECT 1 FROM {table} WHERE article_id = a.id)" for table in touched)
+        )
+        return (
+            "SELECT pair.article_id, an.name, pair.annotator_id, st.status, ta.answer "
+            f"FROM ({pairs}) AS pair LEFT JOIN annotators an ON an.id = pair.annotator_id {answers} "
+            "ORDER BY pair.article_id, an.name"
         )
 
     def stats(self) -> dict[str, Any]:
@@ -738,6 +742,10 @@ class _ByArticle:
         self._key, self._items = next(self._groups, (None, None))
         self._article: int | None = None
         self._group: list[tuple] = []
+
+    def has(self, article_id: int) -> bool:
+        """Whether rows of `article_id` may follow (a cheap test before `take` on sparse tables)."""
+        return (self._key is not None and self._key <= article_id) or self._article == article_id
 
     def take(self, article_id: int) -> list[tuple]:
         if article_id != self._article:
