@@ -224,7 +224,7 @@ def export_cmd(
     as_json: bool,
 ) -> None:
     from annotator.export_rule import choose_rule
-    from annotator.exporting import ExportError, ExportRefused, count_records, export, format_for
+    from annotator.exporting import ExportError, ExportRefused, check_destination, count_records, export, format_for
 
     fmt = fmt or format_for(out)
     if sum((annotator is not None, gold, all_layers)) > 1:
@@ -247,6 +247,7 @@ def export_cmd(
 
     with _open(ctx) as store:
         try:
+            check_destination(store, out)  # before anything else: a project is never written over
             rule = choose_rule(
                 store,
                 fmt,

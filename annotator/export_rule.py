@@ -45,8 +45,8 @@ NOBODY = "untouched by anyone"
 IN_PROGRESS = "not finished (in progress)"
 REJECTED = "answered reject as a whole task"
 IGNORED = "answered ignore (skipped) as a whole task"
-NOT_REVIEWED = "no gold yet: no review decision and fewer than two annotators finished it"
-UNDECIDED = "gold incomplete: undecided conflicts (--skip-undecided)"
+NOT_REVIEWED = "with no gold yet: no review decision and fewer than two annotators finished it"
+UNDECIDED = "with undecided conflicts: gold incomplete (--skip-undecided)"
 
 
 class ExportRefused(Exception):

@@ -89,7 +89,7 @@ def test_gold_holds_what_everyone_who_finished_agrees_on_once_every_conflict_is_
     ), "HALT and DENY are gold without a keypress: anna and ben, who finished it, agree"
     assert summary.counts["gold_agreed"] == 2 and summary.counts["gold_decided"] == 2
     assert summary.left_out == {
-        "no gold yet: no review decision and fewer than two annotators finished it": 1,
+        "with no gold yet: no review decision and fewer than two annotators finished it": 1,
         "untouched by this layer": 1,
     }
     assert summary.ok
@@ -125,7 +125,7 @@ def test_gold_with_undecided_conflicts_writes_nothing_says_how_many_and_exits_1(
     assert skipped.exit_code == 0, skipped.output
     account = json.loads(skipped.stdout)
     assert account["records"] == 1 and account["left_out"] == {
-        "gold incomplete: undecided conflicts (--skip-undecided)": 1,
+        "with undecided conflicts: gold incomplete (--skip-undecided)": 1,
         "untouched by this layer": 1,
     }
     assert gold_spans(out) == [("Both sides agreed", "claim")]

@@ -62,7 +62,7 @@ def docbin(tmp_path_factory, pipeline):
                 gold_ops.take(store, conflict, "anna")
         summary = export_file(store, folder / "train.spacy", gold=True, skip_undecided=True)
     assert summary.records == REVIEWED and summary.left_out == {
-        "gold incomplete: undecided conflicts (--skip-undecided)": 5 - REVIEWED
+        "with undecided conflicts: gold incomplete (--skip-undecided)": 5 - REVIEWED
     }
     assert summary.counts["gold_agreed"] == 3 * REVIEWED and summary.counts["gold_decided"] == REVIEWED
     assert summary.counts["entities_missing"] == 1 and summary.entities

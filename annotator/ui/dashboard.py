@@ -164,13 +164,13 @@ class AgreementDashboard(QWidget):
                     )
                     continue
                 p = self.result.pair(a, b)
-                value, what = (p.kappa, "κ") if i < j else (p.span_f1, "F1")
+                value, what, why = (p.kappa, "κ", p.kappa_reason) if i < j else (p.span_f1, "F1", p.span_f1_reason)
                 tip = (
                     f"{a} × {b}: κ {fmt(p.kappa, reason=p.kappa_reason)}, "
                     f"span F1 {fmt(p.span_f1, reason=p.span_f1_reason)}, "
                     f"{p.units} shared units, {p.conflicts} conflicts"
                 )
-                t.setItem(i, j, _item(f"{what} {fmt(value, 2)}", _score_color(value), tip))
+                t.setItem(i, j, _item(f"{what} {fmt(value, 2, reason=why)}", _score_color(value), tip))
 
     def _fill_labels(self) -> None:
         r = self.result
@@ -187,7 +187,7 @@ class AgreementDashboard(QWidget):
             name.setBackground(swatch)
             t.setItem(row, 0, name)
             why = r.per_label_reason.get(label)
-            t.setItem(row, 1, _item(fmt(alpha, 2), _score_color(alpha), f"α n/a: {why}" if why else ""))
+            t.setItem(row, 1, _item(fmt(alpha, 2, reason=why), _score_color(alpha), f"α n/a: {why}" if why else ""))
             for col, annotator in enumerate(r.annotators, 2):
                 t.setItem(row, col, _item(f"{r.label_counts[label][annotator]:,}"))
         t.verticalHeader().setVisible(False)

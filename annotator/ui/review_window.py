@@ -292,9 +292,7 @@ class ReviewWindow(QMainWindow):
                 "border-radius: 4px; padding: 1px 6px; font-size: 9pt;"
             )
             row.addWidget(chip)
-        hint = QLabel(
-            "strong tint + red wave: disputed · dashed red: not labeled by this annotator · grey: decided none"
-        )
+        hint = QLabel("red wave: disputed · dashed red: not labeled here · grey: decided none · dotted gold: agreed")
         hint.setStyleSheet("color: palette(placeholder-text); font-size: 9pt;")
         row.addWidget(hint)
         row.addStretch(1)
@@ -476,7 +474,10 @@ class ReviewWindow(QMainWindow):
             if not (start < conflict.end and conflict.start < end):
                 fmt.setForeground(QColor(OUTSIDE_GREY))
             if labels:
-                fmt.setBackground(_tint(s.label_color(labels[0]), 110))
+                agreed = note == gold_ops.AGREED_NOTE  # gold without a keypress: lighter, dotted
+                fmt.setBackground(_tint(s.label_color(labels[0]), 60 if agreed else 110))
+                if agreed:
+                    fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
                 fmt.setToolTip(f"gold: {category(labels)}" + (f" — {note}" if note else ""))
             else:
                 fmt.setFontStrikeOut(True)
