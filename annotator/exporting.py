@@ -4,7 +4,7 @@
 `annotator.formats` builds the records; this module is the loop between them. Every span is
 checked against its own text before anything is written (a span that does not slice its text
 stops the export and leaves the old file), a failure or a cancel at any point leaves the
-previous file as it was, and the export ends with its account (`ExportSummary`): records
+previous file as it was, and the export ends with its account (`export_account`): records
 written, per label, and each thing left out or changed, with its reason and count.
 """
 
@@ -14,15 +14,14 @@ import contextlib
 import csv
 import errno
 import time
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import srsly
 
+from annotator.export_account import ITEMS, ExportSummary, plural
 from annotator.export_rule import TRAINING_FORMATS, ExportRefused, ExportRule, Selection
 from annotator.formats.atomic import atomic_output, remove_stale_temporaries
 from annotator.formats.checks import snippet
@@ -43,29 +42,6 @@ ALIGN_MODES = ("contract", "expand")
 #: The file name ending each format is usually given.
 SUFFIXES = {"jsonl": ".jsonl", "doccano": ".jsonl", "spacy": ".spacy", "textcat": ".jsonl", "csv": ".csv"}
 
-#: Each thing the account counts besides records and labels: what it says, and whether it is a
-#: loss — something asked for that the file does not hold (the export then exits 1).
-ITEMS: dict[str, tuple[str, bool]] = {
-    "gold_decided": ("gold labels decided in review", False),
-    "gold_agreed": ("gold labels on units everyone who finished agrees on", False),
-    "negatives": ("sentences of finished articles with no label, written as negatives (every label 0)", False),
-    "rejected_written": ("spans answered reject/ignore, written with their answer (not as labels)", False),
-    "rejected_tasks_written": ("whole tasks answered reject/ignore, written with their answer", False),
-    "rejected_left_out": ("spans answered reject/ignore left out: an answer, not a label", False),
-    "other_labels": ("labels not asked for (--labels) left out", False),
-    "misaligned": ("spans/entities off token boundaries, written as they are (character offsets)", False),
-    "snapped": ("spans/entities snapped onto whole tokens, as asked (--align)", False),
-    "ner_unknown": (
-        "articles whose entities were never predicted nor added: every token's entity missing, not O",
-        False,
-    ),
-    "stale_temporaries": ("temporary files of an interrupted export removed", False),
-    "skipped": ("statements off token boundaries left out of doc.spans['sc'] (--align snaps them)", True),
-    "entities_missing": ("entities off token boundaries: their tokens missing in doc.ents, not O (--align)", True),
-    "overflow": ("overlapping entities not in doc.ents (in doc.spans['ents_overflow'], tokens missing)", True),
-    "no_sentences": ("finished articles without sentences (imported --no-ner): no negatives from them", True),
-}
-
 
 class ExportError(Exception):
     """The export was refused or failed; the old file is untouched. `summary`: the account so far."""
@@ -77,91 +53,6 @@ class ExportError(Exception):
 
 class _Cancelled(Exception):
     pass
-
-
-@dataclass
-class ExportSummary:
-    """The export's account: what was written, and each thing left out or changed, with its reason."""
-
-    path: str
-    format: str
-    #: The rule in one line (`ExportRule.describe`).
-    rule: str = ""
-    records: int = 0
-    #: Articles (or article-layer pairs) written.
-    articles: int = 0
-    spans: int = 0
-    entities: int = 0
-    #: Labels written, per label.
-    labels: Counter = field(default_factory=Counter)
-    #: Articles left out by the rule, per reason.
-    left_out: Counter = field(default_factory=Counter)
-    #: The items of `ITEMS`, counted.
-    counts: Counter = field(default_factory=Counter)
-    #: One line per span or entity the account counts as changed or lost (article and offsets).
-    warnings: list[str] = field(default_factory=list)
-    cancelled: bool = False
-    seconds: float = 0.0
-
-    @property
-    def losses(self) -> dict[str, int]:
-        """What was asked for and is not in the file, by item."""
-        return {item: n for item, n in self.counts.items() if n and ITEMS[item][1]}
-
-    @property
-    def ok(self) -> bool:
-        """True when what was written is what was asked: the export exits 0."""
-        return not self.cancelled and self.records > 0 and not self.losses
-
-    def lines(self) -> list[str]:
-        """The account for people: the terminal and the Export dialog."""
-        per_label = ", ".join(f"{label} {n}" for label, n in sorted(self.labels.items())) or "none"
-        out = [
-            f"exported {_plural(self.records, 'record')} from {_plural(self.articles, 'article')} to {self.path} "
-            f"({self.format}) in {self.seconds:.2f} s",
-            f"rule: {self.rule}",
-            f"labels: {per_label}",
-        ]
-        out += [f"  {ITEMS[item][0]}: {n}" for item, n in self._items(loss=False)]
-        if self.left_out:
-            out.append(
-                "left out: " + "; ".join(f"{_plural(n, 'article')} {why}" for why, n in self.left_out.most_common())
-            )
-        losses = list(self._items(loss=True))
-        if losses:
-            out.append("not as asked (exit 1):")
-            out += [f"  {ITEMS[item][0]}: {n}" for item, n in losses]
-        return out
-
-    def as_dict(self) -> dict[str, Any]:
-        """The account for scripts (`annotator export --json`)."""
-        return {
-            "path": self.path,
-            "format": self.format,
-            "rule": self.rule,
-            "ok": self.ok,
-            "records": self.records,
-            "articles": self.articles,
-            "spans": self.spans,
-            "entities": self.entities,
-            "labels": dict(sorted(self.labels.items())),
-            "left_out": dict(self.left_out.most_common()),
-            "items": [
-                {"item": item, "count": n, "what": ITEMS[item][0], "loss": ITEMS[item][1]}
-                for loss in (False, True)
-                for item, n in self._items(loss)
-            ],
-            "warnings": self.warnings,
-            "cancelled": self.cancelled,
-            "seconds": round(self.seconds, 3),
-        }
-
-    def _items(self, loss: bool) -> list[tuple[str, int]]:
-        return [(item, self.counts[item]) for item in ITEMS if self.counts[item] and ITEMS[item][1] == loss]
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def export(
@@ -271,7 +162,7 @@ def check_destination(store: Store, out: str | Path) -> None:
 
 
 def _nothing_message(summary: ExportSummary, selection: Selection) -> str:
-    why = "; ".join(f"{_plural(n, 'article')} {reason}" for reason, n in selection.left_out.most_common())
+    why = "; ".join(f"{plural(n, 'article')} {reason}" for reason, n in selection.left_out.most_common())
     return (
         f"nothing to export: no record for {selection.rule.describe()}"
         + (f" (left out: {why})" if why else "")
