@@ -281,24 +281,52 @@ def preannotate_cmd(
         ctx.exit(1)
 
 
-@main.command("export")
+def _export_help() -> str:
+    from annotator.export_rule import RULE
+
+    return (
+        "Export training data to OUT (- for standard output), checked and written atomically.\n\n"
+        "\b\n" + RULE.replace("\n\n", "\n\n\b\n") + "\n\n"
+        "Ends with an account: records written, per label, and each thing left out or changed, with "
+        "its reason and count (--json for scripts). Exits 0 only when what was written is what was "
+        "asked; a refused or failed export writes nothing and leaves OUT as it was. OUT may not be "
+        "a project file, its journal or a backup."
+    )
+
+
+@main.command(
+    "export", help=_export_help(), short_help="Export training data (Prodigy, doccano, DocBin, textcat, CSV)."
+)
 @click.argument("out", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(("jsonl", "doccano", "spacy", "textcat", "csv")),
-    help="jsonl: Prodigy tasks; doccano; spacy: DocBin for spacy train; textcat: one record per statement; csv. "
-    "Default: from OUT's ending (.spacy, .csv), else jsonl.",
+    help="jsonl: Prodigy tasks; doccano; spacy: DocBin for spacy train; textcat: one record per statement "
+    "and per negative sentence; csv. Default: from OUT's ending (.spacy, .csv), else jsonl.",
 )
-@click.option("--annotator", help="Only this annotator's labels.")
-@click.option("--gold", is_flag=True, help="The reviewed gold layer, one record per article.")
+@click.option("--annotator", help="This annotator's layer.")
+@click.option(
+    "--gold", is_flag=True, help="The gold layer: review decisions over what everyone who finished agrees on."
+)
+@click.option(
+    "--all-layers", is_flag=True, help="Every layer as stored, one record per article and annotator (not for training)."
+)
+@click.option(
+    "--articles",
+    type=click.Choice(("done", "started", "all")),
+    default="done",
+    show_default=True,
+    help="Finished articles; also unfinished ones; also untouched ones (the last two: jsonl, doccano, csv).",
+)
+@click.option("--skip-undecided", is_flag=True, help="--gold: leave out articles with undecided conflicts.")
 @click.option("--labels", "labels_csv", metavar="A,B", help="Only these labels (comma-separated).")
-@click.option("--status", type=click.Choice(("new", "in_progress", "done")), help="Only articles with this status.")
 @click.option(
     "--align",
     type=click.Choice(("contract", "expand")),
     help="spacy format: snap spans that are off token boundaries (default: report and leave them out).",
 )
+@click.option("--json", "as_json", is_flag=True, help="Print the account as JSON (to standard error when OUT is -).")
 @click.pass_context
 def export_cmd(
     ctx: click.Context,
@@ -306,55 +334,83 @@ def export_cmd(
     fmt: str | None,
     annotator: str | None,
     gold: bool,
+    all_layers: bool,
+    articles: str,
+    skip_undecided: bool,
     labels_csv: str | None,
-    status: str | None,
     align: str | None,
+    as_json: bool,
 ) -> None:
-    """Export training data to OUT (- for standard output), checked and written atomically.
-
-    Prints what went out: records, spans, per-label counts, and every span that is off
-    token boundaries (by article and offset). A failed export leaves the old OUT as it was.
-    """
-    from annotator.exporting import ExportError, count_records, export, format_for
-    from annotator.records import GOLD
+    from annotator.export_rule import choose_rule
+    from annotator.exporting import ExportError, ExportRefused, check_destination, count_records, export, format_for
 
     fmt = fmt or format_for(out)
-
-    if gold and annotator:
-        raise click.UsageError("give --annotator or --gold, not both")
+    if sum((annotator is not None, gold, all_layers)) > 1:
+        raise click.UsageError("give one of --annotator, --gold and --all-layers")
     labels = [x.strip() for x in labels_csv.split(",") if x.strip()] if labels_csv is not None else None
     if labels is not None and not labels:
         raise click.BadParameter("name at least one label", param_hint="--labels")
+    to_stderr = out == "-"
+
+    def fail(message: str, summary=None) -> None:
+        if as_json:
+            account = summary.as_dict() if summary is not None else {}
+            click.echo(json.dumps({**account, "ok": False, "error": message}, ensure_ascii=False, indent=2), err=True)
+        else:
+            if summary is not None and summary.records:
+                for line in summary.lines()[1:]:
+                    click.echo(line, err=True)
+            click.echo(f"Error: {message}", err=True)
+        ctx.exit(1)
+
     with _open(ctx) as store:
-        known = store.annotators()
-        if gold and GOLD not in known:
-            raise click.ClickException(f"{store.path} has no gold layer yet; review the annotators' labels first")
-        if annotator is not None and annotator not in known:
-            names = ", ".join(known) or "none yet"
-            raise click.ClickException(f"no annotator {annotator!r} in {store.path} (known: {names})")
-        filters = {"annotator": annotator, "gold": gold, "labels": labels, "status": status}
         try:
-            with _progress("exporting", total=count_records(store, **filters), unit="records") as bar:
-                summary = export(store, out, fmt=fmt, align=align, progress=bar.update, **filters)
-        except (StoreError, ExportError) as exc:
-            raise click.ClickException(str(exc)) from exc
-    per_label = ", ".join(f"{label} {n}" for label, n in sorted(summary.labels.items())) or "none"
-    click.echo(
-        f"exported {summary.records} records, {summary.spans} spans, {summary.entities} entities "
-        f"to {out} ({fmt}) in {summary.seconds:.2f} s; labels: {per_label}",
-        err=out == "-",
-    )
-    for warning in summary.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    notes = [
-        (summary.misaligned, "spans/entities off token boundaries, written as they are"),
-        (summary.skipped, "spans/entities off token boundaries left out of the DocBin (kept in doc.user_data)"),
-        (summary.snapped, f"spans/entities snapped onto tokens (--align {align})"),
-        (summary.overflow, "overlapping entities put in doc.spans['ents_overflow']"),
-    ]
-    for n, what in notes:
-        if n:
-            click.echo(f"{n} {what}", err=True)
+            check_destination(store, out)  # before anything else: a project is never written over
+            rule = choose_rule(
+                store,
+                fmt,
+                annotator=annotator,
+                gold=gold,
+                all_layers=all_layers,
+                articles=articles,
+                labels=labels,
+                skip_undecided=skip_undecided,
+            )
+            with _progress("exporting", total=count_records(store, rule), unit="records") as bar:
+                summary = export(store, out, rule, align=align, progress=bar.update)
+        except ExportRefused as exc:
+            fail(str(exc))
+        except ExportError as exc:
+            if out == "-":
+                _quiet_stdout()  # what could not be written must not come back as a traceback at exit
+            fail(str(exc), exc.summary)
+        except StoreError as exc:
+            fail(str(exc))
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2), err=to_stderr)
+    else:
+        for line in summary.lines():
+            click.echo(line, err=to_stderr)
+        for warning in summary.warnings[:SHOWN_WARNINGS]:
+            click.echo(f"warning: {warning}", err=True)
+        if len(summary.warnings) > SHOWN_WARNINGS:
+            click.echo(
+                f"… and {len(summary.warnings) - SHOWN_WARNINGS} more warnings (--json lists them all)", err=True
+            )
+    ctx.exit(0 if summary.ok else 1)
+
+
+#: How many per-item warnings `export` prints (the JSON account has them all).
+SHOWN_WARNINGS = 50
+
+
+def _quiet_stdout() -> None:
+    """Standard output failed (its reader has gone, its disk is full): point it at /dev/null so that
+    Python's last flush at exit does not print a traceback (the advice of Python's signal docs)."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 @main.command()

@@ -1,110 +1,130 @@
-"""Export the project as training data: checked, written atomically, with a summary of what went out.
+"""Export the project as training data: the rule's rows, checked, written atomically, and accounted for.
 
-One module per format in `annotator.formats`; this one streams the store's rows through
-the chosen one. Every span is checked against its own text before anything is written
-(a span that does not slice its text stops the export and leaves the old file), spans
-off token boundaries are reported by article and offset, and a failure or a cancel at
-any point leaves the previous file as it was.
+`annotator.export_rule` decides which layer and which articles; one module per format in
+`annotator.formats` builds the records; this module is the loop between them. Every span is
+checked against its own text before anything is written (a span that does not slice its text
+stops the export and leaves the old file), a failure or a cancel at any point leaves the
+previous file as it was, and the export ends with its account (`export_account`): records
+written, per label, and each thing left out or changed, with its reason and count.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import time
-from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import srsly
 
-from annotator.formats.atomic import atomic_output
+from annotator.export_account import ITEMS, ExportSummary, plural
+from annotator.export_rule import TRAINING_FORMATS, ExportRefused, ExportRule, Selection
+from annotator.formats.atomic import atomic_output, remove_stale_temporaries
 from annotator.formats.checks import snippet
 from annotator.formats.csvfile import COLUMNS, csv_rows_from_row
 from annotator.formats.doccano import doccano_from_row
 from annotator.formats.prodigy import task_from_row
 from annotator.formats.textcat import textcat_from_row
-from annotator.records import GOLD, STATUSES
+from annotator.records import ACCEPT, ExportRow
+from annotator.scheme import project_labels
 from annotator.store import Store
 from annotator.streaming import no_cyclic_gc
+from annotator.tokens import SpacyTokens
 
 FORMATS = ("jsonl", "doccano", "spacy", "textcat", "csv")
+_LABEL = itemgetter(2)  # of a Span
+_dumps = srsly.json_dumps
 ALIGN_MODES = ("contract", "expand")
-#: Formats whose spans are character offsets, written as they are even when off token boundaries.
-CHAR_FORMATS = ("jsonl", "doccano", "textcat", "csv")
 #: The file name ending each format is usually given.
 SUFFIXES = {"jsonl": ".jsonl", "doccano": ".jsonl", "spacy": ".spacy", "textcat": ".jsonl", "csv": ".csv"}
-_LABEL = itemgetter(2)  # of a (start, end, label, note) span
 
 
 class ExportError(Exception):
-    """The export was refused before or while writing; the old file is untouched."""
+    """The export was refused or failed; the old file is untouched. `summary`: the account so far."""
+
+    def __init__(self, message: str, summary: ExportSummary | None = None):
+        super().__init__(message)
+        self.summary = summary
 
 
 class _Cancelled(Exception):
     pass
 
 
-@dataclass
-class ExportSummary:
-    path: str
-    format: str
-    records: int = 0
-    spans: int = 0
-    entities: int = 0
-    labels: Counter = field(default_factory=Counter)
-    warnings: list[str] = field(default_factory=list)
-    #: Spans/entities left out of the DocBin's annotations (off token boundaries, no --align).
-    skipped: int = 0
-    #: Spans/entities moved onto token boundaries because the user asked (--align).
-    snapped: int = 0
-    #: Overlapping entities put in doc.spans["ents_overflow"] instead of doc.ents.
-    overflow: int = 0
-    #: Spans off token boundaries (reported; written as they are in character-offset formats).
-    misaligned: int = 0
-    cancelled: bool = False
-    seconds: float = 0.0
-
-
 def export(
     store: Store,
     out: str | Path,
+    rule: ExportRule,
     *,
-    fmt: str = "jsonl",
-    annotator: str | None = None,
-    gold: bool = False,
-    labels: Sequence[str] | None = None,
-    status: str | None = None,
     align: str | None = None,
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> ExportSummary:
-    """Write the project's labels to `out` (`-` = standard output) in `fmt`; see the module docstring.
+    """Write what `rule` selects to `out` (`-` = standard output); see the module docstring.
 
-    `gold` exports the reviewed "gold" layer, one record per article. `labels` keeps only
-    those labels (records are kept: articles without them are negatives). `status` keeps
-    only (article, annotator) pairs with that status. `align` snaps spans onto tokens in
-    the DocBin ("contract"/"expand"); without it they are reported and left out there.
-    `progress(n)` is called as rows are done (total: `count_records`); when `cancelled()`
-    returns True the export stops, the old file stays and the summary says `cancelled`.
+    `align` snaps spans onto tokens in the DocBin ("contract"/"expand"); without it they are
+    reported and left out there. `progress(n)` is called as stored rows are gone through
+    (total: `count_records`); when `cancelled()` returns True the export stops, the old file
+    stays and the summary says `cancelled`. Raises `ExportRefused` (the rule cannot give what
+    was asked) or `ExportError` (nothing written: no record, a bad destination, a full disk, a
+    closed pipe); either way nothing was written and the old file is as it was.
     """
     started = time.perf_counter()
-    annotator, labels = _check_arguments(fmt, annotator, gold, labels, status, align)
-    summary = ExportSummary(str(out), fmt)
-    rows = store.export_rows(annotator, labels=labels, status=status)
-    writer = _WRITERS[fmt]
+    if rule.fmt not in FORMATS:
+        raise ValueError(f"unknown format {rule.fmt!r}; choose one of {', '.join(FORMATS)}")
+    if align is not None and align not in ALIGN_MODES:
+        raise ValueError(f"unknown alignment mode {align!r}; choose one of {', '.join(ALIGN_MODES)}")
+    check_destination(store, out)
+    selection = Selection(store, rule)
+    summary = ExportSummary(str(out), rule.fmt, rule.describe())
+    if str(out) != "-":
+        summary.counts["stale_temporaries"] = len(remove_stale_temporaries(Path(out)))
+    writer = _WRITERS[rule.fmt](store, summary, align=align, rule=rule)
+
+    def tick() -> None:
+        if progress:
+            progress(1)
+        if cancelled and cancelled():
+            raise _Cancelled
+
+    ticking = tick if progress or cancelled else None
+
     try:
         # spaCy's Docs may hold cycles: the collector stays on for the DocBin
-        paused = no_cyclic_gc() if fmt != "spacy" else contextlib.nullcontext()
-        with paused, atomic_output(out, "wb" if fmt == "spacy" else "w") as handle:
-            writer(store, handle, rows, summary, align=align, labels=labels, progress=progress, cancelled=cancelled)
+        paused = no_cyclic_gc() if rule.fmt != "spacy" else contextlib.nullcontext()
+        with paused, atomic_output(out, "wb" if rule.fmt == "spacy" else "w") as handle:
+            check, write = _check_row, writer.write
+            for row in selection.rows(ticking):
+                check(row)
+                summary.articles += 1
+                write(handle, row)
+            writer.finish(handle)
+            if not summary.records:
+                raise ExportError(_nothing_message(summary, selection), summary)
     except _Cancelled:
         summary.cancelled = True
-    summary.seconds = time.perf_counter() - started
+    except BrokenPipeError as exc:
+        raise ExportError(
+            f"standard output was closed after {summary.records} records (the reading program stopped); "
+            "the export is incomplete",
+            summary,
+        ) from exc
+    except OSError as exc:
+        raise ExportError(_os_message(exc, out), summary) from exc
+    finally:
+        summary.left_out.update(selection.left_out)
+        summary.counts.update(selection.counts)
+        summary.seconds = time.perf_counter() - started
     return summary
+
+
+def count_records(store: Store, rule: ExportRule) -> int:
+    """How many stored rows `export` goes through with this rule: the total for its `progress`."""
+    return store.count_export_rows(rule.layer)
 
 
 def format_for(out: str | Path) -> str:
@@ -113,157 +133,202 @@ def format_for(out: str | Path) -> str:
     return {".spacy": "spacy", ".csv": "csv"}.get(Path(str(out)).suffix.lower(), "jsonl")
 
 
-def count_records(
-    store: Store,
-    *,
-    annotator: str | None = None,
-    gold: bool = False,
-    labels: Sequence[str] | None = None,
-    status: str | None = None,
-) -> int:
-    """How many rows `export` will go through with these filters: the total for its `progress`."""
-    annotator, labels = _check_arguments("jsonl", annotator, gold, labels, status, None)
-    return store.count_export_rows(annotator, labels=labels, status=status)
+def check_destination(store: Store, out: str | Path) -> None:
+    """Refuse to write over the project, its -wal/-shm/-journal, a backup of it, or any Annotator project.
+
+    Raises `ExportError`; compares resolved paths, so a link or `./` changes nothing.
+    """
+    if str(out) == "-":
+        return
+    from annotator.backups import backup_dir
+
+    target = Path(out).expanduser().resolve()
+    project = store.path.resolve()
+    companions = {project.with_name(project.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")}
+    what = None
+    if target in companions:
+        what = "the project file itself" if target == project else "part of the project file (SQLite's journal)"
+    elif target.parent == backup_dir(project).resolve():
+        what = "in this project's backup folder"
+    else:
+        base = target
+        for suffix in ("-wal", "-shm", "-journal"):
+            if target.name.endswith(suffix):
+                base = target.with_name(target.name.removesuffix(suffix))
+        if base.is_file() and (store.peek_schema_version(base) or 0) > 0:
+            what = "an Annotator project" if base == target else "part of an Annotator project (its journal)"
+    if what is not None:
+        raise ExportError(f"{out} is {what}; an export never writes over a project: choose another file name")
 
 
-def _check_arguments(
-    fmt: str,
-    annotator: str | None,
-    gold: bool,
-    labels: Sequence[str] | None,
-    status: str | None,
-    align: str | None,
-) -> tuple[str | None, list[str] | None]:
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if gold and annotator not in (None, GOLD):
-        raise ValueError("give either an annotator or gold, not both")
-    if status is not None and status not in STATUSES:
-        raise ValueError(f"unknown status {status!r}; choose one of {', '.join(STATUSES)}")
-    if align is not None and align not in ALIGN_MODES:
-        raise ValueError(f"unknown alignment mode {align!r}; choose one of {', '.join(ALIGN_MODES)}")
-    if labels is not None:
-        labels = [label.strip() for label in labels if label.strip()]
-        if not labels:
-            raise ValueError("--labels names no label")
-    return (GOLD if gold else annotator), labels
+def _nothing_message(summary: ExportSummary, selection: Selection) -> str:
+    why = "; ".join(f"{plural(n, 'article')} {reason}" for reason, n in selection.left_out.most_common())
+    return (
+        f"nothing to export: no record for {selection.rule.describe()}"
+        + (f" (left out: {why})" if why else "")
+        + f"; nothing was written, {summary.path} is as it was"
+    )
 
 
-# -- checks -------------------------------------------------------------------------------
+def _os_message(exc: OSError, out: str | Path) -> str:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"{out}: the disk is full; nothing was written, {out} is as it was"
+    reason = exc.strerror or str(exc)
+    return f"{out}: cannot write the export ({reason}); nothing was written, {out} is as it was"
 
 
-def _check_row(row: dict[str, Any], summary: ExportSummary, *, report_alignment: bool) -> None:
-    """Refuse a span that does not slice its own text; report spans off token boundaries."""
-    text = row["text"]
-    size = len(text)
-    for kind, items in (("span", row["spans"]), ("entity", row["entities"])):
+def _check_row(row: ExportRow) -> None:
+    """Refuse a span, rejected span or entity that does not slice its own text."""
+    size = len(row.text)
+    for kind, items in (("span", row.spans), ("rejected span", row.rejected), ("entity", row.entities)):
         for start, end, label, _ in items:
             if not 0 <= start < end <= size:
                 raise ExportError(
-                    f"article {row['article_id']}: {kind} {start}-{end} {label!r} does not fit its text "
+                    f"article {row.article_id}: {kind} {start}-{end} {label!r} does not fit its text "
                     f"({size} characters); nothing was written"
                 )
-    flat = row["tokens"]
-    if not report_alignment or not flat:
-        return
-    starts, ends = set(flat[::2]), set(flat[1::2])
-    where = f"article {row['article_id']}" + (f" ({row['annotator']})" if row["annotator"] else "")
-    for kind, items in (("span", row["spans"]), ("entity", row["entities"])):
-        for start, end, label, _ in items:
-            if start not in starts or end not in ends:
-                summary.misaligned += 1
-                summary.warnings.append(
-                    f"{where}: {kind} {start}-{end} {label!r} {snippet(text[start:end])} does not fall on "
-                    "token boundaries (written as is)"
-                )
 
 
-def _tick(summary: ExportSummary, progress: Callable[[int], None] | None, cancelled: Callable[[], bool] | None) -> None:
-    if progress:
-        progress(1)
-    if cancelled and cancelled():
-        raise _Cancelled
+# -- writers: the generic part of each format (records come from its module) --------------------
 
 
-def _count(summary: ExportSummary, row: dict[str, Any]) -> None:
-    summary.spans += len(row["spans"])
-    summary.entities += len(row["entities"])
-    summary.labels.update(map(_LABEL, row["spans"]))
+class _Writer:
+    """Writes one format's records for each row and counts them in the account."""
+
+    def __init__(self, store: Store, summary: ExportSummary, *, align: str | None, rule: ExportRule):
+        self.store, self.summary, self.align, self.rule = store, summary, align, rule
+
+    def write(self, handle: Any, row: ExportRow) -> None:
+        raise NotImplementedError
+
+    def finish(self, handle: Any) -> None:
+        """Write what could only be written at the end (the DocBin)."""
+
+    def count_labels(self, row: ExportRow) -> None:
+        self.summary.spans += len(row.spans)
+        self.summary.labels.update(map(_LABEL, row.spans))
+
+    def report_alignment(self, row: ExportRow, tokens: SpacyTokens | None) -> None:
+        """Count spans off the boundaries of the tokens this format carries (written as they are)."""
+        if tokens is None:
+            return
+        starts, ends = tokens.boundaries()
+        where = f"article {row.article_id}" + (f" ({row.annotator})" if row.annotator else "")
+        for kind, items in (("span", row.spans), ("entity", row.entities)):
+            for start, end, label, _ in items:
+                if start not in starts or end not in ends:
+                    self.summary.counts["misaligned"] += 1
+                    self.summary.warnings.append(
+                        f"{where}: {kind} {start}-{end} {label!r} {snippet(row.text[start:end])} does not fall on "
+                        "token boundaries (written as is)"
+                    )
 
 
-# -- writers: one per format --------------------------------------------------------------
+class _JsonlWriter(_Writer):
+    """Prodigy tasks and doccano lines: one JSON line per row."""
+
+    def write(self, handle: Any, row: ExportRow) -> None:  # the hot path of the most used export: kept lean
+        tokens = SpacyTokens.build(row.text, row.tokens) if row.tokens else None
+        summary = self.summary
+        if self.rule.fmt == "jsonl":
+            record = task_from_row(row, tokens)
+            if row.rejected or row.answer != ACCEPT:
+                summary.counts["rejected_written"] += len(row.rejected)
+                summary.counts["rejected_tasks_written"] += row.answer != ACCEPT
+        else:
+            record = doccano_from_row(row)
+            if row.rejected:
+                summary.counts["rejected_left_out"] += len(row.rejected)
+        handle.write(_dumps(record) + "\n")
+        summary.records += 1
+        summary.entities += len(row.entities)
+        summary.spans += len(row.spans)
+        summary.labels.update(map(_LABEL, row.spans))
+        if tokens is not None:
+            self.report_alignment(row, tokens)
 
 
-def _task_writer(to_task: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[..., None]:
-    """A writer of one JSON line per row (Prodigy and doccano differ only in the record they build)."""
+class _TextcatWriter(_Writer):
+    def __init__(self, store: Store, summary: ExportSummary, *, align: str | None, rule: ExportRule):
+        super().__init__(store, summary, align=align, rule=rule)
+        self.universe = sorted(rule.labels) if rule.labels is not None else label_universe(store)
 
-    def write(store, handle, rows, summary, *, progress, cancelled, **_: Any) -> None:
-        for row in rows:
-            _check_row(row, summary, report_alignment=True)
-            handle.write(srsly.json_dumps(to_task(row)) + "\n")
-            summary.records += 1
-            _count(summary, row)
-            _tick(summary, progress, cancelled)
-
-    return write
-
-
-def _write_textcat(store, handle, rows, summary, *, labels, progress, cancelled, **_: Any) -> None:
-    universe = list(labels) if labels is not None else _label_universe(store)
-    for row in rows:
-        _check_row(row, summary, report_alignment=False)
-        for record in textcat_from_row(row, universe):
-            handle.write(srsly.json_dumps(record) + "\n")
-            summary.records += 1
-            summary.spans += sum(record["cats"].values())
-            summary.labels.update(name for name, value in record["cats"].items() if value)
-        _tick(summary, progress, cancelled)
+    def write(self, handle: Any, row: ExportRow) -> None:
+        records, counts = textcat_from_row(row, self.universe)
+        for record in records:
+            handle.write(_dumps(record) + "\n")
+        self.summary.records += len(records)
+        self.summary.counts.update(counts)
+        self.summary.counts["rejected_left_out"] += len(row.rejected)
+        self.count_labels(row)
 
 
-def _write_csv(store, handle, rows, summary, *, progress, cancelled, **_: Any) -> None:
-    writer = csv.writer(handle, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        _check_row(row, summary, report_alignment=True)
+class _CsvWriter(_Writer):
+    def __init__(self, store: Store, summary: ExportSummary, *, align: str | None, rule: ExportRule):
+        super().__init__(store, summary, align=align, rule=rule)
+        self.csv: Any = None
+
+    def write(self, handle: Any, row: ExportRow) -> None:
+        if self.csv is None:
+            self.csv = csv.writer(handle, lineterminator="\r\n")
+            self.csv.writerow(COLUMNS)
         for line in csv_rows_from_row(row):
-            writer.writerow(line)
-            summary.records += 1
-        summary.spans += len(row["spans"])
-        summary.labels.update(map(_LABEL, row["spans"]))
-        _tick(summary, progress, cancelled)
+            self.csv.writerow(line)
+            self.summary.records += 1
+        self.summary.counts["rejected_written"] += len(row.rejected)
+        self.count_labels(row)
+        self.report_alignment(row, SpacyTokens.build(row.text, row.tokens))
 
 
-def _write_docbin(store, handle, rows, summary, *, align, progress, cancelled, **_: Any) -> None:
-    from annotator.formats.docbin import DocBuilder
+class _DocBinWriter(_Writer):
+    def __init__(self, store: Store, summary: ExportSummary, *, align: str | None, rule: ExportRule):
+        super().__init__(store, summary, align=align, rule=rule)
+        from annotator.formats.docbin import DocBuilder
 
-    builder = DocBuilder(store.get_setting("pipeline"), align)
-    for row in rows:
-        _check_row(row, summary, report_alignment=False)
-        report = builder.add(row)
+        self.builder = DocBuilder(store.get_setting("pipeline"), align)
+
+    def write(self, handle: Any, row: ExportRow) -> None:
+        report = self.builder.add(row, SpacyTokens.build(row.text, row.tokens))
+        summary = self.summary
         summary.records += 1
         summary.spans += report.spans
         summary.entities += report.entities
-        summary.skipped += report.skipped
-        summary.snapped += report.snapped
-        summary.overflow += report.overflow
-        summary.warnings.extend(report.warnings)
         summary.labels.update(report.labels)
-        _tick(summary, progress, cancelled)
-    handle.write(builder.to_bytes())
+        summary.counts.update(report.counts)
+        summary.counts["rejected_left_out"] += len(row.rejected)
+        summary.warnings.extend(report.warnings)
+
+    def finish(self, handle: Any) -> None:
+        handle.write(self.builder.to_bytes())
 
 
-def _label_universe(store: Store) -> list[str]:
-    """Every label a statement classifier should know: the scheme's current ones and any in use."""
-    scheme = store.label_scheme() or []
-    names = [label.name for label in scheme if not label.retired]
+def label_universe(store: Store) -> list[str]:
+    """Every label a statement classifier should know: the scheme's (the defaults until the project
+    chooses its own) that are not retired, and any other label in use."""
+    names = [label.name for label in project_labels(store) if not label.retired]
     used = [name for name in store.used_labels() if name not in names]
     return names + used
 
 
-_WRITERS: dict[str, Callable[..., None]] = {
-    "jsonl": _task_writer(task_from_row),
-    "doccano": _task_writer(doccano_from_row),
-    "spacy": _write_docbin,
-    "textcat": _write_textcat,
-    "csv": _write_csv,
+_WRITERS: dict[str, type[_Writer]] = {
+    "jsonl": _JsonlWriter,
+    "doccano": _JsonlWriter,
+    "spacy": _DocBinWriter,
+    "textcat": _TextcatWriter,
+    "csv": _CsvWriter,
 }
+
+__all__ = [
+    "FORMATS",
+    "ITEMS",
+    "SUFFIXES",
+    "TRAINING_FORMATS",
+    "ExportError",
+    "ExportRefused",
+    "ExportSummary",
+    "check_destination",
+    "count_records",
+    "export",
+    "format_for",
+    "label_universe",
+]

@@ -16,6 +16,9 @@ GOLD = "gold"
 #: a prefix reserved for them (see `model_layer`).
 MODEL_LAYER_PREFIX = "model:"
 STATUSES = ("new", "in_progress", "done")
+#: What a Prodigy-style answer can say about a task or one of its spans.
+ACCEPT, REJECT, IGNORE = "accept", "reject", "ignore"
+ANSWERS = (ACCEPT, REJECT, IGNORE)
 
 
 class Span(NamedTuple):
@@ -28,6 +31,18 @@ class Span(NamedTuple):
     end: int
     label: str
     note: str = ""
+
+
+class RejectedSpan(NamedTuple):
+    """A span the annotator answered `reject` (or `ignore`) for `label`: binary feedback, never a label.
+
+    Kept apart from statements so that no positive count, agreement figure or export can take it for one.
+    """
+
+    start: int
+    end: int
+    label: str
+    answer: str = REJECT
 
 
 class Entity(NamedTuple):
@@ -78,6 +93,10 @@ class IncomingRecord:
     model_version: str | None = None
     #: What a pipeline found in the text, when the record came from a pre-annotated shard.
     preannotation: CarriedPreannotation | None = None
+    #: Spans answered reject/ignore (their own answer, or the whole task's).
+    rejected: list[RejectedSpan] = field(default_factory=list)
+    #: The whole task's answer: accept, or reject/ignore (then it has no accepted spans).
+    answer: str = ACCEPT
 
 
 def model_layer(version: str) -> str:
@@ -103,6 +122,35 @@ class CarriedPreannotation:
     #: Token bounds as one flat JSON list, "[0,5,6,11]".
     tokens: str = "[]"
     error: str = ""
+
+
+class ExportRow(NamedTuple):
+    """One article as one layer holds it: what every export format is built from (`Store.export_rows`).
+
+    `annotator` is the layer (a name, `GOLD`, or None for an article nobody has touched);
+    `status` is that layer's (None: never touched by it); `answer` the layer's answer to the
+    whole task. `spans` are the accepted labels, sorted; `rejected` what was answered
+    reject/ignore. `tokens` are the stored spaCy token bounds, flat (`[s0, e0, s1, e1, …]`),
+    or None before pre-annotation; `sentences` the stored sentence bounds. `entities_known`
+    says whether entities were ever predicted or added here: if not, a missing entity is
+    unknown, not "not an entity". A named tuple: made once per article on the export's hot path.
+    """
+
+    article_id: int
+    hash: str
+    title: str
+    text: str
+    source: str
+    meta: dict[str, Any]
+    annotator: str | None
+    status: str | None
+    spans: tuple[Span, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    tokens: list[int] | None = None
+    sentences: tuple[tuple[int, int], ...] = ()
+    rejected: tuple[RejectedSpan, ...] = ()
+    answer: str = ACCEPT
+    entities_known: bool = True
 
 
 @dataclass(frozen=True)

@@ -120,18 +120,20 @@ def step_tag(state: dict[str, Any]) -> str:
     _check(store.toggle_label(article, ANNOTATOR, start, end, label), "toggle_label did not add the label")
     labels = [lab for s in store.statements(article, ANNOTATOR) for lab in s.labels]
     _check(label in labels, f"statement labels after tagging: {labels}")
+    store.set_status(article, ANNOTATOR, "done")  # exports take finished articles
     state["label"] = label
-    return f"'{label}' on article {article} [{start}:{end}]"
+    return f"'{label}' on article {article} [{start}:{end}], marked done"
 
 
 def step_export(state: dict[str, Any]) -> str:
     import srsly
 
+    from annotator.export_rule import choose_rule
     from annotator.exporting import export
 
     store, label = state["store"], state["label"]
     jsonl = state["tmp"] / "out.jsonl"
-    summary = export(store, jsonl, fmt="jsonl")
+    summary = export(store, jsonl, choose_rule(store, "jsonl"))
     records = list(srsly.read_jsonl(jsonl))
     spans = [s.get("label") for r in records for s in r.get("spans", [])]
     _check(len(records) == summary.records > 0, f"{len(records)} JSONL records read back, {summary.records} written")
@@ -140,7 +142,7 @@ def step_export(state: dict[str, Any]) -> str:
     from spacy.tokens import DocBin
 
     docbin = state["tmp"] / "out.spacy"
-    export(store, docbin, fmt="spacy")
+    export(store, docbin, choose_rule(store, "spacy"))
     docs = list(DocBin().from_disk(docbin).get_docs(state["pipeline"].nlp.vocab))
     _check(len(docs) == summary.records, f"{len(docs)} docs in the DocBin, {summary.records} expected")
     _check(any(doc.ents for doc in docs), "no entities in the exported DocBin")

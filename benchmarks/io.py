@@ -174,6 +174,7 @@ def sync() -> None:
 
 
 def run(workdir: Path, quick: bool) -> list[Result]:
+    from annotator.export_rule import choose_rule
     from annotator.exporting import export
     from annotator.importing import import_paths
     from annotator.store import Store
@@ -204,7 +205,7 @@ def run(workdir: Path, quick: bool) -> list[Result]:
 
     def ours_export() -> None:
         with Store.open(project) as store:
-            export(store, workdir / "ours.jsonl")
+            export(store, workdir / "ours.jsonl", choose_rule(store, "jsonl"))
 
     t_export, t_bare_export = compare(ours_export, lambda: bare_export(project, workdir / "bare.jsonl"), setup=sync)
     assert same_records(workdir / "ours.jsonl", workdir / "bare.jsonl"), "the bare export wrote other records"

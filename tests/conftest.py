@@ -61,3 +61,12 @@ def pipeline():
 def write_jsonl(path: Path, lines: list[str]) -> Path:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def export_file(store, out, fmt: str | None = None, *, align=None, progress=None, cancelled=None, **choices):
+    """`exporting.export` as the command runs it: the rule chosen from `choices` (`choose_rule`'s keywords)."""
+    from annotator.export_rule import choose_rule
+    from annotator.exporting import export, format_for
+
+    rule = choose_rule(store, fmt or format_for(out), **choices)
+    return export(store, out, rule, align=align, progress=progress, cancelled=cancelled)

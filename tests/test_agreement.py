@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 import sys
 from itertools import combinations
 
@@ -223,3 +224,50 @@ def test_agreement_command_loads_neither_spacy_nor_qt(db_path, tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", code, str(db_path)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+# -- a figure that cannot be computed says why ----------------------------------------------------
+
+
+def agreement_of(cli, *args) -> tuple[str, dict]:
+    table = cli("agreement", *args)
+    assert table.exit_code == 0, table.output
+    return table.stdout, json.loads(cli("agreement", "--json", *args).stdout)
+
+
+def test_full_agreement_is_named_not_just_n_a(cli, store):
+    text = make_text(0)
+    add(store, text, "anna", [(0, 5, "claim"), (6, 11, "claim")])
+    add(store, text, "ben", [(0, 5, "claim"), (6, 11, "claim")])
+    table, figures = agreement_of(cli)
+    assert "Krippendorff's alpha (nominal)  n/a (full agreement)" in table
+    assert re.search(r"^claim\s+n/a \(full agreement\)\s+2\s+2$", table, re.MULTILINE), table
+    assert "(kappa n/a: full agreement)" in table
+    assert figures["alpha"] is None and figures["alpha_reason"] == "full agreement"
+    assert figures["per_label_alpha_reason"] == {"claim": "full agreement"}
+    assert figures["pairs"][0]["kappa_reason"] == "full agreement" and "span_f1_reason" not in figures["pairs"][0]
+
+
+def test_no_shared_units_is_named(cli, store):
+    add(store, make_text(0), "anna", [(0, 5, "claim")])
+    add(store, make_text(1), "ben", [(0, 5, "offer")])
+    table, figures = agreement_of(cli)
+    assert "n/a (no shared units)" in table and "(kappa n/a: no shared units; span F1 n/a: " in table
+    assert figures["alpha_reason"] == "no shared units"
+    assert figures["pairs"][0]["kappa_reason"] == "no shared units"
+    assert figures["pairs"][0]["span_f1_reason"] == "no labels in shared articles"
+
+
+def test_a_single_annotator_is_named(cli, store):
+    add(store, make_text(0), "anna", [(0, 5, "claim"), (6, 11, "offer")])
+    table, figures = agreement_of(cli)
+    assert "Krippendorff's alpha (nominal)  n/a (a single annotator)" in table
+    assert figures["alpha_reason"] == "a single annotator" and figures["pairs"] == []
+
+
+def test_a_computed_figure_has_no_reason(cli, store):
+    text = make_text(0)
+    add(store, text, "anna", [(0, 5, "claim"), (6, 11, "offer")])
+    add(store, text, "ben", [(0, 5, "claim"), (6, 11, "claim")])
+    _, figures = agreement_of(cli)
+    assert figures["alpha"] is not None and "alpha_reason" not in figures

@@ -79,7 +79,9 @@ def test_the_project_may_be_named_after_the_command_too(tmp_path):
     assert f"into {project}" in imported.output
     stats = runner.invoke(main, ["stats", f"--db={project}"])
     assert "articles     1" in stats.output
-    exported = runner.invoke(main, ["export", "-", "--db", str(project), "--format", "doccano"])
+    exported = runner.invoke(
+        main, ["export", "-", "--db", str(project), "--format", "doccano", "--all-layers", "--articles", "all"]
+    )
     assert '"text":"Kyiv offered a pause.' in exported.stdout
     assert "units        0" in runner.invoke(main, ["agreement", "--db", str(project)]).output
     # a file literally called "--db" after "--" stays a path

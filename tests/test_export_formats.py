@@ -17,10 +17,12 @@ import pytest
 import srsly
 
 from annotator import exporting
-from annotator.exporting import FORMATS, ExportError, count_records, export
+from annotator.export_rule import ExportRule, choose_rule
+from annotator.exporting import FORMATS, ExportError, count_records
 from annotator.formats.csvfile import inert
 from annotator.records import GOLD, IncomingRecord, Span
 from annotator.store import Store
+from tests.conftest import export_file as export
 from tests.seed_project import LABELS, MISALIGNED_ARTICLE, NOTE, seed_project
 
 pytestmark = pytest.mark.spacy
@@ -33,7 +35,9 @@ def project(tmp_path_factory, pipeline, tmp_path):
 
 
 def project_labels(store: Store, annotator: str | None = None) -> Counter:
-    return Counter(label for row in store.export_rows(annotator) for _, _, label, _ in row["spans"])
+    """Labels of the layer's finished articles (all stored layers' when `annotator` is None)."""
+    rows = store.export_rows(annotator)
+    return Counter(span.label for row in rows if row.status == "done" for span in row.spans)
 
 
 def docbin_docs(path):
@@ -50,13 +54,13 @@ def test_the_formats_offered_are_the_ones_the_cli_offers():
     assert tuple(choices) == FORMATS
 
 
-def test_prodigy_jsonl_has_one_task_per_article_and_annotator_with_token_indices(project, tmp_path):
+def test_prodigy_jsonl_of_every_layer_has_one_task_per_article_and_annotator_with_token_indices(project, tmp_path):
     out = tmp_path / "team.jsonl"
-    summary = export(project, out)
+    summary = export(project, out, all_layers=True, articles="all")
     tasks = list(srsly.read_jsonl(out))
-    assert summary.records == len(tasks) == count_records(project)
+    assert summary.records == len(tasks) == count_records(project, choose_rule(project, "jsonl", all_layers=True))
     assert Counter(t.get("_annotator_id") for t in tasks) == {"anna": 5, "ben": 5, GOLD: 3}
-    assert summary.labels == project_labels(project)
+    assert summary.labels == Counter(span.label for row in project.export_rows() for span in row.spans)
     for task in tasks:
         assert {"text", "meta", "_input_hash", "_task_hash", "answer", "spans", "entities", "tokens"} <= set(task)
         tokens = task["tokens"]
@@ -72,10 +76,10 @@ def test_prodigy_jsonl_has_one_task_per_article_and_annotator_with_token_indices
 
 
 def test_a_span_off_token_boundaries_is_reported_by_article_and_offset_and_still_exported(project, tmp_path):
-    summary = export(project, tmp_path / "team.jsonl")
+    summary = export(project, tmp_path / "team.jsonl", annotator="anna")
     (warning,) = [w for w in summary.warnings if "token boundaries" in w]
     assert warning.startswith(f"article {MISALIGNED_ARTICLE} (anna): span ")
-    assert summary.misaligned == 1
+    assert summary.counts["misaligned"] == 1 and summary.ok, "written as is: what was asked"
     task = next(
         t
         for t in srsly.read_jsonl(tmp_path / "team.jsonl")
@@ -98,15 +102,16 @@ def test_doccano_lines_carry_label_triples(project, tmp_path):
 
 def test_docbin_has_statements_in_sc_and_entities_in_ents_and_says_what_it_could_not_place(project, tmp_path):
     out = tmp_path / "team.spacy"
-    summary = export(project, out, fmt="spacy")
+    summary = export(project, out, annotator="anna")
     docs = docbin_docs(out)
-    assert len(docs) == summary.records == count_records(project)
+    assert len(docs) == summary.records == 5
     assert sum(len(doc.spans["sc"]) for doc in docs) == summary.spans
-    assert summary.skipped == 1, "the span inside a word is counted, not silently dropped"
-    assert summary.spans + summary.skipped == sum(project_labels(project).values())
-    skipped = [w for w in summary.warnings if "not in the DocBin's annotations" in w]
+    assert summary.counts["skipped"] == 1, "the span inside a word is counted, not silently dropped"
+    assert summary.spans + summary.counts["skipped"] == sum(project_labels(project, "anna").values())
+    assert not summary.ok, "a statement the DocBin cannot hold is not what was asked: exit 1"
+    skipped = [w for w in summary.warnings if "not in doc.spans['sc'], kept in doc.user_data" in w]
     assert len(skipped) == 1 and skipped[0].startswith(f"article {MISALIGNED_ARTICLE} (anna)")
-    assert summary.overflow >= 1, "anna's 'Vladimir' overlaps the model's 'Vladimir Putin'"
+    assert summary.counts["overflow"] >= 1, "anna's 'Vladimir' overlaps the model's 'Vladimir Putin'"
     assert any("ents_overflow" in w for w in summary.warnings)
     placed = sum(len(doc.ents) + len(doc.spans.get("ents_overflow", [])) for doc in docs)
     assert placed == summary.entities
@@ -117,21 +122,28 @@ def test_docbin_has_statements_in_sc_and_entities_in_ents_and_says_what_it_could
 
 @pytest.mark.parametrize("mode", ["expand", "contract"])
 def test_docbin_snaps_off_boundary_spans_only_when_asked(project, tmp_path, mode):
-    summary = export(project, tmp_path / "team.spacy", fmt="spacy", align=mode)
-    assert summary.skipped == 0 and summary.snapped == 1
-    assert summary.spans == sum(project_labels(project).values())
+    summary = export(project, tmp_path / "team.spacy", annotator="anna", align=mode)
+    assert summary.counts["skipped"] == 0 and summary.counts["snapped"] == 1
+    assert summary.spans == sum(project_labels(project, "anna").values())
     assert any(f"snapped ({mode})" in w for w in summary.warnings)
 
 
-def test_textcat_has_one_record_per_statement_with_every_label(project, tmp_path):
+def test_textcat_has_one_record_per_statement_and_per_unlabeled_sentence_with_every_label(project, tmp_path):
     out = tmp_path / "team.textcat.jsonl"
     summary = export(project, out, fmt="textcat", annotator="anna")
     records = list(srsly.read_jsonl(out))
-    statements = {(r["article_id"], s, e) for r in project.export_rows("anna") for s, e, _, _ in r["spans"]}
-    assert len(records) == summary.records == len(statements)
+    rows = list(project.export_rows("anna"))
+    statements = {(r.article_id, s, e) for r in rows for s, e, _, _ in r.spans}
+    negatives = {
+        (r.article_id, s, e) for r in rows for s, e in r.sentences if not any(a < e and s < b for a, b, *_ in r.spans)
+    }
+    positive = [r for r in records if any(r["cats"].values())]
+    assert {(r["meta"]["article_id"], r["meta"]["start"], r["meta"]["end"]) for r in positive} == statements
+    assert len(records) == summary.records == len(statements) + len(negatives)
+    assert summary.counts["negatives"] == len(negatives) > 0
     for record in records:
         assert set(record["cats"]) >= set(LABELS)
-        assert set(record["cats"].values()) <= {0, 1} and any(record["cats"].values())
+        assert set(record["cats"].values()) <= {0, 1}
         article = project.article(record["meta"]["article_id"])
         assert article.text[record["meta"]["start"] : record["meta"]["end"]] == record["text"]
     assert any(sum(r["cats"].values()) == 2 for r in records), "a statement with two labels has both"
@@ -139,36 +151,34 @@ def test_textcat_has_one_record_per_statement_with_every_label(project, tmp_path
 
 def test_csv_has_one_row_per_label_and_quotes_line_breaks(project, tmp_path):
     out = tmp_path / "team.csv"
-    summary = export(project, out, fmt="csv")
+    summary = export(project, out, annotator="anna")
     with out.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == summary.records == sum(project_labels(project).values())
+    assert len(rows) == summary.records == sum(project_labels(project, "anna").values())
+    assert {row["answer"] for row in rows} == {"accept"}
     for row in rows:
         text = project.article(int(row["article_id"])).text
         assert inert(text[int(row["start"]) : int(row["end"])]) == row["text"]
     assert any(row["note"] == NOTE for row in rows)
 
 
-def test_filters_by_gold_labels_and_status(project, tmp_path):
-    gold = export(project, tmp_path / "gold.jsonl", gold=True)
-    assert gold.records == count_records(project, gold=True) == 3
-    assert {t["_annotator_id"] for t in srsly.read_jsonl(tmp_path / "gold.jsonl")} == {GOLD}
+def test_labels_and_articles_filters(project, tmp_path):
+    only = export(project, tmp_path / "claims.jsonl", annotator="anna", labels=["claim"])
+    assert set(only.labels) == {"claim"} and only.records == 5
+    assert only.counts["other_labels"] == sum(project_labels(project, "anna").values()) - only.labels["claim"]
 
-    only = export(project, tmp_path / "claims.jsonl", labels=["claim"])
-    assert set(only.labels) == {"claim"} and only.records == count_records(project)
+    started = export(project, tmp_path / "ben.jsonl", annotator="ben", articles="started")
+    tasks = list(srsly.read_jsonl(tmp_path / "ben.jsonl"))
+    assert {t["_status"] for t in tasks} == {"in_progress"} and len(tasks) == started.records == 5
 
-    done = export(project, tmp_path / "done.jsonl", status="done")
-    tasks = list(srsly.read_jsonl(tmp_path / "done.jsonl"))
-    assert {t["_status"] for t in tasks} == {"done"} and len(tasks) == done.records == 8
-
-    with pytest.raises(ValueError, match="not both"):
-        export(project, tmp_path / "x.jsonl", annotator="anna", gold=True)
+    with pytest.raises(ValueError, match="not several"):
+        choose_rule(project, "jsonl", annotator="anna", gold=True)
 
 
 def test_progress_counts_up_to_the_total(project, tmp_path):
     seen: list[int] = []
-    export(project, tmp_path / "team.spacy", fmt="spacy", progress=seen.append)
-    assert sum(seen) == count_records(project)
+    export(project, tmp_path / "team.spacy", annotator="anna", progress=seen.append)
+    assert sum(seen) == count_records(project, choose_rule(project, "spacy", annotator="anna")) == 5
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -184,8 +194,8 @@ def test_a_crash_mid_export_leaves_the_old_file_whole(project, tmp_path, monkeyp
             yield row
 
     monkeypatch.setattr(project, "export_rows", failing_rows)
-    with pytest.raises(OSError, match="disk unplugged"):
-        export(project, out, fmt=fmt)
+    with pytest.raises(ExportError, match="disk unplugged"):
+        export(project, out, fmt=fmt, annotator="anna")
     assert out.read_bytes() == b"the previous export\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [], "no temporary file left behind"
 
@@ -194,7 +204,7 @@ def test_cancel_stops_and_keeps_the_old_file(project, tmp_path):
     out = tmp_path / "team.jsonl"
     out.write_text("old\n")
     done: list[int] = []
-    summary = export(project, out, progress=done.append, cancelled=lambda: len(done) >= 2)
+    summary = export(project, out, annotator="anna", progress=done.append, cancelled=lambda: len(done) >= 2)
     assert summary.cancelled and out.read_text() == "old\n"
 
 
@@ -205,64 +215,81 @@ def test_a_span_that_does_not_slice_its_text_stops_the_export(project, tmp_path,
 
     def broken_rows(*args, **kwargs):
         for row in rows(*args, **kwargs):
-            yield {**row, "spans": [*row["spans"], (0, len(row["text"]) + 5, "claim", "")]}
+            yield row._replace(spans=(*row.spans, Span(0, len(row.text) + 5, "claim")))
 
     monkeypatch.setattr(project, "export_rows", broken_rows)
     with pytest.raises(ExportError, match=r"article 1: span 0-\d+ 'claim' does not fit its text"):
-        export(project, out)
+        export(project, out, annotator="anna")
     assert out.read_text() == "old\n"
 
 
 def test_written_file_gets_ordinary_permissions(project, tmp_path):
     out = tmp_path / "team.jsonl"
-    export(project, out)
+    export(project, out, annotator="anna")
     assert out.stat().st_mode & 0o077, "readable by the group like any file the user saves, not mkstemp's 0600"
 
 
-def test_cli_prints_the_summary_and_each_misaligned_span(cli, db_path, tmp_path_factory, pipeline, tmp_path):
+def test_cli_prints_the_account_and_each_span_it_could_not_place(cli, db_path, tmp_path_factory, pipeline, tmp_path):
     seed_project(tmp_path_factory, pipeline, db_path)
-    result = cli("export", tmp_path / "team.spacy", "--format", "spacy", "--labels", "claim,condition")
-    assert result.exit_code == 0, result.output
-    assert "exported 13 records" in result.stdout
-    assert "labels: claim" in result.stdout and "proposal" not in result.stdout
+    out = tmp_path / "team.spacy"
+    result = cli("export", out, "--annotator", "anna", "--labels", "claim,condition")
+    assert result.exit_code == 1, "a statement left out of the DocBin is not what was asked"
+    assert result.stdout.startswith(f"exported 5 records from 5 articles to {out} (spacy)")
+    assert "rule: anna's labels; articles it finished; a missing label is unknown; labels claim, condition only" in (
+        result.stdout
+    )
+    assert "labels: claim" in result.stdout and "proposal" not in result.stdout.split("labels:")[1].splitlines()[0]
+    assert "not as asked (exit 1):" in result.stdout
+    assert "statements off token boundaries left out of doc.spans['sc'] (--align snaps them): 1" in result.stdout
     assert f"warning: article {MISALIGNED_ARTICLE} (anna): span" in result.stderr
-    assert "1 spans/entities off token boundaries left out of the DocBin" in result.stderr
-    gold = cli("export", tmp_path / "gold.csv", "--format", "csv", "--gold", "--status", "done")
-    assert gold.exit_code == 0 and "exported" in gold.stdout
+    snapped = cli("export", out, "--annotator", "anna", "--align", "expand", "--json")
+    account = json.loads(snapped.stdout)
+    assert account["records"] == 5 and account["path"] == str(out)
+    assert {item["item"]: item["count"] for item in account["items"]}["snapped"] == 1
+    assert account["ok"] is (snapped.exit_code == 0) is not any(item["loss"] for item in account["items"])
 
 
 def test_the_file_name_picks_the_format_when_none_is_given(cli, db_path, tmp_path_factory, pipeline, tmp_path):
     seed_project(tmp_path_factory, pipeline, db_path)
-    docbin = cli("export", tmp_path / "team.spacy")
+    docbin = cli("export", tmp_path / "team.spacy", "--annotator", "anna")
     assert "(spacy)" in docbin.stdout
-    assert len(docbin_docs(tmp_path / "team.spacy")) == 13
-    table = cli("export", tmp_path / "team.CSV")
+    assert len(docbin_docs(tmp_path / "team.spacy")) == 5
+    table = cli("export", tmp_path / "team.CSV", "--annotator", "anna")
     assert "(csv)" in table.stdout
     assert (tmp_path / "team.CSV").read_text(encoding="utf-8").startswith("article_id,title,")
-    tasks = cli("export", tmp_path / "team.jsonl")
+    tasks = cli("export", tmp_path / "team.jsonl", "--annotator", "anna")
     assert "(jsonl)" in tasks.stdout and "_task_hash" in next(srsly.read_jsonl(tmp_path / "team.jsonl"))
-    named = cli("export", tmp_path / "doccano.jsonl", "--format", "doccano")
+    named = cli("export", tmp_path / "doccano.jsonl", "--format", "doccano", "--annotator", "anna")
     assert "(doccano)" in named.stdout and "label" in next(srsly.read_jsonl(tmp_path / "doccano.jsonl"))
 
 
-def test_cli_refuses_gold_when_there_is_none(cli, tmp_path):
+def test_cli_writes_nothing_when_there_is_no_gold(cli, tmp_path):
     result = cli("export", tmp_path / "g.jsonl", "--gold")
-    assert result.exit_code == 1 and "no gold layer" in result.output
+    assert result.exit_code == 1 and "nothing to export" in result.output
+    assert not (tmp_path / "g.jsonl").exists()
 
 
 @pytest.mark.parametrize("fmt", ["doccano", "textcat", "csv"])
 def test_exports_other_than_spacy_do_not_import_spacy(tmp_path, fmt):
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"text": "Kyiv offered a pause.", "spans": [{"start": 0, "end": 4, "label": "x"}]}))
+    db = str(tmp_path / "p.sqlite")
+    runs = [["--db", db, "import", "--no-ner", str(src)], ["--db", db, "export", str(tmp_path / "o"), "--format", fmt]]
     code = (
         "import sys\n"
         "from annotator.cli import main\n"
-        "try:\n"
-        f"    main({['--db', str(tmp_path / 'p.sqlite'), 'export', str(tmp_path / 'o'), '--format', fmt]!r})\n"
-        "except SystemExit:\n"
-        "    pass\n"
+        f"for args in {runs!r}:\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit as exit:\n"
+        "        print('EXIT', exit.code, file=sys.stderr)\n"
         "print('HEAVY', [m for m in ('spacy', 'thinc', 'PySide6') if m in sys.modules], file=sys.stderr)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "HEAVY []" in result.stderr
+    assert "HEAVY []" in result.stderr, result.stderr
+    # textcat says its finished article has no sentence split (--no-ner) to take negatives from: exit 1
+    assert result.stderr.startswith(f"EXIT 0\nEXIT {int(fmt == 'textcat')}\n"), result.stderr
+    assert (tmp_path / "o").read_text(encoding="utf-8")
 
 
 def test_articles_without_stored_tokens_are_tokenized_for_the_docbin(store, tmp_path):
@@ -273,15 +300,15 @@ def test_articles_without_stored_tokens_are_tokenized_for_the_docbin(store, tmp_
     src.write_text(json.dumps({"text": text, "_annotator_id": "a", "spans": [{"start": 0, "end": 4, "label": "x"}]}))
     store.add_records([r for r in read_jsonl(src)], "a")
     out = tmp_path / "o.spacy"
-    summary = export(store, out, fmt="spacy")
+    summary = export(store, out)
     (doc,) = docbin_docs(out)
     assert doc.text == text.replace("\r\n", "\n") and [s.text for s in doc.spans["sc"]] == ["Kyiv"]
-    assert summary.skipped == 0
+    assert summary.counts["skipped"] == 0
 
 
 def test_unknown_format_is_refused():
     with pytest.raises(ValueError, match="unknown format"):
-        exporting.export(None, "-", fmt="xml")  # type: ignore[arg-type]
+        exporting.export(None, "-", ExportRule("xml", None))  # type: ignore[arg-type]
 
 
 def test_csv_cells_a_spreadsheet_would_run_as_formulas_stay_text(tmp_path):
@@ -290,9 +317,10 @@ def test_csv_cells_a_spreadsheet_would_run_as_formulas_stay_text(tmp_path):
     spans = [Span(0, formula_end, "claim", "@note"), Span(text.index("+1"), len(text), "offer")]
     with Store.open(tmp_path / "hostile.annotator.sqlite") as store:
         store.add_records(
-            [IncomingRecord(text, "-Breaking", "=cmd|' /C calc'!A0", 1, spans=spans, annotator="anna")], "x"
+            [IncomingRecord(text, "-Breaking", "=cmd|' /C calc'!A0", 1, spans=spans, annotator="anna", status="done")],
+            "x",
         )
-        export(store, tmp_path / "out.csv", fmt="csv")
+        export(store, tmp_path / "out.csv")
     with (tmp_path / "out.csv").open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [row["text"] for row in rows] == ["'" + text[:formula_end], "'+1 more: talks resume."]

@@ -28,7 +28,8 @@ def test_export_has_prodigy_fields(cli, tmp_path):
     out = tmp_path / "out.jsonl"
     result = cli("export", out)
     assert result.exit_code == 0
-    assert "exported 1 records, 1 spans" in result.stdout
+    assert result.stdout.startswith(f"exported 1 record from 1 article to {out} (jsonl)")
+    assert "labels: condition 1" in result.stdout
     (task,) = srsly.read_jsonl(out)
     assert task["text"] == TEXT
     assert task["_annotator_id"] == "anna"
@@ -42,7 +43,7 @@ def test_export_has_prodigy_fields(cli, tmp_path):
 def test_exported_seeds_carry_model_entities_and_tokens(cli, tmp_path):
     cli("import", SEEDS)
     out = tmp_path / "out.jsonl"
-    cli("export", out)
+    assert cli("export", out, "--all-layers", "--articles", "all").exit_code == 0  # texts nobody labeled yet
     tasks = list(srsly.read_jsonl(out))
     assert len(tasks) == 5
     for task in tasks:
@@ -53,8 +54,9 @@ def test_exported_seeds_carry_model_entities_and_tokens(cli, tmp_path):
 
 def test_export_to_stdout(cli, tmp_path):
     cli("import", "--no-ner", write_jsonl(tmp_path / "in.jsonl", [json.dumps({"text": TEXT})]))
-    result = cli("export", "-")
+    result = cli("export", "-", "--all-layers", "--articles", "all")
     assert json.loads(result.stdout.splitlines()[0])["text"] == TEXT
+    assert result.stderr.startswith("exported 1 record from 1 article to - (jsonl)"), "the account keeps off stdout"
 
 
 def test_export_of_an_unknown_annotator_is_refused(cli, tmp_path):

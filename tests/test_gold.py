@@ -125,3 +125,61 @@ def test_merged_jsonl_reviewed_and_gold_in_the_export(cli, tmp_path, db_path):
     (row,) = [json.loads(line) for line in out.read_text().splitlines()]
     labeled = sorted((s["start"], s["end"], s["label"]) for s in row["spans"])
     assert labeled == [(*kyiv, "offer"), (*cond, "condition")]
+
+
+# -- gold spans a tokenizer can hold, once each -------------------------------------------------
+
+
+def test_take_all_on_a_boundary_conflict_keeps_one_span_per_label(two):
+    boundary = next(c for c in find_conflicts(collect(two)) if c.start == 6)
+    take_all(two, boundary)
+    labeled = {span: labels for span, (labels, _) in gold(two).items() if labels}
+    assert labeled == {(6, 12): ("offer",)}, "anna's 6-12 and ben's 8-12 offer are one offer, not two overlapping"
+    assert gold(two)[(8, 12)] == ((), NO_LABEL_NOTE) and is_resolved(boundary, decided_spans(two)[1])
+
+
+def test_take_all_keeps_different_labels_on_overlapping_spans(store):
+    text = make_text(0)
+    add(store, text, "anna", [(6, 19, "offer")])
+    add(store, text, "ben", [(12, 19, "demand")])
+    (conflict,) = find_conflicts(collect(store))
+    take_all(store, conflict)
+    assert {span: labels for span, (labels, _) in gold(store).items()} == {(6, 19): ("offer",), (12, 19): ("demand",)}
+
+
+def test_a_gold_edit_is_snapped_onto_whole_words(two):
+    text = two.article(1).text
+    set_gold(two, 1, 2, 9, ["claim"])  # "yiv0 sa": inside two words
+    (span,) = gold(two)
+    assert text[span[0] : span[1]] == "Kyiv0 said0"
+    with pytest.raises(ValueError, match="covers no word"):
+        set_gold(two, 1, 5, 6, ["claim"])  # the space between two words
+
+
+def test_agreed_units_are_computed_from_those_who_finished(store):
+    from annotator.review.gold import agreed_units, gold_articles
+
+    text = make_text(0)
+    add(store, text, "anna", [(0, 5, "claim"), (6, 11, "offer")])
+    add(store, text, "ben", [(0, 5, "claim"), (6, 11, "demand")])
+    add(store, text, "cleo", [(0, 5, "threat")], done=False)
+    (art,) = collect(store).articles
+    assert agreed_units(art) == {(0, 5): ("claim",)}, "cleo is still at work: she does not count"
+    (found,) = gold_articles(store).values()
+    assert (found.reviewed, found.complete, found.undecided) == (True, False, [[(6, 11)]])
+    set_gold(store, 1, 6, 11, ["offer"])
+    (found,) = gold_articles(store).values()
+    assert found.complete and found.spans() == {(0, 5): ("claim",), (6, 11): ("offer",)}
+
+
+def test_two_of_three_who_finished_is_not_agreement(store):
+    from annotator.review.gold import agreed_units, gold_articles
+
+    text = make_text(0)
+    add(store, text, "anna", [(0, 5, "claim"), (6, 11, "offer")])
+    add(store, text, "ben", [(0, 5, "claim"), (6, 11, "offer")])
+    add(store, text, "cleo", [(0, 5, "threat"), (6, 11, "offer")])
+    (art,) = collect(store).articles
+    assert agreed_units(art) == {(6, 11): ("offer",)}
+    (found,) = gold_articles(store).values()
+    assert found.undecided == [[(0, 5)]] and not found.complete

@@ -57,7 +57,7 @@ def test_meta_a_fast_parser_refuses_but_json_allows_comes_in_and_goes_out_exactl
     path = write_jsonl(tmp_path / "in.jsonl", [json.dumps({"text": "Kyiv offered a halt.", "meta": meta})])
     assert _import(cli, path).exit_code == 0
     out = tmp_path / "out.jsonl"
-    assert cli("export", out).exit_code == 0
+    assert cli("export", out, "--all-layers", "--articles", "all").exit_code == 0
     exported = json.loads(out.read_text(encoding="utf-8"))["meta"]
     assert {key: exported[key] for key in meta} == meta
 

@@ -31,7 +31,7 @@ def t_line(tid: str, label: str, text: str, quote: str, after: int = 0) -> str:
 
 def stored_spans(store: Store) -> list[tuple[str, str, str]]:
     """(covered text, label, note) of every imported span, as the export sees them."""
-    return [(row["text"][s:e], label, note) for row in store.export_rows() for s, e, label, note in row["spans"]]
+    return [(row.text[s:e], label, note) for row in store.export_rows() for s, e, label, note in row.spans]
 
 
 def test_spans_counted_on_the_raw_file_land_on_their_words_after_bom_and_crlf_are_gone(store, tmp_path):

@@ -59,15 +59,15 @@ def test_conll_2003_documents_become_articles_and_docstart_is_never_one(cli, db_
     assert "imported 2 new articles; 0 labels, 3 entities" in result.stdout
     with Store.open(db_path) as store:
         rows = list(store.export_rows())
-    assert [row["text"] for row in rows] == [
+    assert [row.text for row in rows] == [
         "Ukraine proposed a truce .\nVladimir Putin rejected it .",
         "Talks resume in Geneva .",
     ]
-    assert [[(r["text"][s:e], label, source) for s, e, label, source in r["entities"]] for r in rows] == [
+    assert [[(r.text[s:e], label, source) for s, e, label, source in r.entities] for r in rows] == [
         [("Ukraine", "GPE", "user"), ("Vladimir Putin", "PER", "user")],
         [("Geneva", "LOC", "user")],
     ]
-    assert rows[1]["meta"] == {"file": "news.conll", "document": 2}
+    assert rows[1].meta == {"file": "news.conll", "document": 2}
 
 
 def test_crlf_a_bom_and_tabs_read_alike(tmp_path):
@@ -136,9 +136,9 @@ def conll_of(db_path, scheme: str = "IOB2") -> str:
     with Store.open(db_path) as store:
         docs: list[ConllDocument] = []
         for row in store.export_rows():
-            tokens = row["tokens"]
+            tokens = row.tokens
             pairs = list(zip(tokens[::2], tokens[1::2], strict=True)) if tokens else None
-            docs.append(conll_document(row["text"], [Entity(*e) for e in row["entities"]], pairs, scheme=scheme))
+            docs.append(conll_document(row.text, [Entity(*e) for e in row.entities], pairs, scheme=scheme))
     assert all(not doc.left_out for doc in docs)
     return "".join(line + "\n" for line in conll_lines(docs))
 

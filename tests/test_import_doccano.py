@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from annotator.export_rule import choose_rule
 from annotator.exporting import export
 from annotator.store import Store
 from tests.conftest import write_jsonl
@@ -26,9 +27,9 @@ def statements(db_path) -> dict[str, list[tuple[str, str]]]:
         assert store.stats()["entities"] == 0, "doccano spans must not become model entities"
         found: dict[str, list[tuple[str, str]]] = {}
         for row in store.export_rows():
-            if row["spans"]:
-                t = row["text"]
-                found[row["annotator"]] = sorted((t[s:e], label) for s, e, label, _ in row["spans"])
+            if row.spans:
+                t = row.text
+                found[row.annotator] = sorted((t[s:e], label) for s, e, label, _ in row.spans)
         return found
 
 
@@ -139,7 +140,7 @@ def test_doccano_s_top_level_metadata_is_kept(cli, db_path, tmp_path):
     cli("import", "--no-ner", write_jsonl(tmp_path / "v15.jsonl", [json.dumps(line, ensure_ascii=False)]))
     with Store.open(db_path) as store:
         (row,) = store.export_rows()
-    assert row["meta"] == {"id": 9, "source": "tass", "published": "2025-03-18"} and row["source"] == "tass"
+    assert row.meta == {"id": 9, "source": "tass", "published": "2025-03-18"} and row.source == "tass"
 
 
 def test_sequence_labelling_goes_back_out_with_the_same_spans(cli, db_path, tmp_path):
@@ -147,7 +148,7 @@ def test_sequence_labelling_goes_back_out_with_the_same_spans(cli, db_path, tmp_
     cli("import", "--no-ner", "--annotator", "admin", write_jsonl(tmp_path / "in.jsonl", [json.dumps(theirs)]))
     out = tmp_path / "out.jsonl"
     with Store.open(db_path) as store:
-        export(store, out, fmt="doccano")
+        export(store, out, choose_rule(store, "doccano"))
     (ours,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert ours["text"] == theirs["text"]
     assert sorted(ours["label"]) == sorted(theirs["label"])

@@ -38,8 +38,8 @@ def test_a_docbin_made_elsewhere_imports_its_spans_and_entities(cli, db_path, tm
     assert "1 label, 2 entities" in result.stdout
     with Store.open(db_path) as store:
         (row,) = store.export_rows()
-    assert row["annotator"] == "carol" and row["spans"] == [(37, 52, "condition", "")]
-    assert row["entities"] == [(0, 8, "PERSON", "user"), (14, 18, "GPE", "user")]
+    assert row.annotator == "carol" and row.spans == ((37, 52, "condition", ""),)
+    assert row.entities == ((0, 8, "PERSON", "user"), (14, 18, "GPE", "user"))
 
 
 @pytest.mark.parametrize(

@@ -104,9 +104,9 @@ def layers_by_text(store: Store) -> dict[str, dict[str, list[tuple[str, str, str
     """text -> annotator -> sorted (covered text, label, note), as the export sees them."""
     found: dict[str, dict[str, list[tuple[str, str, str]]]] = defaultdict(dict)
     for row in store.export_rows():
-        if row["annotator"] is not None:
-            t = row["text"]
-            found[t][row["annotator"]] = sorted((t[s:e], label, note) for s, e, label, note in row["spans"])
+        if row.annotator is not None:
+            t = row.text
+            found[t][row.annotator] = sorted((t[s:e], label, note) for s, e, label, note in row.spans)
     return found
 
 
@@ -134,7 +134,7 @@ def test_a_label_studio_export_comes_in_under_its_annotators_and_the_model(cli, 
 
 def test_people_finish_their_articles_and_the_model_does_not(store, tmp_path):
     report = import_paths(store, [write_json(tmp_path / "ls.json", export_tasks())], annotator="me")
-    (article_id,) = [row["article_id"] for row in store.export_rows() if row["text"] == TEXT][:1]
+    (article_id,) = [row.article_id for row in store.export_rows() if row.text == TEXT][:1]
     assert store.status(article_id, "anna@example.org") == "done"
     assert store.status(article_id, "ls-9") == "done"
     assert store.status(article_id, MODEL_LAYER_PREFIX + "ner-2024-05") != "done"
@@ -185,8 +185,8 @@ def test_json_min_comes_in_under_each_annotator(cli, db_path, tmp_path):
             "anna@example.org": [(condition, "condition", "")],
             "ls-9": [(condition, "condition", ""), (condition, "demand", "")],
         }
-        (row,) = [r for r in store.export_rows() if r["annotator"] == "ls-9"]
-    assert row["meta"] == {"source": "wire", "label_studio_id": 17}
+        (row,) = [r for r in store.export_rows() if r.annotator == "ls-9"]
+    assert row.meta == {"source": "wire", "label_studio_id": 17}
 
 
 def test_a_region_whose_quote_fits_no_counting_rejects_its_whole_task(cli, db_path, tmp_path):
@@ -247,14 +247,14 @@ def tasks_from_project(store: Store, *, as_predictions: bool) -> list[dict]:
     """What the export (part 2 of the format registry) will write: one task per article."""
     rows: dict[int, list[dict]] = defaultdict(list)
     for row in store.export_rows():
-        rows[row["article_id"]].append(row)
+        rows[row.article_id].append(row)
     tasks = []
     for article_rows in rows.values():
         first = article_rows[0]
-        layers = [Layer(r["annotator"], r["spans"]) for r in article_rows if r["annotator"] is not None]
+        layers = [Layer(r.annotator, r.spans) for r in article_rows if r.annotator is not None]
         tasks.append(
             label_studio_task(
-                first["text"], layers, task_id=first["meta"].get("label_studio_id"), as_predictions=as_predictions
+                first.text, layers, task_id=first.meta.get("label_studio_id"), as_predictions=as_predictions
             )
         )
     return tasks

@@ -9,44 +9,71 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from annotator.exporting import export
+from annotator.exporting import ExportError, ExportSummary
 from annotator.importing import import_paths
-from annotator.records import GOLD
+from annotator.records import ACCEPT, GOLD
 from annotator.store import Store
+from tests.conftest import export_file as export
 from tests.seed_project import NOTE, seed_project
 
 #: Format → file name; "project" merges the project file itself.
 IMPORTABLE = {"jsonl": "out.jsonl", "doccano": "out.doccano.jsonl", "spacy": "out.spacy", "project": None}
 
 
-def snapshot(store: Store, *, notes: bool = True) -> dict:
-    """Everything a round trip must keep, keyed by article text (ids may differ between projects)."""
+def snapshot(store: Store, *, notes: bool = True, answers: bool = True, training: bool = False) -> dict:
+    """Everything a round trip must keep, keyed by article text (ids may differ between projects).
+
+    `answers=False`: a format with no place for answers (doccano) - tasks answered reject/ignore
+    are left out, rejected spans are not written. `training`: only what a training format
+    holds - each annotator's finished, accepted articles.
+    """
     labels = {}
     entities = {}
     for row in store.export_rows():
-        spans = sorted((s, e, label, note if notes else "") for s, e, label, note in row["spans"])
-        labels[(row["text"], row["annotator"])] = (row["status"], spans)
-        entities[row["text"]] = sorted(row["entities"])
-    return {"labels": labels, "entities": entities, "annotators": store.annotators()}
+        if training and (row.annotator in (None, GOLD) or row.status != "done" or row.answer != ACCEPT):
+            continue
+        if not answers and row.answer != ACCEPT:
+            continue
+        spans = sorted((s, e, label, note if notes else "") for s, e, label, note in row.spans)
+        rejected = sorted(row.rejected) if answers else []
+        labels[(row.text, row.annotator)] = (row.status, row.answer, spans, rejected)
+        entities[row.text] = sorted(row.entities)
+    annotators = sorted({name for _, name in labels}) if training else store.annotators()
+    return {"labels": labels, "entities": entities, "annotators": annotators}
 
 
-def round_trip(source: Store, fmt: str, folder: Path) -> tuple[Store, object]:
-    """Export `source` as `fmt` and import that into a new, empty project."""
+def round_trip(source: Store, fmt: str, folder: Path) -> tuple[Store, list[ExportSummary]]:
+    """Export `source` as `fmt` and import that into a new, empty project.
+
+    JSONL and doccano carry every layer and article (`--all-layers --articles all`); a DocBin,
+    a training format, one annotator's finished articles per file: one file per annotator.
+    """
+    summaries = []
     if fmt == "project":
-        path, summary = source.path, None
+        paths = [source.path]
+    elif fmt == "spacy":
+        paths = []
+        for i, name in enumerate(n for n in source.layers() if n != GOLD):
+            path = folder / f"out-{i}.spacy"
+            try:
+                summaries.append(export(source, path, annotator=name))
+            except ExportError:
+                continue  # this annotator finished nothing: nothing to train on
+            paths.append(path)
     else:
-        path = folder / IMPORTABLE[fmt]
-        summary = export(source, path, fmt=fmt)
+        paths = [folder / IMPORTABLE[fmt]]
+        summaries.append(export(source, paths[0], all_layers=True, articles="all"))
     target = Store.open(folder / f"back-{fmt}.annotator.sqlite")
-    report = import_paths(target, [path], annotator="someone-else")
+    report = import_paths(target, paths, annotator="someone-else")
     assert report.ok, [str(r) for r in report.rejections]
-    return target, summary
+    return target, summaries
 
 
 @pytest.mark.spacy
@@ -56,10 +83,12 @@ def test_seed_project_survives_a_round_trip(tmp_path_factory, pipeline, tmp_path
         target, _ = round_trip(team, fmt, tmp_path)
         with target:
             keeps_notes = fmt != "doccano"  # doccano's format has no place for a note
-            assert snapshot(target, notes=keeps_notes) == snapshot(team, notes=keeps_notes)
+            training = fmt == "spacy"
+            expected = snapshot(team, notes=keeps_notes, answers=keeps_notes, training=training)
+            assert snapshot(target, notes=keeps_notes, answers=keeps_notes) == expected
             if keeps_notes:
-                assert any(note == NOTE for row in target.export_rows("anna") for *_, note in row["spans"])
-            assert GOLD in target.annotators()
+                assert any(note == NOTE for row in target.export_rows("anna") for *_, note in row.spans)
+            assert (GOLD in target.annotators()) is not training
 
 
 @pytest.mark.spacy
@@ -68,11 +97,11 @@ def test_export_import_export_gives_the_same_file(tmp_path_factory, pipeline, tm
     from annotator.nlp import preannotate
 
     with Store.open(seed_project(tmp_path_factory, pipeline, tmp_path / "team.annotator.sqlite")) as team:
-        export(team, tmp_path / "first.jsonl")
+        export(team, tmp_path / "first.jsonl", annotator="anna")
         target, _ = round_trip(team, "spacy", tmp_path)
         with target:
             preannotate(target, pipeline)
-            export(target, tmp_path / "second.jsonl")
+            export(target, tmp_path / "second.jsonl", annotator="anna")
 
     def labels_of(path: Path) -> list:
         tasks = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
@@ -141,11 +170,14 @@ def labeled_records(draw):
             for _ in range(draw(st.integers(0, 3))):
                 start, end = cut()
                 note = draw(st.sampled_from(["", "", "check 🇺🇦", "dup\nline"]))
-                spans.append({"start": start, "end": end, "label": draw(st.sampled_from(LABELS)), "note": note})
+                span = {"start": start, "end": end, "label": draw(st.sampled_from(LABELS)), "note": note}
+                answer = draw(st.sampled_from([None, None, None, "reject", "ignore"]))  # binary feedback
+                spans.append(span if answer is None else {**span, "answer": answer, "note": None})
             record = {"text": raw, "spans": spans, "entities": entities}
             if annotator:
                 record["_annotator_id"] = annotator
                 record["_status"] = draw(st.sampled_from(["new", "in_progress", "done"]))
+                record["answer"] = draw(st.sampled_from(["accept", "accept", "accept", "reject", "ignore"]))
             records.append(record)
     return records
 
@@ -177,11 +209,18 @@ def test_generated_texts_survive_a_round_trip(records, fmt, tokens):
             assume(report.ok)  # a span that is only a line break cannot exist once CRLF becomes LF
             if tokens:
                 preannotate(source, rules_pipeline())
-            target, summary = round_trip(source, fmt, folder)
+            target, summaries = round_trip(source, fmt, folder)
             with target:
                 keeps_notes = fmt != "doccano"
-                assert snapshot(target, notes=keeps_notes) == snapshot(source, notes=keeps_notes)
-            if summary is not None:
-                rows = list(source.export_rows())
-                written = summary.spans + summary.entities + summary.skipped
-                assert written == sum(len(r["spans"]) + len(r["entities"]) for r in rows), "nothing silently dropped"
+                training = fmt == "spacy"
+                expected = snapshot(source, notes=keeps_notes, answers=keeps_notes, training=training)
+                assert snapshot(target, notes=keeps_notes, answers=keeps_notes) == expected
+            if summaries:
+                counts = Counter()
+                for summary in summaries:
+                    counts.update(summary.counts)
+                    counts.update(spans=summary.spans, entities=summary.entities)
+                written = sum(counts[k] for k in ("spans", "entities", "skipped", "entities_missing"))
+                rows = [r for r in source.export_rows() if not training or r.status == "done"]
+                rows = [r for r in rows if not training or (r.annotator != GOLD and r.answer == ACCEPT)]
+                assert written == sum(len(r.spans) + len(r.entities) for r in rows), "nothing silently dropped"

@@ -5,6 +5,7 @@ import pytest
 
 from annotator.importing import import_paths
 from benchmarks.memory import peak_import_kib, small_corpus
+from tests.conftest import export_file
 
 MEMORY_BUDGET_MIB = 120
 
@@ -32,11 +33,10 @@ def test_a_cancelled_import_keeps_what_it_committed_and_a_rerun_completes(tmp_pa
 
 def test_the_export_benchmark_compares_like_with_like(tmp_path, store):
     """The bare export loop the speed figure is measured against writes the records ours writes."""
-    from annotator.exporting import export
     from benchmarks.io import bare_export, make_corpus, same_records
 
     import_paths(store, [make_corpus(tmp_path / "corpus.jsonl", 300)], annotator="bench")
-    export(store, tmp_path / "ours.jsonl")
+    export_file(store, tmp_path / "ours.jsonl")
     bare_export(store.path, tmp_path / "bare.jsonl")
     assert same_records(tmp_path / "ours.jsonl", tmp_path / "bare.jsonl")
     assert len((tmp_path / "ours.jsonl").read_text(encoding="utf-8").splitlines()) == 300

@@ -1,14 +1,23 @@
-"""Write a file so that a crash leaves either the old file or the complete new one."""
+"""Write a file so that a crash leaves either the old file or the complete new one.
+
+The temporary file is `.NAME.PID.XXXXXXXX.tmp` beside NAME; one left by a process that no
+longer runs (an export killed mid-way) is removed by the next write of NAME.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
+
+#: Where the process id cannot be checked (not POSIX), a temporary file this old is taken as left over.
+STALE_SECONDS = 24 * 3600
 
 
 @contextlib.contextmanager
@@ -19,11 +28,13 @@ def atomic_output(path: str | Path, mode: str = "w") -> Iterator[IO]:
     removed and `path` is untouched.
     """
     if str(path) == "-":
-        yield sys.stdout.buffer if "b" in mode else sys.stdout
+        handle = sys.stdout.buffer if "b" in mode else sys.stdout
+        yield handle
+        handle.flush()  # a full disk or a closed pipe shows here, not at the interpreter's exit
         return
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         os.chmod(tmp, _mode_for(path))
         with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": "\n"})) as handle:
@@ -36,6 +47,44 @@ def atomic_output(path: str | Path, mode: str = "w") -> Iterator[IO]:
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Remove the temporary files of earlier writes of `path` whose process has ended; returns them.
+
+    A temporary file of a write still running (in this or another process) is left alone.
+    """
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.(?:(\d+)\.)?[^.]+\.tmp")
+    removed = []
+    try:
+        candidates = list(path.parent.iterdir())
+    except OSError:
+        return []
+    for item in candidates:
+        match = pattern.fullmatch(item.name)
+        if match is None or not _left_over(item, int(match.group(1)) if match.group(1) else None):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            item.unlink()
+            removed.append(item)
+    return removed
+
+
+def _left_over(item: Path, pid: int | None) -> bool:
+    if pid is not None and os.name == "posix":
+        if pid == os.getpid():
+            return False
+        try:
+            os.kill(pid, 0)  # signal 0: only asks whether the process exists
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False  # it exists, under another user
+        return False
+    try:
+        return time.time() - item.stat().st_mtime > STALE_SECONDS
+    except OSError:
+        return False
 
 
 def _mode_for(path: Path) -> int:

@@ -1,5 +1,8 @@
 """A spreadsheet view of the labels: one CSV row per label of a statement (RFC 4180 quoting).
 
+Spans answered reject or ignore get a row too, with that `answer` (a label's row says
+`accept`), so the sheet shows what was rejected without taking it for a label.
+
 Article text is untrusted and a spreadsheet runs a cell that starts with `=`, `+`, `-`, `@`,
 a tab or a carriage return as a formula (CSV injection). Such text cells get a leading `'`,
 which spreadsheets show as plain text (OWASP's advice); offsets stay those of the stored
@@ -11,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-COLUMNS = ("article_id", "title", "source", "annotator", "status", "start", "end", "label", "text", "note")
+from annotator.records import ACCEPT, ExportRow
+
+COLUMNS = ("article_id", "title", "source", "annotator", "status", "start", "end", "label", "text", "note", "answer")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -20,19 +25,12 @@ def inert(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def csv_rows_from_row(row: dict[str, Any]) -> Iterator[list[Any]]:
-    text = row["text"]
-    title, source, annotator = inert(row["title"] or ""), inert(row["source"] or ""), inert(row["annotator"] or "")
-    for start, end, label, note in row["spans"]:
-        yield [
-            row["article_id"],
-            title,
-            source,
-            annotator,
-            row["status"] or "",
-            start,
-            end,
-            inert(label),
-            inert(text[start:end]),
-            inert(note or ""),
-        ]
+def csv_rows_from_row(row: ExportRow) -> Iterator[list[Any]]:
+    """One line per label (answer accept), then one per rejected span (its answer)."""
+    text = row.text
+    head = [row.article_id, inert(row.title or ""), inert(row.source or ""), inert(row.annotator or "")]
+    status = row.status or ""
+    items = [(s, e, label, note, ACCEPT) for s, e, label, note in row.spans]
+    items += [(s, e, label, "", answer) for s, e, label, answer in row.rejected]
+    for start, end, label, note, answer in items:
+        yield [*head, status, start, end, inert(label), inert(text[start:end]), inert(note or ""), answer]

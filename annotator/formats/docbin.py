@@ -1,16 +1,23 @@
 """spaCy DocBin (`.spacy`): statement labels in `doc.spans["sc"]`, entities in `doc.ents`.
 
-Ready for `spacy train` with a spancat and/or ner config. Nothing is dropped silently:
+Ready for `spacy train` with a spancat and/or ner config. Nothing is dropped silently, and
+nothing unknown is taught as a negative:
 
 - a span that does not fall on token boundaries is snapped when the user asks
   (`align="contract"|"expand"`), otherwise left out of the training annotations and
   reported; either way its exact offsets are kept in `doc.user_data`, so a round trip
   through the DocBin gives the project back unchanged;
+- the tokens of an entity that cannot be placed are *missing* in `doc.ents` (spaCy's
+  `doc.set_ents(..., missing=...)`: `None` in `Example.get_aligned_ner()`), not `O`; so are
+  all tokens of an article whose entities were never predicted nor added (`--no-ner`);
 - entities that overlap cannot all be in `doc.ents`: the longest win (spaCy's
-  `filter_spans`) and the rest go to `doc.spans["ents_overflow"]`, reported.
+  `filter_spans`), the rest go to `doc.spans["ents_overflow"]` and their other tokens are
+  missing, reported;
+- spans answered reject are never in `doc.spans["sc"]`; they are kept in `doc.user_data`.
 
-Docs are tokenized with the article's stored spaCy tokens; articles without them go
-through the project pipeline's tokenizer. spaCy is imported only when this format is used.
+Docs are tokenized with the article's stored spaCy tokens (the same tokens the JSONL
+carries); articles without them go through the project pipeline's tokenizer. spaCy is
+imported only when this format is used.
 """
 
 from __future__ import annotations
@@ -24,10 +31,12 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.formats.checks import snippet
 from annotator.formats.records import RecordError, record_from_dict
-from annotator.records import USER, IncomingRecord, Rejection
+from annotator.records import USER, ExportRow, IncomingRecord, Rejection
+from annotator.tokens import SpacyTokens
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, DocBin
+    from spacy.tokens import Span as SpacySpan
     from spacy.vocab import Vocab
 
 SPANS_KEY = "sc"
@@ -36,6 +45,10 @@ OVERFLOW_KEY = "ents_overflow"
 USER_DATA_KEY = "annotator"
 ALIGN_MODES = ("contract", "expand")
 
+#: Account items (see `exporting`) a DocBin can add.
+SKIPPED, SNAPPED, OVERFLOW = "skipped", "snapped", "overflow"
+ENTITIES_MISSING, NER_UNKNOWN = "entities_missing", "ner_unknown"
+
 
 @dataclass
 class DocReport:
@@ -43,9 +56,8 @@ class DocReport:
 
     spans: int = 0
     entities: int = 0
-    skipped: int = 0
-    snapped: int = 0
-    overflow: int = 0
+    #: Account items: SKIPPED, SNAPPED, OVERFLOW, ENTITIES_MISSING, NER_UNKNOWN.
+    counts: Counter = field(default_factory=Counter)
     #: Statement labels that made it into doc.spans["sc"].
     labels: Counter = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
@@ -65,9 +77,10 @@ class DocBuilder:
         self.vocab: Vocab = spacy.blank("en").vocab
         self.docbin: DocBin = DocBin(store_user_data=True)
 
-    def add(self, row: dict[str, Any]) -> DocReport:
+    def add(self, row: ExportRow, tokens: SpacyTokens | None = None) -> DocReport:
+        """Add one row's Doc; `tokens` as `SpacyTokens.build` gives them (None: tokenize the text)."""
         report = DocReport()
-        doc = self._doc(row, report)
+        doc = self._doc(row, tokens, report)
         self._annotate(doc, row, report)
         self.docbin.add(doc)
         return report
@@ -77,42 +90,35 @@ class DocBuilder:
 
     # -- building ---------------------------------------------------------------
 
-    def _doc(self, row: dict[str, Any], report: DocReport) -> Doc:
-        text = row["text"]
-        flat = row["tokens"]
-        if flat:
-            doc = doc_from_tokens(self.vocab, text, list(zip(flat[::2], flat[1::2], strict=True)))
-            if doc is not None:
-                return doc
+    def _doc(self, row: ExportRow, tokens: SpacyTokens | None, report: DocReport) -> Doc:
+        from spacy.tokens import Doc
+
+        if tokens is not None:
+            return Doc(self.vocab, words=tokens.words, spaces=tokens.spaces)
+        if row.tokens:
             report.warnings.append(
-                f"article {row['article_id']}: its stored tokens do not match its text; re-tokenized for the DocBin"
+                f"article {row.article_id}: its stored tokens do not match its text; re-tokenized for the DocBin"
             )
-        return _tokenizer(self.pipeline_name)(text)
+        return _tokenizer(self.pipeline_name)(row.text)
 
-    def _annotate(self, doc: Doc, row: dict[str, Any], report: DocReport) -> None:
-        from spacy.tokens import Span as SpacySpan
-        from spacy.util import filter_spans
-
+    def _annotate(self, doc: Doc, row: ExportRow, report: DocReport) -> None:
         mode = self.align or "strict"
-        where = f"article {row['article_id']}" + (f" ({row['annotator']})" if row["annotator"] else "")
-        text = row["text"]
+        where = f"article {row.article_id}" + (f" ({row.annotator})" if row.annotator else "")
+        text = row.text
         unaligned_spans: list[list[Any]] = []
         unaligned_entities: list[list[Any]] = []
         notes: dict[tuple[int, int], str] = {}
 
-        def place(start: int, end: int, label: str, what: str) -> SpacySpan | None:
+        def place(start: int, end: int, label: str, what: str, lost: str) -> SpacySpan | None:
             span = doc.char_span(start, end, label=label, alignment_mode=mode)
             quoted = f"{what} {start}-{end} {label!r} {snippet(text[start:end])}"
             if span is None or not len(span):
-                report.skipped += 1
+                report.counts[SKIPPED if what == "span" else ENTITIES_MISSING] += 1
                 hint = "" if self.align else " (use --align expand or contract to snap it)"
-                report.warnings.append(
-                    f"{where}: {quoted} does not fall on token boundaries; not in the DocBin's "
-                    f"annotations, kept in doc.user_data{hint}"
-                )
+                report.warnings.append(f"{where}: {quoted} does not fall on token boundaries; {lost}{hint}")
                 return None
             if (span.start_char, span.end_char) != (start, end):
-                report.snapped += 1
+                report.counts[SNAPPED] += 1
                 report.warnings.append(
                     f"{where}: {quoted} does not fall on token boundaries; snapped ({mode}) to "
                     f"{span.start_char}-{span.end_char}"
@@ -120,8 +126,8 @@ class DocBuilder:
             return span
 
         statements: list[SpacySpan] = []
-        for start, end, label, note in row["spans"]:
-            span = place(start, end, label, "span")
+        for start, end, label, note in row.spans:
+            span = place(start, end, label, "span", "not in doc.spans['sc'], kept in doc.user_data")
             if span is None:
                 unaligned_spans.append([start, end, label, note])
                 continue
@@ -134,75 +140,70 @@ class DocBuilder:
 
         sources: dict[tuple[int, int, str], str] = {}
         entities: list[SpacySpan] = []
-        for start, end, label, source in row["entities"]:
-            span = place(start, end, label, "entity")
+        for start, end, label, source in row.entities:
+            span = place(start, end, label, "entity", "its tokens are missing in doc.ents, not O")
             if span is None:
                 unaligned_entities.append([start, end, label, source])
                 continue
             entities.append(span)
             sources[(span.start_char, span.end_char, label)] = source
-        chosen = filter_spans(entities)
-        kept = {(s.start, s.end, s.label) for s in chosen}
-        overflow = [s for s in entities if (s.start, s.end, s.label) not in kept]
-        doc.ents = chosen
-        if overflow:
-            doc.spans[OVERFLOW_KEY] = overflow
-            report.overflow = len(overflow)
-            report.warnings.append(
-                f"{where}: {len(overflow)} overlapping entities cannot all be in doc.ents; "
-                f"put in doc.spans[{OVERFLOW_KEY!r}]: "
-                + ", ".join(f"{s.start_char}-{s.end_char} {s.label_}" for s in overflow)
-            )
         report.entities = len(entities)
+        self._set_ents(doc, row, entities, unaligned_entities, report, where)
 
         doc.user_data[USER_DATA_KEY] = {
-            "article_id": row["article_id"],
-            "title": row["title"],
-            "source": row["source"],
-            "meta": row["meta"],
-            "annotator": row["annotator"],
-            "status": row["status"],
+            "article_id": row.article_id,
+            "title": row.title,
+            "source": row.source,
+            "meta": row.meta,
+            "annotator": row.annotator,
+            "status": row.status,
             "notes": [[s, e, note] for (s, e), note in notes.items()],
             "entity_sources": [[s, e, label, source] for (s, e, label), source in sources.items() if source != USER],
             "unaligned_spans": unaligned_spans,
             "unaligned_entities": unaligned_entities,
+            "rejected_spans": [list(span) for span in row.rejected],
         }
 
+    def _set_ents(
+        self,
+        doc: Doc,
+        row: ExportRow,
+        entities: list[SpacySpan],
+        unaligned: list[list[Any]],
+        report: DocReport,
+        where: str,
+    ) -> None:
+        """`doc.ents` as the entities say, missing (not O) wherever they cannot: tokens of unplaced
+        or overflowing entities, and every token of an article whose entities are unknown."""
+        from spacy.util import filter_spans
 
-def doc_from_tokens(vocab: Vocab, text: str, tokens: list[tuple[int, int]]) -> Doc | None:
-    """A Doc with exactly these (non-space) tokens, white space in between as spaCy would have it.
-
-    None when the tokens do not fit the text (overlap, out of range, or text between them).
-    """
-    from spacy.tokens import Doc
-
-    words: list[str] = []
-    spaces: list[bool] = []
-
-    def gap(piece: str) -> bool:
-        if not piece:
-            return True
-        if piece.strip():
-            return False
-        if words and piece[0] == " " and not spaces[-1]:
-            spaces[-1] = True
-            piece = piece[1:]
-        if piece:
-            words.append(piece)
-            spaces.append(False)
-        return True
-
-    pos = 0
-    for start, end in tokens:
-        if not (pos <= start < end <= len(text)) or not gap(text[pos:start]):
-            return None
-        words.append(text[start:end])
-        spaces.append(False)
-        pos = end
-    if not gap(text[pos:]) or not words:
-        return None
-    doc = Doc(vocab, words=words, spaces=spaces)
-    return doc if doc.text == text else None
+        chosen = filter_spans(entities)
+        kept = {(s.start, s.end, s.label) for s in chosen}
+        overflow = [s for s in entities if (s.start, s.end, s.label) not in kept]
+        unknown: set[int] = set()
+        for start, end, *_ in unaligned:
+            covering = doc.char_span(start, end, alignment_mode="expand")
+            if covering is not None:
+                unknown.update(range(covering.start, covering.end))
+        for span in overflow:
+            unknown.update(range(span.start, span.end))
+        for span in chosen:
+            unknown.difference_update(range(span.start, span.end))
+        if not row.entities_known:
+            report.counts[NER_UNKNOWN] += 1
+        doc.set_ents(
+            chosen,
+            missing=[doc[i : i + 1] for i in sorted(unknown)],
+            default="outside" if row.entities_known else "missing",
+        )
+        if overflow:
+            doc.spans[OVERFLOW_KEY] = overflow
+            report.counts[OVERFLOW] += len(overflow)
+            report.warnings.append(
+                f"{where}: {len(overflow)} overlapping entities cannot all be in doc.ents; "
+                f"put in doc.spans[{OVERFLOW_KEY!r}], their tokens missing: "
+                + ", ".join(f"{s.start_char}-{s.end_char} {s.label_}" for s in overflow)
+            )
 
 
 @functools.lru_cache(maxsize=4)
@@ -283,6 +284,10 @@ def task_from_doc(doc: Doc) -> dict[str, Any]:
     ents += [
         {"start": s, "end": e, "label": label, "source": source}
         for s, e, label, source in ours.get("unaligned_entities", [])
+    ]
+    spans += [
+        {"start": s, "end": e, "label": label, "answer": answer}
+        for s, e, label, answer in ours.get("rejected_spans", [])
     ]
     task: dict[str, Any] = {"text": doc.text, "spans": spans, "entities": ents}
     if isinstance(ours.get("meta"), dict):

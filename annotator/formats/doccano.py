@@ -3,6 +3,7 @@
 Written: `{"text", "label": [[start, end, label], ...]}` per article. doccano keeps unknown
 columns as metadata, so the annotator, status and entities ride along in extra keys and a
 file exported here imports back without loss (`record_from_dict` reads them).
+doccano has no answers: spans answered reject are not written (the account counts them).
 
 Read (doccano/doccano, by tag; the export code named in brackets):
 
@@ -30,23 +31,24 @@ from typing import Any
 
 from annotator.formats.left_out import LeftOut
 from annotator.formats.records import RecordError, kind_of
+from annotator.records import ExportRow
 
 
-def doccano_from_row(row: dict[str, Any]) -> dict[str, Any]:
-    """The doccano line for one `Store.export_rows` row."""
-    text = row["text"]
+def doccano_from_row(row: ExportRow) -> dict[str, Any]:
+    """The doccano line for one export row."""
+    text = row.text
     record: dict[str, Any] = {
         "text": text,
-        "label": [[start, end, label] for start, end, label, _ in row["spans"]],
-        "meta": {**row["meta"], "title": row["title"], "source": row["source"]},
+        "label": [[start, end, label] for start, end, label, _ in row.spans],
+        "meta": {**row.meta, "title": row.title, "source": row.source},
         "entities": [
             {"start": s, "end": e, "label": label, "source": source, "text": text[s:e]}
-            for s, e, label, source in row["entities"]
+            for s, e, label, source in row.entities
         ],
     }
-    if row["annotator"] is not None:
-        record["_annotator_id"] = row["annotator"]
-        record["_status"] = row["status"]
+    if row.annotator is not None:
+        record["_annotator_id"] = row.annotator
+        record["_status"] = row.status
     return record
 
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from annotator.formats.records import RecordError, check_meta_values
-from annotator.records import Entity, IncomingRecord, Rejection, Span
+from annotator.records import ExportRow, IncomingRecord, Rejection
 from annotator.store import SCHEMA_VERSION, Store, StoreError
 
 PROJECT_SUFFIXES = (".sqlite", ".sqlite3", ".db")
@@ -43,35 +42,37 @@ def read_project(path: Path, *, into: Path | None = None) -> Iterator[IncomingRe
             for row in other.export_rows():
                 problem = _problem(row)
                 if problem:
-                    yield Rejection(name, row["article_id"], f"article {row['article_id']}: {problem}")
+                    yield Rejection(name, row.article_id, f"article {row.article_id}: {problem}")
                 else:
-                    yield record_from_row(row, line=row["article_id"])
+                    yield record_from_row(row, line=row.article_id)
         except StoreError as exc:
             yield Rejection(name, 1, str(exc))
 
 
-def record_from_row(row: dict[str, Any], *, line: int) -> IncomingRecord:
-    """The same article, labels and entities, as an import record (the text is already normalised)."""
+def record_from_row(row: ExportRow, *, line: int) -> IncomingRecord:
+    """The same article, labels, answers and entities, as an import record (the text is already normalised)."""
     return IncomingRecord(
-        text=row["text"],
-        title=row["title"],
-        source=row["source"],
+        text=row.text,
+        title=row.title,
+        source=row.source,
         line=line,
-        meta=row["meta"],
-        spans=[Span(s, e, label, note) for s, e, label, note in row["spans"]],
-        entities=[Entity(s, e, label, source) for s, e, label, source in row["entities"]],
-        annotator=row["annotator"],
-        status=row["status"],
+        meta=row.meta,
+        spans=list(row.spans),
+        entities=list(row.entities),
+        annotator=row.annotator,
+        status=row.status,
+        rejected=list(row.rejected),
+        answer=row.answer,
     )
 
 
-def _problem(row: dict[str, Any]) -> str | None:
+def _problem(row: ExportRow) -> str | None:
     try:
-        check_meta_values(row["meta"])
+        check_meta_values(row.meta)
     except RecordError as exc:
         return str(exc)
-    size = len(row["text"])
-    for kind, items in (("span", row["spans"]), ("entity", row["entities"])):
+    size = len(row.text)
+    for kind, items in (("span", row.spans), ("rejected span", row.rejected), ("entity", row.entities)):
         for start, end, label, _ in items:
             if not (0 <= start < end <= size):
                 return f"{kind} {start}-{end} {label!r} is outside the text ({size} characters)"

@@ -12,10 +12,19 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from annotator.records import MODEL, STATUSES, USER, Entity, IncomingRecord, Span
+from annotator.records import (
+    ACCEPT,
+    ANSWERS,
+    MODEL,
+    STATUSES,
+    USER,
+    Entity,
+    IncomingRecord,
+    RejectedSpan,
+    Span,
+)
 from annotator.text import lone_surrogate, normalize, offsets_by_quotes, title_of
 
-SKIPPED_ANSWERS = ("reject", "ignore")
 #: integers a JSON writer built on C integers (ujson, as srsly bundles it) carries exactly
 INT_RANGE = (-(2**63), 2**64 - 1)
 
@@ -46,32 +55,42 @@ def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
         raise RecordError('"_annotator_id" must be a non-empty string')
     if annotator is not None:
         _check_surrogates(annotator, '"_annotator_id"')
-    answer = obj.get("answer", "accept")
+    answer = obj.get("answer", ACCEPT)
+    if answer not in ANSWERS:
+        raise RecordError(f'"answer" must be one of {", ".join(ANSWERS)}, got {answer!r:.40}')
 
     try:
-        spans = _spans(obj, raw)
+        spans, accepted, rejected = _spans(obj, raw)
         entities = _entities(obj.get("entities"), raw)
     except RecordError:
         recounted = _counted_in_utf16(obj, raw)
         if recounted is None:
             raise
-        spans = _spans(recounted, raw)
+        spans, accepted, rejected = _spans(recounted, raw)
         entities = _entities(recounted.get("entities"), raw)
+    binary = bool(accepted or rejected)
     text, shift = normalize(raw)
     if text is not raw:
         spans = [Span(shift(s.start), shift(s.end), s.label, s.note) for s in spans]
+        accepted = [Span(shift(s.start), shift(s.end), s.label, s.note) for s in accepted]
+        rejected = [RejectedSpan(shift(r.start), shift(r.end), r.label, r.answer) for r in rejected]
         entities = [Entity(shift(e.start), shift(e.end), e.label, e.source) for e in entities]
-        if any(item.start >= item.end for item in [*spans, *entities]):
+        if any(item.start >= item.end for item in [*spans, *accepted, *rejected, *entities]):
             raise RecordError("a span covers only a line break, which is nothing once CRLF becomes LF")
 
     status = obj.get("_status")
     if status is not None and status not in STATUSES:
         raise RecordError(f'"_status" must be one of {", ".join(STATUSES)}, got {status!r}')
-    labeled = bool(spans) or annotator is not None
-    if answer in SKIPPED_ANSWERS:
-        spans, status = [], None
-    elif labeled and status is None:
-        status = "done" if answer == "accept" else "in_progress"
+    if answer != ACCEPT:
+        # A task answered reject/ignore: each span without an answer of its own takes the task's.
+        rejected = [RejectedSpan(s.start, s.end, s.label, answer) for s in spans] + rejected
+        spans = accepted
+    else:
+        spans += accepted
+        if (spans or rejected or annotator is not None) and status is None:
+            # Binary feedback (spans with their own answers) judges a few suggestions, not the whole
+            # text: the article is not finished, so its unlabeled sentences stay unknown, not negatives.
+            status = "in_progress" if binary else "done"
 
     title = obj.get("title") or meta.get("title") or title_of(text)
     if not isinstance(title, str):
@@ -87,11 +106,16 @@ def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
         entities=entities,
         annotator=annotator.strip() if annotator else None,
         status=status,
+        rejected=rejected,
+        answer=answer,
     )
 
 
-def _spans(obj: dict[str, Any], text: str) -> list[Span]:
+def _spans(obj: dict[str, Any], text: str) -> tuple[list[Span], list[Span], list[RejectedSpan]]:
+    """Spans without an answer of their own, spans answered accept, spans answered reject/ignore."""
     spans: list[Span] = []
+    accepted: list[Span] = []
+    rejected: list[RejectedSpan] = []
     if "spans" in obj:
         items = obj["spans"]
         if not isinstance(items, list):
@@ -105,7 +129,15 @@ def _spans(obj: dict[str, Any], text: str) -> list[Span]:
             start, end, label = _checked(i, start, end, label, text, size, quoted)
             if note is not None and type(note) is not str:
                 raise RecordError(f"span {i}: note must be a string, got {_kind(note)}")
-            spans.append(_new(Span, (start, end, label, note or "")))
+            answer = get("answer")
+            if answer is None:
+                spans.append(_new(Span, (start, end, label, note or "")))
+            elif answer == ACCEPT:
+                accepted.append(_new(Span, (start, end, label, note or "")))
+            elif answer in ANSWERS:
+                rejected.append(RejectedSpan(start, end, label, answer))
+            else:
+                raise RecordError(f"span {i}: answer must be one of {', '.join(ANSWERS)}, got {answer!r:.40}")
     if "label" in obj:
         items = obj["label"]
         if not isinstance(items, list):
@@ -114,7 +146,7 @@ def _spans(obj: dict[str, Any], text: str) -> list[Span]:
             if not isinstance(item, list) or len(item) != 3:
                 raise RecordError(f"label {i} must be [start, end, label], got {item!r:.60}")
             spans.append(Span(*_bounds(i, item[0], item[1], item[2], text, None)))
-    return spans
+    return spans, accepted, rejected
 
 
 #: Makes a Span or Entity from a complete tuple, without the named tuple's argument handling.

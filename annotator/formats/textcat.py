@@ -1,32 +1,50 @@
-"""Sentence-classifier records: one `{"text", "cats", "meta"}` per labeled statement.
+"""Sentence-classifier records: one `{"text", "cats", "meta"}` per statement, and per negative sentence.
 
-Every record names every label (1 for the statement's labels, 0 for the rest), so a
-multi-label `textcat_multilabel` sees the negatives too.
+Every record names every label of the scheme (1 for the statement's labels, 0 for the rest),
+so a `textcat_multilabel` sees which labels exist even before one is used. In a finished
+article, each sentence that overlaps no labeled statement is a negative (every label 0):
+the annotator read it and gave it nothing. Articles that are not finished never come here
+(the export rule), and a span answered reject is never a label.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
+from annotator.records import ExportRow
 from annotator.text import signed32
 
+#: Account items (see `exporting`): negative sentences written; finished articles without sentences.
+NEGATIVES, NO_SENTENCES = "negatives", "no_sentences"
 
-def textcat_from_row(row: dict[str, Any], universe: Sequence[str]) -> Iterator[dict[str, Any]]:
-    """The statements of one export row, each with its labels as `cats`."""
-    text = row["text"]
+
+def textcat_from_row(row: ExportRow, universe: Sequence[str]) -> tuple[list[dict[str, Any]], Counter[str]]:
+    """The records of one finished article (statements and negative sentences, in text order),
+    and what the account should count."""
+    counts: Counter[str] = Counter()
     statements: dict[tuple[int, int], tuple[set[str], str]] = {}
-    for start, end, label, note in row["spans"]:
+    for start, end, label, note in row.spans:
         labels, _ = statements.setdefault((start, end), (set(), note))
         labels.add(label)
-    for (start, end), (labels, note) in statements.items():
+    units: dict[tuple[int, int], tuple[set[str], str]] = dict(statements)
+    if row.status == "done":
+        if not row.sentences:
+            counts[NO_SENTENCES] += 1
+        for start, end in row.sentences:
+            if not any(s < end and start < e for s, e in statements):
+                units[(start, end)] = (set(), "")
+                counts[NEGATIVES] += 1
+    records = []
+    for (start, end), (labels, note) in sorted(units.items()):
         meta: dict[str, Any] = {
-            "article_id": row["article_id"],
-            "input_hash": signed32(row["hash"]),
-            "title": row["title"],
-            "source": row["source"],
-            "annotator": row["annotator"],
-            "status": row["status"],
+            "article_id": row.article_id,
+            "input_hash": signed32(row.hash),
+            "title": row.title,
+            "source": row.source,
+            "annotator": row.annotator,
+            "status": row.status,
             "start": start,
             "end": end,
         }
@@ -34,4 +52,5 @@ def textcat_from_row(row: dict[str, Any], universe: Sequence[str]) -> Iterator[d
             meta["note"] = note
         cats = {name: int(name in labels) for name in universe}
         cats.update({name: 1 for name in labels if name not in cats})
-        yield {"text": text[start:end], "cats": cats, "meta": meta}
+        records.append({"text": row.text[start:end], "cats": cats, "meta": meta})
+    return records, counts

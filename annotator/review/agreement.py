@@ -8,7 +8,10 @@
 - Span F1 per pair: exact (start, end, label) triples, 2·|A∩B| / (|A|+|B|), over the
   articles both annotators took part in (labeled something or marked done).
 
-A figure that is undefined (no variation, no paired units) is NaN, printed as null in JSON.
+A figure that is undefined is NaN (null in JSON, "n/a" in text) and comes with the reason:
+`SINGLE_ANNOTATOR`, `NO_UNITS`, `NO_SHARED_UNITS` (no unit has values from two annotators),
+`FULL_AGREEMENT` (one value throughout, so chance agreement is total and the ratio 0/0),
+`NO_SHARED_ARTICLES` (span F1: the pair labeled nothing in articles both took part in).
 """
 
 from __future__ import annotations
@@ -26,6 +29,12 @@ import numpy as np
 from annotator.review.conflicts import Pair, count_by_kind, find_conflicts
 from annotator.review.units import Collection, Labels, category
 
+SINGLE_ANNOTATOR = "a single annotator"
+NO_UNITS = "no labeled units"
+NO_SHARED_UNITS = "no shared units"
+FULL_AGREEMENT = "full agreement"
+NO_SHARED_ARTICLES = "no labels in shared articles"
+
 
 @dataclass
 class PairFigures:
@@ -37,6 +46,9 @@ class PairFigures:
     conflicts: int = 0
     #: (category of a, category of b) → units, over the units both have a value for.
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+    #: Why kappa / span F1 is undefined (None when it is a number).
+    kappa_reason: str | None = None
+    span_f1_reason: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -47,6 +59,7 @@ class PairFigures:
             "units": self.units,
             "conflicts": self.conflicts,
             "confusion": [[ca, cb, n] for (ca, cb), n in sorted(self.confusion.items())],
+            **_reasons(kappa=self.kappa_reason, span_f1=self.span_f1_reason),
         }
 
 
@@ -61,6 +74,9 @@ class Agreement:
     pairs: list[PairFigures]
     #: Units each label was given, per annotator: {label: {annotator: n}}.
     label_counts: dict[str, dict[str, int]]
+    #: Why alpha (overall, per label) is undefined, where it is.
+    alpha_reason: str | None = None
+    per_label_reason: dict[str, str] = field(default_factory=dict)
 
     def pair(self, a: str, b: str) -> PairFigures | None:
         for p in self.pairs:
@@ -78,6 +94,8 @@ class Agreement:
             "annotators": self.annotators,
             "pairs": [p.as_dict() for p in self.pairs],
             "label_counts": self.label_counts,
+            **_reasons(alpha=self.alpha_reason),
+            **({"per_label_alpha_reason": self.per_label_reason} if self.per_label_reason else {}),
         }
 
 
@@ -85,18 +103,32 @@ def _json_float(x: float) -> float | None:
     return None if math.isnan(x) else round(x, 6)
 
 
+def _reasons(**why: str | None) -> dict[str, str]:
+    """`{figure}_reason` keys for the figures that are null in JSON."""
+    return {f"{name}_reason": reason for name, reason in why.items() if reason}
+
+
+def alpha_reason(matrix: np.ndarray) -> str | None:
+    """Why `nominal_alpha(matrix)` is undefined, or None when it is a number."""
+    if matrix.shape[0] < 2:
+        return SINGLE_ANNOTATOR
+    if matrix.shape[1] == 0:
+        return NO_UNITS
+    pairable = (~np.isnan(matrix)).sum(axis=0) >= 2
+    if not pairable.any():
+        return NO_SHARED_UNITS
+    values = matrix[:, pairable]
+    if np.unique(values[~np.isnan(values)]).size < 2:
+        return FULL_AGREEMENT
+    return None
+
+
 def nominal_alpha(matrix: np.ndarray) -> float:
     """Krippendorff's alpha (nominal) of an annotators × units matrix with NaN for missing.
 
-    NaN when there are no pairable units or only one value in them (alpha is undefined).
+    NaN when alpha is undefined; `alpha_reason` says why.
     """
-    if matrix.size == 0:
-        return math.nan
-    pairable = (~np.isnan(matrix)).sum(axis=0) >= 2
-    if not pairable.any():
-        return math.nan
-    values = matrix[:, pairable]
-    if np.unique(values[~np.isnan(values)]).size < 2:
+    if alpha_reason(matrix) is not None:
         return math.nan
     return float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal"))
 
@@ -140,11 +172,15 @@ def compute_agreement(collection: Collection, labels: Iterable[str] | None = Non
     label_names = sorted(set(labels) if labels is not None else {lab for cat in categories for lab in cat})
 
     per_label: dict[str, float] = {}
+    per_label_reason: dict[str, str] = {}
     present = ~np.isnan(matrix)
     for label in label_names:
         has = np.array([label in cat for cat in categories] + [False], dtype=float)
         binary = np.where(present, has[np.where(present, matrix, len(categories)).astype(int)], np.nan)
         per_label[label] = nominal_alpha(binary)
+        reason = alpha_reason(binary)
+        if reason:
+            per_label_reason[label] = reason
 
     label_counts: dict[str, dict[str, int]] = {label: dict.fromkeys(names, 0) for label in label_names}
     for i, name in enumerate(names):
@@ -162,15 +198,19 @@ def compute_agreement(collection: Collection, labels: Iterable[str] | None = Non
         both = present[i] & present[j]
         x, y = matrix[i][both].astype(int), matrix[j][both].astype(int)
         confusion = Counter(zip(x.tolist(), y.tolist(), strict=True))
+        kappa = cohen_kappa(x, y)
+        pair_f1 = f1.get((names[i], names[j]), math.nan)
         pairs.append(
             PairFigures(
                 names[i],
                 names[j],
-                cohen_kappa(x, y),
-                f1.get((names[i], names[j]), math.nan),
+                kappa,
+                pair_f1,
                 int(both.sum()),
                 per_pair_conflicts[(names[i], names[j])],
                 Counter({(category(categories[p]), category(categories[q])): n for (p, q), n in confusion.items()}),
+                kappa_reason=None if not math.isnan(kappa) else (NO_SHARED_UNITS if not len(x) else FULL_AGREEMENT),
+                span_f1_reason=NO_SHARED_ARTICLES if math.isnan(pair_f1) else None,
             )
         )
     return Agreement(
@@ -182,6 +222,8 @@ def compute_agreement(collection: Collection, labels: Iterable[str] | None = Non
         conflicts_by_kind=count_by_kind(conflicts),
         pairs=pairs,
         label_counts=label_counts,
+        alpha_reason=alpha_reason(matrix),
+        per_label_reason=per_label_reason,
     )
 
 

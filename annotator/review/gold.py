@@ -1,4 +1,11 @@
-"""Review decisions, written as the gold annotator layer through `Store.set_statement`.
+"""The gold layer: review decisions over what every annotator who finished an article agrees on.
+
+Gold is computed, not only stored. A unit (a span somebody labeled) on which every annotator
+who marked the article done — at least two — gave the same labels is gold without a keypress
+("agreed"). A review decision, stored as the gold annotator layer through
+`Store.set_statement`, overrides it and settles everything else. `gold_articles` says, per
+article, what its gold is and whether it is complete (every unit of a finished annotator
+decided or agreed): the export of the gold layer is built from it.
 
 A decision covers a conflict region (see `conflicts`) and gives the gold layer a statement
 at every unit of it: the chosen labels, or — where the choice is "no label" — a statement
@@ -14,11 +21,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from annotator.records import GOLD
-from annotator.review.conflicts import Conflict
-from annotator.review.units import Collection, Labels, SpanKey
+from annotator.review.conflicts import Conflict, regions
+from annotator.review.units import ArticleLabels, Collection, Labels, SpanKey, collect
+from annotator.tokens import snap, word_tokens
 
 #: The note of a gold statement that records "reviewed: no label here".
 NO_LABEL_NOTE = "review: no label"
+#: How the review window marks a unit that is gold because everyone who finished agrees on it.
+AGREED_NOTE = "agreed by everyone who finished the article"
 
 State = tuple[tuple[str, ...], str]
 
@@ -89,13 +99,23 @@ def take(store, conflict: Conflict, annotator: str) -> Decision:
 
 
 def take_all(store, conflict: Conflict) -> Decision:
-    """Gold takes the union of everybody's labels at each unit of the region."""
-    targets: dict[SpanKey, Labels] = {}
-    for span in conflict.units:
-        union = set()
-        for values in conflict.values.values():
-            union.update(values.get(span, ()))
-        targets[span] = tuple(sorted(union))
+    """Gold takes the union of everybody's labels at each unit of the region.
+
+    Where units overlap and carry the same label (a boundary conflict), the label stays on
+    the longest of them only: gold never holds one label twice over the same words.
+    """
+    union: dict[SpanKey, set[str]] = {span: set() for span in conflict.units}
+    for values in conflict.values.values():
+        for span in conflict.units:
+            union[span].update(values.get(span, ()))
+    for label in {label for labels in union.values() for label in labels}:
+        carrying = sorted(span for span, labels in union.items() if label in labels)
+        for group in regions(carrying):
+            keep = max(group, key=lambda span: (span[1] - span[0], -span[0]))
+            for span in group:
+                if span != keep:
+                    union[span].discard(label)
+    targets = {span: tuple(sorted(labels)) for span, labels in union.items()}
     return _decide(store, conflict.article_id, targets, "take all", (conflict.start, conflict.end))
 
 
@@ -105,23 +125,48 @@ def take_none(store, conflict: Conflict) -> Decision:
     return _decide(store, conflict.article_id, targets, "take none", (conflict.start, conflict.end))
 
 
+def gold_span(store, article_id: int, start: int, end: int) -> SpanKey | None:
+    """A selection snapped onto whole tokens of the article (spaCy's, or words until the pipeline
+    has run), as every gold span must be; None if it covers no token."""
+    tokens = store.tokens(article_id) or word_tokens(store.article(article_id).text)
+    return snap(start, end, tokens)
+
+
 def set_gold(store, article_id: int, start: int, end: int, labels: Iterable[str]) -> Decision:
-    """A direct edit of the gold column: exactly `labels` on one span (none → removed)."""
+    """A direct edit of the gold column: exactly `labels` on one span, snapped onto whole tokens.
+
+    No labels on a span an annotator labeled is a decision ("no label here", which overrides
+    an agreed unit); on any other span it removes the gold statement. Raises ValueError if
+    the selection covers no token.
+    """
+    span = gold_span(store, article_id, start, end)
+    if span is None:
+        raise ValueError("the selection covers no word; select words in the gold column")
+    start, end = span
     decision = Decision("edit gold")
     wanted = tuple(sorted(set(labels)))
     with store.write():
         current = store.statement_state(article_id, GOLD, start, end)
-        after = (wanted, "" if current[1] == NO_LABEL_NOTE else current[1])
+        if wanted:
+            after = (wanted, "" if current[1] == NO_LABEL_NOTE else current[1])
+        elif _labeled_by_annotators(store, article_id, span):
+            after = ((), current[1] or NO_LABEL_NOTE)
+        else:
+            after = ((), "" if current[1] == NO_LABEL_NOTE else current[1])
         if after != current:
             before = store.set_statement(article_id, GOLD, start, end, after[0], after[1])
             decision.changes.append(Change(article_id, start, end, before, after))
     return decision
 
 
+def _labeled_by_annotators(store, article_id: int, span: SpanKey) -> bool:
+    return any(st.labels and st.annotator != GOLD and (st.start, st.end) == span for st in store.statements(article_id))
+
+
 def decided_spans(store, article_ids: list[int] | None = None) -> dict[int, set[SpanKey]]:
     """The spans where the gold layer has a statement (labeled or "no label"), per article."""
     out: dict[int, set[SpanKey]] = {}
-    for article_id, start, end in store.gold_statements(GOLD, article_ids):
+    for article_id, start, end, _ in store.gold_statements(GOLD, article_ids):
         out.setdefault(article_id, set()).add((start, end))
     return out
 
@@ -165,3 +210,82 @@ def auto_accept(store, collection: Collection, threshold: int | None = None) -> 
             if targets:
                 decision.changes.extend(_decide(store, art.article_id, targets, decision.description).changes)
     return decision
+
+
+# -- the gold layer as an export sees it ------------------------------------------------------
+
+
+def agreed_units(art: ArticleLabels) -> dict[SpanKey, Labels]:
+    """Units on which every annotator who marked the article done — at least two — gave the same labels.
+
+    Annotators still at work do not count either way: when they finish, their labels join in.
+    """
+    finished = sorted(art.done)
+    if len(finished) < 2:
+        return {}
+    spans = [art.spans.get(name, {}) for name in finished]
+    agreed: dict[SpanKey, Labels] = {}
+    for span, labels in spans[0].items():
+        if labels and all(other.get(span) == labels for other in spans[1:]):
+            agreed[span] = labels
+    return agreed
+
+
+@dataclass
+class GoldArticle:
+    """One article's gold layer, computed: decisions over agreement, and whether it is complete."""
+
+    article_id: int
+    #: Annotators who marked the article done (the gold layer never counts).
+    finished: list[str]
+    #: Stored review decisions: span → labels (empty: decided "no label").
+    decided: dict[SpanKey, Labels]
+    #: Units every finished annotator (at least two) gave the same labels.
+    agreed: dict[SpanKey, Labels]
+    #: Regions of finished annotators' units holding a unit neither decided nor agreed.
+    undecided: list[list[SpanKey]]
+
+    @property
+    def reviewed(self) -> bool:
+        """Whether the article has gold at all: a review decision, or two annotators who finished it."""
+        return bool(self.decided) or len(self.finished) >= 2
+
+    @property
+    def complete(self) -> bool:
+        return self.reviewed and not self.undecided
+
+    def spans(self) -> dict[SpanKey, Labels]:
+        """The gold labels: agreed units, overridden by decisions; spans with no label left out."""
+        merged = {**self.agreed, **self.decided}
+        return {span: labels for span, labels in sorted(merged.items()) if labels}
+
+
+def gold_articles(store, labels: Iterable[str] | None = None) -> dict[int, GoldArticle]:
+    """Every article someone finished or a reviewer decided on, with its computed gold.
+
+    `labels` keeps only those labels (as `units.collect` does), so a conflict over another
+    label does not hold an article back. One pass over the labels; no Qt, no spaCy.
+    """
+    keep = set(labels) if labels is not None else None
+    collection = collect(store, labels=labels)
+    decided: dict[int, dict[SpanKey, Labels]] = {}
+    for article_id, start, end, labs in store.gold_statements(GOLD):
+        if keep is not None:
+            labs = tuple(label for label in labs if label in keep)
+        decided.setdefault(article_id, {})[(start, end)] = labs
+    out: dict[int, GoldArticle] = {}
+    for art in collection.articles:
+        out[art.article_id] = _gold_article(art, decided.pop(art.article_id, {}))
+    for article_id, mine in decided.items():  # decisions on articles nobody else has labeled
+        out[article_id] = _gold_article(ArticleLabels(article_id), mine)
+    return out
+
+
+def _gold_article(art: ArticleLabels, decided: dict[SpanKey, Labels]) -> GoldArticle:
+    finished = sorted(art.done)
+    agreed = agreed_units(art)
+    units = sorted({span for name in finished for span in art.spans.get(name, {})})
+    undecided = [
+        region for region in regions(units) if any(span not in decided and span not in agreed for span in region)
+    ]
+    return GoldArticle(art.article_id, finished, decided, agreed, undecided)

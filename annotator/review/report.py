@@ -7,8 +7,11 @@ import math
 from annotator.review.agreement import Agreement
 
 
-def fmt(x: float, digits: int = 3) -> str:
-    return "n/a" if math.isnan(x) else f"{x:.{digits}f}"
+def fmt(x: float, digits: int = 3, reason: str | None = None) -> str:
+    """A figure, or `n/a` with the reason it is undefined (`n/a (full agreement)`)."""
+    if not math.isnan(x):
+        return f"{x:.{digits}f}"
+    return f"n/a ({reason})" if reason else "n/a"
 
 
 def agreement_table(result: Agreement) -> str:
@@ -18,16 +21,21 @@ def agreement_table(result: Agreement) -> str:
         f"conflicts    {result.conflicts} ("
         + ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in result.conflicts_by_kind.items())
         + ")",
-        f"Krippendorff's alpha (nominal)  {fmt(result.alpha)}",
+        f"Krippendorff's alpha (nominal)  {fmt(result.alpha, reason=result.alpha_reason)}",
     ]
     if result.per_label_alpha:
         lines.append("")
         width = max(len(label) for label in result.per_label_alpha)
-        lines.append(f"{'label':<{width}}  alpha  " + "  ".join(f"{a:>8}" for a in result.annotators))
-        for label, alpha in result.per_label_alpha.items():
+        shown = {
+            label: fmt(a, reason=result.per_label_reason.get(label)) for label, a in result.per_label_alpha.items()
+        }
+        column = max(5, *map(len, shown.values()))
+        lines.append(f"{'label':<{width}}  {'alpha':<{column}}  " + "  ".join(f"{a:>8}" for a in result.annotators))
+        for label, alpha in shown.items():
             counts = result.label_counts.get(label, {})
             lines.append(
-                f"{label:<{width}}  {fmt(alpha):>5}  " + "  ".join(f"{counts.get(a, 0):>8}" for a in result.annotators)
+                f"{label:<{width}}  {alpha:>{column}}  "
+                + "  ".join(f"{counts.get(a, 0):>8}" for a in result.annotators)
             )
     if result.pairs:
         lines.append("")
@@ -37,6 +45,9 @@ def agreement_table(result: Agreement) -> str:
             lines.append(
                 f"{p.a + ' / ' + p.b:<{width}}  {p.units:>6}  {fmt(p.kappa):>6}  {fmt(p.span_f1):>7}  {p.conflicts:>9}"
             )
+            why = [f"{name} n/a: {r}" for name, r in (("kappa", p.kappa_reason), ("span F1", p.span_f1_reason)) if r]
+            if why:
+                lines.append(f"{'':<{width}}  ({'; '.join(why)})")
     elif len(result.annotators) < 2:
         lines.append("(agreement needs at least two annotators on the same articles)")
     return "\n".join(lines)

@@ -25,11 +25,16 @@ import sqlite_utils
 from srsly import json_loads
 
 from annotator.records import (
+    ACCEPT,
+    GOLD,
     STATUSES,
     Article,
     Entity,
+    ExportRow,
     IncomingRecord,
     Label,
+    RejectedSpan,
+    Span,
     Statement,
 )
 from annotator.store.schema import SCHEMA_VERSION, migrations
@@ -262,6 +267,21 @@ class CoreStore:
     def annotators(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT name FROM annotators ORDER BY name")]
 
+    def layers(self) -> list[str]:
+        """Annotators whose layer holds something to export, sorted: labels or answers, or (for
+        anyone but the gold layer, whose review decisions are its statements) a status."""
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT name FROM annotators a WHERE EXISTS (SELECT 1 FROM statements WHERE annotator_id = a.id) "
+                "OR EXISTS (SELECT 1 FROM rejected_spans WHERE annotator_id = a.id) "
+                "OR EXISTS (SELECT 1 FROM task_answers WHERE annotator_id = a.id) "
+                "OR (a.name != :gold AND EXISTS (SELECT 1 FROM article_status WHERE annotator_id = a.id)) "
+                "ORDER BY name",
+                {"gold": GOLD},
+            )
+        ]
+
     # -- import --------------------------------------------------------------------
 
     def add_records(self, records: Sequence[IncomingRecord], default_annotator: str) -> ImportCounts:
@@ -303,7 +323,7 @@ class CoreStore:
                 article_rows,
             )
             entity_rows = [(a, *e) for rec, a in zip(records, article_ids, strict=True) for e in rec.entities]
-            statement_rows, label_rows, status_rows, note_rows = self._statement_rows(
+            statement_rows, label_rows, status_rows, note_rows, answers = self._statement_rows(
                 records, article_ids, old_articles, default_annotator, stamp
             )
             c.executemany(
@@ -327,7 +347,31 @@ class CoreStore:
             )
             counts.labels_added = c.total_changes - before
             self._set_statuses(status_rows)
+            self._store_answers(answers, stamp)
         return counts
+
+    def _store_answers(self, answers: Sequence[tuple[int, int, IncomingRecord]], stamp: str) -> None:
+        """Rejected spans and task answers of (article_id, annotator_id, record): kept, never as labels.
+
+        A task answered accept again (a corrected file) drops the old reject/ignore of that pair.
+        """
+        c = self.conn
+        c.executemany(
+            "INSERT INTO rejected_spans(article_id, annotator_id, start, end, label, answer, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET answer = excluded.answer",
+            [(a, n, *span, stamp) for a, n, rec in answers for span in rec.rejected],
+        )
+        last = {(a, n): rec.answer for a, n, rec in answers}  # in file order: the last answer counts
+        c.executemany(
+            "INSERT INTO task_answers(article_id, annotator_id, answer, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at",
+            [(a, n, answer, stamp) for (a, n), answer in last.items() if answer != ACCEPT],
+        )
+        if c.execute("SELECT 1 FROM task_answers LIMIT 1").fetchone():
+            c.executemany(
+                "DELETE FROM task_answers WHERE article_id = ? AND annotator_id = ?",
+                [pair for pair, answer in last.items() if answer == ACCEPT],
+            )
 
     def _statement_rows(
         self,
@@ -336,8 +380,9 @@ class CoreStore:
         old_articles: set[int],
         default_annotator: str,
         stamp: str,
-    ) -> tuple[list[list], list[tuple], list[tuple], list[tuple]]:
-        """New statement rows (with ids), label rows, status rows and note updates for a batch.
+    ) -> tuple[list[list], list[tuple], list[tuple], list[tuple], list[tuple[int, int, IncomingRecord]]]:
+        """New statement rows (with ids), label rows, status rows, note updates, and the
+        (article_id, annotator_id, record) of every labeled record, for its answers.
 
         Statements already in the project are looked up only on articles that were there
         before the batch: a new article has none.
@@ -359,11 +404,13 @@ class CoreStore:
         label_rows: list[tuple] = []
         status_rows: list[tuple] = []
         note_rows: list[tuple] = []
+        answers: list[tuple[int, int, IncomingRecord]] = []
         for rec, article_id in zip(records, article_ids, strict=True):
-            if not (rec.spans or rec.status):
+            if not (rec.spans or rec.status or rec.rejected or rec.answer != ACCEPT):
                 continue
             name = rec.annotator or default_annotator
             annotator = annotator_ids.get(name) or annotator_ids.setdefault(name, self.annotator_id(name))
+            answers.append((article_id, annotator, rec))
             for span in rec.spans:
                 key = (article_id, annotator, span.start, span.end)
                 statement_id = statement_of.get(key)
@@ -380,7 +427,7 @@ class CoreStore:
                 label_rows.append((statement_id, span.label, stamp))
             if rec.status:
                 status_rows.append((article_id, annotator, rec.status, stamp))
-        return list(new_rows.values()), label_rows, status_rows, note_rows
+        return list(new_rows.values()), label_rows, status_rows, note_rows, answers
 
     def _statement_id(self, article_id: int, annotator_id: int, start: int, end: int, stamp: str) -> int:
         c = self.conn
@@ -468,100 +515,114 @@ class CoreStore:
         ).fetchone()
         return row[0] if row else "new"
 
-    def export_rows(
-        self,
-        annotator: str | None = None,
-        *,
-        labels: Sequence[str] | None = None,
-        status: str | None = None,
-    ) -> Iterator[dict[str, Any]]:
-        """One dict per (article, annotator) with labels or a status, in article order.
+    def export_rows(self, annotator: str | None = None) -> Iterator[ExportRow]:
+        """The project as `ExportRow`s, in article order, for the export rule to choose from.
 
-        Articles nobody has touched come once, with annotator None, so that their
-        entities still reach the training data (unless a `status` is asked for).
-
-        Each row carries the article, that annotator's labeled statements as `spans`
-        (start, end, label, note) — only `labels` when given — and the article's
-        entities. Streams: memory stays flat.
+        With `annotator` (a name, or `GOLD` for the stored review decisions): one row per
+        article, holding that layer — with no spans and status None where it never touched
+        the article. Without: one row per (article, annotator) that holds anything (labels, a
+        status, an answer) and one row, with annotator None, per article nobody touched.
+        Streams: memory stays flat. A damaged file raises `StoreError`.
         """
         # A merge join: cursors ordered by article, read side by side. Much cheaper than
         # correlated subqueries that build JSON per row for Python to parse again; and only
         # the small (article, annotator) pairs are sorted, never the texts.
-        sql, args = self._export_pairs(
-            "SELECT pair.article_id, an.name, pair.status, pair.annotator_id ", annotator, labels, status
-        )
-        articles = _ByArticle(
-            self.conn.execute(
-                "SELECT id, hash, title, text, source, meta, (SELECT bounds FROM tokens WHERE article_id = a.id) "
-                "FROM articles a ORDER BY id"
+        c = self.conn
+        try:
+            args = {"layer": None if annotator is None else self._layer_id(annotator)}
+            articles = _ByArticle(
+                c.execute(
+                    "SELECT id, hash, title, text, source, meta, pipeline IS NOT NULL, "
+                    "(SELECT bounds FROM tokens WHERE article_id = a.id) FROM articles a ORDER BY id"
+                )
             )
-        )
-        spans = _ByArticle(
-            self.conn.execute(
-                "SELECT s.article_id, s.annotator_id, s.start, s.end, l.label, s.note FROM statements s "
-                "JOIN statement_labels l ON l.statement_id = s.id "
-                "WHERE (:labels IS NULL OR l.label IN (SELECT value FROM json_each(:labels))) "
-                "ORDER BY s.article_id, s.annotator_id, s.start, s.end, l.label",
-                args,
+            spans = _ByArticle(
+                c.execute(
+                    "SELECT s.article_id, s.annotator_id, s.start, s.end, l.label, s.note FROM statements s "
+                    "JOIN statement_labels l ON l.statement_id = s.id "
+                    "ORDER BY s.article_id, s.annotator_id, s.start, s.end, l.label"  # in the unique index's order
+                )
             )
-        )
-        entities = _ByArticle(
-            self.conn.execute(
-                "SELECT article_id, start, end, label, source FROM entities ORDER BY article_id, start, end, label"
+            rejected = _ByArticle(
+                c.execute(
+                    "SELECT article_id, annotator_id, start, end, label, answer FROM rejected_spans "
+                    "ORDER BY article_id, annotator_id, start, end, label"
+                )
             )
-        )
-        for article_id, name, pair_status, annotator_id in self.conn.execute(
-            sql + " ORDER BY pair.article_id, an.name", args
-        ):
-            _, digest, title, text, source, meta, tokens = articles.take(article_id)[0]
-            yield {
-                "article_id": article_id,
-                "hash": digest,
-                "title": title,
-                "text": text,
-                "source": source,
-                "meta": json.loads(meta) if meta != "{}" else {},
-                "annotator": name,
-                "status": pair_status,
-                "spans": [x[2:] for x in spans.take(article_id) if x[1] == annotator_id],
-                "entities": [x[1:] for x in entities.take(article_id)],
-                # Offsets only: ujson is safe here and 4x faster (not for meta: it rounds floats).
-                "tokens": json_loads(tokens) if tokens else None,
-            }
+            entities = _ByArticle(
+                c.execute(
+                    "SELECT article_id, start, end, label, source FROM entities ORDER BY article_id, start, end, label"
+                )
+            )
+            sentences = _ByArticle(c.execute("SELECT article_id, start, end FROM sentences ORDER BY article_id, start"))
+            for article_id, name, annotator_id, status, answer in c.execute(self._export_pairs(annotator), args):
+                _, digest, title, text, source, meta, predicted, tokens = articles.take(article_id)[0]
+                mine = tuple([_new(Span, x[2:]) for x in spans.take(article_id) if x[1] == annotator_id])
+                ents = tuple([_new(Entity, x[1:]) for x in entities.take(article_id)])
+                yield _new(
+                    ExportRow,
+                    (
+                        article_id,
+                        digest,
+                        title,
+                        text,
+                        source,
+                        json.loads(meta) if meta != "{}" else {},
+                        name if annotator is None else annotator,
+                        status if status is not None or not mine else "in_progress",
+                        mine,
+                        ents,
+                        # Offsets only: ujson is safe here and 4x faster (not for meta: it rounds floats).
+                        json_loads(tokens) if tokens else None,
+                        tuple([x[1:] for x in sentences.take(article_id)]) if sentences.has(article_id) else (),
+                        tuple([_new(RejectedSpan, x[2:]) for x in rejected.take(article_id) if x[1] == annotator_id])
+                        if rejected.has(article_id)
+                        else (),
+                        answer or ACCEPT,
+                        bool(predicted or ents),
+                    ),
+                )
+        except sqlite3.DatabaseError as exc:
+            raise _known_error(exc, self.path) from exc
 
-    def count_export_rows(
-        self,
-        annotator: str | None = None,
-        *,
-        labels: Sequence[str] | None = None,
-        status: str | None = None,
-    ) -> int:
-        """How many rows `export_rows` would yield with the same filters (for progress totals)."""
-        sql, args = self._export_pairs("SELECT count(*) ", annotator, labels, status)
-        return self.conn.execute(sql, args).fetchone()[0]
+    def count_export_rows(self, annotator: str | None = None) -> int:
+        """How many rows `export_rows(annotator)` yields (the total for a progress bar)."""
+        sql = self._export_pairs(annotator)
+        try:
+            return self.conn.execute(f"SELECT count(*) FROM ({sql})", {"layer": None}).fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise _known_error(exc, self.path) from exc
 
-    def _export_pairs(
-        self, select: str, annotator: str | None, labels: Sequence[str] | None, status: str | None
-    ) -> tuple[str, dict[str, Any]]:
-        sql = select + (
-            "FROM (SELECT p.article_id, p.annotator_id, "
-            "        CASE WHEN p.annotator_id IS NULL THEN NULL ELSE coalesce(st.status, 'in_progress') END AS status "
-            "      FROM (SELECT DISTINCT article_id, annotator_id FROM statements "
-            "            UNION SELECT article_id, annotator_id FROM article_status "
-            "            UNION ALL SELECT id, NULL FROM articles a "
-            "              WHERE NOT EXISTS (SELECT 1 FROM statements WHERE article_id = a.id) "
-            "                AND NOT EXISTS (SELECT 1 FROM article_status WHERE article_id = a.id)) AS p "
-            "      LEFT JOIN article_status st ON st.article_id = p.article_id AND st.annotator_id = p.annotator_id"
-            "     ) AS pair "
-            "JOIN articles ar ON ar.id = pair.article_id LEFT JOIN annotators an ON an.id = pair.annotator_id "
-            "WHERE (:annotator IS NULL OR an.name = :annotator) AND (:status IS NULL OR pair.status = :status)"
+    def _layer_id(self, name: str) -> int | None:
+        row = self.conn.execute("SELECT id FROM annotators WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    @staticmethod
+    def _export_pairs(annotator: str | None) -> str:
+        """(article_id, annotator name, annotator_id, status, answer) of every row `export_rows` yields,
+        ordered by article (and name)."""
+        answers = (
+            "LEFT JOIN article_status st ON st.article_id = pair.article_id AND st.annotator_id = pair.annotator_id "
+            "LEFT JOIN task_answers ta ON ta.article_id = pair.article_id AND ta.annotator_id = pair.annotator_id"
         )
-        args = {
-            "annotator": annotator,
-            "status": status,
-            "labels": None if labels is None else json.dumps(list(labels), ensure_ascii=False),
-        }
-        return sql, args
+        if annotator is not None:  # every article, one layer: no name to join, the articles' own order
+            return (
+                "SELECT pair.id AS article_id, NULL, :layer AS annotator_id, st.status, ta.answer "
+                "FROM articles pair "
+                + answers.replace("pair.article_id", "pair.id").replace("pair.annotator_id", ":layer")
+                + " ORDER BY pair.id"
+            )
+        touched = ("statements", "article_status", "rejected_spans", "task_answers")
+        pairs = (
+            " UNION ".join(f"SELECT article_id, annotator_id FROM {table}" for table in touched)
+            + " UNION ALL SELECT id, NULL FROM articles a WHERE "
+            + " AND ".join(f"NOT EXISTS (SELECT 1 FROM {table} WHERE article_id = a.id)" for table in touched)
+        )
+        return (
+            "SELECT pair.article_id, an.name, pair.annotator_id, st.status, ta.answer "
+            f"FROM ({pairs}) AS pair LEFT JOIN annotators an ON an.id = pair.annotator_id {answers} "
+            "ORDER BY pair.article_id, an.name"
+        )
 
     def stats(self) -> dict[str, Any]:
         c = self.conn
@@ -614,6 +675,10 @@ def _switch_to_wal(conn: sqlite3.Connection) -> str:
             time.sleep(0.02)
 
 
+#: Makes a named tuple from a complete row, without the named tuple's argument handling.
+_new = tuple.__new__
+
+
 class _ByArticle:
     """Rows of a cursor ordered by article id (first column), handed out one article at a time.
 
@@ -625,6 +690,10 @@ class _ByArticle:
         self._key, self._items = next(self._groups, (None, None))
         self._article: int | None = None
         self._group: list[tuple] = []
+
+    def has(self, article_id: int) -> bool:
+        """Whether rows of `article_id` may follow (a cheap test before `take` on sparse tables)."""
+        return (self._key is not None and self._key <= article_id) or self._article == article_id
 
     def take(self, article_id: int) -> list[tuple]:
         if article_id != self._article:

@@ -91,6 +91,7 @@ class EditingMixin(CoreStore):
                 )
             if self.status(article_id, annotator) == "new":
                 self._set_status(article_id, annotator_id, "in_progress", stamp)
+            self._answered_anew(article_id, annotator_id)
         return before
 
     def toggle_label(self, article_id: int, annotator: str, start: int, end: int, label: str) -> bool:
@@ -107,8 +108,16 @@ class EditingMixin(CoreStore):
             raise ValueError(f"unknown status {status!r}")
         with self.write():
             before = self.status(article_id, annotator)
-            self._set_status(article_id, self.annotator_id(annotator), status, now())
+            annotator_id = self.annotator_id(annotator)
+            self._set_status(article_id, annotator_id, status, now())
+            self._answered_anew(article_id, annotator_id)
         return before
+
+    def _answered_anew(self, article_id: int, annotator_id: int) -> None:
+        """Labeling or finishing an article here replaces an imported reject/ignore of the whole task."""
+        self.conn.execute(
+            "DELETE FROM task_answers WHERE article_id = ? AND annotator_id = ?", (article_id, annotator_id)
+        )
 
     # -- entity corrections (shared by all annotators) -----------------------------
 

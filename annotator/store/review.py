@@ -6,15 +6,23 @@ figures; everything here is plain reads that stream, so 100,000 units stay cheap
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Iterator, Sequence
 
-from annotator.store.core import CoreStore
+from annotator.store.core import CoreStore, _known_error
 
 #: Separates labels inside one `group_concat`; it cannot occur in a label a user typed.
 _SEP = "\x1f"
 
 
 class ReviewMixin(CoreStore):
+    def _read(self, sql: str, args: Sequence[object]) -> Iterator[tuple]:
+        """Rows of one streaming query; a damaged file raises `StoreError`, not SQLite's error."""
+        try:
+            yield from self.conn.execute(sql, args)
+        except sqlite3.DatabaseError as exc:
+            raise _known_error(exc, self.path) from exc
+
     def labeled_statements(
         self, article_ids: list[int] | None = None
     ) -> Iterator[tuple[int, str, int, int, tuple[str, ...]]]:
@@ -33,35 +41,41 @@ class ReviewMixin(CoreStore):
             sql += f" WHERE s.article_id IN ({','.join('?' * len(article_ids))})"
             args.extend(article_ids)
         sql += " GROUP BY s.id ORDER BY s.article_id, s.start, s.end, a.name"
-        for article_id, name, start, end, labels in self.conn.execute(sql, args):
+        for article_id, name, start, end, labels in self._read(sql, args):
             yield article_id, name, start, end, tuple(sorted(labels.split(_SEP)))
 
-    def gold_statements(self, gold: str, article_ids: list[int] | None = None) -> Iterator[tuple[int, int, int]]:
-        """(article_id, start, end) of every statement of the gold layer, labeled or not.
+    def gold_statements(
+        self, gold: str, article_ids: list[int] | None = None
+    ) -> Iterator[tuple[int, int, int, tuple[str, ...]]]:
+        """(article_id, start, end, sorted labels) of every statement of the gold layer, labeled or not.
 
         A gold statement without labels is a decision too ("no label here").
         """
         sql = (
-            "SELECT s.article_id, s.start, s.end FROM statements s JOIN annotators a ON a.id = s.annotator_id "
-            "WHERE a.name = ?"
+            "SELECT s.article_id, s.start, s.end, "
+            "(SELECT group_concat(label, char(31)) FROM statement_labels l WHERE l.statement_id = s.id) "
+            "FROM statements s JOIN annotators a ON a.id = s.annotator_id WHERE a.name = ?"
         )
         args: list[object] = [gold]
         if article_ids is not None:
             sql += f" AND s.article_id IN ({','.join('?' * len(article_ids))})"
             args.extend(article_ids)
-        yield from self.conn.execute(sql + " ORDER BY s.article_id, s.start, s.end", args)
+        for article_id, start, end, labels in self._read(sql + " ORDER BY s.article_id, s.start, s.end", args):
+            yield article_id, start, end, tuple(sorted(labels.split(_SEP))) if labels else ()
 
     def done_annotators(self, article_ids: list[int] | None = None) -> Iterator[tuple[int, str]]:
-        """(article_id, annotator) for every article an annotator marked done."""
+        """(article_id, annotator) for every article an annotator marked done (and did not answer
+        reject or ignore as a whole task: that is no finished annotation to agree with)."""
         sql = (
             "SELECT st.article_id, a.name FROM article_status st JOIN annotators a ON a.id = st.annotator_id "
-            "WHERE st.status = 'done'"
+            "WHERE st.status = 'done' AND NOT EXISTS (SELECT 1 FROM task_answers ta "
+            "WHERE ta.article_id = st.article_id AND ta.annotator_id = st.annotator_id)"
         )
         args: list[int] = []
         if article_ids is not None:
             sql += f" AND st.article_id IN ({','.join('?' * len(article_ids))})"
             args.extend(article_ids)
-        yield from self.conn.execute(sql + " ORDER BY st.article_id, a.name", args)
+        yield from self._read(sql + " ORDER BY st.article_id, a.name", args)
 
     def article_titles(self, article_ids: list[int] | None = None) -> dict[int, str]:
         sql = "SELECT id, title FROM articles"

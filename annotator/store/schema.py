@@ -135,4 +135,32 @@ def m004_preannotation_failures(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m005_rejected_answers(db: sqlite_utils.Database) -> None:
+    """Prodigy-style answers other than accept, kept as what they are and never as labels:
+    spans answered reject/ignore (binary feedback) and whole tasks answered reject/ignore."""
+    db.executescript(
+        """
+        CREATE TABLE rejected_spans (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            answer TEXT NOT NULL CHECK (answer IN ('reject', 'ignore')),
+            created_at TEXT NOT NULL,
+            CHECK (0 <= start AND start < end),
+            PRIMARY KEY (article_id, annotator_id, start, end, label)
+        ) WITHOUT ROWID;
+        CREATE TABLE task_answers (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+            answer TEXT NOT NULL CHECK (answer IN ('reject', 'ignore')),
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, annotator_id)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)

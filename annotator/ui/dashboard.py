@@ -136,7 +136,8 @@ class AgreementDashboard(QWidget):
         r = self.result
         kinds = " · ".join(f"{k.replace('_', ' ')} {n}" for k, n in r.conflicts_by_kind.items())
         self.summary.setText(
-            f"Krippendorff's α {fmt(r.alpha)}   ·   {len(r.annotators)} annotators   ·   {r.units:,} units   ·   "
+            f"Krippendorff's α {fmt(r.alpha, reason=r.alpha_reason)}   ·   {len(r.annotators)} annotators   ·   "
+            f"{r.units:,} units   ·   "
             f"{r.conflicts:,} conflicts ({kinds})"
         )
         self._fill_pairs()
@@ -163,12 +164,13 @@ class AgreementDashboard(QWidget):
                     )
                     continue
                 p = self.result.pair(a, b)
-                value, what = (p.kappa, "κ") if i < j else (p.span_f1, "F1")
+                value, what, why = (p.kappa, "κ", p.kappa_reason) if i < j else (p.span_f1, "F1", p.span_f1_reason)
                 tip = (
-                    f"{a} × {b}: κ {fmt(p.kappa)}, span F1 {fmt(p.span_f1)}, "
+                    f"{a} × {b}: κ {fmt(p.kappa, reason=p.kappa_reason)}, "
+                    f"span F1 {fmt(p.span_f1, reason=p.span_f1_reason)}, "
                     f"{p.units} shared units, {p.conflicts} conflicts"
                 )
-                t.setItem(i, j, _item(f"{what} {fmt(value, 2)}", _score_color(value), tip))
+                t.setItem(i, j, _item(f"{what} {fmt(value, 2, reason=why)}", _score_color(value), tip))
 
     def _fill_labels(self) -> None:
         r = self.result
@@ -184,7 +186,8 @@ class AgreementDashboard(QWidget):
             swatch.setAlpha(90)
             name.setBackground(swatch)
             t.setItem(row, 0, name)
-            t.setItem(row, 1, _item(fmt(alpha, 2), _score_color(alpha)))
+            why = r.per_label_reason.get(label)
+            t.setItem(row, 1, _item(fmt(alpha, 2, reason=why), _score_color(alpha), f"α n/a: {why}" if why else ""))
             for col, annotator in enumerate(r.annotators, 2):
                 t.setItem(row, col, _item(f"{r.label_counts[label][annotator]:,}"))
         t.verticalHeader().setVisible(False)

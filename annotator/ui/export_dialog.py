@@ -1,6 +1,7 @@
 """Exporting: format, whose labels, which labels and articles, where; progress and cancel.
 
-The same choices as `annotator export`; the work runs on a worker thread (`export_task`).
+The same choices and the same rule as `annotator export` (`annotator.export_rule`); the work
+runs on a worker thread (`export_task`) and ends with the export's account.
 """
 
 from __future__ import annotations
@@ -37,9 +38,13 @@ TITLES = {
     "jsonl": "Prodigy JSONL: one task per article and annotator",
     "doccano": "doccano JSONL: text and [start, end, label]",
     "spacy": "spaCy DocBin (.spacy) for spacy train",
-    "textcat": "Text classification JSONL: one record per statement",
+    "textcat": "Text classification JSONL: one record per statement and negative sentence",
     "csv": "CSV for spreadsheets: one row per label",
 }
+#: The "Labels of" entry for every layer as stored (`--all-layers`).
+EVERY_LAYER = "\x00every layer"
+#: How many per-span warnings the account shows here (the command's --json lists them all).
+SHOWN_WARNINGS = 20
 #: What the user sees for each `--align` choice (DocBin only: the other formats keep character offsets).
 ALIGNMENTS = (
     ("Report spans off token boundaries and leave them out", None),
@@ -61,14 +66,16 @@ class ExportDialog(QDialog):
             self.fmt.addItem(TITLES.get(name, name), name)
         self.fmt.currentIndexChanged.connect(self._format_changed)
         self.who = QComboBox()
-        self.who.addItem("Everyone", None)
+        self.who.addItem("The rule's choice: gold if reviewed, else the only annotator", None)
         for name in store.annotators():
             if name != GOLD:
                 self.who.addItem(name, name)
+        self.who.addItem("Every layer as stored (JSONL, doccano, CSV; not for training)", EVERY_LAYER)
         self.who.setCurrentIndex(max(0, self.who.findData(annotator)))
-        self.gold = QCheckBox("Reviewed (gold) labels only")
+        self.gold = QCheckBox("Gold: review decisions over what everyone who finished agrees on")
         self.gold.toggled.connect(self.who.setDisabled)  # the gold layer is nobody's: "Labels of" does not apply
-        self.done_only = QCheckBox("Only articles marked done")
+        self.skip_undecided = QCheckBox("Leave out articles whose conflicts are undecided (gold)")
+        self.unfinished = QCheckBox("Also unfinished articles (JSONL, doccano, CSV; not for training)")
         self.labels = QListWidget()
         self.labels.setObjectName("exportLabels")
         names = [label.name for label in project_labels(store)]
@@ -96,8 +103,9 @@ class ExportDialog(QDialog):
         form.addRow("Format", self.fmt)
         form.addRow("Labels of", self.who)
         form.addRow("", self.gold)
+        form.addRow("", self.skip_undecided)
         form.addRow("Labels", self.labels)
-        form.addRow("", self.done_only)
+        form.addRow("", self.unfinished)
         form.addRow("Off tokens", self.align)
         form.addRow("Save to", holder)
         self.bar = QProgressBar()
@@ -135,12 +143,18 @@ class ExportDialog(QDialog):
         return None if len(ticked) == len(items) else ticked
 
     def options(self) -> dict:
+        """The export rule's choices (`choose_rule`'s keywords) and `align`."""
         gold = self.gold.isChecked()
-        options = {"annotator": None if gold else self.who.currentData(), "gold": gold}  # gold is nobody's layer
-        options["labels"] = self.chosen_labels()
-        options["status"] = "done" if self.done_only.isChecked() else None
-        options["align"] = self.align.currentData() if self.fmt.currentData() == "spacy" else None
-        return options
+        who = None if gold else self.who.currentData()  # gold is nobody's layer
+        return {
+            "annotator": who if who != EVERY_LAYER else None,
+            "gold": gold,
+            "all_layers": who == EVERY_LAYER,
+            "articles": "started" if self.unfinished.isChecked() else "done",
+            "labels": self.chosen_labels(),
+            "skip_undecided": self.skip_undecided.isChecked(),
+            "align": self.align.currentData() if self.fmt.currentData() == "spacy" else None,
+        }
 
     def start(self) -> None:
         if self.chosen_labels() == []:
@@ -178,14 +192,10 @@ class ExportDialog(QDialog):
             self.bar.hide()
             self.go.setEnabled(True)
             return
-        labels = ", ".join(f"{k} {v}" for k, v in sorted(summary.labels.items())) or "none"
-        text = (
-            f"exported {summary.records} records, {summary.spans} spans, {summary.entities} entities "
-            f"to {summary.path}; labels: {labels}"
-        )
-        for warning in summary.warnings:
-            text += f"\nwarning: {warning}"
-        self.state.setText(text)
+        lines = summary.lines() + [f"warning: {w}" for w in summary.warnings[:SHOWN_WARNINGS]]
+        if len(summary.warnings) > SHOWN_WARNINGS:
+            lines.append(f"… and {len(summary.warnings) - SHOWN_WARNINGS} more warnings")
+        self.state.setText("\n".join(lines))
         self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
 
     def _failed(self, message: str) -> None:

@@ -48,6 +48,8 @@ class ReviewSession(QObject):
         self.all_conflicts: list[Conflict] = []
         self.conflicts: list[Conflict] = []
         self.decided: dict[int, set[SpanKey]] = {}
+        #: Units every annotator who finished the article agrees on: gold without a keypress.
+        self.agreed: dict[int, dict[SpanKey, tuple[str, ...]]] = {}
         self.index = -1
         self._articles: dict[int, Article] = {}
         self.reload()
@@ -78,6 +80,7 @@ class ReviewSession(QObject):
         self.collection = collect(self.store)
         self.all_conflicts = find_conflicts(self.collection)
         self.decided = gold_ops.decided_spans(self.store)
+        self.agreed = {art.article_id: gold_ops.agreed_units(art) for art in self.collection.articles}
         self._apply_filter(current)
 
     def set_filter(self, kind: str | None = None, pair: Pair | None = None, unresolved_only: bool | None = None):
@@ -113,14 +116,19 @@ class ReviewSession(QObject):
         return self._articles[article_id]
 
     def is_resolved(self, conflict: Conflict) -> bool:
-        return gold_ops.is_resolved(conflict, self.decided.get(conflict.article_id, set()))
+        """Every unit of the region decided in review, or agreed by everyone who finished the article."""
+        settled = self.decided.get(conflict.article_id, set()) | self.agreed.get(conflict.article_id, {}).keys()
+        return gold_ops.is_resolved(conflict, settled)
 
     def unresolved_count(self) -> int:
         return sum(not self.is_resolved(c) for c in self.all_conflicts)
 
     def gold(self, article_id: int) -> dict[SpanKey, tuple[tuple[str, ...], str]]:
-        """The gold layer of one article: span → (labels, note)."""
-        return {(s.start, s.end): (s.labels, s.note) for s in self.store.statements(article_id, GOLD)}
+        """The gold layer of one article: span → (labels, note). Agreed units not overridden by a
+        decision are in it too, with the note `gold.AGREED_NOTE`."""
+        decided = {(s.start, s.end): (s.labels, s.note) for s in self.store.statements(article_id, GOLD)}
+        agreed = {span: (labels, gold_ops.AGREED_NOTE) for span, labels in self.agreed.get(article_id, {}).items()}
+        return {**agreed, **decided}
 
     def go(self, index: int) -> None:
         if 0 <= index < len(self.conflicts) and index != self.index:

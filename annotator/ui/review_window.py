@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.records import GOLD
+from annotator.review import gold as gold_ops
 from annotator.review.conflicts import Conflict
 from annotator.review.units import category
 from annotator.store import Store, StoreError
@@ -291,9 +292,7 @@ class ReviewWindow(QMainWindow):
                 "border-radius: 4px; padding: 1px 6px; font-size: 9pt;"
             )
             row.addWidget(chip)
-        hint = QLabel(
-            "strong tint + red wave: disputed · dashed red: not labeled by this annotator · grey: decided none"
-        )
+        hint = QLabel("red wave: disputed · dashed red: not labeled here · grey: decided none · dotted gold: agreed")
         hint.setStyleSheet("color: palette(placeholder-text); font-size: 9pt;")
         row.addWidget(hint)
         row.addStretch(1)
@@ -475,7 +474,10 @@ class ReviewWindow(QMainWindow):
             if not (start < conflict.end and conflict.start < end):
                 fmt.setForeground(QColor(OUTSIDE_GREY))
             if labels:
-                fmt.setBackground(_tint(s.label_color(labels[0]), 110))
+                agreed = note == gold_ops.AGREED_NOTE  # gold without a keypress: lighter, dotted
+                fmt.setBackground(_tint(s.label_color(labels[0]), 60 if agreed else 110))
+                if agreed:
+                    fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
                 fmt.setToolTip(f"gold: {category(labels)}" + (f" — {note}" if note else ""))
             else:
                 fmt.setFontStrikeOut(True)
@@ -487,9 +489,7 @@ class ReviewWindow(QMainWindow):
         if not inside:
             self.gold_column.summary.setText("undecided")
         else:
-            parts = [
-                f"{category(labels) if labels else 'no label'} ({a}–{b})" for (a, b), (labels, _) in inside.items()
-            ]
+            parts = [f"{_gold_text(labels, note)} ({a}–{b})" for (a, b), (labels, note) in inside.items()]
             resolved = "✓ " if s.is_resolved(conflict) else "partly: "
             self.gold_column.summary.setText(resolved + "; ".join(parts))
 
@@ -524,7 +524,7 @@ class ReviewWindow(QMainWindow):
                     font.setBold(True)
                     cell.setFont(font)
             decided = gold.get(span)
-            item = QTableWidgetItem("undecided" if decided is None else category(decided[0]))
+            item = QTableWidgetItem("undecided" if decided is None else _gold_text(*decided))
             if decided and decided[0]:
                 item.setBackground(_tint(s.label_color(decided[0][0]), 110))
             self.table.setItem(row, len(headers) - 1, item)
@@ -559,7 +559,8 @@ class ReviewWindow(QMainWindow):
         cursor = self.gold_column.text.textCursor()
         if cursor.hasSelection():
             start, end = self._offsets.span_to_cp(cursor.selectionStart(), cursor.selectionEnd())
-            return (start, end) if start < end else None
+            # gold holds whole tokens only: a selection inside words takes those words
+            return gold_ops.gold_span(self.session.store, self._article_id, start, end) if start < end else None
         position = self._offsets.to_cp(cursor.position())
         for start, end in sorted(self.session.gold(self._article_id)):
             if start <= position < end:
@@ -624,6 +625,13 @@ class ReviewWindow(QMainWindow):
         self.store.close()
         self.closed.emit()
         super().closeEvent(event)
+
+
+def _gold_text(labels: tuple[str, ...], note: str) -> str:
+    """A gold value as the table and summary show it: `agreed: claim`, `claim`, `no label`."""
+    if note == gold_ops.AGREED_NOTE:
+        return f"agreed: {category(labels)}"
+    return category(labels) if labels else "no label"
 
 
 def _involves(conflict: Conflict, name: str) -> bool:

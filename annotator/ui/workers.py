@@ -134,13 +134,17 @@ def import_task(paths: list[Path], annotator: str) -> Callable[[Store, Task], An
 
 
 def export_task(out: Path, fmt: str, options: dict[str, Any]) -> Callable[[Store, Task], Any]:
-    """`exporting.export` with the dialog's `options` (annotator, gold, labels, status, align)."""
+    """`exporting.export` with the dialog's `options`: the export rule's choices (`choose_rule`) and `align`."""
 
     def work(store: Store, task: Task):
         from annotator import exporting
+        from annotator.export_rule import choose_rule
 
-        filters = {k: v for k, v in options.items() if k != "align"}
-        task.total.emit(exporting.count_records(store, **filters))
-        return exporting.export(store, out, fmt=fmt, **options, progress=task.progress.emit, cancelled=task.cancelled)
+        choices = {k: v for k, v in options.items() if k != "align"}
+        rule = choose_rule(store, fmt, **choices)
+        task.total.emit(exporting.count_records(store, rule))
+        return exporting.export(
+            store, out, rule, align=options.get("align"), progress=task.progress.emit, cancelled=task.cancelled
+        )
 
     return work

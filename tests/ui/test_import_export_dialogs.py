@@ -17,8 +17,9 @@ from annotator import importing, settings
 from annotator.formats.csvfile import COLUMNS
 from annotator.records import GOLD
 from annotator.store import Store
+from annotator.ui.export_dialog import EVERY_LAYER
 from tests.conftest import write_jsonl
-from tests.ui.conftest import OTHER, TEXT, stored
+from tests.ui.conftest import OTHER, TEXT, sentences_of, stored
 
 WAIT = 20_000  # ms: a generous upper bound, never a timing assertion
 CLOSE = QDialogButtonBox.StandardButton.Close
@@ -138,18 +139,19 @@ def exported(fmt: str, path: Path) -> tuple[int, list[tuple]]:
 
 
 @pytest.mark.parametrize(
-    ("fmt", "who", "gold", "done_only", "records", "labels"),
+    ("fmt", "who", "gold", "unfinished", "records", "labels"),
     [
-        ("jsonl", "tester", False, False, 2, TESTER),
-        ("doccano", None, False, False, 4, TESTER + BOB + GOLDEN),
-        ("spacy", "tester", False, True, 1, TESTER[:2]),
-        ("textcat", "tester", True, False, 1, GOLDEN),
-        ("csv", "bob", False, False, 1, BOB),
+        ("jsonl", "tester", False, False, 1, TESTER[:2]),  # tester finished the first article only
+        ("doccano", EVERY_LAYER, False, True, 4, TESTER + BOB + GOLDEN),
+        ("spacy", "tester", False, False, 1, TESTER[:2]),
+        # the gold statement and, as negatives, the first article's other sentences
+        ("textcat", "tester", True, False, len(sentences_of(TEXT)), GOLDEN),
+        ("csv", "bob", False, True, 1, BOB),
     ],
-    ids=["jsonl-mine", "doccano-everyone", "spacy-done-only", "textcat-gold", "csv-bob"],
+    ids=["jsonl-mine", "doccano-every-layer", "spacy-finished", "textcat-gold", "csv-bob-unfinished"],
 )
 def test_export_writes_the_chosen_labels_and_says_what_went_out(
-    labeled, window, qtbot, monkeypatch, tmp_path, fmt, who, gold, done_only, records, labels
+    labeled, window, qtbot, monkeypatch, tmp_path, fmt, who, gold, unfinished, records, labels
 ):
     out = tmp_path / "out" / f"annotations.{fmt}"
     seen = {}
@@ -162,8 +164,8 @@ def test_export_writes_the_chosen_labels_and_says_what_went_out(
         if gold:
             dialog.gold.click()
             assert not dialog.who.isEnabled()  # the gold layer is nobody's
-        if done_only:
-            dialog.done_only.click()
+        if unfinished:
+            dialog.unfinished.click()
         click(qtbot, dialog.go)
         assert dialog.bar.isVisible() and not dialog.go.isEnabled()
         qtbot.waitUntil(lambda: export_ended(dialog), timeout=WAIT)
@@ -175,8 +177,9 @@ def test_export_writes_the_chosen_labels_and_says_what_went_out(
 
     assert exported(fmt, out) == (records, sorted(labels))
     counts = Counter(label for *_, label in labels)
-    assert seen["state"].startswith(f"exported {records} records, {len(labels)} spans, ")
-    assert f"to {out}; labels: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) in seen["state"]
+    assert seen["state"].startswith(f"exported {records} record{'s' * (records != 1)} from ")
+    assert f"to {out} ({fmt})" in seen["state"].splitlines()[0]
+    assert "\nlabels: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + "\n" in seen["state"] + "\n"
     assert seen["bar"] == (1, 1)
     assert sorted(p.name for p in out.parent.iterdir()) == [out.name]  # no temporary file left beside it
 
@@ -188,7 +191,8 @@ def test_export_keeps_only_the_ticked_labels_and_names_the_file_for_its_format(
     seen = {}
 
     def drive(dialog):
-        fill_export(qtbot, dialog, monkeypatch, out, "jsonl", None)
+        fill_export(qtbot, dialog, monkeypatch, out, "jsonl", EVERY_LAYER)
+        dialog.unfinished.click()
         dialog.fmt.setCurrentIndex(dialog.fmt.findData("spacy"))
         seen["spacy"] = (dialog.path.text(), dialog.align.isEnabled())
         dialog.fmt.setCurrentIndex(dialog.fmt.findData("csv"))
@@ -211,7 +215,7 @@ def test_export_keeps_only_the_ticked_labels_and_names_the_file_for_its_format(
     assert seen["names"][:7] == ["condition", "offer", "demand", "denial", "threat", "claim", "commitment"]
     records, labels = exported("jsonl", out)
     assert sorted(labels) == sorted(label for label in TESTER + BOB + GOLDEN if label[3] in ("offer", "denial"))
-    assert records == 4  # every record stays: articles without the labels are negatives
+    assert records == 4  # every layer's every article stays, with or without those labels
     assert "labels: denial 1, offer 2" in seen["state"]
 
 
@@ -275,7 +279,7 @@ def test_cancelling_an_export_leaves_the_old_file_and_no_partial_one(
     seen = {}
 
     def drive(dialog):
-        fill_export(qtbot, dialog, monkeypatch, out, "jsonl", None)  # everyone: 4 rows
+        fill_export(qtbot, dialog, monkeypatch, out, "jsonl", EVERY_LAYER)  # 4 stored rows
         click(qtbot, dialog.go)
         qtbot.waitUntil(lambda: dialog.state.text() == "1 records written…", timeout=WAIT)
         seen["progress"] = (dialog.bar.value(), dialog.bar.maximum())
@@ -333,10 +337,11 @@ def test_an_export_that_cannot_write_shows_the_error_and_can_be_retried(
     run_modal(qtbot, open_export(qtbot, window), drive)
 
     message, visible, busy_bar = seen["failed"]
-    assert message.startswith("export failed: ") and "Errno" in message
+    assert message.startswith("export failed: ") and "cannot write the export" in message
+    assert "nothing was written" in message
     assert visible and not busy_bar
-    assert seen["retried"].startswith("exported 2 records")
-    assert exported("jsonl", tmp_path / "elsewhere.jsonl") == (2, sorted(TESTER))
+    assert seen["retried"].startswith("exported 1 record from 1 article")
+    assert exported("jsonl", tmp_path / "elsewhere.jsonl") == (1, sorted(TESTER[:2]))
     assert window.isVisible() and window.session.article_id is not None
 
 

@@ -158,3 +158,50 @@ def test_screenshot_command_writes_a_png(merged, cli, tmp_path):
     out = tmp_path / "review.png"
     assert cli("review", "--screenshot", out).exit_code == 0
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def select_in_gold(review, start: int, end: int) -> None:
+    """A mouse selection in the gold column over the code points start–end."""
+    edit = review.gold_column.text
+    qt_start, qt_end = review._offsets.span_to_qt(start, end)
+    cursor = edit.textCursor()
+    cursor.setPosition(qt_start)
+    cursor.setPosition(qt_end, QTextCursor.MoveMode.KeepAnchor)
+    edit.setTextCursor(cursor)
+
+
+def test_e_on_a_selection_inside_words_stores_the_whole_words(review, merged):
+    inside = (TEXT.index("ill halt"), TEXT.index("strikes") + 3)  # "ill halt str"
+    select_in_gold(review, *inside)
+    assert review.gold_selection() == (TEXT.index("will"), TEXT.index("strikes") + len("strikes"))
+    assert review.edit_gold(["commitment"])
+    assert gold(merged) == {(TEXT.index("will"), TEXT.index("strikes") + len("strikes")): ("commitment",)}
+
+
+def test_a_on_a_boundary_conflict_stores_one_gold_span_per_label(qtbot, cli, db_path, tmp_path):
+    from annotator.ui.review_window import ReviewWindow
+
+    longer, shorter = span("Moscow must stop first."), span("must stop first.")
+    for name, bounds in (("anna", longer), ("ben", shorter)):
+        record = {"text": TEXT, "_annotator_id": name, "spans": [dict(start=bounds[0], end=bounds[1], label="demand")]}
+        cli("import", "--no-ner", write_jsonl(tmp_path / f"{name}.jsonl", [json.dumps(record)]))
+    win = ReviewWindow(db_path, "rev")
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.list_view.setFocus()
+    assert win.session.current.kinds == {"boundary"}
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    key(qtbot, win, Qt.Key.Key_A)
+    labeled = {bounds: labels for bounds, labels in gold(db_path).items() if labels}
+    assert labeled == {longer: ("demand",)}, "not two overlapping 'demand' spans over the same words"
+    win.close()
+
+
+def test_units_everyone_agrees_on_show_as_agreed_gold(review, merged):
+    article = review.session.current.article_id
+    assert review.session.gold(article)[HALT] == (("offer",), "agreed by everyone who finished the article")
+    tips = [s.format.toolTip() for s in review.gold_column.text.extraSelections()]
+    assert "gold: offer — agreed by everyone who finished the article" in tips
+    assert gold(merged) == {}, "nothing stored: agreement is computed, not copied"

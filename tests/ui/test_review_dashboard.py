@@ -60,3 +60,14 @@ def test_dashboard_screenshot_command(merged, cli, tmp_path):  # noqa: F811
     out = tmp_path / "dash.png"
     assert cli("agreement", "--dashboard-screenshot", out).exit_code == 0
     assert out.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_figure_that_cannot_be_computed_says_why(qtbot, merged):  # noqa: F811
+    from annotator.ui.dashboard import AgreementDashboard
+
+    board = AgreementDashboard(merged, labels=["claim"])  # both labeled the same one statement claim
+    qtbot.addWidget(board)
+    assert board.summary.text().startswith("Krippendorff's α n/a (full agreement)")
+    assert board.pairs_table.item(0, 1).text() == "κ n/a (full agreement)"
+    assert board.labels_table.item(0, 1).text() == "n/a (full agreement)"
+    board.close()

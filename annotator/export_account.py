@@ -1,0 +1,120 @@
+"""The account every export ends with: what was written, per label, and each thing left out or changed.
+
+`ExportSummary` is filled by the export loop (`exporting`) and the rule (`export_rule`); the
+command prints `lines()` or `as_dict()` (`--json`), the Export dialog shows `lines()`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Each thing the account counts besides records and labels: what it says, and whether it is a
+#: loss — something asked for that the file does not hold (the export then exits 1).
+ITEMS: dict[str, tuple[str, bool]] = {
+    "gold_decided": ("gold labels decided in review", False),
+    "gold_agreed": ("gold labels on units everyone who finished agrees on", False),
+    "negatives": ("sentences of finished articles with no label, written as negatives (every label 0)", False),
+    "rejected_written": ("spans answered reject/ignore, written with their answer (not as labels)", False),
+    "rejected_tasks_written": ("whole tasks answered reject/ignore, written with their answer", False),
+    "rejected_left_out": ("spans answered reject/ignore left out: an answer, not a label", False),
+    "other_labels": ("labels not asked for (--labels) left out", False),
+    "misaligned": ("spans/entities off token boundaries, written as they are (character offsets)", False),
+    "snapped": ("spans/entities snapped onto whole tokens, as asked (--align)", False),
+    "ner_unknown": (
+        "articles whose entities were never predicted nor added: every token's entity missing, not O",
+        False,
+    ),
+    "stale_temporaries": ("temporary files of an interrupted export removed", False),
+    "skipped": ("statements off token boundaries left out of doc.spans['sc'] (--align snaps them)", True),
+    "entities_missing": ("entities off token boundaries: their tokens missing in doc.ents, not O (--align)", True),
+    "overflow": ("overlapping entities not in doc.ents (in doc.spans['ents_overflow'], tokens missing)", True),
+    "no_sentences": ("finished articles without sentences (imported --no-ner): no negatives from them", True),
+}
+
+
+@dataclass
+class ExportSummary:
+    """The export's account: what was written, and each thing left out or changed, with its reason."""
+
+    path: str
+    format: str
+    #: The rule in one line (`ExportRule.describe`).
+    rule: str = ""
+    records: int = 0
+    #: Articles (or article-layer pairs) written.
+    articles: int = 0
+    spans: int = 0
+    entities: int = 0
+    #: Labels written, per label.
+    labels: Counter = field(default_factory=Counter)
+    #: Articles left out by the rule, per reason.
+    left_out: Counter = field(default_factory=Counter)
+    #: The items of `ITEMS`, counted.
+    counts: Counter = field(default_factory=Counter)
+    #: One line per span or entity the account counts as changed or lost (article and offsets).
+    warnings: list[str] = field(default_factory=list)
+    cancelled: bool = False
+    seconds: float = 0.0
+
+    @property
+    def losses(self) -> dict[str, int]:
+        """What was asked for and is not in the file, by item."""
+        return {item: n for item, n in self.counts.items() if n and ITEMS[item][1]}
+
+    @property
+    def ok(self) -> bool:
+        """True when what was written is what was asked: the export exits 0."""
+        return not self.cancelled and self.records > 0 and not self.losses
+
+    def lines(self) -> list[str]:
+        """The account for people: the terminal and the Export dialog."""
+        per_label = ", ".join(f"{label} {n}" for label, n in sorted(self.labels.items())) or "none"
+        out = [
+            f"exported {plural(self.records, 'record')} from {plural(self.articles, 'article')} to {self.path} "
+            f"({self.format}) in {self.seconds:.2f} s",
+            f"rule: {self.rule}",
+            f"labels: {per_label}",
+        ]
+        out += [f"  {ITEMS[item][0]}: {n}" for item, n in self._items(loss=False)]
+        if self.left_out:
+            out.append(
+                "left out: " + "; ".join(f"{plural(n, 'article')} {why}" for why, n in self.left_out.most_common())
+            )
+        losses = list(self._items(loss=True))
+        if losses:
+            out.append("not as asked (exit 1):")
+            out += [f"  {ITEMS[item][0]}: {n}" for item, n in losses]
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        """The account for scripts (`annotator export --json`)."""
+        return {
+            "path": self.path,
+            "format": self.format,
+            "rule": self.rule,
+            "ok": self.ok,
+            "records": self.records,
+            "articles": self.articles,
+            "spans": self.spans,
+            "entities": self.entities,
+            "labels": dict(sorted(self.labels.items())),
+            "left_out": dict(self.left_out.most_common()),
+            "items": [
+                {"item": item, "count": n, "what": ITEMS[item][0], "loss": ITEMS[item][1]}
+                for loss in (False, True)
+                for item, n in self._items(loss)
+            ],
+            "warnings": self.warnings,
+            "cancelled": self.cancelled,
+            "seconds": round(self.seconds, 3),
+        }
+
+    def _items(self, loss: bool) -> list[tuple[str, int]]:
+        return [(item, self.counts[item]) for item in ITEMS if self.counts[item] and ITEMS[item][1] == loss]
+
+
+def plural(n: int, word: str) -> str:
+    """`1 article`, `2 articles`."""
+    return f"{n} {word}{'' if n == 1 else 's'}"

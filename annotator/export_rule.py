@@ -1,0 +1,248 @@
+"""The one rule every export follows: which layer, which articles, what a missing label means.
+
+Every format, the command line and the Export dialog go through `choose_rule` and `Selection`;
+`RULE` is the same rule in words (`annotator export --help`, the README).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from annotator.records import ACCEPT, GOLD, IGNORE, ExportRow, Span
+from annotator.review.gold import GoldArticle, gold_articles
+
+RULE = """\
+Which layer: one per file. --annotator NAME, --gold, or by default the gold layer when the
+project has review decisions, else its only annotator; with several annotators and no review
+the export asks you to choose. The gold layer is what every annotator who finished an article
+agrees on, overridden and completed by the review's decisions. --all-layers (jsonl, doccano,
+csv only) writes every layer as stored, one record per article and annotator: for merging or
+another tool's review, never for training. A training format (spacy, textcat) never mixes
+layers.
+
+Which articles: those the layer finished - marked done, or for gold, every unit of an annotator
+who finished it decided in review or agreed. The rest are left out and counted: in progress,
+untouched, tasks answered reject or ignore (Prodigy JSONL writes those with their answer).
+--gold stops (exit 1, nothing written) while conflicts are undecided, unless --skip-undecided
+leaves their articles out. --articles started|all adds unfinished and untouched articles
+(jsonl, doccano, csv only).
+
+What a missing label means: in a finished article a sentence with no label is a negative
+(textcat writes it with every label 0); anywhere else a missing label is unknown and nothing
+is written for it. An entity the DocBin cannot place, or in an article whose entities were
+never predicted, is missing, not O. A span answered reject is never a label."""
+
+#: Formats a model is trained on: one layer, finished articles only.
+TRAINING_FORMATS = ("spacy", "textcat")
+#: Which articles an export takes: finished ones (the rule), plus unfinished, plus untouched.
+ARTICLE_CHOICES = ("done", "started", "all")
+
+# Why an article was left out (the account counts each).
+UNTOUCHED = "untouched by this layer"
+NOBODY = "untouched by anyone"
+IN_PROGRESS = "not finished (in progress)"
+REJECTED = "answered reject as a whole task"
+IGNORED = "answered ignore (skipped) as a whole task"
+NOT_REVIEWED = "with no gold yet: no review decision and fewer than two annotators finished it"
+UNDECIDED = "with undecided conflicts: gold incomplete (--skip-undecided)"
+
+
+class ExportRefused(Exception):
+    """The rule cannot give what was asked; nothing was written. The message says what to choose."""
+
+
+@dataclass(frozen=True)
+class ExportRule:
+    """One export's choices, made by `choose_rule`."""
+
+    fmt: str
+    #: The layer: an annotator's name, `GOLD`, or None for every stored layer (interchange only).
+    layer: str | None
+    articles: str = "done"
+    labels: frozenset[str] | None = None
+    skip_undecided: bool = False
+    #: Why this layer (when the user did not name it).
+    chosen_because: str = ""
+
+    @property
+    def training(self) -> bool:
+        return self.fmt in TRAINING_FORMATS
+
+    def describe(self) -> str:
+        """One line for the account: the layer, the articles, and what a missing label means."""
+        if self.layer is None:
+            layer = "every layer as stored (not for training)"
+        elif self.layer == GOLD:
+            layer = "gold (review decisions over what everyone who finished agrees on)"
+        else:
+            layer = f"{self.layer}'s labels"
+        if self.chosen_because:
+            layer += f" - {self.chosen_because}"
+        articles = {
+            "done": "articles it finished",
+            "started": "articles it finished or started",
+            "all": "every article",
+        }[self.articles]
+        missing = (
+            "an unlabeled sentence of a finished article is a negative"
+            if self.fmt == "textcat"
+            else "a missing label is unknown"
+        )
+        only = f"; labels {', '.join(sorted(self.labels))} only" if self.labels is not None else ""
+        return f"{layer}; {articles}; {missing}{only}"
+
+
+def choose_rule(
+    store,
+    fmt: str,
+    *,
+    annotator: str | None = None,
+    gold: bool = False,
+    all_layers: bool = False,
+    articles: str = "done",
+    labels: Iterable[str] | None = None,
+    skip_undecided: bool = False,
+) -> ExportRule:
+    """The rule for one export, or `ExportRefused` saying what the user must choose.
+
+    Raises ValueError for choices that contradict each other (a programming or usage error).
+    """
+    if articles not in ARTICLE_CHOICES:
+        raise ValueError(f"unknown --articles {articles!r}; choose one of {', '.join(ARTICLE_CHOICES)}")
+    if annotator == GOLD:
+        annotator, gold = None, True
+    if sum((annotator is not None, gold, all_layers)) > 1:
+        raise ValueError("give one of --annotator, --gold and --all-layers, not several")
+    if labels is not None:
+        labels = frozenset(label.strip() for label in labels if label.strip())
+        if not labels:
+            raise ValueError("--labels names no label")
+    training = fmt in TRAINING_FORMATS
+    if training and all_layers:
+        raise ExportRefused(
+            f"{fmt} is a training format and never mixes layers: choose --annotator NAME or --gold "
+            "(--all-layers is for jsonl, doccano and csv)"
+        )
+    if training and articles != "done":
+        raise ExportRefused(
+            f"{fmt} is a training format: it takes finished articles only (an unfinished article's "
+            "missing labels would be learned as negatives); --articles started|all is for jsonl, doccano and csv"
+        )
+    why = ""
+    layers = store.layers()
+    annotators = [name for name in layers if name != GOLD]
+    if gold:
+        layer: str | None = GOLD
+    elif annotator is not None:
+        if annotator not in store.annotators():
+            known = ", ".join(annotators) or "none yet"
+            raise ExportRefused(f"no annotator {annotator!r} in {store.path} (known: {known})")
+        layer = annotator
+    elif all_layers:
+        layer = None
+    elif GOLD in layers:
+        layer, why = GOLD, "the project has review decisions"
+    elif len(annotators) == 1:
+        layer, why = annotators[0], "the project's only annotator"
+    elif not annotators:
+        raise ExportRefused(
+            "nothing to export: no annotator has labeled or finished an article yet "
+            "(--all-layers --articles all writes the texts alone, in jsonl, doccano or csv)"
+        )
+    else:
+        raise ExportRefused(
+            f"{len(annotators)} annotators ({', '.join(annotators)}) and no review yet: choose one layer - "
+            "--annotator NAME, --gold (what everyone who finished agrees on, plus review decisions), "
+            "or --all-layers (jsonl, doccano, csv; not for training)"
+        )
+    return ExportRule(fmt, layer, articles, labels, skip_undecided, why)
+
+
+class Selection:
+    """The rows a rule keeps, in article order, and how many articles it left out and why.
+
+    Built before anything is written: `--gold` with undecided conflicts raises `ExportRefused` here.
+    """
+
+    def __init__(self, store, rule: ExportRule):
+        self.store = store
+        self.rule = rule
+        #: Articles (or, with every layer, article-layer pairs) left out, by reason.
+        self.left_out: Counter[str] = Counter()
+        #: Span-level things the rule did: labels not asked for, gold spans agreed or decided.
+        self.counts: Counter[str] = Counter()
+        self.gold: dict[int, GoldArticle] = {}
+        if rule.layer == GOLD:
+            self.gold = gold_articles(store, rule.labels)
+        if rule.layer == GOLD and rule.articles == "done" and not rule.skip_undecided:
+            stuck = [g for g in self.gold.values() if g.reviewed and g.undecided]
+            if stuck:
+                regions = sum(len(g.undecided) for g in stuck)
+                raise ExportRefused(
+                    f"the gold layer is incomplete: {regions} undecided conflict{'s' * (regions != 1)} in "
+                    f"{len(stuck)} article{'s' * (len(stuck) != 1)} (first: article {stuck[0].article_id}); "
+                    "nothing was written. Decide them in `annotator review`, or pass --skip-undecided "
+                    "to leave those articles out"
+                )
+
+    def total(self) -> int:
+        """How many stored rows `rows` goes through (the total for a progress bar)."""
+        return self.store.count_export_rows(self.rule.layer)
+
+    def rows(self, tick: Callable[[], None] | None = None) -> Iterator[ExportRow]:
+        """The rows to write; `tick()` after each stored row, kept or not."""
+        keep = self._keep
+        for row in self.store.export_rows(self.rule.layer):
+            kept = keep(row)
+            if kept is not None:
+                yield kept
+            if tick is not None:
+                tick()
+
+    # -- the rule, row by row ------------------------------------------------------------
+
+    def _keep(self, row: ExportRow) -> ExportRow | None:
+        rule = self.rule
+        if rule.layer == GOLD:
+            return self._gold_row(row)
+        if row.answer != ACCEPT:
+            # An answer to the whole task: Prodigy's format says so; the others have no place for it.
+            if rule.fmt != "jsonl":
+                return self._leave_out(IGNORED if row.answer == IGNORE else REJECTED)
+        elif row.status != "done":
+            wanted = rule.articles == "all" or (rule.articles == "started" and row.status is not None)
+            if not wanted:
+                untouched = UNTOUCHED if row.annotator is not None else NOBODY
+                return self._leave_out(untouched if row.status is None else IN_PROGRESS)
+        return self._only_asked_labels(row)
+
+    def _gold_row(self, row: ExportRow) -> ExportRow | None:
+        """The article's computed gold: agreed units, overridden and completed by the decisions."""
+        found = self.gold.get(row.article_id)
+        if found is None or not found.reviewed:
+            if self.rule.articles == "all":
+                return row._replace(spans=(), status=None)
+            return self._leave_out(UNTOUCHED if found is None else NOT_REVIEWED)
+        if not found.complete and self.rule.articles == "done":
+            return self._leave_out(UNDECIDED)  # only with --skip-undecided: Selection refused otherwise
+        notes = {(s.start, s.end): s.note for s in row.spans}
+        spans = []
+        for (start, end), labels in found.spans().items():
+            self.counts["gold_decided" if (start, end) in found.decided else "gold_agreed"] += len(labels)
+            spans.extend(Span(start, end, label, notes.get((start, end), "")) for label in labels)
+        return row._replace(spans=tuple(spans), status="done" if found.complete else "in_progress")
+
+    def _only_asked_labels(self, row: ExportRow) -> ExportRow:
+        labels = self.rule.labels
+        if labels is None or self.rule.layer == GOLD:
+            return row  # the gold layer was computed with the label filter already
+        spans = tuple(s for s in row.spans if s.label in labels)
+        rejected = tuple(s for s in row.rejected if s.label in labels)
+        self.counts["other_labels"] += len(row.spans) - len(spans)
+        return row._replace(spans=spans, rejected=rejected)
+
+    def _leave_out(self, reason: str) -> None:
+        self.left_out[reason] += 1
+        return None
