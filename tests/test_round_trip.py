@@ -43,7 +43,7 @@ def round_trip(source: Store, fmt: str, folder: Path) -> tuple[Store, object]:
     else:
         path = folder / IMPORTABLE[fmt]
         summary = export(source, path, fmt=fmt)
-    target = Store.open(folder / f"back-{fmt}.annotator.sqlite")
+    target = Store.create(folder / f"back-{fmt}.annotator.sqlite")
     report = import_paths(target, [path], annotator="someone-else")
     assert report.ok, [str(r) for r in report.rejections]
     return target, summary
@@ -172,7 +172,7 @@ def test_generated_texts_survive_a_round_trip(records, fmt, tokens):
         folder = Path(tmp)
         src = folder / "in.jsonl"
         src.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
-        with Store.open(folder / "a.annotator.sqlite") as source:
+        with Store.create(folder / "a.annotator.sqlite") as source:
             report = import_paths(source, [src], annotator="importer")
             assume(report.ok)  # a span that is only a line break cannot exist once CRLF becomes LF
             if tokens:

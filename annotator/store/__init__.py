@@ -2,27 +2,36 @@
 
 A project is one SQLite file in WAL mode with `synchronous=FULL`. Every write runs in a
 `BEGIN IMMEDIATE` transaction (`Store.write`), so a user action is wholly on disk or not
-at all. Known failures (locked, corrupt, newer schema, read-only, disk full) surface as
-`StoreError` with a message meant for the user. `Store` is assembled from one module per
-concern: `core` (open, import, read), `editing` (the window's actions), `review`.
+at all. Known failures (locked, corrupt, not a project, newer schema, read-only, disk
+full) surface as `StoreError` with a message meant for the user. `Store` is assembled
+from one module per concern: `core` (open, import, read), `editing` (the window's
+actions), `review`; `files` looks at project files without writing and makes checked
+copies, `lock` keeps a second window off a project, `teammate` reads another
+annotator's project file as untrusted input.
 """
 
 from annotator.store.core import (
-    CorruptProjectError,
     ImportCounts,
-    NewerSchemaError,
     Preannotation,
-    StoreError,
     now,
 )
 from annotator.store.editing import EditingMixin
+from annotator.store.errors import (
+    CorruptProjectError,
+    NewerSchemaError,
+    NotAProjectError,
+    ReadOnlyProjectError,
+    StoreError,
+)
+from annotator.store.files import check_project, read_only_reason
 from annotator.store.maintenance import MaintenanceMixin
 from annotator.store.review import ReviewMixin
 from annotator.store.schema import SCHEMA_VERSION
 
 
 class Store(EditingMixin, ReviewMixin, MaintenanceMixin):
-    """An open project file. Use `Store.open(path)` and close it (or use `with`)."""
+    """An open project file. `Store.open(path)` an existing one, `Store.create(path)` a new one;
+    close it (or use `with`)."""
 
 
 __all__ = [
@@ -30,8 +39,12 @@ __all__ = [
     "CorruptProjectError",
     "ImportCounts",
     "NewerSchemaError",
+    "NotAProjectError",
     "Preannotation",
+    "ReadOnlyProjectError",
     "Store",
     "StoreError",
+    "check_project",
     "now",
+    "read_only_reason",
 ]

@@ -9,8 +9,10 @@ read-only, disk full) surface as `StoreError` with a message meant for the user.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -33,24 +35,20 @@ from annotator.records import (
     Label,
     Statement,
 )
+from annotator.store import files
+from annotator.store.errors import (
+    CorruptProjectError,
+    ReadOnlyProjectError,
+    StoreError,
+    damaged,
+    known_error,
+)
 from annotator.store.schema import SCHEMA_VERSION, migrations
 from annotator.text import content_hash
 
 log = logging.getLogger("annotator.store")
 
 BUSY_TIMEOUT_MS = 10_000
-
-
-class StoreError(Exception):
-    """A failure the user can understand and act on."""
-
-
-class NewerSchemaError(StoreError):
-    pass
-
-
-class CorruptProjectError(StoreError):
-    pass
 
 
 def now() -> str:
@@ -105,85 +103,122 @@ class Preannotation:
 class CoreStore:
     """Opening, transactions, settings, import, pre-annotation and reading. See `Store`."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path):
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, readonly: bool = False):
         self.conn = conn
         self.path = path
         self.db = sqlite_utils.Database(conn)
+        #: Opened read-only: reads work, every write raises `ReadOnlyProjectError`.
+        self.readonly = readonly
+        self._damaged = False
 
     # -- opening -----------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = True, check: bool = False) -> Self:
-        """Open (or create) a project, migrating an older schema after a backup.
+    def open(cls, path: str | Path, *, check: bool = False, readonly: bool = False) -> Self:
+        """Open an existing project; a project of an older schema is migrated after a backup.
 
-        `check` runs SQLite's quick_check first (the window does, on every open): a
-        damaged file raises `CorruptProjectError` and is left exactly as it was.
+        Anything else is refused and left exactly as it was, before any write: a missing
+        file (`StoreError`; see `create`), another program's file (`NotAProjectError`), a
+        newer schema (`NewerSchemaError`), a damaged file (`CorruptProjectError`; `check` runs
+        SQLite's quick_check first, as the window does on every open). Every look happens
+        through a read-only connection, so even a damaged file's -wal stays as it was.
+
+        `readonly` opens a connection that cannot write (stats, export, backup, a read-only
+        window); without it a project that cannot be written where it is raises
+        `ReadOnlyProjectError` (see `files.read_only_reason`).
         """
         path = Path(path)
-        existed = path.exists()
-        if not existed:
-            if not create:
-                raise StoreError(f"{path}: no such project file")
-            path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        probe, version = _probe(path, check=check)
+        if version < SCHEMA_VERSION and not check:
+            found = files.problems(probe)  # never migrate a damaged file
+            if found:
+                probe.close()
+                raise damaged(path, found[0])
+        if readonly and version == SCHEMA_VERSION:
+            probe.execute("PRAGMA query_only = ON")
+            probe.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            return cls(probe, path, readonly=True)
+        probe.close()  # a read-only connection: closing it writes nothing
+        reason = files.read_only_reason(path)
+        if reason:
+            if readonly:
+                raise ReadOnlyProjectError(
+                    f"{path}: this project was written by an older Annotator (schema {version}) and cannot be "
+                    f"upgraded where it is ({reason}). Copy it to a folder you can write to and open the copy."
+                )
+            raise ReadOnlyProjectError(
+                f"{path}: the project is read-only ({reason}). It can be read (stats, export, backup) but "
+                "nothing can be saved in it; copy it to a folder you can write to to work on it."
+            )
+        store = cls._connect(path, migrate_from=version if version < SCHEMA_VERSION else None)
+        if readonly:
+            store.close()
+            return cls.open(path, readonly=True)
+        return store
+
+    @classmethod
+    def create(cls, path: str | Path, *, exist_ok: bool = False) -> Self:
+        """Create a new, empty project at `path`, where no file may exist yet.
+
+        Only import, the window's New project and its first start create projects. The new
+        file is built under a temporary name and linked into place whole, so another process
+        never sees a half-made project and an existing file is never overwritten. With
+        `exist_ok`, a project already at `path` (or made there meanwhile by another process)
+        is opened instead (`open` refuses anything that is not a project).
+        """
+        path = Path(path)
+        if path.exists():
+            if exist_ok:
+                return cls.open(path, check=True)
+            raise _exists(path)
+        for suffix in files.SIDECARS:
+            if files.sidecar(path, suffix).exists():
+                raise StoreError(
+                    f"{path}: {path.name}{suffix} is beside it without its project file (moved or deleted?); "
+                    "it may hold someone's work. Move it away before creating a project here."
+                )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        building = path.with_name(f".{path.name}.{os.getpid()}.partial")
         try:
-            store = cls(conn, path)
-            store._configure(check=check and existed)
-            store._migrate()
+            cls._connect(building, migrate_from=0).close()
+            files.fsync_file(building)
+            os.link(building, path)
+        except FileExistsError:
+            if not exist_ok:
+                raise _exists(path) from None
         except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise _known_error(exc, path) from exc
-        except BaseException:
-            conn.close()
+            raise known_error(exc, path) from exc
+        except OSError as exc:
+            if path.exists() or exc.errno not in _NO_HARD_LINKS:
+                raise StoreError(f"{path}: cannot create the project ({exc.strerror})") from exc
+            os.replace(building, path)  # a file system without hard links (FAT, some shares)
+        finally:
+            building.unlink(missing_ok=True)
+        files.fsync_dir(path.parent)
+        return cls.open(path)
+
+    @classmethod
+    def _connect(cls, path: Path, *, migrate_from: int | None) -> Self:
+        """The read-write connection: WAL, `synchronous=FULL`, foreign keys; migrated when asked."""
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        store = cls(conn, path)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            mode = _switch_to_wal(conn)
+            if mode.lower() != "wal":
+                raise StoreError(f"{path}: could not switch the project to WAL mode (got {mode!r})")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if migrate_from is not None:
+                store._migrate(migrate_from)
+        except BaseException as exc:
+            store.close()
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise known_error(exc, path) from exc
             raise
         return store
 
-    @staticmethod
-    def peek_schema_version(path: str | Path) -> int | None:
-        """The schema version of an SQLite file, read without changing it; None if it is not SQLite.
-
-        0 means SQLite but not (yet) an Annotator project: importing from it must not create one.
-        """
-        try:
-            conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
-        except sqlite3.DatabaseError:
-            return None
-        try:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            has_articles = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles'").fetchone()
-            return version if has_articles else 0
-        except sqlite3.DatabaseError:
-            return None
-        finally:
-            conn.close()
-
-    def _configure(self, check: bool = False) -> None:
-        c = self.conn
-        c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if check:
-            problems = [row[0] for row in c.execute("PRAGMA quick_check") if row[0] != "ok"]
-            if problems:
-                raise CorruptProjectError(
-                    f"{self.path}: the project file is damaged ({problems[0]}); it was left as it was. "
-                    f"Restore the latest backup with: annotator --db {self.path} restore"
-                )
-        version = c.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise NewerSchemaError(
-                f"{self.path}: this project was written by a newer Annotator "
-                f"(schema {version}, this version knows {SCHEMA_VERSION}); "
-                "it was left untouched. Update Annotator to open it."
-            )
-        mode = _switch_to_wal(c)
-        if mode.lower() != "wal":
-            raise StoreError(f"{self.path}: could not switch the project to WAL mode (got {mode!r})")
-        c.execute("PRAGMA synchronous = FULL")
-        c.execute("PRAGMA foreign_keys = ON")
-
-    def _migrate(self) -> None:
-        version = self.schema_version()
-        if version == SCHEMA_VERSION:
-            return
+    def _migrate(self, version: int) -> None:
         if version > 0:
             backup = self.backup(self.path.with_name(f"{self.path.name}.v{version}.bak"))
             log.info("backed up %s to %s before migrating", self.path, backup)
@@ -195,22 +230,45 @@ class CoreStore:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def close(self) -> None:
+        """Close the connection. After damage was seen, a read-only connection is held while
+        closing, so SQLite does not checkpoint the -wal into the damaged file (it stays as it was)."""
+        guard = None
+        if self._damaged and not self.readonly:
+            with contextlib.suppress(sqlite3.Error, StoreError):
+                guard = files.connect_readonly(self.path)
         self.conn.close()
+        if guard is not None:
+            guard.close()
 
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: type | None, exc: BaseException | None, tb: object) -> None:
+        """Close; an SQLite error escaping the block becomes a `StoreError` the user can act on."""
+        known = self._known(exc) if isinstance(exc, sqlite3.DatabaseError) else exc
         self.close()
+        if known is not exc:
+            raise known from exc
+
+    def _known(self, exc: sqlite3.DatabaseError) -> StoreError:
+        """`known_error`, remembering damage (see `close`)."""
+        error = known_error(exc, self.path)
+        if isinstance(error, CorruptProjectError):
+            self._damaged = True
+        return error
 
     def backup(self, target: str | Path) -> Path:
-        """Copy the project with SQLite's online backup API (consistent even while in use)."""
+        """A checked copy of the project at `target` (see `files.copy_checked`): written under a
+        temporary name, checked (integrity, schema, row counts) and renamed. A damaged project
+        raises `CorruptProjectError` and no copy is left."""
         target = Path(target)
-        dest = sqlite3.connect(target)
+        if target.resolve() == self.path.resolve():
+            raise StoreError(f"{target}: a backup cannot replace the project itself")
         try:
-            self.conn.backup(dest)
-        finally:
-            dest.close()
+            files.copy_checked(self.conn, target, source_name=self.path)
+        except CorruptProjectError:
+            self._damaged = True
+            raise
         return target
 
     # -- transactions --------------------------------------------------------------
@@ -225,7 +283,7 @@ class CoreStore:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
-            raise _known_error(exc, self.path) from exc
+            raise self._known(exc) from exc
         try:
             yield
             self.conn.execute("COMMIT")
@@ -233,7 +291,7 @@ class CoreStore:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             if isinstance(exc, sqlite3.DatabaseError):
-                raise _known_error(exc, self.path) from exc
+                raise self._known(exc) from exc
             raise
 
     # -- settings ------------------------------------------------------------------
@@ -653,6 +711,33 @@ class CoreStore:
         }
 
 
+#: errno values of `os.link` on file systems without hard links.
+_NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.ENOSYS}
+
+
+def _exists(path: Path) -> StoreError:
+    return StoreError(f"{path}: a file already exists there; choose another name for the new project")
+
+
+def _probe(path: Path, *, check: bool) -> tuple[sqlite3.Connection, int]:
+    """A read-only look at `path` and its schema version; refuses what is not a project (and, with
+    `check`, a damaged one) before anything could be written."""
+    files.check_header(path)
+    try:
+        conn = files.connect_readonly(path)
+    except sqlite3.DatabaseError as exc:
+        raise known_error(exc, path) from exc
+    try:
+        version = files.inspect_project(path, conn)
+        found = files.problems(conn) if check else []
+        if found:
+            raise damaged(path, found[0])
+    except BaseException:
+        conn.close()
+        raise
+    return conn, version
+
+
 def _switch_to_wal(conn: sqlite3.Connection) -> str:
     """`PRAGMA journal_mode = WAL`, waiting like any other statement while a second process is
     creating the same new project (SQLite may answer "locked" here without its busy handler)."""
@@ -687,24 +772,3 @@ class _ByArticle:
                 self._group = list(self._items)
                 self._key, self._items = next(self._groups, (None, None))
         return self._group
-
-
-def _known_error(exc: sqlite3.DatabaseError, path: Path) -> StoreError:
-    """Turn SQLite's errors into messages a user can act on."""
-    text = str(exc)
-    if isinstance(exc, StoreError):
-        return exc
-    if "file is not a database" in text or "malformed" in text:
-        return CorruptProjectError(
-            f"{path}: the project file is damaged ({text}); it was left as it was. "
-            f"Restore the latest backup with: annotator --db {path} restore"
-        )
-    if "locked" in text or "busy" in text:
-        return StoreError(f"{path}: the project is busy in another program ({text}); try again")
-    if "readonly" in text:
-        return StoreError(f"{path}: the project file is read-only; nothing was saved")
-    if "disk is full" in text or "full" in text:
-        return StoreError(f"{path}: the disk is full; nothing was saved")
-    if "unable to open" in text:
-        return StoreError(f"{path}: cannot open the project file ({text})")
-    return StoreError(f"{path}: {text}")
