@@ -9,14 +9,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import srsly
 
+from annotator import settings
 from annotator.formats.records import RecordError, record_from_dict
 from annotator.records import IncomingRecord, Rejection
 
-MAX_LINE_BYTES = 64 * 1024 * 1024
+MAX_LINE_BYTES = settings.MAX_RECORD_BYTES
+#: How much of an over-long line is read at a time while it is skipped.
+_SKIP_CHUNK = 2**20
 
 
 def _reject_constant(name: str) -> None:
@@ -40,6 +43,22 @@ def _strict_json(line: str) -> Any:
         raise ValueError(f"not valid JSON: {exc}") from None
 
 
+#: Stands for a line longer than MAX_LINE_BYTES, which is never held in memory whole.
+_TOO_LONG = b"\0too long"
+
+
+def _lines(handle: IO[bytes]) -> Iterator[bytes]:
+    """The file's lines; one longer than MAX_LINE_BYTES (a 2 GB line without a newline…) is
+    skipped a chunk at a time and given as `_TOO_LONG`, so memory stays bounded."""
+    while raw := handle.readline(MAX_LINE_BYTES + 1):
+        if len(raw) <= MAX_LINE_BYTES:
+            yield raw
+            continue
+        while not raw.endswith(b"\n") and (raw := handle.readline(_SKIP_CHUNK)):
+            pass
+        yield _TOO_LONG
+
+
 def read_jsonl(path: Path) -> Iterator[IncomingRecord | Rejection]:
     name = str(path)
     try:
@@ -48,13 +67,13 @@ def read_jsonl(path: Path) -> Iterator[IncomingRecord | Rejection]:
         yield Rejection(name, 1, f"cannot read the file ({exc.strerror})")
         return
     with handle:
-        for lineno, raw in enumerate(handle, 1):
+        for lineno, raw in enumerate(_lines(handle), 1):
             if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
-            if not raw.strip():
+            if raw is _TOO_LONG:
+                yield Rejection(name, lineno, f"line is longer than {MAX_LINE_BYTES // 2**20} MiB, skipped")
                 continue
-            if len(raw) > MAX_LINE_BYTES:
-                yield Rejection(name, lineno, f"line is longer than {MAX_LINE_BYTES // 2**20} MiB")
+            if not raw.strip():
                 continue
             if b"\x00" in raw:
                 yield Rejection(name, lineno, "binary data (NUL byte), not JSON")

@@ -183,7 +183,9 @@ class TeammateFile:
         ).fetchall()
         for (who,) in unlabeled:
             layers.setdefault(who, Layer(self._name(who), None))
-        for status in self._rows("article_status", "t", "WHERE t.article_id = ? ORDER BY t.annotator_id", (article_id,)):
+        for status in self._rows(
+            "article_status", "t", "WHERE t.article_id = ? ORDER BY t.annotator_id", (article_id,)
+        ):
             who = status["annotator_id"]
             layers.setdefault(who, Layer(self._name(who), None)).status = status["status"]
         for layer in layers.values():
