@@ -90,6 +90,8 @@ class Restored:
     used: Path
     aside: Path | None
     skipped: list[tuple[Path, str]] = field(default_factory=list)
+    #: A stale lock that was found and taken over (its owner had died), for the user.
+    taken_over: str | None = None
 
 
 def restore(project: Path, backup: Path | None = None, *, lock: ProjectLock | None = None) -> Restored:
@@ -102,15 +104,17 @@ def restore(project: Path, backup: Path | None = None, *, lock: ProjectLock | No
     when `backup` is not a sound project, or when no backup passes the check.
     """
     project = Path(project)
+    project.parent.mkdir(parents=True, exist_ok=True)
     held = lock or lock_project(project)
     try:
-        project.parent.mkdir(parents=True, exist_ok=True)
         remove_partials(project.parent)
-        incoming = project.with_name(f".{project.name}.{os.getpid()}.partial")
+        incoming = project.with_name(f".{project.name}.restoring")  # a whole, checked copy, or nothing
+        incoming.unlink(missing_ok=True)
         restored = _checked_copy(project, backup, incoming)
         restored.aside = _move_aside(project)
         os.replace(incoming, project)
         fsync_dir(project.parent)
+        restored.taken_over = held.taken_over
         return restored
     finally:
         if lock is None:

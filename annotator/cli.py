@@ -326,6 +326,8 @@ def restore(ctx: click.Context, source: Path | None) -> None:
 
     project = Path(ctx.obj["db"])
     done = backups.restore(project, source)
+    if done.taken_over:
+        click.echo(f"note: {done.taken_over}", err=True)
     for skipped, why in done.skipped:
         click.echo(f"skipped {skipped}: {why}", err=True)
     click.echo(f"restored {project} from {done.used} (checked)")

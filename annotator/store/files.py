@@ -143,7 +143,10 @@ def check_project(path: Path, *, full: bool = False) -> list[str]:
     """
     path = Path(path)
     try:
+        check_header(path)
         conn = connect_readonly(path)
+    except CorruptProjectError as exc:
+        return [str(exc.__cause__ or exc)]
     except sqlite3.DatabaseError as exc:
         return [str(exc)]
     try:
