@@ -77,9 +77,7 @@ def annotator(*args: object, env: dict[str, str] | None = None, timeout: float =
     )
 
 
-def killed_at(
-    event: str, part: object, n: int, *args: object, delay_ms: int = 0
-) -> subprocess.CompletedProcess:
+def killed_at(event: str, part: object, n: int, *args: object, delay_ms: int = 0) -> subprocess.CompletedProcess:
     """`annotator ARGS`, killed with SIGKILL at the n-th `event` naming `part`, or `delay_ms` after
     it (see tests/kill_at.py)."""
     return subprocess.run(

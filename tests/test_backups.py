@@ -154,9 +154,7 @@ time.sleep(600)
 
 def test_restore_is_refused_while_a_window_holds_the_project(project):
     assert run(project, "backup").exit_code == 0
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(project)], cwd=ROOT, stdout=subprocess.PIPE, text=True
-    )
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(project)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "holding"
         before = project.read_bytes()

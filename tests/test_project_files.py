@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from annotator.cli import main
 from annotator.store import NotAProjectError, ReadOnlyProjectError, Store, StoreError
-from tests.nothing_lost import ROOT, annotator, confirm_in_wal, labeled_project, labels
+from tests.nothing_lost import ROOT, confirm_in_wal, labeled_project, labels
 
 READING = [["stats"], ["export", "{out}"], ["backup"], ["check"], ["agreement"]]
 
