@@ -89,6 +89,22 @@ def killed_at(event: str, part: object, n: int, *args: object, delay_ms: int = 0
     )
 
 
+#: Imports the files named after the new project's path into it, in a child capped at 2 GiB of
+#: address space (a regression must not take the machine down), and prints what it did.
+IMPORT_PROBE = """
+import resource, sys
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+from annotator.importing import import_paths
+from annotator.store import Store
+with Store.create(Path(sys.argv[1])) as store:
+    report = import_paths(store, [Path(p) for p in sys.argv[2:]], annotator="tester")
+    print("ARTICLES", store.stats()["articles"])
+for rejection in report.rejections:
+    print("REJECTED", rejection)
+"""
+
+
 def peak_memory_mb(code: str, *args: object) -> tuple[float, str]:
     """Run `code` in a fresh Python and return (its peak resident memory in MB, its stdout).
 
@@ -105,7 +121,7 @@ def peak_memory_mb(code: str, *args: object) -> tuple[float, str]:
         + "print('PEAK_KB', _peak)\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", probe, *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", probe, *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
     out, _, peak = done.stdout.rpartition("PEAK_KB ")

@@ -7,6 +7,7 @@ and the rest of the file still comes in.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -19,7 +20,7 @@ from annotator.records import IncomingRecord, Rejection
 
 MAX_LINE_BYTES = settings.MAX_RECORD_BYTES
 #: How much of an over-long line is read at a time while it is skipped.
-_SKIP_CHUNK = 2**20
+_SKIP_CHUNK = 16 * 2**20
 
 
 def _reject_constant(name: str) -> None:
@@ -54,9 +55,19 @@ def _lines(handle: IO[bytes]) -> Iterator[bytes]:
         if len(raw) <= MAX_LINE_BYTES:
             yield raw
             continue
-        while not raw.endswith(b"\n") and (raw := handle.readline(_SKIP_CHUNK)):
-            pass
+        if not raw.endswith(b"\n"):
+            _skip_line(handle)
         yield _TOO_LONG
+
+
+def _skip_line(handle: IO[bytes]) -> None:
+    """Read on past the end of the current line, never holding more than a chunk of it."""
+    chunk = bytearray(_SKIP_CHUNK)  # one buffer, read into again and again
+    while n := handle.readinto(chunk):
+        end = chunk.find(b"\n", 0, n)
+        if end >= 0:
+            handle.seek(end + 1 - n, os.SEEK_CUR)
+            return
 
 
 def read_jsonl(path: Path) -> Iterator[IncomingRecord | Rejection]:

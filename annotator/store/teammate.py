@@ -22,6 +22,7 @@ None): validating them into records is the caller's job (`formats.project_file`)
 from __future__ import annotations
 
 import functools
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -103,7 +104,7 @@ class Unreadable:
 class TeammateFile:
     """A read-only, bounded reader of another annotator's project file. Use `TeammateFile.open`."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, version: int, guard: _Guard):
+    def __init__(self, conn: sqlite3.Connection, path: Path, version: int, guard: ReadGuard):
         self.conn = conn
         self.path = path
         self.version = version
@@ -121,7 +122,7 @@ class TeammateFile:
             raise TeammateFileError(f"cannot read the file ({exc.strerror})") from exc
         if header != SQLITE_HEADER:
             raise TeammateFileError("not an Annotator project (not an SQLite file)")
-        guard = _Guard(seconds)
+        guard = ReadGuard(seconds)
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None)
         try:
             _harden(conn, max_value_bytes)
@@ -239,7 +240,8 @@ def _harden(conn: sqlite3.Connection, max_value_bytes: int) -> None:
 
 def _checked_version(conn: sqlite3.Connection) -> int:
     """The file's schema version, once it has passed quick_check and its tables are the ones that version made."""
-    problems = [row[0] for row in conn.execute("PRAGMA quick_check") if row[0] != b"ok"]
+    # structural damage refuses the file; a NULL or a broken CHECK in a row is that row's problem
+    problems = [row[0] for row in conn.execute("PRAGMA quick_check") if not _row_level(row[0])]
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     kinds = dict(conn.execute("SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view')"))
     if problems:
@@ -277,6 +279,15 @@ def _shape(conn: sqlite3.Connection, table: str) -> list[tuple]:
     return [(_raw(name), _raw(kind).upper(), notnull, pk, hidden) for _, name, kind, notnull, _, pk, hidden in rows]
 
 
+#: What quick_check says of a value that breaks its column's rules (NULL, a number in a text
+#: column, a failed CHECK): that row's problem, found again when the row is validated.
+_ROW_LEVEL = re.compile(rb"^(ok|(NULL|NUMERIC|TEXT|BLOB|INTEGER|REAL) value in |CHECK constraint failed)")
+
+
+def _row_level(problem: bytes) -> bool:
+    return _ROW_LEVEL.match(problem) is not None
+
+
 def _raw(value: Any) -> bytes:
     return value.encode() if isinstance(value, str) else bytes(value)
 
@@ -284,7 +295,7 @@ def _raw(value: Any) -> bytes:
 # -- time and Ctrl+C -----------------------------------------------------------------------
 
 
-class _Guard:
+class ReadGuard:
     """SQLite's progress handler: aborts a statement past the deadline or on Ctrl+C (which would
     otherwise wait for the statement to end)."""
 
