@@ -134,7 +134,7 @@ def older_teammate_file(path):
     db = sqlite_utils.Database(path)
     migrations.apply(db, stop_before="m002_annotator_indexes")
     db.conn.execute("PRAGMA user_version = 1")
-    db.conn.execute("INSERT INTO articles(hash, title, text, created_at) VALUES ('h', 't', 'Kyiv offered a halt.', 'x')")
+    db.conn.execute("INSERT INTO articles(hash, title, text, created_at) VALUES ('h', 't', 'Kyiv offered.', 'x')")
     db.conn.execute("INSERT INTO entities(article_id, start, end, label, source) VALUES (1, 0, 4, 'GPE', 'user')")
     db.conn.execute(
         "CREATE TRIGGER planted AFTER INSERT ON _sqlite_migrations "
