@@ -39,6 +39,8 @@ def snapshot(store: Store, *, notes: bool = True) -> dict:
 def round_trip(source: Store, fmt: str, folder: Path) -> tuple[Store, object]:
     """Export `source` as `fmt` and import that into a new, empty project."""
     if fmt == "project":
+        # as a teammate sends it: everything in the file itself (a file is read without its -wal)
+        source.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         path, summary = source.path, None
     else:
         path = folder / IMPORTABLE[fmt]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 from pathlib import Path
 
@@ -214,12 +215,17 @@ def _counts(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 def remove_partials(folder: Path) -> None:
-    """Remove copies that a killed backup or restore left under their temporary names."""
-    for leftover in folder.glob(".*.partial"):
-        pid = leftover.name.rsplit(".", 2)[-2]
-        if not (pid.isdigit() and _alive(int(pid))):
+    """Remove copies (and SQLite's journals of them) that a killed backup or restore left under
+    their temporary names; a copy whose process still runs is left alone."""
+    for leftover in folder.glob(".*.partial*"):
+        found = _PARTIAL.search(leftover.name)
+        if found and not _alive(int(found[1])):
             with contextlib.suppress(OSError):
                 leftover.unlink()
+
+
+#: `.<name>.<pid>.partial`, and the -journal, -wal or -shm SQLite keeps beside it.
+_PARTIAL = re.compile(r"\.(\d+)\.partial(-journal|-wal|-shm)?$")
 
 
 def _alive(pid: int) -> bool:
