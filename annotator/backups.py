@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from annotator import settings
-from annotator.store import Store, StoreError
+from annotator.store import CorruptProjectError, NotAProjectError, Store, StoreError
 from annotator.store.errors import known_error
 from annotator.store.files import (
     SIDECARS,
@@ -152,7 +152,10 @@ def _checked_copy(project: Path, backup: Path | None, incoming: Path) -> Restore
 
 def _copy(backup: Path, incoming: Path) -> None:
     """A checked copy of `backup` (as it is: an older schema is upgraded when the project is next opened)."""
-    check_header(backup)
+    try:
+        check_header(backup)
+    except CorruptProjectError:
+        raise NotAProjectError(f"{backup}: not an SQLite file, so no project and no backup of one") from None
     try:
         conn = connect_readonly(backup)
     except sqlite3.DatabaseError as exc:

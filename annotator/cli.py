@@ -307,7 +307,7 @@ def backup(ctx: click.Context, keep_days: int) -> None:
         try:
             made = backups.make_backup(store)
         except CorruptProjectError as exc:
-            raise click.ClickException(f"not backed up: {exc}") from exc
+            raise click.ClickException(f"not backed up (the backups you have stay the newest): {exc}") from exc
         backups.daily_backup(store, keep_days)
     click.echo(f"backed up {store.path} to {made} (checked)")
     click.echo(f"{len(backups.backups(store.path))} backups in {backups.backup_dir(store.path)}")

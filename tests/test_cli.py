@@ -22,8 +22,11 @@ def test_every_command_has_help_text():
         assert command.help, f"annotator {name} has no help text"
 
 
-@pytest.mark.parametrize("args", [["stats", "--json"], ["export", "-"], ["--version"]])
+@pytest.mark.parametrize(
+    "args", [["stats", "--json"], ["export", "-"], ["--version"], ["backup"], ["check"], ["restore"]]
+)
 def test_commands_that_need_neither_spacy_nor_qt_do_not_import_them(tmp_path, args):
+    Store.create(tmp_path / "p.sqlite").close()
     code = (
         "import sys\n"
         "from annotator.cli import main\n"

@@ -78,21 +78,6 @@ def test_a_holder_killed_with_sigkill_leaves_a_lock_the_next_one_takes_over(proj
     lock.unlock()
 
 
-def test_the_lock_and_restore_need_no_qt(project):
-    code = (
-        "import sys\n"
-        "from annotator.store.lock import lock_project\n"
-        "from annotator.cli import main\n"
-        "try:\n"
-        f"    main(['--db', {str(project)!r}, 'restore'])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print('HEAVY', [m for m in ('PySide6', 'spacy') if m in sys.modules], file=sys.stderr)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert "HEAVY []" in done.stderr
-
-
 def test_restore_says_when_it_took_over_a_lock_left_by_a_power_loss(project):
     assert annotator("--db", project, "backup").returncode == 0
     lock_path(project).write_bytes(b"")

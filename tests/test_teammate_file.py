@@ -67,8 +67,11 @@ def add_labels(conn, article_id, annotator_id=1, label="offer", status="done"):
 
 @pytest.fixture
 def hostile(tmp_path):
+    return hostile_file(tmp_path / "anna.annotator.sqlite")
+
+
+def hostile_file(path):
     """Anna's project file: two good articles among rows no export could have written."""
-    path = tmp_path / "anna.annotator.sqlite"
     with sqlite3.connect(path):
         pass
     db = sqlite_utils.Database(path)

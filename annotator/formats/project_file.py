@@ -68,7 +68,7 @@ def _records(name: str, file_name: str, article: RawArticle) -> Iterator[Incomin
             task = base if layer is None else {**base, **_layer_task(layer)}
             record = record_from_dict(task, source=file_name, line=article.id)
         except RecordError as exc:
-            who = "" if layer is None else f" ({_shown(layer.annotator)})"
+            who = "" if layer is None or type(layer.annotator) is not Text else f" ({_shown(layer.annotator)})"
             yield Rejection(name, article.id, f"article {article.id}{who}: {exc}")
             continue
         record.title = base["title"] or record.title
@@ -142,11 +142,8 @@ def _kind(value: Any) -> str:
     return "a real number" if isinstance(value, float) else "an integer"
 
 
-def _shown(name: Any) -> str:
-    try:
-        return repr(_text(name, "name"))[:60]
-    except RecordError:
-        return f"annotator {_kind(name)}"
+def _shown(name: Text) -> str:
+    return repr(name.decode("utf-8", errors="replace"))[:60]
 
 
 def _not_json(name: str) -> None:

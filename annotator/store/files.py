@@ -131,7 +131,9 @@ def problems(conn: sqlite3.Connection, *, full: bool = False) -> list[str]:
     pragmas = ("PRAGMA integrity_check", "PRAGMA foreign_key_check") if full else ("PRAGMA quick_check",)
     try:
         for pragma in pragmas:
-            found += [" ".join(map(str, row)) for row in conn.execute(pragma) if row[0] != "ok"]
+            rows = [" ".join(map(str, row)) for row in conn.execute(pragma) if row[0] != "ok"]
+            # one problem a line, without SQLite's "*** in database main ***" headings
+            found += [line for row in rows for line in row.splitlines() if line and not line.startswith("***")]
     except sqlite3.DatabaseError as exc:  # damage bad enough that the check itself cannot read on
         found.append(str(exc))
     return found

@@ -50,12 +50,17 @@ class ProjectLock:
     def unlock(self) -> None:
         if self.fd is None:
             return
+        fd, self.fd = self.fd, None
+        ours = os.fstat(fd)
+        if fcntl is None:  # Windows cannot delete a file that is still open
+            os.close(fd)
         with contextlib.suppress(OSError):
             # Only remove the file if it is still ours (never a successor's lock at the same path).
-            if _same_file(self.fd, self.path):
+            there = self.path.stat()
+            if (there.st_dev, there.st_ino) == (ours.st_dev, ours.st_ino):
                 self.path.unlink()
-        os.close(self.fd)
-        self.fd = None
+        if fcntl is not None:
+            os.close(fd)
 
     def __enter__(self) -> ProjectLock:
         return self
