@@ -4,10 +4,11 @@ A project is one SQLite file in WAL mode with `synchronous=FULL`. Every write ru
 `BEGIN IMMEDIATE` transaction (`Store.write`), so a user action is wholly on disk or not
 at all. Known failures (locked, corrupt, not a project, newer schema, read-only, disk
 full) surface as `StoreError` with a message meant for the user. `Store` is assembled
-from one module per concern: `core` (open, import, read), `editing` (the window's
-actions), `review`; `files` looks at project files without writing and makes checked
-copies, `lock` keeps a second window off a project, `teammate` reads another
-annotator's project file as untrusted input.
+from one module per concern: `opening` (open, create, transactions, backups), `core`
+(import, read), `editing` (the window's actions), `review`; `files` looks at project
+files without writing and makes checked copies, `lock` keeps a second window (or a
+restore) off a project, `teammate` reads another annotator's project file as untrusted
+input.
 """
 
 from annotator.store.core import (
