@@ -235,6 +235,10 @@ try:
     store.toggle_label(1, "anna", 0, 4, "offer")
 except ReadOnlyProjectError as exc:
     print("write refused:", exc)
+from annotator.ui.project_guard import open_guarded
+guarded, lock = open_guarded(path, lambda problem, latest: False)
+print("the window's opener gives a read-only store:", guarded.readonly)
+lock.unlock()
 """
 
 
@@ -247,6 +251,7 @@ def test_the_store_gives_a_window_a_read_only_project(media):
     assert "readonly True reason it is on read-only media" in done.stdout
     assert "articles 3" in done.stdout
     assert "write refused:" in done.stdout and "read-only" in done.stdout
+    assert "the window's opener gives a read-only store: True" in done.stdout
 
 
 def test_a_read_only_store_never_writes(tmp_path):
@@ -257,3 +262,18 @@ def test_a_read_only_store_never_writes(tmp_path):
         with pytest.raises(ReadOnlyProjectError, match="read-only"):
             store.toggle_label(1, "anna", 0, 4, "offer")
     assert project.read_bytes() == before
+
+
+@needs_read_only_mount
+def test_a_backup_onto_a_full_disk_says_so_and_leaves_no_copy(tmp_path):
+    project = labeled_project(tmp_path / "p.annotator.sqlite", 20_000)
+    data = tmp_path / "data"
+    data.mkdir()
+    done = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", 'mount -t tmpfs -o size=2m tmpfs "$1" && shift && exec "$@"', "sh", data,
+         sys.executable, "-m", "annotator", "--db", project, "backup"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, env={**os.environ, "ANNOTATOR_DATA_DIR": str(data)},
+    )  # fmt: skip
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "the copy could not be written (database or disk is full); no copy was made" in done.stderr
+    assert labels(project) == 20_000

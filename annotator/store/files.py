@@ -22,6 +22,7 @@ from annotator.store.errors import (
     ReadOnlyProjectError,
     StoreError,
     damaged,
+    known_error,
 )
 from annotator.store.schema import SCHEMA_VERSION
 
@@ -201,7 +202,11 @@ def copy_checked(source: sqlite3.Connection, target: Path, *, source_name: Path)
     except BaseException as exc:
         partial.unlink(missing_ok=True)
         if isinstance(exc, sqlite3.DatabaseError):
-            raise damaged(source_name, str(exc)) from exc
+            if isinstance(known_error(exc, source_name), CorruptProjectError):
+                raise damaged(source_name, str(exc)) from exc
+            raise _not_copied(target, str(exc)) from exc
+        if isinstance(exc, OSError):
+            raise _not_copied(target, exc.strerror or str(exc)) from exc
         raise
     finally:
         if began and source.in_transaction:
@@ -209,6 +214,10 @@ def copy_checked(source: sqlite3.Connection, target: Path, *, source_name: Path)
     os.replace(partial, target)
     fsync_dir(target.parent)
     return expected
+
+
+def _not_copied(target: Path, why: str) -> StoreError:
+    return StoreError(f"{target.parent}: the copy could not be written ({why}); no copy was made")
 
 
 def _counts(conn: sqlite3.Connection) -> dict[str, int]:
