@@ -266,7 +266,7 @@ def test_a_read_only_store_never_writes(tmp_path):
 
 @needs_read_only_mount
 def test_a_backup_onto_a_full_disk_says_so_and_leaves_no_copy(tmp_path):
-    project = labeled_project(tmp_path / "p.annotator.sqlite", 20_000)
+    project = labeled_project(tmp_path / "p.annotator.sqlite", 6_000)  # 3 MB: more than the disk holds
     data = tmp_path / "data"
     data.mkdir()
     done = subprocess.run(
@@ -276,4 +276,4 @@ def test_a_backup_onto_a_full_disk_says_so_and_leaves_no_copy(tmp_path):
     )  # fmt: skip
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "the copy could not be written (database or disk is full); no copy was made" in done.stderr
-    assert labels(project) == 20_000
+    assert labels(project) == 6_000
