@@ -1,20 +1,43 @@
-"""Rolling backups of a project, made with SQLite's online backup API (never a raw file copy).
+"""Rolling backups of a project, and bringing a project back from one.
 
-Backups live in the user's data folder, one subfolder per project, named by time, so a
-damaged or deleted project can be brought back from the latest good copy.
+Backups live in the user's data folder, one subfolder per project, named by time. Each is
+made with SQLite's online backup API under a temporary name, checked (integrity, schema,
+row counts) and only then given its final name (`Store.backup`), so a backup killed
+halfway never becomes "the latest backup", and a damaged project is refused rather than
+copied over the good backups. A restore copies the chosen backup beside the project,
+checks it, moves the current file (with its -wal) aside unchanged and puts the copy in
+its place, under the project's lock: no window can be writing to it meanwhile.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 import sqlite3
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from annotator import settings
-from annotator.store import Store
+from annotator.store import CorruptProjectError, NotAProjectError, Store, StoreError
+from annotator.store.errors import known_error
+from annotator.store.files import (
+    SIDECARS,
+    check_header,
+    connect_readonly,
+    copy_checked,
+    fsync_dir,
+    inspect_project,
+    remove_partials,
+    sidecar,
+)
+from annotator.store.lock import ProjectLock, lock_project
+
+log = logging.getLogger("annotator.backups")
 
 STAMP = "%Y%m%dT%H%M%S%fZ"
+ASIDE = ".damaged-"
 
 
 def backup_dir(project: Path) -> Path:
@@ -25,15 +48,17 @@ def backup_dir(project: Path) -> Path:
 
 
 def backups(project: Path) -> list[Path]:
-    """This project's backups, oldest first."""
+    """This project's backups, oldest first (complete ones only: a copy in progress has another name)."""
     folder = backup_dir(project)
     return sorted(folder.glob(f"*{settings.PROJECT_SUFFIX}")) if folder.exists() else []
 
 
 def make_backup(store: Store, when: datetime | None = None) -> Path:
+    """A checked backup of `store` now. Raises `CorruptProjectError` (and keeps no copy) if the project is damaged."""
     when = when or datetime.now(UTC)
     folder = backup_dir(store.path)
     folder.mkdir(parents=True, exist_ok=True)
+    remove_partials(folder)
     return store.backup(folder / f"{when.strftime(STAMP)}{settings.PROJECT_SUFFIX}")
 
 
@@ -58,28 +83,122 @@ def daily_backup(store: Store, keep_days: int = settings.BACKUP_KEEP_DAYS, now: 
     return made
 
 
-def restore(project: Path, backup: Path | None = None) -> tuple[Path, Path | None]:
-    """Bring a project back from `backup` (default: the latest one).
+@dataclass
+class Restored:
+    """What a restore did: the backup used, where the old file went, and backups passed over (with why)."""
 
-    The current file, damaged or not, is moved aside unchanged (`*.damaged-<time>`),
-    never overwritten. Returns (the backup used, where the old file went).
+    used: Path
+    aside: Path | None
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+    #: A stale lock that was found and taken over (its owner had died), for the user.
+    taken_over: str | None = None
+
+
+def restore(project: Path, backup: Path | None = None, *, lock: ProjectLock | None = None) -> Restored:
+    """Bring `project` back from `backup`, or else from the newest of its backups that passes the check.
+
+    Nothing is touched until a checked copy of the backup lies beside the project. Then the
+    current file (damaged or not) and its -wal are moved aside unchanged (`*.damaged-<time>`)
+    and the copy renamed into place. Takes the project's lock unless the caller holds it
+    (`lock`): raises `ProjectInUse` while a window has the project open. Raises `StoreError`
+    when `backup` is not a sound project, or when no backup passes the check.
     """
-    chosen = backup or (backups(project) or [None])[-1]
-    if chosen is None:
-        raise FileNotFoundError(f"no backups of {project} in {backup_dir(project)}")
-    aside = None
-    if project.exists():
-        aside = project.with_name(f"{project.name}.damaged-{datetime.now(UTC).strftime(STAMP)}")
-        project.rename(aside)
-        for suffix in ("-wal", "-shm"):
-            sidecar = project.with_name(project.name + suffix)
-            if sidecar.exists():
-                sidecar.rename(aside.with_name(aside.name + suffix))
-    source = sqlite3.connect(f"file:{chosen}?mode=ro", uri=True)
-    target = sqlite3.connect(project)
+    project = Path(project)
+    project.parent.mkdir(parents=True, exist_ok=True)
+    held = lock or lock_project(project)
     try:
-        source.backup(target)
+        remove_partials(project.parent)
+        incoming = project.with_name(f".{project.name}.restoring")  # a whole, checked copy, or nothing
+        incoming.unlink(missing_ok=True)
+        restored = _checked_copy(project, backup, incoming)
+        restored.aside = _move_aside(project)
+        os.replace(incoming, project)
+        fsync_dir(project.parent)
+        restored.taken_over = held.taken_over
+        return restored
     finally:
-        source.close()
-        target.close()
-    return chosen, aside
+        if lock is None:
+            held.unlock()
+
+
+def _checked_copy(project: Path, backup: Path | None, incoming: Path) -> Restored:
+    """Copy the backup to restore to `incoming`, checked; the first sound one, newest first."""
+    if backup is not None:
+        backup = Path(backup)
+        if _is_part_of(backup, project):
+            raise StoreError(f"{backup}: this is the project itself, not a backup of it; nothing was changed")
+        try:
+            _copy(backup, incoming)
+        except StoreError as exc:
+            raise StoreError(f"cannot restore from {backup}: {_reason(exc, backup)}; nothing was changed") from exc
+        return Restored(backup, None)
+    candidates = backups(project)
+    if not candidates:
+        raise StoreError(f"no backups of {project} in {backup_dir(project)}; nothing was changed")
+    skipped: list[tuple[Path, str]] = []
+    for candidate in reversed(candidates):
+        try:
+            _copy(candidate, incoming)
+        except StoreError as exc:
+            skipped.append((candidate, _reason(exc, candidate)))
+            log.warning("backup %s does not pass the check: %s", candidate, exc)
+            continue
+        return Restored(candidate, None, skipped)
+    raise StoreError(
+        f"none of the {len(candidates)} backups of {project} passes the check "
+        f"(newest: {skipped[0][1]}); nothing was changed"
+    )
+
+
+def _copy(backup: Path, incoming: Path) -> None:
+    """A checked copy of `backup` (as it is: an older schema is upgraded when the project is next opened)."""
+    try:
+        check_header(backup)
+    except CorruptProjectError:
+        raise NotAProjectError(f"{backup}: not an SQLite file, so no project and no backup of one") from None
+    try:
+        conn = connect_readonly(backup)
+    except sqlite3.DatabaseError as exc:
+        raise known_error(exc, backup) from exc
+    try:
+        inspect_project(backup, conn)
+        copy_checked(conn, incoming, source_name=backup)
+    finally:
+        conn.close()
+
+
+def _reason(exc: StoreError, path: Path) -> str:
+    """The error without the leading "PATH: " (the caller names the file) nor what it says of the file's fate."""
+    return str(exc).removeprefix(f"{path}: ").split("; it was left")[0]
+
+
+def _is_part_of(candidate: Path, project: Path) -> bool:
+    """Whether `candidate` is the project file or one of its -wal/-shm files."""
+    names = {project, *(sidecar(project, s) for s in SIDECARS)}
+    resolved = candidate.resolve()
+    return any(resolved == name.resolve() for name in names)
+
+
+def _move_aside(project: Path) -> Path | None:
+    """Move the project and its -wal/-shm aside, unchanged, as one `*.damaged-<time>` set.
+
+    A -wal without its project (a restore was killed between moving the two) joins the newest
+    aside copy that has none: the pair stays readable together.
+    """
+    if not project.exists():
+        orphans = [sidecar(project, s) for s in SIDECARS if sidecar(project, s).exists()]
+        if not orphans:
+            return None
+        asides = [p for p in project.parent.glob(f"{project.name}{ASIDE}*") if not p.name.endswith(SIDECARS)]
+        partner = max((p for p in asides if not sidecar(p, "-wal").exists()), default=None)
+        target = partner or project.with_name(f"{project.name}{ASIDE}{datetime.now(UTC).strftime(STAMP)}")
+        for orphan in orphans:
+            orphan.rename(sidecar(target, orphan.name.removeprefix(project.name)))
+        return target
+    aside = project.with_name(f"{project.name}{ASIDE}{datetime.now(UTC).strftime(STAMP)}")
+    project.rename(aside)
+    for suffix in SIDECARS:
+        if sidecar(project, suffix).exists():
+            sidecar(project, suffix).rename(sidecar(aside, suffix))
+    fsync_dir(project.parent)
+    return aside

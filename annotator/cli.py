@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import click
 
 from annotator import __version__, settings
-from annotator.store import Store, StoreError
+from annotator.store import Store, StoreError, read_only_reason
 
 
 def _progress(label: str, total: int | None = None, unit: str = "it"):
@@ -24,12 +25,18 @@ def _progress(label: str, total: int | None = None, unit: str = "it"):
     return tqdm(desc=label, total=total, unit=f" {unit}", file=sys.stderr, disable=None, leave=False)
 
 
-def _open(ctx: click.Context) -> Store:
-    path = ctx.obj["db"]
-    try:
+def _open(ctx: click.Context, *, write: bool = False) -> Store:
+    """The project, opened read-only unless the command `write`s: commands that only read never
+    write to it (even on open or close), work on read-only media and say so. Refuses a missing
+    file or another program's."""
+    path = Path(ctx.obj["db"])
+    if write:
         return Store.open(path)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
+    store = Store.open(path, readonly=True)
+    reason = read_only_reason(path)
+    if reason:
+        click.echo(f"note: {path} is read-only ({reason}); reading only", err=True)
+    return store
 
 
 def _self_test(ctx: click.Context) -> None:
@@ -43,6 +50,13 @@ class _Annotator(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, _db_to_front(args, self.commands))
+
+    def invoke(self, ctx: click.Context):
+        """A `StoreError` (damaged, not a project, read-only, in use…) is a message and exit 1, never a traceback."""
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
 
 
 def _db_to_front(args: list[str], commands: dict[str, click.Command]) -> list[str]:
@@ -149,7 +163,8 @@ def import_cmd(
 
     if sample_by and not sample:
         raise click.UsageError("--sample-by needs --sample N")
-    store = _open(ctx)
+    # the one command that creates a project: where no file is yet (anything there must be a project)
+    store = Store.create(ctx.obj["db"], exist_ok=True)
     with store:
         annotator = annotator or settings.default_annotator()
         pipeline = pipeline or store.get_setting("pipeline")
@@ -252,7 +267,7 @@ def preannotate_cmd(
     if corpus is None:
         if out or dask_scheduler:
             raise click.UsageError("--out and --dask-scheduler need a CORPUS.jsonl to read")
-        with _open(ctx) as store:
+        with _open(ctx, write=True) as store:
             if not store.count_unannotated(retry_failed=retry_failed):
                 click.echo(f"nothing to pre-annotate in {store.path}")
             _preannotate(store, pipeline or store.get_setting("pipeline"), processes, retry_failed)
@@ -451,22 +466,33 @@ def _window_function(module: str, name: str, what: str) -> Callable[..., int]:
 @click.pass_context
 def gui(ctx: click.Context, article: int | None, screenshot: Path | None) -> None:
     """Open the annotation window (the last project, or the sample corpus on first start)."""
+    db = ctx.find_root().params.get("db")
+    if db is not None and not Path(db).exists():
+        raise click.ClickException(
+            f"{db}: no such project. Check the path; File ▸ New project in the window, or "
+            f"`annotator import FILES --db {shlex.quote(str(db))}`, creates one."
+        )
     run = _window_function("annotator.ui.app", "run", "annotation window")
     # no --db (and no ANNOTATOR_DB): the window opens the last project, or the sample on first start
-    ctx.exit(run(ctx.find_root().params.get("db"), article=article, screenshot=screenshot))
+    ctx.exit(run(db, article=article, screenshot=screenshot))
 
 
 @main.command()
 @click.option("--keep-days", type=int, default=settings.BACKUP_KEEP_DAYS, show_default=True, help="Drop older copies.")
 @click.pass_context
 def backup(ctx: click.Context, keep_days: int) -> None:
-    """Back up the project now (SQLite online backup) and prune old copies."""
+    """Back up the project now and prune old copies. The copy is checked (integrity, schema, row
+    counts) before it gets its name; a damaged project is refused, so good backups stay the newest."""
     from annotator import backups
+    from annotator.store import CorruptProjectError
 
     with _open(ctx) as store:
-        made = backups.make_backup(store)
+        try:
+            made = backups.make_backup(store)
+        except CorruptProjectError as exc:
+            raise click.ClickException(f"not backed up (the backups you have stay the newest): {exc}") from exc
         backups.daily_backup(store, keep_days)
-    click.echo(f"backed up {store.path} to {made}")
+    click.echo(f"backed up {store.path} to {made} (checked)")
     click.echo(f"{len(backups.backups(store.path))} backups in {backups.backup_dir(store.path)}")
 
 
@@ -474,43 +500,47 @@ def backup(ctx: click.Context, keep_days: int) -> None:
 @click.option("--from", "source", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Backup file.")
 @click.pass_context
 def restore(ctx: click.Context, source: Path | None) -> None:
-    """Restore the project from its latest backup (or --from FILE); the old file is kept aside."""
+    """Restore the project from its newest backup that passes the check (or --from FILE).
+
+    The backup is copied and checked before anything is touched; the old file (with its -wal)
+    is kept aside, unchanged. Refused while a window has the project open.
+    """
     from annotator import backups
 
-    try:
-        used, aside = backups.restore(ctx.obj["db"], source)
-    except FileNotFoundError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"restored {ctx.obj['db']} from {used}")
-    if aside:
-        click.echo(f"the previous file was kept, unchanged, as {aside}")
+    project = Path(ctx.obj["db"])
+    done = backups.restore(project, source)
+    if done.taken_over:
+        click.echo(f"note: {done.taken_over}", err=True)
+    for skipped, why in done.skipped:
+        click.echo(f"skipped {skipped}: {why}", err=True)
+    click.echo(f"restored {project} from {done.used} (checked)")
+    if done.aside:
+        click.echo(f"the previous file was kept, unchanged, as {done.aside}")
 
 
 @main.command()
 @click.option("--full", is_flag=True, help="Complete integrity_check instead of quick_check.")
 @click.pass_context
 def check(ctx: click.Context, full: bool) -> None:
-    """Check that the project file is sound; exits 1 and says how to recover if not."""
+    """Check that the project file is sound, without writing to it; exits 1 and says how to recover if not."""
     from annotator import backups
+    from annotator.store import check_project
 
-    path = ctx.obj["db"]
-    try:
-        with Store.open(path, create=False) as store:
-            problems = store.integrity_check() if full else store.quick_check()
-    except StoreError as exc:
-        problems = [str(exc)]
+    path = Path(ctx.obj["db"])
+    problems = check_project(path, full=full)
     if not problems:
         click.echo(f"{path}: ok")
         return
     for problem in problems[:20]:
         click.echo(f"{path}: {problem}", err=True)
-    latest = backups.backups(Path(path))
+    latest = backups.backups(path)
     hint = (
-        f"restore the latest backup ({latest[-1].name}) with: annotator --db {path} restore"
+        f"restore the newest good backup (latest: {latest[-1].name}) with: "
+        f"annotator --db {shlex.quote(str(path))} restore"
         if latest
-        else ("no backup of this project exists")
+        else "no backup of this project exists"
     )
-    raise click.ClickException(f"the project file is damaged; {hint}")
+    raise click.ClickException(f"the project file is damaged; it was left as it was; {hint}")
 
 
 @main.command()

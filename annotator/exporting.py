@@ -141,6 +141,7 @@ def check_destination(store: Store, out: str | Path) -> None:
     if str(out) == "-":
         return
     from annotator.backups import backup_dir
+    from annotator.store.files import is_project
 
     target = Path(out).expanduser().resolve()
     project = store.path.resolve()
@@ -155,7 +156,7 @@ def check_destination(store: Store, out: str | Path) -> None:
         for suffix in ("-wal", "-shm", "-journal"):
             if target.name.endswith(suffix):
                 base = target.with_name(target.name.removesuffix(suffix))
-        if base.is_file() and (store.peek_schema_version(base) or 0) > 0:
+        if base.is_file() and is_project(base):
             what = "an Annotator project" if base == target else "part of an Annotator project (its journal)"
     if what is not None:
         raise ExportError(f"{out} is {what}; an export never writes over a project: choose another file name")

@@ -7,6 +7,7 @@ Bad input never stops the rest: each rejected file or record becomes a `Rejectio
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from annotator.formats.shards import MANIFEST, is_shard, read_shard
 from annotator.formats.textfiles import read_txt
 from annotator.records import IncomingRecord, Rejection
 from annotator.sampling import Sample, draw
-from annotator.store import ImportCounts, Preannotation, PreannotationFailure, Store
+from annotator.store import ImportCounts, Preannotation, PreannotationFailure, Store, StoreError
 from annotator.streaming import no_cyclic_gc
 from annotator.text import content_hash
 
@@ -72,17 +73,14 @@ class ImportReport:
 
 
 def expand(paths: Iterable[Path]) -> Iterator[Path | Rejection]:
-    """Files to read, in a stable order: folders are walked for the files of `FOLDER_SUFFIXES`."""
+    """Files to read, in a stable order: folders are walked for the files of `FOLDER_SUFFIXES`.
+
+    Inside a folder a symbolic link is followed only to a file in that same folder: a link
+    out of it (to someone's keys, another project…) is named and not read.
+    """
     for path in paths:
         if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in FOLDER_SUFFIXES
-                and not p.name.startswith(".")
-                and p.name != MANIFEST
-            )
+            found = list(_walk(path))
             if not found:
                 yield Rejection(str(path), 1, f"folder has no {', '.join(FOLDER_SUFFIXES)} files")
             yield from found
@@ -90,6 +88,25 @@ def expand(paths: Iterable[Path]) -> Iterator[Path | Rejection]:
             yield path
         else:
             yield Rejection(str(path), 1, "no such file or folder")
+
+
+def _walk(folder: Path) -> Iterator[Path | Rejection]:
+    root = folder.resolve()
+    files: list[Path] = []
+    for here, dirs, names in os.walk(folder):  # does not descend into linked folders
+        for name in dirs:
+            link = Path(here) / name
+            if link.is_symlink() and not link.resolve().is_relative_to(root):
+                yield Rejection(str(link), 1, "a link to a folder outside the imported folder; not followed")
+        for name in names:
+            path = Path(here) / name
+            if name.startswith(".") or name == MANIFEST or path.suffix.lower() not in FOLDER_SUFFIXES:
+                continue
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                yield Rejection(str(path), 1, "a link to a file outside the imported folder; not followed")
+            elif path.is_file():
+                files.append(path)
+    yield from sorted(files)
 
 
 def read_records(path: Path, into: Path | None = None) -> Iterator[IncomingRecord | Rejection]:
@@ -184,17 +201,24 @@ def _store_records(
     report: ImportReport,
 ) -> ImportReport:
     batch: list[IncomingRecord] = []
+    chars = 0
 
     def flush() -> None:
+        nonlocal chars
         if batch:
-            report.counts += store_batch(batch)
+            try:
+                report.counts += store_batch(batch)
+            except StoreError as exc:
+                raise ImportStopped(exc, report, batch) from exc
             if progress:
                 progress(len(batch))
             batch.clear()
+            chars = 0
 
     for rec in records:
         batch.append(rec)
-        if len(batch) >= batch_size:
+        chars += len(rec.text)
+        if len(batch) >= batch_size or chars >= settings.IMPORT_BATCH_CHARS:
             flush()
             if cancelled and cancelled():
                 report.cancelled = True
@@ -251,3 +275,22 @@ class _BatchWriter:
 
 def _named(identity: dict[str, str]) -> str:
     return f"{identity['pipeline']} {identity['version']} ({identity['recipe']})"
+
+
+class ImportStopped(StoreError):
+    """A batch could not be saved (disk full, read-only…): says what had been saved before it.
+
+    Every earlier batch is committed; running the same import again adds only what is missing
+    (articles are matched by content, labels by span).
+    """
+
+    def __init__(self, cause: StoreError, report: ImportReport, batch: list[IncomingRecord]):
+        self.report = report
+        first, last = batch[0], batch[-1]
+        saved = report.counts.describe() if report.counts.articles_added or report.counts.labels_added else "nothing"
+        super().__init__(
+            f"{cause}. The import stopped at a batch of {len(batch)} records "
+            f"({first.source}:{first.line} to {last.source}:{last.line}), which was not saved; "
+            f"saved before it: {saved}. Run the same import again once the cause is fixed: "
+            "what is already in is not added twice."
+        )

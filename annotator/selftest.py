@@ -95,7 +95,7 @@ def step_project(state: dict[str, Any]) -> str:
     from annotator.store import Store
 
     path = state["tmp"] / f"self-test{settings.PROJECT_SUFFIX}"
-    store = state["store"] = Store.open(path)
+    store = state["store"] = Store.create(path)
     report = import_paths(store, [settings.SEEDS], annotator=ANNOTATOR)
     _check(not report.rejections, f"seed import rejected: {report.rejections[:1]}")
     done = preannotate(store, state["pipeline"])

@@ -39,6 +39,13 @@ PREANNOTATE_PIECE_CHARS = 20_000
 #: Articles below which a run stays in one process (starting a worker costs ~2 s).
 PREANNOTATE_PER_PROCESS = 100
 IMPORT_BATCH = 5000
+#: An import batch is also committed once its texts reach this many characters, so that a
+#: batch of long articles stays small in memory.
+IMPORT_BATCH_CHARS = 64 * 2**20
+#: The longest input record (a JSONL line, a .txt file, a value in a teammate's project file).
+MAX_RECORD_BYTES = 64 * 2**20
+#: The most a DocBin may decompress to: a larger one (or a "zip bomb") is refused before it is read.
+MAX_DOCBIN_BYTES = 256 * 2**20
 BACKUP_KEEP_DAYS = 14
 
 

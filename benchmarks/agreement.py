@@ -30,7 +30,7 @@ def make_project(path: Path, units: int, seed: int = 5):
     from annotator.store import Store
 
     rng = random.Random(seed)
-    store = Store.open(path)
+    store = Store.create(path)
     n_articles = max(1, units // UNITS_PER_ARTICLE)
     sentence = "Officials said talks on energy could resume if strikes stop. "
     records = []

@@ -186,7 +186,7 @@ def run(workdir: Path, quick: bool) -> list[Result]:
     def ours_import() -> None:
         db = workdir / f"ours-{len(made)}.sqlite"
         made.append(db)
-        with Store.open(db) as store:
+        with Store.create(db) as store:
             report = import_paths(store, [src], annotator="bench")
             assert report.counts.articles_added == n and not report.rejections
 

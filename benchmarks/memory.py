@@ -17,7 +17,7 @@ import resource, sys
 from pathlib import Path
 from annotator.importing import import_paths
 from annotator.store import Store
-with Store.open(sys.argv[2]) as store:
+with Store.create(sys.argv[2]) as store:
     report = import_paths(store, [Path(sys.argv[1])], annotator="bench")
 try:  # VmHWM belongs to this address space; ru_maxrss on Linux keeps the parent's peak across exec
     peak = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))

@@ -41,7 +41,7 @@ def run(workdir: Path, quick: bool) -> list[Result]:
         return time.perf_counter() - t0
 
     def ours() -> float:
-        with Store.open(workdir / "nlp.sqlite") as store:
+        with Store.create(workdir / "nlp.sqlite") as store:
             store.add_records([IncomingRecord(t, t[:20], "bench", 1) for t in corpus], "bench")
             t0 = time.perf_counter()
             assert preannotate(store, pipeline) == n

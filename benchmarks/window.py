@@ -63,7 +63,7 @@ def build_project(path: Path, words: int, entities: int, statements: int, extra:
     from annotator.store import Preannotation, Store
     from annotator.ui.spans import word_tokens
 
-    with Store.open(path) as store:
+    with Store.create(path) as store:
         made = [make_article(words, entities, seed) for seed in (1, 2)]
         store.add_records([IncomingRecord(t, f"Long article {i}", "bench", i) for i, (t, _) in enumerate(made)], "x")
         ids = store.article_ids()

@@ -35,7 +35,7 @@ def db_path(tmp_path) -> Path:
 
 @pytest.fixture
 def store(db_path):
-    with Store.open(db_path) as opened:
+    with Store.create(db_path) as opened:
         yield opened
 
 

@@ -32,7 +32,7 @@ def seed_project(tmp_path_factory, pipeline, dest: Path) -> Path:
 
 
 def _build(path: Path, pipeline) -> Path:
-    with Store.open(path) as store:
+    with Store.create(path) as store:
         import_paths(store, [SEEDS], annotator="tester")
         preannotate(store, pipeline)
         records = []

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from annotator import __version__
 from annotator.cli import main
+from annotator.store import Store
 
 
 def test_version():
@@ -21,8 +22,11 @@ def test_every_command_has_help_text():
         assert command.help, f"annotator {name} has no help text"
 
 
-@pytest.mark.parametrize("args", [["stats", "--json"], ["export", "-"], ["--version"]])
+@pytest.mark.parametrize(
+    "args", [["stats", "--json"], ["export", "-"], ["--version"], ["backup"], ["check"], ["restore"]]
+)
 def test_commands_that_need_neither_spacy_nor_qt_do_not_import_them(tmp_path, args):
+    Store.create(tmp_path / "p.sqlite").close()
     code = (
         "import sys\n"
         "from annotator.cli import main\n"
@@ -38,6 +42,7 @@ def test_commands_that_need_neither_spacy_nor_qt_do_not_import_them(tmp_path, ar
 
 
 def test_python_dash_m_runs_the_cli(tmp_path):
+    Store.create(tmp_path / "p.sqlite").close()
     result = subprocess.run(
         [sys.executable, "-m", "annotator", "--db", str(tmp_path / "p.sqlite"), "stats"],
         capture_output=True,
@@ -59,8 +64,8 @@ def test_a_damaged_project_gives_a_message_not_a_traceback(tmp_path):
 def test_default_project_lives_in_the_user_data_folder(monkeypatch, tmp_path):
     monkeypatch.setenv("ANNOTATOR_DATA_DIR", str(tmp_path / "data"))
     result = CliRunner().invoke(main, ["stats", "--json"])
-    assert result.exit_code == 0
-    assert str(tmp_path / "data" / "default.annotator.sqlite") in result.output
+    assert result.exit_code == 1  # there is none yet, and stats does not make one
+    assert f"{tmp_path / 'data' / 'default.annotator.sqlite'}: no such project" in result.output
 
 
 def test_annotator_db_environment_variable_names_the_project(monkeypatch, tmp_path):

@@ -263,7 +263,7 @@ def test_the_file_name_picks_the_format_when_none_is_given(cli, db_path, tmp_pat
     assert "(doccano)" in named.stdout and "label" in next(srsly.read_jsonl(tmp_path / "doccano.jsonl"))
 
 
-def test_cli_writes_nothing_when_there_is_no_gold(cli, tmp_path):
+def test_cli_writes_nothing_when_there_is_no_gold(cli, store, tmp_path):
     result = cli("export", tmp_path / "g.jsonl", "--gold")
     assert result.exit_code == 1 and "nothing to export" in result.output
     assert not (tmp_path / "g.jsonl").exists()
@@ -315,7 +315,7 @@ def test_csv_cells_a_spreadsheet_would_run_as_formulas_stay_text(tmp_path):
     text = '=HYPERLINK("http://evil.example","click") said the minister.\n+1 more: talks resume.'
     formula_end = text.index(" said")
     spans = [Span(0, formula_end, "claim", "@note"), Span(text.index("+1"), len(text), "offer")]
-    with Store.open(tmp_path / "hostile.annotator.sqlite") as store:
+    with Store.create(tmp_path / "hostile.annotator.sqlite") as store:
         store.add_records(
             [IncomingRecord(text, "-Breaking", "=cmd|' /C calc'!A0", 1, spans=spans, annotator="anna", status="done")],
             "x",

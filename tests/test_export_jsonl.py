@@ -59,7 +59,7 @@ def test_export_to_stdout(cli, tmp_path):
     assert result.stderr.startswith("exported 1 record from 1 article to - (jsonl)"), "the account keeps off stdout"
 
 
-def test_export_of_an_unknown_annotator_is_refused(cli, tmp_path):
+def test_export_of_an_unknown_annotator_is_refused(cli, store, tmp_path):
     result = cli("export", tmp_path / "o.jsonl", "--annotator", "nobody")
     assert result.exit_code == 1
     assert "no annotator 'nobody'" in result.output

@@ -82,7 +82,7 @@ def projects(draw):
 
 
 def build(path: Path, project: dict) -> Store:
-    store = Store.open(path)
+    store = Store.create(path)
     records = []
     for (i, name), layer in sorted(project["layers"].items()):
         record = IncomingRecord(

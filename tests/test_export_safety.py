@@ -46,7 +46,7 @@ def test_an_export_over_the_project_its_journal_or_a_backup_is_refused(labeled, 
     with Store.open(labeled) as store:
         backup = backups.make_backup(store)
     other = tmp_path / "other.annotator.sqlite"
-    Store.open(other).close()
+    Store.create(other).close()
     link = tmp_path / "link.jsonl"
     link.symlink_to(labeled)
     for target in (

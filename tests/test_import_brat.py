@@ -162,7 +162,7 @@ def test_any_span_on_any_text_lands_on_the_characters_it_quotes(pieces, bom, cut
     assume(not any(all(could_quote(r, s, e, q) for s, e, q in quotes) for r in earlier))
     with tempfile.TemporaryDirectory() as folder:
         txt = write_pair(Path(folder), "a", raw, lines)
-        with Store.open(Path(folder) / "p.annotator.sqlite") as store:
+        with Store.create(Path(folder) / "p.annotator.sqlite") as store:
             report = import_paths(store, [txt], annotator="anna")
             assert report.ok, report.rejections
             assert set(stored_spans(store)) == expected

@@ -89,7 +89,7 @@ def test_someone_elses_sqlite_file_is_left_untouched(cli, tmp_path):
 
 def test_a_project_from_a_newer_annotator_is_reported_and_left_alone(cli, tmp_path):
     newer = tmp_path / "newer.annotator.sqlite"
-    Store.open(newer).close()
+    Store.create(newer).close()
     with sqlite3.connect(newer) as conn:
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
@@ -100,7 +100,7 @@ def test_a_project_from_a_newer_annotator_is_reported_and_left_alone(cli, tmp_pa
 
 def test_an_article_of_another_project_whose_meta_no_export_could_carry_is_named(cli, db_path, tmp_path):
     other = tmp_path / "other.annotator.sqlite"
-    with Store.open(other) as store:
+    with Store.create(other) as store:
         store.add_records(
             [
                 IncomingRecord("Kyiv offered a halt.", "Offer", "wire", 1),

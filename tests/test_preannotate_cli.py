@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+from annotator.store import Store
+
 
 def test_without_dask_the_shard_command_says_it_needs_the_pip_install(cli, tmp_path, monkeypatch):
     corpus = tmp_path / "c.jsonl"
@@ -25,6 +27,7 @@ def test_preannotate_needs_a_corpus_for_out(cli, tmp_path):
 
 
 def test_preannotate_on_a_project_with_nothing_to_do_says_so(cli, db_path):
+    Store.create(db_path).close()
     result = cli("preannotate")
     assert result.exit_code == 0
     assert f"nothing to pre-annotate in {db_path}" in result.output

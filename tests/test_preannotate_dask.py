@@ -80,7 +80,7 @@ def contents(db: Path) -> dict:
 
 
 def direct_import(corpus: Path, db: Path, pipeline: str | None) -> None:
-    with Store.open(db) as store:
+    with Store.create(db) as store:
         import_paths(store, [corpus], annotator="tester", pipeline=pipeline)
         preannotate(store, annotator.nlp.load_pipeline(pipeline), processes=1)
 
@@ -89,7 +89,7 @@ def shard_import(out: Path, db: Path, pipeline: str | None, monkeypatch) -> list
     def no_spacy(*_args, **_kwargs):
         raise AssertionError("spaCy was loaded for shards of the project's own pipeline")
 
-    with Store.open(db) as store, monkeypatch.context() as patch:
+    with Store.create(db) as store, monkeypatch.context() as patch:
         patch.setattr(annotator.nlp, "load_pipeline", no_spacy)
         report = import_paths(store, [out], annotator="tester", pipeline=pipeline)
         assert store.count_unannotated() == 0
@@ -138,7 +138,7 @@ def test_shards_of_another_pipeline_version_are_pre_annotated_again(scheduler, t
         obj["_preannotation"]["version"] = "0.9"
         obj["_preannotation"]["entities"] = [[0, 4, "WRONG"]]
     shard.write_text("".join(json.dumps(obj) + "\n" for obj in lines), encoding="utf-8")
-    with Store.open(tmp_path / "a.sqlite") as store:
+    with Store.create(tmp_path / "a.sqlite") as store:
         report = import_paths(store, [tmp_path / "shards"], annotator="tester", pipeline="rules")
         assert "not this project's pipeline" in report.notes[0] and "rules 0.9" in report.notes[0]
         assert store.count_unannotated() == 10

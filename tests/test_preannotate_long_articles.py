@@ -187,5 +187,5 @@ def test_stats_and_import_report_the_failed_articles(cli, db_path, tmp_path, mon
     assert again.exit_code == 0 and "pre-annotated 1 articles" in again.output
     monkeypatch.setattr(annotator.nlp, "load_pipeline", lambda _name=None: rules())
     retried = cli("preannotate", "--retry-failed")
-    assert retried.exit_code == 0 and "pre-annotated 1 articles" in retried.output
+    assert retried.exit_code == 0 and "pre-annotated 1 articles" in retried.output, retried.output
     assert json.loads(cli("stats", "--json").output)["preannotation_failed"] == []

@@ -37,7 +37,7 @@ def worker_runs(monkeypatch):
 def test_two_processes_give_what_one_gives(tmp_path, worker_runs):
     texts = corpus(263)
     texts.insert(260, "BOOM in the middle.")
-    with Store.open(tmp_path / "one.sqlite") as one, Store.open(tmp_path / "two.sqlite") as two:
+    with Store.create(tmp_path / "one.sqlite") as one, Store.create(tmp_path / "two.sqlite") as two:
         add_texts(one, texts)
         add_texts(two, texts)
         assert preannotate(one, failing_rules(), processes=1) == len(texts)

@@ -34,7 +34,7 @@ REVIEWED = 3  # of the five seed articles, the first three have every conflict d
 @pytest.fixture(scope="module")
 def docbin(tmp_path_factory, pipeline):
     folder = tmp_path_factory.mktemp("train")
-    with Store.open(folder / "team.annotator.sqlite") as store:
+    with Store.create(folder / "team.annotator.sqlite") as store:
         import_paths(store, [SEEDS], annotator="importer")
         preannotate(store, pipeline)
         records = []

@@ -31,7 +31,7 @@ def test_each_record_batch_is_committed_for_other_readers(store, db_path):
 
 
 def test_project_from_a_newer_version_is_refused_and_left_untouched(db_path):
-    Store.open(db_path).close()
+    Store.create(db_path).close()
     raw = sqlite3.connect(db_path)
     raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     raw.close()
@@ -52,7 +52,7 @@ def test_a_file_that_is_not_a_project_gives_a_clear_error(db_path):
 def test_label_scheme_and_settings_persist(db_path):
     from annotator.records import Label
 
-    with Store.open(db_path) as s:
+    with Store.create(db_path) as s:
         assert s.label_scheme() is None
         s.set_label_scheme([Label("offer", "#336699", "1", "Someone offers something")])
         s.set_setting("pipeline", "rules")

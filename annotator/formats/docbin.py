@@ -23,14 +23,17 @@ imported only when this format is used.
 from __future__ import annotations
 
 import functools
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from annotator import settings
 from annotator.formats.checks import snippet
 from annotator.formats.records import RecordError, record_from_dict
+from annotator.formats.textfiles import human_size
 from annotator.records import USER, ExportRow, IncomingRecord, Rejection
 from annotator.tokens import SpacyTokens
 
@@ -44,6 +47,7 @@ OVERFLOW_KEY = "ents_overflow"
 #: Our key in `doc.user_data`: what the DocBin's annotations cannot say (annotator, status, notes, sources…).
 USER_DATA_KEY = "annotator"
 ALIGN_MODES = ("contract", "expand")
+_INFLATE_CHUNK = 2**20
 
 #: Account items (see `exporting`) a DocBin can add.
 SKIPPED, SNAPPED, OVERFLOW = "skipped", "snapped", "overflow"
@@ -229,10 +233,14 @@ def read_docbin(path: Path) -> Iterator[IncomingRecord | Rejection]:
     """
     name = str(path)
     try:
+        data = _bounded_read(path)
+        if isinstance(data, str):
+            yield Rejection(name, 1, data)
+            return
         from spacy.tokens import DocBin
         from spacy.vocab import Vocab
 
-        docbin = DocBin(store_user_data=True).from_bytes(path.read_bytes())
+        docbin = DocBin(store_user_data=True).from_bytes(data)
     except OSError as exc:
         yield Rejection(name, 1, f"cannot read the file ({exc.strerror})")
         return
@@ -254,6 +262,33 @@ def read_docbin(path: Path) -> Iterator[IncomingRecord | Rejection]:
             yield record_from_dict(task_from_doc(doc), source=path.name, line=number)
         except RecordError as exc:
             yield Rejection(name, number, str(exc))
+
+
+def _bounded_read(path: Path) -> bytes | str:
+    """The file's bytes, or why it is refused unread: a DocBin is zlib-compressed msgpack, read
+    whole by spaCy, so its size and the size it decompresses to (counted a chunk at a time,
+    never held) must both stay under `MAX_DOCBIN_BYTES` (a 2 MB "zip bomb" can hold gigabytes)."""
+    limit = settings.MAX_DOCBIN_BYTES
+    size = path.stat().st_size
+    if size > limit:
+        return f"the file is {human_size(size)}, more than the {human_size(limit)} a DocBin may be; split it"
+    data = path.read_bytes()
+    inflate = zlib.decompressobj()
+    total, pending = 0, data
+    try:
+        while True:
+            total += len(inflate.decompress(pending, _INFLATE_CHUNK))
+            pending = inflate.unconsumed_tail
+            if total > limit:
+                return f"it decompresses to more than the {human_size(limit)} a DocBin may hold; not read"
+            if not pending:
+                break
+        total += len(inflate.flush())
+    except zlib.error as exc:
+        return f"not a spaCy DocBin (.spacy) file (not zlib data: {exc})"
+    if total > limit:
+        return f"it decompresses to more than the {human_size(limit)} a DocBin may hold; not read"
+    return data
 
 
 def task_from_doc(doc: Doc) -> dict[str, Any]:

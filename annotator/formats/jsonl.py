@@ -14,12 +14,14 @@ cannot hold (relations, categories, choices) is named once per file with a count
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import srsly
 
+from annotator import settings
 from annotator.formats import label_studio
 from annotator.formats.doccano import doccano_records, is_doccano
 from annotator.formats.json_stream import iter_json_records, reject_constant
@@ -28,7 +30,9 @@ from annotator.formats.records import RecordError, record_from_dict
 from annotator.formats.textfiles import open_binary
 from annotator.records import IncomingRecord, Rejection
 
-MAX_LINE_BYTES = 64 * 1024 * 1024
+MAX_LINE_BYTES = settings.MAX_RECORD_BYTES
+#: How much of an over-long line is read at a time while it is skipped.
+_SKIP_CHUNK = 16 * 2**20
 
 
 def _strict_json(line: str) -> Any:
@@ -46,6 +50,32 @@ def _strict_json(line: str) -> Any:
         raise ValueError("not valid JSON: nested too deeply") from None
     except ValueError as exc:
         raise ValueError(f"not valid JSON: {exc}") from None
+
+
+#: Stands for a line longer than MAX_LINE_BYTES, which is never held in memory whole.
+_TOO_LONG = b"\0too long"
+
+
+def _lines(handle: IO[bytes]) -> Iterator[bytes]:
+    """The file's lines; one longer than MAX_LINE_BYTES (a 2 GB line without a newline…) is
+    skipped a chunk at a time and given as `_TOO_LONG`, so memory stays bounded."""
+    while raw := handle.readline(MAX_LINE_BYTES + 1):
+        if len(raw) <= MAX_LINE_BYTES:
+            yield raw
+            continue
+        if not raw.endswith(b"\n"):
+            _skip_line(handle)
+        yield _TOO_LONG
+
+
+def _skip_line(handle: IO[bytes]) -> None:
+    """Read on past the end of the current line, never holding more than a chunk of it."""
+    chunk = bytearray(_SKIP_CHUNK)  # one buffer, read into again and again
+    while n := handle.readinto(chunk):
+        end = chunk.find(b"\n", 0, n)
+        if end >= 0:
+            handle.seek(end + 1 - n, os.SEEK_CUR)
+            return
 
 
 def read_jsonl(path: Path) -> Iterator[IncomingRecord | Rejection]:
@@ -82,13 +112,13 @@ def json_lines(path: Path) -> Iterator[tuple[int, Any] | Rejection]:
         yield handle
         return
     with handle:
-        for lineno, raw in enumerate(handle, 1):
+        for lineno, raw in enumerate(_lines(handle), 1):
             if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
-            if not raw.strip():
+            if raw is _TOO_LONG:
+                yield Rejection(name, lineno, f"line is longer than {MAX_LINE_BYTES // 2**20} MiB, skipped")
                 continue
-            if len(raw) > MAX_LINE_BYTES:
-                yield Rejection(name, lineno, f"line is longer than {MAX_LINE_BYTES // 2**20} MiB")
+            if not raw.strip():
                 continue
             if b"\x00" in raw:
                 yield Rejection(name, lineno, "binary data (NUL byte), not JSON")

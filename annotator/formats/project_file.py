@@ -1,79 +1,175 @@
 """Another annotator's project file (`.annotator.sqlite`) read as incoming records, for merging.
 
-The other file is checked without being touched first: a file that is not an Annotator
-project is rejected rather than turned into one.
+The file is untrusted input, like a JSONL file from a stranger: `store.teammate` reads it
+read-only, immutable and bounded, and every (article, annotator) row is validated here
+exactly as a JSONL record is (`record_from_dict`). A bad row is named `FILE:ID: reason`
+(ID is the article's id in that file) and the rest comes in; the file is never changed.
 """
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from annotator.formats.records import RecordError, check_meta_values
-from annotator.records import ExportRow, IncomingRecord, Rejection
-from annotator.store import SCHEMA_VERSION, Store, StoreError
+from annotator import settings
+from annotator.formats.records import RecordError, record_from_dict
+from annotator.records import ACCEPT, IncomingRecord, Rejection
+from annotator.store.teammate import Layer, RawArticle, TeammateFile, TeammateFileError, Text, Unreadable
 
 PROJECT_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+#: Reading is bounded in time: a generous budget for the file's size, then the read is refused.
+SECONDS_BASE, SECONDS_PER_MB = 60.0, 1.0
 
 
 def read_project(path: Path, *, into: Path | None = None) -> Iterator[IncomingRecord | Rejection]:
     """Every (article, annotator) of the project at `path`, with labels, notes, status and entities."""
     name = str(path)
-    if into is not None and into.exists() and path.resolve() == into.resolve():
+    if into is not None and into.exists() and _same_file(path, into):
         yield Rejection(name, 1, "this is the project being imported into; nothing to merge")
         return
-    version = Store.peek_schema_version(path)
-    if version is None:
-        yield Rejection(name, 1, "not an Annotator project (not an SQLite file)")
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        yield Rejection(
+            name,
+            1,
+            f"its latest changes are still in {wal.name} (is it open in Annotator?); close it there and import "
+            "again (a copy of the project file alone would leave those changes out)",
+        )
         return
-    if version == 0:
-        yield Rejection(name, 1, "an SQLite file but not an Annotator project (no articles table); left untouched")
-        return
-    if version > SCHEMA_VERSION:
-        yield Rejection(name, 1, f"written by a newer Annotator (schema {version}, this one knows {SCHEMA_VERSION})")
-        return
+    seconds = SECONDS_BASE + SECONDS_PER_MB * path.stat().st_size / 2**20
     try:
-        other = Store.open(path, create=False)
-    except StoreError as exc:
+        other = TeammateFile.open(path, max_value_bytes=settings.MAX_RECORD_BYTES, seconds=seconds)
+    except TeammateFileError as exc:
         yield Rejection(name, 1, str(exc))
         return
     with other:
         try:
-            for row in other.export_rows():
-                problem = _problem(row)
-                if problem:
-                    yield Rejection(name, row.article_id, f"article {row.article_id}: {problem}")
+            for article in other.articles():
+                if isinstance(article, Unreadable):
+                    yield Rejection(name, article.id, f"article {article.id}: {article.reason}")
                 else:
-                    yield record_from_row(row, line=row.article_id)
-        except StoreError as exc:
+                    yield from _records(name, path.name, article)
+        except TeammateFileError as exc:
             yield Rejection(name, 1, str(exc))
 
 
-def record_from_row(row: ExportRow, *, line: int) -> IncomingRecord:
-    """The same article, labels, answers and entities, as an import record (the text is already normalised)."""
-    return IncomingRecord(
-        text=row.text,
-        title=row.title,
-        source=row.source,
-        line=line,
-        meta=row.meta,
-        spans=list(row.spans),
-        entities=list(row.entities),
-        annotator=row.annotator,
-        status=row.status,
-        rejected=list(row.rejected),
-        answer=row.answer,
-    )
-
-
-def _problem(row: ExportRow) -> str | None:
+def _records(name: str, file_name: str, article: RawArticle) -> Iterator[IncomingRecord | Rejection]:
+    """The article's records (one per annotator, or one without labels), each validated whole."""
     try:
-        check_meta_values(row.meta)
+        base = _article_task(article)
     except RecordError as exc:
-        return str(exc)
-    size = len(row.text)
-    for kind, items in (("span", row.spans), ("rejected span", row.rejected), ("entity", row.entities)):
-        for start, end, label, _ in items:
-            if not (0 <= start < end <= size):
-                return f"{kind} {start}-{end} {label!r} is outside the text ({size} characters)"
-    return None
+        yield Rejection(name, article.id, f"article {article.id}: {exc}")
+        return
+    for layer in article.layers or [None]:
+        try:
+            task = base if layer is None else {**base, **_layer_task(layer)}
+            record = record_from_dict(task, source=file_name, line=article.id)
+        except RecordError as exc:
+            who = "" if layer is None or type(layer.annotator) is not Text else f" ({_shown(layer.annotator)})"
+            yield Rejection(name, article.id, f"article {article.id}{who}: {exc}")
+            continue
+        record.title = base["title"] or record.title
+        record.source = base["source"]
+        yield record
+
+
+def _article_task(article: RawArticle) -> dict[str, Any]:
+    values = article.values
+    meta_text = _text(values["meta"], "meta")
+    try:
+        meta = json.loads(meta_text, parse_constant=_not_json) if meta_text.strip() else {}
+    except (ValueError, RecursionError) as exc:
+        raise RecordError(f'"meta" is not valid JSON ({str(exc)[:80]})') from None
+    return {
+        "text": _text(values["text"], "text"),
+        "title": _text(values["title"], "title"),
+        "source": _text(values["source"], "source"),
+        "meta": meta,
+        "entities": [
+            {
+                "start": _int(e["start"], f"entity {i} start"),
+                "end": _int(e["end"], f"entity {i} end"),
+                "label": _text(e["label"], f"entity {i} label"),
+                "source": _text(e["source"], f"entity {i} source"),
+            }
+            for i, e in enumerate(article.entities)
+        ],
+    }
+
+
+def _layer_task(layer: Layer) -> dict[str, Any]:
+    """One annotator's layer as a Prodigy-style task: accepted labels, rejected spans with their
+    answer, and the answer to the whole task (reject/ignore) when it was not accept."""
+    spans = [
+        {
+            "start": _int(s["start"], f"span {i} start"),
+            "end": _int(s["end"], f"span {i} end"),
+            "label": _text(s["label"], f"span {i} label"),
+            "note": "" if s["note"] is None else _text(s["note"], f"span {i} note"),
+        }
+        for i, s in enumerate(layer.spans)
+    ]
+    if layer.rejected or layer.answer is not None:
+        # explicit answers: the whole task's answer must not be taken for its spans' own
+        spans = [{**s, "answer": ACCEPT} for s in spans]
+    spans += [
+        {
+            "start": _int(r["start"], f"rejected span {i} start"),
+            "end": _int(r["end"], f"rejected span {i} end"),
+            "label": _text(r["label"], f"rejected span {i} label"),
+            "answer": _text(r["answer"], f"rejected span {i} answer"),
+        }
+        for i, r in enumerate(layer.rejected)
+    ]
+    task = {
+        "_annotator_id": _text(layer.annotator, "annotator name"),
+        "_status": _text(layer.status, "status"),
+        "spans": spans,
+    }
+    if layer.answer is not None:
+        task["answer"] = _text(layer.answer, "task answer")
+    return task
+
+
+def _text(value: Any, what: str) -> str:
+    """A stored value that must be text: valid UTF-8 and not NULL, a number or a blob."""
+    if type(value) is not Text:
+        raise RecordError(f"{what} must be text, got {_kind(value)}")
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecordError(f"{what} is not valid UTF-8 (byte 0x{value[exc.start]:02x} at {exc.start})") from None
+
+
+def _int(value: Any, what: str) -> int:
+    if type(value) is not int:
+        raise RecordError(f"{what} must be an integer, got {_kind(value)}")
+    return value
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, Text):
+        return "text"
+    if isinstance(value, bytes):
+        return f"a blob of {len(value)} bytes"
+    return "a real number" if isinstance(value, float) else "an integer"
+
+
+def _shown(name: Text) -> str:
+    return repr(name.decode("utf-8", errors="replace"))[:60]
+
+
+def _not_json(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return a.resolve() == b.resolve()

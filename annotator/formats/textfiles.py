@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
+from annotator import settings
 from annotator.records import IncomingRecord, Rejection
 from annotator.text import normalize, title_of
 
@@ -21,9 +22,18 @@ def read_txt(path: Path) -> IncomingRecord | Rejection:
 
 
 def read_raw_text(path: Path) -> str | Rejection:
-    """A file's text exactly as decoded (BOM and CRLF still in), or why it is not text."""
+    """A file's text exactly as decoded (BOM and CRLF still in), or why it is not text.
+
+    A file larger than an article may be is refused by its size, before it is read.
+    """
     name = str(path)
     try:
+        size = path.stat().st_size
+        if size > settings.MAX_RECORD_BYTES:
+            limit = human_size(settings.MAX_RECORD_BYTES)
+            return Rejection(
+                name, 1, f"the file is {human_size(size)}, more than the {limit} an article may be; skipped"
+            )
         data = path.read_bytes()
     except OSError as exc:
         return Rejection(name, 1, f"cannot read the file ({exc.strerror})")
@@ -46,3 +56,11 @@ def open_binary(path: Path) -> BinaryIO | Rejection:
         return path.open("rb")
     except OSError as exc:
         return Rejection(str(path), 1, f"cannot read the file ({exc.strerror})")
+
+
+def human_size(n: int) -> str:
+    """A byte count as a person reads it: 1 GiB, 64 MiB, 2.5 KiB."""
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= scale:
+            return f"{n / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{n} bytes"

@@ -2,19 +2,28 @@
 
 A project is one SQLite file in WAL mode with `synchronous=FULL`. Every write runs in a
 `BEGIN IMMEDIATE` transaction (`Store.write`), so a user action is wholly on disk or not
-at all. Known failures (locked, corrupt, newer schema, read-only, disk full) surface as
-`StoreError` with a message meant for the user. `Store` is assembled from one module per
-concern: `core` (open, import, read), `editing` (the window's actions), `review`, `preannotations`.
+at all. Known failures (locked, corrupt, not a project, newer schema, read-only, disk
+full) surface as `StoreError` with a message meant for the user. `Store` is assembled
+from one module per concern: `opening` (open, create, transactions, backups), `core`
+(import, read), `editing` (the window's actions), `review`, `preannotations`; `files` looks at project
+files without writing and makes checked copies, `lock` keeps a second window (or a
+restore) off a project, `teammate` reads another annotator's project file as untrusted
+input.
 """
 
 from annotator.store.core import (
-    CorruptProjectError,
     ImportCounts,
-    NewerSchemaError,
-    StoreError,
     now,
 )
 from annotator.store.editing import EditingMixin
+from annotator.store.errors import (
+    CorruptProjectError,
+    NewerSchemaError,
+    NotAProjectError,
+    ReadOnlyProjectError,
+    StoreError,
+)
+from annotator.store.files import check_project, read_only_reason
 from annotator.store.maintenance import MaintenanceMixin
 from annotator.store.preannotations import Preannotation, PreannotationFailure, PreannotationMixin
 from annotator.store.review import ReviewMixin
@@ -22,7 +31,8 @@ from annotator.store.schema import SCHEMA_VERSION
 
 
 class Store(EditingMixin, ReviewMixin, MaintenanceMixin, PreannotationMixin):
-    """An open project file. Use `Store.open(path)` and close it (or use `with`)."""
+    """An open project file. `Store.open(path)` an existing one, `Store.create(path)` a new one;
+    close it (or use `with`)."""
 
 
 __all__ = [
@@ -30,9 +40,13 @@ __all__ = [
     "CorruptProjectError",
     "ImportCounts",
     "NewerSchemaError",
+    "NotAProjectError",
     "Preannotation",
     "PreannotationFailure",
+    "ReadOnlyProjectError",
     "Store",
     "StoreError",
+    "check_project",
     "now",
+    "read_only_reason",
 ]

@@ -1,27 +1,22 @@
-"""The project file: opening, transactions, import and reading.
+"""The project's contents: settings, import and reading.
 
-A project is one SQLite file in WAL mode with `synchronous=FULL`. Every write runs
-in a `BEGIN IMMEDIATE` transaction (see `Store.write`), so a user action is either
-wholly on disk or not at all. Known failures (locked, corrupt, newer schema,
-read-only, disk full) surface as `StoreError` with a message meant for the user.
+Opening, creating and transactions are `opening.ProjectFile`'s: every write runs in a
+`BEGIN IMMEDIATE` transaction (`Store.write`), so a user action is either wholly on
+disk or not at all.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import sqlite3
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import groupby
 from operator import itemgetter
-from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
-import sqlite_utils
 from srsly import json_loads
 
 from annotator.records import (
@@ -37,24 +32,11 @@ from annotator.records import (
     Span,
     Statement,
 )
-from annotator.store.schema import SCHEMA_VERSION, migrations
+from annotator.store.errors import StoreError, known_error
+from annotator.store.opening import ProjectFile
 from annotator.text import content_hash
 
 log = logging.getLogger("annotator.store")
-
-BUSY_TIMEOUT_MS = 10_000
-
-
-class StoreError(Exception):
-    """A failure the user can understand and act on."""
-
-
-class NewerSchemaError(StoreError):
-    pass
-
-
-class CorruptProjectError(StoreError):
-    pass
 
 
 def now() -> str:
@@ -95,139 +77,8 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else many or one + 's'}"
 
 
-class CoreStore:
-    """Opening, transactions, settings, import, pre-annotation and reading. See `Store`."""
-
-    def __init__(self, conn: sqlite3.Connection, path: Path):
-        self.conn = conn
-        self.path = path
-        self.db = sqlite_utils.Database(conn)
-
-    # -- opening -----------------------------------------------------------------
-
-    @classmethod
-    def open(cls, path: str | Path, *, create: bool = True, check: bool = False) -> Self:
-        """Open (or create) a project, migrating an older schema after a backup.
-
-        `check` runs SQLite's quick_check first (the window does, on every open): a
-        damaged file raises `CorruptProjectError` and is left exactly as it was.
-        """
-        path = Path(path)
-        existed = path.exists()
-        if not existed:
-            if not create:
-                raise StoreError(f"{path}: no such project file")
-            path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        try:
-            store = cls(conn, path)
-            store._configure(check=check and existed)
-            store._migrate()
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise _known_error(exc, path) from exc
-        except BaseException:
-            conn.close()
-            raise
-        return store
-
-    @staticmethod
-    def peek_schema_version(path: str | Path) -> int | None:
-        """The schema version of an SQLite file, read without changing it; None if it is not SQLite.
-
-        0 means SQLite but not (yet) an Annotator project: importing from it must not create one.
-        """
-        try:
-            conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
-        except sqlite3.DatabaseError:
-            return None
-        try:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            has_articles = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles'").fetchone()
-            return version if has_articles else 0
-        except sqlite3.DatabaseError:
-            return None
-        finally:
-            conn.close()
-
-    def _configure(self, check: bool = False) -> None:
-        c = self.conn
-        c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if check:
-            problems = [row[0] for row in c.execute("PRAGMA quick_check") if row[0] != "ok"]
-            if problems:
-                raise CorruptProjectError(
-                    f"{self.path}: the project file is damaged ({problems[0]}); it was left as it was. "
-                    f"Restore the latest backup with: annotator --db {self.path} restore"
-                )
-        version = c.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise NewerSchemaError(
-                f"{self.path}: this project was written by a newer Annotator "
-                f"(schema {version}, this version knows {SCHEMA_VERSION}); "
-                "it was left untouched. Update Annotator to open it."
-            )
-        mode = _switch_to_wal(c)
-        if mode.lower() != "wal":
-            raise StoreError(f"{self.path}: could not switch the project to WAL mode (got {mode!r})")
-        c.execute("PRAGMA synchronous = FULL")
-        c.execute("PRAGMA foreign_keys = ON")
-
-    def _migrate(self) -> None:
-        version = self.schema_version()
-        if version == SCHEMA_VERSION:
-            return
-        if version > 0:
-            backup = self.backup(self.path.with_name(f"{self.path.name}.v{version}.bak"))
-            log.info("backed up %s to %s before migrating", self.path, backup)
-        with self.write():
-            migrations.apply(self.db)
-            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-
-    def schema_version(self) -> int:
-        return self.conn.execute("PRAGMA user_version").fetchone()[0]
-
-    def close(self) -> None:
-        self.conn.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def backup(self, target: str | Path) -> Path:
-        """Copy the project with SQLite's online backup API (consistent even while in use)."""
-        target = Path(target)
-        dest = sqlite3.connect(target)
-        try:
-            self.conn.backup(dest)
-        finally:
-            dest.close()
-        return target
-
-    # -- transactions --------------------------------------------------------------
-
-    @contextlib.contextmanager
-    def write(self) -> Iterator[None]:
-        """One atomic write: `BEGIN IMMEDIATE` … `COMMIT`, or a savepoint when nested."""
-        if self.conn.in_transaction:
-            with self.db.atomic():
-                yield
-            return
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.DatabaseError as exc:
-            raise _known_error(exc, self.path) from exc
-        try:
-            yield
-            self.conn.execute("COMMIT")
-        except BaseException as exc:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.DatabaseError):
-                raise _known_error(exc, self.path) from exc
-            raise
+class CoreStore(ProjectFile):
+    """Settings, import and reading. See `Store`."""
 
     # -- settings ------------------------------------------------------------------
 
@@ -583,7 +434,7 @@ class CoreStore:
                     ),
                 )
         except sqlite3.DatabaseError as exc:
-            raise _known_error(exc, self.path) from exc
+            raise known_error(exc, self.path) from exc
 
     def count_export_rows(self, annotator: str | None = None) -> int:
         """How many rows `export_rows(annotator)` yields (the total for a progress bar)."""
@@ -591,7 +442,7 @@ class CoreStore:
         try:
             return self.conn.execute(f"SELECT count(*) FROM ({sql})", {"layer": None}).fetchone()[0]
         except sqlite3.DatabaseError as exc:
-            raise _known_error(exc, self.path) from exc
+            raise known_error(exc, self.path) from exc
 
     def _layer_id(self, name: str) -> int | None:
         row = self.conn.execute("SELECT id FROM annotators WHERE name = ?", (name,)).fetchone()
@@ -662,19 +513,6 @@ class CoreStore:
         }
 
 
-def _switch_to_wal(conn: sqlite3.Connection) -> str:
-    """`PRAGMA journal_mode = WAL`, waiting like any other statement while a second process is
-    creating the same new project (SQLite may answer "locked" here without its busy handler)."""
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-    while True:
-        try:
-            return conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.02)
-
-
 #: Makes a named tuple from a complete row, without the named tuple's argument handling.
 _new = tuple.__new__
 
@@ -704,24 +542,3 @@ class _ByArticle:
                 self._group = list(self._items)
                 self._key, self._items = next(self._groups, (None, None))
         return self._group
-
-
-def _known_error(exc: sqlite3.DatabaseError, path: Path) -> StoreError:
-    """Turn SQLite's errors into messages a user can act on."""
-    text = str(exc)
-    if isinstance(exc, StoreError):
-        return exc
-    if "file is not a database" in text or "malformed" in text:
-        return CorruptProjectError(
-            f"{path}: the project file is damaged ({text}); it was left as it was. "
-            f"Restore the latest backup with: annotator --db {path} restore"
-        )
-    if "locked" in text or "busy" in text:
-        return StoreError(f"{path}: the project is busy in another program ({text}); try again")
-    if "readonly" in text:
-        return StoreError(f"{path}: the project file is read-only; nothing was saved")
-    if "disk is full" in text or "full" in text:
-        return StoreError(f"{path}: the disk is full; nothing was saved")
-    if "unable to open" in text:
-        return StoreError(f"{path}: cannot open the project file ({text})")
-    return StoreError(f"{path}: {text}")

@@ -9,7 +9,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 
-from annotator.store.core import CoreStore, _known_error
+from annotator.store.core import CoreStore
+from annotator.store.errors import known_error
 
 #: Separates labels inside one `group_concat`; it cannot occur in a label a user typed.
 _SEP = "\x1f"
@@ -21,7 +22,7 @@ class ReviewMixin(CoreStore):
         try:
             yield from self.conn.execute(sql, args)
         except sqlite3.DatabaseError as exc:
-            raise _known_error(exc, self.path) from exc
+            raise known_error(exc, self.path) from exc
 
     def labeled_statements(
         self, article_ids: list[int] | None = None

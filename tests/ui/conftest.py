@@ -25,7 +25,7 @@ def sentences_of(text: str) -> list[tuple[int, int]]:
 
 
 def make_project(path: Path, texts: list[str]) -> list[int]:
-    with Store.open(path) as store:
+    with Store.create(path) as store:
         records = [IncomingRecord(t, t.split(".")[0][:60], "test", i + 1) for i, t in enumerate(texts)]
         store.add_records(records, "importer")
         ids = store.article_ids()

@@ -50,7 +50,7 @@ def test_a_lock_left_by_a_crashed_app_is_taken_over(qtbot, project):
 
 
 def test_a_damaged_project_is_left_untouched_and_the_latest_backup_offered(qtbot, db_path, monkeypatch):
-    with Store.open(db_path) as store:
+    with Store.create(db_path) as store:
         store.add_records([IncomingRecord("Kept safe in the backup.", "t", "s", 1)], "x")
         backups.make_backup(store)
     with db_path.open("r+b") as f:
@@ -66,7 +66,8 @@ def test_a_damaged_project_is_left_untouched_and_the_latest_backup_offered(qtbot
     assert window is not None
     assert "damaged" in offered[0]
     assert window.store.article(1).text == "Kept safe in the backup."
-    assert next(db_path.parent.glob(db_path.name + ".damaged-*")).read_bytes() == damaged
+    asides = [p for p in db_path.parent.glob(db_path.name + ".damaged-*") if not p.name.endswith(("-wal", "-shm"))]
+    assert asides[0].read_bytes() == damaged
 
 
 def test_opening_the_window_makes_the_daily_backup(qtbot, project, monkeypatch):
@@ -74,3 +75,51 @@ def test_opening_the_window_makes_the_daily_backup(qtbot, project, monkeypatch):
     _, window = open_window(qtbot, project, quiet=False)
     qtbot.waitUntil(lambda: len(backups.backups(project)) == 1, timeout=10_000)
     window.close()
+
+
+def test_a_lock_file_emptied_by_a_power_loss_does_not_keep_the_window_out(qtbot, project, caplog):
+    (project.parent / (project.name + ".lock")).write_bytes(b"")
+    _, window = open_window(qtbot, project)
+    assert window is not None
+    assert "empty or unreadable lock file" in caplog.text and "taken over" in caplog.text
+
+
+def test_restore_is_refused_while_the_window_has_the_project_open(qtbot, project):
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    with Store.open(project) as store:
+        backups.make_backup(store)
+    _, window = open_window(qtbot, project)
+    before = project.read_bytes()
+    result = CliRunner().invoke(main, ["--db", str(project), "restore"])
+    assert result.exit_code == 1
+    assert "already open in another Annotator window" in result.output
+    assert project.read_bytes() == before
+    window.store.toggle_label(1, "tester", 0, 4, "offer")  # the window's saves still land in the project
+    with Store.open(project) as store:
+        assert store.statement_state(1, "tester", 0, 4)[0] == ("offer",)
+
+
+def test_a_damaged_project_with_a_wal_is_left_as_it_was_by_the_window(qtbot, db_path):
+    from tests.nothing_lost import confirm_in_wal, labeled_project
+
+    labeled_project(db_path, 30)
+    confirm_in_wal(db_path, 1, "denial")
+    with db_path.open("r+b") as f:
+        f.seek(4096 + 8)
+        f.write(b"\xde\xad" * 2000)
+    wal = db_path.with_name(db_path.name + "-wal")
+    before = db_path.read_bytes(), wal.read_bytes()
+    _, window = open_window(qtbot, db_path)
+    assert window is None
+    assert (db_path.read_bytes(), wal.read_bytes()) == before
+
+
+def test_the_window_and_the_command_line_share_one_lock():
+    from annotator.store import lock
+    from annotator.ui import project_guard
+
+    assert project_guard.lock_project is lock.lock_project
+    assert issubclass(project_guard.ProjectInUse, lock.ProjectInUse)

@@ -1,0 +1,370 @@
+"""Another annotator's project file, read as untrusted input.
+
+A teammate's file may be damaged, crafted or of another version; reading it must not run
+anything stored in it, write to it, hang or exhaust memory. Following SQLite's advice for
+untrusted database files (https://www.sqlite.org/security.html):
+
+- opened `mode=ro&immutable=1` with `trusted_schema=OFF`, `query_only`, `cell_size_check`
+  and no memory-mapped I/O, never migrated, never written (its triggers cannot fire);
+- `quick_check` first; then only the real tables of a schema version we know are read:
+  each must be a plain table (not a view, not virtual) with exactly the columns that
+  version made (no generated columns), compared against the schema our own migrations
+  build for that version;
+- bounded: values longer than `max_value_bytes` are refused by SQLite itself
+  (`SQLITE_LIMIT_LENGTH`), other limits are tight, a progress handler aborts a read that
+  takes longer than its time budget and lets Ctrl+C through;
+- read with our own SQL, one article at a time, so a bad row costs only its article.
+
+Values come out raw (`Text` for SQLite text, still bytes; `bytes` for blobs; int, float,
+None): validating them into records is the caller's job (`formats.project_file`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import sqlite_utils
+
+from annotator.store.files import SQLITE_HEADER
+from annotator.store.schema import SCHEMA_VERSION, migrations
+
+
+class Column(NamedTuple):
+    """One column we read; `since` is the schema version that added it, `before` its value in older files."""
+
+    name: str
+    since: int = 1
+    before: Any = None
+
+
+#: What is read of each table. A new migration that adds a column we need adds one entry here.
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    "articles": (Column("id"), Column("title"), Column("text"), Column("source"), Column("meta")),
+    "annotators": (Column("id"), Column("name")),
+    "statements": (
+        Column("id"),
+        Column("article_id"),
+        Column("annotator_id"),
+        Column("start"),
+        Column("end"),
+        Column("note"),
+    ),
+    "statement_labels": (Column("statement_id"), Column("label")),
+    "article_status": (Column("article_id"), Column("annotator_id"), Column("status")),
+    "entities": (Column("article_id"), Column("start"), Column("end"), Column("label"), Column("source")),
+    "rejected_spans": (
+        Column("article_id"),
+        Column("annotator_id"),
+        Column("start"),
+        Column("end"),
+        Column("label"),
+        Column("answer"),
+    ),
+    "task_answers": (Column("article_id"), Column("annotator_id"), Column("answer")),
+}
+#: Tables a later migration added: (the schema version that made them); older files have none.
+TABLE_SINCE = {"rejected_spans": 5, "task_answers": 5}
+
+#: Statements a progress handler lets run between its checks of the clock and of Ctrl+C.
+PROGRESS_STEPS = 10_000
+
+
+class TeammateFileError(Exception):
+    """The file as a whole cannot be read (the reason is for the user; the caller adds the file name)."""
+
+
+class Text(bytes):
+    """An SQLite TEXT value, still undecoded: its UTF-8 may be invalid, and only the caller says what that costs."""
+
+
+@dataclass
+class Layer:
+    """One annotator's work on one article: status and labeled spans, as raw values."""
+
+    annotator: Any
+    status: Any
+    #: One dict per (statement, label): the statements' and labels' columns by name.
+    spans: list[dict[str, Any]] = field(default_factory=list)
+    #: Spans answered reject/ignore (binary feedback), by column name.
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    #: The answer to the whole task when it was not accept (reject/ignore), else None.
+    answer: Any = None
+
+
+@dataclass
+class RawArticle:
+    """One article of the file as stored, every value unchecked."""
+
+    id: int
+    values: dict[str, Any]
+    entities: list[dict[str, Any]]
+    layers: list[Layer]
+
+
+@dataclass
+class Unreadable:
+    """An article whose rows SQLite could not hand out (too long, damaged page…)."""
+
+    id: int
+    reason: str
+
+
+class TeammateFile:
+    """A read-only, bounded reader of another annotator's project file. Use `TeammateFile.open`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, version: int, guard: ReadGuard):
+        self.conn = conn
+        self.path = path
+        self.version = version
+        self._guard = guard
+        self._names: dict[Any, Any] = {}
+
+    @classmethod
+    def open(cls, path: Path, *, max_value_bytes: int, seconds: float) -> TeammateFile:
+        """Open and check `path`; raises `TeammateFileError` saying why it cannot be read at all."""
+        path = Path(path)
+        try:
+            with path.open("rb") as handle:
+                header = handle.read(len(SQLITE_HEADER))
+        except OSError as exc:
+            raise TeammateFileError(f"cannot read the file ({exc.strerror})") from exc
+        if header != SQLITE_HEADER:
+            raise TeammateFileError("not an Annotator project (not an SQLite file)")
+        guard = ReadGuard(seconds)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None)
+        try:
+            _harden(conn, max_value_bytes)
+            conn.set_progress_handler(guard, PROGRESS_STEPS)
+            version = guard.run(lambda: _checked_version(conn))
+        except BaseException as exc:
+            conn.close()
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise TeammateFileError(f"not an Annotator project, or a damaged one ({_reason(exc)})") from exc
+            raise
+        return cls(conn, path, version, guard)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> TeammateFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def articles(self) -> Iterator[RawArticle | Unreadable]:
+        """Every article with its entities and each annotator's layer, in id order, one at a time."""
+        try:
+            ids = self._guard.run(lambda: self.conn.execute("SELECT id FROM articles ORDER BY id"))
+            row = self._guard.run(lambda: next(ids, None))
+        except sqlite3.DatabaseError as exc:
+            raise TeammateFileError(f"{_reason(exc)}; nothing was read") from exc
+        while row is not None:
+            article_id = row[0]
+            try:
+                yield self._guard.run(lambda article_id=article_id: self._article(article_id))
+            except sqlite3.DatabaseError as exc:
+                yield Unreadable(article_id, _reason(exc))
+            try:
+                row = self._guard.run(lambda: next(ids, None))
+            except sqlite3.DatabaseError as exc:
+                raise TeammateFileError(f"{_reason(exc)} after article {article_id}; the rest was not read") from exc
+
+    # -- reading one article -------------------------------------------------------------
+
+    def _article(self, article_id: int) -> RawArticle:
+        values = self._rows("articles", "a", "WHERE a.id = ?", (article_id,))[0]
+        entities = self._rows("entities", "e", "WHERE e.article_id = ? ORDER BY e.start, e.end, e.label", (article_id,))
+        layers: dict[Any, Layer] = {}
+        statements = self._rows(
+            "statements",
+            "s",
+            "JOIN statement_labels l ON l.statement_id = s.id WHERE s.article_id = ? "
+            "ORDER BY s.annotator_id, s.start, s.end, l.label",
+            (article_id,),
+            also=("statement_labels", "l"),
+        )
+        for span in statements:
+            who = span["annotator_id"]
+            layers.setdefault(who, Layer(self._name(who), None)).spans.append(span)
+        unlabeled = self.conn.execute(
+            "SELECT DISTINCT annotator_id FROM statements WHERE article_id = ? ORDER BY annotator_id", (article_id,)
+        ).fetchall()
+        for (who,) in unlabeled:
+            layers.setdefault(who, Layer(self._name(who), None))
+        for status in self._rows(
+            "article_status", "t", "WHERE t.article_id = ? ORDER BY t.annotator_id", (article_id,)
+        ):
+            who = status["annotator_id"]
+            layers.setdefault(who, Layer(self._name(who), None)).status = status["status"]
+        if self.version >= TABLE_SINCE["rejected_spans"]:
+            for span in self._rows(
+                "rejected_spans",
+                "r",
+                "WHERE r.article_id = ? ORDER BY r.annotator_id, r.start, r.end, r.label",
+                (article_id,),
+            ):
+                who = span["annotator_id"]
+                layers.setdefault(who, Layer(self._name(who), None)).rejected.append(span)
+            for answer in self._rows(
+                "task_answers", "q", "WHERE q.article_id = ? ORDER BY q.annotator_id", (article_id,)
+            ):
+                who = answer["annotator_id"]
+                layers.setdefault(who, Layer(self._name(who), None)).answer = answer["answer"]
+        for layer in layers.values():
+            if layer.status is None:
+                layer.status = Text(b"in_progress")  # statements without a status: work in progress
+        return RawArticle(article_id, values, entities, list(layers.values()))
+
+    def _rows(
+        self, table: str, alias: str, rest: str, args: tuple, *, also: tuple[str, str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Rows of `table` (and of the joined `also` table) as dicts of the columns in `COLUMNS`,
+        with the values columns had before the file's version filled in."""
+        parts = [(table, alias)] + ([also] if also else [])
+        present = [(a, c) for t, a in parts for c in COLUMNS[t] if c.since <= self.version]
+        missing = {c.name: c.before for t, _ in parts for c in COLUMNS[t] if c.since > self.version}
+        select = ", ".join(f'{a}."{c.name}"' for a, c in present)
+        names = [c.name for _, c in present]
+        rows = self.conn.execute(f'SELECT {select} FROM "{table}" {alias} {rest}', args).fetchall()
+        return [{**missing, **dict(zip(names, row, strict=True))} for row in rows]
+
+    def _name(self, annotator_id: Any) -> Any:
+        if annotator_id not in self._names:
+            row = self.conn.execute("SELECT name FROM annotators WHERE id = ?", (annotator_id,)).fetchone()
+            self._names[annotator_id] = row[0] if row else None
+        return self._names[annotator_id]
+
+
+# -- the connection ----------------------------------------------------------------------
+
+
+def _harden(conn: sqlite3.Connection, max_value_bytes: int) -> None:
+    conn.text_factory = Text
+    for pragma in ("trusted_schema = OFF", "query_only = ON", "cell_size_check = ON", "mmap_size = 0"):
+        conn.execute(f"PRAGMA {pragma}")
+    conn.execute("PRAGMA cache_size = -16000")  # 16 MB of pages at most
+    limits = {
+        sqlite3.SQLITE_LIMIT_LENGTH: max_value_bytes,
+        sqlite3.SQLITE_LIMIT_SQL_LENGTH: 100_000,
+        sqlite3.SQLITE_LIMIT_COLUMN: 200,
+        sqlite3.SQLITE_LIMIT_EXPR_DEPTH: 100,
+        sqlite3.SQLITE_LIMIT_COMPOUND_SELECT: 10,
+        sqlite3.SQLITE_LIMIT_FUNCTION_ARG: 8,
+        sqlite3.SQLITE_LIMIT_ATTACHED: 0,
+        sqlite3.SQLITE_LIMIT_LIKE_PATTERN_LENGTH: 100,
+        sqlite3.SQLITE_LIMIT_TRIGGER_DEPTH: 1,
+        sqlite3.SQLITE_LIMIT_WORKER_THREADS: 0,
+    }
+    for limit, value in limits.items():
+        conn.setlimit(limit, value)
+
+
+def _checked_version(conn: sqlite3.Connection) -> int:
+    """The file's schema version, once it has passed quick_check and its tables are the ones that version made."""
+    # structural damage refuses the file; a NULL or a broken CHECK in a row is that row's problem
+    problems = [row[0] for row in conn.execute("PRAGMA quick_check") if not _row_level(row[0])]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    kinds = dict(conn.execute("SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view')"))
+    if problems:
+        raise TeammateFileError(f"the project file is damaged ({problems[0].decode(errors='replace')[:200]})")
+    if version < 1 or b"articles" not in {_raw(k) for k in kinds}:
+        raise TeammateFileError("an SQLite file but not an Annotator project (no articles table); left untouched")
+    if version > SCHEMA_VERSION:
+        raise TeammateFileError(f"written by a newer Annotator (schema {version}, this one knows {SCHEMA_VERSION})")
+    kinds = {_raw(k).decode(errors="replace"): _raw(v).decode(errors="replace") for k, v in kinds.items()}
+    for table, expected in _expected_tables(version).items():
+        if TABLE_SINCE.get(table, 1) > version:
+            continue
+        if table not in kinds:
+            raise TeammateFileError(f"not a project of schema {version}: it has no {table} table")
+        if kinds[table] != "table":
+            raise TeammateFileError(f"refused: {table} is a {kinds[table]}, where an Annotator project has a table")
+        sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+        if _raw(sql or b"").lstrip().upper().startswith(b"CREATE VIRTUAL"):
+            raise TeammateFileError(f"refused: {table} is a virtual table, where an Annotator project has a table")
+        if _shape(conn, table) != expected:
+            raise TeammateFileError(f"refused: the {table} table does not have the columns of schema {version}")
+    return version
+
+
+@functools.cache
+def _expected_tables(version: int) -> dict[str, list[tuple]]:
+    """The shape of each table we read, as our own migrations make it for `version`."""
+    db = sqlite_utils.Database(memory=True)
+    names = [m.name for m in migrations._migrations]
+    migrations.apply(db, stop_before=names[version] if version < len(names) else None)
+    return {table: _shape(db.conn, table) for table in COLUMNS if TABLE_SINCE.get(table, 1) <= version}
+
+
+def _shape(conn: sqlite3.Connection, table: str) -> list[tuple]:
+    """(name, declared type, not null, primary key, hidden/generated) of each column."""
+    rows = conn.execute(f'PRAGMA table_xinfo("{table}")').fetchall()
+    return [(_raw(name), _raw(kind).upper(), notnull, pk, hidden) for _, name, kind, notnull, _, pk, hidden in rows]
+
+
+#: What quick_check says of a value that breaks its column's rules (NULL, a number in a text
+#: column, a failed CHECK): that row's problem, found again when the row is validated.
+_ROW_LEVEL = re.compile(rb"^(ok|(NULL|NUMERIC|TEXT|BLOB|INTEGER|REAL) value in |CHECK constraint failed)")
+
+
+def _row_level(problem: bytes) -> bool:
+    return _ROW_LEVEL.match(problem) is not None
+
+
+def _raw(value: Any) -> bytes:
+    return value.encode() if isinstance(value, str) else bytes(value)
+
+
+# -- time and Ctrl+C -----------------------------------------------------------------------
+
+
+class ReadGuard:
+    """SQLite's progress handler: aborts a statement past the deadline or on Ctrl+C (which would
+    otherwise wait for the statement to end)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+        self.interrupted = False
+
+    def __call__(self) -> int:
+        try:
+            return int(time.monotonic() > self.deadline)
+        except KeyboardInterrupt:
+            self.interrupted = True
+            return 1
+
+    def run(self, step: Any) -> Any:
+        """`step()`; an aborted statement becomes KeyboardInterrupt or `TeammateFileError`."""
+        try:
+            return step()
+        except sqlite3.OperationalError as exc:
+            if not _interrupted(exc):
+                raise
+            if self.interrupted or time.monotonic() <= self.deadline:
+                raise KeyboardInterrupt from exc
+            raise TeammateFileError(
+                f"reading it took longer than {self.seconds:.0f} s, far longer than a project of its size "
+                "needs; the rest of the file was not read"
+            ) from exc
+
+
+def _interrupted(exc: sqlite3.DatabaseError) -> bool:
+    return "interrupted" in str(exc)
+
+
+def _reason(exc: sqlite3.DatabaseError) -> str:
+    text = str(exc)
+    if "too big" in text:
+        return "a value is longer than an article may be"
+    if "malformed" in text or "not a database" in text:
+        return f"damaged ({text})"
+    return text
