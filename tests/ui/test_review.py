@@ -49,15 +49,16 @@ def merged(cli, db_path, tmp_path):
 
 @pytest.fixture
 def review(qtbot, merged):
-    from annotator.ui.review_window import ReviewWindow
+    from annotator.ui.review.window import ReviewWindow
 
-    win = ReviewWindow(merged, "rev")
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.list_view.setFocus()
-    yield win
-    win.close()
+    with Store.open(merged) as store:
+        win = ReviewWindow(store, "rev")
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitExposed(win)
+        win.list_view.setFocus()
+        yield win
+        win.close()
 
 
 def gold(path) -> dict[tuple[int, int], tuple[str, ...]]:

@@ -11,14 +11,15 @@ from tests.ui.test_review import DENIED, MUST, merged  # noqa: F401  (fixture)
 
 @pytest.fixture
 def dashboard(qtbot, merged):  # noqa: F811
-    from annotator.ui.dashboard import AgreementDashboard
+    from annotator.ui.review.dashboard import AgreementDashboard
 
-    board = AgreementDashboard(merged)
-    qtbot.addWidget(board)
-    board.show()
-    qtbot.waitExposed(board)
-    yield board
-    board.close()
+    with Store.open(merged) as store:
+        board = AgreementDashboard(store)
+        qtbot.addWidget(board)
+        board.show()
+        qtbot.waitExposed(board)
+        yield board
+        board.close()
 
 
 def test_matrix_shows_kappa_and_f1_of_the_pair(dashboard, merged):  # noqa: F811
@@ -44,16 +45,17 @@ def test_clicking_a_cell_lists_disagreements_and_double_click_opens_review(dashb
 
 
 def test_review_window_opens_the_dashboard_and_follows_it(qtbot, merged):  # noqa: F811
-    from annotator.ui.review_window import ReviewWindow
+    from annotator.ui.review.window import ReviewWindow
 
-    win = ReviewWindow(merged, "rev")
-    qtbot.addWidget(win)
-    board = win.open_dashboard()
-    board.disagreements.clear()
-    board.pairs_table.cellClicked.emit(1, 0)
-    board.disagreements.itemDoubleClicked.emit(board.disagreements.item(1))
-    assert (win.session.current.start, win.session.current.end) == DENIED
-    win.close()
+    with Store.open(merged) as store:
+        win = ReviewWindow(store, "rev")
+        qtbot.addWidget(win)
+        board = win.open_dashboard()
+        board.disagreements.clear()
+        board.pairs_table.cellClicked.emit(1, 0)
+        board.disagreements.itemDoubleClicked.emit(board.disagreements.item(1))
+        assert (win.session.current.start, win.session.current.end) == DENIED
+        win.close()
 
 
 def test_dashboard_screenshot_command(merged, cli, tmp_path):  # noqa: F811

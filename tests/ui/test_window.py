@@ -148,7 +148,7 @@ def test_a_failed_save_says_so(window, qtbot, project):
 def test_shortcut_sheet_lists_every_shortcut(window):
     from PySide6.QtWidgets import QTableWidget
 
-    from annotator.ui.shortcuts import SHORTCUTS, ShortcutSheet
+    from annotator.ui.annotate.shortcuts import SHORTCUTS, ShortcutSheet
 
     table = ShortcutSheet({"1": "condition"}, window).findChild(QTableWidget)
     actions = {table.item(row, 2).text() for row in range(table.rowCount())}
@@ -189,17 +189,15 @@ def test_an_exception_in_a_slot_is_logged_and_shown(qtbot, monkeypatch, tmp_path
     import sys
 
     from PySide6.QtCore import QObject, Signal
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QMessageBox
 
     from annotator import settings
-    from annotator.ui.app import _setup_logging
-    from annotator.ui.controller import Controller
+    from annotator.ui.shell.app import crash_dialog, setup_logging
 
     shown = []
     monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append((box.text(), box.detailedText())))
-    _setup_logging()
-    controller = Controller(QApplication.instance(), quiet=True)
-    monkeypatch.setattr(sys, "excepthook", controller.excepthook)
+    setup_logging()
+    monkeypatch.setattr(sys, "excepthook", crash_dialog)
 
     class Emitter(QObject):
         fired = Signal()

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QToolButton, QToolTip
 
 from annotator.records import MODEL, USER, Entity
 from annotator.store import Store
-from annotator.ui import style
+from annotator.ui.shell import style
 from tests.ui.conftest import OTHER, TEXT, stored
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -282,7 +282,7 @@ def test_search_for_missing_text_says_so_and_stays_put(window, qtbot):
 
 
 def test_text_size_keys_change_the_font_and_it_is_remembered(window, qtbot, project, tmp_path):
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.annotate.main_window import MainWindow
 
     view = window.view
     size = view.font().pointSizeF()

@@ -29,8 +29,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QMenu, QPlainTextDocumentLayout, QPlainTextEdit, QToolTip, QWidget
 
 from annotator.records import Entity
-from annotator.ui import style
-from annotator.ui.session import Session, Span
+from annotator.ui.annotate.session import Session, Span
+from annotator.ui.shell import style
 
 log = logging.getLogger("annotator.ui")
 
@@ -378,7 +378,7 @@ class ArticleView(QPlainTextEdit):
             menu.addAction(f"Remove entity {entity.label}", lambda: self.session.remove_entity(entity))
         selection = self._selection_cp()
         if selection:
-            from annotator.ui.spans import snap
+            from annotator.ui.annotate.spans import snap
 
             snapped = snap(*selection, self.session.tokens)
             if snapped:

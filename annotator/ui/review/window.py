@@ -9,14 +9,10 @@ in the spin box), Ctrl+Z / Ctrl+Shift+Z undo / redo, d the agreement dashboard.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -40,9 +36,9 @@ from PySide6.QtWidgets import (
 from annotator.records import GOLD
 from annotator.review.conflicts import Conflict
 from annotator.review.units import category
-from annotator.store import Store, StoreError
-from annotator.ui.offsets import OffsetMap
-from annotator.ui.review_session import ReviewSession
+from annotator.store import Store
+from annotator.ui.review.session import ReviewSession
+from annotator.ui.shell.offsets import OffsetMap
 
 CONFLICT_RED = "#dc2626"
 REGION_TINT = QColor(37, 99, 235, 40)
@@ -149,11 +145,12 @@ class ReviewWindow(QMainWindow):
 
     closed = Signal()
 
-    def __init__(self, store_path: Path, annotator: str, parent=None):
+    def __init__(self, store: Store, annotator: str, parent=None):
+        """A review of the open project `store` (its owner closes it)."""
         super().__init__(parent)
-        self.store = Store.open(store_path)
+        self.store = store
         self.session = ReviewSession(self.store, annotator, self)
-        self.setWindowTitle(f"Annotator review — {Path(store_path).name}")
+        self.setWindowTitle(f"Annotator review — {store.path.name}")
         self._article_id: int | None = None
         self._offsets = OffsetMap("")
         self._syncing = False
@@ -597,10 +594,10 @@ class ReviewWindow(QMainWindow):
         menu.exec(edit.mapToGlobal(edit.cursorRect().bottomRight()))
 
     def open_dashboard(self):
-        from annotator.ui.dashboard import AgreementDashboard
+        from annotator.ui.review.dashboard import AgreementDashboard
 
         if self._dashboard is None:
-            self._dashboard = AgreementDashboard(self.store.path, reviewer=self.session.reviewer)
+            self._dashboard = AgreementDashboard(self.store)
             self._dashboard.openConflict.connect(self.show_conflict)
         else:
             self._dashboard.refresh()
@@ -621,7 +618,6 @@ class ReviewWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         if self._dashboard is not None:
             self._dashboard.close()
-        self.store.close()
         self.closed.emit()
         super().closeEvent(event)
 
@@ -637,30 +633,3 @@ def _summary(conflict: Conflict, name: str) -> str:
     if not mine:
         return "no label here"
     return "; ".join(f"{category(labels)} ({a}–{b})" for (a, b), labels in sorted(mine.items()))
-
-
-def grab_to_png(widget: QWidget, path: Path) -> None:
-    app = QApplication.instance()
-    widget.show()
-    for _ in range(3):
-        app.processEvents()
-    if not widget.grab().save(str(path)):
-        raise OSError(f"could not write {path}")
-
-
-def run_review(db_path: Path, annotator: str, article: int | None = None, screenshot: Path | None = None) -> int:
-    """Open the review window (its own application when run from the command line)."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    try:
-        window = ReviewWindow(db_path, annotator)
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    if article is not None:
-        window.session.go_to(article)
-    if screenshot is not None:
-        grab_to_png(window, screenshot)
-        window.close()
-        return 0
-    window.show()
-    return app.exec()

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -23,16 +22,18 @@ from PySide6.QtWidgets import (
 
 from annotator import settings
 from annotator.store import Store
-from annotator.ui import style
-from annotator.ui.article_list import ArticleListPanel
-from annotator.ui.article_view import ArticleView
-from annotator.ui.label_bar import LabelBar
-from annotator.ui.session import Session
-from annotator.ui.shortcuts import ShortcutSheet, make_actions
-from annotator.ui.workers import Task, TaskRunner, preannotate_task
+from annotator.ui.annotate.article_list import ArticleListPanel
+from annotator.ui.annotate.article_view import ArticleView
+from annotator.ui.annotate.label_bar import LabelBar
+from annotator.ui.annotate.place import ReadingPlace
+from annotator.ui.annotate.session import Session
+from annotator.ui.annotate.shortcuts import ShortcutSheet, make_actions
+from annotator.ui.shell import style
+from annotator.ui.shell import window_settings as ws
+from annotator.ui.shell.plaintext import show_message
+from annotator.ui.shell.workers import Task, TaskRunner, preannotate_task
 
 log = logging.getLogger("annotator.ui")
-MAX_RECENT = 8
 
 
 class EntityLegend(QWidget):
@@ -92,8 +93,9 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.store = store
-        self.qsettings = qsettings or QSettings()
+        self.settings = ws.WindowSettings(qsettings)
         self.session = Session(store, annotator, self)
+        self.place = ReadingPlace(self.session)
         self.runner = TaskRunner(self)
         self._preannotation: Task | None = None
         self._preannotate = True  # what `start` was asked; the first start's sample import does the same
@@ -101,9 +103,9 @@ class MainWindow(QMainWindow):
         self._bind()
         self._build_menus()
         self.setWindowTitle(f"{store.path.name.removesuffix(settings.PROJECT_SUFFIX)} — Annotator")
-        size = self.qsettings.value("view/font_size")
+        size = self.settings.get(ws.FONT_SIZE)
         if size:
-            self.view.set_font_size(float(size))
+            self.view.set_font_size(size)
         self.resize(1440, 900)
 
     # -- building ---------------------------------------------------------------------
@@ -156,7 +158,7 @@ class MainWindow(QMainWindow):
         s.saved.connect(self._saved)
         s.error.connect(self._failed)
         self.list_panel.articleActivated.connect(s.open_article)
-        self.view.zoomed.connect(lambda size: self.qsettings.setValue("view/font_size", size))
+        self.view.zoomed.connect(lambda size: self.settings.set(ws.FONT_SIZE, size))
         handlers = {
             "next_statement": lambda: s.step_statement(1),
             "prev_statement": lambda: s.step_statement(-1),
@@ -215,7 +217,7 @@ class MainWindow(QMainWindow):
         others.setObjectName("showOthers")
         others.setCheckable(True)
         others.setToolTip("Off (the default) is blind annotation: you see only your own labels.")
-        others.setChecked(self.qsettings.value("view/show_others", False, type=bool))
+        others.setChecked(self.settings.get(ws.SHOW_OTHERS))
         self.session.show_others = others.isChecked()
         others.toggled.connect(self._toggle_others)
         self.show_others_action = others
@@ -227,7 +229,7 @@ class MainWindow(QMainWindow):
         help_menu.addAction(a["shortcut_sheet"])
 
     def _toggle_others(self, on: bool) -> None:
-        self.qsettings.setValue("view/show_others", on)
+        self.settings.set(ws.SHOW_OTHERS, on)
         self.session.set_show_others(on)
 
     # -- status -------------------------------------------------------------------------
@@ -241,8 +243,8 @@ class MainWindow(QMainWindow):
         self.save_state.setProperty("state", "error")
         self.save_state.setStyleSheet("color: #b91c1c; font-weight: 600;")
         self.save_state.setText(message)
-        if not self.qsettings.value("ui/quiet_errors", False, type=bool):
-            QMessageBox.warning(self, "Not saved", message)
+        if not self.settings.get(ws.QUIET_ERRORS):
+            show_message(self, "Not saved", message)
 
     def _show_annotator(self) -> None:
         self.who.setText(f"annotating as {self.session.annotator}")
@@ -250,14 +252,10 @@ class MainWindow(QMainWindow):
     # -- starting -----------------------------------------------------------------------
 
     def start(self, article: int | None = None, preannotate: bool = True) -> None:
-        """Open the article asked for, the last one, or the first; then pre-annotate in the background."""
+        """Open the article asked for, else where the annotator was (article and statement), else the
+        first article; then pre-annotate in the background."""
         self._preannotate = preannotate
-        store = self.store
-        last = self.qsettings.value(f"last_article/{store.path}")
-        for candidate in (article, int(last) if last else None, store.first_article()):
-            if candidate is not None and store.has_article(candidate):
-                self.session.open_article(candidate)
-                break
+        self.place.reopen(article)
         if preannotate:
             self.start_preannotation()
         self.view.setFocus()
@@ -299,7 +297,7 @@ class MainWindow(QMainWindow):
 
     def _task_failed(self, message: str) -> None:
         self.task_state.setText(message)
-        QMessageBox.warning(self, "Background task failed", message)
+        show_message(self, "Background task failed", message)
 
     # -- actions -------------------------------------------------------------------------
 
@@ -347,7 +345,7 @@ class MainWindow(QMainWindow):
         )
         name = name.strip()
         if ok and name and name != self.session.annotator:
-            self.qsettings.setValue("annotator/name", name)
+            self.settings.set(ws.ANNOTATOR_NAME, name)
             self.session.annotator = name
             self.session.undo_stack.clear()
             self._show_annotator()
@@ -357,14 +355,14 @@ class MainWindow(QMainWindow):
                 self.session.open_article(self.session.article_id)
 
     def edit_scheme(self) -> None:
-        from annotator.ui.scheme_dialog import SchemeDialog
+        from annotator.ui.annotate.scheme_dialog import SchemeDialog
 
         dialog = SchemeDialog(self.session, self)
         if dialog.exec():
             self.session.reload_scheme()
 
     def import_files(self) -> None:
-        from annotator.ui.import_dialog import ImportDialog
+        from annotator.ui.annotate.import_dialog import ImportDialog
 
         paths, _ = QFileDialog.getOpenFileNames(
             self, "Import articles", "", "Articles (*.txt *.ann *.jsonl *.ndjson *.spacy);;All files (*)"
@@ -381,17 +379,15 @@ class MainWindow(QMainWindow):
         self.start_preannotation()
 
     def export(self) -> None:
-        from annotator.ui.export_dialog import ExportDialog
+        from annotator.ui.annotate.export_dialog import ExportDialog
 
         ExportDialog(self.store, self.session.annotator, self.runner, self).exec()
 
     def open_review(self) -> None:
-        try:
-            from annotator.ui.review_window import ReviewWindow
-        except ImportError:
-            QMessageBox.information(self, "Review conflicts", "The review window is not part of this build yet.")
-            return
-        self._review = ReviewWindow(self.store.path, self.session.annotator, self)
+        """The review window on this project (same connection: the lock is this window's)."""
+        from annotator.ui.review.window import ReviewWindow
+
+        self._review = ReviewWindow(self.store, self.session.annotator, self)
         self._review.show()
 
     # -- projects ------------------------------------------------------------------------
@@ -406,7 +402,7 @@ class MainWindow(QMainWindow):
         if not path:
             return
         if Path(path).exists():  # the save dialog may have asked "replace?": a project is never replaced
-            QMessageBox.warning(
+            show_message(
                 self, "New project", f"{path} already exists. Open it with File ▸ Open project, or choose a new name."
             )
             return
@@ -421,7 +417,7 @@ class MainWindow(QMainWindow):
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
-        for path in recent_projects(self.qsettings):
+        for path in self.settings.recent_projects():
             self.recent_menu.addAction(path, lambda path=path: self.projectRequested.emit(Path(path)))
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("(none)").setEnabled(False)
@@ -430,22 +426,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.labels.flush_note()
-        if self.session.article_id is not None:
-            self.qsettings.setValue(f"last_article/{self.store.path}", self.session.article_id)
+        self.place.save()
         self.runner.stop_all()
         super().closeEvent(event)
-
-
-def recent_projects(qsettings: QSettings) -> list[str]:
-    value = qsettings.value("project/recent") or []
-    return [value] if isinstance(value, str) else list(value)
-
-
-def remember_project(qsettings: QSettings, path: Path) -> None:
-    path_text = str(Path(path).resolve())
-    recent = [p for p in recent_projects(qsettings) if p != path_text]
-    qsettings.setValue("project/recent", [path_text, *recent][:MAX_RECENT])
-    qsettings.setValue("project/last", path_text)
-
-
-__all__ = ["MainWindow", "recent_projects", "remember_project"]

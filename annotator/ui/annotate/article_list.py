@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from annotator.records import GOLD
 from annotator.review.conflicts import KINDS, conflict_article_ids
 from annotator.store.editing import ArticleFilter, ArticleRow
-from annotator.ui.session import Session
+from annotator.ui.annotate.session import Session
 
 PAGE = 200
 STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done"}

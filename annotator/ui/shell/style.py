@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory
 
 from annotator import settings
 
@@ -82,3 +83,38 @@ def stylesheet() -> str:
     path = settings.resource("style.qss")
     qss = path.read_text(encoding="utf-8") if path.exists() else ""
     return qss.replace("@accent", ACCENT)
+
+
+def apply_theme(app: QApplication) -> None:
+    """Fusion everywhere; `ANNOTATOR_THEME` forces light or dark, else the desktop decides."""
+    app.setStyle(QStyleFactory.create("Fusion"))
+    theme = settings.theme()
+    if theme == "dark":
+        app.styleHints().setColorScheme(Qt.ColorScheme.Dark)
+        app.setPalette(_dark_palette())
+    elif theme == "light":
+        app.styleHints().setColorScheme(Qt.ColorScheme.Light)
+    app.setStyleSheet(stylesheet())
+
+
+def _dark_palette() -> QPalette:
+    p = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: "#1f2329",
+        QPalette.ColorRole.WindowText: "#e5e7eb",
+        QPalette.ColorRole.Base: "#171a1f",
+        QPalette.ColorRole.AlternateBase: "#1f2329",
+        QPalette.ColorRole.Text: "#e5e7eb",
+        QPalette.ColorRole.Button: "#2a2f37",
+        QPalette.ColorRole.ButtonText: "#e5e7eb",
+        QPalette.ColorRole.Mid: "#3a404a",
+        QPalette.ColorRole.Midlight: "#2f353e",
+        QPalette.ColorRole.PlaceholderText: "#9ca3af",
+        QPalette.ColorRole.Highlight: ACCENT,
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.ToolTipBase: "#2a2f37",
+        QPalette.ColorRole.ToolTipText: "#e5e7eb",
+    }
+    for role, color in roles.items():
+        p.setColor(role, QColor(color))
+    return p

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QProgressBar, QVBoxLayout
 
-from annotator.ui.workers import Task, TaskRunner, import_task
+from annotator.ui.shell.workers import Task, TaskRunner, import_task
 
 
 class ImportDialog(QDialog):

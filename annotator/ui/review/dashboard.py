@@ -8,15 +8,12 @@ double-click one to open it in the review window. Figures come from
 from __future__ import annotations
 
 import math
-import sys
 from collections import Counter
-from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QGridLayout,
     QHeaderView,
     QLabel,
@@ -32,7 +29,7 @@ from annotator.review import Conflict, collect, compute_agreement, find_conflict
 from annotator.review.report import fmt
 from annotator.review.units import category
 from annotator.scheme import project_labels
-from annotator.store import Store, StoreError
+from annotator.store import Store
 
 MAX_CATEGORIES = 9
 MAX_LISTED = 500
@@ -69,15 +66,13 @@ class AgreementDashboard(QWidget):
 
     openConflict = Signal(int, int, int)
 
-    def __init__(self, store_path: Path, labels: list[str] | None = None, reviewer: str = "", parent=None):
+    def __init__(self, store: Store, labels: list[str] | None = None, parent=None):
+        """Figures of the open project `store` (its owner closes it), for `labels` (None: all)."""
         super().__init__(parent)
-        self.setWindowTitle(f"Agreement — {Path(store_path).name}")
-        self.store_path = Path(store_path)
+        self.setWindowTitle(f"Agreement — {store.path.name}")
+        self.store = store
         self.labels = labels
-        self.reviewer = reviewer
-        self._review_window = None
         self.pair: tuple[str, str] | None = None
-        self.store = Store.open(self.store_path)
 
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
@@ -278,38 +273,3 @@ class AgreementDashboard(QWidget):
 
     def _open_item(self, item: QListWidgetItem) -> None:
         self.openConflict.emit(*item.data(Qt.ItemDataRole.UserRole))
-
-    def open_review(self, article_id: int, start: int, end: int) -> None:
-        """Show the conflict in a review window of our own (when the dashboard runs on its own)."""
-        from annotator.ui.review_window import ReviewWindow
-
-        if self._review_window is None:
-            self._review_window = ReviewWindow(self.store_path, self.reviewer or "reviewer")
-        self._review_window.show_conflict(article_id, start, end)
-
-    def closeEvent(self, event) -> None:
-        if self._review_window is not None:
-            self._review_window.close()
-        self.store.close()
-        super().closeEvent(event)
-
-
-def run_dashboard(db_path: Path, labels: list[str] | None = None, screenshot: Path | None = None) -> int:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    try:
-        dashboard = AgreementDashboard(db_path, labels=labels)
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    dashboard.openConflict.connect(dashboard.open_review)
-    if screenshot is not None:
-        from annotator.ui.review_window import grab_to_png
-
-        if dashboard.result.pairs:
-            p = dashboard.result.pairs[0]
-            dashboard._list([c for c in dashboard.conflicts if c.matches(pair=(p.a, p.b))], f"{p.a} and {p.b}")
-        grab_to_png(dashboard, screenshot)
-        dashboard.close()
-        return 0
-    dashboard.show()
-    return app.exec()

@@ -21,8 +21,8 @@ from annotator.records import USER, Article, Entity, Label
 from annotator.scheme import project_labels
 from annotator.store import Store, StoreError
 from annotator.store.editing import ArticleFilter
-from annotator.ui.offsets import OffsetMap
-from annotator.ui.spans import snap, word_tokens
+from annotator.ui.annotate.spans import snap, word_tokens
+from annotator.ui.shell.offsets import OffsetMap
 
 log = logging.getLogger("annotator.ui")
 

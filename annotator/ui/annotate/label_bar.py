@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.ui.session import Session
+from annotator.ui.annotate.session import Session
 
 
 def swatch(color: str, size: int = 12) -> QIcon:
