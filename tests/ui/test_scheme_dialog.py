@@ -260,7 +260,7 @@ def test_recolouring_a_label(window, qtbot, scheme, monkeypatch, project):
     assert titles == ["Colour of threat"]
     colours = {label.name: label.color for label in saved_scheme(project)}
     assert colours["threat"] == "#0000ff"
-    assert colours["claim"] == "#0369a1"
+    assert colours["claim"] == "#1176f6"  # the others keep theirs
     assert "#0000ff" in window.labels.buttons["threat"].styleSheet()
 
 

@@ -1,21 +1,22 @@
-"""The annotation window: article list | article | label bar, menus, shortcuts, status bar."""
+"""The annotation window: article list | article | label bar, menus, shortcuts, status bar.
+
+The status bar says what is true now: "saved · …" after each committed action, "not saved:
+…" until the next action succeeds; messages about background work disappear a few seconds
+after the work is over.
+"""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QTextCursor
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QInputDialog,
-    QLabel,
-    QLineEdit,
     QMainWindow,
     QSplitter,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,64 +26,20 @@ from annotator.store import Store
 from annotator.ui.annotate.article_list import ArticleListPanel
 from annotator.ui.annotate.article_view import ArticleView
 from annotator.ui.annotate.label_bar import LabelBar
+from annotator.ui.annotate.legend import EntityLegend
 from annotator.ui.annotate.place import ReadingPlace
+from annotator.ui.annotate.search import SearchBar
 from annotator.ui.annotate.session import Session
 from annotator.ui.annotate.shortcuts import ShortcutSheet, make_actions
-from annotator.ui.shell import style
 from annotator.ui.shell import window_settings as ws
-from annotator.ui.shell.plaintext import show_message
+from annotator.ui.shell.plaintext import menu_text, plain_label, show_message
 from annotator.ui.shell.workers import Task, TaskRunner, preannotate_task
 
 log = logging.getLogger("annotator.ui")
 
 
-class EntityLegend(QWidget):
-    """One toggle per entity type in the article, in its colour; unchecking hides that type."""
-
-    def __init__(self, session: Session, view: ArticleView, parent=None):
-        super().__init__(parent)
-        self.setObjectName("entityLegend")
-        self.session, self.view = session, view
-        self.row = QHBoxLayout(self)
-        self.row.setContentsMargins(GUTTER_PAD, 4, 8, 4)
-        self.row.setSpacing(4)
-        session.articleChanged.connect(self.rebuild)
-        session.entitiesChanged.connect(self.rebuild)
-
-    def rebuild(self) -> None:
-        while self.row.count():
-            item = self.row.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
-        title = QLabel("Entities")
-        title.setProperty("role", "heading")
-        self.row.addWidget(title)
-        for label in self.session.entity_types():
-            button = QToolButton()
-            button.setObjectName(f"entity_{label}")
-            button.setText(label)
-            button.setCheckable(True)
-            button.setChecked(label not in self.view.hidden_types)
-            button.setAutoRaise(True)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            color = style.entity_color(label).name()
-            button.setStyleSheet(
-                f"QToolButton {{ color: {color}; border: none; border-bottom: 2px dotted {color};"
-                " padding: 1px 4px; background: transparent; }"
-                "QToolButton:!checked { color: palette(placeholder-text); border-bottom-color: transparent; }"
-            )
-            button.setToolTip(f"Show or hide {label} entities")
-            button.toggled.connect(lambda on, label=label: self._toggle(label, on))
-            self.row.addWidget(button)
-        self.row.addStretch(1)
-
-    def _toggle(self, label: str, on: bool) -> None:
-        hidden = set(self.view.hidden_types)
-        (hidden.discard if on else hidden.add)(label)
-        self.view.set_hidden_types(hidden)
-
-
-GUTTER_PAD = 12
+#: How long a message about finished background work stays in the status bar (ms).
+TRANSIENT_MS = 6000
 
 
 class MainWindow(QMainWindow):
@@ -116,12 +73,9 @@ class MainWindow(QMainWindow):
         self.view = ArticleView(s)
         self.labels = LabelBar(s)
         self.legend = EntityLegend(s, self.view)
-
-        self.search = QLineEdit()
-        self.search.setObjectName("articleSearch")
-        self.search.setPlaceholderText("Search in this article — Enter: next, Shift+Enter: previous, Esc: close")
-        self.search.hide()
-        self.search.returnPressed.connect(lambda: self.find(backward=False))
+        self.view.set_hidden_types(set(self.settings.get(ws.HIDDEN_ENTITY_TYPES)))
+        self.legend.hiddenChanged.connect(lambda hidden: self.settings.set(ws.HIDDEN_ENTITY_TYPES, hidden))
+        self.search = SearchBar(s, self.view)
 
         centre = QWidget()
         column = QVBoxLayout(centre)
@@ -139,15 +93,15 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([360, 800, 280])
+        self.splitter.setSizes([340, 820, 280])
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
-        self.save_state = QLabel("ready")
-        self.save_state.setObjectName("saveState")
-        self.task_state = QLabel()
-        self.task_state.setObjectName("taskState")
-        self.who = QLabel()
+        self.save_state = plain_label("ready", object_name="saveState")
+        self.task_state = plain_label(object_name="taskState")
+        self._task_timer = QTimer(self, singleShot=True, interval=TRANSIENT_MS)
+        self._task_timer.timeout.connect(self.task_state.clear)
+        self.who = plain_label(object_name="annotatingAs")
         self.statusBar().addWidget(self.save_state, 1)
         self.statusBar().addPermanentWidget(self.task_state)
         self.statusBar().addPermanentWidget(self.who)
@@ -162,25 +116,28 @@ class MainWindow(QMainWindow):
         handlers = {
             "next_statement": lambda: s.step_statement(1),
             "prev_statement": lambda: s.step_statement(-1),
+            "next_unlabeled": self.next_unlabeled,
             "clear": s.clear_labels,
+            "note": self.labels.edit_note,
             "undo": s.undo_stack.undo,
             "redo": s.undo_stack.redo,
             "next_article": lambda: s.step_article(1),
             "prev_article": lambda: s.step_article(-1),
             "done_next": s.mark_done_and_next,
-            "search": self.start_search,
+            "search": self.search.open,
+            "search_next": lambda: self.search.step(1),
+            "search_prev": lambda: self.search.step(-1),
+            "escape": self._escape,
             "zoom_in": lambda: self.view.zoom(1),
             "zoom_out": lambda: self.view.zoom(-1),
             "shortcut_sheet": self.show_shortcuts,
+            "quit": self.close,
         }
         handlers.update({f"label_{n}": (lambda n=n: s.toggle_key(str(n))) for n in range(1, 10)})
         self.actions_by_name = make_actions(self, handlers)
-        escape = QAction(self)
-        escape.setShortcut(QKeySequence(Qt.Key.Key_Escape))
-        escape.triggered.connect(self._escape)
-        self.addAction(escape)
 
     def _build_menus(self) -> None:
+        a = self.actions_by_name
         bar = self.menuBar()
         file = bar.addMenu("&File")
         file.addAction("&New project…", self.new_project, QKeySequence.StandardKey.New)
@@ -193,14 +150,13 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         file.addAction("Annotator &name…", self.change_annotator)
         file.addSeparator()
-        file.addAction("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        file.addAction(a["quit"])
 
-        a = self.actions_by_name
         edit = bar.addMenu("&Edit")
         for name in ("undo", "redo"):
             edit.addAction(a[name])
         edit.addSeparator()
-        for name in ("next_statement", "prev_statement", "clear"):
+        for name in ("next_statement", "prev_statement", "next_unlabeled", "clear", "note"):
             edit.addAction(a[name])
         edit.addSeparator()
         edit.addAction("&Label scheme…", self.edit_scheme)
@@ -210,7 +166,7 @@ class MainWindow(QMainWindow):
             go.addAction(a[name])
 
         view = bar.addMenu("&View")
-        for name in ("search", "zoom_in", "zoom_out"):
+        for name in ("search", "search_next", "search_prev", "zoom_in", "zoom_out"):
             view.addAction(a[name])
         view.addSeparator()
         others = view.addAction("Show &other annotators' labels")
@@ -236,12 +192,12 @@ class MainWindow(QMainWindow):
 
     def _saved(self, message: str) -> None:
         self.save_state.setProperty("state", "ok")
-        self.save_state.setStyleSheet("")
+        self.save_state.style().polish(self.save_state)
         self.save_state.setText(message)
 
     def _failed(self, message: str) -> None:
-        self.save_state.setProperty("state", "error")
-        self.save_state.setStyleSheet("color: #b91c1c; font-weight: 600;")
+        self.save_state.setProperty("state", "error")  # the stylesheet shows it in the theme's error colour
+        self.save_state.style().polish(self.save_state)
         self.save_state.setText(message)
         if not self.settings.get(ws.QUIET_ERRORS):
             show_message(self, "Not saved", message)
@@ -286,7 +242,10 @@ class MainWindow(QMainWindow):
             self.session.reload_preannotation()
 
     def _preannotation_finished(self, n: int) -> None:
-        self.task_state.setText(f"pre-annotated {n} articles" if n else "")
+        if n:
+            self.flash(f"pre-annotated {n} articles")
+        else:
+            self.task_state.clear()
 
     def sample_imported(self, _report=None) -> None:
         """The first-start import finished: show the articles, then pre-annotate them."""
@@ -302,38 +261,29 @@ class MainWindow(QMainWindow):
     # -- actions -------------------------------------------------------------------------
 
     def _escape(self) -> None:
+        """Esc: close the search (back to the reader's place), or leave the note field for the text."""
         if self.search.isVisible():
-            self.search.hide()
+            self.search.close_search()
         self.view.setFocus()
 
-    def start_search(self) -> None:
-        self.search.show()
-        self.search.setFocus()
-        self.search.selectAll()
-
-    def find(self, backward: bool = False) -> None:
-        from PySide6.QtGui import QTextDocument
-        from PySide6.QtWidgets import QApplication
-
-        if QApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier:
-            backward = True
-        flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
-        text = self.search.text()
-        if not text:
+    def next_unlabeled(self) -> None:
+        """U: the next statement candidate without a label, round the end of the article."""
+        s = self.session
+        spans = s.candidates()
+        if not spans:
             return
-        view = self.view
-        before = view.textCursor()
-        found = view.find(text, flags)
-        if not found:  # wrap round
-            cursor = QTextCursor(before)
-            cursor.movePosition(cursor.MoveOperation.End if backward else cursor.MoveOperation.Start)
-            view.setTextCursor(cursor)
-            found = view.find(text, flags)
-        if found:
-            view.go_to_selection()
-        else:
-            view.setTextCursor(before)  # stay where the reader was
-            self.save_state.setText(f"“{text}” is not in this article")
+        after = [span for span in spans if s.current is None or span > s.current]
+        before = [span for span in spans if s.current is not None and span <= s.current]
+        target = next((span for span in after + before if not s.state(span).labels), None)
+        if target is None:
+            self.flash("every statement of this article has a label")
+            return
+        s.set_current(target)
+
+    def flash(self, message: str) -> None:
+        """A message that is true for a moment (the next message, or a few seconds, removes it)."""
+        self.task_state.setText(message)
+        self._task_timer.start()
 
     def show_shortcuts(self) -> None:
         keys = {label.key: label.name for label in self.session.labels if label.key and not label.retired}
@@ -418,7 +368,7 @@ class MainWindow(QMainWindow):
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
         for path in self.settings.recent_projects():
-            self.recent_menu.addAction(path, lambda path=path: self.projectRequested.emit(Path(path)))
+            self.recent_menu.addAction(menu_text(path), lambda path=path: self.projectRequested.emit(Path(path)))
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("(none)").setEnabled(False)
 

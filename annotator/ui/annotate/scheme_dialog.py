@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.records import Label
-from annotator.scheme import number_keys
+from annotator.scheme import EXTRA_COLORS, default_labels, number_keys
 from annotator.ui.annotate.label_bar import swatch
 from annotator.ui.annotate.session import Session
+from annotator.ui.shell import palette
 from annotator.ui.shell.plaintext import show_message
 
 NAME, KEY, DESCRIPTION, RETIRED = range(4)
-PALETTE = ("#b45309", "#15803d", "#b91c1c", "#6d28d9", "#be123c", "#0369a1", "#0f766e", "#a16207", "#4d7c0f", "#9333ea")
 
 
 class SchemeDialog(QDialog):
@@ -106,7 +106,9 @@ class SchemeDialog(QDialog):
             self.table.blockSignals(False)
 
     def add(self) -> None:
-        color = PALETTE[len(self.entries) % len(PALETTE)]
+        # the colour whose tint differs most (CIEDE2000) from the tints of the labels already there
+        candidates = [label.color for label in default_labels()] + list(EXTRA_COLORS)
+        color = palette.distinct_color([label.color for _, label in self.entries], candidates)
         self.entries.append((None, Label(f"label{len(self.entries) + 1}", color)))
         self._fill()
         self.table.editItem(self.table.item(len(self.entries) - 1, NAME))

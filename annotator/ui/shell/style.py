@@ -1,8 +1,7 @@
-"""The palette: entity colours, statement tints and the stylesheet, for light and dark themes.
+"""The look of every window: Fusion, the palette of the current theme, the stylesheet, the reading font.
 
-Entities are coloured *text* with a dotted underline in a cool, muted family; labels are
-*background tints* and margin chips in the scheme's saturated colours. Different channels
-keep the two apart even where hues are close.
+Colours themselves live in `palette` (measured there); this module applies them to Qt.
+The theme is `ANNOTATOR_THEME` when set, else the desktop's colour scheme.
 """
 
 from __future__ import annotations
@@ -12,32 +11,9 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
 from annotator import settings
+from annotator.ui.shell import palette
 
-#: spaCy entity types → (text colour on a light background, on a dark one).
-ENTITY_COLORS: dict[str, tuple[str, str]] = {
-    "PERSON": ("#1d4ed8", "#93c5fd"),
-    "GPE": ("#0e7490", "#67e8f9"),
-    "LOC": ("#0f766e", "#5eead4"),
-    "NORP": ("#4338ca", "#a5b4fc"),
-    "ORG": ("#7e22ce", "#d8b4fe"),
-    "DATE": ("#57534e", "#d6d3d1"),
-    "TIME": ("#57534e", "#d6d3d1"),
-    "EVENT": ("#9d174d", "#f9a8d4"),
-    "MONEY": ("#3f6212", "#bef264"),
-    "CARDINAL": ("#52525b", "#a1a1aa"),
-    "ORDINAL": ("#52525b", "#a1a1aa"),
-    "PERCENT": ("#52525b", "#a1a1aa"),
-    "QUANTITY": ("#52525b", "#a1a1aa"),
-    "FAC": ("#155e75", "#7dd3fc"),
-    "PRODUCT": ("#6b21a8", "#e9d5ff"),
-    "LAW": ("#6b21a8", "#e9d5ff"),
-    "LANGUAGE": ("#4338ca", "#a5b4fc"),
-    "WORK_OF_ART": ("#6b21a8", "#e9d5ff"),
-}
-OTHER_ENTITY = ("#475569", "#cbd5e1")
-#: The current statement's marker: a calm blue that no label uses.
-ACCENT = "#2563eb"
-ENTITY_TYPES = sorted(ENTITY_COLORS)
+ENTITY_TYPES = palette.ENTITY_TYPES
 
 
 def is_dark() -> bool:
@@ -52,22 +28,13 @@ def is_dark() -> bool:
     return QGuiApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
 
 
+def current_theme() -> palette.Theme:
+    return palette.theme(is_dark())
+
+
 def entity_color(label: str) -> QColor:
-    light, dark = ENTITY_COLORS.get(label, OTHER_ENTITY)
-    return QColor(dark if is_dark() else light)
-
-
-def tint(color: str | QColor, alpha: int) -> QColor:
-    c = QColor(color)
-    c.setAlpha(alpha)
-    return c
-
-
-def chip_text_color(color: str | QColor) -> QColor:
-    """Black or white, whichever reads better on `color`."""
-    c = QColor(color)
-    luminance = 0.2126 * c.redF() + 0.7152 * c.greenF() + 0.0722 * c.blueF()
-    return QColor("#111827") if luminance > 0.55 else QColor("#ffffff")
+    """The text colour of an entity of type `label` on the article's own background."""
+    return QColor(palette.entity_color(label, current_theme()))
 
 
 def reading_font(size: float = 12.5) -> QFont:
@@ -79,42 +46,55 @@ def reading_font(size: float = 12.5) -> QFont:
     return font
 
 
-def stylesheet() -> str:
+def stylesheet(th: palette.Theme) -> str:
+    """resources/style.qss with the theme's colours filled in (@accent, @muted, ...)."""
     path = settings.resource("style.qss")
     qss = path.read_text(encoding="utf-8") if path.exists() else ""
-    return qss.replace("@accent", ACCENT)
+    for name in ("accent", "accent_text", "muted", "error", "mid", "midlight", "window", "base", "text"):
+        qss = qss.replace(f"@{name}", getattr(th, name))
+    return qss
 
 
 def apply_theme(app: QApplication) -> None:
-    """Fusion everywhere; `ANNOTATOR_THEME` forces light or dark, else the desktop decides."""
+    """Fusion, with the light or dark palette: `ANNOTATOR_THEME` if set, else what the desktop uses."""
     app.setStyle(QStyleFactory.create("Fusion"))
-    theme = settings.theme()
-    if theme == "dark":
+    chosen = settings.theme()
+    if chosen == "dark":
         app.styleHints().setColorScheme(Qt.ColorScheme.Dark)
-        app.setPalette(_dark_palette())
-    elif theme == "light":
+    elif chosen == "light":
         app.styleHints().setColorScheme(Qt.ColorScheme.Light)
-    app.setStyleSheet(stylesheet())
+    th = palette.theme(chosen == "dark" if chosen else is_dark())
+    app.setPalette(qt_palette(th))
+    app.setStyleSheet(stylesheet(th))
 
 
-def _dark_palette() -> QPalette:
+def qt_palette(th: palette.Theme) -> QPalette:
+    """Qt's palette from a theme: every widget's text and background come from the measured colours."""
     p = QPalette()
     roles = {
-        QPalette.ColorRole.Window: "#1f2329",
-        QPalette.ColorRole.WindowText: "#e5e7eb",
-        QPalette.ColorRole.Base: "#171a1f",
-        QPalette.ColorRole.AlternateBase: "#1f2329",
-        QPalette.ColorRole.Text: "#e5e7eb",
-        QPalette.ColorRole.Button: "#2a2f37",
-        QPalette.ColorRole.ButtonText: "#e5e7eb",
-        QPalette.ColorRole.Mid: "#3a404a",
-        QPalette.ColorRole.Midlight: "#2f353e",
-        QPalette.ColorRole.PlaceholderText: "#9ca3af",
-        QPalette.ColorRole.Highlight: ACCENT,
-        QPalette.ColorRole.HighlightedText: "#ffffff",
-        QPalette.ColorRole.ToolTipBase: "#2a2f37",
-        QPalette.ColorRole.ToolTipText: "#e5e7eb",
+        QPalette.ColorRole.Window: th.window,
+        QPalette.ColorRole.WindowText: th.text,
+        QPalette.ColorRole.Base: th.base,
+        QPalette.ColorRole.AlternateBase: th.alternate,
+        QPalette.ColorRole.Text: th.text,
+        QPalette.ColorRole.Button: th.button,
+        QPalette.ColorRole.ButtonText: th.text,
+        QPalette.ColorRole.BrightText: th.accent_text,
+        QPalette.ColorRole.Light: th.base,
+        QPalette.ColorRole.Mid: th.mid,
+        QPalette.ColorRole.Midlight: th.midlight,
+        QPalette.ColorRole.Dark: th.mid,
+        QPalette.ColorRole.PlaceholderText: th.muted,
+        QPalette.ColorRole.Highlight: th.accent,
+        QPalette.ColorRole.HighlightedText: th.accent_text,
+        QPalette.ColorRole.ToolTipBase: th.tooltip_base,
+        QPalette.ColorRole.ToolTipText: th.tooltip_text,
+        QPalette.ColorRole.Link: th.accent,
     }
     for role, color in roles.items():
         p.setColor(role, QColor(color))
+    # disabled text (a label button with no statement chosen) stays readable too
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor(th.muted))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor(th.muted))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor(th.muted))
     return p
