@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.records import IncomingRecord
@@ -104,3 +105,10 @@ def messages(monkeypatch) -> list[tuple[str, str, str]]:
 
     monkeypatch.setattr(QMessageBox, "exec", record)
     return shown
+
+
+def as_shown(rich: str) -> str:
+    """What a tooltip (escaped rich text) shows the reader, as plain text."""
+    document = QTextDocument()
+    document.setHtml(rich)
+    return document.toPlainText().replace("\xa0", " ")

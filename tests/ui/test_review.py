@@ -11,6 +11,7 @@ from PySide6.QtGui import QTextCursor
 from annotator.records import GOLD
 from annotator.store import Store
 from tests.conftest import write_jsonl
+from tests.ui.conftest import as_shown
 
 #: An emoji and a flag before the conflicts (Qt counts them twice), and markup that must stay text.
 TEXT = (
@@ -83,7 +84,7 @@ def test_columns_show_the_text_literally_and_mark_the_conflict_in_utf16(review):
 
 def test_a_long_heading_ends_in_an_ellipsis_and_shows_whole_in_its_tooltip(review, qtbot):
     heading = review.article_label
-    whole = heading.toolTip()
+    whole = as_shown(heading.toolTip())
     assert whole.startswith("1 of 2 · ")
     review.resize(420, review.height())
     qtbot.waitUntil(lambda: heading.text() != whole)

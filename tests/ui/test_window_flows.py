@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QSettings, Qt, QTimer
-from PySide6.QtGui import QContextMenuEvent, QHelpEvent, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtGui import QContextMenuEvent, QHelpEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QApplication, QMenu, QToolButton, QToolTip
 
 from annotator.records import MODEL, USER, Entity
 from annotator.store import Store
 from annotator.ui.shell import palette, style
-from tests.ui.conftest import OTHER, TEXT, stored
+from tests.ui.conftest import OTHER, TEXT, as_shown, stored
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -97,11 +97,7 @@ def tooltip_at(view, offset: int) -> str:
     pos = point_at(view, offset)
     QToolTip.hideText()
     QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.Type.ToolTip, pos, view.viewport().mapToGlobal(pos)))
-    if not QToolTip.isVisible():
-        return ""
-    shown = QTextDocument()
-    shown.setHtml(QToolTip.text())
-    return shown.toPlainText().replace("\xa0", " ")
+    return as_shown(QToolTip.text()) if QToolTip.isVisible() else ""
 
 
 def current_text(window) -> str:
@@ -125,7 +121,7 @@ def test_changing_an_entity_type_from_its_menu_is_a_user_entity_and_undoes(windo
     assert model_kyiv not in entities(project)
     assert shows_entity(view, kyiv, "ORG") and not shows_entity(view, kyiv, "GPE")
     assert window.save_state.text() == "saved · entity GPE → ORG"
-    assert tooltip_at(view, kyiv + 1) == "ORG — companies, agencies, institutions (entity, corrected)"
+    assert tooltip_at(view, kyiv + 1) == "ORG — organisations (entity, corrected)"
 
     qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
     assert model_kyiv in entities(project)
@@ -199,7 +195,7 @@ def test_legend_toggles_hide_and_show_one_entity_type(window, qtbot):
     kyiv, zelensky = TEXT.index("Kyiv"), TEXT.index("Zelensky")
     gpe = window.legend.findChild(QToolButton, "entity_GPE")
     assert gpe.isChecked()
-    assert tooltip_at(view, kyiv + 1) == "GPE — countries, cities, states (entity)"
+    assert tooltip_at(view, kyiv + 1) == "GPE — countries, cities (entity)"
 
     qtbot.mouseClick(gpe, Qt.MouseButton.LeftButton)
     assert not gpe.isChecked()
@@ -210,7 +206,7 @@ def test_legend_toggles_hide_and_show_one_entity_type(window, qtbot):
     qtbot.mouseClick(gpe, Qt.MouseButton.LeftButton)
     assert gpe.isChecked()
     assert shows_entity(view, kyiv, "GPE")
-    assert tooltip_at(view, kyiv + 1) == "GPE — countries, cities, states (entity)"
+    assert tooltip_at(view, kyiv + 1) == "GPE — countries, cities (entity)"
 
 
 def test_a_hidden_type_stays_hidden_after_an_entity_correction(window, qtbot):
@@ -230,7 +226,7 @@ def test_tooltip_names_the_statement_labels(window, qtbot):
     qtbot.keyClick(view, Qt.Key.Key_2)
     qtbot.keyClick(view, Qt.Key.Key_4)
     assert tooltip_at(view, TEXT.index("halt")) == "labels: denial, offer"
-    assert tooltip_at(view, TEXT.index("Kyiv") + 1) == "GPE — countries, cities, states (entity)\nlabels: denial, offer"
+    assert tooltip_at(view, TEXT.index("Kyiv") + 1) == "GPE — countries, cities (entity)\nlabels: denial, offer"
 
 
 # -- 4. searching ------------------------------------------------------------------------------

@@ -61,6 +61,7 @@ class ArticleView(QPlainTextEdit):
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.setDocument(PlainDocument(self))
+        self.document().setDocumentMargin(START_BAR + 6)  # room left of the text for a statement's start bar
         self.setObjectName("articleView")
         self.setAccessibleName("Article text")
         self.session = session
@@ -378,7 +379,8 @@ class ArticleView(QPlainTextEdit):
             for i, rect in enumerate(rects):
                 top = 1.5 if i == 0 else 0.0
                 bottom = 1.5 if i == len(rects) - 1 else 0.0
-                band = rect.adjusted(1 if i == 0 else 0, top, -1 if i == len(rects) - 1 else 0, -bottom)
+                # the first line reaches left over the start bar; the last stops short of the next statement
+                band = rect.adjusted(-START_BAR - 2 if i == 0 else 0, top, -1 if i == len(rects) - 1 else 0, -bottom)
                 if not band.intersects(clip):
                     continue
                 path = QPainterPath()
@@ -392,7 +394,7 @@ class ArticleView(QPlainTextEdit):
             first = rects[0]
             height = (first.height() - 3) / len(labels)
             for k, name in enumerate(labels):  # the start bar, in each label's own colour
-                bar = QRectF(first.left() + 1, first.top() + 1.5 + k * height, START_BAR, height)
+                bar = QRectF(first.left() - START_BAR - 2, first.top() + 1.5 + k * height, START_BAR, height)
                 painter.fillRect(bar, self.label_color(name))
 
     def line_rects(self, a: int, b: int) -> list[QRectF]:

@@ -53,8 +53,7 @@ class EntityLegend(QWidget):
             button.setStyleSheet(
                 f"QToolButton {{ color: {color}; border: none; border-bottom: 2px {line} {color};"
                 " padding: 1px 4px; background: transparent; }"
-                f"QToolButton:!checked {{ color: {th.muted}; border-bottom-color: transparent;"
-                " text-decoration: line-through; }"
+                f"QToolButton:!checked {{ color: {th.muted}; border-bottom-color: transparent; }}"
             )
             button.setToolTip(tooltip(f"Click to show or hide {label} entities ({meaning})"))
             button.toggled.connect(lambda on, label=label: self._toggle(label, on))

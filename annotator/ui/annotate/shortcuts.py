@@ -38,7 +38,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("search", "Search in the article", ("Ctrl+F",), "Search"),
     Shortcut("search_next", "Next match", ("F3",), "Search"),
     Shortcut("search_prev", "Previous match", ("Shift+F3",), "Search"),
-    Shortcut("escape", "Close the search (back to where you were) · leave the note field", ("Esc",), "Search"),
+    Shortcut("escape", "Close the search (you stay at the match) · leave the note field", ("Esc",), "Search"),
     Shortcut("zoom_in", "Larger text", ("Ctrl++", "Ctrl+="), "View"),
     Shortcut("zoom_out", "Smaller text", ("Ctrl+-",), "View"),
     Shortcut("shortcut_sheet", "This sheet", ("F1", "?"), "Help"),
@@ -58,7 +58,7 @@ MOUSE: tuple[tuple[str, str], ...] = (
     ("Click a type in the legend", "hide or show that entity type"),
     ("Hover a statement or entity", "its labels, note, entity type and meaning"),
 )
-LEFT_SECTIONS = ("Statements", "Editing")
+LEFT_SECTIONS = ("Statements", "Editing", "Articles")
 
 
 def display(keys: tuple[str, ...]) -> str:
@@ -90,7 +90,9 @@ def sheet_rows(labels: dict[str, str]) -> list[tuple[str, str, str]]:
                 continue
             title = f"Toggle label “{labels[key]}”"
         rows.append((sc.section, display(sc.keys), title))
-    rows.extend(IN_WIDGETS)
+    for row in IN_WIDGETS:  # after the last row of its section
+        at = max(i for i, (section, _, _) in enumerate(rows) if section == row[0])
+        rows.insert(at + 1, row)
     rows.extend(("Mouse", what, does) for what, does in MOUSE)
     return rows
 
@@ -128,7 +130,8 @@ class ShortcutSheet(QDialog):
                 line += 1
                 previous = section
             key = plain_label(keys)
-            key.setStyleSheet("font-family: monospace;")
+            if section != "Mouse":
+                key.setStyleSheet("font-family: monospace;")
             grid.addWidget(key, line, 0, Qt.AlignmentFlag.AlignTop)
             text = plain_label(title, word_wrap=True)
             text.setMinimumWidth(260)

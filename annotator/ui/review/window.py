@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QAction, QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -38,18 +39,21 @@ from annotator.review.conflicts import Conflict
 from annotator.review.units import category
 from annotator.store import Store
 from annotator.ui.review.session import ReviewSession
+from annotator.ui.shell import palette, style
 from annotator.ui.shell.offsets import OffsetMap
+from annotator.ui.shell.plaintext import menu_text, plain_label, tooltip
 
-CONFLICT_RED = "#dc2626"
-REGION_TINT = QColor(37, 99, 235, 40)
-OUTSIDE_GREY = "#8b8f97"
 KIND_NAMES = {"label_mismatch": "label mismatch", "missing": "missing", "boundary": "boundary"}
 
 
-def _tint(color: str, alpha: int) -> QColor:
-    c = QColor(color)
-    c.setAlpha(alpha)
-    return c
+def review_soft_tint(color: str, th: palette.Theme) -> str:
+    """A label's tint where nothing is disputed, or outside the conflict in focus: lighter than its own."""
+    return palette.over(color, th.label_alpha / 2, th.base)
+
+
+def _tinted(item: QTableWidgetItem, background: str) -> None:
+    item.setBackground(QColor(background))
+    item.setForeground(QColor(palette.readable(style.current_theme().text, [background])))
 
 
 class ElidedLabel(QLabel):
@@ -61,7 +65,7 @@ class ElidedLabel(QLabel):
 
     def set_full_text(self, text: str) -> None:
         self._full = text
-        self.setToolTip(text)
+        self.setToolTip(tooltip(text))
         self._elide()
 
     def resizeEvent(self, event) -> None:
@@ -100,13 +104,15 @@ class ConflictListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             mark = "✓" if self.session.is_resolved(c) else "•"
             kinds = ", ".join(KIND_NAMES[k] for k in sorted(c.kinds))
-            title = self.session.article(c.article_id).title
-            return f"{mark} {title[:48]}\n    {c.start}–{c.end} · {kinds}"
+            article = self.session.article(c.article_id)
+            words = " ".join(article.text[c.start : c.end].split())
+            words = words if len(words) <= 60 else words[:59] + "…"
+            title = article.title if len(article.title) <= 36 else article.title[:35] + "…"
+            return f"{mark} “{words}”\n    {kinds} · {title}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            text = self.session.article(c.article_id).text[c.start : c.end]
-            return text[:300]
+            return tooltip(self.session.article(c.article_id).text[c.start : c.end][:300])
         if role == Qt.ItemDataRole.ForegroundRole and self.session.is_resolved(c):
-            return QColor("#6b7280")
+            return QColor(style.current_theme().muted)
         return None
 
 
@@ -206,7 +212,9 @@ class ReviewWindow(QMainWindow):
         for number, name in enumerate(s.annotators, 1):
             self.columns.append(Column(f"{number} · {name}" if number <= 9 else name))
         self.gold_column = Column("Gold")
-        self.gold_column.header.setStyleSheet("font-weight: 700; padding: 2px 4px; color: #a16207;")
+        self.gold_column.header.setStyleSheet(
+            f"font-weight: 700; padding: 2px 4px; color: {style.current_theme().gold};"
+        )
         self.gold_column.text.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.gold_column.text.customContextMenuRequested.connect(lambda _pos: self.edit_gold_menu())
         for column in [*self.columns, self.gold_column]:
@@ -225,7 +233,7 @@ class ReviewWindow(QMainWindow):
         bar = QHBoxLayout()
         self.take_buttons: list[QPushButton] = []
         for number, name in enumerate(s.annotators[:9], 1):
-            button = QPushButton(f"{number}  take {name}'s")
+            button = QPushButton(menu_text(f"{number}  take {name}'s"))
             button.clicked.connect(lambda _=False, n=number: s.take(n))
             self.take_buttons.append(button)
             bar.addWidget(button)
@@ -280,16 +288,16 @@ class ReviewWindow(QMainWindow):
         for label in self.session.labels:
             if label.retired:
                 continue
-            chip = QLabel(label.name)
-            chip.setTextFormat(Qt.TextFormat.PlainText)
-            c = _tint(label.color, 120)
+            th = style.current_theme()
+            chip = plain_label(label.name)
+            tint = palette.label_tint(label.color, th)
             chip.setStyleSheet(
-                f"background: rgba({c.red()}, {c.green()}, {c.blue()}, {c.alpha()}); "
+                f"background: {tint}; color: {palette.readable(th.text, [tint])}; "
                 "border-radius: 4px; padding: 1px 6px; font-size: 9pt;"
             )
             row.addWidget(chip)
         hint = QLabel(
-            "strong tint + red wave: disputed · dashed red: not labeled by this annotator · grey: decided none"
+            "strong tint + red wave: disputed · dashed red: not labeled by this annotator · struck: decided none"
         )
         hint.setStyleSheet("color: palette(placeholder-text); font-size: 9pt;")
         row.addWidget(hint)
@@ -322,6 +330,13 @@ class ReviewWindow(QMainWindow):
         for action in (undo, redo):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.addAction(action)
+        file = self.menuBar().addMenu("&File")
+        close = file.addAction("&Close window", self.close)
+        close.setShortcut(QKeySequence.StandardKey.Close)
+        quit_all = file.addAction("&Quit", QApplication.closeAllWindows)  # every window closes as it should
+        quit_all.setShortcut(QKeySequence("Ctrl+Q"))
+        for action in (close, quit_all):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         edit = self.menuBar().addMenu("&Review")
         edit.addAction(undo)
         edit.addAction(redo)
@@ -410,26 +425,37 @@ class ReviewWindow(QMainWindow):
         return sel
 
     def _paint(self) -> None:
-        """Label tints per column; disagreements underlined in red; the current region in pale blue."""
+        """Label tints per column (strong where disputed); disagreements underlined in red; the current
+        region on its own background; text outside it in the theme's context colour. Every text
+        colour is chosen to read at 4.5:1 on the background under it."""
         s = self.session
         conflict = s.current
         if conflict is None:
             return
+        th = style.current_theme()
         art = s.collection.article(conflict.article_id)
         article_conflicts = [c for c in s.all_conflicts if c.article_id == conflict.article_id]
-        region_fmt = QTextCharFormat()
-        region_fmt.setBackground(REGION_TINT)
-        outside_fmt = QTextCharFormat()
-        outside_fmt.setForeground(QColor(OUTSIDE_GREY))
         length = len(s.article(conflict.article_id).text)
 
+        def inside(start: int, end: int) -> bool:
+            return start < conflict.end and conflict.start < end
+
+        def fmt_on(background: str | None, here: bool) -> QTextCharFormat:
+            """Text `here` (in the region) or outside it, on `background` (None: the plain one)."""
+            fmt = QTextCharFormat()
+            under = background or (th.region if here else th.base)
+            if background is not None:
+                fmt.setBackground(QColor(background))
+            fmt.setForeground(QColor(palette.readable(th.text if here else th.context, [under])))
+            return fmt
+
         def focus(edit: QPlainTextEdit) -> list[QTextEdit.ExtraSelection]:
-            """Everything outside the current region greyed, the region on pale blue."""
-            sels = [self._selection(conflict.start, conflict.end, region_fmt, edit)]
+            """The region on its own background, everything else in the context colour."""
+            sels = [self._selection(conflict.start, conflict.end, fmt_on(th.region, True), edit)]
             if conflict.start > 0:
-                sels.append(self._selection(0, conflict.start, outside_fmt, edit))
+                sels.append(self._selection(0, conflict.start, fmt_on(None, False), edit))
             if conflict.end < length:
-                sels.append(self._selection(conflict.end, length, outside_fmt, edit))
+                sels.append(self._selection(conflict.end, length, fmt_on(None, False), edit))
             return sels
 
         for name, column in zip(s.annotators, self.columns, strict=True):
@@ -437,19 +463,15 @@ class ReviewWindow(QMainWindow):
             sels = focus(edit)
             spans = art.spans.get(name, {}) if art else {}
             for (start, end), labels in sorted(spans.items()):
-                fmt = QTextCharFormat()
-                here = start < conflict.end and conflict.start < end
-                fmt.setBackground(_tint(s.label_color(labels[0]), 38 if here else 22))
-                if not here:  # a later format would otherwise undo the grey of the focus
-                    fmt.setForeground(QColor(OUTSIDE_GREY))
-                disputed = next(
-                    (c for c in article_conflicts if c.start <= start and end <= c.end and _involves(c, name)), None
-                )
-                if disputed is not None:
-                    fmt.setBackground(_tint(s.label_color(labels[0]), 140 if here else 60))
+                here = inside(start, end)
+                disputed = any(c.start <= start and end <= c.end and _involves(c, name) for c in article_conflicts)
+                color = s.label_color(labels[0])
+                tint = palette.label_tint(color, th) if disputed and here else review_soft_tint(color, th)
+                fmt = fmt_on(tint, here)
+                if disputed:
                     fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-                    fmt.setUnderlineColor(QColor(CONFLICT_RED))
-                fmt.setToolTip(f"{name}: {category(labels)}")
+                    fmt.setUnderlineColor(QColor(th.error))
+                fmt.setToolTip(tooltip(f"{name}: {category(labels)}"))
                 sels.append(self._selection(start, end, fmt, edit))
             for c in article_conflicts:  # spans others labeled and this annotator did not
                 mine = c.values.get(name)
@@ -457,10 +479,12 @@ class ReviewWindow(QMainWindow):
                     continue
                 for start, end in c.units:
                     if (start, end) not in mine and not any(s0 < end and start < e0 for s0, e0 in mine):
-                        fmt = QTextCharFormat()
+                        fmt = fmt_on(None, inside(start, end))
+                        if inside(start, end):
+                            fmt.setBackground(QColor(th.region))
                         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
-                        fmt.setUnderlineColor(QColor(CONFLICT_RED))
-                        fmt.setToolTip(f"{name}: no label here")
+                        fmt.setUnderlineColor(QColor(th.error))
+                        fmt.setToolTip(tooltip(f"{name}: no label here"))
                         sels.append(self._selection(start, end, fmt, edit))
             edit.setExtraSelections(sels)
             column.summary.setText(_summary(conflict, name))
@@ -468,24 +492,22 @@ class ReviewWindow(QMainWindow):
         edit = self.gold_column.text
         sels = focus(edit)
         for (start, end), (labels, note) in sorted(gold.items()):
-            fmt = QTextCharFormat()
-            if not (start < conflict.end and conflict.start < end):
-                fmt.setForeground(QColor(OUTSIDE_GREY))
+            here = inside(start, end)
             if labels:
-                fmt.setBackground(_tint(s.label_color(labels[0]), 110))
-                fmt.setToolTip(f"gold: {category(labels)}" + (f" — {note}" if note else ""))
+                fmt = fmt_on(palette.label_tint(s.label_color(labels[0]), th), here)
+                fmt.setToolTip(tooltip(f"gold: {category(labels)}" + (f" — {note}" if note else "")))
             else:
+                fmt = fmt_on(th.region if here else None, here)
                 fmt.setFontStrikeOut(True)
-                fmt.setForeground(QColor("#9ca3af"))
-                fmt.setToolTip("gold: no label")
+                fmt.setToolTip(tooltip("gold: no label"))
             sels.append(self._selection(start, end, fmt, edit))
         edit.setExtraSelections(sels)
-        inside = {span: v for span, v in gold.items() if span[0] < conflict.end and conflict.start < span[1]}
-        if not inside:
+        decided = {span: v for span, v in gold.items() if inside(*span)}
+        if not decided:
             self.gold_column.summary.setText("undecided")
         else:
             parts = [
-                f"{category(labels) if labels else 'no label'} ({a}–{b})" for (a, b), (labels, _) in inside.items()
+                f"{category(labels) if labels else 'no label'} ({a}–{b})" for (a, b), (labels, _) in decided.items()
             ]
             resolved = "✓ " if s.is_resolved(conflict) else "partly: "
             self.gold_column.summary.setText(resolved + "; ".join(parts))
@@ -502,7 +524,7 @@ class ReviewWindow(QMainWindow):
         for row, span in enumerate(conflict.units):
             excerpt = text[span[0] : span[1]].replace("\n", " ")
             item = QTableWidgetItem(excerpt if len(excerpt) <= 70 else excerpt[:67] + "…")
-            item.setToolTip(f"{span[0]}–{span[1]}: {excerpt[:300]}")
+            item.setToolTip(tooltip(f"{span[0]}–{span[1]}: {excerpt[:300]}"))
             self.table.setItem(row, 0, item)
             values = []
             for col, name in enumerate(s.annotators, 1):
@@ -511,7 +533,7 @@ class ReviewWindow(QMainWindow):
                 values.append(labels)
                 item = QTableWidgetItem("—" if labels is None else category(labels))
                 if labels:
-                    item.setBackground(_tint(s.label_color(labels[0]), 90))
+                    _tinted(item, palette.label_tint(s.label_color(labels[0]), style.current_theme()))
                 self.table.setItem(row, col, item)
             present = [v for v in values if v is not None]
             if len(set(present)) > 1:
@@ -523,7 +545,7 @@ class ReviewWindow(QMainWindow):
             decided = gold.get(span)
             item = QTableWidgetItem("undecided" if decided is None else category(decided[0]))
             if decided and decided[0]:
-                item.setBackground(_tint(s.label_color(decided[0][0]), 110))
+                _tinted(item, palette.label_tint(s.label_color(decided[0][0]), style.current_theme()))
             self.table.setItem(row, len(headers) - 1, item)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -582,7 +604,7 @@ class ReviewWindow(QMainWindow):
         for label in self.session.labels:
             if label.retired:
                 continue
-            action = menu.addAction(f"&{label.key}  {label.name}" if label.key else label.name)
+            action = menu.addAction(f"&{label.key}  {menu_text(label.name)}" if label.key else menu_text(label.name))
             action.setCheckable(True)
             action.setChecked(label.name in current)
             action.triggered.connect(

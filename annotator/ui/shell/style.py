@@ -50,7 +50,8 @@ def stylesheet(th: palette.Theme) -> str:
     """resources/style.qss with the theme's colours filled in (@accent, @muted, ...)."""
     path = settings.resource("style.qss")
     qss = path.read_text(encoding="utf-8") if path.exists() else ""
-    for name in ("accent", "accent_text", "muted", "error", "mid", "midlight", "window", "base", "text"):
+    names = ("accent_text", "accent", "muted", "error", "midlight", "mid", "window", "base", "text")  # longest first
+    for name in names:
         qss = qss.replace(f"@{name}", getattr(th, name))
     return qss
 
