@@ -444,8 +444,7 @@ class ReviewWindow(QMainWindow):
             """Text `here` (in the region) or outside it, on `background` (None: the plain one)."""
             fmt = QTextCharFormat()
             under = background or (th.region if here else th.base)
-            if background is not None:
-                fmt.setBackground(QColor(background))
+            fmt.setBackground(QColor(under))  # always: Qt drops a foreground-only format after another selection
             fmt.setForeground(QColor(palette.readable(th.text if here else th.context, [under])))
             return fmt
 

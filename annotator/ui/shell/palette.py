@@ -37,9 +37,8 @@ class Theme:
     muted: str  # headings, hints, definitions, placeholders
     mid: str  # borders and splitters
     midlight: str
-    accent: str  # the current statement's outline, selected rows, the progress bar
+    accent: str  # the current statement's outline, selected rows and text, the progress bar
     accent_text: str  # text on accent
-    selection: str  # selected text in the article
     match: str  # every search match
     current_match: str  # the match the reader is on
     error: str  # "not saved"
@@ -91,7 +90,6 @@ LIGHT = Theme(
     midlight="#e5e7eb",
     accent="#1d4ed8",
     accent_text="#ffffff",
-    selection="#bfd3fb",
     match="#fde68a",
     current_match="#fb923c",
     error="#b91c1c",
@@ -136,7 +134,6 @@ DARK = Theme(
     midlight="#2f353e",
     accent="#60a5fa",
     accent_text="#0b1220",
-    selection="#274a82",
     match="#6b5513",
     current_match="#9a4a12",
     error="#fca5a5",
