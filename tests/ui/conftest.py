@@ -70,7 +70,8 @@ def window(qtbot, project, tmp_path):
     qtbot.addWidget(win)
     win.start(preannotate=False)
     win.show()
-    qtbot.waitExposed(win)
+    with qtbot.waitActive(win):  # keys reach the window's shortcuts only once it is the active one
+        win.activateWindow()
     win.view.setFocus()
     yield win
     win.close()

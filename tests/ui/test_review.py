@@ -160,3 +160,61 @@ def test_screenshot_command_writes_a_png(merged, cli, tmp_path):
     out = tmp_path / "review.png"
     assert cli("review", "--screenshot", out).exit_code == 0
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_conflict_list_shows_the_statement_words(review):
+    first = review.list_model.index(0).data()
+    assert "“Moscow must stop first.”" in first
+    assert f"{MUST[0]}–{MUST[1]}" not in first  # no offsets
+
+
+def test_close_and_quit(review, qtbot):
+    menu = next(a.menu() for a in review.menuBar().actions() if a.text() == "&File")
+    entries = {a.text(): a for a in menu.actions()}
+    assert entries["&Close window"].shortcut().toString() == "Ctrl+W"
+    assert entries["&Quit"].shortcut().toString() == "Ctrl+Q"
+    with qtbot.waitActive(review):
+        review.activateWindow()
+    key(qtbot, review, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    assert not review.isVisible()
+
+
+def test_ctrl_q_in_the_review_window_quits_every_window(review, qtbot):
+    from PySide6.QtWidgets import QMainWindow
+
+    other = QMainWindow()
+    qtbot.addWidget(other)
+    other.show()
+    with qtbot.waitActive(review):
+        review.activateWindow()
+    key(qtbot, review, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert not review.isVisible() and not other.isVisible()
+
+
+def test_text_outside_the_conflict_is_drawn_readable_in_every_column(review):
+    """The context colour really reaches the screen (also right after the conflict, in its paragraph)."""
+    from PySide6.QtGui import QTextCursor
+
+    from annotator.ui.shell import palette, style
+
+    th = style.current_theme()
+    after = TEXT.index("The Kremlin")  # the sentence after the conflict in focus
+    for column in [*review.columns, review.gold_column]:
+        edit = column.text
+        edit.viewport().repaint()
+        image = edit.viewport().grab().toImage()
+        cursor = QTextCursor(edit.document())
+        cursor.setPosition(review._offsets.to_qt(after))
+        start = edit.cursorRect(cursor)
+        cursor.setPosition(review._offsets.to_qt(after + len("The Kremlin")))
+        end = edit.cursorRect(cursor)
+        pixels = [
+            image.pixelColor(x, y)
+            for x in range(start.left(), end.right())
+            for y in range(start.top(), start.bottom())
+            if 0 <= x < image.width() and 0 <= y < image.height()
+        ]
+        darkest = min(pixels, key=lambda c: c.lightness()).name()
+        background = max(pixels, key=lambda c: c.lightness()).name()
+        assert palette.contrast(darkest, background) >= palette.AA
+        assert palette.delta_e(darkest, th.context) < palette.delta_e(darkest, th.text) + 1, darkest

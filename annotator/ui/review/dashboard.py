@@ -115,7 +115,7 @@ class AgreementDashboard(QWidget):
         layout.addWidget(self.summary)
         layout.addLayout(grid, 1)
         self.resize(1300, 820)
-        for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence.StandardKey.Close):
+        for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+W")):
             QShortcut(keys, self, self.close)
         self.refresh()
 

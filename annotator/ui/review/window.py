@@ -332,7 +332,7 @@ class ReviewWindow(QMainWindow):
             self.addAction(action)
         file = self.menuBar().addMenu("&File")
         close = file.addAction("&Close window", self.close)
-        close.setShortcut(QKeySequence.StandardKey.Close)
+        close.setShortcut(QKeySequence("Ctrl+W"))
         quit_all = file.addAction("&Quit", QApplication.closeAllWindows)  # every window closes as it should
         quit_all.setShortcut(QKeySequence("Ctrl+Q"))
         for action in (close, quit_all):
