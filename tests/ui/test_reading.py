@@ -255,3 +255,18 @@ def test_entity_text_inside_a_statement_reads_on_its_tint(reader):
     tint = palette.label_tint(reader.view.label_color("demand").name(), reader.view.theme)
     assert palette.contrast(drawn, tint) >= palette.AA
     assert format_at(reader.view, kyiv).underlineStyle() == QTextCharFormat.UnderlineStyle.DotLine
+
+
+def test_a_hidden_entity_type_stays_hidden_in_the_next_session(reader, qtbot, tmp_path):
+    from PySide6.QtWidgets import QToolButton
+
+    reader.session.open_article(2)
+    gpe = reader.legend.findChild(QToolButton, "entity_GPE")
+    qtbot.mouseClick(gpe, Qt.MouseButton.LeftButton)
+    assert "GPE" in reader.view.hidden_types
+    again = MainWindow(reader.store, "tester", QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(again)
+    again.start(article=2, preannotate=False)
+    assert "GPE" in again.view.hidden_types
+    assert not again.legend.findChild(QToolButton, "entity_GPE").isChecked()
+    again.close()

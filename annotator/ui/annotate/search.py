@@ -32,7 +32,7 @@ class SearchBar(QWidget):
         self.field.setClearButtonEnabled(True)
         self.count = plain_label(object_name="searchCount")
         self.count.setMinimumWidth(90)
-        hint = plain_label("Enter/F3 next · Shift+Enter/Shift+F3 previous · Esc back to where you were")
+        hint = plain_label("Enter/F3 next · Shift+Enter/Shift+F3 previous · Esc closes")
         hint.setProperty("role", "hint")
         row = QHBoxLayout(self)
         row.setContentsMargins(12, 4, 8, 4)
