@@ -13,7 +13,7 @@ import pytest
 from annotator.records import Label
 from annotator.scheme import EXTRA_COLORS, default_labels
 from annotator.ui.annotate.label_bar import checked_tint
-from annotator.ui.review.window import review_soft_tint
+from annotator.ui.review.widgets import review_soft_tint
 from annotator.ui.shell import palette, style
 from annotator.ui.shell.palette import AA, DARK, LIGHT, contrast, delta_e, label_tint
 
