@@ -8,6 +8,7 @@ move (arrow keys held down write once, not per line), and both again on a clean 
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -56,7 +57,7 @@ class ReadingPlace(QObject):
             return
         try:
             s.store.save_reading_place(s.annotator, *place)
-        except StoreError as exc:  # a read-only or full project: the place is a convenience, the work is not
+        except (StoreError, sqlite3.Error) as exc:  # read-only, full or closed: the place is a convenience
             log.info("reading place not saved: %s", exc)
             return
         self._saved = place
