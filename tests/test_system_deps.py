@@ -67,21 +67,27 @@ def test_after_set_up_nothing_the_window_links_is_missing():
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
 
 
+SHOW_PLATFORM = "show-platform: ; @echo platform=$$QT_QPA_PLATFORM"
+
+
 def make_dry_run(target: str, env: dict[str, str]) -> str:
-    done = subprocess.run(["make", "-n", target], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        ["make", "--no-print-directory", "-n", target], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="no make")
 def test_make_run_and_test_check_the_system_every_time_and_run_never_forces_offscreen():
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    unset = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")  # as typed at a shell
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     run = make_dry_run("run", env)
     assert "packaging/system-deps.sh" in run
     assert "offscreen" not in run
     # nor does the Makefile export a platform for its recipes: without a display the app says so and exits 2
     shown = subprocess.run(
-        ["make", "--eval", "show-platform: ; @echo platform=$$QT_QPA_PLATFORM", "show-platform"],
+        ["make", "--no-print-directory", "--eval", SHOW_PLATFORM, "show-platform"],
         cwd=ROOT,
         env=env,
         capture_output=True,
