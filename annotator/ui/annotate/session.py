@@ -21,8 +21,8 @@ from annotator.records import USER, Article, Entity, Label
 from annotator.scheme import project_labels
 from annotator.store import Store, StoreError
 from annotator.store.editing import ArticleFilter
-from annotator.ui.offsets import OffsetMap
-from annotator.ui.spans import snap, word_tokens
+from annotator.ui.annotate.spans import snap, word_tokens
+from annotator.ui.shell.offsets import OffsetMap
 
 log = logging.getLogger("annotator.ui")
 
@@ -183,14 +183,16 @@ class Session(QObject):
         after = StatementState((), before.note)
         self._push(_StatementCommand(self, self.article.id, self.current, before, after, "cleared labels"))
 
-    def set_note(self, note: str, span: Span | None = None) -> None:
-        """Save the note of `span` (default: the current statement)."""
+    def set_note(self, note: str, span: Span | None = None) -> bool:
+        """Save the note of `span` (default: the current statement); True once it is committed."""
         span = span or self.current
-        if self.article is None or span is None or note == self.state(span).note:
-            return
+        if self.article is None or span is None:
+            return False
+        if note == self.state(span).note:
+            return True
         before = self.state(span)
         after = StatementState(before.labels, note)
-        self._push(_StatementCommand(self, self.article.id, span, before, after, "note"))
+        return self._push(_StatementCommand(self, self.article.id, span, before, after, "note"))
 
     # -- article status and navigation ----------------------------------------------
 

@@ -31,7 +31,7 @@ from annotator import exporting
 from annotator.records import GOLD
 from annotator.scheme import project_labels
 from annotator.store import Store
-from annotator.ui.workers import Task, TaskRunner, export_task
+from annotator.ui.shell.workers import Task, TaskRunner, export_task
 
 #: How each format is named in the list.
 TITLES = {
