@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from annotator.records import MODEL, STATUSES, USER, Entity, Label
+from annotator.records import MODEL, STATUSES, USER, Entity, Label, MetaCondition
 from annotator.store.core import CoreStore, StoreError, now
 
 
@@ -23,17 +23,23 @@ class ArticleRow:
     title: str
     status: str
     labels: int
+    #: The annotator's categories of the article, sorted (the list's category column).
+    categories: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class ArticleFilter:
-    """What the article list shows: a status, a label the annotator used, words in title or text."""
+    """What the article list (and a search) shows: a status, a label the annotator used, words in
+    title or text, categories the annotator gave or did not give, metadata conditions (all must hold)."""
 
     status: str | None = None
     label: str | None = None
     text: str = ""
     #: Only these articles (e.g. those with conflicts); None means no such limit.
     ids: tuple[int, ...] | None = None
+    categories: tuple[str, ...] = ()
+    not_categories: tuple[str, ...] = ()
+    meta: tuple[MetaCondition, ...] = ()
 
 
 class EditingMixin(CoreStore):
@@ -163,6 +169,16 @@ class EditingMixin(CoreStore):
         if filt.ids is not None:
             clauses.append("ar.id IN (SELECT value FROM json_each(?))")
             args.append(json.dumps(list(filt.ids)))
+        for category, present in [(c, True) for c in filt.categories] + [(c, False) for c in filt.not_categories]:
+            clauses.append(
+                ("" if present else "NOT ") + "EXISTS (SELECT 1 FROM article_categories ac WHERE ac.article_id = ar.id "
+                "AND ac.annotator_id = an.id AND ac.category = ?)"
+            )
+            args.append(category)
+        for condition in filt.meta:
+            clause, values = meta_clause(condition)
+            clauses.append(clause)
+            args.extend(values)
         for word in filt.text.split():
             pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             clauses.append("(ar.title LIKE ? ESCAPE '\\' OR ar.text LIKE ? ESCAPE '\\')")
@@ -182,12 +198,14 @@ class EditingMixin(CoreStore):
         sql = (
             "SELECT ar.id, ar.title, coalesce(st.status, 'new'), "
             "(SELECT count(*) FROM statements s JOIN statement_labels l ON l.statement_id = s.id "
-            " WHERE s.article_id = ar.id AND s.annotator_id = an.id) "
+            " WHERE s.article_id = ar.id AND s.annotator_id = an.id), "
+            "(SELECT group_concat(category, char(31)) FROM (SELECT category FROM article_categories ac "
+            " WHERE ac.article_id = ar.id AND ac.annotator_id = an.id ORDER BY category)) "
             + self._LIST_FROM
             + f"WHERE ar.id > ? AND {where} ORDER BY ar.id LIMIT ?"
         )
         rows = self.conn.execute(sql, [annotator, after_id, *args, limit]).fetchall()
-        return [ArticleRow(*r) for r in rows]
+        return [ArticleRow(*r[:4], tuple(r[4].split("\x1f")) if r[4] else ()) for r in rows]
 
     def article_row(self, article_id: int, annotator: str) -> ArticleRow:
         rows = self.article_page(annotator, after_id=article_id - 1, limit=1)
@@ -287,4 +305,44 @@ class EditingMixin(CoreStore):
             raise ValueError(f"span {start}-{end} is outside article {article_id} ({row[0]} characters)")
 
 
-__all__ = ["MODEL", "USER", "ArticleFilter", "ArticleRow", "EditingMixin"]
+def meta_clause(condition: MetaCondition) -> tuple[str, list[Any]]:
+    """SQL over `ar.meta` for one metadata condition, and its arguments.
+
+    Equality is case-insensitive text (a list field matches when it holds the value). Bounds
+    compare text values as text (ISO dates; a `high` bound shorter than the value compares with
+    its prefix, so `..2025-03` takes all of March) and numeric values as numbers.
+    """
+    field_value = "SELECT m.value, m.type FROM json_each(ar.meta) m WHERE m.key = ?"
+    if condition.value is not None:
+        return (
+            f"EXISTS (SELECT 1 FROM ({field_value}) f WHERE CAST(f.value AS TEXT) = ? COLLATE NOCASE "
+            "OR (f.type = 'array' AND EXISTS (SELECT 1 FROM json_each(f.value) x "
+            "WHERE CAST(x.value AS TEXT) = ? COLLATE NOCASE)))",
+            [condition.field, condition.value, condition.value],
+        )
+    tests: list[str] = []
+    args: list[Any] = [condition.field]
+    if condition.low is not None:
+        op = ">" if condition.low_open else ">="
+        tests.append(f"((f.type = 'text' AND f.value {op} ?) OR (f.type != 'text' AND f.value {op} ?))")
+        args += [condition.low, _number(condition.low)]
+    if condition.high is not None:
+        op = "<" if condition.high_open else "<="
+        tests.append(
+            f"((f.type = 'text' AND substr(f.value, 1, length(?)) {op} ?) OR (f.type != 'text' AND f.value {op} ?))"
+        )
+        args += [condition.high, condition.high, _number(condition.high)]
+    where = " AND ".join(tests) or "1"
+    return f"EXISTS (SELECT 1 FROM ({field_value}) f WHERE f.type IN ('text', 'integer', 'real') AND {where})", args
+
+
+def _number(text: str) -> float | None:
+    """A bound as a number when it reads as one (so 9 < 10 among numeric values); else None,
+    which no numeric value passes."""
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+__all__ = ["MODEL", "USER", "ArticleFilter", "ArticleRow", "EditingMixin", "meta_clause"]
