@@ -557,6 +557,8 @@ def agreement(ctx: click.Context, as_json: bool, labels: tuple[str, ...], dashbo
 
     Units are the distinct spans any annotator labeled; an annotator who marked the article
     done and left a unit unlabeled counts as "no label" there. The gold layer is left out.
+    When articles have categories: alpha per category (present or not, over articles) and per
+    exclusive group (which of its categories), under "categories" in --json.
     """
     chosen = [part.strip() for item in labels for part in item.split(",") if part.strip()] or None
     if dashboard_screenshot is not None:
@@ -566,17 +568,24 @@ def agreement(ctx: click.Context, as_json: bool, labels: tuple[str, ...], dashbo
             raise click.ClickException(f"the dashboard is not available in this build ({exc})") from exc
         ctx.exit(run_dashboard(ctx.obj["db"], labels=chosen, screenshot=dashboard_screenshot))
     from annotator.review import collect, compute_agreement
-    from annotator.review.report import agreement_table
+    from annotator.review.categories import category_agreement, collect_categories
+    from annotator.review.report import agreement_table, category_table
 
     with _open(ctx) as store:
         try:
             result = compute_agreement(collect(store, labels=chosen), labels=chosen)
+            categories = collect_categories(store)
+            by_category = category_agreement(categories) if store.used_categories() else None
         except StoreError as exc:
             raise click.ClickException(str(exc)) from exc
     if as_json:
-        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        extra = {"categories": by_category.as_dict()} if by_category is not None else {}
+        click.echo(json.dumps({**result.as_dict(), **extra}, ensure_ascii=False, indent=2))
     else:
         click.echo(agreement_table(result))
+        if by_category is not None:
+            click.echo("")
+            click.echo(category_table(by_category))
 
 
 @main.command()

@@ -12,6 +12,7 @@ restore) off a project, `teammate` reads another annotator's project file as unt
 input.
 """
 
+from annotator.store.categories import CategoryMixin
 from annotator.store.core import (
     ImportCounts,
     now,
@@ -26,13 +27,16 @@ from annotator.store.errors import (
 )
 from annotator.store.files import check_project, read_only_reason
 from annotator.store.maintenance import MaintenanceMixin
+from annotator.store.metadata import MetadataMixin, MetaField
 from annotator.store.preannotations import Preannotation, PreannotationFailure, PreannotationMixin
 from annotator.store.review import ReviewMixin
 from annotator.store.schema import SCHEMA_VERSION
 from annotator.store.search_index import SearchIndexMixin
 
 
-class Store(SearchIndexMixin, EditingMixin, ReviewMixin, MaintenanceMixin, PreannotationMixin):
+class Store(
+    SearchIndexMixin, CategoryMixin, MetadataMixin, EditingMixin, ReviewMixin, MaintenanceMixin, PreannotationMixin
+):
     """An open project file. `Store.open(path)` an existing one, `Store.create(path)` a new one;
     close it (or use `with`)."""
 
@@ -41,6 +45,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "CorruptProjectError",
     "ImportCounts",
+    "MetaField",
     "NewerSchemaError",
     "NotAProjectError",
     "Preannotation",

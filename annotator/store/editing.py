@@ -13,6 +13,7 @@ from typing import Any
 
 from annotator.records import MODEL, STATUSES, USER, Entity, Label, MetaCondition
 from annotator.store.core import CoreStore, StoreError, now
+from annotator.store.renames import rename_values
 
 
 @dataclass(frozen=True)
@@ -279,21 +280,8 @@ class EditingMixin(CoreStore):
         statement label once. A statement that already carries the new name keeps one copy.
         Returns how many statement labels were renamed.
         """
-        renames = {old: new for old, new in renames.items() if old != new}
-        moved = 0
         with self.write():
-            # Park every renamed label under a name no label can have, then give it its new one.
-            parked = {f"\x00rename {i}": new for i, new in enumerate(renames.values())}
-            for old, park in zip(renames, parked, strict=True):
-                self.conn.execute("UPDATE statement_labels SET label = ? WHERE label = ?", (park, old))
-            for park, new in parked.items():
-                cur = self.conn.execute(
-                    "INSERT OR IGNORE INTO statement_labels(statement_id, label, created_at) "
-                    "SELECT statement_id, ?, created_at FROM statement_labels WHERE label = ?",
-                    (new, park),
-                )
-                moved += cur.rowcount
-                self.conn.execute("DELETE FROM statement_labels WHERE label = ?", (park,))
+            moved = rename_values(self.conn, "statement_labels", "label", renames)
             self.set_label_scheme(labels)
         return moved
 
