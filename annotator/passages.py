@@ -17,8 +17,8 @@ from collections.abc import Sequence
 Span = tuple[int, int]
 
 _LINE = re.compile(r"[^\n]+")
-#: Sentence-final punctuation (Latin, CJK, Arabic, Devanagari) followed by white space.
-_SENTENCE_END = re.compile(r"(?<=[.!?…。！？؟।])\s+")
+#: A line break, or sentence-final punctuation (Latin, CJK, Arabic, Devanagari).
+_BREAK = re.compile("[.!?…。！？؟।\n]")
 
 
 def split_at_breaks(sentences: Sequence[Span], text: str) -> list[Span]:
@@ -34,14 +34,20 @@ def split_at_breaks(sentences: Sequence[Span], text: str) -> list[Span]:
 
 
 def fallback_sentences(text: str) -> list[Span]:
-    """Lines, split after sentence-final punctuation: the units of an article the pipeline has not seen."""
+    """Lines, split after sentence-final punctuation followed by white space: the units of an article
+    the pipeline has not seen."""
     out: list[Span] = []
-    for line in _LINE.finditer(text):
-        pos = line.start()
-        for gap in _SENTENCE_END.finditer(text, line.start(), line.end()):
-            out.extend(_trimmed(text, pos, gap.start()))
-            pos = gap.end()
-        out.extend(_trimmed(text, pos, line.end()))
+    pos, n = 0, len(text)
+    # one character class, then a look at the next character: several times faster than a lookbehind
+    for m in _BREAK.finditer(text):
+        i = m.start()
+        if text[i] == "\n":
+            out.extend(_trimmed(text, pos, i))
+            pos = i + 1
+        elif i + 1 < n and text[i + 1].isspace():
+            out.extend(_trimmed(text, pos, i + 1))
+            pos = i + 1
+    out.extend(_trimmed(text, pos, n))
     return out
 
 

@@ -188,7 +188,8 @@ class SearchIndexMixin(EditingMixin):
             sql = "FROM search_units u"
         article_where, article_args = self._list_where(where.annotator, where.articles)
         if article_where != "1":
-            clauses.append(f"(u.id >> {UNIT_BITS}) IN (SELECT ar.id {self._LIST_FROM} WHERE {article_where})")
+            # correlated: a page of hits checks only the articles it meets, not every article first
+            clauses.append(f"EXISTS (SELECT 1 {self._LIST_FROM} WHERE ar.id = u.id >> {UNIT_BITS} AND {article_where})")
             args += [where.annotator, *article_args]
         layer = " AND s.annotator_id = (SELECT id FROM annotators WHERE name = ?)" if where.layer is not None else ""
         overlaps = f"s.article_id = u.id >> {UNIT_BITS} AND s.start < u.end AND u.start < s.end"
