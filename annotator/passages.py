@@ -22,11 +22,12 @@ _BREAK = re.compile("[.!?…。！？؟।\n]")
 
 
 def split_at_breaks(sentences: Sequence[Span], text: str) -> list[Span]:
-    """Sentences cut at line breaks and trimmed of white space; empty pieces dropped."""
+    """Sentences cut at line breaks and trimmed of white space (a whitespace token spaCy put at a
+    sentence's start is no part of the statement); empty pieces dropped."""
     out: list[Span] = []
     for start, end in sentences:
         if "\n" not in text[start:end]:
-            out.append((start, end))
+            out.extend(_trimmed(text, start, end))
             continue
         for piece in _LINE.finditer(text, start, end):
             out.extend(_trimmed(text, piece.start(), piece.end()))
