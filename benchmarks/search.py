@@ -15,7 +15,7 @@ import random
 import time
 from pathlib import Path
 
-from benchmarks import Result, compare, timed
+from benchmarks import Result, timed
 from benchmarks.io import bare_import, make_corpus, sync
 
 SUITE = "search"
@@ -152,16 +152,20 @@ def _import_with_index(workdir: Path, n: int) -> list[Result]:
         made.append(1)
         bare_import(src, workdir / f"bare-{len(made)}.sqlite")
 
-    t_plain, t_bare = compare(lambda: ours(False), bare, repeat=2, setup=sync)
-    t_indexed, t_bare2 = compare(lambda: ours(True), bare, repeat=2, setup=sync)
-    before, after = t_plain / t_bare, t_indexed / t_bare2
+    # the three in turns, each after the page cache is written out: they meet the same machine load
+    best = {"bare": float("inf"), "plain": float("inf"), "indexed": float("inf")}
+    for _ in range(3):
+        for name, step in (("bare", bare), ("plain", lambda: ours(False)), ("indexed", lambda: ours(True))):
+            best[name] = min(best[name], timed(step, setup=sync))
+    t_bare, t_plain, t_indexed = best["bare"], best["plain"], best["indexed"]
+    before, after = t_plain / t_bare, t_indexed / t_bare
     return [
         Result(SUITE, f"import {n:,} records (today, no index)", t_plain, baseline=t_bare, target=1.5),
         Result(
             SUITE,
             f"import {n:,} records + index kept up to date",
             t_indexed,
-            baseline=t_bare2,
+            baseline=t_bare,
             target=1.5,
             note=f"ratio {after:.2f}x against {before:.2f}x without: {100 * (after / before - 1):+.0f}% "
             "(over the 10% allowed, so a search catches the index up instead)",

@@ -225,3 +225,28 @@ def test_the_search_api_pages_in_reading_order(store):
     assert [h.unit_id for h in search_.hits()] == [h.unit_id for h in first.hits + second.hits]
     with pytest.raises(SearchError):
         Search(store, "NOT talks", annotator="me")
+
+
+def test_scripts_without_spaces_are_found_by_prefix(store):
+    from annotator.records import IncomingRecord
+
+    store.add_records([IncomingRecord("北京大学的学生在讨论停火。", "t", "x", 1)], "me")
+    store.update_search_index()
+    assert Search(store, "北京", annotator="me").count().statements == 0  # a run is one token
+    assert [h.hit for h in Search(store, "北京*", annotator="me").hits()] == ["北京大学的学生在讨论停火"]
+    assert [h.hit for h in Search(store, 're:"停火"', annotator="me").hits()] == ["停火"]
+
+
+def test_search_needs_neither_spacy_nor_qt(tmp_path):
+    Store.create(tmp_path / "p.sqlite").close()
+    code = (
+        "import sys\n"
+        "from annotator.cli import main\n"
+        "try:\n"
+        f"    main({['--db', str(tmp_path / 'p.sqlite'), 'search', 'ceasefire', '--label', 'offer']!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('HEAVY', [m for m in ('spacy', 'thinc', 'PySide6') if m in sys.modules], file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "HEAVY []" in done.stderr

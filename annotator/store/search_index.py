@@ -135,8 +135,9 @@ class SearchIndexMixin(EditingMixin):
     ) -> Iterator[int]:
         """Ids of the units matching `match` (an FTS5 expression; None: every unit) and `where`, in
         reading order after unit `after`; streams. A refused expression raises `SearchSyntaxError`."""
-        sql, args = self._units_sql(match, where)
-        sql = f"SELECT u.id {sql} AND u.id > ? ORDER BY u.id" + (" LIMIT ?" if limit is not None else "")
+        sql, args, key = self._units_sql(match, where)
+        # ordered by the index's own rowid, FTS5 hands rows out in order and a LIMIT stops it early
+        sql = f"SELECT {key} {sql} AND {key} > ? ORDER BY {key}" + (" LIMIT ?" if limit is not None else "")
         args += [after] + ([limit] if limit is not None else [])
         try:
             yield from (row[0] for row in self.conn.execute(sql, args))
@@ -145,11 +146,20 @@ class SearchIndexMixin(EditingMixin):
 
     def count_search_units(self, match: str | None, where: UnitFilter) -> tuple[int, int]:
         """(units, articles) matching: the full hit count."""
-        sql, args = self._units_sql(match, where)
-        try:
-            return tuple(
-                self.conn.execute(f"SELECT count(*), count(DISTINCT u.id >> {UNIT_BITS}) {sql}", args).fetchone()
+        article_where, article_args = self._list_where(where.annotator, where.articles)
+        if match is not None and article_where != "1" and not _unit_level(where):
+            # article conditions checked once per matching article, not once per matching unit
+            sql = (
+                f"SELECT coalesce(sum(n), 0), count(*) FROM (SELECT rowid >> {UNIT_BITS} AS a, count(*) AS n "
+                "FROM search_fts WHERE search_fts MATCH ? GROUP BY a) m "
+                f"WHERE EXISTS (SELECT 1 {self._LIST_FROM} WHERE ar.id = m.a AND {article_where})"
             )
+            args: list[object] = [match, where.annotator, *article_args]
+        else:
+            frm, args, key = self._units_sql(match, where)
+            sql = f"SELECT count(*), count(DISTINCT {key} >> {UNIT_BITS}) {frm}"
+        try:
+            return tuple(self.conn.execute(sql, args).fetchone())
         except sqlite3.OperationalError as exc:
             raise self._search_error(exc) from exc
 
@@ -176,20 +186,25 @@ class SearchIndexMixin(EditingMixin):
         )
         return {i: (title, text) for i, title, text in rows}
 
-    def _units_sql(self, match: str | None, where: UnitFilter) -> tuple[str, list[object]]:
-        """`FROM … WHERE …` selecting units `u` (joined to the index `f` when there are words)."""
+    def _units_sql(self, match: str | None, where: UnitFilter) -> tuple[str, list[object], str]:
+        """`FROM … WHERE …` selecting units, its arguments, and the expression of the unit id: the index's
+        rowid when there are words (joined to `search_units u` only when a filter needs the bounds)."""
         args: list[object] = []
         clauses: list[str] = []
         if match is not None:
-            sql = "FROM search_fts f JOIN search_units u ON u.id = f.rowid"
+            key = "f.rowid"
+            sql = "FROM search_fts f" + (" JOIN search_units u ON u.id = f.rowid" if _unit_level(where) else "")
             clauses.append("search_fts MATCH ?")
             args.append(match)
         else:
+            key = "u.id"
             sql = "FROM search_units u"
         article_where, article_args = self._list_where(where.annotator, where.articles)
         if article_where != "1":
             # correlated: a page of hits checks only the articles it meets, not every article first
-            clauses.append(f"EXISTS (SELECT 1 {self._LIST_FROM} WHERE ar.id = u.id >> {UNIT_BITS} AND {article_where})")
+            clauses.append(
+                f"EXISTS (SELECT 1 {self._LIST_FROM} WHERE ar.id = {key} >> {UNIT_BITS} AND {article_where})"
+            )
             args += [where.annotator, *article_args]
         layer = " AND s.annotator_id = (SELECT id FROM annotators WHERE name = ?)" if where.layer is not None else ""
         overlaps = f"s.article_id = u.id >> {UNIT_BITS} AND s.start < u.end AND u.start < s.end"
@@ -213,12 +228,17 @@ class SearchIndexMixin(EditingMixin):
                     ("NOT " if negate else "") + f"EXISTS (SELECT 1 FROM entities s WHERE {overlaps} AND s.label = ?)"
                 )
                 args.append(label)
-        return f"{sql} WHERE {' AND '.join(clauses) or '1'}", args
+        return f"{sql} WHERE {' AND '.join(clauses) or '1'}", args, key
 
     def _search_error(self, exc: sqlite3.OperationalError) -> StoreError:
         if "fts5" in str(exc).lower() or "syntax" in str(exc).lower():
             return SearchSyntaxError(f"the search index could not read this query ({exc})")
         return known_error(exc, self.path)
+
+
+def _unit_level(where: UnitFilter) -> bool:
+    """Whether a filter needs each unit's bounds (statements or entities overlapping it)."""
+    return bool(where.labels or where.not_labels or where.layer is not None or where.entities or where.not_entities)
 
 
 def _json_ids(ids: Sequence[int]) -> str:
