@@ -250,3 +250,19 @@ def test_search_needs_neither_spacy_nor_qt(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "HEAVY []" in done.stderr
+
+
+def test_indexing_reports_progress_and_stops_between_batches_keeping_what_is_done(store):
+    from annotator.records import IncomingRecord
+
+    store.add_records([IncomingRecord(f"Talks number {i}.", f"T{i}", "x", i) for i in range(25)], "me")
+    steps: list[int] = []
+    assert store.update_search_index(progress=steps.append, should_stop=lambda: True, batch=10) == 10
+    assert steps == [10] and store.search_index_pending() == 15
+    assert Search(store, "talks", annotator="me").notes() == [
+        "15 articles are not in the search index yet; their statements are not searched"
+    ]
+    assert store.update_search_index(progress=steps.append, batch=10) == 15 and steps == [10, 10, 5]
+    assert Search(store, "talks", annotator="me").count().statements == 25
+    with Store.open(store.path) as other:  # a second process catching up finds nothing left to do
+        assert other.update_search_index() == 0

@@ -85,14 +85,14 @@ class SearchIndexMixin(EditingMixin):
         done, after = 0, 0
         c = self.conn
         while True:
-            rows = c.execute(
-                f"SELECT a.id, a.text, a.pipeline IS NOT NULL, s.article_id IS NOT NULL {self._PENDING} "
-                "AND a.id > ? ORDER BY a.id LIMIT ?",
-                (after, batch),
-            ).fetchall()
-            if not rows:
-                return done
-            with self.write():
+            with self.write():  # read inside the transaction: another process may be indexing too
+                rows = c.execute(
+                    f"SELECT a.id, a.text, a.pipeline IS NOT NULL, s.article_id IS NOT NULL {self._PENDING} "
+                    "AND a.id > ? ORDER BY a.id LIMIT ?",
+                    (after, batch),
+                ).fetchall()
+                if not rows:
+                    return done
                 fts: list[tuple[int, str]] = []
                 units: list[tuple[int, int, int]] = []
                 for article_id, text, after_pipeline, indexed in rows:
@@ -149,12 +149,13 @@ class SearchIndexMixin(EditingMixin):
         article_where, article_args = self._list_where(where.annotator, where.articles)
         if match is not None and article_where != "1" and not _unit_level(where):
             # article conditions checked once per matching article, not once per matching unit
+            frm, layer_args = self._articles_from(where)
             sql = (
                 f"SELECT coalesce(sum(n), 0), count(*) FROM (SELECT rowid >> {UNIT_BITS} AS a, count(*) AS n "
                 "FROM search_fts WHERE search_fts MATCH ? GROUP BY a) m "
-                f"WHERE EXISTS (SELECT 1 {self._LIST_FROM} WHERE ar.id = m.a AND {article_where})"
+                f"WHERE EXISTS (SELECT 1 {frm} WHERE ar.id = m.a AND {article_where})"
             )
-            args: list[object] = [match, where.annotator, *article_args]
+            args: list[object] = [match, *layer_args, *article_args]
         else:
             frm, args, key = self._units_sql(match, where)
             sql = f"SELECT count(*), count(DISTINCT {key} >> {UNIT_BITS}) {frm}"
@@ -229,6 +230,13 @@ class SearchIndexMixin(EditingMixin):
                 )
                 args.append(label)
         return f"{sql} WHERE {' AND '.join(clauses) or '1'}", args, key
+
+    def _articles_from(self, where: UnitFilter) -> tuple[str, list[object]]:
+        """The article list's FROM, joined to the annotator's status only when the filter reads it."""
+        f = where.articles
+        if f.status or f.label or f.categories or f.not_categories:
+            return self._LIST_FROM, [where.annotator]
+        return "FROM articles ar ", []
 
     def _search_error(self, exc: sqlite3.OperationalError) -> StoreError:
         if "fts5" in str(exc).lower() or "syntax" in str(exc).lower():
