@@ -69,12 +69,12 @@ class LabelAllPlan:
             counts[s.reason] = counts.get(s.reason, 0) + 1
         return counts
 
-    def describe(self) -> list[str]:
-        """The preview, in sentences (the same in the terminal and the window)."""
+    def describe(self, *, applied: bool = False) -> list[str]:
+        """The preview (or, `applied`, the result), in sentences: the same in the terminal and the window."""
         what = "statements" if self.mode == STATEMENT else "spans"
         lines = [
-            f"{len(self.changes)} {what} in {self.articles} articles would get {self.label!r} "
-            f"(in {self.annotator}'s annotations)"
+            f"{len(self.changes)} {what} in {self.articles} articles {'got' if applied else 'would get'} "
+            f"{self.label!r} (in {self.annotator}'s annotations)"
         ]
         if self.widened:
             lines.append(f"{self.widened} matches widened to whole tokens")

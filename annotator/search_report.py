@@ -13,6 +13,8 @@ from annotator.search import Hit, HitCount, SearchPage
 #: Width of the left and right context in a terminal line.
 SIDE = 38
 TITLE = 40
+#: The longest hit shown whole.
+HIT = 60
 
 
 @dataclass
@@ -38,7 +40,7 @@ class SearchOutcome:
         out += [f"note: {note}" for note in self.notes + (self.page.notes if self.page else [])]
         if self.plan is not None:
             out.append("")
-            out += self.plan.describe()
+            out += self.plan.describe(applied=self.applied is not None)
             if self.applied is not None:
                 out.append(
                     f"applied: {len(self.applied.changes)} {self.plan.mode}s labeled {self.plan.label!r} "
@@ -70,8 +72,11 @@ def kwic_line(hit: Hit) -> str:
     right = (right[: SIDE - 1] + "…") if len(right) > SIDE else right
     title = _flat(hit.title)
     title = (title[: TITLE - 1] + "…") if len(title) > TITLE else title
+    middle = _flat(hit.hit)
+    if len(middle) > HIT:  # a whole labeled statement: its two ends
+        middle = middle[: HIT // 2 - 1] + " … " + middle[-(HIT // 2 - 2) :]
     start, end = hit.matches[0]
-    return f"{left:>{SIDE}} [{_flat(hit.hit)}] {right:<{SIDE}}  · {title} (article {hit.article_id}, {start}–{end})"
+    return f"{left:>{SIDE}}[{middle}]{right:<{SIDE}}  · {title} (article {hit.article_id}, {start}–{end})"
 
 
 def _flat(text: str) -> str:
