@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from annotator.review.agreement import Agreement
+from annotator.review.categories import CategoryAgreement
 
 
 def fmt(x: float, digits: int = 3, reason: str | None = None) -> str:
@@ -50,4 +51,25 @@ def agreement_table(result: Agreement) -> str:
                 lines.append(f"{'':<{width}}  ({'; '.join(why)})")
     elif len(result.annotators) < 2:
         lines.append("(agreement needs at least two annotators on the same articles)")
+    return "\n".join(lines)
+
+
+def category_table(result: CategoryAgreement) -> str:
+    """Article categories: alpha per category (and per exclusive group) with each annotator's counts."""
+    lines = [
+        f"article categories: {result.articles} articles with two or more annotators, {result.conflicts} conflicts"
+    ]
+    if not result.per_category:
+        return lines[0] + " (no categories in the scheme)"
+    shown = {c: fmt(a, reason=result.reasons.get(c)) for c, a in result.per_category.items()}
+    shown.update({f"{g} (one of)": fmt(a, reason=result.group_reasons.get(g)) for g, a in result.per_group.items()})
+    width = max(len("category"), *map(len, shown))
+    column = max(5, *map(len, shown.values()))
+    lines.append(f"{'category':<{width}}  {'alpha':<{column}}  " + "  ".join(f"{a:>8}" for a in result.annotators))
+    for name, alpha in shown.items():
+        counts = result.counts.get(name, {})
+        lines.append(
+            f"{name:<{width}}  {alpha:>{column}}  "
+            + "  ".join(f"{counts[a]:>8}" if name in result.counts else f"{'':>8}" for a in result.annotators)
+        )
     return "\n".join(lines)
