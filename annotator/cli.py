@@ -5,6 +5,7 @@ No SQL here and no top-level import of spaCy or Qt: `export` and `stats` start f
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import shlex
@@ -23,6 +24,88 @@ def _progress(label: str, total: int | None = None, unit: str = "it"):
     from tqdm import tqdm
 
     return tqdm(desc=label, total=total, unit=f" {unit}", file=sys.stderr, disable=None, leave=False)
+
+
+class _FormatChoice(click.Choice):
+    """`--format`'s choices, read from the format registry whenever they are asked for."""
+
+    def __init__(self, names: Callable[[], tuple[str, ...]]):
+        self._names = names
+        super().__init__((), case_sensitive=True)
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        return self._names()
+
+    @choices.setter
+    def choices(self, _value: object) -> None:
+        pass
+
+
+class _LiveHelpOption(click.Option):
+    """An option whose help text is built when `--help` shows it (from the format registry)."""
+
+    def __init__(self, *args, live_help: Callable[[], str], **kwargs):
+        self._live_help = live_help
+        super().__init__(*args, **kwargs)
+
+    def get_help_record(self, ctx: click.Context):
+        self.help = self._live_help()
+        return super().get_help_record(ctx)
+
+
+class _RegistryCommand(click.Command):
+    """A command whose help, per-format options and list of formats come from the format registry
+    when asked, so that a format added to the registry shows up without touching this file."""
+
+    def __init__(
+        self,
+        *args,
+        live_help: Callable[[], str],
+        live_params: Callable[[], list[click.Parameter]] = list,
+        formats_list: Callable[[], list[tuple[str, str]]] = list,
+        **kwargs,
+    ):
+        self._live_help, self._live_params, self._formats_list = live_help, live_params, formats_list
+        kwargs["help"] = live_help()  # not the function's docstring
+        super().__init__(*args, **kwargs)
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        params = super().get_params(ctx)
+        own = [p for p in params if p in self.params]
+        return [*own, *self._live_params(), *(p for p in params if p not in own)]
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self.help = self._live_help()
+        super().format_help_text(ctx, formatter)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_options(ctx, formatter)
+        rows = self._formats_list()
+        if rows:
+            with formatter.section("Formats"):
+                formatter.write_dl(rows)
+
+
+@functools.cache
+def _option_params(options: tuple) -> list[click.Parameter]:
+    """One click option per export option of the registry's formats (made once per set of options)."""
+    from annotator import formats
+
+    return [
+        click.Option(
+            [option.flag],
+            type=click.Choice(option.choices),
+            help=f"{option.help} ({', '.join(formats.option_formats(option))} only).",
+        )
+        for option in options
+    ]
+
+
+def _export_option_params() -> list[click.Parameter]:
+    from annotator import formats
+
+    return _option_params(tuple(formats.options()))
 
 
 def _open(ctx: click.Context, *, write: bool = False) -> Store:
@@ -128,8 +211,43 @@ _PROCESSES = click.option(
 )
 
 
-@main.command("import")
+def _import_help() -> str:
+    return (
+        "Import files and folders into the project (made if it does not exist yet), then pre-annotate.\n\n"
+        "Each file is read in the format its ending names (where endings are shared, by its content: a "
+        ".txt with a brat .ann beside it, a shard's first record), or as --format says. A folder is "
+        "walked for the files the formats take. Another annotator's project file is merged in; a "
+        "shard's entities and sentences are kept when they come from this project's pipeline.\n\n"
+        "Bad files and records are reported as FILE:LINE: reason; the rest is imported, a task's "
+        "records together or not at all. Exits 1 if anything was rejected."
+    )
+
+
+def _import_formats() -> list[tuple[str, str]]:
+    from annotator import formats
+
+    return [(f"{f.name} ({' '.join(f.suffixes)})", _plain(f.imports)) for f in formats.all_formats() if f.can_import]
+
+
+def _plain(markdown: str) -> str:
+    """A format's sentence as a terminal shows it (the README's code marks dropped)."""
+    return markdown.replace("`", "")
+
+
+def _import_names() -> tuple[str, ...]:
+    from annotator import formats
+
+    return formats.import_names()
+
+
+@main.command("import", cls=_RegistryCommand, live_help=_import_help, formats_list=_import_formats)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=_FormatChoice(_import_names),
+    help="Read every file as this format, whatever its name (CoNLL's eng.train, a .txt holding JSONL).",
+)
 @click.option("--no-ner", is_flag=True, help="Skip spaCy pre-annotation (entities and sentences).")
 @click.option("--annotator", help="Name stored with labels that carry no _annotator_id.")
 @click.option("--pipeline", help="spaCy package or folder for pre-annotation, or 'rules'.")
@@ -141,6 +259,7 @@ _PROCESSES = click.option(
 def import_cmd(
     ctx: click.Context,
     paths: tuple[Path, ...],
+    fmt: str | None,
     no_ner: bool,
     annotator: str | None,
     pipeline: str | None,
@@ -149,15 +268,6 @@ def import_cmd(
     seed: int,
     sample_by: str | None,
 ):
-    """Import .txt files (with brat .ann annotations beside them or not), folders, JSONL or .json
-    (plain, Prodigy, every doccano shape, Label Studio JSON/JSON-MIN/JSONL), CoNLL/IOB/BILOU
-    (.conll, .iob, .tsv), spaCy DocBins (.spacy), other annotators' project files
-    (.annotator.sqlite), which are merged in, and pre-annotated shards (`annotator preannotate
-    --out`), whose entities and sentences are kept when they come from this project's pipeline.
-
-    Bad files and records are reported as FILE:LINE: reason; the rest is imported.
-    Exits 1 if anything was rejected.
-    """
     from annotator.importing import import_paths
     from annotator.sampling import Sample
 
@@ -174,6 +284,7 @@ def import_cmd(
                     store,
                     paths,
                     annotator=annotator,
+                    fmt=fmt,
                     pipeline=pipeline,
                     sample=Sample(sample, seed, sample_by) if sample else None,
                     on_rejection=lambda r: click.echo(str(r), err=True),
@@ -297,11 +408,12 @@ def preannotate_cmd(
 
 
 def _export_help() -> str:
-    from annotator.export_rule import RULE
+    from annotator.export_rule import rule_text
 
     return (
-        "Export training data to OUT (- for standard output), checked and written atomically.\n\n"
-        "\b\n" + RULE.replace("\n\n", "\n\n\b\n") + "\n\n"
+        "Export training data or another tool's file to OUT (- for standard output), checked and written "
+        "atomically.\n\n"
+        "\b\n" + rule_text().replace("\n\n", "\n\n\b\n") + "\n\n"
         "Ends with an account: records written, per label, and each thing left out or changed, with "
         "its reason and count (--json for scripts). Exits 0 only when what was written is what was "
         "asked; a refused or failed export writes nothing and leaves OUT as it was. OUT may not be "
@@ -309,18 +421,45 @@ def _export_help() -> str:
     )
 
 
+def _export_formats() -> list[tuple[str, str]]:
+    from annotator import formats
+
+    return [
+        (f"{f.name} ({f.export_suffixes[0]}{', training' if f.training else ''})", _plain(f.exports))
+        for f in formats.all_formats()
+        if f.can_export
+    ]
+
+
+def _export_names() -> tuple[str, ...]:
+    from annotator import formats
+
+    return formats.export_names()
+
+
+def _export_format_help() -> str:
+    from annotator import formats
+
+    return formats.export_help()
+
+
 @main.command(
-    "export", help=_export_help(), short_help="Export training data (Prodigy, doccano, DocBin, textcat, CSV)."
+    "export",
+    cls=_RegistryCommand,
+    live_help=_export_help,
+    live_params=_export_option_params,
+    formats_list=_export_formats,
+    short_help="Export training data, or a file for another tool (--format).",
 )
 @click.argument("out", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(("jsonl", "doccano", "spacy", "textcat", "csv")),
-    help="jsonl: Prodigy tasks; doccano; spacy: DocBin for spacy train; textcat: one record per statement "
-    "and per negative sentence; csv. Default: from OUT's ending (.spacy, .csv), else jsonl.",
+    cls=_LiveHelpOption,
+    live_help=_export_format_help,
+    type=_FormatChoice(_export_names),
 )
-@click.option("--annotator", help="This annotator's layer.")
+@click.option("--annotator", help="This annotator's layer (or a model's: model:VERSION, interchange formats only).")
 @click.option(
     "--gold", is_flag=True, help="The gold layer: review decisions over what everyone who finished agrees on."
 )
@@ -332,15 +471,10 @@ def _export_help() -> str:
     type=click.Choice(("done", "started", "all")),
     default="done",
     show_default=True,
-    help="Finished articles; also unfinished ones; also untouched ones (the last two: jsonl, doccano, csv).",
+    help="Finished articles; also unfinished ones; also untouched ones (the last two: not for training formats).",
 )
 @click.option("--skip-undecided", is_flag=True, help="--gold: leave out articles with undecided conflicts.")
 @click.option("--labels", "labels_csv", metavar="A,B", help="Only these labels (comma-separated).")
-@click.option(
-    "--align",
-    type=click.Choice(("contract", "expand")),
-    help="spacy format: snap spans that are off token boundaries (default: report and leave them out).",
-)
 @click.option("--json", "as_json", is_flag=True, help="Print the account as JSON (to standard error when OUT is -).")
 @click.pass_context
 def export_cmd(
@@ -353,15 +487,27 @@ def export_cmd(
     articles: str,
     skip_undecided: bool,
     labels_csv: str | None,
-    align: str | None,
     as_json: bool,
+    **options: str | None,
 ) -> None:
     from annotator.export_rule import choose_rule
-    from annotator.exporting import ExportError, ExportRefused, check_destination, count_records, export, format_for
+    from annotator.exporting import (
+        ExportError,
+        ExportRefused,
+        check_destination,
+        count_records,
+        export,
+        format_for,
+        format_options,
+    )
 
     fmt = fmt or format_for(out)
     if sum((annotator is not None, gold, all_layers)) > 1:
         raise click.UsageError("give one of --annotator, --gold and --all-layers")
+    try:
+        format_options(fmt, options)  # an option the format does not take is a usage error, said at once
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
     labels = [x.strip() for x in labels_csv.split(",") if x.strip()] if labels_csv is not None else None
     if labels is not None and not labels:
         raise click.BadParameter("name at least one label", param_hint="--labels")
@@ -392,7 +538,7 @@ def export_cmd(
                 skip_undecided=skip_undecided,
             )
             with _progress("exporting", total=count_records(store, rule), unit="records") as bar:
-                summary = export(store, out, rule, align=align, progress=bar.update)
+                summary = export(store, out, rule, progress=bar.update, **options)
         except ExportRefused as exc:
             fail(str(exc))
         except ExportError as exc:
@@ -442,6 +588,8 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     for key in ("articles", "preannotated", "statements", "spans", "entities", "sentences"):
         click.echo(f"{key:<12} {figures[key]}")
     click.echo(f"annotators   {', '.join(figures['annotators']) or '-'}")
+    if figures["models"]:
+        click.echo(f"models       {', '.join(figures['models'])} (a model's output: not an annotator)")
     for label, n in figures["labels"].items():
         click.echo(f"  {label:<16} {n}")
     failed = figures["preannotation_failed"]
@@ -556,7 +704,8 @@ def agreement(ctx: click.Context, as_json: bool, labels: tuple[str, ...], dashbo
     """Agreement between annotators: Krippendorff's alpha, Cohen's kappa and span F1 per pair.
 
     Units are the distinct spans any annotator labeled; an annotator who marked the article
-    done and left a unit unlabeled counts as "no label" there. The gold layer is left out.
+    done and left a unit unlabeled counts as "no label" there. The gold layer and a model's
+    output (model:VERSION layers) are left out.
     """
     chosen = [part.strip() for item in labels for part in item.split(",") if part.strip()] or None
     if dashboard_screenshot is not None:
@@ -565,18 +714,22 @@ def agreement(ctx: click.Context, as_json: bool, labels: tuple[str, ...], dashbo
         except ImportError as exc:
             raise click.ClickException(f"the dashboard is not available in this build ({exc})") from exc
         ctx.exit(run_dashboard(ctx.obj["db"], labels=chosen, screenshot=dashboard_screenshot))
+    from annotator.records import MODEL_LAYER
     from annotator.review import collect, compute_agreement
     from annotator.review.report import agreement_table
 
     with _open(ctx) as store:
         try:
             result = compute_agreement(collect(store, labels=chosen), labels=chosen)
+            models = store.annotators(MODEL_LAYER)
         except StoreError as exc:
             raise click.ClickException(str(exc)) from exc
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(agreement_table(result))
+        if models:
+            click.echo(f"(a model's output is no annotator: {', '.join(models)} left out)")
 
 
 @main.command()

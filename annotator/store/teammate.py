@@ -33,7 +33,7 @@ from typing import Any, NamedTuple
 import sqlite_utils
 
 from annotator.store.files import SQLITE_HEADER
-from annotator.store.schema import SCHEMA_VERSION, migrations
+from annotator.store.schema import SCHEMA_VERSION, migrations, version_with
 
 
 class Column(NamedTuple):
@@ -47,7 +47,7 @@ class Column(NamedTuple):
 #: What is read of each table. A new migration that adds a column we need adds one entry here.
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "articles": (Column("id"), Column("title"), Column("text"), Column("source"), Column("meta")),
-    "annotators": (Column("id"), Column("name")),
+    "annotators": (Column("id"), Column("name"), Column("kind", since=version_with("m006_layer_kinds"))),
     "statements": (
         Column("id"),
         Column("article_id"),
@@ -90,6 +90,8 @@ class Layer:
 
     annotator: Any
     status: Any
+    #: What the layer is (`human`, `model`, `gold`), or None in a file older than layer kinds.
+    kind: Any = None
     #: One dict per (statement, label): the statements' and labels' columns by name.
     spans: list[dict[str, Any]] = field(default_factory=list)
     #: Spans answered reject/ignore (binary feedback), by column name.
@@ -193,17 +195,17 @@ class TeammateFile:
         )
         for span in statements:
             who = span["annotator_id"]
-            layers.setdefault(who, Layer(self._name(who), None)).spans.append(span)
+            layers.setdefault(who, self._layer(who)).spans.append(span)
         unlabeled = self.conn.execute(
             "SELECT DISTINCT annotator_id FROM statements WHERE article_id = ? ORDER BY annotator_id", (article_id,)
         ).fetchall()
         for (who,) in unlabeled:
-            layers.setdefault(who, Layer(self._name(who), None))
+            layers.setdefault(who, self._layer(who))
         for status in self._rows(
             "article_status", "t", "WHERE t.article_id = ? ORDER BY t.annotator_id", (article_id,)
         ):
             who = status["annotator_id"]
-            layers.setdefault(who, Layer(self._name(who), None)).status = status["status"]
+            layers.setdefault(who, self._layer(who)).status = status["status"]
         if self.version >= TABLE_SINCE["rejected_spans"]:
             for span in self._rows(
                 "rejected_spans",
@@ -212,12 +214,12 @@ class TeammateFile:
                 (article_id,),
             ):
                 who = span["annotator_id"]
-                layers.setdefault(who, Layer(self._name(who), None)).rejected.append(span)
+                layers.setdefault(who, self._layer(who)).rejected.append(span)
             for answer in self._rows(
                 "task_answers", "q", "WHERE q.article_id = ? ORDER BY q.annotator_id", (article_id,)
             ):
                 who = answer["annotator_id"]
-                layers.setdefault(who, Layer(self._name(who), None)).answer = answer["answer"]
+                layers.setdefault(who, self._layer(who)).answer = answer["answer"]
         for layer in layers.values():
             if layer.status is None:
                 layer.status = Text(b"in_progress")  # statements without a status: work in progress
@@ -236,11 +238,13 @@ class TeammateFile:
         rows = self.conn.execute(f'SELECT {select} FROM "{table}" {alias} {rest}', args).fetchall()
         return [{**missing, **dict(zip(names, row, strict=True))} for row in rows]
 
-    def _name(self, annotator_id: Any) -> Any:
+    def _layer(self, annotator_id: Any) -> Layer:
+        """A new, empty layer of the annotator with this id (name and kind looked up once)."""
         if annotator_id not in self._names:
-            row = self.conn.execute("SELECT name FROM annotators WHERE id = ?", (annotator_id,)).fetchone()
-            self._names[annotator_id] = row[0] if row else None
-        return self._names[annotator_id]
+            rows = self._rows("annotators", "n", "WHERE n.id = ?", (annotator_id,))
+            self._names[annotator_id] = (rows[0]["name"], rows[0]["kind"]) if rows else (None, None)
+        name, kind = self._names[annotator_id]
+        return Layer(name, None, kind)
 
 
 # -- the connection ----------------------------------------------------------------------
