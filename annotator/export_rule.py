@@ -284,9 +284,12 @@ class Selection:
                 found = self.gold.get(article_id)
                 why = UNTOUCHED if found is None else None if found.complete else UNDECIDED
                 why = NOT_REVIEWED if found is not None and not found.reviewed else why
+            elif first.answer != ACCEPT:
+                why = IGNORED if first.answer == IGNORE else REJECTED
+            elif first.status != "done":
+                why = UNTOUCHED if first.status is None else IN_PROGRESS
             else:
-                why = None if first.status == "done" and first.answer == ACCEPT else UNTOUCHED
-                why = IN_PROGRESS if why and first.status is not None and first.answer == ACCEPT else why
+                why = None
             if why is None and not first.entities_known:
                 why = ENTITIES_UNKNOWN
             if why is None:

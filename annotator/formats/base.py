@@ -181,7 +181,8 @@ class Writer:
         self.store, self.summary, self.rule, self.options = store, summary, rule, options
 
     def write(self, handle: Any, row: ExportRow) -> bool | None:
-        """Write one row's records; return False when the row was left out (the writer counts why)."""
+        """Write one row's records. Return False when the row adds no article to the file: left
+        out (the writer counts why) or joined to the article before (one task, several layers)."""
         raise NotImplementedError
 
     def finish(self, handle: Any) -> None:

@@ -420,12 +420,14 @@ class LabelStudioWriter(Writer):
         self.as_predictions = self.options[LAYERS_AS.key] == "predictions"
         self.pending: list[ExportRow] = []
 
-    def write(self, handle: Any, row: ExportRow) -> None:
-        if self.pending and self.pending[0].article_id != row.article_id:
+    def write(self, handle: Any, row: ExportRow) -> bool:
+        joins = bool(self.pending) and self.pending[0].article_id == row.article_id
+        if self.pending and not joins:
             self._flush(handle)
         self.pending.append(row)
         self.count_labels(row)
         self.summary.counts["rejected_left_out"] += len(row.rejected)
+        return not joins  # another layer of the same task: no article of its own
 
     def finish(self, handle: Any) -> None:
         self._flush(handle)
