@@ -5,7 +5,6 @@ No SQL here and no top-level import of spaCy or Qt: `export` and `stats` start f
 
 from __future__ import annotations
 
-import functools
 import importlib
 import json
 import shlex
@@ -15,7 +14,15 @@ from pathlib import Path
 
 import click
 
-from annotator import __version__, settings
+from annotator import __version__, formats, settings
+from annotator.cli_registry import (
+    FormatChoice,
+    LiveHelpOption,
+    RegistryCommand,
+    export_formats,
+    export_option_params,
+    import_formats,
+)
 from annotator.store import Store, StoreError, read_only_reason
 
 
@@ -24,88 +31,6 @@ def _progress(label: str, total: int | None = None, unit: str = "it"):
     from tqdm import tqdm
 
     return tqdm(desc=label, total=total, unit=f" {unit}", file=sys.stderr, disable=None, leave=False)
-
-
-class _FormatChoice(click.Choice):
-    """`--format`'s choices, read from the format registry whenever they are asked for."""
-
-    def __init__(self, names: Callable[[], tuple[str, ...]]):
-        self._names = names
-        super().__init__((), case_sensitive=True)
-
-    @property
-    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
-        return self._names()
-
-    @choices.setter
-    def choices(self, _value: object) -> None:
-        pass
-
-
-class _LiveHelpOption(click.Option):
-    """An option whose help text is built when `--help` shows it (from the format registry)."""
-
-    def __init__(self, *args, live_help: Callable[[], str], **kwargs):
-        self._live_help = live_help
-        super().__init__(*args, **kwargs)
-
-    def get_help_record(self, ctx: click.Context):
-        self.help = self._live_help()
-        return super().get_help_record(ctx)
-
-
-class _RegistryCommand(click.Command):
-    """A command whose help, per-format options and list of formats come from the format registry
-    when asked, so that a format added to the registry shows up without touching this file."""
-
-    def __init__(
-        self,
-        *args,
-        live_help: Callable[[], str],
-        live_params: Callable[[], list[click.Parameter]] = list,
-        formats_list: Callable[[], list[tuple[str, str]]] = list,
-        **kwargs,
-    ):
-        self._live_help, self._live_params, self._formats_list = live_help, live_params, formats_list
-        kwargs["help"] = live_help()  # not the function's docstring
-        super().__init__(*args, **kwargs)
-
-    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
-        params = super().get_params(ctx)
-        own = [p for p in params if p in self.params]
-        return [*own, *self._live_params(), *(p for p in params if p not in own)]
-
-    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        self.help = self._live_help()
-        super().format_help_text(ctx, formatter)
-
-    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        super().format_options(ctx, formatter)
-        rows = self._formats_list()
-        if rows:
-            with formatter.section("Formats"):
-                formatter.write_dl(rows)
-
-
-@functools.cache
-def _option_params(options: tuple) -> list[click.Parameter]:
-    """One click option per export option of the registry's formats (made once per set of options)."""
-    from annotator import formats
-
-    return [
-        click.Option(
-            [option.flag],
-            type=click.Choice(option.choices),
-            help=f"{option.help} ({', '.join(formats.option_formats(option))} only).",
-        )
-        for option in options
-    ]
-
-
-def _export_option_params() -> list[click.Parameter]:
-    from annotator import formats
-
-    return _option_params(tuple(formats.options()))
 
 
 def _open(ctx: click.Context, *, write: bool = False) -> Store:
@@ -223,29 +148,12 @@ def _import_help() -> str:
     )
 
 
-def _import_formats() -> list[tuple[str, str]]:
-    from annotator import formats
-
-    return [(f"{f.name} ({' '.join(f.suffixes)})", _plain(f.imports)) for f in formats.all_formats() if f.can_import]
-
-
-def _plain(markdown: str) -> str:
-    """A format's sentence as a terminal shows it (the README's code marks dropped)."""
-    return markdown.replace("`", "")
-
-
-def _import_names() -> tuple[str, ...]:
-    from annotator import formats
-
-    return formats.import_names()
-
-
-@main.command("import", cls=_RegistryCommand, live_help=_import_help, formats_list=_import_formats)
+@main.command("import", cls=RegistryCommand, live_help=_import_help, formats_list=import_formats)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--format",
     "fmt",
-    type=_FormatChoice(_import_names),
+    type=FormatChoice(formats.import_names),
     help="Read every file as this format, whatever its name (CoNLL's eng.train, a .txt holding JSONL).",
 )
 @click.option("--no-ner", is_flag=True, help="Skip spaCy pre-annotation (entities and sentences).")
@@ -421,43 +329,21 @@ def _export_help() -> str:
     )
 
 
-def _export_formats() -> list[tuple[str, str]]:
-    from annotator import formats
-
-    return [
-        (f"{f.name} ({f.export_suffixes[0]}{', training' if f.training else ''})", _plain(f.exports))
-        for f in formats.all_formats()
-        if f.can_export
-    ]
-
-
-def _export_names() -> tuple[str, ...]:
-    from annotator import formats
-
-    return formats.export_names()
-
-
-def _export_format_help() -> str:
-    from annotator import formats
-
-    return formats.export_help()
-
-
 @main.command(
     "export",
-    cls=_RegistryCommand,
+    cls=RegistryCommand,
     live_help=_export_help,
-    live_params=_export_option_params,
-    formats_list=_export_formats,
+    live_params=export_option_params,
+    formats_list=export_formats,
     short_help="Export training data, or a file for another tool (--format).",
 )
 @click.argument("out", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "--format",
     "fmt",
-    cls=_LiveHelpOption,
-    live_help=_export_format_help,
-    type=_FormatChoice(_export_names),
+    cls=LiveHelpOption,
+    live_help=formats.export_help,
+    type=FormatChoice(formats.export_names),
 )
 @click.option("--annotator", help="This annotator's layer (or a model's: model:VERSION, interchange formats only).")
 @click.option(

@@ -130,7 +130,7 @@ class ExportRule:
         }[self.articles]
         missing = (
             "an unlabeled sentence of a finished article is a negative"
-            if self.fmt == "textcat"
+            if formats.get(self.fmt).writes_negatives
             else "a missing label is unknown"
         )
         only = f"; labels {', '.join(sorted(self.labels))} only" if self.labels is not None else ""
@@ -240,6 +240,7 @@ class Selection:
         kinds = store.layer_kinds()
         self.people = {name for name, kind in kinds.items() if kind == HUMAN_LAYER}
         self.models = {name for name, kind in kinds.items() if kind == MODEL_LAYER}
+        self.keeps_task_answers = formats.get(rule.fmt).keeps_task_answers
         if rule.layer == GOLD:
             self.gold = gold_articles(store, rule.labels)
         if rule.layer == GOLD and rule.articles == "done" and not rule.skip_undecided:
@@ -313,7 +314,7 @@ class Selection:
             return self._only_asked_labels(row._replace(status=None))
         if row.answer != ACCEPT:
             # An answer to the whole task: Prodigy's format says so; the others have no place for it.
-            if rule.fmt != "jsonl":
+            if not self.keeps_task_answers:
                 return self._leave_out(IGNORED if row.answer == IGNORE else REJECTED)
         elif row.status != "done":
             wanted = rule.articles == "all" or (rule.articles == "started" and row.status is not None)

@@ -103,7 +103,8 @@ class Format:
     Writing: `writer` makes the export's records from the rule's rows; `export_suffixes` are
     the file endings its exports take (the first is the usual one). `training` formats
     follow the strict half of the export rule (one layer, finished articles, never a model's
-    output); `holds` says whether it writes statements or entities. `options` are its own
+    output); `holds` says whether it writes statements or entities; `keeps_task_answers` and
+    `writes_negatives` are what the rule must know of what it can say. `options` are its own
     export choices, `account_items` what its account counts that no other format does.
     `imports`/`exports` say in a sentence what it reads and writes (the
     README's table, `--help`).
@@ -125,6 +126,11 @@ class Format:
     export_suffixes: tuple[str, ...] = ()
     training: bool = False
     holds: str = STATEMENTS
+    #: It can say that a whole task was answered reject or ignore (Prodigy's `answer`): the rule
+    #: writes such tasks instead of leaving them out.
+    keeps_task_answers: bool = False
+    #: A finished article's sentences with no label are written as negatives (textcat).
+    writes_negatives: bool = False
     options: tuple[Option, ...] = ()
     #: What its account counts besides the common items (`export_account.ITEMS`): item ->
     #: (what it says, whether it is a loss: something asked for that the file does not hold).

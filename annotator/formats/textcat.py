@@ -96,6 +96,7 @@ FORMAT = Format(
     writer=TextcatWriter,
     export_suffixes=(".jsonl",),
     training=True,
+    writes_negatives=True,
     exports='one record per statement and per negative sentence, `{"text", "cats", "meta"}`; `cats` names '
     "every label of the scheme",
 )
