@@ -105,7 +105,6 @@ def _command_at(args: list[str], commands: dict[str, click.Command]) -> int | No
 @click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
-    envvar="ANNOTATOR_DB",
     help="Project file (default: the user's default project; env ANNOTATOR_DB). May also follow the command.",
 )
 @click.version_option(__version__, prog_name="annotator")
@@ -124,7 +123,10 @@ def main(ctx: click.Context, db: Path | None) -> None:
     With no command, opens the annotation window.
     """
     ctx.ensure_object(dict)
-    ctx.obj["db"] = db or settings.default_db()
+    chosen = db or settings.project_from_env()
+    ctx.obj["db"] = chosen or settings.default_db()
+    #: None when neither --db nor ANNOTATOR_DB names a project: the window then opens the last one.
+    ctx.obj["chosen_db"] = chosen
     if ctx.invoked_subcommand is None:
         ctx.invoke(gui)
 
@@ -500,13 +502,13 @@ def _window_function(module: str, name: str, what: str) -> Callable[..., int]:
 @click.pass_context
 def gui(ctx: click.Context, article: int | None, screenshot: Path | None) -> None:
     """Open the annotation window (the last project, or the sample corpus on first start)."""
-    db = ctx.find_root().params.get("db")
+    db = ctx.obj["chosen_db"]
     if db is not None and not Path(db).exists():
         raise click.ClickException(
             f"{db}: no such project. Check the path; File ▸ New project in the window, or "
             f"`annotator import FILES --db {shlex.quote(str(db))}`, creates one."
         )
-    run = _window_function("annotator.ui.app", "run", "annotation window")
+    run = _window_function("annotator.ui.annotate.launch", "run", "annotation window")
     # no --db (and no ANNOTATOR_DB): the window opens the last project, or the sample on first start
     ctx.exit(run(db, article=article, screenshot=screenshot))
 
@@ -595,10 +597,7 @@ def agreement(ctx: click.Context, as_json: bool, labels: tuple[str, ...], dashbo
     """
     chosen = [part.strip() for item in labels for part in item.split(",") if part.strip()] or None
     if dashboard_screenshot is not None:
-        try:
-            from annotator.ui.dashboard import run_dashboard
-        except ImportError as exc:
-            raise click.ClickException(f"the dashboard is not available in this build ({exc})") from exc
+        run_dashboard = _window_function("annotator.ui.review.launch", "run_dashboard", "dashboard")
         ctx.exit(run_dashboard(ctx.obj["db"], labels=chosen, screenshot=dashboard_screenshot))
     from annotator.records import MODEL_LAYER
     from annotator.review import collect, compute_agreement
@@ -625,6 +624,6 @@ def agreement(ctx: click.Context, as_json: bool, labels: tuple[str, ...], dashbo
 @click.pass_context
 def review(ctx: click.Context, annotator: str | None, article: int | None, screenshot: Path | None) -> None:
     """Review conflicts side by side and decide the gold labels (keyboard-driven)."""
-    run_review = _window_function("annotator.ui.review_window", "run_review", "review window")
+    run_review = _window_function("annotator.ui.review.launch", "run_review", "review window")
     who = annotator or settings.default_annotator()
     ctx.exit(run_review(ctx.obj["db"], who, article=article, screenshot=screenshot))

@@ -15,8 +15,9 @@ def default_labels() -> list[Label]:
     return [Label(**item) for item in data["labels"]]
 
 
-#: Colours for labels found in the data but not in the scheme, apart from the defaults' colours.
-EXTRA_COLORS = ("#c026d3", "#65a30d", "#4f46e5", "#0891b2", "#ca8a04", "#db2777", "#57534e", "#854d0e")
+#: Colours for labels found in the data but not in the scheme: with the defaults', every two tints
+#: differ by 13 or more in CIEDE2000 (the defaults among themselves by 20; tests/ui/test_palette.py).
+EXTRA_COLORS = ("#41a3c1", "#54301d", "#f75cc7", "#1faf7a", "#9c976c", "#27356e", "#6c043f", "#ec7d6c")
 
 
 def project_labels(store) -> list[Label]:

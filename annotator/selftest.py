@@ -152,7 +152,7 @@ def step_export(state: dict[str, Any]) -> str:
 
 def step_window(state: dict[str, Any]) -> str:
     try:
-        from annotator.ui.app import run
+        from annotator.ui.annotate.launch import run
     except ImportError as exc:
         return f"skipped: the window is not in this build ({exc})"
     store = state.pop("store")
@@ -168,22 +168,14 @@ def step_window(state: dict[str, Any]) -> str:
 
 @contextmanager
 def _settings_restored() -> Iterator[None]:
-    """Put the window's remembered settings (last project, recent list...) back as they were."""
-    from PySide6.QtCore import QSettings
+    """Put the window's remembered settings (last project, recent list, name...) back as they were."""
+    from annotator.ui.shell.window_settings import app_settings
 
-    from annotator.ui.controller import ORGANISATION
-
-    qsettings = QSettings(ORGANISATION, "annotator")
+    qsettings = app_settings()
     before = {key: qsettings.value(key) for key in qsettings.allKeys()}
-    previous_name = os.environ.get("ANNOTATOR_NAME")
-    os.environ["ANNOTATOR_NAME"] = ANNOTATOR
     try:
         yield
     finally:
-        if previous_name is None:
-            os.environ.pop("ANNOTATOR_NAME", None)
-        else:
-            os.environ["ANNOTATOR_NAME"] = previous_name
         qsettings.sync()
         for key in qsettings.allKeys():
             if key not in before:

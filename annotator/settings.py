@@ -57,21 +57,37 @@ def log_dir() -> Path:
     return Path(os.environ.get("ANNOTATOR_LOG_DIR") or platformdirs.user_log_dir(APP))
 
 
+def project_from_env() -> Path | None:
+    """The project named by `ANNOTATOR_DB`, or None. The one place that reads it."""
+    env = os.environ.get("ANNOTATOR_DB")
+    return Path(env) if env else None
+
+
 def default_db() -> Path:
     """`ANNOTATOR_DB` if set, else the default project in the user's data folder."""
-    env = os.environ.get("ANNOTATOR_DB")
-    return Path(env) if env else data_dir() / f"default{PROJECT_SUFFIX}"
+    return project_from_env() or data_dir() / f"default{PROJECT_SUFFIX}"
+
+
+def annotator_from_env() -> str | None:
+    """The name given by `ANNOTATOR_NAME`, or None. The one place that reads it."""
+    return os.environ.get("ANNOTATOR_NAME") or None
 
 
 def default_annotator() -> str:
-    """The name stored with labels when the user gives none."""
-    env = os.environ.get("ANNOTATOR_NAME")
+    """The name stored with labels when the user gives none: `ANNOTATOR_NAME`, else the login name."""
+    env = annotator_from_env()
     if env:
         return env
     try:
         return getpass.getuser() or "annotator"
     except (KeyError, OSError):
         return "annotator"
+
+
+def theme() -> str:
+    """`ANNOTATOR_THEME`: "light", "dark", or "" to follow the desktop."""
+    value = os.environ.get("ANNOTATOR_THEME", "").strip().lower()
+    return value if value in ("light", "dark") else ""
 
 
 def resource(name: str) -> Path:

@@ -61,7 +61,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 def build_project(path: Path, words: int, entities: int, statements: int, extra: int) -> list[int]:
     from annotator.records import IncomingRecord
     from annotator.store import Preannotation, Store
-    from annotator.ui.spans import word_tokens
+    from annotator.ui.annotate.spans import word_tokens
 
     with Store.create(path) as store:
         made = [make_article(words, entities, seed) for seed in (1, 2)]
@@ -97,7 +97,7 @@ def run(workdir: Path, quick: bool) -> list[Result]:
     from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
     from annotator.store import Store
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.annotate.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
     words, entities, statements = (5_000, 250, 75) if quick else (20_000, 1_000, 300)

@@ -235,7 +235,7 @@ try:
     store.toggle_label(1, "anna", 0, 4, "offer")
 except ReadOnlyProjectError as exc:
     print("write refused:", exc)
-from annotator.ui.project_guard import open_guarded
+from annotator.ui.shell.opener import open_guarded
 guarded, lock = open_guarded(path, lambda problem, latest: False)
 print("the window's opener gives a read-only store:", guarded.readonly)
 lock.unlock()

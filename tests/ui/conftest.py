@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QMessageBox
 
 from annotator.records import IncomingRecord
 from annotator.store import Preannotation, Store
-from annotator.ui.spans import word_tokens
+from annotator.ui.annotate.spans import word_tokens
 
 #: An emoji, a flag (two astral code points), a combining mark, and markup that must stay text.
 TEXT = (
@@ -59,7 +61,7 @@ def project(db_path) -> Path:
 
 @pytest.fixture
 def window(qtbot, project, tmp_path):
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.annotate.main_window import MainWindow
 
     qsettings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
     qsettings.setValue("ui/quiet_errors", True)
@@ -68,7 +70,8 @@ def window(qtbot, project, tmp_path):
     qtbot.addWidget(win)
     win.start(preannotate=False)
     win.show()
-    qtbot.waitExposed(win)
+    with qtbot.waitActive(win):  # keys reach the window's shortcuts only once it is the active one
+        win.activateWindow()
     win.view.setFocus()
     yield win
     win.close()
@@ -82,3 +85,31 @@ def stored(path: Path, annotator: str = "tester"):
             for article_id in store.article_ids()
             for s in store.statements(article_id, annotator)
         ]
+
+
+ICON_KINDS = {
+    QMessageBox.Icon.Information: "information",
+    QMessageBox.Icon.Warning: "warning",
+    QMessageBox.Icon.Critical: "critical",
+    QMessageBox.Icon.Question: "question",
+}
+
+
+@pytest.fixture
+def messages(monkeypatch) -> list[tuple[str, str, str]]:
+    """Message boxes are recorded as (kind, title, text), never shown: a modal box would block the test."""
+    shown: list[tuple[str, str, str]] = []
+
+    def record(box: QMessageBox) -> int:
+        shown.append((ICON_KINDS.get(box.icon(), "other"), box.windowTitle(), box.text()))
+        return QMessageBox.StandardButton.Ok.value
+
+    monkeypatch.setattr(QMessageBox, "exec", record)
+    return shown
+
+
+def as_shown(rich: str) -> str:
+    """What a tooltip (escaped rich text) shows the reader, as plain text."""
+    document = QTextDocument()
+    document.setHtml(rich)
+    return document.toPlainText().replace("\xa0", " ")

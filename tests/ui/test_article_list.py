@@ -5,8 +5,8 @@ from PySide6.QtCore import QModelIndex, QSettings
 from annotator.records import IncomingRecord, Label
 from annotator.store import Store
 from annotator.store.editing import ArticleFilter
-from annotator.ui.article_list import PAGE, ArticleModel
-from annotator.ui.session import Session
+from annotator.ui.annotate.article_list import PAGE, ArticleModel
+from annotator.ui.annotate.session import Session
 
 
 def fill(store: Store, n: int) -> None:

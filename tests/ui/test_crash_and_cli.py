@@ -64,8 +64,19 @@ def test_gui_screenshot_writes_a_png(project, tmp_path):
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the display check is for Linux")
-def test_no_display_gives_a_clear_message(project):
+@pytest.mark.parametrize("command", [[], ["review"]], ids=["annotator", "annotator review"])
+def test_no_display_gives_a_clear_message(project, command):
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-    result = run_cli("--db", str(project), env=env)
+    result = run_cli("--db", str(project), *command, env=env)
     assert result.returncode == 2
     assert "no display found" in result.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the display check is for Linux")
+def test_review_and_dashboard_screenshots_need_no_display(project, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    for args in (["review", "--screenshot"], ["agreement", "--dashboard-screenshot"]):
+        out = tmp_path / f"{args[0]}.png"
+        result = run_cli("--db", str(project), *args, str(out), env=env)
+        assert result.returncode == 0, result.stderr
+        assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

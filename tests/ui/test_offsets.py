@@ -4,8 +4,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PySide6.QtGui import QTextCursor, QTextDocument
 
-from annotator.ui.offsets import OffsetMap, utf16_length
-from annotator.ui.spans import snap, word_tokens
+from annotator.ui.annotate.spans import snap, word_tokens
+from annotator.ui.shell.offsets import OffsetMap, utf16_length
 
 FLAG = "🇺🇦"  # two regional indicators: two code points, four UTF-16 units
 

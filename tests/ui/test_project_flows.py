@@ -20,16 +20,16 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QProgressBar,
     QTableView,
 )
 
 from annotator import nlp, settings
 from annotator.cli import main
-from annotator.ui.controller import SAMPLE_PROJECT, Controller, app_settings
-from annotator.ui.main_window import MainWindow, recent_projects
-from annotator.ui.project_guard import lock_project
+from annotator.ui.annotate.controller import SAMPLE_PROJECT, Controller
+from annotator.ui.annotate.main_window import MainWindow
+from annotator.ui.shell.opener import lock_project
+from annotator.ui.shell.window_settings import WindowSettings, app_settings
 from tests.ui.conftest import OTHER, TEXT, make_project, stored
 
 FIRST_TITLE = TEXT.split(".")[0]
@@ -39,17 +39,8 @@ FIRST_TITLE = TEXT.split(".")[0]
 
 
 @pytest.fixture(autouse=True)
-def messages(monkeypatch) -> list[tuple[str, str, str]]:
-    """Message boxes are recorded, never shown: a modal box would block the test."""
-    shown: list[tuple[str, str, str]] = []
-    for kind in ("information", "warning", "critical"):
-
-        def record(parent, title, text, *args, kind=kind, **kwargs):
-            shown.append((kind, title, text))
-            return QMessageBox.StandardButton.Ok
-
-        monkeypatch.setattr(QMessageBox, kind, record)
-    return shown
+def _no_message_box(messages):
+    """Every test here records its message boxes (the `messages` fixture)."""
 
 
 class Prompt:
@@ -83,8 +74,7 @@ def quit_window(window: MainWindow) -> None:
     if not shiboken6.isValid(window):
         return
     window.close()
-    window.store.close()
-    window.project_lock.unlock()
+    window.project.close()
     window.deleteLater()
 
 
@@ -291,7 +281,7 @@ def test_a_recent_project_that_was_deleted_is_reported_and_dropped(start, projec
     assert kind == "warning" and str(gone) in text
     assert not gone.exists()  # no empty project made in its place
     assert str(gone) not in [a.text() for a in recent_entries(window)]
-    assert str(gone) not in recent_projects(app_settings())
+    assert str(gone) not in WindowSettings().recent_projects()
 
 
 # -- the next start -------------------------------------------------------------------------------------

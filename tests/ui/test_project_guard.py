@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QApplication
 from annotator import backups
 from annotator.records import IncomingRecord
 from annotator.store import Store
-from annotator.ui.controller import Controller
+from annotator.ui.annotate.controller import Controller
+from annotator.ui.shell.opener import ProjectOpener
 
 
 def open_window(qtbot, path, quiet=True):
@@ -30,8 +31,7 @@ def test_a_second_window_on_the_same_project_is_refused(qtbot, project, capsys):
 
 def test_closing_the_window_frees_the_project(qtbot, project):
     _, first = open_window(qtbot, project)
-    first.project_lock.unlock()
-    first.store.close()
+    first.project.close()
     _, second = open_window(qtbot, project)
     assert second is not None
 
@@ -61,7 +61,7 @@ def test_a_damaged_project_is_left_untouched_and_the_latest_backup_offered(qtbot
     assert window is None and db_path.read_bytes() == damaged
 
     offered = []
-    monkeypatch.setattr(Controller, "ask_restore", lambda self, problem, latest: offered.append(problem) or True)
+    monkeypatch.setattr(ProjectOpener, "ask_restore", lambda self, problem, latest: offered.append(problem) or True)
     _, window = open_window(qtbot, db_path)
     assert window is not None
     assert "damaged" in offered[0]
@@ -119,7 +119,7 @@ def test_a_damaged_project_with_a_wal_is_left_as_it_was_by_the_window(qtbot, db_
 
 def test_the_window_and_the_command_line_share_one_lock():
     from annotator.store import lock
-    from annotator.ui import project_guard
+    from annotator.ui.shell import opener
 
-    assert project_guard.lock_project is lock.lock_project
-    assert issubclass(project_guard.ProjectInUse, lock.ProjectInUse)
+    assert opener.lock_project is lock.lock_project
+    assert issubclass(opener.ProjectInUse, lock.ProjectInUse)

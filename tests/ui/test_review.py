@@ -11,6 +11,7 @@ from PySide6.QtGui import QTextCursor
 from annotator.records import GOLD
 from annotator.store import Store
 from tests.conftest import write_jsonl
+from tests.ui.conftest import as_shown
 
 #: An emoji and a flag before the conflicts (Qt counts them twice), and markup that must stay text.
 TEXT = (
@@ -49,15 +50,16 @@ def merged(cli, db_path, tmp_path):
 
 @pytest.fixture
 def review(qtbot, merged):
-    from annotator.ui.review_window import ReviewWindow
+    from annotator.ui.review.window import ReviewWindow
 
-    win = ReviewWindow(merged, "rev")
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.list_view.setFocus()
-    yield win
-    win.close()
+    with Store.open(merged) as store:
+        win = ReviewWindow(store, "rev")
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitExposed(win)
+        win.list_view.setFocus()
+        yield win
+        win.close()
 
 
 def gold(path) -> dict[tuple[int, int], tuple[str, ...]]:
@@ -82,7 +84,7 @@ def test_columns_show_the_text_literally_and_mark_the_conflict_in_utf16(review):
 
 def test_a_long_heading_ends_in_an_ellipsis_and_shows_whole_in_its_tooltip(review, qtbot):
     heading = review.article_label
-    whole = heading.toolTip()
+    whole = as_shown(heading.toolTip())
     assert whole.startswith("1 of 2 · ")
     review.resize(420, review.height())
     qtbot.waitUntil(lambda: heading.text() != whole)
@@ -179,29 +181,88 @@ def test_e_on_a_selection_inside_words_stores_the_whole_words(review, merged):
 
 
 def test_a_on_a_boundary_conflict_stores_one_gold_span_per_label(qtbot, cli, db_path, tmp_path):
-    from annotator.ui.review_window import ReviewWindow
+    from annotator.ui.review.window import ReviewWindow
 
     longer, shorter = span("Moscow must stop first."), span("must stop first.")
     for name, bounds in (("anna", longer), ("ben", shorter)):
         record = {"text": TEXT, "_annotator_id": name, "spans": [dict(start=bounds[0], end=bounds[1], label="demand")]}
         cli("import", "--no-ner", write_jsonl(tmp_path / f"{name}.jsonl", [json.dumps(record)]))
-    win = ReviewWindow(db_path, "rev")
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.list_view.setFocus()
-    assert win.session.current.kinds == {"boundary"}
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow)
-    key(qtbot, win, Qt.Key.Key_A)
-    labeled = {bounds: labels for bounds, labels in gold(db_path).items() if labels}
-    assert labeled == {longer: ("demand",)}, "not two overlapping 'demand' spans over the same words"
-    win.close()
+    with Store.open(db_path) as store:
+        win = ReviewWindow(store, "rev")
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitExposed(win)
+        win.list_view.setFocus()
+        assert win.session.current.kinds == {"boundary"}
+        win.activateWindow()
+        qtbot.waitUntil(win.isActiveWindow)
+        key(qtbot, win, Qt.Key.Key_A)
+        labeled = {bounds: labels for bounds, labels in gold(db_path).items() if labels}
+        assert labeled == {longer: ("demand",)}, "not two overlapping 'demand' spans over the same words"
+        win.close()
 
 
 def test_units_everyone_agrees_on_show_as_agreed_gold(review, merged):
     article = review.session.current.article_id
     assert review.session.gold(article)[HALT] == (("offer",), "agreed by everyone who finished the article")
-    tips = [s.format.toolTip() for s in review.gold_column.text.extraSelections()]
+    tips = [as_shown(s.format.toolTip()) for s in review.gold_column.text.extraSelections()]
     assert "gold: offer — agreed by everyone who finished the article" in tips
     assert gold(merged) == {}, "nothing stored: agreement is computed, not copied"
+
+
+def test_the_conflict_list_shows_the_statement_words(review):
+    first = review.list_model.index(0).data()
+    assert "“Moscow must stop first.”" in first
+    assert f"{MUST[0]}–{MUST[1]}" not in first  # no offsets
+
+
+def test_close_and_quit(review, qtbot):
+    menu = next(a.menu() for a in review.menuBar().actions() if a.text() == "&File")
+    entries = {a.text(): a for a in menu.actions()}
+    assert entries["&Close window"].shortcut().toString() == "Ctrl+W"
+    assert entries["&Quit"].shortcut().toString() == "Ctrl+Q"
+    with qtbot.waitActive(review):
+        review.activateWindow()
+    key(qtbot, review, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    assert not review.isVisible()
+
+
+def test_ctrl_q_in_the_review_window_quits_every_window(review, qtbot):
+    from PySide6.QtWidgets import QMainWindow
+
+    other = QMainWindow()
+    qtbot.addWidget(other)
+    other.show()
+    with qtbot.waitActive(review):
+        review.activateWindow()
+    key(qtbot, review, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert not review.isVisible() and not other.isVisible()
+
+
+def test_text_outside_the_conflict_is_drawn_readable_in_every_column(review):
+    """The context colour really reaches the screen (also right after the conflict, in its paragraph)."""
+    from PySide6.QtGui import QTextCursor
+
+    from annotator.ui.shell import palette, style
+
+    th = style.current_theme()
+    after = TEXT.index("The Kremlin")  # the sentence after the conflict in focus
+    for column in [*review.columns, review.gold_column]:
+        edit = column.text
+        edit.viewport().repaint()
+        image = edit.viewport().grab().toImage()
+        cursor = QTextCursor(edit.document())
+        cursor.setPosition(review._offsets.to_qt(after))
+        start = edit.cursorRect(cursor)
+        cursor.setPosition(review._offsets.to_qt(after + len("The Kremlin")))
+        end = edit.cursorRect(cursor)
+        pixels = [
+            image.pixelColor(x, y)
+            for x in range(start.left(), end.right())
+            for y in range(start.top(), start.bottom())
+            if 0 <= x < image.width() and 0 <= y < image.height()
+        ]
+        darkest = min(pixels, key=lambda c: c.lightness()).name()
+        background = max(pixels, key=lambda c: c.lightness()).name()
+        assert palette.contrast(darkest, background) >= palette.AA
+        assert palette.delta_e(darkest, th.context) < palette.delta_e(darkest, th.text) + 1, darkest

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from PySide6.QtCore import Qt
 
 from annotator.review import collect, compute_agreement
 from annotator.store import Store
+from annotator.ui.review.dashboard import AgreementDashboard
 from tests.ui.test_review import DENIED, MUST, merged  # noqa: F401  (fixture)
 
 
 @pytest.fixture
 def dashboard(qtbot, merged):  # noqa: F811
-    from annotator.ui.dashboard import AgreementDashboard
-
-    board = AgreementDashboard(merged)
-    qtbot.addWidget(board)
-    board.show()
-    qtbot.waitExposed(board)
-    yield board
-    board.close()
+    with Store.open(merged) as store:
+        board = AgreementDashboard(store)
+        qtbot.addWidget(board)
+        board.show()
+        qtbot.waitExposed(board)
+        yield board
+        board.close()
 
 
 def test_matrix_shows_kappa_and_f1_of_the_pair(dashboard, merged):  # noqa: F811
@@ -44,16 +47,17 @@ def test_clicking_a_cell_lists_disagreements_and_double_click_opens_review(dashb
 
 
 def test_review_window_opens_the_dashboard_and_follows_it(qtbot, merged):  # noqa: F811
-    from annotator.ui.review_window import ReviewWindow
+    from annotator.ui.review.window import ReviewWindow
 
-    win = ReviewWindow(merged, "rev")
-    qtbot.addWidget(win)
-    board = win.open_dashboard()
-    board.disagreements.clear()
-    board.pairs_table.cellClicked.emit(1, 0)
-    board.disagreements.itemDoubleClicked.emit(board.disagreements.item(1))
-    assert (win.session.current.start, win.session.current.end) == DENIED
-    win.close()
+    with Store.open(merged) as store:
+        win = ReviewWindow(store, "rev")
+        qtbot.addWidget(win)
+        board = win.open_dashboard()
+        board.disagreements.clear()
+        board.pairs_table.cellClicked.emit(1, 0)
+        board.disagreements.itemDoubleClicked.emit(board.disagreements.item(1))
+        assert (win.session.current.start, win.session.current.end) == DENIED
+        win.close()
 
 
 def test_dashboard_screenshot_command(merged, cli, tmp_path):  # noqa: F811
@@ -63,11 +67,43 @@ def test_dashboard_screenshot_command(merged, cli, tmp_path):  # noqa: F811
 
 
 def test_a_figure_that_cannot_be_computed_says_why(qtbot, merged):  # noqa: F811
-    from annotator.ui.dashboard import AgreementDashboard
+    from annotator.ui.review.dashboard import AgreementDashboard
 
-    board = AgreementDashboard(merged, labels=["claim"])  # both labeled the same one statement claim
-    qtbot.addWidget(board)
-    assert board.summary.text().startswith("Krippendorff's α n/a (full agreement)")
-    assert board.pairs_table.item(0, 1).text() == "κ n/a (full agreement)"
-    assert board.labels_table.item(0, 1).text() == "n/a (full agreement)"
-    board.close()
+    with Store.open(merged) as store:
+        board = AgreementDashboard(store, labels=["claim"])  # both labeled the same one statement claim
+        qtbot.addWidget(board)
+        assert board.summary.text().startswith("Krippendorff's α n/a (full agreement)")
+        assert board.pairs_table.item(0, 1).text() == "κ n/a (full agreement)"
+        assert board.labels_table.item(0, 1).text() == "n/a (full agreement)"
+        board.close()
+
+
+def test_escape_closes_the_dashboard(dashboard, qtbot):
+    with qtbot.waitActive(dashboard):
+        dashboard.activateWindow()
+    qtbot.keyClick(dashboard, Qt.Key.Key_Escape)
+    assert not dashboard.isVisible()
+
+
+def test_a_disagreement_lists_what_each_annotator_said_on_that_very_statement(qtbot, cli, db_path, tmp_path):
+    """anna labels a sentence `threat`; ben labels only its first words, `threat` too (a boundary
+    conflict: two statements, one region). The cell "threat vs (no label)" lists anna's statement
+    with ben's "(no label)" on it, no longer the region's "anna: threat | ben: threat"."""
+    from tests.conftest import write_jsonl
+
+    text = "Moscow will strike the grid tonight. Nobody else spoke."
+    whole, part = (0, text.index(" Nobody")), (0, len("Moscow will strike"))
+    for name, span in {"anna": whole, "ben": part}.items():
+        record = {"text": text, "_annotator_id": name, "spans": [{"start": span[0], "end": span[1], "label": "threat"}]}
+        assert cli("import", "--no-ner", write_jsonl(tmp_path / f"{name}.jsonl", [json.dumps(record)])).exit_code == 0
+    with Store.open(db_path) as store:
+        board = AgreementDashboard(store)
+        qtbot.addWidget(board)
+        cats = board.confusion_categories
+        board.confusion_table.cellClicked.emit(cats.index("threat"), cats.index("(no label)"))
+        rows = [board.disagreements.item(i).text().split("   (")[0] for i in range(board.disagreements.count())]
+        assert rows == ["“Moscow will strike the grid tonight.”\n    anna: threat · ben: (no label)"]
+        board.confusion_table.cellClicked.emit(cats.index("(no label)"), cats.index("threat"))
+        rows = [board.disagreements.item(i).text().split("   (")[0] for i in range(board.disagreements.count())]
+        assert rows == ["“Moscow will strike”\n    anna: (no label) · ben: threat"]
+        board.close()

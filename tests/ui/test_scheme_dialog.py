@@ -19,26 +19,17 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLineEdit,
     QMenu,
-    QMessageBox,
     QPushButton,
 )
 
 from annotator.records import Label
 from annotator.scheme import default_labels
 from annotator.store import Store
-from annotator.ui.scheme_dialog import DESCRIPTION, KEY, NAME, RETIRED, SchemeDialog
+from annotator.ui.annotate.scheme_dialog import DESCRIPTION, KEY, NAME, RETIRED, SchemeDialog
 from tests.conftest import export_file
 from tests.ui.conftest import stored
 
 DEFAULT_NAMES = [label.name for label in default_labels()]
-
-
-@pytest.fixture
-def warnings(monkeypatch) -> list[str]:
-    """Every warning box the dialog shows, as its text (the box itself would block)."""
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
-    return shown
 
 
 @pytest.fixture
@@ -274,7 +265,7 @@ def test_recolouring_a_label(window, qtbot, scheme, monkeypatch, project):
     assert titles == ["Colour of threat"]
     colours = {label.name: label.color for label in saved_scheme(project)}
     assert colours["threat"] == "#0000ff"
-    assert colours["claim"] == "#0369a1"
+    assert colours["claim"] == "#1176f6"  # the others keep theirs
     assert "#0000ff" in window.labels.buttons["threat"].styleSheet()
 
 
@@ -381,11 +372,11 @@ def test_cancel_leaves_the_scheme_unchanged(window, qtbot, scheme, monkeypatch, 
         ("offer", "Two labels have the same name."),
     ],
 )
-def test_an_empty_or_duplicate_name_is_refused_with_a_message(window, qtbot, scheme, warnings, project, name, message):
+def test_an_empty_or_duplicate_name_is_refused_with_a_message(window, qtbot, scheme, messages, project, name, message):
     def rename(dialog):
         edit(qtbot, dialog, row_of(dialog, "demand"), NAME, name)
         save(qtbot, dialog)
-        assert warnings == [message]
+        assert [text for *_, text in messages] == [message]
         assert dialog.isVisible()  # still open, to put it right
         cancel(qtbot, dialog)
 

@@ -145,15 +145,25 @@ def test_a_failed_save_says_so(window, qtbot, project):
     window.store.conn.execute("PRAGMA query_only = OFF")
 
 
-def test_shortcut_sheet_lists_every_shortcut(window):
-    from PySide6.QtWidgets import QTableWidget
+def test_shortcut_sheet_lists_every_shortcut_and_fits_without_scrolling(window, qtbot):
+    from PySide6.QtWidgets import QLabel, QScrollArea
 
-    from annotator.ui.shortcuts import SHORTCUTS, ShortcutSheet
+    from annotator.ui.annotate.shortcuts import SHORTCUTS, ShortcutSheet, display
 
-    table = ShortcutSheet({"1": "condition"}, window).findChild(QTableWidget)
-    actions = {table.item(row, 2).text() for row in range(table.rowCount())}
-    assert "Toggle label “condition”" in actions
-    assert "Mark done, go to the next unfinished article" in actions
+    keys = {label.key: label.name for label in window.session.labels if label.key}
+    sheet = ShortcutSheet(keys, window)
+    qtbot.addWidget(sheet)
+    shown = {label.text() for label in sheet.findChildren(QLabel)}
+    for sc in SHORTCUTS:
+        if sc.name.startswith("label_"):
+            continue
+        assert sc.title in shown and display(sc.keys) in shown, sc.name
+    assert {f"Toggle label “{name}”" for name in keys.values()} <= shown
+    for entry in ("Esc", "Click a type in the legend", "Next statement without a label", "Next match"):
+        assert any(entry in text for text in shown), entry
+    assert not sheet.findChildren(QScrollArea)  # nothing scrolls: the sheet is as large as its content
+    size = sheet.sizeHint()
+    assert size.width() <= 1280 and size.height() <= 700, size  # fits a 1280×720 screen
     assert all(window.actions_by_name[s.name].shortcuts() for s in SHORTCUTS)
 
 
@@ -189,17 +199,15 @@ def test_an_exception_in_a_slot_is_logged_and_shown(qtbot, monkeypatch, tmp_path
     import sys
 
     from PySide6.QtCore import QObject, Signal
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QMessageBox
 
     from annotator import settings
-    from annotator.ui.app import _setup_logging
-    from annotator.ui.controller import Controller
+    from annotator.ui.shell.app import crash_dialog, setup_logging
 
     shown = []
     monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append((box.text(), box.detailedText())))
-    _setup_logging()
-    controller = Controller(QApplication.instance(), quiet=True)
-    monkeypatch.setattr(sys, "excepthook", controller.excepthook)
+    setup_logging()
+    monkeypatch.setattr(sys, "excepthook", crash_dialog)
 
     class Emitter(QObject):
         fired = Signal()

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QApplication, QMenu, QToolButton, QToolTip
 
 from annotator.records import MODEL, USER, Entity
 from annotator.store import Store
-from annotator.ui import style
-from tests.ui.conftest import OTHER, TEXT, stored
+from annotator.ui.shell import palette, style
+from tests.ui.conftest import OTHER, TEXT, as_shown, stored
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -42,11 +42,12 @@ def format_at(view, offset: int) -> QTextCharFormat:
 
 
 def shows_entity(view, offset: int, label: str) -> bool:
+    """The character is drawn as an entity of type `label`: its colour, its underline (values dashed)."""
     fmt = format_at(view, offset)
-    return (
-        fmt.underlineStyle() == QTextCharFormat.UnderlineStyle.DotLine
-        and fmt.foreground().color() == style.entity_color(label)
-    )
+    line = QTextCharFormat.UnderlineStyle
+    return fmt.underlineStyle() == (
+        line.DashUnderline if label in palette.VALUE_TYPES else line.DotLine
+    ) and fmt.foreground().color() == style.entity_color(label)
 
 
 def select_keys(qtbot, view, start: int, end: int) -> None:
@@ -92,10 +93,11 @@ def context_menu(qtbot, view, offset: int, *path: str) -> list[str]:
 
 
 def tooltip_at(view, offset: int) -> str:
+    """The tooltip shown at a code point, as the reader sees it (tooltips are escaped rich text)."""
     pos = point_at(view, offset)
     QToolTip.hideText()
     QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.Type.ToolTip, pos, view.viewport().mapToGlobal(pos)))
-    return QToolTip.text() if QToolTip.isVisible() else ""
+    return as_shown(QToolTip.text()) if QToolTip.isVisible() else ""
 
 
 def current_text(window) -> str:
@@ -119,7 +121,7 @@ def test_changing_an_entity_type_from_its_menu_is_a_user_entity_and_undoes(windo
     assert model_kyiv not in entities(project)
     assert shows_entity(view, kyiv, "ORG") and not shows_entity(view, kyiv, "GPE")
     assert window.save_state.text() == "saved · entity GPE → ORG"
-    assert tooltip_at(view, kyiv + 1) == "ORG (entity, corrected)"
+    assert tooltip_at(view, kyiv + 1) == "ORG — organisations (entity, corrected)"
 
     qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
     assert model_kyiv in entities(project)
@@ -193,7 +195,7 @@ def test_legend_toggles_hide_and_show_one_entity_type(window, qtbot):
     kyiv, zelensky = TEXT.index("Kyiv"), TEXT.index("Zelensky")
     gpe = window.legend.findChild(QToolButton, "entity_GPE")
     assert gpe.isChecked()
-    assert tooltip_at(view, kyiv + 1) == "GPE (entity)"
+    assert tooltip_at(view, kyiv + 1) == "GPE — countries, cities (entity)"
 
     qtbot.mouseClick(gpe, Qt.MouseButton.LeftButton)
     assert not gpe.isChecked()
@@ -204,7 +206,7 @@ def test_legend_toggles_hide_and_show_one_entity_type(window, qtbot):
     qtbot.mouseClick(gpe, Qt.MouseButton.LeftButton)
     assert gpe.isChecked()
     assert shows_entity(view, kyiv, "GPE")
-    assert tooltip_at(view, kyiv + 1) == "GPE (entity)"
+    assert tooltip_at(view, kyiv + 1) == "GPE — countries, cities (entity)"
 
 
 def test_a_hidden_type_stays_hidden_after_an_entity_correction(window, qtbot):
@@ -224,7 +226,7 @@ def test_tooltip_names_the_statement_labels(window, qtbot):
     qtbot.keyClick(view, Qt.Key.Key_2)
     qtbot.keyClick(view, Qt.Key.Key_4)
     assert tooltip_at(view, TEXT.index("halt")) == "labels: denial, offer"
-    assert tooltip_at(view, TEXT.index("Kyiv") + 1) == "GPE (entity)\nlabels: denial, offer"
+    assert tooltip_at(view, TEXT.index("Kyiv") + 1) == "GPE — countries, cities (entity)\nlabels: denial, offer"
 
 
 # -- 4. searching ------------------------------------------------------------------------------
@@ -233,16 +235,16 @@ def test_tooltip_names_the_statement_labels(window, qtbot):
 def test_search_finds_text_moves_there_and_escape_closes(window, qtbot, project):
     view = window.view
     qtbot.keyClick(view, Qt.Key.Key_F, CTRL)
-    assert window.search.isVisible() and window.search.hasFocus()
-    qtbot.keyClicks(window.search, "odesa")
-    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    assert window.search.isVisible() and window.search.field.hasFocus()
+    qtbot.keyClicks(window.search.field, "odesa")
+    qtbot.keyClick(window.search.field, Qt.Key.Key_Return)
     cursor = view.textCursor()
     offsets = window.session.offsets
     odesa = TEXT.index("Odesa")
     assert offsets.span_to_cp(cursor.selectionStart(), cursor.selectionEnd()) == (odesa, odesa + 5)
     assert current_text(window) == "Café owners in Odesa said nothing."
 
-    qtbot.keyClick(window.search, Qt.Key.Key_Escape)
+    qtbot.keyClick(window.search.field, Qt.Key.Key_Escape)
     assert not window.search.isVisible()
     assert view.hasFocus()
     qtbot.keyClick(view, Qt.Key.Key_1)  # labels the statement the search moved to
@@ -256,14 +258,14 @@ def test_search_wraps_and_goes_backwards(window, qtbot):
     view = window.view
     offsets = window.session.offsets
     qtbot.keyClick(view, Qt.Key.Key_F, CTRL)
-    qtbot.keyClicks(window.search, "said")
-    found = []
-    for _ in range(3):
-        qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    qtbot.keyClicks(window.search.field, "said")  # typing finds the first one already
+    found = [offsets.to_cp(view.textCursor().selectionStart())]
+    for _ in range(2):
+        qtbot.keyClick(window.search.field, Qt.Key.Key_Return)
         found.append(offsets.to_cp(view.textCursor().selectionStart()))
     first, second = TEXT.index("said"), TEXT.index("said", TEXT.index("said") + 1)
     assert found == [first, second, first]
-    qtbot.keyClick(window.search, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(window.search.field, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
     assert offsets.to_cp(view.textCursor().selectionStart()) == second
 
 
@@ -272,9 +274,10 @@ def test_search_for_missing_text_says_so_and_stays_put(window, qtbot):
     qtbot.keyClick(view, Qt.Key.Key_Down)
     before = (window.session.current, view.textCursor().position())
     qtbot.keyClick(view, Qt.Key.Key_F, CTRL)
-    qtbot.keyClicks(window.search, "Kharkiv")
-    qtbot.keyClick(window.search, Qt.Key.Key_Return)
-    assert window.save_state.text() == "“Kharkiv” is not in this article"
+    qtbot.keyClicks(window.search.field, "Kharkiv")  # "K" matches on the way: the reader moves, then back
+    qtbot.keyClick(window.search.field, Qt.Key.Key_Return)
+    assert window.search.count.text() == "no matches"
+    assert window.save_state.text() == "ready"  # nothing in the status bar that will stop being true
     assert (window.session.current, view.textCursor().position()) == before
 
 
@@ -282,7 +285,7 @@ def test_search_for_missing_text_says_so_and_stays_put(window, qtbot):
 
 
 def test_text_size_keys_change_the_font_and_it_is_remembered(window, qtbot, project, tmp_path):
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.annotate.main_window import MainWindow
 
     view = window.view
     size = view.font().pointSizeF()

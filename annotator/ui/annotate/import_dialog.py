@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QProgressBar, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QListWidget, QProgressBar, QVBoxLayout
 
-from annotator.ui.workers import Task, TaskRunner, import_task
+from annotator.ui.shell.plaintext import plain_label
+from annotator.ui.shell.workers import Task, TaskRunner, import_task
 
 
 class ImportDialog(QDialog):
@@ -15,7 +16,7 @@ class ImportDialog(QDialog):
         self.setObjectName("importDialog")
         self.setWindowTitle("Import")
         self.records = 0
-        self.state = QLabel(f"importing {len(paths)} file(s)…")
+        self.state = plain_label(f"importing {len(paths)} file(s)…", word_wrap=True)  # names files and labels
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)
         self.errors = QListWidget()

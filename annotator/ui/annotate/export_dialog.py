@@ -31,7 +31,7 @@ from annotator import exporting
 from annotator.records import GOLD
 from annotator.scheme import project_labels
 from annotator.store import Store
-from annotator.ui.workers import Task, TaskRunner, export_task
+from annotator.ui.shell.workers import Task, TaskRunner, export_task
 
 #: How each format is named in the list.
 TITLES = {
@@ -166,7 +166,10 @@ class ExportDialog(QDialog):
         self.written = 0
         self.state.setText("exporting…")
         self.task = Task(
-            self.store.path, export_task(Path(self.path.text()), self.fmt.currentData(), self.options()), "export"
+            self.store.path,
+            export_task(Path(self.path.text()), self.fmt.currentData(), self.options()),
+            "export",
+            readonly=True,
         )
         self.task.total.connect(self._total)
         self.task.progress.connect(self._progress)

@@ -8,15 +8,13 @@ double-click one to open it in the review window. Figures come from
 from __future__ import annotations
 
 import math
-import sys
 from collections import Counter
-from pathlib import Path
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QGridLayout,
     QHeaderView,
     QLabel,
@@ -32,34 +30,40 @@ from annotator.review import Conflict, collect, compute_agreement, find_conflict
 from annotator.review.report import fmt
 from annotator.review.units import category
 from annotator.scheme import project_labels
-from annotator.store import Store, StoreError
+from annotator.store import Store
+from annotator.ui.shell import palette, style
+from annotator.ui.shell.plaintext import plain_label, tooltip
 
 MAX_CATEGORIES = 9
 MAX_LISTED = 500
 
 
-def _score_color(x: float) -> QColor:
-    """Red (0 or less) through amber to green (1), pale enough to read black text on."""
+def _score_color(x: float) -> str:
+    """Red (0 or less) through amber to green (1), pale enough for the theme's dark text."""
     if math.isnan(x):
-        return QColor("#e5e7eb")
+        return "#e5e7eb"
     x = max(0.0, min(1.0, x))
     hue = int(120 * x)  # 0 red … 120 green
-    return QColor.fromHsl(hue, 150, 205)
+    return QColor.fromHsl(hue, 150, 205).name()
 
 
-def _item(text: str, background: QColor | None = None, tooltip: str = "") -> QTableWidgetItem:
+def _item(text: str, background: str | None = None, tip: str = "") -> QTableWidgetItem:
+    """A centred cell; on a coloured background its text is whichever of the theme's text or
+    black/white reads at 4.5:1 there."""
     item = QTableWidgetItem(text)
     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
     if background is not None:
-        item.setBackground(background)
-        item.setForeground(QColor("#111827"))
-    if tooltip:
-        item.setToolTip(tooltip)
+        th = style.current_theme()
+        item.setBackground(QColor(background))
+        readable = palette.contrast(th.text, background) >= palette.AA
+        item.setForeground(QColor(th.text if readable else palette.chip_text(background)))
+    if tip:
+        item.setToolTip(tooltip(tip))
     return item
 
 
 def _heading(text: str) -> QLabel:
-    label = QLabel(text)
+    label = plain_label(text)
     label.setStyleSheet("font-weight: 600; font-size: 10.5pt; padding-top: 6px;")
     return label
 
@@ -69,15 +73,13 @@ class AgreementDashboard(QWidget):
 
     openConflict = Signal(int, int, int)
 
-    def __init__(self, store_path: Path, labels: list[str] | None = None, reviewer: str = "", parent=None):
+    def __init__(self, store: Store, labels: list[str] | None = None, parent=None):
+        """Figures of the open project `store` (its owner closes it), for `labels` (None: all)."""
         super().__init__(parent)
-        self.setWindowTitle(f"Agreement — {Path(store_path).name}")
-        self.store_path = Path(store_path)
+        self.setWindowTitle(f"Agreement — {store.path.name}")
+        self.store = store
         self.labels = labels
-        self.reviewer = reviewer
-        self._review_window = None
         self.pair: tuple[str, str] | None = None
-        self.store = Store.open(self.store_path)
 
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
@@ -113,6 +115,8 @@ class AgreementDashboard(QWidget):
         layout.addWidget(self.summary)
         layout.addLayout(grid, 1)
         self.resize(1300, 820)
+        for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+W")):
+            QShortcut(keys, self, self.close)
         self.refresh()
 
     def _table(self, name: str) -> QTableWidget:
@@ -160,7 +164,9 @@ class AgreementDashboard(QWidget):
             for j, b in enumerate(names):
                 if i == j:
                     t.setItem(
-                        i, j, _item(f"{counts[a]:,}", QColor("#f3f4f6"), f"{a} has a value for {counts[a]} units")
+                        i,
+                        j,
+                        _item(f"{counts[a]:,}", style.current_theme().window, f"{a} has a value for {counts[a]} units"),
                     )
                     continue
                 p = self.result.pair(a, b)
@@ -181,10 +187,7 @@ class AgreementDashboard(QWidget):
         t.setHorizontalHeaderLabels(headers)
         t.setRowCount(len(r.per_label_alpha))
         for row, (label, alpha) in enumerate(r.per_label_alpha.items()):
-            name = _item(label)
-            swatch = QColor(self.colors.get(label, "#64748b"))
-            swatch.setAlpha(90)
-            name.setBackground(swatch)
+            name = _item(label, palette.label_tint(self.colors.get(label, "#64748b"), style.current_theme()))
             t.setItem(row, 0, name)
             why = r.per_label_reason.get(label)
             t.setItem(row, 1, _item(fmt(alpha, 2, reason=why), _score_color(alpha), f"α n/a: {why}" if why else ""))
@@ -220,8 +223,9 @@ class AgreementDashboard(QWidget):
                 if n == 0:
                     t.setItem(i, j, _item(""))
                     continue
-                strength = 60 + int(150 * n / peak)
-                color = QColor(22, 163, 74, strength) if i == j else QColor(220, 38, 38, strength)
+                strength = 0.25 + 0.55 * n / peak
+                hue = "#16a34a" if i == j else "#dc2626"  # agreement green, disagreement red
+                color = palette.over(hue, strength, style.current_theme().base)
                 t.setItem(i, j, _item(f"{n:,}", color, f"{p.a}: {ca} · {p.b}: {cb} — {n} units"))
 
     # -- clicks → disagreements -----------------------------------------------------------
@@ -233,86 +237,56 @@ class AgreementDashboard(QWidget):
         a, b = sorted((names[row], names[col]))
         self.pair = (a, b)
         self._fill_confusion()
-        self._list([c for c in self.conflicts if c.matches(pair=(a, b))], f"Disagreements of {a} and {b}")
+        self._list(
+            lambda c, span: c.matches(pair=(a, b)) and _value(c, a, span) != _value(c, b, span),
+            f"Disagreements of {a} and {b}",
+            (a, b),
+        )
 
     def _label_clicked(self, row: int, _col: int) -> None:
         label = list(self.result.per_label_alpha)[row]
-        chosen = [
-            c
-            for c in self.conflicts
-            if any(label in labels for values in c.values.values() for labels in values.values())
-            and len({label in values.get(span, ()) for values in c.values.values() for span in c.units}) > 1
-        ]
-        self._list(chosen, f"Disagreements about {label}")
+
+        def differs(c: Conflict, span) -> bool:
+            said = {label in values.get(span, ()) for values in c.values.values()}
+            return len(said) > 1
+
+        self._list(differs, f"Disagreements about {label}")
 
     def _confusion_clicked(self, row: int, col: int) -> None:
         if self.pair is None:
             return
         a, b = self.pair
         ca, cb = self.confusion_categories[row], self.confusion_categories[col]
-        chosen = [
-            c
-            for c in self.conflicts
-            if a in c.values
-            and b in c.values
-            and any(
-                category(c.values[a].get(span, ())) == ca and category(c.values[b].get(span, ())) == cb
-                for span in c.units
-            )
-        ]
-        self._list(chosen, f"{a}: {ca} · {b}: {cb}")
+        self._list(
+            lambda c, span: category(_value(c, a, span)) == ca and category(_value(c, b, span)) == cb,
+            f"{a}: {ca} · {b}: {cb}",
+            (a, b),
+        )
 
-    def _list(self, conflicts: list[Conflict], title: str) -> None:
-        self.list_title.setText(f"{title} — {len(conflicts):,} (double-click opens the review)")
+    def _list(self, chosen: Callable[[Conflict, tuple[int, int]], bool], title: str, who=None) -> None:
+        """List every unit (statement) for which `chosen` holds: its words and what each annotator said."""
+        rows = [(c, span) for c in self.conflicts for span in c.units if chosen(c, span)]
+        self.list_title.setText(f"{title} — {len(rows):,} (double-click opens the review)")
         self.disagreements.clear()
-        for c in conflicts[:MAX_LISTED]:
-            excerpt = self.store.article(c.article_id).text[c.start : c.end].replace("\n", " ")
+        for c, span in rows[:MAX_LISTED]:
+            text = self.store.article(c.article_id).text
+            excerpt = " ".join(text[span[0] : span[1]].split())
             if len(excerpt) > 90:
-                excerpt = excerpt[:87] + "…"
-            who = " | ".join(
-                f"{name}: " + (", ".join(category(v) for _, v in sorted(vals.items())) or "—")
-                for name, vals in sorted(c.values.items())
-            )
-            title = str(self.titles.get(c.article_id, c.article_id))
-            title = title if len(title) <= 40 else title[:39] + "…"
-            item = QListWidgetItem(f"{title} — “{excerpt}”\n    {who}")
-            item.setData(Qt.ItemDataRole.UserRole, (c.article_id, c.start, c.end))
+                excerpt = excerpt[:89] + "…"
+            names = who or c.annotators
+            said = " · ".join(f"{name}: {category(_value(c, name, span))}" for name in names)
+            heading = str(self.titles.get(c.article_id, c.article_id))
+            heading = heading if len(heading) <= 40 else heading[:39] + "…"
+            item = QListWidgetItem(f"“{excerpt}”\n    {said}   ({heading})")
+            item.setToolTip(tooltip(f"{heading}\n{text[span[0] : span[1]]}"))
+            item.setData(Qt.ItemDataRole.UserRole, (c.article_id, span[0], span[1]))
             self.disagreements.addItem(item)
 
     def _open_item(self, item: QListWidgetItem) -> None:
         self.openConflict.emit(*item.data(Qt.ItemDataRole.UserRole))
 
-    def open_review(self, article_id: int, start: int, end: int) -> None:
-        """Show the conflict in a review window of our own (when the dashboard runs on its own)."""
-        from annotator.ui.review_window import ReviewWindow
 
-        if self._review_window is None:
-            self._review_window = ReviewWindow(self.store_path, self.reviewer or "reviewer")
-        self._review_window.show_conflict(article_id, start, end)
-
-    def closeEvent(self, event) -> None:
-        if self._review_window is not None:
-            self._review_window.close()
-        self.store.close()
-        super().closeEvent(event)
-
-
-def run_dashboard(db_path: Path, labels: list[str] | None = None, screenshot: Path | None = None) -> int:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    try:
-        dashboard = AgreementDashboard(db_path, labels=labels)
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    dashboard.openConflict.connect(dashboard.open_review)
-    if screenshot is not None:
-        from annotator.ui.review_window import grab_to_png
-
-        if dashboard.result.pairs:
-            p = dashboard.result.pairs[0]
-            dashboard._list([c for c in dashboard.conflicts if c.matches(pair=(p.a, p.b))], f"{p.a} and {p.b}")
-        grab_to_png(dashboard, screenshot)
-        dashboard.close()
-        return 0
-    dashboard.show()
-    return app.exec()
+def _value(conflict: Conflict, name: str, span: tuple[int, int]):
+    """What `name` said about one unit: its labels, () for no label, None if they never worked on it."""
+    values = conflict.values.get(name)
+    return None if values is None else values.get(span, ())

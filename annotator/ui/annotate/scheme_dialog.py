@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -25,12 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.records import Label
-from annotator.scheme import number_keys
-from annotator.ui.label_bar import swatch
-from annotator.ui.session import Session
+from annotator.scheme import EXTRA_COLORS, default_labels, number_keys
+from annotator.ui.annotate.label_bar import swatch
+from annotator.ui.annotate.session import Session
+from annotator.ui.shell import palette
+from annotator.ui.shell.plaintext import show_message
 
 NAME, KEY, DESCRIPTION, RETIRED = range(4)
-PALETTE = ("#b45309", "#15803d", "#b91c1c", "#6d28d9", "#be123c", "#0369a1", "#0f766e", "#a16207", "#4d7c0f", "#9333ea")
 
 
 class SchemeDialog(QDialog):
@@ -106,7 +106,9 @@ class SchemeDialog(QDialog):
             self.table.blockSignals(False)
 
     def add(self) -> None:
-        color = PALETTE[len(self.entries) % len(PALETTE)]
+        # the colour whose tint differs most (CIEDE2000) from the tints of the labels already there
+        candidates = [label.color for label in default_labels()] + list(EXTRA_COLORS)
+        color = palette.distinct_color([label.color for _, label in self.entries], candidates)
         self.entries.append((None, Label(f"label{len(self.entries) + 1}", color)))
         self._fill()
         self.table.editItem(self.table.item(len(self.entries) - 1, NAME))
@@ -142,13 +144,13 @@ class SchemeDialog(QDialog):
     def save(self) -> None:
         problems = self.problems()
         if problems:
-            QMessageBox.warning(self, "Label scheme", "; ".join(problems).capitalize() + ".")
+            show_message(self, "Label scheme", "; ".join(problems).capitalize() + ".")
             return
         renames = {old: label.name for old, label in self.entries if old is not None and old != label.name}
         try:
             moved = self.session.store.update_label_scheme([label for _, label in self.entries], renames)
         except Exception as exc:  # a StoreError or a failed write: say so, keep the dialog open
-            QMessageBox.warning(self, "Label scheme not saved", str(exc))
+            show_message(self, "Label scheme not saved", str(exc))
             return
         self.session.undo_stack.clear()  # commands name labels that may have changed
         self.session.saved.emit(f"saved · label scheme ({moved} labels renamed)" if moved else "saved · label scheme")

@@ -1,110 +1,37 @@
-"""The article: read-only plain text with entities, statement candidates and labels drawn on it.
+"""The article: read-only plain text with entities, statement candidates, labels and search matches.
 
-Text goes in with `setPlainText` only, never as HTML. Highlighting runs per block in a
-`QSyntaxHighlighter` over spans kept in Qt (UTF-16) positions, so a change redraws only
-the blocks it touches; labeled statements also get chips in a left margin.
+Labeled statements are painted under the text, one rounded band per line, so that two
+statements side by side stay two (a gap and a bar in the label's colour mark each start)
+and a statement with several labels shows each of them (one stripe per label). Chips in a
+left margin name the labels; a pen mark there says a statement has a note. Character
+formats (entities, matches) come from `Highlighter`; the text itself is never HTML.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from itertools import accumulate
 from typing import ClassVar
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QRectF, Qt, QUrl, Signal
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QKeySequence,
-    QPainter,
-    QPen,
-    QSyntaxHighlighter,
-    QTextCharFormat,
-    QTextCursor,
-    QTextDocument,
-)
-from PySide6.QtWidgets import QMenu, QPlainTextDocumentLayout, QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QKeySequence, QPainter, QPainterPath, QPen, QTextCursor
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QToolTip, QWidget
 
 from annotator.records import Entity
-from annotator.ui import style
-from annotator.ui.session import Session, Span
+from annotator.ui.annotate.highlighter import Highlighter, Layer, PlainDocument
+from annotator.ui.annotate.session import Session, Span
+from annotator.ui.annotate.spans import snap
+from annotator.ui.shell import palette, style
+from annotator.ui.shell.plaintext import menu_text, tooltip
 
 log = logging.getLogger("annotator.ui")
 
 GUTTER = 118
 READING_WIDTH_EM = 38  # about 75 characters of a serif face
-
-
-class _Layer:
-    """Spans in Qt positions sorted by start, with values; finds those touching a range."""
-
-    def __init__(self, spans: list[tuple[int, int, object]]):
-        self.spans = sorted(spans, key=lambda s: (s[0], s[1]))
-        self.starts = [s[0] for s in self.spans]
-        #: the furthest end among spans[:i+1]; spans before the first one past `a` all end by `a`
-        self.reach = list(accumulate((s[1] for s in self.spans), max))
-
-    def touching(self, a: int, b: int) -> list[tuple[int, int, object]]:
-        lo = bisect_right(self.reach, a)
-        hi = bisect_left(self.starts, b)
-        return [span for span in self.spans[lo:hi] if span[1] > a]
-
-
-class _Highlighter(QSyntaxHighlighter):
-    SENTENCE, STATEMENT, CURRENT, ENTITY = range(4)
-
-    def __init__(self, view: ArticleView):
-        super().__init__(view.document())
-        self.view = view
-        self.layers = [_Layer([]) for _ in range(4)]
-        self._formats: dict[tuple, QTextCharFormat] = {}
-
-    def reset_formats(self) -> None:
-        self._formats.clear()
-
-    def highlightBlock(self, text: str) -> None:
-        block = self.currentBlock()
-        b0 = block.position()
-        b1 = b0 + block.length() - 1  # UTF-16 units; len(text) would count code points
-        if b1 <= b0:
-            return
-        found = [layer.touching(b0, b1) for layer in self.layers]
-        points = {b0, b1}
-        for spans in found:
-            for s, e, _ in spans:
-                points.add(max(s, b0))
-                points.add(min(e, b1))
-        cuts = sorted(points)
-        attrs = [[None] * 4 for _ in range(len(cuts) - 1)]
-        for layer, spans in enumerate(found):
-            for s, e, value in spans:
-                for i in range(bisect_left(cuts, max(s, b0)), bisect_left(cuts, min(e, b1))):
-                    attrs[i][layer] = value
-        for i, a in enumerate(attrs):
-            key = tuple(a)
-            if key == (None, None, None, None):
-                continue
-            fmt = self._formats.get(key)
-            if fmt is None:
-                fmt = self._formats[key] = self._format(*key)
-            self.setFormat(cuts[i] - b0, cuts[i + 1] - cuts[i], fmt)
-
-    def _format(self, sentence, labels, current, entity) -> QTextCharFormat:
-        fmt = QTextCharFormat()
-        dark = style.is_dark()
-        if sentence == 1:
-            fmt.setBackground(QColor(255, 255, 255, 10) if dark else QColor(15, 23, 42, 9))
-        if labels:
-            color = self.view.label_color(labels[0])
-            fmt.setBackground(style.tint(color, 70 if dark else 46))
-        if entity:
-            fmt.setForeground(style.entity_color(entity))
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
-            fmt.setUnderlineColor(style.entity_color(entity))
-        return fmt
+NOTE_MARK = "✎"
+#: Width of the bar that marks where a labeled statement starts.
+START_BAR = 3
 
 
 class _Gutter(QWidget):
@@ -114,25 +41,6 @@ class _Gutter(QWidget):
 
     def paintEvent(self, event) -> None:
         self.view.paint_gutter(self, event.rect())
-
-
-class PlainDocument(QTextDocument):
-    """An article's document: plain text that never loads a resource.
-
-    Articles are untrusted; they are set with setPlainText only, so nothing should ever
-    ask for an image or stylesheet. Should anything try, it gets nothing, and the
-    attempt is counted and logged (tests spy on `loads`).
-    """
-
-    def __init__(self, parent: QObject | None = None):
-        super().__init__(parent)
-        self.setDocumentLayout(QPlainTextDocumentLayout(self))
-        self.loads: list[str] = []
-
-    def loadResource(self, kind: int, name: QUrl) -> object:
-        self.loads.append(name.toString())
-        log.warning("refused to load %s into an article", name.toString())
-        return None
 
 
 class ArticleView(QPlainTextEdit):
@@ -145,6 +53,7 @@ class ArticleView(QPlainTextEdit):
         Qt.Key.Key_Delete,
         Qt.Key.Key_J,
         Qt.Key.Key_K,
+        Qt.Key.Key_U,
     }
 
     zoomed = Signal(float)
@@ -152,6 +61,7 @@ class ArticleView(QPlainTextEdit):
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.setDocument(PlainDocument(self))
+        self.document().setDocumentMargin(START_BAR + 6)  # room left of the text for a statement's start bar
         self.setObjectName("articleView")
         self.setAccessibleName("Article text")
         self.session = session
@@ -163,11 +73,13 @@ class ArticleView(QPlainTextEdit):
         self.setFont(style.reading_font())
         self.setCursorWidth(2)
         self.hidden_types: set[str] = set()
-        self._colors: dict[str, QColor] = {}
-        self._highlighter = _Highlighter(self)
+        self.theme = palette.theme(style.is_dark())
+        self._colors: dict[str, str] = {}
+        self._highlighter = Highlighter(self)
         self._gutter = _Gutter(self)
         self._current_qt: tuple[int, int] | None = None
-        self._labeled: list[tuple[int, int, tuple[str, ...]]] = []
+        #: statements with labels or a note, in Qt positions: (start, end, labels, has_note)
+        self._marked = Layer([])
         self._margins: tuple[int, int] = (0, 0)
         self._selecting = False
         self.updateRequest.connect(lambda *_: self._gutter.update())
@@ -177,12 +89,18 @@ class ArticleView(QPlainTextEdit):
         session.currentChanged.connect(self._show_current)
         session.schemeChanged.connect(self._show_statements)
 
-    # -- session → screen ---------------------------------------------------------------
+    # -- colours ---------------------------------------------------------------------------
 
     def label_color(self, name: str) -> QColor:
         if not self._colors:
-            self._colors = {label.name: QColor(label.color) for label in self.session.labels}
-        return self._colors.get(name, QColor("#64748b"))
+            self._colors = {label.name: label.color for label in self.session.labels}
+        return QColor(self._colors.get(name, "#64748b"))
+
+    def tint(self, name: str) -> str:
+        """The background of a statement labeled `name`, in this theme (opaque '#rrggbb')."""
+        return palette.label_tint(self.label_color(name).name(), self.theme)
+
+    # -- session → screen ---------------------------------------------------------------
 
     def _show_article(self) -> None:
         s = self.session
@@ -198,28 +116,27 @@ class ArticleView(QPlainTextEdit):
         s = self.session
         qt = s.offsets.span_to_qt
         h = self._highlighter
-        h.layers[h.SENTENCE] = _Layer([(*qt(a, b), i % 2) for i, (a, b) in enumerate(s.sentences)])
+        h.layers[h.SENTENCE] = Layer([(*qt(a, b), i % 2) for i, (a, b) in enumerate(s.sentences)])
+        h.layers[h.MATCH] = Layer([])
         self._set_statement_layer()
-        self._set_current_layer()
+        self._set_current()
         self._set_entity_layer()
 
     def _set_statement_layer(self) -> None:
         qt = self.session.offsets.span_to_qt
         h = self._highlighter
-        labeled = [(*qt(a, b), st.labels) for (a, b), st in self.session.statements.items() if st.labels]
-        h.layers[h.STATEMENT] = _Layer(labeled)
-        self._labeled = h.layers[h.STATEMENT].spans
+        statements = self.session.statements.items()
+        h.layers[h.STATEMENT] = Layer([(*qt(a, b), st.labels) for (a, b), st in statements if st.labels])
+        self._marked = Layer([(*qt(a, b), (st.labels, bool(st.note))) for (a, b), st in statements])
 
-    def _set_current_layer(self) -> None:
+    def _set_current(self) -> None:
         s = self.session
-        h = self._highlighter
         self._current_qt = s.offsets.span_to_qt(*s.current) if s.current else None
-        h.layers[h.CURRENT] = _Layer([(*self._current_qt, True)] if self._current_qt else [])
 
     def _set_entity_layer(self) -> None:
         qt = self.session.offsets.span_to_qt
         h = self._highlighter
-        h.layers[h.ENTITY] = _Layer(
+        h.layers[h.ENTITY] = Layer(
             [(*qt(e.start, e.end), e.label) for e in self.session.entities if e.label not in self.hidden_types]
         )
 
@@ -234,13 +151,11 @@ class ArticleView(QPlainTextEdit):
     def _show_statements(self) -> None:
         self._colors = {}
         self._highlighter.reset_formats()
-        old = set(self._labeled)
+        old = set(self._highlighter.layers[Highlighter.STATEMENT].spans)
         self._set_statement_layer()
-        changed_spans = old ^ set(self._labeled)
-        old = [(a, b) for a, b, _ in changed_spans]
-        new: list[tuple[int, int]] = []
-        changed = sorted(set(old) ^ set(new) | ({self._current_qt} if self._current_qt else set()))
+        changed = sorted({(a, b) for a, b, _ in old ^ set(self._highlighter.layers[Highlighter.STATEMENT].spans)})
         self._rehighlight_range(changed if len(changed) < 50 else [(0, self.session.offsets.qt_length)])
+        self.viewport().update()
         self._gutter.update()
 
     def _show_entities(self) -> None:
@@ -248,17 +163,13 @@ class ArticleView(QPlainTextEdit):
         self._highlighter.rehighlight()
 
     def _show_current(self) -> None:
-        old = self._current_qt
-        self._set_current_layer()
-        self._rehighlight_range([span for span in (old, self._current_qt) if span])
+        self._set_current()
         self._place_caret()
         self.viewport().update()
         self._gutter.update()
 
     def _place_caret(self) -> None:
-        if not self._current_qt:
-            return
-        if self._selecting:
+        if not self._current_qt or self._selecting:
             return
         cursor = self.textCursor()
         cursor.setPosition(self._current_qt[0])
@@ -274,6 +185,14 @@ class ArticleView(QPlainTextEdit):
         self.hidden_types = set(hidden)
         self._show_entities()
 
+    def set_matches(self, matches: list[tuple[int, int]], current: int | None) -> None:
+        """Show search matches (Qt positions): every one marked, the `current` one in its own colour."""
+        h = self._highlighter
+        before = [(a, b) for a, b, _ in h.layers[h.MATCH].spans]
+        h.layers[h.MATCH] = Layer([(a, b, i == current) for i, (a, b) in enumerate(matches)])
+        changed = before + matches
+        self._rehighlight_range(changed if len(changed) < 200 else [(0, self.session.offsets.qt_length)])
+
     # -- screen → session -----------------------------------------------------------------
 
     def _selection_cp(self) -> Span | None:
@@ -283,7 +202,7 @@ class ArticleView(QPlainTextEdit):
         return self.session.offsets.span_to_cp(cursor.selectionStart(), cursor.selectionEnd())
 
     @contextlib.contextmanager
-    def _keeping_selection(self) -> Iterator[None]:
+    def keeping_selection(self) -> Iterator[None]:
         """Move the current statement without moving the user's selection (and caret)."""
         self._selecting = True
         try:
@@ -294,7 +213,7 @@ class ArticleView(QPlainTextEdit):
     def _take_selection(self) -> None:
         span = self._selection_cp()
         if span is not None:
-            with self._keeping_selection():
+            with self.keeping_selection():
                 self.session.select(*span)
 
     def go_to_selection(self) -> None:
@@ -304,7 +223,7 @@ class ArticleView(QPlainTextEdit):
             return
         for candidate in self.session.candidates():
             if candidate[0] <= span[0] < candidate[1]:
-                with self._keeping_selection():
+                with self.keeping_selection():
                     self.session.set_current(candidate)
                 return
 
@@ -354,14 +273,17 @@ class ArticleView(QPlainTextEdit):
         lines = []
         entity = self.entity_at(position)
         if entity:
-            lines.append(f"{entity.label} (entity{', corrected' if entity.source == 'user' else ''})")
+            meaning = palette.ENTITY_MEANINGS.get(entity.label, "")
+            corrected = ", corrected" if entity.source == "user" else ""
+            lines.append(f"{entity.label} — {meaning} (entity{corrected})" if meaning else f"{entity.label}{corrected}")
         for (a, b), state in self.session.statements.items():
-            if a <= position < b and state.labels:
-                lines.append("labels: " + ", ".join(state.labels))
+            if a <= position < b:
+                if state.labels:
+                    lines.append("labels: " + ", ".join(state.labels))
                 if state.note:
                     lines.append(f"note: {state.note}")
         if lines:
-            QToolTip.showText(global_pos, "\n".join(lines), self)
+            QToolTip.showText(global_pos, tooltip("\n".join(lines)), self)
         else:
             QToolTip.hideText()
 
@@ -369,22 +291,20 @@ class ArticleView(QPlainTextEdit):
         position = self._at(event.pos())
         menu = QMenu(self)
         entity = self.entity_at(position)
-        types = sorted(set(style.ENTITY_TYPES) | set(self.session.entity_types()))
+        types = sorted(set(palette.ENTITY_TYPES) | set(self.session.entity_types()))
         if entity:
-            change = menu.addMenu(f"Change entity type ({entity.label})")
+            change = menu.addMenu(menu_text(f"Change entity type ({entity.label})"))
             for label in types:
                 if label != entity.label:
-                    change.addAction(label, lambda label=label: self.session.relabel_entity(entity, label))
-            menu.addAction(f"Remove entity {entity.label}", lambda: self.session.remove_entity(entity))
+                    change.addAction(menu_text(label), lambda label=label: self.session.relabel_entity(entity, label))
+            menu.addAction(menu_text(f"Remove entity {entity.label}"), lambda: self.session.remove_entity(entity))
         selection = self._selection_cp()
         if selection:
-            from annotator.ui.spans import snap
-
             snapped = snap(*selection, self.session.tokens)
             if snapped:
-                add = menu.addMenu(f"Add entity “{self.session.excerpt(snapped, 24)}”")
+                add = menu.addMenu(menu_text(f"Add entity “{self.session.excerpt(snapped, 24)}”"))
                 for label in types:
-                    add.addAction(label, lambda label=label: self.session.add_entity(*snapped, label))
+                    add.addAction(menu_text(label), lambda label=label: self.session.add_entity(*snapped, label))
         if selection or not menu.isEmpty():
             menu.addSeparator()
         menu.addAction("Copy", self.copy).setEnabled(self.textCursor().hasSelection())
@@ -414,12 +334,8 @@ class ArticleView(QPlainTextEdit):
 
     def zoom(self, step: int) -> None:
         font = self.font()
-        size = max(8.0, min(28.0, font.pointSizeF() + step))
-        font.setPointSizeF(size)
-        self.setFont(font)
-        self._margins = (0, 0)
-        self._relayout()
-        self.zoomed.emit(size)
+        self.set_font_size(max(8.0, min(28.0, font.pointSizeF() + step)))
+        self.zoomed.emit(self.font().pointSizeF())
 
     def set_font_size(self, size: float) -> None:
         font = self.font()
@@ -428,18 +344,58 @@ class ArticleView(QPlainTextEdit):
         self._margins = (0, 0)
         self._relayout()
 
+    # -- painting ----------------------------------------------------------------------------
+
+    def visible_range(self) -> tuple[int, int]:
+        """Qt positions of the first and last characters on screen."""
+        first = self.firstVisibleBlock().position()
+        last = self.cursorForPosition(QPoint(self.viewport().width(), self.viewport().height())).position()
+        return first, last + 1
+
     def paintEvent(self, event) -> None:
-        super().paintEvent(event)
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._paint_statements(painter, QRectF(event.rect()))
+        painter.end()
+        super().paintEvent(event)  # the text, over the tints
         if self._current_qt:
             painter = QPainter(self.viewport())
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            pen = QPen(QColor(style.ACCENT), 1.6)
-            painter.setPen(pen)
+            painter.setPen(QPen(QColor(self.theme.accent), 1.6))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for rect in self.line_rects(*self._current_qt):
                 if rect.intersects(QRectF(event.rect())):
                     painter.drawRoundedRect(rect.adjusted(-3, 0, 3, 0), 4, 4)
             painter.end()
+
+    def _paint_statements(self, painter: QPainter, clip: QRectF) -> None:
+        """Each labeled statement: a band per line (a stripe per label), inset where it starts and ends."""
+        painter.setPen(Qt.PenStyle.NoPen)
+        for a, b, labels in self._highlighter.layers[Highlighter.STATEMENT].touching(*self.visible_range()):
+            rects = self.line_rects(a, b)
+            if not rects:
+                continue
+            tints = [QColor(self.tint(name)) for name in labels]
+            for i, rect in enumerate(rects):
+                top = 1.5 if i == 0 else 0.0
+                bottom = 1.5 if i == len(rects) - 1 else 0.0
+                # the first line reaches left over the start bar; the last stops short of the next statement
+                band = rect.adjusted(-START_BAR - 2 if i == 0 else 0, top, -1 if i == len(rects) - 1 else 0, -bottom)
+                if not band.intersects(clip):
+                    continue
+                path = QPainterPath()
+                path.addRoundedRect(band, 3, 3)
+                painter.save()
+                painter.setClipPath(path)
+                height = band.height() / len(tints)
+                for k, color in enumerate(tints):
+                    painter.fillRect(QRectF(band.left(), band.top() + k * height, band.width(), height), color)
+                painter.restore()
+            first = rects[0]
+            height = (first.height() - 3) / len(labels)
+            for k, name in enumerate(labels):  # the start bar, in each label's own colour
+                bar = QRectF(first.left() - START_BAR - 2, first.top() + 1.5 + k * height, START_BAR, height)
+                painter.fillRect(bar, self.label_color(name))
 
     def line_rects(self, a: int, b: int) -> list[QRectF]:
         """One rectangle per visual line of the Qt range a-b, in viewport coordinates."""
@@ -470,7 +426,6 @@ class ArticleView(QPlainTextEdit):
     def paint_gutter(self, widget: QWidget, clip: QRect) -> None:
         painter = QPainter(widget)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        height = self.viewport().height()
         chip_font = QFont(self.font().family())
         chip_font.setPointSizeF(8)
         chip_font.setWeight(QFont.Weight.DemiBold)
@@ -485,29 +440,31 @@ class ArticleView(QPlainTextEdit):
                 return None
             return int(rects[0].top()), int(rects[-1].bottom())
 
-        first = self.firstVisibleBlock().position()
-        last = self.cursorForPosition(QPoint(self.viewport().width(), height)).position()
         if self._current_qt:
             found = rect_of(*self._current_qt)
             if found:
                 top, bottom = found
-                painter.fillRect(QRect(right + 4, top + 2, 3, bottom - top - 4), QColor(style.ACCENT))
-        for a, b, labels in self._labeled:
-            if b < first or a > last:
-                continue
+                painter.fillRect(QRect(right + 4, top + 2, 3, bottom - top - 4), QColor(self.theme.accent))
+        for a, b, (labels, has_note) in self._marked.touching(*self.visible_range()):
             found = rect_of(a, b)
             if found is None:
                 continue
-            top, bottom = found
+            top, _ = found
             y = top + 2
+            x_right = right
+            if has_note:
+                painter.setPen(QColor(self.theme.muted))
+                note_w = metrics.horizontalAdvance(NOTE_MARK) + 4
+                painter.drawText(QRect(right - note_w, y, note_w, chip_h), Qt.AlignmentFlag.AlignCenter, NOTE_MARK)
+                x_right = right - note_w - 2
             for name in labels:
                 color = self.label_color(name)
                 width = metrics.horizontalAdvance(name) + 12
-                chip = QRect(right - width, y, width, chip_h)
+                chip = QRect(x_right - width, y, width, chip_h)
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(color)
                 painter.drawRoundedRect(chip, chip_h / 2, chip_h / 2)
-                painter.setPen(style.chip_text_color(color))
+                painter.setPen(QColor(palette.chip_text(color.name())))
                 painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, name)
                 y += chip_h + 3
         painter.end()

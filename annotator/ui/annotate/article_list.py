@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
 from annotator.records import GOLD
 from annotator.review.conflicts import KINDS, conflict_article_ids
 from annotator.store.editing import ArticleFilter, ArticleRow
-from annotator.ui.session import Session
+from annotator.ui.annotate.session import Session
+from annotator.ui.shell import style
+from annotator.ui.shell.plaintext import tooltip
 
 PAGE = 200
 STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done"}
-STATUS_COLOR = {"new": "#94a3b8", "in_progress": "#d97706", "done": "#16a34a"}
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -90,9 +91,10 @@ class ArticleModel(QAbstractTableModel):
                 col
             ]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"#{row.id} · {row.title}"
+            return tooltip(f"#{row.id} · {row.title}")
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
-            return QColor(STATUS_COLOR.get(row.status, "#94a3b8"))
+            th = style.current_theme()
+            return QColor(th.status.get(row.status, th.muted))
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == self.IdRole:

@@ -9,10 +9,7 @@ in the spin box), Ctrl+Z / Ctrl+Shift+Z undo / redo, d the agreement dashboard.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,108 +38,12 @@ from annotator.records import GOLD
 from annotator.review import gold as gold_ops
 from annotator.review.conflicts import Conflict
 from annotator.review.units import category
-from annotator.store import Store, StoreError
-from annotator.ui.offsets import OffsetMap
-from annotator.ui.review_session import ReviewSession
-
-CONFLICT_RED = "#dc2626"
-REGION_TINT = QColor(37, 99, 235, 40)
-OUTSIDE_GREY = "#8b8f97"
-KIND_NAMES = {"label_mismatch": "label mismatch", "missing": "missing", "boundary": "boundary"}
-
-
-def _tint(color: str, alpha: int) -> QColor:
-    c = QColor(color)
-    c.setAlpha(alpha)
-    return c
-
-
-class ElidedLabel(QLabel):
-    """A one-line heading that ends in "…" when the window is too narrow; the whole text is its tooltip."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._full = ""
-
-    def set_full_text(self, text: str) -> None:
-        self._full = text
-        self.setToolTip(text)
-        self._elide()
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        width = self.contentsRect().width() - 8
-        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(width, 40)))
-
-
-class ConflictListModel(QAbstractListModel):
-    """The filtered conflicts of a session, one row each (a model, so 100,000 rows stay cheap)."""
-
-    def __init__(self, session: ReviewSession, parent=None):
-        super().__init__(parent)
-        self.session = session
-        session.conflictsChanged.connect(self._reset)
-        session.goldChanged.connect(self._gold_changed)
-
-    def _reset(self) -> None:
-        self.beginResetModel()
-        self.endResetModel()
-
-    def _gold_changed(self, _article_id: int) -> None:
-        if self.session.conflicts:
-            self.dataChanged.emit(self.index(0), self.index(len(self.session.conflicts) - 1))
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.session.conflicts)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self.session.conflicts):
-            return None
-        c = self.session.conflicts[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            mark = "✓" if self.session.is_resolved(c) else "•"
-            kinds = ", ".join(KIND_NAMES[k] for k in sorted(c.kinds))
-            title = self.session.article(c.article_id).title
-            return f"{mark} {title[:48]}\n    {c.start}–{c.end} · {kinds}"
-        if role == Qt.ItemDataRole.ToolTipRole:
-            text = self.session.article(c.article_id).text[c.start : c.end]
-            return text[:300]
-        if role == Qt.ItemDataRole.ForegroundRole and self.session.is_resolved(c):
-            return QColor("#6b7280")
-        return None
-
-
-class Column(QWidget):
-    """One annotator's (or gold's) view of the article: a header and the read-only text."""
-
-    def __init__(self, title: str, parent=None):
-        super().__init__(parent)
-        self.header = QLabel(title)
-        self.header.setTextFormat(Qt.TextFormat.PlainText)
-        self.header.setStyleSheet("font-weight: 600; padding: 2px 4px;")
-        self.summary = QLabel()
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)
-        self.summary.setWordWrap(True)
-        self.summary.setStyleSheet("color: palette(placeholder-text); padding: 0 4px 4px 4px;")
-        self.text = QPlainTextEdit()
-        self.text.setReadOnly(True)
-        self.text.setObjectName("reviewColumn")
-        self.text.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.text.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
-        font = self.text.font()
-        font.setPointSizeF(11)
-        self.text.setFont(font)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 0, 2, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.header)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.text, 1)
+from annotator.store import Store
+from annotator.ui.review.session import ReviewSession
+from annotator.ui.review.widgets import KIND_NAMES, Column, ConflictListModel, ElidedLabel, review_soft_tint, tinted
+from annotator.ui.shell import palette, style
+from annotator.ui.shell.offsets import OffsetMap
+from annotator.ui.shell.plaintext import menu_text, plain_label, tooltip
 
 
 class ReviewWindow(QMainWindow):
@@ -150,11 +51,12 @@ class ReviewWindow(QMainWindow):
 
     closed = Signal()
 
-    def __init__(self, store_path: Path, annotator: str, parent=None):
+    def __init__(self, store: Store, annotator: str, parent=None):
+        """A review of the open project `store` (its owner closes it)."""
         super().__init__(parent)
-        self.store = Store.open(store_path)
+        self.store = store
         self.session = ReviewSession(self.store, annotator, self)
-        self.setWindowTitle(f"Annotator review — {Path(store_path).name}")
+        self.setWindowTitle(f"Annotator review — {store.path.name}")
         self._article_id: int | None = None
         self._offsets = OffsetMap("")
         self._syncing = False
@@ -210,7 +112,9 @@ class ReviewWindow(QMainWindow):
         for number, name in enumerate(s.annotators, 1):
             self.columns.append(Column(f"{number} · {name}" if number <= 9 else name))
         self.gold_column = Column("Gold")
-        self.gold_column.header.setStyleSheet("font-weight: 700; padding: 2px 4px; color: #a16207;")
+        self.gold_column.header.setStyleSheet(
+            f"font-weight: 700; padding: 2px 4px; color: {style.current_theme().gold};"
+        )
         self.gold_column.text.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.gold_column.text.customContextMenuRequested.connect(lambda _pos: self.edit_gold_menu())
         for column in [*self.columns, self.gold_column]:
@@ -229,7 +133,7 @@ class ReviewWindow(QMainWindow):
         bar = QHBoxLayout()
         self.take_buttons: list[QPushButton] = []
         for number, name in enumerate(s.annotators[:9], 1):
-            button = QPushButton(f"{number}  take {name}'s")
+            button = QPushButton(menu_text(f"{number}  take {name}'s"))
             button.clicked.connect(lambda _=False, n=number: s.take(n))
             self.take_buttons.append(button)
             bar.addWidget(button)
@@ -284,15 +188,17 @@ class ReviewWindow(QMainWindow):
         for label in self.session.labels:
             if label.retired:
                 continue
-            chip = QLabel(label.name)
-            chip.setTextFormat(Qt.TextFormat.PlainText)
-            c = _tint(label.color, 120)
+            th = style.current_theme()
+            chip = plain_label(label.name)
+            tint = palette.label_tint(label.color, th)
             chip.setStyleSheet(
-                f"background: rgba({c.red()}, {c.green()}, {c.blue()}, {c.alpha()}); "
+                f"background: {tint}; color: {palette.readable(th.text, [tint])}; "
                 "border-radius: 4px; padding: 1px 6px; font-size: 9pt;"
             )
             row.addWidget(chip)
-        hint = QLabel("red wave: disputed · dashed red: not labeled here · grey: decided none · dotted gold: agreed")
+        hint = QLabel(
+            "strong tint + red wave: disputed · dashed red: not labeled here · struck: decided none · dotted: agreed"
+        )
         hint.setStyleSheet("color: palette(placeholder-text); font-size: 9pt;")
         row.addWidget(hint)
         row.addStretch(1)
@@ -324,6 +230,13 @@ class ReviewWindow(QMainWindow):
         for action in (undo, redo):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.addAction(action)
+        file = self.menuBar().addMenu("&File")
+        close = file.addAction("&Close window", self.close)
+        close.setShortcut(QKeySequence("Ctrl+W"))
+        quit_all = file.addAction("&Quit", QApplication.closeAllWindows)  # every window closes as it should
+        quit_all.setShortcut(QKeySequence("Ctrl+Q"))
+        for action in (close, quit_all):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         edit = self.menuBar().addMenu("&Review")
         edit.addAction(undo)
         edit.addAction(redo)
@@ -412,26 +325,36 @@ class ReviewWindow(QMainWindow):
         return sel
 
     def _paint(self) -> None:
-        """Label tints per column; disagreements underlined in red; the current region in pale blue."""
+        """Label tints per column (strong where disputed); disagreements underlined in red; the current
+        region on its own background; text outside it in the theme's context colour. Every text
+        colour is chosen to read at 4.5:1 on the background under it."""
         s = self.session
         conflict = s.current
         if conflict is None:
             return
+        th = style.current_theme()
         art = s.collection.article(conflict.article_id)
         article_conflicts = [c for c in s.all_conflicts if c.article_id == conflict.article_id]
-        region_fmt = QTextCharFormat()
-        region_fmt.setBackground(REGION_TINT)
-        outside_fmt = QTextCharFormat()
-        outside_fmt.setForeground(QColor(OUTSIDE_GREY))
         length = len(s.article(conflict.article_id).text)
 
+        def inside(start: int, end: int) -> bool:
+            return start < conflict.end and conflict.start < end
+
+        def fmt_on(background: str | None, here: bool) -> QTextCharFormat:
+            """Text `here` (in the region) or outside it, on `background` (None: the plain one)."""
+            fmt = QTextCharFormat()
+            under = background or (th.region if here else th.base)
+            fmt.setBackground(QColor(under))  # always: Qt drops a foreground-only format after another selection
+            fmt.setForeground(QColor(palette.readable(th.text if here else th.context, [under])))
+            return fmt
+
         def focus(edit: QPlainTextEdit) -> list[QTextEdit.ExtraSelection]:
-            """Everything outside the current region greyed, the region on pale blue."""
-            sels = [self._selection(conflict.start, conflict.end, region_fmt, edit)]
+            """The region on its own background, everything else in the context colour."""
+            sels = [self._selection(conflict.start, conflict.end, fmt_on(th.region, True), edit)]
             if conflict.start > 0:
-                sels.append(self._selection(0, conflict.start, outside_fmt, edit))
+                sels.append(self._selection(0, conflict.start, fmt_on(None, False), edit))
             if conflict.end < length:
-                sels.append(self._selection(conflict.end, length, outside_fmt, edit))
+                sels.append(self._selection(conflict.end, length, fmt_on(None, False), edit))
             return sels
 
         for name, column in zip(s.annotators, self.columns, strict=True):
@@ -439,19 +362,15 @@ class ReviewWindow(QMainWindow):
             sels = focus(edit)
             spans = art.spans.get(name, {}) if art else {}
             for (start, end), labels in sorted(spans.items()):
-                fmt = QTextCharFormat()
-                here = start < conflict.end and conflict.start < end
-                fmt.setBackground(_tint(s.label_color(labels[0]), 38 if here else 22))
-                if not here:  # a later format would otherwise undo the grey of the focus
-                    fmt.setForeground(QColor(OUTSIDE_GREY))
-                disputed = next(
-                    (c for c in article_conflicts if c.start <= start and end <= c.end and _involves(c, name)), None
-                )
-                if disputed is not None:
-                    fmt.setBackground(_tint(s.label_color(labels[0]), 140 if here else 60))
+                here = inside(start, end)
+                disputed = any(c.start <= start and end <= c.end and _involves(c, name) for c in article_conflicts)
+                color = s.label_color(labels[0])
+                tint = palette.label_tint(color, th) if disputed and here else review_soft_tint(color, th)
+                fmt = fmt_on(tint, here)
+                if disputed:
                     fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-                    fmt.setUnderlineColor(QColor(CONFLICT_RED))
-                fmt.setToolTip(f"{name}: {category(labels)}")
+                    fmt.setUnderlineColor(QColor(th.error))
+                fmt.setToolTip(tooltip(f"{name}: {category(labels)}"))
                 sels.append(self._selection(start, end, fmt, edit))
             for c in article_conflicts:  # spans others labeled and this annotator did not
                 mine = c.values.get(name)
@@ -459,10 +378,12 @@ class ReviewWindow(QMainWindow):
                     continue
                 for start, end in c.units:
                     if (start, end) not in mine and not any(s0 < end and start < e0 for s0, e0 in mine):
-                        fmt = QTextCharFormat()
+                        fmt = fmt_on(None, inside(start, end))
+                        if inside(start, end):
+                            fmt.setBackground(QColor(th.region))
                         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
-                        fmt.setUnderlineColor(QColor(CONFLICT_RED))
-                        fmt.setToolTip(f"{name}: no label here")
+                        fmt.setUnderlineColor(QColor(th.error))
+                        fmt.setToolTip(tooltip(f"{name}: no label here"))
                         sels.append(self._selection(start, end, fmt, edit))
             edit.setExtraSelections(sels)
             column.summary.setText(_summary(conflict, name))
@@ -470,26 +391,25 @@ class ReviewWindow(QMainWindow):
         edit = self.gold_column.text
         sels = focus(edit)
         for (start, end), (labels, note) in sorted(gold.items()):
-            fmt = QTextCharFormat()
-            if not (start < conflict.end and conflict.start < end):
-                fmt.setForeground(QColor(OUTSIDE_GREY))
+            here = inside(start, end)
             if labels:
                 agreed = note == gold_ops.AGREED_NOTE  # gold without a keypress: lighter, dotted
-                fmt.setBackground(_tint(s.label_color(labels[0]), 60 if agreed else 110))
+                color = s.label_color(labels[0])
+                fmt = fmt_on(review_soft_tint(color, th) if agreed else palette.label_tint(color, th), here)
                 if agreed:
                     fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
-                fmt.setToolTip(f"gold: {category(labels)}" + (f" — {note}" if note else ""))
+                fmt.setToolTip(tooltip(f"gold: {category(labels)}" + (f" — {note}" if note else "")))
             else:
+                fmt = fmt_on(th.region if here else None, here)
                 fmt.setFontStrikeOut(True)
-                fmt.setForeground(QColor("#9ca3af"))
-                fmt.setToolTip("gold: no label")
+                fmt.setToolTip(tooltip("gold: no label"))
             sels.append(self._selection(start, end, fmt, edit))
         edit.setExtraSelections(sels)
-        inside = {span: v for span, v in gold.items() if span[0] < conflict.end and conflict.start < span[1]}
-        if not inside:
+        decided = {span: v for span, v in gold.items() if inside(*span)}
+        if not decided:
             self.gold_column.summary.setText("undecided")
         else:
-            parts = [f"{_gold_text(labels, note)} ({a}–{b})" for (a, b), (labels, note) in inside.items()]
+            parts = [f"{_gold_text(labels, note)} ({a}–{b})" for (a, b), (labels, note) in decided.items()]
             resolved = "✓ " if s.is_resolved(conflict) else "partly: "
             self.gold_column.summary.setText(resolved + "; ".join(parts))
 
@@ -505,7 +425,7 @@ class ReviewWindow(QMainWindow):
         for row, span in enumerate(conflict.units):
             excerpt = text[span[0] : span[1]].replace("\n", " ")
             item = QTableWidgetItem(excerpt if len(excerpt) <= 70 else excerpt[:67] + "…")
-            item.setToolTip(f"{span[0]}–{span[1]}: {excerpt[:300]}")
+            item.setToolTip(tooltip(f"{span[0]}–{span[1]}: {excerpt[:300]}"))
             self.table.setItem(row, 0, item)
             values = []
             for col, name in enumerate(s.annotators, 1):
@@ -514,7 +434,7 @@ class ReviewWindow(QMainWindow):
                 values.append(labels)
                 item = QTableWidgetItem("—" if labels is None else category(labels))
                 if labels:
-                    item.setBackground(_tint(s.label_color(labels[0]), 90))
+                    tinted(item, palette.label_tint(s.label_color(labels[0]), style.current_theme()))
                 self.table.setItem(row, col, item)
             present = [v for v in values if v is not None]
             if len(set(present)) > 1:
@@ -526,7 +446,7 @@ class ReviewWindow(QMainWindow):
             decided = gold.get(span)
             item = QTableWidgetItem("undecided" if decided is None else _gold_text(*decided))
             if decided and decided[0]:
-                item.setBackground(_tint(s.label_color(decided[0][0]), 110))
+                tinted(item, palette.label_tint(s.label_color(decided[0][0]), style.current_theme()))
             self.table.setItem(row, len(headers) - 1, item)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -586,7 +506,7 @@ class ReviewWindow(QMainWindow):
         for label in self.session.labels:
             if label.retired:
                 continue
-            action = menu.addAction(f"&{label.key}  {label.name}" if label.key else label.name)
+            action = menu.addAction(f"&{label.key}  {menu_text(label.name)}" if label.key else menu_text(label.name))
             action.setCheckable(True)
             action.setChecked(label.name in current)
             action.triggered.connect(
@@ -598,10 +518,10 @@ class ReviewWindow(QMainWindow):
         menu.exec(edit.mapToGlobal(edit.cursorRect().bottomRight()))
 
     def open_dashboard(self):
-        from annotator.ui.dashboard import AgreementDashboard
+        from annotator.ui.review.dashboard import AgreementDashboard
 
         if self._dashboard is None:
-            self._dashboard = AgreementDashboard(self.store.path, reviewer=self.session.reviewer)
+            self._dashboard = AgreementDashboard(self.store)
             self._dashboard.openConflict.connect(self.show_conflict)
         else:
             self._dashboard.refresh()
@@ -622,7 +542,6 @@ class ReviewWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         if self._dashboard is not None:
             self._dashboard.close()
-        self.store.close()
         self.closed.emit()
         super().closeEvent(event)
 
@@ -645,30 +564,3 @@ def _summary(conflict: Conflict, name: str) -> str:
     if not mine:
         return "no label here"
     return "; ".join(f"{category(labels)} ({a}–{b})" for (a, b), labels in sorted(mine.items()))
-
-
-def grab_to_png(widget: QWidget, path: Path) -> None:
-    app = QApplication.instance()
-    widget.show()
-    for _ in range(3):
-        app.processEvents()
-    if not widget.grab().save(str(path)):
-        raise OSError(f"could not write {path}")
-
-
-def run_review(db_path: Path, annotator: str, article: int | None = None, screenshot: Path | None = None) -> int:
-    """Open the review window (its own application when run from the command line)."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    try:
-        window = ReviewWindow(db_path, annotator)
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    if article is not None:
-        window.session.go_to(article)
-    if screenshot is not None:
-        grab_to_png(window, screenshot)
-        window.close()
-        return 0
-    window.show()
-    return app.exec()

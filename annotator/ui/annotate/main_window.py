@@ -1,87 +1,45 @@
-"""The annotation window: article list | article | label bar, menus, shortcuts, status bar."""
+"""The annotation window: article list | article | label bar, menus, shortcuts, status bar.
+
+The status bar says what is true now: "saved · …" after each committed action, "not saved:
+…" until the next action succeeds; messages about background work disappear a few seconds
+after the work is over.
+"""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QTextCursor
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QInputDialog,
-    QLabel,
-    QLineEdit,
     QMainWindow,
-    QMessageBox,
     QSplitter,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from annotator import settings
 from annotator.store import Store
-from annotator.ui import style
-from annotator.ui.article_list import ArticleListPanel
-from annotator.ui.article_view import ArticleView
-from annotator.ui.label_bar import LabelBar
-from annotator.ui.session import Session
-from annotator.ui.shortcuts import ShortcutSheet, make_actions
-from annotator.ui.workers import Task, TaskRunner, preannotate_task
+from annotator.ui.annotate.article_list import ArticleListPanel
+from annotator.ui.annotate.article_view import ArticleView
+from annotator.ui.annotate.label_bar import LabelBar
+from annotator.ui.annotate.legend import EntityLegend
+from annotator.ui.annotate.place import ReadingPlace
+from annotator.ui.annotate.search import SearchBar
+from annotator.ui.annotate.session import Session
+from annotator.ui.annotate.shortcuts import ShortcutSheet, make_actions
+from annotator.ui.shell import window_settings as ws
+from annotator.ui.shell.plaintext import menu_text, plain_label, show_message
+from annotator.ui.shell.workers import Task, TaskRunner, preannotate_task
 
 log = logging.getLogger("annotator.ui")
-MAX_RECENT = 8
 
 
-class EntityLegend(QWidget):
-    """One toggle per entity type in the article, in its colour; unchecking hides that type."""
-
-    def __init__(self, session: Session, view: ArticleView, parent=None):
-        super().__init__(parent)
-        self.setObjectName("entityLegend")
-        self.session, self.view = session, view
-        self.row = QHBoxLayout(self)
-        self.row.setContentsMargins(GUTTER_PAD, 4, 8, 4)
-        self.row.setSpacing(4)
-        session.articleChanged.connect(self.rebuild)
-        session.entitiesChanged.connect(self.rebuild)
-
-    def rebuild(self) -> None:
-        while self.row.count():
-            item = self.row.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
-        title = QLabel("Entities")
-        title.setProperty("role", "heading")
-        self.row.addWidget(title)
-        for label in self.session.entity_types():
-            button = QToolButton()
-            button.setObjectName(f"entity_{label}")
-            button.setText(label)
-            button.setCheckable(True)
-            button.setChecked(label not in self.view.hidden_types)
-            button.setAutoRaise(True)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            color = style.entity_color(label).name()
-            button.setStyleSheet(
-                f"QToolButton {{ color: {color}; border: none; border-bottom: 2px dotted {color};"
-                " padding: 1px 4px; background: transparent; }"
-                "QToolButton:!checked { color: palette(placeholder-text); border-bottom-color: transparent; }"
-            )
-            button.setToolTip(f"Show or hide {label} entities")
-            button.toggled.connect(lambda on, label=label: self._toggle(label, on))
-            self.row.addWidget(button)
-        self.row.addStretch(1)
-
-    def _toggle(self, label: str, on: bool) -> None:
-        hidden = set(self.view.hidden_types)
-        (hidden.discard if on else hidden.add)(label)
-        self.view.set_hidden_types(hidden)
-
-
-GUTTER_PAD = 12
+#: How long a message about finished background work stays in the status bar (ms).
+TRANSIENT_MS = 6000
 
 
 class MainWindow(QMainWindow):
@@ -92,8 +50,9 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.store = store
-        self.qsettings = qsettings or QSettings()
+        self.settings = ws.WindowSettings(qsettings)
         self.session = Session(store, annotator, self)
+        self.place = ReadingPlace(self.session)
         self.runner = TaskRunner(self)
         self._preannotation: Task | None = None
         self._preannotate = True  # what `start` was asked; the first start's sample import does the same
@@ -101,9 +60,11 @@ class MainWindow(QMainWindow):
         self._bind()
         self._build_menus()
         self.setWindowTitle(f"{store.path.name.removesuffix(settings.PROJECT_SUFFIX)} — Annotator")
-        size = self.qsettings.value("view/font_size")
+        if store.readonly:
+            self._show_read_only()
+        size = self.settings.get(ws.FONT_SIZE)
         if size:
-            self.view.set_font_size(float(size))
+            self.view.set_font_size(size)
         self.resize(1440, 900)
 
     # -- building ---------------------------------------------------------------------
@@ -114,12 +75,9 @@ class MainWindow(QMainWindow):
         self.view = ArticleView(s)
         self.labels = LabelBar(s)
         self.legend = EntityLegend(s, self.view)
-
-        self.search = QLineEdit()
-        self.search.setObjectName("articleSearch")
-        self.search.setPlaceholderText("Search in this article — Enter: next, Shift+Enter: previous, Esc: close")
-        self.search.hide()
-        self.search.returnPressed.connect(lambda: self.find(backward=False))
+        self.view.set_hidden_types(set(self.settings.get(ws.HIDDEN_ENTITY_TYPES)))
+        self.legend.hiddenChanged.connect(lambda hidden: self.settings.set(ws.HIDDEN_ENTITY_TYPES, hidden))
+        self.search = SearchBar(s, self.view)
 
         centre = QWidget()
         column = QVBoxLayout(centre)
@@ -137,15 +95,15 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([360, 800, 280])
+        self.splitter.setSizes([340, 820, 280])
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
-        self.save_state = QLabel("ready")
-        self.save_state.setObjectName("saveState")
-        self.task_state = QLabel()
-        self.task_state.setObjectName("taskState")
-        self.who = QLabel()
+        self.save_state = plain_label("ready", object_name="saveState")
+        self.task_state = plain_label(object_name="taskState")
+        self._task_timer = QTimer(self, singleShot=True, interval=TRANSIENT_MS)
+        self._task_timer.timeout.connect(self.task_state.clear)
+        self.who = plain_label(object_name="annotatingAs")
         self.statusBar().addWidget(self.save_state, 1)
         self.statusBar().addPermanentWidget(self.task_state)
         self.statusBar().addPermanentWidget(self.who)
@@ -156,29 +114,32 @@ class MainWindow(QMainWindow):
         s.saved.connect(self._saved)
         s.error.connect(self._failed)
         self.list_panel.articleActivated.connect(s.open_article)
-        self.view.zoomed.connect(lambda size: self.qsettings.setValue("view/font_size", size))
+        self.view.zoomed.connect(lambda size: self.settings.set(ws.FONT_SIZE, size))
         handlers = {
             "next_statement": lambda: s.step_statement(1),
             "prev_statement": lambda: s.step_statement(-1),
+            "next_unlabeled": self.next_unlabeled,
             "clear": s.clear_labels,
+            "note": self.labels.edit_note,
             "undo": s.undo_stack.undo,
             "redo": s.undo_stack.redo,
             "next_article": lambda: s.step_article(1),
             "prev_article": lambda: s.step_article(-1),
             "done_next": s.mark_done_and_next,
-            "search": self.start_search,
+            "search": self.search.open,
+            "search_next": lambda: self.search.step(1),
+            "search_prev": lambda: self.search.step(-1),
+            "escape": self._escape,
             "zoom_in": lambda: self.view.zoom(1),
             "zoom_out": lambda: self.view.zoom(-1),
             "shortcut_sheet": self.show_shortcuts,
+            "quit": self.close,
         }
         handlers.update({f"label_{n}": (lambda n=n: s.toggle_key(str(n))) for n in range(1, 10)})
         self.actions_by_name = make_actions(self, handlers)
-        escape = QAction(self)
-        escape.setShortcut(QKeySequence(Qt.Key.Key_Escape))
-        escape.triggered.connect(self._escape)
-        self.addAction(escape)
 
     def _build_menus(self) -> None:
+        a = self.actions_by_name
         bar = self.menuBar()
         file = bar.addMenu("&File")
         file.addAction("&New project…", self.new_project, QKeySequence.StandardKey.New)
@@ -186,36 +147,35 @@ class MainWindow(QMainWindow):
         self.recent_menu = file.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addSeparator()
-        file.addAction("&Import files…", self.import_files, QKeySequence("Ctrl+I"))
+        self.import_action = file.addAction("&Import files…", self.import_files, QKeySequence("Ctrl+I"))
         file.addAction("&Export…", self.export, QKeySequence("Ctrl+E"))
         file.addSeparator()
         file.addAction("Annotator &name…", self.change_annotator)
         file.addSeparator()
-        file.addAction("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        file.addAction(a["quit"])
 
-        a = self.actions_by_name
         edit = bar.addMenu("&Edit")
         for name in ("undo", "redo"):
             edit.addAction(a[name])
         edit.addSeparator()
-        for name in ("next_statement", "prev_statement", "clear"):
+        for name in ("next_statement", "prev_statement", "next_unlabeled", "clear", "note"):
             edit.addAction(a[name])
         edit.addSeparator()
-        edit.addAction("&Label scheme…", self.edit_scheme)
+        self.scheme_action = edit.addAction("&Label scheme…", self.edit_scheme)
 
         go = bar.addMenu("&Go")
         for name in ("next_article", "prev_article", "done_next"):
             go.addAction(a[name])
 
         view = bar.addMenu("&View")
-        for name in ("search", "zoom_in", "zoom_out"):
+        for name in ("search", "search_next", "search_prev", "zoom_in", "zoom_out"):
             view.addAction(a[name])
         view.addSeparator()
         others = view.addAction("Show &other annotators' labels")
         others.setObjectName("showOthers")
         others.setCheckable(True)
         others.setToolTip("Off (the default) is blind annotation: you see only your own labels.")
-        others.setChecked(self.qsettings.value("view/show_others", False, type=bool))
+        others.setChecked(self.settings.get(ws.SHOW_OTHERS))
         self.session.show_others = others.isChecked()
         others.toggled.connect(self._toggle_others)
         self.show_others_action = others
@@ -227,43 +187,54 @@ class MainWindow(QMainWindow):
         help_menu.addAction(a["shortcut_sheet"])
 
     def _toggle_others(self, on: bool) -> None:
-        self.qsettings.setValue("view/show_others", on)
+        self.settings.set(ws.SHOW_OTHERS, on)
         self.session.set_show_others(on)
 
     # -- status -------------------------------------------------------------------------
 
     def _saved(self, message: str) -> None:
         self.save_state.setProperty("state", "ok")
-        self.save_state.setStyleSheet("")
+        self.save_state.style().polish(self.save_state)
         self.save_state.setText(message)
 
     def _failed(self, message: str) -> None:
-        self.save_state.setProperty("state", "error")
-        self.save_state.setStyleSheet("color: #b91c1c; font-weight: 600;")
+        self.save_state.setProperty("state", "error")  # the stylesheet shows it in the theme's error colour
+        self.save_state.style().polish(self.save_state)
         self.save_state.setText(message)
-        if not self.qsettings.value("ui/quiet_errors", False, type=bool):
-            QMessageBox.warning(self, "Not saved", message)
+        if not self.settings.get(ws.QUIET_ERRORS):
+            show_message(self, "Not saved", message)
 
     def _show_annotator(self) -> None:
         self.who.setText(f"annotating as {self.session.annotator}")
 
+    #: What cannot happen in a project that cannot be written (read-only media): every change.
+    WRITING_ACTIONS = ("undo", "redo", "clear", "note", "done_next", *(f"label_{n}" for n in range(1, 10)))
+
+    def _show_read_only(self) -> None:
+        """A project on read-only media: readable, searchable and exportable; every change is off,
+        and the window says so for as long as it is open."""
+        self.setWindowTitle(self.windowTitle() + " (read-only)")
+        for name in self.WRITING_ACTIONS:
+            self.actions_by_name[name].setEnabled(False)
+        self.import_action.setEnabled(False)
+        self.scheme_action.setEnabled(False)
+        self.labels.setEnabled(False)
+        self.save_state.setProperty("state", "error")
+        self.save_state.setText(f"read-only: {self.session.readonly_reason}")
+
     # -- starting -----------------------------------------------------------------------
 
     def start(self, article: int | None = None, preannotate: bool = True) -> None:
-        """Open the article asked for, the last one, or the first; then pre-annotate in the background."""
+        """Open the article asked for, else where the annotator was (article and statement), else the
+        first article; then pre-annotate in the background."""
         self._preannotate = preannotate
-        store = self.store
-        last = self.qsettings.value(f"last_article/{store.path}")
-        for candidate in (article, int(last) if last else None, store.first_article()):
-            if candidate is not None and store.has_article(candidate):
-                self.session.open_article(candidate)
-                break
+        self.place.reopen(article)
         if preannotate:
             self.start_preannotation()
         self.view.setFocus()
 
     def start_preannotation(self) -> None:
-        if self.runner.busy("pre-annotation") or not self.store.count_unannotated():
+        if self.store.readonly or self.runner.busy("pre-annotation") or not self.store.count_unannotated():
             return
         task = Task(self.store.path, preannotate_task, "pre-annotation")
         # bound methods of this window: Qt queues the calls onto the GUI thread
@@ -288,7 +259,10 @@ class MainWindow(QMainWindow):
             self.session.reload_preannotation()
 
     def _preannotation_finished(self, n: int) -> None:
-        self.task_state.setText(f"pre-annotated {n} articles" if n else "")
+        if n:
+            self.flash(f"pre-annotated {n} articles")
+        else:
+            self.task_state.clear()
 
     def sample_imported(self, _report=None) -> None:
         """The first-start import finished: show the articles, then pre-annotate them."""
@@ -299,43 +273,34 @@ class MainWindow(QMainWindow):
 
     def _task_failed(self, message: str) -> None:
         self.task_state.setText(message)
-        QMessageBox.warning(self, "Background task failed", message)
+        show_message(self, "Background task failed", message)
 
     # -- actions -------------------------------------------------------------------------
 
     def _escape(self) -> None:
+        """Esc: close the search (back to the reader's place), or leave the note field for the text."""
         if self.search.isVisible():
-            self.search.hide()
+            self.search.close_search()
         self.view.setFocus()
 
-    def start_search(self) -> None:
-        self.search.show()
-        self.search.setFocus()
-        self.search.selectAll()
-
-    def find(self, backward: bool = False) -> None:
-        from PySide6.QtGui import QTextDocument
-        from PySide6.QtWidgets import QApplication
-
-        if QApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier:
-            backward = True
-        flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
-        text = self.search.text()
-        if not text:
+    def next_unlabeled(self) -> None:
+        """U: the next statement candidate without a label, round the end of the article."""
+        s = self.session
+        spans = s.candidates()
+        if not spans:
             return
-        view = self.view
-        before = view.textCursor()
-        found = view.find(text, flags)
-        if not found:  # wrap round
-            cursor = QTextCursor(before)
-            cursor.movePosition(cursor.MoveOperation.End if backward else cursor.MoveOperation.Start)
-            view.setTextCursor(cursor)
-            found = view.find(text, flags)
-        if found:
-            view.go_to_selection()
-        else:
-            view.setTextCursor(before)  # stay where the reader was
-            self.save_state.setText(f"“{text}” is not in this article")
+        after = [span for span in spans if s.current is None or span > s.current]
+        before = [span for span in spans if s.current is not None and span <= s.current]
+        target = next((span for span in after + before if not s.state(span).labels), None)
+        if target is None:
+            self.flash("every statement of this article has a label")
+            return
+        s.set_current(target)
+
+    def flash(self, message: str) -> None:
+        """A message that is true for a moment (the next message, or a few seconds, removes it)."""
+        self.task_state.setText(message)
+        self._task_timer.start()
 
     def show_shortcuts(self) -> None:
         keys = {label.key: label.name for label in self.session.labels if label.key and not label.retired}
@@ -347,7 +312,7 @@ class MainWindow(QMainWindow):
         )
         name = name.strip()
         if ok and name and name != self.session.annotator:
-            self.qsettings.setValue("annotator/name", name)
+            self.settings.set(ws.ANNOTATOR_NAME, name)
             self.session.annotator = name
             self.session.undo_stack.clear()
             self._show_annotator()
@@ -357,14 +322,14 @@ class MainWindow(QMainWindow):
                 self.session.open_article(self.session.article_id)
 
     def edit_scheme(self) -> None:
-        from annotator.ui.scheme_dialog import SchemeDialog
+        from annotator.ui.annotate.scheme_dialog import SchemeDialog
 
         dialog = SchemeDialog(self.session, self)
         if dialog.exec():
             self.session.reload_scheme()
 
     def import_files(self) -> None:
-        from annotator.ui.import_dialog import ImportDialog
+        from annotator.ui.annotate.import_dialog import ImportDialog
 
         paths, _ = QFileDialog.getOpenFileNames(
             self, "Import articles", "", "Articles (*.txt *.ann *.jsonl *.ndjson *.spacy);;All files (*)"
@@ -381,17 +346,15 @@ class MainWindow(QMainWindow):
         self.start_preannotation()
 
     def export(self) -> None:
-        from annotator.ui.export_dialog import ExportDialog
+        from annotator.ui.annotate.export_dialog import ExportDialog
 
         ExportDialog(self.store, self.session.annotator, self.runner, self).exec()
 
     def open_review(self) -> None:
-        try:
-            from annotator.ui.review_window import ReviewWindow
-        except ImportError:
-            QMessageBox.information(self, "Review conflicts", "The review window is not part of this build yet.")
-            return
-        self._review = ReviewWindow(self.store.path, self.session.annotator, self)
+        """The review window on this project (same connection: the lock is this window's)."""
+        from annotator.ui.review.window import ReviewWindow
+
+        self._review = ReviewWindow(self.store, self.session.annotator, self)
         self._review.show()
 
     # -- projects ------------------------------------------------------------------------
@@ -406,7 +369,7 @@ class MainWindow(QMainWindow):
         if not path:
             return
         if Path(path).exists():  # the save dialog may have asked "replace?": a project is never replaced
-            QMessageBox.warning(
+            show_message(
                 self, "New project", f"{path} already exists. Open it with File ▸ Open project, or choose a new name."
             )
             return
@@ -421,8 +384,8 @@ class MainWindow(QMainWindow):
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
-        for path in recent_projects(self.qsettings):
-            self.recent_menu.addAction(path, lambda path=path: self.projectRequested.emit(Path(path)))
+        for path in self.settings.recent_projects():
+            self.recent_menu.addAction(menu_text(path), lambda path=path: self.projectRequested.emit(Path(path)))
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("(none)").setEnabled(False)
 
@@ -430,22 +393,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.labels.flush_note()
-        if self.session.article_id is not None:
-            self.qsettings.setValue(f"last_article/{self.store.path}", self.session.article_id)
+        self.place.save()
         self.runner.stop_all()
         super().closeEvent(event)
-
-
-def recent_projects(qsettings: QSettings) -> list[str]:
-    value = qsettings.value("project/recent") or []
-    return [value] if isinstance(value, str) else list(value)
-
-
-def remember_project(qsettings: QSettings, path: Path) -> None:
-    path_text = str(Path(path).resolve())
-    recent = [p for p in recent_projects(qsettings) if p != path_text]
-    qsettings.setValue("project/recent", [path_text, *recent][:MAX_RECENT])
-    qsettings.setValue("project/last", path_text)
-
-
-__all__ = ["MainWindow", "recent_projects", "remember_project"]

@@ -1,0 +1,122 @@
+"""The annotation app: which project and name to use, one window per project, switching projects."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+
+from annotator import settings
+from annotator.ui.annotate.main_window import MainWindow
+from annotator.ui.shell import window_settings as ws
+from annotator.ui.shell.app import grab_to_png
+from annotator.ui.shell.opener import ProjectOpener, backup_task
+from annotator.ui.shell.workers import Task, import_task
+
+log = logging.getLogger("annotator.ui")
+SAMPLE_PROJECT = f"sample{settings.PROJECT_SUFFIX}"
+
+
+class Controller:
+    def __init__(self, app: QApplication, quiet: bool = False):
+        self.app = app
+        self.quiet = quiet
+        self.settings = ws.WindowSettings()
+        self.opener = ProjectOpener(quiet)
+        self.windows: list[MainWindow] = []
+
+    # -- who and what --------------------------------------------------------------------
+
+    def annotator(self) -> str:
+        """The annotator's name: ANNOTATOR_NAME, the remembered one, or asked for on first start."""
+        env = settings.annotator_from_env()
+        if env:
+            return env
+        name = self.settings.get(ws.ANNOTATOR_NAME)
+        if name:
+            return name
+        name = settings.default_annotator()
+        if not self.quiet:
+            text, ok = QInputDialog.getText(
+                None,
+                "Welcome to Annotator",
+                "Your name, stored with every label you make\n(change it later in File ▸ Annotator name):",
+                text=name,
+            )
+            name = text.strip() if ok and text.strip() else name
+        self.settings.set(ws.ANNOTATOR_NAME, name)
+        return name
+
+    def project_path(self, db_path: Path | None) -> tuple[Path, bool]:
+        """(path, is_the_first_start_sample)."""
+        if db_path is not None:
+            return Path(db_path), False
+        last = self.settings.last_project()
+        if last is not None and last.exists():
+            return last, False
+        return settings.data_dir() / SAMPLE_PROJECT, True
+
+    # -- opening ------------------------------------------------------------------------
+
+    def open(self, db_path: Path | None, *, article: int | None = None, preannotate: bool = True) -> MainWindow | None:
+        path, sample = self.project_path(db_path)
+        project = self.opener.open(path)
+        if project is None:
+            return None
+        self.settings.remember_project(path)
+        window = MainWindow(project.store, self.annotator(), self.settings.qsettings)
+        window.project = project
+        window.destroyed.connect(project.close)
+        window.projectRequested.connect(lambda p, w=window: self.switch(w, p))
+        window.newProjectRequested.connect(lambda p, w=window: self.switch(w, p, create=True))
+        self.windows.append(window)
+        window.start(article, preannotate=preannotate)
+        if not self.quiet:
+            window.runner.start(Task(path, backup_task, "backup", readonly=True))
+        if sample and not project.store.article_ids() and settings.SEEDS.exists():
+            self._import_sample(window)
+        if not self.quiet:
+            window.show()
+        return window
+
+    def _import_sample(self, window: MainWindow) -> None:
+        """First start: fill the sample project from the bundled seeds, in the background."""
+        task = Task(window.store.path, import_task([settings.SEEDS], window.session.annotator), "import")
+        window.task_state.setText("importing the sample corpus…")
+
+        task.finished.connect(window.sample_imported)  # a bound method: runs on the GUI thread
+        task.failed.connect(window._task_failed)
+        window.runner.start(task)
+
+    def switch(self, window: MainWindow, path: Path, *, create: bool = False) -> None:
+        """Replace `window` by one on `path` (File ▸ New project with `create`, Open project, Open recent)."""
+        path = Path(path)
+        if path.resolve() == window.store.path.resolve():
+            window.raise_()
+            window.activateWindow()
+            return
+        if not create and not path.exists():
+            # a recent project moved or deleted since: say so, rather than make an empty one there
+            self.settings.forget_project(path)
+            log.warning("project not found: %s", path)
+            self.opener.tell(
+                window,
+                "Project not found",
+                f"{path} no longer exists: it was moved or deleted. It is removed from the recent projects.",
+                QMessageBox.Icon.Warning,
+            )
+            return
+        replacement = self.open(path)
+        if replacement is not None:
+            replacement.resize(window.size())
+            window.close()
+            self.windows.remove(window)
+            window.project.close()
+            window.deleteLater()
+
+    def screenshot(self, window: MainWindow, out: Path) -> int:
+        code = grab_to_png(window, out)
+        window.close()
+        window.project.close()
+        return code

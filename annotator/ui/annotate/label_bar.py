@@ -1,0 +1,251 @@
+"""The right-hand bar: the current statement, one button per label, its note, the definitions.
+
+The statement's excerpt has a fixed height (at most `EXCERPT_LINES` lines, elided), so the
+buttons below it stay where the hand expects them. The note is saved at every pause in
+typing, on leaving the field and on moving to another statement or article; the line under
+it says "not saved yet" until the store has committed it, and only then "saved".
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPixmap, QTextLayout
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.ui.annotate.session import Session
+from annotator.ui.shell import palette, style
+from annotator.ui.shell.plaintext import menu_text, plain_label, tooltip
+
+#: Lines the statement excerpt may take; it always takes this much room.
+EXCERPT_LINES = 4
+#: A pause in typing this long (ms) saves the note.
+NOTE_PAUSE_MS = 500
+
+
+def swatch(color: str, size: int = 12) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(color))
+    painter.drawRoundedRect(0, 0, size, size, 3, 3)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def checked_tint(color: str, th: palette.Theme) -> str:
+    """The background of a label button that is on: a light tint of the label's own colour."""
+    return palette.over(color, 0.25, th.base)
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text.upper())
+    label.setProperty("role", "heading")
+    return label
+
+
+def elide_lines(text: str, font: QFont, width: int, lines: int) -> str:
+    """`text` cut to what fits in `lines` lines of `width` pixels, ending in "…" if cut."""
+    metrics = QFontMetrics(font)
+    layout = QTextLayout(text, font)
+    layout.beginLayout()
+    starts = []
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(max(width, 1))
+        starts.append(line.textStart())
+    layout.endLayout()
+    if len(starts) <= lines:
+        return text
+    last = text[starts[lines - 1] : starts[lines]].rstrip()
+    return text[: starts[lines - 1]] + metrics.elidedText(last + " …", Qt.TextElideMode.ElideRight, max(width, 1))
+
+
+class Excerpt(QLabel):
+    """The current statement's words in a box of fixed height; the whole text is its tooltip."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("statementExcerpt")
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self._full = ""
+        self._fix_height()
+
+    def _fix_height(self) -> None:
+        margins = self.contentsMargins()
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * EXCERPT_LINES + margins.top() + margins.bottom() + 2)
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(tooltip(text))
+        self._elide()
+
+    def _elide(self) -> None:
+        self.setText(elide_lines(self._full, self.font(), self.contentsRect().width() - 2, EXCERPT_LINES))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() in (event.Type.FontChange, event.Type.StyleChange):
+            self._fix_height()
+
+
+class LabelBar(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("labelBar")
+        self.setAccessibleName("Labels")
+        self.session = session
+        self.buttons: dict[str, QPushButton] = {}
+        self._note_span: tuple[int | None, tuple[int, int] | None] = (None, None)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.setSpacing(6)
+
+        layout.addWidget(_heading("Statement"))
+        self.excerpt = Excerpt()
+        layout.addWidget(self.excerpt)
+
+        layout.addSpacing(6)
+        layout.addWidget(_heading("Labels"))
+        self.button_box = QVBoxLayout()
+        self.button_box.setSpacing(4)
+        layout.addLayout(self.button_box)
+
+        self.others_heading = _heading("Other annotators")
+        self.others = plain_label(word_wrap=True, object_name="otherAnnotators")
+        layout.addWidget(self.others_heading)
+        layout.addWidget(self.others)
+
+        layout.addSpacing(6)
+        layout.addWidget(_heading("Note"))
+        self.note = QLineEdit()
+        self.note.setObjectName("noteField")
+        self.note.setPlaceholderText("Note on this statement")
+        self.note.setClearButtonEnabled(True)
+        layout.addWidget(self.note)
+        self.note_state = plain_label(object_name="noteState")
+        self.note_state.setProperty("role", "hint")
+        layout.addWidget(self.note_state)
+        self._note_timer = QTimer(self, singleShot=True, interval=NOTE_PAUSE_MS)
+        self._note_timer.timeout.connect(self._save_note)
+        self.note.textEdited.connect(self._note_edited)
+        self.note.editingFinished.connect(self._save_note)
+
+        layout.addSpacing(6)
+        layout.addWidget(_heading("Definitions"))
+        self.definitions = plain_label(word_wrap=True, object_name="labelDefinitions")
+        self.definitions.setProperty("role", "definition")
+        self.definitions.setAlignment(Qt.AlignmentFlag.AlignTop)
+        scroll = QScrollArea()
+        scroll.setWidget(self.definitions)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        layout.addWidget(scroll, 1)
+
+        session.aboutToMove.connect(self.flush_note)
+        session.schemeChanged.connect(self.rebuild)
+        session.currentChanged.connect(self.refresh)
+        session.statementsChanged.connect(self.refresh)
+        session.articleChanged.connect(self.refresh)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        while self.button_box.count():
+            item = self.button_box.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.buttons.clear()
+        th = style.current_theme()
+        for label in self.session.labels:
+            if label.retired:
+                continue
+            key = f"{label.key}  " if label.key else "    "
+            button = QPushButton(swatch(label.color), menu_text(f"{key}{label.name}"))
+            button.setObjectName(f"label_{label.name}")
+            button.setProperty("labelButton", True)
+            button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            shortcut = f"\nShortcut: {label.key}" if label.key else ""
+            button.setToolTip(tooltip(label.description + shortcut))
+            button.setAccessibleName(f"Label {label.name}")
+            button.setStyleSheet(
+                f"QPushButton:checked {{ border-color: {label.color}; background: {checked_tint(label.color, th)}; }}"
+            )
+            button.clicked.connect(lambda _=False, name=label.name: self.session.toggle_label(name))
+            self.buttons[label.name] = button
+            self.button_box.addWidget(button)
+        self.definitions.setText(
+            "\n\n".join(f"{label.name}: {label.description}" for label in self.session.labels if not label.retired)
+        )
+        self.refresh()
+
+    def refresh(self) -> None:
+        s = self.session
+        state = s.state()
+        has = s.current is not None
+        self.excerpt.set_full_text(s.excerpt(s.current, 2000) if has else "Select text or press ↓ to pick a statement.")
+        for name, button in self.buttons.items():
+            button.setEnabled(has)
+            button.setChecked(name in state.labels)
+        self.note.setEnabled(has)
+        self.others_heading.setVisible(s.show_others)
+        self.others.setVisible(s.show_others)
+        if s.show_others:
+            lines = [
+                f"{who}: {', '.join(labels)}" + ("" if span == s.current else f"  (on “{s.excerpt(span, 30)}”)")
+                for who, span, labels in s.others()
+            ]
+            self.others.setText("\n".join(lines) or "none on this statement")
+        if not self._note_timer.isActive():
+            if self._note_span != (s.article_id, s.current):
+                self.note_state.setText("")
+            self._note_span = (s.article_id, s.current)
+            if self.note.text() != state.note:
+                self.note.setText(state.note)
+
+    def edit_note(self) -> None:
+        """Ctrl+M: type a note on the current statement (Esc or Enter goes back to the text, saved)."""
+        if self.note.isEnabled():
+            self.note.setFocus()
+            self.note.selectAll()
+
+    def flush_note(self) -> None:
+        """Save a note not saved yet (before moving on or closing)."""
+        self._save_note()
+
+    def _note_edited(self, _text: str) -> None:
+        self.note_state.setText("not saved yet…")
+        self._note_timer.start()
+
+    def _save_note(self) -> None:
+        """Commit the note now if it differs from the stored one; say "saved" only once the store has it."""
+        self._note_timer.stop()
+        article_id, span = self._note_span
+        if span is None or article_id != self.session.article_id:
+            return
+        text = self.note.text()
+        if text == self.session.state(span).note:
+            if self.note_state.text() != "saved":
+                self.note_state.setText("")
+            return
+        if self.session.set_note(text, span):
+            self.note_state.setText("saved")
+        else:
+            self.note_state.setText("not saved — see the status bar")

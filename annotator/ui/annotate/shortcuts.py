@@ -1,0 +1,140 @@
+"""Every keyboard shortcut in one table: the window binds from it and the F1 sheet shows it.
+
+The sheet lists every entry here (window keys, keys the search bar and legend answer to, the
+mouse), in two columns sized to their content, so it fits a 1280×720 screen without scrolling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from annotator.ui.shell.plaintext import plain_label
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    name: str
+    title: str
+    keys: tuple[str, ...]
+    section: str
+
+
+SHORTCUTS: tuple[Shortcut, ...] = (
+    Shortcut("next_statement", "Next statement", ("Down", "J"), "Statements"),
+    Shortcut("prev_statement", "Previous statement", ("Up", "K"), "Statements"),
+    Shortcut("next_unlabeled", "Next statement without a label", ("U",), "Statements"),
+    *(Shortcut(f"label_{n}", f"Toggle label {n}", (str(n),), "Statements") for n in range(1, 10)),
+    Shortcut("clear", "Clear the statement's labels", ("Del",), "Statements"),
+    Shortcut("note", "Write a note on the statement", ("Ctrl+M",), "Statements"),
+    Shortcut("undo", "Undo (any action, entity corrections too)", ("Ctrl+Z",), "Editing"),
+    Shortcut("redo", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Editing"),
+    Shortcut("next_article", "Next article", ("N",), "Articles"),
+    Shortcut("prev_article", "Previous article", ("P",), "Articles"),
+    Shortcut("done_next", "Mark done, go to the next unfinished article", ("Ctrl+Return", "Ctrl+Enter"), "Articles"),
+    Shortcut("search", "Search in the article", ("Ctrl+F",), "Search"),
+    Shortcut("search_next", "Next match", ("F3",), "Search"),
+    Shortcut("search_prev", "Previous match", ("Shift+F3",), "Search"),
+    Shortcut("escape", "Close the search (you stay at the match) · leave the note field", ("Esc",), "Search"),
+    Shortcut("zoom_in", "Larger text", ("Ctrl++", "Ctrl+="), "View"),
+    Shortcut("zoom_out", "Smaller text", ("Ctrl+-",), "View"),
+    Shortcut("shortcut_sheet", "This sheet", ("F1", "?"), "Help"),
+    Shortcut("quit", "Quit", ("Ctrl+Q",), "Help"),
+)
+
+#: Keys answered inside a widget rather than by the window; shown on the sheet all the same.
+IN_WIDGETS: tuple[tuple[str, str, str], ...] = (
+    ("Search", "Enter / Shift+Enter", "next / previous match (in the search field)"),
+)
+#: Shown on the sheet although they are not keys.
+MOUSE: tuple[tuple[str, str], ...] = (
+    ("Select text (or Shift+arrows)", "makes it the statement, snapped to whole words"),
+    ("Click a sentence", "makes it the current statement"),
+    ("Right-click an entity", "change its type or remove it"),
+    ("Select text, right-click", "add an entity"),
+    ("Click a type in the legend", "hide or show that entity type"),
+    ("Hover a statement or entity", "its labels, note, entity type and meaning"),
+)
+LEFT_SECTIONS = ("Statements", "Editing", "Articles")
+
+
+def display(keys: tuple[str, ...]) -> str:
+    return " or ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) or k for k in keys)
+
+
+def make_actions(parent, handlers: dict[str, object]) -> dict[str, QAction]:
+    """One QAction per shortcut, bound to `handlers[name]` (a callable), added to `parent`."""
+    actions: dict[str, QAction] = {}
+    for sc in SHORTCUTS:
+        action = QAction(sc.title, parent)
+        action.setObjectName(f"action_{sc.name}")
+        action.setShortcuts([QKeySequence(k) for k in sc.keys])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _=False, fn=handlers[sc.name]: fn())
+        parent.addAction(action)
+        actions[sc.name] = action
+    return actions
+
+
+def sheet_rows(labels: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(section, keys, what they do) for every shortcut; label keys name this project's labels."""
+    rows: list[tuple[str, str, str]] = []
+    for sc in SHORTCUTS:
+        title = sc.title
+        if sc.name.startswith("label_"):
+            key = sc.name.removeprefix("label_")
+            if key not in labels:
+                continue
+            title = f"Toggle label “{labels[key]}”"
+        rows.append((sc.section, display(sc.keys), title))
+    for row in IN_WIDGETS:  # after the last row of its section
+        at = max(i for i, (section, _, _) in enumerate(rows) if section == row[0])
+        rows.insert(at + 1, row)
+    rows.extend(("Mouse", what, does) for what, does in MOUSE)
+    return rows
+
+
+class ShortcutSheet(QDialog):
+    def __init__(self, labels: dict[str, str], parent=None):
+        """`labels` maps a key ("1") to the label it toggles in this project."""
+        super().__init__(parent)
+        self.setObjectName("shortcutSheet")
+        self.setWindowTitle("Keyboard shortcuts")
+        self.rows = sheet_rows(labels)
+        columns = QHBoxLayout()
+        columns.setSpacing(28)
+        for left in (True, False):
+            chosen = [row for row in self.rows if (row[0] in LEFT_SECTIONS) == left]
+            columns.addWidget(self._column(chosen), 0, Qt.AlignmentFlag.AlignTop)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(columns)
+        layout.addWidget(buttons)
+
+    def _column(self, rows: list[tuple[str, str, str]]) -> QWidget:
+        column = QWidget()
+        grid = QGridLayout(column)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(14)
+        grid.setVerticalSpacing(3)
+        previous, line = None, 0
+        for section, keys, title in rows:
+            if section != previous:
+                heading = QLabel(section)
+                heading.setStyleSheet("font-weight: 600; padding-top: 6px;")
+                grid.addWidget(heading, line, 0, 1, 2)
+                line += 1
+                previous = section
+            key = plain_label(keys)
+            if section != "Mouse":
+                key.setStyleSheet("font-family: monospace;")
+            grid.addWidget(key, line, 0, Qt.AlignmentFlag.AlignTop)
+            text = plain_label(title, word_wrap=True)
+            text.setMinimumWidth(260)
+            grid.addWidget(text, line, 1)
+            line += 1
+        return column

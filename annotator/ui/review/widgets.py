@@ -1,0 +1,113 @@
+"""The review window's parts: the conflict list (a model), one annotator's column, an elided heading, tints."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTableWidgetItem, QVBoxLayout, QWidget
+
+from annotator.ui.review.session import ReviewSession
+from annotator.ui.shell import palette, style
+from annotator.ui.shell.plaintext import tooltip
+
+KIND_NAMES = {"label_mismatch": "label mismatch", "missing": "missing", "boundary": "boundary"}
+
+
+def review_soft_tint(color: str, th: palette.Theme) -> str:
+    """A label's tint where nothing is disputed, or outside the conflict in focus: lighter than its own."""
+    return palette.over(color, th.label_alpha / 2, th.base)
+
+
+def tinted(item: QTableWidgetItem, background: str) -> None:
+    item.setBackground(QColor(background))
+    item.setForeground(QColor(palette.readable(style.current_theme().text, [background])))
+
+
+class ElidedLabel(QLabel):
+    """A one-line heading that ends in "…" when the window is too narrow; the whole text is its tooltip."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._full = ""
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(tooltip(text))
+        self._elide()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = self.contentsRect().width() - 8
+        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(width, 40)))
+
+
+class ConflictListModel(QAbstractListModel):
+    """The filtered conflicts of a session, one row each (a model, so 100,000 rows stay cheap)."""
+
+    def __init__(self, session: ReviewSession, parent=None):
+        super().__init__(parent)
+        self.session = session
+        session.conflictsChanged.connect(self._reset)
+        session.goldChanged.connect(self._gold_changed)
+
+    def _reset(self) -> None:
+        self.beginResetModel()
+        self.endResetModel()
+
+    def _gold_changed(self, _article_id: int) -> None:
+        if self.session.conflicts:
+            self.dataChanged.emit(self.index(0), self.index(len(self.session.conflicts) - 1))
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.session.conflicts)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self.session.conflicts):
+            return None
+        c = self.session.conflicts[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            mark = "✓" if self.session.is_resolved(c) else "•"
+            kinds = ", ".join(KIND_NAMES[k] for k in sorted(c.kinds))
+            article = self.session.article(c.article_id)
+            words = " ".join(article.text[c.start : c.end].split())
+            words = words if len(words) <= 60 else words[:59] + "…"
+            title = article.title if len(article.title) <= 36 else article.title[:35] + "…"
+            return f"{mark} “{words}”\n    {kinds} · {title}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(self.session.article(c.article_id).text[c.start : c.end][:300])
+        if role == Qt.ItemDataRole.ForegroundRole and self.session.is_resolved(c):
+            return QColor(style.current_theme().muted)
+        return None
+
+
+class Column(QWidget):
+    """One annotator's (or gold's) view of the article: a header and the read-only text."""
+
+    def __init__(self, title: str, parent=None):
+        super().__init__(parent)
+        self.header = QLabel(title)
+        self.header.setTextFormat(Qt.TextFormat.PlainText)
+        self.header.setStyleSheet("font-weight: 600; padding: 2px 4px;")
+        self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("color: palette(placeholder-text); padding: 0 4px 4px 4px;")
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setObjectName("reviewColumn")
+        self.text.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.text.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        font = self.text.font()
+        font.setPointSizeF(11)
+        self.text.setFont(font)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 0, 2, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.text, 1)

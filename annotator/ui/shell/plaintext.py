@@ -1,0 +1,83 @@
+"""Text from data is never markup: the one way a window shows a string it did not write itself.
+
+Qt guesses. A `QLabel`, a tooltip or a message box whose text "might be rich text"
+(`Qt.mightBeRichText`: it starts with something like a tag) renders it as HTML, so an
+annotator called `<img src=x>` would show an image and `<b>` would turn bold; buttons and
+menu entries read `&` as a shortcut mark, so `R&D` would show as "RD". Every string that
+comes from a project, a file or a user (article text and titles, annotator names, label
+names and definitions, notes, paths, error messages quoting any of those) goes through
+one of these:
+
+- `plain_label(text)` / `set_plain(label, text)`: a `QLabel` that shows text as typed;
+- `tooltip(text)`: a tooltip string that shows the text as typed (escaped rich text,
+  the only form Qt never re-guesses), line breaks kept;
+- `menu_text(text)`: a button or menu entry (`&` doubled, so it is a character);
+- `message_box(...)`: a message box whose text and details are plain text.
+
+Item views (list, table and header cells) draw their display text as plain text already.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import Qt  # QtGui's Qt: the enums and convertFromPlainText
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+
+
+def plain_label(text: str = "", *, word_wrap: bool = False, object_name: str = "") -> QLabel:
+    """A label that shows `text` exactly, never as HTML."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(word_wrap)
+    if object_name:
+        label.setObjectName(object_name)
+    label.setText(text)
+    return label
+
+
+def set_plain(label: QLabel, text: str) -> None:
+    """Show `text` in an existing label as plain text (its format is fixed first)."""
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
+
+
+def tooltip(text: str) -> str:
+    """A tooltip that shows `text` as typed: escaped, in a paragraph that keeps line breaks.
+
+    Empty stays empty (no tooltip at all).
+    """
+    if not text:
+        return ""
+    return Qt.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpacePre)
+
+
+def menu_text(text: str) -> str:
+    """Text for a button or menu entry: `&` is a character there, not a shortcut mark."""
+    return text.replace("&", "&&")
+
+
+def message_box(
+    icon: QMessageBox.Icon,
+    title: str,
+    text: str,
+    informative: str = "",
+    *,
+    details: str = "",
+    parent: QWidget | None = None,
+) -> QMessageBox:
+    """A message box whose every text is plain (call `.exec()` on it, or add buttons first)."""
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    if informative:
+        box.setInformativeText(informative)  # plain too: it follows the box's text format
+    if details:
+        box.setDetailedText(details)  # always plain
+    return box
+
+
+def show_message(
+    parent: QWidget | None, title: str, text: str, icon: QMessageBox.Icon = QMessageBox.Icon.Warning
+) -> None:
+    """A modal message with an OK button, its text shown as typed."""
+    box = message_box(icon, title, text, parent=parent)
+    box.addButton(QMessageBox.StandardButton.Ok)
+    box.exec()

@@ -1,0 +1,103 @@
+"""Every window setting, its key and its default, in one place.
+
+The windows remember a few things per user in Qt's `QSettings` (on Linux
+`~/.config/annotator/annotator.conf`): the annotator's name, the recent projects, the text
+size, whether other annotators' labels are shown. Nothing else reads or writes those keys.
+What belongs to a project (the reading place, the label scheme) is kept in the project file,
+where a crash cannot lose it; the environment (`ANNOTATOR_NAME`, `ANNOTATOR_DB`,
+`ANNOTATOR_THEME`) is read by `annotator.settings`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QSettings
+
+ORGANISATION = "annotator"
+APPLICATION = "annotator"
+MAX_RECENT = 8
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    key: str
+    default: T
+    kind: type
+
+
+#: The name stored with every label, asked for on first start (File ▸ Annotator name changes it).
+ANNOTATOR_NAME: Setting[str] = Setting("annotator/name", "", str)
+#: The project the window opens when no project is named.
+LAST_PROJECT: Setting[str] = Setting("project/last", "", str)
+#: Most recent first, at most MAX_RECENT (File ▸ Open recent).
+RECENT_PROJECTS: Setting[list] = Setting("project/recent", [], list)
+#: Point size of the article text (Ctrl+plus/minus); 0 means the reading font's own size.
+FONT_SIZE: Setting[float] = Setting("view/font_size", 0.0, float)
+#: View ▸ Show other annotators' labels; off is blind annotation.
+SHOW_OTHERS: Setting[bool] = Setting("view/show_others", False, bool)
+#: Entity types the reader hid with the legend's toggles.
+HIDDEN_ENTITY_TYPES: Setting[list] = Setting("view/hidden_entity_types", [], list)
+#: Failed saves are said in the status bar only, without a message box (tests and benchmarks).
+QUIET_ERRORS: Setting[bool] = Setting("ui/quiet_errors", False, bool)
+
+
+def app_settings() -> QSettings:
+    """The user's settings file of the app."""
+    return QSettings(ORGANISATION, APPLICATION)
+
+
+class WindowSettings:
+    """Typed access to one `QSettings` (the user's, or a file a test or benchmark chose)."""
+
+    def __init__(self, qsettings: QSettings | None = None):
+        self.qsettings = qsettings if qsettings is not None else app_settings()
+
+    def get(self, setting: Setting[T]) -> T:
+        value = self.qsettings.value(setting.key)
+        if value is None:
+            return setting.default
+        if setting.kind is list:
+            return [value] if isinstance(value, str) else list(value)  # type: ignore[return-value]
+        if setting.kind is bool:
+            return value.lower() == "true" if isinstance(value, str) else bool(value)  # type: ignore[return-value]
+        try:
+            return setting.kind(value)
+        except (TypeError, ValueError):
+            return setting.default
+
+    def set(self, setting: Setting[Any], value: Any) -> None:
+        self.qsettings.setValue(setting.key, value)
+
+    def remove(self, setting: Setting[Any]) -> None:
+        self.qsettings.remove(setting.key)
+
+    def sync(self) -> None:
+        self.qsettings.sync()
+
+    # -- projects --------------------------------------------------------------------
+
+    def recent_projects(self) -> list[str]:
+        return [str(p) for p in self.get(RECENT_PROJECTS)]
+
+    def remember_project(self, path: Path) -> None:
+        """`path` becomes the last project and heads the recent list."""
+        path_text = str(Path(path).resolve())
+        recent = [p for p in self.recent_projects() if p != path_text]
+        self.set(RECENT_PROJECTS, [path_text, *recent][:MAX_RECENT])
+        self.set(LAST_PROJECT, path_text)
+
+    def forget_project(self, path: Path) -> None:
+        """Drop `path` from the recent projects (and as the last one): it is gone."""
+        path_text = str(Path(path).resolve())
+        self.set(RECENT_PROJECTS, [p for p in self.recent_projects() if p != path_text])
+        if self.get(LAST_PROJECT) == path_text:
+            self.remove(LAST_PROJECT)
+
+    def last_project(self) -> Path | None:
+        last = self.get(LAST_PROJECT)
+        return Path(last) if last else None

@@ -1,0 +1,124 @@
+"""Colours are measured: label tints told apart (CIEDE2000), every text readable (WCAG 2.1 AA), both themes.
+
+The figures are printed (`pytest -s tests/ui/test_palette.py`) so a change of palette shows its margin.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import combinations
+
+import pytest
+
+from annotator.records import Label
+from annotator.scheme import EXTRA_COLORS, default_labels
+from annotator.ui.annotate.label_bar import checked_tint
+from annotator.ui.review.widgets import review_soft_tint
+from annotator.ui.shell import palette, style
+from annotator.ui.shell.palette import AA, DARK, LIGHT, contrast, delta_e, label_tint
+
+THEMES = [LIGHT, DARK]
+DEFAULTS = [label.color for label in default_labels()]
+
+
+def closest(colors: dict[str, str]) -> tuple[float, str, str]:
+    return min((delta_e(colors[a], colors[b]), a, b) for a, b in combinations(colors, 2))
+
+
+@pytest.mark.parametrize("th", THEMES, ids=lambda t: t.name)
+def test_the_default_label_tints_differ_by_20_or_more(th):
+    tints = {label.name: label_tint(label.color, th) for label in default_labels()}
+    distance, a, b = closest(tints)
+    print(f"\n{th.name}: closest default tints {a}/{b}, CIEDE2000 {distance:.1f}")
+    assert distance >= 20, (a, b, distance)
+
+
+@pytest.mark.parametrize("th", THEMES, ids=lambda t: t.name)
+def test_labels_found_in_the_data_get_tints_apart_from_the_defaults(th):
+    tints = {color: label_tint(color, th) for color in [*DEFAULTS, *EXTRA_COLORS]}
+    distance, a, b = closest(tints)
+    print(f"\n{th.name}: closest of defaults + extra colours {a}/{b}, CIEDE2000 {distance:.1f}")
+    assert distance >= 13
+
+
+def test_a_new_label_in_the_scheme_dialog_takes_the_most_distinct_colour():
+    """Adding a label picks the candidate whose tint is farthest from every tint already there."""
+    taken = DEFAULTS[:6]
+    chosen = palette.distinct_color(taken, [*DEFAULTS, *EXTRA_COLORS])
+    assert chosen == DEFAULTS[6] or chosen in EXTRA_COLORS
+    nearest = min(delta_e(label_tint(chosen, th), label_tint(t, th)) for th in THEMES for t in taken)
+    assert nearest >= 13
+
+
+def text_pairs(th: palette.Theme) -> list[tuple[str, str, str]]:
+    """(what, text colour, background) for every text the windows draw, in theme `th`."""
+    labels = default_labels() + [Label(f"extra{i}", c) for i, c in enumerate(EXTRA_COLORS)]
+    pairs = [
+        ("text on the article", th.text, th.base),
+        ("text on every other sentence", th.text, th.alternate),
+        ("text on panels", th.text, th.window),
+        ("text on buttons", th.text, th.button),
+        ("selected text", th.accent_text, th.accent),
+        ("a search match", th.text, th.match),
+        ("the search match the reader is on", th.text, th.current_match),
+        ("headings, hints, definitions", th.muted, th.window),
+        ("placeholders in fields", th.muted, th.base),
+        ("disabled label buttons", th.muted, th.base),
+        ("'not saved' in the status bar", th.error, th.window),
+        ("tooltips", th.tooltip_text, th.tooltip_base),
+        ("review: the conflict in focus", th.text, th.region),
+        ("review: text outside the conflict", th.context, th.base),
+        ("review: the gold heading", th.gold, th.window),
+    ]
+    pairs += [(f"article status {status}", color, th.base) for status, color in th.status.items()]
+    pairs += [(f"entity {kind}", color, th.base) for kind, color in th.entities.items()]
+    pairs += [(f"entity {kind} on every other sentence", color, th.alternate) for kind, color in th.entities.items()]
+    for label in labels:
+        tint = label_tint(label.color, th)
+        soft = review_soft_tint(label.color, th)
+        pairs += [
+            (f"text on a {label.name} statement", th.text, tint),
+            (f"a {label.name} chip", palette.chip_text(label.color), label.color),
+            (f"a {label.name} button that is on", th.text, checked_tint(label.color, th)),
+            (f"review: text outside the conflict on {label.name}", palette.readable(th.context, [soft]), soft),
+        ]
+        pairs += [
+            (f"entity {kind} in a {label.name} statement", palette.readable(color, [tint]), tint)
+            for kind, color in th.entities.items()
+        ]
+    return pairs
+
+
+@pytest.mark.parametrize("th", THEMES, ids=lambda t: t.name)
+def test_every_text_reads_at_4_5_to_1_on_every_background(th):
+    measured = [(contrast(fg, bg), what, fg, bg) for what, fg, bg in text_pairs(th)]
+    worst = min(measured)
+    print(f"\n{th.name}: {len(measured)} text/background pairs, lowest contrast {worst[0]:.2f}:1 ({worst[1]})")
+    assert [m for m in measured if m[0] < AA] == []
+
+
+def test_readable_keeps_the_hue_and_only_changes_what_it_must():
+    blue = LIGHT.entities["PERSON"]
+    assert palette.readable(blue, [LIGHT.base]) == blue  # already readable: unchanged
+    darker = palette.readable(blue, ["#8fb0ff"])  # a medium blue tint behind it
+    assert contrast(darker, "#8fb0ff") >= AA and darker != blue
+    assert delta_e(darker, blue) < 40  # still a blue
+
+
+@pytest.mark.parametrize("th", THEMES, ids=lambda t: t.name)
+def test_entity_types_are_told_apart(th):
+    """Every two types differ by 15 or more (CIEDE2000), and every type from plain text."""
+    colors = dict(th.entities)
+    distance, a, b = closest(colors)
+    from_text = min((delta_e(color, th.text), kind) for kind, color in colors.items())
+    print(f"\n{th.name}: closest entity types {a}/{b} {distance:.1f}; closest to plain text {from_text}")
+    assert distance >= 15, (a, b)
+    assert from_text[0] >= 15
+    assert set(colors) == set(palette.ENTITY_TYPES) == set(palette.ENTITY_MEANINGS)
+
+
+def test_the_stylesheet_has_every_colour_filled_in():
+    for th in THEMES:
+        qss = style.stylesheet(th)
+        assert "@" not in qss
+        assert not re.findall(r"#[0-9a-f]{6}\w", qss), "a colour name glued to a longer @name"

@@ -1,0 +1,122 @@
+"""The path a user takes, on a real X server: the app starts on Xvfb with Qt's xcb platform, the
+first start asks for a name, a key tags a statement, the row is in the project file, Ctrl+Q quits.
+
+Input goes through the X server (xdotool's XTEST keystrokes into the focused window), so the
+xcb plugin, its libraries, window activation and keyboard focus are all exercised. `make test`
+installs Xvfb and xdotool (packaging/system-deps.sh --test).
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.ui.conftest import TEXT
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Xvfb is an X server for Linux")
+FIRST_SENTENCE = TEXT.split(". ")[0] + "."
+
+
+@pytest.fixture
+def xvfb() -> Iterator[str]:
+    """A fresh X server; its display name once it accepts connections (Xvfb writes it to -displayfd then)."""
+    missing = [tool for tool in ("Xvfb", "xdotool") if shutil.which(tool) is None]
+    if missing:
+        pytest.fail(f"{' and '.join(missing)} not installed: `bash packaging/system-deps.sh --test` installs them")
+    read, write = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write)
+    try:
+        ready, _, _ = select.select([read], [], [], 30)
+        assert ready, "Xvfb did not start within 30 s"
+        number = os.read(read, 64).decode().strip()
+        assert number.isdigit(), f"Xvfb gave no display number ({number!r})"
+        yield f":{number}"
+    finally:
+        os.close(read)
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def wait_until(condition: Callable[[], object], what: str, app: subprocess.Popen, timeout: float = 30) -> object:
+    """Poll `condition` until it is true; fail early, with the app's output, if the app died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        assert app.poll() is None, f"the app exited with {app.returncode} while waiting for {what}"
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def labeled_rows(project: Path, annotator: str) -> list[tuple[int, int, str]]:
+    """The annotator's labeled statements, read from the project file by another connection."""
+    with sqlite3.connect(f"file:{project}?mode=ro", uri=True) as db:
+        return db.execute(
+            "SELECT s.start, s.end, l.label FROM statements s JOIN annotators a ON a.id = s.annotator_id "
+            "JOIN statement_labels l ON l.statement_id = s.id WHERE a.name = ? ORDER BY s.start",
+            (annotator,),
+        ).fetchall()
+
+
+def test_a_first_start_on_a_real_x_server_tags_by_key_and_quits(xvfb, project, tmp_path, monkeypatch):
+    monkeypatch.delenv("ANNOTATOR_NAME")  # a first start: the window asks for the name
+    env = {
+        **os.environ,
+        "DISPLAY": xvfb,
+        "QT_QPA_PLATFORM": "xcb",
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),  # the window's settings (the name) land here
+    }
+    log = (tmp_path / "app.log").open("w")
+    app = subprocess.Popen(
+        [sys.executable, "-m", "annotator", "--db", str(project)], cwd=ROOT, env=env, stdout=log, stderr=log
+    )
+
+    def xdotool(*args: str) -> str:
+        done = subprocess.run(
+            ["xdotool", *args], env={**env, "DISPLAY": xvfb}, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, f"xdotool {' '.join(args)}: {done.stderr}"
+        return done.stdout
+
+    def window(title_pattern: str) -> str:
+        """The X window whose title matches, once it is mapped (xdotool --sync waits for it)."""
+        found = xdotool("search", "--sync", "--onlyvisible", "--name", title_pattern).split()
+        xdotool("windowfocus", "--sync", found[0])
+        return found[0]
+
+    try:
+        window("^Welcome to Annotator$")
+        xdotool("key", "ctrl+a")
+        xdotool("type", "--delay", "20", "Xena")
+        xdotool("key", "Return")
+
+        window(" — Annotator$")  # the annotation window, on the project's first statement
+        xdotool("key", "4")  # denial
+        rows = wait_until(lambda: labeled_rows(project, "Xena"), "the labeled row in the project file", app)
+        assert rows == [(0, len(FIRST_SENTENCE), "denial")]
+
+        xdotool("key", "ctrl+q")
+        assert app.wait(timeout=30) == 0
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()
+        log.close()
+    config = (tmp_path / "config" / "annotator" / "annotator.conf").read_text(encoding="utf-8")
+    assert "name=Xena" in config  # asked once, remembered for the next start

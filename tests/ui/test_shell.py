@@ -1,0 +1,73 @@
+"""Every window starts the same way: the annotation window, `annotator review` and the dashboard
+take the project's lock, check it, log to annotator.log and wear the theme."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+from annotator import settings
+from annotator.ui.shell.opener import lock_project
+
+ROOT = Path(__file__).resolve().parents[2]
+WINDOWS = {
+    "annotation window": ["gui", "--screenshot"],
+    "review window": ["review", "--screenshot"],
+    "dashboard": ["agreement", "--dashboard-screenshot"],
+}
+
+
+def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "annotator", *args],
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def log_text() -> str:
+    path = settings.log_dir() / "annotator.log"
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+@pytest.mark.parametrize("window", WINDOWS)
+def test_a_project_open_in_another_window_is_refused(window, project, tmp_path):
+    lock = lock_project(project)
+    try:
+        result = run_cli("--db", str(project), *WINDOWS[window], str(tmp_path / "shot.png"))
+    finally:
+        lock.unlock()
+    assert result.returncode == 1
+    assert "already open in another Annotator window" in result.stdout + result.stderr
+    assert "already open" in log_text()
+
+
+@pytest.mark.parametrize("window", ["review window", "dashboard"])
+def test_review_and_dashboard_never_create_a_project_and_log_why(window, tmp_path):
+    missing = tmp_path / "typo.annotator.sqlite"
+    result = run_cli("--db", str(missing), *WINDOWS[window], str(tmp_path / "shot.png"))
+    assert result.returncode == 1
+    assert not missing.exists()
+    assert "cannot open" in log_text() and missing.name in log_text()
+
+
+@pytest.mark.parametrize("window", WINDOWS)
+def test_every_window_wears_the_dark_theme(window, project, tmp_path):
+    shot = tmp_path / "dark.png"
+    result = run_cli("--db", str(project), *WINDOWS[window], str(shot), ANNOTATOR_THEME="dark")
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(shot))
+    grid = [
+        image.pixelColor(x * image.width() // 20, y * image.height() // 20).lightness()
+        for x in range(1, 20)
+        for y in range(1, 20)
+    ]
+    assert sorted(grid)[len(grid) // 2] < 80  # most of the window is dark
