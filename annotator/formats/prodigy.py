@@ -131,6 +131,7 @@ FORMAT = Format(
     read_object=prodigy_records,
     writer=ProdigyWriter,
     export_suffixes=(".jsonl",),
+    keeps_task_answers=True,
     imports='plain `{"text", "meta"}` and Prodigy records (`spans` with their `answer`, `_annotator_id`, '
     "`_status`, `entities`), one a line or as a `.json` array",
     exports="one task per article and layer: `text`, `meta`, `_input_hash`, `_task_hash`, `_annotator_id`, "
