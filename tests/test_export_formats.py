@@ -293,12 +293,12 @@ def test_exports_other_than_spacy_do_not_import_spacy(tmp_path, fmt):
 
 
 def test_articles_without_stored_tokens_are_tokenized_for_the_docbin(store, tmp_path):
-    from annotator.formats.jsonl import read_jsonl
+    from annotator import formats
 
     src = tmp_path / "in.jsonl"
     text = "Kyiv 👍🏽 said: halt\r\nstrikes 🇺🇦 now."
     src.write_text(json.dumps({"text": text, "_annotator_id": "a", "spans": [{"start": 0, "end": 4, "label": "x"}]}))
-    store.add_records([r for r in read_jsonl(src)], "a")
+    store.add_records(list(formats.read(src)), "a")
     out = tmp_path / "o.spacy"
     summary = export(store, out)
     (doc,) = docbin_docs(out)

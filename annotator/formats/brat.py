@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotator.formats.base import Format, ReadContext
 from annotator.formats.textfiles import read_raw_text
 from annotator.records import IncomingRecord, Rejection, Span
 from annotator.text import BOM, normalize, title_of
@@ -159,3 +160,24 @@ def _misfit(ann: Path, txt: Path, raw: str, bounds: list[_TextBound]) -> Rejecti
         f"{first.id} quotes {first.quoted!r} at {first.start}-{first.end}, but {txt.name} {there}{more}; "
         "this .ann does not fit its text, so the article was not imported",
     )
+
+
+def _read(path: Path, _context: ReadContext) -> Iterator[IncomingRecord | Rejection]:
+    """An `.ann` names its `.txt`; a `.txt` (or any text) has its `.ann` beside it."""
+    return read_brat(path.with_suffix(".txt") if path.suffix.lower() == ANN_SUFFIX else path)
+
+
+def _recognise(path: Path) -> bool:
+    return path.suffix.lower() == ANN_SUFFIX or has_annotations(path)
+
+
+FORMAT = Format(
+    name="brat",
+    title="brat standoff",
+    suffixes=(".txt", ANN_SUFFIX),
+    read=_read,
+    recognise=_recognise,
+    walked=(),  # a folder's .txt files are walked as text, and recognised here by their .ann
+    imports="a `.txt` with its `.ann` beside it (INCEpTION, brat): `T` lines become statements, "
+    "`AnnotatorNotes` their notes; offsets read the way the writing tool counted them",
+)

@@ -11,10 +11,13 @@ text. The JSONL and DocBin formats carry the text exactly.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator
 from typing import Any
 
+from annotator.formats.base import Format, Writer
 from annotator.records import ACCEPT, ExportRow
+from annotator.tokens import SpacyTokens
 
 COLUMNS = ("article_id", "title", "source", "annotator", "status", "start", "end", "label", "text", "note", "answer")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -34,3 +37,30 @@ def csv_rows_from_row(row: ExportRow) -> Iterator[list[Any]]:
     items += [(s, e, label, "", answer) for s, e, label, answer in row.rejected]
     for start, end, label, note, answer in items:
         yield [*head, status, start, end, inert(label), inert(text[start:end]), inert(note or ""), answer]
+
+
+class CsvWriter(Writer):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.csv: Any = None
+
+    def write(self, handle: Any, row: ExportRow) -> None:
+        if self.csv is None:
+            self.csv = csv.writer(handle, lineterminator="\r\n")
+            self.csv.writerow(COLUMNS)
+        for line in csv_rows_from_row(row):
+            self.csv.writerow(line)
+            self.summary.records += 1
+        self.summary.counts["rejected_written"] += len(row.rejected)
+        self.count_labels(row)
+        self.report_alignment(row, SpacyTokens.build(row.text, row.tokens))
+
+
+FORMAT = Format(
+    name="csv",
+    title="CSV",
+    writer=CsvWriter,
+    export_suffixes=(".csv",),
+    exports="one row per label (and per rejected span, with its `answer`); a cell that starts like a formula "
+    "(`=`, `+`, `-`, `@`) gets a leading `'` so spreadsheets show it as text",
+)

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator import settings
+from annotator.formats.base import ALIGN, Format, Writer
 from annotator.formats.checks import snippet
 from annotator.formats.records import RecordError, record_from_dict
 from annotator.formats.textfiles import human_size
@@ -46,7 +47,6 @@ SPANS_KEY = "sc"
 OVERFLOW_KEY = "ents_overflow"
 #: Our key in `doc.user_data`: what the DocBin's annotations cannot say (annotator, status, notes, sources…).
 USER_DATA_KEY = "annotator"
-ALIGN_MODES = ("contract", "expand")
 _INFLATE_CHUNK = 2**20
 
 #: Account items (see `exporting`) a DocBin can add.
@@ -71,8 +71,8 @@ class DocBuilder:
     """Turn export rows into Docs; loads spaCy (and, only if needed, the project pipeline) lazily."""
 
     def __init__(self, pipeline_name: str | None = None, align: str | None = None):
-        if align is not None and align not in ALIGN_MODES:
-            raise ValueError(f"align must be one of {', '.join(ALIGN_MODES)} or None, got {align!r}")
+        if align is not None and align not in ALIGN.choices:
+            raise ValueError(f"align must be one of {', '.join(ALIGN.choices)} or None, got {align!r}")
         import spacy
         from spacy.tokens import DocBin
 
@@ -331,3 +331,47 @@ def task_from_doc(doc: Doc) -> dict[str, Any]:
         task["_annotator_id"] = ours["annotator"]
         task["_status"] = ours.get("status")
     return task
+
+
+# -- the format ----------------------------------------------------------------------------
+
+
+class DocBinWriter(Writer):
+    """Docs built row by row (`DocBuilder`), the DocBin written at the end."""
+
+    binary = True
+    makes_cycles = True  # spaCy's Docs may hold cycles: the collector stays on
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.builder = DocBuilder(self.store.get_setting("pipeline"), self.options[ALIGN.key])
+
+    def write(self, handle: Any, row: ExportRow) -> None:
+        report = self.builder.add(row, SpacyTokens.build(row.text, row.tokens))
+        summary = self.summary
+        summary.records += 1
+        summary.spans += report.spans
+        summary.entities += report.entities
+        summary.labels.update(report.labels)
+        summary.counts.update(report.counts)
+        summary.counts["rejected_left_out"] += len(row.rejected)
+        summary.warnings.extend(report.warnings)
+
+    def finish(self, handle: Any) -> None:
+        handle.write(self.builder.to_bytes())
+
+
+FORMAT = Format(
+    name="spacy",
+    title="spaCy DocBin",
+    suffixes=(".spacy",),
+    read=lambda path, _context: read_docbin(path),
+    writer=DocBinWriter,
+    export_suffixes=(".spacy",),
+    training=True,
+    options=(ALIGN,),
+    imports="ours come back exactly; any other DocBin's `doc.spans` and `doc.ents` as statements and entities",
+    exports='statements in `doc.spans["sc"]`, entities in `doc.ents` (overlaps in `doc.spans["ents_overflow"]`), '
+    "unknown entity tokens missing, ready for `spacy train`",
+    reads_back=True,
+)

@@ -216,4 +216,29 @@ def m007_article_categories(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m008_layer_kinds(db: sqlite_utils.Database) -> None:
+    """What each layer is: a person's work (`human`), a model's output (`model`: Label Studio's
+    predictions, `model:<version>`) or the review's decisions (`gold`). Review, agreement, gold
+    and the export rule's default count people's layers only."""
+    db.executescript(
+        """
+        ALTER TABLE annotators ADD COLUMN kind TEXT NOT NULL DEFAULT 'human'
+            CHECK (kind IN ('human', 'model', 'gold'));
+        UPDATE annotators SET kind = 'gold' WHERE name = 'gold';
+        UPDATE annotators SET kind = 'model' WHERE substr(name, 1, 6) = 'model:';
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
+
+
+def version_with(name: str) -> int:
+    """The schema version from which a project has migration `name` (the first migration is version 1).
+
+    Readers of older files (`store.teammate`) name a migration instead of a number, so the
+    order in which migrations were merged cannot put them off by one.
+    """
+    names = [m.name for m in migrations._migrations]
+    return names.index(name) + 1
