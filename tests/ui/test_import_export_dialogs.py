@@ -498,3 +498,56 @@ def test_labels_an_import_brings_appear_in_the_label_bar_with_the_next_key(
     qtbot.keyClick(window.view, Qt.Key.Key_8)
     assert button.isChecked()
     assert any(labels == ("proposal",) for _, _, labels, _ in stored(project))
+
+
+def test_the_export_dialog_offers_every_format_of_the_registry_and_only_its_options(
+    labeled, window, qtbot, monkeypatch, tmp_path
+):
+    """Formats, file endings and options come from the registry: Label Studio and CoNLL are there,
+    the tag scheme is a choice only for CoNLL, and a CoNLL export in BILOU writes BILOU tags."""
+    from annotator import formats
+
+    out = tmp_path / "annotations.jsonl"
+    seen = {}
+
+    def drive(dialog):
+        seen["formats"] = [dialog.fmt.itemData(i) for i in range(dialog.fmt.count())]
+        fill_export(qtbot, dialog, monkeypatch, out, "label-studio", None)
+        seen["label-studio"] = (
+            dialog.path.text(),
+            dialog.format_options["tag-scheme"].isEnabled(),
+            dialog.format_options["layers-as"].isEnabled(),
+        )
+        dialog.fmt.setCurrentIndex(dialog.fmt.findData("conll"))
+        seen["conll"] = (dialog.path.text(), dialog.format_options["tag-scheme"].isEnabled(), dialog.align.isEnabled())
+        box = dialog.format_options["tag-scheme"]
+        box.setCurrentIndex(box.findData("bilou"))
+        dialog.who.setCurrentIndex(dialog.who.findData("tester"))
+        click(qtbot, dialog.go)
+        qtbot.waitUntil(lambda: export_ended(dialog), timeout=WAIT)
+        seen["state"] = dialog.state.text()
+        close(qtbot, dialog)
+
+    run_modal(qtbot, open_export(qtbot, window), drive)
+
+    assert seen["formats"] == [name for name, _ in formats.export_choices()]
+    assert seen["label-studio"] == (str(out), False, True)  # the file the user chose stays chosen
+    assert seen["conll"] == (str(tmp_path / "annotations.conll"), True, True)
+    assert seen["state"].startswith("exported"), seen["state"]
+    tags = {line.split()[-1] for line in (tmp_path / "annotations.conll").read_text().splitlines() if line.strip()}
+    assert "U-PERSON" in tags and not any(tag.startswith("I-") for tag in tags), tags  # BILOU, not IOB2
+
+
+def test_the_import_dialog_offers_every_file_the_registry_reads(window, monkeypatch):
+    from annotator import formats
+
+    asked = {}
+
+    def answer(_parent, _title, _folder, file_filter):
+        asked["filter"] = file_filter
+        return [], ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", answer)
+    window.import_files()
+    assert asked["filter"] == formats.import_filter()
+    assert "*.sqlite" in asked["filter"] and "*.conll" in asked["filter"] and "*.json " in asked["filter"]

@@ -27,20 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator import exporting
-from annotator.records import GOLD
+from annotator import formats
+from annotator.formats.base import ALIGN
+from annotator.records import HUMAN_LAYER, MODEL_LAYER
 from annotator.scheme import project_labels
 from annotator.store import Store
+from annotator.ui.shell.plaintext import plain_label
 from annotator.ui.shell.workers import Task, TaskRunner, export_task
 
-#: How each format is named in the list.
-TITLES = {
-    "jsonl": "Prodigy JSONL: one task per article and annotator",
-    "doccano": "doccano JSONL: text and [start, end, label]",
-    "spacy": "spaCy DocBin (.spacy) for spacy train",
-    "textcat": "Text classification JSONL: one record per statement and negative sentence",
-    "csv": "CSV for spreadsheets: one row per label",
-}
 #: The "Labels of" entry for every layer as stored (`--all-layers`).
 EVERY_LAYER = "\x00every layer"
 #: How many per-span warnings the account shows here (the command's --json lists them all).
@@ -62,20 +56,21 @@ class ExportDialog(QDialog):
         self.task: Task | None = None
         self.fmt = QComboBox()
         self.fmt.setObjectName("exportFormat")
-        for name in exporting.FORMATS:
-            self.fmt.addItem(TITLES.get(name, name), name)
-        self.fmt.currentIndexChanged.connect(self._format_changed)
+        for name, title in formats.export_choices():  # the registry's exports, in its order
+            self.fmt.addItem(title, name)
         self.who = QComboBox()
         self.who.addItem("The rule's choice: gold if reviewed, else the only annotator", None)
-        for name in store.annotators():
-            if name != GOLD:
-                self.who.addItem(name, name)
-        self.who.addItem("Every layer as stored (JSONL, doccano, CSV; not for training)", EVERY_LAYER)
+        for name in store.annotators(HUMAN_LAYER):
+            self.who.addItem(name, name)
+        for name in store.annotators(MODEL_LAYER):  # a model's output: exported only by name, never for training
+            self.who.addItem(f"{name} (a model's output, not an annotator)", name)
+        interchange = ", ".join(formats.interchange_names())
+        self.who.addItem(f"Every layer as stored ({interchange}; not for training)", EVERY_LAYER)
         self.who.setCurrentIndex(max(0, self.who.findData(annotator)))
         self.gold = QCheckBox("Gold: review decisions over what everyone who finished agrees on")
         self.gold.toggled.connect(self.who.setDisabled)  # the gold layer is nobody's: "Labels of" does not apply
         self.skip_undecided = QCheckBox("Leave out articles whose conflicts are undecided (gold)")
-        self.unfinished = QCheckBox("Also unfinished articles (JSONL, doccano, CSV; not for training)")
+        self.unfinished = QCheckBox(f"Also unfinished articles ({interchange}; not for training)")
         self.labels = QListWidget()
         self.labels.setObjectName("exportLabels")
         names = [label.name for label in project_labels(store)]
@@ -89,7 +84,20 @@ class ExportDialog(QDialog):
         self.align.setObjectName("exportAlign")
         for text, mode in ALIGNMENTS:
             self.align.addItem(text, mode)
-        self.align.setEnabled(False)  # until the DocBin format is chosen
+        #: Each other export option of the registry's formats (tag scheme, layers as…): a choice
+        #: that is on only while the chosen format takes it.
+        self.format_options: dict[str, QComboBox] = {}
+        for option in formats.options():
+            if option == ALIGN:
+                continue
+            box = QComboBox()
+            box.setObjectName(f"exportOption-{option.name}")
+            box.setToolTip(option.help)
+            box.addItem(f"{option.default} (default)" if option.default else "the format's default", None)
+            for choice in option.choices:
+                if choice != option.default:
+                    box.addItem(choice, choice)
+            self.format_options[option.name] = box
         self.path = QLineEdit(str(Path.home() / "annotations.jsonl"))
         browse = QPushButton("Choose…")
         browse.clicked.connect(self._browse)
@@ -107,6 +115,8 @@ class ExportDialog(QDialog):
         form.addRow("Labels", self.labels)
         form.addRow("", self.unfinished)
         form.addRow("Off tokens", self.align)
+        for name, box in self.format_options.items():
+            form.addRow(plain_label(name.replace("-", " ").capitalize()), box)
         form.addRow("Save to", holder)
         self.bar = QProgressBar()
         self.bar.hide()
@@ -123,18 +133,31 @@ class ExportDialog(QDialog):
         layout.addWidget(self.state)
         layout.addWidget(self.buttons)
         self.resize(600, 420)
+        self.fmt.currentIndexChanged.connect(self._format_changed)
+        self._format_changed()
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text())
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export to", self.path.text(), formats.export_filter(self.fmt.currentData())
+        )
         if path:
             self.path.setText(path)
 
     def _format_changed(self) -> None:
-        """The file name follows the format's usual ending (annotations.jsonl -> annotations.spacy)."""
+        """The file name follows the format's usual ending (annotations.jsonl -> annotations.spacy);
+        only the options the format takes are on."""
+        name = self.fmt.currentData()
+        fmt = formats.get(name)
         path = Path(self.path.text())
-        if path.suffix in set(exporting.SUFFIXES.values()):
-            self.path.setText(str(path.with_suffix(exporting.SUFFIXES[self.fmt.currentData()])))
-        self.align.setEnabled(self.fmt.currentData() == "spacy")
+        endings = {suffix for f in formats.all_formats() for suffix in f.export_suffixes}
+        if path.suffix.lower() in endings:
+            self.path.setText(str(path.with_suffix(formats.export_suffix(name))))
+        self.align.setEnabled(ALIGN in fmt.options)
+        for option_name, box in self.format_options.items():
+            box.setEnabled(any(option.name == option_name for option in fmt.options))
+        # unfinished articles only for formats that are not for training (the choice is kept for
+        # when such a format is chosen again; "every layer" there is refused by the rule, which says why)
+        self.unfinished.setEnabled(name in formats.interchange_names())
 
     def chosen_labels(self) -> list[str] | None:
         """The ticked labels, or None when all are ticked (no filter)."""
@@ -150,10 +173,15 @@ class ExportDialog(QDialog):
             "annotator": who if who != EVERY_LAYER else None,
             "gold": gold,
             "all_layers": who == EVERY_LAYER,
-            "articles": "started" if self.unfinished.isChecked() else "done",
+            "articles": "started" if self.unfinished.isChecked() and self.unfinished.isEnabled() else "done",
             "labels": self.chosen_labels(),
             "skip_undecided": self.skip_undecided.isChecked(),
-            "align": self.align.currentData() if self.fmt.currentData() == "spacy" else None,
+            "align": self.align.currentData() if self.align.isEnabled() else None,
+            **{
+                box_name.replace("-", "_"): box.currentData()
+                for box_name, box in self.format_options.items()
+                if box.isEnabled() and box.currentData() is not None
+            },
         }
 
     def start(self) -> None:

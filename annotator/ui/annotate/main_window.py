@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator import settings
+from annotator import formats, settings
 from annotator.store import Store
 from annotator.ui.annotate.article_list import ArticleListPanel
 from annotator.ui.annotate.article_view import ArticleView
@@ -331,9 +331,7 @@ class MainWindow(QMainWindow):
     def import_files(self) -> None:
         from annotator.ui.annotate.import_dialog import ImportDialog
 
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import articles", "", "Articles (*.txt *.ann *.jsonl *.ndjson *.spacy);;All files (*)"
-        )
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import articles", "", formats.import_filter())
         if not paths:
             return
         dialog = ImportDialog(self.store.path, [Path(p) for p in paths], self.session.annotator, self.runner, self)

@@ -136,18 +136,24 @@ def import_task(paths: list[Path], annotator: str) -> Callable[[Store, Task], An
     return work
 
 
+#: The dialog's choices that make the export rule (`choose_rule`'s keywords); the rest are the
+#: format's own options (`align`, `tag_scheme`, …), passed to `export`.
+RULE_CHOICES = ("annotator", "gold", "all_layers", "articles", "labels", "skip_undecided")
+
+
 def export_task(out: Path, fmt: str, options: dict[str, Any]) -> Callable[[Store, Task], Any]:
-    """`exporting.export` with the dialog's `options`: the export rule's choices (`choose_rule`) and `align`."""
+    """`exporting.export` with the dialog's `options`: the export rule's choices and the format's options."""
 
     def work(store: Store, task: Task):
         from annotator import exporting
         from annotator.export_rule import choose_rule
 
-        choices = {k: v for k, v in options.items() if k != "align"}
+        choices = {k: v for k, v in options.items() if k in RULE_CHOICES}
+        format_options = {k: v for k, v in options.items() if k not in RULE_CHOICES and v is not None}
         rule = choose_rule(store, fmt, **choices)
         task.total.emit(exporting.count_records(store, rule))
         return exporting.export(
-            store, out, rule, align=options.get("align"), progress=task.progress.emit, cancelled=task.cancelled
+            store, out, rule, progress=task.progress.emit, cancelled=task.cancelled, **format_options
         )
 
     return work
