@@ -6,7 +6,7 @@ at all. Known failures (locked, corrupt, not a project, newer schema, read-only,
 full) surface as `StoreError` with a message meant for the user. `Store` is assembled
 from one module per concern: `opening` (open, create, transactions, backups), `core`
 (import, read), `editing` (the window's actions), `review`, `preannotations`, `places` (where each
-annotator was reading); `files` looks at project
+annotator was reading), `links` (links between statements and their other ends); `files` looks at project
 files without writing and makes checked copies, `lock` keeps a second window (or a
 restore) off a project, `teammate` reads another annotator's project file as untrusted
 input.
@@ -25,6 +25,7 @@ from annotator.store.errors import (
     StoreError,
 )
 from annotator.store.files import check_project, read_only_reason
+from annotator.store.links import ClearedStatement, LinkChange, LinksMixin, SlotState
 from annotator.store.maintenance import MaintenanceMixin
 from annotator.store.places import PlacesMixin
 from annotator.store.preannotations import Preannotation, PreannotationFailure, PreannotationMixin
@@ -32,20 +33,23 @@ from annotator.store.review import ReviewMixin
 from annotator.store.schema import SCHEMA_VERSION
 
 
-class Store(EditingMixin, ReviewMixin, MaintenanceMixin, PreannotationMixin, PlacesMixin):
+class Store(LinksMixin, EditingMixin, ReviewMixin, MaintenanceMixin, PreannotationMixin, PlacesMixin):
     """An open project file. `Store.open(path)` an existing one, `Store.create(path)` a new one;
     close it (or use `with`)."""
 
 
 __all__ = [
     "SCHEMA_VERSION",
+    "ClearedStatement",
     "CorruptProjectError",
     "ImportCounts",
+    "LinkChange",
     "NewerSchemaError",
     "NotAProjectError",
     "Preannotation",
     "PreannotationFailure",
     "ReadOnlyProjectError",
+    "SlotState",
     "Store",
     "StoreError",
     "check_project",

@@ -68,9 +68,25 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("answer"),
     ),
     "task_answers": (Column("article_id"), Column("annotator_id"), Column("answer")),
+    "links": (
+        Column("article_id"),
+        Column("annotator_id"),
+        Column("head_start"),
+        Column("head_end"),
+        Column("child_start"),
+        Column("child_end"),
+        Column("label"),
+    ),
+    "link_decisions": (
+        Column("article_id"),
+        Column("annotator_id"),
+        Column("head_start"),
+        Column("head_end"),
+        Column("label"),
+    ),
 }
 #: Tables a later migration added: (the schema version that made them); older files have none.
-TABLE_SINCE = {"rejected_spans": 5, "task_answers": 5}
+TABLE_SINCE = {"rejected_spans": 5, "task_answers": 5, "links": 6, "link_decisions": 6}
 
 #: Statements a progress handler lets run between its checks of the clock and of Ctrl+C.
 PROGRESS_STEPS = 10_000
@@ -86,7 +102,7 @@ class Text(bytes):
 
 @dataclass
 class Layer:
-    """One annotator's work on one article: status and labeled spans, as raw values."""
+    """One annotator's work on one article: status, labeled spans and links, as raw values."""
 
     annotator: Any
     status: Any
@@ -96,6 +112,10 @@ class Layer:
     rejected: list[dict[str, Any]] = field(default_factory=list)
     #: The answer to the whole task when it was not accept (reject/ignore), else None.
     answer: Any = None
+    #: Links from the layer's statements, by column name.
+    links: list[dict[str, Any]] = field(default_factory=list)
+    #: (head, type) slots a review decided (gold layers), by column name.
+    link_decisions: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -218,6 +238,24 @@ class TeammateFile:
             ):
                 who = answer["annotator_id"]
                 layers.setdefault(who, Layer(self._name(who), None)).answer = answer["answer"]
+        if self.version >= TABLE_SINCE["links"]:
+            for link in self._rows(
+                "links",
+                "k",
+                "WHERE k.article_id = ? ORDER BY k.annotator_id, k.head_start, k.head_end, k.label, k.child_start, "
+                "k.child_end",
+                (article_id,),
+            ):
+                who = link["annotator_id"]
+                layers.setdefault(who, Layer(self._name(who), None)).links.append(link)
+            for slot in self._rows(
+                "link_decisions",
+                "d",
+                "WHERE d.article_id = ? ORDER BY d.annotator_id, d.head_start, d.head_end, d.label",
+                (article_id,),
+            ):
+                who = slot["annotator_id"]
+                layers.setdefault(who, Layer(self._name(who), None)).link_decisions.append(slot)
         for layer in layers.values():
             if layer.status is None:
                 layer.status = Text(b"in_progress")  # statements without a status: work in progress
