@@ -441,7 +441,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
         return
     click.echo(f"project      {figures['path']}")
-    for key in ("articles", "preannotated", "statements", "spans", "entities", "sentences"):
+    for key in ("articles", "preannotated", "statements", "spans", "entities", "sentences", "links"):
         click.echo(f"{key:<12} {figures[key]}")
     click.echo(f"annotators   {', '.join(figures['annotators']) or '-'}")
     for label, n in figures["labels"].items():
@@ -555,7 +555,8 @@ def check(ctx: click.Context, full: bool) -> None:
 )
 @click.pass_context
 def agreement(ctx: click.Context, as_json: bool, labels: tuple[str, ...], dashboard_screenshot: Path | None) -> None:
-    """Agreement between annotators: Krippendorff's alpha, Cohen's kappa and span F1 per pair.
+    """Agreement between annotators: Krippendorff's alpha, Cohen's kappa and span F1 per pair;
+    for links, F1 on exact links (statement, other end, type) per pair and per link type.
 
     Units are the distinct spans any annotator labeled; an annotator who marked the article
     done and left a unit unlabeled counts as "no label" there. The gold layer is left out.
@@ -565,17 +566,22 @@ def agreement(ctx: click.Context, as_json: bool, labels: tuple[str, ...], dashbo
         run_dashboard = _window_function("annotator.ui.review.launch", "run_dashboard", "dashboard")
         ctx.exit(run_dashboard(ctx.obj["db"], labels=chosen, screenshot=dashboard_screenshot))
     from annotator.review import collect, compute_agreement
-    from annotator.review.report import agreement_table
+    from annotator.review.links import collect_links, compute_link_agreement
+    from annotator.review.report import agreement_table, link_agreement_table
 
     with _open(ctx) as store:
         try:
-            result = compute_agreement(collect(store, labels=chosen), labels=chosen)
+            collection = collect(store, labels=chosen)
+            result = compute_agreement(collection, labels=chosen)
+            links = compute_link_agreement(collect_links(store, collect(store) if chosen else collection))
         except StoreError as exc:
             raise click.ClickException(str(exc)) from exc
     if as_json:
-        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps({**result.as_dict(), "links": links.as_dict()}, ensure_ascii=False, indent=2))
     else:
         click.echo(agreement_table(result))
+        click.echo("")
+        click.echo(link_agreement_table(links))
 
 
 @main.command()

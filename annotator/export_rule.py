@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from annotator.records import ACCEPT, GOLD, IGNORE, ExportRow, Span
 from annotator.review.gold import GoldArticle, gold_articles
+from annotator.review.links import GoldLinks, gold_links
 
 RULE = """\
 Which layer: one per file. --annotator NAME, --gold, or by default the gold layer when the
@@ -174,18 +175,26 @@ class Selection:
         #: Span-level things the rule did: labels not asked for, gold spans agreed or decided.
         self.counts: Counter[str] = Counter()
         self.gold: dict[int, GoldArticle] = {}
+        self.gold_links: dict[int, GoldLinks] = {}
         if rule.layer == GOLD:
             self.gold = gold_articles(store, rule.labels)
+            self.gold_links = gold_links(store)
         if rule.layer == GOLD and rule.articles == "done" and not rule.skip_undecided:
-            stuck = [g for g in self.gold.values() if g.reviewed and g.undecided]
+            stuck = [g for g in self.gold.values() if g.reviewed and self._undecided(g.article_id)]
             if stuck:
-                regions = sum(len(g.undecided) for g in stuck)
+                regions = sum(self._undecided(g.article_id) for g in stuck)
                 raise ExportRefused(
                     f"the gold layer is incomplete: {regions} undecided conflict{'s' * (regions != 1)} in "
                     f"{len(stuck)} article{'s' * (len(stuck) != 1)} (first: article {stuck[0].article_id}); "
                     "nothing was written. Decide them in `annotator review`, or pass --skip-undecided "
                     "to leave those articles out"
                 )
+
+    def _undecided(self, article_id: int) -> int:
+        """Undecided conflicts of an article's gold: label regions and link slots."""
+        labels = self.gold.get(article_id)
+        links = self.gold_links.get(article_id)
+        return (len(labels.undecided) if labels else 0) + (len(links.undecided) if links else 0)
 
     def total(self) -> int:
         """How many stored rows `rows` goes through (the total for a progress bar)."""
@@ -223,16 +232,20 @@ class Selection:
         found = self.gold.get(row.article_id)
         if found is None or not found.reviewed:
             if self.rule.articles == "all":
-                return row._replace(spans=(), status=None)
+                return row._replace(spans=(), status=None, links=())
             return self._leave_out(UNTOUCHED if found is None else NOT_REVIEWED)
-        if not found.complete and self.rule.articles == "done":
+        complete = not self._undecided(row.article_id)
+        if not complete and self.rule.articles == "done":
             return self._leave_out(UNDECIDED)  # only with --skip-undecided: Selection refused otherwise
         notes = {(s.start, s.end): s.note for s in row.spans}
         spans = []
         for (start, end), labels in found.spans().items():
             self.counts["gold_decided" if (start, end) in found.decided else "gold_agreed"] += len(labels)
             spans.extend(Span(start, end, label, notes.get((start, end), "")) for label in labels)
-        return row._replace(spans=tuple(spans), status="done" if found.complete else "in_progress")
+        links = self.gold_links.get(row.article_id)
+        return row._replace(
+            spans=tuple(spans), status="done" if complete else "in_progress", links=links.links() if links else ()
+        )
 
     def _only_asked_labels(self, row: ExportRow) -> ExportRow:
         labels = self.rule.labels
