@@ -19,7 +19,7 @@ from annotator.records import LINK_ENDS, LinkType
 LINK_KEYS = ("S", "T")
 #: Colours for link types found in the data but not in the scheme (measured with the defaults in
 #: tests/ui/test_palette.py).
-EXTRA_LINK_COLORS = ("#1d4ed8", "#4d7c0f", "#a21caf", "#57534e")
+EXTRA_LINK_COLORS = ("#4d7c0f", "#0369a1", "#57534e", "#ca8a04")
 SETTING = "link_scheme"
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
 from annotator.records import IncomingRecord
 from annotator.store import Preannotation, Store
@@ -113,3 +113,33 @@ def as_shown(rich: str) -> str:
     document = QTextDocument()
     document.setHtml(rich)
     return document.toPlainText().replace("\xa0", " ")
+
+
+@pytest.fixture
+def scheme(window, qtbot, monkeypatch):
+    """`scheme(act)` opens the dialog from the Edit menu, runs `act(dialog)`, and returns the dialog."""
+    action = next(a for menu in window.findChildren(QMenu) for a in menu.actions() if a.text() == "&Label scheme…")
+
+    from annotator.ui.annotate.scheme_dialog import SchemeDialog
+
+    def run(act) -> SchemeDialog:
+        opened: list[SchemeDialog] = []
+
+        def exec_(dialog: SchemeDialog) -> int:
+            opened.append(dialog)
+            dialog.show()
+            qtbot.waitExposed(dialog)
+            dialog.activateWindow()  # as a modal dialog is
+            qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+            act(dialog)
+            assert not dialog.isVisible(), "the test left the dialog open"
+            return dialog.result()
+
+        monkeypatch.setattr(SchemeDialog, "exec", exec_)
+        action.trigger()
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+        window.view.setFocus()
+        return opened[0]
+
+    return run

@@ -102,7 +102,7 @@ class LinkOverlay:
         return font
 
     def _tag(self, painter: QPainter, rect: QRectF, color: QColor, text: str) -> None:
-        """The type's name in a chip of its colour, on the outline's top-left corner (kept in the view at its top edge)."""
+        """The type's name in a chip of its colour, on the outline's top-left corner (kept inside the view)."""
         font = self._font()
         metrics = QFontMetricsF(font)
         top = max(0.0, rect.top() - metrics.height() + 2)

@@ -193,8 +193,9 @@ class LinkController(QObject):
             return
         wanted = next((STARTING_TYPE[label] for label in s.state().labels if label in STARTING_TYPE), None)
         index = next((i for i, t in enumerate(types) if t.name == wanted), 0)
-        # the nearest statement first (one holding the current one, as a sentence holds its condition), then the next
-        at = min(range(len(targets)), key=lambda i: (distance(targets[i], s.current), targets[i] < s.current))
+        # the nearest statement first (one holding the current one, as a sentence holds its condition); on a tie the
+        # one before, as a reply follows what it answers
+        at = min(range(len(targets)), key=lambda i: (distance(targets[i], s.current), targets[i] > s.current))
         self.mode = StatementMode(types, index, targets, at)
         self.view.setFocus()
         self._mode_changed()

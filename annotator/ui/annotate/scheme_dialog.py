@@ -1,8 +1,9 @@
-"""Editing the project's label scheme: add, rename, recolour, reorder, retire.
+"""Editing the project's scheme: labels and link types (add, rename, recolour, reorder, retire).
 
-Renames carry existing labels over (in the same transaction as the new scheme). Keys 1–9
-are not edited: they follow the order of the labels in the label bar, so moving a label
-moves it onto another key and retiring one closes the gap.
+Renames carry existing labels and links over (in the same transaction as the new scheme).
+Keys 1–9 are not edited: they follow the order of the labels in the label bar, so moving a
+label moves it onto another key and retiring one closes the gap. Link types are in their own
+tab (`link_scheme_editor`).
 """
 
 from __future__ import annotations
@@ -20,12 +21,16 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
+    QWidget,
 )
 
+from annotator.link_scheme import project_link_types
 from annotator.records import Label
 from annotator.scheme import EXTRA_COLORS, default_labels, number_keys
 from annotator.ui.annotate.label_bar import swatch
+from annotator.ui.annotate.link_scheme_editor import LinkTypesEditor
 from annotator.ui.annotate.session import Session
 from annotator.ui.shell import palette
 from annotator.ui.shell.plaintext import show_message
@@ -60,11 +65,18 @@ class SchemeDialog(QDialog):
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         box.accepted.connect(self.save)
         box.rejected.connect(self.reject)
+        labels = QWidget()
+        labels_layout = QVBoxLayout(labels)
+        labels_layout.addWidget(self.table)
+        labels_layout.addLayout(buttons)
+        self.links = LinkTypesEditor(project_link_types(session.store))
+        self.tabs = QTabWidget()
+        self.tabs.addTab(labels, "Labels")
+        self.tabs.addTab(self.links, "Link types")
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
-        layout.addLayout(buttons)
+        layout.addWidget(self.tabs)
         layout.addWidget(box)
-        self.resize(760, 420)
+        self.resize(860, 440)
         self._fill()
 
     def _number_keys(self) -> None:
@@ -142,16 +154,20 @@ class SchemeDialog(QDialog):
         return found
 
     def save(self) -> None:
-        problems = self.problems()
+        problems = self.problems() + self.links.problems()
         if problems:
             show_message(self, "Label scheme", "; ".join(problems).capitalize() + ".")
             return
         renames = {old: label.name for old, label in self.entries if old is not None and old != label.name}
+        store = self.session.store
         try:
-            moved = self.session.store.update_label_scheme([label for _, label in self.entries], renames)
+            with store.write():  # labels and link types together, or neither
+                moved = store.update_label_scheme([label for _, label in self.entries], renames)
+                moved_links = store.update_link_scheme(self.links.types(), self.links.renames())
         except Exception as exc:  # a StoreError or a failed write: say so, keep the dialog open
             show_message(self, "Label scheme not saved", str(exc))
             return
-        self.session.undo_stack.clear()  # commands name labels that may have changed
-        self.session.saved.emit(f"saved · label scheme ({moved} labels renamed)" if moved else "saved · label scheme")
+        self.session.undo_stack.clear()  # commands name labels and link types that may have changed
+        renamed = [f"{moved} labels renamed"] * bool(moved) + [f"{moved_links} links renamed"] * bool(moved_links)
+        self.session.saved.emit(f"saved · label scheme ({', '.join(renamed)})" if renamed else "saved · label scheme")
         self.accept()

@@ -18,7 +18,7 @@ there (`readable`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -259,14 +259,20 @@ def link_color(color: str, th: Theme) -> str:
     return readable(color, [th.base, th.alternate], NON_TEXT)
 
 
-def distinct_color(taken: Iterable[str], candidates: Iterable[str], th_all: Iterable[Theme] = (LIGHT, DARK)) -> str:
-    """The candidate whose tints differ most (CIEDE2000, worst theme) from the tints of `taken`."""
+def distinct_color(
+    taken: Iterable[str],
+    candidates: Iterable[str],
+    th_all: Iterable[Theme] = (LIGHT, DARK),
+    drawn: Callable[[str, Theme], str] = label_tint,
+) -> str:
+    """The candidate that, as `drawn` in each theme (a label's tint by default, or `link_color`),
+    differs most (CIEDE2000, worst theme) from the colours of `taken` drawn the same way."""
     taken = [_hex(c) for c in taken]
     themes = list(th_all)
 
     def nearest(candidate: str) -> float:
         if not taken:
             return 100.0
-        return min(delta_e(label_tint(candidate, th), label_tint(t, th)) for th in themes for t in taken)
+        return min(delta_e(drawn(candidate, th), drawn(t, th)) for th in themes for t in taken)
 
     return max(candidates, key=nearest)
