@@ -560,28 +560,37 @@ def agreement(ctx: click.Context, as_json: bool, labels: tuple[str, ...], dashbo
 
     Units are the distinct spans any annotator labeled; an annotator who marked the article
     done and left a unit unlabeled counts as "no label" there. The gold layer is left out.
+    When articles have categories: alpha per category (present or not, over articles) and per
+    exclusive group (which of its categories), under "categories" in --json.
     """
     chosen = [part.strip() for item in labels for part in item.split(",") if part.strip()] or None
     if dashboard_screenshot is not None:
         run_dashboard = _window_function("annotator.ui.review.launch", "run_dashboard", "dashboard")
         ctx.exit(run_dashboard(ctx.obj["db"], labels=chosen, screenshot=dashboard_screenshot))
     from annotator.review import collect, compute_agreement
+    from annotator.review.categories import category_agreement, collect_categories
     from annotator.review.links import collect_links, compute_link_agreement
-    from annotator.review.report import agreement_table, link_agreement_table
+    from annotator.review.report import agreement_table, category_table, link_agreement_table
 
     with _open(ctx) as store:
         try:
             collection = collect(store, labels=chosen)
             result = compute_agreement(collection, labels=chosen)
             links = compute_link_agreement(collect_links(store, collect(store) if chosen else collection))
+            categories = collect_categories(store)
+            by_category = category_agreement(categories) if store.used_categories() else None
         except StoreError as exc:
             raise click.ClickException(str(exc)) from exc
     if as_json:
-        click.echo(json.dumps({**result.as_dict(), "links": links.as_dict()}, ensure_ascii=False, indent=2))
+        extra = {"categories": by_category.as_dict()} if by_category is not None else {}
+        click.echo(json.dumps({**result.as_dict(), "links": links.as_dict(), **extra}, ensure_ascii=False, indent=2))
     else:
         click.echo(agreement_table(result))
         click.echo("")
         click.echo(link_agreement_table(links))
+        if by_category is not None:
+            click.echo("")
+            click.echo(category_table(by_category))
 
 
 @main.command()
@@ -594,3 +603,77 @@ def review(ctx: click.Context, annotator: str | None, article: int | None, scree
     run_review = _window_function("annotator.ui.review.launch", "run_review", "review window")
     who = annotator or settings.default_annotator()
     ctx.exit(run_review(ctx.obj["db"], who, article=article, screenshot=screenshot))
+
+
+@main.command("search")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True, help="Show at most N hits.")
+@click.option("--regex", is_flag=True, help="Take the whole QUERY as one Python regular expression.")
+@click.option(
+    "--annotator", help="Whose status and categories filters read, and whose layer --label writes (default: you)."
+)
+@click.option("--label", metavar="LABEL", help="Label all matches with LABEL: prints the preview (--apply writes it).")
+@click.option("--as-span", is_flag=True, help="With --label: label each match itself (widened to whole tokens).")
+@click.option("--apply", is_flag=True, help="With --label: write the labels (one batch), after the preview.")
+@click.pass_context
+def search_cmd(
+    ctx: click.Context,
+    query: tuple[str, ...],
+    as_json: bool,
+    limit: int,
+    regex: bool,
+    annotator: str | None,
+    label: str | None,
+    as_span: bool,
+    apply: bool,
+) -> None:
+    """Search every article: one hit per statement, in context (left · hit · right · title).
+
+    \b
+    Words match in any case and without diacritics; "a phrase" (quoted for the shell too:
+    '"energy infrastructure"'), prefix* , AND/OR/NOT and ( ), -word; filters: label:L
+    -label:L annotator:NAME status:done ent:PERSON category:C meta.FIELD:VALUE
+    meta.date:2025-01..2025-03 meta.date:>=2025-03-01 re:"REGEX". See the README.
+
+    The search index catches up with new articles first (once per import, with progress).
+    """
+    from annotator.label_all import SPAN, STATEMENT, apply_label_all, plan_label_all
+    from annotator.search import Search, SearchError
+    from annotator.search_report import SearchOutcome
+
+    if (as_span or apply) and not label:
+        raise click.UsageError("--as-span and --apply go with --label LABEL")
+    who = annotator or settings.default_annotator()
+    with _open_for_search(ctx, write=apply) as store:
+        try:
+            found = Search(store, " ".join(query), annotator=who, regex=regex)
+            outcome = SearchOutcome(found.query.text, found.page(limit=limit) if limit else None, found.count())
+            outcome.notes += found.notes()
+            if label:
+                outcome.plan = plan_label_all(store, found.hits(), label, who, SPAN if as_span else STATEMENT)
+                if apply:
+                    outcome.applied = apply_label_all(store, outcome.plan)
+        except (SearchError, ValueError) as exc:
+            raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(outcome.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for line in outcome.lines():
+            click.echo(line)
+
+
+def _open_for_search(ctx: click.Context, *, write: bool) -> Store:
+    """The project, with its search index caught up (with a progress bar): opened for writing only
+    when that or `write` needs it. On read-only media the index stays as it is, and the search says so."""
+    store = _open(ctx, write=write)
+    pending = store.search_index_pending()
+    if not pending or (store.readonly and read_only_reason(store.path)):
+        return store
+    if store.readonly:
+        store.close()
+        store = _open(ctx, write=True)
+    click.echo(f"indexing {pending} articles for search (once; later only new articles)", err=True)
+    with _progress("indexing", total=pending, unit="articles") as bar:
+        store.update_search_index(progress=bar.update)
+    return store

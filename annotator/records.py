@@ -234,3 +234,39 @@ class LinkType:
     @property
     def to_statements(self) -> bool:
         return self.ends in (STATEMENT_ENDS, ANY_ENDS)
+
+
+@dataclass(frozen=True)
+class Category:
+    """One category a whole article can carry (`relevant`, `positive`); names are unique across groups."""
+
+    name: str
+    color: str = "#64748b"
+    #: "1"–"9": pressed with Shift in the window (assigned by `categories.number_keys`).
+    key: str = ""
+    description: str = ""
+    retired: bool = False
+
+
+@dataclass(frozen=True)
+class CategoryGroup:
+    """Categories shown and decided together: `exclusive` allows one per article (stance: positive or
+    negative), otherwise any number (topics)."""
+
+    name: str
+    exclusive: bool = False
+    categories: tuple[Category, ...] = ()
+
+
+@dataclass(frozen=True)
+class MetaCondition:
+    """One metadata field: equal to `value` (case-insensitive; a list field: holding it), or within
+    `low`..`high` (inclusive; a shorter `high` such as `2025-03` takes the whole month)."""
+
+    field: str
+    value: str | None = None
+    low: str | None = None
+    high: str | None = None
+    #: Strict bounds (`>` and `<`).
+    low_open: bool = False
+    high_open: bool = False

@@ -44,24 +44,31 @@ class Change:
 
 @dataclass
 class Decision:
+    """Statement changes made as one batch, undone and redone as one (each in one transaction).
+
+    `layer` is the annotator layer the changes are in: gold for review decisions, the
+    annotator's own for "label all matches" (`annotator.label_all`).
+    """
+
     description: str
     changes: list[Change] = field(default_factory=list)
+    layer: str = GOLD
 
     def undo(self, store) -> None:
-        _apply(store, [(c, c.before) for c in reversed(self.changes)])
+        _apply(store, [(c, c.before) for c in reversed(self.changes)], self.layer)
 
     def redo(self, store) -> None:
-        _apply(store, [(c, c.after) for c in self.changes])
+        _apply(store, [(c, c.after) for c in self.changes], self.layer)
 
     @property
     def article_ids(self) -> list[int]:
         return sorted({c.article_id for c in self.changes})
 
 
-def _apply(store, targets: list[tuple[Change, State]]) -> None:
+def _apply(store, targets: list[tuple[Change, State]], layer: str = GOLD) -> None:
     with store.write():
         for change, (labels, note) in targets:
-            store.set_statement(change.article_id, GOLD, change.start, change.end, labels, note)
+            store.set_statement(change.article_id, layer, change.start, change.end, labels, note)
 
 
 def _note(labels: Labels, current: str) -> str:

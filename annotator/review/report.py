@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from annotator.review.agreement import Agreement
+from annotator.review.categories import CategoryAgreement
 from annotator.review.links import LinkAgreement
 
 
@@ -76,4 +77,25 @@ def link_agreement_table(result: LinkAgreement) -> str:
             lines.append(f"{p.a + ' / ' + p.b:<{width}}  {both:>11}  {p.shared:>6}  {fmt(p.f1):>7}  {p.conflicts:>9}")
             if p.f1_reason:
                 lines.append(f"{'':<{width}}  (link F1 n/a: {p.f1_reason})")
+    return "\n".join(lines)
+
+
+def category_table(result: CategoryAgreement) -> str:
+    """Article categories: alpha per category (and per exclusive group) with each annotator's counts."""
+    lines = [
+        f"article categories: {result.articles} articles with two or more annotators, {result.conflicts} conflicts"
+    ]
+    if not result.per_category:
+        return lines[0] + " (no categories in the scheme)"
+    shown = {c: fmt(a, reason=result.reasons.get(c)) for c, a in result.per_category.items()}
+    shown.update({f"{g} (one of)": fmt(a, reason=result.group_reasons.get(g)) for g, a in result.per_group.items()})
+    width = max(len("category"), *map(len, shown))
+    column = max(5, *map(len, shown.values()))
+    lines.append(f"{'category':<{width}}  {'alpha':<{column}}  " + "  ".join(f"{a:>8}" for a in result.annotators))
+    for name, alpha in shown.items():
+        counts = result.counts.get(name, {})
+        lines.append(
+            f"{name:<{width}}  {alpha:>{column}}  "
+            + "  ".join(f"{counts[a]:>8}" if name in result.counts else f"{'':>8}" for a in result.annotators)
+        )
     return "\n".join(lines)

@@ -6,12 +6,15 @@ at all. Known failures (locked, corrupt, not a project, newer schema, read-only,
 full) surface as `StoreError` with a message meant for the user. `Store` is assembled
 from one module per concern: `opening` (open, create, transactions, backups), `core`
 (import, read), `editing` (the window's actions), `review`, `preannotations`, `places` (where each
-annotator was reading), `links` (links between statements and their other ends); `files` looks at project
+annotator was reading), `search_index` (the corpus search index), `categories` (article
+categories), `metadata` (the articles' meta fields), `links` (links between statements and
+their other ends); `files` looks at project
 files without writing and makes checked copies, `lock` keeps a second window (or a
 restore) off a project, `teammate` reads another annotator's project file as untrusted
 input.
 """
 
+from annotator.store.categories import CategoryMixin
 from annotator.store.core import (
     ImportCounts,
     now,
@@ -27,13 +30,25 @@ from annotator.store.errors import (
 from annotator.store.files import check_project, read_only_reason
 from annotator.store.links import ClearedStatement, LinkChange, LinksMixin, SlotState
 from annotator.store.maintenance import MaintenanceMixin
+from annotator.store.metadata import MetadataMixin, MetaField
 from annotator.store.places import PlacesMixin
 from annotator.store.preannotations import Preannotation, PreannotationFailure, PreannotationMixin
 from annotator.store.review import ReviewMixin
 from annotator.store.schema import SCHEMA_VERSION
+from annotator.store.search_index import SearchIndexMixin
 
 
-class Store(LinksMixin, EditingMixin, ReviewMixin, MaintenanceMixin, PreannotationMixin, PlacesMixin):
+class Store(
+    SearchIndexMixin,
+    LinksMixin,
+    CategoryMixin,
+    MetadataMixin,
+    EditingMixin,
+    ReviewMixin,
+    MaintenanceMixin,
+    PreannotationMixin,
+    PlacesMixin,
+):
     """An open project file. `Store.open(path)` an existing one, `Store.create(path)` a new one;
     close it (or use `with`)."""
 
@@ -44,6 +59,7 @@ __all__ = [
     "CorruptProjectError",
     "ImportCounts",
     "LinkChange",
+    "MetaField",
     "NewerSchemaError",
     "NotAProjectError",
     "Preannotation",

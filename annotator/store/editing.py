@@ -11,8 +11,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from annotator.records import MODEL, STATUSES, USER, Entity, Label
+from annotator.records import MODEL, STATUSES, USER, Entity, Label, MetaCondition
 from annotator.store.core import CoreStore, StoreError, now
+from annotator.store.renames import rename_values
 
 
 @dataclass(frozen=True)
@@ -23,17 +24,23 @@ class ArticleRow:
     title: str
     status: str
     labels: int
+    #: The annotator's categories of the article, sorted (the list's category column).
+    categories: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class ArticleFilter:
-    """What the article list shows: a status, a label the annotator used, words in title or text."""
+    """What the article list (and a search) shows: a status, a label the annotator used, words in
+    title or text, categories the annotator gave or did not give, metadata conditions (all must hold)."""
 
     status: str | None = None
     label: str | None = None
     text: str = ""
     #: Only these articles (e.g. those with conflicts); None means no such limit.
     ids: tuple[int, ...] | None = None
+    categories: tuple[str, ...] = ()
+    not_categories: tuple[str, ...] = ()
+    meta: tuple[MetaCondition, ...] = ()
 
 
 class EditingMixin(CoreStore):
@@ -163,6 +170,16 @@ class EditingMixin(CoreStore):
         if filt.ids is not None:
             clauses.append("ar.id IN (SELECT value FROM json_each(?))")
             args.append(json.dumps(list(filt.ids)))
+        for category, present in [(c, True) for c in filt.categories] + [(c, False) for c in filt.not_categories]:
+            clauses.append(
+                ("" if present else "NOT ") + "EXISTS (SELECT 1 FROM article_categories ac WHERE ac.article_id = ar.id "
+                "AND ac.annotator_id = an.id AND ac.category = ?)"
+            )
+            args.append(category)
+        for condition in filt.meta:
+            clause, values = meta_clause(condition)
+            clauses.append(clause)
+            args.extend(values)
         for word in filt.text.split():
             pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             clauses.append("(ar.title LIKE ? ESCAPE '\\' OR ar.text LIKE ? ESCAPE '\\')")
@@ -182,12 +199,14 @@ class EditingMixin(CoreStore):
         sql = (
             "SELECT ar.id, ar.title, coalesce(st.status, 'new'), "
             "(SELECT count(*) FROM statements s JOIN statement_labels l ON l.statement_id = s.id "
-            " WHERE s.article_id = ar.id AND s.annotator_id = an.id) "
+            " WHERE s.article_id = ar.id AND s.annotator_id = an.id), "
+            "(SELECT group_concat(category, char(31)) FROM (SELECT category FROM article_categories ac "
+            " WHERE ac.article_id = ar.id AND ac.annotator_id = an.id ORDER BY category)) "
             + self._LIST_FROM
             + f"WHERE ar.id > ? AND {where} ORDER BY ar.id LIMIT ?"
         )
         rows = self.conn.execute(sql, [annotator, after_id, *args, limit]).fetchall()
-        return [ArticleRow(*r) for r in rows]
+        return [ArticleRow(*r[:4], tuple(r[4].split("\x1f")) if r[4] else ()) for r in rows]
 
     def article_row(self, article_id: int, annotator: str) -> ArticleRow:
         rows = self.article_page(annotator, after_id=article_id - 1, limit=1)
@@ -261,21 +280,8 @@ class EditingMixin(CoreStore):
         statement label once. A statement that already carries the new name keeps one copy.
         Returns how many statement labels were renamed.
         """
-        renames = {old: new for old, new in renames.items() if old != new}
-        moved = 0
         with self.write():
-            # Park every renamed label under a name no label can have, then give it its new one.
-            parked = {f"\x00rename {i}": new for i, new in enumerate(renames.values())}
-            for old, park in zip(renames, parked, strict=True):
-                self.conn.execute("UPDATE statement_labels SET label = ? WHERE label = ?", (park, old))
-            for park, new in parked.items():
-                cur = self.conn.execute(
-                    "INSERT OR IGNORE INTO statement_labels(statement_id, label, created_at) "
-                    "SELECT statement_id, ?, created_at FROM statement_labels WHERE label = ?",
-                    (new, park),
-                )
-                moved += cur.rowcount
-                self.conn.execute("DELETE FROM statement_labels WHERE label = ?", (park,))
+            moved = rename_values(self.conn, "statement_labels", "label", renames)
             self.set_label_scheme(labels)
         return moved
 
@@ -287,4 +293,52 @@ class EditingMixin(CoreStore):
             raise ValueError(f"span {start}-{end} is outside article {article_id} ({row[0]} characters)")
 
 
-__all__ = ["MODEL", "USER", "ArticleFilter", "ArticleRow", "EditingMixin"]
+def meta_clause(condition: MetaCondition) -> tuple[str, list[Any]]:
+    """SQL over `ar.meta` for one metadata condition, and its arguments.
+
+    Equality is case-insensitive text (a list field matches when it holds the value). Bounds
+    compare text values as text (ISO dates; a `high` bound shorter than the value compares with
+    its prefix, so `..2025-03` takes all of March) and numeric values as numbers.
+    """
+    key = condition.field
+    if '"' in key:  # no JSON path can name it: look the key up
+        value, kind, args = (
+            "(SELECT value FROM json_each(ar.meta) WHERE key = ?)",
+            "(SELECT type FROM json_each(ar.meta) WHERE key = ?)",
+            [key],
+        )
+    else:  # json_extract: one C call per article, several times cheaper than json_each
+        value, kind, args = "json_extract(ar.meta, ?)", "json_type(ar.meta, ?)", [f'$."{key}"']
+    if condition.value is not None:
+        members = "(SELECT value FROM json_each(ar.meta) WHERE key = ?)"
+        return (
+            f"(CAST({value} AS TEXT) = ? COLLATE NOCASE OR ({kind} = 'array' AND EXISTS (SELECT 1 FROM "
+            f"json_each({members}) x WHERE CAST(x.value AS TEXT) = ? COLLATE NOCASE)))",
+            [*args, condition.value, *args, key, condition.value],
+        )
+    tests: list[str] = []
+    out: list[Any] = []
+    if condition.low is not None:
+        op = ">" if condition.low_open else ">="
+        tests.append(f"(({kind} = 'text' AND {value} {op} ?) OR ({kind} IN ('integer', 'real') AND {value} {op} ?))")
+        out += [*args, *args, condition.low, *args, *args, _number(condition.low)]
+    if condition.high is not None:
+        op = "<" if condition.high_open else "<="
+        tests.append(
+            f"(({kind} = 'text' AND substr({value}, 1, length(?)) {op} ?) "
+            f"OR ({kind} IN ('integer', 'real') AND {value} {op} ?))"
+        )
+        out += [*args, *args, condition.high, condition.high, *args, *args, _number(condition.high)]
+    return "(" + " AND ".join(tests or ["1"]) + ")", out
+
+
+def _number(text: str) -> float | None:
+    """A bound as a number when it reads as one (so 9 < 10 among numeric values); else None,
+    which no numeric value passes."""
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+__all__ = ["MODEL", "USER", "ArticleFilter", "ArticleRow", "EditingMixin", "meta_clause"]

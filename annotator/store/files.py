@@ -232,7 +232,13 @@ def _not_copied(target: Path, why: str) -> StoreError:
 
 
 def _counts(conn: sqlite3.Connection) -> dict[str, int]:
-    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    # virtual tables (the search index) are counted through their shadow tables, which are real ones
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name"
+        )
+    ]
     return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
 
 

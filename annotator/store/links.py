@@ -24,6 +24,7 @@ from annotator.records import GOLD, ExportRow, IncomingRecord, Link, LinkType
 from annotator.store.core import CoreStore, ImportCounts, _ByArticle, now
 from annotator.store.editing import EditingMixin
 from annotator.store.errors import known_error
+from annotator.store.renames import rename_values
 from annotator.text import content_hash
 
 _COLUMNS = "head_start, head_end, child_start, child_end, label"
@@ -79,18 +80,9 @@ class LinksMixin(EditingMixin):
     def update_link_scheme(self, types: Iterable[LinkType], renames: Mapping[str, str] = {}) -> int:
         """Save the link types and carry every renamed type over (links and decisions), in one
         transaction; renames apply together (a swap moves each link once). Returns links renamed."""
-        renames = {old: new for old, new in renames.items() if old != new}
-        moved = 0
         with self.write():
-            # Park every renamed type under a name no type can have, then give it its new one.
-            parked = {f"\x00rename {i}": new for i, new in enumerate(renames.values())}
-            for table in ("links", "link_decisions"):
-                for old, park in zip(renames, parked, strict=True):
-                    cur = self.conn.execute(f"UPDATE {table} SET label = ? WHERE label = ?", (park, old))
-                    moved += cur.rowcount if table == "links" else 0
-                for park, new in parked.items():  # a link already there under the new name is kept once
-                    self.conn.execute(f"UPDATE OR IGNORE {table} SET label = ? WHERE label = ?", (new, park))
-                    self.conn.execute(f"DELETE FROM {table} WHERE label = ?", (park,))
+            moved = rename_values(self.conn, "links", "label", renames)
+            rename_values(self.conn, "link_decisions", "label", renames)
             self.set_setting(SETTING, link_types_to_setting(list(types)))
         return moved
 

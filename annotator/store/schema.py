@@ -164,7 +164,60 @@ def m005_rejected_answers(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m006_statement_links(db: sqlite_utils.Database) -> None:
+def m006_corpus_search_index(db: sqlite_utils.Database) -> None:
+    """Full-text search over statements (FTS5, unicode61 with diacritics folded).
+
+    `search_fts` is contentless (the text stays in `articles`): one row per statement unit (see
+    `annotator.passages`), its rowid `article_id << 20 | unit number`, so hits come in reading
+    order and filter by article with a range. `search_units` holds each row's bounds;
+    `search_articles` which articles are indexed and whether after the pipeline ran (an article
+    indexed before it, on a plain sentence split, is indexed again on the pipeline's sentences). Filled by
+    `Store.update_search_index`, which catches up with imports before a search.
+    """
+    db.executescript(
+        """
+        CREATE VIRTUAL TABLE search_fts USING fts5(
+            text, content='', columnsize=0, tokenize='unicode61 remove_diacritics 2'
+        );
+        CREATE TABLE search_units (
+            id INTEGER PRIMARY KEY,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL
+        );
+        CREATE TABLE search_articles (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            after_pipeline INTEGER NOT NULL
+        );
+        """
+    )
+
+
+@migrations()
+def m007_article_categories(db: sqlite_utils.Database) -> None:
+    """Categories of whole articles, per annotator (the gold layer holds review decisions), and
+    the (article, group) pairs a reviewer decided in gold, "none of them" included."""
+    db.executescript(
+        """
+        CREATE TABLE article_categories (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+            category TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, annotator_id, category)
+        ) WITHOUT ROWID;
+        CREATE INDEX article_categories_category ON article_categories(category, annotator_id);
+        CREATE TABLE category_decisions (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            category_group TEXT NOT NULL,
+            decided_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, category_group)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
+@migrations()
+def m008_statement_links(db: sqlite_utils.Database) -> None:
     """Links from a statement to its other end (who said it, to whom, what it conditions or
     answers), per annotator layer, by the two ends' offsets and the link type; and the link
     slots (head, type) a review decided for the gold layer, so that "no link here" is a decision too."""

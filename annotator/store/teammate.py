@@ -68,6 +68,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("answer"),
     ),
     "task_answers": (Column("article_id"), Column("annotator_id"), Column("answer")),
+    "article_categories": (Column("article_id"), Column("annotator_id"), Column("category")),
     "links": (
         Column("article_id"),
         Column("annotator_id"),
@@ -86,7 +87,13 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
 }
 #: Tables a later migration added: (the schema version that made them); older files have none.
-TABLE_SINCE = {"rejected_spans": 5, "task_answers": 5, "links": 6, "link_decisions": 6}
+TABLE_SINCE = {
+    "rejected_spans": 5,
+    "task_answers": 5,
+    "article_categories": [m.name for m in migrations._migrations].index("m007_article_categories") + 1,
+    "links": [m.name for m in migrations._migrations].index("m008_statement_links") + 1,
+    "link_decisions": [m.name for m in migrations._migrations].index("m008_statement_links") + 1,
+}
 
 #: Statements a progress handler lets run between its checks of the clock and of Ctrl+C.
 PROGRESS_STEPS = 10_000
@@ -112,6 +119,8 @@ class Layer:
     rejected: list[dict[str, Any]] = field(default_factory=list)
     #: The answer to the whole task when it was not accept (reject/ignore), else None.
     answer: Any = None
+    #: The article's categories in this layer (one dict per category, by column name).
+    categories: list[dict[str, Any]] = field(default_factory=list)
     #: Links from the layer's statements, by column name.
     links: list[dict[str, Any]] = field(default_factory=list)
     #: (head, type) slots a review decided (gold layers), by column name.
@@ -238,6 +247,12 @@ class TeammateFile:
             ):
                 who = answer["annotator_id"]
                 layers.setdefault(who, Layer(self._name(who), None)).answer = answer["answer"]
+        if self.version >= TABLE_SINCE["article_categories"]:
+            for row in self._rows(
+                "article_categories", "c", "WHERE c.article_id = ? ORDER BY c.annotator_id, c.category", (article_id,)
+            ):
+                who = row["annotator_id"]
+                layers.setdefault(who, Layer(self._name(who), None)).categories.append(row)
         if self.version >= TABLE_SINCE["links"]:
             for link in self._rows(
                 "links",

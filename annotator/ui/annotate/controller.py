@@ -73,7 +73,7 @@ class Controller:
         self.windows.append(window)
         window.start(article, preannotate=preannotate)
         if not self.quiet:
-            window.runner.start(Task(path, backup_task, "backup"))
+            window.runner.start(Task(path, backup_task, "backup", readonly=True))
         if sample and not project.store.article_ids() and settings.SEEDS.exists():
             self._import_sample(window)
         if not self.quiet:

@@ -166,7 +166,10 @@ class ExportDialog(QDialog):
         self.written = 0
         self.state.setText("exporting…")
         self.task = Task(
-            self.store.path, export_task(Path(self.path.text()), self.fmt.currentData(), self.options()), "export"
+            self.store.path,
+            export_task(Path(self.path.text()), self.fmt.currentData(), self.options()),
+            "export",
+            readonly=True,
         )
         self.task.total.connect(self._total)
         self.task.progress.connect(self._progress)

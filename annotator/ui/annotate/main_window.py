@@ -63,6 +63,8 @@ class MainWindow(QMainWindow):
         self._bind()
         self._build_menus()
         self.setWindowTitle(f"{store.path.name.removesuffix(settings.PROJECT_SUFFIX)} — Annotator")
+        if store.readonly:
+            self._show_read_only()
         size = self.settings.get(ws.FONT_SIZE)
         if size:
             self.view.set_font_size(size)
@@ -167,7 +169,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = file.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addSeparator()
-        file.addAction("&Import files…", self.import_files, QKeySequence("Ctrl+I"))
+        self.import_action = file.addAction("&Import files…", self.import_files, QKeySequence("Ctrl+I"))
         file.addAction("&Export…", self.export, QKeySequence("Ctrl+E"))
         file.addSeparator()
         file.addAction("Annotator &name…", self.change_annotator)
@@ -184,7 +186,7 @@ class MainWindow(QMainWindow):
         for name in ("link_s", "link_t", "link_statement", "accept_suggestion"):
             edit.addAction(a[name])
         edit.addSeparator()
-        edit.addAction("&Label scheme…", self.edit_scheme)
+        self.scheme_action = edit.addAction("&Label scheme…", self.edit_scheme)
 
         go = bar.addMenu("&Go")
         for name in ("next_article", "prev_article", "done_next"):
@@ -231,6 +233,21 @@ class MainWindow(QMainWindow):
     def _show_annotator(self) -> None:
         self.who.setText(f"annotating as {self.session.annotator}")
 
+    #: What cannot happen in a project that cannot be written (read-only media): every change.
+    WRITING_ACTIONS = ("undo", "redo", "clear", "note", "done_next", *(f"label_{n}" for n in range(1, 10)))
+
+    def _show_read_only(self) -> None:
+        """A project on read-only media: readable, searchable and exportable; every change is off,
+        and the window says so for as long as it is open."""
+        self.setWindowTitle(self.windowTitle() + " (read-only)")
+        for name in self.WRITING_ACTIONS:
+            self.actions_by_name[name].setEnabled(False)
+        self.import_action.setEnabled(False)
+        self.scheme_action.setEnabled(False)
+        self.labels.setEnabled(False)
+        self.save_state.setProperty("state", "error")
+        self.save_state.setText(f"read-only: {self.session.readonly_reason}")
+
     # -- starting -----------------------------------------------------------------------
 
     def start(self, article: int | None = None, preannotate: bool = True) -> None:
@@ -243,7 +260,7 @@ class MainWindow(QMainWindow):
         self.view.setFocus()
 
     def start_preannotation(self) -> None:
-        if self.runner.busy("pre-annotation") or not self.store.count_unannotated():
+        if self.store.readonly or self.runner.busy("pre-annotation") or not self.store.count_unannotated():
             return
         task = Task(self.store.path, preannotate_task, "pre-annotation")
         # bound methods of this window: Qt queues the calls onto the GUI thread

@@ -19,7 +19,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from annotator.records import USER, Article, Entity, Label
 from annotator.scheme import project_labels
-from annotator.store import Store, StoreError
+from annotator.store import Store, StoreError, read_only_reason
 from annotator.store.editing import ArticleFilter
 from annotator.ui.annotate.spans import snap, word_tokens
 from annotator.ui.shell.offsets import OffsetMap
@@ -64,6 +64,14 @@ class Session(QObject):
         self.current: Span | None = None
         #: Blind annotation by default: other annotators' labels stay hidden unless asked for.
         self.show_others = False
+
+    @property
+    def readonly_reason(self) -> str:
+        """Why nothing can be changed here, for the user (empty when the project is writable)."""
+        if not self.store.readonly:
+            return ""
+        why = read_only_reason(self.store.path) or "it was opened read-only"
+        return f"{self.store.path.name} is read-only ({why}); it can be read and exported, not changed"
 
     # -- loading -------------------------------------------------------------------
 
@@ -252,6 +260,9 @@ class Session(QObject):
         return True
 
     def run(self, action: Callable[[], object], describe: Callable[[], str]) -> bool:
+        if self.store.readonly:
+            self.error.emit(f"not saved: {self.readonly_reason}")
+            return False
         try:
             action()
         except (StoreError, sqlite3.Error, ValueError) as exc:

@@ -29,11 +29,14 @@ class Task(QObject):
     finished = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, store_path: Path, work: Callable[[Store, Task], Any], name: str):
+    def __init__(self, store_path: Path, work: Callable[[Store, Task], Any], name: str, *, readonly: bool = False):
+        """`readonly` work (export, backup) opens the project without writing, so it also runs
+        on a project on read-only media."""
         super().__init__()
         self.store_path = Path(store_path)
         self.work = work
         self.name = name
+        self.readonly = readonly
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
@@ -44,7 +47,7 @@ class Task(QObject):
 
     def run(self) -> None:
         try:
-            with Store.open(self.store_path) as store:
+            with Store.open(self.store_path, readonly=self.readonly) as store:
                 result = self.work(store, self)
         except Exception as exc:
             log.exception("%s failed", self.name)

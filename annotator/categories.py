@@ -1,0 +1,124 @@
+"""The article category scheme and the window's category actions (Shift+1–9).
+
+A category belongs to one group; a group is exclusive (one category per article: a stance)
+or not (any number: topics). Categories are named uniquely across groups, so a stored
+category is just its name. The scheme is the project's, or the default from
+`resources/categories.json`; categories found in the data but in no group (another tool's
+file) join a last group, "other", so they can be seen, keyed and renamed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from annotator import settings
+from annotator.records import Category, CategoryGroup
+from annotator.scheme import EXTRA_COLORS, number_keys
+
+OTHER_GROUP = "other"
+
+
+def default_categories() -> list[CategoryGroup]:
+    data = json.loads(settings.resource("categories.json").read_text(encoding="utf-8"))
+    return [
+        CategoryGroup(g["name"], g.get("exclusive", False), tuple(Category(**c) for c in g["categories"]))
+        for g in data["groups"]
+    ]
+
+
+def check_scheme(groups: Sequence[CategoryGroup]) -> None:
+    """Raises ValueError when a category or group name is empty or used twice."""
+    seen: set[str] = set()
+    group_names: set[str] = set()
+    for group in groups:
+        if not group.name.strip() or group.name in group_names:
+            raise ValueError(f"group names must be given and different: {group.name!r}")
+        group_names.add(group.name)
+        for category in group.categories:
+            if not category.name.strip():
+                raise ValueError(f"a category of group {group.name!r} has no name")
+            if category.name in seen:
+                raise ValueError(f"category {category.name!r} is in two groups; category names must differ")
+            seen.add(category.name)
+
+
+def project_categories(store) -> list[CategoryGroup]:
+    """The project's groups (the defaults until it chooses its own), then categories stored but in
+    no group, in a group "other"; keys 1–9 (with Shift) numbered over the active categories."""
+    groups = store.category_scheme() or default_categories()
+    known = {c.name for g in groups for c in g.categories}
+    extra = [name for name in store.used_categories() if name not in known]
+    if extra:
+        colors = list(EXTRA_COLORS)
+        found = tuple(
+            Category(name, colors[i % len(colors)], description="Found in this project's data but in no group.")
+            for i, name in enumerate(extra)
+        )
+        groups = [*groups, CategoryGroup(OTHER_GROUP, False, found)]
+    return with_keys(groups)
+
+
+def with_keys(groups: Sequence[CategoryGroup]) -> list[CategoryGroup]:
+    """Keys "1"–"9" (pressed with Shift) for the active categories, in scheme order."""
+    flat = number_keys([c for g in groups for c in g.categories])
+    out, i = [], 0
+    for g in groups:
+        out.append(replace(g, categories=tuple(flat[i : i + len(g.categories)])))
+        i += len(g.categories)
+    return out
+
+
+def group_of(groups: Sequence[CategoryGroup], category: str) -> CategoryGroup | None:
+    return next((g for g in groups if any(c.name == category for c in g.categories)), None)
+
+
+def by_key(groups: Sequence[CategoryGroup], key: str) -> Category | None:
+    """The category on key `key` ("1"–"9"; Shift+key in the window)."""
+    return next((c for g in groups for c in g.categories if c.key == key and not c.retired), None)
+
+
+@dataclass(frozen=True)
+class CategoryChange:
+    """One article's categories for one annotator, before and after an action; undo/redo restore them."""
+
+    article_id: int
+    annotator: str
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+    def undo(self, store) -> None:
+        store.set_article_categories(self.article_id, self.annotator, self.before)
+
+    def redo(self, store) -> None:
+        store.set_article_categories(self.article_id, self.annotator, self.after)
+
+
+def toggle_category(
+    store, article_id: int, annotator: str, category: str, groups: Sequence[CategoryGroup] | None = None
+) -> CategoryChange:
+    """Give the article `category`, or take it off if it has it: one committed action.
+
+    In an exclusive group, giving a category takes the group's other one off (a second press on a
+    stance switches it). Raises ValueError for a category that is in no group or retired.
+    """
+    groups = groups if groups is not None else project_categories(store)
+    group = group_of(groups, category)
+    if group is None:
+        raise ValueError(f"{category!r} is not a category of this project")
+    if any(c.name == category and c.retired for c in group.categories):
+        raise ValueError(f"{category!r} is retired; bring it back in the category scheme to use it")
+    with store.write():
+        before = store.article_categories(article_id, annotator)
+        if category in before:
+            after = tuple(c for c in before if c != category)
+        else:
+            siblings = {c.name for c in group.categories} if group.exclusive else set()
+            after = tuple(sorted({c for c in before if c not in siblings} | {category}))
+        store.set_article_categories(article_id, annotator, after)
+    return CategoryChange(article_id, annotator, before, after)

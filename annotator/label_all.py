@@ -1,0 +1,208 @@
+"""Label all matches: give every hit of a search one label, as one undoable batch.
+
+Two ways, the user's choice: the *statement* holding each hit gets the label (the annotator's
+own statement there, else the sentence unit the hit is in), or the *span* — each match
+itself, widened to whole tokens as every span must be. First a plan (`plan_label_all`): what
+would change, how many statements in how many articles, and what is skipped because it would
+collide — already carrying the label, overlapping another of the annotator's statements with
+other bounds, off token boundaries, or two matches on the same words. Then `apply_label_all`
+writes the plan in one transaction and returns a `Decision` whose undo/redo take it all back
+or forward (again one transaction each).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.records import GOLD, Statement, is_model_layer
+from annotator.review.gold import Change, Decision
+from annotator.search import Hit
+from annotator.tokens import snap, word_tokens
+
+STATEMENT, SPAN = "statement", "span"
+MODES = (STATEMENT, SPAN)
+
+ALREADY = "already labeled"
+OVERLAP = "overlaps another statement"
+OFF_TOKENS = "off token boundaries"
+SAME_WORDS = "another match covers the same words"
+
+
+@dataclass(frozen=True)
+class Target:
+    article_id: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Skipped:
+    article_id: int
+    start: int
+    end: int
+    reason: str
+    #: The statement it collides with, when there is one.
+    other: tuple[int, int] | None = None
+
+
+@dataclass
+class LabelAllPlan:
+    """What `apply_label_all` would do: `changes` gain `label` in `annotator`'s layer; `skipped` do not."""
+
+    label: str
+    annotator: str
+    mode: str
+    changes: list[Target] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    #: Matches widened to whole tokens (span mode).
+    widened: int = 0
+
+    @property
+    def articles(self) -> int:
+        return len({t.article_id for t in self.changes})
+
+    def skipped_by_reason(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for s in self.skipped:
+            counts[s.reason] = counts.get(s.reason, 0) + 1
+        return counts
+
+    def describe(self, *, applied: bool = False) -> list[str]:
+        """The preview (or, `applied`, the result), in sentences: the same in the terminal and the window."""
+        what = "statements" if self.mode == STATEMENT else "spans"
+        lines = [
+            f"{len(self.changes)} {what} in {self.articles} articles {'got' if applied else 'would get'} "
+            f"{self.label!r} (in {self.annotator}'s annotations)"
+        ]
+        if self.widened:
+            lines.append(f"{self.widened} matches widened to whole tokens")
+        for reason, n in sorted(self.skipped_by_reason().items()):
+            lines.append(f"skipped {n}: {reason}")
+        return lines
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "annotator": self.annotator,
+            "mode": self.mode,
+            "statements": len(self.changes),
+            "articles": self.articles,
+            "widened": self.widened,
+            "changes": [[t.article_id, t.start, t.end] for t in self.changes],
+            "skipped": [
+                {"article": s.article_id, "span": [s.start, s.end], "reason": s.reason}
+                | ({"other": list(s.other)} if s.other else {})
+                for s in self.skipped
+            ],
+            "skipped_by_reason": self.skipped_by_reason(),
+        }
+
+
+def plan_label_all(store, hits: Iterable[Hit], label: str, annotator: str, mode: str = STATEMENT) -> LabelAllPlan:
+    """The plan for labeling `hits` (all a search found, or the ones selected). Raises ValueError for
+    an unknown mode, an empty label, or a layer that is not a person's (gold, a model's)."""
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+    if not label.strip():
+        raise ValueError("name the label to give")
+    if annotator == GOLD or is_model_layer(annotator):
+        raise ValueError(f"{annotator!r} is not an annotator's layer: label all matches as yourself")
+    plan = LabelAllPlan(label, annotator, mode)
+    seen: set[Target] = set()
+    articles = _Articles(store, annotator)
+    for hit in hits:
+        mine = articles.statements(hit.article_id)
+        if mode == STATEMENT:
+            candidates = [_statement_target(hit, mine, articles)]
+        else:
+            candidates = [_span_target(hit, m, articles, plan) for m in hit.matches]
+        for target in candidates:
+            if isinstance(target, Skipped):
+                plan.skipped.append(target)
+            elif target in seen:
+                if mode == SPAN:
+                    plan.skipped.append(Skipped(*_key(target), SAME_WORDS))
+            elif (problem := _collision(target, mine, label)) is not None:
+                seen.add(target)
+                plan.skipped.append(problem)
+            else:
+                seen.add(target)
+                plan.changes.append(target)
+    return plan
+
+
+def apply_label_all(store, plan: LabelAllPlan) -> Decision:
+    """Write the plan in one transaction; returns the undoable batch. A statement that meanwhile got
+    the label is left as it is (no change recorded)."""
+    decision = Decision(f"label {len(plan.changes)} matches {plan.label!r}", layer=plan.annotator)
+    with store.write():
+        for t in plan.changes:
+            labels, note = store.statement_state(t.article_id, plan.annotator, t.start, t.end)
+            if plan.label in labels:
+                continue
+            after = (tuple(sorted({*labels, plan.label})), note)
+            before = store.set_statement(t.article_id, plan.annotator, t.start, t.end, after[0], note)
+            decision.changes.append(Change(t.article_id, t.start, t.end, before, after))
+    return decision
+
+
+class _Articles:
+    """Per-article lookups the plan needs, each read once."""
+
+    def __init__(self, store, annotator: str):
+        self.store = store
+        self.annotator = annotator
+        self._statements: dict[int, list[Statement]] = {}
+        self._tokens: dict[int, list[tuple[int, int]]] = {}
+
+    def statements(self, article_id: int) -> list[Statement]:
+        if article_id not in self._statements:
+            self._statements[article_id] = self.store.statements(article_id, self.annotator)
+        return self._statements[article_id]
+
+    def tokens(self, article_id: int) -> list[tuple[int, int]]:
+        if article_id not in self._tokens:
+            stored = self.store.tokens(article_id)
+            self._tokens[article_id] = (
+                stored if stored is not None else word_tokens(self.store.article(article_id).text)
+            )
+        return self._tokens[article_id]
+
+
+def _statement_target(hit: Hit, mine: list[Statement], articles: _Articles) -> Target | Skipped:
+    """The annotator's own statement holding the first match, else the hit's sentence unit."""
+    first = hit.matches[0]
+    holding = [
+        s for s in mine if s.start <= first[0] and first[1] <= s.end and hit.start <= s.start and s.end <= hit.end
+    ]
+    if holding:
+        s = min(holding, key=lambda s: s.end - s.start)
+        return Target(hit.article_id, s.start, s.end)
+    if snap(hit.start, hit.end, articles.tokens(hit.article_id)) != (hit.start, hit.end):
+        return Skipped(hit.article_id, hit.start, hit.end, OFF_TOKENS)
+    return Target(hit.article_id, hit.start, hit.end)
+
+
+def _span_target(hit: Hit, match: tuple[int, int], articles: _Articles, plan: LabelAllPlan) -> Target | Skipped:
+    snapped = snap(match[0], match[1], articles.tokens(hit.article_id))
+    if snapped is None:
+        return Skipped(hit.article_id, *match, OFF_TOKENS)
+    if snapped != match:
+        plan.widened += 1
+    return Target(hit.article_id, *snapped)
+
+
+def _collision(target: Target, mine: list[Statement], label: str) -> Skipped | None:
+    for s in mine:
+        if (s.start, s.end) == (target.start, target.end):
+            return Skipped(*_key(target), f"{ALREADY} {label!r}") if label in s.labels else None
+    for s in mine:
+        if s.start < target.end and target.start < s.end:
+            return Skipped(*_key(target), OVERLAP, (s.start, s.end))
+    return None
+
+
+def _key(t: Target) -> tuple[int, int, int]:
+    return t.article_id, t.start, t.end

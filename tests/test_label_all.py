@@ -1,0 +1,132 @@
+"""Label all matches: the user sees what would change and what would collide, applies it as one
+batch, and takes it back with one undo."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from annotator.label_all import ALREADY, OFF_TOKENS, OVERLAP, SPAN, apply_label_all, plan_label_all
+from annotator.records import IncomingRecord
+from annotator.search import Search
+from tests.conftest import write_jsonl
+
+TEXTS = [
+    "Kyiv offered a halt to strikes. Moscow rejected the halt.",
+    "A halt was discussed.\nNobody mentioned it again.",
+    "No match here at all.",
+]
+
+
+@pytest.fixture
+def project(store):
+    store.add_records([IncomingRecord(t, f"T{i}", "x", i) for i, t in enumerate(TEXTS)], "me")
+    store.update_search_index()
+    return store
+
+
+def hits(store, query="halt"):
+    return list(Search(store, query, annotator="anna").hits())
+
+
+def labels_of(store, annotator="anna"):
+    return sorted(
+        (aid, s.start, s.end, s.labels) for aid in store.article_ids() for s in store.statements(aid, annotator)
+    )
+
+
+def test_the_plan_counts_statements_and_articles_and_writes_nothing(project):
+    plan = plan_label_all(project, hits(project), "offer", "anna")
+    assert (len(plan.changes), plan.articles) == (3, 2)
+    assert plan.describe()[0] == "3 statements in 2 articles would get 'offer' (in anna's annotations)"
+    assert labels_of(project) == []
+
+
+def test_apply_is_one_batch_and_undo_takes_it_all_back(project):
+    plan = plan_label_all(project, hits(project), "offer", "anna")
+    batch = apply_label_all(project, plan)
+    assert [(a, project.article(a).text[s:e], labels) for a, s, e, labels in labels_of(project)] == [
+        (1, "Kyiv offered a halt to strikes.", ("offer",)),
+        (1, "Moscow rejected the halt.", ("offer",)),
+        (2, "A halt was discussed.", ("offer",)),
+    ]
+    batch.undo(project)
+    assert labels_of(project) == []
+    batch.redo(project)
+    assert len(labels_of(project)) == 3
+
+
+def test_apply_runs_in_one_transaction(project, monkeypatch):
+    plan = plan_label_all(project, hits(project), "offer", "anna")
+    calls = {"n": 0}
+    real = project.set_statement
+
+    def failing(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError("disk full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(project, "set_statement", failing)
+    with pytest.raises(OSError):
+        apply_label_all(project, plan)
+    assert labels_of(project) == []  # nothing half-applied
+
+
+def test_collisions_are_skipped_and_named(project):
+    text = TEXTS[0]
+    project.set_statement(1, "anna", 0, text.index(".") + 1, ["offer"])  # already labeled
+    project.set_statement(1, "anna", text.index("Moscow"), text.index("rejected") + 8, ["denial"])  # overlaps
+    plan = plan_label_all(project, hits(project), "offer", "anna")
+    reasons = {(s.article_id, s.reason) for s in plan.skipped}
+    assert reasons == {(1, f"{ALREADY} 'offer'"), (1, OVERLAP)}
+    assert [(t.article_id, t.start) for t in plan.changes] == [(2, 0)]
+    assert "skipped 1: overlaps another statement" in plan.describe()
+
+
+def test_the_annotators_own_statement_holding_a_hit_gets_the_label(project):
+    text = TEXTS[0]
+    start = text.index("offered")
+    project.set_statement(1, "anna", start, text.index("strikes") + 7, ["demand"])
+    plan = plan_label_all(project, hits(project), "offer", "anna")
+    assert (1, start, text.index("strikes") + 7) in {(t.article_id, t.start, t.end) for t in plan.changes}
+    apply_label_all(project, plan)
+    assert project.statement_state(1, "anna", start, text.index("strikes") + 7)[0] == ("demand", "offer")
+
+
+def test_label_each_match_as_a_span_snapped_to_tokens(project):
+    plan = plan_label_all(project, hits(project, "hal*"), "offer", "anna", SPAN)
+    assert [project.article(t.article_id).text[t.start : t.end] for t in plan.changes] == ["halt"] * 3
+    plan = plan_label_all(project, hits(project, 're:"alt"'), "offer", "anna", SPAN)
+    assert plan.widened == 3 and {project.article(t.article_id).text[t.start : t.end] for t in plan.changes} == {"halt"}
+
+
+def test_a_statement_off_token_boundaries_is_skipped(project, monkeypatch):
+    project.set_statement(3, "ben", 0, 2, ["x"])  # unrelated layer: no collision for anna
+    found = hits(project)
+    monkeypatch.setattr(project, "tokens", lambda article_id: [(0, 3), (5, 10)])  # tokens that do not fit
+    plan = plan_label_all(project, found, "offer", "anna")
+    assert {s.reason for s in plan.skipped} == {OFF_TOKENS}
+
+
+def test_gold_and_model_layers_are_refused(project):
+    with pytest.raises(ValueError, match="not an annotator's layer"):
+        plan_label_all(project, hits(project), "offer", "gold")
+    with pytest.raises(ValueError, match="not an annotator's layer"):
+        plan_label_all(project, hits(project), "offer", "model:v1")
+
+
+def test_the_cli_previews_then_applies(cli, tmp_path, db_path):
+    src = write_jsonl(tmp_path / "c.jsonl", [json.dumps({"text": t}) for t in TEXTS])
+    cli("import", "--no-ner", src)
+    preview = cli("search", "halt", "--label", "offer", "--annotator", "anna")
+    assert preview.exit_code == 0
+    assert "3 statements in 2 articles would get 'offer'" in preview.output
+    assert "nothing written: add --apply" in preview.output
+    applied = cli("search", "halt", "--label", "offer", "--annotator", "anna", "--apply", "--json")
+    data = json.loads(applied.output[applied.output.index("{") :])
+    assert data["label_all"]["applied"] and data["label_all"]["statements"] == 3
+    again = cli("search", "halt", "--label", "offer", "--annotator", "anna")
+    assert "0 statements in 0 articles would get" in again.output and "skipped 3: already labeled" in again.output
+    assert cli("search", "halt", "--apply").exit_code == 2  # --apply needs --label
