@@ -333,6 +333,14 @@ class SlotChange:
     before: SlotState
     after: SlotState
 
+    @property
+    def start(self) -> int:
+        return self.head[0]
+
+    @property
+    def end(self) -> int:
+        return self.head[1]
+
 
 @dataclass
 class LinkDecision:

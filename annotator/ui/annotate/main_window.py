@@ -234,7 +234,18 @@ class MainWindow(QMainWindow):
         self.who.setText(f"annotating as {self.session.annotator}")
 
     #: What cannot happen in a project that cannot be written (read-only media): every change.
-    WRITING_ACTIONS = ("undo", "redo", "clear", "note", "done_next", *(f"label_{n}" for n in range(1, 10)))
+    WRITING_ACTIONS = (
+        "undo",
+        "redo",
+        "clear",
+        "note",
+        "done_next",
+        *(f"label_{n}" for n in range(1, 10)),
+        "link_s",
+        "link_t",
+        "link_statement",
+        "accept_suggestion",
+    )
 
     def _show_read_only(self) -> None:
         """A project on read-only media: readable, searchable and exportable; every change is off,

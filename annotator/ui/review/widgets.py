@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTableWidgetItem, QVBoxLayout, QWidget
@@ -10,7 +12,13 @@ from annotator.ui.review.session import ReviewSession
 from annotator.ui.shell import palette, style
 from annotator.ui.shell.plaintext import tooltip
 
-KIND_NAMES = {"label_mismatch": "label mismatch", "missing": "missing", "boundary": "boundary"}
+KIND_NAMES = {
+    "label_mismatch": "label mismatch",
+    "missing": "missing",
+    "boundary": "boundary",
+    "link_missing": "link missing",
+    "link_mismatch": "link mismatch",
+}
 
 
 def review_soft_tint(color: str, th: palette.Theme) -> str:
@@ -21,6 +29,30 @@ def review_soft_tint(color: str, th: palette.Theme) -> str:
 def tinted(item: QTableWidgetItem, background: str) -> None:
     item.setBackground(QColor(background))
     item.setForeground(QColor(palette.readable(style.current_theme().text, [background])))
+
+
+def score_color(x: float) -> str:
+    """Red (0 or less) through amber to green (1), pale enough for the theme's dark text."""
+    if math.isnan(x):
+        return "#e5e7eb"
+    x = max(0.0, min(1.0, x))
+    hue = int(120 * x)  # 0 red … 120 green
+    return QColor.fromHsl(hue, 150, 205).name()
+
+
+def figure_item(text: str, background: str | None = None, tip: str = "") -> QTableWidgetItem:
+    """A centred cell; on a coloured background its text is whichever of the theme's text or
+    black/white reads at 4.5:1 there."""
+    item = QTableWidgetItem(text)
+    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+    if background is not None:
+        th = style.current_theme()
+        item.setBackground(QColor(background))
+        readable = palette.contrast(th.text, background) >= palette.AA
+        item.setForeground(QColor(th.text if readable else palette.chip_text(background)))
+    if tip:
+        item.setToolTip(tooltip(tip))
+    return item
 
 
 class ElidedLabel(QLabel):
@@ -71,6 +103,8 @@ class ConflictListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             mark = "✓" if self.session.is_resolved(c) else "•"
             kinds = ", ".join(KIND_NAMES[k] for k in sorted(c.kinds))
+            if hasattr(c, "label"):  # a link conflict: which link type
+                kinds = f"{c.label}: {kinds}"
             article = self.session.article(c.article_id)
             words = " ".join(article.text[c.start : c.end].split())
             words = words if len(words) <= 60 else words[:59] + "…"
