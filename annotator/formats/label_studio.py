@@ -244,7 +244,8 @@ def _text_key(data: dict[str, Any], spans: list[tuple[Any, Any, str | None]]) ->
     fitting = [k for k in strings if spans and offsets_by_quotes(data[k], spans, _same_quote) is not None]
     if len(fitting) == 1:
         return fitting[0]
-    raise RecordError(f"the task's data has several text fields ({', '.join(strings)}); none is named 'text'")
+    shown = ", ".join(k if k.isprintable() and k.strip() else repr(k) for k in strings)  # one line, every name seen
+    raise RecordError(f"the task's data has several text fields ({shown}); none is named 'text'")
 
 
 def _annotator(completed_by: Any) -> str | None:

@@ -51,6 +51,8 @@ def _qsettings(tmp_path, monkeypatch):
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder))
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    # speaker suggestions load spaCy's parser on a thread: only the tests about them turn them on
+    QSettings("annotator", "annotator").setValue("links/speaker_suggestions", False)
 
 
 @pytest.fixture
@@ -65,6 +67,7 @@ def window(qtbot, project, tmp_path):
 
     qsettings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
     qsettings.setValue("ui/quiet_errors", True)
+    qsettings.setValue("links/speaker_suggestions", False)  # they load spaCy's parser: tests/ui/test_speakers.py
     store = Store.open(project)
     win = MainWindow(store, "tester", qsettings)
     qtbot.addWidget(win)

@@ -133,8 +133,13 @@ class LinkController(QObject):
         """The suggested speaker link of a statement, while it has no link of that type."""
         span = span or self.session.current
         kind = self.speaker_type()
-        child = self.suggested.get(span) if span else None
-        if child is None or kind is None or any(link.label == kind.name for link in self.outgoing(span)):
+        if span is None or kind is None or not self.suggested:
+            return None
+        child = self.suggested.get(span)
+        if child is None:  # a statement within a sentence: the sentence's speaker
+            unit = next((u for u in self.session.sentences if u[0] <= span[0] < u[1]), None)
+            child = self.suggested.get(unit) if unit is not None else None
+        if child is None or child == span or any(link.label == kind.name for link in self.outgoing(span)):
             return None
         return Link(*span, *child, kind.name)
 

@@ -29,6 +29,7 @@ from annotator.ui.annotate.label_bar import LabelBar
 from annotator.ui.annotate.legend import EntityLegend
 from annotator.ui.annotate.link_overlay import LinkOverlay
 from annotator.ui.annotate.link_panel import LinkLine, LinkList
+from annotator.ui.annotate.link_suggestions import SpeakerSuggestions
 from annotator.ui.annotate.linking import LinkController
 from annotator.ui.annotate.place import ReadingPlace
 from annotator.ui.annotate.search import SearchBar
@@ -85,6 +86,8 @@ class MainWindow(QMainWindow):
         self.link_overlay = LinkOverlay(self.linking)
         self.link_line = LinkLine(self.linking)
         self.link_list = LinkList(self.linking)
+        self.speakers = SpeakerSuggestions(self.linking, self.runner, self)
+        self.speakers.enabled = self.settings.get(ws.SPEAKER_SUGGESTIONS)
 
         centre = QWidget()
         column = QVBoxLayout(centre)
@@ -204,12 +207,25 @@ class MainWindow(QMainWindow):
         self.session.show_others = others.isChecked()
         others.toggled.connect(self._toggle_others)
         self.show_others_action = others
+        speakers = view.addAction("Suggest &speakers (Shift+S accepts)")
+        speakers.setObjectName("suggestSpeakers")
+        speakers.setCheckable(True)
+        speakers.setToolTip(
+            "A statement's likely speaker, from spaCy's parse of the article; never saved until accepted."
+        )
+        speakers.setChecked(self.speakers.enabled)
+        speakers.toggled.connect(self._toggle_speakers)
+        self.suggest_speakers_action = speakers
 
         tools = bar.addMenu("&Tools")
         tools.addAction("&Review conflicts…", self.open_review)
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a["shortcut_sheet"])
+
+    def _toggle_speakers(self, on: bool) -> None:
+        self.settings.set(ws.SPEAKER_SUGGESTIONS, on)
+        self.speakers.set_enabled(on)
 
     def _toggle_others(self, on: bool) -> None:
         self.settings.set(ws.SHOW_OTHERS, on)
