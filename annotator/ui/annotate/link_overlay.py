@@ -38,6 +38,8 @@ class LinkOverlay:
 
     def __call__(self, painter: QPainter, clip: QRectF) -> None:
         s, c = self.session, self.controller
+        self._tags: list[QRectF] = []  # chips painted so far: the next one moves right of any it would hide
+        self._pending: list[tuple[QRectF, QColor, str]] = []  # tags are drawn last, over every outline
         if s.article is None or s.current is None:
             return
         mode = c.mode
@@ -45,25 +47,19 @@ class LinkOverlay:
             self._hints(painter, mode, clip)
             return
         if isinstance(mode, StatementMode):
-            self._outline(
-                painter,
-                mode.target,
-                self.color(mode.type.name),
-                f"Enter: {mode.type.name}",
-                clip,
-                dashed=True,
-                width=2.6,
-            )
-            return
-        for link in c.outgoing():
-            self._outline(painter, link.child, self.color(link.label), link.label, clip)
-        for link in c.incoming():
-            self._outline(painter, link.head, self.color(link.label), f"{link.label} →", clip, dashed=True)
-        suggestion = c.suggestion()
-        if suggestion is not None:
-            self._outline(
-                painter, suggestion.child, self.color(suggestion.label), f"{suggestion.label}?", clip, dashed=True
-            )
+            color = self.color(mode.type.name)
+            self._outline(painter, mode.target, color, f"Enter: {mode.type.name}", clip, dashed=True, width=2.6)
+        else:
+            for link in c.outgoing():
+                self._outline(painter, link.child, self.color(link.label), link.label, clip)
+            for link in c.incoming():
+                self._outline(painter, link.head, self.color(link.label), f"{link.label} →", clip, dashed=True)
+            suggestion = c.suggestion()
+            if suggestion is not None:
+                color = self.color(suggestion.label)
+                self._outline(painter, suggestion.child, color, f"{suggestion.label}?", clip, dashed=True)
+        for rect, color, tag in self._pending:
+            self._tag(painter, rect, color, tag)
 
     # -- pieces -----------------------------------------------------------------------------
 
@@ -93,20 +89,25 @@ class LinkOverlay:
             painter.setPen(stroke)
             for rect in rects:
                 painter.drawRoundedRect(rect, 3, 3)
-        self._tag(painter, rects[0], color, tag)
+        self._pending.append((rects[0], color, tag))
 
-    def _font(self, scale: float = 0.72) -> QFont:
+    def _font(self, scale: float = 0.62) -> QFont:
         font = QFont(self.view.font())
         font.setPointSizeF(max(7.0, self.view.font().pointSizeF() * scale))
         font.setWeight(QFont.Weight.DemiBold)
         return font
 
     def _tag(self, painter: QPainter, rect: QRectF, color: QColor, text: str) -> None:
-        """The type's name in a chip of its colour, on the outline's top-left corner (kept inside the view)."""
+        """The type's name in a small chip of its colour, astride the outline's top edge at its left (so it
+        hides as little as it can of the line above), kept inside the view."""
         font = self._font()
         metrics = QFontMetricsF(font)
-        top = max(0.0, rect.top() - metrics.height() + 2)
+        top = max(0.0, rect.top() - metrics.height() / 2 - 1)
         chip = QRectF(rect.left(), top, metrics.horizontalAdvance(text) + 8, metrics.height())
+        for placed in sorted(self._tags, key=QRectF.left):
+            if placed.intersects(chip):
+                chip.moveLeft(placed.right() + 3)
+        self._tags.append(chip)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
         painter.drawRoundedRect(chip, 3, 3)

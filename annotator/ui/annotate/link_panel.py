@@ -47,7 +47,8 @@ def phrase(label: str, who: str, outgoing: bool) -> str:
 def compact_line(controller: LinkController) -> str:
     """The current statement's links in one line (empty when it has none)."""
     arrowed, others = [], []
-    for link in controller.outgoing():
+    order = {t.name: i for i, t in enumerate(controller.types)}
+    for link in sorted(controller.outgoing(), key=lambda k: (order.get(k.label, len(order)), k.child)):
         text = phrase(link.label, words(controller, link.child), True)
         (arrowed if link.label in ARROWED else others).append(text)
     for link in controller.incoming():

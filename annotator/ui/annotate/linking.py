@@ -90,6 +90,7 @@ class LinkController(QObject):
         session.statementsChanged.connect(self.refresh)
         session.currentChanged.connect(self._current_changed)
         session.schemeChanged.connect(self._scheme_changed)
+        view.verticalScrollBar().valueChanged.connect(self._scrolled)
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -167,7 +168,12 @@ class LinkController(QObject):
             return
         self.start_hints(kind)
 
-    def start_hints(self, kind: LinkType) -> None:
+    def _scrolled(self) -> None:
+        """Hints are for the entities in view: scrolled, they are given again (what was typed is dropped)."""
+        if isinstance(self.mode, HintMode):
+            self.start_hints(self.mode.type, quiet=True)
+
+    def start_hints(self, kind: LinkType, *, quiet: bool = False) -> None:
         s = self.session
         if s.current is None:
             self.message.emit("pick a statement first (↓ or a click), then link it")
@@ -179,7 +185,7 @@ class LinkController(QObject):
         self.mode = HintMode(types, types.index(kind), candidates, hint_labels(len(candidates)))
         self.view.setFocus()
         self._mode_changed()
-        if not candidates:
+        if not candidates and not quiet:
             self.message.emit(f"{kind.name}: no entity in view; select the words instead, or Esc")
 
     def start_statements(self) -> None:
@@ -354,7 +360,9 @@ class LinkController(QObject):
         """Shift+S: the suggested speaker becomes a link (suggestions are never saved before)."""
         link = self.suggestion()
         if link is None:
-            self.message.emit("no speaker suggested for this statement")
+            kind = self.speaker_type()
+            had = kind is not None and any(k.label == kind.name for k in self.outgoing())
+            self.message.emit(f"this statement has its {kind.name} already" if had else "no speaker suggested here")
             return
         self._push(link.head, add=[link], what=f"accepted {link.label} · {self._words(link.child)}")
 
