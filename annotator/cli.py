@@ -312,15 +312,17 @@ def _export_help() -> str:
 
 
 @main.command(
-    "export", help=_export_help(), short_help="Export training data (Prodigy, doccano, DocBin, textcat, CSV)."
+    "export", help=_export_help(), short_help="Export training data (Prodigy, doccano, DocBin, textcat, CSV, brat)."
 )
-@click.argument("out", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("out", type=click.Path(allow_dash=True))
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(("jsonl", "doccano", "spacy", "textcat", "csv")),
-    help="jsonl: Prodigy tasks; doccano; spacy: DocBin for spacy train; textcat: one record per statement "
-    "and per negative sentence; csv. Default: from OUT's ending (.spacy, .csv), else jsonl.",
+    type=click.Choice(("jsonl", "doccano", "spacy", "textcat", "csv", "brat")),
+    help="jsonl: Prodigy tasks (links as rel.manual relations); doccano (entity+relation shape once there are "
+    "links); spacy: DocBin for spacy train (links in doc.user_data['links'] and doc._.rel); textcat: one record "
+    "per statement and per negative sentence; csv (speaker and target columns); brat: a folder of .txt/.ann with "
+    "R lines and annotation.conf. Default: from OUT's ending (.spacy, .csv), else jsonl.",
 )
 @click.option("--annotator", help="This annotator's layer.")
 @click.option(

@@ -23,11 +23,13 @@ import srsly
 
 from annotator.export_account import ITEMS, ExportSummary, plural
 from annotator.export_rule import TRAINING_FORMATS, ExportRefused, ExportRule, Selection
-from annotator.formats.atomic import atomic_output, remove_stale_temporaries
+from annotator.formats.atomic import atomic_folder, atomic_output, remove_stale_temporaries
+from annotator.formats.brat import ANN_SUFFIX, ann_from_row, annotation_conf
 from annotator.formats.checks import snippet
-from annotator.formats.csvfile import COLUMNS, csv_rows_from_row
+from annotator.formats.csvfile import COLUMNS, LINK_COLUMNS, csv_rows_from_row
 from annotator.formats.doccano import doccano_from_row
 from annotator.formats.prodigy import task_from_row
+from annotator.formats.relations import end_namer, statement_spans
 from annotator.formats.textcat import textcat_from_row
 from annotator.records import ACCEPT, ExportRow
 from annotator.scheme import project_labels
@@ -35,12 +37,14 @@ from annotator.store import Store
 from annotator.streaming import no_cyclic_gc
 from annotator.tokens import SpacyTokens
 
-FORMATS = ("jsonl", "doccano", "spacy", "textcat", "csv")
+FORMATS = ("jsonl", "doccano", "spacy", "textcat", "csv", "brat")
 _LABEL = itemgetter(2)  # of a Span
 _dumps = srsly.json_dumps
 ALIGN_MODES = ("contract", "expand")
 #: The file name ending each format is usually given.
-SUFFIXES = {"jsonl": ".jsonl", "doccano": ".jsonl", "spacy": ".spacy", "textcat": ".jsonl", "csv": ".csv"}
+SUFFIXES = {"jsonl": ".jsonl", "doccano": ".jsonl", "spacy": ".spacy", "textcat": ".jsonl", "csv": ".csv", "brat": ""}
+#: Formats written as a folder of files (brat: NAME.txt and NAME.ann per article, annotation.conf).
+FOLDER_FORMATS = ("brat",)
 
 
 class ExportError(Exception):
@@ -79,6 +83,8 @@ def export(
     if align is not None and align not in ALIGN_MODES:
         raise ValueError(f"unknown alignment mode {align!r}; choose one of {', '.join(ALIGN_MODES)}")
     check_destination(store, out)
+    if rule.fmt in FOLDER_FORMATS:
+        _check_folder(out)
     selection = Selection(store, rule)
     summary = ExportSummary(str(out), rule.fmt, rule.describe())
     if str(out) != "-":
@@ -96,7 +102,11 @@ def export(
     try:
         # spaCy's Docs may hold cycles: the collector stays on for the DocBin
         paused = no_cyclic_gc() if rule.fmt != "spacy" else contextlib.nullcontext()
-        with paused, atomic_output(out, "wb" if rule.fmt == "spacy" else "w") as handle:
+        if rule.fmt in FOLDER_FORMATS:
+            output = atomic_folder(out)
+        else:
+            output = atomic_output(out, "wb" if rule.fmt == "spacy" else "w")
+        with paused, output as handle:
             check, write = _check_row, writer.write
             for row in selection.rows(ticking):
                 check(row)
@@ -162,6 +172,23 @@ def check_destination(store: Store, out: str | Path) -> None:
         raise ExportError(f"{out} is {what}; an export never writes over a project: choose another file name")
 
 
+def _check_folder(out: str | Path) -> None:
+    """A folder export replaces only a folder of its own kind (NAME.txt, NAME.ann, annotation.conf)."""
+    if str(out) == "-":
+        raise ExportError("brat is a folder of files: give a folder name, not - (standard output)")
+    path = Path(out)
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        raise ExportError(f"{out} is a file; brat is written as a folder: choose a folder name")
+    if path.is_dir():
+        ours = (".txt", ANN_SUFFIX)
+        others = [p.name for p in path.iterdir() if p.suffix not in ours and p.name != "annotation.conf"]
+        if others:
+            raise ExportError(
+                f"{out} holds other files than a brat export ({others[0]}…); it is left as it was: "
+                "choose another folder"
+            )
+
+
 def _nothing_message(summary: ExportSummary, selection: Selection) -> str:
     why = "; ".join(f"{plural(n, 'article')} {reason}" for reason, n in selection.left_out.most_common())
     return (
@@ -188,6 +215,12 @@ def _check_row(row: ExportRow) -> None:
                     f"article {row.article_id}: {kind} {start}-{end} {label!r} does not fit its text "
                     f"({size} characters); nothing was written"
                 )
+    for link in row.links:
+        if not (0 <= link.head_start < link.head_end <= size and 0 <= link.child_start < link.child_end <= size):
+            raise ExportError(
+                f"article {row.article_id}: link {link.label!r} {link.head_start}-{link.head_end} → "
+                f"{link.child_start}-{link.child_end} does not fit its text ({size} characters); nothing was written"
+            )
 
 
 # -- writers: the generic part of each format (records come from its module) --------------------
@@ -208,6 +241,7 @@ class _Writer:
     def count_labels(self, row: ExportRow) -> None:
         self.summary.spans += len(row.spans)
         self.summary.labels.update(map(_LABEL, row.spans))
+        self.summary.counts["links_written"] += len(row.links)
 
     def report_alignment(self, row: ExportRow, tokens: SpacyTokens | None) -> None:
         """Count spans off the boundaries of the tokens this format carries (written as they are)."""
@@ -228,6 +262,11 @@ class _Writer:
 class _JsonlWriter(_Writer):
     """Prodigy tasks and doccano lines: one JSON line per row."""
 
+    def __init__(self, store: Store, summary: ExportSummary, *, align: str | None, rule: ExportRule):
+        super().__init__(store, summary, align=align, rule=rule)
+        #: doccano: every line in the entity+relation shape once the project has links
+        self.relations = rule.fmt == "doccano" and bool(store.used_link_types())
+
     def write(self, handle: Any, row: ExportRow) -> None:  # the hot path of the most used export: kept lean
         tokens = SpacyTokens.build(row.text, row.tokens) if row.tokens else None
         summary = self.summary
@@ -237,7 +276,7 @@ class _JsonlWriter(_Writer):
                 summary.counts["rejected_written"] += len(row.rejected)
                 summary.counts["rejected_tasks_written"] += row.answer != ACCEPT
         else:
-            record = doccano_from_row(row)
+            record = doccano_from_row(row, self.relations)
             if row.rejected:
                 summary.counts["rejected_left_out"] += len(row.rejected)
         handle.write(_dumps(record) + "\n")
@@ -245,6 +284,8 @@ class _JsonlWriter(_Writer):
         summary.entities += len(row.entities)
         summary.spans += len(row.spans)
         summary.labels.update(map(_LABEL, row.spans))
+        if row.links:
+            summary.counts["links_written"] += len(row.links)
         if tokens is not None:
             self.report_alignment(row, tokens)
 
@@ -278,6 +319,7 @@ class _CsvWriter(_Writer):
             self.summary.records += 1
         self.summary.counts["rejected_written"] += len(row.rejected)
         self.count_labels(row)
+        self.summary.counts["links_not_in_columns"] += sum(link.label not in LINK_COLUMNS for link in row.links)
         self.report_alignment(row, SpacyTokens.build(row.text, row.tokens))
 
 
@@ -303,6 +345,35 @@ class _DocBinWriter(_Writer):
         handle.write(self.builder.to_bytes())
 
 
+class _BratWriter(_Writer):
+    """brat standoff: NAME.txt and NAME.ann per row in a folder, and its annotation.conf."""
+
+    def __init__(self, store: Store, summary: ExportSummary, *, align: str | None, rule: ExportRule):
+        super().__init__(store, summary, align=align, rule=rule)
+        self.labels: set[str] = set()
+        self.ends: set[str] = set()
+        self.types: set[str] = set()
+
+    def write(self, folder: Any, row: ExportRow) -> None:
+        name = f"{row.article_id:06d}"
+        if self.rule.layer is None and row.annotator is not None:  # every layer: one file pair each
+            name += "-" + "".join(c if c.isalnum() or c in "-_." else "_" for c in row.annotator)[:60]
+        ann = ann_from_row(row)
+        (folder / f"{name}.txt").write_text(row.text, encoding="utf-8", newline="\n")
+        (folder / f"{name}{ANN_SUFFIX}").write_text(ann, encoding="utf-8", newline="\n")
+        self.summary.records += 1
+        self.summary.counts["rejected_left_out"] += len(row.rejected)
+        self.count_labels(row)
+        self.labels.update(map(_LABEL, row.spans))
+        self.types.update(link.label for link in row.links)
+        statements, name = statement_spans(row), end_namer(row)
+        self.ends.update(name(end) for link in row.links for end in (link.head, link.child) if end not in statements)
+
+    def finish(self, folder: Any) -> None:
+        conf = annotation_conf(sorted(self.labels), sorted(self.ends), sorted(self.types))
+        (folder / "annotation.conf").write_text(conf, encoding="utf-8", newline="\n")
+
+
 def label_universe(store: Store) -> list[str]:
     """Every label a statement classifier should know: the scheme's (the defaults until the project
     chooses its own) that are not retired, and any other label in use."""
@@ -317,6 +388,7 @@ _WRITERS: dict[str, type[_Writer]] = {
     "spacy": _DocBinWriter,
     "textcat": _TextcatWriter,
     "csv": _CsvWriter,
+    "brat": _BratWriter,
 }
 
 __all__ = [

@@ -18,7 +18,7 @@ import srsly
 
 from annotator import exporting
 from annotator.export_rule import ExportRule, choose_rule
-from annotator.exporting import FORMATS, ExportError, count_records
+from annotator.exporting import FOLDER_FORMATS, FORMATS, ExportError, count_records
 from annotator.formats.csvfile import inert
 from annotator.records import GOLD, IncomingRecord, Span
 from annotator.store import Store
@@ -184,7 +184,11 @@ def test_progress_counts_up_to_the_total(project, tmp_path):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_crash_mid_export_leaves_the_old_file_whole(project, tmp_path, monkeypatch, fmt):
     out = tmp_path / f"team.{fmt}"
-    out.write_bytes(b"the previous export\n")
+    previous = out
+    if fmt in FOLDER_FORMATS:  # brat: the previous export is a folder, kept whole
+        out.mkdir()
+        previous = out / "000001.ann"
+    previous.write_bytes(b"the previous export\n")
     rows = project.export_rows
 
     def failing_rows(*args, **kwargs):
@@ -196,7 +200,7 @@ def test_a_crash_mid_export_leaves_the_old_file_whole(project, tmp_path, monkeyp
     monkeypatch.setattr(project, "export_rows", failing_rows)
     with pytest.raises(ExportError, match="disk unplugged"):
         export(project, out, fmt=fmt, annotator="anna")
-    assert out.read_bytes() == b"the previous export\n"
+    assert previous.read_bytes() == b"the previous export\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [], "no temporary file left behind"
 
 

@@ -7,8 +7,9 @@ each object is read by the shape it has, so one file may mix them. Prodigy's loa
 takes a `.json` array of the same records (`prodigy.components.loaders.JSON`).
 
 Read line by line or element by element (streamed), so a bad record is reported with its
-line number and the rest of the file still comes in. What a record carries that a project
-cannot hold (relations, categories, choices) is named once per file with a count.
+line number and the rest of the file still comes in. Prodigy's `relations` (`rel.manual`) become
+links. What a record carries that a project cannot hold (categories, choices) is named once per
+file with a count.
 """
 
 from __future__ import annotations
@@ -189,13 +190,11 @@ def _task_name(task_id: Any) -> str:
 
 
 def _prodigy(obj: dict[str, Any], line: int, left_out: LeftOut) -> dict[str, Any]:
-    """Count what a Prodigy task holds besides spans: `relations` (rel.manual), `accept`
-    (choice), `cats` and a textcat `label` (a name, not triples), which is taken out."""
-    relations, cats, accept, label = obj.get("relations"), obj.get("cats"), obj.get("accept"), obj.get("label")
-    if relations is None and cats is None and accept is None and not isinstance(label, str):
+    """Count what a Prodigy task holds besides spans and relations (links, read by `record_from_dict`):
+    `accept` (choice), `cats` and a textcat `label` (a name, not triples), which is taken out."""
+    cats, accept, label = obj.get("cats"), obj.get("accept"), obj.get("label")
+    if cats is None and accept is None and not isinstance(label, str):
         return obj
-    if isinstance(relations, list):
-        left_out.add("relation", line, len(relations))
     left_out.add_categories(cats, line)
     if isinstance(accept, list):
         left_out.add("choice", line, len(accept), tuple(map(str, accept)))

@@ -3,7 +3,9 @@
 `tokens` are the ones a spaCy Doc of the text has (white-space tokens such as a line break
 included), so `token_start`/`token_end` are there exactly when spaCy can hold the span.
 Answers other than accept are written as Prodigy writes them: a whole task's `answer`, and a
-span's own `"answer": "reject"` (binary feedback) — never as an accepted span.
+span's own `"answer": "reject"` (binary feedback) — never as an accepted span. Links are
+`relations` in `rel.manual`'s shape (`formats.relations`): `head`/`child` the last token of each
+end, `head_span`/`child_span` with offsets, tokens and the end's label, `label` the link type.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import hashlib
 from itertools import count
 from typing import Any
 
+from annotator.formats.relations import end_namer, relations_from_links
 from annotator.records import ACCEPT, ExportRow
 from annotator.text import signed32
 from annotator.tokens import SpacyTokens
@@ -52,6 +55,10 @@ def task_from_row(row: ExportRow, tokens: SpacyTokens | None = None) -> dict[str
             span["answer"] = answer
         spans.append(span)
     task["spans"] = spans
+    if row.links:
+        task["relations"] = relations_from_links(
+            row.links, text, end_namer(row), lambda s, e: (starts[s], ends[e]) if s in starts and e in ends else None
+        )
     task["entities"] = [
         {"start": s, "end": e, "label": label, "source": source, "text": text[s:e]}
         for s, e, label, source in row.entities
@@ -63,6 +70,8 @@ def task_from_row(row: ExportRow, tokens: SpacyTokens | None = None) -> dict[str
     signature = repr([span[:3] for span in row.spans]).encode()
     if row.rejected or row.answer != ACCEPT:
         signature += repr([row.answer, *row.rejected]).encode()
+    if row.links:
+        signature += repr(list(row.links)).encode()
     digest = hashlib.sha256(row.hash.encode() + signature).digest()
     task["_task_hash"] = int.from_bytes(digest[:4], "big", signed=True)
     return task

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from annotator.records import Link
+from annotator.records import ExportRow, Link
 
 #: A span's label in `head_span`/`child_span` when the end is not a labeled statement nor an entity.
 SPAN_LABEL = "SPAN"
@@ -133,3 +133,27 @@ def _kind(value: Any) -> str:
     from annotator.formats.records import kind_of
 
     return kind_of(value)
+
+
+def end_namer(row: ExportRow) -> Callable[[tuple[int, int]], str]:
+    """How a link's end is named in formats that label both ends (Prodigy's `head_span`, doccano's
+    entities, brat's T lines): a statement by its first label, an entity by its type, else `SPAN_LABEL`."""
+    names: dict[tuple[int, int], str] = {}
+    for start, end, label, *_ in row.entities:
+        names.setdefault((start, end), label)
+    statements: dict[tuple[int, int], str] = {}
+    for start, end, label, *_ in row.spans:  # sorted: a statement's first label names it, over any entity there
+        statements.setdefault((start, end), label)
+    names.update(statements)
+    return lambda span: names.get(span, SPAN_LABEL)
+
+
+def statement_spans(row: ExportRow) -> set[tuple[int, int]]:
+    return {(s.start, s.end) for s in row.spans}
+
+
+def links_by_head(row: ExportRow) -> dict[tuple[int, int], list[Link]]:
+    found: dict[tuple[int, int], list[Link]] = {}
+    for link in row.links:
+        found.setdefault(link.head, []).append(link)
+    return found

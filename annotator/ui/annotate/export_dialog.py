@@ -39,7 +39,8 @@ TITLES = {
     "doccano": "doccano JSONL: text and [start, end, label]",
     "spacy": "spaCy DocBin (.spacy) for spacy train",
     "textcat": "Text classification JSONL: one record per statement and negative sentence",
-    "csv": "CSV for spreadsheets: one row per label",
+    "csv": "CSV for spreadsheets: one row per label, speaker and target columns",
+    "brat": "brat standoff: a folder of .txt and .ann (links as R lines)",
 }
 #: The "Labels of" entry for every layer as stored (`--all-layers`).
 EVERY_LAYER = "\x00every layer"
