@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from benchmarks import Result, compare
-from benchmarks.window import build_project
+from benchmarks.window import bare_commits, build_project
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "speaker_gold.json"
@@ -91,18 +91,7 @@ def _keyboard(workdir: Path, words: int, entities: int) -> list[Result]:
     window.close()
     store.close()
 
-    raw = sqlite3.connect(workdir / "bare-links.sqlite", isolation_level=None)
-    raw.execute("PRAGMA journal_mode = WAL")
-    raw.execute("PRAGMA synchronous = FULL")
-    raw.execute("CREATE TABLE IF NOT EXISTS t(a INTEGER, b TEXT)")
-    bare = []
-    for i in range(20):
-        t0 = time.perf_counter()
-        raw.execute("BEGIN IMMEDIATE")
-        raw.execute("INSERT INTO t VALUES (?, ?)", (i, "speaker"))
-        raw.execute("COMMIT")
-        bare.append(time.perf_counter() - t0)
-    raw.close()
+    bare = bare_commits(workdir / "bare-links.sqlite", 20)
     return [
         Result(
             "links",

@@ -26,7 +26,7 @@ from typing import Any
 
 from annotator.records import GOLD, Link
 from annotator.review.agreement import NO_SHARED_ARTICLES, SINGLE_ANNOTATOR
-from annotator.review.conflicts import Pair
+from annotator.review.conflicts import Pair, PairKinds
 from annotator.review.units import Collection, collect
 from annotator.store import SlotState
 
@@ -90,7 +90,7 @@ def collect_links(
 
 
 @dataclass
-class LinkConflict:
+class LinkConflict(PairKinds):
     """One slot of one article where at least two participants linked differently.
 
     Shaped like `conflicts.Conflict` where the review window needs it to be (`article_id`,
@@ -112,20 +112,6 @@ class LinkConflict:
     @property
     def units(self) -> list[tuple[int, int]]:
         return [(self.start, self.end)]
-
-    @property
-    def kinds(self) -> frozenset[str]:
-        return frozenset().union(*self.pair_kinds.values()) if self.pair_kinds else frozenset()
-
-    @property
-    def annotators(self) -> list[str]:
-        return sorted(self.values)
-
-    def matches(self, kind: str | None = None, pair: Pair | None = None) -> bool:
-        if pair is not None:
-            kinds = self.pair_kinds.get(tuple(sorted(pair)))  # type: ignore[arg-type]
-            return bool(kinds) and (kind is None or kind in kinds)
-        return kind is None or kind in self.kinds
 
 
 def link_conflicts(

@@ -10,9 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QColorDialog,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -26,6 +24,7 @@ from PySide6.QtWidgets import (
 from annotator.link_scheme import EXTRA_LINK_COLORS, default_link_types, link_keys
 from annotator.records import ANY_ENDS, ENTITY_ENDS, STATEMENT_ENDS, LinkType
 from annotator.ui.annotate.label_bar import swatch
+from annotator.ui.annotate.scheme_table import SchemeRows
 from annotator.ui.shell import palette
 
 NAME, KEY, ENDS, DESCRIPTION, RETIRED = range(5)
@@ -36,7 +35,7 @@ ENDS_CHOICES = (
 )
 
 
-class LinkTypesEditor(QWidget):
+class LinkTypesEditor(QWidget, SchemeRows):
     """A table of link types; `entries` pairs each with its name when the dialog opened (None: new)."""
 
     def __init__(self, types: list[LinkType], parent: QWidget | None = None):
@@ -53,8 +52,8 @@ class LinkTypesEditor(QWidget):
         for text, slot in (
             ("Add type", self.add),
             ("Recolour type…", self.recolour),
-            ("Move type up", lambda: self.move(-1)),
-            ("Move type down", lambda: self.move(1)),
+            ("Move type up", lambda: self.move_row(-1)),
+            ("Move type down", lambda: self.move_row(1)),
         ):
             button = QPushButton(text)
             button.clicked.connect(slot)
@@ -72,13 +71,7 @@ class LinkTypesEditor(QWidget):
         return {old: t.name for old, t in self.entries if old is not None and old != t.name}
 
     def problems(self) -> list[str]:
-        names = [t.name for t in self.types()]
-        found = []
-        if any(not n for n in names):
-            found.append("every link type needs a name")
-        if len(set(names)) != len(names):
-            found.append("two link types have the same name")
-        return found
+        return self.name_problems("link type")
 
     def _fill(self) -> None:
         keyed = link_keys(self.types())
@@ -139,22 +132,3 @@ class LinkTypesEditor(QWidget):
         self.entries.append((None, LinkType(f"link{len(self.entries) + 1}", color, ANY_ENDS)))
         self._fill()
         self.table.editItem(self.table.item(len(self.entries) - 1, NAME))
-
-    def recolour(self) -> None:
-        row = self.table.currentRow()
-        if row < 0:
-            return
-        original, t = self.entries[row]
-        color = QColorDialog.getColor(QColor(t.color), self, f"Colour of {t.name}")
-        if color.isValid():
-            self.entries[row] = (original, replace(t, color=color.name()))
-            self._fill()
-
-    def move(self, step: int) -> None:
-        row = self.table.currentRow()
-        target = row + step
-        if row < 0 or not 0 <= target < len(self.entries):
-            return
-        self.entries[row], self.entries[target] = self.entries[target], self.entries[row]
-        self._fill()
-        self.table.setCurrentCell(target, self.table.currentColumn())

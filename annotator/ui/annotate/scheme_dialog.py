@@ -11,9 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QColorDialog,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -31,6 +29,7 @@ from annotator.records import Label
 from annotator.scheme import EXTRA_COLORS, default_labels, number_keys
 from annotator.ui.annotate.label_bar import swatch
 from annotator.ui.annotate.link_scheme_editor import LinkTypesEditor
+from annotator.ui.annotate.scheme_table import SchemeRows
 from annotator.ui.annotate.session import Session
 from annotator.ui.shell import palette
 from annotator.ui.shell.plaintext import show_message
@@ -38,7 +37,7 @@ from annotator.ui.shell.plaintext import show_message
 NAME, KEY, DESCRIPTION, RETIRED = range(4)
 
 
-class SchemeDialog(QDialog):
+class SchemeDialog(QDialog, SchemeRows):
     def __init__(self, session: Session, parent=None):
         super().__init__(parent)
         self.setObjectName("schemeDialog")
@@ -55,8 +54,8 @@ class SchemeDialog(QDialog):
         for text, slot in (
             ("Add", self.add),
             ("Colour…", self.recolour),
-            ("Move up", lambda: self.move(-1)),
-            ("Move down", lambda: self.move(1)),
+            ("Move up", lambda: self.move_row(-1)),
+            ("Move down", lambda: self.move_row(1)),
         ):
             button = QPushButton(text)
             button.clicked.connect(slot)
@@ -125,33 +124,8 @@ class SchemeDialog(QDialog):
         self._fill()
         self.table.editItem(self.table.item(len(self.entries) - 1, NAME))
 
-    def recolour(self) -> None:
-        row = self.table.currentRow()
-        if row < 0:
-            return
-        original, label = self.entries[row]
-        color = QColorDialog.getColor(QColor(label.color), self, f"Colour of {label.name}")
-        if color.isValid():
-            self.entries[row] = (original, replace(label, color=color.name()))
-            self._fill()
-
-    def move(self, step: int) -> None:
-        row = self.table.currentRow()
-        target = row + step
-        if row < 0 or not 0 <= target < len(self.entries):
-            return
-        self.entries[row], self.entries[target] = self.entries[target], self.entries[row]
-        self._fill()
-        self.table.setCurrentCell(target, self.table.currentColumn())
-
     def problems(self) -> list[str]:
-        names = [label.name for _, label in self.entries]
-        found = []
-        if any(not n for n in names):
-            found.append("every label needs a name")
-        if len(set(names)) != len(names):
-            found.append("two labels have the same name")
-        return found
+        return self.name_problems("label")
 
     def save(self) -> None:
         problems = self.problems() + self.links.problems()

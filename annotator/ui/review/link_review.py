@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHeaderView, QTableWidgetItem
 from annotator.link_scheme import project_link_types, type_named
 from annotator.records import GOLD
 from annotator.review.links import LinkConflict
-from annotator.ui.review.widgets import review_soft_tint, tinted
+from annotator.ui.review.widgets import focus_format, review_soft_tint, tinted
 from annotator.ui.shell import palette, style
 from annotator.ui.shell.plaintext import tooltip
 
@@ -41,11 +41,7 @@ def paint_link_conflict(window, conflict: LinkConflict) -> None:
     length = len(s.article(conflict.article_id).text)
 
     def fmt_on(background: str | None, here: bool) -> QTextCharFormat:
-        fmt = QTextCharFormat()
-        under = background or (th.region if here else th.base)
-        fmt.setBackground(QColor(under))
-        fmt.setForeground(QColor(palette.readable(th.text if here else th.context, [under])))
-        return fmt
+        return focus_format(th, background, here)
 
     def base(edit) -> list:
         sels = [window._selection(conflict.start, conflict.end, fmt_on(th.region, True), edit)]

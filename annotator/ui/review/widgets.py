@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QTextCharFormat
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTableWidgetItem, QVBoxLayout, QWidget
 
 from annotator.ui.review.session import ReviewSession
@@ -24,6 +24,16 @@ KIND_NAMES = {
 def review_soft_tint(color: str, th: palette.Theme) -> str:
     """A label's tint where nothing is disputed, or outside the conflict in focus: lighter than its own."""
     return palette.over(color, th.label_alpha / 2, th.base)
+
+
+def focus_format(th: palette.Theme, background: str | None, here: bool) -> QTextCharFormat:
+    """Review text inside the conflict (`here`) or outside it, on `background` (None: the plain one),
+    in a colour that reads at 4.5:1 there."""
+    fmt = QTextCharFormat()
+    under = background or (th.region if here else th.base)
+    fmt.setBackground(QColor(under))  # always: Qt drops a foreground-only format after another selection
+    fmt.setForeground(QColor(palette.readable(th.text if here else th.context, [under])))
+    return fmt
 
 
 def tinted(item: QTableWidgetItem, background: str) -> None:

@@ -42,7 +42,15 @@ from annotator.review.units import category
 from annotator.store import Store
 from annotator.ui.review.link_review import fill_link_table, paint_link_conflict
 from annotator.ui.review.session import ReviewSession
-from annotator.ui.review.widgets import KIND_NAMES, Column, ConflictListModel, ElidedLabel, review_soft_tint, tinted
+from annotator.ui.review.widgets import (
+    KIND_NAMES,
+    Column,
+    ConflictListModel,
+    ElidedLabel,
+    focus_format,
+    review_soft_tint,
+    tinted,
+)
 from annotator.ui.shell import palette, style
 from annotator.ui.shell.offsets import OffsetMap
 from annotator.ui.shell.plaintext import menu_text, plain_label, tooltip
@@ -348,12 +356,7 @@ class ReviewWindow(QMainWindow):
             return start < conflict.end and conflict.start < end
 
         def fmt_on(background: str | None, here: bool) -> QTextCharFormat:
-            """Text `here` (in the region) or outside it, on `background` (None: the plain one)."""
-            fmt = QTextCharFormat()
-            under = background or (th.region if here else th.base)
-            fmt.setBackground(QColor(under))  # always: Qt drops a foreground-only format after another selection
-            fmt.setForeground(QColor(palette.readable(th.text if here else th.context, [under])))
-            return fmt
+            return focus_format(th, background, here)
 
         def focus(edit: QPlainTextEdit) -> list[QTextEdit.ExtraSelection]:
             """The region on its own background, everything else in the context colour."""
