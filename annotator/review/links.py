@@ -235,7 +235,8 @@ def compute_link_agreement(articles: list[ArticleLinks]) -> LinkAgreement:
                 None if total[(a, b)] else (NO_SHARED_ARTICLES if (a, b) not in own else NO_LINKS),
             )
         )
-    per_type = {label: span_f1_pooled(type_shared[label], type_total[label]) for label in sorted(type_counts)}
+    type_counts = {label: type_counts[label] for label in sorted(type_counts)}
+    per_type = {label: span_f1_pooled(type_shared[label], type_total[label]) for label in type_counts}
     reasons = {}
     for label, value in per_type.items():
         if math.isnan(value):

@@ -61,7 +61,8 @@ def link_agreement_table(result: LinkAgreement) -> str:
         return "links        none yet"
     kinds = ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in result.conflicts_by_kind.items())
     total = sum(sum(c.values()) for c in result.type_counts.values())
-    lines = [f"links        {total} ({result.conflicts} conflicts: {kinds})"]
+    conflicts = f"{result.conflicts} conflict{'s' * (result.conflicts != 1)}"
+    lines = [f"links        {total} ({conflicts}: {kinds})"]
     width = max(4, *(len(t) for t in result.type_counts))
     lines.append("")
     lines.append(f"{'link':<{width}}  {'F1':>5}  " + "  ".join(f"{a:>8}" for a in result.annotators))
