@@ -14,7 +14,15 @@ from pathlib import Path
 
 import click
 
-from annotator import __version__, settings
+from annotator import __version__, formats, settings
+from annotator.cli_registry import (
+    FormatChoice,
+    LiveHelpOption,
+    RegistryCommand,
+    export_formats,
+    export_option_params,
+    import_formats,
+)
 from annotator.store import Store, StoreError, read_only_reason
 
 
@@ -130,8 +138,26 @@ _PROCESSES = click.option(
 )
 
 
-@main.command("import")
+def _import_help() -> str:
+    return (
+        "Import files and folders into the project (made if it does not exist yet), then pre-annotate.\n\n"
+        "Each file is read in the format its ending names (where endings are shared, by its content: a "
+        ".txt with a brat .ann beside it, a shard's first record), or as --format says. A folder is "
+        "walked for the files the formats take. Another annotator's project file is merged in; a "
+        "shard's entities and sentences are kept when they come from this project's pipeline.\n\n"
+        "Bad files and records are reported as FILE:LINE: reason; the rest is imported, a task's "
+        "records together or not at all. Exits 1 if anything was rejected."
+    )
+
+
+@main.command("import", cls=RegistryCommand, live_help=_import_help, formats_list=import_formats)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=FormatChoice(formats.import_names),
+    help="Read every file as this format, whatever its name (CoNLL's eng.train, a .txt holding JSONL).",
+)
 @click.option("--no-ner", is_flag=True, help="Skip spaCy pre-annotation (entities and sentences).")
 @click.option("--annotator", help="Name stored with labels that carry no _annotator_id.")
 @click.option("--pipeline", help="spaCy package or folder for pre-annotation, or 'rules'.")
@@ -143,6 +169,7 @@ _PROCESSES = click.option(
 def import_cmd(
     ctx: click.Context,
     paths: tuple[Path, ...],
+    fmt: str | None,
     no_ner: bool,
     annotator: str | None,
     pipeline: str | None,
@@ -151,15 +178,6 @@ def import_cmd(
     seed: int,
     sample_by: str | None,
 ):
-    """Import .txt files (with brat .ann annotations beside them or not), folders, JSONL or .json
-    (plain, Prodigy, every doccano shape, Label Studio JSON/JSON-MIN/JSONL), CoNLL/IOB/BILOU
-    (.conll, .iob, .tsv), spaCy DocBins (.spacy), other annotators' project files
-    (.annotator.sqlite), which are merged in, and pre-annotated shards (`annotator preannotate
-    --out`), whose entities and sentences are kept when they come from this project's pipeline.
-
-    Bad files and records are reported as FILE:LINE: reason; the rest is imported.
-    Exits 1 if anything was rejected.
-    """
     from annotator.importing import import_paths
     from annotator.sampling import Sample
 
@@ -176,6 +194,7 @@ def import_cmd(
                     store,
                     paths,
                     annotator=annotator,
+                    fmt=fmt,
                     pipeline=pipeline,
                     sample=Sample(sample, seed, sample_by) if sample else None,
                     on_rejection=lambda r: click.echo(str(r), err=True),
@@ -299,11 +318,13 @@ def preannotate_cmd(
 
 
 def _export_help() -> str:
-    from annotator.export_rule import RULE
+    from annotator.export_rule import rule_text
 
     return (
-        "Export training data to OUT (- for standard output), checked and written atomically.\n\n"
-        "\b\n" + RULE.replace("\n\n", "\n\n\b\n") + "\n\n"
+        "Export training data or another tool's file to OUT (- for standard output; a folder for a format that "
+        "writes one), checked and written "
+        "atomically.\n\n"
+        "\b\n" + rule_text().replace("\n\n", "\n\n\b\n") + "\n\n"
         "Ends with an account: records written, per label, and each thing left out or changed, with "
         "its reason and count (--json for scripts). Exits 0 only when what was written is what was "
         "asked; a refused or failed export writes nothing and leaves OUT as it was. OUT may not be "
@@ -312,19 +333,22 @@ def _export_help() -> str:
 
 
 @main.command(
-    "export", help=_export_help(), short_help="Export training data (Prodigy, doccano, DocBin, textcat, CSV, brat)."
+    "export",
+    cls=RegistryCommand,
+    live_help=_export_help,
+    live_params=export_option_params,
+    formats_list=export_formats,
+    short_help="Export training data, or a file for another tool (--format).",
 )
 @click.argument("out", type=click.Path(allow_dash=True))
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(("jsonl", "doccano", "spacy", "textcat", "csv", "brat")),
-    help="jsonl: Prodigy tasks (links as rel.manual relations); doccano (entity+relation shape once there are "
-    "links); spacy: DocBin for spacy train (links in doc.user_data['links'] and doc._.rel); textcat: one record "
-    "per statement and per negative sentence; csv (speaker and target columns); brat: a folder of .txt/.ann with "
-    "R lines and annotation.conf. Default: from OUT's ending (.spacy, .csv), else jsonl.",
+    cls=LiveHelpOption,
+    live_help=formats.export_help,
+    type=FormatChoice(formats.export_names),
 )
-@click.option("--annotator", help="This annotator's layer.")
+@click.option("--annotator", help="This annotator's layer (or a model's: model:VERSION, interchange formats only).")
 @click.option(
     "--gold", is_flag=True, help="The gold layer: review decisions over what everyone who finished agrees on."
 )
@@ -336,15 +360,10 @@ def _export_help() -> str:
     type=click.Choice(("done", "started", "all")),
     default="done",
     show_default=True,
-    help="Finished articles; also unfinished ones; also untouched ones (the last two: jsonl, doccano, csv).",
+    help="Finished articles; also unfinished ones; also untouched ones (the last two: not for training formats).",
 )
 @click.option("--skip-undecided", is_flag=True, help="--gold: leave out articles with undecided conflicts.")
 @click.option("--labels", "labels_csv", metavar="A,B", help="Only these labels (comma-separated).")
-@click.option(
-    "--align",
-    type=click.Choice(("contract", "expand")),
-    help="spacy format: snap spans that are off token boundaries (default: report and leave them out).",
-)
 @click.option("--json", "as_json", is_flag=True, help="Print the account as JSON (to standard error when OUT is -).")
 @click.pass_context
 def export_cmd(
@@ -357,15 +376,27 @@ def export_cmd(
     articles: str,
     skip_undecided: bool,
     labels_csv: str | None,
-    align: str | None,
     as_json: bool,
+    **options: str | None,
 ) -> None:
     from annotator.export_rule import choose_rule
-    from annotator.exporting import ExportError, ExportRefused, check_destination, count_records, export, format_for
+    from annotator.exporting import (
+        ExportError,
+        ExportRefused,
+        check_destination,
+        count_records,
+        export,
+        format_for,
+        format_options,
+    )
 
     fmt = fmt or format_for(out)
     if sum((annotator is not None, gold, all_layers)) > 1:
         raise click.UsageError("give one of --annotator, --gold and --all-layers")
+    try:
+        format_options(fmt, options)  # an option the format does not take is a usage error, said at once
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
     labels = [x.strip() for x in labels_csv.split(",") if x.strip()] if labels_csv is not None else None
     if labels is not None and not labels:
         raise click.BadParameter("name at least one label", param_hint="--labels")
@@ -396,7 +427,7 @@ def export_cmd(
                 skip_undecided=skip_undecided,
             )
             with _progress("exporting", total=count_records(store, rule), unit="records") as bar:
-                summary = export(store, out, rule, align=align, progress=bar.update)
+                summary = export(store, out, rule, progress=bar.update, **options)
         except ExportRefused as exc:
             fail(str(exc))
         except ExportError as exc:
@@ -446,6 +477,8 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     for key in ("articles", "preannotated", "statements", "spans", "entities", "sentences", "links"):
         click.echo(f"{key:<12} {figures[key]}")
     click.echo(f"annotators   {', '.join(figures['annotators']) or '-'}")
+    if figures["models"]:
+        click.echo(f"models       {', '.join(figures['models'])} (a model's output: not an annotator)")
     for label, n in figures["labels"].items():
         click.echo(f"  {label:<16} {n}")
     failed = figures["preannotation_failed"]
@@ -561,14 +594,16 @@ def agreement(ctx: click.Context, as_json: bool, labels: tuple[str, ...], dashbo
     for links, F1 on exact links (statement, other end, type) per pair and per link type.
 
     Units are the distinct spans any annotator labeled; an annotator who marked the article
-    done and left a unit unlabeled counts as "no label" there. The gold layer is left out.
-    When articles have categories: alpha per category (present or not, over articles) and per
-    exclusive group (which of its categories), under "categories" in --json.
+    done and left a unit unlabeled counts as "no label" there. The gold layer and a model's
+    output (model:VERSION layers) are left out. When articles have categories: alpha per
+    category (present or not, over articles) and per exclusive group (which of its
+    categories), under "categories" in --json.
     """
     chosen = [part.strip() for item in labels for part in item.split(",") if part.strip()] or None
     if dashboard_screenshot is not None:
         run_dashboard = _window_function("annotator.ui.review.launch", "run_dashboard", "dashboard")
         ctx.exit(run_dashboard(ctx.obj["db"], labels=chosen, screenshot=dashboard_screenshot))
+    from annotator.records import MODEL_LAYER
     from annotator.review import collect, compute_agreement
     from annotator.review.categories import category_agreement, collect_categories
     from annotator.review.links import collect_links, compute_link_agreement
@@ -581,6 +616,7 @@ def agreement(ctx: click.Context, as_json: bool, labels: tuple[str, ...], dashbo
             links = compute_link_agreement(collect_links(store, collect(store) if chosen else collection))
             categories = collect_categories(store)
             by_category = category_agreement(categories) if store.used_categories() else None
+            models = store.annotators(MODEL_LAYER)
         except StoreError as exc:
             raise click.ClickException(str(exc)) from exc
     if as_json:
@@ -593,6 +629,8 @@ def agreement(ctx: click.Context, as_json: bool, labels: tuple[str, ...], dashbo
         if by_category is not None:
             click.echo("")
             click.echo(category_table(by_category))
+        if models:
+            click.echo(f"(a model's output is no annotator: {', '.join(models)} left out)")
 
 
 @main.command()

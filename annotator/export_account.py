@@ -63,11 +63,13 @@ class ExportSummary:
     warnings: list[str] = field(default_factory=list)
     cancelled: bool = False
     seconds: float = 0.0
+    #: What each counted item says and whether it is a loss: `ITEMS` and the format's own.
+    items: dict[str, tuple[str, bool]] = field(default_factory=lambda: dict(ITEMS))
 
     @property
     def losses(self) -> dict[str, int]:
         """What was asked for and is not in the file, by item."""
-        return {item: n for item, n in self.counts.items() if n and ITEMS[item][1]}
+        return {item: n for item, n in self.counts.items() if n and self.items[item][1]}
 
     @property
     def ok(self) -> bool:
@@ -83,7 +85,7 @@ class ExportSummary:
             f"rule: {self.rule}",
             f"labels: {per_label}",
         ]
-        out += [f"  {ITEMS[item][0]}: {n}" for item, n in self._items(loss=False)]
+        out += [f"  {self.items[item][0]}: {n}" for item, n in self._items(loss=False)]
         if self.left_out:
             out.append(
                 "left out: " + "; ".join(f"{plural(n, 'article')} {why}" for why, n in self.left_out.most_common())
@@ -91,7 +93,7 @@ class ExportSummary:
         losses = list(self._items(loss=True))
         if losses:
             out.append("not as asked (exit 1):")
-            out += [f"  {ITEMS[item][0]}: {n}" for item, n in losses]
+            out += [f"  {self.items[item][0]}: {n}" for item, n in losses]
         return out
 
     def as_dict(self) -> dict[str, Any]:
@@ -108,7 +110,7 @@ class ExportSummary:
             "labels": dict(sorted(self.labels.items())),
             "left_out": dict(self.left_out.most_common()),
             "items": [
-                {"item": item, "count": n, "what": ITEMS[item][0], "loss": ITEMS[item][1]}
+                {"item": item, "count": n, "what": self.items[item][0], "loss": self.items[item][1]}
                 for loss in (False, True)
                 for item, n in self._items(loss)
             ],
@@ -118,7 +120,9 @@ class ExportSummary:
         }
 
     def _items(self, loss: bool) -> list[tuple[str, int]]:
-        return [(item, self.counts[item]) for item in ITEMS if self.counts[item] and ITEMS[item][1] == loss]
+        return [
+            (item, self.counts[item]) for item, (_, lost) in self.items.items() if self.counts[item] and lost == loss
+        ]
 
 
 def plural(n: int, word: str) -> str:

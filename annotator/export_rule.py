@@ -1,42 +1,73 @@
 """The one rule every export follows: which layer, which articles, what a missing label means.
 
 Every format, the command line and the Export dialog go through `choose_rule` and `Selection`;
-`RULE` is the same rule in words (`annotator export --help`, the README).
+`rule_text()` is the same rule in words (`annotator export --help`, the README). Which formats
+are for training, and which hold entities rather than statements, is the registry's
+(`annotator.formats`).
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import groupby
+from operator import attrgetter
 
-from annotator.records import ACCEPT, GOLD, IGNORE, ExportRow, Span
+from annotator import formats
+from annotator.formats.base import ENTITIES
+from annotator.records import ACCEPT, GOLD, HUMAN_LAYER, IGNORE, MODEL_LAYER, USER, ExportRow, Span, is_model_layer
 from annotator.review.gold import GoldArticle, gold_articles
 from annotator.review.links import GoldLinks, gold_links
 
-RULE = """\
+_RULE = """\
 Which layer: one per file. --annotator NAME, --gold, or by default the gold layer when the
 project has review decisions, else its only annotator; with several annotators and no review
 the export asks you to choose. The gold layer is what every annotator who finished an article
-agrees on, overridden and completed by the review's decisions. --all-layers (jsonl, doccano,
-csv only) writes every layer as stored, one record per article and annotator: for merging or
-another tool's review, never for training. A training format (spacy, textcat) never mixes
-layers.
+agrees on, overridden and completed by the review's decisions. A model's output (a layer
+model:VERSION, such as Label Studio's predictions) is no annotator: never chosen by default,
+never in review, agreement or gold; --annotator model:VERSION writes it ({interchange} only).
+--all-layers ({interchange} only) writes every layer as stored, one record per article and
+annotator: for merging or another tool's review, never for training. A training format
+({training}) never mixes layers.
 
 Which articles: those the layer finished - marked done, or for gold, every unit of an annotator
-who finished it decided in review or agreed. The rest are left out and counted: in progress,
-untouched, tasks answered reject or ignore (Prodigy JSONL writes those with their answer).
---gold stops (exit 1, nothing written) while conflicts are undecided, unless --skip-undecided
-leaves their articles out. --articles started|all adds unfinished and untouched articles
-(jsonl, doccano, csv only).
+who finished it decided in review or agreed; for a model's layer, those it predicted something
+in. The rest are left out and counted: in progress, untouched, tasks answered reject or ignore
+(Prodigy JSONL writes those with their answer). --gold stops (exit 1, nothing written) while
+conflicts are undecided, unless --skip-undecided leaves their articles out. --articles
+started|all adds unfinished and untouched articles ({interchange} only).
+
+Entities ({entity_formats}) belong to the article, not to one layer: by default an article is
+written when its entities were decided - every one of them a person's (a corpus' tags, or
+added in the window), or the article finished by an annotator, who saw and corrected them;
+with --annotator NAME or --gold, the articles that layer finished. spaCy's predictions nobody
+reviewed, and articles whose entities were never predicted, are left out and counted. A
+sentence holding an entity CoNLL cannot tag (off tokens without --align, overlapping another)
+is left out: CoNLL has no "missing" tag, and O would teach "not an entity".
 
 What a missing label means: in a finished article a sentence with no label is a negative
 (textcat writes it with every label 0); anywhere else a missing label is unknown and nothing
 is written for it. An entity the DocBin cannot place, or in an article whose entities were
 never predicted, is missing, not O. A span answered reject is never a label."""
 
-#: Formats a model is trained on: one layer, finished articles only.
-TRAINING_FORMATS = ("spacy", "textcat")
+
+def _entity_formats() -> tuple[str, ...]:
+    return tuple(f.name for f in formats.all_formats() if f.can_export and f.holds == ENTITIES)
+
+
+def rule_text() -> str:
+    """The rule in words, with the registry's formats named (`annotator export --help`, the README)."""
+    text = _RULE.format(
+        interchange=", ".join(formats.interchange_names()),
+        training=", ".join(formats.training_names()),
+        entity_formats=", ".join(_entity_formats()),
+    )
+    return "\n\n".join(textwrap.fill(" ".join(part.split()), 95) for part in text.split("\n\n"))
+
+
+RULE = rule_text()
 #: Which articles an export takes: finished ones (the rule), plus unfinished, plus untouched.
 ARTICLE_CHOICES = ("done", "started", "all")
 
@@ -48,6 +79,9 @@ REJECTED = "answered reject as a whole task"
 IGNORED = "answered ignore (skipped) as a whole task"
 NOT_REVIEWED = "with no gold yet: no review decision and fewer than two annotators finished it"
 UNDECIDED = "with undecided conflicts: gold incomplete (--skip-undecided)"
+NOT_PREDICTED = "where this model predicted nothing"
+ENTITIES_UNREVIEWED = "whose entities nobody decided (spaCy's predictions in an article nobody finished)"
+ENTITIES_UNKNOWN = "whose entities were never predicted nor added (imported with --no-ner)"
 
 
 class ExportRefused(Exception):
@@ -69,30 +103,48 @@ class ExportRule:
 
     @property
     def training(self) -> bool:
-        return self.fmt in TRAINING_FORMATS
+        return self.fmt in formats.training_names()
+
+    @property
+    def entities_only(self) -> bool:
+        """The format writes the articles' entities, not a layer's statements (CoNLL)."""
+        return self.fmt in _entity_formats()
 
     def describe(self) -> str:
         """One line for the account: the layer, the articles, and what a missing label means."""
+        if self.entities_only:
+            return self._describe_entities()
         if self.layer is None:
             layer = "every layer as stored (not for training)"
         elif self.layer == GOLD:
             layer = "gold (review decisions over what everyone who finished agrees on)"
+        elif is_model_layer(self.layer):
+            layer = f"{self.layer}'s predictions (a model's output, not for training)"
         else:
             layer = f"{self.layer}'s labels"
         if self.chosen_because:
             layer += f" - {self.chosen_because}"
         articles = {
-            "done": "articles it finished",
+            "done": "articles it finished" if not is_model_layer(self.layer or "") else "articles it predicted in",
             "started": "articles it finished or started",
             "all": "every article",
         }[self.articles]
         missing = (
             "an unlabeled sentence of a finished article is a negative"
-            if self.fmt == "textcat"
+            if formats.get(self.fmt).writes_negatives
             else "a missing label is unknown"
         )
         only = f"; labels {', '.join(sorted(self.labels))} only" if self.labels is not None else ""
         return f"{layer}; {articles}; {missing}{only}"
+
+    def _describe_entities(self) -> str:
+        if self.layer is None:
+            which = "entities of articles whose entities were decided: all a person's, or finished by an annotator"
+        elif self.layer == GOLD:
+            which = "entities of articles whose gold is complete"
+        else:
+            which = f"entities of articles {self.layer} finished"
+        return f"{which}; tokens outside them are O (not an entity)"
 
 
 def choose_rule(
@@ -120,43 +172,54 @@ def choose_rule(
         labels = frozenset(label.strip() for label in labels if label.strip())
         if not labels:
             raise ValueError("--labels names no label")
-    training = fmt in TRAINING_FORMATS
+    interchange = ", ".join(formats.interchange_names())
+    training = fmt in formats.training_names()
     if training and all_layers:
         raise ExportRefused(
             f"{fmt} is a training format and never mixes layers: choose --annotator NAME or --gold "
-            "(--all-layers is for jsonl, doccano and csv)"
+            f"(--all-layers is for {interchange})"
         )
     if training and articles != "done":
         raise ExportRefused(
             f"{fmt} is a training format: it takes finished articles only (an unfinished article's "
-            "missing labels would be learned as negatives); --articles started|all is for jsonl, doccano and csv"
+            f"missing labels would be learned as negatives); --articles started|all is for {interchange}"
         )
     why = ""
+    kinds = store.layer_kinds()
     layers = store.layers()
-    annotators = [name for name in layers if name != GOLD]
+    people = [name for name in layers if kinds.get(name) == HUMAN_LAYER]
+    models = [name for name in layers if kinds.get(name) == MODEL_LAYER]
     if gold:
         layer: str | None = GOLD
     elif annotator is not None:
-        if annotator not in store.annotators():
-            known = ", ".join(annotators) or "none yet"
+        if annotator not in kinds:
+            known = ", ".join(people + models) or "none yet"
             raise ExportRefused(f"no annotator {annotator!r} in {store.path} (known: {known})")
+        if training and kinds[annotator] == MODEL_LAYER:
+            raise ExportRefused(
+                f"{annotator} is a model's output, not what people decided: a training format takes an "
+                f"annotator's layer or --gold; write {annotator} in {interchange}"
+            )
         layer = annotator
     elif all_layers:
         layer = None
+    elif fmt in _entity_formats():
+        layer, why = None, "entities belong to the article, not to a layer"
     elif GOLD in layers:
         layer, why = GOLD, "the project has review decisions"
-    elif len(annotators) == 1:
-        layer, why = annotators[0], "the project's only annotator"
-    elif not annotators:
+    elif len(people) == 1:
+        layer, why = people[0], "the project's only annotator"
+    elif not people:
+        also = f"; {', '.join(models)} is a model's output: --annotator {models[0]} writes it" if models else ""
         raise ExportRefused(
             "nothing to export: no annotator has labeled or finished an article yet "
-            "(--all-layers --articles all writes the texts alone, in jsonl, doccano or csv)"
+            f"(--all-layers --articles all writes the texts alone, in {interchange}){also}"
         )
     else:
         raise ExportRefused(
-            f"{len(annotators)} annotators ({', '.join(annotators)}) and no review yet: choose one layer - "
+            f"{len(people)} annotators ({', '.join(people)}) and no review yet: choose one layer - "
             "--annotator NAME, --gold (what everyone who finished agrees on, plus review decisions), "
-            "or --all-layers (jsonl, doccano, csv; not for training)"
+            f"or --all-layers ({interchange}; not for training)"
         )
     return ExportRule(fmt, layer, articles, labels, skip_undecided, why)
 
@@ -176,6 +239,10 @@ class Selection:
         self.counts: Counter[str] = Counter()
         self.gold: dict[int, GoldArticle] = {}
         self.gold_links: dict[int, GoldLinks] = {}
+        kinds = store.layer_kinds()
+        self.people = {name for name, kind in kinds.items() if kind == HUMAN_LAYER}
+        self.models = {name for name, kind in kinds.items() if kind == MODEL_LAYER}
+        self.keeps_task_answers = formats.get(rule.fmt).keeps_task_answers
         if rule.layer == GOLD:
             self.gold = gold_articles(store, rule.labels)
             self.gold_links = gold_links(store)
@@ -202,6 +269,9 @@ class Selection:
 
     def rows(self, tick: Callable[[], None] | None = None) -> Iterator[ExportRow]:
         """The rows to write; `tick()` after each stored row, kept or not."""
+        if self.rule.entities_only:
+            yield from self._entity_rows(tick)
+            return
         keep = self._keep
         for row in self.store.export_rows(self.rule.layer):
             kept = keep(row)
@@ -210,15 +280,50 @@ class Selection:
             if tick is not None:
                 tick()
 
+    def _entity_rows(self, tick: Callable[[], None] | None) -> Iterator[ExportRow]:
+        """One row per article whose entities were decided (see `RULE`), without statements."""
+        layer = self.rule.layer
+        for article_id, rows in groupby(self.store.export_rows(layer), key=attrgetter("article_id")):
+            group = list(rows)
+            first = group[0]
+            if layer is None:
+                finished = any(r.annotator in self.people and r.status == "done" and r.answer == ACCEPT for r in group)
+                people_s = bool(first.entities) and all(e.source == USER for e in first.entities)
+                why = None if finished or people_s else ENTITIES_UNREVIEWED
+            elif layer == GOLD:
+                found = self.gold.get(article_id)
+                why = UNTOUCHED if found is None else None if found.complete else UNDECIDED
+                why = NOT_REVIEWED if found is not None and not found.reviewed else why
+            elif first.answer != ACCEPT:
+                why = IGNORED if first.answer == IGNORE else REJECTED
+            elif first.status != "done":
+                why = UNTOUCHED if first.status is None else IN_PROGRESS
+            else:
+                why = None
+            if why is None and not first.entities_known:
+                why = ENTITIES_UNKNOWN
+            if why is None:
+                yield first._replace(annotator=layer, spans=(), rejected=(), links=(), status="done", answer=ACCEPT)
+            else:
+                self._leave_out(why)
+            if tick is not None:
+                for _ in group:
+                    tick()
+
     # -- the rule, row by row ------------------------------------------------------------
 
     def _keep(self, row: ExportRow) -> ExportRow | None:
         rule = self.rule
         if rule.layer == GOLD:
             return self._gold_row(row)
+        if row.annotator in self.models:
+            # A model's output is never "finished": an article is its when it predicted something there.
+            if not row.spans and rule.articles != "all":
+                return self._leave_out(NOT_PREDICTED)
+            return self._only_asked_labels(row._replace(status=None))
         if row.answer != ACCEPT:
             # An answer to the whole task: Prodigy's format says so; the others have no place for it.
-            if rule.fmt != "jsonl":
+            if not self.keeps_task_answers:
                 return self._leave_out(IGNORED if row.answer == IGNORE else REJECTED)
         elif row.status != "done":
             wanted = rule.articles == "all" or (rule.articles == "started" and row.status is not None)

@@ -1,50 +1,32 @@
-"""Export the project as training data: the rule's rows, checked, written atomically, and accounted for.
+"""Export the project: the rule's rows, checked, written atomically, and accounted for.
 
-`annotator.export_rule` decides which layer and which articles; one module per format in
-`annotator.formats` builds the records; this module is the loop between them. Every span is
-checked against its own text before anything is written (a span that does not slice its text
-stops the export and leaves the old file), a failure or a cancel at any point leaves the
-previous file as it was, and the export ends with its account (`export_account`): records
-written, per label, and each thing left out or changed, with its reason and count.
+`annotator.export_rule` decides which layer and which articles; each format's module makes its
+records (`Format.writer`, found in the registry `annotator.formats`); this module is the loop
+between them. Every span is checked against its own text before anything is written (a span
+that does not slice its text stops the export and leaves the old file), a failure or a cancel
+at any point leaves the previous file (or folder, for a format that writes one) as it was, and
+the export ends with its account (`export_account`): records written, per label, and each thing
+left out or changed, with its reason and count.
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
 import errno
 import time
 from collections.abc import Callable
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-import srsly
-
+from annotator import formats
 from annotator.export_account import ITEMS, ExportSummary, plural
-from annotator.export_rule import TRAINING_FORMATS, ExportRefused, ExportRule, Selection
+from annotator.export_rule import ExportRefused, ExportRule, Selection
 from annotator.formats.atomic import atomic_folder, atomic_output, remove_stale_temporaries
-from annotator.formats.brat import ANN_SUFFIX, ann_from_row, annotation_conf
-from annotator.formats.checks import snippet
-from annotator.formats.csvfile import COLUMNS, LINK_COLUMNS, csv_rows_from_row
-from annotator.formats.doccano import doccano_from_row
-from annotator.formats.prodigy import task_from_row
-from annotator.formats.relations import end_namer, statement_spans
-from annotator.formats.textcat import textcat_from_row
-from annotator.records import ACCEPT, ExportRow
-from annotator.scheme import project_labels
+from annotator.formats.base import Format
+from annotator.formats.textcat import label_universe
+from annotator.records import ExportRow
 from annotator.store import Store
 from annotator.streaming import no_cyclic_gc
-from annotator.tokens import SpacyTokens
-
-FORMATS = ("jsonl", "doccano", "spacy", "textcat", "csv", "brat")
-_LABEL = itemgetter(2)  # of a Span
-_dumps = srsly.json_dumps
-ALIGN_MODES = ("contract", "expand")
-#: The file name ending each format is usually given.
-SUFFIXES = {"jsonl": ".jsonl", "doccano": ".jsonl", "spacy": ".spacy", "textcat": ".jsonl", "csv": ".csv", "brat": ""}
-#: Formats written as a folder of files (brat: NAME.txt and NAME.ann per article, annotation.conf).
-FOLDER_FORMATS = ("brat",)
 
 
 class ExportError(Exception):
@@ -64,32 +46,33 @@ def export(
     out: str | Path,
     rule: ExportRule,
     *,
-    align: str | None = None,
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    **options: str | None,
 ) -> ExportSummary:
     """Write what `rule` selects to `out` (`-` = standard output); see the module docstring.
 
-    `align` snaps spans onto tokens in the DocBin ("contract"/"expand"); without it they are
-    reported and left out there. `progress(n)` is called as stored rows are gone through
-    (total: `count_records`); when `cancelled()` returns True the export stops, the old file
-    stays and the summary says `cancelled`. Raises `ExportRefused` (the rule cannot give what
-    was asked) or `ExportError` (nothing written: no record, a bad destination, a full disk, a
-    closed pipe); either way nothing was written and the old file is as it was.
+    `options` are the format's own choices by key (`align="expand"` for a DocBin or CoNLL,
+    `tag_scheme="bilou"`, `layers_as="annotations"`; None: not given); an option the format
+    does not take, or a value it does not know, is a ValueError. `progress(n)` is called as
+    stored rows are gone through (total: `count_records`); when `cancelled()` returns True the
+    export stops, the old file stays and the summary says `cancelled`. Raises `ExportRefused`
+    (the rule cannot give what was asked) or `ExportError` (nothing written: no record, a bad
+    destination, a full disk, a closed pipe); either way nothing was written and the old file
+    is as it was.
     """
     started = time.perf_counter()
-    if rule.fmt not in FORMATS:
-        raise ValueError(f"unknown format {rule.fmt!r}; choose one of {', '.join(FORMATS)}")
-    if align is not None and align not in ALIGN_MODES:
-        raise ValueError(f"unknown alignment mode {align!r}; choose one of {', '.join(ALIGN_MODES)}")
+    fmt = formats.get(rule.fmt)
+    writer_class = formats.writer_of(rule.fmt)
+    chosen = format_options(rule.fmt, options)
     check_destination(store, out)
-    if rule.fmt in FOLDER_FORMATS:
-        _check_folder(out)
+    if fmt.writes_folder:
+        check_folder(fmt, out)
     selection = Selection(store, rule)
-    summary = ExportSummary(str(out), rule.fmt, rule.describe())
+    summary = ExportSummary(str(out), rule.fmt, rule.describe(), items={**ITEMS, **fmt.account_items})
     if str(out) != "-":
         summary.counts["stale_temporaries"] = len(remove_stale_temporaries(Path(out)))
-    writer = _WRITERS[rule.fmt](store, summary, align=align, rule=rule)
+    writer = writer_class(store, summary, rule=rule, options=chosen)
 
     def tick() -> None:
         if progress:
@@ -100,18 +83,14 @@ def export(
     ticking = tick if progress or cancelled else None
 
     try:
-        # spaCy's Docs may hold cycles: the collector stays on for the DocBin
-        paused = no_cyclic_gc() if rule.fmt != "spacy" else contextlib.nullcontext()
-        if rule.fmt in FOLDER_FORMATS:
-            output = atomic_folder(out)
-        else:
-            output = atomic_output(out, "wb" if rule.fmt == "spacy" else "w")
+        paused = contextlib.nullcontext() if writer.makes_cycles else no_cyclic_gc()
+        output = atomic_folder(out) if writer.folder else atomic_output(out, "wb" if writer.binary else "w")
         with paused, output as handle:
             check, write = _check_row, writer.write
             for row in selection.rows(ticking):
                 check(row)
-                summary.articles += 1
-                write(handle, row)
+                if write(handle, row) is not False:
+                    summary.articles += 1
             writer.finish(handle)
             if not summary.records:
                 raise ExportError(_nothing_message(summary, selection), summary)
@@ -132,15 +111,34 @@ def export(
     return summary
 
 
+def format_options(fmt: str, given: dict[str, str | None]) -> dict[str, str | None]:
+    """The options of format `fmt`, by key, with its defaults for those not given (None).
+
+    ValueError for an option the format does not take or a value it does not know.
+    """
+    takes = {option.key: option for option in formats.get(fmt).options}
+    for key, value in given.items():
+        if value is None:
+            continue
+        option = takes.get(key)
+        if option is None:
+            flag = "--" + key.replace("_", "-")
+            known = next((o for o in formats.options() if o.key == key), None)
+            where = f"it is for {', '.join(formats.option_formats(known))}" if known else "no format takes it"
+            raise ValueError(f"{flag} does not apply to {fmt}: {where}")
+        if value not in option.choices:
+            raise ValueError(f"unknown {option.flag} {value!r}; choose one of {', '.join(option.choices)}")
+    return {key: given.get(key) or option.default for key, option in takes.items()}
+
+
 def count_records(store: Store, rule: ExportRule) -> int:
     """How many stored rows `export` goes through with this rule: the total for its `progress`."""
     return store.count_export_rows(rule.layer)
 
 
 def format_for(out: str | Path) -> str:
-    """The format a file name asks for when none is given: a DocBin for `.spacy`, CSV for `.csv`,
-    Prodigy JSONL otherwise (doccano and textcat share `.jsonl`, so they must be named)."""
-    return {".spacy": "spacy", ".csv": "csv"}.get(Path(str(out)).suffix.lower(), "jsonl")
+    """The format a file name asks for when none is given (`formats.export_format_for`)."""
+    return formats.export_format_for(out)
 
 
 def check_destination(store: Store, out: str | Path) -> None:
@@ -172,19 +170,20 @@ def check_destination(store: Store, out: str | Path) -> None:
         raise ExportError(f"{out} is {what}; an export never writes over a project: choose another file name")
 
 
-def _check_folder(out: str | Path) -> None:
-    """A folder export replaces only a folder of its own kind (NAME.txt, NAME.ann, annotation.conf)."""
+def check_folder(fmt: Format, out: str | Path) -> None:
+    """A format that writes a folder replaces only a folder of its own earlier export: every file in
+    it one the writer writes (`Writer.owns`). Raises `ExportError` otherwise, or for `-` or a file."""
     if str(out) == "-":
-        raise ExportError("brat is a folder of files: give a folder name, not - (standard output)")
+        raise ExportError(f"{fmt.name} is a folder of files: give a folder name, not - (standard output)")
     path = Path(out)
     if path.is_symlink() or (path.exists() and not path.is_dir()):
-        raise ExportError(f"{out} is a file; brat is written as a folder: choose a folder name")
+        raise ExportError(f"{out} is a file; {fmt.name} is written as a folder: choose a folder name")
     if path.is_dir():
-        ours = (".txt", ANN_SUFFIX)
-        others = [p.name for p in path.iterdir() if p.suffix not in ours and p.name != "annotation.conf"]
+        owns = formats.writer_of(fmt.name).owns
+        others = [item.name for item in sorted(path.iterdir()) if not item.is_file() or not owns(item.name)]
         if others:
             raise ExportError(
-                f"{out} holds other files than a brat export ({others[0]}…); it is left as it was: "
+                f"{out} holds other files than a {fmt.title} export ({others[0]}…); it is left as it was: "
                 "choose another folder"
             )
 
@@ -223,185 +222,26 @@ def _check_row(row: ExportRow) -> None:
             )
 
 
-# -- writers: the generic part of each format (records come from its module) --------------------
+def __getattr__(name: str) -> Any:
+    """`FORMATS` (the export formats' names) and `SUFFIXES` (each one's usual file ending), read
+    from the registry when asked, so that they never go out of date."""
+    if name == "FORMATS":
+        return formats.export_names()
+    if name == "SUFFIXES":
+        return {fmt: formats.export_suffix(fmt) for fmt in formats.export_names()}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-class _Writer:
-    """Writes one format's records for each row and counts them in the account."""
-
-    def __init__(self, store: Store, summary: ExportSummary, *, align: str | None, rule: ExportRule):
-        self.store, self.summary, self.align, self.rule = store, summary, align, rule
-
-    def write(self, handle: Any, row: ExportRow) -> None:
-        raise NotImplementedError
-
-    def finish(self, handle: Any) -> None:
-        """Write what could only be written at the end (the DocBin)."""
-
-    def count_labels(self, row: ExportRow) -> None:
-        self.summary.spans += len(row.spans)
-        self.summary.labels.update(map(_LABEL, row.spans))
-        self.summary.counts["links_written"] += len(row.links)
-
-    def report_alignment(self, row: ExportRow, tokens: SpacyTokens | None) -> None:
-        """Count spans off the boundaries of the tokens this format carries (written as they are)."""
-        if tokens is None:
-            return
-        starts, ends = tokens.boundaries()
-        where = f"article {row.article_id}" + (f" ({row.annotator})" if row.annotator else "")
-        for kind, items in (("span", row.spans), ("entity", row.entities)):
-            for start, end, label, _ in items:
-                if start not in starts or end not in ends:
-                    self.summary.counts["misaligned"] += 1
-                    self.summary.warnings.append(
-                        f"{where}: {kind} {start}-{end} {label!r} {snippet(row.text[start:end])} does not fall on "
-                        "token boundaries (written as is)"
-                    )
-
-
-class _JsonlWriter(_Writer):
-    """Prodigy tasks and doccano lines: one JSON line per row."""
-
-    def __init__(self, store: Store, summary: ExportSummary, *, align: str | None, rule: ExportRule):
-        super().__init__(store, summary, align=align, rule=rule)
-        #: doccano: every line in the entity+relation shape once the project has links
-        self.relations = rule.fmt == "doccano" and bool(store.used_link_types())
-
-    def write(self, handle: Any, row: ExportRow) -> None:  # the hot path of the most used export: kept lean
-        tokens = SpacyTokens.build(row.text, row.tokens) if row.tokens else None
-        summary = self.summary
-        if self.rule.fmt == "jsonl":
-            record = task_from_row(row, tokens)
-            if row.rejected or row.answer != ACCEPT:
-                summary.counts["rejected_written"] += len(row.rejected)
-                summary.counts["rejected_tasks_written"] += row.answer != ACCEPT
-        else:
-            record = doccano_from_row(row, self.relations)
-            if row.rejected:
-                summary.counts["rejected_left_out"] += len(row.rejected)
-        handle.write(_dumps(record) + "\n")
-        summary.records += 1
-        summary.entities += len(row.entities)
-        summary.spans += len(row.spans)
-        summary.labels.update(map(_LABEL, row.spans))
-        if row.links:
-            summary.counts["links_written"] += len(row.links)
-        if tokens is not None:
-            self.report_alignment(row, tokens)
-
-
-class _TextcatWriter(_Writer):
-    def __init__(self, store: Store, summary: ExportSummary, *, align: str | None, rule: ExportRule):
-        super().__init__(store, summary, align=align, rule=rule)
-        self.universe = sorted(rule.labels) if rule.labels is not None else label_universe(store)
-
-    def write(self, handle: Any, row: ExportRow) -> None:
-        records, counts = textcat_from_row(row, self.universe)
-        for record in records:
-            handle.write(_dumps(record) + "\n")
-        self.summary.records += len(records)
-        self.summary.counts.update(counts)
-        self.summary.counts["rejected_left_out"] += len(row.rejected)
-        self.count_labels(row)
-
-
-class _CsvWriter(_Writer):
-    def __init__(self, store: Store, summary: ExportSummary, *, align: str | None, rule: ExportRule):
-        super().__init__(store, summary, align=align, rule=rule)
-        self.csv: Any = None
-
-    def write(self, handle: Any, row: ExportRow) -> None:
-        if self.csv is None:
-            self.csv = csv.writer(handle, lineterminator="\r\n")
-            self.csv.writerow(COLUMNS)
-        for line in csv_rows_from_row(row):
-            self.csv.writerow(line)
-            self.summary.records += 1
-        self.summary.counts["rejected_written"] += len(row.rejected)
-        self.count_labels(row)
-        self.summary.counts["links_not_in_columns"] += sum(link.label not in LINK_COLUMNS for link in row.links)
-        self.report_alignment(row, SpacyTokens.build(row.text, row.tokens))
-
-
-class _DocBinWriter(_Writer):
-    def __init__(self, store: Store, summary: ExportSummary, *, align: str | None, rule: ExportRule):
-        super().__init__(store, summary, align=align, rule=rule)
-        from annotator.formats.docbin import DocBuilder
-
-        self.builder = DocBuilder(store.get_setting("pipeline"), align)
-
-    def write(self, handle: Any, row: ExportRow) -> None:
-        report = self.builder.add(row, SpacyTokens.build(row.text, row.tokens))
-        summary = self.summary
-        summary.records += 1
-        summary.spans += report.spans
-        summary.entities += report.entities
-        summary.labels.update(report.labels)
-        summary.counts.update(report.counts)
-        summary.counts["rejected_left_out"] += len(row.rejected)
-        summary.warnings.extend(report.warnings)
-
-    def finish(self, handle: Any) -> None:
-        handle.write(self.builder.to_bytes())
-
-
-class _BratWriter(_Writer):
-    """brat standoff: NAME.txt and NAME.ann per row in a folder, and its annotation.conf."""
-
-    def __init__(self, store: Store, summary: ExportSummary, *, align: str | None, rule: ExportRule):
-        super().__init__(store, summary, align=align, rule=rule)
-        self.labels: set[str] = set()
-        self.ends: set[str] = set()
-        self.types: set[str] = set()
-
-    def write(self, folder: Any, row: ExportRow) -> None:
-        name = f"{row.article_id:06d}"
-        if self.rule.layer is None and row.annotator is not None:  # every layer: one file pair each
-            name += "-" + "".join(c if c.isalnum() or c in "-_." else "_" for c in row.annotator)[:60]
-        ann = ann_from_row(row)
-        (folder / f"{name}.txt").write_text(row.text, encoding="utf-8", newline="\n")
-        (folder / f"{name}{ANN_SUFFIX}").write_text(ann, encoding="utf-8", newline="\n")
-        self.summary.records += 1
-        self.summary.counts["rejected_left_out"] += len(row.rejected)
-        self.count_labels(row)
-        self.labels.update(map(_LABEL, row.spans))
-        self.types.update(link.label for link in row.links)
-        statements, name = statement_spans(row), end_namer(row)
-        self.ends.update(name(end) for link in row.links for end in (link.head, link.child) if end not in statements)
-
-    def finish(self, folder: Any) -> None:
-        conf = annotation_conf(sorted(self.labels), sorted(self.ends), sorted(self.types))
-        (folder / "annotation.conf").write_text(conf, encoding="utf-8", newline="\n")
-
-
-def label_universe(store: Store) -> list[str]:
-    """Every label a statement classifier should know: the scheme's (the defaults until the project
-    chooses its own) that are not retired, and any other label in use."""
-    names = [label.name for label in project_labels(store) if not label.retired]
-    used = [name for name in store.used_labels() if name not in names]
-    return names + used
-
-
-_WRITERS: dict[str, type[_Writer]] = {
-    "jsonl": _JsonlWriter,
-    "doccano": _JsonlWriter,
-    "spacy": _DocBinWriter,
-    "textcat": _TextcatWriter,
-    "csv": _CsvWriter,
-    "brat": _BratWriter,
-}
-
-__all__ = [
-    "FORMATS",
+__all__ = [  # and FORMATS, SUFFIXES (module __getattr__)
     "ITEMS",
-    "SUFFIXES",
-    "TRAINING_FORMATS",
     "ExportError",
     "ExportRefused",
     "ExportSummary",
     "check_destination",
+    "check_folder",
     "count_records",
     "export",
     "format_for",
+    "format_options",
     "label_universe",
 ]

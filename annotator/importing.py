@@ -1,7 +1,10 @@
 """Import: expand paths into records, store them in all-or-nothing batches, then pre-annotate.
 
-Bad input never stops the rest: each rejected file or record becomes a `Rejection`
-(`FILE:LINE: reason`) and everything valid is committed.
+Which format a file is in, and how it is read, is the registry's (`annotator.formats`);
+this is the loop around the readers. Bad input never stops the rest: each rejected file or
+record becomes a `Rejection` (`FILE:LINE: reason`) and everything valid is committed. The
+records of one task (a Label Studio task's annotations, the layers of one article of a
+project file: `IncomingRecord.continued`) are one unit, never split across two batches.
 """
 
 from __future__ import annotations
@@ -12,13 +15,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator import settings
-from annotator.formats.brat import ANN_SUFFIX, has_annotations, read_brat
-from annotator.formats.conll import CONLL_SUFFIXES, read_conll
-from annotator.formats.jsonl import read_json, read_jsonl
-from annotator.formats.project_file import PROJECT_SUFFIXES, read_project
-from annotator.formats.shards import MANIFEST, is_shard, read_shard
-from annotator.formats.textfiles import read_txt
+from annotator import formats, settings
+from annotator.formats.base import ReadContext
 from annotator.records import IncomingRecord, Rejection
 from annotator.sampling import Sample, draw
 from annotator.store import ImportCounts, Preannotation, PreannotationFailure, Store, StoreError
@@ -27,12 +25,8 @@ from annotator.text import content_hash
 
 log = logging.getLogger("annotator.importing")
 
-TEXT_SUFFIXES = (".txt",)
-JSONL_SUFFIXES = (".jsonl", ".ndjson")
-JSON_SUFFIXES = (".json",)
-DOCBIN_SUFFIXES = (".spacy",)
-#: A folder is walked for these (not .tsv: too many tables are not CoNLL files).
-FOLDER_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + JSON_SUFFIXES + DOCBIN_SUFFIXES + (".conll", ".iob")
+#: The records of one task, stored in one transaction.
+Unit = list[IncomingRecord]
 
 
 @dataclass
@@ -72,17 +66,19 @@ class ImportReport:
         return out
 
 
-def expand(paths: Iterable[Path]) -> Iterator[Path | Rejection]:
-    """Files to read, in a stable order: folders are walked for the files of `FOLDER_SUFFIXES`.
+def expand(paths: Iterable[Path], fmt: str | None = None) -> Iterator[Path | Rejection]:
+    """Files to read, in a stable order: folders are walked for the files the formats take
+    (`formats.folder_suffixes`, or all of `fmt`'s suffixes when it is named).
 
     Inside a folder a symbolic link is followed only to a file in that same folder: a link
     out of it (to someone's keys, another project…) is named and not read.
     """
+    suffixes = formats.get(fmt).suffixes if fmt else formats.folder_suffixes()
     for path in paths:
         if path.is_dir():
-            found = list(_walk(path))
+            found = list(_walk(path, suffixes))
             if not found:
-                yield Rejection(str(path), 1, f"folder has no {', '.join(FOLDER_SUFFIXES)} files")
+                yield Rejection(str(path), 1, f"folder has no {', '.join(suffixes)} files")
             yield from found
         elif path.is_file():
             yield path
@@ -90,8 +86,9 @@ def expand(paths: Iterable[Path]) -> Iterator[Path | Rejection]:
             yield Rejection(str(path), 1, "no such file or folder")
 
 
-def _walk(folder: Path) -> Iterator[Path | Rejection]:
+def _walk(folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path | Rejection]:
     root = folder.resolve()
+    ignored = formats.ignored_names()
     files: list[Path] = []
     for here, dirs, names in os.walk(folder):  # does not descend into linked folders
         for name in dirs:
@@ -100,7 +97,7 @@ def _walk(folder: Path) -> Iterator[Path | Rejection]:
                 yield Rejection(str(link), 1, "a link to a folder outside the imported folder; not followed")
         for name in names:
             path = Path(here) / name
-            if name.startswith(".") or name == MANIFEST or path.suffix.lower() not in FOLDER_SUFFIXES:
+            if name.startswith(".") or name in ignored or path.suffix.lower() not in suffixes:
                 continue
             if path.is_symlink() and not path.resolve().is_relative_to(root):
                 yield Rejection(str(path), 1, "a link to a file outside the imported folder; not followed")
@@ -109,33 +106,10 @@ def _walk(folder: Path) -> Iterator[Path | Rejection]:
     yield from sorted(files)
 
 
-def read_records(path: Path, into: Path | None = None) -> Iterator[IncomingRecord | Rejection]:
-    """Records of one file, by its suffix; `into` is the project being imported into (not merged with itself)."""
-    suffix = path.suffix.lower()
-    if suffix in JSONL_SUFFIXES:
-        yield from read_shard(path) if is_shard(path) else read_jsonl(path)
-    elif suffix in JSON_SUFFIXES:
-        yield from read_json(path)
-    elif suffix in CONLL_SUFFIXES:
-        yield from read_conll(path)
-    elif suffix in TEXT_SUFFIXES:
-        yield from read_brat(path) if has_annotations(path) else [read_txt(path)]
-    elif suffix == ANN_SUFFIX:
-        yield from read_brat(path.with_suffix(".txt"))
-    elif suffix in DOCBIN_SUFFIXES:
-        from annotator.formats.docbin import read_docbin
-
-        yield from read_docbin(path)
-    elif suffix in PROJECT_SUFFIXES:
-        yield from read_project(path, into=into)
-    else:
-        yield Rejection(
-            str(path),
-            1,
-            f"unknown file type {suffix or '(none)'!r}: expected .txt (with a brat .ann beside it or not), "
-            ".jsonl or .json (Prodigy, doccano, Label Studio), .conll/.iob/.tsv (CoNLL, IOB, BILOU), .spacy, "
-            "an .annotator.sqlite project or a folder",
-        )
+def read_records(path: Path, into: Path | None = None, fmt: str | None = None) -> Iterator[IncomingRecord | Rejection]:
+    """Records of one file in the format it is in (or `fmt`); `into` is the project being
+    imported into (not merged with itself)."""
+    return formats.read(path, ReadContext(into), fmt)
 
 
 def import_paths(
@@ -143,6 +117,7 @@ def import_paths(
     paths: Iterable[Path],
     *,
     annotator: str,
+    fmt: str | None = None,
     batch_size: int = settings.IMPORT_BATCH,
     pipeline: str | None = None,
     sample: Sample | None = None,
@@ -152,8 +127,10 @@ def import_paths(
 ) -> ImportReport:
     """Store every valid record under `paths` (or a `sample` of them); commit in batches; report the rest.
 
+    `fmt` reads every file as that format (`formats.import_names()`), whatever its name.
     Shard records keep the pre-annotation they carry when it comes from `pipeline` (default:
     the project's setting, else the default pipeline); the others are left for `preannotate`.
+    A batch holds about `batch_size` records, whole tasks only.
     """
     with no_cyclic_gc():
         report = ImportReport()
@@ -165,35 +142,46 @@ def import_paths(
             if on_rejection:
                 on_rejection(rejection)
 
-        def stream(first: bool) -> Iterator[IncomingRecord]:
-            return _valid_records(store, paths, report if first else ImportReport(), reject if first else None)
+        def stream(first: bool) -> Iterator[Unit]:
+            return _valid_units(store, paths, fmt, report if first else ImportReport(), reject if first else None)
 
         if sample is None:
-            records: Iterable[IncomingRecord] = stream(True)
+            units: Iterable[Unit] = stream(True)
         else:
-            records, report.sample_shares = draw(sample, stream)
-        return _store_records(records, store_batch, batch_size, progress, cancelled, report)
+            units, report.sample_shares = draw(sample, stream)
+        return _store_units(units, store_batch, batch_size, progress, cancelled, report)
 
 
-def _valid_records(
-    store: Store, paths: list[Path], report: ImportReport, reject: Callable[[Rejection], None] | None
-) -> Iterator[IncomingRecord]:
-    for item in expand(paths):
+def _valid_units(
+    store: Store,
+    paths: list[Path],
+    fmt: str | None,
+    report: ImportReport,
+    reject: Callable[[Rejection], None] | None,
+) -> Iterator[Unit]:
+    """The valid records of every file, a task's records together (`IncomingRecord.continued`)."""
+    for item in expand(paths, fmt):
         if isinstance(item, Rejection):
             if reject:
                 reject(item)
             continue
         report.files += 1
-        for rec in read_records(item, into=store.path):
+        unit: Unit = []
+        for rec in read_records(item, into=store.path, fmt=fmt):
             if isinstance(rec, Rejection):
                 if reject:
                     reject(rec)
                 continue
-            yield rec
+            unit.append(rec)
+            if not rec.continued:
+                yield unit
+                unit = []
+        if unit:  # a reader that left its last task open: the file's end closes it
+            yield unit
 
 
-def _store_records(
-    records: Iterable[IncomingRecord],
+def _store_units(
+    units: Iterable[Unit],
     store_batch: Callable[[list[IncomingRecord]], ImportCounts],
     batch_size: int,
     progress: Callable[[int], None] | None,
@@ -215,9 +203,10 @@ def _store_records(
             batch.clear()
             chars = 0
 
-    for rec in records:
-        batch.append(rec)
-        chars += len(rec.text)
+    for unit in units:
+        batch += unit
+        for rec in unit:
+            chars += len(rec.text)
         if len(batch) >= batch_size or chars >= settings.IMPORT_BATCH_CHARS:
             flush()
             if cancelled and cancelled():

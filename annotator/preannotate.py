@@ -23,9 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from annotator import settings
+from annotator import formats, settings
 from annotator.formats.atomic import atomic_output
-from annotator.formats.jsonl import read_jsonl
 from annotator.formats.shards import MANIFEST, shard_line, shard_record
 from annotator.records import IncomingRecord, Rejection
 
@@ -196,7 +195,7 @@ def _partitions(
     done = {int(path.name[5:10]) for path in out.glob("part-[0-9][0-9][0-9][0-9][0-9].jsonl")}
     summary.skipped = len(done)
     current, records = 0, []
-    for item in read_jsonl(corpus):
+    for item in formats.read(corpus):
         index = (item.line - 1) // size
         if index != current:
             if current not in done:

@@ -15,6 +15,11 @@ GOLD = "gold"
 #: Layers of a model's output (another tool's predictions) are named `model:<version>`,
 #: a prefix reserved for them (see `model_layer`).
 MODEL_LAYER_PREFIX = "model:"
+#: What a layer is (`annotators.kind` in the store): a person's work, a model's output, or the
+#: review's decisions. Only people's layers are annotators: review, agreement, gold and the
+#: export rule's default choice never count a model's output.
+HUMAN_LAYER, MODEL_LAYER, GOLD_LAYER = "human", "model", "gold"
+LAYER_KINDS = (HUMAN_LAYER, MODEL_LAYER, GOLD_LAYER)
 STATUSES = ("new", "in_progress", "done")
 #: What a Prodigy-style answer can say about a task or one of its spans.
 ACCEPT, REJECT, IGNORE = "accept", "reject", "ignore"
@@ -125,6 +130,10 @@ class IncomingRecord:
     links: list[Link] = field(default_factory=list)
     #: Link slots (head start, head end, type) a review decided, children or none (gold layers).
     link_decisions: list[tuple[int, int, str]] = field(default_factory=list)
+    #: The next record comes from the same task (another annotation of one Label Studio task,
+    #: another layer of one article of a project file): an import stores them in one
+    #: transaction, never split across two batches.
+    continued: bool = False
 
 
 def model_layer(version: str) -> str:
@@ -134,6 +143,14 @@ def model_layer(version: str) -> str:
 
 def is_model_layer(name: str) -> bool:
     return name.startswith(MODEL_LAYER_PREFIX)
+
+
+def layer_kind(name: str, model_version: str | None = None) -> str:
+    """The kind a new layer gets: a model's output when a record says so (`model_version`) or its
+    name has the reserved prefix (`model:...`), the review's decisions for `GOLD`, else a person's."""
+    if model_version is not None or is_model_layer(name):
+        return MODEL_LAYER
+    return GOLD_LAYER if name == GOLD else HUMAN_LAYER
 
 
 @dataclass(frozen=True)

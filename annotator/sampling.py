@@ -1,9 +1,11 @@
 """A reproducible random sample of a corpus of any size, in memory bounded by the sample.
 
-Each record gets a key from the seed and its text's content hash; the sample is the `n`
-records with the smallest keys (a bottom-k reservoir, one pass over the stream, a heap of
-`n`). So the same seed gives the same sample whatever the order of the files, a larger
-sample with the same seed contains the smaller one, and a text that occurs twice counts once.
+What is drawn is a task: a record, with the records of the same task (a Label Studio task's
+other annotations) that `importing` keeps with it. Each gets a key from the seed and its
+text's content hash; the sample is the `n` tasks with the smallest keys (a bottom-k
+reservoir, one pass over the stream, a heap of `n`). So the same seed gives the same sample
+whatever the order of the files, a larger sample with the same seed contains the smaller one,
+and a text that occurs twice counts once.
 
 Stratified by a meta field: a first pass counts the records of each value, each value gets
 its share of `n` (largest remainders), and a second pass keeps the bottom-k of each value:
@@ -27,22 +29,27 @@ MISSING = "(none)"
 
 @dataclass(frozen=True)
 class Sample:
-    """`n` records drawn with `seed`, stratified by meta field `by` when given."""
+    """`n` tasks (a record each, but for a Label Studio task's several) drawn with `seed`, stratified
+    by meta field `by` when given."""
 
     n: int
     seed: int = 0
     by: str | None = None
 
 
-def stratum(record: IncomingRecord, field: str) -> str:
-    value = record.meta.get(field)
+#: A task's records (`importing.Unit`): drawn, kept or left out together.
+Task = list[IncomingRecord]
+
+
+def stratum(task: Task, field: str) -> str:
+    value = task[0].meta.get(field)
     return MISSING if value is None or value == "" else str(value)
 
 
-def draw(sample: Sample, stream: Callable[[bool], Iterable[IncomingRecord]]) -> tuple[list[IncomingRecord], dict]:
-    """The sampled records, in the order the stream gave them, and how many came from each stratum.
+def draw(sample: Sample, stream: Callable[[bool], Iterable[Task]]) -> tuple[list[Task], dict]:
+    """The sampled tasks, in the order the stream gave them, and how many came from each stratum.
 
-    `stream(first)` gives the records anew each time it is called (`first` tells the first
+    `stream(first)` gives the tasks anew each time it is called (`first` tells the first
     pass, which reports rejections). Stratified samples read it twice.
     """
     if sample.by is None:
@@ -71,32 +78,32 @@ def allocate(n: int, counts: Counter) -> dict[str, int]:
 
 def _bottom_k(
     sample: Sample,
-    records: Iterable[IncomingRecord],
-    size_of: Callable[[IncomingRecord], int],
-    key: Callable[[IncomingRecord], str] = lambda _r: "",
-) -> list[tuple[int, IncomingRecord]]:
-    heaps: dict[str, list[tuple[int, int, IncomingRecord]]] = {}
+    tasks: Iterable[Task],
+    size_of: Callable[[Task], int],
+    key: Callable[[Task], str] = lambda _t: "",
+) -> list[tuple[int, Task]]:
+    heaps: dict[str, list[tuple[int, int, Task]]] = {}
     seen: dict[str, set[int]] = {}
     salt = f"{sample.seed}\0".encode()
-    for position, record in enumerate(records):
-        size = size_of(record)
+    for position, task in enumerate(tasks):
+        size = size_of(task)
         if size <= 0:
             continue
-        group = key(record)
+        group = key(task)
         heap = heaps.setdefault(group, [])
         keys = seen.setdefault(group, set())
-        rank = int.from_bytes(hashlib.sha256(salt + content_hash(record.text).encode()).digest()[:8], "big")
+        rank = int.from_bytes(hashlib.sha256(salt + content_hash(task[0].text).encode()).digest()[:8], "big")
         if rank in keys:
             continue
         if len(heap) < size:
-            heapq.heappush(heap, (-rank, position, record))
+            heapq.heappush(heap, (-rank, position, task))
             keys.add(rank)
         elif -heap[0][0] > rank:
-            evicted = heapq.heapreplace(heap, (-rank, position, record))
+            evicted = heapq.heapreplace(heap, (-rank, position, task))
             keys.discard(-evicted[0])
             keys.add(rank)
-    return [(position, record) for heap in heaps.values() for _, position, record in heap]
+    return [(position, task) for heap in heaps.values() for _, position, task in heap]
 
 
-def _in_order(chosen: list[tuple[int, IncomingRecord]]) -> list[IncomingRecord]:
-    return [record for _, record in sorted(chosen, key=lambda item: item[0])]
+def _in_order(chosen: list[tuple[int, Task]]) -> list[Task]:
+    return [task for _, task in sorted(chosen, key=lambda item: item[0])]

@@ -16,9 +16,9 @@ from collections import Counter
 import pytest
 import srsly
 
-from annotator import exporting
+from annotator import exporting, formats
 from annotator.export_rule import ExportRule, choose_rule
-from annotator.exporting import FOLDER_FORMATS, FORMATS, ExportError, count_records
+from annotator.exporting import FORMATS, ExportError, count_records
 from annotator.formats.csvfile import inert
 from annotator.records import GOLD, IncomingRecord, Span
 from annotator.store import Store
@@ -185,7 +185,7 @@ def test_progress_counts_up_to_the_total(project, tmp_path):
 def test_a_crash_mid_export_leaves_the_old_file_whole(project, tmp_path, monkeypatch, fmt):
     out = tmp_path / f"team.{fmt}"
     previous = out
-    if fmt in FOLDER_FORMATS:  # brat: the previous export is a folder, kept whole
+    if formats.get(fmt).writes_folder:  # brat: the previous export is a folder, kept whole
         out.mkdir()
         previous = out / "000001.ann"
     previous.write_bytes(b"the previous export\n")
@@ -297,12 +297,10 @@ def test_exports_other_than_spacy_do_not_import_spacy(tmp_path, fmt):
 
 
 def test_articles_without_stored_tokens_are_tokenized_for_the_docbin(store, tmp_path):
-    from annotator.formats.jsonl import read_jsonl
-
     src = tmp_path / "in.jsonl"
     text = "Kyiv 👍🏽 said: halt\r\nstrikes 🇺🇦 now."
     src.write_text(json.dumps({"text": text, "_annotator_id": "a", "spans": [{"start": 0, "end": 4, "label": "x"}]}))
-    store.add_records([r for r in read_jsonl(src)], "a")
+    store.add_records(list(formats.read(src)), "a")
     out = tmp_path / "o.spacy"
     summary = export(store, out)
     (doc,) = docbin_docs(out)

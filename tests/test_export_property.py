@@ -213,6 +213,29 @@ def read_back(fmt: str, path: Path) -> list:
             (r["meta"]["annotator"], r["text"], tuple(sorted(k for k, v in r["cats"].items() if v)))
             for r in srsly.read_jsonl(path)
         )
+    if fmt == "label-studio":  # each layer a prediction named after it (pre-annotations)
+        return sorted(
+            (
+                task["data"]["text"],
+                layer["model_version"],
+                sorted(
+                    (r["value"]["start"], r["value"]["end"], label)
+                    for r in layer["result"]
+                    for label in r["value"]["labels"]
+                ),
+            )
+            for task in srsly.read_json(path)
+            for layer in task["predictions"]
+        )
+    if fmt == "conll":  # each document's tokens (the projects hold no entities: every tag O)
+        docs: list[list[str]] = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("-DOCSTART-"):
+                docs.append([])
+            elif line:
+                assert line.endswith(" _ _ O"), line
+                docs[-1].append(line.split()[0])
+        return sorted(tuple(doc) for doc in docs)
     import spacy
     from spacy.tokens import DocBin
 
@@ -236,8 +259,10 @@ def expected(fmt: str, project: dict, rows: list) -> list:
     if fmt == "jsonl":
         return sorted(rows)
     accepted_rows = [row for row in rows if row[2] == "accept"]
-    if fmt == "doccano":
+    if fmt in ("doccano", "label-studio"):
         return sorted((text, name, accepted) for text, name, _, accepted, _ in accepted_rows)
+    if fmt == "conll":
+        return sorted(tuple(text[s:e] for s, e in word_tokens(text)) for text, *_ in accepted_rows)
     if fmt == "csv":
         out = [(name, s, e, label, "accept") for _, name, _, accepted, _ in accepted_rows for s, e, label in accepted]
         out += [(name, *r) for _, name, _, _, rejected in accepted_rows for r in rejected]
@@ -265,8 +290,8 @@ def test_every_format_holds_what_the_rule_says(project, mode):
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         with build(folder / "team.annotator.sqlite", project) as store:
-            for fmt in ("jsonl", "doccano", "csv", "textcat", "spacy"):
-                if mode == "every layer" and fmt in ("textcat", "spacy"):
+            for fmt in ("jsonl", "doccano", "csv", "textcat", "spacy", "label-studio", "conll"):
+                if mode == "every layer" and fmt in ("textcat", "spacy", "conll"):
                     continue  # training formats never mix layers (tested in test_export_rule)
                 if mode == GOLD:
                     rows, choices = gold_rows(project), {"gold": True, "skip_undecided": True}

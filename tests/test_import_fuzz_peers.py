@@ -9,8 +9,8 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from annotator import formats
 from annotator.formats.conll import read_conll
-from annotator.formats.jsonl import read_json
 from annotator.records import IncomingRecord, Rejection
 
 texts = st.text(st.characters(categories=["L", "N", "P", "Zs", "So", "Cc"]), max_size=40)
@@ -88,7 +88,7 @@ def check(items: list, path) -> None:
 def test_fuzzed_peer_records_never_crash(tmp_path_factory, records):
     path = tmp_path_factory.mktemp("fuzz") / "export.json"
     path.write_text(json.dumps(records, indent=1), encoding="utf-8")
-    check(list(read_json(path)), path)
+    check(list(formats.read(path)), path)
 
 
 tags = st.sampled_from(["O", "B-PER", "I-PER", "L-LOC", "U-LOC", "E-ORG", "S-ORG", "B-", "X", "-DOCSTART-", "|"])

@@ -23,13 +23,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from annotator.formats.relations import SPAN_LABEL, end_namer
+from annotator.formats.base import Format, ReadContext, Writer
+from annotator.formats.relations import SPAN_LABEL, end_namer, statement_spans
 from annotator.formats.textfiles import read_raw_text
 from annotator.records import ExportRow, IncomingRecord, Link, Rejection, Span
 from annotator.text import BOM, normalize, title_of
 
 ANN_SUFFIX = ".ann"
+#: brat's configuration file, written beside an export's files.
+CONF_NAME = "annotation.conf"
 #: What each kind of brat line is, for the message that says it is not imported.
 UNSUPPORTED = {"E": "an event", "A": "an attribute", "M": "an attribute", "N": "a normalization"}
 #: The attribute that marks a text-bound annotation as a link's end only (not a statement).
@@ -217,6 +221,15 @@ def _misfit(ann: Path, txt: Path, raw: str, bounds: list[_TextBound]) -> Rejecti
     )
 
 
+def _read(path: Path, _context: ReadContext) -> Iterator[IncomingRecord | Rejection]:
+    """An `.ann` names its `.txt`; a `.txt` (or any text) has its `.ann` beside it."""
+    return read_brat(path.with_suffix(".txt") if path.suffix.lower() == ANN_SUFFIX else path)
+
+
+def _recognise(path: Path) -> bool:
+    return path.suffix.lower() == ANN_SUFFIX or has_annotations(path)
+
+
 # -- writing ---------------------------------------------------------------------------------
 
 
@@ -271,3 +284,57 @@ def annotation_conf(labels: list[str], end_types: list[str], link_types: list[st
         + "\n[events]\n\n[attributes]\n"
         + f"{END_ATTRIBUTE}\tArg:<ENTITY>\n"
     )
+
+
+class BratWriter(Writer):
+    """brat standoff: `NAME.txt` and `NAME.ann` per row in a folder, and its `annotation.conf`.
+
+    NAME is the article's id (six digits), and with every layer (`--all-layers`) the annotator's
+    name too: one file pair per article and layer.
+    """
+
+    folder = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.labels: set[str] = set()
+        self.ends: set[str] = set()
+        self.types: set[str] = set()
+
+    @classmethod
+    def owns(cls, name: str) -> bool:
+        return Path(name).suffix in (".txt", ANN_SUFFIX) or name == CONF_NAME
+
+    def write(self, folder: Path, row: ExportRow) -> None:
+        name = f"{row.article_id:06d}"
+        if self.rule.layer is None and row.annotator is not None:  # every layer: one file pair each
+            name += "-" + "".join(c if c.isalnum() or c in "-_." else "_" for c in row.annotator)[:60]
+        (folder / f"{name}.txt").write_text(row.text, encoding="utf-8", newline="\n")
+        (folder / f"{name}{ANN_SUFFIX}").write_text(ann_from_row(row), encoding="utf-8", newline="\n")
+        self.summary.records += 1
+        self.summary.counts["rejected_left_out"] += len(row.rejected)
+        self.count_labels(row)
+        self.labels.update(span.label for span in row.spans)
+        self.types.update(link.label for link in row.links)
+        statements, name_of = statement_spans(row), end_namer(row)
+        self.ends.update(name_of(end) for link in row.links for end in (link.head, link.child) if end not in statements)
+
+    def finish(self, folder: Path) -> None:
+        conf = annotation_conf(sorted(self.labels), sorted(self.ends), sorted(self.types))
+        (folder / CONF_NAME).write_text(conf, encoding="utf-8", newline="\n")
+
+
+FORMAT = Format(
+    name="brat",
+    title="brat standoff",
+    suffixes=(".txt", ANN_SUFFIX),
+    read=_read,
+    recognise=_recognise,
+    walked=(),  # a folder's .txt files are walked as text, and recognised here by their .ann
+    writer=BratWriter,
+    imports="a `.txt` with its `.ann` beside it (INCEpTION, brat): `T` lines become statements, "
+    "`AnnotatorNotes` their notes, `R` lines links; offsets read the way the writing tool counted them",
+    exports="`NAME.txt` and `NAME.ann` per article (and layer) with `T` lines for statements, `R` lines for "
+    "links, and the `annotation.conf` that declares them, so brat opens the folder as it is",
+    reads_back=True,
+)

@@ -17,23 +17,31 @@ keeps no whitespace), sentences joined by line breaks; its tags become entities 
 `source=user` (people wrote them), each checked against the rebuilt text. A line that is
 not a token and a tag stops its document (`FILE:LINE`), which is then left out whole.
 
-Written (`conll_document`, `conll_lines`): entities as IOB2 or BILOU tags over the
-article's tokens (spaCy's, as stored; else the text's whitespace-separated words), a
+Written (`conll_document`, `conll_lines`, `ConllWriter`): entities as IOB2 or BILOU tags over
+the article's tokens (spaCy's, as stored; else the text's whitespace-separated words), a
 blank line between sentences, `-DOCSTART- -X- O O` before each document: the delimiter
 `spacy convert` looks for (Label Studio's export writes `-DOCSTART- -X- O`, which it does not see).
+
+CoNLL is a training format for entities, which belong to the article, not to one layer: the
+export rule writes the articles whose entities were decided (`export_rule`). CoNLL has no
+"missing" tag (`spacy convert` refuses `-`), so a sentence whose entity cannot be tagged is
+left out rather than taught as O.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
+from typing import Any
 
+from annotator.formats.base import ALIGN, ENTITIES, Format, Option, Writer
+from annotator.formats.checks import snippet
 from annotator.formats.textfiles import open_binary
-from annotator.records import USER, Entity, IncomingRecord, Rejection
+from annotator.records import USER, Entity, ExportRow, IncomingRecord, Rejection
 from annotator.text import title_of
 
 CONLL_SUFFIXES = (".conll", ".iob", ".tsv")
@@ -214,10 +222,18 @@ def tags_to_entities(tags: Sequence[str]) -> list[tuple[str, int, int]]:
 
 @dataclass
 class ConllDocument:
-    """One article as token/tag sentences, and the entities that could not be written, with why."""
+    """One article as token/tag sentences; the entities that could not be tagged, with why, and the
+    sentences whose tags are therefore not all known (`uncertain`: CoNLL has no "missing" tag)."""
 
     sentences: list[list[tuple[str, str]]]
     left_out: list[tuple[Entity, str]]
+    uncertain: set[int] = field(default_factory=set)
+    #: Entities snapped onto whole tokens (`align`), as (entity, new start, new end).
+    snapped: list[tuple[Entity, int, int]] = field(default_factory=list)
+
+    def certain(self) -> list[list[tuple[str, str]]]:
+        """The sentences whose every tag says what is known: the ones a training file may hold."""
+        return [sentence for i, sentence in enumerate(self.sentences) if i not in self.uncertain]
 
 
 def conll_document(
@@ -227,44 +243,62 @@ def conll_document(
     *,
     scheme: str = "IOB2",
     sentences: Sequence[tuple[int, int]] | None = None,
+    align: str | None = None,
 ) -> ConllDocument:
     """Tag `entities` over `tokens` ((start, end) code points; spaCy's tokens as stored, or
     None for the text's whitespace-separated words) in `scheme` ("IOB2" or "BILOU").
 
     Whitespace tokens are not written; a new sentence starts at each of `sentences`' starts,
-    or, without them, wherever a line break lies between two tokens. An entity that does
-    not start and end on token boundaries, overlaps an entity already written or crosses a
-    sentence is left out (CoNLL cannot hold it) and listed in `left_out`.
+    or, without them, wherever a line break lies between two tokens, but never inside an
+    entity. An entity off token boundaries (unless `align` snaps it: "contract" to the tokens
+    inside it, "expand" to those it touches) or overlapping one already tagged is left out
+    and listed in `left_out`; the sentences it touches are `uncertain`, since their O tags
+    would say "not an entity" where nothing is known.
     """
     if scheme not in ("IOB2", "BILOU"):
         raise ValueError(f"scheme must be IOB2 or BILOU, got {scheme!r}")
     if tokens is None:
         tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
     words = [(s, e) for s, e in tokens if text[s:e].strip()]
+    starts, ends = [s for s, _ in words], [e for _, e in words]
     breaks = _sentence_starts(text, words, sentences)
-    sentence_of = [0] * len(words)
-    for i in range(1, len(words)):
-        sentence_of[i] = sentence_of[i - 1] + (i in breaks)
-    by_start = {s: i for i, (s, _) in enumerate(words)}
-    by_end = {e: i for i, (_, e) in enumerate(words)}
+    by_start = {s: i for i, s in enumerate(starts)}
+    by_end = {e: i for i, e in enumerate(ends)}
     tags = ["O"] * len(words)
-    left_out: list[tuple[Entity, str]] = []
+    doc = ConllDocument([], [])
+    unsure: list[tuple[int, int]] = []  # word ranges of the entities left out
     for entity in sorted(entities, key=lambda e: (e.start, -e.end, e.label)):
         first, last = by_start.get(entity.start), by_end.get(entity.end)
+        if (first is None or last is None) and align is not None:
+            first, last = _snapped(entity, starts, ends, align)
+            if first is not None and last is not None:
+                doc.snapped.append((entity, starts[first], ends[last]))
         if first is None or last is None or last < first:
-            left_out.append((entity, "not on token boundaries"))
+            doc.left_out.append((entity, "not on token boundaries"))
+            unsure.append((bisect_right(ends, entity.start), bisect_left(starts, entity.end) - 1))
         elif any(tag != "O" for tag in tags[first : last + 1]):
-            left_out.append((entity, "overlaps another entity"))
-        elif sentence_of[first] != sentence_of[last]:
-            left_out.append((entity, "crosses a sentence boundary"))
+            doc.left_out.append((entity, "overlaps another entity"))
+            unsure.append((first, last))
         else:
             tags[first : last + 1] = _tags(entity.label, last - first + 1, scheme)
-    out: list[list[tuple[str, str]]] = []
+            breaks.difference_update(range(first + 1, last + 1))  # a sentence never splits an entity
+    sentence_of = [0] * len(words)
     for i, ((s, e), tag) in enumerate(zip(words, tags, strict=True)):
         if i == 0 or i in breaks:
-            out.append([])
-        out[-1].append((re.sub(r"\s", "_", text[s:e]), tag))
-    return ConllDocument(out, left_out)
+            doc.sentences.append([])
+        sentence_of[i] = len(doc.sentences) - 1
+        doc.sentences[-1].append((re.sub(r"\s", "_", text[s:e]), tag))
+    doc.uncertain = {sentence_of[i] for first, last in unsure for i in range(max(first, 0), last + 1)}
+    return doc
+
+
+def _snapped(entity: Entity, starts: list[int], ends: list[int], mode: str) -> tuple[int | None, int | None]:
+    """The first and last word of an off-boundary entity snapped inward or outward (None if none)."""
+    if mode == "expand":
+        first, last = bisect_right(ends, entity.start), bisect_left(starts, entity.end) - 1
+    else:
+        first, last = bisect_left(starts, entity.start), bisect_right(ends, entity.end) - 1
+    return (first, last) if first <= last else (None, None)
 
 
 def _sentence_starts(
@@ -272,7 +306,7 @@ def _sentence_starts(
 ) -> set[int]:
     """Indices of the words that start a sentence (the first word aside): a sentence starts
     between the end of the word before and the word's start."""
-    if sentences is None:
+    if not sentences:
         return {i for i in range(1, len(words)) if "\n" in text[words[i - 1][1] : words[i][0]]}
     starts = sorted(start for start, _ in sentences)
     found = set()
@@ -290,14 +324,102 @@ def _tags(label: str, length: int, scheme: str) -> list[str]:
 
 
 def conll_lines(documents: Iterable[ConllDocument], *, columns: int = 4) -> Iterator[str]:
-    """The lines (without line ends) of a CoNLL file: with `columns=4`, CoNLL-2003's
-    `token _ _ TAG` (no part-of-speech or chunk tags); with 2, `token<TAB>TAG`."""
+    """The lines (without line ends) of a CoNLL file, each document's `certain` sentences: with
+    `columns=4`, CoNLL-2003's `token _ _ TAG` (no part-of-speech or chunk tags); with 2,
+    `token<TAB>TAG`."""
     if columns not in (2, 4):
         raise ValueError(f"columns must be 2 or 4, got {columns}")
     for document in documents:
         yield DOCSTART_LINE
         yield ""
-        for sentence in document.sentences:
+        for sentence in document.certain():
             for token, tag in sentence:
                 yield f"{token} _ _ {tag}" if columns == 4 else f"{token}\t{tag}"
             yield ""
+
+
+TAG_SCHEME = Option(
+    "tag-scheme",
+    ("iob2", "bilou"),
+    "Tags B-/I- (IOB2, the default) or B-/I-/L-/U- (BILOU)",
+    default="iob2",
+)
+#: Account item: sentences a CoNLL export left out.
+SENTENCES_LEFT_OUT = "sentences_left_out"
+
+
+class ConllWriter(Writer):
+    """One `-DOCSTART-` document per article: its entities as tags over its tokens and sentences.
+
+    A sentence holding an entity that cannot be tagged is left out (a loss, exit 1): CoNLL has
+    no "missing" tag, and O would teach "not an entity" there. An article with no sentence
+    left is not written.
+    """
+
+    def write(self, handle: Any, row: ExportRow) -> bool:
+        tokens = row.tokens
+        doc = conll_document(
+            row.text,
+            row.entities,
+            list(zip(tokens[::2], tokens[1::2], strict=True)) if tokens else None,
+            scheme=self.options[TAG_SCHEME.key].upper(),
+            sentences=row.sentences,
+            align=self.options[ALIGN.key],
+        )
+        summary = self.summary
+        where = f"article {row.article_id}"
+        for entity, start, end in doc.snapped:
+            summary.counts["snapped"] += 1
+            summary.warnings.append(
+                f"{where}: entity {entity.start}-{entity.end} {entity.label!r} snapped to {start}-{end}"
+            )
+        for entity, why in doc.left_out:
+            quoted = snippet(row.text[entity.start : entity.end])
+            hint = " (--align snaps it onto tokens)" if why.startswith("not on") and not self.options[ALIGN.key] else ""
+            summary.warnings.append(
+                f"{where}: entity {entity.start}-{entity.end} {entity.label!r} {quoted} {why}: its sentence is left "
+                f"out, CoNLL has no 'missing' tag{hint}"
+            )
+        summary.counts[SENTENCES_LEFT_OUT] += len(doc.uncertain)
+        kept = doc.certain()
+        if not kept:
+            return False
+        for line in conll_lines([ConllDocument(kept, [])]):
+            handle.write(line + "\n")
+        summary.records += 1
+        written = [tag[2:] for sentence in kept for _, tag in sentence if tag[:2] in ("B-", "U-")]
+        summary.entities += len(written)
+        summary.labels.update(written)
+        return True
+
+
+def _sniff(head: bytes) -> bool:
+    """A file that starts with a `-DOCSTART-` line is CoNLL, whatever its name (`eng.train`)."""
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(DOCSTART.encode())
+
+
+FORMAT = Format(
+    name="conll",
+    title="CoNLL-2003 / IOB",
+    suffixes=CONLL_SUFFIXES,
+    read=lambda path, _context: read_conll(path),
+    sniff=_sniff,
+    walked=(".conll", ".iob"),  # not .tsv: too many tables are not CoNLL files
+    writer=ConllWriter,
+    export_suffixes=(".conll",),
+    training=True,
+    holds=ENTITIES,
+    options=(TAG_SCHEME, ALIGN),
+    account_items={
+        SENTENCES_LEFT_OUT: (
+            "sentences left out: an entity there cannot be tagged (off token boundaries, or overlapping "
+            "another) and CoNLL has no 'missing' tag",
+            True,
+        )
+    },
+    imports="CoNLL-2003, IOB, IOB2, BILOU/BIOES token files: `-DOCSTART-` splits documents, blank lines "
+    "sentences; tags become entities with `source=user`",
+    exports="entities as IOB2 (or BILOU) tags, `token _ _ TAG`, a `-DOCSTART- -X- O O` line per article, as "
+    "`spacy convert` reads it; articles whose entities were decided (the rule)",
+    reads_back=True,
+)

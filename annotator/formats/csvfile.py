@@ -13,10 +13,13 @@ text. The JSONL and DocBin formats carry the text exactly.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator
 from typing import Any
 
+from annotator.formats.base import Format, Writer
 from annotator.records import ACCEPT, ExportRow
+from annotator.tokens import SpacyTokens
 
 COLUMNS = (
     "article_id",
@@ -35,6 +38,8 @@ COLUMNS = (
 )
 #: The link types that have a column, in `COLUMNS` order.
 LINK_COLUMNS = ("speaker", "target")
+#: The account's item for links no column holds.
+LINKS_NOT_IN_COLUMNS = "links_not_in_columns"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -57,3 +62,35 @@ def csv_rows_from_row(row: ExportRow) -> Iterator[list[Any]]:
     for start, end, label, note, answer in items:
         ends = [inert(" | ".join(linked.get((start, end, kind), []))) for kind in LINK_COLUMNS]
         yield [*head, status, start, end, inert(label), inert(text[start:end]), inert(note or ""), answer, *ends]
+
+
+class CsvWriter(Writer):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.csv: Any = None
+
+    def write(self, handle: Any, row: ExportRow) -> None:
+        if self.csv is None:
+            self.csv = csv.writer(handle, lineterminator="\r\n")
+            self.csv.writerow(COLUMNS)
+        for line in csv_rows_from_row(row):
+            self.csv.writerow(line)
+            self.summary.records += 1
+        self.summary.counts["rejected_written"] += len(row.rejected)
+        self.count_labels(row)
+        self.summary.counts[LINKS_NOT_IN_COLUMNS] += sum(link.label not in LINK_COLUMNS for link in row.links)
+        self.report_alignment(row, SpacyTokens.build(row.text, row.tokens))
+
+
+FORMAT = Format(
+    name="csv",
+    title="CSV",
+    writer=CsvWriter,
+    export_suffixes=(".csv",),
+    account_items={
+        LINKS_NOT_IN_COLUMNS: ("links of types other than speaker and target: no CSV column holds them", False)
+    },
+    exports="one row per label (and per rejected span, with its `answer`); a cell that starts like a formula "
+    "(`=`, `+`, `-`, `@`) gets a leading `'` so spreadsheets show it as text; `speaker` and `target` columns "
+    "hold the words a statement is linked to",
+)

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator import settings
+from annotator.formats.base import ALIGN, Format, Writer
 from annotator.formats.checks import snippet
 from annotator.formats.records import RecordError, record_from_dict
 from annotator.formats.textfiles import human_size
@@ -57,7 +58,6 @@ SPANS_KEY = "sc"
 OVERFLOW_KEY = "ents_overflow"
 #: Our key in `doc.user_data`: what the DocBin's annotations cannot say (annotator, status, notes, sources…).
 USER_DATA_KEY = "annotator"
-ALIGN_MODES = ("contract", "expand")
 _INFLATE_CHUNK = 2**20
 
 #: Account items (see `exporting`) a DocBin can add.
@@ -86,8 +86,8 @@ class DocBuilder:
     """Turn export rows into Docs; loads spaCy (and, only if needed, the project pipeline) lazily."""
 
     def __init__(self, pipeline_name: str | None = None, align: str | None = None):
-        if align is not None and align not in ALIGN_MODES:
-            raise ValueError(f"align must be one of {', '.join(ALIGN_MODES)} or None, got {align!r}")
+        if align is not None and align not in ALIGN.choices:
+            raise ValueError(f"align must be one of {', '.join(ALIGN.choices)} or None, got {align!r}")
         import spacy
         from spacy.tokens import DocBin
 
@@ -411,3 +411,54 @@ def _stored_links(ours: Any, documented: Any) -> list[tuple]:
     if not isinstance(items, (list, tuple)) or any(not isinstance(i, (list, tuple)) or len(i) != 5 for i in items):
         raise RecordError("the links of this DocBin are not [start, end, start, end, type] lists")
     return [tuple(i) for i in items]
+
+
+# -- the format ----------------------------------------------------------------------------
+
+
+class DocBinWriter(Writer):
+    """Docs built row by row (`DocBuilder`), the DocBin written at the end."""
+
+    binary = True
+    makes_cycles = True  # spaCy's Docs may hold cycles: the collector stays on
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.builder = DocBuilder(self.store.get_setting("pipeline"), self.options[ALIGN.key])
+
+    def write(self, handle: Any, row: ExportRow) -> None:
+        report = self.builder.add(row, SpacyTokens.build(row.text, row.tokens))
+        summary = self.summary
+        summary.records += 1
+        summary.spans += report.spans
+        summary.entities += report.entities
+        summary.labels.update(report.labels)
+        summary.counts.update(report.counts)
+        summary.counts["rejected_left_out"] += len(row.rejected)
+        summary.warnings.extend(report.warnings)
+
+    def finish(self, handle: Any) -> None:
+        handle.write(self.builder.to_bytes())
+
+
+FORMAT = Format(
+    name="spacy",
+    title="spaCy DocBin",
+    suffixes=(".spacy",),
+    read=lambda path, _context: read_docbin(path),
+    writer=DocBinWriter,
+    export_suffixes=(".spacy",),
+    training=True,
+    options=(ALIGN,),
+    account_items={
+        LINKS_MISALIGNED: (
+            "links with an end off token boundaries: in doc.user_data['links'] by characters only, not in doc._.rel",
+            False,
+        )
+    },
+    imports="ours come back exactly; any other DocBin's `doc.spans` and `doc.ents` as statements and entities, "
+    "its `doc.user_data['links']` as links",
+    exports='statements in `doc.spans["sc"]`, entities in `doc.ents` (overlaps in `doc.spans["ents_overflow"]`), '
+    "unknown entity tokens missing, links in `doc.user_data['links']` and `doc._.rel`, ready for `spacy train`",
+    reads_back=True,
+)

@@ -36,10 +36,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import srsly
+
+from annotator.formats.base import Format, ObjectContext, Writer
 from annotator.formats.left_out import LeftOut
-from annotator.formats.records import RecordError, kind_of
+from annotator.formats.records import RecordError, kind_of, record_from_dict
 from annotator.formats.relations import SPAN_LABEL
-from annotator.records import ExportRow
+from annotator.records import ExportRow, IncomingRecord
+from annotator.tokens import SpacyTokens
 
 
 def doccano_from_row(row: ExportRow, relations: bool = False) -> dict[str, Any]:
@@ -96,6 +100,28 @@ def _relation_record(row: ExportRow) -> dict[str, Any]:
         record["_annotator_id"] = row.annotator
         record["_status"] = row.status
     return record
+
+
+class DoccanoWriter(Writer):
+    """One doccano line per row; spans answered reject are left out (doccano has no answers).
+
+    Once the project has links, every line is in the entity+relation shape (one shape per file,
+    as a doccano project has one type).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.relations = bool(self.store.used_link_types())
+
+    def write(self, handle: Any, row: ExportRow) -> None:
+        handle.write(srsly.json_dumps(doccano_from_row(row, self.relations)) + "\n")
+        summary = self.summary
+        summary.records += 1
+        summary.entities += len(row.entities)
+        summary.counts["rejected_left_out"] += len(row.rejected)
+        self.count_labels(row)
+        if row.tokens:
+            self.report_alignment(row, SpacyTokens.build(row.text, row.tokens))
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -254,3 +280,26 @@ def _annotations(items: Any, line: int, left_out: LeftOut) -> dict[str | None, l
             {"start": item["start_offset"], "end": item.get("end_offset"), "label": label}
         )
     return by_user
+
+
+def read_doccano(obj: dict[str, Any], where: ObjectContext) -> tuple[list[IncomingRecord], None]:
+    """The records of one doccano line, one per user (`RecordError` says what is wrong with it)."""
+    items = doccano_records(obj, where.line, where.left_out)
+    return [record_from_dict(item, source=where.source, line=where.line) for item in items], None
+
+
+FORMAT = Format(
+    name="doccano",
+    title="doccano JSONL",
+    suffixes=(".jsonl", ".ndjson", ".json"),
+    read_object=read_doccano,
+    is_object=is_doccano,
+    writer=DoccanoWriter,
+    export_suffixes=(".jsonl",),
+    imports="every shape doccano's versions wrote: `label` triples, `labels` (1.0), `data` (1.3-1.6), "
+    "`entities` and `relations` of relation projects, per-user `annotations` (1.0-1.2), `username` (0.x); "
+    "spans become the annotator's statements, relations their links",
+    exports='`{"text", "label": [[start, end, label]]}` per article (annotator, status and entities ride '
+    'along in extra keys); once the project has links, the entity+relation shape (`"entities"`, `"relations"`)',
+    reads_back=True,
+)

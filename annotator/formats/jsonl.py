@@ -1,33 +1,33 @@
-"""JSON input: one record per line (JSONL) or per element of a `.json` array, whichever tool wrote it.
+"""JSON input: one object per line (JSONL) or per element of a `.json` array, whichever tool wrote it.
 
-A record may be plain `{"text", "meta"}`, Prodigy's (`spans`, `_annotator_id`; `label`
-triples, as doccano's sequence labelling writes them), any other doccano shape
-(`formats.doccano`) or a Label Studio task or JSON-MIN item (`formats.label_studio`):
-each object is read by the shape it has, so one file may mix them. Prodigy's loader
+This module is the container, not a format: each object is read by the JSON format whose
+shape it has (`Format.is_object`, `Format.read_object`: Label Studio's tasks, doccano's
+shapes, Prodigy's records as the fallback), so one file may mix them. Prodigy's loader
 takes a `.json` array of the same records (`prodigy.components.loaders.JSON`).
 
 Read line by line or element by element (streamed), so a bad record is reported with its
-line number and the rest of the file still comes in. Prodigy's `relations` (`rel.manual`) become
-links. What a record carries that a project cannot hold (categories, choices) is named once per
-file with a count.
+line number and the rest of the file still comes in. The records of one object (a Label
+Studio task holds one per annotation) come in whole or not at all, and are stored together
+(`IncomingRecord.continued`). Relations (Prodigy's `rel.manual`, doccano's, Label Studio's)
+become links. What a record carries that a project cannot hold (categories, choices) is named
+once per file with a count.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 import srsly
 
 from annotator import settings
-from annotator.formats import label_studio
-from annotator.formats.doccano import doccano_records, is_doccano
+from annotator.formats.base import Format, ObjectContext
 from annotator.formats.json_stream import iter_json_records, reject_constant
 from annotator.formats.left_out import LeftOut
-from annotator.formats.records import RecordError, record_from_dict
+from annotator.formats.records import RecordError, kind_of
 from annotator.formats.textfiles import open_binary
 from annotator.records import IncomingRecord, Rejection
 
@@ -79,16 +79,19 @@ def _skip_line(handle: IO[bytes]) -> None:
             return
 
 
-def read_jsonl(path: Path) -> Iterator[IncomingRecord | Rejection]:
-    """The records of a JSONL file, each line read by the shape it has."""
+def read_json_objects(path: Path, shapes: Sequence[Format]) -> Iterator[IncomingRecord | Rejection]:
+    """The records of a JSONL file (one object a line) or of a `.json` file (an array of objects,
+    or one object), each object read by the first of `shapes` whose `is_object` takes it, else
+    by the one without `is_object`."""
     name = str(path)
     left_out = LeftOut()
-    for item in json_lines(path):
+    items = iter_json_records(path) if path.suffix.lower() == ".json" else json_lines(path)
+    for item in items:
         if isinstance(item, Rejection):
             yield item
             continue
-        lineno, obj = item
-        yield from records_from_object(obj, path=name, source=path.name, line=lineno, left_out=left_out)
+        line, obj = item
+        yield from records_from_object(obj, ObjectContext(name, path.name, line, left_out), shapes)
     yield from left_out.rejections(name)
 
 
@@ -140,65 +143,32 @@ def json_lines(path: Path) -> Iterator[tuple[int, Any] | Rejection]:
             yield lineno, obj
 
 
-def read_json(path: Path) -> Iterator[IncomingRecord | Rejection]:
-    """The records of a `.json` file: an array of records (Label Studio's, doccano's and
-    Prodigy's exports) or one record, streamed (`json_stream`)."""
-    name = str(path)
-    left_out = LeftOut()
-    for item in iter_json_records(path):
-        if isinstance(item, Rejection):
-            yield item
-            continue
-        line, obj = item
-        yield from records_from_object(obj, path=name, source=path.name, line=line, left_out=left_out)
-    yield from left_out.rejections(name)
-
-
 def records_from_object(
-    obj: Any, *, path: str, source: str, line: int, left_out: LeftOut
+    obj: Any, where: ObjectContext, shapes: Sequence[Format]
 ) -> Iterator[IncomingRecord | Rejection]:
-    """The records one parsed JSON object holds (a Label Studio task holds one per annotation),
-    all of them or, with the reason, none."""
-    task = ""
-    note = None
+    """The records one parsed JSON object holds, all of them or, with the reason, none."""
     try:
         if type(obj) is not dict:
-            records = [record_from_dict(obj, source=source, line=line)]  # says what it is instead
-        elif label_studio.is_task(obj) or label_studio.is_json_min(obj):
-            task = _task_name(obj.get("id"))
-            read = label_studio.task_records if label_studio.is_task(obj) else label_studio.min_records
-            records, note = read(obj, source=source, line=line)
-        elif is_doccano(obj):
-            records = [
-                record_from_dict(item, source=source, line=line) for item in doccano_records(obj, line, left_out)
-            ]
-        else:
-            records = [record_from_dict(_prodigy(obj, line, left_out), source=source, line=line)]
+            raise RecordError(f"expected a JSON object, got {kind_of(obj)}")
+        shape = _shape_of(obj, shapes)
+        records, note = shape.read_object(obj, where)
     except RecordError as exc:
-        yield Rejection(path, line, f"{task}{exc}")
+        yield Rejection(where.path, where.line, str(exc))
         return
+    for record in records[:-1]:
+        record.continued = True
     yield from records
     if note:
-        yield Rejection(path, line, f"{task}{note}")
+        yield Rejection(where.path, where.line, note)
 
 
-def _task_name(task_id: Any) -> str:
-    """How a message names a Label Studio task: `task 17: `."""
-    if task_id is None:
-        return "task: "
-    return f"task {task_id}: " if isinstance(task_id, int) else f"task {task_id!r:.40}: "
-
-
-def _prodigy(obj: dict[str, Any], line: int, left_out: LeftOut) -> dict[str, Any]:
-    """Count what a Prodigy task holds besides spans and relations (links, read by `record_from_dict`):
-    `accept` (choice), `cats` and a textcat `label` (a name, not triples), which is taken out."""
-    cats, accept, label = obj.get("cats"), obj.get("accept"), obj.get("label")
-    if cats is None and accept is None and not isinstance(label, str):
-        return obj
-    left_out.add_categories(cats, line)
-    if isinstance(accept, list):
-        left_out.add("choice", line, len(accept), tuple(map(str, accept)))
-    if isinstance(label, str):
-        left_out.add("category", line, 1, (label,))
-        obj = {key: value for key, value in obj.items() if key != "label"}
-    return obj
+def _shape_of(obj: dict[str, Any], shapes: Sequence[Format]) -> Format:
+    fallback = None
+    for shape in shapes:
+        if shape.is_object is None:
+            fallback = fallback or shape
+        elif shape.is_object(obj):
+            return shape
+    if fallback is None:
+        raise RecordError(f"not a {' or '.join(shape.title for shape in shapes)} record")
+    return fallback

@@ -1,5 +1,5 @@
-"""Label Studio: its JSON export, JSON-MIN and tasks one per line (JSONL) read; tasks written
-for Label Studio to import as pre-annotations.
+"""Label Studio: its JSON export, JSON-MIN and tasks one per line (JSONL) read; a JSON array of
+tasks written for Label Studio to import, as pre-annotations or as annotations.
 
 Shapes, from HumanSignal/label-studio and HumanSignal/label-studio-converter:
 
@@ -45,10 +45,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import srsly
+
+from annotator.formats.base import Format, ObjectContext, Option, Writer
 from annotator.formats.left_out import KINDS, counted
 from annotator.formats.records import RecordError, kind_of, record_from_dict
-from annotator.formats.relations import SPAN_LABEL
-from annotator.records import MODEL_LAYER_PREFIX, IncomingRecord, Link, Span, is_model_layer, model_layer
+from annotator.formats.relations import SPAN_LABEL, end_namer
+from annotator.records import MODEL_LAYER_PREFIX, ExportRow, IncomingRecord, Link, Span, is_model_layer, model_layer
 from annotator.text import offsets_by_quotes
 
 #: JSON-MIN keys that describe the annotation, not the task's data.
@@ -66,6 +69,28 @@ def is_task(obj: dict[str, Any]) -> bool:
 
 def is_json_min(obj: dict[str, Any]) -> bool:
     return "annotation_id" in obj and "annotator" in obj
+
+
+def is_label_studio(obj: dict[str, Any]) -> bool:
+    return is_task(obj) or is_json_min(obj)
+
+
+def read_label_studio(obj: dict[str, Any], where: ObjectContext) -> tuple[list[IncomingRecord], str | None]:
+    """The records of one task or JSON-MIN item; messages name the task (`task 17: ...`)."""
+    task = _task_name(obj.get("id"))
+    read = task_records if is_task(obj) else min_records
+    try:
+        records, note = read(obj, source=where.source, line=where.line)
+    except RecordError as exc:
+        raise RecordError(f"{task}{exc}") from None
+    return records, f"{task}{note}" if note else None
+
+
+def _task_name(task_id: Any) -> str:
+    """How a message names a Label Studio task: `task 17: `."""
+    if task_id is None:
+        return "task: "
+    return f"task {task_id}: " if isinstance(task_id, int) else f"task {task_id!r:.40}: "
 
 
 @dataclass
@@ -447,3 +472,81 @@ def _completed_by(name: str) -> int | dict[str, str] | None:
     if found:
         return int(found.group(1))
     return {"email": name} if "@" in name else None
+
+
+#: How the export gives people's layers to Label Studio.
+LAYERS_AS = Option(
+    "layers-as",
+    ("predictions", "annotations"),
+    "People's layers as predictions named after them (pre-annotations to review; the default) or as "
+    "annotations (completed_by: ls-ID or an e-mail); a model's layer is always a prediction",
+    default="predictions",
+)
+
+
+class LabelStudioWriter(Writer):
+    """A JSON array of tasks, one per article: each exported layer an annotation or a prediction.
+
+    Rows come in article order; the rows of one article (several with `--all-layers`) make one
+    task. Its `data` holds the text and the article's metadata; a task that came from Label
+    Studio keeps its id. Spans answered reject are left out (Label Studio has no answers).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.as_predictions = self.options[LAYERS_AS.key] == "predictions"
+        self.pending: list[ExportRow] = []
+
+    def write(self, handle: Any, row: ExportRow) -> bool:
+        joins = bool(self.pending) and self.pending[0].article_id == row.article_id
+        if self.pending and not joins:
+            self._flush(handle)
+        self.pending.append(row)
+        self.count_labels(row)
+        self.summary.counts["rejected_left_out"] += len(row.rejected)
+        return not joins  # another layer of the same task: no article of its own
+
+    def finish(self, handle: Any) -> None:
+        self._flush(handle)
+        handle.write("\n]\n" if self.summary.records else "[]\n")
+
+    def _flush(self, handle: Any) -> None:
+        if not self.pending:
+            return
+        first = self.pending[0]
+        data = {key: value for key, value in first.meta.items() if key != TASK_ID}
+        task_id = first.meta.get(TASK_ID)
+        layers = [
+            Layer(row.annotator, row.spans, links=row.links, end_label=end_namer(row))
+            for row in self.pending
+            if row.annotator is not None
+        ]
+        task = label_studio_task(
+            first.text,
+            layers,
+            task_id=task_id if isinstance(task_id, int) and not isinstance(task_id, bool) else None,
+            data=data,
+            as_predictions=self.as_predictions,
+        )
+        handle.write(("[\n" if not self.summary.records else ",\n") + srsly.json_dumps(task))
+        self.summary.records += 1
+        self.pending = []
+
+
+FORMAT = Format(
+    name="label-studio",
+    title="Label Studio JSON",
+    suffixes=(".jsonl", ".ndjson", ".json"),
+    read_object=read_label_studio,
+    is_object=is_label_studio,
+    writer=LabelStudioWriter,
+    export_suffixes=(".json",),
+    options=(LAYERS_AS,),
+    imports="JSON export, JSON-MIN and tasks one a line: each person's `labels` regions become their "
+    "statements (`completed_by`: e-mail, else `ls-<id>`), `relation` results their links, `predictions` a "
+    "model's layer `model:<version>`",
+    exports="a JSON array of tasks Label Studio imports: `data.text`, each layer's statements as `labels` "
+    "regions and its links as `relation` results, as `predictions` (pre-annotations; default) or "
+    "`annotations` (`--layers-as`)",
+    reads_back=True,
+)

@@ -1,7 +1,14 @@
-"""Prodigy-style JSONL: one task per article and layer, with statement `spans` and `entities`.
+"""Prodigy JSONL (and plain `{"text", "meta"}` records): one task per article and layer, with
+statement `spans` and `entities`; our own record shape, read from any JSON object no other
+format claims.
 
-`tokens` are the ones a spaCy Doc of the text has (white-space tokens such as a line break
-included), so `token_start`/`token_end` are there exactly when spaCy can hold the span.
+Read: `formats.records.record_from_dict` (spans with their answers, `_annotator_id`,
+`_status`, `entities`, `relations` as links; doccano's `label` triples too). What a Prodigy
+task holds besides spans and relations is named once per file: `accept` (choice), `cats`
+and a textcat `label`.
+
+Written: `tokens` are the ones a spaCy Doc of the text has (white-space tokens such as a line
+break included), so `token_start`/`token_end` are there exactly when spaCy can hold the span.
 Answers other than accept are written as Prodigy writes them: a whole task's `answer`, and a
 span's own `"answer": "reject"` (binary feedback) — never as an accepted span. Links are
 `relations` in `rel.manual`'s shape (`formats.relations`): `head`/`child` the last token of each
@@ -14,10 +21,17 @@ import hashlib
 from itertools import count
 from typing import Any
 
+import srsly
+
+from annotator.formats.base import Format, ObjectContext, Writer
+from annotator.formats.left_out import LeftOut
+from annotator.formats.records import record_from_dict
 from annotator.formats.relations import end_namer, relations_from_links
-from annotator.records import ACCEPT, ExportRow
+from annotator.records import ACCEPT, ExportRow, IncomingRecord
 from annotator.text import signed32
 from annotator.tokens import SpacyTokens
+
+_dumps = srsly.json_dumps
 
 
 def task_from_row(row: ExportRow, tokens: SpacyTokens | None = None) -> dict[str, Any]:
@@ -75,3 +89,60 @@ def task_from_row(row: ExportRow, tokens: SpacyTokens | None = None) -> dict[str
     digest = hashlib.sha256(row.hash.encode() + signature).digest()
     task["_task_hash"] = int.from_bytes(digest[:4], "big", signed=True)
     return task
+
+
+class ProdigyWriter(Writer):
+    """One task per row, a JSON line each; rejected spans and tasks with their answer."""
+
+    def write(self, handle: Any, row: ExportRow) -> None:  # the hot path of the most used export: kept lean
+        tokens = SpacyTokens.build(row.text, row.tokens) if row.tokens else None
+        summary = self.summary
+        if row.rejected or row.answer != ACCEPT:
+            summary.counts["rejected_written"] += len(row.rejected)
+            summary.counts["rejected_tasks_written"] += row.answer != ACCEPT
+        handle.write(_dumps(task_from_row(row, tokens)) + "\n")
+        summary.records += 1
+        summary.entities += len(row.entities)
+        self.count_labels(row)
+        if tokens is not None:
+            self.report_alignment(row, tokens)
+
+
+# -- reading ---------------------------------------------------------------------------
+
+
+def prodigy_records(obj: dict[str, Any], where: ObjectContext) -> tuple[list[IncomingRecord], None]:
+    """The record of one Prodigy task or plain record (`RecordError` says what is wrong with it)."""
+    return [record_from_dict(_counted(obj, where.line, where.left_out), source=where.source, line=where.line)], None
+
+
+def _counted(obj: dict[str, Any], line: int, left_out: LeftOut) -> dict[str, Any]:
+    """Count what a Prodigy task holds besides spans and relations (links, read by `record_from_dict`):
+    `accept` (choice), `cats` and a textcat `label` (a name, not triples), which is taken out."""
+    cats, accept, label = obj.get("cats"), obj.get("accept"), obj.get("label")
+    if cats is None and accept is None and not isinstance(label, str):
+        return obj
+    left_out.add_categories(cats, line)
+    if isinstance(accept, list):
+        left_out.add("choice", line, len(accept), tuple(map(str, accept)))
+    if isinstance(label, str):
+        left_out.add("category", line, 1, (label,))
+        obj = {key: value for key, value in obj.items() if key != "label"}
+    return obj
+
+
+FORMAT = Format(
+    name="jsonl",
+    title="Prodigy JSONL",
+    suffixes=(".jsonl", ".ndjson", ".json"),
+    read_object=prodigy_records,
+    writer=ProdigyWriter,
+    export_suffixes=(".jsonl",),
+    keeps_task_answers=True,
+    imports='plain `{"text", "meta"}` and Prodigy records (`spans` with their `answer`, `_annotator_id`, '
+    "`_status`, `entities`, `relations` as links), one a line or as a `.json` array",
+    exports="one task per article and layer: `text`, `meta`, `_input_hash`, `_task_hash`, `_annotator_id`, "
+    "`_status`, `answer`, `spans` (token indices; a rejected span with its `answer`), `relations` (links, in "
+    "`rel.manual`'s shape), `entities` (with `source`), `tokens` (spaCy's, a line break included)",
+    reads_back=True,
+)

@@ -18,8 +18,17 @@ from pathlib import Path
 from typing import Any
 
 from annotator import settings
+from annotator.formats.base import Format, ReadContext
 from annotator.formats.records import RecordError, record_from_dict
-from annotator.records import ACCEPT, IncomingRecord, Rejection
+from annotator.records import (
+    ACCEPT,
+    LAYER_KINDS,
+    MODEL_LAYER,
+    MODEL_LAYER_PREFIX,
+    IncomingRecord,
+    Rejection,
+    model_layer,
+)
 from annotator.store.teammate import Layer, RawArticle, TeammateFile, TeammateFileError, Text, Unreadable
 
 PROJECT_SUFFIXES = (".sqlite", ".sqlite3", ".db")
@@ -60,23 +69,42 @@ def read_project(path: Path, *, into: Path | None = None) -> Iterator[IncomingRe
 
 
 def _records(name: str, file_name: str, article: RawArticle) -> Iterator[IncomingRecord | Rejection]:
-    """The article's records (one per annotator, or one without labels), each validated whole."""
+    """The article's records (one per layer, or one without labels), each validated whole; the
+    records of one article are stored together (`IncomingRecord.continued`)."""
     try:
         base = _article_task(article)
     except RecordError as exc:
         yield Rejection(name, article.id, f"article {article.id}: {exc}")
         return
+    records: list[IncomingRecord] = []
     for layer in article.layers or [None]:
         try:
             task = base if layer is None else {**base, **_layer_task(layer)}
             record = record_from_dict(task, source=file_name, line=article.id)
+            if layer is not None and _kind(layer) == MODEL_LAYER:
+                record.model_version = record.annotator.removeprefix(MODEL_LAYER_PREFIX)
+                record.annotator = model_layer(record.model_version)
+                record.status = None
         except RecordError as exc:
             who = "" if layer is None or type(layer.annotator) is not Text else f" ({_shown(layer.annotator)})"
             yield Rejection(name, article.id, f"article {article.id}{who}: {exc}")
             continue
         record.title = base["title"] or record.title
         record.source = base["source"]
-        yield record
+        records.append(record)
+    for record in records[:-1]:
+        record.continued = True
+    yield from records
+
+
+def _kind(layer: Layer) -> str | None:
+    """The layer's kind in the teammate's file (None in a file older than layer kinds)."""
+    if layer.kind is None:
+        return None
+    kind = _text(layer.kind, "layer kind")
+    if kind not in LAYER_KINDS:
+        raise RecordError(f"layer kind must be one of {', '.join(LAYER_KINDS)}, got {kind!r:.40}")
+    return kind
 
 
 def _article_task(article: RawArticle) -> dict[str, Any]:
@@ -200,3 +228,18 @@ def _same_file(a: Path, b: Path) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return a.resolve() == b.resolve()
+
+
+def _read(path: Path, context: ReadContext) -> Iterator[IncomingRecord | Rejection]:
+    return read_project(path, into=context.into)
+
+
+FORMAT = Format(
+    name="project",
+    title="Annotator project",
+    suffixes=PROJECT_SUFFIXES,
+    read=_read,
+    walked=(),  # merged only when named
+    imports="another annotator's project file (`.annotator.sqlite`), read as untrusted input and merged in: "
+    "every layer with its labels, notes, status, answers and entities",
+)

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from annotator.formats.base import Format
 from annotator.formats.jsonl import json_lines, json_records
 from annotator.formats.records import RecordError, record_from_dict
 from annotator.records import CarriedPreannotation, IncomingRecord, Rejection
@@ -132,3 +133,15 @@ def shard_record(record: IncomingRecord, identity: dict[str, str], found: Any) -
 def shard_line(obj: dict[str, Any]) -> str:
     """One line of a shard, newline included."""
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+FORMAT = Format(
+    name="shards",
+    title="Pre-annotated shards",
+    suffixes=(".jsonl", ".ndjson"),
+    read=lambda path, _context: read_shard(path),
+    recognise=is_shard,
+    ignored=(MANIFEST,),
+    imports="JSONL records with `_preannotation` (`annotator preannotate --out`, or a Spark or Ray job): "
+    "their entities, sentences and tokens are kept when they come from the project's pipeline",
+)

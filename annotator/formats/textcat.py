@@ -14,10 +14,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import srsly
+
+from annotator.formats.base import Format, Writer
 from annotator.records import ExportRow
+from annotator.scheme import project_labels
 from annotator.text import signed32
+
+if TYPE_CHECKING:
+    from annotator.store import Store
 
 #: Account items (see `exporting`): negative sentences written; finished articles without sentences.
 NEGATIVES, NO_SENTENCES = "negatives", "no_sentences"
@@ -67,3 +74,42 @@ def textcat_from_row(row: ExportRow, universe: Sequence[str]) -> tuple[list[dict
         cats.update({name: 1 for name in labels if name not in cats})
         records.append({"text": row.text[start:end], "cats": cats, "meta": meta})
     return records, counts
+
+
+class TextcatWriter(Writer):
+    """A JSON line per statement and per negative sentence, `cats` over every label of the scheme
+    (or only those asked for, `--labels`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = self.rule.labels
+        self.universe = sorted(labels) if labels is not None else label_universe(self.store)
+
+    def write(self, handle: Any, row: ExportRow) -> None:
+        records, counts = textcat_from_row(row, self.universe)
+        for record in records:
+            handle.write(srsly.json_dumps(record) + "\n")
+        self.summary.records += len(records)
+        self.summary.counts.update(counts)
+        self.summary.counts["rejected_left_out"] += len(row.rejected)
+        self.count_labels(row)
+
+
+def label_universe(store: Store) -> list[str]:
+    """Every label a statement classifier should know: the scheme's (the defaults until the project
+    chooses its own) that are not retired, and any other label in use."""
+    names = [label.name for label in project_labels(store) if not label.retired]
+    used = [name for name in store.used_labels() if name not in names]
+    return names + used
+
+
+FORMAT = Format(
+    name="textcat",
+    title="Text classification JSONL",
+    writer=TextcatWriter,
+    export_suffixes=(".jsonl",),
+    training=True,
+    writes_negatives=True,
+    exports='one record per statement and per negative sentence, `{"text", "cats", "meta"}`; `cats` names '
+    "every label of the scheme",
+)

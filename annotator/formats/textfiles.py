@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from annotator import settings
+from annotator.formats.base import Format, ReadContext
 from annotator.records import IncomingRecord, Rejection
 from annotator.text import normalize, title_of
 
@@ -64,3 +65,16 @@ def human_size(n: int) -> str:
         if n >= scale:
             return f"{n / scale:.1f}".removesuffix(".0") + f" {unit}"
     return f"{n} bytes"
+
+
+def _read(path: Path, _context: ReadContext) -> list[IncomingRecord | Rejection]:
+    return [read_txt(path)]
+
+
+FORMAT = Format(
+    name="text",
+    title="Plain text",
+    suffixes=(".txt",),
+    read=_read,
+    imports="one article a file, its first non-empty line the title (a `.txt` with a brat `.ann` beside it is brat)",
+)

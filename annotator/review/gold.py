@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from annotator.records import GOLD
+from annotator.records import GOLD, HUMAN_LAYER
 from annotator.review.conflicts import Conflict, regions
 from annotator.review.units import ArticleLabels, Collection, Labels, SpanKey, collect
 from annotator.tokens import snap, word_tokens
@@ -167,7 +167,10 @@ def set_gold(store, article_id: int, start: int, end: int, labels: Iterable[str]
 
 
 def _labeled_by_annotators(store, article_id: int, span: SpanKey) -> bool:
-    return any(st.labels and st.annotator != GOLD and (st.start, st.end) == span for st in store.statements(article_id))
+    people = set(store.annotators(HUMAN_LAYER))
+    return any(
+        st.labels and st.annotator in people and (st.start, st.end) == span for st in store.statements(article_id)
+    )
 
 
 def decided_spans(store, article_ids: list[int] | None = None) -> dict[int, set[SpanKey]]:

@@ -7,7 +7,8 @@ For one unit an annotator has either
   span — they saw it and left it unlabeled, or
 - nothing (missing, `None`) when they have not finished the article: we cannot tell.
 
-The gold layer (`records.GOLD`) is never an annotator here. A multi-label statement is one
+Only people's layers are annotators here: the gold layer (`records.GOLD`) and a model's
+output (a `model:<version>` layer, such as Label Studio's predictions) never are. A multi-label statement is one
 nominal value: its sorted label set taken as a single category (`category`), so
 {claim, denial} agrees only with {claim, denial}, never with {claim} alone.
 """
@@ -18,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from annotator.records import GOLD
+from annotator.records import HUMAN_LAYER
 
 Labels = tuple[str, ...]
 SpanKey = tuple[int, int]
@@ -95,16 +96,17 @@ def collect(
     annotators: Iterable[str] | None = None,
     article_ids: list[int] | None = None,
 ) -> Collection:
-    """Read every annotator's labeled statements and done marks (the gold layer left out).
+    """Read every annotator's labeled statements and done marks (people's layers only: not gold, no model).
 
     `labels` keeps only those labels: other labels are dropped from each statement, and a
     statement left with none is no longer a unit. `annotators` keeps only those annotators.
     """
     keep_labels = set(labels) if labels is not None else None
     keep_annotators = set(annotators) if annotators is not None else None
+    people = set(store.annotators(HUMAN_LAYER))
 
     def wanted(name: str) -> bool:
-        return name != GOLD and (keep_annotators is None or name in keep_annotators)
+        return name in people and (keep_annotators is None or name in keep_annotators)
 
     done: dict[int, set[str]] = {}
     for article_id, name in store.done_annotators(article_ids):

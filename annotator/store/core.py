@@ -22,6 +22,8 @@ from srsly import json_loads
 from annotator.records import (
     ACCEPT,
     GOLD,
+    LAYER_KINDS,
+    MODEL_LAYER,
     STATUSES,
     Article,
     Entity,
@@ -31,6 +33,7 @@ from annotator.records import (
     RejectedSpan,
     Span,
     Statement,
+    layer_kind,
 )
 from annotator.store.errors import StoreError, known_error
 from annotator.store.opening import ProjectFile
@@ -112,20 +115,33 @@ class CoreStore(ProjectFile):
 
     # -- annotators ----------------------------------------------------------------
 
-    def annotator_id(self, name: str) -> int:
-        """The id of annotator `name`, adding them on first use."""
+    def annotator_id(self, name: str, kind: str | None = None) -> int:
+        """The id of layer `name`, adding it on first use as `kind` (default: `layer_kind(name)`).
+
+        A layer's kind is set when it is made: a model's output never becomes an annotator.
+        """
         row = self.conn.execute("SELECT id FROM annotators WHERE name = ?", (name,)).fetchone()
         if row:
             return row[0]
+        kind = kind or layer_kind(name)
+        if kind not in LAYER_KINDS:
+            raise ValueError(f"unknown layer kind {kind!r}; one of {', '.join(LAYER_KINDS)}")
         with self.write():
             self.conn.execute(
-                "INSERT INTO annotators(name, created_at) VALUES (?, ?) ON CONFLICT(name) DO NOTHING",
-                (name, now()),
+                "INSERT INTO annotators(name, kind, created_at) VALUES (?, ?, ?) ON CONFLICT(name) DO NOTHING",
+                (name, kind, now()),
             )
             return self.conn.execute("SELECT id FROM annotators WHERE name = ?", (name,)).fetchone()[0]
 
-    def annotators(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT name FROM annotators ORDER BY name")]
+    def annotators(self, kind: str | None = None) -> list[str]:
+        """Every layer's name, sorted, or only those of `kind` (`HUMAN_LAYER`: the annotators)."""
+        if kind is None:
+            return [r[0] for r in self.conn.execute("SELECT name FROM annotators ORDER BY name")]
+        return [r[0] for r in self.conn.execute("SELECT name FROM annotators WHERE kind = ? ORDER BY name", (kind,))]
+
+    def layer_kinds(self) -> dict[str, str]:
+        """Each layer's kind by name: `human`, `model` or `gold` (`records.LAYER_KINDS`)."""
+        return dict(self.conn.execute("SELECT name, kind FROM annotators ORDER BY name"))
 
     def layers(self) -> list[str]:
         """Annotators whose layer holds something to export, sorted: labels or answers, or (for
@@ -249,6 +265,7 @@ class CoreStore(ProjectFile):
         """
         c = self.conn
         annotator_ids: dict[str, int] = {}
+        kinds: dict[int, str] = {}
         statement_of: dict[tuple[int, int, int, int], int] = {}
         if old_articles:
             statement_of = {
@@ -269,7 +286,10 @@ class CoreStore(ProjectFile):
             if not (rec.spans or rec.status or rec.rejected or rec.answer != ACCEPT):
                 continue
             name = rec.annotator or default_annotator
-            annotator = annotator_ids.get(name) or annotator_ids.setdefault(name, self.annotator_id(name))
+            annotator = annotator_ids.get(name)
+            if annotator is None:
+                annotator = annotator_ids[name] = self.annotator_id(name, layer_kind(name, rec.model_version))
+                kinds[annotator] = c.execute("SELECT kind FROM annotators WHERE id = ?", (annotator,)).fetchone()[0]
             answers.append((article_id, annotator, rec))
             for span in rec.spans:
                 key = (article_id, annotator, span.start, span.end)
@@ -285,7 +305,7 @@ class CoreStore(ProjectFile):
                     elif not row[5]:
                         row[5] = span.note
                 label_rows.append((statement_id, span.label, stamp))
-            if rec.status:
+            if rec.status and kinds[annotator] != MODEL_LAYER:  # a model's output is never "finished"
                 status_rows.append((article_id, annotator, rec.status, stamp))
         return list(new_rows.values()), label_rows, status_rows, note_rows, answers
 
@@ -506,7 +526,8 @@ class CoreStore(ProjectFile):
             "spans": one("SELECT count(*) FROM statement_labels"),
             "entities": one("SELECT count(*) FROM entities"),
             "sentences": one("SELECT count(*) FROM sentences"),
-            "annotators": self.annotators(),
+            "annotators": [name for name, kind in self.layer_kinds().items() if kind != MODEL_LAYER],
+            "models": self.annotators(MODEL_LAYER),
             "labels": dict(
                 c.execute("SELECT label, count(*) FROM statement_labels GROUP BY label ORDER BY label").fetchall()
             ),

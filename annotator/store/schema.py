@@ -217,7 +217,22 @@ def m007_article_categories(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m008_statement_links(db: sqlite_utils.Database) -> None:
+def m008_layer_kinds(db: sqlite_utils.Database) -> None:
+    """What each layer is: a person's work (`human`), a model's output (`model`: Label Studio's
+    predictions, `model:<version>`) or the review's decisions (`gold`). Review, agreement, gold
+    and the export rule's default count people's layers only."""
+    db.executescript(
+        """
+        ALTER TABLE annotators ADD COLUMN kind TEXT NOT NULL DEFAULT 'human'
+            CHECK (kind IN ('human', 'model', 'gold'));
+        UPDATE annotators SET kind = 'gold' WHERE name = 'gold';
+        UPDATE annotators SET kind = 'model' WHERE substr(name, 1, 6) = 'model:';
+        """
+    )
+
+
+@migrations()
+def m009_statement_links(db: sqlite_utils.Database) -> None:
     """Links from a statement to its other end (who said it, to whom, what it conditions or
     answers), per annotator layer, by the two ends' offsets and the link type; and the link
     slots (head, type) a review decided for the gold layer, so that "no link here" is a decision too."""
@@ -252,3 +267,13 @@ def m008_statement_links(db: sqlite_utils.Database) -> None:
 
 
 SCHEMA_VERSION = len(migrations._migrations)
+
+
+def version_with(name: str) -> int:
+    """The schema version from which a project has migration `name` (the first migration is version 1).
+
+    Readers of older files (`store.teammate`) name a migration instead of a number, so the
+    order in which migrations were merged cannot put them off by one.
+    """
+    names = [m.name for m in migrations._migrations]
+    return names.index(name) + 1

@@ -33,7 +33,7 @@ from typing import Any, NamedTuple
 import sqlite_utils
 
 from annotator.store.files import SQLITE_HEADER
-from annotator.store.schema import SCHEMA_VERSION, migrations
+from annotator.store.schema import SCHEMA_VERSION, migrations, version_with
 
 
 class Column(NamedTuple):
@@ -47,7 +47,7 @@ class Column(NamedTuple):
 #: What is read of each table. A new migration that adds a column we need adds one entry here.
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "articles": (Column("id"), Column("title"), Column("text"), Column("source"), Column("meta")),
-    "annotators": (Column("id"), Column("name")),
+    "annotators": (Column("id"), Column("name"), Column("kind", since=version_with("m008_layer_kinds"))),
     "statements": (
         Column("id"),
         Column("article_id"),
@@ -88,11 +88,11 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
 }
 #: Tables a later migration added: (the schema version that made them); older files have none.
 TABLE_SINCE = {
-    "rejected_spans": 5,
-    "task_answers": 5,
-    "article_categories": [m.name for m in migrations._migrations].index("m007_article_categories") + 1,
-    "links": [m.name for m in migrations._migrations].index("m008_statement_links") + 1,
-    "link_decisions": [m.name for m in migrations._migrations].index("m008_statement_links") + 1,
+    "rejected_spans": version_with("m005_rejected_answers"),
+    "task_answers": version_with("m005_rejected_answers"),
+    "article_categories": version_with("m007_article_categories"),
+    "links": version_with("m009_statement_links"),
+    "link_decisions": version_with("m009_statement_links"),
 }
 
 #: Statements a progress handler lets run between its checks of the clock and of Ctrl+C.
@@ -113,6 +113,8 @@ class Layer:
 
     annotator: Any
     status: Any
+    #: What the layer is (`human`, `model`, `gold`), or None in a file older than layer kinds.
+    kind: Any = None
     #: One dict per (statement, label): the statements' and labels' columns by name.
     spans: list[dict[str, Any]] = field(default_factory=list)
     #: Spans answered reject/ignore (binary feedback), by column name.
@@ -222,17 +224,17 @@ class TeammateFile:
         )
         for span in statements:
             who = span["annotator_id"]
-            layers.setdefault(who, Layer(self._name(who), None)).spans.append(span)
+            layers.setdefault(who, self._layer(who)).spans.append(span)
         unlabeled = self.conn.execute(
             "SELECT DISTINCT annotator_id FROM statements WHERE article_id = ? ORDER BY annotator_id", (article_id,)
         ).fetchall()
         for (who,) in unlabeled:
-            layers.setdefault(who, Layer(self._name(who), None))
+            layers.setdefault(who, self._layer(who))
         for status in self._rows(
             "article_status", "t", "WHERE t.article_id = ? ORDER BY t.annotator_id", (article_id,)
         ):
             who = status["annotator_id"]
-            layers.setdefault(who, Layer(self._name(who), None)).status = status["status"]
+            layers.setdefault(who, self._layer(who)).status = status["status"]
         if self.version >= TABLE_SINCE["rejected_spans"]:
             for span in self._rows(
                 "rejected_spans",
@@ -241,18 +243,18 @@ class TeammateFile:
                 (article_id,),
             ):
                 who = span["annotator_id"]
-                layers.setdefault(who, Layer(self._name(who), None)).rejected.append(span)
+                layers.setdefault(who, self._layer(who)).rejected.append(span)
             for answer in self._rows(
                 "task_answers", "q", "WHERE q.article_id = ? ORDER BY q.annotator_id", (article_id,)
             ):
                 who = answer["annotator_id"]
-                layers.setdefault(who, Layer(self._name(who), None)).answer = answer["answer"]
+                layers.setdefault(who, self._layer(who)).answer = answer["answer"]
         if self.version >= TABLE_SINCE["article_categories"]:
             for row in self._rows(
                 "article_categories", "c", "WHERE c.article_id = ? ORDER BY c.annotator_id, c.category", (article_id,)
             ):
                 who = row["annotator_id"]
-                layers.setdefault(who, Layer(self._name(who), None)).categories.append(row)
+                layers.setdefault(who, self._layer(who)).categories.append(row)
         if self.version >= TABLE_SINCE["links"]:
             for link in self._rows(
                 "links",
@@ -262,7 +264,7 @@ class TeammateFile:
                 (article_id,),
             ):
                 who = link["annotator_id"]
-                layers.setdefault(who, Layer(self._name(who), None)).links.append(link)
+                layers.setdefault(who, self._layer(who)).links.append(link)
             for slot in self._rows(
                 "link_decisions",
                 "d",
@@ -270,7 +272,7 @@ class TeammateFile:
                 (article_id,),
             ):
                 who = slot["annotator_id"]
-                layers.setdefault(who, Layer(self._name(who), None)).link_decisions.append(slot)
+                layers.setdefault(who, self._layer(who)).link_decisions.append(slot)
         for layer in layers.values():
             if layer.status is None:
                 layer.status = Text(b"in_progress")  # statements without a status: work in progress
@@ -289,11 +291,13 @@ class TeammateFile:
         rows = self.conn.execute(f'SELECT {select} FROM "{table}" {alias} {rest}', args).fetchall()
         return [{**missing, **dict(zip(names, row, strict=True))} for row in rows]
 
-    def _name(self, annotator_id: Any) -> Any:
+    def _layer(self, annotator_id: Any) -> Layer:
+        """A new, empty layer of the annotator with this id (name and kind looked up once)."""
         if annotator_id not in self._names:
-            row = self.conn.execute("SELECT name FROM annotators WHERE id = ?", (annotator_id,)).fetchone()
-            self._names[annotator_id] = row[0] if row else None
-        return self._names[annotator_id]
+            rows = self._rows("annotators", "n", "WHERE n.id = ?", (annotator_id,))
+            self._names[annotator_id] = (rows[0]["name"], rows[0]["kind"]) if rows else (None, None)
+        name, kind = self._names[annotator_id]
+        return Layer(name, None, kind)
 
 
 # -- the connection ----------------------------------------------------------------------

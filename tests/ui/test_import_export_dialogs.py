@@ -439,7 +439,7 @@ def test_an_import_of_a_folder_reads_every_article_file_in_it(
 @pytest.fixture
 def gated_jsonl(monkeypatch):
     """Reading pauses after the first committed batch (200 records) until the test opens the gate."""
-    gate = gate_after(monkeypatch, importing, "read_jsonl", 200)
+    gate = gate_after(monkeypatch, importing, "read_records", 200)
     yield gate
     gate.set()
 

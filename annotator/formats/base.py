@@ -1,0 +1,243 @@
+"""What a format declares (`Format`), and the shapes of the readers and writers it names.
+
+Each format module ends with one `FORMAT = Format(...)`; `annotator.formats` (the registry)
+lists them and builds everything else from them. No spaCy, no Qt here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from operator import itemgetter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annotator.formats.checks import snippet
+from annotator.formats.left_out import LeftOut
+from annotator.records import ExportRow, IncomingRecord, Rejection
+from annotator.tokens import SpacyTokens
+
+if TYPE_CHECKING:
+    from annotator.export_account import ExportSummary
+    from annotator.export_rule import ExportRule
+    from annotator.store import Store
+
+#: What an export can hold: labeled statements (a layer's work) or the article's entities.
+STATEMENTS, ENTITIES = "statements", "entities"
+_NAME = re.compile(r"[a-z][a-z0-9-]*")
+_LABEL = itemgetter(2)  # of a Span
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    """What a reader may need besides the file: the project being imported into (a project file
+    is never merged into itself)."""
+
+    into: Path | None = None
+
+
+@dataclass
+class ObjectContext:
+    """Where one parsed JSON object came from, for a JSON format's `read_object`."""
+
+    path: str
+    #: The file's name, the records' `source` unless their metadata names one.
+    source: str
+    line: int
+    #: What the file carries that a project cannot hold, counted once per file.
+    left_out: LeftOut
+
+
+#: A file's records and what could not be read (`FILE:LINE: reason`).
+Reader = Callable[[Path, ReadContext], Iterable[IncomingRecord | Rejection]]
+#: The records one JSON object holds, all or none (`RecordError`), and a note on what was left
+#: out of it (`"2 relations not imported yet"`) or None.
+ObjectReader = Callable[[dict[str, Any], ObjectContext], tuple[list[IncomingRecord], str | None]]
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice one or more formats' exports take (`annotator export --NAME CHOICE`, the dialog).
+
+    `default` is what the format does when the option is not given.
+    """
+
+    name: str
+    choices: tuple[str, ...]
+    help: str
+    default: str | None = None
+
+    @property
+    def flag(self) -> str:
+        return f"--{self.name}"
+
+    @property
+    def key(self) -> str:
+        """The keyword the export takes it under (`--tag-scheme` -> `tag_scheme`)."""
+        return self.name.replace("-", "_")
+
+
+#: Snapping onto tokens, shared by the formats that carry tokens (DocBin, CoNLL).
+ALIGN = Option(
+    "align",
+    ("contract", "expand"),
+    "Snap spans and entities off token boundaries onto whole tokens, inward or outward (without it "
+    "they are reported: a DocBin leaves them out, CoNLL leaves out their sentence)",
+)
+
+
+@dataclass(frozen=True)
+class Format:
+    """One format, declared in one place: its names, its files, its reader and writer.
+
+    Reading: a file is this format's when its suffix is one of `suffixes` and, where several
+    formats share a suffix, `recognise(path)` says so (a format without `recognise` takes the
+    files the others do not). A file whose suffix no format claims is tried with each
+    format's `sniff(first bytes)`. `read` reads a whole file; a JSON format gives
+    `read_object` instead (the records of one parsed object) and `is_object` (whether an
+    object has its shape): JSONL and `.json` files are read object by object, each by the
+    format whose shape it has, so one file may mix them. At most one JSON format leaves
+    `is_object` out: it reads every object no other shape claims.
+
+    Writing: `writer` makes the export's records from the rule's rows; `export_suffixes` are
+    the file endings its exports take (the first is the usual one). A writer whose `folder` is
+    set writes a folder of files instead (brat: a `.txt` and an `.ann` per article): it has no
+    export suffix, is never picked by a file name, and its destination is replaced whole. `training` formats
+    follow the strict half of the export rule (one layer, finished articles, never a model's
+    output); `holds` says whether it writes statements or entities; `keeps_task_answers` and
+    `writes_negatives` are what the rule must know of what it can say. `options` are its own
+    export choices, `account_items` what its account counts that no other format does.
+    `imports`/`exports` say in a sentence what it reads and writes (the
+    README's table, `--help`).
+    """
+
+    name: str
+    title: str
+    suffixes: tuple[str, ...] = ()
+    read: Reader | None = None
+    read_object: ObjectReader | None = None
+    is_object: Callable[[dict[str, Any]], bool] | None = None
+    recognise: Callable[[Path], bool] | None = None
+    sniff: Callable[[bytes], bool] | None = None
+    #: Suffixes a folder is walked for (default: `suffixes`); `()` to be read only when named.
+    walked: tuple[str, ...] | None = None
+    #: File names a folder walk passes over (a shard run's manifest).
+    ignored: tuple[str, ...] = ()
+    writer: type[Writer] | None = None
+    export_suffixes: tuple[str, ...] = ()
+    training: bool = False
+    holds: str = STATEMENTS
+    #: It can say that a whole task was answered reject or ignore (Prodigy's `answer`): the rule
+    #: writes such tasks instead of leaving them out.
+    keeps_task_answers: bool = False
+    #: A finished article's sentences with no label are written as negatives (textcat).
+    writes_negatives: bool = False
+    options: tuple[Option, ...] = ()
+    #: What its account counts besides the common items (`export_account.ITEMS`): item ->
+    #: (what it says, whether it is a loss: something asked for that the file does not hold).
+    account_items: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    imports: str = ""
+    exports: str = ""
+    #: Whether `annotator import` reads its exports back with what they hold.
+    reads_back: bool = False
+
+    def __post_init__(self) -> None:
+        if not _NAME.fullmatch(self.name):
+            raise ValueError(f"format name {self.name!r}: lowercase letters, digits and '-'")
+        if set("();") & set(self.title):
+            raise ValueError(f"format {self.name}: a title holds no parentheses or ';' (file dialog filters)")
+        for suffix in (*self.suffixes, *self.export_suffixes, *(self.walked or ())):
+            if not suffix.startswith(".") or suffix != suffix.lower():
+                raise ValueError(f"format {self.name}: suffix {suffix!r} must be lowercase and start with '.'")
+        if self.read is not None and self.read_object is not None:
+            raise ValueError(f"format {self.name}: give read or read_object, not both")
+        if self.suffixes and self.read is None and self.read_object is None:
+            raise ValueError(f"format {self.name}: suffixes to read but no reader")
+        if self.writer is not None and not self.export_suffixes and not self.writer.folder:
+            raise ValueError(f"format {self.name}: a writer needs export_suffixes (or to write a folder)")
+        if self.writer is not None and self.writer.folder and self.export_suffixes:
+            raise ValueError(f"format {self.name}: a folder is written, not a file: no export_suffixes")
+        if self.holds not in (STATEMENTS, ENTITIES):
+            raise ValueError(f"format {self.name}: holds must be {STATEMENTS!r} or {ENTITIES!r}")
+
+    @property
+    def can_import(self) -> bool:
+        return self.read is not None or self.read_object is not None
+
+    @property
+    def can_export(self) -> bool:
+        return self.writer is not None
+
+    @property
+    def writes_folder(self) -> bool:
+        """Its export is a folder of files, not one file (`Writer.folder`)."""
+        return self.writer is not None and self.writer.folder
+
+    @property
+    def export_place(self) -> str:
+        """What its export is written to, as help and menus say it: its usual ending, or `a folder`."""
+        return "a folder" if self.writes_folder else self.export_suffixes[0]
+
+    @property
+    def folder_suffixes(self) -> tuple[str, ...]:
+        return self.suffixes if self.walked is None else self.walked
+
+
+class Writer:
+    """Writes one format's records for the export's rows and counts them in the account.
+
+    The export loop (`exporting.export`) opens the destination (text, or bytes when `binary`,
+    or a folder when `folder`), calls `write` for every row the rule keeps and `finish` once
+    at the end, inside one atomic write. `options` holds the format's `Option`s by key,
+    defaults filled in.
+    """
+
+    #: The destination is opened for bytes (a DocBin), else as UTF-8 text with LF line ends.
+    binary = False
+    #: The destination is a folder: `write` and `finish` get a temporary folder (a `Path`) to fill,
+    #: which replaces the destination whole once the export succeeds (`atomic.atomic_folder`).
+    folder = False
+    #: The records hold reference cycles (spaCy Docs): Python's cyclic collector stays on.
+    makes_cycles = False
+
+    @classmethod
+    def owns(cls, name: str) -> bool:
+        """Whether a file named `name` in an existing destination folder is one this writer writes:
+        a folder export replaces a folder only when every file in it is (its own earlier export)."""
+        return False
+
+    def __init__(self, store: Store, summary: ExportSummary, *, rule: ExportRule, options: dict[str, Any]):
+        self.store, self.summary, self.rule, self.options = store, summary, rule, options
+
+    def write(self, handle: Any, row: ExportRow) -> bool | None:
+        """Write one row's records. Return False when the row adds no article to the file: left
+        out (the writer counts why) or joined to the article before (one task, several layers)."""
+        raise NotImplementedError
+
+    def finish(self, handle: Any) -> None:
+        """Write what could only be written at the end (a DocBin, a JSON array's closing bracket)."""
+
+    # -- helpers for the account -----------------------------------------------------------
+
+    def count_labels(self, row: ExportRow) -> None:
+        """Count the row's labeled spans, per label, and its links."""
+        self.summary.spans += len(row.spans)
+        self.summary.labels.update(map(_LABEL, row.spans))
+        if row.links:
+            self.summary.counts["links_written"] += len(row.links)
+
+    def report_alignment(self, row: ExportRow, tokens: SpacyTokens | None) -> None:
+        """Count spans off the boundaries of the tokens this format carries (written as they are)."""
+        if tokens is None:
+            return
+        starts, ends = tokens.boundaries()
+        where = f"article {row.article_id}" + (f" ({row.annotator})" if row.annotator else "")
+        for kind, items in (("span", row.spans), ("entity", row.entities)):
+            for start, end, label, _ in items:
+                if start not in starts or end not in ends:
+                    self.summary.counts["misaligned"] += 1
+                    self.summary.warnings.append(
+                        f"{where}: {kind} {start}-{end} {label!r} {snippet(row.text[start:end])} does not fall on "
+                        "token boundaries (written as is)"
+                    )
