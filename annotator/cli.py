@@ -321,7 +321,8 @@ def _export_help() -> str:
     from annotator.export_rule import rule_text
 
     return (
-        "Export training data or another tool's file to OUT (- for standard output), checked and written "
+        "Export training data or another tool's file to OUT (- for standard output; a folder for a format that "
+        "writes one), checked and written "
         "atomically.\n\n"
         "\b\n" + rule_text().replace("\n\n", "\n\n\b\n") + "\n\n"
         "Ends with an account: records written, per label, and each thing left out or changed, with "
@@ -339,7 +340,7 @@ def _export_help() -> str:
     formats_list=export_formats,
     short_help="Export training data, or a file for another tool (--format).",
 )
-@click.argument("out", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("out", type=click.Path(allow_dash=True))
 @click.option(
     "--format",
     "fmt",
@@ -473,7 +474,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
         return
     click.echo(f"project      {figures['path']}")
-    for key in ("articles", "preannotated", "statements", "spans", "entities", "sentences"):
+    for key in ("articles", "preannotated", "statements", "spans", "entities", "sentences", "links"):
         click.echo(f"{key:<12} {figures[key]}")
     click.echo(f"annotators   {', '.join(figures['annotators']) or '-'}")
     if figures["models"]:
@@ -589,7 +590,8 @@ def check(ctx: click.Context, full: bool) -> None:
 )
 @click.pass_context
 def agreement(ctx: click.Context, as_json: bool, labels: tuple[str, ...], dashboard_screenshot: Path | None) -> None:
-    """Agreement between annotators: Krippendorff's alpha, Cohen's kappa and span F1 per pair.
+    """Agreement between annotators: Krippendorff's alpha, Cohen's kappa and span F1 per pair;
+    for links, F1 on exact links (statement, other end, type) per pair and per link type.
 
     Units are the distinct spans any annotator labeled; an annotator who marked the article
     done and left a unit unlabeled counts as "no label" there. The gold layer and a model's
@@ -604,11 +606,14 @@ def agreement(ctx: click.Context, as_json: bool, labels: tuple[str, ...], dashbo
     from annotator.records import MODEL_LAYER
     from annotator.review import collect, compute_agreement
     from annotator.review.categories import category_agreement, collect_categories
-    from annotator.review.report import agreement_table, category_table
+    from annotator.review.links import collect_links, compute_link_agreement
+    from annotator.review.report import agreement_table, category_table, link_agreement_table
 
     with _open(ctx) as store:
         try:
-            result = compute_agreement(collect(store, labels=chosen), labels=chosen)
+            collection = collect(store, labels=chosen)
+            result = compute_agreement(collection, labels=chosen)
+            links = compute_link_agreement(collect_links(store, collect(store) if chosen else collection))
             categories = collect_categories(store)
             by_category = category_agreement(categories) if store.used_categories() else None
             models = store.annotators(MODEL_LAYER)
@@ -616,9 +621,11 @@ def agreement(ctx: click.Context, as_json: bool, labels: tuple[str, ...], dashbo
             raise click.ClickException(str(exc)) from exc
     if as_json:
         extra = {"categories": by_category.as_dict()} if by_category is not None else {}
-        click.echo(json.dumps({**result.as_dict(), **extra}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({**result.as_dict(), "links": links.as_dict(), **extra}, ensure_ascii=False, indent=2))
     else:
         click.echo(agreement_table(result))
+        click.echo("")
+        click.echo(link_agreement_table(links))
         if by_category is not None:
             click.echo("")
             click.echo(category_table(by_category))

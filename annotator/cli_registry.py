@@ -104,7 +104,7 @@ def _plain(markdown: str) -> str:
 
 def export_formats() -> list[tuple[str, str]]:
     return [
-        (f"{f.name} ({f.export_suffixes[0]}{', training' if f.training else ''})", _plain(f.exports))
+        (f"{f.name} ({f.export_place}{', training' if f.training else ''})", _plain(f.exports))
         for f in formats.all_formats()
         if f.can_export
     ]

@@ -27,6 +27,12 @@ ITEMS: dict[str, tuple[str, bool]] = {
         False,
     ),
     "stale_temporaries": ("temporary files of an interrupted export removed", False),
+    "links_written": ("links written (statement → other end, with its type)", False),
+    "links_not_in_columns": ("links of types other than speaker and target: no CSV column holds them", False),
+    "links_misaligned": (
+        "links with an end off token boundaries: in doc.user_data['links'] by characters only, not in doc._.rel",
+        False,
+    ),
     "skipped": ("statements off token boundaries left out of doc.spans['sc'] (--align snaps them)", True),
     "entities_missing": ("entities off token boundaries: their tokens missing in doc.ents, not O (--align)", True),
     "overflow": ("overlapping entities not in doc.ents (in doc.spans['ents_overflow'], tokens missing)", True),

@@ -19,6 +19,7 @@ from annotator import formats
 from annotator.formats.base import ENTITIES
 from annotator.records import ACCEPT, GOLD, HUMAN_LAYER, IGNORE, MODEL_LAYER, USER, ExportRow, Span, is_model_layer
 from annotator.review.gold import GoldArticle, gold_articles
+from annotator.review.links import GoldLinks, gold_links
 
 _RULE = """\
 Which layer: one per file. --annotator NAME, --gold, or by default the gold layer when the
@@ -237,22 +238,30 @@ class Selection:
         #: Span-level things the rule did: labels not asked for, gold spans agreed or decided.
         self.counts: Counter[str] = Counter()
         self.gold: dict[int, GoldArticle] = {}
+        self.gold_links: dict[int, GoldLinks] = {}
         kinds = store.layer_kinds()
         self.people = {name for name, kind in kinds.items() if kind == HUMAN_LAYER}
         self.models = {name for name, kind in kinds.items() if kind == MODEL_LAYER}
         self.keeps_task_answers = formats.get(rule.fmt).keeps_task_answers
         if rule.layer == GOLD:
             self.gold = gold_articles(store, rule.labels)
+            self.gold_links = gold_links(store)
         if rule.layer == GOLD and rule.articles == "done" and not rule.skip_undecided:
-            stuck = [g for g in self.gold.values() if g.reviewed and g.undecided]
+            stuck = [g for g in self.gold.values() if g.reviewed and self._undecided(g.article_id)]
             if stuck:
-                regions = sum(len(g.undecided) for g in stuck)
+                regions = sum(self._undecided(g.article_id) for g in stuck)
                 raise ExportRefused(
                     f"the gold layer is incomplete: {regions} undecided conflict{'s' * (regions != 1)} in "
                     f"{len(stuck)} article{'s' * (len(stuck) != 1)} (first: article {stuck[0].article_id}); "
                     "nothing was written. Decide them in `annotator review`, or pass --skip-undecided "
                     "to leave those articles out"
                 )
+
+    def _undecided(self, article_id: int) -> int:
+        """Undecided conflicts of an article's gold: label regions and link slots."""
+        labels = self.gold.get(article_id)
+        links = self.gold_links.get(article_id)
+        return (len(labels.undecided) if labels else 0) + (len(links.undecided) if links else 0)
 
     def total(self) -> int:
         """How many stored rows `rows` goes through (the total for a progress bar)."""
@@ -294,7 +303,7 @@ class Selection:
             if why is None and not first.entities_known:
                 why = ENTITIES_UNKNOWN
             if why is None:
-                yield first._replace(annotator=layer, spans=(), rejected=(), status="done", answer=ACCEPT)
+                yield first._replace(annotator=layer, spans=(), rejected=(), links=(), status="done", answer=ACCEPT)
             else:
                 self._leave_out(why)
             if tick is not None:
@@ -328,16 +337,20 @@ class Selection:
         found = self.gold.get(row.article_id)
         if found is None or not found.reviewed:
             if self.rule.articles == "all":
-                return row._replace(spans=(), status=None)
+                return row._replace(spans=(), status=None, links=())
             return self._leave_out(UNTOUCHED if found is None else NOT_REVIEWED)
-        if not found.complete and self.rule.articles == "done":
+        complete = not self._undecided(row.article_id)
+        if not complete and self.rule.articles == "done":
             return self._leave_out(UNDECIDED)  # only with --skip-undecided: Selection refused otherwise
         notes = {(s.start, s.end): s.note for s in row.spans}
         spans = []
         for (start, end), labels in found.spans().items():
             self.counts["gold_decided" if (start, end) in found.decided else "gold_agreed"] += len(labels)
             spans.extend(Span(start, end, label, notes.get((start, end), "")) for label in labels)
-        return row._replace(spans=tuple(spans), status="done" if found.complete else "in_progress")
+        links = self.gold_links.get(row.article_id)
+        return row._replace(
+            spans=tuple(spans), status="done" if complete else "in_progress", links=links.links() if links else ()
+        )
 
     def _only_asked_labels(self, row: ExportRow) -> ExportRow:
         labels = self.rule.labels

@@ -4,9 +4,9 @@
 records (`Format.writer`, found in the registry `annotator.formats`); this module is the loop
 between them. Every span is checked against its own text before anything is written (a span
 that does not slice its text stops the export and leaves the old file), a failure or a cancel
-at any point leaves the previous file as it was, and the export ends with its account
-(`export_account`): records written, per label, and each thing left out or changed, with its
-reason and count.
+at any point leaves the previous file (or folder, for a format that writes one) as it was, and
+the export ends with its account (`export_account`): records written, per label, and each thing
+left out or changed, with its reason and count.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from typing import Any
 from annotator import formats
 from annotator.export_account import ITEMS, ExportSummary, plural
 from annotator.export_rule import ExportRefused, ExportRule, Selection
-from annotator.formats.atomic import atomic_output, remove_stale_temporaries
+from annotator.formats.atomic import atomic_folder, atomic_output, remove_stale_temporaries
+from annotator.formats.base import Format
 from annotator.formats.textcat import label_universe
 from annotator.records import ExportRow
 from annotator.store import Store
@@ -65,6 +66,8 @@ def export(
     writer_class = formats.writer_of(rule.fmt)
     chosen = format_options(rule.fmt, options)
     check_destination(store, out)
+    if fmt.writes_folder:
+        check_folder(fmt, out)
     selection = Selection(store, rule)
     summary = ExportSummary(str(out), rule.fmt, rule.describe(), items={**ITEMS, **fmt.account_items})
     if str(out) != "-":
@@ -81,7 +84,8 @@ def export(
 
     try:
         paused = contextlib.nullcontext() if writer.makes_cycles else no_cyclic_gc()
-        with paused, atomic_output(out, "wb" if writer.binary else "w") as handle:
+        output = atomic_folder(out) if writer.folder else atomic_output(out, "wb" if writer.binary else "w")
+        with paused, output as handle:
             check, write = _check_row, writer.write
             for row in selection.rows(ticking):
                 check(row)
@@ -166,6 +170,24 @@ def check_destination(store: Store, out: str | Path) -> None:
         raise ExportError(f"{out} is {what}; an export never writes over a project: choose another file name")
 
 
+def check_folder(fmt: Format, out: str | Path) -> None:
+    """A format that writes a folder replaces only a folder of its own earlier export: every file in
+    it one the writer writes (`Writer.owns`). Raises `ExportError` otherwise, or for `-` or a file."""
+    if str(out) == "-":
+        raise ExportError(f"{fmt.name} is a folder of files: give a folder name, not - (standard output)")
+    path = Path(out)
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        raise ExportError(f"{out} is a file; {fmt.name} is written as a folder: choose a folder name")
+    if path.is_dir():
+        owns = formats.writer_of(fmt.name).owns
+        others = [item.name for item in sorted(path.iterdir()) if not item.is_file() or not owns(item.name)]
+        if others:
+            raise ExportError(
+                f"{out} holds other files than a {fmt.title} export ({others[0]}…); it is left as it was: "
+                "choose another folder"
+            )
+
+
 def _nothing_message(summary: ExportSummary, selection: Selection) -> str:
     why = "; ".join(f"{plural(n, 'article')} {reason}" for reason, n in selection.left_out.most_common())
     return (
@@ -192,6 +214,12 @@ def _check_row(row: ExportRow) -> None:
                     f"article {row.article_id}: {kind} {start}-{end} {label!r} does not fit its text "
                     f"({size} characters); nothing was written"
                 )
+    for link in row.links:
+        if not (0 <= link.head_start < link.head_end <= size and 0 <= link.child_start < link.child_end <= size):
+            raise ExportError(
+                f"article {row.article_id}: link {link.label!r} {link.head_start}-{link.head_end} → "
+                f"{link.child_start}-{link.child_end} does not fit its text ({size} characters); nothing was written"
+            )
 
 
 def __getattr__(name: str) -> Any:
@@ -210,6 +238,7 @@ __all__ = [  # and FORMATS, SUFFIXES (module __getattr__)
     "ExportRefused",
     "ExportSummary",
     "check_destination",
+    "check_folder",
     "count_records",
     "export",
     "format_for",

@@ -57,6 +57,30 @@ class Entity(NamedTuple):
     source: str = MODEL
 
 
+class Link(NamedTuple):
+    """A typed link from a statement (the head, `text[head_start:head_end]`) to its other end (the
+    child: an entity, any span of words, or another statement), kept by the two ends' offsets.
+
+    `label` is the link type (`speaker`, `target`, `condition-of`, …). The head is always a
+    statement of the same layer; the child's offsets say which words it is, whatever covers
+    them. A named tuple, like `Span`: immutable, hashable, sorted by head then child.
+    """
+
+    head_start: int
+    head_end: int
+    child_start: int
+    child_end: int
+    label: str
+
+    @property
+    def head(self) -> tuple[int, int]:
+        return self.head_start, self.head_end
+
+    @property
+    def child(self) -> tuple[int, int]:
+        return self.child_start, self.child_end
+
+
 @dataclass
 class Article:
     id: int
@@ -102,6 +126,10 @@ class IncomingRecord:
     rejected: list[RejectedSpan] = field(default_factory=list)
     #: The whole task's answer: accept, or reject/ignore (then it has no accepted spans).
     answer: str = ACCEPT
+    #: Links between the layer's statements and their other ends (relations in other tools).
+    links: list[Link] = field(default_factory=list)
+    #: Link slots (head start, head end, type) a review decided, children or none (gold layers).
+    link_decisions: list[tuple[int, int, str]] = field(default_factory=list)
     #: The next record comes from the same task (another annotation of one Label Studio task,
     #: another layer of one article of a project file): an import stores them in one
     #: transaction, never split across two batches.
@@ -150,7 +178,8 @@ class ExportRow(NamedTuple):
     reject/ignore. `tokens` are the stored spaCy token bounds, flat (`[s0, e0, s1, e1, …]`),
     or None before pre-annotation; `sentences` the stored sentence bounds. `entities_known`
     says whether entities were ever predicted or added here: if not, a missing entity is
-    unknown, not "not an entity". A named tuple: made once per article on the export's hot path.
+    unknown, not "not an entity". `links` are the layer's links, sorted. A named tuple: made once
+    per article on the export's hot path.
     """
 
     article_id: int
@@ -168,6 +197,7 @@ class ExportRow(NamedTuple):
     rejected: tuple[RejectedSpan, ...] = ()
     answer: str = ACCEPT
     entities_known: bool = True
+    links: tuple[Link, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -191,6 +221,36 @@ class Label:
     key: str = ""
     description: str = ""
     retired: bool = False
+
+
+#: What a link type allows as its other end: an entity or any span of words; another statement; either.
+ENTITY_ENDS, STATEMENT_ENDS, ANY_ENDS = "entity", "statement", "any"
+LINK_ENDS = (ENTITY_ENDS, STATEMENT_ENDS, ANY_ENDS)
+
+
+@dataclass(frozen=True)
+class LinkType:
+    """One entry of the project's link scheme: a link from a statement to `ends` (see `LINK_ENDS`).
+
+    `key` is the letter that starts linking with this type in the window (S, T: given in order
+    to the types that end on entities, as labels get 1–9); statement-ended types are chosen
+    after L.
+    """
+
+    name: str
+    color: str
+    ends: str = ENTITY_ENDS
+    description: str = ""
+    retired: bool = False
+    key: str = ""
+
+    @property
+    def to_entities(self) -> bool:
+        return self.ends in (ENTITY_ENDS, ANY_ENDS)
+
+    @property
+    def to_statements(self) -> bool:
+        return self.ends in (STATEMENT_ENDS, ANY_ENDS)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,12 @@ SHOTS = {
     "screenshot-search.png": ("light", "search"),
     "screenshot-review.png": ("light", "review"),
     "screenshot-agreement.png": ("light", "dashboard"),
+    "screenshot-links.png": ("light", "links"),
+    "screenshot-linking.png": ("light", "linking"),
+    "screenshot-links-dark.png": ("dark", "links"),
 }
+#: The seed article the link screenshots show (seeds/004_…, the fifth).
+LINKED_ARTICLE = 5
 
 
 def build(project: Path) -> None:
@@ -32,7 +37,7 @@ def build(project: Path) -> None:
     from annotator.nlp import load_pipeline, preannotate
     from annotator.store import Store
 
-    with Store.open(project) as store:
+    with Store.create(project) as store:
         import_paths(store, [settings.SEEDS], annotator="importer")
         preannotate(store, load_pipeline())
         for article in store.article_ids():
@@ -43,6 +48,44 @@ def build(project: Path) -> None:
                     store.set_statement(article, "ben", start, end, [LABELS[(i + (i % 3 == 0)) % 7]])
             store.set_status(article, "anna", "done")
             store.set_status(article, "ben", "done")
+        link_article(store, LINKED_ARTICLE)
+
+
+def link_article(store, article_id: int) -> None:
+    """anna's links on one seed article: who said the offer, to whom, on which condition."""
+    from annotator.passages import split_at_breaks
+    from annotator.records import Link
+
+    text = store.article(article_id).text
+    units = split_at_breaks(store.sentences(article_id), text)
+
+    def unit(opening: str) -> tuple[int, int]:
+        at = text.index(opening)
+        return next(u for u in units if u[0] <= at < u[1])
+
+    def word(w: str, after: int = 0) -> tuple[int, int]:
+        at = text.index(w, after)
+        return at, at + len(w)
+
+    offer = unit("Ukraine says it will halt")
+    condition = word("if Moscow stops hitting its grid")
+    welcomed = unit("Zelensky welcomed")
+    confirmed = unit("The Kremlin confirmed")
+    store.set_statement(article_id, "anna", *offer, ["offer"])
+    store.set_statement(article_id, "anna", *condition, ["condition"])
+    store.set_statement(article_id, "anna", *confirmed, ["claim"])
+    store.change_links(
+        article_id,
+        "anna",
+        add=[
+            Link(*offer, *word("Volodymyr Zelensky", offer[0]), "speaker"),
+            Link(*offer, *word("Moscow", offer[0]), "target"),
+            Link(*condition, *offer, "condition-of"),
+            Link(*welcomed, *word("Zelensky", welcomed[0]), "speaker"),
+            Link(*confirmed, *word("The Kremlin", confirmed[0]), "speaker"),
+            Link(*confirmed, *word("Putin", confirmed[0]), "target"),
+        ],
+    )
 
 
 def shot(kind: str, project: Path, out: Path) -> int:
@@ -60,15 +103,51 @@ def shot(kind: str, project: Path, out: Path) -> int:
     from annotator.ui.annotate.controller import Controller
 
     app = start(screenshot=True)
-    window = Controller(app, quiet=True).open(project, article=1, preannotate=False)
+    linked = kind in ("links", "linking")
+    window = Controller(app, quiet=True).open(project, article=LINKED_ARTICLE if linked else 1, preannotate=False)
     if window is None:
         return 1
     text = window.session.article.text
+    if linked:
+        return _links_shot(kind, app, window, text, out)
     window.session.set_current(next(s for s in window.session.candidates() if "In other words" in text[s[0] : s[1]]))
     if kind == "search":
         window.search.open()
         window.search.field.setText("energy")
         window.search.step(1)
+    code = grab_to_png(window, out)
+    window.close()
+    window.project.close()
+    return code
+
+
+def _links_shot(kind: str, app, window, text: str, out: Path) -> int:
+    """The offer with its links shown (`links`), or linking in progress: S pressed on Trump's statement,
+    hints on the entities in view, the suggested speaker first (`linking`)."""
+    import time
+
+    from annotator.ui.shell.app import grab_to_png
+
+    def current(opening: str) -> None:
+        at = text.index(opening)
+        window.session.set_current(next(s for s in window.session.candidates() if s[0] <= at < s[1]))
+
+    from PySide6.QtCore import Qt
+
+    window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    window.resize(1440, 900)
+    window.show()  # laid out as on screen before the statement is scrolled to and the hints are placed
+    deadline = time.monotonic() + 60
+    while window.speakers.enabled and not window.linking.suggested and time.monotonic() < deadline:
+        app.processEvents()  # the parse runs on its own thread
+        time.sleep(0.05)
+    if kind == "links":
+        current("Ukraine says it will halt")
+    else:
+        current("Trump, speaking during a Cabinet meeting")
+        for _ in range(5):
+            app.processEvents()
+        window.linking.start_key("S")
     code = grab_to_png(window, out)
     window.close()
     window.project.close()

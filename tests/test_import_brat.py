@@ -82,12 +82,39 @@ def test_what_a_project_cannot_hold_is_named_and_the_rest_comes_in(store, tmp_pa
     report = import_paths(store, [txt], annotator="anna")
     ann = str(txt.with_suffix(".ann"))
     assert [str(r) for r in report.rejections] == [
-        f"{ann}:3: R1 is a relation; only spans (T) and notes come in",
-        f"{ann}:4: A1 is an attribute; only spans (T) and notes come in",
+        f"{ann}:4: A1 is an attribute; only spans (T), relations (R) and notes come in",
         f"{ann}:5: T3 is a discontinuous span (1 5;26 32); a statement is one stretch of text",
         f"{ann}:6: AnnotatorNotes on T3, which is not an imported span",
     ]
     assert sorted(stored_spans(store)) == [("Moscow", "GPE", ""), ("offered a pause", "offer", "")]
+    (link,) = store.links(store.article_ids()[0], "anna")  # R1: Arg1 → Arg2
+    text = store.article(store.article_ids()[0]).text
+    assert (text[slice(*link.head)], text[slice(*link.child)], link.label) == ("Moscow", "offered a pause", "Responds")
+
+
+def test_relations_naming_what_is_not_there_are_named_and_end_attributes_make_no_statement(store, tmp_path):
+    txt = write_pair(
+        tmp_path,
+        "a",
+        RAW,
+        [
+            t_line("T1", "offer", RAW, "offered a pause"),
+            t_line("T2", "GPE", RAW, "Moscow"),
+            "A1\tEnd T2",
+            "R1\tspeaker Arg1:T1 Arg2:T2",
+            "R2\ttarget Arg1:T1 Arg2:T9",
+            "R3\tbroken Arg1:T1",
+        ],
+    )
+    report = import_paths(store, [txt], annotator="anna")
+    ann = str(txt.with_suffix(".ann"))
+    assert [str(r) for r in report.rejections] == [
+        f"{ann}:6: R3: expected 'R<id><TAB><type> Arg1:T<id> Arg2:T<id>'",
+        f"{ann}:5: R2 names T9, which is not a text-bound annotation",
+    ]
+    assert stored_spans(store) == [("offered a pause", "offer", "")]  # T2 is an end only
+    (link,) = store.links(store.article_ids()[0], "anna")
+    assert link.label == "speaker"
 
 
 def test_an_ann_that_does_not_fit_its_text_is_refused_whole(cli, db_path, tmp_path):

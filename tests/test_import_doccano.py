@@ -42,9 +42,9 @@ def test_sequence_labelling_of_1_7_comes_in_with_its_comments_named(cli, db_path
     assert statements(db_path) == {"admin": [(DENIAL, "denial"), (OFFER, "offer")]}
 
 
-def test_entity_and_relation_projects_give_the_annotator_statements_and_name_the_relations(cli, db_path, tmp_path):
+def test_entity_and_relation_projects_give_the_annotator_statements_and_links(cli, db_path, tmp_path):
     """examples/relation_extraction/example.jsonl: spans are the annotator's, not the model's, and
-    `--annotator` is honoured (they used to be stored as entities under nobody)."""
+    `--annotator` is honoured (they used to be stored as entities under nobody); relations are links."""
     lines = [
         {
             "id": 2,
@@ -60,13 +60,24 @@ def test_entity_and_relation_projects_give_the_annotator_statements_and_name_the
     ]
     path = write_jsonl(tmp_path / "carol.jsonl", [json.dumps(x, ensure_ascii=False) for x in lines])
     result = cli("import", "--no-ner", "--annotator", "carol", path)
-    assert result.exit_code == 1
-    assert result.stderr.splitlines() == [
-        f"{path}:1: 1 relation in 1 record not imported (the first on this line): "
-        "a project has no links between statements yet",
-        "1 rejected (see above)",
-    ]
+    assert result.exit_code == 0, result.output
+    assert "1 link" in result.stdout
     assert statements(db_path) == {"carol": [(DENIAL, "denial"), (OFFER, "offer")]}
+    with Store.open(db_path) as store:
+        (link,) = store.links(store.article_ids()[0], "carol")
+    assert (link.head, link.child, link.label) == ((B, BE), (A, AE), "rejects")
+
+
+def test_a_relation_to_an_entity_the_record_lacks_is_refused_with_its_record(cli, db_path, tmp_path):
+    line = {
+        "text": TEXT,
+        "entities": [{"id": 1, "label": "offer", "start_offset": A, "end_offset": AE}],
+        "relations": [{"id": 1, "from_id": 1, "to_id": 7, "type": "rejects"}],
+    }
+    path = write_jsonl(tmp_path / "bad.jsonl", [json.dumps(line, ensure_ascii=False)])
+    result = cli("import", "--no-ner", path)
+    assert result.exit_code == 1
+    assert f"{path}:1: relation 0: to_id 7 names no entity of the record" in result.stderr
 
 
 def test_per_user_annotations_of_1_0_come_in_under_each_user(cli, db_path, tmp_path):

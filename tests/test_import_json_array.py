@@ -72,21 +72,27 @@ def test_memory_stays_near_one_record_however_long_the_array(tmp_path):
     assert size > 18 * 2**20 and peak < 6 * 2**20, f"peak {peak / 2**20:.1f} MiB for a {size / 2**20:.1f} MiB file"
 
 
-def test_prodigy_relations_choices_and_cats_are_named_once_per_file(cli, db_path, tmp_path):
-    span = {"start": 0, "end": 7, "token_start": 0, "token_end": 0, "label": "GPE"}
+def test_prodigy_relations_become_links_and_choices_and_cats_are_named_once_per_file(cli, db_path, tmp_path):
+    """rel.manual's relations are links (their head and child are the last tokens of the task's spans);
+    choices and document categories are still named."""
+    spans = [
+        {"start": 0, "end": 7, "token_start": 0, "token_end": 0, "label": "GPE"},
+        {"start": 8, "end": 16, "token_start": 1, "token_end": 1, "label": "claim"},
+    ]
     records = [
-        {"text": TEXT, "spans": [span], "relations": [{"head": 0, "child": 5, "label": "SUBJ"}] * 2},
+        {"text": TEXT, "spans": spans, "relations": [{"head": 1, "child": 0, "label": "SUBJ"}] * 2},
         {"text": "Kyiv agreed.", "options": [{"id": "A", "text": "yes"}], "accept": ["A"]},
         {"text": "Moscow refused.", "cats": {"DENIAL": 1.0, "OFFER": 0.0}},
     ]
     path = tmp_path / "rel.json"
     path.write_text(json.dumps(records, indent=1), encoding="utf-8")
     result = cli("import", "--no-ner", path)
-    assert result.exit_code == 1 and "imported 3 new articles; 1 label" in result.stdout
+    assert result.exit_code == 1 and "imported 3 new articles; 2 labels, 0 entities, 1 link" in result.stdout
     notes = result.stderr.splitlines()[:-1]
     assert [note.split(": ", 1)[1] for note in notes] == [
-        "2 relations in 1 record not imported (the first on this line): a project has no links between statements yet",
         "1 choice (A 1) in 1 record not imported (the first on this line): a project has no document categories yet",
         "1 document category (DENIAL 1) in 1 record not imported (the first on this line): "
         "a project has no document categories yet",
     ]
+    with Store.open(db_path) as store:
+        assert [(link.head, link.child, link.label) for link in store.links(1, "tester")] == [((8, 16), (0, 7), "SUBJ")]

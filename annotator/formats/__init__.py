@@ -11,8 +11,8 @@ and writes. `_MODULES` below lists them; everything that depends on formats is b
   `import --format NAME` forces one (`import_names()`);
 - `annotator export`: the `--format` choices and their help (`export_names()`,
   `export_help()`), each format's own options (`options()`), the format a file name asks
-  for (`export_format_for(out)`), the writer, and the export rule's training formats
-  (`training_names()`);
+  for (`export_format_for(out)`), the writer (a file's, or a folder's: `folder_names()`),
+  and the export rule's training formats (`training_names()`);
 - the window's dialogs, without Qt: `import_filter()` for Import, `export_choices()`,
   `export_filter(name)` and `export_suffix(name)` for Export;
 - the README's formats table: `markdown_table()`.
@@ -50,9 +50,10 @@ from annotator.formats.base import ENTITIES, STATEMENTS, Format, Option, ReadCon
 from annotator.formats.jsonl import read_json_objects
 from annotator.records import IncomingRecord, Rejection
 
-#: Every format, in the order of menus and help. JSON shapes are tried in this order too: Label
-#: Studio's before doccano's (a task's `annotations` would pass for doccano 1.0's).
-_MODULES = (textfiles, brat, prodigy, label_studio, doccano, docbin, textcat, csvfile, conll, project_file, shards)
+#: Every format, in the order of menus and help (the Export dialog opens on the first export,
+#: Prodigy JSONL). JSON shapes are tried in this order too: Label Studio's before doccano's (a
+#: task's `annotations` would pass for doccano 1.0's).
+_MODULES = (textfiles, prodigy, label_studio, doccano, docbin, textcat, csvfile, brat, conll, project_file, shards)
 #: The export a file name picks when no format claims its ending.
 DEFAULT_EXPORT = "jsonl"
 #: How many first bytes of a file `Format.sniff` sees.
@@ -106,6 +107,11 @@ def export_names() -> tuple[str, ...]:
 def training_names() -> tuple[str, ...]:
     """Formats a model is trained on: the export rule's strict half (one layer, finished articles)."""
     return tuple(f.name for f in all_formats() if f.can_export and f.training)
+
+
+def folder_names() -> tuple[str, ...]:
+    """Exports written as a folder of files (`Writer.folder`): named, never picked by a file name."""
+    return tuple(f.name for f in all_formats() if f.writes_folder)
 
 
 def interchange_names() -> tuple[str, ...]:
@@ -209,14 +215,17 @@ def _unknown(path: Path) -> str:
 def export_format_for(out: str | Path) -> str:
     """The format a file name asks for when none is given: the first whose export takes its
     ending (`.spacy`, `.csv`, `.json`: Label Studio, `.conll`), else Prodigy JSONL (doccano and
-    textcat also end in `.jsonl`, so they must be named)."""
+    textcat also end in `.jsonl`, so they must be named). A format that writes a folder (brat)
+    has no ending: it is always named."""
     suffix = Path(str(out)).suffix.lower()
     return next((f.name for f in all_formats() if suffix in f.export_suffixes), DEFAULT_EXPORT)
 
 
 def export_suffix(name: str) -> str:
-    """The ending an export in this format is usually given (the Export dialog follows it)."""
-    return get(name).export_suffixes[0]
+    """The ending an export in this format is usually given (the Export dialog follows it); ""
+    for a format that writes a folder."""
+    fmt = get(name)
+    return "" if fmt.writes_folder else fmt.export_suffixes[0]
 
 
 def writer_of(name: str) -> type[Writer]:
@@ -235,7 +244,7 @@ def export_choices() -> list[tuple[str, str]]:
     for fmt in all_formats():
         if fmt.can_export:
             use = "for training" if fmt.training else "for other tools and merging"
-            out.append((fmt.name, f"{fmt.title} ({fmt.export_suffixes[0]}), {use}"))
+            out.append((fmt.name, f"{fmt.title} ({fmt.export_place}), {use}"))
     return out
 
 
@@ -253,8 +262,11 @@ def import_filter() -> str:
 
 
 def export_filter(name: str) -> str:
-    """The Export dialog's save filter for one format."""
+    """The Export dialog's save filter for one format; "" for a format that writes a folder (the
+    dialog asks for a folder, where no file filter applies)."""
     fmt = get(name)
+    if fmt.writes_folder:
+        return ""
     return f"{fmt.title} ({' '.join('*' + s for s in fmt.export_suffixes)});;All files (*)"
 
 
@@ -264,14 +276,21 @@ def export_help() -> str:
     for fmt in all_formats():
         if fmt.can_export:
             kind = ", training" if fmt.training else ""
-            parts.append(f"{fmt.name}: {fmt.title} ({fmt.export_suffixes[0]}{kind})")
+            parts.append(f"{fmt.name}: {fmt.title} ({fmt.export_place}{kind})")
     default = export_suffix(DEFAULT_EXPORT)
     endings = ", ".join(
         dict.fromkeys(s for f in all_formats() if f.can_export for s in f.export_suffixes if s != default)
     )
     sharing = [f.name for f in all_formats() if default in f.export_suffixes and f.name != DEFAULT_EXPORT]
     also = f" ({' and '.join(sharing)} also end in {default}: name them)" if sharing else ""
-    return "; ".join(parts) + f". Default: from OUT's ending ({endings}), else {DEFAULT_EXPORT}{also}."
+    folders = folder_names()
+    folder = (
+        f" {' and '.join(folders)} write{'s' * (len(folders) == 1)} a folder (OUT), replaced whole: name "
+        f"{'it' if len(folders) == 1 else 'them'}."
+        if folders
+        else ""
+    )
+    return "; ".join(parts) + f". Default: from OUT's ending ({endings}), else {DEFAULT_EXPORT}{also}.{folder}"
 
 
 def import_help() -> str:
@@ -302,7 +321,8 @@ def markdown_table() -> str:
                 what += ", entities"
             back = "; reads back" if fmt.reads_back else ""
             flags = "".join(f"; `{o.flag} {'|'.join(o.choices)}`" for o in fmt.options)
-            writes = f"`{fmt.export_suffixes[0]}` ({what}{back}{flags}): {fmt.exports}"
+            place = fmt.export_place if fmt.writes_folder else f"`{fmt.export_place}`"
+            writes = f"{place} ({what}{back}{flags}): {fmt.exports}"
         rows.append(f"| {fmt.title} | `{fmt.name}` | {cell(reads)} | {cell(writes)} |")
     return "\n".join(rows)
 
@@ -325,6 +345,7 @@ __all__ = [
     "export_help",
     "export_names",
     "export_suffix",
+    "folder_names",
     "folder_suffixes",
     "format_of",
     "get",

@@ -1,7 +1,9 @@
-"""Write a file so that a crash leaves either the old file or the complete new one.
+"""Write a file (or a folder of files) so that a crash leaves either the old one or the complete new one.
 
 The temporary file is `.NAME.PID.XXXXXXXX.tmp` beside NAME; one left by a process that no
-longer runs (an export killed mid-way) is removed by the next write of NAME.
+longer runs (an export killed mid-way) is removed by the next write of NAME. A folder
+(`atomic_folder`, brat's export) is written the same way and swapped in by two renames: a
+crash between them leaves the old folder beside, as `.NAME.PID.old`, never a half-written one.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -49,6 +52,31 @@ def atomic_output(path: str | Path, mode: str = "w") -> Iterator[IO]:
     _fsync_dir(path.parent)
 
 
+@contextlib.contextmanager
+def atomic_folder(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary folder beside `path` to fill; on success fsync its files and put it in
+    place of `path` (an old folder there is moved aside, then removed). On any error the temporary
+    folder is removed and `path` is untouched. The caller checks that `path` may be replaced."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent))
+    try:
+        yield tmp
+        for item in tmp.iterdir():
+            with item.open("rb") as handle:
+                os.fsync(handle.fileno())
+        _fsync_dir(tmp)
+        aside = path.with_name(f".{path.name}.{os.getpid()}.old")
+        if path.exists():
+            os.replace(path, aside)
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+        shutil.rmtree(aside, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
 def remove_stale_temporaries(path: Path) -> list[Path]:
     """Remove the temporary files of earlier writes of `path` whose process has ended; returns them.
 
@@ -65,7 +93,10 @@ def remove_stale_temporaries(path: Path) -> list[Path]:
         if match is None or not _left_over(item, int(match.group(1)) if match.group(1) else None):
             continue
         with contextlib.suppress(FileNotFoundError):
-            item.unlink()
+            if item.is_dir() and not item.is_symlink():
+                shutil.rmtree(item)  # a folder export's
+            else:
+                item.unlink()
             removed.append(item)
     return removed
 

@@ -101,7 +101,9 @@ class Format:
     `is_object` out: it reads every object no other shape claims.
 
     Writing: `writer` makes the export's records from the rule's rows; `export_suffixes` are
-    the file endings its exports take (the first is the usual one). `training` formats
+    the file endings its exports take (the first is the usual one). A writer whose `folder` is
+    set writes a folder of files instead (brat: a `.txt` and an `.ann` per article): it has no
+    export suffix, is never picked by a file name, and its destination is replaced whole. `training` formats
     follow the strict half of the export rule (one layer, finished articles, never a model's
     output); `holds` says whether it writes statements or entities; `keeps_task_answers` and
     `writes_negatives` are what the rule must know of what it can say. `options` are its own
@@ -152,8 +154,10 @@ class Format:
             raise ValueError(f"format {self.name}: give read or read_object, not both")
         if self.suffixes and self.read is None and self.read_object is None:
             raise ValueError(f"format {self.name}: suffixes to read but no reader")
-        if self.writer is not None and not self.export_suffixes:
-            raise ValueError(f"format {self.name}: a writer needs export_suffixes")
+        if self.writer is not None and not self.export_suffixes and not self.writer.folder:
+            raise ValueError(f"format {self.name}: a writer needs export_suffixes (or to write a folder)")
+        if self.writer is not None and self.writer.folder and self.export_suffixes:
+            raise ValueError(f"format {self.name}: a folder is written, not a file: no export_suffixes")
         if self.holds not in (STATEMENTS, ENTITIES):
             raise ValueError(f"format {self.name}: holds must be {STATEMENTS!r} or {ENTITIES!r}")
 
@@ -166,6 +170,16 @@ class Format:
         return self.writer is not None
 
     @property
+    def writes_folder(self) -> bool:
+        """Its export is a folder of files, not one file (`Writer.folder`)."""
+        return self.writer is not None and self.writer.folder
+
+    @property
+    def export_place(self) -> str:
+        """What its export is written to, as help and menus say it: its usual ending, or `a folder`."""
+        return "a folder" if self.writes_folder else self.export_suffixes[0]
+
+    @property
     def folder_suffixes(self) -> tuple[str, ...]:
         return self.suffixes if self.walked is None else self.walked
 
@@ -173,15 +187,25 @@ class Format:
 class Writer:
     """Writes one format's records for the export's rows and counts them in the account.
 
-    The export loop (`exporting.export`) opens the destination (text, or bytes when `binary`),
-    calls `write` for every row the rule keeps and `finish` once at the end, inside one atomic
-    write. `options` holds the format's `Option`s by key, defaults filled in.
+    The export loop (`exporting.export`) opens the destination (text, or bytes when `binary`,
+    or a folder when `folder`), calls `write` for every row the rule keeps and `finish` once
+    at the end, inside one atomic write. `options` holds the format's `Option`s by key,
+    defaults filled in.
     """
 
     #: The destination is opened for bytes (a DocBin), else as UTF-8 text with LF line ends.
     binary = False
+    #: The destination is a folder: `write` and `finish` get a temporary folder (a `Path`) to fill,
+    #: which replaces the destination whole once the export succeeds (`atomic.atomic_folder`).
+    folder = False
     #: The records hold reference cycles (spaCy Docs): Python's cyclic collector stays on.
     makes_cycles = False
+
+    @classmethod
+    def owns(cls, name: str) -> bool:
+        """Whether a file named `name` in an existing destination folder is one this writer writes:
+        a folder export replaces a folder only when every file in it is (its own earlier export)."""
+        return False
 
     def __init__(self, store: Store, summary: ExportSummary, *, rule: ExportRule, options: dict[str, Any]):
         self.store, self.summary, self.rule, self.options = store, summary, rule, options
@@ -197,8 +221,11 @@ class Writer:
     # -- helpers for the account -----------------------------------------------------------
 
     def count_labels(self, row: ExportRow) -> None:
+        """Count the row's labeled spans, per label, and its links."""
         self.summary.spans += len(row.spans)
         self.summary.labels.update(map(_LABEL, row.spans))
+        if row.links:
+            self.summary.counts["links_written"] += len(row.links)
 
     def report_alignment(self, row: ExportRow, tokens: SpacyTokens | None) -> None:
         """Count spans off the boundaries of the tokens this format carries (written as they are)."""

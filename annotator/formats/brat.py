@@ -1,9 +1,16 @@
 """brat standoff: an article `.txt` with its annotations in the `.ann` beside it (INCEpTION, brat).
 
 Text-bound annotations (`T1<TAB>Type START END<TAB>text`) become labeled statements, the
-type their label; `#1<TAB>AnnotatorNotes T1<TAB>note` becomes the statement's note.
-Relations, events, attributes and discontinuous spans have no place in a project: each
-such line is reported as `FILE:LINE` and the rest of the article comes in.
+type their label; `#1<TAB>AnnotatorNotes T1<TAB>note` becomes the statement's note;
+relations (`R1<TAB>speaker Arg1:T1 Arg2:T2`) become links from Arg1 to Arg2. A text-bound
+annotation with the attribute `End` (`A1<TAB>End T2`, as the export writes it) is only the end
+of a link (an entity, a pronoun), not a statement. Events, other attributes and discontinuous
+spans have no place in a project: each such line is reported as `FILE:LINE` and the rest of
+the article comes in.
+
+Written (`annotator export --format brat OUT`): a folder with `NAME.txt` and `NAME.ann` per
+article and layer, and the `annotation.conf` that declares the labels, the link types and the
+`End` attribute, so brat opens it as it is.
 
 brat counts offsets in the file as it is, but tools disagree on the BOM and on CRLF
 (brat #853, #1301). Each line quotes the text it covers, so the reading of the file under
@@ -14,17 +21,23 @@ which every quote fits is the one used, and the spans are then moved onto the st
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from annotator.formats.base import Format, ReadContext
+from annotator.formats.base import Format, ReadContext, Writer
+from annotator.formats.relations import SPAN_LABEL, end_namer, statement_spans
 from annotator.formats.textfiles import read_raw_text
-from annotator.records import IncomingRecord, Rejection, Span
+from annotator.records import ExportRow, IncomingRecord, Link, Rejection, Span
 from annotator.text import BOM, normalize, title_of
 
 ANN_SUFFIX = ".ann"
+#: brat's configuration file, written beside an export's files.
+CONF_NAME = "annotation.conf"
 #: What each kind of brat line is, for the message that says it is not imported.
-UNSUPPORTED = {"R": "a relation", "E": "an event", "A": "an attribute", "M": "an attribute", "N": "a normalization"}
+UNSUPPORTED = {"E": "an event", "A": "an attribute", "M": "an attribute", "N": "a normalization"}
+#: The attribute that marks a text-bound annotation as a link's end only (not a statement).
+END_ATTRIBUTE = "End"
 
 
 @dataclass(frozen=True)
@@ -53,7 +66,8 @@ def read_brat(txt: Path) -> Iterator[IncomingRecord | Rejection]:
     if isinstance(content, Rejection):
         yield content
         return
-    bounds, notes, left_out = _parse(ann, content.removeprefix(BOM))
+    parsed = _parse(ann, content.removeprefix(BOM))
+    bounds, notes, left_out = parsed.bounds, parsed.notes, parsed.left_out
     if not raw.removeprefix(BOM).strip():
         yield Rejection(str(txt), 1, "empty file, skipped")
         return
@@ -62,20 +76,46 @@ def read_brat(txt: Path) -> Iterator[IncomingRecord | Rejection]:
         yield _misfit(ann, txt, raw, bounds)
         return
     text, shift = normalize(reading)  # every reading normalises to the same text
-    spans = {Span(shift(b.start), shift(b.end), b.label, notes.pop(b.id, ("", 0))[0]) for b in bounds}
+    by_id = {b.id: (shift(b.start), shift(b.end)) for b in bounds}
+    spans = {Span(*by_id[b.id], b.label, notes.pop(b.id, ("", 0))[0]) for b in bounds if b.id not in parsed.ends}
+    links = set()
+    for rid, label, arg1, arg2, line in parsed.relations:
+        missing = next((arg for arg in (arg1, arg2) if arg not in by_id), None)
+        if missing is not None:
+            left_out.append(Rejection(str(ann), line, f"{rid} names {missing}, which is not a text-bound annotation"))
+        elif by_id[arg1] == by_id[arg2]:
+            left_out.append(Rejection(str(ann), line, f"{rid} links a span to itself"))
+        else:
+            links.add(Link(*by_id[arg1], *by_id[arg2], label))
     yield from left_out
     for tid, (_, line) in notes.items():
         yield Rejection(str(ann), line, f"AnnotatorNotes on {tid}, which is not an imported span")
     yield IncomingRecord(
-        text=text, title=title_of(text), source=txt.name, line=1, meta={"file": txt.name}, spans=sorted(spans)
+        text=text,
+        title=title_of(text),
+        source=txt.name,
+        line=1,
+        meta={"file": txt.name},
+        spans=sorted(spans),
+        links=sorted(links),
     )
 
 
-def _parse(ann: Path, content: str) -> tuple[list[_TextBound], dict[str, tuple[str, int]], list[Rejection]]:
-    """Text-bound annotations, notes by annotation id (with their line), and lines left out."""
-    bounds: list[_TextBound] = []
-    notes: dict[str, tuple[str, int]] = {}
-    left_out: list[Rejection] = []
+@dataclass
+class _Parsed:
+    """What an `.ann` holds: text-bound annotations, notes by annotation id (with their line),
+    relations (id, type, Arg1, Arg2, line), the ids marked `End`, and lines left out."""
+
+    bounds: list[_TextBound] = field(default_factory=list)
+    notes: dict[str, tuple[str, int]] = field(default_factory=dict)
+    relations: list[tuple[str, str, str, str, int]] = field(default_factory=list)
+    ends: set[str] = field(default_factory=set)
+    left_out: list[Rejection] = field(default_factory=list)
+
+
+def _parse(ann: Path, content: str) -> _Parsed:
+    parsed = _Parsed()
+    bounds, notes, left_out = parsed.bounds, parsed.notes, parsed.left_out
     for number, line in enumerate(content.split("\n"), 1):
         line = line.removesuffix("\r")
         if not line.strip():
@@ -92,10 +132,29 @@ def _parse(ann: Path, content: str) -> tuple[list[_TextBound], dict[str, tuple[s
             notes[fields[1].split(" ", 1)[1].strip()] = ("\t".join(fields[2:]), number)
         elif kind == "#":
             left_out.append(Rejection(str(ann), number, "a comment other than AnnotatorNotes, not imported"))
+        elif kind == "R":
+            found = _relation(fields, number)
+            if isinstance(found, str):
+                left_out.append(Rejection(str(ann), number, found))
+            else:
+                parsed.relations.append(found)
+        elif kind == "A" and len(fields) >= 2 and fields[1].split(" ")[0] == END_ATTRIBUTE:
+            parsed.ends.update(fields[1].split(" ")[1:2])
         else:
             what = UNSUPPORTED.get(kind, "not a brat annotation")
-            left_out.append(Rejection(str(ann), number, f"{fields[0]} is {what}; only spans (T) and notes come in"))
-    return bounds, notes, left_out
+            left_out.append(
+                Rejection(str(ann), number, f"{fields[0]} is {what}; only spans (T), relations (R) and notes come in")
+            )
+    return parsed
+
+
+def _relation(fields: list[str], number: int) -> tuple[str, str, str, str, int] | str:
+    """One `R` line (`R1<TAB>type Arg1:T1 Arg2:T2`), or why it cannot be a link."""
+    parts = fields[1].split(" ") if len(fields) >= 2 else []
+    args = dict(part.split(":", 1) for part in parts[1:] if ":" in part)
+    if len(parts) != 3 or set(args) != {"Arg1", "Arg2"} or not parts[0]:
+        return f"{fields[0]}: expected 'R<id><TAB><type> Arg1:T<id> Arg2:T<id>'"
+    return fields[0], parts[0], args["Arg1"], args["Arg2"], number
 
 
 def _text_bound(fields: list[str], number: int) -> _TextBound | str:
@@ -171,6 +230,100 @@ def _recognise(path: Path) -> bool:
     return path.suffix.lower() == ANN_SUFFIX or has_annotations(path)
 
 
+# -- writing ---------------------------------------------------------------------------------
+
+
+def ann_from_row(row: ExportRow) -> str:
+    """The `.ann` of one export row: a T line per statement label (its note as AnnotatorNotes), a T
+    line marked `End` for each other end of a link that is no statement, an R line per link (Arg1
+    the statement's first label's T)."""
+    text = row.text
+    lines: list[str] = []
+    t_of: dict[tuple[int, int], str] = {}
+
+    def bound(start: int, end: int, label: str) -> str:
+        tid = f"T{sum(1 for line in lines if line.startswith('T')) + 1}"
+        quoted = text[start:end].replace("\n", " ").replace("\t", " ")
+        lines.append(f"{tid}\t{label} {start} {end}\t{quoted}")
+        return tid
+
+    notes = 0
+    for start, end, label, note in row.spans:
+        tid = bound(start, end, _brat_type(label))
+        if note and (start, end) not in t_of:  # a statement's note once, on its first label's line
+            notes += 1
+            lines.append(f"#{notes}\tAnnotatorNotes {tid}\t{' '.join(note.split())}")
+        t_of.setdefault((start, end), tid)
+    name = end_namer(row)
+    ends = 0
+    for link in row.links:
+        for span in (link.head, link.child):
+            if span not in t_of:
+                t_of[span] = bound(*span, _brat_type(name(span)))
+                ends += 1
+                lines.append(f"A{ends}\t{END_ATTRIBUTE} {t_of[span]}")
+    for i, link in enumerate(row.links, 1):
+        lines.append(f"R{i}\t{_brat_type(link.label)} Arg1:{t_of[link.head]} Arg2:{t_of[link.child]}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _brat_type(name: str) -> str:
+    """A type as brat's configuration takes it: no white space (brat splits on it)."""
+    return "_".join(name.split()) or SPAN_LABEL
+
+
+def annotation_conf(labels: list[str], end_types: list[str], link_types: list[str]) -> str:
+    """brat's `annotation.conf` for an export: statement labels and end types as entities, link
+    types as relations between any of them, and the `End` attribute."""
+    entities = sorted({_brat_type(n) for n in [*labels, *end_types]})
+    return (
+        "[entities]\n"
+        + "".join(f"{name}\n" for name in entities)
+        + "\n[relations]\n"
+        + "".join(f"{_brat_type(n)}\tArg1:<ENTITY>, Arg2:<ENTITY>\n" for n in sorted(set(link_types)))
+        + "\n[events]\n\n[attributes]\n"
+        + f"{END_ATTRIBUTE}\tArg:<ENTITY>\n"
+    )
+
+
+class BratWriter(Writer):
+    """brat standoff: `NAME.txt` and `NAME.ann` per row in a folder, and its `annotation.conf`.
+
+    NAME is the article's id (six digits), and with every layer (`--all-layers`) the annotator's
+    name too: one file pair per article and layer.
+    """
+
+    folder = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.labels: set[str] = set()
+        self.ends: set[str] = set()
+        self.types: set[str] = set()
+
+    @classmethod
+    def owns(cls, name: str) -> bool:
+        return Path(name).suffix in (".txt", ANN_SUFFIX) or name == CONF_NAME
+
+    def write(self, folder: Path, row: ExportRow) -> None:
+        name = f"{row.article_id:06d}"
+        if self.rule.layer is None and row.annotator is not None:  # every layer: one file pair each
+            name += "-" + "".join(c if c.isalnum() or c in "-_." else "_" for c in row.annotator)[:60]
+        (folder / f"{name}.txt").write_text(row.text, encoding="utf-8", newline="\n")
+        (folder / f"{name}{ANN_SUFFIX}").write_text(ann_from_row(row), encoding="utf-8", newline="\n")
+        self.summary.records += 1
+        self.summary.counts["rejected_left_out"] += len(row.rejected)
+        self.count_labels(row)
+        self.labels.update(span.label for span in row.spans)
+        self.types.update(link.label for link in row.links)
+        statements, name_of = statement_spans(row), end_namer(row)
+        self.ends.update(name_of(end) for link in row.links for end in (link.head, link.child) if end not in statements)
+
+    def finish(self, folder: Path) -> None:
+        conf = annotation_conf(sorted(self.labels), sorted(self.ends), sorted(self.types))
+        (folder / CONF_NAME).write_text(conf, encoding="utf-8", newline="\n")
+
+
 FORMAT = Format(
     name="brat",
     title="brat standoff",
@@ -178,6 +331,10 @@ FORMAT = Format(
     read=_read,
     recognise=_recognise,
     walked=(),  # a folder's .txt files are walked as text, and recognised here by their .ann
+    writer=BratWriter,
     imports="a `.txt` with its `.ann` beside it (INCEpTION, brat): `T` lines become statements, "
-    "`AnnotatorNotes` their notes; offsets read the way the writing tool counted them",
+    "`AnnotatorNotes` their notes, `R` lines links; offsets read the way the writing tool counted them",
+    exports="`NAME.txt` and `NAME.ann` per article (and layer) with `T` lines for statements, `R` lines for "
+    "links, and the `annotation.conf` that declares them, so brat opens the folder as it is",
+    reads_back=True,
 )

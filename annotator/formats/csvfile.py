@@ -1,7 +1,9 @@
 """A spreadsheet view of the labels: one CSV row per label of a statement (RFC 4180 quoting).
 
 Spans answered reject or ignore get a row too, with that `answer` (a label's row says
-`accept`), so the sheet shows what was rejected without taking it for a label.
+`accept`), so the sheet shows what was rejected without taking it for a label. The `speaker`
+and `target` columns hold the words the statement is linked to by those link types (several
+joined by ` | `); links of other types are in the JSONL, doccano, brat and DocBin exports.
 
 Article text is untrusted and a spreadsheet runs a cell that starts with `=`, `+`, `-`, `@`,
 a tab or a carriage return as a formula (CSV injection). Such text cells get a leading `'`,
@@ -19,7 +21,25 @@ from annotator.formats.base import Format, Writer
 from annotator.records import ACCEPT, ExportRow
 from annotator.tokens import SpacyTokens
 
-COLUMNS = ("article_id", "title", "source", "annotator", "status", "start", "end", "label", "text", "note", "answer")
+COLUMNS = (
+    "article_id",
+    "title",
+    "source",
+    "annotator",
+    "status",
+    "start",
+    "end",
+    "label",
+    "text",
+    "note",
+    "answer",
+    "speaker",
+    "target",
+)
+#: The link types that have a column, in `COLUMNS` order.
+LINK_COLUMNS = ("speaker", "target")
+#: The account's item for links no column holds.
+LINKS_NOT_IN_COLUMNS = "links_not_in_columns"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -33,10 +53,15 @@ def csv_rows_from_row(row: ExportRow) -> Iterator[list[Any]]:
     text = row.text
     head = [row.article_id, inert(row.title or ""), inert(row.source or ""), inert(row.annotator or "")]
     status = row.status or ""
+    linked: dict[tuple[int, int, str], list[str]] = {}
+    for link in row.links:
+        if link.label in LINK_COLUMNS:
+            linked.setdefault((*link.head, link.label), []).append(" ".join(text[slice(*link.child)].split()))
     items = [(s, e, label, note, ACCEPT) for s, e, label, note in row.spans]
     items += [(s, e, label, "", answer) for s, e, label, answer in row.rejected]
     for start, end, label, note, answer in items:
-        yield [*head, status, start, end, inert(label), inert(text[start:end]), inert(note or ""), answer]
+        ends = [inert(" | ".join(linked.get((start, end, kind), []))) for kind in LINK_COLUMNS]
+        yield [*head, status, start, end, inert(label), inert(text[start:end]), inert(note or ""), answer, *ends]
 
 
 class CsvWriter(Writer):
@@ -53,6 +78,7 @@ class CsvWriter(Writer):
             self.summary.records += 1
         self.summary.counts["rejected_written"] += len(row.rejected)
         self.count_labels(row)
+        self.summary.counts[LINKS_NOT_IN_COLUMNS] += sum(link.label not in LINK_COLUMNS for link in row.links)
         self.report_alignment(row, SpacyTokens.build(row.text, row.tokens))
 
 
@@ -61,6 +87,10 @@ FORMAT = Format(
     title="CSV",
     writer=CsvWriter,
     export_suffixes=(".csv",),
+    account_items={
+        LINKS_NOT_IN_COLUMNS: ("links of types other than speaker and target: no CSV column holds them", False)
+    },
     exports="one row per label (and per rejected span, with its `answer`); a cell that starts like a formula "
-    "(`=`, `+`, `-`, `@`) gets a leading `'` so spreadsheets show it as text",
+    "(`=`, `+`, `-`, `@`) gets a leading `'` so spreadsheets show it as text; `speaker` and `target` columns "
+    "hold the words a statement is linked to",
 )

@@ -15,6 +15,17 @@ nothing unknown is taught as a negative:
   missing, reported;
 - spans answered reject are never in `doc.spans["sc"]`; they are kept in `doc.user_data`.
 
+Links are in two places a training script reads with spaCy alone (no Annotator import):
+
+- `doc.user_data["links"]`: one dict per link, `{"label": TYPE, "head": [token start, token
+  end], "child": [token start, token end], "head_char": [start, end], "child_char": [start,
+  end]}` (token ends exclusive, as `doc[start:end]` takes them; `head`/`child` are None for an
+  end off token boundaries, and the account counts it);
+- `doc._.rel`, the shape of spaCy's `rel_component` project (explosion/projects
+  `tutorials/rel_component`): `{(head's first token, child's first token): {TYPE: 1.0}}`, read
+  after `Doc.set_extension("rel", default={})`. Only the links there are: a missing pair is
+  unknown, not 0.0 (an unfinished article's links are never exported, see the export rule).
+
 Docs are tokenized with the article's stored spaCy tokens (the same tokens the JSONL
 carries); articles without them go through the project pipeline's tokenizer. spaCy is
 imported only when this format is used.
@@ -51,6 +62,10 @@ _INFLATE_CHUNK = 2**20
 
 #: Account items (see `exporting`) a DocBin can add.
 SKIPPED, SNAPPED, OVERFLOW = "skipped", "snapped", "overflow"
+LINKS_WRITTEN, LINKS_MISALIGNED = "links_written", "links_misaligned"
+#: Where the links are in `doc.user_data` (see the module docstring), and `doc._.rel`'s key there.
+LINKS_KEY = "links"
+REL_KEY = ("._.", "rel", None, None)
 ENTITIES_MISSING, NER_UNKNOWN = "entities_missing", "ner_unknown"
 
 
@@ -153,6 +168,7 @@ class DocBuilder:
             sources[(span.start_char, span.end_char, label)] = source
         report.entities = len(entities)
         self._set_ents(doc, row, entities, unaligned_entities, report, where)
+        self._links(doc, row, mode, report, where)
 
         doc.user_data[USER_DATA_KEY] = {
             "article_id": row.article_id,
@@ -166,7 +182,43 @@ class DocBuilder:
             "unaligned_spans": unaligned_spans,
             "unaligned_entities": unaligned_entities,
             "rejected_spans": [list(span) for span in row.rejected],
+            "links": [list(link) for link in row.links],
         }
+
+    def _links(self, doc: Doc, row: ExportRow, mode: str, report: DocReport, where: str) -> None:
+        """`doc.user_data["links"]` and `doc._.rel` (see the module docstring)."""
+        if not row.links:
+            return
+        readable: list[dict[str, Any]] = []
+        rel: dict[tuple[int, int], dict[str, float]] = {}
+        for link in row.links:
+            ends = []
+            for start, end in (link.head, link.child):
+                span = doc.char_span(start, end, alignment_mode=mode)
+                ends.append([span.start, span.end] if span is not None and len(span) else None)
+            head, child = ends
+            readable.append(
+                {
+                    "label": link.label,
+                    "head": head,
+                    "child": child,
+                    "head_char": list(link.head),
+                    "child_char": list(link.child),
+                }
+            )
+            if head is None or child is None:
+                report.counts[LINKS_MISALIGNED] += 1
+                report.warnings.append(
+                    f"{where}: link {link.label} {link.head_start}-{link.head_end} → {link.child_start}-"
+                    f"{link.child_end} has an end off token boundaries; in doc.user_data['links'] by characters "
+                    "only, not in doc._.rel"
+                )
+                continue
+            rel.setdefault((head[0], child[0]), {})[link.label] = 1.0
+        report.counts[LINKS_WRITTEN] += len(row.links)
+        doc.user_data[LINKS_KEY] = readable
+        if rel:
+            doc.user_data[REL_KEY] = rel
 
     def _set_ents(
         self,
@@ -325,12 +377,40 @@ def task_from_doc(doc: Doc) -> dict[str, Any]:
         for s, e, label, answer in ours.get("rejected_spans", [])
     ]
     task: dict[str, Any] = {"text": doc.text, "spans": spans, "entities": ents}
+    links = _stored_links(ours.get("links"), doc.user_data.get(LINKS_KEY))
+    if links:
+        task["relations"] = [
+            {"head_span": {"start": a, "end": b}, "child_span": {"start": c, "end": d}, "label": label}
+            for a, b, c, d, label in links
+        ]
     if isinstance(ours.get("meta"), dict):
         task["meta"] = {**ours["meta"], "title": ours.get("title"), "source": ours.get("source")}
     if ours.get("annotator"):
         task["_annotator_id"] = ours["annotator"]
         task["_status"] = ours.get("status")
     return task
+
+
+def _stored_links(ours: Any, documented: Any) -> list[tuple]:
+    """Links by characters: ours (`[head start, head end, child start, child end, type]`), else those of
+    `doc.user_data["links"]` (another tool's DocBin in the documented shape). Raises `RecordError`
+    for values of another shape (a crafted file)."""
+    if ours is not None:
+        items = ours
+    elif documented is not None:
+        items = []
+        for item in documented if isinstance(documented, (list, tuple)) else [documented]:
+            if not isinstance(item, dict):
+                raise RecordError(f"doc.user_data['links'] holds {type(item).__name__}, not a link")
+            head, child = item.get("head_char"), item.get("child_char")
+            if not (isinstance(head, (list, tuple)) and isinstance(child, (list, tuple))):
+                raise RecordError("a link in doc.user_data['links'] has no head_char/child_char offsets")
+            items.append((*head, *child, item.get("label")))
+    else:
+        return []
+    if not isinstance(items, (list, tuple)) or any(not isinstance(i, (list, tuple)) or len(i) != 5 for i in items):
+        raise RecordError("the links of this DocBin are not [start, end, start, end, type] lists")
+    return [tuple(i) for i in items]
 
 
 # -- the format ----------------------------------------------------------------------------
@@ -370,8 +450,15 @@ FORMAT = Format(
     export_suffixes=(".spacy",),
     training=True,
     options=(ALIGN,),
-    imports="ours come back exactly; any other DocBin's `doc.spans` and `doc.ents` as statements and entities",
+    account_items={
+        LINKS_MISALIGNED: (
+            "links with an end off token boundaries: in doc.user_data['links'] by characters only, not in doc._.rel",
+            False,
+        )
+    },
+    imports="ours come back exactly; any other DocBin's `doc.spans` and `doc.ents` as statements and entities, "
+    "its `doc.user_data['links']` as links",
     exports='statements in `doc.spans["sc"]`, entities in `doc.ents` (overlaps in `doc.spans["ents_overflow"]`), '
-    "unknown entity tokens missing, ready for `spacy train`",
+    "unknown entity tokens missing, links in `doc.user_data['links']` and `doc._.rel`, ready for `spacy train`",
     reads_back=True,
 )

@@ -5,6 +5,13 @@ columns as metadata, so the annotator, status and entities ride along in extra k
 file exported here imports back without loss (`record_from_dict` reads them).
 doccano has no answers: spans answered reject are not written (the account counts them).
 
+When the project has links, every line is written in doccano's entity+relation shape (a
+relation project's import): `"entities"` holds each statement label as `{"id", "start_offset",
+"end_offset", "label"}` (and its `"note"`), each entity of the article with its `"source"` too, and each other end
+of a link that is neither with `"link_end": true` (label `SPAN`); `"relations"` are `{"id",
+"from_id", "to_id", "type"}`. doccano ignores the extra keys; read back, they say which items
+are statements, entities and bare ends, so the project comes back unchanged.
+
 Read (doccano/doccano, by tag; the export code named in brackets):
 
 - 0.x, late 2018 (PR #46): `{"doc_id", "text", "entities": [[start, end, label]], "username"}`,
@@ -34,12 +41,15 @@ import srsly
 from annotator.formats.base import Format, ObjectContext, Writer
 from annotator.formats.left_out import LeftOut
 from annotator.formats.records import RecordError, kind_of, record_from_dict
+from annotator.formats.relations import SPAN_LABEL
 from annotator.records import ExportRow, IncomingRecord
 from annotator.tokens import SpacyTokens
 
 
-def doccano_from_row(row: ExportRow) -> dict[str, Any]:
-    """The doccano line for one export row."""
+def doccano_from_row(row: ExportRow, relations: bool = False) -> dict[str, Any]:
+    """The doccano line for one export row; with `relations`, in the entity+relation shape."""
+    if relations:
+        return _relation_record(row)
     text = row.text
     record: dict[str, Any] = {
         "text": text,
@@ -56,11 +66,55 @@ def doccano_from_row(row: ExportRow) -> dict[str, Any]:
     return record
 
 
+def _relation_record(row: ExportRow) -> dict[str, Any]:
+    """doccano's entity+relation shape (see the module docstring)."""
+    text = row.text
+    items: list[dict[str, Any]] = []
+    id_of: dict[tuple[int, int], int] = {}
+
+    def add(start: int, end: int, label: str, **extra: Any) -> int:
+        items.append({"id": len(items) + 1, "start_offset": start, "end_offset": end, "label": label, **extra})
+        return len(items)
+
+    for start, end, label, note in row.spans:
+        number = add(start, end, label, **({"note": note} if note else {}))
+        id_of.setdefault((start, end), number)  # a statement's first label stands for it in relations
+    for start, end, label, source in row.entities:
+        number = add(start, end, label, source=source, text=text[start:end])
+        id_of.setdefault((start, end), number)
+    for link in row.links:
+        if link.child not in id_of:
+            id_of[link.child] = add(*link.child, SPAN_LABEL, link_end=True)
+        if link.head not in id_of:
+            id_of[link.head] = add(*link.head, SPAN_LABEL, link_end=True)
+    record: dict[str, Any] = {
+        "text": text,
+        "entities": items,
+        "relations": [
+            {"id": i, "from_id": id_of[link.head], "to_id": id_of[link.child], "type": link.label}
+            for i, link in enumerate(row.links, 1)
+        ],
+        "meta": {**row.meta, "title": row.title, "source": row.source},
+    }
+    if row.annotator is not None:
+        record["_annotator_id"] = row.annotator
+        record["_status"] = row.status
+    return record
+
+
 class DoccanoWriter(Writer):
-    """One doccano line per row; spans answered reject are left out (doccano has no answers)."""
+    """One doccano line per row; spans answered reject are left out (doccano has no answers).
+
+    Once the project has links, every line is in the entity+relation shape (one shape per file,
+    as a doccano project has one type).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.relations = bool(self.store.used_link_types())
 
     def write(self, handle: Any, row: ExportRow) -> None:
-        handle.write(srsly.json_dumps(doccano_from_row(row)) + "\n")
+        handle.write(srsly.json_dumps(doccano_from_row(row, self.relations)) + "\n")
         summary = self.summary
         summary.records += 1
         summary.entities += len(row.entities)
@@ -106,8 +160,9 @@ def doccano_records(obj: dict[str, Any], line: int, left_out: LeftOut) -> list[d
     Spans, whichever key a version wrote them under, become the statements of the user who
     made them: `username` (0.x), an `annotations` item's `user` id (1.0-1.2, as
     `doccano-<id>`), or the importing `--annotator` (1.3 and later export one file per
-    user, named after the user). Relations, document categories and comments are counted
-    in `left_out`. Raises `RecordError` for a shape no version wrote.
+    user, named after the user). Relations become links (Prodigy-shaped `relations`); document
+    categories and comments are counted in `left_out`. Raises `RecordError` for a shape no
+    version wrote.
     """
     text = obj["text"] if "text" in obj else obj.get("data")
     meta = obj.get("meta")
@@ -120,6 +175,7 @@ def doccano_records(obj: dict[str, Any], line: int, left_out: LeftOut) -> list[d
         _labels(obj.get(key), key, line, left_out, triples)
     entities = obj.get("entities")
     kept_entities: list[Any] = []
+    ends: dict[Any, dict[str, Any]] = {}  # doccano entity id → {"start", "end"}, for relations
     if entities is not None:
         if not isinstance(entities, list):
             raise RecordError(f'"entities" must be a list, got {kind_of(entities)}')
@@ -127,13 +183,21 @@ def doccano_records(obj: dict[str, Any], line: int, left_out: LeftOut) -> list[d
             if isinstance(item, list):
                 triples.append(item)
             elif isinstance(item, dict) and "start_offset" in item:
-                spans.append({"start": item["start_offset"], "end": item.get("end_offset"), "label": item.get("label")})
+                where = {"start": item["start_offset"], "end": item.get("end_offset")}
+                if isinstance(item.get("id"), (int, str)) and not isinstance(item.get("id"), bool):
+                    ends.setdefault(item["id"], where)
+                if "source" in item:  # an entity of the article, written here
+                    kept_entities.append({**where, "label": item.get("label"), "source": item["source"]})
+                elif not item.get("link_end"):
+                    spans.append({**where, "label": item.get("label"), "note": item.get("note")})
             else:
                 kept_entities.append(item)  # our own {"start", "end", "label", "source"}: entities
-    _count(obj.get("relations"), "relation", line, left_out)
+    relations = _relations(obj.get("relations"), ends)
     _count(obj.get("Comments"), "comment", line, left_out)
     left_out.add_categories(obj.get("cats"), line)
     base: dict[str, Any] = {"text": text, "meta": meta, "label": triples, "spans": spans}
+    if relations:
+        base["relations"] = relations
     if kept_entities:
         base["entities"] = kept_entities
     if obj.get("username") is not None:
@@ -159,6 +223,28 @@ def _labels(items: Any, key: str, line: int, left_out: LeftOut, triples: list[An
     if names:
         left_out.add("category", line, len(names), tuple(names))
     triples.extend(item for item in items if not isinstance(item, str))
+
+
+def _relations(items: Any, ends: dict[Any, dict[str, Any]]) -> list[dict[str, Any]]:
+    """doccano's `relations` (`from_id`/`to_id` of its entities, `type`) as Prodigy-shaped relations."""
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise RecordError(f'"relations" must be a list, got {kind_of(items)}')
+    found = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise RecordError(f"relation {i} must be an object, got {kind_of(item)}")
+        head, child = ends.get(_hashable(item.get("from_id"))), ends.get(_hashable(item.get("to_id")))
+        if head is None or child is None:
+            which = "from_id" if head is None else "to_id"
+            raise RecordError(f"relation {i}: {which} {item.get(which)!r:.20} names no entity of the record")
+        found.append({"head_span": head, "child_span": child, "label": item.get("type")})
+    return found
+
+
+def _hashable(value: Any) -> Any:
+    return value if isinstance(value, (int, str)) and not isinstance(value, bool) else None
 
 
 def _count(items: Any, kind: str, line: int, left_out: LeftOut) -> None:
@@ -211,9 +297,9 @@ FORMAT = Format(
     writer=DoccanoWriter,
     export_suffixes=(".jsonl",),
     imports="every shape doccano's versions wrote: `label` triples, `labels` (1.0), `data` (1.3-1.6), "
-    "`entities` of relation projects, per-user `annotations` (1.0-1.2), `username` (0.x); spans become "
-    "the annotator's statements",
+    "`entities` and `relations` of relation projects, per-user `annotations` (1.0-1.2), `username` (0.x); "
+    "spans become the annotator's statements, relations their links",
     exports='`{"text", "label": [[start, end, label]]}` per article (annotator, status and entities ride '
-    "along in extra keys)",
+    'along in extra keys); once the project has links, the entity+relation shape (`"entities"`, `"relations"`)',
     reads_back=True,
 )

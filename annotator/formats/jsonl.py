@@ -8,8 +8,9 @@ takes a `.json` array of the same records (`prodigy.components.loaders.JSON`).
 Read line by line or element by element (streamed), so a bad record is reported with its
 line number and the rest of the file still comes in. The records of one object (a Label
 Studio task holds one per annotation) come in whole or not at all, and are stored together
-(`IncomingRecord.continued`). What a record carries that a project cannot hold (relations,
-categories, choices) is named once per file with a count.
+(`IncomingRecord.continued`). Relations (Prodigy's `rel.manual`, doccano's, Label Studio's)
+become links. What a record carries that a project cannot hold (categories, choices) is named
+once per file with a count.
 """
 
 from __future__ import annotations

@@ -29,8 +29,11 @@ CRLF counts as two characters (`web/libs/editor/src/tags/object/Text.js`).
 
 People's labels become their statements (`completed_by`'s e-mail, else `ls-<id>`), status
 done. `predictions` become the layer `model:<model_version>`, marked as a model's output
-(`IncomingRecord.model_version`), with no status. Relations, choices, drafts and other
-result types are named per task: `FILE:LINE: task 17: 2 relations and 1 choice not imported yet`.
+(`IncomingRecord.model_version`), with no status. Relations (`{"type": "relation", "from_id",
+"to_id", "labels"}` between two regions of the same annotation) become links, one per label
+(`relation` when it has none); a region whose `meta` says `"link_end": true` (as the writer
+marks the other end of a link that is no statement) is only that end. Choices, drafts and other
+result types are named per task: `FILE:LINE: task 17: 1 choice not imported yet`.
 """
 
 from __future__ import annotations
@@ -47,13 +50,16 @@ import srsly
 from annotator.formats.base import Format, ObjectContext, Option, Writer
 from annotator.formats.left_out import KINDS, counted
 from annotator.formats.records import RecordError, kind_of, record_from_dict
-from annotator.records import MODEL_LAYER_PREFIX, ExportRow, IncomingRecord, Span, is_model_layer, model_layer
+from annotator.formats.relations import SPAN_LABEL, end_namer
+from annotator.records import MODEL_LAYER_PREFIX, ExportRow, IncomingRecord, Link, Span, is_model_layer, model_layer
 from annotator.text import offsets_by_quotes
 
 #: JSON-MIN keys that describe the annotation, not the task's data.
 _MIN_KEYS = frozenset({"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time", "agreement"})
 #: The metadata key under which a task's Label Studio id is kept.
 TASK_ID = "label_studio_id"
+#: The type of a relation that carries no label in Label Studio.
+UNLABELED_RELATION = "relation"
 
 
 def is_task(obj: dict[str, Any]) -> bool:
@@ -96,6 +102,16 @@ class _Region:
     quote: str | None
     labels: list[str]
     note: str
+    #: Only the other end of a link (the writer's mark), not a statement.
+    link_end: bool = False
+
+
+@dataclass
+class _Relation:
+    layer: int
+    from_id: Any
+    to_id: Any
+    labels: list[str]
 
 
 def task_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[IncomingRecord], str | None]:
@@ -126,13 +142,14 @@ def task_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[I
         layers.append((model_layer(version), version, _result(pred, f"prediction {i}")))
     if isinstance(obj.get("drafts"), list):
         left["draft"] += len(obj["drafts"])
-    regions = _regions(layers, left)
+    relations: list[_Relation] = []
+    regions = _regions(layers, left, relations)
     data = obj["data"]
     key = _text_key(data, [(r.start, r.end, r.quote) for r in regions])
     meta = {k: v for k, v in data.items() if k != key}
     if obj.get("id") is not None:
         meta[TASK_ID] = obj["id"]
-    records = _records(data[key], meta, layers, regions, source, line)
+    records = _records(data[key], meta, layers, regions, source, line, relations)
     return records, _described(left)
 
 
@@ -170,6 +187,7 @@ def _records(
     regions: list[_Region],
     source: str,
     line: int,
+    relations: Sequence[_Relation] = (),
 ) -> list[IncomingRecord]:
     if not isinstance(raw, str):
         raise RecordError(f"the text must be a string, got {kind_of(raw)}")
@@ -177,15 +195,34 @@ def _records(
     if offsets is None:
         raise RecordError(_misfit(raw, regions, layers))
     spans: list[list[dict[str, Any]]] = [[] for _ in layers]
+    places: list[dict[Any, dict[str, int]]] = [{} for _ in layers]
     for region, (start, end) in zip(regions, offsets, strict=True):
+        places[region.layer].setdefault(_key(region.ident), {"start": start, "end": end})
+        if region.link_end:
+            continue
         spans[region.layer] += [
             {"start": start, "end": end, "label": label, "note": region.note} for label in region.labels
+        ]
+    links: list[list[dict[str, Any]]] = [[] for _ in layers]
+    for relation in relations:
+        head, child = (
+            places[relation.layer].get(_key(relation.from_id)),
+            places[relation.layer].get(_key(relation.to_id)),
+        )
+        if head is None or child is None:
+            missing = relation.from_id if head is None else relation.to_id
+            raise RecordError(f"a relation names region {missing!r:.30}, which its annotation does not have")
+        links[relation.layer] += [
+            {"head_span": head, "child_span": child, "label": label}
+            for label in relation.labels or [UNLABELED_RELATION]
         ]
     if not layers:
         return [record_from_dict({"text": raw, "meta": meta}, source=source, line=line)]
     records = []
-    for (annotator, version, _), layer_spans in zip(layers, spans, strict=True):
+    for (annotator, version, _), layer_spans, layer_links in zip(layers, spans, links, strict=True):
         item: dict[str, Any] = {"text": raw, "meta": meta, "spans": layer_spans}
+        if layer_links:
+            item["relations"] = layer_links
         if annotator is not None:
             item["_annotator_id"] = annotator
         if version is None:
@@ -204,8 +241,16 @@ def _result(item: dict[str, Any], what: str) -> list[Any]:
     return result
 
 
-def _regions(layers: list[tuple[str | None, str | None, list[Any]]], left: Counter[str]) -> list[_Region]:
-    """Every labeled text region of every layer; the other results are counted in `left`."""
+def _key(ident: Any) -> Any:
+    """A region id as a dictionary key (ids are strings or numbers; anything else stands for no region)."""
+    return ident if isinstance(ident, (str, int)) and not isinstance(ident, bool) else repr(ident)
+
+
+def _regions(
+    layers: list[tuple[str | None, str | None, list[Any]]], left: Counter[str], relations: list[_Relation] | None = None
+) -> list[_Region]:
+    """Every labeled text region of every layer, and (into `relations`) every relation between two of
+    them; the other results are counted in `left`."""
     regions = []
     for number, (annotator, _, result) in enumerate(layers):
         for i, item in enumerate(result):
@@ -218,6 +263,11 @@ def _regions(layers: list[tuple[str | None, str | None, list[Any]]], left: Count
                 regions.append(_region(number, ident, value, item, f"{annotator or 'annotation'}: region {ident}"))
             elif kind == "choices" and isinstance(value, dict) and isinstance(value.get("choices"), list):
                 left["choice"] += len(value["choices"])
+            elif kind == "relation" and relations is not None:
+                labels = item.get("labels") or []
+                if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
+                    raise RecordError(f"{annotator or 'annotation'}: relation {i}: labels must be a list of names")
+                relations.append(_Relation(number, item.get("from_id"), item.get("to_id"), labels))
             else:
                 left[kind if isinstance(kind, str) and kind.isidentifier() else "untyped"] += 1
     return regions
@@ -232,7 +282,8 @@ def _region(layer: int, ident: Any, value: dict[str, Any], item: dict[str, Any],
     meta = item.get("meta")
     notes = meta.get("text") if isinstance(meta, dict) else None
     note = "\n".join(n for n in notes if isinstance(n, str)) if isinstance(notes, list) else ""
-    return _Region(layer, ident, start, end, quote if isinstance(quote, str) else None, labels, note)
+    link_end = isinstance(meta, dict) and meta.get("link_end") is True
+    return _Region(layer, ident, start, end, quote if isinstance(quote, str) else None, labels, note, link_end)
 
 
 def _same_quote(quote: str, here: str) -> bool:
@@ -269,7 +320,8 @@ def _text_key(data: dict[str, Any], spans: list[tuple[Any, Any, str | None]]) ->
     fitting = [k for k in strings if spans and offsets_by_quotes(data[k], spans, _same_quote) is not None]
     if len(fitting) == 1:
         return fitting[0]
-    raise RecordError(f"the task's data has several text fields ({', '.join(strings)}); none is named 'text'")
+    shown = ", ".join(k if k.isprintable() and k.strip() else repr(k) for k in strings)  # one line, every name seen
+    raise RecordError(f"the task's data has several text fields ({shown}); none is named 'text'")
 
 
 def _annotator(completed_by: Any) -> str | None:
@@ -321,6 +373,10 @@ class Layer:
     name: str
     spans: Sequence[Span]
     model_version: str | None = None
+    #: The layer's links: relations between its regions (a link's other end gets a region of its own).
+    links: Sequence[Link] = ()
+    #: Names an end that is no statement (an entity's type); `SPAN` when not given.
+    end_label: Any = None
 
 
 def label_studio_task(
@@ -370,23 +426,44 @@ def label_studio_task(
 
 
 def _regions_of(text: str, layer: Layer, from_name: str, to_name: str) -> list[dict[str, Any]]:
-    """A layer's spans as regions: one per stretch of text, with all its labels."""
+    """A layer's spans as regions: one per stretch of text, with all its labels; then a region for each
+    other end of a link that is no statement (marked `link_end`), and the relations."""
     by_place: dict[tuple[int, int], tuple[list[str], str]] = {}
     for start, end, label, note in layer.spans:
         by_place.setdefault((start, end), ([], note))[0].append(label)
+    ends = [span for link in layer.links for span in (link.head, link.child) if span not in by_place]
     regions = []
-    for (start, end), (labels, note) in by_place.items():
+
+    def region_id(start: int, end: int) -> str:
+        return hashlib.sha1(f"{layer.name}\0{start}\0{end}".encode()).hexdigest()[:10]
+
+    places: list[tuple[tuple[int, int], list[str], dict[str, Any] | None]] = [
+        (span, labels, {"text": [note]} if note else None) for span, (labels, note) in by_place.items()
+    ]
+    for span in dict.fromkeys(ends):  # a link's end only
+        places.append((span, [layer.end_label(span) if layer.end_label else SPAN_LABEL], {"link_end": True}))
+    for (start, end), labels, meta in places:
         quote = text[start:end].replace("\r", "\\n").replace("\n", "\\n")
         region: dict[str, Any] = {
-            "id": hashlib.sha1(f"{layer.name}\0{start}\0{end}".encode()).hexdigest()[:10],
+            "id": region_id(start, end),
             "from_name": from_name,
             "to_name": to_name,
             "type": "labels",
             "value": {"start": start, "end": end, "text": quote, "labels": labels},
         }
-        if note:
-            region["meta"] = {"text": [note]}
+        if meta:
+            region["meta"] = meta
         regions.append(region)
+    regions += [
+        {
+            "from_id": region_id(*link.head),
+            "to_id": region_id(*link.child),
+            "type": "relation",
+            "direction": "right",
+            "labels": [link.label],
+        }
+        for link in layer.links
+    ]
     return regions
 
 
@@ -439,7 +516,11 @@ class LabelStudioWriter(Writer):
         first = self.pending[0]
         data = {key: value for key, value in first.meta.items() if key != TASK_ID}
         task_id = first.meta.get(TASK_ID)
-        layers = [Layer(row.annotator, row.spans) for row in self.pending if row.annotator is not None]
+        layers = [
+            Layer(row.annotator, row.spans, links=row.links, end_label=end_namer(row))
+            for row in self.pending
+            if row.annotator is not None
+        ]
         task = label_studio_task(
             first.text,
             layers,
@@ -462,8 +543,10 @@ FORMAT = Format(
     export_suffixes=(".json",),
     options=(LAYERS_AS,),
     imports="JSON export, JSON-MIN and tasks one a line: each person's `labels` regions become their "
-    "statements (`completed_by`: e-mail, else `ls-<id>`), `predictions` a model's layer `model:<version>`",
+    "statements (`completed_by`: e-mail, else `ls-<id>`), `relation` results their links, `predictions` a "
+    "model's layer `model:<version>`",
     exports="a JSON array of tasks Label Studio imports: `data.text`, each layer's statements as `labels` "
-    "regions, as `predictions` (pre-annotations; default) or `annotations` (`--layers-as`)",
+    "regions and its links as `relation` results, as `predictions` (pre-annotations; default) or "
+    "`annotations` (`--layers-as`)",
     reads_back=True,
 )

@@ -3,14 +3,16 @@ statement `spans` and `entities`; our own record shape, read from any JSON objec
 format claims.
 
 Read: `formats.records.record_from_dict` (spans with their answers, `_annotator_id`,
-`_status`, `entities`; doccano's `label` triples too). What a Prodigy task holds besides
-spans is named once per file: `relations` (rel.manual), `accept` (choice), `cats` and a
-textcat `label`.
+`_status`, `entities`, `relations` as links; doccano's `label` triples too). What a Prodigy
+task holds besides spans and relations is named once per file: `accept` (choice), `cats`
+and a textcat `label`.
 
 Written: `tokens` are the ones a spaCy Doc of the text has (white-space tokens such as a line
 break included), so `token_start`/`token_end` are there exactly when spaCy can hold the span.
 Answers other than accept are written as Prodigy writes them: a whole task's `answer`, and a
-span's own `"answer": "reject"` (binary feedback) — never as an accepted span.
+span's own `"answer": "reject"` (binary feedback) — never as an accepted span. Links are
+`relations` in `rel.manual`'s shape (`formats.relations`): `head`/`child` the last token of each
+end, `head_span`/`child_span` with offsets, tokens and the end's label, `label` the link type.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import srsly
 from annotator.formats.base import Format, ObjectContext, Writer
 from annotator.formats.left_out import LeftOut
 from annotator.formats.records import record_from_dict
+from annotator.formats.relations import end_namer, relations_from_links
 from annotator.records import ACCEPT, ExportRow, IncomingRecord
 from annotator.text import signed32
 from annotator.tokens import SpacyTokens
@@ -66,6 +69,10 @@ def task_from_row(row: ExportRow, tokens: SpacyTokens | None = None) -> dict[str
             span["answer"] = answer
         spans.append(span)
     task["spans"] = spans
+    if row.links:
+        task["relations"] = relations_from_links(
+            row.links, text, end_namer(row), lambda s, e: (starts[s], ends[e]) if s in starts and e in ends else None
+        )
     task["entities"] = [
         {"start": s, "end": e, "label": label, "source": source, "text": text[s:e]}
         for s, e, label, source in row.entities
@@ -77,6 +84,8 @@ def task_from_row(row: ExportRow, tokens: SpacyTokens | None = None) -> dict[str
     signature = repr([span[:3] for span in row.spans]).encode()
     if row.rejected or row.answer != ACCEPT:
         signature += repr([row.answer, *row.rejected]).encode()
+    if row.links:
+        signature += repr(list(row.links)).encode()
     digest = hashlib.sha256(row.hash.encode() + signature).digest()
     task["_task_hash"] = int.from_bytes(digest[:4], "big", signed=True)
     return task
@@ -108,13 +117,11 @@ def prodigy_records(obj: dict[str, Any], where: ObjectContext) -> tuple[list[Inc
 
 
 def _counted(obj: dict[str, Any], line: int, left_out: LeftOut) -> dict[str, Any]:
-    """Count what a Prodigy task holds besides spans: `relations` (rel.manual), `accept`
-    (choice), `cats` and a textcat `label` (a name, not triples), which is taken out."""
-    relations, cats, accept, label = obj.get("relations"), obj.get("cats"), obj.get("accept"), obj.get("label")
-    if relations is None and cats is None and accept is None and not isinstance(label, str):
+    """Count what a Prodigy task holds besides spans and relations (links, read by `record_from_dict`):
+    `accept` (choice), `cats` and a textcat `label` (a name, not triples), which is taken out."""
+    cats, accept, label = obj.get("cats"), obj.get("accept"), obj.get("label")
+    if cats is None and accept is None and not isinstance(label, str):
         return obj
-    if isinstance(relations, list):
-        left_out.add("relation", line, len(relations))
     left_out.add_categories(cats, line)
     if isinstance(accept, list):
         left_out.add("choice", line, len(accept), tuple(map(str, accept)))
@@ -133,9 +140,9 @@ FORMAT = Format(
     export_suffixes=(".jsonl",),
     keeps_task_answers=True,
     imports='plain `{"text", "meta"}` and Prodigy records (`spans` with their `answer`, `_annotator_id`, '
-    "`_status`, `entities`), one a line or as a `.json` array",
+    "`_status`, `entities`, `relations` as links), one a line or as a `.json` array",
     exports="one task per article and layer: `text`, `meta`, `_input_hash`, `_task_hash`, `_annotator_id`, "
-    "`_status`, `answer`, `spans` (token indices; a rejected span with its `answer`), `entities` (with "
-    "`source`), `tokens` (spaCy's, a line break included)",
+    "`_status`, `answer`, `spans` (token indices; a rejected span with its `answer`), `relations` (links, in "
+    "`rel.manual`'s shape), `entities` (with `source`), `tokens` (spaCy's, a line break included)",
     reads_back=True,
 )

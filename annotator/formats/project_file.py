@@ -1,5 +1,8 @@
 """Another annotator's project file (`.annotator.sqlite`) read as incoming records, for merging.
 
+Each layer comes in whole: statements with their labels and notes, rejected spans and answers,
+status, links (as Prodigy relations) and the link slots its review decided.
+
 The file is untrusted input, like a JSONL file from a stranger: `store.teammate` reads it
 read-only, immutable and bounded, and every (article, annotator) row is validated here
 exactly as a JSONL record is (`record_from_dict`). A bad row is named `FILE:ID: reason`
@@ -157,6 +160,30 @@ def _layer_task(layer: Layer) -> dict[str, Any]:
         "_status": _text(layer.status, "status"),
         "spans": spans,
     }
+    if layer.links:
+        task["relations"] = [
+            {
+                "head_span": {
+                    "start": _int(k["head_start"], f"link {i} head"),
+                    "end": _int(k["head_end"], f"link {i} head"),
+                },
+                "child_span": {
+                    "start": _int(k["child_start"], f"link {i} child"),
+                    "end": _int(k["child_end"], f"link {i} child"),
+                },
+                "label": _text(k["label"], f"link {i} type"),
+            }
+            for i, k in enumerate(layer.links)
+        ]
+    if layer.link_decisions:
+        task["_link_decisions"] = [
+            [
+                _int(d["head_start"], f"link decision {i} head"),
+                _int(d["head_end"], f"link decision {i} head"),
+                _text(d["label"], f"link decision {i} type"),
+            ]
+            for i, d in enumerate(layer.link_decisions)
+        ]
     if layer.answer is not None:
         task["answer"] = _text(layer.answer, "task answer")
     return task

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from annotator.formats.relations import RelationError, link_decisions_from, links_from_relations, shifted
 from annotator.records import (
     ACCEPT,
     ANSWERS,
@@ -68,6 +69,11 @@ def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
             raise
         spans, accepted, rejected = _spans(recounted, raw)
         entities = _entities(recounted.get("entities"), raw)
+    try:
+        links = links_from_relations(obj.get("relations"), raw, obj.get("spans")) if answer == ACCEPT else []
+        decisions = link_decisions_from(obj.get("_link_decisions"), raw)
+    except RelationError as exc:
+        raise RecordError(str(exc)) from None
     binary = bool(accepted or rejected)
     text, shift = normalize(raw)
     if text is not raw:
@@ -75,7 +81,11 @@ def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
         accepted = [Span(shift(s.start), shift(s.end), s.label, s.note) for s in accepted]
         rejected = [RejectedSpan(shift(r.start), shift(r.end), r.label, r.answer) for r in rejected]
         entities = [Entity(shift(e.start), shift(e.end), e.label, e.source) for e in entities]
-        if any(item.start >= item.end for item in [*spans, *accepted, *rejected, *entities]):
+        links = shifted(links, shift)
+        decisions = [(shift(a), shift(b), label) for a, b, label in decisions]
+        if any(item.start >= item.end for item in [*spans, *accepted, *rejected, *entities]) or any(
+            a >= b or c >= d for a, b, c, d, _ in links
+        ):
             raise RecordError("a span covers only a line break, which is nothing once CRLF becomes LF")
 
     status = obj.get("_status")
@@ -87,7 +97,7 @@ def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
         spans = accepted
     else:
         spans += accepted
-        if (spans or rejected or annotator is not None) and status is None:
+        if (spans or rejected or links or annotator is not None) and status is None:
             # Binary feedback (spans with their own answers) judges a few suggestions, not the whole
             # text: the article is not finished, so its unlabeled sentences stay unknown, not negatives.
             status = "in_progress" if binary else "done"
@@ -108,6 +118,8 @@ def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
         status=status,
         rejected=rejected,
         answer=answer,
+        links=links,
+        link_decisions=decisions,
     )
 
 

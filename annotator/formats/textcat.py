@@ -1,5 +1,8 @@
 """Sentence-classifier records: one `{"text", "cats", "meta"}` per statement, and per negative sentence.
 
+Every record's `meta` carries the statement's links: `speaker` and `target` (the linked words,
+a list) and `links` (every link from it: type, words, offsets).
+
 Every record names every label of the scheme (1 for the statement's labels, 0 for the rest),
 so a `textcat_multilabel` sees which labels exist even before one is used. In a finished
 article, each sentence that overlaps no labeled statement is a negative (every label 0):
@@ -43,6 +46,9 @@ def textcat_from_row(row: ExportRow, universe: Sequence[str]) -> tuple[list[dict
             if not any(s < end and start < e for s, e in statements):
                 units[(start, end)] = (set(), "")
                 counts[NEGATIVES] += 1
+    outgoing: dict[tuple[int, int], list] = {}
+    for link in row.links:
+        outgoing.setdefault(link.head, []).append(link)
     records = []
     for (start, end), (labels, note) in sorted(units.items()):
         meta: dict[str, Any] = {
@@ -57,6 +63,13 @@ def textcat_from_row(row: ExportRow, universe: Sequence[str]) -> tuple[list[dict
         }
         if note:
             meta["note"] = note
+        for link in outgoing.get((start, end), ()):
+            words = row.text[link.child_start : link.child_end]
+            if link.label in ("speaker", "target"):
+                meta.setdefault(link.label, []).append(words)
+            meta.setdefault("links", []).append(
+                {"type": link.label, "text": words, "start": link.child_start, "end": link.child_end}
+            )
         cats = {name: int(name in labels) for name in universe}
         cats.update({name: 1 for name in labels if name not in cats})
         records.append({"text": row.text[start:end], "cats": cats, "meta": meta})

@@ -26,19 +26,11 @@ KINDS = (LABEL_MISMATCH, MISSING, BOUNDARY)
 Pair = tuple[str, str]
 
 
-@dataclass
-class Conflict:
-    """One region of one article where at least one pair of annotators disagrees."""
+class PairKinds:
+    """What a conflict says of its pairs: `pair_kinds` (pair → kinds) and `values` (annotator → value)."""
 
-    article_id: int
-    start: int
-    end: int
-    #: Every unit span inside the region, agreed or not, sorted.
-    units: list[SpanKey]
-    #: Each participant's labeled statements inside the region (possibly none).
-    values: dict[str, dict[SpanKey, Labels]]
-    #: The kinds of disagreement of each pair (names sorted within the pair).
-    pair_kinds: dict[Pair, frozenset[str]] = field(default_factory=dict)
+    pair_kinds: dict[Pair, frozenset[str]]
+    values: dict
 
     @property
     def kinds(self) -> frozenset[str]:
@@ -54,6 +46,21 @@ class Conflict:
             kinds = self.pair_kinds.get(_pair(*pair))
             return bool(kinds) and (kind is None or kind in kinds)
         return kind is None or kind in self.kinds
+
+
+@dataclass
+class Conflict(PairKinds):
+    """One region of one article where at least one pair of annotators disagrees."""
+
+    article_id: int
+    start: int
+    end: int
+    #: Every unit span inside the region, agreed or not, sorted.
+    units: list[SpanKey]
+    #: Each participant's labeled statements inside the region (possibly none).
+    values: dict[str, dict[SpanKey, Labels]]
+    #: The kinds of disagreement of each pair (names sorted within the pair).
+    pair_kinds: dict[Pair, frozenset[str]] = field(default_factory=dict)
 
 
 def _pair(a: str, b: str) -> Pair:

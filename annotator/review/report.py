@@ -6,6 +6,7 @@ import math
 
 from annotator.review.agreement import Agreement
 from annotator.review.categories import CategoryAgreement
+from annotator.review.links import LinkAgreement
 
 
 def fmt(x: float, digits: int = 3, reason: str | None = None) -> str:
@@ -51,6 +52,32 @@ def agreement_table(result: Agreement) -> str:
                 lines.append(f"{'':<{width}}  ({'; '.join(why)})")
     elif len(result.annotators) < 2:
         lines.append("(agreement needs at least two annotators on the same articles)")
+    return "\n".join(lines)
+
+
+def link_agreement_table(result: LinkAgreement) -> str:
+    """Link agreement: F1 on exact links (statement, other end, type) per pair and per type."""
+    if not result.type_counts:
+        return "links        none yet"
+    kinds = ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in result.conflicts_by_kind.items())
+    total = sum(sum(c.values()) for c in result.type_counts.values())
+    conflicts = f"{result.conflicts} conflict{'s' * (result.conflicts != 1)}"
+    lines = [f"links        {total} ({conflicts}: {kinds})"]
+    width = max(4, *(len(t) for t in result.type_counts))
+    lines.append("")
+    lines.append(f"{'link':<{width}}  {'F1':>5}  " + "  ".join(f"{a:>8}" for a in result.annotators))
+    for label, counts in result.type_counts.items():
+        f1 = fmt(result.per_type_f1[label], reason=result.per_type_reason.get(label))
+        lines.append(f"{label:<{width}}  {f1:>5}  " + "  ".join(f"{counts.get(a, 0):>8}" for a in result.annotators))
+    if result.pairs:
+        lines.append("")
+        width = max(len(f"{p.a} / {p.b}") for p in result.pairs)
+        lines.append(f"{'pair':<{width}}  {'links':>11}  {'shared':>6}  {'link F1':>7}  {'conflicts':>9}")
+        for p in result.pairs:
+            both = f"{p.links_a}/{p.links_b}"
+            lines.append(f"{p.a + ' / ' + p.b:<{width}}  {both:>11}  {p.shared:>6}  {fmt(p.f1):>7}  {p.conflicts:>9}")
+            if p.f1_reason:
+                lines.append(f"{'':<{width}}  (link F1 n/a: {p.f1_reason})")
     return "\n".join(lines)
 
 

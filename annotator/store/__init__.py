@@ -7,7 +7,8 @@ full) surface as `StoreError` with a message meant for the user. `Store` is asse
 from one module per concern: `opening` (open, create, transactions, backups), `core`
 (import, read), `editing` (the window's actions), `review`, `preannotations`, `places` (where each
 annotator was reading), `search_index` (the corpus search index), `categories` (article
-categories), `metadata` (the articles' meta fields); `files` looks at project
+categories), `metadata` (the articles' meta fields), `links` (links between statements and
+their other ends); `files` looks at project
 files without writing and makes checked copies, `lock` keeps a second window (or a
 restore) off a project, `teammate` reads another annotator's project file as untrusted
 input.
@@ -27,6 +28,7 @@ from annotator.store.errors import (
     StoreError,
 )
 from annotator.store.files import check_project, read_only_reason
+from annotator.store.links import ClearedStatement, LinkChange, LinksMixin, SlotState
 from annotator.store.maintenance import MaintenanceMixin
 from annotator.store.metadata import MetadataMixin, MetaField
 from annotator.store.places import PlacesMixin
@@ -38,6 +40,7 @@ from annotator.store.search_index import SearchIndexMixin
 
 class Store(
     SearchIndexMixin,
+    LinksMixin,
     CategoryMixin,
     MetadataMixin,
     EditingMixin,
@@ -52,14 +55,17 @@ class Store(
 
 __all__ = [
     "SCHEMA_VERSION",
+    "ClearedStatement",
     "CorruptProjectError",
     "ImportCounts",
+    "LinkChange",
     "MetaField",
     "NewerSchemaError",
     "NotAProjectError",
     "Preannotation",
     "PreannotationFailure",
     "ReadOnlyProjectError",
+    "SlotState",
     "Store",
     "StoreError",
     "check_project",

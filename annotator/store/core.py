@@ -55,12 +55,14 @@ class ImportCounts:
     articles_existing: int = 0
     labels_added: int = 0
     entities_added: int = 0
+    links_added: int = 0
 
     def __iadd__(self, other: ImportCounts) -> ImportCounts:
         self.articles_added += other.articles_added
         self.articles_existing += other.articles_existing
         self.labels_added += other.labels_added
         self.entities_added += other.entities_added
+        self.links_added += other.links_added
         return self
 
     def describe(self) -> str:
@@ -68,7 +70,11 @@ class ImportCounts:
         text = _plural(self.articles_added, "new article")
         if self.articles_existing:
             text += f", {_plural(self.articles_existing, 'record')} matched articles already in the project"
-        return f"{text}; {_plural(self.labels_added, 'label')}, {_plural(self.entities_added, 'entity', 'entities')}"
+        links = f", {_plural(self.links_added, 'link')}" if self.links_added else ""
+        return (
+            f"{text}; {_plural(self.labels_added, 'label')}, {_plural(self.entities_added, 'entity', 'entities')}"
+            + links
+        )
 
 
 #: json.dumps(meta, ensure_ascii=False) without building an encoder per call (meta stays on the
@@ -82,6 +88,9 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
 
 class CoreStore(ProjectFile):
     """Settings, import and reading. See `Store`."""
+
+    #: Tables whose rows make an (article, annotator) pair a layer's row in `export_rows()`.
+    TOUCHED_TABLES: tuple[str, ...] = ("statements", "article_status", "rejected_spans", "task_answers")
 
     # -- settings ------------------------------------------------------------------
 
@@ -451,6 +460,7 @@ class CoreStore(ProjectFile):
                         else (),
                         answer or ACCEPT,
                         bool(predicted or ents),
+                        (),  # links: `LinksMixin.export_rows` adds them
                     ),
                 )
         except sqlite3.DatabaseError as exc:
@@ -468,8 +478,8 @@ class CoreStore(ProjectFile):
         row = self.conn.execute("SELECT id FROM annotators WHERE name = ?", (name,)).fetchone()
         return row[0] if row else None
 
-    @staticmethod
-    def _export_pairs(annotator: str | None) -> str:
+    @classmethod
+    def _export_pairs(cls, annotator: str | None) -> str:
         """(article_id, annotator name, annotator_id, status, answer) of every row `export_rows` yields,
         ordered by article (and name)."""
         answers = (
@@ -483,7 +493,7 @@ class CoreStore(ProjectFile):
                 + answers.replace("pair.article_id", "pair.id").replace("pair.annotator_id", ":layer")
                 + " ORDER BY pair.id"
             )
-        touched = ("statements", "article_status", "rejected_spans", "task_answers")
+        touched = cls.TOUCHED_TABLES
         pairs = (
             " UNION ".join(f"SELECT article_id, annotator_id FROM {table}" for table in touched)
             + " UNION ALL SELECT id, NULL FROM articles a WHERE "

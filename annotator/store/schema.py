@@ -231,6 +231,41 @@ def m008_layer_kinds(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m009_statement_links(db: sqlite_utils.Database) -> None:
+    """Links from a statement to its other end (who said it, to whom, what it conditions or
+    answers), per annotator layer, by the two ends' offsets and the link type; and the link
+    slots (head, type) a review decided for the gold layer, so that "no link here" is a decision too."""
+    db.executescript(
+        """
+        CREATE TABLE links (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+            head_start INTEGER NOT NULL,
+            head_end INTEGER NOT NULL,
+            child_start INTEGER NOT NULL,
+            child_end INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            CHECK (0 <= head_start AND head_start < head_end),
+            CHECK (0 <= child_start AND child_start < child_end),
+            PRIMARY KEY (article_id, annotator_id, head_start, head_end, label, child_start, child_end)
+        ) WITHOUT ROWID;
+        CREATE INDEX links_label ON links(label);
+        CREATE TABLE link_decisions (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+            head_start INTEGER NOT NULL,
+            head_end INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            decided_at TEXT NOT NULL,
+            CHECK (0 <= head_start AND head_start < head_end),
+            PRIMARY KEY (article_id, annotator_id, head_start, head_end, label)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

@@ -69,12 +69,30 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
     "task_answers": (Column("article_id"), Column("annotator_id"), Column("answer")),
     "article_categories": (Column("article_id"), Column("annotator_id"), Column("category")),
+    "links": (
+        Column("article_id"),
+        Column("annotator_id"),
+        Column("head_start"),
+        Column("head_end"),
+        Column("child_start"),
+        Column("child_end"),
+        Column("label"),
+    ),
+    "link_decisions": (
+        Column("article_id"),
+        Column("annotator_id"),
+        Column("head_start"),
+        Column("head_end"),
+        Column("label"),
+    ),
 }
 #: Tables a later migration added: (the schema version that made them); older files have none.
 TABLE_SINCE = {
     "rejected_spans": version_with("m005_rejected_answers"),
     "task_answers": version_with("m005_rejected_answers"),
     "article_categories": version_with("m007_article_categories"),
+    "links": version_with("m009_statement_links"),
+    "link_decisions": version_with("m009_statement_links"),
 }
 
 #: Statements a progress handler lets run between its checks of the clock and of Ctrl+C.
@@ -91,7 +109,7 @@ class Text(bytes):
 
 @dataclass
 class Layer:
-    """One annotator's work on one article: status and labeled spans, as raw values."""
+    """One annotator's work on one article: status, labeled spans and links, as raw values."""
 
     annotator: Any
     status: Any
@@ -105,6 +123,10 @@ class Layer:
     answer: Any = None
     #: The article's categories in this layer (one dict per category, by column name).
     categories: list[dict[str, Any]] = field(default_factory=list)
+    #: Links from the layer's statements, by column name.
+    links: list[dict[str, Any]] = field(default_factory=list)
+    #: (head, type) slots a review decided (gold layers), by column name.
+    link_decisions: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -233,6 +255,24 @@ class TeammateFile:
             ):
                 who = row["annotator_id"]
                 layers.setdefault(who, self._layer(who)).categories.append(row)
+        if self.version >= TABLE_SINCE["links"]:
+            for link in self._rows(
+                "links",
+                "k",
+                "WHERE k.article_id = ? ORDER BY k.annotator_id, k.head_start, k.head_end, k.label, k.child_start, "
+                "k.child_end",
+                (article_id,),
+            ):
+                who = link["annotator_id"]
+                layers.setdefault(who, self._layer(who)).links.append(link)
+            for slot in self._rows(
+                "link_decisions",
+                "d",
+                "WHERE d.article_id = ? ORDER BY d.annotator_id, d.head_start, d.head_end, d.label",
+                (article_id,),
+            ):
+                who = slot["annotator_id"]
+                layers.setdefault(who, self._layer(who)).link_decisions.append(slot)
         for layer in layers.values():
             if layer.status is None:
                 layer.status = Text(b"in_progress")  # statements without a status: work in progress

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
 from annotator.records import IncomingRecord
 from annotator.store import Preannotation, Store
@@ -51,6 +51,8 @@ def _qsettings(tmp_path, monkeypatch):
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder))
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    # speaker suggestions load spaCy's parser on a thread: only the tests about them turn them on
+    QSettings("annotator", "annotator").setValue("links/speaker_suggestions", False)
 
 
 @pytest.fixture
@@ -65,6 +67,7 @@ def window(qtbot, project, tmp_path):
 
     qsettings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
     qsettings.setValue("ui/quiet_errors", True)
+    qsettings.setValue("links/speaker_suggestions", False)  # they load spaCy's parser: tests/ui/test_speakers.py
     store = Store.open(project)
     win = MainWindow(store, "tester", qsettings)
     qtbot.addWidget(win)
@@ -113,3 +116,33 @@ def as_shown(rich: str) -> str:
     document = QTextDocument()
     document.setHtml(rich)
     return document.toPlainText().replace("\xa0", " ")
+
+
+@pytest.fixture
+def scheme(window, qtbot, monkeypatch):
+    """`scheme(act)` opens the dialog from the Edit menu, runs `act(dialog)`, and returns the dialog."""
+    action = next(a for menu in window.findChildren(QMenu) for a in menu.actions() if a.text() == "&Label scheme…")
+
+    from annotator.ui.annotate.scheme_dialog import SchemeDialog
+
+    def run(act) -> SchemeDialog:
+        opened: list[SchemeDialog] = []
+
+        def exec_(dialog: SchemeDialog) -> int:
+            opened.append(dialog)
+            dialog.show()
+            qtbot.waitExposed(dialog)
+            dialog.activateWindow()  # as a modal dialog is
+            qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+            act(dialog)
+            assert not dialog.isVisible(), "the test left the dialog open"
+            return dialog.result()
+
+        monkeypatch.setattr(SchemeDialog, "exec", exec_)
+        action.trigger()
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+        window.view.setFocus()
+        return opened[0]
+
+    return run

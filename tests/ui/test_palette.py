@@ -122,3 +122,50 @@ def test_the_stylesheet_has_every_colour_filled_in():
         qss = style.stylesheet(th)
         assert "@" not in qss
         assert not re.findall(r"#[0-9a-f]{6}\w", qss), "a colour name glued to a longer @name"
+
+
+# -- links: outlines and hints ------------------------------------------------------------------
+
+
+def link_colors(th: palette.Theme) -> dict[str, str]:
+    from annotator.link_scheme import EXTRA_LINK_COLORS, default_link_types
+
+    colors = {t.name: palette.link_color(t.color, th) for t in default_link_types()}
+    colors.update({f"extra{i}": palette.link_color(c, th) for i, c in enumerate(EXTRA_LINK_COLORS)})
+    return colors
+
+
+@pytest.mark.parametrize("th", THEMES, ids=lambda t: t.name)
+def test_the_default_link_types_are_told_apart_and_their_outlines_read_at_3_to_1(th):
+    from annotator.link_scheme import default_link_types
+
+    colors = link_colors(th)
+    defaults = {name: colors[name] for name in (t.name for t in default_link_types())}
+    distance, a, b = closest(defaults)
+    with_extra = closest(colors)
+    outline = min(contrast(c, bg) for c in colors.values() for bg in (th.base, th.alternate))
+    print(
+        f"\n{th.name}: closest link types {a}/{b} {distance:.1f} (with extra colours {with_extra[0]:.1f}); "
+        f"lowest outline contrast {outline:.2f}:1"
+    )
+    assert distance >= 20 and with_extra[0] >= 13
+    assert outline >= palette.NON_TEXT
+
+
+@pytest.mark.parametrize("th", THEMES, ids=lambda t: t.name)
+def test_link_tags_and_hint_badges_read_at_4_5_to_1(th):
+    measured = [(contrast(palette.chip_text(c), c), f"the {name} tag") for name, c in link_colors(th).items()]
+    measured += [(contrast(th.hint_text, th.hint), "hint letters"), (contrast(th.hint_typed, th.hint), "typed letters")]
+    worst = min(measured)
+    print(f"\n{th.name}: lowest contrast of link tags and hints {worst[0]:.2f}:1 ({worst[1]})")
+    assert worst[0] >= AA, worst
+
+
+def test_a_new_link_type_takes_the_most_distinct_outline():
+    from annotator.link_scheme import EXTRA_LINK_COLORS, default_link_types
+
+    taken = [t.color for t in default_link_types()]
+    chosen = palette.distinct_color(taken, [*taken, *EXTRA_LINK_COLORS], drawn=palette.link_color)
+    assert chosen in EXTRA_LINK_COLORS
+    nearest = min(delta_e(palette.link_color(chosen, th), palette.link_color(t, th)) for th in THEMES for t in taken)
+    assert nearest >= 13

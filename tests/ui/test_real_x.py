@@ -1,5 +1,6 @@
 """The path a user takes, on a real X server: the app starts on Xvfb with Qt's xcb platform, the
-first start asks for a name, a key tags a statement, the row is in the project file, Ctrl+Q quits.
+first start asks for a name, a key tags a statement, S and a hint's letter link its speaker, the
+rows are in the project file, Ctrl+Q quits.
 
 Input goes through the X server (xdotool's XTEST keystrokes into the focused window), so the
 xcb plugin, its libraries, window activation and keyboard focus are all exercised. `make test`
@@ -74,6 +75,15 @@ def labeled_rows(project: Path, annotator: str) -> list[tuple[int, int, str]]:
         ).fetchall()
 
 
+def linked_rows(project: Path, annotator: str) -> list[tuple[int, int, int, int, str]]:
+    with sqlite3.connect(f"file:{project}?mode=ro", uri=True) as db:
+        return db.execute(
+            "SELECT head_start, head_end, child_start, child_end, label FROM links l "
+            "JOIN annotators a ON a.id = l.annotator_id WHERE a.name = ?",
+            (annotator,),
+        ).fetchall()
+
+
 def test_a_first_start_on_a_real_x_server_tags_by_key_and_quits(xvfb, project, tmp_path, monkeypatch):
     monkeypatch.delenv("ANNOTATOR_NAME")  # a first start: the window asks for the name
     env = {
@@ -110,6 +120,11 @@ def test_a_first_start_on_a_real_x_server_tags_by_key_and_quits(xvfb, project, t
         xdotool("key", "4")  # denial
         rows = wait_until(lambda: labeled_rows(project, "Xena"), "the labeled row in the project file", app)
         assert rows == [(0, len(FIRST_SENTENCE), "denial")]
+
+        xdotool("key", "s")  # hints on the entities in view: "Zelensky", inside the statement, is A
+        xdotool("key", "a")
+        links = wait_until(lambda: linked_rows(project, "Xena"), "the link's row in the project file", app)
+        assert links == [(0, len(FIRST_SENTENCE), 0, len("Zelensky"), "speaker")]
 
         xdotool("key", "ctrl+q")
         assert app.wait(timeout=30) == 0

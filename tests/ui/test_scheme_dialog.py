@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QColorDialog,
     QDialogButtonBox,
     QLineEdit,
-    QMenu,
     QPushButton,
 )
 
@@ -30,34 +29,6 @@ from tests.conftest import export_file
 from tests.ui.conftest import stored
 
 DEFAULT_NAMES = [label.name for label in default_labels()]
-
-
-@pytest.fixture
-def scheme(window, qtbot, monkeypatch):
-    """`scheme(act)` opens the dialog from the Edit menu, runs `act(dialog)`, and returns the dialog."""
-    action = next(a for menu in window.findChildren(QMenu) for a in menu.actions() if a.text() == "&Label scheme…")
-
-    def run(act) -> SchemeDialog:
-        opened: list[SchemeDialog] = []
-
-        def exec_(dialog: SchemeDialog) -> int:
-            opened.append(dialog)
-            dialog.show()
-            qtbot.waitExposed(dialog)
-            dialog.activateWindow()  # as a modal dialog is
-            qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
-            act(dialog)
-            assert not dialog.isVisible(), "the test left the dialog open"
-            return dialog.result()
-
-        monkeypatch.setattr(SchemeDialog, "exec", exec_)
-        action.trigger()
-        window.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-        window.view.setFocus()
-        return opened[0]
-
-    return run
 
 
 # -- acting on the dialog like a user --------------------------------------------------

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
-from typing import ClassVar
+from collections.abc import Callable, Iterator
+from typing import ClassVar, Protocol
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeySequence, QPainter, QPainterPath, QPen, QTextCursor
@@ -32,6 +32,15 @@ READING_WIDTH_EM = 38  # about 75 characters of a serif face
 NOTE_MARK = "✎"
 #: Width of the bar that marks where a labeled statement starts.
 START_BAR = 3
+
+
+class Interceptor(Protocol):
+    """Something that may take a selection or a click for itself (linking does), before the view
+    makes it the current statement. Each returns True when it took it."""
+
+    def take_selection(self, start: int, end: int) -> bool: ...
+
+    def take_click(self, position: int) -> bool: ...
 
 
 class _Gutter(QWidget):
@@ -82,6 +91,10 @@ class ArticleView(QPlainTextEdit):
         self._marked = Layer([])
         self._margins: tuple[int, int] = (0, 0)
         self._selecting = False
+        #: Painters drawn over the text after it (link outlines and hints), each given the painter and the clip.
+        self.overlays: list[Callable[[QPainter, QRectF], None]] = []
+        #: Takes selections and clicks first when set (see `Interceptor`).
+        self.interceptor: Interceptor | None = None
         self.updateRequest.connect(lambda *_: self._gutter.update())
         session.articleChanged.connect(self._show_article)
         session.statementsChanged.connect(self._show_statements)
@@ -212,6 +225,8 @@ class ArticleView(QPlainTextEdit):
 
     def _take_selection(self) -> None:
         span = self._selection_cp()
+        if span is not None and self.interceptor is not None and self.interceptor.take_selection(*span):
+            return
         if span is not None:
             with self.keeping_selection():
                 self.session.select(*span)
@@ -235,6 +250,8 @@ class ArticleView(QPlainTextEdit):
             self._take_selection()
         else:
             position = self.session.offsets.to_cp(self.cursorForPosition(event.position().toPoint()).position())
+            if self.interceptor is not None and self.interceptor.take_click(position):
+                return
             for span in self.session.candidates():
                 if span[0] <= position < span[1]:
                     self.session.set_current(span)
@@ -358,14 +375,19 @@ class ArticleView(QPlainTextEdit):
         self._paint_statements(painter, QRectF(event.rect()))
         painter.end()
         super().paintEvent(event)  # the text, over the tints
-        if self._current_qt:
+        if self._current_qt or self.overlays:
             painter = QPainter(self.viewport())
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.setPen(QPen(QColor(self.theme.accent), 1.6))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            for rect in self.line_rects(*self._current_qt):
-                if rect.intersects(QRectF(event.rect())):
-                    painter.drawRoundedRect(rect.adjusted(-3, 0, 3, 0), 4, 4)
+            if self._current_qt:
+                painter.setPen(QPen(QColor(self.theme.accent), 1.6))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                for rect in self.line_rects(*self._current_qt):
+                    if rect.intersects(QRectF(event.rect())):
+                        painter.drawRoundedRect(rect.adjusted(-3, 0, 3, 0), 4, 4)
+            for overlay in self.overlays:
+                painter.save()
+                overlay(painter, QRectF(event.rect()))
+                painter.restore()
             painter.end()
 
     def _paint_statements(self, painter: QPainter, clip: QRectF) -> None:

@@ -27,6 +27,10 @@ from annotator.ui.annotate.article_list import ArticleListPanel
 from annotator.ui.annotate.article_view import ArticleView
 from annotator.ui.annotate.label_bar import LabelBar
 from annotator.ui.annotate.legend import EntityLegend
+from annotator.ui.annotate.link_overlay import LinkOverlay
+from annotator.ui.annotate.link_panel import LinkLine, LinkList
+from annotator.ui.annotate.link_suggestions import SpeakerSuggestions
+from annotator.ui.annotate.linking import LinkController
 from annotator.ui.annotate.place import ReadingPlace
 from annotator.ui.annotate.search import SearchBar
 from annotator.ui.annotate.session import Session
@@ -78,6 +82,12 @@ class MainWindow(QMainWindow):
         self.view.set_hidden_types(set(self.settings.get(ws.HIDDEN_ENTITY_TYPES)))
         self.legend.hiddenChanged.connect(lambda hidden: self.settings.set(ws.HIDDEN_ENTITY_TYPES, hidden))
         self.search = SearchBar(s, self.view)
+        self.linking = LinkController(s, self.view, self)
+        self.link_overlay = LinkOverlay(self.linking)
+        self.link_line = LinkLine(self.linking)
+        self.link_list = LinkList(self.linking)
+        self.speakers = SpeakerSuggestions(self.linking, self.runner, self)
+        self.speakers.enabled = self.settings.get(ws.SPEAKER_SUGGESTIONS)
 
         centre = QWidget()
         column = QVBoxLayout(centre)
@@ -86,12 +96,22 @@ class MainWindow(QMainWindow):
         column.addWidget(self.search)
         column.addWidget(self.legend)
         column.addWidget(self.view, 1)
+        column.addWidget(self.link_line)
+
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.setObjectName("rightSplitter")
+        right.addWidget(self.labels)
+        right.addWidget(self.link_list)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        right.setChildrenCollapsible(False)
+        right.setSizes([540, 300])
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.list_panel)
         self.splitter.addWidget(centre)
-        self.splitter.addWidget(self.labels)
+        self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
@@ -113,13 +133,18 @@ class MainWindow(QMainWindow):
         s = self.session
         s.saved.connect(self._saved)
         s.error.connect(self._failed)
+        self.linking.message.connect(self.flash)
         self.list_panel.articleActivated.connect(s.open_article)
         self.view.zoomed.connect(lambda size: self.settings.set(ws.FONT_SIZE, size))
         handlers = {
             "next_statement": lambda: s.step_statement(1),
             "prev_statement": lambda: s.step_statement(-1),
             "next_unlabeled": self.next_unlabeled,
-            "clear": s.clear_labels,
+            "clear": self.linking.clear_statement,
+            "link_s": lambda: self.linking.start_key("S"),
+            "link_t": lambda: self.linking.start_key("T"),
+            "link_statement": self.linking.start_statements,
+            "accept_suggestion": self.linking.accept_suggestion,
             "note": self.labels.edit_note,
             "undo": s.undo_stack.undo,
             "redo": s.undo_stack.redo,
@@ -161,6 +186,9 @@ class MainWindow(QMainWindow):
         for name in ("next_statement", "prev_statement", "next_unlabeled", "clear", "note"):
             edit.addAction(a[name])
         edit.addSeparator()
+        for name in ("link_s", "link_t", "link_statement", "accept_suggestion"):
+            edit.addAction(a[name])
+        edit.addSeparator()
         self.scheme_action = edit.addAction("&Label scheme…", self.edit_scheme)
 
         go = bar.addMenu("&Go")
@@ -171,7 +199,7 @@ class MainWindow(QMainWindow):
         for name in ("search", "search_next", "search_prev", "zoom_in", "zoom_out"):
             view.addAction(a[name])
         view.addSeparator()
-        others = view.addAction("Show &other annotators' labels")
+        others = view.addAction("Show &other annotators' labels and links")
         others.setObjectName("showOthers")
         others.setCheckable(True)
         others.setToolTip("Off (the default) is blind annotation: you see only your own labels.")
@@ -179,6 +207,15 @@ class MainWindow(QMainWindow):
         self.session.show_others = others.isChecked()
         others.toggled.connect(self._toggle_others)
         self.show_others_action = others
+        speakers = view.addAction("Suggest &speakers (Shift+S accepts)")
+        speakers.setObjectName("suggestSpeakers")
+        speakers.setCheckable(True)
+        speakers.setToolTip(
+            "A statement's likely speaker, from spaCy's parse of the article; never saved until accepted."
+        )
+        speakers.setChecked(self.speakers.enabled)
+        speakers.toggled.connect(self._toggle_speakers)
+        self.suggest_speakers_action = speakers
 
         tools = bar.addMenu("&Tools")
         tools.addAction("&Review conflicts…", self.open_review)
@@ -186,9 +223,14 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a["shortcut_sheet"])
 
+    def _toggle_speakers(self, on: bool) -> None:
+        self.settings.set(ws.SPEAKER_SUGGESTIONS, on)
+        self.speakers.set_enabled(on)
+
     def _toggle_others(self, on: bool) -> None:
         self.settings.set(ws.SHOW_OTHERS, on)
         self.session.set_show_others(on)
+        self.linking.refresh()
 
     # -- status -------------------------------------------------------------------------
 
@@ -208,7 +250,18 @@ class MainWindow(QMainWindow):
         self.who.setText(f"annotating as {self.session.annotator}")
 
     #: What cannot happen in a project that cannot be written (read-only media): every change.
-    WRITING_ACTIONS = ("undo", "redo", "clear", "note", "done_next", *(f"label_{n}" for n in range(1, 10)))
+    WRITING_ACTIONS = (
+        "undo",
+        "redo",
+        "clear",
+        "note",
+        "done_next",
+        *(f"label_{n}" for n in range(1, 10)),
+        "link_s",
+        "link_t",
+        "link_statement",
+        "accept_suggestion",
+    )
 
     def _show_read_only(self) -> None:
         """A project on read-only media: readable, searchable and exportable; every change is off,
@@ -278,7 +331,8 @@ class MainWindow(QMainWindow):
     # -- actions -------------------------------------------------------------------------
 
     def _escape(self) -> None:
-        """Esc: close the search (back to the reader's place), or leave the note field for the text."""
+        """Esc: stop linking, close the search (back to the reader's place), or leave the note field for the text."""
+        self.linking.cancel()
         if self.search.isVisible():
             self.search.close_search()
         self.view.setFocus()
@@ -304,7 +358,8 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         keys = {label.key: label.name for label in self.session.labels if label.key and not label.retired}
-        ShortcutSheet(keys, self).exec()
+        links = {t.key: t.name for t in self.linking.active_types() if t.key}
+        ShortcutSheet(keys, self, links).exec()
 
     def change_annotator(self) -> None:
         name, ok = QInputDialog.getText(

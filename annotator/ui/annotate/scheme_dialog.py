@@ -1,8 +1,9 @@
-"""Editing the project's label scheme: add, rename, recolour, reorder, retire.
+"""Editing the project's scheme: labels and link types (add, rename, recolour, reorder, retire).
 
-Renames carry existing labels over (in the same transaction as the new scheme). Keys 1–9
-are not edited: they follow the order of the labels in the label bar, so moving a label
-moves it onto another key and retiring one closes the gap.
+Renames carry existing labels and links over (in the same transaction as the new scheme).
+Keys 1–9 are not edited: they follow the order of the labels in the label bar, so moving a
+label moves it onto another key and retiring one closes the gap. Link types are in their own
+tab (`link_scheme_editor`).
 """
 
 from __future__ import annotations
@@ -10,9 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QColorDialog,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -20,12 +19,17 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
+    QWidget,
 )
 
+from annotator.link_scheme import project_link_types
 from annotator.records import Label
 from annotator.scheme import EXTRA_COLORS, default_labels, number_keys
 from annotator.ui.annotate.label_bar import swatch
+from annotator.ui.annotate.link_scheme_editor import LinkTypesEditor
+from annotator.ui.annotate.scheme_table import SchemeRows
 from annotator.ui.annotate.session import Session
 from annotator.ui.shell import palette
 from annotator.ui.shell.plaintext import show_message
@@ -33,7 +37,7 @@ from annotator.ui.shell.plaintext import show_message
 NAME, KEY, DESCRIPTION, RETIRED = range(4)
 
 
-class SchemeDialog(QDialog):
+class SchemeDialog(QDialog, SchemeRows):
     def __init__(self, session: Session, parent=None):
         super().__init__(parent)
         self.setObjectName("schemeDialog")
@@ -50,8 +54,8 @@ class SchemeDialog(QDialog):
         for text, slot in (
             ("Add", self.add),
             ("Colour…", self.recolour),
-            ("Move up", lambda: self.move(-1)),
-            ("Move down", lambda: self.move(1)),
+            ("Move up", lambda: self.move_row(-1)),
+            ("Move down", lambda: self.move_row(1)),
         ):
             button = QPushButton(text)
             button.clicked.connect(slot)
@@ -60,11 +64,18 @@ class SchemeDialog(QDialog):
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         box.accepted.connect(self.save)
         box.rejected.connect(self.reject)
+        labels = QWidget()
+        labels_layout = QVBoxLayout(labels)
+        labels_layout.addWidget(self.table)
+        labels_layout.addLayout(buttons)
+        self.links = LinkTypesEditor(project_link_types(session.store))
+        self.tabs = QTabWidget()
+        self.tabs.addTab(labels, "Labels")
+        self.tabs.addTab(self.links, "Link types")
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
-        layout.addLayout(buttons)
+        layout.addWidget(self.tabs)
         layout.addWidget(box)
-        self.resize(760, 420)
+        self.resize(860, 440)
         self._fill()
 
     def _number_keys(self) -> None:
@@ -113,45 +124,24 @@ class SchemeDialog(QDialog):
         self._fill()
         self.table.editItem(self.table.item(len(self.entries) - 1, NAME))
 
-    def recolour(self) -> None:
-        row = self.table.currentRow()
-        if row < 0:
-            return
-        original, label = self.entries[row]
-        color = QColorDialog.getColor(QColor(label.color), self, f"Colour of {label.name}")
-        if color.isValid():
-            self.entries[row] = (original, replace(label, color=color.name()))
-            self._fill()
-
-    def move(self, step: int) -> None:
-        row = self.table.currentRow()
-        target = row + step
-        if row < 0 or not 0 <= target < len(self.entries):
-            return
-        self.entries[row], self.entries[target] = self.entries[target], self.entries[row]
-        self._fill()
-        self.table.setCurrentCell(target, self.table.currentColumn())
-
     def problems(self) -> list[str]:
-        names = [label.name for _, label in self.entries]
-        found = []
-        if any(not n for n in names):
-            found.append("every label needs a name")
-        if len(set(names)) != len(names):
-            found.append("two labels have the same name")
-        return found
+        return self.name_problems("label")
 
     def save(self) -> None:
-        problems = self.problems()
+        problems = self.problems() + self.links.problems()
         if problems:
             show_message(self, "Label scheme", "; ".join(problems).capitalize() + ".")
             return
         renames = {old: label.name for old, label in self.entries if old is not None and old != label.name}
+        store = self.session.store
         try:
-            moved = self.session.store.update_label_scheme([label for _, label in self.entries], renames)
+            with store.write():  # labels and link types together, or neither
+                moved = store.update_label_scheme([label for _, label in self.entries], renames)
+                moved_links = store.update_link_scheme(self.links.types(), self.links.renames())
         except Exception as exc:  # a StoreError or a failed write: say so, keep the dialog open
             show_message(self, "Label scheme not saved", str(exc))
             return
-        self.session.undo_stack.clear()  # commands name labels that may have changed
-        self.session.saved.emit(f"saved · label scheme ({moved} labels renamed)" if moved else "saved · label scheme")
+        self.session.undo_stack.clear()  # commands name labels and link types that may have changed
+        renamed = [f"{moved} labels renamed"] * bool(moved) + [f"{moved_links} links renamed"] * bool(moved_links)
+        self.session.saved.emit(f"saved · label scheme ({', '.join(renamed)})" if renamed else "saved · label scheme")
         self.accept()

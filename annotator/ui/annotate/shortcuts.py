@@ -28,9 +28,13 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("prev_statement", "Previous statement", ("Up", "K"), "Statements"),
     Shortcut("next_unlabeled", "Next statement without a label", ("U",), "Statements"),
     *(Shortcut(f"label_{n}", f"Toggle label {n}", (str(n),), "Statements") for n in range(1, 10)),
-    Shortcut("clear", "Clear the statement's labels", ("Del",), "Statements"),
+    Shortcut("clear", "Clear the statement's labels (and its links)", ("Del",), "Statements"),
     Shortcut("note", "Write a note on the statement", ("Ctrl+M",), "Statements"),
-    Shortcut("undo", "Undo (any action, entity corrections too)", ("Ctrl+Z",), "Editing"),
+    Shortcut("link_s", "Link to an entity: the type on S", ("S",), "Links"),
+    Shortcut("link_t", "Link to an entity: the type on T", ("T",), "Links"),
+    Shortcut("link_statement", "Link to another statement", ("L",), "Links"),
+    Shortcut("accept_suggestion", "Accept the suggested speaker", ("Shift+S",), "Links"),
+    Shortcut("undo", "Undo (any action, links and entity corrections too)", ("Ctrl+Z",), "Editing"),
     Shortcut("redo", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Editing"),
     Shortcut("next_article", "Next article", ("N",), "Articles"),
     Shortcut("prev_article", "Previous article", ("P",), "Articles"),
@@ -48,6 +52,11 @@ SHORTCUTS: tuple[Shortcut, ...] = (
 #: Keys answered inside a widget rather than by the window; shown on the sheet all the same.
 IN_WIDGETS: tuple[tuple[str, str, str], ...] = (
     ("Search", "Enter / Shift+Enter", "next / previous match (in the search field)"),
+    ("Links", "A…Z", "while linking: the entity with those letters (again: unlink)"),
+    ("Links", "J / K, Enter", "after L: another statement; link to it"),
+    ("Links", "Tab · 1–9", "while linking: another link type"),
+    ("Links", "Esc", "stop linking"),
+    ("Links", "Del", "in the list of links: remove the link"),
 )
 #: Shown on the sheet although they are not keys.
 MOUSE: tuple[tuple[str, str], ...] = (
@@ -55,10 +64,11 @@ MOUSE: tuple[tuple[str, str], ...] = (
     ("Click a sentence", "makes it the current statement"),
     ("Right-click an entity", "change its type or remove it"),
     ("Select text, right-click", "add an entity"),
+    ("While linking, select words or click", "links those words, that entity or statement"),
     ("Click a type in the legend", "hide or show that entity type"),
     ("Hover a statement or entity", "its labels, note, entity type and meaning"),
 )
-LEFT_SECTIONS = ("Statements", "Editing", "Articles")
+LEFT_SECTIONS = ("Statements", "Links", "Editing")
 
 
 def display(keys: tuple[str, ...]) -> str:
@@ -79,9 +89,11 @@ def make_actions(parent, handlers: dict[str, object]) -> dict[str, QAction]:
     return actions
 
 
-def sheet_rows(labels: dict[str, str]) -> list[tuple[str, str, str]]:
-    """(section, keys, what they do) for every shortcut; label keys name this project's labels."""
+def sheet_rows(labels: dict[str, str], links: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
+    """(section, keys, what they do) for every shortcut; label keys name this project's labels, link
+    keys (`links`: "S" → "speaker") its link types."""
     rows: list[tuple[str, str, str]] = []
+    links = {"S": "speaker", "T": "target"} if links is None else links
     for sc in SHORTCUTS:
         title = sc.title
         if sc.name.startswith("label_"):
@@ -89,6 +101,11 @@ def sheet_rows(labels: dict[str, str]) -> list[tuple[str, str, str]]:
             if key not in labels:
                 continue
             title = f"Toggle label “{labels[key]}”"
+        elif sc.name in ("link_s", "link_t"):
+            key = sc.name[-1].upper()
+            if key not in links:
+                continue
+            title = f"Link to an entity: “{links[key]}” (hints on the entities in view)"
         rows.append((sc.section, display(sc.keys), title))
     for row in IN_WIDGETS:  # after the last row of its section
         at = max(i for i, (section, _, _) in enumerate(rows) if section == row[0])
@@ -98,12 +115,13 @@ def sheet_rows(labels: dict[str, str]) -> list[tuple[str, str, str]]:
 
 
 class ShortcutSheet(QDialog):
-    def __init__(self, labels: dict[str, str], parent=None):
-        """`labels` maps a key ("1") to the label it toggles in this project."""
+    def __init__(self, labels: dict[str, str], parent=None, links: dict[str, str] | None = None):
+        """`labels` maps a key ("1") to the label it toggles in this project; `links` a key ("S") to
+        the link type it starts."""
         super().__init__(parent)
         self.setObjectName("shortcutSheet")
         self.setWindowTitle("Keyboard shortcuts")
-        self.rows = sheet_rows(labels)
+        self.rows = sheet_rows(labels, links)
         columns = QHBoxLayout()
         columns.setSpacing(28)
         for left in (True, False):

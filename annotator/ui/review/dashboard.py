@@ -7,12 +7,11 @@ double-click one to open it in the review window. Figures come from
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -31,35 +29,14 @@ from annotator.review.report import fmt
 from annotator.review.units import category
 from annotator.scheme import project_labels
 from annotator.store import Store
+from annotator.ui.review.link_figures import LinkFigures, fill_conflict_list
+from annotator.ui.review.widgets import figure_item as _item
+from annotator.ui.review.widgets import score_color as _score_color
 from annotator.ui.shell import palette, style
 from annotator.ui.shell.plaintext import plain_label, tooltip
 
 MAX_CATEGORIES = 9
 MAX_LISTED = 500
-
-
-def _score_color(x: float) -> str:
-    """Red (0 or less) through amber to green (1), pale enough for the theme's dark text."""
-    if math.isnan(x):
-        return "#e5e7eb"
-    x = max(0.0, min(1.0, x))
-    hue = int(120 * x)  # 0 red … 120 green
-    return QColor.fromHsl(hue, 150, 205).name()
-
-
-def _item(text: str, background: str | None = None, tip: str = "") -> QTableWidgetItem:
-    """A centred cell; on a coloured background its text is whichever of the theme's text or
-    black/white reads at 4.5:1 there."""
-    item = QTableWidgetItem(text)
-    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-    if background is not None:
-        th = style.current_theme()
-        item.setBackground(QColor(background))
-        readable = palette.contrast(th.text, background) >= palette.AA
-        item.setForeground(QColor(th.text if readable else palette.chip_text(background)))
-    if tip:
-        item.setToolTip(tooltip(tip))
-    return item
 
 
 def _heading(text: str) -> QLabel:
@@ -97,6 +74,8 @@ class AgreementDashboard(QWidget):
         self.disagreements.setAlternatingRowColors(True)
         self.disagreements.itemDoubleClicked.connect(self._open_item)
         self.disagreements.itemActivated.connect(self._open_item)
+        self.links = LinkFigures()
+        self.links.listRequested.connect(self._list_links)
 
         grid = QGridLayout()
         grid.addWidget(_heading("Pairs — upper: Cohen's κ · lower: span F1 · diagonal: units"), 0, 0)
@@ -105,12 +84,14 @@ class AgreementDashboard(QWidget):
         grid.addWidget(self.labels_table, 1, 1)
         grid.addWidget(self.confusion_title, 2, 0)
         grid.addWidget(self.confusion_table, 3, 0)
-        grid.addWidget(self.list_title, 2, 1)
-        grid.addWidget(self.disagreements, 3, 1)
+        grid.addWidget(self.links, 2, 1, 2, 1)
+        grid.addWidget(self.list_title, 4, 0, 1, 2)
+        grid.addWidget(self.disagreements, 5, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(1, 2)
-        grid.setRowStretch(3, 3)
+        grid.setRowStretch(3, 2)
+        grid.setRowStretch(5, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addLayout(grid, 1)
@@ -144,6 +125,14 @@ class AgreementDashboard(QWidget):
             f"{r.units:,} units   ·   "
             f"{r.conflicts:,} conflicts ({kinds})"
         )
+        links = self.links.refresh(store, collect(store) if self.labels else self.collection)
+        linked = sum(sum(c.values()) for c in links.type_counts.values())
+        if linked:
+            f1s = [p.f1 for p in links.pairs if p.f1 == p.f1]
+            mean = fmt(sum(f1s) / len(f1s), 2) if f1s else "n/a"
+            self.summary.setText(
+                f"{self.summary.text()}   ·   {linked:,} links (pair F1 {mean}, {links.conflicts:,} link conflicts)"
+            )
         self._fill_pairs()
         self._fill_labels()
         if self.pair is None and r.pairs:
@@ -281,6 +270,13 @@ class AgreementDashboard(QWidget):
             item.setToolTip(tooltip(f"{heading}\n{text[span[0] : span[1]]}"))
             item.setData(Qt.ItemDataRole.UserRole, (c.article_id, span[0], span[1]))
             self.disagreements.addItem(item)
+
+    def _list_links(self, title: str, conflicts: list) -> None:
+        self.list_title.setText(f"{title} — {len(conflicts):,} (double-click opens the review)")
+        self.disagreements.clear()
+        fill_conflict_list(
+            self.disagreements, self.store, self.titles, conflicts[:MAX_LISTED], Qt.ItemDataRole.UserRole
+        )
 
     def _open_item(self, item: QListWidgetItem) -> None:
         self.openConflict.emit(*item.data(Qt.ItemDataRole.UserRole))

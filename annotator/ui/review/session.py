@@ -17,7 +17,9 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from annotator.records import GOLD, Article, Label
 from annotator.review import Collection, Conflict, collect, find_conflicts
 from annotator.review import gold as gold_ops
+from annotator.review import links as link_ops
 from annotator.review.conflicts import KINDS, Pair
+from annotator.review.links import LINK_KINDS, LinkConflict
 from annotator.scheme import project_labels
 from annotator.store import Store, StoreError
 
@@ -50,6 +52,9 @@ class ReviewSession(QObject):
         self.decided: dict[int, set[SpanKey]] = {}
         #: Units every annotator who finished the article agrees on: gold without a keypress.
         self.agreed: dict[int, dict[SpanKey, tuple[str, ...]]] = {}
+        #: Link slots (head start, head end, type) decided in review, and those agreed (with their other ends).
+        self.link_decided: dict[int, set[link_ops.Slot]] = {}
+        self.link_agreed: dict[int, dict[link_ops.Slot, link_ops.Children]] = {}
         self.index = -1
         self._articles: dict[int, Article] = {}
         self.reload()
@@ -66,7 +71,7 @@ class ReviewSession(QObject):
 
     @property
     def kinds(self) -> tuple[str, ...]:
-        return KINDS
+        return (*KINDS, *LINK_KINDS)
 
     def label_color(self, label: str) -> str:
         for item in self.labels:
@@ -78,9 +83,16 @@ class ReviewSession(QObject):
         """Read every annotator's labels again (after an import, say) and keep the place."""
         current = self.current
         self.collection = collect(self.store)
-        self.all_conflicts = find_conflicts(self.collection)
+        links = link_ops.collect_links(self.store, self.collection)
+        label_conflicts: list[Conflict | LinkConflict] = list(find_conflicts(self.collection))
+        self.all_conflicts = sorted(
+            label_conflicts + link_ops.link_conflicts(links),
+            key=lambda c: (c.article_id, c.start, c.end, getattr(c, "label", "")),
+        )
         self.decided = gold_ops.decided_spans(self.store)
         self.agreed = {art.article_id: gold_ops.agreed_units(art) for art in self.collection.articles}
+        self.link_decided = link_ops.decided_slots(self.store)
+        self.link_agreed = {a: g.agreed for a, g in link_ops.gold_links(self.store, links).items() if g.agreed}
         self._apply_filter(current)
 
     def set_filter(self, kind: str | None = None, pair: Pair | None = None, unresolved_only: bool | None = None):
@@ -115,8 +127,14 @@ class ReviewSession(QObject):
             self._articles[article_id] = self.store.article(article_id)
         return self._articles[article_id]
 
-    def is_resolved(self, conflict: Conflict) -> bool:
-        """Every unit of the region decided in review, or agreed by everyone who finished the article."""
+    def is_resolved(self, conflict: Conflict | LinkConflict) -> bool:
+        """Every unit of the region decided in review, or agreed by everyone who finished the article
+        (for a link conflict: its slot)."""
+        if isinstance(conflict, LinkConflict):
+            slot = conflict.slot
+            return slot in self.link_decided.get(conflict.article_id, set()) or slot in self.link_agreed.get(
+                conflict.article_id, {}
+            )
         settled = self.decided.get(conflict.article_id, set()) | self.agreed.get(conflict.article_id, {}).keys()
         return gold_ops.is_resolved(conflict, settled)
 
@@ -129,6 +147,15 @@ class ReviewSession(QObject):
         decided = {(s.start, s.end): (s.labels, s.note) for s in self.store.statements(article_id, GOLD)}
         agreed = {span: (labels, gold_ops.AGREED_NOTE) for span, labels in self.agreed.get(article_id, {}).items()}
         return {**agreed, **decided}
+
+    def gold_links(self, conflict: LinkConflict) -> link_ops.Children | None:
+        """Gold's other ends in a link conflict's slot: decided, else agreed, else None (undecided)."""
+        slot = conflict.slot
+        if slot in self.link_decided.get(conflict.article_id, set()):
+            head = (conflict.start, conflict.end)
+            state = self.store.slot_state(conflict.article_id, GOLD, head, conflict.label)
+            return frozenset(state.children)
+        return self.link_agreed.get(conflict.article_id, {}).get(slot)
 
     def go(self, index: int) -> None:
         if 0 <= index < len(self.conflicts) and index != self.index:
@@ -178,14 +205,23 @@ class ReviewSession(QObject):
         if name not in conflict.values:
             self.message.emit(f"{name} has not worked on this article")
             return
-        self._decide(lambda: gold_ops.take(self.store, conflict, name), advance=True)
+        if isinstance(conflict, LinkConflict):
+            self._decide(lambda: link_ops.take_links(self.store, conflict, name), advance=True)
+        else:
+            self._decide(lambda: gold_ops.take(self.store, conflict, name), advance=True)
 
     def take_all(self) -> None:
-        if (conflict := self.current) is not None:
+        conflict = self.current
+        if isinstance(conflict, LinkConflict):
+            self._decide(lambda: link_ops.take_all_links(self.store, conflict), advance=True)
+        elif conflict is not None:
             self._decide(lambda: gold_ops.take_all(self.store, conflict), advance=True)
 
     def take_none(self) -> None:
-        if (conflict := self.current) is not None:
+        conflict = self.current
+        if isinstance(conflict, LinkConflict):
+            self._decide(lambda: link_ops.take_no_links(self.store, conflict), advance=True)
+        elif conflict is not None:
             self._decide(lambda: gold_ops.take_none(self.store, conflict), advance=True)
 
     def set_gold(self, article_id: int, start: int, end: int, labels: list[str]) -> None:
@@ -213,11 +249,13 @@ class ReviewSession(QObject):
             self.step(1, unresolved=True)
         return decision
 
-    def _refresh(self, decision: gold_ops.Decision) -> None:
+    def _refresh(self, decision: gold_ops.Decision | link_ops.LinkDecision) -> None:
         ids = decision.article_ids
         fresh = gold_ops.decided_spans(self.store, ids)
+        fresh_links = link_ops.decided_slots(self.store, ids)
         for article_id in ids:
             self.decided[article_id] = fresh.get(article_id, set())
+            self.link_decided[article_id] = fresh_links.get(article_id, set())
         if self.unresolved_only:
             self._apply_filter(self.current)
         for article_id in ids:
@@ -235,8 +273,13 @@ class ReviewSession(QObject):
         self.message.emit(f"{'undone' if undo else 'redone'}: {decision.description}")
 
 
-def _same(a: Conflict, b: Conflict) -> bool:
-    return (a.article_id, a.start, a.end) == (b.article_id, b.start, b.end)
+def _same(a: Conflict | LinkConflict, b: Conflict | LinkConflict) -> bool:
+    return (a.article_id, a.start, a.end, getattr(a, "label", None)) == (
+        b.article_id,
+        b.start,
+        b.end,
+        getattr(b, "label", None),
+    )
 
 
 class _DecisionCommand(QUndoCommand):

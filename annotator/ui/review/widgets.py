@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QTextCharFormat
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTableWidgetItem, QVBoxLayout, QWidget
 
 from annotator.ui.review.session import ReviewSession
 from annotator.ui.shell import palette, style
 from annotator.ui.shell.plaintext import tooltip
 
-KIND_NAMES = {"label_mismatch": "label mismatch", "missing": "missing", "boundary": "boundary"}
+KIND_NAMES = {
+    "label_mismatch": "label mismatch",
+    "missing": "missing",
+    "boundary": "boundary",
+    "link_missing": "link missing",
+    "link_mismatch": "link mismatch",
+}
 
 
 def review_soft_tint(color: str, th: palette.Theme) -> str:
@@ -18,9 +26,43 @@ def review_soft_tint(color: str, th: palette.Theme) -> str:
     return palette.over(color, th.label_alpha / 2, th.base)
 
 
+def focus_format(th: palette.Theme, background: str | None, here: bool) -> QTextCharFormat:
+    """Review text inside the conflict (`here`) or outside it, on `background` (None: the plain one),
+    in a colour that reads at 4.5:1 there."""
+    fmt = QTextCharFormat()
+    under = background or (th.region if here else th.base)
+    fmt.setBackground(QColor(under))  # always: Qt drops a foreground-only format after another selection
+    fmt.setForeground(QColor(palette.readable(th.text if here else th.context, [under])))
+    return fmt
+
+
 def tinted(item: QTableWidgetItem, background: str) -> None:
     item.setBackground(QColor(background))
     item.setForeground(QColor(palette.readable(style.current_theme().text, [background])))
+
+
+def score_color(x: float) -> str:
+    """Red (0 or less) through amber to green (1), pale enough for the theme's dark text."""
+    if math.isnan(x):
+        return "#e5e7eb"
+    x = max(0.0, min(1.0, x))
+    hue = int(120 * x)  # 0 red … 120 green
+    return QColor.fromHsl(hue, 150, 205).name()
+
+
+def figure_item(text: str, background: str | None = None, tip: str = "") -> QTableWidgetItem:
+    """A centred cell; on a coloured background its text is whichever of the theme's text or
+    black/white reads at 4.5:1 there."""
+    item = QTableWidgetItem(text)
+    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+    if background is not None:
+        th = style.current_theme()
+        item.setBackground(QColor(background))
+        readable = palette.contrast(th.text, background) >= palette.AA
+        item.setForeground(QColor(th.text if readable else palette.chip_text(background)))
+    if tip:
+        item.setToolTip(tooltip(tip))
+    return item
 
 
 class ElidedLabel(QLabel):
@@ -71,6 +113,8 @@ class ConflictListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             mark = "✓" if self.session.is_resolved(c) else "•"
             kinds = ", ".join(KIND_NAMES[k] for k in sorted(c.kinds))
+            if hasattr(c, "label"):  # a link conflict: which link type
+                kinds = f"{c.label}: {kinds}"
             article = self.session.article(c.article_id)
             words = " ".join(article.text[c.start : c.end].split())
             words = words if len(words) <= 60 else words[:59] + "…"

@@ -37,10 +37,20 @@ from PySide6.QtWidgets import (
 from annotator.records import GOLD
 from annotator.review import gold as gold_ops
 from annotator.review.conflicts import Conflict
+from annotator.review.links import LinkConflict
 from annotator.review.units import category
 from annotator.store import Store
+from annotator.ui.review.link_review import fill_link_table, paint_link_conflict
 from annotator.ui.review.session import ReviewSession
-from annotator.ui.review.widgets import KIND_NAMES, Column, ConflictListModel, ElidedLabel, review_soft_tint, tinted
+from annotator.ui.review.widgets import (
+    KIND_NAMES,
+    Column,
+    ConflictListModel,
+    ElidedLabel,
+    focus_format,
+    review_soft_tint,
+    tinted,
+)
 from annotator.ui.shell import palette, style
 from annotator.ui.shell.offsets import OffsetMap
 from annotator.ui.shell.plaintext import menu_text, plain_label, tooltip
@@ -332,21 +342,21 @@ class ReviewWindow(QMainWindow):
         conflict = s.current
         if conflict is None:
             return
+        if isinstance(conflict, LinkConflict):
+            paint_link_conflict(self, conflict)
+            return
         th = style.current_theme()
         art = s.collection.article(conflict.article_id)
-        article_conflicts = [c for c in s.all_conflicts if c.article_id == conflict.article_id]
+        article_conflicts = [
+            c for c in s.all_conflicts if c.article_id == conflict.article_id and not isinstance(c, LinkConflict)
+        ]
         length = len(s.article(conflict.article_id).text)
 
         def inside(start: int, end: int) -> bool:
             return start < conflict.end and conflict.start < end
 
         def fmt_on(background: str | None, here: bool) -> QTextCharFormat:
-            """Text `here` (in the region) or outside it, on `background` (None: the plain one)."""
-            fmt = QTextCharFormat()
-            under = background or (th.region if here else th.base)
-            fmt.setBackground(QColor(under))  # always: Qt drops a foreground-only format after another selection
-            fmt.setForeground(QColor(palette.readable(th.text if here else th.context, [under])))
-            return fmt
+            return focus_format(th, background, here)
 
         def focus(edit: QPlainTextEdit) -> list[QTextEdit.ExtraSelection]:
             """The region on its own background, everything else in the context colour."""
@@ -413,7 +423,10 @@ class ReviewWindow(QMainWindow):
             resolved = "✓ " if s.is_resolved(conflict) else "partly: "
             self.gold_column.summary.setText(resolved + "; ".join(parts))
 
-    def _fill_table(self, conflict: Conflict) -> None:
+    def _fill_table(self, conflict: Conflict | LinkConflict) -> None:
+        if isinstance(conflict, LinkConflict):
+            fill_link_table(self, conflict)
+            return
         s = self.session
         gold = s.gold(conflict.article_id)
         text = s.article(conflict.article_id).text

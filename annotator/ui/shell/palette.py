@@ -4,7 +4,9 @@ Two measures decide every colour here, and `tests/ui/test_palette.py` computes t
 - the WCAG 2.1 contrast ratio: every text colour reads at 4.5:1 or more (level AA) on every
   background it can be drawn on, in both themes;
 - the CIEDE2000 colour difference: the tints of the default labels differ by 20 or more from
-  one another (side by side they are told apart at a glance), and entity types differ too.
+  one another (side by side they are told apart at a glance), and entity types differ too;
+- link outlines (a link type's colour) read at 3:1 on the article (WCAG 1.4.11, graphics), and
+  the default link types differ by 20 or more; hint badges read at 4.5:1.
 Both come from `coloraide` (`Color.contrast(method="wcag21")`, `Color.delta_e(method="2000")`).
 
 A label has one colour (the scheme's, which the user may change). Its *tint*, the background
@@ -16,7 +18,7 @@ there (`readable`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -51,6 +53,9 @@ class Theme:
     status: dict[str, str] = field(default_factory=dict)  # article status -> its colour in the list
     entities: dict[str, str] = field(default_factory=dict)  # entity type -> text colour
     other_entity: str = ""
+    hint: str = "#fde047"  # linking: the badge that names a candidate's key
+    hint_text: str = "#111827"  # the letters on it
+    hint_typed: str = "#854d0e"  # letters already typed, on the badge
 
 
 #: spaCy's entity types (OntoNotes 5), what each means, and how it is underlined: names dotted,
@@ -165,6 +170,9 @@ DARK = Theme(
         "CARDINAL": "#12b5f7",
     },
     other_entity="#a3aab5",
+    hint="#facc15",
+    hint_text="#111827",
+    hint_typed="#5b4a04",
 )
 
 
@@ -241,14 +249,30 @@ def entity_color(label: str, th: Theme) -> str:
     return th.entities.get(label, th.other_entity)
 
 
-def distinct_color(taken: Iterable[str], candidates: Iterable[str], th_all: Iterable[Theme] = (LIGHT, DARK)) -> str:
-    """The candidate whose tints differ most (CIEDE2000, worst theme) from the tints of `taken`."""
+#: WCAG 2.1's minimum for graphics that carry meaning (1.4.11 non-text contrast): a link's outline.
+NON_TEXT = 3.0
+
+
+def link_color(color: str, th: Theme) -> str:
+    """A link type's colour as its outline is drawn in theme `th`: its hue, at 3:1 or more on the
+    article's backgrounds (the outline sits on a halo of the base colour, whatever tint is under it)."""
+    return readable(color, [th.base, th.alternate], NON_TEXT)
+
+
+def distinct_color(
+    taken: Iterable[str],
+    candidates: Iterable[str],
+    th_all: Iterable[Theme] = (LIGHT, DARK),
+    drawn: Callable[[str, Theme], str] = label_tint,
+) -> str:
+    """The candidate that, as `drawn` in each theme (a label's tint by default, or `link_color`),
+    differs most (CIEDE2000, worst theme) from the colours of `taken` drawn the same way."""
     taken = [_hex(c) for c in taken]
     themes = list(th_all)
 
     def nearest(candidate: str) -> float:
         if not taken:
             return 100.0
-        return min(delta_e(label_tint(candidate, th), label_tint(t, th)) for th in themes for t in taken)
+        return min(delta_e(drawn(candidate, th), drawn(t, th)) for th in themes for t in taken)
 
     return max(candidates, key=nearest)

@@ -42,6 +42,8 @@ FONT_SIZE: Setting[float] = Setting("view/font_size", 0.0, float)
 SHOW_OTHERS: Setting[bool] = Setting("view/show_others", False, bool)
 #: Entity types the reader hid with the legend's toggles.
 HIDDEN_ENTITY_TYPES: Setting[list] = Setting("view/hidden_entity_types", [], list)
+#: View ▸ Suggest speakers: a statement's likely speaker from spaCy's parse, accepted with Shift+S.
+SPEAKER_SUGGESTIONS: Setting[bool] = Setting("links/speaker_suggestions", True, bool)
 #: Failed saves are said in the status bar only, without a message box (tests and benchmarks).
 QUIET_ERRORS: Setting[bool] = Setting("ui/quiet_errors", False, bool)
 

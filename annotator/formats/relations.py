@@ -1,0 +1,159 @@
+"""Links as Prodigy's `rel.manual` writes relations, read and written; shared by every format that carries them.
+
+A relation is `{"head": i, "child": j, "head_span": {"start", "end", "token_start",
+"token_end", "label"}, "child_span": {…}, "label": TYPE}`: `head`/`child` are the token index
+of each span's *last* token, as spaCy's `rel_component` project reads them
+(explosion/projects `tutorials/rel_component/scripts/parse_data.py`: "the 'head' and 'child'
+annotations refer to the end token in the span"). Offsets (`start`/`end`) are what a link is
+kept by; a relation that gives only token indices is placed on the task's span ending at that
+token, as that project does.
+
+A task answered reject or ignore brings no links: its relations are nobody's answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from annotator.records import ExportRow, Link
+
+#: A span's label in `head_span`/`child_span` when the end is not a labeled statement nor an entity.
+SPAN_LABEL = "SPAN"
+
+
+class RelationError(ValueError):
+    """Why a relation cannot be read (the caller adds the record's place)."""
+
+
+def links_from_relations(items: Any, text: str, spans: Any = None) -> list[Link]:
+    """The links of a task's `relations` (None: none). Raises `RelationError`."""
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise RelationError(f'"relations" must be a list, got {_kind(items)}')
+    ends_at = _span_ends(spans)
+    links = []
+    for i, item in enumerate(items):
+        if type(item) is not dict:
+            raise RelationError(f"relation {i} must be an object, got {_kind(item)}")
+        label = item.get("label")
+        if not isinstance(label, str) or not label.strip():
+            raise RelationError(f"relation {i}: label must be a non-empty string, got {label!r:.40}")
+        head = _end(i, "head", item, text, ends_at)
+        child = _end(i, "child", item, text, ends_at)
+        if head == child:
+            raise RelationError(f"relation {i} ({label}) links {head[0]}-{head[1]} to itself")
+        links.append(Link(*head, *child, label.strip()))
+    return links
+
+
+def link_decisions_from(items: Any, text: str) -> list[tuple[int, int, str]]:
+    """`_link_decisions`: `[[head_start, head_end, type], …]`, the link slots a review decided."""
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise RelationError(f'"_link_decisions" must be a list, got {_kind(items)}')
+    found = []
+    for i, item in enumerate(items):
+        ok = isinstance(item, list) and len(item) == 3 and _ints(item[0], item[1]) and isinstance(item[2], str)
+        if not ok or not 0 <= item[0] < item[1] <= len(text) or not item[2].strip():
+            raise RelationError(f"link decision {i} must be [start, end, type] inside the text, got {item!r:.60}")
+        found.append((item[0], item[1], item[2].strip()))
+    return found
+
+
+def _span_ends(spans: Any) -> dict[int, tuple[int, int]]:
+    """Token end → (start, end) of the task's spans that give both, for relations by token index only."""
+    found: dict[int, tuple[int, int]] = {}
+    for span in spans if isinstance(spans, list) else ():
+        if type(span) is dict and _ints(span.get("token_end"), span.get("start"), span.get("end")):
+            found.setdefault(span["token_end"], (span["start"], span["end"]))
+    return found
+
+
+def _end(i: int, which: str, item: dict[str, Any], text: str, ends_at: dict[int, tuple[int, int]]) -> tuple[int, int]:
+    span = item.get(f"{which}_span")
+    if span is None:
+        token = item.get(which)
+        if type(token) is int and token in ends_at:
+            start, end = ends_at[token]
+        else:
+            raise RelationError(f"relation {i}: no {which}_span, and no span of the task ends at token {token!r:.20}")
+    elif type(span) is dict:
+        start, end = span.get("start"), span.get("end")
+    else:
+        raise RelationError(f"relation {i}: {which}_span must be an object, got {_kind(span)}")
+    if not _ints(start, end) or not 0 <= start < end <= len(text):
+        raise RelationError(
+            f"relation {i}: {which} {start!r:.20}-{end!r:.20} is not a span of the text ({len(text)} characters)"
+        )
+    quoted = span.get("text") if type(span) is dict else None
+    if isinstance(quoted, str) and quoted != text[start:end]:
+        raise RelationError(f"relation {i}: {which} says {quoted!r:.40} but the text there is {text[start:end]!r:.40}")
+    return start, end
+
+
+def relations_from_links(
+    links: Iterable[Link],
+    text: str,
+    span_label: Callable[[tuple[int, int]], str],
+    token_of: Callable[[int, int], tuple[int, int] | None] | None = None,
+) -> list[dict[str, Any]]:
+    """Links as `rel.manual` relations. `span_label((start, end))` names an end (a statement's label,
+    an entity's type, `SPAN_LABEL`); `token_of(start, end)` gives (token_start, token_end), the
+    last token inclusive, or None when the end is off token boundaries (then `head`/`child` and the
+    token fields are left out, as they cannot be told)."""
+    out = []
+    for link in links:
+        relation: dict[str, Any] = {}
+        for which, (start, end) in (("head", link.head), ("child", link.child)):
+            span: dict[str, Any] = {"start": start, "end": end, "text": text[start:end]}
+            tokens = token_of(start, end) if token_of is not None else None
+            if tokens is not None:
+                span["token_start"], span["token_end"] = tokens
+                relation[which] = tokens[1]
+            span["label"] = span_label((start, end))
+            relation[f"{which}_span"] = span
+        relation["label"] = link.label
+        out.append(relation)
+    return out
+
+
+def shifted(links: Sequence[Link], shift: Callable[[int], int]) -> list[Link]:
+    """Links moved with their text when it is normalised (BOM, CRLF → LF)."""
+    return [Link(shift(a), shift(b), shift(c), shift(d), label) for a, b, c, d, label in links]
+
+
+def _ints(*values: Any) -> bool:
+    return all(type(v) is int for v in values)
+
+
+def _kind(value: Any) -> str:
+    from annotator.formats.records import kind_of
+
+    return kind_of(value)
+
+
+def end_namer(row: ExportRow) -> Callable[[tuple[int, int]], str]:
+    """How a link's end is named in formats that label both ends (Prodigy's `head_span`, doccano's
+    entities, brat's T lines): a statement by its first label, an entity by its type, else `SPAN_LABEL`."""
+    names: dict[tuple[int, int], str] = {}
+    for start, end, label, *_ in row.entities:
+        names.setdefault((start, end), label)
+    statements: dict[tuple[int, int], str] = {}
+    for start, end, label, *_ in row.spans:  # sorted: a statement's first label names it, over any entity there
+        statements.setdefault((start, end), label)
+    names.update(statements)
+    return lambda span: names.get(span, SPAN_LABEL)
+
+
+def statement_spans(row: ExportRow) -> set[tuple[int, int]]:
+    return {(s.start, s.end) for s in row.spans}
+
+
+def links_by_head(row: ExportRow) -> dict[tuple[int, int], list[Link]]:
+    found: dict[tuple[int, int], list[Link]] = {}
+    for link in row.links:
+        found.setdefault(link.head, []).append(link)
+    return found

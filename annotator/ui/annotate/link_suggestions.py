@@ -1,0 +1,123 @@
+"""Speaker suggestions for the article on screen, computed off the GUI thread and kept per article.
+
+When an article opens (and again when the pipeline's entities and sentences arrive), its
+statements go through `annotator.speakers` on a worker thread: spaCy's parse of the article's
+lines, with the parser on (the pre-annotation leaves it off). The result is kept for the
+article's text and entities, so coming back costs nothing; at most one parse runs at a time,
+and the latest article asked for is the next one parsed. A project whose pipeline has no
+parser gets no suggestions, quietly (the log says why once).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Signal
+
+from annotator.store import Store
+from annotator.ui.annotate.linking import LinkController
+from annotator.ui.shell.workers import Task, TaskRunner
+
+log = logging.getLogger("annotator.ui")
+TASK_NAME = "speaker suggestions"
+
+
+def suggestions_task(article_id: int):
+    """Work for a `Task`: (article_id, text hash, entity count, {statement: speaker span}) or None."""
+
+    def work(store: Store, task: Task):
+        from annotator.nlp import PipelineError
+        from annotator.passages import split_at_breaks
+        from annotator.speakers import parser_pipeline, suggest_speakers
+
+        article = store.article(article_id)
+        sentences = store.sentences(article_id)
+        if not sentences:
+            return None  # the pipeline has not seen it yet: asked again when it has
+        entities = store.entities(article_id)
+        try:
+            nlp = parser_pipeline(store.get_setting("pipeline"))
+        except PipelineError as exc:
+            return str(exc)
+        found = suggest_speakers(nlp, article.text, split_at_breaks(sentences, article.text), entities)
+        return article_id, article.hash, len(entities), {unit: s.speaker for unit, s in found.items()}
+
+    return work
+
+
+class SpeakerSuggestions(QObject):
+    """Fills `LinkController.suggested` for the current article."""
+
+    ready = Signal(int)  # suggestions of this article arrived
+
+    def __init__(self, controller: LinkController, runner: TaskRunner, parent: QObject | None = None):
+        super().__init__(parent)
+        self.controller = controller
+        self.session = controller.session
+        self.runner = runner
+        #: article id → (text hash, entity count, suggestions)
+        self.cache: dict[int, tuple[str, int, dict]] = {}
+        self._running: int | None = None
+        self._wanted: int | None = None
+        self._warned = False
+        self.enabled = True
+        self.session.articleChanged.connect(self.request)
+        self.session.entitiesChanged.connect(self.request)
+
+    def request(self) -> None:
+        """Show the cached suggestions of the current article, or start computing them."""
+        article = self.session.article
+        if article is None or not self.enabled:
+            return
+        cached = self.cache.get(article.id)
+        if cached is not None and cached[:2] == (article.hash, len(self.session.entities)):
+            self._show(article.id, cached[2])
+            return
+        self._wanted = article.id
+        if self._running is None:
+            self._start(article.id)
+
+    def set_enabled(self, on: bool) -> None:
+        """View ▸ Suggest speakers: off drops the suggestions shown (a parse under way is let finish)."""
+        self.enabled = on
+        if on:
+            self.request()
+        else:
+            self.controller.suggested = {}
+            self.controller.linksChanged.emit()
+            self.controller.view.viewport().update()
+
+    def _start(self, article_id: int) -> None:
+        self._running = article_id
+        self._wanted = None
+        task = Task(self.session.store.path, suggestions_task(article_id), TASK_NAME, readonly=True)
+        task.finished.connect(self._finished)
+        task.failed.connect(self._failed)
+        self.runner.start(task)
+
+    def _finished(self, result) -> None:
+        self._running = None
+        if isinstance(result, str):
+            if not self._warned:
+                log.info("no speaker suggestions: %s", result)
+                self._warned = True
+        elif result is not None:
+            article_id, digest, n_entities, found = result
+            self.cache[article_id] = (digest, n_entities, found)
+            self._show(article_id, found)
+        if self._wanted is not None:
+            self._start(self._wanted)
+
+    def _failed(self, message: str) -> None:
+        self._running = None
+        log.warning("speaker suggestions failed: %s", message)
+        if self._wanted is not None:
+            self._start(self._wanted)
+
+    def _show(self, article_id: int, found: dict) -> None:
+        if self.session.article_id != article_id or not self.enabled:
+            return
+        self.controller.suggested = found
+        self.controller.linksChanged.emit()
+        self.controller.view.viewport().update()
+        self.ready.emit(article_id)

@@ -1,0 +1,104 @@
+"""Link conflicts in the review window, decided into gold like labels; link figures in the dashboard."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableWidget
+
+from annotator.records import GOLD, IncomingRecord, Link
+from annotator.store import Store
+
+TEXT = "Putin offered a halt, contingent on Ukraine reciprocating. Peskov said <b>Kyiv</b> refused."
+OFFER = (0, TEXT.index(".") + 1)
+SAID = (TEXT.index("Peskov"), len(TEXT))
+
+
+def word(w: str) -> tuple[int, int]:
+    return TEXT.index(w), TEXT.index(w) + len(w)
+
+
+@pytest.fixture
+def team(db_path):
+    with Store.create(db_path) as store:
+        store.add_records([IncomingRecord(TEXT, "t", "s", 1)], "x")
+        for name in ("anna", "ben"):
+            for span in (OFFER, SAID):
+                store.set_statement(1, name, *span, ["claim"])  # the labels agree
+            store.change_links(1, name, add=[Link(*OFFER, *word("Putin"), "speaker")])  # agreed
+        store.change_links(1, "anna", add=[Link(*SAID, *word("Peskov"), "speaker")])
+        store.change_links(1, "ben", add=[Link(*SAID, *word("<b>Kyiv</b>"), "speaker")])
+        for name in ("anna", "ben"):
+            store.set_status(1, name, "done")
+    return db_path
+
+
+@pytest.fixture
+def review(qtbot, team):
+    from annotator.ui.review.window import ReviewWindow
+
+    with Store.open(team) as store:
+        win = ReviewWindow(store, "rev")
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitExposed(win)
+        win.list_view.setFocus()
+        yield win
+        win.close()
+
+
+def gold_links(path):
+    with Store.open(path) as store:
+        return store.links(1, GOLD)
+
+
+def test_a_link_conflict_is_listed_with_its_type_and_each_annotators_end(review):
+    (conflict,) = review.session.conflicts
+    assert (conflict.start, conflict.end, conflict.label) == (*SAID, "speaker")
+    row = review.list_model.data(review.list_model.index(0), Qt.ItemDataRole.DisplayRole)
+    assert "speaker: link mismatch" in row
+    assert [c.summary.text() for c in review.columns] == ["speaker: Peskov", "speaker: <b>Kyiv</b>"]
+    assert review.gold_column.summary.text() == "undecided: speaker"
+    table = review.table
+    assert [table.item(r, 0).text() for r in range(table.rowCount())] == ["Peskov", "<b>Kyiv</b>"]
+    assert [table.item(0, c).text() for c in range(1, table.columnCount())] == ["linked", "not linked", "undecided"]
+
+
+def test_taking_an_annotators_link_decides_gold_and_undo_takes_it_back(review, qtbot, team):
+    qtbot.keyClick(review.list_view, Qt.Key.Key_2)  # take ben's
+    assert gold_links(team) == [Link(*SAID, *word("<b>Kyiv</b>"), "speaker")]
+    assert review.session.unresolved_count() == 0
+    assert review.gold_column.summary.text() == "✓ speaker: <b>Kyiv</b>"
+    qtbot.keyClick(review.list_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert gold_links(team) == []
+    assert review.session.unresolved_count() == 1
+    qtbot.keyClick(review.list_view, Qt.Key.Key_0)  # none: a decision too
+    assert gold_links(team) == []
+    with Store.open(team) as store:
+        assert list(store.link_decisions(GOLD)) == [(1, *SAID, "speaker")]
+    assert review.session.unresolved_count() == 0
+
+
+def test_the_kind_filter_knows_link_conflicts(review):
+    index = review.kind_box.findData("link_mismatch")
+    assert index >= 0 and review.kind_box.itemText(index) == "link mismatch"
+    review.kind_box.setCurrentIndex(review.kind_box.findData("label_mismatch"))
+    assert review.session.conflicts == []
+    review.kind_box.setCurrentIndex(index)
+    assert len(review.session.conflicts) == 1
+
+
+def test_the_dashboard_shows_link_f1_per_type_and_pair(review, qtbot):
+    dashboard = review.open_dashboard()
+    qtbot.addWidget(dashboard)
+    table = dashboard.findChild(QTableWidget, "linksTable")
+    rows = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
+    assert rows == {"speaker": "0.50", "anna × ben": "0.50"}
+    assert (
+        "2 links" not in dashboard.summary.text()
+        and "4 links (pair F1 0.50, 1 link conflicts)" in dashboard.summary.text()
+    )
+    table.cellClicked.emit(0, 0)
+    assert dashboard.disagreements.count() == 1
+    assert "speaker — anna: Peskov · ben: <b>Kyiv</b>" in dashboard.disagreements.item(0).text()
+    dashboard.close()
