@@ -5,7 +5,8 @@ A project is one SQLite file in WAL mode with `synchronous=FULL`. Every write ru
 at all. Known failures (locked, corrupt, not a project, newer schema, read-only, disk
 full) surface as `StoreError` with a message meant for the user. `Store` is assembled
 from one module per concern: `opening` (open, create, transactions, backups), `core`
-(import, read), `editing` (the window's actions), `review`, `preannotations`; `files` looks at project
+(import, read), `editing` (the window's actions), `review`, `preannotations`,
+`suggestions` (what was suggested and what was decided); `files` looks at project
 files without writing and makes checked copies, `lock` keeps a second window (or a
 restore) off a project, `teammate` reads another annotator's project file as untrusted
 input.
@@ -28,9 +29,10 @@ from annotator.store.maintenance import MaintenanceMixin
 from annotator.store.preannotations import Preannotation, PreannotationFailure, PreannotationMixin
 from annotator.store.review import ReviewMixin
 from annotator.store.schema import SCHEMA_VERSION
+from annotator.store.suggestions import SuggestionLogMixin
 
 
-class Store(EditingMixin, ReviewMixin, MaintenanceMixin, PreannotationMixin):
+class Store(EditingMixin, ReviewMixin, MaintenanceMixin, PreannotationMixin, SuggestionLogMixin):
     """An open project file. `Store.open(path)` an existing one, `Store.create(path)` a new one;
     close it (or use `with`)."""
 
