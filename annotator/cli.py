@@ -593,13 +593,14 @@ def _suggestion_lines(figures: dict) -> list[str]:
         return "-" if value is None else f"{value:.2f}"
 
     lines = [
-        f"suggestions  shown for {figures['shown']} statements; {figures['decided_with_suggestions']} decided, "
+        f"suggestions  shown for {figures['shown']} statement{'s' * (figures['shown'] != 1)}; "
+        f"{figures['decided_with_suggestions']} decided, "
         f"{figures['accepted']} accepted unchanged (acceptance rate {percent(figures['acceptance_rate'])})"
     ]
     for kind, name in (("model", "the model"), ("rule", "rules")):
         n = figures["labels_suggested"][kind]
         if n:
-            lines.append(f"  labels from {name:<9} {n} suggested, {percent(figures['labels_kept'][kind])} kept")
+            lines.append(f"  labels from {name:<10} {n} suggested, {percent(figures['labels_kept'][kind])} kept")
     lines.append(
         f"keystrokes per decided statement: {keys(figures['keystrokes_with_suggestions'])} with suggestions "
         f"({figures['decided_with_suggestions']}), {keys(figures['keystrokes_without_suggestions'])} without "
