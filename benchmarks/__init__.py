@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 #: Suites in the order they run; each name is a module of this package.
-SUITES: list[str] = ["io", "nlp", "memory", "agreement", "window", "package"]
+SUITES: list[str] = ["io", "nlp", "memory", "agreement", "window", "learn", "package"]
 
 
 @dataclass

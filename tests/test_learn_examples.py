@@ -101,3 +101,25 @@ def test_every_example_goes_to_exactly_one_side_and_each_label_with_two_texts_is
     for label in "xyz":
         if len({e.text for e in examples if label in e.labels}) >= 2:
             assert any(label in e.labels for e in held)
+
+
+def test_the_gold_layer_trains_on_what_is_decided_while_the_review_goes_on(tiny):
+    from annotator.review import collect, find_conflicts
+    from annotator.review import gold as gold_ops
+
+    records = []
+    for number, (title, sentences) in enumerate(TINY[:2], 1):
+        text, bounds = text_of(sentences)
+        labels = [list(labels) for _, labels in sentences]
+        if number == 1:
+            labels[1] = ["claim"]  # ben reads the second sentence as a claim: a conflict
+        spans = [Span(s, e, label) for (s, e), names in zip(bounds, labels, strict=True) for label in names]
+        records.append(IncomingRecord(text, title, "invented", number, spans=spans, annotator="ben", status="done"))
+    tiny.add_records(records, "ben")
+    (conflict,) = find_conflicts(collect(tiny))
+    data = training_data(tiny, gold=True)
+    assert data.left_out["with undecided conflicts: gold incomplete (--skip-undecided)"] == 1
+    assert {e.article_id for e in data.examples} == {2}  # agreed by both, no keypress needed
+    gold_ops.take(tiny, conflict, "ben")
+    decided = {e.text: e.labels for e in training_data(tiny, gold=True).examples}
+    assert decided[TINY[0][1][1][0]] == {"claim"} and decided[TINY[0][1][0][0]] == {"condition"}

@@ -157,3 +157,12 @@ def test_suggestions_never_reach_exports_or_agreement(tmp_path, monkeypatch):
         assert len(store.suggestion_log("anna")) == 9
         after = outputs()
     assert after == before
+
+
+def test_the_window_can_swap_rules_and_labels_without_reloading_the_model(tiny):
+    suggester = Suggester.for_project(tiny)
+    assert suggester.suggest(3, 0, len(CONTINGENT), CONTINGENT).labels == ("condition",)
+    suggester.set_rules([Rule("claim", "Peskov said")])
+    assert suggester.suggest(3, 0, len(CONTINGENT), CONTINGENT).labels == ("claim",)
+    suggester.set_labels(["offer"])
+    assert suggester.suggest(3, 0, len(CONTINGENT), CONTINGENT).labels == ()

@@ -72,10 +72,12 @@ def training_data(
     """The textcat export's records of one layer as examples (see the module docstring).
 
     Raises `ExportRefused` when the rule cannot choose a layer (several annotators and no
-    review: the message says to pass --annotator or --gold) or the gold layer is incomplete.
+    review: the message says to pass --annotator or --gold).
     `tick()` is called per stored article (`Selection.total()` of them).
     """
-    rule = choose_rule(store, "textcat", annotator=annotator, gold=gold, skip_undecided=gold)
+    # the gold layer's articles with undecided conflicts are left out and counted (export's --skip-undecided):
+    # a model in the loop trains on what is decided while the review goes on
+    rule = choose_rule(store, "textcat", annotator=annotator, gold=gold, skip_undecided=True)
     selection = Selection(store, rule)
     data = TrainingData(rule, label_universe(store))
     known = set(data.labels)

@@ -157,7 +157,11 @@ class RuleMatcher:
     def match(self, doc) -> dict[str, Rule]:
         """label -> the first rule (in list order) that matches somewhere in `doc`."""
         found: dict[str, Rule] = {}
-        hits = sorted({int(self._vocab.strings[key]) for key, _, _ in (*self._phrases(doc), *self._tokens(doc))})
+        matches = [
+            *(self._phrases(doc) if len(self._phrases) else ()),
+            *(self._tokens(doc) if len(self._tokens) else ()),
+        ]
+        hits = sorted({int(self._vocab.strings[key]) for key, _, _ in matches})
         for i in hits:
             found.setdefault(self.rules[i].label, self.rules[i])
         return found

@@ -149,8 +149,14 @@ class Suggester:
         docs = self._textcat.pipe((self._tokenizer_nlp.make_doc(t) for t in texts), batch_size=256)
         return [dict(doc.cats) for doc in docs]
 
-    def forget(self) -> None:
-        """Drop the cache (the rules or the label scheme changed)."""
+    def set_rules(self, rules: Sequence[Rule]) -> None:
+        """Use these rules from now on (the project's were edited). Raises `RuleError` for a bad one."""
+        self.rules = RuleMatcher(rules, self._tokenizer_nlp) if rules else None
+        self._cache.clear()
+
+    def set_labels(self, labels: Iterable[str] | None) -> None:
+        """Suggest only these labels from now on (the label scheme changed: a label retired or added)."""
+        self.labels = frozenset(labels) if labels is not None else None
         self._cache.clear()
 
     # -- making them -------------------------------------------------------------------
