@@ -457,7 +457,7 @@ def _train_help() -> str:
     type=click.Choice(("auto", "bow", "ensemble")),
     default="auto",
     show_default=True,
-    help="spaCy textcat model: auto = the ensemble below 2,000 examples, bag of words from there (measured).",
+    help="spaCy textcat model: auto = the ensemble below 10,000 examples, the bag of words from there (measured).",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="The held-out split and training seed.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -494,6 +494,8 @@ def train_cmd(
                     seed=seed,
                     progress=progress,
                 )
+        except OSError as exc:  # the data folder or --output cannot be written (full disk, permissions)
+            raise click.ClickException(f"the model could not be written: {exc}") from exc
         except (ExportRefused, NothingToLearn, ModelFolderError) as exc:
             if as_json:
                 click.echo(json.dumps({"ok": False, "error": str(exc)}, ensure_ascii=False, indent=2))

@@ -7,7 +7,7 @@ labels are learnable and known. Figures:
 - training time and macro F1 at 100, 300 and 1,000 labeled statements (statements carrying a
   label; their articles' other sentences are the negatives), for both spaCy architectures, as
   `annotator train` runs it: F1 on its own held-out 20%, and on a fixed test set of 80 other
-  articles (about 1,000 statements: steadier);
+  articles (936 statements, 363 of them labeled: steadier);
 - suggestion latency per statement (uncached: the model and the rules), against bare `nlp(text)`
   of the same pipeline; target 5 ms;
 - the longest stall of another Python thread (a stand-in for the GUI thread: it asks to wake up
@@ -158,10 +158,11 @@ def _heartbeat(work) -> list[float]:
 
 def _stall(pool, test) -> list[Result]:
     """The longest wait of a thread that asks to wake every millisecond (the GUI thread's stand-in)
-    while a model trains on another: the first training in a process (spaCy's model code is
-    imported then), a later one, and the same thread with nothing running (the machine's own noise)."""
+    while a model trains on another: `training.warm_up` (the window runs it once, while it loads
+    spaCy), the first training after it, a later one; and the same thread with nothing running
+    (the machine's own noise)."""
     from annotator.learn.examples import Example
-    from annotator.learn.training import train_textcat
+    from annotator.learn.training import train_textcat, warm_up
 
     n = _first_articles(pool, 300)
     examples = [Example(s.text, s.labels, 0, 0, 1) for s in statements_in(pool[:n])]
@@ -169,18 +170,21 @@ def _stall(pool, test) -> list[Result]:
     def training() -> None:
         train_textcat(examples, LABELS, architecture="ensemble", epochs=3)
 
-    first = _heartbeat(training)
-    later = _heartbeat(training)
     idle = _heartbeat(lambda: time.sleep(3))
+    measured = [
+        ("warm-up (once, while spaCy loads)", _heartbeat(warm_up), None),
+        ("the first training", _heartbeat(training), 50.0),
+        ("a later training", _heartbeat(training), 50.0),
+    ]
     out = []
-    for name, gaps in (("first training in the process", first), ("a later training", later)):
+    for name, gaps, target in measured:
         out.append(
             Result(
                 SUITE,
                 f"longest stall of another thread: {name}",
                 gaps[-1] * 1000,
                 "ms",
-                target=50.0,
+                target=target,
                 note=f"ensemble, {len(examples)} examples, 3 epochs on a worker thread; p99 wait "
                 f"{gaps[int(len(gaps) * 0.99)] * 1000:.1f} ms; with nothing running: longest "
                 f"{idle[-1] * 1000:.1f} ms, p99 {idle[int(len(idle) * 0.99)] * 1000:.1f} ms",
@@ -345,7 +349,7 @@ def _plot(curves, path: Path) -> None:
         label, color, marker = styles[order]
         ax.plot([p[0] for p in points], [p[2] for p in points], marker=marker, color=color, label=label, ms=4)
     ax.set_xlabel("statements decided (finished articles)")
-    ax.set_ylabel("macro F1 on 1,000 held-out statements")
+    ax.set_ylabel("macro F1 on 936 statements of other articles")
     ax.set_title("An oracle annotator: which articles to finish first")
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right")

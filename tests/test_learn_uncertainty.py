@@ -112,3 +112,13 @@ def test_choosing_what_to_ask_needs_no_spacy():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_index_is_kept_beside_its_model_and_only_for_that_model(tiny, tmp_path):
+    index = UncertaintyIndex.build(tiny, predict, "model-1", article_ids=[3, 1])
+    assert {e.article_id for e in index.entries} == {1, 3}
+    index.save(tmp_path / "uncertainty.json")
+    again = UncertaintyIndex.load(tmp_path / "uncertainty.json", "model-1")
+    assert again.entries == index.entries and again.measure == "margin"
+    assert UncertaintyIndex.load(tmp_path / "uncertainty.json", "model-2") is None
+    assert UncertaintyIndex.load(tmp_path / "missing.json", "model-1") is None

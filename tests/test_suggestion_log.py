@@ -48,7 +48,7 @@ def test_a_suggestion_shown_then_accepted_changed_or_undone(tiny):
 
 
 def test_the_log_refuses_what_is_not_a_statement(tiny):
-    with pytest.raises(ValueError, match="no statement"):
+    with pytest.raises(ValueError, match="outside article 4"):
         tiny.log_shown(4, "anna", 0, 10_000, MODEL)
     with pytest.raises(ValueError, match="no suggestion 99"):
         tiny.log_decision(4, "anna", 0, 10, ["offer"], 1, shown=99)

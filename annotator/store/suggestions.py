@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from annotator.store.core import CoreStore, now
+from annotator.store.editing import EditingMixin
 
 ACCEPTED, CHANGED, UNAIDED = "accepted", "changed", "unaided"
 
@@ -39,9 +40,7 @@ class SuggestionLogMixin(CoreStore):
         `suggested`: one mapping per suggested label, `{"label", "sources": [...], "probability"}`
         (`Suggestions.as_log()` makes it); an empty list means the sources suggested no label.
         """
-        row = self.conn.execute("SELECT length(text) FROM articles WHERE id = ?", (article_id,)).fetchone()
-        if row is None or not 0 <= start < end <= row[0]:
-            raise ValueError(f"no statement {start}-{end} in article {article_id}")
+        EditingMixin._check_span(self, article_id, start, end)  # type: ignore[arg-type]  # Store has both
         with self.write():
             return self.conn.execute(
                 "INSERT INTO suggestion_log(article_id, annotator_id, start, end, suggested, model_version, shown_at) "
@@ -79,6 +78,7 @@ class SuggestionLogMixin(CoreStore):
         stamp = now()
         with self.write():
             if shown is None:
+                EditingMixin._check_span(self, article_id, start, end)  # type: ignore[arg-type]
                 cur = self.conn.execute(
                     "INSERT INTO suggestion_log(article_id, annotator_id, start, end, decided, outcome, keystrokes, "
                     "decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
