@@ -109,7 +109,7 @@ def test_the_models_suggestions_carry_its_version_and_probability(tmp_path, monk
     demand = next(s for s in made.suggested if s.label == "demand")
     assert demand.sources[0] == f"model:{report.model.version}" and demand.probability > 0.5
     assert "rule:called on" in demand.sources
-    assert set(made.probabilities) == set(report.model.labels) and 0 <= made.uncertainty <= 1
+    assert set(made.probabilities) == set(report.model.labels) and 0 <= made.uncertainty <= len(report.model.labels)
     assert suggester.suggest(1, 0, len(text), text) is made  # cached
     batch = suggester.suggest_many([(1, 0, len(text), text), (1, 0, 9, "Officials met in Riyadh.")])
     assert batch[0] is made and batch[1].probabilities

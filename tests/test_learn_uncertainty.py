@@ -57,7 +57,7 @@ def test_candidates_never_cross_a_line_break():
 
 
 def test_next_uncertain_goes_to_the_least_sure_undecided_statement_across_the_corpus(tiny):
-    index = UncertaintyIndex.build(tiny, predict, "test-model", annotator="anna")
+    index = UncertaintyIndex.build(tiny, predict, "test-model", annotator="anna", measure="margin")
     # articles 1 and 2 are done: decided, never scored; article 3 and 4 are not
     assert {e.article_id for e in index.entries} == {3, 4}
     first = index.next_uncertain(tiny, "anna")
@@ -73,7 +73,7 @@ def test_next_uncertain_goes_to_the_least_sure_undecided_statement_across_the_co
 
 
 def test_most_uncertain_articles_first_for_the_article_list(tiny):
-    index = UncertaintyIndex.build(tiny, predict, "test-model")
+    index = UncertaintyIndex.build(tiny, predict, "test-model", measure="margin")
     ranked = index.articles(tiny, "anna")
     assert [a.article_id for a in ranked] == [3, 4]  # done articles are not listed
     assert ranked[0].undecided == 1  # article 3's first sentence is labeled
@@ -81,6 +81,14 @@ def test_most_uncertain_articles_first_for_the_article_list(tiny):
     assert ranked[1].score == pytest.approx((0.6 + 0.04 * 1) / 2)
     assert [a.article_id for a in index.articles(tiny, "anna", "max")] == [3, 4]
     assert [a.article_id for a in index.articles(tiny, "ben")] == [3, 4, 1, 2]  # ben has decided nothing
+
+
+def test_by_default_uncertainty_is_entropy_over_the_labels(tiny):
+    index = UncertaintyIndex.build(tiny, predict, "test-model")
+    first = index.entries[0]
+    assert index.measure == "entropy" and first.article_id == 3
+    assert first.uncertainty == pytest.approx(entropy({"offer": 0.55, "claim": 0.01}))
+    assert [e.uncertainty for e in index.entries] == sorted((e.uncertainty for e in index.entries), reverse=True)
 
 
 def test_building_the_index_reports_progress_and_can_be_cancelled(tiny):
@@ -119,6 +127,6 @@ def test_the_index_is_kept_beside_its_model_and_only_for_that_model(tiny, tmp_pa
     assert {e.article_id for e in index.entries} == {1, 3}
     index.save(tmp_path / "uncertainty.json")
     again = UncertaintyIndex.load(tmp_path / "uncertainty.json", "model-1")
-    assert again.entries == index.entries and again.measure == "margin"
+    assert again.entries == index.entries and again.measure == "entropy"
     assert UncertaintyIndex.load(tmp_path / "uncertainty.json", "model-2") is None
     assert UncertaintyIndex.load(tmp_path / "missing.json", "model-1") is None

@@ -6,12 +6,13 @@ A *statement candidate* is what the window walks with ↓/↑: a sentence, split
 statement the annotator labeled; every other candidate is *undecided*.
 
 The uncertainty of a prediction over independent labels (`textcat_multilabel`: one sigmoid a
-label) is measured by `margin` by default: how close the label nearest its decision threshold
-is to it, `1 - 2·min |p - 0.5|` (1: some label is a coin toss; 0: every label is certain).
-That is Prodigy's `prefer_uncertain` for a multi-label statement: the annotator's next
-keypress settles the decision the model is least sure of. `entropy` (the sum of the labels'
-binary entropies, in bits) also counts how many labels are unsure; the `learn` benchmark
-compares the two (README). No spaCy here.
+label) is measured by `entropy` by default: the sum of the labels' binary entropies, in bits
+(0 when every label is certain, 1 per label at 0.5), so a statement the model is unsure about
+for two labels counts more than one it is unsure about for one. `margin`, `1 - 2·min |p - 0.5|`
+(how close the label nearest its threshold is to it: Prodigy's `prefer_uncertain`), is the
+other choice. The `learn` benchmark's oracle annotator, finishing articles most uncertain first,
+reached macro F1 0.85 with fewer statements by entropy than by margin, and by the mean per
+article than by the maximum (README, "The model in the loop"). No spaCy here.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def entropy(probabilities: Mapping[str, float]) -> float:
 
 
 MEASURES: dict[str, Callable[[Mapping[str, float]], float]] = {"margin": margin, "entropy": entropy}
-DEFAULT_MEASURE = "margin"
+DEFAULT_MEASURE = "entropy"
 #: How an article's undecided statements make its place in "most uncertain first".
 AGGREGATES: dict[str, Callable[[Sequence[float]], float]] = {
     "max": max,
