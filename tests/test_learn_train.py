@@ -173,3 +173,22 @@ def test_annotator_train_asks_which_layer_when_two_annotators_finished_work(cli,
     assert result.exit_code == 1
     assert "choose one layer - --annotator NAME, --gold" in result.output
     assert cli("train", "--annotator", "oracle", "--architecture", "bow").exit_code == 0
+
+
+def test_training_in_a_child_process_reports_progress_and_keeps_the_model(tmp_path, monkeypatch):
+    from annotator.learn.background import train_in_subprocess
+
+    monkeypatch.setenv("ANNOTATOR_DATA_DIR", str(tmp_path / "data"))
+    path = tmp_path / "p.annotator.sqlite"
+    generated_project(path, 10).close()
+    steps = []
+    report = train_in_subprocess(path, architecture="bow", epochs=3, progress=lambda d, t: steps.append((d, t)))
+    assert report.model is not None and latest_model(path).version == report.model.version
+    assert steps and steps[-1][0] == steps[-1][1]
+    assert train_in_subprocess(path, architecture="bow", cancelled=lambda: True).cancelled
+    assert latest_model(path).version == report.model.version  # the cancelled one kept nothing
+    generated_project(tmp_path / "empty.annotator.sqlite", 3, finished=0).close()
+    from annotator.export_rule import ExportRefused
+
+    with pytest.raises(ExportRefused, match="no annotator has labeled or finished an article yet"):
+        train_in_subprocess(tmp_path / "empty.annotator.sqlite")
