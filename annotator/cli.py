@@ -463,13 +463,142 @@ def _quiet_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
+def _train_help() -> str:
+    from annotator.export_rule import RULE
+
+    return (
+        "Train a statement classifier (spaCy textcat_multilabel) on the project's statements, and keep it "
+        "as the project's latest model (the window's suggestions).\n\n"
+        "The examples are exactly what `annotator export --format textcat` writes: one layer, finished "
+        "articles only, labeled statements positive, the other sentences of finished articles negative. "
+        "A seeded share is held out (stratified by label) to measure the model: per-label precision, "
+        "recall and F1, and their macro F1. Labels with fewer than 10 examples are named as too few to learn."
+        "\n\n\b\n" + RULE.replace("\n\n", "\n\n\b\n") + "\n\n"
+        "The model is kept in the user's data folder (models/, one folder per project; `--json` says where); "
+        "--output DIR also writes it as a spaCy pipeline that spacy.load(DIR) runs without Annotator."
+    )
+
+
+@main.command("train", help=_train_help(), short_help="Train a statement classifier on the project's labels.")
+@click.option("--annotator", help="Train on this annotator's layer.")
+@click.option("--gold", is_flag=True, help="Train on the gold layer (articles with undecided conflicts left out).")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Also write the model to this folder as a spaCy pipeline (replaces a pipeline there; refuses other folders).",
+)
+@click.option(
+    "--architecture",
+    type=click.Choice(("auto", "bow", "ensemble")),
+    default="auto",
+    show_default=True,
+    help="spaCy textcat model: auto = the ensemble below 10,000 examples, the bag of words from there (measured).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="The held-out split and training seed.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def train_cmd(
+    ctx: click.Context,
+    annotator: str | None,
+    gold: bool,
+    output: Path | None,
+    architecture: str,
+    seed: int,
+    as_json: bool,
+) -> None:
+    from annotator.export_rule import ExportRefused
+    from annotator.learn.models import ModelFolderError
+    from annotator.learn.project import NothingToLearn, train_project
+
+    if annotator is not None and gold:
+        raise click.UsageError("give --annotator NAME or --gold, not both")
+    with _open(ctx) as store:
+        try:
+            with _progress("training", unit="batches") as bar:
+
+                def progress(done: int, total: int) -> None:
+                    bar.total = total
+                    bar.update(done - bar.n)
+
+                report = train_project(
+                    store,
+                    annotator=annotator,
+                    gold=gold,
+                    output=output,
+                    architecture=architecture,
+                    seed=seed,
+                    progress=progress,
+                )
+        except OSError as exc:  # the data folder or --output cannot be written (full disk, permissions)
+            raise click.ClickException(f"the model could not be written: {exc}") from exc
+        except (ExportRefused, NothingToLearn, ModelFolderError) as exc:
+            if as_json:
+                click.echo(json.dumps({"ok": False, "error": str(exc)}, ensure_ascii=False, indent=2))
+                ctx.exit(1)
+            raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps({"ok": True, **report.as_dict()}, ensure_ascii=False, indent=2))
+        return
+    for line in report.lines():
+        click.echo(line)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@main.command("rules")
+@click.option(
+    "--load",
+    "load",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Make the rules in this JSONL file the project's (nothing changes if a line is wrong).",
+)
+@click.option("--reset", is_flag=True, help="Go back to the default rules.")
+@click.pass_context
+def rules_cmd(ctx: click.Context, load: Path | None, reset: bool) -> None:
+    """Show or set the rules that suggest labels: spaCy Matcher/PhraseMatcher patterns, one JSON a line.
+
+    \b
+    {"label": "condition", "pattern": "contingent on"}
+    {"label": "condition", "pattern": [{"LOWER": "if"}, {"OP": "*"}, {"LOWER": "then"}], "id": "if ... then"}
+
+    A phrase matches lower-cased tokens; a list is a spaCy Matcher pattern. Without options,
+    prints the project's rules (the defaults until it has its own): edit them and --load them.
+    A rule suggests its label, marked as a rule's; it is never a label until accepted.
+    """
+    from annotator.learn.rules import project_rules, read_rules_file, rules_jsonl, save_rules, validate_rules
+
+    if load and reset:
+        raise click.UsageError("give --load FILE or --reset, not both")
+    if not load and not reset:
+        with _open(ctx) as store:
+            click.echo(rules_jsonl(project_rules(store)), nl=False)
+        return
+    if reset:
+        with _open(ctx, write=True) as store:
+            save_rules(store, None)
+        click.echo("the project uses the default rules again")
+        return
+    rules, rejections = read_rules_file(load)
+    if not rejections:
+        rejections = validate_rules(rules, str(load))
+    for rejection in rejections:
+        click.echo(str(rejection), err=True)
+    if rejections:
+        raise click.ClickException(f"{len(rejections)} rules rejected (see above); the project's rules are unchanged")
+    with _open(ctx, write=True) as store:
+        save_rules(store, rules)
+    click.echo(f"{len(rules)} rules from {load} are the project's")
+
+
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool) -> None:
-    """Counts of articles, labels, entities and annotators in the project."""
+    """Counts of articles, labels, entities and annotators in the project, and how much the
+    suggestions help: acceptance rate and keystrokes per decided statement, with and without."""
     with _open(ctx) as store:
         figures = store.stats()
+        figures["suggestions"] = store.suggestion_stats()
     if as_json:
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
         return
@@ -487,6 +616,36 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         for item in failed:
             title = " ".join(item["title"].split())[:60]
             click.echo(f"  article {item['article']} ({title}): {item['reason']}")
+    for line in _suggestion_lines(figures["suggestions"]):
+        click.echo(line)
+
+
+def _suggestion_lines(figures: dict) -> list[str]:
+    """`stats`' account of the suggestions: how often they were taken, and the keystrokes they saved."""
+    if not figures["shown"] and not figures["decided_without_suggestions"]:
+        return ["suggestions  none shown yet"]
+
+    def percent(rate: float | None) -> str:
+        return "-" if rate is None else f"{rate:.0%}"
+
+    def keys(value: float | None) -> str:
+        return "-" if value is None else f"{value:.2f}"
+
+    lines = [
+        f"suggestions  shown for {figures['shown']} statement{'s' * (figures['shown'] != 1)}; "
+        f"{figures['decided_with_suggestions']} decided, "
+        f"{figures['accepted']} accepted unchanged (acceptance rate {percent(figures['acceptance_rate'])})"
+    ]
+    for kind, name in (("model", "the model"), ("rule", "rules")):
+        n = figures["labels_suggested"][kind]
+        if n:
+            lines.append(f"  labels from {name:<10} {n} suggested, {percent(figures['labels_kept'][kind])} kept")
+    lines.append(
+        f"keystrokes per decided statement: {keys(figures['keystrokes_with_suggestions'])} with suggestions "
+        f"({figures['decided_with_suggestions']}), {keys(figures['keystrokes_without_suggestions'])} without "
+        f"({figures['decided_without_suggestions']})"
+    )
+    return lines
 
 
 def _window_function(module: str, name: str, what: str) -> Callable[..., int]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 #: Suites in the order they run; each name is a module of this package.
-SUITES: list[str] = ["io", "formats", "nlp", "memory", "agreement", "search", "window", "links", "package"]
+SUITES: list[str] = ["io", "formats", "nlp", "memory", "agreement", "search", "window", "links", "learn", "package"]
 
 
 @dataclass

@@ -8,7 +8,7 @@ from one module per concern: `opening` (open, create, transactions, backups), `c
 (import, read), `editing` (the window's actions), `review`, `preannotations`, `places` (where each
 annotator was reading), `search_index` (the corpus search index), `categories` (article
 categories), `metadata` (the articles' meta fields), `links` (links between statements and
-their other ends); `files` looks at project
+their other ends), `suggestions` (what was suggested and what was decided); `files` looks at project
 files without writing and makes checked copies, `lock` keeps a second window (or a
 restore) off a project, `teammate` reads another annotator's project file as untrusted
 input.
@@ -36,6 +36,7 @@ from annotator.store.preannotations import Preannotation, PreannotationFailure, 
 from annotator.store.review import ReviewMixin
 from annotator.store.schema import SCHEMA_VERSION
 from annotator.store.search_index import SearchIndexMixin
+from annotator.store.suggestions import SuggestionLogMixin
 
 
 class Store(
@@ -48,6 +49,7 @@ class Store(
     MaintenanceMixin,
     PreannotationMixin,
     PlacesMixin,
+    SuggestionLogMixin,
 ):
     """An open project file. `Store.open(path)` an existing one, `Store.create(path)` a new one;
     close it (or use `with`)."""

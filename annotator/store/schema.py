@@ -266,6 +266,33 @@ def m009_statement_links(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m010_learn_suggestion_log(db: sqlite_utils.Database) -> None:
+    """What the model and the rules suggested for a statement and what the annotator then decided
+    (`store.suggestions`): never a label, never exported, never in agreement; for `annotator stats`."""
+    db.executescript(
+        """
+        CREATE TABLE suggestion_log (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            suggested TEXT,
+            model_version TEXT,
+            shown_at TEXT,
+            decided TEXT,
+            outcome TEXT CHECK (outcome IN ('accepted', 'changed', 'unaided')),
+            keystrokes INTEGER CHECK (keystrokes >= 0),
+            decided_at TEXT,
+            CHECK (0 <= start AND start < end),
+            CHECK ((suggested IS NULL) = (outcome IS 'unaided'))
+        );
+        CREATE INDEX suggestion_log_statement ON suggestion_log(article_id, annotator_id, start, end);
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

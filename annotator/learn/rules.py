@@ -1,0 +1,181 @@
+"""Rules: keyword and phrase patterns per label that suggest labels before any model exists.
+
+The patterns are spaCy's (and Prodigy's `--patterns`) JSONL: one `{"label": …, "pattern": …}`
+a line, where the pattern is a phrase (`"contingent on"`, matched on lower-cased tokens by a
+`PhraseMatcher`) or a list of token patterns (`[{"LOWER": "if"}, {"OP": "*"}, {"LOWER":
+"then"}]`, matched by a `Matcher`); an optional `"id"` names it. The project keeps its own
+list (a project setting, so it travels with the file); until it has one, the defaults in
+`resources/suggestion_rules.jsonl` apply. A rule's suggestion is marked as a rule's, never a
+label until the annotator accepts it. Parsing and storing need no spaCy; matching does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator import settings
+from annotator.records import Rejection
+
+#: The project setting holding the project's own rules (absent: the defaults).
+RULES_SETTING = "suggestion_rules"
+DEFAULT_RULES = "suggestion_rules.jsonl"
+#: The longest rules file read (they are a few kilobytes; a larger file is not a rules file).
+MAX_RULES_BYTES = 4 * 2**20
+
+
+@dataclass(frozen=True)
+class Rule:
+    label: str
+    #: A phrase, or a spaCy `Matcher` pattern (a list of token patterns).
+    pattern: str | list[dict[str, Any]] = field(hash=False)
+    id: str = ""
+
+    def describe(self) -> str:
+        """What the window shows as the suggestion's source: the id, the phrase, or the tokens."""
+        if self.id:
+            return self.id
+        if isinstance(self.pattern, str):
+            return self.pattern
+        words = []
+        for token in self.pattern:
+            value = next((v for k, v in token.items() if k in ("LOWER", "ORTH", "TEXT", "LEMMA", "NORM")), None)
+            words.append(value if isinstance(value, str) else "…")
+        return " ".join(words)
+
+    @property
+    def source(self) -> str:
+        return f"rule:{self.describe()}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "pattern": self.pattern, **({"id": self.id} if self.id else {})}
+
+
+class RuleError(ValueError):
+    """A rule spaCy's matcher refuses; the message names it."""
+
+
+def parse_rules(lines: Iterable[str], source: str) -> tuple[list[Rule], list[Rejection]]:
+    """Rules from JSONL lines, and a `FILE:LINE: reason` for each line that is not one (the rest are kept)."""
+    rules, rejections = [], []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            rules.append(rule_from(json.loads(line)))
+        except (ValueError, TypeError) as exc:
+            reason = f"not JSON ({exc.msg})" if isinstance(exc, json.JSONDecodeError) else str(exc)
+            rejections.append(Rejection(source, number, reason))
+    return rules, rejections
+
+
+def rule_from(item: Any) -> Rule:
+    """One rule from its JSON object; ValueError saying what is wrong."""
+    if not isinstance(item, dict):
+        raise ValueError('a rule is an object: {"label": ..., "pattern": ...}')
+    label, pattern, rule_id = item.get("label"), item.get("pattern"), item.get("id", "")
+    if not isinstance(label, str) or not label.strip():
+        raise ValueError('"label" must be a non-empty string')
+    if not isinstance(rule_id, str):
+        raise ValueError('"id" must be a string')
+    if isinstance(pattern, str):
+        if not pattern.strip():
+            raise ValueError('"pattern" is an empty phrase')
+    elif isinstance(pattern, list):
+        if not pattern or not all(isinstance(token, dict) for token in pattern):
+            raise ValueError('"pattern" must be a phrase or a non-empty list of token patterns (objects)')
+    else:
+        raise ValueError('"pattern" must be a phrase (a string) or a list of token patterns')
+    return Rule(label.strip(), pattern, rule_id)
+
+
+def read_rules_file(path: Path) -> tuple[list[Rule], list[Rejection]]:
+    """The rules in a JSONL file (bounded: a rules file is small). OSError if it cannot be read."""
+    path = Path(path)
+    if path.stat().st_size > MAX_RULES_BYTES:
+        return [], [Rejection(str(path), 0, f"larger than {MAX_RULES_BYTES // 2**20} MB: not a rules file")]
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return [], [Rejection(str(path), 0, f"not UTF-8 text ({exc.reason})")]
+    return parse_rules(text.splitlines(), str(path))
+
+
+def default_rules() -> list[Rule]:
+    rules, rejections = read_rules_file(settings.resource(DEFAULT_RULES))
+    if rejections:  # a packaging mistake, not a user's
+        raise RuntimeError(f"the default rules are broken: {rejections[0]}")
+    return rules
+
+
+def project_rules(store) -> list[Rule]:
+    """The project's rules, or the defaults while it has none of its own."""
+    stored = store.get_setting(RULES_SETTING)
+    if stored is None:
+        return default_rules()
+    return [rule_from(item) for item in stored]
+
+
+def save_rules(store, rules: Sequence[Rule] | None) -> None:
+    """Make `rules` the project's (None: back to the defaults). One committed write."""
+    store.set_setting(RULES_SETTING, None if rules is None else [rule.as_dict() for rule in rules])
+
+
+def rules_jsonl(rules: Sequence[Rule]) -> str:
+    return "".join(json.dumps(rule.as_dict(), ensure_ascii=False) + "\n" for rule in rules)
+
+
+class RuleMatcher:
+    """Matches rules on spaCy `Doc`s: phrases on lower-cased tokens, token patterns as written.
+
+    Build it with the pipeline that makes the docs (its tokenizer splits the phrases too).
+    Raises `RuleError` for a token pattern spaCy refuses (`validate_rules` reports every one).
+    """
+
+    def __init__(self, rules: Sequence[Rule], nlp):
+        from spacy.errors import MatchPatternError
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        vocab = nlp.vocab
+        self.rules = list(rules)
+        self._tokens = Matcher(vocab, validate=True)
+        self._phrases = PhraseMatcher(vocab, attr="LOWER")
+        for i, rule in enumerate(self.rules):
+            key = str(i)
+            if isinstance(rule.pattern, str):
+                self._phrases.add(key, [nlp.make_doc(rule.pattern)])
+            else:
+                try:
+                    self._tokens.add(key, [rule.pattern])
+                except (MatchPatternError, ValueError) as exc:
+                    raise RuleError(f"rule {i + 1} ({rule.label}: {rule.describe()}): {exc}") from exc
+        self._vocab = vocab
+
+    def match(self, doc) -> dict[str, Rule]:
+        """label -> the first rule (in list order) that matches somewhere in `doc`."""
+        found: dict[str, Rule] = {}
+        matches = [
+            *(self._phrases(doc) if len(self._phrases) else ()),
+            *(self._tokens(doc) if len(self._tokens) else ()),
+        ]
+        hits = sorted({int(self._vocab.strings[key]) for key, _, _ in matches})
+        for i in hits:
+            found.setdefault(self.rules[i].label, self.rules[i])
+        return found
+
+
+def validate_rules(rules: Sequence[Rule], source: str) -> list[Rejection]:
+    """A `SOURCE:N: reason` for each rule spaCy's matcher refuses (N: the rule's place in the list)."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    rejections = []
+    for i, rule in enumerate(rules, 1):
+        try:
+            RuleMatcher([rule], nlp)
+        except RuleError as exc:
+            rejections.append(Rejection(source, i, str(exc).split("): ", 1)[-1]))
+    return rejections

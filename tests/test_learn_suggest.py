@@ -1,0 +1,168 @@
+"""Suggestions: rules help before any model exists, the model's come with probabilities, both say
+where they came from, and none of them is ever a label until the annotator decides."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+from annotator.learn.rules import RULES_SETTING, Rule, project_rules, save_rules
+from annotator.learn.suggest import Suggester
+from annotator.review import collect, compute_agreement
+from annotator.scheme import default_labels
+from tests.conftest import export_file
+from tests.learn_project import TINY, generated_project, tiny_project
+
+pytestmark = pytest.mark.spacy
+
+CONTINGENT = TINY[2][1][1][0]  # "Any pause is contingent on Kyiv doing the same, Peskov said."
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    with tiny_project(tmp_path / "tiny.annotator.sqlite") as store:
+        yield store
+
+
+def test_rules_suggest_before_any_model_exists(tiny):
+    suggester = Suggester.for_project(tiny)
+    assert suggester.model_version is None
+    made = suggester.suggest(3, 0, len(CONTINGENT), CONTINGENT)
+    (condition,) = made.suggested
+    assert condition.label == "condition" and condition.sources == ("rule:contingent on",)
+    assert condition.from_rule and not condition.from_model and condition.probability is None
+    assert made.probabilities == {} and made.uncertainty is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "label", "rule"),
+    [
+        ("If Moscow stops the strikes, then Kyiv will stop too.", "condition", "rule:if ... then"),
+        ("The Kremlin DENIED the report.", "denial", "rule:denied"),
+        ("Kyiv offered a pause over the holidays.", "offer", "rule:offered"),
+        ("Washington demanded an answer by Friday.", "demand", "rule:demanded"),
+        ("Russia will halt strikes from Monday.", "commitment", "rule:will halt"),
+    ],
+)
+def test_the_default_rules_know_the_fields_phrases(tiny, sentence, label, rule):
+    made = Suggester.for_project(tiny).suggest(1, 0, len(sentence), sentence)
+    assert (label, (rule,)) in [(s.label, s.sources) for s in made.suggested]
+
+
+def test_the_projects_own_rules_replace_the_defaults_and_travel_with_the_file(tiny):
+    save_rules(tiny, [Rule("offer", "host the talks"), Rule("claim", [{"LOWER": "bridge"}], "bridge")])
+    assert json.loads(json.dumps(tiny.get_setting(RULES_SETTING)))[0] == {"label": "offer", "pattern": "host the talks"}
+    suggester = Suggester.for_project(tiny)
+    text = "Ankara said it was ready to host the talks."
+    assert [(s.label, s.sources) for s in suggester.suggest(4, 0, len(text), text).suggested] == [
+        ("offer", ("rule:host the talks",))
+    ]
+    assert Suggester.for_project(tiny).suggest(3, 0, len(CONTINGENT), CONTINGENT).suggested == ()
+    save_rules(tiny, None)
+    assert len(project_rules(tiny)) > 40  # the defaults again
+
+
+def test_a_retired_label_is_never_suggested(tiny):
+    tiny.set_label_scheme([replace(label, retired=label.name == "condition") for label in default_labels()])
+    assert Suggester.for_project(tiny).suggest(3, 0, len(CONTINGENT), CONTINGENT).suggested == ()
+
+
+def test_the_rules_command_shows_loads_refuses_and_resets(cli, db_path, tmp_path):
+    tiny_project(db_path).close()
+    shown = cli("rules")
+    assert shown.exit_code == 0 and '{"label": "condition", "pattern": "contingent on"}' in shown.output
+    good = tmp_path / "rules.jsonl"
+    good.write_text('{"label": "offer", "pattern": "host the talks"}\n', encoding="utf-8")
+    assert cli("rules", "--load", good).output.strip().endswith("are the project's")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        '{"label": "offer", "pattern": "stand ready"}\n{"label": "", "pattern": "x"}\n'
+        '{"label": "demand", "pattern": [{"LOWR": "must"}]}\nnot json\n',
+        encoding="utf-8",
+    )
+    refused = cli("rules", "--load", bad)
+    assert refused.exit_code == 1
+    assert f'{bad}:2: "label" must be a non-empty string' in refused.output
+    assert f"{bad}:4: not JSON" in refused.output
+    assert "the project's rules are unchanged" in refused.output
+    assert cli("rules").output == '{"label": "offer", "pattern": "host the talks"}\n'
+    wrong_token = tmp_path / "token.jsonl"
+    wrong_token.write_text('{"label": "demand", "pattern": [{"LOWR": "must"}]}\n', encoding="utf-8")
+    refused = cli("rules", "--load", wrong_token)
+    assert refused.exit_code == 1 and f"{wrong_token}:1:" in refused.output and "LOWR" in refused.output
+    assert cli("rules", "--reset").exit_code == 0
+    assert "contingent on" in cli("rules").output
+
+
+def test_the_models_suggestions_carry_its_version_and_probability(tmp_path, monkeypatch):
+    from annotator.learn.project import train_project
+
+    monkeypatch.setenv("ANNOTATOR_DATA_DIR", str(tmp_path / "data"))
+    with generated_project(tmp_path / "p.annotator.sqlite", 40) as store:
+        report = train_project(store, architecture="bow")
+        suggester = Suggester.for_project(store)
+    assert suggester.model_version == report.model.version
+    text = "Washington called on Moscow to exchange prisoners."
+    made = suggester.suggest(1, 0, len(text), text)
+    demand = next(s for s in made.suggested if s.label == "demand")
+    assert demand.sources[0] == f"model:{report.model.version}" and demand.probability > 0.5
+    assert "rule:called on" in demand.sources
+    assert set(made.probabilities) == set(report.model.labels) and 0 <= made.uncertainty <= len(report.model.labels)
+    assert suggester.suggest(1, 0, len(text), text) is made  # cached
+    batch = suggester.suggest_many([(1, 0, len(text), text), (1, 0, 9, "Officials met in Riyadh.")])
+    assert batch[0] is made and batch[1].probabilities
+
+
+def test_suggestions_never_reach_exports_or_agreement(tmp_path, monkeypatch):
+    """Two annotators finish the tiny project; suggestions are shown and some decided differently.
+    Every export format and every agreement figure stays byte for byte what it was."""
+    from annotator.records import IncomingRecord, Span
+    from tests.learn_project import text_of
+
+    with tiny_project(tmp_path / "team.annotator.sqlite") as store:
+        text, bounds = text_of(TINY[0][1])
+        store.add_records(
+            [
+                IncomingRecord(
+                    text, TINY[0][0], "x", 1, spans=[Span(*bounds[0], "offer")], annotator="ben", status="done"
+                )
+            ],
+            "ben",
+        )
+
+        def outputs() -> dict[str, object]:
+            found = {}
+            for fmt, name in (("jsonl", "a.jsonl"), ("doccano", "b.jsonl"), ("textcat", "c.jsonl"), ("csv", "d.csv")):
+                export_file(store, tmp_path / name, fmt, annotator="anna")
+                found[fmt] = (tmp_path / name).read_bytes()
+            export_file(store, tmp_path / "all.jsonl", "jsonl", all_layers=True, articles="all")
+            found["all"] = (tmp_path / "all.jsonl").read_bytes()
+            export_file(store, tmp_path / "e.spacy", "spacy", annotator="anna")
+            found["spacy"] = len((tmp_path / "e.spacy").read_bytes())
+            found["agreement"] = compute_agreement(collect(store)).as_dict()
+            found["stats"] = {k: v for k, v in store.stats().items() if k != "path"}
+            return found
+
+        before = outputs()
+        suggester = Suggester.for_project(store)
+        for article_id in store.article_ids():
+            article = store.article(article_id)
+            for start, end in store.sentences(article_id):
+                made = suggester.suggest(article_id, start, end, article.text[start:end])
+                shown = store.log_shown(article_id, "anna", start, end, made.as_log(), made.model_version)
+                if article_id == 4:  # the untouched article: suggestions shown, one decided differently
+                    store.log_decision(article_id, "anna", start, end, ["claim"], 2, shown=shown)
+        assert len(store.suggestion_log("anna")) == 9
+        after = outputs()
+    assert after == before
+
+
+def test_the_window_can_swap_rules_and_labels_without_reloading_the_model(tiny):
+    suggester = Suggester.for_project(tiny)
+    assert suggester.suggest(3, 0, len(CONTINGENT), CONTINGENT).labels == ("condition",)
+    suggester.set_rules([Rule("claim", "Peskov said")])
+    assert suggester.suggest(3, 0, len(CONTINGENT), CONTINGENT).labels == ("claim",)
+    suggester.set_labels(["offer"])
+    assert suggester.suggest(3, 0, len(CONTINGENT), CONTINGENT).labels == ()
