@@ -148,10 +148,15 @@ class CategoriesBar(QWidget):
         self.refresh()
 
 
+def chip_outline(color: str, th: palette.Theme) -> str:
+    """The border of a chip that is off: its colour, darkened or lightened until it stands out (3:1) from the panel."""
+    return palette.readable(color, [th.window, th.base], palette.NON_TEXT)
+
+
 def chip_style(color: str, th: palette.Theme) -> str:
     """A category chip: outlined in its colour when off, filled with it (black or white text) when on."""
     return (
-        f"QToolButton {{ border: 1px solid {color}; border-radius: 9px; padding: 1px 8px; "
+        f"QToolButton {{ border: 1px solid {chip_outline(color, th)}; border-radius: 9px; padding: 1px 8px; "
         f"color: {th.text}; background: transparent; }}"
         f"QToolButton:checked {{ background: {color}; color: {palette.chip_text(color)}; font-weight: 600; }}"
         f"QToolButton:disabled {{ color: {th.muted}; }}"

@@ -198,6 +198,8 @@ class HitListPanel(QWidget):
         self._index_task: Task | None = None
         self._index_done = self._index_total = 0
         self._search_when_indexed = False
+        #: The user stopped the catch-up: searches run on what is indexed until the panel is opened again.
+        self._stopped = False
 
         self.query = QLineEdit()
         self.query.setObjectName("corpusQuery")
@@ -285,6 +287,7 @@ class HitListPanel(QWidget):
 
     def catch_up(self) -> bool:
         """Bring the index up to date in the background; True while it is catching up."""
+        self._stopped = False
         if self._index_task is not None:
             return True
         if self.session.store.readonly or not self.session.store.search_index_pending():
@@ -308,6 +311,7 @@ class HitListPanel(QWidget):
     def cancel_indexing(self) -> None:
         if self._index_task is not None:
             self._index_task.cancel()
+            self._stopped = True
             self.progress_text.setText("stopping after this batch…")
 
     def _index_started(self, total: int) -> None:
@@ -347,7 +351,7 @@ class HitListPanel(QWidget):
             self.search, self.count = None, None
             self._say("")
             return
-        if self.catch_up():
+        if self._index_task is not None or (not self._stopped and self.catch_up()):
             self._search_when_indexed = True
             self._say("the search runs when the index has caught up (Cancel searches what is indexed)")
             return
