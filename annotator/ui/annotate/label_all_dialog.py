@@ -186,6 +186,7 @@ class LabelAllDialog(QDialog):
             button.toggled.connect(lambda on: on and self.replan())
 
         self.summary = plain_label(word_wrap=True, object_name="labelAllPreview")
+        self.summary.setStyleSheet("font-weight: 600; padding: 6px 0;")
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
         self.progress.setTextVisible(False)
@@ -209,10 +210,11 @@ class LabelAllDialog(QDialog):
             layout.addLayout(row)
         layout.addWidget(self.summary)
         layout.addWidget(self.progress)
-        layout.addWidget(plain_label("Skipped, and why:"))
+        self.skipped_heading = plain_label("Skipped, and why:")
+        layout.addWidget(self.skipped_heading)
         layout.addWidget(self.skipped, 1)
         layout.addWidget(self.buttons)
-        self.resize(720, 460)
+        self.resize(720, 200)
         self.replan()
 
     # -- planning --------------------------------------------------------------------------
@@ -232,6 +234,7 @@ class LabelAllDialog(QDialog):
         self.apply_button.setEnabled(False)
         self.summary.setText("working out what would change…")
         self.skipped.clear()
+        self._show_skipped(False)
         self.progress.show()
         self._seen = 0
         work = plan_task(self.scope(), self.label.name, self.session.annotator, self.mode())
@@ -261,7 +264,15 @@ class LabelAllDialog(QDialog):
         self.skipped.addItems(preview.examples)
         if len(preview.plan.skipped) > len(preview.examples):
             self.skipped.addItem(f"… and {len(preview.plan.skipped) - len(preview.examples):,} more")
+        self._show_skipped(bool(preview.plan.skipped))
         self.apply_button.setEnabled(bool(preview.plan.changes) and not self.session.store.readonly)
+
+    def _show_skipped(self, on: bool) -> None:
+        """The list of skipped hits, only when something is skipped (the dialog grows to hold it)."""
+        self.skipped_heading.setVisible(on)
+        self.skipped.setVisible(on)
+        if on and self.height() < 420:
+            self.resize(self.width(), 460)
 
     def _failed(self, message: str) -> None:
         if self.sender() is not self._task:
