@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from annotator.records import IncomingRecord
 from annotator.store import Store
@@ -33,7 +35,12 @@ def test_ctrl_shift_f_searches_every_article_in_context(window, qtbot):
     assert panel.status.text() == "2 statements in 2 articles"
     model = panel.model
     rows = [[model.data(model.index(r, c)) for c in range(4)] for r in range(model.rowCount())]
-    assert rows[0] == ["Zelensky said", "Kyiv", " ".join(TEXT[18:78].split()), TEXT.split(".")[0]]
+    assert rows[0] == [
+        "Zelensky said",
+        "Kyiv",
+        " ".join(TEXT[18:78].split()).rsplit(" ", 1)[0] + "…",
+        TEXT.split(".")[0],
+    ]
     assert rows[1][:3] == ["Second article. It has two", "sentences", "."]
     assert model.data(model.index(0, 1), Qt.ItemDataRole.FontRole).bold()
 
@@ -215,3 +222,46 @@ def test_hostile_titles_and_queries_stay_text(window, qtbot, project, query):
     panel = search(window, qtbot, "bold")
     assert panel.model.data(panel.model.index(0, 3)) == query
     assert query in as_shown(panel.model.data(panel.model.index(0, 0), Qt.ItemDataRole.ToolTipRole))
+
+
+def assert_selected_row_reads(panel, th) -> None:
+    """Every cell of the selected first row: its text reads at 4.5:1 on the selection's colour."""
+    from annotator.ui.shell import palette
+
+    image = panel.table.viewport().grab().toImage()
+    for column in range(4):
+        rect = panel.table.visualRect(panel.model.index(0, column))
+        seen = Counter(
+            image.pixelColor(x, y).name()
+            for x in range(rect.left(), rect.right())
+            for y in range(rect.top(), rect.bottom())
+        )
+        background = seen.most_common(1)[0][0]
+        text = max(seen, key=lambda c: palette.contrast(c, background))
+        assert palette.contrast(text, background) >= palette.AA, (column, text, background)
+
+
+def test_a_selected_hit_reads_in_the_dark_theme_too(window, qtbot, monkeypatch):
+    """The theme's stylesheet gives selected hits the selection's own text colour, in an active window
+    and in one that is not (a screenshot, another window in front)."""
+    from annotator.ui.shell import palette, style
+
+    app = QApplication.instance()
+    before = app.palette(), app.styleSheet(), app.styleHints().colorScheme()
+    th = palette.DARK
+    monkeypatch.setenv("ANNOTATOR_THEME", "dark")
+    style.apply_theme(app)  # as the app starts: the dark scheme, palette and stylesheet
+    try:
+        panel = search(window, qtbot, "Kyiv OR sentences")
+        panel.table.selectRow(0)
+        assert_selected_row_reads(panel, th)
+        other = QWidget()
+        qtbot.addWidget(other)
+        other.show()
+        with qtbot.waitActive(other):
+            other.activateWindow()
+        assert_selected_row_reads(panel, th)
+    finally:
+        app.setPalette(before[0])
+        app.setStyleSheet(before[1])
+        app.styleHints().setColorScheme(before[2])

@@ -185,6 +185,8 @@ class CategoryChipsDelegate(QStyledItemDelegate):
         painter.setFont(font)
         metrics = QFontMetrics(font)
         colors = self.colors()
+        order = {name: i for i, name in enumerate(colors)}  # the scheme's order: relevance, topic, stance
+        categories = sorted(categories, key=lambda name: order.get(name, len(order)))
         x = option.rect.left() + 4
         height = metrics.height() + 2
         y = option.rect.top() + (option.rect.height() - height) // 2

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.search import HitCount, Search, SearchError
+from annotator.search import CONTEXT, Hit, HitCount, Search, SearchError
 from annotator.store.editing import ArticleFilter
 from annotator.ui.annotate.session import Session
 from annotator.ui.shell import style
@@ -57,6 +57,22 @@ LEFT, MATCH, RIGHT, ARTICLE = range(4)
 def one_line(text: str) -> str:
     """Context as one line: runs of white space (tabs, line breaks) shown as one space."""
     return " ".join(text.split()) if text.strip() else ""
+
+
+def left_context(hit: Hit) -> str:
+    """The words before the match; when the line goes on before them, "…" instead of a cut word."""
+    text = one_line(hit.left)
+    if len(hit.left) < CONTEXT:
+        return text
+    return "…" + (text.split(" ", 1)[1] if " " in text[:-1] else text)
+
+
+def right_context(hit: Hit) -> str:
+    """The words after the match; when the line goes on after them, "…" instead of a cut word."""
+    text = one_line(hit.right)
+    if len(hit.right) < CONTEXT:
+        return text
+    return (text.rsplit(" ", 1)[0] if " " in text[1:] else text) + "…"
 
 
 class HitListModel(QAbstractTableModel):
@@ -118,9 +134,9 @@ class HitListModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (
-                one_line(hit.left),
+                left_context(hit),
                 one_line(hit.hit),
-                one_line(hit.right),
+                right_context(hit),
                 hit.title or f"article {hit.article_id}",
             )[col]
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -135,9 +151,8 @@ class HitListModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.BackgroundRole and col == MATCH:
             return QColor(style.current_theme().match)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            th = style.current_theme()
-            return QColor(th.muted if col == ARTICLE else th.text)
+        if role == Qt.ItemDataRole.ForegroundRole and col == ARTICLE:
+            return QColor(style.current_theme().muted)
         if role == self.HitRole:
             return hit
         return None
