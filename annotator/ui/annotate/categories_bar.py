@@ -195,7 +195,8 @@ class CategoryChipsDelegate(QStyledItemDelegate):
             color = colors.get(name, th.muted)
             width = metrics.horizontalAdvance(name) + 10
             if x + width > option.rect.right() - 2:
-                painter.setPen(QColor(th.text))
+                selected = option.state & QStyle.StateFlag.State_Selected
+                painter.setPen(option.palette.highlightedText().color() if selected else QColor(th.text))
                 painter.drawText(QRect(x, y, 20, height), Qt.AlignmentFlag.AlignVCenter, "…")
                 break
             painter.setPen(Qt.PenStyle.NoPen)
