@@ -108,7 +108,7 @@ def test_label_all_matches_previews_applies_as_one_step_and_undoes(window, qtbot
         "skipped 1: overlaps another statement",
     ]
     assert shown["skipped"] == [
-        f"{TEXT.split('.')[0]} — “Zelensky said Kyiv will halt strikes if Moscow does.” — overlaps another statement"
+        f"overlaps another statement: “Zelensky said Kyiv will halt strikes if Moscow does.” — {TEXT.split('.')[0]}"
     ]
     odesa = TEXT.index("Café owners")
     sentences = OTHER.index("It has")

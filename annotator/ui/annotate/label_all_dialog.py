@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QListWidget,
+    QListWidgetItem,
     QProgressBar,
     QRadioButton,
     QVBoxLayout,
@@ -29,7 +31,7 @@ from annotator.search import Hit, Search
 from annotator.store import Store
 from annotator.store.editing import ArticleFilter
 from annotator.ui.annotate.session import Command, Session
-from annotator.ui.shell.plaintext import menu_text, plain_label
+from annotator.ui.shell.plaintext import menu_text, plain_label, tooltip
 from annotator.ui.shell.workers import Task, TaskRunner
 
 #: Examples of skipped hits shown in the preview.
@@ -41,7 +43,7 @@ ROW_BY_ROW = 50
 @dataclass
 class Preview:
     plan: LabelAllPlan
-    #: "title — “words” — reason", for the first skipped hits.
+    #: "reason: “words” — title", for the first skipped hits.
     examples: list[str] = field(default_factory=list)
 
 
@@ -86,7 +88,7 @@ def _examples(store: Store, plan: LabelAllPlan) -> list[str]:
         title, text = texts.get(s.article_id, ("", ""))
         words = " ".join(text[s.start : s.end].split())
         words = words if len(words) <= 70 else words[:69] + "…"
-        out.append(f"{title or f'article {s.article_id}'} — “{words}” — {s.reason}")
+        out.append(f"{s.reason}: “{words}” — {title or f'article {s.article_id}'}")
     return out
 
 
@@ -194,6 +196,8 @@ class LabelAllDialog(QDialog):
         self.skipped = QListWidget()
         self.skipped.setObjectName("labelAllSkipped")
         self.skipped.setAlternatingRowColors(True)
+        self.skipped.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.skipped.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.apply_button = self.buttons.addButton("Apply", QDialogButtonBox.ButtonRole.AcceptRole)
         self.apply_button.setObjectName("applyLabelAll")
@@ -261,7 +265,10 @@ class LabelAllDialog(QDialog):
         if not preview.plan.skipped:
             lines.append("nothing is skipped")
         self.summary.setText("\n".join(lines))
-        self.skipped.addItems(preview.examples)
+        for example in preview.examples:
+            item = QListWidgetItem(example)
+            item.setToolTip(tooltip(example))
+            self.skipped.addItem(item)
         if len(preview.plan.skipped) > len(preview.examples):
             self.skipped.addItem(f"… and {len(preview.plan.skipped) - len(preview.examples):,} more")
         self._show_skipped(bool(preview.plan.skipped))

@@ -92,7 +92,7 @@ def sheet_rows(labels: dict[str, str], categories: dict[str, str] | None = None)
         if sc.name.startswith("category_"):
             if sc.name == "category_1" and categories:
                 keys = sorted(categories)
-                named = " · ".join(f"{k} {categories[k]}" for k in keys)
+                named = " · ".join(f"{k}\u00a0{categories[k]}" for k in keys)  # a key stays with its name
                 rows.append((sc.section, f"Shift+{keys[0]}–{keys[-1]}", f"Toggle an article category: {named}"))
             continue
         if sc.name.startswith("label_"):
