@@ -15,7 +15,7 @@ import random
 import time
 from pathlib import Path
 
-from benchmarks import Result, timed
+from benchmarks import Result, compare, timed
 from benchmarks.io import bare_import, make_corpus, sync
 
 SUITE = "search"
@@ -128,8 +128,69 @@ def run(workdir: Path, quick: bool) -> list[Result]:
                 note=f"{counted.statements:,} statements in {counted.articles:,} articles; page of {len(page.hits)}",
             )
         )
+    results.extend(_hit_list(store, common))
     store.close()
     results.extend(_import_with_index(workdir, 5_000 if quick else 50_000))
+    return results
+
+
+def _hit_list(store, common: str) -> list[Result]:
+    """The window's hit list (offscreen): a search shown as its first page in the list (target: the
+    issue's 100 ms for first hits; `Search.page` of the same hits alone measured beside it), and
+    scrolling a page further."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QModelIndex
+    from PySide6.QtWidgets import QApplication, QTableView
+
+    from annotator.search import Search
+    from annotator.ui.annotate.hit_list import PAGE, HitListModel
+
+    app = QApplication.instance() or QApplication([])
+    model = HitListModel()
+    view = QTableView()
+    view.setModel(model)
+    view.resize(1400, 300)
+    view.show()
+    results = []
+    for name, query in (("a phrase", '"energy infrastructure"'), ("the commonest word", common)):
+        search = Search(store, query, annotator="bench")
+
+        def shown(search=search) -> None:
+            model.set_search(search)
+            app.processEvents()  # laid out and painted
+
+        def bare(search=search) -> None:
+            search.page(limit=PAGE)
+
+        t_shown, t_bare = compare(shown, bare, repeat=3)
+        results.append(
+            Result(
+                SUITE,
+                f"hit list: first {PAGE} hits shown in the window ({name})",
+                t_shown,
+                target=0.1,
+                note=f"Search.page of the same {PAGE} hits alone: {t_bare * 1000:.1f} ms "
+                f"(the model, layout and paint: {(t_shown - t_bare) * 1000:.1f} ms, {t_shown / t_bare:.1f}x)",
+            )
+        )
+    model.set_search(Search(store, common, annotator="bench"))
+
+    def scroll() -> None:
+        model.fetchMore(QModelIndex())
+
+    t_scroll = timed(scroll, repeat=5)
+    results.append(
+        Result(
+            SUITE,
+            f"hit list: the next {PAGE} hits as the list scrolls (the commonest word)",
+            t_scroll,
+            target=0.1,
+            note=f"{model.rowCount():,} rows held after 6 pages: only what was scrolled to",
+        )
+    )
+    view.close()
     return results
 
 

@@ -3,7 +3,8 @@
 Builds a demo project from seeds/ (the real spaCy pipeline, two annotators, a statement with two
 labels, a note) in a temporary folder and renders each window offscreen, through the same
 start-up as `annotator gui --screenshot`: the annotation window in the light and the dark theme,
-the same article with a search, the review window and the agreement dashboard.
+the same article with a search, the corpus search's hit list with categories in the article list
+(light and dark), the review window and the agreement dashboard.
 """
 
 from __future__ import annotations
@@ -16,11 +17,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ("condition", "offer", "demand", "denial", "threat", "claim", "commitment")
+#: (anna's, ben's) categories of the five seed articles.
+CATEGORIES = (
+    (("relevant", "ceasefire-talks", "positive"), ("relevant", "ceasefire-talks", "positive")),
+    (("relevant", "negative"), ("relevant", "neutral")),
+    (("relevant", "ceasefire-talks", "energy-strikes", "positive"), ("relevant", "ceasefire-talks", "positive")),
+    (("relevant", "ceasefire-talks", "neutral"), ("relevant", "ceasefire-talks", "neutral")),
+    (("relevant", "energy-strikes", "positive"), ("relevant", "energy-strikes", "positive")),
+)
 #: name: (theme, what to render)
 SHOTS = {
     "screenshot-annotate.png": ("light", "annotate"),
     "screenshot-labels-dark.png": ("dark", "annotate"),
     "screenshot-search.png": ("light", "search"),
+    "screenshot-corpus-search.png": ("light", "hits"),
+    "screenshot-corpus-search-dark.png": ("dark", "hits"),
     "screenshot-review.png": ("light", "review"),
     "screenshot-agreement.png": ("light", "dashboard"),
     "screenshot-links.png": ("light", "links"),
@@ -48,6 +59,10 @@ def build(project: Path) -> None:
                     store.set_statement(article, "ben", start, end, [LABELS[(i + (i % 3 == 0)) % 7]])
             store.set_status(article, "anna", "done")
             store.set_status(article, "ben", "done")
+        for article, (anna, ben) in enumerate(CATEGORIES, 1):  # article categories, one stance in dispute
+            store.set_article_categories(article, "anna", anna)
+            store.set_article_categories(article, "ben", ben)
+        store.update_search_index()  # what the window's catch-up does on its first search
         link_article(store, LINKED_ARTICLE)
 
 
@@ -115,6 +130,16 @@ def shot(kind: str, project: Path, out: Path) -> int:
         window.search.open()
         window.search.field.setText("energy")
         window.search.step(1)
+    if kind == "hits":  # the corpus search: the hit list under the article, categories in the list
+        window.resize(1440, 980)
+        window.search_dock.open()
+        panel = window.search_dock.panel
+        panel.query.setText('"energy infrastructure" OR ceasefire')
+        panel.run()
+        panel.table.selectRow(3)
+        window.search_dock.open_hit(panel.model.hits[3])
+        window.splitter.setSizes([440, 760, 240])  # a wider list: every article's categories in view
+        window.list_panel.view.setColumnWidth(3, 200)
     code = grab_to_png(window, out)
     window.close()
     window.project.close()

@@ -10,8 +10,10 @@ from itertools import combinations
 
 import pytest
 
+from annotator.categories import default_categories
 from annotator.records import Label
 from annotator.scheme import EXTRA_COLORS, default_labels
+from annotator.ui.annotate.categories_bar import chip_outline
 from annotator.ui.annotate.label_bar import checked_tint
 from annotator.ui.review.widgets import review_soft_tint
 from annotator.ui.shell import palette, style
@@ -19,6 +21,7 @@ from annotator.ui.shell.palette import AA, DARK, LIGHT, contrast, delta_e, label
 
 THEMES = [LIGHT, DARK]
 DEFAULTS = [label.color for label in default_labels()]
+CATEGORY_COLORS = [c.color for group in default_categories() for c in group.categories]
 
 
 def closest(colors: dict[str, str]) -> tuple[float, str, str]:
@@ -86,6 +89,19 @@ def text_pairs(th: palette.Theme) -> list[tuple[str, str, str]]:
             (f"entity {kind} in a {label.name} statement", palette.readable(color, [tint]), tint)
             for kind, color in th.entities.items()
         ]
+    for color in [*CATEGORY_COLORS, *EXTRA_COLORS]:
+        tint = label_tint(color, th)
+        on_tint = th.text if contrast(th.text, tint) >= AA else palette.chip_text(tint)  # the dashboard's rule
+        pairs += [
+            (f"a category chip that is on ({color}), in the bar and the list", palette.chip_text(color), color),
+            (f"dashboard: the category {color}'s name", on_tint, tint),
+        ]
+    pairs += [
+        ("a category chip that is off", th.text, th.window),
+        ("hit list: the match", th.text, th.match),
+        ("hit list: the article's title", th.muted, th.base),
+        ("hit list: a query that cannot be searched", th.error, th.window),
+    ]
     return pairs
 
 
@@ -169,3 +185,20 @@ def test_a_new_link_type_takes_the_most_distinct_outline():
     assert chosen in EXTRA_LINK_COLORS
     nearest = min(delta_e(palette.link_color(chosen, th), palette.link_color(t, th)) for th in THEMES for t in taken)
     assert nearest >= 13
+
+
+def test_the_default_categories_are_told_apart():
+    """Any two default categories differ by 20 or more (CIEDE2000): the list's chips are small."""
+    colors = {c.name: c.color for group in default_categories() for c in group.categories}
+    distance, a, b = closest(colors)
+    print(f"\nclosest default categories {a}/{b}, CIEDE2000 {distance:.1f}")
+    assert distance >= 20, (a, b, distance)
+
+
+@pytest.mark.parametrize("th", THEMES, ids=lambda t: t.name)
+def test_a_category_chip_that_is_off_stands_out_by_its_outline(th):
+    """WCAG 1.4.11: the outline of a chip that is off reads at 3:1 on the panel, and keeps its colour's hue."""
+    for color in [*CATEGORY_COLORS, *EXTRA_COLORS]:
+        outline = chip_outline(color, th)
+        assert min(contrast(outline, th.window), contrast(outline, th.base)) >= palette.NON_TEXT, color
+        assert delta_e(outline, color) < 30, color

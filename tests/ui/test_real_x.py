@@ -135,3 +135,60 @@ def test_a_first_start_on_a_real_x_server_tags_by_key_and_quits(xvfb, project, t
         log.close()
     config = (tmp_path / "config" / "annotator" / "annotator.conf").read_text(encoding="utf-8")
     assert "name=Xena" in config  # asked once, remembered for the next start
+
+
+def test_on_a_real_x_server_shift_keys_categorise_and_the_hit_list_labels_all_matches(xvfb, project, tmp_path):
+    """Shift+1 through the X keyboard (the server sends "!" with Shift), Ctrl+Shift+F, a query, Ctrl+A and
+    a label key in the hit list, the preview's Apply: the rows are in the project file."""
+    env = {**os.environ, "DISPLAY": xvfb, "QT_QPA_PLATFORM": "xcb", "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    log = (tmp_path / "app.log").open("w")
+    app = subprocess.Popen(
+        [sys.executable, "-m", "annotator", "--db", str(project)], cwd=ROOT, env=env, stdout=log, stderr=log
+    )
+
+    def xdotool(*args: str) -> str:
+        done = subprocess.run(["xdotool", *args], env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, f"xdotool {' '.join(args)}: {done.stderr}"
+        return done.stdout
+
+    def focus(title_pattern: str) -> None:
+        found = xdotool("search", "--sync", "--onlyvisible", "--name", title_pattern).split()
+        xdotool("windowfocus", "--sync", found[0])
+
+    def rows(sql: str) -> list[tuple]:
+        with sqlite3.connect(f"file:{project}?mode=ro", uri=True) as db:
+            return db.execute(sql).fetchall()
+
+    try:
+        focus(" — Annotator$")
+        xdotool("key", "shift+1")  # relevant
+        categories = "SELECT c.article_id, c.category FROM article_categories c"
+        assert wait_until(lambda: rows(categories), "the category in the project file", app) == [(1, "relevant")]
+
+        xdotool("key", "ctrl+shift+f")
+        xdotool("type", "--delay", "20", "Kyiv OR sentences")
+        xdotool("key", "Return")
+        for _ in range(3):  # past the "within the list's filters" box and the Search button, to the hits
+            xdotool("key", "Tab")
+        xdotool("key", "ctrl+a", "2")  # every hit: offer
+        focus("^Label all matches$")
+        labeled = "SELECT s.article_id, l.label FROM statements s JOIN statement_labels l ON l.statement_id = s.id"
+
+        def applied() -> list[tuple]:
+            if not rows(labeled):  # the preview is worked out on a thread; Apply (Return) waits for it
+                xdotool("key", "Return")
+                time.sleep(0.2)
+            return rows(labeled)
+
+        assert wait_until(applied, "the labeled statements in the project file", app) == [
+            (1, "offer"),
+            (2, "offer"),
+        ]
+        focus(" — Annotator$")  # no window manager gives the focus back when the dialog closes
+        xdotool("key", "ctrl+q")
+        assert app.wait(timeout=30) == 0
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()
+        log.close()

@@ -151,16 +151,17 @@ def test_shortcut_sheet_lists_every_shortcut_and_fits_without_scrolling(window, 
     from annotator.ui.annotate.shortcuts import SHORTCUTS, ShortcutSheet, display
 
     keys = {label.key: label.name for label in window.session.labels if label.key}
-    sheet = ShortcutSheet(keys, window)
+    sheet = ShortcutSheet(keys, window, categories=window.categories.keys())
     qtbot.addWidget(sheet)
     shown = {label.text() for label in sheet.findChildren(QLabel)}
     for sc in SHORTCUTS:
-        if sc.name.startswith("label_") or sc.name in ("link_s", "link_t"):
+        if sc.name.startswith(("label_", "category_")) or sc.name in ("link_s", "link_t"):
             continue
         assert sc.title in shown and display(sc.keys) in shown, sc.name
     assert {"Link to an entity: “speaker” (hints on the entities in view)", "A…Z", "J / K, Enter"} <= shown
     assert {f"Toggle label “{name}”" for name in keys.values()} <= shown
-    for entry in ("Esc", "Click a type in the legend", "Next statement without a label", "Next match"):
+    assert "Shift+1–6" in shown  # the categories' keys share one row
+    for entry in ("Esc", "Click a type in the legend", "Next statement without a label", "Next match", "Ctrl+Shift+F"):
         assert any(entry in text for text in shown), entry
     assert not sheet.findChildren(QScrollArea)  # nothing scrolls: the sheet is as large as its content
     size = sheet.sizeHint()

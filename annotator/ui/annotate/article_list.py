@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from annotator.records import GOLD
 from annotator.review.conflicts import KINDS, conflict_article_ids
 from annotator.store.editing import ArticleFilter, ArticleRow
+from annotator.ui.annotate.meta_filter import ListFilters
 from annotator.ui.annotate.session import Session
 from annotator.ui.shell import style
 from annotator.ui.shell.plaintext import tooltip
@@ -36,8 +37,9 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class ArticleModel(QAbstractTableModel):
-    COLUMNS = ("Title", "Status", "Labels")
+    COLUMNS = ("Title", "Status", "Labels", "Categories")
     IdRole = Qt.ItemDataRole.UserRole + 1
+    CategoriesRole = Qt.ItemDataRole.UserRole + 2  # the annotator's categories of the article (a tuple)
 
     def __init__(self, session: Session, parent=None):
         super().__init__(parent)
@@ -87,9 +89,12 @@ class ArticleModel(QAbstractTableModel):
         row = self.rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (row.title or f"article {row.id}", STATUS_TEXT.get(row.status, row.status), str(row.labels or ""))[
-                col
-            ]
+            return (
+                row.title or f"article {row.id}",
+                STATUS_TEXT.get(row.status, row.status),
+                str(row.labels or ""),
+                ", ".join(row.categories),
+            )[col]
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip(f"#{row.id} · {row.title}")
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
@@ -99,6 +104,8 @@ class ArticleModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == self.IdRole:
             return row.id
+        if role == self.CategoriesRole:
+            return row.categories
         return None
 
     def refresh_article(self, article_id: int) -> None:
@@ -150,6 +157,8 @@ class ArticleListPanel(QWidget):
         self.conflicts.setAccessibleName("Conflict filter")
         layout.addWidget(self.conflicts)
         self.fill_conflicts()
+        self.extra = ListFilters(session)  # categories and metadata (meta_filter.py)
+        layout.addWidget(self.extra)
 
         self.model = ArticleModel(session, self)
         self.view = QTableView()
@@ -167,6 +176,8 @@ class ArticleListPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(3, 96)  # chips past this width end in "…"; the title keeps its room
         header.setHighlightSections(False)
         self.view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.empty_hint = QLabel()
@@ -192,6 +203,8 @@ class ArticleListPanel(QWidget):
         self.status.currentIndexChanged.connect(self._apply_filter)
         self.label.currentIndexChanged.connect(self._apply_filter)
         self.conflicts.currentIndexChanged.connect(self._apply_filter)
+        self.extra.changed.connect(self._apply_filter)
+        session.articlesChanged.connect(self._rows_changed)
         self.model.modelReset.connect(self._update_empty_hint)
         self.model.rowsInserted.connect(self._update_empty_hint)
         self.view.clicked.connect(self._activated)
@@ -241,6 +254,9 @@ class ArticleListPanel(QWidget):
             label=self.label.currentData(),
             text=self.search.text().strip(),
             ids=self._conflict_ids(),
+            categories=self.extra.categories(),
+            not_categories=self.extra.not_categories(),
+            meta=self.extra.meta(),
         )
         self.model.reset()
         self._select_current()
@@ -263,6 +279,12 @@ class ArticleListPanel(QWidget):
 
     def _row_changed(self, article_id: int) -> None:
         self.model.refresh_article(article_id)
+        self.update_progress()
+
+    def _rows_changed(self) -> None:
+        """Many rows changed at once (label all matches): read the list again."""
+        self.model.reset()
+        self._select_current()
         self.update_progress()
 
     def _select_current(self) -> None:

@@ -25,6 +25,7 @@ from annotator import formats, settings
 from annotator.store import Store
 from annotator.ui.annotate.article_list import ArticleListPanel
 from annotator.ui.annotate.article_view import ArticleView
+from annotator.ui.annotate.categories_bar import CategoriesBar, CategoryChipsDelegate
 from annotator.ui.annotate.label_bar import LabelBar
 from annotator.ui.annotate.legend import EntityLegend
 from annotator.ui.annotate.link_overlay import LinkOverlay
@@ -33,6 +34,7 @@ from annotator.ui.annotate.link_suggestions import SpeakerSuggestions
 from annotator.ui.annotate.linking import LinkController
 from annotator.ui.annotate.place import ReadingPlace
 from annotator.ui.annotate.search import SearchBar
+from annotator.ui.annotate.search_dock import SearchDock
 from annotator.ui.annotate.session import Session
 from annotator.ui.annotate.shortcuts import ShortcutSheet, make_actions
 from annotator.ui.shell import window_settings as ws
@@ -42,6 +44,8 @@ from annotator.ui.shell.workers import Task, TaskRunner, preannotate_task
 log = logging.getLogger("annotator.ui")
 
 
+#: Actions on keys 1–9: labels; with Shift, article categories.
+KEYED = ("label", "category")
 #: How long a message about finished background work stays in the status bar (ms).
 TRANSIENT_MS = 6000
 
@@ -88,12 +92,14 @@ class MainWindow(QMainWindow):
         self.link_list = LinkList(self.linking)
         self.speakers = SpeakerSuggestions(self.linking, self.runner, self)
         self.speakers.enabled = self.settings.get(ws.SPEAKER_SUGGESTIONS)
+        self.categories = CategoriesBar(s)
 
         centre = QWidget()
         column = QVBoxLayout(centre)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.search)
+        column.addWidget(self.categories)
         column.addWidget(self.legend)
         column.addWidget(self.view, 1)
         column.addWidget(self.link_line)
@@ -118,6 +124,12 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([340, 820, 280])
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
+        # corpus search (the hit list, docked under the article) and the list's category column
+        self.search_dock = SearchDock(s, self.view, self.runner, self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.search_dock)
+        self.list_panel.extra.fill_categories(self.categories.groups)
+        chips = CategoryChipsDelegate(self.categories.colors, self.list_panel.model.CategoriesRole, self)
+        self.list_panel.view.setItemDelegateForColumn(3, chips)
 
         self.save_state = plain_label("ready", object_name="saveState")
         self.task_state = plain_label(object_name="taskState")
@@ -154,6 +166,7 @@ class MainWindow(QMainWindow):
             "search": self.search.open,
             "search_next": lambda: self.search.step(1),
             "search_prev": lambda: self.search.step(-1),
+            "corpus_search": self.search_dock.open,
             "escape": self._escape,
             "zoom_in": lambda: self.view.zoom(1),
             "zoom_out": lambda: self.view.zoom(-1),
@@ -161,6 +174,7 @@ class MainWindow(QMainWindow):
             "quit": self.close,
         }
         handlers.update({f"label_{n}": (lambda n=n: s.toggle_key(str(n))) for n in range(1, 10)})
+        handlers.update({f"category_{n}": (lambda n=n: self.categories.toggle_key(str(n))) for n in range(1, 10)})
         self.actions_by_name = make_actions(self, handlers)
 
     def _build_menus(self) -> None:
@@ -190,13 +204,14 @@ class MainWindow(QMainWindow):
             edit.addAction(a[name])
         edit.addSeparator()
         self.scheme_action = edit.addAction("&Label scheme…", self.edit_scheme)
+        self.category_scheme_action = edit.addAction("Article &categories…", self.edit_categories)
 
         go = bar.addMenu("&Go")
         for name in ("next_article", "prev_article", "done_next"):
             go.addAction(a[name])
 
         view = bar.addMenu("&View")
-        for name in ("search", "search_next", "search_prev", "zoom_in", "zoom_out"):
+        for name in ("search", "search_next", "search_prev", "corpus_search", "zoom_in", "zoom_out"):
             view.addAction(a[name])
         view.addSeparator()
         others = view.addAction("Show &other annotators' labels and links")
@@ -256,7 +271,7 @@ class MainWindow(QMainWindow):
         "clear",
         "note",
         "done_next",
-        *(f"label_{n}" for n in range(1, 10)),
+        *(f"{k}_{n}" for k in KEYED for n in range(1, 10)),
         "link_s",
         "link_t",
         "link_statement",
@@ -271,6 +286,7 @@ class MainWindow(QMainWindow):
             self.actions_by_name[name].setEnabled(False)
         self.import_action.setEnabled(False)
         self.scheme_action.setEnabled(False)
+        self.category_scheme_action.setEnabled(False)
         self.labels.setEnabled(False)
         self.save_state.setProperty("state", "error")
         self.save_state.setText(f"read-only: {self.session.readonly_reason}")
@@ -314,6 +330,7 @@ class MainWindow(QMainWindow):
     def _preannotation_finished(self, n: int) -> None:
         if n:
             self.flash(f"pre-annotated {n} articles")
+            self.search_dock.panel.catch_up()  # articles indexed before their sentences arrived
         else:
             self.task_state.clear()
 
@@ -359,7 +376,7 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         keys = {label.key: label.name for label in self.session.labels if label.key and not label.retired}
         links = {t.key: t.name for t in self.linking.active_types() if t.key}
-        ShortcutSheet(keys, self, links).exec()
+        ShortcutSheet(keys, self, links, categories=self.categories.keys()).exec()
 
     def change_annotator(self) -> None:
         name, ok = QInputDialog.getText(
@@ -383,6 +400,18 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.session.reload_scheme()
 
+    def edit_categories(self) -> None:
+        from annotator.ui.annotate.category_dialog import CategorySchemeDialog
+
+        if CategorySchemeDialog(self.session, self.categories.groups, self).exec():
+            self.categories_changed()
+
+    def categories_changed(self) -> None:
+        """The category scheme (or the categories in the data) changed: bar, list filter and column."""
+        self.categories.reload()
+        self.list_panel.extra.fill_categories(self.categories.groups)
+        self.list_panel.model.reset()
+
     def import_files(self) -> None:
         from annotator.ui.annotate.import_dialog import ImportDialog
 
@@ -392,11 +421,14 @@ class MainWindow(QMainWindow):
         dialog = ImportDialog(self.store.path, [Path(p) for p in paths], self.session.annotator, self.runner, self)
         dialog.exec()
         self.session.reload_scheme()  # the files may bring labels the scheme lacks, or labels on this article
-        self.list_panel.model.reset()
+        self.categories_changed()  # ... or categories
+        self.list_panel.extra.refresh_meta()  # ... or metadata fields
         self.list_panel.update_progress()
         if self.session.article_id is None:
             self.start()
         self.start_preannotation()
+        if not self.runner.busy("pre-annotation"):
+            self.search_dock.panel.catch_up()  # else it catches up once the new articles have sentences
 
     def export(self) -> None:
         from annotator.ui.annotate.export_dialog import ExportDialog

@@ -8,7 +8,6 @@ committed by the store before `saved` is emitted, and every action goes through 
 from __future__ import annotations
 
 import logging
-import re
 import sqlite3
 from bisect import bisect_left
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from annotator.passages import split_at_breaks
 from annotator.records import USER, Article, Entity, Label
 from annotator.scheme import project_labels
 from annotator.store import Store, StoreError, read_only_reason
@@ -44,6 +44,7 @@ class Session(QObject):
     currentChanged = Signal()  # the current statement moved
     entitiesChanged = Signal()
     articleRowChanged = Signal(int)  # status or label count of this article changed
+    articlesChanged = Signal()  # many articles' rows changed at once (label all matches): re-read the list
     schemeChanged = Signal()
     saved = Signal(str)
     error = Signal(str)
@@ -102,7 +103,7 @@ class Session(QObject):
         assert self.article is not None
         aid = self.article.id
         self.entities = self.store.entities(aid)
-        self.sentences = _split_at_breaks(self.store.sentences(aid), self.article.text)
+        self.sentences = split_at_breaks(self.store.sentences(aid), self.article.text)
         self._tokens: list[Span] | None = None
         self.statements = {
             (s.start, s.end): StatementState(s.labels, s.note) for s in self.store.statements(aid, self.annotator)
@@ -259,6 +260,10 @@ class Session(QObject):
         self.undo_stack.push(command)
         return True
 
+    def push(self, command: _Command) -> bool:
+        """Commit an action defined in another module of the window (a `Command`) and make it undoable."""
+        return self._push(command)
+
     def run(self, action: Callable[[], object], describe: Callable[[], str]) -> bool:
         if self.store.readonly:
             self.error.emit(f"not saved: {self.readonly_reason}")
@@ -308,22 +313,6 @@ class Session(QObject):
             return ""
         text = " ".join(self.article.text[span[0] : span[1]].split())
         return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _split_at_breaks(sentences: list[tuple[int, int]], text: str) -> list[Span]:
-    """Sentence candidates never cross a line break (a headline is not part of the first sentence)."""
-    out: list[Span] = []
-    for start, end in sentences:
-        if "\n" not in text[start:end]:
-            out.append((start, end))
-            continue
-        for piece in re.finditer(r"[^\n]+", text[start:end]):
-            a, b = start + piece.start(), start + piece.end()
-            a += len(text[a:b]) - len(text[a:b].lstrip())
-            b -= len(text[a:b]) - len(text[a:b].rstrip())
-            if b > a:
-                out.append((a, b))
-    return out
 
 
 class _Command(QUndoCommand):
@@ -443,3 +432,7 @@ class _EntityCommand(_Command):
 
     def revert(self) -> None:
         self._swap([self.new], [self.replaced, self.old])
+
+
+#: The base of undoable actions defined in the window's other modules (label all matches, categories).
+Command = _Command

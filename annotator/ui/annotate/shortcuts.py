@@ -39,9 +39,11 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("next_article", "Next article", ("N",), "Articles"),
     Shortcut("prev_article", "Previous article", ("P",), "Articles"),
     Shortcut("done_next", "Mark done, go to the next unfinished article", ("Ctrl+Return", "Ctrl+Enter"), "Articles"),
+    *(Shortcut(f"category_{n}", f"Toggle category {n}", (f"Shift+{n}",), "Articles") for n in range(1, 10)),
     Shortcut("search", "Search in the article", ("Ctrl+F",), "Search"),
     Shortcut("search_next", "Next match", ("F3",), "Search"),
     Shortcut("search_prev", "Previous match", ("Shift+F3",), "Search"),
+    Shortcut("corpus_search", "Search every article: the hit list", ("Ctrl+Shift+F",), "Search"),
     Shortcut("escape", "Close the search (you stay at the match) · leave the note field", ("Esc",), "Search"),
     Shortcut("zoom_in", "Larger text", ("Ctrl++", "Ctrl+="), "View"),
     Shortcut("zoom_out", "Smaller text", ("Ctrl+-",), "View"),
@@ -57,6 +59,8 @@ IN_WIDGETS: tuple[tuple[str, str, str], ...] = (
     ("Links", "Tab · 1–9", "while linking: another link type"),
     ("Links", "Esc", "stop linking"),
     ("Links", "Del", "in the list of links: remove the link"),
+    ("Search", "Enter (hit list)", "open the article at the hit, its statement current"),
+    ("Search", "1–9 (hit list)", "label the selected hits (Ctrl+A: all), after a preview"),
 )
 #: Shown on the sheet although they are not keys.
 MOUSE: tuple[tuple[str, str], ...] = (
@@ -89,13 +93,22 @@ def make_actions(parent, handlers: dict[str, object]) -> dict[str, QAction]:
     return actions
 
 
-def sheet_rows(labels: dict[str, str], links: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
+def sheet_rows(
+    labels: dict[str, str], links: dict[str, str] | None = None, categories: dict[str, str] | None = None
+) -> list[tuple[str, str, str]]:
     """(section, keys, what they do) for every shortcut; label keys name this project's labels, link
-    keys (`links`: "S" → "speaker") its link types."""
+    keys (`links`: "S" → "speaker") its link types, and the category keys (`categories`: key → name)
+    share one row that names each."""
     rows: list[tuple[str, str, str]] = []
     links = {"S": "speaker", "T": "target"} if links is None else links
     for sc in SHORTCUTS:
         title = sc.title
+        if sc.name.startswith("category_"):
+            if sc.name == "category_1" and categories:
+                keys = sorted(categories)
+                named = " · ".join(f"{k}\u00a0{categories[k]}" for k in keys)  # a key stays with its name
+                rows.append((sc.section, f"Shift+{keys[0]}–{keys[-1]}", f"Toggle an article category: {named}"))
+            continue
         if sc.name.startswith("label_"):
             key = sc.name.removeprefix("label_")
             if key not in labels:
@@ -115,13 +128,20 @@ def sheet_rows(labels: dict[str, str], links: dict[str, str] | None = None) -> l
 
 
 class ShortcutSheet(QDialog):
-    def __init__(self, labels: dict[str, str], parent=None, links: dict[str, str] | None = None):
+    def __init__(
+        self,
+        labels: dict[str, str],
+        parent=None,
+        links: dict[str, str] | None = None,
+        categories: dict[str, str] | None = None,
+    ):
         """`labels` maps a key ("1") to the label it toggles in this project; `links` a key ("S") to
-        the link type it starts."""
+        the link type it starts; `categories` a key (pressed with Shift) to the article category it
+        toggles."""
         super().__init__(parent)
         self.setObjectName("shortcutSheet")
         self.setWindowTitle("Keyboard shortcuts")
-        self.rows = sheet_rows(labels, links)
+        self.rows = sheet_rows(labels, links, categories)
         columns = QHBoxLayout()
         columns.setSpacing(28)
         for left in (True, False):

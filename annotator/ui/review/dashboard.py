@@ -29,6 +29,7 @@ from annotator.review.report import fmt
 from annotator.review.units import category
 from annotator.scheme import project_labels
 from annotator.store import Store
+from annotator.ui.review.category_agreement import CategoryAgreementTable
 from annotator.ui.review.link_figures import LinkFigures, fill_conflict_list
 from annotator.ui.review.widgets import figure_item as _item
 from annotator.ui.review.widgets import score_color as _score_color
@@ -49,6 +50,7 @@ class AgreementDashboard(QWidget):
     """Agreement figures of one project; `openConflict(article, start, end)` asks for the review view."""
 
     openConflict = Signal(int, int, int)
+    openCategoryConflict = Signal(int, str)  # an article and a category group annotators differ on
 
     def __init__(self, store: Store, labels: list[str] | None = None, parent=None):
         """Figures of the open project `store` (its owner closes it), for `labels` (None: all)."""
@@ -76,10 +78,17 @@ class AgreementDashboard(QWidget):
         self.disagreements.itemActivated.connect(self._open_item)
         self.links = LinkFigures()
         self.links.listRequested.connect(self._list_links)
+        self.categories_title = _heading("Article categories — Krippendorff's α and articles given")
+        self.categories_table = CategoryAgreementTable()
+        self.categories_table.rowChosen.connect(self._category_clicked)
+        left = QVBoxLayout()
+        left.addWidget(self.pairs_table, 1)
+        left.addWidget(self.categories_title)
+        left.addWidget(self.categories_table, 2)
 
         grid = QGridLayout()
         grid.addWidget(_heading("Pairs — upper: Cohen's κ · lower: span F1 · diagonal: units"), 0, 0)
-        grid.addWidget(self.pairs_table, 1, 0)
+        grid.addLayout(left, 1, 0)
         grid.addWidget(_heading("Per label — Krippendorff's α and units labeled"), 0, 1)
         grid.addWidget(self.labels_table, 1, 1)
         grid.addWidget(self.confusion_title, 2, 0)
@@ -135,6 +144,12 @@ class AgreementDashboard(QWidget):
             )
         self._fill_pairs()
         self._fill_labels()
+        shown = self.categories_table.refresh(store, _item, _score_color)
+        self.categories_title.setVisible(shown)
+        self.categories_table.setVisible(shown)
+        if shown:
+            n = len(self.categories_table.conflicts)
+            self.summary.setText(f"{self.summary.text()}   ·   {n:,} category conflicts")
         if self.pair is None and r.pairs:
             self.pair = (r.pairs[0].a, r.pairs[0].b)
         self._fill_confusion()
@@ -278,8 +293,23 @@ class AgreementDashboard(QWidget):
             self.disagreements, self.store, self.titles, conflicts[:MAX_LISTED], Qt.ItemDataRole.UserRole
         )
 
+    def _category_clicked(self, kind: str, name: str) -> None:
+        """List the articles whose annotators differ on a category (or an exclusive group)."""
+        rows = self.categories_table.differing(kind, name)
+        self.list_title.setText(f"Articles in dispute about {name} — {len(rows):,} (double-click opens the review)")
+        self.disagreements.clear()
+        for c in rows[:MAX_LISTED]:
+            said = " · ".join(f"{who}: {', '.join(v) or 'none'}" for who, v in c.values.items())
+            item = QListWidgetItem(f"{self.titles.get(c.article_id, c.article_id)} — {c.group}\n    {said}")
+            item.setData(Qt.ItemDataRole.UserRole, ("category", c.article_id, c.group))
+            self.disagreements.addItem(item)
+
     def _open_item(self, item: QListWidgetItem) -> None:
-        self.openConflict.emit(*item.data(Qt.ItemDataRole.UserRole))
+        data = item.data(Qt.ItemDataRole.UserRole)
+        if data[0] == "category":
+            self.openCategoryConflict.emit(data[1], data[2])
+        else:
+            self.openConflict.emit(*data)
 
 
 def _value(conflict: Conflict, name: str, span: tuple[int, int]):

@@ -4,7 +4,8 @@ Text is set with `setPlainText` only and marked with extra selections (character
 never HTML, so an article that contains `<script>` shows it literally. Keys:
 n/↓ next conflict, p/↑ previous, Shift+N/Shift+P next/previous unresolved, 1…9 take that
 annotator's, a take all, 0 none, e edit the gold selection, Shift+A auto-accept (threshold
-in the spin box), Ctrl+Z / Ctrl+Shift+Z undo / redo, d the agreement dashboard.
+in the spin box), Ctrl+Z / Ctrl+Shift+Z undo / redo, d the agreement dashboard, c the
+category conflicts (`category_review`).
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ class ReviewWindow(QMainWindow):
         self._offsets = OffsetMap("")
         self._syncing = False
         self._dashboard = None
+        self._categories = None
         self._build()
         self.session.conflictsChanged.connect(self._update_filters_state)
         self.session.currentChanged.connect(self._show_current)
@@ -164,6 +166,9 @@ class ReviewWindow(QMainWindow):
         dashboard = QPushButton("Agreement… (D)")
         dashboard.clicked.connect(self.open_dashboard)
         bar.addWidget(dashboard)
+        categories = QPushButton("Category conflicts… (C)")
+        categories.clicked.connect(self.open_category_review)
+        bar.addWidget(categories)
         for button in self.findChildren(QPushButton):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
@@ -177,7 +182,7 @@ class ReviewWindow(QMainWindow):
         right_layout.addLayout(bar)
         self.help_label = QLabel(
             "n/p next/previous · Shift+N/P unresolved · 1–9 take · a all · 0 none · "
-            "e edit gold selection · Shift+A auto-accept · Ctrl+Z / Ctrl+Shift+Z undo/redo"
+            "e edit gold selection · Shift+A auto-accept · Ctrl+Z / Ctrl+Shift+Z undo/redo · c category conflicts"
         )
         self.help_label.setStyleSheet("color: palette(placeholder-text); font-size: 9pt; padding: 2px 4px;")
         right_layout.addWidget(self.help_label)
@@ -228,6 +233,7 @@ class ReviewWindow(QMainWindow):
             "Shift+A": self.auto_accept,
             "E": self.edit_gold_menu,
             "D": self.open_dashboard,
+            "C": self.open_category_review,
         }
         for number in range(1, 10):
             keys[str(number)] = lambda n=number: s.take(n)
@@ -536,11 +542,25 @@ class ReviewWindow(QMainWindow):
         if self._dashboard is None:
             self._dashboard = AgreementDashboard(self.store)
             self._dashboard.openConflict.connect(self.show_conflict)
+            self._dashboard.openCategoryConflict.connect(self.open_category_review)
         else:
             self._dashboard.refresh()
         self._dashboard.show()
         self._dashboard.raise_()
         return self._dashboard
+
+    def open_category_review(self, article_id: int | None = None, group: str | None = None):
+        """C: the category conflicts (an article and a group where annotators differ), decided into gold."""
+        from annotator.ui.review.category_review import CategoryReview
+
+        if self._categories is None:
+            self._categories = CategoryReview(self.store, self.session.undo_stack)
+            self._categories.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        keep = (article_id, group) if article_id is not None else None
+        self._categories.reload(keep=keep)
+        self._categories.show()
+        self._categories.raise_()
+        return self._categories
 
     def show_conflict(self, article_id: int, start: int, end: int) -> None:
         self.session.go_to(article_id, start, end)
@@ -555,6 +575,8 @@ class ReviewWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         if self._dashboard is not None:
             self._dashboard.close()
+        if self._categories is not None:
+            self._categories.close()
         self.closed.emit()
         super().closeEvent(event)
 

@@ -26,6 +26,8 @@ from coloraide import Color
 
 #: WCAG 2.1 level AA for normal text.
 AA = 4.5
+#: WCAG 2.1 non-text contrast (1.4.11): outlines and marks that carry meaning, such as a category chip's border.
+NON_TEXT = 3.0
 
 
 @dataclass(frozen=True)

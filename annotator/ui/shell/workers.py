@@ -157,3 +157,12 @@ def export_task(out: Path, fmt: str, options: dict[str, Any]) -> Callable[[Store
         )
 
     return work
+
+
+def search_index_task(store: Store, task: Task) -> int:
+    """Catch the corpus search index up (`Store.update_search_index`), a committed batch at a time."""
+    pending = store.search_index_pending()
+    if not pending:
+        return 0
+    task.total.emit(pending)
+    return store.update_search_index(progress=task.progress.emit, should_stop=task.cancelled)
