@@ -25,6 +25,11 @@ KINDS = {
         "categories answered reject",
         "a project stores the categories given; that one does not apply has no place",
     ),
+    "category_id": (
+        "category by label id",
+        "categories by label id",
+        "doccano 1.0-1.2's JSON export names labels by id; export the project again as JSONL (text label)",
+    ),
     "choice": ("choice", "choices", "no choices of this kind are read"),
     "comment": ("comment", "comments", "a project keeps notes on statements, not on whole articles"),
 }
