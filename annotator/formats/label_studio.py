@@ -169,14 +169,19 @@ def min_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[In
     """The record of one JSON-MIN item (one annotation of one task) and what was not imported."""
     left: Counter[str] = Counter()
     regions: list[_Region] = []
+    chosen: list[str] = []
     data: dict[str, Any] = {}
     for name, value in obj.items():
         if name in _MIN_KEYS:
             continue
-        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        if isinstance(value, dict) and set(value) == {"choices"}:  # several choices, flattened
+            chosen += checked_names(value["choices"], f"{name} choices")
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             for i, item in enumerate(value):
                 if "labels" in item:
                     regions.append(_region(0, i, item, item, f"{name} region {i}"))
+                elif "choices" in item and "start" not in item:  # the text's choices: the article's categories
+                    chosen += checked_names(item["choices"], f"{name} choices {i}")
                 elif "choices" in item:
                     left["choice"] += len(item["choices"]) if isinstance(item["choices"], list) else 1
                 else:
@@ -187,9 +192,9 @@ def min_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[In
     meta = {k: v for k, v in data.items() if k != key}
     if obj.get("id") is not None:
         meta[TASK_ID] = obj["id"]
-    annotated = obj.get("annotation_id") is not None or regions
+    annotated = obj.get("annotation_id") is not None or regions or chosen
     layers = [(_annotator(obj.get("annotator")), None, [])] if annotated else []
-    return _records(data[key], meta, layers, regions, source, line), _described(left)
+    return _records(data[key], meta, layers, regions, source, line, choices={0: chosen}), _described(left)
 
 
 def _records(
