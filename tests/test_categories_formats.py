@@ -301,3 +301,40 @@ def test_only_finished_articles_with_a_category_carry_categories_and_then_all_of
             else:
                 assert "options" not in task and "accept" not in task
         assert given_by_text == {}  # every finished article, and only those
+
+
+# -- spaCy trains on it ------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.spacy
+def test_spacy_trains_a_textcat_multilabel_on_the_docbin_and_the_unknown_article_is_masked(project, tmp_path):
+    """`spacy train` with spaCy's own textcat_multilabel config reads the export; the article with no
+    category has an empty `doc.cats`, which spaCy's textcat leaves out of the loss (no 0 is taught)."""
+    import spacy as spacy_lib
+    from spacy.tokens import DocBin
+    from spacy.training import Example
+
+    from tests.test_spacy_train import spacy
+
+    export(project, tmp_path / "train.spacy", "spacy")
+    nlp = spacy_lib.blank("en")
+    textcat = nlp.add_pipe("textcat_multilabel")
+    docs = list(DocBin().from_disk(tmp_path / "train.spacy").get_docs(nlp.vocab))
+    examples = [Example(nlp.make_doc(doc.text), doc) for doc in docs]
+    nlp.initialize(lambda: examples)
+    assert sorted(textcat.labels) == sorted(ALL)
+    _, not_missing = textcat._examples_to_truth(examples)
+    assert not_missing[0].tolist() == [1.0] * len(ALL) and not_missing[1].tolist() == [0.0] * len(ALL)
+
+    config = tmp_path / "config.cfg"
+    spacy(
+        ["init", "config", str(config), "--lang", "en", "--pipeline", "textcat_multilabel", "--optimize", "efficiency"]
+    )
+    train = str(tmp_path / "train.spacy")
+    paths = ["--paths.train", train, "--paths.dev", train]
+    steps = ["--training.max_epochs", "2", "--training.max_steps", "0", "--system.seed", "0"]
+    output = spacy(["train", str(config), "--output", str(tmp_path / "model"), *paths, *steps])
+    assert "Saved pipeline to output directory" in output
+    trained = spacy_lib.load(tmp_path / "model" / "model-last")
+    assert sorted(trained(TEXTS[0]).cats) == sorted(ALL)
