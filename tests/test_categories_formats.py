@@ -338,3 +338,40 @@ def test_spacy_trains_a_textcat_multilabel_on_the_docbin_and_the_unknown_article
     assert "Saved pipeline to output directory" in output
     trained = spacy_lib.load(tmp_path / "model" / "model-last")
     assert sorted(trained(TEXTS[0]).cats) == sorted(ALL)
+
+
+NAMES = st.text(
+    st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs")), min_size=1, max_size=12
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(NAMES, min_size=1, max_size=4, unique=True), st.sampled_from(["jsonl", "doccano", "doccat", "spacy"]))
+def test_any_category_names_come_back_unchanged(tmp_path_factory, names, fmt):
+    """Emoji, non-Latin scripts, combining marks: a category's name is data, kept exactly."""
+    folder = tmp_path_factory.mktemp("names")
+    with Store.create(folder / "p.annotator.sqlite") as store:
+        store.add_records([IncomingRecord(TEXTS[0], "T", "x", 1)], "me")
+        store.set_article_categories(1, ANNA, names)
+        store.set_status(1, ANNA, "done")
+        out = folder / ("out.spacy" if fmt == "spacy" else "out.jsonl")
+        export_file(store, out, fmt)
+    with Store.create(folder / "back.annotator.sqlite") as back:
+        report = import_paths(back, [out], annotator="importer")
+        assert report.rejections == []
+        assert categories_by_text(back) == {(TEXTS[0], ANNA): tuple(sorted(names))}
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "doccano", "label-studio"])
+def test_every_layer_comes_back_with_its_categories(project, tmp_path, fmt):
+    project.set_article_categories(1, BEN, ["negative"])
+    project.set_status(1, BEN, "done")
+    out = tmp_path / ("all.json" if fmt == "label-studio" else "all.jsonl")
+    options = {"layers_as": "annotations"} if fmt == "label-studio" else {}
+    from annotator.export_rule import choose_rule
+    from annotator.exporting import export as run
+
+    run(project, out, choose_rule(project, fmt, all_layers=True, articles="all"), **options)
+    with Store.create(tmp_path / "fresh.annotator.sqlite") as fresh:
+        assert import_paths(fresh, [out], annotator="importer").rejections == []
+        assert categories_by_text(fresh) == categories_by_text(project)
