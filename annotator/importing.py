@@ -69,8 +69,9 @@ class ImportReport:
         if self.new_categories:
             shown = ", ".join(self.new_categories[:10]) + (", …" if len(self.new_categories) > 10 else "")
             out.append(
-                f"{len(self.new_categories)} article categories new to this project's scheme ({shown}): they are "
-                f'in the group "{OTHER_GROUP}" until you place them in a group (Categories… in the window)'
+                f"{len(self.new_categories)} article {'category' if len(self.new_categories) == 1 else 'categories'} "
+                f'new to this project\'s scheme ({shown}): shown in the group "{OTHER_GROUP}" until you place '
+                "them in a group (Edit ▸ Article categories… in the window)"
             )
         return out
 

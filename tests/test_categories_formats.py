@@ -260,8 +260,8 @@ def test_categories_new_to_the_scheme_are_named_and_shown_in_other(cli, tmp_path
     path = write_jsonl(tmp_path / "dc.jsonl", [json.dumps({"text": TEXTS[0], "label": ["sports", "relevant"]})])
     result = cli("import", "--no-ner", path)
     assert result.exit_code == 0
-    assert "1 article categories new to this project's scheme (sports)" in result.stdout
-    assert 'in the group "other"' in result.stdout
+    assert "1 article category new to this project's scheme (sports)" in result.stdout
+    assert 'shown in the group "other"' in result.stdout
 
 
 # -- the rule, over any assignment --------------------------------------------------------------

@@ -117,7 +117,7 @@ def test_a_label_studio_export_comes_in_under_its_annotators_and_the_model(cli, 
     result = cli("import", "--no-ner", path)
     assert result.exit_code == 0 and result.stderr == "", result.output
     assert "6 labels" in result.stdout and "1 article category" in result.stdout
-    assert 'new to this project\'s scheme (calm): they are in the group "other"' in result.stdout
+    assert 'new to this project\'s scheme (calm): shown in the group "other"' in result.stdout
     with Store.open(db_path) as store:
         layers = layers_by_text(store)
         assert store.stats()["articles"] == 2

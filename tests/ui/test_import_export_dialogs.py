@@ -411,6 +411,30 @@ def test_an_import_lists_bad_lines_as_file_line_reason_and_shows_the_good_articl
     assert window.list_panel.progress_text.text() == "0 of 5 articles done"
 
 
+def test_an_import_with_categories_new_to_the_scheme_says_where_they_are(
+    rules_pipeline, window, qtbot, monkeypatch, tmp_path, project
+):
+    """A doccano text-classification file: its categories become the importer's, and the dialog names
+    the ones the scheme did not have (shown in the group "other")."""
+    jsonl = write_jsonl(
+        tmp_path / "classes.jsonl", ['{"text": "Kyiv wants talks.", "label": ["diplomacy", "relevant"]}']
+    )
+    choose_for_import(monkeypatch, jsonl)
+    seen = {}
+
+    def drive(dialog):
+        qtbot.waitUntil(lambda: dialog.buttons.button(CLOSE) is not None, timeout=WAIT)
+        seen["state"] = dialog.state.text()
+        close(qtbot, dialog)
+
+    run_modal(qtbot, open_import(qtbot, window), drive)
+
+    assert seen["state"].startswith("1 new article; 0 labels, 0 entities, 2 article categories\n")
+    assert "1 article category new to this project's scheme (diplomacy)" in seen["state"]
+    with Store.open(project) as store:
+        assert [(who, c) for _, who, c in store.category_rows()] == [("tester", "diplomacy"), ("tester", "relevant")]
+
+
 def test_an_import_of_a_folder_reads_every_article_file_in_it(
     rules_pipeline, window, qtbot, monkeypatch, tmp_path, project
 ):
