@@ -40,14 +40,19 @@ WRITTEN, UNKNOWN = "categories_written", "categories_unknown"
 class CategoryScope:
     """Fills in `ExportRow.category_scope` (and gold's categories) for one export's rows."""
 
-    def __init__(self, store, layer: str | None):
+    def __init__(self, store, layer: str | None, only_groups: frozenset[str] | None = None):
         groups = project_categories(store)
+        if only_groups is not None:
+            groups = [g for g in groups if g.name in only_groups]
         self.groups = groups
         self.active = tuple(c.name for g in groups for c in g.categories if not c.retired)
+        #: Every category of the chosen groups, retired too: what a row may carry.
+        self.members = frozenset(c.name for g in groups for c in g.categories)
+        self.only = only_groups is not None
         self.used = bool(store.used_categories())
         self.layer = layer
         self.gold: dict[int, GoldCategories] = gold_categories(store) if layer == GOLD and self.used else {}
-        self.decided = {a for a, _ in store.category_decisions()} if layer == GOLD and self.used else set()
+        self.decided = store.category_decisions() if layer == GOLD and self.used else set()
         self.counts: Counter[str] = Counter()
 
     def apply(self, row: ExportRow) -> ExportRow:
@@ -56,20 +61,26 @@ class CategoryScope:
             return row
         if self.layer == GOLD:
             return self._gold(row)
-        if not row.categories:
+        given = self._chosen(row.categories)
+        if not given:
             self.counts[UNKNOWN] += 1
-            return row
+            return row._replace(categories=()) if row.categories else row
         self.counts[WRITTEN] += 1
-        return row._replace(category_scope=self._scope(row.categories, ()))
+        return row._replace(categories=given, category_scope=self._scope(given, ()))
+
+    def _chosen(self, categories: tuple[str, ...]) -> tuple[str, ...]:
+        """The categories of the chosen groups (`--category-groups`), or all of them."""
+        return tuple(c for c in categories if c in self.members) if self.only else categories
 
     def _gold(self, row: ExportRow) -> ExportRow:
         found = self.gold.get(row.article_id)
-        if found is None or not (found.categories or row.article_id in self.decided):
+        given = self._chosen(found.categories) if found is not None else ()
+        decided = {group for article, group in self.decided if article == row.article_id}
+        if found is None or not (given or decided & {g.name for g in self.groups}):
             self.counts[UNKNOWN] += 1
             return row._replace(categories=(), category_scope=())
         self.counts[WRITTEN] += 1
-        scope = self._scope(found.categories, found.undecided)
-        return row._replace(categories=found.categories, category_scope=scope)
+        return row._replace(categories=given, category_scope=self._scope(given, found.undecided))
 
     def _scope(self, given: tuple[str, ...], undecided: tuple[str, ...]) -> tuple[str, ...]:
         left_out = {c.name for g in self.groups if g.name in undecided for c in g.categories}

@@ -16,6 +16,7 @@ from itertools import groupby
 from operator import attrgetter
 
 from annotator import formats
+from annotator.categories import project_categories
 from annotator.export_categories import CATEGORY_RULE, CategoryScope
 from annotator.formats.base import ENTITIES
 from annotator.records import ACCEPT, GOLD, HUMAN_LAYER, IGNORE, MODEL_LAYER, USER, ExportRow, Span, is_model_layer
@@ -106,6 +107,8 @@ class ExportRule:
     skip_undecided: bool = False
     #: Why this layer (when the user did not name it).
     chosen_because: str = ""
+    #: Only these category groups' categories (`--category-groups`); None: every group.
+    category_groups: frozenset[str] | None = None
 
     @property
     def training(self) -> bool:
@@ -141,6 +144,8 @@ class ExportRule:
             else "a missing label is unknown"
         )
         only = f"; labels {', '.join(sorted(self.labels))} only" if self.labels is not None else ""
+        if self.category_groups is not None:
+            only += f"; categories of {', '.join(sorted(self.category_groups))} only"
         return f"{layer}; {articles}; {missing}{only}"
 
     def _describe_entities(self) -> str:
@@ -163,6 +168,7 @@ def choose_rule(
     articles: str = "done",
     labels: Iterable[str] | None = None,
     skip_undecided: bool = False,
+    category_groups: Iterable[str] | None = None,
 ) -> ExportRule:
     """The rule for one export, or `ExportRefused` saying what the user must choose.
 
@@ -178,6 +184,7 @@ def choose_rule(
         labels = frozenset(label.strip() for label in labels if label.strip())
         if not labels:
             raise ValueError("--labels names no label")
+    groups = _category_groups(store, category_groups)
     interchange = ", ".join(formats.interchange_names())
     training = fmt in formats.training_names()
     if training and all_layers:
@@ -227,7 +234,22 @@ def choose_rule(
             "--annotator NAME, --gold (what everyone who finished agrees on, plus review decisions), "
             f"or --all-layers ({interchange}; not for training)"
         )
-    return ExportRule(fmt, layer, articles, labels, skip_undecided, why)
+    return ExportRule(fmt, layer, articles, labels, skip_undecided, why, groups)
+
+
+def _category_groups(store, names: Iterable[str] | None) -> frozenset[str] | None:
+    """`--category-groups`, checked against the project's groups (`ExportRefused` names them)."""
+    if names is None:
+        return None
+    wanted = frozenset(name.strip() for name in names if name.strip())
+    known = [g.name for g in project_categories(store)]
+    unknown = sorted(wanted - set(known))
+    if not wanted or unknown:
+        raise ExportRefused(
+            f"no category group {', '.join(map(repr, unknown)) or 'named'} in this project (its groups: "
+            f"{', '.join(known) or 'none'})"
+        )
+    return wanted
 
 
 class Selection:
@@ -252,7 +274,7 @@ class Selection:
         if rule.layer == GOLD:
             self.gold = gold_articles(store, rule.labels)
             self.gold_links = gold_links(store)
-        self.categories = CategoryScope(store, rule.layer)
+        self.categories = CategoryScope(store, rule.layer, rule.category_groups)
         if rule.layer == GOLD and rule.articles == "done" and not rule.skip_undecided:
             stuck = [g for g in self.gold.values() if g.reviewed and self._undecided(g.article_id)]
             if stuck:

@@ -375,3 +375,29 @@ def test_every_layer_comes_back_with_its_categories(project, tmp_path, fmt):
     with Store.create(tmp_path / "fresh.annotator.sqlite") as fresh:
         assert import_paths(fresh, [out], annotator="importer").rejections == []
         assert categories_by_text(fresh) == categories_by_text(project)
+
+
+def test_one_exclusive_group_makes_a_docbin_spacys_exclusive_textcat_takes(project, tmp_path, cli):
+    """`--category-groups stance`: the stance alone, 1/0; an article with no stance is unknown. spaCy's
+    `textcat` (exclusive classes) accepts it; with every group it would refuse two 1s in a doc (E895)."""
+    import spacy as spacy_lib
+    from spacy.tokens import DocBin
+    from spacy.training import Example
+
+    from annotator.export_rule import choose_rule
+    from annotator.exporting import export as run
+
+    project.set_article_categories(2, ANNA, ["relevant"])  # a category, but no stance
+    summary = run(project, tmp_path / "stance.spacy", choose_rule(project, "spacy", category_groups=["stance"]))
+    assert "categories of stance only" in summary.rule
+    assert summary.counts["categories_written"] == 1 and summary.counts["categories_unknown"] == 1
+    nlp = spacy_lib.blank("en")
+    textcat = nlp.add_pipe("textcat")
+    docs = list(DocBin().from_disk(tmp_path / "stance.spacy").get_docs(nlp.vocab))
+    assert [doc.cats for doc in docs] == [{"positive": 1.0, "negative": 0.0}, {}]
+    nlp.initialize(lambda: [Example(nlp.make_doc(doc.text), doc) for doc in docs])
+    assert sorted(textcat.labels) == ["negative", "positive"]
+
+    project.close()
+    result = cli("export", tmp_path / "x.spacy", "--category-groups", "mood", db=tmp_path / "source.annotator.sqlite")
+    assert result.exit_code == 1 and "no category group 'mood' in this project (its groups: relevance" in result.output
