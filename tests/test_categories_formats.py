@@ -401,3 +401,13 @@ def test_one_exclusive_group_makes_a_docbin_spacys_exclusive_textcat_takes(proje
     project.close()
     result = cli("export", tmp_path / "x.spacy", "--category-groups", "mood", db=tmp_path / "source.annotator.sqlite")
     assert result.exit_code == 1 and "no category group 'mood' in this project (its groups: relevance" in result.output
+
+
+def test_a_prodigy_choice_of_one_exclusive_group_is_single_choice(project, tmp_path):
+    from annotator.export_rule import choose_rule
+    from annotator.exporting import export as run
+
+    run(project, tmp_path / "stance.jsonl", choose_rule(project, "jsonl", category_groups=["stance"]))
+    task = json.loads((tmp_path / "stance.jsonl").read_text().splitlines()[0])
+    assert task["options"] == [{"id": "positive", "text": "positive"}, {"id": "negative", "text": "negative"}]
+    assert (task["accept"], task["config"]) == (["positive"], {"choice_style": "single"})

@@ -112,7 +112,8 @@ class ProdigyWriter(Writer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        groups = project_categories(self.store)
+        only = self.rule.category_groups
+        groups = [g for g in project_categories(self.store) if only is None or g.name in only]
         self.single_choice = len(groups) == 1 and groups[0].exclusive
 
     def write(self, handle: Any, row: ExportRow) -> None:  # the hot path of the most used export: kept lean
