@@ -411,3 +411,15 @@ def test_a_prodigy_choice_of_one_exclusive_group_is_single_choice(project, tmp_p
     task = json.loads((tmp_path / "stance.jsonl").read_text().splitlines()[0])
     assert task["options"] == [{"id": "positive", "text": "positive"}, {"id": "negative", "text": "negative"}]
     assert (task["accept"], task["config"]) == (["positive"], {"choice_style": "single"})
+
+
+def test_conll_says_it_left_the_categories_out(tmp_path):
+    from annotator.records import USER, Entity
+
+    with Store.create(tmp_path / "p.annotator.sqlite") as store:
+        store.add_records([IncomingRecord(TEXTS[0], "T", "x", 1, entities=[Entity(0, 4, "GPE", USER)])], "me")
+        store.set_article_categories(1, ANNA, ["relevant"])
+        store.set_status(1, ANNA, "done")
+        summary = export_file(store, tmp_path / "o.conll", "conll")
+    assert summary.records and summary.counts["categories_left_out"] == 1
+    assert "  articles whose categories this format cannot hold, written without them: 1" in summary.lines()
