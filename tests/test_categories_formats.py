@@ -423,3 +423,19 @@ def test_conll_says_it_left_the_categories_out(tmp_path):
         summary = export_file(store, tmp_path / "o.conll", "conll")
     assert summary.records and summary.counts["categories_left_out"] == 1
     assert "  articles whose categories this format cannot hold, written without them: 1" in summary.lines()
+
+
+def test_none_of_them_and_ner_teach_labels_are_not_taken_for_categories(store, tmp_path):
+    """All 0 says "none applies", which a project (storing the categories given) cannot hold: named, not
+    stored; a ner.teach task's `label` repeats its span's label and names no category."""
+    lines = [
+        {"text": TEXTS[0], "cats": {"relevant": 0, "positive": 0}},
+        {"text": TEXTS[1], "label": "GPE", "spans": [{"start": 4, "end": 11, "label": "GPE"}], "answer": "accept"},
+    ]
+    path = write_jsonl(tmp_path / "in.jsonl", [json.dumps(x) for x in lines])
+    report = import_paths(store, [path], annotator="pat")
+    assert [str(r) for r in report.rejections] == [
+        f"{path}:1: 1 decision that no category applies in 1 record not imported (the first on this line): "
+        "a project stores the categories given, so the article's categories stay unknown"
+    ]
+    assert list(store.category_rows()) == [] and report.counts.labels_added == 1

@@ -123,14 +123,23 @@ def read_categories(obj: dict[str, Any], line: int, left_out: LeftOut) -> list[s
             seen = True
             found.update(names)
     label = obj.get("label")
-    if isinstance(label, str):
+    if isinstance(label, str) and not _labels_its_spans(label, obj.get("spans")):
         name = checked_name(label, '"label"')
         seen = True
         if answer == ACCEPT:
             found.add(name)
         else:
             left_out.add("category_rejected", line, 1, (name,))
+    if seen and not found and answer == ACCEPT:
+        left_out.add("category_none", line)
     return sorted(found) if seen else None
+
+
+def _labels_its_spans(label: str, spans: Any) -> bool:
+    """Whether a task's `label` only repeats its spans' (a `ner.teach` task), naming no category."""
+    return (
+        isinstance(spans, list) and bool(spans) and all(isinstance(s, dict) and s.get("label") == label for s in spans)
+    )
 
 
 # -- writing -------------------------------------------------------------------------------

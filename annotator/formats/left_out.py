@@ -25,6 +25,11 @@ KINDS = {
         "categories answered reject",
         "a project stores the categories given; that one does not apply has no place",
     ),
+    "category_none": (
+        "decision that no category applies",
+        "decisions that no category applies",
+        "a project stores the categories given, so the article's categories stay unknown",
+    ),
     "category_id": (
         "category by label id",
         "categories by label id",
