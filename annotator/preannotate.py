@@ -176,8 +176,9 @@ def _client(scheduler: str | None, workers: int) -> Iterator[tuple[Any, str]]:
         with client:
             yield client, f"the Dask cluster at {scheduler}"
         return
+    # The dashboard on a free port (":0"): Dask's default 8787 may be another cluster's or program's.
     cluster = LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=logging.ERROR
     )
     with cluster, Client(cluster) as client:
         client.wait_for_workers(workers, timeout="120s")
