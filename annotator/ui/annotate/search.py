@@ -137,7 +137,9 @@ class SearchBar(QWidget):
         self.step(-1 if shift else 1)
 
     def _go(self) -> None:
-        """Select the current match in the text and make its statement current; mark every match."""
+        """Select the current match in the text and make its statement current; mark every match
+        (a match on another part of a long article turns to that part first)."""
+        self.session.show_offset(self.matches[self.index][0])
         qt = self.session.offsets.span_to_qt
         start, end = qt(*self.matches[self.index])
         cursor = QTextCursor(self.view.document())

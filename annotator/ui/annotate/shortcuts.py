@@ -39,6 +39,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("next_article", "Next article", ("N",), "Articles"),
     Shortcut("prev_article", "Previous article", ("P",), "Articles"),
     Shortcut("done_next", "Mark done, go to the next unfinished article", ("Ctrl+Return", "Ctrl+Enter"), "Articles"),
+    Shortcut("next_page", "Next part of a long article", ("Ctrl+PgDown",), "Articles"),
+    Shortcut("prev_page", "Previous part of a long article", ("Ctrl+PgUp",), "Articles"),
     *(Shortcut(f"category_{n}", f"Toggle category {n}", (f"Shift+{n}",), "Articles") for n in range(1, 10)),
     Shortcut("search", "Search in the article", ("Ctrl+F",), "Search"),
     Shortcut("search_next", "Next match", ("F3",), "Search"),
