@@ -1,0 +1,119 @@
+"""A long article in the window: shown a part at a time, walked, labeled, searched and undone across parts.
+
+Each line holds an emoji before its words, so every offset below goes through the UTF-16 map
+of a part that does not start at the article's start.
+"""
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+
+from annotator.ui.annotate.session import PAGE_CHARS
+from tests.ui.conftest import OTHER, make_project, stored
+
+LONG = "".join(
+    f"Part {i}: Zelensky said Kyiv will halt strikes 😀 if Moscow does. Russia denied it in note {i}.\n"
+    for i in range(2600)
+)
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+@pytest.fixture
+def project(db_path):
+    make_project(db_path, [LONG, OTHER])
+    return db_path
+
+
+def shown_text(window, qt_span) -> str:
+    cursor = QTextCursor(window.view.document())
+    cursor.setPosition(qt_span[0])
+    cursor.setPosition(qt_span[1], QTextCursor.MoveMode.KeepAnchor)
+    return cursor.selectedText()
+
+
+def first_line_of(window, page: int) -> int:
+    """The number of the line a part starts with (parts are cut after a line)."""
+    return LONG[: window.session.pages[page][0]].count("\n")
+
+
+def test_a_long_article_opens_on_its_first_part_only(window):
+    s = window.session
+    assert len(s.pages) == 3
+    assert len(window.view.toPlainText()) <= PAGE_CHARS  # code points; Qt counts each emoji twice
+    assert window.view.toPlainText() == LONG[: s.pages[0][1]]
+    assert window.page_bar.isVisible()
+    assert window.page_bar.where.text().startswith("part 1 of 3 · characters 1–")
+    assert not window.page_bar.previous.isEnabled() and window.page_bar.next.isEnabled()
+
+
+def test_a_short_article_shows_all_of_its_text_and_no_part_controls(window, qtbot):
+    qtbot.keyClick(window.view, Qt.Key.Key_N)
+    assert window.session.article.text == OTHER
+    assert window.view.toPlainText() == OTHER
+    assert not window.page_bar.isVisible()
+
+
+def test_down_past_a_parts_last_statement_labels_the_next_parts_first(window, qtbot, project):
+    s = window.session
+    s.set_current(s.candidates()[-1])
+    qtbot.keyClick(window.view, Qt.Key.Key_Down)
+    assert window.page_bar.where.text().startswith("part 2 of 3")
+    n = first_line_of(window, 1)
+    sentence = f"Part {n}: Zelensky said Kyiv will halt strikes 😀 if Moscow does."
+    assert shown_text(window, window.view._current_qt) == sentence  # the outlined statement, on screen
+    assert window.view.toPlainText().startswith(sentence)
+
+    qtbot.keyClick(window.view, Qt.Key.Key_4)
+    [(start, end, labels, _)] = stored(project)
+    assert LONG[start:end] == sentence and labels == ("denial",)
+    assert start == s.pages[1][0]
+
+    qtbot.keyClick(window.view, Qt.Key.Key_Up)
+    assert window.page_bar.where.text().startswith("part 1 of 3")
+    assert LONG[slice(*s.current)] == f"Russia denied it in note {n - 1}."
+
+
+def test_undo_turns_back_to_the_part_it_undoes(window, qtbot, project):
+    s = window.session
+    qtbot.keyClick(window.view, Qt.Key.Key_PageDown, CTRL)
+    assert window.page_bar.where.text().startswith("part 2 of 3")
+    labeled = s.current
+    qtbot.keyClick(window.view, Qt.Key.Key_1)
+    assert stored(project) == [(*labeled, ("condition",), "")]
+
+    qtbot.keyClick(window.view, Qt.Key.Key_PageUp, CTRL)
+    assert window.page_bar.where.text().startswith("part 1 of 3")
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
+    assert stored(project) == []
+    assert window.page_bar.where.text().startswith("part 2 of 3")
+    assert s.current == labeled
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert stored(project) == [(*labeled, ("condition",), "")]
+
+
+def test_words_selected_after_an_emoji_on_a_later_part_are_stored_exactly(window, qtbot, project):
+    qtbot.keyClick(window.view, Qt.Key.Key_PageDown, CTRL)
+    qtbot.keyClick(window.view, Qt.Key.Key_PageDown, CTRL)
+    assert window.page_bar.where.text().startswith("part 3 of 3")
+    assert not window.page_bar.next.isEnabled()
+    shown = window.view.toPlainText()
+    at = shown.index("Moscow", shown.index("\n"))  # on the part's second line, after its emoji
+    qt_at = at + shown[:at].count("😀")  # an emoji is two UTF-16 units
+    cursor = window.view.textCursor()
+    cursor.setPosition(qt_at)
+    cursor.setPosition(qt_at + len("Moscow"), QTextCursor.MoveMode.KeepAnchor)
+    window.view.setTextCursor(cursor)
+    qtbot.keyRelease(window.view, Qt.Key.Key_Shift)
+    qtbot.keyClick(window.view, Qt.Key.Key_2)
+    [(start, end, labels, _)] = stored(project)
+    assert LONG[start:end] == "Moscow" and labels == ("offer",)
+    assert LONG[:start].count("\n") == first_line_of(window, 2) + 1
+
+
+def test_search_in_the_article_turns_to_the_part_with_the_match(window, qtbot):
+    qtbot.keyClick(window.view, Qt.Key.Key_F, CTRL)
+    qtbot.keyClicks(window.search.field, "note 2500.")
+    assert window.search.count.text() == "1 of 1"
+    assert window.page_bar.where.text().startswith("part 3 of 3")
+    assert window.view.textCursor().selectedText() == "note 2500."
+    assert LONG[slice(*window.session.current)] == "Russia denied it in note 2500."
