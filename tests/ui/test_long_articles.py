@@ -117,3 +117,14 @@ def test_search_in_the_article_turns_to_the_part_with_the_match(window, qtbot):
     assert window.page_bar.where.text().startswith("part 3 of 3")
     assert window.view.textCursor().selectedText() == "note 2500."
     assert LONG[slice(*window.session.current)] == "Russia denied it in note 2500."
+
+
+def test_u_goes_on_to_the_next_part_for_a_statement_without_a_label(window, qtbot, project):
+    s = window.session
+    last = s.candidates()[-1]
+    s.set_current(last)
+    qtbot.keyClick(window.view, Qt.Key.Key_3)  # the part's last statement now has a label
+    qtbot.keyClick(window.view, Qt.Key.Key_U)
+    assert window.page_bar.where.text().startswith("part 2 of 3")
+    assert s.current[0] == s.pages[1][0]
+    assert not any(button.isChecked() for button in window.labels.buttons.values())

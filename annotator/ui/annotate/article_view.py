@@ -433,6 +433,9 @@ class ArticleView(QPlainTextEdit):
     def line_rects(self, a: int, b: int) -> list[QRectF]:
         """One rectangle per visual line of the Qt range a-b, in viewport coordinates."""
         rects: list[QRectF] = []
+        a, b = max(0, a), min(b, self.session.offsets.qt_length)  # a span partly (or not) on this page
+        if b <= a:
+            return rects
         doc = self.document()
         block = doc.findBlock(a)
         offset = self.contentOffset()

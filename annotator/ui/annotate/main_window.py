@@ -360,18 +360,21 @@ class MainWindow(QMainWindow):
         self.view.setFocus()
 
     def next_unlabeled(self) -> None:
-        """U: the next statement candidate without a label, round the end of the article."""
+        """U: the next statement candidate without a label, round the end of the article (over its parts)."""
         s = self.session
-        spans = s.candidates()
-        if not spans:
-            return
-        after = [span for span in spans if s.current is None or span > s.current]
-        before = [span for span in spans if s.current is not None and span <= s.current]
-        target = next((span for span in after + before if not s.state(span).labels), None)
-        if target is None:
+        count = len(s.pages)
+        for k in range(count + 1):  # this part after the current statement, the others, this part up to it
+            spans = s.candidates_of((s.page + k) % count)
+            if k == 0:
+                spans = [span for span in spans if s.current is None or span > s.current]
+            elif k == count:
+                spans = [span for span in spans if s.current is not None and span <= s.current]
+            target = next((span for span in spans if not s.state(span).labels), None)
+            if target is not None:
+                s.set_current(target)
+                return
+        if s.candidates():
             self.flash("every statement of this article has a label")
-            return
-        s.set_current(target)
 
     def flash(self, message: str) -> None:
         """A message that is true for a moment (the next message, or a few seconds, removes it)."""

@@ -166,7 +166,8 @@ class Session(QObject):
         a, b = self.pages[page]
         return [span for span in found if a <= span[0] < b]
 
-    def _candidates_of(self, page: int) -> list[Span]:
+    def candidates_of(self, page: int) -> list[Span]:
+        """The statement candidates of any page of the article (the page shown or another)."""
         a, b = self.pages[page]
         mine = {span for span in self.statements if a <= span[0] < b}
         return sorted(set(self._sentences_of(page) if page != self.page else self.sentences) | mine)
@@ -181,7 +182,7 @@ class Session(QObject):
         """Show another page of the article, its first statement current (reading goes on from its top)."""
         if self.article is None or not 0 <= page < len(self.pages) or page == self.page:
             return
-        first = self._candidates_of(page)
+        first = self.candidates_of(page)
         if first:
             self.set_current(first[0])
             return
@@ -232,7 +233,7 @@ class Session(QObject):
         through (past the page's last, ↓ goes on to the next page's first)."""
         if len(self.pages) == 1:
             return sorted(set(self.sentences) | set(self.statements))
-        return self._candidates_of(self.page)
+        return self.candidates_of(self.page)
 
     def state(self, span: Span | None = None) -> StatementState:
         span = span or self.current
@@ -271,7 +272,7 @@ class Session(QObject):
         """The statement candidates of the nearest page after (step 1) or before (-1) this one that has any."""
         page = self.page + step
         while 0 <= page < len(self.pages):
-            found = self._candidates_of(page)
+            found = self.candidates_of(page)
             if found:
                 return found
             page += step
