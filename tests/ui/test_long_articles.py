@@ -128,3 +128,28 @@ def test_u_goes_on_to_the_next_part_for_a_statement_without_a_label(window, qtbo
     assert window.page_bar.where.text().startswith("part 2 of 3")
     assert s.current[0] == s.pages[1][0]
     assert not any(button.isChecked() for button in window.labels.buttons.values())
+
+
+def test_a_sentence_running_over_a_parts_first_line_starts_that_part(db_path, qapp):
+    """spaCy's sentence may run over a line break where a part is cut: its line on the next part is that
+    part's first statement, not lost between the two."""
+    from annotator.records import IncomingRecord
+    from annotator.store import Preannotation, Store
+    from annotator.ui.annotate.session import Session
+
+    line = "Kyiv said it would halt strikes on energy sites for thirty days.\n"
+    second = "agreed to it" + ", and said so" * 10 + "."
+    text = line * (PAGE_CHARS // len(line)) + "Then Moscow\n" + second + "\n" + line * 10
+    cut = text.index("agreed")
+    sentences = [(i, i + len(line) - 1) for i in range(0, cut - 12, len(line))] + [(cut - 12, cut + len(second))]
+    with Store.create(db_path) as store:
+        store.add_records([IncomingRecord(text, "long", "test", 1)], "x")
+        store.store_preannotations([Preannotation(1, "test", [], sentences, [])])
+        session = Session(store, "tester")
+        session.open_article(1)
+        assert session.pages[1][0] == cut
+        session.step_statement(-1)  # already first: stays
+        session.go_to_page(1)
+        assert text[slice(*session.current)] == second
+        session.step_statement(-1)
+        assert text[slice(*session.current)] == "Then Moscow" and session.page == 0
