@@ -153,3 +153,15 @@ def test_a_sentence_running_over_a_parts_first_line_starts_that_part(db_path, qa
         assert text[slice(*session.current)] == second
         session.step_statement(-1)
         assert text[slice(*session.current)] == "Then Moscow" and session.page == 0
+
+
+def test_search_marks_every_match_on_the_part_shown_and_counts_the_whole_article(window, qtbot):
+    from annotator.ui.annotate.highlighter import Highlighter
+
+    qtbot.keyClick(window.view, Qt.Key.Key_F, CTRL)
+    qtbot.keyClicks(window.search.field, "moscow")
+    assert window.search.count.text() == "1 of 2600"
+    marks = window.view._highlighter.layers[Highlighter.MATCH].spans
+    assert len(marks) == window.view.toPlainText().count("Moscow")
+    assert {shown_text(window, (a, b)) for a, b, _ in marks} == {"Moscow"}
+    assert [current for *_, current in marks].count(True) == 1

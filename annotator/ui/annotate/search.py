@@ -10,6 +10,7 @@ UTF-16 map.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
@@ -149,7 +150,10 @@ class SearchBar(QWidget):
         self.view.centerCursor()
         self.view.go_to_selection()
         self._placed = self.session.current
-        self.view.set_matches([qt(a, b) for a, b in self.matches], self.index)
+        # the marks on the part shown (all of a short article): a word in a 60 MB text matches a million times
+        a, b = self.session.page_span
+        lo, hi = bisect_left(self.matches, (a, -1)), bisect_left(self.matches, (b, -1))
+        self.view.set_matches([qt(s, e) for s, e in self.matches[lo:hi]], self.index - lo)
 
     def _show_count(self, text: str) -> None:
         if not text:
