@@ -4,7 +4,11 @@ Each line holds an emoji before its words, so every offset below goes through th
 of a part that does not start at the article's start.
 """
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
@@ -165,3 +169,39 @@ def test_search_marks_every_match_on_the_part_shown_and_counts_the_whole_article
     assert len(marks) == window.view.toPlainText().count("Moscow")
     assert {shown_text(window, (a, b)) for a, b, _ in marks} == {"Moscow"}
     assert [current for *_, current in marks].count(True) == 1
+
+
+words = st.sampled_from(["Kyiv", "said", "😀", "Moscow", "halt", "strikes", "🇺🇦", "on", "energy", "sites"])
+lines = st.lists(st.lists(words, min_size=1, max_size=12).map(lambda w: " ".join(w) + "."), min_size=1, max_size=4)
+
+
+@given(paragraphs=st.lists(lines.map(" ".join), min_size=1, max_size=30), limit=st.integers(20, 300))
+@settings(max_examples=40, deadline=None)
+def test_down_walks_every_sentence_of_every_part_once_in_reading_order(tmp_path_factory, qapp, paragraphs, limit):
+    """Whatever the text and the size of a part: ↓ from the first statement visits each sentence once,
+    in order, over every part, and each is shown on the part that holds it."""
+    from unittest import mock
+
+    from annotator.passages import split_at_breaks
+    from annotator.records import IncomingRecord
+    from annotator.store import Preannotation, Store
+    from annotator.ui.annotate import session as session_module
+
+    text = "\n".join(paragraphs)
+    sentences = [m.span() for m in re.finditer(r"[^.\n]+\.", text)]
+    sentences = [(a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in sentences]
+    with Store.create(tmp_path_factory.mktemp("walk") / "p.sqlite") as store:
+        store.add_records([IncomingRecord(text, "t", "test", 1)], "x")
+        store.store_preannotations([Preannotation(1, "test", [], sentences, [])])
+        with mock.patch.object(session_module, "PAGE_CHARS", limit):
+            s = session_module.Session(store, "tester")
+            s.open_article(1)
+            walked = [s.current]
+            while True:
+                s.step_statement(1)
+                if s.current == walked[-1]:
+                    break
+                walked.append(s.current)
+                a, b = s.page_span
+                assert a <= s.current[0] < b and s.offsets.holds(*s.current)
+    assert walked == split_at_breaks(sentences, text)
