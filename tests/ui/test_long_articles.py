@@ -205,3 +205,16 @@ def test_down_walks_every_sentence_of_every_part_once_in_reading_order(tmp_path_
                 a, b = s.page_span
                 assert a <= s.current[0] < b and s.offsets.holds(*s.current)
     assert walked == split_at_breaks(sentences, text)
+
+
+def test_undoing_an_entity_correction_on_another_part_shows_that_part(window, qtbot):
+    s = window.session
+    qtbot.keyClick(window.view, Qt.Key.Key_PageDown, CTRL)
+    moscow = next(e for e in s.entities if LONG[e.start : e.end] == "Moscow")
+    s.relabel_entity(moscow, "ORG")
+    assert ("ORG", "user") in {(e.label, e.source) for e in s.entities if e.start == moscow.start}
+    qtbot.keyClick(window.view, Qt.Key.Key_PageUp, CTRL)
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
+    assert window.page_bar.where.text().startswith("part 2 of 3")
+    assert moscow in s.entities and LONG[slice(*s.current)].count("Moscow") == 1
+    assert s.current[0] <= moscow.start < s.current[1]

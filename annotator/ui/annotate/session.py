@@ -530,6 +530,24 @@ class _EntityCommand(_Command):
     def span(self) -> None:
         return None
 
+    def redo(self) -> None:
+        if not self.applied:
+            self._bring_into_view()
+        super().redo()
+
+    def undo(self) -> None:
+        self._bring_into_view()
+        super().undo()
+
+    def _bring_into_view(self) -> None:
+        """The entity's article and, in a long article, its part, with the statement holding it current."""
+        s, entity = self.session, self.new or self.old
+        s._show(self.article_id)
+        if s.article_id == self.article_id and not s.offsets.holds(entity.start, entity.end):
+            page = s.page_of(entity.start)
+            s.set_current(next((c for c in s.candidates_of(page) if c[0] <= entity.start < c[1]), s.current))
+            s.show_offset(entity.start)
+
     def _swap(self, remove: list[Entity | None], add: list[Entity | None]) -> None:
         s = self.session
         with s.store.write():
