@@ -364,6 +364,12 @@ def _export_help() -> str:
 )
 @click.option("--skip-undecided", is_flag=True, help="--gold: leave out articles with undecided conflicts.")
 @click.option("--labels", "labels_csv", metavar="A,B", help="Only these labels (comma-separated).")
+@click.option(
+    "--category-groups",
+    "groups_csv",
+    metavar="G,H",
+    help="Only these article category groups (comma-separated; one exclusive group for spaCy's textcat).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the account as JSON (to standard error when OUT is -).")
 @click.pass_context
 def export_cmd(
@@ -376,6 +382,7 @@ def export_cmd(
     articles: str,
     skip_undecided: bool,
     labels_csv: str | None,
+    groups_csv: str | None,
     as_json: bool,
     **options: str | None,
 ) -> None:
@@ -425,6 +432,7 @@ def export_cmd(
                 articles=articles,
                 labels=labels,
                 skip_undecided=skip_undecided,
+                category_groups=groups_csv.split(",") if groups_csv is not None else None,
             )
             with _progress("exporting", total=count_records(store, rule), unit="records") as bar:
                 summary = export(store, out, rule, progress=bar.update, **options)

@@ -16,12 +16,15 @@ from itertools import groupby
 from operator import attrgetter
 
 from annotator import formats
+from annotator.categories import project_categories
+from annotator.export_categories import CATEGORY_RULE, CategoryScope
 from annotator.formats.base import ENTITIES
 from annotator.records import ACCEPT, GOLD, HUMAN_LAYER, IGNORE, MODEL_LAYER, USER, ExportRow, Span, is_model_layer
 from annotator.review.gold import GoldArticle, gold_articles
 from annotator.review.links import GoldLinks, gold_links
 
-_RULE = """\
+_RULE = (
+    """\
 Which layer: one per file. --annotator NAME, --gold, or by default the gold layer when the
 project has review decisions, else its only annotator; with several annotators and no review
 the export asks you to choose. The gold layer is what every annotator who finished an article
@@ -50,7 +53,11 @@ is left out: CoNLL has no "missing" tag, and O would teach "not an entity".
 What a missing label means: in a finished article a sentence with no label is a negative
 (textcat writes it with every label 0); anywhere else a missing label is unknown and nothing
 is written for it. An entity the DocBin cannot place, or in an article whose entities were
-never predicted, is missing, not O. A span answered reject is never a label."""
+never predicted, is missing, not O. A span answered reject is never a label.
+
+"""
+    + CATEGORY_RULE
+)
 
 
 def _entity_formats() -> tuple[str, ...]:
@@ -100,6 +107,8 @@ class ExportRule:
     skip_undecided: bool = False
     #: Why this layer (when the user did not name it).
     chosen_because: str = ""
+    #: Only these category groups' categories (`--category-groups`); None: every group.
+    category_groups: frozenset[str] | None = None
 
     @property
     def training(self) -> bool:
@@ -135,6 +144,8 @@ class ExportRule:
             else "a missing label is unknown"
         )
         only = f"; labels {', '.join(sorted(self.labels))} only" if self.labels is not None else ""
+        if self.category_groups is not None:
+            only += f"; categories of {', '.join(sorted(self.category_groups))} only"
         return f"{layer}; {articles}; {missing}{only}"
 
     def _describe_entities(self) -> str:
@@ -157,6 +168,7 @@ def choose_rule(
     articles: str = "done",
     labels: Iterable[str] | None = None,
     skip_undecided: bool = False,
+    category_groups: Iterable[str] | None = None,
 ) -> ExportRule:
     """The rule for one export, or `ExportRefused` saying what the user must choose.
 
@@ -172,6 +184,7 @@ def choose_rule(
         labels = frozenset(label.strip() for label in labels if label.strip())
         if not labels:
             raise ValueError("--labels names no label")
+    groups = _category_groups(store, category_groups)
     interchange = ", ".join(formats.interchange_names())
     training = fmt in formats.training_names()
     if training and all_layers:
@@ -221,7 +234,22 @@ def choose_rule(
             "--annotator NAME, --gold (what everyone who finished agrees on, plus review decisions), "
             f"or --all-layers ({interchange}; not for training)"
         )
-    return ExportRule(fmt, layer, articles, labels, skip_undecided, why)
+    return ExportRule(fmt, layer, articles, labels, skip_undecided, why, groups)
+
+
+def _category_groups(store, names: Iterable[str] | None) -> frozenset[str] | None:
+    """`--category-groups`, checked against the project's groups (`ExportRefused` names them)."""
+    if names is None:
+        return None
+    wanted = frozenset(name.strip() for name in names if name.strip())
+    known = [g.name for g in project_categories(store)]
+    unknown = sorted(wanted - set(known))
+    if not wanted or unknown:
+        raise ExportRefused(
+            f"no category group {', '.join(map(repr, unknown)) or 'named'} in this project (its groups: "
+            f"{', '.join(known) or 'none'})"
+        )
+    return wanted
 
 
 class Selection:
@@ -246,6 +274,7 @@ class Selection:
         if rule.layer == GOLD:
             self.gold = gold_articles(store, rule.labels)
             self.gold_links = gold_links(store)
+        self.categories = CategoryScope(store, rule.layer, rule.category_groups)
         if rule.layer == GOLD and rule.articles == "done" and not rule.skip_undecided:
             stuck = [g for g in self.gold.values() if g.reviewed and self._undecided(g.article_id)]
             if stuck:
@@ -272,13 +301,14 @@ class Selection:
         if self.rule.entities_only:
             yield from self._entity_rows(tick)
             return
-        keep = self._keep
+        keep, categories = self._keep, self.categories.apply
         for row in self.store.export_rows(self.rule.layer):
             kept = keep(row)
             if kept is not None:
-                yield kept
+                yield categories(kept)
             if tick is not None:
                 tick()
+        self.counts.update(self.categories.counts)
 
     def _entity_rows(self, tick: Callable[[], None] | None) -> Iterator[ExportRow]:
         """One row per article whose entities were decided (see `RULE`), without statements."""
@@ -303,7 +333,10 @@ class Selection:
             if why is None and not first.entities_known:
                 why = ENTITIES_UNKNOWN
             if why is None:
-                yield first._replace(annotator=layer, spans=(), rejected=(), links=(), status="done", answer=ACCEPT)
+                given = tuple(sorted({c for r in group for c in r.categories}))  # counted as left out
+                yield first._replace(
+                    annotator=layer, spans=(), rejected=(), links=(), status="done", answer=ACCEPT, categories=given
+                )
             else:
                 self._leave_out(why)
             if tick is not None:

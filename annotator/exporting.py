@@ -20,6 +20,7 @@ from typing import Any
 
 from annotator import formats
 from annotator.export_account import ITEMS, ExportSummary, plural
+from annotator.export_categories import UNKNOWN, WRITTEN
 from annotator.export_rule import ExportRefused, ExportRule, Selection
 from annotator.formats.atomic import atomic_folder, atomic_output, remove_stale_temporaries
 from annotator.formats.base import Format
@@ -87,10 +88,13 @@ def export(
         output = atomic_folder(out) if writer.folder else atomic_output(out, "wb" if writer.binary else "w")
         with paused, output as handle:
             check, write = _check_row, writer.write
+            holds_categories = fmt.holds_categories
             for row in selection.rows(ticking):
                 check(row)
                 if write(handle, row) is not False:
                     summary.articles += 1
+                    if row.categories and not holds_categories:
+                        summary.counts["categories_left_out"] += 1
             writer.finish(handle)
             if not summary.records:
                 raise ExportError(_nothing_message(summary, selection), summary)
@@ -107,6 +111,9 @@ def export(
     finally:
         summary.left_out.update(selection.left_out)
         summary.counts.update(selection.counts)
+        if not fmt.holds_categories:  # its account says what it left out, not what it wrote
+            for item in (WRITTEN, UNKNOWN):
+                summary.counts.pop(item, None)
         summary.seconds = time.perf_counter() - started
     return summary
 

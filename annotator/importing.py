@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator import formats, settings
+from annotator.categories import OTHER_GROUP, project_categories
 from annotator.formats.base import ReadContext
 from annotator.records import IncomingRecord, Rejection
 from annotator.sampling import Sample, draw
@@ -44,6 +45,8 @@ class ImportReport:
     project_pipeline: str = ""
     #: With a stratified sample: how many records each value of the field was given.
     sample_shares: dict[str, int] = field(default_factory=dict)
+    #: Article categories the import brought that the project's scheme did not have.
+    new_categories: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -62,6 +65,13 @@ class ImportReport:
             out.append(
                 f"{n} shard records came pre-annotated by {name}, not this project's pipeline "
                 f"({self.project_pipeline}): their pre-annotation was set aside; they are pre-annotated again"
+            )
+        if self.new_categories:
+            shown = ", ".join(self.new_categories[:10]) + (", …" if len(self.new_categories) > 10 else "")
+            out.append(
+                f"{len(self.new_categories)} article {'category' if len(self.new_categories) == 1 else 'categories'} "
+                f'new to this project\'s scheme ({shown}): shown in the group "{OTHER_GROUP}" until you place '
+                "them in a group (Edit ▸ Article categories… in the window)"
             )
         return out
 
@@ -136,20 +146,39 @@ def import_paths(
         report = ImportReport()
         store_batch = _BatchWriter(store, annotator, pipeline or store.get_setting("pipeline"), report)
         paths = list(paths)
+        groups = project_categories(store)
+        known = {c.name for g in groups for c in g.categories}
 
         def reject(rejection: Rejection) -> None:
             report.rejections.append(rejection)
             if on_rejection:
                 on_rejection(rejection)
 
+        exclusive = [(g.name, {c.name for c in g.categories}) for g in groups if g.exclusive]
+
         def stream(first: bool) -> Iterator[Unit]:
-            return _valid_units(store, paths, fmt, report if first else ImportReport(), reject if first else None)
+            return _valid_units(
+                store, paths, fmt, report if first else ImportReport(), reject if first else None, exclusive
+            )
 
         if sample is None:
             units: Iterable[Unit] = stream(True)
         else:
             units, report.sample_shares = draw(sample, stream)
-        return _store_units(units, store_batch, batch_size, progress, cancelled, report)
+        _store_units(units, store_batch, batch_size, progress, cancelled, report)
+        if report.counts.categories_added:
+            report.new_categories = [name for name in store.used_categories() if name not in known]
+        return report
+
+
+def exclusive_clash(categories: Iterable[str], exclusive: list[tuple[str, set[str]]]) -> str | None:
+    """Why `categories` cannot be one article's (two of one exclusive group), or None."""
+    given = set(categories)
+    for name, members in exclusive:
+        both = sorted(members & given)
+        if len(both) > 1:
+            return f"categories {', '.join(both)} are all in the exclusive group {name!r}: one per article"
+    return None
 
 
 def _valid_units(
@@ -158,8 +187,10 @@ def _valid_units(
     fmt: str | None,
     report: ImportReport,
     reject: Callable[[Rejection], None] | None,
+    exclusive: list[tuple[str, set[str]]] = (),
 ) -> Iterator[Unit]:
-    """The valid records of every file, a task's records together (`IncomingRecord.continued`)."""
+    """The valid records of every file, a task's records together (`IncomingRecord.continued`).
+    A record whose categories break an exclusive group of the project's scheme is rejected."""
     for item in expand(paths, fmt):
         if isinstance(item, Rejection):
             if reject:
@@ -168,6 +199,13 @@ def _valid_units(
         report.files += 1
         unit: Unit = []
         for rec in read_records(item, into=store.path, fmt=fmt):
+            if not isinstance(rec, Rejection) and rec.categories and exclusive:
+                why = exclusive_clash(rec.categories, exclusive)
+                if why is not None:
+                    if unit and not rec.continued:  # it closed a task: the task's other records go on
+                        yield unit
+                        unit = []
+                    rec = Rejection(str(item), rec.line, why)
             if isinstance(rec, Rejection):
                 if reject:
                     reject(rec)

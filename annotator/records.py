@@ -130,6 +130,8 @@ class IncomingRecord:
     links: list[Link] = field(default_factory=list)
     #: Link slots (head start, head end, type) a review decided, children or none (gold layers).
     link_decisions: list[tuple[int, int, str]] = field(default_factory=list)
+    #: The article categories this layer gave the article (names, sorted; `formats.categories`).
+    categories: list[str] = field(default_factory=list)
     #: The next record comes from the same task (another annotation of one Label Studio task,
     #: another layer of one article of a project file): an import stores them in one
     #: transaction, never split across two batches.
@@ -178,8 +180,11 @@ class ExportRow(NamedTuple):
     reject/ignore. `tokens` are the stored spaCy token bounds, flat (`[s0, e0, s1, e1, …]`),
     or None before pre-annotation; `sentences` the stored sentence bounds. `entities_known`
     says whether entities were ever predicted or added here: if not, a missing entity is
-    unknown, not "not an entity". `links` are the layer's links, sorted. A named tuple: made once
-    per article on the export's hot path.
+    unknown, not "not an entity". `links` are the layer's links, sorted. `categories` are the
+    article categories the layer gave (sorted); `category_scope` the categories whose value the
+    export knows for this row, each 1 (in `categories`) or 0 (not) — empty: unknown, nothing is
+    written (`export_categories.CATEGORY_RULE`). A named tuple: made once per article on the export's
+    hot path.
     """
 
     article_id: int
@@ -198,6 +203,8 @@ class ExportRow(NamedTuple):
     answer: str = ACCEPT
     entities_known: bool = True
     links: tuple[Link, ...] = ()
+    categories: tuple[str, ...] = ()
+    category_scope: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,7 @@ def test_label_ids_instead_of_names_are_refused_with_the_way_out(cli, db_path, t
         assert store.stats()["articles"] == 0  # nothing half-imported
 
 
-def test_text_classification_brings_the_texts_and_names_the_categories(cli, db_path, tmp_path):
+def test_text_classification_brings_the_texts_and_their_categories(cli, db_path, tmp_path):
     """examples/text_classification/example.jsonl (1.7+); also a `.json` array (example.json)."""
     lines = [
         {"id": 4, "text": TEXT, "label": ["escalation", "diplomacy"], "Comments": []},
@@ -119,13 +119,18 @@ def test_text_classification_brings_the_texts_and_names_the_categories(cli, db_p
     jsonl = write_jsonl(tmp_path / "textcat.jsonl", [json.dumps(x, ensure_ascii=False) for x in lines])
     array = tmp_path / "textcat.json"
     array.write_text(json.dumps(lines, indent=4, ensure_ascii=False), encoding="utf-8")
-    result = cli("import", "--no-ner", jsonl, array)
-    assert (
-        f"{jsonl}:1: 3 document categories (diplomacy 2, escalation 1) in 2 records not imported "
-        "(the first on this line): a project has no document categories yet"
-    ) in result.stderr
-    assert f"{array}:2: 3 document categories" in result.stderr
+    result = cli("import", "--no-ner", "--annotator", "dora", jsonl, array)
+    assert result.exit_code == 0 and result.stderr == ""
     assert "imported 2 new articles, 2 records matched" in result.stdout
+    assert "3 article categories" in result.stdout  # the array's are the same: not added twice
+    assert "2 article categories new to this project's scheme (diplomacy, escalation)" in result.stdout
+    with Store.open(db_path) as store:
+        assert list(store.category_rows()) == [
+            (1, "dora", "diplomacy"),
+            (1, "dora", "escalation"),
+            (2, "dora", "diplomacy"),
+        ]
+        assert store.status(1, "dora") == "done"
 
 
 @pytest.mark.parametrize(
@@ -143,7 +148,9 @@ def test_every_older_shape_brings_its_spans(cli, db_path, tmp_path, version, lin
     assert "1 label" in result.stdout, (version, result.output)
     assert statements(db_path) == {"dora": [(OFFER, "offer")]}
     if "cats" in line:
-        assert "1 document category (truce 1)" in result.stderr
+        assert "1 article category" in result.stdout
+        with Store.open(db_path) as store:
+            assert list(store.category_rows()) == [(1, "dora", "truce")]
 
 
 def test_doccano_s_top_level_metadata_is_kept(cli, db_path, tmp_path):

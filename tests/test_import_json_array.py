@@ -21,10 +21,10 @@ def test_a_json_array_of_prodigy_and_doccano_records_comes_in(cli, db_path, tmp_
     path = tmp_path / "annotations.json"
     path.write_text(json.dumps(records, indent=2), encoding="utf-8")
     result = cli("import", "--no-ner", "--annotator", "fay", path)
-    assert "imported 3 new articles; 2 labels" in result.stdout
-    assert f"{path}:24: 1 document category (diplomacy 1) in 1 record not imported" in result.stderr
+    assert "imported 3 new articles; 2 labels" in result.stdout and "1 article category" in result.stdout
     with Store.open(db_path) as store:
         assert sorted(store.annotators()) == ["eve", "fay"]
+        assert [(who, c) for _, who, c in store.category_rows()] == [("fay", "diplomacy")]
 
 
 def test_a_bad_record_is_named_by_its_line_and_the_others_come_in(cli, db_path, tmp_path):
@@ -72,9 +72,9 @@ def test_memory_stays_near_one_record_however_long_the_array(tmp_path):
     assert size > 18 * 2**20 and peak < 6 * 2**20, f"peak {peak / 2**20:.1f} MiB for a {size / 2**20:.1f} MiB file"
 
 
-def test_prodigy_relations_become_links_and_choices_and_cats_are_named_once_per_file(cli, db_path, tmp_path):
+def test_prodigy_relations_become_links_and_choices_and_cats_become_categories(cli, db_path, tmp_path):
     """rel.manual's relations are links (their head and child are the last tokens of the task's spans);
-    choices and document categories are still named."""
+    a choice task's accepted option (by its id, as Prodigy's train reads it) and `cats` are categories."""
     spans = [
         {"start": 0, "end": 7, "token_start": 0, "token_end": 0, "label": "GPE"},
         {"start": 8, "end": 16, "token_start": 1, "token_end": 1, "label": "claim"},
@@ -87,12 +87,8 @@ def test_prodigy_relations_become_links_and_choices_and_cats_are_named_once_per_
     path = tmp_path / "rel.json"
     path.write_text(json.dumps(records, indent=1), encoding="utf-8")
     result = cli("import", "--no-ner", path)
-    assert result.exit_code == 1 and "imported 3 new articles; 2 labels, 0 entities, 1 link" in result.stdout
-    notes = result.stderr.splitlines()[:-1]
-    assert [note.split(": ", 1)[1] for note in notes] == [
-        "1 choice (A 1) in 1 record not imported (the first on this line): a project has no document categories yet",
-        "1 document category (DENIAL 1) in 1 record not imported (the first on this line): "
-        "a project has no document categories yet",
-    ]
+    assert result.exit_code == 0 and "imported 3 new articles; 2 labels, 0 entities, 1 link" in result.stdout
+    assert "2 article categories" in result.stdout
     with Store.open(db_path) as store:
+        assert [(a, c) for a, _, c in store.category_rows()] == [(2, "A"), (3, "DENIAL")]
         assert [(link.head, link.child, link.label) for link in store.links(1, "tester")] == [((8, 16), (0, 7), "SUBJ")]

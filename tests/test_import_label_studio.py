@@ -1,6 +1,7 @@
 """A team coming from Label Studio brings its export (JSON, JSON-MIN or one task per line): each
 person's labels become their statements, the model's predictions a layer of their own, and
-relations become links; what a project cannot hold yet (choices) is named per task — then it goes back out
+relations become links, the text's choices the article's categories; what a project cannot hold
+(a region's choices, drafts) is named per task — then it goes back out
 as a task Label Studio imports, with the same annotators, predictions and regions."""
 
 from __future__ import annotations
@@ -114,9 +115,9 @@ def layers_by_text(store: Store) -> dict[str, dict[str, list[tuple[str, str, str
 def test_a_label_studio_export_comes_in_under_its_annotators_and_the_model(cli, db_path, tmp_path, utf16):
     path = write_json(tmp_path / "project-3-at-2024.json", export_tasks(utf16=utf16))
     result = cli("import", "--no-ner", path)
-    assert result.exit_code == 1, result.output  # the choice is named
-    assert f"{path}:2: task 17: 1 choice not imported yet" in result.stderr
-    assert "6 labels" in result.stdout
+    assert result.exit_code == 0 and result.stderr == "", result.output
+    assert "6 labels" in result.stdout and "1 article category" in result.stdout
+    assert 'new to this project\'s scheme (calm): shown in the group "other"' in result.stdout
     with Store.open(db_path) as store:
         layers = layers_by_text(store)
         assert store.stats()["articles"] == 2
@@ -134,6 +135,8 @@ def test_a_label_studio_export_comes_in_under_its_annotators_and_the_model(cli, 
         (article_id,) = [row.article_id for row in store.export_rows("anna@example.org") if row.text == TEXT]
         (link,) = store.links(article_id, "anna@example.org")
     assert (TEXT[slice(*link.head)], TEXT[slice(*link.child)], link.label) == (offer, condition, "if")
+    with Store.open(db_path) as store:  # the stance choice is anna's category of the article
+        assert [(who, c) for _, who, c in store.category_rows()] == [("anna@example.org", "calm")]
 
 
 def test_people_finish_their_articles_and_the_model_does_not(store, tmp_path):
@@ -143,8 +146,7 @@ def test_people_finish_their_articles_and_the_model_does_not(store, tmp_path):
     assert store.status(article_id, "ls-9") == "done"
     assert store.status(article_id, MODEL_LAYER_PREFIX + "ner-2024-05") != "done"
     assert "me" not in store.annotators()
-    note = f"{tmp_path / 'ls.json'}:2: task 17: 1 choice not imported yet"
-    assert [str(r) for r in report.rejections] == [note]
+    assert report.rejections == [] and store.article_categories(article_id, "anna@example.org") == ("calm",)
 
 
 def test_records_of_a_prediction_are_marked_as_model_output():
@@ -157,8 +159,9 @@ def test_records_of_a_prediction_are_marked_as_model_output():
         ("ls-9", None, "done"),
         (MODEL_LAYER_PREFIX + "ner-2024-05", "ner-2024-05", None),
     }
-    assert note == "1 choice not imported yet"
+    assert note is None
     (anna,) = [r for r in records if r.annotator == "anna@example.org"]
+    assert anna.categories == ["calm"]
     assert [link.label for link in anna.links] == ["if"]
 
 
@@ -167,7 +170,7 @@ def test_the_same_tasks_one_per_line_come_in_alike(cli, db_path, tmp_path):
     path = tmp_path / "tasks.jsonl"
     path.write_text("".join(json.dumps(t, ensure_ascii=False) + "\n" for t in tasks), encoding="utf-8")
     result = cli("import", "--no-ner", path)
-    assert f"{path}:1: task 17: 1 choice not imported yet" in result.stderr
+    assert result.stderr == "" and "1 article category" in result.stdout
     with Store.open(db_path) as store:
         assert set(layers_by_text(store)[TEXT]) == {"anna@example.org", "ls-9", MODEL_LAYER_PREFIX + "ner-2024-05"}
 
@@ -184,8 +187,9 @@ def test_json_min_comes_in_under_each_annotator(cli, db_path, tmp_path):
     ]
     path = write_json(tmp_path / "min.json", records)
     result = cli("import", "--no-ner", path)
-    assert f"{path}:2: task 17: 2 choices not imported yet" in result.stderr
+    assert result.stderr == "" and "2 article categories" in result.stdout
     with Store.open(db_path) as store:
+        assert [(who, c) for _, who, c in store.category_rows()] == [("anna@example.org", c) for c in ("calm", "firm")]
         condition = "if Moscow halts its drone attacks"
         assert layers_by_text(store)[TEXT] == {
             "anna@example.org": [(condition, "condition", "")],
@@ -322,11 +326,11 @@ def test_a_line_break_inside_a_region_is_quoted_the_way_label_studio_quotes_it()
 
 def test_text_fields_named_with_line_breaks_are_quoted_in_a_one_line_message(tmp_path):
     """Found by tests/test_import_fuzz_peers.py: a task whose data fields are "" and "\\n"."""
-    from annotator.formats.jsonl import read_json
+    from annotator import formats
     from annotator.records import Rejection
 
     path = tmp_path / "export.json"
     path.write_text(json.dumps([{"data": {"": "", "\n": ""}}]), encoding="utf-8")
-    (rejection,) = list(read_json(path))
+    (rejection,) = list(formats.read(path))
     assert isinstance(rejection, Rejection) and "\n" not in rejection.reason
     assert "several text fields ('', '\\n')" in rejection.reason

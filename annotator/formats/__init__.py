@@ -39,6 +39,7 @@ from annotator.formats import (
     csvfile,
     docbin,
     doccano,
+    doccat,
     label_studio,
     prodigy,
     project_file,
@@ -53,7 +54,20 @@ from annotator.records import IncomingRecord, Rejection
 #: Every format, in the order of menus and help (the Export dialog opens on the first export,
 #: Prodigy JSONL). JSON shapes are tried in this order too: Label Studio's before doccano's (a
 #: task's `annotations` would pass for doccano 1.0's).
-_MODULES = (textfiles, prodigy, label_studio, doccano, docbin, textcat, csvfile, brat, conll, project_file, shards)
+_MODULES = (
+    textfiles,
+    prodigy,
+    label_studio,
+    doccano,
+    docbin,
+    textcat,
+    doccat,
+    csvfile,
+    brat,
+    conll,
+    project_file,
+    shards,
+)
 #: The export a file name picks when no format claims its ending.
 DEFAULT_EXPORT = "jsonl"
 #: How many first bytes of a file `Format.sniff` sees.

@@ -133,6 +133,9 @@ class Format:
     keeps_task_answers: bool = False
     #: A finished article's sentences with no label are written as negatives (textcat).
     writes_negatives: bool = False
+    #: Its exports carry article categories (`export_categories`); the others' accounts count
+    #: the articles whose categories they leave out.
+    holds_categories: bool = False
     options: tuple[Option, ...] = ()
     #: What its account counts besides the common items (`export_account.ITEMS`): item ->
     #: (what it says, whether it is a loss: something asked for that the file does not hold).

@@ -1,5 +1,10 @@
 """A spreadsheet view of the labels: one CSV row per label of a statement (RFC 4180 quoting).
 
+The `categories` column holds the article's categories (` | ` between them) on each of its
+rows, and an article with categories but no label gets a row of its own; the cell is empty
+where the categories are unknown (`export_categories`). The sheet is for reading, not for
+import: the JSONL formats carry categories back.
+
 Spans answered reject or ignore get a row too, with that `answer` (a label's row says
 `accept`), so the sheet shows what was rejected without taking it for a label. The `speaker`
 and `target` columns hold the words the statement is linked to by those link types (several
@@ -35,6 +40,7 @@ COLUMNS = (
     "answer",
     "speaker",
     "target",
+    "categories",
 )
 #: The link types that have a column, in `COLUMNS` order.
 LINK_COLUMNS = ("speaker", "target")
@@ -49,7 +55,9 @@ def inert(cell: str) -> str:
 
 
 def csv_rows_from_row(row: ExportRow) -> Iterator[list[Any]]:
-    """One line per label (answer accept), then one per rejected span (its answer)."""
+    """One line per label (answer accept), then one per rejected span (its answer); every line
+    carries the article's known categories. An article with categories but no span gets one
+    line with the span columns empty."""
     text = row.text
     head = [row.article_id, inert(row.title or ""), inert(row.source or ""), inert(row.annotator or "")]
     status = row.status or ""
@@ -57,11 +65,33 @@ def csv_rows_from_row(row: ExportRow) -> Iterator[list[Any]]:
     for link in row.links:
         if link.label in LINK_COLUMNS:
             linked.setdefault((*link.head, link.label), []).append(" ".join(text[slice(*link.child)].split()))
+    categories = inert(categories_cell(row))
     items = [(s, e, label, note, ACCEPT) for s, e, label, note in row.spans]
     items += [(s, e, label, "", answer) for s, e, label, answer in row.rejected]
     for start, end, label, note, answer in items:
         ends = [inert(" | ".join(linked.get((start, end, kind), []))) for kind in LINK_COLUMNS]
-        yield [*head, status, start, end, inert(label), inert(text[start:end]), inert(note or ""), answer, *ends]
+        yield [
+            *head,
+            status,
+            start,
+            end,
+            inert(label),
+            inert(text[start:end]),
+            inert(note or ""),
+            answer,
+            *ends,
+            categories,
+        ]
+    if not items and row.category_scope:
+        yield [*head, status, "", "", "", "", "", "", "", "", categories]
+
+
+def categories_cell(row: ExportRow) -> str:
+    """The article's categories joined by ` | `; `(none)` when known and none applies (a gold
+    decision); empty when unknown."""
+    if not row.category_scope:
+        return ""
+    return " | ".join(row.categories) or "(none)"
 
 
 class CsvWriter(Writer):
@@ -87,10 +117,11 @@ FORMAT = Format(
     title="CSV",
     writer=CsvWriter,
     export_suffixes=(".csv",),
+    holds_categories=True,
     account_items={
         LINKS_NOT_IN_COLUMNS: ("links of types other than speaker and target: no CSV column holds them", False)
     },
     exports="one row per label (and per rejected span, with its `answer`); a cell that starts like a formula "
     "(`=`, `+`, `-`, `@`) gets a leading `'` so spreadsheets show it as text; `speaker` and `target` columns "
-    "hold the words a statement is linked to",
+    "hold the words a statement is linked to, `categories` the article's categories",
 )

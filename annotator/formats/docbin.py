@@ -13,7 +13,12 @@ nothing unknown is taught as a negative:
 - entities that overlap cannot all be in `doc.ents`: the longest win (spaCy's
   `filter_spans`), the rest go to `doc.spans["ents_overflow"]` and their other tokens are
   missing, reported;
-- spans answered reject are never in `doc.spans["sc"]`; they are kept in `doc.user_data`.
+- spans answered reject are never in `doc.spans["sc"]`; they are kept in `doc.user_data`;
+- article categories are `doc.cats`, every category of the scheme 1.0 or 0.0 where the
+  article's categories are known, and empty (unknown: spaCy's textcat leaves a label that is
+  not in `doc.cats` out of the loss) where the layer gave none (`export_categories`).
+  Read back, `doc.cats` of 0/1 values are categories; scores strictly between 0 and 1 are a
+  model's output (a pipeline's `textcat` run over the texts), counted and not imported.
 
 Links are in two places a training script reads with spaCy alone (no Annotator import):
 
@@ -43,7 +48,10 @@ from typing import TYPE_CHECKING, Any
 
 from annotator import settings
 from annotator.formats.base import ALIGN, Format, Writer
+from annotator.formats.categories import KEY as CATEGORIES_KEY
+from annotator.formats.categories import cats_of, from_cats
 from annotator.formats.checks import snippet
+from annotator.formats.left_out import LeftOut
 from annotator.formats.records import RecordError, record_from_dict
 from annotator.formats.textfiles import human_size
 from annotator.records import USER, ExportRow, IncomingRecord, Rejection
@@ -169,6 +177,8 @@ class DocBuilder:
         report.entities = len(entities)
         self._set_ents(doc, row, entities, unaligned_entities, report, where)
         self._links(doc, row, mode, report, where)
+        if row.category_scope:
+            doc.cats = cats_of(row)
 
         doc.user_data[USER_DATA_KEY] = {
             "article_id": row.article_id,
@@ -300,18 +310,25 @@ def read_docbin(path: Path) -> Iterator[IncomingRecord | Rejection]:
         yield Rejection(name, 1, f"not a spaCy DocBin (.spacy) file ({type(exc).__name__}: {exc})"[:300])
         return
     docs = docbin.get_docs(Vocab())
+    left_out = LeftOut()
     number = 0
     while True:
         number += 1
         try:
             doc = next(docs)
         except StopIteration:
+            yield from left_out.rejections(name)
             return
         except Exception as exc:
             yield Rejection(name, number, f"damaged doc, the rest of the file was skipped ({type(exc).__name__})")
             return
         try:
-            yield record_from_dict(task_from_doc(doc), source=path.name, line=number)
+            task = task_from_doc(doc)
+            if doc.cats:
+                names = from_cats(dict(doc.cats), number, left_out)
+                if names:
+                    task[CATEGORIES_KEY] = names
+            yield record_from_dict(task, source=path.name, line=number)
         except RecordError as exc:
             yield Rejection(name, number, str(exc))
 
@@ -449,6 +466,7 @@ FORMAT = Format(
     writer=DocBinWriter,
     export_suffixes=(".spacy",),
     training=True,
+    holds_categories=True,
     options=(ALIGN,),
     account_items={
         LINKS_MISALIGNED: (
@@ -457,8 +475,9 @@ FORMAT = Format(
         )
     },
     imports="ours come back exactly; any other DocBin's `doc.spans` and `doc.ents` as statements and entities, "
-    "its `doc.user_data['links']` as links",
+    "its `doc.user_data['links']` as links, `doc.cats` of 0/1 as article categories (scores are counted, not read)",
     exports='statements in `doc.spans["sc"]`, entities in `doc.ents` (overlaps in `doc.spans["ents_overflow"]`), '
-    "unknown entity tokens missing, links in `doc.user_data['links']` and `doc._.rel`, ready for `spacy train`",
+    "unknown entity tokens missing, links in `doc.user_data['links']` and `doc._.rel`, article categories in "
+    "`doc.cats` (none where unknown), ready for `spacy train`",
     reads_back=True,
 )

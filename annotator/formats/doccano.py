@@ -1,6 +1,11 @@
 """doccano JSONL: written as sequence labelling, read in every shape doccano's versions wrote.
 
-Written: `{"text", "label": [[start, end, label], ...]}` per article. doccano keeps unknown
+Written: `{"text", "label": [[start, end, label], ...]}` per article, and the article's known
+categories (`export_categories`) in `"cats": [name, ...]`, the shape of doccano's intent
+detection projects (1.3 and later: sequence labelling plus text classification). With
+`--doccano-task text-classification`, the shape of a text-classification project instead:
+`{"text", "label": [name, ...]}` per article whose categories are known (an unknown one would
+be an empty list, which says "none of them"); statements are not in that file. doccano keeps unknown
 columns as metadata, so the annotator, status and entities ride along in extra keys and a
 file exported here imports back without loss (`record_from_dict` reads them).
 doccano has no answers: spans answered reject are not written (the account counts them).
@@ -38,18 +43,53 @@ from typing import Any
 
 import srsly
 
-from annotator.formats.base import Format, ObjectContext, Writer
+from annotator.formats.base import Format, ObjectContext, Option, Writer
+from annotator.formats.categories import KEY as CATEGORIES_KEY
+from annotator.formats.categories import checked_name, checked_names, from_cats
 from annotator.formats.left_out import LeftOut
 from annotator.formats.records import RecordError, kind_of, record_from_dict
 from annotator.formats.relations import SPAN_LABEL
 from annotator.records import ExportRow, IncomingRecord
 from annotator.tokens import SpacyTokens
 
+#: `--doccano-task`: which doccano project's import the file is for.
+SEQUENCE, CLASSIFICATION = "sequence-labeling", "text-classification"
+DOCCANO_TASK = Option(
+    "doccano-task",
+    (SEQUENCE, CLASSIFICATION),
+    "doccano: a sequence-labelling file (statement labels, article categories in `cats` as doccano's intent "
+    "detection writes them) or a text-classification file (`label`: the article's categories; statements "
+    "left out, articles whose categories are unknown left out)",
+    default=SEQUENCE,
+)
+#: Account items of a text-classification file.
+CLASSIFICATION_NO_CATEGORIES = "classification_unknown"
+CLASSIFICATION_SPANS = "classification_spans"
+
 
 def doccano_from_row(row: ExportRow, relations: bool = False) -> dict[str, Any]:
-    """The doccano line for one export row; with `relations`, in the entity+relation shape."""
-    if relations:
-        return _relation_record(row)
+    """The doccano line for one export row; with `relations`, in the entity+relation shape.
+    Known categories go in `cats` (doccano's intent detection shape)."""
+    record = _relation_record(row) if relations else _sequence_record(row)
+    if row.category_scope:
+        record["cats"] = list(row.categories)
+    return record
+
+
+def classification_from_row(row: ExportRow) -> dict[str, Any]:
+    """doccano's text-classification line: `{"text", "label": [category, ...]}` and the metadata."""
+    record: dict[str, Any] = {
+        "text": row.text,
+        "label": list(row.categories),
+        "meta": {**row.meta, "title": row.title, "source": row.source},
+    }
+    if row.annotator is not None:
+        record["_annotator_id"] = row.annotator
+        record["_status"] = row.status
+    return record
+
+
+def _sequence_record(row: ExportRow) -> dict[str, Any]:
     text = row.text
     record: dict[str, Any] = {
         "text": text,
@@ -106,14 +146,18 @@ class DoccanoWriter(Writer):
     """One doccano line per row; spans answered reject are left out (doccano has no answers).
 
     Once the project has links, every line is in the entity+relation shape (one shape per file,
-    as a doccano project has one type).
+    as a doccano project has one type). As a text-classification file (`--doccano-task`), one
+    line per article whose categories are known, and nothing else.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.relations = bool(self.store.used_link_types())
+        self.classification = self.options.get(DOCCANO_TASK.key) == CLASSIFICATION
 
-    def write(self, handle: Any, row: ExportRow) -> None:
+    def write(self, handle: Any, row: ExportRow) -> bool | None:
+        if self.classification:
+            return self._classification(handle, row)
         handle.write(srsly.json_dumps(doccano_from_row(row, self.relations)) + "\n")
         summary = self.summary
         summary.records += 1
@@ -122,6 +166,17 @@ class DoccanoWriter(Writer):
         self.count_labels(row)
         if row.tokens:
             self.report_alignment(row, SpacyTokens.build(row.text, row.tokens))
+        return None
+
+    def _classification(self, handle: Any, row: ExportRow) -> bool | None:
+        counts = self.summary.counts
+        if not row.category_scope:
+            counts[CLASSIFICATION_NO_CATEGORIES] += 1
+            return False
+        handle.write(srsly.json_dumps(classification_from_row(row)) + "\n")
+        self.summary.records += 1
+        counts[CLASSIFICATION_SPANS] += len(row.spans)
+        return None
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -132,6 +187,7 @@ _MARKERS = frozenset({"labels", "annotations", "username", "doc_id", "Comments",
 #: (doccano 1.3 and later write `**meta` at the top level).
 _READ = frozenset(
     {"text", "data", "meta", "label", "labels", "entities", "relations", "cats", "annotations", "username", "Comments"}
+    | {"_annotator_id", "_status"}  # ours, written by `DoccanoWriter`
 )
 
 
@@ -171,8 +227,9 @@ def doccano_records(obj: dict[str, Any], line: int, left_out: LeftOut) -> list[d
         meta = {**extras, **(meta or {})}
     triples: list[Any] = []
     spans: list[dict[str, Any]] = []
+    categories: list[str] = []
     for key in ("label", "labels"):
-        _labels(obj.get(key), key, line, left_out, triples)
+        categories += _labels(obj.get(key), key, triples)
     entities = obj.get("entities")
     kept_entities: list[Any] = []
     ends: dict[Any, dict[str, Any]] = {}  # doccano entity id → {"start", "end"}, for relations
@@ -194,35 +251,50 @@ def doccano_records(obj: dict[str, Any], line: int, left_out: LeftOut) -> list[d
                 kept_entities.append(item)  # our own {"start", "end", "label", "source"}: entities
     relations = _relations(obj.get("relations"), ends)
     _count(obj.get("Comments"), "comment", line, left_out)
-    left_out.add_categories(obj.get("cats"), line)
+    if obj.get("cats") is not None:
+        categories += from_cats(obj["cats"], line, left_out) or []
     base: dict[str, Any] = {"text": text, "meta": meta, "label": triples, "spans": spans}
+    if categories:
+        base[CATEGORIES_KEY] = sorted(set(categories))
     if relations:
         base["relations"] = relations
     if kept_entities:
         base["entities"] = kept_entities
+    for key in ("_annotator_id", "_status"):  # ours (`DoccanoWriter`)
+        if obj.get(key) is not None:
+            base[key] = obj[key]
     if obj.get("username") is not None:
         base["_annotator_id"] = obj["username"]
-    by_user = _annotations(obj.get("annotations"), line, left_out)
-    if not by_user:
+    by_user, categories_by_user = _annotations(obj.get("annotations"), line, left_out)
+    if not by_user and not categories_by_user:
         return [base]
-    records = [{**base, "label": [], "spans": items, "_annotator_id": user} for user, items in by_user.items()]
-    if triples or spans:
+    users = list(dict.fromkeys([*by_user, *categories_by_user]))
+    records = [
+        {
+            **{k: v for k, v in base.items() if k != CATEGORIES_KEY},
+            "label": [],
+            "spans": by_user.get(user, []),
+            "_annotator_id": user,
+            CATEGORIES_KEY: sorted(set(categories_by_user.get(user, []))),
+        }
+        for user in users
+    ]
+    if triples or spans or categories:
         records.append(base)
     return records
 
 
-def _labels(items: Any, key: str, line: int, left_out: LeftOut, triples: list[Any]) -> None:
-    """`label`/`labels`: [start, end, label] triples (sequence labelling) or label names (text classification)."""
+def _labels(items: Any, key: str, triples: list[Any]) -> list[str]:
+    """`label`/`labels`: [start, end, label] triples (sequence labelling), added to `triples`, or
+    label names (text classification), returned as categories."""
     if items is None:
-        return
+        return []
     if isinstance(items, str):
         items = [items]
     if not isinstance(items, list):
         raise RecordError(f'"{key}" must be a list, got {kind_of(items)}')
-    names = [item for item in items if isinstance(item, str)]
-    if names:
-        left_out.add("category", line, len(names), tuple(names))
     triples.extend(item for item in items if not isinstance(item, str))
+    return checked_names([item for item in items if isinstance(item, str)], f'"{key}"')
 
 
 def _relations(items: Any, ends: dict[Any, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -252,34 +324,44 @@ def _count(items: Any, kind: str, line: int, left_out: LeftOut) -> None:
         left_out.add(kind, line, len(items))
 
 
-def _annotations(items: Any, line: int, left_out: LeftOut) -> dict[str | None, list[dict[str, Any]]]:
-    """doccano 1.0-1.2's `annotations`: spans by user (categories and texts are counted)."""
+def _annotations(
+    items: Any, line: int, left_out: LeftOut
+) -> tuple[dict[str | None, list[dict[str, Any]]], dict[str | None, list[str]]]:
+    """doccano 1.0-1.2's `annotations`: spans by user, and categories by user (an annotation
+    without offsets; by label id, which names nothing here, counted)."""
     if items is None:
-        return {}
+        return {}, {}
     if not isinstance(items, list):
         raise RecordError(f'"annotations" must be a list, got {kind_of(items)}')
     by_user: dict[str | None, list[dict[str, Any]]] = {}
+    categories: dict[str | None, list[str]] = {}
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             raise RecordError(f"annotation {i} must be an object, got {kind_of(item)}")
         label = item.get("label")
         if "start_offset" not in item:
-            if label is not None:
-                left_out.add("category", line, 1, (str(label),))
+            if isinstance(label, int) and not isinstance(label, bool):
+                left_out.add("category_id", line, 1, (str(label),))
+            elif label is not None:
+                categories.setdefault(_user(item, i), []).append(checked_name(label, f"annotation {i} label"))
             continue
         if isinstance(label, int) and not isinstance(label, bool):
             raise RecordError(
                 f"annotation {i}: label {label} is a doccano label id, not its name (doccano 1.0-1.2 wrote ids in "
                 'its "JSON" export); export the project again as "JSONL (text label)", or put the names in'
             )
-        user = item.get("user")
-        if isinstance(user, bool) or not isinstance(user, (int, str, type(None))):
-            raise RecordError(f"annotation {i}: user must be a user id or name, got {kind_of(user)}")
-        name = f"doccano-{user}" if isinstance(user, int) else user
-        by_user.setdefault(name, []).append(
+        by_user.setdefault(_user(item, i), []).append(
             {"start": item["start_offset"], "end": item.get("end_offset"), "label": label}
         )
-    return by_user
+    return by_user, categories
+
+
+def _user(item: dict[str, Any], i: int) -> str | None:
+    """An annotation's user as an annotator's name (`doccano-<id>` for an id)."""
+    user = item.get("user")
+    if isinstance(user, bool) or not isinstance(user, (int, str, type(None))):
+        raise RecordError(f"annotation {i}: user must be a user id or name, got {kind_of(user)}")
+    return f"doccano-{user}" if isinstance(user, int) else user
 
 
 def read_doccano(obj: dict[str, Any], where: ObjectContext) -> tuple[list[IncomingRecord], None]:
@@ -296,10 +378,22 @@ FORMAT = Format(
     is_object=is_doccano,
     writer=DoccanoWriter,
     export_suffixes=(".jsonl",),
+    options=(DOCCANO_TASK,),
+    holds_categories=True,
+    account_items={
+        CLASSIFICATION_NO_CATEGORIES: (
+            "articles with no category left out of the text-classification file (an empty label list would say "
+            "none applies)",
+            False,
+        ),
+        CLASSIFICATION_SPANS: ("statement labels not in the text-classification file (it holds categories)", False),
+    },
     imports="every shape doccano's versions wrote: `label` triples, `labels` (1.0), `data` (1.3-1.6), "
     "`entities` and `relations` of relation projects, per-user `annotations` (1.0-1.2), `username` (0.x); "
-    "spans become the annotator's statements, relations their links",
+    "spans become the annotator's statements, relations their links, text classification's `label` names and "
+    "intent detection's `cats` the article's categories",
     exports='`{"text", "label": [[start, end, label]]}` per article (annotator, status and entities ride '
-    'along in extra keys); once the project has links, the entity+relation shape (`"entities"`, `"relations"`)',
+    "along in extra keys) and article categories in `cats`; once the project has links, the entity+relation "
+    'shape (`"entities"`, `"relations"`); `--doccano-task text-classification`: `{"text", "label": [categories]}`',
     reads_back=True,
 )

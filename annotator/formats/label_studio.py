@@ -32,8 +32,16 @@ done. `predictions` become the layer `model:<model_version>`, marked as a model'
 (`IncomingRecord.model_version`), with no status. Relations (`{"type": "relation", "from_id",
 "to_id", "labels"}` between two regions of the same annotation) become links, one per label
 (`relation` when it has none); a region whose `meta` says `"link_end": true` (as the writer
-marks the other end of a link that is no statement) is only that end. Choices, drafts and other
-result types are named per task: `FILE:LINE: task 17: 1 choice not imported yet`.
+marks the other end of a link that is no statement) is only that end. A `choices` result on
+the text (no `start`: `<Choices toName="text">`) gives its layer the article's categories,
+whatever its `from_name`; choices on a region (per-region classification), drafts and other
+result types are named per task: `FILE:LINE: task 17: 1 choice not imported yet`. In JSON-MIN a
+single choice is flattened to a bare name, which stays in the metadata.
+
+Written: each layer's known categories (`export_categories`) as one `choices` result per
+category group, `from_name` the group's name, so a labeling config with
+`<Choices name="stance" toName="text" choice="single">` (and `choice="multiple"` for a
+multi-choice group) shows them.
 """
 
 from __future__ import annotations
@@ -47,7 +55,10 @@ from typing import Any
 
 import srsly
 
+from annotator.categories import project_categories
 from annotator.formats.base import Format, ObjectContext, Option, Writer
+from annotator.formats.categories import KEY as CATEGORIES_KEY
+from annotator.formats.categories import checked_names
 from annotator.formats.left_out import KINDS, counted
 from annotator.formats.records import RecordError, kind_of, record_from_dict
 from annotator.formats.relations import SPAN_LABEL, end_namer
@@ -143,13 +154,14 @@ def task_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[I
     if isinstance(obj.get("drafts"), list):
         left["draft"] += len(obj["drafts"])
     relations: list[_Relation] = []
-    regions = _regions(layers, left, relations)
+    choices: dict[int, list[str]] = {}
+    regions = _regions(layers, left, relations, choices)
     data = obj["data"]
     key = _text_key(data, [(r.start, r.end, r.quote) for r in regions])
     meta = {k: v for k, v in data.items() if k != key}
     if obj.get("id") is not None:
         meta[TASK_ID] = obj["id"]
-    records = _records(data[key], meta, layers, regions, source, line, relations)
+    records = _records(data[key], meta, layers, regions, source, line, relations, choices)
     return records, _described(left)
 
 
@@ -157,14 +169,19 @@ def min_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[In
     """The record of one JSON-MIN item (one annotation of one task) and what was not imported."""
     left: Counter[str] = Counter()
     regions: list[_Region] = []
+    chosen: list[str] = []
     data: dict[str, Any] = {}
     for name, value in obj.items():
         if name in _MIN_KEYS:
             continue
-        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        if isinstance(value, dict) and set(value) == {"choices"}:  # several choices, flattened
+            chosen += checked_names(value["choices"], f"{name} choices")
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             for i, item in enumerate(value):
                 if "labels" in item:
                     regions.append(_region(0, i, item, item, f"{name} region {i}"))
+                elif "choices" in item and "start" not in item:  # the text's choices: the article's categories
+                    chosen += checked_names(item["choices"], f"{name} choices {i}")
                 elif "choices" in item:
                     left["choice"] += len(item["choices"]) if isinstance(item["choices"], list) else 1
                 else:
@@ -175,9 +192,9 @@ def min_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[In
     meta = {k: v for k, v in data.items() if k != key}
     if obj.get("id") is not None:
         meta[TASK_ID] = obj["id"]
-    annotated = obj.get("annotation_id") is not None or regions
+    annotated = obj.get("annotation_id") is not None or regions or chosen
     layers = [(_annotator(obj.get("annotator")), None, [])] if annotated else []
-    return _records(data[key], meta, layers, regions, source, line), _described(left)
+    return _records(data[key], meta, layers, regions, source, line, choices={0: chosen}), _described(left)
 
 
 def _records(
@@ -188,6 +205,7 @@ def _records(
     source: str,
     line: int,
     relations: Sequence[_Relation] = (),
+    choices: dict[int, list[str]] | None = None,
 ) -> list[IncomingRecord]:
     if not isinstance(raw, str):
         raise RecordError(f"the text must be a string, got {kind_of(raw)}")
@@ -219,10 +237,14 @@ def _records(
     if not layers:
         return [record_from_dict({"text": raw, "meta": meta}, source=source, line=line)]
     records = []
-    for (annotator, version, _), layer_spans, layer_links in zip(layers, spans, links, strict=True):
+    for number, ((annotator, version, _), layer_spans, layer_links) in enumerate(
+        zip(layers, spans, links, strict=True)
+    ):
         item: dict[str, Any] = {"text": raw, "meta": meta, "spans": layer_spans}
         if layer_links:
             item["relations"] = layer_links
+        if choices and choices.get(number):
+            item[CATEGORIES_KEY] = sorted(set(choices[number]))
         if annotator is not None:
             item["_annotator_id"] = annotator
         if version is None:
@@ -247,10 +269,14 @@ def _key(ident: Any) -> Any:
 
 
 def _regions(
-    layers: list[tuple[str | None, str | None, list[Any]]], left: Counter[str], relations: list[_Relation] | None = None
+    layers: list[tuple[str | None, str | None, list[Any]]],
+    left: Counter[str],
+    relations: list[_Relation] | None = None,
+    choices: dict[int, list[str]] | None = None,
 ) -> list[_Region]:
-    """Every labeled text region of every layer, and (into `relations`) every relation between two of
-    them; the other results are counted in `left`."""
+    """Every labeled text region of every layer, (into `relations`) every relation between two of
+    them, and (into `choices`, by layer) the names of the text's `choices` results: the article's
+    categories. The other results are counted in `left`."""
     regions = []
     for number, (annotator, _, result) in enumerate(layers):
         for i, item in enumerate(result):
@@ -261,8 +287,11 @@ def _regions(
             if kind == "labels" and isinstance(value, dict):
                 ident = item.get("id", i)
                 regions.append(_region(number, ident, value, item, f"{annotator or 'annotation'}: region {ident}"))
+            elif kind == "choices" and isinstance(value, dict) and "start" not in value and choices is not None:
+                what = f"{annotator or 'annotation'}: choices result {i}"
+                choices.setdefault(number, []).extend(checked_names(value.get("choices"), what))
             elif kind == "choices" and isinstance(value, dict) and isinstance(value.get("choices"), list):
-                left["choice"] += len(value["choices"])
+                left["choice"] += len(value["choices"])  # a region's choices classify a span, not the article
             elif kind == "relation" and relations is not None:
                 labels = item.get("labels") or []
                 if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
@@ -377,6 +406,8 @@ class Layer:
     links: Sequence[Link] = ()
     #: Names an end that is no statement (an entity's type); `SPAN` when not given.
     end_label: Any = None
+    #: The article's categories by group, one `choices` result each: (group, (category, ...)).
+    choices: Sequence[tuple[str, Sequence[str]]] = ()
 
 
 def label_studio_task(
@@ -464,6 +495,17 @@ def _regions_of(text: str, layer: Layer, from_name: str, to_name: str) -> list[d
         }
         for link in layer.links
     ]
+    regions += [
+        {
+            "id": hashlib.sha1(f"{layer.name}\0{group}".encode()).hexdigest()[:10],
+            "from_name": group,
+            "to_name": to_name,
+            "type": "choices",
+            "value": {"choices": list(names)},
+        }
+        for group, names in layer.choices
+        if names
+    ]
     return regions
 
 
@@ -496,6 +538,13 @@ class LabelStudioWriter(Writer):
         super().__init__(*args, **kwargs)
         self.as_predictions = self.options[LAYERS_AS.key] == "predictions"
         self.pending: list[ExportRow] = []
+        self.groups = [(g.name, {c.name for c in g.categories}) for g in project_categories(self.store)]
+
+    def _choices(self, row: ExportRow) -> list[tuple[str, list[str]]]:
+        """The row's known categories by group (`<Choices name=GROUP>`), in scheme order."""
+        if not row.category_scope:
+            return []
+        return [(name, [c for c in row.categories if c in members]) for name, members in self.groups]
 
     def write(self, handle: Any, row: ExportRow) -> bool:
         joins = bool(self.pending) and self.pending[0].article_id == row.article_id
@@ -517,7 +566,7 @@ class LabelStudioWriter(Writer):
         data = {key: value for key, value in first.meta.items() if key != TASK_ID}
         task_id = first.meta.get(TASK_ID)
         layers = [
-            Layer(row.annotator, row.spans, links=row.links, end_label=end_namer(row))
+            Layer(row.annotator, row.spans, links=row.links, end_label=end_namer(row), choices=self._choices(row))
             for row in self.pending
             if row.annotator is not None
         ]
@@ -542,11 +591,12 @@ FORMAT = Format(
     writer=LabelStudioWriter,
     export_suffixes=(".json",),
     options=(LAYERS_AS,),
+    holds_categories=True,
     imports="JSON export, JSON-MIN and tasks one a line: each person's `labels` regions become their "
-    "statements (`completed_by`: e-mail, else `ls-<id>`), `relation` results their links, `predictions` a "
-    "model's layer `model:<version>`",
+    "statements (`completed_by`: e-mail, else `ls-<id>`), `relation` results their links, the text's `choices` "
+    "the article's categories, `predictions` a model's layer `model:<version>`",
     exports="a JSON array of tasks Label Studio imports: `data.text`, each layer's statements as `labels` "
-    "regions and its links as `relation` results, as `predictions` (pre-annotations; default) or "
-    "`annotations` (`--layers-as`)",
+    "regions, its links as `relation` results and its article categories as a `choices` result per category "
+    "group, as `predictions` (pre-annotations; default) or `annotations` (`--layers-as`)",
     reads_back=True,
 )

@@ -1,7 +1,7 @@
-"""What an input file carries that a project cannot hold yet, counted and named once per file.
+"""What an input file carries that a project cannot hold, counted and named once per file.
 
-Nothing is dropped silently: a reader that meets relations, document categories, comments
-or choices adds them here, and at the end of the file each kind becomes one
+Nothing is dropped silently: a reader that meets what it cannot take (a model's category
+scores, a rejected category, comments on whole articles) adds it here, and at the end of the file each kind becomes one
 `FILE:LINE: ...` message (LINE: the first record that had it) with its count.
 """
 
@@ -15,8 +15,27 @@ from annotator.records import Rejection
 #: kind -> (one, many, why the project cannot take it yet)
 KINDS = {
     "relation": ("relation", "relations", "a project has no links between statements yet"),
-    "category": ("document category", "document categories", "a project has no document categories yet"),
-    "choice": ("choice", "choices", "a project has no document categories yet"),
+    "category_score": (
+        "category score",
+        "category scores",
+        "`cats` between 0 and 1 are a model's scores, not a decision (import 0/1 values)",
+    ),
+    "category_rejected": (
+        "category answered reject",
+        "categories answered reject",
+        "a project stores the categories given; that one does not apply has no place",
+    ),
+    "category_none": (
+        "decision that no category applies",
+        "decisions that no category applies",
+        "a project stores the categories given, so the article's categories stay unknown",
+    ),
+    "category_id": (
+        "category by label id",
+        "categories by label id",
+        "doccano 1.0-1.2's JSON export names labels by id; export the project again as JSONL (text label)",
+    ),
+    "choice": ("choice", "choices", "no choices of this kind are read"),
     "comment": ("comment", "comments", "a project keeps notes on statements, not on whole articles"),
 }
 
@@ -48,14 +67,6 @@ class LeftOut:
         seen.records += 1
         seen.items += items
         seen.values.update(values)
-
-    def add_categories(self, cats: object, line: int) -> None:
-        """Document categories as a list of names (doccano) or a name -> score mapping (Prodigy,
-        spaCy's `cats`: those scored above zero)."""
-        if isinstance(cats, dict):
-            cats = [name for name, score in cats.items() if score]
-        if isinstance(cats, list):
-            self.add("category", line, len(cats), tuple(str(c) for c in cats))
 
     def rejections(self, path: str) -> list[Rejection]:
         out = []

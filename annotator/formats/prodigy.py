@@ -3,9 +3,9 @@ statement `spans` and `entities`; our own record shape, read from any JSON objec
 format claims.
 
 Read: `formats.records.record_from_dict` (spans with their answers, `_annotator_id`,
-`_status`, `entities`, `relations` as links; doccano's `label` triples too). What a Prodigy
-task holds besides spans and relations is named once per file: `accept` (choice), `cats`
-and a textcat `label`.
+`_status`, `entities`, `relations` as links; doccano's `label` triples too); article
+categories from a choice task's `accept`/`options`, `cats` and a binary textcat `label`
+(`formats.categories`).
 
 Written: `tokens` are the ones a spaCy Doc of the text has (white-space tokens such as a line
 break included), so `token_start`/`token_end` are there exactly when spaCy can hold the span.
@@ -13,6 +13,14 @@ Answers other than accept are written as Prodigy writes them: a whole task's `an
 span's own `"answer": "reject"` (binary feedback) — never as an accepted span. Links are
 `relations` in `rel.manual`'s shape (`formats.relations`): `head`/`child` the last token of each
 end, `head_span`/`child_span` with offsets, tokens and the end's label, `label` the link type.
+
+Article categories are written as `textcat.manual` writes them, a choice task: `options`
+(every category of the scheme, `{"id", "text"}`), `accept` (those given) and
+`config.choice_style` ("single" when the scheme is one exclusive group). That, and not
+`cats`, is what Prodigy's own `train --textcat`/`--textcat-multilabel` and `data-to-spacy`
+read from a dataset: each option is 1.0 when accepted and 0.0 when not, which is exactly the
+export rule's 0/1. An article whose categories are unknown gets no `options` and no
+`accept` (`export_categories`): an empty `accept` would teach "none of them".
 """
 
 from __future__ import annotations
@@ -23,7 +31,10 @@ from typing import Any
 
 import srsly
 
+from annotator.categories import project_categories
 from annotator.formats.base import Format, ObjectContext, Writer
+from annotator.formats.categories import KEY as CATEGORIES_KEY
+from annotator.formats.categories import choice_fields, read_categories
 from annotator.formats.left_out import LeftOut
 from annotator.formats.records import record_from_dict
 from annotator.formats.relations import end_namer, relations_from_links
@@ -34,8 +45,9 @@ from annotator.tokens import SpacyTokens
 _dumps = srsly.json_dumps
 
 
-def task_from_row(row: ExportRow, tokens: SpacyTokens | None = None) -> dict[str, Any]:
-    """Build the Prodigy task for one export row; `tokens` as `SpacyTokens.build` gives them."""
+def task_from_row(row: ExportRow, tokens: SpacyTokens | None = None, single_choice: bool = False) -> dict[str, Any]:
+    """Build the Prodigy task for one export row; `tokens` as `SpacyTokens.build` gives them;
+    `single_choice`: the scheme is one exclusive group (`config.choice_style` "single")."""
     text = row.text
     task: dict[str, Any] = {
         "text": text,
@@ -80,12 +92,16 @@ def task_from_row(row: ExportRow, tokens: SpacyTokens | None = None) -> dict[str
     if row.annotator is not None:
         task["_annotator_id"] = row.annotator
         task["_status"] = row.status
+    if row.category_scope:
+        task.update(choice_fields(row, single_choice))
     task["answer"] = row.answer
     signature = repr([span[:3] for span in row.spans]).encode()
     if row.rejected or row.answer != ACCEPT:
         signature += repr([row.answer, *row.rejected]).encode()
     if row.links:
         signature += repr(list(row.links)).encode()
+    if row.category_scope:
+        signature += repr((row.categories, row.category_scope)).encode()
     digest = hashlib.sha256(row.hash.encode() + signature).digest()
     task["_task_hash"] = int.from_bytes(digest[:4], "big", signed=True)
     return task
@@ -94,13 +110,19 @@ def task_from_row(row: ExportRow, tokens: SpacyTokens | None = None) -> dict[str
 class ProdigyWriter(Writer):
     """One task per row, a JSON line each; rejected spans and tasks with their answer."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        only = self.rule.category_groups
+        groups = [g for g in project_categories(self.store) if only is None or g.name in only]
+        self.single_choice = len(groups) == 1 and groups[0].exclusive
+
     def write(self, handle: Any, row: ExportRow) -> None:  # the hot path of the most used export: kept lean
         tokens = SpacyTokens.build(row.text, row.tokens) if row.tokens else None
         summary = self.summary
         if row.rejected or row.answer != ACCEPT:
             summary.counts["rejected_written"] += len(row.rejected)
             summary.counts["rejected_tasks_written"] += row.answer != ACCEPT
-        handle.write(_dumps(task_from_row(row, tokens)) + "\n")
+        handle.write(_dumps(task_from_row(row, tokens, self.single_choice)) + "\n")
         summary.records += 1
         summary.entities += len(row.entities)
         self.count_labels(row)
@@ -117,17 +139,15 @@ def prodigy_records(obj: dict[str, Any], where: ObjectContext) -> tuple[list[Inc
 
 
 def _counted(obj: dict[str, Any], line: int, left_out: LeftOut) -> dict[str, Any]:
-    """Count what a Prodigy task holds besides spans and relations (links, read by `record_from_dict`):
-    `accept` (choice), `cats` and a textcat `label` (a name, not triples), which is taken out."""
+    """`obj` with the article categories of its `accept`/`options`, `cats` or textcat `label`
+    (`formats.categories`) under `_categories`; a textcat `label` (a name, not triples) is taken out."""
     cats, accept, label = obj.get("cats"), obj.get("accept"), obj.get("label")
     if cats is None and accept is None and not isinstance(label, str):
         return obj
-    left_out.add_categories(cats, line)
-    if isinstance(accept, list):
-        left_out.add("choice", line, len(accept), tuple(map(str, accept)))
-    if isinstance(label, str):
-        left_out.add("category", line, 1, (label,))
-        obj = {key: value for key, value in obj.items() if key != "label"}
+    names = read_categories(obj, line, left_out)
+    obj = {key: value for key, value in obj.items() if key != "label" or not isinstance(label, str)}
+    if names:
+        obj[CATEGORIES_KEY] = names
     return obj
 
 
@@ -140,9 +160,12 @@ FORMAT = Format(
     export_suffixes=(".jsonl",),
     keeps_task_answers=True,
     imports='plain `{"text", "meta"}` and Prodigy records (`spans` with their `answer`, `_annotator_id`, '
-    "`_status`, `entities`, `relations` as links), one a line or as a `.json` array",
+    "`_status`, `entities`, `relations` as links), article categories from `accept`/`options`, `cats` or a "
+    "textcat `label`, one a line or as a `.json` array",
+    holds_categories=True,
     exports="one task per article and layer: `text`, `meta`, `_input_hash`, `_task_hash`, `_annotator_id`, "
     "`_status`, `answer`, `spans` (token indices; a rejected span with its `answer`), `relations` (links, in "
-    "`rel.manual`'s shape), `entities` (with `source`), `tokens` (spaCy's, a line break included)",
+    "`rel.manual`'s shape), `entities` (with `source`), `tokens` (spaCy's, a line break included), article "
+    "categories as a choice task's `options` and `accept`",
     reads_back=True,
 )

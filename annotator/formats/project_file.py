@@ -1,7 +1,10 @@
 """Another annotator's project file (`.annotator.sqlite`) read as incoming records, for merging.
 
 Each layer comes in whole: statements with their labels and notes, rejected spans and answers,
-status, links (as Prodigy relations) and the link slots its review decided.
+status, links (as Prodigy relations), the link slots its review decided, and the article
+categories it gave (a file older than `m007_article_categories` has none). The gold layer's
+category decisions (`category_decisions`) stay behind: a merge brings annotators' work, and
+the gold layer's categories come as its categories.
 
 The file is untrusted input, like a JSONL file from a stranger: `store.teammate` reads it
 read-only, immutable and bounded, and every (article, annotator) row is validated here
@@ -19,6 +22,8 @@ from typing import Any
 
 from annotator import settings
 from annotator.formats.base import Format, ReadContext
+from annotator.formats.categories import KEY as CATEGORIES_KEY
+from annotator.formats.categories import checked_name
 from annotator.formats.records import RecordError, record_from_dict
 from annotator.records import (
     ACCEPT,
@@ -184,6 +189,10 @@ def _layer_task(layer: Layer) -> dict[str, Any]:
             ]
             for i, d in enumerate(layer.link_decisions)
         ]
+    if layer.categories:
+        task[CATEGORIES_KEY] = [
+            checked_name(_text(c["category"], f"category {i}"), f"category {i}") for i, c in enumerate(layer.categories)
+        ]
     if layer.answer is not None:
         task["answer"] = _text(layer.answer, "task answer")
     return task
@@ -241,5 +250,5 @@ FORMAT = Format(
     read=_read,
     walked=(),  # merged only when named
     imports="another annotator's project file (`.annotator.sqlite`), read as untrusted input and merged in: "
-    "every layer with its labels, notes, status, answers and entities",
+    "every layer with its labels, notes, status, answers, links, article categories and entities",
 )

@@ -91,13 +91,14 @@ def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
     status = obj.get("_status")
     if status is not None and status not in STATUSES:
         raise RecordError(f'"_status" must be one of {", ".join(STATUSES)}, got {status!r}')
+    categories = _categories(obj.get("_categories")) if answer == ACCEPT else []
     if answer != ACCEPT:
         # A task answered reject/ignore: each span without an answer of its own takes the task's.
         rejected = [RejectedSpan(s.start, s.end, s.label, answer) for s in spans] + rejected
         spans = accepted
     else:
         spans += accepted
-        if (spans or rejected or links or annotator is not None) and status is None:
+        if (spans or rejected or links or categories or annotator is not None) and status is None:
             # Binary feedback (spans with their own answers) judges a few suggestions, not the whole
             # text: the article is not finished, so its unlabeled sentences stay unknown, not negatives.
             status = "in_progress" if binary else "done"
@@ -120,7 +121,20 @@ def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
         answer=answer,
         links=links,
         link_decisions=decisions,
+        categories=categories,
     )
+
+
+def _categories(items: Any) -> list[str]:
+    """The names a format's reader put under `_categories` (already checked by
+    `formats.categories`, or a project file's), checked again here: the last gate before the store."""
+    if items is None:
+        return []
+    if not isinstance(items, list) or any(type(c) is not str or not c.strip() for c in items):
+        raise RecordError("categories must be a list of names")
+    for name in items:
+        _check_surrogates(name, "a category")
+    return sorted({c.strip() for c in items})
 
 
 def _spans(obj: dict[str, Any], text: str) -> tuple[list[Span], list[Span], list[RejectedSpan]]:

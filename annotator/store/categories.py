@@ -9,12 +9,15 @@ stored categories over. Review decisions are the gold layer's categories plus a 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 
-from annotator.records import GOLD, Category, CategoryGroup
-from annotator.store.core import CoreStore, now
+from annotator.records import GOLD, Category, CategoryGroup, ExportRow, IncomingRecord
+from annotator.store.core import CoreStore, ImportCounts, _ByArticle, now
+from annotator.store.errors import known_error
 from annotator.store.renames import rename_values
+from annotator.text import content_hash
 
 _SEP = "\x1f"
 
@@ -157,3 +160,54 @@ class CategoryMixin(CoreStore):
                     (article_id, group, now()),
                 )
         return tuple(c for c in current if c in keep), decided
+
+    # -- import and export ----------------------------------------------------------------------
+
+    def export_rows(self, annotator: str | None = None) -> Iterator[ExportRow]:
+        """`CoreStore.export_rows`, each row with its layer's categories (a project without
+        categories pays one query). Which of them an export writes, and as what, is the export
+        rule's (`export_rule.Selection`)."""
+        rows = super().export_rows(annotator)
+        if self.conn.execute("SELECT 1 FROM article_categories LIMIT 1").fetchone() is None:
+            yield from rows
+            return
+        sql = (
+            "SELECT c.article_id, a.name, c.category FROM article_categories c "
+            "JOIN annotators a ON a.id = c.annotator_id"
+        )
+        args: list[str] = []
+        if annotator is not None:
+            sql += " WHERE a.name = ?"
+            args.append(annotator)
+        try:
+            given = _ByArticle(self.conn.execute(sql + " ORDER BY c.article_id, a.name, c.category", args))
+            for row in rows:
+                if row.annotator is None or not given.has(row.article_id):
+                    yield row
+                    continue
+                mine = tuple(x[2] for x in given.take(row.article_id) if x[1] == row.annotator)
+                yield row._replace(categories=mine) if mine else row
+        except sqlite3.DatabaseError as exc:
+            raise known_error(exc, self.path) from exc
+
+    def add_records(self, records: Sequence[IncomingRecord], default_annotator: str) -> ImportCounts:
+        """The records (`CoreStore.add_records` and the other mixins'), and their article
+        categories, in the same transaction; categories already there are kept."""
+        if not any(rec.categories for rec in records):
+            return super().add_records(records, default_annotator)
+        with self.write():
+            counts = super().add_records(records, default_annotator)
+            digests = [content_hash(rec.text) for rec in records if rec.categories]
+            article_of = dict(
+                self.conn.execute(
+                    "SELECT hash, id FROM articles WHERE hash IN (SELECT value FROM json_each(?))",
+                    (json.dumps(sorted(set(digests))),),
+                )
+            )
+            rows = [
+                (article_of[content_hash(rec.text)], rec.annotator or default_annotator, category)
+                for rec in records
+                for category in rec.categories
+            ]
+            counts.categories_added = self.add_article_categories(rows)
+        return counts

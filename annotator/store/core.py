@@ -56,6 +56,8 @@ class ImportCounts:
     labels_added: int = 0
     entities_added: int = 0
     links_added: int = 0
+    #: Article categories given (per article and annotator).
+    categories_added: int = 0
 
     def __iadd__(self, other: ImportCounts) -> ImportCounts:
         self.articles_added += other.articles_added
@@ -63,6 +65,7 @@ class ImportCounts:
         self.labels_added += other.labels_added
         self.entities_added += other.entities_added
         self.links_added += other.links_added
+        self.categories_added += other.categories_added
         return self
 
     def describe(self) -> str:
@@ -71,6 +74,8 @@ class ImportCounts:
         if self.articles_existing:
             text += f", {_plural(self.articles_existing, 'record')} matched articles already in the project"
         links = f", {_plural(self.links_added, 'link')}" if self.links_added else ""
+        if self.categories_added:
+            links += f", {_plural(self.categories_added, 'article category', 'article categories')}"
         return (
             f"{text}; {_plural(self.labels_added, 'label')}, {_plural(self.entities_added, 'entity', 'entities')}"
             + links
@@ -471,6 +476,8 @@ class CoreStore(ProjectFile):
                         answer or ACCEPT,
                         bool(predicted or ents),
                         (),  # links: `LinksMixin.export_rows` adds them
+                        (),  # categories: `CategoryMixin.export_rows` adds them
+                        (),  # category_scope: the export rule's (`export_rule.Selection`)
                     ),
                 )
         except sqlite3.DatabaseError as exc:

@@ -411,6 +411,30 @@ def test_an_import_lists_bad_lines_as_file_line_reason_and_shows_the_good_articl
     assert window.list_panel.progress_text.text() == "0 of 5 articles done"
 
 
+def test_an_import_with_categories_new_to_the_scheme_says_where_they_are(
+    rules_pipeline, window, qtbot, monkeypatch, tmp_path, project
+):
+    """A doccano text-classification file: its categories become the importer's, and the dialog names
+    the ones the scheme did not have (shown in the group "other")."""
+    jsonl = write_jsonl(
+        tmp_path / "classes.jsonl", ['{"text": "Kyiv wants talks.", "label": ["diplomacy", "relevant"]}']
+    )
+    choose_for_import(monkeypatch, jsonl)
+    seen = {}
+
+    def drive(dialog):
+        qtbot.waitUntil(lambda: dialog.buttons.button(CLOSE) is not None, timeout=WAIT)
+        seen["state"] = dialog.state.text()
+        close(qtbot, dialog)
+
+    run_modal(qtbot, open_import(qtbot, window), drive)
+
+    assert seen["state"].startswith("1 new article; 0 labels, 0 entities, 2 article categories\n")
+    assert "1 article category new to this project's scheme (diplomacy)" in seen["state"]
+    with Store.open(project) as store:
+        assert [(who, c) for _, who, c in store.category_rows()] == [("tester", "diplomacy"), ("tester", "relevant")]
+
+
 def test_an_import_of_a_folder_reads_every_article_file_in_it(
     rules_pipeline, window, qtbot, monkeypatch, tmp_path, project
 ):
@@ -536,6 +560,42 @@ def test_the_export_dialog_offers_every_format_of_the_registry_and_only_its_opti
     assert seen["state"].startswith("exported"), seen["state"]
     tags = {line.split()[-1] for line in (tmp_path / "annotations.conll").read_text().splitlines() if line.strip()}
     assert "U-PERSON" in tags and not any(tag.startswith("I-") for tag in tags), tags  # BILOU, not IOB2
+
+
+@pytest.fixture
+def categorised(labeled) -> Path:
+    """tester gave the finished first article the categories relevant and positive (the default scheme)."""
+    with Store.open(labeled) as store:
+        store.set_article_categories(store.article_ids()[0], "tester", ["relevant", "positive"])
+    return labeled
+
+
+def test_the_export_dialog_writes_one_category_group_alone_for_spacys_textcat(
+    categorised, window, qtbot, monkeypatch, tmp_path
+):
+    """Article categories JSONL with "stance alone": the stance's categories only, 1 or 0; the choice is
+    off for a format that holds no categories (brat)."""
+    out = tmp_path / "stance.jsonl"
+    seen = {}
+
+    def drive(dialog):
+        dialog.fmt.setCurrentIndex(dialog.fmt.findData("brat"))
+        seen["brat"] = dialog.category_group.isEnabled()
+        fill_export(qtbot, dialog, monkeypatch, out, "doccat")
+        seen["groups"] = [dialog.category_group.itemText(i) for i in range(dialog.category_group.count())]
+        dialog.category_group.setCurrentIndex(dialog.category_group.findData("stance"))
+        click(qtbot, dialog.go)
+        qtbot.waitUntil(lambda: export_ended(dialog), timeout=WAIT)
+        seen["state"] = dialog.state.text()
+        close(qtbot, dialog)
+
+    run_modal(qtbot, open_export(qtbot, window), drive)
+
+    assert seen["brat"] is False
+    assert seen["groups"][0] == "Every group" and "stance alone (one of 3)" in seen["groups"]
+    assert seen["state"].startswith("exported 1 record"), seen["state"]
+    (record,) = [srsly.json_loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert record["cats"] == {"positive": 1.0, "negative": 0.0, "neutral": 0.0}
 
 
 def test_the_import_dialog_offers_every_file_the_registry_reads(window, monkeypatch):

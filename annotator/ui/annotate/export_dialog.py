@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import formats
+from annotator.categories import project_categories
 from annotator.formats.base import ALIGN
 from annotator.records import HUMAN_LAYER, MODEL_LAYER
 from annotator.scheme import project_labels
@@ -80,6 +81,13 @@ class ExportDialog(QDialog):
             item.setCheckState(Qt.CheckState.Checked)
             self.labels.addItem(item)
         self.labels.setMaximumHeight(min(160, 22 * max(len(names), 1) + 6))
+        #: Article categories: every group, or one alone (an exclusive one for spaCy's textcat).
+        self.category_group = QComboBox()
+        self.category_group.setObjectName("exportCategoryGroup")
+        self.category_group.addItem("Every group", None)
+        for group in project_categories(store):
+            kind = "one of" if group.exclusive else "any of"
+            self.category_group.addItem(f"{group.name} alone ({kind} {len(group.categories)})", group.name)
         self.align = QComboBox()
         self.align.setObjectName("exportAlign")
         for text, mode in ALIGNMENTS:
@@ -114,6 +122,7 @@ class ExportDialog(QDialog):
         form.addRow("", self.skip_undecided)
         form.addRow("Labels", self.labels)
         form.addRow("", self.unfinished)
+        form.addRow("Categories", self.category_group)
         form.addRow("Off tokens", self.align)
         for name, box in self.format_options.items():
             form.addRow(plain_label(name.replace("-", " ").capitalize()), box)
@@ -153,6 +162,7 @@ class ExportDialog(QDialog):
         if path.suffix.lower() in endings:
             self.path.setText(str(path.with_suffix(formats.export_suffix(name))))
         self.align.setEnabled(ALIGN in fmt.options)
+        self.category_group.setEnabled(fmt.holds_categories)
         for option_name, box in self.format_options.items():
             box.setEnabled(any(option.name == option_name for option in fmt.options))
         # unfinished articles only for formats that are not for training (the choice is kept for
@@ -176,6 +186,7 @@ class ExportDialog(QDialog):
             "articles": "started" if self.unfinished.isChecked() and self.unfinished.isEnabled() else "done",
             "labels": self.chosen_labels(),
             "skip_undecided": self.skip_undecided.isChecked(),
+            "category_groups": [group] if (group := self.category_group.currentData()) is not None else None,
             "align": self.align.currentData() if self.align.isEnabled() else None,
             **{
                 box_name.replace("-", "_"): box.currentData()

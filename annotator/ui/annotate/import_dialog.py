@@ -65,6 +65,8 @@ class ImportDialog(QDialog):
         text = f"{'cancelled: ' if report.cancelled else ''}{report.counts.describe()}"
         if report.rejections:
             text += f"; {len(report.rejections)} rejected (listed below)"
+        for note in report.notes:  # new article categories, shards' pre-annotation
+            text += "\n" + note
         self._done(text)
 
     def _failed(self, message: str) -> None:

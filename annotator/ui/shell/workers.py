@@ -147,7 +147,7 @@ def import_task(paths: list[Path], annotator: str) -> Callable[[Store, Task], An
 
 #: The dialog's choices that make the export rule (`choose_rule`'s keywords); the rest are the
 #: format's own options (`align`, `tag_scheme`, …), passed to `export`.
-RULE_CHOICES = ("annotator", "gold", "all_layers", "articles", "labels", "skip_undecided")
+RULE_CHOICES = ("annotator", "gold", "all_layers", "articles", "labels", "skip_undecided", "category_groups")
 
 
 def export_task(out: Path, fmt: str, options: dict[str, Any]) -> Callable[[Store, Task], Any]:

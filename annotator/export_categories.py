@@ -1,0 +1,89 @@
+"""The export rule for article categories: which layer, which articles, what a missing one means.
+
+Categories follow the rule the spans follow (`export_rule`): the same layer, the same articles.
+On top of it (`CATEGORY_RULE`, the same in words):
+
+- An article's categories are *known* in a layer when the layer gave it at least one category
+  (for the gold layer: the review decided one of its groups, or the annotators who finished it
+  agree on at least one category). Then every category of the scheme is written, 1 when
+  given and 0 when not: `ExportRow.category_scope` lists them, `ExportRow.categories` the 1s.
+  Groups the gold layer has not decided are left out of the scope (unknown, not 0), and
+  retired categories too unless the article carries them.
+- An article with no category is *unknown*: nothing is written for it (no `cats`, no
+  `accept`, no `label` list), never every category 0. Untouched and unfinished articles never
+  reach a training file at all, so they never become negative examples.
+- Exclusive groups hold at most one category per article (the window and the import see to
+  it); multi-choice groups any number. A training format says which: DocBin and textcat carry
+  the 0/1 values, and `categories.exclusive_groups` names the exclusive ones for a config.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from annotator.categories import project_categories
+from annotator.records import GOLD, ExportRow
+from annotator.review.categories import GoldCategories, gold_categories
+
+CATEGORY_RULE = """\
+Article categories come from the same layer and the same articles as the spans. They are known
+for an article when its layer gave it at least one category (gold: a review decision on one of
+its groups, or the finished annotators' agreement on one): then every category of the scheme
+is written, 1 if given and 0 if not (for gold, the groups still undecided are left out). An
+article with no category is unknown: no categories are written for it, never all 0. Exclusive
+groups hold one category per article, multi-choice groups any number."""
+
+#: Account items (`export_account.ITEMS`).
+WRITTEN, UNKNOWN = "categories_written", "categories_unknown"
+
+
+class CategoryScope:
+    """Fills in `ExportRow.category_scope` (and gold's categories) for one export's rows."""
+
+    def __init__(self, store, layer: str | None, only_groups: frozenset[str] | None = None):
+        groups = project_categories(store)
+        if only_groups is not None:
+            groups = [g for g in groups if g.name in only_groups]
+        self.groups = groups
+        self.active = tuple(c.name for g in groups for c in g.categories if not c.retired)
+        #: Every category of the chosen groups, retired too: what a row may carry.
+        self.members = frozenset(c.name for g in groups for c in g.categories)
+        self.only = only_groups is not None
+        self.used = bool(store.used_categories())
+        self.layer = layer
+        self.gold: dict[int, GoldCategories] = gold_categories(store) if layer == GOLD and self.used else {}
+        self.decided = store.category_decisions() if layer == GOLD and self.used else set()
+        self.counts: Counter[str] = Counter()
+
+    def apply(self, row: ExportRow) -> ExportRow:
+        """The row with the categories the rule writes for it (none: unknown)."""
+        if not self.used or row.annotator is None:
+            return row
+        if self.layer == GOLD:
+            return self._gold(row)
+        given = self._chosen(row.categories)
+        if not given:
+            self.counts[UNKNOWN] += 1
+            return row._replace(categories=()) if row.categories else row
+        self.counts[WRITTEN] += 1
+        return row._replace(categories=given, category_scope=self._scope(given, ()))
+
+    def _chosen(self, categories: tuple[str, ...]) -> tuple[str, ...]:
+        """The categories of the chosen groups (`--category-groups`), or all of them."""
+        return tuple(c for c in categories if c in self.members) if self.only else categories
+
+    def _gold(self, row: ExportRow) -> ExportRow:
+        found = self.gold.get(row.article_id)
+        given = self._chosen(found.categories) if found is not None else ()
+        decided = {group for article, group in self.decided if article == row.article_id}
+        if found is None or not (given or decided & {g.name for g in self.groups}):
+            self.counts[UNKNOWN] += 1
+            return row._replace(categories=(), category_scope=())
+        self.counts[WRITTEN] += 1
+        return row._replace(categories=given, category_scope=self._scope(given, found.undecided))
+
+    def _scope(self, given: tuple[str, ...], undecided: tuple[str, ...]) -> tuple[str, ...]:
+        left_out = {c.name for g in self.groups if g.name in undecided for c in g.categories}
+        scope = [name for name in self.active if name not in left_out]
+        scope += [name for name in given if name not in scope]
+        return tuple(scope)

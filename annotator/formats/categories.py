@@ -1,0 +1,162 @@
+"""Article categories in the peers' shapes: read into names, written from an export row.
+
+Read (`read_categories`, each into the names given, or None when the object holds none):
+
+- Prodigy's choice tasks (`textcat.manual`, the `choice` view): `"options": [{"id", "text"}],
+  "accept": [id, ...]` — the accepted options; an id that is not text (Prodigy allows
+  numbers) names its option's `text`. A task answered reject/ignore gives no category.
+- Prodigy's binary textcat tasks (`textcat.teach`): `"label": NAME` with `"answer": "accept"`;
+  answered reject, the label is known *not* to apply, which a project (that stores the
+  categories given) cannot hold: counted, not imported.
+- `"cats"` as spaCy and Prodigy write it, `{NAME: 1.0 | 0.0 | true | false}`: the names at 1.
+  A score strictly between 0 and 1 is a model's output, not a decision: the record's `cats`
+  are then counted and not imported (`formats.left_out`).
+- doccano: text classification's `"label": [NAME, ...]` (`"labels"` in 1.0), intent
+  detection's `"cats": [NAME, ...]`, and per-user `annotations` without offsets.
+- Label Studio `choices` results (`label_studio`).
+
+Every name is checked (`checked_name`): text, not blank, no control characters, at most
+`MAX_NAME` characters; a bad one rejects the record (`RecordError`, the caller adds FILE:LINE).
+
+Written (`cats_of`, `choice_fields`): the row's `category_scope` (`export_categories`), each
+category 1.0 or 0.0; an empty scope writes nothing (unknown).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from annotator.formats.left_out import LeftOut
+from annotator.formats.records import RecordError, kind_of
+from annotator.records import ACCEPT, ExportRow
+from annotator.text import lone_surrogate
+
+MAX_NAME = 200
+#: Where the categories read from a peer's shape travel to `record_from_dict` (and a project file's).
+KEY = "_categories"
+
+
+def checked_name(value: Any, what: str) -> str:
+    """A category name as stored (stripped), or `RecordError` saying what is wrong with it."""
+    if not isinstance(value, str):
+        raise RecordError(f"{what} must be a category name (text), got {kind_of(value)}")
+    name = value.strip()
+    if not name:
+        raise RecordError(f"{what} is blank")
+    if len(name) > MAX_NAME:
+        raise RecordError(f"{what} is {len(name)} characters long; a category name has at most {MAX_NAME}")
+    if not name.isprintable() or lone_surrogate(name) is not None:
+        raise RecordError(f"{what} {name[:40]!r} holds control characters or a lone surrogate")
+    return name
+
+
+def checked_names(values: Any, what: str) -> list[str]:
+    """A list of category names (a single name is taken as a list of one), checked and sorted."""
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, list):
+        raise RecordError(f"{what} must be a list of category names, got {kind_of(values)}")
+    return sorted({checked_name(v, f"{what} item {i}") for i, v in enumerate(values)})
+
+
+def from_cats(cats: Any, line: int, left_out: LeftOut) -> list[str] | None:
+    """The names at 1 of a `cats` mapping (or a doccano `cats` list); None when it holds scores."""
+    if isinstance(cats, list):
+        return checked_names(cats, '"cats"')
+    if not isinstance(cats, dict):
+        raise RecordError(f'"cats" must be an object of name: 0 or 1 (or a list of names), got {kind_of(cats)}')
+    given = []
+    for i, (name, value) in enumerate(cats.items()):
+        name = checked_name(name, f'"cats" key {i}')
+        if isinstance(value, bool) or value in (0, 1):
+            if value:
+                given.append(name)
+        elif isinstance(value, (int, float)) and 0 < value < 1:
+            left_out.add("category_score", line, len(cats), tuple(cats))
+            return None
+        else:
+            raise RecordError(f'"cats" value of {name[:40]!r} must be 0 or 1, got {str(value)[:40]}')
+    return sorted(set(given))
+
+
+def from_choice(options: Any, accept: Any) -> list[str]:
+    """Prodigy's accepted options, by name (see the module docstring)."""
+    if not isinstance(accept, list):
+        raise RecordError(f'"accept" must be a list of option ids, got {kind_of(accept)}')
+    names: dict[Any, str] = {}
+    if options is not None:
+        if not isinstance(options, list):
+            raise RecordError(f'"options" must be a list of {{"id", "text"}} objects, got {kind_of(options)}')
+        for i, option in enumerate(options):
+            if not isinstance(option, dict) or "id" not in option:
+                raise RecordError(f'option {i} must be an object with an "id", got {kind_of(option)}')
+            ident = option["id"]
+            if isinstance(ident, (dict, list)) or ident is None:
+                raise RecordError(f"option {i}: id must be text or a number, got {kind_of(ident)}")
+            names[ident] = checked_name(ident if isinstance(ident, str) else option.get("text"), f"option {i}")
+    given = []
+    for i, ident in enumerate(accept):
+        if isinstance(ident, (dict, list)) or ident is None:
+            raise RecordError(f'"accept" item {i} must be an option id, got {kind_of(ident)}')
+        if options is not None and ident not in names:
+            raise RecordError(f'"accept" item {i} ({str(ident)[:40]!r}) names no option of the task')
+        given.append(names[ident] if ident in names else checked_name(ident, f'"accept" item {i}'))
+    return sorted(set(given))
+
+
+def read_categories(obj: dict[str, Any], line: int, left_out: LeftOut) -> list[str] | None:
+    """The categories a Prodigy-style or spaCy-style object gives (see the module docstring), or
+    None when it gives none; reads `accept`/`options`, `cats` and a binary textcat `label`."""
+    answer = obj.get("answer", ACCEPT)
+    found: set[str] = set()
+    seen = False
+    if "accept" in obj:
+        names = from_choice(obj.get("options"), obj["accept"])
+        seen = True
+        if answer == ACCEPT:
+            found.update(names)
+        elif names:
+            left_out.add("category_rejected", line, len(names), tuple(names))
+    if obj.get("cats") is not None:
+        names = from_cats(obj["cats"], line, left_out)
+        if names is not None:
+            seen = True
+            found.update(names)
+    label = obj.get("label")
+    if isinstance(label, str) and not _labels_its_spans(label, obj.get("spans")):
+        name = checked_name(label, '"label"')
+        seen = True
+        if answer == ACCEPT:
+            found.add(name)
+        else:
+            left_out.add("category_rejected", line, 1, (name,))
+    if seen and not found and answer == ACCEPT:
+        left_out.add("category_none", line)
+    return sorted(found) if seen else None
+
+
+def _labels_its_spans(label: str, spans: Any) -> bool:
+    """Whether a task's `label` only repeats its spans' (a `ner.teach` task), naming no category."""
+    return (
+        isinstance(spans, list) and bool(spans) and all(isinstance(s, dict) and s.get("label") == label for s in spans)
+    )
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+def cats_of(row: ExportRow) -> dict[str, float]:
+    """`{category: 1.0 | 0.0}` over the row's scope; empty when its categories are unknown."""
+    given = set(row.categories)
+    return {name: float(name in given) for name in row.category_scope}
+
+
+def choice_fields(row: ExportRow, single: bool) -> dict[str, Any]:
+    """Prodigy's choice fields for the row (`options`, `accept`, `config.choice_style`), or {}."""
+    if not row.category_scope:
+        return {}
+    return {
+        "options": [{"id": name, "text": name} for name in row.category_scope],
+        "accept": list(row.categories),
+        "config": {"choice_style": "single" if single else "multiple"},
+    }
