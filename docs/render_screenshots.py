@@ -4,7 +4,8 @@ Builds a demo project from seeds/ (the real spaCy pipeline, two annotators, a st
 labels, a note) in a temporary folder and renders each window offscreen, through the same
 start-up as `annotator gui --screenshot`: the annotation window in the light and the dark theme,
 the same article with a search, the corpus search's hit list with categories in the article list
-(light and dark), the review window and the agreement dashboard.
+(light and dark), the review window, the agreement dashboard, and a long article (the seeds' texts
+over and over, their spaCy annotations copied along) on its second part.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ SHOTS = {
     "screenshot-links.png": ("light", "links"),
     "screenshot-linking.png": ("light", "linking"),
     "screenshot-links-dark.png": ("dark", "links"),
+    "screenshot-long-article.png": ("light", "long"),
 }
 #: The seed article the link screenshots show (seeds/004_…, the fifth).
 LINKED_ARTICLE = 5
@@ -103,6 +105,34 @@ def link_article(store, article_id: int) -> None:
     )
 
 
+def long_project(demo: Path) -> Path:
+    """A project beside `demo` with one long article: the seeds' texts, one after another, until it is
+    three parts long; their entities, sentences and tokens copied from `demo`, anna's labels on them."""
+    from annotator.records import IncomingRecord
+    from annotator.store import Preannotation, Store
+    from annotator.ui.annotate.session import PAGE_CHARS
+
+    path = demo.with_name("long.annotator.sqlite")
+    with Store.open(demo) as seeds:
+        parts = [(seeds.article(a).text, seeds.entities(a), seeds.sentences(a), seeds.tokens(a)) for a in (1, 2, 3)]
+    text, entities, sentences, tokens, labeled = "", [], [], [], []
+    while len(text) < 2.5 * PAGE_CHARS:
+        for i, (piece, ents, sents, toks) in enumerate(parts):
+            base = len(text)
+            text += piece + "\n\n"
+            entities += [(e.start + base, e.end + base, e.label) for e in ents]
+            sentences += [(a + base, b + base) for a, b in sents]
+            tokens += [(a + base, b + base) for a, b in toks or []]
+            labeled += [(a + base, b + base, LABELS[(i + k) % 7]) for k, (a, b) in enumerate(sents[1:9:3])]
+    with Store.create(path) as store:
+        store.add_records([IncomingRecord(text.rstrip("\n"), "A long article: the talks, day by day", "demo", 1)], "x")
+        store.store_preannotations([Preannotation(1, "demo", entities, sentences, tokens)])
+        with store.write():
+            for start, end, label in labeled:
+                store.set_statement(1, "anna", start, end, [label])
+    return path
+
+
 def shot(kind: str, project: Path, out: Path) -> int:
     """Render one window to `out` (runs in its own process: the theme is chosen per process)."""
     from annotator.ui.shell.app import grab_to_png, start
@@ -118,6 +148,8 @@ def shot(kind: str, project: Path, out: Path) -> int:
     from annotator.ui.annotate.controller import Controller
 
     app = start(screenshot=True)
+    if kind == "long":
+        project = long_project(project)
     linked = kind in ("links", "linking")
     window = Controller(app, quiet=True).open(project, article=LINKED_ARTICLE if linked else 1, preannotate=False)
     if window is None:
@@ -125,7 +157,13 @@ def shot(kind: str, project: Path, out: Path) -> int:
     text = window.session.article.text
     if linked:
         return _links_shot(kind, app, window, text, out)
-    window.session.set_current(next(s for s in window.session.candidates() if "In other words" in text[s[0] : s[1]]))
+    if kind == "long":
+        window.session.go_to_page(1)  # the second part, its first statement current, then the next one
+        window.session.step_statement(1)
+    else:
+        window.session.set_current(
+            next(s for s in window.session.candidates() if "In other words" in text[s[0] : s[1]])
+        )
     if kind == "search":
         window.search.open()
         window.search.field.setText("energy")

@@ -103,3 +103,17 @@ def seed_store(tmp_path_factory, pipeline):
         import_paths(store, [SEEDS], annotator="tester")
         preannotate(store, pipeline)
         yield store
+
+
+def test_a_part_of_a_long_article_is_given_the_speakers_the_whole_article_gives(seed_store, nlp):
+    """The window parses only the part of a long article on screen: the suggestions come back in the
+    article's own offsets, the same as when the whole text is parsed."""
+    from annotator.ui.annotate.link_suggestions import suggestions_task
+
+    article = seed_store.article(1)
+    cut = article.text.index("\n", len(article.text) // 3) + 1
+    _, _, _, whole = suggestions_task(1)(seed_store, None)
+    _, _, _, part = suggestions_task(1, (cut, len(article.text)))(seed_store, None)
+    assert part and all(unit[0] >= cut and speaker[0] >= cut for unit, speaker in part.items())
+    same = [unit for unit, speaker in whole.items() if unit[0] >= cut and speaker[0] >= cut and unit in part]
+    assert same and all(part[unit] == whole[unit] for unit in same)

@@ -354,18 +354,28 @@ class CoreStore(ProjectFile):
     def article_ids(self) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY id")]
 
-    def entities(self, article_id: int) -> list[Entity]:
-        return [
-            Entity(*row)
-            for row in self.conn.execute(
-                "SELECT start, end, label, source FROM entities WHERE article_id = ? ORDER BY start, end",
-                (article_id,),
-            )
-        ]
+    def entities(self, article_id: int, within: tuple[int, int] | None = None) -> list[Entity]:
+        """The article's entities by start; with `within` (start, end), those starting in it (a page)."""
+        sql = "SELECT start, end, label, source FROM entities WHERE article_id = ?"
+        args: tuple[int, ...] = (article_id,)
+        if within is not None:
+            sql += " AND start >= ? AND start < ?"
+            args += within
+        return [Entity(*row) for row in self.conn.execute(sql + " ORDER BY start, end", args)]
 
-    def sentences(self, article_id: int) -> list[tuple[int, int]]:
+    def sentences(self, article_id: int, within: tuple[int, int] | None = None) -> list[tuple[int, int]]:
+        """The article's sentences by start; with `within` (start, end), those starting in it and the
+        one running into it from before (a page's)."""
+        if within is None:
+            return self.conn.execute(
+                "SELECT start, end FROM sentences WHERE article_id = ? ORDER BY start", (article_id,)
+            ).fetchall()
+        # from the last sentence starting before the page (it may run into it), by the primary key
         return self.conn.execute(
-            "SELECT start, end FROM sentences WHERE article_id = ? ORDER BY start", (article_id,)
+            "SELECT start, end FROM sentences WHERE article_id = ?1 AND start >= ("
+            " SELECT coalesce(max(start), ?2) FROM sentences WHERE article_id = ?1 AND start < ?2)"
+            " AND start < ?3 AND (start >= ?2 OR end > ?2) ORDER BY start",
+            (article_id, *within),
         ).fetchall()
 
     def tokens(self, article_id: int) -> list[tuple[int, int]] | None:

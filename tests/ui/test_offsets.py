@@ -57,3 +57,18 @@ def test_snap_widens_to_whole_tokens_and_drops_white_space():
     assert snap(4, 5, tokens) is None  # only a space
     assert snap(4, 14, tokens) == (5, 14)
     assert snap(2, 2, tokens) == (0, 4)  # a click: the word under the caret
+
+
+@given(
+    st.text(alphabet=st.sampled_from(["a", " ", "😀", "🇺", "é", "\n", "中"]), max_size=40),
+    st.integers(min_value=0, max_value=40),
+)
+def test_a_page_maps_the_articles_offsets_onto_its_own_positions(text, cut):
+    """A long article's page: stored offsets in, positions counted from the page's start."""
+    cut = min(cut, len(text))
+    whole, page = OffsetMap(text), OffsetMap(text[cut:], base=cut)
+    for i in range(cut, len(text) + 1):
+        assert page.to_qt(i) == whole.to_qt(i) - whole.to_qt(cut)
+        assert page.to_cp(page.to_qt(i)) == i
+    assert page.holds(cut, len(text)) == (cut < len(text))
+    assert not page.holds(0, cut)

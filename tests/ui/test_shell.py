@@ -71,3 +71,17 @@ def test_every_window_wears_the_dark_theme(window, project, tmp_path):
         for y in range(1, 20)
     ]
     assert sorted(grid)[len(grid) // 2] < 80  # most of the window is dark
+
+
+def test_a_task_handed_on_while_the_window_closes_is_never_started(qapp):
+    """Closing waits for the running tasks; one that ends then and asks for the next (the speaker
+    suggestions of the article opened last) gets nothing started: a thread started after the wait
+    would be destroyed still running, and Qt aborts the app on Ctrl+Q."""
+    from annotator.ui.shell.workers import Task, TaskRunner
+
+    ran: list[int] = []
+    runner = TaskRunner()
+    runner.stop_all()
+    runner.start(Task(Path("unused.sqlite"), lambda store, task: ran.append(1), "speaker suggestions"))
+    qapp.processEvents()
+    assert not runner.busy() and ran == []

@@ -5,6 +5,9 @@ statements side by side stay two (a gap and a bar in the label's colour mark eac
 and a statement with several labels shows each of them (one stripe per label). Chips in a
 left margin name the labels; a pen mark there says a statement has a note. Character
 formats (entities, matches) come from `Highlighter`; the text itself is never HTML.
+
+A long article is shown a page at a time: the document holds the session's page only, and
+every span is placed through the session's `offsets`, which map that page.
 """
 
 from __future__ import annotations
@@ -97,6 +100,7 @@ class ArticleView(QPlainTextEdit):
         self.interceptor: Interceptor | None = None
         self.updateRequest.connect(lambda *_: self._gutter.update())
         session.articleChanged.connect(self._show_article)
+        session.pageChanged.connect(self._show_article)
         session.statementsChanged.connect(self._show_statements)
         session.entitiesChanged.connect(self._show_entities)
         session.currentChanged.connect(self._show_current)
@@ -121,7 +125,8 @@ class ArticleView(QPlainTextEdit):
         self._highlighter.reset_formats()
         self._set_layers()
         # setPlainText re-highlights every block once, with the layers already in place
-        self.setPlainText(s.article.text if s.article else "")
+        a, b = s.page_span
+        self.setPlainText(s.article.text[a:b] if s.article else "")
         self._place_caret()
         self._gutter.update()
 
@@ -138,13 +143,14 @@ class ArticleView(QPlainTextEdit):
     def _set_statement_layer(self) -> None:
         qt = self.session.offsets.span_to_qt
         h = self._highlighter
-        statements = self.session.statements.items()
+        on_page = self.session.offsets.holds
+        statements = [(span, st) for span, st in self.session.statements.items() if on_page(*span)]
         h.layers[h.STATEMENT] = Layer([(*qt(a, b), st.labels) for (a, b), st in statements if st.labels])
         self._marked = Layer([(*qt(a, b), (st.labels, bool(st.note))) for (a, b), st in statements])
 
     def _set_current(self) -> None:
         s = self.session
-        self._current_qt = s.offsets.span_to_qt(*s.current) if s.current else None
+        self._current_qt = s.offsets.span_to_qt(*s.current) if s.current and s.offsets.holds(*s.current) else None
 
     def _set_entity_layer(self) -> None:
         qt = self.session.offsets.span_to_qt
@@ -202,6 +208,11 @@ class ArticleView(QPlainTextEdit):
         """Show search matches (Qt positions): every one marked, the `current` one in its own colour."""
         h = self._highlighter
         before = [(a, b) for a, b, _ in h.layers[h.MATCH].spans]
+        length = self.session.offsets.qt_length
+        if len(self.session.pages) > 1:  # the matches on this page only
+            kept = [(i, (a, b)) for i, (a, b) in enumerate(matches) if b > 0 and a < length]
+            current = next((k for k, (i, _) in enumerate(kept) if i == current), None)
+            matches = [span for _, span in kept]
         h.layers[h.MATCH] = Layer([(a, b, i == current) for i, (a, b) in enumerate(matches)])
         changed = before + matches
         self._rehighlight_range(changed if len(changed) < 200 else [(0, self.session.offsets.qt_length)])
@@ -422,6 +433,9 @@ class ArticleView(QPlainTextEdit):
     def line_rects(self, a: int, b: int) -> list[QRectF]:
         """One rectangle per visual line of the Qt range a-b, in viewport coordinates."""
         rects: list[QRectF] = []
+        a, b = max(0, a), min(b, self.session.offsets.qt_length)  # a span partly (or not) on this page
+        if b <= a:
+            return rects
         doc = self.document()
         block = doc.findBlock(a)
         offset = self.contentOffset()

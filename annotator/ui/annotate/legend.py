@@ -28,6 +28,7 @@ class EntityLegend(QWidget):
         self.buttons: dict[str, QToolButton] = {}
         session.articleChanged.connect(self.rebuild)
         session.entitiesChanged.connect(self.rebuild)
+        session.pageChanged.connect(self.rebuild)  # the entity types of the part shown
 
     def rebuild(self) -> None:
         while self.flow.count():

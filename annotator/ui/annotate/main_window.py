@@ -32,6 +32,7 @@ from annotator.ui.annotate.link_overlay import LinkOverlay
 from annotator.ui.annotate.link_panel import LinkLine, LinkList
 from annotator.ui.annotate.link_suggestions import SpeakerSuggestions
 from annotator.ui.annotate.linking import LinkController
+from annotator.ui.annotate.page_bar import PageBar
 from annotator.ui.annotate.place import ReadingPlace
 from annotator.ui.annotate.search import SearchBar
 from annotator.ui.annotate.search_dock import SearchDock
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         self.speakers = SpeakerSuggestions(self.linking, self.runner, self)
         self.speakers.enabled = self.settings.get(ws.SPEAKER_SUGGESTIONS)
         self.categories = CategoriesBar(s)
+        self.page_bar = PageBar(s)
 
         centre = QWidget()
         column = QVBoxLayout(centre)
@@ -102,6 +104,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.categories)
         column.addWidget(self.legend)
         column.addWidget(self.view, 1)
+        column.addWidget(self.page_bar)
         column.addWidget(self.link_line)
 
         right = QSplitter(Qt.Orientation.Vertical)
@@ -162,6 +165,8 @@ class MainWindow(QMainWindow):
             "redo": s.undo_stack.redo,
             "next_article": lambda: s.step_article(1),
             "prev_article": lambda: s.step_article(-1),
+            "next_page": lambda: self.page_bar.step(1),
+            "prev_page": lambda: self.page_bar.step(-1),
             "done_next": s.mark_done_and_next,
             "search": self.search.open,
             "search_next": lambda: self.search.step(1),
@@ -207,7 +212,7 @@ class MainWindow(QMainWindow):
         self.category_scheme_action = edit.addAction("Article &categories…", self.edit_categories)
 
         go = bar.addMenu("&Go")
-        for name in ("next_article", "prev_article", "done_next"):
+        for name in ("next_article", "prev_article", "next_page", "prev_page", "done_next"):
             go.addAction(a[name])
 
         view = bar.addMenu("&View")
@@ -355,18 +360,21 @@ class MainWindow(QMainWindow):
         self.view.setFocus()
 
     def next_unlabeled(self) -> None:
-        """U: the next statement candidate without a label, round the end of the article."""
+        """U: the next statement candidate without a label, round the end of the article (over its parts)."""
         s = self.session
-        spans = s.candidates()
-        if not spans:
-            return
-        after = [span for span in spans if s.current is None or span > s.current]
-        before = [span for span in spans if s.current is not None and span <= s.current]
-        target = next((span for span in after + before if not s.state(span).labels), None)
-        if target is None:
+        count = len(s.pages)
+        for k in range(count + 1):  # this part after the current statement, the others, this part up to it
+            spans = s.candidates_of((s.page + k) % count)
+            if k == 0:
+                spans = [span for span in spans if s.current is None or span > s.current]
+            elif k == count:
+                spans = [span for span in spans if s.current is not None and span <= s.current]
+            target = next((span for span in spans if not s.state(span).labels), None)
+            if target is not None:
+                s.set_current(target)
+                return
+        if s.candidates():
             self.flash("every statement of this article has a label")
-            return
-        s.set_current(target)
 
     def flash(self, message: str) -> None:
         """A message that is true for a moment (the next message, or a few seconds, removes it)."""

@@ -39,10 +39,7 @@ class ReadingPlace(QObject):
             return s.open_article(article)
         place = store.reading_place(s.annotator)
         if place is not None and store.has_article(place[0]):
-            article_id, span = place
-            length = len(store.article(article_id).text)
-            valid = span is not None and 0 <= span[0] < span[1] <= length
-            return s.open_article(article_id, span if valid else None)
+            return s.open_article(*place)  # a span off the text is dropped there
         first = store.first_article()
         return first is not None and s.open_article(first)
 

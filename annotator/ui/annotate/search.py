@@ -10,6 +10,7 @@ UTF-16 map.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
@@ -137,7 +138,9 @@ class SearchBar(QWidget):
         self.step(-1 if shift else 1)
 
     def _go(self) -> None:
-        """Select the current match in the text and make its statement current; mark every match."""
+        """Select the current match in the text and make its statement current; mark every match
+        (a match on another part of a long article turns to that part first)."""
+        self.session.show_offset(self.matches[self.index][0])
         qt = self.session.offsets.span_to_qt
         start, end = qt(*self.matches[self.index])
         cursor = QTextCursor(self.view.document())
@@ -147,7 +150,10 @@ class SearchBar(QWidget):
         self.view.centerCursor()
         self.view.go_to_selection()
         self._placed = self.session.current
-        self.view.set_matches([qt(a, b) for a, b in self.matches], self.index)
+        # the marks on the part shown (all of a short article): a word in a 60 MB text matches a million times
+        a, b = self.session.page_span
+        lo, hi = bisect_left(self.matches, (a, -1)), bisect_left(self.matches, (b, -1))
+        self.view.set_matches([qt(s, e) for s, e in self.matches[lo:hi]], self.index - lo)
 
     def _show_count(self, text: str) -> None:
         if not text:

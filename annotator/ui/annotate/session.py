@@ -3,19 +3,26 @@
 Widgets call methods and listen to signals; nothing here draws. Every action is
 committed by the store before `saved` is emitted, and every action goes through the
 `QUndoStack` as a command whose undo is itself a committed store action.
+
+A long article is shown a page at a time (`PAGE_CHARS`, cut where the pre-annotation cuts:
+after a paragraph, a line, a sentence): the session holds the whole text and the annotator's
+statements, but only the page's entities, sentences and tokens, and `offsets` maps the page.
+Moving the current statement to another page turns the page (`pageChanged`); offsets are
+always the stored text's.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from annotator.nlp import pieces
 from annotator.passages import split_at_breaks
 from annotator.records import USER, Article, Entity, Label
 from annotator.scheme import project_labels
@@ -27,6 +34,11 @@ from annotator.ui.shell.offsets import OffsetMap
 log = logging.getLogger("annotator.ui")
 
 Span = tuple[int, int]
+
+#: The most characters the window lays out at once. A news article is one page; a longer text is
+#: cut into pages no longer than this (Qt's layout of 1.2M characters takes seconds and of 60 MB
+#: gigabytes; a page of this size opens in a few hundredths of a second).
+PAGE_CHARS = 100_000
 
 
 @dataclass
@@ -43,6 +55,7 @@ class Session(QObject):
     statementsChanged = Signal()  # labels or notes of the current article changed
     currentChanged = Signal()  # the current statement moved
     entitiesChanged = Signal()
+    pageChanged = Signal()  # another page of the same article is shown (its entities and sentences loaded)
     articleRowChanged = Signal(int)  # status or label count of this article changed
     articlesChanged = Signal()  # many articles' rows changed at once (label all matches): re-read the list
     schemeChanged = Signal()
@@ -58,6 +71,10 @@ class Session(QObject):
         self.filter = ArticleFilter()
         self.article: Article | None = None
         self.offsets = OffsetMap("")
+        #: The article's pages (code points, contiguous, covering the text) and the one shown.
+        self.pages: list[Span] = [(0, 0)]
+        self.page = 0
+        #: The page's entities and sentences (those starting on it); the annotator's statements of the whole article.
         self.entities: list[Entity] = []
         self.sentences: list[Span] = []
         self._tokens: list[Span] | None = None
@@ -88,26 +105,96 @@ class Session(QObject):
             return False
         self.aboutToMove.emit()
         self.article = article
-        self.offsets = OffsetMap(article.text)
-        self._load_annotations()
+        self.pages = pieces(article.text, PAGE_CHARS)
+        self._load_statements()
+        if current is not None and not 0 <= current[0] < current[1] <= len(article.text):
+            current = None  # a saved place off this text (the text was replaced): start afresh
         if current is None:
             # where the annotator left off: their last labeled statement, else the first sentence
             labeled = [span for span, state in self.statements.items() if state.labels]
-            current = max(labeled) if labeled else (self.candidates()[0] if self.candidates() else None)
+            current = max(labeled) if labeled else None
+        self.page = self.page_of(current[0]) if current else 0
+        self._load_page()
+        if current is None and self.candidates():
+            current = self.candidates()[0]
         self.current = current
         self.articleChanged.emit()
         self.currentChanged.emit()
         return True
 
     def _load_annotations(self) -> None:
+        self._load_statements()
+        self._load_page()
+
+    def _load_statements(self) -> None:
         assert self.article is not None
-        aid = self.article.id
-        self.entities = self.store.entities(aid)
-        self.sentences = split_at_breaks(self.store.sentences(aid), self.article.text)
-        self._tokens: list[Span] | None = None
         self.statements = {
-            (s.start, s.end): StatementState(s.labels, s.note) for s in self.store.statements(aid, self.annotator)
+            (s.start, s.end): StatementState(s.labels, s.note)
+            for s in self.store.statements(self.article.id, self.annotator)
         }
+
+    def _load_page(self) -> None:
+        """The page's map, entities and sentences (tokens are read when a selection needs them)."""
+        assert self.article is not None
+        a, b = self.page_span
+        self.offsets = OffsetMap(self.article.text[a:b], base=a)
+        self.entities = self.store.entities(self.article.id, self._within())
+        self.sentences = self._sentences_of(self.page)
+        self._tokens = None
+
+    # -- pages ---------------------------------------------------------------------------
+
+    @property
+    def page_span(self) -> Span:
+        """Code points of the page shown: (0, len(text)) for an article of one page."""
+        return self.pages[self.page]
+
+    def _within(self, page: int | None = None) -> Span | None:
+        """What to ask the store for: None (everything) for an article of one page."""
+        return None if len(self.pages) == 1 else self.pages[self.page if page is None else page]
+
+    def page_of(self, offset: int) -> int:
+        """The page holding code point `offset` (the last page for the text's end)."""
+        return max(0, min(len(self.pages) - 1, bisect_right(self.pages, (offset, float("inf"))) - 1))
+
+    def _sentences_of(self, page: int) -> list[Span]:
+        """A page's statement units: the stored sentences split at line breaks, those starting on it."""
+        assert self.article is not None
+        found = split_at_breaks(self.store.sentences(self.article.id, self._within(page)), self.article.text)
+        if len(self.pages) == 1:
+            return found
+        a, b = self.pages[page]
+        return [span for span in found if a <= span[0] < b]
+
+    def candidates_of(self, page: int) -> list[Span]:
+        """The statement candidates of any page of the article (the page shown or another)."""
+        a, b = self.pages[page]
+        mine = {span for span in self.statements if a <= span[0] < b}
+        return sorted(set(self._sentences_of(page) if page != self.page else self.sentences) | mine)
+
+    def _turn_to(self, page: int) -> None:
+        if page != self.page:
+            self.page = page
+            self._load_page()
+            self.pageChanged.emit()
+
+    def go_to_page(self, page: int) -> None:
+        """Show another page of the article, its first statement current (reading goes on from its top)."""
+        if self.article is None or not 0 <= page < len(self.pages) or page == self.page:
+            return
+        first = self.candidates_of(page)
+        if first:
+            self.set_current(first[0])
+            return
+        self.aboutToMove.emit()
+        self.current = None
+        self._turn_to(page)
+        self.currentChanged.emit()
+
+    def show_offset(self, offset: int) -> None:
+        """Turn to the page holding `offset` (a search match) without moving the current statement yet."""
+        if self.article is not None:
+            self._turn_to(self.page_of(offset))
 
     def reload_preannotation(self) -> None:
         """Entities and sentences arrived from the pipeline: show them, keep the current statement."""
@@ -130,29 +217,43 @@ class Session(QObject):
     def tokens(self) -> list[Span]:
         """Token bounds for snapping selections: spaCy's, or words until the pipeline has run (read lazily)."""
         if self._tokens is None and self.article is not None:
-            stored = self.store.tokens(self.article.id)
-            self._tokens = stored if stored is not None else word_tokens(self.article.text)
+            if len(self.pages) > 1:
+                # the stored tokens of a long article are one JSON list of millions: the page's words instead
+                a, b = self.page_span
+                self._tokens = [(s + a, e + a) for s, e in word_tokens(self.article.text[a:b])]
+            else:
+                stored = self.store.tokens(self.article.id)
+                self._tokens = stored if stored is not None else word_tokens(self.article.text)
         return self._tokens or []
 
     # -- statements ------------------------------------------------------------------
 
     def candidates(self) -> list[Span]:
-        """Sentences and the annotator's own statements, in reading order: what ↓/↑ walk through."""
-        return sorted(set(self.sentences) | set(self.statements))
+        """The page's sentences and the annotator's own statements on it, in reading order: what ↓/↑ walk
+        through (past the page's last, ↓ goes on to the next page's first)."""
+        if len(self.pages) == 1:
+            return sorted(set(self.sentences) | set(self.statements))
+        return self.candidates_of(self.page)
 
     def state(self, span: Span | None = None) -> StatementState:
         span = span or self.current
         return self.statements.get(span, StatementState()) if span else StatementState()
 
     def set_current(self, span: Span | None) -> None:
+        """Make `span` current, turning to its page first if it starts on another one."""
         if span != self.current:
             self.aboutToMove.emit()
             self.current = span
+            if span is not None and self.article is not None:
+                self._turn_to(self.page_of(span[0]))
             self.currentChanged.emit()
 
     def step_statement(self, step: int) -> None:
         spans = self.candidates()
         if not spans:
+            spans = self._beyond(step)
+            if spans:
+                self.set_current(spans[0] if step > 0 else spans[-1])
             return
         if self.current is None:
             self.set_current(spans[0] if step > 0 else spans[-1])
@@ -160,7 +261,22 @@ class Session(QObject):
         i = bisect_left(spans, self.current)
         present = i < len(spans) and spans[i] == self.current
         i = i + step if present else (i if step > 0 else i - 1)
+        if not 0 <= i < len(spans):
+            beyond = self._beyond(step)
+            if beyond:
+                self.set_current(beyond[0] if step > 0 else beyond[-1])
+                return
         self.set_current(spans[max(0, min(len(spans) - 1, i))])
+
+    def _beyond(self, step: int) -> list[Span]:
+        """The statement candidates of the nearest page after (step 1) or before (-1) this one that has any."""
+        page = self.page + step
+        while 0 <= page < len(self.pages):
+            found = self.candidates_of(page)
+            if found:
+                return found
+            page += step
+        return []
 
     def select(self, start: int, end: int) -> Span | None:
         """Make a selection (code points) the current statement, snapped to token bounds."""
@@ -414,6 +530,24 @@ class _EntityCommand(_Command):
     def span(self) -> None:
         return None
 
+    def redo(self) -> None:
+        if not self.applied:
+            self._bring_into_view()
+        super().redo()
+
+    def undo(self) -> None:
+        self._bring_into_view()
+        super().undo()
+
+    def _bring_into_view(self) -> None:
+        """The entity's article and, in a long article, its part, with the statement holding it current."""
+        s, entity = self.session, self.new or self.old
+        s._show(self.article_id)
+        if s.article_id == self.article_id and not s.offsets.holds(entity.start, entity.end):
+            page = s.page_of(entity.start)
+            s.set_current(next((c for c in s.candidates_of(page) if c[0] <= entity.start < c[1]), s.current))
+            s.show_offset(entity.start)
+
     def _swap(self, remove: list[Entity | None], add: list[Entity | None]) -> None:
         s = self.session
         with s.store.write():
@@ -424,7 +558,7 @@ class _EntityCommand(_Command):
                 if entity is not None:
                     s.store.add_entity(self.article_id, entity.start, entity.end, entity.label, entity.source)
         if s.article_id == self.article_id:
-            s.entities = s.store.entities(self.article_id)
+            s.entities = s.store.entities(self.article_id, s._within())
             s.entitiesChanged.emit()
 
     def apply(self) -> None:

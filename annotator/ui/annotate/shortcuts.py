@@ -27,6 +27,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("next_statement", "Next statement", ("Down", "J"), "Statements"),
     Shortcut("prev_statement", "Previous statement", ("Up", "K"), "Statements"),
     Shortcut("next_unlabeled", "Next statement without a label", ("U",), "Statements"),
+    Shortcut("next_page", "Next part of a long article", ("Ctrl+PgDown",), "Statements"),
+    Shortcut("prev_page", "Previous part of a long article", ("Ctrl+PgUp",), "Statements"),
     *(Shortcut(f"label_{n}", f"Toggle label {n}", (str(n),), "Statements") for n in range(1, 10)),
     Shortcut("clear", "Clear the statement's labels (and its links)", ("Del",), "Statements"),
     Shortcut("note", "Write a note on the statement", ("Ctrl+M",), "Statements"),

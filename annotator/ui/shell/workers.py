@@ -57,13 +57,21 @@ class Task(QObject):
 
 
 class TaskRunner(QObject):
-    """Starts tasks on their own threads and keeps them alive until they end."""
+    """Starts tasks on their own threads and keeps them alive until they end.
+
+    Once `stop_all` has run (the window is closing) nothing more starts: a task that ends during
+    the wait may hand on to a next one (speaker suggestions do), and a thread started then would
+    be destroyed still running when the window goes, which aborts the app."""
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self._running: list[tuple[Task, QThread]] = []
+        self._stopped = False
 
     def start(self, task: Task) -> Task:
+        if self._stopped:
+            log.info("%s not started: the window is closing", task.name)
+            return task
         thread = QThread(self)
         thread.setObjectName(task.name)
         task.moveToThread(thread)
@@ -84,6 +92,7 @@ class TaskRunner(QObject):
         return any(name is None or t.name == name for t, _ in self._running)
 
     def stop_all(self, timeout_ms: int = 30_000) -> None:
+        self._stopped = True
         for task, _ in self._running:
             task.cancel()
         for _, thread in list(self._running):
