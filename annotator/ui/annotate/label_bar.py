@@ -47,6 +47,19 @@ def checked_tint(color: str, th: palette.Theme) -> str:
     return palette.over(color, 0.25, th.base)
 
 
+def checked_style(color: str, th: palette.Theme) -> str:
+    """A label button that is on: its border in the label's colour, filled with a light tint of it."""
+    return f"QPushButton:checked {{ border-color: {color}; background: {checked_tint(color, th)}; }}"
+
+
+def suggested_style(color: str, th: palette.Theme) -> str:
+    """A suggested label's button: a dashed outline in the label's hue (3:1 on the bar), no fill."""
+    from annotator.ui.annotate.label_suggestions import suggestion_color
+
+    outline = suggestion_color(color, th)
+    return f"QPushButton:!checked {{ border: 2px dashed {outline}; font-style: italic; }}"
+
+
 def _heading(text: str) -> QLabel:
     label = QLabel(text.upper())
     label.setProperty("role", "heading")
@@ -128,6 +141,13 @@ class LabelBar(QWidget):
         self.button_box.setSpacing(4)
         layout.addLayout(self.button_box)
 
+        self.suggested = plain_label(word_wrap=True, object_name="suggestedLabels")
+        self.suggested.setProperty("role", "hint")
+        self.suggested.hide()
+        layout.addWidget(self.suggested)
+        #: The window's `LabelSuggestions`, once it has one.
+        self.suggestions = None
+
         self.others_heading = _heading("Other annotators")
         self.others = plain_label(word_wrap=True, object_name="otherAnnotators")
         layout.addWidget(self.others_heading)
@@ -185,9 +205,11 @@ class LabelBar(QWidget):
             shortcut = f"\nShortcut: {label.key}" if label.key else ""
             button.setToolTip(tooltip(label.description + shortcut))
             button.setAccessibleName(f"Label {label.name}")
-            button.setStyleSheet(
-                f"QPushButton:checked {{ border-color: {label.color}; background: {checked_tint(label.color, th)}; }}"
-            )
+            button.setProperty("checkedStyle", checked_style(label.color, th))
+            button.setProperty("suggestedStyle", suggested_style(label.color, th))
+            button.setProperty("plainTip", tooltip(label.description + shortcut))
+            button.setProperty("suggestedNow", False)
+            button.setStyleSheet(button.property("checkedStyle"))
             button.clicked.connect(lambda _=False, name=label.name: self.session.toggle_label(name))
             self.buttons[label.name] = button
             self.button_box.addWidget(button)
@@ -204,6 +226,7 @@ class LabelBar(QWidget):
         for name, button in self.buttons.items():
             button.setEnabled(has)
             button.setChecked(name in state.labels)
+        self._show_suggestions()
         self.note.setEnabled(has)
         self.others_heading.setVisible(s.show_others)
         self.others.setVisible(s.show_others)
@@ -219,6 +242,37 @@ class LabelBar(QWidget):
             self._note_span = (s.article_id, s.current)
             if self.note.text() != state.note:
                 self.note.setText(state.note)
+
+    def set_suggestions(self, suggestions) -> None:
+        """Show `suggestions` (a `LabelSuggestions`): outlined, dashed buttons and a line saying what Enter does."""
+        self.suggestions = suggestions
+        suggestions.changed.connect(self._show_suggestions)
+        self._show_suggestions()
+
+    def _show_suggestions(self) -> None:
+        made = self.suggestions.current if self.suggestions is not None else None
+        by_label = {s.label: s for s in made.suggested} if made is not None else {}
+        for name, button in self.buttons.items():
+            suggestion = by_label.get(name)
+            if button.property("suggestedNow") != (suggestion is not None):
+                button.setProperty("suggestedNow", suggestion is not None)
+                extra = button.property("suggestedStyle") if suggestion is not None else ""
+                button.setStyleSheet(button.property("checkedStyle") + extra)
+            tip = tooltip(self.suggestions.describe(suggestion)) if suggestion is not None else None
+            button.setToolTip(tip or button.property("plainTip"))
+            button.setAccessibleDescription(f"suggested {name}" if suggestion is not None else "")
+        if not by_label:
+            self.suggested.hide()
+            return
+        parts = [
+            s.label
+            + (f" {s.probability:.0%}" if s.probability is not None and s.from_model else "")
+            + ("" if s.from_model else " (rule)")
+            for s in made.suggested
+        ]
+        self.suggested.setText("Suggested: " + ", ".join(parts) + " — Enter accepts, 1–9 decide")
+        self.suggested.setToolTip(tooltip("\n\n".join(self.suggestions.describe(s) for s in made.suggested)))
+        self.suggested.show()
 
     def edit_note(self) -> None:
         """Ctrl+M: type a note on the current statement (Esc or Enter goes back to the text, saved)."""

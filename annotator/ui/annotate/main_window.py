@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
+    QLineEdit,
     QMainWindow,
     QSplitter,
     QVBoxLayout,
@@ -27,6 +28,7 @@ from annotator.ui.annotate.article_list import ArticleListPanel
 from annotator.ui.annotate.article_view import ArticleView
 from annotator.ui.annotate.categories_bar import CategoriesBar, CategoryChipsDelegate
 from annotator.ui.annotate.label_bar import LabelBar
+from annotator.ui.annotate.label_suggestions import LabelSuggestions
 from annotator.ui.annotate.legend import EntityLegend
 from annotator.ui.annotate.link_overlay import LinkOverlay
 from annotator.ui.annotate.link_panel import LinkLine, LinkList
@@ -37,6 +39,7 @@ from annotator.ui.annotate.search import SearchBar
 from annotator.ui.annotate.search_dock import SearchDock
 from annotator.ui.annotate.session import Session
 from annotator.ui.annotate.shortcuts import ShortcutSheet, make_actions
+from annotator.ui.annotate.train_dialog import BackgroundTraining
 from annotator.ui.shell import window_settings as ws
 from annotator.ui.shell.plaintext import menu_text, plain_label, show_message
 from annotator.ui.shell.workers import Task, TaskRunner, preannotate_task
@@ -48,6 +51,20 @@ log = logging.getLogger("annotator.ui")
 KEYED = ("label", "category")
 #: How long a message about finished background work stays in the status bar (ms).
 TRANSIENT_MS = 6000
+
+
+class _FieldsKeepEnter(QObject):
+    """Enter in a text field (note, search, filters) is the field's, not "accept the suggestions"."""
+
+    def eventFilter(self, watched, event) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            event.accept()
+            return True
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -93,6 +110,12 @@ class MainWindow(QMainWindow):
         self.speakers = SpeakerSuggestions(self.linking, self.runner, self)
         self.speakers.enabled = self.settings.get(ws.SPEAKER_SUGGESTIONS)
         self.categories = CategoriesBar(s)
+        self.suggestions = LabelSuggestions(s, self.view, self.runner, self)
+        self.suggestions.enabled = self.settings.get(ws.SUGGEST_LABELS)
+        self.labels.set_suggestions(self.suggestions)
+        self.retraining = BackgroundTraining(
+            self.store.path, lambda: self.session.annotator, self.runner, self.settings.get(ws.RETRAIN_EVERY), self
+        )
 
         centre = QWidget()
         column = QVBoxLayout(centre)
@@ -140,19 +163,29 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.task_state)
         self.statusBar().addPermanentWidget(self.who)
         self._show_annotator()
+        self._keep_enter = _FieldsKeepEnter(self)
+        for field in self.findChildren(QLineEdit):
+            field.installEventFilter(self._keep_enter)
 
     def _bind(self) -> None:
         s = self.session
         s.saved.connect(self._saved)
         s.error.connect(self._failed)
         self.linking.message.connect(self.flash)
+        self.suggestions.message.connect(self.flash)
+        self.suggestions.decided.connect(self.retraining.count)
+        self.suggestions.indexChanged.connect(self._uncertainty_ready)
+        self.retraining.message.connect(self.flash)
+        self.retraining.trained.connect(lambda _report: self.suggestions.load())
         self.list_panel.articleActivated.connect(s.open_article)
         self.view.zoomed.connect(lambda size: self.settings.set(ws.FONT_SIZE, size))
         handlers = {
             "next_statement": lambda: s.step_statement(1),
             "prev_statement": lambda: s.step_statement(-1),
             "next_unlabeled": self.next_unlabeled,
-            "clear": self.linking.clear_statement,
+            "next_uncertain": self.next_uncertain,
+            "accept_labels": self.suggestions.accept,
+            "clear": lambda: (self.suggestions.before_decision(), self.linking.clear_statement()),
             "link_s": lambda: self.linking.start_key("S"),
             "link_t": lambda: self.linking.start_key("T"),
             "link_statement": self.linking.start_statements,
@@ -173,7 +206,7 @@ class MainWindow(QMainWindow):
             "shortcut_sheet": self.show_shortcuts,
             "quit": self.close,
         }
-        handlers.update({f"label_{n}": (lambda n=n: s.toggle_key(str(n))) for n in range(1, 10)})
+        handlers.update({f"label_{n}": (lambda n=n: self._label_key(str(n))) for n in range(1, 10)})
         handlers.update({f"category_{n}": (lambda n=n: self.categories.toggle_key(str(n))) for n in range(1, 10)})
         self.actions_by_name = make_actions(self, handlers)
 
@@ -197,7 +230,7 @@ class MainWindow(QMainWindow):
         for name in ("undo", "redo"):
             edit.addAction(a[name])
         edit.addSeparator()
-        for name in ("next_statement", "prev_statement", "next_unlabeled", "clear", "note"):
+        for name in ("next_statement", "prev_statement", "next_unlabeled", "accept_labels", "clear", "note"):
             edit.addAction(a[name])
         edit.addSeparator()
         for name in ("link_s", "link_t", "link_statement", "accept_suggestion"):
@@ -205,10 +238,14 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         self.scheme_action = edit.addAction("&Label scheme…", self.edit_scheme)
         self.category_scheme_action = edit.addAction("Article &categories…", self.edit_categories)
+        self.rules_action = edit.addAction("Suggestion &rules…", self.edit_rules)
 
         go = bar.addMenu("&Go")
         for name in ("next_article", "prev_article", "done_next"):
             go.addAction(a[name])
+        go.addSeparator()
+        go.addAction(a["next_unlabeled"])
+        go.addAction(a["next_uncertain"])
 
         view = bar.addMenu("&View")
         for name in ("search", "search_next", "search_prev", "corpus_search", "zoom_in", "zoom_out"):
@@ -231,9 +268,20 @@ class MainWindow(QMainWindow):
         speakers.setChecked(self.speakers.enabled)
         speakers.toggled.connect(self._toggle_speakers)
         self.suggest_speakers_action = speakers
+        suggest = view.addAction("Suggest &labels (Enter accepts)")
+        suggest.setObjectName("suggestLabels")
+        suggest.setCheckable(True)
+        suggest.setToolTip(
+            "The statement's likely labels, from the project's latest model and its rules; "
+            "never a label until accepted."
+        )
+        suggest.setChecked(self.suggestions.enabled)
+        suggest.toggled.connect(self._toggle_suggestions)
+        self.suggest_labels_action = suggest
 
         tools = bar.addMenu("&Tools")
         tools.addAction("&Review conflicts…", self.open_review)
+        self.train_action = tools.addAction("&Train…", self.train)
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a["shortcut_sheet"])
@@ -241,6 +289,10 @@ class MainWindow(QMainWindow):
     def _toggle_speakers(self, on: bool) -> None:
         self.settings.set(ws.SPEAKER_SUGGESTIONS, on)
         self.speakers.set_enabled(on)
+
+    def _toggle_suggestions(self, on: bool) -> None:
+        self.settings.set(ws.SUGGEST_LABELS, on)
+        self.suggestions.set_enabled(on)
 
     def _toggle_others(self, on: bool) -> None:
         self.settings.set(ws.SHOW_OTHERS, on)
@@ -276,6 +328,7 @@ class MainWindow(QMainWindow):
         "link_t",
         "link_statement",
         "accept_suggestion",
+        "accept_labels",
     )
 
     def _show_read_only(self) -> None:
@@ -287,6 +340,7 @@ class MainWindow(QMainWindow):
         self.import_action.setEnabled(False)
         self.scheme_action.setEnabled(False)
         self.category_scheme_action.setEnabled(False)
+        self.rules_action.setEnabled(False)
         self.labels.setEnabled(False)
         self.save_state.setProperty("state", "error")
         self.save_state.setText(f"read-only: {self.session.readonly_reason}")
@@ -300,6 +354,8 @@ class MainWindow(QMainWindow):
         self.place.reopen(article)
         if preannotate:
             self.start_preannotation()
+        if self.suggestions.enabled:
+            self.suggestions.load()
         self.view.setFocus()
 
     def start_preannotation(self) -> None:
@@ -354,19 +410,75 @@ class MainWindow(QMainWindow):
             self.search.close_search()
         self.view.setFocus()
 
+    def _label_key(self, key: str) -> None:
+        """1–9: decide the statement's label as always (a suggestion shown is logged as overridden)."""
+        self.suggestions.before_decision()
+        self.session.toggle_key(key)
+
     def next_unlabeled(self) -> None:
-        """U: the next statement candidate without a label, round the end of the article."""
+        """U: the next statement candidate without a label, round the end of the article; when every
+        one has a label, the first undecided statement of the articles after it (round the corpus)."""
+        from annotator.learn.uncertainty import next_unlabeled
+
         s = self.session
         spans = s.candidates()
-        if not spans:
-            return
         after = [span for span in spans if s.current is None or span > s.current]
         before = [span for span in spans if s.current is not None and span <= s.current]
         target = next((span for span in after + before if not s.state(span).labels), None)
-        if target is None:
-            self.flash("every statement of this article has a label")
+        if target is not None:
+            s.set_current(target)
             return
-        s.set_current(target)
+        found = next_unlabeled(self.store, s.annotator, (s.article_id, s.current[0] if s.current else -1))
+        if found is None or found[0] == s.article_id:
+            self.flash("every statement has a label or a finished article")
+            return
+        s.open_article(found[0], found[1:])
+        self.flash("every statement of that article has a label: the next article's")
+
+    def next_uncertain(self) -> None:
+        """Shift+U: the undecided statement the model is least sure of, in any article."""
+        s = self.session
+        index = self.suggestions.index
+        if index is None:
+            if self.suggestions.model is None:
+                self.flash("no model yet: Tools ▸ Train… after finishing a few articles (U: next unlabeled)")
+            else:
+                self.flash("still scoring the statements; Shift+U works in a moment")
+            return
+        skip = [(s.article_id, *s.current)] if s.current and s.article_id else []
+        found = index.next_uncertain(self.store, s.annotator, skip=skip)
+        if found is None:
+            self.flash("every statement the model scored is decided")
+            return
+        if found.article_id != s.article_id:
+            s.open_article(found.article_id, (found.start, found.end))
+        else:
+            s.set_current((found.start, found.end))
+        self.flash(f"the model is least sure of this statement ({index.measure} {found.uncertainty:.2f})")
+
+    def _uncertainty_ready(self) -> None:
+        index = self.suggestions.index
+        ranking = None
+        if index is not None:
+            ranking = lambda: [a.article_id for a in index.articles(self.store, self.session.annotator)]  # noqa: E731
+        self.list_panel.set_ranking(ranking)
+
+    def train(self) -> None:
+        """Tools ▸ Train…: the dialog; a model it keeps makes the suggestions at once."""
+        from annotator.ui.annotate.train_dialog import TrainDialog
+
+        dialog = TrainDialog(self.store.path, self.session.annotator, self.runner, self)
+        dialog.trained.connect(lambda _report: self.suggestions.load())
+        self._train_dialog = dialog
+        dialog.exec()
+
+    def edit_rules(self) -> None:
+        from annotator.ui.annotate.rules_dialog import RulesDialog
+
+        dialog = RulesDialog(self.store, self)
+        if dialog.exec() and dialog.saved is not None:
+            self.suggestions.set_rules(dialog.saved)
+            self.flash(f"{len(dialog.saved)} rules suggest labels")
 
     def flash(self, message: str) -> None:
         """A message that is true for a moment (the next message, or a few seconds, removes it)."""

@@ -1,0 +1,366 @@
+"""Label suggestions in the window: the latest model's and the rules' likely labels of the statement.
+
+The `Suggester` (spaCy: seconds to load) is built on a worker thread and handed to the GUI
+thread, where it answers for the current statement from its cache or in about a millisecond
+(`make bench`, suite `window`). Suggestions show only while the statement is undecided (it
+has no label of yours): as outlined buttons in the label bar and a dashed line under the
+statement, never as a label. Enter gives the statement exactly the suggested labels — one
+committed, undoable action — and goes on to the next statement; a number key decides as
+before and the suggestion goes away; undo brings the statement and its suggestion back.
+
+What was shown and decided goes to the suggestion log (`Store.log_shown`, `log_decision`,
+`withdraw_decision`), which `annotator stats` reads: a suggestion counts as shown once it has
+been on screen for `SHOWN_MS` (walking past with ↓ is not a look) or when it is decided; the
+decision of a statement is its labels after each change, with the decision keys pressed on it.
+After a model loads, the uncertainty of every undecided statement is scored on a worker
+thread (`UncertaintyIndex`, kept beside the model) for Go ▸ Next uncertain statement and the
+article list's "most uncertain first".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPen
+
+from annotator.store import StoreError
+from annotator.ui.annotate.session import Session, Span
+from annotator.ui.shell import palette
+from annotator.ui.shell.workers import Task, TaskRunner
+
+log = logging.getLogger("annotator.ui")
+LOAD_TASK, INDEX_TASK = "suggestions", "uncertainty"
+#: A suggestion on screen this long (ms) counts as shown in the log.
+SHOWN_MS = 300
+
+
+def suggestion_color(color: str, th: palette.Theme) -> str:
+    """A suggested label's dashes and outline: its hue at 3:1 or more on the article and the bar
+    (WCAG 1.4.11, graphics that carry meaning), so an outline is seen without a fill."""
+    return palette.readable(color, [th.base, th.alternate], palette.NON_TEXT)
+
+
+def suggester_task(model: bool = True):
+    """Work for a `Task`: the project's `Suggester` (latest model, if any, and rules) and its model info."""
+
+    def work(store, task: Task):
+        from annotator.learn.models import latest_model
+        from annotator.learn.suggest import Suggester
+
+        info = latest_model(store.path) if model else None
+        return Suggester.for_project(store, model=info or False), info
+
+    return work
+
+
+def index_file(info, annotator: str):
+    """Where the uncertainty index of `annotator` under model `info` is kept: beside the model."""
+    digest = hashlib.sha1(annotator.encode("utf-8")).hexdigest()[:12]
+    return info.path / f"uncertainty-{digest}.json"
+
+
+def index_task(info, annotator: str):
+    """Work for a `Task`: the `UncertaintyIndex` of the corpus under the model `info` (read back
+    when it was scored before), scoring with a pipeline of the worker's own."""
+
+    def work(store, task: Task):
+        from annotator.learn.suggest import Suggester
+        from annotator.learn.uncertainty import UncertaintyIndex
+
+        path = index_file(info, annotator)
+        index = UncertaintyIndex.load(path, info.version)
+        if index is not None:
+            return index
+        task.message.emit("scoring statements for “most uncertain”…")
+        suggester = Suggester.from_path(info.path, model_version=info.version)
+        index = UncertaintyIndex.build(
+            store,
+            suggester.probabilities,
+            info.version,
+            annotator=annotator,
+            progress=lambda done, total: task.message.emit(f"scoring statements for “most uncertain” {done}/{total}"),
+            cancelled=task.cancelled,
+        )
+        if index is not None:
+            try:
+                index.save(path)
+            except OSError as exc:  # the data folder is full or gone: it is rebuilt next time
+                log.warning("uncertainty index not kept: %s", exc)
+        return index
+
+    return work
+
+
+@dataclass
+class _Logged:
+    """What the log holds for one statement this session."""
+
+    shown: int | None = None  # the log_shown row, when its suggestion was seen
+    decision: int | None = None  # the row of an unaided decision
+    labels: tuple[str, ...] = ()  # the labels last logged as decided
+    keys: int = 0  # decision keys pressed on it
+
+
+class LabelSuggestions(QObject):
+    """The current statement's suggestions, accepting them, the log, the model and its uncertainty index."""
+
+    changed = Signal()  # the current statement's suggestions changed
+    modelChanged = Signal()  # a model (or the rules) loaded: `model` says which
+    indexChanged = Signal()  # the uncertainty index is ready (or gone)
+    decided = Signal()  # the annotator decided a statement (a label set where there was none)
+    message = Signal(str)
+
+    def __init__(self, session: Session, view, runner: TaskRunner, parent: QObject | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.view = view
+        self.runner = runner
+        self.enabled = True
+        self.suggester = None
+        self.model = None  # ModelInfo of the model in use, None: rules only
+        self.index = None  # UncertaintyIndex for `model`
+        self.current = None  # Suggestions of the current statement (None: none shown)
+        #: Milliseconds each statement's suggestions took on the GUI thread (the bench reads them).
+        self.latencies: list[float] = []
+        self._log: dict[tuple[str, int, Span], _Logged] = {}
+        self._load_task: Task | None = None
+        self._index_task: Task | None = None
+        self._reload = False
+        self._shown_timer = QTimer(self, singleShot=True, interval=SHOWN_MS)
+        self._shown_timer.timeout.connect(self._log_shown)
+        session.currentChanged.connect(self.refresh)
+        session.statementsChanged.connect(self.refresh)
+        session.articleChanged.connect(self.refresh)
+        session.schemeChanged.connect(self._scheme_changed)
+        session.undo_stack.indexChanged.connect(self._sync)
+        view.overlays.append(self.paint)
+
+    # -- the model ---------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """(Re)build the suggester from the project's latest model and rules, on a worker thread."""
+        if self._load_task is not None:
+            self._reload = True  # a newer model may have come since that one started
+            return
+        task = Task(self.session.store.path, suggester_task(), LOAD_TASK, readonly=True)
+        task.finished.connect(self._loaded)
+        task.failed.connect(self._load_failed)
+        self._load_task = self.runner.start(task)
+
+    def _loaded(self, result) -> None:
+        self._load_task = None
+        if self._reload:
+            self._reload = False
+            self.load()
+            return
+        self.suggester, info = result
+        changed = (info and info.version) != (self.model and self.model.version)
+        self.model = info
+        self.modelChanged.emit()
+        self.refresh()
+        if changed or self.index is None:
+            self.build_index()
+
+    def _load_failed(self, message: str) -> None:
+        self._load_task = None
+        log.warning("no label suggestions: %s", message)
+        self.message.emit(message)
+
+    def build_index(self) -> None:
+        """Score the corpus under the model in use (off the GUI thread), for "next uncertain"."""
+        if self.model is None:
+            if self.index is not None:
+                self.index = None
+                self.indexChanged.emit()
+            return
+        if self._index_task is not None:
+            self._index_task.cancel()
+        task = Task(self.session.store.path, index_task(self.model, self.session.annotator), INDEX_TASK, readonly=True)
+        task.message.connect(self.message)
+        # bound methods of this object: Qt queues the calls onto the GUI thread
+        task.finished.connect(self._indexed)
+        task.failed.connect(self._index_failed)
+        self._index_task = self.runner.start(task)
+
+    def _index_failed(self, message: str) -> None:
+        if self.sender() is self._index_task:
+            self._index_task = None
+        log.warning("uncertainty not scored: %s", message)
+
+    def _indexed(self, index) -> None:
+        if self.sender() is not self._index_task:
+            return  # an older model's
+        self._index_task = None
+        if index is not None:
+            self.index = index
+            self.message.emit("statements scored: Shift+U goes to the least sure")
+            self.indexChanged.emit()
+
+    @property
+    def indexing(self) -> bool:
+        return self._index_task is not None
+
+    def set_enabled(self, on: bool) -> None:
+        """View ▸ Suggest labels."""
+        self.enabled = on
+        if on and self.suggester is None:
+            self.load()
+        self.refresh()
+
+    def _scheme_changed(self) -> None:
+        if self.suggester is not None:
+            self.suggester.set_labels(label.name for label in self.session.labels if not label.retired)
+        self.refresh()
+
+    def set_rules(self, rules) -> None:
+        """The project's rules were edited: use them from now on."""
+        if self.suggester is not None:
+            self.suggester.set_rules(rules)
+        self.refresh()
+
+    # -- the current statement ---------------------------------------------------------------
+
+    def for_span(self, span: Span | None):
+        """The suggestions of a statement of the open article (None: no suggester, no article, none)."""
+        s = self.session
+        if self.suggester is None or s.article is None or span is None:
+            return None
+        start, end = span
+        t0 = time.perf_counter()
+        made = self.suggester.suggest(s.article.id, start, end, s.article.text[start:end])
+        self.latencies.append((time.perf_counter() - t0) * 1000)
+        return made
+
+    def refresh(self) -> None:
+        """Show the current statement's suggestions while it is undecided; nothing otherwise."""
+        s = self.session
+        made = None
+        if self.enabled and s.current is not None and not s.state().labels:
+            made = self.for_span(s.current)
+            if made is not None and not made.suggested:
+                made = None
+        if made == self.current:
+            return
+        self.current = made
+        if made is not None and s.article is not None and not s.store.readonly:
+            self._shown_timer.start()
+        else:
+            self._shown_timer.stop()
+        self.changed.emit()
+        self.view.viewport().update()
+
+    def accept(self) -> None:
+        """Enter: the statement gets exactly the suggested labels (undoable), and ↓ goes on.
+        With nothing suggested (or the statement decided already) it only goes on."""
+        s = self.session
+        made = self.current
+        if made is not None and s.current == (made.start, made.end) and s.article_id == made.article_id:
+            self.before_decision()
+            names = ", ".join(made.labels)
+            if not s.set_labels(made.labels, f"accepted {names}"):
+                return
+        elif s.current is not None and not s.state().labels:
+            self.message.emit("nothing suggested here: ↓ moved on (1–9 labels a statement)")
+        s.step_statement(1)
+
+    # -- the log ------------------------------------------------------------------------------
+
+    def _key(self) -> tuple[str, int, Span] | None:
+        s = self.session
+        if s.article is None or s.current is None:
+            return None
+        return s.annotator, s.article.id, s.current
+
+    def before_decision(self) -> None:
+        """A decision key (1–9, Enter, Del) is about to act on the current statement: count it,
+        and log its suggestion as shown if it was not yet."""
+        key = self._key()
+        if key is None or self.session.store.readonly:
+            return
+        self._log.setdefault(key, _Logged()).keys += 1
+        if self._shown_timer.isActive():
+            self._shown_timer.stop()
+            self._log_shown()
+
+    def _log_shown(self) -> None:
+        key, made = self._key(), self.current
+        if key is None or made is None or (made.article_id, (made.start, made.end)) != key[1:]:
+            return
+        entry = self._log.setdefault(key, _Logged())
+        if entry.shown is not None or entry.labels:
+            return
+        try:
+            entry.shown = self.session.store.log_shown(
+                made.article_id, key[0], made.start, made.end, made.as_log(), made.model_version
+            )
+        except (StoreError, ValueError) as exc:
+            log.warning("suggestion not logged: %s", exc)
+
+    def _sync(self, _index: int = 0) -> None:
+        """After any action or undo: log the current statement's decision if its labels changed."""
+        key = self._key()
+        if key is None or self.session.store.readonly:
+            return
+        labels = tuple(sorted(self.session.state().labels))
+        entry = self._log.get(key)
+        if entry is None:
+            if not labels:
+                return
+            entry = self._log[key] = _Logged(keys=1)  # a click on a label button
+        if labels == entry.labels:
+            return
+        store, (annotator, article_id, (start, end)) = self.session.store, key
+        first = not entry.labels
+        try:
+            if entry.decision is not None:  # an unaided decision is replaced by the new one
+                store.withdraw_decision(entry.decision)
+                entry.decision = None
+            if not labels:
+                if entry.shown is not None:
+                    store.withdraw_decision(entry.shown)  # undone: shown and undecided again
+            elif entry.shown is not None:
+                store.log_decision(article_id, annotator, start, end, labels, entry.keys, shown=entry.shown)
+            else:
+                entry.decision, _ = store.log_decision(article_id, annotator, start, end, labels, entry.keys)
+        except (StoreError, ValueError) as exc:
+            log.warning("decision not logged: %s", exc)
+            return
+        entry.labels = labels
+        if first and labels:
+            self.decided.emit()
+
+    # -- drawing --------------------------------------------------------------------------------
+
+    def paint(self, painter: QPainter, clip: QRectF) -> None:
+        """A dashed line under the statement per suggested label, in its colour: seen, never a fill."""
+        made = self.current
+        s = self.session
+        if made is None or s.article_id != made.article_id:
+            return
+        view = self.view
+        a, b = s.offsets.span_to_qt(made.start, made.end)
+        rects = view.line_rects(a, b)
+        for k, suggestion in enumerate(made.suggested[:3]):
+            color = QColor(suggestion_color(view.label_color(suggestion.label).name(), view.theme))
+            pen = QPen(color, 2.0, Qt.PenStyle.CustomDashLine)
+            pen.setDashPattern([3, 2])
+            pen.setDashOffset(k * 2.5)  # two labels' dashes interleave instead of hiding each other
+            painter.setPen(pen)
+            for rect in rects:
+                y = rect.bottom() - 1.0 - k * 3.0
+                if clip.top() - 4 <= y <= clip.bottom() + 4:
+                    painter.drawLine(rect.left(), y, rect.right(), y)
+
+    def describe(self, suggestion) -> str:
+        """A suggested label's hover text: what it is, its probability and where it came from."""
+        lines = [f"suggested: {suggestion.label} — not a label until you accept it (Enter) or press its key"]
+        if suggestion.probability is not None:
+            lines.append(f"model's probability {suggestion.probability:.0%}")
+        for source in suggestion.sources:
+            kind, _, name = source.partition(":")
+            lines.append(f"from the model {name}" if kind == "model" else f"from the rule “{name}”")
+        return "\n".join(lines)
