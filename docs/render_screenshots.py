@@ -4,7 +4,8 @@ Builds a demo project from seeds/ (the real spaCy pipeline, two annotators, a st
 labels, a note) in a temporary folder and renders each window offscreen, through the same
 start-up as `annotator gui --screenshot`: the annotation window in the light and the dark theme,
 the same article with a search, the corpus search's hit list with categories in the article list
-(light and dark), the review window and the agreement dashboard.
+(light and dark), links, label suggestions from the rules (light and dark), the review window and
+the agreement dashboard.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ SHOTS = {
     "screenshot-links.png": ("light", "links"),
     "screenshot-linking.png": ("light", "linking"),
     "screenshot-links-dark.png": ("dark", "links"),
+    "screenshot-suggestions.png": ("light", "suggestions"),
+    "screenshot-suggestions-dark.png": ("dark", "suggestions"),
 }
 #: The seed article the link screenshots show (seeds/004_…, the fifth).
 LINKED_ARTICLE = 5
@@ -125,6 +128,8 @@ def shot(kind: str, project: Path, out: Path) -> int:
     text = window.session.article.text
     if linked:
         return _links_shot(kind, app, window, text, out)
+    if kind == "suggestions":
+        return _suggestions_shot(app, window, out)
     window.session.set_current(next(s for s in window.session.candidates() if "In other words" in text[s[0] : s[1]]))
     if kind == "search":
         window.search.open()
@@ -179,6 +184,36 @@ def _links_shot(kind: str, app, window, text: str, out: Path) -> int:
     return code
 
 
+def _suggestions_shot(app, window, out: Path) -> int:
+    """The first statement anna has not labeled that the rules suggest labels for: outlined buttons,
+    the line under them, the dashed line under the statement."""
+    import time
+
+    from PySide6.QtCore import Qt
+
+    from annotator.ui.shell.app import grab_to_png
+
+    window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    window.resize(1440, 900)
+    window.show()  # laid out as on screen before the statement is scrolled to
+    deadline = time.monotonic() + 60
+    while window.suggestions.suggester is None and time.monotonic() < deadline:
+        app.processEvents()  # the suggester loads on its own thread
+        time.sleep(0.05)
+    s = window.session
+    chosen = [span for span in s.candidates() if not s.state(span).labels and window.suggestions.for_span(span)]
+    chosen = [span for span in chosen if window.suggestions.for_span(span).suggested]
+    if chosen:
+        s.set_current(max(chosen, key=lambda span: len(window.suggestions.for_span(span).suggested)))
+        for _ in range(5):
+            app.processEvents()
+        window.view.centerCursor()  # the statement in the middle, its dashed line in view
+    code = grab_to_png(window, out)
+    window.close()
+    window.project.close()
+    return code
+
+
 def main(out_dir: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="annotator-shots-") as tmp:
         project = Path(tmp) / "demo.annotator.sqlite"
@@ -201,6 +236,9 @@ def main(out_dir: Path) -> None:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
+    if sys.argv[1:3] == ["--only", "suggestions"]:  # just the suggestion shots (a quicker check)
+        SHOTS = {k: v for k, v in SHOTS.items() if v[1] == "suggestions"}
+        sys.argv[1:3] = []
     if sys.argv[1:2] == ["--shot"]:
         sys.exit(shot(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])))
     main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs")

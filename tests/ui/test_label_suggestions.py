@@ -74,6 +74,14 @@ def test_suggestions_appear_outlined_with_their_source_and_are_no_label(window, 
     tip = plain(button.toolTip())
     assert "from the rule “denied”" in tip and "not a label until you accept it (Enter)" in tip
     assert not window.labels.buttons["offer"].property("suggestedNow")
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.ui.shell import style
+
+    style.apply_theme(QApplication.instance())  # the app's style sheet, as the app starts
+    qtbot.wait(1)
+    heights = {b.sizeHint().height() for b in window.labels.buttons.values()}
+    assert len(heights) == 1, heights  # an outline never moves the buttons under it
     assert window.labels.suggested.isVisible()
     assert window.labels.suggested.text() == "Suggested: denial (rule) — Enter accepts, 1–9 decide"
     assert stored(db_path) == {}  # a suggestion is never saved as a label

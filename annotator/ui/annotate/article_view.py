@@ -93,6 +93,9 @@ class ArticleView(QPlainTextEdit):
         self._selecting = False
         #: Painters drawn over the text after it (link outlines and hints), each given the painter and the clip.
         self.overlays: list[Callable[[QPainter, QRectF], None]] = []
+        #: Painters of the label margin (suggested labels), given the painter, the chips' font metrics and
+        #: `line_rects`'s (top, bottom) of a Qt range; drawn after the labels' chips.
+        self.gutter_overlays: list[Callable[..., None]] = []
         #: Takes selections and clicks first when set (see `Interceptor`).
         self.interceptor: Interceptor | None = None
         self.updateRequest.connect(lambda *_: self._gutter.update())
@@ -193,6 +196,11 @@ class ArticleView(QPlainTextEdit):
         rect = self.cursorRect(end)
         if rect.bottom() > self.viewport().height():
             self.verticalScrollBar().setValue(self.verticalScrollBar().value() + rect.bottom() // 2)
+
+    def repaint_marks(self) -> None:
+        """Paint the text's marks and the label margin again (an overlay's content changed)."""
+        self.viewport().update()
+        self._gutter.update()
 
     def set_hidden_types(self, hidden: set[str]) -> None:
         self.hidden_types = set(hidden)
@@ -489,4 +497,6 @@ class ArticleView(QPlainTextEdit):
                 painter.setPen(QColor(palette.chip_text(color.name())))
                 painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, name)
                 y += chip_h + 3
+        for overlay in self.gutter_overlays:
+            overlay(painter, right, chip_h, rect_of)
         painter.end()

@@ -24,10 +24,11 @@ import logging
 import time
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 
 from annotator.store import StoreError
+from annotator.ui.annotate.article_view import START_BAR
 from annotator.ui.annotate.session import Session, Span
 from annotator.ui.shell import palette
 from annotator.ui.shell.workers import Task, TaskRunner
@@ -138,6 +139,7 @@ class LabelSuggestions(QObject):
         session.schemeChanged.connect(self._scheme_changed)
         session.undo_stack.indexChanged.connect(self._sync)
         view.overlays.append(self.paint)
+        view.gutter_overlays.append(self.paint_gutter)
 
     # -- the model ---------------------------------------------------------------------------
 
@@ -251,7 +253,7 @@ class LabelSuggestions(QObject):
         else:
             self._shown_timer.stop()
         self.changed.emit()
-        self.view.viewport().update()
+        self.view.repaint_marks()
 
     def accept(self) -> None:
         """Enter: the statement gets exactly the suggested labels (undoable), and ↓ goes on.
@@ -335,25 +337,63 @@ class LabelSuggestions(QObject):
 
     # -- drawing --------------------------------------------------------------------------------
 
-    def paint(self, painter: QPainter, clip: QRectF) -> None:
-        """A dashed line under the statement per suggested label, in its colour: seen, never a fill."""
-        made = self.current
-        s = self.session
+    def _drawn(self):
+        """(Qt start, Qt end, suggestions) of the suggestion on screen, or None."""
+        made, s = self.current, self.session
         if made is None or s.article_id != made.article_id:
+            return None
+        return (*s.offsets.span_to_qt(made.start, made.end), made.suggested)
+
+    def paint(self, painter: QPainter, clip: QRectF) -> None:
+        """Where a decided statement has a solid bar in its label's colour, a suggested one has a dashed
+        bar (a stripe per suggested label): seen at a glance, never a fill."""
+        drawn = self._drawn()
+        if drawn is None:
             return
+        a, b, suggested = drawn
         view = self.view
-        a, b = s.offsets.span_to_qt(made.start, made.end)
-        rects = view.line_rects(a, b)
-        for k, suggestion in enumerate(made.suggested[:3]):
-            color = QColor(suggestion_color(view.label_color(suggestion.label).name(), view.theme))
-            pen = QPen(color, 2.0, Qt.PenStyle.CustomDashLine)
-            pen.setDashPattern([3, 2])
-            pen.setDashOffset(k * 2.5)  # two labels' dashes interleave instead of hiding each other
+        rects = [rect for rect in view.line_rects(a, b) if rect.intersects(clip.adjusted(-20, -4, 0, 4))]
+        width = 3.0 / max(1, min(len(suggested), 3))
+        for k, suggestion in enumerate(suggested[:3]):
+            pen = QPen(QColor(self.color(suggestion.label)), width, Qt.PenStyle.CustomDashLine)
+            pen.setDashPattern([2.0 / width, 1.5 / width])
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
             painter.setPen(pen)
             for rect in rects:
-                y = rect.bottom() - 1.0 - k * 3.0
-                if clip.top() - 4 <= y <= clip.bottom() + 4:
-                    painter.drawLine(rect.left(), y, rect.right(), y)
+                x = rect.left() - START_BAR - 2 + width * (k + 0.5)
+                painter.drawLine(QPointF(x, rect.top() + 2), QPointF(x, rect.bottom() - 2))
+
+    def paint_gutter(self, painter: QPainter, right: int, chip_h: int, rect_of) -> None:
+        """The suggested labels' chips in the margin: dashed outlines with a "?", where decided ones are filled."""
+        drawn = self._drawn()
+        if drawn is None:
+            return
+        found = rect_of(drawn[0], drawn[1])
+        if found is None:
+            return
+        metrics = painter.fontMetrics()
+        y = found[0] + 2
+        for suggestion in drawn[2]:
+            name = f"{suggestion.label}?"
+            width = metrics.horizontalAdvance(name) + 12
+            chip = QRectF(right - width, y, width, chip_h).adjusted(1, 1, -1, -1)
+            color = QColor(self.color(suggestion.label))
+            pen = QPen(color, 1.4, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(chip, chip_h / 2, chip_h / 2)
+            painter.setPen(QColor(self.text_color(suggestion.label)))
+            painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, name)
+            y += chip_h + 3
+
+    def color(self, label: str) -> str:
+        """A suggested label's dashes and outline in this theme (`suggestion_color`)."""
+        return suggestion_color(self.view.label_color(label).name(), self.view.theme)
+
+    def text_color(self, label: str) -> str:
+        """A suggested label's name in the margin: its hue, readable (WCAG AA) on the article's background."""
+        th = self.view.theme
+        return palette.readable(self.view.label_color(label).name(), [th.base])
 
     def describe(self, suggestion) -> str:
         """A suggested label's hover text: what it is, its probability and where it came from."""
