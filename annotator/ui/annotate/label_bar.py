@@ -58,7 +58,10 @@ def suggested_style(color: str, th: palette.Theme) -> str:
 
     outline = suggestion_color(color, th)
     # 1 px of padding less for the 1 px more of border than resources/style.qss's buttons: same size
-    return f"QPushButton:!checked {{ border: 2px dashed {outline}; padding: 5px 7px; font-style: italic; }}"
+    return (
+        f'QPushButton[suggestedNow="true"]:!checked {{ border: 2px dashed {outline}; padding: 5px 7px; '
+        "font-style: italic; }"
+    )
 
 
 def _heading(text: str) -> QLabel:
@@ -144,7 +147,8 @@ class LabelBar(QWidget):
 
         self.suggested = plain_label(word_wrap=True, object_name="suggestedLabels")
         self.suggested.setProperty("role", "hint")
-        self.suggested.hide()
+        self.suggested.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.suggested.hide()  # shown with its room kept, once suggestions are on: the buttons never move
         layout.addWidget(self.suggested)
         #: The window's `LabelSuggestions`, once it has one.
         self.suggestions = None
@@ -206,11 +210,9 @@ class LabelBar(QWidget):
             shortcut = f"\nShortcut: {label.key}" if label.key else ""
             button.setToolTip(tooltip(label.description + shortcut))
             button.setAccessibleName(f"Label {label.name}")
-            button.setProperty("checkedStyle", checked_style(label.color, th))
-            button.setProperty("suggestedStyle", suggested_style(label.color, th))
             button.setProperty("plainTip", tooltip(label.description + shortcut))
             button.setProperty("suggestedNow", False)
-            button.setStyleSheet(button.property("checkedStyle"))
+            button.setStyleSheet(checked_style(label.color, th) + suggested_style(label.color, th))
             button.clicked.connect(lambda _=False, name=label.name: self.session.toggle_label(name))
             self.buttons[label.name] = button
             self.button_box.addWidget(button)
@@ -257,13 +259,20 @@ class LabelBar(QWidget):
             suggestion = by_label.get(name)
             if button.property("suggestedNow") != (suggestion is not None):
                 button.setProperty("suggestedNow", suggestion is not None)
-                extra = button.property("suggestedStyle") if suggestion is not None else ""
-                button.setStyleSheet(button.property("checkedStyle") + extra)
+                button.style().unpolish(button)  # the style sheet's [suggestedNow="true"] rule, on or off
+                button.style().polish(button)
             tip = tooltip(self.suggestions.describe(suggestion)) if suggestion is not None else None
             button.setToolTip(tip or button.property("plainTip"))
             button.setAccessibleDescription(f"suggested {name}" if suggestion is not None else "")
-        if not by_label:
+        if self.suggestions is not None and self.suggestions.enabled:
+            lines = self.suggested.fontMetrics().lineSpacing() * 2 + 2
+            self.suggested.setFixedHeight(lines)  # two lines, empty or not
+            self.suggested.show()
+        else:
             self.suggested.hide()
+        if not by_label:
+            self.suggested.setText("")
+            self.suggested.setToolTip("")
             return
         parts = [
             s.label
@@ -273,7 +282,6 @@ class LabelBar(QWidget):
         ]
         self.suggested.setText("Suggested: " + ", ".join(parts) + " — Enter accepts, 1–9 decide")
         self.suggested.setToolTip(tooltip("\n\n".join(self.suggestions.describe(s) for s in made.suggested)))
-        self.suggested.show()
 
     def edit_note(self) -> None:
         """Ctrl+M: type a note on the current statement (Esc or Enter goes back to the text, saved)."""

@@ -590,6 +590,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.labels.flush_note()
+        self.suggestions.close()
         self.place.save()
         self.runner.stop_all()
         super().closeEvent(event)
