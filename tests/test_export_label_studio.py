@@ -33,7 +33,11 @@ def test_as_pre_annotations_each_layer_is_a_prediction_label_studio_can_show(cli
     for task in tasks.values():
         text = task["data"]["text"]
         for prediction in task["predictions"]:
+            ids = {region["id"] for region in prediction["result"] if "id" in region}
             for region in prediction["result"]:
+                if region["type"] == "relation":  # a link: between two regions of the same prediction
+                    assert {region["from_id"], region["to_id"]} <= ids
+                    continue
                 value = region["value"]
                 assert region["type"] == "labels" and region["from_name"] == "label" and region["to_name"] == "text"
                 assert text[value["start"] : value["end"]].replace("\n", "\\n") == value["text"]

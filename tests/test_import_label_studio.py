@@ -322,11 +322,11 @@ def test_a_line_break_inside_a_region_is_quoted_the_way_label_studio_quotes_it()
 
 def test_text_fields_named_with_line_breaks_are_quoted_in_a_one_line_message(tmp_path):
     """Found by tests/test_import_fuzz_peers.py: a task whose data fields are "" and "\\n"."""
-    from annotator.formats.jsonl import read_json
+    from annotator import formats
     from annotator.records import Rejection
 
     path = tmp_path / "export.json"
     path.write_text(json.dumps([{"data": {"": "", "\n": ""}}]), encoding="utf-8")
-    (rejection,) = list(read_json(path))
+    (rejection,) = list(formats.read(path))
     assert isinstance(rejection, Rejection) and "\n" not in rejection.reason
     assert "several text fields ('', '\\n')" in rejection.reason

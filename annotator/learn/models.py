@@ -88,7 +88,7 @@ def keep_model(project: Path, nlp, info: ModelInfo) -> ModelInfo:
     kept = ModelInfo(**{**asdict(info), "path": target})
     record = {**kept.as_dict()}
     record.pop("path")
-    fd, partial = tempfile.mkstemp(prefix=".latest-", suffix=".json", dir=home)
+    fd, partial = tempfile.mkstemp(prefix=".latest-", suffix=".partial", dir=home)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(record, handle, ensure_ascii=False, indent=2)
         handle.flush()

@@ -131,3 +131,28 @@ def test_a_project_without_categories_shows_no_category_table(qtbot, db_path):
         dashboard = AgreementDashboard(store)
         qtbot.addWidget(dashboard)
         assert not dashboard.categories_table.isVisibleTo(dashboard)
+
+
+def test_every_pair_row_stays_in_view_beside_the_category_table(review, qtbot):
+    """Found in the merged dashboard's screenshot: the categories' table squeezed the pairs to a sliver
+    (with the app's stylesheet, whose rows are taller)."""
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.ui.shell import style
+
+    app = QApplication.instance()
+    before = app.palette(), app.styleSheet()
+    style.apply_theme(app)
+    try:
+        dashboard = review.open_dashboard()
+        dashboard.resize(1557, 820)
+        qtbot.waitExposed(dashboard)
+        pairs = dashboard.pairs_table
+        assert dashboard.categories_table.isVisibleTo(dashboard)
+        rows = sum(pairs.rowHeight(i) for i in range(pairs.rowCount()))
+        assert pairs.rowCount() == 2 and pairs.viewport().height() >= rows
+        # and the layout may not take it back in a smaller window or with more labels
+        assert pairs.minimumHeight() >= rows + pairs.horizontalHeader().height()
+    finally:
+        app.setPalette(before[0])
+        app.setStyleSheet(before[1])

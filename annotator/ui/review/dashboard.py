@@ -46,6 +46,10 @@ def _heading(text: str) -> QLabel:
     return label
 
 
+#: Annotators whose pair rows stay in view without scrolling.
+PAIRS_SHOWN = 4
+
+
 class AgreementDashboard(QWidget):
     """Agreement figures of one project; `openConflict(article, start, end)` asks for the review view."""
 
@@ -181,6 +185,11 @@ class AgreementDashboard(QWidget):
                     f"{p.units} shared units, {p.conflicts} conflicts"
                 )
                 t.setItem(i, j, _item(f"{what} {fmt(value, 2, reason=why)}", _score_color(value), tip))
+        t.resizeRowsToContents()
+        # The pairs keep their height (up to PAIRS_SHOWN annotators) beside the categories' table.
+        shown = min(len(names), PAIRS_SHOWN)
+        rows = sum(t.rowHeight(i) for i in range(shown))
+        t.setMinimumHeight(rows + t.horizontalHeader().sizeHint().height() + 2 * t.frameWidth() + 2)
 
     def _fill_labels(self) -> None:
         r = self.result
