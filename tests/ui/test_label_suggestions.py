@@ -9,6 +9,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QTextDocument
 
 from annotator.store import Store
+from annotator.ui.annotate.label_suggestions import SHOWN_MS
 from tests.ui.conftest import OTHER, make_project
 
 DENIED = "Moscow denied the reports."
@@ -19,7 +20,7 @@ FIRST = (0, len(DENIED))
 SECOND = (len(DENIED) + 1, len(DENIED) + 1 + len(READY))
 
 
-def open_window(qtbot, path, tmp_path, **values):
+def open_window(qtbot, path, tmp_path, readonly=False, **values):
     from annotator.ui.annotate.main_window import MainWindow
 
     qsettings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
@@ -28,7 +29,7 @@ def open_window(qtbot, path, tmp_path, **values):
     qsettings.setValue("learn/suggest_labels", True)
     for key, value in values.items():
         qsettings.setValue(key, value)
-    win = MainWindow(Store.open(path), "tester", qsettings)
+    win = MainWindow(Store.open(path, readonly=readonly), "tester", qsettings)
     qtbot.addWidget(win)
     win.start(preannotate=False)
     win.show()
@@ -321,3 +322,27 @@ def test_retrains_in_the_background_after_n_decisions(qtbot, tmp_path):
         assert "retrained" in win.task_state.text() or win.suggestions.model is not None
     finally:
         win.close()
+
+
+def test_enter_with_nothing_suggested_only_goes_on_and_view_turns_suggestions_off(window, db_path, qtbot):
+    third = (len(DENIED) + len(READY) + 2, len(TEXT))
+    window.session.set_current(SECOND)
+    window.suggest_labels_action.setChecked(False)  # View ▸ Suggest labels
+    assert window.suggestions.current is None and not window.labels.buttons["offer"].property("suggestedNow")
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)
+    assert window.session.current == third and stored(db_path) == {}  # Enter only went on
+    assert "nothing suggested" in window.task_state.text()
+    window.suggest_labels_action.setChecked(True)
+    window.session.set_current(SECOND)
+    assert window.suggestions.current.labels == ("offer",)
+
+
+def test_a_read_only_project_shows_suggestions_but_enter_changes_nothing(qtbot, db_path, tmp_path):
+    make_project(db_path, [TEXT, OTHER])
+    win = open_window(qtbot, db_path, tmp_path, readonly=True)
+    assert win.suggestions.current.labels == ("denial",)
+    assert not win.actions_by_name["accept_labels"].isEnabled()
+    win.suggestions.accept()  # even called directly: not saved, said so
+    qtbot.wait(SHOWN_MS + 100)
+    win.close()
+    assert stored(db_path) == {} and log_rows(db_path) == []
