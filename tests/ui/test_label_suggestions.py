@@ -282,15 +282,21 @@ def test_train_from_the_window_with_cancel_then_a_report(qtbot, tmp_path):
     try:
         win.session.annotator = "oracle"
         assert win.suggestions.model is None
-        dialog = TrainDialog(win.store.path, "oracle", win.runner, win)
-        dialog.show()
+        win.train_action.trigger()  # Tools ▸ Train…
+        dialog = win.train_dialog
+        assert isinstance(dialog, TrainDialog) and dialog.isVisible() and not dialog.isModal()
         dialog.start()
         assert not dialog.start_button.isEnabled() and dialog.cancel_button.isEnabled()
         qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: dialog.task is None, timeout=120_000)
         assert dialog.report.cancelled and "cancelled" in dialog.state.text()
-        dialog.trained.connect(lambda _r: win.suggestions.load())
         dialog.start()
+        win.session.open_article(25)  # an unfinished article: labeling goes on while it trains
+        win.activateWindow()
+        qtbot.waitUntil(win.isActiveWindow)
+        win.view.setFocus()
+        qtbot.keyClick(win.view, Qt.Key.Key_6)
+        assert win.session.state().labels == ("claim",) and dialog.task is not None
         qtbot.waitUntil(lambda: dialog.task is None, timeout=180_000)
         text = dialog.text.toPlainText()
         assert "macro F1" in text and "precision" not in text.splitlines()[0]
@@ -319,7 +325,14 @@ def test_retrains_in_the_background_after_n_decisions(qtbot, tmp_path):
         qtbot.keyClick(win.view, Qt.Key.Key_6)  # typing goes on while it trains
         assert win.session.state().labels == ("claim",)
         qtbot.waitUntil(lambda: win.suggestions.model is not None, timeout=180_000)
-        assert "retrained" in win.task_state.text() or win.suggestions.model is not None
+        # two more decisions, but no article finished since: nothing new to learn, no retraining
+        for _ in range(2):
+            qtbot.keyClick(win.view, Qt.Key.Key_Down)
+            qtbot.keyClick(win.view, Qt.Key.Key_6)
+        assert win.retraining.task is None
+        qtbot.keyClick(win.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # done, next article
+        qtbot.keyClick(win.view, Qt.Key.Key_6)
+        assert win.retraining.task is not None  # a finished article more: retrained
     finally:
         win.close()
 

@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self.place = ReadingPlace(self.session)
         self.runner = TaskRunner(self)
         self._preannotation: Task | None = None
+        self.train_dialog = None  # Tools ▸ Train…'s, while it is open
         self._preannotate = True  # what `start` was asked; the first start's sample import does the same
         self._build()
         self._bind()
@@ -114,7 +115,12 @@ class MainWindow(QMainWindow):
         self.suggestions.enabled = self.settings.get(ws.SUGGEST_LABELS)
         self.labels.set_suggestions(self.suggestions)
         self.retraining = BackgroundTraining(
-            self.store.path, lambda: self.session.annotator, self.runner, self.settings.get(ws.RETRAIN_EVERY), self
+            self.store.path,
+            lambda: self.session.annotator,
+            lambda: self.store.progress(self.session.annotator)[0],
+            self.runner,
+            self.settings.get(ws.RETRAIN_EVERY),
+            self,
         )
 
         centre = QWidget()
@@ -464,13 +470,17 @@ class MainWindow(QMainWindow):
         self.list_panel.set_ranking(ranking)
 
     def train(self) -> None:
-        """Tools ▸ Train…: the dialog; a model it keeps makes the suggestions at once."""
+        """Tools ▸ Train…: the dialog (one at a time, not modal); a model it keeps makes the suggestions at once."""
         from annotator.ui.annotate.train_dialog import TrainDialog
 
+        if self.train_dialog is not None and self.train_dialog.isVisible():
+            self.train_dialog.raise_()
+            self.train_dialog.activateWindow()
+            return
         dialog = TrainDialog(self.store.path, self.session.annotator, self.runner, self)
         dialog.trained.connect(lambda _report: self.suggestions.load())
-        self._train_dialog = dialog
-        dialog.exec()
+        self.train_dialog = dialog
+        dialog.show()  # not modal: labeling goes on while it trains
 
     def edit_rules(self) -> None:
         from annotator.ui.annotate.rules_dialog import RulesDialog

@@ -80,7 +80,8 @@ class TrainDialog(QDialog):
         explain = plain_label(
             "spaCy's textcat_multilabel learns from your finished articles: labeled statements are "
             "examples of their labels, the other sentences of finished articles are negatives. "
-            "20% is held out to measure it. Training runs in a separate process; you can go on labeling.",
+            "20% is held out to measure it. Training runs in a separate process: go on labeling in the "
+            "window meanwhile (closing this dialog cancels it).",
             word_wrap=True,
         )
         explain.setProperty("role", "hint")
@@ -94,7 +95,8 @@ class TrainDialog(QDialog):
         self.text.setReadOnly(True)
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setPlaceholderText("The report: per label precision, recall and F1 on held-out statements.")
-        self.text.setMinimumSize(620, 300)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)  # the report's columns stay columns
+        self.text.setMinimumSize(880, 300)
         buttons = QDialogButtonBox()
         self.start_button = QPushButton("Train")
         self.start_button.setObjectName("trainStart")
@@ -183,29 +185,37 @@ class TrainDialog(QDialog):
 
 
 class BackgroundTraining(QObject):
-    """Retrains on the annotator's layer after every `every` new decisions, one training at a time."""
+    """Retrains on the annotator's layer after every `every` new decisions, one training at a time,
+    when there is something new to learn from: the model learns from finished articles, so only
+    once the annotator has finished another article since the last training."""
 
     started = Signal()
     trained = Signal(object)  # the TrainingReport
     message = Signal(str)
 
-    def __init__(self, store_path, annotator, runner: TaskRunner, every: int, parent: QObject | None = None):
+    def __init__(self, store_path, annotator, finished, runner: TaskRunner, every: int, parent: QObject | None = None):
+        """`annotator()`: the name (it may change while the window is open); `finished()`: how many
+        articles the annotator has finished."""
         super().__init__(parent)
         self.store_path, self.runner, self.every = store_path, runner, every
-        self.annotator = annotator  # a callable: the name may change while the window is open
+        self.annotator, self.finished = annotator, finished
         self.decisions = 0
         self.task: Task | None = None
+        self._finished_at: int | None = None  # finished articles when the last training started
 
     def count(self) -> None:
         """One more decision; retrain when there have been `every` since the last training."""
         self.decisions += 1
         if self.every > 0 and self.decisions >= self.every and self.task is None:
-            self.start()
+            finished = self.finished()
+            if finished and finished != self._finished_at:  # else: nothing new to learn from yet
+                self.start()
 
     def start(self) -> None:
         if self.runner.busy(TRAIN_TASK):  # Tools ▸ Train is running: it makes the new model
             return
         self.decisions = 0
+        self._finished_at = self.finished()
         task = Task(self.store_path, train_task(annotator=self.annotator()), RETRAIN_TASK, readonly=True)
         task.finished.connect(self._finished)
         task.failed.connect(self._failed)
