@@ -96,6 +96,8 @@ class ArticleView(QPlainTextEdit):
         #: Painters of the label margin (suggested labels), given the painter, the chips' font metrics and
         #: `line_rects`'s (top, bottom) of a Qt range; drawn after the labels' chips.
         self.gutter_overlays: list[Callable[..., None]] = []
+        #: More hover lines for a position (code points): suggested labels.
+        self.tooltip_sources: list[Callable[[int], list[str]]] = []
         #: Takes selections and clicks first when set (see `Interceptor`).
         self.interceptor: Interceptor | None = None
         self.updateRequest.connect(lambda *_: self._gutter.update())
@@ -307,6 +309,8 @@ class ArticleView(QPlainTextEdit):
                     lines.append("labels: " + ", ".join(state.labels))
                 if state.note:
                     lines.append(f"note: {state.note}")
+        for source in self.tooltip_sources:
+            lines += source(position)
         if lines:
             QToolTip.showText(global_pos, tooltip("\n".join(lines)), self)
         else:

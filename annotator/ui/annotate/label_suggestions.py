@@ -151,6 +151,7 @@ class LabelSuggestions(QObject):
         session.undo_stack.indexChanged.connect(self._sync)
         view.overlays.append(self.paint)
         view.gutter_overlays.append(self.paint_gutter)
+        view.tooltip_sources.append(self.hover_lines)
 
     # -- the model ---------------------------------------------------------------------------
 
@@ -439,6 +440,13 @@ class LabelSuggestions(QObject):
         """A suggested label's name in the margin: its hue, readable (WCAG AA) on the article's background."""
         th = self.view.theme
         return palette.readable(self.view.label_color(label).name(), [th.base])
+
+    def hover_lines(self, position: int) -> list[str]:
+        """The text's hover over the suggested statement: each suggestion, its probability and source."""
+        made = self.current
+        if made is None or self.session.article_id != made.article_id or not made.start <= position < made.end:
+            return []
+        return [self.describe(s) for s in made.suggested]
 
     def describe(self, suggestion) -> str:
         """A suggested label's hover text: what it is, its probability and where it came from."""

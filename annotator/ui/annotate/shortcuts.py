@@ -26,7 +26,7 @@ class Shortcut:
 SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("next_statement", "Next statement", ("Down", "J"), "Statements"),
     Shortcut("prev_statement", "Previous statement", ("Up", "K"), "Statements"),
-    Shortcut("next_unlabeled", "Next statement without a label (then the next article's)", ("U",), "Statements"),
+    Shortcut("next_unlabeled", "Next statement without a label", ("U",), "Statements"),
     Shortcut("next_uncertain", "Next uncertain statement (any article)", ("Shift+U",), "Statements"),
     Shortcut("accept_labels", "Accept the suggested labels and go on", ("Return", "Enter"), "Statements"),
     *(Shortcut(f"label_{n}", f"Toggle label {n}", (str(n),), "Statements") for n in range(1, 10)),
