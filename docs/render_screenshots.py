@@ -38,11 +38,23 @@ SHOTS = {
     "screenshot-links.png": ("light", "links"),
     "screenshot-linking.png": ("light", "linking"),
     "screenshot-links-dark.png": ("dark", "links"),
-    "screenshot-suggestions.png": ("light", "suggestions"),
+    "screenshot-suggestions.png": ("light", "model-suggestions"),
     "screenshot-suggestions-dark.png": ("dark", "suggestions"),
 }
 #: The seed article the link screenshots show (seeds/004_…, the fifth).
 LINKED_ARTICLE = 5
+#: The model's screenshot: a generated corpus of 60 articles, the first 40 finished by "oracle"
+#: (benchmarks/statements_corpus.py), a model trained on them; this article is not finished.
+MODEL_ARTICLES, MODEL_FINISHED, MODEL_ARTICLE = 60, 40, 47
+
+
+def build_model_project(project: Path) -> None:
+    """The generated corpus and the model `annotator train --annotator oracle` makes of it."""
+    from annotator.learn.project import train_project
+    from benchmarks.statements_corpus import articles, build_project
+
+    with build_project(project, articles(MODEL_ARTICLES, seed=7), finished=MODEL_FINISHED) as store:
+        train_project(store, annotator="oracle")
 
 
 def build(project: Path) -> None:
@@ -122,13 +134,16 @@ def shot(kind: str, project: Path, out: Path) -> int:
 
     app = start(screenshot=True)
     linked = kind in ("links", "linking")
-    window = Controller(app, quiet=True).open(project, article=LINKED_ARTICLE if linked else 1, preannotate=False)
+    article = LINKED_ARTICLE if linked else 1
+    if kind == "model-suggestions":  # the generated corpus and its model: an article not finished yet
+        project, article = project.with_name("model.annotator.sqlite"), MODEL_ARTICLE
+    window = Controller(app, quiet=True).open(project, article=article, preannotate=False)
     if window is None:
         return 1
     text = window.session.article.text
     if linked:
         return _links_shot(kind, app, window, text, out)
-    if kind == "suggestions":
+    if kind in ("suggestions", "model-suggestions"):
         return _suggestions_shot(app, window, out)
     window.session.set_current(next(s for s in window.session.candidates() if "In other words" in text[s[0] : s[1]]))
     if kind == "search":
@@ -203,8 +218,13 @@ def _suggestions_shot(app, window, out: Path) -> int:
     s = window.session
     chosen = [span for span in s.candidates() if not s.state(span).labels and window.suggestions.for_span(span)]
     chosen = [span for span in chosen if window.suggestions.for_span(span).suggested]
+
+    def shows(span) -> tuple[int, int]:  # most suggestions, from the model and a rule if it can
+        suggested = window.suggestions.for_span(span).suggested
+        return len(suggested), sum(len(x.sources) for x in suggested)
+
     if chosen:
-        s.set_current(max(chosen, key=lambda span: len(window.suggestions.for_span(span).suggested)))
+        s.set_current(max(chosen, key=shows))
         for _ in range(5):
             app.processEvents()
         window.view.centerCursor()  # the statement in the middle, its dashed line in view
@@ -218,11 +238,15 @@ def main(out_dir: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="annotator-shots-") as tmp:
         project = Path(tmp) / "demo.annotator.sqlite"
         build(project)
+        data = Path(tmp) / "data"
+        if any(kind == "model-suggestions" for _, kind in SHOTS.values()):
+            os.environ["ANNOTATOR_DATA_DIR"] = str(data)  # the model is kept where the windows look
+            build_model_project(project.with_name("model.annotator.sqlite"))
         env = {
             **os.environ,
             "QT_QPA_PLATFORM": "offscreen",
             "ANNOTATOR_NAME": "anna",
-            "ANNOTATOR_DATA_DIR": str(Path(tmp) / "data"),
+            "ANNOTATOR_DATA_DIR": str(data),
             "ANNOTATOR_LOG_DIR": str(Path(tmp) / "log"),
             "XDG_CONFIG_HOME": str(Path(tmp) / "config"),
         }
@@ -237,7 +261,7 @@ def main(out_dir: Path) -> None:
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
     if sys.argv[1:3] == ["--only", "suggestions"]:  # just the suggestion shots (a quicker check)
-        SHOTS = {k: v for k, v in SHOTS.items() if v[1] == "suggestions"}
+        SHOTS = {k: v for k, v in SHOTS.items() if v[1].endswith("suggestions")}
         sys.argv[1:3] = []
     if sys.argv[1:2] == ["--shot"]:
         sys.exit(shot(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])))

@@ -10,6 +10,7 @@ from PySide6.QtGui import QTextDocument
 
 from annotator.store import Store
 from annotator.ui.annotate.label_suggestions import SHOWN_MS
+from annotator.ui.shell import palette
 from tests.ui.conftest import OTHER, make_project
 
 DENIED = "Moscow denied the reports."
@@ -71,7 +72,7 @@ def test_suggestions_appear_outlined_with_their_source_and_are_no_label(window, 
     assert made is not None and made.labels == ("denial",)
     button = window.labels.buttons["denial"]
     assert button.property("suggestedNow") and not button.isChecked()
-    assert button.styleSheet().count("dashed") == 1 and button.property("suggestedNow")
+    assert button.outline == palette.suggestion_color(window.session.labels[3].color, window.view.theme)
     tip = plain(button.toolTip())
     assert "from the rule “denied”" in tip and "not a label until you accept it (Enter)" in tip
     assert not window.labels.buttons["offer"].property("suggestedNow")

@@ -8,8 +8,8 @@ it says "not saved yet" until the store has committed it, and only then "saved".
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPixmap, QTextLayout
+from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPen, QPixmap, QTextLayout
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.ui.annotate.label_suggestions import percent
 from annotator.ui.annotate.session import Session
 from annotator.ui.shell import palette, style
 from annotator.ui.shell.plaintext import menu_text, plain_label, tooltip
@@ -52,16 +53,26 @@ def checked_style(color: str, th: palette.Theme) -> str:
     return f"QPushButton:checked {{ border-color: {color}; background: {checked_tint(color, th)}; }}"
 
 
-def suggested_style(color: str, th: palette.Theme) -> str:
-    """A suggested label's button: a dashed outline in the label's hue (3:1 on the bar), no fill."""
-    from annotator.ui.annotate.label_suggestions import suggestion_color
+class LabelButton(QPushButton):
+    """A label's button. While the label is suggested (`suggestedNow`) and not on, a dashed outline in
+    the label's hue (3:1 on the bar) is drawn over its border: no fill, and not one pixel of its size
+    changes, so the buttons under it never move."""
 
-    outline = suggestion_color(color, th)
-    # 1 px of padding less for the 1 px more of border than resources/style.qss's buttons: same size
-    return (
-        f'QPushButton[suggestedNow="true"]:!checked {{ border: 2px dashed {outline}; padding: 5px 7px; '
-        "font-style: italic; }"
-    )
+    def __init__(self, icon: QIcon, text: str, outline: str):
+        super().__init__(icon, text)
+        self.outline = outline
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self.property("suggestedNow") and not self.isChecked():
+            painter = QPainter(self)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            pen = QPen(QColor(self.outline), 2.0, Qt.PenStyle.CustomDashLine)
+            pen.setDashPattern([3.0, 2.0])
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), 6, 6)
+            painter.end()
 
 
 def _heading(text: str) -> QLabel:
@@ -202,7 +213,9 @@ class LabelBar(QWidget):
             if label.retired:
                 continue
             key = f"{label.key}  " if label.key else "    "
-            button = QPushButton(swatch(label.color), menu_text(f"{key}{label.name}"))
+            button = LabelButton(
+                swatch(label.color), menu_text(f"{key}{label.name}"), palette.suggestion_color(label.color, th)
+            )
             button.setObjectName(f"label_{label.name}")
             button.setProperty("labelButton", True)
             button.setCheckable(True)
@@ -212,7 +225,7 @@ class LabelBar(QWidget):
             button.setAccessibleName(f"Label {label.name}")
             button.setProperty("plainTip", tooltip(label.description + shortcut))
             button.setProperty("suggestedNow", False)
-            button.setStyleSheet(checked_style(label.color, th) + suggested_style(label.color, th))
+            button.setStyleSheet(checked_style(label.color, th))
             button.clicked.connect(lambda _=False, name=label.name: self.session.toggle_label(name))
             self.buttons[label.name] = button
             self.button_box.addWidget(button)
@@ -259,8 +272,7 @@ class LabelBar(QWidget):
             suggestion = by_label.get(name)
             if button.property("suggestedNow") != (suggestion is not None):
                 button.setProperty("suggestedNow", suggestion is not None)
-                button.style().unpolish(button)  # the style sheet's [suggestedNow="true"] rule, on or off
-                button.style().polish(button)
+                button.update()
             tip = tooltip(self.suggestions.describe(suggestion)) if suggestion is not None else None
             button.setToolTip(tip or button.property("plainTip"))
             button.setAccessibleDescription(f"suggested {name}" if suggestion is not None else "")
@@ -276,7 +288,7 @@ class LabelBar(QWidget):
             return
         parts = [
             s.label
-            + (f" {s.probability:.0%}" if s.probability is not None and s.from_model else "")
+            + (f" {percent(s.probability)}" if s.probability is not None and s.from_model else "")
             + ("" if s.from_model else " (rule)")
             for s in made.suggested
         ]

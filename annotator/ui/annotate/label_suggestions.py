@@ -44,10 +44,13 @@ LOG_PAUSE_MS = 250
 PREFETCH = 400
 
 
-def suggestion_color(color: str, th: palette.Theme) -> str:
-    """A suggested label's dashes and outline: its hue at 3:1 or more on the article and the bar
-    (WCAG 1.4.11, graphics that carry meaning), so an outline is seen without a fill."""
-    return palette.readable(color, [th.base, th.alternate], palette.NON_TEXT)
+def percent(probability: float) -> str:
+    """A probability as the window shows it: whole percents, never a certain-looking "100%" or "0%"."""
+    if probability > 0.995:
+        return ">99%"
+    if probability < 0.005:
+        return "<1%"
+    return f"{probability:.0%}"
 
 
 def suggester_task(model: bool = True):
@@ -433,8 +436,8 @@ class LabelSuggestions(QObject):
             y += chip_h + 3
 
     def color(self, label: str) -> str:
-        """A suggested label's dashes and outline in this theme (`suggestion_color`)."""
-        return suggestion_color(self.view.label_color(label).name(), self.view.theme)
+        """A suggested label's dashes and outline in this theme (`palette.suggestion_color`)."""
+        return palette.suggestion_color(self.view.label_color(label).name(), self.view.theme)
 
     def text_color(self, label: str) -> str:
         """A suggested label's name in the margin: its hue, readable (WCAG AA) on the article's background."""
@@ -452,7 +455,7 @@ class LabelSuggestions(QObject):
         """A suggested label's hover text: what it is, its probability and where it came from."""
         lines = [f"suggested: {suggestion.label} — not a label until you accept it (Enter) or press its key"]
         if suggestion.probability is not None:
-            lines.append(f"model's probability {suggestion.probability:.0%}")
+            lines.append(f"model's probability {percent(suggestion.probability)}")
         for source in suggestion.sources:
             kind, _, name = source.partition(":")
             lines.append(f"from the model {name}" if kind == "model" else f"from the rule “{name}”")
