@@ -86,8 +86,8 @@ def test_suggestions_appear_outlined_with_their_source_and_are_no_label(window, 
     assert len(heights) == 1, heights  # an outline never moves the buttons under it
     assert window.labels.suggested.isVisible()
     assert window.labels.suggested.text() == "Suggested: denial (rule) — Enter accepts, 1–9 decide"
-    hover = window.suggestions.hover_lines(FIRST[0] + 3)  # the text's hover over the statement says it too
-    assert hover and "from the rule “denied”" in hover[0] and window.suggestions.hover_lines(SECOND[0]) == []
+    hover = window.suggestions.marks.hover_lines(FIRST[0] + 3)  # the text's hover over the statement says it too
+    assert hover and "from the rule “denied”" in hover[0] and window.suggestions.marks.hover_lines(SECOND[0]) == []
     assert stored(db_path) == {}  # a suggestion is never saved as a label
     qtbot.waitUntil(lambda: len(log_rows(db_path)) == 1)  # seen for a moment: logged as shown
     row = log_rows(db_path)[0]

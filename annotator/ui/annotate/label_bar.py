@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.ui.annotate.label_suggestions import percent
 from annotator.ui.annotate.session import Session
+from annotator.ui.annotate.suggestion_marks import percent
 from annotator.ui.shell import palette, style
 from annotator.ui.shell.plaintext import menu_text, plain_label, tooltip
 
@@ -273,7 +273,7 @@ class LabelBar(QWidget):
             if button.property("suggestedNow") != (suggestion is not None):
                 button.setProperty("suggestedNow", suggestion is not None)
                 button.update()
-            tip = tooltip(self.suggestions.describe(suggestion)) if suggestion is not None else None
+            tip = tooltip(self.suggestions.marks.describe(suggestion)) if suggestion is not None else None
             button.setToolTip(tip or button.property("plainTip"))
             button.setAccessibleDescription(f"suggested {name}" if suggestion is not None else "")
         if self.suggestions is not None and self.suggestions.enabled:
@@ -293,7 +293,7 @@ class LabelBar(QWidget):
             for s in made.suggested
         ]
         self.suggested.setText("Suggested: " + ", ".join(parts) + " — Enter accepts, 1–9 decide")
-        self.suggested.setToolTip(tooltip("\n\n".join(self.suggestions.describe(s) for s in made.suggested)))
+        self.suggested.setToolTip(tooltip("\n\n".join(self.suggestions.marks.describe(s) for s in made.suggested)))
 
     def edit_note(self) -> None:
         """Ctrl+M: type a note on the current statement (Esc or Enter goes back to the text, saved)."""

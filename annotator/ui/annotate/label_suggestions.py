@@ -19,19 +19,17 @@ article list's "most uncertain first".
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import sqlite3
 import time
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from annotator.store import StoreError
-from annotator.ui.annotate.article_view import START_BAR
 from annotator.ui.annotate.session import Session, Span
-from annotator.ui.shell import palette
+from annotator.ui.annotate.suggestion_marks import SuggestionMarks
+from annotator.ui.annotate.suggestion_work import index_task, suggester_task
 from annotator.ui.shell.workers import Task, TaskRunner
 
 log = logging.getLogger("annotator.ui")
@@ -40,68 +38,8 @@ LOAD_TASK, INDEX_TASK = "suggestions", "uncertainty"
 SHOWN_MS = 300
 #: Decisions are logged at a pause this long (ms), or when the window closes.
 LOG_PAUSE_MS = 250
-#: Undecided statements of an article suggested for at once when it opens (a long one's first).
-PREFETCH = 400
-
-
-def percent(probability: float) -> str:
-    """A probability as the window shows it: whole percents, never a certain-looking "100%" or "0%"."""
-    if probability > 0.995:
-        return ">99%"
-    if probability < 0.005:
-        return "<1%"
-    return f"{probability:.0%}"
-
-
-def suggester_task(model: bool = True):
-    """Work for a `Task`: the project's `Suggester` (latest model, if any, and rules) and its model info."""
-
-    def work(store, task: Task):
-        from annotator.learn.models import latest_model
-        from annotator.learn.suggest import Suggester
-
-        info = latest_model(store.path) if model else None
-        return Suggester.for_project(store, model=info or False), info
-
-    return work
-
-
-def index_file(info, annotator: str):
-    """Where the uncertainty index of `annotator` under model `info` is kept: beside the model."""
-    digest = hashlib.sha1(annotator.encode("utf-8")).hexdigest()[:12]
-    return info.path / f"uncertainty-{digest}.json"
-
-
-def index_task(info, annotator: str):
-    """Work for a `Task`: the `UncertaintyIndex` of the corpus under the model `info` (read back
-    when it was scored before), scoring with a pipeline of the worker's own."""
-
-    def work(store, task: Task):
-        from annotator.learn.suggest import Suggester
-        from annotator.learn.uncertainty import UncertaintyIndex
-
-        path = index_file(info, annotator)
-        index = UncertaintyIndex.load(path, info.version)
-        if index is not None:
-            return index
-        task.message.emit("scoring statements for “most uncertain”…")
-        suggester = Suggester.from_path(info.path, model_version=info.version)
-        index = UncertaintyIndex.build(
-            store,
-            suggester.probabilities,
-            info.version,
-            annotator=annotator,
-            progress=lambda done, total: task.message.emit(f"scoring statements for “most uncertain” {done}/{total}"),
-            cancelled=task.cancelled,
-        )
-        if index is not None:
-            try:
-                index.save(path)
-            except OSError as exc:  # the data folder is full or gone: it is rebuilt next time
-                log.warning("uncertainty index not kept: %s", exc)
-        return index
-
-    return work
+#: Statements of the open article suggested for at once while the window is idle (about 10 ms).
+PREFETCH = 6
 
 
 @dataclass
@@ -137,6 +75,10 @@ class LabelSuggestions(QObject):
         self.latencies: list[float] = []
         #: (milliseconds, statements) of each article's statements suggested at once on opening.
         self.prefetched: list[tuple[float, int]] = []
+        self._ahead: list[Span] = []
+        self._ahead_of: int | None = None
+        self._prefetch_timer = QTimer(self, singleShot=True, interval=0)
+        self._prefetch_timer.timeout.connect(self._prefetch)
         self._log: dict[tuple[str, int, Span], _Logged] = {}
         self._load_task: Task | None = None
         self._index_task: Task | None = None
@@ -152,9 +94,7 @@ class LabelSuggestions(QObject):
         session.articleChanged.connect(self._article_opened)
         session.schemeChanged.connect(self._scheme_changed)
         session.undo_stack.indexChanged.connect(self._sync)
-        view.overlays.append(self.paint)
-        view.gutter_overlays.append(self.paint_gutter)
-        view.tooltip_sources.append(self.hover_lines)
+        self.marks = SuggestionMarks(self, view)
 
     # -- the model ---------------------------------------------------------------------------
 
@@ -254,17 +194,31 @@ class LabelSuggestions(QObject):
         return made
 
     def _article_opened(self) -> None:
-        """Suggest for the article's statements at once (batched through the model: about a third
-        of the time each), so that ↓ finds them ready."""
-        s = self.session
-        if self.enabled and self.suggester is not None and s.article is not None:
-            text, aid = s.article.text, s.article.id
-            spans = [span for span in s.candidates() if not s.state(span).labels][:PREFETCH]
-            t0 = time.perf_counter()
-            self.suggester.suggest_many((aid, a, b, text[a:b]) for a, b in spans)
-            if spans:
-                self.prefetched.append(((time.perf_counter() - t0) * 1000, len(spans)))
+        """Show the current statement's suggestions, then suggest for the article's other undecided
+        statements from it onwards, a few at a time whenever the window is idle (batched through the
+        model: less time each), so that ↓ finds them ready and a keystroke never waits on a batch."""
         self.refresh()
+        s = self.session
+        self._ahead = []
+        if self.enabled and self.suggester is not None and s.article is not None:
+            spans = [span for span in s.candidates() if not s.state(span).labels]
+            here = s.current or (0, 0)
+            self._ahead = [span for span in spans if span >= here] + [span for span in spans if span < here]
+            self._ahead_of = s.article.id
+            self._prefetch_timer.start()
+
+    def _prefetch(self) -> None:
+        s = self.session
+        if not self._ahead or self.suggester is None or s.article is None or s.article.id != self._ahead_of:
+            self._ahead = []
+            return
+        batch, self._ahead = self._ahead[:PREFETCH], self._ahead[PREFETCH:]
+        text, aid = s.article.text, s.article.id
+        t0 = time.perf_counter()
+        self.suggester.suggest_many((aid, a, b, text[a:b]) for a, b in batch)
+        self.prefetched.append(((time.perf_counter() - t0) * 1000, len(batch)))
+        if self._ahead:
+            self._prefetch_timer.start()
 
     def refresh(self) -> None:
         """Show the current statement's suggestions while it is undecided; nothing otherwise."""
@@ -352,6 +306,7 @@ class LabelSuggestions(QObject):
     def close(self) -> None:
         """The window closes: log what is pending, start nothing more."""
         self._shown_timer.stop()
+        self._prefetch_timer.stop()
         self.flush()
         if self._index_task is not None:
             self._index_task.cancel()
@@ -383,80 +338,3 @@ class LabelSuggestions(QObject):
             log.warning("decision not logged: %s", exc)
             return
         entry.labels = labels
-
-    # -- drawing --------------------------------------------------------------------------------
-
-    def _drawn(self):
-        """(Qt start, Qt end, suggestions) of the suggestion on screen, or None."""
-        made, s = self.current, self.session
-        if made is None or s.article_id != made.article_id:
-            return None
-        return (*s.offsets.span_to_qt(made.start, made.end), made.suggested)
-
-    def paint(self, painter: QPainter, clip: QRectF) -> None:
-        """Where a decided statement has a solid bar in its label's colour, a suggested one has a dashed
-        bar (a stripe per suggested label): seen at a glance, never a fill."""
-        drawn = self._drawn()
-        if drawn is None:
-            return
-        a, b, suggested = drawn
-        view = self.view
-        rects = [rect for rect in view.line_rects(a, b) if rect.intersects(clip.adjusted(-20, -4, 0, 4))]
-        width = 3.0 / max(1, min(len(suggested), 3))
-        for k, suggestion in enumerate(suggested[:3]):
-            pen = QPen(QColor(self.color(suggestion.label)), width, Qt.PenStyle.CustomDashLine)
-            pen.setDashPattern([2.0 / width, 1.5 / width])
-            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-            painter.setPen(pen)
-            for rect in rects:
-                x = rect.left() - START_BAR - 2 + width * (k + 0.5)
-                painter.drawLine(QPointF(x, rect.top() + 2), QPointF(x, rect.bottom() - 2))
-
-    def paint_gutter(self, painter: QPainter, right: int, chip_h: int, rect_of) -> None:
-        """The suggested labels' chips in the margin: dashed outlines with a "?", where decided ones are filled."""
-        drawn = self._drawn()
-        if drawn is None:
-            return
-        found = rect_of(drawn[0], drawn[1])
-        if found is None:
-            return
-        metrics = painter.fontMetrics()
-        y = found[0] + 2
-        for suggestion in drawn[2]:
-            name = f"{suggestion.label}?"
-            width = metrics.horizontalAdvance(name) + 12
-            chip = QRectF(right - width, y, width, chip_h).adjusted(1, 1, -1, -1)
-            color = QColor(self.color(suggestion.label))
-            pen = QPen(color, 1.4, Qt.PenStyle.DashLine)
-            painter.setPen(pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(chip, chip_h / 2, chip_h / 2)
-            painter.setPen(QColor(self.text_color(suggestion.label)))
-            painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, name)
-            y += chip_h + 3
-
-    def color(self, label: str) -> str:
-        """A suggested label's dashes and outline in this theme (`palette.suggestion_color`)."""
-        return palette.suggestion_color(self.view.label_color(label).name(), self.view.theme)
-
-    def text_color(self, label: str) -> str:
-        """A suggested label's name in the margin: its hue, readable (WCAG AA) on the article's background."""
-        th = self.view.theme
-        return palette.readable(self.view.label_color(label).name(), [th.base])
-
-    def hover_lines(self, position: int) -> list[str]:
-        """The text's hover over the suggested statement: each suggestion, its probability and source."""
-        made = self.current
-        if made is None or self.session.article_id != made.article_id or not made.start <= position < made.end:
-            return []
-        return [self.describe(s) for s in made.suggested]
-
-    def describe(self, suggestion) -> str:
-        """A suggested label's hover text: what it is, its probability and where it came from."""
-        lines = [f"suggested: {suggestion.label} — not a label until you accept it (Enter) or press its key"]
-        if suggestion.probability is not None:
-            lines.append(f"model's probability {percent(suggestion.probability)}")
-        for source in suggestion.sources:
-            kind, _, name = source.partition(":")
-            lines.append(f"from the model {name}" if kind == "model" else f"from the rule “{name}”")
-        return "\n".join(lines)
