@@ -1,12 +1,13 @@
 """Label suggestions in the window: the latest model's and the rules' likely labels of the statement.
 
 The `Suggester` (spaCy: seconds to load) is built on a worker thread and handed to the GUI
-thread, where it answers for the current statement from its cache or in about a millisecond
-(`make bench`, suite `window`). Suggestions show only while the statement is undecided (it
-has no label of yours): as outlined buttons in the label bar and a dashed line under the
-statement, never as a label. Enter gives the statement exactly the suggested labels — one
-committed, undoable action — and goes on to the next statement; a number key decides as
-before and the suggestion goes away; undo brings the statement and its suggestion back.
+thread, where it answers for the current statement from its cache or in a few milliseconds
+(`make bench`, suite `window`); while the window is idle it suggests ahead for the article's
+next statements. Suggestions show only while the statement is undecided (it has no label of
+yours), drawn by `suggestion_marks` (dashed, never filled), never as a label. Enter gives
+the statement exactly the suggested labels — one committed, undoable action — and goes on to
+the next statement; a number key decides as before and the suggestion goes away; undo brings
+the statement and its suggestion back.
 
 What was shown and decided goes to the suggestion log (`Store.log_shown`, `log_decision`,
 `withdraw_decision`), which `annotator stats` reads: a suggestion counts as shown once it has
@@ -73,7 +74,7 @@ class LabelSuggestions(QObject):
         self.current = None  # Suggestions of the current statement (None: none shown)
         #: Milliseconds each statement's suggestions took on the GUI thread (the bench reads them).
         self.latencies: list[float] = []
-        #: (milliseconds, statements) of each article's statements suggested at once on opening.
+        #: (milliseconds, statements) of each batch suggested ahead while the window was idle.
         self.prefetched: list[tuple[float, int]] = []
         self._ahead: list[Span] = []
         self._ahead_of: int | None = None
