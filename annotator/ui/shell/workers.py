@@ -62,8 +62,14 @@ class TaskRunner(QObject):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self._running: list[tuple[Task, QThread]] = []
+        self._stopped = False
 
     def start(self, task: Task) -> Task:
+        """Run `task` on a thread of its own; after `stop_all` (the window is closing) nothing starts:
+        a thread started then could outlive the interpreter (spaCy's BLIS aborts the process)."""
+        if self._stopped:
+            log.info("not started, the window is closing: %s", task.name)
+            return task
         thread = QThread(self)
         thread.setObjectName(task.name)
         task.moveToThread(thread)
@@ -84,6 +90,7 @@ class TaskRunner(QObject):
         return any(name is None or t.name == name for t, _ in self._running)
 
     def stop_all(self, timeout_ms: int = 30_000) -> None:
+        self._stopped = True
         for task, _ in self._running:
             task.cancel()
         for _, thread in list(self._running):
