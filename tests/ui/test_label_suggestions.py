@@ -286,7 +286,7 @@ def test_train_from_the_window_with_cancel_then_a_report(qtbot, tmp_path):
         win.session.annotator = "oracle"
         assert win.suggestions.model is None
         win.train_action.trigger()  # Tools ▸ Train…
-        dialog = win.train_dialog
+        dialog = win.model_actions.train_dialog
         assert isinstance(dialog, TrainDialog) and dialog.isVisible() and not dialog.isModal()
         dialog.start()
         assert not dialog.start_button.isEnabled() and dialog.cancel_button.isEnabled()

@@ -34,6 +34,7 @@ from annotator.ui.annotate.link_overlay import LinkOverlay
 from annotator.ui.annotate.link_panel import LinkLine, LinkList
 from annotator.ui.annotate.link_suggestions import SpeakerSuggestions
 from annotator.ui.annotate.linking import LinkController
+from annotator.ui.annotate.model_actions import ModelActions
 from annotator.ui.annotate.place import ReadingPlace
 from annotator.ui.annotate.search import SearchBar
 from annotator.ui.annotate.search_dock import SearchDock
@@ -80,7 +81,6 @@ class MainWindow(QMainWindow):
         self.place = ReadingPlace(self.session)
         self.runner = TaskRunner(self)
         self._preannotation: Task | None = None
-        self.train_dialog = None  # Tools ▸ Train…'s, while it is open
         self._preannotate = True  # what `start` was asked; the first start's sample import does the same
         self._build()
         self._bind()
@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         self.suggestions = LabelSuggestions(s, self.view, self.runner, self)
         self.suggestions.enabled = self.settings.get(ws.SUGGEST_LABELS)
         self.labels.set_suggestions(self.suggestions)
+        self.model_actions = ModelActions(self)
         self.retraining = BackgroundTraining(
             self.store.path,
             lambda: self.session.annotator,
@@ -180,7 +181,7 @@ class MainWindow(QMainWindow):
         self.linking.message.connect(self.flash)
         self.suggestions.message.connect(self.flash)
         self.suggestions.decided.connect(self.retraining.count)
-        self.suggestions.indexChanged.connect(self._uncertainty_ready)
+        self.suggestions.indexChanged.connect(self.model_actions.uncertainty_ready)
         self.retraining.message.connect(self.flash)
         self.retraining.trained.connect(lambda _report: self.suggestions.load())
         self.list_panel.articleActivated.connect(s.open_article)
@@ -189,7 +190,7 @@ class MainWindow(QMainWindow):
             "next_statement": lambda: s.step_statement(1),
             "prev_statement": lambda: s.step_statement(-1),
             "next_unlabeled": self.next_unlabeled,
-            "next_uncertain": self.next_uncertain,
+            "next_uncertain": self.model_actions.next_uncertain,
             "accept_labels": self.suggestions.accept,
             "clear": lambda: (self.suggestions.before_decision(), self.linking.clear_statement()),
             "link_s": lambda: self.linking.start_key("S"),
@@ -244,7 +245,7 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         self.scheme_action = edit.addAction("&Label scheme…", self.edit_scheme)
         self.category_scheme_action = edit.addAction("Article &categories…", self.edit_categories)
-        self.rules_action = edit.addAction("Suggestion &rules…", self.edit_rules)
+        self.rules_action = edit.addAction("Suggestion &rules…", self.model_actions.edit_rules)
 
         go = bar.addMenu("&Go")
         for name in ("next_article", "prev_article", "done_next"):
@@ -287,7 +288,7 @@ class MainWindow(QMainWindow):
 
         tools = bar.addMenu("&Tools")
         tools.addAction("&Review conflicts…", self.open_review)
-        self.train_action = tools.addAction("&Train…", self.train)
+        self.train_action = tools.addAction("&Train…", self.model_actions.train)
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a["shortcut_sheet"])
@@ -440,55 +441,6 @@ class MainWindow(QMainWindow):
             return
         s.open_article(found[0], found[1:])
         self.flash("every statement of that article has a label: the next article's")
-
-    def next_uncertain(self) -> None:
-        """Shift+U: the undecided statement the model is least sure of, in any article."""
-        s = self.session
-        index = self.suggestions.index
-        if index is None:
-            if self.suggestions.model is None:
-                self.flash("no model yet: Tools ▸ Train… after finishing a few articles (U: next unlabeled)")
-            else:
-                self.flash("still scoring the statements; Shift+U works in a moment")
-            return
-        skip = [(s.article_id, *s.current)] if s.current and s.article_id else []
-        found = index.next_uncertain(self.store, s.annotator, skip=skip)
-        if found is None:
-            self.flash("every statement the model scored is decided")
-            return
-        if found.article_id != s.article_id:
-            s.open_article(found.article_id, (found.start, found.end))
-        else:
-            s.set_current((found.start, found.end))
-        self.flash(f"the model is least sure of this statement ({index.measure} {found.uncertainty:.2f})")
-
-    def _uncertainty_ready(self) -> None:
-        index = self.suggestions.index
-        ranking = None
-        if index is not None:
-            ranking = lambda: [a.article_id for a in index.articles(self.store, self.session.annotator)]  # noqa: E731
-        self.list_panel.set_ranking(ranking)
-
-    def train(self) -> None:
-        """Tools ▸ Train…: the dialog (one at a time, not modal); a model it keeps makes the suggestions at once."""
-        from annotator.ui.annotate.train_dialog import TrainDialog
-
-        if self.train_dialog is not None and self.train_dialog.isVisible():
-            self.train_dialog.raise_()
-            self.train_dialog.activateWindow()
-            return
-        dialog = TrainDialog(self.store.path, self.session.annotator, self.runner, self)
-        dialog.trained.connect(lambda _report: self.suggestions.load())
-        self.train_dialog = dialog
-        dialog.show()  # not modal: labeling goes on while it trains
-
-    def edit_rules(self) -> None:
-        from annotator.ui.annotate.rules_dialog import RulesDialog
-
-        dialog = RulesDialog(self.store, self)
-        if dialog.exec() and dialog.saved is not None:
-            self.suggestions.set_rules(dialog.saved)
-            self.flash(f"{len(dialog.saved)} rules suggest labels")
 
     def flash(self, message: str) -> None:
         """A message that is true for a moment (the next message, or a few seconds, removes it)."""
