@@ -10,6 +10,10 @@
   of the same text; the issue's target is 1 s);
 - open a 60 MB article, its time and its peak memory (VmHWM of a fresh process; baseline: a
   fresh process that only starts Qt and reads the text with sqlite3, the floor of holding it).
+- label suggestions in the window (`suggestions`): the suggestion of each statement on ↓, computed
+  on the GUI thread (target 5 ms), and the ↓ keystroke until painted with suggestions on against
+  off; the longest wait of the GUI thread's event loop (a 1 ms timer) while the model retrains in
+  the background (target 50 ms), against the same loop with nothing running.
 """
 
 from __future__ import annotations
@@ -284,6 +288,7 @@ def run(workdir: Path, quick: bool) -> list[Result]:
     qsettings = QSettings(str(workdir / "window.ini"), QSettings.Format.IniFormat)
     qsettings.setValue("ui/quiet_errors", True)
     qsettings.setValue("links/speaker_suggestions", False)  # its parse is measured by the links suite
+    qsettings.setValue("learn/suggest_labels", False)  # measured below, on a project with a model
     window = MainWindow(store, "bench", qsettings)
     window.resize(1440, 900)
     window.start(preannotate=False)
@@ -403,4 +408,130 @@ def run(workdir: Path, quick: bool) -> list[Result]:
             note=f"{shown} rows loaded, the rest on scroll",
         )
     )
+    results += suggestions(workdir, app, quick)
+    return results
+
+
+def _gaps(app, until, limit: float = 180.0) -> list[float]:
+    """Gaps (s) between the GUI thread's wake-ups (a 1 ms QTimer) until `until()` holds, sorted."""
+    from PySide6.QtCore import QTimer
+
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def beat() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer(interval=1)
+    timer.timeout.connect(beat)
+    timer.start()
+    deadline = time.monotonic() + limit
+    while not until() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.0005)
+    timer.stop()
+    return sorted(gaps)
+
+
+def suggestions(workdir: Path, app, quick: bool) -> list[Result]:
+    """Label suggestions in the window on a generated corpus with a model trained as Tools ▸ Train does."""
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtTest import QTest
+
+    from annotator.learn.project import train_project
+    from annotator.store import Store
+    from annotator.ui.annotate.label_suggestions import PREFETCH
+    from annotator.ui.annotate.main_window import MainWindow
+    from benchmarks.statements_corpus import articles, build_project
+
+    os.environ["ANNOTATOR_DATA_DIR"] = str(workdir / "data")  # the model goes here, not to the user's folder
+    n_articles, finished = (60, 30) if quick else (120, 60)
+    path = workdir / "suggest.annotator.sqlite"
+    for leftover in workdir.glob("suggest.annotator.sqlite*"):
+        leftover.unlink()
+    with build_project(path, articles(n_articles, seed=7), finished=finished) as store:
+        report = train_project(store, annotator="oracle")  # "auto": what the window's training uses
+    qsettings = QSettings(str(workdir / "suggest.ini"), QSettings.Format.IniFormat)
+    qsettings.setValue("ui/quiet_errors", True)
+    qsettings.setValue("links/speaker_suggestions", False)
+    qsettings.setValue("learn/retrain_every", 0)  # retrained below, when asked
+    store = Store.open(path)
+    window = MainWindow(store, "oracle", qsettings)
+    window.resize(1440, 900)
+    window.start(preannotate=False)
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    window.activateWindow()
+    QTest.qWaitForWindowActive(window)
+    deadline = time.monotonic() + 120
+    while window.suggestions.suggester is None and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    window.view.setFocus()
+
+    def walk(articles_to_walk: list[int]) -> list[float]:
+        """↓ through every statement of these articles, as fast as the keys come: each keystroke until painted."""
+        times = []
+        for article_id in articles_to_walk:
+            window.session.open_article(article_id)
+            app.processEvents()  # one idle moment: what the window does while the article is read
+            for _ in range(len(window.session.candidates()) - 1):
+                t0 = time.perf_counter()
+                QTest.keyClick(window.view, Qt.Key.Key_Down)
+                window.repaint()
+                times.append(time.perf_counter() - t0)
+        return times
+
+    unfinished = store.article_ids()[finished:]
+    window.suggestions.latencies.clear()
+    window.suggestions.prefetched.clear()
+    on = walk(unfinished[:10])
+    computed = sorted(window.suggestions.latencies)
+    prefetched = window.suggestions.prefetched
+    prefetch_ms, prefetch_n = sum(ms for ms, _ in prefetched), sum(n for _, n in prefetched)
+    shown = len(computed)
+    window.suggestions.set_enabled(False)
+    off = walk(unfinished[10:20])
+    window.suggestions.set_enabled(True)
+    results = [
+        Result(
+            "window",
+            "suggest a statement's labels on ↓ (GUI thread)",
+            statistics.mean(computed),
+            "ms",
+            target=5.0,
+            note=f"{report.architecture} model ({report.train_examples + report.held_out_examples} examples) and "
+            f"the default rules, {shown} statements; p99 {computed[int(len(computed) * 0.99)]:.2f} ms, max "
+            f"{computed[-1]:.2f} ms; an article's statements are suggested for ahead while the window is idle, "
+            f"{PREFETCH} at a time: {prefetch_ms / max(len(prefetched), 1):.1f} ms a batch, "
+            f"{prefetch_ms / max(prefetch_n, 1):.2f} ms a statement ({prefetch_n} statements)",
+        ),
+        Result(
+            "window",
+            "↓ keystroke until painted, suggestions on (median)",
+            statistics.median(on),
+            baseline=statistics.median(off),
+            note="baseline: the same keystroke with suggestions off; p95 "
+            f"on {sorted(on)[int(len(on) * 0.95)] * 1000:.1f} ms, off {sorted(off)[int(len(off) * 0.95)] * 1000:.1f}",
+        ),
+    ]
+    idle = _gaps(app, lambda: False, limit=3.0)
+    window.retraining.start()
+    gaps = _gaps(app, lambda: window.retraining.task is None)
+    results.append(
+        Result(
+            "window",
+            "longest GUI-thread stall while the model retrains in the background",
+            gaps[-1] * 1000,
+            "ms",
+            target=50.0,
+            note=f"train_in_subprocess on {report.train_examples + report.held_out_examples} examples; p99 "
+            f"{gaps[int(len(gaps) * 0.99)] * 1000:.1f} ms; the same loop with nothing running: longest "
+            f"{idle[-1] * 1000:.1f} ms, p99 {idle[int(len(idle) * 0.99)] * 1000:.1f} ms",
+        )
+    )
+    window.close()
+    store.close()
     return results

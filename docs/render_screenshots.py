@@ -4,8 +4,9 @@ Builds a demo project from seeds/ (the real spaCy pipeline, two annotators, a st
 labels, a note) in a temporary folder and renders each window offscreen, through the same
 start-up as `annotator gui --screenshot`: the annotation window in the light and the dark theme,
 the same article with a search, the corpus search's hit list with categories in the article list
-(light and dark), the review window, the agreement dashboard, and a long article (the seeds' texts
-over and over, their spaCy annotations copied along) on its second part.
+(light and dark), links, label suggestions from the rules (light and dark), the review window, the
+agreement dashboard, and a long article (the seeds' texts over and over, their spaCy annotations
+copied along) on its second part.
 """
 
 from __future__ import annotations
@@ -39,9 +40,23 @@ SHOTS = {
     "screenshot-linking.png": ("light", "linking"),
     "screenshot-links-dark.png": ("dark", "links"),
     "screenshot-long-article.png": ("light", "long"),
+    "screenshot-suggestions.png": ("light", "model-suggestions"),
+    "screenshot-suggestions-dark.png": ("dark", "suggestions"),
 }
 #: The seed article the link screenshots show (seeds/004_…, the fifth).
 LINKED_ARTICLE = 5
+#: The model's screenshot: a generated corpus of 60 articles, the first 40 finished by "oracle"
+#: (benchmarks/statements_corpus.py), a model trained on them; this article is not finished.
+MODEL_ARTICLES, MODEL_FINISHED, MODEL_ARTICLE = 60, 40, 47
+
+
+def build_model_project(project: Path) -> None:
+    """The generated corpus and the model `annotator train --annotator oracle` makes of it."""
+    from annotator.learn.project import train_project
+    from benchmarks.statements_corpus import articles, build_project
+
+    with build_project(project, articles(MODEL_ARTICLES, seed=7), finished=MODEL_FINISHED) as store:
+        train_project(store, annotator="oracle")
 
 
 def build(project: Path) -> None:
@@ -151,12 +166,17 @@ def shot(kind: str, project: Path, out: Path) -> int:
     if kind == "long":
         project = long_project(project)
     linked = kind in ("links", "linking")
-    window = Controller(app, quiet=True).open(project, article=LINKED_ARTICLE if linked else 1, preannotate=False)
+    article = LINKED_ARTICLE if linked else 1
+    if kind == "model-suggestions":  # the generated corpus and its model: an article not finished yet
+        project, article = project.with_name("model.annotator.sqlite"), MODEL_ARTICLE
+    window = Controller(app, quiet=True).open(project, article=article, preannotate=False)
     if window is None:
         return 1
     text = window.session.article.text
     if linked:
         return _links_shot(kind, app, window, text, out)
+    if kind in ("suggestions", "model-suggestions"):
+        return _suggestions_shot(app, window, out)
     if kind == "long":
         window.session.go_to_page(1)  # the second part, its first statement current, then the next one
         window.session.step_statement(1)
@@ -217,15 +237,54 @@ def _links_shot(kind: str, app, window, text: str, out: Path) -> int:
     return code
 
 
+def _suggestions_shot(app, window, out: Path) -> int:
+    """The first statement anna has not labeled that the rules suggest labels for: outlined buttons,
+    the line under them, the dashed line under the statement."""
+    import time
+
+    from PySide6.QtCore import Qt
+
+    from annotator.ui.shell.app import grab_to_png
+
+    window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    window.resize(1440, 900)
+    window.show()  # laid out as on screen before the statement is scrolled to
+    deadline = time.monotonic() + 60
+    while window.suggestions.suggester is None and time.monotonic() < deadline:
+        app.processEvents()  # the suggester loads on its own thread
+        time.sleep(0.05)
+    s = window.session
+    chosen = [span for span in s.candidates() if not s.state(span).labels and window.suggestions.for_span(span)]
+    chosen = [span for span in chosen if window.suggestions.for_span(span).suggested]
+
+    def shows(span) -> tuple[int, int]:  # most suggestions, from the model and a rule if it can
+        suggested = window.suggestions.for_span(span).suggested
+        return len(suggested), sum(len(x.sources) for x in suggested)
+
+    if chosen:
+        s.set_current(max(chosen, key=shows))
+        for _ in range(5):
+            app.processEvents()
+        window.view.centerCursor()  # the statement in the middle, its dashed line in view
+    code = grab_to_png(window, out)
+    window.close()
+    window.project.close()
+    return code
+
+
 def main(out_dir: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="annotator-shots-") as tmp:
         project = Path(tmp) / "demo.annotator.sqlite"
         build(project)
+        data = Path(tmp) / "data"
+        if any(kind == "model-suggestions" for _, kind in SHOTS.values()):
+            os.environ["ANNOTATOR_DATA_DIR"] = str(data)  # the model is kept where the windows look
+            build_model_project(project.with_name("model.annotator.sqlite"))
         env = {
             **os.environ,
             "QT_QPA_PLATFORM": "offscreen",
             "ANNOTATOR_NAME": "anna",
-            "ANNOTATOR_DATA_DIR": str(Path(tmp) / "data"),
+            "ANNOTATOR_DATA_DIR": str(data),
             "ANNOTATOR_LOG_DIR": str(Path(tmp) / "log"),
             "XDG_CONFIG_HOME": str(Path(tmp) / "config"),
         }
@@ -239,6 +298,9 @@ def main(out_dir: Path) -> None:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
+    if sys.argv[1:3] == ["--only", "suggestions"]:  # just the suggestion shots (a quicker check)
+        SHOTS = {k: v for k, v in SHOTS.items() if v[1].endswith("suggestions")}
+        sys.argv[1:3] = []
     if sys.argv[1:2] == ["--shot"]:
         sys.exit(shot(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])))
     main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs")

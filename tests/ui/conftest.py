@@ -53,6 +53,8 @@ def _qsettings(tmp_path, monkeypatch):
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     # speaker suggestions load spaCy's parser on a thread: only the tests about them turn them on
     QSettings("annotator", "annotator").setValue("links/speaker_suggestions", False)
+    # label suggestions load spaCy on a thread too: tests/ui/test_label_suggestions.py turns them on
+    QSettings("annotator", "annotator").setValue("learn/suggest_labels", False)
 
 
 @pytest.fixture
@@ -68,6 +70,7 @@ def window(qtbot, project, tmp_path):
     qsettings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
     qsettings.setValue("ui/quiet_errors", True)
     qsettings.setValue("links/speaker_suggestions", False)  # they load spaCy's parser: tests/ui/test_speakers.py
+    qsettings.setValue("learn/suggest_labels", False)  # spaCy too: tests/ui/test_label_suggestions.py
     store = Store.open(project)
     win = MainWindow(store, "tester", qsettings)
     qtbot.addWidget(win)

@@ -202,3 +202,20 @@ def test_a_category_chip_that_is_off_stands_out_by_its_outline(th):
         outline = chip_outline(color, th)
         assert min(contrast(outline, th.window), contrast(outline, th.base)) >= palette.NON_TEXT, color
         assert delta_e(outline, color) < 30, color
+
+
+@pytest.mark.parametrize("th", THEMES, ids=lambda t: t.name)
+def test_a_suggested_label_is_seen_without_a_fill_and_never_looks_decided(th):
+    """A suggestion's dashes and outline read at 3:1 (WCAG 1.4.11) on the article and the bar; its
+    name in the margin at AA; its button keeps the plain background, apart from a decided label's tint."""
+
+    backgrounds = (th.base, th.alternate)
+    outline = min((contrast(palette.suggestion_color(c, th), bg), c) for c in DEFAULTS for bg in backgrounds)
+    name = min(contrast(palette.readable(c, [th.base]), th.base) for c in DEFAULTS)
+    apart = min(delta_e(checked_tint(c, th), th.base) for c in DEFAULTS)
+    print(
+        f"\n{th.name}: suggestion outline ≥ {outline[0]:.2f}:1, its name ≥ {name:.2f}:1, decided fill ΔE ≥ {apart:.1f}"
+    )
+    assert outline[0] >= palette.NON_TEXT, outline
+    assert name >= AA
+    assert apart >= 5  # and the border: dashed for a suggestion, solid and bold when decided

@@ -85,3 +85,20 @@ def test_a_task_handed_on_while_the_window_closes_is_never_started(qapp):
     runner.start(Task(Path("unused.sqlite"), lambda store, task: ran.append(1), "speaker suggestions"))
     qapp.processEvents()
     assert not runner.busy() and ran == []
+
+
+def test_a_closing_window_starts_no_more_background_work(qtbot, tmp_path):
+    """After `stop_all` (the window closes) a task asked for by a late signal never starts: its thread
+    would outlive the interpreter, and spaCy's BLIS aborts the process on the way out."""
+    from annotator.store import Store
+    from annotator.ui.shell.workers import Task, TaskRunner
+
+    Store.create(tmp_path / "p.annotator.sqlite").close()
+    runner = TaskRunner()
+    ran = []
+    runner.start(Task(tmp_path / "p.annotator.sqlite", lambda store, task: ran.append(1), "first"))
+    qtbot.waitUntil(lambda: ran == [1] and not runner.busy())
+    runner.stop_all()
+    runner.start(Task(tmp_path / "p.annotator.sqlite", lambda store, task: ran.append(2), "late"))
+    qtbot.wait(200)
+    assert ran == [1] and not runner.busy()

@@ -6,6 +6,8 @@ project of 100,000 articles shows its first rows at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from itertools import combinations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
@@ -47,10 +49,13 @@ class ArticleModel(QAbstractTableModel):
         self.rows: list[ArticleRow] = []
         self.row_of: dict[int, int] = {}
         self._more = True
+        #: "Most uncertain first": article ids in the order to list them (None: in id order).
+        self.ranked: list[int] | None = None
+        self._ranked_at = 0
 
     def reset(self) -> None:
         self.beginResetModel()
-        self.rows, self.row_of, self._more = [], {}, True
+        self.rows, self.row_of, self._more, self._ranked_at = [], {}, True, 0
         self.endResetModel()
         self.fetchMore(QModelIndex())
 
@@ -66,9 +71,14 @@ class ArticleModel(QAbstractTableModel):
     def fetchMore(self, parent: Index) -> None:
         if parent.isValid() or not self._more:
             return
-        after = self.rows[-1].id if self.rows else 0
-        page = self.session.store.article_page(self.session.annotator, self.session.filter, after_id=after, limit=PAGE)
-        self._more = len(page) == PAGE
+        if self.ranked is not None:
+            page = self._ranked_page()
+        else:
+            after = self.rows[-1].id if self.rows else 0
+            page = self.session.store.article_page(
+                self.session.annotator, self.session.filter, after_id=after, limit=PAGE
+            )
+            self._more = len(page) == PAGE
         if not page:
             return
         first = len(self.rows)
@@ -77,6 +87,22 @@ class ArticleModel(QAbstractTableModel):
             self.row_of[row.id] = first + i
         self.rows.extend(page)
         self.endInsertRows()
+
+    def _ranked_page(self) -> list[ArticleRow]:
+        """The next ranked articles that pass the filters, in rank order."""
+        page: list[ArticleRow] = []
+        filt = self.session.filter
+        while not page and self._ranked_at < len(self.ranked):
+            ids = self.ranked[self._ranked_at : self._ranked_at + PAGE]
+            self._ranked_at += len(ids)
+            allowed = ids if filt.ids is None else [i for i in ids if i in set(filt.ids)]
+            rows = self.session.store.article_page(
+                self.session.annotator, replace(filt, ids=tuple(allowed)), after_id=0, limit=len(ids) + 1
+            )
+            by_id = {row.id: row for row in rows}
+            page = [by_id[i] for i in ids if i in by_id]
+        self._more = self._ranked_at < len(self.ranked)
+        return page
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
@@ -118,7 +144,11 @@ class ArticleModel(QAbstractTableModel):
 
     def row_for(self, article_id: int) -> int | None:
         """The row of an article, fetching pages until it is loaded (None if the filter hides it)."""
-        while article_id not in self.row_of and self._more and (not self.rows or self.rows[-1].id < article_id):
+        while (
+            article_id not in self.row_of
+            and self._more
+            and (self.ranked is not None or not self.rows or self.rows[-1].id < article_id)
+        ):
             self.fetchMore(QModelIndex())
         return self.row_of.get(article_id)
 
@@ -152,6 +182,18 @@ class ArticleListPanel(QWidget):
         row.addWidget(self.status, 1)
         row.addWidget(self.label, 1)
         layout.addLayout(row)
+        self.order = QComboBox()
+        self.order.setObjectName("articleOrder")
+        self.order.setAccessibleName("Order of the articles")
+        self.order.addItem("In order", False)
+        self.order.addItem("Most uncertain first", True)
+        self.order.setToolTip(
+            "Most uncertain first: articles whose undecided statements the model is least sure of, on average "
+            "(after Tools ▸ Train…); finished articles are not listed."
+        )
+        self.order.setEnabled(False)
+        self._ranking: Callable[[], list[int]] | None = None
+        layout.addWidget(self.order)
         self.conflicts = QComboBox()
         self.conflicts.setObjectName("conflictFilter")
         self.conflicts.setAccessibleName("Conflict filter")
@@ -203,6 +245,7 @@ class ArticleListPanel(QWidget):
         self.status.currentIndexChanged.connect(self._apply_filter)
         self.label.currentIndexChanged.connect(self._apply_filter)
         self.conflicts.currentIndexChanged.connect(self._apply_filter)
+        self.order.currentIndexChanged.connect(self._apply_filter)
         self.extra.changed.connect(self._apply_filter)
         session.articlesChanged.connect(self._rows_changed)
         self.model.modelReset.connect(self._update_empty_hint)
@@ -258,8 +301,19 @@ class ArticleListPanel(QWidget):
             not_categories=self.extra.not_categories(),
             meta=self.extra.meta(),
         )
+        uncertain = self.order.currentData() and self._ranking is not None
+        self.model.ranked = self._ranking() if uncertain else None
         self.model.reset()
         self._select_current()
+
+    def set_ranking(self, ranking: Callable[[], list[int]] | None) -> None:
+        """What "most uncertain first" lists (article ids, most uncertain first; None: no model yet)."""
+        self._ranking = ranking
+        self.order.setEnabled(ranking is not None)
+        if ranking is None and self.order.currentData():
+            self.order.setCurrentIndex(0)  # re-lists in order
+        elif self.order.currentData():
+            self._apply_filter()
 
     def _update_empty_hint(self) -> None:
         """An empty list says why: no articles yet, or none that match the filters."""

@@ -96,6 +96,11 @@ class ArticleView(QPlainTextEdit):
         self._selecting = False
         #: Painters drawn over the text after it (link outlines and hints), each given the painter and the clip.
         self.overlays: list[Callable[[QPainter, QRectF], None]] = []
+        #: Painters of the label margin (suggested labels), given the painter, the chips' font metrics and
+        #: `line_rects`'s (top, bottom) of a Qt range; drawn after the labels' chips.
+        self.gutter_overlays: list[Callable[..., None]] = []
+        #: More hover lines for a position (code points): suggested labels.
+        self.tooltip_sources: list[Callable[[int], list[str]]] = []
         #: Takes selections and clicks first when set (see `Interceptor`).
         self.interceptor: Interceptor | None = None
         self.updateRequest.connect(lambda *_: self._gutter.update())
@@ -199,6 +204,11 @@ class ArticleView(QPlainTextEdit):
         rect = self.cursorRect(end)
         if rect.bottom() > self.viewport().height():
             self.verticalScrollBar().setValue(self.verticalScrollBar().value() + rect.bottom() // 2)
+
+    def repaint_marks(self) -> None:
+        """Paint the text's marks and the label margin again (an overlay's content changed)."""
+        self.viewport().update()
+        self._gutter.update()
 
     def set_hidden_types(self, hidden: set[str]) -> None:
         self.hidden_types = set(hidden)
@@ -310,6 +320,8 @@ class ArticleView(QPlainTextEdit):
                     lines.append("labels: " + ", ".join(state.labels))
                 if state.note:
                     lines.append(f"note: {state.note}")
+        for source in self.tooltip_sources:
+            lines += source(position)
         if lines:
             QToolTip.showText(global_pos, tooltip("\n".join(lines)), self)
         else:
@@ -503,4 +515,6 @@ class ArticleView(QPlainTextEdit):
                 painter.setPen(QColor(palette.chip_text(color.name())))
                 painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, name)
                 y += chip_h + 3
+        for overlay in self.gutter_overlays:
+            overlay(painter, right, chip_h, rect_of)
         painter.end()

@@ -8,8 +8,8 @@ it says "not saved yet" until the store has committed it, and only then "saved".
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPixmap, QTextLayout
+from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPen, QPixmap, QTextLayout
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.ui.annotate.session import Session
+from annotator.ui.annotate.suggestion_marks import percent
 from annotator.ui.shell import palette, style
 from annotator.ui.shell.plaintext import menu_text, plain_label, tooltip
 
@@ -45,6 +46,33 @@ def swatch(color: str, size: int = 12) -> QIcon:
 def checked_tint(color: str, th: palette.Theme) -> str:
     """The background of a label button that is on: a light tint of the label's own colour."""
     return palette.over(color, 0.25, th.base)
+
+
+def checked_style(color: str, th: palette.Theme) -> str:
+    """A label button that is on: its border in the label's colour, filled with a light tint of it."""
+    return f"QPushButton:checked {{ border-color: {color}; background: {checked_tint(color, th)}; }}"
+
+
+class LabelButton(QPushButton):
+    """A label's button. While the label is suggested (`suggestedNow`) and not on, a dashed outline in
+    the label's hue (3:1 on the bar) is drawn over its border: no fill, and not one pixel of its size
+    changes, so the buttons under it never move."""
+
+    def __init__(self, icon: QIcon, text: str, outline: str):
+        super().__init__(icon, text)
+        self.outline = outline
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self.property("suggestedNow") and not self.isChecked():
+            painter = QPainter(self)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            pen = QPen(QColor(self.outline), 2.0, Qt.PenStyle.CustomDashLine)
+            pen.setDashPattern([3.0, 2.0])
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), 6, 6)
+            painter.end()
 
 
 def _heading(text: str) -> QLabel:
@@ -128,6 +156,14 @@ class LabelBar(QWidget):
         self.button_box.setSpacing(4)
         layout.addLayout(self.button_box)
 
+        self.suggested = plain_label(word_wrap=True, object_name="suggestedLabels")
+        self.suggested.setProperty("role", "hint")
+        self.suggested.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.suggested.hide()  # shown with its room kept, once suggestions are on: the buttons never move
+        layout.addWidget(self.suggested)
+        #: The window's `LabelSuggestions`, once it has one.
+        self.suggestions = None
+
         self.others_heading = _heading("Other annotators")
         self.others = plain_label(word_wrap=True, object_name="otherAnnotators")
         layout.addWidget(self.others_heading)
@@ -177,7 +213,9 @@ class LabelBar(QWidget):
             if label.retired:
                 continue
             key = f"{label.key}  " if label.key else "    "
-            button = QPushButton(swatch(label.color), menu_text(f"{key}{label.name}"))
+            button = LabelButton(
+                swatch(label.color), menu_text(f"{key}{label.name}"), palette.suggestion_color(label.color, th)
+            )
             button.setObjectName(f"label_{label.name}")
             button.setProperty("labelButton", True)
             button.setCheckable(True)
@@ -185,9 +223,9 @@ class LabelBar(QWidget):
             shortcut = f"\nShortcut: {label.key}" if label.key else ""
             button.setToolTip(tooltip(label.description + shortcut))
             button.setAccessibleName(f"Label {label.name}")
-            button.setStyleSheet(
-                f"QPushButton:checked {{ border-color: {label.color}; background: {checked_tint(label.color, th)}; }}"
-            )
+            button.setProperty("plainTip", tooltip(label.description + shortcut))
+            button.setProperty("suggestedNow", False)
+            button.setStyleSheet(checked_style(label.color, th))
             button.clicked.connect(lambda _=False, name=label.name: self.session.toggle_label(name))
             self.buttons[label.name] = button
             self.button_box.addWidget(button)
@@ -204,6 +242,7 @@ class LabelBar(QWidget):
         for name, button in self.buttons.items():
             button.setEnabled(has)
             button.setChecked(name in state.labels)
+        self._show_suggestions()
         self.note.setEnabled(has)
         self.others_heading.setVisible(s.show_others)
         self.others.setVisible(s.show_others)
@@ -219,6 +258,42 @@ class LabelBar(QWidget):
             self._note_span = (s.article_id, s.current)
             if self.note.text() != state.note:
                 self.note.setText(state.note)
+
+    def set_suggestions(self, suggestions) -> None:
+        """Show `suggestions` (a `LabelSuggestions`): outlined, dashed buttons and a line saying what Enter does."""
+        self.suggestions = suggestions
+        suggestions.changed.connect(self._show_suggestions)
+        self._show_suggestions()
+
+    def _show_suggestions(self) -> None:
+        made = self.suggestions.current if self.suggestions is not None else None
+        by_label = {s.label: s for s in made.suggested} if made is not None else {}
+        for name, button in self.buttons.items():
+            suggestion = by_label.get(name)
+            if button.property("suggestedNow") != (suggestion is not None):
+                button.setProperty("suggestedNow", suggestion is not None)
+                button.update()
+            tip = tooltip(self.suggestions.marks.describe(suggestion)) if suggestion is not None else None
+            button.setToolTip(tip or button.property("plainTip"))
+            button.setAccessibleDescription(f"suggested {name}" if suggestion is not None else "")
+        if self.suggestions is not None and self.suggestions.enabled:
+            lines = self.suggested.fontMetrics().lineSpacing() * 2 + 2
+            self.suggested.setFixedHeight(lines)  # two lines, empty or not
+            self.suggested.show()
+        else:
+            self.suggested.hide()
+        if not by_label:
+            self.suggested.setText("")
+            self.suggested.setToolTip("")
+            return
+        parts = [
+            s.label
+            + (f" {percent(s.probability)}" if s.probability is not None and s.from_model else "")
+            + ("" if s.from_model else " (rule)")
+            for s in made.suggested
+        ]
+        self.suggested.setText("Suggested: " + ", ".join(parts) + " — Enter accepts, 1–9 decide")
+        self.suggested.setToolTip(tooltip("\n\n".join(self.suggestions.marks.describe(s) for s in made.suggested)))
 
     def edit_note(self) -> None:
         """Ctrl+M: type a note on the current statement (Esc or Enter goes back to the text, saved)."""

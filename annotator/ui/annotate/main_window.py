@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
+    QLineEdit,
     QMainWindow,
     QSplitter,
     QVBoxLayout,
@@ -27,17 +28,20 @@ from annotator.ui.annotate.article_list import ArticleListPanel
 from annotator.ui.annotate.article_view import ArticleView
 from annotator.ui.annotate.categories_bar import CategoriesBar, CategoryChipsDelegate
 from annotator.ui.annotate.label_bar import LabelBar
+from annotator.ui.annotate.label_suggestions import LabelSuggestions
 from annotator.ui.annotate.legend import EntityLegend
 from annotator.ui.annotate.link_overlay import LinkOverlay
 from annotator.ui.annotate.link_panel import LinkLine, LinkList
 from annotator.ui.annotate.link_suggestions import SpeakerSuggestions
 from annotator.ui.annotate.linking import LinkController
 from annotator.ui.annotate.page_bar import PageBar
+from annotator.ui.annotate.model_actions import ModelActions
 from annotator.ui.annotate.place import ReadingPlace
 from annotator.ui.annotate.search import SearchBar
 from annotator.ui.annotate.search_dock import SearchDock
 from annotator.ui.annotate.session import Session
 from annotator.ui.annotate.shortcuts import ShortcutSheet, make_actions
+from annotator.ui.annotate.train_dialog import BackgroundTraining
 from annotator.ui.shell import window_settings as ws
 from annotator.ui.shell.plaintext import menu_text, plain_label, show_message
 from annotator.ui.shell.workers import Task, TaskRunner, preannotate_task
@@ -49,6 +53,20 @@ log = logging.getLogger("annotator.ui")
 KEYED = ("label", "category")
 #: How long a message about finished background work stays in the status bar (ms).
 TRANSIENT_MS = 6000
+
+
+class _FieldsKeepEnter(QObject):
+    """Enter in a text field (note, search, filters) is the field's, not "accept the suggestions"."""
+
+    def eventFilter(self, watched, event) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            event.accept()
+            return True
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -95,6 +113,18 @@ class MainWindow(QMainWindow):
         self.speakers.enabled = self.settings.get(ws.SPEAKER_SUGGESTIONS)
         self.categories = CategoriesBar(s)
         self.page_bar = PageBar(s)
+        self.suggestions = LabelSuggestions(s, self.view, self.runner, self)
+        self.suggestions.enabled = self.settings.get(ws.SUGGEST_LABELS)
+        self.labels.set_suggestions(self.suggestions)
+        self.model_actions = ModelActions(self)
+        self.retraining = BackgroundTraining(
+            self.store.path,
+            lambda: self.session.annotator,
+            lambda: self.store.progress(self.session.annotator)[0],
+            self.runner,
+            self.settings.get(ws.RETRAIN_EVERY),
+            self,
+        )
 
         centre = QWidget()
         column = QVBoxLayout(centre)
@@ -143,19 +173,29 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.task_state)
         self.statusBar().addPermanentWidget(self.who)
         self._show_annotator()
+        self._keep_enter = _FieldsKeepEnter(self)
+        for field in self.findChildren(QLineEdit):
+            field.installEventFilter(self._keep_enter)
 
     def _bind(self) -> None:
         s = self.session
         s.saved.connect(self._saved)
         s.error.connect(self._failed)
         self.linking.message.connect(self.flash)
+        self.suggestions.message.connect(self.flash)
+        self.suggestions.decided.connect(self.retraining.count)
+        self.suggestions.indexChanged.connect(self.model_actions.uncertainty_ready)
+        self.retraining.message.connect(self.flash)
+        self.retraining.trained.connect(lambda _report: self.suggestions.load())
         self.list_panel.articleActivated.connect(s.open_article)
         self.view.zoomed.connect(lambda size: self.settings.set(ws.FONT_SIZE, size))
         handlers = {
             "next_statement": lambda: s.step_statement(1),
             "prev_statement": lambda: s.step_statement(-1),
             "next_unlabeled": self.next_unlabeled,
-            "clear": self.linking.clear_statement,
+            "next_uncertain": self.model_actions.next_uncertain,
+            "accept_labels": self.suggestions.accept,
+            "clear": lambda: (self.suggestions.before_decision(), self.linking.clear_statement()),
             "link_s": lambda: self.linking.start_key("S"),
             "link_t": lambda: self.linking.start_key("T"),
             "link_statement": self.linking.start_statements,
@@ -178,7 +218,7 @@ class MainWindow(QMainWindow):
             "shortcut_sheet": self.show_shortcuts,
             "quit": self.close,
         }
-        handlers.update({f"label_{n}": (lambda n=n: s.toggle_key(str(n))) for n in range(1, 10)})
+        handlers.update({f"label_{n}": (lambda n=n: self._label_key(str(n))) for n in range(1, 10)})
         handlers.update({f"category_{n}": (lambda n=n: self.categories.toggle_key(str(n))) for n in range(1, 10)})
         self.actions_by_name = make_actions(self, handlers)
 
@@ -202,7 +242,7 @@ class MainWindow(QMainWindow):
         for name in ("undo", "redo"):
             edit.addAction(a[name])
         edit.addSeparator()
-        for name in ("next_statement", "prev_statement", "next_unlabeled", "clear", "note"):
+        for name in ("next_statement", "prev_statement", "next_unlabeled", "accept_labels", "clear", "note"):
             edit.addAction(a[name])
         edit.addSeparator()
         for name in ("link_s", "link_t", "link_statement", "accept_suggestion"):
@@ -210,10 +250,14 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         self.scheme_action = edit.addAction("&Label scheme…", self.edit_scheme)
         self.category_scheme_action = edit.addAction("Article &categories…", self.edit_categories)
+        self.rules_action = edit.addAction("Suggestion &rules…", self.model_actions.edit_rules)
 
         go = bar.addMenu("&Go")
         for name in ("next_article", "prev_article", "next_page", "prev_page", "done_next"):
             go.addAction(a[name])
+        go.addSeparator()
+        go.addAction(a["next_unlabeled"])
+        go.addAction(a["next_uncertain"])
 
         view = bar.addMenu("&View")
         for name in ("search", "search_next", "search_prev", "corpus_search", "zoom_in", "zoom_out"):
@@ -236,9 +280,20 @@ class MainWindow(QMainWindow):
         speakers.setChecked(self.speakers.enabled)
         speakers.toggled.connect(self._toggle_speakers)
         self.suggest_speakers_action = speakers
+        suggest = view.addAction("Suggest &labels (Enter accepts)")
+        suggest.setObjectName("suggestLabels")
+        suggest.setCheckable(True)
+        suggest.setToolTip(
+            "The statement's likely labels, from the project's latest model and its rules; "
+            "never a label until accepted."
+        )
+        suggest.setChecked(self.suggestions.enabled)
+        suggest.toggled.connect(self._toggle_suggestions)
+        self.suggest_labels_action = suggest
 
         tools = bar.addMenu("&Tools")
         tools.addAction("&Review conflicts…", self.open_review)
+        self.train_action = tools.addAction("&Train…", self.model_actions.train)
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a["shortcut_sheet"])
@@ -246,6 +301,10 @@ class MainWindow(QMainWindow):
     def _toggle_speakers(self, on: bool) -> None:
         self.settings.set(ws.SPEAKER_SUGGESTIONS, on)
         self.speakers.set_enabled(on)
+
+    def _toggle_suggestions(self, on: bool) -> None:
+        self.settings.set(ws.SUGGEST_LABELS, on)
+        self.suggestions.set_enabled(on)
 
     def _toggle_others(self, on: bool) -> None:
         self.settings.set(ws.SHOW_OTHERS, on)
@@ -281,6 +340,7 @@ class MainWindow(QMainWindow):
         "link_t",
         "link_statement",
         "accept_suggestion",
+        "accept_labels",
     )
 
     def _show_read_only(self) -> None:
@@ -292,6 +352,7 @@ class MainWindow(QMainWindow):
         self.import_action.setEnabled(False)
         self.scheme_action.setEnabled(False)
         self.category_scheme_action.setEnabled(False)
+        self.rules_action.setEnabled(False)
         self.labels.setEnabled(False)
         self.save_state.setProperty("state", "error")
         self.save_state.setText(f"read-only: {self.session.readonly_reason}")
@@ -305,6 +366,8 @@ class MainWindow(QMainWindow):
         self.place.reopen(article)
         if preannotate:
             self.start_preannotation()
+        if self.suggestions.enabled:
+            self.suggestions.load()
         self.view.setFocus()
 
     def start_preannotation(self) -> None:
@@ -359,8 +422,17 @@ class MainWindow(QMainWindow):
             self.search.close_search()
         self.view.setFocus()
 
+    def _label_key(self, key: str) -> None:
+        """1–9: decide the statement's label as always (a suggestion shown is logged as overridden)."""
+        self.suggestions.before_decision()
+        self.session.toggle_key(key)
+
     def next_unlabeled(self) -> None:
-        """U: the next statement candidate without a label, round the end of the article (over its parts)."""
+        """U: the next statement candidate without a label, round the end of the article (over its
+        parts); when every one has a label, the first undecided statement of the articles after it
+        (round the corpus)."""
+        from annotator.learn.uncertainty import next_unlabeled
+
         s = self.session
         count = len(s.pages)
         for k in range(count + 1):  # this part after the current statement, the others, this part up to it
@@ -373,8 +445,12 @@ class MainWindow(QMainWindow):
             if target is not None:
                 s.set_current(target)
                 return
-        if s.candidates():
-            self.flash("every statement of this article has a label")
+        found = next_unlabeled(self.store, s.annotator, (s.article_id, s.current[0] if s.current else -1))
+        if found is None or found[0] == s.article_id:
+            self.flash("every statement has a label or a finished article")
+            return
+        s.open_article(found[0], found[1:])
+        self.flash("every statement of that article has a label: the next article's")
 
     def flash(self, message: str) -> None:
         """A message that is true for a moment (the next message, or a few seconds, removes it)."""
@@ -486,6 +562,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.labels.flush_note()
+        self.suggestions.close()
         self.place.save()
         self.runner.stop_all()
         super().closeEvent(event)

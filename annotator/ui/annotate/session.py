@@ -301,6 +301,16 @@ class Session(QObject):
                 self.toggle_label(label.name)
                 return
 
+    def set_labels(self, labels: tuple[str, ...], what: str) -> bool:
+        """Give the current statement exactly `labels` (accepting suggestions): one undoable action."""
+        if self.article is None or self.current is None:
+            return False
+        before = self.state()
+        after = StatementState(tuple(sorted(set(labels))), before.note)
+        if after.labels == before.labels:
+            return True
+        return self._push(_StatementCommand(self, self.article.id, self.current, before, after, what))
+
     def clear_labels(self) -> None:
         if self.article is None or self.current is None or not self.state().labels:
             return

@@ -29,6 +29,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("next_unlabeled", "Next statement without a label", ("U",), "Statements"),
     Shortcut("next_page", "Next part of a long article", ("Ctrl+PgDown",), "Statements"),
     Shortcut("prev_page", "Previous part of a long article", ("Ctrl+PgUp",), "Statements"),
+    Shortcut("next_uncertain", "Next uncertain statement (any article)", ("Shift+U",), "Statements"),
+    Shortcut("accept_labels", "Accept the suggested labels and go on", ("Return", "Enter"), "Statements"),
     *(Shortcut(f"label_{n}", f"Toggle label {n}", (str(n),), "Statements") for n in range(1, 10)),
     Shortcut("clear", "Clear the statement's labels (and its links)", ("Del",), "Statements"),
     Shortcut("note", "Write a note on the statement", ("Ctrl+M",), "Statements"),

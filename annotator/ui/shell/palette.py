@@ -261,6 +261,12 @@ def link_color(color: str, th: Theme) -> str:
     return readable(color, [th.base, th.alternate], NON_TEXT)
 
 
+def suggestion_color(color: str, th: Theme) -> str:
+    """A suggested label's dashes and outline (label bar, article, margin): its hue at 3:1 or more on
+    the article's and the buttons' backgrounds, so an outline is seen without a fill."""
+    return readable(color, [th.base, th.alternate], NON_TEXT)
+
+
 def distinct_color(
     taken: Iterable[str],
     candidates: Iterable[str],

@@ -44,6 +44,13 @@ SHOW_OTHERS: Setting[bool] = Setting("view/show_others", False, bool)
 HIDDEN_ENTITY_TYPES: Setting[list] = Setting("view/hidden_entity_types", [], list)
 #: View ▸ Suggest speakers: a statement's likely speaker from spaCy's parse, accepted with Shift+S.
 SPEAKER_SUGGESTIONS: Setting[bool] = Setting("links/speaker_suggestions", True, bool)
+#: View ▸ Suggest labels: the model's and the rules' likely labels of the statement, accepted with Enter.
+SUGGEST_LABELS: Setting[bool] = Setting("learn/suggest_labels", True, bool)
+#: Retrain the model in the background after this many new decisions in the window (0: never).
+#: 25 is about two finished articles of news: often enough that the model follows the annotator
+#: (the `learn` bench's curves rise steeply over the first few hundred statements), rarely enough
+#: that training (4-14 s in a child process) is not always running.
+RETRAIN_EVERY: Setting[int] = Setting("learn/retrain_every", 25, int)
 #: Failed saves are said in the status bar only, without a message box (tests and benchmarks).
 QUIET_ERRORS: Setting[bool] = Setting("ui/quiet_errors", False, bool)
 

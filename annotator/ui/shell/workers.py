@@ -69,8 +69,10 @@ class TaskRunner(QObject):
         self._stopped = False
 
     def start(self, task: Task) -> Task:
+        """Run `task` on a thread of its own; after `stop_all` (the window is closing) nothing starts:
+        a thread started then could outlive the interpreter (spaCy's BLIS aborts the process)."""
         if self._stopped:
-            log.info("%s not started: the window is closing", task.name)
+            log.info("not started, the window is closing: %s", task.name)
             return task
         thread = QThread(self)
         thread.setObjectName(task.name)
