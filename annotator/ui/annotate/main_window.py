@@ -34,8 +34,8 @@ from annotator.ui.annotate.link_overlay import LinkOverlay
 from annotator.ui.annotate.link_panel import LinkLine, LinkList
 from annotator.ui.annotate.link_suggestions import SpeakerSuggestions
 from annotator.ui.annotate.linking import LinkController
-from annotator.ui.annotate.page_bar import PageBar
 from annotator.ui.annotate.model_actions import ModelActions
+from annotator.ui.annotate.page_bar import PageBar
 from annotator.ui.annotate.place import ReadingPlace
 from annotator.ui.annotate.search import SearchBar
 from annotator.ui.annotate.search_dock import SearchDock
