@@ -22,7 +22,13 @@ from annotator import formats
 from annotator.export_account import ITEMS, ExportSummary, plural
 from annotator.export_categories import UNKNOWN, WRITTEN
 from annotator.export_rule import ExportRefused, ExportRule, Selection
-from annotator.formats.atomic import atomic_folder, atomic_output, remove_stale_temporaries
+from annotator.formats.atomic import (
+    FOLDER_MARKER,
+    atomic_folder,
+    atomic_output,
+    is_our_folder,
+    remove_stale_temporaries,
+)
 from annotator.formats.base import Format
 from annotator.formats.textcat import label_universe
 from annotator.records import ExportRow
@@ -85,7 +91,7 @@ def export(
 
     try:
         paused = contextlib.nullcontext() if writer.makes_cycles else no_cyclic_gc()
-        output = atomic_folder(out) if writer.folder else atomic_output(out, "wb" if writer.binary else "w")
+        output = atomic_folder(out, f"{fmt.title}: {rule.describe()}") if writer.folder else atomic_output(out, "wb" if writer.binary else "w")
         with paused, output as handle:
             check, write = _check_row, writer.write
             holds_categories = fmt.holds_categories
@@ -178,8 +184,11 @@ def check_destination(store: Store, out: str | Path) -> None:
 
 
 def check_folder(fmt: Format, out: str | Path) -> None:
-    """A format that writes a folder replaces only a folder of its own earlier export: every file in
-    it one the writer writes (`Writer.owns`). Raises `ExportError` otherwise, or for `-` or a file."""
+    """A format that writes a folder replaces only an empty folder or one of our own earlier export:
+    it carries the marker an export writes (`atomic.FOLDER_MARKER`) and every other file in it is one
+    the writer writes (`Writer.owns`). A folder of `.txt`/`.ann` files without the marker (the user's
+    corpus, another tool's brat export) is someone's work. Raises `ExportError` otherwise, or for `-`
+    or a file."""
     if str(out) == "-":
         raise ExportError(f"{fmt.name} is a folder of files: give a folder name, not - (standard output)")
     path = Path(out)
@@ -187,7 +196,17 @@ def check_folder(fmt: Format, out: str | Path) -> None:
         raise ExportError(f"{out} is a file; {fmt.name} is written as a folder: choose a folder name")
     if path.is_dir():
         owns = formats.writer_of(fmt.name).owns
-        others = [item.name for item in sorted(path.iterdir()) if not item.is_file() or not owns(item.name)]
+        items = sorted(path.iterdir())
+        if items and not is_our_folder(path):
+            raise ExportError(
+                f"{out} was not written by an Annotator export (it has no {FOLDER_MARKER} file): its "
+                f"{plural(len(items), 'file')} may be someone's work, so it is left as it was. Choose a new or empty folder"
+            )
+        others = [
+            item.name
+            for item in items
+            if item.name != FOLDER_MARKER and (item.is_symlink() or not item.is_file() or not owns(item.name))
+        ]
         if others:
             raise ExportError(
                 f"{out} holds other files than a {fmt.title} export ({others[0]}…); it is left as it was: "

@@ -187,6 +187,7 @@ def test_a_crash_mid_export_leaves_the_old_file_whole(project, tmp_path, monkeyp
     previous = out
     if formats.get(fmt).writes_folder:  # brat: the previous export is a folder, kept whole
         out.mkdir()
+        (out / ".annotator-export").write_text("Annotator export folder\n", encoding="utf-8")
         previous = out / "000001.ann"
     previous.write_bytes(b"the previous export\n")
     rows = project.export_rows
