@@ -91,7 +91,10 @@ def export(
 
     try:
         paused = contextlib.nullcontext() if writer.makes_cycles else no_cyclic_gc()
-        output = atomic_folder(out, f"{fmt.title}: {rule.describe()}") if writer.folder else atomic_output(out, "wb" if writer.binary else "w")
+        if writer.folder:
+            output = atomic_folder(out, f"{fmt.title}: {rule.describe()}")
+        else:
+            output = atomic_output(out, "wb" if writer.binary else "w")
         with paused, output as handle:
             check, write = _check_row, writer.write
             holds_categories = fmt.holds_categories
@@ -200,7 +203,8 @@ def check_folder(fmt: Format, out: str | Path) -> None:
         if items and not is_our_folder(path):
             raise ExportError(
                 f"{out} was not written by an Annotator export (it has no {FOLDER_MARKER} file): its "
-                f"{plural(len(items), 'file')} may be someone's work, so it is left as it was. Choose a new or empty folder"
+                f"{plural(len(items), 'file')} may be someone's work, so it is left as it was. "
+                "Choose a new or empty folder"
             )
         others = [
             item.name
