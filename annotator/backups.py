@@ -103,7 +103,7 @@ def restore(project: Path, backup: Path | None = None, *, lock: ProjectLock | No
     (`lock`): raises `ProjectInUse` while a window has the project open. Raises `StoreError`
     when `backup` is not a sound project, or when no backup passes the check.
     """
-    project = Path(project)
+    project = Path(os.path.realpath(project))  # through a link: the file it names, never the link
     project.parent.mkdir(parents=True, exist_ok=True)
     held = lock or lock_project(project)
     try:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -158,9 +159,13 @@ def format_for(out: str | Path) -> str:
 
 
 def check_destination(store: Store, out: str | Path) -> None:
-    """Refuse to write over the project, its -wal/-shm/-journal, a backup of it, or any Annotator project.
+    """Refuse to write over the project, its -wal/-shm/-journal or lock file, a backup of it, or any
+    Annotator project or file beside one that the project owns (its lock, a `.damaged-…` or
+    `.before-…` copy a restore kept, a migration's `.v<N>.bak`).
 
-    Raises `ExportError`; compares resolved paths, so a link or `./` changes nothing.
+    Raises `ExportError`; compares resolved paths, so a link or `./` changes nothing. Replacing a
+    lock file would free the lock of a window that holds it (a lock lives on the file, which the
+    export's rename swaps), and a restore could then move the project from under that window.
     """
     if str(out) == "-":
         return
@@ -169,21 +174,39 @@ def check_destination(store: Store, out: str | Path) -> None:
 
     target = Path(out).expanduser().resolve()
     project = store.path.resolve()
-    companions = {project.with_name(project.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")}
     what = None
-    if target in companions:
-        what = "the project file itself" if target == project else "part of the project file (SQLite's journal)"
+    if target == project:
+        what = "the project file itself"
     elif target.parent == backup_dir(project).resolve():
         what = "in this project's backup folder"
     else:
-        base = target
-        for suffix in ("-wal", "-shm", "-journal"):
-            if target.name.endswith(suffix):
-                base = target.with_name(target.name.removesuffix(suffix))
-        if base.is_file() and is_project(base):
-            what = "an Annotator project" if base == target else "part of an Annotator project (its journal)"
+        base, part = _owner_of(target)
+        if base == project:
+            what = f"part of the project ({part})"
+        elif base.is_file() and is_project(base):
+            what = "an Annotator project" if base == target else f"part of an Annotator project ({part})"
     if what is not None:
         raise ExportError(f"{out} is {what}; an export never writes over a project: choose another file name")
+
+
+#: Files a project keeps beside itself, by how their names end: (pattern, what it is).
+_BESIDE = (
+    (re.compile(r"(.+)(-wal|-shm|-journal)"), "SQLite's journal"),
+    (re.compile(r"(.+)\.lock"), "its lock file, held while a window has it open"),
+    (re.compile(r"(.+)\.(?:damaged|before-restore)-\d{8}T\d+Z(?:-wal|-shm)?"), "a copy a restore kept"),
+    (re.compile(r"(.+)\.v\d+\.bak(?:-wal|-shm|-journal)?"), "the copy kept before an upgrade"),
+    (re.compile(r"\.(.+)\.(?:restoring|\d+\.partial)(?:-wal|-shm|-journal)?"), "a copy being made"),
+)
+
+
+def _owner_of(target: Path) -> tuple[Path, str]:
+    """The project file `target` would belong to by its name, and what it would be; `target`
+    itself (and "") when the name says nothing."""
+    for pattern, part in _BESIDE:
+        found = pattern.fullmatch(target.name)
+        if found:
+            return target.with_name(found[1]), part
+    return target, ""
 
 
 def check_folder(fmt: Format, out: str | Path) -> None:

@@ -54,3 +54,39 @@ def test_a_brat_export_replaces_its_own_earlier_export_and_an_empty_folder(proje
     (out / ".annotator-export").unlink()  # …but without the marker the folder is no longer ours
     refused = run(project, "export", "--format", "brat", out)
     assert refused.exit_code == 1 and (out / "notes.txt").exists()
+
+
+# -- F3: no export replaces the lock; a link to the project shares its lock --------------------------
+
+
+def test_an_export_never_replaces_the_lock_of_a_window_so_restore_stays_refused(project, tmp_path):
+    from annotator.store.lock import lock_path, lock_project
+
+    window = lock_project(project)  # a window has the project open
+    try:
+        held = lock_path(project).read_bytes()
+        for out in (lock_path(project), tmp_path / "p.annotator.sqlite.damaged-20261129T120000000000Z"):
+            done = run(project, "export", "--format", "csv", out)
+            assert done.exit_code == 1 and "an export never writes over a project" in done.output, done.output
+        assert lock_path(project).read_bytes() == held
+        assert run(project, "backup").exit_code == 0
+        refused = run(project, "restore")
+        assert refused.exit_code == 1 and "already open in another Annotator window" in refused.output
+    finally:
+        window.unlock()
+
+
+def test_a_link_to_the_project_shares_its_lock_and_restore_writes_the_real_file(project, tmp_path):
+    from annotator.store.lock import lock_project
+
+    link = tmp_path / "shortcut.annotator.sqlite"
+    link.symlink_to(project)
+    assert run(project, "backup").exit_code == 0
+    window = lock_project(project)
+    try:
+        refused = run(link, "restore")
+        assert refused.exit_code == 1 and "already open" in refused.output, refused.output
+    finally:
+        window.unlock()
+    assert run(link, "restore").exit_code == 0
+    assert link.is_symlink() and link.resolve() == project.resolve()

@@ -70,7 +70,9 @@ class ProjectLock:
 
 
 def lock_path(project: Path) -> Path:
-    return Path(str(project) + ".lock")
+    """`P.lock` beside the project's real file: a link to the project (a desktop shortcut, another
+    folder) shares the lock of the file it names, so a window on one is seen through the other."""
+    return Path(os.path.realpath(project) + ".lock")
 
 
 def lock_project(project: Path) -> ProjectLock:
