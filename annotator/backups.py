@@ -6,7 +6,8 @@ row counts) and only then given its final name (`Store.backup`), so a backup kil
 halfway never becomes "the latest backup", and a damaged project is refused rather than
 copied over the good backups. A restore copies the chosen backup beside the project,
 checks it, moves the current file (with its -wal) aside unchanged and puts the copy in
-its place, under the project's lock: no window can be writing to it meanwhile.
+its place, under the project's lock and the writers' hold (`store.lock.hold_for_restore`): no
+window, import or other command can be writing to it meanwhile.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from annotator.store.files import (
     remove_partials,
     sidecar,
 )
-from annotator.store.lock import ProjectLock, lock_project
+from annotator.store.lock import ProjectLock, hold_for_restore, lock_project
 
 log = logging.getLogger("annotator.backups")
 
@@ -106,7 +107,9 @@ def restore(project: Path, backup: Path | None = None, *, lock: ProjectLock | No
     project = Path(os.path.realpath(project))  # through a link: the file it names, never the link
     project.parent.mkdir(parents=True, exist_ok=True)
     held = lock or lock_project(project)
+    writers = None
     try:
+        writers = hold_for_restore(project)  # no import, preannotate or rules is writing to it
         remove_partials(project.parent)
         incoming = project.with_name(f".{project.name}.restoring")  # a whole, checked copy, or nothing
         incoming.unlink(missing_ok=True)
@@ -117,6 +120,8 @@ def restore(project: Path, backup: Path | None = None, *, lock: ProjectLock | No
         restored.taken_over = held.taken_over
         return restored
     finally:
+        if writers is not None:
+            writers.release()
         if lock is None:
             held.unlock()
 

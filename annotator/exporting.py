@@ -193,6 +193,7 @@ def check_destination(store: Store, out: str | Path) -> None:
 _BESIDE = (
     (re.compile(r"(.+)(-wal|-shm|-journal)"), "SQLite's journal"),
     (re.compile(r"(.+)\.lock"), "its lock file, held while a window has it open"),
+    (re.compile(r"\.(.+)\.writers"), "the lock its writers hold"),
     (re.compile(r"(.+)\.(?:damaged|before-restore)-\d{8}T\d+Z(?:-wal|-shm)?"), "a copy a restore kept"),
     (re.compile(r"(.+)\.v\d+\.bak(?:-wal|-shm|-journal)?"), "the copy kept before an upgrade"),
     (re.compile(r"\.(.+)\.(?:restoring|\d+\.partial)(?:-wal|-shm|-journal)?"), "a copy being made"),

@@ -4,12 +4,15 @@ restore never moves a file from under a running writer, backups survive a long p
 never written into."""
 
 import shutil
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
 
 from annotator.cli import main
-from tests.nothing_lost import ROOT, labeled_project
+from annotator.store import Store
+from tests.nothing_lost import ROOT, labeled_project, labels
 
 
 def run(project, *args):
@@ -90,3 +93,43 @@ def test_a_link_to_the_project_shares_its_lock_and_restore_writes_the_real_file(
         window.unlock()
     assert run(link, "restore").exit_code == 0
     assert link.is_symlink() and link.resolve() == project.resolve()
+
+
+# -- F28: a restore never moves the project from under a running writer ---------------------------
+
+#: A writer in another process (what `annotator import` is to the project): it opens the project,
+#: says so, waits for a line on its input, adds a label and closes.
+WRITER = """
+import sys
+from annotator.store import Store
+with Store.open(sys.argv[1]) as store:
+    print("writing", flush=True)
+    sys.stdin.readline()
+    store.toggle_label(1, "ben", 0, 7, "offer")
+print("saved", flush=True)
+"""
+
+
+def test_restore_is_refused_while_an_import_or_any_writer_has_the_project_open(project):
+    assert run(project, "backup").exit_code == 0
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(project)], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert writer.stdout.readline().strip() == "writing"
+        refused = run(project, "restore")
+        assert refused.exit_code == 1, refused.output
+        assert "in use by another program (an import, a window" in refused.output
+        assert "Nothing was changed" in refused.output
+        assert not list(project.parent.glob("*.damaged-*"))
+        with Store.open(project) as second:  # a second writer still works beside the first
+            second.toggle_label(2, "ben", 0, 7, "offer")
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
+        assert writer.stdout.readline().strip() == "saved"
+    finally:
+        writer.stdin.close()
+        writer.wait(timeout=60)
+        writer.stdout.close()
+    assert labels(project) == 5, "both writers' labels are in the project, not in a copy moved aside"
+    assert run(project, "restore").exit_code == 0  # once they are done, the restore goes ahead
