@@ -133,3 +133,28 @@ def test_restore_is_refused_while_an_import_or_any_writer_has_the_project_open(p
         writer.stdout.close()
     assert labels(project) == 5, "both writers' labels are in the project, not in a copy moved aside"
     assert run(project, "restore").exit_code == 0  # once they are done, the restore goes ahead
+
+
+# -- F15: a lock file planted as a link is never followed ------------------------------------------
+
+
+@pytest.mark.parametrize("lock_name", ["{}.lock", ".{}.writers"])
+def test_a_lock_file_that_is_a_link_is_refused_and_the_file_it_names_is_untouched(project, tmp_path, lock_name):
+    from annotator.store import StoreError
+    from annotator.store.lock import lock_project
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("IMPORTANT DOTFILE\n", encoding="utf-8")
+    (tmp_path / lock_name.format(project.name)).symlink_to(victim)
+    assert run(project, "backup").exit_code == 0
+
+    restored = run(project, "restore")
+    assert restored.exit_code == 1 and "is a link" in restored.output and "nothing was written" in restored.output
+    if lock_name.endswith(".lock"):  # the window's way in
+        with pytest.raises(StoreError, match="is a link"):
+            lock_project(project)
+    else:  # every writer's way in
+        imported = run(project, "rules", "--reset")
+        assert imported.exit_code == 1 and "is a link" in imported.output
+    assert victim.read_text(encoding="utf-8") == "IMPORTANT DOTFILE\n"
+    assert not list(tmp_path.glob("*.damaged-*"))
