@@ -67,8 +67,16 @@ def _taken_at(path: Path) -> datetime:
     return datetime.strptime(path.name.removesuffix(settings.PROJECT_SUFFIX), STAMP).replace(tzinfo=UTC)
 
 
-def daily_backup(store: Store, keep_days: int = settings.BACKUP_KEEP_DAYS, now: datetime | None = None) -> Path | None:
-    """Back up once a day and drop copies older than `keep_days` (the newest is always kept).
+def daily_backup(
+    store: Store,
+    keep_days: int = settings.BACKUP_KEEP_DAYS,
+    now: datetime | None = None,
+    *,
+    keep_latest: int = settings.BACKUP_KEEP_LATEST,
+) -> Path | None:
+    """Back up once a day and drop copies older than `keep_days`, but never one of the newest
+    `keep_latest` (at least 1), whatever their age: after a holiday, the one new backup (perhaps
+    of a project spoiled by mistake in the last session) does not replace every older good one.
 
     Returns the new backup, or None when today's already exists.
     """
@@ -78,7 +86,7 @@ def daily_backup(store: Store, keep_days: int = settings.BACKUP_KEEP_DAYS, now: 
     if not existing or now - _taken_at(existing[-1]) >= timedelta(days=1):
         made = make_backup(store, now)
         existing.append(made)
-    for old in existing[:-1]:
+    for old in existing[: -max(keep_latest, 1)]:
         if now - _taken_at(old) > timedelta(days=keep_days):
             old.unlink(missing_ok=True)
     return made

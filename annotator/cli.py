@@ -682,9 +682,18 @@ def gui(ctx: click.Context, article: int | None, screenshot: Path | None) -> Non
 
 
 @main.command()
-@click.option("--keep-days", type=int, default=settings.BACKUP_KEEP_DAYS, show_default=True, help="Drop older copies.")
+@click.option(
+    "--keep-days", type=int, default=settings.BACKUP_KEEP_DAYS, show_default=True, help="Drop copies older than this…"
+)
+@click.option(
+    "--keep-latest",
+    type=click.IntRange(min=1),
+    default=settings.BACKUP_KEEP_LATEST,
+    show_default=True,
+    help="…but always keep this many newest copies, whatever their age.",
+)
 @click.pass_context
-def backup(ctx: click.Context, keep_days: int) -> None:
+def backup(ctx: click.Context, keep_days: int, keep_latest: int) -> None:
     """Back up the project now and prune old copies. The copy is checked (integrity, schema, row
     counts) before it gets its name; a damaged project is refused, so good backups stay the newest."""
     from annotator import backups
@@ -695,7 +704,7 @@ def backup(ctx: click.Context, keep_days: int) -> None:
             made = backups.make_backup(store)
         except CorruptProjectError as exc:
             raise click.ClickException(f"not backed up (the backups you have stay the newest): {exc}") from exc
-        backups.daily_backup(store, keep_days)
+        backups.daily_backup(store, keep_days, keep_latest=keep_latest)
     click.echo(f"backed up {store.path} to {made} (checked)")
     click.echo(f"{len(backups.backups(store.path))} backups in {backups.backup_dir(store.path)}")
 

@@ -158,3 +158,28 @@ def test_a_lock_file_that_is_a_link_is_refused_and_the_file_it_names_is_untouche
         assert imported.exit_code == 1 and "is a link" in imported.output
     assert victim.read_text(encoding="utf-8") == "IMPORTANT DOTFILE\n"
     assert not list(tmp_path.glob("*.damaged-*"))
+
+
+# -- F22: one backup after a long pause never deletes every older one ------------------------------
+
+
+def test_a_backup_after_a_long_pause_keeps_the_newest_older_backups(project):
+    from datetime import UTC, datetime
+
+    from annotator import backups
+
+    with Store.open(project) as store:
+        for month in (6, 7, 8, 9, 10):
+            backups.make_backup(store, datetime(2026, month, 1, tzinfo=UTC))
+        store.conn.execute("DELETE FROM statement_labels")  # the last session wiped the labels by mistake
+    done = run(project, "backup")
+    assert done.exit_code == 0, done.output
+    kept = backups.backups(project)
+    assert len(kept) == 5 and "5 backups in" in done.output  # the newest 5, whatever their age
+    assert [labels(b) for b in kept] == [3, 3, 3, 3, 0]
+    assert run(project, "restore", "--from", kept[-2]).exit_code == 0
+    assert labels(project) == 3
+
+    assert run(project, "backup", "--keep-latest", "1").exit_code == 0  # asked for: old ones beyond it go
+    today = datetime.now(UTC).strftime("%Y%m%d")
+    assert [b.name[:8] for b in backups.backups(project)] == [today, today]
