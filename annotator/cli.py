@@ -39,12 +39,26 @@ def _open(ctx: click.Context, *, write: bool = False) -> Store:
     file or another program's."""
     path = Path(ctx.obj["db"])
     if write:
+        _refuse_backup(path)
         return Store.open(path)
     store = Store.open(path, readonly=True)
-    reason = read_only_reason(path)
+    reason = read_only_reason(path) or _backup_reason(path)
     if reason:
         click.echo(f"note: {path} is read-only ({reason}); reading only", err=True)
     return store
+
+
+def _backup_reason(path: Path) -> str | None:
+    from annotator.backups import backup_reason
+
+    return backup_reason(path)
+
+
+def _refuse_backup(path: Path) -> None:
+    """A file in the backups folder is never written (import, rules, search --apply, preannotate)."""
+    reason = _backup_reason(path)
+    if reason:
+        raise click.ClickException(f"{path}: nothing was changed: {reason}")
 
 
 def _self_test(ctx: click.Context) -> None:
@@ -184,6 +198,7 @@ def import_cmd(
     if sample_by and not sample:
         raise click.UsageError("--sample-by needs --sample N")
     # the one command that creates a project: where no file is yet (anything there must be a project)
+    _refuse_backup(Path(ctx.obj["db"]))
     store = Store.create(ctx.obj["db"], exist_ok=True)
     with store:
         annotator = annotator or settings.default_annotator()
@@ -721,6 +736,7 @@ def restore(ctx: click.Context, source: Path | None) -> None:
     from annotator import backups
 
     project = Path(ctx.obj["db"])
+    _refuse_backup(project)
     done = backups.restore(project, source)
     if done.taken_over:
         click.echo(f"note: {done.taken_over}", err=True)
@@ -884,7 +900,7 @@ def _open_for_search(ctx: click.Context, *, write: bool) -> Store:
     when that or `write` needs it. On read-only media the index stays as it is, and the search says so."""
     store = _open(ctx, write=write)
     pending = store.search_index_pending()
-    if not pending or (store.readonly and read_only_reason(store.path)):
+    if not pending or (store.readonly and (read_only_reason(store.path) or _backup_reason(store.path))):
         return store
     if store.readonly:
         store.close()

@@ -183,3 +183,29 @@ def test_a_backup_after_a_long_pause_keeps_the_newest_older_backups(project):
     assert run(project, "backup", "--keep-latest", "1").exit_code == 0  # asked for: old ones beyond it go
     today = datetime.now(UTC).strftime("%Y%m%d")
     assert [b.name[:8] for b in backups.backups(project)] == [today, today]
+
+
+# -- F24: a backup is read, never written ----------------------------------------------------------
+
+
+def test_a_backup_opened_as_the_project_is_only_read_and_says_how_to_restore_it(project, tmp_path):
+    import hashlib
+
+    from annotator import backups
+
+    assert run(project, "backup").exit_code == 0
+    backup = backups.backups(project)[-1]
+    before = hashlib.sha1(backup.read_bytes()).hexdigest()
+    jsonl = tmp_path / "v1.jsonl"
+    jsonl.write_text('{"text": "Kyiv offered a pause."}\n', encoding="utf-8")
+
+    for args in (["import", "--no-ner", jsonl], ["rules", "--reset"], ["restore"]):
+        refused = run(backup, *args)
+        assert refused.exit_code == 1, (args, refused.output)
+        assert "it is a backup" in refused.output and "restore --from" in refused.output
+    searched = run(backup, "search", "offered")  # reading works, and says why nothing is indexed or saved
+    assert searched.exit_code == 0 and "it is a backup" in searched.output
+    stats = run(backup, "stats")
+    assert stats.exit_code == 0
+    assert hashlib.sha1(backup.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in backup.parent.iterdir()) == [backup.name], "no -wal, -shm or lock beside it"
