@@ -209,3 +209,15 @@ def test_a_backup_opened_as_the_project_is_only_read_and_says_how_to_restore_it(
     assert stats.exit_code == 0
     assert hashlib.sha1(backup.read_bytes()).hexdigest() == before
     assert sorted(p.name for p in backup.parent.iterdir()) == [backup.name], "no -wal, -shm or lock beside it"
+
+
+def test_an_export_removes_only_its_own_leftovers_never_a_user_file_named_alike(project, tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    pid = dead.stdout.strip()
+    mine = tmp_path / f".out.jsonl.{pid}.mine.tmp"
+    mine.write_text("my notes", encoding="utf-8")
+    left = tmp_path / f".out.jsonl.{pid}.k3j_x9q2.tmp"  # what a killed export leaves
+    left.write_text("half an export", encoding="utf-8")
+    done = run(project, "export", tmp_path / "out.jsonl")
+    assert done.exit_code == 0, done.output
+    assert mine.read_text(encoding="utf-8") == "my notes" and not left.exists()

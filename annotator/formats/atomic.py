@@ -105,7 +105,8 @@ def remove_stale_temporaries(path: Path) -> list[Path]:
 
     A temporary file of a write still running (in this or another process) is left alone.
     """
-    pattern = re.compile(rf"\.{re.escape(path.name)}\.(?:(\d+)\.)?[^.]+\.tmp")
+    # exactly the names `tempfile.mkstemp`/`mkdtemp` give here: 8 characters of its alphabet
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.(?:(\d+)\.)?[a-z0-9_]{{8}}\.tmp")
     removed = []
     try:
         candidates = list(path.parent.iterdir())
