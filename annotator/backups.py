@@ -118,6 +118,8 @@ class Restored:
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     #: A stale lock that was found and taken over (its owner had died), for the user.
     taken_over: str | None = None
+    #: No project file was there: only its leftover -wal/-shm were moved aside (as `aside`).
+    only_leftovers: bool = False
 
 
 def restore(project: Path, backup: Path | None = None, *, lock: ProjectLock | None = None) -> Restored:
@@ -139,6 +141,7 @@ def restore(project: Path, backup: Path | None = None, *, lock: ProjectLock | No
         incoming = project.with_name(f".{project.name}.restoring")  # a whole, checked copy, or nothing
         incoming.unlink(missing_ok=True)
         restored = _checked_copy(project, backup, incoming)
+        restored.only_leftovers = not project.exists()
         restored.aside = _move_aside(project)
         os.replace(incoming, project)
         fsync_dir(project.parent)
@@ -171,7 +174,7 @@ def _checked_copy(project: Path, backup: Path | None, incoming: Path) -> Restore
             _copy(candidate, incoming)
         except StoreError as exc:
             skipped.append((candidate, _reason(exc, candidate)))
-            log.warning("backup %s does not pass the check: %s", candidate, exc)
+            log.info("backup %s does not pass the check: %s", candidate, exc)  # the caller says it, once
             continue
         return Restored(candidate, None, skipped)
     raise StoreError(
@@ -199,7 +202,8 @@ def _copy(backup: Path, incoming: Path) -> None:
 
 def _reason(exc: StoreError, path: Path) -> str:
     """The error without the leading "PATH: " (the caller names the file) nor what it says of the file's fate."""
-    return str(exc).removeprefix(f"{path}: ").split("; it was left")[0]
+    why = str(exc).removeprefix(f"{path}: ").split("; it was left")[0]
+    return why.replace("the project file is damaged", "damaged")  # no project's recovery hint: it is a backup
 
 
 def _is_part_of(candidate: Path, project: Path) -> bool:

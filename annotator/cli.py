@@ -743,7 +743,9 @@ def restore(ctx: click.Context, source: Path | None) -> None:
     for skipped, why in done.skipped:
         click.echo(f"skipped {skipped}: {why}", err=True)
     click.echo(f"restored {project} from {done.used} (checked)")
-    if done.aside:
+    if done.aside and done.only_leftovers:
+        click.echo(f"there was no project file, only its leftover -wal/-shm: they were kept as {done.aside}-wal/-shm")
+    elif done.aside:
         click.echo(f"the previous file was kept, unchanged, as {done.aside}")
 
 

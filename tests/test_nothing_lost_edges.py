@@ -221,3 +221,34 @@ def test_an_export_removes_only_its_own_leftovers_never_a_user_file_named_alike(
     done = run(project, "export", tmp_path / "out.jsonl")
     assert done.exit_code == 0, done.output
     assert mine.read_text(encoding="utf-8") == "my notes" and not left.exists()
+
+
+# -- F4: restore says each skipped backup once, without a project's recovery hint ------------------
+
+
+def test_restore_names_each_bad_backup_once_and_never_advises_restoring_a_backup(project):
+    from annotator import backups
+
+    assert run(project, "backup").exit_code == 0
+    folder = backups.backup_dir(project)
+    good = backups.backups(project)[-1]
+    truncated = folder / "29991231T000000000000Z.annotator.sqlite"
+    truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    done = subprocess.run(
+        [sys.executable, "-m", "annotator", "--db", str(project), "restore"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count(truncated.name) == 1, done.stderr
+    assert "Restore the latest backup with" not in done.stderr + done.stdout
+    assert f"skipped {truncated}: damaged" in done.stderr
+
+
+def test_restore_of_a_deleted_project_does_not_claim_it_kept_the_previous_file(project):
+    assert run(project, "backup").exit_code == 0
+    project.with_name(project.name + "-wal").write_bytes(b"")  # a stray -wal left beside a deleted project
+    project.unlink()
+    done = run(project, "restore")
+    assert done.exit_code == 0, done.output
+    assert "the previous file was kept" not in done.output
+    assert "there was no project file, only its leftover -wal/-shm" in done.output
+    assert labels(project) == 3
