@@ -6,7 +6,8 @@ row counts) and only then given its final name (`Store.backup`), so a backup kil
 halfway never becomes "the latest backup", and a damaged project is refused rather than
 copied over the good backups. A restore copies the chosen backup beside the project,
 checks it, moves the current file (with its -wal) aside unchanged and puts the copy in
-its place, under the project's lock: no window can be writing to it meanwhile.
+its place, under the project's lock and the writers' hold (`store.lock.hold_for_restore`): no
+window, import or other command can be writing to it meanwhile.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shlex
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -32,7 +34,7 @@ from annotator.store.files import (
     remove_partials,
     sidecar,
 )
-from annotator.store.lock import ProjectLock, lock_project
+from annotator.store.lock import ProjectLock, hold_for_restore, lock_project
 
 log = logging.getLogger("annotator.backups")
 
@@ -45,6 +47,22 @@ def backup_dir(project: Path) -> Path:
     tag = hashlib.sha256(str(resolved).encode()).hexdigest()[:8]
     stem = resolved.name.removesuffix(settings.PROJECT_SUFFIX).removesuffix(".sqlite")
     return settings.data_dir() / "backups" / f"{stem}-{tag}"
+
+
+def backup_reason(path: Path) -> str | None:
+    """Why `path` must not be written, when it lies in the backups folder (None otherwise): a backup
+    stays what was backed up, or `restore` would bring back a state that never existed."""
+    try:
+        folder = (settings.data_dir() / "backups").resolve()
+        inside = Path(os.path.realpath(path)).parent.parent == folder
+    except OSError:
+        return None
+    if not inside:
+        return None
+    return (
+        "it is a backup, kept as it was taken; to work on it, bring it back with "
+        f"`annotator --db YOUR_PROJECT restore --from {shlex.quote(str(path))}` or copy it elsewhere"
+    )
 
 
 def backups(project: Path) -> list[Path]:
@@ -66,8 +84,16 @@ def _taken_at(path: Path) -> datetime:
     return datetime.strptime(path.name.removesuffix(settings.PROJECT_SUFFIX), STAMP).replace(tzinfo=UTC)
 
 
-def daily_backup(store: Store, keep_days: int = settings.BACKUP_KEEP_DAYS, now: datetime | None = None) -> Path | None:
-    """Back up once a day and drop copies older than `keep_days` (the newest is always kept).
+def daily_backup(
+    store: Store,
+    keep_days: int = settings.BACKUP_KEEP_DAYS,
+    now: datetime | None = None,
+    *,
+    keep_latest: int = settings.BACKUP_KEEP_LATEST,
+) -> Path | None:
+    """Back up once a day and drop copies older than `keep_days`, but never one of the newest
+    `keep_latest` (at least 1), whatever their age: after a holiday, the one new backup (perhaps
+    of a project spoiled by mistake in the last session) does not replace every older good one.
 
     Returns the new backup, or None when today's already exists.
     """
@@ -77,7 +103,7 @@ def daily_backup(store: Store, keep_days: int = settings.BACKUP_KEEP_DAYS, now: 
     if not existing or now - _taken_at(existing[-1]) >= timedelta(days=1):
         made = make_backup(store, now)
         existing.append(made)
-    for old in existing[:-1]:
+    for old in existing[: -max(keep_latest, 1)]:
         if now - _taken_at(old) > timedelta(days=keep_days):
             old.unlink(missing_ok=True)
     return made
@@ -92,6 +118,8 @@ class Restored:
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     #: A stale lock that was found and taken over (its owner had died), for the user.
     taken_over: str | None = None
+    #: No project file was there: only its leftover -wal/-shm were moved aside (as `aside`).
+    only_leftovers: bool = False
 
 
 def restore(project: Path, backup: Path | None = None, *, lock: ProjectLock | None = None) -> Restored:
@@ -103,20 +131,25 @@ def restore(project: Path, backup: Path | None = None, *, lock: ProjectLock | No
     (`lock`): raises `ProjectInUse` while a window has the project open. Raises `StoreError`
     when `backup` is not a sound project, or when no backup passes the check.
     """
-    project = Path(project)
+    project = Path(os.path.realpath(project))  # through a link: the file it names, never the link
     project.parent.mkdir(parents=True, exist_ok=True)
     held = lock or lock_project(project)
+    writers = None
     try:
+        writers = hold_for_restore(project)  # no import, preannotate or rules is writing to it
         remove_partials(project.parent)
         incoming = project.with_name(f".{project.name}.restoring")  # a whole, checked copy, or nothing
         incoming.unlink(missing_ok=True)
         restored = _checked_copy(project, backup, incoming)
+        restored.only_leftovers = not project.exists()
         restored.aside = _move_aside(project)
         os.replace(incoming, project)
         fsync_dir(project.parent)
         restored.taken_over = held.taken_over
         return restored
     finally:
+        if writers is not None:
+            writers.release()
         if lock is None:
             held.unlock()
 
@@ -141,7 +174,7 @@ def _checked_copy(project: Path, backup: Path | None, incoming: Path) -> Restore
             _copy(candidate, incoming)
         except StoreError as exc:
             skipped.append((candidate, _reason(exc, candidate)))
-            log.warning("backup %s does not pass the check: %s", candidate, exc)
+            log.info("backup %s does not pass the check: %s", candidate, exc)  # the caller says it, once
             continue
         return Restored(candidate, None, skipped)
     raise StoreError(
@@ -169,7 +202,8 @@ def _copy(backup: Path, incoming: Path) -> None:
 
 def _reason(exc: StoreError, path: Path) -> str:
     """The error without the leading "PATH: " (the caller names the file) nor what it says of the file's fate."""
-    return str(exc).removeprefix(f"{path}: ").split("; it was left")[0]
+    why = str(exc).removeprefix(f"{path}: ").split("; it was left")[0]
+    return why.replace("the project file is damaged", "damaged")  # no project's recovery hint: it is a backup
 
 
 def _is_part_of(candidate: Path, project: Path) -> bool:

@@ -39,12 +39,26 @@ def _open(ctx: click.Context, *, write: bool = False) -> Store:
     file or another program's."""
     path = Path(ctx.obj["db"])
     if write:
+        _refuse_backup(path)
         return Store.open(path)
     store = Store.open(path, readonly=True)
-    reason = read_only_reason(path)
+    reason = read_only_reason(path) or _backup_reason(path)
     if reason:
         click.echo(f"note: {path} is read-only ({reason}); reading only", err=True)
     return store
+
+
+def _backup_reason(path: Path) -> str | None:
+    from annotator.backups import backup_reason
+
+    return backup_reason(path)
+
+
+def _refuse_backup(path: Path) -> None:
+    """A file in the backups folder is never written (import, rules, search --apply, preannotate)."""
+    reason = _backup_reason(path)
+    if reason:
+        raise click.ClickException(f"{path}: nothing was changed: {reason}")
 
 
 def _self_test(ctx: click.Context) -> None:
@@ -184,6 +198,7 @@ def import_cmd(
     if sample_by and not sample:
         raise click.UsageError("--sample-by needs --sample N")
     # the one command that creates a project: where no file is yet (anything there must be a project)
+    _refuse_backup(Path(ctx.obj["db"]))
     store = Store.create(ctx.obj["db"], exist_ok=True)
     with store:
         annotator = annotator or settings.default_annotator()
@@ -682,9 +697,18 @@ def gui(ctx: click.Context, article: int | None, screenshot: Path | None) -> Non
 
 
 @main.command()
-@click.option("--keep-days", type=int, default=settings.BACKUP_KEEP_DAYS, show_default=True, help="Drop older copies.")
+@click.option(
+    "--keep-days", type=int, default=settings.BACKUP_KEEP_DAYS, show_default=True, help="Drop copies older than this…"
+)
+@click.option(
+    "--keep-latest",
+    type=click.IntRange(min=1),
+    default=settings.BACKUP_KEEP_LATEST,
+    show_default=True,
+    help="…but always keep this many newest copies, whatever their age.",
+)
 @click.pass_context
-def backup(ctx: click.Context, keep_days: int) -> None:
+def backup(ctx: click.Context, keep_days: int, keep_latest: int) -> None:
     """Back up the project now and prune old copies. The copy is checked (integrity, schema, row
     counts) before it gets its name; a damaged project is refused, so good backups stay the newest."""
     from annotator import backups
@@ -695,7 +719,7 @@ def backup(ctx: click.Context, keep_days: int) -> None:
             made = backups.make_backup(store)
         except CorruptProjectError as exc:
             raise click.ClickException(f"not backed up (the backups you have stay the newest): {exc}") from exc
-        backups.daily_backup(store, keep_days)
+        backups.daily_backup(store, keep_days, keep_latest=keep_latest)
     click.echo(f"backed up {store.path} to {made} (checked)")
     click.echo(f"{len(backups.backups(store.path))} backups in {backups.backup_dir(store.path)}")
 
@@ -712,13 +736,16 @@ def restore(ctx: click.Context, source: Path | None) -> None:
     from annotator import backups
 
     project = Path(ctx.obj["db"])
+    _refuse_backup(project)
     done = backups.restore(project, source)
     if done.taken_over:
         click.echo(f"note: {done.taken_over}", err=True)
     for skipped, why in done.skipped:
         click.echo(f"skipped {skipped}: {why}", err=True)
     click.echo(f"restored {project} from {done.used} (checked)")
-    if done.aside:
+    if done.aside and done.only_leftovers:
+        click.echo(f"there was no project file, only its leftover -wal/-shm: they were kept as {done.aside}-wal/-shm")
+    elif done.aside:
         click.echo(f"the previous file was kept, unchanged, as {done.aside}")
 
 
@@ -875,7 +902,7 @@ def _open_for_search(ctx: click.Context, *, write: bool) -> Store:
     when that or `write` needs it. On read-only media the index stays as it is, and the search says so."""
     store = _open(ctx, write=write)
     pending = store.search_index_pending()
-    if not pending or (store.readonly and read_only_reason(store.path)):
+    if not pending or (store.readonly and (read_only_reason(store.path) or _backup_reason(store.path))):
         return store
     if store.readonly:
         store.close()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +23,13 @@ from annotator import formats
 from annotator.export_account import ITEMS, ExportSummary, plural
 from annotator.export_categories import UNKNOWN, WRITTEN
 from annotator.export_rule import ExportRefused, ExportRule, Selection
-from annotator.formats.atomic import atomic_folder, atomic_output, remove_stale_temporaries
+from annotator.formats.atomic import (
+    FOLDER_MARKER,
+    atomic_folder,
+    atomic_output,
+    is_our_folder,
+    remove_stale_temporaries,
+)
 from annotator.formats.base import Format
 from annotator.formats.textcat import label_universe
 from annotator.records import ExportRow
@@ -85,7 +92,10 @@ def export(
 
     try:
         paused = contextlib.nullcontext() if writer.makes_cycles else no_cyclic_gc()
-        output = atomic_folder(out) if writer.folder else atomic_output(out, "wb" if writer.binary else "w")
+        if writer.folder:
+            output = atomic_folder(out, f"{fmt.title}: {rule.describe()}")
+        else:
+            output = atomic_output(out, "wb" if writer.binary else "w")
         with paused, output as handle:
             check, write = _check_row, writer.write
             holds_categories = fmt.holds_categories
@@ -149,9 +159,13 @@ def format_for(out: str | Path) -> str:
 
 
 def check_destination(store: Store, out: str | Path) -> None:
-    """Refuse to write over the project, its -wal/-shm/-journal, a backup of it, or any Annotator project.
+    """Refuse to write over the project, its -wal/-shm/-journal or lock file, a backup of it, or any
+    Annotator project or file beside one that the project owns (its lock, a `.damaged-…` or
+    `.before-…` copy a restore kept, a migration's `.v<N>.bak`).
 
-    Raises `ExportError`; compares resolved paths, so a link or `./` changes nothing.
+    Raises `ExportError`; compares resolved paths, so a link or `./` changes nothing. Replacing a
+    lock file would free the lock of a window that holds it (a lock lives on the file, which the
+    export's rename swaps), and a restore could then move the project from under that window.
     """
     if str(out) == "-":
         return
@@ -160,26 +174,48 @@ def check_destination(store: Store, out: str | Path) -> None:
 
     target = Path(out).expanduser().resolve()
     project = store.path.resolve()
-    companions = {project.with_name(project.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")}
     what = None
-    if target in companions:
-        what = "the project file itself" if target == project else "part of the project file (SQLite's journal)"
+    if target == project:
+        what = "the project file itself"
     elif target.parent == backup_dir(project).resolve():
         what = "in this project's backup folder"
     else:
-        base = target
-        for suffix in ("-wal", "-shm", "-journal"):
-            if target.name.endswith(suffix):
-                base = target.with_name(target.name.removesuffix(suffix))
-        if base.is_file() and is_project(base):
-            what = "an Annotator project" if base == target else "part of an Annotator project (its journal)"
+        base, part = _owner_of(target)
+        if base == project:
+            what = f"part of the project ({part})"
+        elif base.is_file() and is_project(base):
+            what = "an Annotator project" if base == target else f"part of an Annotator project ({part})"
     if what is not None:
         raise ExportError(f"{out} is {what}; an export never writes over a project: choose another file name")
 
 
+#: Files a project keeps beside itself, by how their names end: (pattern, what it is).
+_BESIDE = (
+    (re.compile(r"(.+)(-wal|-shm|-journal)"), "SQLite's journal"),
+    (re.compile(r"(.+)\.lock"), "its lock file, held while a window has it open"),
+    (re.compile(r"\.(.+)\.writers"), "the lock its writers hold"),
+    (re.compile(r"(.+)\.(?:damaged|before-restore)-\d{8}T\d+Z(?:-wal|-shm)?"), "a copy a restore kept"),
+    (re.compile(r"(.+)\.v\d+\.bak(?:-wal|-shm|-journal)?"), "the copy kept before an upgrade"),
+    (re.compile(r"\.(.+)\.(?:restoring|\d+\.partial)(?:-wal|-shm|-journal)?"), "a copy being made"),
+)
+
+
+def _owner_of(target: Path) -> tuple[Path, str]:
+    """The project file `target` would belong to by its name, and what it would be; `target`
+    itself (and "") when the name says nothing."""
+    for pattern, part in _BESIDE:
+        found = pattern.fullmatch(target.name)
+        if found:
+            return target.with_name(found[1]), part
+    return target, ""
+
+
 def check_folder(fmt: Format, out: str | Path) -> None:
-    """A format that writes a folder replaces only a folder of its own earlier export: every file in
-    it one the writer writes (`Writer.owns`). Raises `ExportError` otherwise, or for `-` or a file."""
+    """A format that writes a folder replaces only an empty folder or one of our own earlier export:
+    it carries the marker an export writes (`atomic.FOLDER_MARKER`) and every other file in it is one
+    the writer writes (`Writer.owns`). A folder of `.txt`/`.ann` files without the marker (the user's
+    corpus, another tool's brat export) is someone's work. Raises `ExportError` otherwise, or for `-`
+    or a file."""
     if str(out) == "-":
         raise ExportError(f"{fmt.name} is a folder of files: give a folder name, not - (standard output)")
     path = Path(out)
@@ -187,7 +223,18 @@ def check_folder(fmt: Format, out: str | Path) -> None:
         raise ExportError(f"{out} is a file; {fmt.name} is written as a folder: choose a folder name")
     if path.is_dir():
         owns = formats.writer_of(fmt.name).owns
-        others = [item.name for item in sorted(path.iterdir()) if not item.is_file() or not owns(item.name)]
+        items = sorted(path.iterdir())
+        if items and not is_our_folder(path):
+            raise ExportError(
+                f"{out} was not written by an Annotator export (it has no {FOLDER_MARKER} file): its "
+                f"{plural(len(items), 'file')} may be someone's work, so it is left as it was. "
+                "Choose a new or empty folder"
+            )
+        others = [
+            item.name
+            for item in items
+            if item.name != FOLDER_MARKER and (item.is_symlink() or not item.is_file() or not owns(item.name))
+        ]
         if others:
             raise ExportError(
                 f"{out} holds other files than a {fmt.title} export ({others[0]}…); it is left as it was: "

@@ -47,6 +47,8 @@ MAX_RECORD_BYTES = 64 * 2**20
 #: The most a DocBin may decompress to: a larger one (or a "zip bomb") is refused before it is read.
 MAX_DOCBIN_BYTES = 256 * 2**20
 BACKUP_KEEP_DAYS = 14
+#: The newest backups kept whatever their age: one backup after a long pause never leaves it alone.
+BACKUP_KEEP_LATEST = 5
 
 
 def data_dir() -> Path:

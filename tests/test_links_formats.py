@@ -131,7 +131,7 @@ def test_brat_gets_r_lines_and_an_annotation_conf(tmp_path, project):
     out = tmp_path / "brat"
     with Store.open(project) as store:
         export_file(store, out, "brat", annotator="anna")
-    assert sorted(p.name for p in out.iterdir()) == ["000001.ann", "000001.txt", "annotation.conf"]
+    assert sorted(p.name for p in out.iterdir()) == [".annotator-export", "000001.ann", "000001.txt", "annotation.conf"]
     ann = (out / "000001.ann").read_text(encoding="utf-8").splitlines()
     bounds = {line.split("\t")[0]: line.split("\t")[2] for line in ann if line.startswith("T")}
     relations = [line.split("\t")[1].split(" ") for line in ann if line.startswith("R")]
@@ -151,7 +151,7 @@ def test_a_brat_export_replaces_only_a_brat_folder(tmp_path, project):
     folder = tmp_path / "notes"
     folder.mkdir()
     (folder / "thesis.docx").write_text("mine", encoding="utf-8")
-    with Store.open(project) as store, pytest.raises(ExportError, match="holds other files"):
+    with Store.open(project) as store, pytest.raises(ExportError, match="left as it was"):
         export_file(store, folder, "brat", annotator="anna")
     assert (folder / "thesis.docx").read_text(encoding="utf-8") == "mine"
     out = tmp_path / "brat"

@@ -4,6 +4,9 @@ The temporary file is `.NAME.PID.XXXXXXXX.tmp` beside NAME; one left by a proces
 longer runs (an export killed mid-way) is removed by the next write of NAME. A folder
 (`atomic_folder`, brat's export) is written the same way and swapped in by two renames: a
 crash between them leaves the old folder beside, as `.NAME.PID.old`, never a half-written one.
+Every folder written so carries a small marker file, `.annotator-export` (`FOLDER_MARKER`): only
+a folder holding it was written by us, and only such a folder may later be replaced
+(`exporting.check_folder`) — a folder of the user's own `.txt`/`.ann` files never is.
 """
 
 from __future__ import annotations
@@ -18,6 +21,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
+
+#: The marker file an exported folder carries, and the first line it holds.
+FOLDER_MARKER = ".annotator-export"
+MARKER_HEADER = "Annotator export folder"
 
 #: Where the process id cannot be checked (not POSIX), a temporary file this old is taken as left over.
 STALE_SECONDS = 24 * 3600
@@ -53,15 +60,18 @@ def atomic_output(path: str | Path, mode: str = "w") -> Iterator[IO]:
 
 
 @contextlib.contextmanager
-def atomic_folder(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary folder beside `path` to fill; on success fsync its files and put it in
-    place of `path` (an old folder there is moved aside, then removed). On any error the temporary
-    folder is removed and `path` is untouched. The caller checks that `path` may be replaced."""
+def atomic_folder(path: str | Path, what: str = "") -> Iterator[Path]:
+    """Yield a temporary folder beside `path` to fill; on success add the `FOLDER_MARKER` (naming
+    `what` was exported), fsync its files and put it in place of `path` (an old folder there is
+    moved aside, then removed). On any error the temporary folder is removed and `path` is
+    untouched. The caller checks that `path` may be replaced (`is_our_folder`)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent))
     try:
         yield tmp
+        marker = f"{MARKER_HEADER}\n{what}\nThis folder is replaced whole by the next export to it.\n"
+        (tmp / FOLDER_MARKER).write_text(marker, encoding="utf-8", newline="\n")
         for item in tmp.iterdir():
             with item.open("rb") as handle:
                 os.fsync(handle.fileno())
@@ -77,12 +87,26 @@ def atomic_folder(path: str | Path) -> Iterator[Path]:
         raise
 
 
+def is_our_folder(path: Path) -> bool:
+    """Whether the folder `path` carries the marker of an earlier folder export (a regular file,
+    not a link, starting with `MARKER_HEADER`)."""
+    marker = path / FOLDER_MARKER
+    if marker.is_symlink() or not marker.is_file():
+        return False
+    try:
+        with marker.open("rb") as handle:
+            return handle.read(len(MARKER_HEADER)) == MARKER_HEADER.encode()
+    except OSError:
+        return False
+
+
 def remove_stale_temporaries(path: Path) -> list[Path]:
     """Remove the temporary files of earlier writes of `path` whose process has ended; returns them.
 
     A temporary file of a write still running (in this or another process) is left alone.
     """
-    pattern = re.compile(rf"\.{re.escape(path.name)}\.(?:(\d+)\.)?[^.]+\.tmp")
+    # exactly the names `tempfile.mkstemp`/`mkdtemp` give here: 8 characters of its alphabet
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.(?:(\d+)\.)?[a-z0-9_]{{8}}\.tmp")
     removed = []
     try:
         candidates = list(path.parent.iterdir())

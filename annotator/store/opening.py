@@ -29,6 +29,7 @@ from annotator.store.errors import (
     damaged,
     known_error,
 )
+from annotator.store.lock import Hold, hold_for_writing
 from annotator.store.schema import SCHEMA_VERSION, migrations
 
 log = logging.getLogger("annotator.store")
@@ -48,6 +49,8 @@ class ProjectFile:
         #: Opened read-only: reads work, every write raises `ReadOnlyProjectError`.
         self.readonly = readonly
         self._damaged = False
+        #: A writer's shared hold on the project (`lock.hold_for_writing`): a restore waits for it.
+        self._hold = Hold(None)
 
     # -- opening -----------------------------------------------------------------
 
@@ -88,7 +91,13 @@ class ProjectFile:
                 f"{path}: the project is read-only ({reason}). It can be read (stats, export, backup) but "
                 "nothing can be saved in it; copy it to a folder you can write to to work on it."
             )
-        store = cls._connect(path, migrate_from=version if version < SCHEMA_VERSION else None)
+        hold = hold_for_writing(path)  # taken before the file is opened: a restore is over, or waits for us
+        try:
+            store = cls._connect(path, migrate_from=version if version < SCHEMA_VERSION else None)
+        except BaseException:
+            hold.release()
+            raise
+        store._hold = hold
         if readonly:
             store.close()
             return cls.open(path, readonly=True)
@@ -177,6 +186,7 @@ class ProjectFile:
         self.conn.close()
         if guard is not None:
             guard.close()
+        self._hold.release()
 
     def __enter__(self) -> Self:
         return self

@@ -123,3 +123,14 @@ def test_the_window_and_the_command_line_share_one_lock():
 
     assert opener.lock_project is lock.lock_project
     assert issubclass(opener.ProjectInUse, lock.ProjectInUse)
+
+
+def test_a_backup_opened_in_the_window_is_read_only_and_says_how_to_restore_it(qtbot, project):
+    with Store.open(project) as store:
+        backup = backups.make_backup(store)
+    before = backup.read_bytes()
+    _, window = open_window(qtbot, backup)
+    assert window is not None and window.store.readonly
+    assert "it is a backup" in window.save_state.text() and "restore --from" in window.save_state.text()
+    window.project.close()
+    assert backup.read_bytes() == before

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from annotator.backups import backup_reason
 from annotator.nlp import pieces
 from annotator.passages import split_at_breaks
 from annotator.records import USER, Article, Entity, Label
@@ -88,7 +89,7 @@ class Session(QObject):
         """Why nothing can be changed here, for the user (empty when the project is writable)."""
         if not self.store.readonly:
             return ""
-        why = read_only_reason(self.store.path) or "it was opened read-only"
+        why = read_only_reason(self.store.path) or backup_reason(self.store.path) or "it was opened read-only"
         return f"{self.store.path.name} is read-only ({why}); it can be read and exported, not changed"
 
     # -- loading -------------------------------------------------------------------

@@ -33,11 +33,11 @@ def open_guarded(
 
     With `create` (New project, first start) a path with no file gets a new project;
     anything else at `path` must already be a project. On read-only media the project is
-    opened read-only and not locked (nobody can write it there): `store.readonly` is then
-    True and the window offers no editing.
+    opened read-only and not locked (nobody can write it there), and so is a backup (it stays
+    what was backed up): `store.readonly` is then True and the window offers no editing.
     """
     path = Path(path)
-    if path.exists() and read_only_reason(path):
+    if path.exists() and (read_only_reason(path) or backups.backup_reason(path)):  # a backup is only read
         return Store.open(path, check=True, readonly=True), ProjectLock(path, None)
     lock = lock_project(path)
     if lock.taken_over:
