@@ -861,7 +861,12 @@ def search_cmd(
             outcome.notes += found.notes()
             if label:
                 outcome.plan = plan_label_all(store, found.hits(), label, who, SPAN if as_span else STATEMENT)
-                if apply:
+                if apply and outcome.plan.changes:
+                    from annotator.backups import make_backup
+
+                    # the command line has no undo: a checked backup is the way back
+                    outcome.backup = make_backup(store)
+                    outcome.project = store.path
                     outcome.applied = apply_label_all(store, outcome.plan)
         except (SearchError, ValueError) as exc:
             raise click.ClickException(str(exc)) from exc
