@@ -181,7 +181,7 @@ def import_cmd(
     sample_by: str | None,
 ):
     from annotator.importing import import_paths
-    from annotator.sampling import Sample
+    from annotator.sampling import MISSING, Sample
 
     if sample_by and not sample:
         raise click.UsageError("--sample-by needs --sample N")
@@ -210,6 +210,11 @@ def import_cmd(
             shares = ", ".join(f"{name} {n}" for name, n in sorted(report.sample_shares.items()))
             by = f" by {sample_by}: {shares}" if sample_by else ""
             click.echo(f"a random sample of {sample} records (seed {seed}){by}")
+            if sample_by and set(report.sample_shares) <= {MISSING}:
+                click.echo(
+                    f"warning: no record has the meta field {sample_by!r} (a typo?): the sample is not stratified",
+                    err=True,
+                )
         for note in report.notes:
             click.echo(note)
         if not no_ner:

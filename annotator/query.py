@@ -172,6 +172,8 @@ def _tokens(text: str) -> tuple[list[_Token], list[tuple[str, str, bool]]]:
             tokens.append(_Token("op", word))
         else:
             prefix = word.endswith("*")
+            if not word.rstrip("*"):
+                raise QueryError(f"{word} alone finds nothing: * ends a prefix, as in negotiat*")
             tokens.append(_Token("words", _searchable(word.rstrip("*")), prefix))
     if depth:
         raise QueryError("a parenthesis is not closed" if depth > 0 else "a closing parenthesis has no opening one")

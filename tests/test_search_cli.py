@@ -159,6 +159,8 @@ def test_label_status_and_annotator_filters(cli, corpus, tmp_path):
         ("status:finished", "not a status"),
         ("re:(unclosed", "not valid"),
         ("???", "no letters or digits"),
+        ("*", "* alone finds nothing: * ends a prefix"),
+        ("**", "** alone finds nothing"),
         ("(label:offer ceasefire)", "outside parentheses"),
     ],
 )
