@@ -32,3 +32,14 @@ def test_the_statement_preview_breaks_a_long_word_and_elides_it(window):
     assert len(lines) == 4 and lines[-1].endswith("…")
     assert all(metrics.horizontalAdvance(line) <= excerpt.contentsRect().width() for line in lines)
     assert excerpt.toolTip()  # the whole statement is its tooltip
+
+
+def test_a_statement_as_long_as_a_page_is_measured_only_where_it_is_seen(window):
+    """Painting measures the lines on screen, not the thousand lines of the paragraph below them."""
+    view = window.view
+    a, b = window.view._current_qt
+    rects = view.line_rects(a, b)
+    line_height = view.fontMetrics().lineSpacing()
+    assert rects and rects[0].top() <= line_height  # the statement starts on the first line shown
+    assert len(rects) <= view.viewport().height() // (line_height // 2) + 2
+    assert rects[-1].top() <= view.viewport().height()
