@@ -301,8 +301,7 @@ class _BatchWriter:
                 failures.append(PreannotationFailure(article_id, name, found.error))
             else:
                 results.append(Preannotation(article_id, name, found.entities, found.sentences, found.tokens))
-        self.store.store_preannotations(results, failures)
-        self.report.carried_entities += sum(len(r.entities) for r in results)
+        self.report.carried_entities += self.store.store_preannotations(results, failures)
 
 
 def _named(identity: dict[str, str]) -> str:
