@@ -29,6 +29,10 @@ CONTEXT = 60
 BATCH = 400
 #: How long a page or count of a regular expression alone may scan before it stops and says so.
 REGEX_SECONDS = 10.0
+#: How long the regular expression may take on one statement (at most): longer is a pattern that
+#: backtracks without end, not a slow corpus. Seconds of the process's own time, as the `regex`
+#: module counts its `timeout` (on a loaded machine the wall clock shows more).
+STATEMENT_REGEX_SECONDS = 2.0
 
 Span = tuple[int, int]
 
@@ -134,7 +138,7 @@ class Search:
 
     def hits(self) -> Iterator[Hit]:
         """Every hit, in reading order (a regular expression alone: without a time budget for the scan,
-        but one statement still may not take longer than `regex_seconds`)."""
+        but one statement still may not take longer than `STATEMENT_REGEX_SECONDS`)."""
         ids = self._ids(0)
         while batch := _take(ids, BATCH):
             yield from self._hits(batch)
@@ -207,14 +211,15 @@ class Search:
 
     def _regex_matches(self, unit: UnitRow, piece: str) -> list[Any]:
         """The regular expression's matches in one statement, or `SearchError` when they take longer
-        than the whole time budget: a pattern that backtracks without end (`(a|aa)+$`) would otherwise
-        never return, and in the window hold the GUI."""
+        than `STATEMENT_REGEX_SECONDS` (or the whole budget, if less): a pattern that backtracks
+        without end (`(a|aa)+$`) would otherwise never return, and in the window hold the GUI."""
         assert self.query.regex is not None
+        limit = min(self.regex_seconds, STATEMENT_REGEX_SECONDS)
         try:
-            return list(self.query.regex.finditer(piece, timeout=self.regex_seconds))
+            return list(self.query.regex.finditer(piece, timeout=limit))
         except TimeoutError:
             raise SearchError(
-                f"the regular expression took more than {self.regex_seconds:g} s on one statement "
+                f"the regular expression took more than {limit:g} s on one statement "
                 f"(article {unit.article_id}, {unit.start}–{unit.end}) and was stopped: simplify it "
                 "(repetition inside repetition, as in (a+)+ or (a|aa)+, makes it that slow)"
             ) from None
