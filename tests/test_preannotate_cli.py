@@ -67,3 +67,19 @@ def test_import_and_stats_do_not_load_dask(tmp_path):
         [sys.executable, "-c", probe, str(tmp_path / "p.sqlite"), str(corpus)], capture_output=True, text=True
     )
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout + out.stderr
+
+
+def test_a_scheduler_that_does_not_answer_leaves_no_out_folder(cli, tmp_path, monkeypatch):
+    import dask.distributed
+
+    def unreachable(*_args, **_kwargs):
+        raise OSError("Timed out trying to connect to tcp://127.0.0.1:1 after 30 s")
+
+    monkeypatch.setattr(dask.distributed, "Client", unreachable)
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"text": "Kyiv said so."}) + "\n")
+    shards = tmp_path / "shards"
+    result = cli("preannotate", corpus, "--out", shards, "--pipeline", "rules", "--dask-scheduler", "tcp://127.0.0.1:1")
+    assert result.exit_code == 1
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:1" in result.output
+    assert not shards.exists()
