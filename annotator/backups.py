@@ -173,8 +173,8 @@ def _checked_copy(project: Path, backup: Path | None, incoming: Path) -> Restore
         try:
             _copy(candidate, incoming)
         except StoreError as exc:
-            skipped.append((candidate, _reason(exc, candidate)))
-            log.info("backup %s does not pass the check: %s", candidate, exc)  # the caller says it, once
+            skipped.append((candidate, _reason(exc, candidate)))  # the caller names each skipped backup, once
+            log.info("backup %s does not pass the check: %s", candidate, skipped[-1][1])
             continue
         return Restored(candidate, None, skipped)
     raise StoreError(

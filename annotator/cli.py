@@ -5,11 +5,13 @@ No SQL here and no top-level import of spaCy or Qt: `export` and `stats` start f
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import shlex
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -193,7 +195,7 @@ def import_cmd(
     sample_by: str | None,
 ):
     from annotator.importing import import_paths
-    from annotator.sampling import Sample
+    from annotator.sampling import MISSING, Sample
 
     if sample_by and not sample:
         raise click.UsageError("--sample-by needs --sample N")
@@ -223,6 +225,11 @@ def import_cmd(
             shares = ", ".join(f"{name} {n}" for name, n in sorted(report.sample_shares.items()))
             by = f" by {sample_by}: {shares}" if sample_by else ""
             click.echo(f"a random sample of {sample} records (seed {seed}){by}")
+            if sample_by and set(report.sample_shares) <= {MISSING}:
+                click.echo(
+                    f"warning: no record has the meta field {sample_by!r} (a typo?): the sample is not stratified",
+                    err=True,
+                )
         for note in report.notes:
             click.echo(note)
         if not no_ner:
@@ -886,7 +893,12 @@ def search_cmd(
             outcome.notes += found.notes()
             if label:
                 outcome.plan = plan_label_all(store, found.hits(), label, who, SPAN if as_span else STATEMENT)
-                if apply:
+                if apply and outcome.plan.changes:
+                    from annotator.backups import make_backup
+
+                    # the command line has no undo: a checked backup is the way back
+                    outcome.backup = make_backup(store)
+                    outcome.project = store.path
                     outcome.applied = apply_label_all(store, outcome.plan)
         except (SearchError, ValueError) as exc:
             raise click.ClickException(str(exc)) from exc
@@ -897,17 +909,38 @@ def search_cmd(
             click.echo(line)
 
 
-def _open_for_search(ctx: click.Context, *, write: bool) -> Store:
+@contextlib.contextmanager
+def _open_for_search(ctx: click.Context, *, write: bool) -> Iterator[Store]:
     """The project, with its search index caught up (with a progress bar): opened for writing only
-    when that or `write` needs it. On read-only media the index stays as it is, and the search says so."""
+    when that or `write` needs it. On read-only media the index is built in a temporary copy of
+    the project (a checked backup), searched and thrown away: slower, but every article is searched."""
     store = _open(ctx, write=write)
     pending = store.search_index_pending()
-    if not pending or (store.readonly and (read_only_reason(store.path) or _backup_reason(store.path))):
-        return store
+    if not pending:
+        with store:
+            yield store
+        return
+    if store.readonly and (read_only_reason(store.path) or _backup_reason(store.path)):
+        with tempfile.TemporaryDirectory(prefix="annotator-search-") as folder, store:
+            click.echo(
+                f"note: {pending} articles are not in the search index and the project cannot be written; "
+                "indexing a temporary copy (thrown away afterwards)",
+                err=True,
+            )
+            copy = Store.open(store.backup(Path(folder) / store.path.name))
+            with copy:
+                _index(copy, pending)
+                yield copy
+        return
     if store.readonly:
         store.close()
         store = _open(ctx, write=True)
+    with store:
+        _index(store, pending)
+        yield store
+
+
+def _index(store: Store, pending: int) -> None:
     click.echo(f"indexing {pending} articles for search (once; later only new articles)", err=True)
     with _progress("indexing", total=pending, unit="articles") as bar:
         store.update_search_index(progress=bar.update)
-    return store

@@ -41,6 +41,8 @@ class ImportReport:
     #: Shard records whose pre-annotation was kept (the project's pipeline) or set aside, by pipeline.
     carried_kept: dict[str, int] = field(default_factory=dict)
     carried_redone: dict[str, int] = field(default_factory=dict)
+    #: Entities stored from kept shard pre-annotations (the pipeline's, not counted among the import's own).
+    carried_entities: int = 0
     #: The project's pipeline, as shards name it ("en_core_web_sm 3.8.0").
     project_pipeline: str = ""
     #: With a stratified sample: how many records each value of the field was given.
@@ -61,6 +63,8 @@ class ImportReport:
                 f"{n} shard records came pre-annotated by {name}, this project's pipeline: "
                 "their entities, sentences and tokens were kept and spaCy was not run again for them"
             )
+        if self.carried_kept:
+            out.append(f"entities from the shards' pre-annotation: {self.carried_entities}")
         for name, n in self.carried_redone.items():
             out.append(
                 f"{n} shard records came pre-annotated by {name}, not this project's pipeline "
@@ -297,7 +301,7 @@ class _BatchWriter:
                 failures.append(PreannotationFailure(article_id, name, found.error))
             else:
                 results.append(Preannotation(article_id, name, found.entities, found.sentences, found.tokens))
-        self.store.store_preannotations(results, failures)
+        self.report.carried_entities += self.store.store_preannotations(results, failures)
 
 
 def _named(identity: dict[str, str]) -> str:

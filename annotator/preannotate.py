@@ -94,6 +94,7 @@ def write_shards(
     identity = pipeline_identity(pipeline)
     if not corpus.is_file():
         raise ShardError(f"{corpus}: no such file")
+    created = not out.exists()
     _claim(out, corpus, identity, partition_size)
     summary = ShardSummary(out, pipeline=f"{identity['pipeline']} {identity['version']}")
     say = on_message or (lambda _m: None)
@@ -103,7 +104,15 @@ def write_shards(
         summary.cluster = "no cluster (nothing left to do)"
         summary.seconds = time.perf_counter() - started
         return summary
-    with _client(scheduler, workers or available_cores()) as (client, cluster):
+    with contextlib.ExitStack() as stack:
+        try:
+            client, cluster = stack.enter_context(_client(scheduler, workers or available_cores()))
+        except ShardError:
+            if created:  # the cluster never answered: leave no empty --out behind
+                (out / MANIFEST).unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    out.rmdir()
+            raise
         summary.cluster = cluster
         say(f"pre-annotating {corpus} on {cluster}")
         limit = IN_FLIGHT_PER_WORKER * max(1, len(client.scheduler_info().get("workers", {})))
@@ -169,6 +178,7 @@ def _client(scheduler: str | None, workers: int) -> Iterator[tuple[Any, str]]:
             "(pip install annotator, which brings dask[distributed]) and run this command there"
         ) from exc
     if scheduler:
+        _check_address(scheduler)
         try:
             client = Client(scheduler, timeout="30s")
         except (OSError, TimeoutError) as exc:
@@ -183,6 +193,23 @@ def _client(scheduler: str | None, workers: int) -> Iterator[tuple[Any, str]]:
     with cluster, Client(cluster) as client:
         client.wait_for_workers(workers, timeout="120s")
         yield client, f"a local Dask cluster of {_count(workers, 'worker')}"
+
+
+def _check_address(scheduler: str) -> None:
+    """Refuse an address Dask cannot even parse (no port, the dashboard's http:// URL), in words."""
+    from distributed.comm import parse_address
+    from distributed.comm.addressing import parse_host_port
+    from distributed.comm.registry import backends
+
+    hint = "--dask-scheduler takes the scheduler's address as `dask scheduler` prints it: tcp://HOST:PORT"
+    try:
+        scheme, location = parse_address(scheduler)
+        if scheme not in backends:
+            raise ValueError(f"Dask speaks {', '.join(s + '://' for s in sorted(backends))}, not {scheme}://")
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            parse_host_port(location)
+    except ValueError as exc:
+        raise ShardError(f"{scheduler!r} is not a Dask scheduler address ({exc}); {hint}") from None
 
 
 def _partitions(

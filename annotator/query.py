@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import regex
+
 from annotator.records import STATUSES, MetaCondition
 
 #: Filter keys; `meta.FIELD` is any metadata field.
@@ -79,7 +81,8 @@ class Query:
     categories: tuple[str, ...] = ()
     not_categories: tuple[str, ...] = ()
     meta: tuple[MetaCondition, ...] = ()
-    regex: re.Pattern[str] | None = None
+    #: Compiled by the `regex` module (as `re`'s syntax), whose matching takes a `timeout=`.
+    regex: regex.Pattern[str] | None = None
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -169,6 +172,8 @@ def _tokens(text: str) -> tuple[list[_Token], list[tuple[str, str, bool]]]:
             tokens.append(_Token("op", word))
         else:
             prefix = word.endswith("*")
+            if not word.rstrip("*"):
+                raise QueryError(f"{word} alone finds nothing: * ends a prefix, as in negotiat*")
             tokens.append(_Token("words", _searchable(word.rstrip("*")), prefix))
     if depth:
         raise QueryError("a parenthesis is not closed" if depth > 0 else "a closing parenthesis has no opening one")
@@ -330,10 +335,12 @@ def _meta(name: str, value: str) -> MetaCondition:
     return MetaCondition(name, value=value)
 
 
-def _compile(pattern: str) -> re.Pattern[str]:
+def _compile(pattern: str) -> regex.Pattern[str]:
+    """`pattern` in `re`'s syntax (the `regex` module's VERSION0), compiled by `regex`, whose matching can
+    be stopped by a `timeout=` — `re` cannot, and one catastrophic pattern would never return."""
     if not pattern:
         raise QueryError('re: needs a pattern, as in re:"halt(ed|s)? strikes"')
     try:
-        return re.compile(pattern)
-    except re.error as exc:
+        return regex.compile(pattern, regex.VERSION0)
+    except regex.error as exc:
         raise QueryError(f"the regular expression {pattern!r} is not valid: {exc}") from exc

@@ -29,6 +29,10 @@ CONTEXT = 60
 BATCH = 400
 #: How long a page or count of a regular expression alone may scan before it stops and says so.
 REGEX_SECONDS = 10.0
+#: How long the regular expression may take on one statement (at most): longer is a pattern that
+#: backtracks without end, not a slow corpus. Seconds of the process's own time, as the `regex`
+#: module counts its `timeout` (on a loaded machine the wall clock shows more).
+STATEMENT_REGEX_SECONDS = 2.0
 
 Span = tuple[int, int]
 
@@ -65,7 +69,8 @@ class Hit:
 class HitCount:
     statements: int
     articles: int
-    #: False when a regular expression's scan stopped at its time budget: the figures are a floor.
+    #: False when a regular expression's scan stopped at its time budget, or articles were not in the
+    #: search index yet (not searched): the figures are a floor.
     complete: bool = True
 
 
@@ -96,7 +101,7 @@ class Search:
         annotator: str,
         regex: bool = False,
         articles: ArticleFilter | None = None,
-        regex_seconds: float = REGEX_SECONDS,
+        regex_seconds: float | None = None,
     ):
         try:
             self.query: Query = parse(text, regex=regex)
@@ -105,7 +110,7 @@ class Search:
         self.store = store
         self.match = fts_expression(self.query.words) if self.query.words is not None else None
         self.where = unit_filter(self.query, annotator, articles or ArticleFilter())
-        self.regex_seconds = regex_seconds
+        self.regex_seconds = REGEX_SECONDS if regex_seconds is None else regex_seconds
         self._finder: MatchFinder | None = None
 
     # -- pages, all hits, the count ---------------------------------------------------------------
@@ -132,7 +137,8 @@ class Search:
         return SearchPage(hits, last if hits else None)
 
     def hits(self) -> Iterator[Hit]:
-        """Every hit, in reading order (a regular expression alone: without a time budget)."""
+        """Every hit, in reading order (a regular expression alone: without a time budget for the scan,
+        but one statement still may not take longer than `STATEMENT_REGEX_SECONDS`)."""
         ids = self._ids(0)
         while batch := _take(ids, BATCH):
             yield from self._hits(batch)
@@ -140,6 +146,11 @@ class Search:
     def count(self) -> HitCount:
         """Statements and articles matching. Without a regular expression this is the index's own
         count (fast); with one, statements are read and tested until the time budget is spent."""
+        if self.store.search_index_pending():  # articles the index has not caught up with were not searched
+            return replace(self._count(), complete=False)
+        return self._count()
+
+    def _count(self) -> HitCount:
         try:
             if self.query.regex is None:
                 return HitCount(*self.store.count_search_units(self.match, self.where))
@@ -184,8 +195,8 @@ class Search:
             except SearchSyntaxError as exc:
                 raise SearchError(str(exc)) from exc
         if self.query.regex is not None:
-            for spans, piece in zip(found, pieces, strict=True):
-                matched = [m.span() for m in self.query.regex.finditer(piece) if m.end() > m.start()]
+            for unit, spans, piece in zip(units, found, pieces, strict=True):
+                matched = [m.span() for m in self._regex_matches(unit, piece) if m.end() > m.start()]
                 spans[:] = sorted(set(spans) | set(matched)) if matched else []
         elif self.match is None:
             found = [list(self._filter_spans(u, piece)) for u, piece in zip(units, pieces, strict=True)]
@@ -197,6 +208,21 @@ class Search:
             matches = tuple((unit.start + s, unit.start + e) for s, e in spans) or ((unit.start, unit.end),)
             hits.append(_hit(unit, title, text, matches))
         return hits
+
+    def _regex_matches(self, unit: UnitRow, piece: str) -> list[Any]:
+        """The regular expression's matches in one statement, or `SearchError` when they take longer
+        than `STATEMENT_REGEX_SECONDS` (or the whole budget, if less): a pattern that backtracks
+        without end (`(a|aa)+$`) would otherwise never return, and in the window hold the GUI."""
+        assert self.query.regex is not None
+        limit = min(self.regex_seconds, STATEMENT_REGEX_SECONDS)
+        try:
+            return list(self.query.regex.finditer(piece, timeout=limit))
+        except TimeoutError:
+            raise SearchError(
+                f"the regular expression took more than {limit:g} s on one statement "
+                f"(article {unit.article_id}, {unit.start}–{unit.end}) and was stopped: simplify it "
+                "(repetition inside repetition, as in (a+)+ or (a|aa)+, makes it that slow)"
+            ) from None
 
     def _filter_spans(self, unit: UnitRow, piece: str) -> list[Span]:
         """Without words: the labeled statements or entities the filters asked for, inside the unit."""

@@ -3,7 +3,9 @@ and the preview (or result) of labeling all matches."""
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from annotator.label_all import LabelAllPlan
@@ -25,6 +27,20 @@ class SearchOutcome:
     notes: list[str] = field(default_factory=list)
     plan: LabelAllPlan | None = None
     applied: Decision | None = None
+    #: The checked backup made just before the labels were applied, and the project's path.
+    backup: Path | None = None
+    project: Path | None = None
+
+    def way_back(self) -> list[str]:
+        """How to take an applied batch back from the command line, which has no undo (the window's
+        Ctrl+Z only undoes what the window did)."""
+        if self.backup is None or self.project is None:
+            return []
+        return [
+            "the command line has no undo: to take the batch back, restore the backup made just before it "
+            "(changes made after it are lost too; the current file is kept aside):",
+            f"  annotator --db {shlex.quote(str(self.project))} restore --from {shlex.quote(str(self.backup))}",
+        ]
 
     def lines(self) -> list[str]:
         hits = self.page.hits if self.page else []
@@ -43,9 +59,9 @@ class SearchOutcome:
             out += self.plan.describe(applied=self.applied is not None)
             if self.applied is not None:
                 out.append(
-                    f"applied: {len(self.applied.changes)} {self.plan.mode}s labeled {self.plan.label!r} "
-                    "in one batch (undo it in the window with Ctrl+Z)"
+                    f"applied: {len(self.applied.changes)} {self.plan.mode}s labeled {self.plan.label!r} in one batch"
                 )
+                out += self.way_back()
             else:
                 out.append("nothing written: add --apply to label them")
         return out
@@ -61,6 +77,8 @@ class SearchOutcome:
         }
         if self.plan is not None:
             out["label_all"] = {**self.plan.as_dict(), "applied": self.applied is not None}
+            if self.backup is not None:
+                out["label_all"]["backup_before"] = str(self.backup)
         return out
 
 

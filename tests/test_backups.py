@@ -79,6 +79,20 @@ def test_backing_up_a_damaged_project_is_refused_and_the_good_backup_stays_the_n
     assert labels(project) == 20
 
 
+def test_restore_names_each_backup_it_skips_once_without_advice_about_the_backup(project):
+    assert run(project, "backup").exit_code == 0
+    good = backups.backups(project)[-1]
+    bad = backups.backup_dir(project) / "29990102T000000000000Z.annotator.sqlite"
+    bad.write_bytes(good.read_bytes()[:8192])  # cut short: "the project file is damaged"
+    done = subprocess.run(
+        [sys.executable, "-m", "annotator", "--db", project, "restore"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count(str(bad)) == 1, done.stderr  # was named twice (a log line, then "skipped")
+    assert f"skipped {bad}: " in done.stderr
+    assert "Restore the latest backup with" not in done.stderr  # advice to restore a backup of a backup
+
+
 def test_restore_picks_the_newest_backup_that_passes_the_check_and_says_which(project):
     assert run(project, "backup").exit_code == 0
     with Store.open(project) as store:

@@ -193,3 +193,25 @@ def test_any_span_on_any_text_lands_on_the_characters_it_quotes(pieces, bom, cut
             report = import_paths(store, [txt], annotator="anna")
             assert report.ok, report.rejections
             assert set(stored_spans(store)) == expected
+
+
+def test_offsets_counted_in_utf16_units_are_read_so_when_the_quotes_prove_it(cli, db_path, tmp_path):
+    """INCEpTION (Java) counts UTF-16 code units: the emoji before the spans is two of them."""
+    raw = "Title line 🙂\nBrenn offered talks.\nOrlov denied it.\n"
+    txt = write_pair(
+        tmp_path, "doc", raw, ["T1\toffer 14 34\tBrenn offered talks.", "T2\tdenial 35 51\tOrlov denied it."]
+    )
+    result = cli("import", "--no-ner", txt)
+    assert result.exit_code == 0, result.output
+    with Store.open(db_path) as store:
+        assert sorted(stored_spans(store)) == [
+            ("Brenn offered talks.", "offer", ""),
+            ("Orlov denied it.", "denial", ""),
+        ]
+
+
+def test_utf16_offsets_with_a_quote_that_fits_no_reading_are_still_refused(cli, db_path, tmp_path):
+    raw = "Title line 🙂\nBrenn offered talks.\nOrlov denied it.\n"
+    txt = write_pair(tmp_path, "doc", raw, ["T1\toffer 14 34\tBrenn offered talks.", "T2\tdenial 35 51\tOrlov agreed."])
+    result = cli("import", "--no-ner", txt)
+    assert result.exit_code == 1 and "this .ann does not fit its text" in result.stderr

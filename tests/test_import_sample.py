@@ -63,6 +63,14 @@ def test_a_sample_stratified_by_source_keeps_each_source_in_proportion(cli, tmp_
     assert sampled(tmp_path / "s.sqlite") == sampled(tmp_path / "t.sqlite")
 
 
+def test_a_sample_by_a_field_no_record_has_is_flagged_as_a_likely_typo(cli, tmp_path):
+    src = corpus(tmp_path / "corpus.jsonl")
+    result = cli("import", src, "--sample", "10", "--sample-by", "sourse", "--no-ner", db=tmp_path / "s.sqlite")
+    assert "warning: no record has the meta field 'sourse' (a typo?): the sample is not stratified" in result.output
+    right = cli("import", src, "--sample", "10", "--sample-by", "source", "--no-ner", db=tmp_path / "t.sqlite")
+    assert "warning" not in right.output
+
+
 def test_a_sample_larger_than_the_corpus_takes_it_all(cli, tmp_path):
     src = corpus(tmp_path / "corpus.jsonl")
     cli("import", src, "--sample", "5000", "--no-ner")

@@ -4,6 +4,7 @@ batch, and takes it back with one undo."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -127,6 +128,22 @@ def test_the_cli_previews_then_applies(cli, tmp_path, db_path):
     applied = cli("search", "halt", "--label", "offer", "--annotator", "anna", "--apply", "--json")
     data = json.loads(applied.output[applied.output.index("{") :])
     assert data["label_all"]["applied"] and data["label_all"]["statements"] == 3
+    assert Path(data["label_all"]["backup_before"]).is_file()
     again = cli("search", "halt", "--label", "offer", "--annotator", "anna")
     assert "0 statements in 0 articles would get" in again.output and "skipped 3: already labeled" in again.output
     assert cli("search", "halt", "--apply").exit_code == 2  # --apply needs --label
+
+
+def test_the_cli_says_truly_how_to_take_an_applied_batch_back(cli, tmp_path, db_path):
+    src = write_jsonl(tmp_path / "c.jsonl", [json.dumps({"text": t}) for t in TEXTS])
+    cli("import", "--no-ner", src)
+    applied = cli("search", "halt", "--label", "offer", "--annotator", "anna", "--apply")
+    assert applied.exit_code == 0, applied.output
+    assert "Ctrl+Z" not in applied.output  # the window's undo never sees a CLI batch
+    assert "applied: 3 statements labeled 'offer' in one batch" in applied.output
+    assert "the command line has no undo" in applied.output
+    command = applied.output.split("restore --from ", 1)[1].split()[0]
+    restored = cli("restore", "--from", command)  # the line it printed takes the batch back
+    assert restored.exit_code == 0, restored.output
+    again = cli("search", "halt", "--label", "offer", "--annotator", "anna")
+    assert "3 statements in 2 articles would get 'offer'" in again.output

@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from annotator.store import Store
 
 
@@ -18,6 +20,25 @@ def test_without_dask_the_shard_command_says_it_needs_the_pip_install(cli, tmp_p
     assert result.exit_code == 1
     assert "the Dask path needs dask.distributed, which this build does not carry" in result.output
     assert "pip install" in result.output
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("not a url", "missing port number"),
+        ("tcp://host", "missing port number"),
+        ("http://127.0.0.1:8786", "Dask speaks inproc://, tcp://"),  # the dashboard's URL, a natural mistake
+    ],
+)
+def test_a_mistyped_scheduler_address_is_explained_and_leaves_no_folder(cli, tmp_path, address, reason):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"text": "Kyiv said so."}) + "\n")
+    shards = tmp_path / "shards"
+    result = cli("preannotate", corpus, "--out", shards, "--pipeline", "rules", "--dask-scheduler", address)
+    assert result.exit_code == 1 and not isinstance(result.exception, ValueError), result.output
+    assert f"{address!r} is not a Dask scheduler address ({reason}" in result.output
+    assert "takes the scheduler's address as `dask scheduler` prints it: tcp://HOST:PORT" in result.output
+    assert not (tmp_path / "shards").exists()
 
 
 def test_preannotate_needs_a_corpus_for_out(cli, tmp_path):
@@ -46,3 +67,19 @@ def test_import_and_stats_do_not_load_dask(tmp_path):
         [sys.executable, "-c", probe, str(tmp_path / "p.sqlite"), str(corpus)], capture_output=True, text=True
     )
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout + out.stderr
+
+
+def test_a_scheduler_that_does_not_answer_leaves_no_out_folder(cli, tmp_path, monkeypatch):
+    import dask.distributed
+
+    def unreachable(*_args, **_kwargs):
+        raise OSError("Timed out trying to connect to tcp://127.0.0.1:1 after 30 s")
+
+    monkeypatch.setattr(dask.distributed, "Client", unreachable)
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"text": "Kyiv said so."}) + "\n")
+    shards = tmp_path / "shards"
+    result = cli("preannotate", corpus, "--out", shards, "--pipeline", "rules", "--dask-scheduler", "tcp://127.0.0.1:1")
+    assert result.exit_code == 1
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:1" in result.output
+    assert not shards.exists()

@@ -107,9 +107,13 @@ def test_shards_of_the_seeds_give_what_the_direct_import_gives(scheduler, tmp_pa
     ]
     notes = shard_import(tmp_path / "shards", tmp_path / "a.sqlite", None, monkeypatch)
     recipe = annotator.nlp.pipeline_identity(None)["recipe"]
+    with Store.open(tmp_path / "a.sqlite") as store:
+        entities = sum(e.source == "model" for a in store.article_ids() for e in store.entities(a))
+    assert entities > 0
     assert notes == [
         f"10 shard records came pre-annotated by {summary.pipeline} ({recipe}),"
-        " this project's pipeline: their entities, sentences and tokens were kept and spaCy was not run again for them"
+        " this project's pipeline: their entities, sentences and tokens were kept and spaCy was not run again for them",
+        f"entities from the shards' pre-annotation: {entities}",  # the import's own count says 0 entities
     ]
     direct_import(corpus, tmp_path / "b.sqlite", None)
     assert contents(tmp_path / "a.sqlite") == contents(tmp_path / "b.sqlite")

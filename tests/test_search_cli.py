@@ -159,6 +159,8 @@ def test_label_status_and_annotator_filters(cli, corpus, tmp_path):
         ("status:finished", "not a status"),
         ("re:(unclosed", "not valid"),
         ("???", "no letters or digits"),
+        ("*", "* alone finds nothing: * ends a prefix"),
+        ("**", "** alone finds nothing"),
         ("(label:offer ceasefire)", "outside parentheses"),
     ],
 )
@@ -204,12 +206,56 @@ def test_search_on_read_only_media_answers_and_says_what_it_could_not_index(tmp_
     src = write_jsonl(tmp_path / "c.jsonl", [json.dumps(a, ensure_ascii=False) for a in ARTICLES])
     cli = [sys.executable, "-m", "annotator", "--db", project]
     assert subprocess.run([*cli, "import", "--no-ner", src], capture_output=True).returncode == 0
-    before = on_read_only_media(media, *cli, "search", "energy")
-    assert before.returncode == 0 and "Traceback" not in before.stderr
-    assert "0 statements" in before.stdout and "4 articles are not in the search index yet" in before.stdout
+    never_indexed = on_read_only_media(media, *cli, "search", "energy", "--json")
+    assert never_indexed.returncode == 0 and "Traceback" not in never_indexed.stderr
+    found = json.loads(never_indexed.stdout)
+    assert (found["statements"], found["articles"], found["complete"]) == (2, 2, True)  # every article searched
+    assert "indexing a temporary copy" in never_indexed.stderr
+    regex = on_read_only_media(media, *cli, "search", 're:"offer"')
+    assert "2 statements in 1 article " in regex.stdout
+    assert sorted(p.name for p in media.iterdir()) == ["p.annotator.sqlite"]  # nothing written beside it
     subprocess.run([*cli, "search", "energy"], capture_output=True, check=True)  # indexed where it can be written
     after = on_read_only_media(media, *cli, "search", "energy")
     assert after.returncode == 0 and "2 statements in 2 articles" in after.stdout
+    assert "temporary copy" not in after.stderr
+
+
+def test_a_search_that_left_articles_out_never_says_it_is_complete(store):
+    from annotator.records import IncomingRecord
+
+    store.add_records([IncomingRecord("Talks began. Talks ended.", "T", "x", 1)], "me")
+    store.update_search_index()
+    store.add_records([IncomingRecord("More talks.", "U", "x", 2)], "me")  # not indexed yet
+    count = Search(store, "talks", annotator="me").count()
+    assert (count.statements, count.complete) == (2, False)
+
+
+@pytest.mark.parametrize("query", ['re:"(a|aa)+$"', 're:"(a+)+$"', 're:"(a|a)+$"'])
+def test_a_catastrophic_regular_expression_is_stopped_and_explained(store, query):
+    from annotator.records import IncomingRecord
+
+    store.add_records([IncomingRecord("a" * 60 + "! Redos line.", "T", "x", 1)], "me")
+    store.update_search_index()
+    search_ = Search(store, query, annotator="me", regex_seconds=0.3)
+    try:  # either it is fast (the regex module sees through it) or it stops in time and says why
+        assert search_.page().hits == [] and search_.count().statements == 0
+    except SearchError as exc:
+        assert "took more than 0.3 s on one statement (article 1, 0–61)" in str(exc)
+        assert "simplify it" in str(exc)
+
+
+def test_the_cli_stops_a_catastrophic_regular_expression_with_a_message(cli, corpus, tmp_path):
+    src = write_jsonl(tmp_path / "redos.jsonl", [json.dumps({"text": "a" * 60 + "! Redos line."})])
+    assert cli("import", "--no-ner", src).exit_code == 0
+    import annotator.search
+
+    annotator.search.REGEX_SECONDS, before = 0.3, annotator.search.REGEX_SECONDS
+    try:
+        result = cli("search", 're:"(a|aa)+$"')
+    finally:
+        annotator.search.REGEX_SECONDS = before
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "the regular expression took more than 0.3 s on one statement" in result.output
 
 
 def test_the_search_api_pages_in_reading_order(store):

@@ -15,7 +15,9 @@ article and layer, and the `annotation.conf` that declares the labels, the link 
 brat counts offsets in the file as it is, but tools disagree on the BOM and on CRLF
 (brat #853, #1301). Each line quotes the text it covers, so the reading of the file under
 which every quote fits is the one used, and the spans are then moved onto the stored
-(normalised) text. An `.ann` whose quotes fit no reading is refused whole.
+(normalised) text. INCEpTION is written in Java and counts UTF-16 code units (an emoji is
+two): that reading is taken when the quotes prove it (`text.offsets_by_quotes`). An `.ann`
+whose quotes fit no reading is refused whole.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from annotator.formats.base import Format, ReadContext, Writer
 from annotator.formats.relations import SPAN_LABEL, end_namer, statement_spans
 from annotator.formats.textfiles import read_raw_text
 from annotator.records import ExportRow, IncomingRecord, Link, Rejection, Span
-from annotator.text import BOM, normalize, title_of
+from annotator.text import BOM, normalize, offsets_by_quotes, title_of
 
 ANN_SUFFIX = ".ann"
 #: brat's configuration file, written beside an export's files.
@@ -71,12 +73,13 @@ def read_brat(txt: Path) -> Iterator[IncomingRecord | Rejection]:
     if not raw.removeprefix(BOM).strip():
         yield Rejection(str(txt), 1, "empty file, skipped")
         return
-    reading = _fitting_reading(raw, bounds)
-    if reading is None:
+    fitting = _fitting_reading(raw, bounds)
+    if fitting is None:
         yield _misfit(ann, txt, raw, bounds)
         return
+    reading, offsets = fitting
     text, shift = normalize(reading)  # every reading normalises to the same text
-    by_id = {b.id: (shift(b.start), shift(b.end)) for b in bounds}
+    by_id = {b.id: (shift(start), shift(end)) for b, (start, end) in zip(bounds, offsets, strict=True)}
     spans = {Span(*by_id[b.id], b.label, notes.pop(b.id, ("", 0))[0]) for b in bounds if b.id not in parsed.ends}
     links = set()
     for rid, label, arg1, arg2, line in parsed.relations:
@@ -187,11 +190,7 @@ def _readings(raw: str) -> list[str]:
 def _fits(reading: str, bound: _TextBound) -> bool:
     if bound.end > len(reading) or _splits_crlf(reading, bound.start) or _splits_crlf(reading, bound.end):
         return False
-    if bound.quoted is None:
-        return True
-    # a line break inside a span is written as a space (a CRLF as one space or two)
-    here = reading[bound.start : bound.end]
-    return _flat(bound.quoted) in (_flat(here.replace("\r\n", "\n")), _flat(here))
+    return bound.quoted is None or _quote_fits(bound.quoted, reading[bound.start : bound.end])
 
 
 def _splits_crlf(reading: str, offset: int) -> bool:
@@ -203,8 +202,25 @@ def _flat(text: str) -> str:
     return text.replace("\r", " ").replace("\n", " ")
 
 
-def _fitting_reading(raw: str, bounds: list[_TextBound]) -> str | None:
-    return next((r for r in _readings(raw) if all(_fits(r, b) for b in bounds)), None)
+def _fitting_reading(raw: str, bounds: list[_TextBound]) -> tuple[str, list[tuple[int, int]]] | None:
+    """The reading of the file under which every quote fits, with each bound's code-point offsets
+    into it: counted in code points first, then in UTF-16 code units (INCEpTION is Java, whose
+    offsets count an emoji as two) when the quotes prove that reading (`offsets_by_quotes`)."""
+    readings = _readings(raw)
+    for reading in readings:
+        if all(_fits(reading, b) for b in bounds):
+            return reading, [(b.start, b.end) for b in bounds]
+    quoted = [(b.start, b.end, b.quoted) for b in bounds]
+    for reading in readings:
+        offsets = offsets_by_quotes(reading, quoted, _quote_fits)
+        if offsets is not None:
+            return reading, offsets
+    return None
+
+
+def _quote_fits(quote: str, here: str) -> bool:
+    """A line break inside a span is written as a space (a CRLF as one space or two)."""
+    return _flat(quote) in (_flat(here.replace("\r\n", "\n")), _flat(here))
 
 
 def _misfit(ann: Path, txt: Path, raw: str, bounds: list[_TextBound]) -> Rejection:

@@ -79,6 +79,8 @@ def _carried(raw: Any, size: int) -> CarriedPreannotation:
         well_formed = False
     if not well_formed:
         raise RecordError(f'"{KEY}.tokens" must be integer offsets within the text (0-{size})')
+    _in_reading_order(sentences, "sentences")
+    _in_reading_order(list(zip(tokens[::2], tokens[1::2], strict=True)), "tokens")
     return CarriedPreannotation(identity, entities, sentences, json.dumps(tokens, separators=(",", ":")))
 
 
@@ -100,6 +102,21 @@ def _ranges(items: Any, size: int, what: str, *, labeled: bool) -> list:
             raise RecordError(f'"{KEY}.{what}" item {i} must be {shape} within the text, got {item!r:.60}')
         out.append(tuple(item))
     return out
+
+
+def _in_reading_order(pairs: list, what: str) -> None:
+    """Sentences and tokens of one text follow each other: each [start, end) non-empty, none
+    overlapping the one before. Anything else is no pipeline's output (spaCy's `Doc` cannot hold it),
+    and stored it would make a statement of half a word or drop the article from CoNLL."""
+    before = 0
+    for i, (start, end) in enumerate(pairs):
+        if not start < end or start < before:
+            problem = "is empty or reversed" if not start < end else f"starts before the previous one ends ({before})"
+            raise RecordError(
+                f'"{KEY}.{what}" must be increasing, non-overlapping [start, end) pairs: '
+                f"pair {i} [{start}, {end}] {problem}"
+            )
+        before = end
 
 
 def shard_record(record: IncomingRecord, identity: dict[str, str], found: Any) -> dict[str, Any]:

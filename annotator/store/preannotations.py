@@ -75,8 +75,9 @@ class PreannotationMixin(CoreStore):
 
     def store_preannotations(
         self, results: Iterable[Preannotation], failures: Iterable[PreannotationFailure] = ()
-    ) -> None:
-        """Save a batch of pipeline results, and the articles it failed on, in one transaction.
+    ) -> int:
+        """Save a batch of pipeline results, and the articles it failed on, in one transaction;
+        returns how many model entities were added.
 
         Model entities are added only where the article has none yet, so entities that
         came with an imported record (or a user's corrections) are never overwritten.
@@ -103,7 +104,7 @@ class PreannotationMixin(CoreStore):
                     (ids,),
                 )
             }
-            c.executemany(
+            added = c.executemany(
                 "INSERT INTO entities(article_id, start, end, label, source) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT DO NOTHING",
                 [
@@ -123,6 +124,7 @@ class PreannotationMixin(CoreStore):
                 "VALUES (?, ?, ?, ?)",
                 [(f.article_id, f.pipeline, f.reason, stamp) for f in failures],
             )
+        return max(added.rowcount, 0)
 
     def unannotated_ids_by_hash(self, hashes: Iterable[str]) -> dict[str, int]:
         """Content hash -> id of those articles among `hashes` that the pipeline has not seen yet."""

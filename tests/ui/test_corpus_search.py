@@ -265,3 +265,14 @@ def test_a_selected_hit_reads_in_the_dark_theme_too(window, qtbot, monkeypatch):
         app.setPalette(before[0])
         app.setStyleSheet(before[1])
         app.styleHints().setColorScheme(before[2])
+
+
+def test_a_catastrophic_regular_expression_stops_and_the_window_stays_usable(window, qtbot, project):
+    with Store.open(project) as store:
+        store.add_records([IncomingRecord("a" * 60 + "! Redos line.", "redos", "x", 9)], "tester")
+    panel = search(window, qtbot, 're:"(a|aa)+$"')  # backtracks for ever with Python's re
+    assert panel.status.property("state") == "error"
+    assert "the regular expression took more than 0.4 s on one statement" in panel.status.text()
+    assert "simplify it" in panel.status.text()
+    panel = search(window, qtbot, "sentences")  # the window answers the next search
+    assert panel.status.text() == "1 statement in 1 article"

@@ -461,10 +461,12 @@ class ArticleView(QPlainTextEdit):
                 base = block.position()
                 for i in range(layout.lineCount()):
                     line = layout.lineAt(i)
+                    if geometry.top() + line.y() > bottom:  # a long paragraph: lines below the view
+                        return rects
                     s = max(a, base + line.textStart())
                     e = min(b, base + line.textStart() + line.textLength())
-                    if e <= s:
-                        continue
+                    if e <= s or (s != a and geometry.top() + line.y() + line.height() < 0):
+                        continue  # lines above the view, but for the one the range starts on
                     x1, _ = line.cursorToX(s - base)
                     x2, _ = line.cursorToX(e - base)
                     rects.append(QRectF(x1, line.y(), x2 - x1, line.height()).translated(geometry.topLeft()))

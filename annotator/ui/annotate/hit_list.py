@@ -108,7 +108,13 @@ class HitListModel(QAbstractTableModel):
     def fetchMore(self, parent: Index) -> None:
         if not self.canFetchMore(parent):
             return
-        page = self.search.page(after=self._after, limit=PAGE)
+        try:
+            page = self.search.page(after=self._after, limit=PAGE)
+        except SearchError as exc:  # a regular expression too slow on a statement further down
+            if not self.hits:
+                raise
+            self._after, self.notes = None, [str(exc)]
+            return
         self._after = page.next_after
         self.notes = page.notes
         if not page.hits:

@@ -8,14 +8,17 @@ it says "not saved yet" until the store has committed it, and only then "saved".
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPen, QPixmap, QTextLayout
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPen, QPixmap, QTextLayout, QTextOption
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -82,9 +85,16 @@ def _heading(text: str) -> QLabel:
 
 
 def elide_lines(text: str, font: QFont, width: int, lines: int) -> str:
-    """`text` cut to what fits in `lines` lines of `width` pixels, ending in "…" if cut."""
+    """`text` cut to what fits in `lines` lines of `width` pixels, ending in "…" if cut, one line
+    break after each line. A word wider than the line (a URL, a base64 blob) is broken anywhere,
+    as the article view does, so the excerpt never asks for more width than it has."""
     metrics = QFontMetrics(font)
-    layout = QTextLayout(text, font)
+    # the lines shown hold at most `width` characters each (no glyph is narrower than a pixel)
+    head = text[: (lines + 1) * max(width, 1)]
+    layout = QTextLayout(head, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
     layout.beginLayout()
     starts = []
     while True:
@@ -94,10 +104,12 @@ def elide_lines(text: str, font: QFont, width: int, lines: int) -> str:
         line.setLineWidth(max(width, 1))
         starts.append(line.textStart())
     layout.endLayout()
-    if len(starts) <= lines:
-        return text
-    last = text[starts[lines - 1] : starts[lines]].rstrip()
-    return text[: starts[lines - 1]] + metrics.elidedText(last + " …", Qt.TextElideMode.ElideRight, max(width, 1))
+    starts.append(len(head))
+    shown = [head[a:b].rstrip(" ").removesuffix("\n") for a, b in itertools.pairwise(starts)]
+    if len(shown) <= lines and len(head) == len(text):
+        return "\n".join(shown)
+    last = metrics.elidedText(shown[lines - 1].rstrip() + " …", Qt.TextElideMode.ElideRight, max(width, 1))
+    return "\n".join([*shown[: lines - 1], last])
 
 
 class Excerpt(QLabel):
@@ -109,6 +121,8 @@ class Excerpt(QLabel):
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(True)
         self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # its width is the bar's, never its text's (a 45,000-character word would widen the window)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self._full = ""
         self._fix_height()
 
