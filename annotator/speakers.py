@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -122,29 +122,53 @@ def parser_pipeline(name: str | None) -> Language:
 
 
 def suggest_speakers(
-    nlp: Language, text: str, units: Sequence[Span], entities: Iterable[Entity]
+    nlp: Language,
+    text: str,
+    units: Sequence[Span],
+    entities: Iterable[Entity],
+    cancelled: Callable[[], bool] | None = None,
 ) -> dict[Span, SpeakerSuggestion]:
-    """A suggestion for every statement unit (the window's sentences) that has a cue; see the module docstring."""
+    """A suggestion for every statement unit (the window's sentences) that has a cue; see the module docstring.
+
+    `cancelled` is asked between parsed docs: when it says yes the parse stops and nothing is
+    suggested (a window that closes does not wait for a long article's parse).
+    """
     speakers = sorted((e for e in entities if e.label in SPEAKER_TYPES), key=lambda e: (e.start, -e.end))
-    parsed = _parse_units(nlp, text, units, speakers)
-    return _decide(text, parsed)
+    parsed = _parse_units(nlp, text, units, speakers, cancelled or (lambda: False))
+    return {} if parsed is None else _decide(text, parsed)
 
 
 # -- parsing ------------------------------------------------------------------------------------
 
 _LINE = re.compile(r"[^\n]+")
+#: Characters of the longest line parsed as one doc; a longer line is parsed a statement at a time.
+LONGEST_DOC = 5_000
 
 
-def _parse_units(nlp: Language, text: str, units: Sequence[Span], speakers: list[Entity]) -> list[_Parsed]:
-    """Each unit with its speech cue, from a parse of the lines that hold units (one doc per line)."""
+def _parse_units(
+    nlp: Language, text: str, units: Sequence[Span], speakers: list[Entity], cancelled: Callable[[], bool]
+) -> list[_Parsed] | None:
+    """Each unit with its speech cue, from a parse of the lines that hold units (one doc per line;
+    a line longer than `LONGEST_DOC` is parsed a unit at a time, so that one paragraph of a long
+    article never makes one huge doc). None when `cancelled` said so between docs."""
     lines = [(m.start(), m.end()) for m in _LINE.finditer(text)]
     parsed = [_Parsed(unit) for unit in units]
     if not units:
         return parsed
-    wanted = [line for line in lines if any(u[0] < line[1] and line[0] < u[1] for u in units)]
+    wanted: list[Span] = []
+    for line in lines:
+        inside = [u for u in units if u[0] < line[1] and line[0] < u[1]]
+        if not inside:
+            continue
+        if line[1] - line[0] <= LONGEST_DOC:
+            wanted.append(line)
+        else:
+            wanted += [(max(a, line[0]), min(b, line[1])) for a, b in inside]
     docs = nlp.pipe(text[a:b] for a, b in wanted)
     at = 0
     for (line_start, line_end), doc in zip(wanted, docs, strict=True):
+        if cancelled():
+            return None
         while at < len(units) and units[at][1] <= line_start:
             at += 1
         j = at

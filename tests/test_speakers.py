@@ -117,3 +117,31 @@ def test_a_part_of_a_long_article_is_given_the_speakers_the_whole_article_gives(
     assert part and all(unit[0] >= cut and speaker[0] >= cut for unit, speaker in part.items())
     same = [unit for unit, speaker in whole.items() if unit[0] >= cut and speaker[0] >= cut and unit in part]
     assert same and all(part[unit] == whole[unit] for unit in same)
+
+
+def test_a_paragraph_of_a_long_article_is_parsed_a_statement_at_a_time_and_stops_when_asked(nlp, monkeypatch):
+    """Found by the tester: one 60,000-character paragraph was one doc (over a gigabyte, and a window
+    that waited 20 s to close). A line longer than LONGEST_DOC is parsed a statement at a time, with
+    the same suggestions, and a cancel between docs stops it with nothing suggested."""
+    from annotator import speakers
+
+    sentence = "Kremlin spokesman Dmitry Peskov confirmed the request on Monday. "
+    text = sentence * 200  # one line, 13,000 characters
+    units = [(m.start(), m.end() - 1) for m in re.finditer(re.escape(sentence), text)]
+    entities = [Entity(m.start(), m.end(), "PERSON") for m in re.finditer("Dmitry Peskov", text)]
+    sizes: list[int] = []
+    pipe = nlp.pipe
+
+    def measured(texts, *args, **kwargs):
+        for doc in pipe(texts, *args, **kwargs):
+            sizes.append(len(doc.text))
+            yield doc
+
+    monkeypatch.setattr(nlp, "pipe", measured)
+    found = suggest_speakers(nlp, text, units, entities)
+    assert len(text) > speakers.LONGEST_DOC and max(sizes) <= len(sentence)
+    assert len(found) == len(units) and all(
+        text[s.speaker[0] : s.speaker[1]] == "Dmitry Peskov" for s in found.values()
+    )
+    asked = iter([False, False, True])
+    assert suggest_speakers(nlp, text, units, entities, cancelled=lambda: next(asked, True)) == {}

@@ -48,7 +48,10 @@ def suggestions_task(article_id: int, within: tuple[int, int] | None = None):
         text = article.text[base:end]
         units = [(a - base, min(b, end) - base) for a, b in split_at_breaks(sentences, article.text) if a >= base]
         shifted = [Entity(e.start - base, min(e.end, end) - base, e.label, e.source) for e in entities]
-        found = suggest_speakers(nlp, text, units, shifted)
+        cancelled = task.cancelled if task is not None else None
+        found = suggest_speakers(nlp, text, units, shifted, cancelled)
+        if cancelled is not None and cancelled():
+            return None  # the window is closing, or another article asked: nothing half-parsed is shown
         moved = {(a + base, b + base): (s.speaker[0] + base, s.speaker[1] + base) for (a, b), s in found.items()}
         return article_id, article.hash, len(entities), moved
 
