@@ -23,6 +23,7 @@ from annotator.cli_registry import (
     export_option_params,
     import_formats,
 )
+from annotator.records import reserved_name
 from annotator.store import Store, StoreError, read_only_reason
 
 
@@ -184,9 +185,12 @@ def import_cmd(
     if sample_by and not sample:
         raise click.UsageError("--sample-by needs --sample N")
     # the one command that creates a project: where no file is yet (anything there must be a project)
+    annotator = annotator or settings.default_annotator()
+    reserved = reserved_name(annotator)
+    if reserved:
+        raise click.BadParameter(f"{reserved}; import under a person's name", param_hint="--annotator")
     store = Store.create(ctx.obj["db"], exist_ok=True)
     with store:
-        annotator = annotator or settings.default_annotator()
         pipeline = pipeline or store.get_setting("pipeline")
         try:
             with _progress("importing", unit="records") as bar:
