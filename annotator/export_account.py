@@ -23,7 +23,8 @@ ITEMS: dict[str, tuple[str, bool]] = {
     "misaligned": ("spans/entities off token boundaries, written as they are (character offsets)", False),
     "snapped": ("spans/entities snapped onto whole tokens, as asked (--align)", False),
     "ner_unknown": (
-        "articles whose entities were never predicted nor added: every token's entity missing, not O",
+        "articles whose entities nobody decided (never predicted, or spaCy's predictions nobody reviewed): "
+        "every token's entity missing, not O, but a person's entities",
         False,
     ),
     "categories_written": ("articles with their categories (every category of the scheme 1 or 0)", False),

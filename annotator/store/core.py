@@ -450,7 +450,7 @@ class CoreStore(ProjectFile):
             args = {"layer": None if annotator is None else self._layer_id(annotator)}
             articles = _ByArticle(
                 c.execute(
-                    "SELECT id, hash, title, text, source, meta, pipeline IS NOT NULL, "
+                    "SELECT id, hash, title, text, source, meta, pipeline IS NOT NULL AND entities_predicted, "
                     "(SELECT bounds FROM tokens WHERE article_id = a.id) FROM articles a ORDER BY id"
                 )
             )
