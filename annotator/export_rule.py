@@ -22,6 +22,7 @@ from annotator.formats.base import ENTITIES
 from annotator.records import ACCEPT, GOLD, HUMAN_LAYER, IGNORE, MODEL_LAYER, USER, ExportRow, Span, is_model_layer
 from annotator.review.gold import GoldArticle, gold_articles
 from annotator.review.links import GoldLinks, gold_links
+from annotator.scheme import unknown_labels
 
 _RULE = (
     """\
@@ -191,6 +192,9 @@ def choose_rule(
         labels = frozenset(label.strip() for label in labels if label.strip())
         if not labels:
             raise ValueError("--labels names no label")
+        unknown = unknown_labels(store, labels)
+        if unknown:
+            raise ExportRefused(f"{unknown}; nothing was written")
     groups = _category_groups(store, category_groups)
     interchange = ", ".join(formats.interchange_names())
     training = fmt in formats.training_names()
