@@ -53,7 +53,7 @@ class ExportSummary:
     #: The rule in one line (`ExportRule.describe`).
     rule: str = ""
     records: int = 0
-    #: Articles (or article-layer pairs) written.
+    #: Articles written, each once (with every layer, an article has several records).
     articles: int = 0
     spans: int = 0
     entities: int = 0
