@@ -158,11 +158,14 @@ class ExportRule:
 
     def _describe_entities(self) -> str:
         if self.layer is None:
-            which = "entities of articles whose entities were decided: all a person's, or finished by an annotator"
+            which = (
+                "entities of articles whose entities were decided: all a person's, or finished here by an "
+                "annotator after spaCy predicted them"
+            )
         elif self.layer == GOLD:
             which = "entities of articles whose gold is complete"
         else:
-            which = f"entities of articles {self.layer} finished"
+            which = f"entities of articles {self.layer} finished here after spaCy predicted them (or all a person's)"
         return f"{which}; tokens outside them are O (not an entity)"
 
 
