@@ -105,3 +105,16 @@ def test_a_teammates_corrected_project_file_replaces_her_layer(cli, db_path, tmp
     assert result.exit_code == 0, result.output
     assert "replaced anna's labels on 1 article" in result.stdout
     assert labels(db_path) == V2
+
+
+def test_a_record_of_categories_only_replaces_her_categories_not_her_labels(cli, db_path, tmp_path):
+    """doccano's text classification brings article categories alone: her spans stay."""
+    v1 = write_jsonl(tmp_path / "v1.jsonl", [task(*V1, _categories=["relevant", "talks"])])
+    assert cli("import", "--no-ner", v1).exit_code == 0
+    cats = write_jsonl(tmp_path / "cats.jsonl", [json.dumps({"text": TEXT, "label": ["relevant"]})])
+    result = cli("import", "--no-ner", "--format", "doccano", "--annotator", "anna", cats)
+    assert result.exit_code == 0, result.output
+    assert labels(db_path) == V1
+    with Store.open(db_path) as store:
+        (article,) = store.article_ids()
+        assert store.article_categories(article, "anna") == ("relevant",)

@@ -188,7 +188,8 @@ class CoreStore(ProjectFile):
         work on the article, so it *replaces* what her layer held there: labels and statements,
         rejected spans and links the record does not have are removed (counted in
         `ImportCounts.replaced` when anything changed). Article categories are replaced only
-        when the record gives some (most formats carry none); notes fill empty ones and are
+        when the record gives some (most formats carry none); a record that gives only
+        categories (doccano's text classification) replaces only those; notes fill empty ones and are
         never overwritten. Binary feedback (spans with answers of their own) adds to the layer.
         Of several complete records for one article and annotator, the last one read counts,
         so re-importing a file changes nothing. The records' lists may be emptied here for that.

@@ -10,7 +10,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 
-from annotator.records import IncomingRecord
+from annotator.records import ACCEPT, IncomingRecord
 
 
 def replace_layers(
@@ -32,6 +32,12 @@ def replace_layers(
             continue
         pair = (article_id, layer)
         before = c.total_changes
+        if rec.categories and not (rec.spans or rec.rejected or rec.links or rec.answer != ACCEPT):
+            # only article categories (doccano's text classification): they replace hers, her spans stay
+            _replace_categories(c, pair, rec.categories)
+            if c.total_changes != before:
+                replaced[name] = replaced.get(name, 0) + 1
+            continue
         keep = {(s.start, s.end, s.label) for s in rec.spans}
         places = {(s.start, s.end) for s in rec.spans}
         rows = c.execute(
@@ -74,13 +80,17 @@ def replace_layers(
             ],
         )
         if rec.categories:
-            c.execute(
-                "DELETE FROM article_categories WHERE article_id = ? AND annotator_id = ? "
-                "AND category NOT IN (SELECT value FROM json_each(?))",
-                (*pair, json.dumps(rec.categories)),
-            )
+            _replace_categories(c, pair, rec.categories)
         if c.total_changes != before:
             replaced[name] = replaced.get(name, 0) + 1
+
+
+def _replace_categories(c: sqlite3.Connection, pair: tuple[int, int], categories: list[str]) -> None:
+    c.execute(
+        "DELETE FROM article_categories WHERE article_id = ? AND annotator_id = ? "
+        "AND category NOT IN (SELECT value FROM json_each(?))",
+        (*pair, json.dumps(categories)),
+    )
 
 
 def keep_last_complete(records: Sequence[IncomingRecord], digests: Sequence[str], default_annotator: str) -> None:
