@@ -27,6 +27,11 @@ ITEMS: dict[str, tuple[str, bool]] = {
         "every token's entity missing, not O, but a person's entities",
         False,
     ),
+    "entities_unreviewed": (
+        "spaCy's entities nobody reviewed (no one finished the article here after the prediction): "
+        "left out, their tokens missing",
+        False,
+    ),
     "categories_written": ("articles with their categories (every category of the scheme 1 or 0)", False),
     "categories_unknown": ("articles with no category: categories unknown, none written (never all 0)", False),
     "categories_left_out": ("articles whose categories this format cannot hold, written without them", False),

@@ -420,7 +420,9 @@ class Selection:
             return row
         if not row.entities_known:
             return row
-        return row._replace(entities=tuple(e for e in row.entities if e.source == USER), entities_known=False)
+        people = tuple(e for e in row.entities if e.source == USER)
+        self.counts["entities_unreviewed"] += len(row.entities) - len(people)
+        return row._replace(entities=people, entities_known=False)
 
     def _only_asked_labels(self, row: ExportRow) -> ExportRow:
         labels = self.rule.labels
