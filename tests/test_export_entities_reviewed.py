@@ -103,3 +103,20 @@ def test_imported_entities_of_a_person_are_decided(cli, db_path, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Tarsk _ _ B-GPE" in out.read_text(encoding="utf-8")
     assert UNREVIEWED not in result.output
+
+
+def test_marking_an_imported_done_article_done_in_the_window_reviews_its_entities(cli, db_path, tmp_path, qtbot):
+    from annotator.ui.annotate.main_window import MainWindow
+
+    imported_done(cli, tmp_path)
+    predict(db_path)
+    with Store.open(db_path) as store:
+        window = MainWindow(store, "anna")
+        qtbot.addWidget(window)
+        (article,) = store.article_ids()
+        window.session.open_article(article)
+        window.session.mark_done_and_next()  # already done (imported): she confirms it here
+        assert store.entities_reviewed() == {(article, "anna")}
+        window.close()
+    result = cli("export", tmp_path / "ents.conll")
+    assert result.exit_code == 0, result.output
