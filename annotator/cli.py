@@ -25,6 +25,7 @@ from annotator.cli_registry import (
     export_option_params,
     import_formats,
 )
+from annotator.records import reserved_name
 from annotator.store import Store, StoreError, read_only_reason
 
 
@@ -201,9 +202,12 @@ def import_cmd(
         raise click.UsageError("--sample-by needs --sample N")
     # the one command that creates a project: where no file is yet (anything there must be a project)
     _refuse_backup(Path(ctx.obj["db"]))
+    annotator = annotator or settings.default_annotator()
+    reserved = reserved_name(annotator)
+    if reserved:
+        raise click.BadParameter(f"{reserved}; import under a person's name", param_hint="--annotator")
     store = Store.create(ctx.obj["db"], exist_ok=True)
     with store:
-        annotator = annotator or settings.default_annotator()
         pipeline = pipeline or store.get_setting("pipeline")
         try:
             with _progress("importing", unit="records") as bar:
@@ -280,6 +284,11 @@ def _preannotate(store: Store, pipeline_name: str | None, processes: int | None,
 @click.option("--pipeline", help="spaCy package or folder, or 'rules' (default: the project's, else en_core_web_sm).")
 @click.option("--retry-failed", is_flag=True, help="Try again the articles the pipeline failed on before.")
 @click.option(
+    "--redo",
+    is_flag=True,
+    help="Pre-annotate every article again (another pipeline): spaCy's entities are replaced, a person's kept.",
+)
+@click.option(
     "--partition-size",
     type=click.IntRange(min=1),
     default=1000,
@@ -295,6 +304,7 @@ def preannotate_cmd(
     dask_scheduler: str | None,
     pipeline: str | None,
     retry_failed: bool,
+    redo: bool,
     partition_size: int,
     processes: int | None,
 ) -> None:
@@ -307,10 +317,16 @@ def preannotate_cmd(
     a killed run carries on). `annotator import DIR` then takes them without running spaCy
     again. The shard format is in the README.
     """
+    if redo and corpus is not None:
+        raise click.UsageError("--redo pre-annotates the project's articles again; it takes no CORPUS")
     if corpus is None:
+        if redo and retry_failed:
+            raise click.UsageError("--redo already retries the failed articles")
         if out or dask_scheduler:
             raise click.UsageError("--out and --dask-scheduler need a CORPUS.jsonl to read")
         with _open(ctx, write=True) as store:
+            if redo:
+                click.echo(f"pre-annotating {store.forget_preannotations()} articles again")
             if not store.count_unannotated(retry_failed=retry_failed):
                 click.echo(f"nothing to pre-annotate in {store.path}")
             _preannotate(store, pipeline or store.get_setting("pipeline"), processes, retry_failed)

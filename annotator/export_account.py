@@ -23,7 +23,13 @@ ITEMS: dict[str, tuple[str, bool]] = {
     "misaligned": ("spans/entities off token boundaries, written as they are (character offsets)", False),
     "snapped": ("spans/entities snapped onto whole tokens, as asked (--align)", False),
     "ner_unknown": (
-        "articles whose entities were never predicted nor added: every token's entity missing, not O",
+        "articles whose entities nobody decided (never predicted, or spaCy's predictions nobody reviewed): "
+        "every token's entity missing, not O, but a person's entities",
+        False,
+    ),
+    "entities_unreviewed": (
+        "spaCy's entities nobody reviewed (no one finished the article here after the prediction): "
+        "left out, their tokens missing",
         False,
     ),
     "categories_written": ("articles with their categories (every category of the scheme 1 or 0)", False),
@@ -52,7 +58,7 @@ class ExportSummary:
     #: The rule in one line (`ExportRule.describe`).
     rule: str = ""
     records: int = 0
-    #: Articles (or article-layer pairs) written.
+    #: Articles written, each once (with every layer, an article has several records).
     articles: int = 0
     spans: int = 0
     entities: int = 0

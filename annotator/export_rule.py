@@ -22,6 +22,7 @@ from annotator.formats.base import ENTITIES
 from annotator.records import ACCEPT, GOLD, HUMAN_LAYER, IGNORE, MODEL_LAYER, USER, ExportRow, Span, is_model_layer
 from annotator.review.gold import GoldArticle, gold_articles
 from annotator.review.links import GoldLinks, gold_links
+from annotator.scheme import unknown_labels
 
 _RULE = (
     """\
@@ -43,17 +44,21 @@ conflicts are undecided, unless --skip-undecided leaves their articles out. --ar
 started|all adds unfinished and untouched articles ({interchange} only).
 
 Entities ({entity_formats}) belong to the article, not to one layer: by default an article is
-written when its entities were decided - every one of them a person's (a corpus' tags, or
-added in the window), or the article finished by an annotator, who saw and corrected them;
-with --annotator NAME or --gold, the articles that layer finished. spaCy's predictions nobody
-reviewed, and articles whose entities were never predicted, are left out and counted. A
+written when its entities were decided - every one of them a person's (a corpus' tags, an
+imported record's entities with source user, or added in the window), or the article finished
+in this tool by an annotator after spaCy predicted them, who saw and corrected them; with
+--annotator NAME, the articles that layer finished here after the prediction; with --gold, the
+reviewed articles. A done status imported from another tool never vouches for entities spaCy
+predicted here: nobody saw them. spaCy's predictions nobody reviewed, and articles whose
+entities were never predicted, are left out and counted. A
 sentence holding an entity CoNLL cannot tag (off tokens without --align, overlapping another)
 is left out: CoNLL has no "missing" tag, and O would teach "not an entity".
 
 What a missing label means: in a finished article a sentence with no label is a negative
 (textcat writes it with every label 0); anywhere else a missing label is unknown and nothing
 is written for it. An entity the DocBin cannot place, or in an article whose entities were
-never predicted, is missing, not O. A span answered reject is never a label.
+never predicted or are spaCy's predictions nobody reviewed, is missing, not O (a person's
+entities stay). A span answered reject is never a label.
 
 """
     + CATEGORY_RULE
@@ -87,7 +92,10 @@ IGNORED = "answered ignore (skipped) as a whole task"
 NOT_REVIEWED = "with no gold yet: no review decision and fewer than two annotators finished it"
 UNDECIDED = "with undecided conflicts: gold incomplete (--skip-undecided)"
 NOT_PREDICTED = "where this model predicted nothing"
-ENTITIES_UNREVIEWED = "whose entities nobody decided (spaCy's predictions in an article nobody finished)"
+ENTITIES_UNREVIEWED = (
+    "whose entities nobody decided (spaCy's predictions nobody reviewed: not finished here after them; "
+    "an imported status does not vouch for them)"
+)
 ENTITIES_UNKNOWN = "whose entities were never predicted nor added (imported with --no-ner)"
 
 
@@ -150,11 +158,14 @@ class ExportRule:
 
     def _describe_entities(self) -> str:
         if self.layer is None:
-            which = "entities of articles whose entities were decided: all a person's, or finished by an annotator"
+            which = (
+                "entities of articles whose entities were decided: all a person's, or finished here by an "
+                "annotator after spaCy predicted them"
+            )
         elif self.layer == GOLD:
             which = "entities of articles whose gold is complete"
         else:
-            which = f"entities of articles {self.layer} finished"
+            which = f"entities of articles {self.layer} finished here after spaCy predicted them (or all a person's)"
         return f"{which}; tokens outside them are O (not an entity)"
 
 
@@ -184,6 +195,9 @@ def choose_rule(
         labels = frozenset(label.strip() for label in labels if label.strip())
         if not labels:
             raise ValueError("--labels names no label")
+        unknown = unknown_labels(store, labels)
+        if unknown:
+            raise ExportRefused(f"{unknown}; nothing was written")
     groups = _category_groups(store, category_groups)
     interchange = ", ".join(formats.interchange_names())
     training = fmt in formats.training_names()
@@ -275,6 +289,9 @@ class Selection:
             self.gold = gold_articles(store, rule.labels)
             self.gold_links = gold_links(store)
         self.categories = CategoryScope(store, rule.layer, rule.category_groups)
+        #: Training formats keep spaCy's entities only where a person reviewed them (`RULE`).
+        self.checks_entities = rule.entities_only or (formats.get(rule.fmt).training and rule.layer != GOLD)
+        self.reviewed = store.entities_reviewed() if self.checks_entities else set()
         if rule.layer == GOLD and rule.articles == "done" and not rule.skip_undecided:
             stuck = [g for g in self.gold.values() if g.reviewed and self._undecided(g.article_id)]
             if stuck:
@@ -317,9 +334,11 @@ class Selection:
             group = list(rows)
             first = group[0]
             if layer is None:
-                finished = any(r.annotator in self.people and r.status == "done" and r.answer == ACCEPT for r in group)
-                people_s = bool(first.entities) and all(e.source == USER for e in first.entities)
-                why = None if finished or people_s else ENTITIES_UNREVIEWED
+                finished = any(
+                    r.annotator in self.people and r.status == "done" and r.answer == ACCEPT and self._saw(r)
+                    for r in group
+                )
+                why = None if finished or self._peoples(first) else ENTITIES_UNREVIEWED
             elif layer == GOLD:
                 found = self.gold.get(article_id)
                 why = UNTOUCHED if found is None else None if found.complete else UNDECIDED
@@ -329,8 +348,8 @@ class Selection:
             elif first.status != "done":
                 why = UNTOUCHED if first.status is None else IN_PROGRESS
             else:
-                why = None
-            if why is None and not first.entities_known:
+                why = None if self._saw(first) or self._peoples(first) else ENTITIES_UNREVIEWED
+            if why in (None, ENTITIES_UNREVIEWED) and not first.entities_known:
                 why = ENTITIES_UNKNOWN
             if why is None:
                 given = tuple(sorted({c for r in group for c in r.categories}))  # counted as left out
@@ -363,7 +382,7 @@ class Selection:
             if not wanted:
                 untouched = UNTOUCHED if row.annotator is not None else NOBODY
                 return self._leave_out(untouched if row.status is None else IN_PROGRESS)
-        return self._only_asked_labels(row)
+        return self._only_asked_labels(self._reviewed_entities(row))
 
     def _gold_row(self, row: ExportRow) -> ExportRow | None:
         """The article's computed gold: agreed units, overridden and completed by the decisions."""
@@ -384,6 +403,26 @@ class Selection:
         return row._replace(
             spans=tuple(spans), status="done" if complete else "in_progress", links=links.links() if links else ()
         )
+
+    def _saw(self, row: ExportRow) -> bool:
+        """The row's annotator finished the article here after spaCy predicted its entities."""
+        return (row.article_id, row.annotator) in self.reviewed
+
+    @staticmethod
+    def _peoples(row: ExportRow) -> bool:
+        """Every entity of the article is a person's (none of spaCy's left to review)."""
+        return bool(row.entities) and all(e.source == USER for e in row.entities)
+
+    def _reviewed_entities(self, row: ExportRow) -> ExportRow:
+        """A training row's entities: spaCy's predictions nobody reviewed become unknown (the
+        DocBin writes their tokens missing, not O); a person's stay."""
+        if not self.checks_entities or self._saw(row) or all(e.source == USER for e in row.entities):
+            return row
+        if not row.entities_known:
+            return row
+        people = tuple(e for e in row.entities if e.source == USER)
+        self.counts["entities_unreviewed"] += len(row.entities) - len(people)
+        return row._replace(entities=people, entities_known=False)
 
     def _only_asked_labels(self, row: ExportRow) -> ExportRow:
         labels = self.rule.labels

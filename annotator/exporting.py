@@ -99,10 +99,13 @@ def export(
         with paused, output as handle:
             check, write = _check_row, writer.write
             holds_categories = fmt.holds_categories
+            last_article = None  # rows come in article order; with every layer, several per article
             for row in selection.rows(ticking):
                 check(row)
                 if write(handle, row) is not False:
-                    summary.articles += 1
+                    if row.article_id != last_article:
+                        summary.articles += 1
+                        last_article = row.article_id
                     if row.categories and not holds_categories:
                         summary.counts["categories_left_out"] += 1
             writer.finish(handle)

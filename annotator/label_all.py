@@ -18,6 +18,7 @@ from typing import Any
 
 from annotator.records import GOLD, Statement, is_model_layer
 from annotator.review.gold import Change, Decision
+from annotator.scheme import unknown_labels
 from annotator.search import Hit
 from annotator.tokens import snap, word_tokens
 
@@ -102,13 +103,17 @@ class LabelAllPlan:
 
 def plan_label_all(store, hits: Iterable[Hit], label: str, annotator: str, mode: str = STATEMENT) -> LabelAllPlan:
     """The plan for labeling `hits` (all a search found, or the ones selected). Raises ValueError for
-    an unknown mode, an empty label, or a layer that is not a person's (gold, a model's)."""
+    an unknown mode, an empty label, a label the project does not have (`scheme.unknown_labels`),
+    or a layer that is not a person's (gold, a model's)."""
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
     if not label.strip():
         raise ValueError("name the label to give")
     if annotator == GOLD or is_model_layer(annotator):
         raise ValueError(f"{annotator!r} is not an annotator's layer: label all matches as yourself")
+    unknown = unknown_labels(store, [label])
+    if unknown:  # a typo would add a new label to the whole corpus
+        raise ValueError(f"{unknown}; add it to the scheme first (in the window: Edit ▸ Label scheme)")
     plan = LabelAllPlan(label, annotator, mode)
     seen: set[Target] = set()
     articles = _Articles(store, annotator)

@@ -41,6 +41,10 @@ log = logging.getLogger("annotator.nlp")
 UNNEEDED = ("tagger", "attribute_ruler", "lemmatizer", "morphologizer", "trainable_lemmatizer")
 
 
+#: Components whose output is a claim about every entity of a text (what they do not mark is not one).
+ENTITY_FACTORIES = frozenset({"ner", "beam_ner", "entity_ruler", "span_ruler"})
+
+
 class PipelineError(Exception):
     pass
 
@@ -57,6 +61,9 @@ class Pipeline:
     #: Shown to the user: what is running, and what is missing.
     description: str
     rules_only: bool = False
+    #: The pipeline recognises entities (`ner`, an entity or span ruler of its own): else what it
+    #: finds says nothing about entities, and they stay unknown (`Store.store_preannotations`).
+    predicts_entities: bool = True
 
     @property
     def identity(self) -> dict[str, str]:
@@ -91,10 +98,15 @@ def load_pipeline(name: str | None = None) -> Pipeline:
             f"cannot load the spaCy pipeline {wanted!r}: {exc}. Install it, name another with --pipeline, "
             f"or use --pipeline {settings.RULES_PIPELINE}"
         ) from exc
+    factories = {nlp.get_pipe_meta(name).factory for name in nlp.pipe_names}
+    predicts = bool(ENTITY_FACTORIES & factories)
     _prepare(nlp)
     meta = nlp.meta
     label = wanted if Path(str(wanted)).exists() else f"{meta.get('lang')}_{meta.get('name')}"
-    return Pipeline(nlp, str(wanted), f"{label} {meta.get('version', '')}".strip())
+    description = f"{label} {meta.get('version', '')}".strip()
+    if not predicts:
+        description += " (no ner or entity_ruler: entities not predicted, left unknown)"
+    return Pipeline(nlp, str(wanted), description, predicts_entities=predicts)
 
 
 def pipeline_identity(name: str | None, meta: dict[str, Any] | None = None) -> dict[str, str]:
@@ -296,7 +308,7 @@ def preannotate(
         for batch, analyses in results:
             if stop():  # cancelled while this batch was analysed: nothing more is saved
                 break
-            _save(store, pipeline.name, batch, analyses)
+            _save(store, pipeline, batch, analyses)
             done += len(batch)
             if on_batch:
                 on_batch([article_id for article_id, _ in batch])
@@ -318,14 +330,18 @@ def _pending_batches(
         yield batch
 
 
-def _save(store: Store, name: str, batch: list[tuple[int, str]], analyses: list[Analysis | AnalysisFailure]) -> None:
+def _save(
+    store: Store, pipeline: Pipeline, batch: list[tuple[int, str]], analyses: list[Analysis | AnalysisFailure]
+) -> None:
+    name, predicted = pipeline.name, pipeline.predicts_entities
     results, failures = [], []
     for (article_id, _), found in zip(batch, analyses, strict=True):
         if isinstance(found, AnalysisFailure):
             log.warning("pre-annotation failed on article %d: %s", article_id, found.reason)
             failures.append(PreannotationFailure(article_id, name, found.reason))
         else:
-            results.append(Preannotation(article_id, name, found.entities, found.sentences, found.tokens))
+            entities = found.entities if predicted else []  # our domain patterns alone are no NER
+            results.append(Preannotation(article_id, name, entities, found.sentences, found.tokens, predicted))
     store.store_preannotations(results, failures)
 
 

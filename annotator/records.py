@@ -132,6 +132,9 @@ class IncomingRecord:
     link_decisions: list[tuple[int, int, str]] = field(default_factory=list)
     #: The article categories this layer gave the article (names, sorted; `formats.categories`).
     categories: list[str] = field(default_factory=list)
+    #: A whole-task answer (not binary feedback on a few spans): the layer's complete work on the
+    #: article, so it replaces what that layer held there (`CoreStore.add_records`).
+    complete: bool = False
     #: The next record comes from the same task (another annotation of one Label Studio task,
     #: another layer of one article of a project file): an import stores them in one
     #: transaction, never split across two batches.
@@ -145,6 +148,15 @@ def model_layer(version: str) -> str:
 
 def is_model_layer(name: str) -> bool:
     return name.startswith(MODEL_LAYER_PREFIX)
+
+
+def reserved_name(name: str) -> str | None:
+    """Why `name` cannot be a person's name, or None when it can. `GOLD` is the review's layer:
+    only `annotator review` decides it, so no import, window user or `--annotator` may write
+    into it (a file or user named "gold" would silently overrule the review)."""
+    if name.strip().casefold() == GOLD:
+        return f"\"{GOLD}\" is the review's layer (decided in annotator review), not an annotator's name"
+    return None
 
 
 def layer_kind(name: str, model_version: str | None = None) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from annotator import settings
@@ -43,6 +44,23 @@ def project_labels(store) -> list[Label]:
         for i, name in enumerate(extra)
     ]
     return scheme + number_keys(found, after=sum(not label.retired for label in scheme))
+
+
+def unknown_labels(store, names: Iterable[str]) -> str | None:
+    """Why `names` are not all the project's labels (its scheme, or carried by a statement), naming
+    the close match of each typo - or None. A typo must not become an empty training file
+    (`export --labels ofer`) or a new label across the corpus (`search --label denail --apply`)."""
+    known = [label.name for label in project_labels(store)]
+    unknown = sorted({name for name in names if name not in known})
+    if not unknown:
+        return None
+    hints = []
+    for name in unknown:
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6) or [
+            k for k in known if k.casefold() == name.casefold()
+        ]
+        hints.append(f"{name!r} (did you mean {close[0]!r}?)" if close else repr(name))
+    return f"no label {', '.join(hints)} in this project (its labels: {', '.join(known) or 'none'})"
 
 
 def number_keys(labels: Sequence[Label], after: int = 0) -> list[Label]:

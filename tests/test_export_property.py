@@ -108,6 +108,9 @@ def build(path: Path, project: dict) -> Store:
         Preannotation(ids[text], "test", [], bounds, word_tokens(text))
         for text, bounds in zip(project["articles"], project["sentences"], strict=True)
     )
+    for (i, name), layer in sorted(project["layers"].items()):
+        if layer["status"] == "done" and layer["answer"] == "accept":  # finished here, entities on screen
+            store.set_status(ids[project["articles"][i]], name, "done")
     return store
 
 

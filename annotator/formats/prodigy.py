@@ -119,9 +119,10 @@ class ProdigyWriter(Writer):
     def write(self, handle: Any, row: ExportRow) -> None:  # the hot path of the most used export: kept lean
         tokens = SpacyTokens.build(row.text, row.tokens) if row.tokens else None
         summary = self.summary
-        if row.rejected or row.answer != ACCEPT:
+        if row.answer != ACCEPT:  # its spans are the rejected task's, counted with it, not once more
+            summary.counts["rejected_tasks_written"] += 1
+        elif row.rejected:
             summary.counts["rejected_written"] += len(row.rejected)
-            summary.counts["rejected_tasks_written"] += row.answer != ACCEPT
         handle.write(_dumps(task_from_row(row, tokens, self.single_choice)) + "\n")
         summary.records += 1
         summary.entities += len(row.entities)

@@ -27,6 +27,7 @@ from annotator.formats.categories import checked_name
 from annotator.formats.records import RecordError, record_from_dict
 from annotator.records import (
     ACCEPT,
+    GOLD,
     LAYER_KINDS,
     MODEL_LAYER,
     MODEL_LAYER_PREFIX,
@@ -85,11 +86,13 @@ def _records(name: str, file_name: str, article: RawArticle) -> Iterator[Incomin
     for layer in article.layers or [None]:
         try:
             task = base if layer is None else {**base, **_layer_task(layer)}
-            record = record_from_dict(task, source=file_name, line=article.id)
+            record = record_from_dict(task, source=file_name, line=article.id, gold_allowed=True)
             if layer is not None and _kind(layer) == MODEL_LAYER:
                 record.model_version = record.annotator.removeprefix(MODEL_LAYER_PREFIX)
                 record.annotator = model_layer(record.model_version)
                 record.status = None
+            # a person's layer comes whole: it replaces what the project held (their review's gold adds)
+            record.complete = layer is not None and record.annotator != GOLD
         except RecordError as exc:
             who = "" if layer is None or type(layer.annotator) is not Text else f" ({_shown(layer.annotator)})"
             yield Rejection(name, article.id, f"article {article.id}{who}: {exc}")

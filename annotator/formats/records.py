@@ -23,6 +23,7 @@ from annotator.records import (
     IncomingRecord,
     RejectedSpan,
     Span,
+    reserved_name,
 )
 from annotator.text import lone_surrogate, normalize, offsets_by_quotes, title_of
 
@@ -34,7 +35,13 @@ class RecordError(ValueError):
     """Why a record was rejected; the caller adds FILE:LINE."""
 
 
-def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
+def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = False) -> IncomingRecord:
+    """The record `obj` stands for, or RecordError saying why not.
+
+    `_annotator_id: "gold"` is refused (`records.reserved_name`): the gold layer is what this
+    project's review decided, and a file cannot decide it. Only a teammate's project file, whose
+    gold layer is its own review's decisions, passes `gold_allowed`.
+    """
     if not isinstance(obj, dict):
         raise RecordError(f"expected a JSON object, got {_kind(obj)}")
     if "text" not in obj:
@@ -56,6 +63,11 @@ def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
         raise RecordError('"_annotator_id" must be a non-empty string')
     if annotator is not None:
         _check_surrogates(annotator, '"_annotator_id"')
+        reserved = None if gold_allowed else reserved_name(annotator)
+        if reserved:
+            raise RecordError(
+                f'{reserved}; to import these labels as a person\'s, remove "_annotator_id" and pass --annotator NAME'
+            )
     answer = obj.get("answer", ACCEPT)
     if answer not in ANSWERS:
         raise RecordError(f'"answer" must be one of {", ".join(ANSWERS)}, got {answer!r:.40}')
@@ -122,6 +134,7 @@ def record_from_dict(obj: Any, *, source: str, line: int) -> IncomingRecord:
         links=links,
         link_decisions=decisions,
         categories=categories,
+        complete=not binary and (status is not None or answer != ACCEPT),
     )
 
 

@@ -11,7 +11,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import groupby
 from operator import itemgetter
@@ -37,6 +37,7 @@ from annotator.records import (
 )
 from annotator.store.errors import StoreError, known_error
 from annotator.store.opening import ProjectFile
+from annotator.store.replacing import keep_last_complete, replace_layers
 from annotator.text import content_hash
 
 log = logging.getLogger("annotator.store")
@@ -58,6 +59,8 @@ class ImportCounts:
     links_added: int = 0
     #: Article categories given (per article and annotator).
     categories_added: int = 0
+    #: Articles on which an annotator's stored work was replaced by a newer record of hers, by name.
+    replaced: dict[str, int] = field(default_factory=dict)
 
     def __iadd__(self, other: ImportCounts) -> ImportCounts:
         self.articles_added += other.articles_added
@@ -66,6 +69,8 @@ class ImportCounts:
         self.entities_added += other.entities_added
         self.links_added += other.links_added
         self.categories_added += other.categories_added
+        for name, n in other.replaced.items():
+            self.replaced[name] = self.replaced.get(name, 0) + n
         return self
 
     def describe(self) -> str:
@@ -76,9 +81,13 @@ class ImportCounts:
         links = f", {_plural(self.links_added, 'link')}" if self.links_added else ""
         if self.categories_added:
             links += f", {_plural(self.categories_added, 'article category', 'article categories')}"
+        replaced = "".join(
+            f"; replaced {name}'s labels on {_plural(n, 'article')}" for name, n in sorted(self.replaced.items())
+        )
         return (
             f"{text}; {_plural(self.labels_added, 'label')}, {_plural(self.entities_added, 'entity', 'entities')}"
             + links
+            + replaced
         )
 
 
@@ -172,12 +181,25 @@ class CoreStore(ProjectFile):
         after a crash, or a second annotator's file, adds no duplicates. Rows go in with
         `executemany`: new articles and statements get their ids here, which is safe
         because the batch holds the project's write lock.
+
+        The newer work wins, as in Prodigy and doccano, where a dataset holds one answer per task
+        and annotator: a *complete* record (`IncomingRecord.complete`: a whole-task answer, with a
+        status or a task answer - not binary feedback on a few spans) is that annotator's whole
+        work on the article, so it *replaces* what her layer held there: labels and statements,
+        rejected spans and links the record does not have are removed (counted in
+        `ImportCounts.replaced` when anything changed). Article categories are replaced only
+        when the record gives some (most formats carry none); a record that gives only
+        categories (doccano's text classification) replaces only those; notes fill empty ones and are
+        never overwritten. Binary feedback (spans with answers of their own) adds to the layer.
+        Of several complete records for one article and annotator, the last one read counts,
+        so re-importing a file changes nothing. The records' lists may be emptied here for that.
         """
         counts = ImportCounts()
         with self.write():
             c = self.conn
             stamp = now()
             digests = [content_hash(rec.text) for rec in records]
+            keep_last_complete(records, digests, default_annotator)
             article_of = dict(
                 c.execute(
                     "SELECT hash, id FROM articles WHERE hash IN (SELECT value FROM json_each(?))",
@@ -203,6 +225,8 @@ class CoreStore(ProjectFile):
                 "INSERT INTO articles(id, hash, title, text, source, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 article_rows,
             )
+            if old_articles:
+                replace_layers(c, records, article_ids, old_articles, default_annotator, counts.replaced)
             entity_rows = [(a, *e) for rec, a in zip(records, article_ids, strict=True) for e in rec.entities]
             statement_rows, label_rows, status_rows, note_rows, answers = self._statement_rows(
                 records, article_ids, old_articles, default_annotator, stamp
@@ -427,7 +451,7 @@ class CoreStore(ProjectFile):
             args = {"layer": None if annotator is None else self._layer_id(annotator)}
             articles = _ByArticle(
                 c.execute(
-                    "SELECT id, hash, title, text, source, meta, pipeline IS NOT NULL, "
+                    "SELECT id, hash, title, text, source, meta, pipeline IS NOT NULL AND entities_predicted, "
                     "(SELECT bounds FROM tokens WHERE article_id = a.id) FROM articles a ORDER BY id"
                 )
             )

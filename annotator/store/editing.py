@@ -116,9 +116,26 @@ class EditingMixin(CoreStore):
         with self.write():
             before = self.status(article_id, annotator)
             annotator_id = self.annotator_id(annotator)
-            self._set_status(article_id, annotator_id, status, now())
+            stamp = now()
+            self._set_status(article_id, annotator_id, status, stamp)
             self._answered_anew(article_id, annotator_id)
+            if status == "done":
+                # finished here, with the article's entities on screen: they are reviewed (`export_rule`)
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO entities_reviewed(article_id, annotator_id, reviewed_at) "
+                    "SELECT id, ?, ? FROM articles WHERE id = ? AND pipeline IS NOT NULL",
+                    (annotator_id, stamp, article_id),
+                )
         return before
+
+    def entities_reviewed(self) -> set[tuple[int, str]]:
+        """(article id, annotator) pairs where a person finished the article here after its entities
+        were predicted (`schema.m011_entities_reviewed`); the status must still be done to count."""
+        return set(
+            self.conn.execute(
+                "SELECT r.article_id, a.name FROM entities_reviewed r JOIN annotators a ON a.id = r.annotator_id"
+            )
+        )
 
     def _answered_anew(self, article_id: int, annotator_id: int) -> None:
         """Labeling or finishing an article here replaces an imported reject/ignore of the whole task."""

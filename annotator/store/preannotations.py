@@ -29,6 +29,8 @@ class Preannotation:
     entities: Sequence[tuple[int, int, str]]
     sentences: Sequence[tuple[int, int]]
     tokens: Sequence[tuple[int, int]] | str
+    #: False when the pipeline has no entity recogniser: its (empty) entities are unknown, not "none".
+    entities_predicted: bool = True
 
 
 @dataclass(frozen=True)
@@ -115,9 +117,12 @@ class PreannotationMixin(CoreStore):
                 ],
             )
             c.executemany(
-                "UPDATE articles SET pipeline = ? WHERE id = ?", [(r.pipeline, r.article_id) for r in results]
+                "UPDATE articles SET pipeline = ?, entities_predicted = ? WHERE id = ?",
+                [(r.pipeline, r.entities_predicted, r.article_id) for r in results],
             )
             c.execute("DELETE FROM preannotation_failures WHERE article_id IN (SELECT value FROM json_each(?))", (ids,))
+            # nobody has seen what was predicted just now (`schema.m011_entities_reviewed`)
+            c.execute("DELETE FROM entities_reviewed WHERE article_id IN (SELECT value FROM json_each(?))", (ids,))
             stamp = now()
             c.executemany(
                 "INSERT OR REPLACE INTO preannotation_failures(article_id, pipeline, reason, failed_at) "
@@ -125,6 +130,19 @@ class PreannotationMixin(CoreStore):
                 [(f.article_id, f.pipeline, f.reason, stamp) for f in failures],
             )
         return max(added.rowcount, 0)
+
+    def forget_preannotations(self) -> int:
+        """Make every article wait for pre-annotation again (`preannotate --redo`): spaCy's entities
+        and earlier failures go, a person's entities stay; sentences and tokens are replaced as each
+        article is done again. One transaction. Returns how many articles will be redone."""
+        with self.write():
+            c = self.conn
+            n = c.execute("UPDATE articles SET pipeline = NULL, entities_predicted = 1 WHERE pipeline IS NOT NULL")
+            redone = n.rowcount
+            c.execute("DELETE FROM entities WHERE source = ?", (MODEL,))
+            c.execute("DELETE FROM preannotation_failures")
+            c.execute("DELETE FROM entities_reviewed")
+        return redone
 
     def unannotated_ids_by_hash(self, hashes: Iterable[str]) -> dict[str, int]:
         """Content hash -> id of those articles among `hashes` that the pipeline has not seen yet."""

@@ -293,6 +293,38 @@ def m010_learn_suggestion_log(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m011_entities_reviewed(db: sqlite_utils.Database) -> None:
+    """The (article, annotator) pairs where a person finished the article *in this tool* after its
+    entities were predicted, so saw them: only these vouch for spaCy's entities in a training
+    export (`export_rule`). A status imported from another tool never does, and a new prediction
+    clears the article's rows. Earlier projects: a done status set after the article came in
+    (not in the same import) counts as finished here."""
+    db.executescript(
+        """
+        CREATE TABLE entities_reviewed (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+            reviewed_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, annotator_id)
+        ) WITHOUT ROWID;
+        INSERT INTO entities_reviewed(article_id, annotator_id, reviewed_at)
+            SELECT st.article_id, st.annotator_id, st.updated_at FROM article_status st
+            JOIN articles a ON a.id = st.article_id JOIN annotators n ON n.id = st.annotator_id
+            WHERE st.status = 'done' AND n.kind = 'human' AND a.pipeline IS NOT NULL
+            AND st.updated_at > a.created_at;
+        """
+    )
+
+
+@migrations()
+def m012_entities_not_predicted(db: sqlite_utils.Database) -> None:
+    """Whether the pipeline that pre-annotated an article predicts entities at all: a pipeline
+    without `ner` or an entity ruler (a textcat model `annotator train` wrote) gives sentences and
+    tokens, but its silence about entities says nothing: they stay unknown, never "not an entity"."""
+    db.executescript("ALTER TABLE articles ADD COLUMN entities_predicted INTEGER NOT NULL DEFAULT 1;")
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

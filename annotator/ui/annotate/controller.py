@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from annotator import settings
+from annotator.records import reserved_name
 from annotator.ui.annotate.main_window import MainWindow
 from annotator.ui.shell import window_settings as ws
 from annotator.ui.shell.app import grab_to_png
@@ -31,20 +32,24 @@ class Controller:
     def annotator(self) -> str:
         """The annotator's name: ANNOTATOR_NAME, the remembered one, or asked for on first start."""
         env = settings.annotator_from_env()
-        if env:
+        if env and not reserved_name(env):
             return env
         name = self.settings.get(ws.ANNOTATOR_NAME)
-        if name:
+        if name and not reserved_name(name):
             return name
         name = settings.default_annotator()
-        if not self.quiet:
-            text, ok = QInputDialog.getText(
-                None,
-                "Welcome to Annotator",
-                "Your name, stored with every label you make\n(change it later in File ▸ Annotator name):",
-                text=name,
-            )
-            name = text.strip() if ok and text.strip() else name
+        if reserved_name(name):  # ANNOTATOR_NAME=gold: the review's layer is nobody's name
+            name = "annotator"
+        prompt = "Your name, stored with every label you make\n(change it later in File ▸ Annotator name):"
+        while not self.quiet:
+            text, ok = QInputDialog.getText(None, "Welcome to Annotator", prompt, text=name)
+            if not (ok and text.strip()):
+                break
+            reserved = reserved_name(text)
+            if not reserved:
+                name = text.strip()
+                break
+            prompt = f"{reserved}: choose another name.\nYour name, stored with every label you make:"
         self.settings.set(ws.ANNOTATOR_NAME, name)
         return name
 

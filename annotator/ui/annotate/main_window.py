@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import formats, settings
+from annotator.records import reserved_name
 from annotator.store import Store
 from annotator.ui.annotate.article_list import ArticleListPanel
 from annotator.ui.annotate.article_view import ArticleView
@@ -467,6 +468,10 @@ class MainWindow(QMainWindow):
             self, "Annotator name", "Your name, stored with every label:", text=self.session.annotator
         )
         name = name.strip()
+        reserved = reserved_name(name) if ok and name else None
+        if reserved:
+            show_message(self, "Annotator name", f"{reserved}: choose another name.")
+            return
         if ok and name and name != self.session.annotator:
             self.settings.set(ws.ANNOTATOR_NAME, name)
             self.session.annotator = name

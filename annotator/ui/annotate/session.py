@@ -340,6 +340,8 @@ class Session(QObject):
             return False
         before = self.status()
         if before == status:
+            if status == "done":  # confirmed here, with the entities on screen (an imported done vouches for none)
+                self.store.set_status(self.article.id, self.annotator, status)
             return True
         return self._push(_StatusCommand(self, self.article.id, before, status))
 

@@ -1,0 +1,107 @@
+"""A newer complete record of an annotator replaces her work on an article (`CoreStore.add_records`).
+
+Prodigy and doccano keep one answer per task and annotator; a corrected file sent again must
+replace the old labels, not join them. These run inside the import batch's transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+
+from annotator.records import ACCEPT, IncomingRecord
+
+
+def replace_layers(
+    conn: sqlite3.Connection,
+    records: Sequence[IncomingRecord],
+    article_ids: Sequence[int],
+    old_articles: set[int],
+    default_annotator: str,
+    replaced: dict[str, int],
+) -> None:
+    """Remove from each complete record's (article, annotator) layer what the record no longer
+    holds (see `CoreStore.add_records`); the inserts that follow add what is new."""
+    c = conn
+    layer_ids = dict(c.execute("SELECT name, id FROM annotators"))
+    for rec, article_id in zip(records, article_ids, strict=True):
+        name = rec.annotator or default_annotator
+        layer = layer_ids.get(name)
+        if not rec.complete or article_id not in old_articles or layer is None:
+            continue
+        pair = (article_id, layer)
+        before = c.total_changes
+        if rec.categories and not (rec.spans or rec.rejected or rec.links or rec.answer != ACCEPT):
+            # only article categories (doccano's text classification): they replace hers, her spans stay
+            _replace_categories(c, pair, rec.categories)
+            if c.total_changes != before:
+                replaced[name] = replaced.get(name, 0) + 1
+            continue
+        keep = {(s.start, s.end, s.label) for s in rec.spans}
+        places = {(s.start, s.end) for s in rec.spans}
+        rows = c.execute(
+            "SELECT s.id, s.start, s.end, l.label FROM statements s "
+            "LEFT JOIN statement_labels l ON l.statement_id = s.id WHERE s.article_id = ? AND s.annotator_id = ?",
+            pair,
+        ).fetchall()
+        c.executemany(
+            "DELETE FROM statement_labels WHERE statement_id = ? AND label = ?",
+            [(i, label) for i, start, end, label in rows if label is not None and (start, end, label) not in keep],
+        )
+        c.executemany(
+            "DELETE FROM statements WHERE id = ?",
+            sorted({(i,) for i, start, end, _ in rows if (start, end) not in places}),
+        )
+        rejected = {(r.start, r.end, r.label) for r in rec.rejected}
+        c.executemany(
+            "DELETE FROM rejected_spans WHERE article_id = ? AND annotator_id = ? AND start = ? AND end = ? "
+            "AND label = ?",
+            [
+                (*pair, *row)
+                for row in c.execute(
+                    "SELECT start, end, label FROM rejected_spans WHERE article_id = ? AND annotator_id = ?", pair
+                ).fetchall()
+                if row not in rejected
+            ],
+        )
+        links = set(rec.links)
+        c.executemany(
+            "DELETE FROM links WHERE article_id = ? AND annotator_id = ? AND head_start = ? AND head_end = ? "
+            "AND child_start = ? AND child_end = ? AND label = ?",
+            [
+                (*pair, *row)
+                for row in c.execute(
+                    "SELECT head_start, head_end, child_start, child_end, label FROM links "
+                    "WHERE article_id = ? AND annotator_id = ?",
+                    pair,
+                ).fetchall()
+                if row not in links
+            ],
+        )
+        if rec.categories:
+            _replace_categories(c, pair, rec.categories)
+        if c.total_changes != before:
+            replaced[name] = replaced.get(name, 0) + 1
+
+
+def _replace_categories(c: sqlite3.Connection, pair: tuple[int, int], categories: list[str]) -> None:
+    c.execute(
+        "DELETE FROM article_categories WHERE article_id = ? AND annotator_id = ? "
+        "AND category NOT IN (SELECT value FROM json_each(?))",
+        (*pair, json.dumps(categories)),
+    )
+
+
+def keep_last_complete(records: Sequence[IncomingRecord], digests: Sequence[str], default_annotator: str) -> None:
+    """Of several complete records of one (text, annotator) in a batch, only the last one's work
+    counts: the earlier ones are emptied (their status is overwritten by the last one's anyway)."""
+    last: dict[tuple[str, str], int] = {}
+    for i, (rec, digest) in enumerate(zip(records, digests, strict=True)):
+        if rec.complete:
+            last[(digest, rec.annotator or default_annotator)] = i
+    if len(last) == sum(rec.complete for rec in records):
+        return
+    for i, (rec, digest) in enumerate(zip(records, digests, strict=True)):
+        if rec.complete and last[(digest, rec.annotator or default_annotator)] != i:
+            rec.spans, rec.rejected, rec.links, rec.categories = [], [], [], []
