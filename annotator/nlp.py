@@ -20,12 +20,13 @@ import json
 import logging
 import multiprocessing
 import os
-import pickle
 import re
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -261,6 +262,34 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+@dataclass
+class RunProfile:
+    """Where a `preannotate` run's CPU time went, in CPU seconds (benchmarks and the log read it).
+
+    `parent` is this process over the whole run, of which `saving` went to writing results
+    into the project and `analysing` to running the pipeline here; `workers` maps each worker
+    process's id to its CPU time since it started (start-up and pipeline load included), of
+    which `worker_analysing` (summed over workers) went to the pipeline.
+    """
+
+    parent: float = 0.0
+    saving: float = 0.0
+    analysing: float = 0.0
+    workers: dict[int, float] = field(default_factory=dict)
+    worker_analysing: float = 0.0
+
+    def describe(self) -> str:
+        each = " + ".join(f"{cpu:.1f}" for cpu in self.workers.values())
+        startup = sum(self.workers.values()) - self.worker_analysing
+        text = f"parent {self.parent:.1f} s CPU (pipeline {self.analysing:.1f} s, saving {self.saving:.1f} s)"
+        if self.workers:
+            text += (
+                f"; {len(self.workers)} workers {each} s CPU (pipeline {self.worker_analysing:.1f} s, "
+                f"start-up and transfer {startup:.1f} s)"
+            )
+        return text
+
+
 def preannotate(
     store: Store,
     pipeline: Pipeline,
@@ -271,6 +300,7 @@ def preannotate(
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     on_batch: Callable[[list[int]], None] | None = None,
+    profile: RunProfile | None = None,
 ) -> int:
     """Pre-annotate every article the pipeline has not seen, one committed batch at a time.
 
@@ -280,23 +310,29 @@ def preannotate(
     else in this one. An article the pipeline fails on is recorded with the reason (see
     `Store.preannotation_failures`) and skipped by later runs unless `retry_failed`.
     `on_batch` hears the ids of each saved batch (the window redraws them). Returns how many
-    articles were done, failures included.
+    articles were done, failures included. `profile`, when given, is filled in.
     """
+    cpu_start = time.process_time()
+    profile = profile if profile is not None else RunProfile()
     pending = store.count_unannotated(retry_failed=retry_failed)
-    per_task = batch_size * 4
     workers = min(processes or available_cores(), pending // settings.PREANNOTATE_PER_PROCESS)
+    # On workers, one pipeline batch per task: the last tasks finish close together (a worker
+    # idles at most one short task at the end); here, fewer and larger committed batches.
+    per_task = batch_size if workers > 1 else batch_size * 4
     stop = cancelled or (lambda: False)
     batches = _pending_batches(store, per_task, retry_failed, stop)
     if workers > 1:
-        results = _on_workers(pipeline, batches, batch_size, workers)
+        results = _on_workers(pipeline, batches, batch_size, workers, profile)
     else:
-        results = ((batch, analyse_texts(pipeline, [text for _, text in batch], batch_size)) for batch in batches)
+        results = (_analysed_here(pipeline, batch, batch_size, profile) for batch in batches)
     done = 0
     try:
         for batch, analyses in results:
             if stop():  # cancelled while this batch was analysed: nothing more is saved
                 break
+            cpu = time.process_time()
             _save(store, pipeline.name, batch, analyses)
+            profile.saving += time.process_time() - cpu
             done += len(batch)
             if on_batch:
                 on_batch([article_id for article_id, _ in batch])
@@ -304,7 +340,18 @@ def preannotate(
                 progress(len(batch))
     finally:
         results.close()
+        profile.parent += time.process_time() - cpu_start
+        log.info("pre-annotated %d articles: %s", done, profile.describe())
     return done
+
+
+def _analysed_here(
+    pipeline: Pipeline, batch: list[tuple[int, str]], batch_size: int, profile: RunProfile
+) -> tuple[list[tuple[int, str]], list[Analysis | AnalysisFailure]]:
+    cpu = time.process_time()
+    analyses = analyse_texts(pipeline, [text for _, text in batch], batch_size)
+    profile.analysing += time.process_time() - cpu
+    return batch, analyses
 
 
 def _pending_batches(
@@ -333,40 +380,66 @@ _Batches = Iterator[list[tuple[int, str]]]
 
 
 def _on_workers(
-    pipeline: Pipeline, batches: _Batches, batch_size: int, workers: int
+    pipeline: Pipeline, batches: _Batches, batch_size: int, workers: int, profile: RunProfile
 ) -> Iterator[tuple[list[tuple[int, str]], list[Analysis | AnalysisFailure]]]:
     """Batches analysed by `workers` processes, as they finish; at most two per worker in flight
     (memory stays bounded). Closing the generator lets running batches end and drops the rest."""
-    methods = multiprocessing.get_all_start_methods()
-    # a fresh interpreter per worker, never a fork of this one (the window has threads running)
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    executor = ProcessPoolExecutor(workers, context, initializer=_worker_init, initargs=(pickle.dumps(pipeline),))
+    executor = ProcessPoolExecutor(workers, _start_method(), initializer=_worker_init, initargs=(pipeline,))
     running: dict[Future, list[tuple[int, str]]] = {}
     try:
         for batch in batches:
             running[executor.submit(_worker_analyse, [text for _, text in batch], batch_size)] = batch
             while len(running) >= 2 * workers:
-                yield from _finished(running)
+                yield from _finished(running, profile)
         while running:
-            yield from _finished(running)
+            yield from _finished(running, profile)
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _finished(running: dict[Future, list[tuple[int, str]]]) -> Iterator[tuple[list[tuple[int, str]], list[Any]]]:
+def _start_method() -> multiprocessing.context.BaseContext:
+    """Fork this process when `_may_fork`: each worker starts at once with the pipeline already
+    loaded. Else a fresh interpreter per worker, which loads the pipeline (about 1 s of CPU)."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and _may_fork():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _may_fork() -> bool:
+    """Whether a fork of this process is safe: the main thread calls, no other Python thread
+    runs and Qt is not loaded (the window's threads hold locks a fork would copy half-taken)."""
+    return (
+        threading.current_thread() is threading.main_thread()
+        and threading.active_count() == 1
+        and not any(name.startswith("PySide6") for name in sys.modules)
+    )
+
+
+def _finished(
+    running: dict[Future, list[tuple[int, str]]], profile: RunProfile
+) -> Iterator[tuple[list[tuple[int, str]], list[Any]]]:
     done, _ = wait(running, return_when=FIRST_COMPLETED)
     for future in done:
-        yield running.pop(future), future.result()
+        analyses, pid, cpu_total, cpu_analysing = future.result()
+        profile.workers[pid] = cpu_total
+        profile.worker_analysing += cpu_analysing
+        yield running.pop(future), analyses
 
 
 _WORKER_PIPELINE: Pipeline | None = None
 
 
-def _worker_init(pickled: bytes) -> None:
+def _worker_init(pipeline: Pipeline) -> None:
+    """Keep the pipeline (inherited by a fork, else unpickled once) for every task of this worker."""
     global _WORKER_PIPELINE
-    _WORKER_PIPELINE = pickle.loads(pickled)
+    _WORKER_PIPELINE = pipeline
 
 
-def _worker_analyse(texts: list[str], batch_size: int) -> list[Analysis | AnalysisFailure]:
+def _worker_analyse(texts: list[str], batch_size: int) -> tuple[list[Analysis | AnalysisFailure], int, float, float]:
+    """The analyses, this worker's process id, its CPU seconds so far and those of this call."""
     assert _WORKER_PIPELINE is not None, "worker not initialised"
-    return analyse_texts(_WORKER_PIPELINE, texts, batch_size)
+    cpu = time.process_time()
+    analyses = analyse_texts(_WORKER_PIPELINE, texts, batch_size)
+    now = time.process_time()
+    return analyses, os.getpid(), now, now - cpu

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 import annotator.nlp as nlp
@@ -26,15 +28,22 @@ def worker_runs(monkeypatch):
     seen: list[int] = []
     real = nlp._on_workers
 
-    def spy(pipeline, batches, batch_size, workers):
+    def spy(pipeline, batches, batch_size, workers, *rest):
         seen.append(workers)
-        return real(pipeline, batches, batch_size, workers)
+        return real(pipeline, batches, batch_size, workers, *rest)
 
     monkeypatch.setattr(nlp, "_on_workers", spy)
     return seen
 
 
-def test_two_processes_give_what_one_gives(tmp_path, worker_runs):
+@pytest.fixture(params=["fork", "fresh interpreter"])
+def start(request, monkeypatch):
+    """Workers forked from this process (the command line) or started fresh (the window)."""
+    monkeypatch.setattr(nlp, "_may_fork", lambda: request.param == "fork")
+    return request.param
+
+
+def test_two_processes_give_what_one_gives(tmp_path, worker_runs, start):
     texts = corpus(263)
     texts.insert(260, "BOOM in the middle.")
     with Store.create(tmp_path / "one.sqlite") as one, Store.create(tmp_path / "two.sqlite") as two:
@@ -43,8 +52,10 @@ def test_two_processes_give_what_one_gives(tmp_path, worker_runs):
         assert preannotate(one, failing_rules(), processes=1) == len(texts)
         assert worker_runs == []
         seen: list[int] = []
-        assert preannotate(two, failing_rules(), processes=2, on_batch=seen.extend) == len(texts)
+        profile = nlp.RunProfile()
+        assert preannotate(two, failing_rules(), processes=2, on_batch=seen.extend, profile=profile) == len(texts)
         assert worker_runs == [2]
+        assert len(profile.workers) == 2 and profile.worker_analysing > 0  # where the time went is reported
         assert sorted(seen) == two.article_ids()
         assert everything(two) == everything(one)
         assert [f.article_id for f in two.preannotation_failures()] == [261]
@@ -61,8 +72,17 @@ def test_cancel_is_honoured_between_committed_batches_on_workers(store, worker_r
     saved: list[int] = []
     done = preannotate(store, rules(), processes=2, batch_size=8, on_batch=saved.extend, cancelled=lambda: bool(saved))
     assert worker_runs == [2]
-    assert done == len(saved) == 32  # one committed batch (4 x batch_size articles)
-    assert store.count_unannotated() == 400 - 32
+    assert done == len(saved) == 8  # one committed batch (one pipeline batch per worker task)
+    assert store.count_unannotated() == 400 - 8
     assert preannotate(store, rules(), cancelled=lambda: True) == 0  # cancelled before it began
-    assert preannotate(store, rules(), processes=2) == 400 - 32
+    assert preannotate(store, rules(), processes=2) == 400 - 8
     assert store.count_unannotated() == 0
+
+
+def test_the_window_never_forks_its_process():
+    """Pre-annotation runs off the GUI thread: from any thread but the main one, workers start fresh."""
+    seen: list[bool] = []
+    thread = threading.Thread(target=lambda: seen.append(nlp._may_fork()))
+    thread.start()
+    thread.join()
+    assert seen == [False]
