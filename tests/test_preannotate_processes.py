@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 import annotator.nlp as nlp
@@ -36,14 +34,7 @@ def worker_runs(monkeypatch):
     return seen
 
 
-@pytest.fixture(params=["fork", "fresh interpreter"])
-def start(request, monkeypatch):
-    """Workers forked from this process (the command line) or started fresh (the window)."""
-    monkeypatch.setattr(nlp, "_may_fork", lambda: request.param == "fork")
-    return request.param
-
-
-def test_two_processes_give_what_one_gives(tmp_path, worker_runs, start):
+def test_two_processes_give_what_one_gives(tmp_path, worker_runs):
     texts = corpus(263)
     texts.insert(260, "BOOM in the middle.")
     with Store.create(tmp_path / "one.sqlite") as one, Store.create(tmp_path / "two.sqlite") as two:
@@ -77,12 +68,3 @@ def test_cancel_is_honoured_between_committed_batches_on_workers(store, worker_r
     assert preannotate(store, rules(), cancelled=lambda: True) == 0  # cancelled before it began
     assert preannotate(store, rules(), processes=2) == 400 - 8
     assert store.count_unannotated() == 0
-
-
-def test_the_window_never_forks_its_process():
-    """Pre-annotation runs off the GUI thread: from any thread but the main one, workers start fresh."""
-    seen: list[bool] = []
-    thread = threading.Thread(target=lambda: seen.append(nlp._may_fork()))
-    thread.start()
-    thread.join()
-    assert seen == [False]
