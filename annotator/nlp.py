@@ -20,6 +20,7 @@ import json
 import logging
 import multiprocessing
 import os
+import pickle
 import re
 import sys
 import time
@@ -42,8 +43,8 @@ UNNEEDED = ("tagger", "attribute_ruler", "lemmatizer", "morphologizer", "trainab
 
 
 #: Pipeline batches in one worker task (and one committed batch). One: the workers' last tasks end
-#: close together, so a worker idles at most one short task at the end (with four, measured on
-#: 1,000 articles, the two workers' CPU times were 1.3 s apart; sending a task costs ~1 ms).
+#: close together, so a worker idles at most one short task (~1 s) at the end; with four, on
+#: 1,000 articles, the two workers' CPU times ended 2.1 s apart. Sending a task costs ~1 ms.
 WORKER_TASK_BATCHES = 1
 
 
@@ -392,7 +393,7 @@ def _on_workers(
     # and forked workers measured no faster (their start-up saved ~1.2 s of CPU each, and they
     # then spent as much more in the kernel, copying the pages they shared with the parent).
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    executor = ProcessPoolExecutor(workers, context, initializer=_worker_init, initargs=(pipeline,))
+    executor = ProcessPoolExecutor(workers, context, initializer=_worker_init, initargs=(pickle.dumps(pipeline),))
     running: dict[Future, list[tuple[int, str]]] = {}
     try:
         for batch in batches:
@@ -419,10 +420,10 @@ def _finished(
 _WORKER_PIPELINE: Pipeline | None = None
 
 
-def _worker_init(pipeline: Pipeline) -> None:
-    """Keep the pipeline (unpickled once per worker) for every task of this worker."""
+def _worker_init(pickled: bytes) -> None:
+    """Load the pipeline once (pickled once in the parent) for every task of this worker."""
     global _WORKER_PIPELINE
-    _WORKER_PIPELINE = pipeline
+    _WORKER_PIPELINE = pickle.loads(pickled)
 
 
 def _worker_analyse(texts: list[str], batch_size: int) -> tuple[list[Analysis | AnalysisFailure], int, float, float]:
