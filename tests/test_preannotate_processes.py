@@ -46,7 +46,9 @@ def test_two_processes_give_what_one_gives(tmp_path, worker_runs):
         profile = nlp.RunProfile()
         assert preannotate(two, failing_rules(), processes=2, on_batch=seen.extend, profile=profile) == len(texts)
         assert worker_runs == [2]
-        assert len(profile.workers) == 2 and profile.worker_analysing > 0  # where the time went is reported
+        # where the time went is reported (a worker still starting may have had no task: rules are fast)
+        assert 1 <= len(profile.workers) <= 2
+        assert 0 < profile.worker_analysing <= sum(profile.workers.values())
         assert sorted(seen) == two.article_ids()
         assert everything(two) == everything(one)
         assert [f.article_id for f in two.preannotation_failures()] == [261]
