@@ -23,9 +23,10 @@ import os
 import pickle
 import re
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,11 @@ UNNEEDED = ("tagger", "attribute_ruler", "lemmatizer", "morphologizer", "trainab
 
 #: Components whose output is a claim about every entity of a text (what they do not mark is not one).
 ENTITY_FACTORIES = frozenset({"ner", "beam_ner", "entity_ruler", "span_ruler"})
+
+#: Pipeline batches in one worker task (and one committed batch). One: the workers' last tasks end
+#: close together, so a worker idles at most one short task (~1 s) at the end; with four, on
+#: 1,000 articles, the two workers' CPU times ended 2.1 s apart. Sending a task costs ~1 ms.
+WORKER_TASK_BATCHES = 1
 
 
 class PipelineError(Exception):
@@ -273,6 +279,34 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+@dataclass
+class RunProfile:
+    """Where a `preannotate` run's CPU time went, in CPU seconds (benchmarks and the log read it).
+
+    `parent` is this process over the whole run, of which `saving` went to writing results
+    into the project and `analysing` to running the pipeline here; `workers` maps each worker
+    process's id to its CPU time since it started (start-up and pipeline load included), of
+    which `worker_analysing` (summed over workers) went to the pipeline.
+    """
+
+    parent: float = 0.0
+    saving: float = 0.0
+    analysing: float = 0.0
+    workers: dict[int, float] = field(default_factory=dict)
+    worker_analysing: float = 0.0
+
+    def describe(self) -> str:
+        each = " + ".join(f"{cpu:.1f}" for cpu in self.workers.values())
+        startup = sum(self.workers.values()) - self.worker_analysing
+        text = f"parent {self.parent:.1f} s CPU (pipeline {self.analysing:.1f} s, saving {self.saving:.1f} s)"
+        if self.workers:
+            text += (
+                f"; {len(self.workers)} workers {each} s CPU (pipeline {self.worker_analysing:.1f} s, "
+                f"start-up and transfer {startup:.1f} s)"
+            )
+        return text
+
+
 def preannotate(
     store: Store,
     pipeline: Pipeline,
@@ -283,6 +317,7 @@ def preannotate(
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     on_batch: Callable[[list[int]], None] | None = None,
+    profile: RunProfile | None = None,
 ) -> int:
     """Pre-annotate every article the pipeline has not seen, one committed batch at a time.
 
@@ -292,23 +327,27 @@ def preannotate(
     else in this one. An article the pipeline fails on is recorded with the reason (see
     `Store.preannotation_failures`) and skipped by later runs unless `retry_failed`.
     `on_batch` hears the ids of each saved batch (the window redraws them). Returns how many
-    articles were done, failures included.
+    articles were done, failures included. `profile`, when given, is filled in.
     """
+    cpu_start = time.process_time()
+    profile = profile if profile is not None else RunProfile()
     pending = store.count_unannotated(retry_failed=retry_failed)
-    per_task = batch_size * 4
     workers = min(processes or available_cores(), pending // settings.PREANNOTATE_PER_PROCESS)
+    per_task = batch_size * (WORKER_TASK_BATCHES if workers > 1 else 4)
     stop = cancelled or (lambda: False)
     batches = _pending_batches(store, per_task, retry_failed, stop)
     if workers > 1:
-        results = _on_workers(pipeline, batches, batch_size, workers)
+        results = _on_workers(pipeline, batches, batch_size, workers, profile)
     else:
-        results = ((batch, analyse_texts(pipeline, [text for _, text in batch], batch_size)) for batch in batches)
+        results = (_analysed_here(pipeline, batch, batch_size, profile) for batch in batches)
     done = 0
     try:
         for batch, analyses in results:
             if stop():  # cancelled while this batch was analysed: nothing more is saved
                 break
+            cpu = time.process_time()
             _save(store, pipeline, batch, analyses)
+            profile.saving += time.process_time() - cpu
             done += len(batch)
             if on_batch:
                 on_batch([article_id for article_id, _ in batch])
@@ -316,7 +355,18 @@ def preannotate(
                 progress(len(batch))
     finally:
         results.close()
+        profile.parent += time.process_time() - cpu_start
+        log.info("pre-annotated %d articles: %s", done, profile.describe())
     return done
+
+
+def _analysed_here(
+    pipeline: Pipeline, batch: list[tuple[int, str]], batch_size: int, profile: RunProfile
+) -> tuple[list[tuple[int, str]], list[Analysis | AnalysisFailure]]:
+    cpu = time.process_time()
+    analyses = analyse_texts(pipeline, [text for _, text in batch], batch_size)
+    profile.analysing += time.process_time() - cpu
+    return batch, analyses
 
 
 def _pending_batches(
@@ -349,12 +399,14 @@ _Batches = Iterator[list[tuple[int, str]]]
 
 
 def _on_workers(
-    pipeline: Pipeline, batches: _Batches, batch_size: int, workers: int
+    pipeline: Pipeline, batches: _Batches, batch_size: int, workers: int, profile: RunProfile
 ) -> Iterator[tuple[list[tuple[int, str]], list[Analysis | AnalysisFailure]]]:
     """Batches analysed by `workers` processes, as they finish; at most two per worker in flight
     (memory stays bounded). Closing the generator lets running batches end and drops the rest."""
     methods = multiprocessing.get_all_start_methods()
-    # a fresh interpreter per worker, never a fork of this one (the window has threads running)
+    # A fresh interpreter per worker, never a fork of this one: the window has threads running,
+    # and forked workers measured no faster (their start-up saved ~1.2 s of CPU each, and they
+    # then spent as much more in the kernel, copying the pages they shared with the parent).
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     executor = ProcessPoolExecutor(workers, context, initializer=_worker_init, initargs=(pickle.dumps(pipeline),))
     running: dict[Future, list[tuple[int, str]]] = {}
@@ -362,27 +414,37 @@ def _on_workers(
         for batch in batches:
             running[executor.submit(_worker_analyse, [text for _, text in batch], batch_size)] = batch
             while len(running) >= 2 * workers:
-                yield from _finished(running)
+                yield from _finished(running, profile)
         while running:
-            yield from _finished(running)
+            yield from _finished(running, profile)
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _finished(running: dict[Future, list[tuple[int, str]]]) -> Iterator[tuple[list[tuple[int, str]], list[Any]]]:
+def _finished(
+    running: dict[Future, list[tuple[int, str]]], profile: RunProfile
+) -> Iterator[tuple[list[tuple[int, str]], list[Any]]]:
     done, _ = wait(running, return_when=FIRST_COMPLETED)
     for future in done:
-        yield running.pop(future), future.result()
+        analyses, pid, cpu_total, cpu_analysing = future.result()
+        profile.workers[pid] = cpu_total
+        profile.worker_analysing += cpu_analysing
+        yield running.pop(future), analyses
 
 
 _WORKER_PIPELINE: Pipeline | None = None
 
 
 def _worker_init(pickled: bytes) -> None:
+    """Load the pipeline once (pickled once in the parent) for every task of this worker."""
     global _WORKER_PIPELINE
     _WORKER_PIPELINE = pickle.loads(pickled)
 
 
-def _worker_analyse(texts: list[str], batch_size: int) -> list[Analysis | AnalysisFailure]:
+def _worker_analyse(texts: list[str], batch_size: int) -> tuple[list[Analysis | AnalysisFailure], int, float, float]:
+    """The analyses, this worker's process id, its CPU seconds so far and those of this call."""
     assert _WORKER_PIPELINE is not None, "worker not initialised"
-    return analyse_texts(_WORKER_PIPELINE, texts, batch_size)
+    cpu = time.process_time()
+    analyses = analyse_texts(_WORKER_PIPELINE, texts, batch_size)
+    now = time.process_time()
+    return analyses, os.getpid(), now, now - cpu

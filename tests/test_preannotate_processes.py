@@ -26,9 +26,9 @@ def worker_runs(monkeypatch):
     seen: list[int] = []
     real = nlp._on_workers
 
-    def spy(pipeline, batches, batch_size, workers):
+    def spy(pipeline, batches, batch_size, workers, *rest):
         seen.append(workers)
-        return real(pipeline, batches, batch_size, workers)
+        return real(pipeline, batches, batch_size, workers, *rest)
 
     monkeypatch.setattr(nlp, "_on_workers", spy)
     return seen
@@ -43,8 +43,12 @@ def test_two_processes_give_what_one_gives(tmp_path, worker_runs):
         assert preannotate(one, failing_rules(), processes=1) == len(texts)
         assert worker_runs == []
         seen: list[int] = []
-        assert preannotate(two, failing_rules(), processes=2, on_batch=seen.extend) == len(texts)
+        profile = nlp.RunProfile()
+        assert preannotate(two, failing_rules(), processes=2, on_batch=seen.extend, profile=profile) == len(texts)
         assert worker_runs == [2]
+        # where the time went is reported (a worker still starting may have had no task: rules are fast)
+        assert 1 <= len(profile.workers) <= 2
+        assert 0 < profile.worker_analysing <= sum(profile.workers.values())
         assert sorted(seen) == two.article_ids()
         assert everything(two) == everything(one)
         assert [f.article_id for f in two.preannotation_failures()] == [261]
@@ -61,8 +65,8 @@ def test_cancel_is_honoured_between_committed_batches_on_workers(store, worker_r
     saved: list[int] = []
     done = preannotate(store, rules(), processes=2, batch_size=8, on_batch=saved.extend, cancelled=lambda: bool(saved))
     assert worker_runs == [2]
-    assert done == len(saved) == 32  # one committed batch (4 x batch_size articles)
-    assert store.count_unannotated() == 400 - 32
+    assert done == len(saved) == 8  # one committed batch (one pipeline batch per worker task)
+    assert store.count_unannotated() == 400 - 8
     assert preannotate(store, rules(), cancelled=lambda: True) == 0  # cancelled before it began
-    assert preannotate(store, rules(), processes=2) == 400 - 32
+    assert preannotate(store, rules(), processes=2) == 400 - 8
     assert store.count_unannotated() == 0

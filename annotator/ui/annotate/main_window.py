@@ -142,10 +142,11 @@ class MainWindow(QMainWindow):
         right.setObjectName("rightSplitter")
         right.addWidget(self.labels)
         right.addWidget(self.link_list)
-        right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 2)
+        # The labels, note and definitions first: the links list is short, and scrolls when it is not.
+        right.setStretchFactor(0, 4)
+        right.setStretchFactor(1, 1)
         right.setChildrenCollapsible(False)
-        right.setSizes([540, 300])
+        right.setSizes([660, 180])
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
