@@ -226,3 +226,14 @@ def test_an_exception_in_a_slot_is_logged_and_shown(qtbot, monkeypatch, tmp_path
         handler.flush()
     log_text = (settings.log_dir() / "annotator.log").read_text(encoding="utf-8")
     assert "unhandled exception" in log_text and "slot went wrong" in log_text
+
+
+def test_the_label_definitions_keep_room_beside_an_empty_list_of_links(window, qtbot):
+    """Seen in the merged screenshot: the links list took 300 px while empty and squeezed the label
+    definitions to three lines. The labels' side gets most of the height."""
+    window.resize(1440, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    definitions = window.labels.definitions
+    assert definitions.isVisible()
+    assert window.labels.height() >= 3 * window.link_list.height()
