@@ -13,6 +13,7 @@ import contextlib
 import os
 import re
 import sqlite3
+from collections import Counter
 from pathlib import Path
 
 from annotator.store.errors import (
@@ -117,8 +118,49 @@ def is_project(path: Path) -> bool:
     return True
 
 
+#: Project files this process holds open through SQLite, by (device, inode), with how many
+#: connections. POSIX drops every lock a process holds on a file when it closes *any* descriptor
+#: of that file; a plain `open()`/`close()` of an open project (to read its header) would silently
+#: drop SQLite's locks, and another program's connection would then take itself for the last one
+#: and delete the -wal the window is still writing to (its saves invisible, and gone on a crash).
+_HELD_HERE: Counter[tuple[int, int]] = Counter()
+
+
+def _file_key(path: Path) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def held_here(path: Path) -> tuple[int, int] | None:
+    """Note that this process opened an SQLite connection to `path`; give the key to `released`."""
+    key = _file_key(Path(path))
+    if key is not None:
+        _HELD_HERE[key] += 1
+    return key
+
+
+def released(key: tuple[int, int] | None) -> None:
+    """The connection noted by `held_here` was closed."""
+    if key is not None and _HELD_HERE[key] > 0:
+        _HELD_HERE[key] -= 1
+        if not _HELD_HERE[key]:
+            del _HELD_HERE[key]
+
+
+def is_held_here(path: Path) -> bool:
+    """Whether this process has `path` open through SQLite (then it must never `open()` it itself)."""
+    key = _file_key(Path(path))
+    return key is not None and key in _HELD_HERE
+
+
 def check_header(path: Path) -> None:
-    """Refuse, before SQLite is asked anything, a path with no file, an empty file or one that is not SQLite."""
+    """Refuse, before SQLite is asked anything, a path with no file, an empty file or one that is not SQLite.
+
+    A project this process already has open through SQLite is known to be one and is not read
+    again (`_HELD_HERE` says why reading it would be harmful)."""
     if not path.exists():
         raise StoreError(
             f"{path}: no such project. Check the path; `annotator import FILES --db PATH` "
@@ -126,6 +168,8 @@ def check_header(path: Path) -> None:
         )
     if path.is_dir():
         raise NotAProjectError(f"{path}: a folder, not a project file")
+    if is_held_here(path):
+        return
     try:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))

@@ -51,6 +51,8 @@ class ProjectFile:
         self._damaged = False
         #: A writer's shared hold on the project (`lock.hold_for_writing`): a restore waits for it.
         self._hold = Hold(None)
+        #: This process holds the file open through SQLite (`files.held_here`): never `open()` it.
+        self._held_here = files.held_here(path)
 
     # -- opening -----------------------------------------------------------------
 
@@ -186,6 +188,8 @@ class ProjectFile:
         self.conn.close()
         if guard is not None:
             guard.close()
+        files.released(self._held_here)
+        self._held_here = None
         self._hold.release()
 
     def __enter__(self) -> Self:

@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 
 import sqlite_utils
 
-from annotator.store.files import SQLITE_HEADER
+from annotator.store.files import SQLITE_HEADER, is_held_here
 from annotator.store.schema import SCHEMA_VERSION, migrations, version_with
 
 
@@ -161,6 +161,10 @@ class TeammateFile:
     def open(cls, path: Path, *, max_value_bytes: int, seconds: float) -> TeammateFile:
         """Open and check `path`; raises `TeammateFileError` saying why it cannot be read at all."""
         path = Path(path)
+        if is_held_here(path):  # reading it here would drop this process's SQLite locks on it
+            raise TeammateFileError(
+                "it is a project open here (this very project?); a project is not merged into itself"
+            )
         try:
             with path.open("rb") as handle:
                 header = handle.read(len(SQLITE_HEADER))
