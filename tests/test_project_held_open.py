@@ -14,6 +14,7 @@ from pathlib import Path
 from annotator.records import IncomingRecord
 from annotator.store import Store
 from annotator.store.files import check_header, sidecar
+from annotator.store.teammate import TeammateFile
 
 READ = (
     "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
@@ -36,6 +37,8 @@ def test_work_saved_while_background_tasks_open_the_project_stays_visible_to_oth
         assert statements_seen_by_another_program(path) == 1
         Store.open(path, readonly=True).close()  # a background task's own Store, in the same process
         check_header(path)  # and any other look at the file from this process
+        with TeammateFile.open(path, max_value_bytes=1 << 20, seconds=10):  # merged into another project
+            pass
         assert statements_seen_by_another_program(path) == 1
         window.set_statement(1, "anna", 20, 35, ["denial"])
         assert sidecar(path, "-wal").exists(), "another program's connection deleted the window's -wal"

@@ -161,19 +161,21 @@ class TeammateFile:
     def open(cls, path: Path, *, max_value_bytes: int, seconds: float) -> TeammateFile:
         """Open and check `path`; raises `TeammateFileError` saying why it cannot be read at all."""
         path = Path(path)
-        if is_held_here(path):  # reading it here would drop this process's SQLite locks on it
-            raise TeammateFileError(
-                "it is a project open here (this very project?); a project is not merged into itself"
-            )
-        try:
-            with path.open("rb") as handle:
-                header = handle.read(len(SQLITE_HEADER))
-        except OSError as exc:
-            raise TeammateFileError(f"cannot read the file ({exc.strerror})") from exc
-        if header != SQLITE_HEADER:
-            raise TeammateFileError("not an Annotator project (not an SQLite file)")
+        # A project this process also has open through SQLite (a test's, or a second window's) is
+        # neither read with open() nor opened `immutable` (SQLite closes such a file without its
+        # lock bookkeeping): either would drop this process's locks on it (`files.held_here`).
+        held = is_held_here(path)
+        if not held:
+            try:
+                with path.open("rb") as handle:
+                    header = handle.read(len(SQLITE_HEADER))
+            except OSError as exc:
+                raise TeammateFileError(f"cannot read the file ({exc.strerror})") from exc
+            if header != SQLITE_HEADER:
+                raise TeammateFileError("not an Annotator project (not an SQLite file)")
         guard = ReadGuard(seconds)
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None)
+        flags = "mode=ro" if held else "mode=ro&immutable=1"
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True, isolation_level=None)
         try:
             _harden(conn, max_value_bytes)
             conn.set_progress_handler(guard, PROGRESS_STEPS)
