@@ -162,8 +162,9 @@ class TeammateFile:
         """Open and check `path`; raises `TeammateFileError` saying why it cannot be read at all."""
         path = Path(path)
         # A project this process also has open through SQLite (a test's, or a second window's) is
-        # neither read with open() nor opened `immutable` (SQLite closes such a file without its
-        # lock bookkeeping): either would drop this process's locks on it (`files.held_here`).
+        # not read with open(): closing that descriptor would drop this process's locks on it
+        # (`files.held_here`). It is ours and open already, so it is read with SQLite's ordinary
+        # read-only locking rather than as an untrusted `immutable` file.
         held = is_held_here(path)
         if not held:
             try:
