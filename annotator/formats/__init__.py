@@ -50,7 +50,7 @@ from annotator.formats import (
 from annotator.formats.base import ENTITIES, STATEMENTS, Format, Option, ReadContext, Writer
 from annotator.formats.jsonl import read_json_objects
 from annotator.records import IncomingRecord, Rejection
-from annotator.store.files import SQLITE_HEADER, is_held_here
+from annotator.store.files import head_bytes
 
 #: Every format, in the order of menus and help (the Export dialog opens on the first export,
 #: Prodigy JSONL). JSON shapes are tried in this order too: Label Studio's before doccano's (a
@@ -205,11 +205,8 @@ def read(
 
 
 def _head(path: Path) -> bytes | None:
-    if is_held_here(path):  # a project open in this process: reading it would drop its SQLite locks
-        return SQLITE_HEADER
     try:
-        with path.open("rb") as handle:
-            return handle.read(HEAD_BYTES)
+        return head_bytes(path, HEAD_BYTES)
     except OSError:
         return None
 

@@ -150,17 +150,19 @@ def released(key: tuple[int, int] | None) -> None:
             del _HELD_HERE[key]
 
 
-def is_held_here(path: Path) -> bool:
-    """Whether this process has `path` open through SQLite (then it must never `open()` it itself)."""
+def head_bytes(path: Path, size: int) -> bytes:
+    """The first `size` bytes of the file at `path` (raises `OSError` as `open` does), read
+    without harm: a project this process holds open through SQLite is known to be SQLite and is
+    not opened again (`_HELD_HERE` says why), so its head is SQLite's header."""
     key = _file_key(Path(path))
-    return key is not None and key in _HELD_HERE
+    if key is not None and key in _HELD_HERE:
+        return SQLITE_HEADER[:size]
+    with Path(path).open("rb") as handle:
+        return handle.read(size)
 
 
 def check_header(path: Path) -> None:
-    """Refuse, before SQLite is asked anything, a path with no file, an empty file or one that is not SQLite.
-
-    A project this process already has open through SQLite is known to be one and is not read
-    again (`_HELD_HERE` says why reading it would be harmful)."""
+    """Refuse, before SQLite is asked anything, a path with no file, an empty file or one that is not SQLite."""
     if not path.exists():
         raise StoreError(
             f"{path}: no such project. Check the path; `annotator import FILES --db PATH` "
@@ -168,11 +170,8 @@ def check_header(path: Path) -> None:
         )
     if path.is_dir():
         raise NotAProjectError(f"{path}: a folder, not a project file")
-    if is_held_here(path):
-        return
     try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
+        header = head_bytes(path, len(SQLITE_HEADER))
     except OSError as exc:
         raise StoreError(f"{path}: cannot read the project file ({exc.strerror})") from exc
     if not header:

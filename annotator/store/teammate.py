@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 
 import sqlite_utils
 
-from annotator.store.files import SQLITE_HEADER, is_held_here
+from annotator.store.files import SQLITE_HEADER, head_bytes
 from annotator.store.schema import SCHEMA_VERSION, migrations, version_with
 
 
@@ -161,22 +161,14 @@ class TeammateFile:
     def open(cls, path: Path, *, max_value_bytes: int, seconds: float) -> TeammateFile:
         """Open and check `path`; raises `TeammateFileError` saying why it cannot be read at all."""
         path = Path(path)
-        # A project this process also has open through SQLite (a test's, or a second window's) is
-        # not read with open(): closing that descriptor would drop this process's locks on it
-        # (`files.held_here`). It is ours and open already, so it is read with SQLite's ordinary
-        # read-only locking rather than as an untrusted `immutable` file.
-        held = is_held_here(path)
-        if not held:
-            try:
-                with path.open("rb") as handle:
-                    header = handle.read(len(SQLITE_HEADER))
-            except OSError as exc:
-                raise TeammateFileError(f"cannot read the file ({exc.strerror})") from exc
-            if header != SQLITE_HEADER:
-                raise TeammateFileError("not an Annotator project (not an SQLite file)")
+        try:
+            header = head_bytes(path, len(SQLITE_HEADER))
+        except OSError as exc:
+            raise TeammateFileError(f"cannot read the file ({exc.strerror})") from exc
+        if header != SQLITE_HEADER:
+            raise TeammateFileError("not an Annotator project (not an SQLite file)")
         guard = ReadGuard(seconds)
-        flags = "mode=ro" if held else "mode=ro&immutable=1"
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True, isolation_level=None)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None)
         try:
             _harden(conn, max_value_bytes)
             conn.set_progress_handler(guard, PROGRESS_STEPS)
