@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import sqlite3
 import statistics
 import sys
 import time
@@ -43,6 +42,7 @@ def _keyboard(workdir: Path, words: int, entities: int) -> list[Result]:
     from PySide6.QtWidgets import QApplication
 
     from annotator.store import Store
+    from annotator.store.files import connect_readonly
     from annotator.ui.annotate.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
@@ -63,7 +63,7 @@ def _keyboard(workdir: Path, words: int, entities: int) -> list[Result]:
     QTest.qWaitForWindowActive(window)
     view = window.view
     view.setFocus()
-    checker = sqlite3.connect(project)
+    checker = connect_readonly(project)  # reads the rows the window commits, never writes
 
     hints, plain, commits, shown = [], [], [], []
     for _ in range(20):

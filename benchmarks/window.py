@@ -153,13 +153,15 @@ print(seconds, next(int(l.split()[1]) for l in open("/proc/self/status") if l.st
 #: The floor: Qt started and the article's text read into Python with sqlite3; prints VmHWM KiB.
 BARE_LONG_PROBE = """
 import os, sqlite3, sys
+from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 app = QApplication([])
 edit = QPlainTextEdit()
 edit.show()
 app.processEvents()
-text = sqlite3.connect(sys.argv[1]).execute("SELECT text FROM articles WHERE id = ?", (int(sys.argv[2]),)).fetchone()[0]
+db = sqlite3.connect(f"{Path(sys.argv[1]).resolve().as_uri()}?mode=ro", uri=True)
+text = db.execute("SELECT text FROM articles WHERE id = ?", (int(sys.argv[2]),)).fetchone()[0]
 print(len(text), next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:")))
 """
 
@@ -272,6 +274,7 @@ def run(workdir: Path, quick: bool) -> list[Result]:
     from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
     from annotator.store import Store
+    from annotator.store.files import connect_readonly
     from annotator.ui.annotate.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
@@ -357,7 +360,7 @@ def run(workdir: Path, quick: bool) -> list[Result]:
     # -- one label keystroke until its row is committed -------------------------------------
     window.session.open_article(first)
     app.processEvents()
-    checker = sqlite3.connect(project)
+    checker = connect_readonly(project)  # reads the rows the window commits, never writes
     ours: list[float] = []
     for i in range(20):
         QTest.keyClick(window.view, Qt.Key.Key_Down)
