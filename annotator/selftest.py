@@ -68,7 +68,7 @@ def _seed_files() -> list[Path]:
 
 
 def step_pipeline(state: dict[str, Any]) -> str:
-    from annotator.nlp import load_pipeline
+    from annotator.nlp.pipeline import load_pipeline
 
     pipeline = load_pipeline()
     _check(
@@ -90,8 +90,8 @@ def step_ner(state: dict[str, Any]) -> str:
 
 
 def step_project(state: dict[str, Any]) -> str:
-    from annotator.importing import import_paths
-    from annotator.nlp import preannotate
+    from annotator.importing.run import import_paths
+    from annotator.nlp.pipeline import preannotate
     from annotator.store import Store
 
     path = state["tmp"] / f"self-test{settings.PROJECT_SUFFIX}"
@@ -109,7 +109,7 @@ def step_project(state: dict[str, Any]) -> str:
 
 
 def step_tag(state: dict[str, Any]) -> str:
-    from annotator.scheme import project_labels
+    from annotator.schemes.labels import project_labels
 
     store = state["store"]
     article = store.article_ids()[0]
@@ -128,8 +128,8 @@ def step_tag(state: dict[str, Any]) -> str:
 def step_export(state: dict[str, Any]) -> str:
     import srsly
 
-    from annotator.export_rule import choose_rule
-    from annotator.exporting import export
+    from annotator.export.rule import choose_rule
+    from annotator.export.run import export
 
     store, label = state["store"], state["label"]
     jsonl = state["tmp"] / "out.jsonl"

@@ -73,9 +73,9 @@ def make_exports(folder: Path, n: int, seed: int = 2) -> tuple[Path, Path]:
 
 
 def run(workdir: Path, quick: bool) -> list[Result]:
-    from annotator.export_rule import choose_rule
-    from annotator.exporting import export
-    from annotator.importing import import_paths
+    from annotator.export.rule import choose_rule
+    from annotator.export.run import export
+    from annotator.importing.run import import_paths
     from annotator.store import Store
 
     n = 5_000 if quick else 50_000

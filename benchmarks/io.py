@@ -174,9 +174,9 @@ def sync() -> None:
 
 
 def run(workdir: Path, quick: bool) -> list[Result]:
-    from annotator.export_rule import choose_rule
-    from annotator.exporting import export
-    from annotator.importing import import_paths
+    from annotator.export.rule import choose_rule
+    from annotator.export.run import export
+    from annotator.importing.run import import_paths
     from annotator.store import Store
 
     n = 5_000 if quick else 50_000

@@ -113,10 +113,10 @@ def _keyboard(workdir: Path, words: int, entities: int) -> list[Result]:
 
 
 def _suggestions(workdir: Path) -> list[Result]:
-    from annotator.importing import import_paths
-    from annotator.nlp import load_pipeline, preannotate
+    from annotator.importing.run import import_paths
+    from annotator.nlp.pipeline import load_pipeline, preannotate
+    from annotator.nlp.speakers import SpeakerScore, parser_pipeline, score, suggest_speakers
     from annotator.passages import split_at_breaks
-    from annotator.speakers import SpeakerScore, parser_pipeline, score, suggest_speakers
     from annotator.store import Store
     from benchmarks.window import make_article
 

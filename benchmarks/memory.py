@@ -15,7 +15,7 @@ from benchmarks import Result
 PROBE = """
 import resource, sys
 from pathlib import Path
-from annotator.importing import import_paths
+from annotator.importing.run import import_paths
 from annotator.store import Store
 with Store.create(sys.argv[2]) as store:
     report = import_paths(store, [Path(sys.argv[1])], annotator="bench")

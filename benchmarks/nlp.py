@@ -31,7 +31,7 @@ def texts(n: int) -> list[str]:
 def run(workdir: Path, quick: bool) -> list[Result]:
     import srsly
 
-    from annotator.nlp import RunProfile, available_cores, load_pipeline, preannotate
+    from annotator.nlp.pipeline import RunProfile, available_cores, load_pipeline, preannotate
     from annotator.records import IncomingRecord
     from annotator.store import Store
 
@@ -56,7 +56,7 @@ def run(workdir: Path, quick: bool) -> list[Result]:
             return time.perf_counter() - t0
 
     def dask() -> float:
-        from annotator.preannotate import write_shards
+        from annotator.nlp.cluster import write_shards
 
         src = workdir / "corpus.jsonl"
         srsly.write_jsonl(src, ({"text": t} for t in corpus))

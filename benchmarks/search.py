@@ -93,7 +93,7 @@ def build_project(path: Path, texts: list[str]):
 
 
 def run(workdir: Path, quick: bool) -> list[Result]:
-    from annotator.search import Search
+    from annotator.search.hits import Search
 
     n = 10_000 if quick else 100_000
     texts, common = make_texts(n)
@@ -144,7 +144,7 @@ def _hit_list(store, common: str) -> list[Result]:
     from PySide6.QtCore import QModelIndex
     from PySide6.QtWidgets import QApplication, QTableView
 
-    from annotator.search import Search
+    from annotator.search.hits import Search
     from annotator.ui.annotate.hit_list import PAGE, HitListModel
 
     app = QApplication.instance() or QApplication([])
@@ -196,7 +196,7 @@ def _hit_list(store, common: str) -> list[Result]:
 
 def _import_with_index(workdir: Path, n: int) -> list[Result]:
     """The io suite's import, with and without indexing what it added, against the same bare import."""
-    from annotator.importing import import_paths
+    from annotator.importing.run import import_paths
     from annotator.store import Store
 
     src = make_corpus(workdir / "io-corpus.jsonl", n)

@@ -61,8 +61,8 @@ def build_model_project(project: Path) -> None:
 
 def build(project: Path) -> None:
     from annotator import settings
-    from annotator.importing import import_paths
-    from annotator.nlp import load_pipeline, preannotate
+    from annotator.importing.run import import_paths
+    from annotator.nlp.pipeline import load_pipeline, preannotate
     from annotator.store import Store
 
     with Store.create(project) as store:

@@ -53,7 +53,7 @@ def cli(db_path):
 @pytest.fixture(scope="session")
 def pipeline():
     """The real English pipeline, loaded once for the session."""
-    from annotator.nlp import load_pipeline
+    from annotator.nlp.pipeline import load_pipeline
 
     return load_pipeline()
 
@@ -65,8 +65,8 @@ def write_jsonl(path: Path, lines: list[str]) -> Path:
 
 def export_file(store, out, fmt: str | None = None, *, align=None, progress=None, cancelled=None, **choices):
     """`exporting.export` as the command runs it: the rule chosen from `choices` (`choose_rule`'s keywords)."""
-    from annotator.export_rule import choose_rule
-    from annotator.exporting import export, format_for
+    from annotator.export.rule import choose_rule
+    from annotator.export.run import export, format_for
 
     rule = choose_rule(store, fmt or format_for(out), **choices)
     return export(store, out, rule, align=align, progress=progress, cancelled=cancelled)

@@ -96,7 +96,7 @@ IMPORT_PROBE = """
 import resource, sys
 from pathlib import Path
 resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
-from annotator.importing import import_paths
+from annotator.importing.run import import_paths
 from annotator.store import Store
 with Store.create(Path(sys.argv[1])) as store:
     report = import_paths(store, [Path(p) for p in sys.argv[2:]], annotator="tester")

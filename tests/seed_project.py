@@ -11,8 +11,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from annotator.importing import import_paths
-from annotator.nlp import preannotate
+from annotator.importing.run import import_paths
+from annotator.nlp.pipeline import preannotate
 from annotator.records import GOLD, Entity, IncomingRecord, Span
 from annotator.store import Store
 from tests.conftest import SEEDS

@@ -9,9 +9,8 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from annotator import backups
 from annotator.cli import main
-from annotator.store import SCHEMA_VERSION, Store
+from annotator.store import SCHEMA_VERSION, Store, backups
 from tests.nothing_lost import ROOT, annotator, confirm_in_wal, killed_at, labeled_project, labels
 
 

@@ -8,7 +8,6 @@ import math
 
 import pytest
 
-from annotator.categories import by_key, default_categories, project_categories, toggle_category
 from annotator.records import GOLD, Category, CategoryGroup, IncomingRecord
 from annotator.review.categories import (
     category_agreement,
@@ -18,6 +17,7 @@ from annotator.review.categories import (
     gold_categories,
     take_categories,
 )
+from annotator.schemes.categories import by_key, default_categories, project_categories, toggle_category
 from annotator.store.editing import ArticleFilter
 
 SCHEME = [

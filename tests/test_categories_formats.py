@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotator.importing import import_paths
+from annotator.importing.run import import_paths
 from annotator.records import GOLD, Category, CategoryGroup, IncomingRecord
 from annotator.review.categories import collect_categories, decide_group
 from annotator.store import Store
@@ -76,8 +76,8 @@ def project(tmp_path):
 
 
 def export(store, out, fmt, **options):
-    from annotator.export_rule import choose_rule
-    from annotator.exporting import export as run
+    from annotator.export.rule import choose_rule
+    from annotator.export.run import export as run
 
     return run(store, out, choose_rule(store, fmt, annotator=ANNA), **options)
 
@@ -166,8 +166,8 @@ def test_gold_categories_are_the_agreement_and_the_decisions(project, tmp_path):
     project.toggle_label(1, BEN, *OFFER, "offer")
     project.set_status(1, BEN, "done")
     project.set_status(2, BEN, "done")  # both finished article 2 with no category: unknown in gold too
-    from annotator.export_rule import choose_rule
-    from annotator.exporting import export as run
+    from annotator.export.rule import choose_rule
+    from annotator.export.run import export as run
 
     run(project, tmp_path / "g.jsonl", choose_rule(project, "doccat", gold=True))
     (record,) = [json.loads(line) for line in (tmp_path / "g.jsonl").read_text().splitlines()]
@@ -368,8 +368,8 @@ def test_every_layer_comes_back_with_its_categories(project, tmp_path, fmt):
     project.set_status(1, BEN, "done")
     out = tmp_path / ("all.json" if fmt == "label-studio" else "all.jsonl")
     options = {"layers_as": "annotations"} if fmt == "label-studio" else {}
-    from annotator.export_rule import choose_rule
-    from annotator.exporting import export as run
+    from annotator.export.rule import choose_rule
+    from annotator.export.run import export as run
 
     run(project, out, choose_rule(project, fmt, all_layers=True, articles="all"), **options)
     with Store.create(tmp_path / "fresh.annotator.sqlite") as fresh:
@@ -384,8 +384,8 @@ def test_one_exclusive_group_makes_a_docbin_spacys_exclusive_textcat_takes(proje
     from spacy.tokens import DocBin
     from spacy.training import Example
 
-    from annotator.export_rule import choose_rule
-    from annotator.exporting import export as run
+    from annotator.export.rule import choose_rule
+    from annotator.export.run import export as run
 
     project.set_article_categories(2, ANNA, ["relevant"])  # a category, but no stance
     summary = run(project, tmp_path / "stance.spacy", choose_rule(project, "spacy", category_groups=["stance"]))
@@ -404,8 +404,8 @@ def test_one_exclusive_group_makes_a_docbin_spacys_exclusive_textcat_takes(proje
 
 
 def test_a_prodigy_choice_of_one_exclusive_group_is_single_choice(project, tmp_path):
-    from annotator.export_rule import choose_rule
-    from annotator.exporting import export as run
+    from annotator.export.rule import choose_rule
+    from annotator.export.run import export as run
 
     run(project, tmp_path / "stance.jsonl", choose_rule(project, "jsonl", category_groups=["stance"]))
     task = json.loads((tmp_path / "stance.jsonl").read_text().splitlines()[0])

@@ -13,10 +13,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from click.testing import CliRunner
 
-from annotator import backups, settings
+from annotator import settings
 from annotator.cli import main
 from annotator.records import Entity, IncomingRecord
-from annotator.store import SCHEMA_VERSION, CorruptProjectError, Store, StoreError
+from annotator.store import SCHEMA_VERSION, CorruptProjectError, Store, StoreError, backups
 from annotator.store.schema import migrations
 
 

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from annotator.export_rule import ENTITIES_UNREVIEWED
+from annotator.export.rule import ENTITIES_UNREVIEWED
 from annotator.records import Entity, IncomingRecord, Span
 from annotator.store import Preannotation, Store
 from annotator.tokens import word_tokens

@@ -12,7 +12,7 @@ import json
 import pytest
 import srsly
 
-from annotator.nlp import preannotate
+from annotator.nlp.pipeline import preannotate
 from annotator.records import Entity, IncomingRecord, Span
 from annotator.store import Store
 from tests.conftest import export_file, write_jsonl

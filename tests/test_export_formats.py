@@ -16,9 +16,10 @@ from collections import Counter
 import pytest
 import srsly
 
-from annotator import exporting, formats
-from annotator.export_rule import ExportRule, choose_rule
-from annotator.exporting import FORMATS, ExportError, count_records
+from annotator import formats
+from annotator.export import run as exporting
+from annotator.export.rule import ExportRule, choose_rule
+from annotator.export.run import FORMATS, ExportError, count_records
 from annotator.formats.csvfile import inert
 from annotator.records import GOLD, IncomingRecord, Span
 from annotator.store import Store

@@ -3,7 +3,7 @@
 Hypothesis builds projects (several annotators, statuses, whole-task answers, rejected spans,
 review decisions); the test works out, on its own and straight from the rule as the README
 states it, which records each format must hold, and reads each file back with the format's
-own reader. Nothing here calls `annotator.review` or `annotator.export_rule`.
+own reader. Nothing here calls `annotator.review` or `annotator.export.rule`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import srsly
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotator.exporting import ExportError, ExportRefused
+from annotator.export.run import ExportError, ExportRefused
 from annotator.records import GOLD, IncomingRecord, RejectedSpan, Span
 from annotator.review.gold import NO_LABEL_NOTE
 from annotator.store import Preannotation, Store

@@ -12,8 +12,8 @@ import json
 import pytest
 import srsly
 
-from annotator.export_rule import RULE, ExportRefused, choose_rule
-from annotator.exporting import ExportError
+from annotator.export.rule import RULE, ExportRefused, choose_rule
+from annotator.export.run import ExportError
 from annotator.records import GOLD, IncomingRecord, Span
 from annotator.review import collect, find_conflicts
 from annotator.review import gold as gold_ops
@@ -212,7 +212,7 @@ def test_every_layer_is_for_interchange_and_says_whose_each_record_is(team, tmp_
 
 
 def test_textcat_writes_unlabeled_sentences_of_finished_articles_as_negatives_with_every_scheme_label(team, tmp_path):
-    from annotator.scheme import default_labels
+    from annotator.schemes.labels import default_labels
 
     out = tmp_path / "ben.textcat.jsonl"
     summary = export_file(team, out, "textcat", annotator="ben")

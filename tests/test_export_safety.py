@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 import srsly
 
-from annotator import backups
-from annotator.store import Store
+from annotator.store import Store, backups
 from tests.conftest import write_jsonl
 
 TEXT = "Kyiv said it would halt strikes on refineries. Moscow must first stop hitting power plants."
@@ -141,7 +140,7 @@ def test_a_damaged_project_is_named_with_the_way_back_not_a_traceback(cli, db_pa
 
 KILLED_MIDWAY = """
 import contextlib, sys, time
-from annotator import exporting
+from annotator.export import run as exporting
 
 real = exporting.atomic_output
 

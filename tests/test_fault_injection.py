@@ -15,8 +15,7 @@ import time
 
 import pytest
 
-from annotator import backups
-from annotator.store import Store
+from annotator.store import Store, backups
 from tests.nothing_lost import ROOT, annotator, confirm_in_wal, labeled_project, labels
 
 RUNS = 20

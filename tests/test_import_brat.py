@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from annotator.importing import import_paths
+from annotator.importing.run import import_paths
 from annotator.store import Store
 from annotator.text import BOM, normalize
 

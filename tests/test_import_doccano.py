@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from annotator.export_rule import choose_rule
-from annotator.exporting import export
+from annotator.export.rule import choose_rule
+from annotator.export.run import export
 from annotator.store import Store
 from tests.conftest import write_jsonl
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from annotator.formats.label_studio import Layer, label_studio_task
-from annotator.importing import import_paths
+from annotator.importing.run import import_paths
 from annotator.records import MODEL_LAYER_PREFIX
 from annotator.store import Store
 

@@ -8,7 +8,7 @@ import zlib
 import pytest
 
 from annotator import settings
-from annotator.importing import ImportStopped, import_paths
+from annotator.importing.run import ImportStopped, import_paths
 from annotator.records import IncomingRecord
 from annotator.store import Store
 from tests.nothing_lost import IMPORT_PROBE, peak_memory_mb
@@ -133,6 +133,6 @@ def test_an_import_batch_of_long_articles_is_committed_before_it_grows_large(sto
     monkeypatch.setattr(settings, "IMPORT_BATCH_CHARS", 10_000)
     seen = []
     records = [IncomingRecord("x" * 4000 + str(i), "t", "s", i) for i in range(10)]
-    monkeypatch.setattr("annotator.importing.read_records", lambda path, **_: iter(records))
+    monkeypatch.setattr("annotator.importing.run.read_records", lambda path, **_: iter(records))
     import_paths(store, [store.path], annotator="tester", progress=seen.append)
     assert seen == [3, 3, 3, 1]

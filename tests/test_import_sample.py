@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annotator.sampling import allocate
+from annotator.importing.sampling import allocate
 from annotator.store import Store
 
 SOURCES = {"wire": 600, "blog": 300, "tv": 100}

@@ -8,9 +8,9 @@ import copy
 
 import pytest
 
-from annotator.importing import ImportStopped, import_paths
+from annotator.importing.run import ImportStopped, import_paths
+from annotator.importing.sampling import Sample
 from annotator.records import MODEL_LAYER_PREFIX
-from annotator.sampling import Sample
 from annotator.store import Store, StoreError
 from tests.test_import_label_studio import export_tasks, write_json
 

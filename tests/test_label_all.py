@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from annotator.label_all import ALREADY, OFF_TOKENS, OVERLAP, SPAN, apply_label_all, plan_label_all
 from annotator.records import IncomingRecord
-from annotator.search import Search
+from annotator.search.hits import Search
+from annotator.search.label_all import ALREADY, OFF_TOKENS, OVERLAP, SPAN, apply_label_all, plan_label_all
 from tests.conftest import write_jsonl
 
 TEXTS = [

@@ -11,8 +11,8 @@ import json
 
 import pytest
 
-from annotator.label_all import plan_label_all
-from annotator.search import Search
+from annotator.search.hits import Search
+from annotator.search.label_all import plan_label_all
 from annotator.store import Store
 from tests.conftest import write_jsonl
 

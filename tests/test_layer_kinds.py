@@ -28,7 +28,7 @@ MODEL = "model:ner-2024-05"
 @pytest.fixture
 def imported(store, tmp_path):
     """Label Studio's task 17: anna and ls-9 finished it, a model predicted on it."""
-    from annotator.importing import import_paths
+    from annotator.importing.run import import_paths
 
     import_paths(store, [write_json(tmp_path / "ls.json", export_tasks()[:1])], annotator="me")
     return store
@@ -69,7 +69,7 @@ def test_the_only_annotator_is_the_only_person_whatever_models_predicted(store, 
 
 
 def test_a_model_s_output_is_never_training_data_but_goes_to_other_tools_when_named(imported, tmp_path):
-    from annotator.exporting import ExportRefused
+    from annotator.export.run import ExportRefused
 
     for fmt in ("spacy", "textcat", "conll"):
         with pytest.raises(ExportRefused, match="a model's output, not what people decided"):
@@ -86,7 +86,7 @@ def test_every_layer_as_stored_keeps_the_model_s_and_a_merge_keeps_it_a_model_s(
     names = [json.loads(line)["_annotator_id"] for line in out.read_text(encoding="utf-8").splitlines()]
     assert sorted(names) == ["anna@example.org", "ls-9", MODEL]
     with Store.create(tmp_path / "merged.annotator.sqlite") as merged:
-        from annotator.importing import import_paths
+        from annotator.importing.run import import_paths
 
         import_paths(merged, [out], annotator="me")
         assert merged.layer_kinds()[MODEL] == MODEL_LAYER
@@ -105,7 +105,7 @@ def test_a_model_s_output_can_be_imported_under_a_model_layer_name(cli, db_path,
 
 
 def test_a_teammate_s_model_layer_stays_a_model_s(imported, tmp_path):
-    from annotator.importing import import_paths
+    from annotator.importing.run import import_paths
 
     theirs = imported.layer_kinds()
     imported.close()

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.export_rule import ExportRefused
+from annotator.export.rule import ExportRefused
 from annotator.learn.examples import Example, held_out_split, training_data
 from annotator.records import IncomingRecord, Span
 from tests.conftest import export_file

@@ -11,7 +11,7 @@ import pytest
 from annotator.learn.rules import RULES_SETTING, Rule, project_rules, save_rules
 from annotator.learn.suggest import Suggester
 from annotator.review import collect, compute_agreement
-from annotator.scheme import default_labels
+from annotator.schemes.labels import default_labels
 from tests.conftest import export_file
 from tests.learn_project import TINY, generated_project, tiny_project
 

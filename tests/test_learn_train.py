@@ -188,7 +188,7 @@ def test_training_in_a_child_process_reports_progress_and_keeps_the_model(tmp_pa
     assert train_in_subprocess(path, architecture="bow", cancelled=lambda: True).cancelled
     assert latest_model(path).version == report.model.version  # the cancelled one kept nothing
     generated_project(tmp_path / "empty.annotator.sqlite", 3, finished=0).close()
-    from annotator.export_rule import ExportRefused
+    from annotator.export.rule import ExportRefused
 
     with pytest.raises(ExportRefused, match="no annotator has labeled or finished an article yet"):
         train_in_subprocess(tmp_path / "empty.annotator.sqlite")

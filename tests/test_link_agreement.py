@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from annotator.export_rule import ExportRefused, Selection, choose_rule
+from annotator.export.rule import ExportRefused, Selection, choose_rule
 from annotator.records import GOLD, Entity, IncomingRecord, Link
 from annotator.review.links import (
     LINK_MISMATCH,

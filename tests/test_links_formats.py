@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.formats.label_studio import Layer, label_studio_task, task_records
-from annotator.importing import import_paths
+from annotator.importing.run import import_paths
 from annotator.records import Entity, IncomingRecord, Link
 from annotator.store import Preannotation, Store
 from annotator.ui.annotate.spans import word_tokens
@@ -146,7 +146,7 @@ def test_brat_gets_r_lines_and_an_annotation_conf(tmp_path, project):
 
 
 def test_a_brat_export_replaces_only_a_brat_folder(tmp_path, project):
-    from annotator.exporting import ExportError
+    from annotator.export.run import ExportError
 
     folder = tmp_path / "notes"
     folder.mkdir()

@@ -4,8 +4,8 @@ import sqlite3
 
 import pytest
 
-from annotator.link_scheme import default_link_types, project_link_types
 from annotator.records import GOLD, Entity, IncomingRecord, Link, LinkType
+from annotator.schemes.links import default_link_types, project_link_types
 from annotator.store import SlotState, Store
 
 TEXT = "Putin signaled a readiness to halt attacks, contingent on Ukraine reciprocating. Kyiv denied it."
@@ -137,7 +137,7 @@ def test_export_rows_carry_each_layers_links(store, article):
 
 def test_a_teammates_file_brings_its_links_and_decisions(tmp_path, store, article):
     """Merging a teammate's project file loses nothing: links, and the gold slots its review decided."""
-    from annotator.importing import import_paths
+    from annotator.importing.run import import_paths
 
     theirs = tmp_path / "ben.annotator.sqlite"
     with Store.create(theirs) as other:

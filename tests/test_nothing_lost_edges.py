@@ -166,7 +166,7 @@ def test_a_lock_file_that_is_a_link_is_refused_and_the_file_it_names_is_untouche
 def test_a_backup_after_a_long_pause_keeps_the_newest_older_backups(project):
     from datetime import UTC, datetime
 
-    from annotator import backups
+    from annotator.store import backups
 
     with Store.open(project) as store:
         for month in (6, 7, 8, 9, 10):
@@ -191,7 +191,7 @@ def test_a_backup_after_a_long_pause_keeps_the_newest_older_backups(project):
 def test_a_backup_opened_as_the_project_is_only_read_and_says_how_to_restore_it(project, tmp_path):
     import hashlib
 
-    from annotator import backups
+    from annotator.store import backups
 
     assert run(project, "backup").exit_code == 0
     backup = backups.backups(project)[-1]
@@ -227,7 +227,7 @@ def test_an_export_removes_only_its_own_leftovers_never_a_user_file_named_alike(
 
 
 def test_restore_names_each_bad_backup_once_and_never_advises_restoring_a_backup(project):
-    from annotator import backups
+    from annotator.store import backups
 
     assert run(project, "backup").exit_code == 0
     folder = backups.backup_dir(project)

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-import annotator.nlp
-from annotator.importing import import_paths
-from annotator.nlp import preannotate
-from annotator.preannotate import ShardError, write_shards
+import annotator.nlp.pipeline
+from annotator.importing.run import import_paths
+from annotator.nlp.cluster import ShardError, write_shards
+from annotator.nlp.pipeline import preannotate
 from annotator.store import Store
 from tests.conftest import SEEDS
 
@@ -82,7 +82,7 @@ def contents(db: Path) -> dict:
 def direct_import(corpus: Path, db: Path, pipeline: str | None) -> None:
     with Store.create(db) as store:
         import_paths(store, [corpus], annotator="tester", pipeline=pipeline)
-        preannotate(store, annotator.nlp.load_pipeline(pipeline), processes=1)
+        preannotate(store, annotator.nlp.pipeline.load_pipeline(pipeline), processes=1)
 
 
 def shard_import(out: Path, db: Path, pipeline: str | None, monkeypatch) -> list[str]:
@@ -90,7 +90,7 @@ def shard_import(out: Path, db: Path, pipeline: str | None, monkeypatch) -> list
         raise AssertionError("spaCy was loaded for shards of the project's own pipeline")
 
     with Store.create(db) as store, monkeypatch.context() as patch:
-        patch.setattr(annotator.nlp, "load_pipeline", no_spacy)
+        patch.setattr(annotator.nlp.pipeline, "load_pipeline", no_spacy)
         report = import_paths(store, [out], annotator="tester", pipeline=pipeline)
         assert store.count_unannotated() == 0
         return report.notes
@@ -106,7 +106,7 @@ def test_shards_of_the_seeds_give_what_the_direct_import_gives(scheduler, tmp_pa
         *[f"part-0000{i}.jsonl" for i in range(4)],
     ]
     notes = shard_import(tmp_path / "shards", tmp_path / "a.sqlite", None, monkeypatch)
-    recipe = annotator.nlp.pipeline_identity(None)["recipe"]
+    recipe = annotator.nlp.pipeline.pipeline_identity(None)["recipe"]
     with Store.open(tmp_path / "a.sqlite") as store:
         entities = sum(e.source == "model" for a in store.article_ids() for e in store.entities(a))
     assert entities > 0
@@ -146,7 +146,7 @@ def test_shards_of_another_pipeline_version_are_pre_annotated_again(scheduler, t
         report = import_paths(store, [tmp_path / "shards"], annotator="tester", pipeline="rules")
         assert "not this project's pipeline" in report.notes[0] and "rules 0.9" in report.notes[0]
         assert store.count_unannotated() == 10
-        preannotate(store, annotator.nlp.load_pipeline("rules"))
+        preannotate(store, annotator.nlp.pipeline.load_pipeline("rules"))
     direct_import(corpus, tmp_path / "b.sqlite", "rules")
     assert contents(tmp_path / "a.sqlite") == contents(tmp_path / "b.sqlite")
 

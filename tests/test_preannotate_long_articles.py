@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from spacy.language import Language
 
 from annotator import settings
-from annotator.nlp import Analysis, AnalysisFailure, analyse_texts, load_pipeline, pieces, preannotate
+from annotator.nlp.pipeline import Analysis, AnalysisFailure, analyse_texts, load_pipeline, pieces, preannotate
 from annotator.records import IncomingRecord
 from annotator.store import Store
 from tests.conftest import SEEDS
@@ -162,9 +162,9 @@ def test_analyse_texts_isolates_the_failing_text():
 
 
 def test_stats_and_import_report_the_failed_articles(cli, db_path, tmp_path, monkeypatch):
-    import annotator.nlp
+    import annotator.nlp.pipeline
 
-    monkeypatch.setattr(annotator.nlp, "load_pipeline", lambda _name=None: failing_rules())
+    monkeypatch.setattr(annotator.nlp.pipeline, "load_pipeline", lambda _name=None: failing_rules())
     src = tmp_path / "in.jsonl"
     src.write_text("".join(json.dumps({"text": t}) + "\n" for t in ["Fine.", "BOOM here.", "Also fine."]))
     result = cli("import", src)
@@ -185,7 +185,7 @@ def test_stats_and_import_report_the_failed_articles(cli, db_path, tmp_path, mon
     (tmp_path / "more.txt").write_text("Another article.")
     again = cli("import", tmp_path / "more.txt")
     assert again.exit_code == 0 and "pre-annotated 1 articles" in again.output
-    monkeypatch.setattr(annotator.nlp, "load_pipeline", lambda _name=None: rules())
+    monkeypatch.setattr(annotator.nlp.pipeline, "load_pipeline", lambda _name=None: rules())
     retried = cli("preannotate", "--retry-failed")
     assert retried.exit_code == 0 and "pre-annotated 1 articles" in retried.output, retried.output
     assert json.loads(cli("stats", "--json").output)["preannotation_failed"] == []

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-import annotator.nlp as nlp
-from annotator.nlp import preannotate
+import annotator.nlp.pipeline as nlp
+from annotator.nlp.pipeline import preannotate
 from annotator.store import Store
 from tests.test_preannotate_long_articles import add_texts, failing_rules, rules
 

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from annotator.exporting import ExportError, ExportSummary
-from annotator.importing import import_paths
+from annotator.export.run import ExportError, ExportSummary
+from annotator.importing.run import import_paths
 from annotator.records import ACCEPT, GOLD, USER
 from annotator.store import Store
 from tests.conftest import export_file as export
@@ -113,7 +113,7 @@ def test_seed_project_survives_a_round_trip(tmp_path_factory, pipeline, tmp_path
 @pytest.mark.spacy
 def test_export_import_export_gives_the_same_file(tmp_path_factory, pipeline, tmp_path):
     """As a user does it: `annotator import` pre-annotates, so tokens (and token indices) come back too."""
-    from annotator.nlp import preannotate
+    from annotator.nlp.pipeline import preannotate
 
     with Store.open(seed_project(tmp_path_factory, pipeline, tmp_path / "team.annotator.sqlite")) as team:
         export(team, tmp_path / "first.jsonl", annotator="anna")
@@ -207,7 +207,7 @@ _rules = {}
 def rules_pipeline():
     """The rule-based pipeline: real spaCy tokens stored for each article, no model to load."""
     if "p" not in _rules:
-        from annotator.nlp import load_pipeline
+        from annotator.nlp.pipeline import load_pipeline
 
         _rules["p"] = load_pipeline("rules")
     return _rules["p"]
@@ -217,7 +217,7 @@ def rules_pipeline():
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(records=labeled_records(), fmt=st.sampled_from(list(IMPORTABLE)), tokens=st.booleans())
 def test_generated_texts_survive_a_round_trip(records, fmt, tokens):
-    from annotator.nlp import preannotate
+    from annotator.nlp.pipeline import preannotate
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -3,7 +3,7 @@ and a cancelled import keeps every batch it committed."""
 
 import pytest
 
-from annotator.importing import import_paths
+from annotator.importing.run import import_paths
 from benchmarks.memory import peak_import_kib, small_corpus
 from tests.conftest import export_file
 

@@ -1,5 +1,5 @@
 from annotator.records import IncomingRecord, Label, Span
-from annotator.scheme import default_labels, project_labels
+from annotator.schemes.labels import default_labels, project_labels
 
 
 def test_default_scheme_covers_negotiation_statements_with_keys_and_definitions():

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from annotator.search import Search, SearchError
+from annotator.search.hits import Search, SearchError
 from annotator.store import Store
 from tests.conftest import write_jsonl
 from tests.test_project_files import needs_read_only_mount, on_read_only_media
@@ -189,7 +189,7 @@ def test_new_articles_and_the_pipelines_sentences_reach_the_index(cli, corpus, t
     assert cli("import", "--no-ner", more).exit_code == 0
     assert search(cli, "Tbilisi")["statements"] == 1
     with Store.open(corpus) as store:
-        from annotator.nlp import preannotate
+        from annotator.nlp.pipeline import preannotate
 
         preannotate(store, pipeline, processes=1)
         assert store.search_index_pending() == 5  # every article is indexed again on its sentences
@@ -247,13 +247,13 @@ def test_a_catastrophic_regular_expression_is_stopped_and_explained(store, query
 def test_the_cli_stops_a_catastrophic_regular_expression_with_a_message(cli, corpus, tmp_path):
     src = write_jsonl(tmp_path / "redos.jsonl", [json.dumps({"text": "a" * 60 + "! Redos line."})])
     assert cli("import", "--no-ner", src).exit_code == 0
-    import annotator.search
+    import annotator.search.hits
 
-    annotator.search.REGEX_SECONDS, before = 0.3, annotator.search.REGEX_SECONDS
+    annotator.search.hits.REGEX_SECONDS, before = 0.3, annotator.search.hits.REGEX_SECONDS
     try:
         result = cli("search", 're:"(a|aa)+$"')
     finally:
-        annotator.search.REGEX_SECONDS = before
+        annotator.search.hits.REGEX_SECONDS = before
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "the regular expression took more than 0.3 s on one statement" in result.output
 

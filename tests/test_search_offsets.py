@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from annotator.passages import fallback_sentences, split_at_breaks
 from annotator.records import IncomingRecord
-from annotator.search import Search
+from annotator.search.hits import Search
 from annotator.store import Store
 from annotator.text import normalize
 

@@ -17,8 +17,8 @@ import sys
 
 import pytest
 
-from annotator.importing import import_paths
-from annotator.nlp import preannotate
+from annotator.importing.run import import_paths
+from annotator.nlp.pipeline import preannotate
 from annotator.records import IncomingRecord, Span
 from annotator.review import collect, find_conflicts
 from annotator.review import gold as gold_ops

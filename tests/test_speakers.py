@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from annotator.nlp.speakers import SpeakerScore, parser_pipeline, same_speaker, score, suggest_speakers
 from annotator.passages import split_at_breaks
 from annotator.records import Entity
-from annotator.speakers import SpeakerScore, parser_pipeline, same_speaker, score, suggest_speakers
 
 GOLD = Path(__file__).parent / "speaker_gold.json"
 NAMES = {"Peskov": "PERSON", "Dmitry Peskov": "PERSON", "Zelensky": "PERSON", "Kremlin": "ORG", "Ukraine": "GPE"}
@@ -94,8 +94,8 @@ def test_the_suggestions_are_right_on_the_seed_gold_set(seed_store, nlp):
 
 @pytest.fixture(scope="module")
 def seed_store(tmp_path_factory, pipeline):
-    from annotator.importing import import_paths
-    from annotator.nlp import preannotate
+    from annotator.importing.run import import_paths
+    from annotator.nlp.pipeline import preannotate
     from annotator.store import Store
     from tests.conftest import SEEDS
 
@@ -123,7 +123,7 @@ def test_a_paragraph_of_a_long_article_is_parsed_a_statement_at_a_time_and_stops
     """Found by the tester: one 60,000-character paragraph was one doc (over a gigabyte, and a window
     that waited 20 s to close). A line longer than LONGEST_DOC is parsed a statement at a time, with
     the same suggestions, and a cancel between docs stops it with nothing suggested."""
-    from annotator import speakers
+    from annotator.nlp import speakers
 
     sentence = "Kremlin spokesman Dmitry Peskov confirmed the request on Monday. "
     text = sentence * 200  # one line, 13,000 characters

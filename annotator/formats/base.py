@@ -19,8 +19,8 @@ from annotator.records import ExportRow, IncomingRecord, Rejection
 from annotator.tokens import SpacyTokens
 
 if TYPE_CHECKING:
-    from annotator.export_account import ExportSummary
-    from annotator.export_rule import ExportRule
+    from annotator.export.rule import ExportRule
+    from annotator.formats.account import ExportSummary
     from annotator.store import Store
 
 #: What an export can hold: labeled statements (a layer's work) or the article's entities.

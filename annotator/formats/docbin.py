@@ -275,7 +275,7 @@ class DocBuilder:
 @functools.lru_cache(maxsize=4)
 def _tokenizer(pipeline_name: str | None) -> Any:
     """The project pipeline's tokenizer (spaCy's English rules if the pipeline cannot load)."""
-    from annotator.nlp import PipelineError, load_pipeline
+    from annotator.nlp.pipeline import PipelineError, load_pipeline
 
     try:
         return load_pipeline(pipeline_name).nlp.tokenizer

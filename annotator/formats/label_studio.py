@@ -55,7 +55,6 @@ from typing import Any
 
 import srsly
 
-from annotator.categories import project_categories
 from annotator.formats.base import Format, ObjectContext, Option, Writer
 from annotator.formats.categories import KEY as CATEGORIES_KEY
 from annotator.formats.categories import checked_names
@@ -63,6 +62,7 @@ from annotator.formats.left_out import KINDS, counted
 from annotator.formats.records import RecordError, kind_of, record_from_dict
 from annotator.formats.relations import SPAN_LABEL, end_namer
 from annotator.records import MODEL_LAYER_PREFIX, ExportRow, IncomingRecord, Link, Span, is_model_layer, model_layer
+from annotator.schemes.categories import project_categories
 from annotator.text import offsets_by_quotes
 
 #: JSON-MIN keys that describe the annotation, not the task's data.

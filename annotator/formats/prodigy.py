@@ -31,7 +31,6 @@ from typing import Any
 
 import srsly
 
-from annotator.categories import project_categories
 from annotator.formats.base import Format, ObjectContext, Writer
 from annotator.formats.categories import KEY as CATEGORIES_KEY
 from annotator.formats.categories import choice_fields, read_categories
@@ -39,6 +38,7 @@ from annotator.formats.left_out import LeftOut
 from annotator.formats.records import record_from_dict
 from annotator.formats.relations import end_namer, relations_from_links
 from annotator.records import ACCEPT, ExportRow, IncomingRecord
+from annotator.schemes.categories import project_categories
 from annotator.text import signed32
 from annotator.tokens import SpacyTokens
 

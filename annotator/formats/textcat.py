@@ -20,7 +20,7 @@ import srsly
 
 from annotator.formats.base import Format, Writer
 from annotator.records import ExportRow
-from annotator.scheme import project_labels
+from annotator.schemes.labels import project_labels
 from annotator.text import signed32
 
 if TYPE_CHECKING:

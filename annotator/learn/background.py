@@ -80,7 +80,7 @@ def train_in_subprocess(
 
 def _child(project: str, data_dir: str, options: dict[str, Any], messages, stop) -> None:
     os.environ["ANNOTATOR_DATA_DIR"] = data_dir
-    from annotator.export_rule import ExportRefused
+    from annotator.export.rule import ExportRefused
     from annotator.learn.models import ModelFolderError
     from annotator.learn.project import NothingToLearn, train_project
     from annotator.store import Store, StoreError

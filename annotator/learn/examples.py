@@ -1,6 +1,6 @@
 """The examples a statement classifier learns from: the textcat export's records, and a held-out split.
 
-There is one rule for training data (`annotator.export_rule`), and training follows it by
+There is one rule for training data (`annotator.export.rule`), and training follows it by
 taking exactly what `annotator export --format textcat` writes: one layer (`--annotator NAME`,
 `--gold`, or the one the rule picks), finished articles only, every labeled statement a
 positive for its labels, every sentence of a finished article that overlaps no labeled
@@ -14,8 +14,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from annotator.export_rule import ExportRule, Selection, choose_rule
-from annotator.exporting import label_universe
+from annotator.export.rule import ExportRule, Selection, choose_rule
+from annotator.export.run import label_universe
 from annotator.formats.textcat import textcat_from_row
 
 #: A label with fewer positive examples than this is reported as too few to learn.

@@ -55,7 +55,7 @@ class ModelInfo:
 
 def model_home(project: Path) -> Path:
     """The folder holding this project's models (in the user's data folder, keyed like its backups)."""
-    from annotator.backups import backup_dir
+    from annotator.store.backups import backup_dir
 
     return settings.data_dir() / "models" / backup_dir(Path(project)).name
 

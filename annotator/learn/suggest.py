@@ -102,7 +102,7 @@ class Suggester:
         """The project's latest model (`model=False`: rules only) and rules, for its active labels."""
         import spacy
 
-        from annotator.scheme import project_labels
+        from annotator.schemes.labels import project_labels
 
         info = latest_model(store.path) if model is True else (model or None)
         nlp = spacy.load(info.path) if info is not None else None

@@ -23,9 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from annotator.categories import project_categories
 from annotator.records import GOLD, CategoryGroup
 from annotator.review.agreement import alpha_reason, nominal_alpha
+from annotator.schemes.categories import project_categories
 
 Value = tuple[str, ...] | None
 

@@ -47,7 +47,7 @@ class Decision:
     """Statement changes made as one batch, undone and redone as one (each in one transaction).
 
     `layer` is the annotator layer the changes are in: gold for review decisions, the
-    annotator's own for "label all matches" (`annotator.label_all`).
+    annotator's own for "label all matches" (`annotator.search.label_all`).
     """
 
     description: str

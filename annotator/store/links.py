@@ -19,8 +19,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from annotator.link_scheme import SETTING, link_types_from_setting, link_types_to_setting
 from annotator.records import GOLD, ExportRow, IncomingRecord, Link, LinkType
+from annotator.schemes.links import SETTING, link_types_from_setting, link_types_to_setting
 from annotator.store.core import CoreStore, ImportCounts, _ByArticle, now
 from annotator.store.editing import EditingMixin
 from annotator.store.errors import known_error

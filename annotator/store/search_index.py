@@ -9,7 +9,7 @@ it on a worker at start and after imports; `annotator search` before searching.
 
 Rows are statement units (`annotator.passages`): rowid `article_id << UNIT_BITS | n`, so
 FTS5 hands out hits in reading order and an article is a rowid range. The MATCH text comes
-from `annotator.query.fts_expression`, never from the user directly.
+from `annotator.search.query.fts_expression`, never from the user directly.
 """
 
 from __future__ import annotations

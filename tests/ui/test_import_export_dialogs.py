@@ -13,8 +13,9 @@ import srsly
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QPushButton
 
-from annotator import importing, settings
+from annotator import settings
 from annotator.formats.csvfile import COLUMNS
+from annotator.importing import run as importing
 from annotator.records import GOLD
 from annotator.store import Store
 from annotator.ui.annotate.export_dialog import EVERY_LAYER

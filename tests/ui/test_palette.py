@@ -10,9 +10,9 @@ from itertools import combinations
 
 import pytest
 
-from annotator.categories import default_categories
 from annotator.records import Label
-from annotator.scheme import EXTRA_COLORS, default_labels
+from annotator.schemes.categories import default_categories
+from annotator.schemes.labels import EXTRA_COLORS, default_labels
 from annotator.ui.annotate.categories_bar import chip_outline
 from annotator.ui.annotate.label_bar import checked_tint
 from annotator.ui.review.widgets import review_soft_tint
@@ -144,7 +144,7 @@ def test_the_stylesheet_has_every_colour_filled_in():
 
 
 def link_colors(th: palette.Theme) -> dict[str, str]:
-    from annotator.link_scheme import EXTRA_LINK_COLORS, default_link_types
+    from annotator.schemes.links import EXTRA_LINK_COLORS, default_link_types
 
     colors = {t.name: palette.link_color(t.color, th) for t in default_link_types()}
     colors.update({f"extra{i}": palette.link_color(c, th) for i, c in enumerate(EXTRA_LINK_COLORS)})
@@ -153,7 +153,7 @@ def link_colors(th: palette.Theme) -> dict[str, str]:
 
 @pytest.mark.parametrize("th", THEMES, ids=lambda t: t.name)
 def test_the_default_link_types_are_told_apart_and_their_outlines_read_at_3_to_1(th):
-    from annotator.link_scheme import default_link_types
+    from annotator.schemes.links import default_link_types
 
     colors = link_colors(th)
     defaults = {name: colors[name] for name in (t.name for t in default_link_types())}
@@ -178,7 +178,7 @@ def test_link_tags_and_hint_badges_read_at_4_5_to_1(th):
 
 
 def test_a_new_link_type_takes_the_most_distinct_outline():
-    from annotator.link_scheme import EXTRA_LINK_COLORS, default_link_types
+    from annotator.schemes.links import EXTRA_LINK_COLORS, default_link_types
 
     taken = [t.color for t in default_link_types()]
     chosen = palette.distinct_color(taken, [*taken, *EXTRA_LINK_COLORS], drawn=palette.link_color)

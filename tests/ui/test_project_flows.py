@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from annotator import nlp, settings
+from annotator import settings
 from annotator.cli import main
+from annotator.nlp import pipeline as nlp
 from annotator.ui.annotate.controller import SAMPLE_PROJECT, Controller
 from annotator.ui.annotate.main_window import MainWindow
 from annotator.ui.shell.opener import lock_project

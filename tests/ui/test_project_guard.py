@@ -6,9 +6,8 @@ import sys
 
 from PySide6.QtWidgets import QApplication
 
-from annotator import backups
 from annotator.records import IncomingRecord
-from annotator.store import Store
+from annotator.store import Store, backups
 from annotator.ui.annotate.controller import Controller
 from annotator.ui.shell.opener import ProjectOpener
 

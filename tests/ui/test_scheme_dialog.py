@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.records import Label
-from annotator.scheme import default_labels
+from annotator.schemes.labels import default_labels
 from annotator.store import Store
 from annotator.ui.annotate.scheme_dialog import DESCRIPTION, KEY, NAME, RETIRED, SchemeDialog
 from tests.conftest import export_file

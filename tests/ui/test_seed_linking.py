@@ -18,8 +18,8 @@ pytestmark = pytest.mark.spacy
 
 @pytest.fixture(scope="module")
 def seed_template(tmp_path_factory, pipeline):
-    from annotator.importing import import_paths
-    from annotator.nlp import preannotate
+    from annotator.importing.run import import_paths
+    from annotator.nlp.pipeline import preannotate
 
     folder = tmp_path_factory.mktemp("seed-linking")
     (folder / SEED).write_bytes((SEEDS / SEED).read_bytes())

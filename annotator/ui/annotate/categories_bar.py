@@ -1,6 +1,6 @@
 """Article categories in the window: chips above the article, Shift+1–9, and chips in the article list.
 
-The bar shows every active category of the project's scheme (`annotator.categories`), group
+The bar shows every active category of the project's scheme (`annotator.schemes.categories`), group
 by group; the ones the article carries (for this annotator) are filled with their colour,
 the others outlined. Shift+1–9 or a click toggles one: in an exclusive group (a stance) it
 replaces the group's other category. Each toggle is one committed action and one step of the
@@ -16,8 +16,8 @@ from PySide6.QtCore import QEvent, QModelIndex, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import QLabel, QStyle, QStyledItemDelegate, QToolButton, QToolTip, QWidget
 
-from annotator.categories import CategoryChange, by_key, group_of, project_categories, toggle_category
 from annotator.records import CategoryGroup
+from annotator.schemes.categories import CategoryChange, by_key, group_of, project_categories, toggle_category
 from annotator.ui.annotate.session import Command, Session
 from annotator.ui.shell import palette, style
 from annotator.ui.shell.flow_layout import FlowLayout

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from annotator.categories import check_scheme, default_categories, with_keys
 from annotator.records import Category, CategoryGroup
-from annotator.scheme import EXTRA_COLORS
+from annotator.schemes.categories import check_scheme, default_categories, with_keys
+from annotator.schemes.labels import EXTRA_COLORS
 from annotator.ui.annotate.label_bar import swatch
 from annotator.ui.annotate.session import Session
 from annotator.ui.shell import palette

@@ -1,6 +1,6 @@
 """Exporting: format, whose labels, which labels and articles, where; progress and cancel.
 
-The same choices and the same rule as `annotator export` (`annotator.export_rule`); the work
+The same choices and the same rule as `annotator export` (`annotator.export.rule`); the work
 runs on a worker thread (`export_task`) and ends with the export's account.
 """
 
@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import formats
-from annotator.categories import project_categories
 from annotator.formats.base import ALIGN
 from annotator.records import HUMAN_LAYER, MODEL_LAYER
-from annotator.scheme import project_labels
+from annotator.schemes.categories import project_categories
+from annotator.schemes.labels import project_labels
 from annotator.store import Store
 from annotator.ui.shell.plaintext import plain_label
 from annotator.ui.shell.workers import Task, TaskRunner, export_task

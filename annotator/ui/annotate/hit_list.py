@@ -1,7 +1,7 @@
 """Corpus search in the window (Ctrl+Shift+F): a query box, the hit count, and a keyword-in-context list.
 
-The query is the same language as `annotator search` (`annotator.query`); a query that cannot
-be searched is said under the box, in words. Each row is one hit (`annotator.search.Hit`):
+The query is the same language as `annotator search` (`annotator.search.query`); a query that cannot
+be searched is said under the box, in words. Each row is one hit (`annotator.search.hits.Hit`):
 left context · match · right context · article title. The model holds only the pages the
 view has asked for (`canFetchMore`/`fetchMore` over `Search.page`), so a search with 100,000
 hits shows its first rows at once and costs memory only as far as the reader scrolls.
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.search import CONTEXT, Hit, HitCount, Search, SearchError
+from annotator.search.hits import CONTEXT, Hit, HitCount, Search, SearchError
 from annotator.store.editing import ArticleFilter
 from annotator.ui.annotate.session import Session
 from annotator.ui.shell import style

@@ -1,6 +1,6 @@
 """Label all matches: a preview of what would change, then one undoable step.
 
-The plan (`annotator.label_all.plan_label_all`) is made on a worker, from the selected hits or
+The plan (`annotator.search.label_all.plan_label_all`) is made on a worker, from the selected hits or
 from every hit of the search, so a search with many thousands of hits keeps the window
 responsive; the preview says how many statements (or spans) in how many articles would get
 the label and what is skipped and why, with examples. Apply writes the plan in one
@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from annotator.label_all import SPAN, STATEMENT, LabelAllPlan, apply_label_all, plan_label_all
 from annotator.records import Label
-from annotator.search import Hit, Search
+from annotator.search.hits import Hit, Search
+from annotator.search.label_all import SPAN, STATEMENT, LabelAllPlan, apply_label_all, plan_label_all
 from annotator.store import Store
 from annotator.store.editing import ArticleFilter
 from annotator.ui.annotate.session import Command, Session

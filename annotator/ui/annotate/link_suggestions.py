@@ -1,7 +1,7 @@
 """Speaker suggestions for the article on screen, computed off the GUI thread and kept per article.
 
 When an article opens (and again when the pipeline's entities and sentences arrive), its
-statements go through `annotator.speakers` on a worker thread: spaCy's parse of the article's
+statements go through `annotator.nlp.speakers` on a worker thread: spaCy's parse of the article's
 lines, with the parser on (the pre-annotation leaves it off). The result is kept for the
 article's text and entities, so coming back costs nothing; at most one parse runs at a time,
 and the latest article asked for is the next one parsed. A project whose pipeline has no
@@ -30,10 +30,10 @@ def suggestions_task(article_id: int, within: tuple[int, int] | None = None):
     article's all the same."""
 
     def work(store: Store, task: Task):
-        from annotator.nlp import PipelineError
+        from annotator.nlp.pipeline import PipelineError
+        from annotator.nlp.speakers import parser_pipeline, suggest_speakers
         from annotator.passages import split_at_breaks
         from annotator.records import Entity
-        from annotator.speakers import parser_pipeline, suggest_speakers
 
         article = store.article(article_id)
         sentences = store.sentences(article_id, within)

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 
-from annotator.link_scheme import project_link_types
 from annotator.records import Entity, Link, LinkType
+from annotator.schemes.links import project_link_types
 from annotator.store import ClearedStatement, LinkChange
 from annotator.ui.annotate.article_view import ArticleView
 from annotator.ui.annotate.link_hints import distance, entity_candidates, hint_labels

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.link_scheme import project_link_types
 from annotator.records import Label
-from annotator.scheme import EXTRA_COLORS, default_labels, number_keys
+from annotator.schemes.labels import EXTRA_COLORS, default_labels, number_keys
+from annotator.schemes.links import project_link_types
 from annotator.ui.annotate.label_bar import swatch
 from annotator.ui.annotate.link_scheme_editor import LinkTypesEditor
 from annotator.ui.annotate.scheme_table import SchemeRows

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
 
-from annotator.search import Hit
+from annotator.search.hits import Hit
 from annotator.ui.annotate.article_view import ArticleView
 from annotator.ui.annotate.hit_list import HitListPanel
 from annotator.ui.annotate.session import Session

@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from annotator.backups import backup_reason
-from annotator.nlp import pieces
+from annotator.nlp.pipeline import pieces
 from annotator.passages import split_at_breaks
 from annotator.records import USER, Article, Entity, Label
-from annotator.scheme import project_labels
+from annotator.schemes.labels import project_labels
 from annotator.store import Store, StoreError, read_only_reason
+from annotator.store.backups import backup_reason
 from annotator.store.editing import ArticleFilter
 from annotator.ui.annotate.spans import snap, word_tokens
 from annotator.ui.shell.offsets import OffsetMap

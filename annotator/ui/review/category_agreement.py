@@ -14,7 +14,6 @@ import math
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget
 
-from annotator.categories import project_categories
 from annotator.review.categories import (
     CategoryAgreement,
     CategoryConflict,
@@ -23,6 +22,7 @@ from annotator.review.categories import (
     collect_categories,
 )
 from annotator.review.report import fmt
+from annotator.schemes.categories import project_categories
 from annotator.store import Store
 from annotator.ui.shell import palette, style
 

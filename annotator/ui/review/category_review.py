@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.categories import project_categories
 from annotator.records import GOLD
 from annotator.review.categories import (
     CategoryConflict,
@@ -35,6 +34,7 @@ from annotator.review.categories import (
     decide_group,
     take_categories,
 )
+from annotator.schemes.categories import project_categories
 from annotator.store import Store, StoreError
 from annotator.ui.shell.plaintext import menu_text, plain_label
 

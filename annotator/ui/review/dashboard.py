@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from annotator.review import Conflict, collect, compute_agreement, find_conflicts
 from annotator.review.report import fmt
 from annotator.review.units import category
-from annotator.scheme import project_labels
+from annotator.schemes.labels import project_labels
 from annotator.store import Store
 from annotator.ui.review.category_agreement import CategoryAgreementTable
 from annotator.ui.review.link_figures import LinkFigures, fill_conflict_list

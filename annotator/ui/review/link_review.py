@@ -12,9 +12,9 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QTextCharFormat
 from PySide6.QtWidgets import QHeaderView, QTableWidgetItem
 
-from annotator.link_scheme import project_link_types, type_named
 from annotator.records import GOLD
 from annotator.review.links import LinkConflict
+from annotator.schemes.links import project_link_types, type_named
 from annotator.ui.review.widgets import focus_format, review_soft_tint, tinted
 from annotator.ui.shell import palette, style
 from annotator.ui.shell.plaintext import tooltip

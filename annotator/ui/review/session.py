@@ -20,7 +20,7 @@ from annotator.review import gold as gold_ops
 from annotator.review import links as link_ops
 from annotator.review.conflicts import KINDS, Pair
 from annotator.review.links import LINK_KINDS, LinkConflict
-from annotator.scheme import project_labels
+from annotator.schemes.labels import project_labels
 from annotator.store import Store, StoreError
 
 log = logging.getLogger("annotator.ui")

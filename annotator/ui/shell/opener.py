@@ -16,8 +16,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from annotator import backups
-from annotator.store import CorruptProjectError, Store, StoreError, read_only_reason
+from annotator.store import CorruptProjectError, Store, StoreError, backups, read_only_reason
 from annotator.store.lock import ProjectInUse, ProjectLock, lock_project
 from annotator.ui.shell.plaintext import message_box
 

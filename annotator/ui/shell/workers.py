@@ -111,7 +111,7 @@ def preannotate_task(store: Store, task: Task) -> int:
     spaCy runs before each write transaction opens, so the window's own writes never
     wait for the pipeline.
     """
-    from annotator.nlp import load_pipeline, preannotate
+    from annotator.nlp.pipeline import load_pipeline, preannotate
 
     pending = store.count_unannotated()
     if not pending:
@@ -132,7 +132,7 @@ def preannotate_task(store: Store, task: Task) -> int:
 
 def import_task(paths: list[Path], annotator: str) -> Callable[[Store, Task], Any]:
     def work(store: Store, task: Task):
-        from annotator.importing import import_paths
+        from annotator.importing.run import import_paths
 
         return import_paths(
             store,
@@ -156,8 +156,8 @@ def export_task(out: Path, fmt: str, options: dict[str, Any]) -> Callable[[Store
     """`exporting.export` with the dialog's `options`: the export rule's choices and the format's options."""
 
     def work(store: Store, task: Task):
-        from annotator import exporting
-        from annotator.export_rule import choose_rule
+        from annotator.export import run as exporting
+        from annotator.export.rule import choose_rule
 
         choices = {k: v for k, v in options.items() if k in RULE_CHOICES}
         format_options = {k: v for k, v in options.items() if k not in RULE_CHOICES and v is not None}

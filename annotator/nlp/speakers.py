@@ -102,12 +102,12 @@ class _Parsed:
 def parser_pipeline(name: str | None) -> Language:
     """The pipeline with what a dependency parse needs (tagger, parser, lemmatizer), NER left out.
 
-    Raises `annotator.nlp.PipelineError` when the pipeline cannot be loaded or has no parser.
+    Raises `annotator.nlp.pipeline.PipelineError` when the pipeline cannot be loaded or has no parser.
     """
     import spacy
 
     from annotator import settings
-    from annotator.nlp import PipelineError, installed_default
+    from annotator.nlp.pipeline import PipelineError, installed_default
 
     wanted = name or installed_default()
     if wanted in (None, settings.RULES_PIPELINE):

@@ -18,8 +18,8 @@ from typing import Any
 
 from annotator.records import GOLD, Statement, is_model_layer
 from annotator.review.gold import Change, Decision
-from annotator.scheme import unknown_labels
-from annotator.search import Hit
+from annotator.schemes.labels import unknown_labels
+from annotator.search.hits import Hit
 from annotator.tokens import snap, word_tokens
 
 STATEMENT, SPAN = "statement", "span"

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.label_all import LabelAllPlan
 from annotator.review.gold import Decision
-from annotator.search import Hit, HitCount, SearchPage
+from annotator.search.hits import Hit, HitCount, SearchPage
+from annotator.search.label_all import LabelAllPlan
 
 #: Width of the left and right context in a terminal line.
 SIDE = 38

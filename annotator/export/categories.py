@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from annotator.categories import project_categories
 from annotator.records import GOLD, ExportRow
 from annotator.review.categories import GoldCategories, gold_categories
+from annotator.schemes.categories import project_categories
 
 CATEGORY_RULE = """\
 Article categories come from the same layer and the same articles as the spans. They are known

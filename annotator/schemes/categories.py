@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from annotator import settings
 from annotator.records import Category, CategoryGroup
-from annotator.scheme import EXTRA_COLORS, number_keys
+from annotator.schemes.labels import EXTRA_COLORS, number_keys
 
 OTHER_GROUP = "other"
 

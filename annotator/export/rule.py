@@ -16,13 +16,13 @@ from itertools import groupby
 from operator import attrgetter
 
 from annotator import formats
-from annotator.categories import project_categories
-from annotator.export_categories import CATEGORY_RULE, CategoryScope
+from annotator.export.categories import CATEGORY_RULE, CategoryScope
 from annotator.formats.base import ENTITIES
 from annotator.records import ACCEPT, GOLD, HUMAN_LAYER, IGNORE, MODEL_LAYER, USER, ExportRow, Span, is_model_layer
 from annotator.review.gold import GoldArticle, gold_articles
 from annotator.review.links import GoldLinks, gold_links
-from annotator.scheme import unknown_labels
+from annotator.schemes.categories import project_categories
+from annotator.schemes.labels import unknown_labels
 
 _RULE = (
     """\

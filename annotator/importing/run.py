@@ -16,15 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator import formats, settings
-from annotator.categories import OTHER_GROUP, project_categories
 from annotator.formats.base import ReadContext
+from annotator.importing.sampling import Sample, draw
 from annotator.records import IncomingRecord, Rejection
-from annotator.sampling import Sample, draw
+from annotator.schemes.categories import OTHER_GROUP, project_categories
 from annotator.store import ImportCounts, Preannotation, PreannotationFailure, Store, StoreError
 from annotator.streaming import no_cyclic_gc
 from annotator.text import content_hash
 
-log = logging.getLogger("annotator.importing")
+log = logging.getLogger("annotator.importing.run")
 
 #: The records of one task, stored in one transaction.
 Unit = list[IncomingRecord]
@@ -279,7 +279,7 @@ class _BatchWriter:
         return counts
 
     def _keep(self, records: list[IncomingRecord]) -> None:
-        from annotator.nlp import pipeline_identity
+        from annotator.nlp.pipeline import pipeline_identity
 
         if self._identity is None:
             self._identity = pipeline_identity(self.pipeline)

@@ -28,7 +28,7 @@ from annotator.formats.atomic import atomic_output
 from annotator.formats.shards import MANIFEST, shard_line, shard_record
 from annotator.records import IncomingRecord, Rejection
 
-log = logging.getLogger("annotator.preannotate")
+log = logging.getLogger("annotator.nlp.cluster")
 
 SHARD_FORMAT = "annotator-shards-1"
 #: Partitions queued per worker: enough to keep every worker busy, few enough to bound memory.
@@ -88,7 +88,7 @@ def write_shards(
 ) -> ShardSummary:
     """Pre-annotate `corpus` into shards in `out` on the Dask cluster at `scheduler` (else a
     local cluster of `workers` processes, default one per core). Raises `ShardError`."""
-    from annotator.nlp import available_cores, pipeline_identity
+    from annotator.nlp.pipeline import available_cores, pipeline_identity
 
     started = time.perf_counter()
     identity = pipeline_identity(pipeline)
@@ -283,7 +283,7 @@ def analyse_partition(pipeline: str | None, texts: list[str], batch_size: int) -
 
     The pipeline is loaded once per worker process and kept for its later partitions.
     """
-    from annotator.nlp import analyse_texts, load_pipeline
+    from annotator.nlp.pipeline import analyse_texts, load_pipeline
 
     loaded = _LOADED.get(pipeline)
     if loaded is None:

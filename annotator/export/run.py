@@ -1,6 +1,6 @@
 """Export the project: the rule's rows, checked, written atomically, and accounted for.
 
-`annotator.export_rule` decides which layer and which articles; each format's module makes its
+`annotator.export.rule` decides which layer and which articles; each format's module makes its
 records (`Format.writer`, found in the registry `annotator.formats`); this module is the loop
 between them. Every span is checked against its own text before anything is written (a span
 that does not slice its text stops the export and leaves the old file), a failure or a cancel
@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from annotator import formats
-from annotator.export_account import ITEMS, ExportSummary, plural
-from annotator.export_categories import UNKNOWN, WRITTEN
-from annotator.export_rule import ExportRefused, ExportRule, Selection
+from annotator.export.categories import UNKNOWN, WRITTEN
+from annotator.export.rule import ExportRefused, ExportRule, Selection
+from annotator.formats.account import ITEMS, ExportSummary, plural
 from annotator.formats.atomic import (
     FOLDER_MARKER,
     atomic_folder,
@@ -172,7 +172,7 @@ def check_destination(store: Store, out: str | Path) -> None:
     """
     if str(out) == "-":
         return
-    from annotator.backups import backup_dir
+    from annotator.store.backups import backup_dir
     from annotator.store.files import is_project
 
     target = Path(out).expanduser().resolve()

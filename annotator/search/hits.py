@@ -1,4 +1,4 @@
-"""Corpus search: a query (`annotator.query`) turned into hits, one per statement, in context.
+"""Corpus search: a query (`annotator.search.query`) turned into hits, one per statement, in context.
 
 A hit is a statement unit (a sentence as the window shows it, see `annotator.passages`) that
 the query matches, with the exact code-point offsets of each match in the article's stored
@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from annotator.query import Query, QueryError, fts_expression, parse
+from annotator.search.query import Query, QueryError, fts_expression, parse
 from annotator.store import Store
 from annotator.store.editing import ArticleFilter
 from annotator.store.search_index import MatchFinder, SearchSyntaxError, UnitFilter, UnitRow

@@ -9,7 +9,7 @@ Long articles go through spaCy in pieces (`pieces`) and come back with their off
 shifted into the whole text; an article the pipeline raises on becomes an
 `AnalysisFailure` with the reason, never an error that stops the other articles. A run
 over a project (`preannotate`) uses worker processes when there is enough to do;
-`annotator.preannotate` maps the same `analyse_texts` over a Dask cluster.
+`annotator.nlp.cluster` maps the same `analyse_texts` over a Dask cluster.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from annotator.store import Preannotation, PreannotationFailure, Store
 if TYPE_CHECKING:
     from spacy.language import Language
 
-log = logging.getLogger("annotator.nlp")
+log = logging.getLogger("annotator.nlp.pipeline")
 
 #: Components the pre-annotation never needs; disabled for speed when present.
 UNNEEDED = ("tagger", "attribute_ruler", "lemmatizer", "morphologizer", "trainable_lemmatizer")

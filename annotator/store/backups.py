@@ -36,7 +36,7 @@ from annotator.store.files import (
 )
 from annotator.store.lock import ProjectLock, hold_for_restore, lock_project
 
-log = logging.getLogger("annotator.backups")
+log = logging.getLogger("annotator.store.backups")
 
 STAMP = "%Y%m%dT%H%M%S%fZ"
 ASIDE = ".damaged-"

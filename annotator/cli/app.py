@@ -1,0 +1,156 @@
+"""The `annotator` command group and what its commands share: opening the project, progress, refusals."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from annotator import __version__, settings
+from annotator.store import Store, StoreError, read_only_reason
+
+
+def progress_bar(label: str, total: int | None = None, unit: str = "it"):
+    """A progress bar on standard error, shown only on a terminal."""
+    from tqdm import tqdm
+
+    return tqdm(desc=label, total=total, unit=f" {unit}", file=sys.stderr, disable=None, leave=False)
+
+
+def open_project(ctx: click.Context, *, write: bool = False) -> Store:
+    """The project, opened read-only unless the command `write`s: commands that only read never
+    write to it (even on open or close), work on read-only media and say so. Refuses a missing
+    file or another program's."""
+    path = Path(ctx.obj["db"])
+    if write:
+        refuse_backup(path)
+        return Store.open(path)
+    store = Store.open(path, readonly=True)
+    reason = read_only_reason(path) or backup_reason_of(path)
+    if reason:
+        click.echo(f"note: {path} is read-only ({reason}); reading only", err=True)
+    return store
+
+
+def backup_reason_of(path: Path) -> str | None:
+    from annotator.store.backups import backup_reason
+
+    return backup_reason(path)
+
+
+def refuse_backup(path: Path) -> None:
+    """A file in the backups folder is never written (import, rules, search --apply, preannotate)."""
+    reason = backup_reason_of(path)
+    if reason:
+        raise click.ClickException(f"{path}: nothing was changed: {reason}")
+
+
+def _self_test(ctx: click.Context) -> None:
+    from annotator.selftest import self_test
+
+    ctx.exit(self_test())
+
+
+class _Annotator(click.Group):
+    """The command group; `annotator import x --db p` does what `annotator --db p import x` does."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _db_to_front(args, self.commands))
+
+    def invoke(self, ctx: click.Context):
+        """A `StoreError` (damaged, not a project, read-only, in use…) is a message and exit 1, never a traceback."""
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+def _db_to_front(args: list[str], commands: dict[str, click.Command]) -> list[str]:
+    """Move a `--db FILE` written after a command that has no --db of its own in front of it."""
+    i = _command_at(args, commands)
+    if i is None or any("--db" in param.opts for param in commands[args[i]].params):
+        return args
+    moved: list[str] = []
+    rest: list[str] = []
+    tail = iter(args[i + 1 :])
+    for arg in tail:
+        if arg == "--":
+            rest += [arg, *tail]
+        elif arg == "--db":
+            moved += [arg, next(tail, "")]
+        elif arg.startswith("--db="):
+            moved.append(arg)
+        else:
+            rest.append(arg)
+    return [*moved, *args[: i + 1], *rest]
+
+
+def _command_at(args: list[str], commands: dict[str, click.Command]) -> int | None:
+    skip = False
+    for i, arg in enumerate(args):
+        if skip:
+            skip = False
+        elif arg == "--db":
+            skip = True
+        elif arg == "--":
+            return None
+        elif arg in commands:
+            return i
+    return None
+
+
+@click.group(cls=_Annotator, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Project file (default: the user's default project; env ANNOTATOR_DB). May also follow the command.",
+)
+@click.version_option(__version__, prog_name="annotator")
+@click.option(
+    "--self-test",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=lambda ctx, _param, value: _self_test(ctx) if value and not ctx.resilient_parsing else None,
+    help="Check the installed app end to end (pipeline, project, export, window) in a temporary folder, and exit.",
+)
+@click.pass_context
+def main(ctx: click.Context, db: Path | None) -> None:
+    """Annotator: turn news articles into labeled training data, offline.
+
+    With no command, opens the annotation window.
+    """
+    ctx.ensure_object(dict)
+    chosen = db or settings.project_from_env()
+    ctx.obj["db"] = chosen or settings.default_db()
+    #: None when neither --db nor ANNOTATOR_DB names a project: the window then opens the last one.
+    ctx.obj["chosen_db"] = chosen
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(main.commands["gui"])
+
+
+PROCESSES = click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    help="Pre-annotate with at most N processes (default: every core).",
+)
+
+
+def quiet_stdout() -> None:
+    """Standard output failed (its reader has gone, its disk is full): point it at /dev/null so that
+    Python's last flush at exit does not print a traceback (the advice of Python's signal docs)."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def window_function(module: str, name: str, what: str) -> Callable[..., int]:
+    """A window's entry point, imported only now (Qt is not loaded by the other commands)."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ImportError as exc:
+        raise click.ClickException(f"the {what} is not available in this build ({exc})") from exc

@@ -1,0 +1,68 @@
+"""`annotator agreement`: agreement between annotators."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from annotator.cli.app import (
+    main,
+    open_project,
+    window_function,
+)
+from annotator.store import StoreError
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--labels", multiple=True, help="Only these labels (repeatable, or comma-separated).")
+@click.option(
+    "--dashboard-screenshot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Render the agreement dashboard to this PNG and exit.",
+)
+@click.pass_context
+def agreement(ctx: click.Context, as_json: bool, labels: tuple[str, ...], dashboard_screenshot: Path | None) -> None:
+    """Agreement between annotators: Krippendorff's alpha, Cohen's kappa and span F1 per pair;
+    for links, F1 on exact links (statement, other end, type) per pair and per link type.
+
+    Units are the distinct spans any annotator labeled; an annotator who marked the article
+    done and left a unit unlabeled counts as "no label" there. The gold layer and a model's
+    output (model:VERSION layers) are left out. When articles have categories: alpha per
+    category (present or not, over articles) and per exclusive group (which of its
+    categories), under "categories" in --json.
+    """
+    chosen = [part.strip() for item in labels for part in item.split(",") if part.strip()] or None
+    if dashboard_screenshot is not None:
+        run_dashboard = window_function("annotator.ui.review.launch", "run_dashboard", "dashboard")
+        ctx.exit(run_dashboard(ctx.obj["db"], labels=chosen, screenshot=dashboard_screenshot))
+    from annotator.records import MODEL_LAYER
+    from annotator.review import collect, compute_agreement
+    from annotator.review.categories import category_agreement, collect_categories
+    from annotator.review.links import collect_links, compute_link_agreement
+    from annotator.review.report import agreement_table, category_table, link_agreement_table
+
+    with open_project(ctx) as store:
+        try:
+            collection = collect(store, labels=chosen)
+            result = compute_agreement(collection, labels=chosen)
+            links = compute_link_agreement(collect_links(store, collect(store) if chosen else collection))
+            categories = collect_categories(store)
+            by_category = category_agreement(categories) if store.used_categories() else None
+            models = store.annotators(MODEL_LAYER)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if as_json:
+        extra = {"categories": by_category.as_dict()} if by_category is not None else {}
+        click.echo(json.dumps({**result.as_dict(), "links": links.as_dict(), **extra}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(agreement_table(result))
+        click.echo("")
+        click.echo(link_agreement_table(links))
+        if by_category is not None:
+            click.echo("")
+            click.echo(category_table(by_category))
+        if models:
+            click.echo(f"(a model's output is no annotator: {', '.join(models)} left out)")

@@ -1,0 +1,1 @@
+"""spaCy: pipeline loading and pre-annotation (pipeline), shards and Dask (cluster), speaker suggestions."""

@@ -1,0 +1,1 @@
+"""Corpus search: the query language, hits over the index, the report, label all."""
