@@ -152,7 +152,7 @@ def step_export(state: dict[str, Any]) -> str:
 
 def step_window(state: dict[str, Any]) -> str:
     try:
-        from annotator.ui.annotate.launch import run
+        from annotator.ui.annotate.window.launch import run
     except ImportError as exc:
         return f"skipped: the window is not in this build ({exc})"
     store = state.pop("store")

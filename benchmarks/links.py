@@ -43,7 +43,7 @@ def _keyboard(workdir: Path, words: int, entities: int) -> list[Result]:
 
     from annotator.store import Store
     from annotator.store.files import connect_readonly
-    from annotator.ui.annotate.main_window import MainWindow
+    from annotator.ui.annotate.window.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
     project = workdir / "links.annotator.sqlite"

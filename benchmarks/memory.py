@@ -33,7 +33,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 from annotator.store import Store
-from annotator.ui.annotate.main_window import MainWindow
+from annotator.ui.annotate.window.main_window import MainWindow
 app = QApplication([])
 store = Store.open(sys.argv[1])
 window = MainWindow(store, "bench", QSettings(sys.argv[2], QSettings.Format.IniFormat))

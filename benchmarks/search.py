@@ -145,7 +145,7 @@ def _hit_list(store, common: str) -> list[Result]:
     from PySide6.QtWidgets import QApplication, QTableView
 
     from annotator.search.hits import Search
-    from annotator.ui.annotate.hit_list import PAGE, HitListModel
+    from annotator.ui.annotate.search.hit_list import PAGE, HitListModel
 
     app = QApplication.instance() or QApplication([])
     model = HitListModel()

@@ -129,7 +129,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 from annotator.store import Store
-from annotator.ui.annotate.main_window import MainWindow
+from annotator.ui.annotate.window.main_window import MainWindow
 app = QApplication([])
 qsettings = QSettings(sys.argv[3], QSettings.Format.IniFormat)
 qsettings.setValue("links/speaker_suggestions", False)
@@ -171,7 +171,7 @@ def long_article(workdir: Path, app, quick: bool) -> list[Result]:
     from PySide6.QtWidgets import QPlainTextEdit
 
     from annotator.store import Store
-    from annotator.ui.annotate.main_window import MainWindow
+    from annotator.ui.annotate.window.main_window import MainWindow
 
     results: list[Result] = []
     project = workdir / "long.annotator.sqlite"
@@ -275,7 +275,7 @@ def run(workdir: Path, quick: bool) -> list[Result]:
 
     from annotator.store import Store
     from annotator.store.files import connect_readonly
-    from annotator.ui.annotate.main_window import MainWindow
+    from annotator.ui.annotate.window.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
     words, entities, statements = (5_000, 250, 75) if quick else (20_000, 1_000, 300)
@@ -445,8 +445,8 @@ def suggestions(workdir: Path, app, quick: bool) -> list[Result]:
 
     from annotator.learn.project import train_project
     from annotator.store import Store
-    from annotator.ui.annotate.label_suggestions import PREFETCH
-    from annotator.ui.annotate.main_window import MainWindow
+    from annotator.ui.annotate.labels.label_suggestions import PREFETCH
+    from annotator.ui.annotate.window.main_window import MainWindow
     from benchmarks.statements_corpus import articles, build_project
 
     os.environ["ANNOTATOR_DATA_DIR"] = str(workdir / "data")  # the model goes here, not to the user's folder

@@ -160,7 +160,7 @@ def shot(kind: str, project: Path, out: Path) -> int:
         from annotator.ui.review.launch import run_dashboard
 
         return run_dashboard(project, screenshot=out)
-    from annotator.ui.annotate.controller import Controller
+    from annotator.ui.annotate.window.controller import Controller
 
     app = start(screenshot=True)
     if kind == "long":

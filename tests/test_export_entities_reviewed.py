@@ -106,7 +106,7 @@ def test_imported_entities_of_a_person_are_decided(cli, db_path, tmp_path):
 
 
 def test_marking_an_imported_done_article_done_in_the_window_reviews_its_entities(cli, db_path, tmp_path, qtbot):
-    from annotator.ui.annotate.main_window import MainWindow
+    from annotator.ui.annotate.window.main_window import MainWindow
 
     imported_done(cli, tmp_path)
     predict(db_path)

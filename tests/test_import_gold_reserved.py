@@ -100,8 +100,8 @@ def test_our_own_gold_export_comes_back_only_under_a_persons_name(cli, db_path, 
 def test_the_window_refuses_the_name_gold(qtbot, store, monkeypatch):
     from PySide6.QtWidgets import QInputDialog
 
-    from annotator.ui.annotate import main_window
-    from annotator.ui.annotate.main_window import MainWindow
+    from annotator.ui.annotate.window import main_window
+    from annotator.ui.annotate.window.main_window import MainWindow
 
     shown = []
     monkeypatch.setattr(main_window, "show_message", lambda parent, title, text: shown.append(text))
@@ -116,7 +116,7 @@ def test_the_window_refuses_the_name_gold(qtbot, store, monkeypatch):
 def test_first_start_asks_again_for_a_name_that_is_not_gold(qtbot, monkeypatch):
     from PySide6.QtWidgets import QApplication, QInputDialog
 
-    from annotator.ui.annotate.controller import Controller
+    from annotator.ui.annotate.window.controller import Controller
     from annotator.ui.shell import window_settings as ws
 
     monkeypatch.setenv("ANNOTATOR_NAME", "gold")

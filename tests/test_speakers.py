@@ -108,7 +108,7 @@ def seed_store(tmp_path_factory, pipeline):
 def test_a_part_of_a_long_article_is_given_the_speakers_the_whole_article_gives(seed_store, nlp):
     """The window parses only the part of a long article on screen: the suggestions come back in the
     article's own offsets, the same as when the whole text is parsed."""
-    from annotator.ui.annotate.link_suggestions import suggestions_task
+    from annotator.ui.annotate.links.link_suggestions import suggestions_task
 
     article = seed_store.article(1)
     cut = article.text.index("\n", len(article.text) // 3) + 1

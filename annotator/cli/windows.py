@@ -26,7 +26,7 @@ def gui(ctx: click.Context, article: int | None, screenshot: Path | None) -> Non
             f"{db}: no such project. Check the path; File ▸ New project in the window, or "
             f"`annotator import FILES --db {shlex.quote(str(db))}`, creates one."
         )
-    run = window_function("annotator.ui.annotate.launch", "run", "annotation window")
+    run = window_function("annotator.ui.annotate.window.launch", "run", "annotation window")
     # no --db (and no ANNOTATOR_DB): the window opens the last project, or the sample on first start
     ctx.exit(run(db, article=article, screenshot=screenshot))
 

@@ -65,7 +65,7 @@ def project(db_path) -> Path:
 
 @pytest.fixture
 def window(qtbot, project, tmp_path):
-    from annotator.ui.annotate.main_window import MainWindow
+    from annotator.ui.annotate.window.main_window import MainWindow
 
     qsettings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
     qsettings.setValue("ui/quiet_errors", True)
@@ -126,7 +126,7 @@ def scheme(window, qtbot, monkeypatch):
     """`scheme(act)` opens the dialog from the Edit menu, runs `act(dialog)`, and returns the dialog."""
     action = next(a for menu in window.findChildren(QMenu) for a in menu.actions() if a.text() == "&Label scheme…")
 
-    from annotator.ui.annotate.scheme_dialog import SchemeDialog
+    from annotator.ui.annotate.schemes.scheme_dialog import SchemeDialog
 
     def run(act) -> SchemeDialog:
         opened: list[SchemeDialog] = []

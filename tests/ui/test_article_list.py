@@ -5,7 +5,7 @@ from PySide6.QtCore import QModelIndex, QSettings
 from annotator.records import IncomingRecord, Label
 from annotator.store import Store
 from annotator.store.editing import ArticleFilter
-from annotator.ui.annotate.article_list import PAGE, ArticleModel
+from annotator.ui.annotate.reader.article_list import PAGE, ArticleModel
 from annotator.ui.annotate.session import Session
 
 

@@ -81,7 +81,7 @@ def test_the_list_filters_by_category_given_or_not(window, qtbot):
 def test_the_shortcut_sheet_names_the_categories(window, qtbot):
     from PySide6.QtWidgets import QLabel
 
-    from annotator.ui.annotate.shortcuts import ShortcutSheet
+    from annotator.ui.annotate.window.shortcuts import ShortcutSheet
 
     sheet = ShortcutSheet({}, window, categories=window.categories.keys())
     qtbot.addWidget(sheet)
@@ -93,7 +93,7 @@ def test_the_shortcut_sheet_names_the_categories(window, qtbot):
 
 
 def test_the_category_scheme_dialog_renames_with_carry_over_and_keys_follow_order(window, qtbot, project):
-    from annotator.ui.annotate.category_dialog import NAME, CategorySchemeDialog
+    from annotator.ui.annotate.schemes.category_dialog import NAME, CategorySchemeDialog
 
     qtbot.keyClick(window.view, Qt.Key.Key_1, SHIFT)
     dialog = CategorySchemeDialog(window.session, window.categories.groups, window)
@@ -129,7 +129,7 @@ def test_the_category_scheme_dialog_renames_with_carry_over_and_keys_follow_orde
 
 
 def test_two_categories_with_one_name_are_refused_in_words(window, qtbot, messages):
-    from annotator.ui.annotate.category_dialog import NAME, CategorySchemeDialog
+    from annotator.ui.annotate.schemes.category_dialog import NAME, CategorySchemeDialog
 
     dialog = CategorySchemeDialog(window.session, window.categories.groups, window)
     qtbot.addWidget(dialog)
@@ -152,7 +152,7 @@ META = [
 
 @pytest.fixture
 def meta_window(qtbot, db_path, tmp_path):
-    from annotator.ui.annotate.main_window import MainWindow
+    from annotator.ui.annotate.window.main_window import MainWindow
 
     with Store.create(db_path) as store:
         store.add_records(

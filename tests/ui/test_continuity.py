@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from annotator.store import Store
-from annotator.ui.annotate.main_window import MainWindow
+from annotator.ui.annotate.window.main_window import MainWindow
 from tests.ui.conftest import OTHER, TEXT, make_project, stored
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -80,7 +80,7 @@ def test_enter_on_a_hit_opens_its_article_with_the_statement_current(window, qtb
 
 
 def test_label_all_matches_previews_applies_as_one_step_and_undoes(window, qtbot, project, monkeypatch):
-    from annotator.ui.annotate import label_all_dialog
+    from annotator.ui.annotate.search import label_all_dialog
 
     start = TEXT.index("halt strikes")
     with Store.open(project) as store:  # a statement with other bounds inside the first hit's sentence: skipped
@@ -127,7 +127,7 @@ def test_label_all_matches_previews_applies_as_one_step_and_undoes(window, qtbot
 
 
 def test_label_all_as_spans_on_the_selected_hits_only(window, qtbot, project):
-    from annotator.ui.annotate.label_all_dialog import LabelAllDialog
+    from annotator.ui.annotate.search.label_all_dialog import LabelAllDialog
 
     panel = search(window, qtbot, "Kyiv OR Odesa")
     panel.table.selectRow(1)  # Odesa only
@@ -201,7 +201,7 @@ def test_cancelling_the_catch_up_searches_what_is_indexed_and_says_what_is_not(w
 
 
 def test_many_hits_stay_cheap_pages_load_as_the_list_scrolls(window, qtbot, project):
-    from annotator.ui.annotate.hit_list import PAGE
+    from annotator.ui.annotate.search.hit_list import PAGE
 
     with Store.open(project) as store:
         store.add_records(

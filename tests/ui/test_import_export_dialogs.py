@@ -18,7 +18,7 @@ from annotator.formats.csvfile import COLUMNS
 from annotator.importing import run as importing
 from annotator.records import GOLD
 from annotator.store import Store
-from annotator.ui.annotate.export_dialog import EVERY_LAYER
+from annotator.ui.annotate.window.export_dialog import EVERY_LAYER
 from tests.conftest import write_jsonl
 from tests.ui.conftest import OTHER, TEXT, sentences_of, stored
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QTextDocument
 
 from annotator.store import Store
-from annotator.ui.annotate.label_suggestions import SHOWN_MS
+from annotator.ui.annotate.labels.label_suggestions import SHOWN_MS
 from annotator.ui.shell import palette
 from tests.ui.conftest import OTHER, make_project
 
@@ -22,7 +22,7 @@ SECOND = (len(DENIED) + 1, len(DENIED) + 1 + len(READY))
 
 
 def open_window(qtbot, path, tmp_path, readonly=False, **values):
-    from annotator.ui.annotate.main_window import MainWindow
+    from annotator.ui.annotate.window.main_window import MainWindow
 
     qsettings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
     qsettings.setValue("ui/quiet_errors", True)
@@ -192,7 +192,7 @@ def test_suggestions_never_reach_exports_or_agreement(window, db_path, qtbot, tm
 
 
 def test_the_shortcut_sheet_says_enter_accepts_and_shift_s_is_the_speakers(window):
-    from annotator.ui.annotate.shortcuts import sheet_rows
+    from annotator.ui.annotate.window.shortcuts import sheet_rows
 
     rows = {title: keys for _, keys, title in sheet_rows({"1": "condition"})}
     assert rows["Accept the suggested labels and go on"] == "Return or Enter"
@@ -201,7 +201,7 @@ def test_the_shortcut_sheet_says_enter_accepts_and_shift_s_is_the_speakers(windo
 
 
 def test_edit_suggestion_rules_in_the_window(window, db_path, qtbot):
-    from annotator.ui.annotate.rules_dialog import RulesDialog
+    from annotator.ui.annotate.model.rules_dialog import RulesDialog
 
     dialog = RulesDialog(window.store, window)
     assert "contingent on" in dialog.text.toPlainText()
@@ -240,7 +240,7 @@ def test_model_suggestions_show_the_probability_and_next_uncertain_jumps(trained
     path, report = trained
     win = open_window(qtbot, path, tmp_path)
     try:
-        from annotator.ui.annotate.main_window import MainWindow
+        from annotator.ui.annotate.window.main_window import MainWindow
 
         assert isinstance(win, MainWindow)
         win.session.annotator = "oracle"
@@ -276,7 +276,7 @@ def test_model_suggestions_show_the_probability_and_next_uncertain_jumps(trained
 
 
 def test_train_from_the_window_with_cancel_then_a_report(qtbot, tmp_path):
-    from annotator.ui.annotate.train_dialog import TrainDialog
+    from annotator.ui.annotate.model.train_dialog import TrainDialog
     from tests.learn_project import generated_project
 
     path = tmp_path / "train.annotator.sqlite"

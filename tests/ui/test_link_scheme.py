@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QComboBox
 
 from annotator.records import Link
 from annotator.store import Store
-from annotator.ui.annotate.link_scheme_editor import ENDS, NAME
+from annotator.ui.annotate.schemes.link_scheme_editor import ENDS, NAME
 from tests.ui.conftest import TEXT
 from tests.ui.test_scheme_dialog import click, pick_colour, save
 

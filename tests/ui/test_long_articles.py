@@ -160,7 +160,7 @@ def test_a_sentence_running_over_a_parts_first_line_starts_that_part(db_path, qa
 
 
 def test_search_marks_every_match_on_the_part_shown_and_counts_the_whole_article(window, qtbot):
-    from annotator.ui.annotate.highlighter import Highlighter
+    from annotator.ui.annotate.reader.highlighter import Highlighter
 
     qtbot.keyClick(window.view, Qt.Key.Key_F, CTRL)
     qtbot.keyClicks(window.search.field, "moscow")

@@ -13,8 +13,8 @@ import pytest
 from annotator.records import Label
 from annotator.schemes.categories import default_categories
 from annotator.schemes.labels import EXTRA_COLORS, default_labels
-from annotator.ui.annotate.categories_bar import chip_outline
-from annotator.ui.annotate.label_bar import checked_tint
+from annotator.ui.annotate.labels.categories_bar import chip_outline
+from annotator.ui.annotate.labels.label_bar import checked_tint
 from annotator.ui.review.widgets import review_soft_tint
 from annotator.ui.shell import palette, style
 from annotator.ui.shell.palette import AA, DARK, LIGHT, contrast, delta_e, label_tint

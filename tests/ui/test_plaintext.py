@@ -112,7 +112,7 @@ def test_the_helper_keeps_every_character(qtbot):
 def test_the_annotation_window_shows_hostile_data_as_text(qtbot, hostile, tmp_path):
     from PySide6.QtCore import QSettings
 
-    from annotator.ui.annotate.main_window import MainWindow
+    from annotator.ui.annotate.window.main_window import MainWindow
 
     with Store.open(hostile) as store:
         window = MainWindow(store, ANNA, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
@@ -138,7 +138,7 @@ def test_the_article_tooltip_shows_a_hostile_note_and_label(qtbot, hostile, tmp_
     from PySide6.QtGui import QHelpEvent, QTextCursor
     from PySide6.QtWidgets import QApplication, QToolTip
 
-    from annotator.ui.annotate.main_window import MainWindow
+    from annotator.ui.annotate.window.main_window import MainWindow
 
     with Store.open(hostile) as store:
         window = MainWindow(store, ANNA, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))

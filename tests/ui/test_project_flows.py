@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 from annotator import settings
 from annotator.cli import main
 from annotator.nlp import pipeline as nlp
-from annotator.ui.annotate.controller import SAMPLE_PROJECT, Controller
-from annotator.ui.annotate.main_window import MainWindow
+from annotator.ui.annotate.window.controller import SAMPLE_PROJECT, Controller
+from annotator.ui.annotate.window.main_window import MainWindow
 from annotator.ui.shell.opener import lock_project
 from annotator.ui.shell.window_settings import WindowSettings, app_settings
 from tests.ui.conftest import OTHER, TEXT, make_project, stored

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from annotator.records import IncomingRecord
 from annotator.store import Store, backups
-from annotator.ui.annotate.controller import Controller
+from annotator.ui.annotate.window.controller import Controller
 from annotator.ui.shell.opener import ProjectOpener
 
 

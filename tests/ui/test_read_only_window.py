@@ -10,7 +10,7 @@ from annotator.ui.shell.workers import Task, export_task
 
 
 def open_read_only(qtbot, project, tmp_path):
-    from annotator.ui.annotate.main_window import MainWindow
+    from annotator.ui.annotate.window.main_window import MainWindow
 
     qsettings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
     qsettings.setValue("ui/quiet_errors", True)

@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, QRect, QSettings, Qt
 from PySide6.QtGui import QColor, QImage, QTextCharFormat
 
 from annotator.store import Store
-from annotator.ui.annotate.main_window import MainWindow
+from annotator.ui.annotate.window.main_window import MainWindow
 from annotator.ui.shell import palette
 from tests.ui.conftest import TEXT, make_project, stored
 from tests.ui.test_window_flows import format_at, shows_entity

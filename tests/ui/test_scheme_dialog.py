@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from annotator.records import Label
 from annotator.schemes.labels import default_labels
 from annotator.store import Store
-from annotator.ui.annotate.scheme_dialog import DESCRIPTION, KEY, NAME, RETIRED, SchemeDialog
+from annotator.ui.annotate.schemes.scheme_dialog import DESCRIPTION, KEY, NAME, RETIRED, SchemeDialog
 from tests.conftest import export_file
 from tests.ui.conftest import stored
 

@@ -32,7 +32,7 @@ def seed_template(tmp_path_factory, pipeline):
 
 @pytest.fixture
 def seed_window(qtbot, seed_template, tmp_path):
-    from annotator.ui.annotate.main_window import MainWindow
+    from annotator.ui.annotate.window.main_window import MainWindow
 
     path = tmp_path / "seed.annotator.sqlite"
     shutil.copyfile(seed_template, path)

@@ -27,7 +27,7 @@ def test_annotation_is_blind_until_others_are_asked_for(qtbot, project, window):
 def test_the_article_list_shows_only_articles_with_conflicts(qtbot, project, tmp_path):
     from PySide6.QtCore import QSettings
 
-    from annotator.ui.annotate.main_window import MainWindow
+    from annotator.ui.annotate.window.main_window import MainWindow
 
     label_as(project, "anna", 0, 8, "claim")
     label_as(project, "ben", 0, 8, "denial")

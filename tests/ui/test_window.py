@@ -148,7 +148,7 @@ def test_a_failed_save_says_so(window, qtbot, project):
 def test_shortcut_sheet_lists_every_shortcut_and_fits_without_scrolling(window, qtbot):
     from PySide6.QtWidgets import QLabel, QScrollArea
 
-    from annotator.ui.annotate.shortcuts import SHORTCUTS, ShortcutSheet, display
+    from annotator.ui.annotate.window.shortcuts import SHORTCUTS, ShortcutSheet, display
 
     keys = {label.key: label.name for label in window.session.labels if label.key}
     sheet = ShortcutSheet(keys, window, categories=window.categories.keys())

@@ -285,7 +285,7 @@ def test_search_for_missing_text_says_so_and_stays_put(window, qtbot):
 
 
 def test_text_size_keys_change_the_font_and_it_is_remembered(window, qtbot, project, tmp_path):
-    from annotator.ui.annotate.main_window import MainWindow
+    from annotator.ui.annotate.window.main_window import MainWindow
 
     view = window.view
     size = view.font().pointSizeF()

@@ -15,7 +15,7 @@ def run(db_path: Path | None, *, article: int | None = None, screenshot: Path | 
     app = start(screenshot=screenshot is not None)
     if app is None:
         return EXIT_NO_DISPLAY
-    from annotator.ui.annotate.controller import Controller
+    from annotator.ui.annotate.window.controller import Controller
 
     controller = Controller(app, quiet=screenshot is not None)
     window = controller.open(db_path, article=article, preannotate=screenshot is None)

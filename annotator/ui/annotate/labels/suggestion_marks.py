@@ -13,7 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
-from annotator.ui.annotate.article_view import START_BAR
+from annotator.ui.annotate.reader.article_view import START_BAR
 from annotator.ui.shell import palette
 
 

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 from annotator.records import Label
 from annotator.schemes.labels import EXTRA_COLORS, default_labels, number_keys
 from annotator.schemes.links import project_link_types
-from annotator.ui.annotate.label_bar import swatch
-from annotator.ui.annotate.link_scheme_editor import LinkTypesEditor
-from annotator.ui.annotate.scheme_table import SchemeRows
+from annotator.ui.annotate.labels.label_bar import swatch
+from annotator.ui.annotate.schemes.link_scheme_editor import LinkTypesEditor
+from annotator.ui.annotate.schemes.scheme_table import SchemeRows
 from annotator.ui.annotate.session import Session
 from annotator.ui.shell import palette
 from annotator.ui.shell.plaintext import show_message

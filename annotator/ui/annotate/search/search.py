@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QToolButton, QWidget
 
-from annotator.ui.annotate.article_view import ArticleView
+from annotator.ui.annotate.reader.article_view import ArticleView
 from annotator.ui.annotate.session import Session, Span
 from annotator.ui.shell.plaintext import plain_label
 

@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from annotator.store import StoreError
+from annotator.ui.annotate.labels.suggestion_marks import SuggestionMarks
+from annotator.ui.annotate.labels.suggestion_work import index_task, suggester_task
 from annotator.ui.annotate.session import Session, Span
-from annotator.ui.annotate.suggestion_marks import SuggestionMarks
-from annotator.ui.annotate.suggestion_work import index_task, suggester_task
 from annotator.ui.shell.workers import Task, TaskRunner
 
 log = logging.getLogger("annotator.ui")

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from annotator.records import Category, CategoryGroup
 from annotator.schemes.categories import check_scheme, default_categories, with_keys
 from annotator.schemes.labels import EXTRA_COLORS
-from annotator.ui.annotate.label_bar import swatch
+from annotator.ui.annotate.labels.label_bar import swatch
 from annotator.ui.annotate.session import Session
 from annotator.ui.shell import palette
 from annotator.ui.shell.plaintext import show_message

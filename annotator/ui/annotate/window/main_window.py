@@ -25,24 +25,24 @@ from PySide6.QtWidgets import (
 from annotator import formats, settings
 from annotator.records import reserved_name
 from annotator.store import Store
-from annotator.ui.annotate.article_list import ArticleListPanel
-from annotator.ui.annotate.article_view import ArticleView
-from annotator.ui.annotate.categories_bar import CategoriesBar, CategoryChipsDelegate
-from annotator.ui.annotate.label_bar import LabelBar
-from annotator.ui.annotate.label_suggestions import LabelSuggestions
-from annotator.ui.annotate.legend import EntityLegend
-from annotator.ui.annotate.link_overlay import LinkOverlay
-from annotator.ui.annotate.link_panel import LinkLine, LinkList
-from annotator.ui.annotate.link_suggestions import SpeakerSuggestions
-from annotator.ui.annotate.linking import LinkController
-from annotator.ui.annotate.model_actions import ModelActions
-from annotator.ui.annotate.page_bar import PageBar
-from annotator.ui.annotate.place import ReadingPlace
-from annotator.ui.annotate.search import SearchBar
-from annotator.ui.annotate.search_dock import SearchDock
+from annotator.ui.annotate.labels.categories_bar import CategoriesBar, CategoryChipsDelegate
+from annotator.ui.annotate.labels.label_bar import LabelBar
+from annotator.ui.annotate.labels.label_suggestions import LabelSuggestions
+from annotator.ui.annotate.links.link_overlay import LinkOverlay
+from annotator.ui.annotate.links.link_panel import LinkLine, LinkList
+from annotator.ui.annotate.links.link_suggestions import SpeakerSuggestions
+from annotator.ui.annotate.links.linking import LinkController
+from annotator.ui.annotate.model.model_actions import ModelActions
+from annotator.ui.annotate.model.train_dialog import BackgroundTraining
+from annotator.ui.annotate.reader.article_list import ArticleListPanel
+from annotator.ui.annotate.reader.article_view import ArticleView
+from annotator.ui.annotate.reader.legend import EntityLegend
+from annotator.ui.annotate.reader.page_bar import PageBar
+from annotator.ui.annotate.search.search import SearchBar
+from annotator.ui.annotate.search.search_dock import SearchDock
 from annotator.ui.annotate.session import Session
-from annotator.ui.annotate.shortcuts import ShortcutSheet, make_actions
-from annotator.ui.annotate.train_dialog import BackgroundTraining
+from annotator.ui.annotate.window.place import ReadingPlace
+from annotator.ui.annotate.window.shortcuts import ShortcutSheet, make_actions
 from annotator.ui.shell import window_settings as ws
 from annotator.ui.shell.plaintext import menu_text, plain_label, show_message
 from annotator.ui.shell.workers import Task, TaskRunner, preannotate_task
@@ -484,14 +484,14 @@ class MainWindow(QMainWindow):
                 self.session.open_article(self.session.article_id)
 
     def edit_scheme(self) -> None:
-        from annotator.ui.annotate.scheme_dialog import SchemeDialog
+        from annotator.ui.annotate.schemes.scheme_dialog import SchemeDialog
 
         dialog = SchemeDialog(self.session, self)
         if dialog.exec():
             self.session.reload_scheme()
 
     def edit_categories(self) -> None:
-        from annotator.ui.annotate.category_dialog import CategorySchemeDialog
+        from annotator.ui.annotate.schemes.category_dialog import CategorySchemeDialog
 
         if CategorySchemeDialog(self.session, self.categories.groups, self).exec():
             self.categories_changed()
@@ -503,7 +503,7 @@ class MainWindow(QMainWindow):
         self.list_panel.model.reset()
 
     def import_files(self) -> None:
-        from annotator.ui.annotate.import_dialog import ImportDialog
+        from annotator.ui.annotate.window.import_dialog import ImportDialog
 
         paths, _ = QFileDialog.getOpenFileNames(self, "Import articles", "", formats.import_filter())
         if not paths:
@@ -521,7 +521,7 @@ class MainWindow(QMainWindow):
             self.search_dock.panel.catch_up()  # else it catches up once the new articles have sentences
 
     def export(self) -> None:
-        from annotator.ui.annotate.export_dialog import ExportDialog
+        from annotator.ui.annotate.window.export_dialog import ExportDialog
 
         ExportDialog(self.store, self.session.annotator, self.runner, self).exec()
 

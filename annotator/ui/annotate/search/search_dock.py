@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
 
 from annotator.search.hits import Hit
-from annotator.ui.annotate.article_view import ArticleView
-from annotator.ui.annotate.hit_list import HitListPanel
+from annotator.ui.annotate.reader.article_view import ArticleView
+from annotator.ui.annotate.search.hit_list import HitListPanel
 from annotator.ui.annotate.session import Session
 from annotator.ui.shell.workers import TaskRunner
 
@@ -54,7 +54,7 @@ class SearchDock(QDockWidget):
 
     def label_hits(self, key: str) -> None:
         """A label key in the hit list: preview labeling the selected hits (Ctrl+A: all), then apply."""
-        from annotator.ui.annotate.label_all_dialog import LabelAllDialog
+        from annotator.ui.annotate.search.label_all_dialog import LabelAllDialog
 
         s = self.session
         label = next((lab for lab in s.labels if lab.key == key and not lab.retired), None)

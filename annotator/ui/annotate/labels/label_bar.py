@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.ui.annotate.labels.suggestion_marks import percent
 from annotator.ui.annotate.session import Session
-from annotator.ui.annotate.suggestion_marks import percent
 from annotator.ui.shell import palette, style
 from annotator.ui.shell.plaintext import menu_text, plain_label, tooltip
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QToolButton, QWidget
 
-from annotator.ui.annotate.article_view import ArticleView
+from annotator.ui.annotate.reader.article_view import ArticleView
 from annotator.ui.annotate.session import Session
 from annotator.ui.shell import palette
 from annotator.ui.shell.flow_layout import FlowLayout

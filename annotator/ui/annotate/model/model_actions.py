@@ -50,7 +50,7 @@ class ModelActions(QObject):
 
     def train(self) -> None:
         """Tools ▸ Train…: the dialog (one at a time, not modal); a model it keeps makes the suggestions at once."""
-        from annotator.ui.annotate.train_dialog import TrainDialog
+        from annotator.ui.annotate.model.train_dialog import TrainDialog
 
         if self.train_dialog is not None and self.train_dialog.isVisible():
             self.train_dialog.raise_()
@@ -62,7 +62,7 @@ class ModelActions(QObject):
         dialog.show()  # not modal: labeling goes on while it trains
 
     def edit_rules(self) -> None:
-        from annotator.ui.annotate.rules_dialog import RulesDialog
+        from annotator.ui.annotate.model.rules_dialog import RulesDialog
 
         dialog = RulesDialog(self.window.store, self.window)
         if dialog.exec() and dialog.saved is not None:

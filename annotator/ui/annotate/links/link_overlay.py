@@ -16,7 +16,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
-from annotator.ui.annotate.linking import HintMode, LinkController, StatementMode
+from annotator.ui.annotate.links.linking import HintMode, LinkController, StatementMode
 from annotator.ui.shell import palette
 
 OUTLINE = 2.0

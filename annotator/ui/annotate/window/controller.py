@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from annotator import settings
 from annotator.records import reserved_name
-from annotator.ui.annotate.main_window import MainWindow
+from annotator.ui.annotate.window.main_window import MainWindow
 from annotator.ui.shell import window_settings as ws
 from annotator.ui.shell.app import grab_to_png
 from annotator.ui.shell.opener import ProjectOpener, backup_task

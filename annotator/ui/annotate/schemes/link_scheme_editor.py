@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from annotator.records import ANY_ENDS, ENTITY_ENDS, STATEMENT_ENDS, LinkType
 from annotator.schemes.links import EXTRA_LINK_COLORS, default_link_types, link_keys
-from annotator.ui.annotate.label_bar import swatch
-from annotator.ui.annotate.scheme_table import SchemeRows
+from annotator.ui.annotate.labels.label_bar import swatch
+from annotator.ui.annotate.schemes.scheme_table import SchemeRows
 from annotator.ui.shell import palette
 
 NAME, KEY, ENDS, DESCRIPTION, RETIRED = range(5)

@@ -22,7 +22,7 @@ from PySide6.QtGui import QColor, QFont, QKeySequence, QPainter, QPainterPath, Q
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QToolTip, QWidget
 
 from annotator.records import Entity
-from annotator.ui.annotate.highlighter import Highlighter, Layer, PlainDocument
+from annotator.ui.annotate.reader.highlighter import Highlighter, Layer, PlainDocument
 from annotator.ui.annotate.session import Session, Span
 from annotator.ui.annotate.spans import snap
 from annotator.ui.shell import palette, style

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from annotator.records import GOLD
 from annotator.review.conflicts import KINDS, conflict_article_ids
 from annotator.store.editing import ArticleFilter, ArticleRow
-from annotator.ui.annotate.meta_filter import ListFilters
+from annotator.ui.annotate.reader.meta_filter import ListFilters
 from annotator.ui.annotate.session import Session
 from annotator.ui.shell import style
 from annotator.ui.shell.plaintext import tooltip

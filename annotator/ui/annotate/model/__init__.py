@@ -1,0 +1,1 @@
+"""The model in the loop from the window: train, rules, next uncertain."""

@@ -1,0 +1,1 @@
+"""Reading an article: the text view, its highlights and legend, the article list and its filters, paging."""

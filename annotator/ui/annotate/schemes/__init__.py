@@ -1,0 +1,1 @@
+"""Editing what a project labels: label, link-type and category schemes."""
