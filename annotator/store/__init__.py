@@ -31,9 +31,13 @@ file as untrusted input.
 """
 
 from annotator.store.errors import (
+    CannotOpenError,
     CorruptProjectError,
+    DiskError,
+    DiskFullError,
     NewerSchemaError,
     NotAProjectError,
+    ProjectBusyError,
     ReadOnlyProjectError,
     StoreError,
 )
@@ -49,8 +53,11 @@ from annotator.store.statements import ClearedStatement
 
 __all__ = [
     "SCHEMA_VERSION",
+    "CannotOpenError",
     "ClearedStatement",
     "CorruptProjectError",
+    "DiskError",
+    "DiskFullError",
     "ImportCounts",
     "LinkChange",
     "MetaField",
@@ -58,6 +65,7 @@ __all__ = [
     "NotAProjectError",
     "Preannotation",
     "PreannotationFailure",
+    "ProjectBusyError",
     "ReadOnlyProjectError",
     "SlotState",
     "Store",

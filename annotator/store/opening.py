@@ -37,6 +37,7 @@ from annotator.store.errors import (
     StoreError,
     damaged,
     known_error,
+    primary_code,
 )
 from annotator.store.layers import LayersPart
 from annotator.store.links import LinksPart
@@ -229,9 +230,12 @@ class Store:
         return self
 
     def __exit__(self, exc_type: type | None, exc: BaseException | None, tb: object) -> None:
-        """Close; an SQLite error escaping the block becomes a `StoreError` the user can act on."""
-        known = self._known(exc) if isinstance(exc, sqlite3.DatabaseError) else exc
-        self.close()
+        """Close; a known SQLite error escaping the block becomes a `StoreError` the user can act on
+        (any other is a bug and escapes as it is)."""
+        try:
+            known = self._known(exc) if isinstance(exc, sqlite3.DatabaseError) else exc
+        finally:
+            self.close()
         if known is not exc:
             raise known from exc
 
@@ -388,6 +392,6 @@ def _switch_to_wal(conn: sqlite3.Connection) -> str:
         try:
             return conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
+            if primary_code(exc) not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
