@@ -41,7 +41,7 @@ def test_a_project_busy_in_another_program_says_try_again(project, db_path):
     other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
     project.conn.execute("PRAGMA busy_timeout = 0")
     try:
-        with pytest.raises(ProjectBusyError, match="busy in another program.*try again") as caught:
+        with pytest.raises(ProjectBusyError, match=r"busy in another program.*try again") as caught:
             project.statements.toggle_label(1, "anna", 0, 4, "offer")
     finally:
         other.execute("ROLLBACK")
