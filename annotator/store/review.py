@@ -70,11 +70,3 @@ class ReviewPart(Part):
             sql += f" AND st.article_id IN ({','.join('?' * len(article_ids))})"
             args.extend(article_ids)
         yield from self._read(sql + " ORDER BY st.article_id, a.name", args)
-
-    def article_titles(self, article_ids: list[int] | None = None) -> dict[int, str]:
-        sql = "SELECT id, title FROM articles"
-        args: list[int] = []
-        if article_ids is not None:
-            sql += f" WHERE id IN ({','.join('?' * len(article_ids))})"
-            args.extend(article_ids)
-        return dict(self.conn.execute(sql, args).fetchall())
