@@ -71,7 +71,9 @@ def build(project: Path) -> None:
         for article in store.articles.article_ids():
             for i, (start, end) in enumerate(store.articles.sentences(article)[1:9]):
                 anna = [LABELS[i % 7]] + (["claim"] if i == 2 else [])  # one statement with two labels
-                store.statements.set_statement(article, "anna", start, end, anna, note="check the source" if i == 4 else None)
+                store.statements.set_statement(
+                    article, "anna", start, end, anna, note="check the source" if i == 4 else None
+                )
                 if i != 5:
                     store.statements.set_statement(article, "ben", start, end, [LABELS[(i + (i % 3 == 0)) % 7]])
             store.articles.set_status(article, "anna", "done")
@@ -129,7 +131,15 @@ def long_project(demo: Path) -> Path:
 
     path = demo.with_name("long.annotator.sqlite")
     with Store.open(demo) as seeds:
-        parts = [(seeds.articles.article(a).text, seeds.entities.entities(a), seeds.articles.sentences(a), seeds.articles.tokens(a)) for a in (1, 2, 3)]
+        parts = [
+            (
+                seeds.articles.article(a).text,
+                seeds.entities.entities(a),
+                seeds.articles.sentences(a),
+                seeds.articles.tokens(a),
+            )
+            for a in (1, 2, 3)
+        ]
     text, entities, sentences, tokens, labeled = "", [], [], [], []
     while len(text) < 2.5 * PAGE_CHARS:
         for i, (piece, ents, sents, toks) in enumerate(parts):
