@@ -133,7 +133,7 @@ class IncomingRecord:
     #: The article categories this layer gave the article (names, sorted; `formats.categories`).
     categories: list[str] = field(default_factory=list)
     #: A whole-task answer (not binary feedback on a few spans): the layer's complete work on the
-    #: article, so it replaces what that layer held there (`CoreStore.add_records`).
+    #: article, so it replaces what that layer held there (`store.importer.add_records`).
     complete: bool = False
     #: The next record comes from the same task (another annotation of one Label Studio task,
     #: another layer of one article of a project file): an import stores them in one

@@ -99,10 +99,10 @@ def step_project(state: dict[str, Any]) -> str:
     report = import_paths(store, [settings.SEEDS], annotator=ANNOTATOR)
     _check(not report.rejections, f"seed import rejected: {report.rejections[:1]}")
     done = preannotate(store, state["pipeline"])
-    articles = store.article_ids()
+    articles = store.articles.article_ids()
     _check(len(articles) == len(_seed_files()), f"{len(articles)} articles imported from {len(_seed_files())} seeds")
     _check(done == len(articles), f"{done} of {len(articles)} articles pre-annotated")
-    entities = sum(len(store.entities(a)) for a in articles)
+    entities = sum(len(store.entities.entities(a)) for a in articles)
     _check(entities > 0, "pre-annotation stored no entities")
     state["db"] = path
     return f"{len(articles)} seed articles imported and pre-annotated ({entities} entities)"
@@ -112,15 +112,15 @@ def step_tag(state: dict[str, Any]) -> str:
     from annotator.schemes.labels import project_labels
 
     store = state["store"]
-    article = store.article_ids()[0]
-    sentences = store.sentences(article)
+    article = store.articles.article_ids()[0]
+    sentences = store.articles.sentences(article)
     _check(bool(sentences), f"article {article} has no sentences")
     label = project_labels(store)[0].name
     start, end = sentences[0]
-    _check(store.toggle_label(article, ANNOTATOR, start, end, label), "toggle_label did not add the label")
-    labels = [lab for s in store.statements(article, ANNOTATOR) for lab in s.labels]
+    _check(store.statements.toggle_label(article, ANNOTATOR, start, end, label), "toggle_label did not add the label")
+    labels = [lab for s in store.statements.statements(article, ANNOTATOR) for lab in s.labels]
     _check(label in labels, f"statement labels after tagging: {labels}")
-    store.set_status(article, ANNOTATOR, "done")  # exports take finished articles
+    store.articles.set_status(article, ANNOTATOR, "done")  # exports take finished articles
     state["label"] = label
     return f"'{label}' on article {article} [{start}:{end}], marked done"
 

@@ -93,7 +93,7 @@ def run(workdir: Path, quick: bool) -> list[Result]:
     t_ls, t_jsonl = compare(lambda: importing(ls), lambda: importing(jsonl), setup=sync)
     project = made[-1]
     with Store.open(project) as store:
-        assert store.layer_kinds() == {ANNOTATOR: "human", "model:" + MODEL_VERSION: "model"}
+        assert store.layers.layer_kinds() == {ANNOTATOR: "human", "model:" + MODEL_VERSION: "model"}
 
     def exporting(fmt: str, out: Path, records: int) -> None:
         with Store.open(project) as store:

@@ -255,9 +255,9 @@ def curve(
             points.append((len(data.examples), labels, f1, fitted.seconds))
             if len(data.examples) >= up_to:
                 return points
-            done, _ = store.decided_state("oracle")
+            done, _ = store.suggestions.decided_state("oracle")
             if order == "document":
-                queue = [a for a in store.article_ids() if a not in done]
+                queue = [a for a in store.articles.article_ids() if a not in done]
             else:
                 suggester = Suggester(fitted.nlp, model_version="sim")
                 index = UncertaintyIndex.build(

@@ -130,10 +130,10 @@ def _suggestions(workdir: Path) -> list[Result]:
     with Store.create(seeds) as store:
         import_paths(store, [ROOT / "seeds"], annotator="bench")
         preannotate(store, load_pipeline(None))
-        for article_id in store.article_ids():
-            article = store.article(article_id)
-            units = split_at_breaks(store.sentences(article_id), article.text)
-            ents = store.entities(article_id)
+        for article_id in store.articles.article_ids():
+            article = store.articles.article(article_id)
+            units = split_at_breaks(store.articles.sentences(article_id), article.text)
+            ents = store.entities.entities(article_id)
             t0 = time.perf_counter()
             found = suggest_speakers(nlp, article.text, units, ents)
             per_article.append(time.perf_counter() - t0)

@@ -101,7 +101,7 @@ def run(workdir: Path, quick: bool) -> list[Result]:
     store = build_project(workdir / "corpus.annotator.sqlite", texts)
     del texts
     t0 = time.perf_counter()
-    store.update_search_index()
+    store.search.update_search_index()
     t_build = time.perf_counter() - t0
     results = [
         Result(
@@ -207,7 +207,7 @@ def _import_with_index(workdir: Path, n: int) -> list[Result]:
         with Store.create(workdir / f"import-{len(made)}.sqlite") as store:
             import_paths(store, [src], annotator="bench")
             if index:
-                store.update_search_index()
+                store.search.update_search_index()
 
     def bare() -> None:
         made.append(1)

@@ -281,8 +281,8 @@ def build_project(path, items: list[GeneratedArticle], *, annotator: str = "orac
             )
         )
     store.add_records(records, annotator)
-    ids = store.article_ids()
-    store.store_preannotations(
+    ids = store.articles.article_ids()
+    store.preannotations.store_preannotations(
         Preannotation(aid, "generated", [], spans, word_tokens(text))
         for aid, (text, spans) in zip(ids, bounds, strict=True)
     )

@@ -75,17 +75,17 @@ def build_project(path: Path, words: int, entities: int, statements: int, extra:
     with Store.create(path) as store:
         made = [make_article(words, entities, seed) for seed in (1, 2)]
         store.add_records([IncomingRecord(t, f"Long article {i}", "bench", i) for i, (t, _) in enumerate(made)], "x")
-        ids = store.article_ids()
+        ids = store.articles.article_ids()
         results = []
         for article_id, (text, spans) in zip(ids, made, strict=True):
             sents = _sentences(text)
             results.append(Preannotation(article_id, "bench", spans, sents, word_tokens(text)))
-        store.store_preannotations(results)
+        store.preannotations.store_preannotations(results)
         labels = ("condition", "offer", "demand", "denial", "claim")
         with store.write():
             for article_id, (text, _) in zip(ids, made, strict=True):
                 for i, (a, b) in enumerate(_sentences(text)[:statements]):
-                    store.set_statement(article_id, "bench", a, b, [labels[i % len(labels)]])
+                    store.statements.set_statement(article_id, "bench", a, b, [labels[i % len(labels)]])
         batch = 5000
         for first in range(0, extra, batch):
             store.add_records(
@@ -112,8 +112,8 @@ def build_long_project(path: Path, copies: int) -> tuple[int, int]:
     short = "Short dispatch: talks in Kyiv resumed."
     with Store.create(path) as store:
         store.add_records([IncomingRecord(text, "Long", "bench", 1), IncomingRecord(short, "Short", "bench", 2)], "x")
-        long_id, short_id = store.article_ids()
-        store.store_preannotations(
+        long_id, short_id = store.articles.article_ids()
+        store.preannotations.store_preannotations(
             [
                 Preannotation(long_id, "bench", entities, _sentences(text), word_tokens(text)),
                 Preannotation(short_id, "bench", [], _sentences(short), word_tokens(short)),
@@ -179,7 +179,7 @@ def long_article(workdir: Path, app, quick: bool) -> list[Result]:
         build_long_project(project, 1)
     long_id = 1
     store = Store.open(project)
-    text = store.article(long_id).text
+    text = store.articles.article(long_id).text
     qsettings = QSettings(str(workdir / "long.ini"), QSettings.Format.IniFormat)
     qsettings.setValue("ui/quiet_errors", True)
     qsettings.setValue("links/speaker_suggestions", False)
@@ -207,7 +207,7 @@ def long_article(workdir: Path, app, quick: bool) -> list[Result]:
         app.processEvents()
         t_bare = min(t_bare, timed(plain))
         t_ours = min(t_ours, timed(ours))
-    entities = len(store.entities(long_id))
+    entities = len(store.entities.entities(long_id))
     window.close()
     bare.close()
     store.close()
@@ -300,7 +300,7 @@ def run(workdir: Path, quick: bool) -> list[Result]:
     window.activateWindow()
     QTest.qWaitForWindowActive(window)
     window.view.setFocus()
-    text = store.article(first).text
+    text = store.articles.article(first).text
 
     bare = QPlainTextEdit()
     bare.resize(window.view.size())
@@ -487,7 +487,7 @@ def suggestions(workdir: Path, app, quick: bool) -> list[Result]:
                 times.append(time.perf_counter() - t0)
         return times
 
-    unfinished = store.article_ids()[finished:]
+    unfinished = store.articles.article_ids()[finished:]
     window.suggestions.latencies.clear()
     window.suggestions.prefetched.clear()
     on = walk(unfinished[:10])

@@ -68,18 +68,20 @@ def build(project: Path) -> None:
     with Store.create(project) as store:
         import_paths(store, [settings.SEEDS], annotator="importer")
         preannotate(store, load_pipeline())
-        for article in store.article_ids():
-            for i, (start, end) in enumerate(store.sentences(article)[1:9]):
+        for article in store.articles.article_ids():
+            for i, (start, end) in enumerate(store.articles.sentences(article)[1:9]):
                 anna = [LABELS[i % 7]] + (["claim"] if i == 2 else [])  # one statement with two labels
-                store.set_statement(article, "anna", start, end, anna, note="check the source" if i == 4 else None)
+                store.statements.set_statement(
+                    article, "anna", start, end, anna, note="check the source" if i == 4 else None
+                )
                 if i != 5:
-                    store.set_statement(article, "ben", start, end, [LABELS[(i + (i % 3 == 0)) % 7]])
-            store.set_status(article, "anna", "done")
-            store.set_status(article, "ben", "done")
+                    store.statements.set_statement(article, "ben", start, end, [LABELS[(i + (i % 3 == 0)) % 7]])
+            store.articles.set_status(article, "anna", "done")
+            store.articles.set_status(article, "ben", "done")
         for article, (anna, ben) in enumerate(CATEGORIES, 1):  # article categories, one stance in dispute
-            store.set_article_categories(article, "anna", anna)
-            store.set_article_categories(article, "ben", ben)
-        store.update_search_index()  # what the window's catch-up does on its first search
+            store.categories.set_article_categories(article, "anna", anna)
+            store.categories.set_article_categories(article, "ben", ben)
+        store.search.update_search_index()  # what the window's catch-up does on its first search
         link_article(store, LINKED_ARTICLE)
 
 
@@ -88,8 +90,8 @@ def link_article(store, article_id: int) -> None:
     from annotator.passages import split_at_breaks
     from annotator.records import Link
 
-    text = store.article(article_id).text
-    units = split_at_breaks(store.sentences(article_id), text)
+    text = store.articles.article(article_id).text
+    units = split_at_breaks(store.articles.sentences(article_id), text)
 
     def unit(opening: str) -> tuple[int, int]:
         at = text.index(opening)
@@ -103,10 +105,10 @@ def link_article(store, article_id: int) -> None:
     condition = word("if Moscow stops hitting its grid")
     welcomed = unit("Zelensky welcomed")
     confirmed = unit("The Kremlin confirmed")
-    store.set_statement(article_id, "anna", *offer, ["offer"])
-    store.set_statement(article_id, "anna", *condition, ["condition"])
-    store.set_statement(article_id, "anna", *confirmed, ["claim"])
-    store.change_links(
+    store.statements.set_statement(article_id, "anna", *offer, ["offer"])
+    store.statements.set_statement(article_id, "anna", *condition, ["condition"])
+    store.statements.set_statement(article_id, "anna", *confirmed, ["claim"])
+    store.links.change_links(
         article_id,
         "anna",
         add=[
@@ -129,7 +131,15 @@ def long_project(demo: Path) -> Path:
 
     path = demo.with_name("long.annotator.sqlite")
     with Store.open(demo) as seeds:
-        parts = [(seeds.article(a).text, seeds.entities(a), seeds.sentences(a), seeds.tokens(a)) for a in (1, 2, 3)]
+        parts = [
+            (
+                seeds.articles.article(a).text,
+                seeds.entities.entities(a),
+                seeds.articles.sentences(a),
+                seeds.articles.tokens(a),
+            )
+            for a in (1, 2, 3)
+        ]
     text, entities, sentences, tokens, labeled = "", [], [], [], []
     while len(text) < 2.5 * PAGE_CHARS:
         for i, (piece, ents, sents, toks) in enumerate(parts):
@@ -141,10 +151,10 @@ def long_project(demo: Path) -> Path:
             labeled += [(a + base, b + base, LABELS[(i + k) % 7]) for k, (a, b) in enumerate(sents[1:9:3])]
     with Store.create(path) as store:
         store.add_records([IncomingRecord(text.rstrip("\n"), "A long article: the talks, day by day", "demo", 1)], "x")
-        store.store_preannotations([Preannotation(1, "demo", entities, sentences, tokens)])
+        store.preannotations.store_preannotations([Preannotation(1, "demo", entities, sentences, tokens)])
         with store.write():
             for start, end, label in labeled:
-                store.set_statement(1, "anna", start, end, [label])
+                store.statements.set_statement(1, "anna", start, end, [label])
     return path
 
 

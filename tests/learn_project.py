@@ -85,9 +85,9 @@ def tiny_project(path: Path) -> Store:
             )
         )
     store.add_records(records, "anna")
-    store.store_preannotations(
+    store.preannotations.store_preannotations(
         Preannotation(article_id, "invented", [], bounds, word_tokens(text))
-        for article_id, (text, bounds) in zip(store.article_ids(), all_bounds, strict=True)
+        for article_id, (text, bounds) in zip(store.articles.article_ids(), all_bounds, strict=True)
     )
     return store
 

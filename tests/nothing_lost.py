@@ -43,7 +43,7 @@ def confirm_in_wal(path: Path, article_id: int, label: str) -> None:
         "import os, sys\n"
         "from annotator.store import Store\n"
         "store = Store.open(sys.argv[1])\n"
-        "store.toggle_label(int(sys.argv[2]), 'anna', 0, 4, sys.argv[3])\n"
+        "store.statements.toggle_label(int(sys.argv[2]), 'anna', 0, 4, sys.argv[3])\n"
         "os._exit(0)\n"
     )
     subprocess.run([sys.executable, "-c", code, str(path), str(article_id), label], check=True, cwd=ROOT)

@@ -36,9 +36,9 @@ def _build(path: Path, pipeline) -> Path:
         import_paths(store, [SEEDS], annotator="tester")
         preannotate(store, pipeline)
         records = []
-        for article_id in store.article_ids():
-            article = store.article(article_id)
-            sentences = store.sentences(article_id)
+        for article_id in store.articles.article_ids():
+            article = store.articles.article(article_id)
+            sentences = store.articles.sentences(article_id)
             for annotator, picked, status in (
                 ("anna", sentences[:3], "done"),
                 ("ben", sentences[1:4], "in_progress"),
@@ -69,6 +69,6 @@ def _build(path: Path, pipeline) -> Path:
                     )
                 )
         store.add_records(records, "tester")
-        for article_id in store.article_ids():  # anna finished her articles in the window, entities on screen
-            store.set_status(article_id, "anna", "done")
+        for article_id in store.articles.article_ids():  # anna finished her articles in the window, entities on screen
+            store.articles.set_status(article_id, "anna", "done")
     return path

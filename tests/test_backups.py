@@ -46,7 +46,7 @@ def test_a_backup_killed_halfway_never_becomes_the_latest_backup(tmp_path, event
     project = labeled_project(tmp_path / "p.annotator.sqlite", 3000)  # large enough to be caught copying
     assert run(project, "backup").exit_code == 0
     with Store.open(project) as store:
-        store.toggle_label(1, "ben", 0, 7, "offer")
+        store.statements.toggle_label(1, "ben", 0, 7, "offer")
     killed = killed_at(event, backups.backup_dir(project), 1, "--db", project, "backup", delay_ms=delay_ms)
     assert killed.returncode == -9
     counts = [count for _, count in sound_backups(project)]
@@ -95,7 +95,7 @@ def test_restore_names_each_backup_it_skips_once_without_advice_about_the_backup
 def test_restore_picks_the_newest_backup_that_passes_the_check_and_says_which(project):
     assert run(project, "backup").exit_code == 0
     with Store.open(project) as store:
-        store.toggle_label(1, "ben", 0, 7, "offer")
+        store.statements.toggle_label(1, "ben", 0, 7, "offer")
     assert run(project, "backup").exit_code == 0
     good = backups.backups(project)[-1]
     folder = backups.backup_dir(project)

@@ -18,7 +18,7 @@ from annotator.review.categories import (
     take_categories,
 )
 from annotator.schemes.categories import by_key, default_categories, project_categories, toggle_category
-from annotator.store.editing import ArticleFilter
+from annotator.store.articles import ArticleFilter
 
 SCHEME = [
     CategoryGroup("relevance", False, (Category("relevant"),)),
@@ -29,7 +29,7 @@ SCHEME = [
 @pytest.fixture
 def project(store):
     store.add_records([IncomingRecord(f"Article number {i}.", f"T{i}", "x", i) for i in range(6)], "me")
-    store.set_category_scheme(SCHEME)
+    store.schemes.set_category_scheme(SCHEME)
     return store
 
 
@@ -46,56 +46,62 @@ def test_toggling_in_an_exclusive_group_switches_and_undo_restores(project):
     first = toggle_category(project, 1, "anna", "positive", groups)
     second = toggle_category(project, 1, "anna", "negative", groups)
     toggle_category(project, 1, "anna", "relevant", groups)
-    assert project.article_categories(1, "anna") == ("negative", "relevant")
+    assert project.categories.article_categories(1, "anna") == ("negative", "relevant")
     assert (first.before, first.after, second.after) == ((), ("positive",), ("negative",))
     off = toggle_category(project, 1, "anna", "relevant", groups)
     off.undo(project)
-    assert project.article_categories(1, "anna") == ("negative", "relevant")
-    assert project.status(1, "anna") == "in_progress"
+    assert project.categories.article_categories(1, "anna") == ("negative", "relevant")
+    assert project.articles.status(1, "anna") == "in_progress"
 
 
 def test_unknown_and_retired_categories_are_refused(project):
     with pytest.raises(ValueError, match="not a category"):
         toggle_category(project, 1, "anna", "sports")
-    project.set_category_scheme([CategoryGroup("relevance", False, (Category("relevant", retired=True),))])
+    project.schemes.set_category_scheme([CategoryGroup("relevance", False, (Category("relevant", retired=True),))])
     with pytest.raises(ValueError, match="retired"):
         toggle_category(project, 1, "anna", "relevant")
 
 
 def test_the_list_shows_categories_and_filters_on_them(project):
-    project.set_article_categories(2, "anna", ["relevant", "positive"])
-    project.set_article_categories(3, "anna", ["negative"])
-    project.set_article_categories(4, "ben", ["relevant"])
-    rows = {r.id: r.categories for r in project.article_page("anna")}
+    project.categories.set_article_categories(2, "anna", ["relevant", "positive"])
+    project.categories.set_article_categories(3, "anna", ["negative"])
+    project.categories.set_article_categories(4, "ben", ["relevant"])
+    rows = {r.id: r.categories for r in project.articles.article_page("anna")}
     assert rows[2] == ("positive", "relevant") and rows[3] == ("negative",) and rows[4] == ()
-    assert [r.id for r in project.article_page("anna", ArticleFilter(categories=("relevant",)))] == [2]
-    assert [r.id for r in project.article_page("ben", ArticleFilter(categories=("relevant",)))] == [4]
-    assert [r.id for r in project.article_page("anna", ArticleFilter(not_categories=("relevant",)))] == [1, 3, 4, 5, 6]
+    assert [r.id for r in project.articles.article_page("anna", ArticleFilter(categories=("relevant",)))] == [2]
+    assert [r.id for r in project.articles.article_page("ben", ArticleFilter(categories=("relevant",)))] == [4]
+    assert [r.id for r in project.articles.article_page("anna", ArticleFilter(not_categories=("relevant",)))] == [
+        1,
+        3,
+        4,
+        5,
+        6,
+    ]
 
 
 def test_renaming_carries_stored_categories_over_and_swaps_cleanly(project):
-    project.set_article_categories(1, "anna", ["positive"])
-    project.set_article_categories(2, "anna", ["negative"])
+    project.categories.set_article_categories(1, "anna", ["positive"])
+    project.categories.set_article_categories(2, "anna", ["negative"])
     swapped = [CategoryGroup("mood", True, (Category("negative"), Category("positive")))]
-    moved = project.update_category_scheme(
+    moved = project.schemes.update_category_scheme(
         swapped, {"positive": "negative", "negative": "positive"}, {"stance": "mood"}
     )
     assert moved == 2
-    assert project.article_categories(1, "anna") == ("negative",) and project.article_categories(2, "anna") == (
-        "positive",
-    )
-    assert [g.name for g in project.category_scheme()] == ["mood"]
+    assert project.categories.article_categories(1, "anna") == ("negative",) and project.categories.article_categories(
+        2, "anna"
+    ) == ("positive",)
+    assert [g.name for g in project.schemes.category_scheme()] == ["mood"]
 
 
 def test_categories_in_the_data_but_not_in_the_scheme_are_shown_in_other(project):
-    project.add_article_categories([(1, "anna", "sports")])
+    project.categories.add_article_categories([(1, "anna", "sports")])
     groups = project_categories(project)
     assert groups[-1].name == "other" and groups[-1].categories[0].name == "sports"
 
 
 def finish(project, article_id, annotator, categories):
-    project.set_article_categories(article_id, annotator, categories)
-    project.set_status(article_id, annotator, "done")
+    project.categories.set_article_categories(article_id, annotator, categories)
+    project.articles.set_status(article_id, annotator, "done")
 
 
 def test_agreement_per_category_and_per_exclusive_group(project):
@@ -139,10 +145,10 @@ def test_conflicts_are_decided_into_gold_and_undone(project):
     assert gold[2].categories == ("relevant",) and gold[2].complete  # agreed: gold without a keypress
     assert gold[1].undecided == ("stance",) and not gold[1].complete
     decision = take_categories(project, conflicts[0], "ben", collection.groups)
-    assert project.article_categories(1, GOLD) == ("negative",)
+    assert project.categories.article_categories(1, GOLD) == ("negative",)
     assert gold_categories(project)[1].categories == ("negative",) and gold_categories(project)[1].complete
     decision.undo(project)
-    assert project.article_categories(1, GOLD) == () and not gold_categories(project)[1].complete
+    assert project.categories.article_categories(1, GOLD) == () and not gold_categories(project)[1].complete
     decision.redo(project)
     none = decide_group(project, 1, SCHEME[1], [])  # "none of them" is a decision too
     assert gold_categories(project)[1].complete and gold_categories(project)[1].categories == ()
@@ -157,7 +163,7 @@ def test_the_agreement_command_reports_categories(cli, db_path):
 
     with Store.create(db_path) as project:
         project.add_records([IncomingRecord(f"Article {i}.", f"T{i}", "x", i) for i in range(3)], "me")
-        project.set_category_scheme(SCHEME)
+        project.schemes.set_category_scheme(SCHEME)
         for article_id in (1, 2, 3):
             finish(project, article_id, "anna", ["relevant"])
             finish(project, article_id, "ben", ["relevant"] if article_id < 3 else [])
@@ -177,7 +183,7 @@ def test_a_teammates_file_brings_its_categories(tmp_path):
     path = tmp_path / "ben.annotator.sqlite"
     with Store.create(path) as theirs:
         theirs.add_records([IncomingRecord("One article.", "T", "x", 1)], "ben")
-        theirs.set_article_categories(1, "ben", ["relevant"])
+        theirs.categories.set_article_categories(1, "ben", ["relevant"])
     with TeammateFile.open(path, max_value_bytes=10_000_000, seconds=10) as teammate:
         (article,) = list(teammate.articles())
         (layer,) = article.layers

@@ -39,19 +39,19 @@ def make_project(path: Path) -> Store:
     (unknown), gave article 3 a category without finishing it; article 4 is untouched."""
     store = Store.create(path)
     store.add_records([IncomingRecord(text, f"T{i}", "wire", i) for i, text in enumerate(TEXTS, 1)], "me")
-    store.set_category_scheme(SCHEME)
-    store.set_article_categories(1, ANNA, ["relevant", "ceasefire-talks", "positive"])
-    store.toggle_label(1, ANNA, *OFFER, "offer")
-    store.set_status(1, ANNA, "done")
-    store.set_status(2, ANNA, "done")
-    store.set_article_categories(3, ANNA, ["negative"])
+    store.schemes.set_category_scheme(SCHEME)
+    store.categories.set_article_categories(1, ANNA, ["relevant", "ceasefire-talks", "positive"])
+    store.statements.toggle_label(1, ANNA, *OFFER, "offer")
+    store.articles.set_status(1, ANNA, "done")
+    store.articles.set_status(2, ANNA, "done")
+    store.categories.set_article_categories(3, ANNA, ["negative"])
     return store
 
 
 def categories_by_text(store: Store) -> dict[tuple[str, str], tuple[str, ...]]:
     texts = {row.article_id: row.text for row in store.export_rows()}
     found: dict[tuple[str, str], list[str]] = {}
-    for article_id, who, category in store.category_rows():
+    for article_id, who, category in store.categories.category_rows():
         found.setdefault((texts[article_id], who), []).append(category)
     return {key: tuple(sorted(v)) for key, v in found.items()}
 
@@ -102,7 +102,7 @@ def test_a_teammates_project_file_brings_their_categories(project, tmp_path):
         report = import_paths(mine, [tmp_path / "source.annotator.sqlite"], annotator="me")
         assert report.rejections == []
         assert categories_by_text(mine) == {**EXPECTED, (TEXTS[2], ANNA): ("negative",)}
-        assert mine.status(mine.article_ids()[2], ANNA) == "in_progress"
+        assert mine.articles.status(mine.articles.article_ids()[2], ANNA) == "in_progress"
 
 
 def test_an_article_without_categories_is_unknown_in_every_file(project, tmp_path):
@@ -162,10 +162,10 @@ def test_brat_and_conll_say_they_left_the_categories_out(project, tmp_path):
 
 
 def test_gold_categories_are_the_agreement_and_the_decisions(project, tmp_path):
-    project.set_article_categories(1, BEN, ["relevant", "ceasefire-talks", "positive"])
-    project.toggle_label(1, BEN, *OFFER, "offer")
-    project.set_status(1, BEN, "done")
-    project.set_status(2, BEN, "done")  # both finished article 2 with no category: unknown in gold too
+    project.categories.set_article_categories(1, BEN, ["relevant", "ceasefire-talks", "positive"])
+    project.statements.toggle_label(1, BEN, *OFFER, "offer")
+    project.articles.set_status(1, BEN, "done")
+    project.articles.set_status(2, BEN, "done")  # both finished article 2 with no category: unknown in gold too
     from annotator.export.rule import choose_rule
     from annotator.export.run import export as run
 
@@ -209,7 +209,7 @@ def test_prodigy_choice_binary_and_cats_tasks_come_in(store, tmp_path):
         (TEXTS[1], "pat"): ("relevant",),
         (TEXTS[3], "pat"): ("relevant",),
     }
-    assert store.status(1, "pat") == "done"
+    assert store.articles.status(1, "pat") == "done"
 
 
 def test_a_models_scores_are_not_taken_for_decisions(store, tmp_path):
@@ -218,7 +218,7 @@ def test_a_models_scores_are_not_taken_for_decisions(store, tmp_path):
     report = import_paths(store, [path], annotator="pat")
     (note,) = [str(r) for r in report.rejections]
     assert note.startswith(f"{path}:1: 2 category scores") and "a model's scores, not a decision" in note
-    assert list(store.category_rows()) == [] and report.counts.articles_added == 1
+    assert list(store.categories.category_rows()) == [] and report.counts.articles_added == 1
 
 
 def test_a_foreign_docbin_s_cats_are_read_as_decisions_only_when_0_or_1(store, tmp_path):
@@ -247,7 +247,7 @@ def test_a_foreign_docbin_s_cats_are_read_as_decisions_only_when_0_or_1(store, t
     ],
 )
 def test_bad_category_values_are_named_by_line_and_the_rest_comes_in(store, tmp_path, line, reason):
-    store.set_category_scheme(SCHEME)
+    store.schemes.set_category_scheme(SCHEME)
     good = {"text": TEXTS[1], "label": ["relevant"]}
     path = write_jsonl(tmp_path / "in.jsonl", [json.dumps(line), json.dumps(good)])
     report = import_paths(store, [path], annotator="pat")
@@ -279,15 +279,15 @@ GIVEN = st.tuples(
 def test_only_finished_articles_with_a_category_carry_categories_and_then_all_of_them(tmp_path_factory, articles):
     folder = tmp_path_factory.mktemp("rule")
     with Store.create(folder / "p.annotator.sqlite") as store:
-        store.set_category_scheme(SCHEME)
+        store.schemes.set_category_scheme(SCHEME)
         store.add_records([IncomingRecord(f"Article {i} text.", f"T{i}", "x", i) for i in range(len(articles))], "me")
         given_by_text: dict[str, set[str]] = {}
         for article_id, (status, (relevant, topics, stance)) in enumerate(articles, 1):
             chosen = {*topics, *(["relevant"] if relevant else []), *([stance] if stance else [])}
             if chosen:
-                store.set_article_categories(article_id, ANNA, chosen)
+                store.categories.set_article_categories(article_id, ANNA, chosen)
             if status:
-                store.set_status(article_id, ANNA, status)
+                store.articles.set_status(article_id, ANNA, status)
             if status == "done":
                 given_by_text[f"Article {article_id - 1} text."] = chosen
         if not given_by_text:
@@ -352,8 +352,8 @@ def test_any_category_names_come_back_unchanged(tmp_path_factory, names, fmt):
     folder = tmp_path_factory.mktemp("names")
     with Store.create(folder / "p.annotator.sqlite") as store:
         store.add_records([IncomingRecord(TEXTS[0], "T", "x", 1)], "me")
-        store.set_article_categories(1, ANNA, names)
-        store.set_status(1, ANNA, "done")
+        store.categories.set_article_categories(1, ANNA, names)
+        store.articles.set_status(1, ANNA, "done")
         out = folder / ("out.spacy" if fmt == "spacy" else "out.jsonl")
         export_file(store, out, fmt)
     with Store.create(folder / "back.annotator.sqlite") as back:
@@ -364,8 +364,8 @@ def test_any_category_names_come_back_unchanged(tmp_path_factory, names, fmt):
 
 @pytest.mark.parametrize("fmt", ["jsonl", "doccano", "label-studio"])
 def test_every_layer_comes_back_with_its_categories(project, tmp_path, fmt):
-    project.set_article_categories(1, BEN, ["negative"])
-    project.set_status(1, BEN, "done")
+    project.categories.set_article_categories(1, BEN, ["negative"])
+    project.articles.set_status(1, BEN, "done")
     out = tmp_path / ("all.json" if fmt == "label-studio" else "all.jsonl")
     options = {"layers_as": "annotations"} if fmt == "label-studio" else {}
     from annotator.export.rule import choose_rule
@@ -387,7 +387,7 @@ def test_one_exclusive_group_makes_a_docbin_spacys_exclusive_textcat_takes(proje
     from annotator.export.rule import choose_rule
     from annotator.export.run import export as run
 
-    project.set_article_categories(2, ANNA, ["relevant"])  # a category, but no stance
+    project.categories.set_article_categories(2, ANNA, ["relevant"])  # a category, but no stance
     summary = run(project, tmp_path / "stance.spacy", choose_rule(project, "spacy", category_groups=["stance"]))
     assert "categories of stance only" in summary.rule
     assert summary.counts["categories_written"] == 1 and summary.counts["categories_unknown"] == 1
@@ -418,8 +418,8 @@ def test_conll_says_it_left_the_categories_out(tmp_path):
 
     with Store.create(tmp_path / "p.annotator.sqlite") as store:
         store.add_records([IncomingRecord(TEXTS[0], "T", "x", 1, entities=[Entity(0, 4, "GPE", USER)])], "me")
-        store.set_article_categories(1, ANNA, ["relevant"])
-        store.set_status(1, ANNA, "done")
+        store.categories.set_article_categories(1, ANNA, ["relevant"])
+        store.articles.set_status(1, ANNA, "done")
         summary = export_file(store, tmp_path / "o.conll", "conll")
     assert summary.records and summary.counts["categories_left_out"] == 1
     assert "  articles whose categories this format cannot hold, written without them: 1" in summary.lines()
@@ -438,4 +438,4 @@ def test_none_of_them_and_ner_teach_labels_are_not_taken_for_categories(store, t
         f"{path}:1: 1 decision that no category applies in 1 record not imported (the first on this line): "
         "a project stores the categories given, so the article's categories stay unknown"
     ]
-    assert list(store.category_rows()) == [] and report.counts.labels_added == 1
+    assert list(store.categories.category_rows()) == [] and report.counts.labels_added == 1

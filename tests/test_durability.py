@@ -82,8 +82,8 @@ def test_opening_an_older_project_backs_it_up_and_migrates(tmp_path):
     conn.close()
     with Store.open(db) as store:
         assert store.schema_version() == SCHEMA_VERSION
-        assert store.article(1).text == "Old text"
-        assert store.entities(1) == [Entity(0, 3, "GPE", "user")]
+        assert store.articles.article(1).text == "Old text"
+        assert store.entities.entities(1) == [Entity(0, 3, "GPE", "user")]
         indexes = {r[1] for r in store.conn.execute("PRAGMA index_list(statements)")}
         assert "statements_annotator" in indexes
     saved = tmp_path / "old.annotator.sqlite.v1.bak"
@@ -115,7 +115,7 @@ def test_a_damaged_project_is_detected_left_as_it_was_and_restored_from_backup(t
     aside = next(p for p in tmp_path.glob("p.annotator.sqlite.damaged-*") if not p.name.endswith(("-wal", "-shm")))
     assert aside.read_bytes() == damaged
     with Store.open(db) as store:
-        assert store.article(1).text == "Saved before the damage."
+        assert store.articles.article(1).text == "Saved before the damage."
         assert store.quick_check() == []
 
 
@@ -136,20 +136,20 @@ def test_a_full_disk_is_reported_and_a_retry_after_it_clears_succeeds(store):
     store.conn.execute(f"PRAGMA max_page_count = {pages}")
     big_note = "n" * 200_000
     with pytest.raises(StoreError, match="disk is full"):
-        store.set_statement(1, "anna", 0, 4, ["offer"], note=big_note)
-    assert store.statement_state(1, "anna", 0, 4) == ((), "")
+        store.statements.set_statement(1, "anna", 0, 4, ["offer"], note=big_note)
+    assert store.statements.statement_state(1, "anna", 0, 4) == ((), "")
     store.conn.execute("PRAGMA max_page_count = 1073741823")
-    store.set_statement(1, "anna", 0, 4, ["offer"], note=big_note)
-    assert store.statement_state(1, "anna", 0, 4) == (("offer",), big_note)
+    store.statements.set_statement(1, "anna", 0, 4, ["offer"], note=big_note)
+    assert store.statements.statement_state(1, "anna", 0, 4) == (("offer",), big_note)
 
 
 def test_a_read_only_project_says_nothing_was_saved(store):
     store.add_records([IncomingRecord("Kyiv offered a pause.", "t", "s", 1)], "x")
     store.conn.execute("PRAGMA query_only = ON")
     with pytest.raises(StoreError, match=r"read-only|readonly"):
-        store.toggle_label(1, "anna", 0, 4, "offer")
+        store.statements.toggle_label(1, "anna", 0, 4, "offer")
     store.conn.execute("PRAGMA query_only = OFF")
-    assert store.toggle_label(1, "anna", 0, 4, "offer") is True
+    assert store.statements.toggle_label(1, "anna", 0, 4, "offer") is True
 
 
 @pytest.mark.slow

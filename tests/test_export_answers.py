@@ -45,9 +45,9 @@ def answered(cli, db_path, tmp_path):
 
 def test_a_rejected_span_is_stored_as_an_answer_never_as_a_label(answered):
     with Store.open(answered) as store:
-        (anna,) = [s for s in store.statements(1) if s.annotator == "anna"]
+        (anna,) = [s for s in store.statements.statements(1) if s.annotator == "anna"]
         assert ((anna.start, anna.end), anna.labels) == (HALT, ("offer",))
-        assert [s for s in store.statements(1) if s.annotator == "ben"] == []
+        assert [s for s in store.statements.statements(1) if s.annotator == "ben"] == []
         assert store.stats()["labels"] == {"offer": 1}
         rows = {row.annotator: row for row in store.export_rows()}
         assert rows["anna"].rejected == (RejectedSpan(*DENIED, "offer", "reject"),)
@@ -110,13 +110,13 @@ def test_binary_feedback_does_not_finish_an_article(cli, db_path, tmp_path):
     record = {"text": TEXT, "_annotator_id": "anna", "spans": [span(HALT, "offer", answer="accept")]}
     cli("import", "--no-ner", write_jsonl(tmp_path / "teach.jsonl", [json.dumps(record)]))
     with Store.open(db_path) as store:
-        assert store.status(1, "anna") == "in_progress", "its other sentences are unknown, not negatives"
+        assert store.articles.status(1, "anna") == "in_progress", "its other sentences are unknown, not negatives"
 
 
 def test_labeling_the_article_again_in_the_window_replaces_a_rejected_task(answered):
     with Store.open(answered) as store:
-        store.set_statement(1, "ben", *HALT, ["offer"])
-        store.set_status(1, "ben", "done")
+        store.statements.set_statement(1, "ben", *HALT, ["offer"])
+        store.articles.set_status(1, "ben", "done")
         (ben,) = [row for row in store.export_rows("ben")]
         assert (ben.answer, ben.spans[0].label, ben.status) == ("accept", "offer", "done")
 

@@ -44,8 +44,8 @@ def test_bilou_goes_back_out_as_bilou_and_spacy_convert_reads_it(cli, tmp_path):
 def project(store: Store, records: list[IncomingRecord], entities: dict[str, list[tuple[str, str]]]) -> dict[str, int]:
     """Articles with spaCy's entities (source model) as a pre-annotation run stores them; ids by text."""
     store.add_records(records, "importer")
-    ids = {store.article(i).text: i for i in store.article_ids()}
-    store.store_preannotations(
+    ids = {store.articles.article(i).text: i for i in store.articles.article_ids()}
+    store.preannotations.store_preannotations(
         Preannotation(
             ids[text],
             "test",
@@ -70,7 +70,7 @@ def test_spacy_s_guesses_go_out_only_where_an_annotator_finished_the_article(sto
         ],
         {reviewed: [("Kyiv", "GPE"), ("Geneva", "GPE")], guessed: [("Moscow", "GPE")]},
     )
-    store.set_status(ids[reviewed], "anna", "done")  # she finished it in the window, entities on screen
+    store.articles.set_status(ids[reviewed], "anna", "done")  # she finished it in the window, entities on screen
     out = tmp_path / "ner.conll"
     summary = export_file(store, out)
     assert summary.ok and summary.records == 1 and dict(summary.labels) == {"GPE": 2}

@@ -79,7 +79,7 @@ def test_a_predicted_article_without_entities_is_all_outside(store, pipeline, tm
     text = "Talks could resume soon.\nNothing was decided."
     finished(store, text, [Span(0, text.index("\n"), "claim")])
     preannotate(store, pipeline)
-    assert store.entities(1) == []
+    assert store.entities.entities(1) == []
     summary = export_file(store, tmp_path / "out.spacy")
     (doc,) = docs_of(tmp_path / "out.spacy")
     assert set(aligned_ner(doc)) == {"O"} and summary.counts["ner_unknown"] == 0
@@ -89,7 +89,7 @@ def test_the_uncovered_tokens_of_an_overlapping_entity_are_missing(store, pipeli
     text = "Vladimir Putin met Volodymyr Zelensky in Geneva."
     finished(store, text, [Span(0, len(text), "claim")], [Entity(0, 14, "PERSON"), Entity(9, 18, "ORG")])
     preannotate(store, pipeline)
-    store.set_status(store.article_ids()[0], "anna", "done")  # anna saw the entities in the window
+    store.articles.set_status(store.articles.article_ids()[0], "anna", "done")  # anna saw the entities in the window
     summary = export_file(store, tmp_path / "out.spacy")
     (doc,) = docs_of(tmp_path / "out.spacy")
     assert [(e.text, e.label_) for e in doc.ents] == [("Vladimir Putin", "PERSON")]

@@ -23,10 +23,10 @@ UNREVIEWED = "whose entities nobody decided"
 def predict(db_path, entities=(("Halvor Brenn", "PERSON"), ("Tarsk", "ORG"))) -> None:
     """What `annotator preannotate` stores: spaCy's entities (source model), tokens and sentences."""
     with Store.open(db_path) as store:
-        (article,) = store.article_ids()
+        (article,) = store.articles.article_ids()
         found = [(TEXT.index(w), TEXT.index(w) + len(w), label) for w, label in entities]
         sentences = [(0, TEXT.index(" He")), (TEXT.index("He"), len(TEXT))]
-        store.store_preannotations(
+        store.preannotations.store_preannotations(
             [Preannotation(article, "en_core_web_sm-3.8.0", found, sentences, word_tokens(TEXT))]
         )
 
@@ -45,8 +45,8 @@ def imported_done(cli, tmp_path, **extra) -> None:
 def finish_here(db_path) -> None:
     """anna opens the article in the window, sees the entities and marks it done."""
     with Store.open(db_path) as store:
-        (article,) = store.article_ids()
-        store.set_status(article, "anna", "done")
+        (article,) = store.articles.article_ids()
+        store.articles.set_status(article, "anna", "done")
 
 
 def iob(path) -> list[str]:
@@ -113,10 +113,10 @@ def test_marking_an_imported_done_article_done_in_the_window_reviews_its_entitie
     with Store.open(db_path) as store:
         window = MainWindow(store, "anna")
         qtbot.addWidget(window)
-        (article,) = store.article_ids()
+        (article,) = store.articles.article_ids()
         window.session.open_article(article)
         window.session.mark_done_and_next()  # already done (imported): she confirms it here
-        assert store.entities_reviewed() == {(article, "anna")}
+        assert store.entities.entities_reviewed() == {(article, "anna")}
         window.close()
     result = cli("export", tmp_path / "ents.conll")
     assert result.exit_code == 0, result.output

@@ -145,7 +145,7 @@ def test_textcat_has_one_record_per_statement_and_per_unlabeled_sentence_with_ev
     for record in records:
         assert set(record["cats"]) >= set(LABELS)
         assert set(record["cats"].values()) <= {0, 1}
-        article = project.article(record["meta"]["article_id"])
+        article = project.articles.article(record["meta"]["article_id"])
         assert article.text[record["meta"]["start"] : record["meta"]["end"]] == record["text"]
     assert any(sum(r["cats"].values()) == 2 for r in records), "a statement with two labels has both"
 
@@ -158,7 +158,7 @@ def test_csv_has_one_row_per_label_and_quotes_line_breaks(project, tmp_path):
     assert len(rows) == summary.records == sum(project_labels(project, "anna").values())
     assert {row["answer"] for row in rows} == {"accept"}
     for row in rows:
-        text = project.article(int(row["article_id"])).text
+        text = project.articles.article(int(row["article_id"])).text
         assert inert(text[int(row["start"]) : int(row["end"])]) == row["text"]
     assert any(row["note"] == NOTE for row in rows)
 

@@ -69,7 +69,7 @@ def test_what_annotator_exports_for_label_studio_reads_back_with_the_same_layers
     assert result.exit_code == 0, result.output
     with Store.open(db_path) as first, Store.open(again) as second:
         assert layers_by_text(second) == layers_by_text(first)
-        assert second.layer_kinds() == first.layer_kinds()
+        assert second.layers.layer_kinds() == first.layers.layer_kinds()
 
 
 def test_spans_answered_reject_are_left_out_and_counted(cli, tmp_path):

@@ -100,17 +100,19 @@ def build(path: Path, project: dict) -> Store:
         records.append(record)
     records += [IncomingRecord(text, f"article {i}", "test", 1) for i, text in enumerate(project["articles"])]
     store.add_records(records, "importer")
-    ids = {store.article(a).text: a for a in store.article_ids()}
+    ids = {store.articles.article(a).text: a for a in store.articles.article_ids()}
     for i, decided in project["gold"].items():
         for (s, e), labels in decided.items():
-            store.set_statement(ids[project["articles"][i]], GOLD, s, e, labels, "" if labels else NO_LABEL_NOTE)
-    store.store_preannotations(
+            store.statements.set_statement(
+                ids[project["articles"][i]], GOLD, s, e, labels, "" if labels else NO_LABEL_NOTE
+            )
+    store.preannotations.store_preannotations(
         Preannotation(ids[text], "test", [], bounds, word_tokens(text))
         for text, bounds in zip(project["articles"], project["sentences"], strict=True)
     )
     for (i, name), layer in sorted(project["layers"].items()):
         if layer["status"] == "done" and layer["answer"] == "accept":  # finished here, entities on screen
-            store.set_status(ids[project["articles"][i]], name, "done")
+            store.articles.set_status(ids[project["articles"][i]], name, "done")
     return store
 
 

@@ -47,12 +47,12 @@ def label(store: Store, text: str, annotator: str, status: str | None, spans: li
 def tokenize(store: Store) -> None:
     """Token and sentence bounds for every article, as pre-annotation stores them (no model needed)."""
     results = []
-    for article_id in store.article_ids():
-        text = store.article(article_id).text
+    for article_id in store.articles.article_ids():
+        text = store.articles.article(article_id).text
         starts = [0] + [i + 2 for i, c in enumerate(text) if c == "." and i + 2 < len(text)]
         ends = [i + 1 for i, c in enumerate(text) if c == "."]
         results.append(Preannotation(article_id, "test", [], list(zip(starts, ends, strict=True)), word_tokens(text)))
-    store.store_preannotations(results)
+    store.preannotations.store_preannotations(results)
 
 
 @pytest.fixture

@@ -63,7 +63,7 @@ def test_an_export_over_the_project_its_journal_or_a_backup_is_refused(labeled, 
         assert "an export never writes over a project" in result.stderr, result.output
         assert (target.read_bytes() if target.exists() else None) == before, f"{target} was touched"
     with Store.open(labeled) as store:
-        assert store.quick_check() == [] and len(store.article_ids()) == 3
+        assert store.quick_check() == [] and len(store.articles.article_ids()) == 3
 
 
 def test_an_ordinary_file_beside_the_project_is_written(labeled, cli, tmp_path):

@@ -45,7 +45,7 @@ def kill_at_random(cmd, seconds, rng):
 def confirm(project, n):
     """One more confirmed action (a committed label), made the way the window makes it."""
     with Store.open(project) as store:
-        store.toggle_label(1 + n % ARTICLES, "ben", 0, 7, "offer")
+        store.statements.toggle_label(1 + n % ARTICLES, "ben", 0, 7, "offer")
 
 
 def asides(project):

@@ -22,7 +22,7 @@ from tests.test_agreement import add, make_text
 
 
 def gold(store, article_id=1):
-    return {(s.start, s.end): (s.labels, s.note) for s in store.statements(article_id, GOLD)}
+    return {(s.start, s.end): (s.labels, s.note) for s in store.statements.statements(article_id, GOLD)}
 
 
 @pytest.fixture
@@ -148,7 +148,7 @@ def test_take_all_keeps_different_labels_on_overlapping_spans(store):
 
 
 def test_a_gold_edit_is_snapped_onto_whole_words(two):
-    text = two.article(1).text
+    text = two.articles.article(1).text
     set_gold(two, 1, 2, 9, ["claim"])  # "yiv0 sa": inside two words
     (span,) = gold(two)
     assert text[span[0] : span[1]] == "Kyiv0 said0"

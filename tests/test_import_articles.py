@@ -20,19 +20,19 @@ def test_importing_the_seed_folder_creates_five_preannotated_articles(cli, db_pa
         assert figures["articles"] == figures["preannotated"] == 5
         assert figures["entities"] > 100
         assert figures["sentences"] > 50
-        titles = {store.article(i).title for i in store.article_ids()}
+        titles = {store.articles.article(i).title for i in store.articles.article_ids()}
         assert "Ukraine Proposes Ceasefire Negotiations with Russia Focused on Energy Infrastructure" in titles
 
 
 def test_entities_and_sentences_slice_the_stored_text(cli, db_path):
     cli("import", SEEDS)
     with Store.open(db_path) as store:
-        for article_id in store.article_ids():
-            text = store.article(article_id).text
-            for ent in store.entities(article_id):
+        for article_id in store.articles.article_ids():
+            text = store.articles.article(article_id).text
+            for ent in store.entities.entities(article_id):
                 assert text[ent.start : ent.end].strip() == text[ent.start : ent.end]
                 assert ent.source == "model"
-            sentences = store.sentences(article_id)
+            sentences = store.articles.sentences(article_id)
             assert sentences == sorted(sentences)
             assert all(text[s:e].strip() for s, e in sentences)
 
@@ -41,7 +41,9 @@ def test_kyiv_is_never_a_person(cli, db_path):
     cli("import", SEEDS)
     with Store.open(db_path) as store:
         labels = {
-            (store.article(a).text[e.start : e.end], e.label) for a in store.article_ids() for e in store.entities(a)
+            (store.articles.article(a).text[e.start : e.end], e.label)
+            for a in store.articles.article_ids()
+            for e in store.entities.entities(a)
         }
     assert ("Kyiv", "GPE") in labels
     assert not {label for name, label in labels if name == "Kyiv"} - {"GPE"}

@@ -47,7 +47,7 @@ def test_spans_counted_on_the_raw_file_land_on_their_words_after_bom_and_crlf_ar
     )
     report = import_paths(store, [txt], annotator="anna")
     assert report.ok, report.rejections
-    text = store.article(store.article_ids()[0]).text
+    text = store.articles.article(store.articles.article_ids()[0]).text
     assert text == normalize(RAW)[0] and not text.startswith(BOM) and "\r" not in text
     assert sorted(stored_spans(store)) == [
         ("Moscow 😀 said no\nto the offer", "denial", ""),
@@ -87,8 +87,8 @@ def test_what_a_project_cannot_hold_is_named_and_the_rest_comes_in(store, tmp_pa
         f"{ann}:6: AnnotatorNotes on T3, which is not an imported span",
     ]
     assert sorted(stored_spans(store)) == [("Moscow", "GPE", ""), ("offered a pause", "offer", "")]
-    (link,) = store.links(store.article_ids()[0], "anna")  # R1: Arg1 → Arg2
-    text = store.article(store.article_ids()[0]).text
+    (link,) = store.links.links(store.articles.article_ids()[0], "anna")  # R1: Arg1 → Arg2
+    text = store.articles.article(store.articles.article_ids()[0]).text
     assert (text[slice(*link.head)], text[slice(*link.child)], link.label) == ("Moscow", "offered a pause", "Responds")
 
 
@@ -113,7 +113,7 @@ def test_relations_naming_what_is_not_there_are_named_and_end_attributes_make_no
         f"{ann}:5: R2 names T9, which is not a text-bound annotation",
     ]
     assert stored_spans(store) == [("offered a pause", "offer", "")]  # T2 is an end only
-    (link,) = store.links(store.article_ids()[0], "anna")
+    (link,) = store.links.links(store.articles.article_ids()[0], "anna")
     assert link.label == "speaker"
 
 
@@ -124,7 +124,7 @@ def test_an_ann_that_does_not_fit_its_text_is_refused_whole(cli, db_path, tmp_pa
     assert f"{txt.with_suffix('.ann')}:2: T2 quotes 'Kremlin' at 40-46, but a.txt has " in result.stderr
     assert "so the article was not imported" in result.stderr
     with Store.open(db_path) as store:
-        assert store.article_ids() == []
+        assert store.articles.article_ids() == []
 
 
 def test_a_folder_of_brat_pairs_imports_like_inception_exported_it(cli, db_path, tmp_path):

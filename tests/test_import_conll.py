@@ -99,7 +99,7 @@ def test_a_bad_line_leaves_out_its_document_and_says_where(cli, db_path, tmp_pat
         f"{path}:6: expected a token and its tag, found only 'truce'; the document (from line 2) was not imported"
     )
     with Store.open(db_path) as store:
-        assert [store.article(i).text for i in store.article_ids()] == ["Talks resume in Geneva ."]
+        assert [store.articles.article(i).text for i in store.articles.article_ids()] == ["Talks resume in Geneva ."]
 
 
 def test_comment_lines_are_skipped(tmp_path):

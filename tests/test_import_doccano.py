@@ -64,7 +64,7 @@ def test_entity_and_relation_projects_give_the_annotator_statements_and_links(cl
     assert "1 link" in result.stdout
     assert statements(db_path) == {"carol": [(DENIAL, "denial"), (OFFER, "offer")]}
     with Store.open(db_path) as store:
-        (link,) = store.links(store.article_ids()[0], "carol")
+        (link,) = store.links.links(store.articles.article_ids()[0], "carol")
     assert (link.head, link.child, link.label) == ((B, BE), (A, AE), "rejects")
 
 
@@ -125,12 +125,12 @@ def test_text_classification_brings_the_texts_and_their_categories(cli, db_path,
     assert "3 article categories" in result.stdout  # the array's are the same: not added twice
     assert "2 article categories new to this project's scheme (diplomacy, escalation)" in result.stdout
     with Store.open(db_path) as store:
-        assert list(store.category_rows()) == [
+        assert list(store.categories.category_rows()) == [
             (1, "dora", "diplomacy"),
             (1, "dora", "escalation"),
             (2, "dora", "diplomacy"),
         ]
-        assert store.status(1, "dora") == "done"
+        assert store.articles.status(1, "dora") == "done"
 
 
 @pytest.mark.parametrize(
@@ -150,7 +150,7 @@ def test_every_older_shape_brings_its_spans(cli, db_path, tmp_path, version, lin
     if "cats" in line:
         assert "1 article category" in result.stdout
         with Store.open(db_path) as store:
-            assert list(store.category_rows()) == [(1, "dora", "truce")]
+            assert list(store.categories.category_rows()) == [(1, "dora", "truce")]
 
 
 def test_doccano_s_top_level_metadata_is_kept(cli, db_path, tmp_path):

@@ -71,5 +71,5 @@ def test_fuzzed_jsonl_never_crashes_and_every_rejection_has_file_and_line(tmp_pa
             rejected_lines.add(int(match["line"]))
     assert (result.exit_code == 1) == bool(rejected_lines)
     with Store.open(db) as store:
-        texts = {store.article(i).text for i in store.article_ids()}
+        texts = {store.articles.article(i).text for i in store.articles.article_ids()}
     assert len(texts) <= len(lines) - len(rejected_lines)

@@ -39,8 +39,8 @@ def reviewed(db_path) -> None:
 
 def gold_of(db_path) -> list[tuple[int, int, tuple[str, ...]]]:
     with Store.open(db_path) as store:
-        article = store.article_ids()[0]
-        return [(s.start, s.end, s.labels) for s in store.statements(article, GOLD)]
+        article = store.articles.article_ids()[0]
+        return [(s.start, s.end, s.labels) for s in store.statements.statements(article, GOLD)]
 
 
 def test_a_record_named_gold_is_refused_and_the_review_stands(cli, db_path, tmp_path):
@@ -85,14 +85,14 @@ def test_our_own_gold_export_comes_back_only_under_a_persons_name(cli, db_path, 
     result = cli("import", "--no-ner", out, db=other)
     assert result.exit_code == 1 and "review's layer" in result.stderr
     with Store.open(other) as store:
-        assert GOLD not in store.annotators()
+        assert GOLD not in store.layers.annotators()
     for record in records:
         del record["_annotator_id"]
     srsly.write_jsonl(out, records)
     assert cli("import", "--no-ner", "--annotator", "adjudicated", out, db=other).exit_code == 0
     with Store.open(other) as store:
-        (article,) = store.article_ids()
-        labels = [(s.start, s.end, s.labels) for s in store.statements(article, "adjudicated")]
+        (article,) = store.articles.article_ids()
+        labels = [(s.start, s.end, s.labels) for s in store.statements.statements(article, "adjudicated")]
     assert labels == [(0, len(OFFER), ("offer",)), (D0, len(TEXT), ("denial",))]  # agreed and decided
     assert gold_of(db_path) == before
 

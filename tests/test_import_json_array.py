@@ -23,8 +23,8 @@ def test_a_json_array_of_prodigy_and_doccano_records_comes_in(cli, db_path, tmp_
     result = cli("import", "--no-ner", "--annotator", "fay", path)
     assert "imported 3 new articles; 2 labels" in result.stdout and "1 article category" in result.stdout
     with Store.open(db_path) as store:
-        assert sorted(store.annotators()) == ["eve", "fay"]
-        assert [(who, c) for _, who, c in store.category_rows()] == [("fay", "diplomacy")]
+        assert sorted(store.layers.annotators()) == ["eve", "fay"]
+        assert [(who, c) for _, who, c in store.categories.category_rows()] == [("fay", "diplomacy")]
 
 
 def test_a_bad_record_is_named_by_its_line_and_the_others_come_in(cli, db_path, tmp_path):
@@ -90,5 +90,7 @@ def test_prodigy_relations_become_links_and_choices_and_cats_become_categories(c
     assert result.exit_code == 0 and "imported 3 new articles; 2 labels, 0 entities, 1 link" in result.stdout
     assert "2 article categories" in result.stdout
     with Store.open(db_path) as store:
-        assert [(a, c) for a, _, c in store.category_rows()] == [(2, "A"), (3, "DENIAL")]
-        assert [(link.head, link.child, link.label) for link in store.links(1, "tester")] == [((8, 16), (0, 7), "SUBJ")]
+        assert [(a, c) for a, _, c in store.categories.category_rows()] == [(2, "A"), (3, "DENIAL")]
+        assert [(link.head, link.child, link.label) for link in store.links.links(1, "tester")] == [
+            ((8, 16), (0, 7), "SUBJ")
+        ]

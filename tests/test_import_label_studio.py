@@ -121,7 +121,7 @@ def test_a_label_studio_export_comes_in_under_its_annotators_and_the_model(cli, 
     with Store.open(db_path) as store:
         layers = layers_by_text(store)
         assert store.stats()["articles"] == 2
-        (crlf_article,) = [a for a in map(store.article, store.article_ids()) if "Kremlin" in a.text]
+        (crlf_article,) = [a for a in map(store.articles.article, store.articles.article_ids()) if "Kremlin" in a.text]
     condition, offer = "if Moscow halts its drone attacks", "Kyiv 🇺🇦 offered a pause on strikes"
     assert layers[TEXT] == {
         "anna@example.org": [(offer, "offer", "hedged 👍🏽"), (condition, "condition", "")],
@@ -133,20 +133,20 @@ def test_a_label_studio_export_comes_in_under_its_annotators_and_the_model(cli, 
     assert layers[crlf_article.text] == {"anna@example.org": [(denial, "denial", "")]}
     with Store.open(db_path) as store:  # the relation is anna's link, from the offer to its condition
         (article_id,) = [row.article_id for row in store.export_rows("anna@example.org") if row.text == TEXT]
-        (link,) = store.links(article_id, "anna@example.org")
+        (link,) = store.links.links(article_id, "anna@example.org")
     assert (TEXT[slice(*link.head)], TEXT[slice(*link.child)], link.label) == (offer, condition, "if")
     with Store.open(db_path) as store:  # the stance choice is anna's category of the article
-        assert [(who, c) for _, who, c in store.category_rows()] == [("anna@example.org", "calm")]
+        assert [(who, c) for _, who, c in store.categories.category_rows()] == [("anna@example.org", "calm")]
 
 
 def test_people_finish_their_articles_and_the_model_does_not(store, tmp_path):
     report = import_paths(store, [write_json(tmp_path / "ls.json", export_tasks())], annotator="me")
     (article_id,) = [row.article_id for row in store.export_rows() if row.text == TEXT][:1]
-    assert store.status(article_id, "anna@example.org") == "done"
-    assert store.status(article_id, "ls-9") == "done"
-    assert store.status(article_id, MODEL_LAYER_PREFIX + "ner-2024-05") != "done"
-    assert "me" not in store.annotators()
-    assert report.rejections == [] and store.article_categories(article_id, "anna@example.org") == ("calm",)
+    assert store.articles.status(article_id, "anna@example.org") == "done"
+    assert store.articles.status(article_id, "ls-9") == "done"
+    assert store.articles.status(article_id, MODEL_LAYER_PREFIX + "ner-2024-05") != "done"
+    assert "me" not in store.layers.annotators()
+    assert report.rejections == [] and store.categories.article_categories(article_id, "anna@example.org") == ("calm",)
 
 
 def test_records_of_a_prediction_are_marked_as_model_output():
@@ -189,7 +189,9 @@ def test_json_min_comes_in_under_each_annotator(cli, db_path, tmp_path):
     result = cli("import", "--no-ner", path)
     assert result.stderr == "" and "2 article categories" in result.stdout
     with Store.open(db_path) as store:
-        assert [(who, c) for _, who, c in store.category_rows()] == [("anna@example.org", c) for c in ("calm", "firm")]
+        assert [(who, c) for _, who, c in store.categories.category_rows()] == [
+            ("anna@example.org", c) for c in ("calm", "firm")
+        ]
         condition = "if Moscow halts its drone attacks"
         assert layers_by_text(store)[TEXT] == {
             "anna@example.org": [(condition, "condition", "")],
@@ -207,7 +209,7 @@ def test_a_region_whose_quote_fits_no_counting_rejects_its_whole_task(cli, db_pa
     assert result.exit_code == 1
     assert f"{path}:2: task 17: ls-9: region " in result.stderr and "quotes 'if Moscow" in result.stderr
     with Store.open(db_path) as store:
-        texts = [store.article(i).text for i in store.article_ids()]
+        texts = [store.articles.article(i).text for i in store.articles.article_ids()]
     assert texts == ["Moscow denied the report.\nThe Kremlin said no talks\nwere planned."]  # nothing of task 17
 
 

@@ -20,9 +20,9 @@ def test_prodigy_and_doccano_labels_join_one_article(cli, db_path, tmp_path):
     assert cli("import", "--no-ner", "--annotator", "ben", doccano).exit_code == 0
     with Store.open(db_path) as store:
         assert store.stats()["articles"] == 1
-        (article_id,) = store.article_ids()
-        by_annotator = {s.annotator: (TEXT[s.start : s.end], s.labels) for s in store.statements(article_id)}
-        assert store.status(article_id, "anna") == "done"
+        (article_id,) = store.articles.article_ids()
+        by_annotator = {s.annotator: (TEXT[s.start : s.end], s.labels) for s in store.statements.statements(article_id)}
+        assert store.articles.status(article_id, "anna") == "done"
     assert by_annotator == {
         "anna": ("Kyiv will halt strikes if Moscow does.", ("offer",)),
         "ben": ("if Moscow does.", ("condition",)),
@@ -38,8 +38,8 @@ def test_crlf_and_bom_are_normalised_and_spans_move_with_the_text(cli, db_path, 
     )
     assert cli("import", "--no-ner", path).exit_code == 0
     with Store.open(db_path) as store:
-        article = store.article(store.article_ids()[0])
-        (statement,) = store.statements(article.id)
+        article = store.articles.article(store.articles.article_ids()[0])
+        (statement,) = store.statements.statements(article.id)
     assert article.text == "Putin offered\na pause.\nKyiv refused."
     assert article.text[statement.start : statement.end] == "Kyiv refused."
 

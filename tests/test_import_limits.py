@@ -73,7 +73,10 @@ def test_the_line_after_an_over_long_one_still_comes_in(cli, db_path, tmp_path, 
     result = cli("import", "--no-ner", path)
     assert result.exit_code == 1 and f"{path}:2: line is longer than" in result.stderr
     with Store.open(db_path) as store:
-        assert {store.article(i).text for i in store.article_ids()} == {json.loads(GOOD)["text"], "After the long one."}
+        assert {store.articles.article(i).text for i in store.articles.article_ids()} == {
+            json.loads(GOOD)["text"],
+            "After the long one.",
+        }
 
 
 def test_a_huge_text_file_in_a_folder_is_named_and_the_rest_is_imported(tmp_path):
@@ -105,7 +108,9 @@ def test_a_folder_import_does_not_follow_links_out_of_the_folder(cli, db_path, t
     assert f"{folder / 'elsewhere'}:1: a link to a folder outside the imported folder; not followed" in result.stderr
     assert "TOP SECRET" not in result.output
     with Store.open(db_path) as store:
-        assert [store.article(i).text for i in store.article_ids()] == ["Talks\nKyiv and Moscow talk."]
+        assert [store.articles.article(i).text for i in store.articles.article_ids()] == [
+            "Talks\nKyiv and Moscow talk."
+        ]
 
 
 def test_an_import_stopped_by_a_full_disk_says_what_it_had_saved(store, tmp_path):

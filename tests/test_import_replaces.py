@@ -29,8 +29,10 @@ def task(*spans: tuple[int, int, str], **extra) -> str:
 
 def labels(db_path, annotator: str = "anna") -> list[tuple[int, int, str]]:
     with Store.open(db_path) as store:
-        (article,) = store.article_ids()
-        return sorted((s.start, s.end, label) for s in store.statements(article, annotator) for label in s.labels)
+        (article,) = store.articles.article_ids()
+        return sorted(
+            (s.start, s.end, label) for s in store.statements.statements(article, annotator) for label in s.labels
+        )
 
 
 V1 = [(0, len(OFFER), "offer"), (D0, len(TEXT), "denial")]
@@ -116,5 +118,5 @@ def test_a_record_of_categories_only_replaces_her_categories_not_her_labels(cli,
     assert result.exit_code == 0, result.output
     assert labels(db_path) == V1
     with Store.open(db_path) as store:
-        (article,) = store.article_ids()
-        assert store.article_categories(article, "anna") == ("relevant",)
+        (article,) = store.articles.article_ids()
+        assert store.categories.article_categories(article, "anna") == ("relevant",)

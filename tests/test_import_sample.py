@@ -29,12 +29,12 @@ def corpus(path: Path) -> Path:
 
 def sampled(db: Path) -> list[int]:
     with Store.open(db) as store:
-        return sorted(store.article(a).meta["n"] for a in store.article_ids())
+        return sorted(store.articles.article(a).meta["n"] for a in store.articles.article_ids())
 
 
 def sources(db: Path) -> Counter:
     with Store.open(db) as store:
-        return Counter(store.article(a).meta["source"] for a in store.article_ids())
+        return Counter(store.articles.article(a).meta["source"] for a in store.articles.article_ids())
 
 
 def test_the_same_seed_gives_the_same_sample_and_another_seed_another(cli, tmp_path):
@@ -75,7 +75,7 @@ def test_a_sample_larger_than_the_corpus_takes_it_all(cli, tmp_path):
     src = corpus(tmp_path / "corpus.jsonl")
     cli("import", src, "--sample", "5000", "--no-ner")
     with Store.open(tmp_path / "project.annotator.sqlite") as store:
-        assert len(store.article_ids()) == 1000
+        assert len(store.articles.article_ids()) == 1000
 
 
 @given(st.integers(1, 200), st.dictionaries(st.text(min_size=1, max_size=3), st.integers(1, 100), min_size=1))

@@ -37,4 +37,4 @@ def test_impossible_sentences_or_tokens_are_refused_line_by_line(cli, db_path, t
     assert result.exit_code == 1, result.output
     assert f"{shard}:2: " in result.output and reason in result.output
     with Store.open(db_path) as store:
-        assert [store.article(a).text for a in store.article_ids()] == [TEXT]  # the good line came in
+        assert [store.articles.article(a).text for a in store.articles.article_ids()] == [TEXT]  # the good line came in

@@ -23,7 +23,7 @@ TEXTS = [
 @pytest.fixture
 def project(store):
     store.add_records([IncomingRecord(t, f"T{i}", "x", i) for i, t in enumerate(TEXTS)], "me")
-    store.update_search_index()
+    store.search.update_search_index()
     return store
 
 
@@ -33,7 +33,9 @@ def hits(store, query="halt"):
 
 def labels_of(store, annotator="anna"):
     return sorted(
-        (aid, s.start, s.end, s.labels) for aid in store.article_ids() for s in store.statements(aid, annotator)
+        (aid, s.start, s.end, s.labels)
+        for aid in store.articles.article_ids()
+        for s in store.statements.statements(aid, annotator)
     )
 
 
@@ -47,7 +49,7 @@ def test_the_plan_counts_statements_and_articles_and_writes_nothing(project):
 def test_apply_is_one_batch_and_undo_takes_it_all_back(project):
     plan = plan_label_all(project, hits(project), "offer", "anna")
     batch = apply_label_all(project, plan)
-    assert [(a, project.article(a).text[s:e], labels) for a, s, e, labels in labels_of(project)] == [
+    assert [(a, project.articles.article(a).text[s:e], labels) for a, s, e, labels in labels_of(project)] == [
         (1, "Kyiv offered a halt to strikes.", ("offer",)),
         (1, "Moscow rejected the halt.", ("offer",)),
         (2, "A halt was discussed.", ("offer",)),
@@ -61,7 +63,7 @@ def test_apply_is_one_batch_and_undo_takes_it_all_back(project):
 def test_apply_runs_in_one_transaction(project, monkeypatch):
     plan = plan_label_all(project, hits(project), "offer", "anna")
     calls = {"n": 0}
-    real = project.set_statement
+    real = project.statements.set_statement
 
     def failing(*args, **kwargs):
         calls["n"] += 1
@@ -69,7 +71,7 @@ def test_apply_runs_in_one_transaction(project, monkeypatch):
             raise OSError("disk full")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(project, "set_statement", failing)
+    monkeypatch.setattr(project.statements, "set_statement", failing)
     with pytest.raises(OSError):
         apply_label_all(project, plan)
     assert labels_of(project) == []  # nothing half-applied
@@ -77,8 +79,10 @@ def test_apply_runs_in_one_transaction(project, monkeypatch):
 
 def test_collisions_are_skipped_and_named(project):
     text = TEXTS[0]
-    project.set_statement(1, "anna", 0, text.index(".") + 1, ["offer"])  # already labeled
-    project.set_statement(1, "anna", text.index("Moscow"), text.index("rejected") + 8, ["denial"])  # overlaps
+    project.statements.set_statement(1, "anna", 0, text.index(".") + 1, ["offer"])  # already labeled
+    project.statements.set_statement(
+        1, "anna", text.index("Moscow"), text.index("rejected") + 8, ["denial"]
+    )  # overlaps
     plan = plan_label_all(project, hits(project), "offer", "anna")
     reasons = {(s.article_id, s.reason) for s in plan.skipped}
     assert reasons == {(1, f"{ALREADY} 'offer'"), (1, OVERLAP)}
@@ -89,24 +93,26 @@ def test_collisions_are_skipped_and_named(project):
 def test_the_annotators_own_statement_holding_a_hit_gets_the_label(project):
     text = TEXTS[0]
     start = text.index("offered")
-    project.set_statement(1, "anna", start, text.index("strikes") + 7, ["demand"])
+    project.statements.set_statement(1, "anna", start, text.index("strikes") + 7, ["demand"])
     plan = plan_label_all(project, hits(project), "offer", "anna")
     assert (1, start, text.index("strikes") + 7) in {(t.article_id, t.start, t.end) for t in plan.changes}
     apply_label_all(project, plan)
-    assert project.statement_state(1, "anna", start, text.index("strikes") + 7)[0] == ("demand", "offer")
+    assert project.statements.statement_state(1, "anna", start, text.index("strikes") + 7)[0] == ("demand", "offer")
 
 
 def test_label_each_match_as_a_span_snapped_to_tokens(project):
     plan = plan_label_all(project, hits(project, "hal*"), "offer", "anna", SPAN)
-    assert [project.article(t.article_id).text[t.start : t.end] for t in plan.changes] == ["halt"] * 3
+    assert [project.articles.article(t.article_id).text[t.start : t.end] for t in plan.changes] == ["halt"] * 3
     plan = plan_label_all(project, hits(project, 're:"alt"'), "offer", "anna", SPAN)
-    assert plan.widened == 3 and {project.article(t.article_id).text[t.start : t.end] for t in plan.changes} == {"halt"}
+    assert plan.widened == 3 and {
+        project.articles.article(t.article_id).text[t.start : t.end] for t in plan.changes
+    } == {"halt"}
 
 
 def test_a_statement_off_token_boundaries_is_skipped(project, monkeypatch):
-    project.set_statement(3, "ben", 0, 2, ["x"])  # unrelated layer: no collision for anna
+    project.statements.set_statement(3, "ben", 0, 2, ["x"])  # unrelated layer: no collision for anna
     found = hits(project)
-    monkeypatch.setattr(project, "tokens", lambda article_id: [(0, 3), (5, 10)])  # tokens that do not fit
+    monkeypatch.setattr(project.articles, "tokens", lambda article_id: [(0, 3), (5, 10)])  # tokens that do not fit
     plan = plan_label_all(project, found, "offer", "anna")
     assert {s.reason for s in plan.skipped} == {OFF_TOKENS}
 

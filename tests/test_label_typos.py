@@ -66,13 +66,13 @@ def test_search_label_all_refuses_a_typo_and_writes_nothing(cli, finished):
     assert result.exit_code != 0
     assert "no label 'denail' (did you mean 'denial'?)" in result.output
     with Store.open(finished) as store:
-        assert "denail" not in store.used_labels()
-        assert "denail" not in [label.name for label in (store.label_scheme() or [])]
+        assert "denail" not in store.statements.used_labels()
+        assert "denail" not in [label.name for label in (store.schemes.label_scheme() or [])]
 
 
 def test_the_windows_label_all_plan_refuses_it_too(finished):
     with Store.open(finished) as store:
-        store.update_search_index()
+        store.search.update_search_index()
         hits = list(Search(store, "offered", annotator="anna").hits())
         with pytest.raises(ValueError, match="did you mean 'denial'"):
             plan_label_all(store, hits, "denail", "anna")

@@ -35,8 +35,8 @@ def imported(store, tmp_path):
 
 
 def test_the_project_knows_which_layer_is_a_model_s(imported):
-    assert imported.layer_kinds() == {"anna@example.org": HUMAN_LAYER, "ls-9": HUMAN_LAYER, MODEL: MODEL_LAYER}
-    assert imported.annotators(HUMAN_LAYER) == ["anna@example.org", "ls-9"]
+    assert imported.layers.layer_kinds() == {"anna@example.org": HUMAN_LAYER, "ls-9": HUMAN_LAYER, MODEL: MODEL_LAYER}
+    assert imported.layers.annotators(HUMAN_LAYER) == ["anna@example.org", "ls-9"]
     assert imported.stats()["models"] == [MODEL] and MODEL not in imported.stats()["annotators"]
 
 
@@ -89,8 +89,10 @@ def test_every_layer_as_stored_keeps_the_model_s_and_a_merge_keeps_it_a_model_s(
         from annotator.importing.run import import_paths
 
         import_paths(merged, [out], annotator="me")
-        assert merged.layer_kinds()[MODEL] == MODEL_LAYER
-        assert merged.status(merged.article_ids()[0], MODEL) == "new"  # a model's output is never "finished"
+        assert merged.layers.layer_kinds()[MODEL] == MODEL_LAYER
+        assert (
+            merged.articles.status(merged.articles.article_ids()[0], MODEL) == "new"
+        )  # a model's output is never "finished"
 
 
 def test_a_model_s_output_can_be_imported_under_a_model_layer_name(cli, db_path, tmp_path):
@@ -98,7 +100,7 @@ def test_a_model_s_output_can_be_imported_under_a_model_layer_name(cli, db_path,
     src.write_text(json.dumps({"text": TEXT, "spans": [{"start": 0, "end": 4, "label": "offer"}]}) + "\n")
     assert cli("import", "--no-ner", "--annotator", "model:rules-v2", src).exit_code == 0
     with Store.open(db_path) as store:
-        assert store.layer_kinds() == {"model:rules-v2": MODEL_LAYER}
+        assert store.layers.layer_kinds() == {"model:rules-v2": MODEL_LAYER}
     refused = cli("export", tmp_path / "out.jsonl")
     assert refused.exit_code == 1
     assert "model:rules-v2 is a model's output: --annotator model:rules-v2 writes it" in refused.stderr
@@ -107,13 +109,13 @@ def test_a_model_s_output_can_be_imported_under_a_model_layer_name(cli, db_path,
 def test_a_teammate_s_model_layer_stays_a_model_s(imported, tmp_path):
     from annotator.importing.run import import_paths
 
-    theirs = imported.layer_kinds()
+    theirs = imported.layers.layer_kinds()
     imported.close()
     with Store.create(tmp_path / "mine.annotator.sqlite") as mine:
         report = import_paths(mine, [imported.path], annotator="me")
         assert report.ok, report.rejections
-        assert mine.layer_kinds() == theirs
-        assert mine.status(mine.article_ids()[0], MODEL) == "new"
+        assert mine.layers.layer_kinds() == theirs
+        assert mine.articles.status(mine.articles.article_ids()[0], MODEL) == "new"
 
 
 def test_an_older_project_learns_its_layers_kinds_when_it_is_opened(tmp_path):
@@ -127,4 +129,4 @@ def test_an_older_project_learns_its_layers_kinds_when_it_is_opened(tmp_path):
     conn.close()
     with Store.open(db) as store:
         assert store.schema_version() == SCHEMA_VERSION
-        assert store.layer_kinds() == {"anna": HUMAN_LAYER, GOLD: GOLD_LAYER, "model:crf-1": MODEL_LAYER}
+        assert store.layers.layer_kinds() == {"anna": HUMAN_LAYER, GOLD: GOLD_LAYER, "model:crf-1": MODEL_LAYER}

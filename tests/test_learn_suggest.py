@@ -65,7 +65,7 @@ def test_the_projects_own_rules_replace_the_defaults_and_travel_with_the_file(ti
 
 
 def test_a_retired_label_is_never_suggested(tiny):
-    tiny.set_label_scheme([replace(label, retired=label.name == "condition") for label in default_labels()])
+    tiny.schemes.set_label_scheme([replace(label, retired=label.name == "condition") for label in default_labels()])
     assert Suggester.for_project(tiny).suggest(3, 0, len(CONTINGENT), CONTINGENT).suggested == ()
 
 
@@ -147,14 +147,14 @@ def test_suggestions_never_reach_exports_or_agreement(tmp_path, monkeypatch):
 
         before = outputs()
         suggester = Suggester.for_project(store)
-        for article_id in store.article_ids():
-            article = store.article(article_id)
-            for start, end in store.sentences(article_id):
+        for article_id in store.articles.article_ids():
+            article = store.articles.article(article_id)
+            for start, end in store.articles.sentences(article_id):
                 made = suggester.suggest(article_id, start, end, article.text[start:end])
-                shown = store.log_shown(article_id, "anna", start, end, made.as_log(), made.model_version)
+                shown = store.suggestions.log_shown(article_id, "anna", start, end, made.as_log(), made.model_version)
                 if article_id == 4:  # the untouched article: suggestions shown, one decided differently
-                    store.log_decision(article_id, "anna", start, end, ["claim"], 2, shown=shown)
-        assert len(store.suggestion_log("anna")) == 9
+                    store.suggestions.log_decision(article_id, "anna", start, end, ["claim"], 2, shown=shown)
+        assert len(store.suggestions.suggestion_log("anna")) == 9
         after = outputs()
     assert after == before
 

@@ -136,7 +136,7 @@ def test_an_output_folder_holding_something_else_is_refused_before_training(tmp_
 
 def test_nothing_to_learn_says_what_to_do(tmp_path):
     with generated_project(tmp_path / "p.annotator.sqlite", 4, finished=0) as store:
-        store.set_status(1, "oracle", "in_progress")
+        store.articles.set_status(1, "oracle", "in_progress")
         with pytest.raises(NothingToLearn, match="mark their articles done"):
             train_project(store)
 
@@ -168,7 +168,7 @@ def test_annotator_train_as_a_new_user_runs_it(cli, db_path, tmp_path):
 
 def test_annotator_train_asks_which_layer_when_two_annotators_finished_work(cli, db_path):
     with generated_project(db_path, 6) as store:
-        store.set_status(1, "ben", "done")
+        store.articles.set_status(1, "ben", "done")
     result = cli("train")
     assert result.exit_code == 1
     assert "choose one layer - --annotator NAME, --gold" in result.output

@@ -66,9 +66,9 @@ def test_next_uncertain_goes_to_the_least_sure_undecided_statement_across_the_co
     second = index.next_uncertain(tiny, "anna", skip=[(first.article_id, first.start, first.end)])
     assert second.article_id == 4 and second.uncertainty == pytest.approx(0.6)
     # labeling it (or anything overlapping it) decides it
-    tiny.set_statement(3, "anna", first.start, first.end, ["condition"])
+    tiny.statements.set_statement(3, "anna", first.start, first.end, ["condition"])
     assert index.next_uncertain(tiny, "anna") == second
-    tiny.set_status(4, "anna", "done")
+    tiny.articles.set_status(4, "anna", "done")
     assert index.next_uncertain(tiny, "anna") is None  # every statement decided
 
 
@@ -100,14 +100,14 @@ def test_building_the_index_reports_progress_and_can_be_cancelled(tiny):
 
 def test_next_unlabeled_walks_in_reading_order_and_wraps_round(tiny):
     s2 = TINY[2][1][1][0]
-    a3 = tiny.article(3).text
+    a3 = tiny.articles.article(3).text
     assert next_unlabeled(tiny, "anna") == (3, a3.index(s2), a3.index(s2) + len(s2))  # 1 and 2 done; 3.1 labeled
-    a4 = tiny.article(4).text
+    a4 = tiny.articles.article(4).text
     assert next_unlabeled(tiny, "anna", (3, a3.index(s2))) == (4, 0, len(TINY[3][1][0][0]))
     last = a4.index(TINY[3][1][1][0])
     assert next_unlabeled(tiny, "anna", (4, last)) == (3, a3.index(s2), a3.index(s2) + len(s2))  # wrapped
     for article_id in (3, 4):
-        tiny.set_status(article_id, "anna", "done")
+        tiny.articles.set_status(article_id, "anna", "done")
     assert next_unlabeled(tiny, "anna") is None
 
 

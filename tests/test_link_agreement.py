@@ -31,11 +31,11 @@ def word(w: str) -> tuple[int, int]:
 @pytest.fixture
 def team(store):
     store.add_records([IncomingRecord(TEXT, "t", "s", 1, entities=[Entity(*word("Putin"), "PERSON")])], "x")
-    article = store.article_ids()[0]
+    article = store.articles.article_ids()[0]
     for name in ("anna", "ben"):
         for span in (S1, S2, S3):
-            store.set_statement(article, name, *span, ["claim"])
-    store.change_links(
+            store.statements.set_statement(article, name, *span, ["claim"])
+    store.links.change_links(
         article,
         "anna",
         add=[
@@ -45,7 +45,7 @@ def team(store):
             Link(*S3, *S2, "responds-to"),  # ben: none (missing)
         ],
     )
-    store.change_links(
+    store.links.change_links(
         article,
         "ben",
         add=[
@@ -55,7 +55,7 @@ def team(store):
         ],
     )
     for name in ("anna", "ben"):
-        store.set_status(article, name, "done")
+        store.articles.set_status(article, name, "done")
     return article
 
 
@@ -72,10 +72,10 @@ def test_link_f1_per_pair_and_per_type(store, team):
 
 
 def test_a_single_annotator_has_no_link_agreement_and_says_why(store, team):
-    store.change_links(team, "ben", remove=store.links(team, "ben"))
+    store.links.change_links(team, "ben", remove=store.links.links(team, "ben"))
     for span in (S1, S2, S3):
-        store.set_statement(team, "ben", *span, [])
-    store.set_status(team, "ben", "new")
+        store.statements.set_statement(team, "ben", *span, [])
+    store.articles.set_status(team, "ben", "new")
     result = compute_link_agreement(collect_links(store))
     assert result.pairs == [] and math.isnan(result.per_type_f1["speaker"])
     assert result.per_type_reason["speaker"] == "a single annotator"
@@ -102,7 +102,7 @@ def test_deciding_link_conflicts_completes_gold_and_undo_restores(store, team):
     mismatch, missing = link_conflicts(collect_links(store))
     take = take_links(store, mismatch, "ben")
     none = take_no_links(store, missing)
-    assert store.links(team, GOLD) == [Link(*S2, *word("Kyiv"), "speaker")]
+    assert store.links.links(team, GOLD) == [Link(*S2, *word("Kyiv"), "speaker")]
     gold = gold_links(store)[team]
     assert gold.undecided == []
     rows = list(Selection(store, choose_rule(store, "jsonl", gold=True)).rows())
@@ -113,9 +113,9 @@ def test_deciding_link_conflicts_completes_gold_and_undo_restores(store, team):
     }
     none.undo(store)
     take.undo(store)
-    assert store.links(team, GOLD) == [] and list(store.link_decisions(GOLD)) == []
+    assert store.links.links(team, GOLD) == [] and list(store.links.link_decisions(GOLD)) == []
     take.redo(store)
-    assert store.links(team, GOLD) == [Link(*S2, *word("Kyiv"), "speaker")]
+    assert store.links.links(team, GOLD) == [Link(*S2, *word("Kyiv"), "speaker")]
 
 
 def test_annotator_agreement_prints_links_in_text_and_json(cli, store, team):

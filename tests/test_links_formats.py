@@ -50,11 +50,11 @@ def build(path: Path, text: str = TEXT, links=LINKS) -> Path:
         entities = [Entity(*at(w), label) for w, label in (("Putin", "PERSON"), ("Ukraine", "GPE"), ("Kyiv", "GPE"))]
         store.add_records([IncomingRecord(text, "Talks", "wire", 1, entities=entities)], "x")
         sentences = [(0, OFFER[1]), (SAID[0], SAID[1]), DENIAL]
-        store.store_preannotations([Preannotation(1, "test", [], sentences, word_tokens(text))])
+        store.preannotations.store_preannotations([Preannotation(1, "test", [], sentences, word_tokens(text))])
         for span, label in ((OFFER, "offer"), (CONDITION, "condition"), (SAID, "claim"), (DENIAL, "denial")):
-            store.set_statement(1, "anna", *span, [label], note="check 👍🏽" if label == "offer" else None)
-        store.change_links(1, "anna", add=links)
-        store.set_status(1, "anna", "done")
+            store.statements.set_statement(1, "anna", *span, [label], note="check 👍🏽" if label == "offer" else None)
+        store.links.change_links(1, "anna", add=links)
+        store.articles.set_status(1, "anna", "done")
     return path
 
 
@@ -65,12 +65,16 @@ def project(tmp_path) -> Path:
 
 def links_of(path: Path) -> list[Link]:
     with Store.open(path) as store:
-        return [link for a in store.article_ids() for link in store.links(a, "anna")]
+        return [link for a in store.articles.article_ids() for link in store.links.links(a, "anna")]
 
 
 def statements_of(path: Path) -> list[tuple]:
     with Store.open(path) as store:
-        return [(s.start, s.end, s.labels, s.note) for a in store.article_ids() for s in store.statements(a, "anna")]
+        return [
+            (s.start, s.end, s.labels, s.note)
+            for a in store.articles.article_ids()
+            for s in store.statements.statements(a, "anna")
+        ]
 
 
 def round_trip(tmp_path: Path, project: Path, out: Path, fmt: str) -> Path:
@@ -291,8 +295,8 @@ def test_links_survive_a_round_trip_through_any_format_whatever_the_text(tmp_pat
     first = folder / "first.annotator.sqlite"
     with Store.create(first) as store:
         assert import_paths(store, [source], annotator="anna").rejections == []
-        text = store.article(1).text
-        store.store_preannotations([Preannotation(1, "test", [], [], word_tokens(text))])
+        text = store.articles.article(1).text
+        store.preannotations.store_preannotations([Preannotation(1, "test", [], [], word_tokens(text))])
     assert "\r" not in text
 
     def moved(offset: int) -> int:  # computed here, apart from the import: CRLF becomes LF before offsets

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.records import IncomingRecord, MetaCondition
-from annotator.store.editing import ArticleFilter
+from annotator.store.articles import ArticleFilter
 
 META = [
     {"source": "tass", "date": "2025-03-02", "words": 300, "tags": ["energy", "talks"]},
@@ -23,7 +23,7 @@ def project(store):
 
 
 def test_fields_are_discovered_with_counts_and_ranges(project):
-    fields = {f.name: f for f in project.meta_fields()}
+    fields = {f.name: f for f in project.meta.meta_fields()}
     assert set(fields) == {"source", "date", "words", "tags", 'odd "key"'}
     assert fields["date"].kind == "date" and (fields["date"].low, fields["date"].high) == (
         "2024-12-31T10:00:00Z",
@@ -51,11 +51,11 @@ def test_fields_are_discovered_with_counts_and_ranges(project):
     ],
 )
 def test_the_list_filters_on_any_field(project, condition, expected):
-    assert [r.id for r in project.article_page("me", ArticleFilter(meta=(condition,)))] == expected
+    assert [r.id for r in project.articles.article_page("me", ArticleFilter(meta=(condition,)))] == expected
 
 
 def test_conditions_combine_with_the_other_filters(project):
-    project.set_status(2, "me", "done")
+    project.articles.set_status(2, "me", "done")
     both = ArticleFilter(status="done", meta=(MetaCondition("source", "tass"),))
-    assert [r.id for r in project.article_page("me", both)] == [2]
-    assert project.neighbour_article(1, "me", 1, ArticleFilter(meta=(MetaCondition("source", "tass"),))) == 2
+    assert [r.id for r in project.articles.article_page("me", both)] == [2]
+    assert project.articles.neighbour_article(1, "me", 1, ArticleFilter(meta=(MetaCondition("source", "tass"),))) == 2

@@ -105,7 +105,7 @@ from annotator.store import Store
 with Store.open(sys.argv[1]) as store:
     print("writing", flush=True)
     sys.stdin.readline()
-    store.toggle_label(1, "ben", 0, 7, "offer")
+    store.statements.toggle_label(1, "ben", 0, 7, "offer")
 print("saved", flush=True)
 """
 
@@ -123,7 +123,7 @@ def test_restore_is_refused_while_an_import_or_any_writer_has_the_project_open(p
         assert "Nothing was changed" in refused.output
         assert not list(project.parent.glob("*.damaged-*"))
         with Store.open(project) as second:  # a second writer still works beside the first
-            second.toggle_label(2, "ben", 0, 7, "offer")
+            second.statements.toggle_label(2, "ben", 0, 7, "offer")
         writer.stdin.write("go\n")
         writer.stdin.flush()
         assert writer.stdout.readline().strip() == "saved"

@@ -65,16 +65,16 @@ def contents(db: Path) -> dict:
     """Everything pre-annotation and import wrote, keyed by content hash (ids may differ)."""
     with Store.open(db) as store:
         out = {}
-        for article_id in store.article_ids():
-            article = store.article(article_id)
+        for article_id in store.articles.article_ids():
+            article = store.articles.article(article_id)
             out[article.hash] = (
                 article.title,
                 article.source,
                 article.meta,
-                store.entities(article_id),
-                store.sentences(article_id),
-                store.tokens(article_id),
-                [(s.annotator, s.start, s.end, s.labels) for s in store.statements(article_id)],
+                store.entities.entities(article_id),
+                store.articles.sentences(article_id),
+                store.articles.tokens(article_id),
+                [(s.annotator, s.start, s.end, s.labels) for s in store.statements.statements(article_id)],
             )
         return out
 
@@ -92,7 +92,7 @@ def shard_import(out: Path, db: Path, pipeline: str | None, monkeypatch) -> list
     with Store.create(db) as store, monkeypatch.context() as patch:
         patch.setattr(annotator.nlp.pipeline, "load_pipeline", no_spacy)
         report = import_paths(store, [out], annotator="tester", pipeline=pipeline)
-        assert store.count_unannotated() == 0
+        assert store.preannotations.count_unannotated() == 0
         return report.notes
 
 
@@ -108,7 +108,7 @@ def test_shards_of_the_seeds_give_what_the_direct_import_gives(scheduler, tmp_pa
     notes = shard_import(tmp_path / "shards", tmp_path / "a.sqlite", None, monkeypatch)
     recipe = annotator.nlp.pipeline.pipeline_identity(None)["recipe"]
     with Store.open(tmp_path / "a.sqlite") as store:
-        entities = sum(e.source == "model" for a in store.article_ids() for e in store.entities(a))
+        entities = sum(e.source == "model" for a in store.articles.article_ids() for e in store.entities.entities(a))
     assert entities > 0
     assert notes == [
         f"10 shard records came pre-annotated by {summary.pipeline} ({recipe}),"
@@ -145,7 +145,7 @@ def test_shards_of_another_pipeline_version_are_pre_annotated_again(scheduler, t
     with Store.create(tmp_path / "a.sqlite") as store:
         report = import_paths(store, [tmp_path / "shards"], annotator="tester", pipeline="rules")
         assert "not this project's pipeline" in report.notes[0] and "rules 0.9" in report.notes[0]
-        assert store.count_unannotated() == 10
+        assert store.preannotations.count_unannotated() == 10
         preannotate(store, annotator.nlp.pipeline.load_pipeline("rules"))
     direct_import(corpus, tmp_path / "b.sqlite", "rules")
     assert contents(tmp_path / "a.sqlite") == contents(tmp_path / "b.sqlite")

@@ -115,11 +115,11 @@ def test_an_article_of_1_2_million_characters_imports_and_later_imports_still_wo
     second = cli("import", SEEDS, "--pipeline", "rules")
     assert second.exit_code == 0, second.output
     with Store.open(db_path) as store:
-        assert store.count_unannotated() == 0
-        long_id = store.article_ids()[0]
-        sentences = store.sentences(long_id)
+        assert store.preannotations.count_unannotated() == 0
+        long_id = store.articles.article_ids()[0]
+        sentences = store.articles.sentences(long_id)
         assert sentences[-1][1] == len(long_text.rstrip())
-        tokens = store.tokens(long_id)
+        tokens = store.articles.tokens(long_id)
         # every character but white space is in exactly one token, in order
         assert "".join(long_text[s:e] for s, e in tokens) == "".join(long_text.split())
 
@@ -134,26 +134,26 @@ def test_the_real_pipeline_takes_articles_longer_than_its_max_length(pipeline, s
         assert preannotate(store, pipeline) == 2
     finally:
         pipeline.nlp.max_length = old
-    assert store.preannotation_failures() == []
-    whole = store.article(1).text
-    labels = {(whole[s:e], label) for s, e, label, _ in store.entities(1)}
+    assert store.preannotations.preannotation_failures() == []
+    whole = store.articles.article(1).text
+    labels = {(whole[s:e], label) for s, e, label, _ in store.entities.entities(1)}
     assert ("Zelensky", "PERSON") in labels
 
 
 def test_one_failing_article_is_marked_with_the_reason_and_the_others_are_done(store):
     add_texts(store, ["Kyiv said so.", "BOOM goes the parser.", "Moscow denied it."])
     assert preannotate(store, failing_rules()) == 3
-    failures = store.preannotation_failures()
+    failures = store.preannotations.preannotation_failures()
     assert [(f.article_id, f.reason) for f in failures] == [
         (2, "RuntimeError: the parser ran out of memory on this article")
     ]
-    assert store.sentences(1) and store.sentences(3) and not store.sentences(2)
+    assert store.articles.sentences(1) and store.articles.sentences(3) and not store.articles.sentences(2)
     # later runs skip it (nothing blocks), a retry tries it again
-    assert store.count_unannotated() == 0
+    assert store.preannotations.count_unannotated() == 0
     assert preannotate(store, failing_rules()) == 0
     assert preannotate(store, rules(), retry_failed=True) == 1
-    assert store.preannotation_failures() == []
-    assert store.sentences(2) == [(0, 21)]
+    assert store.preannotations.preannotation_failures() == []
+    assert store.articles.sentences(2) == [(0, 21)]
 
 
 def test_analyse_texts_isolates_the_failing_text():

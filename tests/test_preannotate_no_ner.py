@@ -32,7 +32,9 @@ def anna_finished(cli, tmp_path) -> None:
     record = {"text": TEXT, "_annotator_id": "anna", "spans": [{"start": start, "end": len(TEXT), "label": "offer"}]}
     assert cli("import", "--no-ner", write_jsonl(tmp_path / "two.jsonl", [json.dumps(record)])).exit_code == 0
     with Store.open(tmp_path / "project.annotator.sqlite") as store:
-        store.set_status(store.article_ids()[0], "anna", "done")  # finished here: that vouches only for a NER
+        store.articles.set_status(
+            store.articles.article_ids()[0], "anna", "done"
+        )  # finished here: that vouches only for a NER
 
 
 def iob(path) -> list[str]:
@@ -49,9 +51,9 @@ def test_a_pipeline_without_ner_leaves_entities_unknown_and_says_so(cli, db_path
     assert result.exit_code == 0, result.output
     assert "no ner or entity_ruler: entities not predicted" in result.stdout
     with Store.open(db_path) as store:
-        (article,) = store.article_ids()
-        assert store.sentences(article) and store.tokens(article)  # sentences and tokens did come
-        assert store.entities(article) == []
+        (article,) = store.articles.article_ids()
+        assert store.articles.sentences(article) and store.articles.tokens(article)  # sentences and tokens did come
+        assert store.entities.entities(article) == []
     out = tmp_path / "pp.spacy"
     assert cli("export", "--annotator", "anna", out).exit_code == 0
     assert set(iob(out)) == {""}, "every token missing: 'Halvor Brenn' is not taught as not-an-entity"
@@ -62,7 +64,7 @@ def test_a_pipeline_without_ner_leaves_entities_unknown_and_says_so(cli, db_path
 def test_redo_pre_annotates_again_and_keeps_a_persons_entities(cli, db_path, tmp_path, no_ner_model):
     anna_finished(cli, tmp_path)
     with Store.open(db_path) as store:
-        store.add_entity(store.article_ids()[0], 0, 8, "TITLE")  # a person's correction
+        store.entities.add_entity(store.articles.article_ids()[0], 0, 8, "TITLE")  # a person's correction
     assert cli("preannotate", "--pipeline", no_ner_model).exit_code == 0
     assert "nothing to pre-annotate" in cli("preannotate", "--pipeline", "rules").stdout
     result = cli("preannotate", "--redo", "--pipeline", "rules")

@@ -17,7 +17,10 @@ def corpus(n: int) -> list[str]:
 
 
 def everything(store: Store) -> list:
-    return [(a, store.entities(a), store.sentences(a), store.tokens(a)) for a in store.article_ids()]
+    return [
+        (a, store.entities.entities(a), store.articles.sentences(a), store.articles.tokens(a))
+        for a in store.articles.article_ids()
+    ]
 
 
 @pytest.fixture
@@ -49,9 +52,9 @@ def test_two_processes_give_what_one_gives(tmp_path, worker_runs):
         # where the time went is reported (a worker still starting may have had no task: rules are fast)
         assert 1 <= len(profile.workers) <= 2
         assert 0 < profile.worker_analysing <= sum(profile.workers.values())
-        assert sorted(seen) == two.article_ids()
+        assert sorted(seen) == two.articles.article_ids()
         assert everything(two) == everything(one)
-        assert [f.article_id for f in two.preannotation_failures()] == [261]
+        assert [f.article_id for f in two.preannotations.preannotation_failures()] == [261]
 
 
 def test_a_small_job_stays_in_this_process(store, worker_runs):
@@ -66,7 +69,7 @@ def test_cancel_is_honoured_between_committed_batches_on_workers(store, worker_r
     done = preannotate(store, rules(), processes=2, batch_size=8, on_batch=saved.extend, cancelled=lambda: bool(saved))
     assert worker_runs == [2]
     assert done == len(saved) == 8  # one committed batch (one pipeline batch per worker task)
-    assert store.count_unannotated() == 400 - 8
+    assert store.preannotations.count_unannotated() == 400 - 8
     assert preannotate(store, rules(), cancelled=lambda: True) == 0  # cancelled before it began
     assert preannotate(store, rules(), processes=2) == 400 - 8
-    assert store.count_unannotated() == 0
+    assert store.preannotations.count_unannotated() == 0

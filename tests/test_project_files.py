@@ -230,9 +230,9 @@ except ReadOnlyProjectError as exc:
     print("writable open refused:", exc)
 store = Store.open(path, check=True, readonly=True)
 print("readonly", store.readonly, "reason", read_only_reason(path))
-print("articles", len(store.article_ids()))
+print("articles", len(store.articles.article_ids()))
 try:
-    store.toggle_label(1, "anna", 0, 4, "offer")
+    store.statements.toggle_label(1, "anna", 0, 4, "offer")
 except ReadOnlyProjectError as exc:
     print("write refused:", exc)
 from annotator.ui.shell.opener import open_guarded
@@ -260,7 +260,7 @@ def test_a_read_only_store_never_writes(tmp_path):
     with Store.open(project, readonly=True) as store:
         assert store.readonly and store.stats()["spans"] == 3
         with pytest.raises(ReadOnlyProjectError, match="read-only"):
-            store.toggle_label(1, "anna", 0, 4, "offer")
+            store.statements.toggle_label(1, "anna", 0, 4, "offer")
     assert project.read_bytes() == before
 
 

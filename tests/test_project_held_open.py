@@ -33,14 +33,14 @@ def test_work_saved_while_background_tasks_open_the_project_stays_visible_to_oth
         store.add_records([IncomingRecord("Kyiv offered talks. Moscow said no.", "t", "x", 1)], "importer")
     window = Store.open(path)
     try:
-        window.set_statement(1, "anna", 0, 19, ["offer"])
+        window.statements.set_statement(1, "anna", 0, 19, ["offer"])
         assert statements_seen_by_another_program(path) == 1
         Store.open(path, readonly=True).close()  # a background task's own Store, in the same process
         check_header(path)  # and any other look at the file from this process
         with TeammateFile.open(path, max_value_bytes=1 << 20, seconds=10):  # merged into another project
             pass
         assert statements_seen_by_another_program(path) == 1
-        window.set_statement(1, "anna", 20, 35, ["denial"])
+        window.statements.set_statement(1, "anna", 20, 35, ["denial"])
         assert sidecar(path, "-wal").exists(), "another program's connection deleted the window's -wal"
         assert statements_seen_by_another_program(path) == 2
     finally:

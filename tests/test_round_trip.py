@@ -41,7 +41,7 @@ def snapshot(
     """
     labels = {}
     entities: dict[str, set] = {}
-    reviewed = store.entities_reviewed()
+    reviewed = store.entities.entities_reviewed()
     for row in store.export_rows():
         if training and (row.annotator in (None, GOLD) or row.status != "done" or row.answer != ACCEPT):
             continue
@@ -57,7 +57,7 @@ def snapshot(
             ents = [e for e in ents if e.source == USER]  # spaCy's, nobody reviewed: missing in a DocBin
         entities.setdefault(row.text, set()).update(ents)
     entities = {text: sorted(found) for text, found in entities.items()}
-    annotators = sorted({name for _, name in labels}) if training else store.annotators()
+    annotators = sorted({name for _, name in labels}) if training else store.layers.annotators()
     if not gold:
         annotators = [name for name in annotators if name != GOLD]
     return {"labels": labels, "entities": entities, "annotators": annotators}
@@ -76,7 +76,7 @@ def round_trip(source: Store, fmt: str, folder: Path) -> tuple[Store, list[Expor
         paths = [source.path]
     elif fmt == "spacy":
         paths = []
-        for i, name in enumerate(n for n in source.layers() if n != GOLD):
+        for i, name in enumerate(n for n in source.layers.layers() if n != GOLD):
             path = folder / f"out-{i}.spacy"
             try:
                 summaries.append(export(source, path, annotator=name))
@@ -107,7 +107,7 @@ def test_seed_project_survives_a_round_trip(tmp_path_factory, pipeline, tmp_path
             assert snapshot(target, notes=keeps_notes, answers=keeps_notes, gold=gold) == expected
             if keeps_notes:
                 assert any(note == NOTE for row in target.export_rows("anna") for *_, note in row.spans)
-            assert (GOLD in target.annotators()) is gold
+            assert (GOLD in target.layers.annotators()) is gold
 
 
 @pytest.mark.spacy

@@ -13,7 +13,7 @@ def test_default_scheme_covers_negotiation_statements_with_keys_and_definitions(
 
 def test_a_project_scheme_replaces_the_defaults(store):
     assert project_labels(store) == default_labels()
-    store.set_label_scheme([Label("promise", "#000000", "1", "x")])
+    store.schemes.set_label_scheme([Label("promise", "#000000", "1", "x")])
     assert [label.name for label in project_labels(store)] == ["promise"]
 
 
@@ -37,7 +37,7 @@ def test_labels_from_another_tools_file_join_the_list_with_the_next_keys(store):
 
 
 def test_a_label_found_in_the_data_takes_no_key_beyond_nine(store):
-    store.set_label_scheme([Label(f"l{i}", "#000000", str(i)) for i in range(1, 10)])
+    store.schemes.set_label_scheme([Label(f"l{i}", "#000000", str(i)) for i in range(1, 10)])
     store.add_records(
         [IncomingRecord("Kyiv proposed a pause.", "a", "a.jsonl", 1, spans=[Span(0, 22, "proposal")])], "anna"
     )

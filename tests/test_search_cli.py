@@ -59,7 +59,7 @@ def test_a_word_finds_every_statement_holding_it_with_exact_offsets(cli, corpus)
     assert (found["statements"], found["articles"]) == (2, 2)
     with Store.open(corpus, readonly=True) as store:
         for hit in found["hits"]:
-            text = store.article(hit["article"]).text
+            text = store.articles.article(hit["article"]).text
             start, end = hit["matches"][0]
             assert text[start:end].lower() == "ceasefire"
             assert hit["left"] == text[max(0, start - len(hit["left"])) : start]
@@ -136,10 +136,10 @@ def test_filters_alone_list_what_they_select(cli, corpus):
 
 def test_label_status_and_annotator_filters(cli, corpus, tmp_path):
     with Store.open(corpus) as store:
-        text = store.article(2).text
+        text = store.articles.article(2).text
         start = text.index("The energy")
-        store.set_statement(2, "anna", start, len(text), ["offer"])
-        store.set_status(1, "tester", "done")
+        store.statements.set_statement(2, "anna", start, len(text), ["offer"])
+        store.articles.set_status(1, "tester", "done")
     assert search(cli, "energy label:offer")["articles"] == 1
     assert search(cli, "energy -label:offer")["statements"] == 1
     assert search(cli, "energy annotator:anna")["articles"] == 1
@@ -192,10 +192,10 @@ def test_new_articles_and_the_pipelines_sentences_reach_the_index(cli, corpus, t
         from annotator.nlp.pipeline import preannotate
 
         preannotate(store, pipeline, processes=1)
-        assert store.search_index_pending() == 5  # every article is indexed again on its sentences
-        store.update_search_index()
+        assert store.search.search_index_pending() == 5  # every article is indexed again on its sentences
+        store.search.update_search_index()
         found = Search(store, "Tbilisi", annotator="tester").page().hits
-        assert [(h.start, h.end) for h in found] == store.sentences(found[0].article_id)[:1]
+        assert [(h.start, h.end) for h in found] == store.articles.sentences(found[0].article_id)[:1]
 
 
 @needs_read_only_mount
@@ -224,7 +224,7 @@ def test_a_search_that_left_articles_out_never_says_it_is_complete(store):
     from annotator.records import IncomingRecord
 
     store.add_records([IncomingRecord("Talks began. Talks ended.", "T", "x", 1)], "me")
-    store.update_search_index()
+    store.search.update_search_index()
     store.add_records([IncomingRecord("More talks.", "U", "x", 2)], "me")  # not indexed yet
     count = Search(store, "talks", annotator="me").count()
     assert (count.statements, count.complete) == (2, False)
@@ -235,7 +235,7 @@ def test_a_catastrophic_regular_expression_is_stopped_and_explained(store, query
     from annotator.records import IncomingRecord
 
     store.add_records([IncomingRecord("a" * 60 + "! Redos line.", "T", "x", 1)], "me")
-    store.update_search_index()
+    store.search.update_search_index()
     search_ = Search(store, query, annotator="me", regex_seconds=0.3)
     try:  # either it is fast (the regex module sees through it) or it stops in time and says why
         assert search_.page().hits == [] and search_.count().statements == 0
@@ -262,7 +262,7 @@ def test_the_search_api_pages_in_reading_order(store):
     from annotator.records import IncomingRecord
 
     store.add_records([IncomingRecord(f"Talks {i}. More talks {i}.", f"T{i}", "x", i) for i in range(30)], "me")
-    store.update_search_index()
+    store.search.update_search_index()
     search_ = Search(store, "talks", annotator="me")
     first = search_.page(limit=25)
     second = search_.page(after=first.next_after, limit=50)
@@ -277,7 +277,7 @@ def test_scripts_without_spaces_are_found_by_prefix(store):
     from annotator.records import IncomingRecord
 
     store.add_records([IncomingRecord("北京大学的学生在讨论停火。", "t", "x", 1)], "me")
-    store.update_search_index()
+    store.search.update_search_index()
     assert Search(store, "北京", annotator="me").count().statements == 0  # a run is one token
     assert [h.hit for h in Search(store, "北京*", annotator="me").hits()] == ["北京大学的学生在讨论停火"]
     assert [h.hit for h in Search(store, 're:"停火"', annotator="me").hits()] == ["停火"]
@@ -303,12 +303,12 @@ def test_indexing_reports_progress_and_stops_between_batches_keeping_what_is_don
 
     store.add_records([IncomingRecord(f"Talks number {i}.", f"T{i}", "x", i) for i in range(25)], "me")
     steps: list[int] = []
-    assert store.update_search_index(progress=steps.append, should_stop=lambda: True, batch=10) == 10
-    assert steps == [10] and store.search_index_pending() == 15
+    assert store.search.update_search_index(progress=steps.append, should_stop=lambda: True, batch=10) == 10
+    assert steps == [10] and store.search.search_index_pending() == 15
     assert Search(store, "talks", annotator="me").notes() == [
         "15 articles are not in the search index yet; their statements are not searched"
     ]
-    assert store.update_search_index(progress=steps.append, batch=10) == 15 and steps == [10, 10, 5]
+    assert store.search.update_search_index(progress=steps.append, batch=10) == 15 and steps == [10, 10, 5]
     assert Search(store, "talks", annotator="me").count().statements == 25
     with Store.open(store.path) as other:  # a second process catching up finds nothing left to do
-        assert other.update_search_index() == 0
+        assert other.search.update_search_index() == 0

@@ -39,18 +39,18 @@ def test_every_match_is_the_word_and_every_occurrence_is_found(articles):
     with tempfile.TemporaryDirectory() as tmp, Store.create(Path(tmp) / "p.sqlite") as store:
         records = [IncomingRecord(text, "t", "x", i) for i, text in enumerate(texts) if text.strip()]
         store.add_records(records, "me")
-        store.update_search_index()
+        store.search.update_search_index()
         found = list(Search(store, "ceasefire", annotator="me").hits())
         by_article: dict[int, list[tuple[int, int]]] = {}
         for hit in found:
-            text = store.article(hit.article_id).text
+            text = store.articles.article(hit.article_id).text
             assert hit.start <= hit.matches[0][0] and hit.matches[-1][1] <= hit.end
             for start, end in hit.matches:
                 assert folded(text[start:end]) == "ceasefire", (text, start, end)
                 by_article.setdefault(hit.article_id, []).append((start, end))
             assert hit.hit == text[hit.matches[0][0] : hit.matches[0][1]]
-        for article_id in store.article_ids():
-            text = store.article(article_id).text
+        for article_id in store.articles.article_ids():
+            text = store.articles.article(article_id).text
             units = fallback_sentences(text)
             inside = [o for o in occurrences(text, "ceasefire") if any(s <= o[0] and o[1] <= e for s, e in units)]
             assert sorted(by_article.get(article_id, [])) == inside

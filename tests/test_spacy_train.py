@@ -38,9 +38,9 @@ def docbin(tmp_path_factory, pipeline):
         import_paths(store, [SEEDS], annotator="importer")
         preannotate(store, pipeline)
         records = []
-        for article_id in store.article_ids():
-            article = store.article(article_id)
-            sentences = store.sentences(article_id)[:4]
+        for article_id in store.articles.article_ids():
+            article = store.articles.article(article_id)
+            sentences = store.articles.sentences(article_id)[:4]
             for name in ("anna", "ben"):
                 spans = [Span(s, e, LABELS[i % 3]) for i, (s, e) in enumerate(sentences)]
                 if name == "ben":  # ben reads the second sentence differently: a conflict in every article
@@ -51,12 +51,14 @@ def docbin(tmp_path_factory, pipeline):
                     )
                 )
         store.add_records(records, "importer")
-        first = store.article_ids()[0]
-        ents = store.entities(first)
+        first = store.articles.article_ids()[0]
+        ents = store.entities.entities(first)
         start, end = next(
-            (s, e) for s, e in store.tokens(first) if e - s > 4 and not any(x.start < e and s < x.end for x in ents)
+            (s, e)
+            for s, e in store.articles.tokens(first)
+            if e - s > 4 and not any(x.start < e and s < x.end for x in ents)
         )
-        store.add_entity(first, start, end - 1, "PERSON")  # a word cut short: off the tokens, missing, not O
+        store.entities.add_entity(first, start, end - 1, "PERSON")  # a word cut short: off the tokens, missing, not O
         for conflict in find_conflicts(collect(store)):
             if conflict.article_id <= REVIEWED:
                 gold_ops.take(store, conflict, "anna")

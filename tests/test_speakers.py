@@ -82,10 +82,10 @@ def test_the_suggestions_are_right_on_the_seed_gold_set(seed_store, nlp):
     person gave (the cues were refined on this set, so it is an optimistic figure for new text)."""
     gold = json.loads(GOLD.read_text(encoding="utf-8"))["articles"]
     total = SpeakerScore()
-    for article_id in seed_store.article_ids():
-        article = seed_store.article(article_id)
-        units = split_at_breaks(seed_store.sentences(article_id), article.text)
-        found = suggest_speakers(nlp, article.text, units, seed_store.entities(article_id))
+    for article_id in seed_store.articles.article_ids():
+        article = seed_store.articles.article(article_id)
+        units = split_at_breaks(seed_store.articles.sentences(article_id), article.text)
+        found = suggest_speakers(nlp, article.text, units, seed_store.entities.entities(article_id))
         score(article.text, units, found, gold[article.source], total)
     print(f"\n{total.right}/{total.with_speaker} right, {total.false_alarms} false alarms", *total.misses, sep="\n  ")
     assert total.statements == 103 and total.with_speaker == 64
@@ -110,7 +110,7 @@ def test_a_part_of_a_long_article_is_given_the_speakers_the_whole_article_gives(
     article's own offsets, the same as when the whole text is parsed."""
     from annotator.ui.annotate.links.link_suggestions import suggestions_task
 
-    article = seed_store.article(1)
+    article = seed_store.articles.article(1)
     cut = article.text.index("\n", len(article.text) // 3) + 1
     _, _, _, whole = suggestions_task(1)(seed_store, None)
     _, _, _, part = suggestions_task(1, (cut, len(article.text)))(seed_store, None)

@@ -21,7 +21,7 @@ def test_a_failed_write_leaves_nothing_behind(store):
             "INSERT INTO annotators(name, created_at) VALUES ('ghost', 'now')",
         )
         raise RuntimeError("crash mid-action")
-    assert "ghost" not in store.annotators()
+    assert "ghost" not in store.layers.annotators()
 
 
 def test_each_record_batch_is_committed_for_other_readers(store, db_path):
@@ -53,9 +53,9 @@ def test_label_scheme_and_settings_persist(db_path):
     from annotator.records import Label
 
     with Store.create(db_path) as s:
-        assert s.label_scheme() is None
-        s.set_label_scheme([Label("offer", "#336699", "1", "Someone offers something")])
+        assert s.schemes.label_scheme() is None
+        s.schemes.set_label_scheme([Label("offer", "#336699", "1", "Someone offers something")])
         s.set_setting("pipeline", "rules")
     with Store.open(db_path) as s:
-        assert s.label_scheme()[0].name == "offer"
+        assert s.schemes.label_scheme()[0].name == "offer"
         assert s.get_setting("pipeline") == "rules"

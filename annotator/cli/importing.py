@@ -112,8 +112,8 @@ def import_cmd(
 
 
 def _preannotate(store: Store, pipeline_name: str | None, processes: int | None, retry_failed: bool = False) -> None:
-    pending = store.count_unannotated(retry_failed=retry_failed)
-    failed = len(store.preannotation_failures())
+    pending = store.preannotations.count_unannotated(retry_failed=retry_failed)
+    failed = len(store.preannotations.preannotation_failures())
     if not pending:
         if failed and not retry_failed:
             click.echo(
@@ -132,7 +132,7 @@ def _preannotate(store: Store, pipeline_name: str | None, processes: int | None,
     with progress_bar("pre-annotating", total=pending, unit="articles") as bar:
         done = preannotate(store, pipeline, processes=processes, retry_failed=retry_failed, progress=bar.update)
     click.echo(f"pre-annotated {done} articles with {pipeline.description}")
-    failures = store.preannotation_failures()
+    failures = store.preannotations.preannotation_failures()
     if failures:
         click.echo(
             f"the pipeline failed on {len(failures)} articles (the others are done): see annotator stats; "
@@ -194,8 +194,8 @@ def preannotate_cmd(
             raise click.UsageError("--out and --dask-scheduler need a CORPUS.jsonl to read")
         with open_project(ctx, write=True) as store:
             if redo:
-                click.echo(f"pre-annotating {store.forget_preannotations()} articles again")
-            if not store.count_unannotated(retry_failed=retry_failed):
+                click.echo(f"pre-annotating {store.preannotations.forget_preannotations()} articles again")
+            if not store.preannotations.count_unannotated(retry_failed=retry_failed):
                 click.echo(f"nothing to pre-annotate in {store.path}")
             _preannotate(store, pipeline or store.get_setting("pipeline"), processes, retry_failed)
         return

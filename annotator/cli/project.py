@@ -24,7 +24,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     suggestions help: acceptance rate and keystrokes per decided statement, with and without."""
     with open_project(ctx) as store:
         figures = store.stats()
-        figures["suggestions"] = store.suggestion_stats()
+        figures["suggestions"] = store.suggestions.suggestion_stats()
     if as_json:
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
         return

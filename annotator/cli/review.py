@@ -50,8 +50,8 @@ def agreement(ctx: click.Context, as_json: bool, labels: tuple[str, ...], dashbo
             result = compute_agreement(collection, labels=chosen)
             links = compute_link_agreement(collect_links(store, collect(store) if chosen else collection))
             categories = collect_categories(store)
-            by_category = category_agreement(categories) if store.used_categories() else None
-            models = store.annotators(MODEL_LAYER)
+            by_category = category_agreement(categories) if store.categories.used_categories() else None
+            models = store.layers.annotators(MODEL_LAYER)
         except StoreError as exc:
             raise click.ClickException(str(exc)) from exc
     if as_json:

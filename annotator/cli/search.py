@@ -89,7 +89,7 @@ def _open_for_search(ctx: click.Context, *, write: bool) -> Iterator[Store]:
     when that or `write` needs it. On read-only media the index is built in a temporary copy of
     the project (a checked backup), searched and thrown away: slower, but every article is searched."""
     store = open_project(ctx, write=write)
-    pending = store.search_index_pending()
+    pending = store.search.search_index_pending()
     if not pending:
         with store:
             yield store
@@ -117,4 +117,4 @@ def _open_for_search(ctx: click.Context, *, write: bool) -> Iterator[Store]:
 def _index(store: Store, pending: int) -> None:
     click.echo(f"indexing {pending} articles for search (once; later only new articles)", err=True)
     with progress_bar("indexing", total=pending, unit="articles") as bar:
-        store.update_search_index(progress=bar.update)
+        store.search.update_search_index(progress=bar.update)

@@ -49,10 +49,10 @@ class CategoryScope:
         #: Every category of the chosen groups, retired too: what a row may carry.
         self.members = frozenset(c.name for g in groups for c in g.categories)
         self.only = only_groups is not None
-        self.used = bool(store.used_categories())
+        self.used = bool(store.categories.used_categories())
         self.layer = layer
         self.gold: dict[int, GoldCategories] = gold_categories(store) if layer == GOLD and self.used else {}
-        self.decided = store.category_decisions() if layer == GOLD and self.used else set()
+        self.decided = store.categories.category_decisions() if layer == GOLD and self.used else set()
         self.counts: Counter[str] = Counter()
 
     def apply(self, row: ExportRow) -> ExportRow:

@@ -212,8 +212,8 @@ def choose_rule(
             f"missing labels would be learned as negatives); --articles started|all is for {interchange}"
         )
     why = ""
-    kinds = store.layer_kinds()
-    layers = store.layers()
+    kinds = store.layers.layer_kinds()
+    layers = store.layers.layers()
     people = [name for name in layers if kinds.get(name) == HUMAN_LAYER]
     models = [name for name in layers if kinds.get(name) == MODEL_LAYER]
     if gold:
@@ -281,7 +281,7 @@ class Selection:
         self.counts: Counter[str] = Counter()
         self.gold: dict[int, GoldArticle] = {}
         self.gold_links: dict[int, GoldLinks] = {}
-        kinds = store.layer_kinds()
+        kinds = store.layers.layer_kinds()
         self.people = {name for name, kind in kinds.items() if kind == HUMAN_LAYER}
         self.models = {name for name, kind in kinds.items() if kind == MODEL_LAYER}
         self.keeps_task_answers = formats.get(rule.fmt).keeps_task_answers
@@ -291,7 +291,7 @@ class Selection:
         self.categories = CategoryScope(store, rule.layer, rule.category_groups)
         #: Training formats keep spaCy's entities only where a person reviewed them (`RULE`).
         self.checks_entities = rule.entities_only or (formats.get(rule.fmt).training and rule.layer != GOLD)
-        self.reviewed = store.entities_reviewed() if self.checks_entities else set()
+        self.reviewed = store.entities.entities_reviewed() if self.checks_entities else set()
         if rule.layer == GOLD and rule.articles == "done" and not rule.skip_undecided:
             stuck = [g for g in self.gold.values() if g.reviewed and self._undecided(g.article_id)]
             if stuck:

@@ -99,7 +99,7 @@ def label_universe(store: Store) -> list[str]:
     """Every label a statement classifier should know: the scheme's (the defaults until the project
     chooses its own) that are not retired, and any other label in use."""
     names = [label.name for label in project_labels(store) if not label.retired]
-    used = [name for name in store.used_labels() if name not in names]
+    used = [name for name in store.statements.used_labels() if name not in names]
     return names + used
 
 

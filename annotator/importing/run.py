@@ -171,7 +171,7 @@ def import_paths(
             units, report.sample_shares = draw(sample, stream)
         _store_units(units, store_batch, batch_size, progress, cancelled, report)
         if report.counts.categories_added:
-            report.new_categories = [name for name in store.used_categories() if name not in known]
+            report.new_categories = [name for name in store.categories.used_categories() if name not in known]
         return report
 
 
@@ -289,7 +289,7 @@ class _BatchWriter:
             tally = self.report.carried_kept if rec in kept else self.report.carried_redone
             name = _named(rec.preannotation.identity)
             tally[name] = tally.get(name, 0) + 1
-        ids = self.store.unannotated_ids_by_hash(content_hash(rec.text) for rec in kept)
+        ids = self.store.preannotations.unannotated_ids_by_hash(content_hash(rec.text) for rec in kept)
         results, failures = [], []
         name = self.pipeline or self._identity["pipeline"]
         for rec in kept:
@@ -301,7 +301,7 @@ class _BatchWriter:
                 failures.append(PreannotationFailure(article_id, name, found.error))
             else:
                 results.append(Preannotation(article_id, name, found.entities, found.sentences, found.tokens))
-        self.report.carried_entities += self.store.store_preannotations(results, failures)
+        self.report.carried_entities += self.store.preannotations.store_preannotations(results, failures)
 
 
 def _named(identity: dict[str, str]) -> str:

@@ -7,7 +7,7 @@ bag-of-words model and about a millisecond for the ensemble (`make bench`, suite
 from a cache after the first time. A label is suggested when the model gives it at least
 `THRESHOLD` or a rule matches; each suggestion says where it came from. A suggestion is
 never a label: nothing here writes to the project (the window logs what it showed with
-`Store.log_shown`, and saves only what the annotator decides).
+`store.suggestions.log_shown`, and saves only what the annotator decides).
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ class Suggestions:
         return tuple(s.label for s in self.suggested)
 
     def as_log(self) -> list[dict[str, Any]]:
-        """What `Store.log_shown` keeps."""
+        """What `store.suggestions.log_shown` keeps."""
         return [{"label": s.label, "sources": list(s.sources), "probability": s.probability} for s in self.suggested]
 
 

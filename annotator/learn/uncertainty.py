@@ -132,15 +132,15 @@ class UncertaintyIndex:
         `progress(done, total)` per article; returns None when `cancelled()` says so.
         """
         score = MEASURES[measure]
-        done, _ = store.decided_state(annotator) if annotator is not None else (set(), {})
-        wanted = store.article_ids() if article_ids is None else list(article_ids)
+        done, _ = store.suggestions.decided_state(annotator) if annotator is not None else (set(), {})
+        wanted = store.articles.article_ids() if article_ids is None else list(article_ids)
         ids = [i for i in wanted if i not in done]
         entries: list[Scored] = []
         for n, article_id in enumerate(ids, 1):
             if cancelled is not None and cancelled():
                 return None
-            text = store.article(article_id).text
-            spans = candidate_spans(text, store.sentences(article_id))
+            text = store.articles.article(article_id).text
+            spans = candidate_spans(text, store.articles.sentences(article_id))
             if spans:
                 for (start, end), probs in zip(spans, predict([text[s:e] for s, e in spans]), strict=True):
                     entries.append(Scored(score(probs), article_id, start, end))
@@ -185,7 +185,7 @@ class UncertaintyIndex:
                 continue
             state = states.get(entry.article_id)
             if state is None:
-                done, labeled = store.decided_state(annotator, [entry.article_id])
+                done, labeled = store.suggestions.decided_state(annotator, [entry.article_id])
                 state = states[entry.article_id] = (entry.article_id in done, labeled.get(entry.article_id, []))
             if not state[0] and undecided_spans([(entry.start, entry.end)], state[1]):
                 return entry
@@ -199,7 +199,7 @@ class UncertaintyIndex:
         Articles the index has not scored are not listed.
         """
         combine = AGGREGATES[aggregate]
-        done, labeled = store.decided_state(annotator)
+        done, labeled = store.suggestions.decided_state(annotator)
         per_article: dict[int, list[float]] = {}
         for entry in self.entries:
             if entry.article_id in done:
@@ -213,20 +213,22 @@ class UncertaintyIndex:
 def next_unlabeled(store, annotator: str, after: tuple[int, int] | None = None) -> tuple[int, int, int] | None:
     """(article_id, start, end) of the first undecided statement after `after` = (article_id, start)
     in reading order, wrapping round to the start of the corpus; None when every one is decided."""
-    ids = store.article_ids()
+    ids = store.articles.article_ids()
     if not ids:
         return None
     first_article, first_start = after if after is not None else (ids[0], -1)
     if first_article not in ids:
         first_start = -1
-    done, labeled = store.decided_state(annotator)
+    done, labeled = store.suggestions.decided_state(annotator)
     later = [i for i in ids if i >= first_article]
     order = later + [i for i in ids if i < first_article] + later[:1]  # the start article again, from its top
     for n, article_id in enumerate(order):
         if article_id in done:
             continue
-        text = store.article(article_id).text
-        spans = undecided_spans(candidate_spans(text, store.sentences(article_id)), labeled.get(article_id, []))
+        text = store.articles.article(article_id).text
+        spans = undecided_spans(
+            candidate_spans(text, store.articles.sentences(article_id)), labeled.get(article_id, [])
+        )
         for start, end in spans:
             if n == 0 and start <= first_start:
                 continue

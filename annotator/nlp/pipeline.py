@@ -68,7 +68,7 @@ class Pipeline:
     description: str
     rules_only: bool = False
     #: The pipeline recognises entities (`ner`, an entity or span ruler of its own): else what it
-    #: finds says nothing about entities, and they stay unknown (`Store.store_preannotations`).
+    #: finds says nothing about entities, and they stay unknown (`store.preannotations.store_preannotations`).
     predicts_entities: bool = True
 
     @property
@@ -325,13 +325,13 @@ def preannotate(
     interrupted one stopped; `cancelled` is checked before each batch is read and saved. Runs in
     `processes` worker processes (default: every core) when there is enough work for them,
     else in this one. An article the pipeline fails on is recorded with the reason (see
-    `Store.preannotation_failures`) and skipped by later runs unless `retry_failed`.
+    `store.preannotations.preannotation_failures`) and skipped by later runs unless `retry_failed`.
     `on_batch` hears the ids of each saved batch (the window redraws them). Returns how many
     articles were done, failures included. `profile`, when given, is filled in.
     """
     cpu_start = time.process_time()
     profile = profile if profile is not None else RunProfile()
-    pending = store.count_unannotated(retry_failed=retry_failed)
+    pending = store.preannotations.count_unannotated(retry_failed=retry_failed)
     workers = min(processes or available_cores(), pending // settings.PREANNOTATE_PER_PROCESS)
     per_task = batch_size * (WORKER_TASK_BATCHES if workers > 1 else 4)
     stop = cancelled or (lambda: False)
@@ -375,7 +375,7 @@ def _pending_batches(
     """(id, text) batches of the articles still to do, read as they are needed (keyset paging),
     until `cancelled`."""
     after = 0
-    while not cancelled() and (batch := store.unannotated(size, after=after, retry_failed=retry_failed)):
+    while not cancelled() and (batch := store.preannotations.unannotated(size, after=after, retry_failed=retry_failed)):
         after = batch[-1][0]
         yield batch
 
@@ -392,7 +392,7 @@ def _save(
         else:
             entities = found.entities if predicted else []  # our domain patterns alone are no NER
             results.append(Preannotation(article_id, name, entities, found.sentences, found.tokens, predicted))
-    store.store_preannotations(results, failures)
+    store.preannotations.store_preannotations(results, failures)
 
 
 _Batches = Iterator[list[tuple[int, str]]]

@@ -57,11 +57,11 @@ def collect_categories(store, groups: Sequence[CategoryGroup] | None = None) -> 
     """Every annotator's categories and done marks, per article (articles nobody categorised and
     nobody finished are left out). One pass over the stored rows."""
     done: dict[int, set[str]] = {}
-    for article_id, name in store.done_annotators():
+    for article_id, name in store.review.done_annotators():
         if name != GOLD:
             done.setdefault(article_id, set()).add(name)
     articles: dict[int, ArticleCategories] = {}
-    for article_id, rows in groupby(store.category_rows(), key=lambda r: r[0]):
+    for article_id, rows in groupby(store.categories.category_rows(), key=lambda r: r[0]):
         art = ArticleCategories(article_id, done=done.pop(article_id, set()))
         for _, name, category in rows:
             if name != GOLD:
@@ -209,7 +209,7 @@ class CategoryDecision:
 def _restore(store, targets: list[tuple[GroupChange, tuple[tuple[str, ...], bool]]]) -> None:
     with store.write():
         for change, (categories, decided) in targets:
-            store.decide_category_group(
+            store.categories.decide_category_group(
                 change.article_id, change.group, change.members, categories if decided else None
             )
 
@@ -225,7 +225,7 @@ def decide_group(
     if group.exclusive and len(set(chosen)) > 1:
         raise ValueError(f"group {group.name!r} is exclusive: choose one category or none")
     after = (tuple(sorted(set(chosen))), True)
-    before = store.decide_category_group(article_id, group.name, members, after[0])
+    before = store.categories.decide_category_group(article_id, group.name, members, after[0])
     return CategoryDecision(description, [GroupChange(article_id, group.name, members, before, after)])
 
 
@@ -257,9 +257,9 @@ class GoldCategories:
 def gold_categories(store, collection: CategoryCollection | None = None) -> dict[int, GoldCategories]:
     """Gold categories of every article someone decided on or two or more annotators finished."""
     collection = collection or collect_categories(store)
-    decided = store.category_decisions()
+    decided = store.categories.category_decisions()
     gold: dict[int, set[str]] = {}
-    for article_id, name, category in store.category_rows():
+    for article_id, name, category in store.categories.category_rows():
         if name == GOLD:
             gold.setdefault(article_id, set()).add(category)
     out: dict[int, GoldCategories] = {}

@@ -3,7 +3,7 @@
 Gold is computed, not only stored. A unit (a span somebody labeled) on which every annotator
 who marked the article done — at least two — gave the same labels is gold without a keypress
 ("agreed"). A review decision, stored as the gold annotator layer through
-`Store.set_statement`, overrides it and settles everything else. `gold_articles` says, per
+`store.statements.set_statement`, overrides it and settles everything else. `gold_articles` says, per
 article, what its gold is and whether it is complete (every unit of a finished annotator
 decided or agreed): the export of the gold layer is built from it.
 
@@ -68,7 +68,7 @@ class Decision:
 def _apply(store, targets: list[tuple[Change, State]], layer: str = GOLD) -> None:
     with store.write():
         for change, (labels, note) in targets:
-            store.set_statement(change.article_id, layer, change.start, change.end, labels, note)
+            store.statements.set_statement(change.article_id, layer, change.start, change.end, labels, note)
 
 
 def _note(labels: Labels, current: str) -> str:
@@ -83,17 +83,17 @@ def _decide(store, article_id: int, targets: dict[SpanKey, Labels], description:
     decision = Decision(description)
     with store.write():
         if clear is not None:
-            for st in store.statements(article_id, GOLD):
+            for st in store.statements.statements(article_id, GOLD):
                 span = (st.start, st.end)
                 if span not in targets and st.start < clear[1] and clear[0] < st.end:
-                    before = store.set_statement(article_id, GOLD, st.start, st.end, (), "")
+                    before = store.statements.set_statement(article_id, GOLD, st.start, st.end, (), "")
                     decision.changes.append(Change(article_id, st.start, st.end, before, ((), "")))
         for (start, end), labels in sorted(targets.items()):
-            current = store.statement_state(article_id, GOLD, start, end)
+            current = store.statements.statement_state(article_id, GOLD, start, end)
             after = (tuple(sorted(set(labels))), _note(labels, current[1]))
             if after == current:
                 continue
-            before = store.set_statement(article_id, GOLD, start, end, after[0], after[1])
+            before = store.statements.set_statement(article_id, GOLD, start, end, after[0], after[1])
             decision.changes.append(Change(article_id, start, end, before, after))
     return decision
 
@@ -135,7 +135,7 @@ def take_none(store, conflict: Conflict) -> Decision:
 def gold_span(store, article_id: int, start: int, end: int) -> SpanKey | None:
     """A selection snapped onto whole tokens of the article (spaCy's, or words until the pipeline
     has run), as every gold span must be; None if it covers no token."""
-    tokens = store.tokens(article_id) or word_tokens(store.article(article_id).text)
+    tokens = store.articles.tokens(article_id) or word_tokens(store.articles.article(article_id).text)
     return snap(start, end, tokens)
 
 
@@ -153,7 +153,7 @@ def set_gold(store, article_id: int, start: int, end: int, labels: Iterable[str]
     decision = Decision("edit gold")
     wanted = tuple(sorted(set(labels)))
     with store.write():
-        current = store.statement_state(article_id, GOLD, start, end)
+        current = store.statements.statement_state(article_id, GOLD, start, end)
         if wanted:
             after = (wanted, "" if current[1] == NO_LABEL_NOTE else current[1])
         elif _labeled_by_annotators(store, article_id, span):
@@ -161,22 +161,23 @@ def set_gold(store, article_id: int, start: int, end: int, labels: Iterable[str]
         else:
             after = ((), "" if current[1] == NO_LABEL_NOTE else current[1])
         if after != current:
-            before = store.set_statement(article_id, GOLD, start, end, after[0], after[1])
+            before = store.statements.set_statement(article_id, GOLD, start, end, after[0], after[1])
             decision.changes.append(Change(article_id, start, end, before, after))
     return decision
 
 
 def _labeled_by_annotators(store, article_id: int, span: SpanKey) -> bool:
-    people = set(store.annotators(HUMAN_LAYER))
+    people = set(store.layers.annotators(HUMAN_LAYER))
     return any(
-        st.labels and st.annotator in people and (st.start, st.end) == span for st in store.statements(article_id)
+        st.labels and st.annotator in people and (st.start, st.end) == span
+        for st in store.statements.statements(article_id)
     )
 
 
 def decided_spans(store, article_ids: list[int] | None = None) -> dict[int, set[SpanKey]]:
     """The spans where the gold layer has a statement (labeled or "no label"), per article."""
     out: dict[int, set[SpanKey]] = {}
-    for article_id, start, end, _ in store.gold_statements(GOLD, article_ids):
+    for article_id, start, end, _ in store.review.gold_statements(GOLD, article_ids):
         out.setdefault(article_id, set()).add((start, end))
     return out
 
@@ -279,7 +280,7 @@ def gold_articles(store, labels: Iterable[str] | None = None) -> dict[int, GoldA
     keep = set(labels) if labels is not None else None
     collection = collect(store, labels=labels)
     decided: dict[int, dict[SpanKey, Labels]] = {}
-    for article_id, start, end, labs in store.gold_statements(GOLD):
+    for article_id, start, end, labs in store.review.gold_statements(GOLD):
         if keep is not None:
             labs = tuple(label for label in labs if label in keep)
         decided.setdefault(article_id, {})[(start, end)] = labs

@@ -65,7 +65,7 @@ def collect_links(
     those of `collection` (labels and done marks; read from the store when not given) and whoever linked."""
     collection = collection if collection is not None else collect(store, article_ids=article_ids)
     articles: dict[int, ArticleLinks] = {}
-    for article_id, rows in groupby(store.all_links(article_ids), key=lambda r: r[0]):
+    for article_id, rows in groupby(store.links.all_links(article_ids), key=lambda r: r[0]):
         art = ArticleLinks(article_id)
         for _, name, link in rows:
             if name == GOLD:
@@ -285,12 +285,12 @@ def gold_links(store, articles: list[ArticleLinks] | None = None) -> dict[int, G
     """Every article with links or link decisions, with its computed gold links."""
     articles = articles if articles is not None else collect_links(store)
     decided: dict[int, dict[Slot, Children]] = {}
-    for article_id, name, link in store.all_links():
+    for article_id, name, link in store.links.all_links():
         if name == GOLD:
             slot = (link.head_start, link.head_end, link.label)
             slots = decided.setdefault(article_id, {})
             slots[slot] = slots.get(slot, frozenset()) | {link.child}
-    for article_id, start, end, label in store.link_decisions(GOLD):
+    for article_id, start, end, label in store.links.link_decisions(GOLD):
         decided.setdefault(article_id, {}).setdefault((start, end, label), frozenset())
     out: dict[int, GoldLinks] = {}
     for art in articles:
@@ -340,12 +340,12 @@ class LinkDecision:
     def undo(self, store) -> None:
         with store.write():
             for c in reversed(self.changes):
-                store.set_slot(c.article_id, GOLD, c.head, c.label, c.before)
+                store.links.set_slot(c.article_id, GOLD, c.head, c.label, c.before)
 
     def redo(self, store) -> None:
         with store.write():
             for c in self.changes:
-                store.set_slot(c.article_id, GOLD, c.head, c.label, c.after)
+                store.links.set_slot(c.article_id, GOLD, c.head, c.label, c.after)
 
     @property
     def article_ids(self) -> list[int]:
@@ -358,7 +358,7 @@ def decide_slot(store, conflict: LinkConflict, children: Iterable[Child], descri
     head = (conflict.start, conflict.end)
     after = SlotState(tuple(sorted(set(children))), True)
     with store.write():
-        before = store.set_slot(conflict.article_id, GOLD, head, conflict.label, after)
+        before = store.links.set_slot(conflict.article_id, GOLD, head, conflict.label, after)
     if before != after:
         decision.changes.append(SlotChange(conflict.article_id, head, conflict.label, before, after))
     return decision
@@ -380,9 +380,9 @@ def take_no_links(store, conflict: LinkConflict) -> LinkDecision:
 def decided_slots(store, article_ids: list[int] | None = None) -> dict[int, set[Slot]]:
     """The slots the gold layer decided (links of the gold layer, and decided slots without any), per article."""
     out: dict[int, set[Slot]] = {}
-    for article_id, name, link in store.all_links(article_ids):
+    for article_id, name, link in store.links.all_links(article_ids):
         if name == GOLD:
             out.setdefault(article_id, set()).add((link.head_start, link.head_end, link.label))
-    for article_id, start, end, label in store.link_decisions(GOLD, article_ids):
+    for article_id, start, end, label in store.links.link_decisions(GOLD, article_ids):
         out.setdefault(article_id, set()).add((start, end, label))
     return out

@@ -103,18 +103,18 @@ def collect(
     """
     keep_labels = set(labels) if labels is not None else None
     keep_annotators = set(annotators) if annotators is not None else None
-    people = set(store.annotators(HUMAN_LAYER))
+    people = set(store.layers.annotators(HUMAN_LAYER))
 
     def wanted(name: str) -> bool:
         return name in people and (keep_annotators is None or name in keep_annotators)
 
     done: dict[int, set[str]] = {}
-    for article_id, name in store.done_annotators(article_ids):
+    for article_id, name in store.review.done_annotators(article_ids):
         if wanted(name):
             done.setdefault(article_id, set()).add(name)
 
     articles: dict[int, ArticleLabels] = {}
-    for article_id, rows in groupby(store.labeled_statements(article_ids), key=lambda r: r[0]):
+    for article_id, rows in groupby(store.review.labeled_statements(article_ids), key=lambda r: r[0]):
         art = ArticleLabels(article_id, done=done.pop(article_id, set()))
         for _, name, start, end, labs in rows:
             if not wanted(name):

@@ -47,9 +47,9 @@ def check_scheme(groups: Sequence[CategoryGroup]) -> None:
 def project_categories(store) -> list[CategoryGroup]:
     """The project's groups (the defaults until it chooses its own), then categories stored but in
     no group, in a group "other"; keys 1–9 (with Shift) numbered over the active categories."""
-    groups = store.category_scheme() or default_categories()
+    groups = store.schemes.category_scheme() or default_categories()
     known = {c.name for g in groups for c in g.categories}
-    extra = [name for name in store.used_categories() if name not in known]
+    extra = [name for name in store.categories.used_categories() if name not in known]
     if extra:
         colors = list(EXTRA_COLORS)
         found = tuple(
@@ -93,10 +93,10 @@ class CategoryChange:
         return self.before != self.after
 
     def undo(self, store) -> None:
-        store.set_article_categories(self.article_id, self.annotator, self.before)
+        store.categories.set_article_categories(self.article_id, self.annotator, self.before)
 
     def redo(self, store) -> None:
-        store.set_article_categories(self.article_id, self.annotator, self.after)
+        store.categories.set_article_categories(self.article_id, self.annotator, self.after)
 
 
 def toggle_category(
@@ -114,11 +114,11 @@ def toggle_category(
     if any(c.name == category and c.retired for c in group.categories):
         raise ValueError(f"{category!r} is retired; bring it back in the category scheme to use it")
     with store.write():
-        before = store.article_categories(article_id, annotator)
+        before = store.categories.article_categories(article_id, annotator)
         if category in before:
             after = tuple(c for c in before if c != category)
         else:
             siblings = {c.name for c in group.categories} if group.exclusive else set()
             after = tuple(sorted({c for c in before if c not in siblings} | {category}))
-        store.set_article_categories(article_id, annotator, after)
+        store.categories.set_article_categories(article_id, annotator, after)
     return CategoryChange(article_id, annotator, before, after)

@@ -28,9 +28,9 @@ def project_labels(store) -> list[Label]:
 
     Such a label gets the next key 1–9 after the active labels, as the scheme dialog would.
     """
-    scheme = store.label_scheme() or default_labels()
+    scheme = store.schemes.label_scheme() or default_labels()
     known = {label.name for label in scheme}
-    extra = [name for name in store.used_labels() if name not in known]
+    extra = [name for name in store.statements.used_labels() if name not in known]
     if not extra:
         return scheme
     used = {label.color.lower() for label in scheme}

@@ -50,9 +50,9 @@ def link_types_to_setting(types: Sequence[LinkType]) -> list[dict]:
 def project_link_types(store) -> list[LinkType]:
     """The project's link types (the defaults until it chooses its own), then every type its links
     carry that the scheme lacks (from another tool's file, say), so each can be seen and renamed."""
-    scheme = store.link_scheme() or default_link_types()
+    scheme = store.schemes.link_scheme() or default_link_types()
     known = {t.name for t in scheme}
-    extra = [name for name in store.used_link_types() if name not in known]
+    extra = [name for name in store.links.used_link_types() if name not in known]
     colors = [c for c in EXTRA_LINK_COLORS if c not in {t.color for t in scheme}] or list(EXTRA_LINK_COLORS)
     found = [
         LinkType(

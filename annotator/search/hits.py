@@ -20,7 +20,7 @@ from typing import Any
 
 from annotator.search.query import Query, QueryError, fts_expression, parse
 from annotator.store import Store
-from annotator.store.editing import ArticleFilter
+from annotator.store.articles import ArticleFilter
 from annotator.store.search_index import MatchFinder, SearchSyntaxError, UnitFilter, UnitRow
 
 #: Characters of context on each side of a hit (clipped at line breaks).
@@ -146,14 +146,14 @@ class Search:
     def count(self) -> HitCount:
         """Statements and articles matching. Without a regular expression this is the index's own
         count (fast); with one, statements are read and tested until the time budget is spent."""
-        if self.store.search_index_pending():  # articles the index has not caught up with were not searched
+        if self.store.search.search_index_pending():  # articles the index has not caught up with were not searched
             return replace(self._count(), complete=False)
         return self._count()
 
     def _count(self) -> HitCount:
         try:
             if self.query.regex is None:
-                return HitCount(*self.store.count_search_units(self.match, self.where))
+                return HitCount(*self.store.search.count_search_units(self.match, self.where))
             deadline = time.monotonic() + self.regex_seconds
             statements, articles = 0, set()
             ids = self._ids(0)
@@ -169,7 +169,7 @@ class Search:
 
     def notes(self) -> list[str]:
         """What the user should know about this search (an index still catching up)."""
-        pending = self.store.search_index_pending()
+        pending = self.store.search.search_index_pending()
         if pending:
             return [f"{pending} articles are not in the search index yet; their statements are not searched"]
         return []
@@ -178,13 +178,13 @@ class Search:
 
     def _ids(self, after: int) -> Iterator[int]:
         try:
-            yield from self.store.search_unit_ids(self.match, self.where, after=after)
+            yield from self.store.search.search_unit_ids(self.match, self.where, after=after)
         except SearchSyntaxError as exc:
             raise SearchError(str(exc)) from exc
 
     def _hits(self, ids: Sequence[int]) -> list[Hit]:
-        units = self.store.search_units(ids)
-        texts = self.store.search_texts(sorted({u.article_id for u in units}))
+        units = self.store.search.search_units(ids)
+        texts = self.store.search.search_texts(sorted({u.article_id for u in units}))
         pieces = [texts[u.article_id][1][u.start : u.end] for u in units]
         found: list[list[Span]] = [[] for _ in units]
         if self.match is not None:
@@ -228,11 +228,15 @@ class Search:
         """Without words: the labeled statements or entities the filters asked for, inside the unit."""
         spans: list[Span] = []
         if self.where.labels or self.where.layer is not None:
-            for st in self.store.statements(unit.article_id, self.where.layer):
+            for st in self.store.statements.statements(unit.article_id, self.where.layer):
                 if st.labels and (not self.where.labels or set(self.where.labels) & set(st.labels)):
                     spans.append((st.start, st.end))
         elif self.where.entities:
-            spans = [(e.start, e.end) for e in self.store.entities(unit.article_id) if e.label in self.where.entities]
+            spans = [
+                (e.start, e.end)
+                for e in self.store.entities.entities(unit.article_id)
+                if e.label in self.where.entities
+            ]
         clipped = {(max(s, unit.start), min(e, unit.end)) for s, e in spans if s < unit.end and unit.start < e}
         return sorted((s - unit.start, e - unit.start) for s, e in clipped)
 

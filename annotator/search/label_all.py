@@ -144,11 +144,11 @@ def apply_label_all(store, plan: LabelAllPlan) -> Decision:
     decision = Decision(f"label {len(plan.changes)} matches {plan.label!r}", layer=plan.annotator)
     with store.write():
         for t in plan.changes:
-            labels, note = store.statement_state(t.article_id, plan.annotator, t.start, t.end)
+            labels, note = store.statements.statement_state(t.article_id, plan.annotator, t.start, t.end)
             if plan.label in labels:
                 continue
             after = (tuple(sorted({*labels, plan.label})), note)
-            before = store.set_statement(t.article_id, plan.annotator, t.start, t.end, after[0], note)
+            before = store.statements.set_statement(t.article_id, plan.annotator, t.start, t.end, after[0], note)
             decision.changes.append(Change(t.article_id, t.start, t.end, before, after))
     return decision
 
@@ -164,14 +164,14 @@ class _Articles:
 
     def statements(self, article_id: int) -> list[Statement]:
         if article_id not in self._statements:
-            self._statements[article_id] = self.store.statements(article_id, self.annotator)
+            self._statements[article_id] = self.store.statements.statements(article_id, self.annotator)
         return self._statements[article_id]
 
     def tokens(self, article_id: int) -> list[tuple[int, int]]:
         if article_id not in self._tokens:
-            stored = self.store.tokens(article_id)
+            stored = self.store.articles.tokens(article_id)
             self._tokens[article_id] = (
-                stored if stored is not None else word_tokens(self.store.article(article_id).text)
+                stored if stored is not None else word_tokens(self.store.articles.article(article_id).text)
             )
         return self._tokens[article_id]
 

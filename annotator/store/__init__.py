@@ -3,62 +3,61 @@
 A project is one SQLite file in WAL mode with `synchronous=FULL`. Every write runs in a
 `BEGIN IMMEDIATE` transaction (`Store.write`), so a user action is wholly on disk or not
 at all. Known failures (locked, corrupt, not a project, newer schema, read-only, disk
-full) surface as `StoreError` with a message meant for the user. `Store` is assembled
-from one module per concern: `opening` (open, create, transactions, backups), `core`
-(import, read), `editing` (the window's actions), `review`, `preannotations`, `places` (where each
-annotator was reading), `search_index` (the corpus search index), `categories` (article
-categories), `metadata` (the articles' meta fields), `links` (links between statements and
-their other ends), `suggestions` (what was suggested and what was decided); `files` looks at project
-files without writing and makes checked copies, `lock` keeps a second window (or a
-restore) off a project, `teammate` reads another annotator's project file as untrusted
-input.
+full) surface as `StoreError` with a message meant for the user (`errors`, sorted by
+SQLite's error code).
+
+`Store` (`opening`) opens, creates, migrates, holds the settings and the transactions; the
+project's contents are named parts over its one connection, each in its own module, as
+sqlite-utils hands out tables over one database:
+
+    store.layers          layers.py          annotators, models and the gold layer
+    store.schemes         schemes.py         label, link and category schemes
+    store.articles        articles.py        articles, statuses, the paged article list
+    store.meta            metadata.py        the articles' metadata fields
+    store.entities        entities.py        entities and their corrections
+    store.statements      statements.py      statements and their labels
+    store.links           links.py           links and the gold layer's link decisions
+    store.categories      categories.py      article categories and gold's decisions
+    store.search          search_index.py    the corpus search index
+    store.suggestions     suggestions.py     what was suggested and what was decided
+    store.review          review.py          streaming reads for merging and agreement
+    store.preannotations  preannotations.py  the pipeline's output and failures
+    store.places          places.py          where each annotator was reading
+
+Import (`importer`) and export (`exporter`) are each one sequence of steps in one module.
+`files` looks at project files without writing and makes checked copies, `lock` keeps a
+second window (or a restore) off a project, `teammate` reads another annotator's project
+file as untrusted input.
 """
 
-from annotator.store.categories import CategoryMixin
-from annotator.store.core import (
-    ImportCounts,
-    now,
-)
-from annotator.store.editing import EditingMixin
 from annotator.store.errors import (
+    CannotOpenError,
     CorruptProjectError,
+    DiskError,
+    DiskFullError,
     NewerSchemaError,
     NotAProjectError,
+    ProjectBusyError,
     ReadOnlyProjectError,
     StoreError,
 )
 from annotator.store.files import check_project, read_only_reason
-from annotator.store.links import ClearedStatement, LinkChange, LinksMixin, SlotState
-from annotator.store.maintenance import MaintenanceMixin
-from annotator.store.metadata import MetadataMixin, MetaField
-from annotator.store.places import PlacesMixin
-from annotator.store.preannotations import Preannotation, PreannotationFailure, PreannotationMixin
-from annotator.store.review import ReviewMixin
+from annotator.store.importer import ImportCounts
+from annotator.store.links import LinkChange, SlotState
+from annotator.store.metadata import MetaField
+from annotator.store.opening import Store
+from annotator.store.part import now
+from annotator.store.preannotations import Preannotation, PreannotationFailure
 from annotator.store.schema import SCHEMA_VERSION
-from annotator.store.search_index import SearchIndexMixin
-from annotator.store.suggestions import SuggestionLogMixin
-
-
-class Store(
-    SearchIndexMixin,
-    LinksMixin,
-    CategoryMixin,
-    MetadataMixin,
-    EditingMixin,
-    ReviewMixin,
-    MaintenanceMixin,
-    PreannotationMixin,
-    PlacesMixin,
-    SuggestionLogMixin,
-):
-    """An open project file. `Store.open(path)` an existing one, `Store.create(path)` a new one;
-    close it (or use `with`)."""
-
+from annotator.store.statements import ClearedStatement
 
 __all__ = [
     "SCHEMA_VERSION",
+    "CannotOpenError",
     "ClearedStatement",
     "CorruptProjectError",
+    "DiskError",
+    "DiskFullError",
     "ImportCounts",
     "LinkChange",
     "MetaField",
@@ -66,6 +65,7 @@ __all__ = [
     "NotAProjectError",
     "Preannotation",
     "PreannotationFailure",
+    "ProjectBusyError",
     "ReadOnlyProjectError",
     "SlotState",
     "Store",

@@ -9,49 +9,15 @@ stored categories over. Review decisions are the gold layer's categories plus a 
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict
+from collections.abc import Iterable, Iterator, Sequence
 
-from annotator.records import GOLD, Category, CategoryGroup, ExportRow, IncomingRecord
-from annotator.store.core import CoreStore, ImportCounts, _ByArticle, now
-from annotator.store.errors import known_error
-from annotator.store.renames import rename_values
-from annotator.text import content_hash
-
-_SEP = "\x1f"
+from annotator.records import GOLD
+from annotator.store.articles import mark_in_progress
+from annotator.store.part import Part, now
 
 
-class CategoryMixin(CoreStore):
-    # -- the scheme ----------------------------------------------------------------------------
-
-    def category_scheme(self) -> list[CategoryGroup] | None:
-        """The project's category groups, or None when it has not chosen any yet."""
-        raw = self.get_setting("category_scheme")
-        if raw is None:
-            return None
-        return [
-            CategoryGroup(g["name"], bool(g.get("exclusive")), tuple(Category(**c) for c in g.get("categories", ())))
-            for g in raw
-        ]
-
-    def set_category_scheme(self, groups: Iterable[CategoryGroup]) -> None:
-        self.set_setting("category_scheme", [asdict(group) for group in groups])
-
-    def update_category_scheme(
-        self,
-        groups: Iterable[CategoryGroup],
-        renames: Mapping[str, str] = {},
-        group_renames: Mapping[str, str] = {},
-    ) -> int:
-        """Save the scheme and carry renamed categories (and groups' decisions) over, in one
-        transaction; returns how many stored categories were renamed. Retired categories stay stored."""
-        groups = list(groups)
-        with self.write():
-            moved = rename_values(self.conn, "article_categories", "category", renames)
-            rename_values(self.conn, "category_decisions", "category_group", group_renames)
-            self.set_category_scheme(groups)
-        return moved
+class CategoriesPart(Part):
+    """`store.categories`: the categories each annotator gave whole articles, and gold's decisions."""
 
     def used_categories(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT category FROM article_categories ORDER BY category")]
@@ -81,7 +47,7 @@ class CategoryMixin(CoreStore):
             before = self.article_categories(article_id, annotator)
             if tuple(wanted) == before:
                 return before
-            annotator_id = self.annotator_id(annotator)
+            annotator_id = self.store.layers.annotator_id(annotator)
             stamp = now()
             self.conn.execute(
                 "DELETE FROM article_categories WHERE article_id = ? AND annotator_id = ?", (article_id, annotator_id)
@@ -90,8 +56,8 @@ class CategoryMixin(CoreStore):
                 "INSERT INTO article_categories(article_id, annotator_id, category, created_at) VALUES (?, ?, ?, ?)",
                 [(article_id, annotator_id, c, stamp) for c in wanted],
             )
-            if annotator != GOLD and self.status(article_id, annotator) == "new":
-                self._set_status(article_id, annotator_id, "in_progress", stamp)
+            if annotator != GOLD and self.store.articles.status(article_id, annotator) == "new":
+                mark_in_progress(self.conn, article_id, annotator_id, stamp)
         return before
 
     # -- many articles (review, agreement, export, import) ----------------------------------------
@@ -106,7 +72,7 @@ class CategoryMixin(CoreStore):
         if article_ids is not None:
             sql += " WHERE c.article_id IN (SELECT value FROM json_each(?))"
             args.append(json.dumps(list(article_ids)))
-        yield from self.conn.execute(sql + " ORDER BY c.article_id, a.name, c.category", args)
+        yield from self._read(sql + " ORDER BY c.article_id, a.name, c.category", args)
 
     def add_article_categories(self, rows: Iterable[tuple[int, str, str]]) -> int:
         """Store (article_id, annotator, category) rows from an import in one transaction, keeping
@@ -117,7 +83,7 @@ class CategoryMixin(CoreStore):
             values = []
             for article_id, name, category in rows:
                 if name not in ids:
-                    ids[name] = self.annotator_id(name)
+                    ids[name] = self.store.layers.annotator_id(name)
                 values.append((article_id, ids[name], category, stamp))
             before = self.conn.total_changes
             self.conn.executemany(
@@ -160,54 +126,3 @@ class CategoryMixin(CoreStore):
                     (article_id, group, now()),
                 )
         return tuple(c for c in current if c in keep), decided
-
-    # -- import and export ----------------------------------------------------------------------
-
-    def export_rows(self, annotator: str | None = None) -> Iterator[ExportRow]:
-        """`CoreStore.export_rows`, each row with its layer's categories (a project without
-        categories pays one query). Which of them an export writes, and as what, is the export
-        rule's (`export_rule.Selection`)."""
-        rows = super().export_rows(annotator)
-        if self.conn.execute("SELECT 1 FROM article_categories LIMIT 1").fetchone() is None:
-            yield from rows
-            return
-        sql = (
-            "SELECT c.article_id, a.name, c.category FROM article_categories c "
-            "JOIN annotators a ON a.id = c.annotator_id"
-        )
-        args: list[str] = []
-        if annotator is not None:
-            sql += " WHERE a.name = ?"
-            args.append(annotator)
-        try:
-            given = _ByArticle(self.conn.execute(sql + " ORDER BY c.article_id, a.name, c.category", args))
-            for row in rows:
-                if row.annotator is None or not given.has(row.article_id):
-                    yield row
-                    continue
-                mine = tuple(x[2] for x in given.take(row.article_id) if x[1] == row.annotator)
-                yield row._replace(categories=mine) if mine else row
-        except sqlite3.DatabaseError as exc:
-            raise known_error(exc, self.path) from exc
-
-    def add_records(self, records: Sequence[IncomingRecord], default_annotator: str) -> ImportCounts:
-        """The records (`CoreStore.add_records` and the other mixins'), and their article
-        categories, in the same transaction; categories already there are kept."""
-        if not any(rec.categories for rec in records):
-            return super().add_records(records, default_annotator)
-        with self.write():
-            counts = super().add_records(records, default_annotator)
-            digests = [content_hash(rec.text) for rec in records if rec.categories]
-            article_of = dict(
-                self.conn.execute(
-                    "SELECT hash, id FROM articles WHERE hash IN (SELECT value FROM json_each(?))",
-                    (json.dumps(sorted(set(digests))),),
-                )
-            )
-            rows = [
-                (article_of[content_hash(rec.text)], rec.annotator or default_annotator, category)
-                for rec in records
-                for category in rec.categories
-            ]
-            counts.categories_added = self.add_article_categories(rows)
-        return counts

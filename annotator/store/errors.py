@@ -1,7 +1,10 @@
 """The project file's failures, as messages a user can act on.
 
-Known failures (damaged, not a project, newer schema, read-only, busy, disk full) are
-`StoreError`s; `known_error` sorts SQLite's own errors into them by what SQLite said.
+Known failures are `StoreError`s. SQLite's own errors are sorted by their error code
+(`sqlite_errorcode`, as qutebrowser's `misc/sql.py` does), never by their wording: busy or
+locked, read-only, disk full, input/output error, damaged, not a database, cannot open, no
+permission. Any other SQLite error is a bug in Annotator, not the user's to fix: `known_error`
+raises it again as it is, so it reaches the crash dialog with its traceback in the log.
 """
 
 from __future__ import annotations
@@ -31,6 +34,22 @@ class ReadOnlyProjectError(StoreError):
     """The project cannot be written where it is; it can still be read."""
 
 
+class ProjectBusyError(StoreError):
+    """Another program (or window) holds the project's write lock longer than we wait."""
+
+
+class DiskFullError(StoreError):
+    """The disk (or the file's size limit) has no room for the change."""
+
+
+class DiskError(StoreError):
+    """The operating system could not read or write the file (a failing disk, a share gone away)."""
+
+
+class CannotOpenError(StoreError):
+    """SQLite could not open the file or its -wal/-shm beside it (a missing folder, no rights)."""
+
+
 def restore_hint(path: Path) -> str:
     """The command that brings a damaged project back, safe to paste into a shell."""
     return f"annotator --db {shlex.quote(str(path))} restore"
@@ -43,19 +62,51 @@ def damaged(path: Path, what: str) -> CorruptProjectError:
     )
 
 
-def known_error(exc: sqlite3.DatabaseError, path: Path) -> StoreError:
-    """Turn SQLite's errors into messages a user can act on."""
-    text = str(exc)
+def primary_code(exc: sqlite3.Error) -> int | None:
+    """SQLite's primary result code of `exc` (an extended code such as SQLITE_IOERR_WRITE reduced
+    to SQLITE_IOERR), or None for an error SQLite did not raise (a misuse of the module)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+def _busy(path: Path, text: str) -> StoreError:
+    return ProjectBusyError(f"{path}: the project is busy in another program ({text}); try again")
+
+
+#: SQLite's primary result code -> the known failure it is, as a message for the user.
+_KNOWN = {
+    sqlite3.SQLITE_BUSY: _busy,
+    sqlite3.SQLITE_LOCKED: _busy,
+    sqlite3.SQLITE_READONLY: lambda path, text: ReadOnlyProjectError(
+        f"{path}: the project file is read-only; this change was not saved"
+    ),
+    sqlite3.SQLITE_FULL: lambda path, text: DiskFullError(f"{path}: the disk is full; this change was not saved"),
+    sqlite3.SQLITE_IOERR: lambda path, text: DiskError(
+        f"{path}: the disk could not read or write the project file ({text}); this change was not saved"
+    ),
+    sqlite3.SQLITE_CORRUPT: damaged,
+    sqlite3.SQLITE_NOTADB: damaged,
+    sqlite3.SQLITE_CANTOPEN: lambda path, text: CannotOpenError(f"{path}: cannot open the project file ({text})"),
+    sqlite3.SQLITE_PERM: lambda path, text: CannotOpenError(
+        f"{path}: the system refused access to the project file ({text})"
+    ),
+}
+
+
+def sqlite_error(exc: sqlite3.Error, path: Path) -> StoreError | None:
+    """The known failure SQLite's `exc` is (by its error code), or None when it is a bug."""
     if isinstance(exc, StoreError):
         return exc
-    if "file is not a database" in text or "malformed" in text:
-        return damaged(path, text)
-    if "locked" in text or "busy" in text:
-        return StoreError(f"{path}: the project is busy in another program ({text}); try again")
-    if "readonly" in text:
-        return ReadOnlyProjectError(f"{path}: the project file is read-only; this change was not saved")
-    if "disk is full" in text or "full" in text:
-        return StoreError(f"{path}: the disk is full; this change was not saved")
-    if "unable to open" in text:
-        return StoreError(f"{path}: cannot open the project file ({text})")
-    return StoreError(f"{path}: {text}")
+    make = _KNOWN.get(primary_code(exc))  # type: ignore[arg-type]
+    return None if make is None else make(path, str(exc))
+
+
+def known_error(exc: sqlite3.Error, path: Path) -> StoreError:
+    """SQLite's `exc` as the known failure it is, with a message the user can act on.
+
+    Any other error is a bug: it is raised again, unchanged, for the crash dialog and the log.
+    """
+    error = sqlite_error(exc, path)
+    if error is None:
+        raise exc
+    return error

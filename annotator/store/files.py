@@ -23,7 +23,8 @@ from annotator.store.errors import (
     ReadOnlyProjectError,
     StoreError,
     damaged,
-    known_error,
+    primary_code,
+    sqlite_error,
 )
 from annotator.store.schema import SCHEMA_VERSION
 
@@ -63,7 +64,7 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
         return conn
     except sqlite3.OperationalError as exc:
         conn.close()
-        if "unable to open" not in str(exc):
+        if primary_code(exc) != sqlite3.SQLITE_CANTOPEN:
             raise
     wal = sidecar(Path(path), "-wal")
     if wal.exists() and wal.stat().st_size > 0:
@@ -256,7 +257,7 @@ def copy_checked(source: sqlite3.Connection, target: Path, *, source_name: Path)
     except BaseException as exc:
         partial.unlink(missing_ok=True)
         if isinstance(exc, sqlite3.DatabaseError):
-            if isinstance(known_error(exc, source_name), CorruptProjectError):
+            if isinstance(sqlite_error(exc, source_name), CorruptProjectError):
                 raise damaged(source_name, str(exc)) from exc
             raise _not_copied(target, str(exc)) from exc
         if isinstance(exc, OSError):

@@ -14,22 +14,18 @@ without links, so that "no speaker here" is a decision and not a gap.
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from annotator.records import GOLD, ExportRow, IncomingRecord, Link, LinkType
-from annotator.schemes.links import SETTING, link_types_from_setting, link_types_to_setting
-from annotator.store.core import CoreStore, ImportCounts, _ByArticle, now
-from annotator.store.editing import EditingMixin
-from annotator.store.errors import known_error
-from annotator.store.renames import rename_values
-from annotator.text import content_hash
+from annotator.records import GOLD, Link
+from annotator.store.articles import answered_anew, mark_in_progress
+from annotator.store.part import Part, now
 
-_COLUMNS = "head_start, head_end, child_start, child_end, label"
-_INSERT = (
-    f"INSERT INTO links(article_id, annotator_id, {_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+#: A link's columns, in `records.Link`'s order.
+COLUMNS = "head_start, head_end, child_start, child_end, label"
+INSERT = (
+    f"INSERT INTO links(article_id, annotator_id, {COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT DO NOTHING"
 )
 _SLOT = "article_id = ? AND annotator_id = ? AND head_start = ? AND head_end = ? AND label = ?"
@@ -37,7 +33,7 @@ _SLOT = "article_id = ? AND annotator_id = ? AND head_start = ? AND head_end = ?
 
 @dataclass(frozen=True)
 class LinkChange:
-    """What one action did to a layer's links: undo it with `Store.change_links(**change.reversed())`."""
+    """What one action did to a layer's links: undo it with `store.links.change_links(**change.reversed())`."""
 
     added: tuple[Link, ...] = ()
     removed: tuple[Link, ...] = ()
@@ -50,15 +46,6 @@ class LinkChange:
 
 
 @dataclass(frozen=True)
-class ClearedStatement:
-    """What clearing a statement took: its labels and note before, and the links it was an end of."""
-
-    labels: tuple[str, ...]
-    note: str
-    links: tuple[Link, ...]
-
-
-@dataclass(frozen=True)
 class SlotState:
     """One (head, type) slot of a layer: the other ends linked there, and whether a review decided it."""
 
@@ -66,25 +53,10 @@ class SlotState:
     decided: bool
 
 
-class LinksMixin(EditingMixin):
-    """Link scheme, reading and editing links; see the module docstring."""
+class LinksPart(Part):
+    """`store.links`: reading and editing links, and the gold layer's link decisions; see the module docstring."""
 
-    TOUCHED_TABLES = (*CoreStore.TOUCHED_TABLES, "links")
-
-    # -- the link scheme -------------------------------------------------------------------
-
-    def link_scheme(self) -> list[LinkType] | None:
-        """The project's link types, or None when it has not chosen any yet."""
-        return link_types_from_setting(self.get_setting(SETTING))
-
-    def update_link_scheme(self, types: Iterable[LinkType], renames: Mapping[str, str] = {}) -> int:
-        """Save the link types and carry every renamed type over (links and decisions), in one
-        transaction; renames apply together (a swap moves each link once). Returns links renamed."""
-        with self.write():
-            moved = rename_values(self.conn, "links", "label", renames)
-            rename_values(self.conn, "link_decisions", "label", renames)
-            self.set_setting(SETTING, link_types_to_setting(list(types)))
-        return moved
+    # -- reading ---------------------------------------------------------------------------
 
     def used_link_types(self) -> list[str]:
         """Every type some link has, in any layer, sorted (one index seek per type)."""
@@ -102,7 +74,7 @@ class LinksMixin(EditingMixin):
     def links(self, article_id: int, annotator: str) -> list[Link]:
         """One layer's links in one article, sorted (head, child, type)."""
         rows = self.conn.execute(
-            f"SELECT {_COLUMNS} FROM links l JOIN annotators a ON a.id = l.annotator_id "
+            f"SELECT {COLUMNS} FROM links l JOIN annotators a ON a.id = l.annotator_id "
             "WHERE l.article_id = ? AND a.name = ?",
             (article_id, annotator),
         )
@@ -111,23 +83,20 @@ class LinksMixin(EditingMixin):
     def article_links(self, article_id: int) -> list[tuple[str, Link]]:
         """Every layer's links in one article: (annotator, link), sorted."""
         rows = self.conn.execute(
-            f"SELECT a.name, {_COLUMNS} FROM links l JOIN annotators a ON a.id = l.annotator_id WHERE l.article_id = ?",
+            f"SELECT a.name, {COLUMNS} FROM links l JOIN annotators a ON a.id = l.annotator_id WHERE l.article_id = ?",
             (article_id,),
         )
         return sorted((row[0], Link(*row[1:])) for row in rows)
 
     def all_links(self, article_ids: Sequence[int] | None = None) -> Iterator[tuple[int, str, Link]]:
         """(article_id, annotator, link) of every layer, ordered by article: for agreement and review."""
-        sql = f"SELECT l.article_id, a.name, {_COLUMNS} FROM links l JOIN annotators a ON a.id = l.annotator_id"
+        sql = f"SELECT l.article_id, a.name, {COLUMNS} FROM links l JOIN annotators a ON a.id = l.annotator_id"
         args: list[Any] = []
         if article_ids is not None:
             sql += " WHERE l.article_id IN (SELECT value FROM json_each(?))"
             args.append(json.dumps(list(article_ids)))
-        try:
-            for row in self.conn.execute(sql + " ORDER BY l.article_id, a.name", args):
-                yield row[0], row[1], Link(*row[2:])
-        except sqlite3.DatabaseError as exc:
-            raise known_error(exc, self.path) from exc
+        for row in self._read(sql + " ORDER BY l.article_id, a.name", args):
+            yield row[0], row[1], Link(*row[2:])
 
     def link_decisions(
         self, annotator: str = GOLD, article_ids: Sequence[int] | None = None
@@ -141,26 +110,7 @@ class LinksMixin(EditingMixin):
         if article_ids is not None:
             sql += " AND d.article_id IN (SELECT value FROM json_each(?))"
             args.append(json.dumps(list(article_ids)))
-        try:
-            yield from self.conn.execute(sql + " ORDER BY d.article_id, d.head_start, d.head_end, d.label", args)
-        except sqlite3.DatabaseError as exc:
-            raise known_error(exc, self.path) from exc
-
-    def layers(self) -> list[str]:
-        """`CoreStore.layers`, and annotators whose layer holds links only."""
-        linked = {
-            r[0]
-            for r in self.conn.execute("SELECT DISTINCT a.name FROM links l JOIN annotators a ON a.id = l.annotator_id")
-        }
-        return sorted(set(super().layers()) | linked)
-
-    def stats(self) -> dict[str, Any]:
-        figures = super().stats()
-        figures["links"] = self.conn.execute("SELECT count(*) FROM links").fetchone()[0]
-        figures["link_types"] = dict(
-            self.conn.execute("SELECT label, count(*) FROM links GROUP BY label ORDER BY label").fetchall()
-        )
-        return figures
+        yield from self._read(sql + " ORDER BY d.article_id, d.head_start, d.head_end, d.label", args)
 
     # -- editing ---------------------------------------------------------------------------
 
@@ -179,7 +129,7 @@ class LinksMixin(EditingMixin):
         added: list[Link] = []
         removed: list[Link] = []
         with self.write():
-            annotator_id = self.annotator_id(annotator)
+            annotator_id = self.store.layers.annotator_id(annotator)
             stamp = now()
             for link in remove:
                 cur = self.conn.execute(
@@ -190,38 +140,17 @@ class LinksMixin(EditingMixin):
                 if cur.rowcount:
                     removed.append(link)
             for link in add:
-                cur = self.conn.execute(_INSERT, (article_id, annotator_id, *link, stamp))
+                cur = self.conn.execute(INSERT, (article_id, annotator_id, *link, stamp))
                 if cur.rowcount:
                     added.append(link)
-            if added and annotator != GOLD and self.status(article_id, annotator) == "new":
-                self._set_status(article_id, annotator_id, "in_progress", stamp)
+            if added and annotator != GOLD and self.store.articles.status(article_id, annotator) == "new":
+                mark_in_progress(self.conn, article_id, annotator_id, stamp)
             if added:
-                self._answered_anew(article_id, annotator_id)
+                answered_anew(self.conn, article_id, annotator_id)
         return LinkChange(tuple(added), tuple(removed))
 
-    def clear_statement(self, article_id: int, annotator: str, start: int, end: int) -> ClearedStatement:
-        """Clear a statement's labels (its note stays) and remove the links it is an end of, in one
-        transaction; returns all of it for `restore_statement`."""
-        with self.write():
-            labels, note = self.set_statement(article_id, annotator, start, end, (), note=None)
-            touching = [
-                link
-                for link in self.links(article_id, annotator)
-                if link.head == (start, end) or link.child == (start, end)
-            ]
-            self.change_links(article_id, annotator, remove=touching)
-        return ClearedStatement(labels, note, tuple(touching))
-
-    def restore_statement(
-        self, article_id: int, annotator: str, start: int, end: int, cleared: ClearedStatement
-    ) -> None:
-        """Undo `clear_statement`: the labels, the note and the links, in one transaction."""
-        with self.write():
-            self.set_statement(article_id, annotator, start, end, cleared.labels, note=cleared.note)
-            self.change_links(article_id, annotator, add=cleared.links)
-
     def slot_state(self, article_id: int, annotator: str, head: tuple[int, int], label: str) -> SlotState:
-        annotator_id = self._layer_id(annotator)
+        annotator_id = self.store.layers.layer_id(annotator)
         if annotator_id is None:
             return SlotState((), False)
         children = self.conn.execute(
@@ -244,7 +173,7 @@ class LinksMixin(EditingMixin):
             old = {Link(*head, *child, label) for child in before.children}
             new = {Link(*head, *child, label) for child in state.children}
             self.change_links(article_id, annotator, add=sorted(new - old), remove=sorted(old - new))
-            annotator_id = self.annotator_id(annotator)
+            annotator_id = self.store.layers.annotator_id(annotator)
             if state.decided:
                 self.conn.execute(
                     "INSERT INTO link_decisions(article_id, annotator_id, head_start, head_end, label, decided_at) "
@@ -258,66 +187,7 @@ class LinksMixin(EditingMixin):
     def _check_link(self, article_id: int, link: Link) -> None:
         if not isinstance(link.label, str) or not link.label.strip():
             raise ValueError("a link needs a type")
-        self._check_span(article_id, link.head_start, link.head_end)
-        self._check_span(article_id, link.child_start, link.child_end)
+        self.store.articles.check_span(article_id, link.head_start, link.head_end)
+        self.store.articles.check_span(article_id, link.child_start, link.child_end)
         if link.head == link.child:
             raise ValueError("a statement cannot be linked to itself")
-
-    # -- import and export -------------------------------------------------------------------
-
-    def add_records(self, records: Sequence[IncomingRecord], default_annotator: str) -> ImportCounts:
-        """`CoreStore.add_records`, and the records' links and link decisions, in the same transaction."""
-        if not any(rec.links or rec.link_decisions for rec in records):
-            return super().add_records(records, default_annotator)
-        with self.write():
-            counts = super().add_records(records, default_annotator)
-            digests = [content_hash(rec.text) for rec in records]
-            article_of = dict(
-                self.conn.execute(
-                    "SELECT hash, id FROM articles WHERE hash IN (SELECT value FROM json_each(?))",
-                    (json.dumps(sorted(set(digests))),),
-                )
-            )
-            stamp = now()
-            link_rows, decision_rows = [], []
-            for rec, digest in zip(records, digests, strict=True):
-                if not (rec.links or rec.link_decisions):
-                    continue
-                article_id = article_of[digest]
-                name = rec.annotator or default_annotator
-                annotator_id = self.annotator_id(name)
-                link_rows += [(article_id, annotator_id, *link, stamp) for link in rec.links]
-                decision_rows += [(article_id, annotator_id, *slot, stamp) for slot in rec.link_decisions]
-            before = self.conn.total_changes
-            self.conn.executemany(_INSERT, link_rows)
-            counts.links_added = self.conn.total_changes - before
-            self.conn.executemany(
-                "INSERT INTO link_decisions(article_id, annotator_id, head_start, head_end, label, decided_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                decision_rows,
-            )
-        return counts
-
-    def export_rows(self, annotator: str | None = None) -> Iterator[ExportRow]:
-        """`CoreStore.export_rows`, each row with its layer's links (rows of layers without links cost nothing)."""
-        rows = super().export_rows(annotator)
-        if self.conn.execute("SELECT 1 FROM links LIMIT 1").fetchone() is None:
-            yield from rows
-            return
-        ids = {name: i for i, name in self.conn.execute("SELECT id, name FROM annotators")}
-        sql = f"SELECT article_id, annotator_id, {_COLUMNS} FROM links"
-        args: list[Any] = []
-        if annotator is not None:
-            sql += " WHERE annotator_id = ?"
-            args.append(ids.get(annotator, -1))
-        try:
-            links = _ByArticle(self.conn.execute(sql + " ORDER BY article_id, annotator_id", args))
-            for row in rows:
-                if row.annotator is None or not links.has(row.article_id):
-                    yield row
-                    continue
-                layer = ids.get(row.annotator)
-                mine = sorted(Link(*x[2:]) for x in links.take(row.article_id) if x[1] == layer)
-                yield row._replace(links=tuple(mine)) if mine else row
-        except sqlite3.DatabaseError as exc:
-            raise known_error(exc, self.path) from exc

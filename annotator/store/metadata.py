@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotator.store.core import CoreStore
+from annotator.store.part import Part
 
 #: How ISO dates look (2025-03, 2025-03-05, 2025-03-05T10:00…), as SQLite GLOB patterns.
 _DATE_GLOB = "[12][0-9][0-9][0-9]-[01][0-9]*"
@@ -40,7 +40,9 @@ class MetaField:
         }
 
 
-class MetadataMixin(CoreStore):
+class MetaPart(Part):
+    """`store.meta`: the articles' metadata fields."""
+
     def meta_fields(self, top: int = 20) -> list[MetaField]:
         """Every metadata key present, most common first, with up to `top` values each."""
         c = self.conn

@@ -1,36 +1,56 @@
-"""An open project file: opening, creating, migrating, transactions, checked copies.
+"""The open project file, `Store`: opening, creating, migrating, transactions, settings, checks.
 
 A project is one SQLite file in WAL mode with `synchronous=FULL`. Every write runs in a
 `BEGIN IMMEDIATE` transaction (`write`), so a user action is either wholly on disk or
 not at all. Only a file that is already a project is opened (`open`); a new one is made
 only by `create`, where no file is. Known failures (damaged, not a project, newer schema,
 read-only, locked, disk full) surface as `StoreError` with a message meant for the user.
+
+Everything else is a named part over the same connection (`store.articles`, `store.links`, …,
+see `Store.__init__`), as sqlite-utils hands out tables over one `Database`; import and export
+are each one sequence of steps (`importer`, `exporter`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 import sqlite_utils
 
-from annotator.store import files
+from annotator.records import MODEL_LAYER, ExportRow, IncomingRecord
+from annotator.store import exporter, files, importer
+from annotator.store.articles import ArticlesPart
+from annotator.store.categories import CategoriesPart
+from annotator.store.entities import EntitiesPart
 from annotator.store.errors import (
     CorruptProjectError,
     ReadOnlyProjectError,
     StoreError,
     damaged,
     known_error,
+    primary_code,
 )
+from annotator.store.layers import LayersPart
+from annotator.store.links import LinksPart
 from annotator.store.lock import Hold, hold_for_writing
+from annotator.store.metadata import MetaPart
+from annotator.store.places import PlacesPart
+from annotator.store.preannotations import PreannotationsPart
+from annotator.store.review import ReviewPart
 from annotator.store.schema import SCHEMA_VERSION, migrations
+from annotator.store.schemes import SchemesPart
+from annotator.store.search_index import SearchPart
+from annotator.store.statements import StatementsPart
+from annotator.store.suggestions import SuggestionsPart
 
 log = logging.getLogger("annotator.store")
 
@@ -39,8 +59,9 @@ BUSY_TIMEOUT_MS = 10_000
 _NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.ENOSYS}
 
 
-class ProjectFile:
-    """The connection to one project file and its transactions. See `Store`."""
+class Store:
+    """An open project file. `Store.open(path)` an existing one, `Store.create(path)` a new one;
+    close it (or use `with`). Its contents are reached through its named parts."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, *, readonly: bool = False):
         self.conn = conn
@@ -53,6 +74,19 @@ class ProjectFile:
         self._hold = Hold(None)
         #: This process holds the file open through SQLite (`files.held_here`): never `open()` it.
         self._held_here = files.held_here(path)
+        self.layers = LayersPart(self)
+        self.schemes = SchemesPart(self)
+        self.articles = ArticlesPart(self)
+        self.meta = MetaPart(self)
+        self.entities = EntitiesPart(self)
+        self.statements = StatementsPart(self)
+        self.links = LinksPart(self)
+        self.categories = CategoriesPart(self)
+        self.search = SearchPart(self)
+        self.suggestions = SuggestionsPart(self)
+        self.review = ReviewPart(self)
+        self.preannotations = PreannotationsPart(self)
+        self.places = PlacesPart(self)
 
     # -- opening -----------------------------------------------------------------
 
@@ -196,9 +230,12 @@ class ProjectFile:
         return self
 
     def __exit__(self, exc_type: type | None, exc: BaseException | None, tb: object) -> None:
-        """Close; an SQLite error escaping the block becomes a `StoreError` the user can act on."""
-        known = self._known(exc) if isinstance(exc, sqlite3.DatabaseError) else exc
-        self.close()
+        """Close; a known SQLite error escaping the block becomes a `StoreError` the user can act on
+        (any other is a bug and escapes as it is)."""
+        try:
+            known = self._known(exc) if isinstance(exc, sqlite3.DatabaseError) else exc
+        finally:
+            self.close()
         if known is not exc:
             raise known from exc
 
@@ -222,6 +259,83 @@ class ProjectFile:
             self._damaged = True
             raise
         return target
+
+    # -- settings ------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.write():
+            self.conn.execute(
+                "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value, ensure_ascii=False)),
+            )
+
+    # -- import and export: each one sequence of steps in its own module ---------------
+
+    def add_records(self, records: Sequence[IncomingRecord], default_annotator: str) -> importer.ImportCounts:
+        """Store a batch of validated records in one transaction: all of it or none (`importer.add_records`)."""
+        return importer.add_records(self, records, default_annotator)
+
+    def export_rows(self, annotator: str | None = None) -> Iterator[ExportRow]:
+        """The project as `ExportRow`s, in article order (`exporter.export_rows`)."""
+        return exporter.export_rows(self, annotator)
+
+    def count_export_rows(self, annotator: str | None = None) -> int:
+        """How many rows `export_rows(annotator)` yields (the total for a progress bar)."""
+        return exporter.count_export_rows(self, annotator)
+
+    # -- the whole file ----------------------------------------------------------------
+
+    def quick_check(self) -> list[str]:
+        """SQLite's `quick_check`: an empty list when the file is sound, else the problems found."""
+        return files.problems(self.conn)
+
+    def integrity_check(self) -> list[str]:
+        """The slower, complete check (indexes against tables, and foreign keys)."""
+        return files.problems(self.conn, full=True)
+
+    def stats(self) -> dict[str, Any]:
+        c = self.conn
+
+        def one(sql: str) -> int:
+            return c.execute(sql).fetchone()[0]
+
+        return {
+            "path": str(self.path),
+            "articles": one("SELECT count(*) FROM articles"),
+            "preannotated": one("SELECT count(*) FROM articles WHERE pipeline IS NOT NULL"),
+            "preannotation_failed": [
+                {"article": i, "title": t, "pipeline": p, "reason": r}
+                for i, t, p, r in c.execute(
+                    "SELECT f.article_id, a.title, f.pipeline, f.reason FROM preannotation_failures f "
+                    "JOIN articles a ON a.id = f.article_id ORDER BY f.article_id"
+                )
+            ],
+            "statements": one("SELECT count(*) FROM statements"),
+            "spans": one("SELECT count(*) FROM statement_labels"),
+            "entities": one("SELECT count(*) FROM entities"),
+            "sentences": one("SELECT count(*) FROM sentences"),
+            "annotators": [name for name, kind in self.layers.layer_kinds().items() if kind != MODEL_LAYER],
+            "models": self.layers.annotators(MODEL_LAYER),
+            "labels": dict(
+                c.execute("SELECT label, count(*) FROM statement_labels GROUP BY label ORDER BY label").fetchall()
+            ),
+            "entity_labels": dict(
+                c.execute("SELECT label, count(*) FROM entities GROUP BY label ORDER BY label").fetchall()
+            ),
+            "done": dict(
+                c.execute(
+                    "SELECT a.name, count(*) FROM article_status s JOIN annotators a ON a.id = s.annotator_id "
+                    "WHERE s.status = 'done' GROUP BY a.name ORDER BY a.name"
+                ).fetchall()
+            ),
+            "schema_version": self.schema_version(),
+            "links": one("SELECT count(*) FROM links"),
+            "link_types": dict(c.execute("SELECT label, count(*) FROM links GROUP BY label ORDER BY label").fetchall()),
+        }
 
     # -- transactions --------------------------------------------------------------
 
@@ -278,6 +392,6 @@ def _switch_to_wal(conn: sqlite3.Connection) -> str:
         try:
             return conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
+            if primary_code(exc) not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or time.monotonic() > deadline:
                 raise
             time.sleep(0.02)

@@ -7,15 +7,17 @@ a place is a convenience, so a project that cannot be written (read-only) just k
 
 from __future__ import annotations
 
-from annotator.store.core import CoreStore
+from annotator.store.part import Part
 
 _KEY = "reading_place/"
 
 
-class PlacesMixin(CoreStore):
+class PlacesPart(Part):
+    """`store.places`: where each annotator was reading."""
+
     def reading_place(self, annotator: str) -> tuple[int, tuple[int, int] | None] | None:
         """(article id, current statement span or None) where `annotator` last was, or None."""
-        value = self.get_setting(_KEY + annotator)
+        value = self.store.get_setting(_KEY + annotator)
         if not isinstance(value, dict) or not isinstance(value.get("article"), int):
             return None
         span = value.get("statement")
@@ -24,4 +26,6 @@ class PlacesMixin(CoreStore):
 
     def save_reading_place(self, annotator: str, article_id: int, statement: tuple[int, int] | None) -> None:
         """Remember where `annotator` is (one committed write)."""
-        self.set_setting(_KEY + annotator, {"article": article_id, "statement": list(statement) if statement else None})
+        self.store.set_setting(
+            _KEY + annotator, {"article": article_id, "statement": list(statement) if statement else None}
+        )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from annotator.records import MODEL
-from annotator.store.core import CoreStore, now
+from annotator.store.part import Part, now
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,9 @@ _UNANNOTATED = "FROM articles a WHERE a.pipeline IS NULL"
 _NOT_FAILED = " AND NOT EXISTS (SELECT 1 FROM preannotation_failures f WHERE f.article_id = a.id)"
 
 
-class PreannotationMixin(CoreStore):
+class PreannotationsPart(Part):
+    """`store.preannotations`: the pipeline's sentences, tokens and entities, and its failures."""
+
     def unannotated(
         self, limit: int | None = None, *, after: int = 0, retry_failed: bool = False
     ) -> list[tuple[int, str]]:

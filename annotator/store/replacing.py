@@ -1,4 +1,4 @@
-"""A newer complete record of an annotator replaces her work on an article (`CoreStore.add_records`).
+"""A newer complete record of an annotator replaces her work on an article (`importer.add_records`).
 
 Prodigy and doccano keep one answer per task and annotator; a corrected file sent again must
 replace the old labels, not join them. These run inside the import batch's transaction.
@@ -22,7 +22,7 @@ def replace_layers(
     replaced: dict[str, int],
 ) -> None:
     """Remove from each complete record's (article, annotator) layer what the record no longer
-    holds (see `CoreStore.add_records`); the inserts that follow add what is new."""
+    holds (see `importer.add_records`); the inserts that follow add what is new."""
     c = conn
     layer_ids = dict(c.execute("SELECT name, id FROM annotators"))
     for rec, article_id in zip(records, article_ids, strict=True):

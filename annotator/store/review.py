@@ -6,23 +6,16 @@ figures; everything here is plain reads that stream, so 100,000 units stay cheap
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
-from annotator.store.core import CoreStore
-from annotator.store.errors import known_error
+from annotator.store.part import Part
 
 #: Separates labels inside one `group_concat`; it cannot occur in a label a user typed.
 _SEP = "\x1f"
 
 
-class ReviewMixin(CoreStore):
-    def _read(self, sql: str, args: Sequence[object]) -> Iterator[tuple]:
-        """Rows of one streaming query; a damaged file raises `StoreError`, not SQLite's error."""
-        try:
-            yield from self.conn.execute(sql, args)
-        except sqlite3.DatabaseError as exc:
-            raise known_error(exc, self.path) from exc
+class ReviewPart(Part):
+    """`store.review`: the streaming reads merging, conflict review and agreement need."""
 
     def labeled_statements(
         self, article_ids: list[int] | None = None
@@ -77,11 +70,3 @@ class ReviewMixin(CoreStore):
             sql += f" AND st.article_id IN ({','.join('?' * len(article_ids))})"
             args.extend(article_ids)
         yield from self._read(sql + " ORDER BY st.article_id, a.name", args)
-
-    def article_titles(self, article_ids: list[int] | None = None) -> dict[int, str]:
-        sql = "SELECT id, title FROM articles"
-        args: list[int] = []
-        if article_ids is not None:
-            sql += f" WHERE id IN ({','.join('?' * len(article_ids))})"
-            args.extend(article_ids)
-        return dict(self.conn.execute(sql, args).fetchall())

@@ -20,8 +20,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from annotator.passages import statement_units
-from annotator.store.editing import ArticleFilter, EditingMixin
+from annotator.store.articles import LIST_FROM, ArticleFilter
 from annotator.store.errors import StoreError, known_error
+from annotator.store.part import Part
 
 UNIT_BITS = 20
 #: Units past this many in one article are merged into the last one (never met in news).
@@ -60,7 +61,9 @@ class UnitRow:
     end: int
 
 
-class SearchIndexMixin(EditingMixin):
+class SearchPart(Part):
+    """`store.search`: the corpus search index, and searching it."""
+
     # -- keeping the index ---------------------------------------------------------------------
 
     _PENDING = (
@@ -98,7 +101,7 @@ class SearchIndexMixin(EditingMixin):
                 for article_id, text, after_pipeline, indexed in rows:
                     if indexed:
                         self._unindex(article_id, text)
-                    spans = statement_units(self.sentences(article_id) if after_pipeline else [], text)
+                    spans = statement_units(self.store.articles.sentences(article_id) if after_pipeline else [], text)
                     if len(spans) > MAX_UNITS:
                         spans = [*spans[: MAX_UNITS - 1], (spans[MAX_UNITS - 1][0], spans[-1][1])]
                     base = article_id << UNIT_BITS
@@ -146,7 +149,7 @@ class SearchIndexMixin(EditingMixin):
 
     def count_search_units(self, match: str | None, where: UnitFilter) -> tuple[int, int]:
         """(units, articles) matching: the full hit count."""
-        article_where, article_args = self._list_where(where.annotator, where.articles)
+        article_where, article_args = self.store.articles.list_where(where.annotator, where.articles)
         if match is not None and article_where != "1" and not _unit_level(where):
             # article conditions checked once per matching article, not once per matching unit
             frm, layer_args = self._articles_from(where)
@@ -200,12 +203,10 @@ class SearchIndexMixin(EditingMixin):
         else:
             key = "u.id"
             sql = "FROM search_units u"
-        article_where, article_args = self._list_where(where.annotator, where.articles)
+        article_where, article_args = self.store.articles.list_where(where.annotator, where.articles)
         if article_where != "1":
             # correlated: a page of hits checks only the articles it meets, not every article first
-            clauses.append(
-                f"EXISTS (SELECT 1 {self._LIST_FROM} WHERE ar.id = {key} >> {UNIT_BITS} AND {article_where})"
-            )
+            clauses.append(f"EXISTS (SELECT 1 {LIST_FROM} WHERE ar.id = {key} >> {UNIT_BITS} AND {article_where})")
             args += [where.annotator, *article_args]
         layer = " AND s.annotator_id = (SELECT id FROM annotators WHERE name = ?)" if where.layer is not None else ""
         overlaps = f"s.article_id = u.id >> {UNIT_BITS} AND s.start < u.end AND u.start < s.end"
@@ -235,7 +236,7 @@ class SearchIndexMixin(EditingMixin):
         """The article list's FROM, joined to the annotator's status only when the filter reads it."""
         f = where.articles
         if f.status or f.label or f.categories or f.not_categories:
-            return self._LIST_FROM, [where.annotator]
+            return LIST_FROM, [where.annotator]
         return "FROM articles ar ", []
 
     def _search_error(self, exc: sqlite3.OperationalError) -> StoreError:

@@ -19,13 +19,14 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from annotator.store.core import CoreStore, now
-from annotator.store.editing import EditingMixin
+from annotator.store.part import Part, now
 
 ACCEPTED, CHANGED, UNAIDED = "accepted", "changed", "unaided"
 
 
-class SuggestionLogMixin(CoreStore):
+class SuggestionsPart(Part):
+    """`store.suggestions`: what was suggested and what was decided."""
+
     def log_shown(
         self,
         article_id: int,
@@ -40,14 +41,14 @@ class SuggestionLogMixin(CoreStore):
         `suggested`: one mapping per suggested label, `{"label", "sources": [...], "probability"}`
         (`Suggestions.as_log()` makes it); an empty list means the sources suggested no label.
         """
-        EditingMixin._check_span(self, article_id, start, end)  # type: ignore[arg-type]  # Store has both
+        self.store.articles.check_span(article_id, start, end)
         with self.write():
             return self.conn.execute(
                 "INSERT INTO suggestion_log(article_id, annotator_id, start, end, suggested, model_version, shown_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     article_id,
-                    self.annotator_id(annotator),
+                    self.store.layers.annotator_id(annotator),
                     start,
                     end,
                     json.dumps(list(map(dict, suggested)), ensure_ascii=False),
@@ -78,13 +79,13 @@ class SuggestionLogMixin(CoreStore):
         stamp = now()
         with self.write():
             if shown is None:
-                EditingMixin._check_span(self, article_id, start, end)  # type: ignore[arg-type]
+                self.store.articles.check_span(article_id, start, end)
                 cur = self.conn.execute(
                     "INSERT INTO suggestion_log(article_id, annotator_id, start, end, decided, outcome, keystrokes, "
                     "decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         article_id,
-                        self.annotator_id(annotator),
+                        self.store.layers.annotator_id(annotator),
                         start,
                         end,
                         json.dumps(decided),

@@ -30,15 +30,15 @@ def make_project(path: Path, texts: list[str]) -> list[int]:
     with Store.create(path) as store:
         records = [IncomingRecord(t, t.split(".")[0][:60], "test", i + 1) for i, t in enumerate(texts)]
         store.add_records(records, "importer")
-        ids = store.article_ids()
+        ids = store.articles.article_ids()
         results = []
         for article_id in ids:
-            text = store.article(article_id).text
+            text = store.articles.article(article_id).text
             ents = [(m.start(), m.end(), "GPE") for m in re.finditer(r"Kyiv|Moscow|Russia|Odesa", text)]
             ents += [(m.start(), m.end(), "PERSON") for m in re.finditer(r"Zelensky", text)]
             sents = [(a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in sentences_of(text)]
             results.append(Preannotation(article_id, "test", ents, sents, word_tokens(text)))
-        store.store_preannotations(results)
+        store.preannotations.store_preannotations(results)
         return ids
 
 
@@ -88,8 +88,8 @@ def stored(path: Path, annotator: str = "tester"):
     with Store.open(path) as store:
         return [
             (s.start, s.end, s.labels, s.note)
-            for article_id in store.article_ids()
-            for s in store.statements(article_id, annotator)
+            for article_id in store.articles.article_ids()
+            for s in store.statements.statements(article_id, annotator)
         ]
 
 

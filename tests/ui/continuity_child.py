@@ -62,13 +62,13 @@ def main(project: Path, scenario: str) -> None:
         QTest.keyClick(window.view, Qt.Key.Key_Down)
         place = (session.article_id, session.current)
         when(
-            lambda: store.reading_place("tester") == place,
+            lambda: store.places.reading_place("tester") == place,
             lambda: print(f"placed {place[0]} {place[1][0]} {place[1][1]}", flush=True),
         )
     else:
         window.labels.edit_note()
         QTest.keyClicks(window.labels.note, NOTE)
-        stored = store.statement_state(session.article_id, "tester", *session.current)[1]
+        stored = store.statements.statement_state(session.article_id, "tester", *session.current)[1]
         print(f"typed {window.labels.note_state.text()!r} {stored!r}", flush=True)
         when(
             lambda: window.labels.note_state.text() == "saved",

@@ -16,7 +16,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 def categories(project, article_id: int = 1, annotator: str = "tester") -> tuple[str, ...]:
     with Store.open(project) as store:
-        return store.article_categories(article_id, annotator)
+        return store.categories.article_categories(article_id, annotator)
 
 
 def listed(window) -> list[int]:
@@ -58,7 +58,7 @@ def test_undoing_a_category_of_another_article_brings_that_article_back(window, 
 
 def test_clicking_a_chip_toggles_it_and_hostile_names_stay_text(window, qtbot, project):
     with Store.open(project) as store:  # a category found in the data, in no group of the scheme
-        store.set_article_categories(2, "anna", ["<b>odd</b> & co"])
+        store.categories.set_article_categories(2, "anna", ["<b>odd</b> & co"])
     window.categories_changed()
     chip = window.categories.buttons["<b>odd</b> & co"]
     assert chip.text().endswith("<b>odd</b> && co")  # & is a character in a button, not a mnemonic

@@ -56,7 +56,7 @@ def test_a_query_that_cannot_be_searched_is_said_in_words(window, qtbot):
 
 def test_filters_of_the_query_language_work_in_the_window(window, qtbot, project):
     with Store.open(project) as store:
-        store.set_statement(2, "tester", 0, len("Second article."), ["offer"])
+        store.statements.set_statement(2, "tester", 0, len("Second article."), ["offer"])
     panel = search(window, qtbot, "label:offer")
     assert [(h.article_id, h.hit) for h in panel.model.hits] == [(2, "Second article.")]
     panel = search(window, qtbot, "ent:PERSON")
@@ -84,7 +84,7 @@ def test_label_all_matches_previews_applies_as_one_step_and_undoes(window, qtbot
 
     start = TEXT.index("halt strikes")
     with Store.open(project) as store:  # a statement with other bounds inside the first hit's sentence: skipped
-        store.set_statement(1, "tester", start, start + len("halt strikes"), ["claim"])
+        store.statements.set_statement(1, "tester", start, start + len("halt strikes"), ["claim"])
     panel = search(window, qtbot, "Kyiv OR sentences OR Odesa")
     assert panel.count.statements == 3
     shown = {}
@@ -151,7 +151,7 @@ def test_a_read_only_project_searches_but_changes_nothing(qtbot, project, tmp_pa
     from tests.ui.test_read_only_window import open_read_only
 
     with Store.open(project) as store:
-        store.update_search_index()
+        store.search.update_search_index()
     before = project.read_bytes()
     win, store = open_read_only(qtbot, project, tmp_path)
     try:
@@ -174,7 +174,7 @@ def test_the_index_catches_up_after_an_import_off_the_gui_thread(window, qtbot, 
     panel = search(window, qtbot, "Kyiv")
     with Store.open(project) as store:
         store.add_records([IncomingRecord("Kyiv again, in a new article.", "New", "x", 1)], "importer")
-        assert store.search_index_pending() == 1
+        assert store.search.search_index_pending() == 1
     panel.catch_up()
     assert panel.indexing() and panel.progress_box.isVisibleTo(panel)
     qtbot.waitUntil(lambda: not panel.indexing())
@@ -195,7 +195,7 @@ def test_cancelling_the_catch_up_searches_what_is_indexed_and_says_what_is_not(w
     panel.cancel.click()  # ... unless asked not to
     qtbot.waitUntil(lambda: panel.count is not None, timeout=20_000)
     with Store.open(project) as store:
-        pending = store.search_index_pending()
+        pending = store.search.search_index_pending()
     assert 0 < pending < 5002  # stopped after a committed batch; what is done stays done
     assert f"{pending} articles are not in the search index yet" in panel.status.text()  # said, not hidden
 

@@ -20,7 +20,7 @@ def test_every_confirmed_action_is_on_disk_when_the_process_is_killed_at_a_rando
     project = tmp_path / "kill.annotator.sqlite"
     make_project(project, [TEXT, OTHER])
     with Store.open(project) as store:
-        n = len(store.sentences(1))
+        n = len(store.articles.sentences(1))
     kill_after = random.Random(seed).randint(1, n)
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.ui.kill_child", str(project), str(n)],
@@ -44,7 +44,7 @@ def test_every_confirmed_action_is_on_disk_when_the_process_is_killed_at_a_rando
     assert child.returncode == -signal.SIGKILL
     with Store.open(project) as store:
         assert store.integrity_check() == []
-        statements = store.statements(1, "tester")
+        statements = store.statements.statements(1, "tester")
     assert len(statements) >= confirmed
     expected = [(("condition",), ("offer",), ("demand",))[i % 3] for i in range(len(statements))]
     assert [s.labels for s in statements] == expected

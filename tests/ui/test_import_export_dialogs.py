@@ -35,12 +35,12 @@ GOLDEN = [(GOLD, *FIRST, "offer")]
 def labeled(project) -> Path:
     """Two annotators and a gold layer; tester is done with the first article only."""
     with Store.open(project) as store:
-        first, second = store.article_ids()
-        store.set_statement(first, "tester", *FIRST, ["condition", "offer"])
-        store.set_statement(second, "tester", *SECOND, ["claim"])
-        store.set_status(first, "tester", "done")
-        store.set_statement(first, "bob", *FIRST, ["denial"])
-        store.set_statement(first, GOLD, *FIRST, ["offer"])
+        first, second = store.articles.article_ids()
+        store.statements.set_statement(first, "tester", *FIRST, ["condition", "offer"])
+        store.statements.set_statement(second, "tester", *SECOND, ["claim"])
+        store.articles.set_status(first, "tester", "done")
+        store.statements.set_statement(first, "bob", *FIRST, ["denial"])
+        store.statements.set_statement(first, GOLD, *FIRST, ["offer"])
     return project
 
 
@@ -406,7 +406,7 @@ def test_an_import_lists_bad_lines_as_file_line_reason_and_shows_the_good_articl
     assert seen["errors"][2].startswith(f"{jsonl}:5: expected a JSON object")
     assert seen["state"] == "3 new articles; 0 labels, 0 entities; 3 rejected (listed below)"
     with Store.open(project) as store:
-        assert len(store.article_ids()) == 5
+        assert len(store.articles.article_ids()) == 5
     titles = listed_titles(window)
     assert {"Offer welcomed", "Plan rejected", "Odesa port reopened"} <= set(titles) and len(titles) == 5
     assert window.list_panel.progress_text.text() == "0 of 5 articles done"
@@ -433,7 +433,10 @@ def test_an_import_with_categories_new_to_the_scheme_says_where_they_are(
     assert seen["state"].startswith("1 new article; 0 labels, 0 entities, 2 article categories\n")
     assert "1 article category new to this project's scheme (diplomacy)" in seen["state"]
     with Store.open(project) as store:
-        assert [(who, c) for _, who, c in store.category_rows()] == [("tester", "diplomacy"), ("tester", "relevant")]
+        assert [(who, c) for _, who, c in store.categories.category_rows()] == [
+            ("tester", "diplomacy"),
+            ("tester", "relevant"),
+        ]
 
 
 def test_an_import_of_a_folder_reads_every_article_file_in_it(
@@ -489,7 +492,7 @@ def test_cancelling_an_import_keeps_the_committed_batches(
     run_modal(qtbot, open_import(qtbot, window), drive)
 
     with Store.open(project) as store:
-        imported = len(store.article_ids()) - 2
+        imported = len(store.articles.article_ids()) - 2
     assert 200 <= imported < 1000 and imported % 200 == 0  # whole batches only
     assert seen["state"].startswith(f"cancelled: {imported} new articles;")
     assert len(listed_titles(window)) == 2 + imported
@@ -567,7 +570,7 @@ def test_the_export_dialog_offers_every_format_of_the_registry_and_only_its_opti
 def categorised(labeled) -> Path:
     """tester gave the finished first article the categories relevant and positive (the default scheme)."""
     with Store.open(labeled) as store:
-        store.set_article_categories(store.article_ids()[0], "tester", ["relevant", "positive"])
+        store.categories.set_article_categories(store.articles.article_ids()[0], "tester", ["relevant", "positive"])
     return labeled
 
 

@@ -58,12 +58,16 @@ def plain(tip: str) -> str:
 
 def stored(path, annotator="tester"):
     with Store.open(path) as store:
-        return {(s.start, s.end): s.labels for a in store.article_ids() for s in store.statements(a, annotator)}
+        return {
+            (s.start, s.end): s.labels
+            for a in store.articles.article_ids()
+            for s in store.statements.statements(a, annotator)
+        }
 
 
 def log_rows(path):
     with Store.open(path) as store:
-        return store.suggestion_log("tester")
+        return store.suggestions.suggestion_log("tester")
 
 
 def test_suggestions_appear_outlined_with_their_source_and_are_no_label(window, db_path, qtbot):
@@ -135,7 +139,7 @@ def test_a_number_key_overrides_the_suggestion(window, db_path, qtbot):
     (row,) = log_rows(db_path)
     assert (row["outcome"], row["decided"], row["keystrokes"]) == ("changed", ["claim", "denial"], 2)
     with Store.open(db_path) as store:
-        figures = store.suggestion_stats("tester")
+        figures = store.suggestions.suggestion_stats("tester")
     assert figures["acceptance_rate"] == 0.0 and figures["keystrokes_with_suggestions"] == 2
 
 
@@ -175,9 +179,9 @@ def test_suggestions_never_reach_exports_or_agreement(window, db_path, qtbot, tm
             return found
 
     with Store.open(db_path) as store:  # the tester has a layer: another article labeled, this one done
-        other = store.article_ids()[1]
-        store.set_statement(other, "tester", 0, len("Second article."), ["claim"])
-        store.set_status(store.article_ids()[0], "tester", "done")
+        other = store.articles.article_ids()[1]
+        store.statements.set_statement(other, "tester", 0, len("Second article."), ["claim"])
+        store.articles.set_status(store.articles.article_ids()[0], "tester", "done")
     before = outputs()
     for _ in range(3):  # every statement's suggestions shown, for long enough to be logged
         qtbot.wait(350)
@@ -252,7 +256,7 @@ def test_model_suggestions_show_the_probability_and_next_uncertain_jumps(trained
         assert expected is not None
         # the first press went to the least sure statement of an unfinished article
         with Store.open(path) as store:
-            done, _ = store.decided_state("oracle")
+            done, _ = store.suggestions.decided_state("oracle")
         assert win.session.article_id not in done
         entry = win.suggestions.index.entries
         assert (win.session.article_id, *win.session.current) in {(e.article_id, e.start, e.end) for e in entry}

@@ -41,11 +41,11 @@ def rename(qtbot, dialog, table, row: int, name: str) -> None:
 
 def stored_types(project):
     with Store.open(project) as store:
-        return store.link_scheme()
+        return store.schemes.link_scheme()
 
 
 def test_renaming_a_link_type_carries_its_links_over(window, qtbot, scheme, project):
-    window.store.change_links(1, "tester", add=[Link(*FIRST, *KYIV, "speaker")])
+    window.store.links.change_links(1, "tester", add=[Link(*FIRST, *KYIV, "speaker")])
 
     def act(dialog):
         table = link_table(dialog)
@@ -60,7 +60,7 @@ def test_renaming_a_link_type_carries_its_links_over(window, qtbot, scheme, proj
 
     scheme(act)
     with Store.open(project) as store:
-        assert store.links(1, "tester") == [Link(*FIRST, *KYIV, "source")]
+        assert store.links.links(1, "tester") == [Link(*FIRST, *KYIV, "source")]
     assert [t.name for t in stored_types(project)][:2] == ["source", "target"]
     assert window.linking.type_named("source").key == "S"
     window.session.set_current(FIRST)

@@ -21,7 +21,9 @@ def word(w: str, text: str = TEXT) -> tuple[int, int]:
 
 def stored_links(path, annotator: str = "tester") -> list[Link]:
     with Store.open(path) as store:
-        return [link for article_id in store.article_ids() for link in store.links(article_id, annotator)]
+        return [
+            link for article_id in store.articles.article_ids() for link in store.links.links(article_id, annotator)
+        ]
 
 
 def hint_of(window, words: str) -> str:
@@ -162,12 +164,12 @@ def test_del_clears_the_statement_with_its_links_and_undo_brings_both_back(windo
     qtbot.keyClick(window.view, Qt.Key.Key_Delete)
     assert stored_links(project) == []
     with Store.open(project) as store:
-        assert store.statements(1, "tester") == []
+        assert store.statements.statements(1, "tester") == []
     assert window.save_state.text().startswith("saved · cleared labels and 1 link")
     qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert stored_links(project) == [Link(*FIRST, *word("Zelensky"), "speaker")]
     with Store.open(project) as store:
-        assert [s.labels for s in store.statements(1, "tester")] == [("offer",)]
+        assert [s.labels for s in store.statements.statements(1, "tester")] == [("offer",)]
 
 
 def test_the_list_shows_the_articles_links_and_del_removes_one(window, qtbot, project):
@@ -181,7 +183,7 @@ def test_the_list_shows_the_articles_links_and_del_removes_one(window, qtbot, pr
 
 
 def test_other_annotators_links_stay_hidden_in_blind_mode(window, qtbot, project):
-    window.store.change_links(1, "anna", add=[Link(*FIRST, *word("Moscow"), "speaker")])
+    window.store.links.change_links(1, "anna", add=[Link(*FIRST, *word("Moscow"), "speaker")])
     window.session.open_article(1)
     assert window.linking.others == [] and window.link_list.list.count() == 0
     window.show_others_action.setChecked(True)
@@ -193,7 +195,7 @@ def test_other_annotators_links_stay_hidden_in_blind_mode(window, qtbot, project
 
 def test_link_types_from_the_data_are_shown_as_plain_text(window, qtbot, project):
     hostile = "<b>quoted</b> & <img src=x>"
-    window.store.change_links(1, "tester", add=[Link(*FIRST, *word("Kyiv"), hostile)])
+    window.store.links.change_links(1, "tester", add=[Link(*FIRST, *word("Kyiv"), hostile)])
     window.session.reload_scheme()
     window.session.open_article(1)
     assert window.link_line.text() == f"{hostile}: Kyiv"

@@ -148,7 +148,7 @@ def test_a_sentence_running_over_a_parts_first_line_starts_that_part(db_path, qa
     sentences = [(i, i + len(line) - 1) for i in range(0, cut - 12, len(line))] + [(cut - 12, cut + len(second))]
     with Store.create(db_path) as store:
         store.add_records([IncomingRecord(text, "long", "test", 1)], "x")
-        store.store_preannotations([Preannotation(1, "test", [], sentences, [])])
+        store.preannotations.store_preannotations([Preannotation(1, "test", [], sentences, [])])
         session = Session(store, "tester")
         session.open_article(1)
         assert session.pages[1][0] == cut
@@ -192,7 +192,7 @@ def test_down_walks_every_sentence_of_every_part_once_in_reading_order(tmp_path_
     sentences = [(a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in sentences]
     with Store.create(tmp_path_factory.mktemp("walk") / "p.sqlite") as store:
         store.add_records([IncomingRecord(text, "t", "test", 1)], "x")
-        store.store_preannotations([Preannotation(1, "test", [], sentences, [])])
+        store.preannotations.store_preannotations([Preannotation(1, "test", [], sentences, [])])
         with mock.patch.object(session_module, "PAGE_CHARS", limit):
             s = session_module.Session(store, "tester")
             s.open_article(1)

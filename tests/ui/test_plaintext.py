@@ -36,7 +36,7 @@ def hostile(db_path) -> object:
     """A project whose names, label, title, entity type and note are all markup-like."""
     first, second = (0, TEXT.index(" Moscow denied")), (TEXT.index("Moscow denied"), TEXT.index(" Talks"))
     with Store.create(db_path) as store:
-        store.set_label_scheme([Label(LABEL, "#ea011a", "1", description=f"defined as {IMG} {AMP}")])
+        store.schemes.set_label_scheme([Label(LABEL, "#ea011a", "1", description=f"defined as {IMG} {AMP}")])
         records = [
             IncomingRecord(
                 TEXT,

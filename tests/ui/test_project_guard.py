@@ -64,7 +64,7 @@ def test_a_damaged_project_is_left_untouched_and_the_latest_backup_offered(qtbot
     _, window = open_window(qtbot, db_path)
     assert window is not None
     assert "damaged" in offered[0]
-    assert window.store.article(1).text == "Kept safe in the backup."
+    assert window.store.articles.article(1).text == "Kept safe in the backup."
     asides = [p for p in db_path.parent.glob(db_path.name + ".damaged-*") if not p.name.endswith(("-wal", "-shm"))]
     assert asides[0].read_bytes() == damaged
 
@@ -96,9 +96,9 @@ def test_restore_is_refused_while_the_window_has_the_project_open(qtbot, project
     assert result.exit_code == 1
     assert "already open in another Annotator window" in result.output
     assert project.read_bytes() == before
-    window.store.toggle_label(1, "tester", 0, 4, "offer")  # the window's saves still land in the project
+    window.store.statements.toggle_label(1, "tester", 0, 4, "offer")  # the window's saves still land in the project
     with Store.open(project) as store:
-        assert store.statement_state(1, "tester", 0, 4)[0] == ("offer",)
+        assert store.statements.statement_state(1, "tester", 0, 4)[0] == ("offer",)
 
 
 def test_a_damaged_project_with_a_wal_is_left_as_it_was_by_the_window(qtbot, db_path):

@@ -64,7 +64,7 @@ def review(qtbot, merged):
 
 def gold(path) -> dict[tuple[int, int], tuple[str, ...]]:
     with Store.open(path) as store:
-        return {(s.start, s.end): s.labels for s in store.statements(store.article_ids()[0], GOLD)}
+        return {(s.start, s.end): s.labels for s in store.statements.statements(store.articles.article_ids()[0], GOLD)}
 
 
 def key(qtbot, win, k, mod=Qt.KeyboardModifier.NoModifier):

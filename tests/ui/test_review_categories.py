@@ -22,10 +22,10 @@ def two_annotators(db_path):
             "importer",
         )
         for who, first in (("anna", ("relevant", "positive")), ("ben", ("negative",))):
-            store.set_article_categories(1, who, first)
-            store.set_article_categories(2, who, ("relevant",))
+            store.categories.set_article_categories(1, who, first)
+            store.categories.set_article_categories(2, who, ("relevant",))
             for article_id in (1, 2):
-                store.set_status(article_id, who, "done")
+                store.articles.set_status(article_id, who, "done")
     return db_path
 
 
@@ -52,7 +52,7 @@ def opened(review, qtbot):
 
 def gold(project, article_id=1) -> tuple[str, ...]:
     with Store.open(project) as store:
-        return store.article_categories(article_id, GOLD)
+        return store.categories.article_categories(article_id, GOLD)
 
 
 def test_c_lists_the_category_conflicts_in_words(review, qtbot):
@@ -92,7 +92,7 @@ def test_none_of_them_and_a_ticked_choice_are_decisions_too(review, qtbot, two_a
     with Store.open(two_annotators) as store:
         decided = gold_categories(store)[1]
         assert decided.categories == ("neutral",) and decided.complete
-        assert store.category_decisions() == {(1, "relevance"), (1, "stance")}
+        assert store.categories.category_decisions() == {(1, "relevance"), (1, "stance")}
     assert "✓ gold: none of them" in categories.list.item(0).text()
 
 

@@ -24,12 +24,12 @@ def team(db_path):
         store.add_records([IncomingRecord(TEXT, "t", "s", 1)], "x")
         for name in ("anna", "ben"):
             for span in (OFFER, SAID):
-                store.set_statement(1, name, *span, ["claim"])  # the labels agree
-            store.change_links(1, name, add=[Link(*OFFER, *word("Putin"), "speaker")])  # agreed
-        store.change_links(1, "anna", add=[Link(*SAID, *word("Peskov"), "speaker")])
-        store.change_links(1, "ben", add=[Link(*SAID, *word("<b>Kyiv</b>"), "speaker")])
+                store.statements.set_statement(1, name, *span, ["claim"])  # the labels agree
+            store.links.change_links(1, name, add=[Link(*OFFER, *word("Putin"), "speaker")])  # agreed
+        store.links.change_links(1, "anna", add=[Link(*SAID, *word("Peskov"), "speaker")])
+        store.links.change_links(1, "ben", add=[Link(*SAID, *word("<b>Kyiv</b>"), "speaker")])
         for name in ("anna", "ben"):
-            store.set_status(1, name, "done")
+            store.articles.set_status(1, name, "done")
     return db_path
 
 
@@ -49,7 +49,7 @@ def review(qtbot, team):
 
 def gold_links(path):
     with Store.open(path) as store:
-        return store.links(1, GOLD)
+        return store.links.links(1, GOLD)
 
 
 def test_a_link_conflict_is_listed_with_its_type_and_each_annotators_end(review):
@@ -75,7 +75,7 @@ def test_taking_an_annotators_link_decides_gold_and_undo_takes_it_back(review, q
     qtbot.keyClick(review.list_view, Qt.Key.Key_0)  # none: a decision too
     assert gold_links(team) == []
     with Store.open(team) as store:
-        assert list(store.link_decisions(GOLD)) == [(1, *SAID, "speaker")]
+        assert list(store.links.link_decisions(GOLD)) == [(1, *SAID, "speaker")]
     assert review.session.unresolved_count() == 0
 
 

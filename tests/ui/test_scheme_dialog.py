@@ -119,7 +119,7 @@ def bar(window) -> list[str]:
 
 def saved_scheme(project) -> list[Label] | None:
     with Store.open(project) as store:
-        return store.label_scheme()
+        return store.schemes.label_scheme()
 
 
 def press(window, qtbot, key: str) -> None:
@@ -130,9 +130,9 @@ def exported_labels(window, tmp_path, fmt: str = "jsonl") -> list:
     """Labels in tester's export (textcat: the `cats` of each labeled statement), the articles marked done first."""
     out = tmp_path / f"export.{fmt}"
     store = window.store
-    for article_id in store.article_ids():
-        if store.statements(article_id, "tester"):
-            store.set_status(article_id, "tester", "done")  # exports take finished articles
+    for article_id in store.articles.article_ids():
+        if store.statements.statements(article_id, "tester"):
+            store.articles.set_status(article_id, "tester", "done")  # exports take finished articles
     export_file(store, out, fmt, annotator="tester")
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     if fmt == "textcat":

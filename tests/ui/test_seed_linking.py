@@ -71,7 +71,7 @@ def typed_hint(qtbot, window, words: str) -> None:
 
 def stored(path) -> list[Link]:
     with Store.open(path) as store:
-        return store.links(1, "tester")
+        return store.links.links(1, "tester")
 
 
 def test_speaker_and_target_by_keys_on_a_seed_article(seed_window, qtbot):

@@ -8,7 +8,7 @@ from tests.ui.conftest import TEXT
 
 def label_as(project, annotator, start, end, *labels):
     with Store.open(project) as store:
-        store.set_statement(1, annotator, start, end, labels)
+        store.statements.set_statement(1, annotator, start, end, labels)
 
 
 def test_annotation_is_blind_until_others_are_asked_for(qtbot, project, window):

@@ -49,11 +49,11 @@ def test_undo_and_redo_cover_labels_and_entity_corrections(window, qtbot, projec
     entity = window.session.entities[0]
     window.session.relabel_entity(entity, "ORG")
     with Store.open(project) as store:
-        assert ("ORG", "user") in {(e.label, e.source) for e in store.entities(window.session.article_id)}
+        assert ("ORG", "user") in {(e.label, e.source) for e in store.entities.entities(window.session.article_id)}
 
     qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     with Store.open(project) as store:
-        assert entity in store.entities(window.session.article_id)
+        assert entity in store.entities.entities(window.session.article_id)
     qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert stored(project)[0][2] == ("condition",)
     qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -129,7 +129,7 @@ def test_done_moves_to_the_next_unfinished_article(window, qtbot, project):
     qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert window.session.article_id != first
     with Store.open(project) as store:
-        assert store.status(first, "tester") == "done"
+        assert store.articles.status(first, "tester") == "done"
     assert window.list_panel.progress_text.text().startswith("1 of 2")
     qtbot.keyClick(window.view, Qt.Key.Key_P)
     assert window.session.article_id == first
@@ -174,7 +174,7 @@ def test_entity_corrections_from_the_view_are_user_entities(window, project):
     start = TEXT.index("Café")
     session.add_entity(start, start + 4, "ORG")
     with Store.open(project) as store:
-        assert Entity(start, start + 4, "ORG", "user") in store.entities(1)
+        assert Entity(start, start + 4, "ORG", "user") in store.entities.entities(1)
     russia = next(e for e in session.entities if TEXT[e.start : e.end] == "Russia")
     session.remove_entity(russia)
     assert russia not in session.entities

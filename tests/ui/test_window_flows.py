@@ -19,7 +19,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 def entities(project, article_id: int = 1) -> set[Entity]:
     with Store.open(project) as store:
-        return set(store.entities(article_id))
+        return set(store.entities.entities(article_id))
 
 
 def point_at(view, offset: int) -> QPoint:

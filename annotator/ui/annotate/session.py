@@ -27,8 +27,8 @@ from annotator.passages import split_at_breaks
 from annotator.records import USER, Article, Entity, Label
 from annotator.schemes.labels import project_labels
 from annotator.store import Store, StoreError, read_only_reason
+from annotator.store.articles import ArticleFilter
 from annotator.store.backups import backup_reason
-from annotator.store.editing import ArticleFilter
 from annotator.ui.annotate.spans import snap, word_tokens
 from annotator.ui.shell.offsets import OffsetMap
 
@@ -100,7 +100,7 @@ class Session(QObject):
 
     def open_article(self, article_id: int, current: Span | None = None) -> bool:
         try:
-            article = self.store.article(article_id)
+            article = self.store.articles.article(article_id)
         except StoreError as exc:
             self.error.emit(str(exc))
             return False
@@ -131,7 +131,7 @@ class Session(QObject):
         assert self.article is not None
         self.statements = {
             (s.start, s.end): StatementState(s.labels, s.note)
-            for s in self.store.statements(self.article.id, self.annotator)
+            for s in self.store.statements.statements(self.article.id, self.annotator)
         }
 
     def _load_page(self) -> None:
@@ -139,7 +139,7 @@ class Session(QObject):
         assert self.article is not None
         a, b = self.page_span
         self.offsets = OffsetMap(self.article.text[a:b], base=a)
-        self.entities = self.store.entities(self.article.id, self._within())
+        self.entities = self.store.entities.entities(self.article.id, self._within())
         self.sentences = self._sentences_of(self.page)
         self._tokens = None
 
@@ -161,7 +161,7 @@ class Session(QObject):
     def _sentences_of(self, page: int) -> list[Span]:
         """A page's statement units: the stored sentences split at line breaks, those starting on it."""
         assert self.article is not None
-        found = split_at_breaks(self.store.sentences(self.article.id, self._within(page)), self.article.text)
+        found = split_at_breaks(self.store.articles.sentences(self.article.id, self._within(page)), self.article.text)
         if len(self.pages) == 1:
             return found
         a, b = self.pages[page]
@@ -223,7 +223,7 @@ class Session(QObject):
                 a, b = self.page_span
                 self._tokens = [(s + a, e + a) for s, e in word_tokens(self.article.text[a:b])]
             else:
-                stored = self.store.tokens(self.article.id)
+                stored = self.store.articles.tokens(self.article.id)
                 self._tokens = stored if stored is not None else word_tokens(self.article.text)
         return self._tokens or []
 
@@ -333,7 +333,7 @@ class Session(QObject):
     # -- article status and navigation ----------------------------------------------
 
     def status(self) -> str:
-        return self.store.status(self.article.id, self.annotator) if self.article else "new"
+        return self.store.articles.status(self.article.id, self.annotator) if self.article else "new"
 
     def set_status(self, status: str) -> bool:
         if self.article is None:
@@ -341,14 +341,14 @@ class Session(QObject):
         before = self.status()
         if before == status:
             if status == "done":  # confirmed here, with the entities on screen (an imported done vouches for none)
-                self.store.set_status(self.article.id, self.annotator, status)
+                self.store.articles.set_status(self.article.id, self.annotator, status)
             return True
         return self._push(_StatusCommand(self, self.article.id, before, status))
 
     def mark_done_and_next(self) -> None:
         if self.article is None or not self.set_status("done"):
             return
-        following = self.store.next_unfinished(self.article.id, self.annotator)
+        following = self.store.articles.next_unfinished(self.article.id, self.annotator)
         if following is None:
             self.saved.emit("saved · every article is done")
         else:
@@ -357,7 +357,7 @@ class Session(QObject):
     def step_article(self, step: int) -> None:
         if self.article is None:
             return
-        target = self.store.neighbour_article(self.article.id, self.annotator, step, self.filter)
+        target = self.store.articles.neighbour_article(self.article.id, self.annotator, step, self.filter)
         if target is not None:
             self.open_article(target)
 
@@ -414,7 +414,7 @@ class Session(QObject):
             self.set_current(span)
 
     def _refresh_statement(self, span: Span) -> None:
-        labels, note = self.store.statement_state(self.article.id, self.annotator, *span)
+        labels, note = self.store.statements.statement_state(self.article.id, self.annotator, *span)
         if labels or note:
             self.statements[span] = StatementState(labels, note)
         else:
@@ -429,7 +429,7 @@ class Session(QObject):
         start, end = span
         return [
             (s.annotator, (s.start, s.end), s.labels)
-            for s in self.store.statements(self.article.id)
+            for s in self.store.statements.statements(self.article.id)
             if s.annotator != self.annotator and s.labels and s.start < end and start < s.end
         ]
 
@@ -490,7 +490,7 @@ class _StatementCommand(_Command):
 
     def _set(self, state: StatementState) -> None:
         s = self.session
-        s.store.set_statement(self.article_id, s.annotator, *self._span, state.labels, note=state.note)
+        s.store.statements.set_statement(self.article_id, s.annotator, *self._span, state.labels, note=state.note)
         if s.article_id == self.article_id:
             s._refresh_statement(self._span)
         s.articleRowChanged.emit(self.article_id)
@@ -508,7 +508,7 @@ class _StatusCommand(_Command):
         self.before, self.status_after = before, after
 
     def _set(self, status: str) -> None:
-        self.session.store.set_status(self.article_id, self.session.annotator, status)
+        self.session.store.articles.set_status(self.article_id, self.session.annotator, status)
         self.session.articleRowChanged.emit(self.article_id)
 
     def apply(self) -> None:
@@ -566,12 +566,12 @@ class _EntityCommand(_Command):
         with s.store.write():
             for entity in remove:
                 if entity is not None:
-                    s.store.remove_entity(self.article_id, entity)
+                    s.store.entities.remove_entity(self.article_id, entity)
             for entity in add:
                 if entity is not None:
-                    s.store.add_entity(self.article_id, entity.start, entity.end, entity.label, entity.source)
+                    s.store.entities.add_entity(self.article_id, entity.start, entity.end, entity.label, entity.source)
         if s.article_id == self.article_id:
-            s.entities = s.store.entities(self.article_id, s._within())
+            s.entities = s.store.entities.entities(self.article_id, s._within())
             s.entitiesChanged.emit()
 
     def apply(self) -> None:

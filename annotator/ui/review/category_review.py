@@ -144,7 +144,7 @@ class CategoryReview(QWidget):
         """Read every annotator's categories again; keep the conflict `keep` (article, group) current."""
         self.groups = project_categories(self.store)
         self.conflicts = category_conflicts(collect_categories(self.store, self.groups))
-        self.titles = self.store.article_titles()
+        self.titles = self.store.articles.article_titles()
         self.list.blockSignals(True)
         self.list.clear()
         for conflict in self.conflicts:
@@ -166,11 +166,11 @@ class CategoryReview(QWidget):
 
     def _gold(self, conflict: CategoryConflict) -> tuple[str, ...] | None:
         """Gold's categories of the conflict's group, or None while it is undecided."""
-        if (conflict.article_id, conflict.group) not in self.store.category_decisions():
+        if (conflict.article_id, conflict.group) not in self.store.categories.category_decisions():
             return None
         group = next(g for g in self.groups if g.name == conflict.group)
         members = {c.name for c in group.categories}
-        return tuple(c for c in self.store.article_categories(conflict.article_id, GOLD) if c in members)
+        return tuple(c for c in self.store.categories.article_categories(conflict.article_id, GOLD) if c in members)
 
     @property
     def current(self) -> CategoryConflict | None:

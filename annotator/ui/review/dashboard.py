@@ -128,7 +128,7 @@ class AgreementDashboard(QWidget):
         store = self.store
         self.collection = collect(store, labels=self.labels)
         self.colors = {label.name: label.color for label in project_labels(store)}
-        self.titles = store.article_titles()
+        self.titles = store.articles.article_titles()
         self.result = compute_agreement(self.collection, labels=self.labels)
         self.conflicts = find_conflicts(self.collection)
         r = self.result
@@ -282,7 +282,7 @@ class AgreementDashboard(QWidget):
         self.list_title.setText(f"{title} — {len(rows):,} (double-click opens the review)")
         self.disagreements.clear()
         for c, span in rows[:MAX_LISTED]:
-            text = self.store.article(c.article_id).text
+            text = self.store.articles.article(c.article_id).text
             excerpt = " ".join(text[span[0] : span[1]].split())
             if len(excerpt) > 90:
                 excerpt = excerpt[:89] + "…"

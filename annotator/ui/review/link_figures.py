@@ -98,7 +98,7 @@ class LinkFigures(QWidget):
 def fill_conflict_list(widget: QListWidget, store, titles: dict[int, str], conflicts: list[LinkConflict], role) -> None:
     """Each link conflict as its statement's words and what each annotator linked (plain text)."""
     for c in conflicts:
-        text = store.article(c.article_id).text
+        text = store.articles.article(c.article_id).text
         excerpt = " ".join(text[c.start : c.end].split())
         excerpt = excerpt if len(excerpt) <= 90 else excerpt[:89] + "…"
         said = " · ".join(

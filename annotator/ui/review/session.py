@@ -124,7 +124,7 @@ class ReviewSession(QObject):
 
     def article(self, article_id: int) -> Article:
         if article_id not in self._articles:
-            self._articles[article_id] = self.store.article(article_id)
+            self._articles[article_id] = self.store.articles.article(article_id)
         return self._articles[article_id]
 
     def is_resolved(self, conflict: Conflict | LinkConflict) -> bool:
@@ -144,7 +144,7 @@ class ReviewSession(QObject):
     def gold(self, article_id: int) -> dict[SpanKey, tuple[tuple[str, ...], str]]:
         """The gold layer of one article: span → (labels, note). Agreed units not overridden by a
         decision are in it too, with the note `gold.AGREED_NOTE`."""
-        decided = {(s.start, s.end): (s.labels, s.note) for s in self.store.statements(article_id, GOLD)}
+        decided = {(s.start, s.end): (s.labels, s.note) for s in self.store.statements.statements(article_id, GOLD)}
         agreed = {span: (labels, gold_ops.AGREED_NOTE) for span, labels in self.agreed.get(article_id, {}).items()}
         return {**agreed, **decided}
 
@@ -153,7 +153,7 @@ class ReviewSession(QObject):
         slot = conflict.slot
         if slot in self.link_decided.get(conflict.article_id, set()):
             head = (conflict.start, conflict.end)
-            state = self.store.slot_state(conflict.article_id, GOLD, head, conflict.label)
+            state = self.store.links.slot_state(conflict.article_id, GOLD, head, conflict.label)
             return frozenset(state.children)
         return self.link_agreed.get(conflict.article_id, {}).get(slot)
 

@@ -113,7 +113,7 @@ def preannotate_task(store: Store, task: Task) -> int:
     """
     from annotator.nlp.pipeline import load_pipeline, preannotate
 
-    pending = store.count_unannotated()
+    pending = store.preannotations.count_unannotated()
     if not pending:
         return 0
     task.total.emit(pending)
@@ -171,9 +171,9 @@ def export_task(out: Path, fmt: str, options: dict[str, Any]) -> Callable[[Store
 
 
 def search_index_task(store: Store, task: Task) -> int:
-    """Catch the corpus search index up (`Store.update_search_index`), a committed batch at a time."""
-    pending = store.search_index_pending()
+    """Catch the corpus search index up (`store.search.update_search_index`), a committed batch at a time."""
+    pending = store.search.search_index_pending()
     if not pending:
         return 0
     task.total.emit(pending)
-    return store.update_search_index(progress=task.progress.emit, should_stop=task.cancelled)
+    return store.search.update_search_index(progress=task.progress.emit, should_stop=task.cancelled)

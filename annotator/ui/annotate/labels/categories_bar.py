@@ -125,7 +125,7 @@ class CategoriesBar(QWidget):
 
     def current(self) -> tuple[str, ...]:
         s = self.session
-        return s.store.article_categories(s.article_id, s.annotator) if s.article_id is not None else ()
+        return s.store.categories.article_categories(s.article_id, s.annotator) if s.article_id is not None else ()
 
     def refresh(self) -> None:
         has = set(self.current())

@@ -9,7 +9,7 @@ the statement exactly the suggested labels — one committed, undoable action �
 the next statement; a number key decides as before and the suggestion goes away; undo brings
 the statement and its suggestion back.
 
-What was shown and decided goes to the suggestion log (`Store.log_shown`, `log_decision`,
+What was shown and decided goes to the suggestion log (`store.suggestions.log_shown`, `log_decision`,
 `withdraw_decision`), which `annotator stats` reads: a suggestion counts as shown once it has
 been on screen for `SHOWN_MS` (walking past with ↓ is not a look) or when it is decided; the
 decision of a statement is its labels after each change, with the decision keys pressed on it.
@@ -280,7 +280,7 @@ class LabelSuggestions(QObject):
         if entry.shown is not None or entry.labels or self._pending.get(key):
             return
         try:
-            entry.shown = self.session.store.log_shown(
+            entry.shown = self.session.store.suggestions.log_shown(
                 made.article_id, key[0], made.start, made.end, made.as_log(), made.model_version
             )
         except (StoreError, ValueError, sqlite3.Error) as exc:
@@ -326,15 +326,17 @@ class LabelSuggestions(QObject):
         store, (annotator, article_id, (start, end)) = self.session.store, key
         try:
             if entry.decision is not None:  # an unaided decision is replaced by the new one
-                store.withdraw_decision(entry.decision)
+                store.suggestions.withdraw_decision(entry.decision)
                 entry.decision = None
             if not labels:
                 if entry.shown is not None:
-                    store.withdraw_decision(entry.shown)  # undone: shown and undecided again
+                    store.suggestions.withdraw_decision(entry.shown)  # undone: shown and undecided again
             elif entry.shown is not None:
-                store.log_decision(article_id, annotator, start, end, labels, entry.keys, shown=entry.shown)
+                store.suggestions.log_decision(article_id, annotator, start, end, labels, entry.keys, shown=entry.shown)
             else:
-                entry.decision, _ = store.log_decision(article_id, annotator, start, end, labels, entry.keys)
+                entry.decision, _ = store.suggestions.log_decision(
+                    article_id, annotator, start, end, labels, entry.keys
+                )
         except (StoreError, ValueError, sqlite3.Error) as exc:
             log.warning("decision not logged: %s", exc)
             return

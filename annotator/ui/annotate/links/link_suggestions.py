@@ -35,11 +35,11 @@ def suggestions_task(article_id: int, within: tuple[int, int] | None = None):
         from annotator.passages import split_at_breaks
         from annotator.records import Entity
 
-        article = store.article(article_id)
-        sentences = store.sentences(article_id, within)
+        article = store.articles.article(article_id)
+        sentences = store.articles.sentences(article_id, within)
         if not sentences:
             return None  # the pipeline has not seen it yet: asked again when it has
-        entities = store.entities(article_id, within)
+        entities = store.entities.entities(article_id, within)
         try:
             nlp = parser_pipeline(store.get_setting("pipeline"))
         except PipelineError as exc:

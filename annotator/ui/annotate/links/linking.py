@@ -100,9 +100,9 @@ class LinkController(QObject):
         if s.article is None:
             self.links, self.others = [], []
         else:
-            self.links = s.store.links(s.article.id, s.annotator)
+            self.links = s.store.links.links(s.article.id, s.annotator)
             self.others = (
-                [(who, link) for who, link in s.store.article_links(s.article.id) if who != s.annotator]
+                [(who, link) for who, link in s.store.links.article_links(s.article.id) if who != s.annotator]
                 if s.show_others
                 else []
             )
@@ -405,12 +405,12 @@ class _LinksCommand(_Command):
 
     def apply(self) -> None:
         s = self.session
-        self.change = s.store.change_links(self.article_id, s.annotator, add=self.add, remove=self.remove)
+        self.change = s.store.links.change_links(self.article_id, s.annotator, add=self.add, remove=self.remove)
         self._done()
 
     def revert(self) -> None:
         s = self.session
-        s.store.change_links(self.article_id, s.annotator, **self.change.reversed())
+        s.store.links.change_links(self.article_id, s.annotator, **self.change.reversed())
         self._done()
 
 
@@ -437,10 +437,10 @@ class _ClearCommand(_Command):
 
     def apply(self) -> None:
         s = self.session
-        self.cleared = s.store.clear_statement(self.article_id, s.annotator, *self._span)
+        self.cleared = s.store.statements.clear_statement(self.article_id, s.annotator, *self._span)
         self._done()
 
     def revert(self) -> None:
         s = self.session
-        s.store.restore_statement(self.article_id, s.annotator, *self._span, self.cleared)
+        s.store.statements.restore_statement(self.article_id, s.annotator, *self._span, self.cleared)
         self._done()

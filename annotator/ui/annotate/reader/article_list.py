@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from annotator.records import GOLD
 from annotator.review.conflicts import KINDS, conflict_article_ids
-from annotator.store.editing import ArticleFilter, ArticleRow
+from annotator.store.articles import ArticleFilter, ArticleRow
 from annotator.ui.annotate.reader.meta_filter import ListFilters
 from annotator.ui.annotate.session import Session
 from annotator.ui.shell import style
@@ -75,7 +75,7 @@ class ArticleModel(QAbstractTableModel):
             page = self._ranked_page()
         else:
             after = self.rows[-1].id if self.rows else 0
-            page = self.session.store.article_page(
+            page = self.session.store.articles.article_page(
                 self.session.annotator, self.session.filter, after_id=after, limit=PAGE
             )
             self._more = len(page) == PAGE
@@ -96,7 +96,7 @@ class ArticleModel(QAbstractTableModel):
             ids = self.ranked[self._ranked_at : self._ranked_at + PAGE]
             self._ranked_at += len(ids)
             allowed = ids if filt.ids is None else [i for i in ids if i in set(filt.ids)]
-            rows = self.session.store.article_page(
+            rows = self.session.store.articles.article_page(
                 self.session.annotator, replace(filt, ids=tuple(allowed)), after_id=0, limit=len(ids) + 1
             )
             by_id = {row.id: row for row in rows}
@@ -139,7 +139,7 @@ class ArticleModel(QAbstractTableModel):
         i = self.row_of.get(article_id)
         if i is None:
             return
-        self.rows[i] = self.session.store.article_row(article_id, self.session.annotator)
+        self.rows[i] = self.session.store.articles.article_row(article_id, self.session.annotator)
         self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.COLUMNS) - 1))
 
     def row_for(self, article_id: int) -> int | None:
@@ -272,7 +272,7 @@ class ArticleListPanel(QWidget):
 
     def fill_conflicts(self) -> None:
         """Conflict filters (any, by kind, by pair), shown once two annotators have labeled."""
-        people = [name for name in self.session.store.annotators() if name != GOLD]
+        people = [name for name in self.session.store.layers.annotators() if name != GOLD]
         self.conflicts.blockSignals(True)
         self.conflicts.clear()
         self.conflicts.addItem("All articles", None)
@@ -320,7 +320,7 @@ class ArticleListPanel(QWidget):
         if self.model.rowCount():
             self.empty_hint.hide()
             return
-        if self.session.store.first_article() is None:
+        if self.session.store.articles.first_article() is None:
             self.empty_hint.setText("No articles yet. Add some with File ▸ Import files… (Ctrl+I).")
         else:
             self.empty_hint.setText("No articles match these filters.")
@@ -353,7 +353,7 @@ class ArticleListPanel(QWidget):
         self.view.scrollTo(index)
 
     def update_progress(self) -> None:
-        done, total = self.session.store.progress(self.session.annotator)
+        done, total = self.session.store.articles.progress(self.session.annotator)
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
         self.progress_text.setText(f"{done:,} of {total:,} articles done")

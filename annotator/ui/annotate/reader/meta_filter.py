@@ -1,7 +1,7 @@
 """The article list's category and metadata filters.
 
 Categories: any, one the annotator gave ("relevant"), or one they did not ("not relevant").
-Metadata: the fields of the articles' `meta`, discovered from the data (`Store.meta_fields`,
+Metadata: the fields of the articles' `meta`, discovered from the data (`store.meta.meta_fields`,
 read when the section is first opened, so a large project opens at once): a text or list
 field is a choice among its commonest values (any other can be typed), a date or number
 field a range (from, to; either may be left open; `2025-03` as the end takes all of March).
@@ -191,7 +191,7 @@ class ListFilters(QWidget):
         while self.form.rowCount():
             self.form.removeRow(0)
         self.editors = []
-        fields = [f for f in self.session.store.meta_fields() if f.kind != "object"][:MAX_FIELDS]
+        fields = [f for f in self.session.store.meta.meta_fields() if f.kind != "object"][:MAX_FIELDS]
         self._fields_read = True
         if not fields:
             self.form.addRow(plain_label("The articles carry no metadata.", object_name="noMetadata"))

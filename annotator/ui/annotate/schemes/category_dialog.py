@@ -239,7 +239,7 @@ class CategorySchemeDialog(QDialog):
             return
         renames, group_renames = self.renames()
         try:
-            moved = self.session.store.update_category_scheme(groups, renames, group_renames)
+            moved = self.session.store.schemes.update_category_scheme(groups, renames, group_renames)
         except Exception as exc:  # a StoreError or a failed write: say so, keep the dialog open
             show_message(self, "Article categories not saved", str(exc))
             return

@@ -136,8 +136,8 @@ class SchemeDialog(QDialog, SchemeRows):
         store = self.session.store
         try:
             with store.write():  # labels and link types together, or neither
-                moved = store.update_label_scheme([label for _, label in self.entries], renames)
-                moved_links = store.update_link_scheme(self.links.types(), self.links.renames())
+                moved = store.schemes.update_label_scheme([label for _, label in self.entries], renames)
+                moved_links = store.schemes.update_link_scheme(self.links.types(), self.links.renames())
         except Exception as exc:  # a StoreError or a failed write: say so, keep the dialog open
             show_message(self, "Label scheme not saved", str(exc))
             return

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.search.hits import CONTEXT, Hit, HitCount, Search, SearchError
-from annotator.store.editing import ArticleFilter
+from annotator.store.articles import ArticleFilter
 from annotator.ui.annotate.session import Session
 from annotator.ui.shell import style
 from annotator.ui.shell.plaintext import plain_label, tooltip
@@ -311,7 +311,7 @@ class HitListPanel(QWidget):
         self._stopped = False
         if self._index_task is not None:
             return True
-        if self.session.store.readonly or not self.session.store.search_index_pending():
+        if self.session.store.readonly or not self.session.store.search.search_index_pending():
             return False
         task = Task(self.session.store.path, search_index_task, INDEX_TASK)
         self._index_done = self._index_total = 0

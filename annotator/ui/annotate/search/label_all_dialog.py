@@ -29,7 +29,7 @@ from annotator.records import Label
 from annotator.search.hits import Hit, Search
 from annotator.search.label_all import SPAN, STATEMENT, LabelAllPlan, apply_label_all, plan_label_all
 from annotator.store import Store
-from annotator.store.editing import ArticleFilter
+from annotator.store.articles import ArticleFilter
 from annotator.ui.annotate.session import Command, Session
 from annotator.ui.shell.plaintext import menu_text, plain_label, tooltip
 from annotator.ui.shell.workers import Task, TaskRunner
@@ -83,7 +83,7 @@ def _counted(hits: Iterable[Hit], task: Task) -> Iterator[Hit]:
 
 def _examples(store: Store, plan: LabelAllPlan) -> list[str]:
     out = []
-    texts = store.search_texts(sorted({s.article_id for s in plan.skipped[:EXAMPLES]}))
+    texts = store.search.search_texts(sorted({s.article_id for s in plan.skipped[:EXAMPLES]}))
     for s in plan.skipped[:EXAMPLES]:
         title, text = texts.get(s.article_id, ("", ""))
         words = " ".join(text[s.start : s.end].split())

@@ -79,7 +79,7 @@ class Controller:
         window.start(article, preannotate=preannotate)
         if not self.quiet:
             window.runner.start(Task(path, backup_task, "backup", readonly=True))
-        if sample and not project.store.article_ids() and settings.SEEDS.exists():
+        if sample and not project.store.articles.article_ids() and settings.SEEDS.exists():
             self._import_sample(window)
         if not self.quiet:
             window.show()

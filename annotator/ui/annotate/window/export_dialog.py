@@ -61,9 +61,9 @@ class ExportDialog(QDialog):
             self.fmt.addItem(title, name)
         self.who = QComboBox()
         self.who.addItem("The rule's choice: gold if reviewed, else the only annotator", None)
-        for name in store.annotators(HUMAN_LAYER):
+        for name in store.layers.annotators(HUMAN_LAYER):
             self.who.addItem(name, name)
-        for name in store.annotators(MODEL_LAYER):  # a model's output: exported only by name, never for training
+        for name in store.layers.annotators(MODEL_LAYER):  # a model's output: exported only by name, never for training
             self.who.addItem(f"{name} (a model's output, not an annotator)", name)
         interchange = ", ".join(formats.interchange_names())
         self.who.addItem(f"Every layer as stored ({interchange}; not for training)", EVERY_LAYER)

@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
         self.retraining = BackgroundTraining(
             self.store.path,
             lambda: self.session.annotator,
-            lambda: self.store.progress(self.session.annotator)[0],
+            lambda: self.store.articles.progress(self.session.annotator)[0],
             self.runner,
             self.settings.get(ws.RETRAIN_EVERY),
             self,
@@ -373,7 +373,11 @@ class MainWindow(QMainWindow):
         self.view.setFocus()
 
     def start_preannotation(self) -> None:
-        if self.store.readonly or self.runner.busy("pre-annotation") or not self.store.count_unannotated():
+        if (
+            self.store.readonly
+            or self.runner.busy("pre-annotation")
+            or not self.store.preannotations.count_unannotated()
+        ):
             return
         task = Task(self.store.path, preannotate_task, "pre-annotation")
         # bound methods of this window: Qt queues the calls onto the GUI thread

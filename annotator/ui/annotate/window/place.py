@@ -35,12 +35,12 @@ class ReadingPlace(QObject):
         """Open `article`, else the saved place, else the first article. False if there is none."""
         s = self.session
         store = s.store
-        if article is not None and store.has_article(article):
+        if article is not None and store.articles.has_article(article):
             return s.open_article(article)
-        place = store.reading_place(s.annotator)
-        if place is not None and store.has_article(place[0]):
+        place = store.places.reading_place(s.annotator)
+        if place is not None and store.articles.has_article(place[0]):
             return s.open_article(*place)  # a span off the text is dropped there
-        first = store.first_article()
+        first = store.articles.first_article()
         return first is not None and s.open_article(first)
 
     def save(self) -> None:
@@ -53,7 +53,7 @@ class ReadingPlace(QObject):
         if place == self._saved:
             return
         try:
-            s.store.save_reading_place(s.annotator, *place)
+            s.store.places.save_reading_place(s.annotator, *place)
         except (StoreError, sqlite3.Error) as exc:  # read-only, full or closed: the place is a convenience
             log.info("reading place not saved: %s", exc)
             return

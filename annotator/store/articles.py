@@ -1,19 +1,21 @@
-"""Annotation actions from the window: statement labels, notes, statuses, entity corrections.
+"""The articles, their reading (sentences, tokens), each annotator's status, and the article list.
 
-Each public method is one user action and one committed transaction; each returns what
-the caller needs to undo it (the state before), so an undo is just another action.
+The article list is paged (keyset, in id order), so a 100,000-article project opens at once;
+`ArticleFilter` is what the list and a search show. Each public method that writes is one user
+action and one committed transaction, and returns the state before, for its undo.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from annotator.records import MODEL, STATUSES, USER, Entity, Label, MetaCondition
-from annotator.store.core import CoreStore, StoreError, now
-from annotator.store.renames import rename_values
+from annotator.records import STATUSES, Article, MetaCondition
+from annotator.store.errors import StoreError
+from annotator.store.part import Part, now
 
 
 @dataclass(frozen=True)
@@ -43,71 +45,88 @@ class ArticleFilter:
     meta: tuple[MetaCondition, ...] = ()
 
 
-class EditingMixin(CoreStore):
-    # -- statements ----------------------------------------------------------------
+#: The article list's rows, read for one annotator (the first argument: her name).
+LIST_FROM = (
+    "FROM articles ar LEFT JOIN annotators an ON an.name = ? "
+    "LEFT JOIN article_status st ON st.article_id = ar.id AND st.annotator_id = an.id "
+)
 
-    def statement_state(self, article_id: int, annotator: str, start: int, end: int) -> tuple[tuple[str, ...], str]:
-        """(labels, note) of one statement; empty when there is none."""
+
+def put_statuses(conn: sqlite3.Connection, rows: Sequence[tuple[int, int, str, str]]) -> None:
+    """Upsert (article_id, annotator_id, status, stamp) rows (inside the caller's transaction)."""
+    if any(row[2] not in STATUSES for row in rows):
+        raise ValueError(f"unknown status in {sorted({row[2] for row in rows} - set(STATUSES))}")
+    conn.executemany(
+        "INSERT INTO article_status(article_id, annotator_id, status, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at",
+        rows,
+    )
+
+
+def mark_in_progress(conn: sqlite3.Connection, article_id: int, annotator_id: int, stamp: str) -> None:
+    """Labeling, linking or categorizing marks the article in progress for a layer that had not begun it."""
+    put_statuses(conn, [(article_id, annotator_id, "in_progress", stamp)])
+
+
+def answered_anew(conn: sqlite3.Connection, article_id: int, annotator_id: int) -> None:
+    """Labeling or finishing an article here replaces an imported reject/ignore of the whole task."""
+    conn.execute("DELETE FROM task_answers WHERE article_id = ? AND annotator_id = ?", (article_id, annotator_id))
+
+
+class ArticlesPart(Part):
+    """`store.articles`: reading articles, statuses and the paged article list."""
+
+    def article(self, article_id: int) -> Article:
         row = self.conn.execute(
-            "SELECT s.id, s.note FROM statements s JOIN annotators a ON a.id = s.annotator_id "
-            "WHERE s.article_id = ? AND a.name = ? AND s.start = ? AND s.end = ?",
-            (article_id, annotator, start, end),
+            "SELECT id, hash, title, text, source, meta FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
         if row is None:
-            return (), ""
-        labels = self.conn.execute(
-            "SELECT label FROM statement_labels WHERE statement_id = ? ORDER BY label", (row[0],)
+            raise StoreError(f"no article {article_id} in {self.path}")
+        return Article(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]))
+
+    def article_ids(self) -> list[int]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY id")]
+
+    def sentences(self, article_id: int, within: tuple[int, int] | None = None) -> list[tuple[int, int]]:
+        """The article's sentences by start; with `within` (start, end), those starting in it and the
+        one running into it from before (a page's)."""
+        if within is None:
+            return self.conn.execute(
+                "SELECT start, end FROM sentences WHERE article_id = ? ORDER BY start", (article_id,)
+            ).fetchall()
+        # from the last sentence starting before the page (it may run into it), by the primary key
+        return self.conn.execute(
+            "SELECT start, end FROM sentences WHERE article_id = ?1 AND start >= ("
+            " SELECT coalesce(max(start), ?2) FROM sentences WHERE article_id = ?1 AND start < ?2)"
+            " AND start < ?3 AND (start >= ?2 OR end > ?2) ORDER BY start",
+            (article_id, *within),
         ).fetchall()
-        return tuple(r[0] for r in labels), row[1]
 
-    def set_statement(
-        self,
-        article_id: int,
-        annotator: str,
-        start: int,
-        end: int,
-        labels: Iterable[str],
-        note: str | None = None,
-    ) -> tuple[tuple[str, ...], str]:
-        """Make a statement carry exactly `labels` (and `note`, if given); returns the state before.
+    def tokens(self, article_id: int) -> list[tuple[int, int]] | None:
+        row = self.conn.execute("SELECT bounds FROM tokens WHERE article_id = ?", (article_id,)).fetchone()
+        if row is None:
+            return None
+        flat = json.loads(row[0])
+        return list(zip(flat[::2], flat[1::2], strict=True))
 
-        A statement left with no labels and no note is removed. Marks the article
-        in progress for this annotator unless it is already done.
-        """
-        self._check_span(article_id, start, end)
-        wanted = sorted(set(labels))
-        with self.write():
-            before = self.statement_state(article_id, annotator, start, end)
-            note = before[1] if note is None else note
-            annotator_id = self.annotator_id(annotator)
-            stamp = now()
-            if not wanted and not note:
-                self.conn.execute(
-                    "DELETE FROM statements WHERE article_id = ? AND annotator_id = ? AND start = ? AND end = ?",
-                    (article_id, annotator_id, start, end),
-                )
-            else:
-                statement_id = self._statement_id(article_id, annotator_id, start, end, stamp)
-                self.conn.execute(
-                    "UPDATE statements SET note = ?, updated_at = ? WHERE id = ?", (note, stamp, statement_id)
-                )
-                self.conn.execute("DELETE FROM statement_labels WHERE statement_id = ?", (statement_id,))
-                self.conn.executemany(
-                    "INSERT INTO statement_labels(statement_id, label, created_at) VALUES (?, ?, ?)",
-                    [(statement_id, label, stamp) for label in wanted],
-                )
-            if self.status(article_id, annotator) == "new":
-                self._set_status(article_id, annotator_id, "in_progress", stamp)
-            self._answered_anew(article_id, annotator_id)
-        return before
+    def has_article(self, article_id: int) -> bool:
+        return self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
-    def toggle_label(self, article_id: int, annotator: str, start: int, end: int, label: str) -> bool:
-        """Add `label` to the statement, or take it off if it is there; True if it is now on."""
-        with self.write():
-            labels, _ = self.statement_state(article_id, annotator, start, end)
-            on = label not in labels
-            self.set_statement(article_id, annotator, start, end, [*labels, label] if on else set(labels) - {label})
-        return on
+    def article_titles(self, article_ids: list[int] | None = None) -> dict[int, str]:
+        sql = "SELECT id, title FROM articles"
+        args: list[int] = []
+        if article_ids is not None:
+            sql += f" WHERE id IN ({','.join('?' * len(article_ids))})"
+            args.extend(article_ids)
+        return dict(self.conn.execute(sql, args).fetchall())
+
+    def status(self, article_id: int, annotator: str) -> str:
+        row = self.conn.execute(
+            "SELECT st.status FROM article_status st JOIN annotators a ON a.id = st.annotator_id "
+            "WHERE st.article_id = ? AND a.name = ?",
+            (article_id, annotator),
+        ).fetchone()
+        return row[0] if row else "new"
 
     def set_status(self, article_id: int, annotator: str, status: str) -> str:
         """Set the annotator's status for the article; returns the one before."""
@@ -115,10 +134,10 @@ class EditingMixin(CoreStore):
             raise ValueError(f"unknown status {status!r}")
         with self.write():
             before = self.status(article_id, annotator)
-            annotator_id = self.annotator_id(annotator)
+            annotator_id = self.store.layers.annotator_id(annotator)
             stamp = now()
-            self._set_status(article_id, annotator_id, status, stamp)
-            self._answered_anew(article_id, annotator_id)
+            put_statuses(self.conn, [(article_id, annotator_id, status, stamp)])
+            answered_anew(self.conn, article_id, annotator_id)
             if status == "done":
                 # finished here, with the article's entities on screen: they are reviewed (`export_rule`)
                 self.conn.execute(
@@ -128,49 +147,8 @@ class EditingMixin(CoreStore):
                 )
         return before
 
-    def entities_reviewed(self) -> set[tuple[int, str]]:
-        """(article id, annotator) pairs where a person finished the article here after its entities
-        were predicted (`schema.m011_entities_reviewed`); the status must still be done to count."""
-        return set(
-            self.conn.execute(
-                "SELECT r.article_id, a.name FROM entities_reviewed r JOIN annotators a ON a.id = r.annotator_id"
-            )
-        )
-
-    def _answered_anew(self, article_id: int, annotator_id: int) -> None:
-        """Labeling or finishing an article here replaces an imported reject/ignore of the whole task."""
-        self.conn.execute(
-            "DELETE FROM task_answers WHERE article_id = ? AND annotator_id = ?", (article_id, annotator_id)
-        )
-
-    # -- entity corrections (shared by all annotators) -----------------------------
-
-    def add_entity(self, article_id: int, start: int, end: int, label: str, source: str = USER) -> None:
-        self._check_span(article_id, start, end)
-        with self.write():
-            self.conn.execute(
-                "INSERT INTO entities(article_id, start, end, label, source) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT(article_id, start, end, label) DO UPDATE SET source = excluded.source",
-                (article_id, start, end, label, source),
-            )
-
-    def remove_entity(self, article_id: int, entity: Entity) -> None:
-        with self.write():
-            self.conn.execute(
-                "DELETE FROM entities WHERE article_id = ? AND start = ? AND end = ? AND label = ?",
-                (article_id, entity.start, entity.end, entity.label),
-            )
-
-    def relabel_entity(self, article_id: int, entity: Entity, label: str) -> Entity:
-        """Change an entity's type (a user correction); returns the new entity."""
-        with self.write():
-            self.remove_entity(article_id, entity)
-            self.add_entity(article_id, entity.start, entity.end, label, USER)
-        return Entity(entity.start, entity.end, label, USER)
-
-    # -- the article list (paged, so a 100,000-article project opens at once) ----------
-
-    def _list_where(self, annotator: str, filt: ArticleFilter) -> tuple[str, list[Any]]:
+    def list_where(self, annotator: str, filt: ArticleFilter) -> tuple[str, list[Any]]:
+        """The article list's WHERE clause and its arguments for `filt`, read for `annotator`."""
         clauses: list[str] = []
         args: list[Any] = []
         if filt.status == "new":
@@ -203,23 +181,18 @@ class EditingMixin(CoreStore):
             args.extend([pattern, pattern])
         return (" AND ".join(clauses) or "1"), args
 
-    _LIST_FROM = (
-        "FROM articles ar LEFT JOIN annotators an ON an.name = ? "
-        "LEFT JOIN article_status st ON st.article_id = ar.id AND st.annotator_id = an.id "
-    )
-
     def article_page(
         self, annotator: str, filt: ArticleFilter = ArticleFilter(), *, after_id: int = 0, limit: int = 200
     ) -> list[ArticleRow]:
         """The next `limit` articles after `after_id` (keyset paging, in id order) that match `filt`."""
-        where, args = self._list_where(annotator, filt)
+        where, args = self.list_where(annotator, filt)
         sql = (
             "SELECT ar.id, ar.title, coalesce(st.status, 'new'), "
             "(SELECT count(*) FROM statements s JOIN statement_labels l ON l.statement_id = s.id "
             " WHERE s.article_id = ar.id AND s.annotator_id = an.id), "
             "(SELECT group_concat(category, char(31)) FROM (SELECT category FROM article_categories ac "
             " WHERE ac.article_id = ar.id AND ac.annotator_id = an.id ORDER BY category)) "
-            + self._LIST_FROM
+            + LIST_FROM
             + f"WHERE ar.id > ? AND {where} ORDER BY ar.id LIMIT ?"
         )
         rows = self.conn.execute(sql, [annotator, after_id, *args, limit]).fetchall()
@@ -245,10 +218,10 @@ class EditingMixin(CoreStore):
         self, article_id: int, annotator: str, step: int, filt: ArticleFilter = ArticleFilter()
     ) -> int | None:
         """The id of the next (`step` > 0) or previous matching article, or None at either end."""
-        where, args = self._list_where(annotator, filt)
+        where, args = self.list_where(annotator, filt)
         op, order = (">", "ASC") if step > 0 else ("<", "DESC")
         row = self.conn.execute(
-            "SELECT ar.id " + self._LIST_FROM + f"WHERE ar.id {op} ? AND {where} ORDER BY ar.id {order} LIMIT 1",
+            "SELECT ar.id " + LIST_FROM + f"WHERE ar.id {op} ? AND {where} ORDER BY ar.id {order} LIMIT 1",
             [annotator, article_id, *args],
         ).fetchone()
         return row[0] if row else None
@@ -256,7 +229,7 @@ class EditingMixin(CoreStore):
     def next_unfinished(self, article_id: int, annotator: str) -> int | None:
         """The first article after `article_id` (wrapping round) that `annotator` has not marked done."""
         sql = (
-            "SELECT ar.id " + self._LIST_FROM + "WHERE ar.id {op} ? AND coalesce(st.status, 'new') != 'done' "
+            "SELECT ar.id " + LIST_FROM + "WHERE ar.id {op} ? AND coalesce(st.status, 'new') != 'done' "
             "ORDER BY ar.id LIMIT 1"
         )
         for op in (">", "<"):
@@ -269,40 +242,8 @@ class EditingMixin(CoreStore):
         row = self.conn.execute("SELECT min(id) FROM articles").fetchone()
         return row[0]
 
-    def has_article(self, article_id: int) -> bool:
-        return self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
-
-    def used_labels(self) -> list[str]:
-        """Every label some statement carries, in any annotator's layer, sorted.
-
-        One index seek per distinct label (a skip scan), not a pass over every statement label:
-        the window asks this on opening, whatever the project's size.
-        """
-        return [
-            row[0]
-            for row in self.conn.execute(
-                "WITH RECURSIVE l(label) AS (SELECT min(label) FROM statement_labels UNION ALL "
-                "  SELECT (SELECT min(label) FROM statement_labels WHERE label > l.label) FROM l "
-                "  WHERE l.label IS NOT NULL) "
-                "SELECT label FROM l WHERE label IS NOT NULL"
-            )
-        ]
-
-    # -- the label scheme ------------------------------------------------------------
-
-    def update_label_scheme(self, labels: Iterable[Label], renames: Mapping[str, str] = {}) -> int:
-        """Save the scheme and carry every label renamed old → new over, in one transaction.
-
-        The renames apply together, so swapping two names (or a → b with b → c) moves each
-        statement label once. A statement that already carries the new name keeps one copy.
-        Returns how many statement labels were renamed.
-        """
-        with self.write():
-            moved = rename_values(self.conn, "statement_labels", "label", renames)
-            self.set_label_scheme(labels)
-        return moved
-
-    def _check_span(self, article_id: int, start: int, end: int) -> None:
+    def check_span(self, article_id: int, start: int, end: int) -> None:
+        """A span must lie inside the article's text (ValueError otherwise, `StoreError` for no article)."""
         row = self.conn.execute("SELECT length(text) FROM articles WHERE id = ?", (article_id,)).fetchone()
         if row is None:
             raise StoreError(f"no article {article_id} in {self.path}")
@@ -356,6 +297,3 @@ def _number(text: str) -> float | None:
         return float(text)
     except ValueError:
         return None
-
-
-__all__ = ["MODEL", "USER", "ArticleFilter", "ArticleRow", "EditingMixin", "meta_clause"]

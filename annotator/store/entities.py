@@ -1,0 +1,51 @@
+"""Entities: the pipeline's and the users' corrections, shared by every annotator of an article."""
+
+from __future__ import annotations
+
+from annotator.records import USER, Entity
+from annotator.store.part import Part
+
+
+class EntitiesPart(Part):
+    """`store.entities`: reading and correcting an article's entities."""
+
+    def entities(self, article_id: int, within: tuple[int, int] | None = None) -> list[Entity]:
+        """The article's entities by start; with `within` (start, end), those starting in it (a page)."""
+        sql = "SELECT start, end, label, source FROM entities WHERE article_id = ?"
+        args: tuple[int, ...] = (article_id,)
+        if within is not None:
+            sql += " AND start >= ? AND start < ?"
+            args += within
+        return [Entity(*row) for row in self.conn.execute(sql + " ORDER BY start, end", args)]
+
+    def entities_reviewed(self) -> set[tuple[int, str]]:
+        """(article id, annotator) pairs where a person finished the article here after its entities
+        were predicted (`schema.m011_entities_reviewed`); the status must still be done to count."""
+        return set(
+            self.conn.execute(
+                "SELECT r.article_id, a.name FROM entities_reviewed r JOIN annotators a ON a.id = r.annotator_id"
+            )
+        )
+
+    def add_entity(self, article_id: int, start: int, end: int, label: str, source: str = USER) -> None:
+        self.store.articles.check_span(article_id, start, end)
+        with self.write():
+            self.conn.execute(
+                "INSERT INTO entities(article_id, start, end, label, source) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(article_id, start, end, label) DO UPDATE SET source = excluded.source",
+                (article_id, start, end, label, source),
+            )
+
+    def remove_entity(self, article_id: int, entity: Entity) -> None:
+        with self.write():
+            self.conn.execute(
+                "DELETE FROM entities WHERE article_id = ? AND start = ? AND end = ? AND label = ?",
+                (article_id, entity.start, entity.end, entity.label),
+            )
+
+    def relabel_entity(self, article_id: int, entity: Entity, label: str) -> Entity:
+        """Change an entity's type (a user correction); returns the new entity."""
+        with self.write():
+            self.remove_entity(article_id, entity)
+            self.add_entity(article_id, entity.start, entity.end, label, USER)
+        return Entity(entity.start, entity.end, label, USER)

@@ -1,0 +1,293 @@
+"""Import: a batch of records into the project, as one sequence of steps in one transaction.
+
+articles (one hash→id lookup for the whole batch) → replacing a newer complete record's layer
+→ entities → statements, labels, statuses and answers → links → article categories. Every step
+after the first reads the article ids the first one found or gave; nothing looks them up again.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from annotator.records import ACCEPT, MODEL_LAYER, IncomingRecord, layer_kind
+from annotator.store.articles import put_statuses
+from annotator.store.links import INSERT as INSERT_LINK
+from annotator.store.part import now
+from annotator.store.replacing import keep_last_complete, replace_layers
+from annotator.text import content_hash
+
+if TYPE_CHECKING:
+    from annotator.store.opening import Store
+
+
+@dataclass
+class ImportCounts:
+    """What one batch of records changed in the project."""
+
+    articles_added: int = 0
+    #: Records whose text was already an article (a re-run, or another annotator's labels on it).
+    articles_existing: int = 0
+    labels_added: int = 0
+    entities_added: int = 0
+    links_added: int = 0
+    #: Article categories given (per article and annotator).
+    categories_added: int = 0
+    #: Articles on which an annotator's stored work was replaced by a newer record of hers, by name.
+    replaced: dict[str, int] = field(default_factory=dict)
+
+    def __iadd__(self, other: ImportCounts) -> ImportCounts:
+        self.articles_added += other.articles_added
+        self.articles_existing += other.articles_existing
+        self.labels_added += other.labels_added
+        self.entities_added += other.entities_added
+        self.links_added += other.links_added
+        self.categories_added += other.categories_added
+        for name, n in other.replaced.items():
+            self.replaced[name] = self.replaced.get(name, 0) + n
+        return self
+
+    def describe(self) -> str:
+        """One sentence for the user, the same in the terminal and the window."""
+        text = _plural(self.articles_added, "new article")
+        if self.articles_existing:
+            text += f", {_plural(self.articles_existing, 'record')} matched articles already in the project"
+        links = f", {_plural(self.links_added, 'link')}" if self.links_added else ""
+        if self.categories_added:
+            links += f", {_plural(self.categories_added, 'article category', 'article categories')}"
+        replaced = "".join(
+            f"; replaced {name}'s labels on {_plural(n, 'article')}" for name, n in sorted(self.replaced.items())
+        )
+        return (
+            f"{text}; {_plural(self.labels_added, 'label')}, {_plural(self.entities_added, 'entity', 'entities')}"
+            + links
+            + replaced
+        )
+
+
+#: json.dumps(meta, ensure_ascii=False) without building an encoder per call (meta stays on the
+#: standard library: ujson rounds floats).
+_meta_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def add_records(store: Store, records: Sequence[IncomingRecord], default_annotator: str) -> ImportCounts:
+    """Store a batch of validated records in one transaction: all of it or none.
+
+    A text already in the project joins its article (content hash), so a re-run
+    after a crash, or a second annotator's file, adds no duplicates. Rows go in with
+    `executemany`: new articles and statements get their ids here, which is safe
+    because the batch holds the project's write lock.
+
+    The newer work wins, as in Prodigy and doccano, where a dataset holds one answer per task
+    and annotator: a *complete* record (`IncomingRecord.complete`: a whole-task answer, with a
+    status or a task answer - not binary feedback on a few spans) is that annotator's whole
+    work on the article, so it *replaces* what her layer held there: labels and statements,
+    rejected spans and links the record does not have are removed (counted in
+    `ImportCounts.replaced` when anything changed). Article categories are replaced only
+    when the record gives some (most formats carry none); a record that gives only
+    categories (doccano's text classification) replaces only those; notes fill empty ones and are
+    never overwritten. Binary feedback (spans with answers of their own) adds to the layer.
+    Of several complete records for one article and annotator, the last one read counts,
+    so re-importing a file changes nothing. The records' lists may be emptied here for that.
+    """
+    counts = ImportCounts()
+    with store.write():
+        c = store.conn
+        stamp = now()
+        digests = [content_hash(rec.text) for rec in records]
+        keep_last_complete(records, digests, default_annotator)
+        article_ids, old_articles = _articles_step(c, records, digests, stamp, counts)
+        if old_articles:
+            replace_layers(c, records, article_ids, old_articles, default_annotator, counts.replaced)
+        counts.entities_added = _entities_step(c, records, article_ids)
+        layer_ids: dict[str, int] = {}
+
+        def layer_of(rec: IncomingRecord, *, model_version: bool = True) -> int:
+            """The record's layer id, added on first use (as a model's when it names its model)."""
+            name = rec.annotator or default_annotator
+            if name not in layer_ids:
+                kind = layer_kind(name, rec.model_version) if model_version else None
+                layer_ids[name] = store.layers.annotator_id(name, kind)
+            return layer_ids[name]
+
+        statement_rows, label_rows, status_rows, note_rows, answers = _statement_rows(
+            c, records, article_ids, old_articles, layer_of, stamp
+        )
+        c.executemany(
+            "INSERT INTO statements(id, article_id, annotator_id, start, end, note, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            statement_rows,
+        )
+        # An imported note fills an empty one; it never overwrites what someone wrote here.
+        c.executemany("UPDATE statements SET note = ? WHERE id = ? AND note = ''", note_rows)
+        before = c.total_changes
+        c.executemany(
+            "INSERT INTO statement_labels(statement_id, label, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            label_rows,
+        )
+        counts.labels_added = c.total_changes - before
+        put_statuses(c, status_rows)
+        _answers_step(c, answers, stamp)
+        counts.links_added = _links_step(c, records, article_ids, lambda rec: layer_of(rec, model_version=False), stamp)
+        counts.categories_added = store.categories.add_article_categories(
+            (article_id, rec.annotator or default_annotator, category)
+            for rec, article_id in zip(records, article_ids, strict=True)
+            for category in rec.categories
+        )
+    return counts
+
+
+def _articles_step(
+    c: sqlite3.Connection, records: Sequence[IncomingRecord], digests: Sequence[str], stamp: str, counts: ImportCounts
+) -> tuple[list[int], set[int]]:
+    """Each record's article id (an article already there, or a new one), and the ids that were there
+    before the batch: the batch's one hash→id lookup. New ids are given here, under the write lock."""
+    article_of = dict(
+        c.execute(
+            "SELECT hash, id FROM articles WHERE hash IN (SELECT value FROM json_each(?))",
+            (json.dumps(digests),),
+        )
+    )
+    old_articles = set(article_of.values())
+    next_id = (c.execute("SELECT max(id) FROM articles").fetchone()[0] or 0) + 1
+    article_rows: list[tuple] = []
+    article_ids: list[int] = []
+    for rec, digest in zip(records, digests, strict=True):
+        article_id = article_of.get(digest)
+        if article_id is None:
+            article_id = article_of[digest] = next_id
+            next_id += 1
+            meta = _meta_json(rec.meta) if rec.meta else "{}"
+            article_rows.append((article_id, digest, rec.title, rec.text, rec.source, meta, stamp))
+            counts.articles_added += 1
+        else:
+            counts.articles_existing += 1
+        article_ids.append(article_id)
+    c.executemany(
+        "INSERT INTO articles(id, hash, title, text, source, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        article_rows,
+    )
+    return article_ids, old_articles
+
+
+def _entities_step(c: sqlite3.Connection, records: Sequence[IncomingRecord], article_ids: Sequence[int]) -> int:
+    """The records' entities; returns how many were new."""
+    before = c.total_changes
+    c.executemany(
+        "INSERT INTO entities(article_id, start, end, label, source) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [(a, *e) for rec, a in zip(records, article_ids, strict=True) for e in rec.entities],
+    )
+    return c.total_changes - before
+
+
+def _statement_rows(
+    c: sqlite3.Connection,
+    records: Sequence[IncomingRecord],
+    article_ids: Sequence[int],
+    old_articles: set[int],
+    layer_of: Callable[[IncomingRecord], int],
+    stamp: str,
+) -> tuple[list[list], list[tuple], list[tuple], list[tuple], list[tuple[int, int, IncomingRecord]]]:
+    """New statement rows (with ids), label rows, status rows, note updates, and the
+    (article_id, annotator_id, record) of every labeled record, for its answers.
+
+    Statements already in the project are looked up only on articles that were there
+    before the batch: a new article has none.
+    """
+    kinds: dict[int, str] = {}
+    statement_of: dict[tuple[int, int, int, int], int] = {}
+    if old_articles:
+        statement_of = {
+            (a, n, s, e): i
+            for a, n, s, e, i in c.execute(
+                "SELECT article_id, annotator_id, start, end, id FROM statements "
+                "WHERE article_id IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted(old_articles)),),
+            )
+        }
+    new_rows: dict[int, list] = {}
+    next_id = (c.execute("SELECT max(id) FROM statements").fetchone()[0] or 0) + 1
+    label_rows: list[tuple] = []
+    status_rows: list[tuple] = []
+    note_rows: list[tuple] = []
+    answers: list[tuple[int, int, IncomingRecord]] = []
+    for rec, article_id in zip(records, article_ids, strict=True):
+        if not (rec.spans or rec.status or rec.rejected or rec.answer != ACCEPT):
+            continue
+        annotator = layer_of(rec)
+        if annotator not in kinds:
+            kinds[annotator] = c.execute("SELECT kind FROM annotators WHERE id = ?", (annotator,)).fetchone()[0]
+        answers.append((article_id, annotator, rec))
+        for span in rec.spans:
+            key = (article_id, annotator, span.start, span.end)
+            statement_id = statement_of.get(key)
+            if statement_id is None:
+                statement_id = statement_of[key] = next_id
+                next_id += 1
+                new_rows[statement_id] = [statement_id, *key, span.note, stamp, stamp]
+            elif span.note:
+                row = new_rows.get(statement_id)
+                if row is None:
+                    note_rows.append((span.note, statement_id))
+                elif not row[5]:
+                    row[5] = span.note
+            label_rows.append((statement_id, span.label, stamp))
+        if rec.status and kinds[annotator] != MODEL_LAYER:  # a model's output is never "finished"
+            status_rows.append((article_id, annotator, rec.status, stamp))
+    return list(new_rows.values()), label_rows, status_rows, note_rows, answers
+
+
+def _answers_step(c: sqlite3.Connection, answers: Sequence[tuple[int, int, IncomingRecord]], stamp: str) -> None:
+    """Rejected spans and task answers of (article_id, annotator_id, record): kept, never as labels.
+
+    A task answered accept again (a corrected file) drops the old reject/ignore of that pair.
+    """
+    c.executemany(
+        "INSERT INTO rejected_spans(article_id, annotator_id, start, end, label, answer, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET answer = excluded.answer",
+        [(a, n, *span, stamp) for a, n, rec in answers for span in rec.rejected],
+    )
+    last = {(a, n): rec.answer for a, n, rec in answers}  # in file order: the last answer counts
+    c.executemany(
+        "INSERT INTO task_answers(article_id, annotator_id, answer, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at",
+        [(a, n, answer, stamp) for (a, n), answer in last.items() if answer != ACCEPT],
+    )
+    if c.execute("SELECT 1 FROM task_answers LIMIT 1").fetchone():
+        c.executemany(
+            "DELETE FROM task_answers WHERE article_id = ? AND annotator_id = ?",
+            [pair for pair, answer in last.items() if answer == ACCEPT],
+        )
+
+
+def _links_step(
+    c: sqlite3.Connection,
+    records: Sequence[IncomingRecord],
+    article_ids: Sequence[int],
+    layer_of: Callable[[IncomingRecord], int],
+    stamp: str,
+) -> int:
+    """The records' links and link decisions; returns how many links were new."""
+    link_rows, decision_rows = [], []
+    for rec, article_id in zip(records, article_ids, strict=True):
+        if not (rec.links or rec.link_decisions):
+            continue
+        annotator_id = layer_of(rec)
+        link_rows += [(article_id, annotator_id, *link, stamp) for link in rec.links]
+        decision_rows += [(article_id, annotator_id, *slot, stamp) for slot in rec.link_decisions]
+    before = c.total_changes
+    c.executemany(INSERT_LINK, link_rows)
+    added = c.total_changes - before
+    c.executemany(
+        "INSERT INTO link_decisions(article_id, annotator_id, head_start, head_end, label, decided_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        decision_rows,
+    )
+    return added
