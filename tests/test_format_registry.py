@@ -120,10 +120,10 @@ def test_a_format_cannot_take_a_name_or_an_option_another_has():
 # -- the registry is the one place -------------------------------------------------------------
 
 
-def test_the_readme_formats_table_is_the_registry_s():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert formats.markdown_table() in readme, (
-        "the README's formats table is out of date: paste annotator.formats.markdown_table() into it"
+def test_the_docs_formats_table_is_the_registry_s():
+    page = (ROOT / "docs" / "formats.md").read_text(encoding="utf-8")
+    assert formats.markdown_table() in page, (
+        "the formats table of docs/formats.md is out of date: run python -m annotator.cli.reference"
     )
 
 

@@ -137,7 +137,7 @@ class Format:
     `writes_negatives` are what the rule must know of what it can say. `options` are its own
     export choices, `account_items` what its account counts that no other format does.
     `imports`/`exports` say in a sentence what it reads and writes (the
-    README's table, `--help`).
+    table in `docs/formats.md`, `--help`).
     """
 
     name: str
