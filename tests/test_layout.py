@@ -9,6 +9,7 @@ start the whole application and so may import any room.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -107,10 +108,8 @@ def test_the_graph_is_read_from_every_kind_of_import():
     assert all(room in TOP | set(BELOW) for pair in edges for room in pair), sorted(edges)
 
 
-def test_no_circle_between_rooms():
-    graph: dict[str, set[str]] = {}
-    for source, target in room_edges():
-        graph.setdefault(source, set()).add(target)
+def cycles_in(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every circle a depth-first walk of `graph` meets, each as the path that closes it."""
     state: dict[str, int] = {}
     cycles: list[list[str]] = []
 
@@ -126,7 +125,15 @@ def test_no_circle_between_rooms():
     for node in sorted(graph):
         if node not in state:
             visit(node, [node])
+    return cycles
+
+
+def test_no_circle_between_rooms():
     edges = room_edges()
+    graph: dict[str, set[str]] = {}
+    for source, target in edges:
+        graph.setdefault(source, set()).add(target)
+    cycles = cycles_in(graph)
     assert cycles == [], [" -> ".join(c) + f" (first: {edges[(c[-2], c[-1])][0]})" for c in cycles]
 
 
@@ -153,36 +160,34 @@ def test_formats_never_reach_the_workflow():
     assert reached == []
 
 
-def test_qt_only_in_the_ui():
-    offenders = []
+def nodes_outside(room: str) -> Iterator[tuple[str, ast.AST]]:
+    """Every syntax node of every module outside `annotator/ROOM/`, with the module's path."""
     for path in modules():
-        if path.is_relative_to(PACKAGE / "ui"):
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = (
-                [a.name for a in node.names]
-                if isinstance(node, ast.Import)
-                else [node.module or ""]
-                if isinstance(node, ast.ImportFrom)
-                else []
-            )
-            offenders += [f"{path.relative_to(ROOT)}:{node.lineno}" for n in names if n.split(".")[0] == "PySide6"]
+        if not path.is_relative_to(PACKAGE / room):
+            where = str(path.relative_to(ROOT))
+            yield from ((where, node) for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
+
+
+def test_qt_only_in_the_ui():
+    offenders = [
+        f"{where}:{node.lineno}"
+        for where, node in nodes_outside("ui")
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for name in ([a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""])
+        if name.split(".")[0] == "PySide6"
+    ]
     assert offenders == []
 
 
 def test_sql_only_in_the_store():
     """No `execute(`, `executemany(` or `executescript(` outside `annotator/store/`."""
-    offenders = []
-    for path in modules():
-        if path.is_relative_to(PACKAGE / "store"):
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr in ("execute", "executemany", "executescript")
-            ):
-                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    offenders = [
+        f"{where}:{node.lineno}"
+        for where, node in nodes_outside("store")
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("execute", "executemany", "executescript")
+    ]
     assert offenders == []
 
 
