@@ -1,4 +1,4 @@
-"""Render the README's screenshots: `.venv/bin/python docs/render_screenshots.py [OUT_DIR]` (default docs/).
+"""Render the docs' screenshots: `.venv/bin/python docs/render_screenshots.py [OUT_DIR]` (default docs/).
 
 Builds a demo project from seeds/ (the real spaCy pipeline, two annotators, a statement with two
 labels, a note) in a temporary folder and renders each window offscreen, through the same

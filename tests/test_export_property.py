@@ -1,7 +1,7 @@
 """Random team projects through every export format: the records are exactly what the rule says.
 
 Hypothesis builds projects (several annotators, statuses, whole-task answers, rejected spans,
-review decisions); the test works out, on its own and straight from the rule as the README
+review decisions); the test works out, on its own and straight from the rule as docs/export-rule.md
 states it, which records each format must hold, and reads each file back with the format's
 own reader. Nothing here calls `annotator.review` or `annotator.export.rule`.
 """

@@ -269,11 +269,11 @@ def test_nothing_to_write_is_an_error_that_writes_nothing(team, tmp_path):
     assert not out.exists() and raised.value.summary.records == 0
 
 
-def test_the_rule_is_written_in_the_help_and_the_readme(cli):
+def test_the_rule_is_written_in_the_help_and_the_docs(cli):
     from tests.conftest import ROOT
 
     help_text = " ".join(cli("export", "--help").stdout.split())
-    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    readme = " ".join((ROOT / "docs" / "export-rule.md").read_text(encoding="utf-8").split())
     for sentence in ("in a finished article", "a missing label is unknown", "never mixes layers", "--skip-undecided"):
         assert sentence in " ".join(RULE.split()) and sentence in help_text
     assert "### The rule: which layer, which articles, what a missing label means" in readme

@@ -3,7 +3,7 @@
 After every kill: the project is never empty nor partial, every backup under a backup's name is
 a whole, sound project, and no confirmed action is lost — it is in the project, or (when the
 restore went back to a backup) in the old project kept aside. Each test prints its line of the
-table in the README: fault, runs, killed before the end, actions lost.
+table in docs/nothing-lost.md: fault, runs, killed before the end, actions lost.
 """
 
 import json

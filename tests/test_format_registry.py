@@ -97,6 +97,28 @@ def test_a_new_format_exports_by_its_file_name_with_its_own_option(tiny, cli, db
     assert refused.exit_code == 2 and "--tiny-case does not apply to jsonl: it is for tiny" in refused.output
 
 
+def test_a_writer_gets_what_it_needs_of_the_project_never_the_project(tiny, cli, tmp_path, monkeypatch):
+    """The export loop reads the project once and hands the writer a frozen context: the layer,
+    the labels, the categories; a format has no store or rule to query."""
+    import dataclasses
+
+    from annotator.formats.base import WriteContext
+
+    seen: list[Writer] = []
+    monkeypatch.setattr(TinyWriter, "finish", lambda self, handle: seen.append(self))
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps({"text": "Kyiv offered talks.", "spans": [{"start": 0, "end": 4, "label": "offer"}]}))
+    cli("import", "--no-ner", "--annotator", "anna", src)
+    assert cli("export", tmp_path / "out.tiny", "--labels", "offer").exit_code == 0
+    (writer,) = seen
+    context = writer.context
+    assert isinstance(context, WriteContext) and not hasattr(writer, "store") and not hasattr(writer, "rule")
+    assert (context.layer, context.labels, context.category_groups) == ("anna", ("offer",), None)
+    assert [g.name for g in context.chosen_categories] == [g.name for g in context.categories]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        context.layer = "ben"  # type: ignore[misc]
+
+
 def test_a_new_format_is_in_the_dialogs_filters_and_the_readme_table(tiny):
     everything = formats.import_filter().split(";;")[0]
     assert "*.tiny" in everything and "Tiny lines (*.tiny)" in formats.import_filter()
@@ -120,10 +142,10 @@ def test_a_format_cannot_take_a_name_or_an_option_another_has():
 # -- the registry is the one place -------------------------------------------------------------
 
 
-def test_the_readme_formats_table_is_the_registry_s():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert formats.markdown_table() in readme, (
-        "the README's formats table is out of date: paste annotator.formats.markdown_table() into it"
+def test_the_docs_formats_table_is_the_registry_s():
+    page = (ROOT / "docs" / "formats.md").read_text(encoding="utf-8")
+    assert formats.markdown_table() in page, (
+        "the formats table of docs/formats.md is out of date: run python -m annotator.cli.reference"
     )
 
 

@@ -190,7 +190,7 @@ def test_textcat_records_carry_speaker_and_target_in_meta(tmp_path, project):
 
 
 def test_a_training_script_reads_the_docbins_links_with_spacy_alone(tmp_path, project):
-    """What the README documents: doc.user_data["links"] (token and character offsets) and doc._.rel
+    """What docs/formats.md documents: doc.user_data["links"] (token and character offsets) and doc._.rel
     (spaCy's rel_component shape), read in a fresh interpreter that never imports Annotator."""
     out = tmp_path / "train.spacy"
     with Store.open(project) as store:

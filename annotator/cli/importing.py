@@ -183,7 +183,7 @@ def preannotate_cmd(
     With CORPUS.jsonl --out DIR: map the pipeline over partitions of the corpus on a Dask
     cluster and write pre-annotated JSONL shards to DIR (resumable: done shards are kept,
     a killed run carries on). `annotator import DIR` then takes them without running spaCy
-    again. The shard format is in the README.
+    again. The shard format is in docs/big-corpora.md.
     """
     if redo and corpus is not None:
         raise click.UsageError("--redo pre-annotates the project's articles again; it takes no CORPUS")

@@ -98,7 +98,7 @@ def import_formats() -> list[tuple[str, str]]:
 
 
 def _plain(markdown: str) -> str:
-    """A format's sentence as a terminal shows it (the README's code marks dropped)."""
+    """A format's sentence as a terminal shows it (the docs' code marks dropped)."""
     return markdown.replace("`", "")
 
 

@@ -49,7 +49,7 @@ def search_cmd(
     Words match in any case and without diacritics; "a phrase" (quoted for the shell too:
     '"energy infrastructure"'), prefix* , AND/OR/NOT and ( ), -word; filters: label:L
     -label:L annotator:NAME status:done ent:PERSON category:C meta.FIELD:VALUE
-    meta.date:2025-01..2025-03 meta.date:>=2025-03-01 re:"REGEX". See the README.
+    meta.date:2025-01..2025-03 meta.date:>=2025-03-01 re:"REGEX". See docs/search.md.
 
     The search index catches up with new articles first (once per import, with progress).
     """

@@ -1,7 +1,7 @@
 """The one rule every export follows: which layer, which articles, what a missing label means.
 
 Every format, the command line and the Export dialog go through `choose_rule` and `Selection`;
-`rule_text()` is the same rule in words (`annotator export --help`, the README). Which formats
+`rule_text()` is the same rule in words (`annotator export --help`, `docs/export-rule.md`). Which formats
 are for training, and which hold entities rather than statements, is the registry's
 (`annotator.formats`).
 """
@@ -70,7 +70,7 @@ def _entity_formats() -> tuple[str, ...]:
 
 
 def rule_text() -> str:
-    """The rule in words, with the registry's formats named (`annotator export --help`, the README)."""
+    """The rule in words, with the registry's formats named (`annotator export --help`, `docs/export-rule.md`)."""
     text = _RULE.format(
         interchange=", ".join(formats.interchange_names()),
         training=", ".join(formats.training_names()),

@@ -30,9 +30,11 @@ from annotator.formats.atomic import (
     is_our_folder,
     remove_stale_temporaries,
 )
-from annotator.formats.base import Format
-from annotator.formats.textcat import label_universe
+from annotator.formats.base import Format, WriteContext
+from annotator.nlp.pipeline import pipeline_tokenizer
 from annotator.records import ExportRow
+from annotator.schemes.categories import project_categories
+from annotator.schemes.labels import label_universe
 from annotator.store import Store
 from annotator.streaming import no_cyclic_gc
 
@@ -80,7 +82,7 @@ def export(
     summary = ExportSummary(str(out), rule.fmt, rule.describe(), items={**ITEMS, **fmt.account_items})
     if str(out) != "-":
         summary.counts["stale_temporaries"] = len(remove_stale_temporaries(Path(out)))
-    writer = writer_class(store, summary, rule=rule, options=chosen)
+    writer = writer_class(write_context(store, rule), summary, chosen)
 
     def tick() -> None:
         if progress:
@@ -129,6 +131,21 @@ def export(
                 summary.counts.pop(item, None)
         summary.seconds = time.perf_counter() - started
     return summary
+
+
+def write_context(store: Store, rule: ExportRule) -> WriteContext:
+    """What the writer may know of the project, read once before the first row: the rule's layer
+    and choices, the labels and categories of the scheme, and the pipeline's tokenizer (loaded
+    only if a writer calls it). The writer never sees the store."""
+    pipeline = store.get_setting("pipeline")
+    return WriteContext(
+        layer=rule.layer,
+        labels=tuple(sorted(rule.labels)) if rule.labels is not None else tuple(label_universe(store)),
+        categories=tuple(project_categories(store)),
+        category_groups=rule.category_groups,
+        has_links=bool(store.links.used_link_types()),
+        tokenize=lambda text: pipeline_tokenizer(pipeline)(text),
+    )
 
 
 def format_options(fmt: str, given: dict[str, str | None]) -> dict[str, str | None]:
@@ -301,4 +318,5 @@ __all__ = [  # and FORMATS, SUFFIXES (module __getattr__)
     "format_for",
     "format_options",
     "label_universe",
+    "write_context",
 ]

@@ -15,13 +15,14 @@ and writes. `_MODULES` below lists them; everything that depends on formats is b
   and the export rule's training formats (`training_names()`);
 - the window's dialogs, without Qt: `import_filter()` for Import, `export_choices()`,
   `export_filter(name)` and `export_suffix(name)` for Export;
-- the README's formats table: `markdown_table()`.
+- the formats table of `docs/formats.md`: `markdown_table()`.
 
 Adding a format: write its module (reader and/or writer, `FORMAT`), add it to `_MODULES`, and
-paste `markdown_table()` into the README. Nothing else changes; `tests/test_format_registry.py`
-registers a format of its own to hold that. The order of `_MODULES` is the order of menus and
-help and of the JSON shapes tried on an object, and where formats share an export suffix the
-first is the one a file name picks (`.jsonl`: Prodigy).
+run `python -m annotator.cli.reference` (it writes the table into `docs/formats.md`). Nothing
+else changes; `tests/test_format_registry.py` registers a format of its own to hold that. The
+order of `_MODULES` is the order of menus and help and of the JSON shapes tried on an object,
+and where formats share an export suffix the first is the one a file name picks (`.jsonl`:
+Prodigy).
 
 Modelled on spaCy's converters (`spacy/cli/convert.py`: a format is a name and a function,
 chosen by name or by file ending) and Picard's format registry (`picard/formats/util.py`: each
@@ -249,7 +250,7 @@ def writer_of(name: str) -> type[Writer]:
     return fmt.writer
 
 
-# -- what people see: help, the dialogs' filters, the README -------------------------------
+# -- what people see: help, the dialogs' filters, the docs -------------------------------
 
 
 def export_choices() -> list[tuple[str, str]]:
@@ -317,7 +318,7 @@ def import_help() -> str:
 
 
 def markdown_table() -> str:
-    """The README's formats table, from each format's own declaration."""
+    """The formats table of `docs/formats.md`, from each format's own declaration."""
 
     def cell(text: str) -> str:
         return text.replace("|", "\\|")

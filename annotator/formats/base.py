@@ -15,13 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.formats.checks import snippet
 from annotator.formats.left_out import LeftOut
-from annotator.records import ExportRow, IncomingRecord, Rejection
+from annotator.records import CategoryGroup, ExportRow, IncomingRecord, Rejection
 from annotator.tokens import SpacyTokens
 
 if TYPE_CHECKING:
-    from annotator.export.rule import ExportRule
     from annotator.formats.account import ExportSummary
-    from annotator.store import Store
 
 #: What an export can hold: labeled statements (a layer's work) or the article's entities.
 STATEMENTS, ENTITIES = "statements", "entities"
@@ -47,6 +45,36 @@ class ObjectContext:
     line: int
     #: What the file carries that a project cannot hold, counted once per file.
     left_out: LeftOut
+
+
+@dataclass(frozen=True)
+class WriteContext:
+    """What a writer may know of the project besides the rows: gathered once by the export loop
+    (`annotator.export.run.write_context`) from the project and the rule. A format never queries the
+    project; what it needs is named here.
+    """
+
+    #: The layer the rule writes (an annotator, gold, `model:VERSION`); None: every layer, one
+    #: record per article and annotator (brat names its file pairs after the layer then).
+    layer: str | None = None
+    #: Every label a statement classifier should know (textcat's `cats`): those the rule asks for
+    #: (`--labels`), else the scheme's active labels and any other label in use.
+    labels: tuple[str, ...] = ()
+    #: The project's category groups, in scheme order (Label Studio's `<Choices>`).
+    categories: tuple[CategoryGroup, ...] = ()
+    #: The groups whose categories the rule writes (`--categories`); None: every group.
+    category_groups: frozenset[str] | None = None
+    #: The project has links (doccano then writes every line in the entity+relation shape).
+    has_links: bool = False
+    #: The project pipeline's tokenizer (text -> spaCy Doc), for a DocBin article whose stored
+    #: tokens do not match its text; loaded at the first call. None: spaCy's English rules.
+    tokenize: Callable[[str], Any] | None = None
+
+    @property
+    def chosen_categories(self) -> list[CategoryGroup]:
+        """The category groups the export writes: the project's, less those the rule leaves out."""
+        only = self.category_groups
+        return [g for g in self.categories if only is None or g.name in only]
 
 
 #: A file's records and what could not be read (`FILE:LINE: reason`).
@@ -109,7 +137,7 @@ class Format:
     `writes_negatives` are what the rule must know of what it can say. `options` are its own
     export choices, `account_items` what its account counts that no other format does.
     `imports`/`exports` say in a sentence what it reads and writes (the
-    README's table, `--help`).
+    table in `docs/formats.md`, `--help`).
     """
 
     name: str
@@ -190,7 +218,8 @@ class Format:
 class Writer:
     """Writes one format's records for the export's rows and counts them in the account.
 
-    The export loop (`exporting.export`) opens the destination (text, or bytes when `binary`,
+    A writer gets the rows and a `WriteContext`, never the project: the export loop
+    (`annotator.export.run.export`) opens the destination (text, or bytes when `binary`,
     or a folder when `folder`), calls `write` for every row the rule keeps and `finish` once
     at the end, inside one atomic write. `options` holds the format's `Option`s by key,
     defaults filled in.
@@ -210,8 +239,8 @@ class Writer:
         a folder export replaces a folder only when every file in it is (its own earlier export)."""
         return False
 
-    def __init__(self, store: Store, summary: ExportSummary, *, rule: ExportRule, options: dict[str, Any]):
-        self.store, self.summary, self.rule, self.options = store, summary, rule, options
+    def __init__(self, context: WriteContext, summary: ExportSummary, options: dict[str, Any]):
+        self.context, self.summary, self.options = context, summary, options
 
     def write(self, handle: Any, row: ExportRow) -> bool | None:
         """Write one row's records. Return False when the row adds no article to the file: left

@@ -323,7 +323,7 @@ class BratWriter(Writer):
 
     def write(self, folder: Path, row: ExportRow) -> None:
         name = f"{row.article_id:06d}"
-        if self.rule.layer is None and row.annotator is not None:  # every layer: one file pair each
+        if self.context.layer is None and row.annotator is not None:  # every layer: one file pair each
             name += "-" + "".join(c if c.isalnum() or c in "-_." else "_" for c in row.annotator)[:60]
         (folder / f"{name}.txt").write_text(row.text, encoding="utf-8", newline="\n")
         (folder / f"{name}{ANN_SUFFIX}").write_text(ann_from_row(row), encoding="utf-8", newline="\n")

@@ -41,7 +41,7 @@ from __future__ import annotations
 import functools
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -91,16 +91,17 @@ class DocReport:
 
 
 class DocBuilder:
-    """Turn export rows into Docs; loads spaCy (and, only if needed, the project pipeline) lazily."""
+    """Turn export rows into Docs; loads spaCy lazily. `tokenize` (the project pipeline's) is
+    called only for an article whose stored tokens do not match its text."""
 
-    def __init__(self, pipeline_name: str | None = None, align: str | None = None):
+    def __init__(self, tokenize: Callable[[str], Doc] | None = None, align: str | None = None):
         if align is not None and align not in ALIGN.choices:
             raise ValueError(f"align must be one of {', '.join(ALIGN.choices)} or None, got {align!r}")
         import spacy
         from spacy.tokens import DocBin
 
         self.align = align
-        self.pipeline_name = pipeline_name
+        self.tokenize = tokenize
         self.vocab: Vocab = spacy.blank("en").vocab
         self.docbin: DocBin = DocBin(store_user_data=True)
 
@@ -126,7 +127,7 @@ class DocBuilder:
             report.warnings.append(
                 f"article {row.article_id}: its stored tokens do not match its text; re-tokenized for the DocBin"
             )
-        return _tokenizer(self.pipeline_name)(row.text)
+        return (self.tokenize or _english_tokenizer())(row.text)
 
     def _annotate(self, doc: Doc, row: ExportRow, report: DocReport) -> None:
         mode = self.align or "strict"
@@ -272,17 +273,12 @@ class DocBuilder:
             )
 
 
-@functools.lru_cache(maxsize=4)
-def _tokenizer(pipeline_name: str | None) -> Any:
-    """The project pipeline's tokenizer (spaCy's English rules if the pipeline cannot load)."""
-    from annotator.nlp.pipeline import PipelineError, load_pipeline
+@functools.cache
+def _english_tokenizer() -> Any:
+    """spaCy's English rules, when the export gave no pipeline's tokenizer."""
+    import spacy
 
-    try:
-        return load_pipeline(pipeline_name).nlp.tokenizer
-    except PipelineError:
-        import spacy
-
-        return spacy.blank("en").tokenizer
+    return spacy.blank("en").tokenizer
 
 
 # -- reading ----------------------------------------------------------------------------
@@ -441,7 +437,7 @@ class DocBinWriter(Writer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.builder = DocBuilder(self.store.get_setting("pipeline"), self.options[ALIGN.key])
+        self.builder = DocBuilder(self.context.tokenize, self.options[ALIGN.key])
 
     def write(self, handle: Any, row: ExportRow) -> None:
         report = self.builder.add(row, SpacyTokens.build(row.text, row.tokens))

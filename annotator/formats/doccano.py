@@ -152,7 +152,7 @@ class DoccanoWriter(Writer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.relations = bool(self.store.links.used_link_types())
+        self.relations = self.context.has_links
         self.classification = self.options.get(DOCCANO_TASK.key) == CLASSIFICATION
 
     def write(self, handle: Any, row: ExportRow) -> bool | None:

@@ -62,7 +62,6 @@ from annotator.formats.left_out import KINDS, counted
 from annotator.formats.records import RecordError, kind_of, record_from_dict
 from annotator.formats.relations import SPAN_LABEL, end_namer
 from annotator.records import MODEL_LAYER_PREFIX, ExportRow, IncomingRecord, Link, Span, is_model_layer, model_layer
-from annotator.schemes.categories import project_categories
 from annotator.text import offsets_by_quotes
 
 #: JSON-MIN keys that describe the annotation, not the task's data.
@@ -538,7 +537,7 @@ class LabelStudioWriter(Writer):
         super().__init__(*args, **kwargs)
         self.as_predictions = self.options[LAYERS_AS.key] == "predictions"
         self.pending: list[ExportRow] = []
-        self.groups = [(g.name, {c.name for c in g.categories}) for g in project_categories(self.store)]
+        self.groups = [(g.name, {c.name for c in g.categories}) for g in self.context.categories]
 
     def _choices(self, row: ExportRow) -> list[tuple[str, list[str]]]:
         """The row's known categories by group (`<Choices name=GROUP>`), in scheme order."""

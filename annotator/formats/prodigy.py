@@ -38,7 +38,6 @@ from annotator.formats.left_out import LeftOut
 from annotator.formats.records import record_from_dict
 from annotator.formats.relations import end_namer, relations_from_links
 from annotator.records import ACCEPT, ExportRow, IncomingRecord
-from annotator.schemes.categories import project_categories
 from annotator.text import signed32
 from annotator.tokens import SpacyTokens
 
@@ -112,8 +111,7 @@ class ProdigyWriter(Writer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        only = self.rule.category_groups
-        groups = [g for g in project_categories(self.store) if only is None or g.name in only]
+        groups = self.context.chosen_categories
         self.single_choice = len(groups) == 1 and groups[0].exclusive
 
     def write(self, handle: Any, row: ExportRow) -> None:  # the hot path of the most used export: kept lean

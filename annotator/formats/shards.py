@@ -1,7 +1,7 @@
 """Pre-annotated JSONL shards: our JSONL records plus what a pipeline found in each text.
 
 Written by `annotator preannotate CORPUS --out DIR` (on a Dask cluster), or by any engine
-(Spark, Ray) that follows the format in the README. One JSON object per line:
+(Spark, Ray) that follows the format in `docs/big-corpora.md`. One JSON object per line:
 
     {"text": ..., "title": ..., "source": ..., "meta": {...},
      "spans": [...], "entities": [...], "_annotator_id": ..., "_status": ...,   # as the input had them

@@ -14,19 +14,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import srsly
 
 from annotator.formats.base import Format, Writer
 from annotator.records import ExportRow
-from annotator.schemes.labels import project_labels
 from annotator.text import signed32
 
-if TYPE_CHECKING:
-    from annotator.store import Store
-
-#: Account items (see `exporting`): negative sentences written; finished articles without sentences.
+#: Account items (see `formats.account`): negative sentences written; finished articles without sentences.
 NEGATIVES, NO_SENTENCES = "negatives", "no_sentences"
 
 
@@ -82,8 +78,7 @@ class TextcatWriter(Writer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        labels = self.rule.labels
-        self.universe = sorted(labels) if labels is not None else label_universe(self.store)
+        self.universe = list(self.context.labels)
 
     def write(self, handle: Any, row: ExportRow) -> None:
         records, counts = textcat_from_row(row, self.universe)
@@ -93,14 +88,6 @@ class TextcatWriter(Writer):
         self.summary.counts.update(counts)
         self.summary.counts["rejected_left_out"] += len(row.rejected)
         self.count_labels(row)
-
-
-def label_universe(store: Store) -> list[str]:
-    """Every label a statement classifier should know: the scheme's (the defaults until the project
-    chooses its own) that are not retired, and any other label in use."""
-    names = [label.name for label in project_labels(store) if not label.retired]
-    used = [name for name in store.statements.used_labels() if name not in names]
-    return names + used
 
 
 FORMAT = Format(

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from annotator.export.rule import ExportRule, Selection, choose_rule
-from annotator.export.run import label_universe
 from annotator.formats.textcat import textcat_from_row
+from annotator.schemes.labels import label_universe
 
 #: A label with fewer positive examples than this is reported as too few to learn.
 MIN_EXAMPLES = 10

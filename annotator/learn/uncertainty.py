@@ -12,7 +12,7 @@ for two labels counts more than one it is unsure about for one. `margin`, `1 - 2
 (how close the label nearest its threshold is to it: Prodigy's `prefer_uncertain`), is the
 other choice. The `learn` benchmark's oracle annotator, finishing articles most uncertain first,
 reached macro F1 0.85 with fewer statements by entropy than by margin, and by the mean per
-article than by the maximum (README, "The model in the loop"). No spaCy here.
+article than by the maximum (`docs/model-in-the-loop.md`). No spaCy here.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 `write_shards` reads CORPUS.jsonl (validated like an import: FILE:LINE for bad records),
 cuts it into partitions of `partition_size` lines, runs `nlp.analyse_texts` on each
 partition on a Dask worker and writes one shard per partition (`part-00000.jsonl`, the
-format in `formats/shards.py` and the README). Shards are written by this process, so the
+format in `formats/shards.py` and `docs/big-corpora.md`). Shards are written by this process, so the
 workers need no shared file system; each is written atomically, so a killed run leaves
 whole shards only, and a new run skips them: resumable, without duplicates.
 

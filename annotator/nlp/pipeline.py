@@ -14,6 +14,7 @@ over a project (`preannotate`) uses worker processes when there is enough to do;
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import json
@@ -113,6 +114,18 @@ def load_pipeline(name: str | None = None) -> Pipeline:
     if not predicts:
         description += " (no ner or entity_ruler: entities not predicted, left unknown)"
     return Pipeline(nlp, str(wanted), description, predicts_entities=predicts)
+
+
+@functools.lru_cache(maxsize=4)
+def pipeline_tokenizer(name: str | None) -> Any:
+    """The tokenizer of pipeline `name` (as `load_pipeline` takes it), or spaCy's English rules if
+    it cannot load: what a DocBin export re-tokenizes an article with."""
+    try:
+        return load_pipeline(name).nlp.tokenizer
+    except PipelineError:
+        import spacy
+
+        return spacy.blank("en").tokenizer
 
 
 def pipeline_identity(name: str | None, meta: dict[str, Any] | None = None) -> dict[str, str]:

@@ -46,6 +46,14 @@ def project_labels(store) -> list[Label]:
     return scheme + number_keys(found, after=sum(not label.retired for label in scheme))
 
 
+def label_universe(store) -> list[str]:
+    """Every label a statement classifier should know: the scheme's (the defaults until the project
+    chooses its own) that are not retired, and any other label in use."""
+    names = [label.name for label in project_labels(store) if not label.retired]
+    used = [name for name in store.statements.used_labels() if name not in names]
+    return names + used
+
+
 def unknown_labels(store, names: Iterable[str]) -> str | None:
     """Why `names` are not all the project's labels (its scheme, or carried by a statement), naming
     the close match of each typo - or None. A typo must not become an empty training file

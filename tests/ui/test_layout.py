@@ -6,6 +6,8 @@ import ast
 import re
 from pathlib import Path
 
+from tests.test_layout import cycles_in
+
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "annotator"
 UI = PACKAGE / "ui"
@@ -40,23 +42,7 @@ def test_the_ui_has_its_three_wings():
 
 
 def test_no_import_cycles_in_the_ui():
-    graph = ui_graph()
-    state: dict[str, int] = {}
-    cycles: list[list[str]] = []
-
-    def visit(node: str, stack: list[str]) -> None:
-        state[node] = 1
-        for nxt in sorted(graph[node]):
-            if state.get(nxt) == 1:
-                cycles.append([*stack[stack.index(nxt) :], nxt])
-            elif nxt not in state:
-                visit(nxt, [*stack, nxt])
-        state[node] = 2
-
-    for node in sorted(graph):
-        if node not in state:
-            visit(node, [node])
-    assert cycles == []
+    assert cycles_in(ui_graph()) == []
 
 
 def test_wings_point_one_way():
