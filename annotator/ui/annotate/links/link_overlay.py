@@ -2,8 +2,9 @@
 
 - The current statement's links: each other end outlined in its type's colour (on a halo of
   the page colour, so the outline reads at 3:1 whatever tint is under it) with a small tag
-  naming the type; statements linking *to* it outlined dashed; a suggested speaker dashed,
-  its tag ending in "?".
+  naming the type. Outlines stay inside their own lines' boxes and are painted under the text;
+  tags sit in the line after the span's end, never on the line above or below. Statements
+  linking *to* it are outlined dashed; a suggested speaker dashed, its tag ending in "?".
 - Hint mode: a badge with each candidate's letters just left of it (letters already typed in
   a muted colour; candidates that no longer match lose their badge).
 - Statement mode (L): the statement pointed at, outlined thick and dashed, tagged "Enter: type".
@@ -17,6 +18,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
 from annotator.ui.annotate.links.linking import HintMode, LinkController, StatementMode
+from annotator.ui.annotate.reader.article_view import inset_box
 from annotator.ui.shell import palette
 
 OUTLINE = 2.0
@@ -30,21 +32,39 @@ class LinkOverlay:
         self.controller = controller
         self.view = controller.view
         self.session = controller.session
+        controller.view.underlays.append(self.paint_outlines)
         controller.view.overlays.append(self)
+        self._tags: list[QRectF] = []
+        self._pending: list[tuple[QRectF, QColor, str]] = []
+        #: Every rectangle painted last time (outlines' outer edges and tags), viewport coordinates.
+        self.painted: list[QRectF] = []
 
     def color(self, name: str) -> QColor:
         kind = self.controller.type_named(name)
         return QColor(palette.link_color(kind.color if kind else "#57534e", self.view.theme))
 
     def __call__(self, painter: QPainter, clip: QRectF) -> None:
+        """Over the text: the tags of the outlines painted under it, or the hints while linking."""
         s, c = self.session, self.controller
-        self._tags: list[QRectF] = []  # chips painted so far: the next one moves right of any it would hide
-        self._pending: list[tuple[QRectF, QColor, str]] = []  # tags are drawn last, over every outline
         if s.article is None or s.current is None:
             return
         mode = c.mode
         if isinstance(mode, HintMode):
             self._hints(painter, mode, clip)
+            return
+        for rect, color, tag in self._pending:
+            self._tag(painter, rect, color, tag)
+
+    def paint_outlines(self, painter: QPainter, clip: QRectF) -> None:
+        """Under the text: the outlines of the current statement's links (their tags wait for `__call__`)."""
+        s, c = self.session, self.controller
+        self._tags = []  # chips painted so far: the next one moves right of any it would hide
+        self._pending = []  # tags are drawn over the text, after every outline
+        self.painted = []
+        if s.article is None or s.current is None:
+            return
+        mode = c.mode
+        if isinstance(mode, HintMode):
             return
         if isinstance(mode, StatementMode):
             color = self.color(mode.type.name)
@@ -58,8 +78,6 @@ class LinkOverlay:
             if suggestion is not None:
                 color = self.color(suggestion.label)
                 self._outline(painter, suggestion.child, color, f"{suggestion.label}?", clip, dashed=True)
-        for rect, color, tag in self._pending:
-            self._tag(painter, rect, color, tag)
 
     # -- pieces -----------------------------------------------------------------------------
 
@@ -77,7 +95,7 @@ class LinkOverlay:
         dashed: bool = False,
         width: float = OUTLINE,
     ) -> None:
-        rects = [r.adjusted(-2, 0, 2, 0) for r in self._rects(span)]
+        rects = [inset_box(r, width + HALO, 2) for r in self._rects(span)]
         if not rects or not any(r.adjusted(-4, -16, 4, 4).intersects(clip) for r in rects):
             return
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -89,7 +107,9 @@ class LinkOverlay:
             painter.setPen(stroke)
             for rect in rects:
                 painter.drawRoundedRect(rect, 3, 3)
-        self._pending.append((rects[0], color, tag))
+        half = (width + HALO) / 2
+        self.painted += [rect.adjusted(-half, -half, half, half) for rect in rects]
+        self._pending.append((rects[-1], color, tag))
 
     def _font(self, scale: float = 0.62) -> QFont:
         font = QFont(self.view.font())
@@ -98,16 +118,20 @@ class LinkOverlay:
         return font
 
     def _tag(self, painter: QPainter, rect: QRectF, color: QColor, text: str) -> None:
-        """The type's name in a small chip of its colour, astride the outline's top edge at its left (so it
-        hides as little as it can of the line above), kept inside the view."""
+        """The type's name in a small chip of its colour just after the outline's last line, inside that
+        line's box (so it hides nothing of the lines above and below), kept inside the view."""
         font = self._font()
         metrics = QFontMetricsF(font)
-        top = max(0.0, rect.top() - metrics.height() / 2 - 1)
-        chip = QRectF(rect.left(), top, metrics.horizontalAdvance(text) + 8, metrics.height())
+        line = rect.adjusted(0, -(OUTLINE + HALO) / 2, 0, (OUTLINE + HALO) / 2)  # the line's own box
+        height = min(metrics.height(), line.height() - 2)
+        width = metrics.horizontalAdvance(text) + 8
+        left = min(rect.right() + 3, self.view.viewport().width() - width)
+        chip = QRectF(max(0.0, left), line.center().y() - height / 2, width, height)
         for placed in sorted(self._tags, key=QRectF.left):
             if placed.intersects(chip):
                 chip.moveLeft(placed.right() + 3)
         self._tags.append(chip)
+        self.painted.append(QRectF(chip))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
         painter.drawRoundedRect(chip, 3, 3)

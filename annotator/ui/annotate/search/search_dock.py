@@ -39,6 +39,17 @@ class SearchDock(QDockWidget):
         self.raise_()
         self.panel.open()
 
+    def has_focus(self) -> bool:
+        from PySide6.QtWidgets import QApplication
+
+        focus = QApplication.focusWidget()
+        return self.isVisible() and focus is not None and self.isAncestorOf(focus)
+
+    def close_panel(self) -> None:
+        """Esc in the panel: close it; the focus back in the text, at the reader's place."""
+        self.hide()
+        self.view.setFocus()
+
     def open_hit(self, hit: Hit) -> None:
         """The hit's article, its statement current, its matches marked; the focus in the text."""
         s = self.session
