@@ -149,3 +149,25 @@ def test_scoring_a_long_article_stops_within_50_ms_of_a_cancel(db_path):
         index = UncertaintyIndex.build(store, predict, "v1", cancelled=stop.is_set)
     assert index is None
     assert time.perf_counter() - times[0] < 0.05
+
+
+def test_review_refused_while_a_window_is_open_says_where_to_review_in_it(qtbot, project, capsys):
+    from annotator.ui.review.launch import run_review
+    from tests.ui.test_project_guard import open_window
+
+    _, window = open_window(qtbot, project)  # the app's way: the project locked
+    assert window is not None
+    assert run_review(project, "tester", screenshot=project.with_suffix(".png")) == 1
+    said = capsys.readouterr().out
+    assert "already open in another Annotator window" in said
+    assert "To review in that window: Tools ▸ Review conflicts…" in said
+
+
+def test_a_visible_done_next_control_marks_done_and_moves_on(window, qtbot):
+    first = window.session.article_id
+    button = window.done_button
+    assert button.isVisible() and button.text() == "Done ▸ Next"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.session.article_id != first
+    with Store.open(window.store.path) as store:
+        assert store.article_row(first, "tester").status == "done"

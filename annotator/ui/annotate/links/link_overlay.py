@@ -3,7 +3,7 @@
 - The current statement's links: each other end outlined in its type's colour (on a halo of
   the page colour, so the outline reads at 3:1 whatever tint is under it) with a small tag
   naming the type. Outlines stay inside their own lines' boxes and are painted under the text;
-  tags sit in the line after the span's end, never on the line above or below. Statements
+  tags sit in the margin left of the text, level with the outline's first line. Statements
   linking *to* it are outlined dashed; a suggested speaker dashed, its tag ending in "?".
 - Hint mode: a badge with each candidate's letters just left of it (letters already typed in
   a muted colour; candidates that no longer match lose their badge).
@@ -34,10 +34,13 @@ class LinkOverlay:
         self.session = controller.session
         controller.view.underlays.append(self.paint_outlines)
         controller.view.overlays.append(self)
-        self._tags: list[QRectF] = []
+        controller.view.gutter_overlays.append(self.paint_tags)
         self._pending: list[tuple[QRectF, QColor, str]] = []
-        #: Every rectangle painted last time (outlines' outer edges and tags), viewport coordinates.
+        #: Every outline painted last time (its outer edges), viewport coordinates.
         self.painted: list[QRectF] = []
+        #: The tags painted last time in the margin left of the text, margin coordinates.
+        self.margin_tags: list[QRectF] = []
+        self._shown_tags: list[tuple[float, str]] = []
 
     def color(self, name: str) -> QColor:
         kind = self.controller.type_named(name)
@@ -51,16 +54,21 @@ class LinkOverlay:
         mode = c.mode
         if isinstance(mode, HintMode):
             self._hints(painter, mode, clip)
-            return
-        for rect, color, tag in self._pending:
-            self._tag(painter, rect, color, tag)
 
     def paint_outlines(self, painter: QPainter, clip: QRectF) -> None:
-        """Under the text: the outlines of the current statement's links (their tags wait for `__call__`)."""
-        s, c = self.session, self.controller
-        self._tags = []  # chips painted so far: the next one moves right of any it would hide
-        self._pending = []  # tags are drawn over the text, after every outline
+        """Under the text: the outlines of the current statement's links (their tags go to the margin)."""
+        self._pending = []  # tags, painted in the margin left of the text by `paint_tags`
         self.painted = []
+        try:
+            self._paint_outlines(painter, clip)
+        finally:
+            shown = [(rect.top(), tag) for rect, _, tag in self._pending]
+            if shown != self._shown_tags:  # the margin paints apart from the text: ask it to follow
+                self._shown_tags = shown
+                self.view._gutter.update()
+
+    def _paint_outlines(self, painter: QPainter, clip: QRectF) -> None:
+        s, c = self.session, self.controller
         if s.article is None or s.current is None:
             return
         mode = c.mode
@@ -109,7 +117,7 @@ class LinkOverlay:
                 painter.drawRoundedRect(rect, 3, 3)
         half = (width + HALO) / 2
         self.painted += [rect.adjusted(-half, -half, half, half) for rect in rects]
-        self._pending.append((rects[-1], color, tag))
+        self._pending.append((rects[0], color, tag))
 
     def _font(self, scale: float = 0.62) -> QFont:
         font = QFont(self.view.font())
@@ -117,27 +125,25 @@ class LinkOverlay:
         font.setWeight(QFont.Weight.DemiBold)
         return font
 
-    def _tag(self, painter: QPainter, rect: QRectF, color: QColor, text: str) -> None:
-        """The type's name in a small chip of its colour just after the outline's last line, inside that
-        line's box (so it hides nothing of the lines above and below), kept inside the view."""
+    def paint_tags(self, painter: QPainter, right: int, chip_h: int, rect_of) -> None:
+        """In the margin left of the text, level with each outline's first line: the link type's name
+        in a small chip of its colour. Nothing is drawn over the text, so no tag hides a word."""
         font = self._font()
         metrics = QFontMetricsF(font)
-        line = rect.adjusted(0, -(OUTLINE + HALO) / 2, 0, (OUTLINE + HALO) / 2)  # the line's own box
-        height = min(metrics.height(), line.height() - 2)
-        width = metrics.horizontalAdvance(text) + 8
-        left = min(rect.right() + 3, self.view.viewport().width() - width)
-        chip = QRectF(max(0.0, left), line.center().y() - height / 2, width, height)
-        for placed in sorted(self._tags, key=QRectF.left):
-            if placed.intersects(chip):
-                chip.moveLeft(placed.right() + 3)
-        self._tags.append(chip)
-        self.painted.append(QRectF(chip))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(color)
-        painter.drawRoundedRect(chip, 3, 3)
         painter.setFont(font)
-        painter.setPen(QColor(palette.chip_text(color.name())))
-        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
+        self.margin_tags = []
+        for rect, color, text in self._pending:
+            height = min(metrics.height() + 2, rect.height())
+            chip = QRectF(4, rect.center().y() - height / 2, metrics.horizontalAdvance(text) + 8, height)
+            for placed in self.margin_tags:
+                if placed.intersects(chip):
+                    chip.moveLeft(placed.right() + 3)
+            self.margin_tags.append(QRectF(chip))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(color)
+            painter.drawRoundedRect(chip, 3, 3)
+            painter.setPen(QColor(palette.chip_text(color.name())))
+            painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
 
     def _hints(self, painter: QPainter, mode: HintMode, clip: QRectF) -> None:
         th = self.view.theme

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QScrollArea,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -200,6 +201,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.save_state, 1)
         self.statusBar().addPermanentWidget(self.task_state)
         self.statusBar().addPermanentWidget(self.who)
+        # the one control most sessions end each article with, visible as well as on Ctrl+Enter
+        self.done_button = QToolButton()
+        self.done_button.setObjectName("doneNext")
+        self.statusBar().addPermanentWidget(self.done_button)
         self._show_annotator()
         self.watcher = ProjectWatcher(self.store, self)
         self.watcher.changed.connect(self.project_changed)
@@ -251,6 +256,9 @@ class MainWindow(QMainWindow):
         handlers.update({f"label_{n}": (lambda n=n: self._label_key(str(n))) for n in range(1, 10)})
         handlers.update({f"category_{n}": (lambda n=n: self.categories.toggle_key(str(n))) for n in range(1, 10)})
         self.actions_by_name = make_actions(self, handlers)
+        self.done_button.setDefaultAction(self.actions_by_name["done_next"])
+        self.done_button.setText("Done ▸ Next")
+        self.done_button.setToolTip("Mark this article done and go to the next unfinished one (Ctrl+Enter)")
 
     def _build_menus(self) -> None:
         a = self.actions_by_name
