@@ -104,13 +104,18 @@ class MainWindow(QMainWindow):
         self.fit_screen()
 
     def fit_screen(self) -> None:
-        """1440×900, or the screen's free area when it is smaller (a 1366×768 laptop); on a short
-        screen the entity legend and category chips start folded to one line, for the text's sake."""
+        """Nine tenths of the screen's free area, at least 1440×900 where the screen has that (all of a
+        1366×768 laptop's); on a short screen the entity legend and category chips start folded to one
+        line, for the text's sake."""
         screen = self.screen().availableGeometry() if self.screen() is not None else None
         if screen is None or QGuiApplication.platformName() == "offscreen":  # no real screen to fit
             self.resize(1440, 900)
             return
-        self.resize(min(1440, screen.width()), min(900, screen.height()))
+        width = min(max(1440, screen.width() * 9 // 10), screen.width())
+        self.resize(width, min(max(900, screen.height() * 9 // 10), screen.height()))
+        # a wide screen gives the article list room for its titles, not only the text more margin
+        left = max(340, width // 4)
+        self.splitter.setSizes([left, width - left - 280, 280])
         if screen.height() < SHORT_SCREEN:
             self.legend.set_folded(True)
             self.categories.set_folded(True)
