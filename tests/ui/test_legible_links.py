@@ -4,7 +4,7 @@ large enough that the statement wraps."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFontMetricsF
 
 from tests.ui.test_linking import hint_of, press
@@ -69,3 +69,21 @@ def test_the_current_statement_outline_stays_inside_its_lines(window, qtbot):
     for rect in rects:
         outline = inset_box(rect, 1.6, 3).adjusted(-0.8, -0.8, 0.8, 0.8)  # with the pen's half width
         assert len([box for box in boxes if overlaps(outline, box)]) <= 1
+
+
+def test_a_new_link_updates_the_link_list_by_row(window, qtbot):
+    """The rows already there are left alone (not cleared and rebuilt) when a link is added."""
+    press(qtbot, window, "S")
+    press(qtbot, window, hint_of(window, "Zelensky"))
+    rows = window.link_list.list
+    assert rows.count() == 2  # the statement's heading, its link
+    mark = Qt.ItemDataRole.UserRole + 10
+    rows.item(0).setData(mark, "untouched")
+    rows.item(1).setData(mark, "untouched")
+    press(qtbot, window, "T")
+    press(qtbot, window, hint_of(window, "Moscow"))
+    assert rows.count() == 3
+    assert rows.item(0).data(mark) == "untouched" and rows.item(1).data(mark) == "untouched"
+    assert "Moscow" in rows.item(2).text()
+    window.linking.remove(next(link for link in window.linking.links if link.label == "target"))
+    assert rows.count() == 2 and rows.item(1).data(mark) == "untouched"
