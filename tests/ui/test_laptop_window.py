@@ -57,12 +57,18 @@ def test_the_legend_and_the_chips_fold_to_one_line(window, qtbot):
     assert not window.legend.folded
 
 
-def test_down_in_the_query_goes_to_the_hits_and_esc_closes_the_panel(window, qtbot):
-    current = window.session.current
+def in_the_query(window, qtbot):
+    """The search panel open on hits, the focus in its query box; returns the panel."""
     open_search(window, qtbot)
     panel = window.search_dock.panel
     panel.query.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.query)
+    return panel
+
+
+def test_down_in_the_query_goes_to_the_hits_and_esc_closes_the_panel(window, qtbot):
+    current = window.session.current
+    panel = in_the_query(window, qtbot)
     qtbot.keyClick(panel.query, Qt.Key.Key_Down)
     assert QApplication.focusWidget() is panel.table
     assert panel.table.currentIndex().row() == 0
@@ -73,10 +79,7 @@ def test_down_in_the_query_goes_to_the_hits_and_esc_closes_the_panel(window, qtb
 
 
 def test_tab_in_the_search_panel_follows_the_eye(window, qtbot):
-    open_search(window, qtbot)
-    panel = window.search_dock.panel
-    panel.query.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.query)
+    panel = in_the_query(window, qtbot)
     qtbot.keyClick(panel.query, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is panel.within_list
     qtbot.keyClick(panel.within_list, Qt.Key.Key_Tab)

@@ -46,12 +46,14 @@ class LinkOverlay:
         kind = self.controller.type_named(name)
         return QColor(palette.link_color(kind.color if kind else "#57534e", self.view.theme))
 
+    def _mode(self):
+        """The linking mode (None also when there is no article or no current statement)."""
+        s = self.session
+        return None if s.article is None or s.current is None else self.controller.mode
+
     def __call__(self, painter: QPainter, clip: QRectF) -> None:
-        """Over the text: the tags of the outlines painted under it, or the hints while linking."""
-        s, c = self.session, self.controller
-        if s.article is None or s.current is None:
-            return
-        mode = c.mode
+        """Over the text: the hints while linking (outlines are under the text, tags in the margin)."""
+        mode = self._mode()
         if isinstance(mode, HintMode):
             self._hints(painter, mode, clip)
 
@@ -69,10 +71,8 @@ class LinkOverlay:
 
     def _paint_outlines(self, painter: QPainter, clip: QRectF) -> None:
         s, c = self.session, self.controller
-        if s.article is None or s.current is None:
-            return
-        mode = c.mode
-        if isinstance(mode, HintMode):
+        mode = self._mode()
+        if s.article is None or s.current is None or isinstance(mode, HintMode):
             return
         if isinstance(mode, StatementMode):
             color = self.color(mode.type.name)
