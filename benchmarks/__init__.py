@@ -16,7 +16,19 @@ from pathlib import Path
 from typing import Any
 
 #: Suites in the order they run; each name is a module of this package.
-SUITES: list[str] = ["io", "formats", "nlp", "memory", "agreement", "search", "window", "links", "learn", "package"]
+SUITES: list[str] = [
+    "io",
+    "formats",
+    "nlp",
+    "memory",
+    "agreement",
+    "search",
+    "window",
+    "window_scale",
+    "links",
+    "learn",
+    "package",
+]
 
 
 @dataclass

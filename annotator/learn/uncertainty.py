@@ -12,7 +12,7 @@ for two labels counts more than one it is unsure about for one. `margin`, `1 - 2
 (how close the label nearest its threshold is to it: Prodigy's `prefer_uncertain`), is the
 other choice. The `learn` benchmark's oracle annotator, finishing articles most uncertain first,
 reached macro F1 0.85 with fewer statements by entropy than by margin, and by the mean per
-article than by the maximum (`docs/model-in-the-loop.md`). No spaCy here.
+article than by the maximum (README, "The model in the loop"). No spaCy here.
 """
 
 from __future__ import annotations
@@ -53,6 +53,8 @@ AGGREGATES: dict[str, Callable[[Sequence[float]], float]] = {
     "sum": sum,
 }
 DEFAULT_AGGREGATE = "mean"
+#: Statements scored between two looks at `cancelled` (at 0.1-0.4 ms apiece: well under 50 ms).
+CHUNK = 64
 
 _LINE = re.compile(r"[^\n]+")
 
@@ -141,8 +143,11 @@ class UncertaintyIndex:
                 return None
             text = store.articles.article(article_id).text
             spans = candidate_spans(text, store.articles.sentences(article_id))
-            if spans:
-                for (start, end), probs in zip(spans, predict([text[s:e] for s, e in spans]), strict=True):
+            for first in range(0, len(spans), CHUNK):  # a long article's statements a few at a time:
+                if first and cancelled is not None and cancelled():  # a closing window never waits long
+                    return None
+                chunk = spans[first : first + CHUNK]
+                for (start, end), probs in zip(chunk, predict([text[s:e] for s, e in chunk]), strict=True):
                     entries.append(Scored(score(probs), article_id, start, end))
             if progress is not None:
                 progress(n, len(ids))

@@ -212,6 +212,11 @@ class Store:
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
+    def data_version(self) -> int:
+        """SQLite's count of commits by *other* connections (another window, the CLI, a worker): a window
+        polls it to learn, at the cost of one pragma, that the project changed under it."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
     def close(self) -> None:
         """Close the connection. After damage was seen, a read-only connection is held while
         closing, so SQLite does not checkpoint the -wal into the damaged file (it stays as it was)."""

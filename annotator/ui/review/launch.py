@@ -15,13 +15,16 @@ from annotator.ui.review.window import ReviewWindow
 from annotator.ui.shell.app import EXIT_NO_DISPLAY, grab_to_png, start
 from annotator.ui.shell.opener import ProjectOpener
 
+#: Said when `annotator review` finds the project open in a window: where to review there.
+REVIEW_IN_WINDOW = "To review in that window: Tools ▸ Review conflicts…"
+
 
 def run_review(db_path: Path, reviewer: str, article: int | None = None, screenshot: Path | None = None) -> int:
     """The review window on `db_path`; with `screenshot`, render it to that PNG instead. Returns an exit code."""
     app = start(screenshot=screenshot is not None)
     if app is None:
         return EXIT_NO_DISPLAY
-    project = ProjectOpener(quiet=screenshot is not None).open(db_path, create=False)
+    project = ProjectOpener(quiet=screenshot is not None).open(db_path, create=False, in_use=REVIEW_IN_WINDOW)
     if project is None:
         return 1
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
+from PySide6.QtWidgets import QLayout, QLayoutItem, QToolButton, QWidget
 
 
 class FlowLayout(QLayout):
@@ -52,6 +52,8 @@ class FlowLayout(QLayout):
         area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
         x, y, line_height = area.x(), area.y(), 0
         for item in self._items:
+            if item.isEmpty():  # a hidden widget (a folded legend's entries) takes no room
+                continue
             hint = item.sizeHint()
             if x + hint.width() > area.right() + 1 and line_height > 0:
                 x, y = area.x(), y + line_height + self.spacing()
@@ -61,3 +63,37 @@ class FlowLayout(QLayout):
             x += hint.width() + self.spacing()
             line_height = max(line_height, hint.height())
         return y + line_height - rect.y() + margins.bottom()
+
+
+class FoldButton(QToolButton):
+    """A flow's heading that folds it to one short line (the heading and how many entries it hides),
+    so a laptop's screen keeps its height for the text; click again to unfold."""
+
+    def __init__(self, title: str, flow: FlowLayout, folded: bool = False, keep=None):
+        super().__init__()
+        #: `keep(widget)`: an entry still shown while folded (a category the article has).
+        self.title, self.flow, self.keep = title, flow, keep
+        self.setObjectName(f"fold{title}")
+        self.setProperty("role", "heading")
+        self.setCheckable(True)
+        self.setChecked(not folded)
+        self.setAutoRaise(True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setToolTip(f"Click to fold or unfold the {title.lower()}")
+        self.toggled.connect(self.apply)
+
+    @property
+    def folded(self) -> bool:
+        return not self.isChecked()
+
+    def apply(self, *_args) -> None:
+        """Show or hide every other widget of the flow, as the button says."""
+        entries = [self.flow.itemAt(i).widget() for i in range(self.flow.count())]
+        entries = [w for w in entries if w is not None and w is not self]
+        hidden = 0
+        for widget in entries:
+            shown = not self.folded or (self.keep is not None and self.keep(widget))
+            widget.setVisible(shown)
+            hidden += not shown
+        self.setText(f"▸ {self.title} (+{hidden})" if self.folded else f"▾ {self.title}:")
+        self.flow.invalidate()

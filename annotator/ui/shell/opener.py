@@ -86,7 +86,11 @@ class ProjectOpener:
     def __init__(self, quiet: bool = False):
         self.quiet = quiet
 
-    def open(self, path: Path, *, create: bool = True, parent: QWidget | None = None) -> OpenProject | None:
+    def open(
+        self, path: Path, *, create: bool = True, parent: QWidget | None = None, in_use: str = ""
+    ) -> OpenProject | None:
+        """The project at `path`, locked and checked, or None after saying why. `in_use` is added when
+        another window holds the project: where to do the same thing in that window."""
         path = Path(path)
         if create:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -94,7 +98,8 @@ class ProjectOpener:
             store, lock = open_guarded(path, self.ask_restore, create=create)
         except StoreError as exc:
             log.error("cannot open %s: %s", path, exc)
-            self.tell(parent, "Cannot open the project", str(exc), QMessageBox.Icon.Critical)
+            text = f"{exc} {in_use}" if in_use and isinstance(exc, ProjectInUse) else str(exc)
+            self.tell(parent, "Cannot open the project", text, QMessageBox.Icon.Critical)
             return None
         return OpenProject(store, lock)
 

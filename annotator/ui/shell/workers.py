@@ -7,8 +7,10 @@ committed batches, so cancelling keeps what is done.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -100,6 +102,58 @@ class TaskRunner(QObject):
         for _, thread in list(self._running):
             thread.quit()
             thread.wait(timeout_ms)
+
+    def cancel_all(self) -> None:
+        """The window is closing: cancel every task, start nothing more, and let no task's result or
+        progress reach the window any more (each thread still ends when its work returns)."""
+        self._stopped = True
+        for task, thread in self._running:
+            task.cancel()
+            task.blockSignals(True)  # nothing more reaches the window, not even `finished`...
+            thread.quit()  # ... so the thread's loop ends as soon as the work returns
+
+    def wait_all(self, timeout_ms: int) -> bool:
+        """Wait up to `timeout_ms` in all for the running threads to end; True when none is left."""
+        deadline = time.monotonic() + timeout_ms / 1000
+        for _, thread in list(self._running):
+            thread.wait(max(0, int((deadline - time.monotonic()) * 1000)))
+        self._forget_finished()
+        return not self._running
+
+    def running(self) -> list[str]:
+        """The names of the tasks still running."""
+        return [task.name for task, _ in self._running]
+
+    def release(self) -> list[str]:
+        """After `cancel_all` and a wait: hand the threads still in a step that cannot stop (spaCy
+        loading) to the process, so the window can go now; they end on their own, and the process
+        waits for them before it exits (`wait_for_released`). Returns their names."""
+        names = self.running()
+        _prune_released()
+        for task, thread in self._running:
+            thread.setParent(None)
+            _RELEASED.append((task, thread))
+        self._running.clear()
+        return names
+
+
+#: Threads released by closed windows, still ending: (task, thread), kept alive until they have.
+_RELEASED: list[tuple[Task, QThread]] = []
+
+
+def _prune_released() -> None:
+    _RELEASED[:] = [(task, thread) for task, thread in _RELEASED if not thread.isFinished()]
+
+
+def wait_for_released(timeout_ms: int = 30_000) -> None:
+    """Wait for the released threads to end (the app is quitting): a QThread destroyed while it still
+    runs aborts the process."""
+    for _, thread in _RELEASED:
+        thread.wait(timeout_ms)
+    _prune_released()
+
+
+atexit.register(wait_for_released)
 
 
 # -- the tasks --------------------------------------------------------------------------------

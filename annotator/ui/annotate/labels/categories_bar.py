@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
-from PySide6.QtWidgets import QLabel, QStyle, QStyledItemDelegate, QToolButton, QToolTip, QWidget
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QToolButton, QToolTip, QWidget
 
 from annotator.records import CategoryGroup
 from annotator.schemes.categories import CategoryChange, by_key, group_of, project_categories, toggle_category
 from annotator.ui.annotate.session import Command, Session
 from annotator.ui.shell import palette, style
-from annotator.ui.shell.flow_layout import FlowLayout
+from annotator.ui.shell.flow_layout import FlowLayout, FoldButton
 from annotator.ui.shell.plaintext import menu_text, plain_label, tooltip
 
 
@@ -64,6 +64,9 @@ class CategoriesBar(QWidget):
         self.session = session
         self.groups: list[CategoryGroup] = []
         self.buttons: dict[str, QToolButton] = {}
+        #: Folded to its heading and the article's own categories (kept over rebuilds).
+        self.folded = False
+        self.fold: FoldButton | None = None
         self.flow = FlowLayout(self, spacing=4)
         self.flow.setContentsMargins(left_margin, 4, 8, 4)
         session.articleChanged.connect(self.refresh)
@@ -80,8 +83,8 @@ class CategoriesBar(QWidget):
             if item.widget():
                 item.widget().deleteLater()
         self.buttons = {}
-        title = QLabel("Categories:")
-        title.setProperty("role", "heading")
+        title = self.fold = FoldButton("Categories", self.flow, self.folded, keep=self._kept_when_folded)
+        title.toggled.connect(lambda on: setattr(self, "folded", not on))
         words = [title]
         self.flow.addWidget(title)
         for group in self.groups:
@@ -133,6 +136,16 @@ class CategoriesBar(QWidget):
         for name, button in self.buttons.items():
             button.setChecked(name in has)
             button.setEnabled(enabled)
+        if self.fold is not None:
+            self.fold.apply()
+
+    def _kept_when_folded(self, widget) -> bool:
+        return isinstance(widget, QToolButton) and widget.isChecked()
+
+    def set_folded(self, folded: bool) -> None:
+        self.folded = folded
+        if self.fold is not None:
+            self.fold.setChecked(not folded)
 
     def toggle_key(self, key: str) -> None:
         """Shift+`key`: toggle the category on that key."""

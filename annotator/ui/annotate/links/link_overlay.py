@@ -2,8 +2,9 @@
 
 - The current statement's links: each other end outlined in its type's colour (on a halo of
   the page colour, so the outline reads at 3:1 whatever tint is under it) with a small tag
-  naming the type; statements linking *to* it outlined dashed; a suggested speaker dashed,
-  its tag ending in "?".
+  naming the type. Outlines stay inside their own lines' boxes and are painted under the text;
+  tags sit in the margin left of the text, level with the outline's first line. Statements
+  linking *to* it are outlined dashed; a suggested speaker dashed, its tag ending in "?".
 - Hint mode: a badge with each candidate's letters just left of it (letters already typed in
   a muted colour; candidates that no longer match lose their badge).
 - Statement mode (L): the statement pointed at, outlined thick and dashed, tagged "Enter: type".
@@ -17,6 +18,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
 from annotator.ui.annotate.links.linking import HintMode, LinkController, StatementMode
+from annotator.ui.annotate.reader.article_view import inset_box
 from annotator.ui.shell import palette
 
 OUTLINE = 2.0
@@ -30,21 +32,47 @@ class LinkOverlay:
         self.controller = controller
         self.view = controller.view
         self.session = controller.session
+        controller.view.underlays.append(self.paint_outlines)
         controller.view.overlays.append(self)
+        controller.view.gutter_overlays.append(self.paint_tags)
+        self._pending: list[tuple[QRectF, QColor, str]] = []
+        #: Every outline painted last time (its outer edges), viewport coordinates.
+        self.painted: list[QRectF] = []
+        #: The tags painted last time in the margin left of the text, margin coordinates.
+        self.margin_tags: list[QRectF] = []
+        self._shown_tags: list[tuple[float, str]] = []
 
     def color(self, name: str) -> QColor:
         kind = self.controller.type_named(name)
         return QColor(palette.link_color(kind.color if kind else "#57534e", self.view.theme))
 
+    def _mode(self):
+        """The linking mode (None also when there is no article or no current statement)."""
+        s = self.session
+        return None if s.article is None or s.current is None else self.controller.mode
+
     def __call__(self, painter: QPainter, clip: QRectF) -> None:
-        s, c = self.session, self.controller
-        self._tags: list[QRectF] = []  # chips painted so far: the next one moves right of any it would hide
-        self._pending: list[tuple[QRectF, QColor, str]] = []  # tags are drawn last, over every outline
-        if s.article is None or s.current is None:
-            return
-        mode = c.mode
+        """Over the text: the hints while linking (outlines are under the text, tags in the margin)."""
+        mode = self._mode()
         if isinstance(mode, HintMode):
             self._hints(painter, mode, clip)
+
+    def paint_outlines(self, painter: QPainter, clip: QRectF) -> None:
+        """Under the text: the outlines of the current statement's links (their tags go to the margin)."""
+        self._pending = []  # tags, painted in the margin left of the text by `paint_tags`
+        self.painted = []
+        try:
+            self._paint_outlines(painter, clip)
+        finally:
+            shown = [(rect.top(), tag) for rect, _, tag in self._pending]
+            if shown != self._shown_tags:  # the margin paints apart from the text: ask it to follow
+                self._shown_tags = shown
+                self.view._gutter.update()
+
+    def _paint_outlines(self, painter: QPainter, clip: QRectF) -> None:
+        s, c = self.session, self.controller
+        mode = self._mode()
+        if s.article is None or s.current is None or isinstance(mode, HintMode):
             return
         if isinstance(mode, StatementMode):
             color = self.color(mode.type.name)
@@ -58,8 +86,6 @@ class LinkOverlay:
             if suggestion is not None:
                 color = self.color(suggestion.label)
                 self._outline(painter, suggestion.child, color, f"{suggestion.label}?", clip, dashed=True)
-        for rect, color, tag in self._pending:
-            self._tag(painter, rect, color, tag)
 
     # -- pieces -----------------------------------------------------------------------------
 
@@ -77,7 +103,7 @@ class LinkOverlay:
         dashed: bool = False,
         width: float = OUTLINE,
     ) -> None:
-        rects = [r.adjusted(-2, 0, 2, 0) for r in self._rects(span)]
+        rects = [inset_box(r, width + HALO, 2) for r in self._rects(span)]
         if not rects or not any(r.adjusted(-4, -16, 4, 4).intersects(clip) for r in rects):
             return
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -89,6 +115,8 @@ class LinkOverlay:
             painter.setPen(stroke)
             for rect in rects:
                 painter.drawRoundedRect(rect, 3, 3)
+        half = (width + HALO) / 2
+        self.painted += [rect.adjusted(-half, -half, half, half) for rect in rects]
         self._pending.append((rects[0], color, tag))
 
     def _font(self, scale: float = 0.62) -> QFont:
@@ -97,23 +125,25 @@ class LinkOverlay:
         font.setWeight(QFont.Weight.DemiBold)
         return font
 
-    def _tag(self, painter: QPainter, rect: QRectF, color: QColor, text: str) -> None:
-        """The type's name in a small chip of its colour, astride the outline's top edge at its left (so it
-        hides as little as it can of the line above), kept inside the view."""
+    def paint_tags(self, painter: QPainter, right: int, chip_h: int, rect_of) -> None:
+        """In the margin left of the text, level with each outline's first line: the link type's name
+        in a small chip of its colour. Nothing is drawn over the text, so no tag hides a word."""
         font = self._font()
         metrics = QFontMetricsF(font)
-        top = max(0.0, rect.top() - metrics.height() / 2 - 1)
-        chip = QRectF(rect.left(), top, metrics.horizontalAdvance(text) + 8, metrics.height())
-        for placed in sorted(self._tags, key=QRectF.left):
-            if placed.intersects(chip):
-                chip.moveLeft(placed.right() + 3)
-        self._tags.append(chip)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(color)
-        painter.drawRoundedRect(chip, 3, 3)
         painter.setFont(font)
-        painter.setPen(QColor(palette.chip_text(color.name())))
-        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
+        self.margin_tags = []
+        for rect, color, text in self._pending:
+            height = min(metrics.height() + 2, rect.height())
+            chip = QRectF(4, rect.center().y() - height / 2, metrics.horizontalAdvance(text) + 8, height)
+            for placed in self.margin_tags:
+                if placed.intersects(chip):
+                    chip.moveLeft(placed.right() + 3)
+            self.margin_tags.append(QRectF(chip))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(color)
+            painter.drawRoundedRect(chip, 3, 3)
+            painter.setPen(QColor(palette.chip_text(color.name())))
+            painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
 
     def _hints(self, painter: QPainter, mode: HintMode, clip: QRectF) -> None:
         th = self.view.theme

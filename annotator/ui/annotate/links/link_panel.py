@@ -124,6 +124,14 @@ class LinkList(QWidget):
 
     LINK_ROLE = Qt.ItemDataRole.UserRole
     KIND_ROLE = Qt.ItemDataRole.UserRole + 1
+    SPEC_ROLE = Qt.ItemDataRole.UserRole + 2  # what the row shows, to leave it alone when unchanged
+    #: A link row's flags: those of a new QListWidgetItem (a heading is only enabled).
+    LINK_FLAGS = (
+        Qt.ItemFlag.ItemIsSelectable
+        | Qt.ItemFlag.ItemIsUserCheckable
+        | Qt.ItemFlag.ItemIsEnabled
+        | Qt.ItemFlag.ItemIsDragEnabled
+    )
 
     def __init__(self, controller: LinkController, parent: QWidget | None = None):
         super().__init__(parent)
@@ -152,36 +160,42 @@ class LinkList(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """One heading per statement (its opening words), its links under it; others' named."""
+        """One heading per statement (its opening words), its links under it; others' named. Rows that
+        did not change are left as they are: a new link costs a row or two, not the whole list."""
         c = self.controller
-        self.list.clear()
         th = style.current_theme()
         muted = QColor(palette.readable(th.muted, [th.base]))
         rows = [(None, link) for link in c.links] + list(c.others)
         order = {t.name: i for i, t in enumerate(c.types)}
         rows.sort(key=lambda row: (row[1].head, row[0] or "", order.get(row[1].label, len(order)), row[1].child))
+        wanted: list[tuple] = []  # (text, link role, kind, muted, tooltip source)
         head = None
         for who, link in rows:
             if link.head != head:
                 head = link.head
-                heading = QListWidgetItem(words(c, head))
-                heading.setData(self.LINK_ROLE, (None, link))
-                heading.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                heading.setForeground(muted)
-                heading.setToolTip(tooltip(c.session.excerpt(head, 400)))
-                self.list.addItem(heading)
+                wanted.append((words(c, head), (None, link), None, True, ("excerpt", head)))
             text = "    " + phrase(link.label, words(c, link.child), True)
             if who is not None:
                 text += f"  ({who})"
-            item = QListWidgetItem(text)
-            item.setData(self.LINK_ROLE, (who, link))
-            item.setData(self.KIND_ROLE, "link")
-            item.setToolTip(
-                tooltip(f"{link.label}: {words(c, link.head)} → {words(c, link.child)}" + (f" ({who})" if who else ""))
-            )
-            if who is not None:
-                item.setForeground(muted)
-            self.list.addItem(item)
+            tip = f"{link.label}: {words(c, link.head)} → {words(c, link.child)}" + (f" ({who})" if who else "")
+            wanted.append((text, (who, link), "link", who is not None, ("text", tip)))
+        for i, spec in enumerate(wanted):
+            item = self.list.item(i)
+            if item is None:
+                item = QListWidgetItem()
+                self.list.addItem(item)
+            elif item.data(self.SPEC_ROLE) == spec:
+                continue
+            text, data, kind, is_muted, (how, source) = spec
+            item.setText(text)
+            item.setData(self.LINK_ROLE, data)
+            item.setData(self.KIND_ROLE, kind)
+            item.setData(self.SPEC_ROLE, spec)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled if kind is None else self.LINK_FLAGS)
+            item.setData(Qt.ItemDataRole.ForegroundRole, muted if is_muted else None)
+            item.setToolTip(tooltip(c.session.excerpt(source, 400) if how == "excerpt" else source))
+        while self.list.count() > len(wanted):
+            self.list.takeItem(self.list.count() - 1)
         mine = len(c.links)
         shown = f"{mine} link{'s' * (mine != 1)}"
         if c.others:

@@ -10,7 +10,15 @@ from collections.abc import Callable
 from dataclasses import replace
 from itertools import combinations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -134,13 +142,16 @@ class ArticleModel(QAbstractTableModel):
             return row.categories
         return None
 
-    def refresh_article(self, article_id: int) -> None:
-        """One article's status or label count changed: re-read just that row."""
+    def refresh_article(self, article_id: int) -> bool | None:
+        """One article's status or label count changed: re-read just that row. True when its status
+        went to or from done (the progress count changed), None when the row is not loaded."""
         i = self.row_of.get(article_id)
         if i is None:
-            return
+            return None
+        before = self.rows[i].status
         self.rows[i] = self.session.store.articles.article_row(article_id, self.session.annotator)
         self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.COLUMNS) - 1))
+        return (before == "done") != (self.rows[i].status == "done")
 
     def row_for(self, article_id: int) -> int | None:
         """The row of an article, fetching pages until it is loaded (None if the filter hides it)."""
@@ -216,10 +227,14 @@ class ArticleListPanel(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 12)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # fixed widths, measured once: an auto-sized column re-reads every loaded row at each key
+        metrics = self.view.fontMetrics()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, metrics.horizontalAdvance("in progress") + 18)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(2, metrics.horizontalAdvance("Labels") + 18)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(3, 96)  # chips past this width end in "…"; the title keeps its room
+        header.resizeSection(3, 72)  # chips past this width end in "…"; the title keeps its room
         header.setHighlightSections(False)
         self.view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.empty_hint = QLabel()
@@ -332,13 +347,32 @@ class ArticleListPanel(QWidget):
             self.articleActivated.emit(article_id)
 
     def _row_changed(self, article_id: int) -> None:
-        self.model.refresh_article(article_id)
-        self.update_progress()
+        # a label key changes one row; the project's counts only when the article's done-ness does
+        if self.model.refresh_article(article_id) is not False:
+            self.update_progress()
 
     def _rows_changed(self) -> None:
         """Many rows changed at once (label all matches): read the list again."""
         self.model.reset()
         self._select_current()
+        self.update_progress()
+
+    def reread(self) -> None:
+        """Another program changed the project: read the list and the counts again, keeping the
+        scroll position and the selection where the reader left them."""
+        bar = self.view.verticalScrollBar()
+        scrolled = bar.value()
+        loaded = self.model.rowCount()
+        self.model.reset()
+        while self.model.rowCount() < loaded and self.model.canFetchMore(QModelIndex()):
+            self.model.fetchMore(QModelIndex())  # as far as the reader had scrolled
+        row = self.model.row_for(self.session.article_id) if self.session.article_id is not None else None
+        if row is not None:
+            self.view.selectionModel().setCurrentIndex(
+                self.model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        bar.setValue(scrolled)
         self.update_progress()
 
     def _select_current(self) -> None:

@@ -55,6 +55,13 @@ class _Gutter(QWidget):
         self.view.paint_gutter(self, event.rect())
 
 
+def inset_box(rect: QRectF, pen: float, widen: float = 0.0) -> QRectF:
+    """A line's box for an outline of `pen` width: the stroke stays inside the line's own box (never on
+    the line above or below), `widen` pixels beyond the text at each side."""
+    half = pen / 2
+    return rect.adjusted(-widen, half, widen, -half)
+
+
 class ArticleView(QPlainTextEdit):
     """Shows the session's article; reports selections and entity corrections back to it."""
 
@@ -96,6 +103,8 @@ class ArticleView(QPlainTextEdit):
         self._selecting = False
         #: Painters drawn over the text after it (link outlines and hints), each given the painter and the clip.
         self.overlays: list[Callable[[QPainter, QRectF], None]] = []
+        #: Painters drawn under the text (outlines), so no stroke ever hides a glyph or a descender.
+        self.underlays: list[Callable[[QPainter, QRectF], None]] = []
         #: Painters of the label margin (suggested labels), given the painter, the chips' font metrics and
         #: `line_rects`'s (top, bottom) of a Qt range; drawn after the labels' chips.
         self.gutter_overlays: list[Callable[..., None]] = []
@@ -396,17 +405,22 @@ class ArticleView(QPlainTextEdit):
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._paint_statements(painter, QRectF(event.rect()))
+        if self._current_qt:  # inside its own lines' boxes, under the text: it never hides a descender
+            pen = 1.6
+            painter.setPen(QPen(QColor(self.theme.accent), pen))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for rect in self.line_rects(*self._current_qt):
+                if rect.intersects(QRectF(event.rect())):
+                    painter.drawRoundedRect(inset_box(rect, pen, 3), 4, 4)
+        for underlay in self.underlays:
+            painter.save()
+            underlay(painter, QRectF(event.rect()))
+            painter.restore()
         painter.end()
-        super().paintEvent(event)  # the text, over the tints
-        if self._current_qt or self.overlays:
+        super().paintEvent(event)  # the text, over the tints and outlines
+        if self.overlays:
             painter = QPainter(self.viewport())
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            if self._current_qt:
-                painter.setPen(QPen(QColor(self.theme.accent), 1.6))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                for rect in self.line_rects(*self._current_qt):
-                    if rect.intersects(QRectF(event.rect())):
-                        painter.drawRoundedRect(rect.adjusted(-3, 0, 3, 0), 4, 4)
             for overlay in self.overlays:
                 painter.save()
                 overlay(painter, QRectF(event.rect()))

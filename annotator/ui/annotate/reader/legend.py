@@ -7,12 +7,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QToolButton, QWidget
 
 from annotator.ui.annotate.reader.article_view import ArticleView
 from annotator.ui.annotate.session import Session
 from annotator.ui.shell import palette
-from annotator.ui.shell.flow_layout import FlowLayout
+from annotator.ui.shell.flow_layout import FlowLayout, FoldButton
 from annotator.ui.shell.plaintext import menu_text, tooltip
 
 
@@ -26,6 +26,9 @@ class EntityLegend(QWidget):
         self.flow = FlowLayout(self, spacing=4)
         self.flow.setContentsMargins(left_margin, 4, 8, 4)
         self.buttons: dict[str, QToolButton] = {}
+        #: Folded to its heading (a short screen's choice, or the user's click); kept over rebuilds.
+        self.folded = False
+        self.fold: FoldButton | None = None
         session.articleChanged.connect(self.rebuild)
         session.entitiesChanged.connect(self.rebuild)
         session.pageChanged.connect(self.rebuild)  # the entity types of the part shown
@@ -36,9 +39,9 @@ class EntityLegend(QWidget):
             if item.widget():
                 item.widget().deleteLater()
         self.buttons = {}
-        title = QLabel("Entities:")
-        title.setProperty("role", "heading")
-        self.flow.addWidget(title)
+        self.fold = FoldButton("Entities", self.flow, self.folded)
+        self.fold.toggled.connect(lambda on: setattr(self, "folded", not on))
+        self.flow.addWidget(self.fold)
         th = self.view.theme
         for label in self.session.entity_types():
             meaning = palette.ENTITY_MEANINGS.get(label, "")
@@ -60,6 +63,12 @@ class EntityLegend(QWidget):
             button.toggled.connect(lambda on, label=label: self._toggle(label, on))
             self.buttons[label] = button
             self.flow.addWidget(button)
+        self.fold.apply()
+
+    def set_folded(self, folded: bool) -> None:
+        self.folded = folded
+        if self.fold is not None:
+            self.fold.setChecked(not folded)
 
     def _toggle(self, label: str, on: bool) -> None:
         hidden = set(self.view.hidden_types)

@@ -231,6 +231,7 @@ class HitListPanel(QWidget):
             'label:offer  ent:PERSON  category:relevant  meta.source:tass  re:"halt(ed)? strikes"'
         )
         self.query.returnPressed.connect(self.run)
+        self.query.installEventFilter(self)  # ↓ goes to the hits, not to the article behind the panel
         self.within_list = QCheckBox("within the list's filters")
         self.within_list.setObjectName("searchWithinList")
         self.within_list.setToolTip(
@@ -291,7 +292,7 @@ class HitListPanel(QWidget):
         self.table.labelKey.connect(self.labelRequested)
         hint = plain_label(
             "Enter opens the hit · 1–9 label the selected hits (Ctrl+A: every hit), after a preview · "
-            "Esc back to the article"
+            "Esc closes the panel"
         )
         hint.setProperty("role", "hint")
 
@@ -303,6 +304,33 @@ class HitListPanel(QWidget):
         layout.addWidget(self.progress_box)
         layout.addWidget(self.table, 1)
         layout.addWidget(hint)
+        # Tab follows the eye: the query, the box beside it, the hits under them
+        QWidget.setTabOrder(self.query, self.within_list)
+        QWidget.setTabOrder(self.within_list, self.table)
+
+    #: Keys of the query box that move to the hit list (the window would move the article's statement).
+    TO_HITS = (Qt.Key.Key_Down, Qt.Key.Key_PageDown)
+
+    def eventFilter(self, watched, event) -> bool:
+        if (
+            watched is self.query
+            and event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+            and event.key() in self.TO_HITS
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            if event.type() == QEvent.Type.ShortcutOverride:
+                event.accept()  # the box's key, not the window's "next statement"
+            else:
+                self.focus_hits()
+            return True
+        return super().eventFilter(watched, event)
+
+    def focus_hits(self) -> None:
+        """The focus in the hit list, on its current row (the first, when none is)."""
+        self.table.setFocus()
+        if self.model.rowCount() and not self.table.currentIndex().isValid():
+            self.table.setCurrentIndex(self.model.index(0, 0))
+            self.table.selectRow(0)
 
     # -- the index ----------------------------------------------------------------------------
 

@@ -31,13 +31,32 @@ class SearchDock(QDockWidget):
         self.setWidget(self.panel)
         self.panel.hitActivated.connect(self.open_hit)
         self.panel.labelRequested.connect(self.label_hits)
+        self._sized = False
         self.hide()
 
     def open(self) -> None:
         """Ctrl+Shift+F: show the panel, the query selected (the index starts catching up)."""
+        first = not self.isVisible() and not self._sized
         self.show()
         self.raise_()
+        window = self.parent()
+        if first and window is not None and hasattr(window, "resizeDocks"):
+            # a quarter of the window: the article above keeps most of a laptop's height
+            self._sized = True
+            height = max(self.minimumSizeHint().height(), window.height() // 4)
+            window.resizeDocks([self], [height], Qt.Orientation.Vertical)
         self.panel.open()
+
+    def has_focus(self) -> bool:
+        from PySide6.QtWidgets import QApplication
+
+        focus = QApplication.focusWidget()
+        return self.isVisible() and focus is not None and self.isAncestorOf(focus)
+
+    def close_panel(self) -> None:
+        """Esc in the panel: close it; the focus back in the text, at the reader's place."""
+        self.hide()
+        self.view.setFocus()
 
     def open_hit(self, hit: Hit) -> None:
         """The hit's article, its statement current, its matches marked; the focus in the text."""

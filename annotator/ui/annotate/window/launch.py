@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.ui.shell.app import EXIT_NO_DISPLAY, start
+from annotator.ui.shell.workers import wait_for_released
 
 
 def run(db_path: Path | None, *, article: int | None = None, screenshot: Path | None = None) -> int:
@@ -23,4 +24,6 @@ def run(db_path: Path | None, *, article: int | None = None, screenshot: Path | 
         return 1
     if screenshot is not None:
         return controller.screenshot(window, screenshot)
-    return app.exec()
+    code = app.exec()
+    wait_for_released()  # a closed window's background step (spaCy loading) ends before the process does
+    return code

@@ -11,13 +11,16 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QInputDialog,
     QLineEdit,
     QMainWindow,
+    QScrollArea,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -43,6 +46,7 @@ from annotator.ui.annotate.search.search_dock import SearchDock
 from annotator.ui.annotate.session import Session
 from annotator.ui.annotate.window.place import ReadingPlace
 from annotator.ui.annotate.window.shortcuts import ShortcutSheet, make_actions
+from annotator.ui.annotate.window.watcher import ProjectWatcher
 from annotator.ui.shell import window_settings as ws
 from annotator.ui.shell.plaintext import menu_text, plain_label, show_message
 from annotator.ui.shell.workers import Task, TaskRunner, preannotate_task
@@ -52,6 +56,10 @@ log = logging.getLogger("annotator.ui")
 
 #: Actions on keys 1–9: labels; with Shift, article categories.
 KEYED = ("label", "category")
+#: A screen shorter than this (px) starts with the legend and the category chips folded.
+SHORT_SCREEN = 850
+#: How long closing waits for cancelled background work before the window goes regardless (ms).
+CLOSE_WAIT_MS = 300
 #: How long a message about finished background work stays in the status bar (ms).
 TRANSIENT_MS = 6000
 
@@ -93,7 +101,24 @@ class MainWindow(QMainWindow):
         size = self.settings.get(ws.FONT_SIZE)
         if size:
             self.view.set_font_size(size)
-        self.resize(1440, 900)
+        self.fit_screen()
+
+    def fit_screen(self) -> None:
+        """Nine tenths of the screen's free area, at least 1440×900 where the screen has that (all of a
+        1366×768 laptop's); on a short screen the entity legend and category chips start folded to one
+        line, for the text's sake."""
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is None or QGuiApplication.platformName() == "offscreen":  # no real screen to fit
+            self.resize(1440, 900)
+            return
+        width = min(max(1440, screen.width() * 9 // 10), screen.width())
+        self.resize(width, min(max(900, screen.height() * 9 // 10), screen.height()))
+        # a wide screen gives the article list room for its titles, not only the text more margin
+        left = max(340, width // 4)
+        self.splitter.setSizes([left, width - left - 280, 280])
+        if screen.height() < SHORT_SCREEN:
+            self.legend.set_folded(True)
+            self.categories.set_folded(True)
 
     # -- building ---------------------------------------------------------------------
 
@@ -140,7 +165,14 @@ class MainWindow(QMainWindow):
 
         right = QSplitter(Qt.Orientation.Vertical)
         right.setObjectName("rightSplitter")
-        right.addWidget(self.labels)
+        # On a short screen the bar scrolls rather than push the window past the screen's bottom.
+        self.labels_scroll = QScrollArea()
+        self.labels_scroll.setObjectName("labelBarScroll")
+        self.labels_scroll.setWidget(self.labels)
+        self.labels_scroll.setWidgetResizable(True)
+        self.labels_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.labels_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        right.addWidget(self.labels_scroll)
         right.addWidget(self.link_list)
         # The labels, note and definitions first: the links list is short, and scrolls when it is not.
         right.setStretchFactor(0, 4)
@@ -174,7 +206,13 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.save_state, 1)
         self.statusBar().addPermanentWidget(self.task_state)
         self.statusBar().addPermanentWidget(self.who)
+        # the one control most sessions end each article with, visible as well as on Ctrl+Enter
+        self.done_button = QToolButton()
+        self.done_button.setObjectName("doneNext")
+        self.statusBar().addPermanentWidget(self.done_button)
         self._show_annotator()
+        self.watcher = ProjectWatcher(self.store, self)
+        self.watcher.changed.connect(self.project_changed)
         self._keep_enter = _FieldsKeepEnter(self)
         for field in self.findChildren(QLineEdit):
             field.installEventFilter(self._keep_enter)
@@ -223,6 +261,9 @@ class MainWindow(QMainWindow):
         handlers.update({f"label_{n}": (lambda n=n: self._label_key(str(n))) for n in range(1, 10)})
         handlers.update({f"category_{n}": (lambda n=n: self.categories.toggle_key(str(n))) for n in range(1, 10)})
         self.actions_by_name = make_actions(self, handlers)
+        self.done_button.setDefaultAction(self.actions_by_name["done_next"])
+        self.done_button.setText("Done ▸ Next")
+        self.done_button.setToolTip("Mark this article done and go to the next unfinished one (Ctrl+Enter)")
 
     def _build_menus(self) -> None:
         a = self.actions_by_name
@@ -370,7 +411,19 @@ class MainWindow(QMainWindow):
             self.start_preannotation()
         if self.suggestions.enabled:
             self.suggestions.load()
+        self.watcher.start()
         self.view.setFocus()
+
+    def project_changed(self) -> None:
+        """Another program (the CLI, another window, a worker) committed: the list, the counts and the
+        open article read again, the place kept (list scroll, selection, current statement)."""
+        self.list_panel.reread()
+        if self.session.article_id is None:
+            if self.store.articles.article_ids():
+                self.place.reopen(None)
+            return
+        self.session.reload_preannotation()
+        self.session.articleRowChanged.emit(self.session.article_id)
 
     def start_preannotation(self) -> None:
         if (
@@ -422,7 +475,11 @@ class MainWindow(QMainWindow):
     # -- actions -------------------------------------------------------------------------
 
     def _escape(self) -> None:
-        """Esc: stop linking, close the search (back to the reader's place), or leave the note field for the text."""
+        """Esc: close the corpus search panel when the focus is in it; else stop linking, close the
+        search (back to the reader's place), or leave the note field for the text."""
+        if self.search_dock.has_focus():
+            self.search_dock.close_panel()
+            return
         self.linking.cancel()
         if self.search.isVisible():
             self.search.close_search()
@@ -571,8 +628,14 @@ class MainWindow(QMainWindow):
     # -- closing ------------------------------------------------------------------------
 
     def closeEvent(self, event) -> None:
+        """Save what is pending, cancel the background work and go: work that honours cancellation
+        (it checks every 50 ms) ends within the wait; a step that cannot stop (spaCy loading) is left
+        to end after the window has gone (the process waits for it before it exits)."""
+        self.watcher.stop()
         self.labels.flush_note()
         self.suggestions.close()
         self.place.save()
-        self.runner.stop_all()
+        self.runner.cancel_all()
+        if not self.runner.wait_all(CLOSE_WAIT_MS):
+            log.info("closed; these end in the background: %s", ", ".join(self.runner.release()))
         super().closeEvent(event)

@@ -1,0 +1,176 @@
+"""The window on a laptop: it fits 1366×768 with every panel on screen, the corpus search panel keeps
+its keys, other programs' writes show up, and closing never waits long for background work."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QApplication
+
+from annotator.learn.uncertainty import UncertaintyIndex
+from annotator.store import Store
+from annotator.ui.shell.workers import Task
+
+
+def open_search(window, qtbot, query: str = "Zelensky") -> None:
+    window.search_dock.open()
+    panel = window.search_dock.panel
+    panel.query.setText(query)
+    panel.run()
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0, timeout=10_000)
+
+
+def test_the_window_fits_a_1366_by_768_screen_with_the_search_panel_open(window, qtbot):
+    open_search(window, qtbot)
+    assert window.minimumSizeHint().height() <= 700
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: window.size().height() == 768)
+    screen = QRect(0, 0, 1366, 768)
+    panels = {
+        "article list": window.list_panel,
+        "article": window.view,
+        "labels": window.labels_scroll,
+        "links": window.link_list,
+        "search panel": window.search_dock,
+        "hit list": window.search_dock.panel.table,
+        "status bar": window.statusBar(),
+    }
+    for name, widget in panels.items():
+        assert widget.isVisible(), name
+        top_left = widget.mapTo(window, QPoint(0, 0))
+        box = QRect(top_left, widget.size())
+        assert screen.contains(box), (name, box)
+        assert box.height() >= (16 if name == "status bar" else 40), (name, box)  # big enough to use
+
+
+def test_the_legend_and_the_chips_fold_to_one_line(window, qtbot):
+    window.legend.set_folded(True)
+    assert window.legend.fold.text().startswith("▸ Entities")
+    assert all(not button.isVisible() for button in window.legend.buttons.values())
+    window.legend.fold.click()
+    assert all(button.isVisible() for button in window.legend.buttons.values())
+    window.session.open_article(window.session.article_id)  # a rebuild keeps the choice
+    assert not window.legend.folded
+
+
+def in_the_query(window, qtbot):
+    """The search panel open on hits, the focus in its query box; returns the panel."""
+    open_search(window, qtbot)
+    panel = window.search_dock.panel
+    panel.query.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.query)
+    return panel
+
+
+def test_down_in_the_query_goes_to_the_hits_and_esc_closes_the_panel(window, qtbot):
+    current = window.session.current
+    panel = in_the_query(window, qtbot)
+    qtbot.keyClick(panel.query, Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is panel.table
+    assert panel.table.currentIndex().row() == 0
+    assert window.session.current == current  # the article behind the panel did not move
+    qtbot.keyClick(panel.table, Qt.Key.Key_Escape)
+    assert not window.search_dock.isVisible()
+    assert QApplication.focusWidget() is window.view
+
+
+def test_tab_in_the_search_panel_follows_the_eye(window, qtbot):
+    panel = in_the_query(window, qtbot)
+    qtbot.keyClick(panel.query, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is panel.within_list
+    qtbot.keyClick(panel.within_list, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is panel.table
+
+
+def test_an_import_from_the_command_line_appears_in_the_open_window_within_2_s(window, qtbot, project, tmp_path):
+    current = window.session.current
+    assert window.list_panel.model.rowCount() == 2
+    article = tmp_path / "new.txt"
+    article.write_text("Ankara offered to host talks. Kyiv said it would consider it.\n", encoding="utf-8")
+    subprocess.run(
+        [sys.executable, "-m", "annotator", "import", "--db", str(project), str(article)],
+        check=True,
+        capture_output=True,
+    )
+    qtbot.waitUntil(
+        lambda: window.list_panel.model.rowCount() == 3 and "of 3 articles" in window.list_panel.progress_text.text(),
+        timeout=2000,
+    )
+    assert window.session.current == current  # the reader's place kept
+
+
+def test_closing_waits_for_no_background_work(window, qtbot):
+    """A task that checks for cancellation ends within the close; one stuck in a step that cannot
+    stop does not hold the window: it closes at once, and the step ends on its own."""
+    from annotator.ui.shell import workers
+
+    stuck = threading.Event()
+    ended: list[str] = []
+
+    def polite(store, task):
+        while not task.cancelled():
+            time.sleep(0.01)
+        ended.append("polite")
+
+    def stubborn(store, task):
+        stuck.wait(3)
+
+    window.runner.start(Task(window.store.path, polite, "polite", readonly=True))
+    window.runner.start(Task(window.store.path, stubborn, "stubborn", readonly=True))
+    qtbot.wait(50)
+    t0 = time.perf_counter()
+    window.close()
+    assert time.perf_counter() - t0 < 1.0
+    assert not window.isVisible()
+    assert ended == ["polite"]
+    assert [task.name for task, _ in workers._RELEASED] == ["stubborn"]
+    stuck.set()
+    workers.wait_for_released(3000)
+    assert workers._RELEASED == []
+
+
+def test_scoring_a_long_article_stops_within_50_ms_of_a_cancel(db_path):
+    """The uncertainty index looks at `cancelled` between small chunks of an article's statements."""
+    from tests.ui.conftest import make_project
+
+    make_project(db_path, [" ".join(f"Sentence number {i} is here." for i in range(2000))])
+    stop = threading.Event()
+    times: list[float] = []
+
+    def predict(texts):
+        time.sleep(0.0003 * len(texts))  # the model's pace: 0.1-0.4 ms a statement
+        if not stop.is_set() and len(times) == 0:
+            stop.set()
+            times.append(time.perf_counter())
+        return [{"claim": 0.5} for _ in texts]
+
+    with Store.open(db_path) as store:
+        index = UncertaintyIndex.build(store, predict, "v1", cancelled=stop.is_set)
+    assert index is None
+    assert time.perf_counter() - times[0] < 0.05
+
+
+def test_review_refused_while_a_window_is_open_says_where_to_review_in_it(qtbot, project, capsys):
+    from annotator.ui.review.launch import run_review
+    from tests.ui.test_project_guard import open_window
+
+    _, window = open_window(qtbot, project)  # the app's way: the project locked
+    assert window is not None
+    assert run_review(project, "tester", screenshot=project.with_suffix(".png")) == 1
+    said = capsys.readouterr().out
+    assert "already open in another Annotator window" in said
+    assert "To review in that window: Tools ▸ Review conflicts…" in said
+
+
+def test_a_visible_done_next_control_marks_done_and_moves_on(window, qtbot):
+    first = window.session.article_id
+    button = window.done_button
+    assert button.isVisible() and button.text() == "Done ▸ Next"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.session.article_id != first
+    with Store.open(window.store.path) as store:
+        assert store.articles.article_row(first, "tester").status == "done"

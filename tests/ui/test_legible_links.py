@@ -1,0 +1,89 @@
+"""Link outlines never cover a glyph of another line, and their tags sit in the margin, off the text:
+checked on the rendered article, from the text layout's own line boxes (QTextLayout), with the text
+large enough that the statement wraps."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFontMetricsF
+
+from tests.ui.test_linking import hint_of, press
+
+
+def glyph_boxes(view) -> list[QRectF]:
+    """Where each visible line's glyphs are drawn (ascent to descent of the font), viewport coordinates."""
+    metrics = QFontMetricsF(view.font())
+    boxes: list[QRectF] = []
+    block = view.firstVisibleBlock()
+    offset = view.contentOffset()
+    while block.isValid():
+        geometry = view.blockBoundingGeometry(block).translated(offset)
+        if geometry.top() > view.viewport().height():
+            break
+        layout = block.layout()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            if line.textLength() == 0:
+                continue
+            baseline = geometry.top() + line.y() + line.ascent()
+            text = line.naturalTextRect().translated(geometry.topLeft())
+            height = metrics.ascent() + metrics.descent()
+            boxes.append(QRectF(text.left(), baseline - metrics.ascent(), text.width(), height))
+        block = block.next()
+    return boxes
+
+
+def overlaps(a: QRectF, b: QRectF) -> bool:
+    """True when the rectangles share more than a hairline (antialiasing's half pixel is no glyph)."""
+    both = a.intersected(b)
+    return both.width() > 0.5 and both.height() > 0.5
+
+
+def test_no_link_outline_or_tag_covers_a_glyph_of_another_line(window, qtbot):
+    window.resize(1366, 768)
+    window.view.set_font_size(24)  # the statement wraps over several lines
+    press(qtbot, window, "S")
+    press(qtbot, window, hint_of(window, "Zelensky"))
+    press(qtbot, window, "T")
+    press(qtbot, window, hint_of(window, "Moscow"))
+    window.view.viewport().repaint()
+    overlay = window.link_overlay
+    assert overlay.paint_outlines in window.view.underlays  # outlines under the text: no descender hidden
+    assert len(overlay.painted) >= 2  # two outlines
+    window.view._gutter.repaint()
+    assert [tag.right() <= window.view._gutter.width() for tag in overlay.margin_tags] == [True, True]
+    boxes = glyph_boxes(window.view)
+    assert len(boxes) >= 3
+    for painted in overlay.painted:
+        lines = [box for box in boxes if overlaps(painted, box)]
+        assert len(lines) <= 1, (painted, lines)  # its own line's glyphs at most, never another's
+
+
+def test_the_current_statement_outline_stays_inside_its_lines(window, qtbot):
+    from annotator.ui.annotate.reader.article_view import inset_box
+
+    window.view.set_font_size(24)
+    boxes = glyph_boxes(window.view)
+    rects = window.view.line_rects(*window.session.offsets.span_to_qt(*window.session.current))
+    assert len(rects) >= 2
+    for rect in rects:
+        outline = inset_box(rect, 1.6, 3).adjusted(-0.8, -0.8, 0.8, 0.8)  # with the pen's half width
+        assert len([box for box in boxes if overlaps(outline, box)]) <= 1
+
+
+def test_a_new_link_updates_the_link_list_by_row(window, qtbot):
+    """The rows already there are left alone (not cleared and rebuilt) when a link is added."""
+    press(qtbot, window, "S")
+    press(qtbot, window, hint_of(window, "Zelensky"))
+    rows = window.link_list.list
+    assert rows.count() == 2  # the statement's heading, its link
+    mark = Qt.ItemDataRole.UserRole + 10
+    rows.item(0).setData(mark, "untouched")
+    rows.item(1).setData(mark, "untouched")
+    press(qtbot, window, "T")
+    press(qtbot, window, hint_of(window, "Moscow"))
+    assert rows.count() == 3
+    assert rows.item(0).data(mark) == "untouched" and rows.item(1).data(mark) == "untouched"
+    assert "Moscow" in rows.item(2).text()
+    window.linking.remove(next(link for link in window.linking.links if link.label == "target"))
+    assert rows.count() == 2 and rows.item(1).data(mark) == "untouched"
