@@ -1,11 +1,20 @@
 """The command line: thin commands that parse, call one plain function and print (as spaCy's `spacy/cli/`).
 
-One module per command group; each registers its commands on `main` (`app.py`) when imported
-here. No SQL here and no top-level import of spaCy or Qt: `export` and `stats` start fast.
+One module per command group (`app.COMMAND_MODULES` names them); each registers its commands on
+`main` (`app.py`) when imported, and is imported only when one of its commands runs. No SQL here
+and no top-level import of spaCy, numpy or Qt: `--version`, `stats` and `backup` start at once.
 """
 
-from annotator.cli import export, importing, learn, project, review, search, windows  # noqa: F401  (registers the commands)
+from typing import Any
+
 from annotator.cli.app import main
-from annotator.cli.export import export_cmd
 
 __all__ = ["export_cmd", "main"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "export_cmd":
+        from annotator.cli.export import export_cmd
+
+        return export_cmd
+    raise AttributeError(name)

@@ -6,11 +6,15 @@ import importlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from annotator import __version__, settings
-from annotator.store import Store, StoreError, read_only_reason
+from annotator.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from annotator.store import Store
 
 
 def progress_bar(label: str, total: int | None = None, unit: str = "it"):
@@ -24,6 +28,8 @@ def open_project(ctx: click.Context, *, write: bool = False) -> Store:
     """The project, opened read-only unless the command `write`s: commands that only read never
     write to it (even on open or close), work on read-only media and say so. Refuses a missing
     file or another program's."""
+    from annotator.store import Store, read_only_reason
+
     path = Path(ctx.obj["db"])
     if write:
         refuse_backup(path)
@@ -54,11 +60,40 @@ def _self_test(ctx: click.Context) -> None:
     ctx.exit(self_test())
 
 
+#: Each command and the module of `annotator.cli` that defines it: a command's module is imported
+#: only when that command runs (or `--help` lists them all), so `annotator --version` or
+#: `annotator stats` never loads the format registry, numpy, spaCy or Qt (click's lazy group).
+COMMAND_MODULES: dict[str, str] = {
+    "agreement": "review",
+    "backup": "project",
+    "check": "project",
+    "export": "export",
+    "gui": "windows",
+    "import": "importing",
+    "preannotate": "importing",
+    "restore": "project",
+    "review": "windows",
+    "rules": "learn",
+    "search": "search",
+    "stats": "project",
+    "train": "learn",
+}
+
+
 class _Annotator(click.Group):
-    """The command group; `annotator import x --db p` does what `annotator --db p import x` does."""
+    """The command group; `annotator import x --db p` does what `annotator --db p import x` does.
+    Commands are loaded on first use (`COMMAND_MODULES`)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMAND_MODULES, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            importlib.import_module(f"annotator.cli.{COMMAND_MODULES[cmd_name]}")
+        return self.commands.get(cmd_name)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, _db_to_front(args, self.commands))
+        return super().parse_args(ctx, _db_to_front(args, lambda name: self.get_command(ctx, name)))
 
     def invoke(self, ctx: click.Context):
         """A `StoreError` (damaged, not a project, read-only, in use…) is a message and exit 1, never a traceback."""
@@ -68,10 +103,11 @@ class _Annotator(click.Group):
             raise click.ClickException(str(exc)) from exc
 
 
-def _db_to_front(args: list[str], commands: dict[str, click.Command]) -> list[str]:
+def _db_to_front(args: list[str], command: Callable[[str], click.Command | None]) -> list[str]:
     """Move a `--db FILE` written after a command that has no --db of its own in front of it."""
-    i = _command_at(args, commands)
-    if i is None or any("--db" in param.opts for param in commands[args[i]].params):
+    i = _command_at(args, command)
+    found = command(args[i]) if i is not None else None
+    if found is None or any("--db" in param.opts for param in found.params):
         return args
     moved: list[str] = []
     rest: list[str] = []
@@ -88,7 +124,7 @@ def _db_to_front(args: list[str], commands: dict[str, click.Command]) -> list[st
     return [*moved, *args[: i + 1], *rest]
 
 
-def _command_at(args: list[str], commands: dict[str, click.Command]) -> int | None:
+def _command_at(args: list[str], command: Callable[[str], click.Command | None]) -> int | None:
     skip = False
     for i, arg in enumerate(args):
         if skip:
@@ -97,7 +133,7 @@ def _command_at(args: list[str], commands: dict[str, click.Command]) -> int | No
             skip = True
         elif arg == "--":
             return None
-        elif arg in commands:
+        elif arg in COMMAND_MODULES and command(arg) is not None:
             return i
     return None
 
@@ -129,7 +165,7 @@ def main(ctx: click.Context, db: Path | None) -> None:
     #: None when neither --db nor ANNOTATOR_DB names a project: the window then opens the last one.
     ctx.obj["chosen_db"] = chosen
     if ctx.invoked_subcommand is None:
-        ctx.invoke(main.commands["gui"])
+        ctx.invoke(main.get_command(ctx, "gui"))
 
 
 PROCESSES = click.option(
