@@ -45,9 +45,9 @@ def commands(ctx: click.Context | None = None) -> Iterator[click.Context]:
     group = ctx.command
     if not isinstance(group, click.Group):
         return
-    for name in sorted(group.commands):
-        command = group.commands[name]
-        if command.hidden:
+    for name in group.list_commands(ctx):  # the lazy group loads each command's module here
+        command = group.get_command(ctx, name)
+        if command is None or command.hidden:
             continue
         sub = _context(command, name, ctx)
         yield sub
