@@ -28,7 +28,7 @@ from annotator.store.errors import (
     StoreError,
 )
 from annotator.store.files import check_project, read_only_reason
-from annotator.store.links import ClearedStatement, LinkChange, LinksMixin, SlotState
+from annotator.store.links import ClearedStatement, LinkChange, LinksMixin, SlotState, StatementChange
 from annotator.store.maintenance import MaintenanceMixin
 from annotator.store.metadata import MetadataMixin, MetaField
 from annotator.store.places import PlacesMixin
@@ -68,6 +68,7 @@ __all__ = [
     "PreannotationFailure",
     "ReadOnlyProjectError",
     "SlotState",
+    "StatementChange",
     "Store",
     "StoreError",
     "check_project",

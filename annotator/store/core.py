@@ -127,6 +127,11 @@ class CoreStore(ProjectFile):
     def set_label_scheme(self, labels: Iterable[Label]) -> None:
         self.set_setting("label_scheme", [vars(label) for label in labels])
 
+    def data_version(self) -> int:
+        """SQLite's `data_version`: it changes when another connection (a second window, a search
+        --apply, an import) commits to the project, never for this connection's own writes."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
     # -- annotators ----------------------------------------------------------------
 
     def annotator_id(self, name: str, kind: str | None = None) -> int:
