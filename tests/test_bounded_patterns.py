@@ -86,3 +86,16 @@ def test_an_ordinary_regex_rule_still_matches():
     assert rejections == []
     nlp = spacy.blank("en")
     assert set(RuleMatcher(rules, nlp).match(nlp("no ceasefires now"))) == {"demand"}
+
+
+def test_an_article_holding_every_private_use_character_is_still_searched(cli, tmp_path):
+    from tests.conftest import write_jsonl
+
+    pua = "".join(chr(c) for c in range(0xE000, 0xF900))
+    text = "Kyiv offered talks. " + pua + " Kyiv again."
+    assert cli("import", "--no-ner", write_jsonl(tmp_path / "in.jsonl", [json.dumps({"text": text})])).exit_code == 0
+    result = cli("search", "Kyiv", "--json")
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    spans = [tuple(m) for hit in found["hits"] for m in hit["matches"]]
+    assert [text[a:b] for a, b in spans] == ["Kyiv", "Kyiv"] and spans[1] == (6421, 6425)
