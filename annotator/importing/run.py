@@ -96,6 +96,9 @@ def expand(paths: Iterable[Path], fmt: str | None = None) -> Iterator[Path | Rej
             yield from found
         elif path.is_file():
             yield path
+        elif path.exists():  # a FIFO, a device (/dev/zero), a socket: no end to wait for, or none at all
+            why = "not a regular file (a pipe, device or socket); save the data to a file first"
+            yield Rejection(str(path), 1, why)
         else:
             yield Rejection(str(path), 1, "no such file or folder")
 
