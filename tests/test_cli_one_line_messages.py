@@ -32,3 +32,11 @@ def test_export_to_a_closed_standard_output_says_so(cli, db_path, tmp_path):
     assert done.returncode == 1
     said = "Error: standard output is closed (- writes to it); nothing was written: give a file name"
     assert done.stderr.strip() == said
+
+
+def test_train_on_a_project_nobody_labeled_says_what_to_do_not_export_flags(cli, tmp_path):
+    cli("import", "--no-ner", write_jsonl(tmp_path / "a.jsonl", [json.dumps({"text": "Kyiv offered talks."})]))
+    result = cli("train")
+    assert result.exit_code != 0
+    assert "nothing to train on: no annotator has labeled or finished an article yet" in result.stderr
+    assert "--all-layers" not in result.stderr
