@@ -112,7 +112,7 @@ def train_project(
         data = training_data(store, annotator=annotator, gold=gold)
     except ExportRefused as exc:
         if str(exc).startswith("nothing to export"):  # the export's advice (--all-layers …) is no training's
-            raise NothingToLearn(
+            raise ExportRefused(
                 "nothing to train on: no annotator has labeled or finished an article yet. "
                 "Label statements in the window and mark their articles done, then train"
             ) from None
