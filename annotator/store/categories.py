@@ -72,14 +72,8 @@ class CategoryMixin(CoreStore):
     def categories_of_text(self, digest: str, annotator: str) -> tuple[str, ...]:
         """The categories `annotator` gave the article whose content hash is `digest` (none when
         no such article is stored yet): what an import checks exclusive groups against."""
-        return tuple(
-            r[0]
-            for r in self.conn.execute(
-                "SELECT c.category FROM article_categories c JOIN annotators a ON a.id = c.annotator_id "
-                "JOIN articles ar ON ar.id = c.article_id WHERE ar.hash = ? AND a.name = ? ORDER BY c.category",
-                (digest, annotator),
-            )
-        )
+        row = self.conn.execute("SELECT id FROM articles WHERE hash = ?", (digest,)).fetchone()
+        return self.article_categories(row[0], annotator) if row else ()
 
     def set_article_categories(self, article_id: int, annotator: str, categories: Iterable[str]) -> tuple[str, ...]:
         """Make the article carry exactly `categories` for `annotator`; returns the ones before.
