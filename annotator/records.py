@@ -159,6 +159,23 @@ def reserved_name(name: str) -> str | None:
     return None
 
 
+#: The longest label, entity label, link type or category name a file may bring (a scheme's
+#: names are words; a 10-million-character "label" is an attack or a mistake).
+NAME_MAX = 200
+
+
+def name_problem(name: str, what: str = "label") -> str | None:
+    """Why `name` (a label, entity label, link type or category from data) cannot be stored, or
+    None: no line break or other control character (each line-based format - CoNLL, brat, CSV -
+    would read it as structure), at most `NAME_MAX` characters. The one door for every name."""
+    if len(name) > NAME_MAX:
+        return f"{what} is {len(name):,} characters long; a name has at most {NAME_MAX}"
+    for ch in name:
+        if ch < " " or "\x7f" <= ch <= "\x9f" or ch in "\u2028\u2029":
+            return f"{what} {name[:40]!r} holds a line break or control character (U+{ord(ch):04X})"
+    return None
+
+
 def layer_kind(name: str, model_version: str | None = None) -> str:
     """The kind a new layer gets: a model's output when a record says so (`model_version`) or its
     name has the reserved prefix (`model:...`), the review's decisions for `GOLD`, else a person's."""

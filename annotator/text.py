@@ -128,3 +128,85 @@ def offsets_by_quotes(
 
 def _fits(text: str, start: int, end: int, quote: str | None, matches: Callable[[str, str], bool]) -> bool:
     return 0 <= start < end <= len(text) and (quote is None or matches(quote, text[start:end]))
+
+
+# -- regular expressions from users and files: bounded before they are compiled ----------------
+
+#: The longest regular expression taken (a search's `re:`, a rule's REGEX).
+REGEX_MAX_CHARS = 1000
+#: The largest count of a counted repeat (`x{1000}`): the `regex` module expands counted repeats
+#: when it compiles, so `x{4294967294}` took 22 GB before any time budget could stop it.
+REGEX_MAX_REPEAT = 1000
+#: The most copies nested counted repeats may make of one piece (`(x{100}){100}` makes 10,000).
+REGEX_MAX_COPIES = 100_000
+#: The deepest nesting of groups.
+REGEX_MAX_DEPTH = 50
+
+_REPEAT = re.compile(r"\{(\d*)(,?)(\d*)\}")
+_GROUP_HEAD = re.compile(r"\?(?:P<[^>]*>|P=[^)]*|<[=!]|<[^>]*>|[:=!>|#]|[aiLmsux-]+[:)]?)?")
+
+
+def regex_problem(pattern: str, *, nested_repeats: bool = True) -> str | None:
+    """Why `pattern` may not be compiled, or None: too long, a counted repeat over
+    `REGEX_MAX_REPEAT`, nested repeats making over `REGEX_MAX_COPIES` copies, groups nested deeper
+    than `REGEX_MAX_DEPTH`; and, unless `nested_repeats`, repetition of a group that itself repeats
+    or alternates (`(a|aa)+`, `(a+)+`), which backtracks exponentially where no time budget can
+    stop it (spaCy's Matcher runs `re`). A scan of the text, linear, before any compiling."""
+    if len(pattern) > REGEX_MAX_CHARS:
+        return f"the regular expression is {len(pattern):,} characters long; at most {REGEX_MAX_CHARS:,} are taken"
+    # one frame per open group: [most copies inside, whether something inside repeats or alternates]
+    stack: list[list] = [[1, False]]
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        copies, risky = 1, False
+        if c == "\\":
+            i += 2
+        elif c == "[":
+            j = i + 1
+            j += j < n and pattern[j] == "^"
+            j += j < n and pattern[j] == "]"
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            i = j + 1
+        elif c == "(":
+            if len(stack) > REGEX_MAX_DEPTH:
+                return f"the regular expression nests groups deeper than {REGEX_MAX_DEPTH}"
+            stack.append([1, False])
+            head = _GROUP_HEAD.match(pattern, i + 1)
+            i = head.end() if head else i + 1
+            continue
+        elif c == ")" and len(stack) > 1:
+            copies, risky = stack.pop()
+            i += 1
+        elif c == "|":
+            stack[-1][1] = True
+            i += 1
+            continue
+        else:
+            i += 1
+        # a quantifier on what was just read
+        repeats, count = False, 1
+        if i < n and pattern[i] in "*+?":
+            repeats = pattern[i] != "?"
+            i += 1
+        elif i < n and (m := _REPEAT.match(pattern, i)) and (m.group(1) or m.group(3)):
+            low, high = int(m.group(1) or 0), int(m.group(3) or 0)
+            count = max(low, high)
+            if count > REGEX_MAX_REPEAT:
+                return f"the regular expression repeats something {count:,} times; at most {REGEX_MAX_REPEAT:,}"
+            repeats = bool(m.group(2)) or count > 1
+            i = m.end()
+        if repeats or count > 1:
+            i += i < n and pattern[i] in "?+"  # lazy or possessive
+        copies *= count
+        if copies > REGEX_MAX_COPIES:
+            return f"the regular expression's nested repeats make {copies:,} copies; at most {REGEX_MAX_COPIES:,}"
+        if repeats and risky and not nested_repeats:
+            return (
+                "the regular expression repeats a group that itself repeats or has alternatives, "
+                "as (a|aa)+ or (a+)+ do, which can take hours on one word; write it without the outer repeat"
+            )
+        stack[-1][0] = max(stack[-1][0], copies)
+        stack[-1][1] = stack[-1][1] or risky or repeats
+    return None

@@ -439,3 +439,25 @@ def test_none_of_them_and_ner_teach_labels_are_not_taken_for_categories(store, t
         "a project stores the categories given, so the article's categories stay unknown"
     ]
     assert list(store.categories.category_rows()) == [] and report.counts.labels_added == 1
+
+
+def test_binary_feedback_cannot_give_an_article_both_of_an_exclusive_group(store, tmp_path):
+    """A binary-feedback record adds to what the annotator has: one whose category clashes with a
+    stored one (or an earlier record's) of the stance group is refused; a complete record replaces."""
+    store.schemes.set_category_scheme(SCHEME)
+    complete = {"text": TEXTS[0], "label": "positive", "answer": "accept"}
+    feedback = {"text": TEXTS[0], "spans": [{"start": 0, "end": 4, "label": "offer", "answer": "accept"}]}
+    first = write_jsonl(tmp_path / "first.jsonl", [json.dumps(complete)])
+    assert import_paths(store, [first], annotator="pat").rejections == []
+    path = write_jsonl(
+        tmp_path / "teach.jsonl",
+        [json.dumps({**feedback, "_categories": ["negative"]}), json.dumps({**feedback, "_categories": ["relevant"]})],
+    )
+    report = import_paths(store, [path], annotator="pat")
+    (rejection,) = report.rejections
+    assert (rejection.path, rejection.line) == (str(path), 1)
+    assert "exclusive group 'stance'" in rejection.reason and "already has one" in rejection.reason
+    assert categories_by_text(store) == {(TEXTS[0], "pat"): ("positive", "relevant")}
+    replaced = write_jsonl(tmp_path / "again.jsonl", [json.dumps({**complete, "label": "negative"})])
+    assert import_paths(store, [replaced], annotator="pat").rejections == []  # a complete record replaces
+    assert categories_by_text(store) == {(TEXTS[0], "pat"): ("negative",)}

@@ -144,3 +144,16 @@ def test_conll_is_a_training_format_one_layer_finished_articles(cli, tmp_path):
     assert every.exit_code == 1 and "conll is a training format and never mixes layers" in every.stderr
     started = cli("export", tmp_path / "x.conll", "--articles", "started")
     assert started.exit_code == 1 and "takes finished articles only" in started.stderr
+
+
+def test_an_entity_label_with_a_line_break_never_becomes_token_lines(tmp_path):
+    """A label stored before names were checked at the door: CoNLL leaves its entity out and says why."""
+    from annotator.formats.conll import conll_document, conll_lines
+
+    text = "Evil corp backed Kyiv today."
+    doc = conll_document(text, [Entity(0, 4, "ORG\nEvil _ _ B-INJECTED"), Entity(17, 21, "GPE")])
+    assert doc.left_out == [
+        (Entity(0, 4, "ORG\nEvil _ _ B-INJECTED"), "has a label with a space or line break, which CoNLL cannot hold")
+    ]
+    lines = [line for line in conll_lines([doc]) if line]
+    assert not any("INJECTED" in line for line in lines)

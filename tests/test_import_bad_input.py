@@ -115,3 +115,31 @@ def test_missing_path_and_unknown_type_are_reported(cli, tmp_path):
 
 def test_clean_input_exits_zero(cli, tmp_path):
     assert _import(cli, write_jsonl(tmp_path / "in.jsonl", [GOOD])).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        # a line break in an entity label would inject token lines into the CoNLL export
+        (
+            '{"text": "Evil corp", "entities": [{"start": 0, "end": 4, "label": "ORG\\nEvil _ _ B-INJECTED"}]}',
+            "span 0 label 'ORG\\nEvil _ _ B-INJECTED' holds a line break or control character (U+000A)",
+        ),
+        ('{"text": "abc", "spans": [{"start": 0, "end": 1, "label": "a\\tb"}]}', "control character (U+0009)"),
+        (json.dumps({"text": "abc", "spans": [{"start": 0, "end": 1, "label": "x" * 100_000}]}), "100,000 characters"),
+        ('{"text": "abc", "_categories": ["sport\\u2028news"]}', "a category 'sport\\u2028news' holds a line break"),
+        (
+            '{"text": "abc def", "spans": [{"start": 0, "end": 3, "label": "a"}, {"start": 4, "end": 7, "label": "b"}],'
+            ' "relations": [{"head_span": {"start": 0, "end": 3}, "child_span": {"start": 4, "end": 7},'
+            ' "label": "says\\rINJECTED"}]}',
+            "relation 0 label 'says\\rINJECTED' holds a line break",
+        ),
+    ],
+)
+def test_a_name_with_a_line_break_or_too_long_is_refused_at_the_door(cli, db_path, tmp_path, line, reason):
+    path = write_jsonl(tmp_path / "in.jsonl", [GOOD, line])
+    result = _import(cli, path)
+    assert result.exit_code == 1
+    assert f"{path}:2: " in result.stderr and reason in result.stderr, result.stderr
+    with Store.open(db_path) as store:
+        assert len(store.articles.article_ids()) == 1

@@ -180,6 +180,8 @@ def quiet_stdout() -> None:
     Python's last flush at exit does not print a traceback (the advice of Python's signal docs)."""
     import os
 
+    if sys.stdout is None or sys.stdout.closed:
+        return  # it was never open: nothing will be flushed
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
 

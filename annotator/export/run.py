@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import re
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -188,6 +189,8 @@ def check_destination(store: Store, out: str | Path) -> None:
     export's rename swaps), and a restore could then move the project from under that window.
     """
     if str(out) == "-":
+        if sys.stdout is None or sys.stdout.closed:
+            raise ExportError("standard output is closed (- writes to it); nothing was written: give a file name")
         return
     from annotator.store.backups import backup_dir
     from annotator.store.files import is_project

@@ -2,8 +2,9 @@
 
 The temporary file is `.NAME.PID.XXXXXXXX.tmp` beside NAME; one left by a process that no
 longer runs (an export killed mid-way) is removed by the next write of NAME. A folder
-(`atomic_folder`, brat's export) is written the same way and swapped in by two renames: a
-crash between them leaves the old folder beside, as `.NAME.PID.old`, never a half-written one.
+(`atomic_folder`, brat's export, `train --output`) is written the same way and swapped in by one
+atomic exchange (Linux `renameat2`), elsewhere by two renames: a crash between them leaves the old
+folder beside, as `.NAME.PID.old`, which the next write puts back (`restore_aside`) before anything.
 Every folder written so carries a small marker file, `.annotator-export` (`FOLDER_MARKER`): only
 a folder holding it was written by us, and only such a folder may later be replaced
 (`exporting.check_folder`) — a folder of the user's own `.txt`/`.ann` files never is.
@@ -67,15 +68,23 @@ def atomic_folder(path: str | Path, what: str = "") -> Iterator[Path]:
     untouched. The caller checks that `path` may be replaced (`is_our_folder`)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    restore_aside(path)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent))
     try:
         yield tmp
-        marker = f"{MARKER_HEADER}\n{what}\nThis folder is replaced whole by the next export to it.\n"
+        marker = f"{MARKER_HEADER}\n{what}\nThis folder is replaced whole by the next write to it.\n"
         (tmp / FOLDER_MARKER).write_text(marker, encoding="utf-8", newline="\n")
-        for item in tmp.iterdir():
-            with item.open("rb") as handle:
-                os.fsync(handle.fileno())
+        for item in sorted(tmp.rglob("*"), reverse=True):  # files and sub-folders (a spaCy pipeline's)
+            if item.is_dir():
+                _fsync_dir(item)
+            elif item.is_file():
+                with item.open("rb") as handle:
+                    os.fsync(handle.fileno())
         _fsync_dir(tmp)
+        if path.exists() and _exchange(tmp, path):
+            _fsync_dir(path.parent)
+            shutil.rmtree(tmp, ignore_errors=True)  # the old folder, now under the temporary name
+            return
         aside = path.with_name(f".{path.name}.{os.getpid()}.old")
         if path.exists():
             os.replace(path, aside)
@@ -85,6 +94,43 @@ def atomic_folder(path: str | Path, what: str = "") -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def restore_aside(path: Path) -> Path | None:
+    """Put back the folder an earlier write of `path` moved aside (`.NAME.PID.old`) when that
+    write died before the new folder took its place and `path` is missing; returns it."""
+    if path.exists() or path.is_symlink():
+        return None
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.(\d+)\.old")
+    try:
+        candidates = sorted(path.parent.iterdir())
+    except OSError:
+        return None
+    for item in candidates:
+        match = pattern.fullmatch(item.name)
+        if match and item.is_dir() and not item.is_symlink() and _left_over(item, int(match.group(1))):
+            os.replace(item, path)
+            return path
+    return None
+
+
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux `renameat2(RENAME_EXCHANGE)`); False where it cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return done == 0
 
 
 def is_our_folder(path: Path) -> bool:

@@ -268,6 +268,11 @@ def conll_document(
     doc = ConllDocument([], [])
     unsure: list[tuple[int, int]] = []  # word ranges of the entities left out
     for entity in sorted(entities, key=lambda e: (e.start, -e.end, e.label)):
+        if not entity.label.isprintable() or any(ch.isspace() for ch in entity.label):
+            # a column of CoNLL cannot hold a space or a line break: written, it would be other tokens' lines
+            doc.left_out.append((entity, "has a label with a space or line break, which CoNLL cannot hold"))
+            unsure.append((bisect_right(ends, entity.start), bisect_left(starts, entity.end) - 1))
+            continue
         first, last = by_start.get(entity.start), by_end.get(entity.end)
         if (first is None or last is None) and align is not None:
             first, last = _snapped(entity, starts, ends, align)

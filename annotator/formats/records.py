@@ -23,6 +23,7 @@ from annotator.records import (
     IncomingRecord,
     RejectedSpan,
     Span,
+    name_problem,
     reserved_name,
 )
 from annotator.text import lone_surrogate, normalize, offsets_by_quotes, title_of
@@ -147,6 +148,7 @@ def _categories(items: Any) -> list[str]:
         raise RecordError("categories must be a list of names")
     for name in items:
         _check_surrogates(name, "a category")
+        _check_name(name.strip(), "a category")
     return sorted({c.strip() for c in items})
 
 
@@ -226,6 +228,10 @@ def _bounds(i: int, start: Any, end: Any, label: Any, text: str, quoted: Any) ->
             f"span {i} ({start}-{end} {_shown(label)}) says {quoted!r:.40} "
             f"but the text there is {text[start:end]!r:.40}"
         )
+    if label not in _GOOD_LABELS:
+        _check_name(label, f"span {i} label")
+        if len(_GOOD_LABELS) < 10_000:
+            _GOOD_LABELS.add(label)
     return start, end, label
 
 
@@ -239,8 +245,6 @@ def _checked_label(i: int, label: Any) -> str:
     if not isinstance(label, str) or not label.strip():
         raise RecordError(f"span {i}: label must be a non-empty string, got {label!r}")
     _check_surrogates(label, f"span {i} label")
-    if label == label.strip() and len(_GOOD_LABELS) < 10_000:
-        _GOOD_LABELS.add(label)
     return label.strip()
 
 
@@ -315,6 +319,12 @@ def check_meta_values(value: Any, what: str = '"meta"') -> None:
             raise RecordError(f"{what} has an integer beyond 64 bits ({item}); write it as a string")
         elif isinstance(item, float) and not math.isfinite(item):
             raise RecordError(f"{what} has {item}, which is not a JSON number")
+
+
+def _check_name(name: str, what: str) -> None:
+    problem = name_problem(name, what)
+    if problem:
+        raise RecordError(problem)
 
 
 def _check_surrogates(value: str, what: str) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from annotator.records import ExportRow, Link
+from annotator.records import ExportRow, Link, name_problem
 
 #: A span's label in `head_span`/`child_span` when the end is not a labeled statement nor an entity.
 SPAN_LABEL = "SPAN"
@@ -40,6 +40,9 @@ def links_from_relations(items: Any, text: str, spans: Any = None) -> list[Link]
         label = item.get("label")
         if not isinstance(label, str) or not label.strip():
             raise RelationError(f"relation {i}: label must be a non-empty string, got {label!r:.40}")
+        problem = name_problem(label.strip(), f"relation {i} label")
+        if problem:
+            raise RelationError(problem)
         head = _end(i, "head", item, text, ends_at)
         child = _end(i, "child", item, text, ends_at)
         if head == child:
@@ -59,6 +62,9 @@ def link_decisions_from(items: Any, text: str) -> list[tuple[int, int, str]]:
         ok = isinstance(item, list) and len(item) == 3 and _ints(item[0], item[1]) and isinstance(item[2], str)
         if not ok or not 0 <= item[0] < item[1] <= len(text) or not item[2].strip():
             raise RelationError(f"link decision {i} must be [start, end, type] inside the text, got {item!r:.60}")
+        problem = name_problem(item[2].strip(), f"link decision {i} type")
+        if problem:
+            raise RelationError(problem)
         found.append((item[0], item[1], item[2].strip()))
     return found
 

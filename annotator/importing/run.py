@@ -96,6 +96,9 @@ def expand(paths: Iterable[Path], fmt: str | None = None) -> Iterator[Path | Rej
             yield from found
         elif path.is_file():
             yield path
+        elif path.exists():  # a FIFO, a device (/dev/zero), a socket: no end to wait for, or none at all
+            why = "not a regular file (a pipe, device or socket); save the data to a file first"
+            yield Rejection(str(path), 1, why)
         else:
             yield Rejection(str(path), 1, "no such file or folder")
 
@@ -162,7 +165,7 @@ def import_paths(
 
         def stream(first: bool) -> Iterator[Unit]:
             return _valid_units(
-                store, paths, fmt, report if first else ImportReport(), reject if first else None, exclusive
+                store, paths, fmt, report if first else ImportReport(), reject if first else None, exclusive, annotator
             )
 
         if sample is None:
@@ -192,9 +195,13 @@ def _valid_units(
     report: ImportReport,
     reject: Callable[[Rejection], None] | None,
     exclusive: list[tuple[str, set[str]]] = (),
+    annotator: str = "",
 ) -> Iterator[Unit]:
     """The valid records of every file, a task's records together (`IncomingRecord.continued`).
-    A record whose categories break an exclusive group of the project's scheme is rejected."""
+    A record whose categories break an exclusive group of the project's scheme is rejected: with
+    its own categories, with those the annotator already has on the article, or with those an
+    earlier record of this import gave it (binary feedback adds to them; a complete record replaces them)."""
+    given: dict[tuple[str, str], set[str]] = {}
     for item in expand(paths, fmt):
         if isinstance(item, Rejection):
             if reject:
@@ -204,8 +211,17 @@ def _valid_units(
         unit: Unit = []
         for rec in read_records(item, into=store.path, fmt=fmt):
             if not isinstance(rec, Rejection) and rec.categories and exclusive:
+                key = (content_hash(rec.text), rec.annotator or annotator)
+                if key not in given:
+                    given[key] = set(store.categories.categories_of_text(*key))
                 why = exclusive_clash(rec.categories, exclusive)
-                if why is not None:
+                # a complete record replaces the layer's categories; binary feedback adds to them
+                before = set() if rec.complete else given[key]
+                if why is None and (why := exclusive_clash(before | set(rec.categories), exclusive)):
+                    why += " (the article already has one of them, stored or from an earlier record)"
+                if why is None:
+                    given[key] = before | set(rec.categories)
+                else:
                     if unit and not rec.continued:  # it closed a task: the task's other records go on
                         yield unit
                         unit = []

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import asdict, dataclass
@@ -24,6 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from annotator import settings
+from annotator.formats.atomic import (
+    FOLDER_MARKER,
+    atomic_folder,
+    is_our_folder,
+    remove_stale_temporaries,
+    restore_aside,
+)
 
 LATEST = "latest.json"
 #: How many trained versions of a project's model stay on disk.
@@ -108,9 +116,11 @@ def check_output(out: Path, project: Path | None = None) -> None:
         raise ModelFolderError(f"{out} is the project file; choose a folder for the model")
     if out.exists() and not out.is_dir():
         raise ModelFolderError(f"{out} is a file; choose a folder for the model")
-    if out.is_dir() and any(out.iterdir()) and not all((out / name).is_file() for name in PIPELINE_FILES):
+    if out.is_dir() and any(out.iterdir()) and not is_our_folder(out):
+        what = "a spaCy pipeline" if all((out / name).is_file() for name in PIPELINE_FILES) else "a folder"
         raise ModelFolderError(
-            f"{out} is not empty and is not a spaCy pipeline; nothing was written. Choose an empty or new folder"
+            f"{out} is not empty and is {what} that `annotator train` did not write (it has no "
+            f"{FOLDER_MARKER} file), so it is left as it was; nothing was written. Choose an empty or new folder"
         )
 
 
@@ -121,19 +131,19 @@ def write_pipeline(nlp, out: Path) -> Path:
     Raises `ModelFolderError` for a folder that holds something else.
     """
     out = Path(out)
+    if out.parent.is_dir():
+        restore_aside(out)  # a train killed between its two renames: the previous pipeline comes back first
+        remove_stale_temporaries(out)
+        _remove_old_partials(out)
     check_output(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
-    try:
+    with atomic_folder(out, "a spaCy pipeline written by annotator train") as building:
         nlp.to_disk(building)
-        if out.exists():
-            old = out.with_name(f".{out.name}.{os.getpid()}.old")
-            os.replace(out, old)
-            os.replace(building, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(building, out)
-    finally:
-        if building.exists():
-            shutil.rmtree(building, ignore_errors=True)
     return out
+
+
+def _remove_old_partials(out: Path) -> None:
+    """Folders `.NAME.XXXXXXXX.partial` that trains of earlier versions left when killed."""
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.[a-z0-9_]{{8}}\.partial")
+    for item in out.parent.iterdir():
+        if pattern.fullmatch(item.name) and item.is_dir() and not item.is_symlink():
+            shutil.rmtree(item, ignore_errors=True)

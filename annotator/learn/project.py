@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from annotator.export.rule import ExportRefused
 from annotator.learn.examples import HELD_OUT, MIN_EXAMPLES, TrainingData, held_out_split, training_data
 from annotator.learn.models import ModelInfo, check_output, keep_model, new_version, write_pipeline
 
@@ -107,7 +108,15 @@ def train_project(
 
     if output is not None:
         check_output(Path(output), store.path)
-    data = training_data(store, annotator=annotator, gold=gold)
+    try:
+        data = training_data(store, annotator=annotator, gold=gold)
+    except ExportRefused as exc:
+        if str(exc).startswith("nothing to export"):  # the export's advice (--all-layers …) is no training's
+            raise ExportRefused(
+                "nothing to train on: no annotator has labeled or finished an article yet. "
+                "Label statements in the window and mark their articles done, then train"
+            ) from None
+        raise
     report = TrainingReport(data.rule.describe(), data.rule.layer or "", left_out=dict(data.left_out))
     positives = data.per_label()
     if not any(positives.values()):

@@ -12,6 +12,8 @@ label until the annotator accepts it. Parsing and storing need no spaCy; matchin
 from __future__ import annotations
 
 import json
+import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +21,9 @@ from typing import Any
 
 from annotator import settings
 from annotator.records import Rejection
+from annotator.text import regex_problem
+
+log = logging.getLogger("annotator.learn")
 
 #: The project setting holding the project's own rules (absent: the defaults).
 RULES_SETTING = "suggestion_rules"
@@ -66,6 +71,8 @@ def parse_rules(lines: Iterable[str], source: str) -> tuple[list[Rule], list[Rej
             continue
         try:
             rules.append(rule_from(json.loads(line)))
+        except RecursionError:
+            rejections.append(Rejection(source, number, f"nested deeper than {MAX_PATTERN_DEPTH} levels"))
         except (ValueError, TypeError) as exc:
             reason = f"not JSON ({exc.msg})" if isinstance(exc, json.JSONDecodeError) else str(exc)
             rejections.append(Rejection(source, number, reason))
@@ -87,9 +94,48 @@ def rule_from(item: Any) -> Rule:
     elif isinstance(pattern, list):
         if not pattern or not all(isinstance(token, dict) for token in pattern):
             raise ValueError('"pattern" must be a phrase or a non-empty list of token patterns (objects)')
+        _check_tokens(pattern)
     else:
         raise ValueError('"pattern" must be a phrase (a string) or a list of token patterns')
     return Rule(label.strip(), pattern, rule_id)
+
+
+#: The deepest a token pattern nests (`{"TEXT": {"REGEX": …}}` is 3); the largest `{n}` an OP may repeat.
+MAX_PATTERN_DEPTH = 8
+MAX_OP_REPEAT = 100
+_OP_REPEAT = re.compile(r"\{(\d*),?(\d*)\}")
+
+
+def _check_tokens(pattern: list[dict[str, Any]]) -> None:
+    """A token pattern bounded before spaCy compiles it: nesting, `OP` repeat counts (the Matcher
+    unrolls `{1000000000}` into memory), and each `REGEX` (size, repeats, no repeated group that
+    repeats: spaCy runs `re`, which no time budget can stop). ValueError saying which."""
+    stack: list[tuple[Any, int]] = [(pattern, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_PATTERN_DEPTH:
+            raise ValueError(f'"pattern" nests deeper than {MAX_PATTERN_DEPTH} levels')
+        if isinstance(item, list):
+            stack.extend((x, depth + 1) for x in item)
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                if key == "REGEX" and isinstance(value, str):
+                    _check_regex(value)
+                elif key == "OP" and isinstance(value, str) and (m := _OP_REPEAT.fullmatch(value)):
+                    counts = [int(x) for x in m.groups() if x]
+                    if any(c > MAX_OP_REPEAT for c in counts):
+                        raise ValueError(f'"OP": {value!r:.40} repeats a token more than {MAX_OP_REPEAT} times')
+                stack.append((value, depth + 1))
+
+
+def _check_regex(pattern: str) -> None:
+    problem = regex_problem(pattern, nested_repeats=False)
+    if problem:
+        raise ValueError(f"REGEX {pattern[:40]!r}: {problem}")
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"REGEX {pattern[:40]!r} is not a valid regular expression: {exc}") from None
 
 
 def read_rules_file(path: Path) -> tuple[list[Rule], list[Rejection]]:
@@ -116,7 +162,13 @@ def project_rules(store) -> list[Rule]:
     stored = store.get_setting(RULES_SETTING)
     if stored is None:
         return default_rules()
-    return [rule_from(item) for item in stored]
+    rules = []
+    for item in stored:
+        try:
+            rules.append(rule_from(item))
+        except (ValueError, TypeError) as exc:  # kept before rules were bounded: skipped, not run
+            log.warning("a stored suggestion rule is skipped: %s", exc)
+    return rules
 
 
 def save_rules(store, rules: Sequence[Rule] | None) -> None:

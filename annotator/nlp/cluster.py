@@ -168,6 +168,11 @@ def _fingerprint(corpus: Path) -> dict[str, Any]:
     return {"name": corpus.name, "bytes": size, "sha256_ends": digest.hexdigest()}
 
 
+#: How long a Dask scheduler may take to answer, and to have a worker, before the run gives up.
+CONNECT_SECONDS = 30.0
+WORKERS_SECONDS = 120.0
+
+
 @contextlib.contextmanager
 def _client(scheduler: str | None, workers: int) -> Iterator[tuple[Any, str]]:
     try:
@@ -179,11 +184,29 @@ def _client(scheduler: str | None, workers: int) -> Iterator[tuple[Any, str]]:
         ) from exc
     if scheduler:
         _check_address(scheduler)
-        try:
-            client = Client(scheduler, timeout="30s")
-        except (OSError, TimeoutError) as exc:
-            raise ShardError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+        import dask
+
+        _check_answers(scheduler)
+
+        wait = f"{CONNECT_SECONDS}s"
+        # every step of the handshake bounded: an address that accepts TCP and never answers hung past 300 s
+        # (Dask's TCP keep-alive timeout must be over 10 s)
+        quiet = f"{max(CONNECT_SECONDS, 15)}s"
+        with dask.config.set({"distributed.comm.timeouts.connect": wait, "distributed.comm.timeouts.tcp": quiet}):
+            try:
+                client = Client(scheduler, timeout=wait)
+            except (OSError, TimeoutError) as exc:
+                raise ShardError(
+                    f"cannot reach the Dask scheduler at {scheduler} (no answer in {CONNECT_SECONDS:g} s): {exc}"
+                ) from exc
         with client:
+            try:
+                client.wait_for_workers(1, timeout=WORKERS_SECONDS)
+            except (OSError, TimeoutError) as exc:
+                raise ShardError(
+                    f"the Dask scheduler at {scheduler} has no workers (waited {WORKERS_SECONDS:g} s); "
+                    f"start some with: dask worker {scheduler}"
+                ) from exc
             yield client, f"the Dask cluster at {scheduler}"
         return
     # The dashboard on a free port (":0"): Dask's default 8787 may be another cluster's or program's.
@@ -193,6 +216,32 @@ def _client(scheduler: str | None, workers: int) -> Iterator[tuple[Any, str]]:
     with cluster, Client(cluster) as client:
         client.wait_for_workers(workers, timeout="120s")
         yield client, f"a local Dask cluster of {_count(workers, 'worker')}"
+
+
+def _check_answers(scheduler: str) -> None:
+    """A scheduler speaks first (its half of Dask's handshake) as soon as it is reached: an address
+    that accepts a TCP connection and sends nothing within `CONNECT_SECONDS` is not one (Dask's own
+    client waited on such an address for good)."""
+    import socket
+
+    from distributed.comm import parse_address
+    from distributed.comm.addressing import parse_host_port
+
+    scheme, location = parse_address(scheduler)
+    if scheme != "tcp":
+        return
+    host, port = parse_host_port(location)
+    try:
+        with socket.create_connection((host, port), timeout=CONNECT_SECONDS) as probe:
+            if not probe.recv(1):
+                raise ShardError(f"cannot reach the Dask scheduler at {scheduler}: it closed the connection")
+    except TimeoutError:
+        raise ShardError(
+            f"cannot reach the Dask scheduler at {scheduler} (no answer in {CONNECT_SECONDS:g} s): "
+            "is it a Dask scheduler's address?"
+        ) from None
+    except OSError as exc:
+        raise ShardError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
 
 
 def _check_address(scheduler: str) -> None:

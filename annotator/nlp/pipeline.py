@@ -14,6 +14,7 @@ over a project (`preannotate`) uses worker processes when there is enough to do;
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.util
@@ -24,6 +25,7 @@ import os
 import pickle
 import re
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -421,7 +423,9 @@ def _on_workers(
     # and forked workers measured no faster (their start-up saved ~1.2 s of CPU each, and they
     # then spent as much more in the kernel, copying the pages they shared with the parent).
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    executor = ProcessPoolExecutor(workers, context, initializer=_worker_init, initargs=(pickle.dumps(pipeline),))
+    executor = ProcessPoolExecutor(
+        workers, context, initializer=_worker_init, initargs=(pickle.dumps(pipeline), os.getpid())
+    )
     running: dict[Future, list[tuple[int, str]]] = {}
     try:
         for batch in batches:
@@ -448,10 +452,42 @@ def _finished(
 _WORKER_PIPELINE: Pipeline | None = None
 
 
-def _worker_init(pickled: bytes) -> None:
-    """Load the pipeline once (pickled once in the parent) for every task of this worker."""
+def _worker_init(pickled: bytes, parent: int | None = None) -> None:
+    """Load the pipeline once (pickled once in the parent) for every task of this worker, which
+    dies with the process that started it (`die_with`)."""
     global _WORKER_PIPELINE
+    if parent is not None:
+        die_with(parent)
     _WORKER_PIPELINE = pickle.loads(pickled)
+
+
+#: How often a worker looks whether the process that started it still runs.
+PARENT_CHECK_SECONDS = 1.0
+
+
+def die_with(parent: int) -> None:
+    """Make this worker end when process `parent` ends, however it ends (kill -9, the OOM killer):
+    otherwise a killed `preannotate` leaves its workers (~230 MB each) running forever. On Linux
+    the kernel signals it when its own parent (the forkserver) goes (`PR_SET_PDEATHSIG`); on every
+    system a daemon thread checks each second that `parent` is still there."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_SECONDS)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass  # there, under another user: not ours, but not gone either
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
 
 
 def _worker_analyse(texts: list[str], batch_size: int) -> tuple[list[Analysis | AnalysisFailure], int, float, float]:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import regex
 
 from annotator.records import STATUSES, MetaCondition
+from annotator.text import regex_problem
 
 #: Filter keys; `meta.FIELD` is any metadata field.
 FILTER_KEYS = ("label", "annotator", "status", "ent", "category", "re")
@@ -90,6 +91,10 @@ class Query:
         return self == Query(self.text)
 
 
+#: Bounds that keep a query's parse tree shallow (the parser and `fts_expression` recurse over it).
+MAX_DEPTH = 50
+MAX_TERMS = 200
+
 _FILTER = re.compile(r"(-?)((?:meta\.[^\s:]+)|[A-Za-z_]+):")
 
 
@@ -136,6 +141,8 @@ def _tokens(text: str) -> tuple[list[_Token], list[tuple[str, str, bool]]]:
             continue
         if ch in "()":
             depth += 1 if ch == "(" else -1
+            if depth > MAX_DEPTH:
+                raise QueryError(f"parentheses nest deeper than {MAX_DEPTH}; write the query flatter")
             tokens.append(_Token(ch))
             i += 1
             continue
@@ -177,6 +184,8 @@ def _tokens(text: str) -> tuple[list[_Token], list[tuple[str, str, bool]]]:
             tokens.append(_Token("words", _searchable(word.rstrip("*")), prefix))
     if depth:
         raise QueryError("a parenthesis is not closed" if depth > 0 else "a closing parenthesis has no opening one")
+    if sum(tok.kind == "words" for tok in tokens) > MAX_TERMS:
+        raise QueryError(f"a query holds at most {MAX_TERMS} words and phrases; search for fewer at a time")
     return tokens, filters
 
 
@@ -340,6 +349,9 @@ def _compile(pattern: str) -> regex.Pattern[str]:
     be stopped by a `timeout=` — `re` cannot, and one catastrophic pattern would never return."""
     if not pattern:
         raise QueryError('re: needs a pattern, as in re:"halt(ed|s)? strikes"')
+    problem = regex_problem(pattern)
+    if problem:
+        raise QueryError(f"{problem}: {pattern[:60]!r}")
     try:
         return regex.compile(pattern, regex.VERSION0)
     except regex.error as exc:

@@ -49,7 +49,7 @@ from annotator.store.opening import Store
 from annotator.store.part import now
 from annotator.store.preannotations import Preannotation, PreannotationFailure
 from annotator.store.schema import SCHEMA_VERSION
-from annotator.store.statements import ClearedStatement
+from annotator.store.statements import ClearedStatement, StatementChange
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -68,6 +68,7 @@ __all__ = [
     "ProjectBusyError",
     "ReadOnlyProjectError",
     "SlotState",
+    "StatementChange",
     "Store",
     "StoreError",
     "check_project",

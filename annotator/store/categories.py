@@ -35,6 +35,12 @@ class CategoriesPart(Part):
             )
         )
 
+    def categories_of_text(self, digest: str, annotator: str) -> tuple[str, ...]:
+        """The categories `annotator` gave the article whose content hash is `digest` (none when
+        no such article is stored yet): what an import checks exclusive groups against."""
+        row = self.conn.execute("SELECT id FROM articles WHERE hash = ?", (digest,)).fetchone()
+        return self.article_categories(row[0], annotator) if row else ()
+
     def set_article_categories(self, article_id: int, annotator: str, categories: Iterable[str]) -> tuple[str, ...]:
         """Make the article carry exactly `categories` for `annotator`; returns the ones before.
 

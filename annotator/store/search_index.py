@@ -275,7 +275,7 @@ class MatchFinder:
         out: list[list[tuple[int, int]]] = [[] for _ in texts]
         if not texts:
             return out
-        opening, closing = _markers(texts)
+        opening, closing, texts = _markers(texts)
         c = self.conn
         c.execute("BEGIN")
         try:
@@ -294,17 +294,16 @@ class MatchFinder:
         self.conn.close()
 
 
-_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+#: The two private-use characters `highlight()` marks matches with, and the one that stands in
+#: for them in a text that holds them (one code point for one: offsets stay the same). Choosing
+#: characters absent from the texts instead failed on a text that holds every private-use character.
+_OPENING, _CLOSING, _STAND_IN = "\ue000", "\ue001", "\ue002"
+_MARKERS = re.compile("[\ue000\ue001]")
 
 
-def _markers(texts: Sequence[str]) -> tuple[str, str]:
-    """Two private-use characters that occur in none of the texts."""
-    present: set[str] = set()
-    for text in texts:
-        if _PRIVATE_USE.search(text):
-            present.update(_PRIVATE_USE.findall(text))
-    free = (chr(c) for c in range(0xE000, 0xF8FF) if chr(c) not in present)
-    return next(free), next(free)
+def _markers(texts: Sequence[str]) -> tuple[str, str, list[str]]:
+    """The two marker characters, and the texts with any marker character of their own replaced."""
+    return _OPENING, _CLOSING, [_MARKERS.sub(_STAND_IN, t) if _MARKERS.search(t) else t for t in texts]
 
 
 def _marked_spans(marked: str, opening: str, closing: str) -> list[tuple[int, int]]:

@@ -25,6 +25,18 @@ class ClearedStatement:
     links: tuple[Link, ...]
 
 
+@dataclass(frozen=True)
+class StatementChange:
+    """What one label key (or note) did to a statement: the labels it added and removed, the note
+    before (None when the note was not touched) and the links that went with the last label.
+    Undo it with `store.statements.revert_statement_change`."""
+
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    note_before: str | None = None
+    links: tuple[Link, ...] = ()
+
+
 class StatementsPart(Part):
     """`store.statements`: reading and editing statements and their labels."""
 
@@ -136,6 +148,50 @@ class StatementsPart(Part):
             ]
             self.store.links.change_links(article_id, annotator, remove=touching)
         return ClearedStatement(labels, note, tuple(touching))
+
+    def change_statement(
+        self,
+        article_id: int,
+        annotator: str,
+        start: int,
+        end: int,
+        *,
+        add: Iterable[str] = (),
+        remove: Iterable[str] = (),
+        note: str | None = None,
+    ) -> StatementChange:
+        """Add and remove labels of one statement (and set its note, if given) against what is
+        stored now, in one transaction: a change, never a snapshot, so a label another program
+        gave the statement meanwhile stays. A statement losing its last label loses the links it
+        is an end of (handed back in the change for the undo)."""
+        add, remove = set(add), set(remove) - set(add)
+        links = self.store.links
+        with self.write():
+            labels, old_note = self.statement_state(article_id, annotator, start, end)
+            added = tuple(sorted(add - set(labels)))
+            removed = tuple(sorted(remove & set(labels)))
+            after = (set(labels) | add) - remove
+            self.set_statement(article_id, annotator, start, end, after, note=note)
+            touching: list[Link] = []
+            if labels and not after:
+                touching = [
+                    link
+                    for link in links.links(article_id, annotator)
+                    if link.head == (start, end) or link.child == (start, end)
+                ]
+                links.change_links(article_id, annotator, remove=touching)
+        return StatementChange(added, removed, old_note if note is not None else None, tuple(touching))
+
+    def revert_statement_change(
+        self, article_id: int, annotator: str, start: int, end: int, change: StatementChange
+    ) -> StatementChange:
+        """Undo exactly `change` (labels, note, links) and nothing else, in one transaction."""
+        with self.write():
+            back = self.change_statement(
+                article_id, annotator, start, end, add=change.removed, remove=change.added, note=change.note_before
+            )
+            self.store.links.change_links(article_id, annotator, add=change.links)
+        return back
 
     def restore_statement(
         self, article_id: int, annotator: str, start: int, end: int, cleared: ClearedStatement

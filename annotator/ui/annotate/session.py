@@ -26,7 +26,7 @@ from annotator.nlp.pipeline import pieces
 from annotator.passages import split_at_breaks
 from annotator.records import USER, Article, Entity, Label
 from annotator.schemes.labels import project_labels
-from annotator.store import Store, StoreError, read_only_reason
+from annotator.store import StatementChange, Store, StoreError, read_only_reason
 from annotator.store.articles import ArticleFilter
 from annotator.store.backups import backup_reason
 from annotator.ui.annotate.spans import snap, word_tokens
@@ -83,6 +83,8 @@ class Session(QObject):
         self.current: Span | None = None
         #: Blind annotation by default: other annotators' labels stay hidden unless asked for.
         self.show_others = False
+        #: The project's `data_version` when the statements were last read (see `catch_up`).
+        self._seen_version = store.data_version()
 
     @property
     def readonly_reason(self) -> str:
@@ -107,6 +109,7 @@ class Session(QObject):
         self.aboutToMove.emit()
         self.article = article
         self.pages = pieces(article.text, PAGE_CHARS)
+        self._seen_version = self.store.data_version()
         self._load_statements()
         if current is not None and not 0 <= current[0] < current[1] <= len(article.text):
             current = None  # a saved place off this text (the text was replaced): start afresh
@@ -287,14 +290,15 @@ class Session(QObject):
         return span
 
     def toggle_label(self, name: str) -> None:
+        """Add `name` to the current statement, or take it off: one label, as stored now (a label
+        another program gave the statement meanwhile is read first and kept)."""
         if self.article is None or self.current is None:
             return
-        before = self.state()
-        labels = set(before.labels) ^ {name}
-        on = name in labels
+        self.catch_up()
+        on = name not in self.state().labels
         verb = "added" if on else "removed"
-        after = StatementState(tuple(sorted(labels)), before.note)
-        self._push(_StatementCommand(self, self.article.id, self.current, before, after, f"{verb} {name}"))
+        change = {"add": (name,)} if on else {"remove": (name,)}
+        self._push(_StatementCommand(self, self.article.id, self.current, f"{verb} {name}", **change))
 
     def toggle_key(self, key: str) -> None:
         for label in self.labels:
@@ -303,21 +307,27 @@ class Session(QObject):
                 return
 
     def set_labels(self, labels: tuple[str, ...], what: str) -> bool:
-        """Give the current statement exactly `labels` (accepting suggestions): one undoable action."""
+        """Give the current statement exactly `labels` (accepting suggestions): one undoable action,
+        written as the labels it adds and removes."""
         if self.article is None or self.current is None:
             return False
-        before = self.state()
-        after = StatementState(tuple(sorted(set(labels))), before.note)
-        if after.labels == before.labels:
+        self.catch_up()
+        before, wanted = set(self.state().labels), set(labels)
+        if before == wanted:
             return True
-        return self._push(_StatementCommand(self, self.article.id, self.current, before, after, what))
+        return self._push(
+            _StatementCommand(
+                self, self.article.id, self.current, what, add=tuple(wanted - before), remove=tuple(before - wanted)
+            )
+        )
 
     def clear_labels(self) -> None:
-        if self.article is None or self.current is None or not self.state().labels:
+        if self.article is None or self.current is None:
             return
-        before = self.state()
-        after = StatementState((), before.note)
-        self._push(_StatementCommand(self, self.article.id, self.current, before, after, "cleared labels"))
+        self.catch_up()
+        if self.state().labels:
+            labels = self.state().labels
+            self._push(_StatementCommand(self, self.article.id, self.current, "cleared labels", remove=labels))
 
     def set_note(self, note: str, span: Span | None = None) -> bool:
         """Save the note of `span` (default: the current statement); True once it is committed."""
@@ -326,9 +336,18 @@ class Session(QObject):
             return False
         if note == self.state(span).note:
             return True
-        before = self.state(span)
-        after = StatementState(before.labels, note)
-        return self._push(_StatementCommand(self, self.article.id, span, before, after, "note"))
+        return self._push(_StatementCommand(self, self.article.id, span, "note", note=note))
+
+    def catch_up(self) -> None:
+        """Read the article's statements again if another program committed to the project since
+        they were read (SQLite's `data_version`), so a write never undoes what it did not see."""
+        version = self.store.data_version()
+        if version == self._seen_version:
+            return
+        self._seen_version = version
+        if self.article is not None:
+            self._load_statements()
+            self.statementsChanged.emit()
 
     # -- article status and navigation ----------------------------------------------
 
@@ -478,9 +497,13 @@ class _Command(QUndoCommand):
 
 
 class _StatementCommand(_Command):
-    def __init__(self, session, article_id, span, before: StatementState, after: StatementState, what: str):
+    """Labels added and removed (or a note set) on one statement: a change, applied to what is
+    stored when it runs, whose undo takes back exactly that change (and the links it took)."""
+
+    def __init__(self, session, article_id, span, what: str, *, add=(), remove=(), note: str | None = None):
         super().__init__(session, article_id, what)
-        self._span, self.before, self.state_after = span, before, after
+        self._span, self.add, self.remove, self.note = span, tuple(add), tuple(remove), note
+        self.change: StatementChange | None = None
 
     def span(self) -> Span:
         return self._span
@@ -488,18 +511,24 @@ class _StatementCommand(_Command):
     def after(self) -> str:
         return f"{self.text()} · “{self.session.excerpt(self._span)}”"
 
-    def _set(self, state: StatementState) -> None:
+    def _refresh(self) -> None:
         s = self.session
-        s.store.statements.set_statement(self.article_id, s.annotator, *self._span, state.labels, note=state.note)
         if s.article_id == self.article_id:
             s._refresh_statement(self._span)
         s.articleRowChanged.emit(self.article_id)
 
     def apply(self) -> None:
-        self._set(self.state_after)
+        s = self.session
+        self.change = s.store.statements.change_statement(
+            self.article_id, s.annotator, *self._span, add=self.add, remove=self.remove, note=self.note
+        )
+        self._refresh()
 
     def revert(self) -> None:
-        self._set(self.before)
+        s = self.session
+        if self.change is not None:
+            s.store.statements.revert_statement_change(self.article_id, s.annotator, *self._span, self.change)
+        self._refresh()
 
 
 class _StatusCommand(_Command):
