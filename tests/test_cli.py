@@ -46,6 +46,28 @@ def test_commands_that_need_neither_spacy_nor_qt_do_not_import_them(tmp_path, ar
     assert "HEAVY []" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "args", [["--version"], ["stats", "--json"], ["backup"], ["check"], ["restore"], ["search", "Kyiv"]]
+)
+def test_light_commands_load_neither_numpy_nor_the_format_registry(tmp_path, args):
+    """A command imports only what it runs: `--version`, `stats`, `backup`, `check`, `restore` and
+    `search` start without numpy (srsly, sqlite-utils, krippendorff bring it), the formats or tqdm."""
+    Store.create(tmp_path / "p.sqlite").close()
+    code = (
+        "import sys\n"
+        "from annotator.cli import main\n"
+        "try:\n"
+        f"    main({['--db', str(tmp_path / 'p.sqlite'), *args]!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = [m for m in ('numpy', 'srsly', 'sqlite_utils', 'krippendorff', 'annotator.formats', 'tqdm')"
+        " if m in sys.modules]\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "HEAVY []" in result.stderr, result.stderr
+
+
 def test_python_dash_m_runs_the_cli(tmp_path):
     Store.create(tmp_path / "p.sqlite").close()
     result = subprocess.run(

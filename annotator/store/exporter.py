@@ -15,8 +15,6 @@ from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
-from srsly import json_loads
-
 from annotator.records import ACCEPT, Entity, ExportRow, Link, RejectedSpan, Span
 from annotator.store.errors import known_error
 from annotator.store.links import COLUMNS as LINK_COLUMNS
@@ -97,7 +95,7 @@ def export_rows(store: Store, annotator: str | None = None) -> Iterator[ExportRo
                     mine,
                     ents,
                     # Offsets only: ujson is safe here and 4x faster (not for meta: it rounds floats).
-                    json_loads(tokens) if tokens else None,
+                    json.loads(tokens) if tokens else None,
                     tuple([x[1:] for x in sentences.take(article_id)]) if sentences.has(article_id) else (),
                     tuple([_new(RejectedSpan, x[2:]) for x in rejected.take(article_id) if x[1] == annotator_id])
                     if rejected.has(article_id)

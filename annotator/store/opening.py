@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import json
 import logging
 import os
@@ -22,9 +23,10 @@ import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
 
 from annotator.records import MODEL_LAYER, ExportRow, IncomingRecord
 from annotator.store import exporter, files, importer
@@ -66,7 +68,6 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path, *, readonly: bool = False):
         self.conn = conn
         self.path = path
-        self.db = sqlite_utils.Database(conn)
         #: Opened read-only: reads work, every write raises `ReadOnlyProjectError`.
         self.readonly = readonly
         self._damaged = False
@@ -208,6 +209,14 @@ class Store:
         with self.write():
             migrations.apply(self.db)
             self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @functools.cached_property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils over the same connection, for migrations and nested savepoints; imported
+        only when first needed (it loads numpy): a command that only reads starts without it."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]

@@ -5,10 +5,46 @@ Never edit a released migration: add a new one at the end.
 
 from __future__ import annotations
 
-import sqlite_utils
-from sqlite_utils.migrations import Migrations
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-migrations = Migrations("annotator")
+if TYPE_CHECKING:
+    import sqlite_utils
+
+
+@dataclass(frozen=True)
+class _Step:
+    name: str
+    fn: Callable[[Any], None]
+
+
+class _Migrations:
+    """The named migrations in order, applied by sqlite-utils' `Migrations` (which records them in
+    `_sqlite_migrations`). sqlite-utils is imported only to apply them: it loads numpy, and a
+    command that opens a current project (`stats`, `search`) never needs it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._migrations: list[_Step] = []
+
+    def __call__(self) -> Callable[[Callable[[Any], None]], Callable[[Any], None]]:
+        def register(fn: Callable[[Any], None]) -> Callable[[Any], None]:
+            self._migrations.append(_Step(fn.__name__, fn))
+            return fn
+
+        return register
+
+    def apply(self, db: sqlite_utils.Database, stop_before: str | None = None) -> None:
+        from sqlite_utils.migrations import Migrations
+
+        steps = Migrations(self.name)
+        for step in self._migrations:
+            steps(name=step.name)(step.fn)
+        steps.apply(db, stop_before=stop_before)
+
+
+migrations = _Migrations("annotator")
 
 
 @migrations()
