@@ -30,6 +30,8 @@ second window (or a restore) off a project, `teammate` reads another annotator's
 file as untrusted input.
 """
 
+from typing import Any
+
 from annotator.store.errors import (
     CannotOpenError,
     CorruptProjectError,
@@ -41,15 +43,34 @@ from annotator.store.errors import (
     ReadOnlyProjectError,
     StoreError,
 )
-from annotator.store.files import check_project, read_only_reason
-from annotator.store.importer import ImportCounts
-from annotator.store.links import LinkChange, SlotState
-from annotator.store.metadata import MetaField
-from annotator.store.opening import Store
-from annotator.store.part import now
-from annotator.store.preannotations import Preannotation, PreannotationFailure
-from annotator.store.schema import SCHEMA_VERSION
-from annotator.store.statements import ClearedStatement, StatementChange
+
+#: Names this package hands out, and the module each lives in: loaded on first use, so that a
+#: command importing only `StoreError` (the CLI's group) does not load every part.
+_LAZY = {
+    "check_project": "files",
+    "read_only_reason": "files",
+    "ImportCounts": "importer",
+    "LinkChange": "links",
+    "SlotState": "links",
+    "MetaField": "metadata",
+    "Store": "opening",
+    "now": "part",
+    "Preannotation": "preannotations",
+    "PreannotationFailure": "preannotations",
+    "SCHEMA_VERSION": "schema",
+    "ClearedStatement": "statements",
+    "StatementChange": "statements",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f"annotator.store.{module}"), name)
+
 
 __all__ = [
     "SCHEMA_VERSION",
