@@ -69,6 +69,7 @@ def _build(path: Path, pipeline) -> Path:
                     )
                 )
         store.add_records(records, "tester")
-        for article_id in store.article_ids():  # anna finished her articles in the window, entities on screen
+        for article_id in store.article_ids():  # anna finished her articles in the window and reviewed the entities
             store.set_status(article_id, "anna", "done")
+            store.set_entity_review(article_id, "anna", True)
     return path

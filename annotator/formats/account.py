@@ -28,8 +28,8 @@ ITEMS: dict[str, tuple[str, bool]] = {
         False,
     ),
     "entities_unreviewed": (
-        "spaCy's entities nobody reviewed (no one finished the article here after the prediction): "
-        "left out, their tokens missing",
+        "spaCy's entities nobody reviewed (no entity review here after the prediction; done is about "
+        "statements only): left out, their tokens missing",
         False,
     ),
     "categories_written": ("articles with their categories (every category of the scheme 1 or 0)", False),

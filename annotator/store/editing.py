@@ -26,6 +26,8 @@ class ArticleRow:
     labels: int
     #: The annotator's categories of the article, sorted (the list's category column).
     categories: tuple[str, ...] = ()
+    #: The annotator reviewed the article's entities (`set_entity_review`).
+    entities_reviewed: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,18 +121,52 @@ class EditingMixin(CoreStore):
             stamp = now()
             self._set_status(article_id, annotator_id, status, stamp)
             self._answered_anew(article_id, annotator_id)
-            if status == "done":
-                # finished here, with the article's entities on screen: they are reviewed (`export_rule`)
+            # "done" is about statements only: the entities have their own decision (`set_entity_review`)
+        return before
+
+    def set_entity_review(self, article_id: int, annotator: str, reviewed: bool) -> bool:
+        """Record (or take back) that `annotator` checked the article's entities, spaCy's included:
+        only then do spaCy's entities become training data (`export.rule`). Returns the state before."""
+        with self.write():
+            before = self.entities_reviewed_by(article_id, annotator)
+            annotator_id = self.annotator_id(annotator)
+            if reviewed:
                 self.conn.execute(
-                    "INSERT OR REPLACE INTO entities_reviewed(article_id, annotator_id, reviewed_at) "
-                    "SELECT id, ?, ? FROM articles WHERE id = ? AND pipeline IS NOT NULL",
-                    (annotator_id, stamp, article_id),
+                    "INSERT OR REPLACE INTO entities_reviewed(article_id, annotator_id, reviewed_at, with_done) "
+                    "VALUES (?, ?, ?, 0)",
+                    (article_id, annotator_id, now()),
+                )
+            else:
+                self.conn.execute(
+                    "DELETE FROM entities_reviewed WHERE article_id = ? AND annotator_id = ?",
+                    (article_id, annotator_id),
                 )
         return before
 
+    def entities_reviewed_by(self, article_id: int, annotator: str) -> bool:
+        return bool(
+            self.conn.execute(
+                "SELECT 1 FROM entities_reviewed r JOIN annotators a ON a.id = r.annotator_id "
+                "WHERE r.article_id = ? AND a.name = ?",
+                (article_id, annotator),
+            ).fetchone()
+        )
+
+    def entity_reviewers(self, article_id: int) -> list[tuple[str, bool]]:
+        """Who reviewed the article's entities, by name, and whether it came with an old "done"
+        (a project made before the review had its own key, `schema.m013_entity_review_own_key`)."""
+        return [
+            (name, bool(with_done))
+            for name, with_done in self.conn.execute(
+                "SELECT a.name, r.with_done FROM entities_reviewed r JOIN annotators a ON a.id = r.annotator_id "
+                "WHERE r.article_id = ? ORDER BY a.name",
+                (article_id,),
+            )
+        ]
+
     def entities_reviewed(self) -> set[tuple[int, str]]:
-        """(article id, annotator) pairs where a person finished the article here after its entities
-        were predicted (`schema.m011_entities_reviewed`); the status must still be done to count."""
+        """(article id, annotator) pairs where a person reviewed the article's entities in this tool
+        after they were predicted (`schema.m011_entities_reviewed`, `set_entity_review`)."""
         return set(
             self.conn.execute(
                 "SELECT r.article_id, a.name FROM entities_reviewed r JOIN annotators a ON a.id = r.annotator_id"
@@ -218,12 +254,13 @@ class EditingMixin(CoreStore):
             "(SELECT count(*) FROM statements s JOIN statement_labels l ON l.statement_id = s.id "
             " WHERE s.article_id = ar.id AND s.annotator_id = an.id), "
             "(SELECT group_concat(category, char(31)) FROM (SELECT category FROM article_categories ac "
-            " WHERE ac.article_id = ar.id AND ac.annotator_id = an.id ORDER BY category)) "
+            " WHERE ac.article_id = ar.id AND ac.annotator_id = an.id ORDER BY category)), "
+            "EXISTS (SELECT 1 FROM entities_reviewed r WHERE r.article_id = ar.id AND r.annotator_id = an.id) "
             + self._LIST_FROM
             + f"WHERE ar.id > ? AND {where} ORDER BY ar.id LIMIT ?"
         )
         rows = self.conn.execute(sql, [annotator, after_id, *args, limit]).fetchall()
-        return [ArticleRow(*r[:4], tuple(r[4].split("\x1f")) if r[4] else ()) for r in rows]
+        return [ArticleRow(*r[:4], tuple(r[4].split("\x1f")) if r[4] else (), bool(r[5])) for r in rows]
 
     def article_row(self, article_id: int, annotator: str) -> ArticleRow:
         rows = self.article_page(annotator, after_id=article_id - 1, limit=1)

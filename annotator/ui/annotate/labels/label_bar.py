@@ -306,7 +306,7 @@ class LabelBar(QWidget):
             + ("" if s.from_model else " (rule)")
             for s in made.suggested
         ]
-        self.suggested.setText("Suggested: " + ", ".join(parts) + " — Enter accepts, 1–9 decide")
+        self.suggested.setText("Suggested: " + ", ".join(parts) + " — Shift+Enter accepts, 1–9 decide, Enter moves on")
         self.suggested.setToolTip(tooltip("\n\n".join(self.suggestions.marks.describe(s) for s in made.suggested)))
 
     def edit_note(self) -> None:

@@ -24,13 +24,18 @@ class Shortcut:
 
 
 SHORTCUTS: tuple[Shortcut, ...] = (
-    Shortcut("next_statement", "Next statement", ("Down", "J"), "Statements"),
+    Shortcut("next_statement", "Next statement (never writes a label)", ("Down", "J", "Return", "Enter"), "Statements"),
     Shortcut("prev_statement", "Previous statement", ("Up", "K"), "Statements"),
     Shortcut("next_unlabeled", "Next statement without a label", ("U",), "Statements"),
     Shortcut("next_page", "Next part of a long article", ("Ctrl+PgDown",), "Statements"),
     Shortcut("prev_page", "Previous part of a long article", ("Ctrl+PgUp",), "Statements"),
     Shortcut("next_uncertain", "Next uncertain statement (any article)", ("Shift+U",), "Statements"),
-    Shortcut("accept_labels", "Accept the suggested labels and go on", ("Return", "Enter"), "Statements"),
+    Shortcut(
+        "accept_labels",
+        "Accept the suggested labels (writes them; stays on the statement)",
+        ("Shift+Return", "Shift+Enter"),
+        "Statements",
+    ),
     *(Shortcut(f"label_{n}", f"Toggle label {n}", (str(n),), "Statements") for n in range(1, 10)),
     Shortcut("clear", "Clear the statement's labels (and its links)", ("Del",), "Statements"),
     Shortcut("note", "Write a note on the statement", ("Ctrl+M",), "Statements"),
@@ -42,7 +47,18 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("redo", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Editing"),
     Shortcut("next_article", "Next article", ("N",), "Articles"),
     Shortcut("prev_article", "Previous article", ("P",), "Articles"),
-    Shortcut("done_next", "Mark done, go to the next unfinished article", ("Ctrl+Return", "Ctrl+Enter"), "Articles"),
+    Shortcut(
+        "done_next",
+        "Mark the statements done, go to the next unfinished article",
+        ("Ctrl+Return", "Ctrl+Enter"),
+        "Articles",
+    ),
+    Shortcut(
+        "review_entities",
+        "Mark the article's entities reviewed by you (again: take it back)",
+        ("Ctrl+Shift+E",),
+        "Articles",
+    ),
     *(Shortcut(f"category_{n}", f"Toggle category {n}", (f"Shift+{n}",), "Articles") for n in range(1, 10)),
     Shortcut("search", "Search in the article", ("Ctrl+F",), "Search"),
     Shortcut("search_next", "Next match", ("F3",), "Search"),
