@@ -61,7 +61,10 @@ What a missing label means: in a finished article a sentence with no label is a 
 (textcat writes it with every label 0); anywhere else a missing label is unknown and nothing
 is written for it. An entity the DocBin cannot place, or in an article whose entities were
 never predicted or are spaCy's predictions nobody reviewed, is missing, not O (a person's
-entities stay). A span answered reject is never a label.
+entities stay). A span answered reject is never a label. A note on a statement with no label
+is written by every format that can hold it (JSONL in the task's meta, a CSV row with no label,
+a doccano comment, a Label Studio textarea on the text, the DocBin's user_data) and counted
+where a format cannot.
 
 """
     + CATEGORY_RULE
@@ -356,7 +359,14 @@ class Selection:
             if why is None:
                 given = tuple(sorted({c for r in group for c in r.categories}))  # counted as left out
                 yield first._replace(
-                    annotator=layer, spans=(), rejected=(), links=(), status="done", answer=ACCEPT, categories=given
+                    annotator=layer,
+                    spans=(),
+                    rejected=(),
+                    links=(),
+                    status="done",
+                    answer=ACCEPT,
+                    categories=given,
+                    notes=(),  # an entity format's row: its statements' notes belong to the statements' export
                 )
             else:
                 self._leave_out(why)

@@ -32,6 +32,8 @@ ITEMS: dict[str, tuple[str, bool]] = {
         "statements only): left out, their tokens missing",
         False,
     ),
+    "notes_written": ("notes on statements without a label, written with their statement", False),
+    "notes_left_out": ("notes on statements without a label that this format has no place for: not written", False),
     "categories_written": ("articles with their categories (every category of the scheme 1 or 0)", False),
     "categories_unknown": ("articles with no category: categories unknown, none written (never all 0)", False),
     "categories_left_out": ("articles whose categories this format cannot hold, written without them", False),

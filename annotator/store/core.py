@@ -30,6 +30,7 @@ from annotator.records import (
     ExportRow,
     IncomingRecord,
     Label,
+    Note,
     RejectedSpan,
     Span,
     Statement,
@@ -474,6 +475,13 @@ class CoreStore(ProjectFile):
                 )
             )
             sentences = _ByArticle(c.execute("SELECT article_id, start, end FROM sentences ORDER BY article_id, start"))
+            notes = _ByArticle(  # a note on a statement with no label: written too (`ExportRow.notes`)
+                c.execute(
+                    "SELECT s.article_id, s.annotator_id, s.start, s.end, s.note FROM statements s "
+                    "WHERE s.note != '' AND NOT EXISTS (SELECT 1 FROM statement_labels l WHERE l.statement_id = s.id) "
+                    "ORDER BY s.article_id, s.annotator_id, s.start, s.end"
+                )
+            )
             for article_id, name, annotator_id, status, answer in c.execute(self._export_pairs(annotator), args):
                 _, digest, title, text, source, meta, predicted, tokens = articles.take(article_id)[0]
                 mine = tuple([_new(Span, x[2:]) for x in spans.take(article_id) if x[1] == annotator_id])
@@ -502,6 +510,9 @@ class CoreStore(ProjectFile):
                         (),  # links: `LinksMixin.export_rows` adds them
                         (),  # categories: `CategoryMixin.export_rows` adds them
                         (),  # category_scope: the export rule's (`export_rule.Selection`)
+                        tuple([_new(Note, x[2:]) for x in notes.take(article_id) if x[1] == annotator_id])
+                        if notes.has(article_id)
+                        else (),
                     ),
                 )
         except sqlite3.DatabaseError as exc:

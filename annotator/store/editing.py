@@ -143,6 +143,10 @@ class EditingMixin(CoreStore):
                 )
         return before
 
+    def has_labels(self) -> bool:
+        """Whether anyone has labeled anything yet (the first labels earn a backup of their own)."""
+        return self.conn.execute("SELECT EXISTS (SELECT 1 FROM statement_labels)").fetchone()[0] == 1
+
     def entities_reviewed_by(self, article_id: int, annotator: str) -> bool:
         return bool(
             self.conn.execute(
