@@ -46,6 +46,11 @@ IMPORT_BATCH_CHARS = 64 * 2**20
 MAX_RECORD_BYTES = 64 * 2**20
 #: The most a DocBin may decompress to: a larger one (or a "zip bomb") is refused before it is read.
 MAX_DOCBIN_BYTES = 256 * 2**20
+#: A label's model suggestions are shown only once it has this many examples (train + held out)
+#: and at least this F1 on the held-out ones (`learn.suggest.Suggester`); otherwise the window
+#: says why none is shown. Rules' suggestions are not gated: they say they are a rule's.
+SUGGEST_MIN_EXAMPLES = 20
+SUGGEST_MIN_F1 = 0.6
 BACKUP_KEEP_DAYS = 14
 #: The newest backups kept whatever their age: one backup after a long pause never leaves it alone.
 BACKUP_KEEP_LATEST = 5

@@ -19,7 +19,7 @@ from annotator import formats
 from annotator.export.categories import CATEGORY_RULE, CategoryScope
 from annotator.formats.base import ENTITIES
 from annotator.records import ACCEPT, GOLD, HUMAN_LAYER, IGNORE, MODEL_LAYER, USER, ExportRow, Span, is_model_layer
-from annotator.review.gold import GoldArticle, gold_articles
+from annotator.review.gold import NO_LABEL_NOTE, GoldArticle, gold_articles
 from annotator.review.links import GoldLinks, gold_links
 from annotator.schemes.categories import project_categories
 from annotator.schemes.labels import unknown_labels
@@ -378,6 +378,8 @@ class Selection:
 
     def _keep(self, row: ExportRow) -> ExportRow | None:
         rule = self.rule
+        if row.notes and row.annotator == GOLD:  # a review's "no label" decision is stored as a note: not one
+            row = row._replace(notes=tuple(n for n in row.notes if n.note != NO_LABEL_NOTE))
         if rule.layer == GOLD:
             return self._gold_row(row)
         if row.annotator in self.models:

@@ -228,12 +228,12 @@ class LabelSuggestions(QObject):
         made = None
         if self.enabled and s.current is not None and not s.state().labels:
             made = self.for_span(s.current)
-            if made is not None and not made.suggested:
-                made = None
+            if made is not None and not made.suggested and not made.withheld:
+                made = None  # kept when a label was withheld: the window says why none is shown
         if made == self.current:
             return
         self.current = made
-        if made is not None and s.article is not None and not s.store.readonly:
+        if made is not None and made.suggested and s.article is not None and not s.store.readonly:
             self._shown_timer.start()
         else:
             self._shown_timer.stop()
@@ -245,7 +245,12 @@ class LabelSuggestions(QObject):
         says which. It stays on the statement: moving on is another key (Enter, ↓), which never writes."""
         s = self.session
         made = self.current
-        if made is not None and s.current == (made.start, made.end) and s.article_id == made.article_id:
+        if (
+            made is not None
+            and made.suggested
+            and s.current == (made.start, made.end)
+            and s.article_id == made.article_id
+        ):
             self.before_decision()
             names = ", ".join(made.labels)
             s.set_labels(made.labels, f"accepted the suggestion: wrote {names}")
@@ -275,7 +280,7 @@ class LabelSuggestions(QObject):
 
     def _log_shown(self) -> None:
         key, made = self._key(), self.current
-        if key is None or made is None or (made.article_id, (made.start, made.end)) != key[1:]:
+        if key is None or made is None or not made.suggested or (made.article_id, (made.start, made.end)) != key[1:]:
             return
         entry = self._log.setdefault(key, _Logged())
         if entry.shown is not None or entry.labels or self._pending.get(key):
