@@ -200,3 +200,32 @@ def test_a_label_shows_the_models_suggestions_only_once_it_earned_them(tmp_path,
     strict = Suggester(suggester.nlp, model_version="strict", min_examples=10**6)
     assert set(strict.withheld) == set(report.model.labels)
     assert all(not s.from_model for s in strict.suggest(1, 0, len(text), text).suggested)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "not_label"),
+    [
+        ("We are not ready to discuss a ceasefire before the elections.", "offer"),
+        ("Moscow did not confirm it had agreed to the pause.", "commitment"),
+        ("Kyiv has never offered to withdraw.", "offer"),
+        ("The Kremlin didn't deny the report.", "denial"),
+    ],
+)
+def test_the_rules_leave_a_negated_phrase_alone(tiny, sentence, not_label):
+    made = Suggester.for_project(tiny).suggest(1, 0, len(sentence), sentence)
+    assert not_label not in made.labels
+
+
+def test_negation_with_a_parse_follows_the_neg_child():
+    import spacy
+    from spacy.tokens import Doc
+
+    from annotator.learn.rules import negated
+
+    words = ["We", "are", "not", "ready", "to", "talk"]
+    heads = [1, 1, 1, 1, 5, 3]  # "not" (neg) and "ready" (acomp) hang on "are"
+    deps = ["nsubj", "ROOT", "neg", "acomp", "aux", "xcomp"]
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps)
+    assert negated(doc, 3, 5)  # "ready to": its head "are" has a neg child
+    plain = Doc(spacy.blank("en").vocab, words=words[:2] + words[3:], heads=[1, 1, 1, 4, 2], deps=deps[:2] + deps[3:])
+    assert not negated(plain, 2, 4)
