@@ -11,7 +11,6 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QKeySequence
 
 from annotator.importing.run import import_paths
@@ -20,6 +19,7 @@ from annotator.tokens import word_tokens
 from annotator.ui.annotate.window.shortcuts import SHORTCUTS, writing_keys
 from tests.conftest import ROOT, SEEDS
 from tests.ui.conftest import sentences_of
+from tests.ui.test_label_suggestions import open_window
 
 #: Tables that hold a decision: a moving key must leave every one as it was.
 DECISIONS = (
@@ -45,7 +45,6 @@ def counts(path) -> dict[str, int]:
 def seed_window(qtbot, db_path, tmp_path, monkeypatch):
     from annotator.ui.annotate.labels import label_suggestions
     from annotator.ui.annotate.window import place, shortcuts
-    from annotator.ui.annotate.window.main_window import MainWindow
 
     with Store.create(db_path) as store:
         import_paths(store, [SEEDS], annotator="tester")
@@ -63,22 +62,10 @@ def seed_window(qtbot, db_path, tmp_path, monkeypatch):
     # so that every other write shows in the connection's count of changes.
     monkeypatch.setattr(place.ReadingPlace, "save", lambda self: None)
     monkeypatch.setattr(label_suggestions, "SHOWN_MS", 3_600_000)
-    qsettings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-    qsettings.setValue("ui/quiet_errors", True)
-    qsettings.setValue("links/speaker_suggestions", False)
-    qsettings.setValue("learn/suggest_labels", True)  # the rules suggest: Enter must still only move on
-    store = Store.open(db_path)
-    win = MainWindow(store, "tester", qsettings)
-    qtbot.addWidget(win)
-    win.start(preannotate=False)
-    win.show()
-    with qtbot.waitActive(win):
-        win.activateWindow()
-    win.view.setFocus()
-    qtbot.waitUntil(lambda: win.suggestions.suggester is not None, timeout=60_000)
+    win = open_window(qtbot, db_path, tmp_path)  # the rules suggest: Enter must still only move on
     yield win
     win.close()
-    store.close()
+    win.store.close()
 
 
 def press(qtbot, window, key: str) -> None:
