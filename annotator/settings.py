@@ -116,7 +116,7 @@ def default_db_why() -> str:
     if project_from_env():
         return "named by ANNOTATOR_DB"
     if last_project():
-        return "the last project the window used; --db FILE names another"
+        return "the last project the window (or make run) used; --db FILE names another"
     return "no project used yet; --db FILE names one"
 
 
