@@ -39,6 +39,7 @@ def labeled(project) -> Path:
         store.set_statement(first, "tester", *FIRST, ["condition", "offer"])
         store.set_statement(second, "tester", *SECOND, ["claim"])
         store.set_status(first, "tester", "done")
+        store.set_entity_review(first, "tester", True)  # entities: their own decision (CoNLL takes reviewed ones)
         store.set_statement(first, "bob", *FIRST, ["denial"])
         store.set_statement(first, GOLD, *FIRST, ["offer"])
     return project
