@@ -38,6 +38,15 @@ class Span(NamedTuple):
     note: str = ""
 
 
+class Note(NamedTuple):
+    """A note on a statement that has no label: written, so exported where a format can hold it
+    and counted where it cannot (`formats.account`, "notes_left_out")."""
+
+    start: int
+    end: int
+    note: str
+
+
 class RejectedSpan(NamedTuple):
     """A span the annotator answered `reject` (or `ignore`) for `label`: binary feedback, never a label.
 
@@ -212,8 +221,8 @@ class ExportRow(NamedTuple):
     unknown, not "not an entity". `links` are the layer's links, sorted. `categories` are the
     article categories the layer gave (sorted); `category_scope` the categories whose value the
     export knows for this row, each 1 (in `categories`) or 0 (not) — empty: unknown, nothing is
-    written (`export_categories.CATEGORY_RULE`). A named tuple: made once per article on the export's
-    hot path.
+    written (`export_categories.CATEGORY_RULE`). `notes` are the layer's notes on statements
+    without a label. A named tuple: made once per article on the export's hot path.
     """
 
     article_id: int
@@ -234,6 +243,8 @@ class ExportRow(NamedTuple):
     links: tuple[Link, ...] = ()
     categories: tuple[str, ...] = ()
     category_scope: tuple[str, ...] = ()
+    #: Notes on the layer's statements that have no label (a labeled statement's note is its spans').
+    notes: tuple[Note, ...] = ()
 
 
 @dataclass(frozen=True)

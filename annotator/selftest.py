@@ -121,8 +121,9 @@ def step_tag(state: dict[str, Any]) -> str:
     labels = [lab for s in store.statements.statements(article, ANNOTATOR) for lab in s.labels]
     _check(label in labels, f"statement labels after tagging: {labels}")
     store.articles.set_status(article, ANNOTATOR, "done")  # exports take finished articles
+    store.entities.set_entity_review(article, ANNOTATOR, True)  # and spaCy's entities only once reviewed
     state["label"] = label
-    return f"'{label}' on article {article} [{start}:{end}], marked done"
+    return f"'{label}' on article {article} [{start}:{end}], marked done, entities reviewed"
 
 
 def step_export(state: dict[str, Any]) -> str:

@@ -46,6 +46,11 @@ IMPORT_BATCH_CHARS = 64 * 2**20
 MAX_RECORD_BYTES = 64 * 2**20
 #: The most a DocBin may decompress to: a larger one (or a "zip bomb") is refused before it is read.
 MAX_DOCBIN_BYTES = 256 * 2**20
+#: A label's model suggestions are shown only once it has this many examples (train + held out)
+#: and at least this F1 on the held-out ones (`learn.suggest.Suggester`); otherwise the window
+#: says why none is shown. Rules' suggestions are not gated: they say they are a rule's.
+SUGGEST_MIN_EXAMPLES = 20
+SUGGEST_MIN_F1 = 0.6
 BACKUP_KEEP_DAYS = 14
 #: The newest backups kept whatever their age: one backup after a long pause never leaves it alone.
 BACKUP_KEEP_LATEST = 5
@@ -65,9 +70,54 @@ def project_from_env() -> Path | None:
     return Path(env) if env else None
 
 
+#: The file in the data folder naming the last project the window used (the CLI's default).
+LAST_PROJECT_FILE = "last-project.txt"
+#: The sample project `make run` makes from the seeds, in the data folder (never in the clone:
+#: `make clean` removes build folders, never a project).
+SAMPLE_PROJECT = f"sample{PROJECT_SUFFIX}"
+
+
+def sample_db() -> Path:
+    return data_dir() / SAMPLE_PROJECT
+
+
+def last_project() -> Path | None:
+    """The last project the window used (or `annotator sample` made), if it still exists."""
+    try:
+        with (data_dir() / LAST_PROJECT_FILE).open("rb") as handle:
+            text = handle.read(4096).decode("utf-8", errors="replace").strip()  # a path, never more
+    except OSError:
+        return None
+    path = Path(text) if text else None
+    return path if path is not None and path.is_file() else None
+
+
+def remember_last_project(path: Path) -> None:
+    """Name `path` as the last project used: the command line's default from now on. Written whole
+    (a temporary file renamed over the old one); a failure leaves the old default and is not an error."""
+    folder = data_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".{LAST_PROJECT_FILE}.{os.getpid()}"
+        temporary.write_text(str(Path(path).resolve()) + "\n", encoding="utf-8")
+        os.replace(temporary, folder / LAST_PROJECT_FILE)
+    except OSError:
+        pass
+
+
 def default_db() -> Path:
-    """`ANNOTATOR_DB` if set, else the default project in the user's data folder."""
-    return project_from_env() or data_dir() / f"default{PROJECT_SUFFIX}"
+    """`ANNOTATOR_DB` if set, else the last project the window used, else the default project in
+    the user's data folder."""
+    return project_from_env() or last_project() or data_dir() / f"default{PROJECT_SUFFIX}"
+
+
+def default_db_why() -> str:
+    """Why `default_db()` is the project it is, for every message that names it."""
+    if project_from_env():
+        return "named by ANNOTATOR_DB"
+    if last_project():
+        return "the last project the window (or make run) used; --db FILE names another"
+    return "no project used yet; --db FILE names one"
 
 
 def annotator_from_env() -> str | None:

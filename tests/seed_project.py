@@ -69,6 +69,9 @@ def _build(path: Path, pipeline) -> Path:
                     )
                 )
         store.add_records(records, "tester")
-        for article_id in store.articles.article_ids():  # anna finished her articles in the window, entities on screen
+        for (
+            article_id
+        ) in store.articles.article_ids():  # anna finished her articles in the window and reviewed the entities
             store.articles.set_status(article_id, "anna", "done")
+            store.entities.set_entity_review(article_id, "anna", True)
     return path

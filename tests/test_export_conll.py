@@ -70,7 +70,8 @@ def test_spacy_s_guesses_go_out_only_where_an_annotator_finished_the_article(sto
         ],
         {reviewed: [("Kyiv", "GPE"), ("Geneva", "GPE")], guessed: [("Moscow", "GPE")]},
     )
-    store.articles.set_status(ids[reviewed], "anna", "done")  # she finished it in the window, entities on screen
+    store.articles.set_status(ids[reviewed], "anna", "done")  # she finished it in the window
+    store.entities.set_entity_review(ids[reviewed], "anna", True)  # and reviewed its entities (their own key)
     out = tmp_path / "ner.conll"
     summary = export_file(store, out)
     assert summary.ok and summary.records == 1 and dict(summary.labels) == {"GPE": 2}

@@ -89,7 +89,10 @@ def test_the_uncovered_tokens_of_an_overlapping_entity_are_missing(store, pipeli
     text = "Vladimir Putin met Volodymyr Zelensky in Geneva."
     finished(store, text, [Span(0, len(text), "claim")], [Entity(0, 14, "PERSON"), Entity(9, 18, "ORG")])
     preannotate(store, pipeline)
-    store.articles.set_status(store.articles.article_ids()[0], "anna", "done")  # anna saw the entities in the window
+    store.articles.set_status(store.articles.article_ids()[0], "anna", "done")
+    store.entities.set_entity_review(
+        store.articles.article_ids()[0], "anna", True
+    )  # anna reviewed the entities in the window
     summary = export_file(store, tmp_path / "out.spacy")
     (doc,) = docs_of(tmp_path / "out.spacy")
     assert [(e.text, e.label_) for e in doc.ents] == [("Vladimir Putin", "PERSON")]

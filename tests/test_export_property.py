@@ -111,8 +111,9 @@ def build(path: Path, project: dict) -> Store:
         for text, bounds in zip(project["articles"], project["sentences"], strict=True)
     )
     for (i, name), layer in sorted(project["layers"].items()):
-        if layer["status"] == "done" and layer["answer"] == "accept":  # finished here, entities on screen
+        if layer["status"] == "done" and layer["answer"] == "accept":  # finished here, entities reviewed
             store.articles.set_status(ids[project["articles"][i]], name, "done")
+            store.entities.set_entity_review(ids[project["articles"][i]], name, True)
     return store
 
 

@@ -97,9 +97,13 @@ def test_the_rules_command_shows_loads_refuses_and_resets(cli, db_path, tmp_path
 
 
 def test_the_models_suggestions_carry_its_version_and_probability(tmp_path, monkeypatch):
+    from annotator import settings
     from annotator.learn.project import train_project
 
     monkeypatch.setenv("ANNOTATOR_DATA_DIR", str(tmp_path / "data"))
+    # every label shown whatever its figures: this test is about what a shown suggestion carries
+    monkeypatch.setattr(settings, "SUGGEST_MIN_EXAMPLES", 0)
+    monkeypatch.setattr(settings, "SUGGEST_MIN_F1", 0.0)
     with generated_project(tmp_path / "p.annotator.sqlite", 40) as store:
         report = train_project(store, architecture="bow")
         suggester = Suggester.for_project(store)
@@ -166,3 +170,62 @@ def test_the_window_can_swap_rules_and_labels_without_reloading_the_model(tiny):
     assert suggester.suggest(3, 0, len(CONTINGENT), CONTINGENT).labels == ("claim",)
     suggester.set_labels(["offer"])
     assert suggester.suggest(3, 0, len(CONTINGENT), CONTINGENT).labels == ()
+
+
+def test_a_label_shows_the_models_suggestions_only_once_it_earned_them(tmp_path, monkeypatch):
+    """Calibrated on the held-out split (the report says how much it helped); a label with too few
+    examples or a low held-out F1 is withheld, and the suggestions say why."""
+    from annotator import settings
+    from annotator.learn.project import train_project
+
+    monkeypatch.setenv("ANNOTATOR_DATA_DIR", str(tmp_path / "data"))
+    with generated_project(tmp_path / "p.annotator.sqlite", 12) as store:
+        report = train_project(store, architecture="bow")
+        suggester = Suggester.for_project(store)
+    calibration = report.calibration
+    assert calibration["ece_after"] <= calibration["ece_before"]
+    assert any(line.startswith("calibration: expected calibration error") for line in report.lines())
+    weak = {
+        item["label"]
+        for item in report.labels
+        if item["examples"] < settings.SUGGEST_MIN_EXAMPLES or (item["f1"] or 0) < settings.SUGGEST_MIN_F1
+    }
+    assert weak and set(suggester.withheld) == weak
+    assert any(line.startswith("not suggested by the model until") for line in report.lines())
+    text = "Washington called on Moscow to exchange prisoners."
+    made = suggester.suggest(1, 0, len(text), text)
+    assert not any(s.from_model and s.label in weak for s in made.suggested)
+    for label, why in made.withheld:
+        assert label in weak and "needs" in why and "examples" in why
+    strict = Suggester(suggester.nlp, model_version="strict", min_examples=10**6)
+    assert set(strict.withheld) == set(report.model.labels)
+    assert all(not s.from_model for s in strict.suggest(1, 0, len(text), text).suggested)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "not_label"),
+    [
+        ("We are not ready to discuss a ceasefire before the elections.", "offer"),
+        ("Moscow did not confirm it had agreed to the pause.", "commitment"),
+        ("Kyiv has never offered to withdraw.", "offer"),
+        ("The Kremlin didn't deny the report.", "denial"),
+    ],
+)
+def test_the_rules_leave_a_negated_phrase_alone(tiny, sentence, not_label):
+    made = Suggester.for_project(tiny).suggest(1, 0, len(sentence), sentence)
+    assert not_label not in made.labels
+
+
+def test_negation_with_a_parse_follows_the_neg_child():
+    import spacy
+    from spacy.tokens import Doc
+
+    from annotator.learn.rules import negated
+
+    words = ["We", "are", "not", "ready", "to", "talk"]
+    heads = [1, 1, 1, 1, 5, 3]  # "not" (neg) and "ready" (acomp) hang on "are"
+    deps = ["nsubj", "ROOT", "neg", "acomp", "aux", "xcomp"]
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps)
+    assert negated(doc, 3, 5)  # "ready to": its head "are" has a neg child
+    plain = Doc(spacy.blank("en").vocab, words=words[:2] + words[3:], heads=[1, 1, 1, 4, 2], deps=deps[:2] + deps[3:])
+    assert not negated(plain, 2, 4)

@@ -32,9 +32,9 @@ def anna_finished(cli, tmp_path) -> None:
     record = {"text": TEXT, "_annotator_id": "anna", "spans": [{"start": start, "end": len(TEXT), "label": "offer"}]}
     assert cli("import", "--no-ner", write_jsonl(tmp_path / "two.jsonl", [json.dumps(record)])).exit_code == 0
     with Store.open(tmp_path / "project.annotator.sqlite") as store:
-        store.articles.set_status(
-            store.articles.article_ids()[0], "anna", "done"
-        )  # finished here: that vouches only for a NER
+        store.articles.set_status(store.articles.article_ids()[0], "anna", "done")  # finished here
+        # and her entity review: that vouches only for a NER
+        store.entities.set_entity_review(store.articles.article_ids()[0], "anna", True)
 
 
 def iob(path) -> list[str]:

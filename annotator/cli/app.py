@@ -31,6 +31,12 @@ def open_project(ctx: click.Context, *, write: bool = False) -> Store:
     from annotator.store import Store, read_only_reason
 
     path = Path(ctx.obj["db"])
+    if ctx.obj.get("chosen_db") is None and not path.exists():  # the default: say which and why
+        raise click.ClickException(
+            f"{path}: no such project (the default project: {settings.default_db_why()}). "
+            "`make run` makes the sample project and makes it the default; `annotator import FILES` "
+            "makes this one"
+        )
     if write:
         refuse_backup(path)
         return Store.open(path)

@@ -28,7 +28,8 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
         return
-    click.echo(f"project      {figures['path']}")
+    why = "" if ctx.obj.get("chosen_db") is not None else f" (the default project: {settings.default_db_why()})"
+    click.echo(f"project      {figures['path']}{why}")
     for key in ("articles", "preannotated", "statements", "spans", "entities", "sentences", "links"):
         click.echo(f"{key:<12} {figures[key]}")
     click.echo(f"annotators   {', '.join(figures['annotators']) or '-'}")

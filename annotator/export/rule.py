@@ -19,7 +19,7 @@ from annotator import formats
 from annotator.export.categories import CATEGORY_RULE, CategoryScope
 from annotator.formats.base import ENTITIES
 from annotator.records import ACCEPT, GOLD, HUMAN_LAYER, IGNORE, MODEL_LAYER, USER, ExportRow, Span, is_model_layer
-from annotator.review.gold import GoldArticle, gold_articles
+from annotator.review.gold import NO_LABEL_NOTE, GoldArticle, gold_articles
 from annotator.review.links import GoldLinks, gold_links
 from annotator.schemes.categories import project_categories
 from annotator.schemes.labels import unknown_labels
@@ -43,14 +43,17 @@ in. The rest are left out and counted: in progress, untouched, tasks answered re
 conflicts are undecided, unless --skip-undecided leaves their articles out. --articles
 started|all adds unfinished and untouched articles ({interchange} only).
 
-Entities ({entity_formats}) belong to the article, not to one layer: by default an article is
-written when its entities were decided - every one of them a person's (a corpus' tags, an
-imported record's entities with source user, or added in the window), or the article finished
-in this tool by an annotator after spaCy predicted them, who saw and corrected them; with
---annotator NAME, the articles that layer finished here after the prediction; with --gold, the
-reviewed articles. A done status imported from another tool never vouches for entities spaCy
-predicted here: nobody saw them. spaCy's predictions nobody reviewed, and articles whose
-entities were never predicted, are left out and counted. A
+Entities ({entity_formats}) belong to the article, not to one layer, and are their own
+decision: "done" is about statements only. By default an article is written when its entities
+were decided - every one of them a person's (a corpus' tags, an imported record's entities with
+source user, or added or corrected one by one in the window), or an annotator marked them
+reviewed in this tool (the window's entity review key) after spaCy predicted them; with
+--annotator NAME, the articles that annotator reviewed, or finished with only a person's
+entities; with --gold, the reviewed articles. Marking an article done never vouches for spaCy's
+entities, nor does a status imported from another tool; in a project made before the review
+had its own key, an article finished here after the prediction counts as reviewed (that is
+what done meant then). spaCy's predictions nobody reviewed, and articles whose entities were
+never predicted, are left out and counted. A
 sentence holding an entity CoNLL cannot tag (off tokens without --align, overlapping another)
 is left out: CoNLL has no "missing" tag, and O would teach "not an entity".
 
@@ -58,7 +61,10 @@ What a missing label means: in a finished article a sentence with no label is a 
 (textcat writes it with every label 0); anywhere else a missing label is unknown and nothing
 is written for it. An entity the DocBin cannot place, or in an article whose entities were
 never predicted or are spaCy's predictions nobody reviewed, is missing, not O (a person's
-entities stay). A span answered reject is never a label.
+entities stay). A span answered reject is never a label. A note on a statement with no label
+is written by every format that can hold it (JSONL in the task's meta, a CSV row with no label,
+a doccano comment, a Label Studio textarea on the text, the DocBin's user_data) and counted
+where a format cannot.
 
 """
     + CATEGORY_RULE
@@ -93,8 +99,8 @@ NOT_REVIEWED = "with no gold yet: no review decision and fewer than two annotato
 UNDECIDED = "with undecided conflicts: gold incomplete (--skip-undecided)"
 NOT_PREDICTED = "where this model predicted nothing"
 ENTITIES_UNREVIEWED = (
-    "whose entities nobody decided (spaCy's predictions nobody reviewed: not finished here after them; "
-    "an imported status does not vouch for them)"
+    "whose entities nobody decided (spaCy's predictions nobody reviewed with the entity review key; "
+    "done and an imported status do not vouch for them)"
 )
 ENTITIES_UNKNOWN = "whose entities were never predicted nor added (imported with --no-ner)"
 
@@ -159,13 +165,13 @@ class ExportRule:
     def _describe_entities(self) -> str:
         if self.layer is None:
             which = (
-                "entities of articles whose entities were decided: all a person's, or finished here by an "
-                "annotator after spaCy predicted them"
+                "entities of articles whose entities were decided: all a person's, or reviewed here by an "
+                "annotator (the entity review key) after spaCy predicted them"
             )
         elif self.layer == GOLD:
             which = "entities of articles whose gold is complete"
         else:
-            which = f"entities of articles {self.layer} finished here after spaCy predicted them (or all a person's)"
+            which = f"entities of articles {self.layer} reviewed here after spaCy predicted them (or all a person's)"
         return f"{which}; tokens outside them are O (not an entity)"
 
 
@@ -334,10 +340,7 @@ class Selection:
             group = list(rows)
             first = group[0]
             if layer is None:
-                finished = any(
-                    r.annotator in self.people and r.status == "done" and r.answer == ACCEPT and self._saw(r)
-                    for r in group
-                )
+                finished = any(r.annotator in self.people and r.answer == ACCEPT and self._saw(r) for r in group)
                 why = None if finished or self._peoples(first) else ENTITIES_UNREVIEWED
             elif layer == GOLD:
                 found = self.gold.get(article_id)
@@ -345,6 +348,8 @@ class Selection:
                 why = NOT_REVIEWED if found is not None and not found.reviewed else why
             elif first.answer != ACCEPT:
                 why = IGNORED if first.answer == IGNORE else REJECTED
+            elif self._saw(first):
+                why = None  # the entities are their own decision: reviewed, whatever the statements' status
             elif first.status != "done":
                 why = UNTOUCHED if first.status is None else IN_PROGRESS
             else:
@@ -354,7 +359,14 @@ class Selection:
             if why is None:
                 given = tuple(sorted({c for r in group for c in r.categories}))  # counted as left out
                 yield first._replace(
-                    annotator=layer, spans=(), rejected=(), links=(), status="done", answer=ACCEPT, categories=given
+                    annotator=layer,
+                    spans=(),
+                    rejected=(),
+                    links=(),
+                    status="done",
+                    answer=ACCEPT,
+                    categories=given,
+                    notes=(),  # an entity format's row: its statements' notes belong to the statements' export
                 )
             else:
                 self._leave_out(why)
@@ -366,6 +378,8 @@ class Selection:
 
     def _keep(self, row: ExportRow) -> ExportRow | None:
         rule = self.rule
+        if row.notes and row.annotator == GOLD:  # a review's "no label" decision is stored as a note: not one
+            row = row._replace(notes=tuple(n for n in row.notes if n.note != NO_LABEL_NOTE))
         if rule.layer == GOLD:
             return self._gold_row(row)
         if row.annotator in self.models:
@@ -405,7 +419,7 @@ class Selection:
         )
 
     def _saw(self, row: ExportRow) -> bool:
-        """The row's annotator finished the article here after spaCy predicted its entities."""
+        """The row's annotator reviewed the article's entities here after spaCy predicted them."""
         return (row.article_id, row.annotator) in self.reviewed
 
     @staticmethod

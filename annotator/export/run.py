@@ -101,16 +101,19 @@ def export(
             output = atomic_output(out, "wb" if writer.binary else "w")
         with paused, output as handle:
             check, write = _check_row, writer.write
-            holds_categories = fmt.holds_categories
+            holds_categories, holds_notes = fmt.holds_categories, fmt.holds_notes
             last_article = None  # rows come in article order; with every layer, several per article
             for row in selection.rows(ticking):
                 check(row)
+                if row.notes:  # notes on statements with no label: carried, or counted as left out
+                    summary.counts["notes_written" if holds_notes else "notes_left_out"] += len(row.notes)
                 if write(handle, row) is not False:
                     if row.article_id != last_article:
                         summary.articles += 1
                         last_article = row.article_id
                     if row.categories and not holds_categories:
                         summary.counts["categories_left_out"] += 1
+
             writer.finish(handle)
             if not summary.records:
                 raise ExportError(_nothing_message(summary, selection), summary)

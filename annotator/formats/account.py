@@ -28,10 +28,12 @@ ITEMS: dict[str, tuple[str, bool]] = {
         False,
     ),
     "entities_unreviewed": (
-        "spaCy's entities nobody reviewed (no one finished the article here after the prediction): "
-        "left out, their tokens missing",
+        "spaCy's entities nobody reviewed (no entity review here after the prediction; done is about "
+        "statements only): left out, their tokens missing",
         False,
     ),
+    "notes_written": ("notes on statements without a label, written with their statement", False),
+    "notes_left_out": ("notes on statements without a label that this format has no place for: not written", False),
     "categories_written": ("articles with their categories (every category of the scheme 1 or 0)", False),
     "categories_unknown": ("articles with no category: categories unknown, none written (never all 0)", False),
     "categories_left_out": ("articles whose categories this format cannot hold, written without them", False),

@@ -164,6 +164,9 @@ class Format:
     #: Its exports carry article categories (`export_categories`); the others' accounts count
     #: the articles whose categories they leave out.
     holds_categories: bool = False
+    #: Its exports carry notes on statements without a label (`ExportRow.notes`); the others'
+    #: accounts count the notes they leave out.
+    holds_notes: bool = False
     options: tuple[Option, ...] = ()
     #: What its account counts besides the common items (`export_account.ITEMS`): item ->
     #: (what it says, whether it is a loss: something asked for that the file does not hold).

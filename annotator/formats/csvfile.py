@@ -68,6 +68,7 @@ def csv_rows_from_row(row: ExportRow) -> Iterator[list[Any]]:
     categories = inert(categories_cell(row))
     items = [(s, e, label, note, ACCEPT) for s, e, label, note in row.spans]
     items += [(s, e, label, "", answer) for s, e, label, answer in row.rejected]
+    items += [(s, e, "", note, "") for s, e, note in row.notes]  # a note on a statement with no label
     for start, end, label, note, answer in items:
         ends = [inert(" | ".join(linked.get((start, end, kind), []))) for kind in LINK_COLUMNS]
         yield [
@@ -118,6 +119,7 @@ FORMAT = Format(
     writer=CsvWriter,
     export_suffixes=(".csv",),
     holds_categories=True,
+    holds_notes=True,
     account_items={
         LINKS_NOT_IN_COLUMNS: ("links of types other than speaker and target: no CSV column holds them", False)
     },

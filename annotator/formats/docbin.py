@@ -189,6 +189,7 @@ class DocBuilder:
             "annotator": row.annotator,
             "status": row.status,
             "notes": [[s, e, note] for (s, e), note in notes.items()],
+            "unlabeled_notes": [[s, e, note] for s, e, note in row.notes],  # notes on statements with no label
             "entity_sources": [[s, e, label, source] for (s, e, label), source in sources.items() if source != USER],
             "unaligned_spans": unaligned_spans,
             "unaligned_entities": unaligned_entities,
@@ -463,6 +464,7 @@ FORMAT = Format(
     export_suffixes=(".spacy",),
     training=True,
     holds_categories=True,
+    holds_notes=True,
     options=(ALIGN,),
     account_items={
         LINKS_MISALIGNED: (

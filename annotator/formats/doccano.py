@@ -83,6 +83,8 @@ def classification_from_row(row: ExportRow) -> dict[str, Any]:
         "label": list(row.categories),
         "meta": {**row.meta, "title": row.title, "source": row.source},
     }
+    if row.notes:  # doccano's comments, each naming the statement it is on
+        record["Comments"] = _comments(row)
     if row.annotator is not None:
         record["_annotator_id"] = row.annotator
         record["_status"] = row.status
@@ -100,10 +102,17 @@ def _sequence_record(row: ExportRow) -> dict[str, Any]:
             for s, e, label, source in row.entities
         ],
     }
+    if row.notes:  # doccano's comments, each naming the statement it is on
+        record["Comments"] = _comments(row)
     if row.annotator is not None:
         record["_annotator_id"] = row.annotator
         record["_status"] = row.status
     return record
+
+
+def _comments(row: ExportRow) -> list[str]:
+    """Notes on statements without a label, as doccano's comments: `start-end “text”: note`."""
+    return [f"{s}-{e} “{' '.join(row.text[s:e].split())}”: {note}" for s, e, note in row.notes]
 
 
 def _relation_record(row: ExportRow) -> dict[str, Any]:
@@ -136,6 +145,8 @@ def _relation_record(row: ExportRow) -> dict[str, Any]:
         ],
         "meta": {**row.meta, "title": row.title, "source": row.source},
     }
+    if row.notes:  # doccano's comments, each naming the statement it is on
+        record["Comments"] = _comments(row)
     if row.annotator is not None:
         record["_annotator_id"] = row.annotator
         record["_status"] = row.status
@@ -380,6 +391,7 @@ FORMAT = Format(
     export_suffixes=(".jsonl",),
     options=(DOCCANO_TASK,),
     holds_categories=True,
+    holds_notes=True,
     account_items={
         CLASSIFICATION_NO_CATEGORIES: (
             "articles with no category left out of the text-classification file (an empty label list would say "

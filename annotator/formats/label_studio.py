@@ -407,6 +407,8 @@ class Layer:
     end_label: Any = None
     #: The article's categories by group, one `choices` result each: (group, (category, ...)).
     choices: Sequence[tuple[str, Sequence[str]]] = ()
+    #: Notes on statements without a label: a `textarea` result (a comment) on the text each.
+    notes: Sequence[tuple[int, int, str]] = ()
 
 
 def label_studio_task(
@@ -484,6 +486,16 @@ def _regions_of(text: str, layer: Layer, from_name: str, to_name: str) -> list[d
         if meta:
             region["meta"] = meta
         regions.append(region)
+    regions += [
+        {
+            "id": region_id(start, end),
+            "from_name": "note",
+            "to_name": to_name,
+            "type": "textarea",
+            "value": {"start": start, "end": end, "text": [note]},
+        }
+        for start, end, note in layer.notes
+    ]
     regions += [
         {
             "from_id": region_id(*link.head),
@@ -565,7 +577,14 @@ class LabelStudioWriter(Writer):
         data = {key: value for key, value in first.meta.items() if key != TASK_ID}
         task_id = first.meta.get(TASK_ID)
         layers = [
-            Layer(row.annotator, row.spans, links=row.links, end_label=end_namer(row), choices=self._choices(row))
+            Layer(
+                row.annotator,
+                row.spans,
+                links=row.links,
+                end_label=end_namer(row),
+                choices=self._choices(row),
+                notes=row.notes,
+            )
             for row in self.pending
             if row.annotator is not None
         ]
@@ -591,6 +610,7 @@ FORMAT = Format(
     export_suffixes=(".json",),
     options=(LAYERS_AS,),
     holds_categories=True,
+    holds_notes=True,
     imports="JSON export, JSON-MIN and tasks one a line: each person's `labels` regions become their "
     "statements (`completed_by`: e-mail, else `ls-<id>`), `relation` results their links, the text's `choices` "
     "the article's categories, `predictions` a model's layer `model:<version>`",

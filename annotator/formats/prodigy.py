@@ -80,6 +80,8 @@ def task_from_row(row: ExportRow, tokens: SpacyTokens | None = None, single_choi
             span["answer"] = answer
         spans.append(span)
     task["spans"] = spans
+    if row.notes:  # notes on statements with no label: no span without a label in Prodigy, so the task's meta
+        task["meta"]["notes"] = [{"start": s, "end": e, "text": text[s:e], "note": note} for s, e, note in row.notes]
     if row.links:
         task["relations"] = relations_from_links(
             row.links, text, end_namer(row), lambda s, e: (starts[s], ends[e]) if s in starts and e in ends else None
@@ -162,6 +164,7 @@ FORMAT = Format(
     "`_status`, `entities`, `relations` as links), article categories from `accept`/`options`, `cats` or a "
     "textcat `label`, one a line or as a `.json` array",
     holds_categories=True,
+    holds_notes=True,
     exports="one task per article and layer: `text`, `meta`, `_input_hash`, `_task_hash`, `_annotator_id`, "
     "`_status`, `answer`, `spans` (token indices; a rejected span with its `answer`), `relations` (links, in "
     "`rel.manual`'s shape), `entities` (with `source`), `tokens` (spaCy's, a line break included), article "

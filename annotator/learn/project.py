@@ -16,7 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from annotator import settings
 from annotator.export.rule import ExportRefused
+from annotator.learn.calibration import Calibration, fit_temperature
 from annotator.learn.examples import HELD_OUT, MIN_EXAMPLES, TrainingData, held_out_split, training_data
 from annotator.learn.models import ModelInfo, check_output, keep_model, new_version, write_pipeline
 
@@ -40,6 +42,8 @@ class TrainingReport:
     #: Per label: examples (train + held out), precision/recall/F1 on the held-out ones.
     labels: list[dict[str, Any]] = field(default_factory=list)
     macro_f1: float | None = None
+    #: Temperature scaling on the held-out split (`learn.calibration`): temperature, ECE before/after.
+    calibration: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     #: Articles the rule left out, by reason.
     left_out: dict[str, int] = field(default_factory=dict)
@@ -73,6 +77,14 @@ class TrainingReport:
         measured = sum(item["f1"] is not None for item in self.labels)
         macro = f"{self.macro_f1:.3f}" if self.macro_f1 is not None else "n/a (no label has a held-out example)"
         out += ["", f"macro F1 {macro} (over the {measured} labels with held-out examples)"]
+        if self.calibration:
+            out.append(Calibration(**self.calibration).line())
+        gated = [item["label"] for item in self.labels if not _earns(item)]
+        if gated:
+            out.append(
+                f"not suggested by the model until they have {settings.SUGGEST_MIN_EXAMPLES} examples and held-out "
+                f"F1 {settings.SUGGEST_MIN_F1:.2f}: {', '.join(gated)}"
+            )
         if self.left_out:
             out.append("left out: " + "; ".join(f"{n} articles {why}" for why, n in self.left_out.items()))
         if self.model is not None:
@@ -144,6 +156,7 @@ def train_project(
     report.architecture, report.epochs, report.seconds = fitted.architecture, fitted.epochs, fitted.seconds
     scores, report.macro_f1 = score(fitted.nlp, train, held, data.labels)
     report.labels = [asdict(s) for s in scores]
+    report.calibration = asdict(calibrate(fitted.nlp, held, data.labels))
     report.warnings = _warnings(data, positives)
     version = new_version()
     fitted.nlp.meta.update(_meta(data, report, version))
@@ -162,6 +175,22 @@ def train_project(
     if output is not None:
         report.output = str(write_pipeline(fitted.nlp, Path(output)))
     return report
+
+
+def _earns(item: dict[str, Any]) -> bool:
+    """Whether a label's figures earn its model suggestions a place on screen (`settings`)."""
+    return item["examples"] >= settings.SUGGEST_MIN_EXAMPLES and (item["f1"] or 0.0) >= settings.SUGGEST_MIN_F1
+
+
+def calibrate(nlp, held_out, labels) -> Calibration:
+    """Temperature scaling of the model's probabilities on the held-out examples."""
+    texts = [example.text for example in held_out]
+    pairs = [
+        (float(doc.cats.get(label, 0.0)), label in example.labels)
+        for example, doc in zip(held_out, nlp.pipe(texts, batch_size=256), strict=True)
+        for label in labels
+    ]
+    return fit_temperature(pairs)
 
 
 def _warnings(data: TrainingData, positives) -> list[str]:
@@ -197,6 +226,9 @@ def _meta(data: TrainingData, report: TrainingReport, version: str) -> dict[str,
         },
         "annotator": {
             "model_version": version,
+            # what the suggestions need: the calibration and each label's figures (`Suggester`)
+            "temperature": report.calibration.get("temperature", 1.0),
+            "labels": {item["label"]: {"examples": item["examples"], "f1": item["f1"]} for item in report.labels},
             "layer": report.layer,
             "examples": len(data.examples),
             "held_out": report.held_out_examples,

@@ -207,16 +207,49 @@ class RuleMatcher:
         self._vocab = vocab
 
     def match(self, doc) -> dict[str, Rule]:
-        """label -> the first rule (in list order) that matches somewhere in `doc`."""
+        """label -> the first rule (in list order) that matches somewhere in `doc`, not negated
+        ("We are not ready to discuss" is no offer; "Moscow did not confirm it had agreed" no
+        commitment: `negated`)."""
         found: dict[str, Rule] = {}
         matches = [
             *(self._phrases(doc) if len(self._phrases) else ()),
             *(self._tokens(doc) if len(self._tokens) else ()),
         ]
-        hits = sorted({int(self._vocab.strings[key]) for key, _, _ in matches})
+        hits = sorted({int(self._vocab.strings[key]) for key, start, end in matches if not negated(doc, start, end)})
         for i in hits:
             found.setdefault(self.rules[i].label, self.rules[i])
         return found
+
+
+#: Words that negate what follows them in a clause ("n't" is spaCy's token of "didn't").
+NEGATIONS = frozenset({"not", "n't", "never", "no", "nor", "neither", "without", "refused", "declined"})
+#: How far back (tokens, within the sentence) a negation reaches without a parse: "did not … confirm
+#: it had agreed" puts "not" four tokens before "agreed".
+NEGATION_REACH = 5
+
+
+def negated(doc, start: int, end: int) -> bool:
+    """Whether the matched tokens `start:end` are negated. With a dependency parse (a pipeline with
+    a parser): a `neg` child of the match's head word or of a word it depends on within the clause
+    chain (ccomp/xcomp/acomp: "not ready to", "did not confirm it had agreed"). Without one (the
+    window's suggestions tokenise only): a negation word at most `NEGATION_REACH` tokens before the
+    match, in the same sentence (a full stop, ; or : ends the reach)."""
+    if doc.has_annotation("DEP"):
+        word = doc[start:end].root
+        for _ in range(6):  # up the clause chain, a few steps at most
+            if any(child.dep_ == "neg" or child.lower_ in ("never", "no") for child in word.children):
+                return True
+            if word.head is word or word.dep_ not in ("ccomp", "xcomp", "acomp", "aux", "conj", "advcl", "dobj"):
+                return False
+            word = word.head
+        return False
+    for i in range(start - 1, max(start - NEGATION_REACH, 0) - 1, -1):
+        token = doc[i]
+        if token.text in (".", ";", ":", "!", "?"):
+            return False
+        if token.lower_ in NEGATIONS:
+            return True
+    return False
 
 
 def validate_rules(rules: Sequence[Rule], source: str) -> list[Rejection]:

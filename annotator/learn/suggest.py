@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from annotator.learn.calibration import scaled
 from annotator.learn.models import ModelInfo, latest_model
 from annotator.learn.rules import Rule, RuleMatcher, project_rules
 from annotator.learn.training import COMPONENT
@@ -60,6 +61,8 @@ class Suggestions:
     model_version: str | None
     #: The model's uncertainty (`uncertainty.DEFAULT_MEASURE`), None without a model.
     uncertainty: float | None
+    #: Labels the model would suggest but that have not earned it yet, and why (the window says it).
+    withheld: tuple[tuple[str, str], ...] = ()
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -84,8 +87,12 @@ class Suggester:
         model_version: str | None = None,
         labels: Iterable[str] | None = None,
         measure: str = DEFAULT_MEASURE,
+        min_examples: int | None = None,
+        min_f1: float | None = None,
     ):
         import spacy
+
+        from annotator import settings
 
         self.nlp = nlp
         self.model_version = model_version if nlp is not None else None
@@ -96,6 +103,15 @@ class Suggester:
         self.labels = frozenset(labels) if labels is not None else None
         self._measure = MEASURES[measure]
         self._cache: OrderedDict[tuple[int, int, int, str], Suggestions] = OrderedDict()
+        ours = (nlp.meta.get("annotator") or {}) if nlp is not None else {}
+        #: Temperature scaling fitted on the held-out split (`learn.calibration`); 1: as the model says.
+        self.temperature = float(ours.get("temperature") or 1.0)
+        #: label -> why its model suggestions are not shown (`settings.SUGGEST_MIN_*`).
+        self.withheld = _gates(
+            ours,
+            settings.SUGGEST_MIN_EXAMPLES if min_examples is None else min_examples,
+            settings.SUGGEST_MIN_F1 if min_f1 is None else min_f1,
+        )
 
     @classmethod
     def for_project(cls, store, *, model: ModelInfo | bool | None = True) -> Suggester:
@@ -147,7 +163,7 @@ class Suggester:
         if self._textcat is None:
             return [{} for _ in texts]
         docs = self._textcat.pipe((self._tokenizer_nlp.make_doc(t) for t in texts), batch_size=256)
-        return [dict(doc.cats) for doc in docs]
+        return [{label: scaled(p, self.temperature) for label, p in doc.cats.items()} for doc in docs]
 
     def set_rules(self, rules: Sequence[Rule]) -> None:
         """Use these rules from now on (the project's were edited). Raises `RuleError` for a bad one."""
@@ -162,15 +178,20 @@ class Suggester:
     # -- making them -------------------------------------------------------------------
 
     def _suggestions(self, article_id: int, start: int, end: int, doc) -> Suggestions:
-        probabilities = {label: float(p) for label, p in doc.cats.items()} if self._textcat is not None else {}
+        t = self.temperature
+        probabilities = (
+            {label: scaled(float(p), t) for label, p in doc.cats.items()} if self._textcat is not None else {}
+        )
         rule_hits = self.rules.match(doc) if self.rules is not None else {}
-        suggested = []
+        suggested, withheld = [], []
         for label in dict.fromkeys([*probabilities, *rule_hits]):
             if self.labels is not None and label not in self.labels:
                 continue
             sources = []
             p = probabilities.get(label)
-            if p is not None and p >= THRESHOLD:
+            if p is not None and p >= THRESHOLD and label in self.withheld:
+                withheld.append((label, self.withheld[label]))
+            elif p is not None and p >= THRESHOLD:
                 sources.append(f"{MODEL}:{self.model_version}")
             if label in rule_hits:
                 sources.append(rule_hits[label].source)
@@ -185,9 +206,25 @@ class Suggester:
             probabilities,
             self.model_version,
             self._measure(probabilities) if probabilities else None,
+            tuple(withheld),
         )
 
     def _remember(self, key: tuple[int, int, int, str], made: Suggestions) -> None:
         self._cache[key] = made
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
+
+
+def _gates(ours: dict[str, Any], min_examples: int, min_f1: float) -> dict[str, str]:
+    """label -> why the model's suggestions of it are withheld, from the figures its training kept
+    (`learn.project._meta`). A pipeline that kept none (not one `annotator train` made) is not gated."""
+    figures = ours.get("labels")
+    if not isinstance(figures, dict):
+        return {}
+    withheld = {}
+    for label, item in figures.items():
+        examples, f1 = item.get("examples") or 0, item.get("f1")
+        if examples < min_examples or f1 is None or f1 < min_f1:
+            held = "no held-out example" if f1 is None else f"held-out F1 {f1:.2f}"
+            withheld[label] = f"{examples} examples, {held} (needs {min_examples} and F1 {min_f1:.2f})"
+    return withheld

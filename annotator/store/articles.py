@@ -28,6 +28,8 @@ class ArticleRow:
     labels: int
     #: The annotator's categories of the article, sorted (the list's category column).
     categories: tuple[str, ...] = ()
+    #: The annotator reviewed the article's entities (`set_entity_review`).
+    entities_reviewed: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,13 +140,8 @@ class ArticlesPart(Part):
             stamp = now()
             put_statuses(self.conn, [(article_id, annotator_id, status, stamp)])
             answered_anew(self.conn, article_id, annotator_id)
-            if status == "done":
-                # finished here, with the article's entities on screen: they are reviewed (`export_rule`)
-                self.conn.execute(
-                    "INSERT OR REPLACE INTO entities_reviewed(article_id, annotator_id, reviewed_at) "
-                    "SELECT id, ?, ? FROM articles WHERE id = ? AND pipeline IS NOT NULL",
-                    (annotator_id, stamp, article_id),
-                )
+            # "done" is about statements only: the entities have their own decision
+            # (`store.entities.set_entity_review`)
         return before
 
     def list_where(self, annotator: str, filt: ArticleFilter) -> tuple[str, list[Any]]:
@@ -191,12 +188,13 @@ class ArticlesPart(Part):
             "(SELECT count(*) FROM statements s JOIN statement_labels l ON l.statement_id = s.id "
             " WHERE s.article_id = ar.id AND s.annotator_id = an.id), "
             "(SELECT group_concat(category, char(31)) FROM (SELECT category FROM article_categories ac "
-            " WHERE ac.article_id = ar.id AND ac.annotator_id = an.id ORDER BY category)) "
+            " WHERE ac.article_id = ar.id AND ac.annotator_id = an.id ORDER BY category)), "
+            "EXISTS (SELECT 1 FROM entities_reviewed r WHERE r.article_id = ar.id AND r.annotator_id = an.id) "
             + LIST_FROM
             + f"WHERE ar.id > ? AND {where} ORDER BY ar.id LIMIT ?"
         )
         rows = self.conn.execute(sql, [annotator, after_id, *args, limit]).fetchall()
-        return [ArticleRow(*r[:4], tuple(r[4].split("\x1f")) if r[4] else ()) for r in rows]
+        return [ArticleRow(*r[:4], tuple(r[4].split("\x1f")) if r[4] else (), bool(r[5])) for r in rows]
 
     def article_row(self, article_id: int, annotator: str) -> ArticleRow:
         rows = self.article_page(annotator, after_id=article_id - 1, limit=1)

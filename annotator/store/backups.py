@@ -17,6 +17,7 @@ import logging
 import os
 import shlex
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -100,13 +101,24 @@ def daily_backup(
     now = now or datetime.now(UTC)
     existing = backups(store.path)
     made = None
-    if not existing or now - _taken_at(existing[-1]) >= timedelta(days=1):
+    # the first labels came after today's backup (a first start's, of an empty project): back up again
+    first_work = bool(existing) and store.statements.has_labels() and not _holds_labels(existing[-1])
+    if not existing or first_work or now - _taken_at(existing[-1]) >= timedelta(days=1):
         made = make_backup(store, now)
         existing.append(made)
     for old in existing[: -max(keep_latest, 1)]:
         if now - _taken_at(old) > timedelta(days=keep_days):
             old.unlink(missing_ok=True)
     return made
+
+
+def _holds_labels(backup: Path) -> bool:
+    """Whether a backup holds any label (read-only; an unreadable one counts as holding none)."""
+    try:
+        with closing(sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            return conn.execute("SELECT EXISTS (SELECT 1 FROM statement_labels)").fetchone()[0] == 1
+    except sqlite3.Error:
+        return False
 
 
 @dataclass

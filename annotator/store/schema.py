@@ -361,6 +361,21 @@ def m012_entities_not_predicted(db: sqlite_utils.Database) -> None:
     db.executescript("ALTER TABLE articles ADD COLUMN entities_predicted INTEGER NOT NULL DEFAULT 1;")
 
 
+@migrations()
+def m013_entity_review_own_key(db: sqlite_utils.Database) -> None:
+    """Reviewing an article's entities becomes its own decision (its own key in the window), apart
+    from "done", which is about statements only. A project made before keeps its meaning: an
+    article its annotator finished here after spaCy predicted its entities stays reviewed by that
+    annotator (that is what "done" meant then, `m011_entities_reviewed`); `with_done` marks those
+    rows, so the window can say the review came with an old "done"."""
+    db.executescript(
+        """
+        ALTER TABLE entities_reviewed ADD COLUMN with_done INTEGER NOT NULL DEFAULT 0;
+        UPDATE entities_reviewed SET with_done = 1;
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

@@ -120,6 +120,10 @@ class StatementsPart(Part):
             self.set_statement(article_id, annotator, start, end, [*labels, label] if on else set(labels) - {label})
         return on
 
+    def has_labels(self) -> bool:
+        """Whether anyone has labeled anything yet (the first labels earn a backup of their own)."""
+        return self.conn.execute("SELECT EXISTS (SELECT 1 FROM statement_labels)").fetchone()[0] == 1
+
     def used_labels(self) -> list[str]:
         """Every label some statement carries, in any annotator's layer, sorted.
 

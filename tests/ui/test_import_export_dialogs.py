@@ -39,6 +39,9 @@ def labeled(project) -> Path:
         store.statements.set_statement(first, "tester", *FIRST, ["condition", "offer"])
         store.statements.set_statement(second, "tester", *SECOND, ["claim"])
         store.articles.set_status(first, "tester", "done")
+        store.entities.set_entity_review(
+            first, "tester", True
+        )  # entities: their own decision (CoNLL takes reviewed ones)
         store.statements.set_statement(first, "bob", *FIRST, ["denial"])
         store.statements.set_statement(first, GOLD, *FIRST, ["offer"])
     return project

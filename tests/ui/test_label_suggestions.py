@@ -1,6 +1,7 @@
 """Label suggestions in the real window (offscreen): they appear outlined and say where they come
-from, Enter accepts, a number key overrides, undo restores, and a suggestion never reaches a
-file, an export or agreement until accepted; Tools ▸ Train with cancel; next uncertain; the rules."""
+from, Shift+Enter accepts (and Enter only moves on), a number key overrides, undo restores, and a
+suggestion never reaches a file, an export or agreement until accepted; Tools ▸ Train with cancel;
+next uncertain; the rules."""
 
 from __future__ import annotations
 
@@ -78,7 +79,7 @@ def test_suggestions_appear_outlined_with_their_source_and_are_no_label(window, 
     assert button.property("suggestedNow") and not button.isChecked()
     assert button.outline == palette.suggestion_color(window.session.labels[3].color, window.view.theme)
     tip = plain(button.toolTip())
-    assert "from the rule “denied”" in tip and "not a label until you accept it (Enter)" in tip
+    assert "from the rule “denied”" in tip and "not a label until you accept it (Shift+Enter)" in tip
     assert not window.labels.buttons["offer"].property("suggestedNow")
     from PySide6.QtWidgets import QApplication
 
@@ -89,7 +90,8 @@ def test_suggestions_appear_outlined_with_their_source_and_are_no_label(window, 
     heights = {b.sizeHint().height() for b in window.labels.buttons.values()}
     assert len(heights) == 1, heights  # an outline never moves the buttons under it
     assert window.labels.suggested.isVisible()
-    assert window.labels.suggested.text() == "Suggested: denial (rule) — Enter accepts, 1–9 decide"
+    said = "Suggested: denial (rule) — Shift+Enter accepts, 1–9 decide, Enter moves on"
+    assert window.labels.suggested.text() == said
     hover = window.suggestions.marks.hover_lines(FIRST[0] + 3)  # the text's hover over the statement says it too
     assert hover and "from the rule “denied”" in hover[0] and window.suggestions.marks.hover_lines(SECOND[0]) == []
     assert stored(db_path) == {}  # a suggestion is never saved as a label
@@ -109,11 +111,22 @@ def test_walking_past_is_not_a_look_and_costs_no_write(window, db_path, qtbot):
     assert log_rows(db_path) == []
 
 
-def test_enter_accepts_goes_on_and_undo_restores(window, db_path, qtbot):
-    qtbot.keyClick(window.view, Qt.Key.Key_Return)
+def test_enter_moves_on_and_never_writes_a_suggested_label(window, db_path, qtbot):
+    assert window.suggestions.current.labels == ("denial",)
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)  # moving on is not accepting
+    assert window.session.current == SECOND and stored(db_path) == {}
+    assert window.suggestions.current.labels == ("offer",)
+    qtbot.keyClick(window.view, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
+    assert stored(db_path) == {}
+
+
+def test_shift_enter_accepts_says_what_it_wrote_stays_and_undo_restores(window, db_path, qtbot):
+    qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
     assert stored(db_path) == {FIRST: ("denial",)}
+    assert window.session.current == FIRST  # accepting is not moving on
+    assert window.save_state.text().startswith("saved · accepted the suggestion: wrote denial")
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)
     assert window.session.current == SECOND
-    assert window.save_state.text().startswith("saved · accepted denial")
     qtbot.waitUntil(lambda: log_rows(db_path)[0]["outcome"] is not None)  # logged at a pause in typing
     (row,) = log_rows(db_path)
     assert (row["outcome"], row["decided"], row["keystrokes"]) == ("accepted", ["denial"], 1)
@@ -189,17 +202,18 @@ def test_suggestions_never_reach_exports_or_agreement(window, db_path, qtbot, tm
     assert len(log_rows(db_path)) == 2
     assert outputs() == before
     window.session.set_current(FIRST)
-    qtbot.keyClick(window.view, Qt.Key.Key_Return)
+    qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
     after = outputs()
     assert b'"denial":1' in after["textcat"] and b'"denial":1' not in before["textcat"]
     assert b'"denial"' in after["jsonl"] and b'"denial"' not in before["jsonl"]
 
 
-def test_the_shortcut_sheet_says_enter_accepts_and_shift_s_is_the_speakers(window):
+def test_the_shortcut_sheet_says_shift_enter_accepts_and_shift_s_is_the_speakers(window):
     from annotator.ui.annotate.window.shortcuts import sheet_rows
 
     rows = {title: keys for _, keys, title in sheet_rows({"1": "condition"})}
-    assert rows["Accept the suggested labels and go on"] == "Return or Enter"
+    assert rows["Accept the suggested labels (writes them; stays on the statement)"] == "Shift+Return or Shift+Enter"
+    assert rows["Next statement (never writes a label)"] == "Down or J or Return or Enter"
     assert rows["Accept the suggested speaker"] == "Shift+S"
     assert rows["Next uncertain statement (any article)"] == "Shift+U"
 
@@ -351,7 +365,9 @@ def test_enter_with_nothing_suggested_only_goes_on_and_view_turns_suggestions_of
     assert window.suggestions.current is None and not window.labels.buttons["offer"].property("suggestedNow")
     qtbot.keyClick(window.view, Qt.Key.Key_Return)
     assert window.session.current == third and stored(db_path) == {}  # Enter only went on
-    assert "nothing suggested" in window.task_state.text()
+    qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert window.session.current == third and stored(db_path) == {}
+    assert "nothing suggested" in window.task_state.text() and "nothing written" in window.task_state.text()
     window.suggest_labels_action.setChecked(True)
     window.session.set_current(SECOND)
     assert window.suggestions.current.labels == ("offer",)

@@ -359,10 +359,19 @@ class Session(QObject):
             return False
         before = self.status()
         if before == status:
-            if status == "done":  # confirmed here, with the entities on screen (an imported done vouches for none)
-                self.store.articles.set_status(self.article.id, self.annotator, status)
             return True
         return self._push(_StatusCommand(self, self.article.id, before, status))
+
+    def entities_reviewed(self) -> bool:
+        return self.article is not None and self.store.entities.entities_reviewed_by(self.article.id, self.annotator)
+
+    def toggle_entity_review(self) -> bool:
+        """The entity review key: the annotator vouches for the article's entities as shown (spaCy's
+        included), or takes it back. Its own decision: "done" is about statements only."""
+        if self.article is None:
+            return False
+        before = self.entities_reviewed()
+        return self._push(_EntityReviewCommand(self, self.article.id, before, not before, len(self.entities)))
 
     def mark_done_and_next(self) -> None:
         if self.article is None or not self.set_status("done"):
@@ -542,6 +551,24 @@ class _StatusCommand(_Command):
 
     def apply(self) -> None:
         self._set(self.status_after)
+
+    def revert(self) -> None:
+        self._set(self.before)
+
+
+class _EntityReviewCommand(_Command):
+    def __init__(self, session, article_id, before: bool, after: bool, count: int):
+        what = "reviewed" if after else "unreviewed (taken back)"
+        super().__init__(session, article_id, f"article {article_id}: {count} entities marked {what}")
+        self.before, self.reviewed_after = before, after
+
+    def _set(self, reviewed: bool) -> None:
+        s = self.session
+        s.store.entities.set_entity_review(self.article_id, s.annotator, reviewed)
+        s.articleRowChanged.emit(self.article_id)
+
+    def apply(self) -> None:
+        self._set(self.reviewed_after)
 
     def revert(self) -> None:
         self._set(self.before)

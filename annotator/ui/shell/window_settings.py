@@ -16,6 +16,8 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QSettings
 
+from annotator import settings
+
 ORGANISATION = "annotator"
 APPLICATION = "annotator"
 MAX_RECENT = 8
@@ -99,6 +101,7 @@ class WindowSettings:
         recent = [p for p in self.recent_projects() if p != path_text]
         self.set(RECENT_PROJECTS, [path_text, *recent][:MAX_RECENT])
         self.set(LAST_PROJECT, path_text)
+        settings.remember_last_project(Path(path_text))  # the command line's default too
 
     def forget_project(self, path: Path) -> None:
         """Drop `path` from the recent projects (and as the last one): it is gone."""

@@ -297,8 +297,12 @@ class LabelBar(QWidget):
         else:
             self.suggested.hide()
         if not by_label:
-            self.suggested.setText("")
-            self.suggested.setToolTip("")
+            withheld = made.withheld if made is not None else ()
+            why = "; ".join(f"{label}: {reason}" for label, reason in withheld)
+            self.suggested.setText(f"No model suggestion for {why}" if why else "")
+            self.suggested.setToolTip(
+                tooltip("The model's suggestions of a label show once it has earned them.") if why else ""
+            )
             return
         parts = [
             s.label
@@ -306,7 +310,7 @@ class LabelBar(QWidget):
             + ("" if s.from_model else " (rule)")
             for s in made.suggested
         ]
-        self.suggested.setText("Suggested: " + ", ".join(parts) + " — Enter accepts, 1–9 decide")
+        self.suggested.setText("Suggested: " + ", ".join(parts) + " — Shift+Enter accepts, 1–9 decide, Enter moves on")
         self.suggested.setToolTip(tooltip("\n\n".join(self.suggestions.marks.describe(s) for s in made.suggested)))
 
     def edit_note(self) -> None:

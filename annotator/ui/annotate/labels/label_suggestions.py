@@ -4,10 +4,11 @@ The `Suggester` (spaCy: seconds to load) is built on a worker thread and handed 
 thread, where it answers for the current statement from its cache or in a few milliseconds
 (`make bench`, suite `window`); while the window is idle it suggests ahead for the article's
 next statements. Suggestions show only while the statement is undecided (it has no label of
-yours), drawn by `suggestion_marks` (dashed, never filled), never as a label. Enter gives
-the statement exactly the suggested labels — one committed, undoable action — and goes on to
-the next statement; a number key decides as before and the suggestion goes away; undo brings
-the statement and its suggestion back.
+yours), drawn by `suggestion_marks` (dashed, never filled), never as a label. Accepting and
+moving on are two keys: Shift+Enter gives the statement exactly the suggested labels — one
+committed, undoable action that says what it wrote — and stays; Enter (like ↓) only moves on
+and never writes a label. A number key decides as before and the suggestion goes away; undo
+brings the statement and its suggestion back.
 
 What was shown and decided goes to the suggestion log (`store.suggestions.log_shown`, `log_decision`,
 `withdraw_decision`), which `annotator stats` reads: a suggestion counts as shown once it has
@@ -227,12 +228,12 @@ class LabelSuggestions(QObject):
         made = None
         if self.enabled and s.current is not None and not s.state().labels:
             made = self.for_span(s.current)
-            if made is not None and not made.suggested:
-                made = None
+            if made is not None and not made.suggested and not made.withheld:
+                made = None  # kept when a label was withheld: the window says why none is shown
         if made == self.current:
             return
         self.current = made
-        if made is not None and s.article is not None and not s.store.readonly:
+        if made is not None and made.suggested and s.article is not None and not s.store.readonly:
             self._shown_timer.start()
         else:
             self._shown_timer.stop()
@@ -240,18 +241,23 @@ class LabelSuggestions(QObject):
         self.view.repaint_marks()
 
     def accept(self) -> None:
-        """Enter: the statement gets exactly the suggested labels (undoable), and ↓ goes on.
-        With nothing suggested (or the statement decided already) it only goes on."""
+        """Shift+Enter: the statement gets exactly the suggested labels (undoable); the status line
+        says which. It stays on the statement: moving on is another key (Enter, ↓), which never writes."""
         s = self.session
         made = self.current
-        if made is not None and s.current == (made.start, made.end) and s.article_id == made.article_id:
+        if (
+            made is not None
+            and made.suggested
+            and s.current == (made.start, made.end)
+            and s.article_id == made.article_id
+        ):
             self.before_decision()
             names = ", ".join(made.labels)
-            if not s.set_labels(made.labels, f"accepted {names}"):
-                return
+            s.set_labels(made.labels, f"accepted the suggestion: wrote {names}")
         elif s.current is not None and not s.state().labels:
-            self.message.emit("nothing suggested here: ↓ moved on (1–9 labels a statement)")
-        s.step_statement(1)
+            self.message.emit("nothing suggested here: nothing written (1–9 labels a statement)")
+        else:
+            self.message.emit("this statement is decided already: nothing written")
 
     # -- the log ------------------------------------------------------------------------------
 
@@ -274,7 +280,7 @@ class LabelSuggestions(QObject):
 
     def _log_shown(self) -> None:
         key, made = self._key(), self.current
-        if key is None or made is None or (made.article_id, (made.start, made.end)) != key[1:]:
+        if key is None or made is None or not made.suggested or (made.article_id, (made.start, made.end)) != key[1:]:
             return
         entry = self._log.setdefault(key, _Logged())
         if entry.shown is not None or entry.labels or self._pending.get(key):

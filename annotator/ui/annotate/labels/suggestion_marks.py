@@ -102,7 +102,7 @@ class SuggestionMarks:
 
     def describe(self, suggestion) -> str:
         """A suggested label's hover text: what it is, its probability and where it came from."""
-        lines = [f"suggested: {suggestion.label} — not a label until you accept it (Enter) or press its key"]
+        lines = [f"suggested: {suggestion.label} — not a label until you accept it (Shift+Enter) or press its key"]
         if suggestion.probability is not None:
             lines.append(f"model's probability {percent(suggestion.probability)}")
         for source in suggestion.sources:

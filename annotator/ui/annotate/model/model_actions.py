@@ -37,7 +37,20 @@ class ModelActions(QObject):
             s.open_article(found.article_id, (found.start, found.end))
         else:
             s.set_current((found.start, found.end))
-        self.window.flash(f"the model is least sure of this statement ({index.measure} {found.uncertainty:.2f})")
+        self.window.flash(self._why_unsure(found, index.measure))
+
+    def _why_unsure(self, found, measure: str) -> str:
+        """Which labels the model is unsure of here (near 50%), and which it is sure of: one number
+        over every label ("entropy 2.05") beside "offer 98%" would seem to contradict it."""
+        made = self.window.suggestions.for_span((found.start, found.end))
+        probabilities = made.probabilities if made is not None else {}
+        unsure = sorted(probabilities.items(), key=lambda item: abs(item[1] - 0.5))[:2]
+        said = ", ".join(f"{label} {round(p * 100)}%" for label, p in unsure if 0.2 <= p <= 0.8)
+        sure = [f"{label} {round(p * 100)}%" for label, p in probabilities.items() if p >= 0.9]
+        text = "the model is least sure of this statement"
+        text += f": unsure of {said}" if said else ""
+        text += f"; sure of {', '.join(sure)}" if sure else ""
+        return f"{text} ({measure} over all labels {found.uncertainty:.2f})"
 
     def uncertainty_ready(self) -> None:
         """The model scored the corpus (or went): the article list may order "most uncertain first"."""

@@ -125,12 +125,13 @@ class ArticleModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return (
                 row.title or f"article {row.id}",
-                STATUS_TEXT.get(row.status, row.status),
+                STATUS_TEXT.get(row.status, row.status) + (" · entities ✓" if row.entities_reviewed else ""),
                 str(row.labels or ""),
                 ", ".join(row.categories),
             )[col]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip(f"#{row.id} · {row.title}")
+            reviewed = "entities reviewed by you" if row.entities_reviewed else "entities unreviewed"
+            return tooltip(f"#{row.id} · {row.title} · {reviewed}")
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
             th = style.current_theme()
             return QColor(th.status.get(row.status, th.muted))

@@ -16,7 +16,7 @@ from annotator.ui.shell.opener import ProjectOpener, backup_task
 from annotator.ui.shell.workers import Task, import_task
 
 log = logging.getLogger("annotator.ui")
-SAMPLE_PROJECT = f"sample{settings.PROJECT_SUFFIX}"
+SAMPLE_PROJECT = settings.SAMPLE_PROJECT  # the one `make run` makes too
 
 
 class Controller:
@@ -79,11 +79,25 @@ class Controller:
         window.start(article, preannotate=preannotate)
         if not self.quiet:
             window.runner.start(Task(path, backup_task, "backup", readonly=True))
+            self._backup_after_first_labels(window)
         if sample and not project.store.articles.article_ids() and settings.SEEDS.exists():
             self._import_sample(window)
         if not self.quiet:
             window.show()
         return window
+
+    def _backup_after_first_labels(self, window: MainWindow) -> None:
+        """A project that opened with no label gets a backup again once its first labels are saved:
+        the first start's backup holds no work, and the next daily one is a day away."""
+        if window.store.statements.has_labels():
+            return
+
+        def saved(_message: str) -> None:
+            if window.store.statements.has_labels():
+                window.session.saved.disconnect(saved)
+                window.runner.start(Task(window.store.path, backup_task, "backup", readonly=True))
+
+        window.session.saved.connect(saved)
 
     def _import_sample(self, window: MainWindow) -> None:
         """First start: fill the sample project from the bundled seeds, in the background."""

@@ -65,13 +65,15 @@ TRANSIENT_MS = 6000
 
 
 class _FieldsKeepEnter(QObject):
-    """Enter in a text field (note, search, filters) is the field's, not "accept the suggestions"."""
+    """Enter and Shift+Enter in a text field (note, search, filters) are the field's, not "next
+    statement" or "accept the suggestions"."""
 
     def eventFilter(self, watched, event) -> bool:
+        own = ~(Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.ShiftModifier)
         if (
             event.type() == QEvent.Type.ShortcutOverride
             and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            and not event.modifiers() & own
         ):
             event.accept()
             return True
@@ -203,8 +205,10 @@ class MainWindow(QMainWindow):
         self._task_timer = QTimer(self, singleShot=True, interval=TRANSIENT_MS)
         self._task_timer.timeout.connect(self.task_state.clear)
         self.who = plain_label(object_name="annotatingAs")
+        self.entity_state = plain_label(object_name="entityState")
         self.statusBar().addWidget(self.save_state, 1)
         self.statusBar().addPermanentWidget(self.task_state)
+        self.statusBar().addPermanentWidget(self.entity_state)
         self.statusBar().addPermanentWidget(self.who)
         # the one control most sessions end each article with, visible as well as on Ctrl+Enter
         self.done_button = QToolButton()
@@ -228,6 +232,8 @@ class MainWindow(QMainWindow):
         self.retraining.message.connect(self.flash)
         self.retraining.trained.connect(lambda _report: self.suggestions.load())
         self.list_panel.articleActivated.connect(s.open_article)
+        s.articleChanged.connect(self._show_entity_state)
+        s.articleRowChanged.connect(lambda article_id: article_id == s.article_id and self._show_entity_state())
         self.view.zoomed.connect(lambda size: self.settings.set(ws.FONT_SIZE, size))
         handlers = {
             "next_statement": lambda: s.step_statement(1),
@@ -248,6 +254,7 @@ class MainWindow(QMainWindow):
             "next_page": lambda: self.page_bar.step(1),
             "prev_page": lambda: self.page_bar.step(-1),
             "done_next": s.mark_done_and_next,
+            "review_entities": s.toggle_entity_review,
             "search": self.search.open,
             "search_next": lambda: self.search.step(1),
             "search_prev": lambda: self.search.step(-1),
@@ -298,6 +305,8 @@ class MainWindow(QMainWindow):
         go = bar.addMenu("&Go")
         for name in ("next_article", "prev_article", "next_page", "prev_page", "done_next"):
             go.addAction(a[name])
+        edit.insertAction(self.scheme_action, a["review_entities"])
+        edit.insertSeparator(self.scheme_action)
         go.addSeparator()
         go.addAction(a["next_unlabeled"])
         go.addAction(a["next_uncertain"])
@@ -323,7 +332,7 @@ class MainWindow(QMainWindow):
         speakers.setChecked(self.speakers.enabled)
         speakers.toggled.connect(self._toggle_speakers)
         self.suggest_speakers_action = speakers
-        suggest = view.addAction("Suggest &labels (Enter accepts)")
+        suggest = view.addAction("Suggest &labels (Shift+Enter accepts)")
         suggest.setObjectName("suggestLabels")
         suggest.setCheckable(True)
         suggest.setToolTip(
@@ -368,6 +377,22 @@ class MainWindow(QMainWindow):
         if not self.settings.get(ws.QUIET_ERRORS):
             show_message(self, "Not saved", message)
 
+    def _show_entity_state(self) -> None:
+        """The article's entity review, its own decision (Ctrl+Shift+E): done says nothing about it."""
+        s = self.session
+        if s.article is None:
+            self.entity_state.clear()
+            return
+        reviewers = s.store.entities.entity_reviewers(s.article.id)
+        if not reviewers:
+            text = "entities unreviewed"
+        else:
+            text = "entities reviewed by " + ", ".join(
+                f"{name} (with done, before the review had its own key)" if with_done else name
+                for name, with_done in reviewers
+            )
+        self.entity_state.setText(text)
+
     def _show_annotator(self) -> None:
         self.who.setText(f"annotating as {self.session.annotator}")
 
@@ -378,6 +403,7 @@ class MainWindow(QMainWindow):
         "clear",
         "note",
         "done_next",
+        "review_entities",
         *(f"{k}_{n}" for k in KEYED for n in range(1, 10)),
         "link_s",
         "link_t",

@@ -17,33 +17,106 @@ from annotator.ui.shell.plaintext import plain_label
 
 @dataclass(frozen=True)
 class Shortcut:
+    """One key, one decision: `writes` says what pressing it writes to the project ("" for a key
+    that moves or shows, which never writes; `tests/ui/test_key_audit.py` presses each and counts)."""
+
     name: str
     title: str
     keys: tuple[str, ...]
     section: str
+    writes: str = ""
 
 
 SHORTCUTS: tuple[Shortcut, ...] = (
-    Shortcut("next_statement", "Next statement", ("Down", "J"), "Statements"),
+    Shortcut("next_statement", "Next statement (never writes a label)", ("Down", "J", "Return", "Enter"), "Statements"),
     Shortcut("prev_statement", "Previous statement", ("Up", "K"), "Statements"),
     Shortcut("next_unlabeled", "Next statement without a label", ("U",), "Statements"),
     Shortcut("next_page", "Next part of a long article", ("Ctrl+PgDown",), "Statements"),
     Shortcut("prev_page", "Previous part of a long article", ("Ctrl+PgUp",), "Statements"),
     Shortcut("next_uncertain", "Next uncertain statement (any article)", ("Shift+U",), "Statements"),
-    Shortcut("accept_labels", "Accept the suggested labels and go on", ("Return", "Enter"), "Statements"),
-    *(Shortcut(f"label_{n}", f"Toggle label {n}", (str(n),), "Statements") for n in range(1, 10)),
-    Shortcut("clear", "Clear the statement's labels (and its links)", ("Del",), "Statements"),
-    Shortcut("note", "Write a note on the statement", ("Ctrl+M",), "Statements"),
-    Shortcut("link_s", "Link to an entity: the type on S", ("S",), "Links"),
-    Shortcut("link_t", "Link to an entity: the type on T", ("T",), "Links"),
-    Shortcut("link_statement", "Link to another statement", ("L",), "Links"),
-    Shortcut("accept_suggestion", "Accept the suggested speaker", ("Shift+S",), "Links"),
-    Shortcut("undo", "Undo (any action, links and entity corrections too)", ("Ctrl+Z",), "Editing"),
-    Shortcut("redo", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Editing"),
+    Shortcut(
+        "accept_labels",
+        "Accept the suggested labels (writes them; stays on the statement)",
+        ("Shift+Return", "Shift+Enter"),
+        "Statements",
+        "the suggested labels on the statement",
+    ),
+    *(
+        Shortcut(
+            f"label_{n}", f"Toggle label {n}", (str(n),), "Statements", "adds or removes that label on the statement"
+        )
+        for n in range(1, 10)
+    ),
+    Shortcut(
+        "clear",
+        "Clear the statement's labels (and its links)",
+        ("Del",),
+        "Statements",
+        "removes the statement's labels and links",
+    ),
+    Shortcut("note", "Write a note on the statement", ("Ctrl+M",), "Statements", "the note, when you leave the field"),
+    Shortcut(
+        "link_s",
+        "Link to an entity: the type on S",
+        ("S",),
+        "Links",
+        "nothing yet: the hint letter you press next writes the link",
+    ),
+    Shortcut(
+        "link_t",
+        "Link to an entity: the type on T",
+        ("T",),
+        "Links",
+        "nothing yet: the hint letter you press next writes the link",
+    ),
+    Shortcut(
+        "link_statement",
+        "Link to another statement",
+        ("L",),
+        "Links",
+        "nothing yet: Enter on the other statement writes the link",
+    ),
+    Shortcut(
+        "accept_suggestion",
+        "Accept the suggested speaker",
+        ("Shift+S",),
+        "Links",
+        "a speaker link to the suggested entity",
+    ),
+    Shortcut(
+        "undo",
+        "Undo (any action, links and entity corrections too)",
+        ("Ctrl+Z",),
+        "Editing",
+        "takes back the last change",
+    ),
+    Shortcut("redo", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Editing", "makes the undone change again"),
     Shortcut("next_article", "Next article", ("N",), "Articles"),
     Shortcut("prev_article", "Previous article", ("P",), "Articles"),
-    Shortcut("done_next", "Mark done, go to the next unfinished article", ("Ctrl+Return", "Ctrl+Enter"), "Articles"),
-    *(Shortcut(f"category_{n}", f"Toggle category {n}", (f"Shift+{n}",), "Articles") for n in range(1, 10)),
+    Shortcut(
+        "done_next",
+        "Mark the statements done, go to the next unfinished article",
+        ("Ctrl+Return", "Ctrl+Enter"),
+        "Articles",
+        "the article's status: done (statements only), then moves on",
+    ),
+    Shortcut(
+        "review_entities",
+        "Mark the article's entities reviewed by you (again: take it back)",
+        ("Ctrl+Shift+E",),
+        "Articles",
+        "your review of the article's entities (or takes it back)",
+    ),
+    *(
+        Shortcut(
+            f"category_{n}",
+            f"Toggle category {n}",
+            (f"Shift+{n}",),
+            "Articles",
+            "adds or removes that article category",
+        )
+        for n in range(1, 10)
+    ),
     Shortcut("search", "Search in the article", ("Ctrl+F",), "Search"),
     Shortcut("search_next", "Next match", ("F3",), "Search"),
     Shortcut("search_prev", "Previous match", ("Shift+F3",), "Search"),
@@ -77,6 +150,25 @@ MOUSE: tuple[tuple[str, str], ...] = (
     ("Hover a statement or entity", "its labels, note, entity type and meaning"),
 )
 LEFT_SECTIONS = ("Statements", "Links", "Editing")
+
+
+#: Keys a widget answers to that write, and what (the rest of `IN_WIDGETS` moves or shows).
+WRITES_IN_WIDGETS: tuple[tuple[str, str], ...] = (
+    ("A…Z while linking", "the link to the entity with those letters (again: removes it)"),
+    ("Enter after L", "the link to the statement pointed at"),
+    ("Del in the list of links", "removes the link"),
+    ("1–9 in the hit list", "that label on the selected hits, after a preview you apply"),
+    ("Right-click an entity", "its new type, or its removal (your correction)"),
+    ("Select text, right-click", "a new entity (a person's)"),
+)
+
+
+def writing_keys() -> list[tuple[str, str]]:
+    """(keys, what they write) for every key that writes: the docs list them (README, "Keys that write")."""
+    rows = [(display(sc.keys), sc.writes) for sc in SHORTCUTS if sc.writes and not sc.name[-1].isdigit()]
+    rows.insert(2, ("1–9", "adds or removes that label on the statement"))
+    rows.append(("Shift+1–9", "adds or removes that article category"))
+    return rows + list(WRITES_IN_WIDGETS)
 
 
 def display(keys: tuple[str, ...]) -> str:
