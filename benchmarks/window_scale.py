@@ -34,10 +34,10 @@ def cached_project(articles: int) -> Path:
     """A project of `articles` articles (the first a 200-word article with entities and sentences),
     made once and kept under build/bench."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"scale-{articles}.annotator.sqlite"
+    path = CACHE / f"scale-{articles}.sqlite"  # not *.annotator.sqlite: make clean may remove it
     if not path.exists():
-        partial = CACHE / f"partial-{articles}.annotator.sqlite"
-        for leftover in CACHE.glob(f"partial-{articles}.annotator.sqlite*"):
+        partial = CACHE / f"partial-{articles}.sqlite"
+        for leftover in CACHE.glob(f"partial-{articles}.sqlite*"):
             leftover.unlink()
         build_project(partial, 200, 10, 5, extra=articles - 2)
         partial.rename(path)
