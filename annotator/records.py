@@ -226,6 +226,8 @@ class Rejection:
     path: str
     line: int
     reason: str
+    #: The record came in; this names what it held that was left out (a note, not a rejection).
+    kept: bool = False
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.reason}"

@@ -206,6 +206,12 @@ def is_doccano(obj: dict[str, Any]) -> bool:
     )
 
 
+def is_doccano_named(obj: dict[str, Any]) -> bool:
+    """With `--format doccano`, any record with a text: doccano's plain `{"text", "label": [[start,
+    end, label]]}` and our own doccano export included (`doccano_records` reads them as they are)."""
+    return is_doccano(obj) or isinstance(obj.get("text"), str) or isinstance(obj.get("data"), str)
+
+
 def _doccano_entity(item: Any) -> bool:
     return isinstance(item, list) or (isinstance(item, dict) and "start_offset" in item)
 
@@ -376,6 +382,7 @@ FORMAT = Format(
     suffixes=(".jsonl", ".ndjson", ".json"),
     read_object=read_doccano,
     is_object=is_doccano,
+    is_named_object=is_doccano_named,
     writer=DoccanoWriter,
     export_suffixes=(".jsonl",),
     options=(DOCCANO_TASK,),

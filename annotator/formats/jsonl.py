@@ -159,10 +159,12 @@ def records_from_object(
         record.continued = True
     yield from records
     if note:
-        yield Rejection(where.path, where.line, note)
+        yield Rejection(where.path, where.line, note, kept=True)
 
 
 def _shape_of(obj: dict[str, Any], shapes: Sequence[Format]) -> Format:
+    if len(shapes) == 1 and shapes[0].is_named_object is not None and shapes[0].is_named_object(obj):
+        return shapes[0]  # named with --format: its shapes shared with plain records count too
     fallback = None
     for shape in shapes:
         if shape.is_object is None:

@@ -123,6 +123,14 @@ class _Relation:
     from_id: Any
     to_id: Any
     labels: list[str]
+    #: Label Studio's `direction`: "right" (from -> to, its default), "left" (to -> from) or "bi".
+    direction: str = "right"
+
+
+#: Label Studio's relation directions (`web/libs/editor/src/stores/RelationStore.js`).
+DIRECTIONS = ("right", "left", "bi")
+#: The data field of a dialogue (`<Paragraphs value="$dialogue">`): a list of `{"author", "text"}`.
+_UTTERANCE_KEYS = ("text",)
 
 
 def task_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[IncomingRecord], str | None]:
@@ -155,14 +163,73 @@ def task_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[I
         left["draft"] += len(obj["drafts"])
     relations: list[_Relation] = []
     choices: dict[int, list[str]] = {}
-    regions = _regions(layers, left, relations, choices)
     data = obj["data"]
-    key = _text_key(data, [(r.start, r.end, r.quote) for r in regions])
+    dialogue = _dialogue_key(data)
+    starts = _utterance_starts(data[dialogue]) if dialogue is not None else None
+    regions = _regions(layers, left, relations, choices, starts)
+    if dialogue is not None:
+        key, raw = dialogue, "\n".join(u["text"] for u in data[dialogue])
+    else:
+        key = _text_key(data, [(r.start, r.end, r.quote) for r in regions])
+        raw = data[key]
     meta = {k: v for k, v in data.items() if k != key}
     if obj.get("id") is not None:
         meta[TASK_ID] = obj["id"]
-    records = _records(data[key], meta, layers, regions, source, line, relations, choices)
-    return records, _described(left)
+    read = {r.layer for r in regions} | {r.layer for r in relations} | {n for n, c in choices.items() if c}
+    unread = [n for n, (_, _, result) in enumerate(layers) if result and n not in read]
+    if unread:  # every region left out: the layer is no one's finished answer (not "none of them")
+        left["layer"] += len(unread)
+        layers, regions, relations, choices = _without(unread, layers, regions, relations, choices)
+    records = _records(raw, meta, layers, regions, source, line, relations, choices)
+    both = sum(1 for r in relations if r.direction == "bi")
+    notes = [_described(left)] if left else []
+    if both:  # a link has one head: "bi" is kept as the two links it means
+        notes.append(f"{counted(both, 'relation', 'relations')} with direction bi stored as two links, one each way")
+    return records, "; ".join(notes) or None
+
+
+def _without(
+    unread: list[int],
+    layers: list[tuple[str | None, str | None, list[Any]]],
+    regions: list[_Region],
+    relations: list[_Relation],
+    choices: dict[int, list[str]],
+) -> tuple[list[Any], list[_Region], list[_Relation], dict[int, list[str]]]:
+    """The layers, regions, relations and choices with the `unread` layers taken out, renumbered."""
+    number = {old: new for new, old in enumerate(n for n in range(len(layers)) if n not in unread)}
+    kept = [layer for n, layer in enumerate(layers) if n in number]
+    for item in (*regions, *relations):
+        item.layer = number.get(item.layer, -1)
+    return (
+        kept,
+        [r for r in regions if r.layer >= 0],
+        [r for r in relations if r.layer >= 0],
+        {number[n]: c for n, c in choices.items() if n in number},
+    )
+
+
+def _dialogue_key(data: dict[str, Any]) -> str | None:
+    """The data field of a dialogue or paragraphs task (`<Paragraphs value="$dialogue">`): a list
+    of utterances `{"author", "text"}`. Its text is the utterances, one a line, not the title."""
+    if isinstance(data.get("text"), str):
+        return None
+    for key, value in data.items():
+        if (
+            isinstance(value, list)
+            and value
+            and all(isinstance(u, dict) and isinstance(u.get("text"), str) for u in value)
+        ):
+            return key
+    return None
+
+
+def _utterance_starts(utterances: list[dict[str, Any]]) -> list[int]:
+    """Where each utterance starts in the article's text (utterances joined by line breaks)."""
+    starts, at = [], 0
+    for utterance in utterances:
+        starts.append(at)
+        at += len(utterance["text"]) + 1
+    return starts
 
 
 def min_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[IncomingRecord], str | None]:
@@ -230,8 +297,10 @@ def _records(
         if head is None or child is None:
             missing = relation.from_id if head is None else relation.to_id
             raise RecordError(f"a relation names region {missing!r:.30}, which its annotation does not have")
+        ways = {"right": [(head, child)], "left": [(child, head)], "bi": [(head, child), (child, head)]}
         links[relation.layer] += [
-            {"head_span": head, "child_span": child, "label": label}
+            {"head_span": a, "child_span": b, "label": label}
+            for a, b in ways[relation.direction]
             for label in relation.labels or [UNLABELED_RELATION]
         ]
     if not layers:
@@ -273,10 +342,12 @@ def _regions(
     left: Counter[str],
     relations: list[_Relation] | None = None,
     choices: dict[int, list[str]] | None = None,
+    utterances: list[int] | None = None,
 ) -> list[_Region]:
     """Every labeled text region of every layer, (into `relations`) every relation between two of
     them, and (into `choices`, by layer) the names of the text's `choices` results: the article's
-    categories. The other results are counted in `left`."""
+    categories. With `utterances` (where each utterance of a dialogue starts), `paragraphlabels`
+    regions are read in the joined text. The other results are counted in `left`."""
     regions = []
     for number, (annotator, _, result) in enumerate(layers):
         for i, item in enumerate(result):
@@ -287,6 +358,10 @@ def _regions(
             if kind == "labels" and isinstance(value, dict):
                 ident = item.get("id", i)
                 regions.append(_region(number, ident, value, item, f"{annotator or 'annotation'}: region {ident}"))
+            elif kind == "paragraphlabels" and isinstance(value, dict) and utterances is not None:
+                ident = item.get("id", i)
+                what = f"{annotator or 'annotation'}: region {ident}"
+                regions.append(_region(number, ident, _in_dialogue(value, utterances, what), item, what))
             elif kind == "choices" and isinstance(value, dict) and "start" not in value and choices is not None:
                 what = f"{annotator or 'annotation'}: choices result {i}"
                 choices.setdefault(number, []).extend(checked_names(value.get("choices"), what))
@@ -296,10 +371,34 @@ def _regions(
                 labels = item.get("labels") or []
                 if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
                     raise RecordError(f"{annotator or 'annotation'}: relation {i}: labels must be a list of names")
-                relations.append(_Relation(number, item.get("from_id"), item.get("to_id"), labels))
+                direction = item.get("direction", "right")
+                if direction not in DIRECTIONS:
+                    raise RecordError(
+                        f"{annotator or 'annotation'}: relation {i}: direction must be right, left or bi, "
+                        f"got {direction!r:.20}"
+                    )
+                relations.append(_Relation(number, item.get("from_id"), item.get("to_id"), labels, direction))
             else:
                 left[kind if isinstance(kind, str) and kind.isidentifier() else "untyped"] += 1
     return regions
+
+
+def _in_dialogue(value: dict[str, Any], starts: list[int], what: str) -> dict[str, Any]:
+    """A `paragraphlabels` value (`start`/`end`: utterance indices, `startOffset`/`endOffset` inside
+    them) as `{"start", "end", "text", "labels"}` in the utterances joined one a line."""
+    try:
+        first, last = int(value.get("start")), int(value.get("end"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise RecordError(f"{what}: start and end must be utterance numbers") from None
+    offsets = value.get("startOffset"), value.get("endOffset")
+    if not (0 <= first <= last < len(starts)) or not all(type(o) is int for o in offsets):
+        raise RecordError(f"{what}: utterances {first}-{last} and offsets {offsets!r:.30} are not in the dialogue")
+    return {
+        "start": starts[first] + offsets[0],
+        "end": starts[last] + offsets[1],
+        "text": value.get("text"),
+        "labels": value.get("paragraphlabels"),
+    }
 
 
 def _region(layer: int, ident: Any, value: dict[str, Any], item: dict[str, Any], what: str) -> _Region:
@@ -372,6 +471,10 @@ _NOUNS = {
     "skipped annotation": ("skipped annotation", "skipped annotations"),
     "draft": ("draft", "drafts"),
     "prediction id": ("prediction without its result", "predictions without their results"),
+    "layer": (
+        "annotation whose every region was left out (not stored as done)",
+        "annotations whose every region was left out (not stored as done)",
+    ),
 }
 
 

@@ -82,7 +82,11 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
         spans, accepted, rejected = _spans(recounted, raw)
         entities = _entities(recounted.get("entities"), raw)
     try:
-        links = links_from_relations(obj.get("relations"), raw, obj.get("spans")) if answer == ACCEPT else []
+        links = (
+            links_from_relations(obj.get("relations"), raw, obj.get("spans"), obj.get("tokens"))
+            if answer == ACCEPT
+            else []
+        )
         decisions = link_decisions_from(obj.get("_link_decisions"), raw)
     except RelationError as exc:
         raise RecordError(str(exc)) from None
