@@ -149,3 +149,26 @@ def test_an_entity_next_to_a_comma_is_tagged_when_no_tokens_were_stored():
     doc = conll_document(text, [Entity(13, 20, "GPE", "user")])
     assert doc.left_out == [] and doc.certain()
     assert ("Kharkiv", "B-GPE") in doc.certain()[0] and (",", "O") in doc.certain()[0]
+
+
+FLAGGED = "Kyiv 🇺🇦 and Lviv 👍🏽 said é́ no."
+
+
+def test_offsets_counted_in_grapheme_clusters_are_read_by_their_quotes(store, tmp_path):
+    clusters = ["K", "y", "i", "v", " ", "🇺🇦", " ", "a", "n", "d", " ", "L", "v", "i", "v"]  # as a person sees them
+    start = clusters.index("L")
+    record = {"text": FLAGGED, "spans": [{"start": start, "end": start + 4, "label": "GPE", "text": "Lviv"}]}
+    report = import_paths(store, [write_jsonl(tmp_path / "g.jsonl", [json.dumps(record)])], annotator="me")
+    assert report.rejections == []
+    (row,) = store.export_rows("me")
+    assert [row.text[s:e] for s, e, *_ in row.spans] == ["Lviv"]
+
+
+def test_a_span_that_cuts_a_grapheme_cluster_is_kept_and_named(store, tmp_path):
+    thumb = FLAGGED.index("👍")
+    record = {"text": FLAGGED, "spans": [{"start": thumb, "end": thumb + 1, "label": "EMOJI"}]}
+    report = import_paths(store, [write_jsonl(tmp_path / "cut.jsonl", [json.dumps(record)])], annotator="me")
+    assert [(r.line, r.kept) for r in report.rejections] == [(1, True)]
+    assert "1 span cut a character in two" in report.rejections[0].reason
+    assert f"kept as given: span {thumb}-{thumb + 1} '👍'" in report.rejections[0].reason
+    assert store.stats()["spans"] == 1

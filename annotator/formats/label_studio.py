@@ -427,7 +427,7 @@ def _misfit(raw: str, regions: list[_Region], layers: list[tuple[str | None, str
         return f"{where} is not a span of the text, which has {len(raw)} characters"
     return (
         f"{where} quotes {bad.quote!r:.40} but the text there is {raw[bad.start : bad.end]!r:.40}, "
-        "counted either in code points or in UTF-16 units"
+        "counted in code points, UTF-16 units or grapheme clusters"
     )
 
 

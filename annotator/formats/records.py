@@ -270,7 +270,7 @@ def _entities(items: Any, text: str) -> list[Entity]:
 
 def _counted_in_utf16(obj: dict[str, Any], text: str) -> dict[str, Any] | None:
     """`obj` with its offsets turned into code points when its quotes prove that the tool that
-    wrote it counted UTF-16 code units (`offsets_by_quotes`), else None. Only the failing
+    wrote it counted UTF-16 code units or grapheme clusters (`offsets_by_quotes`), else None. Only the failing
     records come here: the common, well-counted record pays nothing for it.
     """
     places: list[tuple[str, int]] = []
