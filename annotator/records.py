@@ -132,6 +132,9 @@ class IncomingRecord:
     link_decisions: list[tuple[int, int, str]] = field(default_factory=list)
     #: The article categories this layer gave the article (names, sorted; `formats.categories`).
     categories: list[str] = field(default_factory=list)
+    #: The categories the layer was asked about, when the file says (Prodigy's `options`): only
+    #: these are known 1/0; None: every category of the scheme (`export.categories`).
+    categories_asked: list[str] | None = None
     #: A whole-task answer (not binary feedback on a few spans): the layer's complete work on the
     #: article, so it replaces what that layer held there (`CoreStore.add_records`).
     complete: bool = False
@@ -217,6 +220,8 @@ class ExportRow(NamedTuple):
     links: tuple[Link, ...] = ()
     categories: tuple[str, ...] = ()
     category_scope: tuple[str, ...] = ()
+    #: The categories the layer was asked about (`IncomingRecord.categories_asked`); None: all.
+    categories_asked: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

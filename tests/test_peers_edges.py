@@ -172,3 +172,34 @@ def test_a_span_that_cuts_a_grapheme_cluster_is_kept_and_named(store, tmp_path):
     assert "1 span cut a character in two" in report.rejections[0].reason
     assert f"kept as given: span {thumb}-{thumb + 1} '👍'" in report.rejections[0].reason
     assert store.stats()["spans"] == 1
+
+
+def test_categories_nobody_was_asked_stay_unknown_in_the_docbin_and_doccat(tmp_path):
+    import spacy
+    from spacy.tokens import DocBin
+
+    from annotator.records import Category, CategoryGroup
+    from tests.conftest import export_file
+
+    scheme = [
+        CategoryGroup("relevance", False, (Category("relevant"),)),
+        CategoryGroup("topic", False, (Category("energy-strikes"),)),
+        CategoryGroup("stance", True, (Category("pro"), Category("anti"), Category("neutral"))),
+    ]
+    text = "The shelling of the substation went on overnight."
+    options = [{"id": name, "text": name} for name in ("pro", "anti", "neutral")]
+    task = {"text": text, "options": options, "accept": ["neutral"], "answer": "accept", "_annotator_id": "anna"}
+    with Store.create(tmp_path / "p.annotator.sqlite") as store:
+        store.set_category_scheme(scheme)
+        report = import_paths(store, [write_jsonl(tmp_path / "stance.jsonl", [json.dumps(task)])], annotator="me")
+        assert report.rejections == []
+        export_file(store, tmp_path / "out.spacy", "spacy")
+        export_file(store, tmp_path / "cats.jsonl", "doccat")
+        store.set_article_categories(store.article_ids()[0], "anna", ["neutral", "relevant"])  # chosen here: all asked
+        export_file(store, tmp_path / "again.spacy", "spacy")
+    (doc,) = DocBin().from_disk(tmp_path / "out.spacy").get_docs(spacy.blank("en").vocab)
+    assert doc.cats == {"pro": 0.0, "anti": 0.0, "neutral": 1.0}, "relevant and energy-strikes were never asked"
+    (line,) = (tmp_path / "cats.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["cats"] == {"pro": 0.0, "anti": 0.0, "neutral": 1.0}
+    (doc,) = DocBin().from_disk(tmp_path / "again.spacy").get_docs(spacy.blank("en").vocab)
+    assert doc.cats == {"relevant": 1.0, "energy-strikes": 0.0, "pro": 0.0, "anti": 0.0, "neutral": 1.0}

@@ -44,8 +44,8 @@ from typing import Any
 import srsly
 
 from annotator.formats.base import Format, ObjectContext, Option, Writer
+from annotator.formats.categories import ASKED_KEY, checked_name, checked_names, from_cats
 from annotator.formats.categories import KEY as CATEGORIES_KEY
-from annotator.formats.categories import checked_name, checked_names, from_cats
 from annotator.formats.left_out import LeftOut
 from annotator.formats.records import RecordError, kind_of, record_from_dict
 from annotator.formats.relations import SPAN_LABEL
@@ -261,7 +261,7 @@ def doccano_records(obj: dict[str, Any], line: int, left_out: LeftOut) -> list[d
         categories += from_cats(obj["cats"], line, left_out) or []
     base: dict[str, Any] = {"text": text, "meta": meta, "label": triples, "spans": spans}
     if categories:
-        base[CATEGORIES_KEY] = sorted(set(categories))
+        base[CATEGORIES_KEY] = base[ASKED_KEY] = sorted(set(categories))  # these and their groups were asked
     if relations:
         base["relations"] = relations
     if kept_entities:

@@ -56,8 +56,8 @@ from typing import Any
 import srsly
 
 from annotator.formats.base import Format, ObjectContext, Option, Writer
+from annotator.formats.categories import ASKED_KEY, checked_names
 from annotator.formats.categories import KEY as CATEGORIES_KEY
-from annotator.formats.categories import checked_names
 from annotator.formats.left_out import KINDS, counted
 from annotator.formats.records import RecordError, kind_of, record_from_dict
 from annotator.formats.relations import SPAN_LABEL, end_namer
@@ -314,6 +314,7 @@ def _records(
             item["relations"] = layer_links
         if choices and choices.get(number):
             item[CATEGORIES_KEY] = sorted(set(choices[number]))
+            item[ASKED_KEY] = item[CATEGORIES_KEY]  # the Choices shown: these and their groups, not the others
         if annotator is not None:
             item["_annotator_id"] = annotator
         if version is None:

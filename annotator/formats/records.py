@@ -108,6 +108,7 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
     if status is not None and status not in STATUSES:
         raise RecordError(f'"_status" must be one of {", ".join(STATUSES)}, got {status!r}')
     categories = _categories(obj.get("_categories")) if answer == ACCEPT else []
+    asked = _categories(obj.get("_categories_asked")) if categories and "_categories_asked" in obj else None
     if answer != ACCEPT:
         # A task answered reject/ignore: each span without an answer of its own takes the task's.
         rejected = [RejectedSpan(s.start, s.end, s.label, answer) for s in spans] + rejected
@@ -138,6 +139,7 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
         links=links,
         link_decisions=decisions,
         categories=categories,
+        categories_asked=sorted({*asked, *categories}) if asked is not None else None,
         complete=not binary and (status is not None or answer != ACCEPT),
     )
 

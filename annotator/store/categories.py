@@ -86,6 +86,9 @@ class CategoryMixin(CoreStore):
             self.conn.execute(
                 "DELETE FROM article_categories WHERE article_id = ? AND annotator_id = ?", (article_id, annotator_id)
             )
+            self.conn.execute(  # a person who chose here saw every category: all of them were asked
+                "DELETE FROM categories_asked WHERE article_id = ? AND annotator_id = ?", (article_id, annotator_id)
+            )
             self.conn.executemany(
                 "INSERT INTO article_categories(article_id, annotator_id, category, created_at) VALUES (?, ?, ?, ?)",
                 [(article_id, annotator_id, c, stamp) for c in wanted],
@@ -181,14 +184,27 @@ class CategoryMixin(CoreStore):
             args.append(annotator)
         try:
             given = _ByArticle(self.conn.execute(sql + " ORDER BY c.article_id, a.name, c.category", args))
+            asked = self._categories_asked(annotator)
             for row in rows:
                 if row.annotator is None or not given.has(row.article_id):
                     yield row
                     continue
                 mine = tuple(x[2] for x in given.take(row.article_id) if x[1] == row.annotator)
-                yield row._replace(categories=mine) if mine else row
+                shown = asked.get((row.article_id, row.annotator))
+                yield row._replace(categories=mine, categories_asked=shown) if mine else row
         except sqlite3.DatabaseError as exc:
             raise known_error(exc, self.path) from exc
+
+    def _categories_asked(self, annotator: str | None) -> dict[tuple[int, str], tuple[str, ...]]:
+        """(article_id, layer) -> the categories it was asked about, where a file said (few rows)."""
+        sql = (
+            "SELECT q.article_id, a.name, q.category FROM categories_asked q JOIN annotators a ON a.id = q.annotator_id"
+        )
+        args = [annotator] if annotator is not None else []
+        found: dict[tuple[int, str], tuple[str, ...]] = {}
+        for article_id, name, category in self.conn.execute(sql + (" WHERE a.name = ?" if args else ""), args):
+            found[(article_id, name)] = (*found.get((article_id, name), ()), category)
+        return found
 
     def add_records(self, records: Sequence[IncomingRecord], default_annotator: str) -> ImportCounts:
         """The records (`CoreStore.add_records` and the other mixins'), and their article
@@ -210,4 +226,20 @@ class CategoryMixin(CoreStore):
                 for category in rec.categories
             ]
             counts.categories_added = self.add_article_categories(rows)
+            asked = [
+                (article_of[content_hash(rec.text)], rec.annotator or default_annotator, category)
+                for rec in records
+                if rec.categories and rec.categories_asked is not None
+                for category in rec.categories_asked
+            ]
+            if asked:
+                self._add_categories_asked(asked)
         return counts
+
+    def _add_categories_asked(self, rows: list[tuple[int, str, str]]) -> None:
+        """Store which categories a layer was asked about (`IncomingRecord.categories_asked`)."""
+        ids = {name: self.annotator_id(name) for name in {name for _, name, _ in rows}}
+        self.conn.executemany(
+            "INSERT INTO categories_asked(article_id, annotator_id, category) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            [(article_id, ids[name], category) for article_id, name, category in rows],
+        )

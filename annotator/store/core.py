@@ -502,6 +502,7 @@ class CoreStore(ProjectFile):
                         (),  # links: `LinksMixin.export_rows` adds them
                         (),  # categories: `CategoryMixin.export_rows` adds them
                         (),  # category_scope: the export rule's (`export_rule.Selection`)
+                        None,  # categories_asked: `CategoryMixin.export_rows` adds them
                     ),
                 )
         except sqlite3.DatabaseError as exc:
