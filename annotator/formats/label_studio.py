@@ -150,7 +150,10 @@ def task_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[I
         if ann.get("was_cancelled") or ann.get("skipped"):
             left["skipped annotation"] += 1  # skipped in Label Studio: no one's answer
             continue
-        layers.append((_annotator(ann.get("completed_by")), None, _result(ann, f"annotation {i}")))
+        who = _annotator(ann.get("completed_by"))
+        if who is None and isinstance(ann.get("created_username"), str):  # Label Studio's "e-mail, id"
+            who = ann["created_username"].split(",")[0].strip() or None
+        layers.append((who, None, _result(ann, f"annotation {i}")))
     for i, pred in enumerate(predictions):
         if not isinstance(pred, dict):  # "only IDs" snapshots list prediction ids
             left["prediction id"] += 1
@@ -524,6 +527,7 @@ def label_studio_task(
     to_name: str = "text",
     data_key: str = "text",
     as_predictions: bool = True,
+    completed_by: bool = True,
 ) -> dict[str, Any]:
     """One Label Studio task with the layers' statements as `labels` regions.
 
@@ -535,7 +539,10 @@ def label_studio_task(
     become annotations as Label Studio exports them; `completed_by` is `ls-<id>`'s id or
     an e-mail name, which its import resolves to a member (`label_studio/tasks/
     serializers.py`, `_insert_valid_completed_by`); other names are left out, and the
-    annotation goes to whoever imports. Offsets are code points, as Label Studio counts them today.
+    annotation goes to whoever imports. That import refuses the whole file when a `completed_by`
+    is not a member of the target instance: without `completed_by` none is written, and
+    `created_username` (which Label Studio's import ignores and its export writes) names the
+    layer. Offsets are code points, as Label Studio counts them today.
     """
     task: dict[str, Any] = {"data": {**(data or {}), data_key: text}}
     if task_id is not None:
@@ -551,9 +558,10 @@ def label_studio_task(
             predictions.append({"model_version": version or layer.name, "result": result})
             continue
         annotation: dict[str, Any] = {"result": result, "was_cancelled": False, "ground_truth": False}
-        completed_by = _completed_by(layer.name)
-        if completed_by is not None:
-            annotation["completed_by"] = completed_by
+        recorded = _completed_by(layer.name)
+        if recorded is not None and completed_by:
+            annotation["completed_by"] = recorded
+        annotation["created_username"] = layer.name
         annotations.append(annotation)
     task["annotations"] = annotations
     task["predictions"] = predictions
@@ -620,6 +628,23 @@ def _completed_by(name: str) -> int | dict[str, str] | None:
     return {"email": name} if "@" in name else None
 
 
+#: Who the annotations are written as: the recorded `ls-<id>`/e-mail (accepted only where that person
+#: is a member), nobody (whoever imports; accepted anywhere), or `auto`: recorded for a task that came
+#: from Label Studio (its people are members of the instance it came from), nobody for the others.
+COMPLETED_BY = Option(
+    "completed-by",
+    ("auto", "importer", "recorded"),
+    "With --layers-as annotations: who completed each annotation. Label Studio refuses a whole file naming "
+    "someone who is not a member of its instance: auto (the default) writes the recorded ls-ID or e-mail for "
+    "tasks that came from Label Studio and leaves it out for the others (they go to whoever imports); importer "
+    "leaves it out everywhere; recorded writes it everywhere",
+    default="auto",
+)
+#: Account items of a Label Studio export.
+AS_PREDICTIONS = "ls_as_predictions"
+COMPLETED_BY_LEFT_OUT = "ls_completed_by_left_out"
+NEW_TASK_IDS = "ls_new_task_ids"
+
 #: How the export gives people's layers to Label Studio.
 LAYERS_AS = Option(
     "layers-as",
@@ -634,13 +659,16 @@ class LabelStudioWriter(Writer):
     """A JSON array of tasks, one per article: each exported layer an annotation or a prediction.
 
     Rows come in article order; the rows of one article (several with `--all-layers`) make one
-    task. Its `data` holds the text and the article's metadata; a task that came from Label
-    Studio keeps its id. Spans answered reject are left out (Label Studio has no answers).
+    task. Its `data` holds the text, the title, the source and the article's metadata (a task that
+    came from Label Studio: its data as it came); a task that came from Label Studio keeps its id,
+    the others get the article's number (label-studio-converter needs one). Spans answered reject
+    are left out (Label Studio has no answers).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.as_predictions = self.options[LAYERS_AS.key] == "predictions"
+        self.completed_by = self.options.get(COMPLETED_BY.key) or COMPLETED_BY.default
         self.pending: list[ExportRow] = []
         self.groups = [(g.name, {c.name for c in g.categories}) for g in project_categories(self.store)]
 
@@ -667,8 +695,15 @@ class LabelStudioWriter(Writer):
         if not self.pending:
             return
         first = self.pending[0]
-        data = {key: value for key, value in first.meta.items() if key != TASK_ID}
         task_id = first.meta.get(TASK_ID)
+        from_label_studio = isinstance(task_id, int) and not isinstance(task_id, bool)
+        # A task from Label Studio goes back with its data as it came; the others carry title and source.
+        data = {} if from_label_studio else {"title": first.title, "source": first.source}
+        data.update((key, value) for key, value in first.meta.items() if key != TASK_ID)
+        if not from_label_studio:  # label-studio-converter needs an id
+            task_id = first.article_id
+            self.summary.counts[NEW_TASK_IDS] += 1
+        recorded = self.completed_by == "recorded" or (self.completed_by == "auto" and from_label_studio)
         layers = [
             Layer(row.annotator, row.spans, links=row.links, end_label=end_namer(row), choices=self._choices(row))
             for row in self.pending
@@ -677,10 +712,16 @@ class LabelStudioWriter(Writer):
         task = label_studio_task(
             first.text,
             layers,
-            task_id=task_id if isinstance(task_id, int) and not isinstance(task_id, bool) else None,
+            task_id=task_id,
             data=data,
             as_predictions=self.as_predictions,
+            completed_by=recorded,
         )
+        people = [layer for layer in layers if not is_model_layer(layer.name)]
+        if self.as_predictions:
+            self.summary.counts[AS_PREDICTIONS] += len(people)
+        elif not recorded:
+            self.summary.counts[COMPLETED_BY_LEFT_OUT] += len(task["annotations"])
         handle.write(("[\n" if not self.summary.records else ",\n") + srsly.json_dumps(task))
         self.summary.records += 1
         self.pending = []
@@ -694,7 +735,20 @@ FORMAT = Format(
     is_object=is_label_studio,
     writer=LabelStudioWriter,
     export_suffixes=(".json",),
-    options=(LAYERS_AS,),
+    options=(LAYERS_AS, COMPLETED_BY),
+    account_items={
+        AS_PREDICTIONS: (
+            "people's layers written as predictions (pre-annotations to review): label-studio-converter converts "
+            "annotations only, --layers-as annotations for it",
+            False,
+        ),
+        COMPLETED_BY_LEFT_OUT: (
+            "annotations without completed_by: they go to whoever imports (Label Studio refuses a file naming a "
+            "non-member); created_username names the layer; --completed-by recorded writes ls-ID or e-mail",
+            False,
+        ),
+        NEW_TASK_IDS: ("tasks that did not come from Label Studio, given the article's number as their id", False),
+    },
     holds_categories=True,
     imports="JSON export, JSON-MIN and tasks one a line: each person's `labels` regions become their "
     "statements (`completed_by`: e-mail, else `ls-<id>`), `relation` results their links, the text's `choices` "

@@ -1,0 +1,114 @@
+"""Our files go through the peers' own tools (issue 28): label-studio-converter converts our Label
+Studio export, Label Studio's import (its serializer's rules, read from its source) accepts it,
+doccano's projects get the shape their type imports, and spaCy's `debug data` finds nothing of
+ours to fix in the DocBins we write."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write_jsonl
+
+TEXT = "Kyiv offered a pause on strikes, officials said.\nMoscow denied it."
+
+
+def prodigy_project(cli, tmp_path: Path) -> None:
+    """An article that never came from Label Studio: anna labeled it and finished it."""
+    task = {
+        "text": TEXT,
+        "meta": {"title": "Pause offered", "source": "wire"},
+        "spans": [{"start": 0, "end": 31, "label": "offer"}, {"start": 49, "end": 65, "label": "denial"}],
+        "_annotator_id": "anna",
+        "_status": "done",
+    }
+    assert cli("import", "--no-ner", write_jsonl(tmp_path / "in.jsonl", [json.dumps(task)])).exit_code == 0
+
+
+LABEL_CONFIG = """<View>
+  <Labels name="label" toName="text"><Label value="offer"/><Label value="denial"/></Labels>
+  <Text name="text" value="$text"/>
+</View>"""
+
+
+def test_label_studio_converter_converts_our_export(cli, tmp_path):
+    converter = pytest.importorskip("label_studio_converter")
+    prodigy_project(cli, tmp_path)
+    out = tmp_path / "tasks.json"
+    result = cli("export", "--layers-as", "annotations", out)
+    assert result.exit_code == 0, result.output
+    assert "tasks that did not come from Label Studio, given the article's number as their id: 1" in result.stdout
+    (task,) = json.loads(out.read_text(encoding="utf-8"))
+    assert isinstance(task["id"], int)
+    assert task["data"]["title"] == "Pause offered" and task["data"]["source"] == "wire"
+    conv = converter.Converter(LABEL_CONFIG, str(tmp_path))
+    conv.convert(str(out), str(tmp_path / "min"), "JSON_MIN", is_dir=False)
+    (record,) = json.loads((tmp_path / "min" / "result.json").read_text(encoding="utf-8"))
+    assert sorted(tuple(r["labels"]) for r in record["label"]) == [("denial",), ("offer",)]
+    conv.convert(str(out), str(tmp_path / "conll"), "CONLL2003", is_dir=False)
+    conll = (tmp_path / "conll" / "result.conll").read_text(encoding="utf-8")
+    assert "Kyiv -X- _ B-offer" in conll and "Moscow -X- _ B-denial" in conll
+
+
+def test_the_default_export_says_the_converter_reads_annotations_only(cli, tmp_path):
+    prodigy_project(cli, tmp_path)
+    result = cli("export", tmp_path / "pre.json")
+    assert result.exit_code == 0, result.output
+    assert "label-studio-converter converts annotations only, --layers-as annotations for it: 1" in result.stdout
+
+
+def label_studio_accepts(tasks: list[dict], members: dict[str, int]) -> list[str]:
+    """What Label Studio's import (`label_studio/tasks/serializers.py`, `BaseTaskSerializerBulk.
+    _insert_valid_completed_by`, with ALLOW_IMPORT_TASKS_WITH_UNKNOWN_EMAILS off, its default) says
+    of each annotation's `completed_by`: an e-mail must be a member's, an id a member's id, and
+    none at all goes to whoever imports. One error refuses the whole file."""
+    errors = []
+    for task in tasks:
+        for annotation in task.get("annotations", []):
+            completed_by = annotation.get("completed_by")
+            if completed_by is None:
+                continue
+            if isinstance(completed_by, dict):
+                if completed_by.get("email") not in members:
+                    errors.append(f"Unknown annotator's email {completed_by.get('email')}")
+            elif not (isinstance(completed_by, int) and completed_by in members.values()):
+                errors.append(f"completed_by={completed_by} is not a valid annotator's email or ID")
+    return errors
+
+
+def test_label_studio_takes_our_annotations_into_an_instance_where_nobody_is_a_member(cli, tmp_path):
+    prodigy_project(cli, tmp_path)
+    with_email = {
+        "text": "Kyiv said no.",
+        "spans": [{"start": 0, "end": 4, "label": "offer"}],
+        "_annotator_id": "ben@example.org",
+        "_status": "done",
+    }
+    cli("import", "--no-ner", write_jsonl(tmp_path / "ben.jsonl", [json.dumps(with_email)]))
+    out = tmp_path / "tasks.json"
+    result = cli("export", "--all-layers", "--layers-as", "annotations", out)
+    assert result.exit_code == 0, result.output
+    tasks = json.loads(out.read_text(encoding="utf-8"))
+    assert label_studio_accepts(tasks, members={"admin@example.org": 1}) == []
+    assert sorted(a["created_username"] for t in tasks for a in t["annotations"]) == ["anna", "ben@example.org"]
+    assert "annotations without completed_by: they go to whoever imports" in result.stdout
+    recorded = tmp_path / "recorded.json"
+    cli("export", "--all-layers", "--layers-as", "annotations", "--completed-by", "recorded", recorded)
+    refused = label_studio_accepts(json.loads(recorded.read_text(encoding="utf-8")), {"admin@example.org": 1})
+    assert refused == ["Unknown annotator's email ben@example.org"], "recorded names non-members: refused"
+
+
+def test_our_label_studio_export_comes_back_under_the_same_annotators(cli, tmp_path):
+    prodigy_project(cli, tmp_path)
+    out = tmp_path / "tasks.json"
+    cli("export", "--layers-as", "annotations", out)
+    again = tmp_path / "again.sqlite"
+    assert cli("import", "--no-ner", out, db=again).exit_code == 0
+    from annotator.store import Store
+
+    with Store.open(again) as store:
+        (row,) = store.export_rows("anna")
+        assert row.title == "Pause offered" and row.source == "wire"
+        assert sorted(label for *_, label, _ in row.spans) == ["denial", "offer"]
