@@ -112,3 +112,55 @@ def test_our_label_studio_export_comes_back_under_the_same_annotators(cli, tmp_p
         (row,) = store.export_rows("anna")
         assert row.title == "Pause offered" and row.source == "wire"
         assert sorted(label for *_, label, _ in row.spans) == ["denial", "offer"]
+
+
+def doccano_keeps(spans: list[list], allow_overlapping: bool) -> list[list]:
+    """doccano's `SpanCleaner` (`backend/data_import/pipeline/cleaners.py`): without "Allow overlapping
+    spans", a span is kept only if it starts at or after the end of the last one kept."""
+    if allow_overlapping:
+        return spans
+    kept, last = [], -1
+    for span in sorted(spans, key=lambda s: s[0]):
+        if span[0] >= last:
+            last = span[1]
+            kept.append(span)
+    return kept
+
+
+def test_doccano_intent_detection_gets_its_fixed_columns_and_the_settings_are_named(cli, db_path, tmp_path):
+    from annotator.records import Category, CategoryGroup
+    from annotator.store import Store
+
+    prodigy_project(cli, tmp_path)
+    with Store.open(db_path) as store:
+        store.set_category_scheme([CategoryGroup("stance", True, (Category("pro"), Category("anti")))])
+        store.toggle_label(store.article_ids()[0], "anna", 0, 4, "actor")  # inside the offer: overlapping
+        store.set_article_categories(store.article_ids()[0], "anna", ["pro"])
+        store.set_status(store.article_ids()[0], "anna", "done")
+    out = tmp_path / "intent.jsonl"
+    result = cli("export", "--format", "doccano", "--doccano-task", "intent-detection", out)
+    assert result.exit_code == 0, result.output
+    (line,) = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(map(tuple, line["entities"])) == [(0, 4, "actor"), (0, 31, "offer"), (49, 65, "denial")]
+    assert line["cats"] == ["pro"] and "label" not in line
+    assert "turn on the doccano project's 'Allow overlapping spans'" in result.stdout
+    assert len(doccano_keeps(line["entities"], allow_overlapping=False)) < 3  # what the account warns of
+    again = tmp_path / "again.sqlite"
+    assert cli("import", "--no-ner", "--format", "doccano", out, db=again).exit_code == 0
+    with Store.open(again) as store:
+        (row,) = store.export_rows("anna")
+        assert sorted(label for *_, label, _ in row.spans) == ["actor", "denial", "offer"]
+        assert row.categories == ("pro",)
+
+
+def test_doccano_relation_shape_names_the_settings_it_needs(cli, db_path, tmp_path):
+    from annotator.records import Link
+    from annotator.store import Store
+
+    prodigy_project(cli, tmp_path)
+    with Store.open(db_path) as store:
+        article = store.article_ids()[0]
+        store.change_links(article, "anna", add=(Link(0, 31, 49, 65, "answered-by"),))
+    result = cli("export", "--format", "doccano", tmp_path / "rel.jsonl")
+    assert result.exit_code == 0, result.output
+    assert "with 'Use relation labeling' and 'Allow overlapping spans' on: 1" in result.stdout
