@@ -6,6 +6,7 @@ ours to fix in the DocBins we write."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -164,3 +165,87 @@ def test_doccano_relation_shape_names_the_settings_it_needs(cli, db_path, tmp_pa
     result = cli("export", "--format", "doccano", tmp_path / "rel.jsonl")
     assert result.exit_code == 0, result.output
     assert "with 'Use relation labeling' and 'Allow overlapping spans' on: 1" in result.stdout
+
+
+#: What `spacy debug data` says that is about the amount of data, not about our file.
+NOT_OURS = (
+    "Low number of examples",
+    "No examples for texts WITHOUT new label",
+    "The train data contains only instances with mutually-exclusive",  # 2 categories, one chosen (wrapped)
+)
+
+CORPUS = [
+    {  # an entity drawn across spaces, another across a line break; a statement over the line break
+        "text": "Shelling hit Kharkiv overnight, officials said.\nMoscow denied it.",
+        "spans": [{"start": 0, "end": 20, "label": "claim"}, {"start": 47, "end": 65, "label": "denial"}],
+        "entities": [
+            {"start": 12, "end": 21, "label": "GPE", "source": "user"},
+            {"start": 47, "end": 54, "label": "GPE", "source": "user"},
+        ],
+        "options": [{"id": "relevant", "text": "relevant"}, {"id": "off-topic", "text": "off-topic"}],
+        "accept": ["relevant"],
+        "_annotator_id": "anna",
+        "_status": "done",
+    },
+    {  # drawn over a no-break space
+        "text": "Kyiv\u00a0offered talks in Riyadh.",
+        "spans": [{"start": 0, "end": 5, "label": "claim"}],
+        "entities": [
+            {"start": 0, "end": 5, "label": "GPE", "source": "user"},
+            {"start": 22, "end": 28, "label": "GPE", "source": "user"},
+        ],
+        "options": [{"id": "relevant", "text": "relevant"}, {"id": "off-topic", "text": "off-topic"}],
+        "accept": ["relevant"],
+        "_annotator_id": "anna",
+        "_status": "done",
+    },
+    {
+        "text": "Officials in Odesa said the port was hit.",
+        "spans": [{"start": 0, "end": 23, "label": "claim"}],
+        "entities": [{"start": 13, "end": 18, "label": "GPE", "source": "user"}],
+        "options": [{"id": "relevant", "text": "relevant"}, {"id": "off-topic", "text": "off-topic"}],
+        "accept": ["off-topic"],
+        "_annotator_id": "anna",
+        "_status": "done",
+    },
+]
+
+
+def test_spacy_debug_data_finds_nothing_of_ours_to_fix_in_our_docbins(cli, tmp_path):
+    import subprocess
+    import sys
+
+    import spacy
+    from spacy.tokens import DocBin
+
+    path = write_jsonl(tmp_path / "corpus.jsonl", [json.dumps(task, ensure_ascii=False) for task in CORPUS])
+    assert cli("import", "--no-ner", path).exit_code == 0
+    out = tmp_path / "all.spacy"
+    result = cli("export", out)
+    assert result.exit_code == 0, result.output
+    assert "entities drawn across white space (a space, line break or NBSP at an edge): trimmed to their words: 3" in (
+        result.stdout
+    )
+    docs = list(DocBin(store_user_data=True).from_disk(out).get_docs(spacy.blank("en").vocab))
+    DocBin(docs=docs[:2], store_user_data=True).to_disk(tmp_path / "train.spacy")
+    DocBin(docs=docs[2:], store_user_data=True).to_disk(tmp_path / "dev.spacy")
+    config = tmp_path / "config.cfg"
+    python = [sys.executable, "-m", "spacy"]
+    made = subprocess.run(
+        [*python, "init", "config", str(config), "--lang", "en", "--pipeline", "ner,spancat,textcat_multilabel"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert made.returncode == 0, made.stderr
+    paths = ("--paths.train", str(tmp_path / "train.spacy"), "--paths.dev", str(tmp_path / "dev.spacy"))
+    checked = subprocess.run(
+        [*python, "debug", "data", str(config), *paths], capture_output=True, text=True, timeout=600
+    )
+    report = re.sub(r"\x1b\[[0-9;]*[A-Za-z]|⠙[^\n]*?\.\.\.", "", checked.stdout)
+    assert "No entities consisting of or starting/ending with whitespace" in report, report
+    assert "No entities crossing sentence boundaries" in report, report
+    flagged = [line[2:] for line in report.splitlines() if line.startswith(("⚠ ", "✘ "))]
+    flagged = [line for line in flagged if not re.fullmatch(r"\d+ (warnings?|errors?)", line)]  # the summary
+    assert flagged, report  # the tiny corpus is flagged for its size: the check did run
+    assert [line for line in flagged if not line.startswith(NOT_OURS)] == [], report

@@ -75,6 +75,19 @@ LINKS_WRITTEN, LINKS_MISALIGNED = "links_written", "links_misaligned"
 LINKS_KEY = "links"
 REL_KEY = ("._.", "rel", None, None)
 ENTITIES_MISSING, NER_UNKNOWN = "entities_missing", "ner_unknown"
+#: Entities drawn across white space (a space, a line break, an NBSP at an edge), trimmed.
+TRIMMED = "whitespace_trimmed"
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """`start`-`end` without the white space at its edges (str.isspace: spaces, line breaks, NBSP);
+    empty (start == end) when it holds nothing else. spaCy's `debug data` warns of entities that
+    begin or end in white space, and a model taught them learns to tag it."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 @dataclass
@@ -137,8 +150,17 @@ class DocBuilder:
         notes: dict[tuple[int, int], str] = {}
 
         def place(start: int, end: int, label: str, what: str, lost: str) -> SpacySpan | None:
-            span = doc.char_span(start, end, label=label, alignment_mode=mode)
             quoted = f"{what} {start}-{end} {label!r} {snippet(text[start:end])}"
+            inner = trimmed(text, start, end) if what == "entity" else (start, end)  # statements stay as drawn
+            if inner != (start, end):
+                report.counts[TRIMMED] += 1
+                if inner[0] == inner[1]:
+                    report.counts[ENTITIES_MISSING] += 1
+                    report.warnings.append(f"{where}: {quoted} holds only white space; {lost}")
+                    return None
+                report.warnings.append(f"{where}: {quoted} drawn across white space; trimmed to {inner[0]}-{inner[1]}")
+                start, end = inner
+            span = doc.char_span(start, end, label=label, alignment_mode=mode)
             if span is None or not len(span):
                 report.counts[SKIPPED if what == "span" else ENTITIES_MISSING] += 1
                 hint = "" if self.align else " (use --align expand or contract to snap it)"
@@ -469,10 +491,14 @@ FORMAT = Format(
     holds_categories=True,
     options=(ALIGN,),
     account_items={
+        TRIMMED: (
+            "entities drawn across white space (a space, line break or NBSP at an edge): trimmed to their words",
+            False,
+        ),
         LINKS_MISALIGNED: (
             "links with an end off token boundaries: in doc.user_data['links'] by characters only, not in doc._.rel",
             False,
-        )
+        ),
     },
     imports="ours come back exactly; any other DocBin's `doc.spans` and `doc.ents` as statements and entities, "
     "its `doc.user_data['links']` as links, `doc.cats` of 0/1 as article categories (scores are counted, not read)",
