@@ -203,3 +203,20 @@ def test_categories_nobody_was_asked_stay_unknown_in_the_docbin_and_doccat(tmp_p
     assert json.loads(line)["cats"] == {"pro": 0.0, "anti": 0.0, "neutral": 1.0}
     (doc,) = DocBin().from_disk(tmp_path / "again.spacy").get_docs(spacy.blank("en").vocab)
     assert doc.cats == {"relevant": 1.0, "energy-strikes": 0.0, "pro": 0.0, "anti": 0.0, "neutral": 1.0}
+
+
+def test_prodigy_options_are_exactly_what_was_asked_even_inside_a_group(tmp_path):
+    from annotator.records import Category, CategoryGroup
+    from tests.conftest import export_file
+
+    scheme = [CategoryGroup("stance", True, tuple(Category(n) for n in ("positive", "negative", "neutral")))]
+    options = [{"id": name, "text": name} for name in ("pro", "anti", "neutral")]
+    task = {"text": "Talks went on.", "options": options, "accept": ["neutral"], "answer": "accept"}
+    with Store.create(tmp_path / "p.annotator.sqlite") as store:
+        store.set_category_scheme(scheme)
+        import_paths(
+            store, [write_jsonl(tmp_path / "t.jsonl", [json.dumps({**task, "_annotator_id": "anna"})])], annotator="me"
+        )
+        export_file(store, tmp_path / "cats.jsonl", "doccat")
+    (line,) = (tmp_path / "cats.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["cats"] == {"neutral": 1.0}, "positive and negative were not among the options"

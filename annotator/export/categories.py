@@ -11,9 +11,10 @@ On top of it (`CATEGORY_RULE`, the same in words):
   retired categories too unless the article carries them.
 - Only the categories the layer was *asked* about are known: an import that says which were
   shown (Prodigy's `options`, the keys of `cats`, the choices of a Label Studio task) stores
-  them (`ExportRow.categories_asked`); they and the rest of their groups (a tool shows a group's
-  choices together) are the scope, the others stay out of it, unknown rather than 0 (spaCy
-  treats an absent category as missing). Without that, every category was asked.
+  them (`ExportRow.categories_asked`); they are the scope (where the file shows only the choices
+  made, those and the rest of their groups: a tool shows a group's choices together), the others
+  stay out of it, unknown rather than 0 (spaCy treats an absent category as missing). Without
+  that, every category was asked.
 - An article with no category is *unknown*: nothing is written for it (no `cats`, no
   `accept`, no `label` list), never every category 0. Untouched and unfinished articles never
   reach a training file at all, so they never become negative examples.
@@ -74,12 +75,16 @@ class CategoryScope:
         self.counts[WRITTEN] += 1
         scope = self._scope(given, ())
         if row.categories_asked is not None:  # the file said which were shown: the others stay unknown
-            scope = tuple(name for name in scope if name in self._with_groups(row.categories_asked))
+            asked = set(row.categories_asked)
+            if asked <= set(row.categories):  # only the choices made are known (Label Studio, doccano): their groups
+                asked = self._with_groups(row.categories_asked)
+            scope = tuple(name for name in scope if name in asked)
         return row._replace(categories=given, category_scope=scope)
 
     def _with_groups(self, asked: tuple[str, ...]) -> set[str]:
-        """The categories asked and the rest of their groups: every tool shows a group's choices
-        together (Prodigy's options, a Label Studio `Choices` tag), so one asked asks its group."""
+        """The categories chosen and the rest of their groups, for a file that shows only the choices
+        made (Label Studio's `choices`, doccano's labels): a tool shows a group's choices together
+        (a `Choices` tag), so one chosen asks its group. Prodigy's `options` say exactly what was shown."""
         found = set(asked)
         for group in self.groups:
             members = {c.name for c in group.categories}
