@@ -233,6 +233,8 @@ class Rejection:
     reason: str
     #: The record came in; this names what it held that was left out (a note, not a rejection).
     kept: bool = False
+    #: Only a warning about a record that came in whole (a span cutting a character): no exit 1.
+    warning: bool = False
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.reason}"

@@ -108,7 +108,8 @@ def import_cmd(
             _preannotate(store, pipeline, processes)
         if report.rejections:
             click.echo(_rejected_line(report.rejections), err=True)
-            ctx.exit(1)
+            if not all(r.warning for r in report.rejections):  # warnings only: everything came in as given
+                ctx.exit(1)
 
 
 def _preannotate(store: Store, pipeline_name: str | None, processes: int | None, retry_failed: bool = False) -> None:

@@ -174,6 +174,7 @@ def records_from_object(
             f"{len(cuts)} span{'s' * (len(cuts) != 1)} cut a character in two (a grapheme cluster: a flag, an "
             f"emoji with its skin tone, a letter with its accent), kept as given: {shown}",
             kept=True,
+            warning=True,
         )
 
 
