@@ -6,8 +6,8 @@ import hashlib
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
-
-import regex
+from functools import cache
+from typing import Any
 
 BOM = "\ufeff"
 _LINE_BREAK = re.compile(r"\r\n?")
@@ -138,7 +138,7 @@ class GraphemeOffsets:
     __slots__ = ("_starts",)
 
     def __init__(self, text: str):
-        self._starts = [m.start() for m in _CLUSTER.finditer(text)] + [len(text)]
+        self._starts = [m.start() for m in _cluster().finditer(text)] + [len(text)]
 
     @property
     def differs(self) -> bool:
@@ -148,7 +148,12 @@ class GraphemeOffsets:
         return self._starts[cluster] if 0 <= cluster < len(self._starts) else None
 
 
-_CLUSTER = regex.compile(r"\X")
+@cache
+def _cluster() -> Any:
+    """`\\X`, a grapheme cluster (the `regex` module, imported when first needed: not at start-up)."""
+    import regex
+
+    return regex.compile(r"\X")
 
 
 def cluster_cuts(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -158,7 +163,7 @@ def cluster_cuts(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int,
     spans = list(spans)
     if text.isascii() or not spans:
         return []
-    bounds = {m.start() for m in _CLUSTER.finditer(text)} | {len(text)}
+    bounds = {m.start() for m in _cluster().finditer(text)} | {len(text)}
     return [(s, e) for s, e in spans if s not in bounds or e not in bounds]
 
 
