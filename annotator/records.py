@@ -141,6 +141,9 @@ class IncomingRecord:
     link_decisions: list[tuple[int, int, str]] = field(default_factory=list)
     #: The article categories this layer gave the article (names, sorted; `formats.categories`).
     categories: list[str] = field(default_factory=list)
+    #: The categories the layer was asked about, when the file says (Prodigy's `options`): only
+    #: these are known 1/0; None: every category of the scheme (`export.categories`).
+    categories_asked: list[str] | None = None
     #: A whole-task answer (not binary feedback on a few spans): the layer's complete work on the
     #: article, so it replaces what that layer held there (`store.importer.add_records`).
     complete: bool = False
@@ -245,6 +248,8 @@ class ExportRow(NamedTuple):
     category_scope: tuple[str, ...] = ()
     #: Notes on the layer's statements that have no label (a labeled statement's note is its spans').
     notes: tuple[Note, ...] = ()
+    #: The categories the layer was asked about (`IncomingRecord.categories_asked`); None: all.
+    categories_asked: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -254,6 +259,10 @@ class Rejection:
     path: str
     line: int
     reason: str
+    #: The record came in; this names what it held that was left out (a note, not a rejection).
+    kept: bool = False
+    #: Only a warning about a record that came in whole (a span cutting a character): no exit 1.
+    warning: bool = False
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.reason}"

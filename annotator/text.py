@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache
+from typing import Any
 
 BOM = "\ufeff"
 _LINE_BREAK = re.compile(r"\r\n?")
@@ -114,16 +116,55 @@ def offsets_by_quotes(
     """
     if all(_fits(text, start, end, quote, matches) for start, end, quote in spans):
         return [(start, end) for start, end, _ in spans]
-    units = Utf16Offsets(text)
-    if not units.differs or all(quote is None for _, _, quote in spans):
+    if text.isascii() or all(quote is None for _, _, quote in spans):
         return None
-    found: list[tuple[int, int]] = []
-    for start, end, quote in spans:
-        cp_start, cp_end = units.to_code_points(start), units.to_code_points(end)
-        if cp_start is None or cp_end is None or not _fits(text, cp_start, cp_end, quote, matches):
-            return None
-        found.append((cp_start, cp_end))
-    return found
+    for counting in (Utf16Offsets(text), GraphemeOffsets(text)):
+        found: list[tuple[int, int]] = []
+        for start, end, quote in spans:
+            cp_start, cp_end = counting.to_code_points(start), counting.to_code_points(end)
+            if cp_start is None or cp_end is None or not _fits(text, cp_start, cp_end, quote, matches):
+                break
+            found.append((cp_start, cp_end))
+        else:
+            if counting.differs:
+                return found
+    return None
+
+
+class GraphemeOffsets:
+    """One text's offsets in grapheme clusters (what a person sees as one character: a flag, an
+    emoji with its skin tone, a letter with its combining accent; Swift's and some editors' count)."""
+
+    __slots__ = ("_starts",)
+
+    def __init__(self, text: str):
+        self._starts = [m.start() for m in _cluster().finditer(text)] + [len(text)]
+
+    @property
+    def differs(self) -> bool:
+        return len(self._starts) - 1 != self._starts[-1]
+
+    def to_code_points(self, cluster: int) -> int | None:
+        return self._starts[cluster] if 0 <= cluster < len(self._starts) else None
+
+
+@cache
+def _cluster() -> Any:
+    """`\\X`, a grapheme cluster (the `regex` module, imported when first needed: not at start-up)."""
+    import regex
+
+    return regex.compile(r"\X")
+
+
+def cluster_cuts(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans whose start or end falls inside a grapheme cluster (half a flag, an emoji
+    without its skin tone, a letter without its accent): offsets counted some other way, or a
+    selection that split what a reader sees as one character."""
+    spans = list(spans)
+    if text.isascii() or not spans:
+        return []
+    bounds = {m.start() for m in _cluster().finditer(text)} | {len(text)}
+    return [(s, e) for s, e in spans if s not in bounds or e not in bounds]
 
 
 def _fits(text: str, start: int, end: int, quote: str | None, matches: Callable[[str, str], bool]) -> bool:

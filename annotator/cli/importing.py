@@ -19,7 +19,7 @@ from annotator.cli.registry import (
     RegistryCommand,
     import_formats,
 )
-from annotator.records import reserved_name
+from annotator.records import Rejection, reserved_name
 from annotator.store import Store, StoreError
 
 
@@ -107,8 +107,9 @@ def import_cmd(
         if not no_ner:
             _preannotate(store, pipeline, processes)
         if report.rejections:
-            click.echo(f"{len(report.rejections)} rejected (see above)", err=True)
-            ctx.exit(1)
+            click.echo(_rejected_line(report.rejections), err=True)
+            if not all(r.warning for r in report.rejections):  # warnings only: everything came in as given
+                ctx.exit(1)
 
 
 def _preannotate(store: Store, pipeline_name: str | None, processes: int | None, retry_failed: bool = False) -> None:
@@ -221,3 +222,11 @@ def preannotate_cmd(
     click.echo(summary.describe())
     if summary.rejected:
         ctx.exit(1)
+
+
+def _rejected_line(rejections: list[Rejection]) -> str:
+    """`2 rejected (see above)`; notes on records that came in are counted apart, not as rejected."""
+    kept = sum(1 for r in rejections if r.kept)
+    rejected = len(rejections) - kept
+    notes = f"{kept} note{'s' if kept != 1 else ''} on records that came in"
+    return f"{notes}, {rejected} rejected (see above)" if kept else f"{rejected} rejected (see above)"

@@ -146,6 +146,9 @@ class Format:
     read: Reader | None = None
     read_object: ObjectReader | None = None
     is_object: Callable[[dict[str, Any]], bool] | None = None
+    #: Whether an object is its shape when the format is named (`import --format`): a shape it
+    #: shares with the fallback reader counts then too (doccano's plain `{"text", "label"}`).
+    is_named_object: Callable[[dict[str, Any]], bool] | None = None
     recognise: Callable[[Path], bool] | None = None
     sniff: Callable[[bytes], bool] | None = None
     #: Suffixes a folder is walked for (default: `suffixes`); `()` to be read only when named.

@@ -34,6 +34,8 @@ from annotator.text import lone_surrogate
 MAX_NAME = 200
 #: Where the categories read from a peer's shape travel to `record_from_dict` (and a project file's).
 KEY = "_categories"
+#: Where the categories the record shows were asked travel (`IncomingRecord.categories_asked`).
+ASKED_KEY = "_categories_asked"
 
 
 def checked_name(value: Any, what: str) -> str:
@@ -133,6 +135,25 @@ def read_categories(obj: dict[str, Any], line: int, left_out: LeftOut) -> list[s
     if seen and not found and answer == ACCEPT:
         left_out.add("category_none", line)
     return sorted(found) if seen else None
+
+
+def asked_categories(obj: dict[str, Any]) -> list[str] | None:
+    """The categories a Prodigy-style object shows were asked: a choice task's `options` (what
+    the annotator saw) and the keys of a 0/1 `cats` mapping; None when it does not say. Call
+    after `read_categories` (which checks the names)."""
+    asked: set[str] = set()
+    said = False
+    options = obj.get("options")
+    if "accept" in obj and isinstance(options, list):
+        said = True
+        for option in options:
+            ident = option["id"]
+            asked.add((ident if isinstance(ident, str) else str(option.get("text"))).strip())
+    cats = obj.get("cats")
+    if isinstance(cats, dict):
+        said = True
+        asked.update(str(name).strip() for name in cats)
+    return sorted(asked) if said else None
 
 
 def _labels_its_spans(label: str, spans: Any) -> bool:

@@ -34,7 +34,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +100,8 @@ def read_conll(path: Path) -> Iterator[IncomingRecord | Rejection]:
             fields = line.split("\t") if "\t" in line else line.split()
             if not line.strip():
                 doc.end_sentence()
-            elif fields[0] == DOCSTART:
+            elif fields[0] == DOCSTART and (fields[1:2] == ["-X-"] or (not doc.sentence and len(fields) < 4)):
+                # a document's start; `-DOCSTART- _ _ O` inside a sentence is the word, as written here
                 number += doc.has_content
                 yield from _finished(doc, path, number)
                 doc = _Document(lineno + 1)
@@ -246,7 +247,8 @@ def conll_document(
     align: str | None = None,
 ) -> ConllDocument:
     """Tag `entities` over `tokens` ((start, end) code points; spaCy's tokens as stored, or
-    None for the text's whitespace-separated words) in `scheme` ("IOB2" or "BILOU").
+    None for the text's whitespace-separated words, a word split where an entity ends before or
+    starts after punctuation: `Kharkiv,` with Kharkiv tagged) in `scheme` ("IOB2" or "BILOU").
 
     Whitespace tokens are not written; a new sentence starts at each of `sentences`' starts,
     or, without them, wherever a line break lies between two tokens, but never inside an
@@ -258,7 +260,7 @@ def conll_document(
     if scheme not in ("IOB2", "BILOU"):
         raise ValueError(f"scheme must be IOB2 or BILOU, got {scheme!r}")
     if tokens is None:
-        tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+        tokens = _words(text, entities := list(entities))
     words = [(s, e) for s, e in tokens if text[s:e].strip()]
     starts, ends = [s for s, _ in words], [e for _, e in words]
     breaks = _sentence_starts(text, words, sentences)
@@ -295,6 +297,25 @@ def conll_document(
         doc.sentences[-1].append((re.sub(r"\s", "_", text[s:e]), tag))
     doc.uncertain = {sentence_of[i] for first, last in unsure for i in range(max(first, 0), last + 1)}
     return doc
+
+
+def _words(text: str, entities: Sequence[Entity]) -> list[tuple[int, int]]:
+    """Whitespace-separated words; one an entity ends or starts inside is split there when what
+    lies outside the entity is punctuation only (`Kharkiv,`, `"Kyiv`)."""
+    starts, ends = {e.start for e in entities}, {e.end for e in entities}
+    words = []
+    for match in re.finditer(r"\S+", text):
+        s, e = match.span()
+        cuts = sorted(
+            {b for b in ends if s < b < e and not _WORDLIKE.search(text, b, e)}
+            | {b for b in starts if s < b < e and not _WORDLIKE.search(text, s, b)}
+        )
+        bounds = [s, *cuts, e]
+        words += list(pairwise(bounds))
+    return words
+
+
+_WORDLIKE = re.compile(r"\w")
 
 
 def _snapped(entity: Entity, starts: list[int], ends: list[int], mode: str) -> tuple[int | None, int | None]:

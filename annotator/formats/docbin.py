@@ -75,6 +75,19 @@ LINKS_WRITTEN, LINKS_MISALIGNED = "links_written", "links_misaligned"
 LINKS_KEY = "links"
 REL_KEY = ("._.", "rel", None, None)
 ENTITIES_MISSING, NER_UNKNOWN = "entities_missing", "ner_unknown"
+#: Entities drawn across white space (a space, a line break, an NBSP at an edge), trimmed.
+TRIMMED = "whitespace_trimmed"
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """`start`-`end` without the white space at its edges (str.isspace: spaces, line breaks, NBSP);
+    empty (start == end) when it holds nothing else. spaCy's `debug data` warns of entities that
+    begin or end in white space, and a model taught them learns to tag it."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 @dataclass
@@ -135,11 +148,22 @@ class DocBuilder:
         text = row.text
         unaligned_spans: list[list[Any]] = []
         unaligned_entities: list[list[Any]] = []
+        #: Entities placed other than drawn (white space trimmed, snapped): [start, end, label, drawn start, end].
+        as_drawn: list[list[Any]] = []
         notes: dict[tuple[int, int], str] = {}
 
         def place(start: int, end: int, label: str, what: str, lost: str) -> SpacySpan | None:
-            span = doc.char_span(start, end, label=label, alignment_mode=mode)
             quoted = f"{what} {start}-{end} {label!r} {snippet(text[start:end])}"
+            inner = trimmed(text, start, end) if what == "entity" else (start, end)  # statements stay as drawn
+            if inner != (start, end):
+                report.counts[TRIMMED] += 1
+                if inner[0] == inner[1]:
+                    report.counts[ENTITIES_MISSING] += 1
+                    report.warnings.append(f"{where}: {quoted} holds only white space; {lost}")
+                    return None
+                report.warnings.append(f"{where}: {quoted} drawn across white space; trimmed to {inner[0]}-{inner[1]}")
+                start, end = inner
+            span = doc.char_span(start, end, label=label, alignment_mode=mode)
             if span is None or not len(span):
                 report.counts[SKIPPED if what == "span" else ENTITIES_MISSING] += 1
                 hint = "" if self.align else " (use --align expand or contract to snap it)"
@@ -168,13 +192,20 @@ class DocBuilder:
 
         sources: dict[tuple[int, int, str], str] = {}
         entities: list[SpacySpan] = []
+        drawn_here = {(start, end, label) for start, end, label, _ in row.entities}
         for start, end, label, source in row.entities:
             span = place(start, end, label, "entity", "its tokens are missing in doc.ents, not O")
+            moved = span is not None and (span.start_char, span.end_char) != (start, end)
+            if moved and (span.start_char, span.end_char, label) in drawn_here:  # trimmed onto another: keep both
+                report.counts[ENTITIES_MISSING] += 1
+                span = None
             if span is None:
                 unaligned_entities.append([start, end, label, source])
                 continue
             entities.append(span)
             sources[(span.start_char, span.end_char, label)] = source
+            if (span.start_char, span.end_char) != (start, end):  # trimmed or snapped: the drawing rides along
+                as_drawn.append([span.start_char, span.end_char, label, start, end])
         report.entities = len(entities)
         self._set_ents(doc, row, entities, unaligned_entities, report, where)
         self._links(doc, row, mode, report, where)
@@ -193,6 +224,7 @@ class DocBuilder:
             "entity_sources": [[s, e, label, source] for (s, e, label), source in sources.items() if source != USER],
             "unaligned_spans": unaligned_spans,
             "unaligned_entities": unaligned_entities,
+            "entities_as_drawn": as_drawn,
             "rejected_spans": [list(span) for span in row.rejected],
             "links": [list(link) for link in row.links],
         }
@@ -373,10 +405,11 @@ def task_from_doc(doc: Doc) -> dict[str, Any]:
     ]
     overflow = list(doc.spans[OVERFLOW_KEY]) if OVERFLOW_KEY in doc.spans else []
     entities = [*doc.ents, *overflow]
+    drawn = {(s, e, label): (a, b) for s, e, label, a, b in ours.get("entities_as_drawn", [])}
     ents = [
         {
-            "start": s.start_char,
-            "end": s.end_char,
+            "start": drawn.get((s.start_char, s.end_char, s.label_), (s.start_char, s.end_char))[0],
+            "end": drawn.get((s.start_char, s.end_char, s.label_), (s.start_char, s.end_char))[1],
             "label": s.label_,
             "source": sources.get((s.start_char, s.end_char, s.label_), USER),
         }
@@ -467,10 +500,14 @@ FORMAT = Format(
     holds_notes=True,
     options=(ALIGN,),
     account_items={
+        TRIMMED: (
+            "entities drawn across white space (a space, line break or NBSP at an edge): trimmed to their words",
+            False,
+        ),
         LINKS_MISALIGNED: (
             "links with an end off token boundaries: in doc.user_data['links'] by characters only, not in doc._.rel",
             False,
-        )
+        ),
     },
     imports="ours come back exactly; any other DocBin's `doc.spans` and `doc.ents` as statements and entities, "
     "its `doc.user_data['links']` as links, `doc.cats` of 0/1 as article categories (scores are counted, not read)",

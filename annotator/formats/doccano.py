@@ -2,7 +2,10 @@
 
 Written: `{"text", "label": [[start, end, label], ...]}` per article, and the article's known
 categories (`export_categories`) in `"cats": [name, ...]`, the shape of doccano's intent
-detection projects (1.3 and later: sequence labelling plus text classification). With
+detection projects (1.3 and later: sequence labelling plus text classification; a sequence-labelling
+project keeps `cats` as metadata). With `--doccano-task intent-detection`, that project's fixed
+columns (`data_import/pipeline/factories.py`): the statements in `entities` as triples and the
+categories in `cats` (entities are not in it; the account counts them). With
 `--doccano-task text-classification`, the shape of a text-classification project instead:
 `{"text", "label": [name, ...]}` per article whose categories are known (an unknown one would
 be an empty list, which says "none of them"); statements are not in that file. doccano keeps unknown
@@ -44,8 +47,8 @@ from typing import Any
 import srsly
 
 from annotator.formats.base import Format, ObjectContext, Option, Writer
+from annotator.formats.categories import ASKED_KEY, checked_name, checked_names, from_cats
 from annotator.formats.categories import KEY as CATEGORIES_KEY
-from annotator.formats.categories import checked_name, checked_names, from_cats
 from annotator.formats.left_out import LeftOut
 from annotator.formats.records import RecordError, kind_of, record_from_dict
 from annotator.formats.relations import SPAN_LABEL
@@ -53,18 +56,24 @@ from annotator.records import ExportRow, IncomingRecord
 from annotator.tokens import SpacyTokens
 
 #: `--doccano-task`: which doccano project's import the file is for.
-SEQUENCE, CLASSIFICATION = "sequence-labeling", "text-classification"
+SEQUENCE, CLASSIFICATION, INTENT = "sequence-labeling", "text-classification", "intent-detection"
 DOCCANO_TASK = Option(
     "doccano-task",
-    (SEQUENCE, CLASSIFICATION),
-    "doccano: a sequence-labelling file (statement labels, article categories in `cats` as doccano's intent "
-    "detection writes them) or a text-classification file (`label`: the article's categories; statements "
-    "left out, articles whose categories are unknown left out)",
+    (SEQUENCE, INTENT, CLASSIFICATION),
+    "doccano: a sequence-labelling file (statement labels in `label`), an intent-detection file (doccano's "
+    "fixed columns: statement labels in `entities`, the article's categories in `cats`), or a "
+    "text-classification file (`label`: the article's categories; statements left out, articles whose "
+    "categories are unknown left out). A project with links is written in the relation shape",
     default=SEQUENCE,
 )
 #: Account items of a text-classification file.
 CLASSIFICATION_NO_CATEGORIES = "classification_unknown"
 CLASSIFICATION_SPANS = "classification_spans"
+#: Account items naming the doccano project settings a file needs (`data_import/pipeline/cleaners.py`:
+#: without "Allow overlapping spans", `SpanCleaner` keeps the first of overlapping spans only).
+OVERLAPPING = "doccano_overlapping"
+RELATION_SHAPE = "doccano_relation_shape"
+INTENT_ENTITIES = "doccano_intent_entities"
 
 
 def doccano_from_row(row: ExportRow, relations: bool = False) -> dict[str, Any]:
@@ -74,6 +83,33 @@ def doccano_from_row(row: ExportRow, relations: bool = False) -> dict[str, Any]:
     if row.category_scope:
         record["cats"] = list(row.categories)
     return record
+
+
+def intent_from_row(row: ExportRow) -> dict[str, Any]:
+    """doccano's intent detection line: its columns are fixed (`data_import/pipeline/factories.py`,
+    `create_builder`): `entities`, the statement labels as [start, end, label], and `cats`."""
+    record: dict[str, Any] = {
+        "text": row.text,
+        "entities": [[start, end, label] for start, end, label, _ in row.spans],
+        "meta": {**row.meta, "title": row.title, "source": row.source},
+    }
+    if row.category_scope:  # unknown: no cats at all (an empty list would say none applies)
+        record["cats"] = list(row.categories)
+    if row.annotator is not None:
+        record["_annotator_id"] = row.annotator
+        record["_status"] = row.status
+    return record
+
+
+def overlapping(spans: list[tuple[int, int]]) -> bool:
+    """Whether doccano's `SpanCleaner` would drop one of these spans in a project that does not
+    allow overlapping spans (it keeps a span only if it starts at or after the last kept one's end)."""
+    last = -1
+    for start, end in sorted(spans):
+        if start < last:
+            return True
+        last = end
+    return False
 
 
 def classification_from_row(row: ExportRow) -> dict[str, Any]:
@@ -165,12 +201,27 @@ class DoccanoWriter(Writer):
         super().__init__(*args, **kwargs)
         self.relations = self.context.has_links
         self.classification = self.options.get(DOCCANO_TASK.key) == CLASSIFICATION
+        self.intent = self.options.get(DOCCANO_TASK.key) == INTENT
 
     def write(self, handle: Any, row: ExportRow) -> bool | None:
         if self.classification:
             return self._classification(handle, row)
-        handle.write(srsly.json_dumps(doccano_from_row(row, self.relations)) + "\n")
         summary = self.summary
+        if self.intent:
+            handle.write(srsly.json_dumps(intent_from_row(row)) + "\n")
+            summary.counts[INTENT_ENTITIES] += len(row.entities)
+            summary.counts[OVERLAPPING] += overlapping([(s.start, s.end) for s in row.spans])
+            summary.counts["rejected_left_out"] += len(row.rejected)
+            summary.records += 1
+            self.count_labels(row)
+            return None
+        handle.write(srsly.json_dumps(doccano_from_row(row, self.relations)) + "\n")
+        if self.relations:
+            summary.counts[RELATION_SHAPE] += 1
+            ends = [(s.start, s.end) for s in row.spans] + [(e.start, e.end) for e in row.entities]
+            summary.counts[OVERLAPPING] += overlapping(ends)
+        else:
+            summary.counts[OVERLAPPING] += overlapping([(s.start, s.end) for s in row.spans])
         summary.records += 1
         summary.entities += len(row.entities)
         summary.counts["rejected_left_out"] += len(row.rejected)
@@ -215,6 +266,12 @@ def is_doccano(obj: dict[str, Any]) -> bool:
         or (isinstance(entities, list) and bool(entities) and _doccano_entity(entities[0]))
         or isinstance(cats, list)
     )
+
+
+def is_doccano_named(obj: dict[str, Any]) -> bool:
+    """With `--format doccano`, any record with a text: doccano's plain `{"text", "label": [[start,
+    end, label]]}` and our own doccano export included (`doccano_records` reads them as they are)."""
+    return is_doccano(obj) or isinstance(obj.get("text"), str) or isinstance(obj.get("data"), str)
 
 
 def _doccano_entity(item: Any) -> bool:
@@ -266,7 +323,7 @@ def doccano_records(obj: dict[str, Any], line: int, left_out: LeftOut) -> list[d
         categories += from_cats(obj["cats"], line, left_out) or []
     base: dict[str, Any] = {"text": text, "meta": meta, "label": triples, "spans": spans}
     if categories:
-        base[CATEGORIES_KEY] = sorted(set(categories))
+        base[CATEGORIES_KEY] = base[ASKED_KEY] = sorted(set(categories))  # these and their groups were asked
     if relations:
         base["relations"] = relations
     if kept_entities:
@@ -387,6 +444,7 @@ FORMAT = Format(
     suffixes=(".jsonl", ".ndjson", ".json"),
     read_object=read_doccano,
     is_object=is_doccano,
+    is_named_object=is_doccano_named,
     writer=DoccanoWriter,
     export_suffixes=(".jsonl",),
     options=(DOCCANO_TASK,),
@@ -399,6 +457,20 @@ FORMAT = Format(
             False,
         ),
         CLASSIFICATION_SPANS: ("statement labels not in the text-classification file (it holds categories)", False),
+        OVERLAPPING: (
+            "articles whose labels overlap (several labels on one stretch, or statements and entities): turn on the "
+            "doccano project's 'Allow overlapping spans', or its import keeps only the first of them",
+            False,
+        ),
+        RELATION_SHAPE: (
+            "articles in doccano's relation shape (the project has links): import into a sequence-labelling project "
+            "with 'Use relation labeling' and 'Allow overlapping spans' on",
+            False,
+        ),
+        INTENT_ENTITIES: (
+            "entities not in the intent-detection file (its entities column holds the statement labels)",
+            False,
+        ),
     },
     imports="every shape doccano's versions wrote: `label` triples, `labels` (1.0), `data` (1.3-1.6), "
     "`entities` and `relations` of relation projects, per-user `annotations` (1.0-1.2), `username` (0.x); "
@@ -406,6 +478,8 @@ FORMAT = Format(
     "intent detection's `cats` the article's categories",
     exports='`{"text", "label": [[start, end, label]]}` per article (annotator, status and entities ride '
     "along in extra keys) and article categories in `cats`; once the project has links, the entity+relation "
-    'shape (`"entities"`, `"relations"`); `--doccano-task text-classification`: `{"text", "label": [categories]}`',
+    'shape (`"entities"`, `"relations"`); `--doccano-task intent-detection`: `{"text", "entities": [[start, end, '
+    'label]], "cats"}`; `--doccano-task text-classification`: `{"text", "label": [categories]}`; the account names '
+    "the doccano project settings the file needs (allow overlapping spans, relation labeling)",
     reads_back=True,
 )

@@ -30,6 +30,7 @@ from annotator.formats.left_out import LeftOut
 from annotator.formats.records import RecordError, kind_of
 from annotator.formats.textfiles import open_binary
 from annotator.records import IncomingRecord, Rejection
+from annotator.text import cluster_cuts
 
 MAX_LINE_BYTES = settings.MAX_RECORD_BYTES
 #: How much of an over-long line is read at a time while it is skipped.
@@ -157,12 +158,29 @@ def records_from_object(
         return
     for record in records[:-1]:
         record.continued = True
+    cuts = [
+        f"{record.annotator + ': ' if record.annotator else ''}span {s}-{e} {record.text[s:e]!r:.30}"
+        for record in records
+        for s, e in cluster_cuts(record.text, [(x.start, x.end) for x in (*record.spans, *record.entities)])
+    ]
     yield from records
     if note:
-        yield Rejection(where.path, where.line, note)
+        yield Rejection(where.path, where.line, note, kept=True)
+    if cuts:  # kept as given: a person may have meant it, but most often the offsets were counted otherwise
+        shown = "; ".join(cuts[:5]) + ("; …" if len(cuts) > 5 else "")
+        yield Rejection(
+            where.path,
+            where.line,
+            f"{len(cuts)} span{'s' * (len(cuts) != 1)} cut a character in two (a grapheme cluster: a flag, an "
+            f"emoji with its skin tone, a letter with its accent), kept as given: {shown}",
+            kept=True,
+            warning=True,
+        )
 
 
 def _shape_of(obj: dict[str, Any], shapes: Sequence[Format]) -> Format:
+    if len(shapes) == 1 and shapes[0].is_named_object is not None and shapes[0].is_named_object(obj):
+        return shapes[0]  # named with --format: its shapes shared with plain records count too
     fallback = None
     for shape in shapes:
         if shape.is_object is None:

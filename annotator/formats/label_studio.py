@@ -56,8 +56,8 @@ from typing import Any
 import srsly
 
 from annotator.formats.base import Format, ObjectContext, Option, Writer
+from annotator.formats.categories import ASKED_KEY, checked_names
 from annotator.formats.categories import KEY as CATEGORIES_KEY
-from annotator.formats.categories import checked_names
 from annotator.formats.left_out import KINDS, counted
 from annotator.formats.records import RecordError, kind_of, record_from_dict
 from annotator.formats.relations import SPAN_LABEL, end_namer
@@ -122,6 +122,14 @@ class _Relation:
     from_id: Any
     to_id: Any
     labels: list[str]
+    #: Label Studio's `direction`: "right" (from -> to, its default), "left" (to -> from) or "bi".
+    direction: str = "right"
+
+
+#: Label Studio's relation directions (`web/libs/editor/src/stores/RelationStore.js`).
+DIRECTIONS = ("right", "left", "bi")
+#: The data field of a dialogue (`<Paragraphs value="$dialogue">`): a list of `{"author", "text"}`.
+_UTTERANCE_KEYS = ("text",)
 
 
 def task_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[IncomingRecord], str | None]:
@@ -141,7 +149,10 @@ def task_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[I
         if ann.get("was_cancelled") or ann.get("skipped"):
             left["skipped annotation"] += 1  # skipped in Label Studio: no one's answer
             continue
-        layers.append((_annotator(ann.get("completed_by")), None, _result(ann, f"annotation {i}")))
+        who = _annotator(ann.get("completed_by"))
+        if who is None and isinstance(ann.get("created_username"), str):  # Label Studio's "e-mail, id"
+            who = ann["created_username"].split(",")[0].strip() or None
+        layers.append((who, None, _result(ann, f"annotation {i}")))
     for i, pred in enumerate(predictions):
         if not isinstance(pred, dict):  # "only IDs" snapshots list prediction ids
             left["prediction id"] += 1
@@ -154,14 +165,73 @@ def task_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[I
         left["draft"] += len(obj["drafts"])
     relations: list[_Relation] = []
     choices: dict[int, list[str]] = {}
-    regions = _regions(layers, left, relations, choices)
     data = obj["data"]
-    key = _text_key(data, [(r.start, r.end, r.quote) for r in regions])
+    dialogue = _dialogue_key(data)
+    starts = _utterance_starts(data[dialogue]) if dialogue is not None else None
+    regions = _regions(layers, left, relations, choices, starts)
+    if dialogue is not None:
+        key, raw = dialogue, "\n".join(u["text"] for u in data[dialogue])
+    else:
+        key = _text_key(data, [(r.start, r.end, r.quote) for r in regions])
+        raw = data[key]
     meta = {k: v for k, v in data.items() if k != key}
     if obj.get("id") is not None:
         meta[TASK_ID] = obj["id"]
-    records = _records(data[key], meta, layers, regions, source, line, relations, choices)
-    return records, _described(left)
+    read = {r.layer for r in regions} | {r.layer for r in relations} | {n for n, c in choices.items() if c}
+    unread = [n for n, (_, _, result) in enumerate(layers) if result and n not in read]
+    if unread:  # every region left out: the layer is no one's finished answer (not "none of them")
+        left["layer"] += len(unread)
+        layers, regions, relations, choices = _without(unread, layers, regions, relations, choices)
+    records = _records(raw, meta, layers, regions, source, line, relations, choices)
+    both = sum(1 for r in relations if r.direction == "bi")
+    notes = [_described(left)] if left else []
+    if both:  # a link has one head: "bi" is kept as the two links it means
+        notes.append(f"{counted(both, 'relation', 'relations')} with direction bi stored as two links, one each way")
+    return records, "; ".join(notes) or None
+
+
+def _without(
+    unread: list[int],
+    layers: list[tuple[str | None, str | None, list[Any]]],
+    regions: list[_Region],
+    relations: list[_Relation],
+    choices: dict[int, list[str]],
+) -> tuple[list[Any], list[_Region], list[_Relation], dict[int, list[str]]]:
+    """The layers, regions, relations and choices with the `unread` layers taken out, renumbered."""
+    number = {old: new for new, old in enumerate(n for n in range(len(layers)) if n not in unread)}
+    kept = [layer for n, layer in enumerate(layers) if n in number]
+    for item in (*regions, *relations):
+        item.layer = number.get(item.layer, -1)
+    return (
+        kept,
+        [r for r in regions if r.layer >= 0],
+        [r for r in relations if r.layer >= 0],
+        {number[n]: c for n, c in choices.items() if n in number},
+    )
+
+
+def _dialogue_key(data: dict[str, Any]) -> str | None:
+    """The data field of a dialogue or paragraphs task (`<Paragraphs value="$dialogue">`): a list
+    of utterances `{"author", "text"}`. Its text is the utterances, one a line, not the title."""
+    if isinstance(data.get("text"), str):
+        return None
+    for key, value in data.items():
+        if (
+            isinstance(value, list)
+            and value
+            and all(isinstance(u, dict) and isinstance(u.get("text"), str) for u in value)
+        ):
+            return key
+    return None
+
+
+def _utterance_starts(utterances: list[dict[str, Any]]) -> list[int]:
+    """Where each utterance starts in the article's text (utterances joined by line breaks)."""
+    starts, at = [], 0
+    for utterance in utterances:
+        starts.append(at)
+        at += len(utterance["text"]) + 1
+    return starts
 
 
 def min_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[IncomingRecord], str | None]:
@@ -229,8 +299,10 @@ def _records(
         if head is None or child is None:
             missing = relation.from_id if head is None else relation.to_id
             raise RecordError(f"a relation names region {missing!r:.30}, which its annotation does not have")
+        ways = {"right": [(head, child)], "left": [(child, head)], "bi": [(head, child), (child, head)]}
         links[relation.layer] += [
-            {"head_span": head, "child_span": child, "label": label}
+            {"head_span": a, "child_span": b, "label": label}
+            for a, b in ways[relation.direction]
             for label in relation.labels or [UNLABELED_RELATION]
         ]
     if not layers:
@@ -244,6 +316,7 @@ def _records(
             item["relations"] = layer_links
         if choices and choices.get(number):
             item[CATEGORIES_KEY] = sorted(set(choices[number]))
+            item[ASKED_KEY] = item[CATEGORIES_KEY]  # the Choices shown: these and their groups, not the others
         if annotator is not None:
             item["_annotator_id"] = annotator
         if version is None:
@@ -272,10 +345,12 @@ def _regions(
     left: Counter[str],
     relations: list[_Relation] | None = None,
     choices: dict[int, list[str]] | None = None,
+    utterances: list[int] | None = None,
 ) -> list[_Region]:
     """Every labeled text region of every layer, (into `relations`) every relation between two of
     them, and (into `choices`, by layer) the names of the text's `choices` results: the article's
-    categories. The other results are counted in `left`."""
+    categories. With `utterances` (where each utterance of a dialogue starts), `paragraphlabels`
+    regions are read in the joined text. The other results are counted in `left`."""
     regions = []
     for number, (annotator, _, result) in enumerate(layers):
         for i, item in enumerate(result):
@@ -286,6 +361,10 @@ def _regions(
             if kind == "labels" and isinstance(value, dict):
                 ident = item.get("id", i)
                 regions.append(_region(number, ident, value, item, f"{annotator or 'annotation'}: region {ident}"))
+            elif kind == "paragraphlabels" and isinstance(value, dict) and utterances is not None:
+                ident = item.get("id", i)
+                what = f"{annotator or 'annotation'}: region {ident}"
+                regions.append(_region(number, ident, _in_dialogue(value, utterances, what), item, what))
             elif kind == "choices" and isinstance(value, dict) and "start" not in value and choices is not None:
                 what = f"{annotator or 'annotation'}: choices result {i}"
                 choices.setdefault(number, []).extend(checked_names(value.get("choices"), what))
@@ -295,10 +374,34 @@ def _regions(
                 labels = item.get("labels") or []
                 if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
                     raise RecordError(f"{annotator or 'annotation'}: relation {i}: labels must be a list of names")
-                relations.append(_Relation(number, item.get("from_id"), item.get("to_id"), labels))
+                direction = item.get("direction", "right")
+                if direction not in DIRECTIONS:
+                    raise RecordError(
+                        f"{annotator or 'annotation'}: relation {i}: direction must be right, left or bi, "
+                        f"got {direction!r:.20}"
+                    )
+                relations.append(_Relation(number, item.get("from_id"), item.get("to_id"), labels, direction))
             else:
                 left[kind if isinstance(kind, str) and kind.isidentifier() else "untyped"] += 1
     return regions
+
+
+def _in_dialogue(value: dict[str, Any], starts: list[int], what: str) -> dict[str, Any]:
+    """A `paragraphlabels` value (`start`/`end`: utterance indices, `startOffset`/`endOffset` inside
+    them) as `{"start", "end", "text", "labels"}` in the utterances joined one a line."""
+    try:
+        first, last = int(value.get("start")), int(value.get("end"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise RecordError(f"{what}: start and end must be utterance numbers") from None
+    offsets = value.get("startOffset"), value.get("endOffset")
+    if not (0 <= first <= last < len(starts)) or not all(type(o) is int for o in offsets):
+        raise RecordError(f"{what}: utterances {first}-{last} and offsets {offsets!r:.30} are not in the dialogue")
+    return {
+        "start": starts[first] + offsets[0],
+        "end": starts[last] + offsets[1],
+        "text": value.get("text"),
+        "labels": value.get("paragraphlabels"),
+    }
 
 
 def _region(layer: int, ident: Any, value: dict[str, Any], item: dict[str, Any], what: str) -> _Region:
@@ -327,7 +430,7 @@ def _misfit(raw: str, regions: list[_Region], layers: list[tuple[str | None, str
         return f"{where} is not a span of the text, which has {len(raw)} characters"
     return (
         f"{where} quotes {bad.quote!r:.40} but the text there is {raw[bad.start : bad.end]!r:.40}, "
-        "counted either in code points or in UTF-16 units"
+        "counted in code points, UTF-16 units or grapheme clusters"
     )
 
 
@@ -371,6 +474,10 @@ _NOUNS = {
     "skipped annotation": ("skipped annotation", "skipped annotations"),
     "draft": ("draft", "drafts"),
     "prediction id": ("prediction without its result", "predictions without their results"),
+    "layer": (
+        "annotation whose every region was left out (not stored as done)",
+        "annotations whose every region was left out (not stored as done)",
+    ),
 }
 
 
@@ -421,6 +528,7 @@ def label_studio_task(
     to_name: str = "text",
     data_key: str = "text",
     as_predictions: bool = True,
+    completed_by: bool = True,
 ) -> dict[str, Any]:
     """One Label Studio task with the layers' statements as `labels` regions.
 
@@ -432,7 +540,10 @@ def label_studio_task(
     become annotations as Label Studio exports them; `completed_by` is `ls-<id>`'s id or
     an e-mail name, which its import resolves to a member (`label_studio/tasks/
     serializers.py`, `_insert_valid_completed_by`); other names are left out, and the
-    annotation goes to whoever imports. Offsets are code points, as Label Studio counts them today.
+    annotation goes to whoever imports. That import refuses the whole file when a `completed_by`
+    is not a member of the target instance: without `completed_by` none is written, and
+    `created_username` (which Label Studio's import ignores and its export writes) names the
+    layer. Offsets are code points, as Label Studio counts them today.
     """
     task: dict[str, Any] = {"data": {**(data or {}), data_key: text}}
     if task_id is not None:
@@ -448,9 +559,10 @@ def label_studio_task(
             predictions.append({"model_version": version or layer.name, "result": result})
             continue
         annotation: dict[str, Any] = {"result": result, "was_cancelled": False, "ground_truth": False}
-        completed_by = _completed_by(layer.name)
-        if completed_by is not None:
-            annotation["completed_by"] = completed_by
+        recorded = _completed_by(layer.name)
+        if recorded is not None and completed_by:
+            annotation["completed_by"] = recorded
+        annotation["created_username"] = layer.name
         annotations.append(annotation)
     task["annotations"] = annotations
     task["predictions"] = predictions
@@ -527,6 +639,23 @@ def _completed_by(name: str) -> int | dict[str, str] | None:
     return {"email": name} if "@" in name else None
 
 
+#: Who the annotations are written as: the recorded `ls-<id>`/e-mail (accepted only where that person
+#: is a member), nobody (whoever imports; accepted anywhere), or `auto`: recorded for a task that came
+#: from Label Studio (its people are members of the instance it came from), nobody for the others.
+COMPLETED_BY = Option(
+    "completed-by",
+    ("auto", "importer", "recorded"),
+    "With --layers-as annotations: who completed each annotation. Label Studio refuses a whole file naming "
+    "someone who is not a member of its instance: auto (the default) writes the recorded ls-ID or e-mail for "
+    "tasks that came from Label Studio and leaves it out for the others (they go to whoever imports); importer "
+    "leaves it out everywhere; recorded writes it everywhere",
+    default="auto",
+)
+#: Account items of a Label Studio export.
+AS_PREDICTIONS = "ls_as_predictions"
+COMPLETED_BY_LEFT_OUT = "ls_completed_by_left_out"
+NEW_TASK_IDS = "ls_new_task_ids"
+
 #: How the export gives people's layers to Label Studio.
 LAYERS_AS = Option(
     "layers-as",
@@ -541,13 +670,16 @@ class LabelStudioWriter(Writer):
     """A JSON array of tasks, one per article: each exported layer an annotation or a prediction.
 
     Rows come in article order; the rows of one article (several with `--all-layers`) make one
-    task. Its `data` holds the text and the article's metadata; a task that came from Label
-    Studio keeps its id. Spans answered reject are left out (Label Studio has no answers).
+    task. Its `data` holds the text, the title, the source and the article's metadata (a task that
+    came from Label Studio: its data as it came); a task that came from Label Studio keeps its id,
+    the others get the article's number (label-studio-converter needs one). Spans answered reject
+    are left out (Label Studio has no answers).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.as_predictions = self.options[LAYERS_AS.key] == "predictions"
+        self.completed_by = self.options.get(COMPLETED_BY.key) or COMPLETED_BY.default
         self.pending: list[ExportRow] = []
         self.groups = [(g.name, {c.name for c in g.categories}) for g in self.context.categories]
 
@@ -574,8 +706,15 @@ class LabelStudioWriter(Writer):
         if not self.pending:
             return
         first = self.pending[0]
-        data = {key: value for key, value in first.meta.items() if key != TASK_ID}
         task_id = first.meta.get(TASK_ID)
+        from_label_studio = isinstance(task_id, int) and not isinstance(task_id, bool)
+        # A task from Label Studio goes back with its data as it came; the others carry title and source.
+        data = {} if from_label_studio else {"title": first.title, "source": first.source}
+        data.update((key, value) for key, value in first.meta.items() if key != TASK_ID)
+        if not from_label_studio:  # label-studio-converter needs an id
+            task_id = first.article_id
+            self.summary.counts[NEW_TASK_IDS] += 1
+        recorded = self.completed_by == "recorded" or (self.completed_by == "auto" and from_label_studio)
         layers = [
             Layer(
                 row.annotator,
@@ -591,10 +730,16 @@ class LabelStudioWriter(Writer):
         task = label_studio_task(
             first.text,
             layers,
-            task_id=task_id if isinstance(task_id, int) and not isinstance(task_id, bool) else None,
+            task_id=task_id,
             data=data,
             as_predictions=self.as_predictions,
+            completed_by=recorded,
         )
+        people = [layer for layer in layers if not is_model_layer(layer.name)]
+        if self.as_predictions:
+            self.summary.counts[AS_PREDICTIONS] += len(people)
+        elif not recorded:
+            self.summary.counts[COMPLETED_BY_LEFT_OUT] += len(task["annotations"])
         handle.write(("[\n" if not self.summary.records else ",\n") + srsly.json_dumps(task))
         self.summary.records += 1
         self.pending = []
@@ -608,7 +753,20 @@ FORMAT = Format(
     is_object=is_label_studio,
     writer=LabelStudioWriter,
     export_suffixes=(".json",),
-    options=(LAYERS_AS,),
+    options=(LAYERS_AS, COMPLETED_BY),
+    account_items={
+        AS_PREDICTIONS: (
+            "people's layers written as predictions (pre-annotations to review): label-studio-converter converts "
+            "annotations only, --layers-as annotations for it",
+            False,
+        ),
+        COMPLETED_BY_LEFT_OUT: (
+            "annotations without completed_by: they go to whoever imports (Label Studio refuses a file naming a "
+            "non-member); created_username names the layer; --completed-by recorded writes ls-ID or e-mail",
+            False,
+        ),
+        NEW_TASK_IDS: ("tasks that did not come from Label Studio, given the article's number as their id", False),
+    },
     holds_categories=True,
     holds_notes=True,
     imports="JSON export, JSON-MIN and tasks one a line: each person's `labels` regions become their "

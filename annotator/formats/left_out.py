@@ -77,7 +77,9 @@ class LeftOut:
                 top = ", ".join(f"{_shown(value)} {n}" for value, n in seen.values.most_common(5))
                 named = f" ({top}{', …' if len(seen.values) > 5 else ''})"
             what = f"{counted(seen.items, one, many)}{named} in {counted(seen.records, 'record', 'records')}"
-            out.append(Rejection(path, seen.first_line, f"{what} not imported (the first on this line): {why}"))
+            out.append(
+                Rejection(path, seen.first_line, f"{what} not imported (the first on this line): {why}", kept=True)
+            )
         return out
 
 

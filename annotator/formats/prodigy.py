@@ -32,8 +32,8 @@ from typing import Any
 import srsly
 
 from annotator.formats.base import Format, ObjectContext, Writer
+from annotator.formats.categories import ASKED_KEY, asked_categories, choice_fields, read_categories
 from annotator.formats.categories import KEY as CATEGORIES_KEY
-from annotator.formats.categories import choice_fields, read_categories
 from annotator.formats.left_out import LeftOut
 from annotator.formats.records import record_from_dict
 from annotator.formats.relations import end_namer, relations_from_links
@@ -146,9 +146,12 @@ def _counted(obj: dict[str, Any], line: int, left_out: LeftOut) -> dict[str, Any
     if cats is None and accept is None and not isinstance(label, str):
         return obj
     names = read_categories(obj, line, left_out)
+    asked = asked_categories(obj) if names else None
     obj = {key: value for key, value in obj.items() if key != "label" or not isinstance(label, str)}
     if names:
         obj[CATEGORIES_KEY] = names
+    if asked is not None:  # only these were shown: the others stay unknown, not "no"
+        obj[ASKED_KEY] = asked
     return obj
 
 

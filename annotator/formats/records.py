@@ -83,7 +83,11 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
         spans, accepted, rejected = _spans(recounted, raw)
         entities = _entities(recounted.get("entities"), raw)
     try:
-        links = links_from_relations(obj.get("relations"), raw, obj.get("spans")) if answer == ACCEPT else []
+        links = (
+            links_from_relations(obj.get("relations"), raw, obj.get("spans"), obj.get("tokens"))
+            if answer == ACCEPT
+            else []
+        )
         decisions = link_decisions_from(obj.get("_link_decisions"), raw)
     except RelationError as exc:
         raise RecordError(str(exc)) from None
@@ -105,6 +109,7 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
     if status is not None and status not in STATUSES:
         raise RecordError(f'"_status" must be one of {", ".join(STATUSES)}, got {status!r}')
     categories = _categories(obj.get("_categories")) if answer == ACCEPT else []
+    asked = _categories(obj.get("_categories_asked")) if categories and "_categories_asked" in obj else None
     if answer != ACCEPT:
         # A task answered reject/ignore: each span without an answer of its own takes the task's.
         rejected = [RejectedSpan(s.start, s.end, s.label, answer) for s in spans] + rejected
@@ -135,6 +140,7 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
         links=links,
         link_decisions=decisions,
         categories=categories,
+        categories_asked=sorted({*asked, *categories}) if asked is not None else None,
         complete=not binary and (status is not None or answer != ACCEPT),
     )
 
@@ -270,7 +276,7 @@ def _entities(items: Any, text: str) -> list[Entity]:
 
 def _counted_in_utf16(obj: dict[str, Any], text: str) -> dict[str, Any] | None:
     """`obj` with its offsets turned into code points when its quotes prove that the tool that
-    wrote it counted UTF-16 code units (`offsets_by_quotes`), else None. Only the failing
+    wrote it counted UTF-16 code units or grapheme clusters (`offsets_by_quotes`), else None. Only the failing
     records come here: the common, well-counted record pays nothing for it.
     """
     places: list[tuple[str, int]] = []

@@ -26,13 +26,21 @@ class RelationError(ValueError):
     """Why a relation cannot be read (the caller adds the record's place)."""
 
 
-def links_from_relations(items: Any, text: str, spans: Any = None) -> list[Link]:
-    """The links of a task's `relations` (None: none). Raises `RelationError`."""
+def links_from_relations(items: Any, text: str, spans: Any = None, tokens: Any = None) -> list[Link]:
+    """The links of a task's `relations` (None: none). Raises `RelationError`.
+
+    A relation by token index only (`head`/`child`, no `head_span`) in a record whose spans
+    give no `token_end` and that has no `tokens` counts spaCy's tokens of the text
+    (`spacy.blank("en")`'s tokenizer, what Prodigy's recipes tokenize with): the end is the
+    task's span ending at that token, else the token itself."""
     if items is None:
         return []
     if not isinstance(items, list):
         raise RelationError(f'"relations" must be a list, got {_kind(items)}')
     ends_at = _span_ends(spans)
+    by_index = [item for item in items if type(item) is dict and ("head_span" not in item or "child_span" not in item)]
+    if by_index and not ends_at:
+        ends_at = _token_ends(text, spans, tokens)
     links = []
     for i, item in enumerate(items):
         if type(item) is not dict:
@@ -76,6 +84,31 @@ def _span_ends(spans: Any) -> dict[int, tuple[int, int]]:
         if type(span) is dict and _ints(span.get("token_end"), span.get("start"), span.get("end")):
             found.setdefault(span["token_end"], (span["start"], span["end"]))
     return found
+
+
+def _token_ends(text: str, spans: Any, tokens: Any) -> dict[int, tuple[int, int]]:
+    """Token index -> (start, end): the task's span ending at that token, else the token itself.
+    The tokens are the record's own (`{"start", "end"}`), else spaCy's of the text."""
+    span_at: dict[int, tuple[int, int]] = {}
+    for span in spans if isinstance(spans, list) else ():
+        if type(span) is dict and _ints(span.get("start"), span.get("end")):
+            span_at.setdefault(span["end"], (span["start"], span["end"]))
+    if isinstance(tokens, list):
+        bounds = [(t["start"], t["end"]) for t in tokens if type(t) is dict and _ints(t.get("start"), t.get("end"))]
+    else:
+        import spacy  # only for a record that needs it: the import is slow
+
+        bounds = [(t.idx, t.idx + len(t.text)) for t in _blank_tokenizer(spacy)(text)]
+    return {i: span_at.get(end, (start, end)) for i, (start, end) in enumerate(bounds)}
+
+
+_TOKENIZER: list[Any] = []
+
+
+def _blank_tokenizer(spacy: Any) -> Any:
+    if not _TOKENIZER:
+        _TOKENIZER.append(spacy.blank("en").tokenizer)
+    return _TOKENIZER[0]
 
 
 def _end(i: int, which: str, item: dict[str, Any], text: str, ends_at: dict[int, tuple[int, int]]) -> tuple[int, int]:

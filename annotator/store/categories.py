@@ -58,6 +58,9 @@ class CategoriesPart(Part):
             self.conn.execute(
                 "DELETE FROM article_categories WHERE article_id = ? AND annotator_id = ?", (article_id, annotator_id)
             )
+            self.conn.execute(  # a person who chose here saw every category: all of them were asked
+                "DELETE FROM categories_asked WHERE article_id = ? AND annotator_id = ?", (article_id, annotator_id)
+            )
             self.conn.executemany(
                 "INSERT INTO article_categories(article_id, annotator_id, category, created_at) VALUES (?, ?, ?, ?)",
                 [(article_id, annotator_id, c, stamp) for c in wanted],
@@ -132,3 +135,24 @@ class CategoriesPart(Part):
                     (article_id, group, now()),
                 )
         return tuple(c for c in current if c in keep), decided
+
+    def asked_by_layer(self, annotator: str | None = None) -> dict[tuple[int, str], tuple[str, ...]]:
+        """(article id, layer) -> the categories it was asked about, where the file it came from
+        said (`IncomingRecord.categories_asked`; few rows). Absent: every category was asked."""
+        sql = (
+            "SELECT q.article_id, a.name, q.category FROM categories_asked q JOIN annotators a ON a.id = q.annotator_id"
+        )
+        args = [annotator] if annotator is not None else []
+        found: dict[tuple[int, str], tuple[str, ...]] = {}
+        for article_id, name, category in self.conn.execute(sql + (" WHERE a.name = ?" if args else ""), args):
+            found[(article_id, name)] = (*found.get((article_id, name), ()), category)
+        return found
+
+    def add_categories_asked(self, rows: Iterable[tuple[int, str, str]]) -> None:
+        """Store which categories a layer was asked about: (article id, annotator, category) rows."""
+        rows = list(rows)
+        ids = {name: self.store.layers.annotator_id(name) for name in {name for _, name, _ in rows}}
+        self.conn.executemany(
+            "INSERT INTO categories_asked(article_id, annotator_id, category) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            [(article_id, ids[name], category) for article_id, name, category in rows],
+        )

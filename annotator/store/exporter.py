@@ -84,10 +84,16 @@ def export_rows(store: Store, annotator: str | None = None) -> Iterator[ExportRo
                 args,
             )
         )
+        asked = store.categories.asked_by_layer(annotator)  # where a file said which were asked (few rows)
         for article_id, name, annotator_id, status, answer in c.execute(_export_pairs(annotator), args):
             _, digest, title, text, source, meta, predicted, tokens = articles.take(article_id)[0]
             mine = tuple([_new(Span, x[2:]) for x in spans.take(article_id) if x[1] == annotator_id])
             ents = tuple([_new(Entity, x[1:]) for x in entities.take(article_id)])
+            mine_categories = (
+                tuple([x[2] for x in categories.take(article_id) if x[1] == annotator_id])
+                if annotator_id is not None and categories.has(article_id)
+                else ()
+            )
             yield _new(
                 ExportRow,
                 (
@@ -111,13 +117,12 @@ def export_rows(store: Store, annotator: str | None = None) -> Iterator[ExportRo
                     tuple(sorted([Link(*x[2:]) for x in links.take(article_id) if x[1] == annotator_id]))
                     if annotator_id is not None and links.has(article_id)
                     else (),
-                    tuple([x[2] for x in categories.take(article_id) if x[1] == annotator_id])
-                    if annotator_id is not None and categories.has(article_id)
-                    else (),
+                    mine_categories,
                     (),  # category_scope: the export rule's (`export_rule.Selection`)
                     tuple([_new(Note, x[2:]) for x in notes.take(article_id) if x[1] == annotator_id])
                     if notes.has(article_id)
                     else (),
+                    asked.get((article_id, name if annotator is None else annotator)) if mine_categories else None,
                 ),
             )
     except sqlite3.DatabaseError as exc:

@@ -141,6 +141,12 @@ def add_records(store: Store, records: Sequence[IncomingRecord], default_annotat
             for rec, article_id in zip(records, article_ids, strict=True)
             for category in rec.categories
         )
+        store.categories.add_categories_asked(
+            (article_id, rec.annotator or default_annotator, category)
+            for rec, article_id in zip(records, article_ids, strict=True)
+            if rec.categories and rec.categories_asked is not None
+            for category in rec.categories_asked
+        )
     return counts
 
 

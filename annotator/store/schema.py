@@ -376,6 +376,24 @@ def m013_entity_review_own_key(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m014_categories_asked(db: sqlite_utils.Database) -> None:
+    """Which categories a layer was asked about in an article, when the file it came from said so
+    (Prodigy's `options`, the keys of `cats`, Label Studio's `Choices`): only those are 1/0 in a
+    training export, the rest unknown. No row: every category of the scheme was asked (the window
+    shows them all, and earlier projects keep their meaning)."""
+    db.executescript(
+        """
+        CREATE TABLE categories_asked (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+            category TEXT NOT NULL,
+            PRIMARY KEY (article_id, annotator_id, category)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

@@ -1,0 +1,224 @@
+"""The peers' edge shapes come in as their tools meant them (issue 28): a Label Studio relation's
+`direction`, Prodigy relations by token index with no tokens, doccano's plain line under
+`--format doccano`, Label Studio's dialogue tasks, a `-DOCSTART-` word, an entity next to a comma —
+and a task that came in is never counted as rejected for what it held that was left out."""
+
+from __future__ import annotations
+
+import json
+
+from annotator.formats.conll import conll_document
+from annotator.importing.run import import_paths
+from annotator.records import Entity
+from annotator.store import Store
+from tests.conftest import write_jsonl
+from tests.test_import_label_studio import TEXT, region, write_json
+
+OFFER, CONDITION = "Kyiv 🇺🇦 offered a pause on strikes", "if Moscow halts its drone attacks"
+
+
+def relation_task(direction: str | None) -> dict:
+    relation = {"from_id": "a1", "to_id": "a2", "type": "relation", "labels": ["if"]}
+    if direction is not None:
+        relation["direction"] = direction
+    result = [region(TEXT, OFFER, ["offer"], rid="a1"), region(TEXT, CONDITION, ["condition"], rid="a2"), relation]
+    return {"id": 3, "data": {"text": TEXT}, "annotations": [{"completed_by": 1, "result": result}]}
+
+
+def link_texts(store: Store, annotator: str) -> list[tuple[str, str, str]]:
+    (article_id,) = store.articles.article_ids()
+    return [(TEXT[slice(*k.head)], TEXT[slice(*k.child)], k.label) for k in store.links.links(article_id, annotator)]
+
+
+def test_a_left_relation_is_stored_from_its_to_region_and_a_bi_one_both_ways(store, tmp_path):
+    import_paths(store, [write_json(tmp_path / "left.json", [relation_task("left")])], annotator="me")
+    assert link_texts(store, "ls-1") == [(CONDITION, OFFER, "if")]
+
+
+def test_a_bi_relation_is_two_links_and_the_task_says_so(store, tmp_path):
+    report = import_paths(store, [write_json(tmp_path / "bi.json", [relation_task("bi")])], annotator="me")
+    assert sorted(link_texts(store, "ls-1")) == sorted([(OFFER, CONDITION, "if"), (CONDITION, OFFER, "if")])
+    assert [(r.line, r.reason, r.kept) for r in report.rejections] == [
+        (2, "task 3: 1 relation with direction bi stored as two links, one each way", True)
+    ]
+
+
+def test_a_relation_without_direction_goes_right_and_a_strange_direction_is_named(store, tmp_path):
+    import_paths(store, [write_json(tmp_path / "right.json", [relation_task(None)])], annotator="me")
+    assert link_texts(store, "ls-1") == [(OFFER, CONDITION, "if")]
+    report = import_paths(store, [write_json(tmp_path / "up.json", [relation_task("up")])], annotator="me")
+    assert [r.reason for r in report.rejections] == [
+        "task 3: ls-1: relation 2: direction must be right, left or bi, got 'up'"
+    ]
+
+
+DIALOGUE = [
+    {"author": "Reporter", "text": "Will the strikes stop?"},
+    {"author": "Minister", "text": "Only if the drones stop first."},
+]
+
+
+def test_a_dialogue_task_brings_its_utterances_as_text_and_its_paragraph_labels(store, tmp_path):
+    value = {"start": "1", "end": "1", "startOffset": 5, "endOffset": 29, "text": "if the drones stop first"}
+    value["paragraphlabels"] = ["condition"]
+    result = [{"id": "p1", "from_name": "label", "to_name": "dialogue", "type": "paragraphlabels", "value": value}]
+    task = {
+        "id": 8,
+        "data": {"title": "Interview", "dialogue": DIALOGUE},
+        "annotations": [{"completed_by": 2, "result": result}],
+    }
+    report = import_paths(store, [write_json(tmp_path / "dialogue.json", [task])], annotator="me")
+    assert report.rejections == []
+    (row,) = store.export_rows("ls-2")
+    assert row.text == "Will the strikes stop?\nOnly if the drones stop first."
+    assert [(row.text[s:e], label) for s, e, label, _ in row.spans] == [("if the drones stop first", "condition")]
+    assert row.status == "done" and row.meta["title"] == "Interview"
+
+
+def test_a_hypertext_layer_whose_every_region_was_left_out_is_not_done(store, tmp_path):
+    value = {"start": "/p[1]/text()[1]", "end": "/p[1]/text()[1]", "startOffset": 0, "endOffset": 4}
+    value |= {"globalOffsets": {"start": 0, "end": 4}, "text": "Kyiv", "htmllabels": ["GPE"]}
+    result = [{"id": "h1", "from_name": "ner", "to_name": "text", "type": "hypertextlabels", "value": value}]
+    task = {"id": 9, "data": {"text": "<p>Kyiv said no.</p>"}, "annotations": [{"completed_by": 4, "result": result}]}
+    report = import_paths(store, [write_json(tmp_path / "html.json", [task])], annotator="me")
+    assert [(r.reason, r.kept) for r in report.rejections] == [
+        (
+            "task 9: 1 hypertextlabels result and 1 annotation whose every region was left out (not stored as "
+            "done) not imported yet",
+            True,
+        )
+    ]
+    assert store.stats()["articles"] == 1
+    assert all(row.status != "done" for row in store.export_rows()), "no textcat negative from an unread layer"
+
+
+def test_notes_on_tasks_that_came_in_are_not_counted_as_rejected(cli, tmp_path):
+    task = relation_task("bi")
+    bad = {"id": 4, "data": {"text": 5}}
+    result = cli("import", "--no-ner", write_json(tmp_path / "t.json", [task, bad]))
+    assert result.exit_code == 1
+    assert "1 note on records that came in, 1 rejected (see above)" in result.stderr
+
+
+def test_import_format_doccano_takes_its_plain_line_and_our_own_doccano_export(cli, db_path, tmp_path):
+    text = "Moscow denied the report."
+    plain = write_jsonl(tmp_path / "plain.jsonl", [json.dumps({"text": text, "label": [[0, 6, "actor"]]})])
+    result = cli("import", "--no-ner", "--format", "doccano", "--annotator", "admin", plain)
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "ours.jsonl"
+    assert cli("export", "--format", "doccano", "--annotator", "admin", out).exit_code == 0
+    again = tmp_path / "again.sqlite"
+    result = cli("import", "--no-ner", "--format", "doccano", out, db=again)
+    assert result.exit_code == 0, result.output
+    with Store.open(again) as store:
+        (row,) = store.export_rows("admin")
+        assert [(row.text[s:e], label) for s, e, label, _ in row.spans] == [("Moscow", "actor")]
+
+
+def test_prodigy_relations_by_token_index_without_tokens_use_spacys_tokens(store, tmp_path):
+    text = "Moscow said Kyiv shelled the substation."
+    record = {
+        "text": text,
+        "spans": [{"start": 0, "end": 6, "label": "ACTOR"}, {"start": 12, "end": 16, "label": "ACTOR"}],
+        "relations": [{"head": 0, "child": 2, "label": "ACCUSES"}, {"head": 2, "child": 5, "label": "HIT"}],
+        "answer": "accept",
+    }
+    report = import_paths(store, [write_jsonl(tmp_path / "rel.jsonl", [json.dumps(record)])], annotator="me")
+    assert report.rejections == []
+    (article_id,) = store.articles.article_ids()
+    found = [(text[slice(*k.head)], text[slice(*k.child)], k.label) for k in store.links.links(article_id, "me")]
+    assert sorted(found) == [("Kyiv", "substation", "HIT"), ("Moscow", "Kyiv", "ACCUSES")]
+
+
+def test_a_docstart_word_inside_a_sentence_survives_our_own_conll_round_trip(cli, db_path, tmp_path):
+    source = "-DOCSTART- -X- O O\n\nThe _ _ O\nword _ _ O\n-DOCSTART- _ _ O\nis _ _ O\nKyiv _ _ B-GPE\n\n"
+    path = tmp_path / "in.conll"
+    path.write_text(source, encoding="utf-8")
+    assert cli("import", "--no-ner", path).exit_code == 0
+    out = tmp_path / "out.conll"
+    assert cli("export", out).exit_code == 0
+    again = tmp_path / "again.sqlite"
+    assert cli("import", "--no-ner", out, db=again).exit_code == 0
+    with Store.open(again) as store:
+        (article_id,) = store.articles.article_ids()
+        assert store.articles.article(article_id).text == "The word -DOCSTART- is Kyiv"
+
+
+def test_an_entity_next_to_a_comma_is_tagged_when_no_tokens_were_stored():
+    text = "Shelling hit Kharkiv, officials said."
+    doc = conll_document(text, [Entity(13, 20, "GPE", "user")])
+    assert doc.left_out == [] and doc.certain()
+    assert ("Kharkiv", "B-GPE") in doc.certain()[0] and (",", "O") in doc.certain()[0]
+
+
+FLAGGED = "Kyiv 🇺🇦 and Lviv 👍🏽 said é́ no."
+
+
+def test_offsets_counted_in_grapheme_clusters_are_read_by_their_quotes(store, tmp_path):
+    clusters = ["K", "y", "i", "v", " ", "🇺🇦", " ", "a", "n", "d", " ", "L", "v", "i", "v"]  # as a person sees them
+    start = clusters.index("L")
+    record = {"text": FLAGGED, "spans": [{"start": start, "end": start + 4, "label": "GPE", "text": "Lviv"}]}
+    report = import_paths(store, [write_jsonl(tmp_path / "g.jsonl", [json.dumps(record)])], annotator="me")
+    assert report.rejections == []
+    (row,) = store.export_rows("me")
+    assert [row.text[s:e] for s, e, *_ in row.spans] == ["Lviv"]
+
+
+def test_a_span_that_cuts_a_grapheme_cluster_is_kept_and_named(store, tmp_path):
+    thumb = FLAGGED.index("👍")
+    record = {"text": FLAGGED, "spans": [{"start": thumb, "end": thumb + 1, "label": "EMOJI"}]}
+    report = import_paths(store, [write_jsonl(tmp_path / "cut.jsonl", [json.dumps(record)])], annotator="me")
+    assert [(r.line, r.kept) for r in report.rejections] == [(1, True)]
+    assert "1 span cut a character in two" in report.rejections[0].reason
+    assert f"kept as given: span {thumb}-{thumb + 1} '👍'" in report.rejections[0].reason
+    assert store.stats()["spans"] == 1
+
+
+def test_categories_nobody_was_asked_stay_unknown_in_the_docbin_and_doccat(tmp_path):
+    import spacy
+    from spacy.tokens import DocBin
+
+    from annotator.records import Category, CategoryGroup
+    from tests.conftest import export_file
+
+    scheme = [
+        CategoryGroup("relevance", False, (Category("relevant"),)),
+        CategoryGroup("topic", False, (Category("energy-strikes"),)),
+        CategoryGroup("stance", True, (Category("pro"), Category("anti"), Category("neutral"))),
+    ]
+    text = "The shelling of the substation went on overnight."
+    options = [{"id": name, "text": name} for name in ("pro", "anti", "neutral")]
+    task = {"text": text, "options": options, "accept": ["neutral"], "answer": "accept", "_annotator_id": "anna"}
+    with Store.create(tmp_path / "p.annotator.sqlite") as store:
+        store.schemes.set_category_scheme(scheme)
+        report = import_paths(store, [write_jsonl(tmp_path / "stance.jsonl", [json.dumps(task)])], annotator="me")
+        assert report.rejections == []
+        export_file(store, tmp_path / "out.spacy", "spacy")
+        export_file(store, tmp_path / "cats.jsonl", "doccat")
+        store.categories.set_article_categories(
+            store.articles.article_ids()[0], "anna", ["neutral", "relevant"]
+        )  # chosen here: all asked
+        export_file(store, tmp_path / "again.spacy", "spacy")
+    (doc,) = DocBin().from_disk(tmp_path / "out.spacy").get_docs(spacy.blank("en").vocab)
+    assert doc.cats == {"pro": 0.0, "anti": 0.0, "neutral": 1.0}, "relevant and energy-strikes were never asked"
+    (line,) = (tmp_path / "cats.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["cats"] == {"pro": 0.0, "anti": 0.0, "neutral": 1.0}
+    (doc,) = DocBin().from_disk(tmp_path / "again.spacy").get_docs(spacy.blank("en").vocab)
+    assert doc.cats == {"relevant": 1.0, "energy-strikes": 0.0, "pro": 0.0, "anti": 0.0, "neutral": 1.0}
+
+
+def test_prodigy_options_are_exactly_what_was_asked_even_inside_a_group(tmp_path):
+    from annotator.records import Category, CategoryGroup
+    from tests.conftest import export_file
+
+    scheme = [CategoryGroup("stance", True, tuple(Category(n) for n in ("positive", "negative", "neutral")))]
+    options = [{"id": name, "text": name} for name in ("pro", "anti", "neutral")]
+    task = {"text": "Talks went on.", "options": options, "accept": ["neutral"], "answer": "accept"}
+    with Store.create(tmp_path / "p.annotator.sqlite") as store:
+        store.schemes.set_category_scheme(scheme)
+        import_paths(
+            store, [write_jsonl(tmp_path / "t.jsonl", [json.dumps({**task, "_annotator_id": "anna"})])], annotator="me"
+        )
+        export_file(store, tmp_path / "cats.jsonl", "doccat")
+    (line,) = (tmp_path / "cats.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["cats"] == {"neutral": 1.0}, "positive and negative were not among the options"
