@@ -63,7 +63,9 @@ def read_brat(txt: Path) -> Iterator[IncomingRecord | Rejection]:
     ann = txt.with_suffix(ANN_SUFFIX)
     if ann.is_symlink() and not ann.resolve().is_relative_to(txt.parent.resolve()):
         # not read, and nothing of it shown: the link may point at any file the user can read
-        yield Rejection(str(ann), 1, "a link to a file outside the folder of its .txt; not read, the article not imported")
+        yield Rejection(
+            str(ann), 1, "a link to a file outside the folder of its .txt; not read, the article not imported"
+        )
         return
     raw = read_raw_text(txt)
     if isinstance(raw, Rejection):
