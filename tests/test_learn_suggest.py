@@ -166,3 +166,18 @@ def test_the_window_can_swap_rules_and_labels_without_reloading_the_model(tiny):
     assert suggester.suggest(3, 0, len(CONTINGENT), CONTINGENT).labels == ("claim",)
     suggester.set_labels(["offer"])
     assert suggester.suggest(3, 0, len(CONTINGENT), CONTINGENT).labels == ()
+
+
+def test_a_rule_on_an_unregistered_underscore_attribute_is_refused_at_load(cli, db_path, tmp_path):
+    """spaCy's Matcher takes `{"_": {"nope": …}}` and then fails on every statement it looks at:
+    the rule is refused when loaded, FILE:LINE: reason, and the project's rules stay as they were."""
+    tiny_project(db_path).close()
+    rules = tmp_path / "underscore.jsonl"
+    rules.write_text(
+        '{"label": "offer", "pattern": "host the talks"}\n{"label": "demand", "pattern": [{"_": {"nope": "x"}}]}\n',
+        encoding="utf-8",
+    )
+    refused = cli("rules", "--load", rules)
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert f"{rules}:2: \"_\": 'nope' is not a token attribute" in refused.output
+    assert "contingent on" in cli("rules").output  # unchanged: still the defaults
