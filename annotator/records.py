@@ -188,6 +188,22 @@ def name_problem(name: str, what: str = "label") -> str | None:
     return None
 
 
+def record_size_problem(spans: int, entities: int, links: int) -> str | None:
+    """Why a record with this many spans (statements and answered spans), entities and links is
+    refused at the door, or None: each is capped (`settings.MAX_RECORD_*`), so one record cannot
+    make every key on its article slow or an import take the machine's memory."""
+    from annotator import settings
+
+    for n, cap, what in (
+        (spans, settings.MAX_RECORD_SPANS, "spans"),
+        (entities, settings.MAX_RECORD_ENTITIES, "entities"),
+        (links, settings.MAX_RECORD_LINKS, "links"),
+    ):
+        if n > cap:
+            return f"the record has {n:,} {what}; one article may bring at most {cap:,} (split it)"
+    return None
+
+
 def layer_kind(name: str, model_version: str | None = None) -> str:
     """The kind a new layer gets: a model's output when a record says so (`model_version`) or its
     name has the reserved prefix (`model:...`), the review's decisions for `GOLD`, else a person's."""

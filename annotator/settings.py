@@ -44,6 +44,11 @@ IMPORT_BATCH = 5000
 IMPORT_BATCH_CHARS = 64 * 2**20
 #: The longest input record (a JSONL line, a .txt file, a value in a teammate's project file).
 MAX_RECORD_BYTES = 64 * 2**20
+#: The most statements (spans), entities and links one record may bring: each label key on the
+#: article reads them all, so an article with 490,000 imported links took ~a minute a key.
+MAX_RECORD_SPANS = 20_000
+MAX_RECORD_ENTITIES = 50_000
+MAX_RECORD_LINKS = 10_000
 #: The most a DocBin may decompress to: a larger one (or a "zip bomb") is refused before it is read.
 MAX_DOCBIN_BYTES = 256 * 2**20
 #: A label's model suggestions are shown only once it has this many examples (train + held out)

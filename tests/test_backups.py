@@ -151,7 +151,11 @@ def test_restore_from_a_good_file_keeps_the_old_project_aside_with_its_wal(proje
     result = run(project, "restore", "--from", other)
     assert result.exit_code == 0, result.output
     assert labels(project) == 5
-    aside = next(p for p in tmp_path.glob("p.annotator.sqlite.damaged-*") if not p.name.endswith(("-wal", "-shm")))
+    # a sound project is kept as before-restore, never named damaged
+    assert not list(tmp_path.glob("*.damaged-*"))
+    aside = next(
+        p for p in tmp_path.glob("p.annotator.sqlite.before-restore-*") if not p.name.endswith(("-wal", "-shm"))
+    )
     assert f"kept, unchanged, as {aside}" in result.output
     assert labels(aside) == 21
 
@@ -198,6 +202,11 @@ def test_a_restore_killed_at_any_step_and_run_again_loses_nothing(tmp_path, step
     result = annotator("--db", project, "restore")
     assert result.returncode == 0, result.stderr
     assert labels(project) == 20
-    asides = [p for p in tmp_path.glob("p.annotator.sqlite.damaged-*") if not p.name.endswith(("-wal", "-shm"))]
+    asides = [
+        p
+        for kind in ("damaged", "before-restore")
+        for p in tmp_path.glob(f"p.annotator.sqlite.{kind}-*")
+        if not p.name.endswith(("-wal", "-shm"))
+    ]
     assert 21 in [labels(a) for a in asides]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left

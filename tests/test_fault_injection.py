@@ -49,7 +49,12 @@ def confirm(project, n):
 
 
 def asides(project):
-    return sorted(p for p in project.parent.glob(f"{project.name}.damaged-*") if not p.name.endswith(("-wal", "-shm")))
+    return sorted(
+        p
+        for kind in ("damaged", "before-restore")
+        for p in project.parent.glob(f"{project.name}.{kind}-*")
+        if not p.name.endswith(("-wal", "-shm"))
+    )
 
 
 def restore_and_check(project, confirmed):

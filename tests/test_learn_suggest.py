@@ -229,3 +229,18 @@ def test_negation_with_a_parse_follows_the_neg_child():
     assert negated(doc, 3, 5)  # "ready to": its head "are" has a neg child
     plain = Doc(spacy.blank("en").vocab, words=words[:2] + words[3:], heads=[1, 1, 1, 4, 2], deps=deps[:2] + deps[3:])
     assert not negated(plain, 2, 4)
+
+
+def test_a_rule_on_an_unregistered_underscore_attribute_is_refused_at_load(cli, db_path, tmp_path):
+    """spaCy's Matcher takes `{"_": {"nope": …}}` and then fails on every statement it looks at:
+    the rule is refused when loaded, FILE:LINE: reason, and the project's rules stay as they were."""
+    tiny_project(db_path).close()
+    rules = tmp_path / "underscore.jsonl"
+    rules.write_text(
+        '{"label": "offer", "pattern": "host the talks"}\n{"label": "demand", "pattern": [{"_": {"nope": "x"}}]}\n',
+        encoding="utf-8",
+    )
+    refused = cli("rules", "--load", rules)
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert f"{rules}:2: \"_\": 'nope' is not a token attribute" in refused.output
+    assert "contingent on" in cli("rules").output  # unchanged: still the defaults

@@ -312,3 +312,17 @@ def test_indexing_reports_progress_and_stops_between_batches_keeping_what_is_don
     assert Search(store, "talks", annotator="me").count().statements == 25
     with Store.open(store.path) as other:  # a second process catching up finds nothing left to do
         assert other.search.update_search_index() == 0
+
+
+def test_a_search_of_a_read_only_project_says_it_indexes_a_copy_each_time(cli, tmp_path, db_path, monkeypatch):
+    """The temporary copy's index is thrown away: the search must not promise "once"."""
+    from annotator.cli import search as search_cli
+
+    src = write_jsonl(tmp_path / "c.jsonl", [json.dumps(a, ensure_ascii=False) for a in ARTICLES])
+    assert cli("import", "--no-ner", src).exit_code == 0
+    monkeypatch.setattr(search_cli, "read_only_reason", lambda path: "a read-only medium")
+    for _ in range(2):
+        done = cli("search", "energy")
+        assert done.exit_code == 0 and "2 statements in 2 articles" in done.output
+        assert "indexing a temporary copy" in done.output and "every search indexes again" in done.output
+        assert "(once;" not in done.output

@@ -98,12 +98,13 @@ def _open_for_search(ctx: click.Context, *, write: bool) -> Iterator[Store]:
         with tempfile.TemporaryDirectory(prefix="annotator-search-") as folder, store:
             click.echo(
                 f"note: {pending} articles are not in the search index and the project cannot be written; "
-                "indexing a temporary copy (thrown away afterwards)",
+                "indexing a temporary copy (thrown away afterwards, so every search indexes again until "
+                "the project can be written)",
                 err=True,
             )
             copy = Store.open(store.backup(Path(folder) / store.path.name))
             with copy:
-                _index(copy, pending)
+                _index(copy, pending, once=False)
                 yield copy
         return
     if store.readonly:
@@ -114,7 +115,10 @@ def _open_for_search(ctx: click.Context, *, write: bool) -> Iterator[Store]:
         yield store
 
 
-def _index(store: Store, pending: int) -> None:
-    click.echo(f"indexing {pending} articles for search (once; later only new articles)", err=True)
+def _index(store: Store, pending: int, *, once: bool = True) -> None:
+    """Bring the index up to date, saying truly whether it lasts (`once`: the project itself) or
+    is thrown away with a temporary copy."""
+    lasts = "once; later only new articles" if once else "in the temporary copy, again at the next search"
+    click.echo(f"indexing {pending} articles for search ({lasts})", err=True)
     with progress_bar("indexing", total=pending, unit="articles") as bar:
         store.search.update_search_index(progress=bar.update)

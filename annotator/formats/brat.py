@@ -22,6 +22,7 @@ whose quotes fit no reading is refused whole.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +61,12 @@ def has_annotations(txt: Path) -> bool:
 def read_brat(txt: Path) -> Iterator[IncomingRecord | Rejection]:
     """The article in `txt` with the statements of the `.ann` beside it, and what was left out."""
     ann = txt.with_suffix(ANN_SUFFIX)
+    if ann.is_symlink() and not ann.resolve().is_relative_to(txt.parent.resolve()):
+        # not read, and nothing of it shown: the link may point at any file the user can read
+        yield Rejection(
+            str(ann), 1, "a link to a file outside the folder of its .txt; not read, the article not imported"
+        )
+        return
     raw = read_raw_text(txt)
     if isinstance(raw, Rejection):
         yield raw
@@ -199,7 +206,7 @@ def _splits_crlf(reading: str, offset: int) -> bool:
 
 
 def _flat(text: str) -> str:
-    return text.replace("\r", " ").replace("\n", " ")
+    return text.translate(_ONE_LINE)
 
 
 def _fitting_reading(raw: str, bounds: list[_TextBound]) -> tuple[str, list[tuple[int, int]]] | None:
@@ -249,25 +256,42 @@ def _recognise(path: Path) -> bool:
 # -- writing ---------------------------------------------------------------------------------
 
 
-def ann_from_row(row: ExportRow) -> str:
+#: Every character some reader takes for a line's end (Python's `str.splitlines`, brat's own
+#: universal-newline reading, Java's readers): an `.ann` field holding one would become two lines.
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_ONE_LINE = str.maketrans(dict.fromkeys(LINE_BREAKS + "\t", " "))
+#: Account items: what an `.ann` cannot hold as it is, and how it was written instead.
+QUOTES_ON_ONE_LINE = "quotes_on_one_line"
+NOTES_ON_ONE_LINE = "notes_on_one_line"
+NAMES_JOINED = "names_joined"
+
+
+def ann_from_row(row: ExportRow, counts: Counter | None = None) -> str:
     """The `.ann` of one export row: a T line per statement label (its note as AnnotatorNotes), a T
     line marked `End` for each other end of a link that is no statement, an R line per link (Arg1
-    the statement's first label's T)."""
+    the statement's first label's T). What a line cannot hold is written on one line or joined
+    with `_`, and counted in `counts` (`QUOTES_ON_ONE_LINE`, `NOTES_ON_ONE_LINE`, `NAMES_JOINED`)."""
+    counts = Counter() if counts is None else counts
     text = row.text
     lines: list[str] = []
     t_of: dict[tuple[int, int], str] = {}
 
     def bound(start: int, end: int, label: str) -> str:
         tid = f"T{sum(1 for line in lines if line.startswith('T')) + 1}"
-        quoted = text[start:end].replace("\n", " ").replace("\t", " ")
-        lines.append(f"{tid}\t{label} {start} {end}\t{quoted}")
+        quoted = text[start:end]
+        flat = quoted.translate(_ONE_LINE)
+        if flat != quoted.replace("\t", " "):  # the quote only repeats the .txt, which keeps the text exact
+            counts[QUOTES_ON_ONE_LINE] += 1
+        lines.append(f"{tid}\t{brat_type(label, counts)} {start} {end}\t{flat}")
         return tid
 
     notes = 0
     for start, end, label, note in row.spans:
-        tid = bound(start, end, _brat_type(label))
+        tid = bound(start, end, label)
         if note and (start, end) not in t_of:  # a statement's note once, on its first label's line
             notes += 1
+            if any(ch in LINE_BREAKS for ch in note):
+                counts[NOTES_ON_ONE_LINE] += 1
             lines.append(f"#{notes}\tAnnotatorNotes {tid}\t{' '.join(note.split())}")
         t_of.setdefault((start, end), tid)
     name = end_namer(row)
@@ -275,28 +299,32 @@ def ann_from_row(row: ExportRow) -> str:
     for link in row.links:
         for span in (link.head, link.child):
             if span not in t_of:
-                t_of[span] = bound(*span, _brat_type(name(span)))
+                t_of[span] = bound(*span, name(span))
                 ends += 1
                 lines.append(f"A{ends}\t{END_ATTRIBUTE} {t_of[span]}")
     for i, link in enumerate(row.links, 1):
-        lines.append(f"R{i}\t{_brat_type(link.label)} Arg1:{t_of[link.head]} Arg2:{t_of[link.child]}")
+        lines.append(f"R{i}\t{brat_type(link.label, counts)} Arg1:{t_of[link.head]} Arg2:{t_of[link.child]}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def _brat_type(name: str) -> str:
-    """A type as brat's configuration takes it: no white space (brat splits on it)."""
-    return "_".join(name.split()) or SPAN_LABEL
+def brat_type(name: str, counts: Counter | None = None) -> str:
+    """A type as brat's configuration takes it: no white space (brat splits on it), joined with `_`
+    and counted in `counts` when it had some."""
+    joined = "_".join(name.split()) or SPAN_LABEL
+    if counts is not None and joined != name:
+        counts[NAMES_JOINED] += 1
+    return joined
 
 
 def annotation_conf(labels: list[str], end_types: list[str], link_types: list[str]) -> str:
     """brat's `annotation.conf` for an export: statement labels and end types as entities, link
     types as relations between any of them, and the `End` attribute."""
-    entities = sorted({_brat_type(n) for n in [*labels, *end_types]})
+    entities = sorted({brat_type(n) for n in [*labels, *end_types]})
     return (
         "[entities]\n"
         + "".join(f"{name}\n" for name in entities)
         + "\n[relations]\n"
-        + "".join(f"{_brat_type(n)}\tArg1:<ENTITY>, Arg2:<ENTITY>\n" for n in sorted(set(link_types)))
+        + "".join(f"{brat_type(n)}\tArg1:<ENTITY>, Arg2:<ENTITY>\n" for n in sorted(set(link_types)))
         + "\n[events]\n\n[attributes]\n"
         + f"{END_ATTRIBUTE}\tArg:<ENTITY>\n"
     )
@@ -326,7 +354,8 @@ class BratWriter(Writer):
         if self.context.layer is None and row.annotator is not None:  # every layer: one file pair each
             name += "-" + "".join(c if c.isalnum() or c in "-_." else "_" for c in row.annotator)[:60]
         (folder / f"{name}.txt").write_text(row.text, encoding="utf-8", newline="\n")
-        (folder / f"{name}{ANN_SUFFIX}").write_text(ann_from_row(row), encoding="utf-8", newline="\n")
+        ann = ann_from_row(row, self.summary.counts)
+        (folder / f"{name}{ANN_SUFFIX}").write_text(ann, encoding="utf-8", newline="\n")
         self.summary.records += 1
         self.summary.counts["rejected_left_out"] += len(row.rejected)
         self.count_labels(row)
@@ -353,4 +382,12 @@ FORMAT = Format(
     exports="`NAME.txt` and `NAME.ann` per article (and layer) with `T` lines for statements, `R` lines for "
     "links, and the `annotation.conf` that declares them, so brat opens the folder as it is",
     reads_back=True,
+    account_items={
+        QUOTES_ON_ONE_LINE: (
+            "T lines whose quoted words held a line break or tab, quoted on one line (the .txt keeps the text)",
+            False,
+        ),
+        NOTES_ON_ONE_LINE: ("notes holding a line break, written on one line (an .ann line cannot hold it)", False),
+        NAMES_JOINED: ("labels or link types holding white space, written joined with _ (brat splits on it)", False),
+    },
 )

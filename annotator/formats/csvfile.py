@@ -14,12 +14,17 @@ Article text is untrusted and a spreadsheet runs a cell that starts with `=`, `+
 a tab or a carriage return as a formula (CSV injection). Such text cells get a leading `'`,
 which spreadsheets show as plain text (OWASP's advice); offsets stay those of the stored
 text. The JSONL and DocBin formats carry the text exactly.
+
+A cell that joins several names or words with ` | ` (`categories`, `speaker`, `target`) writes
+a bar inside one of them with a backslash before it (and a backslash as two), so the cell still splits into what was
+joined; the account counts each name so written.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from annotator.formats.base import Format, Writer
@@ -47,6 +52,10 @@ LINK_COLUMNS = ("speaker", "target")
 #: The account's item for links no column holds.
 LINKS_NOT_IN_COLUMNS = "links_not_in_columns"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Between the names or words of one cell.
+SEPARATOR = " | "
+#: The account's item for names or words that held the separator's `|`.
+SEPARATORS_ESCAPED = "separators_escaped"
 
 
 def inert(cell: str) -> str:
@@ -54,10 +63,23 @@ def inert(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def csv_rows_from_row(row: ExportRow) -> Iterator[list[Any]]:
+def joined(items: Iterable[str], counts: Counter | None = None) -> str:
+    """`items` in one cell, ` | ` between them; a `|` (or `\\`) inside one escaped with `\\` and
+    counted in `counts` (`SEPARATORS_ESCAPED`), so the cell splits back into `items`."""
+    out = []
+    for item in items:
+        if "|" in item or "\\" in item:
+            item = item.replace("\\", "\\\\").replace("|", "\\|")
+            if counts is not None:
+                counts[SEPARATORS_ESCAPED] += 1
+        out.append(item)
+    return SEPARATOR.join(out)
+
+
+def csv_rows_from_row(row: ExportRow, counts: Counter | None = None) -> Iterator[list[Any]]:
     """One line per label (answer accept), then one per rejected span (its answer); every line
     carries the article's known categories. An article with categories but no span gets one
-    line with the span columns empty."""
+    line with the span columns empty. Names escaped in a joined cell are counted in `counts`."""
     text = row.text
     head = [row.article_id, inert(row.title or ""), inert(row.source or ""), inert(row.annotator or "")]
     status = row.status or ""
@@ -65,12 +87,12 @@ def csv_rows_from_row(row: ExportRow) -> Iterator[list[Any]]:
     for link in row.links:
         if link.label in LINK_COLUMNS:
             linked.setdefault((*link.head, link.label), []).append(" ".join(text[slice(*link.child)].split()))
-    categories = inert(categories_cell(row))
+    categories = inert(categories_cell(row, counts))
     items = [(s, e, label, note, ACCEPT) for s, e, label, note in row.spans]
     items += [(s, e, label, "", answer) for s, e, label, answer in row.rejected]
     items += [(s, e, "", note, "") for s, e, note in row.notes]  # a note on a statement with no label
     for start, end, label, note, answer in items:
-        ends = [inert(" | ".join(linked.get((start, end, kind), []))) for kind in LINK_COLUMNS]
+        ends = [inert(joined(linked.get((start, end, kind), []), counts)) for kind in LINK_COLUMNS]
         yield [
             *head,
             status,
@@ -87,12 +109,12 @@ def csv_rows_from_row(row: ExportRow) -> Iterator[list[Any]]:
         yield [*head, status, "", "", "", "", "", "", "", "", categories]
 
 
-def categories_cell(row: ExportRow) -> str:
+def categories_cell(row: ExportRow, counts: Counter | None = None) -> str:
     """The article's categories joined by ` | `; `(none)` when known and none applies (a gold
     decision); empty when unknown."""
     if not row.category_scope:
         return ""
-    return " | ".join(row.categories) or "(none)"
+    return joined(row.categories, counts) or "(none)"
 
 
 class CsvWriter(Writer):
@@ -104,7 +126,7 @@ class CsvWriter(Writer):
         if self.csv is None:
             self.csv = csv.writer(handle, lineterminator="\r\n")
             self.csv.writerow(COLUMNS)
-        for line in csv_rows_from_row(row):
+        for line in csv_rows_from_row(row, self.summary.counts):
             self.csv.writerow(line)
             self.summary.records += 1
         self.summary.counts["rejected_written"] += len(row.rejected)
@@ -121,7 +143,11 @@ FORMAT = Format(
     holds_categories=True,
     holds_notes=True,
     account_items={
-        LINKS_NOT_IN_COLUMNS: ("links of types other than speaker and target: no CSV column holds them", False)
+        LINKS_NOT_IN_COLUMNS: ("links of types other than speaker and target: no CSV column holds them", False),
+        SEPARATORS_ESCAPED: (
+            "categories or linked words holding a | (or \\), written as \\| (\\\\) so their cell splits at ' | '",
+            False,
+        ),
     },
     exports="one row per label (and per rejected span, with its `answer`); a cell that starts like a formula "
     "(`=`, `+`, `-`, `@`) gets a leading `'` so spreadsheets show it as text; `speaker` and `target` columns "

@@ -360,6 +360,10 @@ def read_docbin(path: Path) -> Iterator[IncomingRecord | Rejection]:
             yield record_from_dict(task, source=path.name, line=number)
         except RecordError as exc:
             yield Rejection(name, number, str(exc))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a crafted doc.user_data of some other shape
+            yield Rejection(
+                name, number, f"doc.user_data of a shape this program does not write ({type(exc).__name__})"
+            )
 
 
 def _bounded_read(path: Path) -> bytes | str:
@@ -393,15 +397,15 @@ def task_from_doc(doc: Doc) -> dict[str, Any]:
     """A Prodigy-style dict for one Doc, validated afterwards by `record_from_dict`."""
     ours = doc.user_data.get(USER_DATA_KEY)
     ours = ours if isinstance(ours, dict) else {}
-    notes = {(s, e): note for s, e, note in ours.get("notes", [])}
-    sources = {(s, e, label): source for s, e, label, source in ours.get("entity_sources", [])}
+    notes = {(s, e): note for s, e, note in _rows(ours, "notes", 3)}
+    sources = {(s, e, label): source for s, e, label, source in _rows(ours, "entity_sources", 4)}
     statements = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
     spans = [
         {"start": s.start_char, "end": s.end_char, "label": s.label_, "note": notes.get((s.start_char, s.end_char))}
         for s in statements
     ]
     spans += [
-        {"start": s, "end": e, "label": label, "note": note} for s, e, label, note in ours.get("unaligned_spans", [])
+        {"start": s, "end": e, "label": label, "note": note} for s, e, label, note in _rows(ours, "unaligned_spans", 4)
     ]
     overflow = list(doc.spans[OVERFLOW_KEY]) if OVERFLOW_KEY in doc.spans else []
     entities = [*doc.ents, *overflow]
@@ -417,11 +421,11 @@ def task_from_doc(doc: Doc) -> dict[str, Any]:
     ]
     ents += [
         {"start": s, "end": e, "label": label, "source": source}
-        for s, e, label, source in ours.get("unaligned_entities", [])
+        for s, e, label, source in _rows(ours, "unaligned_entities", 4)
     ]
     spans += [
         {"start": s, "end": e, "label": label, "answer": answer}
-        for s, e, label, answer in ours.get("rejected_spans", [])
+        for s, e, label, answer in _rows(ours, "rejected_spans", 4)
     ]
     task: dict[str, Any] = {"text": doc.text, "spans": spans, "entities": ents}
     links = _stored_links(ours.get("links"), doc.user_data.get(LINKS_KEY))
@@ -436,6 +440,21 @@ def task_from_doc(doc: Doc) -> dict[str, Any]:
         task["_annotator_id"] = ours["annotator"]
         task["_status"] = ours.get("status")
     return task
+
+
+def _rows(ours: dict[str, Any], key: str, width: int) -> list[tuple]:
+    """`ours[key]`, rows of `width` plain values (numbers, text, None), or `RecordError` for a value
+    of another shape: `doc.user_data` is whatever the file's maker put there."""
+    items = ours.get(key, [])
+    if not isinstance(items, (list, tuple)) or any(
+        not isinstance(i, (list, tuple)) or len(i) != width or not all(isinstance(v, PLAIN) for v in i) for i in items
+    ):
+        raise RecordError(f"doc.user_data[{USER_DATA_KEY!r}][{key!r}] is not a list of {width}-value rows")
+    return [tuple(i) for i in items]
+
+
+#: The values a row of `doc.user_data` may hold.
+PLAIN = (int, float, str, type(None))
 
 
 def _stored_links(ours: Any, documented: Any) -> list[tuple]:
@@ -455,7 +474,9 @@ def _stored_links(ours: Any, documented: Any) -> list[tuple]:
             items.append((*head, *child, item.get("label")))
     else:
         return []
-    if not isinstance(items, (list, tuple)) or any(not isinstance(i, (list, tuple)) or len(i) != 5 for i in items):
+    if not isinstance(items, (list, tuple)) or any(
+        not isinstance(i, (list, tuple)) or len(i) != 5 or not all(isinstance(v, PLAIN) for v in i) for i in items
+    ):
         raise RecordError("the links of this DocBin are not [start, end, start, end, type] lists")
     return [tuple(i) for i in items]
 

@@ -24,6 +24,7 @@ from annotator.records import (
     RejectedSpan,
     Span,
     name_problem,
+    record_size_problem,
     reserved_name,
 )
 from annotator.text import lone_surrogate, normalize, offsets_by_quotes, title_of
@@ -73,6 +74,9 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
     if answer not in ANSWERS:
         raise RecordError(f'"answer" must be one of {", ".join(ANSWERS)}, got {answer!r:.40}')
 
+    counted = [len(v) if isinstance(v, list) else 0 for v in (obj.get(k) for k in ("spans", "entities", "relations"))]
+    if (too_many := record_size_problem(*counted)) is not None:  # before a single one is parsed
+        raise RecordError(too_many)
     try:
         spans, accepted, rejected = _spans(obj, raw)
         entities = _entities(obj.get("entities"), raw)

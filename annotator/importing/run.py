@@ -18,7 +18,7 @@ from pathlib import Path
 from annotator import formats, settings
 from annotator.formats.base import ReadContext
 from annotator.importing.sampling import Sample, draw
-from annotator.records import IncomingRecord, Rejection
+from annotator.records import IncomingRecord, Rejection, record_size_problem
 from annotator.schemes.categories import OTHER_GROUP, project_categories
 from annotator.store import ImportCounts, Preannotation, PreannotationFailure, Store, StoreError
 from annotator.streaming import no_cyclic_gc
@@ -226,6 +226,15 @@ def _valid_units(
                         yield unit
                         unit = []
                     rec = Rejection(str(item), rec.line, why)
+            if not isinstance(rec, Rejection) and (
+                too_many := record_size_problem(
+                    len(rec.spans) + len(rec.rejected), len(rec.entities), len(rec.links) + len(rec.link_decisions)
+                )
+            ):  # every format's records pass here: brat, CoNLL and DocBin build theirs directly
+                if unit and not rec.continued:
+                    yield unit
+                    unit = []
+                rec = Rejection(str(item), rec.line, too_many)
             if isinstance(rec, Rejection):
                 if reject:
                     reject(rec)

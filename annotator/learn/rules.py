@@ -200,6 +200,12 @@ class RuleMatcher:
             if isinstance(rule.pattern, str):
                 self._phrases.add(key, [nlp.make_doc(rule.pattern)])
             else:
+                unknown = _unregistered_extensions(rule.pattern)
+                if unknown:  # the Matcher takes it, then fails at every doc it looks at
+                    raise RuleError(
+                        f"rule {i + 1} ({rule.label}: {rule.describe()}): "
+                        f'"_": {unknown[0]!r} is not a token attribute this pipeline has (no such extension)'
+                    )
                 try:
                     self._tokens.add(key, [rule.pattern])
                 except (MatchPatternError, ValueError) as exc:
@@ -250,6 +256,14 @@ def negated(doc, start: int, end: int) -> bool:
         if token.lower_ in NEGATIONS:
             return True
     return False
+
+
+def _unregistered_extensions(pattern: list[dict[str, Any]]) -> list[str]:
+    """The `"_": {NAME: …}` attributes of a token pattern that no `Token.set_extension` registered."""
+    from spacy.tokens import Token
+
+    names = [name for token in pattern if isinstance(token.get("_"), dict) for name in token["_"]]
+    return [name for name in names if not Token.has_extension(name)]
 
 
 def validate_rules(rules: Sequence[Rule], source: str) -> list[Rejection]:

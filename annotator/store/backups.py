@@ -28,6 +28,7 @@ from annotator.store.errors import known_error
 from annotator.store.files import (
     SIDECARS,
     check_header,
+    check_project,
     connect_readonly,
     copy_checked,
     fsync_dir,
@@ -41,6 +42,8 @@ log = logging.getLogger("annotator.store.backups")
 
 STAMP = "%Y%m%dT%H%M%S%fZ"
 ASIDE = ".damaged-"
+#: The name a sound project is kept under when a restore replaces it: it is not damaged.
+BEFORE_RESTORE = ".before-restore-"
 
 
 def backup_dir(project: Path) -> Path:
@@ -138,10 +141,11 @@ def restore(project: Path, backup: Path | None = None, *, lock: ProjectLock | No
     """Bring `project` back from `backup`, or else from the newest of its backups that passes the check.
 
     Nothing is touched until a checked copy of the backup lies beside the project. Then the
-    current file (damaged or not) and its -wal are moved aside unchanged (`*.damaged-<time>`)
-    and the copy renamed into place. Takes the project's lock unless the caller holds it
-    (`lock`): raises `ProjectInUse` while a window has the project open. Raises `StoreError`
-    when `backup` is not a sound project, or when no backup passes the check.
+    current file and its -wal are moved aside unchanged (`*.damaged-<time>`, or when it passes
+    SQLite's quick_check `*.before-restore-<time>`) and the copy renamed into place. Takes the
+    project's lock unless the caller holds it (`lock`): raises `ProjectInUse` while a window has
+    the project open. Raises `StoreError` when `backup` is not a sound project, or when no backup
+    passes the check.
     """
     project = Path(os.path.realpath(project))  # through a link: the file it names, never the link
     project.parent.mkdir(parents=True, exist_ok=True)
@@ -154,7 +158,7 @@ def restore(project: Path, backup: Path | None = None, *, lock: ProjectLock | No
         incoming.unlink(missing_ok=True)
         restored = _checked_copy(project, backup, incoming)
         restored.only_leftovers = not project.exists()
-        restored.aside = _move_aside(project)
+        restored.aside = _move_aside(project, BEFORE_RESTORE if _sound(project) else ASIDE)
         os.replace(incoming, project)
         fsync_dir(project.parent)
         restored.taken_over = held.taken_over
@@ -225,8 +229,23 @@ def _is_part_of(candidate: Path, project: Path) -> bool:
     return any(resolved == name.resolve() for name in names)
 
 
-def _move_aside(project: Path) -> Path | None:
-    """Move the project and its -wal/-shm aside, unchanged, as one `*.damaged-<time>` set.
+def _stamp_of(aside: Path) -> str:
+    """The time in an aside copy's name (both kinds sort together by it)."""
+    return aside.name.rsplit("-", 1)[-1]
+
+
+def _sound(project: Path) -> bool:
+    """Whether the project file there passes SQLite's quick_check (read-only: nothing is written)."""
+    if not project.exists():
+        return False
+    try:
+        return not check_project(project)
+    except StoreError:
+        return False
+
+
+def _move_aside(project: Path, prefix: str = ASIDE) -> Path | None:
+    """Move the project and its -wal/-shm aside, unchanged, as one `*<prefix><time>` set.
 
     A -wal without its project (a restore was killed between moving the two) joins the newest
     aside copy that has none: the pair stays readable together.
@@ -235,13 +254,18 @@ def _move_aside(project: Path) -> Path | None:
         orphans = [sidecar(project, s) for s in SIDECARS if sidecar(project, s).exists()]
         if not orphans:
             return None
-        asides = [p for p in project.parent.glob(f"{project.name}{ASIDE}*") if not p.name.endswith(SIDECARS)]
-        partner = max((p for p in asides if not sidecar(p, "-wal").exists()), default=None)
+        asides = [
+            p
+            for kind in (ASIDE, BEFORE_RESTORE)
+            for p in project.parent.glob(f"{project.name}{kind}*")
+            if not p.name.endswith(SIDECARS)
+        ]
+        partner = max((p for p in asides if not sidecar(p, "-wal").exists()), default=None, key=_stamp_of)
         target = partner or project.with_name(f"{project.name}{ASIDE}{datetime.now(UTC).strftime(STAMP)}")
         for orphan in orphans:
             orphan.rename(sidecar(target, orphan.name.removeprefix(project.name)))
         return target
-    aside = project.with_name(f"{project.name}{ASIDE}{datetime.now(UTC).strftime(STAMP)}")
+    aside = project.with_name(f"{project.name}{prefix}{datetime.now(UTC).strftime(STAMP)}")
     project.rename(aside)
     for suffix in SIDECARS:
         if sidecar(project, suffix).exists():

@@ -334,20 +334,25 @@ class Session(QObject):
         span = span or self.current
         if self.article is None or span is None:
             return False
+        self.catch_up()
         if note == self.state(span).note:
             return True
         return self._push(_StatementCommand(self, self.article.id, span, "note", note=note))
 
     def catch_up(self) -> None:
-        """Read the article's statements again if another program committed to the project since
-        they were read (SQLite's `data_version`), so a write never undoes what it did not see."""
+        """Read the article's statements, entities and (through `statementsChanged`) links again if
+        another program committed to the project since they were read (SQLite's `data_version`),
+        so a key decides on what is stored and a write never undoes what it did not see. Every
+        writing key calls it first: labels, notes, entities, status, links."""
         version = self.store.data_version()
         if version == self._seen_version:
             return
         self._seen_version = version
         if self.article is not None:
             self._load_statements()
+            self.entities = self.store.entities.entities(self.article.id, self._within())
             self.statementsChanged.emit()
+            self.entitiesChanged.emit()
 
     # -- article status and navigation ----------------------------------------------
 
@@ -357,6 +362,7 @@ class Session(QObject):
     def set_status(self, status: str) -> bool:
         if self.article is None:
             return False
+        self.catch_up()
         before = self.status()
         if before == status:
             return True
@@ -394,15 +400,25 @@ class Session(QObject):
     def add_entity(self, start: int, end: int, label: str) -> None:
         if self.article is None:
             return
+        self.catch_up()  # an entity another program gave these words meanwhile is the one replaced (undo keeps it)
         self._push(_EntityCommand(self, self.article.id, None, Entity(start, end, label, USER)))
 
     def remove_entity(self, entity: Entity) -> None:
-        if self.article is not None:
+        if self.article is not None and self._still_there(entity):
             self._push(_EntityCommand(self, self.article.id, entity, None))
 
     def relabel_entity(self, entity: Entity, label: str) -> None:
-        if self.article is not None and label != entity.label:
+        if self.article is not None and label != entity.label and self._still_there(entity):
             self._push(_EntityCommand(self, self.article.id, entity, Entity(entity.start, entity.end, label, USER)))
+
+    def _still_there(self, entity: Entity) -> bool:
+        """Whether `entity`, as shown, is still stored; if another program changed it meanwhile the
+        entities are shown again and nothing is written (its undo would bring back what they removed)."""
+        self.catch_up()
+        if any((e.start, e.end, e.label) == (entity.start, entity.end, entity.label) for e in self.entities):
+            return True
+        self.error.emit(f"not saved: another program changed the entity {entity.label} meanwhile; shown as stored now")
+        return False
 
     def entity_types(self) -> list[str]:
         return sorted({e.label for e in self.entities})

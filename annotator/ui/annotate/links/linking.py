@@ -347,7 +347,9 @@ class LinkController(QObject):
     # -- actions ---------------------------------------------------------------------------------
 
     def toggle(self, link: Link) -> None:
-        """Add the link, or remove it if the layer has it: one committed, undoable action."""
+        """Add the link, or remove it if the layer has it (as stored now, another program's links read
+        first): one committed, undoable action."""
+        self.session.catch_up()
         if link in self.links:
             self.remove(link)
         else:
@@ -358,6 +360,7 @@ class LinkController(QObject):
 
     def accept_suggestion(self) -> None:
         """Shift+S: the suggested speaker becomes a link (suggestions are never saved before)."""
+        self.session.catch_up()
         link = self.suggestion()
         if link is None:
             kind = self.speaker_type()
@@ -371,6 +374,7 @@ class LinkController(QObject):
         s = self.session
         if s.article is None or s.current is None:
             return
+        s.catch_up()  # links another program gave the statement meanwhile are taken (and given back) too
         if not (self.outgoing() or self.incoming()):
             s.clear_labels()
             return

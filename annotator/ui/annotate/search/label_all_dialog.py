@@ -269,8 +269,8 @@ class LabelAllDialog(QDialog):
             item = QListWidgetItem(example)
             item.setToolTip(tooltip(example))
             self.skipped.addItem(item)
-        if len(preview.plan.skipped) > len(preview.examples):
-            self.skipped.addItem(f"… and {len(preview.plan.skipped) - len(preview.examples):,} more")
+        if preview.plan.skipped_count > len(preview.examples):
+            self.skipped.addItem(f"… and {preview.plan.skipped_count - len(preview.examples):,} more")
         self._show_skipped(bool(preview.plan.skipped))
         self.apply_button.setEnabled(bool(preview.plan.changes) and not self.session.store.readonly)
 
