@@ -43,6 +43,8 @@ def _identity(offset: int) -> int:
 
 def lone_surrogate(text: str) -> int | None:
     """Offset of the first lone surrogate (which no file can store), or None."""
+    if text.isascii():  # most texts, labels and names: a test in C, without the pattern
+        return None
     match = _SURROGATE.search(text)
     return match.start() if match else None
 
@@ -58,10 +60,17 @@ def signed32(hex_digest: str) -> int:
 
 
 def title_of(text: str, limit: int = 200) -> str:
-    for line in text.split("\n"):
-        if line.strip():
-            return line.strip()[:limit]
-    return ""
+    """The first line that is not blank, stripped, at most `limit` characters (found without
+    splitting the whole text: an import calls this for every record)."""
+    start = 0
+    while True:
+        end = text.find("\n", start)
+        line = (text[start:] if end < 0 else text[start:end]).strip()
+        if line:
+            return line[:limit]
+        if end < 0:
+            return ""
+        start = end + 1
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")

@@ -17,6 +17,7 @@ from typing import Any
 
 #: Suites in the order they run; each name is a module of this package.
 SUITES: list[str] = [
+    "floor",
     "io",
     "formats",
     "nlp",

@@ -119,3 +119,23 @@ def test_the_project_may_be_named_after_the_command_too(tmp_path):
     # a file literally called "--db" after "--" stays a path
     literal = runner.invoke(main, ["--db", str(project), "import", "--no-ner", "--", "--db"])
     assert literal.exit_code == 1 and "--db:1: no such file or folder" in literal.output
+
+
+def test_stats_loads_only_the_parts_of_the_store_it_reads(tmp_path):
+    """`annotator stats` opens the project without the import and export steps, the search index
+    or the parts it does not read: each part of the store is made on first use."""
+    Store.create(tmp_path / "p.sqlite").close()
+    code = (
+        "import sys\n"
+        "from annotator.cli import main\n"
+        "try:\n"
+        f"    main({['--db', str(tmp_path / 'p.sqlite'), 'stats']!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "parts = ('importer', 'exporter', 'search_index', 'statements', 'links', 'categories', 'review')\n"
+        "loaded = [p for p in parts if 'annotator.store.' + p in sys.modules]\n"
+        "print('LOADED', loaded, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "LOADED []" in result.stderr, result.stderr
+    assert "articles     0" in result.stdout

@@ -24,6 +24,11 @@ def _import(cli, *paths):
         ('{"text": "a", "meta": {"id": 123456789012345678901234567890}}', "integer beyond 64 bits"),
         ('{"text": "a", "meta": {"v": [1e999]}}', '"meta" has inf, which is not a JSON number'),
         ('{"text": "a", "meta": {"v": "\\ud800"}}', '"meta" has a lone surrogate (U+D800)'),
+        # the checks' fast paths (ASCII strings, plain ints and dicts) miss nothing deeper down
+        ('{"text": "a", "meta": {"k": {"\\udc00": 1}}}', '"meta" has a lone surrogate (U+DC00)'),
+        ('{"text": "a", "meta": {"k": ["é", "é\\ud800"]}}', '"meta" has a lone surrogate (U+D800) at offset 1'),
+        ('{"text": "a", "meta": {"k": [{"n": 18446744073709551616}]}}', "integer beyond 64 bits"),
+        ('{"text": "é\\udfffb"}', "lone surrogate (U+DFFF) at offset 1"),
         ("[1, 2, 3]", "expected a JSON object, got a list"),
         ('{"meta": {}}', 'missing "text"'),
         ('{"text": 42}', '"text" must be a string, got a number'),

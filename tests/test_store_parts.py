@@ -5,6 +5,7 @@ the same connection; import and export are each one sequence of steps."""
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import json
 from pathlib import Path
@@ -18,7 +19,9 @@ HASH_LOOKUP = "SELECT hash, id FROM articles WHERE hash IN"
 
 
 def _parts(store: Store) -> dict[str, Part]:
-    return {name: value for name, value in vars(store).items() if isinstance(value, Part)}
+    """The store's parts, each made on first use (a cached property of `Store`)."""
+    named = [name for name, value in vars(Store).items() if isinstance(value, functools.cached_property)]
+    return {name: value for name in named if isinstance(value := getattr(store, name), Part)}
 
 
 def test_the_store_has_no_mixin_base_and_few_methods_of_its_own():

@@ -1,7 +1,8 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annotator.text import content_hash, normalize, signed32
+from annotator.text import content_hash, normalize, signed32, title_of
 
 
 def test_bom_and_crlf_are_removed_and_offsets_follow():
@@ -32,3 +33,12 @@ def test_hashes_are_stable_and_signed_32_bit():
     digest = content_hash("Kyiv")
     assert digest == content_hash("Kyiv") != content_hash("Kiev")
     assert -(2**31) <= signed32(digest) < 2**31
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [("", ""), ("\n \n", ""), ("Kyiv", "Kyiv"), ("\n  Talks resume \nbody", "Talks resume"), ("a\n", "a")],
+)
+def test_an_article_is_titled_by_its_first_line_that_is_not_blank(text: str, title: str) -> None:
+    assert title_of(text) == title
+    assert title_of("x" * 300) == "x" * 200

@@ -84,7 +84,7 @@ def read_json_objects(path: Path, shapes: Sequence[Format]) -> Iterator[Incoming
     """The records of a JSONL file (one object a line) or of a `.json` file (an array of objects,
     or one object), each object read by the first of `shapes` whose `is_object` takes it, else
     by the one without `is_object`."""
-    name = str(path)
+    name, source = str(path), path.name
     left_out = LeftOut()
     items = iter_json_records(path) if path.suffix.lower() == ".json" else json_lines(path)
     for item in items:
@@ -92,7 +92,7 @@ def read_json_objects(path: Path, shapes: Sequence[Format]) -> Iterator[Incoming
             yield item
             continue
         line, obj = item
-        yield from records_from_object(obj, ObjectContext(name, path.name, line, left_out), shapes)
+        yield from records_from_object(obj, ObjectContext(name, source, line, left_out), shapes)
     yield from left_out.rejections(name)
 
 

@@ -172,12 +172,22 @@ def _spans(obj: dict[str, Any], text: str) -> tuple[list[Span], list[Span], list
         if not isinstance(items, list):
             raise RecordError(f'"spans" must be a list, got {_kind(items)}')
         size = len(text)
+        good = _GOOD_LABELS
         for i, item in enumerate(items):
             if type(item) is not dict:
                 raise RecordError(f"span {i} must be an object, got {_kind(item)}")
             get = item.get
             start, end, label, quoted, note = get("start"), get("end"), get("label"), get("text"), get("note")
-            start, end, label = _checked(i, start, end, label, text, size, quoted)
+            # `_checked`, inline: this loop runs for every span of every record
+            if not (
+                type(start) is int
+                and type(end) is int
+                and 0 <= start < end <= size
+                and type(label) is str
+                and label in good
+                and (quoted is None or quoted == text[start:end])
+            ):
+                start, end, label = _bounds(i, start, end, label, text, quoted)
             if note is not None and type(note) is not str:
                 raise RecordError(f"span {i}: note must be a string, got {_kind(note)}")
             answer = get("answer")
@@ -316,16 +326,27 @@ def check_meta_values(value: Any, what: str = '"meta"') -> None:
     those and has been seen writing `"id":,` for one). Iterative, so depth cannot overflow.
     """
     stack = [value]
+    low, high = INT_RANGE
     while stack:
         item = stack.pop()
-        if isinstance(item, str):
+        kind = type(item)  # parsed JSON holds these exact types; subclasses take the long way below
+        if kind is str:
+            if not item.isascii():
+                _check_surrogates(item, what)
+        elif kind is int:
+            if not low <= item <= high:
+                raise RecordError(f"{what} has an integer beyond 64 bits ({item}); write it as a string")
+        elif kind is dict:
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, str):
             _check_surrogates(item, what)
         elif isinstance(item, dict):
             stack.extend(item.keys())
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
-        elif _is_int(item) and not INT_RANGE[0] <= item <= INT_RANGE[1]:
+        elif _is_int(item) and not low <= item <= high:
             raise RecordError(f"{what} has an integer beyond 64 bits ({item}); write it as a string")
         elif isinstance(item, float) and not math.isfinite(item):
             raise RecordError(f"{what} has {item}, which is not a JSON number")

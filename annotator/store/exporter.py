@@ -102,7 +102,7 @@ def export_rows(store: Store, annotator: str | None = None) -> Iterator[ExportRo
                     title,
                     text,
                     source,
-                    json.loads(meta) if meta != "{}" else {},
+                    _meta(meta) if meta != "{}" else {},
                     name if annotator is None else annotator,
                     status if status is not None or not mine else "in_progress",
                     mine,
@@ -167,6 +167,9 @@ def _export_pairs(annotator: str | None) -> str:
 
 #: Makes a named tuple from a complete row, without the named tuple's argument handling.
 _new = tuple.__new__
+
+#: json.loads of a stored meta (always a string), without json.loads' checks of its argument per row.
+_meta = json.JSONDecoder().decode
 
 
 class _ByArticle:

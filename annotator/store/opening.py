@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import importlib
 import json
 import logging
 import os
@@ -28,11 +29,8 @@ from typing import TYPE_CHECKING, Any, Self
 if TYPE_CHECKING:
     import sqlite_utils
 
-from annotator.records import MODEL_LAYER, ExportRow, IncomingRecord
-from annotator.store import exporter, files, importer
-from annotator.store.articles import ArticlesPart
-from annotator.store.categories import CategoriesPart
-from annotator.store.entities import EntitiesPart
+from annotator.records import MODEL_LAYER
+from annotator.store import files
 from annotator.store.errors import (
     CorruptProjectError,
     ReadOnlyProjectError,
@@ -41,24 +39,41 @@ from annotator.store.errors import (
     known_error,
     primary_code,
 )
-from annotator.store.layers import LayersPart
-from annotator.store.links import LinksPart
 from annotator.store.lock import Hold, hold_for_writing
-from annotator.store.metadata import MetaPart
-from annotator.store.places import PlacesPart
-from annotator.store.preannotations import PreannotationsPart
-from annotator.store.review import ReviewPart
 from annotator.store.schema import SCHEMA_VERSION, migrations
-from annotator.store.schemes import SchemesPart
-from annotator.store.search_index import SearchPart
-from annotator.store.statements import StatementsPart
-from annotator.store.suggestions import SuggestionsPart
+
+if TYPE_CHECKING:
+    from annotator.records import ExportRow, IncomingRecord
+    from annotator.store import importer
+    from annotator.store.articles import ArticlesPart
+    from annotator.store.categories import CategoriesPart
+    from annotator.store.entities import EntitiesPart
+    from annotator.store.layers import LayersPart
+    from annotator.store.links import LinksPart
+    from annotator.store.metadata import MetaPart
+    from annotator.store.places import PlacesPart
+    from annotator.store.preannotations import PreannotationsPart
+    from annotator.store.review import ReviewPart
+    from annotator.store.schemes import SchemesPart
+    from annotator.store.search_index import SearchPart
+    from annotator.store.statements import StatementsPart
+    from annotator.store.suggestions import SuggestionsPart
 
 log = logging.getLogger("annotator.store")
 
 BUSY_TIMEOUT_MS = 10_000
 #: errno values of `os.link` on file systems without hard links.
 _NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.ENOSYS}
+
+
+def _part(module: str, name: str) -> Any:
+    """A part of the store (class `name` of `annotator.store.<module>`), made on first use."""
+
+    def make(store: Store) -> Any:
+        return getattr(importlib.import_module(f"annotator.store.{module}"), name)(store)
+
+    make.__doc__ = f"`{name}` (`annotator.store.{module}`)."
+    return functools.cached_property(make)
 
 
 class Store:
@@ -75,19 +90,23 @@ class Store:
         self._hold = Hold(None)
         #: This process holds the file open through SQLite (`files.held_here`): never `open()` it.
         self._held_here = files.held_here(path)
-        self.layers = LayersPart(self)
-        self.schemes = SchemesPart(self)
-        self.articles = ArticlesPart(self)
-        self.meta = MetaPart(self)
-        self.entities = EntitiesPart(self)
-        self.statements = StatementsPart(self)
-        self.links = LinksPart(self)
-        self.categories = CategoriesPart(self)
-        self.search = SearchPart(self)
-        self.suggestions = SuggestionsPart(self)
-        self.review = ReviewPart(self)
-        self.preannotations = PreannotationsPart(self)
-        self.places = PlacesPart(self)
+
+    # -- the named parts, each made (and its module imported) on first use: a light command
+    # such as `stats` loads only the parts it reads ----------------------------------------
+
+    layers: LayersPart = _part("layers", "LayersPart")
+    schemes: SchemesPart = _part("schemes", "SchemesPart")
+    articles: ArticlesPart = _part("articles", "ArticlesPart")
+    meta: MetaPart = _part("metadata", "MetaPart")
+    entities: EntitiesPart = _part("entities", "EntitiesPart")
+    statements: StatementsPart = _part("statements", "StatementsPart")
+    links: LinksPart = _part("links", "LinksPart")
+    categories: CategoriesPart = _part("categories", "CategoriesPart")
+    search: SearchPart = _part("search_index", "SearchPart")
+    suggestions: SuggestionsPart = _part("suggestions", "SuggestionsPart")
+    review: ReviewPart = _part("review", "ReviewPart")
+    preannotations: PreannotationsPart = _part("preannotations", "PreannotationsPart")
+    places: PlacesPart = _part("places", "PlacesPart")
 
     # -- opening -----------------------------------------------------------------
 
@@ -291,14 +310,20 @@ class Store:
 
     def add_records(self, records: Sequence[IncomingRecord], default_annotator: str) -> importer.ImportCounts:
         """Store a batch of validated records in one transaction: all of it or none (`importer.add_records`)."""
+        from annotator.store import importer
+
         return importer.add_records(self, records, default_annotator)
 
     def export_rows(self, annotator: str | None = None) -> Iterator[ExportRow]:
         """The project as `ExportRow`s, in article order (`exporter.export_rows`)."""
+        from annotator.store import exporter
+
         return exporter.export_rows(self, annotator)
 
     def count_export_rows(self, annotator: str | None = None) -> int:
         """How many rows `export_rows(annotator)` yields (the total for a progress bar)."""
+        from annotator.store import exporter
+
         return exporter.count_export_rows(self, annotator)
 
     # -- the whole file ----------------------------------------------------------------
@@ -320,7 +345,10 @@ class Store:
         return {
             "path": str(self.path),
             "articles": one("SELECT count(*) FROM articles"),
-            "preannotated": one("SELECT count(*) FROM articles WHERE pipeline IS NOT NULL"),
+            # all but the not yet pre-annotated, which a partial index holds: no scan of the texts
+            "preannotated": one(
+                "SELECT (SELECT count(*) FROM articles) - (SELECT count(*) FROM articles WHERE pipeline IS NULL)"
+            ),
             "preannotation_failed": [
                 {"article": i, "title": t, "pipeline": p, "reason": r}
                 for i, t, p, r in c.execute(
@@ -341,9 +369,10 @@ class Store:
                 c.execute("SELECT label, count(*) FROM entities GROUP BY label ORDER BY label").fetchall()
             ),
             "done": dict(
-                c.execute(
-                    "SELECT a.name, count(*) FROM article_status s JOIN annotators a ON a.id = s.annotator_id "
-                    "WHERE s.status = 'done' GROUP BY a.name ORDER BY a.name"
+                c.execute(  # counted per layer along the (annotator_id, status) index, then named
+                    "SELECT a.name, s.n FROM (SELECT annotator_id, count(*) AS n FROM article_status "
+                    "WHERE status = 'done' GROUP BY annotator_id) s JOIN annotators a ON a.id = s.annotator_id "
+                    "ORDER BY a.name"
                 ).fetchall()
             ),
             "schema_version": self.schema_version(),
