@@ -45,7 +45,10 @@ def test_import_killed_at_a_random_moment_then_rerun_gives_exactly_one_copy(tmp_
     rng = random.Random(7)
     for _ in range(3):
         proc = subprocess.Popen(annotator_cmd(db, "import", "--no-ner", src), stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.8, 2.5))
+        started = time.monotonic()  # a loaded machine may take seconds to start Python: kill only once it writes
+        while not db.exists() and proc.poll() is None and time.monotonic() - started < 60:
+            time.sleep(0.05)
+        time.sleep(rng.uniform(0.3, 1.7))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         articles, spans = counts(db)
