@@ -17,7 +17,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
-from annotator.ui.annotate.links.linking import HintMode, LinkController, StatementMode
+from annotator.ui.annotate.links.link_mode import HintMode, LinkController, StatementMode
 from annotator.ui.annotate.reader.article_view import inset_box
 from annotator.ui.shell import palette
 

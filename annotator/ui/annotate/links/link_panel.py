@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QMenu, QVBoxLayout, QWidget
 
 from annotator.records import Link
-from annotator.ui.annotate.links.linking import HintMode, LinkController, StatementMode
+from annotator.ui.annotate.links.link_mode import HintMode, LinkController, StatementMode
 from annotator.ui.shell import palette, style
 from annotator.ui.shell.plaintext import plain_label, tooltip
 

@@ -16,7 +16,7 @@ import logging
 from PySide6.QtCore import QObject, Signal
 
 from annotator.store import Store
-from annotator.ui.annotate.links.linking import LinkController
+from annotator.ui.annotate.links.link_mode import LinkController
 from annotator.ui.shell.workers import Task, TaskRunner
 
 log = logging.getLogger("annotator.ui")

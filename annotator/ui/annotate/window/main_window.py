@@ -31,10 +31,10 @@ from annotator.store import Store
 from annotator.ui.annotate.labels.categories_bar import CategoriesBar, CategoryChipsDelegate
 from annotator.ui.annotate.labels.label_bar import LabelBar
 from annotator.ui.annotate.labels.label_suggestions import LabelSuggestions
+from annotator.ui.annotate.links.link_mode import LinkController
 from annotator.ui.annotate.links.link_overlay import LinkOverlay
 from annotator.ui.annotate.links.link_panel import LinkLine, LinkList
 from annotator.ui.annotate.links.link_suggestions import SpeakerSuggestions
-from annotator.ui.annotate.links.linking import LinkController
 from annotator.ui.annotate.model.model_actions import ModelActions
 from annotator.ui.annotate.model.train_dialog import BackgroundTraining
 from annotator.ui.annotate.reader.article_list import ArticleListPanel

@@ -23,7 +23,7 @@ from PySide6.QtGui import QKeyEvent
 from annotator.records import Entity, Link, LinkType
 from annotator.schemes.links import project_link_types
 from annotator.store import ClearedStatement, LinkChange
-from annotator.ui.annotate.links.link_hints import distance, entity_candidates, hint_labels
+from annotator.ui.annotate.links.hint_letters import distance, entity_candidates, hint_labels
 from annotator.ui.annotate.reader.article_view import ArticleView
 from annotator.ui.annotate.session import Session, Span, _Command
 from annotator.ui.annotate.spans import snap
