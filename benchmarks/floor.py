@@ -26,6 +26,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from benchmarks import Result, compare
+from benchmarks.io import our_import
 from benchmarks.memory import peak_import_kib
 
 WORDS = [
@@ -138,19 +139,12 @@ def annotator_command() -> list[str]:
 def run(workdir: Path, quick: bool) -> list[Result]:
     from annotator.export.rule import choose_rule
     from annotator.export.run import export
-    from annotator.importing.run import import_paths
     from annotator.store import Store
 
     n = 5_000 if quick else 50_000
     src = make_corpus(workdir / "corpus.jsonl", n)
     made: list[Path] = []
-
-    def ours_import() -> None:
-        db = workdir / f"ours-{len(made)}.sqlite"
-        made.append(db)
-        with Store.create(db) as store:
-            report = import_paths(store, [src], annotator="bench")
-            assert report.counts.articles_added == n and not report.rejections
+    ours_import = our_import(workdir, src, n, made)
 
     floors: list[Path] = []
 

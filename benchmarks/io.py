@@ -7,6 +7,7 @@ import json
 import os
 import random
 import sqlite3
+from collections.abc import Callable
 from itertools import islice, zip_longest
 from pathlib import Path
 
@@ -173,15 +174,10 @@ def sync() -> None:
         os.sync()
 
 
-def run(workdir: Path, quick: bool) -> list[Result]:
-    from annotator.export.rule import choose_rule
-    from annotator.export.run import export
+def our_import(workdir: Path, src: Path, n: int, made: list[Path]) -> Callable[[], None]:
+    """Annotator's import of `src` (`n` records) into a new project each call, named into `made`."""
     from annotator.importing.run import import_paths
     from annotator.store import Store
-
-    n = 5_000 if quick else 50_000
-    src = make_corpus(workdir / "corpus.jsonl", n)
-    made: list[Path] = []
 
     def ours_import() -> None:
         db = workdir / f"ours-{len(made)}.sqlite"
@@ -189,6 +185,19 @@ def run(workdir: Path, quick: bool) -> list[Result]:
         with Store.create(db) as store:
             report = import_paths(store, [src], annotator="bench")
             assert report.counts.articles_added == n and not report.rejections
+
+    return ours_import
+
+
+def run(workdir: Path, quick: bool) -> list[Result]:
+    from annotator.export.rule import choose_rule
+    from annotator.export.run import export
+    from annotator.store import Store
+
+    n = 5_000 if quick else 50_000
+    src = make_corpus(workdir / "corpus.jsonl", n)
+    made: list[Path] = []
+    ours_import = our_import(workdir, src, n, made)
 
     def bare() -> None:
         bare_import(src, workdir / f"bare-{len(list(workdir.glob('bare-*.sqlite')))}.sqlite")
