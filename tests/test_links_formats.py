@@ -84,7 +84,7 @@ def round_trip(tmp_path: Path, project: Path, out: Path, fmt: str) -> Path:
     again = tmp_path / f"again-{fmt}.annotator.sqlite"
     with Store.create(again) as store:
         report = import_paths(store, [out], annotator="anna")
-        assert report.rejections == [], report.rejections
+        assert [r for r in report.rejections if not r.warning] == [], report.rejections  # warnings: kept as given
     return again
 
 
@@ -294,7 +294,9 @@ def test_links_survive_a_round_trip_through_any_format_whatever_the_text(tmp_pat
     )
     first = folder / "first.annotator.sqlite"
     with Store.create(first) as store:
-        assert import_paths(store, [source], annotator="anna").rejections == []
+        rejections = import_paths(store, [source], annotator="anna").rejections
+        # a generated span may cut a grapheme cluster ("K 🏽"): named as a warning, the span kept as given
+        assert [r for r in rejections if not r.warning] == []
         text = store.articles.article(1).text
         store.preannotations.store_preannotations([Preannotation(1, "test", [], [], word_tokens(text))])
     assert "\r" not in text
