@@ -71,6 +71,7 @@ def _self_test(ctx: click.Context) -> None:
 #: `annotator stats` never loads the format registry, numpy, spaCy or Qt (click's lazy group).
 COMMAND_MODULES: dict[str, str] = {
     "agreement": "review",
+    "annotators": "guidelines",
     "backup": "project",
     "check": "project",
     "export": "export",

@@ -88,3 +88,66 @@ def guidelines(
             raise click.ClickException(f"guidelines version {chosen.version} has no section headed {label!r}")
         text = found
     click.echo(text, nl=False)
+
+
+@main.command()
+@click.option(
+    "--trainee", "make_trainee", metavar="NAME", help="Mark NAME a trainee (their work leaves gold and review)."
+)
+@click.option("--promote", metavar="NAME", help="Promote trainee NAME: their work joins gold, review and agreement.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def annotators(ctx: click.Context, make_trainee: str | None, promote: str | None, as_json: bool) -> None:
+    """The project's layers: each person (and whether a trainee), the gold layer, models' output, with
+    the guidelines versions each one's decisions were made under.
+
+    A trainee's work never enters gold, review or team agreement until promoted; `agreement
+    --against gold` and `calibrate --report` score it.
+    """
+    from annotator.records import HUMAN_LAYER, reserved_name
+
+    if make_trainee and promote:
+        raise click.UsageError("give one of --trainee and --promote")
+    name = make_trainee or promote
+    if name is not None:
+        name = name.strip()
+        why = reserved_name(name)
+        if why:
+            raise click.BadParameter(why, param_hint="--trainee" if make_trainee else "--promote")
+        with open_project(ctx, write=True) as store:
+            kinds = store.layers.layer_kinds()
+            trainees = sorted(store.guidelines.trainees())
+            if promote and name not in trainees:
+                raise click.ClickException(f"{name} is not a trainee here (trainees: {', '.join(trainees) or 'none'})")
+            if kinds.get(name, HUMAN_LAYER) != HUMAN_LAYER:
+                raise click.ClickException(f"{name} is not a person's layer ({kinds[name]})")
+            changed = store.guidelines.set_trainee(name, bool(make_trainee))
+        if make_trainee:
+            click.echo(
+                f"{name} is {'now' if changed else 'already'} a trainee: their work stays out of gold and review"
+            )
+        else:
+            click.echo(f"{name} is promoted: their work now counts in gold, review and agreement")
+        return
+    with open_project(ctx) as store:
+        kinds = store.layers.layer_kinds()
+        trainees = store.guidelines.trainees()
+        versions = store.guidelines.decided_under()
+    rows = [
+        {
+            "name": layer,
+            "kind": kind,
+            "trainee": layer in trainees,
+            "guidelines_versions": versions.get(layer, []),
+        }
+        for layer, kind in kinds.items()
+    ]
+    if as_json:
+        click.echo(json.dumps({"annotators": rows}, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("no annotators yet")
+    for row in rows:
+        role = "trainee" if row["trainee"] else row["kind"]
+        under = ", ".join("none" if v is None else f"v{v}" for v in row["guidelines_versions"]) or "-"
+        click.echo(f"{row['name']}  {role}  guidelines: {under}")
