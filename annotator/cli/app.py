@@ -73,6 +73,7 @@ COMMAND_MODULES: dict[str, str] = {
     "agreement": "review",
     "annotators": "guidelines",
     "backup": "project",
+    "calibrate": "calibrate",
     "check": "project",
     "export": "export",
     "gui": "windows",

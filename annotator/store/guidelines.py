@@ -106,3 +106,13 @@ class GuidelinesPart(Part):
                 (int(trainee), annotator_id, int(trainee)),
             )
         return cursor.rowcount > 0
+
+    # -- calibration sets ------------------------------------------------------------------------
+
+    def calibration_set(self, annotator: str) -> dict | None:
+        """The calibration set drawn for `annotator` ({"articles": [...], "seed", "size", ...}), or None."""
+        return self.store.get_setting(f"calibration/{annotator}")
+
+    def set_calibration_set(self, annotator: str, drawn: dict) -> None:
+        """Keep the calibration set drawn for `annotator` (one transaction; a new draw replaces it)."""
+        self.store.set_setting(f"calibration/{annotator}", drawn)
