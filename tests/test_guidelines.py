@@ -99,3 +99,23 @@ def test_mistakes_are_messages_and_change_nothing(cli, db_path, tmp_path):
     cli("guidelines", "--load", guide)
     assert "no guidelines version 7" in cli("guidelines", "--diff", "1", "7").output
     assert "no section headed 'threat'" in cli("guidelines", "--section", "threat").output
+
+
+def test_examples_of_a_label_come_from_gold_and_near_misses_from_review(cli, db_path):
+    from annotator.review.gold import set_gold
+    from tests.test_agreement import add, make_text
+
+    text = make_text(0)
+    with Store.create(db_path) as store:
+        add(store, text, "anna", [(0, 5, "offer"), (12, 19, "offer")])
+        add(store, text, "ben", [(0, 5, "offer"), (12, 19, "demand")])
+        set_gold(store, 1, 12, 19, ["demand"])  # the review decided: a demand, not an offer
+    found = json.loads(cli("guidelines", "--examples", "offer", "--json").output)
+    assert [(e["start"], e["kind"], e["text"]) for e in found["examples"]] == [(0, "agreed", text[0:5])]
+    near = found["near_misses"]
+    assert [(e["start"], e["gold"], e["annotators"]) for e in near] == [
+        (12, ["demand"], {"anna": ["offer"], "ben": ["demand"]})
+    ]
+    shown = cli("guidelines", "--examples", "offer").output
+    assert "everyone who finished agreed" in shown and "gold demand; anna offer, ben demand" in shown
+    assert "did you mean 'offer'" in cli("guidelines", "--examples", "ofer").output

@@ -23,6 +23,12 @@ from annotator.cli.app import main, open_project
 @click.option("--version", "number", type=click.IntRange(min=1), help="Print version N instead of the current one.")
 @click.option("--diff", "versions", type=click.IntRange(min=1), nargs=2, help="What changed from version N to M.")
 @click.option("--section", "label", help="Print only the section of this label (its `## LABEL` heading).")
+@click.option(
+    "--examples",
+    "examples_of",
+    metavar="LABEL",
+    help="Examples of LABEL from the project's gold, and the near-misses the review decided.",
+)
 @click.option("--author", help="Whose version this is (with --load; default: ANNOTATOR_NAME or the login name).")
 @click.pass_context
 def guidelines(
@@ -32,6 +38,7 @@ def guidelines(
     number: int | None,
     versions: tuple[int, int] | None,
     label: str | None,
+    examples_of: str | None,
     author: str | None,
 ) -> None:
     """The project's guidelines: one Markdown document, kept in versions.
@@ -39,7 +46,7 @@ def guidelines(
     With no option, prints the current version. Every load that changes the text makes a new
     version (its time, author and SHA-256 kept), and every decision records the version it was made
     under (see `agreement --by-guidelines`). A label's section is the text under the heading that
-    names it (`## offer`).
+    names it (`## offer`); --examples LABEL shows the label at work in the project's own gold.
     """
     from annotator.guidelines.document import GuidelinesError, diff, read_guidelines, section
 
@@ -57,6 +64,9 @@ def guidelines(
             click.echo(f"guidelines version {version.version} loaded from {load} ({len(text):,} characters, by {who})")
         else:
             click.echo(f"{load} is the same text as version {version.version}: no new version")
+        return
+    if examples_of is not None:
+        _examples(ctx, examples_of, as_json)
         return
     with open_project(ctx) as store:
         part = store.guidelines
@@ -88,6 +98,26 @@ def guidelines(
             raise click.ClickException(f"guidelines version {chosen.version} has no section headed {label!r}")
         text = found
     click.echo(text, nl=False)
+
+
+def _examples(ctx: click.Context, label: str, as_json: bool) -> None:
+    from annotator.guidelines.examples import examples_text, label_examples
+    from annotator.schemes.labels import unknown_labels
+
+    with open_project(ctx) as store:
+        unknown = unknown_labels(store, [label])
+        if unknown:
+            raise click.ClickException(unknown)
+        examples, near = label_examples(store, label)
+    if as_json:
+        found = {
+            "label": label,
+            "examples": [e.as_dict() for e in examples],
+            "near_misses": [e.as_dict() for e in near],
+        }
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+    else:
+        click.echo(examples_text(label, examples, near))
 
 
 @main.command()
