@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.app import main, open_project
+from annotator.cli.app import main, open_project, window_function
 
 
 @main.command()
@@ -20,6 +20,12 @@ from annotator.cli.app import main, open_project
     help="Also write the set as JSONL tasks (texts, no labels) for the trainee's own project; never replaces a file.",
 )
 @click.option("--report", "report_for", metavar="NAME", help="List each difference of NAME from gold.")
+@click.option("--window", is_flag=True, help="With --report: open the calibration review window.")
+@click.option(
+    "--screenshot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --report: render the calibration review window to this PNG and exit.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def calibrate(
@@ -29,6 +35,8 @@ def calibrate(
     seed: int,
     out: Path | None,
     report_for: str | None,
+    window: bool,
+    screenshot: Path | None,
     as_json: bool,
 ) -> None:
     """Calibration for a new annotator against the project's gold.
@@ -38,7 +46,8 @@ def calibrate(
     project: NAME labels those articles blind, here (the window shows only their own layer) or
     in their own project from --out FILE.jsonl, merged back with `annotator import --trainee
     --annotator NAME THEIRS.sqlite`. --report NAME lists each difference from gold with the
-    guidelines section of the gold label; `agreement --against gold` gives the figures.
+    guidelines section of the gold label (--window: side by side in a window); `agreement
+    --against gold` gives the figures.
     """
     from annotator.guidelines.calibration import CalibrationError, draw, report, report_text, write_package
     from annotator.records import reserved_name
@@ -49,6 +58,9 @@ def calibrate(
     why = reserved_name(name)
     if why:
         raise click.BadParameter(why, param_hint="--annotator" if annotator else "--report")
+    if report_for is not None and (window or screenshot is not None):
+        run = window_function("annotator.ui.review.calibration", "run_calibration", "calibration review")
+        ctx.exit(run(ctx.obj["db"], name, screenshot=screenshot))
     try:
         if report_for is not None:
             with open_project(ctx) as store:
