@@ -5,8 +5,8 @@ labels, a note) in a temporary folder and renders each window offscreen, through
 start-up as `annotator gui --screenshot`: the annotation window in the light and the dark theme,
 the same article with a search, the corpus search's hit list with categories in the article list
 (light and dark), links, label suggestions from the rules (light and dark), the review window, the
-agreement dashboard, and a long article (the seeds' texts over and over, their spaCy annotations
-copied along) on its second part.
+agreement dashboard, a long article (the seeds' texts over and over, their spaCy annotations
+copied along) on its second part, and the guideline pane on the section of a statement's label.
 """
 
 from __future__ import annotations
@@ -42,7 +42,39 @@ SHOTS = {
     "screenshot-long-article.png": ("light", "long"),
     "screenshot-suggestions.png": ("light", "model-suggestions"),
     "screenshot-suggestions-dark.png": ("dark", "suggestions"),
+    "screenshot-guidelines.png": ("light", "guidelines"),
 }
+#: The demo project's guidelines (version 2 sharpens `offer`), shown by the guideline pane.
+GUIDELINES = """# Guidelines: statements in ceasefire reporting
+
+Label what a named side says, not what the reporter concludes. Read the whole sentence first.
+
+## condition
+
+What one side requires before it acts. The test: an "if" (said or meant) that the side itself sets.
+
+## offer
+
+A side proposes, or signals readiness for, something the other side wants: a pause, a halt, talks.
+
+- A *conditional* proposal is an offer **and** a condition ("we will halt strikes if they do").
+- Not an offer: a demand phrased politely ("we call on Moscow to stop"): that is a demand.
+- Not an offer: a promise with nothing asked in return: that is a commitment.
+
+### Near-misses decided in review
+
+"Kyiv is ready to discuss an energy truce": offer (readiness counts).
+"Kyiv said talks could resume one day": no label (no side proposes anything).
+
+## demand
+
+A side insists that another act, without offering anything in return.
+
+## denial
+
+A side rejects a claim, an offer or a report: "did not confirm", "refused".
+"""
+
 #: The seed article the link screenshots show (seeds/004_…, the fifth).
 LINKED_ARTICLE = 5
 #: The model's screenshot: a generated corpus of 60 articles, the first 40 finished by "oracle"
@@ -81,6 +113,9 @@ def build(project: Path) -> None:
         for article, (anna, ben) in enumerate(CATEGORIES, 1):  # article categories, one stance in dispute
             store.categories.set_article_categories(article, "anna", anna)
             store.categories.set_article_categories(article, "ben", ben)
+        first = GUIDELINES.replace("A side proposes, or signals readiness for,", "A side proposes")
+        store.guidelines.add(first, "lead")
+        store.guidelines.add(GUIDELINES, "lead")  # version 2: the offer section sharpened
         store.search.update_search_index()  # what the window's catch-up does on its first search
         link_article(store, LINKED_ARTICLE)
 
@@ -170,6 +205,8 @@ def shot(kind: str, project: Path, out: Path) -> int:
         from annotator.ui.review.launch import run_dashboard
 
         return run_dashboard(project, screenshot=out)
+    from PySide6.QtCore import Qt
+
     from annotator.ui.annotate.window.controller import Controller
 
     app = start(screenshot=True)
@@ -194,6 +231,11 @@ def shot(kind: str, project: Path, out: Path) -> int:
         window.session.set_current(
             next(s for s in window.session.candidates() if "In other words" in text[s[0] : s[1]])
         )
+    if kind == "guidelines":  # anna's statement labeled offer, the pane open on its section (the G key)
+        labeled = window.session.statements
+        window.session.set_current(next(span for span, state in labeled.items() if "offer" in state.labels))
+        window.guideline_pane.toggle()
+        window.resizeDocks([window.guideline_pane], [340], Qt.Orientation.Horizontal)
     if kind == "search":
         window.search.open()
         window.search.field.setText("energy")

@@ -71,10 +71,13 @@ def _self_test(ctx: click.Context) -> None:
 #: `annotator stats` never loads the format registry, numpy, spaCy or Qt (click's lazy group).
 COMMAND_MODULES: dict[str, str] = {
     "agreement": "review",
+    "annotators": "guidelines",
     "backup": "project",
+    "calibrate": "calibrate",
     "check": "project",
     "export": "export",
     "gui": "windows",
+    "guidelines": "guidelines",
     "import": "importing",
     "preannotate": "importing",
     "restore": "project",

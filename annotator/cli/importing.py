@@ -45,6 +45,12 @@ def _import_help() -> str:
 )
 @click.option("--no-ner", is_flag=True, help="Skip spaCy pre-annotation (entities and sentences).")
 @click.option("--annotator", help="Name stored with labels that carry no _annotator_id.")
+@click.option(
+    "--trainee",
+    is_flag=True,
+    help="The annotator (and any new one the files name) is a trainee: kept out of gold, review and agreement "
+    "until promoted (annotator annotators --promote NAME).",
+)
 @click.option("--pipeline", help="spaCy package or folder for pre-annotation, or 'rules'.")
 @PROCESSES
 @click.option("--sample", type=click.IntRange(min=1), metavar="N", help="Import a random sample of N records.")
@@ -57,6 +63,7 @@ def import_cmd(
     fmt: str | None,
     no_ner: bool,
     annotator: str | None,
+    trainee: bool,
     pipeline: str | None,
     processes: int | None,
     sample: int | None,
@@ -77,6 +84,14 @@ def import_cmd(
     store = Store.create(ctx.obj["db"], exist_ok=True)
     with store:
         pipeline = pipeline or store.get_setting("pipeline")
+        before = set(store.layers.annotators())
+        if trainee:  # before the import: its work never counts as a team member's, even for a moment
+            if annotator in before and annotator not in store.guidelines.trainees():
+                raise click.ClickException(
+                    f"{annotator} is already a member of the team here; nothing was imported. To make them a "
+                    f"trainee (their work leaves gold and agreement): annotator annotators --trainee {annotator}"
+                )
+            store.guidelines.set_trainee(annotator, True)
         try:
             with progress_bar("importing", unit="records") as bar:
                 report = import_paths(
@@ -104,12 +119,27 @@ def import_cmd(
                 )
         for note in report.notes:
             click.echo(note)
+        if trainee:
+            _mark_trainees(store, annotator, before)
         if not no_ner:
             _preannotate(store, pipeline, processes)
         if report.rejections:
             click.echo(_rejected_line(report.rejections), err=True)
             if not all(r.warning for r in report.rejections):  # warnings only: everything came in as given
                 ctx.exit(1)
+
+
+def _mark_trainees(store: Store, annotator: str, before: set[str]) -> None:
+    """Mark the layers this import made (people's) trainees too, and say who is one."""
+    from annotator.records import HUMAN_LAYER
+
+    new = sorted((set(store.layers.annotators(HUMAN_LAYER)) - before) - {annotator})
+    for name in new:
+        store.guidelines.set_trainee(name, True)
+    names = ", ".join([annotator, *new])
+    click.echo(
+        f"trainee: {names} (kept out of gold, review and team agreement until annotator annotators --promote NAME)"
+    )
 
 
 def _preannotate(store: Store, pipeline_name: str | None, processes: int | None, retry_failed: bool = False) -> None:

@@ -23,8 +23,23 @@ from annotator.store import StoreError
     type=click.Path(dir_okay=False, path_type=Path),
     help="Render the agreement dashboard to this PNG and exit.",
 )
+@click.option(
+    "--by-guidelines", is_flag=True, help="Alpha among the work done under each guidelines version, per version."
+)
+@click.option(
+    "--against",
+    type=click.Choice(["gold"]),
+    help="Each annotator (trainees too) against gold: Cohen's kappa per label and overall, span F1 per label.",
+)
 @click.pass_context
-def agreement(ctx: click.Context, as_json: bool, labels: tuple[str, ...], dashboard_screenshot: Path | None) -> None:
+def agreement(
+    ctx: click.Context,
+    as_json: bool,
+    labels: tuple[str, ...],
+    dashboard_screenshot: Path | None,
+    by_guidelines: bool,
+    against: str | None,
+) -> None:
     """Agreement between annotators: Krippendorff's alpha, Cohen's kappa and span F1 per pair;
     for links, F1 on exact links (statement, other end, type) per pair and per link type.
 
@@ -32,9 +47,21 @@ def agreement(ctx: click.Context, as_json: bool, labels: tuple[str, ...], dashbo
     done and left a unit unlabeled counts as "no label" there. The gold layer and a model's
     output (model:VERSION layers) are left out. When articles have categories: alpha per
     category (present or not, over articles) and per exclusive group (which of its
-    categories), under "categories" in --json.
+    categories), under "categories" in --json. A trainee's work is left out until promoted.
+
+    --by-guidelines: alpha per guidelines version, comparing the work each annotator did under
+    the same version (an article's version: the one its "done" was given under).
+
+    --against gold: each annotator against the gold layer where it is complete (gold's silence
+    there is "no label"), over the units the annotator has a value for.
     """
     chosen = [part.strip() for item in labels for part in item.split(",") if part.strip()] or None
+    if by_guidelines:
+        _by_guidelines(ctx, chosen, as_json)
+        return
+    if against:
+        _against_gold(ctx, chosen, as_json)
+        return
     if dashboard_screenshot is not None:
         run_dashboard = window_function("annotator.ui.review.launch", "run_dashboard", "dashboard")
         ctx.exit(run_dashboard(ctx.obj["db"], labels=chosen, screenshot=dashboard_screenshot))
@@ -66,3 +93,25 @@ def agreement(ctx: click.Context, as_json: bool, labels: tuple[str, ...], dashbo
             click.echo(category_table(by_category))
         if models:
             click.echo(f"(a model's output is no annotator: {', '.join(models)} left out)")
+
+
+def _by_guidelines(ctx: click.Context, labels: list[str] | None, as_json: bool) -> None:
+    from annotator.guidelines.by_version import agreement_by_version, by_version_table
+
+    with open_project(ctx) as store:
+        rows = agreement_by_version(store, labels)
+    if as_json:
+        click.echo(json.dumps({"by_guidelines": [row.as_dict() for row in rows]}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(by_version_table(rows))
+
+
+def _against_gold(ctx: click.Context, labels: list[str] | None, as_json: bool) -> None:
+    from annotator.guidelines.against_gold import against_gold, against_gold_table
+
+    with open_project(ctx) as store:
+        results = against_gold(store, labels)
+    if as_json:
+        click.echo(json.dumps({"against_gold": [r.as_dict() for r in results]}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(against_gold_table(results))

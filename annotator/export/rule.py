@@ -220,7 +220,8 @@ def choose_rule(
     why = ""
     kinds = store.layers.layer_kinds()
     layers = store.layers.layers()
-    people = [name for name in layers if kinds.get(name) == HUMAN_LAYER]
+    trainees = store.guidelines.trainees()  # a trainee's layer is exported only when named
+    people = [name for name in layers if kinds.get(name) == HUMAN_LAYER and name not in trainees]
     models = [name for name in layers if kinds.get(name) == MODEL_LAYER]
     if gold:
         layer: str | None = GOLD

@@ -103,6 +103,7 @@ def export(
             check, write = _check_row, writer.write
             holds_categories, holds_notes = fmt.holds_categories, fmt.holds_notes
             last_article = None  # rows come in article order; with every layer, several per article
+            written: set[int] = set()  # the articles written, for the data card
             for row in selection.rows(ticking):
                 check(row)
                 if row.notes:  # notes on statements with no label: carried, or counted as left out
@@ -111,6 +112,7 @@ def export(
                     if row.article_id != last_article:
                         summary.articles += 1
                         last_article = row.article_id
+                        written.add(row.article_id)
                     if row.categories and not holds_categories:
                         summary.counts["categories_left_out"] += 1
 
@@ -134,6 +136,11 @@ def export(
             for item in (WRITTEN, UNKNOWN):
                 summary.counts.pop(item, None)
         summary.seconds = time.perf_counter() - started
+    if fmt.training and str(out) != "-" and summary.records and not summary.cancelled:
+        from annotator.guidelines.card import write_card
+
+        card = write_card(store, out, rule.layer, rule.labels, summary, written)
+        summary.card = str(card) if card else ""
     return summary
 
 

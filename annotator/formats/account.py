@@ -74,6 +74,8 @@ class ExportSummary:
     warnings: list[str] = field(default_factory=list)
     cancelled: bool = False
     seconds: float = 0.0
+    #: The data card written beside a training export (`guidelines.card`), or "".
+    card: str = ""
     #: What each counted item says and whether it is a loss: `ITEMS` and the format's own.
     items: dict[str, tuple[str, bool]] = field(default_factory=lambda: dict(ITEMS))
 
@@ -101,6 +103,8 @@ class ExportSummary:
             out.append(
                 "left out: " + "; ".join(f"{plural(n, 'article')} {why}" for why, n in self.left_out.most_common())
             )
+        if self.card:
+            out.append(f"data card: {self.card}")
         losses = list(self._items(loss=True))
         if losses:
             out.append("not as asked (exit 1):")
@@ -128,6 +132,7 @@ class ExportSummary:
             "warnings": self.warnings,
             "cancelled": self.cancelled,
             "seconds": round(self.seconds, 3),
+            **({"card": self.card} if self.card else {}),
         }
 
     def _items(self, loss: bool) -> list[tuple[str, int]]:

@@ -57,14 +57,15 @@ def collect_categories(store, groups: Sequence[CategoryGroup] | None = None) -> 
     """Every annotator's categories and done marks, per article (articles nobody categorised and
     nobody finished are left out). One pass over the stored rows."""
     done: dict[int, set[str]] = {}
+    left_out = {GOLD, *store.guidelines.trainees()}  # trainees' work stays out of review until promoted
     for article_id, name in store.review.done_annotators():
-        if name != GOLD:
+        if name not in left_out:
             done.setdefault(article_id, set()).add(name)
     articles: dict[int, ArticleCategories] = {}
     for article_id, rows in groupby(store.categories.category_rows(), key=lambda r: r[0]):
         art = ArticleCategories(article_id, done=done.pop(article_id, set()))
         for _, name, category in rows:
-            if name != GOLD:
+            if name not in left_out:
                 art.given.setdefault(name, set()).add(category)
         articles[article_id] = art
     for article_id, names in done.items():

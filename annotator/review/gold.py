@@ -167,7 +167,7 @@ def set_gold(store, article_id: int, start: int, end: int, labels: Iterable[str]
 
 
 def _labeled_by_annotators(store, article_id: int, span: SpanKey) -> bool:
-    people = set(store.layers.annotators(HUMAN_LAYER))
+    people = set(store.layers.annotators(HUMAN_LAYER)) - store.guidelines.trainees()
     return any(
         st.labels and st.annotator in people and (st.start, st.end) == span
         for st in store.statements.statements(article_id)

@@ -65,10 +65,11 @@ def collect_links(
     those of `collection` (labels and done marks; read from the store when not given) and whoever linked."""
     collection = collection if collection is not None else collect(store, article_ids=article_ids)
     articles: dict[int, ArticleLinks] = {}
+    trainees = store.guidelines.trainees()  # their work stays out of review until promoted
     for article_id, rows in groupby(store.links.all_links(article_ids), key=lambda r: r[0]):
         art = ArticleLinks(article_id)
         for _, name, link in rows:
-            if name == GOLD:
+            if name == GOLD or name in trainees:
                 continue
             slot = (link.head_start, link.head_end, link.label)
             art.slots.setdefault(name, {}).setdefault(slot, frozenset())

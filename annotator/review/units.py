@@ -24,6 +24,8 @@ from annotator.records import HUMAN_LAYER
 Labels = tuple[str, ...]
 SpanKey = tuple[int, int]
 NO_LABEL: Labels = ()
+#: (article_id, annotator) pairs: whose work in which article a collection keeps.
+LayerPairs = set[tuple[int, str]] | frozenset[tuple[int, str]]
 
 
 def category(labels: Labels | None) -> str:
@@ -95,29 +97,39 @@ def collect(
     labels: Iterable[str] | None = None,
     annotators: Iterable[str] | None = None,
     article_ids: list[int] | None = None,
+    layers: LayerPairs | None = None,
+    trainees: bool = False,
 ) -> Collection:
-    """Read every annotator's labeled statements and done marks (people's layers only: not gold, no model).
+    """Read every annotator's labeled statements and done marks (people's layers only: not gold, no
+    model, and no trainee's unless `trainees`: their work stays out of review until promoted).
 
     `labels` keeps only those labels: other labels are dropped from each statement, and a
-    statement left with none is no longer a unit. `annotators` keeps only those annotators.
+    statement left with none is no longer a unit. `annotators` keeps only those annotators;
+    `layers` only those (article_id, annotator) pairs (say, the work done under one guidelines version).
     """
     keep_labels = set(labels) if labels is not None else None
     keep_annotators = set(annotators) if annotators is not None else None
     people = set(store.layers.annotators(HUMAN_LAYER))
+    if not trainees:
+        people -= store.guidelines.trainees()
 
-    def wanted(name: str) -> bool:
-        return name in people and (keep_annotators is None or name in keep_annotators)
+    def wanted(name: str, article_id: int) -> bool:
+        return (
+            name in people
+            and (keep_annotators is None or name in keep_annotators)
+            and (layers is None or (article_id, name) in layers)
+        )
 
     done: dict[int, set[str]] = {}
     for article_id, name in store.review.done_annotators(article_ids):
-        if wanted(name):
+        if wanted(name, article_id):
             done.setdefault(article_id, set()).add(name)
 
     articles: dict[int, ArticleLabels] = {}
     for article_id, rows in groupby(store.review.labeled_statements(article_ids), key=lambda r: r[0]):
         art = ArticleLabels(article_id, done=done.pop(article_id, set()))
         for _, name, start, end, labs in rows:
-            if not wanted(name):
+            if not wanted(name, article_id):
                 continue
             if keep_labels is not None:
                 labs = tuple(label for label in labs if label in keep_labels)

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from annotator.store.articles import ArticlesPart
     from annotator.store.categories import CategoriesPart
     from annotator.store.entities import EntitiesPart
+    from annotator.store.guidelines import GuidelinesPart
     from annotator.store.layers import LayersPart
     from annotator.store.links import LinksPart
     from annotator.store.metadata import MetaPart
@@ -107,6 +108,7 @@ class Store:
     review: ReviewPart = _part("review", "ReviewPart")
     preannotations: PreannotationsPart = _part("preannotations", "PreannotationsPart")
     places: PlacesPart = _part("places", "PlacesPart")
+    guidelines: GuidelinesPart = _part("guidelines", "GuidelinesPart")
 
     # -- opening -----------------------------------------------------------------
 

@@ -394,6 +394,47 @@ def m014_categories_asked(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m016_guidelines(db: sqlite_utils.Database) -> None:
+    """The project's guidelines, a Markdown document kept in versions (`store.guidelines`); the
+    version each decision was made under (a statement's label, an article's status), written by
+    triggers from the newest version so no caller can forget it (NULL: before any guidelines, or
+    a status unchanged since); and whether an annotator is a trainee, whose work stays out of
+    gold, review and team agreement until promoted."""
+    db.executescript(
+        """
+        CREATE TABLE guidelines (
+            version INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            author TEXT NOT NULL,
+            text TEXT NOT NULL,
+            sha256 TEXT NOT NULL
+        );
+        ALTER TABLE statement_labels ADD COLUMN guidelines_version INTEGER;
+        ALTER TABLE article_status ADD COLUMN guidelines_version INTEGER;
+        ALTER TABLE annotators ADD COLUMN trainee INTEGER NOT NULL DEFAULT 0;
+        CREATE TRIGGER statement_labels_guidelines AFTER INSERT ON statement_labels
+            WHEN NEW.guidelines_version IS NULL AND EXISTS (SELECT 1 FROM guidelines)
+        BEGIN
+            UPDATE statement_labels SET guidelines_version = (SELECT max(version) FROM guidelines)
+            WHERE statement_id = NEW.statement_id AND label = NEW.label;
+        END;
+        CREATE TRIGGER article_status_guidelines_new AFTER INSERT ON article_status
+            WHEN NEW.guidelines_version IS NULL AND EXISTS (SELECT 1 FROM guidelines)
+        BEGIN
+            UPDATE article_status SET guidelines_version = (SELECT max(version) FROM guidelines)
+            WHERE article_id = NEW.article_id AND annotator_id = NEW.annotator_id;
+        END;
+        CREATE TRIGGER article_status_guidelines_changed AFTER UPDATE OF status ON article_status
+            WHEN OLD.status IS NOT NEW.status
+        BEGIN
+            UPDATE article_status SET guidelines_version = (SELECT max(version) FROM guidelines)
+            WHERE article_id = NEW.article_id AND annotator_id = NEW.annotator_id;
+        END;
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

@@ -102,9 +102,16 @@ class StatementsPart(Part):
                 self.conn.execute(
                     "UPDATE statements SET note = ?, updated_at = ? WHERE id = ?", (note, stamp, statement_id)
                 )
-                self.conn.execute("DELETE FROM statement_labels WHERE statement_id = ?", (statement_id,))
+                # a change, not a snapshot: a label kept keeps its row (when it was given, and under
+                # which guidelines version)
+                self.conn.execute(
+                    "DELETE FROM statement_labels WHERE statement_id = ? AND label NOT IN "
+                    "(SELECT value FROM json_each(?))",
+                    (statement_id, json.dumps(wanted)),
+                )
                 self.conn.executemany(
-                    "INSERT INTO statement_labels(statement_id, label, created_at) VALUES (?, ?, ?)",
+                    "INSERT INTO statement_labels(statement_id, label, created_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT DO NOTHING",
                     [(statement_id, label, stamp) for label in wanted],
                 )
             if self.store.articles.status(article_id, annotator) == "new":

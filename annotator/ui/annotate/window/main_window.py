@@ -29,6 +29,7 @@ from annotator import formats, settings
 from annotator.records import reserved_name
 from annotator.store import Store
 from annotator.ui.annotate.labels.categories_bar import CategoriesBar, CategoryChipsDelegate
+from annotator.ui.annotate.labels.guideline_pane import GuidelinePane
 from annotator.ui.annotate.labels.label_bar import LabelBar
 from annotator.ui.annotate.labels.label_suggestions import LabelSuggestions
 from annotator.ui.annotate.links.link_mode import LinkController
@@ -196,6 +197,8 @@ class MainWindow(QMainWindow):
         # corpus search (the hit list, docked under the article) and the list's category column
         self.search_dock = SearchDock(s, self.view, self.runner, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.search_dock)
+        self.guideline_pane = GuidelinePane(s, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.guideline_pane)
         self.list_panel.extra.fill_categories(self.categories.groups)
         chips = CategoryChipsDelegate(self.categories.colors, self.list_panel.model.CategoriesRole, self)
         self.list_panel.view.setItemDelegateForColumn(3, chips)
@@ -260,6 +263,7 @@ class MainWindow(QMainWindow):
             "search_prev": lambda: self.search.step(-1),
             "corpus_search": self.search_dock.open,
             "escape": self._escape,
+            "guidelines": self.guideline_pane.toggle,
             "zoom_in": lambda: self.view.zoom(1),
             "zoom_out": lambda: self.view.zoom(-1),
             "shortcut_sheet": self.show_shortcuts,
@@ -312,7 +316,7 @@ class MainWindow(QMainWindow):
         go.addAction(a["next_uncertain"])
 
         view = bar.addMenu("&View")
-        for name in ("search", "search_next", "search_prev", "corpus_search", "zoom_in", "zoom_out"):
+        for name in ("search", "search_next", "search_prev", "corpus_search", "guidelines", "zoom_in", "zoom_out"):
             view.addAction(a[name])
         view.addSeparator()
         others = view.addAction("Show &other annotators' labels and links")

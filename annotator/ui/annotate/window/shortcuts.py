@@ -55,6 +55,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         "removes the statement's labels and links",
     ),
     Shortcut("note", "Write a note on the statement", ("Ctrl+M",), "Statements", "the note, when you leave the field"),
+    Shortcut("guidelines", "Show or hide the guidelines for the statement's label", ("G",), "Statements"),
     Shortcut(
         "link_s",
         "Link to an entity: the type on S",

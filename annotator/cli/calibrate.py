@@ -1,0 +1,91 @@
+"""`annotator calibrate`: a calibration set drawn from gold for a new annotator, and its report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from annotator.cli.app import main, open_project, window_function
+
+
+@main.command()
+@click.option("--annotator", metavar="NAME", help="Draw a calibration set for NAME (a trainee, usually).")
+@click.option("--size", type=click.IntRange(min=1), default=20, show_default=True, help="Articles in the set.")
+@click.option("--seed", type=int, default=0, show_default=True, help="The same seed draws the same set.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the set as JSONL tasks (texts, no labels) for the trainee's own project; never replaces a file.",
+)
+@click.option("--report", "report_for", metavar="NAME", help="List each difference of NAME from gold.")
+@click.option("--window", is_flag=True, help="With --report: open the calibration review window.")
+@click.option(
+    "--screenshot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --report: render the calibration review window to this PNG and exit.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def calibrate(
+    ctx: click.Context,
+    annotator: str | None,
+    size: int,
+    seed: int,
+    out: Path | None,
+    report_for: str | None,
+    window: bool,
+    screenshot: Path | None,
+    as_json: bool,
+) -> None:
+    """Calibration for a new annotator against the project's gold.
+
+    --annotator NAME --size N draws N articles with complete gold that NAME has not labeled,
+    stratified by gold label (every label in the set when N allows), and keeps the set in the
+    project: NAME labels those articles blind, here (the window shows only their own layer) or
+    in their own project from --out FILE.jsonl, merged back with `annotator import --trainee
+    --annotator NAME THEIRS.sqlite`. --report NAME lists each difference from gold with the
+    guidelines section of the gold label (--window: side by side in a window); `agreement
+    --against gold` gives the figures.
+    """
+    from annotator.guidelines.calibration import CalibrationError, draw, report, report_text, write_package
+    from annotator.records import reserved_name
+
+    if (annotator is None) == (report_for is None):
+        raise click.UsageError("give one of --annotator NAME (draw a set) and --report NAME")
+    name = (annotator or report_for or "").strip()
+    why = reserved_name(name)
+    if why:
+        raise click.BadParameter(why, param_hint="--annotator" if annotator else "--report")
+    if report_for is not None and (window or screenshot is not None):
+        run = window_function("annotator.ui.review.calibration", "run_calibration", "calibration review")
+        ctx.exit(run(ctx.obj["db"], name, screenshot=screenshot))
+    try:
+        if report_for is not None:
+            with open_project(ctx) as store:
+                found = report(store, name)
+            click.echo(json.dumps(found.as_dict(), ensure_ascii=False, indent=2) if as_json else report_text(found))
+            return
+        with open_project(ctx, write=True) as store:
+            drawn = draw(store, name, size, seed)
+            if out is not None:
+                write_package(store, drawn, out)
+            current = store.guidelines.current()
+            store.guidelines.set_calibration_set(name, drawn.as_setting(current.version if current else None))
+    except CalibrationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps({"annotator": name, "articles": drawn.articles, "per_label": drawn.per_label}, indent=2))
+        return
+    short = (
+        f" (only {drawn.available} articles have complete gold {name} has not labeled)"
+        if drawn.available < size
+        else ""
+    )
+    labels = ", ".join(f"{label} {n}" for label, n in drawn.per_label.items())
+    click.echo(f"calibration set for {name}: {len(drawn.articles)} articles{short}; gold labels: {labels}")
+    click.echo(f"articles: {', '.join(map(str, drawn.articles))}")
+    if out is not None:
+        click.echo(f"wrote {out}: the texts without labels, for {name}'s own project")
+    click.echo(f"when {name} has finished them: annotator calibrate --report {name}")

@@ -1,0 +1,82 @@
+"""Every decision records the guidelines version it was made under; agreement split by version."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from annotator.guidelines.by_version import agreement_by_version
+from annotator.review import collect, compute_agreement
+from annotator.store import Store
+from tests.test_agreement import add, make_text
+
+V1 = "# Guide\n\n## offer\n\nA proposal.\n\n## demand\n\nA requirement.\n"
+#: Version 2 changes one label's definition: a conditional proposal is an offer, never a demand.
+V2 = V1.replace("A proposal.", "A proposal, conditional ones included (never a demand).")
+
+
+def label_version(store, article_id, annotator, label):
+    for (version,) in store.conn.execute(
+        "SELECT l.guidelines_version FROM statement_labels l JOIN statements s ON s.id = l.statement_id "
+        "JOIN annotators a ON a.id = s.annotator_id WHERE s.article_id = ? AND a.name = ? AND l.label = ?",
+        (article_id, annotator, label),
+    ):
+        return version
+    raise AssertionError("no such label")
+
+
+def test_the_store_writes_the_current_version_with_each_decision(store):
+    text = make_text(0)
+    add(store, text, "anna", [(0, 5, "offer")], done=False)
+    assert label_version(store, 1, "anna", "offer") is None  # before any guidelines
+    store.guidelines.add(V1, "lead")
+    store.statements.change_statement(1, "anna", 0, 5, add=["demand"])
+    store.guidelines.add(V2, "lead")
+    store.statements.change_statement(1, "anna", 6, 12, add=["offer"])
+    assert label_version(store, 1, "anna", "offer") is None  # a label kept keeps its version
+    assert label_version(store, 1, "anna", "demand") == 1
+    store.articles.set_status(1, "anna", "done")
+    assert list(store.guidelines.decision_versions()) == [(1, "anna", 2)]
+    assert store.guidelines.decided_under() == {"anna": [None, 1, 2]}
+
+
+def generated(store, seed: int, articles: range, *, confusion: float) -> None:
+    """Two annotators label ten statements per article; on `confusion` of the conditional ones
+    (odd spans) ben says demand where anna says offer."""
+    rng = random.Random(seed)
+    for n in articles:
+        text = make_text(n)
+        bounds = [i for i, ch in enumerate(text) if ch == " "]
+        spans = [(bounds[2 * k] + 1, bounds[2 * k + 1], "offer" if k % 2 else "demand") for k in range(6)]
+        ben = [(s, e, "demand" if lab == "offer" and rng.random() < confusion else lab) for s, e, lab in spans]
+        add(store, text, "anna", spans)
+        add(store, text, "ben", ben)
+
+
+def test_alpha_per_version_on_a_project_where_version_2_changes_one_definition(db_path, tmp_path, cli):
+    with Store.create(db_path) as store:
+        store.guidelines.add(V1, "lead")
+        generated(store, 1, range(0, 10), confusion=0.6)
+        store.guidelines.add(V2, "lead")
+        generated(store, 2, range(10, 20), confusion=0.05)
+        rows = agreement_by_version(store)
+    # each version's figures are those of a project holding only the work done under it
+    for version, articles, seed, confusion in ((1, range(0, 10), 1, 0.6), (2, range(10, 20), 2, 0.05)):
+        with Store.create(tmp_path / f"only{version}.sqlite") as alone:
+            generated(alone, seed, articles, confusion=confusion)
+            expected = compute_agreement(collect(alone))
+        row = next(r for r in rows if r.version == version)
+        assert row.agreement.alpha == pytest.approx(expected.alpha)
+        assert row.agreement.per_label_alpha == pytest.approx(expected.per_label_alpha)
+        assert row.agreement.units == expected.units == 60
+    v1, v2 = (next(r for r in rows if r.version == v) for v in (1, 2))
+    assert v2.agreement.alpha > v1.agreement.alpha + 0.3
+
+    figures = json.loads(cli("agreement", "--by-guidelines", "--json").output)["by_guidelines"]
+    assert [(f["version"], f["layers"], f["units"]) for f in figures] == [(1, 20, 60), (2, 20, 60)]
+    assert figures[1]["per_label_alpha"]["offer"] > figures[0]["per_label_alpha"]["offer"]
+    table = cli("agreement", "--by-guidelines").output.splitlines()
+    assert table[0].split() == ["guidelines", "alpha", "units", "annotators", "demand", "offer"]
+    assert table[1].startswith("v1") and table[2].startswith("v2")

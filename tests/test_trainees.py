@@ -1,0 +1,83 @@
+"""A trainee's work never enters gold, review or team agreement until the trainee is promoted."""
+
+from __future__ import annotations
+
+import json
+
+from annotator.review import collect
+from annotator.store import Store
+from tests.conftest import write_jsonl
+from tests.test_agreement import add, make_text
+
+
+def team_project(db_path) -> list[str]:
+    """anna and ben finished three articles; they agree everywhere but one span of article 3."""
+    texts = [make_text(n) for n in range(3)]
+    with Store.create(db_path) as store:
+        for n, text in enumerate(texts):
+            add(store, text, "anna", [(0, 5, "offer"), (13, 20, "demand")])
+            add(store, text, "ben", [(0, 5, "offer"), (13, 20, "demand" if n < 2 else "threat")])
+    return texts
+
+
+def trainee_file(tmp_path, texts):
+    """A trainee who disagrees with the team everywhere, and finished every article."""
+    lines = [
+        json.dumps({"text": text, "_status": "done", "spans": [{"start": 0, "end": 5, "label": "threat"}]})
+        for text in texts
+    ]
+    return write_jsonl(tmp_path / "tina.jsonl", lines)
+
+
+def test_a_trainee_s_import_leaves_the_gold_export_byte_for_byte_the_same(cli, db_path, tmp_path):
+    texts = team_project(db_path)
+    outputs = {}
+    for moment in ("before", "after"):
+        for suffix in ("jsonl", "csv"):
+            out = tmp_path / f"{moment}.{suffix}"
+            result = cli("export", out, "--gold", "--skip-undecided")
+            assert result.exit_code == 0, result.output
+            outputs[moment, suffix] = out.read_bytes()
+        outputs[moment, "agreement"] = cli("agreement", "--json").output
+        if moment == "before":
+            imported = cli("import", "--no-ner", "--trainee", "--annotator", "tina", trainee_file(tmp_path, texts))
+            assert imported.exit_code == 0, imported.output
+            assert "trainee: tina" in imported.output
+    for what in ("jsonl", "csv", "agreement"):
+        assert outputs["before", what] == outputs["after", what], what
+    assert b"offer" in outputs["before", "jsonl"]
+
+    # the trainee is scored against gold all the same: that is calibration
+    scored = json.loads(cli("agreement", "--against", "gold", "--json").output)["against_gold"]
+    assert {f["annotator"]: f["trainee"] for f in scored} == {"anna": False, "ben": False, "tina": True}
+
+    promoted = cli("annotators", "--promote", "tina")
+    assert "tina is promoted" in promoted.output
+    assert "tina" in json.loads(cli("agreement", "--json").output)["annotators"]
+    # promoted, tina's "threat" disagrees with the team in every article: no gold is complete now
+    after = cli("export", tmp_path / "promoted.jsonl", "--gold", "--skip-undecided")
+    assert after.exit_code == 1 and not (tmp_path / "promoted.jsonl").exists()
+
+
+def test_marking_and_promoting_a_trainee_and_what_the_list_says(cli, db_path):
+    team_project(db_path)
+    assert "ben is now a trainee" in cli("annotators", "--trainee", "ben").output
+    with Store.open(db_path) as store:
+        assert collect(store).annotators == ["anna"]
+    listed = json.loads(cli("annotators", "--json").output)["annotators"]
+    assert {row["name"]: row["trainee"] for row in listed} == {"anna": False, "ben": True}
+    assert "ben  trainee" in cli("annotators").output
+    assert "not a trainee" in cli("annotators", "--promote", "anna").output
+    assert "review's layer" in cli("annotators", "--trainee", "gold").output
+    cli("annotators", "--promote", "ben")
+    with Store.open(db_path) as store:
+        assert collect(store).annotators == ["anna", "ben"]
+
+
+def test_import_as_trainee_refuses_a_team_member_s_name(cli, db_path, tmp_path):
+    texts = team_project(db_path)
+    refused = cli("import", "--no-ner", "--trainee", "--annotator", "anna", trainee_file(tmp_path, texts))
+    assert refused.exit_code == 1 and "already a member of the team" in refused.output
+    with Store.open(db_path) as store:
+        assert store.guidelines.trainees() == set()
+        assert collect(store).annotators == ["anna", "ben"]
