@@ -30,7 +30,7 @@ MAX_FILE_BYTES = 20_000_000
 MAX_ACTORS = 100_000
 MAX_ALIASES = 1_000
 #: The kind an entity label (or a ruler pattern's label) gives a new actor.
-KIND_OF_LABEL = {"PERSON": "person", "GPE": "state", "LOC": "state", "NORP": "state", "ORG": "organisation"}
+KIND_OF_LABEL = {"PERSON": "person", "GPE": "state", "LOC": "state", "NORP": "organisation", "ORG": "organisation"}
 _FIELDS = {"name", "kind", "side", "aliases", "metonyms", "titles", "retired"}
 
 
@@ -229,7 +229,8 @@ def seed_actors(mentions: Iterable[tuple[str, str]], known: Iterable[Actor] = ()
     """Actors for the names entities give (`(text, label)` of PERSON, ORG, GPE and NORP mentions):
     one per distinct normalized name, its most frequent spelling as the name. A one-word person
     name that is the last word of exactly one longer person name becomes its alias ("Zelensky" of
-    "Volodymyr Zelensky"); names the registry already knows (`known`) are left out."""
+    "Volodymyr Zelensky"); a nationality ("Ukrainian", NORP) of a state is left out, as are names
+    the registry already knows (`known`)."""
     taken = {actor_key(a.name) for a in known} | {actor_key(x) for a in known for x, _ in a.aliases}
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     labels: dict[str, Counter[str]] = defaultdict(Counter)
@@ -242,8 +243,12 @@ def seed_actors(mentions: Iterable[tuple[str, str]], known: Iterable[Actor] = ()
             continue
         spellings[key][name] += 1
         labels[key][label] += 1
+    states = [k for k, c in labels.items() if "GPE" in c] + [actor_key(a.name) for a in known if a.kind == "state"]
+    stems = tuple(k[:-1] for k in states if len(k) >= 4)
     actors: dict[str, Actor] = {}
     for key, names in sorted(spellings.items()):
+        if labels[key].most_common(1)[0][0] == "NORP" and stems and key.startswith(stems):
+            continue  # "Ukrainian", "Russians": the state's adjective, read as the state when resolving
         label = labels[key].most_common(1)[0][0]
         actors[key] = Actor(0, names.most_common(1)[0][0], KIND_OF_LABEL[label])
     people = [k for k, a in actors.items() if a.kind == "person" and " " in k]

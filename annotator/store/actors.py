@@ -344,8 +344,14 @@ class ActorsPart(Part):
         named = next((i for i, n in self.conn.execute("SELECT id, name FROM actors") if actor_key(n) == key), None)
         if named == actor_id:
             return  # its own name
-        if (owner is not None and owner != actor_id) or named is not None:
-            raise ActorError(f"{alias!r} already names {self._name_of(owner if owner is not None else named)!r}")
+        if named is not None:
+            mine = self._name_of(actor_id)
+            raise ActorError(
+                f"{alias!r} is an actor of its own; to make it a name of {mine!r}, merge the two "
+                f"(annotator actors --merge {mine!r} {self._name_of(named)!r})"
+            )
+        if owner is not None and owner != actor_id:
+            raise ActorError(f"{alias!r} already names {self._name_of(owner)!r}")
         self.conn.execute(
             "INSERT OR REPLACE INTO actor_aliases(actor_id, alias, normalized, kind) VALUES (?, ?, ?, ?)",
             (actor_id, alias, key, kind),
@@ -426,6 +432,14 @@ class ActorsPart(Part):
     def article_mentions(self, article_id: int) -> dict[tuple[int, int], str]:
         """{(start, end): actor name} of one article."""
         return {(m.start, m.end): m.actor for m in self.mentions([article_id])}
+
+    def entity_names(self, labels: Sequence[str]) -> Iterator[tuple[str, str]]:
+        """(words, label) of every entity of `labels` in the project, for seeding actors."""
+        yield from self._read(
+            "SELECT substr(a.text, e.start + 1, e.end - e.start), e.label FROM entities e "
+            "JOIN articles a ON a.id = e.article_id WHERE e.label IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(labels)),),
+        )
 
     def statements(self, name: str, link_types: Sequence[str] = ("speaker", "target")) -> list[ActorStatement]:
         """Every statement whose `speaker` (or `target`) link end stands for the actor, in every layer,
