@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from annotator.records import name_problem
+from annotator.records import ActorMention, name_problem
 from annotator.store.part import Part, now
 
 KINDS = ("person", "state", "organisation", "media", "anonymous")
@@ -29,6 +29,8 @@ ALIAS_KINDS = ("name", "metonym")
 #: anonymous source, or a user's choice.
 HOWS = ("alias", "metonym", "title", "pronoun", "description", "anonymous", "user")
 USER_CHOICE = "user"
+#: The kind an actor made on import gets from the entity type of its mention.
+KIND_OF_ENTITY = {"PERSON": "person", "GPE": "state", "NORP": "state", "ORG": "organisation"}
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -398,6 +400,29 @@ class ActorsPart(Part):
             (article_id, start, end, actor_id, how, now()),
         )
         return cur.rowcount > 0
+
+    def add_imported(
+        self,
+        mentions: Sequence[tuple[int, ActorMention]],
+        kinds: dict[str, tuple[str, str]],
+        entity_labels: dict[tuple[int, int, int], str],
+    ) -> int:
+        """Link ends resolved in an imported file (inside the import's transaction): an actor the
+        project lacks is made with the kind the file gives, else its entity's type, else
+        organisation; the file's `how` is kept (a user's choice here is never replaced). Returns
+        how many were stored."""
+        wrote = 0
+        with self.write():
+            for article_id, m in mentions:
+                actor_id = self._find(m.actor)
+                if actor_id is None:
+                    kind, side = kinds.get(m.actor, ("", ""))
+                    if kind not in KINDS:
+                        kind = KIND_OF_ENTITY.get(entity_labels.get((article_id, m.start, m.end), ""), "organisation")
+                    actor_id = self._insert(m.actor, kind, side if isinstance(side, str) else "", False)
+                how = m.how if m.how in HOWS else USER_CHOICE
+                wrote += self._set_mention(article_id, m.start, m.end, actor_id, how)
+        return wrote
 
     def clear_mention(self, article_id: int, start: int, end: int) -> MentionActor | None:
         """Forget which actor a mention stands for; returns what it was (for the undo)."""
