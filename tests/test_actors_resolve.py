@@ -108,3 +108,18 @@ def test_resolving_the_project_stores_every_end_and_keeps_a_users_choice(store):
         ("speaker", "2025-03-02", "Kyiv said the talks could resume."),
         ("target", "2025-03-02", "The Kremlin denied it."),
     ]
+
+
+def test_a_place_inside_a_longer_name_is_a_modifier_and_a_possessive_names_its_owner(registry):
+    assert who(registry, "The Kyiv Independent") is None  # an outlet, not Ukraine
+    assert who(registry, "Zelensky's office") == ("Volodymyr Zelensky", "alias")
+    assert who(registry, "Russia's foreign minister", "2025-03-01") == ("Sergey Lavrov", "title")
+    # a description naming a side takes a person of that side only
+    assert who(registry, "the Russian president", "", before=["vladimir putin", "volodymyr zelensky"]) == (
+        "Vladimir Putin",
+        "title",
+    )
+    assert who(registry, "the Russian envoy", "", before=["vladimir putin", "steve witkoff"]) == (
+        "Vladimir Putin",
+        "description",
+    )

@@ -135,14 +135,17 @@ class Registry:
         return frozenset(out)
 
     def named(self, words: list[str]) -> tuple[Actor, str] | None:
-        """Steps 1 and 3: the whole phrase, else its longest run of words that is a name (the last of equals)."""
+        """Steps 1 and 3: the whole phrase, else its longest run of words that is a name (the last of
+        equals). A run before the phrase's last word names its actor only when that is a person
+        ("Zelensky's office"); a state or outlet there is a modifier ("the Kyiv Independent",
+        "Kremlin spokesman" of "Kremlin spokesman Dmitry Peskov")."""
         whole = self.names.get(" ".join(words))
         if whole:
             return whole
         for n in range(min(self.longest, len(words) - 1), 0, -1):
             for i in range(len(words) - n, -1, -1):
                 found = self.names.get(" ".join(words[i : i + n]))
-                if found:
+                if found and (i + n == len(words) or found[0].kind == "person"):
                     return found
         return None
 
@@ -160,7 +163,7 @@ class Registry:
 def resolve_mention(registry: Registry, words_text: str, date: str, before: Sequence[Actor] = ()) -> Resolved | None:
     """The actor `words_text` (a mention) stands for; `before` are the actors resolved before it in the
     article, nearest last. See the module docstring for the order of the steps."""
-    words = actor_key(words_text).split()
+    words = [w.removesuffix("'s") for w in actor_key(words_text).split()]
     if not words:
         return None
     if (whole := registry.names.get(" ".join(words))) is not None:
@@ -178,6 +181,9 @@ def resolve_mention(registry: Registry, words_text: str, date: str, before: Sequ
     head = words[-1]
     if head in OFFICES:
         people = [a for a in reversed(before) if a.kind == "person"]
+        state = next((x for w in words if (x := registry.state_of(w)) is not None), None)
+        if state is not None:  # "Russia's foreign minister": a person of that side only
+            people = [a for a in people if a.side == state.name]
         holding = [a for a in people if any(head in actor_key(t.title).split() and t.valid_on(date) for t in a.titles)]
         if holding or people:
             return Resolved((holding or people)[0], "description")
@@ -219,7 +225,7 @@ def resolve_article(
     for start, is_entity, span in scene:
         if is_entity:
             e = entity_at[start]
-            named = registry.named(actor_key(text[e.start : e.end]).split())
+            named = registry.named([w.removesuffix("'s") for w in actor_key(text[e.start : e.end]).split()])
             if named is not None:
                 before.append(named[0])
             continue
