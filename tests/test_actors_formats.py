@@ -135,3 +135,23 @@ def test_a_bad_actor_in_a_file_is_refused_with_its_line(tmp_path):
             f"{path}:1: actor name 'Putin\\nX' holds a line break or control character (U+000A)"
         ]
         assert store.actors.count() == 0
+
+
+def test_an_actor_name_with_nothing_to_compare_by_leaves_the_link_unresolved_not_the_import_failed(tmp_path):
+    path = tmp_path / "dots.jsonl"
+    task = {
+        "text": "Putin said no.",
+        "spans": [{"start": 0, "end": 14, "label": "denial"}],
+        "relations": [
+            {
+                "head_span": {"start": 0, "end": 14},
+                "child_span": {"start": 0, "end": 5, "actor": "..."},
+                "label": "speaker",
+            }
+        ],
+    }
+    path.write_text(json.dumps(task) + "\n", encoding="utf-8")
+    with Store.create(tmp_path / "p.annotator.sqlite") as store:
+        report = import_paths(store, [path], annotator="anna")
+        assert report.rejections == []
+        assert len(store.links.links(1, "anna")) == 1 and store.actors.count() == 0

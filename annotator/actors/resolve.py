@@ -297,10 +297,6 @@ def resolve_links(store, link_types: Sequence[str] | None = None) -> ResolveRepo
                 if r.new:
                     new[r.actor.name] = r.actor
                 found.append(MentionActor(article_id, *span, r.actor.name, r.how))
-    with store.write():
-        for actor in new.values():
-            if store.actors.actor(actor.name) is None:
-                store.actors.add_actor(actor.name, actor.kind, actor.side)
-                report.new_actors.append(actor.name)
-        report.written = store.actors.set_mentions(found)
+    report.new_actors = [name for name in new if store.actors.actor(name) is None]
+    report.written = store.actors.set_mentions(found, [new[name] for name in report.new_actors])
     return report

@@ -193,6 +193,9 @@ class ActorsPart(Part):
         return self.conn.execute("SELECT count(*) FROM actors").fetchone()[0]
 
     def _find(self, name: str) -> int | None:
+        row = self.conn.execute("SELECT id FROM actors WHERE name = ?", (name,)).fetchone()
+        if row is not None:
+            return row[0]
         key = actor_key(name)
         for actor_id, actor_name in self.conn.execute("SELECT id, name FROM actors"):
             if actor_key(actor_name) == key:
@@ -383,10 +386,14 @@ class ActorsPart(Part):
             actor_id = self._need(actor)
             return self._set_mention(article_id, start, end, actor_id, how)
 
-    def set_mentions(self, found: Sequence[MentionActor]) -> int:
-        """Many automatic resolutions in one transaction (`annotator actors --resolve`); returns how many wrote."""
+    def set_mentions(self, found: Sequence[MentionActor], new_actors: Sequence[Actor] = ()) -> int:
+        """Many automatic resolutions, and the anonymous actors they found (`new_actors`, made unless
+        there), in one transaction (`annotator actors --resolve`); returns how many mentions wrote."""
         wrote = 0
         with self.write():
+            for actor in new_actors:
+                if self._find(actor.name) is None:
+                    self._insert(actor.name, actor.kind, actor.side, False)
             for m in found:
                 wrote += self._set_mention(m.article_id, m.start, m.end, self._need(m.actor), m.how)
         return wrote
@@ -410,18 +417,23 @@ class ActorsPart(Part):
         """Link ends resolved in an imported file (inside the import's transaction): an actor the
         project lacks is made with the kind the file gives, else its entity's type, else
         organisation; the file's `how` is kept (a user's choice here is never replaced). Returns
-        how many were stored."""
+        how many were stored. Runs in the caller's transaction (no savepoint of its own: the import's
+        batch is one transaction already)."""
+        if not self.conn.in_transaction:
+            raise RuntimeError("add_imported runs inside the import's transaction")
         wrote = 0
-        with self.write():
-            for article_id, m in mentions:
-                actor_id = self._find(m.actor)
-                if actor_id is None:
-                    kind, side = kinds.get(m.actor, ("", ""))
-                    if kind not in KINDS:
-                        kind = KIND_OF_ENTITY.get(entity_labels.get((article_id, m.start, m.end), ""), "organisation")
+        for article_id, m in mentions:
+            actor_id = self._find(m.actor)
+            if actor_id is None:
+                kind, side = kinds.get(m.actor, ("", ""))
+                if kind not in KINDS:
+                    kind = KIND_OF_ENTITY.get(entity_labels.get((article_id, m.start, m.end), ""), "organisation")
+                try:
                     actor_id = self._insert(m.actor, kind, side if isinstance(side, str) else "", False)
-                how = m.how if m.how in HOWS else USER_CHOICE
-                wrote += self._set_mention(article_id, m.start, m.end, actor_id, how)
+                except ActorError:  # a name with nothing to compare by ("..."): the link stays, unresolved
+                    continue
+            how = m.how if m.how in HOWS else USER_CHOICE
+            wrote += self._set_mention(article_id, m.start, m.end, actor_id, how)
         return wrote
 
     def clear_mention(self, article_id: int, start: int, end: int) -> MentionActor | None:
