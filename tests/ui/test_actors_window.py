@@ -32,6 +32,11 @@ def test_the_link_line_shows_the_actor_beside_the_mention(window, qtbot, project
     assert window.link_line.text() == "said by Zelensky [Volodymyr Zelensky] → to Moscow [Russia]"
     rows = [window.link_list.list.item(i).text() for i in range(window.link_list.list.count())]
     assert "    to Moscow [Russia]" in rows
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    window.resize(1280, 760)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.grab().save(str(SCREENS / "link-line-actors.png"))
 
 
 def test_the_actor_editor_merges_renames_aliases_retires_and_lists_statements(qtbot, project, monkeypatch):
