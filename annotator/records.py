@@ -90,6 +90,16 @@ class Link(NamedTuple):
         return self.child_start, self.child_end
 
 
+class ActorMention(NamedTuple):
+    """A link end (`text[start:end]`) resolved to an actor of the project, by name, and how it was
+    resolved (`store.actors.HOWS`: "alias", "title", "pronoun", …, or "user", a person's choice)."""
+
+    start: int
+    end: int
+    actor: str
+    how: str = "user"
+
+
 @dataclass
 class Article:
     id: int
@@ -144,6 +154,10 @@ class IncomingRecord:
     #: The categories the layer was asked about, when the file says (Prodigy's `options`): only
     #: these are known 1/0; None: every category of the scheme (`export.categories`).
     categories_asked: list[str] | None = None
+    #: Link ends resolved to actors (`ActorMention`), and what the file says of those actors:
+    #: {name: (kind, side)} (the JSONL's top-level `actors`); an unknown actor is made on import.
+    actors: list[ActorMention] = field(default_factory=list)
+    actor_kinds: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: A whole-task answer (not binary feedback on a few spans): the layer's complete work on the
     #: article, so it replaces what that layer held there (`store.importer.add_records`).
     complete: bool = False
@@ -266,6 +280,8 @@ class ExportRow(NamedTuple):
     notes: tuple[Note, ...] = ()
     #: The categories the layer was asked about (`IncomingRecord.categories_asked`); None: all.
     categories_asked: tuple[str, ...] | None = None
+    #: The actors the row's link ends and entities stand for (`store.actors`), by offset.
+    actors: tuple[ActorMention, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -45,14 +45,15 @@ def loaded_by(tmp_path, args: list[str], modules: tuple[str, ...]) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "args", [["stats", "--json"], ["export", "-"], ["--version"], ["backup"], ["check"], ["restore"]]
+    "args", [["stats", "--json"], ["export", "-"], ["--version"], ["backup"], ["check"], ["restore"], ["actors"]]
 )
 def test_commands_that_need_neither_spacy_nor_qt_do_not_import_them(tmp_path, args):
     assert loaded_by(tmp_path, args, ("spacy", "thinc", "PySide6")) == []
 
 
 @pytest.mark.parametrize(
-    "args", [["--version"], ["stats", "--json"], ["backup"], ["check"], ["restore"], ["search", "Kyiv"]]
+    "args",
+    [["--version"], ["stats", "--json"], ["backup"], ["check"], ["restore"], ["search", "Kyiv"], ["actors", "--json"]],
 )
 def test_light_commands_load_neither_numpy_nor_the_format_registry(tmp_path, args):
     """A command imports only what it runs: `--version`, `stats`, `backup`, `check`, `restore` and

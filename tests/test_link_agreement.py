@@ -127,3 +127,38 @@ def test_annotator_agreement_prints_links_in_text_and_json(cli, store, team):
     data = json.loads(cli("agreement", "--json").output)
     assert data["links"]["pairs"][0]["f1"] == pytest.approx(4 / 7, abs=1e-6)
     assert data["links"]["per_type_f1"]["target"] == 1.0
+
+
+def test_two_mentions_of_the_same_actor_agree_by_actor(store, cli):
+    """anna links the second statement to "the Ukrainian president", ben to "Zelensky" before it: exact
+    links disagree; once both ends resolve to Volodymyr Zelensky, they agree by actor."""
+    from annotator.actors.registry import read_actor_file
+    from annotator.actors.resolve import resolve_links
+    from annotator.settings import resource
+
+    text = "Zelensky said talks could resume. The Ukrainian president added that Kyiv was ready."
+    first, second = (0, text.index(".") + 1), (text.index("The Ukrainian"), len(text))
+    zelensky = (0, 8)
+    president = (text.index("The Ukrainian"), text.index(" added"))
+    store.add_records([IncomingRecord(text, "t", "s", 1, meta={"date": "2025-03-02"})], "x")
+    article = store.articles.article_ids()[0]
+    for name, second_speaker in (("anna", president), ("ben", zelensky)):
+        for span in (first, second):
+            store.statements.set_statement(article, name, *span, ["claim"])
+        store.links.change_links(
+            article, name, add=[Link(*first, *zelensky, "speaker"), Link(*second, *second_speaker, "speaker")]
+        )
+        store.articles.set_status(article, name, "done")
+    (before,) = compute_link_agreement(collect_links(store)).pairs
+    assert before.f1 == pytest.approx(0.5) and before.actor_f1 == pytest.approx(0.5)  # nothing resolved yet
+
+    store.actors.load(read_actor_file(resource("actors/ukraine-war.json")).actors)
+    assert resolve_links(store).by_how == {"alias": 1, "title": 1}
+    result = compute_link_agreement(collect_links(store))
+    (pair,) = result.pairs
+    assert pair.f1 == pytest.approx(0.5) and pair.shared == 1  # the exact figure says what it said
+    assert pair.actor_f1 == 1.0 and pair.actor_shared == 2
+    assert result.per_type_actor_f1 == {"speaker": 1.0}
+    store.close()
+    assert json.loads(cli("agreement", "--json").output)["links"]["pairs"][0]["actor_f1"] == 1.0
+    assert "link F1  by actor" in cli("agreement").output

@@ -70,6 +70,7 @@ def _self_test(ctx: click.Context) -> None:
 #: only when that command runs (or `--help` lists them all), so `annotator --version` or
 #: `annotator stats` never loads the format registry, numpy, spaCy or Qt (click's lazy group).
 COMMAND_MODULES: dict[str, str] = {
+    "actors": "actors",
     "agreement": "review",
     "annotators": "guidelines",
     "backup": "project",

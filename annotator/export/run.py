@@ -156,6 +156,7 @@ def write_context(store: Store, rule: ExportRule) -> WriteContext:
         category_groups=rule.category_groups,
         has_links=bool(store.links.used_link_types()),
         tokenize=lambda text: pipeline_tokenizer(pipeline)(text),
+        actor_kinds={a.name: (a.kind, a.side) for a in store.actors.actors()},
     )
 
 

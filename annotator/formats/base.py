@@ -7,7 +7,7 @@ lists them and builds everything else from them. No spaCy, no Qt here.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -67,6 +67,8 @@ class WriteContext:
     #: The project pipeline's tokenizer (text -> spaCy Doc), for a DocBin article whose stored
     #: tokens do not match its text; loaded at the first call. None: spaCy's English rules.
     tokenize: Callable[[str], Any] | None = None
+    #: The project's actors: {name: (kind, side)}, for formats that list the actors a record names.
+    actor_kinds: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def chosen_categories(self) -> list[CategoryGroup]:

@@ -31,7 +31,8 @@ from typing import Any
 from annotator.formats.base import Format, ReadContext, Writer
 from annotator.formats.relations import SPAN_LABEL, end_namer, statement_spans
 from annotator.formats.textfiles import read_raw_text
-from annotator.records import ExportRow, IncomingRecord, Link, Rejection, Span
+from annotator.records import ActorMention, ExportRow, IncomingRecord, Link, Rejection, Span, name_problem
+from annotator.store.actors import KIND_OF_ENTITY
 from annotator.text import BOM, normalize, offsets_by_quotes, title_of
 
 ANN_SUFFIX = ".ann"
@@ -39,6 +40,9 @@ ANN_SUFFIX = ".ann"
 CONF_NAME = "annotation.conf"
 #: What each kind of brat line is, for the message that says it is not imported.
 UNSUPPORTED = {"E": "an event", "A": "an attribute", "M": "an attribute", "N": "a normalization"}
+#: The normalization resource an `N` line names for an actor (`N1<TAB>Reference T3 Actors:Vladimir_Putin<TAB>Vladimir
+#: Putin`): the id is the name joined with `_`, the name itself follows the second tab.
+ACTORS_RESOURCE = "Actors"
 #: The attribute that marks a text-bound annotation as a link's end only (not a statement).
 END_ATTRIBUTE = "End"
 
@@ -97,6 +101,15 @@ def read_brat(txt: Path) -> Iterator[IncomingRecord | Rejection]:
             left_out.append(Rejection(str(ann), line, f"{rid} links a span to itself"))
         else:
             links.add(Link(*by_id[arg1], *by_id[arg2], label))
+    actors, kinds = [], {}
+    label_of = {b.id: b.label for b in bounds}
+    for tid, actor, line in parsed.actors:
+        if tid in by_id:
+            actors.append(ActorMention(*by_id[tid], actor, "user"))
+            if label_of.get(tid) in KIND_OF_ENTITY:  # an end written as its entity type: the actor's kind
+                kinds.setdefault(actor, (KIND_OF_ENTITY[label_of[tid]], ""))
+        else:
+            left_out.append(Rejection(str(ann), line, f"the actor {actor!r} is given for {tid}, which is not a span"))
     yield from left_out
     for tid, (_, line) in notes.items():
         yield Rejection(str(ann), line, f"AnnotatorNotes on {tid}, which is not an imported span")
@@ -108,6 +121,8 @@ def read_brat(txt: Path) -> Iterator[IncomingRecord | Rejection]:
         meta={"file": txt.name},
         spans=sorted(spans),
         links=sorted(links),
+        actors=sorted(actors),
+        actor_kinds=kinds,
     )
 
 
@@ -120,6 +135,8 @@ class _Parsed:
     notes: dict[str, tuple[str, int]] = field(default_factory=dict)
     relations: list[tuple[str, str, str, str, int]] = field(default_factory=list)
     ends: set[str] = field(default_factory=set)
+    #: `N` lines naming an actor: (text-bound id, actor name, line).
+    actors: list[tuple[str, str, int]] = field(default_factory=list)
     left_out: list[Rejection] = field(default_factory=list)
 
 
@@ -148,6 +165,17 @@ def _parse(ann: Path, content: str) -> _Parsed:
                 left_out.append(Rejection(str(ann), number, found))
             else:
                 parsed.relations.append(found)
+        elif (
+            kind == "N"
+            and len(fields) >= 3
+            and fields[1].startswith("Reference ")
+            and (fields[1].split(" ")[2:3] and fields[1].split(" ")[2].startswith(ACTORS_RESOURCE + ":"))
+        ):
+            problem = name_problem(fields[2].strip(), "actor name") if fields[2].strip() else "no actor name"
+            if problem:
+                left_out.append(Rejection(str(ann), number, f"{fields[0]}: {problem}"))
+            else:
+                parsed.actors.append((fields[1].split(" ")[1], " ".join(fields[2].split()), number))
         elif kind == "A" and len(fields) >= 2 and fields[1].split(" ")[0] == END_ATTRIBUTE:
             parsed.ends.update(fields[1].split(" ")[1:2])
         else:
@@ -304,6 +332,10 @@ def ann_from_row(row: ExportRow, counts: Counter | None = None) -> str:
                 lines.append(f"A{ends}\t{END_ATTRIBUTE} {t_of[span]}")
     for i, link in enumerate(row.links, 1):
         lines.append(f"R{i}\t{brat_type(link.label, counts)} Arg1:{t_of[link.head]} Arg2:{t_of[link.child]}")
+    for i, m in enumerate((m for m in row.actors if (m.start, m.end) in t_of), 1):
+        lines.append(
+            f"N{i}\tReference {t_of[(m.start, m.end)]} {ACTORS_RESOURCE}:{'_'.join(m.actor.split())}\t{m.actor}"
+        )
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -378,9 +410,11 @@ FORMAT = Format(
     walked=(),  # a folder's .txt files are walked as text, and recognised here by their .ann
     writer=BratWriter,
     imports="a `.txt` with its `.ann` beside it (INCEpTION, brat): `T` lines become statements, "
-    "`AnnotatorNotes` their notes, `R` lines links; offsets read the way the writing tool counted them",
+    "`AnnotatorNotes` their notes, `R` lines links, `N` lines (`Actors:`) the actors of link ends; offsets "
+    "read the way the writing tool counted them",
     exports="`NAME.txt` and `NAME.ann` per article (and layer) with `T` lines for statements, `R` lines for "
-    "links, and the `annotation.conf` that declares them, so brat opens the folder as it is",
+    "links, `N` lines for the actors of link ends, and the `annotation.conf` that declares them, so brat "
+    "opens the folder as it is",
     reads_back=True,
     account_items={
         QUOTES_ON_ONE_LINE: (

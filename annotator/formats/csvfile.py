@@ -46,8 +46,10 @@ COLUMNS = (
     "speaker",
     "target",
     "categories",
+    "speaker_actor",
+    "target_actor",
 )
-#: The link types that have a column, in `COLUMNS` order.
+#: The link types that have a column, in `COLUMNS` order (and an `_actor` column at the end).
 LINK_COLUMNS = ("speaker", "target")
 #: The account's item for links no column holds.
 LINKS_NOT_IN_COLUMNS = "links_not_in_columns"
@@ -84,15 +86,23 @@ def csv_rows_from_row(row: ExportRow, counts: Counter | None = None) -> Iterator
     head = [row.article_id, inert(row.title or ""), inert(row.source or ""), inert(row.annotator or "")]
     status = row.status or ""
     linked: dict[tuple[int, int, str], list[str]] = {}
+    actor_at = {(m.start, m.end): m.actor for m in row.actors}
+    actors: dict[tuple[int, int, str], list[str]] = {}
     for link in row.links:
         if link.label in LINK_COLUMNS:
             linked.setdefault((*link.head, link.label), []).append(" ".join(text[slice(*link.child)].split()))
+            actors.setdefault((*link.head, link.label), []).append(actor_at.get(link.child, ""))
     categories = inert(categories_cell(row, counts))
     items = [(s, e, label, note, ACCEPT) for s, e, label, note in row.spans]
     items += [(s, e, label, "", answer) for s, e, label, answer in row.rejected]
     items += [(s, e, "", note, "") for s, e, note in row.notes]  # a note on a statement with no label
     for start, end, label, note, answer in items:
         ends = [inert(joined(linked.get((start, end, kind), []), counts)) for kind in LINK_COLUMNS]
+        # one actor per linked end, in the same order ("" where an end is not resolved)
+        who = [
+            inert(joined(actors[(start, end, kind)], counts) if any(actors.get((start, end, kind), ())) else "")
+            for kind in LINK_COLUMNS
+        ]
         yield [
             *head,
             status,
@@ -104,9 +114,10 @@ def csv_rows_from_row(row: ExportRow, counts: Counter | None = None) -> Iterator
             answer,
             *ends,
             categories,
+            *who,
         ]
     if not items and row.category_scope:
-        yield [*head, status, "", "", "", "", "", "", "", "", categories]
+        yield [*head, status, "", "", "", "", "", "", "", "", categories, "", ""]
 
 
 def categories_cell(row: ExportRow, counts: Counter | None = None) -> str:
@@ -151,5 +162,6 @@ FORMAT = Format(
     },
     exports="one row per label (and per rejected span, with its `answer`); a cell that starts like a formula "
     "(`=`, `+`, `-`, `@`) gets a leading `'` so spreadsheets show it as text; `speaker` and `target` columns "
-    "hold the words a statement is linked to, `categories` the article's categories",
+    "hold the words a statement is linked to, `categories` the article's categories, `speaker_actor` and "
+    "`target_actor` the actors those words stand for (`annotator actors`)",
 )

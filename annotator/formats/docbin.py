@@ -41,7 +41,7 @@ from __future__ import annotations
 import functools
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -107,7 +107,12 @@ class DocBuilder:
     """Turn export rows into Docs; loads spaCy lazily. `tokenize` (the project pipeline's) is
     called only for an article whose stored tokens do not match its text."""
 
-    def __init__(self, tokenize: Callable[[str], Doc] | None = None, align: str | None = None):
+    def __init__(
+        self,
+        tokenize: Callable[[str], Doc] | None = None,
+        align: str | None = None,
+        actor_kinds: Mapping[str, tuple[str, str]] | None = None,
+    ):
         if align is not None and align not in ALIGN.choices:
             raise ValueError(f"align must be one of {', '.join(ALIGN.choices)} or None, got {align!r}")
         import spacy
@@ -115,6 +120,7 @@ class DocBuilder:
 
         self.align = align
         self.tokenize = tokenize
+        self.actor_kinds = actor_kinds or {}
         self.vocab: Vocab = spacy.blank("en").vocab
         self.docbin: DocBin = DocBin(store_user_data=True)
 
@@ -193,6 +199,7 @@ class DocBuilder:
         sources: dict[tuple[int, int, str], str] = {}
         entities: list[SpacySpan] = []
         drawn_here = {(start, end, label) for start, end, label, _ in row.entities}
+        actor_at = {(m.start, m.end): m.actor for m in row.actors}
         for start, end, label, source in row.entities:
             span = place(start, end, label, "entity", "its tokens are missing in doc.ents, not O")
             moved = span is not None and (span.start_char, span.end_char) != (start, end)
@@ -202,6 +209,9 @@ class DocBuilder:
             if span is None:
                 unaligned_entities.append([start, end, label, source])
                 continue
+            actor = actor_at.get((start, end))
+            if actor is not None:  # the entity is a link end resolved to an actor: spaCy's knowledge-base id
+                span.kb_id_ = actor
             entities.append(span)
             sources[(span.start_char, span.end_char, label)] = source
             if (span.start_char, span.end_char) != (start, end):  # trimmed or snapped: the drawing rides along
@@ -227,6 +237,12 @@ class DocBuilder:
             "entities_as_drawn": as_drawn,
             "rejected_spans": [list(span) for span in row.rejected],
             "links": [list(link) for link in row.links],
+            "actors": [list(m) for m in row.actors],
+            "actor_kinds": [
+                [name, *self.actor_kinds[name]]
+                for name in sorted({m.actor for m in row.actors})
+                if name in self.actor_kinds
+            ],
         }
 
     def _links(self, doc: Doc, row: ExportRow, mode: str, report: DocReport, where: str) -> None:
@@ -429,9 +445,19 @@ def task_from_doc(doc: Doc) -> dict[str, Any]:
     ]
     task: dict[str, Any] = {"text": doc.text, "spans": spans, "entities": ents}
     links = _stored_links(ours.get("links"), doc.user_data.get(LINKS_KEY))
+    # who link ends stand for: ours in user_data, else the kb_id of an entity (another tool's DocBin)
+    actors = {(s.start_char, s.end_char): {"actor": s.kb_id_, "actor_how": "user"} for s in entities if s.kb_id_}
+    actors.update({(s, e): {"actor": name, "actor_how": how} for s, e, name, how in _rows(ours, "actors", 4)})
+    for ent in ents:
+        ent.update(actors.get((ent["start"], ent["end"]), {}))
+    task["actors"] = [{"name": n, "kind": k, "side": side} for n, k, side in _rows(ours, "actor_kinds", 3)]
     if links:
         task["relations"] = [
-            {"head_span": {"start": a, "end": b}, "child_span": {"start": c, "end": d}, "label": label}
+            {
+                "head_span": {"start": a, "end": b, **actors.get((a, b), {})},
+                "child_span": {"start": c, "end": d, **actors.get((c, d), {})},
+                "label": label,
+            }
             for a, b, c, d, label in links
         ]
     if isinstance(ours.get("meta"), dict):
@@ -492,7 +518,7 @@ class DocBinWriter(Writer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.builder = DocBuilder(self.context.tokenize, self.options[ALIGN.key])
+        self.builder = DocBuilder(self.context.tokenize, self.options[ALIGN.key], self.context.actor_kinds)
 
     def write(self, handle: Any, row: ExportRow) -> None:
         report = self.builder.add(row, SpacyTokens.build(row.text, row.tokens))

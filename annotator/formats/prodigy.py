@@ -26,6 +26,7 @@ export rule's 0/1. An article whose categories are unknown gets no `options` and
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from itertools import count
 from typing import Any
 
@@ -44,7 +45,12 @@ from annotator.tokens import SpacyTokens
 _dumps = srsly.json_dumps
 
 
-def task_from_row(row: ExportRow, tokens: SpacyTokens | None = None, single_choice: bool = False) -> dict[str, Any]:
+def task_from_row(
+    row: ExportRow,
+    tokens: SpacyTokens | None = None,
+    single_choice: bool = False,
+    actor_kinds: Mapping[str, tuple[str, str]] | None = None,
+) -> dict[str, Any]:
     """Build the Prodigy task for one export row; `tokens` as `SpacyTokens.build` gives them;
     `single_choice`: the scheme is one exclusive group (`config.choice_style` "single")."""
     text = row.text
@@ -83,8 +89,18 @@ def task_from_row(row: ExportRow, tokens: SpacyTokens | None = None, single_choi
         task["meta"]["notes"] = [{"start": s, "end": e, "text": text[s:e], "note": note} for s, e, note in row.notes]
     if row.links:
         task["relations"] = relations_from_links(
-            row.links, text, end_namer(row), lambda s, e: (starts[s], ends[e]) if s in starts and e in ends else None
+            row.links,
+            text,
+            end_namer(row),
+            lambda s, e: (starts[s], ends[e]) if s in starts and e in ends else None,
+            row.actors,
         )
+    if row.actors:  # who the link ends stand for: listed once, with their kind and side
+        kinds = actor_kinds or {}
+        task["actors"] = [
+            {"name": name, "kind": kinds[name][0], "side": kinds[name][1]} if name in kinds else {"name": name}
+            for name in sorted({m.actor for m in row.actors})
+        ]
     task["entities"] = [
         {"start": s, "end": e, "label": label, "source": source, "text": text[s:e]}
         for s, e, label, source in row.entities
@@ -138,7 +154,7 @@ class ProdigyWriter(Writer):
             summary.counts["rejected_tasks_written"] += 1
         elif row.rejected:
             summary.counts["rejected_written"] += len(row.rejected)
-        handle.write(_dumps(task_from_row(row, tokens, self.single_choice)) + "\n")
+        handle.write(_dumps(task_from_row(row, tokens, self.single_choice, self.context.actor_kinds)) + "\n")
         summary.records += 1
         summary.entities += len(row.entities)
         self.count_labels(row)

@@ -12,7 +12,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from annotator.formats.relations import RelationError, link_decisions_from, links_from_relations, shifted
+from annotator.formats.relations import (
+    RelationError,
+    actors_from_record,
+    link_decisions_from,
+    links_from_relations,
+    shifted,
+)
 from annotator.records import (
     ACCEPT,
     ANSWERS,
@@ -93,6 +99,7 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
             else []
         )
         decisions = link_decisions_from(obj.get("_link_decisions"), raw)
+        actors, actor_kinds = actors_from_record(obj, raw) if answer == ACCEPT else ([], {})
     except RelationError as exc:
         raise RecordError(str(exc)) from None
     binary = bool(accepted or rejected)
@@ -104,6 +111,7 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
         entities = [Entity(shift(e.start), shift(e.end), e.label, e.source) for e in entities]
         links = shifted(links, shift)
         decisions = [(shift(a), shift(b), label) for a, b, label in decisions]
+        actors = [m._replace(start=shift(m.start), end=shift(m.end)) for m in actors]
         if any(item.start >= item.end for item in [*spans, *accepted, *rejected, *entities]) or any(
             a >= b or c >= d for a, b, c, d, _ in links
         ):
@@ -143,6 +151,8 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
         answer=answer,
         links=links,
         link_decisions=decisions,
+        actors=actors,
+        actor_kinds=actor_kinds,
         categories=categories,
         categories_asked=sorted({*asked, *categories}) if asked is not None else None,
         complete=not binary and (status is not None or answer != ACCEPT),

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from annotator.records import ExportRow, Link, name_problem
+from annotator.records import ActorMention, ExportRow, Link, name_problem
 
 #: A span's label in `head_span`/`child_span` when the end is not a labeled statement nor an entity.
 SPAN_LABEL = "SPAN"
@@ -57,6 +57,54 @@ def links_from_relations(items: Any, text: str, spans: Any = None, tokens: Any =
             raise RelationError(f"relation {i} ({label}) links {head[0]}-{head[1]} to itself")
         links.append(Link(*head, *child, label.strip()))
     return links
+
+
+#: The kinds an actor may have in a file's top-level `actors` (`store.actors.KINDS`).
+ACTOR_KINDS = ("person", "state", "organisation", "media", "anonymous")
+
+
+def actors_from_record(obj: dict[str, Any], text: str) -> tuple[list[ActorMention], dict[str, tuple[str, str]]]:
+    """The actors a record's link ends and entities stand for (`actor`, `actor_how` on a relation's
+    `head_span`/`child_span` or an entity) and its top-level `actors` ({name, kind, side}).
+    Raises `RelationError`."""
+    found: dict[tuple[int, int], ActorMention] = {}
+    spans: list[Any] = []
+    for relation in obj.get("relations") or ():
+        if type(relation) is dict:
+            spans += [relation.get("head_span"), relation.get("child_span")]
+    spans += list(obj.get("entities") or ()) if isinstance(obj.get("entities"), list) else []
+    for span in spans:
+        if type(span) is not dict or "actor" not in span:
+            continue
+        name, how = span["actor"], span.get("actor_how", "user")
+        start, end = span.get("start"), span.get("end")
+        if not _ints(start, end) or not 0 <= start < end <= len(text):
+            raise RelationError(f"an actor's mention {start!r:.20}-{end!r:.20} is not a span of the text")
+        found[(start, end)] = ActorMention(start, end, _actor_name(name), how if isinstance(how, str) else "user")
+    kinds: dict[str, tuple[str, str]] = {}
+    listed = obj.get("actors")
+    if listed is not None:
+        if not isinstance(listed, list) or len(listed) > 10_000:
+            raise RelationError('"actors" must be a list of {"name", "kind", "side"}')
+        for item in listed:
+            if type(item) is not dict:
+                raise RelationError(f'an entry of "actors" must be an object, got {_kind(item)}')
+            kind, side = item.get("kind"), item.get("side") or ""
+            if kind is None:  # a name alone says nothing more than the mentions do
+                continue
+            if kind not in ACTOR_KINDS:
+                raise RelationError(f"actor kind must be one of {', '.join(ACTOR_KINDS)}, got {kind!r:.40}")
+            kinds[_actor_name(item.get("name"))] = (kind, _actor_name(side) if side else "")
+    return sorted(found.values()), kinds
+
+
+def _actor_name(name: Any) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise RelationError(f"an actor's name must be a non-empty string, got {name!r:.40}")
+    problem = name_problem(name, "actor name")
+    if problem:
+        raise RelationError(problem)
+    return " ".join(name.split())
 
 
 def link_decisions_from(items: Any, text: str) -> list[tuple[int, int, str]]:
@@ -138,11 +186,14 @@ def relations_from_links(
     text: str,
     span_label: Callable[[tuple[int, int]], str],
     token_of: Callable[[int, int], tuple[int, int] | None] | None = None,
+    actors: Sequence[ActorMention] = (),
 ) -> list[dict[str, Any]]:
     """Links as `rel.manual` relations. `span_label((start, end))` names an end (a statement's label,
     an entity's type, `SPAN_LABEL`); `token_of(start, end)` gives (token_start, token_end), the
     last token inclusive, or None when the end is off token boundaries (then `head`/`child` and the
-    token fields are left out, as they cannot be told)."""
+    token fields are left out, as they cannot be told). An end resolved to an actor (`actors`)
+    carries `actor` (its name) and `actor_how`."""
+    actor_at = {(m.start, m.end): m for m in actors}
     out = []
     for link in links:
         relation: dict[str, Any] = {}
@@ -153,6 +204,8 @@ def relations_from_links(
                 span["token_start"], span["token_end"] = tokens
                 relation[which] = tokens[1]
             span["label"] = span_label((start, end))
+            if (start, end) in actor_at:
+                span["actor"], span["actor_how"] = actor_at[(start, end)].actor, actor_at[(start, end)].how
             relation[f"{which}_span"] = span
         relation["label"] = link.label
         out.append(relation)

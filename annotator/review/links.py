@@ -8,6 +8,9 @@ never counts).
 - Agreement per pair is span F1 on exact links (head, other end, type): 2·|A∩B| / (|A|+|B|),
   over the articles both took part in; per type the same, pooled over every pair. Undefined
   figures are NaN (null in JSON) with a reason, as for labels.
+- Agreement *by actor* is the same F1 with each other end read as the actor it was resolved to
+  (`annotator actors --resolve`, or chosen): "Zelensky" and "the Ukrainian president" agree
+  when both stand for Volodymyr Zelensky. An end with no actor counts by its offsets.
 - A conflict is a slot where two participants' sets differ: `link_missing` (one linked, the
   other did not) or `link_mismatch` (both linked, to other ends).
 - Gold: a slot every annotator who finished the article (at least two) linked the same way is
@@ -48,6 +51,16 @@ class ArticleLinks:
     slots: dict[str, dict[Slot, Children]] = field(default_factory=dict)
     participants: list[str] = field(default_factory=list)
     done: set[str] = field(default_factory=set)
+    #: The actor each resolved other end stands for (`store.actors`), by offsets.
+    actors: dict[Child, str] = field(default_factory=dict)
+
+    def actor_links(self, annotator: str) -> set[tuple[int, int, str, object]]:
+        """The annotator's links with each other end read as its actor (else its offsets)."""
+        return {
+            (slot[0], slot[1], slot[2], ("actor", self.actors[child]) if child in self.actors else child)
+            for slot, kids in self.slots.get(annotator, {}).items()
+            for child in kids
+        }
 
     def links(self, annotator: str) -> set[Link]:
         return {
@@ -84,6 +97,9 @@ def collect_links(
     for art in articles.values():
         if not art.participants:
             art.participants = sorted(art.slots)
+    for mention in store.actors.mentions(article_ids):
+        if mention.article_id in articles:
+            articles[mention.article_id].actors[(mention.start, mention.end)] = mention.actor
     return [articles[k] for k in sorted(articles)]
 
 
@@ -149,12 +165,17 @@ class LinkPairFigures:
     shared: int
     conflicts: int = 0
     f1_reason: str | None = None
+    #: F1 with other ends read as their actors (see the module docstring).
+    actor_f1: float = math.nan
+    actor_shared: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         out = {
             "a": self.a,
             "b": self.b,
             "f1": _json(self.f1),
+            "actor_f1": _json(self.actor_f1),
+            "actor_shared": self.actor_shared,
             "links_a": self.links_a,
             "links_b": self.links_b,
             "shared": self.shared,
@@ -175,6 +196,8 @@ class LinkAgreement:
     type_counts: dict[str, dict[str, int]]
     conflicts: int
     conflicts_by_kind: dict[str, int]
+    #: Per type, F1 with other ends read as their actors, pooled over pairs.
+    per_type_actor_f1: dict[str, float] = field(default_factory=dict)
 
     def pair(self, a: str, b: str) -> LinkPairFigures | None:
         return next((p for p in self.pairs if {p.a, p.b} == {a, b}), None)
@@ -187,6 +210,7 @@ class LinkAgreement:
             "type_counts": self.type_counts,
             "conflicts": self.conflicts,
             "conflicts_by_kind": self.conflicts_by_kind,
+            "per_type_actor_f1": {k: _json(v) for k, v in self.per_type_actor_f1.items()},
         }
         if self.per_type_reason:
             out["per_type_f1_reason"] = self.per_type_reason
@@ -202,6 +226,15 @@ def compute_link_agreement(articles: list[ArticleLinks]) -> LinkAgreement:
     type_shared: Counter[str] = Counter()
     type_total: Counter[str] = Counter()
     type_counts: dict[str, dict[str, int]] = {}
+    actor_shared: Counter[Pair] = Counter()
+    type_actor_shared: Counter[str] = Counter()
+    for art in articles:
+        by_actor = {name: art.actor_links(name) for name in art.participants}
+        for a, b in combinations(art.participants, 2):
+            both_actors = by_actor[a] & by_actor[b]
+            actor_shared[(a, b)] += len(both_actors)
+            for item in both_actors:
+                type_actor_shared[item[2]] += 1
     for art in articles:
         mine = {name: art.links(name) for name in art.participants}
         for name, links in mine.items():
@@ -234,6 +267,8 @@ def compute_link_agreement(articles: list[ArticleLinks]) -> LinkAgreement:
                 shared[(a, b)],
                 per_pair_conflicts[(a, b)],
                 None if total[(a, b)] else (NO_SHARED_ARTICLES if (a, b) not in own else NO_LINKS),
+                2 * actor_shared[(a, b)] / total[(a, b)] if total[(a, b)] else math.nan,
+                actor_shared[(a, b)],
             )
         )
     type_counts = {label: type_counts[label] for label in sorted(type_counts)}
@@ -248,7 +283,8 @@ def compute_link_agreement(articles: list[ArticleLinks]) -> LinkAgreement:
     for c in conflicts:
         for k in c.kinds:
             by_kind[k] += 1
-    return LinkAgreement(names, pairs, per_type, reasons, type_counts, len(conflicts), by_kind)
+    by_actor = {label: span_f1_pooled(type_actor_shared[label], type_total[label]) for label in type_counts}
+    return LinkAgreement(names, pairs, per_type, reasons, type_counts, len(conflicts), by_kind, by_actor)
 
 
 def span_f1_pooled(shared: int, total: int) -> float:

@@ -72,10 +72,15 @@ def link_agreement_table(result: LinkAgreement) -> str:
     if result.pairs:
         lines.append("")
         width = max(len(f"{p.a} / {p.b}") for p in result.pairs)
-        lines.append(f"{'pair':<{width}}  {'links':>11}  {'shared':>6}  {'link F1':>7}  {'conflicts':>9}")
+        lines.append(
+            f"{'pair':<{width}}  {'links':>11}  {'shared':>6}  {'link F1':>7}  {'by actor':>8}  {'conflicts':>9}"
+        )
         for p in result.pairs:
             both = f"{p.links_a}/{p.links_b}"
-            lines.append(f"{p.a + ' / ' + p.b:<{width}}  {both:>11}  {p.shared:>6}  {fmt(p.f1):>7}  {p.conflicts:>9}")
+            lines.append(
+                f"{p.a + ' / ' + p.b:<{width}}  {both:>11}  {p.shared:>6}  {fmt(p.f1):>7}  {fmt(p.actor_f1):>8}  "
+                f"{p.conflicts:>9}"
+            )
             if p.f1_reason:
                 lines.append(f"{'':<{width}}  (link F1 n/a: {p.f1_reason})")
     return "\n".join(lines)

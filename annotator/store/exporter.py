@@ -15,7 +15,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
-from annotator.records import ACCEPT, Entity, ExportRow, Link, Note, RejectedSpan, Span
+from annotator.records import ACCEPT, ActorMention, Entity, ExportRow, Link, Note, RejectedSpan, Span
 from annotator.store.errors import known_error
 from annotator.store.links import COLUMNS as LINK_COLUMNS
 
@@ -84,6 +84,12 @@ def export_rows(store: Store, annotator: str | None = None) -> Iterator[ExportRo
                 args,
             )
         )
+        mentions = _ByArticle(
+            c.execute(
+                "SELECT m.article_id, m.start, m.end, a.name, m.how FROM actor_mentions m "
+                "JOIN actors a ON a.id = m.actor_id ORDER BY m.article_id, m.start, m.end"
+            )
+        )
         asked = store.categories.asked_by_layer(annotator)  # where a file said which were asked (few rows)
         for article_id, name, annotator_id, status, answer in c.execute(_export_pairs(annotator), args):
             _, digest, title, text, source, meta, predicted, tokens = articles.take(article_id)[0]
@@ -94,6 +100,16 @@ def export_rows(store: Store, annotator: str | None = None) -> Iterator[ExportRo
                 if annotator_id is not None and categories.has(article_id)
                 else ()
             )
+            row_links = (
+                tuple(sorted([Link(*x[2:]) for x in links.take(article_id) if x[1] == annotator_id]))
+                if annotator_id is not None and links.has(article_id)
+                else ()
+            )
+            actors = ()
+            if mentions.has(article_id):  # the actors of this row's link ends and of the entities
+                ends = {link.child for link in row_links} | {link.head for link in row_links}
+                ends |= {(e.start, e.end) for e in ents}
+                actors = tuple([_new(ActorMention, x[1:]) for x in mentions.take(article_id) if x[1:3] in ends])
             yield _new(
                 ExportRow,
                 (
@@ -114,15 +130,14 @@ def export_rows(store: Store, annotator: str | None = None) -> Iterator[ExportRo
                     else (),
                     answer or ACCEPT,
                     bool(predicted or ents),
-                    tuple(sorted([Link(*x[2:]) for x in links.take(article_id) if x[1] == annotator_id]))
-                    if annotator_id is not None and links.has(article_id)
-                    else (),
+                    row_links,
                     mine_categories,
                     (),  # category_scope: the export rule's (`export_rule.Selection`)
                     tuple([_new(Note, x[2:]) for x in notes.take(article_id) if x[1] == annotator_id])
                     if notes.has(article_id)
                     else (),
                     asked.get((article_id, name if annotator is None else annotator)) if mine_categories else None,
+                    actors,
                 ),
             )
     except sqlite3.DatabaseError as exc:

@@ -147,6 +147,16 @@ def add_records(store: Store, records: Sequence[IncomingRecord], default_annotat
             if rec.categories and rec.categories_asked is not None
             for category in rec.categories_asked
         )
+        if any(rec.actors for rec in records):
+            store.actors.add_imported(
+                [(article_id, m) for rec, article_id in zip(records, article_ids, strict=True) for m in rec.actors],
+                {name: kind for rec in records for name, kind in rec.actor_kinds.items()},
+                {
+                    (article_id, e.start, e.end): e.label
+                    for rec, article_id in zip(records, article_ids, strict=True)
+                    for e in rec.entities
+                },
+            )
     return counts
 
 

@@ -45,6 +45,7 @@ from annotator.store.schema import SCHEMA_VERSION, migrations
 if TYPE_CHECKING:
     from annotator.records import ExportRow, IncomingRecord
     from annotator.store import importer
+    from annotator.store.actors import ActorsPart
     from annotator.store.articles import ArticlesPart
     from annotator.store.categories import CategoriesPart
     from annotator.store.entities import EntitiesPart
@@ -109,6 +110,7 @@ class Store:
     preannotations: PreannotationsPart = _part("preannotations", "PreannotationsPart")
     places: PlacesPart = _part("places", "PlacesPart")
     guidelines: GuidelinesPart = _part("guidelines", "GuidelinesPart")
+    actors: ActorsPart = _part("actors", "ActorsPart")
 
     # -- opening -----------------------------------------------------------------
 

@@ -395,6 +395,54 @@ def m014_categories_asked(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m015_actors(db: sqlite_utils.Database) -> None:
+    """Who is who: the project's actors (a person, a state, an organisation, a media outlet or an
+    anonymous source), their aliases (names, and metonyms such as Kyiv for Ukraine), their titles
+    with the dates they held them, and the actor each resolved link end stands for, with how it
+    was resolved (a user's choice is never overwritten by a later resolution)."""
+    db.executescript(
+        """
+        CREATE TABLE actors (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('person', 'state', 'organisation', 'media', 'anonymous')),
+            side TEXT NOT NULL DEFAULT '',
+            retired INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE actor_aliases (
+            actor_id INTEGER NOT NULL REFERENCES actors(id) ON DELETE CASCADE,
+            alias TEXT NOT NULL,
+            normalized TEXT NOT NULL PRIMARY KEY,
+            kind TEXT NOT NULL DEFAULT 'name' CHECK (kind IN ('name', 'metonym'))
+        ) WITHOUT ROWID;
+        CREATE INDEX actor_aliases_actor ON actor_aliases(actor_id);
+        CREATE TABLE actor_titles (
+            actor_id INTEGER NOT NULL REFERENCES actors(id) ON DELETE CASCADE,
+            title TEXT NOT NULL,
+            normalized TEXT NOT NULL,
+            valid_from TEXT NOT NULL DEFAULT '',
+            valid_to TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (normalized, valid_from, actor_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX actor_titles_actor ON actor_titles(actor_id);
+        CREATE TABLE actor_mentions (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            actor_id INTEGER NOT NULL REFERENCES actors(id) ON DELETE CASCADE,
+            how TEXT NOT NULL
+                CHECK (how IN ('alias', 'metonym', 'title', 'pronoun', 'description', 'anonymous', 'user')),
+            resolved_at TEXT NOT NULL,
+            CHECK (0 <= start AND start < end),
+            PRIMARY KEY (article_id, start, end)
+        ) WITHOUT ROWID;
+        CREATE INDEX actor_mentions_actor ON actor_mentions(actor_id);
+        """
+    )
+
+
+@migrations()
 def m016_guidelines(db: sqlite_utils.Database) -> None:
     """The project's guidelines, a Markdown document kept in versions (`store.guidelines`); the
     version each decision was made under (a statement's label, an article's status), written by

@@ -81,6 +81,7 @@ class LinkController(QObject):
         self.links: list[Link] = []
         #: Other annotators' links on this article: shown only when blind mode is off.
         self.others: list[tuple[str, Link]] = []
+        self.actors: dict[tuple[int, int], str] = {}
         self.mode: HintMode | StatementMode | None = None
         #: The suggested other end of each statement (by span), for the speaker type; set by `link_suggestions`.
         self.suggested: dict[Span, tuple[int, int]] = {}
@@ -98,8 +99,10 @@ class LinkController(QObject):
         """Read this article's links again (after an action, an undo, a change of blind mode)."""
         s = self.session
         if s.article is None:
-            self.links, self.others = [], []
+            self.links, self.others, self.actors = [], [], {}
         else:
+            #: The actor each resolved link end stands for (`annotator actors --resolve` or chosen), by offsets.
+            self.actors = s.store.actors.article_mentions(s.article.id)
             self.links = s.store.links.links(s.article.id, s.annotator)
             self.others = (
                 [(who, link) for who, link in s.store.links.article_links(s.article.id) if who != s.annotator]

@@ -31,12 +31,14 @@ QUOTE_CHARS = 36
 
 
 def words(controller: LinkController, span: tuple[int, int]) -> str:
-    """An end as the line names it: an entity's words, or a statement's opening words in quotes."""
+    """An end as the line names it: an entity's words, or a statement's opening words in quotes;
+    with the actor it stands for beside it when that is not the same words ("he [Vladimir Putin]")."""
     s = controller.session
     text = " ".join(s.article.text[span[0] : span[1]].split()) if s.article else ""
     if span in s.statements or span in s.sentences or len(text) > QUOTE_CHARS:
         return f"“{s.excerpt(span, QUOTE_CHARS)}”"
-    return text
+    actor = controller.actors.get(span)
+    return f"{text} [{actor}]" if actor and actor != text else text
 
 
 def phrase(label: str, who: str, outgoing: bool) -> str:

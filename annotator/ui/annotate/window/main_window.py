@@ -304,6 +304,7 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         self.scheme_action = edit.addAction("&Label scheme…", self.edit_scheme)
         self.category_scheme_action = edit.addAction("Article &categories…", self.edit_categories)
+        self.actors_action = edit.addAction("&Actors…", self.edit_actors)
         self.rules_action = edit.addAction("Suggestion &rules…", self.model_actions.edit_rules)
 
         go = bar.addMenu("&Go")
@@ -586,6 +587,13 @@ class MainWindow(QMainWindow):
 
         if CategorySchemeDialog(self.session, self.categories.groups, self).exec():
             self.categories_changed()
+
+    def edit_actors(self) -> None:
+        """Who is who: the actor editor; the links' actors are read again when it closes."""
+        from annotator.ui.annotate.schemes.actor_dialog import ActorDialog
+
+        ActorDialog(self.session.store, self).exec()
+        self.linking.refresh()
 
     def categories_changed(self) -> None:
         """The category scheme (or the categories in the data) changed: bar, list filter and column."""

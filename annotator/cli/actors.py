@@ -1,0 +1,164 @@
+"""`annotator actors`: the project's actors (who is who): list, load, dump, seed, edit, resolve, their statements."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from annotator.cli.app import main, open_project
+
+
+@main.command("actors")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the actors (or, with --statements/--resolve, the result) as JSON."
+)
+@click.option(
+    "--patterns", is_flag=True, help="Print the actors as spaCy EntityRuler patterns (JSONL, the actor as id)."
+)
+@click.option(
+    "--load",
+    "load_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Add or update the actors of FILE (JSON, JSONL or EntityRuler patterns; docs/actors.md).",
+)
+@click.option(
+    "--seed", is_flag=True, help="Add an actor for every new name among the PERSON, ORG, GPE and NORP entities."
+)
+@click.option("--merge", nargs=2, metavar="KEEP GONE", help="Fold actor GONE into KEEP (its name becomes an alias).")
+@click.option("--rename", nargs=2, metavar="ACTOR NEW", help="Rename ACTOR to NEW (the old name stays an alias).")
+@click.option("--alias", nargs=2, metavar="ACTOR ALIAS", help="Give ACTOR another name.")
+@click.option("--metonym", nargs=2, metavar="ACTOR WORDS", help="Let WORDS stand for ACTOR (Kyiv for Ukraine).")
+@click.option("--retire", metavar="ACTOR", help="Retire ACTOR: kept with its mentions, no longer offered.")
+@click.option("--statements", metavar="ACTOR", help="Every statement ACTOR made or was the target of, by date.")
+@click.option("--resolve", is_flag=True, help="Resolve every speaker and target link end to an actor and store it.")
+@click.pass_context
+def actors_cmd(
+    ctx: click.Context,
+    as_json: bool,
+    patterns: bool,
+    load_file: Path | None,
+    seed: bool,
+    merge: tuple[str, str] | None,
+    rename: tuple[str, str] | None,
+    alias: tuple[str, str] | None,
+    metonym: tuple[str, str] | None,
+    retire: str | None,
+    statements: str | None,
+    resolve: bool,
+) -> None:
+    """Who is who: the project's actors (people, states, organisations, media, anonymous sources)
+    with their aliases, metonyms and dated titles; without an option, lists them.
+
+    Each option is one action, and one at a time; those that write say what they wrote.
+    --resolve never replaces an actor a user chose for a mention. See docs/actors.md.
+    """
+    from annotator.store.actors import ActorError
+
+    actions = [
+        load_file,
+        seed or None,
+        merge,
+        rename,
+        alias,
+        metonym,
+        retire,
+        statements,
+        resolve or None,
+        patterns or None,
+    ]
+    if sum(a is not None for a in actions) > 1:
+        raise click.UsageError(
+            "one action at a time: --load, --seed, --merge, --rename, --alias, --metonym, "
+            "--retire, --statements, --resolve or --patterns"
+        )
+    writes = any(
+        a is not None for a in (load_file, seed or None, merge, rename, alias, metonym, retire, resolve or None)
+    )
+    try:
+        with open_project(ctx, write=writes) as store:
+            _run(store, as_json, patterns, load_file, seed, merge, rename, alias, metonym, retire, statements, resolve)
+    except ActorError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _run(store, as_json, patterns, load_file, seed, merge, rename, alias, metonym, retire, statements, resolve) -> None:
+    from annotator.actors import registry
+
+    if load_file is not None:
+        loaded = registry.read_actor_file(load_file)
+        added, updated = store.actors.load(loaded.actors)
+        click.echo(f"{load_file}: {added} actors added, {updated} updated ({store.actors.count()} in the project)")
+    elif seed:
+        from annotator.actors.registry import KIND_OF_LABEL
+
+        found = registry.seed_actors(store.actors.entity_names(sorted(KIND_OF_LABEL)), store.actors.actors())
+        added, _ = store.actors.load(found)
+        click.echo(f"{added} actors added from the project's entities ({store.actors.count()} in the project)")
+        click.echo("edit them: annotator actors --json > actors.json, then annotator actors --load actors.json")
+    elif merge:
+        moved = store.actors.merge(*merge)
+        click.echo(f"merged {merge[1]!r} into {merge[0]!r}: its name is now an alias; {moved} resolved mentions moved")
+    elif rename:
+        old = store.actors.rename(*rename)
+        click.echo(f"renamed {old!r} to {rename[1]!r} (the old name stays an alias)")
+    elif alias or metonym:
+        actor, words = alias or metonym
+        name = store.actors.add_alias(actor, words, "name" if alias else "metonym")
+        click.echo(f"{words!r} is now {'an alias' if alias else 'a metonym'} of {name!r}")
+    elif retire:
+        before = store.actors.set_retired(retire)
+        click.echo(f"{retire!r} was already retired" if before else f"retired {retire!r} (its mentions are kept)")
+    elif statements:
+        _statements(store, statements, as_json)
+    elif resolve:
+        from annotator.actors.resolve import resolve_links
+
+        report = resolve_links(store)
+        if as_json:
+            click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+            return
+        how = ", ".join(f"{n} by {k}" for k, n in sorted(report.by_how.items())) or "none"
+        click.echo(f"{report.ends} speaker/target link ends: resolved {how}; {report.written} stored")
+        if report.kept_user:
+            click.echo(f"{report.kept_user} kept as a user chose them")
+        if report.new_actors:
+            click.echo(f"{len(report.new_actors)} anonymous actors made: {', '.join(report.new_actors[:10])}")
+        if report.unresolved:
+            click.echo(f"{len(report.unresolved)} unresolved (add an alias or choose in the window):")
+            for article_id, words in report.unresolved[:20]:
+                click.echo(f"  article {article_id}: {words}")
+    elif patterns:
+        for row in registry.ruler_patterns(store.actors.actors()):
+            click.echo(json.dumps(row, ensure_ascii=False))
+    elif as_json:
+        click.echo(json.dumps(registry.dump_actors(store.actors.actors()), ensure_ascii=False, indent=2))
+    else:
+        _table(store.actors.actors())
+
+
+def _table(actors) -> None:
+    if not actors:
+        click.echo("no actors yet: annotator actors --load FILE, or --seed from the project's entities")
+        return
+    for a in actors:
+        extra = [a.kind] + ([a.side] if a.side else []) + (["retired"] if a.retired else [])
+        names = ", ".join(x for x, _ in a.aliases)
+        click.echo(f"{a.name} ({', '.join(extra)})" + (f": {names}" if names else ""))
+    click.echo(f"{len(actors)} actors")
+
+
+def _statements(store, name: str, as_json: bool) -> None:
+    found = store.actors.statements(name)
+    actor = store.actors.actor(name)
+    if as_json:
+        click.echo(
+            json.dumps({"actor": actor.name, "statements": [s.as_dict() for s in found]}, ensure_ascii=False, indent=2)
+        )
+        return
+    for s in found:
+        role = "said" if s.role == "speaker" else "target of"
+        labels = ",".join(s.labels) or "-"
+        click.echo(f"{s.date or '(no date)'}  {role:9}  {labels:12}  {s.title[:30]}  {s.text[:100]}")
+    click.echo(f"{len(found)} statements of {actor.name}")
