@@ -222,3 +222,64 @@ def test_prodigy_options_are_exactly_what_was_asked_even_inside_a_group(tmp_path
         export_file(store, tmp_path / "cats.jsonl", "doccat")
     (line,) = (tmp_path / "cats.jsonl").read_text(encoding="utf-8").splitlines()
     assert json.loads(line)["cats"] == {"neutral": 1.0}, "positive and negative were not among the options"
+
+
+def _stance_scheme():
+    from annotator.records import Category, CategoryGroup
+
+    return [
+        CategoryGroup("relevance", False, (Category("relevant"),)),
+        CategoryGroup("topic", False, (Category("energy-strikes"),)),
+        CategoryGroup("stance", True, (Category("pro"), Category("anti"), Category("neutral"))),
+    ]
+
+
+def _stance_task(text: str) -> dict:
+    options = [{"id": name, "text": name} for name in ("pro", "anti", "neutral")]
+    return {"text": text, "options": options, "accept": ["neutral"], "answer": "accept", "_annotator_id": "anna"}
+
+
+def test_a_teammates_file_keeps_the_categories_nobody_was_asked_unknown_after_the_merge(tmp_path):
+    import spacy
+    from spacy.tokens import DocBin
+
+    from tests.conftest import export_file
+
+    text = "The shelling of the substation went on overnight."
+    with Store.create(tmp_path / "anna.annotator.sqlite") as anna:  # anna's project: a Prodigy choice task
+        anna.schemes.set_category_scheme(_stance_scheme())
+        import_paths(anna, [write_jsonl(tmp_path / "stance.jsonl", [json.dumps(_stance_task(text))])], annotator="x")
+    with Store.create(tmp_path / "lead.annotator.sqlite") as lead:
+        lead.schemes.set_category_scheme(_stance_scheme())
+        report = import_paths(lead, [tmp_path / "anna.annotator.sqlite"], annotator="lead")
+        assert report.rejections == []
+        export_file(lead, tmp_path / "out.spacy", "spacy")
+        export_file(lead, tmp_path / "cats.jsonl", "doccat")
+        again = import_paths(lead, [tmp_path / "anna.annotator.sqlite"], annotator="lead")
+        assert again.counts.replaced == {}, "the same file merged again changes nothing"
+    (doc,) = DocBin().from_disk(tmp_path / "out.spacy").get_docs(spacy.blank("en").vocab)
+    assert doc.cats == {"pro": 0.0, "anti": 0.0, "neutral": 1.0}, "relevant and energy-strikes were never asked"
+    (line,) = (tmp_path / "cats.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["cats"] == {"pro": 0.0, "anti": 0.0, "neutral": 1.0}
+
+
+def test_a_teammate_who_then_chose_in_the_window_was_asked_every_category(tmp_path):
+    import spacy
+    from spacy.tokens import DocBin
+
+    from tests.conftest import export_file
+
+    text = "The shelling of the substation went on overnight."
+    stance = write_jsonl(tmp_path / "stance.jsonl", [json.dumps(_stance_task(text))])
+    with Store.create(tmp_path / "lead.annotator.sqlite") as lead:  # the lead had anna's Prodigy file
+        lead.schemes.set_category_scheme(_stance_scheme())
+        import_paths(lead, [stance], annotator="lead")
+    with Store.create(tmp_path / "anna.annotator.sqlite") as anna:  # anna chose again in the window: all shown
+        anna.schemes.set_category_scheme(_stance_scheme())
+        import_paths(anna, [stance], annotator="x")
+        anna.categories.set_article_categories(anna.articles.article_ids()[0], "anna", ["neutral", "relevant"])
+    with Store.open(tmp_path / "lead.annotator.sqlite") as lead:
+        import_paths(lead, [tmp_path / "anna.annotator.sqlite"], annotator="lead")
+        export_file(lead, tmp_path / "out.spacy", "spacy")
+    (doc,) = DocBin().from_disk(tmp_path / "out.spacy").get_docs(spacy.blank("en").vocab)
+    assert doc.cats == {"relevant": 1.0, "energy-strikes": 0.0, "pro": 0.0, "anti": 0.0, "neutral": 1.0}
