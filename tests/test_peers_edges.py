@@ -283,3 +283,19 @@ def test_a_teammate_who_then_chose_in_the_window_was_asked_every_category(tmp_pa
         export_file(lead, tmp_path / "out.spacy", "spacy")
     (doc,) = DocBin().from_disk(tmp_path / "out.spacy").get_docs(spacy.blank("en").vocab)
     assert doc.cats == {"relevant": 1.0, "energy-strikes": 0.0, "pro": 0.0, "anti": 0.0, "neutral": 1.0}
+
+
+def test_conll_tags_entities_drawn_across_white_space_by_their_words_and_counts_them(cli, tmp_path):
+    from tests.test_peers_tools import CORPUS
+
+    path = write_jsonl(tmp_path / "corpus.jsonl", [json.dumps(task, ensure_ascii=False) for task in CORPUS])
+    assert cli("import", "--no-ner", path).exit_code == 0
+    out = tmp_path / "out.conll"
+    result = cli("export", out)
+    assert result.exit_code == 0, result.output  # no sentence left out for a space at an entity's edge
+    assert "entities drawn across white space (a space, line break or NBSP at an edge): trimmed to their words" in (
+        result.stdout
+    )
+    assert "trimmed to their words (one over white space only tags no word): 3" in result.stdout
+    tagged = [line.split()[0] for line in out.read_text(encoding="utf-8").splitlines() if line.endswith("B-GPE")]
+    assert tagged == ["Kharkiv", "Moscow", "Kyiv", "Riyadh", "Odesa"]
