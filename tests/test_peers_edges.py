@@ -77,19 +77,71 @@ def test_a_dialogue_task_brings_its_utterances_as_text_and_its_paragraph_labels(
 
 def test_a_hypertext_layer_whose_every_region_was_left_out_is_not_done(store, tmp_path):
     value = {"start": "/p[1]/text()[1]", "end": "/p[1]/text()[1]", "startOffset": 0, "endOffset": 4}
-    value |= {"globalOffsets": {"start": 0, "end": 4}, "text": "Kyiv", "htmllabels": ["GPE"]}
+    value |= {"globalOffsets": {"start": 0, "end": 4}, "text": "Lviv", "htmllabels": ["GPE"]}  # not what is there
     result = [{"id": "h1", "from_name": "ner", "to_name": "text", "type": "hypertextlabels", "value": value}]
     task = {"id": 9, "data": {"text": "<p>Kyiv said no.</p>"}, "annotations": [{"completed_by": 4, "result": result}]}
     report = import_paths(store, [write_json(tmp_path / "html.json", [task])], annotator="me")
     assert [(r.reason, r.kept) for r in report.rejections] == [
         (
-            "task 9: 1 hypertextlabels result and 1 annotation whose every region was left out (not stored as "
-            "done) not imported yet",
+            "task 9: 1 annotation whose every region was left out (not stored as done) not imported yet; "
+            "ls-4: region 'h1' (GPE) quotes 'Lviv' but the HTML's text there is 'Kyiv'; left out",
             True,
         )
     ]
     assert store.stats()["articles"] == 1
     assert all(row.status != "done" for row in store.export_rows()), "no textcat negative from an unread layer"
+
+
+HTML = (
+    "<div><h1>Talks</h1><p>Kyiv <b>offered</b> a pause.<br>Moscow said no.</p><!-- c --><p>Odesa &amp; Lviv.</p></div>"
+)
+
+
+def html_region(rid: str, label: str, quote: str, xpath: tuple[str, int, str, int], spread: tuple[int, int] | None):
+    value = {"start": xpath[0], "startOffset": xpath[1], "end": xpath[2], "endOffset": xpath[3], "text": quote}
+    if spread is not None:
+        value["globalOffsets"] = {"start": spread[0], "end": spread[1]}
+    value["htmllabels"] = [label]
+    return {"id": rid, "from_name": "ner", "to_name": "text", "type": "hypertextlabels", "value": value}
+
+
+def test_hypertext_regions_are_read_by_global_offsets_and_by_xpath_in_the_htmls_text(store, tmp_path):
+    result = [
+        html_region("h1", "GPE", "Kyiv", ("/div[1]/p[1]/text()[1]", 0, "/div[1]/p[1]/text()[1]", 4), (5, 9)),
+        html_region(
+            "h2", "offer", "offered", ("/div[1]/p[1]/b[1]/text()[1]", 0, "/div[1]/p[1]/b[1]/text()[1]", 7), None
+        ),
+        html_region(  # across the <br>: Label Studio counts it as one, shows a line break
+            "h3", "claim", "a pause.\\nMoscow", ("/div[1]/p[1]/text()[2]", 1, "/div[1]/p[1]/text()[3]", 6), (18, 33)
+        ),
+        html_region("h4", "GPE", "Lviv", ("/div[1]/p[2]/text()[1]", 8, "/div[1]/p[2]/text()[1]", 12), (50, 54)),
+        {"from_id": "h1", "to_id": "h2", "type": "relation", "direction": "right", "labels": ["makes"]},
+    ]
+    task = {"id": 5, "data": {"text": HTML}, "annotations": [{"completed_by": 4, "result": result}]}
+    report = import_paths(store, [write_json(tmp_path / "html.json", [task])], annotator="me")
+    assert report.rejections == []
+    (row,) = store.export_rows("ls-4")
+    assert row.text == "Talks\nKyiv offered a pause.\nMoscow said no.\nOdesa & Lviv.", "text, never HTML"
+    assert [(row.text[s:e], label) for s, e, label, _ in row.spans] == [
+        ("Kyiv", "GPE"),
+        ("offered", "offer"),
+        ("a pause.\nMoscow", "claim"),
+        ("Lviv", "GPE"),
+    ]
+    assert row.status == "done"
+    (article_id,) = store.articles.article_ids()
+    assert [(row.text[slice(*k.head)], row.text[slice(*k.child)]) for k in store.links.links(article_id, "ls-4")] == [
+        ("Kyiv", "offered")
+    ]
+
+
+def test_hypertext_regions_in_json_min_are_read_too(store, tmp_path):
+    region = html_region("h1", "GPE", "Odesa", ("/div[1]/p[2]/text()[1]", 0, "/div[1]/p[2]/text()[1]", 5), (42, 47))
+    item = {"text": HTML, "id": 5, "annotator": "ana@example.org", "annotation_id": 1, "ner": [region["value"]]}
+    report = import_paths(store, [write_json(tmp_path / "min.json", [item])], annotator="me")
+    assert report.rejections == []
+    (row,) = store.export_rows("ana@example.org")
+    assert [(row.text[s:e], label) for s, e, label, _ in row.spans] == [("Odesa", "GPE")]
 
 
 def test_notes_on_tasks_that_came_in_are_not_counted_as_rejected(cli, tmp_path):

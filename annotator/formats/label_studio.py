@@ -58,6 +58,7 @@ import srsly
 from annotator.formats.base import Format, ObjectContext, Option, Writer
 from annotator.formats.categories import ASKED_KEY, checked_names
 from annotator.formats.categories import KEY as CATEGORIES_KEY
+from annotator.formats.hypertext import HyperTextError, place, read_html
 from annotator.formats.left_out import KINDS, counted
 from annotator.formats.records import RecordError, kind_of, record_from_dict
 from annotator.formats.relations import SPAN_LABEL, end_namer
@@ -114,6 +115,8 @@ class _Region:
     note: str
     #: Only the other end of a link (the writer's mark), not a statement.
     link_end: bool = False
+    #: A `<HyperText>` region's value (XPath and global offsets into the HTML), placed once the text is known.
+    html: dict[str, Any] | None = None
 
 
 @dataclass
@@ -169,11 +172,14 @@ def task_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[I
     dialogue = _dialogue_key(data)
     starts = _utterance_starts(data[dialogue]) if dialogue is not None else None
     regions = _regions(layers, left, relations, choices, starts)
+    placing: list[str] = []
     if dialogue is not None:
         key, raw = dialogue, "\n".join(u["text"] for u in data[dialogue])
     else:
-        key = _text_key(data, [(r.start, r.end, r.quote) for r in regions])
+        key = _text_key(data, [(r.start, r.end, r.quote) for r in regions if r.html is None])
         raw = data[key]
+        if any(r.html is not None for r in regions):  # a <HyperText> task: its HTML's text is the article's
+            raw, regions, relations, placing = _placed_in_html(raw, regions, relations, layers)
     meta = {k: v for k, v in data.items() if k != key}
     if obj.get("id") is not None:
         meta[TASK_ID] = obj["id"]
@@ -185,6 +191,7 @@ def task_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[I
     records = _records(raw, meta, layers, regions, source, line, relations, choices)
     both = sum(1 for r in relations if r.direction == "bi")
     notes = [_described(left)] if left else []
+    notes += placing
     if both:  # a link has one head: "bi" is kept as the two links it means
         notes.append(f"{counted(both, 'relation', 'relations')} with direction bi stored as two links, one each way")
     return records, "; ".join(notes) or None
@@ -247,7 +254,9 @@ def min_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[In
             chosen += checked_names(value["choices"], f"{name} choices")
         elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             for i, item in enumerate(value):
-                if "labels" in item:
+                if "htmllabels" in item or ("labels" in item and _in_html(item)):
+                    regions.append(_html_region(0, i, item, item, f"{name} region {i}"))
+                elif "labels" in item:
                     regions.append(_region(0, i, item, item, f"{name} region {i}"))
                 elif "choices" in item and "start" not in item:  # the text's choices: the article's categories
                     chosen += checked_names(item["choices"], f"{name} choices {i}")
@@ -257,13 +266,17 @@ def min_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[In
                     left["untyped"] += 1
         else:
             data[name] = value
-    key = _text_key(data, [(r.start, r.end, r.quote) for r in regions])
+    key = _text_key(data, [(r.start, r.end, r.quote) for r in regions if r.html is None])
     meta = {k: v for k, v in data.items() if k != key}
     if obj.get("id") is not None:
         meta[TASK_ID] = obj["id"]
     annotated = obj.get("annotation_id") is not None or regions or chosen
     layers = [(_annotator(obj.get("annotator")), None, [])] if annotated else []
-    return _records(data[key], meta, layers, regions, source, line, choices={0: chosen}), _described(left)
+    raw, placing = data[key], []
+    if any(r.html is not None for r in regions):  # a <HyperText> task: its HTML's text is the article's
+        raw, regions, _, placing = _placed_in_html(raw, regions, [], layers)
+    notes = "; ".join(note for note in (_described(left), *placing) if note) or None
+    return _records(raw, meta, layers, regions, source, line, choices={0: chosen}), notes
 
 
 def _records(
@@ -358,7 +371,10 @@ def _regions(
                 raise RecordError(f"{annotator or 'annotation'}: result {i} must be an object, got {kind_of(item)}")
             kind = item.get("type")
             value = item.get("value")
-            if kind == "labels" and isinstance(value, dict):
+            if kind in ("labels", "hypertextlabels") and isinstance(value, dict) and _in_html(value):
+                ident = item.get("id", i)
+                regions.append(_html_region(number, ident, value, item, f"{annotator or 'annotation'}: region {ident}"))
+            elif kind == "labels" and isinstance(value, dict):
                 ident = item.get("id", i)
                 regions.append(_region(number, ident, value, item, f"{annotator or 'annotation'}: region {ident}"))
             elif kind == "paragraphlabels" and isinstance(value, dict) and utterances is not None:
@@ -402,6 +418,51 @@ def _in_dialogue(value: dict[str, Any], starts: list[int], what: str) -> dict[st
         "text": value.get("text"),
         "labels": value.get("paragraphlabels"),
     }
+
+
+def _in_html(value: dict[str, Any]) -> bool:
+    """A region of a `<HyperText>` object: XPath `start`/`end` or `globalOffsets`, not offsets into text."""
+    return isinstance(value.get("start"), str) or isinstance(value.get("globalOffsets"), dict)
+
+
+def _html_region(layer: int, ident: Any, value: dict[str, Any], item: dict[str, Any], what: str) -> _Region:
+    labels = value.get("htmllabels", value.get("labels"))
+    region = _region(layer, ident, {"start": 0, "end": 0, "labels": labels}, item, what)
+    region.start = region.end = None
+    region.html = value
+    return region
+
+
+def _placed_in_html(
+    html: Any,
+    regions: list[_Region],
+    relations: list[_Relation],
+    layers: list[tuple[str | None, str | None, list[Any]]],
+) -> tuple[str, list[_Region], list[_Relation], list[str]]:
+    """The text of a `<HyperText>` task's HTML, its regions placed in that text (`formats.hypertext`),
+    the relations between placed regions, and a note per region that could not be placed."""
+    if not isinstance(html, str):
+        raise RecordError(f"the text must be a string, got {kind_of(html)}")
+    try:
+        document = read_html(html)
+    except HyperTextError as exc:
+        raise RecordError(str(exc)) from None
+    kept, notes, gone = [], [], set()
+    for region in regions:
+        if region.html is not None:
+            found = place(document, region.html)
+            if isinstance(found, str):
+                who = layers[region.layer][0] or "annotation"
+                notes.append(f"{who}: region {region.ident!r:.30} ({', '.join(region.labels)}) {found}; left out")
+                gone.add((region.layer, _key(region.ident)))
+                continue
+            region.start, region.end = found
+            region.quote = None  # checked against the words by `place`, white space aside
+        kept.append(region)
+    linked = [r for r in relations if not {(r.layer, _key(r.from_id)), (r.layer, _key(r.to_id))} & gone]
+    if len(linked) < len(relations):
+        notes.append(f"{counted(len(relations) - len(linked), 'relation', 'relations')} to those regions left out")
+    return document.text, kept, linked, notes
 
 
 def _region(layer: int, ident: Any, value: dict[str, Any], item: dict[str, Any], what: str) -> _Region:
