@@ -351,3 +351,47 @@ def test_conll_tags_entities_drawn_across_white_space_by_their_words_and_counts_
     assert "trimmed to their words (one over white space only tags no word): 3" in result.stdout
     tagged = [line.split()[0] for line in out.read_text(encoding="utf-8").splitlines() if line.endswith("B-GPE")]
     assert tagged == ["Kharkiv", "Moscow", "Kyiv", "Riyadh", "Odesa"]
+
+
+def paragraph(rid: str, label: str, first: int, last: int, offsets: tuple[int, int], quote: str) -> dict:
+    value = {"start": str(first), "end": str(last), "startOffset": offsets[0], "endOffset": offsets[1], "text": quote}
+    value["paragraphlabels"] = [label]
+    return {"id": rid, "from_name": "label", "to_name": "dialogue", "type": "paragraphlabels", "value": value}
+
+
+def test_paragraph_regions_are_read_with_the_configs_text_key_utf16_offsets_and_across_utterances(store, tmp_path):
+    phrases = [
+        {"speaker": "Reporter", "phrase": "Will the 🚀 strikes stop?"},
+        {"speaker": "Minister", "phrase": "Only if the drones stop first."},
+    ]
+    result = [
+        paragraph("p1", "question", 0, 0, (12, 24), "strikes stop"),  # after the rocket: UTF-16 units
+        paragraph("p2", "exchange", 0, 1, (12, 4), "strikes stop?\n\nOnly"),  # across two utterances
+    ]
+    task = {
+        "id": 8,
+        "data": {"text": "Summary: a minister on strikes.", "dialogue": phrases},  # a text field too
+        "annotations": [{"completed_by": 2, "result": result}],
+    }
+    report = import_paths(store, [write_json(tmp_path / "dialogue.json", [task])], annotator="me")
+    assert report.rejections == []
+    (row,) = store.export_rows("ls-2")
+    assert row.text == "Will the 🚀 strikes stop?\nOnly if the drones stop first."
+    assert sorted((row.text[s:e], label) for s, e, label, _ in row.spans) == [
+        ("strikes stop", "question"),
+        ("strikes stop?\nOnly", "exchange"),
+    ]
+    assert row.meta["text"] == "Summary: a minister on strikes."
+
+
+def test_a_paragraph_region_whose_quote_is_not_there_is_named(store, tmp_path):
+    phrases = [{"author": "A", "text": "Talks resumed."}]
+    task = {
+        "id": 3,
+        "data": {"dialogue": phrases},
+        "annotations": [{"result": [paragraph("p1", "x", 0, 0, (0, 5), "Truce")]}],
+    }
+    report = import_paths(store, [write_json(tmp_path / "d.json", [task])], annotator="me")
+    assert [r.reason for r in report.rejections] == [
+        "task 3: annotation: region p1: utterances 0-0 at 0-5 hold 'Talks'; it quotes 'Truce'"
+    ]

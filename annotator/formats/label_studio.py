@@ -51,6 +51,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 import srsly
@@ -58,12 +59,12 @@ import srsly
 from annotator.formats.base import Format, ObjectContext, Option, Writer
 from annotator.formats.categories import ASKED_KEY, checked_names
 from annotator.formats.categories import KEY as CATEGORIES_KEY
-from annotator.formats.hypertext import HyperTextError, place, read_html
+from annotator.formats.hypertext import HyperTextError, place, read_html, same_words
 from annotator.formats.left_out import KINDS, counted
 from annotator.formats.records import RecordError, kind_of, record_from_dict
 from annotator.formats.relations import SPAN_LABEL, end_namer
 from annotator.records import MODEL_LAYER_PREFIX, ExportRow, IncomingRecord, Link, Span, is_model_layer, model_layer
-from annotator.text import offsets_by_quotes
+from annotator.text import Utf16Offsets, offsets_by_quotes
 
 #: JSON-MIN keys that describe the annotation, not the task's data.
 _MIN_KEYS = frozenset({"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time", "agreement"})
@@ -131,8 +132,6 @@ class _Relation:
 
 #: Label Studio's relation directions (`web/libs/editor/src/stores/RelationStore.js`).
 DIRECTIONS = ("right", "left", "bi")
-#: The data field of a dialogue (`<Paragraphs value="$dialogue">`): a list of `{"author", "text"}`.
-_UTTERANCE_KEYS = ("text",)
 
 
 def task_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[IncomingRecord], str | None]:
@@ -169,12 +168,11 @@ def task_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[I
     relations: list[_Relation] = []
     choices: dict[int, list[str]] = {}
     data = obj["data"]
-    dialogue = _dialogue_key(data)
-    starts = _utterance_starts(data[dialogue]) if dialogue is not None else None
-    regions = _regions(layers, left, relations, choices, starts)
+    dialogue = _dialogue(data, layers)
+    regions = _regions(layers, left, relations, choices, _Dialogue(dialogue[1]) if dialogue is not None else None)
     placing: list[str] = []
     if dialogue is not None:
-        key, raw = dialogue, "\n".join(u["text"] for u in data[dialogue])
+        key, raw = dialogue[0], "\n".join(dialogue[1])
     else:
         key = _text_key(data, [(r.start, r.end, r.quote) for r in regions if r.html is None])
         raw = data[key]
@@ -217,28 +215,26 @@ def _without(
     )
 
 
-def _dialogue_key(data: dict[str, Any]) -> str | None:
-    """The data field of a dialogue or paragraphs task (`<Paragraphs value="$dialogue">`): a list
-    of utterances `{"author", "text"}`. Its text is the utterances, one a line, not the title."""
-    if isinstance(data.get("text"), str):
+def _dialogue(
+    data: dict[str, Any], layers: list[tuple[str | None, str | None, list[Any]]]
+) -> tuple[str, list[str]] | None:
+    """The data field of a dialogue or paragraphs task (`<Paragraphs value="$dialogue">`), a list of
+    utterances `{nameKey: author, textKey: text}`, and the utterances' texts: its text is the
+    utterances, one a line, not the title. Read when the task has no `text` string, or when its
+    results label paragraphs. The text key is `text` (Label Studio's default `textKey`), else the
+    key whose values are the longest (a `textKey` of the config's own, the author's name aside)."""
+    paragraphs = any(isinstance(item, dict) and item.get("type") == "paragraphlabels" for *_, r in layers for item in r)
+    if isinstance(data.get("text"), str) and not paragraphs:
         return None
     for key, value in data.items():
-        if (
-            isinstance(value, list)
-            and value
-            and all(isinstance(u, dict) and isinstance(u.get("text"), str) for u in value)
-        ):
-            return key
+        if not (isinstance(value, list) and value and all(isinstance(u, dict) for u in value)):
+            continue
+        shared = set.intersection(*({k for k, v in u.items() if isinstance(v, str)} for u in value))
+        if not shared:
+            continue
+        text_key = "text" if "text" in shared else max(sorted(shared), key=lambda k: sum(len(u[k]) for u in value))
+        return key, [u[text_key] for u in value]
     return None
-
-
-def _utterance_starts(utterances: list[dict[str, Any]]) -> list[int]:
-    """Where each utterance starts in the article's text (utterances joined by line breaks)."""
-    starts, at = [], 0
-    for utterance in utterances:
-        starts.append(at)
-        at += len(utterance["text"]) + 1
-    return starts
 
 
 def min_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[IncomingRecord], str | None]:
@@ -358,12 +354,12 @@ def _regions(
     left: Counter[str],
     relations: list[_Relation] | None = None,
     choices: dict[int, list[str]] | None = None,
-    utterances: list[int] | None = None,
+    utterances: _Dialogue | None = None,
 ) -> list[_Region]:
     """Every labeled text region of every layer, (into `relations`) every relation between two of
     them, and (into `choices`, by layer) the names of the text's `choices` results: the article's
-    categories. With `utterances` (where each utterance of a dialogue starts), `paragraphlabels`
-    regions are read in the joined text. The other results are counted in `left`."""
+    categories. With `utterances` (a dialogue's), `paragraphlabels` regions are read in the
+    utterances joined one a line. The other results are counted in `left`."""
     regions = []
     for number, (annotator, _, result) in enumerate(layers):
         for i, item in enumerate(result):
@@ -402,22 +398,43 @@ def _regions(
     return regions
 
 
-def _in_dialogue(value: dict[str, Any], starts: list[int], what: str) -> dict[str, Any]:
+class _Dialogue:
+    """A dialogue's utterances, where each starts once joined one a line, and the joined text."""
+
+    def __init__(self, utterances: list[str]):
+        self.utterances = utterances
+        self.starts = list(accumulate((len(u) + 1 for u in utterances[:-1]), initial=0))
+        self.joined = "\n".join(utterances)
+
+
+def _in_dialogue(value: dict[str, Any], dialogue: _Dialogue, what: str) -> dict[str, Any]:
     """A `paragraphlabels` value (`start`/`end`: utterance indices, `startOffset`/`endOffset` inside
-    them) as `{"start", "end", "text", "labels"}` in the utterances joined one a line."""
+    them, counted in UTF-16 units by the browser: `HtxParagraphs.jsx`, `getOffsetInPhraseElement`)
+    as `{"start", "end", "labels"}` in the utterances joined one a line, checked against its quote
+    (white space aside: the browser's selection text joins utterances its own way)."""
     try:
         first, last = int(value.get("start")), int(value.get("end"))  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise RecordError(f"{what}: start and end must be utterance numbers") from None
     offsets = value.get("startOffset"), value.get("endOffset")
-    if not (0 <= first <= last < len(starts)) or not all(type(o) is int for o in offsets):
+    utterances, starts, joined = dialogue.utterances, dialogue.starts, dialogue.joined
+    if not (0 <= first <= last < len(utterances)) or not all(type(o) is int for o in offsets):
         raise RecordError(f"{what}: utterances {first}-{last} and offsets {offsets!r:.30} are not in the dialogue")
-    return {
-        "start": starts[first] + offsets[0],
-        "end": starts[last] + offsets[1],
-        "text": value.get("text"),
-        "labels": value.get("paragraphlabels"),
-    }
+    quote = value.get("text") if isinstance(value.get("text"), str) else None
+    readings = [offsets]
+    head, tail = Utf16Offsets(utterances[first]), Utf16Offsets(utterances[last])
+    if head.differs or tail.differs:
+        readings.append((head.to_code_points(offsets[0]), tail.to_code_points(offsets[1])))
+    for a, b in readings:
+        if a is None or b is None or not (0 <= a <= len(utterances[first]) and 0 <= b <= len(utterances[last])):
+            continue
+        start, end = starts[first] + a, starts[last] + b
+        if start < end and (quote is None or same_words(quote, joined[start:end])):
+            return {"start": start, "end": end, "labels": value.get("paragraphlabels")}
+    shown = joined[starts[first] + offsets[0] : starts[last] + offsets[1]]
+    raise RecordError(
+        f"{what}: utterances {first}-{last} at {offsets[0]}-{offsets[1]} hold {shown!r:.40}; it quotes {quote!r:.40}"
+    )
 
 
 def _in_html(value: dict[str, Any]) -> bool:
