@@ -475,4 +475,6 @@ FORMAT = Format(
     exports="entities as IOB2 (or BILOU) tags, `token _ _ TAG`, a `-DOCSTART- -X- O O` line per article, as "
     "`spacy convert` reads it; articles whose entities were decided (the rule)",
     reads_back=True,
+    peers="`spacy convert` reads it into the same documents and entities (run in a test); entities drawn across "
+    "white space trimmed to their words, a sentence with an entity that cannot be tagged left out (counted)",
 )

@@ -152,4 +152,5 @@ FORMAT = Format(
     exports="one row per label (and per rejected span, with its `answer`); a cell that starts like a formula "
     "(`=`, `+`, `-`, `@`) gets a leading `'` so spreadsheets show it as text; `speaker` and `target` columns "
     "hold the words a statement is linked to, `categories` the article's categories",
+    peers="spreadsheets open it with every cell as text (formulas escaped); no annotation tool imports it",
 )

@@ -848,10 +848,16 @@ FORMAT = Format(
     holds_categories=True,
     holds_notes=True,
     imports="JSON export, JSON-MIN and tasks one a line: each person's `labels` regions become their "
-    "statements (`completed_by`: e-mail, else `ls-<id>`), `relation` results their links, the text's `choices` "
-    "the article's categories, `predictions` a model's layer `model:<version>`",
+    "statements (`completed_by`: e-mail, else `ls-<id>`), `relation` results their links (by `direction`), the "
+    "text's `choices` the article's categories, `predictions` a model's layer `model:<version>`; `<HyperText>` "
+    "regions placed in the HTML's text (the article's), `<Paragraphs>` regions in the utterances, one a line",
     exports="a JSON array of tasks Label Studio imports: `data.text`, each layer's statements as `labels` "
     "regions, its links as `relation` results and its article categories as a `choices` result per category "
     "group, as `predictions` (pre-annotations; default) or `annotations` (`--layers-as`)",
     reads_back=True,
+    peers='Label Studio imports it into a project whose config has `<Text name="text" value="$text"/>`, '
+    '`<Labels name="label" toName="text">` and a `<Choices>` per category group; it refuses a whole file '
+    "naming a `completed_by` who is not a member, so `--completed-by auto` writes it only for tasks that came "
+    "from it (tested from `tasks/serializers.py`); label-studio-converter 0.0.59 converts it, annotations only: "
+    "`--layers-as annotations` (run in a test)",
 )
