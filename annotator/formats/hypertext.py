@@ -229,23 +229,24 @@ _WHITE = re.compile(r"\s+|\\n")
 
 
 def place(document: HyperText, value: dict[str, Any]) -> tuple[int, int] | str:
-    """A hypertext region's value placed in `document.text`, or why it cannot be."""
-    found = None
-    offsets = value.get("globalOffsets")
-    if isinstance(offsets, dict) and type(offsets.get("start")) is int and type(offsets.get("end")) is int:
-        found = document.from_global(offsets["start"], offsets["end"])
-    xpath = value.get("start"), value.get("startOffset"), value.get("end"), value.get("endOffset")
+    """A hypertext region's value placed in `document.text` (by `globalOffsets`, else by its
+    XPath), or why it cannot be."""
     quote = value.get("text") if isinstance(value.get("text"), str) else None
-    if (found is None or not _fits(document, found, quote)) and (
-        isinstance(xpath[0], str) and type(xpath[1]) is int and isinstance(xpath[2], str) and type(xpath[3]) is int
-    ):
-        found = document.from_xpath(*xpath)
-    if found is None:
+    offsets = value.get("globalOffsets")
+    xpath = value.get("start"), value.get("startOffset"), value.get("end"), value.get("endOffset")
+    candidates = []
+    if isinstance(offsets, dict) and type(offsets.get("start")) is int and type(offsets.get("end")) is int:
+        candidates.append(document.from_global(offsets["start"], offsets["end"]))
+    if isinstance(xpath[0], str) and type(xpath[1]) is int and isinstance(xpath[2], str) and type(xpath[3]) is int:
+        candidates.append(document.from_xpath(*xpath))
+    found = [c for c in candidates if c is not None]
+    for place_found in found:
+        if _fits(document, place_found, quote):
+            return place_found
+    if not found:
         return f"its offsets ({_shown(offsets)}, {_shown(xpath)}) name no text node of the HTML"
-    if not _fits(document, found, quote):
-        here = document.text[found[0] : found[1]]
-        return f"quotes {quote!r:.40} but the HTML's text there is {here!r:.40}"
-    return found
+    here = document.text[found[0][0] : found[0][1]]
+    return f"quotes {quote!r:.40} but the HTML's text there is {here!r:.40}"
 
 
 def _fits(document: HyperText, found: tuple[int, int], quote: str | None) -> bool:
