@@ -395,3 +395,17 @@ def test_a_paragraph_region_whose_quote_is_not_there_is_named(store, tmp_path):
     assert [r.reason for r in report.rejections] == [
         "task 3: annotation: region p1: utterances 0-0 at 0-5 hold 'Talks'; it quotes 'Truce'"
     ]
+
+
+def test_html_nested_past_reason_refuses_its_task_by_name_and_quickly(store, tmp_path):
+    import time
+
+    deep = "<b>" * 50_000 + "Kyiv" + "</i>" * 50_000  # end tags that close nothing: a search each, bounded
+    value = {"globalOffsets": {"start": 0, "end": 4}, "text": "Kyiv", "htmllabels": ["GPE"]}
+    result = [{"id": "h1", "from_name": "ner", "to_name": "text", "type": "hypertextlabels", "value": value}]
+    task = {"id": 2, "data": {"text": deep}, "annotations": [{"completed_by": 4, "result": result}]}
+    began = time.monotonic()
+    report = import_paths(store, [write_json(tmp_path / "deep.json", [task])], annotator="me")
+    assert time.monotonic() - began < 20
+    assert [r.reason for r in report.rejections] == ["task 2: its HTML nests elements deeper than 256"]
+    assert store.stats()["articles"] == 0
