@@ -111,6 +111,18 @@ class Utf16Offsets:
 Quoted = tuple[int, int, "str | None"]
 
 
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """`start`-`end` without the white space at its edges (str.isspace: spaces, line breaks, NBSP);
+    empty (start == end) when it holds nothing else. spaCy's `debug data` warns of entities that
+    begin or end in white space, a model taught them learns to tag it, and CoNLL writes no
+    white space token to tag."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 def offsets_by_quotes(
     text: str, spans: Sequence[Quoted], matches: Callable[[str, str], bool] = str.__eq__
 ) -> list[tuple[int, int]] | None:

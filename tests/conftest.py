@@ -28,6 +28,30 @@ def _user_folders(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("ANNOTATOR_DB", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _docbins_pass_spacy_debug_data(monkeypatch, request):
+    """Every DocBin our writer writes in any test passes `spacy debug data`'s checks of the data
+    (`tests/spacy_debug.py`): nothing in it that is ours to fix. A test that stores tokens of its own
+    (`docbin_own_tokens`) is not asked for spaCy's tokenization."""
+    from annotator.formats.docbin import DocBinWriter
+
+    written: list[bytes] = []
+    finish = DocBinWriter.finish
+
+    def checked_finish(self, handle):
+        written.append(self.builder.to_bytes())
+        finish(self, handle)
+
+    monkeypatch.setattr(DocBinWriter, "finish", checked_finish)
+    yield
+    if written:
+        from tests.spacy_debug import check_docbin
+
+        own_tokens = request.node.get_closest_marker("docbin_own_tokens") is not None
+        for data in written:
+            check_docbin(data, tokens=not own_tokens)
+
+
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "project.annotator.sqlite"

@@ -250,6 +250,7 @@ def test_label_studio_tasks_carry_relations_and_come_back(tmp_path, project):
 words = st.text(alphabet=st.sampled_from("abcdeéK😀🇺🇦👍🏽"), min_size=1, max_size=5)
 
 
+@pytest.mark.docbin_own_tokens  # whitespace words, not spaCy's tokens
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     parts=st.lists(st.tuples(words, st.sampled_from([" ", "\r\n", ", "])), min_size=4, max_size=12),

@@ -77,19 +77,71 @@ def test_a_dialogue_task_brings_its_utterances_as_text_and_its_paragraph_labels(
 
 def test_a_hypertext_layer_whose_every_region_was_left_out_is_not_done(store, tmp_path):
     value = {"start": "/p[1]/text()[1]", "end": "/p[1]/text()[1]", "startOffset": 0, "endOffset": 4}
-    value |= {"globalOffsets": {"start": 0, "end": 4}, "text": "Kyiv", "htmllabels": ["GPE"]}
+    value |= {"globalOffsets": {"start": 0, "end": 4}, "text": "Lviv", "htmllabels": ["GPE"]}  # not what is there
     result = [{"id": "h1", "from_name": "ner", "to_name": "text", "type": "hypertextlabels", "value": value}]
     task = {"id": 9, "data": {"text": "<p>Kyiv said no.</p>"}, "annotations": [{"completed_by": 4, "result": result}]}
     report = import_paths(store, [write_json(tmp_path / "html.json", [task])], annotator="me")
     assert [(r.reason, r.kept) for r in report.rejections] == [
         (
-            "task 9: 1 hypertextlabels result and 1 annotation whose every region was left out (not stored as "
-            "done) not imported yet",
+            "task 9: 1 annotation whose every region was left out (not stored as done) not imported yet; "
+            "ls-4: region 'h1' (GPE) quotes 'Lviv' but the HTML's text there is 'Kyiv'; left out",
             True,
         )
     ]
     assert store.stats()["articles"] == 1
     assert all(row.status != "done" for row in store.export_rows()), "no textcat negative from an unread layer"
+
+
+HTML = (
+    "<div><h1>Talks</h1><p>Kyiv <b>offered</b> a pause.<br>Moscow said no.</p><!-- c --><p>Odesa &amp; Lviv.</p></div>"
+)
+
+
+def html_region(rid: str, label: str, quote: str, xpath: tuple[str, int, str, int], spread: tuple[int, int] | None):
+    value = {"start": xpath[0], "startOffset": xpath[1], "end": xpath[2], "endOffset": xpath[3], "text": quote}
+    if spread is not None:
+        value["globalOffsets"] = {"start": spread[0], "end": spread[1]}
+    value["htmllabels"] = [label]
+    return {"id": rid, "from_name": "ner", "to_name": "text", "type": "hypertextlabels", "value": value}
+
+
+def test_hypertext_regions_are_read_by_global_offsets_and_by_xpath_in_the_htmls_text(store, tmp_path):
+    result = [
+        html_region("h1", "GPE", "Kyiv", ("/div[1]/p[1]/text()[1]", 0, "/div[1]/p[1]/text()[1]", 4), (5, 9)),
+        html_region(
+            "h2", "offer", "offered", ("/div[1]/p[1]/b[1]/text()[1]", 0, "/div[1]/p[1]/b[1]/text()[1]", 7), None
+        ),
+        html_region(  # across the <br>: Label Studio counts it as one, shows a line break
+            "h3", "claim", "a pause.\\nMoscow", ("/div[1]/p[1]/text()[2]", 1, "/div[1]/p[1]/text()[3]", 6), (18, 33)
+        ),
+        html_region("h4", "GPE", "Lviv", ("/div[1]/p[2]/text()[1]", 8, "/div[1]/p[2]/text()[1]", 12), (50, 54)),
+        {"from_id": "h1", "to_id": "h2", "type": "relation", "direction": "right", "labels": ["makes"]},
+    ]
+    task = {"id": 5, "data": {"text": HTML}, "annotations": [{"completed_by": 4, "result": result}]}
+    report = import_paths(store, [write_json(tmp_path / "html.json", [task])], annotator="me")
+    assert report.rejections == []
+    (row,) = store.export_rows("ls-4")
+    assert row.text == "Talks\nKyiv offered a pause.\nMoscow said no.\nOdesa & Lviv.", "text, never HTML"
+    assert [(row.text[s:e], label) for s, e, label, _ in row.spans] == [
+        ("Kyiv", "GPE"),
+        ("offered", "offer"),
+        ("a pause.\nMoscow", "claim"),
+        ("Lviv", "GPE"),
+    ]
+    assert row.status == "done"
+    (article_id,) = store.articles.article_ids()
+    assert [(row.text[slice(*k.head)], row.text[slice(*k.child)]) for k in store.links.links(article_id, "ls-4")] == [
+        ("Kyiv", "offered")
+    ]
+
+
+def test_hypertext_regions_in_json_min_are_read_too(store, tmp_path):
+    region = html_region("h1", "GPE", "Odesa", ("/div[1]/p[2]/text()[1]", 0, "/div[1]/p[2]/text()[1]", 5), (42, 47))
+    item = {"text": HTML, "id": 5, "annotator": "ana@example.org", "annotation_id": 1, "ner": [region["value"]]}
+    report = import_paths(store, [write_json(tmp_path / "min.json", [item])], annotator="me")
+    assert report.rejections == []
+    (row,) = store.export_rows("ana@example.org")
+    assert [(row.text[s:e], label) for s, e, label, _ in row.spans] == [("Odesa", "GPE")]
 
 
 def test_notes_on_tasks_that_came_in_are_not_counted_as_rejected(cli, tmp_path):
@@ -222,3 +274,138 @@ def test_prodigy_options_are_exactly_what_was_asked_even_inside_a_group(tmp_path
         export_file(store, tmp_path / "cats.jsonl", "doccat")
     (line,) = (tmp_path / "cats.jsonl").read_text(encoding="utf-8").splitlines()
     assert json.loads(line)["cats"] == {"neutral": 1.0}, "positive and negative were not among the options"
+
+
+def _stance_scheme():
+    from annotator.records import Category, CategoryGroup
+
+    return [
+        CategoryGroup("relevance", False, (Category("relevant"),)),
+        CategoryGroup("topic", False, (Category("energy-strikes"),)),
+        CategoryGroup("stance", True, (Category("pro"), Category("anti"), Category("neutral"))),
+    ]
+
+
+def _stance_task(text: str) -> dict:
+    options = [{"id": name, "text": name} for name in ("pro", "anti", "neutral")]
+    return {"text": text, "options": options, "accept": ["neutral"], "answer": "accept", "_annotator_id": "anna"}
+
+
+def test_a_teammates_file_keeps_the_categories_nobody_was_asked_unknown_after_the_merge(tmp_path):
+    import spacy
+    from spacy.tokens import DocBin
+
+    from tests.conftest import export_file
+
+    text = "The shelling of the substation went on overnight."
+    with Store.create(tmp_path / "anna.annotator.sqlite") as anna:  # anna's project: a Prodigy choice task
+        anna.schemes.set_category_scheme(_stance_scheme())
+        import_paths(anna, [write_jsonl(tmp_path / "stance.jsonl", [json.dumps(_stance_task(text))])], annotator="x")
+    with Store.create(tmp_path / "lead.annotator.sqlite") as lead:
+        lead.schemes.set_category_scheme(_stance_scheme())
+        report = import_paths(lead, [tmp_path / "anna.annotator.sqlite"], annotator="lead")
+        assert report.rejections == []
+        export_file(lead, tmp_path / "out.spacy", "spacy")
+        export_file(lead, tmp_path / "cats.jsonl", "doccat")
+        again = import_paths(lead, [tmp_path / "anna.annotator.sqlite"], annotator="lead")
+        assert again.counts.replaced == {}, "the same file merged again changes nothing"
+    (doc,) = DocBin().from_disk(tmp_path / "out.spacy").get_docs(spacy.blank("en").vocab)
+    assert doc.cats == {"pro": 0.0, "anti": 0.0, "neutral": 1.0}, "relevant and energy-strikes were never asked"
+    (line,) = (tmp_path / "cats.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["cats"] == {"pro": 0.0, "anti": 0.0, "neutral": 1.0}
+
+
+def test_a_teammate_who_then_chose_in_the_window_was_asked_every_category(tmp_path):
+    import spacy
+    from spacy.tokens import DocBin
+
+    from tests.conftest import export_file
+
+    text = "The shelling of the substation went on overnight."
+    stance = write_jsonl(tmp_path / "stance.jsonl", [json.dumps(_stance_task(text))])
+    with Store.create(tmp_path / "lead.annotator.sqlite") as lead:  # the lead had anna's Prodigy file
+        lead.schemes.set_category_scheme(_stance_scheme())
+        import_paths(lead, [stance], annotator="lead")
+    with Store.create(tmp_path / "anna.annotator.sqlite") as anna:  # anna chose again in the window: all shown
+        anna.schemes.set_category_scheme(_stance_scheme())
+        import_paths(anna, [stance], annotator="x")
+        anna.categories.set_article_categories(anna.articles.article_ids()[0], "anna", ["neutral", "relevant"])
+    with Store.open(tmp_path / "lead.annotator.sqlite") as lead:
+        import_paths(lead, [tmp_path / "anna.annotator.sqlite"], annotator="lead")
+        export_file(lead, tmp_path / "out.spacy", "spacy")
+    (doc,) = DocBin().from_disk(tmp_path / "out.spacy").get_docs(spacy.blank("en").vocab)
+    assert doc.cats == {"relevant": 1.0, "energy-strikes": 0.0, "pro": 0.0, "anti": 0.0, "neutral": 1.0}
+
+
+def test_conll_tags_entities_drawn_across_white_space_by_their_words_and_counts_them(cli, tmp_path):
+    from tests.test_peers_tools import CORPUS
+
+    path = write_jsonl(tmp_path / "corpus.jsonl", [json.dumps(task, ensure_ascii=False) for task in CORPUS])
+    assert cli("import", "--no-ner", path).exit_code == 0
+    out = tmp_path / "out.conll"
+    result = cli("export", out)
+    assert result.exit_code == 0, result.output  # no sentence left out for a space at an entity's edge
+    assert "entities drawn across white space (a space, line break or NBSP at an edge): trimmed to their words" in (
+        result.stdout
+    )
+    assert "trimmed to their words (one over white space only tags no word): 3" in result.stdout
+    tagged = [line.split()[0] for line in out.read_text(encoding="utf-8").splitlines() if line.endswith("B-GPE")]
+    assert tagged == ["Kharkiv", "Moscow", "Kyiv", "Riyadh", "Odesa"]
+
+
+def paragraph(rid: str, label: str, first: int, last: int, offsets: tuple[int, int], quote: str) -> dict:
+    value = {"start": str(first), "end": str(last), "startOffset": offsets[0], "endOffset": offsets[1], "text": quote}
+    value["paragraphlabels"] = [label]
+    return {"id": rid, "from_name": "label", "to_name": "dialogue", "type": "paragraphlabels", "value": value}
+
+
+def test_paragraph_regions_are_read_with_the_configs_text_key_utf16_offsets_and_across_utterances(store, tmp_path):
+    phrases = [
+        {"speaker": "Reporter", "phrase": "Will the 🚀 strikes stop?"},
+        {"speaker": "Minister", "phrase": "Only if the drones stop first."},
+    ]
+    result = [
+        paragraph("p1", "question", 0, 0, (12, 24), "strikes stop"),  # after the rocket: UTF-16 units
+        paragraph("p2", "exchange", 0, 1, (12, 4), "strikes stop?\n\nOnly"),  # across two utterances
+    ]
+    task = {
+        "id": 8,
+        "data": {"text": "Summary: a minister on strikes.", "dialogue": phrases},  # a text field too
+        "annotations": [{"completed_by": 2, "result": result}],
+    }
+    report = import_paths(store, [write_json(tmp_path / "dialogue.json", [task])], annotator="me")
+    assert report.rejections == []
+    (row,) = store.export_rows("ls-2")
+    assert row.text == "Will the 🚀 strikes stop?\nOnly if the drones stop first."
+    assert sorted((row.text[s:e], label) for s, e, label, _ in row.spans) == [
+        ("strikes stop", "question"),
+        ("strikes stop?\nOnly", "exchange"),
+    ]
+    assert row.meta["text"] == "Summary: a minister on strikes."
+
+
+def test_a_paragraph_region_whose_quote_is_not_there_is_named(store, tmp_path):
+    phrases = [{"author": "A", "text": "Talks resumed."}]
+    task = {
+        "id": 3,
+        "data": {"dialogue": phrases},
+        "annotations": [{"result": [paragraph("p1", "x", 0, 0, (0, 5), "Truce")]}],
+    }
+    report = import_paths(store, [write_json(tmp_path / "d.json", [task])], annotator="me")
+    assert [r.reason for r in report.rejections] == [
+        "task 3: annotation: region p1: utterances 0-0 at 0-5 hold 'Talks'; it quotes 'Truce'"
+    ]
+
+
+def test_html_nested_past_reason_refuses_its_task_by_name_and_quickly(store, tmp_path):
+    import time
+
+    deep = "<b>" * 50_000 + "Kyiv" + "</i>" * 50_000  # end tags that close nothing: a search each, bounded
+    value = {"globalOffsets": {"start": 0, "end": 4}, "text": "Kyiv", "htmllabels": ["GPE"]}
+    result = [{"id": "h1", "from_name": "ner", "to_name": "text", "type": "hypertextlabels", "value": value}]
+    task = {"id": 2, "data": {"text": deep}, "annotations": [{"completed_by": 4, "result": result}]}
+    began = time.monotonic()
+    report = import_paths(store, [write_json(tmp_path / "deep.json", [task])], annotator="me")
+    assert time.monotonic() - began < 20
+    assert [r.reason for r in report.rejections] == ["task 2: its HTML nests elements deeper than 256"]
+    assert store.stats()["articles"] == 0

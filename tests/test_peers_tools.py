@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write_jsonl
+from tests.spacy_debug import check_docbin, debug_data_problems
 
 TEXT = "Kyiv offered a pause on strikes, officials said.\nMoscow denied it."
 
@@ -228,6 +229,7 @@ def test_spacy_debug_data_finds_nothing_of_ours_to_fix_in_our_docbins(cli, tmp_p
     assert "entities drawn across white space (a space, line break or NBSP at an edge): trimmed to their words: 3" in (
         result.stdout
     )
+    check_docbin(out)  # spaCy's own checks, in-process: the quick helper every DocBin test calls
     docs = list(DocBin(store_user_data=True).from_disk(out).get_docs(spacy.blank("en").vocab))
     DocBin(docs=docs[:2], store_user_data=True).to_disk(tmp_path / "train.spacy")
     DocBin(docs=docs[2:], store_user_data=True).to_disk(tmp_path / "dev.spacy")
@@ -251,3 +253,33 @@ def test_spacy_debug_data_finds_nothing_of_ours_to_fix_in_our_docbins(cli, tmp_p
     flagged = [line for line in flagged if not re.fullmatch(r"\d+ (warnings?|errors?)", line)]  # the summary
     assert flagged, report  # the tiny corpus is flagged for its size: the check did run
     assert [line for line in flagged if not line.startswith(NOT_OURS)] == [], report
+
+
+def test_the_debug_data_helper_flags_what_spacy_debug_data_flags(tmp_path):
+    """The in-process helper is spaCy's own check: a DocBin drawn as a person drew it (an entity
+    over a space and across a sentence, a category scored 0.5) is flagged, as `spacy debug data` does."""
+    import spacy
+    from spacy.tokens import DocBin
+
+    nlp = spacy.blank("en")
+    doc = nlp.make_doc("Kyiv offered talks.  Moscow refused.")
+    doc.ents = [doc.char_span(0, 4, "GPE"), doc.char_span(20, 21, "GPE")]  # the second: the double space
+    doc.cats = {"relevant": 0.5}
+    again = nlp.make_doc("Kyiv offered talks. Moscow refused.")
+    for token in again:
+        token.is_sent_start = token.i in (0, 4)
+    again.ents = [again.char_span(13, 26, "EVENT")]  # "talks. Moscow": across the sentence boundary
+    DocBin(docs=[doc, again]).to_disk(tmp_path / "bad.spacy")
+    assert debug_data_problems(tmp_path / "bad.spacy") == [
+        "1 invalid whitespace entity spans",
+        "1 entities crossing sentence boundaries",
+        "1 docs with cats other than 1.0/0.0",
+    ]
+
+
+def test_every_export_format_says_what_the_peers_tools_do_with_our_file():
+    from annotator.formats import all_formats, markdown_table
+
+    silent = [fmt.name for fmt in all_formats() if fmt.can_export and not fmt.peers]
+    assert silent == [], "the formats table says, per export format, what the peers' tools do with it"
+    assert "| the peers' tools with our file |" in markdown_table()

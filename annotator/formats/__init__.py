@@ -324,8 +324,9 @@ def markdown_table() -> str:
         return text.replace("|", "\\|")
 
     rows = [
-        "| format | `--format` | `annotator import` reads | `annotator export` writes |",
-        "|---|---|---|---|",
+        "| format | `--format` | `annotator import` reads | `annotator export` writes "
+        "| the peers' tools with our file |",
+        "|---|---|---|---|---|",
     ]
     for fmt in all_formats():
         reads = f"{' '.join(f'`{s}`' for s in fmt.suffixes)}: {fmt.imports}" if fmt.can_import else "–"
@@ -338,7 +339,8 @@ def markdown_table() -> str:
             flags = "".join(f"; `{o.flag} {'|'.join(o.choices)}`" for o in fmt.options)
             place = fmt.export_place if fmt.writes_folder else f"`{fmt.export_place}`"
             writes = f"{place} ({what}{back}{flags}): {fmt.exports}"
-        rows.append(f"| {fmt.title} | `{fmt.name}` | {cell(reads)} | {cell(writes)} |")
+        peers = fmt.peers if fmt.can_export else "–"
+        rows.append(f"| {fmt.title} | `{fmt.name}` | {cell(reads)} | {cell(writes)} | {cell(peers)} |")
     return "\n".join(rows)
 
 

@@ -178,6 +178,9 @@ class Format:
     exports: str = ""
     #: Whether `annotator import` reads its exports back with what they hold.
     reads_back: bool = False
+    #: What the peers' own tools do with its exports (imports, refuses, needs setting X), and how we
+    #: know (run in a test, or a test written from the importer's source); every export format says.
+    peers: str = ""
 
     def __post_init__(self) -> None:
         if not _NAME.fullmatch(self.name):

@@ -424,4 +424,6 @@ FORMAT = Format(
         NOTES_ON_ONE_LINE: ("notes holding a line break, written on one line (an .ann line cannot hold it)", False),
         NAMES_JOINED: ("labels or link types holding white space, written joined with _ (brat splits on it)", False),
     },
+    peers="brat opens the folder as it is (its `annotation.conf` declares the labels and link types), INCEpTION "
+    "imports it as brat standoff; not run in a test (both are servers)",
 )

@@ -42,7 +42,7 @@ from annotator.formats.base import ALIGN, ENTITIES, Format, Option, Writer
 from annotator.formats.checks import snippet
 from annotator.formats.textfiles import open_binary
 from annotator.records import USER, Entity, ExportRow, IncomingRecord, Rejection
-from annotator.text import title_of
+from annotator.text import title_of, trimmed
 
 CONLL_SUFFIXES = (".conll", ".iob", ".tsv")
 DOCSTART = "-DOCSTART-"
@@ -370,8 +370,8 @@ TAG_SCHEME = Option(
     "Tags B-/I- (IOB2, the default) or B-/I-/L-/U- (BILOU)",
     default="iob2",
 )
-#: Account item: sentences a CoNLL export left out.
-SENTENCES_LEFT_OUT = "sentences_left_out"
+#: Account items: sentences a CoNLL export left out; entities drawn across white space, trimmed.
+SENTENCES_LEFT_OUT, TRIMMED = "sentences_left_out", "whitespace_trimmed"
 
 
 class ConllWriter(Writer):
@@ -386,7 +386,7 @@ class ConllWriter(Writer):
         tokens = row.tokens
         doc = conll_document(
             row.text,
-            row.entities,
+            self._trimmed(row),
             list(zip(tokens[::2], tokens[1::2], strict=True)) if tokens else None,
             scheme=self.options[TAG_SCHEME.key].upper(),
             sentences=row.sentences,
@@ -418,6 +418,28 @@ class ConllWriter(Writer):
         summary.labels.update(written)
         return True
 
+    def _trimmed(self, row: ExportRow) -> list[Entity]:
+        """The row's entities without the white space drawn at their edges (CoNLL writes no white
+        space token, so `Kharkiv ` is tagged as `Kharkiv`); one over white space only tags no word."""
+        entities = []
+        for entity in row.entities:
+            start, end = trimmed(row.text, entity.start, entity.end)
+            if (start, end) != (entity.start, entity.end):
+                self.summary.counts[TRIMMED] += 1
+                drawn = snippet(row.text[entity.start : entity.end])
+                quoted = f"entity {entity.start}-{entity.end} {entity.label!r} {drawn}"
+                if start == end:
+                    self.summary.warnings.append(
+                        f"article {row.article_id}: {quoted} holds only white space; no word to tag, left out"
+                    )
+                    continue
+                self.summary.warnings.append(
+                    f"article {row.article_id}: {quoted} drawn across white space; trimmed to {start}-{end}"
+                )
+                entity = entity._replace(start=start, end=end)
+            entities.append(entity)
+        return entities
+
 
 def _sniff(head: bytes) -> bool:
     """A file that starts with a `-DOCSTART-` line is CoNLL, whatever its name (`eng.train`)."""
@@ -441,11 +463,18 @@ FORMAT = Format(
             "sentences left out: an entity there cannot be tagged (off token boundaries, or overlapping "
             "another) and CoNLL has no 'missing' tag",
             True,
-        )
+        ),
+        TRIMMED: (
+            "entities drawn across white space (a space, line break or NBSP at an edge): trimmed to their words "
+            "(one over white space only tags no word)",
+            False,
+        ),
     },
     imports="CoNLL-2003, IOB, IOB2, BILOU/BIOES token files: `-DOCSTART-` splits documents, blank lines "
     "sentences; tags become entities with `source=user`",
     exports="entities as IOB2 (or BILOU) tags, `token _ _ TAG`, a `-DOCSTART- -X- O O` line per article, as "
     "`spacy convert` reads it; articles whose entities were decided (the rule)",
     reads_back=True,
+    peers="`spacy convert` reads it into the same documents and entities (run in a test); entities drawn across "
+    "white space trimmed to their words, a sentence with an entity that cannot be tagged left out (counted)",
 )

@@ -164,4 +164,5 @@ FORMAT = Format(
     "(`=`, `+`, `-`, `@`) gets a leading `'` so spreadsheets show it as text; `speaker` and `target` columns "
     "hold the words a statement is linked to, `categories` the article's categories, `speaker_actor` and "
     "`target_actor` the actors those words stand for (`annotator actors`)",
+    peers="spreadsheets open it with every cell as text (formulas escaped); no annotation tool imports it",
 )

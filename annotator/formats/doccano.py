@@ -482,4 +482,8 @@ FORMAT = Format(
     'label]], "cats"}`; `--doccano-task text-classification`: `{"text", "label": [categories]}`; the account names '
     "the doccano project settings the file needs (allow overlapping spans, relation labeling)",
     reads_back=True,
+    peers="doccano imports it into a Sequence labeling project (`--doccano-task` for Intent detection or Text "
+    "classification); overlapping spans need the project's 'Allow overlapping spans', links 'Use relation "
+    "labeling', else doccano keeps the first of overlapping spans (the account says which; tested from "
+    "`data_import`'s source)",
 )

@@ -70,4 +70,6 @@ FORMAT = Format(
     exports='one record per article whose categories are known, `{"text", "cats", "meta"}`: every category of '
     "the scheme 1 or 0; articles with no category left out (unknown, never all 0)",
     reads_back=True,
+    peers='no peer reads it as is: spaCy trains from a DocBin its projects\' convert scripts make of `{"text", '
+    '"cats"}` lines; categories nobody was asked are absent from `cats`',
 )

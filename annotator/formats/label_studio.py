@@ -51,6 +51,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 import srsly
@@ -58,11 +59,12 @@ import srsly
 from annotator.formats.base import Format, ObjectContext, Option, Writer
 from annotator.formats.categories import ASKED_KEY, checked_names
 from annotator.formats.categories import KEY as CATEGORIES_KEY
+from annotator.formats.hypertext import HyperTextError, place, read_html, same_words
 from annotator.formats.left_out import KINDS, counted
 from annotator.formats.records import RecordError, kind_of, record_from_dict
 from annotator.formats.relations import SPAN_LABEL, end_namer
 from annotator.records import MODEL_LAYER_PREFIX, ExportRow, IncomingRecord, Link, Span, is_model_layer, model_layer
-from annotator.text import offsets_by_quotes
+from annotator.text import Utf16Offsets, offsets_by_quotes
 
 #: JSON-MIN keys that describe the annotation, not the task's data.
 _MIN_KEYS = frozenset({"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time", "agreement"})
@@ -114,6 +116,8 @@ class _Region:
     note: str
     #: Only the other end of a link (the writer's mark), not a statement.
     link_end: bool = False
+    #: A `<HyperText>` region's value (XPath and global offsets into the HTML), placed once the text is known.
+    html: dict[str, Any] | None = None
 
 
 @dataclass
@@ -128,8 +132,6 @@ class _Relation:
 
 #: Label Studio's relation directions (`web/libs/editor/src/stores/RelationStore.js`).
 DIRECTIONS = ("right", "left", "bi")
-#: The data field of a dialogue (`<Paragraphs value="$dialogue">`): a list of `{"author", "text"}`.
-_UTTERANCE_KEYS = ("text",)
 
 
 def task_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[IncomingRecord], str | None]:
@@ -166,14 +168,16 @@ def task_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[I
     relations: list[_Relation] = []
     choices: dict[int, list[str]] = {}
     data = obj["data"]
-    dialogue = _dialogue_key(data)
-    starts = _utterance_starts(data[dialogue]) if dialogue is not None else None
-    regions = _regions(layers, left, relations, choices, starts)
+    dialogue = _dialogue(data, layers)
+    regions = _regions(layers, left, relations, choices, _Dialogue(dialogue[1]) if dialogue is not None else None)
+    placing: list[str] = []
     if dialogue is not None:
-        key, raw = dialogue, "\n".join(u["text"] for u in data[dialogue])
+        key, raw = dialogue[0], "\n".join(dialogue[1])
     else:
-        key = _text_key(data, [(r.start, r.end, r.quote) for r in regions])
+        key = _text_key(data, [(r.start, r.end, r.quote) for r in regions if r.html is None])
         raw = data[key]
+        if any(r.html is not None for r in regions):  # a <HyperText> task: its HTML's text is the article's
+            raw, regions, relations, placing = _placed_in_html(raw, regions, relations, layers)
     meta = {k: v for k, v in data.items() if k != key}
     if obj.get("id") is not None:
         meta[TASK_ID] = obj["id"]
@@ -185,6 +189,7 @@ def task_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[I
     records = _records(raw, meta, layers, regions, source, line, relations, choices)
     both = sum(1 for r in relations if r.direction == "bi")
     notes = [_described(left)] if left else []
+    notes += placing
     if both:  # a link has one head: "bi" is kept as the two links it means
         notes.append(f"{counted(both, 'relation', 'relations')} with direction bi stored as two links, one each way")
     return records, "; ".join(notes) or None
@@ -210,28 +215,26 @@ def _without(
     )
 
 
-def _dialogue_key(data: dict[str, Any]) -> str | None:
-    """The data field of a dialogue or paragraphs task (`<Paragraphs value="$dialogue">`): a list
-    of utterances `{"author", "text"}`. Its text is the utterances, one a line, not the title."""
-    if isinstance(data.get("text"), str):
+def _dialogue(
+    data: dict[str, Any], layers: list[tuple[str | None, str | None, list[Any]]]
+) -> tuple[str, list[str]] | None:
+    """The data field of a dialogue or paragraphs task (`<Paragraphs value="$dialogue">`), a list of
+    utterances `{nameKey: author, textKey: text}`, and the utterances' texts: its text is the
+    utterances, one a line, not the title. Read when the task has no `text` string, or when its
+    results label paragraphs. The text key is `text` (Label Studio's default `textKey`), else the
+    key whose values are the longest (a `textKey` of the config's own, the author's name aside)."""
+    paragraphs = any(isinstance(item, dict) and item.get("type") == "paragraphlabels" for *_, r in layers for item in r)
+    if isinstance(data.get("text"), str) and not paragraphs:
         return None
     for key, value in data.items():
-        if (
-            isinstance(value, list)
-            and value
-            and all(isinstance(u, dict) and isinstance(u.get("text"), str) for u in value)
-        ):
-            return key
+        if not (isinstance(value, list) and value and all(isinstance(u, dict) for u in value)):
+            continue
+        shared = set.intersection(*({k for k, v in u.items() if isinstance(v, str)} for u in value))
+        if not shared:
+            continue
+        text_key = "text" if "text" in shared else max(sorted(shared), key=lambda k: sum(len(u[k]) for u in value))
+        return key, [u[text_key] for u in value]
     return None
-
-
-def _utterance_starts(utterances: list[dict[str, Any]]) -> list[int]:
-    """Where each utterance starts in the article's text (utterances joined by line breaks)."""
-    starts, at = [], 0
-    for utterance in utterances:
-        starts.append(at)
-        at += len(utterance["text"]) + 1
-    return starts
 
 
 def min_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[IncomingRecord], str | None]:
@@ -247,7 +250,9 @@ def min_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[In
             chosen += checked_names(value["choices"], f"{name} choices")
         elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             for i, item in enumerate(value):
-                if "labels" in item:
+                if "htmllabels" in item or ("labels" in item and _in_html(item)):
+                    regions.append(_html_region(0, i, item, item, f"{name} region {i}"))
+                elif "labels" in item:
                     regions.append(_region(0, i, item, item, f"{name} region {i}"))
                 elif "choices" in item and "start" not in item:  # the text's choices: the article's categories
                     chosen += checked_names(item["choices"], f"{name} choices {i}")
@@ -257,13 +262,17 @@ def min_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[In
                     left["untyped"] += 1
         else:
             data[name] = value
-    key = _text_key(data, [(r.start, r.end, r.quote) for r in regions])
+    key = _text_key(data, [(r.start, r.end, r.quote) for r in regions if r.html is None])
     meta = {k: v for k, v in data.items() if k != key}
     if obj.get("id") is not None:
         meta[TASK_ID] = obj["id"]
     annotated = obj.get("annotation_id") is not None or regions or chosen
     layers = [(_annotator(obj.get("annotator")), None, [])] if annotated else []
-    return _records(data[key], meta, layers, regions, source, line, choices={0: chosen}), _described(left)
+    raw, placing = data[key], []
+    if any(r.html is not None for r in regions):  # a <HyperText> task: its HTML's text is the article's
+        raw, regions, _, placing = _placed_in_html(raw, regions, [], layers)
+    notes = "; ".join(note for note in (_described(left), *placing) if note) or None
+    return _records(raw, meta, layers, regions, source, line, choices={0: chosen}), notes
 
 
 def _records(
@@ -345,12 +354,12 @@ def _regions(
     left: Counter[str],
     relations: list[_Relation] | None = None,
     choices: dict[int, list[str]] | None = None,
-    utterances: list[int] | None = None,
+    utterances: _Dialogue | None = None,
 ) -> list[_Region]:
     """Every labeled text region of every layer, (into `relations`) every relation between two of
     them, and (into `choices`, by layer) the names of the text's `choices` results: the article's
-    categories. With `utterances` (where each utterance of a dialogue starts), `paragraphlabels`
-    regions are read in the joined text. The other results are counted in `left`."""
+    categories. With `utterances` (a dialogue's), `paragraphlabels` regions are read in the
+    utterances joined one a line. The other results are counted in `left`."""
     regions = []
     for number, (annotator, _, result) in enumerate(layers):
         for i, item in enumerate(result):
@@ -358,7 +367,10 @@ def _regions(
                 raise RecordError(f"{annotator or 'annotation'}: result {i} must be an object, got {kind_of(item)}")
             kind = item.get("type")
             value = item.get("value")
-            if kind == "labels" and isinstance(value, dict):
+            if kind in ("labels", "hypertextlabels") and isinstance(value, dict) and _in_html(value):
+                ident = item.get("id", i)
+                regions.append(_html_region(number, ident, value, item, f"{annotator or 'annotation'}: region {ident}"))
+            elif kind == "labels" and isinstance(value, dict):
                 ident = item.get("id", i)
                 regions.append(_region(number, ident, value, item, f"{annotator or 'annotation'}: region {ident}"))
             elif kind == "paragraphlabels" and isinstance(value, dict) and utterances is not None:
@@ -386,22 +398,88 @@ def _regions(
     return regions
 
 
-def _in_dialogue(value: dict[str, Any], starts: list[int], what: str) -> dict[str, Any]:
+class _Dialogue:
+    """A dialogue's utterances, where each starts once joined one a line, and the joined text."""
+
+    def __init__(self, utterances: list[str]):
+        self.utterances = utterances
+        self.starts = list(accumulate((len(u) + 1 for u in utterances[:-1]), initial=0))
+        self.joined = "\n".join(utterances)
+
+
+def _in_dialogue(value: dict[str, Any], dialogue: _Dialogue, what: str) -> dict[str, Any]:
     """A `paragraphlabels` value (`start`/`end`: utterance indices, `startOffset`/`endOffset` inside
-    them) as `{"start", "end", "text", "labels"}` in the utterances joined one a line."""
+    them, counted in UTF-16 units by the browser: `HtxParagraphs.jsx`, `getOffsetInPhraseElement`)
+    as `{"start", "end", "labels"}` in the utterances joined one a line, checked against its quote
+    (white space aside: the browser's selection text joins utterances its own way)."""
     try:
         first, last = int(value.get("start")), int(value.get("end"))  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise RecordError(f"{what}: start and end must be utterance numbers") from None
     offsets = value.get("startOffset"), value.get("endOffset")
-    if not (0 <= first <= last < len(starts)) or not all(type(o) is int for o in offsets):
+    utterances, starts, joined = dialogue.utterances, dialogue.starts, dialogue.joined
+    if not (0 <= first <= last < len(utterances)) or not all(type(o) is int for o in offsets):
         raise RecordError(f"{what}: utterances {first}-{last} and offsets {offsets!r:.30} are not in the dialogue")
-    return {
-        "start": starts[first] + offsets[0],
-        "end": starts[last] + offsets[1],
-        "text": value.get("text"),
-        "labels": value.get("paragraphlabels"),
-    }
+    quote = value.get("text") if isinstance(value.get("text"), str) else None
+    readings = [offsets]
+    head, tail = Utf16Offsets(utterances[first]), Utf16Offsets(utterances[last])
+    if head.differs or tail.differs:
+        readings.append((head.to_code_points(offsets[0]), tail.to_code_points(offsets[1])))
+    for a, b in readings:
+        if a is None or b is None or not (0 <= a <= len(utterances[first]) and 0 <= b <= len(utterances[last])):
+            continue
+        start, end = starts[first] + a, starts[last] + b
+        if start < end and (quote is None or same_words(quote, joined[start:end])):
+            return {"start": start, "end": end, "labels": value.get("paragraphlabels")}
+    shown = joined[starts[first] + offsets[0] : starts[last] + offsets[1]]
+    raise RecordError(
+        f"{what}: utterances {first}-{last} at {offsets[0]}-{offsets[1]} hold {shown!r:.40}; it quotes {quote!r:.40}"
+    )
+
+
+def _in_html(value: dict[str, Any]) -> bool:
+    """A region of a `<HyperText>` object: XPath `start`/`end` or `globalOffsets`, not offsets into text."""
+    return isinstance(value.get("start"), str) or isinstance(value.get("globalOffsets"), dict)
+
+
+def _html_region(layer: int, ident: Any, value: dict[str, Any], item: dict[str, Any], what: str) -> _Region:
+    labels = value.get("htmllabels", value.get("labels"))
+    region = _region(layer, ident, {"start": 0, "end": 0, "labels": labels}, item, what)
+    region.start = region.end = None
+    region.html = value
+    return region
+
+
+def _placed_in_html(
+    html: Any,
+    regions: list[_Region],
+    relations: list[_Relation],
+    layers: list[tuple[str | None, str | None, list[Any]]],
+) -> tuple[str, list[_Region], list[_Relation], list[str]]:
+    """The text of a `<HyperText>` task's HTML, its regions placed in that text (`formats.hypertext`),
+    the relations between placed regions, and a note per region that could not be placed."""
+    if not isinstance(html, str):
+        raise RecordError(f"the text must be a string, got {kind_of(html)}")
+    try:
+        document = read_html(html)
+    except HyperTextError as exc:
+        raise RecordError(str(exc)) from None
+    kept, notes, gone = [], [], set()
+    for region in regions:
+        if region.html is not None:
+            found = place(document, region.html)
+            if isinstance(found, str):
+                who = layers[region.layer][0] or "annotation"
+                notes.append(f"{who}: region {region.ident!r:.30} ({', '.join(region.labels)}) {found}; left out")
+                gone.add((region.layer, _key(region.ident)))
+                continue
+            region.start, region.end = found
+            region.quote = None  # checked against the words by `place`, white space aside
+        kept.append(region)
+    linked = [r for r in relations if not {(r.layer, _key(r.from_id)), (r.layer, _key(r.to_id))} & gone]
+    if len(linked) < len(relations):
+        notes.append(f"{counted(len(relations) - len(linked), 'relation', 'relations')} to those regions left out")
+    return document.text, kept, linked, notes
 
 
 def _region(layer: int, ident: Any, value: dict[str, Any], item: dict[str, Any], what: str) -> _Region:
@@ -770,10 +848,16 @@ FORMAT = Format(
     holds_categories=True,
     holds_notes=True,
     imports="JSON export, JSON-MIN and tasks one a line: each person's `labels` regions become their "
-    "statements (`completed_by`: e-mail, else `ls-<id>`), `relation` results their links, the text's `choices` "
-    "the article's categories, `predictions` a model's layer `model:<version>`",
+    "statements (`completed_by`: e-mail, else `ls-<id>`), `relation` results their links (by `direction`), the "
+    "text's `choices` the article's categories, `predictions` a model's layer `model:<version>`; `<HyperText>` "
+    "regions placed in the HTML's text (the article's), `<Paragraphs>` regions in the utterances, one a line",
     exports="a JSON array of tasks Label Studio imports: `data.text`, each layer's statements as `labels` "
     "regions, its links as `relation` results and its article categories as a `choices` result per category "
     "group, as `predictions` (pre-annotations; default) or `annotations` (`--layers-as`)",
     reads_back=True,
+    peers='Label Studio imports it into a project whose config has `<Text name="text" value="$text"/>`, '
+    '`<Labels name="label" toName="text">` and a `<Choices>` per category group; it refuses a whole file '
+    "naming a `completed_by` who is not a member, so `--completed-by auto` writes it only for tasks that came "
+    "from it (tested from `tasks/serializers.py`); label-studio-converter 0.0.59 converts it, annotations only: "
+    "`--layers-as annotations` (run in a test)",
 )

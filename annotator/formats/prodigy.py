@@ -204,4 +204,7 @@ FORMAT = Format(
     "`rel.manual`'s shape), `entities` (with `source`), `tokens` (spaCy's, a line break included), article "
     "categories as a choice task's `options` and `accept`",
     reads_back=True,
+    peers="Prodigy's `db-in` takes it as tasks of its documented shapes (`ner.manual`'s `spans` and `tokens`, "
+    "`rel.manual`'s `relations`, a choice task's `options`/`accept`); not run in a test (Prodigy is not on the "
+    "package registry)",
 )

@@ -2,7 +2,8 @@
 
 Each layer comes in whole: statements with their labels and notes, rejected spans and answers,
 status, links (as Prodigy relations), the link slots its review decided, and the article
-categories it gave (a file older than `m007_article_categories` has none). The gold layer's
+categories it gave (a file older than `m007_article_categories` has none) with the categories
+it was asked about where its own import said (`m014_categories_asked`: the others stay unknown). The gold layer's
 category decisions (`category_decisions`) stay behind: a merge brings annotators' work, and
 the gold layer's categories come as its categories.
 
@@ -22,8 +23,8 @@ from typing import Any
 
 from annotator import settings
 from annotator.formats.base import Format, ReadContext
+from annotator.formats.categories import ASKED_KEY, checked_name
 from annotator.formats.categories import KEY as CATEGORIES_KEY
-from annotator.formats.categories import checked_name
 from annotator.formats.records import RecordError, record_from_dict
 from annotator.records import (
     ACCEPT,
@@ -195,6 +196,11 @@ def _layer_task(layer: Layer) -> dict[str, Any]:
     if layer.categories:
         task[CATEGORIES_KEY] = [
             checked_name(_text(c["category"], f"category {i}"), f"category {i}") for i, c in enumerate(layer.categories)
+        ]
+    if layer.categories and layer.categories_asked:  # the file it came from said which were asked: the rest unknown
+        task[ASKED_KEY] = [
+            checked_name(_text(c["category"], f"category asked {i}"), f"category asked {i}")
+            for i, c in enumerate(layer.categories_asked)
         ]
     if layer.answer is not None:
         task["answer"] = _text(layer.answer, "task answer")

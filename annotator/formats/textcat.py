@@ -99,4 +99,6 @@ FORMAT = Format(
     writes_negatives=True,
     exports='one record per statement and per negative sentence, `{"text", "cats", "meta"}`; `cats` names '
     "every label of the scheme",
+    peers='no peer reads it as is: spaCy trains from a DocBin its projects\' convert scripts make of `{"text", '
+    '"cats"}` lines (or use `--format spacy`); only the asked categories are in `cats`',
 )

@@ -34,7 +34,7 @@ def replace_layers(
         before = c.total_changes
         if rec.categories and not (rec.spans or rec.rejected or rec.links or rec.answer != ACCEPT):
             # only article categories (doccano's text classification): they replace hers, her spans stay
-            _replace_categories(c, pair, rec.categories)
+            _replace_categories(c, pair, rec)
             if c.total_changes != before:
                 replaced[name] = replaced.get(name, 0) + 1
             continue
@@ -80,12 +80,20 @@ def replace_layers(
             ],
         )
         if rec.categories:
-            _replace_categories(c, pair, rec.categories)
+            _replace_categories(c, pair, rec)
         if c.total_changes != before:
             replaced[name] = replaced.get(name, 0) + 1
 
 
-def _replace_categories(c: sqlite3.Connection, pair: tuple[int, int], categories: list[str]) -> None:
+def _replace_categories(c: sqlite3.Connection, pair: tuple[int, int], rec: IncomingRecord) -> None:
+    """Her categories become the record's, and what she was asked about the record's: the rows it
+    does not name go (the import adds its own; a record that names none was asked every category)."""
+    categories = rec.categories
+    c.execute(
+        "DELETE FROM categories_asked WHERE article_id = ? AND annotator_id = ? "
+        "AND category NOT IN (SELECT value FROM json_each(?))",
+        (*pair, json.dumps(rec.categories_asked or [])),
+    )
     c.execute(
         "DELETE FROM article_categories WHERE article_id = ? AND annotator_id = ? "
         "AND category NOT IN (SELECT value FROM json_each(?))",

@@ -69,6 +69,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
     "task_answers": (Column("article_id"), Column("annotator_id"), Column("answer")),
     "article_categories": (Column("article_id"), Column("annotator_id"), Column("category")),
+    "categories_asked": (Column("article_id"), Column("annotator_id"), Column("category")),
     "links": (
         Column("article_id"),
         Column("annotator_id"),
@@ -91,6 +92,7 @@ TABLE_SINCE = {
     "rejected_spans": version_with("m005_rejected_answers"),
     "task_answers": version_with("m005_rejected_answers"),
     "article_categories": version_with("m007_article_categories"),
+    "categories_asked": version_with("m014_categories_asked"),
     "links": version_with("m009_statement_links"),
     "link_decisions": version_with("m009_statement_links"),
 }
@@ -123,6 +125,8 @@ class Layer:
     answer: Any = None
     #: The article's categories in this layer (one dict per category, by column name).
     categories: list[dict[str, Any]] = field(default_factory=list)
+    #: The categories the layer was asked about, where the file it came from said (none: all of them).
+    categories_asked: list[dict[str, Any]] = field(default_factory=list)
     #: Links from the layer's statements, by column name.
     links: list[dict[str, Any]] = field(default_factory=list)
     #: (head, type) slots a review decided (gold layers), by column name.
@@ -254,6 +258,13 @@ class TeammateFile:
             ):
                 who = row["annotator_id"]
                 layers.setdefault(who, self._layer(who)).categories.append(row)
+        if self.version >= TABLE_SINCE["categories_asked"]:
+            for row in self._rows(
+                "categories_asked", "q", "WHERE q.article_id = ? ORDER BY q.annotator_id, q.category", (article_id,)
+            ):
+                who = row["annotator_id"]
+                if who in layers:  # asked rows alone are no layer's work
+                    layers[who].categories_asked.append(row)
         if self.version >= TABLE_SINCE["links"]:
             for link in self._rows(
                 "links",
