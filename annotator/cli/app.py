@@ -75,6 +75,7 @@ COMMAND_MODULES: dict[str, str] = {
     "check": "project",
     "export": "export",
     "gui": "windows",
+    "packages": "packages",
     "import": "importing",
     "preannotate": "importing",
     "restore": "project",
