@@ -76,6 +76,7 @@ COMMAND_MODULES: dict[str, str] = {
     "export": "export",
     "gui": "windows",
     "packages": "packages",
+    "progress": "packages",
     "import": "importing",
     "preannotate": "importing",
     "restore": "project",

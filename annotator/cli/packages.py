@@ -67,3 +67,42 @@ def packages(
     for line in report.lines():
         click.echo(line)
     click.echo(f"back: annotator import {out}/*.annotator.sqlite (each package's labels join the project)")
+
+
+@main.command()
+@click.argument("package_files", nargs=-1, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option(
+    "--idle-minutes",
+    type=float,
+    help="A pause between two decisions longer than this is not active time (default: the setting, 5).",
+)
+@click.pass_context
+def progress(ctx: click.Context, package_files: tuple[Path, ...], as_json: bool, idle_minutes: float | None) -> None:
+    """Per annotator: articles done of those assigned (per package), statements labeled, active
+    time from the moments her decisions were saved, decisions per hour, suggestions accepted, and
+    who is behind. With PACKAGE_FILES, each package's own figures (where its time stamps are)."""
+    import json
+
+    from annotator import settings
+    from annotator.packages.progress import lines, mark_behind, package_progress, project_progress
+    from annotator.store import Store
+
+    idle = settings.PROGRESS_IDLE_SECONDS if idle_minutes is None else idle_minutes * 60
+    if package_files:
+        rows = []
+        for path in package_files:
+            with Store.open(path, readonly=True) as package:
+                row = package_progress(package, idle)
+            if row is None:
+                raise click.ClickException(f"{path}: not a work package (annotator packages makes them)")
+            rows.append(row)
+        mark_behind(rows)
+    else:
+        with open_project(ctx) as store:
+            rows = project_progress(store, idle)
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
+        return
+    for line in lines(rows):
+        click.echo(line)

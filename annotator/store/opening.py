@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from annotator.store.layers import LayersPart
     from annotator.store.links import LinksPart
     from annotator.store.metadata import MetaPart
-    from annotator.store.packages import PackagesPart
+    from annotator.store.packages import PackagesPart, ProgressPart
     from annotator.store.places import PlacesPart
     from annotator.store.preannotations import PreannotationsPart
     from annotator.store.review import ReviewPart
@@ -109,6 +109,7 @@ class Store:
     preannotations: PreannotationsPart = _part("preannotations", "PreannotationsPart")
     places: PlacesPart = _part("places", "PlacesPart")
     packages: PackagesPart = _part("packages", "PackagesPart")
+    progress: ProgressPart = _part("packages", "ProgressPart")
 
     # -- opening -----------------------------------------------------------------
 
