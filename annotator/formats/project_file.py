@@ -71,14 +71,23 @@ def read_project(
         return
     with other:
         try:
-            why = package_refusal(other, project_id)
+            try:
+                marker = package_marker(other)
+            except RecordError as exc:
+                yield Rejection(name, 1, str(exc))
+                return
+            why = package_refusal(marker, project_id)
             if why:
                 yield Rejection(name, 1, why)
                 return
+            # a reviewer's package carries the reviewed layers as they were: only hers comes back
+            only = str(marker["annotator"]) if marker and marker.get("role") == "review" else None
             for article in other.articles():
                 if isinstance(article, Unreadable):
                     yield Rejection(name, article.id, f"article {article.id}: {article.reason}")
                 else:
+                    if only is not None:
+                        article.layers = [layer for layer in article.layers if layer.annotator == only.encode()]
                     yield from _records(name, path.name, article)
         except TeammateFileError as exc:
             yield Rejection(name, 1, str(exc))
@@ -99,12 +108,8 @@ def package_marker(other: TeammateFile) -> dict[str, Any] | None:
     return marker
 
 
-def package_refusal(other: TeammateFile, project_id: str | None) -> str | None:
-    """Why the file, a work package of another project, is refused, or None."""
-    try:
-        marker = package_marker(other)
-    except RecordError as exc:
-        return str(exc)
+def package_refusal(marker: dict[str, Any] | None, project_id: str | None) -> str | None:
+    """Why a file with this package marker, a work package of another project, is refused, or None."""
     if marker is None or marker["project_id"] == project_id:
         return None
     made = ", ".join(f"{key} {str(marker[key])[:60]!r}" for key in ("project", "round", "annotator") if key in marker)
