@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,34 +160,45 @@ def make_packages(
         previous_names = [p.annotator for p in store.packages.sent() if p.round == round_ - 1]
         jobs.append((reviewer, review_ids, "review", previous_names))
         report.reviewed = len(review_ids)
-    for name, articles, role, layers in jobs:
-        target = targets[f"{name} (review)" if role == "review" else name]
-        if progress:
-            progress(name)
-        marker = {
-            "format": 1,
-            "project_id": project_id,
-            "project": store.path.name,
-            "round": round_,
-            "annotator": name,
-            "role": role,
-            "made_at": now(),
-            "articles": len(articles),
-        }
-        _write_package(store, target, sorted(articles), marker, layers)
-        _remember_file(out, project_id, target)
-        store.packages.record_package(
-            PackageRow(round_, name, role, target.name, overlap, seed, marker["made_at"], len(articles)),
-            articles if role == "annotate" else (),
-        )
-        report.packages.append(MadePackage(name, target, len(articles), role))
+    # one empty project made (migrated) once, copied for each package: a migration costs a second
+    template = out / f".template.{os.getpid()}.building"
+    try:
+        Store.create(template).close()
+        for name, articles, role, layers in jobs:
+            target = targets[f"{name} (review)" if role == "review" else name]
+            if progress:
+                progress(name)
+            marker = {
+                "format": 1,
+                "project_id": project_id,
+                "project": store.path.name,
+                "round": round_,
+                "annotator": name,
+                "role": role,
+                "made_at": now(),
+                "articles": len(articles),
+            }
+            _write_package(store, template, target, sorted(articles), marker, layers)
+            _remember_file(out, project_id, target)
+            store.packages.record_package(
+                PackageRow(round_, name, role, target.name, overlap, seed, marker["made_at"], len(articles)),
+                articles if role == "annotate" else (),
+            )
+            report.packages.append(MadePackage(name, target, len(articles), role))
+    finally:
+        template.unlink(missing_ok=True)
+        for suffix in ("-wal", "-shm"):
+            template.with_name(template.name + suffix).unlink(missing_ok=True)
     return report
 
 
-def _write_package(store: Store, target: Path, articles: list[int], marker: dict, layers: Sequence[str]) -> None:
+def _write_package(
+    store: Store, template: Path, target: Path, articles: list[int], marker: dict, layers: Sequence[str]
+) -> None:
     building = target.with_name(f".{target.name}.{os.getpid()}.building")
     try:
-        with Store.create(building) as package:
+        shutil.copyfile(template, building)
+        with Store.open(building) as package:
             store.packages.fill_package(package, articles, marker, layers_of=layers)
         try:
             os.link(building, target)
