@@ -86,6 +86,7 @@ class PackagesDialog(QDialog):
         self.setWindowTitle("Make work packages")
         self.store, self.runner = store, runner
         self.task: Task | None = None
+        self._making = False
         self.names = QLineEdit()
         self.names.setObjectName("packagesAnnotators")
         self.names.setPlaceholderText("anna, ben, carol")
@@ -158,12 +159,14 @@ class PackagesDialog(QDialog):
         self.go.setEnabled(False)
         self.state.setText(saying)
         self.task = Task(self.store.path, work, name, readonly=readonly)
-        self.task.finished.connect(lambda lines, made=name == "make packages": self._finished(lines, made))
+        self._making = name == "make packages"
+        self.task.finished.connect(self._finished)  # a bound method: runs on the GUI thread (a lambda would not)
         self.task.failed.connect(self._failed)
         self.runner.start(self.task)
 
-    def _finished(self, lines: list[str], made: bool) -> None:
+    def _finished(self, lines: list[str]) -> None:
         self.task = None
+        made = self._making
         self.state.setText("\n".join(lines))
         failed = lines[0].startswith("no ")
         if made and not failed:
