@@ -106,6 +106,11 @@ def test_the_project_shows_each_package_done_and_who_is_behind(packages):
     assert "0/8" in line["carol"] and line["carol"].endswith("BEHIND")
     assert "behind: carol" in result.output
     assert "BEHIND" not in line["anna"]
+    # the import stamped anna's labels with its own time: the project does not pretend to know hers
+    assert line["anna"].split()[3:5] == ["in", "pkg"]
+    assert "time is read from the packages" in result.output
+    (anna,) = [r for r in json.loads(run(project, "progress", "--json").output) if r["annotator"] == "anna"]
+    assert anna["active_seconds"] is None and anna["decisions_per_hour"] is None
 
 
 def test_active_seconds_leaves_out_pauses_above_the_threshold():

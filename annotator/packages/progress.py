@@ -28,8 +28,10 @@ class AnnotatorProgress:
     assigned: int = 0
     done: int = 0
     statements: int = 0
-    decisions: int = 0
-    active_seconds: float = 0.0
+    decisions: int | None = 0
+    #: None where the time stamps are not the work's: an annotator whose work came back in
+    #: packages (an import stamps what it stores with its own time); her packages have them.
+    active_seconds: float | None = 0.0
     accepted: int = 0
     changed: int = 0
     behind: bool = False
@@ -37,7 +39,9 @@ class AnnotatorProgress:
 
     @property
     def decisions_per_hour(self) -> float | None:
-        return self.decisions / (self.active_seconds / 3600) if self.active_seconds else None
+        if not self.active_seconds or self.decisions is None:
+            return None
+        return self.decisions / (self.active_seconds / 3600)
 
     @property
     def acceptance(self) -> float | None:
@@ -80,6 +84,7 @@ def project_progress(store: Store, idle_seconds: float = settings.PROGRESS_IDLE_
     for row in rows.values():
         if row.packages:
             row.done = sum(p["done"] for p in row.packages)
+            row.decisions = row.active_seconds = None  # the import's time stamps, not her work's
     mark_behind(list(rows.values()))
     return list(rows.values())
 
@@ -132,10 +137,13 @@ def lines(rows: list[AnnotatorProgress]) -> list[str]:
         rate = "-" if r.decisions_per_hour is None else f"{r.decisions_per_hour:.0f}"
         accepted = "-" if r.acceptance is None else f"{r.acceptance:.0%}"
         packages = ", ".join(f"round {p['round']}: {p['done']}/{p['assigned']}" for p in r.packages) or "-"
+        active = "in pkg" if r.active_seconds is None else _hours(r.active_seconds)
         out.append(
-            f"{r.annotator[:16]:<16} {done:>11} {r.statements:>10} {_hours(r.active_seconds):>8} {rate:>11} "
+            f"{r.annotator[:16]:<16} {done:>11} {r.statements:>10} {active:>8} {rate:>11} "
             f"{accepted:>8}  {packages}{'  BEHIND' if r.behind else ''}"
         )
+    if any(r.active_seconds is None for r in rows):
+        out.append("in pkg: time is read from the packages (annotator progress PACKAGE_FILES…)")
     behind = [r.annotator for r in rows if r.behind]
     if behind:
         out.append(f"behind: {', '.join(sorted(behind))} (share done more than the margin below the team's median)")
