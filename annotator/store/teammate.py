@@ -209,6 +209,18 @@ class TeammateFile:
             except sqlite3.DatabaseError as exc:
                 raise TeammateFileError(f"{_reason(exc)} after article {article_id}; the rest was not read") from exc
 
+    def article_count(self) -> int:
+        """How many articles the file holds (its time budget may grow with them: `allow_more`)."""
+        try:
+            return self._guard.run(lambda: self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+        except sqlite3.DatabaseError as exc:
+            raise TeammateFileError(f"{_reason(exc)}; nothing was read") from exc
+
+    def allow_more(self, seconds: float) -> None:
+        """Lengthen the read's time budget by `seconds` (still a bound: the caller says how much)."""
+        self._guard.seconds += seconds
+        self._guard.deadline += seconds
+
     def settings(self, keys: list[str]) -> dict[str, Any]:
         """The file's settings named in `keys` (its schemes, a work package's marker), values raw."""
         try:
