@@ -56,6 +56,12 @@ MAX_DOCBIN_BYTES = 256 * 2**20
 #: says why none is shown. Rules' suggestions are not gated: they say they are a rule's.
 SUGGEST_MIN_EXAMPLES = 20
 SUGGEST_MIN_F1 = 0.6
+#: `annotator progress`: a pause between two saved decisions longer than this is not active time
+#: (a coffee, a meeting, the night); shorter ones count whole.
+PROGRESS_IDLE_SECONDS = 5 * 60
+#: `annotator progress` calls an annotator behind when her share of her package done is this far
+#: (a fraction) below the team's median.
+PROGRESS_BEHIND_MARGIN = 0.10
 BACKUP_KEEP_DAYS = 14
 #: The newest backups kept whatever their age: one backup after a long pause never leaves it alone.
 BACKUP_KEEP_LATEST = 5

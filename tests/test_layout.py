@@ -20,7 +20,7 @@ PACKAGE = ROOT / "annotator"
 BASE = {"__init__", "settings", "records", "text", "tokens", "passages", "streaming"}
 ENTRY = {"__main__", "selftest"}
 #: The rooms that run the work: peers, each may use the layers below and another peer (no circle).
-WORKFLOW = {"export", "search", "review", "learn", "nlp", "importing", "guidelines", "actors"}
+WORKFLOW = {"export", "search", "review", "learn", "nlp", "importing", "guidelines", "actors", "packages"}
 #: What each lower room may import besides itself. `formats` reads and writes files with what the
 #: export loop hands it (`formats.base.WriteContext`), never the schemes or the project's choices:
 #: those are the workflow's to read. `schemes` turns the stored scheme into labels, link types and

@@ -224,10 +224,33 @@ def test_a_read_that_outlasts_its_time_budget_is_refused(cli, tmp_path, monkeypa
     other = labeled_project(tmp_path / "slow.annotator.sqlite", 50)
     monkeypatch.setattr(project_file, "SECONDS_BASE", 0)
     monkeypatch.setattr(project_file, "SECONDS_PER_MB", 0)
+    monkeypatch.setattr(project_file, "SECONDS_PER_ARTICLE", 0)
     monkeypatch.setattr(teammate, "PROGRESS_STEPS", 1)
     result = run_import(cli, other)
     assert result.exit_code == 1
     assert f"{other}:1: reading it took longer than 0 s" in result.stderr
+
+
+def test_the_time_budget_grows_with_the_articles_a_file_holds(cli, tmp_path, monkeypatch):
+    """A work package of 20,000 articles came back cut short on a busy machine: the budget of its
+    size alone was too small for its ~8 queries per article."""
+    from annotator.formats import project_file
+    from annotator.store.teammate import TeammateFile
+
+    opened = []
+
+    class Watched(TeammateFile):
+        @classmethod
+        def open(cls, path, **kwargs):
+            opened.append(super().open(path, **kwargs))
+            return opened[-1]
+
+    monkeypatch.setattr(project_file, "TeammateFile", Watched)
+    monkeypatch.setattr(project_file, "SECONDS_PER_MB", 0)
+    other = labeled_project(tmp_path / "many.annotator.sqlite", 50)
+    assert run_import(cli, other).exit_code == 0
+    (file,) = opened
+    assert file._guard.seconds == project_file.SECONDS_BASE + 50 * project_file.SECONDS_PER_ARTICLE
 
 
 def test_ctrl_c_stops_a_long_read_at_once():

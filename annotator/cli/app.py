@@ -79,6 +79,8 @@ COMMAND_MODULES: dict[str, str] = {
     "export": "export",
     "gui": "windows",
     "guidelines": "guidelines",
+    "packages": "packages",
+    "progress": "packages",
     "import": "importing",
     "preannotate": "importing",
     "restore": "project",

@@ -31,6 +31,9 @@ class ReadContext:
     is never merged into itself)."""
 
     into: Path | None = None
+    #: The project's id (its `project_id` setting), or None when it never sent out work packages:
+    #: a package names the project it came from, and only that one takes it back.
+    project_id: str | None = None
 
 
 @dataclass

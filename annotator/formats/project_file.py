@@ -36,15 +36,24 @@ from annotator.records import (
     Rejection,
     model_layer,
 )
+from annotator.store.packages import PACKAGE_SETTING
 from annotator.store.teammate import Layer, RawArticle, TeammateFile, TeammateFileError, Text, Unreadable
 
 PROJECT_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 #: Reading is bounded in time: a generous budget for the file's size, then the read is refused.
 SECONDS_BASE, SECONDS_PER_MB = 60.0, 1.0
+#: ... and more for each article it holds: a work package of 20,000 small articles takes its ~8
+#: queries per article, which a busy machine ran past the budget of its size alone.
+SECONDS_PER_ARTICLE = 0.02
 
 
-def read_project(path: Path, *, into: Path | None = None) -> Iterator[IncomingRecord | Rejection]:
-    """Every (article, annotator) of the project at `path`, with labels, notes, status and entities."""
+def read_project(
+    path: Path, *, into: Path | None = None, project_id: str | None = None
+) -> Iterator[IncomingRecord | Rejection]:
+    """Every (article, annotator) of the project at `path`, with labels, notes, status and entities.
+
+    A work package (`annotator packages`) comes back only into the project that made it
+    (`project_id`); a package of another project is refused whole, in one line."""
     name = str(path)
     if into is not None and into.exists() and _same_file(path, into):
         yield Rejection(name, 1, "this is the project being imported into; nothing to merge")
@@ -66,13 +75,53 @@ def read_project(path: Path, *, into: Path | None = None) -> Iterator[IncomingRe
         return
     with other:
         try:
+            other.allow_more(SECONDS_PER_ARTICLE * other.article_count())
+            try:
+                marker = package_marker(other)
+            except RecordError as exc:
+                yield Rejection(name, 1, str(exc))
+                return
+            why = package_refusal(marker, project_id)
+            if why:
+                yield Rejection(name, 1, why)
+                return
+            # a reviewer's package carries the reviewed layers as they were: only hers comes back
+            only = str(marker["annotator"]) if marker and marker.get("role") == "review" else None
             for article in other.articles():
                 if isinstance(article, Unreadable):
                     yield Rejection(name, article.id, f"article {article.id}: {article.reason}")
                 else:
+                    if only is not None:
+                        article.layers = [layer for layer in article.layers if layer.annotator == only.encode()]
                     yield from _records(name, path.name, article)
         except TeammateFileError as exc:
             yield Rejection(name, 1, str(exc))
+
+
+def package_marker(other: TeammateFile) -> dict[str, Any] | None:
+    """The file's work-package marker (`annotator packages`), or None when it is not a package;
+    `RecordError` when it names itself a package but the marker cannot be read."""
+    raw = other.settings([PACKAGE_SETTING]).get(PACKAGE_SETTING)
+    if raw is None:
+        return None
+    try:
+        marker = json.loads(_text(raw, "package marker"))
+    except (ValueError, RecursionError):
+        marker = None
+    if not isinstance(marker, dict) or not isinstance(marker.get("project_id"), str):
+        raise RecordError("a work package whose marker cannot be read; nothing was taken from it")
+    return marker
+
+
+def package_refusal(marker: dict[str, Any] | None, project_id: str | None) -> str | None:
+    """Why a file with this package marker, a work package of another project, is refused, or None."""
+    if marker is None or marker["project_id"] == project_id:
+        return None
+    made = ", ".join(f"{key} {str(marker[key])[:60]!r}" for key in ("project", "round", "annotator") if key in marker)
+    return (
+        f"a work package of another project ({made}); nothing was taken from it: import it into the "
+        "project that made it"
+    )
 
 
 def _records(name: str, file_name: str, article: RawArticle) -> Iterator[IncomingRecord | Rejection]:
@@ -249,7 +298,7 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def _read(path: Path, context: ReadContext) -> Iterator[IncomingRecord | Rejection]:
-    return read_project(path, into=context.into)
+    return read_project(path, into=context.into, project_id=context.project_id)
 
 
 FORMAT = Format(

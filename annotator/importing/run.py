@@ -18,9 +18,11 @@ from pathlib import Path
 from annotator import formats, settings
 from annotator.formats.base import ReadContext
 from annotator.importing.sampling import Sample, draw
+from annotator.packages.returns import merge_package_scheme
 from annotator.records import IncomingRecord, Rejection, record_size_problem
 from annotator.schemes.categories import OTHER_GROUP, project_categories
 from annotator.store import ImportCounts, Preannotation, PreannotationFailure, Store, StoreError
+from annotator.store.packages import PROJECT_ID_SETTING
 from annotator.streaming import no_cyclic_gc
 from annotator.text import content_hash
 
@@ -49,6 +51,8 @@ class ImportReport:
     sample_shares: dict[str, int] = field(default_factory=dict)
     #: Article categories the import brought that the project's scheme did not have.
     new_categories: list[str] = field(default_factory=list)
+    #: What work packages coming back changed in the schemes, or left as they were.
+    package_notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -57,7 +61,7 @@ class ImportReport:
     @property
     def notes(self) -> list[str]:
         """What happened to the pre-annotation that came with shards, for the user."""
-        out = []
+        out = list(self.package_notes)
         for name, n in self.carried_kept.items():
             out.append(
                 f"{n} shard records came pre-annotated by {name}, this project's pipeline: "
@@ -123,10 +127,12 @@ def _walk(folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path | Rejection]
     yield from sorted(files)
 
 
-def read_records(path: Path, into: Path | None = None, fmt: str | None = None) -> Iterator[IncomingRecord | Rejection]:
+def read_records(
+    path: Path, into: Path | None = None, fmt: str | None = None, project_id: str | None = None
+) -> Iterator[IncomingRecord | Rejection]:
     """Records of one file in the format it is in (or `fmt`); `into` is the project being
-    imported into (not merged with itself)."""
-    return formats.read(path, ReadContext(into), fmt)
+    imported into (not merged with itself), `project_id` its id (a work package names it)."""
+    return formats.read(path, ReadContext(into, project_id), fmt)
 
 
 def import_paths(
@@ -202,14 +208,17 @@ def _valid_units(
     its own categories, with those the annotator already has on the article, or with those an
     earlier record of this import gave it (binary feedback adds to them; a complete record replaces them)."""
     given: dict[tuple[str, str], set[str]] = {}
+    project_id = store.get_setting(PROJECT_ID_SETTING)
     for item in expand(paths, fmt):
         if isinstance(item, Rejection):
             if reject:
                 reject(item)
             continue
         report.files += 1
+        if (fmt or getattr(formats.format_of(item), "name", None)) == "project":
+            report.package_notes += merge_package_scheme(store, item)
         unit: Unit = []
-        for rec in read_records(item, into=store.path, fmt=fmt):
+        for rec in read_records(item, into=store.path, fmt=fmt, project_id=project_id):
             if not isinstance(rec, Rejection) and rec.categories and exclusive:
                 key = (content_hash(rec.text), rec.annotator or annotator)
                 if key not in given:

@@ -140,3 +140,13 @@ def count_by_kind(conflicts: Iterable[Conflict]) -> dict[str, int]:
         for k in c.kinds:
             counts[k] += 1
     return counts
+
+
+def conflict_article_ids_among(store, annotators: list[str], articles: set[int]) -> list[int]:
+    """Ids of `articles` where two of `annotators` disagree (a later round's reviewer package)."""
+    wanted = set(annotators)
+    found = set()
+    for conflict in find_conflicts(collect(store)):
+        if conflict.article_id in articles and any(set(pair) <= wanted for pair in conflict.pair_kinds):
+            found.add(conflict.article_id)
+    return sorted(found)

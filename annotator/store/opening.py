@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from annotator.store.layers import LayersPart
     from annotator.store.links import LinksPart
     from annotator.store.metadata import MetaPart
+    from annotator.store.packages import PackagesPart, ProgressPart
     from annotator.store.places import PlacesPart
     from annotator.store.preannotations import PreannotationsPart
     from annotator.store.review import ReviewPart
@@ -111,6 +112,8 @@ class Store:
     places: PlacesPart = _part("places", "PlacesPart")
     guidelines: GuidelinesPart = _part("guidelines", "GuidelinesPart")
     actors: ActorsPart = _part("actors", "ActorsPart")
+    packages: PackagesPart = _part("packages", "PackagesPart")
+    progress: ProgressPart = _part("packages", "ProgressPart")
 
     # -- opening -----------------------------------------------------------------
 

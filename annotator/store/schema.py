@@ -483,6 +483,35 @@ def m016_guidelines(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m017_packages(db: sqlite_utils.Database) -> None:
+    """Work packages sent out from this project (`annotator packages`): one row per (round,
+    annotator) with the file it went to, and the articles each package holds, so that progress
+    counts a package's articles and a later round deals each annotator articles she has not seen."""
+    db.executescript(
+        """
+        CREATE TABLE packages (
+            round INTEGER NOT NULL CHECK (round >= 1),
+            annotator TEXT NOT NULL,
+            role TEXT NOT NULL DEFAULT 'annotate' CHECK (role IN ('annotate', 'review')),
+            file TEXT NOT NULL,
+            overlap INTEGER,
+            seed INTEGER,
+            made_at TEXT NOT NULL,
+            PRIMARY KEY (round, annotator)
+        );
+        CREATE TABLE package_articles (
+            round INTEGER NOT NULL,
+            annotator TEXT NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            PRIMARY KEY (round, annotator, article_id),
+            FOREIGN KEY (round, annotator) REFERENCES packages(round, annotator) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+        CREATE INDEX package_articles_article ON package_articles(article_id);
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

@@ -22,6 +22,7 @@ None): validating them into records is the caller's job (`formats.project_file`)
 from __future__ import annotations
 
 import functools
+import json
 import re
 import sqlite3
 import time
@@ -47,6 +48,7 @@ class Column(NamedTuple):
 #: What is read of each table. A new migration that adds a column we need adds one entry here.
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "articles": (Column("id"), Column("title"), Column("text"), Column("source"), Column("meta")),
+    "settings": (Column("key"), Column("value")),
     "annotators": (Column("id"), Column("name"), Column("kind", since=version_with("m008_layer_kinds"))),
     "statements": (
         Column("id"),
@@ -210,6 +212,30 @@ class TeammateFile:
                 row = self._guard.run(lambda: next(ids, None))
             except sqlite3.DatabaseError as exc:
                 raise TeammateFileError(f"{_reason(exc)} after article {article_id}; the rest was not read") from exc
+
+    def article_count(self) -> int:
+        """How many articles the file holds (its time budget may grow with them: `allow_more`)."""
+        try:
+            return self._guard.run(lambda: self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+        except sqlite3.DatabaseError as exc:
+            raise TeammateFileError(f"{_reason(exc)}; nothing was read") from exc
+
+    def allow_more(self, seconds: float) -> None:
+        """Lengthen the read's time budget by `seconds` (still a bound: the caller says how much)."""
+        self._guard.seconds += seconds
+        self._guard.deadline += seconds
+
+    def settings(self, keys: list[str]) -> dict[str, Any]:
+        """The file's settings named in `keys` (its schemes, a work package's marker), values raw."""
+        try:
+            rows = self._guard.run(
+                lambda: self.conn.execute(
+                    "SELECT key, value FROM settings WHERE key IN (SELECT value FROM json_each(?))", (json.dumps(keys),)
+                ).fetchall()
+            )
+        except sqlite3.DatabaseError as exc:
+            raise TeammateFileError(f"its settings cannot be read ({_reason(exc)})") from exc
+        return {_raw(k).decode(errors="replace"): v for k, v in rows}
 
     # -- reading one article -------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from annotator import settings
-from annotator.records import reserved_name
+from annotator.records import name_problem, reserved_name
 from annotator.ui.annotate.window.main_window import MainWindow
 from annotator.ui.shell import window_settings as ws
 from annotator.ui.shell.app import grab_to_png
@@ -53,6 +53,16 @@ class Controller:
         self.settings.set(ws.ANNOTATOR_NAME, name)
         return name
 
+    @staticmethod
+    def package_annotator(store) -> str | None:
+        """The annotator a work package was made for (`annotator packages`): in her package, her
+        labels are stored under her name whoever's computer opens it. None for any other project."""
+        marker = store.packages.marker()
+        name = marker.get("annotator") if marker else None
+        if not isinstance(name, str) or reserved_name(name) or name_problem(name, "name") or not name.strip():
+            return None
+        return name
+
     def project_path(self, db_path: Path | None) -> tuple[Path, bool]:
         """(path, is_the_first_start_sample)."""
         if db_path is not None:
@@ -70,7 +80,9 @@ class Controller:
         if project is None:
             return None
         self.settings.remember_project(path)
-        window = MainWindow(project.store, self.annotator(), self.settings.qsettings)
+        window = MainWindow(
+            project.store, self.package_annotator(project.store) or self.annotator(), self.settings.qsettings
+        )
         window.project = project
         window.destroyed.connect(project.close)
         window.projectRequested.connect(lambda p, w=window: self.switch(w, p))

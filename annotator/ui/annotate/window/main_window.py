@@ -287,6 +287,7 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         self.import_action = file.addAction("&Import files…", self.import_files, QKeySequence("Ctrl+I"))
         file.addAction("&Export…", self.export, QKeySequence("Ctrl+E"))
+        file.addAction("Make work &packages…", self.make_packages)
         file.addSeparator()
         file.addAction("Annotator &name…", self.change_annotator)
         file.addSeparator()
@@ -623,6 +624,11 @@ class MainWindow(QMainWindow):
         from annotator.ui.annotate.window.export_dialog import ExportDialog
 
         ExportDialog(self.store, self.session.annotator, self.runner, self).exec()
+
+    def make_packages(self) -> None:
+        from annotator.ui.shell.packages_dialog import PackagesDialog
+
+        PackagesDialog(self.store, self.runner, self).exec()
 
     def open_review(self) -> None:
         """The review window on this project (same connection: the lock is this window's)."""
