@@ -87,3 +87,18 @@ def test_a_new_link_updates_the_link_list_by_row(window, qtbot):
     assert "Moscow" in rows.item(2).text()
     window.linking.remove(next(link for link in window.linking.links if link.label == "target"))
     assert rows.count() == 2 and rows.item(1).data(mark) == "untouched"
+
+
+def test_a_link_listed_before_others_inserts_its_row_and_leaves_the_rest(window, qtbot):
+    """A speaker added after a target lists above it: its row is inserted, the target's row is the same row."""
+    press(qtbot, window, "T")
+    press(qtbot, window, hint_of(window, "Moscow"))
+    rows = window.link_list.list
+    target_row = rows.item(1)
+    mark = Qt.ItemDataRole.UserRole + 10
+    target_row.setData(mark, "untouched")
+    press(qtbot, window, "S")
+    press(qtbot, window, hint_of(window, "Zelensky"))
+    assert rows.count() == 3
+    assert "Zelensky" in rows.item(1).text() and rows.item(2).data(mark) == "untouched"
+    assert "Moscow" in rows.item(2).text()
