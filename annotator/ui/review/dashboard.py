@@ -48,6 +48,20 @@ def _heading(text: str) -> QLabel:
 
 #: Annotators whose pair rows stay in view without scrolling.
 PAIRS_SHOWN = 4
+#: Rows a table keeps in view however small the window (beyond them it scrolls once the window is full).
+ROWS_KEPT = 6
+
+
+def fit_to_rows(table: QTableWidget, kept: int = ROWS_KEPT) -> None:
+    """A table as tall as its rows, never taller (the disagreements take what is left), and at least
+    `kept` rows tall, so none scrolls while the window has room and a small window still shows some."""
+    frame = 2 * table.frameWidth()
+    header = table.horizontalHeader().sizeHint().height() if table.horizontalHeader().isVisible() else 0
+    heights = [table.rowHeight(i) for i in range(table.rowCount())]
+    bar = table.horizontalScrollBar().sizeHint().height() if table.horizontalScrollBar().maximum() > 0 else 0
+    content = frame + header + sum(heights) + bar
+    table.setMaximumHeight(content)
+    table.setMinimumHeight(min(content, frame + header + sum(heights[:kept]) + bar))
 
 
 class AgreementDashboard(QWidget):
@@ -66,6 +80,7 @@ class AgreementDashboard(QWidget):
 
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)  # a long line of figures wraps: the window fits a laptop's width
         self.summary.setStyleSheet("font-size: 13pt; padding: 4px;")
         self.pairs_table = self._table("pairsTable")
         self.pairs_table.cellClicked.connect(self._pair_clicked)
@@ -86,9 +101,10 @@ class AgreementDashboard(QWidget):
         self.categories_table = CategoryAgreementTable()
         self.categories_table.rowChosen.connect(self._category_clicked)
         left = QVBoxLayout()
-        left.addWidget(self.pairs_table, 1)
+        left.addWidget(self.pairs_table)
         left.addWidget(self.categories_title)
-        left.addWidget(self.categories_table, 2)
+        left.addWidget(self.categories_table)
+        left.addStretch(1)
 
         grid = QGridLayout()
         grid.addWidget(_heading("Pairs — upper: Cohen's κ · lower: span F1 · diagonal: units"), 0, 0)
@@ -102,13 +118,13 @@ class AgreementDashboard(QWidget):
         grid.addWidget(self.disagreements, 5, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(1, 2)
-        grid.setRowStretch(3, 2)
-        grid.setRowStretch(5, 3)
+        # the figures take their rows' height, the disagreements the rest: no table scrolls while there is room
+        grid.setRowStretch(5, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addLayout(grid, 1)
-        self.resize(1300, 820)
+        screen = self.screen().availableGeometry()
+        self.resize(min(1300, screen.width()), min(820, screen.height()))
         for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+W")):
             QShortcut(keys, self, self.close)
         self.refresh()
@@ -119,6 +135,7 @@ class AgreementDashboard(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
         return table
 
     # -- figures -------------------------------------------------------------------------
@@ -157,6 +174,17 @@ class AgreementDashboard(QWidget):
         if self.pair is None and r.pairs:
             self.pair = (r.pairs[0].a, r.pairs[0].b)
         self._fill_confusion()
+        self._fit_tables()
+
+    def _fit_tables(self) -> None:
+        for table in (self.labels_table, self.categories_table, self.links.table):
+            fit_to_rows(table)
+        fit_to_rows(self.pairs_table, PAIRS_SHOWN)
+        fit_to_rows(self.confusion_table, MAX_CATEGORIES)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_tables()  # a table's columns may need a scroll bar at this width: its rows keep their room
 
     def _fill_pairs(self) -> None:
         names = self.result.annotators
@@ -186,10 +214,7 @@ class AgreementDashboard(QWidget):
                 )
                 t.setItem(i, j, _item(f"{what} {fmt(value, 2, reason=why)}", _score_color(value), tip))
         t.resizeRowsToContents()
-        # The pairs keep their height (up to PAIRS_SHOWN annotators) beside the categories' table.
-        shown = min(len(names), PAIRS_SHOWN)
-        rows = sum(t.rowHeight(i) for i in range(shown))
-        t.setMinimumHeight(rows + t.horizontalHeader().sizeHint().height() + 2 * t.frameWidth() + 2)
+        fit_to_rows(t, PAIRS_SHOWN)  # the pairs keep their height (up to PAIRS_SHOWN annotators)
 
     def _fill_labels(self) -> None:
         r = self.result
@@ -240,6 +265,7 @@ class AgreementDashboard(QWidget):
                 hue = "#16a34a" if i == j else "#dc2626"  # agreement green, disagreement red
                 color = palette.over(hue, strength, style.current_theme().base)
                 t.setItem(i, j, _item(f"{n:,}", color, f"{p.a}: {ca} · {p.b}: {cb} — {n} units"))
+        fit_to_rows(t, MAX_CATEGORIES)
 
     # -- clicks → disagreements -----------------------------------------------------------
 
