@@ -185,6 +185,7 @@ class ReviewWindow(QMainWindow):
             "e edit gold selection · Shift+A auto-accept · Ctrl+Z / Ctrl+Shift+Z undo/redo · c category conflicts"
         )
         self.help_label.setStyleSheet("color: palette(placeholder-text); font-size: 9pt; padding: 2px 4px;")
+        self.help_label.setWordWrap(True)  # two lines on a laptop rather than a window wider than its screen
         right_layout.addWidget(self.help_label)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -194,7 +195,8 @@ class ReviewWindow(QMainWindow):
         splitter.setSizes([340, 1160])
         self.setCentralWidget(splitter)
         self._shortcuts()
-        self.resize(1500, 900)
+        screen = self.screen().availableGeometry()
+        self.resize(min(1500, screen.width()), min(900, screen.height()))
 
     def _legend(self) -> QHBoxLayout:
         """The label colours, so a tint can be read without hovering."""
@@ -215,8 +217,8 @@ class ReviewWindow(QMainWindow):
             "strong tint + red wave: disputed · dashed red: not labeled here · struck: decided none · dotted: agreed"
         )
         hint.setStyleSheet("color: palette(placeholder-text); font-size: 9pt;")
-        row.addWidget(hint)
-        row.addStretch(1)
+        hint.setWordWrap(True)
+        row.addWidget(hint, 1)
         return row
 
     def _shortcuts(self) -> None:
