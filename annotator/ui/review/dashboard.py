@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
@@ -54,7 +54,10 @@ ROWS_KEPT = 6
 
 def fit_to_rows(table: QTableWidget, kept: int = ROWS_KEPT) -> None:
     """A table as tall as its rows, never taller (the disagreements take what is left), and at least
-    `kept` rows tall, so none scrolls while the window has room and a small window still shows some."""
+    `kept` rows tall, so none scrolls while the window has room and a small window still shows some.
+    Rows are one line of the table's font high (as the style sheet made it)."""
+    table.ensurePolished()
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
     frame = 2 * table.frameWidth()
     header = table.horizontalHeader().sizeHint().height() if table.horizontalHeader().isVisible() else 0
     heights = [table.rowHeight(i) for i in range(table.rowCount())]
@@ -81,7 +84,7 @@ class AgreementDashboard(QWidget):
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)  # a long line of figures wraps: the window fits a laptop's width
-        self.summary.setStyleSheet("font-size: 13pt; padding: 4px;")
+        self.summary.setStyleSheet("font-size: 11.5pt; padding: 4px;")
         self.pairs_table = self._table("pairsTable")
         self.pairs_table.cellClicked.connect(self._pair_clicked)
         self.labels_table = self._table("labelsTable")
@@ -100,29 +103,29 @@ class AgreementDashboard(QWidget):
         self.categories_title = _heading("Article categories — Krippendorff's α and articles given")
         self.categories_table = CategoryAgreementTable()
         self.categories_table.rowChosen.connect(self._category_clicked)
+        # two columns of figures of about one height (pairs, confusion, links | labels, categories), each
+        # table as tall as its rows; the disagreements take the rest: no table scrolls while there is room
         left = QVBoxLayout()
+        left.addWidget(_heading("Pairs — upper: Cohen's κ · lower: span F1 · diagonal: units"))
         left.addWidget(self.pairs_table)
-        left.addWidget(self.categories_title)
-        left.addWidget(self.categories_table)
+        left.addWidget(self.confusion_title)
+        left.addWidget(self.confusion_table)
+        left.addWidget(self.links)
         left.addStretch(1)
-
-        grid = QGridLayout()
-        grid.addWidget(_heading("Pairs — upper: Cohen's κ · lower: span F1 · diagonal: units"), 0, 0)
-        grid.addLayout(left, 1, 0)
-        grid.addWidget(_heading("Per label — Krippendorff's α and units labeled"), 0, 1)
-        grid.addWidget(self.labels_table, 1, 1)
-        grid.addWidget(self.confusion_title, 2, 0)
-        grid.addWidget(self.confusion_table, 3, 0)
-        grid.addWidget(self.links, 2, 1, 2, 1)
-        grid.addWidget(self.list_title, 4, 0, 1, 2)
-        grid.addWidget(self.disagreements, 5, 0, 1, 2)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
-        # the figures take their rows' height, the disagreements the rest: no table scrolls while there is room
-        grid.setRowStretch(5, 1)
+        right = QVBoxLayout()
+        right.addWidget(_heading("Per label — Krippendorff's α and units labeled"))
+        right.addWidget(self.labels_table)
+        right.addWidget(self.categories_title)
+        right.addWidget(self.categories_table)
+        right.addStretch(1)
+        figures = QHBoxLayout()
+        figures.addLayout(left, 1)
+        figures.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
-        layout.addLayout(grid, 1)
+        layout.addLayout(figures)
+        layout.addWidget(self.list_title)
+        layout.addWidget(self.disagreements, 1)
         screen = self.screen().availableGeometry()
         self.resize(min(1300, screen.width()), min(820, screen.height()))
         for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+W")):
@@ -135,7 +138,6 @@ class AgreementDashboard(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
         return table
 
     # -- figures -------------------------------------------------------------------------
@@ -185,6 +187,10 @@ class AgreementDashboard(QWidget):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit_tables()  # a table's columns may need a scroll bar at this width: its rows keep their room
+
+    def showEvent(self, event) -> None:
+        self._fit_tables()  # the style sheet's font is the table's now
+        super().showEvent(event)
 
     def _fill_pairs(self) -> None:
         names = self.result.annotators
