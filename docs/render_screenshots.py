@@ -172,12 +172,13 @@ def screen_shot(kind: str, project: Path, out: Path, size: tuple[int, int]) -> i
     app = start(screenshot=True)
     if kind == "hits":
         from annotator.ui.annotate.window.controller import Controller
-
         from annotator.ui.annotate.window.main_window import SHORT_SCREEN
 
         window = Controller(app, quiet=True).open(project, article=1, preannotate=False)
         window.resize(*size)
-        if size[1] < SHORT_SCREEN:  # as the window starts on such a screen (`fit_screen`)
+        left = max(340, size[0] // 4)  # as the window starts on such a screen (`fit_screen`)
+        window.splitter.setSizes([left, size[0] - left - 280, 280])
+        if size[1] < SHORT_SCREEN:
             window.legend.set_folded(True)
             window.categories.set_folded(True)
         window.search_dock.open()

@@ -32,6 +32,7 @@ from annotator.store import Store
 from annotator.ui.review.category_agreement import CategoryAgreementTable
 from annotator.ui.review.link_figures import LinkFigures, fill_conflict_list
 from annotator.ui.review.widgets import figure_item as _item
+from annotator.ui.review.widgets import fit_to_rows
 from annotator.ui.review.widgets import score_color as _score_color
 from annotator.ui.shell import palette, style
 from annotator.ui.shell.plaintext import plain_label, tooltip
@@ -48,23 +49,6 @@ def _heading(text: str) -> QLabel:
 
 #: Annotators whose pair rows stay in view without scrolling.
 PAIRS_SHOWN = 4
-#: Rows a table keeps in view however small the window (beyond them it scrolls once the window is full).
-ROWS_KEPT = 6
-
-
-def fit_to_rows(table: QTableWidget, kept: int = ROWS_KEPT) -> None:
-    """A table as tall as its rows, never taller (the disagreements take what is left), and at least
-    `kept` rows tall, so none scrolls while the window has room and a small window still shows some.
-    Rows are one line of the table's font high (as the style sheet made it)."""
-    table.ensurePolished()
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
-    frame = 2 * table.frameWidth()
-    header = table.horizontalHeader().sizeHint().height() if table.horizontalHeader().isVisible() else 0
-    heights = [table.rowHeight(i) for i in range(table.rowCount())]
-    bar = table.horizontalScrollBar().sizeHint().height() if table.horizontalScrollBar().maximum() > 0 else 0
-    content = frame + header + sum(heights) + bar
-    table.setMaximumHeight(content)
-    table.setMinimumHeight(min(content, frame + header + sum(heights[:kept]) + bar))
 
 
 class AgreementDashboard(QWidget):

@@ -48,6 +48,7 @@ from annotator.ui.review.widgets import (
     Column,
     ConflictListModel,
     ElidedLabel,
+    fit_to_rows,
     focus_format,
     review_soft_tint,
     tinted,
@@ -55,6 +56,9 @@ from annotator.ui.review.widgets import (
 from annotator.ui.shell import palette, style
 from annotator.ui.shell.offsets import OffsetMap
 from annotator.ui.shell.plaintext import menu_text, plain_label, tooltip
+
+#: Statements of one conflict its table shows before it scrolls (it is as tall as its rows, up to these).
+UNITS_SHOWN = 4
 
 
 class ReviewWindow(QMainWindow):
@@ -140,7 +144,6 @@ class ReviewWindow(QMainWindow):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.table.verticalHeader().setVisible(False)
-        self.table.setMaximumHeight(120)
 
         bar = QHBoxLayout()
         self.take_buttons: list[QPushButton] = []
@@ -293,6 +296,7 @@ class ReviewWindow(QMainWindow):
                 column.text.setPlainText("")
                 column.summary.setText("")
             self.table.setRowCount(0)
+            fit_to_rows(self.table, kept=2, most=UNITS_SHOWN)
             self._article_id = None
             return
         if conflict.article_id != self._article_id:
@@ -473,6 +477,7 @@ class ReviewWindow(QMainWindow):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in range(1, len(headers)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        fit_to_rows(self.table, kept=2, most=UNITS_SHOWN)  # as tall as its rows: the texts keep the rest
 
     def _sync_scroll(self, source: Column, value: int) -> None:
         if self._syncing:
