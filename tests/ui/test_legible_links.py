@@ -162,3 +162,23 @@ def test_a_note_mark_is_never_under_another_statements_chips(window, qtbot):
             assert not rect.intersects(other), (rect, other)
     gutter = window.view._gutter.rect()
     assert all(gutter.contains(rect.toRect()) for _, rect in marks)
+
+
+def test_the_current_statement_is_never_cut_by_the_edge_of_the_view(window, qtbot):
+    """Stepping through the statements with a short view and large text: each, when current, shows
+    whole, its outline (in the gap under its last line) inside the view."""
+    from annotator.ui.annotate.reader.highlighter import line_gap
+
+    window.resize(1366, 453)  # the window's least height
+    window.view.set_font_size(28)
+    s = window.session
+    assert window.view.verticalScrollBar().maximum() > 0  # the text scrolls
+    for span in s.candidates():
+        s.set_current(span)
+        qtbot.wait(5)
+        rects = window.view.line_rects(*s.offsets.span_to_qt(*span))
+        height = window.view.viewport().height()
+        whole = rects[-1].bottom() - rects[0].top() + line_gap(rects[0].height()) < height
+        if whole:  # a statement taller than the view keeps its first line in view instead
+            assert rects[-1].bottom() + line_gap(rects[-1].height()) / 2 <= height, (span, rects[-1], height)
+        assert rects[0].top() >= 0

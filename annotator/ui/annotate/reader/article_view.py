@@ -213,9 +213,15 @@ class ArticleView(QPlainTextEdit):
         end = QTextCursor(self.document())
         end.setPosition(self._current_qt[1])
         self.ensureCursorVisible()
-        rect = self.cursorRect(end)
-        if rect.bottom() > self.viewport().height():
-            self.verticalScrollBar().setValue(self.verticalScrollBar().value() + rect.bottom() // 2)
+        # the whole statement in view with a line of the text after it (its outline is never cut by the
+        # edge), as long as its first line stays in view; the scroll bar counts lines
+        first, last = self.cursorRect(), self.cursorRect(end)
+        step = last.height() + line_gap(last.height())
+        overflow = last.bottom() + step + line_gap(last.height()) - self.viewport().height()
+        if overflow > 0:
+            bar = self.verticalScrollBar()
+            lines = min(-(-overflow // step), max(0, (first.top() - line_gap(first.height())) // step))
+            bar.setValue(bar.value() + lines)
 
     def repaint_marks(self) -> None:
         """Paint the text's marks and the label margin again (an overlay's content changed)."""
