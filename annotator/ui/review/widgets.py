@@ -76,7 +76,7 @@ def fit_to_rows(table: QTableWidget, kept: int = ROWS_KEPT, most: int | None = N
     table.ensurePolished()
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
     frame = 2 * table.frameWidth()
-    header = table.horizontalHeader().sizeHint().height() if table.horizontalHeader().isVisible() else 0
+    header = 0 if table.horizontalHeader().isHidden() else table.horizontalHeader().sizeHint().height()
     heights = [table.rowHeight(i) for i in range(table.rowCount())]
     bar = table.horizontalScrollBar().sizeHint().height() if table.horizontalScrollBar().maximum() > 0 else 0
     content = frame + header + sum(heights[:most]) + bar

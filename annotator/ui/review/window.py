@@ -576,6 +576,7 @@ class ReviewWindow(QMainWindow):
         self.activateWindow()
 
     def showEvent(self, event) -> None:
+        fit_to_rows(self.table, kept=2, most=UNITS_SHOWN)  # in the style sheet's font, now it is the table's
         super().showEvent(event)
         QTimer.singleShot(0, self._center)
 
