@@ -7,6 +7,11 @@ the same article with a search, the corpus search's hit list with categories in 
 (light and dark), links, label suggestions from the rules (light and dark), the review window, the
 agreement dashboard, a long article (the seeds' texts over and over, their spaCy annotations
 copied along) on its second part, and the guideline pane on the section of a statement's label.
+
+`--screens OUT_DIR` renders instead the windows at a laptop's 1366×768 and at 1920×1080, light
+and dark: the annotation window with the corpus search open, the review window and the dashboard
+(for looking at, not for the docs: build/screens/ is the usual place).
+>>>>>>> laptop-3
 """
 
 from __future__ import annotations
@@ -75,6 +80,9 @@ A side insists that another act, without offering anything in return.
 A side rejects a claim, an offer or a report: "did not confirm", "refused".
 """
 
+#: The sizes `--screens` renders each window at, and the windows.
+SCREEN_SIZES = ((1366, 768), (1920, 1080))
+SCREEN_KINDS = ("hits", "review", "dashboard")
 #: The seed article the link screenshots show (seeds/004_…, the fifth).
 LINKED_ARTICLE = 5
 #: The model's screenshot: a generated corpus of 60 articles, the first 40 finished by "oracle"
@@ -191,6 +199,73 @@ def long_project(demo: Path) -> Path:
             for start, end, label in labeled:
                 store.statements.set_statement(1, "anna", start, end, [label])
     return path
+
+
+def screen_shot(kind: str, project: Path, out: Path, size: tuple[int, int]) -> int:
+    """One window at a screen's size (`--screens`): the corpus search, the review window or the dashboard."""
+    from annotator.ui.shell.app import grab_to_png, start
+
+    app = start(screenshot=True)
+    if kind == "hits":
+        from annotator.ui.annotate.window.controller import Controller
+        from annotator.ui.annotate.window.main_window import SHORT_SCREEN
+
+        window = Controller(app, quiet=True).open(project, article=1, preannotate=False)
+        window.resize(*size)
+        left = max(340, size[0] // 4)  # as the window starts on such a screen (`fit_screen`)
+        window.splitter.setSizes([left, size[0] - left - 280, 280])
+        if size[1] < SHORT_SCREEN:
+            window.legend.set_folded(True)
+            window.categories.set_folded(True)
+        window.search_dock.open()
+        panel = window.search_dock.panel
+        panel.query.setText('"energy infrastructure" OR ceasefire')
+        panel.run()
+        panel.table.selectRow(3)
+        window.search_dock.open_hit(panel.model.hits[3])
+        code = grab_to_png(window, out)
+        window.close()
+        window.project.close()
+        return code
+    from annotator.store import Store
+    from annotator.ui.review.dashboard import AgreementDashboard
+    from annotator.ui.review.window import ReviewWindow
+
+    with Store.open(project) as store:
+        if kind == "review":
+            window = ReviewWindow(store, "reviewer")
+        else:
+            window = AgreementDashboard(store)
+            if window.result.pairs:
+                window.pairs_table.cellClicked.emit(0, 1)  # the first pair's disagreements listed
+        window.resize(*size)
+        code = grab_to_png(window, out)
+        window.close()
+    return code
+
+
+def screens(out_dir: Path) -> None:
+    """Every window of `SCREEN_KINDS` at every size of `SCREEN_SIZES`, light and dark, into `out_dir`."""
+    with tempfile.TemporaryDirectory(prefix="annotator-screens-") as tmp:
+        project = Path(tmp) / "demo.annotator.sqlite"
+        build(project)
+        env = {
+            **os.environ,
+            "QT_QPA_PLATFORM": "offscreen",
+            "ANNOTATOR_NAME": "anna",
+            "ANNOTATOR_DATA_DIR": str(Path(tmp) / "data"),
+            "ANNOTATOR_LOG_DIR": str(Path(tmp) / "log"),
+            "XDG_CONFIG_HOME": str(Path(tmp) / "config"),
+        }
+        for width, height in SCREEN_SIZES:
+            for theme in ("light", "dark"):
+                for kind in SCREEN_KINDS:
+                    out = out_dir / f"{kind}-{width}x{height}-{theme}.png"
+                    subprocess.run(
+                        [sys.executable, __file__, "--screen", kind, str(project), str(out), f"{width}x{height}"],
+                        env={**env, "ANNOTATOR_THEME": theme},
+                        check=True,
+                    )
 
 
 def shot(kind: str, project: Path, out: Path) -> int:
@@ -355,4 +430,12 @@ if __name__ == "__main__":
         sys.argv[1:3] = []
     if sys.argv[1:2] == ["--shot"]:
         sys.exit(shot(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])))
+    if sys.argv[1:2] == ["--screen"]:
+        width, height = (int(n) for n in sys.argv[5].split("x"))
+        code = screen_shot(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]), (width, height))
+        sys.stdout.flush()
+        os._exit(code)  # a renderer that is done: no teardown of Qt's objects (it may crash on the way out)
+    if sys.argv[1:2] == ["--screens"]:
+        screens(Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "build" / "screens")
+        sys.exit(0)
     main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs")

@@ -33,6 +33,14 @@ def glyph_boxes(view) -> list[QRectF]:
     return boxes
 
 
+def strokes(outer: QRectF, pen: float) -> list[QRectF]:
+    """The top and bottom strokes of an outline whose outer edges are `outer`, drawn `pen` wide."""
+    return [
+        QRectF(outer.left(), outer.top(), outer.width(), pen),
+        QRectF(outer.left(), outer.bottom() - pen, outer.width(), pen),
+    ]
+
+
 def overlaps(a: QRectF, b: QRectF) -> bool:
     """True when the rectangles share more than a hairline (antialiasing's half pixel is no glyph)."""
     both = a.intersected(b)
@@ -59,15 +67,40 @@ def test_no_link_outline_or_tag_covers_a_glyph_of_another_line(window, qtbot):
         assert len(lines) <= 1, (painted, lines)  # its own line's glyphs at most, never another's
 
 
+def test_outlines_lie_in_the_gaps_between_lines_and_clip_no_descender(window, qtbot):
+    """Zelensky's y and the statement's g, p, q keep their tails: every outline's strokes, halo
+    included, pass between lines, over no glyph box (ascent to descent) of any line."""
+    from annotator.ui.annotate.links.link_overlay import HALO, OUTLINE
+    from annotator.ui.annotate.reader.article_view import outline_box
+
+    window.resize(1366, 768)
+    for size in (11, 24):  # a laptop's reading size, and one at which the statement wraps
+        window.view.set_font_size(size)
+        press(qtbot, window, "S")
+        press(qtbot, window, hint_of(window, "Zelensky"))
+        window.view.viewport().repaint()
+        painted = window.link_overlay.painted
+        assert painted, "the speaker is outlined"
+        boxes = glyph_boxes(window.view)
+        current = window.view.line_rects(*window.session.offsets.span_to_qt(*window.session.current))
+        outlines = [(outer, OUTLINE + HALO) for outer in painted] + [
+            (outline_box(rect, 1.6, 3).adjusted(-0.8, -0.8, 0.8, 0.8), 1.6) for rect in current
+        ]
+        for outer, pen in outlines:
+            for stroke in strokes(outer, pen):
+                assert not [box for box in boxes if overlaps(stroke, box)], (size, stroke)
+        window.session.undo_stack.undo()
+
+
 def test_the_current_statement_outline_stays_inside_its_lines(window, qtbot):
-    from annotator.ui.annotate.reader.article_view import inset_box
+    from annotator.ui.annotate.reader.article_view import outline_box
 
     window.view.set_font_size(24)
     boxes = glyph_boxes(window.view)
     rects = window.view.line_rects(*window.session.offsets.span_to_qt(*window.session.current))
     assert len(rects) >= 2
     for rect in rects:
-        outline = inset_box(rect, 1.6, 3).adjusted(-0.8, -0.8, 0.8, 0.8)  # with the pen's half width
+        outline = outline_box(rect, 1.6, 3).adjusted(-0.8, -0.8, 0.8, 0.8)  # with the pen's half width
         assert len([box for box in boxes if overlaps(outline, box)]) <= 1
 
 
@@ -87,3 +120,65 @@ def test_a_new_link_updates_the_link_list_by_row(window, qtbot):
     assert "Moscow" in rows.item(2).text()
     window.linking.remove(next(link for link in window.linking.links if link.label == "target"))
     assert rows.count() == 2 and rows.item(1).data(mark) == "untouched"
+
+
+def test_a_link_listed_before_others_inserts_its_row_and_leaves_the_rest(window, qtbot):
+    """A speaker added after a target lists above it: its row is inserted, the target's row is the same row."""
+    press(qtbot, window, "T")
+    press(qtbot, window, hint_of(window, "Moscow"))
+    rows = window.link_list.list
+    target_row = rows.item(1)
+    mark = Qt.ItemDataRole.UserRole + 10
+    target_row.setData(mark, "untouched")
+    press(qtbot, window, "S")
+    press(qtbot, window, hint_of(window, "Zelensky"))
+    assert rows.count() == 3
+    assert "Zelensky" in rows.item(1).text() and rows.item(2).data(mark) == "untouched"
+    assert "Moscow" in rows.item(2).text()
+
+
+def test_a_note_mark_is_never_under_another_statements_chips(window, qtbot):
+    """Two statements on one line, the first with three labels, the second with a note: the ✎ is
+    painted where no chip of the first is (and no chip is painted over another)."""
+    from annotator.ui.annotate.reader.article_view import NOTE_MARK
+
+    s = window.session
+    first, second = s.candidates()[:2]
+    window.resize(1366, 768)
+    lines = window.view.line_rects(*s.offsets.span_to_qt(*second))
+    assert window.view.line_rects(*s.offsets.span_to_qt(*first))[0].top() == lines[0].top()  # one line
+    s.set_current(first)
+    for name in [label.name for label in s.labels][:3]:
+        s.toggle_label(name)
+    s.set_current(second)
+    assert s.set_note("checked with the transcript")
+    window.view._gutter.repaint()
+    marks = window.view.margin_marks
+    notes = [rect for name, rect in marks if name == NOTE_MARK]
+    chips = [rect for name, rect in marks if name != NOTE_MARK]
+    assert len(notes) == 1 and len(chips) == 3
+    for i, (_, rect) in enumerate(marks):
+        for _, other in marks[i + 1 :]:
+            assert not rect.intersects(other), (rect, other)
+    gutter = window.view._gutter.rect()
+    assert all(gutter.contains(rect.toRect()) for _, rect in marks)
+
+
+def test_the_current_statement_is_never_cut_by_the_edge_of_the_view(window, qtbot):
+    """Stepping through the statements with a short view and large text: each, when current, shows
+    whole, its outline (in the gap under its last line) inside the view."""
+    from annotator.ui.annotate.reader.highlighter import line_gap
+
+    window.resize(1366, 453)  # the window's least height
+    window.view.set_font_size(28)
+    s = window.session
+    assert window.view.verticalScrollBar().maximum() > 0  # the text scrolls
+    for span in s.candidates():
+        s.set_current(span)
+        qtbot.wait(5)
+        rects = window.view.line_rects(*s.offsets.span_to_qt(*span))
+        height = window.view.viewport().height()
+        whole = rects[-1].bottom() - rects[0].top() + line_gap(rects[0].height()) < height
+        if whole:  # a statement taller than the view keeps its first line in view instead
+            assert rects[-1].bottom() + line_gap(rects[-1].height()) / 2 <= height, (span, rects[-1], height)
+        assert rects[0].top() >= 0

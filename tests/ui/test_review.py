@@ -266,3 +266,17 @@ def test_text_outside_the_conflict_is_drawn_readable_in_every_column(review):
         background = max(pixels, key=lambda c: c.lightness()).name()
         assert palette.contrast(darkest, background) >= palette.AA
         assert palette.delta_e(darkest, th.context) < palette.delta_e(darkest, th.text) + 1, darkest
+
+
+def test_the_review_window_fits_a_laptop_screen(review, qtbot):
+    """Its key line and legend wrap on a laptop (1366×768, 1280×800) instead of making the window wider
+    than the screen."""
+    assert review.minimumSizeHint().width() <= 1280 and review.minimumSizeHint().height() <= 768
+    review.resize(1280, 768)
+    qtbot.wait(20)
+    assert review.width() <= 1280
+    assert review.help_label.isVisible() and review.help_label.geometry().right() <= review.width()
+    table = review.table  # the conflict's statements: as tall as its rows, no empty space under them
+    rows = sum(table.rowHeight(i) for i in range(table.rowCount()))
+    assert table.rowCount() and table.verticalScrollBar().maximum() == 0
+    assert rows <= table.viewport().height() <= rows + table.rowHeight(0)

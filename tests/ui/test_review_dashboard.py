@@ -107,3 +107,27 @@ def test_a_disagreement_lists_what_each_annotator_said_on_that_very_statement(qt
         rows = [board.disagreements.item(i).text().split("   (")[0] for i in range(board.disagreements.count())]
         assert rows == ["“Moscow will strike”\n    anna: (no label) · ben: threat"]
         board.close()
+
+
+def test_at_1366x768_no_table_scrolls_and_the_disagreements_take_the_rest(dashboard, qtbot):
+    """On a laptop's screen the figures show every row without scrolling and no empty space under
+    them; the disagreements list takes the height that is left."""
+    dashboard.pairs_table.cellClicked.emit(0, 1)  # the first pair's disagreements listed
+    dashboard.resize(1366, 768)
+    qtbot.wait(50)
+    assert dashboard.minimumSizeHint().width() <= 1366 and dashboard.minimumSizeHint().height() <= 768
+    assert dashboard.width() <= 1366 and dashboard.height() <= 768
+    tables = [
+        dashboard.pairs_table,
+        dashboard.labels_table,
+        dashboard.confusion_table,
+        dashboard.links.table,
+        dashboard.categories_table,
+    ]
+    shown = [t for t in tables if t.isVisible() and t.rowCount()]
+    assert len(shown) >= 4
+    for table in shown:
+        assert table.verticalScrollBar().maximum() == 0, table.objectName()  # every row in view
+        rows = sum(table.rowHeight(i) for i in range(table.rowCount()))
+        assert rows <= table.viewport().height() <= rows + table.rowHeight(0), table.objectName()  # no empty half
+    assert dashboard.disagreements.height() >= 0.2 * dashboard.height()

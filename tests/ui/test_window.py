@@ -169,6 +169,25 @@ def test_shortcut_sheet_lists_every_shortcut_and_fits_without_scrolling(window, 
     assert all(window.actions_by_name[s.name].shortcuts() for s in SHORTCUTS)
 
 
+def test_shortcut_sheet_rows_are_as_tall_as_their_wrapped_lines(window, qtbot):
+    """A description on two lines shows both: each label is at least as tall as its text at its width."""
+    from PySide6.QtWidgets import QLabel
+
+    from annotator.ui.annotate.window.shortcuts import ShortcutSheet
+
+    keys = {label.key: label.name for label in window.session.labels if label.key}
+    sheet = ShortcutSheet(keys, window, categories=window.categories.keys())
+    qtbot.addWidget(sheet)
+    sheet.show()
+    qtbot.waitExposed(sheet)
+    texts = [label for label in sheet.findChildren(QLabel) if label.wordWrap()]
+    two_lines = [label for label in texts if label.heightForWidth(label.width()) > 1.5 * label.fontMetrics().height()]
+    assert two_lines, "some description wraps (the test would prove nothing otherwise)"
+    for label in texts:
+        assert label.height() >= label.heightForWidth(label.width()), label.text()
+    assert sheet.height() <= 700
+
+
 def test_entity_corrections_from_the_view_are_user_entities(window, project):
     session = window.session
     start = TEXT.index("Café")

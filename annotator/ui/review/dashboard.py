@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
@@ -32,6 +32,7 @@ from annotator.store import Store
 from annotator.ui.review.category_agreement import CategoryAgreementTable
 from annotator.ui.review.link_figures import LinkFigures, fill_conflict_list
 from annotator.ui.review.widgets import figure_item as _item
+from annotator.ui.review.widgets import fit_to_rows
 from annotator.ui.review.widgets import score_color as _score_color
 from annotator.ui.shell import palette, style
 from annotator.ui.shell.plaintext import plain_label, tooltip
@@ -66,7 +67,8 @@ class AgreementDashboard(QWidget):
 
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
-        self.summary.setStyleSheet("font-size: 13pt; padding: 4px;")
+        self.summary.setWordWrap(True)  # a long line of figures wraps: the window fits a laptop's width
+        self.summary.setStyleSheet("font-size: 11.5pt; padding: 4px;")
         self.pairs_table = self._table("pairsTable")
         self.pairs_table.cellClicked.connect(self._pair_clicked)
         self.labels_table = self._table("labelsTable")
@@ -85,30 +87,31 @@ class AgreementDashboard(QWidget):
         self.categories_title = _heading("Article categories — Krippendorff's α and articles given")
         self.categories_table = CategoryAgreementTable()
         self.categories_table.rowChosen.connect(self._category_clicked)
+        # two columns of figures of about one height (pairs, confusion, links | labels, categories), each
+        # table as tall as its rows; the disagreements take the rest: no table scrolls while there is room
         left = QVBoxLayout()
-        left.addWidget(self.pairs_table, 1)
-        left.addWidget(self.categories_title)
-        left.addWidget(self.categories_table, 2)
-
-        grid = QGridLayout()
-        grid.addWidget(_heading("Pairs — upper: Cohen's κ · lower: span F1 · diagonal: units"), 0, 0)
-        grid.addLayout(left, 1, 0)
-        grid.addWidget(_heading("Per label — Krippendorff's α and units labeled"), 0, 1)
-        grid.addWidget(self.labels_table, 1, 1)
-        grid.addWidget(self.confusion_title, 2, 0)
-        grid.addWidget(self.confusion_table, 3, 0)
-        grid.addWidget(self.links, 2, 1, 2, 1)
-        grid.addWidget(self.list_title, 4, 0, 1, 2)
-        grid.addWidget(self.disagreements, 5, 0, 1, 2)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
-        grid.setRowStretch(1, 2)
-        grid.setRowStretch(3, 2)
-        grid.setRowStretch(5, 3)
+        left.addWidget(_heading("Pairs — upper: Cohen's κ · lower: span F1 · diagonal: units"))
+        left.addWidget(self.pairs_table)
+        left.addWidget(self.confusion_title)
+        left.addWidget(self.confusion_table)
+        left.addWidget(self.links)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(_heading("Per label — Krippendorff's α and units labeled"))
+        right.addWidget(self.labels_table)
+        right.addWidget(self.categories_title)
+        right.addWidget(self.categories_table)
+        right.addStretch(1)
+        figures = QHBoxLayout()
+        figures.addLayout(left, 1)
+        figures.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
-        layout.addLayout(grid, 1)
-        self.resize(1300, 820)
+        layout.addLayout(figures)
+        layout.addWidget(self.list_title)
+        layout.addWidget(self.disagreements, 1)
+        screen = self.screen().availableGeometry()
+        self.resize(min(1300, screen.width()), min(820, screen.height()))
         for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+W")):
             QShortcut(keys, self, self.close)
         self.refresh()
@@ -157,6 +160,21 @@ class AgreementDashboard(QWidget):
         if self.pair is None and r.pairs:
             self.pair = (r.pairs[0].a, r.pairs[0].b)
         self._fill_confusion()
+        self._fit_tables()
+
+    def _fit_tables(self) -> None:
+        for table in (self.labels_table, self.categories_table, self.links.table):
+            fit_to_rows(table)
+        fit_to_rows(self.pairs_table, PAIRS_SHOWN)
+        fit_to_rows(self.confusion_table, MAX_CATEGORIES)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_tables()  # a table's columns may need a scroll bar at this width: its rows keep their room
+
+    def showEvent(self, event) -> None:
+        self._fit_tables()  # the style sheet's font is the table's now
+        super().showEvent(event)
 
     def _fill_pairs(self) -> None:
         names = self.result.annotators
@@ -186,10 +204,7 @@ class AgreementDashboard(QWidget):
                 )
                 t.setItem(i, j, _item(f"{what} {fmt(value, 2, reason=why)}", _score_color(value), tip))
         t.resizeRowsToContents()
-        # The pairs keep their height (up to PAIRS_SHOWN annotators) beside the categories' table.
-        shown = min(len(names), PAIRS_SHOWN)
-        rows = sum(t.rowHeight(i) for i in range(shown))
-        t.setMinimumHeight(rows + t.horizontalHeader().sizeHint().height() + 2 * t.frameWidth() + 2)
+        fit_to_rows(t, PAIRS_SHOWN)  # the pairs keep their height (up to PAIRS_SHOWN annotators)
 
     def _fill_labels(self) -> None:
         r = self.result
@@ -240,6 +255,7 @@ class AgreementDashboard(QWidget):
                 hue = "#16a34a" if i == j else "#dc2626"  # agreement green, disagreement red
                 color = palette.over(hue, strength, style.current_theme().base)
                 t.setItem(i, j, _item(f"{n:,}", color, f"{p.a}: {ca} · {p.b}: {cb} — {n} units"))
+        fit_to_rows(t, MAX_CATEGORIES)
 
     # -- clicks → disagreements -----------------------------------------------------------
 

@@ -6,7 +6,7 @@ import math
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QTextCharFormat
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from annotator.ui.review.session import ReviewSession
 from annotator.ui.shell import palette, style
@@ -63,6 +63,25 @@ def figure_item(text: str, background: str | None = None, tip: str = "") -> QTab
     if tip:
         item.setToolTip(tooltip(tip))
     return item
+
+
+#: Rows a table keeps in view however small the window (beyond them it scrolls once the window is full).
+ROWS_KEPT = 6
+
+
+def fit_to_rows(table: QTableWidget, kept: int = ROWS_KEPT, most: int | None = None) -> None:
+    """A table as tall as its rows (at most `most` of them), never taller (what is around it takes the
+    rest), and at least `kept` rows tall, so none scrolls while the window has room and a small window
+    still shows some. Rows are one line of the table's font high (as the style sheet made it)."""
+    table.ensurePolished()
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
+    frame = 2 * table.frameWidth()
+    header = 0 if table.horizontalHeader().isHidden() else table.horizontalHeader().sizeHint().height()
+    heights = [table.rowHeight(i) for i in range(table.rowCount())]
+    bar = table.horizontalScrollBar().sizeHint().height() if table.horizontalScrollBar().maximum() > 0 else 0
+    content = frame + header + sum(heights[:most]) + bar
+    table.setMaximumHeight(content)
+    table.setMinimumHeight(min(content, frame + header + sum(heights[:kept]) + bar))
 
 
 class ElidedLabel(QLabel):

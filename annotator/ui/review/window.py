@@ -48,6 +48,7 @@ from annotator.ui.review.widgets import (
     Column,
     ConflictListModel,
     ElidedLabel,
+    fit_to_rows,
     focus_format,
     review_soft_tint,
     tinted,
@@ -55,6 +56,9 @@ from annotator.ui.review.widgets import (
 from annotator.ui.shell import palette, style
 from annotator.ui.shell.offsets import OffsetMap
 from annotator.ui.shell.plaintext import menu_text, plain_label, tooltip
+
+#: Statements of one conflict its table shows before it scrolls (it is as tall as its rows, up to these).
+UNITS_SHOWN = 4
 
 
 class ReviewWindow(QMainWindow):
@@ -140,7 +144,6 @@ class ReviewWindow(QMainWindow):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.table.verticalHeader().setVisible(False)
-        self.table.setMaximumHeight(120)
 
         bar = QHBoxLayout()
         self.take_buttons: list[QPushButton] = []
@@ -185,6 +188,7 @@ class ReviewWindow(QMainWindow):
             "e edit gold selection · Shift+A auto-accept · Ctrl+Z / Ctrl+Shift+Z undo/redo · c category conflicts"
         )
         self.help_label.setStyleSheet("color: palette(placeholder-text); font-size: 9pt; padding: 2px 4px;")
+        self.help_label.setWordWrap(True)  # two lines on a laptop rather than a window wider than its screen
         right_layout.addWidget(self.help_label)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -194,7 +198,8 @@ class ReviewWindow(QMainWindow):
         splitter.setSizes([340, 1160])
         self.setCentralWidget(splitter)
         self._shortcuts()
-        self.resize(1500, 900)
+        screen = self.screen().availableGeometry()
+        self.resize(min(1500, screen.width()), min(900, screen.height()))
 
     def _legend(self) -> QHBoxLayout:
         """The label colours, so a tint can be read without hovering."""
@@ -215,8 +220,8 @@ class ReviewWindow(QMainWindow):
             "strong tint + red wave: disputed · dashed red: not labeled here · struck: decided none · dotted: agreed"
         )
         hint.setStyleSheet("color: palette(placeholder-text); font-size: 9pt;")
-        row.addWidget(hint)
-        row.addStretch(1)
+        hint.setWordWrap(True)
+        row.addWidget(hint, 1)
         return row
 
     def _shortcuts(self) -> None:
@@ -291,6 +296,7 @@ class ReviewWindow(QMainWindow):
                 column.text.setPlainText("")
                 column.summary.setText("")
             self.table.setRowCount(0)
+            fit_to_rows(self.table, kept=2, most=UNITS_SHOWN)
             self._article_id = None
             return
         if conflict.article_id != self._article_id:
@@ -471,6 +477,7 @@ class ReviewWindow(QMainWindow):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in range(1, len(headers)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        fit_to_rows(self.table, kept=2, most=UNITS_SHOWN)  # as tall as its rows: the texts keep the rest
 
     def _sync_scroll(self, source: Column, value: int) -> None:
         if self._syncing:
@@ -569,6 +576,7 @@ class ReviewWindow(QMainWindow):
         self.activateWindow()
 
     def showEvent(self, event) -> None:
+        fit_to_rows(self.table, kept=2, most=UNITS_SHOWN)  # in the style sheet's font, now it is the table's
         super().showEvent(event)
         QTimer.singleShot(0, self._center)
 

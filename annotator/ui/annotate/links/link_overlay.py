@@ -2,7 +2,7 @@
 
 - The current statement's links: each other end outlined in its type's colour (on a halo of
   the page colour, so the outline reads at 3:1 whatever tint is under it) with a small tag
-  naming the type. Outlines stay inside their own lines' boxes and are painted under the text;
+  naming the type. Outlines lie in the gaps between lines, off every glyph, and are painted under the text;
   tags sit in the margin left of the text, level with the outline's first line. Statements
   linking *to* it are outlined dashed; a suggested speaker dashed, its tag ending in "?".
 - Hint mode: a badge with each candidate's letters just left of it (letters already typed in
@@ -18,7 +18,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
 from annotator.ui.annotate.links.link_mode import HintMode, LinkController, StatementMode
-from annotator.ui.annotate.reader.article_view import inset_box
+from annotator.ui.annotate.reader.article_view import outline_box
 from annotator.ui.shell import palette
 
 OUTLINE = 2.0
@@ -103,7 +103,7 @@ class LinkOverlay:
         dashed: bool = False,
         width: float = OUTLINE,
     ) -> None:
-        rects = [inset_box(r, width + HALO, 2) for r in self._rects(span)]
+        rects = [outline_box(r, width + HALO, 2) for r in self._rects(span)]
         if not rects or not any(r.adjusted(-4, -16, 4, 4).intersects(clip) for r in rects):
             return
         painter.setBrush(Qt.BrushStyle.NoBrush)

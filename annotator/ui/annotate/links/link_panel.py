@@ -9,6 +9,8 @@ yours. Every string from the data is shown as plain text.
 
 from __future__ import annotations
 
+from difflib import SequenceMatcher
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QMenu, QVBoxLayout, QWidget
@@ -126,7 +128,6 @@ class LinkList(QWidget):
 
     LINK_ROLE = Qt.ItemDataRole.UserRole
     KIND_ROLE = Qt.ItemDataRole.UserRole + 1
-    SPEC_ROLE = Qt.ItemDataRole.UserRole + 2  # what the row shows, to leave it alone when unchanged
     #: A link row's flags: those of a new QListWidgetItem (a heading is only enabled).
     LINK_FLAGS = (
         Qt.ItemFlag.ItemIsSelectable
@@ -145,6 +146,7 @@ class LinkList(QWidget):
         self.count = plain_label(object_name="linkCount")
         self.count.setProperty("role", "hint")
         self.list = QListWidget()
+        self._specs: list[tuple] = []  # what each row shows, in order: a refresh changes only rows that differ
         self.list.setObjectName("linkListView")
         self.list.setWordWrap(True)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -172,37 +174,53 @@ class LinkList(QWidget):
         rows.sort(key=lambda row: (row[1].head, row[0] or "", order.get(row[1].label, len(order)), row[1].child))
         wanted: list[tuple] = []  # (text, link role, kind, muted, tooltip source)
         head = None
+        named: dict[tuple[int, int], str] = {}
+
+        def name(span: tuple[int, int]) -> str:  # each end named once per refresh
+            if span not in named:
+                named[span] = words(c, span)
+            return named[span]
+
         for who, link in rows:
             if link.head != head:
                 head = link.head
-                wanted.append((words(c, head), (None, link), None, True, ("excerpt", head)))
-            text = "    " + phrase(link.label, words(c, link.child), True)
+                wanted.append((name(head), (None, link), None, True, ("excerpt", head)))
+            text = "    " + phrase(link.label, name(link.child), True)
             if who is not None:
                 text += f"  ({who})"
-            tip = f"{link.label}: {words(c, link.head)} → {words(c, link.child)}" + (f" ({who})" if who else "")
+            tip = f"{link.label}: {name(link.head)} → {name(link.child)}" + (f" ({who})" if who else "")
             wanted.append((text, (who, link), "link", who is not None, ("text", tip)))
-        for i, spec in enumerate(wanted):
-            item = self.list.item(i)
-            if item is None:
-                item = QListWidgetItem()
-                self.list.addItem(item)
-            elif item.data(self.SPEC_ROLE) == spec:
-                continue
-            text, data, kind, is_muted, (how, source) = spec
-            item.setText(text)
-            item.setData(self.LINK_ROLE, data)
-            item.setData(self.KIND_ROLE, kind)
-            item.setData(self.SPEC_ROLE, spec)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled if kind is None else self.LINK_FLAGS)
-            item.setData(Qt.ItemDataRole.ForegroundRole, muted if is_muted else None)
-            item.setToolTip(tooltip(c.session.excerpt(source, 400) if how == "excerpt" else source))
-        while self.list.count() > len(wanted):
-            self.list.takeItem(self.list.count() - 1)
+        self._apply(wanted, muted)
         mine = len(c.links)
         shown = f"{mine} link{'s' * (mine != 1)}"
         if c.others:
             shown += f" · {len(c.others)} by other annotators"
         self.count.setText(shown if rows else "none yet — S, T or L on a statement")
+
+    def _apply(self, wanted: list[tuple], muted: QColor) -> None:
+        """Make the rows read `wanted`, touching only those that differ: a new link inserts its row
+        (and its heading), a removed one takes its row away; the rest are left as they are."""
+        matcher = SequenceMatcher(None, self._specs, wanted, autojunk=False)
+        for tag, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):
+            if tag == "equal":
+                continue
+            for _ in range(i2 - i1):
+                self.list.takeItem(i1)
+            for at, spec in enumerate(wanted[j1:j2], i1):
+                self.list.insertItem(at, self._item(spec, muted))
+        self._specs = list(wanted)
+
+    def _item(self, spec: tuple, muted: QColor) -> QListWidgetItem:
+        text, data, kind, is_muted, (how, source) = spec
+        item = QListWidgetItem(text)
+        item.setData(self.LINK_ROLE, data)
+        item.setData(self.KIND_ROLE, kind)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled if kind is None else self.LINK_FLAGS)
+        if is_muted:
+            item.setData(Qt.ItemDataRole.ForegroundRole, muted)
+        excerpt = self.controller.session.excerpt(source, 400) if how == "excerpt" else source
+        item.setToolTip(tooltip(excerpt))
+        return item
 
     def selected(self) -> tuple[str | None, Link] | None:
         """(annotator or None for yours, link) of the selected link row."""

@@ -22,7 +22,7 @@ from PySide6.QtGui import QColor, QFont, QKeySequence, QPainter, QPainterPath, Q
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QToolTip, QWidget
 
 from annotator.records import Entity
-from annotator.ui.annotate.reader.highlighter import Highlighter, Layer, PlainDocument
+from annotator.ui.annotate.reader.highlighter import Highlighter, Layer, PlainDocument, line_gap
 from annotator.ui.annotate.session import Session, Span
 from annotator.ui.annotate.spans import snap
 from annotator.ui.shell import palette, style
@@ -55,11 +55,12 @@ class _Gutter(QWidget):
         self.view.paint_gutter(self, event.rect())
 
 
-def inset_box(rect: QRectF, pen: float, widen: float = 0.0) -> QRectF:
-    """A line's box for an outline of `pen` width: the stroke stays inside the line's own box (never on
-    the line above or below), `widen` pixels beyond the text at each side."""
-    half = pen / 2
-    return rect.adjusted(-widen, half, widen, -half)
+def outline_box(rect: QRectF, pen: float, widen: float = 0.0) -> QRectF:
+    """A line's box for an outline of `pen` width: the stroke lies in the gap between lines, just
+    outside the line's glyphs (never on a descender of its own line, never on the next line's
+    glyphs while the pen is narrower than the gap), `widen` pixels beyond the text at each side."""
+    half = pen / 2 + 0.5
+    return rect.adjusted(-widen, -half, widen, half)
 
 
 class ArticleView(QPlainTextEdit):
@@ -108,6 +109,8 @@ class ArticleView(QPlainTextEdit):
         #: Painters of the label margin (suggested labels), given the painter, the chips' font metrics and
         #: `line_rects`'s (top, bottom) of a Qt range; drawn after the labels' chips.
         self.gutter_overlays: list[Callable[..., None]] = []
+        #: The label margin's chips and note marks painted last time: (label or NOTE_MARK, rectangle).
+        self.margin_marks: list[tuple[str, QRectF]] = []
         #: More hover lines for a position (code points): suggested labels.
         self.tooltip_sources: list[Callable[[int], list[str]]] = []
         #: Takes selections and clicks first when set (see `Interceptor`).
@@ -210,9 +213,15 @@ class ArticleView(QPlainTextEdit):
         end = QTextCursor(self.document())
         end.setPosition(self._current_qt[1])
         self.ensureCursorVisible()
-        rect = self.cursorRect(end)
-        if rect.bottom() > self.viewport().height():
-            self.verticalScrollBar().setValue(self.verticalScrollBar().value() + rect.bottom() // 2)
+        # the whole statement in view with a line of the text after it (its outline is never cut by the
+        # edge), as long as its first line stays in view; the scroll bar counts lines
+        first, last = self.cursorRect(), self.cursorRect(end)
+        step = last.height() + line_gap(last.height())
+        overflow = last.bottom() + step + line_gap(last.height()) - self.viewport().height()
+        if overflow > 0:
+            bar = self.verticalScrollBar()
+            lines = min(-(-overflow // step), max(0, (first.top() - line_gap(first.height())) // step))
+            bar.setValue(bar.value() + lines)
 
     def repaint_marks(self) -> None:
         """Paint the text's marks and the label margin again (an overlay's content changed)."""
@@ -405,13 +414,13 @@ class ArticleView(QPlainTextEdit):
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._paint_statements(painter, QRectF(event.rect()))
-        if self._current_qt:  # inside its own lines' boxes, under the text: it never hides a descender
+        if self._current_qt:  # in the gaps between lines, under the text: it never hides a descender
             pen = 1.6
             painter.setPen(QPen(QColor(self.theme.accent), pen))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for rect in self.line_rects(*self._current_qt):
                 if rect.intersects(QRectF(event.rect())):
-                    painter.drawRoundedRect(inset_box(rect, pen, 3), 4, 4)
+                    painter.drawRoundedRect(outline_box(rect, pen, 3), 4, 4)
         for underlay in self.underlays:
             painter.save()
             underlay(painter, QRectF(event.rect()))
@@ -435,9 +444,11 @@ class ArticleView(QPlainTextEdit):
             if not rects:
                 continue
             tints = [QColor(self.tint(name)) for name in labels]
+            gap = line_gap(rects[0].height()) / 2
             for i, rect in enumerate(rects):
-                top = 1.5 if i == 0 else 0.0
-                bottom = 1.5 if i == len(rects) - 1 else 0.0
+                # one band over the statement's lines, across the gaps between them, none outside it
+                top = 1.5 if i == 0 else -gap
+                bottom = 1.5 if i == len(rects) - 1 else -gap
                 # the first line reaches left over the start bar; the last stops short of the next statement
                 band = rect.adjusted(-START_BAR - 2 if i == 0 else 0, top, -1 if i == len(rects) - 1 else 0, -bottom)
                 if not band.intersects(clip):
@@ -509,18 +520,25 @@ class ArticleView(QPlainTextEdit):
             if found:
                 top, bottom = found
                 painter.fillRect(QRect(right + 4, top + 2, 3, bottom - top - 4), QColor(self.theme.accent))
+        self.margin_marks = []
+        floor = -(10**9)  # the bottom of the marks placed so far: a statement's marks start below it
         for a, b, (labels, has_note) in self._marked.touching(*self.visible_range()):
             found = rect_of(a, b)
             if found is None:
                 continue
             top, _ = found
-            y = top + 2
+            # level with the statement's first line, or just under the previous statement's chips when
+            # both start on one line (or its chips run down past this one's start): nothing is covered
+            y = max(top + 2, floor + 3)
             x_right = right
             if has_note:
                 painter.setPen(QColor(self.theme.muted))
                 note_w = metrics.horizontalAdvance(NOTE_MARK) + 4
-                painter.drawText(QRect(right - note_w, y, note_w, chip_h), Qt.AlignmentFlag.AlignCenter, NOTE_MARK)
+                mark = QRect(right - note_w, y, note_w, chip_h)
+                painter.drawText(mark, Qt.AlignmentFlag.AlignCenter, NOTE_MARK)
+                self.margin_marks.append((NOTE_MARK, QRectF(mark)))
                 x_right = right - note_w - 2
+                floor = max(floor, mark.bottom())
             for name in labels:
                 color = self.label_color(name)
                 width = metrics.horizontalAdvance(name) + 12
@@ -530,6 +548,8 @@ class ArticleView(QPlainTextEdit):
                 painter.drawRoundedRect(chip, chip_h / 2, chip_h / 2)
                 painter.setPen(QColor(palette.chip_text(color.name())))
                 painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, name)
+                self.margin_marks.append((name, QRectF(chip)))
+                floor = max(floor, chip.bottom())
                 y += chip_h + 3
         for overlay in self.gutter_overlays:
             overlay(painter, right, chip_h, rect_of)

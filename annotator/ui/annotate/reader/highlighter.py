@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from typing import Protocol
 
-from PySide6.QtCore import QObject, QUrl
+from PySide6.QtCore import QObject, QPointF, QUrl
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QPlainTextDocumentLayout
 
@@ -35,21 +35,46 @@ log = logging.getLogger("annotator.ui")
 
 #: Space under a paragraph followed by another one, in line heights.
 PARAGRAPH_SPACING = 0.6
+#: Space between two lines, in line heights (at least `MIN_LINE_GAP` pixels): the room outlines are
+#: drawn in, so a statement's or a link's outline never touches a glyph, its own line's descenders
+#: included (QPlainTextEdit has no line height of its own: QTextBlockFormat's is QTextEdit's only).
+LINE_GAP = 0.4
+MIN_LINE_GAP = 8
+
+
+def line_gap(line_height: float) -> int:
+    """The pixels between two lines of text `line_height` high (half above a line, half below)."""
+    return max(MIN_LINE_GAP, round(line_height * LINE_GAP))
 
 
 class SpacedLayout(QPlainTextDocumentLayout):
-    """Plain-text layout with space between paragraphs: a line of text followed by another line
-    of text (no blank line between) gets `PARAGRAPH_SPACING` of its line height below it.
+    """Plain-text layout with a gap between lines and space between paragraphs: every line gets half
+    a `line_gap` above and below it, and a line of text followed by another line of text (no blank
+    line between) gets `PARAGRAPH_SPACING` of its line height below it.
 
-    The space lives in the block's bounding rectangle only: the text, its offsets and the lines
-    are untouched (QPlainTextEdit positions, paints and hit-tests blocks through this method).
+    The text and its offsets are untouched: only the lines' positions move (QTextLine.setPosition,
+    after Qt laid the block out) and the block's bounding rectangle grows, through which
+    QPlainTextEdit positions, paints and hit-tests blocks.
     """
 
     def blockBoundingRect(self, block: QTextBlock):
         rect = super().blockBoundingRect(block)
+        layout = block.layout()
+        if not layout.lineCount():
+            return rect
+        gap = line_gap(layout.lineAt(0).height())
+        top = gap // 2
+        if layout.lineAt(0).y() != top:  # laid out (again) by Qt: give each line its gap
+            y = top
+            for i in range(layout.lineCount()):
+                line = layout.lineAt(i)
+                line.setPosition(QPointF(line.x(), y))
+                y += line.height() + gap
+            rect = super().blockBoundingRect(block)
+        rect.setHeight(rect.height() + gap - top)
         following = block.next()
-        if block.length() > 1 and following.isValid() and following.length() > 1 and block.layout().lineCount():
-            rect.setHeight(rect.height() + round(block.layout().lineAt(0).height() * PARAGRAPH_SPACING))
+        if block.length() > 1 and following.isValid() and following.length() > 1:
+            rect.setHeight(rect.height() + round(layout.lineAt(0).height() * PARAGRAPH_SPACING))
         return rect
 
 

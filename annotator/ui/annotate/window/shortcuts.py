@@ -2,6 +2,7 @@
 
 The sheet lists every entry here (window keys, keys the search bar and legend answer to, the
 mouse), in two columns sized to their content, so it fits a 1280×720 screen without scrolling.
+A description too long for its column wraps, and its row is as tall as its lines (never clipped).
 """
 
 from __future__ import annotations
@@ -224,6 +225,10 @@ def sheet_rows(
     return rows
 
 
+#: A description's column, in average characters: most fit one line, and both columns fit 1280 px.
+TEXT_CHARS = 56
+
+
 class ShortcutSheet(QDialog):
     def __init__(
         self,
@@ -269,7 +274,21 @@ class ShortcutSheet(QDialog):
                 key.setStyleSheet("font-family: monospace;")
             grid.addWidget(key, line, 0, Qt.AlignmentFlag.AlignTop)
             text = plain_label(title, word_wrap=True)
-            text.setMinimumWidth(260)
             grid.addWidget(text, line, 1)
+            self._fit(text)
             line += 1
         return column
+
+    def _fit(self, text: QLabel) -> None:
+        """A description gets the column's width and the height of all its lines: a grid row takes a
+        wrapped label's one-line size hint otherwise, and its second line is cut in half."""
+        text.ensurePolished()
+        width = text.fontMetrics().averageCharWidth() * TEXT_CHARS
+        text.setFixedWidth(width)
+        text.setMinimumHeight(text.heightForWidth(width))
+
+    def showEvent(self, event) -> None:
+        for text in self.findChildren(QLabel):  # the style sheet may have changed the font since
+            if text.wordWrap():
+                self._fit(text)
+        super().showEvent(event)
