@@ -11,7 +11,6 @@ copied along) on its second part, and the guideline pane on the section of a sta
 `--screens OUT_DIR` renders instead the windows at a laptop's 1366×768 and at 1920×1080, light
 and dark: the annotation window with the corpus search open, the review window and the dashboard
 (for looking at, not for the docs: build/screens/ is the usual place).
->>>>>>> laptop-3
 """
 
 from __future__ import annotations
