@@ -28,6 +28,7 @@ SUITES: list[str] = [
     "window_scale",
     "links",
     "learn",
+    "gates",
     "rules",
     "package",
 ]
