@@ -113,3 +113,18 @@ def test_notes_come_back_on_import(noted, tmp_path, cli):
     assert back["meta"]["notes"] == out["meta"]["notes"]
     keys = ("start", "end", "label", "note")  # token indices need the tokens, which --no-ner leaves out
     assert [[s[k] for k in keys] for s in back["spans"]] == [[s[k] for k in keys] for s in out["spans"]]
+
+
+def test_a_note_outside_the_text_is_refused_at_the_door(tmp_path, cli):
+    bad = {"text": TEXT, "meta": {"notes": [{"start": 5, "end": len(TEXT) + 9, "note": NOTE}]}}
+    other = {"text": "Kyiv said nothing.", "meta": {"notes": "my own field"}}  # another shape: the record's own meta
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps(bad) + "\n" + json.dumps(other) + "\n", encoding="utf-8")
+    result = cli("import", "--no-ner", path)
+    assert f"{path}:1: meta.notes 0: start and end must be offsets into the text" in result.output
+    assert "Traceback" not in result.output
+    from annotator.store import Store
+
+    with Store.open(tmp_path / "project.annotator.sqlite") as store:
+        (kept,) = store.articles.article_ids()
+        assert store.articles.article(kept).meta["notes"] == "my own field"
