@@ -147,6 +147,8 @@ class IncomingRecord:
     answer: str = ACCEPT
     #: Links between the layer's statements and their other ends (relations in other tools).
     links: list[Link] = field(default_factory=list)
+    #: Notes on statements the layer gave no label (JSONL's `meta.notes`, as the export writes them).
+    notes: list[Note] = field(default_factory=list)
     #: Link slots (head start, head end, type) a review decided, children or none (gold layers).
     link_decisions: list[tuple[int, int, str]] = field(default_factory=list)
     #: The article categories this layer gave the article (names, sorted; `formats.categories`).

@@ -28,6 +28,8 @@ SUITES: list[str] = [
     "window_scale",
     "links",
     "learn",
+    "gates",
+    "rules",
     "package",
     "packages",
 ]

@@ -58,6 +58,21 @@ def test_make_sample_puts_the_project_in_the_data_folder_and_the_cli_finds_it(tm
     )
     assert again.returncode == 0 and "import" not in again.stderr  # made once: never imported twice
 
+    # `make clean` (on a scratch copy of the clone's Makefile, so this clone keeps its venv) removes
+    # what the build made and leaves the project: stats without --db still shows it, labels and all
+    scratch = tmp_path / "clone"
+    (scratch / "build" / "pyinstaller").mkdir(parents=True)
+    (scratch / "dist").mkdir()
+    shutil.copy(ROOT / "Makefile", scratch / "Makefile")
+    cleaned = subprocess.run(
+        ["make", "--no-print-directory", "clean", "VENV=.no-venv"], cwd=scratch, env=env, capture_output=True, text=True
+    )
+    assert cleaned.returncode == 0, cleaned.stdout + cleaned.stderr
+    assert not (scratch / "build").exists() and not (scratch / "dist").exists()
+    assert expected.is_file()
+    after = annotator(env, "stats")
+    assert after.returncode == 0 and after.stdout == stats.stdout
+
 
 def test_without_a_project_the_message_names_the_default_and_why(tmp_path):
     env = user_env(tmp_path)

@@ -84,3 +84,47 @@ def test_a_format_without_a_place_for_it_counts_it(noted, tmp_path):
     summary = export_file(noted, tmp_path / "out.textcat.jsonl", "textcat", annotator="anna")
     assert summary.counts["notes_left_out"] == 1
     assert any("no place for" in line and line.rstrip().endswith(": 1") for line in summary.lines())
+
+
+def test_notes_come_back_on_import(noted, tmp_path, cli):
+    """A JSONL export re-imported into a fresh project keeps both notes: the labeled statement's
+    (on its span) and the unlabeled one's (in meta.notes), each on its statement, and the second
+    import of the same file changes nothing."""
+    (article,) = noted.articles.article_ids()
+    first = noted.statements.statements(article, "anna")[0]
+    noted.statements.set_statement(article, "anna", first.start, first.end, ["offer"], note="said at the briefing")
+    export_file(noted, tmp_path / "out.jsonl", annotator="anna")
+
+    fresh = tmp_path / "fresh.annotator.sqlite"
+    for _ in range(2):
+        result = cli("import", "--no-ner", tmp_path / "out.jsonl", db=fresh)
+        assert result.exit_code == 0, result.output
+    from annotator.store import Store
+
+    with Store.open(fresh) as store:
+        (again,) = store.articles.article_ids()
+        kept = {(s.start, s.end): (s.labels, s.note) for s in store.statements.statements(again, "anna")}
+        assert kept == {(0, len(LABELED)): (("offer",), "said at the briefing"), AT: ((), NOTE)}
+        assert "notes" not in store.articles.article(again).meta  # a statement again, not the article's meta
+        export_file(store, tmp_path / "again.jsonl", annotator="anna")
+    (out,), (back,) = (
+        [json.loads(x) for x in (tmp_path / f).read_text("utf-8").splitlines()] for f in ("out.jsonl", "again.jsonl")
+    )
+    assert back["meta"]["notes"] == out["meta"]["notes"]
+    keys = ("start", "end", "label", "note")  # token indices need the tokens, which --no-ner leaves out
+    assert [[s[k] for k in keys] for s in back["spans"]] == [[s[k] for k in keys] for s in out["spans"]]
+
+
+def test_a_note_outside_the_text_is_refused_at_the_door(tmp_path, cli):
+    bad = {"text": TEXT, "meta": {"notes": [{"start": 5, "end": len(TEXT) + 9, "note": NOTE}]}}
+    other = {"text": "Kyiv said nothing.", "meta": {"notes": "my own field"}}  # another shape: the record's own meta
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps(bad) + "\n" + json.dumps(other) + "\n", encoding="utf-8")
+    result = cli("import", "--no-ner", path)
+    assert f"{path}:1: meta.notes 0: start and end must be offsets into the text" in result.output
+    assert "Traceback" not in result.output
+    from annotator.store import Store
+
+    with Store.open(tmp_path / "project.annotator.sqlite") as store:
+        (kept,) = store.articles.article_ids()
+        assert store.articles.article(kept).meta["notes"] == "my own field"

@@ -209,6 +209,12 @@ def test_a_label_shows_the_models_suggestions_only_once_it_earned_them(tmp_path,
         ("Moscow did not confirm it had agreed to the pause.", "commitment"),
         ("Kyiv has never offered to withdraw.", "offer"),
         ("The Kremlin didn't deny the report.", "denial"),
+        # the seeds' own (tests/statement_gold.json): the negation eleven tokens back, a denial verb
+        (
+            "Moscow did not say when the request was made or explicitly confirm it had agreed to the pause.",
+            "commitment",
+        ),
+        ("Zelensky rejected any talks about a peace agreement in exchange for territorial concessions.", "condition"),
     ],
 )
 def test_the_rules_leave_a_negated_phrase_alone(tiny, sentence, not_label):
@@ -244,3 +250,30 @@ def test_a_rule_on_an_unregistered_underscore_attribute_is_refused_at_load(cli, 
     assert refused.exit_code == 1 and "Traceback" not in refused.output
     assert f"{rules}:2: \"_\": 'nope' is not a token attribute" in refused.output
     assert "contingent on" in cli("rules").output  # unchanged: still the defaults
+
+
+@pytest.mark.parametrize(
+    ("sentence", "not_label"),
+    [  # the shipped rules' wrong hits on the seed articles (`python -m benchmarks --suite rules`)
+        ("Getting a result could signal that Moscow may be ready to end the war.", "offer"),
+        ("Russia's willingness to negotiate depends first on the US elections, Zelensky said.", "offer"),
+        ("The proposed deterrence package is a way to compensate Ukraine, Zelensky said.", "offer"),
+        ("She acknowledged that further details must be ironed out.", "demand"),
+    ],
+)
+def test_the_shipped_rules_leave_what_is_no_offer_or_demand_alone(tiny, sentence, not_label):
+    assert not_label not in Suggester.for_project(tiny).suggest(1, 0, len(sentence), sentence).labels
+
+
+@pytest.mark.parametrize(
+    ("sentence", "label"),
+    [
+        ("We are ready for compromises that lead to a real end to the war.", "offer"),
+        ("Zelensky has expressed a willingness to suspend attacks on Russian energy sites.", "offer"),
+        ("Putin signaled a readiness to halt attacks for 30 days.", "offer"),
+        ("Ukraine proposed a truce on energy sites.", "offer"),
+        ("Russia must withdraw its troops.", "demand"),
+    ],
+)
+def test_the_shipped_rules_still_find_offers_and_demands(tiny, sentence, label):
+    assert label in Suggester.for_project(tiny).suggest(1, 0, len(sentence), sentence).labels

@@ -27,6 +27,7 @@ from annotator.records import (
     USER,
     Entity,
     IncomingRecord,
+    Note,
     RejectedSpan,
     Span,
     name_problem,
@@ -66,6 +67,10 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
     if not isinstance(meta, dict):
         raise RecordError(f'"meta" must be an object, got {_kind(meta)}')
     check_meta_values(meta)
+    notes: list[Note] = []
+    if _our_notes(meta.get("notes")):  # the notes on unlabeled statements our export wrote: statements again
+        notes = _notes(meta["notes"], raw)
+        meta = {key: value for key, value in meta.items() if key != "notes"}
     annotator = obj.get("_annotator_id")
     if annotator is not None and (not isinstance(annotator, str) or not annotator.strip()):
         raise RecordError('"_annotator_id" must be a non-empty string')
@@ -112,7 +117,8 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
         links = shifted(links, shift)
         decisions = [(shift(a), shift(b), label) for a, b, label in decisions]
         actors = [m._replace(start=shift(m.start), end=shift(m.end)) for m in actors]
-        if any(item.start >= item.end for item in [*spans, *accepted, *rejected, *entities]) or any(
+        notes = [Note(shift(n.start), shift(n.end), n.note) for n in notes]
+        if any(item.start >= item.end for item in [*spans, *accepted, *rejected, *entities, *notes]) or any(
             a >= b or c >= d for a, b, c, d, _ in links
         ):
             raise RecordError("a span covers only a line break, which is nothing once CRLF becomes LF")
@@ -128,7 +134,7 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
         spans = accepted
     else:
         spans += accepted
-        if (spans or rejected or links or categories or annotator is not None) and status is None:
+        if (spans or rejected or links or categories or notes or annotator is not None) and status is None:
             # Binary feedback (spans with their own answers) judges a few suggestions, not the whole
             # text: the article is not finished, so its unlabeled sentences stay unknown, not negatives.
             status = "in_progress" if binary else "done"
@@ -153,6 +159,7 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
         link_decisions=decisions,
         actors=actors,
         actor_kinds=actor_kinds,
+        notes=notes if answer == ACCEPT else [],
         categories=categories,
         categories_asked=sorted({*asked, *categories}) if asked is not None else None,
         complete=not binary and (status is not None or answer != ACCEPT),
@@ -218,6 +225,36 @@ def _spans(obj: dict[str, Any], text: str) -> tuple[list[Span], list[Span], list
                 raise RecordError(f"label {i} must be [start, end, label], got {item!r:.60}")
             spans.append(Span(*_bounds(i, item[0], item[1], item[2], text, None)))
     return spans, accepted, rejected
+
+
+def _our_notes(items: Any) -> bool:
+    """`meta.notes` as our JSONL export writes it (a list of {start, end, note, text}); any other
+    value under that key is the record's own meta, kept as it came."""
+    return (
+        isinstance(items, list)
+        and bool(items)
+        and all(isinstance(item, dict) and {"start", "end", "note"} <= item.keys() for item in items)
+    )
+
+
+def _notes(items: list[dict[str, Any]], text: str) -> list[Note]:
+    """Notes on statements without a label, checked as spans are (exact code-point offsets, the
+    quoted text if given must match)."""
+    notes = []
+    for i, item in enumerate(items):
+        start, end, note = item["start"], item["end"], item["note"]
+        if not (type(start) is int and type(end) is int and 0 <= start < end <= len(text)):
+            raise RecordError(
+                f"meta.notes {i}: start and end must be offsets into the text, got {start!r:.20}-{end!r:.20}"
+            )
+        if type(note) is not str:
+            raise RecordError(f"meta.notes {i}: note must be a string, got {_kind(note)}")
+        quoted = item.get("text")
+        if quoted is not None and quoted != text[start:end]:
+            raise RecordError(f"meta.notes {i}: text {quoted!r:.40} is not the text at {start}-{end}")
+        if note.strip():
+            notes.append(Note(start, end, note))
+    return notes
 
 
 #: Makes a Span or Entity from a complete tuple, without the named tuple's argument handling.

@@ -227,11 +227,15 @@ class RuleMatcher:
         return found
 
 
-#: Words that negate what follows them in a clause ("n't" is spaCy's token of "didn't").
-NEGATIONS = frozenset({"not", "n't", "never", "no", "nor", "neither", "without", "refused", "declined"})
-#: How far back (tokens, within the sentence) a negation reaches without a parse: "did not … confirm
-#: it had agreed" puts "not" four tokens before "agreed".
-NEGATION_REACH = 5
+#: Words that negate what follows them in a clause ("n't" is spaCy's token of "didn't"); a denial
+#: verb too: "rejected any talks … in exchange for" offers no condition.
+NEGATIONS = frozenset(
+    {"not", "n't", "never", "no", "nor", "neither", "without", "refused", "declined", "denied", "rejected"}
+)
+#: How far back (tokens, within the sentence) a negation reaches without a parse: in the seeds'
+#: "Moscow did not say when the request was made or explicitly confirm it had agreed to the pause"
+#: "not" is eleven tokens before "agreed" (measured: `python -m benchmarks --suite rules`).
+NEGATION_REACH = 12
 
 
 def negated(doc, start: int, end: int) -> bool:

@@ -235,7 +235,7 @@ def _statement_rows(
     note_rows: list[tuple] = []
     answers: list[tuple[int, int, IncomingRecord]] = []
     for rec, article_id in zip(records, article_ids, strict=True):
-        if not (rec.spans or rec.status or rec.rejected or rec.answer != ACCEPT):
+        if not (rec.spans or rec.notes or rec.status or rec.rejected or rec.answer != ACCEPT):
             continue
         annotator = layer_of(rec)
         if annotator not in kinds:
@@ -255,6 +255,17 @@ def _statement_rows(
                 elif not row[5]:
                     row[5] = span.note
             label_rows.append((statement_id, span.label, stamp))
+        for note in rec.notes:  # a note on a statement the layer gave no label: the statement, unlabeled
+            key = (article_id, annotator, note.start, note.end)
+            statement_id = statement_of.get(key)
+            if statement_id is None:
+                statement_of[key] = next_id
+                new_rows[next_id] = [next_id, *key, note.note, stamp, stamp]
+                next_id += 1
+            elif statement_id not in new_rows:
+                note_rows.append((note.note, statement_id))
+            elif not new_rows[statement_id][5]:
+                new_rows[statement_id][5] = note.note
         if rec.status and kinds[annotator] != MODEL_LAYER:  # a model's output is never "finished"
             status_rows.append((article_id, annotator, rec.status, stamp))
     return list(new_rows.values()), label_rows, status_rows, note_rows, answers

@@ -39,7 +39,7 @@ def replace_layers(
                 replaced[name] = replaced.get(name, 0) + 1
             continue
         keep = {(s.start, s.end, s.label) for s in rec.spans}
-        places = {(s.start, s.end) for s in rec.spans}
+        places = {(s.start, s.end) for s in [*rec.spans, *rec.notes]}  # a noted statement stays
         rows = c.execute(
             "SELECT s.id, s.start, s.end, l.label FROM statements s "
             "LEFT JOIN statement_labels l ON l.statement_id = s.id WHERE s.article_id = ? AND s.annotator_id = ?",

@@ -113,3 +113,27 @@ def test_the_readme_lists_every_key_that_writes():
     section = readme[readme.index("### Keys that write") :]
     for keys, what in writing_keys():
         assert f"| {keys} | {what} |" in section, keys
+
+
+def test_enter_in_the_note_field_goes_back_to_the_text_so_the_next_key_moves(window, project, qtbot):
+    """Found driving the real window: Enter saved the note but left the focus in the field, and
+    after Ctrl+Enter (done, next article) P typed "p" as a note on the next article's statement
+    instead of going back. Enter leaves the field; a new article never opens with the focus in it."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    s = window.session
+    press(qtbot, window, "Down")
+    press(qtbot, window, "Ctrl+M")
+    assert QApplication.focusWidget() is window.labels.note
+    qtbot.keyClicks(window.labels.note, "check this")
+    qtbot.keyClick(window.labels.note, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is window.view
+    assert s.state().note == "check this"
+
+    press(qtbot, window, "Ctrl+M")  # in the field again, then done: the next article opens
+    qtbot.keyClick(window.labels.note, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert s.article_id == 2 and QApplication.focusWidget() is not window.labels.note
+    before = counts(project)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_P)
+    assert s.article_id == 1 and counts(project) == before

@@ -209,3 +209,103 @@ def test_on_a_real_x_server_shift_keys_categorise_and_the_hit_list_labels_all_ma
             app.kill()
             app.wait()
         log.close()
+
+
+NOTE = "a denial of what exactly? check the source"
+
+
+def test_on_a_real_x_server_done_is_statements_only_and_the_note_and_entities_go_out_as_decided(
+    xvfb, project, tmp_path
+):
+    """Issue 25's path, through the X keyboard: a label key on the first statement, Ctrl+M and a note
+    on the second (no label), Ctrl+Enter (done). The exports, made meanwhile by another program:
+    the DocBin leaves spaCy's unreviewed entities missing (no doc.ents, every token's ent_iob_ '':
+    neither O nor B/I), JSONL and CSV carry the note. Then back to the article, Ctrl+Shift+E
+    (entities reviewed): the DocBin has them."""
+    import csv
+    import json
+
+    import spacy
+    from spacy.tokens import DocBin
+
+    env = {**os.environ, "DISPLAY": xvfb, "QT_QPA_PLATFORM": "xcb", "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    log = (tmp_path / "app.log").open("w")
+    app = subprocess.Popen(
+        [sys.executable, "-m", "annotator", "--db", str(project)], cwd=ROOT, env=env, stdout=log, stderr=log
+    )
+
+    def xdotool(*args: str) -> str:
+        done = subprocess.run(["xdotool", *args], env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, f"xdotool {' '.join(args)}: {done.stderr}"
+        return done.stdout
+
+    def focus(title_pattern: str) -> None:
+        found = xdotool("search", "--sync", "--onlyvisible", "--name", title_pattern).split()
+        xdotool("windowfocus", "--sync", found[0])
+
+    def rows(sql: str) -> list[tuple]:
+        with sqlite3.connect(f"file:{project}?mode=ro", uri=True) as db:
+            return db.execute(sql).fetchall()
+
+    def export(name: str) -> Path:
+        out = tmp_path / name
+        done = subprocess.run(
+            [sys.executable, "-m", "annotator", "--db", str(project), "export", "--annotator", "tester", str(out)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        return out
+
+    def docbin() -> spacy.tokens.Doc:
+        (doc,) = DocBin().from_disk(export("out.spacy")).get_docs(spacy.blank("en").vocab)
+        return doc
+
+    second = TEXT.index("🇺🇦")
+    try:
+        focus(" — Annotator$")
+        xdotool("key", "4")  # denial
+        assert wait_until(lambda: labeled_rows(project, "tester"), "the label in the project file", app) == [
+            (0, len(FIRST_SENTENCE), "denial")
+        ]
+        xdotool("key", "Down", "ctrl+m")
+        xdotool("type", "--delay", "20", NOTE)
+        xdotool("key", "Return")  # the field's: it saves the note, it never moves on
+        noted = "SELECT start, note FROM statements WHERE note != ''"
+        assert wait_until(lambda: rows(noted), "the note in the project file", app) == [(second, NOTE)]
+        xdotool("key", "ctrl+Return")  # done: the statements, then the next unfinished article
+        status = "SELECT article_id, status FROM article_status WHERE status = 'done'"
+        assert wait_until(lambda: rows(status), "the done status in the project file", app) == [(1, "done")]
+        assert rows("SELECT * FROM entities_reviewed") == []  # done vouched for no entity
+
+        doc = docbin()
+        assert doc.ents == () and {token.ent_iob_ for token in doc} == {""}  # missing: not O, not B/I
+        (task,) = [json.loads(line) for line in export("out.jsonl").read_text(encoding="utf-8").splitlines()]
+        assert [(n["start"], n["note"]) for n in task["meta"]["notes"]] == [(second, NOTE)]
+        with export("out.csv").open(encoding="utf-8", newline="") as handle:
+            assert [(r["start"], r["label"], r["note"]) for r in csv.DictReader(handle) if r["note"]] == [
+                (str(second), "", NOTE)
+            ]
+
+        xdotool("key", "p")  # back to the finished article
+        xdotool("key", "ctrl+shift+e")  # its entities: reviewed by tester
+        reviewed = "SELECT article_id FROM entities_reviewed"
+        assert wait_until(lambda: rows(reviewed), "the entity review in the project file", app) == [(1,)]
+        doc = docbin()
+        assert [(e.text, e.label_) for e in doc.ents][:3] == [
+            ("Zelensky", "PERSON"),
+            ("Kyiv", "GPE"),
+            ("Moscow", "GPE"),
+        ]
+        assert "" not in {token.ent_iob_ for token in doc} and "O" in {token.ent_iob_ for token in doc}
+
+        xdotool("key", "ctrl+q")
+        assert app.wait(timeout=30) == 0
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()
+        log.close()

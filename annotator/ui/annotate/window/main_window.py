@@ -235,6 +235,10 @@ class MainWindow(QMainWindow):
         self.retraining.message.connect(self.flash)
         self.retraining.trained.connect(lambda _report: self.suggestions.load())
         self.list_panel.articleActivated.connect(s.open_article)
+        # Enter in the note field saves it and goes back to the text, as Esc does; and another article
+        # never opens with the focus in the note field, where the next key (N, P) would become a note
+        self.labels.note.returnPressed.connect(self.view.setFocus)
+        s.articleChanged.connect(lambda: self.labels.note.hasFocus() and self.view.setFocus())
         s.articleChanged.connect(self._show_entity_state)
         s.articleRowChanged.connect(lambda article_id: article_id == s.article_id and self._show_entity_state())
         self.view.zoomed.connect(lambda size: self.settings.set(ws.FONT_SIZE, size))
