@@ -10,6 +10,7 @@ import json
 import pytest
 
 from annotator import settings
+from annotator.importing import article_caps
 from annotator.store import Store
 from tests.conftest import write_jsonl
 
@@ -48,8 +49,10 @@ def held(db_path) -> dict[str, tuple[int, int]]:
         }
 
 
-@pytest.fixture
-def caps(monkeypatch):
+@pytest.fixture(params=["hashes read once", "a query per record"])
+def caps(monkeypatch, request):
+    if request.param == "a query per record":  # a project too large to read every article's hash
+        monkeypatch.setattr(article_caps, "PRELOADED", -1)
     monkeypatch.setattr(settings, "MAX_RECORD_SPANS", 4)
     monkeypatch.setattr(settings, "MAX_RECORD_ENTITIES", 3)
     monkeypatch.setattr(settings, "MAX_RECORD_LINKS", 3)

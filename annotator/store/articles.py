@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,6 +97,13 @@ class ArticlesPart(Part):
 
     def article_ids(self) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY id")]
+
+    def hashes(self, at_most: int) -> Iterator[str] | None:
+        """Every article's content hash, streamed; None when the project may hold more than
+        `at_most` articles (then reading them all costs more than it saves)."""
+        if (self.conn.execute("SELECT max(id) FROM articles").fetchone()[0] or 0) > at_most:
+            return None
+        return (row[0] for row in self._read("SELECT hash FROM articles"))
 
     def held_of_text(self, digest: str) -> ArticleHeld | None:
         """How much the article whose content hash is `digest` holds (None when no such article
