@@ -67,6 +67,8 @@ def capped(work: Path, *args: object, code: str | None = None, timeout: float = 
     peak = work / "peak"
     peak.unlink(missing_ok=True)
     env = {**os.environ, "PEAK_FILE": str(peak), "ANNOTATOR_NAME": "tester", "QT_QPA_PLATFORM": "offscreen"}
+    # search --apply's backup and the log stay in the work folder, never in the user's
+    env.update(ANNOTATOR_DATA_DIR=str(work / "data"), ANNOTATOR_LOG_DIR=str(work / "log"))
     argv = ["-c", code, *map(str, args)] if code is not None else list(map(str, args))
     started = time.perf_counter()
     done = subprocess.run(
