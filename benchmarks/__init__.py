@@ -33,6 +33,8 @@ SUITES: list[str] = [
     "package",
     "packages",
 ]
+#: Suites run only when named (`--suite attacks`): the attack table of issue 26, not a ratio.
+NAMED_ONLY: list[str] = ["attacks"]
 
 
 @dataclass
@@ -44,6 +46,8 @@ class Result:
     baseline: float | None = None
     target: float | None = None
     note: str = ""
+    #: The peak resident memory of the process measured, when the suite reads it (MB).
+    peak_mb: float | None = None
 
     @property
     def ratio(self) -> float | None:
@@ -93,7 +97,12 @@ def run_suites(workdir: Path, names: list[str] | None = None, quick: bool = Fals
     return results
 
 
-def table(results: list[Result]) -> str:
+def table(results: list[Result], suites: list[str] | None = None) -> str:
+    """The results as a table; a single suite with a table of its own (`attacks`) prints that."""
+    if suites and len(suites) == 1:
+        own = getattr(importlib.import_module(f"benchmarks.{suites[0]}"), "table", None)
+        if own is not None:
+            return own(results)
     rows = [("suite", "measure", "value", "baseline", "ratio", "target", "")]
     for r in results:
         rows.append(

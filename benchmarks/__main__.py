@@ -23,7 +23,7 @@ def main(as_json: bool, quick: bool, suites: tuple[str, ...], workdir: Path | No
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in results], indent=2))
     else:
-        click.echo(table(results))
+        click.echo(table(results, list(suites)))
 
 
 if __name__ == "__main__":

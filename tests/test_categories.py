@@ -188,3 +188,21 @@ def test_a_teammates_file_brings_its_categories(tmp_path):
         (article,) = list(teammate.articles())
         (layer,) = article.layers
         assert [row["category"] for row in layer.categories] == [b"relevant"]
+
+
+def test_undo_of_a_category_key_keeps_what_another_program_gave_meanwhile(project, tmp_path):
+    """Undo is a change, not the snapshot from before the key: another program's category stays,
+    and a stance that comes back takes its exclusive group's place."""
+    from annotator.store import Store
+
+    groups = project_categories(project)
+    switched = toggle_category(project, 1, "anna", "negative", groups)
+    with Store.open(project.path) as other:  # another program (its own connection)
+        toggle_category(other, 1, "anna", "relevant")
+    switched.undo(project)
+    assert project.categories.article_categories(1, "anna") == ("relevant",)
+    first = toggle_category(project, 1, "anna", "positive", groups)
+    with Store.open(project.path) as other:
+        toggle_category(other, 1, "anna", "negative")  # switches the stance
+    first.redo(project)  # the window's redo of positive: positive again, never both
+    assert project.categories.article_categories(1, "anna") == ("positive", "relevant")

@@ -461,3 +461,25 @@ def test_binary_feedback_cannot_give_an_article_both_of_an_exclusive_group(store
     replaced = write_jsonl(tmp_path / "again.jsonl", [json.dumps({**complete, "label": "negative"})])
     assert import_paths(store, [replaced], annotator="pat").rejections == []  # a complete record replaces
     assert categories_by_text(store) == {(TEXTS[0], "pat"): ("negative",)}
+
+
+def test_a_teammates_file_cannot_give_an_article_both_of_an_exclusive_group(tmp_path):
+    """A teammate whose scheme let stance be multi-choice gave an article both stances: merged into a
+    project where stance is exclusive, that article's layer is refused as FILE:ID, the rest comes in."""
+    theirs = tmp_path / "ben.annotator.sqlite"
+    with Store.create(theirs) as ben:
+        ben.schemes.set_category_scheme([CategoryGroup("stance", False, (Category("positive"), Category("negative")))])
+        ben.add_records(
+            [IncomingRecord(text, "T", "t", i, annotator="ben", status="done") for i, text in enumerate(TEXTS[:2])],
+            "ben",
+        )
+        first, second = ben.articles.article_ids()
+        ben.categories.set_article_categories(first, "ben", ["negative", "positive"])
+        ben.categories.set_article_categories(second, "ben", ["negative"])
+    with Store.create(tmp_path / "mine.annotator.sqlite") as mine:
+        mine.schemes.set_category_scheme(SCHEME)
+        report = import_paths(mine, [theirs], annotator="me")
+        (rejection,) = report.rejections
+        assert (rejection.path, rejection.line) == (str(theirs), first)
+        assert "negative, positive are all in the exclusive group 'stance'" in rejection.reason
+        assert categories_by_text(mine) == {(TEXTS[1], "ben"): ("negative",)}

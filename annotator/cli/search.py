@@ -55,11 +55,16 @@ def search_cmd(
     """
     from annotator.search.hits import Search, SearchError
     from annotator.search.label_all import SPAN, STATEMENT, apply_label_all, plan_label_all
+    from annotator.search.query import QueryError, parse
     from annotator.search.report import SearchOutcome
 
     if (as_span or apply) and not label:
         raise click.UsageError("--as-span and --apply go with --label LABEL")
     who = annotator or settings.default_annotator()
+    try:  # a query that cannot be searched is said before the project is opened or indexed
+        parse(" ".join(query), regex=regex)
+    except QueryError as exc:
+        raise click.ClickException(str(exc)) from exc
     with _open_for_search(ctx, write=apply) as store:
         try:
             found = Search(store, " ".join(query), annotator=who, regex=regex)

@@ -33,6 +33,10 @@ from annotator.records import IncomingRecord, Rejection
 from annotator.text import cluster_cuts
 
 MAX_LINE_BYTES = settings.MAX_RECORD_BYTES
+#: Lines up to this many characters are parsed by srsly's fast parser (ujson); longer ones by the
+#: standard library's, which needs no more than the text it makes: ujson's scratch space for a
+#: 63 MiB line was 300 MB more (a record under the line cap took 528 MB).
+_FAST_PARSER_MAX = 2**20
 #: How much of an over-long line is read at a time while it is skipped.
 _SKIP_CHUNK = 16 * 2**20
 
@@ -45,7 +49,11 @@ def _strict_json(line: str) -> Any:
     Raises ValueError with the reason the user sees.
     """
     try:
-        return json.loads(line.rstrip("\r\n"), parse_constant=reject_constant)
+        try:
+            return json.loads(line, parse_constant=reject_constant)  # a line's end is JSON white space
+        except json.JSONDecodeError:  # read again without it, so the message names what is wrong
+            json.loads(line.rstrip("\r\n"), parse_constant=reject_constant)
+            raise
     except json.JSONDecodeError as exc:
         raise ValueError(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
     except RecursionError:
@@ -58,16 +66,30 @@ def _strict_json(line: str) -> Any:
 _TOO_LONG = b"\0too long"
 
 
-def _lines(handle: IO[bytes]) -> Iterator[bytes]:
-    """The file's lines; one longer than MAX_LINE_BYTES (a 2 GB line without a newline…) is
-    skipped a chunk at a time and given as `_TOO_LONG`, so memory stays bounded."""
-    while raw := handle.readline(MAX_LINE_BYTES + 1):
-        if len(raw) <= MAX_LINE_BYTES:
-            yield raw
-            continue
-        if not raw.endswith(b"\n"):
-            _skip_line(handle)
-        yield _TOO_LONG
+def _next_line(handle: IO[bytes]) -> bytes | None:
+    """The file's next line (None at its end); one longer than MAX_LINE_BYTES (a 2 GB line without
+    a newline…) is skipped a chunk at a time and given as `_TOO_LONG`, so memory stays bounded.
+    A function, not a generator: a suspended generator would hold on to the line it gave."""
+    raw = handle.readline(MAX_LINE_BYTES + 1)
+    if not raw:
+        return None
+    if len(raw) <= MAX_LINE_BYTES:
+        return raw
+    if not raw.endswith(b"\n"):
+        _skip_line(handle)
+    return _TOO_LONG
+
+
+def first_line_holds(path: Path, needle: bytes) -> bool:
+    """Whether the first line that is not blank holds `needle` (False when it cannot be read)."""
+    try:
+        with path.open("rb") as handle:
+            while (raw := _next_line(handle)) is not None:
+                if raw and not raw.isspace():
+                    return needle in raw
+    except OSError:
+        return False
+    return False
 
 
 def _skip_line(handle: IO[bytes]) -> None:
@@ -117,13 +139,15 @@ def json_lines(path: Path) -> Iterator[tuple[int, Any] | Rejection]:
         yield handle
         return
     with handle:
-        for lineno, raw in enumerate(_lines(handle), 1):
+        lineno = 0
+        while (raw := _next_line(handle)) is not None:
+            lineno += 1
             if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             if raw is _TOO_LONG:
                 yield Rejection(name, lineno, f"line is longer than {MAX_LINE_BYTES // 2**20} MiB, skipped")
                 continue
-            if not raw.strip():
+            if not raw or raw.isspace():  # not raw.strip(): that copies a 64 MiB line
                 continue
             if b"\x00" in raw:
                 yield Rejection(name, lineno, "binary data (NUL byte), not JSON")
@@ -133,7 +157,12 @@ def json_lines(path: Path) -> Iterator[tuple[int, Any] | Rejection]:
             except UnicodeDecodeError as exc:
                 yield Rejection(name, lineno, f"not UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})")
                 continue
+            # this frame lives on while the record is stored: only the parsed object may stay
+            # (a 64 MiB line held as bytes, text and object was three copies of it)
+            del raw
             try:
+                if len(line) > _FAST_PARSER_MAX:
+                    raise ValueError("long line: the standard parser")
                 obj = srsly.json_loads(line)
             except (ValueError, RecursionError, OverflowError):
                 try:
@@ -141,7 +170,9 @@ def json_lines(path: Path) -> Iterator[tuple[int, Any] | Rejection]:
                 except ValueError as exc:
                     yield Rejection(name, lineno, str(exc))
                     continue
+            del line
             yield lineno, obj
+            del obj
 
 
 def records_from_object(

@@ -58,7 +58,7 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
     raw = obj["text"]
     if not isinstance(raw, str):
         raise RecordError(f'"text" must be a string, got {_kind(raw)}')
-    if not raw.strip():
+    if not raw or raw.isspace():
         raise RecordError('"text" is empty')
     _check_surrogates(raw, '"text"')
     meta = obj.get("meta", {})

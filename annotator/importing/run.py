@@ -17,6 +17,7 @@ from pathlib import Path
 
 from annotator import formats, settings
 from annotator.formats.base import ReadContext
+from annotator.importing.article_caps import ArticleTally
 from annotator.importing.sampling import Sample, draw
 from annotator.packages.returns import merge_package_scheme
 from annotator.records import IncomingRecord, Rejection, record_size_problem
@@ -209,6 +210,7 @@ def _valid_units(
     earlier record of this import gave it (binary feedback adds to them; a complete record replaces them)."""
     given: dict[tuple[str, str], set[str]] = {}
     project_id = store.get_setting(PROJECT_ID_SETTING)
+    tally = ArticleTally(store, annotator)
     for item in expand(paths, fmt):
         if isinstance(item, Rejection):
             if reject:
@@ -219,7 +221,13 @@ def _valid_units(
             report.package_notes += merge_package_scheme(store, item)
         unit: Unit = []
         for rec in read_records(item, into=store.path, fmt=fmt, project_id=project_id):
-            if not isinstance(rec, Rejection) and rec.categories and exclusive:
+            why = None
+            if not isinstance(rec, Rejection):
+                # every format's records pass here: brat, CoNLL and DocBin build theirs directly
+                why = record_size_problem(
+                    len(rec.spans) + len(rec.rejected), len(rec.entities), len(rec.links) + len(rec.link_decisions)
+                )
+            if not isinstance(rec, Rejection) and why is None and rec.categories and exclusive:
                 key = (content_hash(rec.text), rec.annotator or annotator)
                 if key not in given:
                     given[key] = set(store.categories.categories_of_text(*key))
@@ -228,22 +236,15 @@ def _valid_units(
                 before = set() if rec.complete else given[key]
                 if why is None and (why := exclusive_clash(before | set(rec.categories), exclusive)):
                     why += " (the article already has one of them, stored or from an earlier record)"
-                if why is None:
+                if why is None and (why := tally.problem(rec)) is None:
                     given[key] = before | set(rec.categories)
-                else:
-                    if unit and not rec.continued:  # it closed a task: the task's other records go on
-                        yield unit
-                        unit = []
-                    rec = Rejection(str(item), rec.line, why)
-            if not isinstance(rec, Rejection) and (
-                too_many := record_size_problem(
-                    len(rec.spans) + len(rec.rejected), len(rec.entities), len(rec.links) + len(rec.link_decisions)
-                )
-            ):  # every format's records pass here: brat, CoNLL and DocBin build theirs directly
-                if unit and not rec.continued:
+            elif not isinstance(rec, Rejection) and why is None:
+                why = tally.problem(rec)  # several records of one article, summed with what it holds
+            if why is not None:
+                if unit and not rec.continued:  # it closed a task: the task's other records go on
                     yield unit
                     unit = []
-                rec = Rejection(str(item), rec.line, too_many)
+                rec = Rejection(str(item), rec.line, why)
             if isinstance(rec, Rejection):
                 if reject:
                     reject(rec)

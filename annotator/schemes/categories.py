@@ -81,7 +81,9 @@ def by_key(groups: Sequence[CategoryGroup], key: str) -> Category | None:
 
 @dataclass(frozen=True)
 class CategoryChange:
-    """One article's categories for one annotator, before and after an action; undo/redo restore them."""
+    """One article's categories for one annotator, before and after an action. Undo and redo are
+    changes against what is stored when they run (the categories the action added come off, those
+    it took off go back), so a category another program gave meanwhile stays."""
 
     article_id: int
     annotator: str
@@ -93,10 +95,21 @@ class CategoryChange:
         return self.before != self.after
 
     def undo(self, store) -> None:
-        store.categories.set_article_categories(self.article_id, self.annotator, self.before)
+        self._change(store, self.before, self.after)
 
     def redo(self, store) -> None:
-        store.categories.set_article_categories(self.article_id, self.annotator, self.after)
+        self._change(store, self.after, self.before)
+
+    def _change(self, store, to: tuple[str, ...], since: tuple[str, ...]) -> None:
+        add, remove = set(to) - set(since), set(since) - set(to)
+        groups = project_categories(store)
+        with store.write():
+            result = (set(store.categories.article_categories(self.article_id, self.annotator)) - remove) | add
+            for group in groups:  # what comes back in an exclusive group takes its group's place
+                members = {c.name for c in group.categories}
+                if group.exclusive and add & members:
+                    result -= members - add
+            store.categories.set_article_categories(self.article_id, self.annotator, result)
 
 
 def toggle_category(

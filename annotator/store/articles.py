@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +45,15 @@ class ArticleFilter:
     categories: tuple[str, ...] = ()
     not_categories: tuple[str, ...] = ()
     meta: tuple[MetaCondition, ...] = ()
+
+
+@dataclass
+class ArticleHeld:
+    """What one stored article holds, as the per-article caps count it: its entities, and each
+    layer's [spans (labels and rejected spans), links] by annotator name."""
+
+    entities: int
+    layers: dict[str, list[int]]
 
 
 #: The article list's rows, read for one annotator (the first argument: her name).
@@ -88,6 +97,65 @@ class ArticlesPart(Part):
 
     def article_ids(self) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY id")]
+
+    def hashes(self, at_most: int) -> Iterator[str] | None:
+        """Every article's content hash, streamed; None when the project may hold more than
+        `at_most` articles (then reading them all costs more than it saves)."""
+        if (self.conn.execute("SELECT max(id) FROM articles").fetchone()[0] or 0) > at_most:
+            return None
+        return (row[0] for row in self._read("SELECT hash FROM articles"))
+
+    def held_of_text(self, digest: str) -> ArticleHeld | None:
+        """How much the article whose content hash is `digest` holds (None when no such article
+        is stored yet): what an import adds to before checking the per-article caps."""
+        row = self.conn.execute("SELECT id FROM articles WHERE hash = ?", (digest,)).fetchone()
+        if row is None:
+            return None
+        article = row[0]
+        layers: dict[str, list[int]] = {}
+        for name, spans in self.conn.execute(
+            "SELECT a.name, count(*) FROM statements s JOIN statement_labels l ON l.statement_id = s.id "
+            "JOIN annotators a ON a.id = s.annotator_id WHERE s.article_id = ? GROUP BY a.name "
+            "UNION ALL SELECT a.name, count(*) FROM rejected_spans r JOIN annotators a ON a.id = r.annotator_id "
+            "WHERE r.article_id = ? GROUP BY a.name",
+            (article, article),
+        ):
+            layers.setdefault(name, [0, 0])[0] += spans
+        for name, links in self.conn.execute(
+            "SELECT a.name, count(*) FROM links l JOIN annotators a ON a.id = l.annotator_id "
+            "WHERE l.article_id = ? GROUP BY a.name",
+            (article,),
+        ):
+            layers.setdefault(name, [0, 0])[1] += links
+        entities = self.conn.execute("SELECT count(*) FROM entities WHERE article_id = ?", (article,)).fetchone()[0]
+        return ArticleHeld(entities, layers)
+
+    def held_keys_of_text(self, digest: str, annotator: str) -> tuple[set[tuple], set[tuple], set[tuple]]:
+        """The (start, end, label) of `annotator`'s labels and rejected spans, her links' (head
+        start, head end, child start, child end, type) and the article's entities' (start, end,
+        label) on the article with content hash `digest`: what a record already stored adds nothing to."""
+        row = self.conn.execute("SELECT id FROM articles WHERE hash = ?", (digest,)).fetchone()
+        if row is None:
+            return set(), set(), set()
+        layer = (row[0], annotator)
+        spans = set(
+            self.conn.execute(
+                "SELECT s.start, s.end, l.label FROM statements s JOIN statement_labels l ON l.statement_id = s.id "
+                "WHERE s.article_id = ? AND s.annotator_id = (SELECT id FROM annotators WHERE name = ?) "
+                "UNION ALL SELECT start, end, label FROM rejected_spans "
+                "WHERE article_id = ? AND annotator_id = (SELECT id FROM annotators WHERE name = ?)",
+                (*layer, *layer),
+            )
+        )
+        links = set(
+            self.conn.execute(
+                "SELECT head_start, head_end, child_start, child_end, label FROM links "
+                "WHERE article_id = ? AND annotator_id = (SELECT id FROM annotators WHERE name = ?)",
+                layer,
+            )
+        )
+        entities = set(self.conn.execute("SELECT start, end, label FROM entities WHERE article_id = ?", (row[0],)))
+        return spans, links, entities
 
     def sentences(self, article_id: int, within: tuple[int, int] | None = None) -> list[tuple[int, int]]:
         """The article's sentences by start; with `within` (start, end), those starting in it and the

@@ -309,3 +309,59 @@ def test_on_a_real_x_server_done_is_statements_only_and_the_note_and_entities_go
             app.kill()
             app.wait()
         log.close()
+
+
+def test_on_a_real_x_server_a_label_key_keeps_the_label_another_program_gave_meanwhile(xvfb, project, tmp_path):
+    """The lost update of issue 26, through the X keyboard: the window is open on a statement, a
+    `search --apply` in another process labels it `demand`, then a label key in the window: the
+    key adds its one label, so the other program's `demand` is still in the project file."""
+    env = {**os.environ, "DISPLAY": xvfb, "QT_QPA_PLATFORM": "xcb", "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    log = (tmp_path / "app.log").open("w")
+    app = subprocess.Popen(
+        [sys.executable, "-m", "annotator", "--db", str(project)], cwd=ROOT, env=env, stdout=log, stderr=log
+    )
+
+    def xdotool(*args: str) -> str:
+        done = subprocess.run(["xdotool", *args], env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, f"xdotool {' '.join(args)}: {done.stderr}"
+        return done.stdout
+
+    def focus(title_pattern: str) -> None:
+        found = xdotool("search", "--sync", "--onlyvisible", "--name", title_pattern).split()
+        xdotool("windowfocus", "--sync", found[0])
+
+    first = (0, len(FIRST_SENTENCE))
+
+    def labels() -> list[str]:
+        return sorted(label for start, end, label in labeled_rows(project, "tester") if (start, end) == first)
+
+    try:
+        focus(" — Annotator$")  # on the project's first statement
+        xdotool("key", "2")  # offer
+        assert wait_until(labels, "the window's offer in the project file", app) == ["offer"]
+        search = ["search", '"halt strikes"', "--label", "demand", "--annotator", "tester", "--apply"]
+        applied = subprocess.run(
+            [sys.executable, "-m", "annotator", "--db", str(project), *search],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert applied.returncode == 0, applied.stdout + applied.stderr
+        assert labels() == ["demand", "offer"]
+        focus(" — Annotator$")
+        xdotool("key", "4")  # denial, written as one label added to what is stored now
+        assert wait_until(lambda: len(labels()) == 3 and labels(), "the window's denial", app) == [
+            "demand",
+            "denial",
+            "offer",
+        ]
+        xdotool("key", "ctrl+q")
+        assert app.wait(timeout=30) == 0
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()
+        log.close()
+    assert labels() == ["demand", "denial", "offer"]  # after the window closed, nothing rewritten

@@ -1,0 +1,124 @@
+"""Every hostile input of issue 26, through the real command line, in a child whose address space is
+capped at 1 GiB: each ends in a one-line message (or its work done), with the exit code a script
+can read, and the child's peak memory stays under 512 MB.
+
+Before: `re:"x{4294967294}"` grew to 22.6 GB, `x{10000000}` took 2.7 GB, a rule's `"OP":
+"{1000000000}"` 8.6 GB, a REGEX rule `^(a|aa)+$` froze the window 18-29 s on a 41-character token,
+a record under the 64 MiB line cap took 785-871 MB, the label-all preview 2.3 GB for 512,006 hits.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotator.records import IncomingRecord
+from annotator.store import Store
+from tests.nothing_lost import ROOT, labeled_project
+
+#: The child sets its own limit, runs `annotator ARGS` as `python -m annotator` does, and writes
+#: its peak resident size (VmHWM, its own: ru_maxrss would carry the parent's pages over exec)
+#: to the file named by the environment, so its standard output and error stay the command's.
+CAPPED_CLI = """
+import os, resource, runpy, sys
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+sys.argv = ["annotator", *sys.argv[1:]]
+try:
+    runpy.run_module("annotator", run_name="__main__", alter_sys=True)
+finally:
+    with open(os.environ["PEAK_FILE"], "w") as out:
+        out.write(next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM:")))
+"""
+PEAK_MB = 512
+
+
+def capped_cli(tmp_path: Path, *args: object, timeout: float = 300) -> tuple[subprocess.CompletedProcess, float]:
+    """`annotator ARGS` under a 1 GiB address-space cap: the finished process and its peak in MB."""
+    peak = tmp_path / "peak"
+    env = {**os.environ, "PEAK_FILE": str(peak), "ANNOTATOR_NAME": "tester"}
+    done = subprocess.run(
+        [sys.executable, "-c", CAPPED_CLI, *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr, done.stderr[-2000:]
+    return done, int(peak.read_text()) / 1024
+
+
+def one_line(done: subprocess.CompletedProcess) -> str:
+    """The one line of the message: nothing else (a bad query is said before any indexing)."""
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, done.stderr
+    return lines[0]
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    return labeled_project(tmp_path / "p.annotator.sqlite", n=3)
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ('re:"x{4294967294}"', "repeats something 4,294,967,294 times; at most 1,000"),
+        ('re:"x{10000000}"', "repeats something 10,000,000 times; at most 1,000"),
+    ],
+)
+def test_a_search_pattern_bomb(tmp_path, project, query, said):
+    done, peak = capped_cli(tmp_path, "--db", project, "search", query)
+    assert done.returncode == 1 and said in one_line(done)
+    assert peak < PEAK_MB, peak
+
+
+@pytest.mark.parametrize(
+    ("token", "said"),
+    [
+        ({"LOWER": "a", "OP": "{1000000000}"}, "repeats a token more than 100 times"),
+        ({"TEXT": {"REGEX": "^(a|aa)+$"}}, "repeats a group that itself repeats or has alternatives"),
+    ],
+)
+def test_a_rule_bomb(tmp_path, project, token, said):
+    rules = tmp_path / "rules.jsonl"
+    rules.write_text(json.dumps({"label": "demand", "pattern": [token]}) + "\n", encoding="utf-8")
+    done, peak = capped_cli(tmp_path, "--db", project, "rules", "--load", rules)
+    assert done.returncode == 1
+    reason, summary = [line for line in done.stderr.splitlines() if line.strip()]
+    assert reason.startswith(f"{rules}:1: ") and said in reason
+    assert summary == "Error: 1 rules rejected (see above); the project's rules are unchanged"
+    assert peak < PEAK_MB, peak
+
+
+@pytest.mark.slow
+def test_one_record_just_under_the_line_cap(tmp_path, project):
+    sentence = "Kyiv offered a halt to strikes on the cargo ships. "
+    text = sentence * ((64 * 2**20 - 4096) // len(sentence))
+    src = tmp_path / "big.jsonl"
+    src.write_text(json.dumps({"text": text}) + "\n", encoding="utf-8")
+    assert 63 * 2**20 < src.stat().st_size < 64 * 2**20
+    done, peak = capped_cli(tmp_path, "--db", project, "import", "--no-ner", src)
+    assert done.returncode == 0 and "imported 1 new article" in done.stdout, done.stdout + done.stderr
+    assert peak < PEAK_MB, peak
+
+
+@pytest.mark.slow
+def test_label_all_on_many_hits(tmp_path):
+    path = tmp_path / "many.annotator.sqlite"
+    sentence = "Officials offered a halt to the strikes on the cargo ships today. "
+    with Store.create(path) as store:
+        store.add_records([IncomingRecord(f"Report {i}. " + sentence * 20, f"T{i}", "x", i) for i in range(1000)], "me")
+    done, peak = capped_cli(tmp_path, "--db", path, "search", "halt", "--label", "offer", "--apply")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "20,000" in done.stdout or "20000" in done.stdout, done.stdout
+    assert peak < PEAK_MB, peak
+    with Store.open(path) as store:
+        assert (
+            sum(len(s.labels) for a in store.articles.article_ids() for s in store.statements.statements(a)) == 20_000
+        )
