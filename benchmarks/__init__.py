@@ -29,6 +29,7 @@ SUITES: list[str] = [
     "links",
     "learn",
     "package",
+    "speakers",
 ]
 
 
