@@ -45,7 +45,12 @@ def suggest_cmd(ctx: click.Context, as_json: bool, article_ids: tuple[int, ...],
         made = 0
         for article_id in article_ids or known:
             article = store.articles.article(article_id)
-            units = split_at_breaks(store.articles.sentences(article_id), article.text)
+            sentences = store.articles.sentences(article_id)
+            if not sentences:
+                note = f"note: article {article_id} has no sentences yet; `annotator preannotate` makes them"
+                click.echo(note, err=True)
+                continue
+            units = split_at_breaks(sentences, article.text)
             found = suggest_statements(
                 nlp, article.text, units, store.entities.entities(article_id), registry, article_date(article.meta)
             )

@@ -103,10 +103,17 @@ def _resolved(
 ) -> dict[Span, Attribution]:
     actors: dict[Span, str] = {}
     if registry is not None:
-        from annotator.actors.resolve import resolve_article
+        from annotator.actors.resolve import anonymous_actor, resolve_article
 
         ends = {end[0] for pair in raw.values() for end in pair if end is not None}
         actors = {span: r.actor.name for span, r in resolve_article(registry, text, date, entities, ends).items()}
+        for speaker, _ in raw.values():  # an unnamed source is always an anonymous actor, never dropped
+            if speaker is not None and speaker[1] == UNNAMED_SOURCE and speaker[0] not in actors:
+                a, b = speaker[0]
+                anonymous = anonymous_actor(registry, text[a:b])
+                if anonymous.id == 0:
+                    registry.add(anonymous)
+                actors[speaker[0]] = anonymous.name
 
     def mention(end: tuple[Span, str] | None) -> Mention | None:
         if end is None:
