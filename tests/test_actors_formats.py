@@ -38,7 +38,16 @@ def mentions(path):
         return list(store.actors.mentions()), {a.name: (a.kind, a.side) for a in store.actors.actors()}
 
 
-@pytest.mark.parametrize("fmt,name", [("jsonl", "x.jsonl"), ("brat", "brat"), ("spacy", "x.spacy")])
+@pytest.mark.parametrize(
+    "fmt,name",
+    [
+        ("jsonl", "x.jsonl"),
+        ("brat", "brat"),
+        ("spacy", "x.spacy"),
+        ("doccano", "x.doccano.jsonl"),
+        ("label-studio", "x.json"),
+    ],
+)
 def test_the_actors_of_link_ends_come_back_from_each_format(tmp_path, project, fmt, name):
     out = tmp_path / name
     with Store.open(project) as store:
