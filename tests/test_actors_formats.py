@@ -164,3 +164,16 @@ def test_an_actor_name_with_nothing_to_compare_by_leaves_the_link_unresolved_not
         report = import_paths(store, [path], annotator="anna")
         assert report.rejections == []
         assert len(store.links.links(1, "anna")) == 1 and store.actors.count() == 0
+
+
+def test_a_teammates_project_file_brings_its_mention_actors_with_kind_and_side(tmp_path, project):
+    """Merging a teammate's file carries who each link end stands for (found missing in issue 30: the
+    links came, the actors did not)."""
+    mine = tmp_path / "mine.annotator.sqlite"
+    with Store.create(mine) as store:
+        report = import_paths(store, [project], annotator="me")
+        assert [r for r in report.rejections if not r.warning] == []
+    before, kinds_before = mentions(project)
+    after, kinds_after = mentions(mine)
+    assert [(m.start, m.end, m.actor, m.how) for m in after] == [(m.start, m.end, m.actor, m.how) for m in before]
+    assert kinds_after == kinds_before
