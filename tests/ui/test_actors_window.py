@@ -78,9 +78,24 @@ def test_the_actor_editor_merges_renames_aliases_retires_and_lists_statements(qt
     assert dialog.status.text() == "“Zelenskyi” is now an alias of “Volodymyr Zelensky”"
     qtbot.mouseClick(dialog.buttons["retire"], Qt.MouseButton.LeftButton)
     assert store.actors.actor("Zelenskyi").retired and "retired" in dialog.tree.currentItem().text(1)
+    qtbot.mouseClick(dialog.buttons["retire"], Qt.MouseButton.LeftButton)  # restored
+    # split: "Zelensky's office" was merged in by mistake; it goes back out with the mentions of its words
+    answers = iter([("Zelensky's office", True), ("", True)])
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: next(answers))
+    dialog.resize(1000, 560)
+    qtbot.wait(50)
+    qtbot.mouseClick(dialog.buttons["split"], Qt.MouseButton.LeftButton)
+    assert dialog.status.text() == (
+        "split “Zelensky's office” from “Volodymyr Zelensky”: 1 alias and 0 mentions went with it"
+    )
+    assert dialog.selected_name() == "Zelensky's office"
+    assert store.actors.actor("Zelenskyi").name == "Volodymyr Zelensky"
+    qtbot.wait(50)
+    assert dialog.grab().save(str(SCREENS / "actor-editor-split.png"))
     store.close()
     with Store.open(project) as again:  # every action was committed at once
-        assert again.actors.actor("Zelensky's office").name == "Volodymyr Zelensky"
+        assert again.actors.actor("Zelensky's office").name == "Zelensky's office"
+        assert again.actors.actor("Zelensky").name == "Volodymyr Zelensky"
     assert os.path.getsize(SCREENS / "actor-editor.png") > 10_000
 
 
