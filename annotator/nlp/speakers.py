@@ -377,9 +377,19 @@ def _condition_target(tokens: list[Token], offset: int, speakers: list[Entity], 
             entity = _entity_in(subject, offset, speakers) if subject is not None and not joint else None
             if entity is not None and (speaker is None or _name_of(entity) != _name_of(speaker)):
                 return entity.start, entity.end
+        if token.lower_ in ("contingent", "conditional", "dependent") and token.pos_ in ("ADJ", "VERB"):
+            for on in (c for c in token.children if c.lower_ == "on"):  # "contingent on Ukraine reciprocating"
+                found = _entity_in_span(on.idx + offset, on.right_edge.idx + len(on.right_edge) + offset, speakers)
+                if found is not None and (speaker is None or _name_of(found) != _name_of(speaker)):
+                    return found.start, found.end
+        if token.lower_ == "with" and token.head.lemma_.lower() in TALK_NOUNS:  # "negotiations with Russia"
+            objects = [c for c in token.children if c.dep_ == "pobj"]
+            entity = _entity_in(objects[0], offset, speakers) if objects else None
+            if entity is not None and (speaker is None or _name_of(entity) != _name_of(speaker)):
+                return entity.start, entity.end
         if token.lemma_.lower() in ("reject", "dismiss", "refuse", "accept") and token.pos_ == "VERB":
             for obj in (c for c in token.children if c.dep_ == "dobj"):
-                nouns = [obj, *(t for t in obj.subtree if t.dep_ == "pobj")]
+                nouns = [t for t in obj.subtree if t.pos_ == "NOUN"]
                 for noun in nouns:
                     if noun.lemma_.lower() in STATEMENT_NOUNS:
                         for child in noun.children:
@@ -388,6 +398,10 @@ def _condition_target(tokens: list[Token], offset: int, speakers: list[Entity], 
                                 if entity is not None:
                                     return entity.start, entity.end
     return None
+
+
+#: Nouns of a negotiation whose "with X" is the party addressed ("proposes ceasefire negotiations with Russia").
+TALK_NOUNS = frozenset({"negotiation", "talk", "ceasefire", "truce", "deal", "agreement", "accord", "peace"})
 
 
 def _name_of(entity: Entity) -> tuple[int, int]:
