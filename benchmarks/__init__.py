@@ -32,6 +32,7 @@ SUITES: list[str] = [
     "rules",
     "package",
     "packages",
+    "speakers",
 ]
 #: Suites run only when named (`--suite attacks`): the attack table of issue 26, not a ratio.
 NAMED_ONLY: list[str] = ["attacks"]

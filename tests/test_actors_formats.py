@@ -38,7 +38,16 @@ def mentions(path):
         return list(store.actors.mentions()), {a.name: (a.kind, a.side) for a in store.actors.actors()}
 
 
-@pytest.mark.parametrize("fmt,name", [("jsonl", "x.jsonl"), ("brat", "brat"), ("spacy", "x.spacy")])
+@pytest.mark.parametrize(
+    "fmt,name",
+    [
+        ("jsonl", "x.jsonl"),
+        ("brat", "brat"),
+        ("spacy", "x.spacy"),
+        ("doccano", "x.doccano.jsonl"),
+        ("label-studio", "x.json"),
+    ],
+)
 def test_the_actors_of_link_ends_come_back_from_each_format(tmp_path, project, fmt, name):
     out = tmp_path / name
     with Store.open(project) as store:
@@ -155,3 +164,16 @@ def test_an_actor_name_with_nothing_to_compare_by_leaves_the_link_unresolved_not
         report = import_paths(store, [path], annotator="anna")
         assert report.rejections == []
         assert len(store.links.links(1, "anna")) == 1 and store.actors.count() == 0
+
+
+def test_a_teammates_project_file_brings_its_mention_actors_with_kind_and_side(tmp_path, project):
+    """Merging a teammate's file carries who each link end stands for (found missing in issue 30: the
+    links came, the actors did not)."""
+    mine = tmp_path / "mine.annotator.sqlite"
+    with Store.create(mine) as store:
+        report = import_paths(store, [project], annotator="me")
+        assert [r for r in report.rejections if not r.warning] == []
+    before, kinds_before = mentions(project)
+    after, kinds_after = mentions(mine)
+    assert [(m.start, m.end, m.actor, m.how) for m in after] == [(m.start, m.end, m.actor, m.how) for m in before]
+    assert kinds_after == kinds_before

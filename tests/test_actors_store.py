@@ -144,3 +144,19 @@ def test_seeding_makes_one_actor_per_name_and_folds_surnames():
         "Kremlin",
         "Volodymyr Zelensky",
     ]
+
+
+def test_split_makes_a_new_actor_with_the_aliases_named_and_the_mentions_whose_words_they_are(store):
+    article = _article(store, "Kyiv said talks could resume. The Kremlin denied it. Russia agreed.")
+    store.actors.add_actor("Russia", "state", "Russia", aliases=[("Kremlin", "metonym"), ("Moscow", "metonym")])
+    store.actors.set_mention(article, 34, 41, "Russia", "metonym")  # "Kremlin"
+    store.actors.set_mention(article, 53, 59, "Russia", "alias")  # "Russia"
+    assert store.actors.split("Russia", "the Kremlin", ["Kremlin"]) == (1, 1)
+    kremlin = store.actors.actor("the Kremlin")
+    assert (kremlin.kind, kremlin.side) == ("state", "Russia") and store.actors.actor("Kremlin").name == "the Kremlin"
+    assert store.actors.actor("Moscow").name == "Russia"
+    assert store.actors.mention(article, 34, 41).actor == "the Kremlin"
+    assert store.actors.mention(article, 53, 59).actor == "Russia"
+    with pytest.raises(ActorError):  # an alias of another actor is refused, and nothing is written
+        store.actors.split("Russia", "Muscovy", ["Kyiv"])
+    assert store.actors.actor("Muscovy") is None

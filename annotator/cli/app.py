@@ -88,6 +88,7 @@ COMMAND_MODULES: dict[str, str] = {
     "rules": "learn",
     "search": "search",
     "stats": "project",
+    "suggest": "suggest",
     "train": "learn",
 }
 

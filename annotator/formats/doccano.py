@@ -76,10 +76,12 @@ RELATION_SHAPE = "doccano_relation_shape"
 INTENT_ENTITIES = "doccano_intent_entities"
 
 
-def doccano_from_row(row: ExportRow, relations: bool = False) -> dict[str, Any]:
+def doccano_from_row(
+    row: ExportRow, relations: bool = False, actor_kinds: dict[str, tuple[str, str]] | None = None
+) -> dict[str, Any]:
     """The doccano line for one export row; with `relations`, in the entity+relation shape.
     Known categories go in `cats` (doccano's intent detection shape)."""
-    record = _relation_record(row) if relations else _sequence_record(row)
+    record = _relation_record(row, actor_kinds or {}) if relations else _sequence_record(row)
     if row.category_scope:
         record["cats"] = list(row.categories)
     return record
@@ -151,14 +153,20 @@ def _comments(row: ExportRow) -> list[str]:
     return [f"{s}-{e} “{' '.join(row.text[s:e].split())}”: {note}" for s, e, note in row.notes]
 
 
-def _relation_record(row: ExportRow) -> dict[str, Any]:
-    """doccano's entity+relation shape (see the module docstring)."""
+def _relation_record(row: ExportRow, actor_kinds: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    """doccano's entity+relation shape (see the module docstring). A link end resolved to an actor
+    carries `actor` and `actor_how`, and the record lists its actors in `actors` (doccano keeps
+    neither; read back, they are the mention's actor)."""
     text = row.text
     items: list[dict[str, Any]] = []
     id_of: dict[tuple[int, int], int] = {}
+    actor_at = {(m.start, m.end): m for m in row.actors}
 
     def add(start: int, end: int, label: str, **extra: Any) -> int:
-        items.append({"id": len(items) + 1, "start_offset": start, "end_offset": end, "label": label, **extra})
+        item = {"id": len(items) + 1, "start_offset": start, "end_offset": end, "label": label, **extra}
+        if (start, end) in actor_at and not any(i["start_offset"] == start and i["end_offset"] == end for i in items):
+            item["actor"], item["actor_how"] = actor_at[(start, end)].actor, actor_at[(start, end)].how
+        items.append(item)
         return len(items)
 
     for start, end, label, note in row.spans:
@@ -181,6 +189,11 @@ def _relation_record(row: ExportRow) -> dict[str, Any]:
         ],
         "meta": {**row.meta, "title": row.title, "source": row.source},
     }
+    if row.actors:  # who the link ends stand for, listed once with their kind and side
+        record["actors"] = [
+            {"name": n, "kind": actor_kinds[n][0], "side": actor_kinds[n][1]} if n in actor_kinds else {"name": n}
+            for n in sorted({m.actor for m in row.actors})
+        ]
     if row.notes:  # doccano's comments, each naming the statement it is on
         record["Comments"] = _comments(row)
     if row.annotator is not None:
@@ -215,7 +228,7 @@ class DoccanoWriter(Writer):
             summary.records += 1
             self.count_labels(row)
             return None
-        handle.write(srsly.json_dumps(doccano_from_row(row, self.relations)) + "\n")
+        handle.write(srsly.json_dumps(doccano_from_row(row, self.relations, dict(self.context.actor_kinds))) + "\n")
         if self.relations:
             summary.counts[RELATION_SHAPE] += 1
             ends = [(s.start, s.end) for s in row.spans] + [(e.start, e.end) for e in row.entities]
@@ -248,7 +261,20 @@ _MARKERS = frozenset({"labels", "annotations", "username", "doc_id", "Comments",
 #: Keys `doccano_records` reads itself; any other key of a doccano record is its metadata
 #: (doccano 1.3 and later write `**meta` at the top level).
 _READ = frozenset(
-    {"text", "data", "meta", "label", "labels", "entities", "relations", "cats", "annotations", "username", "Comments"}
+    {
+        "text",
+        "data",
+        "meta",
+        "label",
+        "labels",
+        "entities",
+        "relations",
+        "cats",
+        "annotations",
+        "username",
+        "Comments",
+        "actors",
+    }
     | {"_annotator_id", "_status"}  # ours, written by `DoccanoWriter`
 )
 
@@ -310,7 +336,12 @@ def doccano_records(obj: dict[str, Any], line: int, left_out: LeftOut) -> list[d
             elif isinstance(item, dict) and "start_offset" in item:
                 where = {"start": item["start_offset"], "end": item.get("end_offset")}
                 if isinstance(item.get("id"), (int, str)) and not isinstance(item.get("id"), bool):
-                    ends.setdefault(item["id"], where)
+                    # the actor the end stands for (ours: `actor`; a kb_id written by other tools)
+                    actor = item.get("actor", item.get("kb_id"))
+                    ends.setdefault(
+                        item["id"],
+                        {**where, "actor": actor, "actor_how": item.get("actor_how", "user")} if actor else where,
+                    )
                 if "source" in item:  # an entity of the article, written here
                     kept_entities.append({**where, "label": item.get("label"), "source": item["source"]})
                 elif not item.get("link_end"):
@@ -326,6 +357,8 @@ def doccano_records(obj: dict[str, Any], line: int, left_out: LeftOut) -> list[d
         base[CATEGORIES_KEY] = base[ASKED_KEY] = sorted(set(categories))  # these and their groups were asked
     if relations:
         base["relations"] = relations
+    if isinstance(obj.get("actors"), list):
+        base["actors"] = obj["actors"]
     if kept_entities:
         base["entities"] = kept_entities
     for key in ("_annotator_id", "_status"):  # ours (`DoccanoWriter`)

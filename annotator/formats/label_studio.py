@@ -118,6 +118,9 @@ class _Region:
     link_end: bool = False
     #: A `<HyperText>` region's value (XPath and global offsets into the HTML), placed once the text is known.
     html: dict[str, Any] | None = None
+    #: The actor the region stands for and how it was chosen (`meta.actor`, `meta.actor_how`; or `meta.kb_id`).
+    actor: Any = None
+    actor_how: Any = None
 
 
 @dataclass
@@ -186,7 +189,9 @@ def task_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[I
     if unread:  # every region left out: the layer is no one's finished answer (not "none of them")
         left["layer"] += len(unread)
         layers, regions, relations, choices = _without(unread, layers, regions, relations, choices)
-    records = _records(raw, meta, layers, regions, source, line, relations, choices)
+    task_meta = obj.get("meta")
+    actors = task_meta.get("actors") if isinstance(task_meta, dict) else None
+    records = _records(raw, meta, layers, regions, source, line, relations, choices, actors)
     both = sum(1 for r in relations if r.direction == "bi")
     notes = [_described(left)] if left else []
     notes += placing
@@ -284,6 +289,7 @@ def _records(
     line: int,
     relations: Sequence[_Relation] = (),
     choices: dict[int, list[str]] | None = None,
+    actors: Any = None,
 ) -> list[IncomingRecord]:
     if not isinstance(raw, str):
         raise RecordError(f"the text must be a string, got {kind_of(raw)}")
@@ -293,7 +299,10 @@ def _records(
     spans: list[list[dict[str, Any]]] = [[] for _ in layers]
     places: list[dict[Any, dict[str, int]]] = [{} for _ in layers]
     for region, (start, end) in zip(regions, offsets, strict=True):
-        places[region.layer].setdefault(_key(region.ident), {"start": start, "end": end})
+        place = {"start": start, "end": end}
+        if region.actor is not None:  # read by `actors_from_record` on the relation's end
+            place.update(actor=region.actor, actor_how=region.actor_how)
+        places[region.layer].setdefault(_key(region.ident), place)
         if region.link_end:
             continue
         spans[region.layer] += [
@@ -323,6 +332,8 @@ def _records(
         item: dict[str, Any] = {"text": raw, "meta": meta, "spans": layer_spans}
         if layer_links:
             item["relations"] = layer_links
+            if actors is not None:
+                item["actors"] = actors
         if choices and choices.get(number):
             item[CATEGORIES_KEY] = sorted(set(choices[number]))
             item[ASKED_KEY] = item[CATEGORIES_KEY]  # the Choices shown: these and their groups, not the others
@@ -492,7 +503,10 @@ def _region(layer: int, ident: Any, value: dict[str, Any], item: dict[str, Any],
     notes = meta.get("text") if isinstance(meta, dict) else None
     note = "\n".join(n for n in notes if isinstance(n, str)) if isinstance(notes, list) else ""
     link_end = isinstance(meta, dict) and meta.get("link_end") is True
-    return _Region(layer, ident, start, end, quote if isinstance(quote, str) else None, labels, note, link_end)
+    actor = meta.get("actor", meta.get("kb_id")) if isinstance(meta, dict) else None
+    how = meta.get("actor_how", "user") if isinstance(meta, dict) else None
+    quoted = quote if isinstance(quote, str) else None
+    return _Region(layer, ident, start, end, quoted, labels, note, link_end, actor=actor, actor_how=how)
 
 
 def _same_quote(quote: str, here: str) -> bool:
@@ -594,6 +608,8 @@ class Layer:
     choices: Sequence[tuple[str, Sequence[str]]] = ()
     #: Notes on statements without a label: a `textarea` result (a comment) on the text each.
     notes: Sequence[tuple[int, int, str]] = ()
+    #: The actors the layer's link ends stand for: `actor`/`actor_how` in their region's `meta`.
+    actors: Sequence[Any] = ()
 
 
 def label_studio_task(
@@ -664,6 +680,13 @@ def _regions_of(text: str, layer: Layer, from_name: str, to_name: str) -> list[d
     ]
     for span in dict.fromkeys(ends):  # a link's end only
         places.append((span, [layer.end_label(span) if layer.end_label else SPAN_LABEL], {"link_end": True}))
+    actor_at = {(m.start, m.end): m for m in layer.actors}
+    places = [
+        (span, labels, {**(meta or {}), "actor": actor_at[span].actor, "actor_how": actor_at[span].how})
+        if span in actor_at
+        else (span, labels, meta)
+        for span, labels, meta in places
+    ]
     for (start, end), labels, meta in places:
         quote = text[start:end].replace("\r", "\\n").replace("\n", "\\n")
         region: dict[str, Any] = {
@@ -801,6 +824,7 @@ class LabelStudioWriter(Writer):
                 end_label=end_namer(row),
                 choices=self._choices(row),
                 notes=row.notes,
+                actors=row.actors,
             )
             for row in self.pending
             if row.annotator is not None
@@ -813,6 +837,14 @@ class LabelStudioWriter(Writer):
             as_predictions=self.as_predictions,
             completed_by=recorded,
         )
+        named = sorted({m.actor for row in self.pending for m in row.actors})
+        if named:  # who the link ends stand for, with kind and side: the task's meta (Label Studio keeps it)
+            kinds = self.context.actor_kinds
+            task["meta"] = {
+                "actors": [
+                    {"name": n, "kind": kinds[n][0], "side": kinds[n][1]} if n in kinds else {"name": n} for n in named
+                ]
+            }
         people = [layer for layer in layers if not is_model_layer(layer.name)]
         if self.as_predictions:
             self.summary.counts[AS_PREDICTIONS] += len(people)

@@ -133,9 +133,16 @@ def _records(name: str, file_name: str, article: RawArticle) -> Iterator[Incomin
         yield Rejection(name, article.id, f"article {article.id}: {exc}")
         return
     records: list[IncomingRecord] = []
+    try:
+        actor_at = _actor_mentions(article)
+    except RecordError as exc:
+        yield Rejection(name, article.id, f"article {article.id}: {exc}")
+        return
+    if actor_at:  # who the link ends stand for, with kind and side (read by `actors_from_record`)
+        base["actors"] = [{"name": n, "kind": k, "side": s} for n, k, s in sorted({v[2:] for v in actor_at.values()})]
     for layer in article.layers or [None]:
         try:
-            task = base if layer is None else {**base, **_layer_task(layer)}
+            task = base if layer is None else {**base, **_layer_task(layer, actor_at)}
             record = record_from_dict(task, source=file_name, line=article.id, gold_allowed=True)
             if layer is not None and _kind(layer) == MODEL_LAYER:
                 record.model_version = record.annotator.removeprefix(MODEL_LAYER_PREFIX)
@@ -189,7 +196,18 @@ def _article_task(article: RawArticle) -> dict[str, Any]:
     }
 
 
-def _layer_task(layer: Layer) -> dict[str, Any]:
+def _actor_mentions(article: RawArticle) -> dict[tuple[int, int], tuple[str, str, str, str, str]]:
+    """{(start, end): (name, how, name, kind, side)} of the article's resolved link ends."""
+    found = {}
+    for i, m in enumerate(article.actors):
+        span = (_int(m["start"], f"actor mention {i} start"), _int(m["end"], f"actor mention {i} end"))
+        name = _text(m["name"], f"actor mention {i} actor")
+        how, kind = _text(m["how"], f"actor mention {i} how"), _text(m["kind"], f"actor {name!r:.40} kind")
+        found[span] = (name, how, name, kind, _text(m["side"], f"actor {name!r:.40} side"))
+    return found
+
+
+def _layer_task(layer: Layer, actor_at: dict[tuple[int, int], tuple] | None = None) -> dict[str, Any]:
     """One annotator's layer as a Prodigy-style task: accepted labels, rejected spans with their
     answer, and the answer to the whole task (reject/ignore) when it was not accept."""
     spans = [
@@ -219,16 +237,16 @@ def _layer_task(layer: Layer) -> dict[str, Any]:
         "spans": spans,
     }
     if layer.links:
+        actor_at = actor_at or {}
+
+        def end(start: int, stop: int) -> dict[str, Any]:
+            found = actor_at.get((start, stop))
+            return {"start": start, "end": stop, **({"actor": found[0], "actor_how": found[1]} if found else {})}
+
         task["relations"] = [
             {
-                "head_span": {
-                    "start": _int(k["head_start"], f"link {i} head"),
-                    "end": _int(k["head_end"], f"link {i} head"),
-                },
-                "child_span": {
-                    "start": _int(k["child_start"], f"link {i} child"),
-                    "end": _int(k["child_end"], f"link {i} child"),
-                },
+                "head_span": end(_int(k["head_start"], f"link {i} head"), _int(k["head_end"], f"link {i} head")),
+                "child_span": end(_int(k["child_start"], f"link {i} child"), _int(k["child_end"], f"link {i} child")),
                 "label": _text(k["label"], f"link {i} type"),
             }
             for i, k in enumerate(layer.links)

@@ -96,6 +96,14 @@ class _Parsed:
     unnamed: bool = False
     #: The last person named before the statement (for a title when nobody has spoken yet).
     person_before: Entity | None = None
+    #: The words of an unnamed source that says it ("senior EU officials", "a person familiar with the talks").
+    anonymous: Span | None = None
+    #: To whom it is said, offered, demanded or urged: the words of the addressee, and the cue.
+    target: Span | None = None
+    target_cue: str = ""
+    #: A named speaker without a speech verb (a headline "X: …", "X backs …", "X's plan includes …").
+    position: Entity | None = None
+    position_cue: str = ""
 
 
 @functools.lru_cache(maxsize=2)
@@ -176,6 +184,14 @@ def _parse_units(
             a, b = units[j]
             tokens = [t for t in doc if a <= t.idx + line_start < b]
             _cue(parsed[j], tokens, line_start, speakers)
+            if parsed[j].entity is None and not parsed[j].resolve and not parsed[j].unnamed:
+                _position(parsed[j], tokens, line_start, speakers)
+                if parsed[j].position is None:
+                    _headline(parsed[j], text, speakers)
+            if parsed[j].target is None:
+                found = _condition_target(tokens, line_start, speakers, parsed[j].entity or parsed[j].position)
+                if found is not None:
+                    parsed[j].target, parsed[j].target_cue = found, CONDITION
             parsed[j].quoted = _quoted(text, a, b)
             people = [e for e in speakers if e.label == "PERSON" and e.end <= a]
             parsed[j].person_before = people[-1] if people else None
@@ -187,13 +203,18 @@ def _cue(into: _Parsed, tokens: list[Token], offset: int, speakers: list[Entity]
     """The statement's best cue: a speech verb's subject (the verb nearest the root first), or "according to"."""
     verbs = [t for t in tokens if t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX")]
     verbs.sort(key=lambda t: (_depth(t), t.i))
+    described = False  # a speech verb before had somebody described as its subject ("the publication added")
     for verb in verbs:
         subject = _subject(verb)
         if subject is None:
             continue
-        if _unnamed(subject):  # "a former official said": somebody says it, and nobody named
+        into.target, into.target_cue = _target(verb, offset)
+        if _unnamed(subject) or _source_word(subject):  # "a former official said": nobody named says it
             into.unnamed = True
+            if not described:
+                into.anonymous = _phrase(subject, offset)
             return
+        described = described or subject.pos_ == "NOUN"
         if subject.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":  # "Putin, who signaled …": who is Putin
             subject = verb.head
         entity = _entity_in(subject, offset, speakers)
@@ -213,13 +234,239 @@ def _cue(into: _Parsed, tokens: list[Token], offset: int, speakers: list[Entity]
         if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
             to = next(c for c in token.children if c.lower_ == "to")
             objects = [c for c in to.children if c.dep_ == "pobj"]
-            if objects and _unnamed(objects[0]):
+            if objects and (_unnamed(objects[0]) or _source_word(objects[0])):
                 into.unnamed = True
+                into.anonymous = _phrase(objects[0], offset)
                 return
             entity = _entity_in(objects[0], offset, speakers) if objects else None
             if entity is not None:
                 into.entity, into.cue = entity, ACCORDING
                 return
+
+
+# fmt: off
+#: Head words of an unnamed source ("officials said", "according to industry sources").
+SOURCE_WORDS = frozenset({
+    "official", "source", "diplomat", "aide", "insider", "negotiator", "officer", "analyst", "person",
+    "people", "group", "agency", "delegation", "observer", "expert", "lawmaker", "resident", "witness",
+})
+#: Verbs whose direct object is whom it is said to ("told Moscow", "urged Kyiv to", "asked rich countries").
+ADDRESS_VERBS = frozenset({
+    "tell", "urge", "ask", "accuse", "warn", "brief", "assure", "inform", "press", "invite", "remind",
+    "advise", "implore", "persuade", "call", "criticise", "criticize", "blame", "thank", "congratulate",
+})
+#: Verbs whose indirect object or "to"/"from" object is the target ("offered Russia a deal", "demanded from").
+GIVE_VERBS = frozenset({
+    "offer", "propose", "promise", "pledge", "give", "send", "demand", "request", "say", "write", "explain",
+    "suggest", "present", "submit", "deliver", "appeal", "issue", "make", "put", "extend", "address",
+})
+#: Verbs of a position taken without a word of speech ("Norway backs the proposal", a headline "X proposes").
+POSITION_VERBS = frozenset({
+    "back", "support", "propose", "offer", "reject", "oppose", "defend", "endorse", "seek", "demand", "urge",
+    "refuse", "dismiss", "welcome", "condemn", "slam", "criticise", "criticize", "vow", "pledge", "plan",
+    "accept", "call", "push", "eye", "weigh", "ask", "request",
+})
+#: Nouns of a statement reported as a thing ("Zelensky's plan includes a demand").
+STATEMENT_NOUNS = frozenset({
+    "plan", "proposal", "offer", "demand", "statement", "letter", "proposition", "initiative", "ultimatum",
+    "call", "position", "memorandum", "formula", "roadmap", "request", "warning", "pledge", "promise",
+})
+#: Whom a speaker talks to without it being a party to the matter: the press and the room.
+AUDIENCE = frozenset({
+    "reporter", "journalist", "press", "television", "tv", "newspaper", "radio", "broadcaster", "delegate",
+    "audience", "crowd", "supporter", "lawmaker", "parliament", "listener", "viewer", "interviewer", "agency",
+})
+# fmt: on
+TO_WHOM, INDIRECT, PREPOSITION = "object of “{verb}”", "indirect object of “{verb}”", "“{prep}” of “{verb}”"
+POSITION, HEADLINE, NOMINAL = "named subject of “{verb}” (a position)", "headline “X:”", "“{noun}” of a name"
+
+
+#: Words of a news outlet's name ("told the FT", "told Reuters"): the press, nobody's target.
+MEDIA_WORDS = frozenset(
+    {
+        "ft",
+        "times",
+        "post",
+        "news",
+        "journal",
+        "reuters",
+        "afp",
+        "ap",
+        "bbc",
+        "cnn",
+        "tass",
+        "interfax",
+        "newspaper",
+        "magazine",
+        "independent",
+        "guardian",
+        "telegraph",
+        "gazette",
+        "tribune",
+        "herald",
+        "press",
+    }
+)
+
+
+def _audience(word: Token) -> bool:
+    """Whether a would-be target is the press or the room ("reporters", "the FT") or a pronoun."""
+    words = {t.lower_ for t in word.subtree}
+    return word.pos_ == "PRON" or word.lemma_.lower() in AUDIENCE or bool(words & MEDIA_WORDS)
+
+
+def _source_word(word: Token) -> bool:
+    """Whether a subject is an unnamed source by its head word ("officials", "industry sources")."""
+    return word.pos_ in ("NOUN",) and word.lemma_.lower() in SOURCE_WORDS
+
+
+def _phrase(word: Token, offset: int) -> Span:
+    """The words of a noun phrase up to its head, with what follows it in the same phrase when it is a
+    short qualifier ("a source close to the negotiations", "a person familiar with the talks")."""
+    tokens = [t for t in word.subtree if not (t.dep_ == "punct" and t.i in (word.left_edge.i, word.right_edge.i))]
+    last = word if word.right_edge.i - word.i > 6 or any(t.dep_ == "relcl" for t in word.children) else tokens[-1]
+    first = tokens[0]
+    return first.idx + offset, last.idx + len(last) + offset
+
+
+def _target(verb: Token, offset: int) -> tuple[Span | None, str]:
+    """Whom the speech verb (or a verb joined to it) addresses, and the cue; the press is nobody's target."""
+    for word in (verb, *[c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB"]):
+        lemma = word.lemma_.lower()
+        for child in word.children:
+            found = None
+            if child.dep_ == "dative" and child.pos_ in ("NOUN", "PROPN", "PRON"):
+                found = (child, INDIRECT.format(verb=word.text))
+            elif child.dep_ == "dobj" and lemma in ADDRESS_VERBS:
+                found = (child, TO_WHOM.format(verb=word.text))
+            elif child.dep_ in ("prep", "dative") and child.lower_ in ("to", "from", "on", "with"):
+                if child.lower_ == "to" and lemma not in GIVE_VERBS:
+                    continue
+                if child.lower_ == "on" and lemma not in ("call", "press", "prevail", *_RELY):
+                    continue
+                if child.lower_ == "with" and lemma not in ("plead", "negotiate"):
+                    continue
+                objects = [c for c in child.children if c.dep_ == "pobj"]
+                if objects:
+                    found = (objects[0], PREPOSITION.format(prep=child.text, verb=word.text))
+            if found is not None and not _audience(found[0]):
+                return _phrase(found[0], offset), found[1]
+    for clause in verb.children:  # "said he asked Putin to …", "said he is counting on Washington"
+        inner_subject = _subject(clause) if clause.dep_ == "ccomp" else None
+        own = inner_subject is None or inner_subject.lower_ in ("he", "she", "i", "we", "they")
+        if clause.dep_ == "ccomp" and clause.pos_ in ("VERB", "AUX") and own:
+            inner = _target(clause, offset) if clause.lemma_.lower() in ADDRESS_VERBS | GIVE_VERBS | _RELY else None
+            if inner is not None and inner[0] is not None:
+                return inner
+    return None, ""
+
+
+#: Verbs whose "on" object is whom it asks something of ("counting on Washington").
+_RELY = frozenset({"count", "rely"})
+
+
+def _condition_target(tokens: list[Token], offset: int, speakers: list[Entity], speaker: Entity | None) -> Span | None:
+    """The named party a statement sets a condition on ("… if Moscow stops hitting its grid", "If Russia
+    does not strike our energy …"), or whose demand or proposal it rejects ("rejects Kremlin demands")."""
+    for token in tokens:
+        if token.lower_ in ("if", "unless") and token.dep_ == "mark":
+            subject = _subject(token.head)
+            joint = subject is not None and any(
+                c.dep_ == "conj" for c in subject.children
+            )  # "if Moscow and Kyiv agree"
+            entity = _entity_in(subject, offset, speakers) if subject is not None and not joint else None
+            if entity is not None and (speaker is None or _name_of(entity) != _name_of(speaker)):
+                return entity.start, entity.end
+        if token.lower_ in ("contingent", "conditional", "dependent") and token.pos_ in ("ADJ", "VERB"):
+            for on in (c for c in token.children if c.lower_ == "on"):  # "contingent on Ukraine reciprocating"
+                found = _entity_in_span(on.idx + offset, on.right_edge.idx + len(on.right_edge) + offset, speakers)
+                if found is not None and (speaker is None or _name_of(found) != _name_of(speaker)):
+                    return found.start, found.end
+        if token.lower_ == "with" and token.head.lemma_.lower() in TALK_NOUNS:  # "negotiations with Russia"
+            objects = [c for c in token.children if c.dep_ == "pobj"]
+            entity = _entity_in(objects[0], offset, speakers) if objects else None
+            if entity is not None and (speaker is None or _name_of(entity) != _name_of(speaker)):
+                return entity.start, entity.end
+        if token.lemma_.lower() in ("reject", "dismiss", "refuse", "accept") and token.pos_ == "VERB":
+            for obj in (c for c in token.children if c.dep_ == "dobj"):
+                nouns = [t for t in obj.subtree if t.pos_ == "NOUN"]
+                for noun in nouns:
+                    if noun.lemma_.lower() in STATEMENT_NOUNS:
+                        for child in noun.children:
+                            if child.dep_ in ("poss", "compound"):
+                                entity = _entity_in(child, offset, speakers)
+                                if entity is not None:
+                                    return entity.start, entity.end
+    return None
+
+
+#: Nouns of a negotiation whose "with X" is the party addressed ("proposes ceasefire negotiations with Russia").
+TALK_NOUNS = frozenset({"negotiation", "talk", "ceasefire", "truce", "deal", "agreement", "accord", "peace"})
+
+
+def _name_of(entity: Entity) -> tuple[int, int]:
+    return entity.start, entity.end
+
+
+def _position(into: _Parsed, tokens: list[Token], offset: int, speakers: list[Entity]) -> None:
+    """A named speaker without a speech verb: a headline "X: …", a position verb's named subject, or the
+    named owner of a statement noun ("Zelensky's plan includes a demand")."""
+    if not tokens:
+        return
+    for token in tokens[:6]:
+        if token.text == ":" and token.i - tokens[0].i <= 5:
+            entity = _entity_in_span(tokens[0].idx + offset, token.idx + offset, speakers)
+            if entity is not None:
+                into.position, into.position_cue = entity, HEADLINE
+                return
+    for verb in sorted(tokens, key=lambda t: (_depth(t), t.i)):
+        if (verb.lemma_.lower() in POSITION_VERBS and verb.pos_ in ("VERB", "AUX")) or (
+            verb.lower_.rstrip("s") in POSITION_VERBS and verb.dep_ == "ROOT" and verb.tag_ in ("VBZ", "NNS", "NNP")
+        ):
+            subject = _subject(verb)
+            if subject is not None and not _unnamed(subject) and not _source_word(subject):
+                entity = _entity_in(subject, offset, speakers)
+                if entity is not None:
+                    into.position, into.position_cue = entity, POSITION.format(verb=verb.text)
+                    into.target, into.target_cue = _target(verb, offset)
+                    return
+    for noun in tokens:
+        if noun.lemma_.lower() in STATEMENT_NOUNS and noun.pos_ == "NOUN":
+            for child in noun.children:
+                if child.dep_ == "poss":
+                    entity = _entity_in(child, offset, speakers)
+                    if entity is not None:
+                        into.position, into.position_cue = entity, NOMINAL.format(noun=noun.text)
+                        return
+
+
+CONDITION = "a condition set on it, or its demand rejected"
+_INFLECTED = re.compile(r"(?:es|s|ed|d)$")
+
+
+def _headline(into: _Parsed, text: str, speakers: list[Entity]) -> None:
+    """A headline's speaker the parse missed ("Ukraine Proposes Ceasefire Negotiations", tagged as a
+    name): a name opening the statement, then (after "'s WORD" at most) a verb of speech or position."""
+    a, b = into.unit
+    first = next((e for e in speakers if e.start == a and e.end < b), None)
+    if first is None:
+        return
+    rest = text[first.end : b]
+    match = re.match(r"(?:['’]s\s+\w+)?\s+([A-Za-z]+)", rest)
+    if match is None:
+        return
+    word = match.group(1).lower()
+    stems = {word, _INFLECTED.sub("", word), word[:-1] if word.endswith("s") else word}
+    if stems & (POSITION_VERBS | SPEECH_VERBS) and word != _INFLECTED.sub("", word):
+        into.position, into.position_cue = first, HEADLINE_VERB.format(verb=match.group(1))
+
+
+HEADLINE_VERB = "a name opening it, then “{verb}”"
+
+
+def _entity_in_span(start: int, end: int, speakers: list[Entity]) -> Entity | None:
+    inside = [e for e in speakers if start <= e.start and e.end <= end]
+    return inside[-1] if inside else None
 
 
 def _subject(verb: Token) -> Token | None:
@@ -403,7 +650,8 @@ def score(
     text: str, units: Sequence[Span], found: dict[Span, SpeakerSuggestion], gold: list[list], into: SpeakerScore
 ) -> None:
     """Add one article's statements to `into`: `gold` is `[[opening words, speaker or [speakers] or None], ...]`."""
-    for opening, speaker in gold:
+    for row in gold:
+        opening, speaker = row[0], row[1]
         at = text.index(opening)
         unit = next((u for u in units if u[0] <= at < u[1]), None)
         suggestion = found.get(unit) if unit is not None else None

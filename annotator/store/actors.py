@@ -311,6 +311,41 @@ class ActorsPart(Part):
             self._alias(keep_id, gone_name, "name")
         return moved
 
+    def split(self, name: str, new_name: str, aliases: Sequence[str] = ()) -> tuple[int, int]:
+        """Split actor `name` in two: a new actor `new_name` of the same kind and side takes the
+        `aliases` named (each must be the actor's) and the resolved mentions whose words are the new
+        name or one of those aliases; one transaction. Returns (aliases moved, mentions moved)."""
+        with self.write():
+            old_id = self._need(name)
+            new_name = check_name(new_name)
+            keys = {actor_key(new_name)} | {actor_key(check_name(a, "alias")) for a in aliases}
+            for alias in aliases:
+                if self._alias_owner(alias) != old_id:
+                    raise ActorError(f"{alias!r} is no alias of {self._name_of(old_id)!r}")
+            if actor_key(new_name) == actor_key(self._name_of(old_id)):
+                raise ActorError(f"{new_name!r} is the name of the actor split; give the new one another")
+            moved_aliases = 0
+            if self._alias_owner(new_name) == old_id:  # an alias of it becomes an actor of its own
+                moved_aliases += self.conn.execute(
+                    "DELETE FROM actor_aliases WHERE normalized = ?", (actor_key(new_name),)
+                ).rowcount
+            kind, side = self.conn.execute("SELECT kind, side FROM actors WHERE id = ?", (old_id,)).fetchone()
+            new_id = self._insert(new_name, kind, side, False)
+            for key in keys - {actor_key(new_name)}:
+                moved_aliases += self.conn.execute(
+                    "UPDATE actor_aliases SET actor_id = ? WHERE normalized = ? AND actor_id = ?", (new_id, key, old_id)
+                ).rowcount
+            rows = self.conn.execute(
+                "SELECT m.article_id, m.start, m.end, substr(a.text, m.start + 1, m.end - m.start) "
+                "FROM actor_mentions m JOIN articles a ON a.id = m.article_id WHERE m.actor_id = ?",
+                (old_id,),
+            ).fetchall()
+            moved = [(new_id, a, b, c) for a, b, c, words in rows if actor_key(words) in keys]
+            self.conn.executemany(
+                "UPDATE actor_mentions SET actor_id = ? WHERE article_id = ? AND start = ? AND end = ?", moved
+            )
+        return moved_aliases, len(moved)
+
     def set_retired(self, name: str, retired: bool = True) -> bool:
         """Retire an actor (kept, with its mentions, no longer offered), or bring it back; returns the state before."""
         with self.write():

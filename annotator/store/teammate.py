@@ -88,6 +88,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("head_end"),
         Column("label"),
     ),
+    "actor_mentions": (Column("article_id"), Column("start"), Column("end"), Column("actor_id"), Column("how")),
+    "actors": (Column("name"), Column("kind"), Column("side")),
 }
 #: Tables a later migration added: (the schema version that made them); older files have none.
 TABLE_SINCE = {
@@ -97,6 +99,8 @@ TABLE_SINCE = {
     "categories_asked": version_with("m014_categories_asked"),
     "links": version_with("m009_statement_links"),
     "link_decisions": version_with("m009_statement_links"),
+    "actor_mentions": version_with("m015_actors"),
+    "actors": version_with("m015_actors"),
 }
 
 #: Statements a progress handler lets run between its checks of the clock and of Ctrl+C.
@@ -143,6 +147,8 @@ class RawArticle:
     values: dict[str, Any]
     entities: list[dict[str, Any]]
     layers: list[Layer]
+    #: The actor each resolved link end stands for: the mention's columns and its actor's name, kind, side.
+    actors: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -312,7 +318,16 @@ class TeammateFile:
         for layer in layers.values():
             if layer.status is None:
                 layer.status = Text(b"in_progress")  # statements without a status: work in progress
-        return RawArticle(article_id, values, entities, list(layers.values()))
+        actors = []
+        if self.version >= TABLE_SINCE["actor_mentions"]:
+            actors = self._rows(
+                "actor_mentions",
+                "m",
+                "JOIN actors a ON a.id = m.actor_id WHERE m.article_id = ? ORDER BY m.start, m.end",
+                (article_id,),
+                also=("actors", "a"),
+            )
+        return RawArticle(article_id, values, entities, list(layers.values()), actors)
 
     def _rows(
         self, table: str, alias: str, rest: str, args: tuple, *, also: tuple[str, str] | None = None

@@ -78,7 +78,63 @@ def test_the_actor_editor_merges_renames_aliases_retires_and_lists_statements(qt
     assert dialog.status.text() == "“Zelenskyi” is now an alias of “Volodymyr Zelensky”"
     qtbot.mouseClick(dialog.buttons["retire"], Qt.MouseButton.LeftButton)
     assert store.actors.actor("Zelenskyi").retired and "retired" in dialog.tree.currentItem().text(1)
+    qtbot.mouseClick(dialog.buttons["retire"], Qt.MouseButton.LeftButton)  # restored
+    # split: "Zelensky's office" was merged in by mistake; it goes back out with the mentions of its words
+    answers = iter([("Zelensky's office", True), ("", True)])
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: next(answers))
+    dialog.resize(1000, 560)
+    qtbot.wait(50)
+    qtbot.mouseClick(dialog.buttons["split"], Qt.MouseButton.LeftButton)
+    assert dialog.status.text() == (
+        "split “Zelensky's office” from “Volodymyr Zelensky”: 1 alias and 0 mentions went with it"
+    )
+    assert dialog.selected_name() == "Zelensky's office"
+    assert store.actors.actor("Zelenskyi").name == "Volodymyr Zelensky"
+    qtbot.wait(50)
+    assert dialog.grab().save(str(SCREENS / "actor-editor-split.png"))
     store.close()
     with Store.open(project) as again:  # every action was committed at once
-        assert again.actors.actor("Zelensky's office").name == "Volodymyr Zelensky"
+        assert again.actors.actor("Zelensky's office").name == "Zelensky's office"
+        assert again.actors.actor("Zelensky").name == "Volodymyr Zelensky"
     assert os.path.getsize(SCREENS / "actor-editor.png") > 10_000
+
+
+def test_a_accepts_the_suggested_actor_then_changes_it_and_shift_a_picks_the_other_end(window, qtbot, project):
+    """A writes the picked end's actor as the user's choice and says so; again, the next actor; Shift+A
+    moves to the other end and writes nothing; undo puts back what the end stood for."""
+    store = window.session.store
+    store.actors.load(read_actor_file(resource("actors/ukraine-war.json")).actors)
+    qtbot.keyClick(window.view, Qt.Key.Key_S)
+    press(qtbot, window, hint_of(window, "Zelensky"))
+    qtbot.keyClick(window.view, Qt.Key.Key_T)
+    press(qtbot, window, hint_of(window, "Moscow"))
+    zelensky, moscow = word("Zelensky"), word("Moscow")
+
+    def chosen(span):
+        m = store.actors.mention(1, *span)
+        return None if m is None else (m.actor, m.how)
+
+    qtbot.keyClick(window.view, Qt.Key.Key_A)
+    assert chosen(zelensky) == ("Volodymyr Zelensky", "user")
+    assert window.save_state.text().startswith("saved · speaker “Zelensky” is Volodymyr Zelensky (your choice")
+    assert window.link_line.text().startswith("said by Zelensky [Volodymyr Zelensky]")
+    qtbot.keyClick(window.view, Qt.Key.Key_A)  # the speaker has a user's choice: A moves on to the target
+    assert chosen(moscow) == ("Russia", "user")
+    qtbot.keyClick(window.view, Qt.Key.Key_A)  # both chosen: the speaker again, its next candidate
+    assert chosen(zelensky)[0] != "Volodymyr Zelensky" and chosen(zelensky)[1] == "user"
+    assert window.save_state.text().startswith(f"saved · speaker “Zelensky” is {chosen(zelensky)[0]}")
+    before = (chosen(zelensky), chosen(moscow))
+    qtbot.keyClick(window.view, Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier)
+    assert (chosen(zelensky), chosen(moscow)) == before  # Shift+A moves, never writes
+    assert window.task_state.text() == "A now chooses the actor of the target: “Moscow” (nothing written)"
+    qtbot.keyClick(window.view, Qt.Key.Key_A)
+    assert chosen(moscow)[0] != "Russia" and chosen(zelensky) == before[0]
+    window.session.undo_stack.undo()
+    assert chosen(moscow) == ("Russia", "user")
+    window.session.undo_stack.undo()
+    assert chosen(zelensky) == ("Volodymyr Zelensky", "user")
+    window.linking.refresh()
+    window.resize(1280, 760)
+    qtbot.waitExposed(window)
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    assert window.grab().save(str(SCREENS / "actor-key.png"))

@@ -23,6 +23,7 @@ from PySide6.QtGui import QKeyEvent
 from annotator.records import Entity, Link, LinkType
 from annotator.schemes.links import project_link_types
 from annotator.store import ClearedStatement, LinkChange
+from annotator.ui.annotate.links.actor_choice import ActorChoice
 from annotator.ui.annotate.links.hint_letters import distance, entity_candidates, hint_labels
 from annotator.ui.annotate.reader.article_view import ArticleView
 from annotator.ui.annotate.session import Session, Span, _Command
@@ -85,6 +86,8 @@ class LinkController(QObject):
         self.mode: HintMode | StatementMode | None = None
         #: The suggested other end of each statement (by span), for the speaker type; set by `link_suggestions`.
         self.suggested: dict[Span, tuple[int, int]] = {}
+        #: A / Shift+A: the actor of a link end, by keyboard.
+        self.actor_choice = ActorChoice(self)
         view.interceptor = self
         view.installEventFilter(self)
         session.articleChanged.connect(self._article_changed)

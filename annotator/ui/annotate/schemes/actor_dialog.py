@@ -24,11 +24,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.store.actors import Actor, ActorError
+from annotator.store.actors import Actor, ActorError, actor_key
 from annotator.ui.shell.plaintext import plain_label, set_plain, show_message, tooltip
 
 NAME, KIND, SIDE, ALIASES, TITLES = range(5)
 ACTOR_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _counted(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def titles_text(actor: Actor) -> str:
@@ -57,6 +61,7 @@ class ActorDialog(QDialog):
         self.buttons: dict[str, QPushButton] = {}
         for text, name, slot in (
             ("Merge into…", "merge", self.merge),
+            ("Split…", "split", self.split),
             ("Rename…", "rename", self.rename),
             ("Add alias…", "alias", lambda: self.add_alias("name")),
             ("Add metonym…", "metonym", lambda: self.add_alias("metonym")),
@@ -124,6 +129,8 @@ class ActorDialog(QDialog):
             self.tree.resizeColumnToContents(column)
         if self.tree.currentItem() is None and self.tree.topLevelItemCount():
             self.tree.setCurrentItem(self.tree.topLevelItem(0))
+        if self.tree.currentItem() is not None:  # the actor an action made or kept is in view
+            self.tree.scrollToItem(self.tree.currentItem())
         count = self.tree.topLevelItemCount()
         set_plain(
             self.status,
@@ -178,6 +185,33 @@ class ActorDialog(QDialog):
                 lambda moved: f"merged “{gone}” into “{keep}”: its name is an alias; {moved} mentions moved",
                 keep,
             )
+
+    def split(self) -> None:
+        """Split the selected actor: a new actor of the same kind and side, with the aliases named and
+        the mentions whose words are those (one change, saved at once)."""
+        name = self.selected_name()
+        if name is None:
+            return
+        actor = self.store.actors.actor(name)
+        new, ok = QInputDialog.getText(self, "Split", f"Split from “{name}” a new actor called:")
+        if not ok or not new.strip():
+            return
+        own = ", ".join(a for a, _ in actor.aliases if actor_key(a) != actor_key(new))
+        taken, ok = QInputDialog.getText(
+            self, "Split", f"Aliases of “{name}” that go with “{new.strip()}” (comma-separated; of: {own}):"
+        )
+        if not ok:
+            return
+        aliases = [a.strip() for a in taken.split(",") if a.strip()]
+        new_name = " ".join(new.split())
+        self._do(
+            lambda: self.store.actors.split(name, new_name, aliases),
+            lambda moved: (
+                f"split “{new_name}” from “{name}”: "
+                f"{_counted(moved[0], 'alias', 'aliases')} and {_counted(moved[1], 'mention', 'mentions')} went with it"
+            ),
+            new_name,
+        )
 
     def rename(self) -> None:
         name = self.selected_name()

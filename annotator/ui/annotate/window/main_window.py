@@ -253,6 +253,8 @@ class MainWindow(QMainWindow):
             "link_t": lambda: self.linking.start_key("T"),
             "link_statement": self.linking.start_statements,
             "accept_suggestion": self.linking.accept_suggestion,
+            "choose_actor": self.linking.actor_choice.choose,
+            "next_actor_end": self.linking.actor_choice.next_end,
             "note": self.labels.edit_note,
             "undo": s.undo_stack.undo,
             "redo": s.undo_stack.redo,
@@ -304,7 +306,7 @@ class MainWindow(QMainWindow):
         for name in ("next_statement", "prev_statement", "next_unlabeled", "accept_labels", "clear", "note"):
             edit.addAction(a[name])
         edit.addSeparator()
-        for name in ("link_s", "link_t", "link_statement", "accept_suggestion"):
+        for name in ("link_s", "link_t", "link_statement", "accept_suggestion", "choose_actor", "next_actor_end"):
             edit.addAction(a[name])
         edit.addSeparator()
         self.scheme_action = edit.addAction("&Label scheme…", self.edit_scheme)
@@ -419,6 +421,7 @@ class MainWindow(QMainWindow):
         "link_t",
         "link_statement",
         "accept_suggestion",
+        "choose_actor",
         "accept_labels",
     )
 

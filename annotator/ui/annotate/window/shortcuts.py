@@ -86,6 +86,14 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         "a speaker link to the suggested entity",
     ),
     Shortcut(
+        "choose_actor",
+        "Accept the actor of a link end, again: the next actor",
+        ("A",),
+        "Links",
+        "the actor the speaker or target end stands for (your choice)",
+    ),
+    Shortcut("next_actor_end", "Which link end A gives an actor to: the next", ("Shift+A",), "Links"),
+    Shortcut(
         "undo",
         "Undo (any action, links and entity corrections too)",
         ("Ctrl+Z",),
