@@ -33,7 +33,7 @@ from annotator.formats.atomic import (
 )
 from annotator.formats.base import Format, WriteContext
 from annotator.nlp.pipeline import pipeline_tokenizer
-from annotator.records import ExportRow
+from annotator.records import GOLD, ExportRow, is_model_layer
 from annotator.schemes.categories import project_categories
 from annotator.schemes.labels import label_universe
 from annotator.store import Store
@@ -136,12 +136,23 @@ def export(
             for item in (WRITTEN, UNKNOWN):
                 summary.counts.pop(item, None)
         summary.seconds = time.perf_counter() - started
-    if fmt.training and str(out) != "-" and summary.records and not summary.cancelled:
+    if wants_card(fmt, rule) and str(out) != "-" and summary.records and not summary.cancelled:
         from annotator.guidelines.card import write_card
 
         card = write_card(store, out, rule.layer, rule.labels, summary, written)
         summary.card = str(card) if card else ""
     return summary
+
+
+def wants_card(fmt, rule: ExportRule) -> bool:
+    """A data card goes beside every training export, and beside an interchange file (JSONL, CSV,
+    doccano, Label Studio…) that holds training data: gold, or one person's finished articles.
+    Every layer as stored, a model's predictions, unfinished work or a folder get none."""
+    if fmt.training:
+        return True
+    if fmt.writes_folder or rule.layer is None or is_model_layer(rule.layer):
+        return False
+    return rule.layer == GOLD or rule.articles == "done"
 
 
 def write_context(store: Store, rule: ExportRule) -> WriteContext:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.guidelines.by_version import agreement_by_version
 from annotator.review import Conflict, collect, compute_agreement, find_conflicts
 from annotator.review.report import fmt
 from annotator.review.units import category
@@ -94,7 +95,13 @@ class AgreementDashboard(QWidget):
         grid.addWidget(_heading("Pairs — upper: Cohen's κ · lower: span F1 · diagonal: units"), 0, 0)
         grid.addLayout(left, 1, 0)
         grid.addWidget(_heading("Per label — Krippendorff's α and units labeled"), 0, 1)
-        grid.addWidget(self.labels_table, 1, 1)
+        self.versions_title = _heading("By guidelines version — Krippendorff's α among the work done under it")
+        self.versions_table = self._table("versionsTable")
+        right = QVBoxLayout()
+        right.addWidget(self.labels_table, 2)
+        right.addWidget(self.versions_title)
+        right.addWidget(self.versions_table, 1)
+        grid.addLayout(right, 1, 1)
         grid.addWidget(self.confusion_title, 2, 0)
         grid.addWidget(self.confusion_table, 3, 0)
         grid.addWidget(self.links, 2, 1, 2, 1)
@@ -154,6 +161,9 @@ class AgreementDashboard(QWidget):
         if shown:
             n = len(self.categories_table.conflicts)
             self.summary.setText(f"{self.summary.text()}   ·   {n:,} category conflicts")
+        shown = self._fill_versions()
+        self.versions_title.setVisible(shown)
+        self.versions_table.setVisible(shown)
         if self.pair is None and r.pairs:
             self.pair = (r.pairs[0].a, r.pairs[0].b)
         self._fill_confusion()
@@ -190,6 +200,30 @@ class AgreementDashboard(QWidget):
         shown = min(len(names), PAIRS_SHOWN)
         rows = sum(t.rowHeight(i) for i in range(shown))
         t.setMinimumHeight(rows + t.horizontalHeader().sizeHint().height() + 2 * t.frameWidth() + 2)
+
+    def _fill_versions(self) -> bool:
+        """The split by guidelines version (as `agreement --by-guidelines`), when there is more than
+        one version; False (the table hidden) otherwise."""
+        if len(self.store.guidelines.versions()) < 2:
+            return False
+        rows = agreement_by_version(self.store, self.labels)
+        t = self.versions_table
+        t.clear()
+        headers = ["guidelines", "units", "α", "annotators"]
+        t.setColumnCount(len(headers))
+        t.setHorizontalHeaderLabels(headers)
+        t.setRowCount(len(rows))
+        for row, found in enumerate(rows):
+            a = found.agreement
+            name = "before any" if found.version is None else f"version {found.version}"
+            tip = ", ".join(f"{label} α {fmt(v, 2)}" for label, v in a.per_label_alpha.items())
+            t.setItem(row, 0, _item(name, style.current_theme().window, tip))
+            t.setItem(row, 1, _item(f"{a.units:,}"))
+            t.setItem(row, 2, _item(fmt(a.alpha, 2, reason=a.alpha_reason), _score_color(a.alpha), tip))
+            t.setItem(row, 3, _item(str(len(a.annotators))))
+        t.verticalHeader().setVisible(False)
+        t.resizeRowsToContents()
+        return True
 
     def _fill_labels(self) -> None:
         r = self.result
