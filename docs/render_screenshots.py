@@ -224,7 +224,7 @@ def _editor_shot(app, window, out: Path) -> int:
     labels = [label.name for label in window.session.labels if not label.retired]
     editor = GuidelinesEditor(window.store, "anna", labels, window)
     editor.source.moveCursor(QTextCursor.MoveOperation.End)
-    editor.source.insertPlainText("\n## denial\n\nThe speaker says a claim is **false**, not merely doubtful.\n")
+    editor.source.insertPlainText("\n## threat\n\nA side says it will do **harm** if the other does not act.\n")
     editor.update_preview()
     editor.show()
     app.processEvents()

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from annotator.guidelines.examples import examples_text, label_examples
 from annotator.store import Store
+from annotator.ui.annotate.labels.guideline_pane import pane_text
 from tests.ui.conftest import stored
 from tests.ui.test_guideline_pane import GUIDE
 
@@ -79,7 +80,7 @@ def test_the_pane_shows_the_label_s_examples_from_gold_read_off_the_gui_thread(w
         for name in ("anna", "ben"):
             store.statements.set_statement(article_id, name, start, end, ["denial"])
             store.articles.set_status(article_id, name, "done")
-        expected = examples_text("denial", *label_examples(store, "denial"))
+        expected = pane_text(examples_text("denial", *label_examples(store, "denial")))
     assert "everyone who finished agreed" in expected
     before = stored(project)
     qtbot.keyClick(window.view, Qt.Key.Key_G)

@@ -49,6 +49,8 @@ def _heading(text: str) -> QLabel:
 
 #: Annotators whose pair rows stay in view without scrolling.
 PAIRS_SHOWN = 4
+#: Guidelines versions in view without scrolling (more scroll).
+VERSIONS_SHOWN = 5
 
 
 class AgreementDashboard(QWidget):
@@ -97,14 +99,15 @@ class AgreementDashboard(QWidget):
         grid.addWidget(_heading("Per label — Krippendorff's α and units labeled"), 0, 1)
         self.versions_title = _heading("By guidelines version — Krippendorff's α among the work done under it")
         self.versions_table = self._table("versionsTable")
-        right = QVBoxLayout()
-        right.addWidget(self.labels_table, 2)
-        right.addWidget(self.versions_title)
-        right.addWidget(self.versions_table, 1)
-        grid.addLayout(right, 1, 1)
+        grid.addWidget(self.labels_table, 1, 1)
         grid.addWidget(self.confusion_title, 2, 0)
         grid.addWidget(self.confusion_table, 3, 0)
-        grid.addWidget(self.links, 2, 1, 2, 1)
+        # the split by guidelines version under the links, which leave room to spare
+        lower = QVBoxLayout()
+        lower.addWidget(self.links, 1)
+        lower.addWidget(self.versions_title)
+        lower.addWidget(self.versions_table)
+        grid.addLayout(lower, 2, 1, 2, 1)
         grid.addWidget(self.list_title, 4, 0, 1, 2)
         grid.addWidget(self.disagreements, 5, 0, 1, 2)
         grid.setColumnStretch(0, 1)
@@ -223,6 +226,9 @@ class AgreementDashboard(QWidget):
             t.setItem(row, 3, _item(str(len(a.annotators))))
         t.verticalHeader().setVisible(False)
         t.resizeRowsToContents()
+        # as tall as its rows (a few versions): the per-label table above keeps the room it needs
+        shown = sum(t.rowHeight(i) for i in range(min(len(rows), VERSIONS_SHOWN)))
+        t.setFixedHeight(shown + t.horizontalHeader().sizeHint().height() + 2 * t.frameWidth() + 2)
         return True
 
     def _fill_labels(self) -> None:

@@ -22,6 +22,12 @@ EXAMPLES_TASK = "guideline examples"
 LOADING = "Reading the examples from gold…"
 
 
+def pane_text(examples: str) -> str:
+    """`guidelines --examples` text with a blank line between examples: long quotes stay apart in a
+    narrow pane."""
+    return "\n\n".join(line.strip() for line in examples.split("\n"))
+
+
 def examples_task(labels: tuple[str, ...]):
     """Work for a `Task`: (labels, the `--examples` text of each label) on the task's own store."""
 
@@ -31,7 +37,7 @@ def examples_task(labels: tuple[str, ...]):
         texts = []
         for label in labels:
             examples, near = label_examples(store, label)
-            texts.append(examples_text(label, examples, near))
+            texts.append(pane_text(examples_text(label, examples, near)))
         return labels, "\n\n".join(texts) + "\n"
 
     return work
@@ -87,7 +93,7 @@ class GuidelinePane(QDockWidget):
         split.addWidget(self.text)
         split.addWidget(lower)
         split.setChildrenCollapsible(False)
-        split.setSizes([380, 300])
+        split.setSizes([320, 420])
         column.addLayout(top)
         column.addWidget(split, 1)
         self.setWidget(body)
