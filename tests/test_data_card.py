@@ -78,6 +78,6 @@ def test_an_interchange_export_of_gold_writes_its_card_too(project, cli, tmp_pat
     assert f"| format | {fmt} |" in text and "| layer | gold |" in text and "Current: version 1 by lead" in text
 
 
-def test_an_interchange_export_of_unfinished_work_or_a_model_writes_no_card(project, cli, tmp_path):
-    cli("export", tmp_path / "anna.jsonl", "--annotator", "anna", "--articles", "all")
+def test_an_interchange_export_of_one_person_s_layer_writes_no_card(project, cli, tmp_path):
+    cli("export", tmp_path / "anna.jsonl", "--annotator", "anna")
     assert (tmp_path / "anna.jsonl").exists() and not (tmp_path / "anna.jsonl.card.md").exists()

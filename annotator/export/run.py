@@ -33,7 +33,7 @@ from annotator.formats.atomic import (
 )
 from annotator.formats.base import Format, WriteContext
 from annotator.nlp.pipeline import pipeline_tokenizer
-from annotator.records import GOLD, ExportRow, is_model_layer
+from annotator.records import GOLD, ExportRow
 from annotator.schemes.categories import project_categories
 from annotator.schemes.labels import label_universe
 from annotator.store import Store
@@ -139,20 +139,23 @@ def export(
     if wants_card(fmt, rule) and str(out) != "-" and summary.records and not summary.cancelled:
         from annotator.guidelines.card import write_card
 
-        card = write_card(store, out, rule.layer, rule.labels, summary, written)
+        try:
+            card = write_card(store, out, rule.layer, rule.labels, summary, written)
+        except OSError as exc:  # the export is written; only its card could not be
+            summary.warnings.append(f"{out}.card.md: the data card could not be written ({exc.strerror or exc})")
+            card = None
         summary.card = str(card) if card else ""
     return summary
 
 
 def wants_card(fmt, rule: ExportRule) -> bool:
     """A data card goes beside every training export, and beside an interchange file (JSONL, CSV,
-    doccano, Label Studio…) that holds training data: gold, or one person's finished articles.
-    Every layer as stored, a model's predictions, unfinished work or a folder get none."""
+    doccano, Label Studio…) of the gold layer, the team's training data. One person's layer, every
+    layer as stored or a model's predictions in an interchange file are for merging or another
+    tool's review, and a folder format has no file to stand beside: no card."""
     if fmt.training:
         return True
-    if fmt.writes_folder or rule.layer is None or is_model_layer(rule.layer):
-        return False
-    return rule.layer == GOLD or rule.articles == "done"
+    return not fmt.writes_folder and rule.layer == GOLD
 
 
 def write_context(store: Store, rule: ExportRule) -> WriteContext:
