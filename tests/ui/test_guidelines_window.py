@@ -110,8 +110,11 @@ def test_the_first_start_dialog_can_mark_a_trainee(qtbot, monkeypatch, project, 
 
     monkeypatch.delenv("ANNOTATOR_NAME", raising=False)
 
+    prompts = []
+
     def answer(dialog: FirstStartDialog) -> int:
-        dialog.name.setText("tina")
+        prompts.append(dialog.prompt.text())
+        dialog.name.setText("tina" if len(prompts) > 1 else "ti\x1bna")  # a control character first
         dialog.trainee.setChecked(True)
         return 1
 
@@ -121,6 +124,7 @@ def test_the_first_start_dialog_can_mark_a_trainee(qtbot, monkeypatch, project, 
     controller.settings.set(ctl.ws.ANNOTATOR_NAME, "")
     assert controller.annotator() == "tina"
     assert controller.pending_trainee == "tina"
+    assert prompts[1].startswith("a name has no control characters: choose another name.")
     controller.quiet = True  # no backup task, no window shown: the test opens the project only
     window = controller.open(project, preannotate=False)
     qtbot.addWidget(window)

@@ -53,6 +53,13 @@ class FirstStartDialog(QDialog):
         set_plain(self.prompt, prompt)
 
 
+def name_problem(name: str) -> str | None:
+    """Why `name` cannot be a person's name here (the review's layer, a control character), or None."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return "a name has no control characters"
+    return reserved_name(name)
+
+
 def mark_trainee(window, name: str) -> str:
     """Mark `name` a trainee in the window's project; the sentence that says what was written."""
     try:
@@ -91,7 +98,7 @@ def mark_trainee_dialog(window) -> None:
     name = name.strip()
     if not ok or not name:
         return
-    why = reserved_name(name)
+    why = name_problem(name)
     if why:
         show_message(window, "Mark trainee", f"{why}: choose another name.")
         return
