@@ -72,3 +72,12 @@ def test_a_text_this_project_does_not_hold_is_an_assumption_too(cli, db_path, tm
     assert _versions(db_path, "tina") == ([1], [1])
     with Store.open(db_path) as store:
         assert store.guidelines.assumed() == {(1, "tina")}
+
+
+def test_an_import_under_guidelines_counts_each_label_once(cli, db_path, tmp_path):
+    with Store.create(db_path) as store:
+        store.guidelines.add(GUIDE, "lead")  # its trigger stamps each new label: no second label
+    her = tmp_path / "tina.sqlite"
+    _teammate(her, GUIDE)
+    result = cli("import", "--no-ner", her)
+    assert "; 1 label, " in result.output, result.output

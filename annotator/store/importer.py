@@ -127,12 +127,11 @@ def add_records(store: Store, records: Sequence[IncomingRecord], default_annotat
         )
         # An imported note fills an empty one; it never overwrites what someone wrote here.
         c.executemany("UPDATE statements SET note = ? WHERE id = ? AND note = ''", note_rows)
-        before = c.total_changes
-        c.executemany(
+        # the cursor's count, not total_changes: the guidelines trigger's stamp is no second label
+        counts.labels_added = c.executemany(
             "INSERT INTO statement_labels(statement_id, label, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             label_rows,
-        )
-        counts.labels_added = c.total_changes - before
+        ).rowcount
         put_statuses(c, status_rows)
         _guidelines_step(c, records, article_ids, layer_of)
         _answers_step(c, answers, stamp)
