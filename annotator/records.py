@@ -167,6 +167,10 @@ class IncomingRecord:
     #: another layer of one article of a project file): an import stores them in one
     #: transaction, never split across two batches.
     continued: bool = False
+    #: From a teammate's project file: the SHA-256 of the guidelines her layer was decided under
+    #: (stamped as this project's version of that text), or "" when her file carried none (then
+    #: the version current at the merge is stamped, marked assumed). None: not a merged layer.
+    guidelines_sha256: str | None = None
 
 
 def model_layer(version: str) -> str:

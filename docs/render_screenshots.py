@@ -47,6 +47,7 @@ SHOTS = {
     "screenshot-suggestions.png": ("light", "model-suggestions"),
     "screenshot-suggestions-dark.png": ("dark", "suggestions"),
     "screenshot-guidelines.png": ("light", "guidelines"),
+    "screenshot-guidelines-editor.png": ("light", "guidelines-editor"),
 }
 #: The demo project's guidelines (version 2 sharpens `offer`), shown by the guideline pane.
 GUIDELINES = """# Guidelines: statements in ceasefire reporting
@@ -122,7 +123,9 @@ def build(project: Path) -> None:
             store.categories.set_article_categories(article, "ben", ben)
         first = GUIDELINES.replace("A side proposes, or signals readiness for,", "A side proposes")
         store.guidelines.add(first, "lead")
+        refinish(store, [1, 2])  # articles 1-2 finished again under version 1
         store.guidelines.add(GUIDELINES, "lead")  # version 2: the offer section sharpened
+        refinish(store, [3, 4])  # and 3-4 under version 2: the dashboard splits alpha by version
         store.search.update_search_index()  # what the window's catch-up does on its first search
         link_article(store, LINKED_ARTICLE)
 
@@ -267,6 +270,45 @@ def screens(out_dir: Path) -> None:
                     )
 
 
+def refinish(store, articles: list[int]) -> None:
+    for article in articles:
+        for name in ("anna", "ben"):
+            store.articles.set_status(article, name, "in_progress")
+            store.articles.set_status(article, name, "done")
+
+
+def _wait_for_examples(app, window) -> None:
+    """The pane's examples are read on a worker thread: wait for them before the picture."""
+    import time
+
+    from annotator.ui.annotate.labels.guideline_pane import LOADING
+
+    deadline = time.monotonic() + 60
+    while window.guideline_pane.examples.toPlainText() == LOADING and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def _editor_shot(app, window, out: Path) -> int:
+    from PySide6.QtGui import QTextCursor
+
+    from annotator.ui.annotate.schemes.guidelines_editor import GuidelinesEditor
+    from annotator.ui.shell.app import grab_to_png
+
+    labels = [label.name for label in window.session.labels if not label.retired]
+    editor = GuidelinesEditor(window.store, "anna", labels, window)
+    editor.source.moveCursor(QTextCursor.MoveOperation.End)
+    editor.source.insertPlainText("\n## threat\n\nA side says it will do **harm** if the other does not act.\n")
+    editor.update_preview()
+    editor.show()
+    app.processEvents()
+    code = grab_to_png(editor, out)
+    editor.close()
+    window.close()
+    window.project.close()
+    return code
+
+
 def shot(kind: str, project: Path, out: Path) -> int:
     """Render one window to `out` (runs in its own process: the theme is chosen per process)."""
     from annotator.ui.shell.app import grab_to_png, start
@@ -298,6 +340,8 @@ def shot(kind: str, project: Path, out: Path) -> int:
         return _links_shot(kind, app, window, text, out)
     if kind in ("suggestions", "model-suggestions"):
         return _suggestions_shot(app, window, out)
+    if kind == "guidelines-editor":
+        return _editor_shot(app, window, out)
     if kind == "long":
         window.session.go_to_page(1)  # the second part, its first statement current, then the next one
         window.session.step_statement(1)
@@ -309,7 +353,8 @@ def shot(kind: str, project: Path, out: Path) -> int:
         labeled = window.session.statements
         window.session.set_current(next(span for span, state in labeled.items() if "offer" in state.labels))
         window.guideline_pane.toggle()
-        window.resizeDocks([window.guideline_pane], [340], Qt.Orientation.Horizontal)
+        window.resizeDocks([window.guideline_pane], [380], Qt.Orientation.Horizontal)
+        _wait_for_examples(app, window)
     if kind == "search":
         window.search.open()
         window.search.field.setText("energy")

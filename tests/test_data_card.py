@@ -65,3 +65,19 @@ def test_an_annotator_s_export_names_their_guidelines_versions(cli, db_path, tmp
     cli("export", tmp_path / "anna.jsonl", "--format", "textcat", "--annotator", "anna")
     text = (tmp_path / "anna.jsonl.card.md").read_text(encoding="utf-8")
     assert "before any guidelines: 1, version 1: 1" in text and "Decisions of anna." in text
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "doccano", "label-studio"])
+def test_an_interchange_export_of_gold_writes_its_card_too(project, cli, tmp_path, fmt):
+    out = tmp_path / f"gold.{fmt}"
+    result = cli("export", out, "--format", fmt, "--gold", "--skip-undecided", "--json")
+    account = json.loads(result.stdout)
+    card = tmp_path / f"gold.{fmt}.card.md"
+    assert account["card"] == str(card)
+    text = card.read_text(encoding="utf-8")
+    assert f"| format | {fmt} |" in text and "| layer | gold |" in text and "Current: version 1 by lead" in text
+
+
+def test_an_interchange_export_of_one_person_s_layer_writes_no_card(project, cli, tmp_path):
+    cli("export", tmp_path / "anna.jsonl", "--annotator", "anna")
+    assert (tmp_path / "anna.jsonl").exists() and not (tmp_path / "anna.jsonl.card.md").exists()

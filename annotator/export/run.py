@@ -33,7 +33,7 @@ from annotator.formats.atomic import (
 )
 from annotator.formats.base import Format, WriteContext
 from annotator.nlp.pipeline import pipeline_tokenizer
-from annotator.records import ExportRow
+from annotator.records import GOLD, ExportRow
 from annotator.schemes.categories import project_categories
 from annotator.schemes.labels import label_universe
 from annotator.store import Store
@@ -136,12 +136,26 @@ def export(
             for item in (WRITTEN, UNKNOWN):
                 summary.counts.pop(item, None)
         summary.seconds = time.perf_counter() - started
-    if fmt.training and str(out) != "-" and summary.records and not summary.cancelled:
+    if wants_card(fmt, rule) and str(out) != "-" and summary.records and not summary.cancelled:
         from annotator.guidelines.card import write_card
 
-        card = write_card(store, out, rule.layer, rule.labels, summary, written)
+        try:
+            card = write_card(store, out, rule.layer, rule.labels, summary, written)
+        except OSError as exc:  # the export is written; only its card could not be
+            summary.warnings.append(f"{out}.card.md: the data card could not be written ({exc.strerror or exc})")
+            card = None
         summary.card = str(card) if card else ""
     return summary
+
+
+def wants_card(fmt, rule: ExportRule) -> bool:
+    """A data card goes beside every training export, and beside an interchange file (JSONL, CSV,
+    doccano, Label Studio…) of the gold layer, the team's training data. One person's layer, every
+    layer as stored or a model's predictions in an interchange file are for merging or another
+    tool's review, and a folder format has no file to stand beside: no card."""
+    if fmt.training:
+        return True
+    return not fmt.writes_folder and rule.layer == GOLD
 
 
 def write_context(store: Store, rule: ExportRule) -> WriteContext:

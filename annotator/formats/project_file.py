@@ -87,13 +87,14 @@ def read_project(
                 return
             # a reviewer's package carries the reviewed layers as they were: only hers comes back
             only = str(marker["annotator"]) if marker and marker.get("role") == "review" else None
+            versions = _guidelines_of(other)
             for article in other.articles():
                 if isinstance(article, Unreadable):
                     yield Rejection(name, article.id, f"article {article.id}: {article.reason}")
                 else:
                     if only is not None:
                         article.layers = [layer for layer in article.layers if layer.annotator == only.encode()]
-                    yield from _records(name, path.name, article)
+                    yield from _records(name, path.name, article, versions)
         except TeammateFileError as exc:
             yield Rejection(name, 1, str(exc))
 
@@ -124,7 +125,20 @@ def package_refusal(marker: dict[str, Any] | None, project_id: str | None) -> st
     )
 
 
-def _records(name: str, file_name: str, article: RawArticle) -> Iterator[IncomingRecord | Rejection]:
+def _guidelines_of(other: TeammateFile) -> dict[int, str]:
+    """{version: SHA-256} of the guidelines in the teammate's file; a malformed hash is left out
+    (her layers decided under it are then stamped as if the file carried none)."""
+    out = {}
+    for version, sha in other.guidelines().items():
+        text = bytes(sha).decode("ascii", errors="replace") if isinstance(sha, bytes) else ""
+        if len(text) == 64 and all(c in "0123456789abcdef" for c in text):
+            out[version] = text
+    return out
+
+
+def _records(
+    name: str, file_name: str, article: RawArticle, versions: dict[int, str] | None = None
+) -> Iterator[IncomingRecord | Rejection]:
     """The article's records (one per layer, or one without labels), each validated whole; the
     records of one article are stored together (`IncomingRecord.continued`)."""
     try:
@@ -150,6 +164,9 @@ def _records(name: str, file_name: str, article: RawArticle) -> Iterator[Incomin
                 record.status = None
             # a person's layer comes whole: it replaces what the project held (their review's gold adds)
             record.complete = layer is not None and record.annotator != GOLD
+            if layer is not None and _kind(layer) != MODEL_LAYER:
+                # the guidelines she worked under ("": her file says none, the merge's current is assumed)
+                record.guidelines_sha256 = (versions or {}).get(layer.guidelines_version(), "")
         except RecordError as exc:
             who = "" if layer is None or type(layer.annotator) is not Text else f" ({_shown(layer.annotator)})"
             yield Rejection(name, article.id, f"article {article.id}{who}: {exc}")

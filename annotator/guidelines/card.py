@@ -78,6 +78,13 @@ def data_card(
         for v, n in sorted(under.items(), key=lambda item: -1 if item[0] is None else item[0])
     )
     lines += ["", f"Exported decisions (article × layer) by the version they were made under: {made or 'none'}."]
+    assumed = sum(1 for article_id, name in store.guidelines.assumed() if article_id in articles and name in whose)
+    if assumed:
+        lines += [
+            "",
+            f"{assumed} of them were merged from a teammate's project file that carried no guidelines (or a text "
+            "this project does not hold): they are stamped with the version current at the merge, an assumption.",
+        ]
     lines += ["", "## Annotators", ""]
     if layer == GOLD:
         lines.append(

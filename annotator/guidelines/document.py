@@ -46,13 +46,21 @@ def read_guidelines(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise GuidelinesError(f"{path}:{line}: not UTF-8 (byte {exc.start}); save the file as UTF-8") from exc
+    return checked_text(text, str(path))
+
+
+def checked_text(text: str, where: str) -> str:
+    """`text` normalized, or `GuidelinesError` (`WHERE:LINE: reason`) for a control character, an
+    oversized or an empty document; the door for a file and for the window's editor alike."""
     text = normalize(text)
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise GuidelinesError(f"{where}: larger than {MAX_BYTES:,} bytes; guidelines are one Markdown document")
     for number, line in enumerate(text.split("\n"), start=1):
         found = _CONTROL.search(line)
         if found:
-            raise GuidelinesError(f"{path}:{number}: control character U+{ord(found.group()):04X} in a text file")
+            raise GuidelinesError(f"{where}:{number}: control character U+{ord(found.group()):04X} in a text file")
     if not text:
-        raise GuidelinesError(f"{path}: empty; nothing was loaded")
+        raise GuidelinesError(f"{where}: empty; nothing was saved")
     return text
 
 
@@ -100,3 +108,42 @@ def sections(text: str, labels: list[str]) -> dict[str, str | None]:
 def diff(old: str, new: str, old_name: str, new_name: str) -> str:
     """A unified diff of two versions' texts (empty when they are the same)."""
     return "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True), fromfile=old_name, tofile=new_name))
+
+
+_EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
+_BULLET = re.compile(r"^(\s*)[-*+][ \t]+")
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+
+
+def plain_preview(text: str) -> str:
+    """The document as a reader sees it, in plain text (never HTML): headings underlined, bullets
+    as •, emphasis and code marks dropped, links as "text (address)"; fenced code kept as it is."""
+    out: list[str] = []
+    fence = ""
+    for line in normalize(text).split("\n"):
+        opened = _FENCE.match(line)
+        if opened:
+            marker = opened.group(1)
+            fence = marker if not fence else ("" if marker[0] == fence[0] and len(marker) >= len(fence) else fence)
+            continue
+        if fence:
+            out.append("    " + line)
+            continue
+        heading = _HEADING.match(line)
+        if heading:
+            title = _EMPHASIS.sub(r"\2", heading.group(2))
+            if out and out[-1].strip():
+                out.append("")
+            out.append(title.upper() if len(heading.group(1)) == 1 else title)
+            out.append(("=" if len(heading.group(1)) <= 2 else "-") * max(len(title), 3))
+            continue
+        line = _BULLET.sub(lambda m: m.group(1) + "• ", line)
+        line = _LINK.sub(r"\1 (\2)", line)
+        out.append(_EMPHASIS.sub(r"\2", line))
+    return "\n".join(out).strip("\n") + "\n" if any(s.strip() for s in out) else ""
+
+
+def label_coverage(text: str, labels: list[str]) -> tuple[list[str], list[str]]:
+    """(labels with a section, labels without one) in `labels`' order."""
+    found = sections(text, labels)
+    return [k for k, v in found.items() if v], [k for k, v in found.items() if not v]

@@ -79,6 +79,16 @@ class GuidelinesPart(Part):
             "FROM article_status st JOIN annotators a ON a.id = st.annotator_id ORDER BY st.article_id, a.name"
         )
 
+    def assumed(self) -> set[tuple[int, str]]:
+        """(article_id, annotator) of layers merged from a teammate's file without guidelines (or
+        under a text this project does not hold): their version is the one current at the merge."""
+        return set(
+            self._read(
+                "SELECT st.article_id, a.name FROM article_status st JOIN annotators a ON a.id = st.annotator_id "
+                "WHERE st.guidelines_assumed = 1"
+            )
+        )
+
     def decided_under(self) -> dict[str, list[int | None]]:
         """Each layer's distinct guidelines versions over its labels and finished articles."""
         out: dict[str, set[int | None]] = {}

@@ -127,13 +127,13 @@ def add_records(store: Store, records: Sequence[IncomingRecord], default_annotat
         )
         # An imported note fills an empty one; it never overwrites what someone wrote here.
         c.executemany("UPDATE statements SET note = ? WHERE id = ? AND note = ''", note_rows)
-        before = c.total_changes
-        c.executemany(
+        # the cursor's count, not total_changes: the guidelines trigger's stamp is no second label
+        counts.labels_added = c.executemany(
             "INSERT INTO statement_labels(statement_id, label, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             label_rows,
-        )
-        counts.labels_added = c.total_changes - before
+        ).rowcount
         put_statuses(c, status_rows)
+        _guidelines_step(c, records, article_ids, layer_of)
         _answers_step(c, answers, stamp)
         counts.links_added = _links_step(c, records, article_ids, lambda rec: layer_of(rec, model_version=False), stamp)
         counts.categories_added = store.categories.add_article_categories(
@@ -269,6 +269,41 @@ def _statement_rows(
         if rec.status and kinds[annotator] != MODEL_LAYER:  # a model's output is never "finished"
             status_rows.append((article_id, annotator, rec.status, stamp))
     return list(new_rows.values()), label_rows, status_rows, note_rows, answers
+
+
+def _guidelines_step(
+    c: sqlite3.Connection,
+    records: Sequence[IncomingRecord],
+    article_ids: Sequence[int],
+    layer_of: Callable[[IncomingRecord], int],
+) -> None:
+    """A teammate's merged layer keeps the guidelines version she worked under: this project's
+    version of the same text (by SHA-256). Her file without guidelines, or with a text this project
+    does not hold, keeps the version current at the merge (the triggers' stamp), marked assumed so
+    the data card can say so. Nothing to do while this project has no guidelines."""
+    merged = [(rec, a) for rec, a in zip(records, article_ids, strict=True) if rec.guidelines_sha256 is not None]
+    if not merged or c.execute("SELECT 1 FROM guidelines LIMIT 1").fetchone() is None:
+        return
+    ours = dict(c.execute("SELECT sha256, version FROM guidelines"))
+    for rec, article_id in merged:
+        layer = layer_of(rec)
+        version = ours.get(rec.guidelines_sha256)
+        if version is None:
+            c.execute(
+                "UPDATE article_status SET guidelines_assumed = 1 WHERE article_id = ? AND annotator_id = ?",
+                (article_id, layer),
+            )
+            continue
+        c.execute(
+            "UPDATE article_status SET guidelines_version = ?, guidelines_assumed = 0 "
+            "WHERE article_id = ? AND annotator_id = ?",
+            (version, article_id, layer),
+        )
+        c.execute(
+            "UPDATE statement_labels SET guidelines_version = ? WHERE statement_id IN "
+            "(SELECT id FROM statements WHERE article_id = ? AND annotator_id = ?)",
+            (version, article_id, layer),
+        )
 
 
 def _answers_step(c: sqlite3.Connection, answers: Sequence[tuple[int, int, IncomingRecord]], stamp: str) -> None:

@@ -512,6 +512,24 @@ def m017_packages(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m023_guidelines_more(db: sqlite_utils.Database) -> None:
+    """Whether an article's status carries an assumed guidelines version: a teammate's file merged
+    without guidelines (or under a version this project does not hold) is stamped with the version
+    current at the merge, and the data card says so. Deciding the article again here clears it."""
+    db.executescript(
+        """
+        ALTER TABLE article_status ADD COLUMN guidelines_assumed INTEGER NOT NULL DEFAULT 0;
+        CREATE TRIGGER article_status_guidelines_decided AFTER UPDATE OF status ON article_status
+            WHEN OLD.status IS NOT NEW.status AND NEW.guidelines_assumed = 1
+        BEGIN
+            UPDATE article_status SET guidelines_assumed = 0
+            WHERE article_id = NEW.article_id AND annotator_id = NEW.annotator_id;
+        END;
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

@@ -58,8 +58,18 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("end"),
         Column("note"),
     ),
-    "statement_labels": (Column("statement_id"), Column("label")),
-    "article_status": (Column("article_id"), Column("annotator_id"), Column("status")),
+    "statement_labels": (
+        Column("statement_id"),
+        Column("label"),
+        Column("guidelines_version", since=version_with("m016_guidelines")),
+    ),
+    "article_status": (
+        Column("article_id"),
+        Column("annotator_id"),
+        Column("status"),
+        Column("guidelines_version", since=version_with("m016_guidelines")),
+    ),
+    "guidelines": (Column("version"), Column("sha256")),
     "entities": (Column("article_id"), Column("start"), Column("end"), Column("label"), Column("source")),
     "rejected_spans": (
         Column("article_id"),
@@ -101,6 +111,7 @@ TABLE_SINCE = {
     "link_decisions": version_with("m009_statement_links"),
     "actor_mentions": version_with("m015_actors"),
     "actors": version_with("m015_actors"),
+    "guidelines": version_with("m016_guidelines"),
 }
 
 #: Statements a progress handler lets run between its checks of the clock and of Ctrl+C.
@@ -137,6 +148,17 @@ class Layer:
     links: list[dict[str, Any]] = field(default_factory=list)
     #: (head, type) slots a review decided (gold layers), by column name.
     link_decisions: list[dict[str, Any]] = field(default_factory=list)
+    #: The guidelines version its status was given under, in the file's own numbering (or None).
+    status_guidelines: Any = None
+
+    def guidelines_version(self) -> Any:
+        """The version (the file's numbering) the layer was decided under: its status's, else the
+        newest of its labels' (an unfinished layer), else None."""
+        if isinstance(self.status_guidelines, int):
+            return self.status_guidelines
+        found = [s.get("guidelines_version") for s in self.spans]
+        found = [v for v in found if isinstance(v, int) and not isinstance(v, bool)]
+        return max(found) if found else None
 
 
 @dataclass
@@ -200,6 +222,16 @@ class TeammateFile:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def guidelines(self) -> dict[int, str]:
+        """The file's guidelines versions: {version: SHA-256 of its text}; empty when it has none."""
+        if self.version < TABLE_SINCE["guidelines"]:
+            return {}
+        try:
+            rows = self._guard.run(lambda: self._rows("guidelines", "g", "ORDER BY g.version", ()))
+        except sqlite3.DatabaseError as exc:
+            raise TeammateFileError(f"{_reason(exc)}; nothing was read") from exc
+        return {row["version"]: row["sha256"] for row in rows if isinstance(row["version"], int)}
 
     def articles(self) -> Iterator[RawArticle | Unreadable]:
         """Every article with its entities and each annotator's layer, in id order, one at a time."""
@@ -269,7 +301,9 @@ class TeammateFile:
             "article_status", "t", "WHERE t.article_id = ? ORDER BY t.annotator_id", (article_id,)
         ):
             who = status["annotator_id"]
-            layers.setdefault(who, self._layer(who)).status = status["status"]
+            layer = layers.setdefault(who, self._layer(who))
+            layer.status = status["status"]
+            layer.status_guidelines = status["guidelines_version"]
         if self.version >= TABLE_SINCE["rejected_spans"]:
             for span in self._rows(
                 "rejected_spans",

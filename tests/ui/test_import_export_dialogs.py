@@ -185,7 +185,11 @@ def test_export_writes_the_chosen_labels_and_says_what_went_out(
     assert f"to {out} ({fmt})" in seen["state"].splitlines()[0]
     assert "\nlabels: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + "\n" in seen["state"] + "\n"
     assert seen["bar"] == (1, 1)
-    assert sorted(p.name for p in out.parent.iterdir()) == [out.name]  # no temporary file left beside it
+    # no temporary file left beside it; a training export's (or gold's) data card is there
+    from annotator import formats
+
+    card = [f"{out.name}.card.md"] if fmt in formats.training_names() or gold else []
+    assert sorted(p.name for p in out.parent.iterdir()) == sorted([out.name, *card])
 
 
 def test_export_keeps_only_the_ticked_labels_and_names_the_file_for_its_format(

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.guidelines.by_version import agreement_by_version
 from annotator.review import Conflict, collect, compute_agreement, find_conflicts
 from annotator.review.report import fmt
 from annotator.review.units import category
@@ -49,6 +50,8 @@ def _heading(text: str) -> QLabel:
 
 #: Annotators whose pair rows stay in view without scrolling.
 PAIRS_SHOWN = 4
+#: Guidelines versions in view without scrolling (more scroll).
+VERSIONS_SHOWN = 5
 
 
 class AgreementDashboard(QWidget):
@@ -101,6 +104,11 @@ class AgreementDashboard(QWidget):
         right.addWidget(self.labels_table)
         right.addWidget(self.categories_title)
         right.addWidget(self.categories_table)
+        # the split by guidelines version (shown when the project has more than one version)
+        self.versions_title = _heading("By guidelines version — Krippendorff's α among the work done under it")
+        self.versions_table = self._table("versionsTable")
+        right.addWidget(self.versions_title)
+        right.addWidget(self.versions_table)
         right.addStretch(1)
         figures = QHBoxLayout()
         figures.addLayout(left, 1)
@@ -157,6 +165,9 @@ class AgreementDashboard(QWidget):
         if shown:
             n = len(self.categories_table.conflicts)
             self.summary.setText(f"{self.summary.text()}   ·   {n:,} category conflicts")
+        shown = self._fill_versions()
+        self.versions_title.setVisible(shown)
+        self.versions_table.setVisible(shown)
         if self.pair is None and r.pairs:
             self.pair = (r.pairs[0].a, r.pairs[0].b)
         self._fill_confusion()
@@ -205,6 +216,33 @@ class AgreementDashboard(QWidget):
                 t.setItem(i, j, _item(f"{what} {fmt(value, 2, reason=why)}", _score_color(value), tip))
         t.resizeRowsToContents()
         fit_to_rows(t, PAIRS_SHOWN)  # the pairs keep their height (up to PAIRS_SHOWN annotators)
+
+    def _fill_versions(self) -> bool:
+        """The split by guidelines version (as `agreement --by-guidelines`), when there is more than
+        one version; False (the table hidden) otherwise."""
+        if len(self.store.guidelines.versions()) < 2:
+            return False
+        rows = agreement_by_version(self.store, self.labels)
+        t = self.versions_table
+        t.clear()
+        headers = ["guidelines", "units", "α", "annotators"]
+        t.setColumnCount(len(headers))
+        t.setHorizontalHeaderLabels(headers)
+        t.setRowCount(len(rows))
+        for row, found in enumerate(rows):
+            a = found.agreement
+            name = "before any" if found.version is None else f"version {found.version}"
+            tip = ", ".join(f"{label} α {fmt(v, 2)}" for label, v in a.per_label_alpha.items())
+            t.setItem(row, 0, _item(name, style.current_theme().window, tip))
+            t.setItem(row, 1, _item(f"{a.units:,}"))
+            t.setItem(row, 2, _item(fmt(a.alpha, 2, reason=a.alpha_reason), _score_color(a.alpha), tip))
+            t.setItem(row, 3, _item(str(len(a.annotators))))
+        t.verticalHeader().setVisible(False)
+        t.resizeRowsToContents()
+        # as tall as its rows (a few versions): the per-label table above keeps the room it needs
+        shown = sum(t.rowHeight(i) for i in range(min(len(rows), VERSIONS_SHOWN)))
+        t.setFixedHeight(shown + t.horizontalHeader().sizeHint().height() + 2 * t.frameWidth() + 2)
+        return True
 
     def _fill_labels(self) -> None:
         r = self.result

@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator import settings
 from annotator.records import name_problem, reserved_name
 from annotator.ui.annotate.window.main_window import MainWindow
+from annotator.ui.annotate.window.team import FirstStartDialog, mark_trainee, name_problem
 from annotator.ui.shell import window_settings as ws
 from annotator.ui.shell.app import grab_to_png
 from annotator.ui.shell.opener import ProjectOpener, backup_task
@@ -26,6 +27,8 @@ class Controller:
         self.settings = ws.WindowSettings()
         self.opener = ProjectOpener(quiet)
         self.windows: list[MainWindow] = []
+        #: The name the first-start dialog asked to mark a trainee, marked in the first project opened.
+        self.pending_trainee: str | None = None
 
     # -- who and what --------------------------------------------------------------------
 
@@ -41,15 +44,18 @@ class Controller:
         if reserved_name(name):  # ANNOTATOR_NAME=gold: the review's layer is nobody's name
             name = "annotator"
         prompt = "Your name, stored with every label you make\n(change it later in File ▸ Annotator name):"
-        while not self.quiet:
-            text, ok = QInputDialog.getText(None, "Welcome to Annotator", prompt, text=name)
-            if not (ok and text.strip()):
+        dialog = None if self.quiet else FirstStartDialog(name, prompt)
+        while dialog is not None:
+            if not (dialog.exec() and dialog.name.text().strip()):
                 break
-            reserved = reserved_name(text)
+            text = dialog.name.text()
+            reserved = name_problem(text)
             if not reserved:
                 name = text.strip()
+                # marked in the project once it is open (`open`), as `annotators --trainee` would
+                self.pending_trainee = name if dialog.trainee.isChecked() else None
                 break
-            prompt = f"{reserved}: choose another name.\nYour name, stored with every label you make:"
+            dialog.ask(f"{reserved}: choose another name.\nYour name, stored with every label you make:")
         self.settings.set(ws.ANNOTATOR_NAME, name)
         return name
 
@@ -89,6 +95,9 @@ class Controller:
         window.newProjectRequested.connect(lambda p, w=window: self.switch(w, p, create=True))
         self.windows.append(window)
         window.start(article, preannotate=preannotate)
+        if self.pending_trainee:
+            window.flash(mark_trainee(window, self.pending_trainee))
+            self.pending_trainee = None
         if not self.quiet:
             window.runner.start(Task(path, backup_task, "backup", readonly=True))
             self._backup_after_first_labels(window)

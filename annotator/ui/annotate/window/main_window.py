@@ -47,6 +47,7 @@ from annotator.ui.annotate.search.search_dock import SearchDock
 from annotator.ui.annotate.session import Session
 from annotator.ui.annotate.window.place import ReadingPlace
 from annotator.ui.annotate.window.shortcuts import ShortcutSheet, make_actions
+from annotator.ui.annotate.window.team import mark_trainee_dialog, promote_trainee
 from annotator.ui.annotate.window.watcher import ProjectWatcher
 from annotator.ui.shell import window_settings as ws
 from annotator.ui.shell.plaintext import menu_text, plain_label, show_message
@@ -197,7 +198,8 @@ class MainWindow(QMainWindow):
         # corpus search (the hit list, docked under the article) and the list's category column
         self.search_dock = SearchDock(s, self.view, self.runner, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.search_dock)
-        self.guideline_pane = GuidelinePane(s, self)
+        self.guideline_pane = GuidelinePane(s, self.runner, self)
+        self.guideline_pane.editRequested.connect(self.edit_guidelines)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.guideline_pane)
         self.list_panel.extra.fill_categories(self.categories.groups)
         chips = CategoryChipsDelegate(self.categories.colors, self.list_panel.model.CategoriesRole, self)
@@ -313,6 +315,7 @@ class MainWindow(QMainWindow):
         self.category_scheme_action = edit.addAction("Article &categories…", self.edit_categories)
         self.actors_action = edit.addAction("&Actors…", self.edit_actors)
         self.rules_action = edit.addAction("Suggestion &rules…", self.model_actions.edit_rules)
+        self.guidelines_action = edit.addAction("&Guidelines…", self.edit_guidelines)
 
         go = bar.addMenu("&Go")
         for name in ("next_article", "prev_article", "next_page", "prev_page", "done_next"):
@@ -354,6 +357,11 @@ class MainWindow(QMainWindow):
         suggest.setChecked(self.suggestions.enabled)
         suggest.toggled.connect(self._toggle_suggestions)
         self.suggest_labels_action = suggest
+
+        team = bar.addMenu("Tea&m")
+        team.addAction("&Mark trainee…", lambda: mark_trainee_dialog(self))
+        self.promote_action = team.addAction("&Promote trainee…", lambda: promote_trainee(self))
+        team.addAction("&Guidelines…", self.edit_guidelines)
 
         tools = bar.addMenu("&Tools")
         tools.addAction("&Review conflicts…", self.open_review)
@@ -589,6 +597,14 @@ class MainWindow(QMainWindow):
         dialog = SchemeDialog(self.session, self)
         if dialog.exec():
             self.session.reload_scheme()
+
+    def edit_guidelines(self) -> None:
+        from annotator.ui.annotate.schemes.guidelines_editor import GuidelinesEditor
+
+        labels = [label.name for label in self.session.labels if not label.retired]
+        editor = GuidelinesEditor(self.store, self.session.annotator, labels, self)
+        editor.saved.connect(lambda n: (self.flash(f"guidelines version {n} saved"), self.guideline_pane.refresh()))
+        editor.exec()
 
     def edit_categories(self) -> None:
         from annotator.ui.annotate.schemes.category_dialog import CategorySchemeDialog
