@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from annotator import settings
 from annotator.records import name_problem, reserved_name
 from annotator.ui.annotate.window.main_window import MainWindow
-from annotator.ui.annotate.window.team import FirstStartDialog, mark_trainee, name_problem
+from annotator.ui.annotate.window.team import FirstStartDialog, mark_trainee, person_name_problem
 from annotator.ui.shell import window_settings as ws
 from annotator.ui.shell.app import grab_to_png
 from annotator.ui.shell.opener import ProjectOpener, backup_task
@@ -49,7 +49,7 @@ class Controller:
             if not (dialog.exec() and dialog.name.text().strip()):
                 break
             text = dialog.name.text()
-            reserved = name_problem(text)
+            reserved = person_name_problem(text)
             if not reserved:
                 name = text.strip()
                 # marked in the project once it is open (`open`), as `annotators --trainee` would

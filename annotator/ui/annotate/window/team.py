@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from annotator.records import reserved_name
+from annotator.records import name_problem, reserved_name
 from annotator.store import StoreError
 from annotator.ui.shell.plaintext import plain_label, set_plain, show_message
 
@@ -53,11 +53,12 @@ class FirstStartDialog(QDialog):
         set_plain(self.prompt, prompt)
 
 
-def name_problem(name: str) -> str | None:
-    """Why `name` cannot be a person's name here (the review's layer, a control character), or None."""
+def person_name_problem(name: str) -> str | None:
+    """Why `name` cannot be a person's name here (a control character, too long, the review's
+    layer), or None: the door every name passes (`records.name_problem`), worded for the dialog."""
     if any(ord(c) < 32 or ord(c) == 127 for c in name):
         return "a name has no control characters"
-    return reserved_name(name)
+    return name_problem(name, "name") or reserved_name(name)
 
 
 def mark_trainee(window, name: str) -> str:
@@ -98,7 +99,7 @@ def mark_trainee_dialog(window) -> None:
     name = name.strip()
     if not ok or not name:
         return
-    why = name_problem(name)
+    why = person_name_problem(name)
     if why:
         show_message(window, "Mark trainee", f"{why}: choose another name.")
         return
