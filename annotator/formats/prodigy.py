@@ -184,7 +184,8 @@ FORMAT = Format(
     "textcat `label`, one a line or as a `.json` array",
     holds_categories=True,
     holds_notes=True,
-    exports="one task per article and layer: `text`, `meta`, `_input_hash`, `_task_hash`, `_annotator_id`, "
+    exports="one task per article and layer: `text`, `meta` (with `source`; `title` only when it is not the "
+    "text's first line), `_input_hash`, `_task_hash`, `_annotator_id`, "
     "`_status`, `answer`, `spans` (token indices; a rejected span with its `answer`), `relations` (links, in "
     "`rel.manual`'s shape), `entities` (with `source`), `tokens` (spaCy's, a line break included), article "
     "categories as a choice task's `options` and `accept`",
