@@ -212,8 +212,10 @@ def record_size_problem(spans: int, entities: int, links: int) -> str | None:
     """Why a record with this many spans (statements and answered spans), entities and links is
     refused at the door, or None: each is capped (`settings.MAX_RECORD_*`), so one record cannot
     make every key on its article slow or an import take the machine's memory."""
-    from annotator import settings
-
+    settings = _SETTINGS or _settings()
+    s = settings
+    if spans <= s.MAX_RECORD_SPANS and entities <= s.MAX_RECORD_ENTITIES and links <= s.MAX_RECORD_LINKS:
+        return None  # the common record: three comparisons, no tuple built
     for n, cap, what in (
         (spans, settings.MAX_RECORD_SPANS, "spans"),
         (entities, settings.MAX_RECORD_ENTITIES, "entities"),
@@ -222,6 +224,19 @@ def record_size_problem(spans: int, entities: int, links: int) -> str | None:
         if n > cap:
             return f"the record has {n:,} {what}; one article may bring at most {cap:,} (split it)"
     return None
+
+
+_SETTINGS: Any = None
+
+
+def _settings() -> Any:
+    """`annotator.settings`, imported on the first record (not with this module) and kept: the
+    caps are read from it at each call, so a test may change them."""
+    global _SETTINGS
+    from annotator import settings
+
+    _SETTINGS = settings
+    return settings
 
 
 def layer_kind(name: str, model_version: str | None = None) -> str:

@@ -100,3 +100,23 @@ def test_offsets_survive_import_and_export(tmp_path_factory, pieces, data):
     assert span["text"].replace("\n", "") == expected.replace("\n", "")
     with Store.open(db) as store:
         assert store.stats()["spans"] == 1
+
+
+def test_a_title_is_written_once(cli, tmp_path):
+    """A title that is the text's own first line is not written again in meta (the import finds it
+    in the text); a title of its own is kept in meta, and both come back the same on re-import."""
+    own = {"text": "Ceasefire talks resume.\nKyiv will halt strikes.", "meta": {"n": 1}, "_annotator_id": "anna"}
+    named = {"text": "Moscow said no.", "meta": {"title": "Refusal", "n": 2}, "_annotator_id": "anna"}
+    src = write_jsonl(tmp_path / "in.jsonl", [json.dumps(own), json.dumps(named)])
+    cli("import", "--no-ner", src)
+    out = tmp_path / "out.jsonl"
+    result = cli("export", out)
+    assert result.exit_code == 0, result.output
+    first, second = srsly.read_jsonl(out)
+    assert "title" not in first["meta"] and first["meta"]["n"] == 1
+    assert second["meta"]["title"] == "Refusal"
+    with Store.create(tmp_path / "again.sqlite") as again:
+        from annotator.importing.run import import_paths
+
+        import_paths(again, [out], annotator="anna")
+        assert sorted(again.articles.article_titles().values()) == ["Ceasefire talks resume.", "Refusal"]

@@ -17,6 +17,7 @@ import re
 import sys
 import time
 from collections.abc import Callable
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -306,9 +307,20 @@ def _os_message(exc: OSError, out: str | Path) -> str:
     return f"{out}: cannot write the export ({reason}); nothing was written, {out} is as it was"
 
 
+_END = itemgetter(1)
+
+
 def _check_row(row: ExportRow) -> None:
     """Refuse a span, rejected span or entity that does not slice its own text."""
     size = len(row.text)
+    # the store holds 0 <= start < end (CHECK constraints): only the ends can pass the text's, found in C
+    if (
+        max(map(_END, row.spans), default=0) <= size
+        and max(map(_END, row.entities), default=0) <= size
+        and not row.rejected
+        and not row.links
+    ):
+        return
     for kind, items in (("span", row.spans), ("rejected span", row.rejected), ("entity", row.entities)):
         for start, end, label, _ in items:
             if not 0 <= start < end <= size:

@@ -109,12 +109,15 @@ def read_json_objects(path: Path, shapes: Sequence[Format]) -> Iterator[Incoming
     name, source = str(path), path.name
     left_out = LeftOut()
     items = iter_json_records(path) if path.suffix.lower() == ".json" else json_lines(path)
+    # the shape of each key set that decides it, found once per file (a format named with --format
+    # looks at each object's values: `is_named_object`)
+    by_keys: dict[tuple[str, ...], Format] | None = {} if len(shapes) > 1 else None
     for item in items:
         if isinstance(item, Rejection):
             yield item
             continue
         line, obj = item
-        yield from records_from_object(obj, ObjectContext(name, source, line, left_out), shapes)
+        yield from records_from_object(obj, ObjectContext(name, source, line, left_out), shapes, by_keys)
     yield from left_out.rejections(name)
 
 
@@ -176,13 +179,24 @@ def json_lines(path: Path) -> Iterator[tuple[int, Any] | Rejection]:
 
 
 def records_from_object(
-    obj: Any, where: ObjectContext, shapes: Sequence[Format]
+    obj: Any, where: ObjectContext, shapes: Sequence[Format], by_keys: dict[tuple[str, ...], Format] | None = None
 ) -> Iterator[IncomingRecord | Rejection]:
-    """The records one parsed JSON object holds, all of them or, with the reason, none."""
+    """The records one parsed JSON object holds, all of them or, with the reason, none.
+
+    `by_keys` remembers, for the objects of one file, which shape each set of keys is read as,
+    when the keys alone decide it (`_SHAPE_BY_VALUE` names the keys whose values decide it)."""
     try:
         if type(obj) is not dict:
             raise RecordError(f"expected a JSON object, got {kind_of(obj)}")
-        shape = _shape_of(obj, shapes)
+        if by_keys is None:
+            shape = _shape_of(obj, shapes)
+        else:
+            keys = tuple(obj)
+            shape = by_keys.get(keys)
+            if shape is None:
+                shape = _shape_of(obj, shapes)
+                if _SHAPE_BY_VALUE.isdisjoint(keys) and len(by_keys) < 1000:
+                    by_keys[keys] = shape
         records, note = shape.read_object(obj, where)
     except RecordError as exc:
         yield Rejection(where.path, where.line, str(exc))
@@ -207,6 +221,11 @@ def records_from_object(
             kept=True,
             warning=True,
         )
+
+
+#: Keys whose values (not only their presence) tell the JSON shapes apart (`doccano.is_doccano`,
+#: `label_studio.is_task`): an object holding one of them is looked at each time.
+_SHAPE_BY_VALUE = frozenset({"label", "entities", "cats", "data"})
 
 
 def _shape_of(obj: dict[str, Any], shapes: Sequence[Format]) -> Format:

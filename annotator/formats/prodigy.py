@@ -39,7 +39,7 @@ from annotator.formats.left_out import LeftOut
 from annotator.formats.records import record_from_dict
 from annotator.formats.relations import end_namer, relations_from_links
 from annotator.records import ACCEPT, ExportRow, IncomingRecord
-from annotator.text import signed32
+from annotator.text import signed32, title_of
 from annotator.tokens import SpacyTokens
 
 _dumps = srsly.json_dumps
@@ -54,11 +54,12 @@ def task_from_row(
     """Build the Prodigy task for one export row; `tokens` as `SpacyTokens.build` gives them;
     `single_choice`: the scheme is one exclusive group (`config.choice_style` "single")."""
     text = row.text
-    task: dict[str, Any] = {
-        "text": text,
-        "meta": {**row.meta, "title": row.title, "source": row.source},
-        "_input_hash": signed32(row.hash),
-    }
+    # the title is written once: a title that is the text's own first line is the text's (an import
+    # finds it there again), only another one goes into meta
+    meta = {**row.meta, "source": row.source}
+    if row.title != title_of(text):
+        meta = {**row.meta, "title": row.title, "source": row.source}
+    task: dict[str, Any] = {"text": text, "meta": meta, "_input_hash": signed32(row.hash)}
     starts = ends = {}
     if tokens is not None:
         starts = dict(zip((s for s, _ in tokens.bounds), count()))
@@ -199,7 +200,8 @@ FORMAT = Format(
     "textcat `label`, one a line or as a `.json` array",
     holds_categories=True,
     holds_notes=True,
-    exports="one task per article and layer: `text`, `meta`, `_input_hash`, `_task_hash`, `_annotator_id`, "
+    exports="one task per article and layer: `text`, `meta` (with `source`; `title` only when it is not the "
+    "text's first line), `_input_hash`, `_task_hash`, `_annotator_id`, "
     "`_status`, `answer`, `spans` (token indices; a rejected span with its `answer`), `relations` (links, in "
     "`rel.manual`'s shape), `entities` (with `source`), `tokens` (spaCy's, a line break included), article "
     "categories as a choice task's `options` and `accept`",
