@@ -276,3 +276,22 @@ def test_a_teammates_file_still_open_elsewhere_is_named_not_read_stale(cli, tmp_
     result = run_import(cli, other)
     assert result.exit_code == 1
     assert f"{other}:1: its latest changes are still in open.annotator.sqlite-wal" in result.stderr
+
+
+def test_a_model_layer_in_a_teammates_file_comes_in_as_a_models_output(cli, db_path, tmp_path):
+    """A layer the teammate's file marks as a model's output (kind 'model') stays a model's output
+    in our project: kept apart under `model:<version>`, never counted as a person's work."""
+    theirs = labeled_project(tmp_path / "theirs.annotator.sqlite", n=3)
+    conn = sqlite3.connect(theirs)
+    conn.execute("UPDATE annotators SET name = 'spancat-v3', kind = 'model' WHERE name = 'anna'")
+    conn.commit()
+    conn.close()
+    result = run_import(cli, theirs)
+    assert result.exit_code == 0, result.output
+    ours = sqlite3.connect(db_path)
+    try:
+        kinds = dict(ours.execute("SELECT name, kind FROM annotators"))
+    finally:
+        ours.close()
+    assert kinds.get("model:spancat-v3") == "model"
+    assert "spancat-v3" not in kinds

@@ -259,7 +259,7 @@ def _layer_task(layer: Layer) -> dict[str, Any]:
 def _text(value: Any, what: str) -> str:
     """A stored value that must be text: valid UTF-8 and not NULL, a number or a blob."""
     if type(value) is not Text:
-        raise RecordError(f"{what} must be text, got {_kind(value)}")
+        raise RecordError(f"{what} must be text, got {_value_kind(value)}")
     try:
         return value.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -268,11 +268,12 @@ def _text(value: Any, what: str) -> str:
 
 def _int(value: Any, what: str) -> int:
     if type(value) is not int:
-        raise RecordError(f"{what} must be an integer, got {_kind(value)}")
+        raise RecordError(f"{what} must be an integer, got {_value_kind(value)}")
     return value
 
 
-def _kind(value: Any) -> str:
+def _value_kind(value: Any) -> str:
+    """How a stored value that is not what was wanted reads in a message."""
     if value is None:
         return "NULL"
     if isinstance(value, Text):
