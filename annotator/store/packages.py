@@ -24,9 +24,12 @@ from annotator.store.part import Part, now
 if TYPE_CHECKING:
     from annotator.store.opening import Store
 
-#: Project-level tables copied whole into every package, when the project has them. A branch that
-#: adds such a table (guidelines, actors…) adds its name here and packages carry it.
-PROJECT_TABLES = ("settings", "guidelines", "actors")
+#: Project-level tables copied whole into every package, when the project has them, in this order
+#: (an actor before its aliases and titles). A branch that adds such a table adds its name here and
+#: packages carry it. Left out: `actor_mentions` (the actor each link end stands for): those rows
+#: are made from links on the articles, so a blind package holds none; a reviewer's package gets
+#: those of the layers she reviews.
+PROJECT_TABLES = ("settings", "guidelines", "actors", "actor_aliases", "actor_titles")
 #: Article tables copied for a package's articles, each with the column naming the article.
 ARTICLE_TABLES = (
     ("articles", "id"),
