@@ -87,7 +87,8 @@ def read_project(
                 return
             # a reviewer's package carries the reviewed layers as they were: only hers comes back
             only = str(marker["annotator"]) if marker and marker.get("role") == "review" else None
-            for article in other.articles():
+            # a package of this project: its articles are the project's, only those worked on come back
+            for article in other.articles(worked_only=marker is not None):
                 if isinstance(article, Unreadable):
                     yield Rejection(name, article.id, f"article {article.id}: {article.reason}")
                 else:

@@ -203,6 +203,15 @@ def _copy_layers(conn: Any, names: Sequence[str]) -> None:
             )
         else:
             conn.execute(f'INSERT INTO main."{table}"({cols}) SELECT {cols} FROM src."{table}" WHERE {mine}')
+    if _has_table(conn, "src", "actor_mentions"):
+        # the actor each of their link ends stands for (ends of other people's links stay behind)
+        cols = _columns(conn, "actor_mentions")
+        conn.execute(
+            f"INSERT INTO main.actor_mentions({cols}) SELECT {cols} FROM src.actor_mentions m "
+            "WHERE m.article_id IN (SELECT id FROM temp.chosen) AND EXISTS (SELECT 1 FROM main.links k "
+            "WHERE k.article_id = m.article_id AND ((k.head_start = m.start AND k.head_end = m.end) "
+            "OR (k.child_start = m.start AND k.child_end = m.end)))"
+        )
 
 
 def _columns(conn: Any, table: str) -> str:
