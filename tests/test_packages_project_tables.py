@@ -125,3 +125,25 @@ def test_guidelines_changed_in_the_project_and_in_a_package_are_named_and_the_pr
         ).fetchone() == (1,)
     finally:
         conn.close()
+
+
+def test_actors_added_in_a_package_join_the_projects_registry(tmp_path):
+    project, anna, _ = _made(tmp_path)
+    with Store.open(project) as store:
+        store.actors.add_actor("Ukraine", "state", aliases=[("Kyiv", "metonym")])
+    # the packages were made before Ukraine: only hers and the project's own come together
+    with Store.open(anna) as package:
+        package.actors.add_actor("Russia", "state", side="RU", aliases=[("Moscow", "metonym")])
+        package.actors.add_actor("Kyiv", "state")  # the project's alias of Ukraine: left out, named
+    back = run(project, "import", anna)
+    assert back.exit_code == 0, back.output
+    assert "1 actor added in the package, now in the project: Russia" in back.output
+    assert "an actor added in the package was left out (Kyiv:" in back.output
+    listed = json.loads(run(project, "actors", "--json").output)
+    rows = listed["actors"] if isinstance(listed, dict) else listed
+    by_name = {a["name"]: a for a in rows}
+    assert set(by_name) == {"Ukraine", "Russia"}
+    assert "Moscow" in json.dumps(by_name["Russia"])
+    again = run(project, "import", anna)
+    assert "now in the project" not in again.output  # nothing new; the refusal is named again
+    assert len(json.loads(run(project, "actors", "--json").output)) == len(listed)

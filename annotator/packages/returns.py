@@ -51,6 +51,10 @@ def merge_package_scheme(store: Store, path: Path) -> list[str]:
                 guidelines: list | str = other.guidelines()
             except TeammateFileError as exc:
                 guidelines = str(exc)
+            try:
+                actors: list | str = other.actors()
+            except TeammateFileError as exc:
+                actors = str(exc)
     except TeammateFileError:
         return []
     notes: list[str] = []
@@ -62,7 +66,56 @@ def merge_package_scheme(store: Store, path: Path) -> list[str]:
         notes.append(f"{who}: {guidelines}; the project's guidelines are unchanged")
     elif guidelines:
         notes += merge_package_guidelines(store, path, who, guidelines)
+    if isinstance(actors, str):
+        notes.append(f"{who}: {actors}; the project's actors are unchanged")
+    elif actors:
+        notes += merge_package_actors(store, who, actors)
     return notes
+
+
+def merge_package_actors(store: Store, who: str, rows: list[dict[str, Any]]) -> list[str]:
+    """Actors added in the package (a name the project has no actor or alias for) join the
+    project's registry with their aliases and titles, each its own committed write; one whose
+    name or alias the project already gives another actor is named and left out."""
+    from annotator.store.actors import ActorError, Title, actor_key
+
+    known = {actor_key(a.name) for a in store.actors.actors()}
+    added, refused = [], []
+    for row in rows:
+        try:
+            name = _decoded(row["name"], "name")
+            if actor_key(name) in known:
+                continue
+            aliases = [(_decoded(a, "alias"), _decoded(k, "alias kind")) for a, k in row["aliases"]]
+            titles = [Title(*(_decoded(v, "title") for v in t)) for t in row["titles"]]
+            store.actors.add_actor(
+                name,
+                _decoded(row["kind"], "kind"),
+                _decoded(row["side"], "side"),
+                aliases=aliases,
+                titles=titles,
+                retired=bool(row["retired"]),
+            )
+            added.append(name)
+            known.add(actor_key(name))
+        except (ActorError, ValueError) as exc:
+            shown = bytes(row["name"]).decode("utf-8", "replace") if isinstance(row["name"], bytes) else "?"
+            refused.append(f"{shown[:60]}: {exc}")
+    notes = []
+    if added:
+        notes.append(f"{who}: {_plural(len(added), 'actor')} added in the package, now in the project: {_shown(added)}")
+    for why in refused[:10]:
+        notes.append(f"{who}: an actor added in the package was left out ({why})")
+    return notes
+
+
+def _decoded(value: Any, what: str) -> str:
+    if not isinstance(value, bytes):
+        raise ValueError(f"its {what} is not text")
+    try:
+        return bytes(value).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"its {what} is not valid UTF-8") from None
 
 
 @dataclass(frozen=True)

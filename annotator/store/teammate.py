@@ -103,6 +103,8 @@ TABLE_SINCE = {
 LAYER_TABLES_SINCE = ("rejected_spans", "task_answers", "article_categories", "links", "link_decisions")
 #: The most guidelines versions read from a file (more: the file is not a project we made).
 MAX_GUIDELINES_VERSIONS = 10_000
+#: The most actors read from a file.
+MAX_ACTORS = 100_000
 #: Articles read together (one query per table for them all).
 CHUNK_ARTICLES = 256
 #: Statements a progress handler lets run between its checks of the clock and of Ctrl+C.
@@ -278,6 +280,37 @@ class TeammateFile:
             )
         except sqlite3.DatabaseError as exc:
             raise TeammateFileError(f"its guidelines cannot be read ({_reason(exc)})") from exc
+
+    def actors(self) -> list[dict[str, Any]]:
+        """The file's actor registry (at most `MAX_ACTORS`): each actor's name, kind, side and
+        retired flag with its aliases and titles, values raw; none in a file older than actors."""
+        if self.version < version_with("m015_actors"):
+            return []
+
+        def read() -> list[dict[str, Any]]:
+            found: dict[Any, dict[str, Any]] = {}
+            for actor_id, name, kind, side, retired in self.conn.execute(
+                "SELECT id, name, kind, side, retired FROM actors ORDER BY id LIMIT ?", (MAX_ACTORS,)
+            ):
+                found[actor_id] = {"name": name, "kind": kind, "side": side, "retired": retired}
+                found[actor_id].update(aliases=[], titles=[])
+            for actor_id, alias, kind in self.conn.execute(
+                "SELECT actor_id, alias, kind FROM actor_aliases ORDER BY actor_id, alias LIMIT ?", (MAX_ACTORS * 10,)
+            ):
+                if actor_id in found:
+                    found[actor_id]["aliases"].append((alias, kind))
+            for actor_id, title, start, end in self.conn.execute(
+                "SELECT actor_id, title, valid_from, valid_to FROM actor_titles ORDER BY actor_id, valid_from LIMIT ?",
+                (MAX_ACTORS * 10,),
+            ):
+                if actor_id in found:
+                    found[actor_id]["titles"].append((title, start, end))
+            return list(found.values())
+
+        try:
+            return self._guard.run(read)
+        except sqlite3.DatabaseError as exc:
+            raise TeammateFileError(f"its actors cannot be read ({_reason(exc)})") from exc
 
     # -- reading one article -------------------------------------------------------------
 
