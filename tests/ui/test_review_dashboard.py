@@ -107,3 +107,19 @@ def test_a_disagreement_lists_what_each_annotator_said_on_that_very_statement(qt
         rows = [board.disagreements.item(i).text().split("   (")[0] for i in range(board.disagreements.count())]
         assert rows == ["“Moscow will strike”\n    anna: (no label) · ben: threat"]
         board.close()
+
+
+def test_the_dashboard_shows_the_teams_progress_like_annotator_progress(dashboard, merged, qtbot):  # noqa: F811
+    from annotator.packages.progress import project_progress
+
+    qtbot.waitUntil(lambda: dashboard.progress.rows is not None, timeout=20_000)
+    with Store.open(merged) as store:
+        expected = {r.annotator: r for r in project_progress(store)}
+    table = dashboard.progress.table
+    shown = {table.item(i, 0).text().split()[0]: i for i in range(table.rowCount())}
+    assert set(shown) == set(expected) and {"anna", "ben"} <= set(shown)
+    for name, row in shown.items():
+        assert table.item(row, 2).text() == str(expected[name].statements)
+        assert table.item(row, 1).text().startswith(str(expected[name].done))
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert headers == ["Annotator", "Done", "Statements", "Active", "Decisions/h", "Accepted", "Packages"]

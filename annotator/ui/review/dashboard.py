@@ -31,6 +31,7 @@ from annotator.schemes.labels import project_labels
 from annotator.store import Store
 from annotator.ui.review.category_agreement import CategoryAgreementTable
 from annotator.ui.review.link_figures import LinkFigures, fill_conflict_list
+from annotator.ui.review.progress_panel import ProgressPanel
 from annotator.ui.review.widgets import figure_item as _item
 from annotator.ui.review.widgets import score_color as _score_color
 from annotator.ui.shell import palette, style
@@ -98,8 +99,12 @@ class AgreementDashboard(QWidget):
         grid.addWidget(self.confusion_title, 2, 0)
         grid.addWidget(self.confusion_table, 3, 0)
         grid.addWidget(self.links, 2, 1, 2, 1)
-        grid.addWidget(self.list_title, 4, 0, 1, 2)
-        grid.addWidget(self.disagreements, 5, 0, 1, 2)
+        grid.addWidget(self.list_title, 4, 0)
+        grid.addWidget(self.disagreements, 5, 0)
+        self.progress_title = _heading("Progress — done per package, active time, who is behind")
+        self.progress = ProgressPanel(store)
+        grid.addWidget(self.progress_title, 4, 1)
+        grid.addWidget(self.progress, 5, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(1, 2)
@@ -112,6 +117,10 @@ class AgreementDashboard(QWidget):
         for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+W")):
             QShortcut(keys, self, self.close)
         self.refresh()
+
+    def closeEvent(self, event) -> None:
+        self.progress.stop()  # the progress read ends before the window goes
+        super().closeEvent(event)
 
     def _table(self, name: str) -> QTableWidget:
         table = QTableWidget()
@@ -157,6 +166,7 @@ class AgreementDashboard(QWidget):
         if self.pair is None and r.pairs:
             self.pair = (r.pairs[0].a, r.pairs[0].b)
         self._fill_confusion()
+        self.progress.refresh()
 
     def _fill_pairs(self) -> None:
         names = self.result.annotators
