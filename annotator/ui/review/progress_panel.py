@@ -89,5 +89,17 @@ class ProgressPanel(QWidget):
         self.note.setText("\n".join(notes))
         self.note.setVisible(bool(notes))
 
+    def wait(self, timeout_ms: int = 30_000) -> bool:
+        """Wait (events still delivered) until the figures are shown; True when they are."""
+        from PySide6.QtCore import QDeadlineTimer, QEventLoop
+        from PySide6.QtWidgets import QApplication
+
+        deadline = QDeadlineTimer(timeout_ms)
+        while self.rows is None and not deadline.hasExpired():
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            self.runner.wait_all(20)
+        QApplication.processEvents()
+        return self.rows is not None
+
     def stop(self) -> None:
         self.runner.stop_all()
