@@ -26,6 +26,7 @@ class ProgressPanel(QWidget):
         super().__init__(parent)
         self.store = store
         self.rows: list[AnnotatorProgress] | None = None
+        self._stale = False
         self.runner = TaskRunner(self)
         self.note = plain_label("Reading progress…")
         self.note.setObjectName("progressNote")
@@ -46,9 +47,21 @@ class ProgressPanel(QWidget):
         layout.addWidget(self.note)
 
     def refresh(self) -> None:
-        """Read the figures again, on a worker thread (its own read-only connection)."""
+        """Read the figures again, on a worker thread (its own read-only connection); while the
+        panel is not shown, when it is (no thread outlives a panel that was never shown)."""
+        self._stale = True
+        if self.isVisible():
+            self._start()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._start()
+
+    def _start(self) -> None:
         if self.runner.busy("progress"):
             return
+        self._stale = False
         self.note.setText("Reading progress…")
         task = Task(self.store.path, _progress_work, "progress", readonly=True)
         task.finished.connect(self.show_rows)
@@ -95,6 +108,8 @@ class ProgressPanel(QWidget):
         from PySide6.QtWidgets import QApplication
 
         deadline = QDeadlineTimer(timeout_ms)
+        if self.rows is None:
+            self._start()
         while self.rows is None and not deadline.hasExpired():
             QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
             self.runner.wait_all(20)
