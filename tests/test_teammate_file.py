@@ -295,3 +295,23 @@ def test_a_model_layer_in_a_teammates_file_comes_in_as_a_models_output(cli, db_p
         ours.close()
     assert kinds.get("model:spancat-v3") == "model"
     assert "spancat-v3" not in kinds
+
+
+def test_articles_are_read_in_chunks_and_only_the_unreadable_one_is_named(tmp_path):
+    """Articles are read a chunk at a time; one SQLite cannot hand out (a value over the limit)
+    is named alone, every other article of its chunk and the next still comes, in id order."""
+    from annotator.store.teammate import CHUNK_ARTICLES, RawArticle, TeammateFile, Unreadable
+
+    n = CHUNK_ARTICLES + 50
+    path = labeled_project(tmp_path / "theirs.annotator.sqlite", n=n)
+    conn = sqlite3.connect(path)
+    (bad,) = conn.execute("SELECT id FROM articles ORDER BY id LIMIT 1 OFFSET 100").fetchone()
+    conn.execute("UPDATE articles SET text = ? WHERE id = ?", ("x" * 5000, bad))
+    conn.commit()
+    conn.close()
+    with TeammateFile.open(path, max_value_bytes=4000, seconds=60.0) as other:
+        read = list(other.articles())
+    assert [a.id for a in read] == sorted(a.id for a in read) and len(read) == n
+    assert [a.id for a in read if isinstance(a, Unreadable)] == [bad]
+    good = [a for a in read if isinstance(a, RawArticle)]
+    assert all(len(a.layers) == 1 and a.layers[0].spans for a in good)  # anna's label on each
