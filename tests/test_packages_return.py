@@ -119,3 +119,28 @@ def test_a_label_added_in_a_package_joins_the_scheme_a_changed_one_is_named(made
         scheme = {label.name: label for label in store.schemes.label_scheme()}
     assert scheme["offer"].color == "#2a9d8f"  # the project's kept
     assert scheme["threat"].key == ""  # its key was the project's denial's
+
+
+def test_only_the_articles_worked_on_in_a_package_are_read_back(made):
+    """A package's articles nobody worked on are the project's own: the import passes them by (a
+    package of 100,000 articles with a few labels costs those labels), even one changed there."""
+    project, out = made
+    anna = out / "anna.annotator.sqlite"
+    first, second = annotate(anna, "anna")
+    conn = sqlite3.connect(anna)
+    untouched = conn.execute(
+        "SELECT id FROM articles WHERE id NOT IN (?, ?) ORDER BY id LIMIT 1", (first, second)
+    ).fetchone()[0]
+    conn.execute("UPDATE articles SET text = 'A text the project never had.' WHERE id = ?", (untouched,))
+    conn.commit()
+    conn.close()
+    before = sqlite3.connect(project).execute("SELECT count(*) FROM articles").fetchone()[0]
+    result = run(project, "import", "--no-ner", anna)
+    assert result.exit_code == 0, result.output
+    assert "imported 0 new articles" in result.output
+    conn = sqlite3.connect(project)
+    try:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == before
+        assert layer_rows(project)["labels"]  # her work came back
+    finally:
+        conn.close()

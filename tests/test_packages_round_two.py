@@ -66,3 +66,41 @@ def test_a_reviewer_in_round_one_is_refused(tmp_path):
     result = run(project, "packages", "--annotators", "anna,ben", "--reviewer", "dora", "--out", tmp_path / "out")
     assert result.exit_code == 1 and "use it with --round 2" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_reviewers_package_carries_the_actors_of_the_reviewed_links_ends_only(tmp_path):
+    from annotator.records import Link
+
+    project = generated_project(tmp_path / "team.annotator.sqlite", 12)
+    one, two = tmp_path / "round1", tmp_path / "round2"
+    assert run(project, "packages", "--annotators", "anna,ben", "-k", "2", "--size", "6", "--out", one).exit_code == 0
+    labels = {"anna": ["offer"], "ben": ["denial"]}
+    for name in ("anna", "ben"):
+        with Store.open(one / f"{name}.annotator.sqlite") as package:
+            first = package.packages.article_ids()[0]
+            package.statements.set_statement(first, name, 0, 9, labels[name])
+            package.links.change_links(first, name, add=[Link(0, 9, 14, 18, "speaker")])
+    assert (
+        run(project, "import", "--no-ner", one / "anna.annotator.sqlite", one / "ben.annotator.sqlite").exit_code == 0
+    )
+    with Store.open(project) as store:
+        store.actors.add_actor("Ukraine", "state", aliases=[("Kyiv", "metonym")])
+        store.conn.executemany(
+            "INSERT INTO actor_mentions(article_id, start, end, actor_id, how, resolved_at) "
+            "SELECT ?, ?, ?, id, 'metonym', '2026-01-01' FROM actors",
+            [(first, 14, 18), (first, 30, 36)],  # a link end, and a mention no reviewed link has
+        )
+        store.conn.commit()
+    result = run(project, "packages", "--annotators", "anna,ben,carol", "-k", "2", "--reviewer", "dora", "--out", two)
+    assert result.exit_code == 0, result.output
+    conn = sqlite3.connect(two / "dora.review.annotator.sqlite")
+    try:
+        rows = conn.execute("SELECT article_id, start, end FROM actor_mentions").fetchall()
+    finally:
+        conn.close()
+    assert rows == [(first, 14, 18)]
+    conn = sqlite3.connect(two / "carol.annotator.sqlite")
+    try:
+        assert conn.execute("SELECT count(*) FROM actor_mentions").fetchone() == (0,)  # blind
+    finally:
+        conn.close()

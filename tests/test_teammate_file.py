@@ -276,3 +276,42 @@ def test_a_teammates_file_still_open_elsewhere_is_named_not_read_stale(cli, tmp_
     result = run_import(cli, other)
     assert result.exit_code == 1
     assert f"{other}:1: its latest changes are still in open.annotator.sqlite-wal" in result.stderr
+
+
+def test_a_model_layer_in_a_teammates_file_comes_in_as_a_models_output(cli, db_path, tmp_path):
+    """A layer the teammate's file marks as a model's output (kind 'model') stays a model's output
+    in our project: kept apart under `model:<version>`, never counted as a person's work."""
+    theirs = labeled_project(tmp_path / "theirs.annotator.sqlite", n=3)
+    conn = sqlite3.connect(theirs)
+    conn.execute("UPDATE annotators SET name = 'spancat-v3', kind = 'model' WHERE name = 'anna'")
+    conn.commit()
+    conn.close()
+    result = run_import(cli, theirs)
+    assert result.exit_code == 0, result.output
+    ours = sqlite3.connect(db_path)
+    try:
+        kinds = dict(ours.execute("SELECT name, kind FROM annotators"))
+    finally:
+        ours.close()
+    assert kinds.get("model:spancat-v3") == "model"
+    assert "spancat-v3" not in kinds
+
+
+def test_articles_are_read_in_chunks_and_only_the_unreadable_one_is_named(tmp_path):
+    """Articles are read a chunk at a time; one SQLite cannot hand out (a value over the limit)
+    is named alone, every other article of its chunk and the next still comes, in id order."""
+    from annotator.store.teammate import CHUNK_ARTICLES, RawArticle, TeammateFile, Unreadable
+
+    n = CHUNK_ARTICLES + 50
+    path = labeled_project(tmp_path / "theirs.annotator.sqlite", n=n)
+    conn = sqlite3.connect(path)
+    (bad,) = conn.execute("SELECT id FROM articles ORDER BY id LIMIT 1 OFFSET 100").fetchone()
+    conn.execute("UPDATE articles SET text = ? WHERE id = ?", ("x" * 5000, bad))
+    conn.commit()
+    conn.close()
+    with TeammateFile.open(path, max_value_bytes=4000, seconds=60.0) as other:
+        read = list(other.articles())
+    assert [a.id for a in read] == sorted(a.id for a in read) and len(read) == n
+    assert [a.id for a in read if isinstance(a, Unreadable)] == [bad]
+    good = [a for a in read if isinstance(a, RawArticle)]
+    assert all(len(a.layers) == 1 and a.layers[0].spans for a in good)  # anna's label on each

@@ -88,7 +88,8 @@ def read_project(
             # a reviewer's package carries the reviewed layers as they were: only hers comes back
             only = str(marker["annotator"]) if marker and marker.get("role") == "review" else None
             versions = _guidelines_of(other)
-            for article in other.articles():
+            # a package of this project: its articles are the project's, only those worked on come back
+            for article in other.articles(worked_only=marker is not None):
                 if isinstance(article, Unreadable):
                     yield Rejection(name, article.id, f"article {article.id}: {article.reason}")
                 else:
@@ -129,7 +130,7 @@ def _guidelines_of(other: TeammateFile) -> dict[int, str]:
     """{version: SHA-256} of the guidelines in the teammate's file; a malformed hash is left out
     (her layers decided under it are then stamped as if the file carried none)."""
     out = {}
-    for version, sha in other.guidelines().items():
+    for version, sha in other.guidelines_hashes().items():
         text = bytes(sha).decode("ascii", errors="replace") if isinstance(sha, bytes) else ""
         if len(text) == 64 and all(c in "0123456789abcdef" for c in text):
             out[version] = text
@@ -294,7 +295,7 @@ def _layer_task(layer: Layer, actor_at: dict[tuple[int, int], tuple] | None = No
 def _text(value: Any, what: str) -> str:
     """A stored value that must be text: valid UTF-8 and not NULL, a number or a blob."""
     if type(value) is not Text:
-        raise RecordError(f"{what} must be text, got {_kind(value)}")
+        raise RecordError(f"{what} must be text, got {_value_kind(value)}")
     try:
         return value.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -303,11 +304,12 @@ def _text(value: Any, what: str) -> str:
 
 def _int(value: Any, what: str) -> int:
     if type(value) is not int:
-        raise RecordError(f"{what} must be an integer, got {_kind(value)}")
+        raise RecordError(f"{what} must be an integer, got {_value_kind(value)}")
     return value
 
 
-def _kind(value: Any) -> str:
+def _value_kind(value: Any) -> str:
+    """How a stored value that is not what was wanted reads in a message."""
     if value is None:
         return "NULL"
     if isinstance(value, Text):

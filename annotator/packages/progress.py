@@ -137,7 +137,7 @@ def lines(rows: list[AnnotatorProgress]) -> list[str]:
         rate = "-" if r.decisions_per_hour is None else f"{r.decisions_per_hour:.0f}"
         accepted = "-" if r.acceptance is None else f"{r.acceptance:.0%}"
         packages = ", ".join(f"round {p['round']}: {p['done']}/{p['assigned']}" for p in r.packages) or "-"
-        active = "in pkg" if r.active_seconds is None else _hours(r.active_seconds)
+        active = "in pkg" if r.active_seconds is None else hours_minutes(r.active_seconds)
         out.append(
             f"{r.annotator[:16]:<16} {done:>11} {r.statements:>10} {active:>8} {rate:>11} "
             f"{accepted:>8}  {packages}{'  BEHIND' if r.behind else ''}"
@@ -150,6 +150,6 @@ def lines(rows: list[AnnotatorProgress]) -> list[str]:
     return out
 
 
-def _hours(seconds: float) -> str:
+def hours_minutes(seconds: float) -> str:
     minutes = round(seconds / 60)
     return f"{minutes // 60}:{minutes % 60:02d}"

@@ -11,6 +11,8 @@ committed write, before the package's records come in.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,18 +43,158 @@ def merge_package_scheme(store: Store, path: Path) -> list[str]:
     try:
         with TeammateFile.open(path, max_value_bytes=settings.MAX_RECORD_BYTES, seconds=60.0) as other:
             raw = other.settings(keys)
+            marker = _json(raw.get(PACKAGE_SETTING))
+            if not isinstance(marker, dict) or marker.get("project_id") != store.get_setting(PROJECT_ID_SETTING):
+                return []
+            who = f"{path.name} ({str(marker.get('annotator', '?'))[:60]})"
+            try:
+                guidelines: list | str = other.guidelines()
+            except TeammateFileError as exc:
+                guidelines = str(exc)
+            try:
+                actors: list | str = other.actors()
+            except TeammateFileError as exc:
+                actors = str(exc)
     except TeammateFileError:
         return []
-    marker = _json(raw.get(PACKAGE_SETTING))
-    if not isinstance(marker, dict) or marker.get("project_id") != store.get_setting(PROJECT_ID_SETTING):
-        return []
-    who = f"{path.name} ({str(marker.get('annotator', '?'))[:60]})"
     notes: list[str] = []
     for key, what, where in SCHEMES:
         if key not in raw:
             continue
         notes += _merge_one(store, key, what, where, who, raw[key])
+    if isinstance(guidelines, str):
+        notes.append(f"{who}: {guidelines}; the project's guidelines are unchanged")
+    elif guidelines:
+        notes += merge_package_guidelines(store, path, who, guidelines)
+    if isinstance(actors, str):
+        notes.append(f"{who}: {actors}; the project's actors are unchanged")
+    elif actors:
+        notes += merge_package_actors(store, who, actors)
     return notes
+
+
+def merge_package_actors(store: Store, who: str, rows: list[dict[str, Any]]) -> list[str]:
+    """Actors added in the package (a name the project has no actor or alias for) join the
+    project's registry with their aliases and titles, each its own committed write; one whose
+    name or alias the project already gives another actor is named and left out."""
+    from annotator.store.actors import ActorError, Title, actor_key
+
+    known = {actor_key(a.name) for a in store.actors.actors()}
+    added, refused = [], []
+    for row in rows:
+        try:
+            name = _decoded(row["name"], "name")
+            if actor_key(name) in known:
+                continue
+            aliases = [(_decoded(a, "alias"), _decoded(k, "alias kind")) for a, k in row["aliases"]]
+            titles = [Title(*(_decoded(v, "title") for v in t)) for t in row["titles"]]
+            store.actors.add_actor(
+                name,
+                _decoded(row["kind"], "kind"),
+                _decoded(row["side"], "side"),
+                aliases=aliases,
+                titles=titles,
+                retired=bool(row["retired"]),
+            )
+            added.append(name)
+            known.add(actor_key(name))
+        except (ActorError, ValueError) as exc:
+            shown = bytes(row["name"]).decode("utf-8", "replace") if isinstance(row["name"], bytes) else "?"
+            refused.append(f"{shown[:60]}: {exc}")
+    notes = []
+    if added:
+        notes.append(f"{who}: {_plural(len(added), 'actor')} added in the package, now in the project: {_shown(added)}")
+    for why in refused[:10]:
+        notes.append(f"{who}: an actor added in the package was left out ({why})")
+    return notes
+
+
+def _decoded(value: Any, what: str) -> str:
+    if not isinstance(value, bytes):
+        raise ValueError(f"its {what} is not text")
+    try:
+        return bytes(value).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"its {what} is not valid UTF-8") from None
+
+
+@dataclass(frozen=True)
+class _Version:
+    version: int
+    created_at: str
+    author: str
+    text: str
+    sha256: str
+
+
+def merge_package_guidelines(store: Store, path: Path, who: str, rows: list) -> list[str]:
+    """The guidelines versions made in the package come in as the project's next versions (author
+    and time kept), unless the project's guidelines changed too since the package was made: then
+    the package's are named and left out, with the way to compare and choose. Twice: nothing."""
+    try:
+        theirs = _versions(rows)
+    except ValueError as exc:
+        return [f"{who}: its guidelines were left out ({exc}); the project's are unchanged"]
+    ours = store.guidelines.versions()
+    ours_sha = {v.version: v.sha256 for v in ours}
+    base = max((v.version for v in theirs if ours_sha.get(v.version) == v.sha256), default=0)
+    already = {(v.sha256, v.created_at, v.author) for v in ours}
+    hers = [v for v in theirs if v.version > base and (v.sha256, v.created_at, v.author) not in already]
+    if not hers:
+        return []
+    hers_keys = {(v.sha256, v.created_at, v.author) for v in theirs if v.version > base}
+    moved = [v for v in ours if v.version > base and (v.sha256, v.created_at, v.author) not in hers_keys]
+    last = hers[-1]
+    if moved:
+        if ours[-1].sha256 == last.sha256:
+            return []  # the same text, changed in both
+        project = moved[-1]
+        return [
+            f"{who}: the guidelines were changed in the package (its version {last.version} by "
+            f"{last.author}, {last.created_at}) and in the project since it was made (version {project.version} by "
+            f"{project.author}); the package's were left out and the project's kept: compare them "
+            f"(annotator guidelines --db {path} --version {last.version}) and load the text meant "
+            "(annotator guidelines --load FILE)"
+        ]
+    notes = []
+    for version in hers:
+        added = store.guidelines.add_version(version.text, version.author, version.created_at)
+        notes.append(
+            f"{who}: guidelines version {version.version} made in the package by {version.author} "
+            f"({version.created_at}) is now the project's version {added.version}"
+        )
+    return notes
+
+
+def _versions(rows: list) -> list[_Version]:
+    """The package's guidelines versions, validated (ValueError: why they cannot be merged)."""
+    from annotator.store.guidelines import text_sha256
+    from annotator.store.teammate import MAX_GUIDELINES_VERSIONS
+
+    if len(rows) > MAX_GUIDELINES_VERSIONS:
+        raise ValueError(f"more than {MAX_GUIDELINES_VERSIONS:,} versions")
+    out = []
+    for number, created_at, author, text in rows:
+        if type(number) is not int or number < 1:
+            raise ValueError(f"a version number that is not a positive integer ({str(number)[:20]!r})")
+        values = []
+        for value, what in ((created_at, "time"), (author, "author"), (text, "text")):
+            if not isinstance(value, bytes):
+                raise ValueError(f"version {number}: its {what} is not text")
+            try:
+                values.append(bytes(value).decode("utf-8"))
+            except UnicodeDecodeError:
+                raise ValueError(f"version {number}: its {what} is not valid UTF-8") from None
+        created, name, body = values
+        try:
+            datetime.fromisoformat(created)
+        except ValueError:
+            raise ValueError(f"version {number}: its time {created[:40]!r} is not an ISO time") from None
+        why = name_problem(name, "author")
+        if why or not name:
+            raise ValueError(f"version {number}: {why or 'no author'}")
+        out.append(_Version(number, created, name, body, text_sha256(body)))
+    return out
 
 
 def _merge_one(store: Store, key: str, what: str, where: str, who: str, raw: Any) -> list[str]:

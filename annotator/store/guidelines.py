@@ -67,6 +67,19 @@ class GuidelinesPart(Part):
             )
         return GuidelinesVersion(number, stamp, author, sha, text), True
 
+    def add_version(self, text: str, author: str, created_at: str) -> GuidelinesVersion:
+        """A version made elsewhere (in a work package) as the project's next version, its author
+        and time kept; one transaction."""
+        sha = text_sha256(text)
+        with self.write():
+            current = self.current()
+            number = (current.version if current else 0) + 1
+            self.conn.execute(
+                "INSERT INTO guidelines(version, created_at, author, text, sha256) VALUES (?, ?, ?, ?, ?)",
+                (number, created_at, author, text, sha),
+            )
+        return GuidelinesVersion(number, created_at, author, sha, text)
+
     # -- the version of each decision ----------------------------------------------------------
 
     def decision_versions(self) -> Iterator[tuple[int, str, int | None]]:

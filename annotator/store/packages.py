@@ -24,9 +24,12 @@ from annotator.store.part import Part, now
 if TYPE_CHECKING:
     from annotator.store.opening import Store
 
-#: Project-level tables copied whole into every package, when the project has them. A branch that
-#: adds such a table (guidelines, actors…) adds its name here and packages carry it.
-PROJECT_TABLES = ("settings", "guidelines", "actors")
+#: Project-level tables copied whole into every package, when the project has them, in this order
+#: (an actor before its aliases and titles). A branch that adds such a table adds its name here and
+#: packages carry it. Left out: `actor_mentions` (the actor each link end stands for): those rows
+#: are made from links on the articles, so a blind package holds none; a reviewer's package gets
+#: those of the layers she reviews.
+PROJECT_TABLES = ("settings", "guidelines", "actors", "actor_aliases", "actor_titles")
 #: Article tables copied for a package's articles, each with the column naming the article.
 ARTICLE_TABLES = (
     ("articles", "id"),
@@ -200,6 +203,15 @@ def _copy_layers(conn: Any, names: Sequence[str]) -> None:
             )
         else:
             conn.execute(f'INSERT INTO main."{table}"({cols}) SELECT {cols} FROM src."{table}" WHERE {mine}')
+    if _has_table(conn, "src", "actor_mentions"):
+        # the actor each of their link ends stands for (ends of other people's links stay behind)
+        cols = _columns(conn, "actor_mentions")
+        conn.execute(
+            f"INSERT INTO main.actor_mentions({cols}) SELECT {cols} FROM src.actor_mentions m "
+            "WHERE m.article_id IN (SELECT id FROM temp.chosen) AND EXISTS (SELECT 1 FROM main.links k "
+            "WHERE k.article_id = m.article_id AND ((k.head_start = m.start AND k.head_end = m.end) "
+            "OR (k.child_start = m.start AND k.child_end = m.end)))"
+        )
 
 
 def _columns(conn: Any, table: str) -> str:

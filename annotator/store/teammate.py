@@ -114,6 +114,14 @@ TABLE_SINCE = {
     "guidelines": version_with("m016_guidelines"),
 }
 
+#: The tables of later migrations that hold a layer's work on an article (asked rows alone are none).
+LAYER_TABLES_SINCE = ("rejected_spans", "task_answers", "article_categories", "links", "link_decisions")
+#: The most guidelines versions read from a file (more: the file is not a project we made).
+MAX_GUIDELINES_VERSIONS = 10_000
+#: The most actors read from a file.
+MAX_ACTORS = 100_000
+#: Articles read together (one query per table for them all).
+CHUNK_ARTICLES = 256
 #: Statements a progress handler lets run between its checks of the clock and of Ctrl+C.
 PROGRESS_STEPS = 10_000
 
@@ -223,7 +231,7 @@ class TeammateFile:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def guidelines(self) -> dict[int, str]:
+    def guidelines_hashes(self) -> dict[int, str]:
         """The file's guidelines versions: {version: SHA-256 of its text}; empty when it has none."""
         if self.version < TABLE_SINCE["guidelines"]:
             return {}
@@ -233,23 +241,44 @@ class TeammateFile:
             raise TeammateFileError(f"{_reason(exc)}; nothing was read") from exc
         return {row["version"]: row["sha256"] for row in rows if isinstance(row["version"], int)}
 
-    def articles(self) -> Iterator[RawArticle | Unreadable]:
-        """Every article with its entities and each annotator's layer, in id order, one at a time."""
+    def articles(self, *, worked_only: bool = False) -> Iterator[RawArticle | Unreadable]:
+        """Every article with its entities and each annotator's layer, in id order, one at a time.
+
+        Read `CHUNK_ARTICLES` articles at a time (one query per table for the chunk, not per
+        article: the per-article queries cost a millisecond an article on a large file); a chunk
+        SQLite cannot hand out whole is read again article by article, so that only the article
+        that cannot be read is named. `worked_only`: only articles someone did work on (a work
+        package back in its project, whose other articles are the project's own)."""
+        where = ""
+        if worked_only:
+            tables = ["statements", "article_status"] + [
+                t for t in LAYER_TABLES_SINCE if self.version >= TABLE_SINCE[t]
+            ]
+            where = "WHERE id IN (" + " UNION ".join(f'SELECT article_id FROM "{t}"' for t in tables) + ") "
         try:
-            ids = self._guard.run(lambda: self.conn.execute("SELECT id FROM articles ORDER BY id"))
-            row = self._guard.run(lambda: next(ids, None))
+            ids = self._guard.run(lambda: self.conn.execute(f"SELECT id FROM articles {where}ORDER BY id"))
+            chunk = self._guard.run(lambda: ids.fetchmany(CHUNK_ARTICLES))
         except sqlite3.DatabaseError as exc:
             raise TeammateFileError(f"{_reason(exc)}; nothing was read") from exc
-        while row is not None:
-            article_id = row[0]
+        while chunk:
+            article_ids = [row[0] for row in chunk]
             try:
-                yield self._guard.run(lambda article_id=article_id: self._article(article_id))
-            except sqlite3.DatabaseError as exc:
-                yield Unreadable(article_id, _reason(exc))
+                read = self._guard.run(lambda article_ids=article_ids: self._articles(article_ids))
+            except sqlite3.DatabaseError:
+                read = None
+            if read is not None:
+                yield from read
+            else:
+                for article_id in article_ids:
+                    try:
+                        yield self._guard.run(lambda article_id=article_id: self._articles([article_id])[0])
+                    except sqlite3.DatabaseError as exc:
+                        yield Unreadable(article_id, _reason(exc))
             try:
-                row = self._guard.run(lambda: next(ids, None))
+                chunk = self._guard.run(lambda: ids.fetchmany(CHUNK_ARTICLES))
             except sqlite3.DatabaseError as exc:
-                raise TeammateFileError(f"{_reason(exc)} after article {article_id}; the rest was not read") from exc
+                last = article_ids[-1]
+                raise TeammateFileError(f"{_reason(exc)} after article {last}; the rest was not read") from exc
 
     def article_count(self) -> int:
         """How many articles the file holds (its time budget may grow with them: `allow_more`)."""
@@ -275,93 +304,167 @@ class TeammateFile:
             raise TeammateFileError(f"its settings cannot be read ({_reason(exc)})") from exc
         return {_raw(k).decode(errors="replace"): v for k, v in rows}
 
+    def guidelines(self) -> list[tuple[Any, Any, Any, Any]]:
+        """The file's guidelines versions (version, created_at, author, text), values raw; none in a
+        file older than guidelines. Its stored SHA-256 is not read: the caller computes its own."""
+        if self.version < version_with("m016_guidelines"):
+            return []
+        try:
+            return self._guard.run(
+                lambda: self.conn.execute(
+                    "SELECT version, created_at, author, text FROM guidelines ORDER BY version LIMIT ?",
+                    (MAX_GUIDELINES_VERSIONS + 1,),
+                ).fetchall()
+            )
+        except sqlite3.DatabaseError as exc:
+            raise TeammateFileError(f"its guidelines cannot be read ({_reason(exc)})") from exc
+
+    def actors(self) -> list[dict[str, Any]]:
+        """The file's actor registry (at most `MAX_ACTORS`): each actor's name, kind, side and
+        retired flag with its aliases and titles, values raw; none in a file older than actors."""
+        if self.version < version_with("m015_actors"):
+            return []
+
+        def read() -> list[dict[str, Any]]:
+            found: dict[Any, dict[str, Any]] = {}
+            for actor_id, name, kind, side, retired in self.conn.execute(
+                "SELECT id, name, kind, side, retired FROM actors ORDER BY id LIMIT ?", (MAX_ACTORS,)
+            ):
+                found[actor_id] = {"name": name, "kind": kind, "side": side, "retired": retired}
+                found[actor_id].update(aliases=[], titles=[])
+            for actor_id, alias, kind in self.conn.execute(
+                "SELECT actor_id, alias, kind FROM actor_aliases ORDER BY actor_id, alias LIMIT ?", (MAX_ACTORS * 10,)
+            ):
+                if actor_id in found:
+                    found[actor_id]["aliases"].append((alias, kind))
+            for actor_id, title, start, end in self.conn.execute(
+                "SELECT actor_id, title, valid_from, valid_to FROM actor_titles ORDER BY actor_id, valid_from LIMIT ?",
+                (MAX_ACTORS * 10,),
+            ):
+                if actor_id in found:
+                    found[actor_id]["titles"].append((title, start, end))
+            return list(found.values())
+
+        try:
+            return self._guard.run(read)
+        except sqlite3.DatabaseError as exc:
+            raise TeammateFileError(f"its actors cannot be read ({_reason(exc)})") from exc
+
     # -- reading one article -------------------------------------------------------------
 
-    def _article(self, article_id: int) -> RawArticle:
-        values = self._rows("articles", "a", "WHERE a.id = ?", (article_id,))[0]
-        entities = self._rows("entities", "e", "WHERE e.article_id = ? ORDER BY e.start, e.end, e.label", (article_id,))
-        layers: dict[Any, Layer] = {}
-        statements = self._rows(
+    def _articles(self, article_ids: list[int]) -> list[RawArticle]:
+        """The articles with these ids (in id order), each with its entities and layers. One query
+        per table for all of them; each article's text is read on its own (memory: one article's
+        values at a time, whatever the chunk)."""
+        chosen = (json.dumps(article_ids),)
+        among = "IN (SELECT value FROM json_each(?))"
+
+        def grouped(
+            table: str,
+            alias: str,
+            rest: str,
+            also: tuple[str, str] | None = None,
+            join: tuple[str, str, str] | None = None,
+        ) -> dict[Any, list]:
+            """Rows of `table` for the chosen articles, by article; `also` joins a statement's labels,
+            `join` (table, alias, condition) another table whose columns come along."""
+            out: dict[Any, list] = {}
+            on = f"JOIN statement_labels {also[1]} ON {also[1]}.statement_id = {alias}.id " if also else ""
+            if join:
+                on = f"JOIN {join[0]} {join[1]} ON {join[2]} "
+                also = (join[0], join[1])
+            rows = self._rows(table, alias, f"{on}WHERE {alias}.article_id {among} {rest}", chosen, also=also)
+            for row in rows:
+                out.setdefault(row["article_id"], []).append(row)
+            return out
+
+        entities = grouped("entities", "e", "ORDER BY e.article_id, e.start, e.end, e.label")
+        statements = grouped(
             "statements",
             "s",
-            "JOIN statement_labels l ON l.statement_id = s.id WHERE s.article_id = ? "
-            "ORDER BY s.annotator_id, s.start, s.end, l.label",
-            (article_id,),
+            "ORDER BY s.article_id, s.annotator_id, s.start, s.end, l.label",
             also=("statement_labels", "l"),
         )
-        for span in statements:
-            who = span["annotator_id"]
-            layers.setdefault(who, self._layer(who)).spans.append(span)
-        unlabeled = self.conn.execute(
-            "SELECT DISTINCT annotator_id FROM statements WHERE article_id = ? ORDER BY annotator_id", (article_id,)
-        ).fetchall()
-        for (who,) in unlabeled:
-            layers.setdefault(who, self._layer(who))
-        for status in self._rows(
-            "article_status", "t", "WHERE t.article_id = ? ORDER BY t.annotator_id", (article_id,)
+        unlabeled: dict[Any, list] = {}
+        for article_id, who in self.conn.execute(
+            f"SELECT DISTINCT article_id, annotator_id FROM statements WHERE article_id {among} "
+            "ORDER BY article_id, annotator_id",
+            chosen,
         ):
-            who = status["annotator_id"]
-            layer = layers.setdefault(who, self._layer(who))
-            layer.status = status["status"]
-            layer.status_guidelines = status["guidelines_version"]
+            unlabeled.setdefault(article_id, []).append(who)
+        statuses = grouped("article_status", "t", "ORDER BY t.article_id, t.annotator_id")
+        empty: dict[Any, list] = {}
+        rejected = answers = categories = asked = links = decisions = empty
         if self.version >= TABLE_SINCE["rejected_spans"]:
-            for span in self._rows(
-                "rejected_spans",
-                "r",
-                "WHERE r.article_id = ? ORDER BY r.annotator_id, r.start, r.end, r.label",
-                (article_id,),
-            ):
+            rejected = grouped("rejected_spans", "r", "ORDER BY r.article_id, r.annotator_id, r.start, r.end, r.label")
+            answers = grouped("task_answers", "q", "ORDER BY q.article_id, q.annotator_id")
+        if self.version >= TABLE_SINCE["article_categories"]:
+            categories = grouped("article_categories", "c", "ORDER BY c.article_id, c.annotator_id, c.category")
+        if self.version >= TABLE_SINCE["categories_asked"]:
+            asked = grouped("categories_asked", "q", "ORDER BY q.article_id, q.annotator_id, q.category")
+        if self.version >= TABLE_SINCE["links"]:
+            links = grouped(
+                "links",
+                "k",
+                "ORDER BY k.article_id, k.annotator_id, k.head_start, k.head_end, k.label, k.child_start, k.child_end",
+            )
+            decisions = grouped(
+                "link_decisions", "d", "ORDER BY d.article_id, d.annotator_id, d.head_start, d.head_end, d.label"
+            )
+        mentions: dict[Any, list] = {}
+        if self.version >= TABLE_SINCE["actor_mentions"]:
+            mentions = grouped(
+                "actor_mentions",
+                "m",
+                "ORDER BY m.article_id, m.start, m.end",
+                join=("actors", "a", "a.id = m.actor_id"),
+            )
+        out = []
+        for article_id in article_ids:
+            values = self._rows("articles", "a", "WHERE a.id = ?", (article_id,))[0]
+            layers: dict[Any, Layer] = {}
+            for span in statements.get(article_id, ()):
+                who = span["annotator_id"]
+                layers.setdefault(who, self._layer(who)).spans.append(span)
+            for who in unlabeled.get(article_id, ()):
+                layers.setdefault(who, self._layer(who))
+            for status in statuses.get(article_id, ()):
+                who = status["annotator_id"]
+                layer = layers.setdefault(who, self._layer(who))
+                layer.status = status["status"]
+                layer.status_guidelines = status["guidelines_version"]
+            for span in rejected.get(article_id, ()):
                 who = span["annotator_id"]
                 layers.setdefault(who, self._layer(who)).rejected.append(span)
-            for answer in self._rows(
-                "task_answers", "q", "WHERE q.article_id = ? ORDER BY q.annotator_id", (article_id,)
-            ):
+            for answer in answers.get(article_id, ()):
                 who = answer["annotator_id"]
                 layers.setdefault(who, self._layer(who)).answer = answer["answer"]
-        if self.version >= TABLE_SINCE["article_categories"]:
-            for row in self._rows(
-                "article_categories", "c", "WHERE c.article_id = ? ORDER BY c.annotator_id, c.category", (article_id,)
-            ):
+            for row in categories.get(article_id, ()):
                 who = row["annotator_id"]
                 layers.setdefault(who, self._layer(who)).categories.append(row)
-        if self.version >= TABLE_SINCE["categories_asked"]:
-            for row in self._rows(
-                "categories_asked", "q", "WHERE q.article_id = ? ORDER BY q.annotator_id, q.category", (article_id,)
-            ):
+            for row in asked.get(article_id, ()):
                 who = row["annotator_id"]
                 if who in layers:  # asked rows alone are no layer's work
                     layers[who].categories_asked.append(row)
-        if self.version >= TABLE_SINCE["links"]:
-            for link in self._rows(
-                "links",
-                "k",
-                "WHERE k.article_id = ? ORDER BY k.annotator_id, k.head_start, k.head_end, k.label, k.child_start, "
-                "k.child_end",
-                (article_id,),
-            ):
+            for link in links.get(article_id, ()):
                 who = link["annotator_id"]
                 layers.setdefault(who, self._layer(who)).links.append(link)
-            for slot in self._rows(
-                "link_decisions",
-                "d",
-                "WHERE d.article_id = ? ORDER BY d.annotator_id, d.head_start, d.head_end, d.label",
-                (article_id,),
-            ):
+            for slot in decisions.get(article_id, ()):
                 who = slot["annotator_id"]
                 layers.setdefault(who, self._layer(who)).link_decisions.append(slot)
-        for layer in layers.values():
-            if layer.status is None:
-                layer.status = Text(b"in_progress")  # statements without a status: work in progress
-        actors = []
-        if self.version >= TABLE_SINCE["actor_mentions"]:
-            actors = self._rows(
-                "actor_mentions",
-                "m",
-                "JOIN actors a ON a.id = m.actor_id WHERE m.article_id = ? ORDER BY m.start, m.end",
-                (article_id,),
-                also=("actors", "a"),
+            for layer in layers.values():
+                if layer.status is None:
+                    layer.status = Text(b"in_progress")  # statements without a status: work in progress
+            out.append(
+                RawArticle(
+                    article_id,
+                    values,
+                    entities.get(article_id, []),
+                    list(layers.values()),
+                    mentions.get(article_id, []),
+                )
             )
-        return RawArticle(article_id, values, entities, list(layers.values()), actors)
+        return out
 
     def _rows(
         self, table: str, alias: str, rest: str, args: tuple, *, also: tuple[str, str] | None = None

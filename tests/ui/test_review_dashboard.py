@@ -131,3 +131,19 @@ def test_at_1366x768_no_table_scrolls_and_the_disagreements_take_the_rest(dashbo
         rows = sum(table.rowHeight(i) for i in range(table.rowCount()))
         assert rows <= table.viewport().height() <= rows + table.rowHeight(0), table.objectName()  # no empty half
     assert dashboard.disagreements.height() >= 0.2 * dashboard.height()
+
+
+def test_the_dashboard_shows_the_teams_progress_like_annotator_progress(dashboard, merged, qtbot):  # noqa: F811
+    from annotator.packages.progress import project_progress
+
+    qtbot.waitUntil(lambda: dashboard.progress.rows is not None, timeout=20_000)
+    with Store.open(merged) as store:
+        expected = {r.annotator: r for r in project_progress(store)}
+    table = dashboard.progress.table
+    shown = {table.item(i, 0).text().split()[0]: i for i in range(table.rowCount())}
+    assert set(shown) == set(expected) and {"anna", "ben"} <= set(shown)
+    for name, row in shown.items():
+        assert table.item(row, 2).text() == str(expected[name].statements)
+        assert table.item(row, 1).text().startswith(str(expected[name].done))
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert headers == ["Annotator", "Done", "Statements", "Active", "Decisions/h", "Accepted", "Packages"]

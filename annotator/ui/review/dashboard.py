@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,6 +33,7 @@ from annotator.schemes.labels import project_labels
 from annotator.store import Store
 from annotator.ui.review.category_agreement import CategoryAgreementTable
 from annotator.ui.review.link_figures import LinkFigures, fill_conflict_list
+from annotator.ui.review.progress_panel import ProgressPanel
 from annotator.ui.review.widgets import figure_item as _item
 from annotator.ui.review.widgets import fit_to_rows
 from annotator.ui.review.widgets import score_color as _score_color
@@ -113,16 +115,29 @@ class AgreementDashboard(QWidget):
         figures = QHBoxLayout()
         figures.addLayout(left, 1)
         figures.addLayout(right, 1)
+        self.progress_title = _heading("Progress — done per package, active time, who is behind")
+        self.progress = ProgressPanel(store)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addLayout(figures)
-        layout.addWidget(self.list_title)
-        layout.addWidget(self.disagreements, 1)
+        # the disagreements and the team's progress side by side take the height that is left
+        bottom = QGridLayout()
+        bottom.addWidget(self.list_title, 0, 0)
+        bottom.addWidget(self.disagreements, 1, 0)
+        bottom.addWidget(self.progress_title, 0, 1)
+        bottom.addWidget(self.progress, 1, 1)
+        bottom.setColumnStretch(0, 3)
+        bottom.setColumnStretch(1, 2)
+        layout.addLayout(bottom, 1)
         screen = self.screen().availableGeometry()
         self.resize(min(1300, screen.width()), min(820, screen.height()))
         for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+W")):
             QShortcut(keys, self, self.close)
         self.refresh()
+
+    def closeEvent(self, event) -> None:
+        self.progress.stop()  # the progress read ends before the window goes
+        super().closeEvent(event)
 
     def _table(self, name: str) -> QTableWidget:
         table = QTableWidget()
@@ -171,6 +186,7 @@ class AgreementDashboard(QWidget):
         if self.pair is None and r.pairs:
             self.pair = (r.pairs[0].a, r.pairs[0].b)
         self._fill_confusion()
+        self.progress.refresh()
         self._fit_tables()
 
     def _fit_tables(self) -> None:

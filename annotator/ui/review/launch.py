@@ -54,6 +54,7 @@ def run_dashboard(db_path: Path, labels: list[str] | None = None, screenshot: Pa
         if screenshot is not None:
             if dashboard.result.pairs:
                 dashboard.pairs_table.cellClicked.emit(0, 1)  # list the first pair's disagreements
+            dashboard.progress.wait()  # the team's progress, read on a worker thread, in the picture
             code = grab_to_png(dashboard, screenshot)
             dashboard.close()
             return code
