@@ -1,0 +1,62 @@
+"""Writes into a work package from the command line are stored under the package's annotator,
+whoever's computer runs them; another name is refused (the rule the window follows too)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from click.testing import CliRunner
+
+from annotator.cli import main
+from tests.packages_project import generated_project
+
+
+def run(project, *args, env=None):
+    return CliRunner().invoke(main, ["--db", str(project), *map(str, args)], env=env or {})
+
+
+def made(tmp_path):
+    project = generated_project(tmp_path / "team.annotator.sqlite", 6)
+    out = tmp_path / "packages"
+    result = run(project, "packages", "--annotators", "anna,ben", "--out", out)
+    assert result.exit_code == 0, result.output
+    return project, out / "anna.annotator.sqlite"
+
+
+def layer_owners(path):
+    conn = sqlite3.connect(path)
+    try:
+        return {
+            name
+            for (name,) in conn.execute(
+                "SELECT DISTINCT n.name FROM statements s JOIN annotators n ON n.id = s.annotator_id"
+            )
+        }
+    finally:
+        conn.close()
+
+
+def test_search_apply_in_annas_package_labels_as_anna_not_the_login_name(tmp_path):
+    _, package = made(tmp_path)
+    result = run(package, "search", "Kyiv", "--label", "offer", "--apply", env={"ANNOTATOR_NAME": "oswald"})
+    assert result.exit_code == 0, result.output
+    assert layer_owners(package) == {"anna"}
+
+
+def test_search_apply_naming_someone_else_in_annas_package_is_refused_in_one_line(tmp_path):
+    _, package = made(tmp_path)
+    result = run(package, "search", "Kyiv", "--label", "offer", "--apply", "--annotator", "ben")
+    assert result.exit_code != 0
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "anna's work package" in errors[0]
+    assert layer_owners(package) == set()
+
+
+def test_import_into_annas_package_naming_ben_is_refused(tmp_path):
+    _, package = made(tmp_path)
+    extra = tmp_path / "more.jsonl"
+    extra.write_text('{"text": "Moscow said no.", "spans": [{"start": 0, "end": 6, "label": "offer"}]}\n')
+    result = run(package, "import", extra, "--annotator", "ben")
+    assert result.exit_code != 0
+    assert "anna's work package" in result.output
+    assert "ben" not in layer_owners(package)
