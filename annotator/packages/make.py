@@ -238,7 +238,7 @@ def _read_marker(out: Path) -> dict | None:
     try:
         with (out / MARKER_FILE).open("rb") as handle:
             value = json.loads(handle.read(1_000_000))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
     return value if isinstance(value, dict) else None
 

@@ -80,7 +80,10 @@ class PackagesPart(Part):
 
     def marker(self) -> dict[str, Any] | None:
         """The package marker when this project file is a package, else None."""
-        value = self.store.get_setting(PACKAGE_SETTING)
+        try:  # a package is another computer's file: a marker nested too deep is no marker
+            value = self.store.get_setting(PACKAGE_SETTING)
+        except (ValueError, RecursionError):
+            return None
         return value if isinstance(value, dict) else None
 
     # -- what was sent out -----------------------------------------------------------------
