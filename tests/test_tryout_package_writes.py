@@ -60,3 +60,37 @@ def test_import_into_annas_package_naming_ben_is_refused(tmp_path):
     assert result.exit_code != 0
     assert "anna's work package" in result.output
     assert "ben" not in layer_owners(package)
+
+
+def test_a_package_whose_texts_were_edited_by_hand_adds_no_article_to_the_team_project(tmp_path):
+    from annotator.store import Store
+    from tests.test_packages_return import annotate
+
+    project, package = made(tmp_path)
+    annotate(package, "anna")
+    with Store.open(package) as opened:
+        edited = opened.packages.article_ids()[-1]
+        opened.statements.set_statement(edited, "anna", 0, 9, ["offer"])
+    conn = sqlite3.connect(package)
+    with conn:  # her copy of one article's text, edited by hand
+        conn.execute(
+            "UPDATE articles SET text = 'Article X: nothing happened at all.', hash = 'x' WHERE id = ?", (edited,)
+        )
+    conn.close()
+    with Store.open(project, readonly=True) as store:
+        before = store.stats()["articles"]
+    result = run(project, "import", "--no-ner", package)
+    assert f"anna.annotator.sqlite:{edited}: article {edited}: not an article this project sent" in result.output
+    with Store.open(project, readonly=True) as store:
+        assert store.stats()["articles"] == before  # nothing added
+    assert layer_owners(project) == {"anna"}  # the rest came in
+
+
+def test_a_package_whose_marker_cannot_be_read_says_to_ask_for_it_again(tmp_path):
+    project, package = made(tmp_path)
+    conn = sqlite3.connect(package)
+    with conn:
+        conn.execute("UPDATE settings SET value = '\"broken\"' WHERE key = 'package'")
+    conn.close()
+    result = run(project, "import", "--no-ner", package)
+    assert "marker cannot be read; nothing was taken from it: ask its sender for the package again" in result.output

@@ -109,6 +109,18 @@ class PackagesPart(Part):
             out.setdefault(name, set()).add(article)
         return out
 
+    def sent_hashes(self, round_: int, annotator: str) -> set[str]:
+        """The text hashes of the articles sent to `annotator` in `round_` (`package_articles`):
+        what her package may bring back."""
+        return {
+            row[0]
+            for row in self.conn.execute(
+                "SELECT r.hash FROM package_articles a JOIN articles r ON r.id = a.article_id "
+                "WHERE a.round = ? AND a.annotator = ?",
+                (round_, annotator),
+            )
+        }
+
     def record_package(self, row: PackageRow, articles: Iterable[int]) -> None:
         """Remember one package sent out and its articles (one committed action)."""
         with self.write():
