@@ -199,13 +199,20 @@ NAME_MAX = 200
 def name_problem(name: str, what: str = "label") -> str | None:
     """Why `name` (a label, entity label, link type or category from data) cannot be stored, or
     None: no line break or other control character (each line-based format - CoNLL, brat, CSV -
-    would read it as structure), at most `NAME_MAX` characters. The one door for every name."""
+    would read it as structure), no bidi control (it makes a name read as another), at most
+    `NAME_MAX` characters. The one door for every name."""
     if len(name) > NAME_MAX:
         return f"{what} is {len(name):,} characters long; a name has at most {NAME_MAX}"
     for ch in name:
         if ch < " " or "\x7f" <= ch <= "\x9f" or ch in "\u2028\u2029":
             return f"{what} {name[:40]!r} holds a line break or control character (U+{ord(ch):04X})"
+        if ch in _BIDI_CONTROLS:  # U+202E shows "Kyiv" for a name stored as "viyK": a name reads as it is
+            return f"{what} {name[:40]!r} holds a bidi control character (U+{ord(ch):04X}) that reorders how it reads"
     return None
+
+
+#: Unicode's Bidi_Control characters: marks, embeddings, overrides and isolates.
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def record_size_problem(spans: int, entities: int, links: int) -> str | None:

@@ -64,6 +64,8 @@ SUGGEST_MIN_F1 = 0.6
 #: `annotator progress`: a pause between two saved decisions longer than this is not active time
 #: (a coffee, a meeting, the night); shorter ones count whole.
 PROGRESS_IDLE_SECONDS = 5 * 60
+#: Below this much active time no decisions per hour is shown ("-"): a rate from seconds says nothing.
+PROGRESS_MIN_ACTIVE_SECONDS = 60
 #: `annotator progress` calls an annotator behind when her share of her package done is this far
 #: (a fraction) below the team's median.
 PROGRESS_BEHIND_MARGIN = 0.10

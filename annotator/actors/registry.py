@@ -44,6 +44,8 @@ class Loaded:
 
     actors: list[Actor] = field(default_factory=list)
     patterns: int = 0
+    #: Names of the actors made from patterns alone: they bring aliases, not a kind or side.
+    from_patterns: set[str] = field(default_factory=set)
 
 
 def read_actor_file(path: Path) -> Loaded:
@@ -88,6 +90,8 @@ def _is_one_json(text: str) -> bool:
         json.loads(text)
     except ValueError:
         return False
+    except RecursionError:
+        return True  # said by `_json_items`, with the file's name
     return True
 
 
@@ -103,6 +107,10 @@ def _json_items(path: Path, text: str) -> list[tuple[int, object]]:
     except ValueError as exc:
         line = getattr(exc, "lineno", 1)
         raise ActorFileError(f"{path}:{line}: not valid JSON ({getattr(exc, 'msg', exc)})") from None
+    except RecursionError:
+        raise ActorFileError(f"{path}:1: not valid JSON (nested too deep)") from None
+    if isinstance(whole, dict) and "actors" not in whole and ("name" in whole or "pattern" in whole):
+        return [(1, whole)]  # a file of one actor (or one pattern): JSONL of one line
     if isinstance(whole, dict):
         if set(whole) - {"actors", "about"} or not isinstance(whole.get("actors"), list):
             raise ActorFileError(f'{path}:1: expected {{"actors": [...]}} or a list of actors')
@@ -132,6 +140,8 @@ def _jsonl_items(path: Path, text: str) -> list[tuple[int, object]]:
             items.append((number, json.loads(line)))
         except ValueError as exc:
             raise ActorFileError(f"{path}:{number}: not valid JSON ({getattr(exc, 'msg', exc)})") from None
+        except RecursionError:
+            raise ActorFileError(f"{path}:{number}: not valid JSON (nested too deep)") from None
     return items
 
 
@@ -189,6 +199,7 @@ def _pattern(item: dict, by_name: dict[str, Actor], loaded: Loaded) -> None:
         actor = Actor(0, name, KIND_OF_LABEL.get(str(label), "organisation"))
         by_name[actor_key(name)] = actor
         loaded.actors.append(actor)
+        loaded.from_patterns.add(name)
     if actor_key(pattern) != actor_key(name):
         actor.aliases.append((check_name(pattern, "pattern"), "name"))
     loaded.patterns += 1

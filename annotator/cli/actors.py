@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import click
@@ -54,7 +55,7 @@ def actors_cmd(
     Each option is one action, and one at a time; those that write say what they wrote.
     --resolve never replaces an actor a user chose for a mention. See docs/actors.md.
     """
-    from annotator.store.actors import ActorError
+    from annotator.store.actors import ActorError, NotTheActor
 
     actions = [
         load_file,
@@ -79,6 +80,15 @@ def actors_cmd(
     try:
         with open_project(ctx, write=writes) as store:
             _run(store, as_json, patterns, load_file, seed, merge, rename, alias, metonym, retire, statements, resolve)
+    except NotTheActor as exc:  # the way out: the same command naming the actor itself
+        options = {"--merge": merge, "--rename": rename, "--alias": alias, "--metonym": metonym, "--retire": retire}
+        option, given = next(((o, v) for o, v in options.items() if v), ("", ""))
+        values = [given] if isinstance(given, str) else list(given)
+        fixed = " ".join(shlex.quote(exc.actor if v == exc.words else v) for v in values)
+        way_out = f"{option} {fixed}" if option else repr(exc.actor)
+        raise click.ClickException(
+            f"{exc.words[:60]!r} is {exc.how} of {exc.actor}; name the actor: {way_out}"
+        ) from exc
     except ActorError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -88,8 +98,12 @@ def _run(store, as_json, patterns, load_file, seed, merge, rename, alias, metony
 
     if load_file is not None:
         loaded = registry.read_actor_file(load_file)
-        added, updated = store.actors.load(loaded.actors)
-        click.echo(f"{load_file}: {added} actors added, {updated} updated ({store.actors.count()} in the project)")
+        added, updated = store.actors.load(loaded.actors, loaded.from_patterns)
+        unchanged = len(loaded.actors) - added - updated
+        click.echo(
+            f"{load_file}: {added} actors added, {updated} updated, {unchanged} unchanged "
+            f"({store.actors.count()} in the project)"
+        )
     elif seed:
         from annotator.actors.registry import KIND_OF_LABEL
 
@@ -98,18 +112,25 @@ def _run(store, as_json, patterns, load_file, seed, merge, rename, alias, metony
         click.echo(f"{added} actors added from the project's entities ({store.actors.count()} in the project)")
         click.echo("edit them: annotator actors --json > actors.json, then annotator actors --load actors.json")
     elif merge:
+        keep, gone = (store.actors.actor(n) for n in merge)  # the names of the actors really merged
         moved = store.actors.merge(*merge)
-        click.echo(f"merged {merge[1]!r} into {merge[0]!r}: its name is now an alias; {moved} resolved mentions moved")
+        click.echo(
+            f"merged {gone.name!r} into {keep.name!r}: its name is now an alias; {moved} resolved mentions moved"
+        )
     elif rename:
         old = store.actors.rename(*rename)
-        click.echo(f"renamed {old!r} to {rename[1]!r} (the old name stays an alias)")
+        if old == " ".join(rename[1].split()):
+            click.echo(f"{old!r} is already the actor's name; nothing changed")
+        else:
+            click.echo(f"renamed {old!r} to {rename[1]!r} (the old name stays an alias)")
     elif alias or metonym:
         actor, words = alias or metonym
         name = store.actors.add_alias(actor, words, "name" if alias else "metonym")
         click.echo(f"{words!r} is now {'an alias' if alias else 'a metonym'} of {name!r}")
     elif retire:
         before = store.actors.set_retired(retire)
-        click.echo(f"{retire!r} was already retired" if before else f"retired {retire!r} (its mentions are kept)")
+        name = store.actors.actor(retire).name  # the actor really retired
+        click.echo(f"{name!r} was already retired" if before else f"retired {name!r} (its mentions are kept)")
     elif statements:
         _statements(store, statements, as_json)
     elif resolve:

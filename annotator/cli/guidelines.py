@@ -95,7 +95,7 @@ def guidelines(
     if label is not None:
         found = section(text, label)
         if found is None:
-            raise click.ClickException(f"guidelines version {chosen.version} has no section headed {label!r}")
+            raise click.ClickException(f"guidelines version {chosen.version} has no section headed {label[:60]!r}")
         text = found
     click.echo(text, nl=False)
 

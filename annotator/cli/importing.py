@@ -77,12 +77,17 @@ def import_cmd(
         raise click.UsageError("--sample-by needs --sample N")
     # the one command that creates a project: where no file is yet (anything there must be a project)
     refuse_backup(Path(ctx.obj["db"]))
-    annotator = annotator or settings.default_annotator()
-    reserved = reserved_name(annotator)
+    reserved = reserved_name(annotator or settings.default_annotator())
     if reserved:
         raise click.BadParameter(f"{reserved}; import under a person's name", param_hint="--annotator")
     store = Store.create(ctx.obj["db"], exist_ok=True)
     with store:
+        from annotator.packages.who import NotThePackagesAnnotator, writing_annotator
+
+        try:  # into a work package, labels are stored under its annotator
+            annotator = writing_annotator(store, annotator)
+        except NotThePackagesAnnotator as exc:
+            raise click.ClickException(str(exc)) from exc
         pipeline = pipeline or store.get_setting("pipeline")
         before = set(store.layers.annotators())
         if trainee:  # before the import: its work never counts as a team member's, even for a moment

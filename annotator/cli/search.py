@@ -60,13 +60,13 @@ def search_cmd(
 
     if (as_span or apply) and not label:
         raise click.UsageError("--as-span and --apply go with --label LABEL")
-    who = annotator or settings.default_annotator()
     try:  # a query that cannot be searched is said before the project is opened or indexed
         parse(" ".join(query), regex=regex)
     except QueryError as exc:
         raise click.ClickException(str(exc)) from exc
     with _open_for_search(ctx, write=apply) as store:
         try:
+            who = _who(store, annotator, writes=bool(label))
             found = Search(store, " ".join(query), annotator=who, regex=regex)
             outcome = SearchOutcome(found.query.text, found.page(limit=limit) if limit else None, found.count())
             outcome.notes += found.notes()
@@ -86,6 +86,15 @@ def search_cmd(
     else:
         for line in outcome.lines():
             click.echo(line)
+
+
+def _who(store: Store, annotator: str | None, *, writes: bool) -> str:
+    """Whose layer the search reads and --label writes: in a work package, its annotator."""
+    from annotator.packages.who import package_annotator, writing_annotator
+
+    if writes:
+        return writing_annotator(store, annotator)
+    return annotator or package_annotator(store) or settings.default_annotator()
 
 
 @contextlib.contextmanager

@@ -111,7 +111,10 @@ def package_marker(other: TeammateFile) -> dict[str, Any] | None:
     except (ValueError, RecursionError):
         marker = None
     if not isinstance(marker, dict) or not isinstance(marker.get("project_id"), str):
-        raise RecordError("a work package whose marker cannot be read; nothing was taken from it")
+        raise RecordError(
+            "a work package whose marker cannot be read; nothing was taken from it: ask its sender for the "
+            "package again (the marker says which project and round it belongs to; without it, it cannot come back)"
+        )
     return marker
 
 

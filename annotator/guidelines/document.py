@@ -27,8 +27,9 @@ class GuidelinesError(ValueError):
 
 
 def normalize(text: str) -> str:
-    """The text as stored: no byte-order mark, `\\n` line ends, one line end at the end."""
+    """The text as stored: no byte-order mark, `\\n` line ends (U+2028 and U+2029 too), one line end at the end."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")  # Unicode's line/paragraph separators
     return text.rstrip("\n") + "\n" if text.strip() else ""
 
 

@@ -19,7 +19,7 @@ from annotator import formats, settings
 from annotator.formats.base import ReadContext
 from annotator.importing.article_caps import ArticleTally
 from annotator.importing.sampling import Sample, draw
-from annotator.packages.returns import merge_package_scheme
+from annotator.packages.returns import merge_package_scheme, sent_in_package
 from annotator.records import IncomingRecord, Rejection, record_size_problem
 from annotator.schemes.categories import OTHER_GROUP, project_categories
 from annotator.store import ImportCounts, Preannotation, PreannotationFailure, Store, StoreError
@@ -217,8 +217,10 @@ def _valid_units(
                 reject(item)
             continue
         report.files += 1
+        sent = None
         if (fmt or getattr(formats.format_of(item), "name", None)) == "project":
             report.package_notes += merge_package_scheme(store, item)
+            sent = sent_in_package(store, item)
         unit: Unit = []
         for rec in read_records(item, into=store.path, fmt=fmt, project_id=project_id):
             why = None
@@ -227,6 +229,11 @@ def _valid_units(
                 why = record_size_problem(
                     len(rec.spans) + len(rec.rejected), len(rec.entities), len(rec.links) + len(rec.link_decisions)
                 )
+                if why is None and sent is not None and content_hash(rec.text) not in sent:
+                    why = (
+                        f"article {rec.line}: not an article this project sent in the package (a text "
+                        "changed by hand, or an article added); left out"
+                    )
             if not isinstance(rec, Rejection) and why is None and rec.categories and exclusive:
                 key = (content_hash(rec.text), rec.annotator or annotator)
                 if key not in given:

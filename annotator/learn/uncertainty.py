@@ -174,7 +174,7 @@ class UncertaintyIndex:
             if data["model_version"] != model_version:
                 return None
             return cls(model_version, data["measure"], (Scored(*entry) for entry in data["entries"]))
-        except (OSError, ValueError, TypeError, KeyError):
+        except (OSError, ValueError, TypeError, KeyError, RecursionError):
             return None
 
     def next_uncertain(self, store, annotator: str, *, skip: Iterable[tuple[int, int, int]] = ()) -> Scored | None:

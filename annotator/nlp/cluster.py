@@ -139,6 +139,8 @@ def _claim(out: Path, corpus: Path, identity: dict[str, str], partition_size: in
     if path.exists():
         try:
             found = json.loads(path.read_text(encoding="utf-8"))
+        except RecursionError:
+            raise ShardError(f"{path}:1: not valid JSON (nested too deep); choose another --out folder") from None
         except (OSError, ValueError) as exc:
             raise ShardError(f"{path}: cannot read the manifest ({exc}); choose another --out folder") from exc
         if found != manifest:

@@ -58,8 +58,9 @@ def assign(
     `seen`: articles an annotator already had (a second round): never dealt to her again.
     """
     names = list(annotators)
-    if len(set(names)) != len(names):
-        raise AssignmentError("an annotator is named twice")
+    twice = next((n for i, n in enumerate(names) if n in names[:i]), None)
+    if twice is not None:
+        raise AssignmentError(f"{twice[:60]} twice: an annotator named twice would get two packages")
     if not names:
         raise AssignmentError("no annotators named")
     if not 1 <= overlap <= len(names):

@@ -154,6 +154,9 @@ def make_packages(
         targets[f"{reviewer} (review)"] = out / f"{reviewer}.review{settings.PROJECT_SUFFIX}"
     project_id = store.packages.project_id()
     _check_folder(out, project_id, list(targets.values()))
+    if reviewer is None and not any(split.packages.values()):
+        # empty packages and a round used up would only hide that every article was sent out
+        raise AssignmentError("no articles left to deal; nothing written (every article was sent out already)")
     report = PackagesReport(round_, overlap, seed, len(split.annotators_of()), unplaced=len(split.unplaced))
     jobs = [(name, articles, "annotate", ()) for name, articles in split.packages.items()]
     if reviewer is not None:
@@ -235,7 +238,7 @@ def _read_marker(out: Path) -> dict | None:
     try:
         with (out / MARKER_FILE).open("rb") as handle:
             value = json.loads(handle.read(1_000_000))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
     return value if isinstance(value, dict) else None
 

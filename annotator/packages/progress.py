@@ -39,8 +39,8 @@ class AnnotatorProgress:
 
     @property
     def decisions_per_hour(self) -> float | None:
-        if not self.active_seconds or self.decisions is None:
-            return None
+        if self.decisions is None or (self.active_seconds or 0) < settings.PROGRESS_MIN_ACTIVE_SECONDS:
+            return None  # a rate from a few seconds of work says nothing
         return self.decisions / (self.active_seconds / 3600)
 
     @property

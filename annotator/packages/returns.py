@@ -197,6 +197,25 @@ def _versions(rows: list) -> list[_Version]:
     return out
 
 
+def sent_in_package(store: Store, path: Path) -> set[str] | None:
+    """The text hashes of the articles this project sent in the work package at `path`, or None
+    when it is no annotator's package of this project (a teammate's file, a reviewer's package):
+    an article of the package not among them (a text edited by hand, an article added) is refused."""
+    from annotator.store.teammate import TeammateFile, TeammateFileError
+
+    try:
+        with TeammateFile.open(path, max_value_bytes=settings.MAX_RECORD_BYTES, seconds=60.0) as other:
+            marker = _json(other.settings([PACKAGE_SETTING]).get(PACKAGE_SETTING))
+    except TeammateFileError:
+        return None
+    if not isinstance(marker, dict) or marker.get("project_id") != store.get_setting(PROJECT_ID_SETTING):
+        return None
+    round_, annotator = marker.get("round"), marker.get("annotator")
+    if marker.get("role") != "annotate" or not isinstance(round_, int) or not isinstance(annotator, str):
+        return None
+    return store.packages.sent_hashes(round_, annotator)
+
+
 def _merge_one(store: Store, key: str, what: str, where: str, who: str, raw: Any) -> list[str]:
     ours = store.get_setting(key)
     theirs = _json(raw)

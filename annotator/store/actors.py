@@ -16,8 +16,9 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from annotator.records import ActorMention, name_problem
 from annotator.store.part import Part, now
@@ -36,6 +37,15 @@ _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 class ActorError(ValueError):
     """A user's mistake about actors (an unknown actor, a name in use, a bad date): the message says which."""
+
+
+class NotTheActor(ActorError):
+    """A metonym (or an alias of a state, organisation…) given where an edit needs the actor itself:
+    "Kyiv" would retire, rename or merge Ukraine. `words`, the `actor` they stand for, and how."""
+
+    def __init__(self, words: str, actor: str, how: str) -> None:
+        self.words, self.actor, self.how = words, actor, how
+        super().__init__(f"{words[:60]!r} is {how} of {actor}; name the actor: {actor!r}")
 
 
 @dataclass(frozen=True)
@@ -154,7 +164,11 @@ def check_date(value: object, what: str) -> str:
     if value in (None, ""):
         return ""
     if not isinstance(value, str) or not _DATE.match(value):
-        raise ActorError(f"{what} must be a date like 2019-05-20 (or 2019-05, 2019), not {value!r}")
+        raise ActorError(f"{what} must be a date like 2019-05-20 (or 2019-05, 2019), not {str(value)[:60]!r}")
+    try:  # a date that is no day of the calendar (2020-13-45) is refused, not stored
+        date.fromisoformat(value if len(value) == 10 else f"{value}-01" if len(value) == 7 else f"{value}-01-01")
+    except ValueError:
+        raise ActorError(f"{what} {value!r} is no date of the calendar") from None
     return value
 
 
@@ -209,6 +223,23 @@ class ActorsPart(Part):
             raise ActorError(f"no actor called {name!r} (annotator actors --json lists them)")
         return actor_id
 
+    def _need_actor(self, name: str) -> int:
+        """The actor an edit acts on: its name, or an alias of a person ("Zelensky"); a metonym
+        ("Kyiv" for Ukraine) or another kind's alias is refused (`NotTheActor`) so that an edit
+        never lands on an actor the user did not name (docs/actors.md, "Naming the actor")."""
+        actor_id = self._need(name)
+        key = actor_key(name)
+        actor_name, kind = self.conn.execute("SELECT name, kind FROM actors WHERE id = ?", (actor_id,)).fetchone()
+        if name == actor_name or actor_key(actor_name) == key:
+            return actor_id
+        row = self.conn.execute(
+            "SELECT kind FROM actor_aliases WHERE normalized = ? AND actor_id = ?", (key, actor_id)
+        ).fetchone()
+        if row and row[0] == "name" and kind == "person":
+            return actor_id
+        how = "a metonym" if row and row[0] == "metonym" else f"an alias of a {kind}, not the name"
+        raise NotTheActor(name, actor_name, how)
+
     def _name_of(self, actor_id: int) -> str:
         return self.conn.execute("SELECT name FROM actors WHERE id = ?", (actor_id,)).fetchone()[0]
 
@@ -233,44 +264,69 @@ class ActorsPart(Part):
                 self._title(actor_id, title)
         return next(a for a in self.actors() if a.id == actor_id)
 
-    def load(self, actors: Sequence[Actor]) -> tuple[int, int]:
+    def load(self, actors: Sequence[Actor], names_only: Collection[str] = ()) -> tuple[int, int]:
         """Add the actors of a file, or update those already here by name (kind, side, retired; aliases
-        and titles are added, never removed), all in one transaction; returns (added, updated)."""
+        and titles are added, never removed), all in one transaction; returns (added, updated): an
+        actor the file gives as it is here is neither (compared before writing, nothing written).
+        An actor whose name is in `names_only` (made from EntityRuler patterns, which know no side)
+        only brings aliases to one already here: its kind, side and retired are not the file's word."""
         added = updated = 0
         with self.write():
             for actor in actors:
                 actor_id = self._find(actor.name)
                 if actor_id is None:
                     actor_id = self._insert(actor.name, actor.kind, actor.side, actor.retired)
+                    for alias, kind in actor.aliases:
+                        if self._alias_owner(alias) != actor_id:
+                            self._alias(actor_id, alias, kind)
+                    for title in actor.titles:
+                        self._title(actor_id, title)
                     added += 1
-                else:
+                    continue
+                kind, side, retired, aliases, titles = self._current(actor_id)
+                wanted = (self._kind(actor.kind), check_name(actor.side, "side") if actor.side else "", actor.retired)
+                changed = actor.name not in names_only and wanted != (kind, side, retired)
+                if changed:
                     self.conn.execute(
                         "UPDATE actors SET kind = ?, side = ?, retired = ? WHERE id = ?",
-                        (
-                            self._kind(actor.kind),
-                            check_name(actor.side, "side") if actor.side else "",
-                            int(actor.retired),
-                            actor_id,
-                        ),
+                        (wanted[0], wanted[1], int(wanted[2]), actor_id),
                     )
-                    updated += 1
+                own = actor_key(self._name_of(actor_id))
                 for alias, kind in actor.aliases:
-                    if self._alias_owner(alias) != actor_id:
+                    key = actor_key(alias)
+                    if key != own and key not in aliases and self._alias_owner(alias) != actor_id:
                         self._alias(actor_id, alias, kind)
+                        changed = True
                 for title in actor.titles:
-                    self._title(actor_id, title)
+                    if (check_name(title.title, "title"), title.valid_from, title.valid_to) not in titles:
+                        self._title(actor_id, title)
+                        changed = True
+                updated += changed
         return added, updated
+
+    def _current(self, actor_id: int) -> tuple[str, str, bool, set[str], set[tuple[str, str, str]]]:
+        """(kind, side, retired, alias keys, titles) of one actor as stored."""
+        kind, side, retired = self.conn.execute(
+            "SELECT kind, side, retired FROM actors WHERE id = ?", (actor_id,)
+        ).fetchone()
+        aliases = {
+            r[0] for r in self.conn.execute("SELECT normalized FROM actor_aliases WHERE actor_id = ?", (actor_id,))
+        }
+        titles = set(
+            self.conn.execute("SELECT title, valid_from, valid_to FROM actor_titles WHERE actor_id = ?", (actor_id,))
+        )
+        return kind, side, bool(retired), aliases, titles
 
     def add_alias(self, name: str, alias: str, kind: str = "name") -> str:
         """Give actor `name` another alias (or metonym); returns the actor's name."""
         with self.write():
-            actor_id = self._need(name)
+            actor_id = self._need_actor(name)
             self._alias(actor_id, alias, kind)
         return self._name_of(actor_id)
 
     def add_title(self, name: str, title: Title) -> str:
         with self.write():
-            actor_id = self._need(name)
+            actor_id = self._need_actor(name)
             self._title(actor_id, title)
         return self._name_of(actor_id)
 
@@ -279,8 +335,10 @@ class ActorsPart(Part):
         find it). Returns the old name."""
         new_name = check_name(new_name)
         with self.write():
-            actor_id = self._need(name)
+            actor_id = self._need_actor(name)
             old = self._name_of(actor_id)
+            if old == new_name:
+                return old  # nothing to change, nothing written
             other = self._find(new_name)
             if other is not None and other != actor_id:
                 raise ActorError(f"{new_name!r} is already {self._name_of(other)!r}; merge the two instead")
@@ -294,7 +352,7 @@ class ActorsPart(Part):
         """Fold actor `gone` into `keep`: its name becomes an alias, its aliases, titles and resolved
         mentions move over, and it is removed; one transaction. Returns the mentions moved."""
         with self.write():
-            keep_id, gone_id = self._need(keep), self._need(gone)
+            keep_id, gone_id = self._need_actor(keep), self._need_actor(gone)
             if keep_id == gone_id:
                 raise ActorError(f"{keep!r} and {gone!r} are the same actor")
             gone_name = self._name_of(gone_id)
@@ -316,7 +374,7 @@ class ActorsPart(Part):
         `aliases` named (each must be the actor's) and the resolved mentions whose words are the new
         name or one of those aliases; one transaction. Returns (aliases moved, mentions moved)."""
         with self.write():
-            old_id = self._need(name)
+            old_id = self._need_actor(name)
             new_name = check_name(new_name)
             keys = {actor_key(new_name)} | {actor_key(check_name(a, "alias")) for a in aliases}
             for alias in aliases:
@@ -349,7 +407,7 @@ class ActorsPart(Part):
     def set_retired(self, name: str, retired: bool = True) -> bool:
         """Retire an actor (kept, with its mentions, no longer offered), or bring it back; returns the state before."""
         with self.write():
-            actor_id = self._need(name)
+            actor_id = self._need_actor(name)
             before = bool(self.conn.execute("SELECT retired FROM actors WHERE id = ?", (actor_id,)).fetchone()[0])
             self.conn.execute("UPDATE actors SET retired = ? WHERE id = ?", (int(retired), actor_id))
         return before

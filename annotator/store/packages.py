@@ -83,7 +83,10 @@ class PackagesPart(Part):
 
     def marker(self) -> dict[str, Any] | None:
         """The package marker when this project file is a package, else None."""
-        value = self.store.get_setting(PACKAGE_SETTING)
+        try:  # a package is another computer's file: a marker nested too deep is no marker
+            value = self.store.get_setting(PACKAGE_SETTING)
+        except (ValueError, RecursionError):
+            return None
         return value if isinstance(value, dict) else None
 
     # -- what was sent out -----------------------------------------------------------------
@@ -108,6 +111,18 @@ class PackagesPart(Part):
         for name, article in rows:
             out.setdefault(name, set()).add(article)
         return out
+
+    def sent_hashes(self, round_: int, annotator: str) -> set[str]:
+        """The text hashes of the articles sent to `annotator` in `round_` (`package_articles`):
+        what her package may bring back."""
+        return {
+            row[0]
+            for row in self.conn.execute(
+                "SELECT r.hash FROM package_articles a JOIN articles r ON r.id = a.article_id "
+                "WHERE a.round = ? AND a.annotator = ?",
+                (round_, annotator),
+            )
+        }
 
     def record_package(self, row: PackageRow, articles: Iterable[int]) -> None:
         """Remember one package sent out and its articles (one committed action)."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator import settings
-from annotator.records import name_problem, reserved_name
+from annotator.records import reserved_name
 from annotator.ui.annotate.window.main_window import MainWindow
 from annotator.ui.annotate.window.team import FirstStartDialog, mark_trainee, person_name_problem
 from annotator.ui.shell import window_settings as ws
@@ -61,13 +61,10 @@ class Controller:
 
     @staticmethod
     def package_annotator(store) -> str | None:
-        """The annotator a work package was made for (`annotator packages`): in her package, her
-        labels are stored under her name whoever's computer opens it. None for any other project."""
-        marker = store.packages.marker()
-        name = marker.get("annotator") if marker else None
-        if not isinstance(name, str) or reserved_name(name) or name_problem(name, "name") or not name.strip():
-            return None
-        return name
+        """The annotator a work package was made for, or None (the rule: packages.who)."""
+        from annotator.packages.who import package_annotator
+
+        return package_annotator(store)
 
     def project_path(self, db_path: Path | None) -> tuple[Path, bool]:
         """(path, is_the_first_start_sample)."""

@@ -1,0 +1,39 @@
+"""Whose labels a write stores: in a work package, always the package's annotator (the window,
+`import`, `search --apply` and every other write into a package ask here, the one rule)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from annotator import settings
+from annotator.records import name_problem, reserved_name
+
+
+class NotThePackagesAnnotator(ValueError):
+    """A name given for a write into a work package that is not the package's annotator."""
+
+
+def package_annotator(store: Any) -> str | None:
+    """The annotator a work package was made for (`annotator packages`): in her package, her labels
+    are stored under her name whoever's computer opens it. None for any other project (or a marker
+    whose name could not be stored)."""
+    marker = store.packages.marker()
+    name = marker.get("annotator") if marker else None
+    if not isinstance(name, str) or not name.strip() or reserved_name(name) or name_problem(name, "name"):
+        return None
+    return name
+
+
+def writing_annotator(store: Any, given: str | None) -> str:
+    """Who a write into `store` is stored under: in a work package its annotator (a `given` name
+    of someone else is refused, `NotThePackagesAnnotator`); elsewhere `given`, else the default
+    (`ANNOTATOR_NAME` or the login name)."""
+    owner = package_annotator(store)
+    if owner is None:
+        return given or settings.default_annotator()
+    if given and given != owner:
+        raise NotThePackagesAnnotator(
+            f"this is {owner}'s work package: its labels are stored under {owner!r}, not {given[:60]!r}; "
+            "leave out --annotator"
+        )
+    return owner

@@ -1,0 +1,56 @@
+"""What a new user ran into with `annotator packages` and `annotator progress`."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from annotator import settings
+from annotator.cli import main
+from annotator.packages.progress import AnnotatorProgress
+from tests.packages_project import generated_project
+from tests.test_packages_return import annotate
+
+
+def run(project, *args):
+    return CliRunner().invoke(main, ["--db", str(project), *map(str, args)])
+
+
+def test_packages_when_every_article_was_sent_out_writes_nothing_and_keeps_the_round(tmp_path):
+    project = generated_project(tmp_path / "team.annotator.sqlite", 4)
+    assert run(project, "packages", "--annotators", "anna,ben", "--out", tmp_path / "r1").exit_code == 0
+    result = run(project, "packages", "--annotators", "anna,ben", "--out", tmp_path / "r2")
+    assert result.exit_code != 0
+    assert "no articles left to deal; nothing written" in result.output
+    assert not list((tmp_path / "r2").glob("*.annotator.sqlite")) if (tmp_path / "r2").exists() else True
+    again = run(project, "packages", "--annotators", "carol", "--out", tmp_path / "r3")
+    assert "no articles left to deal" in again.output  # round 2 was never used up by an empty deal
+
+
+def test_packages_naming_anna_twice_says_anna_twice(tmp_path):
+    project = generated_project(tmp_path / "team.annotator.sqlite", 4)
+    result = run(project, "packages", "--annotators", "anna,anna,ben", "--out", tmp_path / "out")
+    assert result.exit_code != 0
+    assert "anna twice" in result.output
+
+
+def test_progress_after_a_few_seconds_of_work_shows_no_decisions_per_hour(tmp_path):
+    row = AnnotatorProgress("anna", decisions=2, active_seconds=0.005)
+    assert row.decisions_per_hour is None and row.as_dict()["decisions_per_hour"] is None
+    enough = AnnotatorProgress("anna", decisions=2, active_seconds=settings.PROGRESS_MIN_ACTIVE_SECONDS)
+    assert enough.decisions_per_hour == 2 / (settings.PROGRESS_MIN_ACTIVE_SECONDS / 3600)
+
+
+def test_progress_of_a_package_worked_for_seconds_prints_a_dash_not_a_million(tmp_path):
+    project = generated_project(tmp_path / "team.annotator.sqlite", 4)
+    out = tmp_path / "packages"
+    assert run(project, "packages", "--annotators", "anna", "--out", out).exit_code == 0
+    package = out / "anna.annotator.sqlite"
+    annotate(package, "anna")  # saved within a fraction of a second
+    result = run(project, "progress", package)
+    assert result.exit_code == 0, result.output
+    anna = next(line for line in result.output.splitlines() if line.startswith("anna"))
+    assert " - " in anna and "000" not in anna.split()[4]
+    rows = json.loads(run(project, "progress", package, "--json").output)
+    assert rows[0]["decisions_per_hour"] is None
