@@ -139,6 +139,8 @@ class AttributionScore:
     targets_right: int = 0
     unattributed: int = 0
     false_alarms: int = 0
+    #: Statements whose gold says nobody is addressed, and targets suggested on them anyway.
+    without_target: int = 0
     target_false_alarms: int = 0
     misses: list[str] = field(default_factory=list)
 
@@ -164,6 +166,7 @@ class AttributionScore:
             "unattributed": self.unattributed,
             "false_alarms": self.false_alarms,
             "false_alarms_per_30": round(self.false_alarms_per_30, 2),
+            "target_false_alarms": f"{self.target_false_alarms}/{self.without_target}",
             "misses": self.misses,
         }
 
@@ -214,6 +217,8 @@ def score_attributions(
                 into.misses.append(f"no target: {opening!r} ({targets[0]})")
             else:
                 into.misses.append(f"wrong target: {opening!r} → {to.text}, not {targets[0]} ({to.cue})")
-        elif to is not None:
+        else:
+            into.without_target += 1
+        if not targets and to is not None:
             into.target_false_alarms += 1
             into.misses.append(f"target false alarm: {opening!r} → {to.text} ({to.cue})")

@@ -339,6 +339,10 @@ def _target(verb: Token, offset: int) -> tuple[Span | None, str]:
                 found = (child, INDIRECT.format(verb=word.text))
             elif child.dep_ == "dobj" and lemma in ADDRESS_VERBS:
                 found = (child, TO_WHOM.format(verb=word.text))
+            elif child.dep_ == "dobj" and lemma in GIVE_VERBS and child.left_edge.dep_ == "nmod":
+                # "offers Germany long-term gas deal": the parse may hang the indirect object on the thing
+                if child.left_edge.pos_ == "PROPN" and child.left_edge.head.i == child.i:
+                    found = (child.left_edge, INDIRECT.format(verb=word.text))
             elif child.dep_ in ("prep", "dative") and child.lower_ in ("to", "from", "on", "with"):
                 if child.lower_ == "to" and lemma not in GIVE_VERBS:
                     continue
@@ -361,6 +365,19 @@ def _target(verb: Token, offset: int) -> tuple[Span | None, str]:
     return None, ""
 
 
+def _noun_target(noun: Token, offset: int) -> tuple[Span | None, str]:
+    """Whom a statement noun is made to: "to X" of an offer or a letter, "on X" of a call or an appeal;
+    the press is nobody's target."""
+    for prep in noun.children:
+        wanted = {"to": True, "on": noun.lemma_.lower() in ("call", "appeal")}.get(prep.lower_, False)
+        if prep.dep_ != "prep" or not wanted:
+            continue
+        objects = [c for c in prep.children if c.dep_ == "pobj"]
+        if objects and objects[0].pos_ in ("PROPN", "NOUN") and not _audience(objects[0]):
+            return _phrase(objects[0], offset), PREPOSITION.format(prep=prep.text, verb=noun.text)
+    return None, ""
+
+
 #: Verbs whose "on" object is whom it asks something of ("counting on Washington").
 _RELY = frozenset({"count", "rely"})
 
@@ -377,13 +394,13 @@ def _condition_target(tokens: list[Token], offset: int, speakers: list[Entity], 
             entity = _entity_in(subject, offset, speakers) if subject is not None and not joint else None
             if entity is not None and (speaker is None or _name_of(entity) != _name_of(speaker)):
                 return entity.start, entity.end
-        if token.lower_ in ("contingent", "conditional", "dependent") and token.pos_ in ("ADJ", "VERB"):
+        if token.lower_ in ("contingent", "conditional", "dependent") and token.pos_ in ("ADJ", "VERB", "NOUN"):
             for on in (c for c in token.children if c.lower_ == "on"):  # "contingent on Ukraine reciprocating"
                 found = _entity_in_span(on.idx + offset, on.right_edge.idx + len(on.right_edge) + offset, speakers)
                 if found is not None and (speaker is None or _name_of(found) != _name_of(speaker)):
                     return found.start, found.end
-        if token.lower_ == "with" and token.head.lemma_.lower() in TALK_NOUNS:  # "negotiations with Russia"
-            objects = [c for c in token.children if c.dep_ == "pobj"]
+        if token.lower_ == "with" and _noun(token.head) in TALK_NOUNS and _sought(token.head):
+            objects = [c for c in token.children if c.dep_ == "pobj"]  # "proposes negotiations with Russia"
             entity = _entity_in(objects[0], offset, speakers) if objects else None
             if entity is not None and (speaker is None or _name_of(entity) != _name_of(speaker)):
                 return entity.start, entity.end
@@ -397,6 +414,69 @@ def _condition_target(tokens: list[Token], offset: int, speakers: list[Entity], 
                                 entity = _entity_in(child, offset, speakers)
                                 if entity is not None:
                                     return entity.start, entity.end
+            # the parse may take "Kremlin demands" for a subject and a verb: a name right before a
+            # statement noun anywhere after the rejecting verb is whose demand is rejected
+            owner = _owner_before_noun(tokens[token.i - tokens[0].i + 1 :], offset, speakers, speaker)
+            if owner is not None:
+                return owner
+        # "Moscow ending its attacks could open talks" (the parse: a subject with a clause, or a clause
+        # as the subject): the named party whose doing so would bring something about
+        gerund = token.dep_ == "nsubj" and any(c.dep_ == "acl" and c.tag_ == "VBG" for c in token.children)
+        clause = token.dep_ == "nsubj" and token.head.dep_ == "csubj" and token.head.tag_ == "VBG"
+        if gerund or clause:
+            ruling = token.head.head if clause else token.head
+            modal = any(c.dep_ == "aux" and c.tag_ == "MD" for c in ruling.children)
+            entity = _entity_in_span(token.idx + offset, token.idx + len(token) + offset, speakers)
+            if modal and entity is not None and (speaker is None or _name_of(entity) != _name_of(speaker)):
+                return entity.start, entity.end  # "Moscow ending its attacks could open talks": a condition
+    return None
+
+
+#: Verbs (and nouns) of seeking, offering or demanding: a negotiation they govern is one wanted with its
+#: party ("proposes talks with Russia"), not one reported ("denied it had been in negotiations with Kyiv").
+# fmt: off
+SEEK_WORDS = frozenset({
+    "propose", "offer", "seek", "demand", "want", "call", "urge", "push", "suggest", "invite", "ask", "request",
+    "plan", "open", "start", "resume", "launch", "begin", "hold", "agree", "accept", "reject", "refuse",
+    "proposal", "readiness", "willingness", "bid",
+})
+# fmt: on
+
+
+def _noun(word: Token) -> str:
+    """A noun's lemma, also for a headline's capitalised noun the tagger took for a name ("Negotiations")."""
+    lemma = word.lemma_.lower()
+    if word.pos_ == "PROPN" and lemma == word.lower_ and lemma.endswith("s") and not lemma.endswith("ss"):
+        return lemma[:-1]
+    return lemma
+
+
+def _sought(noun: Token) -> bool:
+    """Whether a negotiation noun is one sought, offered or demanded: the first verb or statement noun
+    above it is one of `SEEK_WORDS`, or a headline's words before it are ("Ukraine Proposes Ceasefire
+    Negotiations"), or nothing above it is a verb (a headline's noun phrase)."""
+    for left in noun.lefts:
+        if left.dep_ == "compound" and any(_INFLECTED.sub("", t.lower_) in SEEK_WORDS for t in left.subtree):
+            return True
+    word = noun
+    while word.head.i != word.i:
+        word = word.head
+        if word.pos_ in ("VERB", "AUX") or _noun(word) in SEEK_WORDS:
+            return _noun(word) in SEEK_WORDS
+    return word.pos_ not in ("VERB", "AUX")
+
+
+def _owner_before_noun(tokens: list[Token], offset: int, speakers: list[Entity], speaker: Entity | None) -> Span | None:
+    """A named party right before a statement noun ("Kremlin demands", "Moscow's proposals"), whatever
+    the parse made of the pair."""
+    for i, word in enumerate(tokens[1:], start=1):
+        if not {word.lower_, word.lower_[:-1], _INFLECTED.sub("", word.lower_)} & STATEMENT_NOUNS:
+            continue
+        left = tokens[i - 2] if tokens[i - 1].tag_ == "POS" and i >= 2 else tokens[i - 1]
+        end = left.idx + len(left) + offset
+        entity = next((e for e in speakers if e.end == end), None)
+        if entity is not None and (speaker is None or _name_of(entity) != _name_of(speaker)):
+            return entity.start, entity.end
     return None
 
 
@@ -437,6 +517,7 @@ def _position(into: _Parsed, tokens: list[Token], offset: int, speakers: list[En
                     entity = _entity_in(child, offset, speakers)
                     if entity is not None:
                         into.position, into.position_cue = entity, NOMINAL.format(noun=noun.text)
+                        into.target, into.target_cue = _noun_target(noun, offset)
                         return
 
 
