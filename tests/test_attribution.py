@@ -107,6 +107,31 @@ def test_negotiations_reported_or_a_clause_about_someone_make_no_target(nlp, reg
     assert [v[2] for v in got.values()] == [None, None, None]
 
 
+def test_a_dateline_says_nothing_and_a_body_named_by_its_kind_speaks(nlp, registry):
+    """Sentences written for the test: a place filed from ("Kyiv — Ukraine proposed") is not the
+    speaker; a union, association, court or delegation subject of a speech or position verb is."""
+    text = (
+        "Kyiv — Ukraine proposed a ceasefire on energy infrastructure.\n"
+        "The Ukrainian teachers' union said its members would strike on Monday.\n"
+        "The farmers' association offered the ministry a compromise.\n"
+        "A court in Kyiv ordered the release of the journalist.\n"
+        "Several European delegations complained about the draft.\n"
+        "Opposition rejects the new election date\n"
+        "Ukraine is bracing for a harsh winter.\n"
+        "The dockers' union calls off its strike after a pay offer"
+    )
+    got = said(nlp, registry, text)
+    assert [v[0] for v in got.values()] == [
+        "Ukraine",
+        "The Ukrainian teachers' union",
+        "The farmers' association",
+        "A court in Kyiv",
+        "Several European delegations",
+        "Opposition",
+    ]
+    assert got["The farmers' association offered the ministry a compromise."][2] == "the ministry"
+
+
 def test_the_press_a_speaker_talks_to_is_no_target(nlp, registry):
     got = said(nlp, registry, "Zelensky told reporters that the talks would resume.\nPeskov told the FT it was over.")
     assert [v[2] for v in got.values()] == [None, None]

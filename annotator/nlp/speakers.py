@@ -47,7 +47,7 @@ SPEECH_VERBS = frozenset({
     "declare", "reply", "respond", "comment", "mention", "describe", "indicate", "express", "signal",
     "propose", "reject", "demand", "urge", "threaten", "promise", "vow", "pledge", "believe", "think",
     "accuse", "predict", "assert", "concede", "caution", "cite", "reiterate", "repeat", "refuse", "dismiss",
-    "welcome",
+    "welcome", "complain",
 })
 # fmt: on
 #: Entity types that can say something.
@@ -104,6 +104,9 @@ class _Parsed:
     #: A named speaker without a speech verb (a headline "X: …", "X backs …", "X's plan includes …").
     position: Entity | None = None
     position_cue: str = ""
+    #: A body named by its kind that says it or takes a position ("the FNV union said", "a court ordered").
+    body: Span | None = None
+    body_cue: str = ""
 
 
 @functools.lru_cache(maxsize=2)
@@ -149,12 +152,14 @@ def suggest_speakers(
 # -- parsing ------------------------------------------------------------------------------------
 
 _LINE = re.compile(r"[^\n]+")
+#: A dateline opening a paragraph: a place in capitals or title case, then a dash ("BAKU —", "Baku, Azerbaijan –").
+_DATELINE = re.compile(r"[A-Z][\w.'’]*(?:[ ,]+[A-Z][\w.'’]*){0,3}\s+[—–-]{1,2}\s+")
 #: Characters of the longest line parsed as one doc; a longer line is parsed a statement at a time.
 LONGEST_DOC = 5_000
 
 
 def _parse_units(
-    nlp: Language, text: str, units: Sequence[Span], speakers: list[Entity], cancelled: Callable[[], bool]
+    nlp: Language, text: str, units: Sequence[Span], everyone: list[Entity], cancelled: Callable[[], bool]
 ) -> list[_Parsed] | None:
     """Each unit with its speech cue, from a parse of the lines that hold units (one doc per line;
     a line longer than `LONGEST_DOC` is parsed a unit at a time, so that one paragraph of a long
@@ -183,8 +188,14 @@ def _parse_units(
         while j < len(units) and units[j][0] < line_end:
             a, b = units[j]
             tokens = [t for t in doc if a <= t.idx + line_start < b]
+            speakers = everyone
+            dateline = _DATELINE.match(text, a, b) if a == line_start else None
+            if dateline is not None and all(
+                e.label in ("GPE", "LOC") for e in everyone if a <= e.start < dateline.end()
+            ):  # "Baku — Brazil proposed": the place the story was filed from says nothing
+                speakers = [e for e in everyone if not a <= e.start < dateline.end()]
             _cue(parsed[j], tokens, line_start, speakers)
-            if parsed[j].entity is None and not parsed[j].resolve and not parsed[j].unnamed:
+            if parsed[j].entity is None and not parsed[j].resolve and not parsed[j].unnamed and not parsed[j].body:
                 _position(parsed[j], tokens, line_start, speakers)
                 if parsed[j].position is None:
                     _headline(parsed[j], text, speakers)
@@ -193,7 +204,7 @@ def _parse_units(
                 if found is not None:
                     parsed[j].target, parsed[j].target_cue = found, CONDITION
             parsed[j].quoted = _quoted(text, a, b)
-            people = [e for e in speakers if e.label == "PERSON" and e.end <= a]
+            people = [e for e in everyone if e.label == "PERSON" and e.end <= a]
             parsed[j].person_before = people[-1] if people else None
             j += 1
     return parsed
@@ -209,6 +220,9 @@ def _cue(into: _Parsed, tokens: list[Token], offset: int, speakers: list[Entity]
         if subject is None:
             continue
         into.target, into.target_cue = _target(verb, offset)
+        if _body(subject, offset, speakers):
+            into.body, into.body_cue = _phrase(subject, offset), BODY.format(noun=subject.text, verb=verb.text)
+            return
         if _unnamed(subject) or _source_word(subject):  # "a former official said": nobody named says it
             into.unnamed = True
             if not described:
@@ -264,7 +278,7 @@ GIVE_VERBS = frozenset({
 POSITION_VERBS = frozenset({
     "back", "support", "propose", "offer", "reject", "oppose", "defend", "endorse", "seek", "demand", "urge",
     "refuse", "dismiss", "welcome", "condemn", "slam", "criticise", "criticize", "vow", "pledge", "plan",
-    "accept", "call", "push", "eye", "weigh", "ask", "request",
+    "accept", "call", "push", "eye", "weigh", "ask", "request", "order", "rule",
 })
 #: Nouns of a statement reported as a thing ("Zelensky's plan includes a demand").
 STATEMENT_NOUNS = frozenset({
@@ -313,6 +327,28 @@ def _audience(word: Token) -> bool:
     """Whether a would-be target is the press or the room ("reporters", "the FT") or a pronoun."""
     words = {t.lower_ for t in word.subtree}
     return word.pos_ == "PRON" or word.lemma_.lower() in AUDIENCE or bool(words & MEDIA_WORDS)
+
+
+# fmt: off
+#: Head nouns of a body that speaks as one, named by its kind ("the FNV union", "a court in Rome").
+BODY_WORDS = frozenset({
+    "union", "association", "court", "ministry", "council", "delegation", "government", "federation",
+    "committee", "commission", "tribunal", "parliament", "cabinet", "opposition", "coalition", "alliance",
+    "confederation", "chamber", "assembly", "senate", "congress", "judge", "regulator", "party", "bloc",
+})
+# fmt: on
+BODY = "“{noun}”, a body, subject of “{verb}”"
+
+
+def _body(word: Token, offset: int, speakers: list[Entity]) -> bool:
+    """Whether a subject is a body named by its kind (see `BODY_WORDS`) and not by a name: no name over
+    it or before it ("Russia's Foreign Ministry" is named); a place after it ("a court in Rome") is where
+    it sits."""
+    if word.pos_ not in ("NOUN", "PROPN") or _noun(word) not in BODY_WORDS:
+        return False
+    start = word.left_edge.idx + offset
+    end = word.idx + len(word) + offset
+    return not any(start <= e.start and e.end <= end and e.label != "NORP" for e in speakers)
 
 
 def _source_word(word: Token) -> bool:
@@ -452,18 +488,20 @@ def _noun(word: Token) -> str:
 
 
 def _sought(noun: Token) -> bool:
-    """Whether a negotiation noun is one sought, offered or demanded: the first verb or statement noun
-    above it is one of `SEEK_WORDS`, or a headline's words before it are ("Ukraine Proposes Ceasefire
-    Negotiations"), or nothing above it is a verb (a headline's noun phrase)."""
+    """Whether a negotiation noun is one sought, offered or demanded: a verb or noun above it is one of
+    `SEEK_WORDS` ("expressed a willingness to suspend attacks as part of negotiations with Russia"), or a
+    headline's words before it are ("Ukraine Proposes Ceasefire Negotiations"), or nothing above it is a
+    verb (a headline's noun phrase)."""
     for left in noun.lefts:
         if left.dep_ == "compound" and any(_INFLECTED.sub("", t.lower_) in SEEK_WORDS for t in left.subtree):
             return True
-    word = noun
+    word, verbs = noun, 0
     while word.head.i != word.i:
         word = word.head
-        if word.pos_ in ("VERB", "AUX") or _noun(word) in SEEK_WORDS:
-            return _noun(word) in SEEK_WORDS
-    return word.pos_ not in ("VERB", "AUX")
+        if _noun(word) in SEEK_WORDS:
+            return True
+        verbs += word.pos_ in ("VERB", "AUX")
+    return verbs == 0
 
 
 def _owner_before_noun(tokens: list[Token], offset: int, speakers: list[Entity], speaker: Entity | None) -> Span | None:
@@ -500,10 +538,16 @@ def _position(into: _Parsed, tokens: list[Token], offset: int, speakers: list[En
                 into.position, into.position_cue = entity, HEADLINE
                 return
     for verb in sorted(tokens, key=lambda t: (_depth(t), t.i)):
+        if any(c.dep_ == "prt" for c in verb.children):
+            continue  # a verb with a particle is another verb: "calls off a strike" calls on nobody
         if (verb.lemma_.lower() in POSITION_VERBS and verb.pos_ in ("VERB", "AUX")) or (
             verb.lower_.rstrip("s") in POSITION_VERBS and verb.dep_ == "ROOT" and verb.tag_ in ("VBZ", "NNS", "NNP")
         ):
             subject = _subject(verb)
+            if subject is not None and _body(subject, offset, speakers):
+                into.body, into.body_cue = _phrase(subject, offset), BODY.format(noun=subject.text, verb=verb.text)
+                into.target, into.target_cue = _target(verb, offset)
+                return
             if subject is not None and not _unnamed(subject) and not _source_word(subject):
                 entity = _entity_in(subject, offset, speakers)
                 if entity is not None:
