@@ -69,6 +69,12 @@ def run(workdir: Path, quick: bool) -> list[Result]:
             ),
             Result(
                 "speakers",
+                f"{name}: targets suggested where the gold has none ({s.target_false_alarms}/{s.without_target})",
+                s.target_false_alarms,
+                unit="",
+            ),
+            Result(
+                "speakers",
                 f"{name}: false alarms per 30 unattributed ({s.false_alarms}/{s.unattributed})",
                 round(s.false_alarms_per_30, 2),
                 unit="",

@@ -80,6 +80,58 @@ def test_the_target_of_told_urged_offered_and_demanded_from_is_found_and_resolve
     assert [v[1] for v in got.values()] == [zelensky, peskov, putin, zelensky]
 
 
+def test_targets_the_parse_hides_conditions_negotiations_rejected_demands_and_offers(nlp, registry):
+    """Sentences written for the test, each a form the seeds' misses showed: a condition as a clause
+    ("Russia withdrawing … would"), "contingent on" parsed as a noun, a headline's capitalised
+    "Talks with", "Kremlin demands" parsed as a verb, a headline's indirect object, a noun's "to"."""
+    NAMES.update({"Kremlin": "ORG", "Germany": "GPE", "Qatar": "GPE"})
+    text = (
+        "Russia withdrawing its troops would open the way to talks, Zelensky said.\n"
+        "Putin signaled a readiness to halt strikes for 30 days, contingent on Ukraine reciprocating.\n"
+        "Ukraine Proposes Ceasefire Talks with Russia\n"
+        "Zelensky rejects what he called Kremlin demands that troops withdraw.\n"
+        "Qatar offers Germany long-term gas deal\n"
+        "Zelensky's offer to Russia includes a halt to strikes."
+    )
+    got = said(nlp, registry, text)
+    assert [v[2] for v in got.values()] == ["Russia", "Ukraine", "Russia", "Kremlin", "Germany", "Russia"]
+
+
+def test_negotiations_reported_or_a_clause_about_someone_make_no_target(nlp, registry):
+    text = (
+        "Moscow denied that it had been in negotiations with Kyiv over the strikes.\n"
+        "Zelensky said Russia launched 40 drones overnight.\n"
+        "Peskov said the talks with Washington were going well."
+    )
+    got = said(nlp, registry, text)
+    assert [v[2] for v in got.values()] == [None, None, None]
+
+
+def test_a_dateline_says_nothing_and_a_body_named_by_its_kind_speaks(nlp, registry):
+    """Sentences written for the test: a place filed from ("Kyiv — Ukraine proposed") is not the
+    speaker; a union, association, court or delegation subject of a speech or position verb is."""
+    text = (
+        "Kyiv — Ukraine proposed a ceasefire on energy infrastructure.\n"
+        "The Ukrainian teachers' union said its members would strike on Monday.\n"
+        "The farmers' association offered the ministry a compromise.\n"
+        "A court in Kyiv ordered the release of the journalist.\n"
+        "Several European delegations complained about the draft.\n"
+        "Opposition rejects the new election date\n"
+        "Ukraine is bracing for a harsh winter.\n"
+        "The dockers' union calls off its strike after a pay offer"
+    )
+    got = said(nlp, registry, text)
+    assert [v[0] for v in got.values()] == [
+        "Ukraine",
+        "The Ukrainian teachers' union",
+        "The farmers' association",
+        "A court in Kyiv",
+        "Several European delegations",
+        "Opposition",
+    ]
+    assert got["The farmers' association offered the ministry a compromise."][2] == "the ministry"
+
+
 def test_the_press_a_speaker_talks_to_is_no_target(nlp, registry):
     got = said(nlp, registry, "Zelensky told reporters that the talks would resume.\nPeskov told the FT it was over.")
     assert [v[2] for v in got.values()] == [None, None]
@@ -143,6 +195,6 @@ def test_the_figures_on_both_gold_sets(tmp_path):
     seeds, other = measure(tmp_path, "seeds"), measure(tmp_path, "other")
     for name, s in (("seeds", seeds), ("other", other)):
         print(f"\n{name}: speakers {s.speaker_accuracy:.3f} targets {s.target_accuracy:.3f}", *s.misses, sep="\n  ")
-    assert seeds.speaker_accuracy >= 0.9 and seeds.false_alarms_per_30 <= 3
+    assert seeds.speaker_accuracy >= 0.9 and seeds.target_accuracy >= 0.7 and seeds.false_alarms_per_30 <= 3
     assert other.speaker_accuracy >= 0.85 and other.target_accuracy >= 0.7 and other.false_alarms_per_30 <= 3
     assert other.with_speaker >= 40 and other.unattributed >= 20

@@ -7,11 +7,14 @@ where those find nobody named:
 - an unnamed source ("senior EU officials said", "according to industry sources", "a person
   familiar with the talks said"): its own words, resolved to an anonymous actor ("sources: senior
   EU officials", never dropped);
+- a body named by its kind ("the FNV union said", "a court in Rome ordered", "several African
+  delegations complained"): its words, resolved to an actor where the registry knows it;
 - a named speaker without a speech verb: a headline "X: …", the named subject of a verb of position
   ("Norway backs the proposal", "Brazil proposes …"), or the named owner of a statement reported as
   a noun ("Zelensky's plan includes a demand").
 
-The target is whom the statement's verb addresses: its indirect object ("offered Germany a deal"),
+A dateline opening a paragraph ("Baku — Brazil proposed") is where the story was filed, never its
+speaker. The target is whom the statement's verb addresses: its indirect object ("offered Germany a deal"),
 the object of a verb of address ("told Moscow", "urged Tokyo to", "asked rich countries"), or "to
 X" / "from X" / "on X" of a verb that gives, demands or calls ("demanded from Washington", "called
 on Belgrade"). The press and the room ("told reporters", "told delegates") are nobody's target.
@@ -84,6 +87,8 @@ def suggest_statements(
         if item.unit in named:
             s = named[item.unit]
             speaker = (s.speaker, s.cue)
+        elif item.body is not None:
+            speaker = (item.body, item.body_cue)
         elif item.anonymous is not None and item.quoted != sp.INSIDE:
             speaker = (item.anonymous, UNNAMED_SOURCE)
         elif item.position is not None:
@@ -139,6 +144,8 @@ class AttributionScore:
     targets_right: int = 0
     unattributed: int = 0
     false_alarms: int = 0
+    #: Statements whose gold says nobody is addressed, and targets suggested on them anyway.
+    without_target: int = 0
     target_false_alarms: int = 0
     misses: list[str] = field(default_factory=list)
 
@@ -164,6 +171,7 @@ class AttributionScore:
             "unattributed": self.unattributed,
             "false_alarms": self.false_alarms,
             "false_alarms_per_30": round(self.false_alarms_per_30, 2),
+            "target_false_alarms": f"{self.target_false_alarms}/{self.without_target}",
             "misses": self.misses,
         }
 
@@ -214,6 +222,8 @@ def score_attributions(
                 into.misses.append(f"no target: {opening!r} ({targets[0]})")
             else:
                 into.misses.append(f"wrong target: {opening!r} → {to.text}, not {targets[0]} ({to.cue})")
-        elif to is not None:
+        else:
+            into.without_target += 1
+        if not targets and to is not None:
             into.target_false_alarms += 1
             into.misses.append(f"target false alarm: {opening!r} → {to.text} ({to.cue})")

@@ -47,7 +47,7 @@ SPEECH_VERBS = frozenset({
     "declare", "reply", "respond", "comment", "mention", "describe", "indicate", "express", "signal",
     "propose", "reject", "demand", "urge", "threaten", "promise", "vow", "pledge", "believe", "think",
     "accuse", "predict", "assert", "concede", "caution", "cite", "reiterate", "repeat", "refuse", "dismiss",
-    "welcome",
+    "welcome", "complain",
 })
 # fmt: on
 #: Entity types that can say something.
@@ -104,6 +104,9 @@ class _Parsed:
     #: A named speaker without a speech verb (a headline "X: …", "X backs …", "X's plan includes …").
     position: Entity | None = None
     position_cue: str = ""
+    #: A body named by its kind that says it or takes a position ("the FNV union said", "a court ordered").
+    body: Span | None = None
+    body_cue: str = ""
 
 
 @functools.lru_cache(maxsize=2)
@@ -149,12 +152,14 @@ def suggest_speakers(
 # -- parsing ------------------------------------------------------------------------------------
 
 _LINE = re.compile(r"[^\n]+")
+#: A dateline opening a paragraph: a place in capitals or title case, then a dash ("BAKU —", "Baku, Azerbaijan –").
+_DATELINE = re.compile(r"[A-Z][\w.'’]*(?:[ ,]+[A-Z][\w.'’]*){0,3}\s+[—–-]{1,2}\s+")
 #: Characters of the longest line parsed as one doc; a longer line is parsed a statement at a time.
 LONGEST_DOC = 5_000
 
 
 def _parse_units(
-    nlp: Language, text: str, units: Sequence[Span], speakers: list[Entity], cancelled: Callable[[], bool]
+    nlp: Language, text: str, units: Sequence[Span], everyone: list[Entity], cancelled: Callable[[], bool]
 ) -> list[_Parsed] | None:
     """Each unit with its speech cue, from a parse of the lines that hold units (one doc per line;
     a line longer than `LONGEST_DOC` is parsed a unit at a time, so that one paragraph of a long
@@ -183,8 +188,14 @@ def _parse_units(
         while j < len(units) and units[j][0] < line_end:
             a, b = units[j]
             tokens = [t for t in doc if a <= t.idx + line_start < b]
+            speakers = everyone
+            dateline = _DATELINE.match(text, a, b) if a == line_start else None
+            if dateline is not None and all(
+                e.label in ("GPE", "LOC") for e in everyone if a <= e.start < dateline.end()
+            ):  # "Baku — Brazil proposed": the place the story was filed from says nothing
+                speakers = [e for e in everyone if not a <= e.start < dateline.end()]
             _cue(parsed[j], tokens, line_start, speakers)
-            if parsed[j].entity is None and not parsed[j].resolve and not parsed[j].unnamed:
+            if parsed[j].entity is None and not parsed[j].resolve and not parsed[j].unnamed and not parsed[j].body:
                 _position(parsed[j], tokens, line_start, speakers)
                 if parsed[j].position is None:
                     _headline(parsed[j], text, speakers)
@@ -193,7 +204,7 @@ def _parse_units(
                 if found is not None:
                     parsed[j].target, parsed[j].target_cue = found, CONDITION
             parsed[j].quoted = _quoted(text, a, b)
-            people = [e for e in speakers if e.label == "PERSON" and e.end <= a]
+            people = [e for e in everyone if e.label == "PERSON" and e.end <= a]
             parsed[j].person_before = people[-1] if people else None
             j += 1
     return parsed
@@ -209,6 +220,9 @@ def _cue(into: _Parsed, tokens: list[Token], offset: int, speakers: list[Entity]
         if subject is None:
             continue
         into.target, into.target_cue = _target(verb, offset)
+        if _body(subject, offset, speakers):
+            into.body, into.body_cue = _phrase(subject, offset), BODY.format(noun=subject.text, verb=verb.text)
+            return
         if _unnamed(subject) or _source_word(subject):  # "a former official said": nobody named says it
             into.unnamed = True
             if not described:
@@ -264,7 +278,7 @@ GIVE_VERBS = frozenset({
 POSITION_VERBS = frozenset({
     "back", "support", "propose", "offer", "reject", "oppose", "defend", "endorse", "seek", "demand", "urge",
     "refuse", "dismiss", "welcome", "condemn", "slam", "criticise", "criticize", "vow", "pledge", "plan",
-    "accept", "call", "push", "eye", "weigh", "ask", "request",
+    "accept", "call", "push", "eye", "weigh", "ask", "request", "order", "rule",
 })
 #: Nouns of a statement reported as a thing ("Zelensky's plan includes a demand").
 STATEMENT_NOUNS = frozenset({
@@ -315,6 +329,28 @@ def _audience(word: Token) -> bool:
     return word.pos_ == "PRON" or word.lemma_.lower() in AUDIENCE or bool(words & MEDIA_WORDS)
 
 
+# fmt: off
+#: Head nouns of a body that speaks as one, named by its kind ("the FNV union", "a court in Rome").
+BODY_WORDS = frozenset({
+    "union", "association", "court", "ministry", "council", "delegation", "government", "federation",
+    "committee", "commission", "tribunal", "parliament", "cabinet", "opposition", "coalition", "alliance",
+    "confederation", "chamber", "assembly", "senate", "congress", "judge", "regulator", "party", "bloc",
+})
+# fmt: on
+BODY = "“{noun}”, a body, subject of “{verb}”"
+
+
+def _body(word: Token, offset: int, speakers: list[Entity]) -> bool:
+    """Whether a subject is a body named by its kind (see `BODY_WORDS`) and not by a name: no name over
+    it or before it ("Russia's Foreign Ministry" is named); a place after it ("a court in Rome") is where
+    it sits."""
+    if word.pos_ not in ("NOUN", "PROPN") or _noun(word) not in BODY_WORDS:
+        return False
+    start = word.left_edge.idx + offset
+    end = word.idx + len(word) + offset
+    return not any(start <= e.start and e.end <= end and e.label != "NORP" for e in speakers)
+
+
 def _source_word(word: Token) -> bool:
     """Whether a subject is an unnamed source by its head word ("officials", "industry sources")."""
     return word.pos_ in ("NOUN",) and word.lemma_.lower() in SOURCE_WORDS
@@ -339,6 +375,10 @@ def _target(verb: Token, offset: int) -> tuple[Span | None, str]:
                 found = (child, INDIRECT.format(verb=word.text))
             elif child.dep_ == "dobj" and lemma in ADDRESS_VERBS:
                 found = (child, TO_WHOM.format(verb=word.text))
+            elif child.dep_ == "dobj" and lemma in GIVE_VERBS and child.left_edge.dep_ == "nmod":
+                # "offers Germany long-term gas deal": the parse may hang the indirect object on the thing
+                if child.left_edge.pos_ == "PROPN" and child.left_edge.head.i == child.i:
+                    found = (child.left_edge, INDIRECT.format(verb=word.text))
             elif child.dep_ in ("prep", "dative") and child.lower_ in ("to", "from", "on", "with"):
                 if child.lower_ == "to" and lemma not in GIVE_VERBS:
                     continue
@@ -361,6 +401,19 @@ def _target(verb: Token, offset: int) -> tuple[Span | None, str]:
     return None, ""
 
 
+def _noun_target(noun: Token, offset: int) -> tuple[Span | None, str]:
+    """Whom a statement noun is made to: "to X" of an offer or a letter, "on X" of a call or an appeal;
+    the press is nobody's target."""
+    for prep in noun.children:
+        wanted = {"to": True, "on": noun.lemma_.lower() in ("call", "appeal")}.get(prep.lower_, False)
+        if prep.dep_ != "prep" or not wanted:
+            continue
+        objects = [c for c in prep.children if c.dep_ == "pobj"]
+        if objects and objects[0].pos_ in ("PROPN", "NOUN") and not _audience(objects[0]):
+            return _phrase(objects[0], offset), PREPOSITION.format(prep=prep.text, verb=noun.text)
+    return None, ""
+
+
 #: Verbs whose "on" object is whom it asks something of ("counting on Washington").
 _RELY = frozenset({"count", "rely"})
 
@@ -377,13 +430,13 @@ def _condition_target(tokens: list[Token], offset: int, speakers: list[Entity], 
             entity = _entity_in(subject, offset, speakers) if subject is not None and not joint else None
             if entity is not None and (speaker is None or _name_of(entity) != _name_of(speaker)):
                 return entity.start, entity.end
-        if token.lower_ in ("contingent", "conditional", "dependent") and token.pos_ in ("ADJ", "VERB"):
+        if token.lower_ in ("contingent", "conditional", "dependent") and token.pos_ in ("ADJ", "VERB", "NOUN"):
             for on in (c for c in token.children if c.lower_ == "on"):  # "contingent on Ukraine reciprocating"
                 found = _entity_in_span(on.idx + offset, on.right_edge.idx + len(on.right_edge) + offset, speakers)
                 if found is not None and (speaker is None or _name_of(found) != _name_of(speaker)):
                     return found.start, found.end
-        if token.lower_ == "with" and token.head.lemma_.lower() in TALK_NOUNS:  # "negotiations with Russia"
-            objects = [c for c in token.children if c.dep_ == "pobj"]
+        if token.lower_ == "with" and _noun(token.head) in TALK_NOUNS and _sought(token.head):
+            objects = [c for c in token.children if c.dep_ == "pobj"]  # "proposes negotiations with Russia"
             entity = _entity_in(objects[0], offset, speakers) if objects else None
             if entity is not None and (speaker is None or _name_of(entity) != _name_of(speaker)):
                 return entity.start, entity.end
@@ -397,6 +450,71 @@ def _condition_target(tokens: list[Token], offset: int, speakers: list[Entity], 
                                 entity = _entity_in(child, offset, speakers)
                                 if entity is not None:
                                     return entity.start, entity.end
+            # the parse may take "Kremlin demands" for a subject and a verb: a name right before a
+            # statement noun anywhere after the rejecting verb is whose demand is rejected
+            owner = _owner_before_noun(tokens[token.i - tokens[0].i + 1 :], offset, speakers, speaker)
+            if owner is not None:
+                return owner
+        # "Moscow ending its attacks could open talks" (the parse: a subject with a clause, or a clause
+        # as the subject): the named party whose doing so would bring something about
+        gerund = token.dep_ == "nsubj" and any(c.dep_ == "acl" and c.tag_ == "VBG" for c in token.children)
+        clause = token.dep_ == "nsubj" and token.head.dep_ == "csubj" and token.head.tag_ == "VBG"
+        if gerund or clause:
+            ruling = token.head.head if clause else token.head
+            modal = any(c.dep_ == "aux" and c.tag_ == "MD" for c in ruling.children)
+            entity = _entity_in_span(token.idx + offset, token.idx + len(token) + offset, speakers)
+            if modal and entity is not None and (speaker is None or _name_of(entity) != _name_of(speaker)):
+                return entity.start, entity.end  # "Moscow ending its attacks could open talks": a condition
+    return None
+
+
+#: Verbs (and nouns) of seeking, offering or demanding: a negotiation they govern is one wanted with its
+#: party ("proposes talks with Russia"), not one reported ("denied it had been in negotiations with Kyiv").
+# fmt: off
+SEEK_WORDS = frozenset({
+    "propose", "offer", "seek", "demand", "want", "call", "urge", "push", "suggest", "invite", "ask", "request",
+    "plan", "open", "start", "resume", "launch", "begin", "hold", "agree", "accept", "reject", "refuse",
+    "proposal", "readiness", "willingness", "bid",
+})
+# fmt: on
+
+
+def _noun(word: Token) -> str:
+    """A noun's lemma, also for a headline's capitalised noun the tagger took for a name ("Negotiations")."""
+    lemma = word.lemma_.lower()
+    if word.pos_ == "PROPN" and lemma == word.lower_ and lemma.endswith("s") and not lemma.endswith("ss"):
+        return lemma[:-1]
+    return lemma
+
+
+def _sought(noun: Token) -> bool:
+    """Whether a negotiation noun is one sought, offered or demanded: a verb or noun above it is one of
+    `SEEK_WORDS` ("expressed a willingness to suspend attacks as part of negotiations with Russia"), or a
+    headline's words before it are ("Ukraine Proposes Ceasefire Negotiations"), or nothing above it is a
+    verb (a headline's noun phrase)."""
+    for left in noun.lefts:
+        if left.dep_ == "compound" and any(_INFLECTED.sub("", t.lower_) in SEEK_WORDS for t in left.subtree):
+            return True
+    word, verbs = noun, 0
+    while word.head.i != word.i:
+        word = word.head
+        if _noun(word) in SEEK_WORDS:
+            return True
+        verbs += word.pos_ in ("VERB", "AUX")
+    return verbs == 0
+
+
+def _owner_before_noun(tokens: list[Token], offset: int, speakers: list[Entity], speaker: Entity | None) -> Span | None:
+    """A named party right before a statement noun ("Kremlin demands", "Moscow's proposals"), whatever
+    the parse made of the pair."""
+    for i, word in enumerate(tokens[1:], start=1):
+        if not {word.lower_, word.lower_[:-1], _INFLECTED.sub("", word.lower_)} & STATEMENT_NOUNS:
+            continue
+        left = tokens[i - 2] if tokens[i - 1].tag_ == "POS" and i >= 2 else tokens[i - 1]
+        end = left.idx + len(left) + offset
+        entity = next((e for e in speakers if e.end == end), None)
+        if entity is not None and (speaker is None or _name_of(entity) != _name_of(speaker)):
+            return entity.start, entity.end
     return None
 
 
@@ -420,10 +538,16 @@ def _position(into: _Parsed, tokens: list[Token], offset: int, speakers: list[En
                 into.position, into.position_cue = entity, HEADLINE
                 return
     for verb in sorted(tokens, key=lambda t: (_depth(t), t.i)):
+        if any(c.dep_ == "prt" for c in verb.children):
+            continue  # a verb with a particle is another verb: "calls off a strike" calls on nobody
         if (verb.lemma_.lower() in POSITION_VERBS and verb.pos_ in ("VERB", "AUX")) or (
             verb.lower_.rstrip("s") in POSITION_VERBS and verb.dep_ == "ROOT" and verb.tag_ in ("VBZ", "NNS", "NNP")
         ):
             subject = _subject(verb)
+            if subject is not None and _body(subject, offset, speakers):
+                into.body, into.body_cue = _phrase(subject, offset), BODY.format(noun=subject.text, verb=verb.text)
+                into.target, into.target_cue = _target(verb, offset)
+                return
             if subject is not None and not _unnamed(subject) and not _source_word(subject):
                 entity = _entity_in(subject, offset, speakers)
                 if entity is not None:
@@ -437,6 +561,7 @@ def _position(into: _Parsed, tokens: list[Token], offset: int, speakers: list[En
                     entity = _entity_in(child, offset, speakers)
                     if entity is not None:
                         into.position, into.position_cue = entity, NOMINAL.format(noun=noun.text)
+                        into.target, into.target_cue = _noun_target(noun, offset)
                         return
 
 

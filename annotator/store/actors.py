@@ -412,6 +412,24 @@ class ActorsPart(Part):
             self.conn.execute("UPDATE actors SET retired = ? WHERE id = ?", (int(retired), actor_id))
         return before
 
+    def set_kind(self, name: str, kind: str) -> str:
+        """Give an actor another kind (one of `KINDS`); returns the kind before."""
+        kind = self._kind(kind)
+        with self.write():
+            actor_id = self._need(name)
+            before = self.conn.execute("SELECT kind FROM actors WHERE id = ?", (actor_id,)).fetchone()[0]
+            self.conn.execute("UPDATE actors SET kind = ? WHERE id = ?", (kind, actor_id))
+        return before
+
+    def set_side(self, name: str, side: str) -> str:
+        """Give an actor another side or affiliation ("" for none); returns the side before."""
+        side = check_name(" ".join(side.split()), "side") if side.strip() else ""
+        with self.write():
+            actor_id = self._need(name)
+            before = self.conn.execute("SELECT side FROM actors WHERE id = ?", (actor_id,)).fetchone()[0]
+            self.conn.execute("UPDATE actors SET side = ? WHERE id = ?", (side, actor_id))
+        return before
+
     def _insert(self, name: str, kind: str, side: str, retired: bool) -> int:
         name = check_name(name)
         if self._find(name) is not None:

@@ -138,3 +138,46 @@ def test_a_accepts_the_suggested_actor_then_changes_it_and_shift_a_picks_the_oth
     qtbot.waitExposed(window)
     SCREENS.mkdir(parents=True, exist_ok=True)
     assert window.grab().save(str(SCREENS / "actor-key.png"))
+
+
+def test_a_mention_with_no_stored_actor_shows_the_suggested_one_with_a_question_mark(window, qtbot, project):
+    """Before anything is stored the line shows whom each end would stand for, marked "?"; A stores it
+    and the "?" goes."""
+    window.session.store.actors.load(read_actor_file(resource("actors/ukraine-war.json")).actors)
+    qtbot.keyClick(window.view, Qt.Key.Key_S)
+    press(qtbot, window, hint_of(window, "Zelensky"))
+    qtbot.keyClick(window.view, Qt.Key.Key_T)
+    press(qtbot, window, hint_of(window, "Moscow"))
+    assert window.link_line.text() == "said by Zelensky [Volodymyr Zelensky?] → to Moscow [Russia?]"
+    assert window.session.store.actors.mention(1, *word("Zelensky")) is None  # shown, not written
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    window.resize(1280, 760)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.grab().save(str(SCREENS / "link-line-guessed.png"))
+    qtbot.keyClick(window.view, Qt.Key.Key_A)
+    assert window.link_line.text() == "said by Zelensky [Volodymyr Zelensky] → to Moscow [Russia?]"
+
+
+def test_the_actor_editor_changes_an_actor_s_kind_and_side_and_says_so(qtbot, project, monkeypatch):
+    from annotator.ui.annotate.schemes.actor_dialog import ActorDialog
+
+    with Store.open(project) as store:
+        store.actors.add_actor("FNV", "person", "")
+    store = Store.open(project)
+    dialog = ActorDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.select("FNV")
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("organisation", True))
+    dialog.buttons["kind"].click()
+    assert store.actors.actor("FNV").kind == "organisation"
+    assert dialog.status.text() == "“FNV” is now of the kind organisation (was person)"
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("  Dutch   unions ", True))
+    dialog.buttons["side"].click()
+    assert store.actors.actor("FNV").side == "Dutch unions"
+    assert dialog.status.text() == "“FNV” is now on the side “Dutch unions” (had none)"
+    with Store.open(project) as again:  # each change saved at once
+        assert (again.actors.actor("FNV").kind, again.actors.actor("FNV").side) == ("organisation", "Dutch unions")
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.grab().save(str(SCREENS / "actor-editor-kind-side.png"))

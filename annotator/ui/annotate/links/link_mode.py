@@ -83,6 +83,8 @@ class LinkController(QObject):
         #: Other annotators' links on this article: shown only when blind mode is off.
         self.others: list[tuple[str, Link]] = []
         self.actors: dict[tuple[int, int], str] = {}
+        #: The actor suggested for a link end with none stored (by offsets), shown greyed with "?".
+        self.guessed: dict[tuple[int, int], str] = {}
         self.mode: HintMode | StatementMode | None = None
         #: The suggested other end of each statement (by span), for the speaker type; set by `link_suggestions`.
         self.suggested: dict[Span, tuple[int, int]] = {}
@@ -112,8 +114,27 @@ class LinkController(QObject):
                 if s.show_others
                 else []
             )
+        self.guessed = self._guessed() if s.article is not None else {}
         self.linksChanged.emit()
         self.view.viewport().update()
+
+    def _guessed(self) -> dict[tuple[int, int], str]:
+        """The actor suggested for each of this article's link ends that has none stored (shown with "?"
+        beside the end; A writes it): names, aliases, metonyms, titles at the article's date, pronouns."""
+        from annotator.actors.resolve import Registry, resolve_article
+        from annotator.store.actors import article_date
+
+        s = self.session
+        ends = {link.child for link in self.links} | {link.child for _, link in self.others}
+        ends -= set(self.actors)
+        if not ends:
+            return {}
+        registry = Registry.of(s.store.actors.actors(retired=False))
+        if not registry.actors:
+            return {}
+        entities = s.store.entities.entities(s.article.id)
+        found = resolve_article(registry, s.article.text, article_date(s.article.meta), entities, sorted(ends))
+        return {span: r.actor.name for span, r in found.items() if span in ends}
 
     def outgoing(self, span: Span | None = None) -> list[Link]:
         span = span or self.session.current

@@ -40,7 +40,10 @@ def words(controller: LinkController, span: tuple[int, int]) -> str:
     if span in s.statements or span in s.sentences or len(text) > QUOTE_CHARS:
         return f"“{s.excerpt(span, QUOTE_CHARS)}”"
     actor = controller.actors.get(span)
-    return f"{text} [{actor}]" if actor and actor != text else text
+    if actor:
+        return f"{text} [{actor}]" if actor != text else text
+    guess = controller.guessed.get(span)  # suggested, not stored: A writes it
+    return f"{text} [{guess}?]" if guess else text
 
 
 def phrase(label: str, who: str, outgoing: bool) -> str:

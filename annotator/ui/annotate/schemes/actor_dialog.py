@@ -65,6 +65,8 @@ class ActorDialog(QDialog):
             ("Rename…", "rename", self.rename),
             ("Add alias…", "alias", lambda: self.add_alias("name")),
             ("Add metonym…", "metonym", lambda: self.add_alias("metonym")),
+            ("Kind…", "kind", self.change_kind),
+            ("Side…", "side", self.change_side),
             ("Retire / restore", "retire", self.toggle_retired),
         ):
             button = QPushButton(text)
@@ -249,3 +251,40 @@ class ActorDialog(QDialog):
             lambda _: f"retired “{name}” (its mentions are kept)" if retire else f"“{name}” is offered again",
             name,
         )
+
+    def change_kind(self) -> None:
+        """Give the selected actor another kind (person, state, organisation, media, anonymous)."""
+        name = self.selected_name()
+        if name is None:
+            return
+        from annotator.store.actors import KINDS
+
+        actor = self.store.actors.actor(name)
+        kind, ok = QInputDialog.getItem(self, "Kind", f"Kind of “{name}”:", list(KINDS), KINDS.index(actor.kind), False)
+        if ok and kind != actor.kind:
+            self._do(
+                lambda: self.store.actors.set_kind(name, kind),
+                lambda before: f"“{name}” is now of the kind {kind} (was {before})",
+                name,
+            )
+
+    def change_side(self) -> None:
+        """Give the selected actor another side or affiliation (empty for none)."""
+        name = self.selected_name()
+        if name is None:
+            return
+        actor = self.store.actors.actor(name)
+        side, ok = QInputDialog.getText(
+            self, "Side", f"Side or affiliation of “{name}” (empty: none):", text=actor.side
+        )
+        side = " ".join(side.split())
+        if ok and side != actor.side:
+            self._do(
+                lambda: self.store.actors.set_side(name, side),
+                lambda before: (
+                    f"“{name}” is now on the side “{side}” " + (f"(was “{before}”)" if before else "(had none)")
+                    if side
+                    else f"“{name}” has no side now (was “{before}”)"
+                ),
+                name,
+            )
