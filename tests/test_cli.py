@@ -189,3 +189,31 @@ def test_stats_counts_labels_and_layers_as_the_layers_part_does(tmp_path):
     assert figures["articles"] == 2 and figures["preannotated"] == 0
     assert figures["models"] == [model_layer("v1")] == [n for n, k in kinds.items() if k == MODEL_LAYER]
     assert figures["annotators"] == ["anna", "ben"]
+
+
+def test_stats_counts_done_articles_per_layer_with_one_layer_or_several(tmp_path):
+    """`done` reads no row when one layer holds every status, and counts per layer otherwise: both
+    agree with a plain recount."""
+    project = tmp_path / "p.annotator.sqlite"
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"text": f"Article {i}."}) + "\n" for i in range(4)), encoding="utf-8")
+    assert CliRunner().invoke(main, ["import", str(corpus), "--no-ner", "--db", str(project)]).exit_code == 0
+    with Store.open(project) as store:
+        ids = store.articles.article_ids()
+        store.conn.execute("DELETE FROM article_status")  # start with no status at all
+    recount = (
+        "SELECT a.name, count(*) FROM article_status s JOIN annotators a ON a.id = s.annotator_id "
+        "WHERE s.status = 'done' GROUP BY a.name"
+    )
+    with Store.open(project) as store:
+        assert store.stats()["done"] == {}
+        store.articles.set_status(ids[0], "anna", "done")
+        store.articles.set_status(ids[1], "anna", "in_progress")
+        store.articles.set_status(ids[2], "anna", "done")
+        assert store.stats()["done"] == dict(store.conn.execute(recount)) == {"anna": 2}
+        store.articles.set_status(ids[0], "anna", "new")
+        store.articles.set_status(ids[2], "anna", "new")
+        assert store.stats()["done"] == {}
+        store.articles.set_status(ids[3], "ben", "done")
+        store.articles.set_status(ids[1], "anna", "done")
+        assert store.stats()["done"] == dict(store.conn.execute(recount)) == {"anna": 1, "ben": 1}
