@@ -133,3 +133,87 @@ def test_stats_loads_only_the_parts_of_the_store_it_reads(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "LOADED []" in result.stderr, result.stderr
     assert "articles     0" in result.stdout
+
+
+def test_stats_starts_without_the_writing_backup_and_record_machinery(tmp_path):
+    """`annotator stats` only reads: it starts without the writers' lock (and its socket), the backup
+    module (hashlib), the record types (their dataclasses), the layers part or logging, so that on
+    50,000 articles it costs little more than a bare count of the same tables (issue 29)."""
+    unneeded = (
+        "annotator.records",
+        "annotator.store.lock",
+        "annotator.store.backups",
+        "annotator.store.layers",
+        "logging",
+        "socket",
+        "hashlib",
+    )
+    for args in (["stats"], ["stats", "--json"]):
+        folder = tmp_path / "-".join(args)
+        folder.mkdir()
+        assert loaded_by(folder, args, unneeded) == []
+
+
+def test_stats_counts_labels_and_layers_as_the_layers_part_does(tmp_path):
+    """The counts `stats` reads in one pass along the label index agree with a plain recount, and a
+    model's layer is listed as a model, never as an annotator."""
+    from annotator.records import MODEL_LAYER, model_layer
+    from annotator.store import opening
+
+    assert opening._MODEL_KIND == MODEL_LAYER  # stats' spelling of a model's layer is records'
+    corpus = tmp_path / "c.jsonl"
+    spans = [("claim", 0, 4), ("offer", 5, 12), ("claim", 13, 20)]
+    corpus.write_text(
+        json.dumps(
+            {
+                "text": "Kyiv offered talks on energy.",
+                "spans": [{"start": s, "end": e, "label": x} for x, s, e in spans],
+            }
+        )
+        + "\n"
+        + json.dumps({"text": "Moscow said no.", "spans": [{"start": 0, "end": 6, "label": "denial"}]})
+        + "\n",
+        encoding="utf-8",
+    )
+    project = tmp_path / "p.annotator.sqlite"
+    result = CliRunner().invoke(main, ["import", str(corpus), "--no-ner", "--db", str(project), "--annotator", "anna"])
+    assert result.exit_code == 0, result.output
+    with Store.open(project) as store:
+        store.layers.annotator_id(model_layer("v1"))
+        store.layers.annotator_id("ben")
+        recount = dict(store.conn.execute("SELECT label, count(*) FROM statement_labels GROUP BY label ORDER BY label"))
+        kinds = store.layers.layer_kinds()
+    figures = json.loads(CliRunner().invoke(main, ["stats", "--json", "--db", str(project)]).output)
+    assert figures["labels"] == recount == {"claim": 2, "denial": 1, "offer": 1}
+    assert figures["spans"] == 4
+    assert figures["articles"] == 2 and figures["preannotated"] == 0
+    assert figures["models"] == [model_layer("v1")] == [n for n, k in kinds.items() if k == MODEL_LAYER]
+    assert figures["annotators"] == ["anna", "ben"]
+
+
+def test_stats_counts_done_articles_per_layer_with_one_layer_or_several(tmp_path):
+    """`done` reads no row when one layer holds every status, and counts per layer otherwise: both
+    agree with a plain recount."""
+    project = tmp_path / "p.annotator.sqlite"
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"text": f"Article {i}."}) + "\n" for i in range(4)), encoding="utf-8")
+    assert CliRunner().invoke(main, ["import", str(corpus), "--no-ner", "--db", str(project)]).exit_code == 0
+    with Store.open(project) as store:
+        ids = store.articles.article_ids()
+        store.conn.execute("DELETE FROM article_status")  # start with no status at all
+    recount = (
+        "SELECT a.name, count(*) FROM article_status s JOIN annotators a ON a.id = s.annotator_id "
+        "WHERE s.status = 'done' GROUP BY a.name"
+    )
+    with Store.open(project) as store:
+        assert store.stats()["done"] == {}
+        store.articles.set_status(ids[0], "anna", "done")
+        store.articles.set_status(ids[1], "anna", "in_progress")
+        store.articles.set_status(ids[2], "anna", "done")
+        assert store.stats()["done"] == dict(store.conn.execute(recount)) == {"anna": 2}
+        store.articles.set_status(ids[0], "anna", "new")
+        store.articles.set_status(ids[2], "anna", "new")
+        assert store.stats()["done"] == {}
+        store.articles.set_status(ids[3], "ben", "done")
+        store.articles.set_status(ids[1], "anna", "done")
+        assert store.stats()["done"] == dict(store.conn.execute(recount)) == {"anna": 1, "ben": 1}

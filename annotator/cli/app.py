@@ -48,7 +48,7 @@ def open_project(ctx: click.Context, *, write: bool = False) -> Store:
 
 
 def backup_reason_of(path: Path) -> str | None:
-    from annotator.store.backups import backup_reason
+    from annotator.store.files import backup_reason  # light: `stats` loads no backup machinery
 
     return backup_reason(path)
 

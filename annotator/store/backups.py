@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shlex
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -51,22 +50,6 @@ def backup_dir(project: Path) -> Path:
     tag = hashlib.sha256(str(resolved).encode()).hexdigest()[:8]
     stem = resolved.name.removesuffix(settings.PROJECT_SUFFIX).removesuffix(".sqlite")
     return settings.data_dir() / "backups" / f"{stem}-{tag}"
-
-
-def backup_reason(path: Path) -> str | None:
-    """Why `path` must not be written, when it lies in the backups folder (None otherwise): a backup
-    stays what was backed up, or `restore` would bring back a state that never existed."""
-    try:
-        folder = (settings.data_dir() / "backups").resolve()
-        inside = Path(os.path.realpath(path)).parent.parent == folder
-    except OSError:
-        return None
-    if not inside:
-        return None
-    return (
-        "it is a backup, kept as it was taken; to work on it, bring it back with "
-        f"`annotator --db YOUR_PROJECT restore --from {shlex.quote(str(path))}` or copy it elsewhere"
-    )
 
 
 def backups(project: Path) -> list[Path]:

@@ -12,10 +12,12 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shlex
 import sqlite3
 from collections import Counter
 from pathlib import Path
 
+from annotator import settings
 from annotator.store.errors import (
     CorruptProjectError,
     NewerSchemaError,
@@ -34,6 +36,22 @@ SIDECARS = ("-wal", "-shm")
 
 def sidecar(path: Path, suffix: str) -> Path:
     return path.with_name(path.name + suffix)
+
+
+def backup_reason(path: Path) -> str | None:
+    """Why `path` must not be written, when it lies in the backups folder (None otherwise): a backup
+    stays what was backed up, or `restore` would bring back a state that never existed."""
+    try:
+        folder = (settings.data_dir() / "backups").resolve()
+        inside = Path(os.path.realpath(path)).parent.parent == folder
+    except OSError:
+        return None
+    if not inside:
+        return None
+    return (
+        "it is a backup, kept as it was taken; to work on it, bring it back with "
+        f"`annotator --db YOUR_PROJECT restore --from {shlex.quote(str(path))}` or copy it elsewhere"
+    )
 
 
 def read_only_reason(path: Path) -> str | None:
