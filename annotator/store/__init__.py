@@ -25,7 +25,7 @@ sqlite-utils hands out tables over one database:
     store.places          places.py          where each annotator was reading
     store.actors          actors.py          who is who: actors, aliases, titles, resolved link ends
     store.packages        packages.py        work packages sent out, and building one
-    store.progress        packages.py        who decided what and when (annotator progress)
+    store.progress        progress.py        who decided what and when (annotator progress)
 
 Import (`importer`) and export (`exporter`) are each one sequence of steps in one module.
 `files` looks at project files without writing and makes checked copies, `lock` keeps a

@@ -50,9 +50,10 @@ if TYPE_CHECKING:
     from annotator.store.links import LinksPart
     from annotator.store.lock import Hold
     from annotator.store.metadata import MetaPart
-    from annotator.store.packages import PackagesPart, ProgressPart
+    from annotator.store.packages import PackagesPart
     from annotator.store.places import PlacesPart
     from annotator.store.preannotations import PreannotationsPart
+    from annotator.store.progress import ProgressPart
     from annotator.store.review import ReviewPart
     from annotator.store.schemes import SchemesPart
     from annotator.store.search_index import SearchPart
@@ -112,7 +113,7 @@ class Store:
     guidelines: GuidelinesPart = _part("guidelines", "GuidelinesPart")
     actors: ActorsPart = _part("actors", "ActorsPart")
     packages: PackagesPart = _part("packages", "PackagesPart")
-    progress: ProgressPart = _part("packages", "ProgressPart")
+    progress: ProgressPart = _part("progress", "ProgressPart")
 
     # -- opening -----------------------------------------------------------------
 
