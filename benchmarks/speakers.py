@@ -1,6 +1,7 @@
-"""Speaker and target suggestions against two hand-made gold sets: the seeds' (tests/speaker_gold.json,
-on which the speaker cues were refined) and a second one on other topics
-(tests/speaker_gold_other.json, written before the target and unnamed-source cues and not tuned on).
+"""Speaker and target suggestions against three hand-made gold sets: the seeds' (tests/speaker_gold.json,
+on which the speaker cues were refined), a second one on other topics
+(tests/speaker_gold_other.json, written before the target and unnamed-source cues) and a third
+(tests/speaker_gold_third.json, written after the rules by someone who had not read them, never tuned on).
 Each gives speaker accuracy, target accuracy and false alarms per 30 unattributed statements, the
 issue's targets beside them (speakers ≥ 90%, targets ≥ 70%, false alarms ≤ 3 per 30), and the misses."""
 
@@ -16,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLDS = {
     "seeds": (ROOT / "tests" / "speaker_gold.json", ROOT / "seeds"),
     "other": (ROOT / "tests" / "speaker_gold_other.json", ROOT / "tests" / "speaker_gold_other"),
+    "third": (ROOT / "tests" / "speaker_gold_third.json", ROOT / "tests" / "speaker_gold_third"),
 }
 
 
