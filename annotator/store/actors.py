@@ -45,7 +45,7 @@ class NotTheActor(ActorError):
 
     def __init__(self, words: str, actor: str, how: str) -> None:
         self.words, self.actor, self.how = words, actor, how
-        super().__init__(f"{words[:60]!r} is {how} of {actor}; name the actor: {actor!r}")
+        ActorError.__init__(self, f"{words[:60]!r} is {how} of {actor}; name the actor: {actor!r}")
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from annotator.records import USER, Article, Entity, Label
 from annotator.schemes.labels import project_labels
 from annotator.store import StatementChange, Store, StoreError, read_only_reason
 from annotator.store.articles import ArticleFilter
-from annotator.store.backups import backup_reason
+from annotator.store.files import backup_reason
 from annotator.ui.annotate.spans import snap, word_tokens
 from annotator.ui.shell.offsets import OffsetMap
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from annotator.store import CorruptProjectError, Store, StoreError, backups, read_only_reason
+from annotator.store import CorruptProjectError, Store, StoreError, backups, files, read_only_reason
 from annotator.store.lock import ProjectInUse, ProjectLock, lock_project
 from annotator.ui.shell.plaintext import message_box
 
@@ -36,7 +36,7 @@ def open_guarded(
     what was backed up): `store.readonly` is then True and the window offers no editing.
     """
     path = Path(path)
-    if path.exists() and (read_only_reason(path) or backups.backup_reason(path)):  # a backup is only read
+    if path.exists() and (read_only_reason(path) or files.backup_reason(path)):  # a backup is only read
         return Store.open(path, check=True, readonly=True), ProjectLock(path, None)
     lock = lock_project(path)
     if lock.taken_over:
