@@ -142,6 +142,7 @@ def exported(fmt: str, path: Path) -> tuple[int, list[tuple]]:
     return len(records), sorted(labels)
 
 
+@pytest.mark.docbin_own_tokens  # the project's tokens are the test's own (word_tokens), not spaCy's
 @pytest.mark.parametrize(
     ("fmt", "who", "gold", "unfinished", "records", "labels"),
     [

@@ -65,6 +65,20 @@ def wait_until(condition: Callable[[], object], what: str, app: subprocess.Popen
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def find_window(xdotool: Callable[..., str], title_pattern: str, tries: int = 5) -> list[str]:
+    """The visible windows whose title matches, by xdotool. A window that closes while xdotool
+    walks the tree (a splash, a dialog) fails the search with BadWindow: that is the X server's
+    race, not the app's, so the search is tried again."""
+    for attempt in range(tries):
+        try:
+            return xdotool("search", "--sync", "--onlyvisible", "--name", title_pattern).split()
+        except AssertionError as failure:
+            if "BadWindow" not in str(failure) or attempt == tries - 1:
+                raise
+            time.sleep(0.5)
+    return []
+
+
 def labeled_rows(project: Path, annotator: str) -> list[tuple[int, int, str]]:
     """The annotator's labeled statements, read from the project file by another connection."""
     with sqlite3.connect(f"file:{project}?mode=ro", uri=True) as db:
@@ -106,7 +120,7 @@ def test_a_first_start_on_a_real_x_server_tags_by_key_and_quits(xvfb, project, t
 
     def window(title_pattern: str) -> str:
         """The X window whose title matches, once it is mapped (xdotool --sync waits for it)."""
-        found = xdotool("search", "--sync", "--onlyvisible", "--name", title_pattern).split()
+        found = find_window(xdotool, title_pattern)
         xdotool("windowfocus", "--sync", found[0])
         return found[0]
 
@@ -169,7 +183,7 @@ def test_on_a_real_x_server_shift_keys_categorise_and_the_hit_list_labels_all_ma
         return done.stdout
 
     def focus(title_pattern: str) -> None:
-        found = xdotool("search", "--sync", "--onlyvisible", "--name", title_pattern).split()
+        found = find_window(xdotool, title_pattern)
         xdotool("windowfocus", "--sync", found[0])
 
     def rows(sql: str) -> list[tuple]:
@@ -240,7 +254,7 @@ def test_on_a_real_x_server_done_is_statements_only_and_the_note_and_entities_go
         return done.stdout
 
     def focus(title_pattern: str) -> None:
-        found = xdotool("search", "--sync", "--onlyvisible", "--name", title_pattern).split()
+        found = find_window(xdotool, title_pattern)
         xdotool("windowfocus", "--sync", found[0])
 
     def rows(sql: str) -> list[tuple]:
@@ -327,7 +341,7 @@ def test_on_a_real_x_server_a_label_key_keeps_the_label_another_program_gave_mea
         return done.stdout
 
     def focus(title_pattern: str) -> None:
-        found = xdotool("search", "--sync", "--onlyvisible", "--name", title_pattern).split()
+        found = find_window(xdotool, title_pattern)
         xdotool("windowfocus", "--sync", found[0])
 
     first = (0, len(FIRST_SENTENCE))
