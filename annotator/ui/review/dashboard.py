@@ -126,8 +126,8 @@ class AgreementDashboard(QWidget):
         bottom.addWidget(self.disagreements, 1, 0)
         bottom.addWidget(self.progress_title, 0, 1)
         bottom.addWidget(self.progress, 1, 1)
-        bottom.setColumnStretch(0, 3)
-        bottom.setColumnStretch(1, 2)
+        bottom.setColumnStretch(0, 1)  # the progress table's seven columns need half the width
+        bottom.setColumnStretch(1, 1)
         layout.addLayout(bottom, 1)
         screen = self.screen().availableGeometry()
         self.resize(min(1300, screen.width()), min(820, screen.height()))
