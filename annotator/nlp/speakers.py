@@ -49,6 +49,11 @@ SPEECH_VERBS = frozenset({
     "accuse", "predict", "assert", "concede", "caution", "cite", "reiterate", "repeat", "refuse", "dismiss",
     "welcome", "complain",
 })
+#: Lemmas of verbs of acting on somebody whose subject, like a speech verb's, is the statement's speaker
+#: ("It ordered the company to stop", "She asked India to share", "He gave the company 30 days").
+ACTION_VERBS = frozenset({
+    "ask", "order", "give", "offer", "invite", "request", "instruct", "summon", "grant",
+})
 # fmt: on
 #: Entity types that can say something.
 SPEAKER_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
@@ -59,7 +64,7 @@ TITLES = frozenset({
     "secretary", "envoy", "ambassador", "commander", "chief", "head",
 })
 # fmt: on
-PRONOUNS = {"he": "PERSON", "she": "PERSON", "i": "PERSON", "we": None, "they": None}
+PRONOUNS = {"he": "PERSON", "she": "PERSON", "i": "PERSON", "we": None, "they": None, "it": None}
 OPEN_QUOTES, CLOSE_QUOTES, BOTH_QUOTES = "“„«", "”»", '"'
 
 NAMED, ACCORDING, RESOLVED, QUOTE_AFTER, QUOTE_BEFORE = (
@@ -153,7 +158,12 @@ def suggest_speakers(
 
 _LINE = re.compile(r"[^\n]+")
 #: A dateline opening a paragraph: a place in capitals or title case, then a dash ("BAKU —", "Baku, Azerbaijan –").
-_DATELINE = re.compile(r"[A-Z][\w.'’]*(?:[ ,]+[A-Z][\w.'’]*){0,3}\s+[—–-]{1,2}\s+")
+#: A date may follow the place ("Johannesburg, April 8 —"), and a place's name may hold a particle
+#: ("Rio de Janeiro, Aug 21 —").
+_DATELINE = re.compile(
+    r"[A-Z][\w.'’]*(?:(?:[ ,]+|\s(?:de|da|do|del|la|le|al|el|es|of)\s)[A-Z][\w.'’]*){0,3}"
+    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s+[—–-]{1,2}\s+"
+)
 #: Characters of the longest line parsed as one doc; a longer line is parsed a statement at a time.
 LONGEST_DOC = 5_000
 
@@ -212,7 +222,7 @@ def _parse_units(
 
 def _cue(into: _Parsed, tokens: list[Token], offset: int, speakers: list[Entity]) -> None:
     """The statement's best cue: a speech verb's subject (the verb nearest the root first), or "according to"."""
-    verbs = [t for t in tokens if t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX")]
+    verbs = [t for t in tokens if (t.lemma_.lower() in SPEECH_VERBS or _acting(t)) and t.pos_ in ("VERB", "AUX")]
     verbs.sort(key=lambda t: (_depth(t), t.i))
     described = False  # a speech verb before had somebody described as its subject ("the publication added")
     for verb in verbs:
@@ -236,6 +246,8 @@ def _cue(into: _Parsed, tokens: list[Token], offset: int, speakers: list[Entity]
             into.entity, into.cue = entity, NAMED.format(verb=verb.text)
             return
         word = subject.text.lower()
+        if word == "it" and (verb.lemma_.lower() not in ACTION_VERBS or any(c.dep_ == "neg" for c in verb.children)):
+            continue  # "it" acts ("It ordered the company"), but "it does not claim" and "it said" are nobody's
         if subject.pos_ == "PRON" and word in PRONOUNS:
             into.resolve, into.resolve_type = word, PRONOUNS[word]
             into.cue = RESOLVED.format(word=subject.text)
@@ -256,6 +268,15 @@ def _cue(into: _Parsed, tokens: list[Token], offset: int, speakers: list[Entity]
             if entity is not None:
                 into.entity, into.cue = entity, ACCORDING
                 return
+
+
+def _acting(verb: Token) -> bool:
+    """Whether a verb is one of `ACTION_VERBS` heading its sentence (or joined to the verb that does),
+    without a particle: "It ordered the company to stop", not "when he ordered the annexation" (a clause
+    of the sentence) nor "gave up its arsenal" (another verb)."""
+    if verb.lemma_.lower() not in ACTION_VERBS or any(c.dep_ == "prt" for c in verb.children):
+        return False
+    return verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
 
 
 # fmt: off
