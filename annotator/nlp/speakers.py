@@ -184,7 +184,12 @@ def _parse_units(
         if not inside:
             continue
         if line[1] - line[0] <= LONGEST_DOC:
-            wanted.append(line)
+            # a dateline is parsed apart from its sentence, so the place never becomes its subject
+            dateline = _DATELINE.match(text, *line)
+            places = dateline is not None and all(
+                e.label in ("GPE", "LOC") for e in everyone if line[0] <= e.start < dateline.end()
+            )
+            wanted.append((dateline.end(), line[1]) if places and dateline.end() < line[1] else line)
         else:
             wanted += [(max(a, line[0]), min(b, line[1])) for a, b in inside]
     docs = nlp.pipe(text[a:b] for a, b in wanted)
@@ -199,7 +204,7 @@ def _parse_units(
             a, b = units[j]
             tokens = [t for t in doc if a <= t.idx + line_start < b]
             speakers = everyone
-            dateline = _DATELINE.match(text, a, b) if a == line_start else None
+            dateline = _DATELINE.match(text, a, b) if a <= line_start and text[a:line_start].strip() else None
             if dateline is not None and all(
                 e.label in ("GPE", "LOC") for e in everyone if a <= e.start < dateline.end()
             ):  # "Baku — Brazil proposed": the place the story was filed from says nothing
