@@ -294,7 +294,11 @@ SOURCE_WORDS = frozenset({
 ADDRESS_VERBS = frozenset({
     "tell", "urge", "ask", "accuse", "warn", "brief", "assure", "inform", "press", "invite", "remind",
     "advise", "implore", "persuade", "call", "criticise", "criticize", "blame", "thank", "congratulate",
+    "order", "instruct", "summon", "direct",
 })
+#: Verbs of a threat or a promise whose following verb's named object is the target ("threatens to suspend
+#: Brazil's football federation", "vowed to punish Belgrade").
+_THREAT_VERBS = frozenset({"threaten", "vow", "warn", "promise", "pledge"})
 #: Verbs whose indirect object or "to"/"from" object is the target ("offered Russia a deal", "demanded from").
 GIVE_VERBS = frozenset({
     "offer", "propose", "promise", "pledge", "give", "send", "demand", "request", "say", "write", "explain",
@@ -401,6 +405,25 @@ def _target(verb: Token, offset: int) -> tuple[Span | None, str]:
                 found = (child, INDIRECT.format(verb=word.text))
             elif child.dep_ == "dobj" and lemma in ADDRESS_VERBS:
                 found = (child, TO_WHOM.format(verb=word.text))
+            elif (
+                child.dep_ == "dobj"
+                and lemma in ("give", "grant")
+                and any(c.dep_ == "prep" and c.lower_ in ("until", "till", "by") for c in word.children)
+            ):  # "gave the federation until September 15": whom the time is given
+                found = (child, INDIRECT.format(verb=word.text))
+            elif (
+                child.dep_ == "dobj"
+                and lemma in ("demand", "request", "seek", "want")
+                and any(c.dep_ == "prep" and c.lower_ == "from" for c in child.children)
+            ):  # "demanded guarantees from management": the parse hangs "from" on the thing demanded
+                prep = next(c for c in child.children if c.dep_ == "prep" and c.lower_ == "from")
+                objects = [c for c in prep.children if c.dep_ == "pobj"]
+                if objects:
+                    found = (objects[0], PREPOSITION.format(prep=prep.text, verb=word.text))
+            elif child.dep_ == "xcomp" and lemma in _THREAT_VERBS and child.pos_ == "VERB":
+                objects = [c for c in child.children if c.dep_ == "dobj"]
+                if objects and any(t.pos_ == "PROPN" for t in objects[0].subtree):
+                    found = (objects[0], TO_WHOM.format(verb=f"{word.text} to {child.text}"))
             elif child.dep_ == "dobj" and lemma in GIVE_VERBS and child.left_edge.dep_ == "nmod":
                 # "offers Germany long-term gas deal": the parse may hang the indirect object on the thing
                 if child.left_edge.pos_ == "PROPN" and child.left_edge.head.i == child.i:
