@@ -112,6 +112,8 @@ class _Parsed:
     #: A body named by its kind that says it or takes a position ("the FNV union said", "a court ordered").
     body: Span | None = None
     body_cue: str = ""
+    #: The unnamed source speaks after the quotation closes in the statement ('"…," a senior player said').
+    own_quote: bool = False
 
 
 @functools.lru_cache(maxsize=2)
@@ -219,6 +221,12 @@ def _parse_units(
                 if found is not None:
                     parsed[j].target, parsed[j].target_cue = found, CONDITION
             parsed[j].quoted = _quoted(text, a, b)
+            anonymous = parsed[j].anonymous
+            parsed[j].own_quote = (
+                anonymous is not None
+                and text[a : a + 1] in OPEN_QUOTES + BOTH_QUOTES
+                and any(q in text[a + 1 : anonymous[0]] for q in CLOSE_QUOTES + BOTH_QUOTES)
+            )
             people = [e for e in everyone if e.label == "PERSON" and e.end <= a]
             parsed[j].person_before = people[-1] if people else None
             j += 1
@@ -256,6 +264,10 @@ def _cue(into: _Parsed, tokens: list[Token], offset: int, speakers: list[Entity]
         if subject.pos_ == "PRON" and word in PRONOUNS:
             into.resolve, into.resolve_type = word, PRONOUNS[word]
             into.cue = RESOLVED.format(word=subject.text)
+            return
+        if subject.tag_ == "NNS" and subject.pos_ == "NOUN" and subject.lemma_.lower() not in TITLES:
+            # a plain plural noun phrase speaks for itself ("Club presidents wrote", "Scottish fishermen complained")
+            into.body, into.body_cue = _phrase(subject, offset), BODY.format(noun=subject.text, verb=verb.text)
             return
         if subject.lemma_.lower() in TITLES and subject.tag_ in ("NN", "NNP"):
             into.resolve, into.resolve_type = subject.text, "PERSON"
@@ -365,6 +377,7 @@ BODY_WORDS = frozenset({
     "union", "association", "court", "ministry", "council", "delegation", "government", "federation",
     "committee", "commission", "tribunal", "parliament", "cabinet", "opposition", "coalition", "alliance",
     "confederation", "chamber", "assembly", "senate", "congress", "judge", "regulator", "party", "bloc",
+    "board",
 })
 # fmt: on
 BODY = "“{noun}”, a body, subject of “{verb}”"
@@ -737,13 +750,16 @@ def _decide(text: str, parsed: list[_Parsed]) -> dict[Span, SpeakerSuggestion]:
             if entity is None and item.resolve_type == "PERSON":
                 entity = item.person_before  # nobody has spoken yet: the last person named
         # "officials said": the quote is theirs, unless the statement is itself inside someone's quotation
-        if entity is None and item.quoted and not (item.unnamed and item.quoted != INSIDE):
+        if entity is None and item.quoted and not (item.unnamed and (item.quoted != INSIDE or item.own_quote)):
             after = _attributed_after(text, parsed, i)
             if after is not None:
                 entity, cue = after, QUOTE_AFTER
             elif last is not None:
                 entity, cue = last, QUOTE_BEFORE
         if entity is None:
+            if item.position is not None:  # "Kadis called on Tórshavn to …": the nearest actor for a "he" after it
+                last = item.position
+                last_person = item.position if item.position.label == "PERSON" else last_person
             continue
         mention = _mention_in(text, item.unit, entity, parsed)
         found[item.unit] = SpeakerSuggestion(item.unit, (mention.start, mention.end), _name(text, mention), cue)
