@@ -245,10 +245,11 @@ def test_plain_plural_noun_phrases_and_a_board_speak_for_themselves(nlp, registr
     text = (
         "Airline pilots wrote to Moscow asking for help.\n"
         "Norwegian farmers have long complained that the quota is too small.\n"
-        "The board said in a statement that rates would stay on hold."
+        "The board said in a statement that rates would stay on hold.\n"
+        "Regional presidents wrote to Kyiv asking for generators."
     )
     got = said(nlp, registry, text)
-    assert [v[0] for v in got.values()] == ["Airline pilots", "Norwegian farmers", "The board"]
+    assert [v[0] for v in got.values()] == ["Airline pilots", "Norwegian farmers", "The board", "Regional presidents"]
     assert got["Airline pilots wrote to Moscow asking for help."][2] == "Moscow"
 
 

@@ -265,7 +265,7 @@ def _cue(into: _Parsed, tokens: list[Token], offset: int, speakers: list[Entity]
             into.resolve, into.resolve_type = word, PRONOUNS[word]
             into.cue = RESOLVED.format(word=subject.text)
             return
-        if subject.tag_ == "NNS" and subject.pos_ == "NOUN" and subject.lemma_.lower() not in TITLES:
+        if subject.tag_ == "NNS" and subject.pos_ == "NOUN":
             # a plain plural noun phrase speaks for itself ("Club presidents wrote", "Scottish fishermen complained")
             into.body, into.body_cue = _phrase(subject, offset), BODY.format(noun=subject.text, verb=verb.text)
             return
