@@ -210,3 +210,60 @@ def test_the_third_gold_is_measured_whole(tmp_path):
     figures = f"speakers {third.speaker_accuracy:.3f} targets {third.target_accuracy:.3f}"
     print(f"\nthird: {figures}", *third.misses, sep="\n  ")
     assert (third.statements, third.with_speaker, third.with_target, third.unattributed) == (87, 59, 31, 28)
+
+
+NAMES.update({"Lagos": "GPE", "Nigeria": "GPE", "UEFA": "ORG", "Italy": "GPE", "Oslo": "GPE", "Norway": "GPE"})
+
+
+def test_a_pronoun_subject_of_a_verb_of_acting_is_resolved_and_its_object_is_the_target(nlp, registry):
+    text = (
+        "Zelensky spoke in Kyiv on Monday.\n"
+        "He asked Washington to send more air defence.\n"
+        "Putin said his generals were ready.\n"
+        "He ordered Ukraine to withdraw within a week.\n"
+        "He gave Kyiv until Friday to answer."
+    )
+    got = said(nlp, registry, text)
+    assert got["He asked Washington to send more air defence."][::2] == ("Zelensky", "Washington")
+    assert got["He ordered Ukraine to withdraw within a week."][::2] == ("Putin", "Ukraine")
+    assert got["He gave Kyiv until Friday to answer."][::2] == ("Putin", "Kyiv")
+
+
+def test_a_verb_of_acting_in_a_clause_or_with_a_particle_names_no_speaker(nlp, registry):
+    text = "Zelensky said the talks were over.\nWhen Russia gave up the port, nobody was surprised."
+    assert "When Russia gave up the port, nobody was surprised." not in said(nlp, registry, text)
+
+
+def test_a_dateline_with_a_date_is_where_the_story_was_filed_not_who_speaks(nlp, registry):
+    text = "Lagos, May 3 — Nigeria's cabinet offered the strikers a new deal."
+    (got,) = said(nlp, registry, text).values()
+    assert got[0] != "Lagos" and "Nigeria" in got[0]
+    assert got[2] == "the strikers"
+
+
+def test_plain_plural_noun_phrases_and_a_board_speak_for_themselves(nlp, registry):
+    text = (
+        "Airline pilots wrote to Moscow asking for help.\n"
+        "Norwegian farmers have long complained that the quota is too small.\n"
+        "The board said in a statement that rates would stay on hold.\n"
+        "Regional presidents wrote to Kyiv asking for generators."
+    )
+    got = said(nlp, registry, text)
+    assert [v[0] for v in got.values()] == ["Airline pilots", "Norwegian farmers", "The board", "Regional presidents"]
+    assert got["Airline pilots wrote to Moscow asking for help."][2] == "Moscow"
+
+
+def test_an_unnamed_source_after_a_closed_quote_is_its_speaker_not_the_last_named_one(nlp, registry):
+    text = 'Peskov told Kyiv that the offer was closed.\n"We only want to go home," a young Ukrainian soldier said.'
+    got = said(nlp, registry, text)
+    assert got['"We only want to go home," a young Ukrainian soldier said.'][0] == "a young Ukrainian soldier"
+
+
+def test_targets_of_demanded_from_and_of_a_threat_to_act_on_a_named_party(nlp, registry):
+    text = (
+        "Zelensky demanded guarantees from Washington that aid would continue.\n"
+        "UEFA threatens to expel Italy's football federation"
+    )
+    got = said(nlp, registry, text)
+    assert got["Zelensky demanded guarantees from Washington that aid would continue."][2] == "Washington"
+    assert got["UEFA threatens to expel Italy's football federation"][2] == "Italy's football federation"

@@ -89,7 +89,7 @@ def suggest_statements(
             speaker = (s.speaker, s.cue)
         elif item.body is not None:
             speaker = (item.body, item.body_cue)
-        elif item.anonymous is not None and item.quoted != sp.INSIDE:
+        elif item.anonymous is not None and (item.quoted != sp.INSIDE or item.own_quote):
             speaker = (item.anonymous, UNNAMED_SOURCE)
         elif item.position is not None:
             speaker = ((item.position.start, item.position.end), item.position_cue)

@@ -49,6 +49,11 @@ SPEECH_VERBS = frozenset({
     "accuse", "predict", "assert", "concede", "caution", "cite", "reiterate", "repeat", "refuse", "dismiss",
     "welcome", "complain",
 })
+#: Lemmas of verbs of acting on somebody whose subject, like a speech verb's, is the statement's speaker
+#: ("It ordered the company to stop", "She asked India to share", "He gave the company 30 days").
+ACTION_VERBS = frozenset({
+    "ask", "order", "give", "offer", "invite", "request", "instruct", "summon", "grant",
+})
 # fmt: on
 #: Entity types that can say something.
 SPEAKER_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
@@ -59,7 +64,7 @@ TITLES = frozenset({
     "secretary", "envoy", "ambassador", "commander", "chief", "head",
 })
 # fmt: on
-PRONOUNS = {"he": "PERSON", "she": "PERSON", "i": "PERSON", "we": None, "they": None}
+PRONOUNS = {"he": "PERSON", "she": "PERSON", "i": "PERSON", "we": None, "they": None, "it": None}
 OPEN_QUOTES, CLOSE_QUOTES, BOTH_QUOTES = "“„«", "”»", '"'
 
 NAMED, ACCORDING, RESOLVED, QUOTE_AFTER, QUOTE_BEFORE = (
@@ -107,6 +112,8 @@ class _Parsed:
     #: A body named by its kind that says it or takes a position ("the FNV union said", "a court ordered").
     body: Span | None = None
     body_cue: str = ""
+    #: The unnamed source speaks after the quotation closes in the statement ('"…," a senior player said').
+    own_quote: bool = False
 
 
 @functools.lru_cache(maxsize=2)
@@ -153,7 +160,12 @@ def suggest_speakers(
 
 _LINE = re.compile(r"[^\n]+")
 #: A dateline opening a paragraph: a place in capitals or title case, then a dash ("BAKU —", "Baku, Azerbaijan –").
-_DATELINE = re.compile(r"[A-Z][\w.'’]*(?:[ ,]+[A-Z][\w.'’]*){0,3}\s+[—–-]{1,2}\s+")
+#: A date may follow the place ("Johannesburg, April 8 —"), and a place's name may hold a particle
+#: ("Rio de Janeiro, Aug 21 —").
+_DATELINE = re.compile(
+    r"[A-Z][\w.'’]*(?:(?:[ ,]+|\s(?:de|da|do|del|la|le|al|el|es|of)\s)[A-Z][\w.'’]*){0,3}"
+    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s+[—–-]{1,2}\s+"
+)
 #: Characters of the longest line parsed as one doc; a longer line is parsed a statement at a time.
 LONGEST_DOC = 5_000
 
@@ -174,7 +186,12 @@ def _parse_units(
         if not inside:
             continue
         if line[1] - line[0] <= LONGEST_DOC:
-            wanted.append(line)
+            # a dateline is parsed apart from its sentence, so the place never becomes its subject
+            dateline = _DATELINE.match(text, *line)
+            places = dateline is not None and all(
+                e.label in ("GPE", "LOC") for e in everyone if line[0] <= e.start < dateline.end()
+            )
+            wanted.append((dateline.end(), line[1]) if places and dateline.end() < line[1] else line)
         else:
             wanted += [(max(a, line[0]), min(b, line[1])) for a, b in inside]
     docs = nlp.pipe(text[a:b] for a, b in wanted)
@@ -189,7 +206,7 @@ def _parse_units(
             a, b = units[j]
             tokens = [t for t in doc if a <= t.idx + line_start < b]
             speakers = everyone
-            dateline = _DATELINE.match(text, a, b) if a == line_start else None
+            dateline = _DATELINE.match(text, a, b) if a <= line_start and text[a:line_start].strip() else None
             if dateline is not None and all(
                 e.label in ("GPE", "LOC") for e in everyone if a <= e.start < dateline.end()
             ):  # "Baku — Brazil proposed": the place the story was filed from says nothing
@@ -204,6 +221,12 @@ def _parse_units(
                 if found is not None:
                     parsed[j].target, parsed[j].target_cue = found, CONDITION
             parsed[j].quoted = _quoted(text, a, b)
+            anonymous = parsed[j].anonymous
+            parsed[j].own_quote = (
+                anonymous is not None
+                and text[a : a + 1] in OPEN_QUOTES + BOTH_QUOTES
+                and any(q in text[a + 1 : anonymous[0]] for q in CLOSE_QUOTES + BOTH_QUOTES)
+            )
             people = [e for e in everyone if e.label == "PERSON" and e.end <= a]
             parsed[j].person_before = people[-1] if people else None
             j += 1
@@ -212,7 +235,7 @@ def _parse_units(
 
 def _cue(into: _Parsed, tokens: list[Token], offset: int, speakers: list[Entity]) -> None:
     """The statement's best cue: a speech verb's subject (the verb nearest the root first), or "according to"."""
-    verbs = [t for t in tokens if t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX")]
+    verbs = [t for t in tokens if (t.lemma_.lower() in SPEECH_VERBS or _acting(t)) and t.pos_ in ("VERB", "AUX")]
     verbs.sort(key=lambda t: (_depth(t), t.i))
     described = False  # a speech verb before had somebody described as its subject ("the publication added")
     for verb in verbs:
@@ -236,9 +259,15 @@ def _cue(into: _Parsed, tokens: list[Token], offset: int, speakers: list[Entity]
             into.entity, into.cue = entity, NAMED.format(verb=verb.text)
             return
         word = subject.text.lower()
+        if word == "it" and (verb.lemma_.lower() not in ACTION_VERBS or any(c.dep_ == "neg" for c in verb.children)):
+            continue  # "it" acts ("It ordered the company"), but "it does not claim" and "it said" are nobody's
         if subject.pos_ == "PRON" and word in PRONOUNS:
             into.resolve, into.resolve_type = word, PRONOUNS[word]
             into.cue = RESOLVED.format(word=subject.text)
+            return
+        if subject.tag_ == "NNS" and subject.pos_ == "NOUN":
+            # a plain plural noun phrase speaks for itself ("Club presidents wrote", "Scottish fishermen complained")
+            into.body, into.body_cue = _phrase(subject, offset), BODY.format(noun=subject.text, verb=verb.text)
             return
         if subject.lemma_.lower() in TITLES and subject.tag_ in ("NN", "NNP"):
             into.resolve, into.resolve_type = subject.text, "PERSON"
@@ -258,6 +287,15 @@ def _cue(into: _Parsed, tokens: list[Token], offset: int, speakers: list[Entity]
                 return
 
 
+def _acting(verb: Token) -> bool:
+    """Whether a verb is one of `ACTION_VERBS` heading its sentence (or joined to the verb that does),
+    without a particle: "It ordered the company to stop", not "when he ordered the annexation" (a clause
+    of the sentence) nor "gave up its arsenal" (another verb)."""
+    if verb.lemma_.lower() not in ACTION_VERBS or any(c.dep_ == "prt" for c in verb.children):
+        return False
+    return verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
+
+
 # fmt: off
 #: Head words of an unnamed source ("officials said", "according to industry sources").
 SOURCE_WORDS = frozenset({
@@ -268,7 +306,11 @@ SOURCE_WORDS = frozenset({
 ADDRESS_VERBS = frozenset({
     "tell", "urge", "ask", "accuse", "warn", "brief", "assure", "inform", "press", "invite", "remind",
     "advise", "implore", "persuade", "call", "criticise", "criticize", "blame", "thank", "congratulate",
+    "order", "instruct", "summon", "direct",
 })
+#: Verbs of a threat or a promise whose following verb's named object is the target ("threatens to suspend
+#: Brazil's football federation", "vowed to punish Belgrade").
+_THREAT_VERBS = frozenset({"threaten", "vow", "warn", "promise", "pledge"})
 #: Verbs whose indirect object or "to"/"from" object is the target ("offered Russia a deal", "demanded from").
 GIVE_VERBS = frozenset({
     "offer", "propose", "promise", "pledge", "give", "send", "demand", "request", "say", "write", "explain",
@@ -335,6 +377,7 @@ BODY_WORDS = frozenset({
     "union", "association", "court", "ministry", "council", "delegation", "government", "federation",
     "committee", "commission", "tribunal", "parliament", "cabinet", "opposition", "coalition", "alliance",
     "confederation", "chamber", "assembly", "senate", "congress", "judge", "regulator", "party", "bloc",
+    "board",
 })
 # fmt: on
 BODY = "“{noun}”, a body, subject of “{verb}”"
@@ -375,6 +418,25 @@ def _target(verb: Token, offset: int) -> tuple[Span | None, str]:
                 found = (child, INDIRECT.format(verb=word.text))
             elif child.dep_ == "dobj" and lemma in ADDRESS_VERBS:
                 found = (child, TO_WHOM.format(verb=word.text))
+            elif (
+                child.dep_ == "dobj"
+                and lemma in ("give", "grant")
+                and any(c.dep_ == "prep" and c.lower_ in ("until", "till", "by") for c in word.children)
+            ):  # "gave the federation until September 15": whom the time is given
+                found = (child, INDIRECT.format(verb=word.text))
+            elif (
+                child.dep_ == "dobj"
+                and lemma in ("demand", "request", "seek", "want")
+                and any(c.dep_ == "prep" and c.lower_ == "from" for c in child.children)
+            ):  # "demanded guarantees from management": the parse hangs "from" on the thing demanded
+                prep = next(c for c in child.children if c.dep_ == "prep" and c.lower_ == "from")
+                objects = [c for c in prep.children if c.dep_ == "pobj"]
+                if objects:
+                    found = (objects[0], PREPOSITION.format(prep=prep.text, verb=word.text))
+            elif child.dep_ == "xcomp" and lemma in _THREAT_VERBS and child.pos_ == "VERB":
+                objects = [c for c in child.children if c.dep_ == "dobj"]
+                if objects and any(t.pos_ == "PROPN" for t in objects[0].subtree):
+                    found = (objects[0], TO_WHOM.format(verb=f"{word.text} to {child.text}"))
             elif child.dep_ == "dobj" and lemma in GIVE_VERBS and child.left_edge.dep_ == "nmod":
                 # "offers Germany long-term gas deal": the parse may hang the indirect object on the thing
                 if child.left_edge.pos_ == "PROPN" and child.left_edge.head.i == child.i:
@@ -688,13 +750,16 @@ def _decide(text: str, parsed: list[_Parsed]) -> dict[Span, SpeakerSuggestion]:
             if entity is None and item.resolve_type == "PERSON":
                 entity = item.person_before  # nobody has spoken yet: the last person named
         # "officials said": the quote is theirs, unless the statement is itself inside someone's quotation
-        if entity is None and item.quoted and not (item.unnamed and item.quoted != INSIDE):
+        if entity is None and item.quoted and not (item.unnamed and (item.quoted != INSIDE or item.own_quote)):
             after = _attributed_after(text, parsed, i)
             if after is not None:
                 entity, cue = after, QUOTE_AFTER
             elif last is not None:
                 entity, cue = last, QUOTE_BEFORE
         if entity is None:
+            if item.position is not None:  # "Kadis called on Tórshavn to …": the nearest actor for a "he" after it
+                last = item.position
+                last_person = item.position if item.position.label == "PERSON" else last_person
             continue
         mention = _mention_in(text, item.unit, entity, parsed)
         found[item.unit] = SpeakerSuggestion(item.unit, (mention.start, mention.end), _name(text, mention), cue)
