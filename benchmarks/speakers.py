@@ -18,6 +18,7 @@ GOLDS = {
     "seeds": (ROOT / "tests" / "speaker_gold.json", ROOT / "seeds"),
     "other": (ROOT / "tests" / "speaker_gold_other.json", ROOT / "tests" / "speaker_gold_other"),
     "third": (ROOT / "tests" / "speaker_gold_third.json", ROOT / "tests" / "speaker_gold_third"),
+    "fourth": (ROOT / "tests" / "speaker_gold_fourth.json", ROOT / "tests" / "speaker_gold_fourth"),
 }
 
 
