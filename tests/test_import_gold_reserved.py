@@ -114,20 +114,24 @@ def test_the_window_refuses_the_name_gold(qtbot, store, monkeypatch):
 
 
 def test_first_start_asks_again_for_a_name_that_is_not_gold(qtbot, monkeypatch):
-    from PySide6.QtWidgets import QApplication, QInputDialog
+    """The first-start dialog (name, and a box to start as a trainee) never offers "gold" as the
+    name, and asks again, saying why, when a person types it."""
+    from PySide6.QtWidgets import QApplication
 
     from annotator.ui.annotate.window.controller import Controller
+    from annotator.ui.annotate.window.team import FirstStartDialog
     from annotator.ui.shell import window_settings as ws
 
     monkeypatch.setenv("ANNOTATOR_NAME", "gold")
     ws.WindowSettings().set(ws.ANNOTATOR_NAME, "gold")  # remembered from before this fix
-    answers = iter([("gold", True), ("anna", True)])
+    answers = iter(["gold", "anna"])
     asked = []
 
-    def ask(parent, title, prompt, text=""):
-        asked.append((prompt, text))
-        return next(answers)
+    def answer(dialog: FirstStartDialog) -> int:
+        asked.append((dialog.prompt.text(), dialog.name.text()))
+        dialog.name.setText(next(answers))
+        return 1
 
-    monkeypatch.setattr(QInputDialog, "getText", ask)
+    monkeypatch.setattr(FirstStartDialog, "exec", answer)
     assert Controller(QApplication.instance()).annotator() == "anna"
     assert asked[0][1] != "gold" and "review's layer" in asked[1][0]
