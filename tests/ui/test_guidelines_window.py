@@ -171,6 +171,7 @@ def test_the_dashboard_splits_agreement_by_guidelines_version(qtbot, db_path):
             [f"version {row.version}", f"{row.agreement.units:,}", fmt(row.agreement.alpha, 2)] for row in rows
         ]
         assert [r[0] for r in shown] == ["version 1", "version 2"]
+        board.close()  # as a user closes it: the progress read stops before the dashboard goes
 
 
 def test_with_one_version_the_dashboard_shows_no_split(qtbot, db_path):
@@ -184,3 +185,4 @@ def test_with_one_version_the_dashboard_shows_no_split(qtbot, db_path):
         qtbot.addWidget(board)
         board.show()
         assert not board.versions_table.isVisible()
+        board.close()  # as a user closes it: the progress read stops before the dashboard goes
