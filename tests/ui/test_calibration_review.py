@@ -31,6 +31,21 @@ def test_each_difference_shows_both_sides_and_the_gold_label_s_section(qtbot, db
         assert f"[{make_text(0)[:5]}]" in view.context.text()
 
 
+def test_a_difference_s_tooltip_shows_the_statement_as_typed_never_as_html(qtbot, db_path):
+    """The statement under a difference comes from data: its tooltip goes through the plain-text
+    helper (a statement holding `<b>` shows the characters, not bold text)."""
+    from annotator.guidelines.calibration import report
+    from annotator.ui.review.calibration import CalibrationReview
+    from annotator.ui.shell.plaintext import tooltip
+
+    calibrated(db_path)
+    with Store.open(db_path) as store:
+        view = CalibrationReview(store, "tina")
+        qtbot.addWidget(view)
+        (difference,) = report(store, "tina").differences
+        assert view.list.item(0).toolTip() == tooltip(difference.text)
+
+
 def test_the_command_renders_the_window(cli, db_path, tmp_path):
     calibrated(db_path)
     out = tmp_path / "calibration.png"

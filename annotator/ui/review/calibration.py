@@ -24,7 +24,7 @@ from annotator.guidelines.calibration import CalibrationError, Report, report
 from annotator.review.units import category
 from annotator.ui.shell.app import EXIT_NO_DISPLAY, grab_to_png, start
 from annotator.ui.shell.opener import ProjectOpener
-from annotator.ui.shell.plaintext import plain_label, set_plain
+from annotator.ui.shell.plaintext import plain_label, set_plain, tooltip
 
 #: Characters of the article shown on each side of the statement.
 CONTEXT = 160
@@ -50,7 +50,7 @@ class CalibrationReview(QWidget):
         self.list.setObjectName("calibrationDifferences")
         for d in found.differences:
             item = QListWidgetItem(f"“{d.text.strip()[:36]}” · {category(d.mine)} ≠ gold {category(d.gold)}")
-            item.setToolTip(d.text)
+            item.setToolTip(tooltip(d.text))  # the statement as typed, never rendered as HTML
             self.list.addItem(item)
         self.context = plain_label(object_name="calibrationContext", word_wrap=True)
         self.mine = plain_label(object_name="calibrationMine", word_wrap=True)
