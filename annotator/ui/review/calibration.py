@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from annotator.guidelines.calibration import CalibrationError, Report, report
 from annotator.review.units import category
-from annotator.ui.shell.app import EXIT_NO_DISPLAY, grab_to_png, start
+from annotator.ui.shell.app import EXIT_NO_DISPLAY, show_or_grab, start
 from annotator.ui.shell.opener import ProjectOpener
 from annotator.ui.shell.plaintext import plain_label, set_plain, tooltip
 
@@ -125,11 +125,6 @@ def run_calibration(db_path: Path, annotator: str, screenshot: Path | None = Non
         except CalibrationError as exc:
             print(f"Error: {exc}")
             return 1
-        if screenshot is not None:
-            code = grab_to_png(view, screenshot)
-            view.close()
-            return code
-        view.show()
-        return app.exec()
+        return show_or_grab(app, view, screenshot)
     finally:
         project.close()

@@ -12,7 +12,7 @@ from pathlib import Path
 from annotator import settings
 from annotator.ui.review.dashboard import AgreementDashboard
 from annotator.ui.review.window import ReviewWindow
-from annotator.ui.shell.app import EXIT_NO_DISPLAY, grab_to_png, start
+from annotator.ui.shell.app import EXIT_NO_DISPLAY, grab_to_png, show_or_grab, start
 from annotator.ui.shell.opener import ProjectOpener
 
 #: Said when `annotator review` finds the project open in a window: where to review there.
@@ -31,12 +31,7 @@ def run_review(db_path: Path, reviewer: str, article: int | None = None, screens
         window = ReviewWindow(project.store, reviewer)
         if article is not None:
             window.session.go_to(article)
-        if screenshot is not None:
-            code = grab_to_png(window, screenshot)
-            window.close()
-            return code
-        window.show()
-        return app.exec()
+        return show_or_grab(app, window, screenshot)
     finally:
         project.close()
 

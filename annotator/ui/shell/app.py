@@ -120,3 +120,14 @@ def grab_to_png(widget: QWidget, out: Path) -> int:
         return 1
     print(f"wrote {out}", flush=True)
     return 0
+
+
+def show_or_grab(app: QApplication, window: QWidget, screenshot: Path | None) -> int:
+    """Run `window` until the user closes it, or with `screenshot` write its PNG and close it: the
+    one ending of every command that opens a window (`annotator review`, `calibrate --window`)."""
+    if screenshot is not None:
+        code = grab_to_png(window, screenshot)
+        window.close()
+        return code
+    window.show()
+    return app.exec()
