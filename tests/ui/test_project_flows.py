@@ -29,6 +29,7 @@ from annotator.cli import main
 from annotator.nlp import pipeline as nlp
 from annotator.ui.annotate.window.controller import SAMPLE_PROJECT, Controller
 from annotator.ui.annotate.window.main_window import MainWindow
+from annotator.ui.annotate.window.team import FirstStartDialog
 from annotator.ui.shell.opener import lock_project
 from annotator.ui.shell.window_settings import WindowSettings, app_settings
 from tests.ui.conftest import OTHER, TEXT, make_project, stored
@@ -45,7 +46,8 @@ def _no_message_box(messages):
 
 
 class Prompt:
-    """Stands in for QInputDialog.getText: records what was asked, answers from a queue."""
+    """Stands in for the name questions (the first-start dialog, QInputDialog.getText): records
+    (title, question, offered text), answers (typed text, OK pressed) from a queue."""
 
     def __init__(self):
         self.asked: list[tuple[str, str, str]] = []
@@ -55,11 +57,19 @@ class Prompt:
         self.asked.append((title, label, text))
         return self.answers.pop(0)
 
+    def first_start(self, dialog: FirstStartDialog) -> int:
+        """What a person does in the first-start dialog: reads, types a name, OK or Cancel."""
+        self.asked.append((dialog.windowTitle(), dialog.prompt.text(), dialog.name.text()))
+        typed, ok = self.answers.pop(0)
+        dialog.name.setText(typed)
+        return int(ok)
+
 
 @pytest.fixture
 def prompt(monkeypatch) -> Prompt:
     answer = Prompt()
     monkeypatch.setattr(QInputDialog, "getText", answer)
+    monkeypatch.setattr(FirstStartDialog, "exec", lambda dialog: answer.first_start(dialog))
     return answer
 
 

@@ -12,17 +12,31 @@ nearest first. Each press is one committed, undoable change and the status bar s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
-from annotator.ui.annotate.session import _Command
+from annotator.ui.annotate.session import Session, _Command
 
 if TYPE_CHECKING:
+    from annotator.records import Link, LinkType
     from annotator.store.actors import MentionActor
-    from annotator.ui.annotate.links.link_mode import LinkController
 
 Span = tuple[int, int]
 #: The most candidates one end cycles through.
 MOST_CANDIDATES = 8
+
+
+class LinkController(Protocol):
+    """What the actor choice needs of link mode (`link_mode.LinkController`), named here so that
+    link mode may use the actor choice without the two importing each other."""
+
+    session: Session
+    types: Sequence[LinkType]
+    actors: dict[Span, str]
+
+    def outgoing(self) -> list[Link]: ...
+
+    def refresh(self) -> None: ...
 
 
 def link_ends(controller: LinkController) -> list[tuple[str, Span]]:
