@@ -94,3 +94,20 @@ def test_a_package_whose_marker_cannot_be_read_says_to_ask_for_it_again(tmp_path
     conn.close()
     result = run(project, "import", "--no-ner", package)
     assert "marker cannot be read; nothing was taken from it: ask its sender for the package again" in result.output
+
+
+def test_review_in_annas_package_decides_as_anna_and_refuses_another_name(tmp_path, monkeypatch):
+    """The review window stores who decided each gold label: in a package, its annotator (as every
+    other write does), so `review --annotator ben` in anna's package is refused in one line."""
+    from annotator.ui.review import launch
+
+    _, package = made(tmp_path)
+    reviewers = []
+    monkeypatch.setattr(launch, "run_review", lambda db, who, **kw: reviewers.append(who) or 0)
+    assert run(package, "review", env={"ANNOTATOR_NAME": "oswald"}).exit_code == 0
+    assert reviewers == ["anna"]
+
+    result = run(package, "review", "--annotator", "ben")
+    assert result.exit_code != 0 and reviewers == ["anna"]
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "anna's work package" in errors[0]

@@ -10,6 +10,7 @@ import click
 from annotator import settings
 from annotator.cli.app import (
     main,
+    open_project,
     window_function,
 )
 
@@ -32,12 +33,23 @@ def gui(ctx: click.Context, article: int | None, screenshot: Path | None) -> Non
 
 
 @main.command()
-@click.option("--annotator", help="Who is reviewing (default: ANNOTATOR_NAME or the login name).")
+@click.option(
+    "--annotator",
+    help="Who is reviewing (default: ANNOTATOR_NAME or the login name; in a work package, always its annotator).",
+)
 @click.option("--article", type=int, help="Start at this article.")
 @click.option("--screenshot", type=click.Path(dir_okay=False, path_type=Path), help="Render to PNG and exit.")
 @click.pass_context
 def review(ctx: click.Context, annotator: str | None, article: int | None, screenshot: Path | None) -> None:
     """Review conflicts side by side and decide the gold labels (keyboard-driven)."""
+    from annotator.packages.who import NotThePackagesAnnotator, writing_annotator
+
     run_review = window_function("annotator.ui.review.launch", "run_review", "review window")
     who = annotator or settings.default_annotator()
+    if Path(ctx.obj["db"]).exists():  # a missing one: the window's opener says why (and logs it)
+        with open_project(ctx) as store:
+            try:  # in a work package, every decision is stored under the package's annotator
+                who = writing_annotator(store, annotator)
+            except NotThePackagesAnnotator as exc:
+                raise click.ClickException(str(exc)) from exc
     ctx.exit(run_review(ctx.obj["db"], who, article=article, screenshot=screenshot))

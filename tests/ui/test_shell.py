@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,40 @@ def test_a_closing_window_starts_no_more_background_work(qtbot, tmp_path):
     runner.start(Task(tmp_path / "p.annotator.sqlite", lambda store, task: ran.append(2), "late"))
     qtbot.wait(200)
     assert ran == [1] and not runner.busy()
+
+
+DROPPED_WHILE_READING = """
+import sys, time
+from pathlib import Path
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication, QWidget
+from annotator.store import Store
+from annotator.ui.shell.workers import Task, TaskRunner
+
+app = QApplication([])
+Store.create(Path(sys.argv[1])).close()
+panel = QWidget()
+runner = TaskRunner(panel)
+runner.start(Task(Path(sys.argv[1]), lambda store, task: time.sleep(0.5), "progress", readonly=True))
+time.sleep(0.1)  # the read is under way
+panel.deleteLater()  # the dashboard goes, without a close, while its read runs
+app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+print("gone")
+"""
+
+
+def test_a_panel_dropped_while_its_read_runs_leaves_the_app_running(tmp_path):
+    """A dashboard dropped without a close while its progress read ran destroyed the read's thread
+    still running, and Qt aborted the whole app: the runner now hands such threads to the process,
+    which lets them end at once."""
+    began = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", DROPPED_WHILE_READING, str(tmp_path / "p.annotator.sqlite")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "gone"
+    assert time.monotonic() - began < 20  # the app exits when the read ends, not after a 30 s wait

@@ -69,6 +69,11 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._running: list[tuple[Task, QThread]] = []
         self._stopped = False
+        # A runner destroyed with its owner (a dashboard dropped without a close) would take its
+        # still-running threads with it, and a QThread destroyed running aborts the app: they go
+        # to the process instead, which lets them end (`destroyed` comes before the children go).
+        running = self._running
+        self.destroyed.connect(lambda *_: _release(running))
 
     def start(self, task: Task) -> Task:
         """Run `task` on a thread of its own; after `stop_all` (the window is closing) nothing starts:
@@ -129,16 +134,24 @@ class TaskRunner(QObject):
         loading) to the process, so the window can go now; they end on their own, and the process
         waits for them before it exits (`wait_for_released`). Returns their names."""
         names = self.running()
-        _prune_released()
-        for task, thread in self._running:
-            thread.setParent(None)
-            _RELEASED.append((task, thread))
-        self._running.clear()
+        _release(self._running)
         return names
 
 
 #: Threads released by closed windows, still ending: (task, thread), kept alive until they have.
 _RELEASED: list[tuple[Task, QThread]] = []
+
+
+def _release(running: list[tuple[Task, QThread]]) -> None:
+    """Hand `running` threads to the process (`_RELEASED`): none is destroyed while it runs."""
+    _prune_released()
+    for task, thread in running:
+        task.cancel()
+        thread.quit()  # its loop ends as soon as the work returns (no window is left to quit it)
+        if not thread.isFinished():
+            thread.setParent(None)
+            _RELEASED.append((task, thread))
+    running.clear()
 
 
 def _prune_released() -> None:
