@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -13,6 +15,9 @@ from annotator.cli.app import (
     window_function,
 )
 from annotator.store import StoreError
+
+if TYPE_CHECKING:
+    from annotator.store import Store
 
 
 @main.command()
@@ -98,20 +103,28 @@ def agreement(
 def _by_guidelines(ctx: click.Context, labels: list[str] | None, as_json: bool) -> None:
     from annotator.guidelines.by_version import agreement_by_version, by_version_table
 
-    with open_project(ctx) as store:
-        rows = agreement_by_version(store, labels)
-    if as_json:
-        click.echo(json.dumps({"by_guidelines": [row.as_dict() for row in rows]}, ensure_ascii=False, indent=2))
-    else:
-        click.echo(by_version_table(rows))
+    _print_rows(ctx, agreement_by_version, by_version_table, "by_guidelines", labels, as_json)
 
 
 def _against_gold(ctx: click.Context, labels: list[str] | None, as_json: bool) -> None:
     from annotator.guidelines.against_gold import against_gold, against_gold_table
 
+    _print_rows(ctx, against_gold, against_gold_table, "against_gold", labels, as_json)
+
+
+def _print_rows(
+    ctx: click.Context,
+    compute: Callable[[Store, list[str] | None], list[Any]],
+    table: Callable[[list[Any]], str],
+    key: str,
+    labels: list[str] | None,
+    as_json: bool,
+) -> None:
+    """One agreement view: its rows computed on the project (read-only), as a table or as JSON
+    under `key` (each row's `as_dict`)."""
     with open_project(ctx) as store:
-        results = against_gold(store, labels)
+        rows = compute(store, labels)
     if as_json:
-        click.echo(json.dumps({"against_gold": [r.as_dict() for r in results]}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({key: [row.as_dict() for row in rows]}, ensure_ascii=False, indent=2))
     else:
-        click.echo(against_gold_table(results))
+        click.echo(table(rows))
