@@ -77,10 +77,10 @@ def suggest_statements(
     """A suggestion for every statement with a speaker or a target (see the module docstring)."""
     entities = list(entities)
     speakers = sorted((e for e in entities if e.label in sp.SPEAKER_TYPES), key=lambda e: (e.start, -e.end))
-    parsed = sp._parse_units(nlp, text, units, speakers, cancelled or (lambda: False))
+    parsed = sp.parse_units(nlp, text, units, speakers, cancelled or (lambda: False))
     if parsed is None:
         return {}
-    named = sp._decide(text, parsed)
+    named = sp.decide_speakers(text, parsed)
     raw: dict[Span, tuple[tuple[Span, str] | None, tuple[Span, str] | None]] = {}
     for item in parsed:
         speaker: tuple[Span, str] | None = None

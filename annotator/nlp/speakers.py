@@ -87,7 +87,7 @@ class SpeakerSuggestion:
 
 
 @dataclass
-class _Parsed:
+class ParsedUnit:
     """What the suggestions need of one statement's parse: its speech cue, if any."""
 
     unit: Span
@@ -152,8 +152,8 @@ def suggest_speakers(
     suggested (a window that closes does not wait for a long article's parse).
     """
     speakers = sorted((e for e in entities if e.label in SPEAKER_TYPES), key=lambda e: (e.start, -e.end))
-    parsed = _parse_units(nlp, text, units, speakers, cancelled or (lambda: False))
-    return {} if parsed is None else _decide(text, parsed)
+    parsed = parse_units(nlp, text, units, speakers, cancelled or (lambda: False))
+    return {} if parsed is None else decide_speakers(text, parsed)
 
 
 # -- parsing ------------------------------------------------------------------------------------
@@ -170,14 +170,14 @@ _DATELINE = re.compile(
 LONGEST_DOC = 5_000
 
 
-def _parse_units(
+def parse_units(
     nlp: Language, text: str, units: Sequence[Span], everyone: list[Entity], cancelled: Callable[[], bool]
-) -> list[_Parsed] | None:
+) -> list[ParsedUnit] | None:
     """Each unit with its speech cue, from a parse of the lines that hold units (one doc per line;
     a line longer than `LONGEST_DOC` is parsed a unit at a time, so that one paragraph of a long
     article never makes one huge doc). None when `cancelled` said so between docs."""
     lines = [(m.start(), m.end()) for m in _LINE.finditer(text)]
-    parsed = [_Parsed(unit) for unit in units]
+    parsed = [ParsedUnit(unit) for unit in units]
     if not units:
         return parsed
     wanted: list[Span] = []
@@ -233,7 +233,7 @@ def _parse_units(
     return parsed
 
 
-def _cue(into: _Parsed, tokens: list[Token], offset: int, speakers: list[Entity]) -> None:
+def _cue(into: ParsedUnit, tokens: list[Token], offset: int, speakers: list[Entity]) -> None:
     """The statement's best cue: a speech verb's subject (the verb nearest the root first), or "according to"."""
     verbs = [t for t in tokens if (t.lemma_.lower() in SPEECH_VERBS or _acting(t)) and t.pos_ in ("VERB", "AUX")]
     verbs.sort(key=lambda t: (_depth(t), t.i))
@@ -588,7 +588,7 @@ def _name_of(entity: Entity) -> tuple[int, int]:
     return entity.start, entity.end
 
 
-def _position(into: _Parsed, tokens: list[Token], offset: int, speakers: list[Entity]) -> None:
+def _position(into: ParsedUnit, tokens: list[Token], offset: int, speakers: list[Entity]) -> None:
     """A named speaker without a speech verb: a headline "X: …", a position verb's named subject, or the
     named owner of a statement noun ("Zelensky's plan includes a demand")."""
     if not tokens:
@@ -631,7 +631,7 @@ CONDITION = "a condition set on it, or its demand rejected"
 _INFLECTED = re.compile(r"(?:es|s|ed|d)$")
 
 
-def _headline(into: _Parsed, text: str, speakers: list[Entity]) -> None:
+def _headline(into: ParsedUnit, text: str, speakers: list[Entity]) -> None:
     """A headline's speaker the parse missed ("Ukraine Proposes Ceasefire Negotiations", tagged as a
     name): a name opening the statement, then (after "'s WORD" at most) a verb of speech or position."""
     a, b = into.unit
@@ -738,7 +738,7 @@ def _quoted(text: str, start: int, end: int) -> str:
 # -- deciding ------------------------------------------------------------------------------------
 
 
-def _decide(text: str, parsed: list[_Parsed]) -> dict[Span, SpeakerSuggestion]:
+def decide_speakers(text: str, parsed: list[ParsedUnit]) -> dict[Span, SpeakerSuggestion]:
     """Walk the statements in order, keeping the last named speaker, and settle every cue."""
     found: dict[Span, SpeakerSuggestion] = {}
     last: Entity | None = None
@@ -769,7 +769,7 @@ def _decide(text: str, parsed: list[_Parsed]) -> dict[Span, SpeakerSuggestion]:
     return found
 
 
-def _attributed_after(text: str, parsed: list[_Parsed], i: int) -> Entity | None:
+def _attributed_after(text: str, parsed: list[ParsedUnit], i: int) -> Entity | None:
     """The named speaker of the first statement after `i`, in the same paragraph and the same quote,
     that has a named speech cue ("…,” Zelensky said)."""
     paragraph_end = text.find("\n", parsed[i].unit[1])
@@ -782,7 +782,7 @@ def _attributed_after(text: str, parsed: list[_Parsed], i: int) -> Entity | None
     return None
 
 
-def _mention_in(text: str, unit: Span, entity: Entity, parsed: list[_Parsed]) -> Entity:
+def _mention_in(text: str, unit: Span, entity: Entity, parsed: list[ParsedUnit]) -> Entity:
     """`entity`, or a mention of the same name inside the statement (linking stays local)."""
     if unit[0] <= entity.start and entity.end <= unit[1]:
         return entity
