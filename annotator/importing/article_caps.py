@@ -23,7 +23,6 @@ from collections import OrderedDict
 from annotator import settings
 from annotator.records import IncomingRecord
 from annotator.store import Store
-from annotator.text import content_hash
 
 #: Articles whose counts are kept (the oldest is forgotten first); well above a batch's records.
 REMEMBERED = 4 * settings.IMPORT_BATCH
@@ -48,12 +47,25 @@ class _MaybeStored:
                 self.bits[spot >> 3] |= 1 << (spot & 7)
 
     def __contains__(self, spots: tuple[int, ...]) -> bool:
-        return self.everything or all(self.bits[spot >> 3] >> (spot & 7) & 1 for spot in spots)
+        if self.everything:
+            return True
+        bits = self.bits
+        a, b, c, d = spots  # unrolled, not all(generator): this runs for every record
+        return bool(
+            bits[a >> 3] >> (a & 7) & 1
+            and bits[b >> 3] >> (b & 7) & 1
+            and bits[c >> 3] >> (c & 7) & 1
+            and bits[d >> 3] >> (d & 7) & 1
+        )
+
+
+_SLICE = (1 << 24) - 1
 
 
 def _spots(digest: str) -> tuple[int, ...]:
     """Where a content hash (hex SHA-256) sits in `_MaybeStored`: four 24-bit slices of it."""
-    return (int(digest[0:6], 16), int(digest[6:12], 16), int(digest[12:18], 16), int(digest[18:24], 16))
+    x = int(digest[:24], 16)
+    return (x >> 72, x >> 48 & _SLICE, x >> 24 & _SLICE, x & _SLICE)
 
 
 class ArticleTally:
@@ -75,7 +87,7 @@ class ArticleTally:
         spans, entities, links = len(rec.spans) + len(rec.rejected), len(rec.entities), len(rec.links)
         if not (spans or entities or links):
             return None
-        digest = content_hash(rec.text)
+        digest = rec.digest
         layer = rec.annotator or self.annotator
         held = self._held.get(digest)
         if held is None:
