@@ -60,8 +60,10 @@ def test_the_tally_finds_a_hash_where_it_always_did(digest):
     assert article_caps._spots(digest) == tuple(int(digest[i : i + 6], 16) for i in (0, 6, 12, 18))
     seen = article_caps._MaybeStored()
     assert article_caps._spots(digest) not in seen
-    seen.add(article_caps._spots(digest))
+    assert seen.add_new(article_caps._spots(digest))  # surely new, and now there
     assert article_caps._spots(digest) in seen
+    assert not seen.add_new(article_caps._spots(digest))
+    assert not article_caps._MaybeStored(everything=True).add_new(article_caps._spots(digest))
 
 
 def test_a_cut_grapheme_is_named_and_an_ascii_text_is_not(tmp_path):

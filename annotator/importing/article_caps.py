@@ -46,6 +46,19 @@ class _MaybeStored:
             for spot in spots:
                 self.bits[spot >> 3] |= 1 << (spot & 7)
 
+    def add_new(self, spots: tuple[int, ...]) -> bool:
+        """Add `spots`; whether they were surely not there before (the test and the add in one go)."""
+        if self.everything:
+            return False
+        bits = self.bits
+        new = False
+        for spot in spots:
+            byte, bit = spot >> 3, 1 << (spot & 7)
+            if not bits[byte] & bit:
+                new = True
+                bits[byte] |= bit
+        return new
+
     def __contains__(self, spots: tuple[int, ...]) -> bool:
         if self.everything:
             return True
@@ -91,9 +104,7 @@ class ArticleTally:
         layer = rec.annotator or self.annotator
         held = self._held.get(digest)
         if held is None:
-            spots = _spots(digest)
-            if spots not in self._maybe_stored:  # an article nobody gave anything: the record alone counts
-                self._maybe_stored.add(spots)
+            if self._maybe_stored.add_new(_spots(digest)):  # an article nobody gave anything: the record alone counts
                 self._remember(digest, [entities, {layer: [spans, links]}, {_entity_set(rec)} if entities else set()])
                 return None
             stored = self.store.articles.held_of_text(digest)
