@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from annotator.text import content_hash
+
 MODEL = "model"
 USER = "user"
 #: The annotator layer that holds reviewed, decided labels.
@@ -171,6 +173,16 @@ class IncomingRecord:
     #: (stamped as this project's version of that text), or "" when her file carried none (then
     #: the version current at the merge is stamped, marked assumed). None: not a merged layer.
     guidelines_sha256: str | None = None
+
+    @property
+    def digest(self) -> str:
+        """The article's identity (`text.content_hash` of the text), hashed once per record: the
+        import's checks and its store read it. Kept beside the text it was hashed from, so a
+        record copied with another text (`dataclasses.replace`) hashes its own."""
+        held = self.__dict__.get("_digest_of")
+        if held is None or held[0] is not self.text:
+            held = self.__dict__["_digest_of"] = (self.text, content_hash(self.text))
+        return held[1]
 
 
 def model_layer(version: str) -> str:

@@ -56,7 +56,8 @@ def content_hash(text: str) -> str:
 
 def signed32(hex_digest: str) -> int:
     """A Prodigy-style signed 32-bit hash derived from a hex digest."""
-    return int.from_bytes(bytes.fromhex(hex_digest[:8]), "big", signed=True)
+    unsigned = int(hex_digest[:8], 16)
+    return unsigned - (unsigned >> 31 << 32)
 
 
 def title_of(text: str, limit: int = 200) -> str:

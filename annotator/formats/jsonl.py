@@ -206,6 +206,7 @@ def records_from_object(
     cuts = [
         f"{record.annotator + ': ' if record.annotator else ''}span {s}-{e} {record.text[s:e]!r:.30}"
         for record in records
+        if not record.text.isascii()  # no cluster to cut: most texts, asked before any list is built
         for s, e in cluster_cuts(record.text, [(x.start, x.end) for x in (*record.spans, *record.entities)])
     ]
     yield from records

@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from itertools import count
+from operator import itemgetter
 from typing import Any
 
 import srsly
@@ -43,6 +44,8 @@ from annotator.text import signed32, title_of
 from annotator.tokens import SpacyTokens
 
 _dumps = srsly.json_dumps
+#: (start, end, label) of a span, as the task hash has always read it (`span[:3]`), in C.
+_START_END_LABEL = itemgetter(0, 1, 2)
 
 
 def task_from_row(
@@ -112,7 +115,7 @@ def task_from_row(
     if row.category_scope:
         task.update(choice_fields(row, single_choice))
     task["answer"] = row.answer
-    signature = repr([span[:3] for span in row.spans]).encode()
+    signature = repr(list(map(_START_END_LABEL, row.spans))).encode()
     if row.rejected or row.answer != ACCEPT:
         signature += repr([row.answer, *row.rejected]).encode()
     if row.links:

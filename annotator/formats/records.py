@@ -40,6 +40,10 @@ from annotator.text import lone_surrogate, normalize, offsets_by_quotes, title_o
 INT_RANGE = (-(2**63), 2**64 - 1)
 
 
+#: The keys links, link decisions and actors are read from (`formats.relations`).
+_LINKS_KEYS = frozenset({"relations", "_link_decisions", "entities", "actors"})
+
+
 class RecordError(ValueError):
     """Why a record was rejected; the caller adds FILE:LINE."""
 
@@ -97,16 +101,19 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
             raise
         spans, accepted, rejected = _spans(recounted, raw)
         entities = _entities(recounted.get("entities"), raw)
-    try:
-        links = (
-            links_from_relations(obj.get("relations"), raw, obj.get("spans"), obj.get("tokens"))
-            if answer == ACCEPT
-            else []
-        )
-        decisions = link_decisions_from(obj.get("_link_decisions"), raw)
-        actors, actor_kinds = actors_from_record(obj, raw) if answer == ACCEPT else ([], {})
-    except RelationError as exc:
-        raise RecordError(str(exc)) from None
+    links: list = []
+    decisions: list = []
+    actors: list = []
+    actor_kinds: dict = {}
+    if not _LINKS_KEYS.isdisjoint(obj):  # most records have none of them: nothing to read
+        try:
+            if answer == ACCEPT:
+                links = links_from_relations(obj.get("relations"), raw, obj.get("spans"), obj.get("tokens"))
+            decisions = link_decisions_from(obj.get("_link_decisions"), raw)
+            if answer == ACCEPT:
+                actors, actor_kinds = actors_from_record(obj, raw)
+        except RelationError as exc:
+            raise RecordError(str(exc)) from None
     binary = bool(accepted or rejected)
     text, shift = normalize(raw)
     if text is not raw:
@@ -190,6 +197,7 @@ def _spans(obj: dict[str, Any], text: str) -> tuple[list[Span], list[Span], list
             raise RecordError(f'"spans" must be a list, got {_kind(items)}')
         size = len(text)
         good = _GOOD_LABELS
+        add = spans.append
         for i, item in enumerate(items):
             if type(item) is not dict:
                 raise RecordError(f"span {i} must be an object, got {_kind(item)}")
@@ -209,7 +217,7 @@ def _spans(obj: dict[str, Any], text: str) -> tuple[list[Span], list[Span], list
                 raise RecordError(f"span {i}: note must be a string, got {_kind(note)}")
             answer = get("answer")
             if answer is None:
-                spans.append(_new(Span, (start, end, label, note or "")))
+                add(_new(Span, (start, end, label, note or "")))
             elif answer == ACCEPT:
                 accepted.append(_new(Span, (start, end, label, note or "")))
             elif answer in ANSWERS:

@@ -23,7 +23,6 @@ from collections import OrderedDict
 from annotator import settings
 from annotator.records import IncomingRecord
 from annotator.store import Store
-from annotator.text import content_hash
 
 #: Articles whose counts are kept (the oldest is forgotten first); well above a batch's records.
 REMEMBERED = 4 * settings.IMPORT_BATCH
@@ -47,13 +46,39 @@ class _MaybeStored:
             for spot in spots:
                 self.bits[spot >> 3] |= 1 << (spot & 7)
 
+    def add_new(self, spots: tuple[int, ...]) -> bool:
+        """Add `spots`; whether they were surely not there before (the test and the add in one go)."""
+        if self.everything:
+            return False
+        bits = self.bits
+        new = False
+        for spot in spots:
+            byte, bit = spot >> 3, 1 << (spot & 7)
+            if not bits[byte] & bit:
+                new = True
+                bits[byte] |= bit
+        return new
+
     def __contains__(self, spots: tuple[int, ...]) -> bool:
-        return self.everything or all(self.bits[spot >> 3] >> (spot & 7) & 1 for spot in spots)
+        if self.everything:
+            return True
+        bits = self.bits
+        a, b, c, d = spots  # unrolled, not all(generator): this runs for every record
+        return bool(
+            bits[a >> 3] >> (a & 7) & 1
+            and bits[b >> 3] >> (b & 7) & 1
+            and bits[c >> 3] >> (c & 7) & 1
+            and bits[d >> 3] >> (d & 7) & 1
+        )
+
+
+_SLICE = (1 << 24) - 1
 
 
 def _spots(digest: str) -> tuple[int, ...]:
     """Where a content hash (hex SHA-256) sits in `_MaybeStored`: four 24-bit slices of it."""
-    return (int(digest[0:6], 16), int(digest[6:12], 16), int(digest[12:18], 16), int(digest[18:24], 16))
+    x = int(digest[:24], 16)
+    return (x >> 72, x >> 48 & _SLICE, x >> 24 & _SLICE, x & _SLICE)
 
 
 class ArticleTally:
@@ -75,13 +100,11 @@ class ArticleTally:
         spans, entities, links = len(rec.spans) + len(rec.rejected), len(rec.entities), len(rec.links)
         if not (spans or entities or links):
             return None
-        digest = content_hash(rec.text)
+        digest = rec.digest
         layer = rec.annotator or self.annotator
         held = self._held.get(digest)
         if held is None:
-            spots = _spots(digest)
-            if spots not in self._maybe_stored:  # an article nobody gave anything: the record alone counts
-                self._maybe_stored.add(spots)
+            if self._maybe_stored.add_new(_spots(digest)):  # an article nobody gave anything: the record alone counts
                 self._remember(digest, [entities, {layer: [spans, links]}, {_entity_set(rec)} if entities else set()])
                 return None
             stored = self.store.articles.held_of_text(digest)

@@ -25,7 +25,6 @@ from annotator.schemes.categories import OTHER_GROUP, project_categories
 from annotator.store import ImportCounts, Preannotation, PreannotationFailure, Store, StoreError
 from annotator.store.packages import PROJECT_ID_SETTING
 from annotator.streaming import no_cyclic_gc
-from annotator.text import content_hash
 
 log = logging.getLogger("annotator.importing.run")
 
@@ -229,13 +228,13 @@ def _valid_units(
                 why = record_size_problem(
                     len(rec.spans) + len(rec.rejected), len(rec.entities), len(rec.links) + len(rec.link_decisions)
                 )
-                if why is None and sent is not None and content_hash(rec.text) not in sent:
+                if why is None and sent is not None and rec.digest not in sent:
                     why = (
                         f"article {rec.line}: not an article this project sent in the package (a text "
                         "changed by hand, or an article added); left out"
                     )
             if not isinstance(rec, Rejection) and why is None and rec.categories and exclusive:
-                key = (content_hash(rec.text), rec.annotator or annotator)
+                key = (rec.digest, rec.annotator or annotator)
                 if key not in given:
                     given[key] = set(store.categories.categories_of_text(*key))
                 why = exclusive_clash(rec.categories, exclusive)
@@ -331,11 +330,11 @@ class _BatchWriter:
             tally = self.report.carried_kept if rec in kept else self.report.carried_redone
             name = _named(rec.preannotation.identity)
             tally[name] = tally.get(name, 0) + 1
-        ids = self.store.preannotations.unannotated_ids_by_hash(content_hash(rec.text) for rec in kept)
+        ids = self.store.preannotations.unannotated_ids_by_hash(rec.digest for rec in kept)
         results, failures = [], []
         name = self.pipeline or self._identity["pipeline"]
         for rec in kept:
-            article_id = ids.pop(content_hash(rec.text), None)
+            article_id = ids.pop(rec.digest, None)
             found = rec.preannotation
             if article_id is None:  # already pre-annotated, or twice in this batch
                 continue

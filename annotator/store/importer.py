@@ -18,7 +18,6 @@ from annotator.store.articles import put_statuses
 from annotator.store.links import INSERT as INSERT_LINK
 from annotator.store.part import now
 from annotator.store.replacing import keep_last_complete, replace_layers
-from annotator.text import content_hash
 
 if TYPE_CHECKING:
     from annotator.store.opening import Store
@@ -101,7 +100,7 @@ def add_records(store: Store, records: Sequence[IncomingRecord], default_annotat
     with store.write():
         c = store.conn
         stamp = now()
-        digests = [content_hash(rec.text) for rec in records]
+        digests = [rec.digest for rec in records]
         keep_last_complete(records, digests, default_annotator)
         article_ids, old_articles = _articles_step(c, records, digests, stamp, counts)
         if old_articles:
@@ -234,6 +233,7 @@ def _statement_rows(
     status_rows: list[tuple] = []
     note_rows: list[tuple] = []
     answers: list[tuple[int, int, IncomingRecord]] = []
+    add_label = label_rows.append
     for rec, article_id in zip(records, article_ids, strict=True):
         if not (rec.spans or rec.notes or rec.status or rec.rejected or rec.answer != ACCEPT):
             continue
@@ -241,20 +241,20 @@ def _statement_rows(
         if annotator not in kinds:
             kinds[annotator] = c.execute("SELECT kind FROM annotators WHERE id = ?", (annotator,)).fetchone()[0]
         answers.append((article_id, annotator, rec))
-        for span in rec.spans:
-            key = (article_id, annotator, span.start, span.end)
+        for start, end, label, note in rec.spans:  # the hot loop of an import: kept lean
+            key = (article_id, annotator, start, end)
             statement_id = statement_of.get(key)
             if statement_id is None:
                 statement_id = statement_of[key] = next_id
                 next_id += 1
-                new_rows[statement_id] = [statement_id, *key, span.note, stamp, stamp]
-            elif span.note:
+                new_rows[statement_id] = [statement_id, article_id, annotator, start, end, note, stamp, stamp]
+            elif note:
                 row = new_rows.get(statement_id)
                 if row is None:
-                    note_rows.append((span.note, statement_id))
+                    note_rows.append((note, statement_id))
                 elif not row[5]:
-                    row[5] = span.note
-            label_rows.append((statement_id, span.label, stamp))
+                    row[5] = note
+            add_label((statement_id, label, stamp))
         for note in rec.notes:  # a note on a statement the layer gave no label: the statement, unlabeled
             key = (article_id, annotator, note.start, note.end)
             statement_id = statement_of.get(key)
