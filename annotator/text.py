@@ -60,6 +60,13 @@ def signed32(hex_digest: str) -> int:
     return unsigned - (unsigned >> 31 << 32)
 
 
+def excerpt(text: str, limit: int = 40) -> str:
+    """`text` on one line (runs of whitespace as one space), cut to `limit` characters with an
+    ellipsis where it was cut, never a space before it: how a list or a status line quotes a span."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def title_of(text: str, limit: int = 200) -> str:
     """The first line that is not blank, stripped, at most `limit` characters (found without
     splitting the whole text: an import calls this for every record)."""

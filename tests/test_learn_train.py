@@ -195,3 +195,16 @@ def test_training_in_a_child_process_reports_progress_and_keeps_the_model(tmp_pa
 
     with pytest.raises(ExportRefused, match="no annotator has labeled or finished an article yet"):
         train_in_subprocess(tmp_path / "empty.annotator.sqlite")
+
+
+def test_train_help_says_how_examples_are_chosen_and_nothing_training_never_reads():
+    """`train --help` gives the export rule's parts that choose the examples (layer, articles, what a
+    missing label means), not its paragraphs on CoNLL's entities or article categories."""
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    shown = CliRunner().invoke(main, ["train", "--help"]).output
+    for part in ("Which layer:", "Which articles:", "What a missing label means:"):
+        assert part in shown
+    assert "Entities (conll)" not in shown and "Article categories come from" not in shown

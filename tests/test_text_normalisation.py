@@ -42,3 +42,16 @@ def test_hashes_are_stable_and_signed_32_bit():
 def test_an_article_is_titled_by_its_first_line_that_is_not_blank(text: str, title: str) -> None:
     assert title_of(text) == title
     assert title_of("x" * 300) == "x" * 200
+
+
+@given(st.text(max_size=120), st.integers(min_value=2, max_value=60))
+def test_an_excerpt_is_one_line_within_its_limit_and_never_ends_in_a_space(text, limit):
+    """A quoted span in a list ("“the talks could …”") fits its column and closes its quote on a
+    word: no line break inside, no space before the closing quote or the ellipsis."""
+    from annotator.text import excerpt
+
+    short = excerpt(text, limit)
+    assert len(short) <= limit and "\n" not in short
+    assert short == short.strip() or not short.strip()
+    whole = " ".join(text.split())
+    assert short == whole if len(whole) <= limit else short.endswith("…") and not short[:-1].endswith(" ")

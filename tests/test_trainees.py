@@ -81,3 +81,13 @@ def test_import_as_trainee_refuses_a_team_member_s_name(cli, db_path, tmp_path):
     with Store.open(db_path) as store:
         assert store.guidelines.trainees() == set()
         assert collect(store).annotators == ["anna", "ben"]
+
+
+def test_the_list_says_in_words_when_work_came_before_guidelines_and_who_has_none_yet(cli, db_path):
+    """Two people listed with "guidelines: -" and "guidelines: none" read alike; the words say which
+    made their work before the project had guidelines and which has no work yet."""
+    team_project(db_path)
+    cli("annotators", "--trainee", "carol")  # named, nothing made yet
+    listed = cli("annotators").output
+    assert "anna  human  guidelines: before guidelines" in listed
+    assert "carol  trainee  guidelines: no work yet" in listed

@@ -179,5 +179,7 @@ def annotators(ctx: click.Context, make_trainee: str | None, promote: str | None
         click.echo("no annotators yet")
     for row in rows:
         role = "trainee" if row["trainee"] else row["kind"]
-        under = ", ".join("none" if v is None else f"v{v}" for v in row["guidelines_versions"]) or "-"
-        click.echo(f"{row['name']}  {role}  guidelines: {under}")
+        # the versions their labels and finished articles were made under; "before guidelines": made while
+        # the project had none; no versions at all: no work yet
+        under = ", ".join("before guidelines" if v is None else f"v{v}" for v in row["guidelines_versions"])
+        click.echo(f"{row['name']}  {role}  guidelines: {under or 'no work yet'}")

@@ -14,9 +14,15 @@ from annotator.cli.app import (
 )
 
 
+#: The parts of the export rule that choose a statement classifier's examples (the rule's paragraphs
+#: on CoNLL's entities and on article categories are about what training never reads).
+TRAINING_PARTS = ("Which layer", "Which articles", "What a missing label means")
+
+
 def _train_help() -> str:
     from annotator.export.rule import RULE
 
+    rule = "\n\n".join(part for part in RULE.split("\n\n") if part.startswith(TRAINING_PARTS))
     return (
         "Train a statement classifier (spaCy textcat_multilabel) on the project's statements, and keep it "
         "as the project's latest model (the window's suggestions).\n\n"
@@ -24,7 +30,7 @@ def _train_help() -> str:
         "articles only, labeled statements positive, the other sentences of finished articles negative. "
         "A seeded share is held out (stratified by label) to measure the model: per-label precision, "
         "recall and F1, and their macro F1. Labels with fewer than 10 examples are named as too few to learn."
-        "\n\n\b\n" + RULE.replace("\n\n", "\n\n\b\n") + "\n\n"
+        "\n\n\b\n" + rule.replace("\n\n", "\n\n\b\n") + "\n\n"
         "The model is kept in the user's data folder (models/, one folder per project; `--json` says where); "
         "--output DIR also writes it as a spaCy pipeline that spacy.load(DIR) runs without Annotator."
     )

@@ -29,6 +29,7 @@ from annotator.schemes.labels import project_labels
 from annotator.store import StatementChange, Store, StoreError, read_only_reason
 from annotator.store.articles import ArticleFilter
 from annotator.store.files import backup_reason
+from annotator.text import excerpt
 from annotator.ui.annotate.spans import snap, word_tokens
 from annotator.ui.shell.offsets import OffsetMap
 
@@ -484,8 +485,7 @@ class Session(QObject):
     def excerpt(self, span: Span, limit: int = 40) -> str:
         if self.article is None:
             return ""
-        text = " ".join(self.article.text[span[0] : span[1]].split())
-        return text if len(text) <= limit else text[: limit - 1] + "…"
+        return excerpt(self.article.text[span[0] : span[1]], limit)
 
 
 class _Command(QUndoCommand):

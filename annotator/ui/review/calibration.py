@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from annotator.guidelines.calibration import CalibrationError, Report, report
 from annotator.review.units import category
+from annotator.text import excerpt
 from annotator.ui.shell.app import EXIT_NO_DISPLAY, show_or_grab, start
 from annotator.ui.shell.opener import ProjectOpener
 from annotator.ui.shell.plaintext import plain_label, set_plain, tooltip
@@ -49,7 +50,7 @@ class CalibrationReview(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("calibrationDifferences")
         for d in found.differences:
-            item = QListWidgetItem(f"“{d.text.strip()[:36]}” · {category(d.mine)} ≠ gold {category(d.gold)}")
+            item = QListWidgetItem(f"“{excerpt(d.text, 36)}” · {category(d.mine)} ≠ gold {category(d.gold)}")
             item.setToolTip(tooltip(d.text))  # the statement as typed, never rendered as HTML
             self.list.addItem(item)
         self.context = plain_label(object_name="calibrationContext", word_wrap=True)
