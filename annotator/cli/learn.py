@@ -13,7 +13,6 @@ from annotator.cli.app import (
     progress_bar,
 )
 
-
 #: The parts of the export rule that choose a statement classifier's examples (the rule's paragraphs
 #: on CoNLL's entities and on article categories are about what training never reads).
 TRAINING_PARTS = ("Which layer", "Which articles", "What a missing label means")
