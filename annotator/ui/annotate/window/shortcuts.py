@@ -59,14 +59,14 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("guidelines", "Show or hide the guidelines for the statement's label", ("G",), "Statements"),
     Shortcut(
         "link_s",
-        "Link to an entity: the type on S",
+        "Link to an entity with the link type on S (speaker, unless the scheme changed it)",
         ("S",),
         "Links",
         "nothing yet: the hint letter you press next writes the link",
     ),
     Shortcut(
         "link_t",
-        "Link to an entity: the type on T",
+        "Link to an entity with the link type on T (target, unless the scheme changed it)",
         ("T",),
         "Links",
         "nothing yet: the hint letter you press next writes the link",
