@@ -276,3 +276,47 @@ def test_a_catastrophic_regular_expression_stops_and_the_window_stays_usable(win
     assert "simplify it" in panel.status.text()
     panel = search(window, qtbot, "sentences")  # the window answers the next search
     assert panel.status.text() == "1 statement in 1 article"
+
+
+def test_arrow_keys_in_the_panel_move_the_hit_never_the_article_statement(window, qtbot):
+    """↓ from the query box enters the hit list on its first row; ↓/↑ there move the hit; no key of
+    the panel moves the article's current statement behind it; Esc closes it, the focus in the text."""
+    panel = search(window, qtbot, "said OR sentences OR article")
+    assert panel.model.rowCount() >= 3
+    session = window.session
+    before = (session.article_id, session.current)
+    row = lambda: panel.table.currentIndex().row()  # noqa: E731
+    selected = lambda: [i.row() for i in panel.table.selectionModel().selectedRows()]  # noqa: E731
+
+    qtbot.keyClick(panel.query, Qt.Key.Key_Down)
+    assert panel.table.hasFocus() and row() == 0 and selected() == [0]
+    qtbot.keyClick(panel.table, Qt.Key.Key_Down)
+    assert row() == 1 and selected() == [1]
+    qtbot.keyClick(panel.table, Qt.Key.Key_Down)
+    assert row() == 2 and selected() == [2]
+    qtbot.keyClick(panel.table, Qt.Key.Key_Up)
+    assert row() == 1 and selected() == [1]
+    assert (session.article_id, session.current) == before
+
+    # the other keys that walk the article (J, K, U, N, P, Ctrl+PgDown) walk nothing from the panel
+    for key, modifiers in [
+        (Qt.Key.Key_J, Qt.KeyboardModifier.NoModifier),
+        (Qt.Key.Key_K, Qt.KeyboardModifier.NoModifier),
+        (Qt.Key.Key_U, Qt.KeyboardModifier.NoModifier),
+        (Qt.Key.Key_N, Qt.KeyboardModifier.NoModifier),
+        (Qt.Key.Key_P, Qt.KeyboardModifier.NoModifier),
+        (Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier),
+    ]:
+        for widget in (panel.table, panel.within_list):
+            widget.setFocus()
+            qtbot.keyClick(widget, key, modifiers)
+            assert (session.article_id, session.current) == before, (key, widget.objectName())
+    panel.query.setFocus()
+    qtbot.keyClick(panel.query, Qt.Key.Key_Up)
+    assert (session.article_id, session.current) == before
+
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, Qt.Key.Key_Escape)
+    assert not window.search_dock.isVisible()
+    assert window.view.hasFocus()
+    assert (session.article_id, session.current) == before

@@ -2,6 +2,7 @@
 
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -80,3 +81,46 @@ def test_review_and_dashboard_screenshots_need_no_display(project, tmp_path):
         result = run_cli("--db", str(project), *args, str(out), env=env)
         assert result.returncode == 0, result.stderr
         assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_gui_screenshot_exits_cleanly_while_spacy_still_parses_for_suggestions(project, tmp_path):
+    """The window closes after its PNG while the speaker and label suggestions still run spaCy on
+    their threads: the command waits for them and exits 0, never a segmentation fault (spaCy's
+    BLIS freed under a running parse) once the PNG is written."""
+    from annotator.ui.shell import window_settings as ws
+
+    user = ws.app_settings()  # the user's settings as the command reads them: in this test's folder
+    assert Path(user.fileName()).is_relative_to(tmp_path), user.fileName()
+    settings = ws.WindowSettings(user)
+    settings.set(ws.SPEAKER_SUGGESTIONS, True)  # on, as a user has them (the conftest turns them off)
+    settings.set(ws.SUGGEST_LABELS, True)
+    user.sync()
+    config = Path(os.environ["XDG_CONFIG_HOME"])
+    assert config.is_relative_to(tmp_path) and Path(user.fileName()).is_relative_to(config)
+    out = tmp_path / "shot.png"
+    result = run_cli("--db", str(project), "gui", "--screenshot", str(out), env={**os.environ})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip() == f"wrote {out}"
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def window_entry_points() -> list[tuple[str, str]]:
+    """(module, function) of every command that opens a window, as the CLI loads them."""
+    found = set()
+    for source in (ROOT / "annotator" / "cli").glob("*.py"):
+        found |= set(re.findall(r'window_function\(\s*"([\w.]+)",\s*"(\w+)"', source.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def test_every_window_command_waits_for_its_threads_before_it_returns():
+    """gui, review, the agreement dashboard, calibrate --window: each ends through `ends_cleanly`, so
+    none can end in the segmentation fault above (a thread still in spaCy at exit)."""
+    import importlib
+
+    from annotator.ui.shell.app import ends_cleanly
+
+    wrapper = ends_cleanly(lambda: 0).__code__
+    entry_points = window_entry_points()
+    assert {name for _, name in entry_points} >= {"run", "run_review", "run_dashboard", "run_calibration"}
+    for module, name in entry_points:
+        assert getattr(importlib.import_module(module), name).__code__ is wrapper, f"{module}.{name}"

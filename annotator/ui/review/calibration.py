@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from annotator.guidelines.calibration import CalibrationError, Report, report
 from annotator.review.units import category
 from annotator.text import excerpt
-from annotator.ui.shell.app import EXIT_NO_DISPLAY, show_or_grab, start
+from annotator.ui.shell.app import EXIT_NO_DISPLAY, ends_cleanly, show_or_grab, start
 from annotator.ui.shell.opener import ProjectOpener
 from annotator.ui.shell.plaintext import plain_label, set_plain, tooltip
 
@@ -112,6 +112,7 @@ class CalibrationReview(QWidget):
         self.section.setPlainText("\n\n".join(parts) or "The project has no guidelines yet.")
 
 
+@ends_cleanly
 def run_calibration(db_path: Path, annotator: str, screenshot: Path | None = None) -> int:
     """The calibration review on `db_path`; or its PNG with `screenshot`. Returns an exit code."""
     app = start(screenshot=screenshot is not None)

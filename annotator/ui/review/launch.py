@@ -12,13 +12,14 @@ from pathlib import Path
 from annotator import settings
 from annotator.ui.review.dashboard import AgreementDashboard
 from annotator.ui.review.window import ReviewWindow
-from annotator.ui.shell.app import EXIT_NO_DISPLAY, grab_to_png, show_or_grab, start
+from annotator.ui.shell.app import EXIT_NO_DISPLAY, ends_cleanly, grab_to_png, show_or_grab, start
 from annotator.ui.shell.opener import ProjectOpener
 
 #: Said when `annotator review` finds the project open in a window: where to review there.
 REVIEW_IN_WINDOW = "To review in that window: Tools ▸ Review conflicts…"
 
 
+@ends_cleanly
 def run_review(db_path: Path, reviewer: str, article: int | None = None, screenshot: Path | None = None) -> int:
     """The review window on `db_path`; with `screenshot`, render it to that PNG instead. Returns an exit code."""
     app = start(screenshot=screenshot is not None)
@@ -36,6 +37,7 @@ def run_review(db_path: Path, reviewer: str, article: int | None = None, screens
         project.close()
 
 
+@ends_cleanly
 def run_dashboard(db_path: Path, labels: list[str] | None = None, screenshot: Path | None = None) -> int:
     """The agreement dashboard on `db_path` (figures for `labels`, None: all); or its PNG with `screenshot`."""
     app = start(screenshot=screenshot is not None)

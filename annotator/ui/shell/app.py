@@ -8,10 +8,12 @@ project's lock. `--screenshot` renders offscreen (no display needed) and exits.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from annotator import settings
 from annotator.ui.shell import style
 from annotator.ui.shell.window_settings import APPLICATION, ORGANISATION
+from annotator.ui.shell.workers import wait_for_released
 
 log = logging.getLogger("annotator.ui")
 
@@ -120,6 +123,23 @@ def grab_to_png(widget: QWidget, out: Path) -> int:
         return 1
     print(f"wrote {out}", flush=True)
     return 0
+
+
+def ends_cleanly(run: Callable[..., int]) -> Callable[..., int]:
+    """The ending of every command that opens a window (`@ends_cleanly` on its `run`): once the window
+    has gone, shown or only grabbed, wait for the threads it released (spaCy still parsing for
+    suggestions) before the command returns. Left to `atexit`, the wait would come too late: the
+    libraries a thread imported after start-up (spaCy's BLIS) register their own exit handlers, which
+    run first and free what the thread is still using, and the process ends in a segmentation fault."""
+
+    @functools.wraps(run)
+    def run_then_wait(*args, **kwargs) -> int:
+        try:
+            return run(*args, **kwargs)
+        finally:
+            wait_for_released()
+
+    return run_then_wait
 
 
 def show_or_grab(app: QApplication, window: QWidget, screenshot: Path | None) -> int:

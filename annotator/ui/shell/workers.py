@@ -160,7 +160,9 @@ def _prune_released() -> None:
 
 def wait_for_released(timeout_ms: int = 30_000) -> None:
     """Wait for the released threads to end (the app is quitting): a QThread destroyed while it still
-    runs aborts the process."""
+    runs aborts the process. Every window command waits here as it returns (`app.ends_cleanly`);
+    `atexit` is only the last resort, since exit handlers registered later (spaCy's BLIS, imported on
+    a worker thread) run before this one and free what a running parse uses."""
     for _, thread in _RELEASED:
         thread.wait(timeout_ms)
     _prune_released()

@@ -11,9 +11,11 @@ worker (`workers.search_index_task`), with progress and Cancel; a search asked f
 runs when the index is ready. A regular expression alone scans within a short time budget per
 page, so the window never waits long for one; the count then says "at least".
 
+↓ in the query box enters the list on its first hit; ↓/↑ there move the hit. Keys pressed in the
+panel are the panel's: none moves the article's statement behind it (`HitListPanel.event`).
 In the list, Enter (or a double click) opens the article at the hit, its statement current;
 keys 1–9 label the selected hits (Ctrl+A: every hit of the search) after a preview
-(`label_all_dialog`).
+(`label_all_dialog`). Esc closes the panel, the focus back in the text.
 """
 
 from __future__ import annotations
@@ -310,6 +312,30 @@ class HitListPanel(QWidget):
 
     #: Keys of the query box that move to the hit list (the window would move the article's statement).
     TO_HITS = (Qt.Key.Key_Down, Qt.Key.Key_PageDown)
+    #: Keys the window keeps while the focus is in the panel: they close it, show the key sheet, or are
+    #: the window's own (Ctrl+Shift+F, Ctrl+Z); every other plain or Shift key is the panel's.
+    WINDOW_KEYS = frozenset(
+        {Qt.Key.Key_Escape, Qt.Key.Key_Tab, Qt.Key.Key_Backtab} | {getattr(Qt.Key, f"Key_F{n}") for n in range(1, 36)}
+    )
+    #: Ctrl keys of the window that walk the article (its parts; done, then the next one): the panel's too.
+    CTRL_WALKS = frozenset({Qt.Key.Key_PageUp, Qt.Key.Key_PageDown, Qt.Key.Key_Return, Qt.Key.Key_Enter})
+
+    def event(self, event) -> bool:
+        """A key pressed anywhere in the panel (the query, the box beside it, the hits) acts there:
+        no window shortcut takes it, so nothing in the panel moves or labels the article's statement
+        behind it (only Enter on a hit opens one). A key the focused widget has no use for does nothing."""
+        if event.type() == QEvent.Type.ShortcutOverride and self.panel_key(event):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def panel_key(self, event) -> bool:
+        """True for a key the panel keeps from the window's shortcuts (see `event`)."""
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        key = event.key()
+        if modifiers & ~Qt.KeyboardModifier.ShiftModifier:
+            return modifiers == Qt.KeyboardModifier.ControlModifier and key in self.CTRL_WALKS
+        return key not in self.WINDOW_KEYS
 
     def eventFilter(self, watched, event) -> bool:
         if (
@@ -326,11 +352,12 @@ class HitListPanel(QWidget):
         return super().eventFilter(watched, event)
 
     def focus_hits(self) -> None:
-        """The focus in the hit list, on its current row (the first, when none is)."""
+        """The focus in the hit list, on its current row (the first, when none is), that row selected."""
         self.table.setFocus()
-        if self.model.rowCount() and not self.table.currentIndex().isValid():
-            self.table.setCurrentIndex(self.model.index(0, 0))
-            self.table.selectRow(0)
+        if not self.model.rowCount():
+            return
+        row = self.table.currentIndex().row() if self.table.currentIndex().isValid() else 0
+        self.table.selectRow(row)
 
     # -- the index ----------------------------------------------------------------------------
 

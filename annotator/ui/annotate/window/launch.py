@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from annotator.ui.shell.app import EXIT_NO_DISPLAY, start
-from annotator.ui.shell.workers import wait_for_released
+from annotator.ui.shell.app import EXIT_NO_DISPLAY, ends_cleanly, start
 
 
+@ends_cleanly
 def run(db_path: Path | None, *, article: int | None = None, screenshot: Path | None = None) -> int:
     """Open the window on `db_path` (None: the last project, or the sample on first start).
 
@@ -24,6 +24,4 @@ def run(db_path: Path | None, *, article: int | None = None, screenshot: Path | 
         return 1
     if screenshot is not None:
         return controller.screenshot(window, screenshot)
-    code = app.exec()
-    wait_for_released()  # a closed window's background step (spaCy loading) ends before the process does
-    return code
+    return app.exec()
