@@ -175,6 +175,23 @@ class IncomingRecord:
     guidelines_sha256: str | None = None
 
     @property
+    def brings_work(self) -> bool:
+        """Whether storing this record writes its layer (labels, notes, a status or answer, rejected
+        spans, links, categories, or a whole-task answer that replaces the layer's work): a text alone
+        writes none. `import --trainee` marks exactly the people whose layers this is true for."""
+        return bool(
+            self.spans
+            or self.notes
+            or self.status
+            or self.rejected
+            or self.answer != ACCEPT
+            or self.links
+            or self.link_decisions
+            or self.categories
+            or self.complete
+        )
+
+    @property
     def digest(self) -> str:
         """The article's identity (`text.content_hash` of the text), hashed once per record: the
         import's checks and its store read it. Kept beside the text it was hashed from, so a

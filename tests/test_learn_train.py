@@ -169,6 +169,34 @@ def test_annotator_train_as_a_new_user_runs_it(cli, db_path, tmp_path):
     assert report["model"]["version"] != "" and report["macro_f1"] is not None
 
 
+def test_one_finished_article_fits_no_temperature_and_the_report_says_why(cli, db_path, tmp_path):
+    """The tryout: one done article left a held-out part with no positive example, and a temperature
+    of 0.25-0.37 was fitted on it, making every suggestion overconfident."""
+    from annotator.learn.suggest import Suggester
+
+    generated_project(db_path, 3, finished=1).close()
+    result = cli("train", "--architecture", "bow", "--output", tmp_path / "model")
+    assert result.exit_code == 0, result.output
+    assert "calibration: temperature not fitted: held-out set has 0 positive examples (at least 10 needed)" in (
+        result.output
+    )
+    assert json.loads((tmp_path / "model" / "meta.json").read_text())["annotator"]["temperature"] == 1.0
+    assert Suggester.from_path(tmp_path / "model").temperature == 1.0
+    report = json.loads(cli("train", "--architecture", "bow", "--json").output)
+    assert report["calibration"]["temperature"] == 1.0 and report["calibration"]["positives"] == 0
+
+
+def test_a_temperature_is_fitted_only_on_enough_positives_and_negatives():
+    from annotator.learn.calibration import MIN_EACH, fit_temperature
+
+    overconfident = [(0.99, i % 2 == 0) for i in range(4 * MIN_EACH)]  # right half the time
+    fitted = fit_temperature(overconfident)
+    assert fitted.temperature > 1.5 and not fitted.not_fitted and fitted.ece_after < fitted.ece_before
+    few = fit_temperature([(0.99, True)] * (MIN_EACH - 1) + [(0.01, False)] * 50)
+    assert few.temperature == 1.0 and few.not_fitted == "held-out set has 9 positive examples (at least 10 needed)"
+    assert fit_temperature([(0.6, True)] * 50).not_fitted == "held-out set has 0 negative examples (at least 10 needed)"
+
+
 def test_annotator_train_asks_which_layer_when_two_annotators_finished_work(cli, db_path):
     with generated_project(db_path, 6) as store:
         store.articles.set_status(1, "ben", "done")

@@ -91,3 +91,58 @@ def test_the_list_says_in_words_when_work_came_before_guidelines_and_who_has_non
     listed = cli("annotators").output
     assert "anna  human  guidelines: before guidelines" in listed
     assert "carol  trainee  guidelines: no work yet" in listed
+
+
+SPAN = {"start": 0, "end": 3, "label": "x"}
+
+
+def _tina_file(tmp_path, name="tina", texts=("The minister offered talks.", "The union demanded more.")):
+    """Records that each name their person (`_annotator_id`), as a trainee's export does."""
+    lines = [json.dumps({"text": t, "_annotator_id": name, "_status": "done", "spans": [SPAN]}) for t in texts]
+    return write_jsonl(tmp_path / f"{name}.jsonl", lines)
+
+
+def test_import_as_trainee_marks_only_the_people_whose_work_the_file_brings(cli, db_path, tmp_path, monkeypatch):
+    """Reported: `ANNOTATOR_NAME=tester import --trainee tina.jsonl` printed "trainee: tester, tina"."""
+    monkeypatch.setenv("ANNOTATOR_NAME", "tester")
+    imported = cli("import", "--no-ner", "--trainee", _tina_file(tmp_path))
+    assert imported.exit_code == 0, imported.output
+    assert "trainee: tina (" in imported.output
+    with Store.open(db_path) as store:
+        assert store.guidelines.trainees() == {"tina"}
+        assert "tester" not in store.layers.annotators()  # the importer brought no work: no layer made
+
+
+def test_import_as_trainee_by_a_team_member_imports_the_trainee_s_work(cli, db_path, tmp_path, monkeypatch):
+    """Reported: a lead with labels was refused and told to make themself a trainee."""
+    monkeypatch.setenv("ANNOTATOR_NAME", "anna")
+    team_project(db_path)
+    imported = cli("import", "--no-ner", "--trainee", _tina_file(tmp_path))
+    assert imported.exit_code == 0, imported.output
+    assert "trainee: tina (" in imported.output and "annotators --trainee anna" not in imported.output
+    with Store.open(db_path) as store:
+        assert store.guidelines.trainees() == {"tina"}
+        assert collect(store).annotators == ["anna", "ben"]
+
+
+def test_import_as_trainee_refuses_a_member_s_records_naming_them_and_the_way_out(cli, db_path, tmp_path):
+    team_project(db_path)
+    both = tmp_path / "both.jsonl"
+    both.write_text(_tina_file(tmp_path).read_text() + _tina_file(tmp_path, "ben").read_text())
+    imported = cli("import", "--no-ner", "--trainee", "--annotator", "anna", both)
+    assert imported.exit_code == 1
+    assert f"{both}:3: ben is already a member of the team here" in imported.output
+    assert "annotator annotators --trainee ben" in imported.output and "--trainee anna" not in imported.output
+    assert "trainee: tina (" in imported.output
+    with Store.open(db_path) as store:
+        assert store.guidelines.trainees() == {"tina"}  # ben stays a member; his layer got nothing
+        assert collect(store).annotators == ["anna", "ben"]
+
+
+def test_import_as_trainee_of_texts_alone_marks_no_one(cli, db_path, tmp_path):
+    texts = write_jsonl(tmp_path / "texts.jsonl", [json.dumps({"text": "Only a text, no labels."})])
+    imported = cli("import", "--no-ner", "--trainee", "--annotator", "tester", texts)
+    assert imported.exit_code == 0, imported.output
+    assert "trainee: no one" in imported.output
+    with Store.open(db_path) as store:
+        assert store.guidelines.trainees() == set()

@@ -48,8 +48,9 @@ def _import_help() -> str:
 @click.option(
     "--trainee",
     is_flag=True,
-    help="The annotator (and any new one the files name) is a trainee: kept out of gold, review and agreement "
-    "until promoted (annotator annotators --promote NAME).",
+    help="The people whose work the files bring (their _annotator_id, or --annotator for labels that carry "
+    "none) are trainees: kept out of gold, review and agreement until promoted (annotator annotators --promote "
+    "NAME). A team member's work is refused.",
 )
 @click.option("--pipeline", help="spaCy package or folder for pre-annotation, or 'rules'.")
 @PROCESSES
@@ -89,14 +90,6 @@ def import_cmd(
         except NotThePackagesAnnotator as exc:
             raise click.ClickException(str(exc)) from exc
         pipeline = pipeline or store.get_setting("pipeline")
-        before = set(store.layers.annotators())
-        if trainee:  # before the import: its work never counts as a team member's, even for a moment
-            if annotator in before and annotator not in store.guidelines.trainees():
-                raise click.ClickException(
-                    f"{annotator} is already a member of the team here; nothing was imported. To make them a "
-                    f"trainee (their work leaves gold and agreement): annotator annotators --trainee {annotator}"
-                )
-            store.guidelines.set_trainee(annotator, True)
         try:
             with progress_bar("importing", unit="records") as bar:
                 report = import_paths(
@@ -108,6 +101,7 @@ def import_cmd(
                     sample=Sample(sample, seed, sample_by) if sample else None,
                     on_rejection=lambda r: click.echo(str(r), err=True),
                     progress=bar.update,
+                    trainee=trainee,
                 )
         except StoreError as exc:
             raise click.ClickException(str(exc)) from exc
@@ -125,7 +119,7 @@ def import_cmd(
         for note in report.notes:
             click.echo(note)
         if trainee:
-            _mark_trainees(store, annotator, before)
+            _say_trainees(report.trainees)
         if not no_ner:
             _preannotate(store, pipeline, processes)
         if report.rejections:
@@ -134,16 +128,14 @@ def import_cmd(
                 ctx.exit(1)
 
 
-def _mark_trainees(store: Store, annotator: str, before: set[str]) -> None:
-    """Mark the layers this import made (people's) trainees too, and say who is one."""
-    from annotator.records import HUMAN_LAYER
-
-    new = sorted((set(store.layers.annotators(HUMAN_LAYER)) - before) - {annotator})
-    for name in new:
-        store.guidelines.set_trainee(name, True)
-    names = ", ".join([annotator, *new])
+def _say_trainees(names: list[str]) -> None:
+    """Say who the import marked a trainee (the people whose work it brought), or that it marked no one."""
+    if not names:
+        click.echo("trainee: no one (no person's work came in)")
+        return
     click.echo(
-        f"trainee: {names} (kept out of gold, review and team agreement until annotator annotators --promote NAME)"
+        f"trainee: {', '.join(names)} "
+        "(kept out of gold, review and team agreement until annotator annotators --promote NAME)"
     )
 
 

@@ -4,13 +4,16 @@ Text-bound annotations (`T1<TAB>Type START END<TAB>text`) become labeled stateme
 type their label; `#1<TAB>AnnotatorNotes T1<TAB>note` becomes the statement's note;
 relations (`R1<TAB>speaker Arg1:T1 Arg2:T2`) become links from Arg1 to Arg2. A text-bound
 annotation with the attribute `End` (`A1<TAB>End T2`, as the export writes it) is only the end
-of a link (an entity, a pronoun), not a statement. Events, other attributes and discontinuous
-spans have no place in a project: each such line is reported as `FILE:LINE` and the rest of
-the article comes in.
+of a link (an entity, a pronoun), not a statement. A normalization into the `Actors` resource
+(`N1<TAB>Reference T2 Actors:Vladimir_Putin<TAB>Vladimir Putin`) says which actor an end stands
+for, and the attributes `Kind` and `Side` on that end (`A2<TAB>Kind T2 person`, `A3<TAB>Side T2
+Russia`) what that actor is: an actor the project lacks is made with them. Events, other
+attributes and discontinuous spans have no place in a project: each such line is reported as
+`FILE:LINE` and the rest of the article comes in.
 
 Written (`annotator export --format brat OUT`): a folder with `NAME.txt` and `NAME.ann` per
 article and layer, and the `annotation.conf` that declares the labels, the link types and the
-`End` attribute, so brat opens it as it is.
+attributes (`End`; `Kind` and `Side` when an end stands for an actor), so brat opens it as it is.
 
 brat counts offsets in the file as it is, but tools disagree on the BOM and on CRLF
 (brat #853, #1301). Each line quotes the text it covers, so the reading of the file under
@@ -23,7 +26,7 @@ whose quotes fit no reading is refused whole.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +35,7 @@ from annotator.formats.base import Format, ReadContext, Writer
 from annotator.formats.relations import SPAN_LABEL, end_namer, statement_spans
 from annotator.formats.textfiles import read_raw_text
 from annotator.records import ActorMention, ExportRow, IncomingRecord, Link, Rejection, Span, name_problem
-from annotator.store.actors import KIND_OF_ENTITY
+from annotator.store.actors import KIND_OF_ENTITY, KINDS, ActorError, check_name
 from annotator.text import BOM, normalize, offsets_by_quotes, title_of
 
 ANN_SUFFIX = ".ann"
@@ -45,6 +48,11 @@ UNSUPPORTED = {"E": "an event", "A": "an attribute", "M": "an attribute", "N": "
 ACTORS_RESOURCE = "Actors"
 #: The attribute that marks a text-bound annotation as a link's end only (not a statement).
 END_ATTRIBUTE = "End"
+#: The attributes of an end resolved to an actor that say what the actor is (`store.actors`):
+#: its kind (one of `KINDS`) and its side. brat's attribute values hold no white space (its
+#: `annotation.conf` splits on it), so a side's spaces are written `_` and read back as spaces.
+KIND_ATTRIBUTE = "Kind"
+SIDE_ATTRIBUTE = "Side"
 
 
 @dataclass(frozen=True)
@@ -103,13 +111,16 @@ def read_brat(txt: Path) -> Iterator[IncomingRecord | Rejection]:
             links.add(Link(*by_id[arg1], *by_id[arg2], label))
     actors, kinds = [], {}
     label_of = {b.id: b.label for b in bounds}
+    actor_of: dict[str, str] = {}
     for tid, actor, line in parsed.actors:
         if tid in by_id:
             actors.append(ActorMention(*by_id[tid], actor, "user"))
+            actor_of[tid] = actor
             if label_of.get(tid) in KIND_OF_ENTITY:  # an end written as its entity type: the actor's kind
                 kinds.setdefault(actor, (KIND_OF_ENTITY[label_of[tid]], ""))
         else:
             left_out.append(Rejection(str(ann), line, f"the actor {actor!r} is given for {tid}, which is not a span"))
+    kinds.update(_actor_attributes(ann, parsed.actor_attributes, actor_of, kinds, left_out))
     yield from left_out
     for tid, (_, line) in notes.items():
         yield Rejection(str(ann), line, f"AnnotatorNotes on {tid}, which is not an imported span")
@@ -137,6 +148,8 @@ class _Parsed:
     ends: set[str] = field(default_factory=set)
     #: `N` lines naming an actor: (text-bound id, actor name, line).
     actors: list[tuple[str, str, int]] = field(default_factory=list)
+    #: `Kind` and `Side` attributes: (attribute id, name, text-bound id, value as read, line).
+    actor_attributes: list[tuple[str, str, str, str, int]] = field(default_factory=list)
     left_out: list[Rejection] = field(default_factory=list)
 
 
@@ -178,12 +191,65 @@ def _parse(ann: Path, content: str) -> _Parsed:
                 parsed.actors.append((fields[1].split(" ")[1], " ".join(fields[2].split()), number))
         elif kind == "A" and len(fields) >= 2 and fields[1].split(" ")[0] == END_ATTRIBUTE:
             parsed.ends.update(fields[1].split(" ")[1:2])
+        elif kind == "A" and len(fields) >= 2 and fields[1].split(" ")[0] in (KIND_ATTRIBUTE, SIDE_ATTRIBUTE):
+            found = _actor_attribute(fields, number)
+            if isinstance(found, str):
+                left_out.append(Rejection(str(ann), number, found))
+            else:
+                parsed.actor_attributes.append(found)
         else:
             what = UNSUPPORTED.get(kind, "not a brat annotation")
             left_out.append(
                 Rejection(str(ann), number, f"{fields[0]} is {what}; only spans (T), relations (R) and notes come in")
             )
     return parsed
+
+
+def _actor_attribute(fields: list[str], number: int) -> tuple[str, str, str, str, int] | str:
+    """One `Kind` or `Side` line (`A2<TAB>Kind T3 person`), its value checked, or why it cannot say
+    what an actor is. A side's `_` are read as the spaces the export wrote them for."""
+    parts = fields[1].split(" ", 2)
+    if len(parts) < 3 or not parts[2].strip():
+        return f"{fields[0]}: expected 'A<id><TAB>{parts[0]} T<id> <value>'"
+    name, tid, value = parts[0], parts[1], parts[2].strip()
+    if name == KIND_ATTRIBUTE:
+        if value not in KINDS:
+            return f"{fields[0]}: an actor's kind is one of {', '.join(KINDS)}, not {value[:40]!r}"
+        return fields[0], name, tid, value, number
+    try:
+        side = check_name(" ".join(value.replace("_", " ").split()), "side")
+    except ActorError as error:
+        return f"{fields[0]}: {error}"
+    return fields[0], name, tid, side, number
+
+
+def _actor_attributes(
+    ann: Path,
+    found: list[tuple[str, str, str, str, int]],
+    actor_of: dict[str, str],
+    kinds: dict[str, tuple[str, str]],
+    left_out: list[Rejection],
+) -> dict[str, tuple[str, str]]:
+    """{actor: (kind, side)} from the `Kind` and `Side` attributes on the ends that name an actor,
+    over the kind the end's entity type gave (`kinds`). The first value the file gives an actor is
+    kept; another, and an attribute on an end that names no actor, are added to `left_out`."""
+    given: dict[tuple[str, str], str] = {}
+    for aid, name, tid, value, line in found:
+        actor = actor_of.get(tid)
+        if actor is None:
+            why = f"{aid}: {name} on {tid}, which names no actor (no Actors: N line)"
+            left_out.append(Rejection(str(ann), line, why))
+            continue
+        before = given.setdefault((actor, name), value)
+        if before != value:
+            left_out.append(
+                Rejection(str(ann), line, f"{aid}: {actor!r} is given {name} {before!r} earlier; {value!r} is left out")
+            )
+    out = {}
+    for actor in {actor for actor, _ in given}:
+        kind, side = kinds.get(actor, ("", ""))
+        out[actor] = (given.get((actor, KIND_ATTRIBUTE), kind), given.get((actor, SIDE_ATTRIBUTE), side))
+    return out
 
 
 def _relation(fields: list[str], number: int) -> tuple[str, str, str, str, int] | str:
@@ -294,12 +360,18 @@ NOTES_ON_ONE_LINE = "notes_on_one_line"
 NAMES_JOINED = "names_joined"
 
 
-def ann_from_row(row: ExportRow, counts: Counter | None = None) -> str:
+def ann_from_row(
+    row: ExportRow, counts: Counter | None = None, actor_kinds: Mapping[str, tuple[str, str]] | None = None
+) -> str:
     """The `.ann` of one export row: a T line per statement label (its note as AnnotatorNotes), a T
     line marked `End` for each other end of a link that is no statement, an R line per link (Arg1
-    the statement's first label's T). What a line cannot hold is written on one line or joined
-    with `_`, and counted in `counts` (`QUOTES_ON_ONE_LINE`, `NOTES_ON_ONE_LINE`, `NAMES_JOINED`)."""
+    the statement's first label's T), and for each end resolved to an actor an N line naming it,
+    with `Kind` and `Side` attributes from `actor_kinds` ({name: (kind, side)}) so that an import
+    into another project makes the actor as it is here. What a line cannot hold is written on one
+    line or joined with `_`, and counted in `counts` (`QUOTES_ON_ONE_LINE`, `NOTES_ON_ONE_LINE`,
+    `NAMES_JOINED`)."""
     counts = Counter() if counts is None else counts
+    actor_kinds = actor_kinds or {}
     text = row.text
     lines: list[str] = []
     t_of: dict[tuple[int, int], str] = {}
@@ -332,10 +404,14 @@ def ann_from_row(row: ExportRow, counts: Counter | None = None) -> str:
                 lines.append(f"A{ends}\t{END_ATTRIBUTE} {t_of[span]}")
     for i, link in enumerate(row.links, 1):
         lines.append(f"R{i}\t{brat_type(link.label, counts)} Arg1:{t_of[link.head]} Arg2:{t_of[link.child]}")
+    attributes = ends
     for i, m in enumerate((m for m in row.actors if (m.start, m.end) in t_of), 1):
-        lines.append(
-            f"N{i}\tReference {t_of[(m.start, m.end)]} {ACTORS_RESOURCE}:{'_'.join(m.actor.split())}\t{m.actor}"
-        )
+        tid = t_of[(m.start, m.end)]
+        lines.append(f"N{i}\tReference {tid} {ACTORS_RESOURCE}:{'_'.join(m.actor.split())}\t{m.actor}")
+        for name, value in zip((KIND_ATTRIBUTE, SIDE_ATTRIBUTE), actor_kinds.get(m.actor, ("", "")), strict=True):
+            if value:
+                attributes += 1
+                lines.append(f"A{attributes}\t{name} {tid} {side_value(value)}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -348,10 +424,20 @@ def brat_type(name: str, counts: Counter | None = None) -> str:
     return joined
 
 
-def annotation_conf(labels: list[str], end_types: list[str], link_types: list[str]) -> str:
+def side_value(side: str) -> str:
+    """A side (or kind) as a brat attribute value: its white space written `_`, and `,` and `|` too
+    (brat's `annotation.conf` splits a value list on them). The reader turns `_` back into spaces."""
+    return "_".join(side.replace(",", " ").replace("|", " ").split())
+
+
+def annotation_conf(
+    labels: list[str], end_types: list[str], link_types: list[str], actor_values: Mapping[str, set[str]] | None = None
+) -> str:
     """brat's `annotation.conf` for an export: statement labels and end types as entities, link
-    types as relations between any of them, and the `End` attribute."""
+    types as relations between any of them, the `End` attribute, and `Kind` and `Side` with the
+    values the export wrote (`actor_values`, by attribute; none written: not declared)."""
     entities = sorted({brat_type(n) for n in [*labels, *end_types]})
+    values = actor_values or {}
     return (
         "[entities]\n"
         + "".join(f"{name}\n" for name in entities)
@@ -359,6 +445,11 @@ def annotation_conf(labels: list[str], end_types: list[str], link_types: list[st
         + "".join(f"{brat_type(n)}\tArg1:<ENTITY>, Arg2:<ENTITY>\n" for n in sorted(set(link_types)))
         + "\n[events]\n\n[attributes]\n"
         + f"{END_ATTRIBUTE}\tArg:<ENTITY>\n"
+        + "".join(
+            f"{name}\tArg:<ENTITY>, Value:{'|'.join(sorted(values[name]))}\n"
+            for name in (KIND_ATTRIBUTE, SIDE_ATTRIBUTE)
+            if values.get(name)
+        )
     )
 
 
@@ -376,6 +467,8 @@ class BratWriter(Writer):
         self.labels: set[str] = set()
         self.ends: set[str] = set()
         self.types: set[str] = set()
+        #: The `Kind` and `Side` values written, declared in the `annotation.conf`.
+        self.actor_values: dict[str, set[str]] = {KIND_ATTRIBUTE: set(), SIDE_ATTRIBUTE: set()}
 
     @classmethod
     def owns(cls, name: str) -> bool:
@@ -386,7 +479,7 @@ class BratWriter(Writer):
         if self.context.layer is None and row.annotator is not None:  # every layer: one file pair each
             name += "-" + "".join(c if c.isalnum() or c in "-_." else "_" for c in row.annotator)[:60]
         (folder / f"{name}.txt").write_text(row.text, encoding="utf-8", newline="\n")
-        ann = ann_from_row(row, self.summary.counts)
+        ann = ann_from_row(row, self.summary.counts, self.context.actor_kinds)
         (folder / f"{name}{ANN_SUFFIX}").write_text(ann, encoding="utf-8", newline="\n")
         self.summary.records += 1
         self.summary.counts["rejected_left_out"] += len(row.rejected)
@@ -395,9 +488,15 @@ class BratWriter(Writer):
         self.types.update(link.label for link in row.links)
         statements, name_of = statement_spans(row), end_namer(row)
         self.ends.update(name_of(end) for link in row.links for end in (link.head, link.child) if end not in statements)
+        written = {(s.start, s.end) for s in row.spans} | {end for link in row.links for end in (link.head, link.child)}
+        for m in row.actors:
+            kind, side = self.context.actor_kinds.get(m.actor, ("", ""))
+            if (m.start, m.end) in written:
+                self.actor_values[KIND_ATTRIBUTE].update({kind} - {""})
+                self.actor_values[SIDE_ATTRIBUTE].update({side_value(side)} - {""})
 
     def finish(self, folder: Path) -> None:
-        conf = annotation_conf(sorted(self.labels), sorted(self.ends), sorted(self.types))
+        conf = annotation_conf(sorted(self.labels), sorted(self.ends), sorted(self.types), self.actor_values)
         (folder / CONF_NAME).write_text(conf, encoding="utf-8", newline="\n")
 
 
@@ -410,11 +509,11 @@ FORMAT = Format(
     walked=(),  # a folder's .txt files are walked as text, and recognised here by their .ann
     writer=BratWriter,
     imports="a `.txt` with its `.ann` beside it (INCEpTION, brat): `T` lines become statements, "
-    "`AnnotatorNotes` their notes, `R` lines links, `N` lines (`Actors:`) the actors of link ends; offsets "
-    "read the way the writing tool counted them",
+    "`AnnotatorNotes` their notes, `R` lines links, `N` lines (`Actors:`) the actors of link ends, their "
+    "`Kind` and `Side` attributes what those actors are; offsets read the way the writing tool counted them",
     exports="`NAME.txt` and `NAME.ann` per article (and layer) with `T` lines for statements, `R` lines for "
-    "links, `N` lines for the actors of link ends, and the `annotation.conf` that declares them, so brat "
-    "opens the folder as it is",
+    "links, `N` lines for the actors of link ends with `Kind` and `Side` attributes, and the "
+    "`annotation.conf` that declares them, so brat opens the folder as it is",
     reads_back=True,
     account_items={
         QUOTES_ON_ONE_LINE: (

@@ -20,7 +20,7 @@ from annotator.formats.base import ReadContext
 from annotator.importing.article_caps import ArticleTally
 from annotator.importing.sampling import Sample, draw
 from annotator.packages.returns import merge_package_scheme, sent_in_package
-from annotator.records import IncomingRecord, Rejection, record_size_problem
+from annotator.records import HUMAN_LAYER, IncomingRecord, Rejection, layer_kind, record_size_problem
 from annotator.schemes.categories import OTHER_GROUP, project_categories
 from annotator.store import ImportCounts, Preannotation, PreannotationFailure, Store, StoreError
 from annotator.store.packages import PROJECT_ID_SETTING
@@ -53,6 +53,8 @@ class ImportReport:
     new_categories: list[str] = field(default_factory=list)
     #: What work packages coming back changed in the schemes, or left as they were.
     package_notes: list[str] = field(default_factory=list)
+    #: With `trainee`: the people whose work the import brought, each a trainee (sorted).
+    trainees: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -147,8 +149,15 @@ def import_paths(
     on_rejection: Callable[[Rejection], None] | None = None,
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    trainee: bool = False,
 ) -> ImportReport:
     """Store every valid record under `paths` (or a `sample` of them); commit in batches; report the rest.
+
+    With `trainee`, exactly the people whose work the records bring (`trainee_of`) are marked
+    trainees, each in the transaction that first writes their layer, so their work never counts as
+    a team member's; a record that would write a team member's layer is rejected, naming them and
+    `annotators --trainee`. The importing `annotator` is one of them only when a record with no
+    `_annotator_id` brings work.
 
     `fmt` reads every file as that format (`formats.import_names()`), whatever its name.
     Shard records keep the pre-annotation they carry when it comes from `pipeline` (default:
@@ -157,7 +166,8 @@ def import_paths(
     """
     with no_cyclic_gc():
         report = ImportReport()
-        store_batch = _BatchWriter(store, annotator, pipeline or store.get_setting("pipeline"), report)
+        store_batch = _BatchWriter(store, annotator, pipeline or store.get_setting("pipeline"), report, trainee)
+        members = _team_members(store) if trainee else None
         paths = list(paths)
         groups = project_categories(store)
         known = {c.name for g in groups for c in g.categories}
@@ -171,7 +181,14 @@ def import_paths(
 
         def stream(first: bool) -> Iterator[Unit]:
             return _valid_units(
-                store, paths, fmt, report if first else ImportReport(), reject if first else None, exclusive, annotator
+                store,
+                paths,
+                fmt,
+                report if first else ImportReport(),
+                reject if first else None,
+                exclusive,
+                annotator,
+                members,
             )
 
         if sample is None:
@@ -179,6 +196,7 @@ def import_paths(
         else:
             units, report.sample_shares = draw(sample, stream)
         _store_units(units, store_batch, batch_size, progress, cancelled, report)
+        report.trainees = sorted(store_batch.trainees)
         if report.counts.categories_added:
             report.new_categories = [name for name in store.categories.used_categories() if name not in known]
         return report
@@ -202,11 +220,14 @@ def _valid_units(
     reject: Callable[[Rejection], None] | None,
     exclusive: list[tuple[str, set[str]]] = (),
     annotator: str = "",
+    members: set[str] | None = None,
 ) -> Iterator[Unit]:
     """The valid records of every file, a task's records together (`IncomingRecord.continued`).
     A record whose categories break an exclusive group of the project's scheme is rejected: with
     its own categories, with those the annotator already has on the article, or with those an
-    earlier record of this import gave it (binary feedback adds to them; a complete record replaces them)."""
+    earlier record of this import gave it (binary feedback adds to them; a complete record replaces them).
+    With `members` (an import of trainees' work), a record that would write one of those team
+    members' layers is rejected."""
     given: dict[tuple[str, str], set[str]] = {}
     project_id = store.get_setting(PROJECT_ID_SETTING)
     tally = ArticleTally(store, annotator)
@@ -246,6 +267,8 @@ def _valid_units(
                     given[key] = before | set(rec.categories)
             elif not isinstance(rec, Rejection) and why is None:
                 why = tally.problem(rec)  # several records of one article, summed with what it holds
+            if members and not isinstance(rec, Rejection) and why is None:
+                why = _member_problem(rec, annotator, members)
             if why is not None:
                 if unit and not rec.continued:  # it closed a task: the task's other records go on
                     yield unit
@@ -299,24 +322,58 @@ def _store_units(
     return report
 
 
+def trainee_of(rec: IncomingRecord, annotator: str) -> str | None:
+    """The person `rec` brings work of (its layer, when a person's and the record writes it), or None."""
+    if not rec.brings_work:
+        return None
+    name = rec.annotator or annotator
+    return name if layer_kind(name, rec.model_version) == HUMAN_LAYER else None
+
+
+def _team_members(store: Store) -> set[str]:
+    """The people of the project who are not trainees: a trainee import may not write their layers."""
+    return set(store.layers.annotators(HUMAN_LAYER)) - store.guidelines.trainees()
+
+
+def _member_problem(rec: IncomingRecord, annotator: str, members: set[str]) -> str | None:
+    """Why a trainee import cannot store `rec`: it would write a team member's layer."""
+    name = trainee_of(rec, annotator)
+    if name is None or name not in members:
+        return None
+    return (
+        f"{name} is already a member of the team here, so their work is not imported as a trainee's; "
+        f"to make them a trainee (their work leaves gold and agreement), then import again: "
+        f"annotator annotators --trainee {name}"
+    )
+
+
 class _BatchWriter:
     """Stores one batch of records in one transaction, with the pre-annotation shard records
-    carry when it comes from the project's pipeline."""
+    carry when it comes from the project's pipeline; with `trainee`, marks the people whose work
+    the batch brings trainees in that same transaction."""
 
-    def __init__(self, store: Store, annotator: str, pipeline: str | None, report: ImportReport):
+    def __init__(self, store: Store, annotator: str, pipeline: str | None, report: ImportReport, trainee: bool = False):
         self.store = store
         self.annotator = annotator
         self.pipeline = pipeline
         self.report = report
+        self.trainee = trainee
+        #: The people marked (or found) trainees for the work this import brought.
+        self.trainees: set[str] = set()
         self._identity: dict[str, str] | None = None
 
     def __call__(self, batch: list[IncomingRecord]) -> ImportCounts:
         carried = [rec for rec in batch if rec.preannotation is not None]
-        if not carried:
+        people = {name for rec in batch if (name := trainee_of(rec, self.annotator))} if self.trainee else set()
+        if not carried and not people:
             return self.store.add_records(batch, self.annotator)
         with self.store.write():
+            for name in sorted(people - self.trainees):  # before their work: it never counts as a member's
+                self.store.guidelines.set_trainee(name, True)
             counts = self.store.add_records(batch, self.annotator)
-            self._keep(carried)
+            if carried:
+                self._keep(carried)
+        self.trainees |= people
         return counts
 
     def _keep(self, records: list[IncomingRecord]) -> None:
