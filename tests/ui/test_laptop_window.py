@@ -200,3 +200,21 @@ def test_at_1366_the_article_list_gives_its_titles_the_room(window, qtbot):
     header = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(4)]
     tips = [as_shown(model.headerData(i, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)) for i in (2, 3)]
     assert header[2:] == ["#", "Cat."] and "Labels" in tips[0] and "Categories" in tips[1]
+
+
+def test_at_1366_the_status_cell_reads_whole_with_its_words_on_hover(window, qtbot):
+    at_a_laptop_s_size(window, qtbot)
+    first = window.session.article_id
+    window.session.toggle_entity_review()  # entities reviewed, then done: the longest status there is
+    qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    view, model = window.list_panel.view, window.list_panel.model
+    status = model.index(model.row_for(first), 1)
+    assert status.data() == "● ✓"
+    assert shown_in_cell(view, status) == "● ✓"  # whole, where it read "done · e…"
+    assert as_shown(model.data(status, Qt.ItemDataRole.ToolTipRole)) == "done · entities reviewed by you"
+    assert model.data(status, Qt.ItemDataRole.AccessibleTextRole) == "done · entities reviewed by you"
+    legend = as_shown(model.headerData(1, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole))
+    assert legend == "Status: ○ new · ◐ in progress · ● done; ✓ entities reviewed by you"
+    other = model.index(1 - model.row_for(first), 1)
+    assert other.data() == "○" and as_shown(other.data(Qt.ItemDataRole.ToolTipRole)) == "new · entities unreviewed"
+    assert view.columnWidth(1) <= 60  # the title keeps the room

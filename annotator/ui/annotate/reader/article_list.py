@@ -43,6 +43,11 @@ from annotator.ui.shell.plaintext import tooltip
 
 PAGE = 200
 STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done"}
+#: The status cell's short form (the list is a quarter of a laptop's width; the cell keeps the
+#: status colour): the words in the cell's tooltip, the legend in the header's.
+STATUS_MARK = {"new": "○", "in_progress": "◐", "done": "●"}
+REVIEWED_MARK = "✓"
+STATUS_LEGEND = "Status: ○ new · ◐ in progress · ● done; ✓ entities reviewed by you"
 #: The categories column: chips past this width end in "…"; the title keeps its room.
 CATEGORIES_WIDTH = 60
 Index = QModelIndex | QPersistentModelIndex
@@ -54,7 +59,7 @@ class ArticleModel(QAbstractTableModel):
     HEADINGS = ("Title", "Status", "#", "Cat.")
     HEADING_TIPS = (
         "",
-        "",
+        STATUS_LEGEND,
         "Labels: how many labels you gave in the article",
         "Categories: the categories you gave the article",
     )
@@ -137,12 +142,14 @@ class ArticleModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return (
                 row.title or f"article {row.id}",
-                STATUS_TEXT.get(row.status, row.status) + (" · entities ✓" if row.entities_reviewed else ""),
+                status_mark(row),
                 str(row.labels or ""),
                 ", ".join(row.categories),
             )[col]
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:  # the whole title, however the cell elides it
             return tooltip(f"{row.title or f'article {row.id}'}\n#{row.id}")
+        if role == Qt.ItemDataRole.ToolTipRole and col == 1:
+            return tooltip(status_words(row))
         if role == Qt.ItemDataRole.ToolTipRole:
             reviewed = "entities reviewed by you" if row.entities_reviewed else "entities unreviewed"
             return tooltip(f"#{row.id} · {row.title} · {reviewed}")
@@ -151,6 +158,10 @@ class ArticleModel(QAbstractTableModel):
             return QColor(th.status.get(row.status, th.muted))
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.AccessibleTextRole and col == 1:
+            return status_words(row)  # a screen reader says the words, not "black circle"
         if role == self.IdRole:
             return row.id
         if role == self.CategoriesRole:
@@ -179,9 +190,20 @@ class ArticleModel(QAbstractTableModel):
         return self.row_of.get(article_id)
 
 
+def status_mark(row: ArticleRow) -> str:
+    """The status cell: the status's mark, and ✓ when the annotator reviewed the entities."""
+    return STATUS_MARK.get(row.status, row.status) + (f" {REVIEWED_MARK}" if row.entities_reviewed else "")
+
+
+def status_words(row: ArticleRow) -> str:
+    """The status in words, as the cell's tooltip says it: "done · entities reviewed by you"."""
+    reviewed = "entities reviewed by you" if row.entities_reviewed else "entities unreviewed"
+    return f"{STATUS_TEXT.get(row.status, row.status)} · {reviewed}"
+
+
 def status_width(metrics) -> int:
-    """The status column's width: "in progress" whole (a longer cell ends in "…")."""
-    return metrics.horizontalAdvance("in progress") + 18
+    """The status column's width: its widest cell, whole."""
+    return max(metrics.horizontalAdvance(f"{mark} {REVIEWED_MARK}") for mark in STATUS_MARK.values()) + 18
 
 
 class ArticleListPanel(QWidget):
