@@ -608,7 +608,10 @@ class MainWindow(QMainWindow):
 
     def _guidelines_toggled(self, shown: bool) -> None:
         """The pane opened: its column a bounded share of the width (`widths_with_pane`), the pane
-        below the list taking three fifths of the height; closed: the widths as they were."""
+        below the list taking three fifths of the height; closed: the widths as they were. Before
+        the window is first shown (a screenshot) the splitters have no widths yet: they keep theirs."""
+        if not self.isVisible():
+            return
         if not shown:
             if self._widths_before_pane is not None:
                 self.splitter.setSizes(self._widths_before_pane)
