@@ -48,8 +48,8 @@ STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done"}
 STATUS_MARK = {"new": "○", "in_progress": "◐", "done": "●"}
 REVIEWED_MARK = "✓"
 STATUS_LEGEND = "Status: ○ new · ◐ in progress · ● done; ✓ entities reviewed by you"
-#: The categories column: chips past this width end in "…"; the title keeps its room.
-CATEGORIES_WIDTH = 60
+#: The categories column: a chip ("relevant") and the "…" that says more are on hover (at 60 px no chip fit).
+CATEGORIES_WIDTH = 80
 Index = QModelIndex | QPersistentModelIndex
 
 
