@@ -66,6 +66,9 @@ def test_at_1366_the_pane_takes_a_bounded_share_and_the_article_keeps_its_width(
     assert handle.isVisible() and not window.splitter.childrenCollapsible()
     qtbot.keyClick(window.view, Qt.Key.Key_G)
     assert not pane.isVisible() and window.view.width() == before
+    qtbot.keyClick(window.view, Qt.Key.Key_G)
+    qtbot.mouseClick(pane.hide_button, Qt.MouseButton.LeftButton)  # the pane's own ✕ closes it too
+    assert not pane.isVisible() and window.view.width() == before
 
 
 def test_the_pane_renders_the_markdown_but_raw_html_stays_text(window, qtbot, project):
