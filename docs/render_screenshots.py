@@ -321,8 +321,6 @@ def shot(kind: str, project: Path, out: Path) -> int:
         from annotator.ui.review.launch import run_dashboard
 
         return run_dashboard(project, screenshot=out)
-    from PySide6.QtCore import Qt
-
     from annotator.ui.annotate.window.controller import Controller
 
     app = start(screenshot=True)
@@ -352,8 +350,7 @@ def shot(kind: str, project: Path, out: Path) -> int:
     if kind == "guidelines":  # anna's statement labeled offer, the pane open on its section (the G key)
         labeled = window.session.statements
         window.session.set_current(next(span for span, state in labeled.items() if "offer" in state.labels))
-        window.guideline_pane.toggle()
-        window.resizeDocks([window.guideline_pane], [380], Qt.Orientation.Horizontal)
+        window.actions_by_name["guidelines"].trigger()  # as the G key: the pane under the list
         _wait_for_examples(app, window)
     if kind == "search":
         window.search.open()

@@ -23,12 +23,13 @@ def test_g_opens_the_section_of_the_current_statement_s_label(window, qtbot, pro
     qtbot.keyClick(window.view, Qt.Key.Key_G)
     pane = window.guideline_pane
     assert pane.isVisible()
-    assert pane.text.toPlainText() == "## denial\n\nThe speaker says a claim is false.\n"
+    assert pane.text.toPlainText() == "denial\nThe speaker says a claim is false."  # formatted, not "## denial"
     assert pane.heading.text().startswith("denial: version 1 (lead, 20")
     assert stored(project) == before  # a key that shows never writes
 
     qtbot.keyClick(window.view, Qt.Key.Key_Up)  # a statement without a label: the whole document
-    assert pane.text.toPlainText() == GUIDE
+    assert pane.text.document().toMarkdown().startswith("# Guidelines")
+    assert "Read the whole sentence." in pane.text.toPlainText() and "##" not in pane.text.toPlainText()
     assert "the statement has no label" in pane.heading.text()
     qtbot.keyClick(window.view, Qt.Key.Key_G)
     assert not pane.isVisible()
@@ -37,3 +38,67 @@ def test_g_opens_the_section_of_the_current_statement_s_label(window, qtbot, pro
 def test_without_guidelines_the_pane_says_how_to_load_them(window, qtbot):
     qtbot.keyClick(window.view, Qt.Key.Key_G)
     assert "annotator guidelines --load FILE.md" in window.guideline_pane.text.toPlainText()
+
+
+def laptop_window_with_the_pane(window, qtbot, project, guide: str):
+    """The window at 1366×768, guidelines loaded, a statement labeled denial and G pressed."""
+    with Store.open(project) as store:
+        store.guidelines.add(guide, "lead")
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: window.width() == 1366 and window.height() == 768)
+    qtbot.keyClick(window.view, Qt.Key.Key_Down)
+    qtbot.keyClick(window.view, Qt.Key.Key_4)  # denial
+    before = window.view.width()
+    qtbot.keyClick(window.view, Qt.Key.Key_G)
+    qtbot.waitUntil(lambda: window.guideline_pane.isVisible())
+    return before
+
+
+def test_at_1366_the_pane_takes_a_bounded_share_and_the_article_keeps_its_width(window, qtbot, project):
+    before = laptop_window_with_the_pane(window, qtbot, project, GUIDE)
+    pane, text = window.guideline_pane, window.view
+    assert text.width() == before and text.width() >= 0.53 * 1366  # the text is not squeezed
+    assert 300 <= pane.width() <= 0.30 * 1366
+    assert pane.text.width() >= 300  # a readable column, not a strip
+    assert window.list_panel.isVisible() and window.list_panel.view.height() >= 60  # the list stays, shorter
+    assert window.minimumSizeHint().height() <= 700
+    handle = window.splitter.handle(1)  # the user can still move the border
+    assert handle.isVisible() and not window.splitter.childrenCollapsible()
+    qtbot.keyClick(window.view, Qt.Key.Key_G)
+    assert not pane.isVisible() and window.view.width() == before
+    qtbot.keyClick(window.view, Qt.Key.Key_G)
+    qtbot.mouseClick(pane.hide_button, Qt.MouseButton.LeftButton)  # the pane's own ✕ closes it too
+    assert not pane.isVisible() and window.view.width() == before
+
+
+def test_the_pane_renders_the_markdown_but_raw_html_stays_text(window, qtbot, project):
+    guide = "# Guide\n\n## denial\n\nSay **it is false**, <b>x</b> and <img src=x>.\n\n- one\n- two\n"
+    laptop_window_with_the_pane(window, qtbot, project, guide)
+    doc = window.guideline_pane.text.document()
+    shown = doc.toPlainText()
+    assert shown.startswith("denial\n") and "**" not in shown  # a heading and bold, not the source
+    assert "<b>x</b> and <img src=x>." in shown  # as typed, never markup
+    assert doc.firstBlock().blockFormat().headingLevel() == 2
+    assert doc.toMarkdown().count("\n- ") == 2  # the list is a list
+    weights = {}
+    it = doc.findBlockByNumber(1).begin()
+    while not it.atEnd():
+        weights[it.fragment().text()] = it.fragment().charFormat().fontWeight()
+        it += 1
+    assert weights["it is false"] >= 700 and weights[", <b>x</b> and <img src=x>."] < 700  # bold; the tag not
+
+
+def test_an_image_in_the_guidelines_is_never_read_from_disk(window, qtbot, project, tmp_path):
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QImage, QTextDocument
+
+    picture = tmp_path / "secret.png"
+    red = QImage(8, 8, QImage.Format.Format_RGB32)
+    red.fill(0xFF0000)
+    red.save(str(picture))
+    guide = f"## denial\n\n![look]({QUrl.fromLocalFile(str(picture)).toString()})\n"
+    laptop_window_with_the_pane(window, qtbot, project, guide)
+    doc = window.guideline_pane.text.document()
+    window.guideline_pane.text.viewport().grab()  # laid out and drawn, as the user sees it
+    loaded = doc.resource(QTextDocument.ResourceType.ImageResource, QUrl.fromLocalFile(str(picture)))
+    assert loaded.size().width() == 1 and loaded.pixelColor(0, 0).alpha() == 0  # a blank pixel, not the file

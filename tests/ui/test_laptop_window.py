@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from annotator.learn.uncertainty import UncertaintyIndex
 from annotator.store import Store
 from annotator.ui.shell.workers import Task
+from tests.ui.conftest import as_shown
 
 
 def open_search(window, qtbot, query: str = "Zelensky") -> None:
@@ -174,3 +175,46 @@ def test_a_visible_done_next_control_marks_done_and_moves_on(window, qtbot):
     assert window.session.article_id != first
     with Store.open(window.store.path) as store:
         assert store.articles.article_row(first, "tester").status == "done"
+
+
+def at_a_laptop_s_size(window, qtbot) -> None:
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: window.width() == 1366 and window.height() == 768)
+
+
+def shown_in_cell(view, index) -> str:
+    """A cell's text as the view draws it: elided the view's way to the cell's width less its margins."""
+    margin = 2 * (view.style().pixelMetric(view.style().PixelMetric.PM_FocusFrameHMargin, None, view) + 1)
+    return view.fontMetrics().elidedText(index.data(), view.textElideMode(), view.columnWidth(index.column()) - margin)
+
+
+def test_at_1366_the_article_list_gives_its_titles_the_room(window, qtbot):
+    at_a_laptop_s_size(window, qtbot)
+    view, model = window.list_panel.view, window.list_panel.model
+    title = model.index(0, 0)
+    assert title.data() == "Zelensky said Kyiv will halt strikes if Moscow does"
+    assert view.columnWidth(0) >= 0.45 * view.viewport().width()  # the other columns are compact
+    shown = shown_in_cell(view, title)
+    assert shown.endswith("…") and len(shown) >= 20, shown  # "Zelensky said Kyiv wi…", not "Zelensky s…"
+    assert as_shown(model.data(title, Qt.ItemDataRole.ToolTipRole)).startswith(title.data())  # whole on hover
+    header = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(4)]
+    tips = [as_shown(model.headerData(i, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)) for i in (2, 3)]
+    assert header[2:] == ["#", "Cat."] and "Labels" in tips[0] and "Categories" in tips[1]
+
+
+def test_at_1366_the_status_cell_reads_whole_with_its_words_on_hover(window, qtbot):
+    at_a_laptop_s_size(window, qtbot)
+    first = window.session.article_id
+    window.session.toggle_entity_review()  # entities reviewed, then done: the longest status there is
+    qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    view, model = window.list_panel.view, window.list_panel.model
+    status = model.index(model.row_for(first), 1)
+    assert status.data() == "● ✓"
+    assert shown_in_cell(view, status) == "● ✓"  # whole, where it read "done · e…"
+    assert as_shown(model.data(status, Qt.ItemDataRole.ToolTipRole)) == "done · entities reviewed by you"
+    assert model.data(status, Qt.ItemDataRole.AccessibleTextRole) == "done · entities reviewed by you"
+    legend = as_shown(model.headerData(1, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole))
+    assert legend == "Status: ○ new · ◐ in progress · ● done; ✓ entities reviewed by you"
+    other = model.index(1 - model.row_for(first), 1)
+    assert other.data() == "○" and as_shown(other.data(Qt.ItemDataRole.ToolTipRole)) == "new · entities unreviewed"
+    assert view.columnWidth(1) <= 60  # the title keeps the room

@@ -351,9 +351,9 @@ def test_the_list_filters_and_progress_follow_the_widgets(window, qtbot):
     assert (progress.value(), progress.maximum(), progress_text.text()) == (0, 2, "0 of 2 articles done")
 
     qtbot.keyClick(window.view, Qt.Key.Key_2)  # "offer" on the first statement
-    assert model.index(0, 2).data() == "1" and model.index(0, 1).data() == "in progress"
+    assert model.index(0, 2).data() == "1" and model.index(0, 1).data() == "◐"  # in progress
     qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert model.index(0, 1).data() == "done"
+    assert model.index(0, 1).data() == "●"  # done
     assert (progress.value(), progress_text.text()) == (1, "1 of 2 articles done")
 
     with qtbot.waitSignal(model.modelReset):  # the filter waits for a pause in typing

@@ -14,13 +14,21 @@ one of these:
 - `menu_text(text)`: a button or menu entry (`&` doubled, so it is a character);
 - `message_box(...)`: a message box whose text and details are plain text.
 
+The one rich text: the project's guidelines, Markdown its lead wrote to be read formatted
+(`markdown_view()` / `set_markdown`). Even there raw HTML stays text (`<b>` shows as typed), a link
+is never followed and an image never read from disk.
+
 Item views (list, table and header cells) draw their display text as plain text already.
 """
 
 from __future__ import annotations
 
-from PySide6.QtGui import Qt  # QtGui's Qt: the enums and convertFromPlainText
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtCore import QByteArray
+from PySide6.QtGui import QImage, Qt, QTextCursor, QTextDocument  # QtGui's Qt: the enums and convertFromPlainText
+from PySide6.QtWidgets import QLabel, QMessageBox, QTextEdit, QWidget
+
+#: Markdown as GitHub writes it, except raw HTML: md4c then keeps `<b>x</b>` as the text it is.
+MARKDOWN = QTextDocument.MarkdownFeature.MarkdownDialectGitHub | QTextDocument.MarkdownFeature.MarkdownNoHTML
 
 
 def plain_label(text: str = "", *, word_wrap: bool = False, object_name: str = "") -> QLabel:
@@ -81,3 +89,34 @@ def show_message(
     box = message_box(icon, title, text, parent=parent)
     box.addButton(QMessageBox.StandardButton.Ok)
     box.exec()
+
+
+class _NothingLoaded(QTextDocument):
+    """A document that loads no resource: `![](file:///…)` in Markdown shows a blank pixel, and the
+    file is never read. (Qt's document would read any local path it names, and given no image at all
+    its image handler loads the path itself: hence an image, not nothing.)"""
+
+    def loadResource(self, kind: int, name) -> QImage | QByteArray:
+        if kind == QTextDocument.ResourceType.ImageResource:
+            blank = QImage(1, 1, QImage.Format.Format_ARGB32)
+            blank.fill(0)
+            return blank
+        return QByteArray()
+
+
+def markdown_view(*, object_name: str = "") -> QTextEdit:
+    """A read-only view for Markdown (`set_markdown`): selectable, its links not followed."""
+    view = QTextEdit()
+    view.setDocument(_NothingLoaded(view))
+    view.setReadOnly(True)
+    flags = Qt.TextInteractionFlag
+    view.setTextInteractionFlags(flags.TextSelectableByMouse | flags.TextSelectableByKeyboard)
+    if object_name:
+        view.setObjectName(object_name)
+    return view
+
+
+def set_markdown(view: QTextEdit, text: str) -> None:
+    """Show `text` formatted (headings, emphasis, lists), any raw HTML in it as typed."""
+    view.document().setMarkdown(text, MARKDOWN)
+    view.moveCursor(QTextCursor.MoveOperation.Start)  # read from the top, whatever was shown before

@@ -1,21 +1,24 @@
 """The guideline pane: the section of the current statement's label, beside the work.
 
-One key (G) shows or hides it; it never writes. While shown it follows the current statement: the
-section of each of its labels from the project's current guidelines (`annotator guidelines`), or
-the whole guidelines for a statement without a label. Markdown is shown as the text it is, never
-rendered as HTML. Under it, each label's examples from the project's gold and its near-misses
-decided in review (`annotator guidelines --examples LABEL`), read on a worker thread since they
-take the whole project's agreement; "Edit…" opens the guidelines editor.
+One key (G) shows or hides it, under the article list; it never writes. While shown it follows the
+current statement: the section of each of its labels from the project's current guidelines
+(`annotator guidelines`), or the whole guidelines for a statement without a label. The Markdown is
+shown formatted (headings, emphasis, lists), raw HTML in it as typed (`plaintext.set_markdown`).
+Under it, each label's examples from the project's gold and its near-misses decided in review
+(`annotator guidelines --examples LABEL`), read on a worker thread since they take the whole
+project's agreement; "Edit…" opens the guidelines editor.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QPlainTextEdit, QSplitter, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QSplitter, QToolButton, QVBoxLayout, QWidget
 
 from annotator.guidelines.document import section
 from annotator.store import StoreError
-from annotator.ui.shell.plaintext import plain_label, set_plain
+from annotator.ui.shell.plaintext import markdown_view, plain_label, set_markdown, set_plain
 from annotator.ui.shell.workers import Task
 
 EXAMPLES_TASK = "guideline examples"
@@ -43,41 +46,68 @@ def examples_task(labels: tuple[str, ...]):
     return work
 
 
-NO_GUIDELINES = "This project has no guidelines yet.\n\nLoad them with:\n  annotator guidelines --load FILE.md"
+NO_GUIDELINES = "This project has no guidelines yet.\n\nLoad them with:\n\n    annotator guidelines --load FILE.md\n"
 
 
-class GuidelinePane(QDockWidget):
-    """A dock beside the label bar, shown and hidden by `toggle` (the G key); `editRequested` asks
+def widths_with_pane(widths: list[int]) -> list[int]:
+    """The window's column widths (list and pane, article, labels) once the pane opens under the list:
+    that column between a quarter and 30% of the width, the difference given to or taken from the
+    article, which keeps at least 55% — on a 1366-pixel laptop the text keeps the room it had."""
+    left, article, right = widths
+    total = sum(widths)
+    wanted = min(max(left, total // 4), total * 3 // 10)
+    grow = min(wanted - left, max(0, article - total * 55 // 100))
+    return [left + grow, article - grow, right]
+
+
+class Shown(NamedTuple):
+    """What the pane shows: its heading, and its text, Markdown from the guidelines or a plain message."""
+
+    heading: str
+    text: str
+    markdown: bool = True
+
+
+class GuidelinePane(QWidget):
+    """A pane under the article list, shown and hidden by `toggle` (the G key); `editRequested` asks
     the window for the guidelines editor."""
 
     editRequested = Signal()
+    #: True when `toggle` showed the pane, False when it hid it (the window lays its columns out again).
+    toggled = Signal(bool)
 
     def __init__(self, session, runner=None, parent=None):
-        super().__init__("Guidelines", parent)
+        super().__init__(parent)
         self.setObjectName("guidelinePane")
         self.session = session
         self.runner = runner
         #: The labels whose examples are shown (or being read), and what was read for them.
         self._examples_for: tuple[str, ...] | None = None
         self._examples_cache: dict[tuple[str, ...], str] = {}
-        body = QWidget()
-        column = QVBoxLayout(body)
-        column.setContentsMargins(6, 4, 6, 4)
+        #: The text shown now (Markdown or a message), so a refresh that changes nothing keeps the scroll.
+        self._shown: Shown | None = None
+        column = QVBoxLayout(self)
+        column.setContentsMargins(8, 4, 0, 8)
         self.heading = plain_label(object_name="guidelineHeading", word_wrap=True)
         self.edit_button = QToolButton()
         self.edit_button.setObjectName("editGuidelines")
         self.edit_button.setText("Edit…")
         self.edit_button.setToolTip("Open the guidelines editor (saving makes a new version)")
         self.edit_button.clicked.connect(self.editRequested)
+        self.hide_button = QToolButton()
+        self.hide_button.setObjectName("hideGuidelines")
+        self.hide_button.setText("✕")
+        self.hide_button.setToolTip("Hide the guidelines (G)")
+        self.hide_button.clicked.connect(self.toggle)
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
         top.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
-        self.text = QPlainTextEdit()
-        self.text.setObjectName("guidelineText")
-        self.text.setReadOnly(True)
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        top.addWidget(self.hide_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.text = markdown_view(object_name="guidelineText")
         self.examples_heading = plain_label(
-            "Examples from gold, and near-misses decided in review", object_name="guidelineExamplesHeading"
+            "Examples from gold, and near-misses decided in review",
+            object_name="guidelineExamplesHeading",
+            word_wrap=True,  # the pane's width is the list's: a long heading must not widen it
         )
         self.examples_heading.setStyleSheet("font-weight: 600;")
         self.examples = QPlainTextEdit()
@@ -93,31 +123,38 @@ class GuidelinePane(QDockWidget):
         split.addWidget(self.text)
         split.addWidget(lower)
         split.setChildrenCollapsible(False)
-        split.setSizes([320, 420])
+        split.setStretchFactor(0, 3)  # the section first: the examples scroll
+        split.setStretchFactor(1, 2)
         column.addLayout(top)
         column.addWidget(split, 1)
-        self.setWidget(body)
-        self.setAllowedAreas(Qt.DockWidgetArea.RightDockWidgetArea | Qt.DockWidgetArea.LeftDockWidgetArea)
         self.hide()
         for signal in (session.currentChanged, session.statementsChanged, session.articleChanged):
             signal.connect(self.refresh)
-        self.visibilityChanged.connect(lambda shown: shown and self.refresh())
 
     def toggle(self) -> None:
         """Show the pane (with the current statement's section) or hide it."""
-        self.setVisible(not self.isVisible())
-        if self.isVisible():
+        self.setVisible(self.isHidden())
+        if not self.isHidden():
             self._examples_cache.clear()  # gold may have moved while the pane was hidden
             self._examples_for = None
             self.refresh()
+        self.toggled.emit(not self.isHidden())
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.refresh()
 
     def refresh(self) -> None:
         if not self.isVisible():
             return
-        heading, text = self.contents()
-        set_plain(self.heading, heading)
-        if self.text.toPlainText() != text:
-            self.text.setPlainText(text)
+        shown = self.contents()
+        set_plain(self.heading, shown.heading)
+        if shown != self._shown:
+            self._shown = shown
+            if shown.markdown:
+                set_markdown(self.text, shown.text)
+            else:
+                self.text.setPlainText(shown.text)
         self._load_examples()
 
     def current_labels(self) -> tuple[str, ...]:
@@ -152,20 +189,20 @@ class GuidelinePane(QDockWidget):
         self.examples.setPlainText(message)
         self._examples_for = None
 
-    def contents(self) -> tuple[str, str]:
-        """(heading, text) the pane shows for the current statement."""
+    def contents(self) -> Shown:
+        """What the pane shows for the current statement."""
         try:
             guide = self.session.store.guidelines.current()
         except StoreError as exc:
-            return "Guidelines", f"The guidelines cannot be read: {exc}"
+            return Shown("Guidelines", f"The guidelines cannot be read: {exc}", markdown=False)
         if guide is None:
-            return "Guidelines", NO_GUIDELINES
+            return Shown("Guidelines", NO_GUIDELINES)
         labels = self.session.state().labels if self.session.current is not None else ()
         version = f"version {guide.version} ({guide.author}, {guide.created_at[:10]})"
         if not labels:
-            return f"The whole document, {version}: the statement has no label", guide.text
+            return Shown(f"The whole document, {version}: the statement has no label", guide.text)
         parts = []
         for label in labels:
             found = section(guide.text, label)
             parts.append(found.rstrip("\n") if found else f"No section headed “{label}” in version {guide.version}.")
-        return f"{', '.join(labels)}: {version}", "\n\n".join(parts) + "\n"
+        return Shown(f"{', '.join(labels)}: {version}", "\n\n".join(parts) + "\n")

@@ -43,11 +43,26 @@ from annotator.ui.shell.plaintext import tooltip
 
 PAGE = 200
 STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done"}
+#: The status cell's short form (the list is a quarter of a laptop's width; the cell keeps the
+#: status colour): the words in the cell's tooltip, the legend in the header's.
+STATUS_MARK = {"new": "○", "in_progress": "◐", "done": "●"}
+REVIEWED_MARK = "✓"
+STATUS_LEGEND = "Status: ○ new · ◐ in progress · ● done; ✓ entities reviewed by you"
+#: The categories column: a chip ("relevant") and the "…" that says more are on hover (at 60 px no chip fit).
+CATEGORIES_WIDTH = 80
 Index = QModelIndex | QPersistentModelIndex
 
 
 class ArticleModel(QAbstractTableModel):
     COLUMNS = ("Title", "Status", "Labels", "Categories")
+    #: What the header shows: the narrow columns' names shortened, whole in their tooltips.
+    HEADINGS = ("Title", "Status", "#", "Cat.")
+    HEADING_TIPS = (
+        "",
+        STATUS_LEGEND,
+        "Labels: how many labels you gave in the article",
+        "Categories: the categories you gave the article",
+    )
     IdRole = Qt.ItemDataRole.UserRole + 1
     CategoriesRole = Qt.ItemDataRole.UserRole + 2  # the annotator's categories of the article (a tuple)
 
@@ -114,7 +129,9 @@ class ArticleModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
+            return self.HEADINGS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(self.HEADING_TIPS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
@@ -125,10 +142,14 @@ class ArticleModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return (
                 row.title or f"article {row.id}",
-                STATUS_TEXT.get(row.status, row.status) + (" · entities ✓" if row.entities_reviewed else ""),
+                status_mark(row),
                 str(row.labels or ""),
                 ", ".join(row.categories),
             )[col]
+        if role == Qt.ItemDataRole.ToolTipRole and col == 0:  # the whole title, however the cell elides it
+            return tooltip(f"{row.title or f'article {row.id}'}\n#{row.id}")
+        if role == Qt.ItemDataRole.ToolTipRole and col == 1:
+            return tooltip(status_words(row))
         if role == Qt.ItemDataRole.ToolTipRole:
             reviewed = "entities reviewed by you" if row.entities_reviewed else "entities unreviewed"
             return tooltip(f"#{row.id} · {row.title} · {reviewed}")
@@ -137,6 +158,10 @@ class ArticleModel(QAbstractTableModel):
             return QColor(th.status.get(row.status, th.muted))
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.AccessibleTextRole and col == 1:
+            return status_words(row)  # a screen reader says the words, not "black circle"
         if role == self.IdRole:
             return row.id
         if role == self.CategoriesRole:
@@ -163,6 +188,22 @@ class ArticleModel(QAbstractTableModel):
         ):
             self.fetchMore(QModelIndex())
         return self.row_of.get(article_id)
+
+
+def status_mark(row: ArticleRow) -> str:
+    """The status cell: the status's mark, and ✓ when the annotator reviewed the entities."""
+    return STATUS_MARK.get(row.status, row.status) + (f" {REVIEWED_MARK}" if row.entities_reviewed else "")
+
+
+def status_words(row: ArticleRow) -> str:
+    """The status in words, as the cell's tooltip says it: "done · entities reviewed by you"."""
+    reviewed = "entities reviewed by you" if row.entities_reviewed else "entities unreviewed"
+    return f"{STATUS_TEXT.get(row.status, row.status)} · {reviewed}"
+
+
+def status_width(metrics) -> int:
+    """The status column's width: its widest cell, whole."""
+    return max(metrics.horizontalAdvance(f"{mark} {REVIEWED_MARK}") for mark in STATUS_MARK.values()) + 18
 
 
 class ArticleListPanel(QWidget):
@@ -226,17 +267,8 @@ class ArticleListPanel(QWidget):
         self.view.setAlternatingRowColors(False)
         self.view.verticalHeader().hide()
         self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 12)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        # fixed widths, measured once: an auto-sized column re-reads every loaded row at each key
-        metrics = self.view.fontMetrics()
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, metrics.horizontalAdvance("in progress") + 18)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(2, metrics.horizontalAdvance("Labels") + 18)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(3, 72)  # chips past this width end in "…"; the title keeps its room
-        header.setHighlightSections(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)  # a title's start says the most; its tooltip all
+        self._size_columns()
         self.view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.empty_hint = QLabel()
         self.empty_hint.setObjectName("emptyListHint")
@@ -274,6 +306,22 @@ class ArticleListPanel(QWidget):
         self.fill_labels()
         self.model.reset()
         self.update_progress()
+
+    def _size_columns(self) -> None:
+        """The title stretches; the other columns keep fixed widths, measured once (an auto-sized
+        column re-reads every loaded row at each key) and as narrow as their headers, so that at a
+        laptop's 1366 pixels, the list a quarter of it, a title shows some 25 characters."""
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(24)
+        pad = 2 * self.view.style().pixelMetric(self.view.style().PixelMetric.PM_HeaderMargin) + 8
+        cells = self.view.fontMetrics()
+        widths = {1: status_width(cells), 2: cells.horizontalAdvance("999") + 12, 3: CATEGORIES_WIDTH}
+        for column, width in widths.items():
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            heading = header.fontMetrics().horizontalAdvance(ArticleModel.HEADINGS[column]) + pad
+            header.resizeSection(column, max(heading, width))
+        header.setHighlightSections(False)
 
     def fill_labels(self) -> None:
         current = self.label.currentData()

@@ -29,7 +29,7 @@ from annotator import formats, settings
 from annotator.records import reserved_name
 from annotator.store import Store
 from annotator.ui.annotate.labels.categories_bar import CategoriesBar, CategoryChipsDelegate
-from annotator.ui.annotate.labels.guideline_pane import GuidelinePane
+from annotator.ui.annotate.labels.guideline_pane import GuidelinePane, widths_with_pane
 from annotator.ui.annotate.labels.label_bar import LabelBar
 from annotator.ui.annotate.labels.label_suggestions import LabelSuggestions
 from annotator.ui.annotate.links.link_mode import LinkController
@@ -184,9 +184,20 @@ class MainWindow(QMainWindow):
         right.setChildrenCollapsible(False)
         right.setSizes([660, 180])
 
+        # the guidelines (G) open under the list, not beside the text: the article keeps its width
+        self.guideline_pane = GuidelinePane(s, self.runner, self)
+        self.guideline_pane.editRequested.connect(self.edit_guidelines)
+        self.guideline_pane.toggled.connect(self._guidelines_toggled)
+        self.left_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.left_splitter.setObjectName("leftSplitter")
+        self.left_splitter.addWidget(self.list_panel)
+        self.left_splitter.addWidget(self.guideline_pane)
+        self.left_splitter.setChildrenCollapsible(False)
+        self._widths_before_pane: list[int] | None = None
+
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(self.list_panel)
+        self.splitter.addWidget(self.left_splitter)
         self.splitter.addWidget(centre)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 0)
@@ -198,9 +209,6 @@ class MainWindow(QMainWindow):
         # corpus search (the hit list, docked under the article) and the list's category column
         self.search_dock = SearchDock(s, self.view, self.runner, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.search_dock)
-        self.guideline_pane = GuidelinePane(s, self.runner, self)
-        self.guideline_pane.editRequested.connect(self.edit_guidelines)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.guideline_pane)
         self.list_panel.extra.fill_categories(self.categories.groups)
         chips = CategoryChipsDelegate(self.categories.colors, self.list_panel.model.CategoriesRole, self)
         self.list_panel.view.setItemDelegateForColumn(3, chips)
@@ -597,6 +605,22 @@ class MainWindow(QMainWindow):
         dialog = SchemeDialog(self.session, self)
         if dialog.exec():
             self.session.reload_scheme()
+
+    def _guidelines_toggled(self, shown: bool) -> None:
+        """The pane opened: its column a bounded share of the width (`widths_with_pane`), the pane
+        below the list taking three fifths of the height; closed: the widths as they were. Before
+        the window is first shown (a screenshot) the splitters have no widths yet: they keep theirs."""
+        if not self.isVisible():
+            return
+        if not shown:
+            if self._widths_before_pane is not None:
+                self.splitter.setSizes(self._widths_before_pane)
+            self._widths_before_pane = None
+            return
+        self._widths_before_pane = self.splitter.sizes()
+        self.splitter.setSizes(widths_with_pane(self._widths_before_pane))
+        height = sum(self.left_splitter.sizes())
+        self.left_splitter.setSizes([height * 2 // 5, height - height * 2 // 5])
 
     def edit_guidelines(self) -> None:
         from annotator.ui.annotate.schemes.guidelines_editor import GuidelinesEditor
