@@ -24,7 +24,7 @@ from typing import Any
 from annotator import formats
 from annotator.export.categories import UNKNOWN, WRITTEN
 from annotator.export.rule import ExportRefused, ExportRule, Selection
-from annotator.formats.account import ITEMS, ExportSummary, plural
+from annotator.formats.account import ITEMS, ExportSummary
 from annotator.formats.atomic import (
     FOLDER_MARKER,
     atomic_folder,
@@ -39,6 +39,7 @@ from annotator.schemes.categories import project_categories
 from annotator.schemes.labels import label_universe
 from annotator.store import Store
 from annotator.streaming import no_cyclic_gc
+from annotator.text import plural
 
 
 class ExportError(Exception):

@@ -22,6 +22,7 @@ from annotator.guidelines.document import section
 from annotator.review.gold import gold_articles
 from annotator.review.units import category
 from annotator.store.part import now
+from annotator.text import plural
 
 NO_LABEL_STRATUM = "(no label)"
 
@@ -182,8 +183,8 @@ def report(store, annotator: str) -> Report:
 
 def report_text(found: Report) -> str:
     lines = [
-        f"{found.annotator}: {found.agreed} of {found.units} units as gold in {len(found.articles)} articles; "
-        f"{len(found.differences)} differences"
+        f"{found.annotator}: {found.agreed} of {found.units} units as gold in "
+        f"{plural(len(found.articles), 'article')}; {plural(len(found.differences), 'difference')}"
         + (f" (guidelines version {found.guidelines_version})" if found.guidelines_version else " (no guidelines yet)")
     ]
     for d in found.differences:

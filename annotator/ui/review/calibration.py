@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -22,10 +21,10 @@ from PySide6.QtWidgets import (
 
 from annotator.guidelines.calibration import CalibrationError, Report, report
 from annotator.review.units import category
-from annotator.text import excerpt
+from annotator.text import excerpt, plural
 from annotator.ui.shell.app import EXIT_NO_DISPLAY, ends_cleanly, show_or_grab, start
 from annotator.ui.shell.opener import ProjectOpener
-from annotator.ui.shell.plaintext import plain_label, set_plain, tooltip
+from annotator.ui.shell.plaintext import markdown_view, plain_label, set_markdown, set_plain, tooltip
 
 #: Characters of the article shown on each side of the statement.
 CONTEXT = 160
@@ -42,8 +41,8 @@ class CalibrationReview(QWidget):
         self.report: Report = report(store, annotator)
         found = self.report
         summary = (
-            f"{annotator}: {found.agreed} of {found.units} units as gold in {len(found.articles)} articles · "
-            f"{len(found.differences)} differences · "
+            f"{annotator}: {found.agreed} of {found.units} units as gold in {plural(len(found.articles), 'article')} · "
+            f"{plural(len(found.differences), 'difference')} · "
             + (f"guidelines version {found.guidelines_version}" if found.guidelines_version else "no guidelines yet")
         )
         self.summary = plain_label(summary, object_name="calibrationSummary", word_wrap=True)
@@ -61,9 +60,7 @@ class CalibrationReview(QWidget):
             font.setBold(True)
             font.setPointSizeF(font.pointSizeF() * 1.3)
             side.setFont(font)
-        self.section = QPlainTextEdit()
-        self.section.setObjectName("calibrationSection")
-        self.section.setReadOnly(True)
+        self.section = markdown_view(object_name="calibrationSection")
 
         detail = QWidget()
         grid = QGridLayout(detail)
@@ -109,7 +106,7 @@ class CalibrationReview(QWidget):
             text.rstrip("\n") if text else f"No section headed “{label}” in the guidelines."
             for label, text in d.sections.items()
         ]
-        self.section.setPlainText("\n\n".join(parts) or "The project has no guidelines yet.")
+        set_markdown(self.section, "\n\n".join(parts) or "The project has no guidelines yet.")
 
 
 @ends_cleanly
