@@ -470,7 +470,12 @@ if __name__ == "__main__":
         SHOTS = {k: v for k, v in SHOTS.items() if v[1].endswith("suggestions")}
         sys.argv[1:3] = []
     if sys.argv[1:2] == ["--shot"]:
-        sys.exit(shot(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])))
+        from annotator.ui.shell.workers import wait_for_released
+
+        code = shot(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))
+        wait_for_released()  # the suggestion threads end before the process does, as every window command's
+        sys.stdout.flush()
+        os._exit(code)  # a renderer that is done: no teardown of Qt's objects (it may crash on the way out)
     if sys.argv[1:2] == ["--screen"]:
         width, height = (int(n) for n in sys.argv[5].split("x"))
         code = screen_shot(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]), (width, height))
@@ -479,4 +484,6 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["--screens"]:
         screens(Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "build" / "screens")
         sys.exit(0)
+    if sys.argv[1:2] and sys.argv[1].startswith("-"):
+        sys.exit(f"usage: {sys.argv[0]} [OUT_DIR] | --only suggestions [OUT_DIR] | --screens [OUT_DIR]")
     main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs")
