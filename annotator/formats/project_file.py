@@ -35,6 +35,7 @@ from annotator.records import (
     IncomingRecord,
     Rejection,
     model_layer,
+    name_problem,
 )
 from annotator.store.packages import PACKAGE_SETTING
 from annotator.store.teammate import Layer, RawArticle, TeammateFile, TeammateFileError, Text, Unreadable
@@ -115,6 +116,11 @@ def package_marker(other: TeammateFile) -> dict[str, Any] | None:
             "a work package whose marker cannot be read; nothing was taken from it: ask its sender for the "
             "package again (the marker says which project and round it belongs to; without it, it cannot come back)"
         )
+    who = marker.get("annotator")
+    if who is not None:  # the name comes back as a layer and is shown: the one name rule, as for any record
+        why = name_problem(who, "its annotator") if isinstance(who, str) else "its annotator is not a name"
+        if why is not None:
+            raise RecordError(f"a work package whose marker cannot be read ({why}); nothing was taken from it")
     return marker
 
 
