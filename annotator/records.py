@@ -331,9 +331,10 @@ class Rejection:
     path: str
     line: int
     reason: str
-    #: The record came in; this names what it held that was left out (a note, not a rejection).
+    #: The record came in; this names what it held that was left out or kept as given (a note, not a
+    #: rejection: `annotator import` still exits 0).
     kept: bool = False
-    #: Only a warning about a record that came in whole (a span cutting a character): no exit 1.
+    #: The record came in whole, as given (a span cutting a character): only a warning, nothing left out.
     warning: bool = False
 
     def __str__(self) -> str:

@@ -10,6 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotator.text import plural
+
 #: Each thing the account counts besides records and labels: what it says, and whether it is a
 #: loss — something asked for that the file does not hold (the export then exits 1).
 ITEMS: dict[str, tuple[str, bool]] = {
@@ -139,8 +141,3 @@ class ExportSummary:
         return [
             (item, self.counts[item]) for item, (_, lost) in self.items.items() if self.counts[item] and lost == loss
         ]
-
-
-def plural(n: int, word: str) -> str:
-    """`1 article`, `2 articles`."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
