@@ -50,6 +50,31 @@ def doccano(tmp_path):
     return write_jsonl(tmp_path / "d.jsonl", [json.dumps(bad), json.dumps(good)]), ["--format", "doccano"]
 
 
+def doccano_user(tmp_path):
+    """doccano 1.0-1.2: each annotation names its user."""
+
+    def line(text: str, user: str) -> str:
+        return json.dumps(
+            {"text": text, "annotations": [{"label": "claim", "start_offset": 0, "end_offset": 4, "user": user}]}
+        )
+
+    return write_jsonl(tmp_path / "d1.jsonl", [line(TEXT, BAD), line(OTHER, "carl")]), ["--format", "doccano"]
+
+
+def label_studio_prediction(tmp_path):
+    """A prediction's `model_version` names the model's layer: the same rule."""
+
+    def task(text: str) -> dict:
+        region = {"from_name": "label", "to_name": "text", "type": "labels", "id": "r1"}
+        region["value"] = {"start": 0, "end": 4, "text": text[:4], "labels": ["claim"]}
+        return {"data": {"text": text}, "annotations": [{"completed_by": {"email": "carl"}, "result": [region]}]}
+
+    tasks = [{**task(TEXT), "predictions": [{"model_version": BAD, "result": []}]}, task(OTHER)]
+    path = tmp_path / "pred.json"
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    return path, ["--format", "label-studio"]
+
+
 def project_file(tmp_path):
     path = tmp_path / "teammate.annotator.sqlite"
     with Store.create(path) as store:
@@ -60,7 +85,7 @@ def project_file(tmp_path):
     return path, []
 
 
-@pytest.mark.parametrize("made", [prodigy, label_studio, doccano, project_file])
+@pytest.mark.parametrize("made", [prodigy, label_studio, doccano, doccano_user, label_studio_prediction, project_file])
 def test_a_name_with_a_control_character_is_refused_and_the_rest_comes_in(cli, db_path, tmp_path, made):
     path, options = made(tmp_path)
     result = cli("import", "--no-ner", *options, path)
@@ -104,3 +129,10 @@ def test_a_work_package_marker_naming_a_bad_annotator_is_refused():
     assert package_marker(Package(good)) == good
     with pytest.raises(RecordError, match="U\\+001B"):
         package_marker(Package({**good, "annotator": BAD}))
+
+
+def test_a_name_given_with_annotator_follows_the_same_rule(cli, db_path, tmp_path):
+    path = write_jsonl(tmp_path / "plain.jsonl", [json.dumps({"text": TEXT})])
+    result = cli("import", "--no-ner", "--annotator", BAD, path)
+    assert result.exit_code == 2 and "control character (U+001B)" in result.output
+    assert "\x1b" not in result.output and not db_path.exists()  # refused before a project is made

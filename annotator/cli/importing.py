@@ -19,7 +19,7 @@ from annotator.cli.registry import (
     RegistryCommand,
     import_formats,
 )
-from annotator.records import reserved_name
+from annotator.records import name_problem, reserved_name
 from annotator.store import Store, StoreError
 from annotator.text import plural
 
@@ -82,6 +82,8 @@ def import_cmd(
     reserved = reserved_name(annotator or settings.default_annotator())
     if reserved:
         raise click.BadParameter(f"{reserved}; import under a person's name", param_hint="--annotator")
+    if (why := name_problem(annotator or settings.default_annotator(), "the name")) is not None:
+        raise click.BadParameter(why, param_hint="--annotator")  # the one name rule, as for a name in a file
     store = Store.create(ctx.obj["db"], exist_ok=True)
     with store:
         from annotator.packages.who import NotThePackagesAnnotator, writing_annotator
