@@ -173,6 +173,9 @@ class IncomingRecord:
     #: (stamped as this project's version of that text), or "" when her file carried none (then
     #: the version current at the merge is stamped, marked assumed). None: not a merged layer.
     guidelines_sha256: str | None = None
+    #: What of the record was refused while the rest came in (a relation whose token index no span
+    #: ends at), each said: the import turns them into notes (`FILE:LINE: reason`).
+    refused: tuple[str, ...] = ()
 
     @property
     def digest(self) -> str:

@@ -107,10 +107,11 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
     decisions: list = []
     actors: list = []
     actor_kinds: dict = {}
+    refused: list[str] = []
     if not _LINKS_KEYS.isdisjoint(obj):  # most records have none of them: nothing to read
         try:
             if answer == ACCEPT:
-                links = links_from_relations(obj.get("relations"), raw, obj.get("spans"), obj.get("tokens"))
+                links = links_from_relations(obj.get("relations"), raw, obj.get("spans"), obj.get("tokens"), refused)
             decisions = link_decisions_from(obj.get("_link_decisions"), raw)
             if answer == ACCEPT:
                 actors, actor_kinds = actors_from_record(obj, raw)
@@ -172,6 +173,7 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
         categories=categories,
         categories_asked=sorted({*asked, *categories}) if asked is not None else None,
         complete=not binary and (status is not None or answer != ACCEPT),
+        refused=tuple(refused),
     )
 
 

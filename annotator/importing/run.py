@@ -269,6 +269,9 @@ def _valid_units(
                 if reject:
                     reject(rec)
                 continue
+            if rec.refused and reject:  # the record comes in; what of it was refused is said
+                for reason in rec.refused:
+                    reject(Rejection(str(item), rec.line, reason, kept=True))
             unit.append(rec)
             if not rec.continued:
                 yield unit
