@@ -56,8 +56,8 @@ def links_from_relations(
             raise RelationError(f"relation {i} must be an object, got {_kind(item)}")
         label = item.get("label")
         if not isinstance(label, str) or not label.strip():
-            raise RelationError(f"relation {i}: label must be a non-empty string, got {label!r:.40}")
-        problem = name_problem(label.strip(), f"relation {i} label")
+            raise RelationError(f"relation {i}'s label must be a non-empty string, got {label!r:.40}")
+        problem = name_problem(label.strip(), f"relation {i}'s label")
         if problem:
             raise RelationError(problem)
         try:
@@ -133,7 +133,7 @@ def link_decisions_from(items: Any, text: str) -> list[tuple[int, int, str]]:
         ok = isinstance(item, list) and len(item) == 3 and _ints(item[0], item[1]) and isinstance(item[2], str)
         if not ok or not 0 <= item[0] < item[1] <= len(text) or not item[2].strip():
             raise RelationError(f"link decision {i} must be [start, end, type] inside the text, got {item!r:.60}")
-        problem = name_problem(item[2].strip(), f"link decision {i} type")
+        problem = name_problem(item[2].strip(), f"link decision {i}'s type")
         if problem:
             raise RelationError(problem)
         found.append((item[0], item[1], item[2].strip()))
