@@ -173,6 +173,9 @@ class IncomingRecord:
     #: (stamped as this project's version of that text), or "" when her file carried none (then
     #: the version current at the merge is stamped, marked assumed). None: not a merged layer.
     guidelines_sha256: str | None = None
+    #: What of the record was refused while the rest came in (a relation whose token index no span
+    #: ends at), each said: the import turns them into notes (`FILE:LINE: reason`).
+    refused: tuple[str, ...] = ()
 
     @property
     def brings_work(self) -> bool:
@@ -348,9 +351,10 @@ class Rejection:
     path: str
     line: int
     reason: str
-    #: The record came in; this names what it held that was left out (a note, not a rejection).
+    #: The record came in; this names what it held that was left out or kept as given (a note, not a
+    #: rejection: `annotator import` still exits 0).
     kept: bool = False
-    #: Only a warning about a record that came in whole (a span cutting a character): no exit 1.
+    #: The record came in whole, as given (a span cutting a character): only a warning, nothing left out.
     warning: bool = False
 
     def __str__(self) -> str:

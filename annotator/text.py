@@ -285,3 +285,8 @@ def regex_problem(pattern: str, *, nested_repeats: bool = True) -> str | None:
         stack[-1][0] = max(stack[-1][0], copies)
         stack[-1][1] = stack[-1][1] or risky or repeats
     return None
+
+
+def plural(n: int, word: str) -> str:
+    """`1 article`, `2 articles`: every count a user reads, in the right number."""
+    return f"{n} {word}{'' if n == 1 else 's'}"

@@ -138,4 +138,4 @@ def test_an_answer_that_is_not_accept_reject_or_ignore_is_named(cli, tmp_path):
     result = cli("import", "--no-ner", write_jsonl(tmp_path / "bad.jsonl", bad))
     assert result.exit_code == 1
     assert "bad.jsonl:1: \"answer\" must be one of accept, reject, ignore, got 'maybe'" in result.stderr
-    assert "bad.jsonl:2: span 0: answer must be one of accept, reject, ignore, got 1" in result.stderr
+    assert "bad.jsonl:2: span 0's answer must be one of accept, reject, ignore, got 1" in result.stderr

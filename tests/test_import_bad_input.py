@@ -128,7 +128,7 @@ def test_clean_input_exits_zero(cli, tmp_path):
         # a line break in an entity label would inject token lines into the CoNLL export
         (
             '{"text": "Evil corp", "entities": [{"start": 0, "end": 4, "label": "ORG\\nEvil _ _ B-INJECTED"}]}',
-            "span 0 label 'ORG\\nEvil _ _ B-INJECTED' holds a line break or control character (U+000A)",
+            "entity 0's label 'ORG\\nEvil _ _ B-INJECTED' holds a line break or control character (U+000A)",
         ),
         ('{"text": "abc", "spans": [{"start": 0, "end": 1, "label": "a\\tb"}]}', "control character (U+0009)"),
         (json.dumps({"text": "abc", "spans": [{"start": 0, "end": 1, "label": "x" * 100_000}]}), "100,000 characters"),
@@ -137,7 +137,7 @@ def test_clean_input_exits_zero(cli, tmp_path):
             '{"text": "abc def", "spans": [{"start": 0, "end": 3, "label": "a"}, {"start": 4, "end": 7, "label": "b"}],'
             ' "relations": [{"head_span": {"start": 0, "end": 3}, "child_span": {"start": 4, "end": 7},'
             ' "label": "says\\rINJECTED"}]}',
-            "relation 0 label 'says\\rINJECTED' holds a line break",
+            "relation 0's label 'says\\rINJECTED' holds a line break",
         ),
     ],
 )
@@ -148,3 +148,22 @@ def test_a_name_with_a_line_break_or_too_long_is_refused_at_the_door(cli, db_pat
     assert f"{path}:2: " in result.stderr and reason in result.stderr, result.stderr
     with Store.open(db_path) as store:
         assert len(store.articles.article_ids()) == 1
+
+
+@pytest.mark.parametrize(
+    ("entity", "reason"),
+    [
+        ({"start": 0, "end": 40, "label": "GPE"}, "entity 0 (0-40 GPE) is outside the text, which has 3 characters"),
+        ({"start": 2, "end": 1, "label": "GPE"}, "entity 0 (2-1 GPE): start must be before end"),
+        ({"start": 0, "end": 1, "label": ""}, "entity 0's label must be a non-empty string, got ''"),
+        ({"start": 0, "end": 1, "label": "a\u001bb"}, "entity 0's label 'a\\x1bb' holds a line break or control"),
+        ({"start": 0, "end": 1, "label": "GPE", "source": "alien"}, "entity 0's source must be 'model' or 'user'"),
+    ],
+)
+def test_a_bad_entity_is_named_as_an_entity(cli, tmp_path, entity, reason):
+    """An entity's fault reads "entity 0's label", never "span 0 label" (a span is a statement here)."""
+    path = write_jsonl(tmp_path / "in.jsonl", [GOOD, json.dumps({"text": "abc", "entities": [entity]})])
+    result = _import(cli, path)
+    assert result.exit_code == 1
+    assert f"{path}:2: {reason}" in result.stderr, result.stderr
+    assert "span 0" not in result.stderr

@@ -149,7 +149,7 @@ def test_notes_on_tasks_that_came_in_are_not_counted_as_rejected(cli, tmp_path):
     bad = {"id": 4, "data": {"text": 5}}
     result = cli("import", "--no-ner", write_json(tmp_path / "t.json", [task, bad]))
     assert result.exit_code == 1
-    assert "1 note on records that came in, 1 rejected (see above)" in result.stderr
+    assert "1 note on a record that came in, 1 rejected (see above)" in result.stderr
 
 
 def test_import_format_doccano_takes_its_plain_line_and_our_own_doccano_export(cli, db_path, tmp_path):
@@ -409,3 +409,57 @@ def test_html_nested_past_reason_refuses_its_task_by_name_and_quickly(store, tmp
     assert time.monotonic() - began < 20
     assert [r.reason for r in report.rejections] == ["task 2: its HTML nests elements deeper than 256"]
     assert store.stats()["articles"] == 0
+
+
+def test_a_note_on_a_task_that_came_in_is_said_with_its_place_and_the_import_exits_0(cli, db_path, tmp_path):
+    """A new user's Label Studio export with one `bi` relation: the note, FILE:LINE, and success."""
+    path = write_json(tmp_path / "bi.json", [relation_task("bi")])
+    result = cli("import", "--no-ner", path)
+    assert result.exit_code == 0, result.output
+    assert f"{path}:2: task 3: 1 relation with direction bi stored as two links, one each way" in result.stderr
+    assert "1 note on a record that came in, 0 rejected (see above)" in result.stderr
+    assert "imported 1 new article; 2 labels, 0 entities, 2 links from 1 file" in result.stdout
+    with Store.open(db_path) as store:
+        assert len(link_texts(store, "ls-1")) == 2
+
+
+def test_the_summary_counts_notes_and_rejections_apart_in_the_right_number(store, tmp_path):
+    """The window and the terminal say the same line: a note is not a rejection, one is not "1 notes"."""
+    report = import_paths(store, [write_json(tmp_path / "bi.json", [relation_task("bi")])], annotator="me")
+    assert not report.refused and report.rejections_line() == "1 note on a record that came in, 0 rejected"
+    bad = {"id": 4, "data": {"text": 5}}
+    tasks = [relation_task("bi"), {**relation_task("bi"), "id": 5}, bad]
+    report = import_paths(store, [write_json(tmp_path / "t.json", tasks)], annotator="me")
+    assert report.refused and report.rejections_line() == "2 notes on records that came in, 1 rejected"
+
+
+def test_a_relation_by_token_index_that_no_span_ends_at_is_refused_alone(cli, db_path, tmp_path):
+    """rel.manual's spans give their token_end; a relation's child token 3 ("shelled") ends no span:
+    that relation is named and left out, the text, the spans and the other relation come in."""
+    text = "Moscow said Kyiv shelled the substation."
+    words = [(0, 6), (7, 11), (12, 16), (17, 24), (25, 28), (29, 39), (39, 40)]
+    record = {
+        "text": text,
+        "tokens": [{"text": text[s:e], "start": s, "end": e, "id": i} for i, (s, e) in enumerate(words)],
+        "spans": [
+            {"start": 0, "end": 6, "token_start": 0, "token_end": 0, "label": "ACTOR"},
+            {"start": 12, "end": 16, "token_start": 2, "token_end": 2, "label": "ACTOR"},
+        ],
+        "relations": [{"head": 0, "child": 2, "label": "ACCUSES"}, {"head": 2, "child": 3, "label": "HIT"}],
+        "answer": "accept",
+        "_annotator_id": "ana",
+    }
+    path = write_jsonl(tmp_path / "rel.jsonl", [json.dumps({"text": "Talks resumed."}), json.dumps(record)])
+    result = cli("import", "--no-ner", path)
+    assert result.exit_code == 0, result.output
+    assert (
+        f"{path}:2: relation 1 (HIT) not imported: its child is token 3, and no span of the task ends at that token"
+        in result.stderr
+    )
+    assert "1 note on a record that came in, 0 rejected (see above)" in result.stderr
+    with Store.open(db_path) as store:
+        article_id = next(a for a in store.articles.article_ids() if store.articles.article(a).text == text)
+        (row,) = [row for row in store.export_rows("ana") if row.text == text]
+        assert [(text[s:e], label) for s, e, label, _ in row.spans] == [("Moscow", "ACTOR"), ("Kyiv", "ACTOR")]
+        found = [(text[slice(*k.head)], text[slice(*k.child)], k.label) for k in store.links.links(article_id, "ana")]
+        assert found == [("Moscow", "Kyiv", "ACCUSES")]

@@ -111,7 +111,7 @@ def test_an_article_of_1_2_million_characters_imports_and_later_imports_still_wo
     (tmp_path / "long.txt").write_text(long_text, encoding="utf-8")
     first = cli("import", tmp_path / "long.txt", "--pipeline", "rules")
     assert first.exit_code == 0, first.output
-    assert "pre-annotated 1 articles" in first.output
+    assert "pre-annotated 1 article" in first.output
     second = cli("import", SEEDS, "--pipeline", "rules")
     assert second.exit_code == 0, second.output
     with Store.open(db_path) as store:
@@ -169,9 +169,9 @@ def test_stats_and_import_report_the_failed_articles(cli, db_path, tmp_path, mon
     src.write_text("".join(json.dumps({"text": t}) + "\n" for t in ["Fine.", "BOOM here.", "Also fine."]))
     result = cli("import", src)
     assert result.exit_code == 0, result.output
-    assert "the pipeline failed on 1 articles" in result.output
+    assert "the pipeline failed on 1 article" in result.output
     text = cli("stats").output
-    assert "pre-annotation failed on 1 articles" in text
+    assert "pre-annotation failed on 1 article" in text
     assert "article 2 (BOOM here.): RuntimeError: the parser ran out of memory" in text
     figures = json.loads(cli("stats", "--json").output)
     assert figures["preannotation_failed"] == [
@@ -184,8 +184,8 @@ def test_stats_and_import_report_the_failed_articles(cli, db_path, tmp_path, mon
     ]
     (tmp_path / "more.txt").write_text("Another article.")
     again = cli("import", tmp_path / "more.txt")
-    assert again.exit_code == 0 and "pre-annotated 1 articles" in again.output
+    assert again.exit_code == 0 and "pre-annotated 1 article" in again.output
     monkeypatch.setattr(annotator.nlp.pipeline, "load_pipeline", lambda _name=None: rules())
     retried = cli("preannotate", "--retry-failed")
-    assert retried.exit_code == 0 and "pre-annotated 1 articles" in retried.output, retried.output
+    assert retried.exit_code == 0 and "pre-annotated 1 article" in retried.output, retried.output
     assert json.loads(cli("stats", "--json").output)["preannotation_failed"] == []

@@ -69,7 +69,7 @@ def test_redo_pre_annotates_again_and_keeps_a_persons_entities(cli, db_path, tmp
     assert "nothing to pre-annotate" in cli("preannotate", "--pipeline", "rules").stdout
     result = cli("preannotate", "--redo", "--pipeline", "rules")
     assert result.exit_code == 0, result.output
-    assert "pre-annotating 1 articles again" in result.stdout and "pre-annotated 1 articles" in result.stdout
+    assert "pre-annotating 1 article again" in result.stdout and "pre-annotated 1 article" in result.stdout
     with Store.open(db_path) as store:
         (row,) = store.export_rows("anna")
         assert row.entities_known

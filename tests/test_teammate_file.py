@@ -111,8 +111,8 @@ EXPECTED = {
     6: '"meta" is not valid JSON',
     7: '"meta" must be an object, got a list',
     9: "\"_status\" must be one of new, in_progress, done, got 'weird'",
-    10: "entity 0: source must be 'model' or 'user', got 'alien'",
-    11: "span 0 label must be text, got a blob of 1 bytes",
+    10: "entity 0's source must be 'model' or 'user', got 'alien'",
+    11: "span 0's label must be text, got a blob of 1 bytes",
     12: "annotator name must be text, got a blob of 2 bytes",
     13: '"meta" has inf, which is not a JSON number',
 }

@@ -19,8 +19,9 @@ from annotator.cli.registry import (
     RegistryCommand,
     import_formats,
 )
-from annotator.records import Rejection, reserved_name
+from annotator.records import name_problem, reserved_name
 from annotator.store import Store, StoreError
+from annotator.text import plural
 
 
 def _import_help() -> str:
@@ -31,7 +32,8 @@ def _import_help() -> str:
         "walked for the files the formats take. Another annotator's project file is merged in; a "
         "shard's entities and sentences are kept when they come from this project's pipeline.\n\n"
         "Bad files and records are reported as FILE:LINE: reason; the rest is imported, a task's "
-        "records together or not at all. Exits 1 if anything was rejected."
+        "records together or not at all. Exits 1 if a file or record was refused; a note on a record that came in "
+        "(part of it left out, a span kept as given) is said, and the exit is still 0."
     )
 
 
@@ -81,6 +83,8 @@ def import_cmd(
     reserved = reserved_name(annotator or settings.default_annotator())
     if reserved:
         raise click.BadParameter(f"{reserved}; import under a person's name", param_hint="--annotator")
+    if (why := name_problem(annotator or settings.default_annotator(), "the name")) is not None:
+        raise click.BadParameter(why, param_hint="--annotator")  # the one name rule, as for a name in a file
     store = Store.create(ctx.obj["db"], exist_ok=True)
     with store:
         from annotator.packages.who import NotThePackagesAnnotator, writing_annotator
@@ -110,7 +114,7 @@ def import_cmd(
         if sample:
             shares = ", ".join(f"{name} {n}" for name, n in sorted(report.sample_shares.items()))
             by = f" by {sample_by}: {shares}" if sample_by else ""
-            click.echo(f"a random sample of {sample} records (seed {seed}){by}")
+            click.echo(f"a random sample of {plural(sample, 'record')} (seed {seed}){by}")
             if sample_by and set(report.sample_shares) <= {MISSING}:
                 click.echo(
                     f"warning: no record has the meta field {sample_by!r} (a typo?): the sample is not stratified",
@@ -123,8 +127,8 @@ def import_cmd(
         if not no_ner:
             _preannotate(store, pipeline, processes)
         if report.rejections:
-            click.echo(_rejected_line(report.rejections), err=True)
-            if not all(r.warning for r in report.rejections):  # warnings only: everything came in as given
+            click.echo(f"{report.rejections_line()} (see above)", err=True)
+            if report.refused:  # a note on a record that came in is no rejection
                 ctx.exit(1)
 
 
@@ -145,8 +149,8 @@ def _preannotate(store: Store, pipeline_name: str | None, processes: int | None,
     if not pending:
         if failed and not retry_failed:
             click.echo(
-                f"{failed} articles the pipeline failed on are left out: see annotator stats; "
-                "retry with annotator preannotate --retry-failed"
+                f"{plural(failed, 'article')} the pipeline failed on {'is' if failed == 1 else 'are'} left out: "
+                "see annotator stats; retry with annotator preannotate --retry-failed"
             )
         return
     from annotator.nlp.pipeline import PipelineError, load_pipeline, preannotate
@@ -159,11 +163,11 @@ def _preannotate(store: Store, pipeline_name: str | None, processes: int | None,
         click.echo(f"note: {pipeline.description}", err=True)
     with progress_bar("pre-annotating", total=pending, unit="articles") as bar:
         done = preannotate(store, pipeline, processes=processes, retry_failed=retry_failed, progress=bar.update)
-    click.echo(f"pre-annotated {done} articles with {pipeline.description}")
+    click.echo(f"pre-annotated {plural(done, 'article')} with {pipeline.description}")
     failures = store.preannotations.preannotation_failures()
     if failures:
         click.echo(
-            f"the pipeline failed on {len(failures)} articles (the others are done): see annotator stats; "
+            f"the pipeline failed on {plural(len(failures), 'article')} (the others are done): see annotator stats; "
             "retry them with annotator preannotate --retry-failed",
             err=True,
         )
@@ -222,7 +226,7 @@ def preannotate_cmd(
             raise click.UsageError("--out and --dask-scheduler need a CORPUS.jsonl to read")
         with open_project(ctx, write=True) as store:
             if redo:
-                click.echo(f"pre-annotating {store.preannotations.forget_preannotations()} articles again")
+                click.echo(f"pre-annotating {plural(store.preannotations.forget_preannotations(), 'article')} again")
             if not store.preannotations.count_unannotated(retry_failed=retry_failed):
                 click.echo(f"nothing to pre-annotate in {store.path}")
             _preannotate(store, pipeline or store.get_setting("pipeline"), processes, retry_failed)
@@ -249,11 +253,3 @@ def preannotate_cmd(
     click.echo(summary.describe())
     if summary.rejected:
         ctx.exit(1)
-
-
-def _rejected_line(rejections: list[Rejection]) -> str:
-    """`2 rejected (see above)`; notes on records that came in are counted apart, not as rejected."""
-    kept = sum(1 for r in rejections if r.kept)
-    rejected = len(rejections) - kept
-    notes = f"{kept} note{'s' if kept != 1 else ''} on records that came in"
-    return f"{notes}, {rejected} rejected (see above)" if kept else f"{rejected} rejected (see above)"

@@ -39,7 +39,9 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"  {label:<16} {n}")
     failed = figures["preannotation_failed"]
     if failed:
-        click.echo(f"pre-annotation failed on {len(failed)} articles (retry: annotator preannotate --retry-failed):")
+        retry = "retry: annotator preannotate --retry-failed"
+        articles = f"{len(failed)} article{'s' * (len(failed) != 1)}"  # stats imports nothing it does not run
+        click.echo(f"pre-annotation failed on {articles} ({retry}):")
         for item in failed:
             title = " ".join(item["title"].split())[:60]
             click.echo(f"  article {item['article']} ({title}): {item['reason']}")

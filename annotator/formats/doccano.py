@@ -444,7 +444,7 @@ def _annotations(
             if isinstance(label, int) and not isinstance(label, bool):
                 left_out.add("category_id", line, 1, (str(label),))
             elif label is not None:
-                categories.setdefault(_user(item, i), []).append(checked_name(label, f"annotation {i} label"))
+                categories.setdefault(_user(item, i), []).append(checked_name(label, f"annotation {i}'s label"))
             continue
         if isinstance(label, int) and not isinstance(label, bool):
             raise RecordError(

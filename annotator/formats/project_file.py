@@ -35,6 +35,7 @@ from annotator.records import (
     IncomingRecord,
     Rejection,
     model_layer,
+    name_problem,
 )
 from annotator.store.packages import PACKAGE_SETTING
 from annotator.store.teammate import Layer, RawArticle, TeammateFile, TeammateFileError, Text, Unreadable
@@ -115,6 +116,11 @@ def package_marker(other: TeammateFile) -> dict[str, Any] | None:
             "a work package whose marker cannot be read; nothing was taken from it: ask its sender for the "
             "package again (the marker says which project and round it belongs to; without it, it cannot come back)"
         )
+    who = marker.get("annotator")
+    if who is not None:  # the name comes back as a layer and is shown: the one name rule, as for any record
+        why = name_problem(who, "its annotator") if isinstance(who, str) else "its annotator is not a name"
+        if why is not None:
+            raise RecordError(f"a work package whose marker cannot be read ({why}); nothing was taken from it")
     return marker
 
 
@@ -207,10 +213,10 @@ def _article_task(article: RawArticle) -> dict[str, Any]:
         "meta": meta,
         "entities": [
             {
-                "start": _int(e["start"], f"entity {i} start"),
-                "end": _int(e["end"], f"entity {i} end"),
-                "label": _text(e["label"], f"entity {i} label"),
-                "source": _text(e["source"], f"entity {i} source"),
+                "start": _int(e["start"], f"entity {i}'s start"),
+                "end": _int(e["end"], f"entity {i}'s end"),
+                "label": _text(e["label"], f"entity {i}'s label"),
+                "source": _text(e["source"], f"entity {i}'s source"),
             }
             for i, e in enumerate(article.entities)
         ],
@@ -221,7 +227,7 @@ def _actor_mentions(article: RawArticle) -> dict[tuple[int, int], tuple[str, str
     """{(start, end): (name, how, name, kind, side)} of the article's resolved link ends."""
     found = {}
     for i, m in enumerate(article.actors):
-        span = (_int(m["start"], f"actor mention {i} start"), _int(m["end"], f"actor mention {i} end"))
+        span = (_int(m["start"], f"actor mention {i}'s start"), _int(m["end"], f"actor mention {i}'s end"))
         name = _text(m["name"], f"actor mention {i} actor")
         how, kind = _text(m["how"], f"actor mention {i} how"), _text(m["kind"], f"actor {name!r:.40} kind")
         found[span] = (name, how, name, kind, _text(m["side"], f"actor {name!r:.40} side"))
@@ -233,10 +239,10 @@ def _layer_task(layer: Layer, actor_at: dict[tuple[int, int], tuple] | None = No
     answer, and the answer to the whole task (reject/ignore) when it was not accept."""
     spans = [
         {
-            "start": _int(s["start"], f"span {i} start"),
-            "end": _int(s["end"], f"span {i} end"),
-            "label": _text(s["label"], f"span {i} label"),
-            "note": "" if s["note"] is None else _text(s["note"], f"span {i} note"),
+            "start": _int(s["start"], f"span {i}'s start"),
+            "end": _int(s["end"], f"span {i}'s end"),
+            "label": _text(s["label"], f"span {i}'s label"),
+            "note": "" if s["note"] is None else _text(s["note"], f"span {i}'s note"),
         }
         for i, s in enumerate(layer.spans)
     ]
@@ -245,10 +251,10 @@ def _layer_task(layer: Layer, actor_at: dict[tuple[int, int], tuple] | None = No
         spans = [{**s, "answer": ACCEPT} for s in spans]
     spans += [
         {
-            "start": _int(r["start"], f"rejected span {i} start"),
-            "end": _int(r["end"], f"rejected span {i} end"),
-            "label": _text(r["label"], f"rejected span {i} label"),
-            "answer": _text(r["answer"], f"rejected span {i} answer"),
+            "start": _int(r["start"], f"rejected span {i}'s start"),
+            "end": _int(r["end"], f"rejected span {i}'s end"),
+            "label": _text(r["label"], f"rejected span {i}'s label"),
+            "answer": _text(r["answer"], f"rejected span {i}'s answer"),
         }
         for i, r in enumerate(layer.rejected)
     ]
@@ -266,18 +272,20 @@ def _layer_task(layer: Layer, actor_at: dict[tuple[int, int], tuple] | None = No
 
         task["relations"] = [
             {
-                "head_span": end(_int(k["head_start"], f"link {i} head"), _int(k["head_end"], f"link {i} head")),
-                "child_span": end(_int(k["child_start"], f"link {i} child"), _int(k["child_end"], f"link {i} child")),
-                "label": _text(k["label"], f"link {i} type"),
+                "head_span": end(_int(k["head_start"], f"link {i}'s head"), _int(k["head_end"], f"link {i}'s head")),
+                "child_span": end(
+                    _int(k["child_start"], f"link {i}'s child"), _int(k["child_end"], f"link {i}'s child")
+                ),
+                "label": _text(k["label"], f"link {i}'s type"),
             }
             for i, k in enumerate(layer.links)
         ]
     if layer.link_decisions:
         task["_link_decisions"] = [
             [
-                _int(d["head_start"], f"link decision {i} head"),
-                _int(d["head_end"], f"link decision {i} head"),
-                _text(d["label"], f"link decision {i} type"),
+                _int(d["head_start"], f"link decision {i}'s head"),
+                _int(d["head_end"], f"link decision {i}'s head"),
+                _text(d["label"], f"link decision {i}'s type"),
             ]
             for i, d in enumerate(layer.link_decisions)
         ]

@@ -80,6 +80,8 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
         raise RecordError('"_annotator_id" must be a non-empty string')
     if annotator is not None:
         _check_surrogates(annotator, '"_annotator_id"')
+        if (bad := name_problem(annotator, "the annotator's name")) is not None:
+            raise RecordError(bad)  # an ESC in a name would reach every CSV and terminal that shows it
         reserved = None if gold_allowed else reserved_name(annotator)
         if reserved:
             raise RecordError(
@@ -105,10 +107,11 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
     decisions: list = []
     actors: list = []
     actor_kinds: dict = {}
+    refused: list[str] = []
     if not _LINKS_KEYS.isdisjoint(obj):  # most records have none of them: nothing to read
         try:
             if answer == ACCEPT:
-                links = links_from_relations(obj.get("relations"), raw, obj.get("spans"), obj.get("tokens"))
+                links = links_from_relations(obj.get("relations"), raw, obj.get("spans"), obj.get("tokens"), refused)
             decisions = link_decisions_from(obj.get("_link_decisions"), raw)
             if answer == ACCEPT:
                 actors, actor_kinds = actors_from_record(obj, raw)
@@ -170,6 +173,7 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
         categories=categories,
         categories_asked=sorted({*asked, *categories}) if asked is not None else None,
         complete=not binary and (status is not None or answer != ACCEPT),
+        refused=tuple(refused),
     )
 
 
@@ -212,9 +216,9 @@ def _spans(obj: dict[str, Any], text: str) -> tuple[list[Span], list[Span], list
                 and label in good
                 and (quoted is None or quoted == text[start:end])
             ):
-                start, end, label = _bounds(i, start, end, label, text, quoted)
+                start, end, label = _bounds(i, start, end, label, text, quoted, "span")
             if note is not None and type(note) is not str:
-                raise RecordError(f"span {i}: note must be a string, got {_kind(note)}")
+                raise RecordError(f"span {i}'s note must be a string, got {_kind(note)}")
             answer = get("answer")
             if answer is None:
                 add(_new(Span, (start, end, label, note or "")))
@@ -223,7 +227,7 @@ def _spans(obj: dict[str, Any], text: str) -> tuple[list[Span], list[Span], list
             elif answer in ANSWERS:
                 rejected.append(RejectedSpan(start, end, label, answer))
             else:
-                raise RecordError(f"span {i}: answer must be one of {', '.join(ANSWERS)}, got {answer!r:.40}")
+                raise RecordError(f"span {i}'s answer must be one of {', '.join(ANSWERS)}, got {answer!r:.40}")
     if "label" in obj:
         items = obj["label"]
         if not isinstance(items, list):
@@ -273,7 +277,7 @@ _GOOD_LABELS: set[str] = set()
 
 
 def _checked(i: int, start: Any, end: Any, label: Any, text: str, size: int, quoted: Any) -> tuple[int, int, str]:
-    """The common, well-formed span at once; `_bounds` says what is wrong with any other."""
+    """The common, well-formed entity at once; `_bounds` says what is wrong with any other."""
     if (
         type(start) is int
         and type(end) is int
@@ -283,28 +287,31 @@ def _checked(i: int, start: Any, end: Any, label: Any, text: str, size: int, quo
         and (quoted is None or quoted == text[start:end])
     ):
         return start, end, label
-    return _bounds(i, start, end, label, text, quoted)
+    return _bounds(i, start, end, label, text, quoted, "entity")
 
 
-def _bounds(i: int, start: Any, end: Any, label: Any, text: str, quoted: Any) -> tuple[int, int, str]:
-    """Check one span of `text` (kept lean: it runs for every span of every record)."""
+def _bounds(
+    i: int, start: Any, end: Any, label: Any, text: str, quoted: Any, what: str = "span"
+) -> tuple[int, int, str]:
+    """Check one span of `text` (kept lean: it runs for every span of every record); `what` it is
+    (span, entity) names it in a message: "entity 0's label", never "span 0 label" for an entity."""
     if type(start) is not int or type(end) is not int:  # bools are not offsets
-        raise RecordError(f"span {i}: start and end must be integers, got {start!r} and {end!r}")
+        raise RecordError(f"{what} {i}: start and end must be integers, got {start!r} and {end!r}")
     if type(label) is not str or label not in _GOOD_LABELS:
-        label = _checked_label(i, label)
+        label = _checked_label(i, label, what)
     if not 0 <= start < end <= len(text):
         if start >= end:
-            raise RecordError(f"span {i} ({start}-{end} {_shown(label)}): start must be before end")
+            raise RecordError(f"{what} {i} ({start}-{end} {_shown(label)}): start must be before end")
         raise RecordError(
-            f"span {i} ({start}-{end} {_shown(label)}) is outside the text, which has {len(text)} characters"
+            f"{what} {i} ({start}-{end} {_shown(label)}) is outside the text, which has {len(text)} characters"
         )
     if quoted is not None and isinstance(quoted, str) and quoted != text[start:end]:
         raise RecordError(
-            f"span {i} ({start}-{end} {_shown(label)}) says {quoted!r:.40} "
+            f"{what} {i} ({start}-{end} {_shown(label)}) says {quoted!r:.40} "
             f"but the text there is {text[start:end]!r:.40}"
         )
     if label not in _GOOD_LABELS:
-        _check_name(label, f"span {i} label")
+        _check_name(label, f"{what} {i}'s label")
         if len(_GOOD_LABELS) < 10_000:
             _GOOD_LABELS.add(label)
     return start, end, label
@@ -316,10 +323,10 @@ def _shown(label: str) -> str:
     return label if label.isprintable() else repr(label)
 
 
-def _checked_label(i: int, label: Any) -> str:
+def _checked_label(i: int, label: Any, what: str) -> str:
     if not isinstance(label, str) or not label.strip():
-        raise RecordError(f"span {i}: label must be a non-empty string, got {label!r}")
-    _check_surrogates(label, f"span {i} label")
+        raise RecordError(f"{what} {i}'s label must be a non-empty string, got {label!r:.40}")
+    _check_surrogates(label, f"{what} {i}'s label")
     return label.strip()
 
 
@@ -337,7 +344,7 @@ def _entities(items: Any, text: str) -> list[Entity]:
         start, end, label, quoted = get("start"), get("end"), get("label"), get("text")
         source = get("source", USER)
         if source != MODEL and source != USER:
-            raise RecordError(f"entity {i}: source must be 'model' or 'user', got {source!r}")
+            raise RecordError(f"entity {i}'s source must be 'model' or 'user', got {source!r:.40}")
         start, end, label = _checked(i, start, end, label, text, size, quoted)
         entities.append(_new(Entity, (start, end, label, source)))
     return entities

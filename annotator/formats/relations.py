@@ -26,13 +26,22 @@ class RelationError(ValueError):
     """Why a relation cannot be read (the caller adds the record's place)."""
 
 
-def links_from_relations(items: Any, text: str, spans: Any = None, tokens: Any = None) -> list[Link]:
+class UnplacedEnd(RelationError):
+    """A relation by token index whose token no span of the task ends at: that relation alone is
+    left out (`links_from_relations`' `refused`), the record's text and spans still come in."""
+
+
+def links_from_relations(
+    items: Any, text: str, spans: Any = None, tokens: Any = None, refused: list[str] | None = None
+) -> list[Link]:
     """The links of a task's `relations` (None: none). Raises `RelationError`.
 
     A relation by token index only (`head`/`child`, no `head_span`) in a record whose spans
     give no `token_end` and that has no `tokens` counts spaCy's tokens of the text
     (`spacy.blank("en")`'s tokenizer, what Prodigy's recipes tokenize with): the end is the
-    task's span ending at that token, else the token itself."""
+    task's span ending at that token, else the token itself. One whose token no span ends at
+    cannot be placed: with a `refused` list it is named there and left out, and the other
+    relations are read (a wrong index loses that relation, not the annotator's whole task)."""
     if items is None:
         return []
     if not isinstance(items, list):
@@ -47,12 +56,18 @@ def links_from_relations(items: Any, text: str, spans: Any = None, tokens: Any =
             raise RelationError(f"relation {i} must be an object, got {_kind(item)}")
         label = item.get("label")
         if not isinstance(label, str) or not label.strip():
-            raise RelationError(f"relation {i}: label must be a non-empty string, got {label!r:.40}")
-        problem = name_problem(label.strip(), f"relation {i} label")
+            raise RelationError(f"relation {i}'s label must be a non-empty string, got {label!r:.40}")
+        problem = name_problem(label.strip(), f"relation {i}'s label")
         if problem:
             raise RelationError(problem)
-        head = _end(i, "head", item, text, ends_at)
-        child = _end(i, "child", item, text, ends_at)
+        try:
+            head = _end(i, "head", item, text, ends_at)
+            child = _end(i, "child", item, text, ends_at)
+        except UnplacedEnd as exc:
+            if refused is None:
+                raise
+            refused.append(f"relation {i} ({label.strip()[:40]}) not imported: {exc}")
+            continue
         if head == child:
             raise RelationError(f"relation {i} ({label}) links {head[0]}-{head[1]} to itself")
         links.append(Link(*head, *child, label.strip()))
@@ -118,7 +133,7 @@ def link_decisions_from(items: Any, text: str) -> list[tuple[int, int, str]]:
         ok = isinstance(item, list) and len(item) == 3 and _ints(item[0], item[1]) and isinstance(item[2], str)
         if not ok or not 0 <= item[0] < item[1] <= len(text) or not item[2].strip():
             raise RelationError(f"link decision {i} must be [start, end, type] inside the text, got {item!r:.60}")
-        problem = name_problem(item[2].strip(), f"link decision {i} type")
+        problem = name_problem(item[2].strip(), f"link decision {i}'s type")
         if problem:
             raise RelationError(problem)
         found.append((item[0], item[1], item[2].strip()))
@@ -165,6 +180,8 @@ def _end(i: int, which: str, item: dict[str, Any], text: str, ends_at: dict[int,
         token = item.get(which)
         if type(token) is int and token in ends_at:
             start, end = ends_at[token]
+        elif type(token) is int:
+            raise UnplacedEnd(f"its {which} is token {token}, and no span of the task ends at that token")
         else:
             raise RelationError(f"relation {i}: no {which}_span, and no span of the task ends at token {token!r:.20}")
     elif type(span) is dict:

@@ -25,6 +25,7 @@ from annotator.schemes.categories import OTHER_GROUP, project_categories
 from annotator.store import ImportCounts, Preannotation, PreannotationFailure, Store, StoreError
 from annotator.store.packages import PROJECT_ID_SETTING
 from annotator.streaming import no_cyclic_gc
+from annotator.text import plural
 
 log = logging.getLogger("annotator.importing.run")
 
@@ -61,19 +62,32 @@ class ImportReport:
         return not self.rejections
 
     @property
+    def refused(self) -> bool:
+        """A file or record was refused: the import exits 1. A note on a record that came in is no refusal."""
+        return any(not r.kept for r in self.rejections)
+
+    def rejections_line(self) -> str:
+        """`1 note on a record that came in, 2 rejected`: the same words in the terminal and the window."""
+        kept = sum(1 for r in self.rejections if r.kept)
+        rejected = f"{len(self.rejections) - kept} rejected"
+        if not kept:
+            return rejected
+        return f"{'1 note on a record' if kept == 1 else f'{kept} notes on records'} that came in, {rejected}"
+
+    @property
     def notes(self) -> list[str]:
         """What happened to the pre-annotation that came with shards, for the user."""
         out = list(self.package_notes)
         for name, n in self.carried_kept.items():
             out.append(
-                f"{n} shard records came pre-annotated by {name}, this project's pipeline: "
+                f"{plural(n, 'shard record')} came pre-annotated by {name}, this project's pipeline: "
                 "their entities, sentences and tokens were kept and spaCy was not run again for them"
             )
         if self.carried_kept:
             out.append(f"entities from the shards' pre-annotation: {self.carried_entities}")
         for name, n in self.carried_redone.items():
             out.append(
-                f"{n} shard records came pre-annotated by {name}, not this project's pipeline "
+                f"{plural(n, 'shard record')} came pre-annotated by {name}, not this project's pipeline "
                 f"({self.project_pipeline}): their pre-annotation was set aside; they are pre-annotated again"
             )
         if self.new_categories:
@@ -278,6 +292,9 @@ def _valid_units(
                 if reject:
                     reject(rec)
                 continue
+            if rec.refused and reject:  # the record comes in; what of it was refused is said
+                for reason in rec.refused:
+                    reject(Rejection(str(item), rec.line, reason, kept=True))
             unit.append(rec)
             if not rec.continued:
                 yield unit

@@ -46,7 +46,9 @@ def merge_package_scheme(store: Store, path: Path) -> list[str]:
             marker = _json(raw.get(PACKAGE_SETTING))
             if not isinstance(marker, dict) or marker.get("project_id") != store.get_setting(PROJECT_ID_SETTING):
                 return []
-            who = f"{path.name} ({str(marker.get('annotator', '?'))[:60]})"
+            name = marker.get("annotator")
+            shown = name if isinstance(name, str) and name_problem(name) is None else "?"  # no ESC to the terminal
+            who = f"{path.name} ({shown})"
             try:
                 guidelines: list | str = other.guidelines()
             except TeammateFileError as exc:

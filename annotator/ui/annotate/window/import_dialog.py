@@ -64,7 +64,7 @@ class ImportDialog(QDialog):
         self.report = report
         text = f"{'cancelled: ' if report.cancelled else ''}{report.counts.describe()}"
         if report.rejections:
-            text += f"; {len(report.rejections)} rejected (listed below)"
+            text += f"; {report.rejections_line()} (listed below)"
         for note in report.notes:  # new article categories, shards' pre-annotation
             text += "\n" + note
         self._done(text)
