@@ -60,11 +60,6 @@ def signed32(hex_digest: str) -> int:
     return unsigned - (unsigned >> 31 << 32)
 
 
-def plural(n: int, word: str) -> str:
-    """`1 article`, `2 articles`: every count a user reads, in one place."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def excerpt(text: str, limit: int = 40) -> str:
     """`text` on one line (runs of whitespace as one space), cut to `limit` characters with an
     ellipsis where it was cut, never a space before it: how a list or a status line quotes a span."""
