@@ -94,7 +94,7 @@ def test_a_folder_with_files_we_did_not_write_is_refused_and_left_as_it_was(proj
 
 def test_a_package_never_replaces_a_file(project, tmp_path):
     out = tmp_path / "packages"
-    assert run(project, "packages", "--annotators", "anna", "--out", out).exit_code == 0
+    assert run(project, "packages", "--annotators", "anna", "--size", "10", "--out", out).exit_code == 0
     before = (out / "anna.annotator.sqlite").read_bytes()
     result = run(project, "packages", "--annotators", "anna,ben", "--round", "2", "--out", out)
     assert result.exit_code == 1 and "a package never replaces a file" in result.output

@@ -144,3 +144,45 @@ def test_only_the_articles_worked_on_in_a_package_are_read_back(made):
         assert layer_rows(project)["labels"]  # her work came back
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize("saved", [False, True], ids=["default-labels", "saved-scheme"])
+def test_a_package_that_changed_the_default_labels_is_named_as_for_a_saved_scheme(tmp_path, saved):
+    """carol redefines `offer`, adds `ultimatum` and retires five labels; the team's project works
+    with the default labels, saved or never saved: the same three notes, and `ultimatum` joins it."""
+    from dataclasses import replace
+
+    from annotator.records import IncomingRecord
+    from annotator.schemes.labels import default_labels, number_keys
+
+    project = tmp_path / "team.annotator.sqlite"
+    records = [
+        IncomingRecord(text=f"Article {i}: Kyiv offered a halt.", title=f"{i}", source="wire", line=i) for i in range(4)
+    ]
+    with Store.create(project) as store:
+        store.add_records(records, "nobody")
+        if saved:
+            store.schemes.set_label_scheme(default_labels())
+    out = tmp_path / "packages"
+    assert run(project, "packages", "--annotators", "carol", "--out", out).exit_code == 0
+    retired = ["demand", "denial", "threat", "claim", "commitment"]
+    with Store.open(out / "carol.annotator.sqlite") as package:
+        hers = [
+            replace(label, description="Any move toward a deal.") if label.name == "offer" else label
+            for label in default_labels()
+        ]
+        hers = [replace(label, retired=label.name in retired) for label in hers]
+        # saved as the window's scheme dialog saves it: keys renumbered over the active labels
+        package.schemes.update_label_scheme(number_keys([*hers, Label("ultimatum", "#123456")]))
+        package.statements.set_statement(package.packages.article_ids()[0], "carol", 0, 9, ["ultimatum"])
+    result = run(project, "import", "--no-ner", out / "carol.annotator.sqlite")
+    assert result.exit_code == 0, result.output
+    who = "carol.annotator.sqlite (carol)"
+    assert f"{who}: 1 label added in the package, now in the project: ultimatum" in result.output
+    assert f"{who}: 1 label changed in the package (offer); the project's kept" in result.output
+    assert f"{who}: 5 labels retired in the package ({', '.join(retired)}); the project's kept in use" in result.output
+    with Store.open(project, readonly=True) as store:
+        scheme = {label.name: label for label in store.schemes.label_scheme()}
+    assert list(scheme) == [label.name for label in default_labels()] + ["ultimatum"]
+    assert scheme["offer"] == default_labels()[1] and not scheme["demand"].retired  # the project's kept
+    assert scheme["ultimatum"].key == ""  # her key 3 is the project's demand's

@@ -30,7 +30,7 @@ def test_round_two_deals_unseen_articles_and_sends_conflicts_to_the_reviewer(tmp
     assert run(project, "import", "--no-ner", *back).exit_code == 0
     result = run(project, "packages", "--annotators", "anna,ben,carol", "-k", "2", "--reviewer", "dora", "--out", two)
     assert result.exit_code == 0, result.output
-    assert "round 2: 6 articles" in result.output and "1 articles to review" in result.output
+    assert "round 2: 6 articles" in result.output and "1 article to review" in result.output
     with Store.open(project, readonly=True) as store:
         round1 = store.packages.assigned(before_round=2)
         everything = store.packages.assigned()
@@ -104,3 +104,56 @@ def test_a_reviewers_package_carries_the_actors_of_the_reviewed_links_ends_only(
         assert conn.execute("SELECT count(*) FROM actor_mentions").fetchone() == (0,)  # blind
     finally:
         conn.close()
+
+
+def _round_one_back(tmp_path, n: int, size: int | None, disagree: bool):
+    """Round 1 to anna and ben (each article to both), their work imported; they disagree or not."""
+    project = generated_project(tmp_path / "team.annotator.sqlite", n)
+    one = tmp_path / "round1"
+    sized = ["--size", size] if size else []
+    assert run(project, "packages", "--annotators", "anna,ben", "-k", "2", *sized, "--out", one).exit_code == 0
+    labels = {"anna": ["offer"], "ben": ["denial" if disagree else "offer"]}
+    for name in ("anna", "ben"):
+        with Store.open(one / f"{name}.annotator.sqlite") as package:
+            package.statements.set_statement(package.packages.article_ids()[0], name, 0, 9, labels[name])
+    back = [one / "anna.annotator.sqlite", one / "ben.annotator.sqlite"]
+    assert run(project, "import", "--no-ner", *back).exit_code == 0
+    return project
+
+
+def round_two(project, out):
+    return run(
+        project, "packages", "--round", 2, "--reviewer", "dora", "--annotators", "anna,ben,carol", "-k", 2, "--out", out
+    )
+
+
+def test_a_reviewer_with_no_conflicts_and_no_articles_left_gets_nothing_written(tmp_path):
+    project = _round_one_back(tmp_path, 6, None, disagree=False)
+    result = round_two(project, tmp_path / "round2")
+    assert result.exit_code == 1
+    assert "no articles left to deal and no conflicts of round 1 to review; nothing written" in result.output
+    assert not (tmp_path / "round2").exists()
+    with Store.open(project, readonly=True) as store:
+        assert {p.round for p in store.packages.sent()} == {1}  # round 2 not used up
+
+
+def test_a_reviewer_with_conflicts_but_no_articles_left_gets_the_only_package(tmp_path):
+    project = _round_one_back(tmp_path, 6, None, disagree=True)
+    result = round_two(project, tmp_path / "round2")
+    assert result.exit_code == 0, result.output
+    assert "1 article to review" in result.output
+    assert "no package for anna, ben, carol; only dora's package to review was written" in result.output
+    assert sorted(p.name for p in (tmp_path / "round2").glob("*.annotator.sqlite")) == ["dora.review.annotator.sqlite"]
+    with Store.open(project, readonly=True) as store:
+        assert [(p.round, p.annotator, p.role) for p in store.packages.sent() if p.round == 2] == [
+            (2, "dora", "review")
+        ]
+
+
+def test_new_articles_but_no_conflicts_write_no_empty_package_for_the_reviewer(tmp_path):
+    project = _round_one_back(tmp_path, 12, 6, disagree=False)
+    result = round_two(project, tmp_path / "round2")
+    assert result.exit_code == 0, result.output
+    assert "no conflicts of round 1 to review: no package for dora" in result.output
+    written = sorted(p.name for p in (tmp_path / "round2").glob("*.annotator.sqlite"))
+    assert written == ["anna.annotator.sqlite", "ben.annotator.sqlite", "carol.annotator.sqlite"]

@@ -54,3 +54,22 @@ def test_progress_of_a_package_worked_for_seconds_prints_a_dash_not_a_million(tm
     assert " - " in anna and "000" not in anna.split()[4]
     rows = json.loads(run(project, "progress", package, "--json").output)
     assert rows[0]["decisions_per_hour"] is None
+
+
+def test_progress_marks_a_trainee_so_his_figures_are_read_apart(tmp_path):
+    from annotator.store import Store
+
+    project = generated_project(tmp_path / "team.annotator.sqlite", 4)
+    with Store.open(project) as store:
+        store.statements.set_statement(1, "anna", 0, 9, ["offer"])
+        store.statements.set_statement(2, "tom", 0, 9, ["offer"])
+    assert run(project, "annotators", "--trainee", "tom").exit_code == 0
+    result = run(project, "progress")
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0]: line for line in result.output.splitlines()}
+    assert rows["tom"].startswith("tom (trainee) ") and "trainee" not in rows["anna"]
+    header, anna, tom = result.output.splitlines()[:3]
+    assert header.index("done") + 4 == anna.index(" 0 ") + 2 == tom.index(" 0 ") + 2  # the columns still align
+    assert "trainee: tom (their work stays out of gold, review and the team's agreement" in result.output
+    rows = json.loads(run(project, "progress", "--json").output)
+    assert {r["annotator"]: r["trainee"] for r in rows} == {"anna": False, "tom": True}

@@ -81,7 +81,8 @@ def packages(
 def progress(ctx: click.Context, package_files: tuple[Path, ...], as_json: bool, idle_minutes: float | None) -> None:
     """Per annotator: articles done of those assigned (per package), statements labeled, active
     time from the moments her decisions were saved, decisions per hour, suggestions accepted, and
-    who is behind. With PACKAGE_FILES, each package's own figures (where its time stamps are)."""
+    who is behind; a trainee is marked. With PACKAGE_FILES, each package's own figures (where its
+    time stamps are)."""
     import json
 
     from annotator import settings

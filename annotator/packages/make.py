@@ -52,20 +52,24 @@ class PackagesReport:
     unplaced: int = 0
     #: Articles of the previous round with conflicts, sent to the reviewer.
     reviewed: int = 0
+    #: Packages not written because they would be empty, said after the table.
+    notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [
             f"round {self.round}: {self.selected} articles, each to {self.overlap} annotator"
             f"{'s' * (self.overlap != 1)} (seed {self.seed})"
+            if self.selected
+            else f"round {self.round}: conflicts to review only"
         ]
         for made in self.packages:
-            what = "articles to review" if made.role == "review" else "articles"
+            what = ("article" if made.articles == 1 else "articles") + (" to review" if made.role == "review" else "")
             out.append(f"  {made.annotator:<16} {made.articles:>7} {what}  {made.path}")
         if self.unplaced:
             out.append(
                 f"left out: {self.unplaced} articles that fewer than {self.overlap} annotators have not seen yet"
             )
-        return out
+        return out + self.notes
 
 
 def checked_names(names: Sequence[str]) -> list[str]:
@@ -149,16 +153,28 @@ def make_packages(
                 holders[article] = holders.get(article, 0) + 1
         overlap_articles = {a for a, n in holders.items() if n >= 2}
         review_ids = conflicted(store, [p.annotator for p in previous], overlap_articles) if conflicted else []
-    targets = {name: out / f"{name}{settings.PROJECT_SUFFIX}" for name in split.packages}
+    # empty packages (and a round used up) would only hide that there was nothing to send
+    dealt = any(split.packages.values())
+    if not dealt and not review_ids:
+        conflicts = f" and no conflicts of round {round_ - 1} to review" if reviewer is not None else ""
+        raise AssignmentError(
+            f"no articles left to deal{conflicts}; nothing written (every article was sent out already)"
+        )
+    report = PackagesReport(round_, overlap, seed, len(split.annotators_of()), unplaced=len(split.unplaced))
+    if reviewer is not None and not review_ids:
+        report.notes.append(f"no conflicts of round {round_ - 1} to review: no package for {reviewer}")
+        reviewer = None
+    if not dealt:
+        report.notes.append(
+            f"no articles left to deal (every article was sent out already): no package for "
+            f"{', '.join(split.packages)}; only {reviewer}'s package to review was written"
+        )
+    jobs = [(name, articles, "annotate", ()) for name, articles in split.packages.items() if dealt]
+    targets = {name: out / f"{name}{settings.PROJECT_SUFFIX}" for name, _, _, _ in jobs}
     if reviewer is not None:
         targets[f"{reviewer} (review)"] = out / f"{reviewer}.review{settings.PROJECT_SUFFIX}"
     project_id = store.packages.project_id()
     _check_folder(out, project_id, list(targets.values()))
-    if reviewer is None and not any(split.packages.values()):
-        # empty packages and a round used up would only hide that every article was sent out
-        raise AssignmentError("no articles left to deal; nothing written (every article was sent out already)")
-    report = PackagesReport(round_, overlap, seed, len(split.annotators_of()), unplaced=len(split.unplaced))
-    jobs = [(name, articles, "annotate", ()) for name, articles in split.packages.items()]
     if reviewer is not None:
         previous_names = [p.annotator for p in store.packages.sent() if p.round == round_ - 1]
         jobs.append((reviewer, review_ids, "review", previous_names))

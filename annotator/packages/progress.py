@@ -13,11 +13,14 @@ from __future__ import annotations
 import itertools
 import statistics
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 
 from annotator import settings
 from annotator.store import Store
+
+#: Said under a table that holds a trainee (`annotator progress`, the dashboard).
+TRAINEE_NOTE = "their work stays out of gold, review and the team's agreement until promoted"
 
 
 @dataclass
@@ -35,7 +38,14 @@ class AnnotatorProgress:
     accepted: int = 0
     changed: int = 0
     behind: bool = False
+    #: Still in training (`annotator annotators --trainee`): her work stays out of gold, review and agreement.
+    trainee: bool = False
     source: str = ""
+
+    @property
+    def shown_name(self) -> str:
+        """Her name as the tables show it: a trainee's says so, since her figures count apart."""
+        return f"{self.annotator} (trainee)" if self.trainee else self.annotator
 
     @property
     def decisions_per_hour(self) -> float | None:
@@ -81,7 +91,9 @@ def project_progress(store: Store, idle_seconds: float = settings.PROGRESS_IDLE_
         row = rows.setdefault(name, AnnotatorProgress(name, source=store.path.name))
         row.packages.append({"round": round_, "role": role, "assigned": assigned, "done": done})
         row.assigned += assigned
+    trainees = store.guidelines.trainees()
     for row in rows.values():
+        row.trainee = row.annotator in trainees
         if row.packages:
             row.done = sum(p["done"] for p in row.packages)
             row.decisions = row.active_seconds = None  # the import's time stamps, not her work's
@@ -129,17 +141,21 @@ def _figures(store: Store, name: str, idle_seconds: float, source: str) -> Annot
 
 def lines(rows: list[AnnotatorProgress]) -> list[str]:
     """The table `annotator progress` prints."""
+    rows = sorted(rows, key=lambda r: r.annotator)
+    names = [replace(r, annotator=r.annotator[:16]).shown_name for r in rows]
+    width = max([16, *map(len, names)])
     out = [
-        f"{'annotator':<16} {'done':>11} {'statements':>10} {'active':>8} {'decisions/h':>11} {'accepted':>8}  packages"
+        f"{'annotator':<{width}} {'done':>11} {'statements':>10} {'active':>8} {'decisions/h':>11} {'accepted':>8}  "
+        "packages"
     ]
-    for r in sorted(rows, key=lambda r: r.annotator):
+    for r, name in zip(rows, names, strict=True):
         done = f"{r.done}/{r.assigned}" if r.assigned else str(r.done)
         rate = "-" if r.decisions_per_hour is None else f"{r.decisions_per_hour:.0f}"
         accepted = "-" if r.acceptance is None else f"{r.acceptance:.0%}"
         packages = ", ".join(f"round {p['round']}: {p['done']}/{p['assigned']}" for p in r.packages) or "-"
         active = "in pkg" if r.active_seconds is None else hours_minutes(r.active_seconds)
         out.append(
-            f"{r.annotator[:16]:<16} {done:>11} {r.statements:>10} {active:>8} {rate:>11} "
+            f"{name:<{width}} {done:>11} {r.statements:>10} {active:>8} {rate:>11} "
             f"{accepted:>8}  {packages}{'  BEHIND' if r.behind else ''}"
         )
     if any(r.active_seconds is None for r in rows):
@@ -147,6 +163,9 @@ def lines(rows: list[AnnotatorProgress]) -> list[str]:
     behind = [r.annotator for r in rows if r.behind]
     if behind:
         out.append(f"behind: {', '.join(sorted(behind))} (share done more than the margin below the team's median)")
+    trainees = [r.annotator for r in rows if r.trainee]
+    if trainees:
+        out.append(f"trainee: {', '.join(sorted(trainees))} ({TRAINEE_NOTE})")
     return out
 
 

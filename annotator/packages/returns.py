@@ -11,15 +11,17 @@ committed write, before the package's records come in.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from annotator import settings
 from annotator.records import Category, CategoryGroup, Label, name_problem
+from annotator.schemes.categories import default_categories
+from annotator.schemes.labels import default_labels
 from annotator.schemes.links import SETTING as LINK_SETTING
-from annotator.schemes.links import link_types_from_setting
+from annotator.schemes.links import default_link_types, link_types_from_setting, link_types_to_setting
 from annotator.store import Store
 from annotator.store.packages import PACKAGE_SETTING, PROJECT_ID_SETTING
 
@@ -220,8 +222,10 @@ def sent_in_package(store: Store, path: Path) -> set[str] | None:
 
 def _merge_one(store: Store, key: str, what: str, where: str, who: str, raw: Any) -> list[str]:
     ours = store.get_setting(key)
+    if not isinstance(ours, list):
+        ours = _default_scheme(key)  # a project that never saved a scheme works with the defaults
     theirs = _json(raw)
-    if not isinstance(ours, list) or theirs == ours:
+    if theirs == ours:
         return []
     problem = _unreadable(key, theirs)
     if problem:
@@ -229,7 +233,9 @@ def _merge_one(store: Store, key: str, what: str, where: str, who: str, raw: Any
     ours_by_name = {item.get("name"): item for item in ours if isinstance(item, dict)}
     theirs_by_name = {item["name"]: item for item in theirs}
     added = [item for name, item in theirs_by_name.items() if name not in ours_by_name]
-    changed = [name for name, item in theirs_by_name.items() if name in ours_by_name and ours_by_name[name] != item]
+    both = [(name, ours_by_name[name], item) for name, item in theirs_by_name.items() if name in ours_by_name]
+    retired = [name for name, mine, hers in both if hers.get("retired") and not mine.get("retired")]
+    changed = [name for name, mine, hers in both if name not in retired and _definition(mine) != _definition(hers)]
     dropped = [name for name in ours_by_name if name not in theirs_by_name]
     notes = []
     if added:
@@ -243,9 +249,33 @@ def _merge_one(store: Store, key: str, what: str, where: str, who: str, raw: Any
             f"{who}: {_plural(len(changed), what)} changed in the package ({_shown(changed)}); the project's "
             f"kept: change them in {where} if the package's are meant"
         )
+    if retired:
+        notes.append(
+            f"{who}: {_plural(len(retired), what)} retired in the package ({_shown(retired)}); the project's "
+            f"kept in use: retire them in {where} if meant"
+        )
     if dropped:
         notes.append(f"{who}: {_plural(len(dropped), what)} not in the package's scheme ({_shown(dropped)}); kept")
     return notes
+
+
+def _default_scheme(key: str) -> list[dict]:
+    """The scheme a project works with until it saves its own, as a saved one is stored: a package's
+    scheme is compared with it, so her added, changed and retired entries are named either way."""
+    if key == "label_scheme":
+        return [asdict(label) for label in default_labels()]
+    if key == LINK_SETTING:
+        return link_types_to_setting(default_link_types())
+    return [asdict(group) for group in default_categories()]
+
+
+def _definition(item: dict) -> dict:
+    """An entry without its key: keys follow the scheme's order (retiring one label renumbers the
+    rest), so a key that moved is no change of what the entry means."""
+    out = {name: value for name, value in item.items() if name != "key"}
+    if isinstance(out.get("categories"), list):
+        out["categories"] = [_definition(c) if isinstance(c, dict) else c for c in out["categories"]]
+    return out
 
 
 def _unreadable(key: str, value: Any) -> str | None:

@@ -147,3 +147,19 @@ def test_the_dashboard_shows_the_teams_progress_like_annotator_progress(dashboar
         assert table.item(row, 1).text().startswith(str(expected[name].done))
     headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
     assert headers == ["Annotator", "Done", "Statements", "Active", "Decisions/h", "Accepted", "Packages"]
+
+
+def test_the_progress_table_marks_a_trainee(qtbot, merged):  # noqa: F811
+    with Store.open(merged) as store:
+        store.guidelines.set_trainee("ben", True)  # as `annotator annotators --trainee ben` does
+        board = AgreementDashboard(store)
+        qtbot.addWidget(board)
+        board.show()
+        qtbot.waitUntil(lambda: board.progress.rows is not None, timeout=20_000)
+        table = board.progress.table
+        names = {table.item(i, 0).text(): table.item(i, 0) for i in range(table.rowCount())}
+        assert "ben (trainee)" in names and "anna" in names
+        assert "stays out of gold, review" in names["ben (trainee)"].toolTip() and not names["anna"].toolTip()
+        assert board.progress.note.isVisibleTo(board)
+        assert "Trainee: ben (their work stays out of gold, review" in board.progress.note.text()
+        board.close()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from annotator.packages.progress import AnnotatorProgress, hours_minutes, project_progress
+from annotator.packages.progress import TRAINEE_NOTE, AnnotatorProgress, hours_minutes, project_progress
 from annotator.store import Store
 from annotator.ui.shell.plaintext import plain_label
 from annotator.ui.shell.workers import Task, TaskRunner
@@ -74,7 +74,7 @@ class ProgressPanel(QWidget):
         for i, r in enumerate(sorted(rows, key=lambda r: r.annotator)):
             packages = ", ".join(f"round {p['round']}: {p['done']}/{p['assigned']}" for p in r.packages) or "-"
             values = (
-                r.annotator + ("  BEHIND" if r.behind else ""),
+                r.shown_name + ("  BEHIND" if r.behind else ""),
                 f"{r.done}/{r.assigned}" if r.assigned else str(r.done),
                 str(r.statements),
                 "in pkg" if r.active_seconds is None else hours_minutes(r.active_seconds),
@@ -86,6 +86,8 @@ class ProgressPanel(QWidget):
                 item = QTableWidgetItem(value)
                 if 0 < col < 6:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if col == 0 and r.trainee:
+                    item.setToolTip(f"A trainee: {TRAINEE_NOTE}.")
                 if r.behind:
                     font = item.font()
                     font.setBold(True)
@@ -99,6 +101,9 @@ class ProgressPanel(QWidget):
         behind = sorted(r.annotator for r in rows if r.behind)
         if behind:
             notes.append(f"Behind: {', '.join(behind)} (share done more than the margin below the team's median)")
+        trainees = sorted(r.annotator for r in rows if r.trainee)
+        if trainees:
+            notes.append(f"Trainee: {', '.join(trainees)} ({TRAINEE_NOTE})")
         self.note.setText("\n".join(notes))
         self.note.setVisible(bool(notes))
 
