@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
@@ -51,6 +50,8 @@ def lone_surrogate(text: str) -> int | None:
 
 def content_hash(text: str) -> str:
     """The identity of an article: same normalised text, same article."""
+    import hashlib  # here: a command that prints (every one, through `shown`) need not load it
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -285,3 +286,40 @@ def regex_problem(pattern: str, *, nested_repeats: bool = True) -> str | None:
 def plural(n: int, word: str) -> str:
     """`1 article`, `2 articles`: every count a user reads, in the right number."""
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+# -- text from data on a terminal: shown, never obeyed -------------------------------------------
+
+#: What a terminal would obey or reorder rather than show: C0 controls (ESC starts the sequences that
+#: retitle a window, move the cursor, rewrite the clipboard; CR writes over a line), DEL, C1 controls
+#: (U+009B is a one-character CSI to many terminals), the bidi embeddings, overrides and isolates that
+#: make a line read in another order than it is stored (U+202A–U+202E, U+2066–U+2069), and lone
+#: surrogates (which no terminal encoding can write: a traceback, not a line).
+_OBEYED = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_OBEYED_IN_TEXT = re.compile(f"[{_OBEYED}]")  # tab and line break kept: they are layout
+_OBEYED_ON_A_LINE = re.compile(f"[\t\n{_OBEYED}]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def shown(text: str, *, breaks: bool = True) -> str:
+    """`text` as a terminal should show it: every character it would obey instead (`_OBEYED`)
+    written as its escape (`\\x1b`, `\\u202e`), so a title, name or label that holds one reads as
+    what it holds and does nothing. Tab and line break stay unless not `breaks` (one line's worth).
+    Printable text comes back as it is, found so without a pattern when it is ASCII."""
+    if text.isascii() and text.isprintable():
+        return text
+    return (_OBEYED_IN_TEXT if breaks else _OBEYED_ON_A_LINE).sub(_escape, text)
+
+
+def json_shown(json_text: str) -> str:
+    """JSON text (`json.dumps` with `ensure_ascii=False`) with what a terminal would obey written as
+    JSON's own `\\uXXXX` escapes: the same JSON to a reader (`json.loads` gives back every string
+    as stored), nothing for a terminal to obey. JSON has already escaped C0 controls inside strings;
+    its own line breaks and spaces are layout, kept."""
+    if json_text.isascii() and "\x7f" not in json_text:
+        return json_text
+    return _OBEYED_IN_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)

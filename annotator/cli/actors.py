@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import shlex
 from pathlib import Path
 
 import click
 
-from annotator.cli.app import main, open_project
+from annotator.cli.app import echo, echo_json, main, open_project
 
 
 @main.command("actors")
@@ -100,7 +99,7 @@ def _run(store, as_json, patterns, load_file, seed, merge, rename, alias, metony
         loaded = registry.read_actor_file(load_file)
         added, updated = store.actors.load(loaded.actors, loaded.from_patterns)
         unchanged = len(loaded.actors) - added - updated
-        click.echo(
+        echo(
             f"{load_file}: {added} actors added, {updated} updated, {unchanged} unchanged "
             f"({store.actors.count()} in the project)"
         )
@@ -109,28 +108,26 @@ def _run(store, as_json, patterns, load_file, seed, merge, rename, alias, metony
 
         found = registry.seed_actors(store.actors.entity_names(sorted(KIND_OF_LABEL)), store.actors.actors())
         added, _ = store.actors.load(found)
-        click.echo(f"{added} actors added from the project's entities ({store.actors.count()} in the project)")
-        click.echo("edit them: annotator actors --json > actors.json, then annotator actors --load actors.json")
+        echo(f"{added} actors added from the project's entities ({store.actors.count()} in the project)")
+        echo("edit them: annotator actors --json > actors.json, then annotator actors --load actors.json")
     elif merge:
         keep, gone = (store.actors.actor(n) for n in merge)  # the names of the actors really merged
         moved = store.actors.merge(*merge)
-        click.echo(
-            f"merged {gone.name!r} into {keep.name!r}: its name is now an alias; {moved} resolved mentions moved"
-        )
+        echo(f"merged {gone.name!r} into {keep.name!r}: its name is now an alias; {moved} resolved mentions moved")
     elif rename:
         old = store.actors.rename(*rename)
         if old == " ".join(rename[1].split()):
-            click.echo(f"{old!r} is already the actor's name; nothing changed")
+            echo(f"{old!r} is already the actor's name; nothing changed")
         else:
-            click.echo(f"renamed {old!r} to {rename[1]!r} (the old name stays an alias)")
+            echo(f"renamed {old!r} to {rename[1]!r} (the old name stays an alias)")
     elif alias or metonym:
         actor, words = alias or metonym
         name = store.actors.add_alias(actor, words, "name" if alias else "metonym")
-        click.echo(f"{words!r} is now {'an alias' if alias else 'a metonym'} of {name!r}")
+        echo(f"{words!r} is now {'an alias' if alias else 'a metonym'} of {name!r}")
     elif retire:
         before = store.actors.set_retired(retire)
         name = store.actors.actor(retire).name  # the actor really retired
-        click.echo(f"{name!r} was already retired" if before else f"retired {name!r} (its mentions are kept)")
+        echo(f"{name!r} was already retired" if before else f"retired {name!r} (its mentions are kept)")
     elif statements:
         _statements(store, statements, as_json)
     elif resolve:
@@ -138,48 +135,46 @@ def _run(store, as_json, patterns, load_file, seed, merge, rename, alias, metony
 
         report = resolve_links(store)
         if as_json:
-            click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+            echo_json(report.as_dict())
             return
         how = ", ".join(f"{n} by {k}" for k, n in sorted(report.by_how.items())) or "none"
-        click.echo(f"{report.ends} speaker/target link ends: resolved {how}; {report.written} stored")
+        echo(f"{report.ends} speaker/target link ends: resolved {how}; {report.written} stored")
         if report.kept_user:
-            click.echo(f"{report.kept_user} kept as a user chose them")
+            echo(f"{report.kept_user} kept as a user chose them")
         if report.new_actors:
-            click.echo(f"{len(report.new_actors)} anonymous actors made: {', '.join(report.new_actors[:10])}")
+            echo(f"{len(report.new_actors)} anonymous actors made: {', '.join(report.new_actors[:10])}")
         if report.unresolved:
-            click.echo(f"{len(report.unresolved)} unresolved (add an alias or choose in the window):")
+            echo(f"{len(report.unresolved)} unresolved (add an alias or choose in the window):")
             for article_id, words in report.unresolved[:20]:
-                click.echo(f"  article {article_id}: {words}")
+                echo(f"  article {article_id}: {words}")
     elif patterns:
         for row in registry.ruler_patterns(store.actors.actors()):
-            click.echo(json.dumps(row, ensure_ascii=False))
+            echo_json(row, indent=None)
     elif as_json:
-        click.echo(json.dumps(registry.dump_actors(store.actors.actors()), ensure_ascii=False, indent=2))
+        echo_json(registry.dump_actors(store.actors.actors()))
     else:
         _table(store.actors.actors())
 
 
 def _table(actors) -> None:
     if not actors:
-        click.echo("no actors yet: annotator actors --load FILE, or --seed from the project's entities")
+        echo("no actors yet: annotator actors --load FILE, or --seed from the project's entities")
         return
     for a in actors:
         extra = [a.kind] + ([a.side] if a.side else []) + (["retired"] if a.retired else [])
         names = ", ".join(x for x, _ in a.aliases)
-        click.echo(f"{a.name} ({', '.join(extra)})" + (f": {names}" if names else ""))
-    click.echo(f"{len(actors)} actors")
+        echo(f"{a.name} ({', '.join(extra)})" + (f": {names}" if names else ""))
+    echo(f"{len(actors)} actors")
 
 
 def _statements(store, name: str, as_json: bool) -> None:
     found = store.actors.statements(name)
     actor = store.actors.actor(name)
     if as_json:
-        click.echo(
-            json.dumps({"actor": actor.name, "statements": [s.as_dict() for s in found]}, ensure_ascii=False, indent=2)
-        )
+        echo_json({"actor": actor.name, "statements": [s.as_dict() for s in found]})
         return
     for s in found:
         role = "said" if s.role == "speaker" else "target of"
         labels = ",".join(s.labels) or "-"
-        click.echo(f"{s.date or '(no date)'}  {role:9}  {labels:12}  {s.title[:30]}  {s.text[:100]}")
-    click.echo(f"{len(found)} statements of {actor.name}")
+        echo(f"{s.date or '(no date)'}  {role:9}  {labels:12}  {s.title[:30]}  {s.text[:100]}")
+    echo(f"{len(found)} statements of {actor.name}")

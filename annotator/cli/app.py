@@ -12,9 +12,30 @@ import click
 
 from annotator import __version__, settings
 from annotator.store.errors import StoreError
+from annotator.text import json_shown, shown
 
 if TYPE_CHECKING:
     from annotator.store import Store
+
+
+def echo(message: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print a line (or lines) of text: the one way a command prints. Titles, sources, names, labels
+    and quotes from a project or a file may hold what a terminal obeys (an escape sequence that
+    retitles the window, a bidi override that reverses a line): `shown` writes those as escapes."""
+    click.echo(shown(message), err=err, nl=nl)
+
+
+def echo_json(value: object, *, err: bool = False, indent: int | None = 2) -> None:
+    """Print `value` as JSON (one line when `indent` is None): strings as stored, with what a
+    terminal would obey written as JSON's own escapes (`json_shown`)."""
+    import json
+
+    echo_json_text(json.dumps(value, ensure_ascii=False, indent=indent), err=err)
+
+
+def echo_json_text(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Print JSON text made elsewhere (JSON lines), as `echo_json` does."""
+    click.echo(json_shown(text), err=err, nl=nl)
 
 
 def progress_bar(label: str, total: int | None = None, unit: str = "it"):
@@ -43,7 +64,7 @@ def open_project(ctx: click.Context, *, write: bool = False) -> Store:
     store = Store.open(path, readonly=True)
     reason = read_only_reason(path) or backup_reason_of(path)
     if reason:
-        click.echo(f"note: {path} is read-only ({reason}); reading only", err=True)
+        echo(f"note: {path} is read-only ({reason}); reading only", err=True)
     return store
 
 
@@ -109,11 +130,17 @@ class _Annotator(click.Group):
         return super().parse_args(ctx, _db_to_front(args, lambda name: self.get_command(ctx, name)))
 
     def invoke(self, ctx: click.Context):
-        """A `StoreError` (damaged, not a project, read-only, in use…) is a message and exit 1, never a traceback."""
+        """A `StoreError` (damaged, not a project, read-only, in use…) is a message and exit 1, never a
+        traceback; every error message is shown as `echo` shows text."""
         try:
             return super().invoke(ctx)
         except StoreError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(shown(str(exc))) from exc
+        except click.ClickException as exc:  # click prints it: a message may quote a title or a name
+            exc.message = shown(exc.message)
+            if isinstance(exc, click.FileError):
+                exc.ui_filename = shown(exc.ui_filename)
+            raise
 
 
 def _db_to_front(args: list[str], command: Callable[[str], click.Command | None]) -> list[str]:

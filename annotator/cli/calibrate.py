@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
-from annotator.cli.app import main, open_project, window_function
+from annotator.cli.app import echo, echo_json, main, open_project, window_function
 
 
 @main.command()
@@ -65,7 +64,10 @@ def calibrate(
         if report_for is not None:
             with open_project(ctx) as store:
                 found = report(store, name)
-            click.echo(json.dumps(found.as_dict(), ensure_ascii=False, indent=2) if as_json else report_text(found))
+            if as_json:
+                echo_json(found.as_dict())
+            else:
+                echo(report_text(found))
             return
         with open_project(ctx, write=True) as store:
             drawn = draw(store, name, size, seed)
@@ -76,7 +78,7 @@ def calibrate(
     except CalibrationError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
-        click.echo(json.dumps({"annotator": name, "articles": drawn.articles, "per_label": drawn.per_label}, indent=2))
+        echo_json({"annotator": name, "articles": drawn.articles, "per_label": drawn.per_label})
         return
     short = (
         f" (only {drawn.available} articles have complete gold {name} has not labeled)"
@@ -84,8 +86,8 @@ def calibrate(
         else ""
     )
     labels = ", ".join(f"{label} {n}" for label, n in drawn.per_label.items())
-    click.echo(f"calibration set for {name}: {len(drawn.articles)} articles{short}; gold labels: {labels}")
-    click.echo(f"articles: {', '.join(map(str, drawn.articles))}")
+    echo(f"calibration set for {name}: {len(drawn.articles)} articles{short}; gold labels: {labels}")
+    echo(f"articles: {', '.join(map(str, drawn.articles))}")
     if out is not None:
-        click.echo(f"wrote {out}: the texts without labels, for {name}'s own project")
-    click.echo(f"when {name} has finished them: annotator calibrate --report {name}")
+        echo(f"wrote {out}: the texts without labels, for {name}'s own project")
+    echo(f"when {name} has finished them: annotator calibrate --report {name}")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from annotator import formats
 from annotator.cli.app import (
+    echo,
+    echo_json,
     main,
     open_project,
     progress_bar,
@@ -118,12 +118,12 @@ def export_cmd(
     def fail(message: str, summary=None) -> None:
         if as_json:
             account = summary.as_dict() if summary is not None else {}
-            click.echo(json.dumps({**account, "ok": False, "error": message}, ensure_ascii=False, indent=2), err=True)
+            echo_json({**account, "ok": False, "error": message}, err=True)
         else:
             if summary is not None and summary.records:
                 for line in summary.lines()[1:]:
-                    click.echo(line, err=True)
-            click.echo(f"Error: {message}", err=True)
+                    echo(line, err=True)
+            echo(f"Error: {message}", err=True)
         ctx.exit(1)
 
     with open_project(ctx) as store:
@@ -151,16 +151,14 @@ def export_cmd(
         except StoreError as exc:
             fail(str(exc))
     if as_json:
-        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2), err=to_stderr)
+        echo_json(summary.as_dict(), err=to_stderr)
     else:
         for line in summary.lines():
-            click.echo(line, err=to_stderr)
+            echo(line, err=to_stderr)
         for warning in summary.warnings[:SHOWN_WARNINGS]:
-            click.echo(f"warning: {warning}", err=True)
+            echo(f"warning: {warning}", err=True)
         if len(summary.warnings) > SHOWN_WARNINGS:
-            click.echo(
-                f"… and {len(summary.warnings) - SHOWN_WARNINGS} more warnings (--json lists them all)", err=True
-            )
+            echo(f"… and {len(summary.warnings) - SHOWN_WARNINGS} more warnings (--json lists them all)", err=True)
     ctx.exit(0 if summary.ok else 1)
 
 

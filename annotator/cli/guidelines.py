@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from pathlib import Path
 
 import click
 
 from annotator import settings
-from annotator.cli.app import main, open_project
+from annotator.cli.app import echo, echo_json, main, open_project
 
 
 @main.command()
@@ -61,9 +60,9 @@ def guidelines(
         with open_project(ctx, write=True) as store:
             version, new = store.guidelines.add(text, who)
         if new:
-            click.echo(f"guidelines version {version.version} loaded from {load} ({len(text):,} characters, by {who})")
+            echo(f"guidelines version {version.version} loaded from {load} ({len(text):,} characters, by {who})")
         else:
-            click.echo(f"{load} is the same text as version {version.version}: no new version")
+            echo(f"{load} is the same text as version {version.version}: no new version")
         return
     if examples_of is not None:
         _examples(ctx, examples_of, as_json)
@@ -72,7 +71,7 @@ def guidelines(
         part = store.guidelines
         if as_json:
             rows = [{k: v for k, v in asdict(found).items() if k != "text"} for found in part.versions()]
-            click.echo(json.dumps({"versions": rows}, ensure_ascii=False, indent=2))
+            echo_json({"versions": rows})
             return
         if versions is not None:
             old, new_version = part.version(versions[0]), part.version(versions[1])
@@ -80,7 +79,7 @@ def guidelines(
             if missing:
                 raise click.ClickException(f"no guidelines version {missing[0]} (see annotator guidelines --json)")
             assert old is not None and new_version is not None
-            click.echo(
+            echo(
                 diff(old.text, new_version.text, f"version {old.version}", f"version {new_version.version}")
                 or f"versions {old.version} and {new_version.version} are the same text",
                 nl=False,
@@ -97,7 +96,7 @@ def guidelines(
         if found is None:
             raise click.ClickException(f"guidelines version {chosen.version} has no section headed {label[:60]!r}")
         text = found
-    click.echo(text, nl=False)
+    echo(text, nl=False)
 
 
 def _examples(ctx: click.Context, label: str, as_json: bool) -> None:
@@ -115,9 +114,9 @@ def _examples(ctx: click.Context, label: str, as_json: bool) -> None:
             "examples": [e.as_dict() for e in examples],
             "near_misses": [e.as_dict() for e in near],
         }
-        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        echo_json(found)
     else:
-        click.echo(examples_text(label, examples, near))
+        echo(examples_text(label, examples, near))
 
 
 @main.command()
@@ -153,11 +152,9 @@ def annotators(ctx: click.Context, make_trainee: str | None, promote: str | None
                 raise click.ClickException(f"{name} is not a person's layer ({kinds[name]})")
             changed = store.guidelines.set_trainee(name, bool(make_trainee))
         if make_trainee:
-            click.echo(
-                f"{name} is {'now' if changed else 'already'} a trainee: their work stays out of gold and review"
-            )
+            echo(f"{name} is {'now' if changed else 'already'} a trainee: their work stays out of gold and review")
         else:
-            click.echo(f"{name} is promoted: their work now counts in gold, review and agreement")
+            echo(f"{name} is promoted: their work now counts in gold, review and agreement")
         return
     with open_project(ctx) as store:
         kinds = store.layers.layer_kinds()
@@ -173,13 +170,13 @@ def annotators(ctx: click.Context, make_trainee: str | None, promote: str | None
         for layer, kind in kinds.items()
     ]
     if as_json:
-        click.echo(json.dumps({"annotators": rows}, ensure_ascii=False, indent=2))
+        echo_json({"annotators": rows})
         return
     if not rows:
-        click.echo("no annotators yet")
+        echo("no annotators yet")
     for row in rows:
         role = "trainee" if row["trainee"] else row["kind"]
         # the versions their labels and finished articles were made under; "before guidelines": made while
         # the project had none; no versions at all: no work yet
         under = ", ".join("before guidelines" if v is None else f"v{v}" for v in row["guidelines_versions"])
-        click.echo(f"{row['name']}  {role}  guidelines: {under or 'no work yet'}")
+        echo(f"{row['name']}  {role}  guidelines: {under or 'no work yet'}")

@@ -9,6 +9,7 @@ import click
 from annotator import formats, settings
 from annotator.cli.app import (
     PROCESSES,
+    echo,
     main,
     open_project,
     progress_bar,
@@ -103,31 +104,31 @@ def import_cmd(
                     fmt=fmt,
                     pipeline=pipeline,
                     sample=Sample(sample, seed, sample_by) if sample else None,
-                    on_rejection=lambda r: click.echo(str(r), err=True),
+                    on_rejection=lambda r: echo(str(r), err=True),
                     progress=bar.update,
                     trainee=trainee,
                 )
         except StoreError as exc:
             raise click.ClickException(str(exc)) from exc
         files = "1 file" if report.files == 1 else f"{report.files} files"
-        click.echo(f"imported {report.counts.describe()} from {files} into {store.path}")
+        echo(f"imported {report.counts.describe()} from {files} into {store.path}")
         if sample:
             shares = ", ".join(f"{name} {n}" for name, n in sorted(report.sample_shares.items()))
             by = f" by {sample_by}: {shares}" if sample_by else ""
-            click.echo(f"a random sample of {plural(sample, 'record')} (seed {seed}){by}")
+            echo(f"a random sample of {plural(sample, 'record')} (seed {seed}){by}")
             if sample_by and set(report.sample_shares) <= {MISSING}:
-                click.echo(
+                echo(
                     f"warning: no record has the meta field {sample_by!r} (a typo?): the sample is not stratified",
                     err=True,
                 )
         for note in report.notes:
-            click.echo(note)
+            echo(note)
         if trainee:
             _say_trainees(report.trainees)
         if not no_ner:
             _preannotate(store, pipeline, processes)
         if report.rejections:
-            click.echo(f"{report.rejections_line()} (see above)", err=True)
+            echo(f"{report.rejections_line()} (see above)", err=True)
             if report.refused:  # a note on a record that came in is no rejection
                 ctx.exit(1)
 
@@ -135,9 +136,9 @@ def import_cmd(
 def _say_trainees(names: list[str]) -> None:
     """Say who the import marked a trainee (the people whose work it brought), or that it marked no one."""
     if not names:
-        click.echo("trainee: no one (no person's work came in)")
+        echo("trainee: no one (no person's work came in)")
         return
-    click.echo(
+    echo(
         f"trainee: {', '.join(names)} "
         "(kept out of gold, review and team agreement until annotator annotators --promote NAME)"
     )
@@ -148,7 +149,7 @@ def _preannotate(store: Store, pipeline_name: str | None, processes: int | None,
     failed = len(store.preannotations.preannotation_failures())
     if not pending:
         if failed and not retry_failed:
-            click.echo(
+            echo(
                 f"{plural(failed, 'article')} the pipeline failed on {'is' if failed == 1 else 'are'} left out: "
                 "see annotator stats; retry with annotator preannotate --retry-failed"
             )
@@ -160,13 +161,13 @@ def _preannotate(store: Store, pipeline_name: str | None, processes: int | None,
     except PipelineError as exc:
         raise click.ClickException(str(exc)) from exc
     if pipeline.rules_only:
-        click.echo(f"note: {pipeline.description}", err=True)
+        echo(f"note: {pipeline.description}", err=True)
     with progress_bar("pre-annotating", total=pending, unit="articles") as bar:
         done = preannotate(store, pipeline, processes=processes, retry_failed=retry_failed, progress=bar.update)
-    click.echo(f"pre-annotated {plural(done, 'article')} with {pipeline.description}")
+    echo(f"pre-annotated {plural(done, 'article')} with {pipeline.description}")
     failures = store.preannotations.preannotation_failures()
     if failures:
-        click.echo(
+        echo(
             f"the pipeline failed on {plural(len(failures), 'article')} (the others are done): see annotator stats; "
             "retry them with annotator preannotate --retry-failed",
             err=True,
@@ -226,9 +227,9 @@ def preannotate_cmd(
             raise click.UsageError("--out and --dask-scheduler need a CORPUS.jsonl to read")
         with open_project(ctx, write=True) as store:
             if redo:
-                click.echo(f"pre-annotating {plural(store.preannotations.forget_preannotations(), 'article')} again")
+                echo(f"pre-annotating {plural(store.preannotations.forget_preannotations(), 'article')} again")
             if not store.preannotations.count_unannotated(retry_failed=retry_failed):
-                click.echo(f"nothing to pre-annotate in {store.path}")
+                echo(f"nothing to pre-annotate in {store.path}")
             _preannotate(store, pipeline or store.get_setting("pipeline"), processes, retry_failed)
         return
     if out is None:
@@ -244,12 +245,12 @@ def preannotate_cmd(
                 scheduler=dask_scheduler,
                 workers=processes,
                 partition_size=partition_size,
-                on_rejection=lambda r: click.echo(str(r), err=True),
-                on_message=lambda m: click.echo(m, err=True),
+                on_rejection=lambda r: echo(str(r), err=True),
+                on_message=lambda m: echo(m, err=True),
                 progress=bar.update,
             )
     except ShardError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(summary.describe())
+    echo(summary.describe())
     if summary.rejected:
         ctx.exit(1)

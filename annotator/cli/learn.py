@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from annotator.cli.app import (
+    echo,
+    echo_json,
+    echo_json_text,
     main,
     open_project,
     progress_bar,
@@ -89,16 +91,16 @@ def train_cmd(
             raise click.ClickException(f"the model could not be written: {exc}") from exc
         except (ExportRefused, NothingToLearn, ModelFolderError) as exc:
             if as_json:
-                click.echo(json.dumps({"ok": False, "error": str(exc)}, ensure_ascii=False, indent=2))
+                echo_json({"ok": False, "error": str(exc)})
                 ctx.exit(1)
             raise click.ClickException(str(exc)) from exc
     if as_json:
-        click.echo(json.dumps({"ok": True, **report.as_dict()}, ensure_ascii=False, indent=2))
+        echo_json({"ok": True, **report.as_dict()})
         return
     for line in report.lines():
-        click.echo(line)
+        echo(line)
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        echo(f"warning: {warning}", err=True)
 
 
 @main.command("rules")
@@ -127,20 +129,20 @@ def rules_cmd(ctx: click.Context, load: Path | None, reset: bool) -> None:
         raise click.UsageError("give --load FILE or --reset, not both")
     if not load and not reset:
         with open_project(ctx) as store:
-            click.echo(rules_jsonl(project_rules(store)), nl=False)
+            echo_json_text(rules_jsonl(project_rules(store)), nl=False)
         return
     if reset:
         with open_project(ctx, write=True) as store:
             save_rules(store, None)
-        click.echo("the project uses the default rules again")
+        echo("the project uses the default rules again")
         return
     rules, rejections = read_rules_file(load)
     if not rejections:
         rejections = validate_rules(rules, str(load))
     for rejection in rejections:
-        click.echo(str(rejection), err=True)
+        echo(str(rejection), err=True)
     if rejections:
         raise click.ClickException(f"{len(rejections)} rules rejected (see above); the project's rules are unchanged")
     with open_project(ctx, write=True) as store:
         save_rules(store, rules)
-    click.echo(f"{len(rules)} rules from {load} are the project's")
+    echo(f"{len(rules)} rules from {load} are the project's")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.app import main, open_project
+from annotator.cli.app import echo, echo_json, main, open_project
 
 
 def _names(_ctx: click.Context, _param: click.Parameter, value: str | None) -> list[str] | None:
@@ -65,8 +65,8 @@ def packages(
         except AssignmentError as exc:
             raise click.ClickException(f"no package was written: {exc}") from exc
     for line in report.lines():
-        click.echo(line)
-    click.echo(f"back: annotator import {out}/*.annotator.sqlite (each package's labels join the project)")
+        echo(line)
+    echo(f"back: annotator import {out}/*.annotator.sqlite (each package's labels join the project)")
 
 
 @main.command()
@@ -83,8 +83,6 @@ def progress(ctx: click.Context, package_files: tuple[Path, ...], as_json: bool,
     time from the moments her decisions were saved, decisions per hour, suggestions accepted, and
     who is behind; a trainee is marked. With PACKAGE_FILES, each package's own figures (where its
     time stamps are)."""
-    import json
-
     from annotator import settings
     from annotator.packages.progress import lines, mark_behind, package_progress, project_progress
     from annotator.store import Store
@@ -103,7 +101,7 @@ def progress(ctx: click.Context, package_files: tuple[Path, ...], as_json: bool,
         with open_project(ctx) as store:
             rows = project_progress(store, idle)
     if as_json:
-        click.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
+        echo_json([r.as_dict() for r in rows])
         return
     for line in lines(rows):
-        click.echo(line)
+        echo(line)

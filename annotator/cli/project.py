@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shlex
 from pathlib import Path
 
@@ -10,6 +9,8 @@ import click
 
 from annotator import settings
 from annotator.cli.app import (
+    echo,
+    echo_json,
     main,
     open_project,
     refuse_backup,
@@ -26,27 +27,27 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         figures = store.stats()
         figures["suggestions"] = store.suggestions.suggestion_stats()
     if as_json:
-        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        echo_json(figures)
         return
     why = "" if ctx.obj.get("chosen_db") is not None else f" (the default project: {settings.default_db_why()})"
-    click.echo(f"project      {figures['path']}{why}")
+    echo(f"project      {figures['path']}{why}")
     for key in ("articles", "preannotated", "statements", "spans", "entities", "sentences", "links"):
-        click.echo(f"{key:<12} {figures[key]}")
-    click.echo(f"annotators   {', '.join(figures['annotators']) or '-'}")
+        echo(f"{key:<12} {figures[key]}")
+    echo(f"annotators   {', '.join(figures['annotators']) or '-'}")
     if figures["models"]:
-        click.echo(f"models       {', '.join(figures['models'])} (a model's output: not an annotator)")
+        echo(f"models       {', '.join(figures['models'])} (a model's output: not an annotator)")
     for label, n in figures["labels"].items():
-        click.echo(f"  {label:<16} {n}")
+        echo(f"  {label:<16} {n}")
     failed = figures["preannotation_failed"]
     if failed:
         retry = "retry: annotator preannotate --retry-failed"
         articles = f"{len(failed)} article{'s' * (len(failed) != 1)}"  # stats imports nothing it does not run
-        click.echo(f"pre-annotation failed on {articles} ({retry}):")
+        echo(f"pre-annotation failed on {articles} ({retry}):")
         for item in failed:
             title = " ".join(item["title"].split())[:60]
-            click.echo(f"  article {item['article']} ({title}): {item['reason']}")
+            echo(f"  article {item['article']} ({title}): {item['reason']}")
     for line in _suggestion_lines(figures["suggestions"]):
-        click.echo(line)
+        echo(line)
 
 
 def _suggestion_lines(figures: dict) -> list[str]:
@@ -100,8 +101,8 @@ def backup(ctx: click.Context, keep_days: int, keep_latest: int) -> None:
         except CorruptProjectError as exc:
             raise click.ClickException(f"not backed up (the backups you have stay the newest): {exc}") from exc
         backups.daily_backup(store, keep_days, keep_latest=keep_latest)
-    click.echo(f"backed up {store.path} to {made} (checked)")
-    click.echo(f"{len(backups.backups(store.path))} backups in {backups.backup_dir(store.path)}")
+    echo(f"backed up {store.path} to {made} (checked)")
+    echo(f"{len(backups.backups(store.path))} backups in {backups.backup_dir(store.path)}")
 
 
 @main.command()
@@ -119,14 +120,14 @@ def restore(ctx: click.Context, source: Path | None) -> None:
     refuse_backup(project)
     done = backups.restore(project, source)
     if done.taken_over:
-        click.echo(f"note: {done.taken_over}", err=True)
+        echo(f"note: {done.taken_over}", err=True)
     for skipped, why in done.skipped:
-        click.echo(f"skipped {skipped}: {why}", err=True)
-    click.echo(f"restored {project} from {done.used} (checked)")
+        echo(f"skipped {skipped}: {why}", err=True)
+    echo(f"restored {project} from {done.used} (checked)")
     if done.aside and done.only_leftovers:
-        click.echo(f"there was no project file, only its leftover -wal/-shm: they were kept as {done.aside}-wal/-shm")
+        echo(f"there was no project file, only its leftover -wal/-shm: they were kept as {done.aside}-wal/-shm")
     elif done.aside:
-        click.echo(f"the previous file was kept, unchanged, as {done.aside}")
+        echo(f"the previous file was kept, unchanged, as {done.aside}")
 
 
 @main.command()
@@ -139,10 +140,10 @@ def check(ctx: click.Context, full: bool) -> None:
     path = Path(ctx.obj["db"])
     problems = check_project(path, full=full)
     if not problems:
-        click.echo(f"{path}: ok")
+        echo(f"{path}: ok")
         return
     for problem in problems[:20]:
-        click.echo(f"{path}: {problem}", err=True)
+        echo(f"{path}: {problem}", err=True)
     latest = backups.backups(path)
     hint = (
         f"restore the newest good backup (latest: {latest[-1].name}) with: "

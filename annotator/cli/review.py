@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -10,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from annotator.cli.app import (
+    echo,
+    echo_json,
     main,
     open_project,
     window_function,
@@ -88,16 +89,16 @@ def agreement(
             raise click.ClickException(str(exc)) from exc
     if as_json:
         extra = {"categories": by_category.as_dict()} if by_category is not None else {}
-        click.echo(json.dumps({**result.as_dict(), "links": links.as_dict(), **extra}, ensure_ascii=False, indent=2))
+        echo_json({**result.as_dict(), "links": links.as_dict(), **extra})
     else:
-        click.echo(agreement_table(result))
-        click.echo("")
-        click.echo(link_agreement_table(links))
+        echo(agreement_table(result))
+        echo("")
+        echo(link_agreement_table(links))
         if by_category is not None:
-            click.echo("")
-            click.echo(category_table(by_category))
+            echo("")
+            echo(category_table(by_category))
         if models:
-            click.echo(f"(a model's output is no annotator: {', '.join(models)} left out)")
+            echo(f"(a model's output is no annotator: {', '.join(models)} left out)")
 
 
 def _by_guidelines(ctx: click.Context, labels: list[str] | None, as_json: bool) -> None:
@@ -125,6 +126,6 @@ def _print_rows(
     with open_project(ctx) as store:
         rows = compute(store, labels)
     if as_json:
-        click.echo(json.dumps({key: [row.as_dict() for row in rows]}, ensure_ascii=False, indent=2))
+        echo_json({key: [row.as_dict() for row in rows]})
     else:
-        click.echo(table(rows))
+        echo(table(rows))

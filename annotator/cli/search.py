@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +12,8 @@ import click
 from annotator import settings
 from annotator.cli.app import (
     backup_reason_of,
+    echo,
+    echo_json,
     main,
     open_project,
     progress_bar,
@@ -82,10 +83,10 @@ def search_cmd(
         except (SearchError, ValueError) as exc:
             raise click.ClickException(str(exc)) from exc
     if as_json:
-        click.echo(json.dumps(outcome.as_dict(), ensure_ascii=False, indent=2))
+        echo_json(outcome.as_dict())
     else:
         for line in outcome.lines():
-            click.echo(line)
+            echo(line)
 
 
 def _who(store: Store, annotator: str | None, *, writes: bool) -> str:
@@ -110,7 +111,7 @@ def _open_for_search(ctx: click.Context, *, write: bool) -> Iterator[Store]:
         return
     if store.readonly and (read_only_reason(store.path) or backup_reason_of(store.path)):
         with tempfile.TemporaryDirectory(prefix="annotator-search-") as folder, store:
-            click.echo(
+            echo(
                 f"note: {pending} articles are not in the search index and the project cannot be written; "
                 "indexing a temporary copy (thrown away afterwards, so every search indexes again until "
                 "the project can be written)",
@@ -133,6 +134,6 @@ def _index(store: Store, pending: int, *, once: bool = True) -> None:
     """Bring the index up to date, saying truly whether it lasts (`once`: the project itself) or
     is thrown away with a temporary copy."""
     lasts = "once; later only new articles" if once else "in the temporary copy, again at the next search"
-    click.echo(f"indexing {pending} articles for search ({lasts})", err=True)
+    echo(f"indexing {pending} articles for search ({lasts})", err=True)
     with progress_bar("indexing", total=pending, unit="articles") as bar:
         store.search.update_search_index(progress=bar.update)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from annotator.cli.app import main, open_project
+from annotator.cli.app import echo, echo_json, main, open_project
 
 
 @main.command("suggest")
@@ -48,7 +46,7 @@ def suggest_cmd(ctx: click.Context, as_json: bool, article_ids: tuple[int, ...],
             sentences = store.articles.sentences(article_id)
             if not sentences:
                 note = f"note: article {article_id} has no sentences yet; `annotator preannotate` makes them"
-                click.echo(note, err=True)
+                echo(note, err=True)
                 continue
             units = split_at_breaks(sentences, article.text)
             found = suggest_statements(
@@ -64,13 +62,13 @@ def suggest_cmd(ctx: click.Context, as_json: bool, article_ids: tuple[int, ...],
                         "speaker": s.speaker.as_dict() if s.speaker else None,
                         "target": s.target.as_dict() if s.target else None,
                     }
-                    click.echo(json.dumps(record, ensure_ascii=False))
+                    echo_json(record, indent=None)
                 else:
                     who = _said(s.speaker) if s.speaker else "?"
                     to = f" → {_said(s.target)}" if s.target else ""
-                    click.echo(f"{article_id}:{a}-{b}  {who}{to}  | {' '.join(article.text[a:b].split())[:80]}")
+                    echo(f"{article_id}:{a}-{b}  {who}{to}  | {' '.join(article.text[a:b].split())[:80]}")
         if not as_json:
-            click.echo(f"{made} statements with a suggestion in {len(article_ids or known)} articles", err=True)
+            echo(f"{made} statements with a suggestion in {len(article_ids or known)} articles", err=True)
 
 
 def _said(m) -> str:

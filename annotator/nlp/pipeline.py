@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotator import settings
 from annotator.store import Preannotation, PreannotationFailure, Store
+from annotator.text import shown
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -402,7 +403,7 @@ def _save(
     results, failures = [], []
     for (article_id, _), found in zip(batch, analyses, strict=True):
         if isinstance(found, AnalysisFailure):
-            log.warning("pre-annotation failed on article %d: %s", article_id, found.reason)
+            log.warning("pre-annotation failed on article %d: %s", article_id, shown(found.reason))
             failures.append(PreannotationFailure(article_id, name, found.reason))
         else:
             entities = found.entities if predicted else []  # our domain patterns alone are no NER
