@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from annotator.cli.app import echo, echo_json, main, open_project, window_function
+from annotator.text import plural
 
 
 @main.command()
@@ -81,12 +82,13 @@ def calibrate(
         echo_json({"annotator": name, "articles": drawn.articles, "per_label": drawn.per_label})
         return
     short = (
-        f" (only {drawn.available} articles have complete gold {name} has not labeled)"
+        f" (only {plural(drawn.available, 'article')} {'has' if drawn.available == 1 else 'have'} complete gold"
+        f" {name} has not labeled)"
         if drawn.available < size
         else ""
     )
     labels = ", ".join(f"{label} {n}" for label, n in drawn.per_label.items())
-    echo(f"calibration set for {name}: {len(drawn.articles)} articles{short}; gold labels: {labels}")
+    echo(f"calibration set for {name}: {plural(len(drawn.articles), 'article')}{short}; gold labels: {labels}")
     echo(f"articles: {', '.join(map(str, drawn.articles))}")
     if out is not None:
         echo(f"wrote {out}: the texts without labels, for {name}'s own project")
