@@ -12,6 +12,8 @@ import click
 from annotator.cli.app import (
     main,
     open_project,
+    screen_size_option,
+    size_needs_screenshot,
     window_function,
 )
 from annotator.store import StoreError
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Render the agreement dashboard to this PNG and exit.",
 )
+@screen_size_option()
 @click.option(
     "--by-guidelines", is_flag=True, help="Alpha among the work done under each guidelines version, per version."
 )
@@ -42,6 +45,7 @@ def agreement(
     as_json: bool,
     labels: tuple[str, ...],
     dashboard_screenshot: Path | None,
+    screen_size: tuple[int, int] | None,
     by_guidelines: bool,
     against: str | None,
 ) -> None:
@@ -60,6 +64,7 @@ def agreement(
     --against gold: each annotator against the gold layer where it is complete (gold's silence
     there is "no label"), over the units the annotator has a value for.
     """
+    size_needs_screenshot(screen_size, dashboard_screenshot)
     chosen = [part.strip() for item in labels for part in item.split(",") if part.strip()] or None
     if by_guidelines:
         _by_guidelines(ctx, chosen, as_json)
@@ -69,7 +74,7 @@ def agreement(
         return
     if dashboard_screenshot is not None:
         run_dashboard = window_function("annotator.ui.review.launch", "run_dashboard", "dashboard")
-        ctx.exit(run_dashboard(ctx.obj["db"], labels=chosen, screenshot=dashboard_screenshot))
+        ctx.exit(run_dashboard(ctx.obj["db"], labels=chosen, screenshot=dashboard_screenshot, size=screen_size))
     from annotator.records import MODEL_LAYER
     from annotator.review import collect, compute_agreement
     from annotator.review.categories import category_agreement, collect_categories

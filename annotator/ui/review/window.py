@@ -56,6 +56,7 @@ from annotator.ui.review.widgets import (
 from annotator.ui.shell import palette, style
 from annotator.ui.shell.offsets import OffsetMap
 from annotator.ui.shell.plaintext import menu_text, plain_label, tooltip
+from annotator.ui.shell.screen import fit
 
 #: Statements of one conflict its table shows before it scrolls (it is as tall as its rows, up to these).
 UNITS_SHOWN = 4
@@ -198,8 +199,7 @@ class ReviewWindow(QMainWindow):
         splitter.setSizes([340, 1160])
         self.setCentralWidget(splitter)
         self._shortcuts()
-        screen = self.screen().availableGeometry()
-        self.resize(min(1500, screen.width()), min(900, screen.height()))
+        fit(self, 1500, 900)
 
     def _legend(self) -> QHBoxLayout:
         """The label colours, so a tint can be read without hovering."""
