@@ -154,6 +154,7 @@ def test_the_process_ends_within_a_second_of_a_close_while_spacy_parses_for_sugg
         name, value = out.split()
         said[name] = float(value)
     child.wait(timeout=60)
+    assert said.get("parsing") == 1, said  # closed during the parse, not after it
     exited = time.time() - said["closed"]
     assert child.returncode == 0, child.stderr.read()[-3000:]
     child.stdout.close()
