@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -232,3 +233,46 @@ def window_function(module: str, name: str, what: str) -> Callable[..., int]:
         return getattr(importlib.import_module(module), name)
     except ImportError as exc:
         raise click.ClickException(f"the {what} is not available in this build ({exc})") from exc
+
+
+#: The smallest and largest screens a screenshot's --size may give (pixels).
+SMALLEST_SCREEN = (800, 600)
+LARGEST_SCREEN = (7680, 4320)
+
+
+class ScreenSize(click.ParamType):
+    """`--size WxH` of a screenshot: the screen the window is laid out for, (width, height) in pixels."""
+
+    name = "WxH"
+
+    def convert(self, value, param, ctx) -> tuple[int, int]:
+        if isinstance(value, tuple):
+            return value
+        match = re.fullmatch(r"\s*(\d{1,5})\s*[x×X]\s*(\d{1,5})\s*", str(value))
+        if match is None:
+            self.fail(f"{value!r} is not a size: give WIDTHxHEIGHT in pixels, e.g. 1366x768", param, ctx)
+        width, height = int(match[1]), int(match[2])
+        (low_w, low_h), (high_w, high_h) = SMALLEST_SCREEN, LARGEST_SCREEN
+        if width < low_w or height < low_h:
+            self.fail(f"{width}x{height} is smaller than the smallest screen, {low_w}x{low_h}", param, ctx)
+        if width > high_w or height > high_h:
+            self.fail(f"{width}x{height} is larger than the largest screen, {high_w}x{high_h}", param, ctx)
+        return width, height
+
+
+def screen_size_option(*names: str) -> Callable:
+    """The `--size WxH` option of a command that renders a window to a PNG (`names`: its flags)."""
+    return click.option(
+        *(names or ("--size",)),
+        "screen_size",
+        type=ScreenSize(),
+        metavar="WxH",
+        help="With the screenshot: lay the window out as on a WxH screen (e.g. 1366x768, a laptop's), "
+        "filling it; the PNG is WxH.",
+    )
+
+
+def size_needs_screenshot(screen_size: tuple[int, int] | None, screenshot: object, flag: str = "--size") -> None:
+    """A usage error for a screen size given without a screenshot to render it to."""
+    if screen_size is not None and screenshot is None:
+        raise click.UsageError(f"{flag} sizes a screenshot: give --screenshot FILE.png with it")

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.app import echo, echo_json, main, open_project, window_function
+from annotator.cli.app import (
+    echo,
+    echo_json,
+    main,
+    open_project,
+    screen_size_option,
+    size_needs_screenshot,
+    window_function,
+)
 from annotator.text import plural
 
 
@@ -26,6 +34,7 @@ from annotator.text import plural
     type=click.Path(dir_okay=False, path_type=Path),
     help="With --report: render the calibration review window to this PNG and exit.",
 )
+@screen_size_option("--window-size")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def calibrate(
@@ -37,6 +46,7 @@ def calibrate(
     report_for: str | None,
     window: bool,
     screenshot: Path | None,
+    screen_size: tuple[int, int] | None,
     as_json: bool,
 ) -> None:
     """Calibration for a new annotator against the project's gold.
@@ -58,9 +68,10 @@ def calibrate(
     why = reserved_name(name)
     if why:
         raise click.BadParameter(why, param_hint="--annotator" if annotator else "--report")
+    size_needs_screenshot(screen_size, screenshot, "--window-size")
     if report_for is not None and (window or screenshot is not None):
         run = window_function("annotator.ui.review.calibration", "run_calibration", "calibration review")
-        ctx.exit(run(ctx.obj["db"], name, screenshot=screenshot))
+        ctx.exit(run(ctx.obj["db"], name, screenshot=screenshot, size=screen_size))
     try:
         if report_for is not None:
             with open_project(ctx) as store:

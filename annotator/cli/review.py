@@ -13,6 +13,8 @@ from annotator.cli.app import (
     echo_json,
     main,
     open_project,
+    screen_size_option,
+    size_needs_screenshot,
     window_function,
 )
 from annotator.store import StoreError
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Render the agreement dashboard to this PNG and exit.",
 )
+@screen_size_option()
 @click.option(
     "--by-guidelines", is_flag=True, help="Alpha among the work done under each guidelines version, per version."
 )
@@ -43,6 +46,7 @@ def agreement(
     as_json: bool,
     labels: tuple[str, ...],
     dashboard_screenshot: Path | None,
+    screen_size: tuple[int, int] | None,
     by_guidelines: bool,
     against: str | None,
 ) -> None:
@@ -61,6 +65,7 @@ def agreement(
     --against gold: each annotator against the gold layer where it is complete (gold's silence
     there is "no label"), over the units the annotator has a value for.
     """
+    size_needs_screenshot(screen_size, dashboard_screenshot)
     chosen = [part.strip() for item in labels for part in item.split(",") if part.strip()] or None
     if by_guidelines:
         _by_guidelines(ctx, chosen, as_json)
@@ -70,7 +75,7 @@ def agreement(
         return
     if dashboard_screenshot is not None:
         run_dashboard = window_function("annotator.ui.review.launch", "run_dashboard", "dashboard")
-        ctx.exit(run_dashboard(ctx.obj["db"], labels=chosen, screenshot=dashboard_screenshot))
+        ctx.exit(run_dashboard(ctx.obj["db"], labels=chosen, screenshot=dashboard_screenshot, size=screen_size))
     from annotator.records import MODEL_LAYER
     from annotator.review import collect, compute_agreement
     from annotator.review.categories import category_agreement, collect_categories

@@ -11,6 +11,8 @@ from annotator import settings
 from annotator.cli.app import (
     main,
     open_project,
+    screen_size_option,
+    size_needs_screenshot,
     window_function,
 )
 
@@ -18,9 +20,11 @@ from annotator.cli.app import (
 @main.command()
 @click.option("--article", type=int, help="Open this article id.")
 @click.option("--screenshot", type=click.Path(dir_okay=False, path_type=Path), help="Render to PNG and exit.")
+@screen_size_option()
 @click.pass_context
-def gui(ctx: click.Context, article: int | None, screenshot: Path | None) -> None:
+def gui(ctx: click.Context, article: int | None, screenshot: Path | None, screen_size: tuple[int, int] | None) -> None:
     """Open the annotation window (the last project, or the sample corpus on first start)."""
+    size_needs_screenshot(screen_size, screenshot)
     db = ctx.obj["chosen_db"]
     if db is not None and not Path(db).exists():
         raise click.ClickException(
@@ -29,7 +33,7 @@ def gui(ctx: click.Context, article: int | None, screenshot: Path | None) -> Non
         )
     run = window_function("annotator.ui.annotate.window.launch", "run", "annotation window")
     # no --db (and no ANNOTATOR_DB): the window opens the last project, or the sample on first start
-    ctx.exit(run(db, article=article, screenshot=screenshot))
+    ctx.exit(run(db, article=article, screenshot=screenshot, size=screen_size))
 
 
 @main.command()
@@ -39,9 +43,17 @@ def gui(ctx: click.Context, article: int | None, screenshot: Path | None) -> Non
 )
 @click.option("--article", type=int, help="Start at this article.")
 @click.option("--screenshot", type=click.Path(dir_okay=False, path_type=Path), help="Render to PNG and exit.")
+@screen_size_option()
 @click.pass_context
-def review(ctx: click.Context, annotator: str | None, article: int | None, screenshot: Path | None) -> None:
+def review(
+    ctx: click.Context,
+    annotator: str | None,
+    article: int | None,
+    screenshot: Path | None,
+    screen_size: tuple[int, int] | None,
+) -> None:
     """Review conflicts side by side and decide the gold labels (keyboard-driven)."""
+    size_needs_screenshot(screen_size, screenshot)
     from annotator.packages.who import NotThePackagesAnnotator, writing_annotator
 
     run_review = window_function("annotator.ui.review.launch", "run_review", "review window")
@@ -52,4 +64,4 @@ def review(ctx: click.Context, annotator: str | None, article: int | None, scree
                 who = writing_annotator(store, annotator)
             except NotThePackagesAnnotator as exc:
                 raise click.ClickException(str(exc)) from exc
-    ctx.exit(run_review(ctx.obj["db"], who, article=article, screenshot=screenshot))
+    ctx.exit(run_review(ctx.obj["db"], who, article=article, screenshot=screenshot, size=screen_size))

@@ -3,6 +3,7 @@ its keys, other programs' writes show up, and closing never waits long for backg
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -218,3 +219,80 @@ def test_at_1366_the_status_cell_reads_whole_with_its_words_on_hover(window, qtb
     other = model.index(1 - model.row_for(first), 1)
     assert other.data() == "○" and as_shown(other.data(Qt.ItemDataRole.ToolTipRole)) == "new · entities unreviewed"
     assert view.columnWidth(1) <= 60  # the title keeps the room
+
+
+# -- screenshots at a laptop's size (--size WxH) ------------------------------------------------
+
+
+def png_size(path) -> tuple[int, int]:
+    """Width and height from a PNG's header (its IHDR chunk)."""
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR"
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def test_gui_screenshot_at_a_laptops_size_is_that_size_with_the_text_half_the_width(project, tmp_path):
+    """Found in a tryout: `gui --screenshot` always rendered 1440×900, so nobody could see the window
+    as on a 1366×768 laptop. `--size 1366x768` renders it as maximised on that screen."""
+    from tests.ui.test_crash_and_cli import run_cli
+
+    out = tmp_path / "laptop.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = run_cli("--db", str(project), "gui", "--screenshot", str(out), "--size", "1366x768", env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert png_size(out) == (1366, 768)
+
+
+def test_a_window_laid_out_for_a_given_screen_fills_it_and_gives_the_text_half_its_width(project, tmp_path, qtbot):
+    """The code that fits the window to its screen sees the screen `--size` gave: the window fills
+    1366×768, the article text takes at least half the width, and the legend starts folded (a short
+    screen)."""
+    from PySide6.QtCore import QSettings
+
+    from annotator.ui.annotate.window.main_window import MainWindow
+    from annotator.ui.shell.screen import give_screen
+
+    qsettings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    qsettings.setValue("links/speaker_suggestions", False)
+    qsettings.setValue("learn/suggest_labels", False)
+    give_screen((1366, 768))
+    try:
+        with Store.open(project) as store:
+            window = MainWindow(store, "tester", qsettings)
+            qtbot.addWidget(window)
+            window.start(preannotate=False)
+            window.show()
+            qtbot.waitUntil(lambda: window.view.width() > 0)
+            assert (window.width(), window.height()) == (1366, 768)
+            assert window.view.width() >= 1366 // 2, window.splitter.sizes()
+            assert window.legend.folded
+            window.close()
+    finally:
+        give_screen(None)
+
+
+def test_a_screen_size_is_checked_at_the_door(cli, project, tmp_path):
+    out = tmp_path / "shot.png"
+    for size, said in [
+        ("1366", "is not a size"),
+        ("big", "is not a size"),
+        ("640x480", "smaller than the smallest screen, 800x600"),
+        ("9000x5000", "larger than the largest screen, 7680x4320"),
+    ]:
+        result = cli("gui", "--screenshot", out, "--size", size)
+        assert result.exit_code == 2 and said in result.output, result.output
+        assert not out.exists()
+    result = cli("gui", "--size", "1366x768")
+    assert result.exit_code == 2 and "give --screenshot FILE.png with it" in result.output
+    result = cli("calibrate", "--report", "anna", "--window-size", "1366x768")
+    assert result.exit_code == 2 and "--window-size sizes a screenshot" in result.output
+
+
+def test_the_review_window_and_the_dashboard_render_at_the_size_given(cli, project, tmp_path):
+    for args in (["review", "--screenshot"], ["agreement", "--dashboard-screenshot"]):
+        out = tmp_path / f"{args[0]}.png"
+        assert cli(*args, out, "--size", "1366x768").exit_code == 0
+        assert png_size(out) == (1366, 768)
+    from annotator.ui.shell.screen import given_screen
+
+    assert given_screen() is None  # the command gave the screen back: the next window fits the real one

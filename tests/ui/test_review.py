@@ -242,10 +242,13 @@ def test_ctrl_q_in_the_review_window_quits_every_window(review, qtbot):
 def test_text_outside_the_conflict_is_drawn_readable_in_every_column(review):
     """The context colour really reaches the screen (also right after the conflict, in its paragraph)."""
     from PySide6.QtGui import QTextCursor
+    from PySide6.QtWidgets import QApplication
 
     from annotator.ui.shell import palette, style
 
     th = style.current_theme()
+    review.resize(1366, 768)  # a laptop: "The Kremlin" on one line of every column
+    QApplication.processEvents()
     after = TEXT.index("The Kremlin")  # the sentence after the conflict in focus
     for column in [*review.columns, review.gold_column]:
         edit = column.text
@@ -280,3 +283,38 @@ def test_the_review_window_fits_a_laptop_screen(review, qtbot):
     rows = sum(table.rowHeight(i) for i in range(table.rowCount()))
     assert table.rowCount() and table.verticalScrollBar().maximum() == 0
     assert rows <= table.viewport().height() <= rows + table.rowHeight(0)
+
+
+def test_the_heading_is_elided_within_a_laptops_width_with_five_annotators(cli, db_path, tmp_path, qtbot):
+    """Found in a tryout: at 1366 px the heading ("1 of 4 · Gen 4: However, Zelensky said in Kyiv on
+    Tuesda") was cut with no ellipsis: a "take" button per annotator made the window 1469 px wide,
+    past the screen's edge. The buttons now wrap: at 1366×768 the window is 1366 px, the heading ends
+    in "…" inside it with its whole text in the tooltip, and the gold column is on screen."""
+    from annotator.ui.review.window import ReviewWindow
+
+    title = (
+        "Gen 4: However, Zelensky said in Kyiv on Tuesday that both sides ending their strikes on energy "
+        "infrastructure could pave the way for de-escalating the conflict"
+    )
+    names = ["anna", "ben", "carla", "dmitri", "eve"]
+    for name, label in zip(names, ["offer", "demand", "denial", "claim", "threat"], strict=True):
+        record = {"text": TEXT, "meta": {"title": title}, "_annotator_id": name}
+        record["spans"] = [dict(start=MUST[0], end=MUST[1], label=label)]
+        assert cli("import", "--no-ner", write_jsonl(tmp_path / f"{name}.jsonl", [json.dumps(record)])).exit_code == 0
+    with Store.open(db_path) as store:
+        win = ReviewWindow(store, "rev")
+        qtbot.addWidget(win)
+        win.resize(1366, 768)
+        win.show()
+        qtbot.waitExposed(win)
+        assert win.minimumSizeHint().width() <= 1366 and win.width() == 1366
+        heading = win.article_label
+        whole = as_shown(heading.toolTip())
+        assert whole == f"1 of 1 · {title}"
+        shown = heading.text()
+        assert shown.endswith("…") and whole.startswith(shown[:-1]), (shown, whole)
+        assert heading.fontMetrics().horizontalAdvance(shown) <= heading.contentsRect().width()
+        assert heading.mapTo(win, heading.contentsRect().topRight()).x() < win.width()
+        gold = win.gold_column
+        assert gold.mapTo(win, gold.rect().topRight()).x() < win.width()
+        win.close()

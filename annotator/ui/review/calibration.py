@@ -25,6 +25,7 @@ from annotator.text import excerpt, plural
 from annotator.ui.shell.app import EXIT_NO_DISPLAY, ends_cleanly, show_or_grab, start
 from annotator.ui.shell.opener import ProjectOpener
 from annotator.ui.shell.plaintext import markdown_view, plain_label, set_markdown, set_plain, tooltip
+from annotator.ui.shell.screen import fit
 
 #: Characters of the article shown on each side of the statement.
 CONTEXT = 160
@@ -88,7 +89,7 @@ class CalibrationReview(QWidget):
             self.list.setCurrentRow(0)
         else:
             set_plain(self.context, "No difference from gold: every unit as gold.")
-        self.resize(1200, 720)
+        fit(self, 1200, 720, within_screen=False)
 
     def show_difference(self, row: int) -> None:
         if not 0 <= row < len(self.report.differences):
@@ -110,9 +111,12 @@ class CalibrationReview(QWidget):
 
 
 @ends_cleanly
-def run_calibration(db_path: Path, annotator: str, screenshot: Path | None = None) -> int:
-    """The calibration review on `db_path`; or its PNG with `screenshot`. Returns an exit code."""
-    app = start(screenshot=screenshot is not None)
+def run_calibration(
+    db_path: Path, annotator: str, screenshot: Path | None = None, size: tuple[int, int] | None = None
+) -> int:
+    """The calibration review on `db_path`; or its PNG with `screenshot` (as on a screen of `size` when
+    given). Returns an exit code."""
+    app = start(screenshot=screenshot is not None, size=size)
     if app is None:
         return EXIT_NO_DISPLAY
     project = ProjectOpener(quiet=screenshot is not None).open(db_path, create=False)

@@ -39,6 +39,7 @@ from annotator.ui.review.widgets import fit_to_rows
 from annotator.ui.review.widgets import score_color as _score_color
 from annotator.ui.shell import palette, style
 from annotator.ui.shell.plaintext import plain_label, tooltip
+from annotator.ui.shell.screen import fit
 
 MAX_CATEGORIES = 9
 MAX_LISTED = 500
@@ -129,8 +130,7 @@ class AgreementDashboard(QWidget):
         bottom.setColumnStretch(0, 1)  # the progress table's seven columns need half the width
         bottom.setColumnStretch(1, 1)
         layout.addLayout(bottom, 1)
-        screen = self.screen().availableGeometry()
-        self.resize(min(1300, screen.width()), min(820, screen.height()))
+        fit(self, 1300, 820)
         for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+W")):
             QShortcut(keys, self, self.close)
         self.refresh()

@@ -20,9 +20,16 @@ REVIEW_IN_WINDOW = "To review in that window: Tools ▸ Review conflicts…"
 
 
 @ends_cleanly
-def run_review(db_path: Path, reviewer: str, article: int | None = None, screenshot: Path | None = None) -> int:
-    """The review window on `db_path`; with `screenshot`, render it to that PNG instead. Returns an exit code."""
-    app = start(screenshot=screenshot is not None)
+def run_review(
+    db_path: Path,
+    reviewer: str,
+    article: int | None = None,
+    screenshot: Path | None = None,
+    size: tuple[int, int] | None = None,
+) -> int:
+    """The review window on `db_path`; with `screenshot`, render it to that PNG instead (as on a screen
+    of `size` when given). Returns an exit code."""
+    app = start(screenshot=screenshot is not None, size=size)
     if app is None:
         return EXIT_NO_DISPLAY
     project = ProjectOpener(quiet=screenshot is not None).open(db_path, create=False, in_use=REVIEW_IN_WINDOW)
@@ -38,9 +45,15 @@ def run_review(db_path: Path, reviewer: str, article: int | None = None, screens
 
 
 @ends_cleanly
-def run_dashboard(db_path: Path, labels: list[str] | None = None, screenshot: Path | None = None) -> int:
-    """The agreement dashboard on `db_path` (figures for `labels`, None: all); or its PNG with `screenshot`."""
-    app = start(screenshot=screenshot is not None)
+def run_dashboard(
+    db_path: Path,
+    labels: list[str] | None = None,
+    screenshot: Path | None = None,
+    size: tuple[int, int] | None = None,
+) -> int:
+    """The agreement dashboard on `db_path` (figures for `labels`, None: all); or its PNG with `screenshot`
+    (as on a screen of `size` when given)."""
+    app = start(screenshot=screenshot is not None, size=size)
     if app is None:
         return EXIT_NO_DISPLAY
     project = ProjectOpener(quiet=screenshot is not None).open(db_path, create=False)

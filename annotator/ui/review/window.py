@@ -54,8 +54,10 @@ from annotator.ui.review.widgets import (
     tinted,
 )
 from annotator.ui.shell import palette, style
+from annotator.ui.shell.flow_layout import FlowLayout
 from annotator.ui.shell.offsets import OffsetMap
 from annotator.ui.shell.plaintext import menu_text, plain_label, tooltip
+from annotator.ui.shell.screen import fit
 
 #: Statements of one conflict its table shows before it scrolls (it is as tall as its rows, up to these).
 UNITS_SHOWN = 4
@@ -145,7 +147,11 @@ class ReviewWindow(QMainWindow):
         self.table.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.table.verticalHeader().setVisible(False)
 
-        bar = QHBoxLayout()
+        # the buttons wrap onto a second line rather than make the window wider than a laptop's screen
+        # (five annotators' "take" buttons did: the heading and the gold column were cut at its edge)
+        bar_widget = QWidget()
+        bar = FlowLayout(bar_widget, spacing=6)
+        bar.setContentsMargins(0, 0, 0, 0)
         self.take_buttons: list[QPushButton] = []
         for number, name in enumerate(s.annotators[:9], 1):
             button = QPushButton(menu_text(f"{number}  take {name}'s"))
@@ -156,16 +162,19 @@ class ReviewWindow(QMainWindow):
             button = QPushButton(text)
             button.clicked.connect(slot)
             bar.addWidget(button)
-        bar.addStretch(1)
-        bar.addWidget(QLabel("agree ≥"))
+        agree = QWidget()
+        agree_row = QHBoxLayout(agree)
+        agree_row.setContentsMargins(0, 0, 0, 0)
+        agree_row.addWidget(QLabel("agree ≥"))
         self.threshold = QSpinBox()
         self.threshold.setRange(0, 9)
         self.threshold.setSpecialValueText("all")
         self.threshold.setToolTip("How many annotators must share the labels; 'all': every annotator of the article")
-        bar.addWidget(self.threshold)
+        agree_row.addWidget(self.threshold)
         self.auto_button = QPushButton("Auto-accept (Shift+A)")
         self.auto_button.clicked.connect(self.auto_accept)
-        bar.addWidget(self.auto_button)
+        agree_row.addWidget(self.auto_button)
+        bar.addWidget(agree)
         dashboard = QPushButton("Agreement… (D)")
         dashboard.clicked.connect(self.open_dashboard)
         bar.addWidget(dashboard)
@@ -182,7 +191,7 @@ class ReviewWindow(QMainWindow):
         right_layout.addWidget(self.columns_splitter, 1)
         right_layout.addLayout(self._legend())
         right_layout.addWidget(self.table)
-        right_layout.addLayout(bar)
+        right_layout.addWidget(bar_widget)
         self.help_label = QLabel(
             "n/p next/previous · Shift+N/P unresolved · 1–9 take · a all · 0 none · "
             "e edit gold selection · Shift+A auto-accept · Ctrl+Z / Ctrl+Shift+Z undo/redo · c category conflicts"
@@ -198,8 +207,7 @@ class ReviewWindow(QMainWindow):
         splitter.setSizes([340, 1160])
         self.setCentralWidget(splitter)
         self._shortcuts()
-        screen = self.screen().availableGeometry()
-        self.resize(min(1500, screen.width()), min(900, screen.height()))
+        fit(self, 1500, 900)
 
     def _legend(self) -> QHBoxLayout:
         """The label colours, so a tint can be read without hovering."""
@@ -291,7 +299,8 @@ class ReviewWindow(QMainWindow):
         conflict = self.session.current
         self._select_row()
         if conflict is None:
-            self.article_label.setText("No conflicts" if not self.session.all_conflicts else "No conflict matches")
+            none = "No conflicts" if not self.session.all_conflicts else "No conflict matches"
+            self.article_label.set_full_text(none)
             for column in [*self.columns, self.gold_column]:
                 column.text.setPlainText("")
                 column.summary.setText("")

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from annotator import settings
 from annotator.ui.shell import style
+from annotator.ui.shell.screen import give_screen
 from annotator.ui.shell.window_settings import APPLICATION, ORGANISATION
 from annotator.ui.shell.workers import wait_for_released
 
@@ -43,12 +44,14 @@ def no_display() -> bool:
     )
 
 
-def start(*, screenshot: bool = False) -> QApplication | None:
+def start(*, screenshot: bool = False, size: tuple[int, int] | None = None) -> QApplication | None:
     """The application, ready for a window; None (after saying why) when no window can appear.
 
     With `screenshot` the window is only rendered: offscreen when there is no display, and
-    errors are printed rather than shown in a dialog.
+    errors are printed rather than shown in a dialog; `size` (width, height) is the screen it is
+    laid out for (`--size`), the machine's own when None.
     """
+    give_screen(size)
     if no_display():
         if not screenshot:
             print(NO_DISPLAY, file=sys.stderr)
@@ -138,6 +141,7 @@ def ends_cleanly(run: Callable[..., int]) -> Callable[..., int]:
             return run(*args, **kwargs)
         finally:
             wait_for_released()
+            give_screen(None)  # the next window (a test's, in the same process) fits the real screen
 
     return run_then_wait
 

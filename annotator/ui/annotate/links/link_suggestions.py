@@ -35,6 +35,9 @@ def suggestions_task(article_id: int, within: tuple[int, int] | None = None):
         from annotator.passages import split_at_breaks
         from annotator.records import Entity
 
+        cancelled = task.cancelled if task is not None else None
+        if cancelled is not None and cancelled():
+            return None  # the window closed before the parse began
         article = store.articles.article(article_id)
         sentences = store.articles.sentences(article_id, within)
         if not sentences:
@@ -44,11 +47,12 @@ def suggestions_task(article_id: int, within: tuple[int, int] | None = None):
             nlp = parser_pipeline(store.get_setting("pipeline"))
         except PipelineError as exc:
             return str(exc)
+        if cancelled is not None and cancelled():
+            return None  # closed while spaCy loaded (a step that cannot stop): no parse begins
         base, end = within or (0, len(article.text))
         text = article.text[base:end]
         units = [(a - base, min(b, end) - base) for a, b in split_at_breaks(sentences, article.text) if a >= base]
         shifted = [Entity(e.start - base, min(e.end, end) - base, e.label, e.source) for e in entities]
-        cancelled = task.cancelled if task is not None else None
         found = suggest_speakers(nlp, text, units, shifted, cancelled)
         if cancelled is not None and cancelled():
             return None  # the window is closing, or another article asked: nothing half-parsed is shown

@@ -8,12 +8,19 @@ from annotator.ui.shell.app import EXIT_NO_DISPLAY, ends_cleanly, start
 
 
 @ends_cleanly
-def run(db_path: Path | None, *, article: int | None = None, screenshot: Path | None = None) -> int:
+def run(
+    db_path: Path | None,
+    *,
+    article: int | None = None,
+    screenshot: Path | None = None,
+    size: tuple[int, int] | None = None,
+) -> int:
     """Open the window on `db_path` (None: the last project, or the sample on first start).
 
-    With `screenshot`, render the window to that PNG and return at once. Returns an exit code.
+    With `screenshot`, render the window to that PNG and return at once, laid out as on a screen of
+    `size` (width, height) when given. Returns an exit code.
     """
-    app = start(screenshot=screenshot is not None)
+    app = start(screenshot=screenshot is not None, size=size)
     if app is None:
         return EXIT_NO_DISPLAY
     from annotator.ui.annotate.window.controller import Controller

@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -51,6 +51,7 @@ from annotator.ui.annotate.window.team import mark_trainee_dialog, promote_train
 from annotator.ui.annotate.window.watcher import ProjectWatcher
 from annotator.ui.shell import window_settings as ws
 from annotator.ui.shell.plaintext import menu_text, plain_label, show_message
+from annotator.ui.shell.screen import free_area, given_screen
 from annotator.ui.shell.workers import Task, TaskRunner, preannotate_task
 
 log = logging.getLogger("annotator.ui")
@@ -110,13 +111,16 @@ class MainWindow(QMainWindow):
     def fit_screen(self) -> None:
         """Nine tenths of the screen's free area, at least 1440×900 where the screen has that (all of a
         1366×768 laptop's); on a short screen the entity legend and category chips start folded to one
-        line, for the text's sake."""
-        screen = self.screen().availableGeometry() if self.screen() is not None else None
-        if screen is None or QGuiApplication.platformName() == "offscreen":  # no real screen to fit
+        line, for the text's sake. A screenshot's `--size` is such a screen, filled by the window."""
+        screen = free_area(self)
+        if screen is None:  # offscreen: no real screen to fit
             self.resize(1440, 900)
             return
         width = min(max(1440, screen.width() * 9 // 10), screen.width())
-        self.resize(width, min(max(900, screen.height() * 9 // 10), screen.height()))
+        height = min(max(900, screen.height() * 9 // 10), screen.height())
+        if given_screen() is not None:
+            width, height = screen.width(), screen.height()
+        self.resize(width, height)
         # a wide screen gives the article list room for its titles, not only the text more margin
         left = max(340, width // 4)
         self.splitter.setSizes([left, width - left - 280, 280])
