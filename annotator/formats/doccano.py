@@ -47,7 +47,7 @@ from typing import Any
 import srsly
 
 from annotator.formats.base import Format, ObjectContext, Option, Writer
-from annotator.formats.categories import ASKED_KEY, checked_name, checked_names, from_cats
+from annotator.formats.categories import ASKED_KEY, WITH_GROUPS_KEY, checked_name, checked_names, from_cats
 from annotator.formats.categories import KEY as CATEGORIES_KEY
 from annotator.formats.left_out import LeftOut
 from annotator.formats.records import RecordError, kind_of, record_from_dict
@@ -355,6 +355,7 @@ def doccano_records(obj: dict[str, Any], line: int, left_out: LeftOut) -> list[d
     base: dict[str, Any] = {"text": text, "meta": meta, "label": triples, "spans": spans}
     if categories:
         base[CATEGORIES_KEY] = base[ASKED_KEY] = sorted(set(categories))  # these and their groups were asked
+        base[WITH_GROUPS_KEY] = True
     if relations:
         base["relations"] = relations
     if isinstance(obj.get("actors"), list):

@@ -57,7 +57,7 @@ from typing import Any
 import srsly
 
 from annotator.formats.base import Format, ObjectContext, Option, Writer
-from annotator.formats.categories import ASKED_KEY, checked_names
+from annotator.formats.categories import ASKED_KEY, WITH_GROUPS_KEY, checked_names
 from annotator.formats.categories import KEY as CATEGORIES_KEY
 from annotator.formats.hypertext import HyperTextError, place, read_html, same_words
 from annotator.formats.left_out import KINDS, counted
@@ -337,6 +337,7 @@ def _records(
         if choices and choices.get(number):
             item[CATEGORIES_KEY] = sorted(set(choices[number]))
             item[ASKED_KEY] = item[CATEGORIES_KEY]  # the Choices shown: these and their groups, not the others
+            item[WITH_GROUPS_KEY] = True
         if annotator is not None:
             item["_annotator_id"] = annotator
         if version is None:

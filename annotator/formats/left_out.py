@@ -28,7 +28,7 @@ KINDS = {
     "category_none": (
         "decision that no category applies",
         "decisions that no category applies",
-        "a project stores the categories given, so the article's categories stay unknown",
+        "it does not say which categories were asked, so the article's categories stay unknown",
     ),
     "category_id": (
         "category by label id",

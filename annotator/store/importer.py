@@ -17,7 +17,7 @@ from annotator.records import ACCEPT, MODEL_LAYER, IncomingRecord, layer_kind
 from annotator.store.articles import put_statuses
 from annotator.store.links import INSERT as INSERT_LINK
 from annotator.store.part import now
-from annotator.store.replacing import keep_last_complete, replace_layers
+from annotator.store.replacing import keep_last_complete, replace_layers, settle_feedback
 
 if TYPE_CHECKING:
     from annotator.store.opening import Store
@@ -135,17 +135,7 @@ def add_records(store: Store, records: Sequence[IncomingRecord], default_annotat
         _guidelines_step(c, records, article_ids, layer_of)
         _answers_step(c, answers, stamp)
         counts.links_added = _links_step(c, records, article_ids, lambda rec: layer_of(rec, model_version=False), stamp)
-        counts.categories_added = store.categories.add_article_categories(
-            (article_id, rec.annotator or default_annotator, category)
-            for rec, article_id in zip(records, article_ids, strict=True)
-            for category in rec.categories
-        )
-        store.categories.add_categories_asked(
-            (article_id, rec.annotator or default_annotator, category)
-            for rec, article_id in zip(records, article_ids, strict=True)
-            if rec.categories and rec.categories_asked is not None
-            for category in rec.categories_asked
-        )
+        _categories_step(store, records, article_ids, default_annotator, counts)
         if any(rec.actors for rec in records):
             store.actors.add_imported(
                 [(article_id, m) for rec, article_id in zip(records, article_ids, strict=True) for m in rec.actors],
@@ -157,6 +147,41 @@ def add_records(store: Store, records: Sequence[IncomingRecord], default_annotat
                 },
             )
     return counts
+
+
+def _categories_step(
+    store: Store, records: Sequence[IncomingRecord], article_ids: Sequence[int], default: str, counts: ImportCounts
+) -> None:
+    """The records' article categories and what each layer was asked. Binary feedback (a record that
+    says what it was asked and is not complete) adds to the layer: a category it was asked and did
+    not give is known not to apply, so the layer no longer gives it; the last answer on a category
+    counts. Categories a conflict left out (`categories_withdrawn`) go after the rest is in."""
+    cats = store.categories
+    settle_feedback(records, [rec.digest for rec in records], default)
+    triples = [
+        (article_id, rec.annotator or default, category)
+        for rec, article_id in zip(records, article_ids, strict=True)
+        if not rec.complete and rec.categories_asked
+        for category in set(rec.categories_asked) - set(rec.categories)
+    ]
+    cats.remove_article_categories(triples)
+    counts.categories_added = cats.add_article_categories(
+        (article_id, rec.annotator or default, category)
+        for rec, article_id in zip(records, article_ids, strict=True)
+        for category in rec.categories
+    )
+    cats.add_categories_asked(
+        (article_id, rec.annotator or default, category)
+        for rec, article_id in zip(records, article_ids, strict=True)
+        if rec.categories_asked
+        for category in rec.categories_asked
+    )
+    withdrawn = [
+        (article_id, rec.annotator or default, category)
+        for rec, article_id in zip(records, article_ids, strict=True)
+        for category in rec.categories_withdrawn
+    ]
+    cats.remove_article_categories(withdrawn, asked=True)
 
 
 def _articles_step(
