@@ -46,6 +46,7 @@ def test_an_accepted_binary_label_is_the_only_category_written(cli, tmp_path):
 def test_a_rejected_binary_label_is_a_0_on_it_alone_and_the_article_is_not_rejected(cli, tmp_path):
     result = cli("import", "--no-ner", write_jsonl(tmp_path / "bin.jsonl", [binary("energy-strikes", "reject")]))
     assert result.exit_code == 0 and "not imported" not in result.output, result.output
+    assert "1 article category answered no" in result.output
     assert doccat_cats(cli, tmp_path) == {TEXT: {"energy-strikes": 0.0}}
     assert docbin_cats(cli, tmp_path) == {TEXT: {"energy-strikes": 0.0}}
 

@@ -35,6 +35,8 @@ class ImportCounts:
     links_added: int = 0
     #: Article categories given (per article and annotator).
     categories_added: int = 0
+    #: Binary answers that a category does not apply (a known 0 on it alone).
+    categories_denied: int = 0
     #: Articles on which an annotator's stored work was replaced by a newer record of hers, by name.
     replaced: dict[str, int] = field(default_factory=dict)
 
@@ -45,6 +47,7 @@ class ImportCounts:
         self.entities_added += other.entities_added
         self.links_added += other.links_added
         self.categories_added += other.categories_added
+        self.categories_denied += other.categories_denied
         for name, n in other.replaced.items():
             self.replaced[name] = self.replaced.get(name, 0) + n
         return self
@@ -57,6 +60,8 @@ class ImportCounts:
         links = f", {_plural(self.links_added, 'link')}" if self.links_added else ""
         if self.categories_added:
             links += f", {_plural(self.categories_added, 'article category', 'article categories')}"
+        if self.categories_denied:
+            links += f", {_plural(self.categories_denied, 'article category', 'article categories')} answered no"
         replaced = "".join(
             f"; replaced {name}'s labels on {_plural(n, 'article')}" for name, n in sorted(self.replaced.items())
         )
@@ -165,6 +170,7 @@ def _categories_step(
         for category in set(rec.categories_asked) - set(rec.categories)
     ]
     cats.remove_article_categories(triples)
+    counts.categories_denied = len(triples)
     counts.categories_added = cats.add_article_categories(
         (article_id, rec.annotator or default, category)
         for rec, article_id in zip(records, article_ids, strict=True)
