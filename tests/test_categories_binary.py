@@ -120,12 +120,42 @@ def test_two_accepted_stances_are_both_left_out_and_said_by_line(cli, tmp_path):
     assert docbin_cats(cli, tmp_path) == expected
 
 
-def test_a_binary_answer_against_a_stance_the_project_held_is_left_out(cli, tmp_path):
-    cli("import", "--no-ner", write_jsonl(tmp_path / "first.jsonl", [binary("positive")]))
+def test_a_binary_answer_against_a_stored_binary_answer_leaves_both_out(cli, tmp_path):
+    cli("import", "--no-ner", write_jsonl(tmp_path / "first.jsonl", [binary("positive"), binary("relevant")]))
     path = write_jsonl(tmp_path / "second.jsonl", [binary("negative")])
     result = cli("import", "--no-ner", path)
+    assert result.exit_code == 0, result.output
+    assert f"{path}:1: negative accepted here and positive in the project already, both in the exclusive" in (
+        result.output
+    )
+    assert doccat_cats(cli, tmp_path) == {TEXT: {"relevant": 1.0}}
+
+
+def test_a_binary_answer_against_a_stance_chosen_in_the_window_is_refused_and_the_choice_stays(db_path, cli, tmp_path):
+    cli("import", "--no-ner", write_jsonl(tmp_path / "text.jsonl", [json.dumps({"text": TEXT})]))
+    with Store.open(db_path) as store:
+        store.categories.set_article_categories(1, "tester", ["positive"])
+        store.articles.set_status(1, "tester", "done")
+    path = write_jsonl(tmp_path / "teach.jsonl", [binary("negative")])
+    result = cli("import", "--no-ner", path)
+    assert result.exit_code == 1
     assert f"{path}:1: categories negative, positive are all in the exclusive group 'stance'" in result.output
-    assert doccat_cats(cli, tmp_path) == {TEXT: {"positive": 1.0}}
+    everything = {"relevant": 0.0, "ceasefire-talks": 0.0, "energy-strikes": 0.0}
+    stance = {"positive": 1.0, "negative": 0.0, "neutral": 0.0}
+    assert doccat_cats(cli, tmp_path) == {TEXT: {**everything, **stance}}
+
+
+def test_a_binary_answer_refines_a_window_choice_that_asked_everything(db_path, cli, tmp_path):
+    """Chosen in the window, every category was asked: a later binary answer changes its one
+    category and leaves the others known."""
+    cli("import", "--no-ner", write_jsonl(tmp_path / "text.jsonl", [json.dumps({"text": TEXT})]))
+    with Store.open(db_path) as store:
+        store.categories.set_article_categories(1, "tester", ["relevant", "positive"])
+        store.articles.set_status(1, "tester", "done")
+    teach = write_jsonl(tmp_path / "teach.jsonl", [binary("energy-strikes"), binary("relevant", "reject")])
+    cli("import", "--no-ner", teach)
+    cats = {"relevant": 0.0, "ceasefire-talks": 0.0, "energy-strikes": 1.0}
+    assert doccat_cats(cli, tmp_path) == {TEXT: {**cats, "positive": 1.0, "negative": 0.0, "neutral": 0.0}}
 
 
 def test_the_account_says_only_the_categories_asked_are_written(cli, tmp_path):

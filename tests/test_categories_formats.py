@@ -447,13 +447,13 @@ def test_none_of_them_and_ner_teach_labels_are_not_taken_for_categories(store, t
 
 
 def test_binary_feedback_cannot_give_an_article_both_of_an_exclusive_group(store, tmp_path):
-    """A binary-feedback record adds to what the annotator has: one whose category clashes with a
-    stored one of the stance group is refused (the stored one stays); a complete record replaces."""
+    """A binary-feedback record adds to what the annotator has: one whose category clashes with one
+    of the stance group chosen in the window is refused (the choice stays); a complete record replaces."""
     store.schemes.set_category_scheme(SCHEME)
-    complete = {"text": TEXTS[0], "label": "positive", "answer": "accept"}  # textcat.teach: binary too
     feedback = {"text": TEXTS[0], "spans": [{"start": 0, "end": 4, "label": "offer", "answer": "accept"}]}
-    first = write_jsonl(tmp_path / "first.jsonl", [json.dumps(complete)])
+    first = write_jsonl(tmp_path / "first.jsonl", [json.dumps({"text": TEXTS[0]})])
     assert import_paths(store, [first], annotator="pat").rejections == []
+    store.categories.set_article_categories(1, "pat", ["positive"])
     path = write_jsonl(
         tmp_path / "teach.jsonl",
         [json.dumps({**feedback, "_categories": ["negative"]}), json.dumps({**feedback, "_categories": ["relevant"]})],

@@ -7,13 +7,15 @@
   replaces the layer's categories, so it is checked alone; binary feedback (Prodigy's
   `textcat.teach`: one category, accepted or rejected) adds to the layer, so it is checked with
   what the layer holds.
-- Two binary answers of this import that accept two categories of one exclusive group on one
-  article: one of them is wrong and nothing says which, so *both* are left out (unknown, neither
-  1 nor 0; `IncomingRecord.categories_withdrawn`), and so is any later answer of this import on
-  those two. The record still comes in (its status, its other categories); the conflict is a
-  note, `FILE:LINE: reason`, counted with the import's notes. A clash with what the project
-  held before the import, or with a choice task's answer, leaves the binary answer out instead:
-  the earlier work stays, as a complete answer the person gave.
+- A binary answer that accepts a category of an exclusive group whose other category the layer
+  already holds from another binary answer (earlier in this import, or stored from a file that
+  said what was asked): one of them is wrong and nothing says which, so *both* are left out
+  (unknown, neither 1 nor 0; `IncomingRecord.categories_withdrawn`), and so is any later answer
+  of this import on those two. The record still comes in (its status, its other categories); the
+  conflict is a note, `FILE:LINE: reason`, counted with the import's notes. A clash with a
+  category chosen in the window (every category was asked there) or by a choice task of this
+  import leaves the binary answer out instead (`FILE:LINE`, a refused record): the person's
+  whole answer stays.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ class CategoryChecks:
         self.given: dict[tuple[str, str], set[str]] = {}
         #: (text, layer) -> the categories this import's binary answers accepted, with their lines.
         self.feedback: dict[tuple[str, str], dict[str, int]] = {}
+        #: (text, layer) -> what the project held it was asked before the import (a file said so).
+        self.asked: dict[tuple[str, str], set[str]] = {}
         #: (text, layer) -> categories left out after a conflict: later binary answers on them too.
         self.conflicted: dict[tuple[str, str], set[str]] = {}
 
@@ -67,11 +71,13 @@ class CategoryChecks:
         key = (rec.digest, rec.annotator or self.annotator)
         if key not in self.given:
             self.given[key] = set(self.store.categories.categories_of_text(*key))
+            self.asked[key] = set(self.store.categories.asked_of_text(*key))
         why = exclusive_clash(rec.categories, self.exclusive)
         if why is not None:
             return why
         if rec.complete:
             self.given[key] = set(rec.categories)
+            self.asked[key] = set()
             self.conflicted.pop(key, None)
             return None
         dropped = self._drop(rec, self.conflicted.get(key, set()))
@@ -88,12 +94,16 @@ class CategoryChecks:
         if found is not None:
             group, both = found
             earlier = sorted(set(both) - set(rec.categories))
-            if not set(earlier) <= mine.keys():
+            if not set(earlier) <= mine.keys() | self.asked[key]:
                 return (
                     f"categories {', '.join(both)} are all in the exclusive group {group!r}: one per article "
-                    "(the article already has one of them, stored or from an earlier record)"
+                    "(the article already has one of them, chosen in the window or by a choice task, and "
+                    "that answer stays)"
                 )
-            lines = ", ".join(str(mine.pop(name)) for name in earlier)
+            lines = " and ".join(
+                f"on line {mine.pop(name)}" if name in mine else "in the project already" for name in earlier
+            )
+            self.asked[key] -= set(earlier)
             self.conflicted.setdefault(key, set()).update(both)
             rec.categories_withdrawn = earlier
             before -= set(earlier)
@@ -101,7 +111,7 @@ class CategoryChecks:
             self._drop(rec, set(both))
             rec.refused = (
                 *rec.refused,
-                f"{', '.join(new)} accepted here and {', '.join(earlier)} on line {lines}, both in the exclusive "
+                f"{', '.join(new)} accepted here and {', '.join(earlier)} {lines}, both in the exclusive "
                 f"group {group!r} (one per article): one of them is wrong, so both are left out (unknown)",
             )
         self.given[key] = before | set(rec.categories)

@@ -29,6 +29,18 @@ class CategoriesPart(Part):
 
     # -- one article -------------------------------------------------------------------------
 
+    def asked_of_text(self, digest: str, annotator: str) -> tuple[str, ...]:
+        """The categories `annotator` was asked about on the article whose content hash is `digest`,
+        where a file said (none: not said, or no such article)."""
+        return tuple(
+            r[0]
+            for r in self.conn.execute(
+                "SELECT q.category FROM categories_asked q JOIN annotators a ON a.id = q.annotator_id "
+                "JOIN articles t ON t.id = q.article_id WHERE t.hash = ? AND a.name = ? ORDER BY q.category",
+                (digest, annotator),
+            )
+        )
+
     def article_categories(self, article_id: int, annotator: str) -> tuple[str, ...]:
         """The categories `annotator` gave the article, sorted."""
         return tuple(
@@ -165,6 +177,19 @@ class CategoriesPart(Part):
         self.conn.executemany(f"DELETE FROM article_categories {where}", values)
         if asked:
             self.conn.executemany(f"DELETE FROM categories_asked {where}", values)
+
+    def asked_everything(self, article_ids: Iterable[int]) -> set[tuple[int, str]]:
+        """(article id, layer) of the layers that gave these articles categories with every category
+        asked (no `categories_asked` row: chosen in the window, or from a file that did not say)."""
+        return set(
+            self.conn.execute(
+                "SELECT DISTINCT c.article_id, a.name FROM article_categories c "
+                "JOIN annotators a ON a.id = c.annotator_id WHERE c.article_id IN (SELECT value FROM json_each(?)) "
+                "AND NOT EXISTS (SELECT 1 FROM categories_asked q "
+                "WHERE q.article_id = c.article_id AND q.annotator_id = c.annotator_id)",
+                (json.dumps(sorted(set(article_ids))),),
+            )
+        )
 
     def add_categories_asked(self, rows: Iterable[tuple[int, str, str]]) -> None:
         """Store which categories a layer was asked about: (article id, annotator, category) rows."""

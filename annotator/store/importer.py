@@ -140,7 +140,7 @@ def add_records(store: Store, records: Sequence[IncomingRecord], default_annotat
         _guidelines_step(c, records, article_ids, layer_of)
         _answers_step(c, answers, stamp)
         counts.links_added = _links_step(c, records, article_ids, lambda rec: layer_of(rec, model_version=False), stamp)
-        _categories_step(store, records, article_ids, default_annotator, counts)
+        _categories_step(store, records, article_ids, old_articles, default_annotator, counts)
         if any(rec.actors for rec in records):
             store.actors.add_imported(
                 [(article_id, m) for rec, article_id in zip(records, article_ids, strict=True) for m in rec.actors],
@@ -155,14 +155,22 @@ def add_records(store: Store, records: Sequence[IncomingRecord], default_annotat
 
 
 def _categories_step(
-    store: Store, records: Sequence[IncomingRecord], article_ids: Sequence[int], default: str, counts: ImportCounts
+    store: Store,
+    records: Sequence[IncomingRecord],
+    article_ids: Sequence[int],
+    old_articles: set[int],
+    default: str,
+    counts: ImportCounts,
 ) -> None:
     """The records' article categories and what each layer was asked. Binary feedback (a record that
     says what it was asked and is not complete) adds to the layer: a category it was asked and did
     not give is known not to apply, so the layer no longer gives it; the last answer on a category
-    counts. Categories a conflict left out (`categories_withdrawn`) go after the rest is in."""
+    counts; a layer that was asked every category (the window) still was. Categories a conflict left
+    out (`categories_withdrawn`) go after the rest is in."""
     cats = store.categories
     settle_feedback(records, [rec.digest for rec in records], default)
+    feedback_on = {a for rec, a in zip(records, article_ids, strict=True) if not rec.complete and a in old_articles}
+    everything = cats.asked_everything(feedback_on) if feedback_on else set()
     triples = [
         (article_id, rec.annotator or default, category)
         for rec, article_id in zip(records, article_ids, strict=True)
@@ -179,7 +187,7 @@ def _categories_step(
     cats.add_categories_asked(
         (article_id, rec.annotator or default, category)
         for rec, article_id in zip(records, article_ids, strict=True)
-        if rec.categories_asked
+        if rec.categories_asked and (rec.complete or (article_id, rec.annotator or default) not in everything)
         for category in rec.categories_asked
     )
     withdrawn = [
