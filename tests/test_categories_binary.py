@@ -202,3 +202,24 @@ def test_what_was_asked_reads_back_from_every_training_file(cli, tmp_path):
         assert result.exit_code == 0 and "not imported" not in result.output, result.output
         written = cli("export", "--format", "doccat", "-", db=again).stdout.splitlines()
         assert {line["text"]: line["cats"] for line in map(json.loads, written)} == expected, name
+
+
+def test_a_lone_0_is_no_empty_list_in_doccano_or_label_studio(cli, tmp_path):
+    """doccano and Label Studio list the categories given: an empty list would say none of them
+    applies, which a rejected binary label does not say."""
+    lines = [binary("energy-strikes", "reject"), binary("relevant", text=OTHER)]
+    cli("import", "--no-ner", write_jsonl(tmp_path / "teach.jsonl", lines))
+    out = tmp_path / "dc.jsonl"
+    result = cli("export", "--format", "doccano", "--doccano-task", "text-classification", out)
+    assert result.exit_code == 0, result.output
+    assert [(r["text"], r["label"]) for r in map(json.loads, out.read_text().splitlines())] == [(OTHER, ["relevant"])]
+    ls = tmp_path / "ls.json"
+    assert cli("export", "--format", "label-studio", ls).exit_code == 0
+    tasks = json.loads(ls.read_text(encoding="utf-8"))
+    choices = {
+        task["data"]["text"]: [
+            r["value"]["choices"] for a in task["annotations"] + task.get("predictions", []) for r in a["result"]
+        ]
+        for task in tasks
+    }
+    assert choices[OTHER] == [["relevant"]] and choices[TEXT] == []

@@ -193,6 +193,13 @@ def cats_of(row: ExportRow) -> dict[str, float]:
     return {name: float(name in given) for name in row.category_scope}
 
 
+def listable(row: ExportRow) -> bool:
+    """Whether the row's categories can go into a format that lists only those given (doccano's
+    `label`/`cats`, Label Studio's `choices`): they are known, and not only 0s on the few a file
+    asked (a binary reject), which an empty list would turn into "none of them applies"."""
+    return bool(row.category_scope) and bool(row.categories or row.categories_asked is None)
+
+
 def choice_fields(row: ExportRow, single: bool) -> dict[str, Any]:
     """Prodigy's choice fields for the row (`options`, `accept`, `config.choice_style`), or {}."""
     if not row.category_scope:
