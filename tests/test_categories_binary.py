@@ -223,3 +223,10 @@ def test_a_lone_0_is_no_empty_list_in_doccano_or_label_studio(cli, tmp_path):
         for task in tasks
     }
     assert choices[OTHER] == [["relevant"]] and choices[TEXT] == []
+
+
+def test_a_skipped_binary_label_is_named_as_a_skip(cli, tmp_path):
+    path = write_jsonl(tmp_path / "bin.jsonl", [binary("energy-strikes", "ignore")])
+    result = cli("import", "--no-ner", path)
+    assert f"{path}:1: 1 category in a task answered reject or ignore (energy-strikes 1)" in result.output
+    assert "a skip: it says neither 1 nor 0 of the category" in result.output
