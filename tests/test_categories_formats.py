@@ -461,7 +461,8 @@ def test_binary_feedback_cannot_give_an_article_both_of_an_exclusive_group(store
     report = import_paths(store, [path], annotator="pat")
     (rejection,) = report.rejections
     assert (rejection.path, rejection.line) == (str(path), 1)
-    assert "exclusive group 'stance'" in rejection.reason and "already has one" in rejection.reason
+    assert "exclusive group 'stance'" in rejection.reason
+    assert "already has positive from an answer that saw every option" in rejection.reason
     assert categories_by_text(store) == {(TEXTS[0], "pat"): ("positive", "relevant")}
     options = [{"id": name, "text": name} for name in ("positive", "negative", "neutral")]
     choice = {"text": TEXTS[0], "options": options, "accept": ["negative"], "answer": "accept"}

@@ -97,8 +97,8 @@ class CategoryChecks:
             if not set(earlier) <= mine.keys() | self.asked[key]:
                 return (
                     f"categories {', '.join(both)} are all in the exclusive group {group!r}: one per article "
-                    "(the article already has one of them, chosen in the window or by a choice task, and "
-                    "that answer stays)"
+                    f"(the article already has {', '.join(earlier)} from an answer that saw every option: the "
+                    "window, or a choice task; that answer stays)"
                 )
             lines = " and ".join(
                 f"on line {mine.pop(name)}" if name in mine else "in the project already" for name in earlier
