@@ -158,6 +158,12 @@ class IncomingRecord:
     #: The categories the layer was asked about, when the file says (Prodigy's `options`): only
     #: these are known 1/0; None: every category of the scheme (`export.categories`).
     categories_asked: list[str] | None = None
+    #: The file shows only the choices made (Label Studio, doccano): the rest of their groups were
+    #: shown too, and the import widens `categories_asked` to them (`importing.run`).
+    asked_with_groups: bool = False
+    #: Categories an import leaves out of the layer after the fact: two records gave the article
+    #: both of them in one exclusive group, and one of them is wrong (`importing.run`).
+    categories_withdrawn: list[str] = field(default_factory=list)
     #: Link ends resolved to actors (`ActorMention`), and what the file says of those actors:
     #: {name: (kind, side)} (the JSONL's top-level `actors`); an unknown actor is made on import.
     actors: list[ActorMention] = field(default_factory=list)
@@ -191,6 +197,7 @@ class IncomingRecord:
             or self.links
             or self.link_decisions
             or self.categories
+            or self.categories_asked
             or self.complete
         )
 

@@ -200,10 +200,8 @@ def test_prodigy_choice_binary_and_cats_tasks_come_in(store, tmp_path):
     ]
     path = write_jsonl(tmp_path / "prodigy.jsonl", [json.dumps(x) for x in lines])
     report = import_paths(store, [path], annotator="pat")
-    assert [str(r) for r in report.rejections] == [
-        f"{path}:3: 1 category answered reject (relevant 1) in 1 record not imported (the first on this line): "
-        "a project stores the categories given; that one does not apply has no place"
-    ]
+    assert report.rejections == [], "a binary reject is a known 0 on its one category, not a refused record"
+    assert store.categories.asked_by_layer("pat")[(3, "pat")] == ("relevant",)
     assert categories_by_text(store) == {
         (TEXTS[0], "pat"): ("positive", "relevant"),
         (TEXTS[1], "pat"): ("relevant",),
@@ -426,29 +424,36 @@ def test_conll_says_it_left_the_categories_out(tmp_path):
 
 
 def test_none_of_them_and_ner_teach_labels_are_not_taken_for_categories(store, tmp_path):
-    """All 0 says "none applies", which a project (storing the categories given) cannot hold: named, not
-    stored; a ner.teach task's `label` repeats its span's label and names no category."""
+    """All 0 says "none of these applies": known 0s on the names asked, the others unknown; an empty
+    `accept` with no options does not say of which, so it is named, not stored; a ner.teach task's
+    `label` repeats its span's label and names no category."""
     lines = [
         {"text": TEXTS[0], "cats": {"relevant": 0, "positive": 0}},
         {"text": TEXTS[1], "label": "GPE", "spans": [{"start": 4, "end": 11, "label": "GPE"}], "answer": "accept"},
+        {"text": TEXTS[2], "accept": []},
     ]
     path = write_jsonl(tmp_path / "in.jsonl", [json.dumps(x) for x in lines])
     report = import_paths(store, [path], annotator="pat")
     assert [str(r) for r in report.rejections] == [
-        f"{path}:1: 1 decision that no category applies in 1 record not imported (the first on this line): "
-        "a project stores the categories given, so the article's categories stay unknown"
+        f"{path}:3: 1 decision that no category applies in 1 record not imported (the first on this line): "
+        "it does not say which categories were asked, so the article's categories stay unknown"
     ]
     assert list(store.categories.category_rows()) == [] and report.counts.labels_added == 1
+    assert store.categories.asked_by_layer("pat") == {(1, "pat"): ("positive", "relevant")}
+    store.articles.set_status(2, "pat", "done")
+    export_file(store, tmp_path / "cats.jsonl", "doccat")
+    cats = [json.loads(line)["cats"] for line in (tmp_path / "cats.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert cats == [{"relevant": 0.0, "positive": 0.0}]
 
 
 def test_binary_feedback_cannot_give_an_article_both_of_an_exclusive_group(store, tmp_path):
-    """A binary-feedback record adds to what the annotator has: one whose category clashes with a
-    stored one (or an earlier record's) of the stance group is refused; a complete record replaces."""
+    """A binary-feedback record adds to what the annotator has: one whose category clashes with one
+    of the stance group chosen in the window is refused (the choice stays); a complete record replaces."""
     store.schemes.set_category_scheme(SCHEME)
-    complete = {"text": TEXTS[0], "label": "positive", "answer": "accept"}
     feedback = {"text": TEXTS[0], "spans": [{"start": 0, "end": 4, "label": "offer", "answer": "accept"}]}
-    first = write_jsonl(tmp_path / "first.jsonl", [json.dumps(complete)])
+    first = write_jsonl(tmp_path / "first.jsonl", [json.dumps({"text": TEXTS[0]})])
     assert import_paths(store, [first], annotator="pat").rejections == []
+    store.categories.set_article_categories(1, "pat", ["positive"])
     path = write_jsonl(
         tmp_path / "teach.jsonl",
         [json.dumps({**feedback, "_categories": ["negative"]}), json.dumps({**feedback, "_categories": ["relevant"]})],
@@ -456,10 +461,13 @@ def test_binary_feedback_cannot_give_an_article_both_of_an_exclusive_group(store
     report = import_paths(store, [path], annotator="pat")
     (rejection,) = report.rejections
     assert (rejection.path, rejection.line) == (str(path), 1)
-    assert "exclusive group 'stance'" in rejection.reason and "already has one" in rejection.reason
+    assert "exclusive group 'stance'" in rejection.reason
+    assert "already has positive from an answer that saw every option" in rejection.reason
     assert categories_by_text(store) == {(TEXTS[0], "pat"): ("positive", "relevant")}
-    replaced = write_jsonl(tmp_path / "again.jsonl", [json.dumps({**complete, "label": "negative"})])
-    assert import_paths(store, [replaced], annotator="pat").rejections == []  # a complete record replaces
+    options = [{"id": name, "text": name} for name in ("positive", "negative", "neutral")]
+    choice = {"text": TEXTS[0], "options": options, "accept": ["negative"], "answer": "accept"}
+    replaced = write_jsonl(tmp_path / "again.jsonl", [json.dumps(choice)])
+    assert import_paths(store, [replaced], annotator="pat").rejections == []  # a choice task replaces
     assert categories_by_text(store) == {(TEXTS[0], "pat"): ("negative",)}
 
 

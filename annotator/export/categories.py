@@ -3,18 +3,20 @@
 Categories follow the rule the spans follow (`export_rule`): the same layer, the same articles.
 On top of it (`CATEGORY_RULE`, the same in words):
 
-- An article's categories are *known* in a layer when the layer gave it at least one category
-  (for the gold layer: the review decided one of its groups, or the annotators who finished it
-  agree on at least one category). Then every category of the scheme is written, 1 when
-  given and 0 when not: `ExportRow.category_scope` lists them, `ExportRow.categories` the 1s.
+- An article's categories are *known* in a layer when the layer gave it at least one category,
+  or was asked about one and said it does not apply (a binary textcat answer rejected; for the
+  gold layer: the review decided one of its groups, or the annotators who finished it agree on
+  at least one category). Then every category asked is written, 1 when given and 0 when not:
+  `ExportRow.category_scope` lists them, `ExportRow.categories` the 1s.
   Groups the gold layer has not decided are left out of the scope (unknown, not 0), and
   retired categories too unless the article carries them.
 - Only the categories the layer was *asked* about are known: an import that says which were
-  shown (Prodigy's `options`, the keys of `cats`, the choices of a Label Studio task) stores
-  them (`ExportRow.categories_asked`); they are the scope (where the file shows only the choices
-  made, those and the rest of their groups: a tool shows a group's choices together), the others
-  stay out of it, unknown rather than 0 (spaCy treats an absent category as missing). Without
-  that, every category was asked.
+  shown (Prodigy's `options`, the keys of `cats`, a binary textcat task's one `label`, the
+  choices of a Label Studio task) stores them (`ExportRow.categories_asked`; where the file
+  shows only the choices made, the import adds the rest of their groups: a tool shows a group's
+  choices together); they are the scope, the others stay out of it, unknown rather than 0 (spaCy
+  treats an absent category as missing). Without that (the window shows them all), every
+  category of the scheme was asked.
 - An article with no category is *unknown*: nothing is written for it (no `cats`, no
   `accept`, no `label` list), never every category 0. Untouched and unfinished articles never
   reach a training file at all, so they never become negative examples.
@@ -33,11 +35,12 @@ from annotator.schemes.categories import project_categories
 
 CATEGORY_RULE = """\
 Article categories come from the same layer and the same articles as the spans. They are known
-for an article when its layer gave it at least one category (gold: a review decision on one of
-its groups, or the finished annotators' agreement on one): then every category of the scheme
-is written, 1 if given and 0 if not (for gold, the groups still undecided are left out; where the
-imported file showed only some of them, such as Prodigy's options, the others are left out). An
-article with no category is unknown: no categories are written for it, never all 0. Exclusive
+for an article when its layer gave it at least one category, or said one does not apply (gold: a
+review decision on one of its groups, or the finished annotators' agreement on one): then every
+category the layer was asked is written, 1 if given and 0 if not, and the others are left missing
+(unknown, not 0). The window asks every category of the scheme; an imported file may have asked
+only some (Prodigy's options, a binary textcat label); for gold, the groups still undecided are
+left out. An article with no category is unknown: no categories are written for it, never all 0. Exclusive
 groups hold one category per article, multi-choice groups any number."""
 
 #: Account items (`export_account.ITEMS`).
@@ -56,7 +59,7 @@ class CategoryScope:
         #: Every category of the chosen groups, retired too: what a row may carry.
         self.members = frozenset(c.name for g in groups for c in g.categories)
         self.only = only_groups is not None
-        self.used = bool(store.categories.used_categories())
+        self.used = bool(store.categories.used_categories()) or store.categories.any_asked()
         self.layer = layer
         self.gold: dict[int, GoldCategories] = gold_categories(store) if layer == GOLD and self.used else {}
         self.decided = store.categories.category_decisions() if layer == GOLD and self.used else set()
@@ -69,28 +72,15 @@ class CategoryScope:
         if self.layer == GOLD:
             return self._gold(row)
         given = self._chosen(row.categories)
-        if not given:
-            self.counts[UNKNOWN] += 1
-            return row._replace(categories=()) if row.categories else row
-        self.counts[WRITTEN] += 1
         scope = self._scope(given, ())
         if row.categories_asked is not None:  # the file said which were shown: the others stay unknown
             asked = set(row.categories_asked)
-            if asked <= set(row.categories):  # only the choices made are known (Label Studio, doccano): their groups
-                asked = self._with_groups(row.categories_asked)
             scope = tuple(name for name in scope if name in asked)
+        if not given and not (row.categories_asked and scope):  # nothing given, nothing known not to apply
+            self.counts[UNKNOWN] += 1
+            return row._replace(categories=()) if row.categories else row
+        self.counts[WRITTEN] += 1
         return row._replace(categories=given, category_scope=scope)
-
-    def _with_groups(self, asked: tuple[str, ...]) -> set[str]:
-        """The categories chosen and the rest of their groups, for a file that shows only the choices
-        made (Label Studio's `choices`, doccano's labels): a tool shows a group's choices together
-        (a `Choices` tag), so one chosen asks its group. Prodigy's `options` say exactly what was shown."""
-        found = set(asked)
-        for group in self.groups:
-            members = {c.name for c in group.categories}
-            if members & found:
-                found |= members
-        return found
 
     def _chosen(self, categories: tuple[str, ...]) -> tuple[str, ...]:
         """The categories of the chosen groups (`--category-groups`), or all of them."""

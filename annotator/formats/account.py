@@ -36,7 +36,10 @@ ITEMS: dict[str, tuple[str, bool]] = {
     ),
     "notes_written": ("notes on statements without a label, written with their statement", False),
     "notes_left_out": ("notes on statements without a label that this format has no place for: not written", False),
-    "categories_written": ("articles with their categories (every category of the scheme 1 or 0)", False),
+    "categories_written": (
+        "articles with their categories (those asked 1 or 0, the others left missing: unknown, not 0)",
+        False,
+    ),
     "categories_unknown": ("articles with no category: categories unknown, none written (never all 0)", False),
     "categories_left_out": ("articles whose categories this format cannot hold, written without them", False),
     "stale_temporaries": ("temporary files of an interrupted export removed", False),

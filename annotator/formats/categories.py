@@ -5,10 +5,13 @@ Read (`read_categories`, each into the names given, or None when the object hold
 - Prodigy's choice tasks (`textcat.manual`, the `choice` view): `"options": [{"id", "text"}],
   "accept": [id, ...]` — the accepted options; an id that is not text (Prodigy allows
   numbers) names its option's `text`. A task answered reject/ignore gives no category.
-- Prodigy's binary textcat tasks (`textcat.teach`): `"label": NAME` with `"answer": "accept"`;
-  answered reject, the label is known *not* to apply, which a project (that stores the
-  categories given) cannot hold: counted, not imported.
-- `"cats"` as spaCy and Prodigy write it, `{NAME: 1.0 | 0.0 | true | false}`: the names at 1.
+- Prodigy's binary textcat tasks (`textcat.teach`): `"label": NAME` with `"answer": "accept"`
+  or `"reject"`: the answer is about that one category (it applies, or it does not), not about
+  the text. Only it was asked (`asked_categories`), so only it is known: 1 or 0, the others stay
+  unknown. Several such tasks on one article add up (`binary_label`, `FEEDBACK_KEY`).
+- `"cats"` as spaCy and Prodigy write it, `{NAME: 1.0 | 0.0 | true | false}`: the names at 1;
+  its keys were asked, so a name at 0 is known not to apply (all at 0: none of them does), as
+  is an option of a choice task not accepted.
   A score strictly between 0 and 1 is a model's output, not a decision: the record's `cats`
   are then counted and not imported (`formats.left_out`).
 - doccano: text classification's `"label": [NAME, ...]` (`"labels"` in 1.0), intent
@@ -28,7 +31,7 @@ from typing import Any
 
 from annotator.formats.left_out import LeftOut
 from annotator.formats.records import RecordError, kind_of
-from annotator.records import ACCEPT, ExportRow
+from annotator.records import ACCEPT, REJECT, ExportRow
 from annotator.text import lone_surrogate
 
 MAX_NAME = 200
@@ -36,6 +39,11 @@ MAX_NAME = 200
 KEY = "_categories"
 #: Where the categories the record shows were asked travel (`IncomingRecord.categories_asked`).
 ASKED_KEY = "_categories_asked"
+#: Set on a binary textcat task: category feedback that adds to the layer's, never replaces it.
+FEEDBACK_KEY = "_categories_feedback"
+#: Set where a file shows only the choices made (Label Studio's `choices`, doccano's labels): a tool
+#: shows a group's choices together, so the rest of their groups were asked too (the import widens).
+WITH_GROUPS_KEY = "_categories_asked_with_groups"
 
 
 def checked_name(value: Any, what: str) -> str:
@@ -130,10 +138,10 @@ def read_categories(obj: dict[str, Any], line: int, left_out: LeftOut) -> list[s
         seen = True
         if answer == ACCEPT:
             found.add(name)
-        else:
+        elif answer != REJECT or binary_label(obj) is None:  # a binary reject is a known 0 (`asked_categories`)
             left_out.add("category_rejected", line, 1, (name,))
-    if seen and not found and answer == ACCEPT:
-        left_out.add("category_none", line)
+    if seen and not found and answer == ACCEPT and binary_label(obj) is None and not asked_categories(obj):
+        left_out.add("category_none", line)  # "none of them", but of which was not said: unknown
     return sorted(found) if seen else None
 
 
@@ -153,7 +161,20 @@ def asked_categories(obj: dict[str, Any]) -> list[str] | None:
     if isinstance(cats, dict):
         said = True
         asked.update(str(name).strip() for name in cats)
+    label = binary_label(obj)
+    if label is not None and obj.get("answer", ACCEPT) in (ACCEPT, REJECT):
+        said = True
+        asked.add(label.strip())
     return sorted(asked) if said else None
+
+
+def binary_label(obj: dict[str, Any]) -> str | None:
+    """The category a binary textcat task (`textcat.teach`: a `label`, no choices, no `cats`, no
+    spans) asks about, or None: its `answer` says whether that one category applies."""
+    label = obj.get("label")
+    if not isinstance(label, str) or "accept" in obj or obj.get("cats") is not None or obj.get("spans"):
+        return None
+    return label
 
 
 def _labels_its_spans(label: str, spans: Any) -> bool:
@@ -170,6 +191,13 @@ def cats_of(row: ExportRow) -> dict[str, float]:
     """`{category: 1.0 | 0.0}` over the row's scope; empty when its categories are unknown."""
     given = set(row.categories)
     return {name: float(name in given) for name in row.category_scope}
+
+
+def listable(row: ExportRow) -> bool:
+    """Whether the row's categories can go into a format that lists only those given (doccano's
+    `label`/`cats`, Label Studio's `choices`): they are known, and not only 0s on the few a file
+    asked (a binary reject), which an empty list would turn into "none of them applies"."""
+    return bool(row.category_scope) and bool(row.categories or row.categories_asked is None)
 
 
 def choice_fields(row: ExportRow, single: bool) -> dict[str, Any]:

@@ -14,9 +14,10 @@ nothing unknown is taught as a negative:
   `filter_spans`), the rest go to `doc.spans["ents_overflow"]` and their other tokens are
   missing, reported;
 - spans answered reject are never in `doc.spans["sc"]`; they are kept in `doc.user_data`;
-- article categories are `doc.cats`, every category of the scheme 1.0 or 0.0 where the
-  article's categories are known, and empty (unknown: spaCy's textcat leaves a label that is
-  not in `doc.cats` out of the loss) where the layer gave none (`export_categories`).
+- article categories are `doc.cats`, each category the layer was asked 1.0 or 0.0 where the
+  article's categories are known (the others absent: missing, not 0), and empty (unknown:
+  spaCy's textcat leaves a label that is not in `doc.cats` out of the loss) where the layer
+  gave none (`export_categories`).
   Read back, `doc.cats` of 0/1 values are categories; scores strictly between 0 and 1 are a
   model's output (a pipeline's `textcat` run over the texts), counted and not imported.
 
@@ -48,8 +49,8 @@ from typing import TYPE_CHECKING, Any
 
 from annotator import settings
 from annotator.formats.base import ALIGN, Format, Writer
+from annotator.formats.categories import ASKED_KEY, cats_of, from_cats
 from annotator.formats.categories import KEY as CATEGORIES_KEY
-from annotator.formats.categories import cats_of, from_cats
 from annotator.formats.checks import snippet
 from annotator.formats.left_out import LeftOut
 from annotator.formats.records import RecordError, record_from_dict
@@ -363,6 +364,8 @@ def read_docbin(path: Path) -> Iterator[IncomingRecord | Rejection]:
                 names = from_cats(dict(doc.cats), number, left_out)
                 if names:
                     task[CATEGORIES_KEY] = names
+                if names is not None:  # its keys were asked: the others stay unknown, not "no"
+                    task[ASKED_KEY] = sorted({name.strip() for name in doc.cats})
             yield record_from_dict(task, source=path.name, line=number)
         except RecordError as exc:
             yield Rejection(name, number, str(exc))

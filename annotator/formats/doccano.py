@@ -47,7 +47,7 @@ from typing import Any
 import srsly
 
 from annotator.formats.base import Format, ObjectContext, Option, Writer
-from annotator.formats.categories import ASKED_KEY, checked_name, checked_names, from_cats
+from annotator.formats.categories import ASKED_KEY, WITH_GROUPS_KEY, checked_name, checked_names, from_cats, listable
 from annotator.formats.categories import KEY as CATEGORIES_KEY
 from annotator.formats.left_out import LeftOut
 from annotator.formats.records import RecordError, kind_of, record_from_dict
@@ -82,7 +82,7 @@ def doccano_from_row(
     """The doccano line for one export row; with `relations`, in the entity+relation shape.
     Known categories go in `cats` (doccano's intent detection shape)."""
     record = _relation_record(row, actor_kinds or {}) if relations else _sequence_record(row)
-    if row.category_scope:
+    if listable(row):
         record["cats"] = list(row.categories)
     return record
 
@@ -95,7 +95,7 @@ def intent_from_row(row: ExportRow) -> dict[str, Any]:
         "entities": [[start, end, label] for start, end, label, _ in row.spans],
         "meta": {**row.meta, "title": row.title, "source": row.source},
     }
-    if row.category_scope:  # unknown: no cats at all (an empty list would say none applies)
+    if listable(row):  # unknown: no cats at all (an empty list would say none applies)
         record["cats"] = list(row.categories)
     if row.annotator is not None:
         record["_annotator_id"] = row.annotator
@@ -245,7 +245,7 @@ class DoccanoWriter(Writer):
 
     def _classification(self, handle: Any, row: ExportRow) -> bool | None:
         counts = self.summary.counts
-        if not row.category_scope:
+        if not listable(row):
             counts[CLASSIFICATION_NO_CATEGORIES] += 1
             return False
         handle.write(srsly.json_dumps(classification_from_row(row)) + "\n")
@@ -355,6 +355,7 @@ def doccano_records(obj: dict[str, Any], line: int, left_out: LeftOut) -> list[d
     base: dict[str, Any] = {"text": text, "meta": meta, "label": triples, "spans": spans}
     if categories:
         base[CATEGORIES_KEY] = base[ASKED_KEY] = sorted(set(categories))  # these and their groups were asked
+        base[WITH_GROUPS_KEY] = True
     if relations:
         base["relations"] = relations
     if isinstance(obj.get("actors"), list):

@@ -4,8 +4,9 @@ The document-level sibling of `textcat` (which classifies statements and sentenc
 spaCy `textcat` or `textcat_multilabel` trains on to tell what a whole article is about, as
 spaCy's own text-classification projects keep their data before `spacy convert`-ing it to a
 DocBin. A separate format, not an option of `textcat`, because its unit, its rule and its
-reader differ: one record per article; `cats` holds every category of the scheme, 1 when the
-layer gave it and 0 when not (`export_categories`); an article whose categories are unknown
+reader differ: one record per article; `cats` holds each category the layer was asked (every
+category of the scheme, unless the imported file showed only some), 1 when the layer gave it
+and 0 when not, the others absent (`export_categories`); an article whose categories are unknown
 (none given) is left out and counted, never written with every category 0. Statement labels
 are not in this file (the account counts them).
 
@@ -67,8 +68,8 @@ FORMAT = Format(
     training=True,
     holds_categories=True,
     account_items={SPANS_NOT_WRITTEN: ("statement labels not in this file (it holds article categories)", False)},
-    exports='one record per article whose categories are known, `{"text", "cats", "meta"}`: every category of '
-    "the scheme 1 or 0; articles with no category left out (unknown, never all 0)",
+    exports='one record per article whose categories are known, `{"text", "cats", "meta"}`: each category the '
+    "layer was asked 1 or 0 (the others absent: missing); articles with no category left out (unknown, never all 0)",
     reads_back=True,
     peers='no peer reads it as is: spaCy trains from a DocBin its projects\' convert scripts make of `{"text", '
     '"cats"}` lines; categories nobody was asked are absent from `cats`',

@@ -57,7 +57,7 @@ from typing import Any
 import srsly
 
 from annotator.formats.base import Format, ObjectContext, Option, Writer
-from annotator.formats.categories import ASKED_KEY, checked_names
+from annotator.formats.categories import ASKED_KEY, WITH_GROUPS_KEY, checked_names, listable
 from annotator.formats.categories import KEY as CATEGORIES_KEY
 from annotator.formats.hypertext import HyperTextError, place, read_html, same_words
 from annotator.formats.left_out import KINDS, counted
@@ -337,6 +337,7 @@ def _records(
         if choices and choices.get(number):
             item[CATEGORIES_KEY] = sorted(set(choices[number]))
             item[ASKED_KEY] = item[CATEGORIES_KEY]  # the Choices shown: these and their groups, not the others
+            item[WITH_GROUPS_KEY] = True
         if annotator is not None:
             item["_annotator_id"] = annotator
         if version is None:
@@ -786,7 +787,7 @@ class LabelStudioWriter(Writer):
 
     def _choices(self, row: ExportRow) -> list[tuple[str, list[str]]]:
         """The row's known categories by group (`<Choices name=GROUP>`), in scheme order."""
-        if not row.category_scope:
+        if not listable(row):  # unknown, or only a 0 on a category asked: no choices say that
             return []
         return [(name, [c for c in row.categories if c in members]) for name, members in self.groups]
 

@@ -21,14 +21,14 @@ KINDS = {
         "`cats` between 0 and 1 are a model's scores, not a decision (import 0/1 values)",
     ),
     "category_rejected": (
-        "category answered reject",
-        "categories answered reject",
-        "a project stores the categories given; that one does not apply has no place",
+        "category in a task answered reject or ignore",
+        "categories in tasks answered reject or ignore",
+        "the answer is the whole task's, or a skip: it says neither 1 nor 0 of the category",
     ),
     "category_none": (
         "decision that no category applies",
         "decisions that no category applies",
-        "a project stores the categories given, so the article's categories stay unknown",
+        "it does not say which categories were asked, so the article's categories stay unknown",
     ),
     "category_id": (
         "category by label id",

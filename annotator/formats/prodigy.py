@@ -5,7 +5,7 @@ format claims.
 Read: `formats.records.record_from_dict` (spans with their answers, `_annotator_id`,
 `_status`, `entities`, `relations` as links; doccano's `label` triples too); article
 categories from a choice task's `accept`/`options`, `cats` and a binary textcat `label`
-(`formats.categories`).
+(`formats.categories`: answered accept or reject, only that category was asked).
 
 Written: `tokens` are the ones a spaCy Doc of the text has (white-space tokens such as a line
 break included), so `token_start`/`token_end` are there exactly when spaCy can hold the span.
@@ -15,7 +15,8 @@ span's own `"answer": "reject"` (binary feedback) — never as an accepted span.
 end, `head_span`/`child_span` with offsets, tokens and the end's label, `label` the link type.
 
 Article categories are written as `textcat.manual` writes them, a choice task: `options`
-(every category of the scheme, `{"id", "text"}`), `accept` (those given) and
+(the categories asked: every category of the scheme unless the imported file showed only some,
+`{"id", "text"}`), `accept` (those given) and
 `config.choice_style` ("single" when the scheme is one exclusive group). That, and not
 `cats`, is what Prodigy's own `train --textcat`/`--textcat-multilabel` and `data-to-spacy`
 read from a dataset: each option is 1.0 when accepted and 0.0 when not, which is exactly the
@@ -34,12 +35,19 @@ from typing import Any
 import srsly
 
 from annotator.formats.base import Format, ObjectContext, Writer
-from annotator.formats.categories import ASKED_KEY, asked_categories, choice_fields, read_categories
+from annotator.formats.categories import (
+    ASKED_KEY,
+    FEEDBACK_KEY,
+    asked_categories,
+    binary_label,
+    choice_fields,
+    read_categories,
+)
 from annotator.formats.categories import KEY as CATEGORIES_KEY
 from annotator.formats.left_out import LeftOut
 from annotator.formats.records import record_from_dict
 from annotator.formats.relations import end_namer, relations_from_links
-from annotator.records import ACCEPT, ExportRow, IncomingRecord
+from annotator.records import ACCEPT, REJECT, ExportRow, IncomingRecord
 from annotator.text import signed32, title_of
 from annotator.tokens import SpacyTokens
 
@@ -181,12 +189,16 @@ def _counted(obj: dict[str, Any], line: int, left_out: LeftOut) -> dict[str, Any
     if cats is None and accept is None and not isinstance(label, str):
         return obj
     names = read_categories(obj, line, left_out)
-    asked = asked_categories(obj) if names else None
+    binary = binary_label(obj) is not None and obj.get("answer", ACCEPT) in (ACCEPT, REJECT)
+    asked = asked_categories(obj) if names is not None or binary else None
     obj = {key: value for key, value in obj.items() if key != "label" or not isinstance(label, str)}
     if names:
         obj[CATEGORIES_KEY] = names
     if asked is not None:  # only these were shown: the others stay unknown, not "no"
         obj[ASKED_KEY] = asked
+    if binary:  # the answer was about the label, not the text: the article is not rejected
+        obj["answer"] = ACCEPT
+        obj[FEEDBACK_KEY] = True
     return obj
 
 

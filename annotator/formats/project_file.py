@@ -293,7 +293,7 @@ def _layer_task(layer: Layer, actor_at: dict[tuple[int, int], tuple] | None = No
         task[CATEGORIES_KEY] = [
             checked_name(_text(c["category"], f"category {i}"), f"category {i}") for i, c in enumerate(layer.categories)
         ]
-    if layer.categories and layer.categories_asked:  # the file it came from said which were asked: the rest unknown
+    if layer.categories_asked:  # the file it came from said which were asked: the rest unknown
         task[ASKED_KEY] = [
             checked_name(_text(c["category"], f"category asked {i}"), f"category asked {i}")
             for i, c in enumerate(layer.categories_asked)

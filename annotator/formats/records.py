@@ -137,14 +137,17 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
     if status is not None and status not in STATUSES:
         raise RecordError(f'"_status" must be one of {", ".join(STATUSES)}, got {status!r}')
     categories = _categories(obj.get("_categories")) if answer == ACCEPT else []
-    asked = _categories(obj.get("_categories_asked")) if categories and "_categories_asked" in obj else None
+    # binary textcat feedback (`formats.categories.FEEDBACK_KEY`) adds to the layer's categories; it
+    # may give none (a reject: the one category asked is known not to apply)
+    feedback = answer == ACCEPT and bool(obj.get("_categories_feedback"))
+    asked = _categories(obj.get("_categories_asked")) if answer == ACCEPT and "_categories_asked" in obj else None
     if answer != ACCEPT:
         # A task answered reject/ignore: each span without an answer of its own takes the task's.
         rejected = [RejectedSpan(s.start, s.end, s.label, answer) for s in spans] + rejected
         spans = accepted
     else:
         spans += accepted
-        if (spans or rejected or links or categories or notes or annotator is not None) and status is None:
+        if (spans or rejected or links or categories or asked or notes or annotator is not None) and status is None:
             # Binary feedback (spans with their own answers) judges a few suggestions, not the whole
             # text: the article is not finished, so its unlabeled sentences stay unknown, not negatives.
             status = "in_progress" if binary else "done"
@@ -172,7 +175,8 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
         notes=notes if answer == ACCEPT else [],
         categories=categories,
         categories_asked=sorted({*asked, *categories}) if asked is not None else None,
-        complete=not binary and (status is not None or answer != ACCEPT),
+        complete=not binary and not feedback and (status is not None or answer != ACCEPT),
+        asked_with_groups=bool(obj.get("_categories_asked_with_groups")) and asked is not None,
         refused=tuple(refused),
     )
 

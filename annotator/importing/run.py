@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator import formats, settings
 from annotator.formats.base import ReadContext
 from annotator.importing.article_caps import ArticleTally
+from annotator.importing.category_checks import CategoryChecks
 from annotator.importing.sampling import Sample, draw
 from annotator.packages.returns import merge_package_scheme, sent_in_package
-from annotator.records import HUMAN_LAYER, IncomingRecord, Rejection, layer_kind, record_size_problem
+from annotator.records import HUMAN_LAYER, CategoryGroup, IncomingRecord, Rejection, layer_kind, record_size_problem
 from annotator.schemes.categories import OTHER_GROUP, project_categories
 from annotator.store import ImportCounts, Preannotation, PreannotationFailure, Store, StoreError
 from annotator.store.packages import PROJECT_ID_SETTING
@@ -191,8 +192,6 @@ def import_paths(
             if on_rejection:
                 on_rejection(rejection)
 
-        exclusive = [(g.name, {c.name for c in g.categories}) for g in groups if g.exclusive]
-
         def stream(first: bool) -> Iterator[Unit]:
             return _valid_units(
                 store,
@@ -200,7 +199,7 @@ def import_paths(
                 fmt,
                 report if first else ImportReport(),
                 reject if first else None,
-                exclusive,
+                groups,
                 annotator,
                 members,
             )
@@ -216,33 +215,22 @@ def import_paths(
         return report
 
 
-def exclusive_clash(categories: Iterable[str], exclusive: list[tuple[str, set[str]]]) -> str | None:
-    """Why `categories` cannot be one article's (two of one exclusive group), or None."""
-    given = set(categories)
-    for name, members in exclusive:
-        both = sorted(members & given)
-        if len(both) > 1:
-            return f"categories {', '.join(both)} are all in the exclusive group {name!r}: one per article"
-    return None
-
-
 def _valid_units(
     store: Store,
     paths: list[Path],
     fmt: str | None,
     report: ImportReport,
     reject: Callable[[Rejection], None] | None,
-    exclusive: list[tuple[str, set[str]]] = (),
+    groups: Sequence[CategoryGroup] = (),
     annotator: str = "",
     members: set[str] | None = None,
 ) -> Iterator[Unit]:
     """The valid records of every file, a task's records together (`IncomingRecord.continued`).
-    A record whose categories break an exclusive group of the project's scheme is rejected: with
-    its own categories, with those the annotator already has on the article, or with those an
-    earlier record of this import gave it (binary feedback adds to them; a complete record replaces them).
+    A record whose categories break an exclusive group of the project's scheme is rejected, or
+    comes in without them (`category_checks`, which also widens what a record was asked).
     With `members` (an import of trainees' work), a record that would write one of those team
     members' layers is rejected."""
-    given: dict[tuple[str, str], set[str]] = {}
+    checks = CategoryChecks(store, groups, annotator)
     project_id = store.get_setting(PROJECT_ID_SETTING)
     tally = ArticleTally(store, annotator)
     for item in expand(paths, fmt):
@@ -268,19 +256,10 @@ def _valid_units(
                         f"article {rec.line}: not an article this project sent in the package (a text "
                         "changed by hand, or an article added); left out"
                     )
-            if not isinstance(rec, Rejection) and why is None and rec.categories and exclusive:
-                key = (rec.digest, rec.annotator or annotator)
-                if key not in given:
-                    given[key] = set(store.categories.categories_of_text(*key))
-                why = exclusive_clash(rec.categories, exclusive)
-                # a complete record replaces the layer's categories; binary feedback adds to them
-                before = set() if rec.complete else given[key]
-                if why is None and (why := exclusive_clash(before | set(rec.categories), exclusive)):
-                    why += " (the article already has one of them, stored or from an earlier record)"
-                if why is None and (why := tally.problem(rec)) is None:
-                    given[key] = before | set(rec.categories)
-            elif not isinstance(rec, Rejection) and why is None:
-                why = tally.problem(rec)  # several records of one article, summed with what it holds
+            if not isinstance(rec, Rejection) and why is None:
+                why = checks.check(rec)  # exclusive groups, what was asked (`category_checks`)
+                if why is None:
+                    why = tally.problem(rec)  # several records of one article, summed with what it holds
             if members and not isinstance(rec, Rejection) and why is None:
                 why = _member_problem(rec, annotator, members)
             if why is not None:

@@ -22,7 +22,24 @@ class CategoriesPart(Part):
     def used_categories(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT category FROM article_categories ORDER BY category")]
 
+    def any_asked(self) -> bool:
+        """Whether some layer was asked about some category where the file said (a binary answer
+        that one does not apply is known though the layer gave none)."""
+        return self.conn.execute("SELECT 1 FROM categories_asked LIMIT 1").fetchone() is not None
+
     # -- one article -------------------------------------------------------------------------
+
+    def asked_of_text(self, digest: str, annotator: str) -> tuple[str, ...]:
+        """The categories `annotator` was asked about on the article whose content hash is `digest`,
+        where a file said (none: not said, or no such article)."""
+        return tuple(
+            r[0]
+            for r in self.conn.execute(
+                "SELECT q.category FROM categories_asked q JOIN annotators a ON a.id = q.annotator_id "
+                "JOIN articles t ON t.id = q.article_id WHERE t.hash = ? AND a.name = ? ORDER BY q.category",
+                (digest, annotator),
+            )
+        )
 
     def article_categories(self, article_id: int, annotator: str) -> tuple[str, ...]:
         """The categories `annotator` gave the article, sorted."""
@@ -147,6 +164,32 @@ class CategoriesPart(Part):
         for article_id, name, category in self.conn.execute(sql + (" WHERE a.name = ?" if args else ""), args):
             found[(article_id, name)] = (*found.get((article_id, name), ()), category)
         return found
+
+    def remove_article_categories(self, rows: Iterable[tuple[int, str, str]], asked: bool = False) -> None:
+        """Take (article id, annotator, category) rows out of the layers (an import's binary answer
+        that it does not apply); with `asked`, out of what they were asked too (left unknown)."""
+        rows = list(rows)
+        if not rows:
+            return
+        ids = {name: self.store.layers.annotator_id(name) for name in {name for _, name, _ in rows}}
+        values = [(article_id, ids[name], category) for article_id, name, category in rows]
+        where = "WHERE article_id = ? AND annotator_id = ? AND category = ?"
+        self.conn.executemany(f"DELETE FROM article_categories {where}", values)
+        if asked:
+            self.conn.executemany(f"DELETE FROM categories_asked {where}", values)
+
+    def asked_everything(self, article_ids: Iterable[int]) -> set[tuple[int, str]]:
+        """(article id, layer) of the layers that gave these articles categories with every category
+        asked (no `categories_asked` row: chosen in the window, or from a file that did not say)."""
+        return set(
+            self.conn.execute(
+                "SELECT DISTINCT c.article_id, a.name FROM article_categories c "
+                "JOIN annotators a ON a.id = c.annotator_id WHERE c.article_id IN (SELECT value FROM json_each(?)) "
+                "AND NOT EXISTS (SELECT 1 FROM categories_asked q "
+                "WHERE q.article_id = c.article_id AND q.annotator_id = c.annotator_id)",
+                (json.dumps(sorted(set(article_ids))),),
+            )
+        )
 
     def add_categories_asked(self, rows: Iterable[tuple[int, str, str]]) -> None:
         """Store which categories a layer was asked about: (article id, annotator, category) rows."""

@@ -136,7 +136,7 @@ def export_rows(store: Store, annotator: str | None = None) -> Iterator[ExportRo
                     tuple([_new(Note, x[2:]) for x in notes.take(article_id) if x[1] == annotator_id])
                     if notes.has(article_id)
                     else (),
-                    asked.get((article_id, name if annotator is None else annotator)) if mine_categories else None,
+                    asked.get((article_id, name if annotator is None else annotator)),
                     actors,
                 ),
             )

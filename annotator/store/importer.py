@@ -17,7 +17,7 @@ from annotator.records import ACCEPT, MODEL_LAYER, IncomingRecord, layer_kind
 from annotator.store.articles import put_statuses
 from annotator.store.links import INSERT as INSERT_LINK
 from annotator.store.part import now
-from annotator.store.replacing import keep_last_complete, replace_layers
+from annotator.store.replacing import keep_last_complete, replace_layers, settle_feedback
 
 if TYPE_CHECKING:
     from annotator.store.opening import Store
@@ -35,6 +35,8 @@ class ImportCounts:
     links_added: int = 0
     #: Article categories given (per article and annotator).
     categories_added: int = 0
+    #: Binary answers that a category does not apply (a known 0 on it alone).
+    categories_denied: int = 0
     #: Articles on which an annotator's stored work was replaced by a newer record of hers, by name.
     replaced: dict[str, int] = field(default_factory=dict)
 
@@ -45,6 +47,7 @@ class ImportCounts:
         self.entities_added += other.entities_added
         self.links_added += other.links_added
         self.categories_added += other.categories_added
+        self.categories_denied += other.categories_denied
         for name, n in other.replaced.items():
             self.replaced[name] = self.replaced.get(name, 0) + n
         return self
@@ -57,6 +60,8 @@ class ImportCounts:
         links = f", {_plural(self.links_added, 'link')}" if self.links_added else ""
         if self.categories_added:
             links += f", {_plural(self.categories_added, 'article category', 'article categories')}"
+        if self.categories_denied:
+            links += f", {_plural(self.categories_denied, 'article category', 'article categories')} answered no"
         replaced = "".join(
             f"; replaced {name}'s labels on {_plural(n, 'article')}" for name, n in sorted(self.replaced.items())
         )
@@ -135,17 +140,7 @@ def add_records(store: Store, records: Sequence[IncomingRecord], default_annotat
         _guidelines_step(c, records, article_ids, layer_of)
         _answers_step(c, answers, stamp)
         counts.links_added = _links_step(c, records, article_ids, lambda rec: layer_of(rec, model_version=False), stamp)
-        counts.categories_added = store.categories.add_article_categories(
-            (article_id, rec.annotator or default_annotator, category)
-            for rec, article_id in zip(records, article_ids, strict=True)
-            for category in rec.categories
-        )
-        store.categories.add_categories_asked(
-            (article_id, rec.annotator or default_annotator, category)
-            for rec, article_id in zip(records, article_ids, strict=True)
-            if rec.categories and rec.categories_asked is not None
-            for category in rec.categories_asked
-        )
+        _categories_step(store, records, article_ids, old_articles, default_annotator, counts)
         if any(rec.actors for rec in records):
             store.actors.add_imported(
                 [(article_id, m) for rec, article_id in zip(records, article_ids, strict=True) for m in rec.actors],
@@ -157,6 +152,50 @@ def add_records(store: Store, records: Sequence[IncomingRecord], default_annotat
                 },
             )
     return counts
+
+
+def _categories_step(
+    store: Store,
+    records: Sequence[IncomingRecord],
+    article_ids: Sequence[int],
+    old_articles: set[int],
+    default: str,
+    counts: ImportCounts,
+) -> None:
+    """The records' article categories and what each layer was asked. Binary feedback (a record that
+    says what it was asked and is not complete) adds to the layer: a category it was asked and did
+    not give is known not to apply, so the layer no longer gives it; the last answer on a category
+    counts; a layer that was asked every category (the window) still was. Categories a conflict left
+    out (`categories_withdrawn`) go after the rest is in."""
+    cats = store.categories
+    settle_feedback(records, [rec.digest for rec in records], default)
+    feedback_on = {a for rec, a in zip(records, article_ids, strict=True) if not rec.complete and a in old_articles}
+    everything = cats.asked_everything(feedback_on) if feedback_on else set()
+    triples = [
+        (article_id, rec.annotator or default, category)
+        for rec, article_id in zip(records, article_ids, strict=True)
+        if not rec.complete and rec.categories_asked
+        for category in set(rec.categories_asked) - set(rec.categories)
+    ]
+    cats.remove_article_categories(triples)
+    counts.categories_denied = len(triples)
+    counts.categories_added = cats.add_article_categories(
+        (article_id, rec.annotator or default, category)
+        for rec, article_id in zip(records, article_ids, strict=True)
+        for category in rec.categories
+    )
+    cats.add_categories_asked(
+        (article_id, rec.annotator or default, category)
+        for rec, article_id in zip(records, article_ids, strict=True)
+        if rec.categories_asked and (rec.complete or (article_id, rec.annotator or default) not in everything)
+        for category in rec.categories_asked
+    )
+    withdrawn = [
+        (article_id, rec.annotator or default, category)
+        for rec, article_id in zip(records, article_ids, strict=True)
+        for category in rec.categories_withdrawn
+    ]
+    cats.remove_article_categories(withdrawn, asked=True)
 
 
 def _articles_step(

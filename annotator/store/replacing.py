@@ -32,7 +32,8 @@ def replace_layers(
             continue
         pair = (article_id, layer)
         before = c.total_changes
-        if rec.categories and not (rec.spans or rec.rejected or rec.links or rec.answer != ACCEPT):
+        categories = rec.categories or rec.categories_asked
+        if categories and not (rec.spans or rec.rejected or rec.links or rec.answer != ACCEPT):
             # only article categories (doccano's text classification): they replace hers, her spans stay
             _replace_categories(c, pair, rec)
             if c.total_changes != before:
@@ -79,7 +80,7 @@ def replace_layers(
                 if row not in links
             ],
         )
-        if rec.categories:
+        if categories:
             _replace_categories(c, pair, rec)
         if c.total_changes != before:
             replaced[name] = replaced.get(name, 0) + 1
@@ -113,3 +114,18 @@ def keep_last_complete(records: Sequence[IncomingRecord], digests: Sequence[str]
     for i, (rec, digest) in enumerate(zip(records, digests, strict=True)):
         if rec.complete and last[(digest, rec.annotator or default_annotator)] != i:
             rec.spans, rec.rejected, rec.links, rec.categories = [], [], [], []
+
+
+def settle_feedback(records: Sequence[IncomingRecord], digests: Sequence[str], default_annotator: str) -> None:
+    """Of several binary answers in a batch on one category of one (text, annotator), the last one
+    counts: the earlier ones' accept of it is taken out, so it is neither kept against a later
+    reject nor removed after a later accept."""
+    last: dict[tuple[str, str, str], int] = {}
+    for i, (rec, digest) in enumerate(zip(records, digests, strict=True)):
+        if not rec.complete and rec.categories_asked:
+            for category in rec.categories_asked:
+                last[(digest, rec.annotator or default_annotator, category)] = i
+    for i, (rec, digest) in enumerate(zip(records, digests, strict=True)):
+        if not rec.complete and rec.categories_asked and rec.categories:
+            name = rec.annotator or default_annotator
+            rec.categories = [c for c in rec.categories if last.get((digest, name, c), i) == i]

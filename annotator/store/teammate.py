@@ -444,7 +444,7 @@ class TeammateFile:
                 layers.setdefault(who, self._layer(who)).categories.append(row)
             for row in asked.get(article_id, ()):
                 who = row["annotator_id"]
-                if who in layers:  # asked rows alone are no layer's work
+                if who in layers:  # asked rows join a layer's work (a rejected-only one has its status)
                     layers[who].categories_asked.append(row)
             for link in links.get(article_id, ()):
                 who = link["annotator_id"]
