@@ -217,3 +217,18 @@ def test_stats_counts_done_articles_per_layer_with_one_layer_or_several(tmp_path
         store.articles.set_status(ids[3], "ben", "done")
         store.articles.set_status(ids[1], "anna", "done")
         assert store.stats()["done"] == dict(store.conn.execute(recount)) == {"anna": 1, "ben": 1}
+
+
+def test_stats_says_which_count_is_which(tmp_path):
+    """Reported by a new user: "statements 0" beside "sentences 78" read as lost work; each line
+    now says what it counts."""
+    record = {"text": "Kyiv offered a pause.", "spans": [{"start": 0, "end": 21, "label": "offer"}]}
+    source = tmp_path / "one.jsonl"
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    project = tmp_path / "p.annotator.sqlite"
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", str(project), "import", "--no-ner", str(source)]).exit_code == 0
+    out = runner.invoke(main, ["--db", str(project), "stats"]).output
+    assert "statements   1 (labeled or noted, each annotator's own)" in out
+    assert "spans        1 (labels given: a statement with two counts twice)" in out
+    assert "sentences    0 (spaCy's: the units offered for labeling)" in out

@@ -184,7 +184,7 @@ def test_a_project_on_read_only_media_can_be_read_exported_and_backed_up(media, 
 
     stats = on_read_only_media(media, *cli, "stats")
     assert stats.returncode == 0, stats.stderr
-    assert "spans        12" in stats.stdout
+    assert "spans        12 (labels given" in stats.stdout
     assert "is read-only (it is on read-only media" in stats.stderr
 
     out = tmp_path / "out.jsonl"
@@ -211,7 +211,7 @@ def test_read_only_media_shows_what_only_the_wal_holds_or_says_why_it_cannot(med
     cli = [sys.executable, "-m", "annotator", "--db", project]
     stats = on_read_only_media(media, *cli, "stats")
     assert stats.returncode == 0, stats.stderr
-    assert "spans        13" in stats.stdout
+    assert "spans        13 (labels given" in stats.stdout
 
     (media / "p.annotator.sqlite-shm").unlink()  # without the -shm, SQLite cannot read the -wal there
     stats = on_read_only_media(media, *cli, "stats")

@@ -32,7 +32,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     why = "" if ctx.obj.get("chosen_db") is not None else f" (the default project: {settings.default_db_why()})"
     echo(f"project      {figures['path']}{why}")
     for key in ("articles", "preannotated", "statements", "spans", "entities", "sentences", "links"):
-        echo(f"{key:<12} {figures[key]}")
+        echo(f"{key:<12} {figures[key]}{_STATS_GLOSS.get(key, '')}")
     echo(f"annotators   {', '.join(figures['annotators']) or '-'}")
     if figures["models"]:
         echo(f"models       {', '.join(figures['models'])} (a model's output: not an annotator)")
@@ -48,6 +48,15 @@ def stats(ctx: click.Context, as_json: bool) -> None:
             echo(f"  article {item['article']} ({title}): {item['reason']}")
     for line in _suggestion_lines(figures["suggestions"]):
         echo(line)
+
+
+#: What a count beside another could be taken for: "statements 1" beside "sentences 78" reads as
+#: if 77 sentences were lost, unless the line says which are which.
+_STATS_GLOSS = {
+    "statements": " (labeled or noted, each annotator's own)",
+    "spans": " (labels given: a statement with two counts twice)",
+    "sentences": " (spaCy's: the units offered for labeling)",
+}
 
 
 def _suggestion_lines(figures: dict) -> list[str]:
