@@ -318,3 +318,25 @@ def test_the_heading_is_elided_within_a_laptops_width_with_five_annotators(cli, 
         gold = win.gold_column
         assert gold.mapTo(win, gold.rect().topRight()).x() < win.width()
         win.close()
+
+
+def test_the_legend_chips_stay_one_line_tall_in_a_narrow_window(review, qtbot):
+    """Seen in a rendered shot: at 805 px the key to the marks wrapped into a tall column and every
+    label chip beside it stretched to its height (boxes 200 px tall). The chips wrap on their own
+    line now, and the key sits under them."""
+    from PySide6.QtWidgets import QLabel
+
+    review.resize(805, 800)
+    review.show()
+    qtbot.waitExposed(review)
+    chips = [w for w in review.findChildren(QLabel) if w.text() in {"offer", "demand", "condition"}]
+    assert chips and all(chip.height() < 30 for chip in chips), [chip.height() for chip in chips]
+
+
+def test_the_screenshot_without_a_size_is_the_window_s_own_size_not_the_offscreen_screen_s(merged, cli, tmp_path):
+    """Offscreen there is no screen to fit: `review --screenshot` renders the window at the size it
+    asks for (1500×900), as before `--size` came, not squeezed into Qt's 800×800 stand-in."""
+    out = tmp_path / "review.png"
+    assert cli("review", "--annotator", "lead", "--screenshot", out).exit_code == 0
+    head = out.read_bytes()[:24]
+    assert int.from_bytes(head[16:20], "big") == 1500 and int.from_bytes(head[20:24], "big") == 900

@@ -209,10 +209,14 @@ class ReviewWindow(QMainWindow):
         self._shortcuts()
         fit(self, 1500, 900)
 
-    def _legend(self) -> QHBoxLayout:
-        """The label colours, so a tint can be read without hovering."""
-        row = QHBoxLayout()
-        row.setSpacing(6)
+    def _legend(self) -> QVBoxLayout:
+        """The label colours, so a tint can be read without hovering; the chips wrap onto more lines
+        and the key to the marks sits under them, so a narrow window never squeezes either."""
+        legend = QVBoxLayout()
+        legend.setSpacing(2)
+        chips = QWidget()
+        row = FlowLayout(chips, spacing=6)
+        row.setContentsMargins(0, 0, 0, 0)
         for label in self.session.labels:
             if label.retired:
                 continue
@@ -224,13 +228,14 @@ class ReviewWindow(QMainWindow):
                 "border-radius: 4px; padding: 1px 6px; font-size: 9pt;"
             )
             row.addWidget(chip)
+        legend.addWidget(chips)
         hint = QLabel(
             "strong tint + red wave: disputed · dashed red: not labeled here · struck: decided none · dotted: agreed"
         )
         hint.setStyleSheet("color: palette(placeholder-text); font-size: 9pt;")
         hint.setWordWrap(True)
-        row.addWidget(hint, 1)
-        return row
+        legend.addWidget(hint)
+        return legend
 
     def _shortcuts(self) -> None:
         s = self.session

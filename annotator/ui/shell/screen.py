@@ -43,8 +43,7 @@ def fit(widget: QWidget, width: int, height: int, *, within_screen: bool = True)
     if _given is not None:
         widget.resize(_given)
         return
-    screen = widget.screen()
-    if within_screen and screen is not None:
-        area = screen.availableGeometry()
+    area = free_area(widget)  # offscreen without `--size`: no screen to fit, the size asked for
+    if within_screen and area is not None:
         width, height = min(width, area.width()), min(height, area.height())
     widget.resize(width, height)
