@@ -81,7 +81,7 @@ def export(
     check_destination(store, out)
     if fmt.writes_folder:
         check_folder(fmt, out)
-    selection = Selection(store, rule)
+    selection = Selection(store, rule, chosen)
     summary = ExportSummary(str(out), rule.fmt, rule.describe(), items={**ITEMS, **fmt.account_items})
     if str(out) != "-":
         summary.counts["stale_temporaries"] = len(remove_stale_temporaries(Path(out)))

@@ -67,6 +67,7 @@ FORMAT = Format(
     export_suffixes=(".jsonl",),
     training=True,
     holds_categories=True,
+    holds_only_categories=lambda options: True,
     account_items={SPANS_NOT_WRITTEN: ("statement labels not in this file (it holds article categories)", False)},
     exports='one record per article whose categories are known, `{"text", "cats", "meta"}`: each category the '
     "layer was asked 1 or 0 (the others absent: missing); articles with no category left out (unknown, never all 0)",

@@ -58,7 +58,8 @@ def collect_categories(store, groups: Sequence[CategoryGroup] | None = None) -> 
     nobody finished are left out). One pass over the stored rows."""
     done: dict[int, set[str]] = {}
     left_out = {GOLD, *store.guidelines.trainees()}  # trainees' work stays out of review until promoted
-    for article_id, name in store.review.done_annotators():
+    # a layer that answered only categories from a file finished them, though not its statements
+    for article_id, name in (*store.review.done_annotators(), *store.review.categories_only_annotators()):
         if name not in left_out:
             done.setdefault(article_id, set()).add(name)
     articles: dict[int, ArticleCategories] = {}
