@@ -51,8 +51,9 @@ def test_a_binary_textcat_answer_is_a_category_not_a_finished_article(db_path, c
     tasks, said = exported(cli, "--format", "jsonl")
     assert [task["text"] for task in tasks] == [OTHER]
     assert LEFT_OUT in said
-    cats, _ = exported(cli, "--format", "doccat")
+    cats, said = exported(cli, "--format", "doccat")
     assert {line["text"]: line["cats"] for line in cats} == {TEXT: {"energy-strikes": 1.0}}
+    assert "articles it finished or answered only categories of" in said
 
 
 def test_a_docbin_with_statements_leaves_out_an_article_with_only_categories(cli, tmp_path):

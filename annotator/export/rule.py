@@ -150,8 +150,10 @@ class ExportRule:
         """The format writes the articles' entities, not a layer's statements (CoNLL)."""
         return self.fmt in _entity_formats()
 
-    def describe(self) -> str:
-        """One line for the account: the layer, the articles, and what a missing label means."""
+    def describe(self, categories_alone: bool = False) -> str:
+        """One line for the account: the layer, the articles, and what a missing label means;
+        `categories_alone`: the file takes the articles whose layer answered only categories
+        (`Selection.categories_file`)."""
         if self.entities_only:
             return self._describe_entities()
         if self.layer is None:
@@ -169,6 +171,8 @@ class ExportRule:
             "started": "articles it finished or started",
             "all": "every article",
         }[self.articles]
+        if categories_alone and self.articles == "done" and not is_model_layer(self.layer or ""):
+            articles += " or answered only categories of"
         missing = (
             "an unlabeled sentence of a finished article is a negative"
             if formats.get(self.fmt).writes_negatives
