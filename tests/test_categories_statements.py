@@ -32,9 +32,9 @@ def imported(cli, tmp_path, name: str, lines: list[str], *args: str) -> None:
     assert result.exit_code == 0 and "not imported" not in result.output, result.output
 
 
-def exported(cli, *args: str) -> tuple[list[dict], str]:
+def exported(cli, *args: str, db=None) -> tuple[list[dict], str]:
     """The JSON lines an export writes to standard output, and what it says."""
-    result = cli("export", *args, "-")
+    result = cli("export", *args, "-", db=db)
     assert result.exit_code == 0, result.output
     return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")], result.output
 
@@ -133,3 +133,24 @@ def test_gold_categories_of_two_annotators_who_answered_only_categories(cli, tmp
     assert {line["text"]: line["cats"]["energy-strikes"] for line in cats} == {TEXT: 1.0}
     tasks, said = exported(cli, "--format", "jsonl", "--gold")
     assert [task["text"] for task in tasks] == [OTHER] and LEFT_OUT in said
+
+
+def test_a_category_file_of_a_finished_article_reads_back_as_started(db_path, cli, tmp_path):
+    """doccat and doccano's text classification hold no statements: read back, the article's
+    categories come in and its statements stay undecided (no `_status` says otherwise)."""
+    imported(cli, tmp_path, "ner.jsonl", [spans_task(cats={"relevant": 1.0})])
+    assert status(db_path, OTHER) == "done"
+    files = {
+        "cats.jsonl": ["--format", "doccat"],
+        "dc.jsonl": ["--format", "doccano", "--doccano-task", "text-classification"],
+    }
+    for name, args in files.items():
+        out = tmp_path / name
+        assert cli("export", *args, out).exit_code == 0
+        assert "_status" not in out.read_text(encoding="utf-8")
+        again = tmp_path / f"again-{name}.annotator.sqlite"
+        result = cli("import", "--no-ner", *(["--format", "doccano"] if name == "dc.jsonl" else []), out, db=again)
+        assert result.exit_code == 0, result.output
+        assert status(again, OTHER) == "in_progress", name
+        cats, _ = exported(cli, "--format", "doccat", db=again)
+        assert [line["cats"]["relevant"] for line in cats] == [1.0], name
