@@ -46,7 +46,8 @@ def status(db_path, text: str, annotator: str = "tester") -> str:
 
 
 def test_a_binary_textcat_answer_is_a_category_not_a_finished_article(db_path, cli, tmp_path):
-    imported(cli, tmp_path, "teach.jsonl", [binary("energy-strikes"), spans_task()])
+    result = cli("import", "--no-ner", write_jsonl(tmp_path / "teach.jsonl", [binary("energy-strikes"), spans_task()]))
+    assert "1 article with only category answers, in progress (statements not asked)" in result.output
     assert status(db_path, TEXT) == "in_progress"
     tasks, said = exported(cli, "--format", "jsonl")
     assert [task["text"] for task in tasks] == [OTHER]

@@ -74,15 +74,15 @@ def put_statuses(conn: sqlite3.Connection, rows: Sequence[tuple[int, int, str, s
     )
 
 
-def start_statuses(conn: sqlite3.Connection, rows: Sequence[tuple[int, int, str, str]]) -> None:
+def start_statuses(conn: sqlite3.Connection, rows: Sequence[tuple[int, int, str, str]]) -> int:
     """Insert (article_id, annotator_id, "in_progress", stamp) rows where the layer has no status yet:
     work that decides no statements (an imported category answer) starts an article, never
-    finishes nor unfinishes it."""
-    conn.executemany(
+    finishes nor unfinishes it. Returns how many it started."""
+    return conn.executemany(
         "INSERT INTO article_status(article_id, annotator_id, status, updated_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT DO NOTHING",
         rows,
-    )
+    ).rowcount
 
 
 def mark_in_progress(conn: sqlite3.Connection, article_id: int, annotator_id: int, stamp: str) -> None:
