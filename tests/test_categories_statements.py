@@ -125,6 +125,7 @@ def test_a_doccano_text_classification_line_is_a_category_file_s_article(db_path
     assert [(line["text"], line["label"]) for line in classes] == [(TEXT, ["energy-strikes"])]
     sequences, said = exported(cli, "--format", "doccano")
     assert [line["text"] for line in sequences] == [OTHER] and LEFT_OUT in said
+    assert sequences[0]["_status"] == "done", "a file of statements says their status"
 
 
 def test_gold_categories_of_two_annotators_who_answered_only_categories(cli, tmp_path):

@@ -143,8 +143,8 @@ def _sequence_record(row: ExportRow) -> dict[str, Any]:
     if row.notes:  # doccano's comments, each naming the statement it is on
         record["Comments"] = _comments(row)
     if row.annotator is not None:
-        # no `_status`: it is about statements, which this file does not hold (read back: started)
         record["_annotator_id"] = row.annotator
+        record["_status"] = row.status
     return record
 
 
@@ -197,8 +197,8 @@ def _relation_record(row: ExportRow, actor_kinds: dict[str, tuple[str, str]]) ->
     if row.notes:  # doccano's comments, each naming the statement it is on
         record["Comments"] = _comments(row)
     if row.annotator is not None:
-        # no `_status`: it is about statements, which this file does not hold (read back: started)
         record["_annotator_id"] = row.annotator
+        record["_status"] = row.status
     return record
 
 
