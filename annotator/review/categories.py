@@ -2,7 +2,9 @@
 
 The unit is the article. For one group an annotator has
 - the categories of that group they gave (sorted), when they gave any;
-- none — an empty tuple — when they marked the article done without giving one: they saw it;
+- none — an empty tuple — when they marked the article done without giving one: they saw it
+  (an article whose layer answered only categories from a file counts as done here: its
+  categories are decided, though its statements are not);
 - nothing (missing, None) otherwise: still at work, we cannot tell.
 
 Agreement (Krippendorff's alpha, nominal, from `agreement`): per category, whether the article
