@@ -171,6 +171,10 @@ class IncomingRecord:
     #: A whole-task answer (not binary feedback on a few spans): the layer's complete work on the
     #: article, so it replaces what that layer held there (`store.importer.add_records`).
     complete: bool = False
+    #: The record answers only article categories (a textcat task, a `cats` record): nobody was asked
+    #: about the statements, so it starts the article (in progress) and never finishes it, nor
+    #: unfinishes an article the layer finished (`formats.records`, `store.importer`).
+    only_categories: bool = False
     #: The next record comes from the same task (another annotation of one Label Studio task,
     #: another layer of one article of a project file): an import stores them in one
     #: transaction, never split across two batches.

@@ -250,6 +250,7 @@ def test_categories_nobody_was_asked_stay_unknown_in_the_docbin_and_doccat(tmp_p
         store.categories.set_article_categories(
             store.articles.article_ids()[0], "anna", ["neutral", "relevant"]
         )  # chosen here: all asked
+        store.articles.set_status(store.articles.article_ids()[0], "anna", "done")  # the choice task left it started
         export_file(store, tmp_path / "again.spacy", "spacy")
     (doc,) = DocBin().from_disk(tmp_path / "out.spacy").get_docs(spacy.blank("en").vocab)
     assert doc.cats == {"pro": 0.0, "anti": 0.0, "neutral": 1.0}, "relevant and energy-strikes were never asked"
@@ -330,6 +331,7 @@ def test_a_teammate_who_then_chose_in_the_window_was_asked_every_category(tmp_pa
         anna.schemes.set_category_scheme(_stance_scheme())
         import_paths(anna, [stance], annotator="x")
         anna.categories.set_article_categories(anna.articles.article_ids()[0], "anna", ["neutral", "relevant"])
+        anna.articles.set_status(anna.articles.article_ids()[0], "anna", "done")  # the choice task left it started
     with Store.open(tmp_path / "lead.annotator.sqlite") as lead:
         import_paths(lead, [tmp_path / "anna.annotator.sqlite"], annotator="lead")
         export_file(lead, tmp_path / "out.spacy", "spacy")

@@ -20,6 +20,11 @@ On top of it (`CATEGORY_RULE`, the same in words):
 - An article with no category is *unknown*: nothing is written for it (no `cats`, no
   `accept`, no `label` list), never every category 0. Untouched and unfinished articles never
   reach a training file at all, so they never become negative examples.
+- An article whose layer answered only categories in an imported file (`IncomingRecord.only_categories`,
+  `rule.only_categories`) is in progress, not done: its categories are decided, its statements
+  are not. A file of categories alone takes it whatever its status; a file of statements leaves it
+  out and counts it (a DocBin, whose spans have no "missing", takes it only when it teaches no
+  statement: the layer finished no article).
 - Exclusive groups hold at most one category per article (the window and the import see to
   it); multi-choice groups any number. A training format says which: DocBin and textcat carry
   the 0/1 values, and `categories.exclusive_groups` names the exclusive ones for a config.
@@ -41,7 +46,11 @@ category the layer was asked is written, 1 if given and 0 if not, and the others
 (unknown, not 0). The window asks every category of the scheme; an imported file may have asked
 only some (Prodigy's options, a binary textcat label); for gold, the groups still undecided are
 left out. An article with no category is unknown: no categories are written for it, never all 0. Exclusive
-groups hold one category per article, multi-choice groups any number."""
+groups hold one category per article, multi-choice groups any number. An article whose layer only
+answered categories in an imported file (a textcat or choice task, `cats`, a doccano text-classification
+line: no spans, notes, links or status of its own) is not finished - nobody was asked about its
+statements: a file of categories (doccat, doccano's text classification, a DocBin of a layer that
+finished no article) writes its categories, every other file leaves it out and counts it."""
 
 #: Account items (`export_account.ITEMS`).
 WRITTEN, UNKNOWN = "categories_written", "categories_unknown"

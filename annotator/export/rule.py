@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import textwrap
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter
@@ -103,6 +103,23 @@ ENTITIES_UNREVIEWED = (
     "done and an imported status do not vouch for them)"
 )
 ENTITIES_UNKNOWN = "whose entities were never predicted nor added (imported with --no-ner)"
+CATEGORIES_ONLY = (
+    "with only category answers: statements not decided (their categories: --format doccat, or doccano's "
+    "text classification)"
+)
+
+
+def only_categories(row: ExportRow) -> bool:
+    """The layer's work on the article is category answers from a file and nothing else: it was
+    asked only some categories (`categories_asked`), gave no statement, span answer, link or note,
+    and did not finish it (`IncomingRecord.only_categories`). Its categories are decided, its
+    statements are not: a file of categories takes it, a file of statements leaves it out."""
+    return (
+        row.status == "in_progress"
+        and row.answer == ACCEPT
+        and row.categories_asked is not None
+        and not (row.spans or row.rejected or row.links or row.notes)
+    )
 
 
 class ExportRefused(Exception):
@@ -133,8 +150,10 @@ class ExportRule:
         """The format writes the articles' entities, not a layer's statements (CoNLL)."""
         return self.fmt in _entity_formats()
 
-    def describe(self) -> str:
-        """One line for the account: the layer, the articles, and what a missing label means."""
+    def describe(self, categories_alone: bool = False) -> str:
+        """One line for the account: the layer, the articles, and what a missing label means;
+        `categories_alone`: the file takes the articles whose layer answered only categories
+        (`Selection.categories_file`)."""
         if self.entities_only:
             return self._describe_entities()
         if self.layer is None:
@@ -152,6 +171,8 @@ class ExportRule:
             "started": "articles it finished or started",
             "all": "every article",
         }[self.articles]
+        if categories_alone and self.articles == "done" and not is_model_layer(self.layer or ""):
+            articles += " or answered only categories of"
         missing = (
             "an unlabeled sentence of a finished article is a negative"
             if formats.get(self.fmt).writes_negatives
@@ -279,9 +300,12 @@ class Selection:
     Built before anything is written: `--gold` with undecided conflicts raises `ExportRefused` here.
     """
 
-    def __init__(self, store, rule: ExportRule):
+    def __init__(self, store, rule: ExportRule, options: Mapping[str, str | None] | None = None):
         self.store = store
         self.rule = rule
+        fmt = formats.get(rule.fmt)
+        #: The file holds article categories alone (`Format.holds_only_categories`, by its `options`).
+        self.categories_file = fmt.holds_only_categories is not None and fmt.holds_only_categories(options or {})
         #: Articles (or, with every layer, article-layer pairs) left out, by reason.
         self.left_out: Counter[str] = Counter()
         #: Span-level things the rule did: labels not asked for, gold spans agreed or decided.
@@ -296,6 +320,13 @@ class Selection:
             self.gold = gold_articles(store, rule.labels)
             self.gold_links = gold_links(store)
         self.categories = CategoryScope(store, rule.layer, rule.category_groups)
+        if fmt.spans_never_missing and not self.categories_file:
+            # a file that teaches statements cannot say "not decided": an article with only category
+            # answers goes in for its categories only where the layer taught no statement at all
+            finished = any(g.reviewed for g in self.gold.values()) if rule.layer == GOLD else None
+            if finished is None and rule.layer is not None:
+                finished = store.articles.progress(rule.layer)[0] > 0
+            self.categories_file = not finished
         #: Training formats keep spaCy's entities only where a person reviewed them (`RULE`).
         self.checks_entities = rule.entities_only or (formats.get(rule.fmt).training and rule.layer != GOLD)
         self.reviewed = store.entities.entities_reviewed() if self.checks_entities else set()
@@ -394,6 +425,8 @@ class Selection:
                 return self._leave_out(IGNORED if row.answer == IGNORE else REJECTED)
         elif row.status != "done":
             wanted = rule.articles == "all" or (rule.articles == "started" and row.status is not None)
+            if not wanted and only_categories(row):
+                return self._only_asked_labels(row) if self.categories_file else self._leave_out(CATEGORIES_ONLY)
             if not wanted:
                 untouched = UNTOUCHED if row.annotator is not None else NOBODY
                 return self._leave_out(untouched if row.status is None else IN_PROGRESS)
@@ -405,6 +438,10 @@ class Selection:
         if found is None or not found.reviewed:
             if self.rule.articles == "all":
                 return row._replace(spans=(), status=None, links=())
+            if self.categories_file and row.article_id in self.categories.gold:  # gold categories, no gold statements
+                return row._replace(spans=(), rejected=(), status="in_progress", links=(), notes=())
+            if found is None and row.article_id in self.categories.gold:
+                return self._leave_out(CATEGORIES_ONLY)
             return self._leave_out(UNTOUCHED if found is None else NOT_REVIEWED)
         complete = not self._undecided(row.article_id)
         if not complete and self.rule.articles == "done":

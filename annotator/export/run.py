@@ -81,8 +81,10 @@ def export(
     check_destination(store, out)
     if fmt.writes_folder:
         check_folder(fmt, out)
-    selection = Selection(store, rule)
-    summary = ExportSummary(str(out), rule.fmt, rule.describe(), items={**ITEMS, **fmt.account_items})
+    selection = Selection(store, rule, chosen)
+    summary = ExportSummary(
+        str(out), rule.fmt, rule.describe(selection.categories_file), items={**ITEMS, **fmt.account_items}
+    )
     if str(out) != "-":
         summary.counts["stale_temporaries"] = len(remove_stale_temporaries(Path(out)))
     writer = writer_class(write_context(store, rule), summary, chosen)

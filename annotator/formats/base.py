@@ -188,6 +188,13 @@ class Format:
     #: Its exports carry notes on statements without a label (`ExportRow.notes`); the others'
     #: accounts count the notes they leave out.
     holds_notes: bool = False
+    #: Whether an export (with these options) holds article categories alone, no statement: it
+    #: takes the articles whose layer answered only categories (`export.rule.only_categories`).
+    holds_only_categories: Callable[[Mapping[str, str | None]], bool] | None = None
+    #: Its statements have no "missing" (spaCy's spancat reads a doc without spans as "no
+    #: statement"): an article with only category answers goes in only when the file teaches no
+    #: statement at all (the layer finished no article).
+    spans_never_missing: bool = False
     options: tuple[Option, ...] = ()
     #: What its account counts besides the common items (`export_account.ITEMS`): item ->
     #: (what it says, whether it is a loss: something asked for that the file does not hold).

@@ -183,7 +183,8 @@ class DocBuilder:
             statements.append(span)
             if note:
                 notes[(span.start_char, span.end_char)] = note
-        doc.spans[SPANS_KEY] = statements
+        if statements or row.status == "done":  # no group: nothing said of its statements (only categories)
+            doc.spans[SPANS_KEY] = statements
         report.spans = len(statements)
         report.labels.update(span.label_ for span in statements)
 
@@ -436,7 +437,9 @@ def task_from_doc(doc: Doc) -> dict[str, Any]:
         {"start": s, "end": e, "label": label, "answer": answer}
         for s, e, label, answer in _rows(ours, "rejected_spans", 4)
     ]
-    task: dict[str, Any] = {"text": doc.text, "spans": spans, "entities": ents}
+    task: dict[str, Any] = {"text": doc.text, "entities": ents}
+    if spans or SPANS_KEY in doc.spans:  # a doc with no span group holds no statements: none asked
+        task["spans"] = spans
     links = _stored_links(ours.get("links"), doc.user_data.get(LINKS_KEY))
     # who link ends stand for: ours in user_data, else the kb_id of an entity (another tool's DocBin)
     actors = {(s.start_char, s.end_char): {"actor": s.kb_id_, "actor_how": "user"} for s in entities if s.kb_id_}
@@ -537,6 +540,7 @@ FORMAT = Format(
     export_suffixes=(".spacy",),
     training=True,
     holds_categories=True,
+    spans_never_missing=True,
     holds_notes=True,
     options=(ALIGN,),
     account_items={

@@ -124,8 +124,8 @@ def classification_from_row(row: ExportRow) -> dict[str, Any]:
     if row.notes:  # doccano's comments, each naming the statement it is on
         record["Comments"] = _comments(row)
     if row.annotator is not None:
+        # no `_status`: it is about statements, which this file does not hold (read back: started)
         record["_annotator_id"] = row.annotator
-        record["_status"] = row.status
     return record
 
 
@@ -352,7 +352,11 @@ def doccano_records(obj: dict[str, Any], line: int, left_out: LeftOut) -> list[d
     _count(obj.get("Comments"), "comment", line, left_out)
     if obj.get("cats") is not None:
         categories += from_cats(obj["cats"], line, left_out) or []
-    base: dict[str, Any] = {"text": text, "meta": meta, "label": triples, "spans": spans}
+    base: dict[str, Any] = {"text": text, "meta": meta}
+    if triples:
+        base["label"] = triples
+    if spans or "entities" in obj:  # a text-classification line has no statements: none asked (`records`)
+        base["spans"] = spans
     if categories:
         base[CATEGORIES_KEY] = base[ASKED_KEY] = sorted(set(categories))  # these and their groups were asked
         base[WITH_GROUPS_KEY] = True
@@ -373,9 +377,8 @@ def doccano_records(obj: dict[str, Any], line: int, left_out: LeftOut) -> list[d
     users = list(dict.fromkeys([*by_user, *categories_by_user]))
     records = [
         {
-            **{k: v for k, v in base.items() if k != CATEGORIES_KEY},
-            "label": [],
-            "spans": by_user.get(user, []),
+            **{k: v for k, v in base.items() if k not in (CATEGORIES_KEY, "label", "spans")},
+            **({"spans": by_user[user]} if user in by_user else {}),  # only categories: no statements asked
             "_annotator_id": user,
             CATEGORIES_KEY: sorted(set(categories_by_user.get(user, []))),
         }
@@ -483,6 +486,7 @@ FORMAT = Format(
     export_suffixes=(".jsonl",),
     options=(DOCCANO_TASK,),
     holds_categories=True,
+    holds_only_categories=lambda options: options.get("doccano_task") == CLASSIFICATION,
     holds_notes=True,
     account_items={
         CLASSIFICATION_NO_CATEGORIES: (

@@ -10,8 +10,10 @@ and 0 when not, the others absent (`export_categories`); an article whose catego
 (none given) is left out and counted, never written with every category 0. Statement labels
 are not in this file (the account counts them).
 
-`_annotator_id` and `_status` ride along, so the file reads back into a project with its
-annotator (`annotator import` reads it as a Prodigy-style record: `cats` of 0/1 values).
+`_annotator_id` rides along, so the file reads back into a project with its annotator
+(`annotator import` reads it as a Prodigy-style record: `cats` of 0/1 values). `_status` does
+not: a status is about statements, which this file does not hold, so read back the article is
+started, not finished (a finished one with no statement would be a negative nobody decided).
 """
 
 from __future__ import annotations
@@ -43,8 +45,7 @@ def doccat_from_row(row: ExportRow) -> dict[str, Any]:
         },
     }
     if row.annotator is not None:
-        record["_annotator_id"] = row.annotator
-        record["_status"] = row.status
+        record["_annotator_id"] = row.annotator  # no `_status`: it is about statements (module docstring)
     return record
 
 
@@ -67,6 +68,7 @@ FORMAT = Format(
     export_suffixes=(".jsonl",),
     training=True,
     holds_categories=True,
+    holds_only_categories=lambda options: True,
     account_items={SPANS_NOT_WRITTEN: ("statement labels not in this file (it holds article categories)", False)},
     exports='one record per article whose categories are known, `{"text", "cats", "meta"}`: each category the '
     "layer was asked 1 or 0 (the others absent: missing); articles with no category left out (unknown, never all 0)",

@@ -133,6 +133,7 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
         ):
             raise RecordError("a span covers only a line break, which is nothing once CRLF becomes LF")
 
+    only_categories = False
     status = obj.get("_status")
     if status is not None and status not in STATUSES:
         raise RecordError(f'"_status" must be one of {", ".join(STATUSES)}, got {status!r}')
@@ -147,7 +148,10 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
         spans = accepted
     else:
         spans += accepted
-        if (spans or rejected or links or categories or asked or notes or annotator is not None) and status is None:
+        only_categories = status is None and _answers_only_categories(obj, spans, rejected, links, notes)
+        if only_categories:
+            status = "in_progress"  # statements not asked: started, never finished (`only_categories`)
+        elif (spans or rejected or links or categories or asked or notes or annotator is not None) and status is None:
             # Binary feedback (spans with their own answers) judges a few suggestions, not the whole
             # text: the article is not finished, so its unlabeled sentences stay unknown, not negatives.
             status = "in_progress" if binary else "done"
@@ -178,7 +182,17 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
         complete=not binary and not feedback and (status is not None or answer != ACCEPT),
         asked_with_groups=bool(obj.get("_categories_asked_with_groups")) and asked is not None,
         refused=tuple(refused),
+        only_categories=only_categories,
     )
+
+
+def _answers_only_categories(obj: dict[str, Any], spans: list, rejected: list, links: list, notes: list) -> bool:
+    """Whether an accepted record answers article categories and nothing of its statements: no
+    `spans` key (nor doccano's `label` triples), no notes, no links, no status of its own (a
+    textcat task, a `cats` record, a doccano text-classification line). Nobody was asked about
+    its statements, so they are not decided: "done" would make the article a negative example."""
+    asked = obj.get("_categories") or "_categories_asked" in obj or obj.get("_categories_feedback")
+    return bool(asked) and not (spans or rejected or links or notes or "spans" in obj or "label" in obj)
 
 
 def _categories(items: Any) -> list[str]:

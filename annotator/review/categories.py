@@ -2,7 +2,9 @@
 
 The unit is the article. For one group an annotator has
 - the categories of that group they gave (sorted), when they gave any;
-- none — an empty tuple — when they marked the article done without giving one: they saw it;
+- none — an empty tuple — when they marked the article done without giving one: they saw it
+  (an article whose layer answered only categories from a file counts as done here: its
+  categories are decided, though its statements are not);
 - nothing (missing, None) otherwise: still at work, we cannot tell.
 
 Agreement (Krippendorff's alpha, nominal, from `agreement`): per category, whether the article
@@ -58,7 +60,8 @@ def collect_categories(store, groups: Sequence[CategoryGroup] | None = None) -> 
     nobody finished are left out). One pass over the stored rows."""
     done: dict[int, set[str]] = {}
     left_out = {GOLD, *store.guidelines.trainees()}  # trainees' work stays out of review until promoted
-    for article_id, name in store.review.done_annotators():
+    # a layer that answered only categories from a file finished them, though not its statements
+    for article_id, name in (*store.review.done_annotators(), *store.review.categories_only_annotators()):
         if name not in left_out:
             done.setdefault(article_id, set()).add(name)
     articles: dict[int, ArticleCategories] = {}

@@ -74,6 +74,17 @@ def put_statuses(conn: sqlite3.Connection, rows: Sequence[tuple[int, int, str, s
     )
 
 
+def start_statuses(conn: sqlite3.Connection, rows: Sequence[tuple[int, int, str, str]]) -> int:
+    """Insert (article_id, annotator_id, "in_progress", stamp) rows where the layer has no status yet:
+    work that decides no statements (an imported category answer) starts an article, never
+    finishes nor unfinishes it. Returns how many it started."""
+    return conn.executemany(
+        "INSERT INTO article_status(article_id, annotator_id, status, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
+        rows,
+    ).rowcount
+
+
 def mark_in_progress(conn: sqlite3.Connection, article_id: int, annotator_id: int, stamp: str) -> None:
     """Labeling, linking or categorizing marks the article in progress for a layer that had not begun it."""
     put_statuses(conn, [(article_id, annotator_id, "in_progress", stamp)])

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from annotator.records import ACCEPT, MODEL_LAYER, IncomingRecord, layer_kind
-from annotator.store.articles import put_statuses
+from annotator.store.articles import put_statuses, start_statuses
 from annotator.store.links import INSERT as INSERT_LINK
 from annotator.store.part import now
 from annotator.store.replacing import keep_last_complete, replace_layers, settle_feedback
@@ -37,6 +37,8 @@ class ImportCounts:
     categories_added: int = 0
     #: Binary answers that a category does not apply (a known 0 on it alone).
     categories_denied: int = 0
+    #: Articles started by records that answer only categories (statements not asked: in progress).
+    categories_only: int = 0
     #: Articles on which an annotator's stored work was replaced by a newer record of hers, by name.
     replaced: dict[str, int] = field(default_factory=dict)
 
@@ -48,6 +50,7 @@ class ImportCounts:
         self.links_added += other.links_added
         self.categories_added += other.categories_added
         self.categories_denied += other.categories_denied
+        self.categories_only += other.categories_only
         for name, n in other.replaced.items():
             self.replaced[name] = self.replaced.get(name, 0) + n
         return self
@@ -62,6 +65,11 @@ class ImportCounts:
             links += f", {_plural(self.categories_added, 'article category', 'article categories')}"
         if self.categories_denied:
             links += f", {_plural(self.categories_denied, 'article category', 'article categories')} answered no"
+        if self.categories_only:
+            links += (
+                f"; {_plural(self.categories_only, 'article')} with only category answers, in progress "
+                "(statements not asked)"
+            )
         replaced = "".join(
             f"; replaced {name}'s labels on {_plural(n, 'article')}" for name, n in sorted(self.replaced.items())
         )
@@ -136,7 +144,10 @@ def add_records(store: Store, records: Sequence[IncomingRecord], default_annotat
             "INSERT INTO statement_labels(statement_id, label, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             label_rows,
         ).rowcount
-        put_statuses(c, status_rows)
+        put_statuses(c, [row for row in status_rows if row[2] is not None])
+        counts.categories_only = start_statuses(
+            c, [(*row[:2], "in_progress", row[3]) for row in status_rows if row[2] is None]
+        )
         _guidelines_step(c, records, article_ids, layer_of)
         _answers_step(c, answers, stamp)
         counts.links_added = _links_step(c, records, article_ids, lambda rec: layer_of(rec, model_version=False), stamp)
@@ -306,7 +317,8 @@ def _statement_rows(
             elif not new_rows[statement_id][5]:
                 new_rows[statement_id][5] = note.note
         if rec.status and kinds[annotator] != MODEL_LAYER:  # a model's output is never "finished"
-            status_rows.append((article_id, annotator, rec.status, stamp))
+            # only category answers start the article and leave a status it has as it is (None here)
+            status_rows.append((article_id, annotator, None if rec.only_categories else rec.status, stamp))
     return list(new_rows.values()), label_rows, status_rows, note_rows, answers
 
 

@@ -104,16 +104,32 @@ def _replace_categories(c: sqlite3.Connection, pair: tuple[int, int], rec: Incom
 
 def keep_last_complete(records: Sequence[IncomingRecord], digests: Sequence[str], default_annotator: str) -> None:
     """Of several complete records of one (text, annotator) in a batch, only the last one's work
-    counts: the earlier ones are emptied (their status is overwritten by the last one's anyway)."""
+    counts: the earlier ones are emptied (their status is overwritten by the last one's anyway).
+    A record that answers only categories (`IncomingRecord.only_categories`) is the last word on
+    the categories alone, as `replace_layers` takes it: the statements of an earlier record stay."""
     last: dict[tuple[str, str], int] = {}
+    last_categories: dict[tuple[str, str], int] = {}
     for i, (rec, digest) in enumerate(zip(records, digests, strict=True)):
         if rec.complete:
-            last[(digest, rec.annotator or default_annotator)] = i
-    if len(last) == sum(rec.complete for rec in records):
-        return
+            key = (digest, rec.annotator or default_annotator)
+            if not rec.only_categories:
+                last[key] = i
+            if rec.categories or rec.categories_asked:
+                last_categories[key] = i
+    statements = sum(rec.complete and not rec.only_categories for rec in records)
+    categories = sum(rec.complete and bool(rec.categories or rec.categories_asked) for rec in records)
+    if len(last) == statements and len(last_categories) == categories:
+        return  # one record per (text, annotator): the common case
     for i, (rec, digest) in enumerate(zip(records, digests, strict=True)):
-        if rec.complete and last[(digest, rec.annotator or default_annotator)] != i:
-            rec.spans, rec.rejected, rec.links, rec.categories = [], [], [], []
+        if not rec.complete:
+            continue
+        key = (digest, rec.annotator or default_annotator)
+        if not rec.only_categories and last[key] != i:
+            rec.spans, rec.rejected, rec.links = [], [], []
+            if key not in last_categories:
+                rec.categories = []
+        if last_categories.get(key, i) != i:
+            rec.categories = []
 
 
 def settle_feedback(records: Sequence[IncomingRecord], digests: Sequence[str], default_annotator: str) -> None:

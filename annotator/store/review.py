@@ -57,6 +57,27 @@ class ReviewPart(Part):
         for article_id, start, end, labels in self._read(sql + " ORDER BY s.article_id, s.start, s.end", args):
             yield article_id, start, end, tuple(sorted(labels.split(_SEP))) if labels else ()
 
+    def categories_only_annotators(self) -> Iterator[tuple[int, str]]:
+        """(article_id, annotator) for every article whose layer holds only category answers from a
+        file (`export.rule.only_categories`): in progress, asked some categories, no statement, span
+        answer or link. Its categories are decided (the category review counts them as finished),
+        its statements are not."""
+        yield from self._read(
+            "SELECT st.article_id, a.name FROM article_status st JOIN annotators a ON a.id = st.annotator_id "
+            "WHERE st.status = 'in_progress' "
+            "AND EXISTS (SELECT 1 FROM categories_asked c "
+            "WHERE c.article_id = st.article_id AND c.annotator_id = st.annotator_id) "
+            "AND NOT EXISTS (SELECT 1 FROM statements s "
+            "WHERE s.article_id = st.article_id AND s.annotator_id = st.annotator_id) "
+            "AND NOT EXISTS (SELECT 1 FROM rejected_spans r "
+            "WHERE r.article_id = st.article_id AND r.annotator_id = st.annotator_id) "
+            "AND NOT EXISTS (SELECT 1 FROM links k "
+            "WHERE k.article_id = st.article_id AND k.annotator_id = st.annotator_id) "
+            "AND NOT EXISTS (SELECT 1 FROM task_answers ta "
+            "WHERE ta.article_id = st.article_id AND ta.annotator_id = st.annotator_id) "
+            "ORDER BY st.article_id, a.name"
+        )
+
     def done_annotators(self, article_ids: list[int] | None = None) -> Iterator[tuple[int, str]]:
         """(article_id, annotator) for every article an annotator marked done (and did not answer
         reject or ignore as a whole task: that is no finished annotation to agree with)."""
