@@ -27,10 +27,12 @@ from annotator.export.rule import ExportRefused, ExportRule, Selection
 from annotator.formats.account import ITEMS, ExportSummary
 from annotator.formats.atomic import (
     FOLDER_MARKER,
+    NotARegularFile,
     atomic_folder,
     atomic_output,
     is_our_folder,
     remove_stale_temporaries,
+    written_file,
 )
 from annotator.formats.base import Format, WriteContext
 from annotator.nlp.pipeline import pipeline_tokenizer
@@ -81,6 +83,11 @@ def export(
     check_destination(store, out)
     if fmt.writes_folder:
         check_folder(fmt, out)
+    elif str(out) != "-":
+        try:
+            written_file(out)
+        except NotARegularFile as exc:
+            raise ExportError(f"{exc}; nothing was written") from exc
     selection = Selection(store, rule, chosen)
     summary = ExportSummary(
         str(out), rule.fmt, rule.describe(selection.categories_file), items={**ITEMS, **fmt.account_items}

@@ -31,19 +31,41 @@ MARKER_HEADER = "Annotator export folder"
 STALE_SECONDS = 24 * 3600
 
 
+class NotARegularFile(OSError):
+    """The path names a device, pipe, socket or folder: a write would replace it with a file."""
+
+
+def written_file(path: str | Path) -> Path:
+    """The file a write of `path` replaces: `path`, or the file a link there points to (a link is
+    written through, never swapped for a file of its own). Raises `NotARegularFile` when that is a
+    device, pipe, socket or folder: the rename that makes a write atomic would put a plain file in
+    its place (`/dev/full` or a FIFO replaced by a file, for every program that uses it)."""
+    path = Path(path)
+    if path.is_symlink():
+        path = path.resolve()
+    if path.exists() and not path.is_file():
+        kind = "a folder" if path.is_dir() else "a device, pipe or socket"
+        raise NotARegularFile(
+            f"{path} is not a regular file ({kind}): a write would replace it; give a file name"
+            + ("" if path.is_dir() else ", or - for standard output")
+        )
+    return path
+
+
 @contextlib.contextmanager
 def atomic_output(path: str | Path, mode: str = "w") -> Iterator[IO]:
     """Yield a handle to a temporary file beside `path`; on success fsync and rename it into place.
 
-    `-` means standard output (written directly). On any error the temporary file is
-    removed and `path` is untouched.
+    `-` means standard output (written directly); a link is written through, a device, pipe or
+    socket refused (`written_file`). On any error the temporary file is removed and `path` is
+    untouched.
     """
     if str(path) == "-":
         handle = sys.stdout.buffer if "b" in mode else sys.stdout
         yield handle
         handle.flush()  # a full disk or a closed pipe shows here, not at the interpreter's exit
         return
-    path = Path(path)
+    path = written_file(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
