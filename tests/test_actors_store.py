@@ -65,6 +65,20 @@ def test_rename_keeps_the_old_name_as_an_alias_and_retire_keeps_the_actor(store)
     assert store.actors.actors(retired=False) == [] and store.actors.actor("Zelensky").retired
 
 
+def test_a_rename_to_another_actor_s_name_says_which_two_and_how_to_merge(store):
+    """Found in a tryout: renaming Rossiya to Russia read "'Russia' is already 'Russia'"."""
+    store.actors.add_actor("Russia", "state", aliases=[("Moscow", "metonym")])
+    store.actors.add_actor("Rossiya", "state")
+    with pytest.raises(ActorError) as refused:
+        store.actors.rename("Rossiya", "Russia")
+    assert str(refused.value) == (
+        "'Rossiya' cannot be renamed 'Russia': that is already an actor; to make them one actor, "
+        "merge them (annotator actors --merge 'Russia' 'Rossiya')"
+    )
+    with pytest.raises(ActorError, match="already a name of 'Russia'"):
+        store.actors.rename("Rossiya", "Moscow")
+
+
 def test_a_users_choice_is_never_overwritten_by_a_resolution(store):
     article = _article(store)
     store.actors.add_actor("Ukraine", "state", aliases=[("Kyiv", "metonym")])

@@ -341,7 +341,12 @@ class ActorsPart(Part):
                 return old  # nothing to change, nothing written
             other = self._find(new_name)
             if other is not None and other != actor_id:
-                raise ActorError(f"{new_name!r} is already {self._name_of(other)!r}; merge the two instead")
+                taken = self._name_of(other)
+                named = "an actor" if taken == new_name else f"a name of {taken!r}"
+                raise ActorError(
+                    f"{old!r} cannot be renamed {new_name!r}: that is already {named}; to make them one actor, "
+                    f"merge them (annotator actors --merge {taken!r} {old!r})"
+                )
             self.conn.execute("DELETE FROM actor_aliases WHERE normalized = ?", (actor_key(new_name),))
             self.conn.execute("UPDATE actors SET name = ? WHERE id = ?", (new_name, actor_id))
             if actor_key(old) != actor_key(new_name):
