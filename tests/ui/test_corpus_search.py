@@ -139,7 +139,7 @@ def test_label_all_as_spans_on_the_selected_hits_only(window, qtbot, project):
     qtbot.waitUntil(lambda: dialog.preview is not None and dialog.preview.plan.mode == "span")
     assert dialog.selected_button.isChecked()
     assert dialog.summary.text().splitlines() == [
-        "1 spans in 1 articles would get 'denial' (in tester's annotations)",
+        "1 span in 1 article would get 'denial' (in tester's annotations)",
         "nothing is skipped",
     ]
     dialog.apply()
