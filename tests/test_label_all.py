@@ -153,3 +153,46 @@ def test_the_cli_says_truly_how_to_take_an_applied_batch_back(cli, tmp_path, db_
     assert restored.exit_code == 0, restored.output
     again = cli("search", "halt", "--label", "offer", "--annotator", "anna")
     assert "3 statements in 2 articles would get 'offer'" in again.output
+
+
+def _tokens(text: str) -> list[tuple[int, int]]:
+    from annotator.tokens import word_tokens
+
+    return word_tokens(text)
+
+
+def test_apply_leaves_out_articles_still_waiting_for_pre_annotation(cli, db_path, tmp_path):
+    """A search run while an import pre-annotates labels only articles that have their sentences: the
+    others' units are a plain split (cut at "U.K.") that spaCy's sentences would replace."""
+    from annotator.store import Store
+    from annotator.store.preannotations import Preannotation
+
+    done = "Kyiv offered a halt, according to the U.K. newspaper Financial Times. Moscow said no."
+    pending = "A halt was asked for by the U.K. government on Monday. Nobody answered."
+    src = write_jsonl(tmp_path / "two.jsonl", [json.dumps({"text": done}), json.dumps({"text": pending})])
+    assert cli("import", "--no-ner", src).exit_code == 0
+    first = done.index(" Moscow")
+    with Store.open(db_path) as store:
+        a, b = store.articles.article_ids()
+        # article a has spaCy's sentences; b is where the import's pre-annotation has not reached yet
+        store.preannotations.store_preannotations(
+            [Preannotation(a, "spacy", [], [(0, first), (first + 1, len(done))], _tokens(done))]
+        )
+    result = cli("search", "halt", "--label", "offer", "--apply", "--annotator", "anna")
+    assert result.exit_code == 0, result.output
+    assert "1 statement in 1 article got 'offer'" in result.output
+    assert (
+        "1 hit in 1 article still waiting for pre-annotation was not labeled: run again when the import is done"
+        in result.output
+    )
+    with Store.open(db_path) as store:
+        assert labels_of(store) == [(a, 0, first, ("offer",))]
+        assert store.statements.statements(b, "anna") == []
+
+
+def test_a_project_imported_without_pre_annotation_is_labeled_as_before(cli, tmp_path):
+    src = write_jsonl(tmp_path / "two.jsonl", [json.dumps({"text": t}) for t in TEXTS])
+    assert cli("import", "--no-ner", src).exit_code == 0
+    result = cli("search", "halt", "--label", "offer", "--apply", "--annotator", "anna")
+    assert "3 statements in 2 articles got 'offer'" in result.output
+    assert "waiting for pre-annotation" not in result.output

@@ -21,6 +21,7 @@ from annotator.records import GOLD, Statement, is_model_layer
 from annotator.review.gold import Change, Decision
 from annotator.schemes.labels import unknown_labels
 from annotator.search.hits import Hit
+from annotator.text import plural
 from annotator.tokens import snap, word_tokens
 
 STATEMENT, SPAN = "statement", "span"
@@ -95,6 +96,9 @@ class LabelAllPlan:
     widened: int = 0
     #: Articles with at least one change.
     articles: int = 0
+    #: Hits left out because their article still waits for pre-annotation, and those articles.
+    waiting_hits: int = 0
+    waiting_articles: int = 0
     _skipped_counts: dict[str, int] = field(default_factory=dict)
     _last_article: int | None = None
 
@@ -118,11 +122,17 @@ class LabelAllPlan:
 
     def describe(self, *, applied: bool = False) -> list[str]:
         """The preview (or, `applied`, the result), in sentences: the same in the terminal and the window."""
-        what = "statements" if self.mode == STATEMENT else "spans"
+        what = "statement" if self.mode == STATEMENT else "span"
         lines = [
-            f"{len(self.changes)} {what} in {self.articles} articles {'got' if applied else 'would get'} "
-            f"{self.label!r} (in {self.annotator}'s annotations)"
+            f"{plural(len(self.changes), what)} in {plural(self.articles, 'article')} "
+            f"{'got' if applied else 'would get'} {self.label!r} (in {self.annotator}'s annotations)"
         ]
+        if self.waiting_hits:
+            lines.append(
+                f"{plural(self.waiting_hits, 'hit')} in {plural(self.waiting_articles, 'article')} still waiting "
+                f"for pre-annotation {_were(self.waiting_hits) if applied else 'would be'} not labeled: "
+                "run again when the import is done"
+            )
         if self.widened:
             lines.append(f"{self.widened} matches widened to whole tokens")
         for reason, n in sorted(self.skipped_by_reason().items()):
@@ -137,6 +147,7 @@ class LabelAllPlan:
             "statements": len(self.changes),
             "articles": self.articles,
             "widened": self.widened,
+            "waiting_for_preannotation": {"hits": self.waiting_hits, "articles": self.waiting_articles},
             "changes": [[t.article_id, t.start, t.end] for t in self.changes],
             "skipped": [
                 {"article": s.article_id, "span": [s.start, s.end], "reason": s.reason}
@@ -169,9 +180,18 @@ def plan_label_all(store, hits: Iterable[Hit], label: str, annotator: str, mode:
         hits = sorted(hits, key=lambda h: (h.article_id, h.start, h.end))
     seen: set[Target] = set()  # this article's targets only
     articles = _Articles(store, annotator)
+    preannotates = store.search.preannotates()
+    waiting = False
     for hit in hits:
         if articles.moved_to(hit.article_id):
             seen.clear()
+            # its units are a plain split spaCy's sentences will replace: labeling them now would
+            # leave statements that match no sentence (a search run while an import pre-annotates)
+            waiting = store.search.awaits_sentences(hit.article_id, preannotates=preannotates)
+            plan.waiting_articles += waiting
+        if waiting:
+            plan.waiting_hits += 1
+            continue
         mine = articles.statements(hit.article_id)
         if mode == STATEMENT:
             candidates = [_statement_target(hit, mine, articles)]
@@ -272,6 +292,10 @@ def _collision(target: Target, mine: list[Statement], label: str) -> Skipped | N
         if s.start < target.end and target.start < s.end:
             return Skipped(*_key(target), OVERLAP, (s.start, s.end))
     return None
+
+
+def _were(n: int) -> str:
+    return "was" if n == 1 else "were"
 
 
 def _key(t: Target) -> tuple[int, int, int]:

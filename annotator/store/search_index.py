@@ -121,6 +121,34 @@ class SearchPart(Part):
             if should_stop is not None and should_stop():
                 return done
 
+    def preannotates(self) -> bool:
+        """Whether the project uses pre-annotation: the pipeline has run on (or failed on) an article.
+        A project imported with --no-ner throughout does not, and its articles wait for nothing."""
+        return bool(
+            self.conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM articles WHERE pipeline IS NOT NULL) "
+                "OR EXISTS (SELECT 1 FROM preannotation_failures)"
+            ).fetchone()[0]
+        )
+
+    def awaits_sentences(self, article_id: int, *, preannotates: bool) -> bool:
+        """Whether an article's statement units are not its final ones yet: it still waits for the
+        pipeline in a project that `preannotates`, or it was indexed before the pipeline gave it
+        sentences. Units cut on a plain split then would be labeled as statements that match no
+        sentence once spaCy's arrive."""
+        row = self.conn.execute(
+            "SELECT a.pipeline IS NOT NULL, s.after_pipeline, "
+            "EXISTS (SELECT 1 FROM preannotation_failures f WHERE f.article_id = a.id) "
+            "FROM articles a LEFT JOIN search_articles s ON s.article_id = a.id WHERE a.id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return False
+        annotated, after_pipeline, failed = row
+        if annotated:
+            return after_pipeline == 0
+        return preannotates and not failed
+
     def _unindex(self, article_id: int, text: str) -> None:
         """Take an article's units out of the contentless index (FTS5 needs each row's old text)."""
         low, high = article_id << UNIT_BITS, (article_id << UNIT_BITS) | MAX_UNITS

@@ -139,7 +139,7 @@ def test_label_all_as_spans_on_the_selected_hits_only(window, qtbot, project):
     qtbot.waitUntil(lambda: dialog.preview is not None and dialog.preview.plan.mode == "span")
     assert dialog.selected_button.isChecked()
     assert dialog.summary.text().splitlines() == [
-        "1 spans in 1 articles would get 'denial' (in tester's annotations)",
+        "1 span in 1 article would get 'denial' (in tester's annotations)",
         "nothing is skipped",
     ]
     dialog.apply()
@@ -320,3 +320,53 @@ def test_arrow_keys_in_the_panel_move_the_hit_never_the_article_statement(window
     assert not window.search_dock.isVisible()
     assert window.view.hasFocus()
     assert (session.article_id, session.current) == before
+
+
+def test_a_changed_query_clears_the_old_hits_so_nothing_acts_on_them(window, qtbot, monkeypatch):
+    """Kyiv searched, then `drones` typed without Enter: the Kyiv hits go, Down Down Enter opens
+    nothing and a label key offers nothing; Enter searches the query on screen."""
+    from annotator.ui.annotate.search import label_all_dialog
+
+    opened = []
+    monkeypatch.setattr(label_all_dialog.LabelAllDialog, "exec", lambda dialog: opened.append(dialog) or 0)
+    panel = search(window, qtbot, "Kyiv OR Odesa")
+    assert panel.model.rowCount() == 2
+    session = window.session
+    before = (session.article_id, session.current)
+
+    panel.query.setFocus()
+    qtbot.keyClick(panel.query, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(panel.query, "drones")
+    assert panel.model.rowCount() == 0 and panel.search is None
+    assert panel.status.text() == "press Enter to search"
+    qtbot.keyClick(panel.query, Qt.Key.Key_Down)
+    qtbot.keyClick(panel.table, Qt.Key.Key_Down)
+    qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+    qtbot.keyClick(panel.table, Qt.Key.Key_1)
+    assert (session.article_id, session.current) == before
+    assert opened == []
+
+    panel.query.setFocus()
+    qtbot.keyClick(panel.query, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.count is not None)
+    assert panel.status.text() == "no statement matches"
+
+
+def test_the_label_all_dialog_names_its_query_and_counts_in_the_right_number(window, qtbot, monkeypatch):
+    from annotator.ui.annotate.search import label_all_dialog
+
+    shown = {}
+
+    def preview(dialog):
+        qtbot.waitUntil(lambda: dialog.preview is not None)
+        shown["every"] = dialog.all_button.text()
+        shown["summary"] = dialog.summary.text().splitlines()[0]
+        return 0
+
+    monkeypatch.setattr(label_all_dialog.LabelAllDialog, "exec", preview)
+    panel = search(window, qtbot, "Odesa")
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(panel.table, Qt.Key.Key_2)
+    assert shown["every"] == "every hit of “Odesa” (1)"
+    assert shown["summary"] == "1 statement in 1 article would get 'offer' (in tester's annotations)"

@@ -15,7 +15,9 @@ page, so the window never waits long for one; the count then says "at least".
 panel are the panel's: none moves the article's statement behind it (`HitListPanel.event`).
 In the list, Enter (or a double click) opens the article at the hit, its statement current;
 keys 1–9 label the selected hits (Ctrl+A: every hit of the search) after a preview
-(`label_all_dialog`). Esc closes the panel, the focus back in the text.
+(`label_all_dialog`), which names the query it applies to. Once the box reads another query
+than the one searched, the old hits are cleared (Enter searches the new one): nothing on
+screen acts on hits of a query no longer shown. Esc closes the panel, the focus back in the text.
 """
 
 from __future__ import annotations
@@ -216,6 +218,8 @@ class HitListPanel(QWidget):
         self.runner = runner
         self.search: Search | None = None
         self.count: HitCount | None = None
+        #: The query text the hits listed were found for ("" when none are listed).
+        self.searched = ""
         #: The article filter the search ran within (the list's, or none).
         self.articles = ArticleFilter()
         self._index_task: Task | None = None
@@ -233,6 +237,7 @@ class HitListPanel(QWidget):
             'label:offer  ent:PERSON  category:relevant  meta.source:tass  re:"halt(ed)? strikes"'
         )
         self.query.returnPressed.connect(self.run)
+        self.query.textChanged.connect(self._query_changed)
         self.query.installEventFilter(self)  # ↓ goes to the hits, not to the article behind the panel
         self.within_list = QCheckBox("within the list's filters")
         self.within_list.setObjectName("searchWithinList")
@@ -419,12 +424,24 @@ class HitListPanel(QWidget):
         self.query.setFocus()
         self.query.selectAll()
 
+    def _query_changed(self, text: str) -> None:
+        """The hits of the last query go as soon as the box reads another: Enter on a row, or a label
+        key, must never act on hits of a query no longer on screen."""
+        if text.strip() == self.searched or (self.search is None and not self.model.rowCount()):
+            return
+        self.clear_hits()
+        self._say("press Enter to search" if text.strip() else "")
+
+    def clear_hits(self) -> None:
+        """No search: the list empty, nothing to open or label."""
+        self.model.set_search(None)
+        self.search, self.count, self.searched = None, None, ""
+
     def run(self) -> None:
         """Search for the query now (or, while the index catches up, as soon as it is done)."""
         text = self.query.text().strip()
         if not text:
-            self.model.set_search(None)
-            self.search, self.count = None, None
+            self.clear_hits()
             self._say("")
             return
         if self._index_task is not None or (not self._stopped and self.catch_up()):
@@ -442,11 +459,10 @@ class HitListPanel(QWidget):
             )
             self.model.set_search(search)
         except SearchError as exc:
-            self.model.set_search(None)
-            self.search, self.count = None, None
+            self.clear_hits()
             self._say(str(exc), error=True)
             return
-        self.search, self.count, self.articles = search, None, articles
+        self.search, self.count, self.articles, self.searched = search, None, articles, text
         self._say(f"{self.model.rowCount():,}+ statements match…" if self.model.canFetchMore(QModelIndex()) else "")
         if self.model.rowCount():
             self.table.setCurrentIndex(self.model.index(0, 0))

@@ -30,6 +30,7 @@ from annotator.search.hits import Hit, Search
 from annotator.search.label_all import SPAN, STATEMENT, LabelAllPlan, apply_label_all, plan_label_all
 from annotator.store import Store
 from annotator.store.articles import ArticleFilter
+from annotator.text import plural
 from annotator.ui.annotate.session import Command, Session
 from annotator.ui.shell.plaintext import menu_text, plain_label, tooltip
 from annotator.ui.shell.workers import Task, TaskRunner
@@ -102,9 +103,9 @@ class LabelAllCommand(Command):
 
     def after(self) -> str:
         plan = self.plan
-        what = "statements" if plan.mode == STATEMENT else "spans"
+        what = "statement" if plan.mode == STATEMENT else "span"
         n = len(self.decision.changes) if self.decision is not None else len(plan.changes)
-        return f"labeled {n} {what} in {plan.articles} articles “{plan.label}” (label all matches)"
+        return f"labeled {plural(n, what)} in {plural(plan.articles, 'article')} “{plan.label}” (label all matches)"
 
     def apply(self) -> None:
         store = self.session.store
@@ -170,7 +171,7 @@ class LabelAllDialog(QDialog):
 
         heading = plain_label(f"Give the label “{label.name}” to:", object_name="labelAllHeading")
         self.selected_button = QRadioButton(f"the {len(selected):,} selected hit" + ("" if len(selected) == 1 else "s"))
-        every = "every hit of the search" + (f" ({total:,})" if total is not None else "")
+        every = f"every hit of “{_shortened(query)}”" + (f" ({total:,})" if total is not None else "")
         self.all_button = QRadioButton(menu_text(every))
         self.all_button.setEnabled(search is not None)
         self.selected_button.setEnabled(bool(selected))
@@ -300,3 +301,11 @@ class LabelAllDialog(QDialog):
         if self._task is not None:
             self._task.cancel()
         super().done(result)
+
+
+#: Characters of the query the dialog names ("every hit of “…”"); a longer one is cut with "…".
+QUERY_SHOWN = 60
+
+
+def _shortened(query: str) -> str:
+    return query if len(query) <= QUERY_SHOWN else query[: QUERY_SHOWN - 1] + "…"

@@ -89,7 +89,7 @@ class SearchDock(QDockWidget):
             label,
             panel.selected_hits(),
             panel.search,
-            panel.query.text().strip(),
+            panel.searched,  # the query the hits were found for (the box is cleared of them when it changes)
             panel.count.statements if panel.count else None,
             all_hits=panel.every_row_selected(),
             articles=panel.articles,
