@@ -117,7 +117,25 @@ def plan(
     packaged = set().union(*earlier.values()) if earlier else set()
     pool = [a for a in store.packages.article_ids() if a not in packaged]
     strata = store.packages.meta_values(by) if by else None
-    return round_, assign(pool, names, overlap, seed, size=size, strata=strata, seen=earlier)
+    split = assign(pool, names, overlap, seed, size=size, strata=strata, seen=earlier)
+    _refuse_empty_packages(split)
+    return round_, split
+
+
+def _refuse_empty_packages(split: Assignment) -> None:
+    """`AssignmentError` when the deal gives some annotators articles and others none: an empty
+    package is a file to send, open and return for nothing (5,000 names on 305 articles wrote
+    4,700 of them). A deal of no article at all is `make_packages`' to name."""
+    empty = [name for name, articles in split.packages.items() if not articles]
+    if not empty or len(empty) == len(split.packages):
+        return
+    dealt = len(split.annotators_of())
+    most = dealt * split.overlap
+    raise AssignmentError(
+        f"{len(empty):,} of {len(split.packages):,} annotators would get no article ({', '.join(empty[:3])}"
+        f"{', …' if len(empty) > 3 else ''}): {dealt:,} articles, each to {split.overlap}, give at most "
+        f"{most:,} annotators an article; name fewer annotators or raise --overlap; nothing written"
+    )
 
 
 def make_packages(
