@@ -89,3 +89,13 @@ def test_more_annotators_than_the_articles_allow_writes_nothing_and_says_how_man
     twice = run(project, "packages", "--annotators", "a0,a1,a2,a3,a4", "--overlap", "2", "--out", out)
     assert twice.exit_code == 0, twice.output  # 4 articles, each to 2: 8 places for 5 annotators
     assert "round 1" in twice.output  # the refused deal used no round
+
+
+def test_names_that_differ_only_by_case_are_refused_with_both_named(tmp_path):
+    """Tryout 2: anna and ANNA made two files that a case-insensitive disk keeps as one."""
+    project = generated_project(tmp_path / "team.annotator.sqlite", 4)
+    out = tmp_path / "out"
+    result = run(project, "packages", "--annotators", "anna,ben,ANNA", "--out", out)
+    assert result.exit_code != 0
+    assert "'anna' and 'ANNA' differ only by case" in result.output
+    assert not out.exists() or not list(out.glob("*.annotator.sqlite"))

@@ -87,8 +87,20 @@ def checked_names(names: Sequence[str]) -> list[str]:
         )
         if why:
             raise AssignmentError(why)
+        _refuse_case_twins(name, out)
         out.append(name)
     return out
+
+
+def _refuse_case_twins(name: str, earlier: list[str]) -> None:
+    """`AssignmentError` when `name` differs from an earlier name only by case: on a disk that
+    ignores case (macOS, Windows) their two packages would be one file, the second over the first."""
+    twin = next((n for n in earlier if n != name and n.casefold() == name.casefold()), None)
+    if twin is not None:
+        raise AssignmentError(
+            f"annotator names {twin!r} and {name!r} differ only by case: on a disk that ignores case "
+            "their packages would be one file; name each annotator one way"
+        )
 
 
 def plan(
@@ -161,6 +173,7 @@ def make_packages(
     review_ids: list[int] = []
     if reviewer is not None:
         (reviewer,) = checked_names([reviewer])
+        _refuse_case_twins(reviewer, list(split.packages))
         if round_ == 1:
             raise AssignmentError("a reviewer's package holds the conflicts of an earlier round: use it with --round 2")
         previous = [p for p in store.packages.sent() if p.round == round_ - 1 and p.role == "annotate"]
