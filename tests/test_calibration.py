@@ -75,3 +75,19 @@ def test_calibrate_then_report_each_difference_with_the_guideline_section(cli, d
     assert first["sections"] == {"offer": "## offer\n\nA proposal in exchange.\n"}
     shown = cli("calibrate", "--report", "tina").output
     assert "tina: demand    gold: offer" in shown and "  | A proposal in exchange." in shown
+
+
+def test_calibrate_refuses_an_empty_name_or_one_holding_esc_and_writes_nothing(cli, db_path, tmp_path):
+    """Tryout 2: `--annotator ''` printed "for 's own project" and `ti\\x1bna` got a set; both exit 0."""
+    with Store.create(db_path) as store:
+        gold_project(store)
+    for option, name in (("--annotator", ""), ("--annotator", "ti\x1bna"), ("--report", "  "), ("--report", "a\nb")):
+        out = tmp_path / "c.jsonl"
+        result = cli("calibrate", option, name, "--size", "3", "--out", out)
+        assert result.exit_code == 2, result.output
+        assert f"Invalid value for {option}: " in result.output
+        assert "\x1b" not in result.output
+        assert not out.exists()
+    with Store.open(db_path) as store:
+        assert store.guidelines.calibration_set("") is None
+        assert store.guidelines.calibration_set("ti\x1bna") is None

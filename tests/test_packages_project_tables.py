@@ -147,3 +147,44 @@ def test_actors_added_in_a_package_join_the_projects_registry(tmp_path):
     again = run(project, "import", anna)
     assert "now in the project" not in again.output  # nothing new; the refusal is named again
     assert len(json.loads(run(project, "actors", "--json").output)) == len(listed)
+
+
+def _hand_edited_version(package, text: str, author: str = "eve") -> None:
+    """A guidelines version written into the package's table by hand, past every door."""
+    conn = sqlite3.connect(package)
+    try:
+        conn.execute(
+            "INSERT INTO guidelines(version, created_at, author, text, sha256) VALUES (2, ?, ?, ?, 'x')",
+            ("2026-12-07T13:40:00+00:00", author, text),
+        )
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def test_a_package_version_the_load_would_refuse_is_named_and_left_out(tmp_path):
+    """Tryout 2: a 10 MB version, or one holding NUL and ESC, became the project's next version
+    (and froze the window's guidelines pane); now the same checks as `guidelines --load` apply."""
+    for text, reason in (
+        ("x" * 10_000_004, "larger than 1,000,000 bytes"),
+        ("# Guidelines\n\nan\x00 offer \x1b]0;pwned\x07\n", "its text:3: control character U+0000"),
+    ):
+        project, anna, _ = _made(tmp_path / str(len(text)))
+        _hand_edited_version(anna, text)
+        with Store.open(anna) as package:
+            first = package.packages.article_ids()[0]
+            package.statements.set_statement(first, "anna", 0, 9, ["offer"])
+        back = run(project, "import", anna)
+        assert back.exit_code == 0, back.output
+        assert f"{anna}:1: guidelines version 2 by eve" in back.output
+        assert reason in back.output
+        assert "was left out (its text" in back.output
+        assert "\x1b" not in back.output
+        assert [(v, a) for v, a, _, _ in _guidelines(project)] == [(1, "lead")]
+        conn = sqlite3.connect(project)
+        try:  # her labels still came back
+            assert conn.execute(
+                "SELECT count(*) FROM statements s JOIN annotators n ON n.id = s.annotator_id WHERE n.name = 'anna'"
+            ).fetchone() == (1,)
+        finally:
+            conn.close()

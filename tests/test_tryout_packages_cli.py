@@ -73,3 +73,29 @@ def test_progress_marks_a_trainee_so_his_figures_are_read_apart(tmp_path):
     assert "trainee: tom (their work stays out of gold, review and the team's agreement" in result.output
     rows = json.loads(run(project, "progress", "--json").output)
     assert {r["annotator"]: r["trainee"] for r in rows} == {"anna": False, "tom": True}
+
+
+def test_more_annotators_than_the_articles_allow_writes_nothing_and_says_how_many(tmp_path):
+    """Tryout 2: 5,000 names on 305 articles wrote 4,700 empty packages (1.1 GB)."""
+    project = generated_project(tmp_path / "team.annotator.sqlite", 4)
+    names = ",".join(f"a{i}" for i in range(10))
+    out = tmp_path / "out"
+    result = run(project, "packages", "--annotators", names, "--overlap", "1", "--out", out)
+    assert result.exit_code != 0
+    assert "6 of 10 annotators would get no article" in result.output
+    assert "4 articles, each to 1, give at most 4 annotators an article" in result.output
+    assert "nothing written" in result.output
+    assert not out.exists() or not list(out.glob("*.annotator.sqlite"))
+    twice = run(project, "packages", "--annotators", "a0,a1,a2,a3,a4", "--overlap", "2", "--out", out)
+    assert twice.exit_code == 0, twice.output  # 4 articles, each to 2: 8 places for 5 annotators
+    assert "round 1" in twice.output  # the refused deal used no round
+
+
+def test_names_that_differ_only_by_case_are_refused_with_both_named(tmp_path):
+    """Tryout 2: anna and ANNA made two files that a case-insensitive disk keeps as one."""
+    project = generated_project(tmp_path / "team.annotator.sqlite", 4)
+    out = tmp_path / "out"
+    result = run(project, "packages", "--annotators", "anna,ben,ANNA", "--out", out)
+    assert result.exit_code != 0
+    assert "'anna' and 'ANNA' differ only by case" in result.output
+    assert not out.exists() or not list(out.glob("*.annotator.sqlite"))

@@ -60,14 +60,15 @@ def calibrate(
     --against gold` gives the figures.
     """
     from annotator.guidelines.calibration import CalibrationError, draw, report, report_text, write_package
-    from annotator.records import reserved_name
+    from annotator.records import name_problem, reserved_name
 
     if (annotator is None) == (report_for is None):
         raise click.UsageError("give one of --annotator NAME (draw a set) and --report NAME")
-    name = (annotator or report_for or "").strip()
-    why = reserved_name(name)
+    name = (annotator if annotator is not None else report_for or "").strip()
+    # the one name rule, as for --annotator elsewhere: a set for '' or for a name holding ESC is no one's
+    why = reserved_name(name) or name_problem(name, "the name") or (None if name else "an empty name")
     if why:
-        raise click.BadParameter(why, param_hint="--annotator" if annotator else "--report")
+        raise click.BadParameter(why, param_hint="--annotator" if annotator is not None else "--report")
     size_needs_screenshot(screen_size, screenshot, "--window-size")
     if report_for is not None and (window or screenshot is not None):
         run = window_function("annotator.ui.review.calibration", "run_calibration", "calibration review")

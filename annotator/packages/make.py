@@ -87,8 +87,20 @@ def checked_names(names: Sequence[str]) -> list[str]:
         )
         if why:
             raise AssignmentError(why)
+        _refuse_case_twins(name, out)
         out.append(name)
     return out
+
+
+def _refuse_case_twins(name: str, earlier: list[str]) -> None:
+    """`AssignmentError` when `name` differs from an earlier name only by case: on a disk that
+    ignores case (macOS, Windows) their two packages would be one file, the second over the first."""
+    twin = next((n for n in earlier if n != name and n.casefold() == name.casefold()), None)
+    if twin is not None:
+        raise AssignmentError(
+            f"annotator names {twin!r} and {name!r} differ only by case: on a disk that ignores case "
+            "their packages would be one file; name each annotator one way"
+        )
 
 
 def plan(
@@ -117,7 +129,25 @@ def plan(
     packaged = set().union(*earlier.values()) if earlier else set()
     pool = [a for a in store.packages.article_ids() if a not in packaged]
     strata = store.packages.meta_values(by) if by else None
-    return round_, assign(pool, names, overlap, seed, size=size, strata=strata, seen=earlier)
+    split = assign(pool, names, overlap, seed, size=size, strata=strata, seen=earlier)
+    _refuse_empty_packages(split)
+    return round_, split
+
+
+def _refuse_empty_packages(split: Assignment) -> None:
+    """`AssignmentError` when the deal gives some annotators articles and others none: an empty
+    package is a file to send, open and return for nothing (5,000 names on 305 articles wrote
+    4,700 of them). A deal of no article at all is `make_packages`' to name."""
+    empty = [name for name, articles in split.packages.items() if not articles]
+    if not empty or len(empty) == len(split.packages):
+        return
+    dealt = len(split.annotators_of())
+    most = dealt * split.overlap
+    raise AssignmentError(
+        f"{len(empty):,} of {len(split.packages):,} annotators would get no article ({', '.join(empty[:3])}"
+        f"{', …' if len(empty) > 3 else ''}): {dealt:,} articles, each to {split.overlap}, give at most "
+        f"{most:,} annotators an article; name fewer annotators or raise --overlap; nothing written"
+    )
 
 
 def make_packages(
@@ -143,6 +173,7 @@ def make_packages(
     review_ids: list[int] = []
     if reviewer is not None:
         (reviewer,) = checked_names([reviewer])
+        _refuse_case_twins(reviewer, list(split.packages))
         if round_ == 1:
             raise AssignmentError("a reviewer's package holds the conflicts of an earlier round: use it with --round 2")
         previous = [p for p in store.packages.sent() if p.round == round_ - 1 and p.role == "annotate"]

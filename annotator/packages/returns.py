@@ -162,12 +162,31 @@ def merge_package_guidelines(store: Store, path: Path, who: str, rows: list) -> 
         ]
     notes = []
     for version in hers:
+        why = _refused_text(version)
+        if why:
+            notes.append(
+                f"{path}:1: guidelines version {version.version} by {version.author} was left out ({why}); "
+                "the rest of the package came in"
+            )
+            continue
         added = store.guidelines.add_version(version.text, version.author, version.created_at)
         notes.append(
             f"{who}: guidelines version {version.version} made in the package by {version.author} "
             f"({version.created_at}) is now the project's version {added.version}"
         )
     return notes
+
+
+def _refused_text(version: _Version) -> str | None:
+    """Why `guidelines --load` would refuse this version's text (too large, a control character,
+    empty), or None: a package is no way around the door every guidelines text passes."""
+    from annotator.guidelines.document import GuidelinesError, checked_text
+
+    try:
+        checked_text(version.text, "its text")
+    except GuidelinesError as exc:
+        return str(exc)
+    return None
 
 
 def _versions(rows: list) -> list[_Version]:
