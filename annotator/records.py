@@ -257,6 +257,32 @@ def name_problem(name: str, what: str = "label") -> str | None:
 #: Unicode's Bidi_Control characters: marks, embeddings, overrides and isolates.
 _BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
+#: The control characters a note (free text) may hold: its line breaks and tabs.
+_NOTE_WHITESPACE = frozenset("\t\n\r")
+
+
+def _note_refuses(ch: str) -> bool:
+    return (ch < " " and ch not in _NOTE_WHITESPACE) or "\x7f" <= ch <= "\x9f" or ch in _BIDI_CONTROLS
+
+
+def note_problem(note: str, what: str = "note") -> str | None:
+    """Why a note cannot be stored, or None. A note is free text (line breaks and tabs are its
+    own), but no other control character: an ESC or BEL kept in a note is written raw by the CSV
+    export, and a terminal showing that file obeys it (sets its title, clears the screen). No DEL,
+    C1 or bidi control either, as for names (`name_problem`)."""
+    if note.isprintable():  # the common note: no control or format character at all
+        return None
+    bad = next((ch for ch in note if _note_refuses(ch)), None)
+    if bad is None:
+        return None
+    kind = "a bidi control character" if bad in _BIDI_CONTROLS else "a control character"
+    return f"{what} {note[:40]!r} holds {kind} (U+{ord(bad):04X}); a note keeps only text, line breaks and tabs"
+
+
+def clean_note(note: str) -> str:
+    """`note` without the characters `note_problem` refuses (a note typed or pasted in the window)."""
+    return note if note.isprintable() else "".join(ch for ch in note if not _note_refuses(ch))
+
 
 def record_size_problem(spans: int, entities: int, links: int) -> str | None:
     """Why a record with this many spans (statements and answered spans), entities and links is

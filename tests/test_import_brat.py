@@ -215,3 +215,19 @@ def test_utf16_offsets_with_a_quote_that_fits_no_reading_are_still_refused(cli, 
     txt = write_pair(tmp_path, "doc", raw, ["T1\toffer 14 34\tBrenn offered talks.", "T2\tdenial 35 51\tOrlov agreed."])
     result = cli("import", "--no-ner", txt)
     assert result.exit_code == 1 and "this .ann does not fit its text" in result.stderr
+
+
+def test_an_annotator_note_with_a_terminal_escape_is_left_out_and_its_span_comes_in(store, tmp_path):
+    txt = write_pair(
+        tmp_path,
+        "a",
+        RAW,
+        [t_line("T1", "offer", RAW, "offered a pause"), "#1\tAnnotatorNotes T1\tn\x1b]0;x\x07ote"],
+    )
+    report = import_paths(store, [txt], annotator="anna")
+    ann = str(txt.with_suffix(".ann"))
+    assert [str(r) for r in report.rejections] == [
+        f"{ann}:2: note 'n\\x1b]0;x\\x07ote' holds a control character (U+001B); "
+        "a note keeps only text, line breaks and tabs; left out"
+    ]
+    assert stored_spans(store) == [("offered a pause", "offer", "")]

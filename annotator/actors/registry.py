@@ -64,8 +64,11 @@ def read_actor_file(path: Path) -> Loaded:
         items = _json_items(path, text)
     else:
         items = _jsonl_items(path, text)
-    if len(items) > MAX_ACTORS:
-        raise ActorFileError(f"{path}: {len(items):,} actors; a file holds at most {MAX_ACTORS:,}")
+    if len(items) > MAX_ACTORS:  # a bound on the load's time and memory, whatever the file
+        raise ActorFileError(
+            f"{path}:{items[MAX_ACTORS][0]}: actor {MAX_ACTORS + 1:,} of {len(items):,}; "
+            f"a file holds at most {MAX_ACTORS:,} actors (split it in several files); nothing was loaded"
+        )
     loaded = Loaded()
     by_name: dict[str, Actor] = {}
     for line, item in items:
@@ -95,10 +98,6 @@ def _is_one_json(text: str) -> bool:
     return True
 
 
-def _line_of(text: str, at: int) -> int:
-    return text.count("\n", 0, at) + 1
-
-
 def _json_items(path: Path, text: str) -> list[tuple[int, object]]:
     """Each element of the actor list with the line it starts on."""
     decoder = json.JSONDecoder()
@@ -121,13 +120,15 @@ def _json_items(path: Path, text: str) -> list[tuple[int, object]]:
     else:
         raise ActorFileError(f"{path}:1: expected a list of actors")
     items: list[tuple[int, object]] = []
+    line, counted = 1, 0  # lines counted up to `counted`, so that a one-line file is not read again per actor
     while True:
         while at < len(text) and text[at] in " \t\r\n,":
             at += 1
         if at >= len(text) or text[at] == "]":
             return items
         item, end = decoder.raw_decode(text, at)
-        items.append((_line_of(text, at), item))
+        line, counted = line + text.count("\n", counted, at), at
+        items.append((line, item))
         at = end
 
 

@@ -34,7 +34,7 @@ from typing import Any
 from annotator.formats.base import Format, ReadContext, Writer
 from annotator.formats.relations import SPAN_LABEL, end_namer, statement_spans
 from annotator.formats.textfiles import read_raw_text
-from annotator.records import ActorMention, ExportRow, IncomingRecord, Link, Rejection, Span, name_problem
+from annotator.records import ActorMention, ExportRow, IncomingRecord, Link, Rejection, Span, name_problem, note_problem
 from annotator.store.actors import KIND_OF_ENTITY, KINDS, ActorError, check_name
 from annotator.text import BOM, normalize, offsets_by_quotes, title_of
 
@@ -169,7 +169,11 @@ def _parse(ann: Path, content: str) -> _Parsed:
             else:
                 bounds.append(found)
         elif kind == "#" and len(fields) >= 3 and fields[1].startswith("AnnotatorNotes "):
-            notes[fields[1].split(" ", 1)[1].strip()] = ("\t".join(fields[2:]), number)
+            note = "\t".join(fields[2:])
+            if (bad := note_problem(note)) is not None:  # the span comes in, without its note
+                left_out.append(Rejection(str(ann), number, f"{bad}; left out"))
+            else:
+                notes[fields[1].split(" ", 1)[1].strip()] = (note, number)
         elif kind == "#":
             left_out.append(Rejection(str(ann), number, "a comment other than AnnotatorNotes, not imported"))
         elif kind == "R":

@@ -31,6 +31,7 @@ from annotator.records import (
     RejectedSpan,
     Span,
     name_problem,
+    note_problem,
     record_size_problem,
     reserved_name,
 )
@@ -237,6 +238,8 @@ def _spans(obj: dict[str, Any], text: str) -> tuple[list[Span], list[Span], list
                 start, end, label = _bounds(i, start, end, label, text, quoted, "span")
             if note is not None and type(note) is not str:
                 raise RecordError(f"span {i}'s note must be a string, got {_kind(note)}")
+            if note and (bad := note_problem(note, f"span {i}'s note")) is not None:
+                raise RecordError(bad)
             answer = get("answer")
             if answer is None:
                 add(_new(Span, (start, end, label, note or "")))
@@ -279,6 +282,8 @@ def _notes(items: list[dict[str, Any]], text: str) -> list[Note]:
             )
         if type(note) is not str:
             raise RecordError(f"meta.notes {i}: note must be a string, got {_kind(note)}")
+        if (bad := note_problem(note, f"meta.notes {i}: the note")) is not None:
+            raise RecordError(bad)
         quoted = item.get("text")
         if quoted is not None and quoted != text[start:end]:
             raise RecordError(f"meta.notes {i}: text {quoted!r:.40} is not the text at {start}-{end}")

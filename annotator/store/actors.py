@@ -17,6 +17,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -175,6 +176,13 @@ def check_date(value: object, what: str) -> str:
 class ActorsPart(Part):
     """`store.actors`: the registry and the actors of resolved link ends; see the module docstring."""
 
+    def __init__(self, store) -> None:
+        super().__init__(store)
+        #: Inside `_indexed()`: whether to find actors by name through `_keys`, built on first need.
+        self._indexing = False
+        #: actor_key(name) -> id of every actor, while `_indexing` (None until first needed).
+        self._keys: dict[str, int] | None = None
+
     # -- reading -------------------------------------------------------------------------------
 
     def actors(self, *, retired: bool = True) -> list[Actor]:
@@ -206,14 +214,39 @@ class ActorsPart(Part):
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM actors").fetchone()[0]
 
+    @contextmanager
+    def _indexed(self) -> Iterator[None]:
+        """Within it, an actor is found by its compared name through a dict built once (and kept up
+        to date by `_insert`), not by normalising every name again: a file of N actors costs N
+        `actor_key` calls, not N² (100,000 actors hung for hours). Only for writes that add actors
+        and never rename, merge or split one (the dict would not follow)."""
+        if self._indexing:
+            yield
+            return
+        self._indexing, self._keys = True, None
+        try:
+            yield
+        finally:
+            self._indexing, self._keys = False, None
+
+    def _named(self, key: str) -> int | None:
+        """The actor whose own name compares as `key` (first in the table's order if two do)."""
+        if not self._indexing:
+            return next((i for i, n in self.conn.execute("SELECT id, name FROM actors") if actor_key(n) == key), None)
+        if self._keys is None:
+            self._keys = {}
+            for actor_id, actor_name in self.conn.execute("SELECT id, name FROM actors"):
+                self._keys.setdefault(actor_key(actor_name), actor_id)
+        return self._keys.get(key)
+
     def _find(self, name: str) -> int | None:
         row = self.conn.execute("SELECT id FROM actors WHERE name = ?", (name,)).fetchone()
         if row is not None:
             return row[0]
         key = actor_key(name)
-        for actor_id, actor_name in self.conn.execute("SELECT id, name FROM actors"):
-            if actor_key(actor_name) == key:
-                return actor_id
+        actor_id = self._named(key)
+        if actor_id is not None:
+            return actor_id
         row = self.conn.execute("SELECT actor_id FROM actor_aliases WHERE normalized = ?", (key,)).fetchone()
         return row[0] if row else None
 
@@ -271,7 +304,7 @@ class ActorsPart(Part):
         An actor whose name is in `names_only` (made from EntityRuler patterns, which know no side)
         only brings aliases to one already here: its kind, side and retired are not the file's word."""
         added = updated = 0
-        with self.write():
+        with self.write(), self._indexed():
             for actor in actors:
                 actor_id = self._find(actor.name)
                 if actor_id is None:
@@ -439,10 +472,13 @@ class ActorsPart(Part):
         name = check_name(name)
         if self._find(name) is not None:
             raise ActorError(f"{name!r} is already an actor or an alias of one")
-        return self.conn.execute(
+        actor_id = self.conn.execute(
             "INSERT INTO actors(name, kind, side, retired, created_at) VALUES (?, ?, ?, ?, ?)",
             (name, self._kind(kind), check_name(side, "side") if side else "", int(retired), now()),
         ).lastrowid
+        if self._keys is not None:
+            self._keys.setdefault(actor_key(name), actor_id)
+        return actor_id
 
     @staticmethod
     def _kind(kind: str) -> str:
@@ -462,7 +498,7 @@ class ActorsPart(Part):
             raise ActorError(f"an alias is a {' or a '.join(ALIAS_KINDS)}, not {kind!r}")
         key = actor_key(alias)
         owner = self._alias_owner(alias)
-        named = next((i for i, n in self.conn.execute("SELECT id, name FROM actors") if actor_key(n) == key), None)
+        named = self._named(key)
         if named == actor_id:
             return  # its own name
         if named is not None:
@@ -506,7 +542,7 @@ class ActorsPart(Part):
         """Many automatic resolutions, and the anonymous actors they found (`new_actors`, made unless
         there), in one transaction (`annotator actors --resolve`); returns how many mentions wrote."""
         wrote = 0
-        with self.write():
+        with self.write(), self._indexed():
             for actor in new_actors:
                 if self._find(actor.name) is None:
                     self._insert(actor.name, actor.kind, actor.side, False)
@@ -537,6 +573,15 @@ class ActorsPart(Part):
         batch is one transaction already)."""
         if not self.conn.in_transaction:
             raise RuntimeError("add_imported runs inside the import's transaction")
+        with self._indexed():
+            return self._add_imported(mentions, kinds, entity_labels)
+
+    def _add_imported(
+        self,
+        mentions: Sequence[tuple[int, ActorMention]],
+        kinds: dict[str, tuple[str, str]],
+        entity_labels: dict[tuple[int, int, int], str],
+    ) -> int:
         wrote = 0
         for article_id, m in mentions:
             actor_id = self._find(m.actor)

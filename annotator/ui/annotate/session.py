@@ -24,7 +24,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from annotator.nlp.pipeline import pieces
 from annotator.passages import split_at_breaks
-from annotator.records import USER, Article, Entity, Label
+from annotator.records import USER, Article, Entity, Label, clean_note
 from annotator.schemes.labels import project_labels
 from annotator.store import StatementChange, Store, StoreError, read_only_reason
 from annotator.store.articles import ArticleFilter
@@ -335,6 +335,7 @@ class Session(QObject):
         span = span or self.current
         if self.article is None or span is None:
             return False
+        note = clean_note(note)  # no ESC or bidi override in a note, however it came (records.note_problem)
         self.catch_up()
         if note == self.state(span).note:
             return True

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.records import clean_note
 from annotator.ui.annotate.labels.suggestion_marks import percent
 from annotator.ui.annotate.session import Session
 from annotator.ui.shell import palette, style
@@ -333,7 +334,9 @@ class LabelBar(QWidget):
         article_id, span = self._note_span
         if span is None or article_id != self.session.article_id:
             return
-        text = self.note.text()
+        text = clean_note(self.note.text())
+        if text != self.note.text():  # a pasted ESC, BEL or bidi override is not kept (records.note_problem)
+            self.note.setText(text)
         if text == self.session.state(span).note:
             if self.note_state.text() != "saved":
                 self.note_state.setText("")
