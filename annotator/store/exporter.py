@@ -91,8 +91,9 @@ def export_rows(store: Store, annotator: str | None = None) -> Iterator[ExportRo
         for article_id, name, annotator_id, status, answer, digest, title, text, source, meta, predicted in _pairs(
             c, annotator, args
         ):
+            layer = name if annotator is None else annotator
             mine = tuple([_new(Span, x[2:]) for x in spans.take(article_id) if x[1] == annotator_id])
-            ents = tuple([_new(Entity, x[1:]) for x in entities.take(article_id)])
+            ents = tuple([_new(Entity, x[1:]) for x in entities.take(article_id)]) if entities.has(article_id) else ()
             mine_categories = (
                 tuple([x[2] for x in categories.take(article_id) if x[1] == annotator_id])
                 if annotator_id is not None and categories.has(article_id)
@@ -117,7 +118,7 @@ def export_rows(store: Store, annotator: str | None = None) -> Iterator[ExportRo
                     text,
                     source,
                     _meta(meta) if meta != "{}" else {},
-                    name if annotator is None else annotator,
+                    layer,
                     status if status is not None or not mine else "in_progress",
                     mine,
                     ents,
@@ -134,7 +135,7 @@ def export_rows(store: Store, annotator: str | None = None) -> Iterator[ExportRo
                     tuple([_new(Note, x[2:]) for x in notes.take(article_id) if x[1] == annotator_id])
                     if notes.has(article_id)
                     else (),
-                    asked.get((article_id, name if annotator is None else annotator)),
+                    asked.get((article_id, layer)) if asked else None,
                     actors,
                 ),
             )
