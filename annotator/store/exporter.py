@@ -1,6 +1,7 @@
 """Export: the project as `ExportRow`s, assembled in one place from ordered queries read side by side.
 
-The articles (with tokens and predicted-entity flag), each layer's spans, rejected spans, the
+The rows to write (article and layer, with the layer's status and answer; for one layer, the
+article's own columns in the same query), the tokens, each layer's spans, rejected spans, the
 entities, the sentences, each layer's links and article categories are each one cursor ordered
 by article; `export_rows` walks them together (a merge join) and builds each row once. Which
 rows an export writes, and as what, is the export rule's (`annotator.export.rule`).
@@ -12,6 +13,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from itertools import groupby
+from json.scanner import c_make_scanner
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -41,12 +43,7 @@ def export_rows(store: Store, annotator: str | None = None) -> Iterator[ExportRo
     c = store.conn
     try:
         args = {"layer": None if annotator is None else store.layers.layer_id(annotator)}
-        articles = _ByArticle(
-            c.execute(
-                "SELECT id, hash, title, text, source, meta, pipeline IS NOT NULL AND entities_predicted, "
-                "(SELECT bounds FROM tokens WHERE article_id = a.id) FROM articles a ORDER BY id"
-            )
-        )
+        tokens = _ByArticle(c.execute("SELECT article_id, bounds FROM tokens ORDER BY article_id"))
         spans = _ByArticle(
             c.execute(
                 "SELECT s.article_id, s.annotator_id, s.start, s.end, l.label, s.note FROM statements s "
@@ -91,10 +88,12 @@ def export_rows(store: Store, annotator: str | None = None) -> Iterator[ExportRo
             )
         )
         asked = store.categories.asked_by_layer(annotator)  # where a file said which were asked (few rows)
-        for article_id, name, annotator_id, status, answer in c.execute(_export_pairs(annotator), args):
-            _, digest, title, text, source, meta, predicted, tokens = articles.take(article_id)[0]
+        for article_id, name, annotator_id, status, answer, digest, title, text, source, meta, predicted in _pairs(
+            c, annotator, args
+        ):
+            layer = name if annotator is None else annotator
             mine = tuple([_new(Span, x[2:]) for x in spans.take(article_id) if x[1] == annotator_id])
-            ents = tuple([_new(Entity, x[1:]) for x in entities.take(article_id)])
+            ents = tuple([_new(Entity, x[1:]) for x in entities.take(article_id)]) if entities.has(article_id) else ()
             mine_categories = (
                 tuple([x[2] for x in categories.take(article_id) if x[1] == annotator_id])
                 if annotator_id is not None and categories.has(article_id)
@@ -119,11 +118,11 @@ def export_rows(store: Store, annotator: str | None = None) -> Iterator[ExportRo
                     text,
                     source,
                     _meta(meta) if meta != "{}" else {},
-                    name if annotator is None else annotator,
+                    layer,
                     status if status is not None or not mine else "in_progress",
                     mine,
                     ents,
-                    json.loads(tokens) if tokens else None,
+                    _bounds(tokens.take(article_id)) if tokens.has(article_id) else None,
                     tuple([x[1:] for x in sentences.take(article_id)]) if sentences.has(article_id) else (),
                     tuple([_new(RejectedSpan, x[2:]) for x in rejected.take(article_id) if x[1] == annotator_id])
                     if rejected.has(article_id)
@@ -136,7 +135,7 @@ def export_rows(store: Store, annotator: str | None = None) -> Iterator[ExportRo
                     tuple([_new(Note, x[2:]) for x in notes.take(article_id) if x[1] == annotator_id])
                     if notes.has(article_id)
                     else (),
-                    asked.get((article_id, name if annotator is None else annotator)),
+                    asked.get((article_id, layer)) if asked else None,
                     actors,
                 ),
             )
@@ -153,17 +152,39 @@ def count_export_rows(store: Store, annotator: str | None = None) -> int:
         raise known_error(exc, store.path) from exc
 
 
-def _export_pairs(annotator: str | None) -> str:
+#: An article's own columns (its table named `{a}`), after the pair's in `_pairs`.
+_ARTICLE_COLUMNS = (
+    "{a}.hash, {a}.title, {a}.text, {a}.source, {a}.meta, {a}.pipeline IS NOT NULL AND {a}.entities_predicted"
+)
+
+
+def _pairs(c: sqlite3.Connection, annotator: str | None, args: dict) -> Iterator[tuple]:
+    """The rows of `_export_pairs`, each followed by its article's columns (`_ARTICLE_COLUMNS`).
+
+    One layer has one row per article: its columns come in the same query, one cursor less to
+    read beside it; with every layer the articles are read beside the pairs, each one once.
+    """
+    if annotator is not None:
+        yield from c.execute(_export_pairs(annotator, _ARTICLE_COLUMNS.format(a="pair")), args)
+        return
+    articles = _ByArticle(c.execute(f"SELECT a.id, {_ARTICLE_COLUMNS.format(a='a')} FROM articles a ORDER BY a.id"))
+    for pair in c.execute(_export_pairs(annotator), args):
+        yield pair + articles.take(pair[0])[0][1:]
+
+
+def _export_pairs(annotator: str | None, article_columns: str = "") -> str:
     """(article_id, annotator name, annotator_id, status, answer) of every row `export_rows` yields,
-    ordered by article (and name)."""
+    ordered by article (and name); for one layer, followed by `article_columns` of its article
+    (the table is `pair`)."""
     answers = (
         "LEFT JOIN article_status st ON st.article_id = pair.article_id AND st.annotator_id = pair.annotator_id "
         "LEFT JOIN task_answers ta ON ta.article_id = pair.article_id AND ta.annotator_id = pair.annotator_id"
     )
     if annotator is not None:  # every article, one layer: no name to join, the articles' own order
         return (
-            "SELECT pair.id AS article_id, NULL, :layer AS annotator_id, st.status, ta.answer "
-            "FROM articles pair "
+            "SELECT pair.id AS article_id, NULL, :layer AS annotator_id, st.status, ta.answer"
+            + (f", {article_columns} " if article_columns else " ")
+            + "FROM articles pair "
             + answers.replace("pair.article_id", "pair.id").replace("pair.annotator_id", ":layer")
             + " ORDER BY pair.id"
         )
@@ -180,11 +201,28 @@ def _export_pairs(annotator: str | None) -> str:
     )
 
 
+def _bounds(found: list[tuple]) -> list[int] | None:
+    """The stored token bounds of an article (its row of the tokens table, if any)."""
+    return json.loads(found[0][1]) if found else None
+
+
 #: Makes a named tuple from a complete row, without the named tuple's argument handling.
 _new = tuple.__new__
 
-#: json.loads of a stored meta (always a string), without json.loads' checks of its argument per row.
-_meta = json.JSONDecoder().decode
+_DECODER = json.JSONDecoder()
+#: The C half of `json.loads`: one object from an offset, without the Python wrapper's whitespace matching.
+_scan = c_make_scanner(_DECODER) if c_make_scanner is not None else _DECODER.scan_once
+
+
+def _meta(stored: str) -> dict:
+    """A stored meta (JSON that the project wrote) as a dict: the C scanner alone when it reads the
+    whole string, as it does every meta an import or an edit stored; anything else as `json.loads`
+    reads it (and fails)."""
+    try:
+        found, end = _scan(stored, 0)
+    except StopIteration:  # leading white space, or not JSON at all
+        end = -1
+    return found if end == len(stored) else _DECODER.decode(stored)
 
 
 class _ByArticle:
