@@ -177,7 +177,7 @@ class ActorsPart(Part):
     """`store.actors`: the registry and the actors of resolved link ends; see the module docstring."""
 
     def __init__(self, store) -> None:
-        super().__init__(store)
+        Part.__init__(self, store)  # by name: no super() chain in the store (tests/test_store_parts.py)
         #: Inside `_indexed()`: whether to find actors by name through `_keys`, built on first need.
         self._indexing = False
         #: actor_key(name) -> id of every actor, while `_indexing` (None until first needed).

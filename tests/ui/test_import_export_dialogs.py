@@ -438,7 +438,10 @@ def test_an_import_with_categories_new_to_the_scheme_says_where_they_are(
 
     run_modal(qtbot, open_import(qtbot, window), drive)
 
-    assert seen["state"].startswith("1 new article; 0 labels, 0 entities, 2 article categories\n")
+    assert seen["state"].startswith(
+        "1 new article; 0 labels, 0 entities, 2 article categories; "
+        "1 article with only category answers, in progress (statements not asked)"
+    )
     assert "1 article category new to this project's scheme (diplomacy)" in seen["state"]
     with Store.open(project) as store:
         assert [(who, c) for _, who, c in store.categories.category_rows()] == [
