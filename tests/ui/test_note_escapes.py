@@ -5,30 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from annotator.store import Store
-from annotator.ui.annotate.window.main_window import MainWindow
-from tests.ui.conftest import OTHER, TEXT, make_project, stored
-
-
-@pytest.fixture
-def window(qtbot, db_path, tmp_path):
-    make_project(db_path, [TEXT, OTHER])
-    qsettings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-    qsettings.setValue("ui/quiet_errors", True)
-    opened = MainWindow(Store.open(db_path), "tester", qsettings)
-    qtbot.addWidget(opened)
-    opened.start(preannotate=False)
-    opened.show()
-    with qtbot.waitActive(opened):
-        opened.activateWindow()
-    opened.view.setFocus()
-    yield opened
-    opened.close()
-    opened.store.close()
+from tests.ui.conftest import stored
 
 
 def test_a_pasted_escape_is_not_stored_in_the_note(qtbot, window, db_path: Path):
