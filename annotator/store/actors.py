@@ -573,28 +573,20 @@ class ActorsPart(Part):
         batch is one transaction already)."""
         if not self.conn.in_transaction:
             raise RuntimeError("add_imported runs inside the import's transaction")
-        with self._indexed():
-            return self._add_imported(mentions, kinds, entity_labels)
-
-    def _add_imported(
-        self,
-        mentions: Sequence[tuple[int, ActorMention]],
-        kinds: dict[str, tuple[str, str]],
-        entity_labels: dict[tuple[int, int, int], str],
-    ) -> int:
         wrote = 0
-        for article_id, m in mentions:
-            actor_id = self._find(m.actor)
-            if actor_id is None:
-                kind, side = kinds.get(m.actor, ("", ""))
-                if kind not in KINDS:
-                    kind = KIND_OF_ENTITY.get(entity_labels.get((article_id, m.start, m.end), ""), "organisation")
-                try:
-                    actor_id = self._insert(m.actor, kind, side if isinstance(side, str) else "", False)
-                except ActorError:  # a name with nothing to compare by ("..."): the link stays, unresolved
-                    continue
-            how = m.how if m.how in HOWS else USER_CHOICE
-            wrote += self._set_mention(article_id, m.start, m.end, actor_id, how)
+        with self._indexed():
+            for article_id, m in mentions:
+                actor_id = self._find(m.actor)
+                if actor_id is None:
+                    kind, side = kinds.get(m.actor, ("", ""))
+                    if kind not in KINDS:
+                        kind = KIND_OF_ENTITY.get(entity_labels.get((article_id, m.start, m.end), ""), "organisation")
+                    try:
+                        actor_id = self._insert(m.actor, kind, side if isinstance(side, str) else "", False)
+                    except ActorError:  # a name with nothing to compare by ("..."): the link stays, unresolved
+                        continue
+                how = m.how if m.how in HOWS else USER_CHOICE
+                wrote += self._set_mention(article_id, m.start, m.end, actor_id, how)
         return wrote
 
     def clear_mention(self, article_id: int, start: int, end: int) -> MentionActor | None:
