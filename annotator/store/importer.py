@@ -151,7 +151,7 @@ def add_records(store: Store, records: Sequence[IncomingRecord], default_annotat
         _guidelines_step(c, records, article_ids, layer_of)
         _answers_step(c, answers, stamp)
         counts.links_added = _links_step(c, records, article_ids, lambda rec: layer_of(rec, model_version=False), stamp)
-        _categories_step(store, records, article_ids, old_articles, default_annotator, counts)
+        _categories_step(store, records, digests, article_ids, old_articles, default_annotator, counts)
         if any(rec.actors for rec in records):
             store.actors.add_imported(
                 [(article_id, m) for rec, article_id in zip(records, article_ids, strict=True) for m in rec.actors],
@@ -168,6 +168,7 @@ def add_records(store: Store, records: Sequence[IncomingRecord], default_annotat
 def _categories_step(
     store: Store,
     records: Sequence[IncomingRecord],
+    digests: Sequence[str],
     article_ids: Sequence[int],
     old_articles: set[int],
     default: str,
@@ -179,7 +180,7 @@ def _categories_step(
     counts; a layer that was asked every category (the window) still was. Categories a conflict left
     out (`categories_withdrawn`) go after the rest is in."""
     cats = store.categories
-    settle_feedback(records, [rec.digest for rec in records], default)
+    settle_feedback(records, digests, default)
     feedback_on = {a for rec, a in zip(records, article_ids, strict=True) if not rec.complete and a in old_articles}
     everything = cats.asked_everything(feedback_on) if feedback_on else set()
     triples = [
