@@ -140,7 +140,7 @@ def read_categories(obj: dict[str, Any], line: int, left_out: LeftOut) -> list[s
             found.add(name)
         elif answer != REJECT or binary_label(obj) is None:  # a binary reject is a known 0 (`asked_categories`)
             left_out.add("category_rejected", line, 1, (name,))
-    if seen and not found and answer == ACCEPT and binary_label(obj) is None and not asked_categories(obj):
+    if seen and not found and answer == ACCEPT and not asked_categories(obj):  # a binary task says what it asked
         left_out.add("category_none", line)  # "none of them", but of which was not said: unknown
     return sorted(found) if seen else None
 
@@ -162,7 +162,7 @@ def asked_categories(obj: dict[str, Any]) -> list[str] | None:
         said = True
         asked.update(str(name).strip() for name in cats)
     label = binary_label(obj)
-    if label is not None and obj.get("answer", ACCEPT) in (ACCEPT, REJECT):
+    if label is not None:
         said = True
         asked.add(label.strip())
     return sorted(asked) if said else None
@@ -170,11 +170,12 @@ def asked_categories(obj: dict[str, Any]) -> list[str] | None:
 
 def binary_label(obj: dict[str, Any]) -> str | None:
     """The category a binary textcat task (`textcat.teach`: a `label`, no choices, no `cats`, no
-    spans) asks about, or None: its `answer` says whether that one category applies."""
+    spans, answered accept or reject) asks about, or None: its `answer` says whether that one
+    category applies."""
     label = obj.get("label")
     if not isinstance(label, str) or "accept" in obj or obj.get("cats") is not None or obj.get("spans"):
         return None
-    return label
+    return label if obj.get("answer", ACCEPT) in (ACCEPT, REJECT) else None
 
 
 def _labels_its_spans(label: str, spans: Any) -> bool:

@@ -47,7 +47,7 @@ from annotator.formats.categories import KEY as CATEGORIES_KEY
 from annotator.formats.left_out import LeftOut
 from annotator.formats.records import record_from_dict
 from annotator.formats.relations import end_namer, relations_from_links
-from annotator.records import ACCEPT, REJECT, ExportRow, IncomingRecord, Span
+from annotator.records import ACCEPT, ExportRow, IncomingRecord, Span
 from annotator.text import signed32, title_of
 from annotator.tokens import SpacyTokens
 
@@ -206,7 +206,7 @@ def _counted(obj: dict[str, Any], line: int, left_out: LeftOut) -> dict[str, Any
     if cats is None and accept is None and not isinstance(label, str):
         return obj
     names = read_categories(obj, line, left_out)
-    binary = binary_label(obj) is not None and obj.get("answer", ACCEPT) in (ACCEPT, REJECT)
+    binary = binary_label(obj) is not None
     asked = asked_categories(obj) if names is not None or binary else None
     obj = {key: value for key, value in obj.items() if key != "label" or not isinstance(label, str)}
     if names:
