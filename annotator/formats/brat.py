@@ -365,15 +365,19 @@ NAMES_JOINED = "names_joined"
 
 
 def ann_from_row(
-    row: ExportRow, counts: Counter | None = None, actor_kinds: Mapping[str, tuple[str, str]] | None = None
+    row: ExportRow,
+    counts: Counter | None = None,
+    actor_kinds: Mapping[str, tuple[str, str]] | None = None,
+    values_written: dict[str, set[str]] | None = None,
 ) -> str:
     """The `.ann` of one export row: a T line per statement label (its note as AnnotatorNotes), a T
     line marked `End` for each other end of a link that is no statement, an R line per link (Arg1
     the statement's first label's T), and for each end resolved to an actor an N line naming it,
     with `Kind` and `Side` attributes from `actor_kinds` ({name: (kind, side)}) so that an import
-    into another project makes the actor as it is here. What a line cannot hold is written on one
-    line or joined with `_`, and counted in `counts` (`QUOTES_ON_ONE_LINE`, `NOTES_ON_ONE_LINE`,
-    `NAMES_JOINED`)."""
+    into another project makes the actor as it is here (each value written is added to
+    `values_written`, by attribute, for the `annotation.conf`). What a line cannot hold is written
+    on one line or joined with `_`, and counted in `counts` (`QUOTES_ON_ONE_LINE`,
+    `NOTES_ON_ONE_LINE`, `NAMES_JOINED`)."""
     counts = Counter() if counts is None else counts
     actor_kinds = actor_kinds or {}
     text = row.text
@@ -416,6 +420,8 @@ def ann_from_row(
             if value:
                 attributes += 1
                 lines.append(f"A{attributes}\t{name} {tid} {side_value(value)}")
+                if values_written is not None:
+                    values_written.setdefault(name, set()).add(side_value(value))
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -483,7 +489,7 @@ class BratWriter(Writer):
         if self.context.layer is None and row.annotator is not None:  # every layer: one file pair each
             name += "-" + "".join(c if c.isalnum() or c in "-_." else "_" for c in row.annotator)[:60]
         (folder / f"{name}.txt").write_text(row.text, encoding="utf-8", newline="\n")
-        ann = ann_from_row(row, self.summary.counts, self.context.actor_kinds)
+        ann = ann_from_row(row, self.summary.counts, self.context.actor_kinds, self.actor_values)
         (folder / f"{name}{ANN_SUFFIX}").write_text(ann, encoding="utf-8", newline="\n")
         self.summary.records += 1
         self.summary.counts["rejected_left_out"] += len(row.rejected)
@@ -492,12 +498,6 @@ class BratWriter(Writer):
         self.types.update(link.label for link in row.links)
         statements, name_of = statement_spans(row), end_namer(row)
         self.ends.update(name_of(end) for link in row.links for end in (link.head, link.child) if end not in statements)
-        written = {(s.start, s.end) for s in row.spans} | {end for link in row.links for end in (link.head, link.child)}
-        for m in row.actors:
-            kind, side = self.context.actor_kinds.get(m.actor, ("", ""))
-            if (m.start, m.end) in written:
-                self.actor_values[KIND_ATTRIBUTE].update({kind} - {""})
-                self.actor_values[SIDE_ATTRIBUTE].update({side_value(side)} - {""})
 
     def finish(self, folder: Path) -> None:
         conf = annotation_conf(sorted(self.labels), sorted(self.ends), sorted(self.types), self.actor_values)
