@@ -133,14 +133,15 @@ class GuidelinePane(QWidget):
 
     def toggle(self) -> None:
         """Show the pane (with the current statement's section) or hide it."""
-        self.setVisible(self.isHidden())
-        if not self.isHidden():
+        showing = self.isHidden()
+        if showing:
             self._examples_cache.clear()  # gold may have moved while the pane was hidden
             self._examples_for = None
-            self.refresh()
-        self.toggled.emit(not self.isHidden())
+        self.setVisible(showing)
+        self.toggled.emit(showing)
 
     def showEvent(self, event) -> None:
+        """Every showing reads the pane's text: a toggle, or the window it sits in shown at last."""
         super().showEvent(event)
         self.refresh()
 
