@@ -151,8 +151,7 @@ class ArticleModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and col == 1:
             return tooltip(status_words(row))
         if role == Qt.ItemDataRole.ToolTipRole:
-            reviewed = "entities reviewed by you" if row.entities_reviewed else "entities unreviewed"
-            return tooltip(f"#{row.id} · {row.title} · {reviewed}")
+            return tooltip(f"#{row.id} · {row.title} · {entities_words(row)}")
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
             th = style.current_theme()
             return QColor(th.status.get(row.status, th.muted))
@@ -197,8 +196,12 @@ def status_mark(row: ArticleRow) -> str:
 
 def status_words(row: ArticleRow) -> str:
     """The status in words, as the cell's tooltip says it: "done · entities reviewed by you"."""
-    reviewed = "entities reviewed by you" if row.entities_reviewed else "entities unreviewed"
-    return f"{STATUS_TEXT.get(row.status, row.status)} · {reviewed}"
+    return f"{STATUS_TEXT.get(row.status, row.status)} · {entities_words(row)}"
+
+
+def entities_words(row: ArticleRow) -> str:
+    """Whether the annotator reviewed the article's entities, in words."""
+    return "entities reviewed by you" if row.entities_reviewed else "entities unreviewed"
 
 
 def status_width(metrics) -> int:
