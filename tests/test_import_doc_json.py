@@ -168,3 +168,22 @@ def test_a_bad_line_is_refused_with_its_reason_and_the_rest_comes_in(cli, db_pat
     assert result.exit_code == 1
     assert f"{path}:1: {reason}" in result.stderr
     assert imported_entities(db_path) == {good["text"]: [(22, 28, "GPE", MODEL)]}
+
+
+def test_another_tools_docbin_names_its_other_span_groups_too(cli, db_path, tmp_path):
+    """The same rule for a `.spacy` file: its other span groups were dropped without a word."""
+    import spacy
+    from spacy.tokens import DocBin, Span
+
+    nlp = spacy.blank("en")
+    doc = nlp("Kyiv offered talks in Geneva.")
+    doc.spans["sc"] = [Span(doc, 0, 3, label="offer")]
+    doc.spans["candidates"] = [Span(doc, 0, 1), Span(doc, 4, 5)]
+    path = tmp_path / "theirs.spacy"
+    DocBin(docs=[doc]).to_disk(path)
+
+    result = cli("import", "--no-ner", "--annotator", "anna", path)
+
+    assert result.exit_code == 0, result.output
+    assert f"{path}:1: 2 spans of other spaCy span groups (candidates 2) in 1 record not imported" in result.stderr
+    assert "1 label" in result.stdout
