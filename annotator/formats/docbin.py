@@ -361,6 +361,8 @@ def read_docbin(path: Path) -> Iterator[IncomingRecord | Rejection]:
             return
         try:
             task = task_from_doc(doc)
+            others = [key for key, group in doc.spans.items() if key not in (SPANS_KEY, OVERFLOW_KEY) for _ in group]
+            left_out.add("span_group", number, len(others), tuple(others))  # named, as in spaCy's JSON
             if doc.cats:
                 names = from_cats(dict(doc.cats), number, left_out)
                 if names:
@@ -553,8 +555,9 @@ FORMAT = Format(
             False,
         ),
     },
-    imports="ours come back exactly; any other DocBin's `doc.spans` and `doc.ents` as statements and entities, "
-    "its `doc.user_data['links']` as links, `doc.cats` of 0/1 as article categories (scores are counted, not read)",
+    imports='ours come back exactly; any other DocBin\'s `doc.spans["sc"]` and `doc.ents` as statements and '
+    "entities (other span groups are counted, not read), its `doc.user_data['links']` as links, `doc.cats` of 0/1 "
+    "as article categories (scores are counted, not read)",
     exports='statements in `doc.spans["sc"]`, entities in `doc.ents` (overlaps in `doc.spans["ents_overflow"]`), '
     "unknown entity tokens missing, links in `doc.user_data['links']` and `doc._.rel`, article categories in "
     "`doc.cats` (none where unknown), ready for `spacy train`",

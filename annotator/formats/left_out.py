@@ -37,6 +37,26 @@ KINDS = {
     ),
     "choice": ("choice", "choices", "no choices of this kind are read"),
     "comment": ("comment", "comments", "a project keeps notes on statements, not on whole articles"),
+    "span_group": (
+        "span of another spaCy span group",
+        "spans of other spaCy span groups",
+        'statements are read from the group "sc" only, where a DocBin export writes them',
+    ),
+    "unlabeled_span": (
+        'span without a label in spaCy\'s "sc" group',
+        'spans without a label in spaCy\'s "sc" group',
+        "a statement needs a label (spaCy's span_finder writes its candidates without one)",
+    ),
+    "statement_kb_id": (
+        "knowledge-base id on a statement",
+        "knowledge-base ids on statements",
+        "an actor is read from an entity's kb_id, not from a statement's",
+    ),
+    "custom_attribute": (
+        "spaCy custom attribute",
+        "spaCy custom attributes",
+        "a project has no place for a Doc's, Token's or Span's `._` values",
+    ),
 }
 
 

@@ -3,7 +3,8 @@ statement `spans` and `entities`; our own record shape, read from any JSON objec
 format claims.
 
 Read: `formats.records.record_from_dict` (spans with their answers, `_annotator_id`,
-`_status`, `entities`, `relations` as links; doccano's `label` triples too); article
+`_status`, `entities`, `relations` as links; doccano's `label` triples too; spaCy's
+`Doc.to_json` objects through `formats.doc_json`); article
 categories from a choice task's `accept`/`options`, `cats` and a binary textcat `label`
 (`formats.categories`: answered accept or reject, only that category was asked).
 
@@ -44,6 +45,7 @@ from annotator.formats.categories import (
     read_categories,
 )
 from annotator.formats.categories import KEY as CATEGORIES_KEY
+from annotator.formats.doc_json import is_doc_json, record_of_doc_json
 from annotator.formats.left_out import LeftOut
 from annotator.formats.records import record_from_dict
 from annotator.formats.relations import end_namer, relations_from_links
@@ -195,7 +197,10 @@ class ProdigyWriter(Writer):
 
 
 def prodigy_records(obj: dict[str, Any], where: ObjectContext) -> tuple[list[IncomingRecord], None]:
-    """The record of one Prodigy task or plain record (`RecordError` says what is wrong with it)."""
+    """The record of one Prodigy task, plain record or spaCy `Doc.to_json` object (`formats.doc_json`);
+    `RecordError` says what is wrong with it."""
+    if is_doc_json(obj):  # spaCy's `Doc.to_json`: `ents`, span groups by key
+        obj = record_of_doc_json(obj, where.line, where.left_out)
     return [record_from_dict(_counted(obj, where.line, where.left_out), source=where.source, line=where.line)], None
 
 
@@ -228,8 +233,9 @@ FORMAT = Format(
     export_suffixes=(".jsonl",),
     keeps_task_answers=True,
     imports='plain `{"text", "meta"}` and Prodigy records (`spans` with their `answer`, `_annotator_id`, '
-    "`_status`, `entities`, `relations` as links), article categories from `accept`/`options`, `cats` or a "
-    "textcat `label`, one a line or as a `.json` array",
+    "`_status`, `entities`, `relations` as links), spaCy's `Doc.to_json` (`ents` as the model's entities, "
+    '`spans["sc"]` as statements, other span groups counted), article categories from `accept`/`options`, '
+    "`cats` or a textcat `label`, one a line or as a `.json` array",
     holds_categories=True,
     holds_notes=True,
     exports="one task per article and layer: `text`, `meta` (with `source`; `title` only when it is not the "
