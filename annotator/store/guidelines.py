@@ -2,7 +2,8 @@
 
 A version is never changed: loading or saving different text adds the next one (with its time,
 author and SHA-256), so "which guidelines was this decided under" always has an answer. The
-version each decision was made under is written by the triggers of `m016_guidelines`, not here.
+version each decision was made under is written by triggers (`schema.GUIDELINES_TRIGGERS`), not here;
+they are made with the first version, so a project without guidelines pays nothing for them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from annotator.store.part import Part, now
+from annotator.store.schema import GUIDELINES_TRIGGERS
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class GuidelinesPart(Part):
                 return current, False
             number = (current.version if current else 0) + 1
             stamp = now()
+            self._stamp_decisions()
             self.conn.execute(
                 "INSERT INTO guidelines(version, created_at, author, text, sha256) VALUES (?, ?, ?, ?, ?)",
                 (number, stamp, author, text, sha),
@@ -74,11 +77,18 @@ class GuidelinesPart(Part):
         with self.write():
             current = self.current()
             number = (current.version if current else 0) + 1
+            self._stamp_decisions()
             self.conn.execute(
                 "INSERT INTO guidelines(version, created_at, author, text, sha256) VALUES (?, ?, ?, ?, ?)",
                 (number, created_at, author, text, sha),
             )
         return GuidelinesVersion(number, created_at, author, sha, text)
+
+    def _stamp_decisions(self) -> None:
+        """From now on every label and status written is stamped with the newest version: the
+        triggers exist only in a project with guidelines (`schema.GUIDELINES_TRIGGERS`)."""
+        for trigger in GUIDELINES_TRIGGERS.values():
+            self.conn.execute(trigger)
 
     # -- the version of each decision ----------------------------------------------------------
 
