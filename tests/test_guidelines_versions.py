@@ -136,3 +136,39 @@ def test_an_older_project_keeps_its_triggers_exactly_when_it_has_guidelines(db_p
         assert stamping_triggers(store) == (set(GUIDELINES_TRIGGERS) if with_guidelines else set())
         add(store, make_text(0), "anna", [(0, 5, "offer")], done=False)
         assert label_version(store, 1, "anna", "offer") == (1 if with_guidelines else None)
+
+
+def test_work_in_a_package_is_stamped_with_the_guidelines_it_carries(tmp_path):
+    """A package is a new project filled from this one: its guidelines come with the project tables,
+    and what its annotator decides there carries their version (which the merge brings back)."""
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+    from tests.packages_project import generated_project
+
+    project = generated_project(tmp_path / "team.annotator.sqlite", 6)
+    with Store.open(project) as store:
+        store.guidelines.add(V1, "lead")
+    out = tmp_path / "packages"
+    result = CliRunner().invoke(main, ["--db", str(project), "packages", "--annotators", "anna", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    with Store.open(out / "anna.annotator.sqlite") as package:
+        article = package.packages.article_ids()[0]
+        package.statements.change_statement(article, "anna", 0, 5, add=["offer"])
+        assert label_version(package, article, "anna", "offer") == 1
+
+
+def test_guidelines_another_program_wrote_are_stamped_from_the_next_open(db_path):
+    import sqlite3
+
+    with Store.create(db_path):
+        pass
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "INSERT INTO guidelines(version, created_at, author, text, sha256) VALUES (1, 't', 'lead', ?, 'x')", (V1,)
+    )
+    conn.commit()
+    conn.close()
+    with Store.open(db_path) as store:
+        add(store, make_text(0), "anna", [(0, 5, "offer")], done=False)
+        assert label_version(store, 1, "anna", "offer") == 1

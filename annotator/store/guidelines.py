@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from annotator.store.part import Part, now
-from annotator.store.schema import GUIDELINES_TRIGGERS
+from annotator.store.schema import make_stamping
 
 
 @dataclass(frozen=True)
@@ -63,11 +63,11 @@ class GuidelinesPart(Part):
                 return current, False
             number = (current.version if current else 0) + 1
             stamp = now()
-            self._stamp_decisions()
             self.conn.execute(
                 "INSERT INTO guidelines(version, created_at, author, text, sha256) VALUES (?, ?, ?, ?, ?)",
                 (number, stamp, author, text, sha),
             )
+            make_stamping(self.conn)  # every decision from now on carries a version
         return GuidelinesVersion(number, stamp, author, sha, text), True
 
     def add_version(self, text: str, author: str, created_at: str) -> GuidelinesVersion:
@@ -77,18 +77,12 @@ class GuidelinesPart(Part):
         with self.write():
             current = self.current()
             number = (current.version if current else 0) + 1
-            self._stamp_decisions()
             self.conn.execute(
                 "INSERT INTO guidelines(version, created_at, author, text, sha256) VALUES (?, ?, ?, ?, ?)",
                 (number, created_at, author, text, sha),
             )
+            make_stamping(self.conn)
         return GuidelinesVersion(number, created_at, author, sha, text)
-
-    def _stamp_decisions(self) -> None:
-        """From now on every label and status written is stamped with the newest version: the
-        triggers exist only in a project with guidelines (`schema.GUIDELINES_TRIGGERS`)."""
-        for trigger in GUIDELINES_TRIGGERS.values():
-            self.conn.execute(trigger)
 
     # -- the version of each decision ----------------------------------------------------------
 

@@ -533,8 +533,8 @@ def m023_guidelines_more(db: sqlite_utils.Database) -> None:
 #: The triggers that stamp each decision with the newest guidelines version (`m016_guidelines`).
 #: In a project without guidelines they stamp nothing, yet cost every label and status written
 #: (an import pays about 5% for them), so they exist only once the project holds guidelines:
-#: `store.guidelines` makes them in the transaction that adds a version, before any decision can
-#: be made under it.
+#: `make_stamping` makes them in the transaction that brings guidelines (a version added, a work
+#: package filled), and opening a project for writing makes any that are missing.
 GUIDELINES_TRIGGERS = {
     "statement_labels_guidelines": """
         CREATE TRIGGER IF NOT EXISTS statement_labels_guidelines AFTER INSERT ON statement_labels
@@ -558,6 +558,26 @@ GUIDELINES_TRIGGERS = {
             WHERE article_id = NEW.article_id AND annotator_id = NEW.annotator_id;
         END""",
 }
+
+
+def stamping_missing(conn: Any) -> bool:
+    """Whether the project holds guidelines but not every stamping trigger (a file whose guidelines
+    another program wrote): then its decisions would go unstamped."""
+    names = ", ".join(f"'{name}'" for name in GUIDELINES_TRIGGERS)
+    return bool(
+        conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM guidelines) AND "
+            f"(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ({names})) < ?",
+            (len(GUIDELINES_TRIGGERS),),
+        ).fetchone()[0]
+    )
+
+
+def make_stamping(conn: Any) -> None:
+    """The stamping triggers, when the project holds guidelines (in the caller's transaction)."""
+    if conn.execute("SELECT 1 FROM guidelines LIMIT 1").fetchone() is not None:
+        for trigger in GUIDELINES_TRIGGERS.values():
+            conn.execute(trigger)
 
 
 @migrations()
