@@ -10,6 +10,7 @@ import pytest
 from annotator.guidelines.by_version import agreement_by_version
 from annotator.review import collect, compute_agreement
 from annotator.store import Store
+from annotator.store.schema import GUIDELINES_TRIGGERS
 from tests.test_agreement import add, make_text
 
 V1 = "# Guide\n\n## offer\n\nA proposal.\n\n## demand\n\nA requirement.\n"
@@ -80,3 +81,94 @@ def test_alpha_per_version_on_a_project_where_version_2_changes_one_definition(d
     table = cli("agreement", "--by-guidelines").output.splitlines()
     assert table[0].split() == ["guidelines", "alpha", "units", "annotators", "demand", "offer"]
     assert table[1].startswith("v1") and table[2].startswith("v2")
+
+
+def stamping_triggers(store) -> set[str]:
+    return {
+        name
+        for (name,) in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        if name in GUIDELINES_TRIGGERS
+    }
+
+
+def test_a_project_without_guidelines_writes_no_stamps_and_pays_for_no_triggers(store):
+    """Until the first version there is nothing to stamp: the triggers come with it, in its
+    transaction, so the next label is stamped."""
+    add(store, make_text(0), "anna", [(0, 5, "offer")], done=False)
+    assert stamping_triggers(store) == set()
+    assert label_version(store, 1, "anna", "offer") is None
+    store.guidelines.add(V1, "lead")
+    assert stamping_triggers(store) == set(GUIDELINES_TRIGGERS)
+    store.statements.change_statement(1, "anna", 6, 12, add=["demand"])
+    assert label_version(store, 1, "anna", "demand") == 1
+    store.articles.set_status(1, "anna", "done")
+    assert list(store.guidelines.decision_versions()) == [(1, "anna", 1)]
+
+
+def test_a_version_from_a_work_package_brings_the_triggers_too(store):
+    add(store, make_text(0), "anna", [(0, 5, "offer")], done=False)
+    store.guidelines.add_version(V1, "lead", "2026-01-01T00:00:00")
+    store.statements.change_statement(1, "anna", 6, 12, add=["demand"])
+    assert label_version(store, 1, "anna", "demand") == 1
+
+
+@pytest.mark.parametrize("with_guidelines", [True, False])
+def test_an_older_project_keeps_its_triggers_exactly_when_it_has_guidelines(db_path, with_guidelines):
+    """A project made before the triggers came on demand: with guidelines it goes on stamping;
+    without, the triggers (which stamped nothing) go."""
+    import sqlite3
+
+    import sqlite_utils
+
+    from annotator.store.schema import migrations, version_with
+
+    conn = sqlite3.connect(db_path)
+    step = "m024_guidelines_triggers_on_demand"
+    migrations.apply(sqlite_utils.Database(conn), stop_before=step)
+    conn.execute(f"PRAGMA user_version = {version_with(step) - 1}")
+    if with_guidelines:
+        conn.execute(
+            "INSERT INTO guidelines(version, created_at, author, text, sha256) VALUES (1, 't', 'lead', ?, 'x')", (V1,)
+        )
+    conn.commit()
+    conn.close()
+    with Store.open(db_path) as store:
+        assert stamping_triggers(store) == (set(GUIDELINES_TRIGGERS) if with_guidelines else set())
+        add(store, make_text(0), "anna", [(0, 5, "offer")], done=False)
+        assert label_version(store, 1, "anna", "offer") == (1 if with_guidelines else None)
+
+
+def test_work_in_a_package_is_stamped_with_the_guidelines_it_carries(tmp_path):
+    """A package is a new project filled from this one: its guidelines come with the project tables,
+    and what its annotator decides there carries their version (which the merge brings back)."""
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+    from tests.packages_project import generated_project
+
+    project = generated_project(tmp_path / "team.annotator.sqlite", 6)
+    with Store.open(project) as store:
+        store.guidelines.add(V1, "lead")
+    out = tmp_path / "packages"
+    result = CliRunner().invoke(main, ["--db", str(project), "packages", "--annotators", "anna", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    with Store.open(out / "anna.annotator.sqlite") as package:
+        article = package.packages.article_ids()[0]
+        package.statements.change_statement(article, "anna", 0, 5, add=["offer"])
+        assert label_version(package, article, "anna", "offer") == 1
+
+
+def test_guidelines_another_program_wrote_are_stamped_from_the_next_open(db_path):
+    import sqlite3
+
+    with Store.create(db_path):
+        pass
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "INSERT INTO guidelines(version, created_at, author, text, sha256) VALUES (1, 't', 'lead', ?, 'x')", (V1,)
+    )
+    conn.commit()
+    conn.close()
+    with Store.open(db_path) as store:
+        add(store, make_text(0), "anna", [(0, 5, "offer")], done=False)
+        assert label_version(store, 1, "anna", "offer") == 1

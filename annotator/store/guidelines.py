@@ -2,7 +2,8 @@
 
 A version is never changed: loading or saving different text adds the next one (with its time,
 author and SHA-256), so "which guidelines was this decided under" always has an answer. The
-version each decision was made under is written by the triggers of `m016_guidelines`, not here.
+version each decision was made under is written by triggers (`schema.GUIDELINES_TRIGGERS`), not here;
+they are made with the first version, so a project without guidelines pays nothing for them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from annotator.store.part import Part, now
+from annotator.store.schema import make_stamping
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class GuidelinesPart(Part):
                 "INSERT INTO guidelines(version, created_at, author, text, sha256) VALUES (?, ?, ?, ?, ?)",
                 (number, stamp, author, text, sha),
             )
+            make_stamping(self.conn)  # every decision from now on carries a version
         return GuidelinesVersion(number, stamp, author, sha, text), True
 
     def add_version(self, text: str, author: str, created_at: str) -> GuidelinesVersion:
@@ -78,6 +81,7 @@ class GuidelinesPart(Part):
                 "INSERT INTO guidelines(version, created_at, author, text, sha256) VALUES (?, ?, ?, ?, ?)",
                 (number, created_at, author, text, sha),
             )
+            make_stamping(self.conn)
         return GuidelinesVersion(number, created_at, author, sha, text)
 
     # -- the version of each decision ----------------------------------------------------------

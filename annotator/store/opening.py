@@ -36,7 +36,7 @@ from annotator.store.errors import (
     known_error,
     primary_code,
 )
-from annotator.store.schema import SCHEMA_VERSION, migrations
+from annotator.store.schema import SCHEMA_VERSION, make_stamping, migrations, stamping_missing
 
 if TYPE_CHECKING:
     from annotator.records import ExportRow, IncomingRecord
@@ -163,6 +163,9 @@ class Store:
             hold.release()
             raise
         store._hold = hold
+        if stamping_missing(store.conn):  # guidelines another program wrote: stamp what is decided from now on
+            with store.write():
+                make_stamping(store.conn)
         if readonly:
             store.close()
             return cls.open(path, readonly=True)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.records import GOLD, HUMAN_LAYER
 from annotator.store.part import Part, now
+from annotator.store.schema import make_stamping
 
 if TYPE_CHECKING:
     from annotator.store.opening import Store
@@ -187,6 +188,9 @@ class PackagesPart(Part):
                     conn.execute(f'INSERT INTO main."{table}"({cols}) SELECT {cols} FROM src."{table}" {where}', (arg,))
                 if layers_of:
                     _copy_layers(conn, layers_of)
+                # after the copies (they keep their stamps): the guidelines came with the project
+                # tables, so what is decided in the package from now on carries its version
+                make_stamping(conn)
                 conn.execute(
                     "INSERT INTO annotators(name, kind, created_at) VALUES (?, ?, ?) ON CONFLICT(name) DO NOTHING",
                     (marker["annotator"], HUMAN_LAYER, now()),

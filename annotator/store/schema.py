@@ -530,6 +530,66 @@ def m023_guidelines_more(db: sqlite_utils.Database) -> None:
     )
 
 
+#: The triggers that stamp each decision with the newest guidelines version (`m016_guidelines`).
+#: In a project without guidelines they stamp nothing, yet cost every label and status written
+#: (an import pays about 5% for them), so they exist only once the project holds guidelines:
+#: `make_stamping` makes them in the transaction that brings guidelines (a version added, a work
+#: package filled), and opening a project for writing makes any that are missing.
+GUIDELINES_TRIGGERS = {
+    "statement_labels_guidelines": """
+        CREATE TRIGGER IF NOT EXISTS statement_labels_guidelines AFTER INSERT ON statement_labels
+            WHEN NEW.guidelines_version IS NULL AND EXISTS (SELECT 1 FROM guidelines)
+        BEGIN
+            UPDATE statement_labels SET guidelines_version = (SELECT max(version) FROM guidelines)
+            WHERE statement_id = NEW.statement_id AND label = NEW.label;
+        END""",
+    "article_status_guidelines_new": """
+        CREATE TRIGGER IF NOT EXISTS article_status_guidelines_new AFTER INSERT ON article_status
+            WHEN NEW.guidelines_version IS NULL AND EXISTS (SELECT 1 FROM guidelines)
+        BEGIN
+            UPDATE article_status SET guidelines_version = (SELECT max(version) FROM guidelines)
+            WHERE article_id = NEW.article_id AND annotator_id = NEW.annotator_id;
+        END""",
+    "article_status_guidelines_changed": """
+        CREATE TRIGGER IF NOT EXISTS article_status_guidelines_changed AFTER UPDATE OF status ON article_status
+            WHEN OLD.status IS NOT NEW.status
+        BEGIN
+            UPDATE article_status SET guidelines_version = (SELECT max(version) FROM guidelines)
+            WHERE article_id = NEW.article_id AND annotator_id = NEW.annotator_id;
+        END""",
+}
+
+
+def stamping_missing(conn: Any) -> bool:
+    """Whether the project holds guidelines but not every stamping trigger (a file whose guidelines
+    another program wrote): then its decisions would go unstamped."""
+    names = ", ".join(f"'{name}'" for name in GUIDELINES_TRIGGERS)
+    return bool(
+        conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM guidelines) AND "
+            f"(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ({names})) < ?",
+            (len(GUIDELINES_TRIGGERS),),
+        ).fetchone()[0]
+    )
+
+
+def make_stamping(conn: Any) -> None:
+    """The stamping triggers, when the project holds guidelines (in the caller's transaction)."""
+    if conn.execute("SELECT 1 FROM guidelines LIMIT 1").fetchone() is not None:
+        for trigger in GUIDELINES_TRIGGERS.values():
+            conn.execute(trigger)
+
+
+@migrations()
+def m024_guidelines_triggers_on_demand(db: sqlite_utils.Database) -> None:
+    """The stamping triggers only where there are guidelines to stamp (`GUIDELINES_TRIGGERS`):
+    without any version they write nothing (a NULL stamp is "before any guidelines"), so dropping
+    them changes no decision's stamp."""
+    if db.execute("SELECT 1 FROM guidelines LIMIT 1").fetchone() is None:
+        for name in GUIDELINES_TRIGGERS:
+            db.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 
