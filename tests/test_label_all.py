@@ -181,13 +181,36 @@ def test_apply_leaves_out_articles_still_waiting_for_pre_annotation(cli, db_path
     result = cli("search", "halt", "--label", "offer", "--apply", "--annotator", "anna")
     assert result.exit_code == 0, result.output
     assert "1 statement in 1 article got 'offer'" in result.output
-    assert (
-        "1 hit in 1 article still waiting for pre-annotation was not labeled: run again when the import is done"
-        in result.output
-    )
+    assert "1 hit in 1 article still waiting for pre-annotation (spaCy's sentences) was not labeled" in result.output
     with Store.open(db_path) as store:
         assert labels_of(store) == [(a, 0, first, ("offer",))]
         assert store.statements.statements(b, "anna") == []
+
+
+def test_articles_imported_with_no_ner_into_a_pre_annotated_project_say_what_they_wait_for(cli, db_path, tmp_path):
+    """Found in a tryout: articles imported with --no-ner into a project spaCy had pre-annotated were
+    left out as "waiting for pre-annotation: run again when the import is done", though no import
+    ran. They do wait (for spaCy's sentences: nothing else gives them statements that stay), and
+    nothing pre-annotates them by itself: the line now says to run annotator preannotate, which
+    does, after which they are labeled."""
+    from annotator.store import Store
+    from annotator.store.preannotations import Preannotation
+
+    first, later = TEXTS[:2]
+    src = write_jsonl(tmp_path / "first.jsonl", [json.dumps({"text": first})])
+    assert cli("import", "--no-ner", src).exit_code == 0
+    with Store.open(db_path) as store:  # as an import with spaCy leaves it
+        (a,) = store.articles.article_ids()
+        store.preannotations.store_preannotations([Preannotation(a, "spacy", [], [(0, len(first))], _tokens(first))])
+    more = write_jsonl(tmp_path / "later.jsonl", [json.dumps({"text": later})])
+    assert cli("import", "--no-ner", more).exit_code == 0
+    result = cli("search", "halt", "--label", "offer", "--apply", "--annotator", "anna")
+    assert result.exit_code == 0, result.output
+    assert "1 hit in 1 article still waiting for pre-annotation (spaCy's sentences)" in result.output
+    assert "run annotator preannotate" in result.output and "when the import is done" not in result.output
+    assert cli("preannotate").exit_code == 0  # what the line says to run
+    again = cli("search", "halt", "--label", "offer", "--apply", "--annotator", "anna")
+    assert "waiting" not in again.output and "got 'offer'" in again.output, again.output
 
 
 def test_a_project_imported_without_pre_annotation_is_labeled_as_before(cli, tmp_path):

@@ -326,3 +326,23 @@ def test_a_search_of_a_read_only_project_says_it_indexes_a_copy_each_time(cli, t
         assert done.exit_code == 0 and "2 statements in 2 articles" in done.output
         assert "indexing a temporary copy" in done.output and "every search indexes again" in done.output
         assert "(once;" not in done.output
+
+
+LONG_WORD = "a" * 100_000
+
+
+@pytest.mark.parametrize(
+    "query",
+    [LONG_WORD, f"{LONG_WORD}*", f'"{LONG_WORD}', f"status:{LONG_WORD}", f"meta.{LONG_WORD}:..", f"{LONG_WORD}:"],
+)
+def test_a_query_of_one_huge_word_is_echoed_shortened_with_an_ellipsis(cli, corpus, query):
+    """Found in a tryout: a one-word query of 100,000 characters came back whole in the message,
+    a screenful of one word. Echoed queries (and pieces of them, in errors) are cut with "…"."""
+    result = cli("search", query)
+    assert len(result.output) < 400, result.output[:400]
+    assert "a" * 50 + "…" in result.output
+    assert "a" * 61 not in result.output
+
+
+def test_the_json_still_gives_the_whole_query(cli, corpus):
+    assert search(cli, LONG_WORD)["query"] == LONG_WORD

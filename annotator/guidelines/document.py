@@ -111,39 +111,6 @@ def diff(old: str, new: str, old_name: str, new_name: str) -> str:
     return "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True), fromfile=old_name, tofile=new_name))
 
 
-_EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
-_BULLET = re.compile(r"^(\s*)[-*+][ \t]+")
-_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
-
-
-def plain_preview(text: str) -> str:
-    """The document as a reader sees it, in plain text (never HTML): headings underlined, bullets
-    as •, emphasis and code marks dropped, links as "text (address)"; fenced code kept as it is."""
-    out: list[str] = []
-    fence = ""
-    for line in normalize(text).split("\n"):
-        opened = _FENCE.match(line)
-        if opened:
-            marker = opened.group(1)
-            fence = marker if not fence else ("" if marker[0] == fence[0] and len(marker) >= len(fence) else fence)
-            continue
-        if fence:
-            out.append("    " + line)
-            continue
-        heading = _HEADING.match(line)
-        if heading:
-            title = _EMPHASIS.sub(r"\2", heading.group(2))
-            if out and out[-1].strip():
-                out.append("")
-            out.append(title.upper() if len(heading.group(1)) == 1 else title)
-            out.append(("=" if len(heading.group(1)) <= 2 else "-") * max(len(title), 3))
-            continue
-        line = _BULLET.sub(lambda m: m.group(1) + "• ", line)
-        line = _LINK.sub(r"\1 (\2)", line)
-        out.append(_EMPHASIS.sub(r"\2", line))
-    return "\n".join(out).strip("\n") + "\n" if any(s.strip() for s in out) else ""
-
-
 def label_coverage(text: str, labels: list[str]) -> tuple[list[str], list[str]]:
     """(labels with a section, labels without one) in `labels`' order."""
     found = sections(text, labels)

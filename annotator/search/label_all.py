@@ -82,6 +82,14 @@ class Targets(Sequence[Target]):
             yield Target(flat[i], flat[i + 1], flat[i + 2])
 
 
+#: What the articles still waiting for pre-annotation need before their hits can be labeled: nothing
+#: runs by itself after an import with --no-ner, so the line says what to run.
+WAITING_WAY = (
+    "run annotator preannotate (the window does it in the background; an import still running does it too), "
+    "then label again"
+)
+
+
 @dataclass
 class LabelAllPlan:
     """What `apply_label_all` would do: `changes` gain `label` in `annotator`'s layer; the others are
@@ -96,7 +104,9 @@ class LabelAllPlan:
     widened: int = 0
     #: Articles with at least one change.
     articles: int = 0
-    #: Hits left out because their article still waits for pre-annotation, and those articles.
+    #: Hits left out because their article still waits for pre-annotation, and those articles: imported
+    #: while another import pre-annotates, or with --no-ner into a project the pipeline has run on
+    #: (`store.search.awaits_sentences`); `annotator preannotate` or the window gives them their sentences.
     waiting_hits: int = 0
     waiting_articles: int = 0
     _skipped_counts: dict[str, int] = field(default_factory=dict)
@@ -130,8 +140,8 @@ class LabelAllPlan:
         if self.waiting_hits:
             lines.append(
                 f"{plural(self.waiting_hits, 'hit')} in {plural(self.waiting_articles, 'article')} still waiting "
-                f"for pre-annotation {_were(self.waiting_hits) if applied else 'would be'} not labeled: "
-                "run again when the import is done"
+                f"for pre-annotation (spaCy's sentences) {_were(self.waiting_hits) if applied else 'would be'} "
+                f"not labeled: {WAITING_WAY}"
             )
         if self.widened:
             lines.append(f"{self.widened} matches widened to whole tokens")

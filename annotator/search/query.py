@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import regex
 
 from annotator.records import STATUSES, MetaCondition
-from annotator.text import regex_problem
+from annotator.text import excerpt, regex_problem
 
 #: Filter keys; `meta.FIELD` is any metadata field.
 FILTER_KEYS = ("label", "annotator", "status", "ent", "category", "re")
@@ -38,6 +38,16 @@ _TOKEN_CHAR = re.compile(r"[^\W_]", re.UNICODE)
 
 class QueryError(ValueError):
     """A query that cannot be searched, with a message that says how to write it."""
+
+
+#: Characters of a query (or of a piece of one) that a message quotes back; a longer one is cut with "…".
+ECHOED_CHARS = 60
+
+
+def echoed(text: str) -> str:
+    """A query, or a piece of one, as a message or a status line quotes it back: on one line and cut
+    with "…" past `ECHOED_CHARS` (`excerpt`), so a 100,000-character word is not said back whole."""
+    return excerpt(text, ECHOED_CHARS)
 
 
 @dataclass(frozen=True)
@@ -149,15 +159,17 @@ def _tokens(text: str) -> tuple[list[_Token], list[tuple[str, str, bool]]]:
         m = _FILTER.match(text, i)
         if m and (m.group(2) in FILTER_KEYS or m.group(2).startswith("meta.")):
             if depth:
-                raise QueryError(f"filters such as {m.group(2)}: go outside parentheses; they apply to the whole query")
+                raise QueryError(
+                    f"filters such as {echoed(m.group(2))}: go outside parentheses; they apply to the whole query"
+                )
             value, i = _value(text, m.end(), m.group(2))
             filters.append((m.group(2), value, bool(m.group(1))))
             continue
         if m and m.group(2).isalpha() and not m.group(1):
             known = ", ".join(f"{k}:" for k in FILTER_KEYS)
             raise QueryError(
-                f"unknown filter {m.group(2)}: (known: {known}, meta.FIELD:); "
-                f'to search for "{text[i : m.end()]}" as words, put them in quotes'
+                f"unknown filter {echoed(m.group(2))}: (known: {known}, meta.FIELD:); "
+                f'to search for "{echoed(text[i : m.end()])}" as words, put them in quotes'
             )
         if ch == "-" and i + 1 < len(text) and not text[i + 1].isspace():
             tokens.append(_Token("not"))
@@ -166,7 +178,7 @@ def _tokens(text: str) -> tuple[list[_Token], list[tuple[str, str, bool]]]:
         if ch == '"':
             end = text.find('"', i + 1)
             if end < 0:
-                raise QueryError(f'a quote is not closed: {text[i:]}; close the phrase with "')
+                raise QueryError(f'a quote is not closed: {echoed(text[i:])}; close the phrase with "')
             prefix = text.startswith("*", end + 1)
             tokens.append(_Token("words", _searchable(text[i + 1 : end]), prefix))
             i = end + 1 + prefix
@@ -180,7 +192,7 @@ def _tokens(text: str) -> tuple[list[_Token], list[tuple[str, str, bool]]]:
         else:
             prefix = word.endswith("*")
             if not word.rstrip("*"):
-                raise QueryError(f"{word} alone finds nothing: * ends a prefix, as in negotiat*")
+                raise QueryError(f"{echoed(word)} alone finds nothing: * ends a prefix, as in negotiat*")
             tokens.append(_Token("words", _searchable(word.rstrip("*")), prefix))
     if depth:
         raise QueryError("a parenthesis is not closed" if depth > 0 else "a closing parenthesis has no opening one")
@@ -202,11 +214,11 @@ def _value(text: str, i: int, key: str) -> tuple[str, int]:
                 return "".join(out), j + 1
             out.append(text[j])
             j += 1
-        raise QueryError(f'the value of {key}: has a quote that is not closed; close it with "')
+        raise QueryError(f'the value of {echoed(key)}: has a quote that is not closed; close it with "')
     m = re.compile(r"\S*").match(text, i)
     assert m is not None
     if not m.group():
-        raise QueryError(f"{key}: needs a value, as in {key}:{_EXAMPLES.get(key, 'VALUE')}")
+        raise QueryError(f"{echoed(key)}: needs a value, as in {echoed(key)}:{_EXAMPLES.get(key, 'VALUE')}")
     return m.group(), m.end()
 
 
@@ -215,7 +227,9 @@ _EXAMPLES = {"label": "offer", "annotator": "anna", "status": "done", "ent": "PE
 
 def _searchable(words: str) -> str:
     if not _TOKEN_CHAR.search(words):
-        raise QueryError(f'"{words}" has no letters or digits to search for; use re:"…" to find punctuation or symbols')
+        raise QueryError(
+            f'"{echoed(words)}" has no letters or digits to search for; use re:"…" to find punctuation or symbols'
+        )
     return words
 
 
@@ -232,7 +246,7 @@ class _Parser:
     def parse(self) -> Node:
         node = self._or()
         if self.i < len(self.tokens):
-            raise QueryError(f"unexpected {self._show(self.tokens[self.i])}")
+            raise QueryError(f"unexpected {echoed(self._show(self.tokens[self.i]))}")
         return node
 
     def _peek(self) -> _Token | None:
@@ -302,7 +316,7 @@ def _with_filters(query: Query, filters: list[tuple[str, str, bool]]) -> Query:
     for key, value, negated in filters:
         if key.startswith("meta."):
             if negated:
-                raise QueryError(f"-{key}: is not supported; give the values you want instead")
+                raise QueryError(f"-{echoed(key)}: is not supported; give the values you want instead")
             add("meta", _meta(key[5:], value))
         elif key == "label":
             add("not_labels" if negated else "labels", value)
@@ -311,12 +325,12 @@ def _with_filters(query: Query, filters: list[tuple[str, str, bool]]) -> Query:
         elif key == "category":
             add("not_categories" if negated else "categories", value)
         elif negated:
-            raise QueryError(f"-{key}: is not supported (only -label:, -ent: and -category: can be negated)")
+            raise QueryError(f"-{echoed(key)}: is not supported (only -label:, -ent: and -category: can be negated)")
         elif key in values or (key == "re" and "regex" in values):
-            raise QueryError(f"give {key}: once")
+            raise QueryError(f"give {echoed(key)}: once")
         elif key == "status":
             if value not in STATUSES:
-                raise QueryError(f"status:{value} is not a status; use one of {', '.join(STATUSES)}")
+                raise QueryError(f"status:{echoed(value)} is not a status; use one of {', '.join(STATUSES)}")
             values["status"] = value
         elif key == "annotator":
             values["annotator"] = value
@@ -334,7 +348,8 @@ def _meta(name: str, value: str) -> MetaCondition:
         raise QueryError("meta.FIELD: needs a field name, as in meta.source:tass")
     if m := _RANGE.match(value):
         if not (m.group("low") or m.group("high")):
-            raise QueryError(f"meta.{name}:.. needs at least one end, as in meta.{name}:2025-01..2025-03")
+            field = echoed(name)
+            raise QueryError(f"meta.{field}:.. needs at least one end, as in meta.{field}:2025-01..2025-03")
         return MetaCondition(name, low=m.group("low") or None, high=m.group("high") or None)
     if m := _BOUND.match(value):
         op, bound = m.group("op"), m.group("value")
@@ -351,8 +366,8 @@ def _compile(pattern: str) -> regex.Pattern[str]:
         raise QueryError('re: needs a pattern, as in re:"halt(ed|s)? strikes"')
     problem = regex_problem(pattern)
     if problem:
-        raise QueryError(f"{problem}: {pattern[:60]!r}")
+        raise QueryError(f"{problem}: {echoed(pattern)!r}")
     try:
         return regex.compile(pattern, regex.VERSION0)
     except regex.error as exc:
-        raise QueryError(f"the regular expression {pattern!r} is not valid: {exc}") from exc
+        raise QueryError(f"the regular expression {echoed(pattern)!r} is not valid: {exc}") from exc

@@ -11,6 +11,7 @@ from typing import Any
 from annotator.review.gold import Decision
 from annotator.search.hits import Hit, HitCount, SearchPage
 from annotator.search.label_all import LabelAllPlan
+from annotator.search.query import echoed
 
 #: Width of the left and right context in a terminal line.
 SIDE = 38
@@ -47,7 +48,7 @@ class SearchOutcome:
         floor = "" if self.count.complete else "at least "
         head = (
             f"{floor}{_n(self.count.statements, 'statement')} in {_n(self.count.articles, 'article')} "
-            f"match: {self.query}"
+            f"match: {echoed(self.query)}"
         )
         if hits and len(hits) < self.count.statements:
             head += f" (showing the first {len(hits)}; --limit N for more)"

@@ -370,3 +370,16 @@ def test_the_label_all_dialog_names_its_query_and_counts_in_the_right_number(win
     qtbot.keyClick(panel.table, Qt.Key.Key_2)
     assert shown["every"] == "every hit of “Odesa” (1)"
     assert shown["summary"] == "1 statement in 1 article would get 'offer' (in tester's annotations)"
+
+
+@pytest.mark.parametrize("query", ['"' + "a" * 100_000, "status:" + "a" * 100_000])
+def test_a_huge_query_is_echoed_shortened_in_the_status(window, qtbot, query):
+    """Found in a tryout: a query of one 100,000-character word came back whole in the panel's
+    status (as in the terminal). What the status quotes of a query is cut with "…"."""
+    panel = window.search_dock.panel
+    window.search_dock.open()
+    panel.query.setText(query)
+    panel.run()
+    qtbot.waitUntil(lambda: panel.status.property("state") == "error")
+    assert len(panel.status.text()) < 300, panel.status.text()[:300]
+    assert "a" * 50 + "…" in panel.status.text()

@@ -161,3 +161,30 @@ def test_the_process_ends_within_a_second_of_a_close_while_spacy_parses_for_sugg
     child.stderr.close()
     assert said["gone"] < 0.25 and said["returned"] < 0.4, said  # before: the parse ran on 0.5-0.8 s
     assert exited < 2.5, f"the process lived {exited:.2f} s after the close"  # a busy CI machine's margin
+
+
+def test_a_close_while_spacy_loads_for_the_first_time_takes_under_50_ms(db_path):
+    """Found in a tryout: closing the window while spaCy was still loading (the first pre-annotation
+    of a fresh start) took about a second, the window waiting on a load nobody needed any more. A
+    load cannot hear a cancel, so the window no longer waits for it: the close takes milliseconds,
+    the command waits for the load as it returns (spaCy's exit handlers never run under it), and
+    nothing crashes."""
+    from annotator.records import IncomingRecord
+
+    with Store.create(db_path) as store:  # nothing pre-annotated: the window starts spaCy at once
+        store.add_records([IncomingRecord(TEXT, "Zelensky", "test", 1)], "importer")
+    child = subprocess.run(
+        [sys.executable, "-m", "tests.ui.close_loading_child", str(db_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert child.returncode == 0, child.stderr[-3000:]
+    said = dict(line.split() for line in child.stdout.splitlines())
+    assert said["loading"] == "1", said  # closed while spaCy loaded, not after
+    assert float(said["gone"]) < 0.05, said  # before: 0.3 s here, about 1 s in the tryout
+    assert "returned" in said, said
+    with Store.open(db_path) as store:  # the load's task read no article once it heard the close
+        assert store.preannotations.count_unannotated() == 1

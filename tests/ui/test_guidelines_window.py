@@ -19,6 +19,16 @@ def _editor(window):
     return GuidelinesEditor(window.store, window.session.annotator, labels, window)
 
 
+def headings(editor) -> list[tuple[str, int]]:
+    """The preview's headings: (text, level)."""
+    block, found = editor.preview.document().begin(), []
+    while block.isValid():
+        if block.blockFormat().headingLevel():
+            found.append((block.text(), block.blockFormat().headingLevel()))
+        block = block.next()
+    return found
+
+
 def test_the_editor_saves_a_new_version_by_the_window_s_annotator(window, qtbot, project):
     with Store.open(project) as store:
         store.guidelines.add(GUIDE, "lead")
@@ -26,12 +36,12 @@ def test_the_editor_saves_a_new_version_by_the_window_s_annotator(window, qtbot,
     qtbot.addWidget(editor)
     assert editor.source.toPlainText() == GUIDE
     assert "Editing version 1 (lead" in editor.heading.text() and "makes version 2" in editor.heading.text()
-    assert "DENIAL" not in editor.preview.toPlainText() and "denial\n======" in editor.preview.toPlainText()
+    assert ("denial", 2) in headings(editor)  # rendered as the pane renders it
     assert editor.coverage.text().startswith("Sections for offer, denial; no section yet for condition, demand")
 
     editor.source.setPlainText(GUIDE + "\n## claim\n\nA statement of fact, *checked* or not.\n")
     editor.update_preview()
-    assert "A statement of fact, checked or not." in editor.preview.toPlainText()  # emphasis marks dropped
+    assert "A statement of fact, checked or not." in editor.preview.toPlainText()  # emphasis marks gone
     editor.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     assert "Saved guidelines version 2" in editor.state.text() and "by tester" in editor.state.text()
     with Store.open(project) as store:
@@ -186,3 +196,28 @@ def test_with_one_version_the_dashboard_shows_no_split(qtbot, db_path):
         board.show()
         assert not board.versions_table.isVisible()
         board.close()  # as a user closes it: the progress read stops before the dashboard goes
+
+
+def test_the_preview_renders_headings_that_wrap_as_text_at_a_laptop_s_width(window, qtbot, tmp_path):
+    """Found in a tryout: the preview underlined a heading with "=" characters, and at 1366x768 the
+    underline of a long title wrapped onto a second line of its own. The preview now renders the
+    Markdown as the guideline pane does: a heading is a heading, and a long one wraps as words."""
+    from PySide6.QtGui import QTextLayout
+
+    title = "Annotation guidelines for statements about ceasefire negotiations"
+    editor = _editor(window)
+    qtbot.addWidget(editor)
+    editor.source.setPlainText(f"# {title}\n\nRead it *all*.\n\n## offer\n\nA party offers a halt.\n")
+    editor.update_preview()
+    editor.resize(1366, 768)
+    editor.show()
+    qtbot.waitExposed(editor)
+    assert headings(editor) == [(title, 1), ("offer", 2)]
+    lines = editor.preview.toPlainText().splitlines()
+    assert not [line for line in lines if line and set(line) <= set("=-")], lines  # no underline
+    assert "Read it all." in lines
+    first = editor.preview.document().begin()
+    layout: QTextLayout = first.layout()
+    width = editor.preview.viewport().width()
+    assert all(layout.lineAt(i).naturalTextWidth() <= width for i in range(layout.lineCount()))
+    assert editor.grab().save(str(tmp_path / "editor.png"))

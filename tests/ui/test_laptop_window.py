@@ -135,6 +135,33 @@ def test_closing_waits_for_no_background_work(window, qtbot):
     assert workers._RELEASED == []
 
 
+def test_closing_does_not_wait_for_a_step_that_cannot_stop(window, qtbot):
+    """A task loading spaCy (`cannot_stop`) cannot hear the cancel: the window goes within 50 ms
+    instead of waiting for it, and once the load is over the task begins nothing more."""
+    from annotator.ui.shell import workers
+
+    loading, loaded = threading.Event(), threading.Event()
+    after: list[str] = []
+
+    def load_then_work(store, task):
+        with task.cannot_stop():
+            loading.set()
+            loaded.wait(3)
+        if not task.cancelled():
+            after.append("worked")
+
+    window.runner.start(Task(window.store.path, load_then_work, "loading", readonly=True))
+    assert loading.wait(3)
+    t0 = time.perf_counter()
+    window.close()
+    assert time.perf_counter() - t0 < 0.05
+    assert not window.isVisible()
+    assert [task.name for task, _ in workers._RELEASED] == ["loading"]
+    loaded.set()
+    workers.wait_for_released(3000)
+    assert workers._RELEASED == [] and after == []
+
+
 def test_scoring_a_long_article_stops_within_50_ms_of_a_cancel(db_path):
     """The uncertainty index looks at `cancelled` between small chunks of an article's statements."""
     from tests.ui.conftest import make_project

@@ -102,3 +102,38 @@ def test_the_dashboard_shows_link_f1_per_type_and_pair(review, qtbot):
     assert dashboard.disagreements.count() == 1
     assert "speaker — anna: Peskov · ben: <b>Kyiv</b>" in dashboard.disagreements.item(0).text()
     dashboard.close()
+
+
+def test_long_words_are_cut_with_an_ellipsis_in_the_conflict_list_and_the_columns(db_path, qtbot):
+    """Found in a tryout: the conflict list's tooltip and a link's other end were cut mid-word with
+    nothing to say so, as if that were the whole text. Every cut now ends in "…"."""
+    from annotator.ui.review.window import ReviewWindow
+    from tests.ui.conftest import as_shown
+
+    speaker = "The spokesman of the presidential administration " * 3  # 147 characters: longer than 40
+    claim = "Negotiators met again on Monday and talked for a long time about the halt. " * 6  # 450
+    text = f"{speaker.strip()} said so. {claim.strip()}"
+    said, end = (0, text.index(" said")), (text.index("Negotiators"), len(text))
+    with Store.create(db_path) as store:
+        store.add_records([IncomingRecord(text, "t", "s", 1)], "x")
+        for name, labels in (("anna", ["claim"]), ("ben", ["offer"])):
+            store.statements.set_statement(1, name, *end, labels)
+            store.statements.set_statement(1, name, 0, end[0] - 1, ["claim"])
+        store.links.change_links(1, "anna", add=[Link(0, end[0] - 1, *said, "speaker")])
+        store.articles.set_status(1, "anna", "done")
+        store.articles.set_status(1, "ben", "done")
+    with Store.open(db_path) as store:
+        win = ReviewWindow(store, "rev")
+        qtbot.addWidget(win)
+        model = win.list_model
+        rows = [model.index(r) for r in range(model.rowCount())]
+        tips = [as_shown(model.data(i, Qt.ItemDataRole.ToolTipRole)) for i in rows]
+        shown = [model.data(i, Qt.ItemDataRole.DisplayRole) for i in rows]
+        long_row = next(r for r, tip in enumerate(tips) if tip.startswith("Negotiators"))
+        assert len(tips[long_row]) == 300 and tips[long_row].endswith("…"), tips[long_row]  # before: cut bare
+        assert "…”" in shown[long_row], shown
+        link_row = next(r for r, line in enumerate(shown) if "speaker:" in line)
+        win.list_view.setCurrentIndex(rows[link_row])
+        summaries = [c.summary.text() for c in win.columns]
+        assert summaries[0].startswith("speaker: The spokesman") and summaries[0].endswith("…"), summaries
+        win.close()

@@ -36,6 +36,7 @@ from annotator.review.categories import (
 )
 from annotator.schemes.categories import project_categories
 from annotator.store import Store, StoreError
+from annotator.text import excerpt
 from annotator.ui.shell.plaintext import menu_text, plain_label
 
 log = logging.getLogger("annotator.ui")
@@ -157,8 +158,7 @@ class CategoryReview(QWidget):
         self._show(self.list.currentRow())
 
     def _line(self, conflict: CategoryConflict) -> str:
-        title = str(self.titles.get(conflict.article_id, conflict.article_id))
-        title = title if len(title) <= 50 else title[:49] + "…"
+        title = excerpt(str(self.titles.get(conflict.article_id, conflict.article_id)), 50)
         said = " · ".join(f"{who}: {_value(v)}" for who, v in conflict.values.items())
         gold = self._gold(conflict)
         mark = f"\n    ✓ gold: {_value(gold)}" if gold is not None else ""

@@ -31,6 +31,7 @@ from annotator.review.report import fmt
 from annotator.review.units import category
 from annotator.schemes.labels import project_labels
 from annotator.store import Store
+from annotator.text import excerpt
 from annotator.ui.review.category_agreement import CategoryAgreementTable
 from annotator.ui.review.link_figures import LinkFigures, fill_conflict_list
 from annotator.ui.review.progress_panel import ProgressPanel
@@ -353,14 +354,10 @@ class AgreementDashboard(QWidget):
         self.disagreements.clear()
         for c, span in rows[:MAX_LISTED]:
             text = self.store.articles.article(c.article_id).text
-            excerpt = " ".join(text[span[0] : span[1]].split())
-            if len(excerpt) > 90:
-                excerpt = excerpt[:89] + "…"
             names = who or c.annotators
             said = " · ".join(f"{name}: {category(_value(c, name, span))}" for name in names)
-            heading = str(self.titles.get(c.article_id, c.article_id))
-            heading = heading if len(heading) <= 40 else heading[:39] + "…"
-            item = QListWidgetItem(f"“{excerpt}”\n    {said}   ({heading})")
+            heading = excerpt(str(self.titles.get(c.article_id, c.article_id)), 40)
+            item = QListWidgetItem(f"“{excerpt(text[span[0] : span[1]], 90)}”\n    {said}   ({heading})")
             item.setToolTip(tooltip(f"{heading}\n{text[span[0] : span[1]]}"))
             item.setData(Qt.ItemDataRole.UserRole, (c.article_id, span[0], span[1]))
             self.disagreements.addItem(item)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from annotator.review.links import LinkAgreement, LinkConflict, collect_links, compute_link_agreement, link_conflicts
 from annotator.review.report import fmt
+from annotator.text import excerpt
 from annotator.ui.review.widgets import figure_item, score_color
 from annotator.ui.shell.plaintext import plain_label, tooltip
 
@@ -99,15 +100,12 @@ def fill_conflict_list(widget: QListWidget, store, titles: dict[int, str], confl
     """Each link conflict as its statement's words and what each annotator linked (plain text)."""
     for c in conflicts:
         text = store.articles.article(c.article_id).text
-        excerpt = " ".join(text[c.start : c.end].split())
-        excerpt = excerpt if len(excerpt) <= 90 else excerpt[:89] + "…"
         said = " · ".join(
-            f"{name}: {', '.join(' '.join(text[a:b].split())[:30] for a, b in sorted(ends)) or 'none'}"
+            f"{name}: {', '.join(excerpt(text[a:b], 30) for a, b in sorted(ends)) or 'none'}"
             for name, ends in sorted(c.values.items())
         )
-        heading = str(titles.get(c.article_id, c.article_id))
-        heading = heading if len(heading) <= 40 else heading[:39] + "…"
-        item = QListWidgetItem(f"“{excerpt}”\n    {c.label} — {said}   ({heading})")
+        heading = excerpt(str(titles.get(c.article_id, c.article_id)), 40)
+        item = QListWidgetItem(f"“{excerpt(text[c.start : c.end], 90)}”\n    {c.label} — {said}   ({heading})")
         item.setToolTip(tooltip(f"{heading}\n{text[c.start : c.end]}"))
         item.setData(role, (c.article_id, c.start, c.end))
         widget.addItem(item)

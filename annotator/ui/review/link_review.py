@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QHeaderView, QTableWidgetItem
 from annotator.records import GOLD
 from annotator.review.links import LinkConflict
 from annotator.schemes.links import project_link_types, type_named
-from annotator.ui.review.widgets import focus_format, review_soft_tint, tinted
+from annotator.text import excerpt
+from annotator.ui.review.widgets import TOOLTIP_WORDS, focus_format, review_soft_tint, tinted
 from annotator.ui.shell import palette, style
 from annotator.ui.shell.plaintext import tooltip
 
@@ -30,7 +31,7 @@ def link_tint(window, conflict: LinkConflict, soft: bool = False) -> str:
 def ends_text(window, conflict: LinkConflict, ends) -> str:
     """Other ends as words: `Putin, the Kremlin`; `none` when there are none."""
     text = window.session.article(conflict.article_id).text
-    shown = [" ".join(text[a:b].split())[:40] for a, b in sorted(ends)]
+    shown = [excerpt(text[a:b], 40) for a, b in sorted(ends)]
     return ", ".join(shown) if shown else "none"
 
 
@@ -107,9 +108,8 @@ def fill_link_table(window, conflict: LinkConflict) -> None:
     table.setRowCount(len(ends))
     tint = link_tint(window, conflict)
     for row, (a, b) in enumerate(ends):
-        words = " ".join(text[a:b].split())
-        item = QTableWidgetItem(words if len(words) <= 70 else words[:67] + "…")
-        item.setToolTip(tooltip(f"{a}–{b}: {words[:300]}"))
+        item = QTableWidgetItem(excerpt(text[a:b], 70))
+        item.setToolTip(tooltip(f"{a}–{b}: {excerpt(text[a:b], TOOLTIP_WORDS)}"))
         table.setItem(row, 0, item)
         for col, name in enumerate(s.annotators, 1):
             mine = conflict.values.get(name)

@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QColor, QTextCharFormat
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
+from annotator.text import excerpt
 from annotator.ui.review.session import ReviewSession
 from annotator.ui.shell import palette, style
 from annotator.ui.shell.plaintext import tooltip
@@ -64,6 +65,10 @@ def figure_item(text: str, background: str | None = None, tip: str = "") -> QTab
         item.setToolTip(tooltip(tip))
     return item
 
+
+#: Characters of a conflict's words and of its article's title in the conflict list, and of the words
+#: in a tooltip: longer text is cut with "…" (`excerpt`), so a cut never passes for the whole.
+LISTED_WORDS, LISTED_TITLE, TOOLTIP_WORDS = 60, 36, 300
 
 #: Rows a table keeps in view however small the window (beyond them it scrolls once the window is full).
 ROWS_KEPT = 6
@@ -135,12 +140,10 @@ class ConflictListModel(QAbstractListModel):
             if hasattr(c, "label"):  # a link conflict: which link type
                 kinds = f"{c.label}: {kinds}"
             article = self.session.article(c.article_id)
-            words = " ".join(article.text[c.start : c.end].split())
-            words = words if len(words) <= 60 else words[:59] + "…"
-            title = article.title if len(article.title) <= 36 else article.title[:35] + "…"
-            return f"{mark} “{words}”\n    {kinds} · {title}"
+            words = excerpt(article.text[c.start : c.end], LISTED_WORDS)
+            return f"{mark} “{words}”\n    {kinds} · {excerpt(article.title, LISTED_TITLE)}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip(self.session.article(c.article_id).text[c.start : c.end][:300])
+            return tooltip(excerpt(self.session.article(c.article_id).text[c.start : c.end], TOOLTIP_WORDS))
         if role == Qt.ItemDataRole.ForegroundRole and self.session.is_resolved(c):
             return QColor(style.current_theme().muted)
         return None

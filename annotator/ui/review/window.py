@@ -41,10 +41,12 @@ from annotator.review.conflicts import Conflict
 from annotator.review.links import LinkConflict
 from annotator.review.units import category
 from annotator.store import Store
+from annotator.text import excerpt
 from annotator.ui.review.link_review import fill_link_table, paint_link_conflict
 from annotator.ui.review.session import ReviewSession
 from annotator.ui.review.widgets import (
     KIND_NAMES,
+    TOOLTIP_WORDS,
     Column,
     ConflictListModel,
     ElidedLabel,
@@ -462,9 +464,9 @@ class ReviewWindow(QMainWindow):
         self.table.setHorizontalHeaderLabels(headers)
         self.table.setRowCount(len(conflict.units))
         for row, span in enumerate(conflict.units):
-            excerpt = text[span[0] : span[1]].replace("\n", " ")
-            item = QTableWidgetItem(excerpt if len(excerpt) <= 70 else excerpt[:67] + "…")
-            item.setToolTip(tooltip(f"{span[0]}–{span[1]}: {excerpt[:300]}"))
+            words = text[span[0] : span[1]]
+            item = QTableWidgetItem(excerpt(words, 70))
+            item.setToolTip(tooltip(f"{span[0]}–{span[1]}: {excerpt(words, TOOLTIP_WORDS)}"))
             self.table.setItem(row, 0, item)
             values = []
             for col, name in enumerate(s.annotators, 1):

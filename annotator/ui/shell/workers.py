@@ -2,16 +2,18 @@
 
 Each task opens its OWN Store connection on its thread (SQLite connections are not
 shared across threads) and reports through signals; `cancel()` is honoured between
-committed batches, so cancelling keeps what is done.
+committed batches, so cancelling keeps what is done. A step that cannot hear a cancel (loading
+spaCy: a second or more) runs inside `task.cannot_stop()`, so a closing window does not wait for it.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +42,28 @@ class Task(QObject):
         self.name = name
         self.readonly = readonly
         self._cancel = threading.Event()
+        self._unstoppable = threading.Event()
 
     def cancel(self) -> None:
         self._cancel.set()
 
     def cancelled(self) -> bool:
         return self._cancel.is_set()
+
+    @contextlib.contextmanager
+    def cannot_stop(self) -> Iterator[None]:
+        """Around a step that cannot hear `cancel` (loading spaCy): while it runs, a closing window
+        does not wait for the task but releases it at once (`TaskRunner.wait_all`). The work should
+        look at `cancelled()` right after the step, so what follows never begins."""
+        self._unstoppable.set()
+        try:
+            yield
+        finally:
+            self._unstoppable.clear()
+
+    def stoppable(self) -> bool:
+        """False while the task is in a step that cannot stop (`cannot_stop`)."""
+        return not self._unstoppable.is_set()
 
     def run(self) -> None:
         try:
@@ -56,6 +74,10 @@ class Task(QObject):
             self.failed.emit(f"{self.name} failed: {exc}")
             return
         self.finished.emit(result)
+
+
+#: How often (ms) `TaskRunner.wait_all` looks again whether a task it waits for entered a step that cannot stop.
+WAIT_SLICE_MS = 5
 
 
 class TaskRunner(QObject):
@@ -118,10 +140,19 @@ class TaskRunner(QObject):
             thread.quit()  # ... so the thread's loop ends as soon as the work returns
 
     def wait_all(self, timeout_ms: int) -> bool:
-        """Wait up to `timeout_ms` in all for the running threads to end; True when none is left."""
+        """Wait up to `timeout_ms` in all for the running threads to end; True when none is left.
+
+        A task in a step that cannot stop (`Task.cannot_stop`: spaCy loading) is not waited for, so
+        a close is not held by a load nobody needs any more: the wait ends as soon as every task
+        left is in such a step (the caller then `release`s them)."""
         deadline = time.monotonic() + timeout_ms / 1000
-        for _, thread in list(self._running):
-            thread.wait(max(0, int((deadline - time.monotonic()) * 1000)))
+        while True:
+            waited = [thread for task, thread in self._running if task.stoppable() and not thread.isFinished()]
+            left_ms = int((deadline - time.monotonic()) * 1000)
+            if not waited or left_ms <= 0:
+                break
+            # in slices: a task may enter a step that cannot stop while it is waited for
+            waited[0].wait(min(left_ms, WAIT_SLICE_MS))
         self._forget_finished()
         return not self._running
 
@@ -187,7 +218,10 @@ def preannotate_task(store: Store, task: Task) -> int:
         return 0
     task.total.emit(pending)
     task.message.emit("loading spaCy…")
-    pipeline = load_pipeline(store.get_setting("pipeline"))
+    with task.cannot_stop():
+        pipeline = load_pipeline(store.get_setting("pipeline"))
+    if task.cancelled():
+        return 0  # the window closed while spaCy loaded: no article is read
     task.message.emit(f"pre-annotating with {pipeline.description}")
     return preannotate(
         store,

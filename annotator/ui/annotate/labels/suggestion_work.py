@@ -23,7 +23,8 @@ def suggester_task(model: bool = True):
         from annotator.learn.suggest import Suggester
 
         info = latest_model(store.path) if model else None
-        return Suggester.for_project(store, model=info or False), info
+        with task.cannot_stop():  # spaCy and the model load: a closing window does not wait
+            return Suggester.for_project(store, model=info or False), info
 
     return work
 
@@ -47,7 +48,10 @@ def index_task(info, annotator: str):
         if index is not None:
             return index
         task.message.emit("scoring statements for “most uncertain”…")
-        suggester = Suggester.from_path(info.path, model_version=info.version)
+        with task.cannot_stop():
+            suggester = Suggester.from_path(info.path, model_version=info.version)
+        if task.cancelled():
+            return None
         index = UncertaintyIndex.build(
             store,
             suggester.probabilities,

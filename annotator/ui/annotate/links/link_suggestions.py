@@ -11,6 +11,7 @@ parser gets no suggestions, quietly (the log says why once). A long article is p
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from PySide6.QtCore import QObject, Signal
@@ -44,7 +45,8 @@ def suggestions_task(article_id: int, within: tuple[int, int] | None = None):
             return None  # the pipeline has not seen it yet: asked again when it has
         entities = store.entities.entities(article_id, within)
         try:
-            nlp = parser_pipeline(store.get_setting("pipeline"))
+            with task.cannot_stop() if task is not None else contextlib.nullcontext():
+                nlp = parser_pipeline(store.get_setting("pipeline"))
         except PipelineError as exc:
             return str(exc)
         if cancelled is not None and cancelled():

@@ -1,15 +1,16 @@
-"""The guidelines editor: the Markdown beside a plain-text preview, saved as a new version.
+"""The guidelines editor: the Markdown beside its preview, saved as a new version.
 
 Saving goes through `store.guidelines.add`, as `annotator guidelines --load` does: different text
 is the next version (with its time and the window's annotator as author); the same text makes
-none and says so. The text passes the same door as a file (`checked_text`). The preview is plain
-text (`plain_preview`), never HTML; under it, which of the project's labels have a section.
+none and says so. The text passes the same door as a file (`checked_text`). The preview renders the
+Markdown as the guideline pane shows it to annotators (`markdown_view`: headings as headings, which
+wrap as text does; raw HTML as typed, nothing loaded); under it, which of the project's labels have a section.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QKeySequence, QShortcut
+from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.guidelines.document import GuidelinesError, checked_text, label_coverage, normalize, plain_preview
+from annotator.guidelines.document import GuidelinesError, checked_text, label_coverage, normalize
 from annotator.store import StoreError
-from annotator.ui.shell.plaintext import plain_label, set_plain
+from annotator.ui.shell.plaintext import markdown_view, plain_label, set_markdown, set_plain
 
 #: How long typing pauses before the preview follows (ms).
 PREVIEW_DELAY_MS = 250
@@ -48,12 +49,7 @@ class GuidelinesEditor(QDialog):
         self.source.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.source.setPlaceholderText("# Guidelines\n\n## offer\nA statement that ...")
         self.source.setPlainText(current.text if current else "")
-        self.preview = QPlainTextEdit()
-        self.preview.setObjectName("guidelinesPreview")
-        self.preview.setReadOnly(True)
-        font = QFont(self.preview.font())
-        font.setPointSizeF(font.pointSizeF() * 1.05)
-        self.preview.setFont(font)
+        self.preview = markdown_view(object_name="guidelinesPreview")
         self.coverage = plain_label(object_name="guidelinesCoverage", word_wrap=True)
         self.state = plain_label(object_name="guidelinesState", word_wrap=True)
 
@@ -65,7 +61,7 @@ class GuidelinesEditor(QDialog):
         right = QWidget()
         rc = QVBoxLayout(right)
         rc.setContentsMargins(0, 0, 0, 0)
-        rc.addWidget(plain_label("Preview (plain text)"))
+        rc.addWidget(plain_label("Preview (as annotators read it)"))
         rc.addWidget(self.preview, 1)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
@@ -105,8 +101,12 @@ class GuidelinesEditor(QDialog):
             )
 
     def update_preview(self) -> None:
+        """Render the text into the preview, where the reader was (typing does not jump it to the top)."""
         text = self.source.toPlainText()
-        self.preview.setPlainText(plain_preview(text))
+        bar = self.preview.verticalScrollBar()
+        place = bar.value()
+        set_markdown(self.preview, normalize(text))
+        bar.setValue(place)
         covered, missing = label_coverage(normalize(text), self.labels)
         parts = []
         if covered:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from annotator.records import Label
 from annotator.search.hits import Hit, Search
 from annotator.search.label_all import SPAN, STATEMENT, LabelAllPlan, apply_label_all, plan_label_all
+from annotator.search.query import echoed
 from annotator.store import Store
 from annotator.store.articles import ArticleFilter
 from annotator.text import plural
@@ -171,7 +172,7 @@ class LabelAllDialog(QDialog):
 
         heading = plain_label(f"Give the label “{label.name}” to:", object_name="labelAllHeading")
         self.selected_button = QRadioButton(f"the {len(selected):,} selected hit" + ("" if len(selected) == 1 else "s"))
-        every = f"every hit of “{_shortened(query)}”" + (f" ({total:,})" if total is not None else "")
+        every = f"every hit of “{echoed(query)}”" + (f" ({total:,})" if total is not None else "")
         self.all_button = QRadioButton(menu_text(every))
         self.all_button.setEnabled(search is not None)
         self.selected_button.setEnabled(bool(selected))
@@ -301,11 +302,3 @@ class LabelAllDialog(QDialog):
         if self._task is not None:
             self._task.cancel()
         super().done(result)
-
-
-#: Characters of the query the dialog names ("every hit of “…”"); a longer one is cut with "…".
-QUERY_SHOWN = 60
-
-
-def _shortened(query: str) -> str:
-    return query if len(query) <= QUERY_SHOWN else query[: QUERY_SHOWN - 1] + "…"

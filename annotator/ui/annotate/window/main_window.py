@@ -724,8 +724,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         """Save what is pending, cancel the background work and go: work that honours cancellation
-        (it checks every 50 ms) ends within the wait; a step that cannot stop (spaCy loading) is left
-        to end after the window has gone (the process waits for it before it exits)."""
+        (it checks every 50 ms) ends within the wait; a step that cannot stop (spaCy loading) is not
+        waited for but left to end after the window has gone (the command waits for it as it returns,
+        `ends_cleanly`), so a close during a load takes milliseconds."""
         self.watcher.stop()
         self.labels.flush_note()
         self.suggestions.close()
