@@ -20,7 +20,7 @@ from annotator.cli.registry import (
     RegistryCommand,
     import_formats,
 )
-from annotator.records import name_problem, reserved_name
+from annotator.records import person_name_problem
 from annotator.store import Store, StoreError
 from annotator.text import plural
 
@@ -81,11 +81,8 @@ def import_cmd(
         raise click.UsageError("--sample-by needs --sample N")
     # the one command that creates a project: where no file is yet (anything there must be a project)
     refuse_backup(Path(ctx.obj["db"]))
-    reserved = reserved_name(annotator or settings.default_annotator())
-    if reserved:
-        raise click.BadParameter(f"{reserved}; import under a person's name", param_hint="--annotator")
-    if (why := name_problem(annotator or settings.default_annotator(), "the name")) is not None:
-        raise click.BadParameter(why, param_hint="--annotator")  # the one name rule, as for a name in a file
+    if (why := person_name_problem(annotator or settings.default_annotator())) is not None:
+        raise click.BadParameter(why, param_hint="--annotator")  # the one rule for a person's name
     store = Store.create(ctx.obj["db"], exist_ok=True)
     with store:
         from annotator.packages.who import NotThePackagesAnnotator, writing_annotator

@@ -18,6 +18,7 @@ from annotator.cli.app import (
     open_project,
     progress_bar,
 )
+from annotator.records import person_name_problem
 from annotator.store import Store, read_only_reason
 
 
@@ -61,6 +62,8 @@ def search_cmd(
 
     if (as_span or apply) and not label:
         raise click.UsageError("--as-span and --apply go with --label LABEL")
+    if label and annotator is not None and (why := person_name_problem(annotator)) is not None:
+        raise click.BadParameter(why, param_hint="--annotator")  # --label writes under it: a person's name
     try:  # a query that cannot be searched is said before the project is opened or indexed
         parse(" ".join(query), regex=regex)
     except QueryError as exc:
