@@ -176,3 +176,13 @@ def test_the_store_refuses_a_look_alike_whoever_asks(store):
     with pytest.raises(ActorError, match="U\\+200B ZERO WIDTH SPACE"):
         store.actors.add_alias("Volodymyr Zelensky", "Zel\u200bensky")
     assert [a.name for a in store.actors.actors()] == ["Volodymyr Zelensky"]
+
+
+def test_a_category_or_group_typed_with_an_invisible_character_is_refused():
+    from annotator.records import Category, CategoryGroup
+    from annotator.schemes.categories import check_scheme
+
+    with pytest.raises(ValueError, match=r"category 'rele\\u200bvant' holds an invisible character \(U\+200B"):
+        check_scheme([CategoryGroup("topic", False, (Category("rele\u200bvant", "#123456"),))])
+    with pytest.raises(ValueError, match=r"group name 'to\\xadpic' holds an invisible character \(U\+00AD SOFT"):
+        check_scheme([CategoryGroup("to\u00adpic", False, (Category("relevant", "#123456"),))])
