@@ -8,8 +8,7 @@ from pathlib import Path
 import click
 
 from annotator import settings
-from annotator.cli.app import echo, echo_json, main, open_project
-from annotator.records import person_name_problem
+from annotator.cli.app import echo, echo_json, main, open_project, person_name
 
 
 @main.command()
@@ -56,8 +55,7 @@ def guidelines(
         except GuidelinesError as exc:
             raise click.ClickException(f"{exc}; nothing was changed") from exc
         who = (author or settings.default_annotator()).strip()
-        if (why := person_name_problem(who)) is not None:
-            raise click.BadParameter(why, param_hint="--author")  # the one rule for a person's name
+        person_name(who, "--author")
         with open_project(ctx, write=True) as store:
             version, new = store.guidelines.add(text, who)
         if new:
@@ -141,9 +139,7 @@ def annotators(ctx: click.Context, make_trainee: str | None, promote: str | None
     name = make_trainee or promote
     if name is not None:
         name = name.strip()
-        why = person_name_problem(name)  # the one rule for a person's name: no ESC stored as a trainee
-        if why:
-            raise click.BadParameter(why, param_hint="--trainee" if make_trainee else "--promote")
+        person_name(name, "--trainee" if make_trainee else "--promote")  # no ESC stored as a trainee
         with open_project(ctx, write=True) as store:
             kinds = store.layers.layer_kinds()
             trainees = sorted(store.guidelines.trainees())

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from annotator.cli.app import echo, echo_json, main, open_project
-from annotator.records import person_name_problem
 
 
 def _names(_ctx: click.Context, _param: click.Parameter, value: str | None) -> list[str] | None:
@@ -16,16 +15,7 @@ def _names(_ctx: click.Context, _param: click.Parameter, value: str | None) -> l
     names = [n.strip() for n in value.split(",") if n.strip()]
     if not names:
         raise click.BadParameter("name at least one annotator, e.g. anna,ben,carol")
-    for name in names:  # the one rule for a person's name, said before the project is opened
-        if (why := person_name_problem(name)) is not None:
-            raise click.BadParameter(why)
     return names
-
-
-def _reviewer(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and (why := person_name_problem(value)) is not None:
-        raise click.BadParameter(why)
-    return value
 
 
 @main.command()
@@ -35,9 +25,7 @@ def _reviewer(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 @click.option("--size", type=int, help="Articles per package (default: every article not yet sent out).")
 @click.option("--by", "by", metavar="FIELD", help="Share out each value of this metadata field evenly (stratify).")
 @click.option("--round", "round_", type=int, help="The round (default: the next). A later round sends unseen articles.")
-@click.option(
-    "--reviewer", callback=_reviewer, help="With --round 2 or later: who gets the previous round's conflicts to review."
-)
+@click.option("--reviewer", help="With --round 2 or later: who gets the previous round's conflicts to review.")
 @click.option(
     "--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="An empty (or our) folder."
 )
