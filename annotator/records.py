@@ -5,7 +5,10 @@ Offsets everywhere are Python code points into the stored (normalised) text.
 
 from __future__ import annotations
 
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, NamedTuple
 
 from annotator.text import content_hash
@@ -240,17 +243,66 @@ NAME_MAX = 200
 
 
 def name_problem(name: str, what: str = "label") -> str | None:
-    """Why `name` (a label, entity label, link type or category from data) cannot be stored, or
-    None: no line break or other control character (each line-based format - CoNLL, brat, CSV -
-    would read it as structure), no bidi control (it makes a name read as another), at most
-    `NAME_MAX` characters. The one door for every name."""
+    """Why `name` (a label, entity label, link type, category, actor or person from data or typed)
+    cannot be stored, or None: no line break or other control character (each line-based format -
+    CoNLL, brat, CSV - would read it as structure), no bidi control (it makes a name read as
+    another), no invisible character ("Zel\\u200bensky" would be a second Zelensky that looks the
+    same), at most `NAME_MAX` characters. The one door for every name."""
     if len(name) > NAME_MAX:
         return f"{what} is {len(name):,} characters long; a name has at most {NAME_MAX}"
+    if name.isprintable():  # the common name: no control, format or separator character at all
+        return None
     for ch in name:
         if ch < " " or "\x7f" <= ch <= "\x9f" or ch in "\u2028\u2029":
             return f"{what} {name[:40]!r} holds a line break or control character (U+{ord(ch):04X})"
         if ch in _BIDI_CONTROLS:  # U+202E shows "Kyiv" for a name stored as "viyK": a name reads as it is
             return f"{what} {name[:40]!r} holds a bidi control character (U+{ord(ch):04X}) that reorders how it reads"
+        if unicodedata.category(ch) == "Cf":  # zero-width space, joiners, BOM, soft hyphen…
+            return f"{what} {name[:40]!r} holds an invisible character ({code_point(ch)})"
+    return None
+
+
+def code_point(ch: str) -> str:
+    """`U+200B ZERO WIDTH SPACE`: a character as a message names it (it may not show)."""
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')}"
+
+
+def person_name_problem(name: str) -> str | None:
+    """Why `name` cannot be a person's name (an annotator, a trainee, a package's annotator, a
+    guidelines author), or None: blank, the review's layer (`reserved_name`) or a name no name may
+    be (`name_problem`). The one rule every door that takes a person's name asks, worded once."""
+    if not name.strip():
+        return "a person's name cannot be blank"
+    return reserved_name(name) or name_problem(name, "the name")
+
+
+#: The scripts whose look-alike letters make one word read as another (a Cyrillic е, U+0435, in "Zelensky").
+_CONFUSABLE_SCRIPTS = ("Latin", "Cyrillic", "Greek")
+
+
+@cache
+def _script_patterns() -> tuple[Any, Any]:
+    """(a word: letters and their marks, a confusable script's letter as group 1, 2 or 3): compiled on first use."""
+    import regex
+
+    scripts = "|".join(f"(\\p{{Script={s}}})" for s in _CONFUSABLE_SCRIPTS)
+    return regex.compile(r"[\p{L}\p{M}]+"), regex.compile(scripts)
+
+
+def mixed_script_problem(name: str, what: str = "actor name") -> str | None:
+    """Why `name` cannot name an actor because one of its words mixes Latin, Cyrillic or Greek
+    letters, or None. Such a word is a spoof or a typing slip ("Z\\u0435lensky", with a Cyrillic e,
+    looks like Zelensky and would be a second actor); a word wholly in one script (Зеленський) is fine."""
+    if name.isascii():
+        return None
+    words, letters = _script_patterns()
+    for word in words.findall(name):
+        found = [(m.lastindex, m.group()) for m in letters.finditer(word)]
+        counts = Counter(script for script, _ in found).most_common()
+        if len(counts) > 1:
+            scripts = " and ".join(_CONFUSABLE_SCRIPTS[script - 1] for script, _ in counts)
+            stray = next(ch for script, ch in found if script == counts[-1][0])  # a letter of the rarer script
+            return f"{what} {name[:40]!r}: the word {word[:40]!r} mixes {scripts} letters ({code_point(stray)})"
     return None
 
 

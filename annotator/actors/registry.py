@@ -242,7 +242,7 @@ def seed_actors(mentions: Iterable[tuple[str, str]], known: Iterable[Actor] = ()
     one per distinct normalized name, its most frequent spelling as the name. A one-word person
     name that is the last word of exactly one longer person name becomes its alias ("Zelensky" of
     "Volodymyr Zelensky"); a nationality ("Ukrainian", NORP) of a state is left out, as are names
-    the registry already knows (`known`)."""
+    the registry already knows (`known`) and words that cannot name an actor (`_may_name`)."""
     taken = {actor_key(a.name) for a in known} | {actor_key(x) for a in known for x, _ in a.aliases}
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     labels: dict[str, Counter[str]] = defaultdict(Counter)
@@ -251,7 +251,7 @@ def seed_actors(mentions: Iterable[tuple[str, str]], known: Iterable[Actor] = ()
             continue
         name = " ".join(re.sub(r"^[Tt]he\s+|['’]s$", "", text.strip()).split())
         key = actor_key(name)
-        if not key or key in taken or not any(ch.isalpha() for ch in key) or len(name) > 200:
+        if not key or key in taken or not any(ch.isalpha() for ch in key) or not _may_name(name):
             continue
         spellings[key][name] += 1
         labels[key][label] += 1
@@ -270,3 +270,13 @@ def seed_actors(mentions: Iterable[tuple[str, str]], known: Iterable[Actor] = ()
             gone = actors.pop(key)
             actors[longer[0]].aliases.append((gone.name, "name"))
     return sorted(actors.values(), key=lambda a: a.name.casefold())
+
+
+def _may_name(words: str) -> bool:
+    """Whether an entity's words may name an actor (`check_name`): words with a soft hyphen or a
+    mixed-script word ("Z\\u0435lensky") are left for the user to add, not seeded."""
+    try:
+        check_name(words)
+    except ActorError:
+        return False
+    return True

@@ -75,6 +75,23 @@ def backup_reason_of(path: Path) -> str | None:
     return backup_reason(path)
 
 
+class NameRefused(click.ClickException):
+    """A name given on the command line that no one may have: exit 2, as for a usage error, and
+    one line, `Error: Invalid value for --trainee: <why>`, without the usage text around it."""
+
+    exit_code = 2
+
+
+def person_name(name: str, option: str) -> str:
+    """`name`, or `NameRefused` when no person may have it (`records.person_name_problem`, the one
+    rule every door that takes a person's name asks: --annotator, --trainee, --author…)."""
+    from annotator.records import person_name_problem
+
+    if (why := person_name_problem(name)) is not None:
+        raise NameRefused(f"Invalid value for {option}: {why}")
+    return name
+
+
 def refuse_backup(path: Path) -> None:
     """A file in the backups folder is never written (import, rules, search --apply, preannotate)."""
     reason = backup_reason_of(path)

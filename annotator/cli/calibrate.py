@@ -11,6 +11,7 @@ from annotator.cli.app import (
     echo_json,
     main,
     open_project,
+    person_name,
     screen_size_option,
     size_needs_screenshot,
     window_function,
@@ -60,15 +61,12 @@ def calibrate(
     --against gold` gives the figures.
     """
     from annotator.guidelines.calibration import CalibrationError, draw, report, report_text, write_package
-    from annotator.records import name_problem, reserved_name
 
     if (annotator is None) == (report_for is None):
         raise click.UsageError("give one of --annotator NAME (draw a set) and --report NAME")
     name = (annotator if annotator is not None else report_for or "").strip()
-    # the one name rule, as for --annotator elsewhere: a set for '' or for a name holding ESC is no one's
-    why = reserved_name(name) or name_problem(name, "the name") or (None if name else "an empty name")
-    if why:
-        raise click.BadParameter(why, param_hint="--annotator" if annotator is not None else "--report")
+    # the one rule for a person's name: a set for '' or for a name holding ESC is no one's
+    person_name(name, "--annotator" if annotator is not None else "--report")
     size_needs_screenshot(screen_size, screenshot, "--window-size")
     if report_for is not None and (window or screenshot is not None):
         run = window_function("annotator.ui.review.calibration", "run_calibration", "calibration review")

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from annotator import settings
-from annotator.cli.app import echo, echo_json, main, open_project
+from annotator.cli.app import echo, echo_json, main, open_project, person_name
 
 
 @main.command()
@@ -55,8 +55,7 @@ def guidelines(
         except GuidelinesError as exc:
             raise click.ClickException(f"{exc}; nothing was changed") from exc
         who = (author or settings.default_annotator()).strip()
-        if not who or len(who) > 200 or any(ord(ch) < 32 for ch in who):
-            raise click.BadParameter("a name without control characters, at most 200 characters", param_hint="--author")
+        person_name(who, "--author")
         with open_project(ctx, write=True) as store:
             version, new = store.guidelines.add(text, who)
         if new:
@@ -133,16 +132,14 @@ def annotators(ctx: click.Context, make_trainee: str | None, promote: str | None
     A trainee's work never enters gold, review or team agreement until promoted; `agreement
     --against gold` and `calibrate --report` score it.
     """
-    from annotator.records import HUMAN_LAYER, reserved_name
+    from annotator.records import HUMAN_LAYER
 
     if make_trainee and promote:
         raise click.UsageError("give one of --trainee and --promote")
     name = make_trainee or promote
     if name is not None:
         name = name.strip()
-        why = reserved_name(name)
-        if why:
-            raise click.BadParameter(why, param_hint="--trainee" if make_trainee else "--promote")
+        person_name(name, "--trainee" if make_trainee else "--promote")  # no ESC stored as a trainee
         with open_project(ctx, write=True) as store:
             kinds = store.layers.layer_kinds()
             trainees = sorted(store.guidelines.trainees())

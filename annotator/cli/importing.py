@@ -12,6 +12,7 @@ from annotator.cli.app import (
     echo,
     main,
     open_project,
+    person_name,
     progress_bar,
     refuse_backup,
 )
@@ -20,7 +21,6 @@ from annotator.cli.registry import (
     RegistryCommand,
     import_formats,
 )
-from annotator.records import name_problem, reserved_name
 from annotator.store import Store, StoreError
 from annotator.text import plural
 
@@ -81,11 +81,7 @@ def import_cmd(
         raise click.UsageError("--sample-by needs --sample N")
     # the one command that creates a project: where no file is yet (anything there must be a project)
     refuse_backup(Path(ctx.obj["db"]))
-    reserved = reserved_name(annotator or settings.default_annotator())
-    if reserved:
-        raise click.BadParameter(f"{reserved}; import under a person's name", param_hint="--annotator")
-    if (why := name_problem(annotator or settings.default_annotator(), "the name")) is not None:
-        raise click.BadParameter(why, param_hint="--annotator")  # the one name rule, as for a name in a file
+    person_name(annotator or settings.default_annotator(), "--annotator")  # before a project is made
     store = Store.create(ctx.obj["db"], exist_ok=True)
     with store:
         from annotator.packages.who import NotThePackagesAnnotator, writing_annotator

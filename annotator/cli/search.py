@@ -16,6 +16,7 @@ from annotator.cli.app import (
     echo_json,
     main,
     open_project,
+    person_name,
     progress_bar,
 )
 from annotator.store import Store, read_only_reason
@@ -61,6 +62,8 @@ def search_cmd(
 
     if (as_span or apply) and not label:
         raise click.UsageError("--as-span and --apply go with --label LABEL")
+    if label and annotator is not None:
+        person_name(annotator, "--annotator")  # --label writes under it: a person's name
     try:  # a query that cannot be searched is said before the project is opened or indexed
         parse(" ".join(query), regex=regex)
     except QueryError as exc:

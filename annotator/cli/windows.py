@@ -11,6 +11,7 @@ from annotator import settings
 from annotator.cli.app import (
     main,
     open_project,
+    person_name,
     screen_size_option,
     size_needs_screenshot,
     window_function,
@@ -58,6 +59,7 @@ def review(
 
     run_review = window_function("annotator.ui.review.launch", "run_review", "review window")
     who = annotator or settings.default_annotator()
+    person_name(who, "--annotator")  # decisions are stored under it
     if Path(ctx.obj["db"]).exists():  # a missing one: the window's opener says why (and logs it)
         with open_project(ctx) as store:
             try:  # in a work package, every decision is stored under the package's annotator

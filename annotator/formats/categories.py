@@ -18,8 +18,9 @@ Read (`read_categories`, each into the names given, or None when the object hold
   detection's `"cats": [NAME, ...]`, and per-user `annotations` without offsets.
 - Label Studio `choices` results (`label_studio`).
 
-Every name is checked (`checked_name`): text, not blank, no control characters, at most
-`MAX_NAME` characters; a bad one rejects the record (`RecordError`, the caller adds FILE:LINE).
+Every name is checked (`checked_name`): text, not blank, the rule of every name
+(`records.name_problem`: no control or invisible character, at most `NAME_MAX` characters), no
+lone surrogate; a bad one rejects the record (`RecordError`, the caller adds FILE:LINE).
 
 Written (`cats_of`, `choice_fields`): the row's `category_scope` (`export_categories`), each
 category 1.0 or 0.0; an empty scope writes nothing (unknown).
@@ -31,10 +32,9 @@ from typing import Any
 
 from annotator.formats.left_out import LeftOut
 from annotator.formats.records import RecordError, kind_of
-from annotator.records import ACCEPT, REJECT, ExportRow
+from annotator.records import ACCEPT, REJECT, ExportRow, name_problem
 from annotator.text import lone_surrogate
 
-MAX_NAME = 200
 #: Where the categories read from a peer's shape travel to `record_from_dict` (and a project file's).
 KEY = "_categories"
 #: Where the categories the record shows were asked travel (`IncomingRecord.categories_asked`).
@@ -53,10 +53,10 @@ def checked_name(value: Any, what: str) -> str:
     name = value.strip()
     if not name:
         raise RecordError(f"{what} is blank")
-    if len(name) > MAX_NAME:
-        raise RecordError(f"{what} is {len(name)} characters long; a category name has at most {MAX_NAME}")
-    if not name.isprintable() or lone_surrogate(name) is not None:
-        raise RecordError(f"{what} {name[:40]!r} holds control characters or a lone surrogate")
+    if why := name_problem(name, what):
+        raise RecordError(why)
+    if lone_surrogate(name) is not None:
+        raise RecordError(f"{what} {name[:40]!r} holds a lone surrogate")
     return name
 
 

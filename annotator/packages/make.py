@@ -21,7 +21,7 @@ from pathlib import Path
 
 from annotator import settings
 from annotator.packages.assign import Assignment, AssignmentError, assign
-from annotator.records import name_problem, reserved_name
+from annotator.records import person_name_problem
 from annotator.store import Store, StoreError, now
 from annotator.store.packages import PackageRow, package_path_problem
 
@@ -78,9 +78,7 @@ def checked_names(names: Sequence[str]) -> list[str]:
     for raw in names:
         name = raw.strip()
         why = (
-            name_problem(name, "annotator name")
-            or reserved_name(name)
-            or ("an empty annotator name" if not name else None)
+            person_name_problem(name)
             or (f"annotator name {name[:40]!r} is longer than {NAME_MAX} characters" if len(name) > NAME_MAX else None)
             or (f"annotator name {name!r} holds a / or \\ (it names a file)" if set(name) & {"/", "\\"} else None)
             or (f"annotator name {name!r} starts with a dot" if name.startswith(".") else None)

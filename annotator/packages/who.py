@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from annotator import settings
-from annotator.records import name_problem, reserved_name
+from annotator.records import person_name_problem
 
 
 class NotThePackagesAnnotator(ValueError):
@@ -19,7 +19,7 @@ def package_annotator(store: Any) -> str | None:
     whose name could not be stored)."""
     marker = store.packages.marker()
     name = marker.get("annotator") if marker else None
-    if not isinstance(name, str) or not name.strip() or reserved_name(name) or name_problem(name, "name"):
+    if not isinstance(name, str) or person_name_problem(name):
         return None
     return name
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from annotator import settings
-from annotator.records import Category, CategoryGroup
+from annotator.records import Category, CategoryGroup, name_problem
 from annotator.schemes.labels import EXTRA_COLORS, number_keys
 
 OTHER_GROUP = "other"
@@ -29,16 +29,21 @@ def default_categories() -> list[CategoryGroup]:
 
 
 def check_scheme(groups: Sequence[CategoryGroup]) -> None:
-    """Raises ValueError when a category or group name is empty or used twice."""
+    """Raises ValueError when a category or group name is empty, used twice or no name
+    (`records.name_problem`: a control or invisible character, too long)."""
     seen: set[str] = set()
     group_names: set[str] = set()
     for group in groups:
         if not group.name.strip() or group.name in group_names:
             raise ValueError(f"group names must be given and different: {group.name!r}")
+        if why := name_problem(group.name, "group name"):
+            raise ValueError(why)
         group_names.add(group.name)
         for category in group.categories:
             if not category.name.strip():
                 raise ValueError(f"a category of group {group.name!r} has no name")
+            if why := name_problem(category.name, "category"):
+                raise ValueError(why)
             if category.name in seen:
                 raise ValueError(f"category {category.name!r} is in two groups; category names must differ")
             seen.add(category.name)

@@ -134,7 +134,9 @@ def test_the_first_start_dialog_can_mark_a_trainee(qtbot, monkeypatch, project, 
     controller.settings.set(ctl.ws.ANNOTATOR_NAME, "")
     assert controller.annotator() == "tina"
     assert controller.pending_trainee == "tina"
-    assert prompts[1].startswith("a name has no control characters: choose another name.")
+    assert prompts[1].startswith(
+        "the name 'ti\\x1bna' holds a line break or control character (U+001B): choose another"
+    )
     controller.quiet = True  # no backup task, no window shown: the test opens the project only
     window = controller.open(project, preannotate=False)
     qtbot.addWidget(window)

@@ -82,6 +82,12 @@ def message_box(
     return box
 
 
+def sentence(text: str) -> str:
+    """`text` as a sentence: its first letter capitalised and a full stop. Never `str.capitalize`,
+    which lowers the rest: a name ('ORG') or a code point (U+00AD SOFT HYPHEN) is quoted as it is."""
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
 def show_message(
     parent: QWidget | None, title: str, text: str, icon: QMessageBox.Icon = QMessageBox.Icon.Warning
 ) -> None:

@@ -29,7 +29,7 @@ from annotator.schemes.labels import EXTRA_COLORS
 from annotator.ui.annotate.labels.label_bar import swatch
 from annotator.ui.annotate.session import Session
 from annotator.ui.shell import palette
-from annotator.ui.shell.plaintext import show_message
+from annotator.ui.shell.plaintext import sentence, show_message
 
 NAME, KEY, DESCRIPTION, EXCLUSIVE, RETIRED = range(5)
 KIND = Qt.ItemDataRole.UserRole + 1  # "group" or "category"
@@ -235,7 +235,7 @@ class CategorySchemeDialog(QDialog):
         try:
             check_scheme(groups)
         except ValueError as exc:
-            show_message(self, "Article categories", str(exc).capitalize() + ".")
+            show_message(self, "Article categories", sentence(str(exc)))
             return
         renames, group_renames = self.renames()
         try:

@@ -32,7 +32,7 @@ from annotator.ui.annotate.schemes.link_scheme_editor import LinkTypesEditor
 from annotator.ui.annotate.schemes.scheme_table import SchemeRows
 from annotator.ui.annotate.session import Session
 from annotator.ui.shell import palette
-from annotator.ui.shell.plaintext import show_message
+from annotator.ui.shell.plaintext import sentence, show_message
 
 NAME, KEY, DESCRIPTION, RETIRED = range(4)
 
@@ -130,7 +130,7 @@ class SchemeDialog(QDialog, SchemeRows):
     def save(self) -> None:
         problems = self.problems() + self.links.problems()
         if problems:
-            show_message(self, "Label scheme", "; ".join(problems).capitalize() + ".")
+            show_message(self, "Label scheme", sentence("; ".join(problems)))
             return
         renames = {old: label.name for old, label in self.entries if old is not None and old != label.name}
         store = self.session.store

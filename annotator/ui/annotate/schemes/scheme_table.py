@@ -12,6 +12,8 @@ from typing import Any
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog, QTableWidget
 
+from annotator.records import name_problem
+
 
 class SchemeRows:
     """Mixin for a widget holding `entries`, `table` and `_fill`."""
@@ -42,11 +44,12 @@ class SchemeRows:
         self.table.setCurrentCell(target, self.table.currentColumn())
 
     def name_problems(self, noun: str) -> list[str]:
-        """`every label needs a name`, `two labels have the same name`: what stops a save."""
+        """`every label needs a name`, `two labels have the same name`, a name no name may be
+        (`records.name_problem`: a control or invisible character…): what stops a save."""
         names = [entry.name for _, entry in self.entries]
         found = []
         if any(not n for n in names):
             found.append(f"every {noun} needs a name")
         if len(set(names)) != len(names):
             found.append(f"two {noun}s have the same name")
-        return found
+        return found + [why for n in names if (why := name_problem(n, noun))]

@@ -8,9 +8,9 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator import settings
-from annotator.records import reserved_name
+from annotator.records import person_name_problem
 from annotator.ui.annotate.window.main_window import MainWindow
-from annotator.ui.annotate.window.team import FirstStartDialog, mark_trainee, person_name_problem
+from annotator.ui.annotate.window.team import FirstStartDialog, mark_trainee
 from annotator.ui.shell import window_settings as ws
 from annotator.ui.shell.app import grab_to_png
 from annotator.ui.shell.opener import ProjectOpener, backup_task
@@ -35,13 +35,13 @@ class Controller:
     def annotator(self) -> str:
         """The annotator's name: ANNOTATOR_NAME, the remembered one, or asked for on first start."""
         env = settings.annotator_from_env()
-        if env and not reserved_name(env):
+        if env and not person_name_problem(env):
             return env
         name = self.settings.get(ws.ANNOTATOR_NAME)
-        if name and not reserved_name(name):
+        if name and not person_name_problem(name):
             return name
         name = settings.default_annotator()
-        if reserved_name(name):  # ANNOTATOR_NAME=gold: the review's layer is nobody's name
+        if person_name_problem(name):  # ANNOTATOR_NAME=gold: the review's layer is nobody's name
             name = "annotator"
         prompt = "Your name, stored with every label you make\n(change it later in File ▸ Annotator name):"
         dialog = None if self.quiet else FirstStartDialog(name, prompt)
@@ -49,13 +49,13 @@ class Controller:
             if not (dialog.exec() and dialog.name.text().strip()):
                 break
             text = dialog.name.text()
-            reserved = person_name_problem(text)
-            if not reserved:
+            why = person_name_problem(text)
+            if not why:
                 name = text.strip()
                 # marked in the project once it is open (`open`), as `annotators --trainee` would
                 self.pending_trainee = name if dialog.trainee.isChecked() else None
                 break
-            dialog.ask(f"{reserved}: choose another name.\nYour name, stored with every label you make:")
+            dialog.ask(f"{why}: choose another name.\nYour name, stored with every label you make:")
         self.settings.set(ws.ANNOTATOR_NAME, name)
         return name
 

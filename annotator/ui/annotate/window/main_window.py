@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import formats, settings
-from annotator.records import reserved_name
+from annotator.records import person_name_problem
 from annotator.store import Store
 from annotator.ui.annotate.labels.categories_bar import CategoriesBar, CategoryChipsDelegate
 from annotator.ui.annotate.labels.guideline_pane import GuidelinePane, widths_with_pane
@@ -589,9 +589,9 @@ class MainWindow(QMainWindow):
             self, "Annotator name", "Your name, stored with every label:", text=self.session.annotator
         )
         name = name.strip()
-        reserved = reserved_name(name) if ok and name else None
-        if reserved:
-            show_message(self, "Annotator name", f"{reserved}: choose another name.")
+        why = person_name_problem(name) if ok and name else None
+        if why:
+            show_message(self, "Annotator name", f"{why}: choose another name.")
             return
         if ok and name and name != self.session.annotator:
             self.settings.set(ws.ANNOTATOR_NAME, name)

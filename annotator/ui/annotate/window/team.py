@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from annotator.records import name_problem, reserved_name
+from annotator.records import person_name_problem
 from annotator.store import StoreError
 from annotator.ui.shell.plaintext import plain_label, set_plain, show_message
 
@@ -51,14 +51,6 @@ class FirstStartDialog(QDialog):
 
     def ask(self, prompt: str) -> None:
         set_plain(self.prompt, prompt)
-
-
-def person_name_problem(name: str) -> str | None:
-    """Why `name` cannot be a person's name here (a control character, too long, the review's
-    layer), or None: the door every name passes (`records.name_problem`), worded for the dialog."""
-    if any(ord(c) < 32 or ord(c) == 127 for c in name):
-        return "a name has no control characters"
-    return name_problem(name, "name") or reserved_name(name)
 
 
 def mark_trainee(window, name: str) -> str:
