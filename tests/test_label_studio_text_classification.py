@@ -13,8 +13,10 @@ import json
 from pathlib import Path
 
 import spacy
+from click.testing import CliRunner
 from spacy.tokens import DocBin
 
+from annotator.cli import main
 from annotator.store import Store
 
 CHOSEN = "The shelling of the substation went on overnight, officials in Kharkiv said."
@@ -212,3 +214,27 @@ def test_json_min_with_several_choices_and_no_region_is_a_category_answer(cli, d
     result = cli("import", "--no-ner", write_json(tmp_path / "min.json", [line]))
     assert result.exit_code == 0 and STARTED in result.output, result.output
     assert status(db_path, CHOSEN) == "in_progress"
+
+
+def test_our_own_export_keeps_a_finished_article_without_statements_finished(cli, db_path, tmp_path):
+    """An article finished with its categories and no statement is a decision ("no statement
+    here"): exported as a Label Studio annotation its choices alone would read as a category answer,
+    so the task's meta names whose statements were decided, and the round trip keeps it done."""
+    imported(cli, tmp_path)
+    with Store.open(db_path) as store:
+        (article_id,) = {row.article_id for row in store.export_rows() if row.text == LABELED}
+        quote = "Kyiv offered to halt strikes on refineries"
+        store.statements.change_statement(article_id, "anna@example.org", 0, len(quote), remove=["offer"])
+        assert not [row.spans for row in store.export_rows() if row.article_id == article_id and row.spans]
+        assert store.articles.status(article_id, "anna@example.org") == "done"
+    out = tmp_path / "ours.json"
+    result = cli("export", "--format", "label-studio", "--layers-as", "annotations", out)
+    assert result.exit_code == 0, result.output
+    tasks = {t["data"]["text"]: t for t in json.loads(out.read_text(encoding="utf-8"))}
+    assert tasks[LABELED]["meta"]["statements_decided"] == ["anna@example.org"]
+    assert CHOSEN not in tasks, "started, not finished: the export's rule leaves it out"
+    again = tmp_path / "again.annotator.sqlite"
+    result = CliRunner().invoke(main, ["--db", str(again), "import", "--no-ner", str(out)])
+    assert result.exit_code == 0, result.output
+    assert status(again, LABELED) == "done"
+    assert "only category answers" not in result.output

@@ -197,7 +197,11 @@ def task_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[I
         layers, regions, relations, choices = _without(unread, layers, regions, relations, choices)
     task_meta = obj.get("meta")
     actors = task_meta.get("actors") if isinstance(task_meta, dict) else None
-    only_choices = {n for n, (_, version, result) in enumerate(layers) if version is None and _only_choices(result)}
+    only_choices = {
+        n
+        for n, (who, version, result) in enumerate(layers)
+        if version is None and _only_choices(result) and who not in _statements_decided(task_meta)
+    }
     records = _records(raw, meta, layers, regions, source, line, relations, choices, actors, only_choices)
     both = sum(1 for r in relations if r.direction == "bi")
     notes = [_described(left)] if left else []
@@ -578,6 +582,17 @@ def _text_key(data: dict[str, Any], spans: list[tuple[Any, Any, str | None]]) ->
     raise RecordError(f"the task's data has several text fields ({shown}); none is named 'text'")
 
 
+#: The task meta key our export writes: the people whose layer was done with no statement, so an
+#: annotation of theirs with only the text's choices is still a decision that the text has none.
+STATEMENTS_DECIDED = "statements_decided"
+
+
+def _statements_decided(task_meta: Any) -> set[str]:
+    """The names our export listed under `STATEMENTS_DECIDED` in a task's meta (else none)."""
+    names = task_meta.get(STATEMENTS_DECIDED) if isinstance(task_meta, dict) else None
+    return {n for n in names if isinstance(n, str)} if isinstance(names, list) else set()
+
+
 def _annotator(completed_by: Any) -> str | None:
     """`completed_by` (an object with the e-mail, a user id) or JSON-MIN's `annotator` (e-mail or id) as a name."""
     if isinstance(completed_by, dict):
@@ -869,13 +884,24 @@ class LabelStudioWriter(Writer):
             completed_by=recorded,
         )
         named = sorted({m.actor for row in self.pending for m in row.actors})
+        meta: dict[str, Any] = {}
         if named:  # who the link ends stand for, with kind and side: the task's meta (Label Studio keeps it)
             kinds = self.context.actor_kinds
-            task["meta"] = {
-                "actors": [
-                    {"name": n, "kind": kinds[n][0], "side": kinds[n][1]} if n in kinds else {"name": n} for n in named
-                ]
-            }
+            meta["actors"] = [
+                {"name": n, "kind": kinds[n][0], "side": kinds[n][1]} if n in kinds else {"name": n} for n in named
+            ]
+        decided = [
+            row.annotator
+            for row in self.pending
+            if row.annotator is not None
+            and row.status == "done"
+            and not row.spans
+            and not is_model_layer(row.annotator)
+        ]
+        if decided and not self.as_predictions:  # done with no statement: its choices alone would read as undecided
+            meta[STATEMENTS_DECIDED] = decided
+        if meta:
+            task["meta"] = meta
         people = [layer for layer in layers if not is_model_layer(layer.name)]
         if self.as_predictions:
             self.summary.counts[AS_PREDICTIONS] += len(people)
