@@ -34,9 +34,15 @@ done. `predictions` become the layer `model:<model_version>`, marked as a model'
 (`relation` when it has none); a region whose `meta` says `"link_end": true` (as the writer
 marks the other end of a link that is no statement) is only that end. A `choices` result on
 the text (no `start`: `<Choices toName="text">`) gives its layer the article's categories,
-whatever its `from_name`; choices on a region (per-region classification), drafts and other
-result types are named per task: `FILE:LINE: task 17: 1 choice not imported yet`. In JSON-MIN a
-single choice is flattened to a bare name, which stays in the metadata.
+whatever its `from_name`. An annotation whose every result is such a choice (a text-classification
+project: `<Choices>` and no `<Labels>`) answers the categories alone: nobody was asked the
+article's statements, so it comes in as the other formats' category-only records do (in
+progress, statements not decided), never as done with no statement (a negative nobody decided);
+with labels too, or with no result at all (submitted empty: nothing to label), it is done.
+Choices on a region (per-region classification), drafts and other result types are named per
+task: `FILE:LINE: task 17: 1 choice not imported yet`. In JSON-MIN several choices and nothing
+else are such an answer too; a single choice is flattened to a bare name, which stays in the
+metadata (the line cannot be told from an empty submission: done).
 
 Written: each layer's known categories (`export_categories`) as one `choices` result per
 category group, `from_name` the group's name, so a labeling config with
@@ -166,7 +172,7 @@ def task_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[I
         version = str(version).strip() if version is not None else ""
         version = version or "unknown"
         layers.append((model_layer(version), version, _result(pred, f"prediction {i}")))
-    if isinstance(obj.get("drafts"), list):
+    if isinstance(obj.get("drafts"), list) and obj["drafts"]:  # Label Studio exports `"drafts": []` too
         left["draft"] += len(obj["drafts"])
     relations: list[_Relation] = []
     choices: dict[int, list[str]] = {}
@@ -191,13 +197,32 @@ def task_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[I
         layers, regions, relations, choices = _without(unread, layers, regions, relations, choices)
     task_meta = obj.get("meta")
     actors = task_meta.get("actors") if isinstance(task_meta, dict) else None
-    records = _records(raw, meta, layers, regions, source, line, relations, choices, actors)
+    only_choices = {
+        n
+        for n, (who, version, result) in enumerate(layers)
+        if version is None and _only_choices(result) and who not in _statements_decided(task_meta)
+    }
+    records = _records(raw, meta, layers, regions, source, line, relations, choices, actors, only_choices)
     both = sum(1 for r in relations if r.direction == "bi")
     notes = [_described(left)] if left else []
     notes += placing
     if both:  # a link has one head: "bi" is kept as the two links it means
         notes.append(f"{counted(both, 'relation', 'relations')} with direction bi stored as two links, one each way")
     return records, "; ".join(notes) or None
+
+
+def _only_choices(result: list[Any]) -> bool:
+    """Whether an annotation's results are all the text's `choices` (a text-classification
+    project's `<Choices toName="text">`): its annotator was asked the article's categories, never
+    its statements, so none of them is decided. An empty result is no such answer: submitted
+    with nothing to label, the text has no statement."""
+    return bool(result) and all(
+        isinstance(item, dict)
+        and item.get("type") == "choices"
+        and isinstance(item.get("value"), dict)
+        and "start" not in item["value"]
+        for item in result
+    )
 
 
 def _without(
@@ -277,7 +302,9 @@ def min_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[In
     if any(r.html is not None for r in regions):  # a <HyperText> task: its HTML's text is the article's
         raw, regions, _, placing = _placed_in_html(raw, regions, [], layers)
     notes = "; ".join(note for note in (_described(left), *placing) if note) or None
-    return _records(raw, meta, layers, regions, source, line, choices={0: chosen}), notes
+    # several choices and nothing else: a text-classification answer (one choice is a bare name, read as data)
+    only_choices = {0} if chosen and not regions and not left else set()
+    return _records(raw, meta, layers, regions, source, line, choices={0: chosen}, only_choices=only_choices), notes
 
 
 def _records(
@@ -290,7 +317,11 @@ def _records(
     relations: Sequence[_Relation] = (),
     choices: dict[int, list[str]] | None = None,
     actors: Any = None,
+    only_choices: set[int] | frozenset[int] = frozenset(),
 ) -> list[IncomingRecord]:
+    """One record per layer. A person's annotation is submitted, so done; one in `only_choices`
+    (it answered only the text's choices) carries no `spans` and no status, so `record_from_dict`
+    reads it as the other formats' category-only records: in progress, statements not decided."""
     if not isinstance(raw, str):
         raise RecordError(f"the text must be a string, got {kind_of(raw)}")
     offsets = offsets_by_quotes(raw, [(r.start, r.end, r.quote) for r in regions], _same_quote)
@@ -329,7 +360,10 @@ def _records(
     for number, ((annotator, version, _), layer_spans, layer_links) in enumerate(
         zip(layers, spans, links, strict=True)
     ):
-        item: dict[str, Any] = {"text": raw, "meta": meta, "spans": layer_spans}
+        categories_only = version is None and number in only_choices
+        item: dict[str, Any] = {"text": raw, "meta": meta}
+        if not categories_only:  # no `spans` key: nobody said "no statement here"
+            item["spans"] = layer_spans
         if layer_links:
             item["relations"] = layer_links
             if actors is not None:
@@ -340,7 +374,7 @@ def _records(
             item[WITH_GROUPS_KEY] = True
         if annotator is not None:
             item["_annotator_id"] = annotator
-        if version is None:
+        if version is None and not categories_only:
             item["_status"] = "done"  # an annotation submitted in Label Studio
         record = record_from_dict(item, source=source, line=line)
         if version is not None:
@@ -546,6 +580,17 @@ def _text_key(data: dict[str, Any], spans: list[tuple[Any, Any, str | None]]) ->
         return fitting[0]
     shown = ", ".join(k if k.isprintable() and k.strip() else repr(k) for k in strings)  # one line, every name seen
     raise RecordError(f"the task's data has several text fields ({shown}); none is named 'text'")
+
+
+#: The task meta key our export writes: the people whose layer was done with no statement, so an
+#: annotation of theirs with only the text's choices is still a decision that the text has none.
+STATEMENTS_DECIDED = "statements_decided"
+
+
+def _statements_decided(task_meta: Any) -> set[str]:
+    """The names our export listed under `STATEMENTS_DECIDED` in a task's meta (else none)."""
+    names = task_meta.get(STATEMENTS_DECIDED) if isinstance(task_meta, dict) else None
+    return {n for n in names if isinstance(n, str)} if isinstance(names, list) else set()
 
 
 def _annotator(completed_by: Any) -> str | None:
@@ -839,13 +884,24 @@ class LabelStudioWriter(Writer):
             completed_by=recorded,
         )
         named = sorted({m.actor for row in self.pending for m in row.actors})
+        meta: dict[str, Any] = {}
         if named:  # who the link ends stand for, with kind and side: the task's meta (Label Studio keeps it)
             kinds = self.context.actor_kinds
-            task["meta"] = {
-                "actors": [
-                    {"name": n, "kind": kinds[n][0], "side": kinds[n][1]} if n in kinds else {"name": n} for n in named
-                ]
-            }
+            meta["actors"] = [
+                {"name": n, "kind": kinds[n][0], "side": kinds[n][1]} if n in kinds else {"name": n} for n in named
+            ]
+        decided = [
+            row.annotator
+            for row in self.pending
+            if row.annotator is not None
+            and row.status == "done"
+            and not row.spans
+            and not is_model_layer(row.annotator)
+        ]
+        if decided and not self.as_predictions:  # done with no statement: its choices alone would read as undecided
+            meta[STATEMENTS_DECIDED] = decided
+        if meta:
+            task["meta"] = meta
         people = [layer for layer in layers if not is_model_layer(layer.name)]
         if self.as_predictions:
             self.summary.counts[AS_PREDICTIONS] += len(people)
@@ -882,7 +938,8 @@ FORMAT = Format(
     holds_notes=True,
     imports="JSON export, JSON-MIN and tasks one a line: each person's `labels` regions become their "
     "statements (`completed_by`: e-mail, else `ls-<id>`), `relation` results their links (by `direction`), the "
-    "text's `choices` the article's categories, `predictions` a model's layer `model:<version>`; `<HyperText>` "
+    "text's `choices` the article's categories (an annotation of choices alone answers them only: in progress, "
+    "its statements undecided), `predictions` a model's layer `model:<version>`; `<HyperText>` "
     "regions placed in the HTML's text (the article's), `<Paragraphs>` regions in the utterances, one a line",
     exports="a JSON array of tasks Label Studio imports: `data.text`, each layer's statements as `labels` "
     "regions, its links as `relation` results and its article categories as a `choices` result per category "
