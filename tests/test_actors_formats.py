@@ -203,46 +203,114 @@ def test_csv_has_an_actor_column_beside_speaker_and_target(tmp_path, project):
     assert TEXT  # the article the links are on
 
 
-def test_a_bad_actor_in_a_file_is_refused_with_its_line(tmp_path):
-    path = tmp_path / "bad.jsonl"
-    task = {
+def speaker_task(actor, **more) -> dict:
+    """A JSONL task: one statement whose speaker link ends on "Putin", that end standing for `actor`."""
+    return {
         "text": "Putin said no.",
         "spans": [{"start": 0, "end": 14, "label": "denial"}],
         "relations": [
             {
                 "head_span": {"start": 0, "end": 14},
-                "child_span": {"start": 0, "end": 5, "actor": "Putin\nX"},
+                "child_span": {"start": 0, "end": 5, "actor": actor},
                 "label": "speaker",
             }
         ],
+        **more,
     }
-    path.write_text(json.dumps(task) + "\n", encoding="utf-8")
-    with Store.create(tmp_path / "p.annotator.sqlite") as store:
-        report = import_paths(store, [path], annotator="anna")
-        assert [str(r) for r in report.rejections] == [
-            f"{path}:1: actor name 'Putin\\nX' holds a line break or control character (U+000A)"
+
+
+def import_lines(tmp_path, *tasks):
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(task, ensure_ascii=False) + "\n" for task in tasks), encoding="utf-8")
+    store = Store.create(tmp_path / "p.annotator.sqlite")
+    return path, store, import_paths(store, [path], annotator="anna")
+
+
+SPOOF = "Z\u0435lensky"  # a Cyrillic е among Latin letters
+
+
+@pytest.mark.parametrize(
+    "actor,why",
+    [
+        ("Putin\nX", "actor name 'Putin\\nX' holds a line break or control character (U+000A)"),
+        ("Pu\u200btin", "actor name 'Pu\\u200btin' holds an invisible character (U+200B ZERO WIDTH SPACE)"),
+        (
+            SPOOF,
+            f"actor name {SPOOF!r}: the word {SPOOF!r} mixes Latin and Cyrillic letters "
+            "(U+0435 CYRILLIC SMALL LETTER IE)",
+        ),
+        ("...", "actor name '...' has no letters or digits to compare by"),
+        ("", "actor name must be a non-empty string"),
+    ],
+)
+def test_an_actor_name_the_registry_refuses_is_named_and_the_link_comes_in_without_it(tmp_path, actor, why):
+    """The store's actor check (`check_name`) refused these and left the end unresolved without a
+    word (a look-alike, "..."), or the whole record was refused (a control character)."""
+    path, store, report = import_lines(tmp_path, speaker_task(actor))
+    with store:
+        assert [(str(r), r.kept) for r in report.rejections] == [
+            (f"{path}:1: {why}; the link comes in without its actor", True)
         ]
-        assert store.actors.count() == 0
+        assert not report.refused  # the import exits 0: the record came in
+        assert [(link.label, link.child) for link in store.links.links(1, "anna")] == [("speaker", (0, 5))]
+        assert store.actors.count() == 0 and list(store.actors.mentions()) == []
 
 
-def test_an_actor_name_with_nothing_to_compare_by_leaves_the_link_unresolved_not_the_import_failed(tmp_path):
-    path = tmp_path / "dots.jsonl"
-    task = {
-        "text": "Putin said no.",
-        "spans": [{"start": 0, "end": 14, "label": "denial"}],
-        "relations": [
-            {
-                "head_span": {"start": 0, "end": 14},
-                "child_span": {"start": 0, "end": 5, "actor": "..."},
-                "label": "speaker",
-            }
-        ],
-    }
-    path.write_text(json.dumps(task) + "\n", encoding="utf-8")
+def test_a_refused_actor_is_named_once_and_the_good_ones_of_the_record_come_in(tmp_path):
+    task = speaker_task(SPOOF, actors=[{"name": SPOOF, "kind": "person"}, {"name": "Russia", "kind": "state"}])
+    task["relations"].append(
+        {
+            "head_span": {"start": 0, "end": 14},
+            "child_span": {"start": 11, "end": 13, "actor": "Russia"},
+            "label": "target",
+        }
+    )
+    _, store, report = import_lines(
+        tmp_path,
+        task,
+        speaker_task("Vladimir Putin", actors=[{"name": "Vladimir Putin", "kind": "person", "side": "Ru\u0441sia"}]),
+    )
+    with store:
+        assert [str(r).split(": ", 1)[1] for r in report.rejections] == [
+            f"actor name {SPOOF!r}: the word {SPOOF!r} mixes Latin and Cyrillic letters (U+0435 CYRILLIC SMALL "
+            "LETTER IE); the link comes in without its actor",
+            "side 'Ru\u0441sia': the word 'Ru\u0441sia' mixes Latin and Cyrillic letters (U+0441 CYRILLIC SMALL "
+            "LETTER ES); 'Vladimir Putin' comes in without its side",
+        ]
+        assert [r.line for r in report.rejections] == [1, 2]
+        assert {a.name: (a.kind, a.side) for a in store.actors.actors()} == {
+            "Russia": ("state", ""),
+            "Vladimir Putin": ("person", ""),
+        }
+
+
+def test_a_brat_actor_the_registry_refuses_is_named_by_its_n_line_and_the_link_comes_in(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Zelensky spoke. Putin did not.", encoding="utf-8")
+    (folder / "a.ann").write_text(
+        "T1\tclaim 0 15\tZelensky spoke.\n"
+        "T2\tPERSON 0 8\tZelensky\n"
+        "A1\tEnd T2\n"
+        "R1\tspeaker Arg1:T1 Arg2:T2\n"
+        f"N1\tReference T2 Actors:Zelensky\t{SPOOF}\n"
+        "A2\tSide T2 Ukraine\n",
+        encoding="utf-8",
+    )
     with Store.create(tmp_path / "p.annotator.sqlite") as store:
-        report = import_paths(store, [path], annotator="anna")
-        assert report.rejections == []
-        assert len(store.links.links(1, "anna")) == 1 and store.actors.count() == 0
+        report = import_paths(store, [folder / "a.txt"], annotator="anna")
+        ann = folder / "a.ann"
+        assert [(str(r), r.kept) for r in report.rejections] == [
+            (
+                f"{ann}:5: actor name {SPOOF!r}: the word {SPOOF!r} mixes Latin and Cyrillic letters (U+0435 CYRILLIC "
+                "SMALL LETTER IE); the link comes in without its actor",
+                True,
+            ),
+            (f"{ann}:6: A2: Side of the actor refused on line 5; left out with it", True),
+        ]
+        assert not report.refused
+        assert [(link.label, link.child) for link in store.links.links(1, "anna")] == [("speaker", (0, 8))]
+        assert store.actors.count() == 0
 
 
 def test_a_teammates_project_file_brings_its_mention_actors_with_kind_and_side(tmp_path, project):

@@ -88,6 +88,45 @@ def test_span_finder_candidates_without_a_label_are_counted_not_refused(cli, db_
     assert imported_entities(db_path) == {text: [(0, 4, "GPE", MODEL)]}
 
 
+@pytest.mark.parametrize("fmt", ["docbin", "to_json"])
+def test_a_doc_with_span_finder_candidates_comes_in_the_same_from_a_docbin_and_from_its_json(
+    cli, db_path, tmp_path, fmt
+):
+    """A DocBin whose "sc" group holds spans with an empty label (spaCy's span_finder writes its
+    candidates so) was refused whole ('a label must be a non-empty string'); its JSON came in. Both
+    now bring the entities and labeled statements and count the rest, in the same words."""
+    import spacy
+    from spacy.tokens import DocBin, Span
+
+    text = "Kyiv offered talks in Geneva. Moscow said no."
+    doc = spacy.blank("en")(text)
+    doc.ents = [Span(doc, 0, 1, label="GPE"), Span(doc, 6, 7, label="GPE")]
+    doc.spans["sc"] = [
+        Span(doc, 0, 1, label=""),
+        Span(doc, 4, 5, label=""),
+        Span(doc, 0, 6, label="offer"),
+        Span(doc, 6, 10, label="denial", kb_id="Q649"),
+    ]
+    if fmt == "docbin":
+        path = tmp_path / "docs.spacy"
+        DocBin(docs=[doc], store_user_data=True).to_disk(path)
+    else:
+        path = tmp_path / "docs.jsonl"
+        srsly.write_jsonl(path, [doc.to_json()])
+
+    result = cli("import", "--no-ner", "--annotator", "anna", path)
+
+    assert result.exit_code == 0, result.output
+    assert "imported 1 new article" in result.stdout
+    assert f'{path}:1: 2 spans without a label in spaCy\'s "sc" group in 1 record not imported' in result.stderr
+    assert f"{path}:1: 1 knowledge-base id on a statement in 1 record not imported" in result.stderr
+    with Store.open(db_path) as store:
+        article = store.articles.article_ids()[0]
+        statements = [(s.start, s.end, s.labels) for s in store.statements.statements(article, "anna")]
+        assert statements == [(0, 29, ("offer",)), (30, 45, ("denial",))]
+    assert [e[:3] for e in imported_entities(db_path)[text]] == [(0, 4, "GPE"), (30, 36, "GPE")]
+
+
 def test_entities_our_docbin_put_in_ents_overflow_come_in_too(cli, db_path, tmp_path):
     """A `to_json` of a Doc from our DocBin export: the entities that overlap others are there."""
     text = "The Kyiv Post reported it."

@@ -7,7 +7,9 @@ annotation with the attribute `End` (`A1<TAB>End T2`, as the export writes it) i
 of a link (an entity, a pronoun), not a statement. A normalization into the `Actors` resource
 (`N1<TAB>Reference T2 Actors:Vladimir_Putin<TAB>Vladimir Putin`) says which actor an end stands
 for, and the attributes `Kind` and `Side` on that end (`A2<TAB>Kind T2 person`, `A3<TAB>Side T2
-Russia`) what that actor is: an actor the project lacks is made with them. Events, other
+Russia`) what that actor is: an actor the project lacks is made with them. A name the actors'
+registry refuses (a word mixing Latin and Cyrillic letters, an invisible character) is named by its
+line and the end comes in without its actor. Events, other
 attributes and discontinuous spans have no place in a project: each such line is reported as
 `FILE:LINE` and the rest of the article comes in.
 
@@ -34,7 +36,7 @@ from typing import Any
 from annotator.formats.base import Format, ReadContext, Writer
 from annotator.formats.relations import SPAN_LABEL, end_namer, statement_spans
 from annotator.formats.textfiles import read_raw_text
-from annotator.records import ActorMention, ExportRow, IncomingRecord, Link, Rejection, Span, name_problem, note_problem
+from annotator.records import ActorMention, ExportRow, IncomingRecord, Link, Rejection, Span, note_problem
 from annotator.store.actors import KIND_OF_ENTITY, KINDS, ActorError, check_name
 from annotator.text import BOM, normalize, offsets_by_quotes, title_of
 
@@ -120,7 +122,7 @@ def read_brat(txt: Path) -> Iterator[IncomingRecord | Rejection]:
                 kinds.setdefault(actor, (KIND_OF_ENTITY[label_of[tid]], ""))
         else:
             left_out.append(Rejection(str(ann), line, f"the actor {actor!r} is given for {tid}, which is not a span"))
-    kinds.update(_actor_attributes(ann, parsed.actor_attributes, actor_of, kinds, left_out))
+    kinds.update(_actor_attributes(ann, parsed, actor_of, kinds, left_out))
     yield from left_out
     for tid, (_, line) in notes.items():
         yield Rejection(str(ann), line, f"AnnotatorNotes on {tid}, which is not an imported span")
@@ -148,6 +150,8 @@ class _Parsed:
     ends: set[str] = field(default_factory=set)
     #: `N` lines naming an actor: (text-bound id, actor name, line).
     actors: list[tuple[str, str, int]] = field(default_factory=list)
+    #: Text-bound ids whose `N` line named an actor the registry refuses: {id: that line}.
+    refused_actors: dict[str, int] = field(default_factory=dict)
     #: `Kind` and `Side` attributes: (attribute id, name, text-bound id, value as read, line).
     actor_attributes: list[tuple[str, str, str, str, int]] = field(default_factory=list)
     left_out: list[Rejection] = field(default_factory=list)
@@ -188,11 +192,12 @@ def _parse(ann: Path, content: str) -> _Parsed:
             and fields[1].startswith("Reference ")
             and (fields[1].split(" ")[2:3] and fields[1].split(" ")[2].startswith(ACTORS_RESOURCE + ":"))
         ):
-            problem = name_problem(fields[2].strip(), "actor name") if fields[2].strip() else "no actor name"
-            if problem:
-                left_out.append(Rejection(str(ann), number, f"{fields[0]}: {problem}"))
-            else:
-                parsed.actors.append((fields[1].split(" ")[1], " ".join(fields[2].split()), number))
+            tid = fields[1].split(" ")[1]
+            try:  # refused here as the actors' registry would refuse it, which would leave the end without a word
+                parsed.actors.append((tid, check_name(fields[2]), number))
+            except ActorError as error:  # the end (and the record) still come in: a note, not a rejection
+                parsed.refused_actors[tid] = number
+                left_out.append(Rejection(str(ann), number, f"{error}; the link comes in without its actor", kept=True))
         elif kind == "A" and len(fields) >= 2 and fields[1].split(" ")[0] == END_ATTRIBUTE:
             parsed.ends.update(fields[1].split(" ")[1:2])
         elif kind == "A" and len(fields) >= 2 and fields[1].split(" ")[0] in (KIND_ATTRIBUTE, SIDE_ATTRIBUTE):
@@ -229,7 +234,7 @@ def _actor_attribute(fields: list[str], number: int) -> tuple[str, str, str, str
 
 def _actor_attributes(
     ann: Path,
-    found: list[tuple[str, str, str, str, int]],
+    parsed: _Parsed,
     actor_of: dict[str, str],
     kinds: dict[str, tuple[str, str]],
     left_out: list[Rejection],
@@ -238,8 +243,12 @@ def _actor_attributes(
     over the kind the end's entity type gave (`kinds`). The first value the file gives an actor is
     kept; another, and an attribute on an end that names no actor, are added to `left_out`."""
     given: dict[tuple[str, str], str] = {}
-    for aid, name, tid, value, line in found:
+    for aid, name, tid, value, line in parsed.actor_attributes:
         actor = actor_of.get(tid)
+        if actor is None and tid in parsed.refused_actors:
+            why = f"{aid}: {name} of the actor refused on line {parsed.refused_actors[tid]}; left out with it"
+            left_out.append(Rejection(str(ann), line, why, kept=True))
+            continue
         if actor is None:
             why = f"{aid}: {name} on {tid}, which names no actor (no Actors: N line)"
             left_out.append(Rejection(str(ann), line, why))

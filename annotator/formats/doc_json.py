@@ -25,10 +25,11 @@ a `kb_id` on a statement, custom attributes. Not read:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from annotator.formats.docbin import OVERFLOW_KEY, SPANS_KEY
-from annotator.formats.left_out import LeftOut
+from annotator.formats.left_out import LeftOut, labeled_statements
 from annotator.formats.records import RecordError, kind_of
 from annotator.records import MODEL
 
@@ -65,11 +66,8 @@ def record_of_doc_json(obj: dict[str, Any], line: int, left_out: LeftOut) -> dic
             if not isinstance(items, list):
                 raise RecordError(f"span group {key!r:.40} must be a list of spans, got {kind_of(items)}")
             if key == SPANS_KEY:
-                labeled = [item for item in items if not _unlabeled(item)]
+                labeled = labeled_statements(items, line, left_out, _key("label"), _key("kb_id"))
                 record["spans"] = [_statement(item) for item in labeled]
-                left_out.add("unlabeled_span", line, len(items) - len(labeled))
-                with_kb_id = sum(1 for item in labeled if type(item) is dict and item.get("kb_id"))
-                left_out.add("statement_kb_id", line, with_kb_id)
             elif key == OVERFLOW_KEY:  # entities a DocBin export could not fit into doc.ents (overlaps)
                 _add_entities(record, items)
             else:
@@ -105,9 +103,9 @@ def _entity(item: Any) -> Any:
     return entity
 
 
-def _unlabeled(item: Any) -> bool:
-    """A span with an empty label, as spaCy's `span_finder` writes its candidates into "sc"."""
-    return type(item) is dict and isinstance(item.get("label"), str) and not item["label"].strip()
+def _key(key: str) -> Callable[[Any], Any]:
+    """A span's `key`, None for anything that is no object (left for `record_from_dict` to refuse)."""
+    return lambda item: item.get(key) if type(item) is dict else None
 
 
 def _statement(item: Any) -> Any:

@@ -52,7 +52,7 @@ from annotator.formats.base import ALIGN, Format, Writer
 from annotator.formats.categories import ASKED_KEY, cats_of, from_cats
 from annotator.formats.categories import KEY as CATEGORIES_KEY
 from annotator.formats.checks import snippet
-from annotator.formats.left_out import LeftOut
+from annotator.formats.left_out import LeftOut, labeled_statements
 from annotator.formats.records import RecordError, record_from_dict
 from annotator.formats.textfiles import human_size
 from annotator.records import USER, ExportRow, IncomingRecord, Rejection
@@ -360,7 +360,7 @@ def read_docbin(path: Path) -> Iterator[IncomingRecord | Rejection]:
             yield Rejection(name, number, f"damaged doc, the rest of the file was skipped ({type(exc).__name__})")
             return
         try:
-            task = task_from_doc(doc)
+            task = task_from_doc(doc, number, left_out)
             others = [key for key, group in doc.spans.items() if key not in (SPANS_KEY, OVERFLOW_KEY) for _ in group]
             left_out.add("span_group", number, len(others), tuple(others))  # named, as in spaCy's JSON
             if doc.cats:
@@ -405,13 +405,15 @@ def _bounded_read(path: Path) -> bytes | str:
     return data
 
 
-def task_from_doc(doc: Doc) -> dict[str, Any]:
-    """A Prodigy-style dict for one Doc, validated afterwards by `record_from_dict`."""
+def task_from_doc(doc: Doc, line: int, left_out: LeftOut) -> dict[str, Any]:
+    """A Prodigy-style dict for one Doc (the `line`-th of its file), validated afterwards by
+    `record_from_dict`; spans of "sc" without a label are counted in `left_out`, as in spaCy's JSON."""
     ours = doc.user_data.get(USER_DATA_KEY)
     ours = ours if isinstance(ours, dict) else {}
     notes = {(s, e): note for s, e, note in _rows(ours, "notes", 3)}
     sources = {(s, e, label): source for s, e, label, source in _rows(ours, "entity_sources", 4)}
-    statements = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
+    group = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
+    statements = labeled_statements(group, line, left_out, lambda s: s.label_, lambda s: s.kb_id_)
     spans = [
         {"start": s.start_char, "end": s.end_char, "label": s.label_, "note": notes.get((s.start_char, s.end_char))}
         for s in statements

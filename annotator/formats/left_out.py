@@ -8,7 +8,9 @@ scores, a rejected category, comments on whole articles) adds it here, and at th
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from annotator.records import Rejection
 
@@ -101,6 +103,32 @@ class LeftOut:
                 Rejection(path, seen.first_line, f"{what} not imported (the first on this line): {why}", kept=True)
             )
         return out
+
+
+_Item = TypeVar("_Item")
+
+
+def labeled_statements(
+    items: Sequence[_Item],
+    line: int,
+    left_out: LeftOut,
+    label: Callable[[_Item], Any],
+    kb_id: Callable[[_Item], Any],
+) -> list[_Item]:
+    """The spans of spaCy's "sc" group that can be statements: those with a label. The rest
+    (`span_finder` writes its candidates there with an empty label) and a `kb_id` on a statement
+    are counted in `left_out`, so the doc's other spans, entities and links still come in. One rule
+    for spaCy's JSON (`doc_json`, items are dicts) and its DocBin (`docbin`, items are `Span`s):
+    `label` and `kb_id` read an item's."""
+    labeled = [item for item in items if not _blank(label(item))]
+    left_out.add("unlabeled_span", line, len(items) - len(labeled))
+    left_out.add("statement_kb_id", line, sum(1 for item in labeled if kb_id(item)))
+    return labeled
+
+
+def _blank(label: Any) -> bool:
+    """An empty label, as `span_finder` writes it (any other value is left for the record's check)."""
+    return isinstance(label, str) and not label.strip()
 
 
 def _shown(value: str) -> str:

@@ -115,7 +115,7 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
                 links = links_from_relations(obj.get("relations"), raw, obj.get("spans"), obj.get("tokens"), refused)
             decisions = link_decisions_from(obj.get("_link_decisions"), raw)
             if answer == ACCEPT:
-                actors, actor_kinds = actors_from_record(obj, raw)
+                actors, actor_kinds = actors_from_record(obj, raw, refused)
         except RelationError as exc:
             raise RecordError(str(exc)) from None
     binary = bool(accepted or rejected)

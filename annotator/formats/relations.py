@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from annotator.records import ActorMention, ExportRow, Link, name_problem
+from annotator.store.actors import ActorError, check_name
 
 #: A span's label in `head_span`/`child_span` when the end is not a labeled statement nor an entity.
 SPAN_LABEL = "SPAN"
@@ -78,48 +79,92 @@ def links_from_relations(
 ACTOR_KINDS = ("person", "state", "organisation", "media", "anonymous")
 
 
-def actors_from_record(obj: dict[str, Any], text: str) -> tuple[list[ActorMention], dict[str, tuple[str, str]]]:
+def actors_from_record(
+    obj: dict[str, Any], text: str, refused: list[str] | None = None
+) -> tuple[list[ActorMention], dict[str, tuple[str, str]]]:
     """The actors a record's link ends and entities stand for (`actor`, `actor_how` on a relation's
     `head_span`/`child_span` or an entity) and its top-level `actors` ({name, kind, side}).
-    Raises `RelationError`."""
+
+    A name the actors' registry would refuse (`store.actors.check_name`: a control or invisible
+    character, a word mixing Latin and Cyrillic letters, nothing to compare by) is refused here, at
+    the door: with a `refused` list it is named there once and the end comes in without its actor
+    (the store would otherwise drop it without a word); without one it raises. A side it would
+    refuse is named and left out, the actor's kind kept. Raises `RelationError` for a mention that is
+    no span of the text or an `actors` list that is not one."""
     found: dict[tuple[int, int], ActorMention] = {}
-    spans: list[Any] = []
+    ends: list[Any] = []
     for relation in obj.get("relations") or ():
         if type(relation) is dict:
-            spans += [relation.get("head_span"), relation.get("child_span")]
-    spans += list(obj.get("entities") or ()) if isinstance(obj.get("entities"), list) else []
-    for span in spans:
+            ends += [relation.get("head_span"), relation.get("child_span")]
+    entities = list(obj.get("entities") or ()) if isinstance(obj.get("entities"), list) else []
+    link_ends: set[tuple[int, int]] = set()
+    bad: dict[str, tuple[str, set[tuple[int, int]]]] = {}  # refused name -> (why, its spans)
+    for is_end, span in [(True, e) for e in ends] + [(False, e) for e in entities]:
         if type(span) is not dict or "actor" not in span:
             continue
         name, how = span["actor"], span.get("actor_how", "user")
         start, end = span.get("start"), span.get("end")
         if not _ints(start, end) or not 0 <= start < end <= len(text):
             raise RelationError(f"an actor's mention {start!r:.20}-{end!r:.20} is not a span of the text")
-        found[(start, end)] = ActorMention(start, end, _actor_name(name), how if isinstance(how, str) else "user")
+        if is_end:
+            link_ends.add((start, end))
+        checked = _checked_actor_name(name, "actor name", refused)
+        if isinstance(checked, ActorError):
+            bad.setdefault(repr(name), (str(checked), set()))[1].add((start, end))
+            continue
+        found[(start, end)] = ActorMention(start, end, checked, how if isinstance(how, str) else "user")
+    if refused is not None:  # else `_checked_actor_name` raised at the first
+        refused += [f"{why}; {_left_without_actor(spans, link_ends)}" for why, spans in bad.values()]
+    return sorted(found.values()), _listed_kinds(obj.get("actors"), refused, set(bad))
+
+
+def _left_without_actor(spans: set[tuple[int, int]], link_ends: set[tuple[int, int]]) -> str:
+    """What came in without the refused actor: `the link comes in without its actor`, or the ends counted."""
+    what = "link" if spans & link_ends else "entity"
+    if len(spans) == 1:
+        return f"the {what} comes in without its actor"
+    return f"{len(spans)} {'link ends' if what == 'link' else 'entities'} come in without their actor"
+
+
+def _listed_kinds(listed: Any, refused: list[str] | None, named: set[str]) -> dict[str, tuple[str, str]]:
+    """{name: (kind, side)} of a record's top-level `actors`. An entry whose name is refused is left
+    out (named unless a mention of it was, `named` holding their reprs); a refused side is left out."""
     kinds: dict[str, tuple[str, str]] = {}
-    listed = obj.get("actors")
-    if listed is not None:
-        if not isinstance(listed, list) or len(listed) > 10_000:
-            raise RelationError('"actors" must be a list of {"name", "kind", "side"}')
-        for item in listed:
-            if type(item) is not dict:
-                raise RelationError(f'an entry of "actors" must be an object, got {_kind(item)}')
-            kind, side = item.get("kind"), item.get("side") or ""
-            if kind is None:  # a name alone says nothing more than the mentions do
-                continue
-            if kind not in ACTOR_KINDS:
-                raise RelationError(f"actor kind must be one of {', '.join(ACTOR_KINDS)}, got {kind!r:.40}")
-            kinds[_actor_name(item.get("name"))] = (kind, _actor_name(side) if side else "")
-    return sorted(found.values()), kinds
+    if listed is None:
+        return kinds
+    if not isinstance(listed, list) or len(listed) > 10_000:
+        raise RelationError('"actors" must be a list of {"name", "kind", "side"}')
+    for item in listed:
+        if type(item) is not dict:
+            raise RelationError(f'an entry of "actors" must be an object, got {_kind(item)}')
+        kind, side = item.get("kind"), item.get("side") or ""
+        if kind is None:  # a name alone says nothing more than the mentions do
+            continue
+        if kind not in ACTOR_KINDS:
+            raise RelationError(f"actor kind must be one of {', '.join(ACTOR_KINDS)}, got {kind!r:.40}")
+        name = _checked_actor_name(item.get("name"), "actor name", refused)
+        if isinstance(name, ActorError):
+            if repr(item.get("name")) not in named and refused is not None:
+                refused.append(f'{name}; its entry in "actors" (kind {kind}) is left out')
+            continue
+        kept_side = _checked_actor_name(side, "side", refused) if side else ""
+        if isinstance(kept_side, ActorError):
+            if refused is not None:
+                refused.append(f"{kept_side}; {name!r} comes in without its side")
+            kept_side = ""
+        kinds[name] = (kind, kept_side)
+    return kinds
 
 
-def _actor_name(name: Any) -> str:
-    if not isinstance(name, str) or not name.strip():
-        raise RelationError(f"an actor's name must be a non-empty string, got {name!r:.40}")
-    problem = name_problem(name, "actor name")
-    if problem:
-        raise RelationError(problem)
-    return " ".join(name.split())
+def _checked_actor_name(name: Any, what: str, refused: list[str] | None) -> str | ActorError:
+    """`name` as the actors' registry keeps it (`check_name`), or why it refuses it: returned when
+    the caller collects what it left out (`refused`), raised as a `RelationError` when not."""
+    try:
+        return check_name(name, what)
+    except ActorError as exc:
+        if refused is None:
+            raise RelationError(str(exc)) from None
+        return exc
 
 
 def link_decisions_from(items: Any, text: str) -> list[tuple[int, int, str]]:

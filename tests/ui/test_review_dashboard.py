@@ -163,3 +163,65 @@ def test_the_progress_table_marks_a_trainee(qtbot, merged):  # noqa: F811
         assert board.progress.note.isVisibleTo(board)
         assert "Trainee: ben (their work stays out of gold, review" in board.progress.note.text()
         board.close()
+
+
+def double_click_a_disagreement(qtbot, store, monkeypatch, answers: list[tuple[str, bool]]):
+    """The dashboard run on its own (`run_dashboard`): a disagreement double-clicked with the name
+    questions answered by `answers`; returns (its review opener, the prompts asked)."""
+    from annotator.ui.review import launch
+
+    board = AgreementDashboard(store)
+    qtbot.addWidget(board)
+    reviews = launch.ConflictReview(store, board)
+    board.openConflict.connect(reviews.show_conflict)
+    prompts: list[str] = []
+    typed = iter(answers)
+
+    def answer(_parent, _title, prompt, *_a, **_k):
+        prompts.append(prompt.split(": choose another name.")[0])
+        return next(typed)
+
+    monkeypatch.setattr(launch.QInputDialog, "getText", answer)
+    board.pairs_table.cellClicked.emit(0, 1)
+    board.disagreements.itemDoubleClicked.emit(board.disagreements.item(1))
+    return reviews, prompts
+
+
+@pytest.mark.parametrize(
+    "env,why",
+    [
+        ("gold", "\"gold\" is the review's layer (decided in annotator review), not an annotator's name"),
+        ("re\u200bv", "the name 're\\u200bv' holds an invisible character (U+200B ZERO WIDTH SPACE)"),
+    ],
+)
+def test_the_dashboards_review_window_asks_for_a_name_no_person_may_have(
+    qtbot,
+    merged,  # noqa: F811
+    monkeypatch,
+    env,
+    why,
+):
+    """Before, the review window opened from the dashboard stored gold decisions under ANNOTATOR_NAME
+    (or the login name) unchecked: "gold" or a name with an invisible character went through."""
+    monkeypatch.setenv("ANNOTATOR_NAME", env)
+    with Store.open(merged) as store:
+        reviews, prompts = double_click_a_disagreement(qtbot, store, monkeypatch, [("an\x1bna", True), ("rev", True)])
+        assert prompts == [why, "the name 'an\\x1bna' holds a line break or control character (U+001B)"]
+        assert reviews.window is not None and reviews.window.session.reviewer == "rev"
+        assert (reviews.window.session.current.start, reviews.window.session.current.end) == DENIED
+        reviews.window.close()
+
+
+def test_the_dashboards_review_window_stays_shut_when_no_name_is_given(qtbot, merged, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("ANNOTATOR_NAME", "gold")
+    with Store.open(merged) as store:
+        reviews, prompts = double_click_a_disagreement(qtbot, store, monkeypatch, [("", False)])
+        assert len(prompts) == 1 and reviews.window is None
+
+
+def test_the_dashboards_review_window_takes_a_good_name_without_asking(qtbot, merged, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("ANNOTATOR_NAME", "rev")
+    with Store.open(merged) as store:
+        reviews, prompts = double_click_a_disagreement(qtbot, store, monkeypatch, [])
+        assert prompts == [] and reviews.window.session.reviewer == "rev"
+        reviews.window.close()

@@ -2,14 +2,19 @@
 
 Each opens its project through the shell's guarded opener (lock, integrity check, restore
 offer) and closes it when its window is gone. The dashboard run on its own opens a review
-window on the same project when a disagreement is double-clicked.
+window on the same project when a disagreement is double-clicked, under a name checked as
+`annotator review` checks it (`reviewer_name`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from annotator import settings
+from PySide6.QtWidgets import QInputDialog, QWidget
+
+from annotator.packages.who import writing_annotator
+from annotator.records import person_name_problem
+from annotator.store import Store
 from annotator.ui.review.dashboard import AgreementDashboard
 from annotator.ui.review.window import ReviewWindow
 from annotator.ui.shell.app import EXIT_NO_DISPLAY, ends_cleanly, grab_to_png, show_or_grab, start
@@ -68,15 +73,43 @@ def run_dashboard(
             code = grab_to_png(dashboard, screenshot)
             dashboard.close()
             return code
-        reviews: list[ReviewWindow] = []
-
-        def open_review(article_id: int, start_: int, end: int) -> None:
-            if not reviews:
-                reviews.append(ReviewWindow(project.store, settings.default_annotator()))
-            reviews[0].show_conflict(article_id, start_, end)
-
-        dashboard.openConflict.connect(open_review)
+        reviews = ConflictReview(project.store, dashboard)
+        dashboard.openConflict.connect(reviews.show_conflict)
         dashboard.show()
         return app.exec()
     finally:
         project.close()
+
+
+class ConflictReview:
+    """The review window the dashboard run on its own opens on a double-clicked disagreement, made on
+    the first one under the reviewer's name (`reviewer_name`); none while no name is given."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        self.store = store
+        self.parent = parent
+        self.window: ReviewWindow | None = None
+
+    def show_conflict(self, article_id: int, start: int, end: int) -> None:
+        if self.window is None:
+            name = reviewer_name(self.store, self.parent)
+            if name is None:
+                return
+            self.window = ReviewWindow(self.store, name)
+        self.window.show_conflict(article_id, start, end)
+
+
+def reviewer_name(store: Store, parent: QWidget | None = None) -> str | None:
+    """Who gold decisions are stored under, as `annotator review` has it (the package's annotator in a
+    work package, else `ANNOTATOR_NAME` or the login name), asked for again while no person may
+    have it (`records.person_name_problem`: ANNOTATOR_NAME=gold, a control or invisible character).
+    None when the reviewer gives no name: no review window is opened."""
+    name = writing_annotator(store, None)
+    while (why := person_name_problem(name)) is not None:
+        typed, ok = QInputDialog.getText(
+            parent, "Reviewer's name", f"{why}: choose another name.\nYour name, stored with every gold decision:"
+        )
+        if not ok or not typed.strip():
+            return None
+        name = typed.strip()
+    return name
