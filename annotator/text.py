@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
@@ -315,11 +316,25 @@ def shown(text: str, *, breaks: bool = True) -> str:
     return (_OBEYED_IN_TEXT if breaks else _OBEYED_ON_A_LINE).sub(_escape, text)
 
 
-def json_shown(json_text: str) -> str:
+def json_shown(json_text: str, *, invisible: bool = False) -> str:
     """JSON text (`json.dumps` with `ensure_ascii=False`) with what a terminal would obey written as
     JSON's own `\\uXXXX` escapes: the same JSON to a reader (`json.loads` gives back every string
     as stored), nothing for a terminal to obey. JSON has already escaped C0 controls inside strings;
-    its own line breaks and spaces are layout, kept."""
+    its own line breaks and spaces are layout, kept. With `invisible`, characters that show nothing
+    (a zero-width space, a joiner, a soft hyphen, U+2028) are escaped too: for text a user edits
+    and loads back, where a phrase with a hidden character would match nothing they can see."""
     if json_text.isascii() and "\x7f" not in json_text:
         return json_text
-    return _OBEYED_IN_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
+    shown_text = _OBEYED_IN_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
+    if not invisible or shown_text.isascii():
+        return shown_text
+    return _invisible().sub(lambda m: json.dumps(m.group())[1:-1], shown_text)  # a surrogate pair above U+FFFF
+
+
+@cache
+def _invisible() -> Any:  # a `regex` pattern: `re` has no \p{Cf}
+    """Every format character (Unicode's Cf: zero-width space, joiners, BOM, soft hyphen, tags) and
+    the line and paragraph separators, which JSON with `ensure_ascii=False` writes as they are."""
+    import regex
+
+    return regex.compile(r"[\p{Cf}\u2028\u2029]")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import unicodedata
 
 import pytest
 from hypothesis import given
@@ -209,6 +210,14 @@ def test_json_shown_is_the_same_json_with_nothing_a_terminal_obeys(value):
     text = json_shown(json.dumps(value, ensure_ascii=False, indent=2))
     assert not OBEYED & set(text)
     assert json.loads(text) == value
+    hidden = json_shown(json.dumps(value, ensure_ascii=False, indent=2), invisible=True)
+    assert not any(unicodedata.category(ch) == "Cf" or ch in "\u2028\u2029" for ch in hidden)
+    assert json.loads(hidden) == value
+
+
+def test_json_for_editing_shows_what_shows_nothing_and_keeps_what_shows():
+    text = json.dumps(["host\u200b talks", "tag\U000e0041", "Zelenskyy 😀 «мир»"], ensure_ascii=False)
+    assert json_shown(text, invisible=True) == '["host\\u200b talks", "tag\\udb40\\udc41", "Zelenskyy 😀 «мир»"]'
 
 
 def test_shown_escapes_as_python_writes_them():

@@ -231,3 +231,63 @@ def test_an_annotator_note_with_a_terminal_escape_is_left_out_and_its_span_comes
         "a note keeps only text, line breaks and tabs; left out"
     ]
     assert stored_spans(store) == [("offered a pause", "offer", "")]
+
+
+def test_a_type_no_name_may_be_refuses_its_article_by_line_and_the_next_article_comes_in(cli, db_path, tmp_path):
+    """A T line's type and an R line's type are names (a label, a link type): a bidi override, a
+    zero-width space or 10,000 characters is refused as a JSONL label is, FILE.ann:LINE: reason,
+    the article with it (a statement left out would read as no statement), and no stats line
+    ever shows the 10,000 characters."""
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    offer = t_line("T1", "offer", RAW, "offered a pause")
+    no = t_line("T2", "denial", RAW, "said no")
+    bidi = write_pair(folder, "a", RAW, [t_line("T1", "of\u202efer", RAW, "offered a pause"), no])
+    long = write_pair(folder, "b", RAW, [offer, t_line("T2", "X" * 10_000, RAW, "said no")])
+    hidden = write_pair(folder, "c", RAW, [offer, no, "R1\tspe\u200baker Arg1:T1 Arg2:T2"])
+    write_pair(folder, "d", RAW, [offer, no, "R1\tspeaker Arg1:T1 Arg2:T2"])
+    result = cli("import", "--no-ner", folder)
+    assert result.exit_code == 1
+    assert sorted(line for line in result.stderr.splitlines() if ".ann:" in line) == [
+        f"{bidi.with_suffix('.ann')}:1: T1's type 'of\\u202efer' holds a bidi control character (U+202E) "
+        "that reorders how it reads; the article was not imported",
+        f"{long.with_suffix('.ann')}:2: T2's type is 10,000 characters long; a name has at most 200; "
+        "the article was not imported",
+        f"{hidden.with_suffix('.ann')}:3: R1's relation type 'spe\\u200baker' holds an invisible character "
+        "(U+200B ZERO WIDTH SPACE); the article was not imported",
+    ]
+    with Store.open(db_path) as store:
+        assert sorted(stored_spans(store)) == [("offered a pause", "offer", ""), ("said no", "denial", "")]
+        assert [link.label for row in store.export_rows() for link in row.links] == ["speaker"]
+    stats = cli("stats")
+    assert stats.exit_code == 0 and "X" * 201 not in stats.output
+
+
+def test_every_bad_type_of_an_ann_is_given_by_its_line(store, tmp_path):
+    txt = write_pair(
+        tmp_path,
+        "a",
+        RAW,
+        [
+            t_line("T1", "off\x1b[31mer", RAW, "offered a pause"),
+            t_line("T2", "denial", RAW, "said no"),
+            t_line("T3", "den\u2066ial", RAW, "Moscow"),
+            "R1\tspeaker\u200d Arg1:T1 Arg2:T2",
+        ],
+    )
+    report = import_paths(store, [txt], annotator="anna")
+    assert [str(r) for r in report.rejections] == [
+        f"{txt.with_suffix('.ann')}:1: T1's type 'off\\x1b[31mer' holds a line break or control character "
+        "(U+001B) (and on lines 3, 4); the article was not imported"
+    ]
+    assert store.articles.article_ids() == []
+
+
+def test_a_t_line_without_a_type_is_named_and_the_rest_comes_in(store, tmp_path):
+    start = RAW.index("said no")
+    txt = write_pair(tmp_path, "a", RAW, [t_line("T1", "offer", RAW, "offered a pause"), f"T2\t {start} {start + 7}"])
+    report = import_paths(store, [txt], annotator="anna")
+    assert [str(r) for r in report.rejections] == [
+        f"{txt.with_suffix('.ann')}:2: T2: expected 'T<id><TAB><type> <start> <end><TAB><text>'"
+    ]
+    assert stored_spans(store) == [("offered a pause", "offer", "")]

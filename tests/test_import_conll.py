@@ -102,6 +102,31 @@ def test_a_bad_line_leaves_out_its_document_and_says_where(cli, db_path, tmp_pat
         assert [store.articles.article(i).text for i in store.articles.article_ids()] == ["Talks resume in Geneva ."]
 
 
+def test_a_tag_whose_label_no_name_may_be_leaves_out_its_document_by_the_tokens_line(cli, db_path, tmp_path):
+    """A tag's label becomes an entity label: an ESC (a terminal would turn the rest red), a bidi
+    override, a zero-width space or 10,000 characters is refused as a JSONL label is, FILE:LINE:
+    reason at the token's line, and its document is left out while the others come in."""
+    docs = ["Kyiv _ _ B-G\x1b[31mPE", "Kyiv _ _ B-GP\u202eE", "Lviv _ _ B-LO\u200bC", "Kyiv _ _ B-" + "X" * 10_000]
+    content = "".join(f"-DOCSTART- -X- O O\n\n{line}\nvotes _ _ O\n\n" for line in docs)
+    path = write(tmp_path / "bad.conll", content + "-DOCSTART- -X- O O\n\nGeneva _ _ B-LOC\nvotes _ _ O\n")
+    result = cli("import", "--no-ner", path)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:4] == [
+        f"{path}:3: the tag's label 'G\\x1b[31mPE' holds a line break or control character (U+001B); "
+        "the document (from line 2) was not imported",
+        f"{path}:8: the tag's label 'GP\\u202eE' holds a bidi control character (U+202E) that reorders how it "
+        "reads; the document (from line 7) was not imported",
+        f"{path}:13: the tag's label 'LO\\u200bC' holds an invisible character (U+200B ZERO WIDTH SPACE); "
+        "the document (from line 12) was not imported",
+        f"{path}:18: the tag's label is 10,000 characters long; a name has at most 200; "
+        "the document (from line 17) was not imported",
+    ]
+    with Store.open(db_path) as store:
+        rows = list(store.export_rows())
+    assert [[(r.text[s:e], label) for s, e, label, _ in r.entities] for r in rows] == [[("Geneva", "LOC")]]
+    assert "X" * 201 not in cli("stats").output
+
+
 def test_comment_lines_are_skipped(tmp_path):
     path = write(tmp_path / "multiconer.conll", "# id 5f2 domain=en\nKyiv _ _ B-LOC\nvotes _ _ O\n# O\n")
     assert articles(path) == [("Kyiv votes #", [("Kyiv", "LOC")])]

@@ -252,6 +252,43 @@ def test_a_rule_on_an_unregistered_underscore_attribute_is_refused_at_load(cli, 
     assert "contingent on" in cli("rules").output  # unchanged: still the defaults
 
 
+def test_a_rule_whose_label_no_name_may_be_is_refused_by_its_line(cli, db_path, tmp_path):
+    """A rule's label becomes a statement's label once accepted: an ESC, a bidi override or 10,000
+    characters is refused as any import refuses it, FILE:LINE: reason, and the project's rules
+    stay as they were (a rules file loads whole or not at all)."""
+    tiny_project(db_path).close()
+    rules = tmp_path / "names.jsonl"
+    lines = [
+        {"label": "offer", "pattern": "host the talks"},
+        {"label": "of\x1b[31mfer", "pattern": "stand ready"},
+        {"label": "de\u202emand", "pattern": "must"},
+        {"label": "X" * 10_000, "pattern": "insist"},
+        {"label": "offer", "pattern": "ready", "id": "re\u200bady"},
+    ]
+    rules.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    refused = cli("rules", "--load", rules)
+    assert refused.exit_code == 1 and "\x1b" not in refused.output and "\u202e" not in refused.output
+    assert [line for line in refused.stderr.splitlines() if line.startswith(f"{rules}:")] == [
+        f"{rules}:2: \"label\" 'of\\x1b[31mfer' holds a line break or control character (U+001B)",
+        f"{rules}:3: \"label\" 'de\\u202emand' holds a bidi control character (U+202E) that reorders how it reads",
+        f'{rules}:4: "label" is 10,000 characters long; a name has at most 200',
+        f"{rules}:5: \"id\" 're\\u200bady' holds an invisible character (U+200B ZERO WIDTH SPACE)",
+    ]
+    assert "contingent on" in cli("rules").output  # unchanged: still the defaults
+
+
+def test_a_phrase_with_a_zero_width_space_is_shown_as_an_escape_and_loads_back_the_same(cli, db_path, tmp_path):
+    """`annotator rules` prints what the user edits and loads back: a phrase holding a zero-width
+    space (which matches nothing that looks like it) shows it as \\u200b, and the JSON reads back the same."""
+    tiny_project(db_path).close()
+    rules = tmp_path / "hidden.jsonl"
+    rules.write_text(json.dumps({"label": "offer", "pattern": "host\u200b the talks"}) + "\n", encoding="utf-8")
+    assert cli("rules", "--load", rules).exit_code == 0
+    shown = cli("rules").output
+    assert shown == '{"label": "offer", "pattern": "host\\u200b the talks"}\n'
+    assert json.loads(shown)["pattern"] == "host\u200b the talks"
+
+
 @pytest.mark.parametrize(
     ("sentence", "not_label"),
     [  # the shipped rules' wrong hits on the seed articles (`python -m benchmarks --suite rules`)

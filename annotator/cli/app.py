@@ -34,9 +34,10 @@ def echo_json(value: object, *, err: bool = False, indent: int | None = 2) -> No
     echo_json_text(json.dumps(value, ensure_ascii=False, indent=indent), err=err)
 
 
-def echo_json_text(text: str, *, err: bool = False, nl: bool = True) -> None:
-    """Print JSON text made elsewhere (JSON lines), as `echo_json` does."""
-    click.echo(json_shown(text), err=err, nl=nl)
+def echo_json_text(text: str, *, err: bool = False, nl: bool = True, invisible: bool = False) -> None:
+    """Print JSON text made elsewhere (JSON lines), as `echo_json` does; with `invisible`, characters
+    that show nothing escaped too (`json_shown`), for JSON a user edits and loads back."""
+    click.echo(json_shown(text, invisible=invisible), err=err, nl=nl)
 
 
 def progress_bar(label: str, total: int | None = None, unit: str = "it"):

@@ -129,7 +129,8 @@ def rules_cmd(ctx: click.Context, load: Path | None, reset: bool) -> None:
         raise click.UsageError("give --load FILE or --reset, not both")
     if not load and not reset:
         with open_project(ctx) as store:
-            echo_json_text(rules_jsonl(project_rules(store)), nl=False)
+            # a phrase's zero-width space shown as \u200b: edited and loaded back, it stays as it was
+            echo_json_text(rules_jsonl(project_rules(store)), nl=False, invisible=True)
         return
     if reset:
         with open_project(ctx, write=True) as store:

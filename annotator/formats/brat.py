@@ -9,7 +9,10 @@ of a link (an entity, a pronoun), not a statement. A normalization into the `Act
 for, and the attributes `Kind` and `Side` on that end (`A2<TAB>Kind T2 person`, `A3<TAB>Side T2
 Russia`) what that actor is: an actor the project lacks is made with them. A name the actors'
 registry refuses (a word mixing Latin and Cyrillic letters, an invisible character) is named by its
-line and the end comes in without its actor. Events, other
+line and the end comes in without its actor. A type (a `T` line's label, an `R` line's link type)
+is a name and keeps the rule every name keeps (`records.name_problem`: no control, bidi or invisible
+character, at most 200 characters): one that breaks it refuses the article, named by its line, as
+a bad label refuses a JSONL record (a statement left out would be taught as no statement). Events, other
 attributes and discontinuous spans have no place in a project: each such line is reported as
 `FILE:LINE` and the rest of the article comes in.
 
@@ -36,7 +39,16 @@ from typing import Any
 from annotator.formats.base import Format, ReadContext, Writer
 from annotator.formats.relations import SPAN_LABEL, end_namer, statement_spans
 from annotator.formats.textfiles import read_raw_text
-from annotator.records import ActorMention, ExportRow, IncomingRecord, Link, Rejection, Span, note_problem
+from annotator.records import (
+    ActorMention,
+    ExportRow,
+    IncomingRecord,
+    Link,
+    Rejection,
+    Span,
+    name_problem,
+    note_problem,
+)
 from annotator.store.actors import KIND_OF_ENTITY, KINDS, ActorError, check_name
 from annotator.text import BOM, normalize, offsets_by_quotes, title_of
 
@@ -91,6 +103,9 @@ def read_brat(txt: Path) -> Iterator[IncomingRecord | Rejection]:
         return
     parsed = _parse(ann, content.removeprefix(BOM))
     bounds, notes, left_out = parsed.bounds, parsed.notes, parsed.left_out
+    if parsed.bad_names:
+        yield _refused_names(ann, parsed.bad_names)
+        return
     if not raw.removeprefix(BOM).strip():
         yield Rejection(str(txt), 1, "empty file, skipped")
         return
@@ -155,6 +170,8 @@ class _Parsed:
     #: `Kind` and `Side` attributes: (attribute id, name, text-bound id, value as read, line).
     actor_attributes: list[tuple[str, str, str, str, int]] = field(default_factory=list)
     left_out: list[Rejection] = field(default_factory=list)
+    #: Types the name rule refuses: (line, why); any of them refuses the article.
+    bad_names: list[tuple[int, str]] = field(default_factory=list)
 
 
 def _parse(ann: Path, content: str) -> _Parsed:
@@ -172,6 +189,7 @@ def _parse(ann: Path, content: str) -> _Parsed:
                 left_out.append(Rejection(str(ann), number, found))
             else:
                 bounds.append(found)
+                _check_type(parsed, found.id, found.label, "type", number)
         elif kind == "#" and len(fields) >= 3 and fields[1].startswith("AnnotatorNotes "):
             note = "\t".join(fields[2:])
             if (bad := note_problem(note)) is not None:  # the span comes in, without its note
@@ -186,6 +204,7 @@ def _parse(ann: Path, content: str) -> _Parsed:
                 left_out.append(Rejection(str(ann), number, found))
             else:
                 parsed.relations.append(found)
+                _check_type(parsed, found[0], found[1], "relation type", number)
         elif (
             kind == "N"
             and len(fields) >= 3
@@ -212,6 +231,19 @@ def _parse(ann: Path, content: str) -> _Parsed:
                 Rejection(str(ann), number, f"{fields[0]} is {what}; only spans (T), relations (R) and notes come in")
             )
     return parsed
+
+
+def _check_type(parsed: _Parsed, aid: str, name: str, what: str, number: int) -> None:
+    """Note in `parsed.bad_names` a type the name rule refuses (`records.name_problem`)."""
+    if (why := name_problem(name, f"{aid}'s {what}")) is not None:
+        parsed.bad_names.append((number, why))
+
+
+def _refused_names(ann: Path, bad_names: list[tuple[int, str]]) -> Rejection:
+    """The article refused for the types the name rule refuses: the first named, the others' lines given."""
+    (line, why), others = bad_names[0], [str(n) for n, _ in bad_names[1:]]
+    more = f" (and on line{'s' if len(others) > 1 else ''} {', '.join(others[:10])}{', …' if len(others) > 10 else ''})"
+    return Rejection(str(ann), line, f"{why}{more if others else ''}; the article was not imported")
 
 
 def _actor_attribute(fields: list[str], number: int) -> tuple[str, str, str, str, int] | str:
@@ -279,6 +311,8 @@ def _text_bound(fields: list[str], number: int) -> _TextBound | str:
     if len(fields) < 2 or len(fields[1].split(" ")) < 3:
         return f"{fields[0]}: expected 'T<id><TAB><type> <start> <end><TAB><text>'"
     label, offsets = fields[1].split(" ", 1)
+    if not label:  # a type is a word: `T1<TAB> 0 4` has none
+        return f"{fields[0]}: expected 'T<id><TAB><type> <start> <end><TAB><text>'"
     if ";" in offsets:
         return f"{fields[0]} is a discontinuous span ({offsets}); a statement is one stretch of text"
     try:

@@ -14,8 +14,11 @@ conll_ner_to_docs.py`, `iob_to_docs.py`, and `spacy/training/iob_utils.py`):
 
 Each document becomes an article: a sentence's tokens joined by single spaces (a CoNLL file
 keeps no whitespace), sentences joined by line breaks; its tags become entities with
-`source=user` (people wrote them), each checked against the rebuilt text. A line that is
-not a token and a tag stops its document (`FILE:LINE`), which is then left out whole.
+`source=user` (people wrote them), each checked against the rebuilt text. A tag's label is a
+name and keeps the rule every name keeps (`records.name_problem`: no control, bidi or invisible
+character, at most 200 characters). A line that is not a token and a tag, or whose label breaks
+that rule, stops its document (`FILE:LINE`), which is then left out whole, as a bad label refuses
+a JSONL record (an entity left out would be taught as O).
 
 Written (`conll_document`, `conll_lines`, `ConllWriter`): entities as IOB2 or BILOU tags over
 the article's tokens (spaCy's, as stored; else the text's whitespace-separated words), a
@@ -41,7 +44,7 @@ from typing import Any
 from annotator.formats.base import ALIGN, ENTITIES, Format, Option, Writer
 from annotator.formats.checks import snippet
 from annotator.formats.textfiles import open_binary
-from annotator.records import USER, Entity, ExportRow, IncomingRecord, Rejection
+from annotator.records import USER, Entity, ExportRow, IncomingRecord, Rejection, name_problem
 from annotator.text import title_of, trimmed
 
 CONLL_SUFFIXES = (".conll", ".iob", ".tsv")
@@ -149,6 +152,8 @@ def _token(fields: list[str]) -> tuple[str, str]:
     token, tag = fields[0].strip(), fields[-1].strip()
     if not _is_tag(tag):
         raise _Bad(f"tag {tag!r:.40} is not O or B-, I-, L-, U-, E-, S- and a label")
+    if tag != "O" and (why := name_problem(tag[2:], "the tag's label")) is not None:
+        raise _Bad(why)  # an ESC or U+202E in a label would reach every list, terminal and export that shows it
     if not token or token.splitlines() != [token]:
         raise _Bad(f"the token {token!r:.40} is empty or holds a line break")
     return token, tag

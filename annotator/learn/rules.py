@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator import settings
-from annotator.records import Rejection
+from annotator.records import Rejection, name_problem
 from annotator.text import regex_problem
 
 log = logging.getLogger("annotator.learn")
@@ -86,8 +86,12 @@ def rule_from(item: Any) -> Rule:
     label, pattern, rule_id = item.get("label"), item.get("pattern"), item.get("id", "")
     if not isinstance(label, str) or not label.strip():
         raise ValueError('"label" must be a non-empty string')
+    if (why := name_problem(label.strip(), '"label"')) is not None:  # a rule's label becomes a statement's
+        raise ValueError(why)
     if not isinstance(rule_id, str):
         raise ValueError('"id" must be a string')
+    if rule_id and (why := name_problem(rule_id, '"id"')) is not None:  # the window shows it as the source
+        raise ValueError(why)
     if isinstance(pattern, str):
         if not pattern.strip():
             raise ValueError('"pattern" is an empty phrase')
