@@ -8,7 +8,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 from annotator.text import content_hash
@@ -247,11 +247,13 @@ def name_problem(name: str, what: str = "label") -> str | None:
     cannot be stored, or None: no line break or other control character (each line-based format -
     CoNLL, brat, CSV - would read it as structure), no bidi control (it makes a name read as
     another), no invisible character ("Zel\\u200bensky" would be a second Zelensky that looks the
-    same), at most `NAME_MAX` characters. The one door for every name."""
+    same), no word mixing Latin, Cyrillic or Greek letters (`mixed_script_problem`: "Z\\u0435lensky"
+    or a teammate's "\\u0430nna" would be a second label, category or person that reads as the
+    first), at most `NAME_MAX` characters. The one door for every name."""
     if len(name) > NAME_MAX:
         return f"{what} is {len(name):,} characters long; a name has at most {NAME_MAX}"
     if name.isprintable():  # the common name: no control, format or separator character at all
-        return None
+        return None if name.isascii() else mixed_script_problem(name, what)
     for ch in name:
         if ch < " " or "\x7f" <= ch <= "\x9f" or ch in "\u2028\u2029":
             return f"{what} {name[:40]!r} holds a line break or control character (U+{ord(ch):04X})"
@@ -259,7 +261,7 @@ def name_problem(name: str, what: str = "label") -> str | None:
             return f"{what} {name[:40]!r} holds a bidi control character (U+{ord(ch):04X}) that reorders how it reads"
         if unicodedata.category(ch) == "Cf":  # zero-width space, joiners, BOM, soft hyphen…
             return f"{what} {name[:40]!r} holds an invisible character ({code_point(ch)})"
-    return None
+    return mixed_script_problem(name, what)
 
 
 def code_point(ch: str) -> str:
@@ -270,10 +272,24 @@ def code_point(ch: str) -> str:
 def person_name_problem(name: str) -> str | None:
     """Why `name` cannot be a person's name (an annotator, a trainee, a package's annotator, a
     guidelines author), or None: blank, the review's layer (`reserved_name`) or a name no name may
-    be (`name_problem`). The one rule every door that takes a person's name asks, worded once."""
+    be (`name_problem`), or a model's layer without its version (`model_layer_problem`). The one
+    rule every door that takes a person's name asks, worded once."""
     if not name.strip():
         return "a person's name cannot be blank"
-    return reserved_name(name) or name_problem(name, "the name")
+    return reserved_name(name) or model_layer_problem(name) or name_problem(name, "the name")
+
+
+def model_layer_problem(name: str) -> str | None:
+    """Why `name` cannot name a layer because it is the model-layer prefix with no version ("model:"),
+    or None. `--annotator model:VERSION` deliberately writes a model's layer; "model:" alone would be
+    a model layer no version names, that reads as no model at all."""
+    if name.startswith(MODEL_LAYER_PREFIX) and not name[len(MODEL_LAYER_PREFIX) :].strip():
+        return (
+            f"{name[:40]!r} is a model's layer with no version: a model's layer is named "
+            f"{MODEL_LAYER_PREFIX}VERSION, and comes from a file's predictions (their model_version) "
+            f"or --annotator {MODEL_LAYER_PREFIX}VERSION"
+        )
+    return None
 
 
 #: The scripts whose look-alike letters make one word read as another (a Cyrillic е, U+0435, in "Zelensky").
@@ -290,11 +306,24 @@ def _script_patterns() -> tuple[Any, Any]:
 
 
 def mixed_script_problem(name: str, what: str = "actor name") -> str | None:
-    """Why `name` cannot name an actor because one of its words mixes Latin, Cyrillic or Greek
-    letters, or None. Such a word is a spoof or a typing slip ("Z\\u0435lensky", with a Cyrillic e,
-    looks like Zelensky and would be a second actor); a word wholly in one script (Зеленський) is fine."""
+    """Why `name` cannot be a name because one of its words mixes Latin, Cyrillic or Greek letters,
+    or None (`name_problem` asks it of every name). Such a word is a spoof or a typing slip
+    ("Z\\u0435lensky", with a Cyrillic e, looks like Zelensky and would be a second actor, person or
+    label); a word wholly in one script (Зеленський) is fine."""
     if name.isascii():
         return None
+    mixed = _mixed_word(name)
+    if mixed is None:
+        return None
+    word, scripts, stray = mixed
+    return f"{what} {name[:40]!r}: the word {word[:40]!r} mixes {scripts} letters ({code_point(stray)})"
+
+
+@lru_cache(maxsize=4096)
+def _mixed_word(name: str) -> tuple[str, str, str] | None:
+    """(the first word of `name` mixing scripts, its scripts as a message says them, a letter of the
+    rarer one), or None. Cached: an import asks it of every record's annotator and categories, and a
+    file names the same few people and categories on every line."""
     words, letters = _script_patterns()
     for word in words.findall(name):
         found = [(m.lastindex, m.group()) for m in letters.finditer(word)]
@@ -302,7 +331,7 @@ def mixed_script_problem(name: str, what: str = "actor name") -> str | None:
         if len(counts) > 1:
             scripts = " and ".join(_CONFUSABLE_SCRIPTS[script - 1] for script, _ in counts)
             stray = next(ch for script, ch in found if script == counts[-1][0])  # a letter of the rarer script
-            return f"{what} {name[:40]!r}: the word {word[:40]!r} mixes {scripts} letters ({code_point(stray)})"
+            return word, scripts, stray
     return None
 
 

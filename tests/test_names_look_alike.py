@@ -4,8 +4,8 @@ An analyst pastes "Zel\\u200bensky" (a zero-width space from a web page) or type
 a Cyrillic е (U+0435) on a Ukrainian keyboard. Both read as Zelensky, and both were stored as a
 second actor, a second label or a second person, splitting every count in two. Now the one name
 rule (`records.name_problem`) refuses any invisible format character (Unicode category Cf) in a
-label, link type, category, actor, alias or person's name, and an actor's name or alias may not
-mix Latin, Cyrillic or Greek letters inside one word; a name wholly in Cyrillic stays welcome.
+label, link type, category, actor, alias or person's name, and no name may mix Latin, Cyrillic or
+Greek letters inside one word; a name wholly in Cyrillic stays welcome.
 Notes and article text keep such characters: they are text, not names.
 """
 

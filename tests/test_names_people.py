@@ -29,6 +29,8 @@ BAD = {
     "tina\ufeff": "invisible character (U+FEFF ZERO WIDTH NO-BREAK SPACE)",
     "gold": "is the review's layer",
     "  ": "a person's name cannot be blank",
+    "Z\u0435lensky": "mixes Latin and Cyrillic letters (U+0435 CYRILLIC SMALL LETTER IE)",
+    "model:": "a model's layer with no version",
 }
 
 

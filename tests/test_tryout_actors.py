@@ -120,4 +120,6 @@ def test_a_10000_character_section_is_echoed_cut_to_60(cli, db_path, tmp_path):
     guide.write_text("## offer\n\nA speaker proposes.\n", encoding="utf-8")
     cli("guidelines", "--load", guide)
     result = cli("guidelines", "--section", "x" * 10_000)
+    assert result.exit_code == 2 and len(result.output) < 200  # refused as a name before the lookup
+    result = cli("guidelines", "--section", "x" * 200)  # a name's length: the lookup cuts it
     assert result.exit_code == 1 and len(result.output) < 200

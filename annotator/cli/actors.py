@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.app import echo, echo_json, main, open_project
+from annotator.cli.app import Name, echo, echo_json, main, open_project
 
 
 @main.command("actors")
@@ -26,12 +26,42 @@ from annotator.cli.app import echo, echo_json, main, open_project
 @click.option(
     "--seed", is_flag=True, help="Add an actor for every new name among the PERSON, ORG, GPE and NORP entities."
 )
-@click.option("--merge", nargs=2, metavar="KEEP GONE", help="Fold actor GONE into KEEP (its name becomes an alias).")
-@click.option("--rename", nargs=2, metavar="ACTOR NEW", help="Rename ACTOR to NEW (the old name stays an alias).")
-@click.option("--alias", nargs=2, metavar="ACTOR ALIAS", help="Give ACTOR another name.")
-@click.option("--metonym", nargs=2, metavar="ACTOR WORDS", help="Let WORDS stand for ACTOR (Kyiv for Ukraine).")
-@click.option("--retire", metavar="ACTOR", help="Retire ACTOR: kept with its mentions, no longer offered.")
-@click.option("--statements", metavar="ACTOR", help="Every statement ACTOR made or was the target of, by date.")
+@click.option(
+    "--merge",
+    nargs=2,
+    type=Name("actor name", lookup=True),
+    metavar="KEEP GONE",
+    help="Fold actor GONE into KEEP (its name becomes an alias).",
+)
+@click.option(
+    "--rename",
+    nargs=2,
+    type=Name("actor name", lookup=True),
+    metavar="ACTOR NEW",
+    help="Rename ACTOR to NEW (the old name stays an alias).",
+)
+@click.option(
+    "--alias", nargs=2, type=Name("actor name", lookup=True), metavar="ACTOR ALIAS", help="Give ACTOR another name."
+)
+@click.option(
+    "--metonym",
+    nargs=2,
+    type=Name("actor name", lookup=True),
+    metavar="ACTOR WORDS",
+    help="Let WORDS stand for ACTOR (Kyiv for Ukraine).",
+)
+@click.option(
+    "--retire",
+    type=Name("actor name", lookup=True),
+    metavar="ACTOR",
+    help="Retire ACTOR: kept with its mentions, no longer offered.",
+)
+@click.option(
+    "--statements",
+    type=Name("actor name", lookup=True),
+    metavar="ACTOR",
+    help="Every statement ACTOR made or was the target of, by date.",
+)
 @click.option("--resolve", is_flag=True, help="Resolve every speaker and target link end to an actor and store it.")
 @click.pass_context
 def actors_cmd(

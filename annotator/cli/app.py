@@ -93,6 +93,38 @@ def person_name(name: str, option: str) -> str:
     return name
 
 
+class Name(click.ParamType):
+    """A name given on the command line (a label, a layer, a category group, an actor), checked
+    before the project is opened, so a 10,000-character name is refused in one short line
+    (`NameRefused`, exit 2) and never echoed whole by a later "no such label".
+
+    A name the option writes is checked by the whole rule every name is (`records.name_problem`:
+    no control or invisible character, no word mixing scripts…). A name it only `lookup`s is
+    checked for its length alone: a name stored before today's rule stays reachable by name,
+    and an unknown one is said by the lookup. `listed`: comma-separated names (A,B), each
+    checked, the text passed on as given."""
+
+    name = "name"
+
+    def __init__(self, what: str, *, listed: bool = False, lookup: bool = False) -> None:
+        self.what = what
+        self.listed = listed
+        self.lookup = lookup
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> object:
+        from annotator.records import NAME_MAX, name_problem
+
+        if not isinstance(value, str):
+            return value
+        option = param.opts[0] if param is not None and param.opts else self.what
+        for one in value.split(",") if self.listed else (value,):
+            if self.lookup and len(one.strip()) <= NAME_MAX:
+                continue
+            if (why := name_problem(one.strip(), self.what)) is not None:
+                raise NameRefused(f"Invalid value for {option}: {why}")
+        return value
+
+
 def refuse_backup(path: Path) -> None:
     """A file in the backups folder is never written (import, rules, search --apply, preannotate)."""
     reason = backup_reason_of(path)

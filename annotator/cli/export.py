@@ -6,6 +6,7 @@ import click
 
 from annotator import formats
 from annotator.cli.app import (
+    Name,
     echo,
     echo_json,
     main,
@@ -54,7 +55,11 @@ def _export_help() -> str:
     live_help=formats.export_help,
     type=FormatChoice(formats.export_names),
 )
-@click.option("--annotator", help="This annotator's layer (or a model's: model:VERSION, interchange formats only).")
+@click.option(
+    "--annotator",
+    type=Name("annotator", lookup=True),
+    help="This annotator's layer (or a model's: model:VERSION, interchange formats only).",
+)
 @click.option(
     "--gold", is_flag=True, help="The gold layer: review decisions over what everyone who finished agrees on."
 )
@@ -69,10 +74,17 @@ def _export_help() -> str:
     help="Finished articles; also unfinished ones; also untouched ones (the last two: not for training formats).",
 )
 @click.option("--skip-undecided", is_flag=True, help="--gold: leave out articles with undecided conflicts.")
-@click.option("--labels", "labels_csv", metavar="A,B", help="Only these labels (comma-separated).")
+@click.option(
+    "--labels",
+    "labels_csv",
+    type=Name("label", listed=True, lookup=True),
+    metavar="A,B",
+    help="Only these labels (comma-separated).",
+)
 @click.option(
     "--category-groups",
     "groups_csv",
+    type=Name("category group", listed=True, lookup=True),
     metavar="G,H",
     help="Only these article category groups (comma-separated; one exclusive group for spaCy's textcat).",
 )

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from annotator import settings
-from annotator.cli.app import echo, echo_json, main, open_project, person_name
+from annotator.cli.app import Name, echo, echo_json, main, open_project, person_name
 
 
 @main.command()
@@ -21,14 +20,24 @@ from annotator.cli.app import echo, echo_json, main, open_project, person_name
 @click.option("--json", "as_json", is_flag=True, help="List every version (number, time, author, SHA-256) as JSON.")
 @click.option("--version", "number", type=click.IntRange(min=1), help="Print version N instead of the current one.")
 @click.option("--diff", "versions", type=click.IntRange(min=1), nargs=2, help="What changed from version N to M.")
-@click.option("--section", "label", help="Print only the section of this label (its `## LABEL` heading).")
+@click.option(
+    "--section",
+    "label",
+    type=Name("label", lookup=True),
+    metavar="LABEL",
+    help="Print only the section of this label (its `## LABEL` heading).",
+)
 @click.option(
     "--examples",
     "examples_of",
+    type=Name("label", lookup=True),
     metavar="LABEL",
     help="Examples of LABEL from the project's gold, and the near-misses the review decided.",
 )
-@click.option("--author", help="Whose version this is (with --load; default: ANNOTATOR_NAME or the login name).")
+@click.option(
+    "--author",
+    help="Whose version this is (with --load; default: a work package's annotator, else ANNOTATOR_NAME or login).",
+)
 @click.pass_context
 def guidelines(
     ctx: click.Context,
@@ -54,9 +63,10 @@ def guidelines(
             text = read_guidelines(load)
         except GuidelinesError as exc:
             raise click.ClickException(f"{exc}; nothing was changed") from exc
-        who = (author or settings.default_annotator()).strip()
-        person_name(who, "--author")
+        if author is not None:
+            person_name(author.strip(), "--author")
         with open_project(ctx, write=True) as store:
+            who = _author(store, author)
             version, new = store.guidelines.add(text, who)
         if new:
             echo(f"guidelines version {version.version} loaded from {load} ({len(text):,} characters, by {who})")
@@ -96,6 +106,18 @@ def guidelines(
             raise click.ClickException(f"guidelines version {chosen.version} has no section headed {label[:60]!r}")
         text = found
     echo(text, nl=False)
+
+
+def _author(store, given: str | None) -> str:
+    """Whose guidelines version this is: in a work package its annotator (another `--author` is
+    refused there, as `import --annotator` is); elsewhere `given`, else ANNOTATOR_NAME or the login name."""
+    from annotator.packages.who import NotThePackagesAnnotator, writing_annotator
+
+    try:
+        who = writing_annotator(store, given.strip() if given else None, "--author").strip()
+    except NotThePackagesAnnotator as exc:
+        raise click.ClickException(str(exc)) from exc
+    return person_name(who, "--author")
 
 
 def _examples(ctx: click.Context, label: str, as_json: bool) -> None:

@@ -11,6 +11,7 @@ import click
 
 from annotator import settings
 from annotator.cli.app import (
+    Name,
     backup_reason_of,
     echo,
     echo_json,
@@ -30,7 +31,12 @@ from annotator.store import Store, read_only_reason
 @click.option(
     "--annotator", help="Whose status and categories filters read, and whose layer --label writes (default: you)."
 )
-@click.option("--label", metavar="LABEL", help="Label all matches with LABEL: prints the preview (--apply writes it).")
+@click.option(
+    "--label",
+    type=Name("label"),
+    metavar="LABEL",
+    help="Label all matches with LABEL: prints the preview (--apply writes it).",
+)
 @click.option("--as-span", is_flag=True, help="With --label: label each match itself (widened to whole tokens).")
 @click.option("--apply", is_flag=True, help="With --label: write the labels (one batch), after the preview.")
 @click.pass_context

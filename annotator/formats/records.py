@@ -30,6 +30,7 @@ from annotator.records import (
     Note,
     RejectedSpan,
     Span,
+    model_layer_problem,
     name_problem,
     note_problem,
     record_size_problem,
@@ -81,7 +82,7 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
         raise RecordError('"_annotator_id" must be a non-empty string')
     if annotator is not None:
         _check_surrogates(annotator, '"_annotator_id"')
-        if (bad := name_problem(annotator, "the annotator's name")) is not None:
+        if (bad := name_problem(annotator, "the annotator's name") or model_layer_problem(annotator)) is not None:
             raise RecordError(bad)  # an ESC in a name would reach every CSV and terminal that shows it
         reserved = None if gold_allowed else reserved_name(annotator)
         if reserved:

@@ -24,16 +24,16 @@ def package_annotator(store: Any) -> str | None:
     return name
 
 
-def writing_annotator(store: Any, given: str | None) -> str:
+def writing_annotator(store: Any, given: str | None, option: str = "--annotator") -> str:
     """Who a write into `store` is stored under: in a work package its annotator (a `given` name
-    of someone else is refused, `NotThePackagesAnnotator`); elsewhere `given`, else the default
-    (`ANNOTATOR_NAME` or the login name)."""
+    of someone else is refused, `NotThePackagesAnnotator`, telling to leave out `option`); elsewhere
+    `given`, else the default (`ANNOTATOR_NAME` or the login name)."""
     owner = package_annotator(store)
     if owner is None:
         return given or settings.default_annotator()
     if given and given != owner:
         raise NotThePackagesAnnotator(
             f"this is {owner}'s work package: its labels are stored under {owner!r}, not {given[:60]!r}; "
-            "leave out --annotator"
+            f"leave out {option}"
         )
     return owner

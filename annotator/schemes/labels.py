@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from annotator import settings
 from annotator.records import Label
+from annotator.text import excerpt
 
 
 def default_labels() -> list[Label]:
@@ -67,7 +68,8 @@ def unknown_labels(store, names: Iterable[str]) -> str | None:
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6) or [
             k for k in known if k.casefold() == name.casefold()
         ]
-        hints.append(f"{name!r} (did you mean {close[0]!r}?)" if close else repr(name))
+        shown = repr(excerpt(name, 60))  # a 200-character typo is not echoed whole
+        hints.append(f"{shown} (did you mean {close[0]!r}?)" if close else shown)
     return f"no label {', '.join(hints)} in this project (its labels: {', '.join(known) or 'none'})"
 
 

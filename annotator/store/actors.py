@@ -8,7 +8,7 @@ resolved; a user's choice (`how="user"`) is never replaced by a later automatic 
 
 Actors are the project's, shared by every annotator, as entities are. Every public method that
 writes is one user action and one committed transaction; names are checked at the door
-(`check_name`: `records.name_problem`, and one script per word), and a problem raises
+(`check_name`: `records.name_problem`: one script per word, no invisible character…), and a problem raises
 `ActorError` with a sentence for the user.
 """
 
@@ -22,8 +22,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
-from annotator.records import ActorMention, mixed_script_problem, name_problem
+from annotator.records import ActorMention, name_problem
 from annotator.store.part import Part, now
+from annotator.text import excerpt
 
 KINDS = ("person", "state", "organisation", "media", "anonymous")
 ALIAS_KINDS = ("name", "metonym")
@@ -152,11 +153,11 @@ def actor_key(name: str) -> str:
 
 def check_name(name: object, what: str = "actor name") -> str:
     """`name` stripped, or `ActorError` saying why it cannot be a name: the rule of every name
-    (`records.name_problem`), and no word mixing Latin, Cyrillic or Greek letters: such a name
-    (an actor's, an alias, a title or a side) would look like another and be a second one."""
+    (`records.name_problem`, which also refuses a word mixing Latin, Cyrillic or Greek letters: such
+    a name, an actor's, an alias, a title or a side, would look like another and be a second one)."""
     if not isinstance(name, str) or not name.strip():
         raise ActorError(f"{what} must be a non-empty string")
-    problem = name_problem(name, what) or mixed_script_problem(name, what)
+    problem = name_problem(name, what)
     if problem:
         raise ActorError(problem)
     if not actor_key(name):
@@ -256,7 +257,7 @@ class ActorsPart(Part):
     def _need(self, name: str) -> int:
         actor_id = self._find(name)
         if actor_id is None:
-            raise ActorError(f"no actor called {name!r} (annotator actors --json lists them)")
+            raise ActorError(f"no actor called {excerpt(name, 60)!r} (annotator actors --json lists them)")
         return actor_id
 
     def _need_actor(self, name: str) -> int:

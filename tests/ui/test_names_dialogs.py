@@ -1,7 +1,7 @@
 """The window's doors for a name say what the command line says (`records.person_name_problem`,
 `records.name_problem`): the first-start dialog, Team ▸ Mark trainee…, File ▸ Annotator name…,
 the Actors dialog and the Label scheme dialog refuse a name with a control or invisible character
-(and an actor's alias mixing scripts), say why, and write nothing."""
+or a word mixing scripts, say why, and write nothing."""
 
 from __future__ import annotations
 
@@ -75,6 +75,23 @@ def test_file_annotator_name_refuses_a_control_character_and_keeps_the_name(wind
     window.change_annotator()
     assert said == ["the name 'an\\x1b[31mna' holds a line break or control character (U+001B): choose another name."]
     assert window.session.annotator == "tester"
+
+
+def test_file_annotator_name_refuses_a_look_alike_and_takes_a_name_in_cyrillic(window, monkeypatch):
+    from annotator.ui.annotate.window import main_window
+
+    said: list[str] = []
+    monkeypatch.setattr(main_window, "show_message", lambda _parent, _title, text: said.append(text))
+    monkeypatch.setattr(main_window.QInputDialog, "getText", lambda *a, **k: (SPOOF, True))
+    window.change_annotator()
+    assert said == [
+        f"the name {SPOOF!r}: the word {SPOOF!r} mixes Latin and Cyrillic letters "
+        "(U+0435 CYRILLIC SMALL LETTER IE): choose another name."
+    ]
+    assert window.session.annotator == "tester"
+    monkeypatch.setattr(main_window.QInputDialog, "getText", lambda *a, **k: ("Олена", True))
+    window.change_annotator()
+    assert window.session.annotator == "Олена" and len(said) == 1
 
 
 def test_the_actors_dialog_refuses_a_look_alike_alias_and_takes_a_cyrillic_one(qtbot, project, monkeypatch):
