@@ -183,11 +183,9 @@ class LinkOverlay:
         font.setPixelSize(max(6, int((band - 1) / ratio)))
         return font
 
-    def hint_band(self, rect: QRectF) -> QRectF:
+    def hint_band(self, rect: QRectF, glyphs: float) -> QRectF:
         """The free band above a candidate's first line (below it when that is out of view): from
-        the previous line's glyphs (ascent to descent) to this line's, where no glyph is drawn."""
-        metrics = QFontMetricsF(self.view.font())
-        glyphs = metrics.ascent() + metrics.descent()
+        the previous line's glyphs (`glyphs` high, ascent to descent) to this line's."""
         gap = line_gap(rect.height())
         free = gap + max(0.0, rect.height() - glyphs)
         top = rect.top() - free
@@ -200,23 +198,31 @@ class LinkOverlay:
         left-aligned with it: over no glyph, its own or another line's."""
         th = self.view.theme
         self.hint_badges = []
+        text_metrics = QFontMetricsF(self.view.font())
+        glyphs = text_metrics.ascent() + text_metrics.descent()
+        fonts: dict[float, tuple[QFont, QFontMetricsF]] = {}  # by band height: one per paint, mostly
+        on_line: dict[float, list[QRectF]] = {}  # the badges placed in each gap
+        right_edge = self.view.viewport().width()
         for entity, hint in zip(mode.candidates, mode.hints, strict=True):
             if not hint.startswith(mode.typed):
                 continue
             rects = self._rects((entity.start, entity.end))
             if not rects:
                 continue
-            band = self.hint_band(rects[0])
-            h = band.height() - 0.5
-            font = self.hint_font(band.height())
-            metrics = QFontMetricsF(font)
+            band = self.hint_band(rects[0], glyphs)
+            if band.height() not in fonts:
+                font = self.hint_font(band.height())
+                fonts[band.height()] = (font, QFontMetricsF(font))
+            font, metrics = fonts[band.height()]
             label = hint.upper()
             w = metrics.horizontalAdvance(label) + 5
-            badge = QRectF(band.left() - 1, band.top() + 0.25, w, h)
-            for placed in self.hint_badges:  # two candidates close on one line: side by side
+            badge = QRectF(band.left() - 1, band.top() + 0.25, w, band.height() - 0.5)
+            placed_here = on_line.setdefault(band.top(), [])
+            for placed in sorted(placed_here, key=QRectF.left):  # candidates close on one line: side by side
                 if placed.intersects(badge):
                     badge.moveLeft(placed.right() + 2)
-            badge.moveLeft(max(0.0, min(badge.left(), self.view.viewport().width() - w)))
+            badge.moveLeft(max(0.0, min(badge.left(), right_edge - w)))
+            placed_here.append(QRectF(badge))
             self.hint_badges.append(QRectF(badge))
             if not badge.intersects(clip):
                 continue
