@@ -102,3 +102,53 @@ def test_an_image_in_the_guidelines_is_never_read_from_disk(window, qtbot, proje
     window.guideline_pane.text.viewport().grab()  # laid out and drawn, as the user sees it
     loaded = doc.resource(QTextDocument.ResourceType.ImageResource, QUrl.fromLocalFile(str(picture)))
     assert loaded.size().width() == 1 and loaded.pixelColor(0, 0).alpha() == 0  # a blank pixel, not the file
+
+
+LONG_H1 = (
+    "# Annotation guidelines for statements by heads of state and government about the war in Ukraine\n\n"
+    "Read each article whole before labeling.\n\n## denial\n\nFor example:\n\n"
+    "```\nannotator guidelines --examples denial\n```\n\nUse `denial` when a claim is called false.\n"
+)
+
+
+def fragments(doc):
+    """(text, char format, block) of every fragment of a document."""
+    block = doc.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            yield it.fragment().text(), it.fragment().charFormat(), block
+            it += 1
+        block = block.next()
+
+
+def test_a_long_title_leaves_the_article_list_its_rows_and_code_is_fixed_pitch(window, qtbot, project):
+    """Found in a tryout at 1366×768: a long H1 at twice the text's size filled the pane, the article
+    list above it kept 3 rows, and a fenced code block showed in the body font."""
+    from PySide6.QtGui import QFontInfo
+
+    with Store.open(project) as store:
+        store.guidelines.add(LONG_H1, "lead")
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: window.width() == 1366 and window.height() == 768)
+    qtbot.keyClick(window.view, Qt.Key.Key_G)  # an unlabeled statement: the whole document
+    qtbot.waitUntil(lambda: window.guideline_pane.isVisible())
+    qtbot.wait(10)
+    articles = window.list_panel.view
+    row = articles.visualRect(articles.model().index(0, 0)).height()
+    assert row > 0 and articles.viewport().height() // row >= 6  # was 3
+    pane = window.guideline_pane.text
+    doc = pane.document()
+    found = list(fragments(doc))
+    title = next(fmt for text, fmt, block in found if block.blockFormat().headingLevel() == 1)
+    body = next(fmt for text, fmt, _ in found if text.startswith("Read each article"))
+    assert QFontInfo(title.font()).pointSizeF() <= 1.25 * QFontInfo(body.font()).pointSizeF()
+    heading = doc.documentLayout().blockBoundingRect(doc.firstBlock())
+    assert heading.height() <= pane.viewport().height() / 2  # the title leaves room for the text
+    wanted = ("annotator guidelines --examples denial", "denial")
+    code = [fmt for text, fmt, block in found if text in wanted and not block.blockFormat().headingLevel()]
+    assert len(code) == 2  # the fenced block and the inline code
+    for fmt in code:
+        # Qt named only "monospace", which a font setup without that alias shows in the body font
+        assert fmt.fontFixedPitch() and QFontInfo(fmt.font()).fixedPitch(), fmt.fontFamilies()
+    assert not QFontInfo(body.font()).fixedPitch()

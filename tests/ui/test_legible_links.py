@@ -92,6 +92,56 @@ def test_outlines_lie_in_the_gaps_between_lines_and_clip_no_descender(window, qt
         window.session.undo_stack.undo()
 
 
+def assert_hints_cover_no_glyph(window) -> None:
+    """While linking, every hint badge and every candidate's dotted outline lies off every glyph box
+    (ascent to descent, any line), the badges tall enough to read and none on another."""
+    from annotator.ui.annotate.links.link_overlay import HINT_PEN
+
+    overlay = window.link_overlay
+    window.view.viewport().repaint()
+    boxes = glyph_boxes(window.view)
+    badges = overlay.hint_badges
+    assert badges and len(overlay.painted) >= len(badges)  # a badge and an outline per candidate in view
+    for badge in badges:
+        assert not [box for box in boxes if overlaps(badge, box)], badge
+        assert badge.height() >= 7.5 and badge.left() >= 0 and badge.right() <= window.view.viewport().width()
+    for i, badge in enumerate(badges):
+        assert not [other for other in badges[i + 1 :] if overlaps(badge, other)], badge
+    for outer in overlay.painted:
+        for stroke in strokes(outer, HINT_PEN):
+            assert not [box for box in boxes if overlaps(stroke, box)], stroke
+
+
+def test_hint_badges_lie_in_the_line_gaps_off_every_glyph(window, qtbot):
+    """The badge of Russia (after a flag and an emoji) sits above the word, not over its R, nor over
+    the end of the word before; at a laptop's reading size and at a large one."""
+    window.resize(1366, 768)
+    for size in (11, 12.5, 24):
+        window.view.set_font_size(size)
+        press(qtbot, window, "S")
+        assert_hints_cover_no_glyph(window)
+        russia = window.view.line_rects(*window.session.offsets.span_to_qt(*_span(window, "Russia")))[0]
+        badge = window.link_overlay.hint_badges[[_words(window, e) for e in _shown(window)].index("Russia")]
+        assert badge.bottom() <= russia.top() + 0.5 and abs(badge.left() - russia.left()) < 2  # just above it
+        qtbot.keyClick(window.view, Qt.Key.Key_Escape)
+
+
+def _words(window, entity) -> str:
+    return window.session.article.text[entity.start : entity.end]
+
+
+def _span(window, words: str) -> tuple[int, int]:
+    entity = next(e for e in window.linking.mode.candidates if _words(window, e) == words)
+    return entity.start, entity.end
+
+
+def _shown(window) -> list:
+    """The candidates that have a badge, in the order the badges were placed."""
+    mode = window.linking.mode
+    in_view = [e for e in mode.candidates if window.view.line_rects(*window.session.offsets.span_to_qt(e.start, e.end))]
+    return in_view
+
+
 def test_the_current_statement_outline_stays_inside_its_lines(window, qtbot):
     from annotator.ui.annotate.reader.article_view import outline_box
 

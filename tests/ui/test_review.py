@@ -340,3 +340,28 @@ def test_the_screenshot_without_a_size_is_the_window_s_own_size_not_the_offscree
     assert cli("review", "--annotator", "lead", "--screenshot", out).exit_code == 0
     head = out.read_bytes()[:24]
     assert int.from_bytes(head[16:20], "big") == 1500 and int.from_bytes(head[20:24], "big") == 900
+
+
+def test_a_long_conflict_entry_ends_in_an_ellipsis_at_the_panes_edge(review, qtbot):
+    """In a narrow list pane each entry is laid out as wide as the pane (no horizontal scrolling) and
+    its long lines end in "…" there; the tooltip holds the whole entry, the article's title included."""
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    view = review.list_view
+    view.setFixedWidth(220)
+    qtbot.wait(10)
+    index = view.model().index(0, 0)
+    rect = view.visualRect(index)
+    assert 0 < rect.width() <= view.viewport().width()
+    assert view.textElideMode() == Qt.TextElideMode.ElideRight
+    assert view.horizontalScrollBar().maximum() == 0 and not view.horizontalScrollBar().isVisible()
+    option = QStyleOptionViewItem()
+    view.itemDelegate().initStyleOption(option, index)
+    lines = option.text.split("\n")
+    long_lines = [line for line in lines if view.fontMetrics().horizontalAdvance(line) > rect.width()]
+    assert long_lines, lines  # the title's line runs past the pane
+    for line in long_lines:
+        shown = view.fontMetrics().elidedText(line, view.textElideMode(), rect.width())
+        assert shown.endswith("…") and len(shown) < len(line)
+    tip = index.data(Qt.ItemDataRole.ToolTipRole)
+    assert "Moscow must stop first." in as_shown(tip) and "stays text. Talks resume Monday." in as_shown(tip)

@@ -132,3 +132,16 @@ def test_the_suggestion_leads_the_hints(seed_window, qtbot):
     assert (first.start, first.end) == suggestion.child and window.linking.mode.hints[0] == "a"
     qtbot.keyClick(window.view, Qt.Key.Key_A)
     assert window.link_line.text() == "said by Zelensky"
+
+
+def test_hint_badges_cover_no_glyph_of_a_seed_article(seed_window, qtbot):
+    """S on a seed article's statement at 1366x768: every badge (Newsweek's, Russia's…) in the line gap,
+    over no glyph of the candidate nor of the word before it."""
+    from tests.ui.test_legible_links import assert_hints_cover_no_glyph
+
+    window, _path = seed_window
+    window.resize(1366, 768)
+    go_to(window, "Trump, speaking during a Cabinet meeting")
+    qtbot.keyClick(window.view, Qt.Key.Key_S)
+    assert len(window.linking.mode.candidates) >= 5
+    assert_hints_cover_no_glyph(window)

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QColor, QTextCharFormat
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QListView,
+    QPlainTextEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from annotator.text import excerpt
 from annotator.ui.review.session import ReviewSession
@@ -110,6 +121,28 @@ class ElidedLabel(QLabel):
         self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(width, 40)))
 
 
+class _PaneWideDelegate(QStyledItemDelegate):
+    """Rows as tall as their text but asking no width: the list lays each row out as wide as its pane,
+    so a long entry is elided there instead of running past the edge."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        return QSize(1, super().sizeHint(option, index).height())
+
+
+class ConflictList(QListView):
+    """The conflict list: each entry's lines end in "…" at the pane's right edge (no horizontal
+    scrolling), the whole entry in its tooltip."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("conflictList")
+        self.setItemDelegate(_PaneWideDelegate(self))
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setUniformItemSizes(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+
+
 class ConflictListModel(QAbstractListModel):
     """The filtered conflicts of a session, one row each (a model, so 100,000 rows stay cheap)."""
 
@@ -135,18 +168,25 @@ class ConflictListModel(QAbstractListModel):
             return None
         c = self.session.conflicts[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            mark = "✓" if self.session.is_resolved(c) else "•"
-            kinds = ", ".join(KIND_NAMES[k] for k in sorted(c.kinds))
-            if hasattr(c, "label"):  # a link conflict: which link type
-                kinds = f"{c.label}: {kinds}"
-            article = self.session.article(c.article_id)
-            words = excerpt(article.text[c.start : c.end], LISTED_WORDS)
-            return f"{mark} “{words}”\n    {kinds} · {excerpt(article.title, LISTED_TITLE)}"
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip(excerpt(self.session.article(c.article_id).text[c.start : c.end], TOOLTIP_WORDS))
+            return self.entry(c, LISTED_WORDS, LISTED_TITLE)
+        if role == Qt.ItemDataRole.ToolTipRole:  # what the list's narrow pane elides
+            return tooltip(self.entry(c, TOOLTIP_WORDS, None))
         if role == Qt.ItemDataRole.ForegroundRole and self.session.is_resolved(c):
             return QColor(style.current_theme().muted)
         return None
+
+    def entry(self, c, words: int, title: int | None) -> str:
+        """A conflict's entry: its words (up to `words`) quoted, then its kinds and the article's
+        title; for the tooltip (`title` None) the words bare and the title whole."""
+        kinds = ", ".join(KIND_NAMES[k] for k in sorted(c.kinds))
+        if hasattr(c, "label"):  # a link conflict: which link type
+            kinds = f"{c.label}: {kinds}"
+        article = self.session.article(c.article_id)
+        quoted = excerpt(article.text[c.start : c.end], words)
+        if title is None:
+            return f"{quoted}\n{kinds} · {article.title}"
+        mark = "✓" if self.session.is_resolved(c) else "•"
+        return f"{mark} “{quoted}”\n    {kinds} · {excerpt(article.title, title)}"
 
 
 class Column(QWidget):

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QListView,
     QMainWindow,
     QMenu,
     QPlainTextEdit,
@@ -48,6 +47,7 @@ from annotator.ui.review.widgets import (
     KIND_NAMES,
     TOOLTIP_WORDS,
     Column,
+    ConflictList,
     ConflictListModel,
     ElidedLabel,
     fit_to_rows,
@@ -113,11 +113,8 @@ class ReviewWindow(QMainWindow):
         self.unresolved_box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.count_label = QLabel()
         self.list_model = ConflictListModel(s, self)
-        self.list_view = QListView()
-        self.list_view.setObjectName("conflictList")
+        self.list_view = ConflictList()
         self.list_view.setModel(self.list_model)
-        self.list_view.setUniformItemSizes(True)
-        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list_view.selectionModel().currentChanged.connect(lambda cur, _prev: s.go(cur.row()))
         for widget in (self.kind_box, self.pair_box, self.unresolved_box, self.count_label):
             left_layout.addWidget(widget)

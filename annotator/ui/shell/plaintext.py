@@ -24,7 +24,15 @@ Item views (list, table and header cells) draw their display text as plain text 
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray
-from PySide6.QtGui import QImage, Qt, QTextCursor, QTextDocument  # QtGui's Qt: the enums and convertFromPlainText
+from PySide6.QtGui import (  # QtGui's Qt: the enums and convertFromPlainText
+    QFont,
+    QFontDatabase,
+    QImage,
+    Qt,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+)
 from PySide6.QtWidgets import QLabel, QMessageBox, QTextEdit, QWidget
 
 #: Markdown as GitHub writes it, except raw HTML: md4c then keeps `<b>x</b>` as the text it is.
@@ -122,7 +130,50 @@ def markdown_view(*, object_name: str = "") -> QTextEdit:
     return view
 
 
+#: Headings' size, as Qt's font size adjustment (0: the body's size, 1: a fifth larger), by level.
+#: Qt's own (H1 at twice the body) fill a narrow pane with a long title: ours stay modest, bold.
+HEADING_SIZE = {1: 1, 2: 0}
+
+
 def set_markdown(view: QTextEdit, text: str) -> None:
-    """Show `text` formatted (headings, emphasis, lists), any raw HTML in it as typed."""
-    view.document().setMarkdown(text, MARKDOWN)
+    """Show `text` formatted (headings, emphasis, lists), any raw HTML in it as typed: headings at
+    most a little larger than the text, code (fenced or inline) in the fixed-pitch font."""
+    document = view.document()
+    document.setMarkdown(text, MARKDOWN)
+    _restyle(document)
     view.moveCursor(QTextCursor.MoveOperation.Start)  # read from the top, whatever was shown before
+
+
+def fixed_pitch_families() -> list[str]:
+    """The system's fixed-pitch font first, then fonts most systems have: Qt's Markdown names only
+    the generic "monospace", which not every font setup resolves (the text then shows in the body font)."""
+    system = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
+    known = ["DejaVu Sans Mono", "Liberation Mono", "Menlo", "Consolas", "Courier New"]
+    return list(dict.fromkeys([system, *known, "monospace"] if system != "monospace" else [*known, system]))
+
+
+def _restyle(document: QTextDocument) -> None:
+    """Headings to `HEADING_SIZE`, code fragments to `fixed_pitch_families`, changed in place."""
+    families = fixed_pitch_families()
+    cursor = QTextCursor(document)
+    block = document.begin()
+    while block.isValid():
+        level = block.blockFormat().headingLevel()
+        code_block = block.blockFormat().hasProperty(QTextFormat.Property.BlockCodeFence)
+        fragments = block.begin()
+        while not fragments.atEnd():
+            fragment = fragments.fragment()
+            fragments += 1
+            fmt = fragment.charFormat()
+            if level:
+                fmt.setProperty(QTextFormat.Property.FontSizeAdjustment, HEADING_SIZE.get(level, 0))
+            elif code_block or fmt.fontFixedPitch() or "monospace" in (fmt.fontFamilies() or []):
+                fmt.setFontFamilies(families)
+                fmt.setFontFixedPitch(True)
+                fmt.setFontStyleHint(QFont.StyleHint.TypeWriter)
+            else:
+                continue
+            cursor.setPosition(fragment.position())
+            cursor.setPosition(fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor)
+            cursor.setCharFormat(fmt)
+        block = block.next()

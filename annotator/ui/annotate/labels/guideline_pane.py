@@ -60,6 +60,18 @@ def widths_with_pane(widths: list[int]) -> list[int]:
     return [left + grow, article - grow, right]
 
 
+#: Rows of the article list kept in view while the pane is open under it (it has up to 3/5 of the column).
+LIST_ROWS_WITH_PANE = 7
+
+
+def list_height_with_pane(height: int, chrome: int, row: int) -> int:
+    """The article list's height once the pane opens under it, in a column `height` high: its filters
+    and count (`chrome`) and `LIST_ROWS_WITH_PANE` rows `row` high, at least two fifths of the
+    column and at most three fifths (the pane keeps the rest)."""
+    wanted = chrome + LIST_ROWS_WITH_PANE * row + 2
+    return min(max(wanted, height * 2 // 5), height * 3 // 5)
+
+
 class Shown(NamedTuple):
     """What the pane shows: its heading, and its text, Markdown from the guidelines or a plain message."""
 

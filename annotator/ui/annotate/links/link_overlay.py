@@ -5,8 +5,10 @@
   naming the type. Outlines lie in the gaps between lines, off every glyph, and are painted under the text;
   tags sit in the margin left of the text, level with the outline's first line. Statements
   linking *to* it are outlined dashed; a suggested speaker dashed, its tag ending in "?".
-- Hint mode: a badge with each candidate's letters just left of it (letters already typed in
-  a muted colour; candidates that no longer match lose their badge).
+- Hint mode: each candidate outlined dotted in the gaps round it, under the text, and a badge with
+  its letters in the line gap just above its first word, its capitals as tall as the gap allows
+  (letters already typed in a muted colour; candidates that no longer match lose their badge).
+  Like the outlines, no badge covers a glyph (tests/ui/test_legible_links.py).
 - Statement mode (L): the statement pointed at, outlined thick and dashed, tagged "Enter: type".
 
 Colours come from `palette` (`link_color`, the hint colours), measured in tests/ui/test_palette.py.
@@ -19,10 +21,13 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
 from annotator.ui.annotate.links.link_mode import HintMode, LinkController, StatementMode
 from annotator.ui.annotate.reader.article_view import outline_box
+from annotator.ui.annotate.reader.highlighter import line_gap
 from annotator.ui.shell import palette
 
 OUTLINE = 2.0
 HALO = 4.5
+#: The dotted outline round each candidate while linking.
+HINT_PEN = 1.2
 
 
 class LinkOverlay:
@@ -41,6 +46,8 @@ class LinkOverlay:
         #: The tags painted last time in the margin left of the text, margin coordinates.
         self.margin_tags: list[QRectF] = []
         self._shown_tags: list[tuple[float, str]] = []
+        #: The hint badges painted last time, viewport coordinates (in the line gaps, off the text).
+        self.hint_badges: list[QRectF] = []
 
     def color(self, name: str) -> QColor:
         kind = self.controller.type_named(name)
@@ -72,7 +79,10 @@ class LinkOverlay:
     def _paint_outlines(self, painter: QPainter, clip: QRectF) -> None:
         s, c = self.session, self.controller
         mode = self._mode()
-        if s.article is None or s.current is None or isinstance(mode, HintMode):
+        if isinstance(mode, HintMode):
+            self._hint_outlines(painter, mode, clip)
+            return
+        if s.article is None or s.current is None:
             return
         if isinstance(mode, StatementMode):
             color = self.color(mode.type.name)
@@ -145,37 +155,84 @@ class LinkOverlay:
             painter.setPen(QColor(palette.chip_text(color.name())))
             painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
 
-    def _hints(self, painter: QPainter, mode: HintMode, clip: QRectF) -> None:
-        th = self.view.theme
-        font = self._font(0.8)
-        font.setWeight(QFont.Weight.Bold)
-        metrics = QFontMetricsF(font)
-        painter.setFont(font)
+    def _hint_outlines(self, painter: QPainter, mode: HintMode, clip: QRectF) -> None:
+        """Under the text, while linking: each candidate still matching outlined dotted in the gaps
+        around its lines, so the outline never crosses a glyph."""
         color = self.color(mode.type.name)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(color, HINT_PEN, Qt.PenStyle.DotLine))
+        for entity, hint in zip(mode.candidates, mode.hints, strict=True):
+            if not hint.startswith(mode.typed):
+                continue
+            for rect in self._rects((entity.start, entity.end)):
+                box = outline_box(rect, HINT_PEN, 1)
+                if box.adjusted(-2, -2, 2, 2).intersects(clip):
+                    painter.drawRoundedRect(box, 2, 2)
+                half = HINT_PEN / 2
+                self.painted.append(box.adjusted(-half, -half, half, half))
+
+    def hint_font(self, band: float) -> QFont:
+        """The hint letters' font: bold capitals as tall as fit in a badge `band` pixels high, half
+        a pixel to spare above and below: a laptop's 8-pixel line gap takes 7-pixel capitals. Unhinted,
+        so the capitals scale with the gap rather than snapping a pixel or two smaller."""
+        font = QFont(self.view.font())
+        font.setWeight(QFont.Weight.Black)
+        font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+        font.setPixelSize(100)
+        ratio = QFontMetricsF(font).capHeight() / 100 or 0.73
+        font.setPixelSize(max(6, int((band - 1) / ratio)))
+        return font
+
+    def hint_band(self, rect: QRectF, glyphs: float) -> QRectF:
+        """The free band above a candidate's first line (below it when that is out of view): from
+        the previous line's glyphs (`glyphs` high, ascent to descent) to this line's."""
+        gap = line_gap(rect.height())
+        free = gap + max(0.0, rect.height() - glyphs)
+        top = rect.top() - free
+        if top < 0:  # the first line in view: the gap under it
+            top = rect.top() + glyphs
+        return QRectF(rect.left(), top, rect.width(), free)
+
+    def _hints(self, painter: QPainter, mode: HintMode, clip: QRectF) -> None:
+        """Each matching candidate's letters on a badge in the line gap just above its first word,
+        left-aligned with it: over no glyph, its own or another line's."""
+        th = self.view.theme
+        self.hint_badges = []
+        text_metrics = QFontMetricsF(self.view.font())
+        glyphs = text_metrics.ascent() + text_metrics.descent()
+        fonts: dict[float, tuple[QFont, QFontMetricsF]] = {}  # by band height: one per paint, mostly
+        on_line: dict[float, list[QRectF]] = {}  # the badges placed in each gap
+        right_edge = self.view.viewport().width()
         for entity, hint in zip(mode.candidates, mode.hints, strict=True):
             if not hint.startswith(mode.typed):
                 continue
             rects = self._rects((entity.start, entity.end))
             if not rects:
                 continue
-            first = rects[0]
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.setPen(QPen(color, 1.2, Qt.PenStyle.DotLine))
-            for rect in rects:
-                painter.drawRoundedRect(rect.adjusted(-1, 0, 1, 0), 2, 2)
+            band = self.hint_band(rects[0], glyphs)
+            if band.height() not in fonts:
+                font = self.hint_font(band.height())
+                fonts[band.height()] = (font, QFontMetricsF(font))
+            font, metrics = fonts[band.height()]
             label = hint.upper()
-            w = metrics.horizontalAdvance(label) + 8
-            h = metrics.height() + 2
-            # just left of the entity, over the space before it; never out of the view at a line's start
-            badge = QRectF(max(0.0, first.left() - w + 1), first.center().y() - h / 2, w, h)
+            w = metrics.horizontalAdvance(label) + 5
+            badge = QRectF(band.left() - 1, band.top() + 0.25, w, band.height() - 0.5)
+            placed_here = on_line.setdefault(band.top(), [])
+            for placed in sorted(placed_here, key=QRectF.left):  # candidates close on one line: side by side
+                if placed.intersects(badge):
+                    badge.moveLeft(placed.right() + 2)
+            badge.moveLeft(max(0.0, min(badge.left(), right_edge - w)))
+            placed_here.append(QRectF(badge))
+            self.hint_badges.append(QRectF(badge))
             if not badge.intersects(clip):
                 continue
-            painter.setPen(QPen(QColor(th.hint_text), 1))
+            painter.setFont(font)
+            painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(th.hint))
-            painter.drawRoundedRect(badge, 3, 3)
+            painter.drawRoundedRect(badge, 2, 2)
             typed = mode.typed.upper()
-            x = badge.left() + 4
-            baseline = badge.top() + (h - metrics.height()) / 2 + metrics.ascent()
+            x = badge.left() + 2.5
+            baseline = badge.center().y() + metrics.capHeight() / 2
             if typed:
                 painter.setPen(QColor(th.hint_typed))
                 painter.drawText(QPointF(x, baseline), typed)

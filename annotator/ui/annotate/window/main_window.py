@@ -29,7 +29,7 @@ from annotator import formats, settings
 from annotator.records import person_name_problem
 from annotator.store import Store
 from annotator.ui.annotate.labels.categories_bar import CategoriesBar, CategoryChipsDelegate
-from annotator.ui.annotate.labels.guideline_pane import GuidelinePane, widths_with_pane
+from annotator.ui.annotate.labels.guideline_pane import GuidelinePane, list_height_with_pane, widths_with_pane
 from annotator.ui.annotate.labels.label_bar import LabelBar
 from annotator.ui.annotate.labels.label_suggestions import LabelSuggestions
 from annotator.ui.annotate.links.link_mode import LinkController
@@ -611,9 +611,10 @@ class MainWindow(QMainWindow):
             self.session.reload_scheme()
 
     def _guidelines_toggled(self, shown: bool) -> None:
-        """The pane opened: its column a bounded share of the width (`widths_with_pane`), the pane
-        below the list taking three fifths of the height; closed: the widths as they were. Before
-        the window is first shown (a screenshot) the splitters have no widths yet: they keep theirs."""
+        """The pane opened: its column a bounded share of the width (`widths_with_pane`), the list above
+        it keeping `LIST_ROWS_WITH_PANE` rows (`list_height_with_pane`), the pane the rest; closed: the
+        widths as they were. Before the window is first shown (a screenshot) the splitters have no
+        widths yet: they keep theirs."""
         if not self.isVisible():
             return
         if not shown:
@@ -624,7 +625,11 @@ class MainWindow(QMainWindow):
         self._widths_before_pane = self.splitter.sizes()
         self.splitter.setSizes(widths_with_pane(self._widths_before_pane))
         height = sum(self.left_splitter.sizes())
-        self.left_splitter.setSizes([height * 2 // 5, height - height * 2 // 5])
+        view = self.list_panel.view
+        chrome = self.list_panel.height() - view.viewport().height()  # the filters, the count, the frame
+        row = view.visualRect(view.model().index(0, 0)).height() or view.fontMetrics().height() + 8
+        listed = list_height_with_pane(height, chrome, row)
+        self.left_splitter.setSizes([listed, height - listed])
 
     def edit_guidelines(self) -> None:
         from annotator.ui.annotate.schemes.guidelines_editor import GuidelinesEditor
