@@ -36,6 +36,7 @@ from annotator.store.errors import (
     known_error,
     primary_code,
 )
+from annotator.store.leftovers import clear_leftover_sidecars
 from annotator.store.schema import SCHEMA_VERSION, make_stamping, migrations, stamping_missing
 
 if TYPE_CHECKING:
@@ -179,19 +180,22 @@ class Store:
         file is built under a temporary name and linked into place whole, so another process
         never sees a half-made project and an existing file is never overwritten. With
         `exist_ok`, a project already at `path` (or made there meanwhile by another process)
-        is opened instead (`open` refuses anything that is not a project).
+        is opened instead (`open` refuses anything that is not a project). An empty -wal and
+        -shm left where no project is are removed; a -wal that holds changes is refused
+        (`leftovers.clear_leftover_sidecars`).
         """
         path = Path(path)
         if path.exists():
             if exist_ok:
                 return cls.open(path, check=True)
             raise _exists(path)
-        for suffix in files.SIDECARS:
-            if files.sidecar(path, suffix).exists():
-                raise StoreError(
-                    f"{path}: {path.name}{suffix} is beside it without its project file (moved or deleted?); "
-                    "it may hold someone's work. Move it away before creating a project here."
-                )
+        removed = clear_leftover_sidecars(path)  # empty ones; a -wal holding work is refused
+        if removed:
+            import logging
+
+            logging.getLogger("annotator.store").info(
+                "removed %s, left empty beside %s (it held nothing)", ", ".join(p.name for p in removed), path
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
         building = path.with_name(f".{path.name}.{os.getpid()}.partial")
         try:
