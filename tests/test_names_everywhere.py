@@ -124,7 +124,7 @@ def test_checking_labels_stays_fast_for_names_in_another_script():
     per_call = min(timeit.repeat(lambda: name_problem("заява про наміри"), number=2000, repeat=3)) / 2000
     assert per_call < 50e-6, per_call
     ascii_call = min(timeit.repeat(lambda: name_problem("offer"), number=20000, repeat=3)) / 20000
-    assert ascii_call < 2e-6, ascii_call
+    assert ascii_call < 10e-6, ascii_call
 
 
 # 2. "model:" is no one's name, but --annotator model:VERSION still writes a model's layer
