@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
-from annotator.text import content_hash
+from annotator.text import content_hash, shown
 
 MODEL = "model"
 USER = "user"
@@ -476,7 +476,9 @@ class Rejection:
     warning: bool = False
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.reason}"
+        """One line whatever the file is called: a line break (or an escape) in its name is written
+        as its escape (`text.shown`), so `FILE:LINE: reason` stays one line a script can split."""
+        return f"{shown(self.path, breaks=False)}:{self.line}: {shown(self.reason, breaks=False)}"
 
 
 @dataclass(frozen=True)

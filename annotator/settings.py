@@ -49,6 +49,13 @@ MAX_RECORD_BYTES = 64 * 2**20
 MAX_RECORD_SPANS = 20_000
 MAX_RECORD_ENTITIES = 50_000
 MAX_RECORD_LINKS = 10_000
+#: The most JSON objects and arrays one record (a JSONL line, an element of a `.json` array) may
+#: hold, counted in its text before it is decoded: the decoder spends ~70 bytes on an empty `{}`
+#: (3 bytes of JSON), so 20,000,000 of them on one 57 MB line took 5.4 GB. 2,000,000 keep a
+#: record's decoding near 450 MB at worst and still take the tokens of a record at the line cap
+#: (Prodigy writes one object a token: ~1,000,000 of them in 64 MiB), the entities, spans and
+#: links a record may bring (`MAX_RECORD_*` above) and their offsets.
+MAX_RECORD_CONTAINERS = 2_000_000
 #: The most a DocBin may decompress to: a larger one (or a "zip bomb") is refused before it is read.
 MAX_DOCBIN_BYTES = 256 * 2**20
 #: A label's model suggestions are shown only once it has this many examples (train + held out)

@@ -122,3 +122,70 @@ def test_label_all_on_many_hits(tmp_path):
         assert (
             sum(len(s.labels) for a in store.articles.article_ids() for s in store.statements.statements(a)) == 20_000
         )
+
+
+def _lines(done: subprocess.CompletedProcess) -> list[str]:
+    return [line for line in done.stderr.splitlines() if line.strip()]
+
+
+@pytest.mark.slow
+def test_a_spacy_json_line_of_a_million_entities(tmp_path, project):
+    """Before: `Doc.to_json`'s `ents` were copied before the record's count was checked, and
+    2,000,000 of them on one 62 MB line ended in a MemoryError traceback."""
+    text = "Joe Biden met Olaf Scholz."
+    src = tmp_path / "ents.jsonl"
+    ents = [{"start": 0, "end": 3, "label": "PERSON"}] * 1_000_000
+    lines = [{"text": text, "ents": ents}, {"text": "The talks went on.", "ents": []}]
+    src.write_text("".join(json.dumps(o, separators=(",", ":")) + "\n" for o in lines), encoding="utf-8")
+    done, peak = capped_cli(tmp_path, "--db", project, "import", "--no-ner", src)
+    reason, summary = _lines(done)
+    assert reason == f"{src}:1: the record has 1,000,000 entities; one article may bring at most 50,000 (split it)"
+    assert summary == "1 rejected (see above)"
+    assert done.returncode == 1 and "imported 1 new article" in done.stdout
+    assert peak < PEAK_MB, peak
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("suffix", [".jsonl", ".json"])
+def test_a_record_of_twenty_million_empty_objects(tmp_path, project, suffix):
+    """Before: one 57 MB line of `{}`s made the JSON decoder take 5.4 GB (any JSON shape)."""
+    bomb = '{"text":"x","ents":[' + ",".join(["{}"] * 20_000_000) + "]}"
+    good = json.dumps({"text": "The talks went on."})
+    src = tmp_path / f"bomb{suffix}"
+    body = f"{good}\n{bomb}\n{good.replace('on', 'off')}\n"
+    src.write_text(body if suffix == ".jsonl" else f"[{good},\n{bomb},\n{good}]\n", encoding="utf-8")
+    done, peak = capped_cli(tmp_path, "--db", project, "import", "--no-ner", src)
+    reason = _lines(done)[0]
+    if suffix == ".jsonl":  # the line is skipped, the next comes in
+        said = "holds 20,000,002 JSON objects and arrays; at most 2,000,000 are read in one record (split it)"
+        assert reason == f"{src}:2: the record {said}" and "imported 2 new articles" in done.stdout
+    else:  # a streamed array cannot be told apart past it: the records before it come in
+        assert reason.startswith(f"{src}:2: the record holds more than 2,000,000 JSON objects and arrays")
+        assert reason.endswith("the rest of the file was not read") and "imported 1 new article" in done.stdout
+    assert done.returncode == 1
+    assert peak < PEAK_MB, peak
+
+
+def test_brackets_in_a_text_are_no_objects(tmp_path, monkeypatch):
+    """The count of objects and arrays leaves out the brackets a text quotes (code, a formula)."""
+    from annotator import settings
+    from annotator.formats.json_stream import too_many_containers
+
+    monkeypatch.setattr(settings, "MAX_RECORD_CONTAINERS", 5)
+    quoting = json.dumps({"text": 'x = [[{"a": [1]}]] \\ "[" ' * 10, "spans": [{}, {}]}).encode()
+    assert too_many_containers(quoting) is None
+    assert "holds 6 JSON objects" in too_many_containers(json.dumps({"text": "[[[", "a": [{}, {}, {}, {}]}).encode())
+
+
+def test_a_file_name_with_a_line_break_keeps_each_message_on_one_line(tmp_path, project):
+    """Before: `new\\nline.jsonl:1: reason` came out over two lines, a script read two messages."""
+    src = tmp_path / "new\nline.jsonl"
+    src.write_text('{"text": ""}\n{"text": "The talks went on."}\n[1]\n', encoding="utf-8")
+    done, _ = capped_cli(tmp_path, "--db", project, "import", "--no-ner", src)
+    shown = f"{tmp_path}/new\\x0aline.jsonl"
+    assert _lines(done) == [
+        f'{shown}:1: "text" is empty',
+        f"{shown}:3: expected a JSON object, got a list",
+        "2 rejected (see above)",
+    ]
+    assert done.returncode == 1 and "imported 1 new article" in done.stdout

@@ -31,7 +31,7 @@ from typing import Any
 from annotator.formats.docbin import OVERFLOW_KEY, SPANS_KEY
 from annotator.formats.left_out import LeftOut, labeled_statements
 from annotator.formats.records import RecordError, kind_of
-from annotator.records import MODEL
+from annotator.records import MODEL, record_size_problem
 
 #: Where `to_json(underscore=...)` puts the doc's, tokens' and spans' custom attributes.
 _CUSTOM_KEYS = ("_", "underscore_token", "underscore_span")
@@ -50,6 +50,8 @@ def record_of_doc_json(obj: dict[str, Any], line: int, left_out: LeftOut) -> dic
     the module docstring); what it cannot take is added to `left_out`. Raises `RecordError` for
     `ents` or span groups that are not lists. Entity `i` and span `i` in later messages are the
     `i`th of `ents` (then of `ents_overflow`) and of the labeled spans of `spans["sc"]`."""
+    if (too_many := _size_problem(obj)) is not None:  # before a single one is copied
+        raise RecordError(too_many)
     record = {key: value for key, value in obj.items() if key not in _SPACY_KEYS}
     if "relations" not in obj:  # spaCy's tokens ({id, start, end, tag…}): nothing reads them without relations
         record.pop("tokens", None)
@@ -80,6 +82,21 @@ def record_of_doc_json(obj: dict[str, Any], line: int, left_out: LeftOut) -> dic
             custom += list(value) if isinstance(value, dict) else [key]
     left_out.add("custom_attribute", line, len(custom), tuple(custom))
     return record
+
+
+def _size_problem(obj: dict[str, Any]) -> str | None:
+    """`record_size_problem` on the counts of `ents`, `spans["ents_overflow"]`, `entities`,
+    `spans["sc"]` and `relations` as given: each would be copied into the record before
+    `record_from_dict` counts them (2,000,000 entities took the memory an import may use).
+    Unlabeled candidates among the `sc` spans count too: they are items of the record all the same."""
+    groups = obj.get("spans")
+    groups = groups if isinstance(groups, dict) else {}
+
+    def count(value: Any) -> int:
+        return len(value) if isinstance(value, list) else 0
+
+    entities = count(obj.get("ents")) + count(groups.get(OVERFLOW_KEY)) + count(obj.get("entities"))
+    return record_size_problem(count(groups.get(SPANS_KEY)), entities, count(obj.get("relations")))
 
 
 def _add_entities(record: dict[str, Any], items: list[Any]) -> None:

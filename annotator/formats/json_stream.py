@@ -4,18 +4,25 @@ Label Studio, doccano and Prodigy write whole exports as one JSON array, which c
 larger than memory should hold. The array is read in chunks and each element decoded on
 its own (the standard library's `raw_decode`), so memory stays near one element, and each
 element comes with the line it starts on for `FILE:LINE` messages. An element larger
-than `MAX_ELEMENT_CHARS` or a syntax error ends the reading with one message: the elements
-before it stand, the rest of the file cannot be told apart.
+than `MAX_ELEMENT_CHARS`, one holding more than `settings.MAX_RECORD_CONTAINERS` objects and
+arrays, or a syntax error ends the reading with one message: the elements before it stand, the
+rest of the file cannot be told apart.
+
+The decoder spends ~70 bytes on each `{}` it reads (3 bytes of JSON), so the text it is given
+never holds more `{` and `[` than the cap: what lies past the cap-th one waits, undecoded, until
+the elements before it are read (`_Reader.more`).
 """
 
 from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from annotator import settings
 from annotator.formats.textfiles import open_binary
 from annotator.records import Rejection
 
@@ -32,6 +39,52 @@ def reject_constant(name: str) -> None:
 
 _DECODER = json.JSONDecoder(parse_constant=reject_constant)
 
+#: In JSON text as bytes: a stretch with no string that holds `{` or `[`, else (group 1) a string
+#: that holds one (whose brackets are no objects). Possessive, so a 64 MiB line keeps no stack.
+_BRACKETED_STRING = re.compile(rb'(?:[^"]++|"(?:[^"\\{\[]++|\\.)*+")++|("(?:[^"\\]++|\\.)*+")', re.S)
+
+
+def containers_message(count: int | None) -> str:
+    """What is said of a record with `count` (None: more than the cap) objects and arrays."""
+    cap = settings.MAX_RECORD_CONTAINERS
+    held = f"{count:,}" if count is not None else f"more than {cap:,}"
+    return f"the record holds {held} JSON objects and arrays; at most {cap:,} are read in one record (split it)"
+
+
+def too_many_containers(raw: bytes) -> str | None:
+    """Why one record's JSON text is not decoded (`containers_message`), or None: its `{` and `[`
+    outside strings are counted first, at C speed (a text quoting code has brackets of its own:
+    counted again without its strings only when the first count is over the cap)."""
+    cap = settings.MAX_RECORD_CONTAINERS
+    if len(raw) <= cap:  # each is a byte: a short record cannot hold too many
+        return None
+    count = raw.count(b"{") + raw.count(b"[")
+    if count > cap:  # ~1 s a 64 MiB line; one match at a time, so no memory to speak of
+        for match in _BRACKETED_STRING.finditer(raw):
+            start, end = match.span(1)
+            if start >= 0:
+                count -= raw.count(b"{", start, end) + raw.count(b"[", start, end)
+    return containers_message(count) if count > cap else None
+
+
+def _openers(text: str, start: int = 0) -> int:
+    return text.count("{", start) + text.count("[", start)
+
+
+def _nth_opener(text: str, start: int, n: int) -> int:
+    """The index of the `n`th `{` or `[` from `start` (there are at least `n`): counted a block at
+    a time, so only the last block is walked a character at a time."""
+    block = 2**16
+    while (found := text.count("{", start, start + block) + text.count("[", start, start + block)) < n:
+        n -= found
+        start += block
+    for at in range(start, start + block):
+        if text[at] in "{[":
+            n -= 1
+            if n == 0:
+                return at
+    raise AssertionError("counted, then not found")
+
 
 class _Reader:
     """Decoded text of a binary file, read on demand, with the line number of its start."""
@@ -43,23 +96,42 @@ class _Reader:
         self.buf = ""
         self.pos = 0
         self.line = 1  # the line of buf[pos]
-        self.eof = False
+        self.eof = False  # the file is read to its end (`pending` may still hold text)
         self.read_bytes = 0
+        #: Text read past the cap-th `{` or `[` after `pos`, not yet given to the decoder.
+        self.pending = ""
+        #: Whether `buf` ends where the cap cut it (not where the file's text read so far ends).
+        self.capped = False
+
+    @property
+    def ended(self) -> bool:
+        """Whether `buf` holds the rest of the file."""
+        return self.eof and not self.pending
 
     def more(self, size: int = _CHUNK) -> None:
-        """Append up to `size` more bytes of the file, decoded (raises ValueError if not UTF-8)."""
-        data = self.handle.read(size)
-        if b"\x00" in data:
-            raise ValueError("binary data (NUL byte), not JSON")
-        try:
-            text = self.decoder.decode(data, final=not data)
-        except UnicodeDecodeError as exc:
-            raise ValueError(
-                f"not UTF-8 (byte 0x{data[exc.start]:02x} at byte {self.read_bytes + exc.start})"
-            ) from None
-        self.read_bytes += len(data)
+        """Append up to `size` more characters, the held-back ones first, else bytes of the file
+        decoded (raises ValueError if not UTF-8); `buf` then ends before its cap-th `{` or `[`."""
+        if self.pending:
+            text, self.pending = self.pending[:size], self.pending[size:]
+        else:
+            data = self.handle.read(size)
+            if b"\x00" in data:
+                raise ValueError("binary data (NUL byte), not JSON")
+            try:
+                text = self.decoder.decode(data, final=not data)
+            except UnicodeDecodeError as exc:
+                raise ValueError(
+                    f"not UTF-8 (byte 0x{data[exc.start]:02x} at byte {self.read_bytes + exc.start})"
+                ) from None
+            self.read_bytes += len(data)
+            self.eof = not data
         self.buf, self.pos = self.buf[self.pos :] + text, 0  # what was read is let go
-        self.eof = not data
+        cap = settings.MAX_RECORD_CONTAINERS
+        self.capped = len(self.buf) > cap and _openers(self.buf) > cap
+        if self.capped:
+            cut = _nth_opener(self.buf, 0, cap + 1)
+            self.pending = self.buf[cut:] + self.pending
+            self.buf = self.buf[:cut]
 
     def skip_space(self) -> str:
         """The next non-whitespace character (reading on as needed), or "" at the end of the file."""
@@ -70,7 +142,7 @@ class _Reader:
                 self.pos += 1
             if self.pos < len(self.buf):
                 return self.buf[self.pos]
-            if self.eof:
+            if self.ended:
                 return ""
             self.more()
 
@@ -81,7 +153,9 @@ class _Reader:
             try:
                 value, end = _DECODER.raw_decode(self.buf, self.pos)
             except json.JSONDecodeError as exc:
-                if self.eof or not self._cut_short(exc) or len(self.buf) - self.pos > MAX_ELEMENT_CHARS:
+                if self.capped and self.pos == 0 and self._cut_short(exc):  # the cap cut this very record
+                    raise ValueError(containers_message(None)) from None
+                if self.ended or not self._cut_short(exc) or len(self.buf) - self.pos > MAX_ELEMENT_CHARS:
                     raise self._error(exc) from None
             except RecursionError:
                 raise ValueError("not valid JSON: nested too deeply") from None
@@ -97,7 +171,7 @@ class _Reader:
         return exc.msg.startswith("Unterminated string") or exc.pos >= len(self.buf) - 32
 
     def _error(self, exc: json.JSONDecodeError) -> ValueError:
-        if not self.eof and self._cut_short(exc):
+        if not self.ended and self._cut_short(exc):
             return ValueError(f"a record larger than {MAX_ELEMENT_CHARS // 2**20} MiB, or not valid JSON from here")
         line = self.line + self.buf.count("\n", self.pos, exc.pos)
         column = exc.pos - self.buf.rfind("\n", 0, exc.pos)

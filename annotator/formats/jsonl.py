@@ -25,7 +25,7 @@ import srsly
 
 from annotator import settings
 from annotator.formats.base import Format, ObjectContext
-from annotator.formats.json_stream import iter_json_records, reject_constant
+from annotator.formats.json_stream import iter_json_records, reject_constant, too_many_containers
 from annotator.formats.left_out import LeftOut
 from annotator.formats.records import RecordError, kind_of
 from annotator.formats.textfiles import open_binary
@@ -154,6 +154,9 @@ def json_lines(path: Path) -> Iterator[tuple[int, Any] | Rejection]:
                 continue
             if b"\x00" in raw:
                 yield Rejection(name, lineno, "binary data (NUL byte), not JSON")
+                continue
+            if (too_many := too_many_containers(raw)) is not None:  # before the decoder builds them all
+                yield Rejection(name, lineno, too_many)
                 continue
             try:
                 line = raw.decode("utf-8")
