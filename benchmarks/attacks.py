@@ -362,6 +362,17 @@ def empty_objects(work: Path) -> tuple[bool, Run]:
     return refused and traceback_free(run), run
 
 
+def short_strings(work: Path) -> tuple[bool, Run]:
+    """12,000,000 two-letter strings on one 60 MB JSONL line: values the decoder builds one by one."""
+    src = work / "strings.jsonl"
+    if not src.exists():
+        bomb = '{"text":"x","meta":{"x":[' + ",".join(['"ab"'] * 12_000_000) + "]}}"
+        src.write_text(f"{bomb}\n{json.dumps({'text': 'Kyiv said so.'})}\n", encoding="utf-8")
+    run = capped(work, "--db", project(work), "import", "--no-ner", src)
+    refused = f"{src}:1: the record holds 12,000,000 JSON values" in run.err and "imported 1 new article" in run.out
+    return refused and traceback_free(run), run
+
+
 #: After the import: the seconds one label key takes on the article (the key reads its links),
 #: once the window's modules are loaded (a first write in a fresh process imports them: ~3 s).
 KEY_SECONDS = """
@@ -446,13 +457,14 @@ ATTACKS: list[tuple[str, Callable[[Path], tuple[bool, Run]]]] = [
     ("490,000 links for one article in 50 records", many_links),
     ("spaCy JSON line with 1,900,000 ents (under the line cap)", spacy_json_entities),
     ("JSONL line of 20,000,000 empty objects (57 MB)", empty_objects),
+    ("JSONL line of 12,000,000 short strings (60 MB)", short_strings),
     ("Dask address that accepts TCP and never answers", dask_silent),
     ("Dask scheduler with no workers", dask_no_workers),
 ]
 
 
 #: The attacks that read or write files of 60 MB and more (left out of a quick run).
-HEAVY = (record_under_line_cap, many_links, spacy_json_entities, empty_objects)
+HEAVY = (record_under_line_cap, many_links, spacy_json_entities, empty_objects, short_strings)
 
 
 def attack_rows(work: Path, quick: bool = False) -> list[Result]:

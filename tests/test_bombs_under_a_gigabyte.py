@@ -166,6 +166,24 @@ def test_a_record_of_twenty_million_empty_objects(tmp_path, project, suffix):
     assert peak < PEAK_MB, peak
 
 
+@pytest.mark.slow
+def test_a_record_of_twelve_million_short_strings(tmp_path, project):
+    """Before: one 60 MB line of two-letter strings made the JSON decoder take 827 MB, a
+    MemoryError traceback under a gigabyte: its values are counted (its commas) before decoding."""
+    bomb = '{"text":"x","meta":{"x":[' + ",".join(['"ab"'] * 12_000_000) + "]}}"
+    src = tmp_path / "strings.jsonl"
+    src.write_text(f"{bomb}\n" + json.dumps({"text": "The talks went on."}) + "\n", encoding="utf-8")
+    done, peak = capped_cli(tmp_path, "--db", project, "import", "--no-ner", src)
+    reason, summary = _lines(done)
+    assert (
+        reason
+        == f"{src}:1: the record holds 12,000,000 JSON values; at most 8,000,000 are read in one record (split it)"
+    )
+    assert summary == "1 rejected (see above)"
+    assert done.returncode == 1 and "imported 1 new article" in done.stdout
+    assert peak < PEAK_MB, peak
+
+
 def test_brackets_in_a_text_are_no_objects(tmp_path, monkeypatch):
     """The count of objects and arrays leaves out the brackets a text quotes (code, a formula)."""
     from annotator import settings

@@ -54,7 +54,8 @@ def containers_message(count: int | None) -> str:
 def too_many_containers(raw: bytes) -> str | None:
     """Why one record's JSON text is not decoded (`containers_message`), or None: its `{` and `[`
     outside strings are counted first, at C speed (a text quoting code has brackets of its own:
-    counted again without its strings only when the first count is over the cap)."""
+    counted again without its strings only when the first count is over the cap); then its values,
+    as its commas (`settings.MAX_RECORD_VALUES`; a text's own commas are far too few to matter)."""
     cap = settings.MAX_RECORD_CONTAINERS
     if len(raw) <= cap:  # each is a byte: a short record cannot hold too many
         return None
@@ -64,7 +65,15 @@ def too_many_containers(raw: bytes) -> str | None:
             start, end = match.span(1)
             if start >= 0:
                 count -= raw.count(b"{", start, end) + raw.count(b"[", start, end)
-    return containers_message(count) if count > cap else None
+    if count > cap:
+        return containers_message(count)
+    values = raw.count(b",")  # a value after each comma: strings and numbers cost the decoder too
+    if values > settings.MAX_RECORD_VALUES:
+        return (
+            f"the record holds {values:,} JSON values; at most {settings.MAX_RECORD_VALUES:,} are read in one "
+            "record (split it)"
+        )
+    return None
 
 
 def _openers(text: str, start: int = 0) -> int:
