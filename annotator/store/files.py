@@ -83,7 +83,7 @@ class _ReadOnlyConnection(sqlite3.Connection):
     path: Path
 
     def close(self) -> None:
-        super().close()
+        sqlite3.Connection.close(self)  # the connection itself; then what its opening made
         if self.made_wal:
             self.made_wal = False
             _remove_empty_sidecars(self.path)
