@@ -176,6 +176,8 @@ LONG = "L" * 10_000
         ("actors", "--retire", LONG),
         ("actors", "--merge", "Ukraine", LONG),
         ("actors", "--rename", LONG, "Ukraine"),
+        ("agreement", "--labels", LONG),
+        ("train", "--annotator", LONG, "--output", "OUT"),
     ],
     ids=lambda args: " ".join(a if len(a) < 20 else "LONG" for a in args),
 )

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from annotator.cli.app import (
+    Name,
     echo,
     echo_json,
     echo_json_text,
@@ -38,7 +39,7 @@ def _train_help() -> str:
 
 
 @main.command("train", help=_train_help(), short_help="Train a statement classifier on the project's labels.")
-@click.option("--annotator", help="Train on this annotator's layer.")
+@click.option("--annotator", type=Name("annotator", lookup=True), help="Train on this annotator's layer.")
 @click.option("--gold", is_flag=True, help="Train on the gold layer (articles with undecided conflicts left out).")
 @click.option(
     "--output",

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from annotator.cli.app import (
+    Name,
     echo,
     echo_json,
     main,
@@ -25,7 +26,12 @@ if TYPE_CHECKING:
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--labels", multiple=True, help="Only these labels (repeatable, or comma-separated).")
+@click.option(
+    "--labels",
+    multiple=True,
+    type=Name("label", listed=True, lookup=True),
+    help="Only these labels (repeatable, or comma-separated).",
+)
 @click.option(
     "--dashboard-screenshot",
     type=click.Path(dir_okay=False, path_type=Path),
