@@ -339,38 +339,34 @@ def record_under_line_cap(work: Path) -> tuple[bool, Run]:
     return run.returncode == 0 and run.peak_mb is not None and run.peak_mb < 512 and traceback_free(run), run
 
 
+def _bomb_line(work: Path, name: str, bomb: str, said: str) -> tuple[bool, Run]:
+    """Import `bomb` (one JSONL line) and a good line after it: held when the bomb is refused as
+    `FILE:1: ...said...`, the good line comes in, and nothing ends in a traceback."""
+    src = work / name
+    if not src.exists():
+        src.write_text(f"{bomb}\n{json.dumps({'text': 'Kyiv said so.'})}\n", encoding="utf-8")
+    run = capped(work, "--db", project(work), "import", "--no-ner", src)
+    refused = f"{src}:1: {said}" in run.err and "imported 1 new article" in run.out
+    return refused and traceback_free(run), run
+
+
 def spacy_json_entities(work: Path) -> tuple[bool, Run]:
     """spaCy's `Doc.to_json` shape, 1,900,000 `ents` on one 59 MB line (under the line cap)."""
-    src = work / "ents.jsonl"
-    if not src.exists():
-        ents = [{"start": 0, "end": 3, "label": "A"}] * 1_900_000
-        lines = [{"text": TEXT, "ents": ents}, {"text": "Kyiv said so."}]
-        src.write_text("".join(json.dumps(o, separators=(",", ":")) + "\n" for o in lines), encoding="utf-8")
-    run = capped(work, "--db", project(work), "import", "--no-ner", src)
-    refused = f"{src}:1: the record has 1,900,000 entities" in run.err and "imported 1 new article" in run.out
-    return refused and traceback_free(run), run
+    ents = [{"start": 0, "end": 3, "label": "A"}] * 1_900_000
+    bomb = json.dumps({"text": TEXT, "ents": ents}, separators=(",", ":"))
+    return _bomb_line(work, "ents.jsonl", bomb, "the record has 1,900,000 entities")
 
 
 def empty_objects(work: Path) -> tuple[bool, Run]:
     """20,000,000 `{}` on one 57 MB JSONL line: the JSON decoder itself (any shape)."""
-    src = work / "empty.jsonl"
-    if not src.exists():
-        bomb = '{"text":"x","ents":[' + ",".join(["{}"] * 20_000_000) + "]}"
-        src.write_text(f"{bomb}\n{json.dumps({'text': 'Kyiv said so.'})}\n", encoding="utf-8")
-    run = capped(work, "--db", project(work), "import", "--no-ner", src)
-    refused = f"{src}:1: the record holds 20,000,002 JSON objects" in run.err and "imported 1 new article" in run.out
-    return refused and traceback_free(run), run
+    bomb = '{"text":"x","ents":[' + ",".join(["{}"] * 20_000_000) + "]}"
+    return _bomb_line(work, "empty.jsonl", bomb, "the record holds 20,000,002 JSON objects")
 
 
 def short_strings(work: Path) -> tuple[bool, Run]:
     """12,000,000 two-letter strings on one 60 MB JSONL line: values the decoder builds one by one."""
-    src = work / "strings.jsonl"
-    if not src.exists():
-        bomb = '{"text":"x","meta":{"x":[' + ",".join(['"ab"'] * 12_000_000) + "]}}"
-        src.write_text(f"{bomb}\n{json.dumps({'text': 'Kyiv said so.'})}\n", encoding="utf-8")
-    run = capped(work, "--db", project(work), "import", "--no-ner", src)
-    refused = f"{src}:1: the record holds 12,000,000 JSON values" in run.err and "imported 1 new article" in run.out
-    return refused and traceback_free(run), run
+    bomb = '{"text":"x","meta":{"x":[' + ",".join(['"ab"'] * 12_000_000) + "]}}"
+    return _bomb_line(work, "strings.jsonl", bomb, "the record holds 12,000,000 JSON values")
 
 
 #: After the import: the seconds one label key takes on the article (the key reads its links),
