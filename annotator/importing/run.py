@@ -211,7 +211,7 @@ def import_paths(
         _store_units(units, store_batch, batch_size, progress, cancelled, report)
         report.trainees = sorted(store_batch.trainees)
         if report.counts.categories_added:
-            report.new_categories = [name for name in store.categories.used_categories() if name not in known]
+            report.new_categories = [name for name in store.categories.known_categories() if name not in known]
         return report
 
 

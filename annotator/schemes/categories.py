@@ -50,11 +50,12 @@ def check_scheme(groups: Sequence[CategoryGroup]) -> None:
 
 
 def project_categories(store) -> list[CategoryGroup]:
-    """The project's groups (the defaults until it chooses its own), then categories stored but in
-    no group, in a group "other"; keys 1–9 (with Shift) numbered over the active categories."""
+    """The project's groups (the defaults until it chooses its own), then categories stored (given,
+    or asked and answered "no") but in no group, in a group "other"; keys 1–9 (with Shift)
+    numbered over the active categories."""
     groups = store.schemes.category_scheme() or default_categories()
     known = {c.name for g in groups for c in g.categories}
-    extra = [name for name in store.categories.used_categories() if name not in known]
+    extra = [name for name in store.categories.known_categories() if name not in known]
     if extra:
         colors = list(EXTRA_COLORS)
         found = tuple(
