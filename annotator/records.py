@@ -164,6 +164,9 @@ class IncomingRecord:
     #: The file shows only the choices made (Label Studio, doccano): the rest of their groups were
     #: shown too, and the import widens `categories_asked` to them (`importing.run`).
     asked_with_groups: bool = False
+    #: The group the file put a category in (Label Studio's `<Choices name>`): a category new to the
+    #: project is shown, and exported, in a group of that name, not "other" (`schemes.categories`).
+    category_groups: dict[str, str] = field(default_factory=dict)
     #: Categories an import leaves out of the layer after the fact: two records gave the article
     #: both of them in one exclusive group, and one of them is wrong (`importing.run`).
     categories_withdrawn: list[str] = field(default_factory=list)

@@ -238,3 +238,33 @@ def test_our_own_export_keeps_a_finished_article_without_statements_finished(cli
     assert result.exit_code == 0, result.output
     assert status(again, LABELED) == "done"
     assert "only category answers" not in result.output
+
+
+def sentiment_project() -> list[dict]:
+    """A sentiment project (`<Choices name="sentiment" toName="text" choice="single">`): one choice."""
+    chosen = choices(["Negative"], from_name="sentiment")
+    return [task(51, CHOSEN, [annotation(51, [chosen], 71)])]
+
+
+def test_a_label_studio_choices_name_comes_back_in_the_export(cli, db_path, tmp_path):
+    """Categories new to the project go in a group named by their `<Choices name>`, not "other",
+    so the export's choices still match the user's labeling config, and a second import agrees."""
+    result = cli("import", "--no-ner", write_json(tmp_path / "sentiment.json", sentiment_project()))
+    assert result.exit_code == 0 and 'shown in the group "sentiment"' in result.output, result.output
+    out = tmp_path / "back.json"
+    result = cli(
+        "export", out, "--format", "label-studio", "--all-layers", "--articles", "all", "--layers-as", "annotations"
+    )
+    assert result.exit_code == 0, result.output
+    (written,) = json.loads(out.read_text(encoding="utf-8"))
+    (result_item,) = written["annotations"][0]["result"]
+    assert (result_item["from_name"], result_item["value"]["choices"]) == ("sentiment", ["Negative"])
+    again = tmp_path / "again.sqlite"
+    assert cli("import", "--no-ner", out, db=again).exit_code == 0
+    with Store.open(db_path) as first, Store.open(again) as second:
+        from annotator.schemes.categories import project_categories
+
+        for store in (first, second):
+            assert [g.name for g in project_categories(store)][-1] == "sentiment"
+        assert list(first.categories.category_rows()) == list(second.categories.category_rows())
+        assert first.categories.asked_by_layer() == second.categories.asked_by_layer()

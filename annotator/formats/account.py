@@ -42,6 +42,11 @@ ITEMS: dict[str, tuple[str, bool]] = {
     ),
     "categories_unknown": ("articles with no category: categories unknown, none written (never all 0)", False),
     "categories_left_out": ("articles whose categories this format cannot hold, written without them", False),
+    "category_noes_left_out": (
+        "categories asked and answered no (0) that this format cannot write (it lists only the chosen ones): "
+        "left out, unknown when read back",
+        False,
+    ),
     "stale_temporaries": ("temporary files of an interrupted export removed", False),
     "links_written": ("links written (statement → other end, with its type)", False),
     "links_not_in_columns": ("links of types other than speaker and target: no CSV column holds them", False),

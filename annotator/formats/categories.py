@@ -194,6 +194,17 @@ def cats_of(row: ExportRow) -> dict[str, float]:
     return {name: float(name in given) for name in row.category_scope}
 
 
+def noes_left_out(row: ExportRow) -> int:
+    """How many of the row's categories asked and answered "no" (0) a format that lists only the
+    chosen ones cannot write (doccano, Label Studio, CSV): its account says so (`NOES_LEFT_OUT`)."""
+    given = set(row.categories)
+    return sum(name not in given for name in row.category_scope)
+
+
+#: Account item (`formats.account.ITEMS`): 0s a list-only format could not write.
+NOES_LEFT_OUT = "category_noes_left_out"
+
+
 def listable(row: ExportRow) -> bool:
     """Whether the row's categories can go into a format that lists only those given (doccano's
     `label`/`cats`, Label Studio's `choices`): they are known, and not only 0s on the few a file

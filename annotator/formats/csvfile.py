@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from annotator.formats.base import Format, Writer
+from annotator.formats.categories import NOES_LEFT_OUT, noes_left_out
 from annotator.records import ACCEPT, ExportRow
 from annotator.tokens import SpacyTokens
 
@@ -141,6 +142,7 @@ class CsvWriter(Writer):
             self.csv.writerow(line)
             self.summary.records += 1
         self.summary.counts["rejected_written"] += len(row.rejected)
+        self.summary.counts[NOES_LEFT_OUT] += noes_left_out(row)  # the cell lists only the chosen ones
         self.count_labels(row)
         self.summary.counts[LINKS_NOT_IN_COLUMNS] += sum(link.label not in LINK_COLUMNS for link in row.links)
         self.report_alignment(row, SpacyTokens.build(row.text, row.tokens))

@@ -47,7 +47,16 @@ from typing import Any
 import srsly
 
 from annotator.formats.base import Format, ObjectContext, Option, Writer
-from annotator.formats.categories import ASKED_KEY, WITH_GROUPS_KEY, checked_name, checked_names, from_cats, listable
+from annotator.formats.categories import (
+    ASKED_KEY,
+    NOES_LEFT_OUT,
+    WITH_GROUPS_KEY,
+    checked_name,
+    checked_names,
+    from_cats,
+    listable,
+    noes_left_out,
+)
 from annotator.formats.categories import KEY as CATEGORIES_KEY
 from annotator.formats.left_out import LeftOut
 from annotator.formats.records import RecordError, kind_of, record_from_dict
@@ -217,6 +226,7 @@ class DoccanoWriter(Writer):
         self.intent = self.options.get(DOCCANO_TASK.key) == INTENT
 
     def write(self, handle: Any, row: ExportRow) -> bool | None:
+        self.summary.counts[NOES_LEFT_OUT] += noes_left_out(row)  # doccano lists only the chosen ones
         if self.classification:
             return self._classification(handle, row)
         summary = self.summary

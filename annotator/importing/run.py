@@ -22,7 +22,7 @@ from annotator.importing.category_checks import CategoryChecks
 from annotator.importing.sampling import Sample, draw
 from annotator.packages.returns import merge_package_scheme, sent_in_package
 from annotator.records import HUMAN_LAYER, CategoryGroup, IncomingRecord, Rejection, layer_kind, record_size_problem
-from annotator.schemes.categories import OTHER_GROUP, project_categories
+from annotator.schemes.categories import OTHER_GROUP, default_categories, project_categories
 from annotator.store import ImportCounts, Preannotation, PreannotationFailure, Store, StoreError
 from annotator.store.packages import PROJECT_ID_SETTING
 from annotator.streaming import no_cyclic_gc
@@ -53,6 +53,8 @@ class ImportReport:
     sample_shares: dict[str, int] = field(default_factory=dict)
     #: Article categories the import brought that the project's scheme did not have.
     new_categories: list[str] = field(default_factory=list)
+    #: The groups they are shown in ("other", or the group their file named: a `<Choices name>`).
+    new_category_groups: list[str] = field(default_factory=list)
     #: What work packages coming back changed in the schemes, or left as they were.
     package_notes: list[str] = field(default_factory=list)
     #: With `trainee`: the people whose work the import brought, each a trainee (sorted).
@@ -95,10 +97,16 @@ class ImportReport:
             shown = ", ".join(self.new_categories[:10]) + (", …" if len(self.new_categories) > 10 else "")
             out.append(
                 f"{len(self.new_categories)} article {'category' if len(self.new_categories) == 1 else 'categories'} "
-                f'new to this project\'s scheme ({shown}): shown in the group "{OTHER_GROUP}" until you place '
+                f"new to this project's scheme ({shown}): shown in {self._groups_shown()} until you place "
                 "them in a group (Edit ▸ Article categories… in the window)"
             )
         return out
+
+    def _groups_shown(self) -> str:
+        """`the group "other"`, or the groups the new categories' files named."""
+        names = self.new_category_groups or [OTHER_GROUP]
+        quoted = ", ".join(f'"{name}"' for name in names)
+        return f"the group {quoted}" if len(names) == 1 else f"the groups {quoted}"
 
 
 def expand(paths: Iterable[Path], fmt: str | None = None) -> Iterator[Path | Rejection]:
@@ -211,7 +219,11 @@ def import_paths(
         _store_units(units, store_batch, batch_size, progress, cancelled, report)
         report.trainees = sorted(store_batch.trainees)
         if report.counts.categories_added:
-            report.new_categories = [name for name in store.categories.used_categories() if name not in known]
+            report.new_categories = [name for name in store.categories.known_categories() if name not in known]
+            new = set(report.new_categories)
+            report.new_category_groups = [
+                g.name for g in project_categories(store) if any(c.name in new for c in g.categories)
+            ]
         return report
 
 
@@ -361,12 +373,16 @@ class _BatchWriter:
     def __call__(self, batch: list[IncomingRecord]) -> ImportCounts:
         carried = [rec for rec in batch if rec.preannotation is not None]
         people = {name for rec in batch if (name := trainee_of(rec, self.annotator))} if self.trainee else set()
-        if not carried and not people:
+        groups = {name: group for rec in batch for name, group in rec.category_groups.items()}
+        if not carried and not people and not groups:
             return self.store.add_records(batch, self.annotator)
         with self.store.write():
             for name in sorted(people - self.trainees):  # before their work: it never counts as a member's
                 self.store.guidelines.set_trainee(name, True)
             counts = self.store.add_records(batch, self.annotator)
+            if groups:  # a Label Studio `<Choices name>`: a category new to the scheme goes in that group
+                scheme = self.store.schemes.category_scheme() or default_categories()
+                self.store.schemes.add_found_category_groups(groups, (c.name for g in scheme for c in g.categories))
             if carried:
                 self._keep(carried)
         self.trainees |= people

@@ -4,7 +4,8 @@ A category belongs to one group; a group is exclusive (one category per article:
 or not (any number: topics). Categories are named uniquely across groups, so a stored
 category is just its name. The scheme is the project's, or the default from
 `resources/categories.json`; categories found in the data but in no group (another tool's
-file) join a last group, "other", so they can be seen, keyed and renamed.
+file) join a last group, "other" (or the group the file named: a Label Studio `<Choices name>`,
+so an export writes it back under that name), so they can be seen, keyed and renamed.
 """
 
 from __future__ import annotations
@@ -50,19 +51,36 @@ def check_scheme(groups: Sequence[CategoryGroup]) -> None:
 
 
 def project_categories(store) -> list[CategoryGroup]:
-    """The project's groups (the defaults until it chooses its own), then categories stored but in
-    no group, in a group "other"; keys 1–9 (with Shift) numbered over the active categories."""
+    """The project's groups (the defaults until it chooses its own), then categories stored (given,
+    or asked and answered "no") but in no group, in a group "other"; keys 1–9 (with Shift)
+    numbered over the active categories."""
     groups = store.schemes.category_scheme() or default_categories()
     known = {c.name for g in groups for c in g.categories}
-    extra = [name for name in store.categories.used_categories() if name not in known]
+    extra = [name for name in store.categories.known_categories() if name not in known]
     if extra:
         colors = list(EXTRA_COLORS)
-        found = tuple(
-            Category(name, colors[i % len(colors)], description="Found in this project's data but in no group.")
-            for i, name in enumerate(extra)
-        )
-        groups = [*groups, CategoryGroup(OTHER_GROUP, False, found)]
+        placed = _found_groups(extra, store.schemes.found_category_groups(), {g.name for g in groups})
+        found: dict[str, list[Category]] = {}
+        for i, name in enumerate(extra):
+            category = Category(
+                name, colors[i % len(colors)], description="Found in this project's data but in no group."
+            )
+            found.setdefault(placed.get(name, OTHER_GROUP), []).append(category)
+        groups = [*groups, *(CategoryGroup(name, False, tuple(members)) for name, members in found.items())]
     return with_keys(groups)
+
+
+def _found_groups(extra: Sequence[str], found: dict[str, str], taken: set[str]) -> dict[str, str]:
+    """category -> the group a file put it in (Label Studio's `<Choices name>`), where that name is
+    a fit group name of no group of the scheme; the others go in "other"."""
+    return {
+        name: found[name]
+        for name in extra
+        if name in found
+        and found[name] not in taken
+        and found[name] != OTHER_GROUP
+        and not name_problem(found[name], "group")
+    }
 
 
 def with_keys(groups: Sequence[CategoryGroup]) -> list[CategoryGroup]:

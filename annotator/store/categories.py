@@ -22,6 +22,16 @@ class CategoriesPart(Part):
     def used_categories(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT category FROM article_categories ORDER BY category")]
 
+    def known_categories(self) -> list[str]:
+        """The categories some layer gave or was asked about (a file's category answered "no"
+        everywhere is still one of the project's: its 0s are training negatives)."""
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT category FROM article_categories UNION SELECT category FROM categories_asked ORDER BY 1"
+            )
+        ]
+
     def any_asked(self) -> bool:
         """Whether some layer was asked about some category where the file said (a binary answer
         that one does not apply is known though the layer gave none)."""

@@ -70,6 +70,21 @@ class SchemesPart(Part):
     def set_category_scheme(self, groups: Iterable[CategoryGroup]) -> None:
         self.store.set_setting("category_scheme", [asdict(group) for group in groups])
 
+    def found_category_groups(self) -> dict[str, str]:
+        """category -> the group a file put it in (Label Studio's `<Choices name>`), for categories
+        in no group of the scheme: `project_categories` shows them there instead of in "other"."""
+        found = self.store.get_setting("found_category_groups")
+        return {k: v for k, v in found.items() if isinstance(v, str)} if isinstance(found, dict) else {}
+
+    def add_found_category_groups(self, groups: Mapping[str, str], scheme: Iterable[str]) -> None:
+        """Remember the group a file put each category in, unless the category is in the scheme
+        (`scheme`: its names) or already has one: the first file that named a group keeps it."""
+        found = self.found_category_groups()
+        known = set(scheme)
+        new = {name: group for name, group in groups.items() if name not in known and name not in found}
+        if new:
+            self.store.set_setting("found_category_groups", {**found, **new})
+
     def update_category_scheme(
         self,
         groups: Iterable[CategoryGroup],

@@ -107,7 +107,10 @@ def task_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[I
     choices: dict[int, list[str]] = {}
     data = obj["data"]
     dialogue = _dialogue(data, layers)
-    regions = _regions(layers, left, relations, choices, _Dialogue(dialogue[1]) if dialogue is not None else None)
+    groups: dict[str, str] = {}
+    regions = _regions(
+        layers, left, relations, choices, _Dialogue(dialogue[1]) if dialogue is not None else None, groups
+    )
     placing: list[str] = []
     if dialogue is not None:
         key, raw = dialogue[0], "\n".join(dialogue[1])
@@ -131,13 +134,23 @@ def task_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[I
         for n, (who, version, result) in enumerate(layers)
         if version is None and _only_choices(result) and who not in _statements_decided(task_meta)
     }
-    records = _records(raw, meta, layers, regions, source, line, relations, choices, actors, only_choices)
+    records = _with_groups(
+        _records(raw, meta, layers, regions, source, line, relations, choices, actors, only_choices), groups
+    )
     both = sum(1 for r in relations if r.direction == "bi")
     notes = [_described(left)] if left else []
     notes += placing
     if both:  # a link has one head: "bi" is kept as the two links it means
         notes.append(f"{counted(both, 'relation', 'relations')} with direction bi stored as two links, one each way")
     return records, "; ".join(notes) or None
+
+
+def _with_groups(records: list[IncomingRecord], groups: dict[str, str]) -> list[IncomingRecord]:
+    """The records, each with the `<Choices name>` of its categories (`IncomingRecord.category_groups`):
+    a category new to the project goes in a group of that name, so an export writes it back there."""
+    for record in records:
+        record.category_groups = {name: groups[name] for name in record.categories if name in groups}
+    return records
 
 
 def _only_choices(result: list[Any]) -> bool:
@@ -179,12 +192,15 @@ def min_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[In
     left: Counter[str] = Counter()
     regions: list[_Region] = []
     chosen: list[str] = []
+    groups: dict[str, str] = {}
     data: dict[str, Any] = {}
     for name, value in obj.items():
         if name in _MIN_KEYS:
             continue
         if isinstance(value, dict) and set(value) == {"choices"}:  # several choices, flattened
-            chosen += checked_names(value["choices"], f"{name} choices")
+            found = checked_names(value["choices"], f"{name} choices")
+            chosen += found
+            groups.update((c, name) for c in found if c not in groups)
         elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             for i, item in enumerate(value):
                 if "htmllabels" in item or ("labels" in item and _in_html(item)):
@@ -192,7 +208,9 @@ def min_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[In
                 elif "labels" in item:
                     regions.append(_region(0, i, item, item, f"{name} region {i}"))
                 elif "choices" in item and "start" not in item:  # the text's choices: the article's categories
-                    chosen += checked_names(item["choices"], f"{name} choices {i}")
+                    found = checked_names(item["choices"], f"{name} choices {i}")
+                    chosen += found
+                    groups.update((c, name) for c in found if c not in groups)
                 elif "choices" in item:
                     left["choice"] += len(item["choices"]) if isinstance(item["choices"], list) else 1
                 else:
@@ -211,7 +229,8 @@ def min_records(obj: dict[str, Any], *, source: str, line: int) -> tuple[list[In
     notes = "; ".join(note for note in (_described(left), *placing) if note) or None
     # several choices and nothing else: a text-classification answer (one choice is a bare name, read as data)
     only_choices = {0} if chosen and not regions and not left else set()
-    return _records(raw, meta, layers, regions, source, line, choices={0: chosen}, only_choices=only_choices), notes
+    records = _records(raw, meta, layers, regions, source, line, choices={0: chosen}, only_choices=only_choices)
+    return _with_groups(records, groups), notes
 
 
 def _records(

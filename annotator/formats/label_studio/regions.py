@@ -86,11 +86,13 @@ def _regions(
     relations: list[_Relation] | None = None,
     choices: dict[int, list[str]] | None = None,
     utterances: _Dialogue | None = None,
+    groups: dict[str, str] | None = None,
 ) -> list[_Region]:
     """Every labeled text region of every layer, (into `relations`) every relation between two of
     them, and (into `choices`, by layer) the names of the text's `choices` results: the article's
     categories. With `utterances` (a dialogue's), `paragraphlabels` regions are read in the
-    utterances joined one a line. The other results are counted in `left`."""
+    utterances joined one a line. The other results are counted in `left`. Into `groups`, each
+    choice's `from_name` (its `<Choices name>`), the group a category new to the project goes in."""
     regions = []
     for number, (annotator, _, result) in enumerate(layers):
         for i, item in enumerate(result):
@@ -110,7 +112,11 @@ def _regions(
                 regions.append(_region(number, ident, _in_dialogue(value, utterances, what), item, what))
             elif kind == "choices" and isinstance(value, dict) and "start" not in value and choices is not None:
                 what = f"{annotator or 'annotation'}: choices result {i}"
-                choices.setdefault(number, []).extend(checked_names(value.get("choices"), what))
+                names = checked_names(value.get("choices"), what)
+                choices.setdefault(number, []).extend(names)
+                if groups is not None and isinstance(item.get("from_name"), str):
+                    for name in names:
+                        groups.setdefault(name, item["from_name"])
             elif kind == "choices" and isinstance(value, dict) and isinstance(value.get("choices"), list):
                 left["choice"] += len(value["choices"])  # a region's choices classify a span, not the article
             elif kind == "relation" and relations is not None:

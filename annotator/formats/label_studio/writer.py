@@ -16,7 +16,7 @@ from typing import Any
 import srsly
 
 from annotator.formats.base import Writer
-from annotator.formats.categories import listable
+from annotator.formats.categories import NOES_LEFT_OUT, listable, noes_left_out
 from annotator.formats.label_studio.keys import (
     AS_PREDICTIONS,
     COMPLETED_BY,
@@ -208,6 +208,7 @@ class LabelStudioWriter(Writer):
         self.pending.append(row)
         self.count_labels(row)
         self.summary.counts["rejected_left_out"] += len(row.rejected)
+        self.summary.counts[NOES_LEFT_OUT] += noes_left_out(row)  # choices name only the chosen ones
         return not joins  # another layer of the same task: no article of its own
 
     def finish(self, handle: Any) -> None:
