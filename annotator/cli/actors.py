@@ -35,8 +35,7 @@ from annotator.cli.app import Name, echo, echo_json, main, open_project
 )
 @click.option(
     "--rename",
-    nargs=2,
-    type=Name("actor name", lookup=True),
+    type=(Name("actor name", lookup=True), Name("actor name")),  # NEW is written: the whole name rule
     metavar="ACTOR NEW",
     help="Rename ACTOR to NEW (the old name stays an alias).",
 )

@@ -77,17 +77,23 @@ def checked_names(names: Sequence[str]) -> list[str]:
     out = []
     for raw in names:
         name = raw.strip()
-        why = (
-            person_name_problem(name)
-            or (f"annotator name {name[:40]!r} is longer than {NAME_MAX} characters" if len(name) > NAME_MAX else None)
-            or (f"annotator name {name!r} holds a / or \\ (it names a file)" if set(name) & {"/", "\\"} else None)
-            or (f"annotator name {name!r} starts with a dot" if name.startswith(".") else None)
-        )
-        if why:
+        if why := package_name_problem(name):
             raise AssignmentError(why)
         _refuse_case_twins(name, out)
         out.append(name)
     return out
+
+
+def package_name_problem(name: str) -> str | None:
+    """Why no person may have `name` and get a package (the rule every person's name keeps, and a
+    file name it must make: no / or \\, no leading dot), or None. The command asks it before the
+    project opens, so a bad name on the command line exits 2 as every bad name does."""
+    return (
+        person_name_problem(name)
+        or (f"annotator name {name[:40]!r} is longer than {NAME_MAX} characters" if len(name) > NAME_MAX else None)
+        or (f"annotator name {name!r} holds a / or \\ (it names a file)" if set(name) & {"/", "\\"} else None)
+        or (f"annotator name {name!r} starts with a dot" if name.startswith(".") else None)
+    )
 
 
 def _refuse_case_twins(name: str, earlier: list[str]) -> None:
