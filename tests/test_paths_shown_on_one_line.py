@@ -62,3 +62,15 @@ def test_import_export_stats_check_and_backup_say_a_path_with_a_line_break_on_on
     one_line_with(result.output, "backed up ", escaped)
     (line,) = [line for line in result.output.splitlines() if line.startswith("backed up ")]
     assert "\\x0a" in line.split(" to ", 1)[1]  # the backup is named after the project
+
+
+def test_packages_name_each_package_and_the_way_back_on_one_line(tmp_path):
+    source = write_jsonl(tmp_path / "in.jsonl", ['{"text": "Kyiv offered a pause."}', '{"text": "Moscow said no."}'])
+    db = tmp_path / "project.sqlite"
+    assert run(db, "import", "--no-ner", source).exit_code == 0
+    out = tmp_path / "pack\nages"
+    result = run(db, "packages", "--annotators", "anna,ben", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert (out / "anna.annotator.sqlite").exists()
+    assert not any(line.startswith("ages") for line in result.output.splitlines()), result.output
+    assert sum(path_shown(out) in line for line in result.output.splitlines()) == 3  # anna's, ben's, the way back

@@ -24,6 +24,7 @@ from annotator.packages.assign import Assignment, AssignmentError, assign
 from annotator.records import person_name_problem
 from annotator.store import Store, StoreError, now
 from annotator.store.packages import PackageRow, package_path_problem
+from annotator.text import path_shown
 
 #: Our mark on a folder of packages: which project's packages it holds, and which files we wrote.
 MARKER_FILE = ".annotator-packages.json"
@@ -64,7 +65,7 @@ class PackagesReport:
         ]
         for made in self.packages:
             what = ("article" if made.articles == 1 else "articles") + (" to review" if made.role == "review" else "")
-            out.append(f"  {made.annotator:<16} {made.articles:>7} {what}  {made.path}")
+            out.append(f"  {made.annotator:<16} {made.articles:>7} {what}  {path_shown(made.path)}")
         if self.unplaced:
             out.append(
                 f"left out: {self.unplaced} articles that fewer than {self.overlap} annotators have not seen yet"
