@@ -74,3 +74,19 @@ def test_packages_name_each_package_and_the_way_back_on_one_line(tmp_path):
     assert (out / "anna.annotator.sqlite").exists()
     assert not any(line.startswith("ages") for line in result.output.splitlines()), result.output
     assert sum(path_shown(out) in line for line in result.output.splitlines()) == 3  # anna's, ben's, the way back
+
+
+def test_a_refusal_naming_the_file_is_one_line_too(tmp_path):
+    """What the export, guidelines and actors loaders refuse names the file on one line: `Error: PATH: why`."""
+    source = write_jsonl(tmp_path / "in.jsonl", ['{"text": "Kyiv offered a pause."}'])
+    db = tmp_path / "pro\nject.sqlite"
+    assert run(db, "import", "--no-ner", source).exit_code == 0
+    guide = tmp_path / "g\nuide.md"
+    guide.write_bytes(b"# offer\n\xff\n")
+    actors = tmp_path / "act\nors.json"
+    actors.write_text("[not json", encoding="utf-8")
+    for args in (("export", "--format", "jsonl", db), ("guidelines", "--load", guide), ("actors", "--load", actors)):
+        result = run(db, *args)
+        assert result.exit_code == 1, result.output
+        (line,) = result.output.splitlines()
+        assert line.startswith("Error: ") and "\\x0a" in line, line
