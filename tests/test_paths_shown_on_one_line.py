@@ -90,3 +90,10 @@ def test_a_refusal_naming_the_file_is_one_line_too(tmp_path):
         assert result.exit_code == 1, result.output
         (line,) = result.output.splitlines()
         assert line.startswith("Error: ") and "\\x0a" in line, line
+
+
+def test_no_such_project_is_one_line(tmp_path):
+    result = run(tmp_path / "no\nsuch.sqlite", "stats")
+    assert result.exit_code == 1
+    (line,) = result.output.splitlines()
+    assert "no\\x0asuch.sqlite: no such project" in line, line
