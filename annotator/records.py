@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
-from annotator.text import content_hash, shown
+from annotator.text import content_hash, path_shown, shown
 
 MODEL = "model"
 USER = "user"
@@ -480,8 +480,8 @@ class Rejection:
 
     def __str__(self) -> str:
         """One line whatever the file is called: a line break (or an escape) in its name is written
-        as its escape (`text.shown`), so `FILE:LINE: reason` stays one line a script can split."""
-        return f"{shown(self.path, breaks=False)}:{self.line}: {shown(self.reason, breaks=False)}"
+        as its escape (`text.path_shown`), so `FILE:LINE: reason` stays one line a script can split."""
+        return f"{path_shown(self.path)}:{self.line}: {shown(self.reason, breaks=False)}"
 
 
 @dataclass(frozen=True)

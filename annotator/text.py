@@ -316,6 +316,14 @@ def shown(text: str, *, breaks: bool = True) -> str:
     return (_OBEYED_IN_TEXT if breaks else _OBEYED_ON_A_LINE).sub(_escape, text)
 
 
+def path_shown(path: object) -> str:
+    """A file or folder name as a message shows it: on one line, whatever the name holds. A line
+    break, tab, escape or bidi control in it is written as its escape (`shown` without `breaks`), so
+    `imported … into PATH`, `PATH: ok` and `FILE:LINE: reason` each stay one line a script can
+    split. The one way a path is put into a message."""
+    return shown(str(path), breaks=False)
+
+
 def json_shown(json_text: str, *, invisible: bool = False) -> str:
     """JSON text (`json.dumps` with `ensure_ascii=False`) with what a terminal would obey written as
     JSON's own `\\uXXXX` escapes: the same JSON to a reader (`json.loads` gives back every string

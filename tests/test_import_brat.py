@@ -92,6 +92,34 @@ def test_what_a_project_cannot_hold_is_named_and_the_rest_comes_in(store, tmp_pa
     assert (text[slice(*link.head)], text[slice(*link.child)], link.label) == ("Moscow", "offered a pause", "Responds")
 
 
+def test_lines_left_out_of_an_article_that_came_in_are_notes_and_the_import_exits_0(cli, db_path, tmp_path):
+    """An attribute the importer does not read and an AnnotatorNotes line holding an ESC or a bidi
+    control leave the article in: each is named FILE:LINE and counted as a note on a record that came
+    in, not a rejection (before: `3 rejected (see above)`, exit 1)."""
+    txt = write_pair(
+        tmp_path,
+        "a",
+        RAW,
+        [
+            t_line("T1", "offer", RAW, "offered a pause"),
+            t_line("T2", "denial", RAW, "said no"),
+            "A1\tNegation T2",
+            "#1\tAnnotatorNotes T1\tsee \x1b]0;pwned\x07",
+            "#2\tAnnotatorNotes T2\tsee \u202eevil",
+        ],
+    )
+    result = cli("import", "--no-ner", txt)
+    assert result.exit_code == 0, result.output
+    ann = txt.with_suffix(".ann")
+    lines = result.stderr.splitlines()
+    assert f"{ann}:3: A1 is an attribute; only spans (T), relations (R) and notes come in" in lines
+    assert sum(line.startswith(f"{ann}:4: ") or line.startswith(f"{ann}:5: ") for line in lines) == 2
+    assert "3 notes on records that came in, 0 rejected (see above)" in lines
+    assert not {"\x1b", "\u202e"} & set(result.output)
+    with Store.open(db_path) as store:
+        assert sorted(stored_spans(store)) == [("offered a pause", "offer", ""), ("said no", "denial", "")]
+
+
 def test_relations_naming_what_is_not_there_are_named_and_end_attributes_make_no_statement(store, tmp_path):
     txt = write_pair(
         tmp_path,

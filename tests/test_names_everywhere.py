@@ -115,7 +115,7 @@ def test_packages_for_a_look_alike_write_no_package(cli, db_path, tmp_path):
     project(db_path)
     out = tmp_path / "packages"
     result = cli("packages", "--annotators", f"anna,{SPOOF}", "--out", out)
-    assert result.exit_code == 1 and MIXED in result.output
+    assert result.exit_code == 2 and MIXED in result.output
     assert not out.exists() or not list(out.glob("*.annotator.sqlite"))
 
 

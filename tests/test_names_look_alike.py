@@ -153,10 +153,11 @@ def test_actors_load_takes_a_name_and_aliases_in_cyrillic(project, db_path, tmp_
     ],
 )
 def test_actor_edits_refuse_a_look_alike_and_change_nothing(project, tmp_path, args):
+    """The name an edit writes (NEW, ALIAS, WORDS) is checked before the project opens: exit 2."""
     assert project("actors", "--load", actor_file(tmp_path, ["Zelensky"])).exit_code == 0
     before = project("actors", "--json").output
     result = project("actors", *args)
-    assert result.exit_code == 1 and ("mixes Latin and Cyrillic" in result.output or "invisible" in result.output)
+    assert result.exit_code == 2 and ("mixes Latin and Cyrillic" in result.output or "invisible" in result.output)
     assert project("actors", "--json").output == before
 
 

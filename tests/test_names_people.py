@@ -3,7 +3,7 @@
 Tina types her name with an ESC, a line break, a bidi override or a zero-width space (pasted from
 a chat), or the team lead marks "gold" a trainee: whichever command takes the name - import,
 calibrate, annotators --trainee/--promote, guidelines --author, review, search --label - says
-why in one line and exits 2 (packages: 1, as for a name that cannot name its file), and no row is
+why in one line and exits 2 (packages too, naming no package written), and no row is
 written. Before, `annotators --trainee` asked only whether the name was "gold", and stored the
 rest as a person.
 """
@@ -117,13 +117,14 @@ def test_review_and_search_label_refuse_it_before_writing(cli, db_path):
 
 
 def test_packages_refuse_an_annotator_or_reviewer_name_and_write_nothing(cli, db_path, tmp_path):
-    """The packages' own door (`packages.make.checked_names`, exit 1) asks the same rule first."""
+    """The packages' own door (`packages.make.package_name_problem`) asks the same rule first, before
+    the project opens: exit 2, as every bad name on the command line."""
     project(db_path)
     out = tmp_path / "packages"
     result = cli("packages", "--annotators", "anna,ti\u200bna", "--out", out)
-    refused(result, "no package was written: the name 'ti\\u200bna' holds an invisible character (U+200B", code=1)
+    refused(result, "no package was written: the name 'ti\\u200bna' holds an invisible character (U+200B")
     result = cli("packages", "--annotators", "anna", "--reviewer", "gold", "--round", "2", "--out", out)
-    refused(result, 'no package was written: "gold" is the review\'s layer', code=1)
+    refused(result, 'no package was written: "gold" is the review\'s layer')
     assert not out.exists()
 
 
@@ -149,3 +150,22 @@ def test_a_work_package_made_for_a_look_alike_name_is_nobody_s():
 
     package = SimpleNamespace(packages=SimpleNamespace(marker=lambda: {"annotator": "ti\u200bna"}))
     assert package_annotator(package) is None
+
+
+@pytest.mark.parametrize(
+    ("new", "reason"),
+    [("an\x1bna", "control character (U+001B)"), ("N" * 10_000, "10,000 characters long")],
+)
+def test_actors_rename_checks_the_new_name_before_the_project_opens(cli, db_path, new, reason):
+    """The new name is written, so the whole name rule asks it: an ESC exits 2 as a 10,000-character
+    name does (before, the ESC was said by the store, exit 1)."""
+    project(db_path)
+    refused(cli("actors", "--rename", "Zelensky", new), reason)
+
+
+def test_guidelines_author_is_checked_first_even_without_guidelines(cli, db_path):
+    """A bad --author is said (exit 2) before "no guidelines yet" (exit 1) could hide it."""
+    project(db_path)
+    refused(cli("guidelines", "--author", "an\x1bna"), "control character (U+001B)")
+    result = cli("guidelines", "--author", "anna")
+    assert result.exit_code == 1 and "no guidelines yet" in result.output

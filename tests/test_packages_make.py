@@ -102,10 +102,11 @@ def test_a_package_never_replaces_a_file(project, tmp_path):
     assert not (out / "ben.annotator.sqlite").exists()
 
 
-@pytest.mark.parametrize("names", ["gold", "../evil", "a\tb", ".hidden"])
+@pytest.mark.parametrize("names", ["gold", "../evil", "a\tb", ".hidden", "an\x1bna", "anna,an\u202ena"])
 def test_a_name_that_cannot_name_a_package_is_refused_in_one_line(project, tmp_path, names):
+    """A name no person may have, given on the command line, exits 2 as every bad name does."""
     result = run(project, "packages", "--annotators", names, "--out", tmp_path / "out")
-    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.exit_code == 2 and "Traceback" not in result.output
     assert result.output.startswith("Error: no package was written:")
     assert not (tmp_path / "out").exists()
 

@@ -102,7 +102,7 @@ def test_a_name_holding_a_bidi_control_or_line_separator_is_refused_at_the_one_d
 
 def test_an_alias_with_a_bidi_override_is_refused(loaded):
     result = loaded("actors", "--alias", "Ukraine", "Ky\u202eiv2")
-    assert result.exit_code == 1 and "bidi control character (U+202E)" in result.output
+    assert result.exit_code == 2 and "bidi control character (U+202E)" in result.output
 
 
 def test_a_guidelines_file_with_a_line_separator_is_stored_with_a_line_break(cli, db_path, tmp_path):

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.store.actors import KINDS, Actor, ActorError, Title, actor_key, check_date, check_name
+from annotator.text import path_shown
 
 #: The largest actor file read (a registry is names: megabytes would be a mistake or an attack).
 MAX_FILE_BYTES = 20_000_000
@@ -53,12 +54,12 @@ def read_actor_file(path: Path) -> Loaded:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ActorFileError(f"{path}: {size:,} bytes; an actor file has at most {MAX_FILE_BYTES:,}")
+            raise ActorFileError(f"{path_shown(path)}: {size:,} bytes; an actor file has at most {MAX_FILE_BYTES:,}")
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ActorFileError(f"{path}:1: not UTF-8 text ({exc.reason})") from exc
+        raise ActorFileError(f"{path_shown(path)}:1: not UTF-8 text ({exc.reason})") from exc
     except OSError as exc:
-        raise ActorFileError(f"{path}: cannot read it ({exc.strerror})") from exc
+        raise ActorFileError(f"{path_shown(path)}: cannot read it ({exc.strerror})") from exc
     stripped = text.lstrip()
     if stripped.startswith("[") or (stripped.startswith("{") and _is_one_json(stripped)):
         items = _json_items(path, text)
@@ -78,10 +79,10 @@ def read_actor_file(path: Path) -> Loaded:
                 continue
             actor = actor_from_dict(item)
         except ActorError as exc:
-            raise ActorFileError(f"{path}:{line}: {exc}") from None
+            raise ActorFileError(f"{path_shown(path)}:{line}: {exc}") from None
         key = actor_key(actor.name)
         if key in by_name:
-            raise ActorFileError(f"{path}:{line}: {actor.name!r} is given twice")
+            raise ActorFileError(f"{path_shown(path)}:{line}: {actor.name!r} is given twice")
         by_name[key] = actor
         loaded.actors.append(actor)
     _check_aliases_unique(path, items, loaded.actors)
@@ -105,9 +106,9 @@ def _json_items(path: Path, text: str) -> list[tuple[int, object]]:
         whole = json.loads(text)
     except ValueError as exc:
         line = getattr(exc, "lineno", 1)
-        raise ActorFileError(f"{path}:{line}: not valid JSON ({getattr(exc, 'msg', exc)})") from None
+        raise ActorFileError(f"{path_shown(path)}:{line}: not valid JSON ({getattr(exc, 'msg', exc)})") from None
     except RecursionError:
-        raise ActorFileError(f"{path}:1: not valid JSON (nested too deep)") from None
+        raise ActorFileError(f"{path_shown(path)}:1: not valid JSON (nested too deep)") from None
     if isinstance(whole, dict) and "actors" not in whole and ("name" in whole or "pattern" in whole):
         return [(1, whole)]  # a file of one actor (or one pattern): JSONL of one line
     if isinstance(whole, dict):
@@ -118,7 +119,7 @@ def _json_items(path: Path, text: str) -> list[tuple[int, object]]:
     elif isinstance(whole, list):
         at = text.index("[") + 1
     else:
-        raise ActorFileError(f"{path}:1: expected a list of actors")
+        raise ActorFileError(f"{path_shown(path)}:1: expected a list of actors")
     items: list[tuple[int, object]] = []
     line, counted = 1, 0  # lines counted up to `counted`, so that a one-line file is not read again per actor
     while True:
@@ -140,9 +141,9 @@ def _jsonl_items(path: Path, text: str) -> list[tuple[int, object]]:
         try:
             items.append((number, json.loads(line)))
         except ValueError as exc:
-            raise ActorFileError(f"{path}:{number}: not valid JSON ({getattr(exc, 'msg', exc)})") from None
+            raise ActorFileError(f"{path_shown(path)}:{number}: not valid JSON ({getattr(exc, 'msg', exc)})") from None
         except RecursionError:
-            raise ActorFileError(f"{path}:{number}: not valid JSON (nested too deep)") from None
+            raise ActorFileError(f"{path_shown(path)}:{number}: not valid JSON (nested too deep)") from None
     return items
 
 
@@ -214,7 +215,9 @@ def _check_aliases_unique(path: Path, items: list[tuple[int, object]], actors: l
             other = owner.setdefault(key, actor.name)
             if other != actor.name:
                 line = next((n for n, item in items if isinstance(item, dict) and item.get("name") == actor.name), 1)
-                raise ActorFileError(f"{path}:{line}: {actor.name!r}: alias {alias!r} already names {other!r}")
+                raise ActorFileError(
+                    f"{path_shown(path)}:{line}: {actor.name!r}: alias {alias!r} already names {other!r}"
+                )
 
 
 def dump_actors(actors: Iterable[Actor]) -> dict:

@@ -35,18 +35,19 @@ from annotator.cli.app import Name, echo, echo_json, main, open_project
 )
 @click.option(
     "--rename",
-    nargs=2,
-    type=Name("actor name", lookup=True),
+    type=(Name("actor name", lookup=True), Name("actor name")),  # NEW is written: the whole name rule
     metavar="ACTOR NEW",
     help="Rename ACTOR to NEW (the old name stays an alias).",
 )
 @click.option(
-    "--alias", nargs=2, type=Name("actor name", lookup=True), metavar="ACTOR ALIAS", help="Give ACTOR another name."
+    "--alias",
+    type=(Name("actor name", lookup=True), Name("alias")),  # ALIAS is written: the whole name rule
+    metavar="ACTOR ALIAS",
+    help="Give ACTOR another name.",
 )
 @click.option(
     "--metonym",
-    nargs=2,
-    type=Name("actor name", lookup=True),
+    type=(Name("actor name", lookup=True), Name("alias")),  # WORDS are written as an alias
     metavar="ACTOR WORDS",
     help="Let WORDS stand for ACTOR (Kyiv for Ukraine).",
 )

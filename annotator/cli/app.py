@@ -13,7 +13,7 @@ import click
 
 from annotator import __version__, settings
 from annotator.store.errors import StoreError
-from annotator.text import json_shown, shown
+from annotator.text import json_shown, path_shown, shown
 
 if TYPE_CHECKING:
     from annotator.store import Store
@@ -56,7 +56,7 @@ def open_project(ctx: click.Context, *, write: bool = False) -> Store:
     path = Path(ctx.obj["db"])
     if ctx.obj.get("chosen_db") is None and not path.exists():  # the default: say which and why
         raise click.ClickException(
-            f"{path}: no such project (the default project: {settings.default_db_why()}). "
+            f"{path_shown(path)}: no such project (the default project: {settings.default_db_why()}). "
             "`make run` makes the sample project and makes it the default; `annotator import FILES` "
             "makes this one"
         )
@@ -66,7 +66,7 @@ def open_project(ctx: click.Context, *, write: bool = False) -> Store:
     store = Store.open(path, readonly=True)
     reason = read_only_reason(path) or backup_reason_of(path)
     if reason:
-        echo(f"note: {path} is read-only ({reason}); reading only", err=True)
+        echo(f"note: {path_shown(path)} is read-only ({reason}); reading only", err=True)
     return store
 
 
@@ -129,7 +129,7 @@ def refuse_backup(path: Path) -> None:
     """A file in the backups folder is never written (import, rules, search --apply, preannotate)."""
     reason = backup_reason_of(path)
     if reason:
-        raise click.ClickException(f"{path}: nothing was changed: {reason}")
+        raise click.ClickException(f"{path_shown(path)}: nothing was changed: {reason}")
 
 
 def _self_test(ctx: click.Context) -> None:

@@ -11,6 +11,7 @@ from annotator.cli.app import (
     echo_json,
     main,
     open_project,
+    path_shown,
     person_name,
     screen_size_option,
     size_needs_screenshot,
@@ -101,5 +102,5 @@ def calibrate(
     echo(f"calibration set for {name}: {plural(len(drawn.articles), 'article')}{short}; gold labels: {labels}")
     echo(f"articles: {', '.join(map(str, drawn.articles))}")
     if out is not None:
-        echo(f"wrote {out}: the texts without labels, for {name}'s own project")
+        echo(f"wrote {path_shown(out)}: the texts without labels, for {name}'s own project")
     echo(f"when {name} has finished them: annotator calibrate --report {name}")

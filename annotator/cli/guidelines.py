@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.app import Name, echo, echo_json, main, open_project, person_name
+from annotator.cli.app import Name, echo, echo_json, main, open_project, path_shown, person_name
 
 
 @main.command()
@@ -58,20 +58,21 @@ def guidelines(
     """
     from annotator.guidelines.document import GuidelinesError, diff, read_guidelines, section
 
+    if author is not None:  # first, whatever else is asked: a name no person may have exits 2
+        person_name(author.strip(), "--author")
     if load is not None:
         try:
             text = read_guidelines(load)
         except GuidelinesError as exc:
             raise click.ClickException(f"{exc}; nothing was changed") from exc
-        if author is not None:
-            person_name(author.strip(), "--author")
         with open_project(ctx, write=True) as store:
             who = _author(store, author)
             version, new = store.guidelines.add(text, who)
         if new:
-            echo(f"guidelines version {version.version} loaded from {load} ({len(text):,} characters, by {who})")
+            loaded = f"loaded from {path_shown(load)} ({len(text):,} characters, by {who})"
+            echo(f"guidelines version {version.version} {loaded}")
         else:
-            echo(f"{load} is the same text as version {version.version}: no new version")
+            echo(f"{path_shown(load)} is the same text as version {version.version}: no new version")
         return
     if examples_of is not None:
         _examples(ctx, examples_of, as_json)

@@ -12,6 +12,7 @@ from annotator.cli.app import (
     echo,
     main,
     open_project,
+    path_shown,
     person_name,
     progress_bar,
     refuse_backup,
@@ -107,7 +108,7 @@ def import_cmd(
         except StoreError as exc:
             raise click.ClickException(str(exc)) from exc
         files = "1 file" if report.files == 1 else f"{report.files} files"
-        echo(f"imported {report.counts.describe()} from {files} into {store.path}")
+        echo(f"imported {report.counts.describe()} from {files} into {path_shown(store.path)}")
         if sample:
             shares = ", ".join(f"{name} {n}" for name, n in sorted(report.sample_shares.items()))
             by = f" by {sample_by}: {shares}" if sample_by else ""
@@ -225,7 +226,7 @@ def preannotate_cmd(
             if redo:
                 echo(f"pre-annotating {plural(store.preannotations.forget_preannotations(), 'article')} again")
             if not store.preannotations.count_unannotated(retry_failed=retry_failed):
-                echo(f"nothing to pre-annotate in {store.path}")
+                echo(f"nothing to pre-annotate in {path_shown(store.path)}")
             _preannotate(store, pipeline or store.get_setting("pipeline"), processes, retry_failed)
         return
     if out is None:

@@ -13,6 +13,7 @@ from annotator.cli.app import (
     echo_json_text,
     main,
     open_project,
+    path_shown,
     progress_bar,
 )
 
@@ -147,4 +148,4 @@ def rules_cmd(ctx: click.Context, load: Path | None, reset: bool) -> None:
         raise click.ClickException(f"{len(rejections)} rules rejected (see above); the project's rules are unchanged")
     with open_project(ctx, write=True) as store:
         save_rules(store, rules)
-    echo(f"{len(rules)} rules from {load} are the project's")
+    echo(f"{len(rules)} rules from {path_shown(load)} are the project's")

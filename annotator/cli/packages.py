@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.app import echo, echo_json, main, open_project
+from annotator.cli.app import NameRefused, echo, echo_json, main, open_project, path_shown
 
 
 def _names(_ctx: click.Context, _param: click.Parameter, value: str | None) -> list[str] | None:
@@ -15,7 +15,24 @@ def _names(_ctx: click.Context, _param: click.Parameter, value: str | None) -> l
     names = [n.strip() for n in value.split(",") if n.strip()]
     if not names:
         raise click.BadParameter("name at least one annotator, e.g. anna,ben,carol")
+    for name in names:
+        _refuse_name(name)
     return names
+
+
+def _reviewer(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        _refuse_name(value.strip())
+    return value
+
+
+def _refuse_name(name: str) -> None:
+    """`NameRefused` (exit 2, before the project opens) for a name no person may have or no package
+    file may be named by; what only the project can tell (a round made before) stays exit 1."""
+    from annotator.packages.make import package_name_problem
+
+    if why := package_name_problem(name):
+        raise NameRefused(f"no package was written: {why}")
 
 
 @main.command()
@@ -25,7 +42,9 @@ def _names(_ctx: click.Context, _param: click.Parameter, value: str | None) -> l
 @click.option("--size", type=int, help="Articles per package (default: every article not yet sent out).")
 @click.option("--by", "by", metavar="FIELD", help="Share out each value of this metadata field evenly (stratify).")
 @click.option("--round", "round_", type=int, help="The round (default: the next). A later round sends unseen articles.")
-@click.option("--reviewer", help="With --round 2 or later: who gets the previous round's conflicts to review.")
+@click.option(
+    "--reviewer", callback=_reviewer, help="With --round 2 or later: who gets the previous round's conflicts to review."
+)
 @click.option(
     "--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="An empty (or our) folder."
 )
@@ -66,7 +85,7 @@ def packages(
             raise click.ClickException(f"no package was written: {exc}") from exc
     for line in report.lines():
         echo(line)
-    echo(f"back: annotator import {out}/*.annotator.sqlite (each package's labels join the project)")
+    echo(f"back: annotator import {path_shown(out)}/*.annotator.sqlite (each package's labels join the project)")
 
 
 @main.command()
@@ -94,7 +113,7 @@ def progress(ctx: click.Context, package_files: tuple[Path, ...], as_json: bool,
             with Store.open(path, readonly=True) as package:
                 row = package_progress(package, idle)
             if row is None:
-                raise click.ClickException(f"{path}: not a work package (annotator packages makes them)")
+                raise click.ClickException(f"{path_shown(path)}: not a work package (annotator packages makes them)")
             rows.append(row)
         mark_behind(rows)
     else:

@@ -13,6 +13,7 @@ from annotator.cli.app import (
     echo_json,
     main,
     open_project,
+    path_shown,
     refuse_backup,
 )
 
@@ -30,7 +31,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         echo_json(figures)
         return
     why = "" if ctx.obj.get("chosen_db") is not None else f" (the default project: {settings.default_db_why()})"
-    echo(f"project      {figures['path']}{why}")
+    echo(f"project      {path_shown(figures['path'])}{why}")
     for key in ("articles", "preannotated", "statements", "spans", "entities", "sentences", "links"):
         echo(f"{key:<12} {figures[key]}{_STATS_GLOSS.get(key, '')}")
     echo(f"annotators   {', '.join(figures['annotators']) or '-'}")
@@ -110,8 +111,8 @@ def backup(ctx: click.Context, keep_days: int, keep_latest: int) -> None:
         except CorruptProjectError as exc:
             raise click.ClickException(f"not backed up (the backups you have stay the newest): {exc}") from exc
         backups.daily_backup(store, keep_days, keep_latest=keep_latest)
-    echo(f"backed up {store.path} to {made} (checked)")
-    echo(f"{len(backups.backups(store.path))} backups in {backups.backup_dir(store.path)}")
+    echo(f"backed up {path_shown(store.path)} to {path_shown(made)} (checked)")
+    echo(f"{len(backups.backups(store.path))} backups in {path_shown(backups.backup_dir(store.path))}")
 
 
 @main.command()
@@ -131,12 +132,13 @@ def restore(ctx: click.Context, source: Path | None) -> None:
     if done.taken_over:
         echo(f"note: {done.taken_over}", err=True)
     for skipped, why in done.skipped:
-        echo(f"skipped {skipped}: {why}", err=True)
-    echo(f"restored {project} from {done.used} (checked)")
+        echo(f"skipped {path_shown(skipped)}: {why}", err=True)
+    echo(f"restored {path_shown(project)} from {path_shown(done.used)} (checked)")
     if done.aside and done.only_leftovers:
-        echo(f"there was no project file, only its leftover -wal/-shm: they were kept as {done.aside}-wal/-shm")
+        aside = path_shown(done.aside)
+        echo(f"there was no project file, only its leftover -wal/-shm: they were kept as {aside}-wal/-shm")
     elif done.aside:
-        echo(f"the previous file was kept, unchanged, as {done.aside}")
+        echo(f"the previous file was kept, unchanged, as {path_shown(done.aside)}")
 
 
 @main.command()
@@ -149,14 +151,14 @@ def check(ctx: click.Context, full: bool) -> None:
     path = Path(ctx.obj["db"])
     problems = check_project(path, full=full)
     if not problems:
-        echo(f"{path}: ok")
+        echo(f"{path_shown(path)}: ok")
         return
     for problem in problems[:20]:
-        echo(f"{path}: {problem}", err=True)
+        echo(f"{path_shown(path)}: {problem}", err=True)
     latest = backups.backups(path)
     hint = (
-        f"restore the newest good backup (latest: {latest[-1].name}) with: "
-        f"annotator --db {shlex.quote(str(path))} restore"
+        f"restore the newest good backup (latest: {path_shown(latest[-1].name)}) with: "
+        f"annotator --db {path_shown(shlex.quote(str(path)))} restore"
         if latest
         else "no backup of this project exists"
     )

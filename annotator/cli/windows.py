@@ -11,6 +11,7 @@ from annotator import settings
 from annotator.cli.app import (
     main,
     open_project,
+    path_shown,
     person_name,
     screen_size_option,
     size_needs_screenshot,
@@ -29,8 +30,8 @@ def gui(ctx: click.Context, article: int | None, screenshot: Path | None, screen
     db = ctx.obj["chosen_db"]
     if db is not None and not Path(db).exists():
         raise click.ClickException(
-            f"{db}: no such project. Check the path; File ▸ New project in the window, or "
-            f"`annotator import FILES --db {shlex.quote(str(db))}`, creates one."
+            f"{path_shown(db)}: no such project. Check the path; File ▸ New project in the window, or "
+            f"`annotator import FILES --db {path_shown(shlex.quote(str(db)))}`, creates one."
         )
     run = window_function("annotator.ui.annotate.window.launch", "run", "annotation window")
     # no --db (and no ANNOTATOR_DB): the window opens the last project, or the sample on first start

@@ -41,7 +41,7 @@ from annotator.schemes.categories import project_categories
 from annotator.schemes.labels import label_universe
 from annotator.store import Store
 from annotator.streaming import no_cyclic_gc
-from annotator.text import plural
+from annotator.text import path_shown, plural
 
 
 class ExportError(Exception):
@@ -245,7 +245,9 @@ def check_destination(store: Store, out: str | Path) -> None:
         elif base.is_file() and is_project(base):
             what = "an Annotator project" if base == target else f"part of an Annotator project ({part})"
     if what is not None:
-        raise ExportError(f"{out} is {what}; an export never writes over a project: choose another file name")
+        raise ExportError(
+            f"{path_shown(out)} is {what}; an export never writes over a project: choose another file name"
+        )
 
 
 #: Files a project keeps beside itself, by how their names end: (pattern, what it is).
@@ -279,13 +281,13 @@ def check_folder(fmt: Format, out: str | Path) -> None:
         raise ExportError(f"{fmt.name} is a folder of files: give a folder name, not - (standard output)")
     path = Path(out)
     if path.is_symlink() or (path.exists() and not path.is_dir()):
-        raise ExportError(f"{out} is a file; {fmt.name} is written as a folder: choose a folder name")
+        raise ExportError(f"{path_shown(out)} is a file; {fmt.name} is written as a folder: choose a folder name")
     if path.is_dir():
         owns = formats.writer_of(fmt.name).owns
         items = sorted(path.iterdir())
         if items and not is_our_folder(path):
             raise ExportError(
-                f"{out} was not written by an Annotator export (it has no {FOLDER_MARKER} file): its "
+                f"{path_shown(out)} was not written by an Annotator export (it has no {FOLDER_MARKER} file): its "
                 f"{plural(len(items), 'file')} may be someone's work, so it is left as it was. "
                 "Choose a new or empty folder"
             )
@@ -296,7 +298,7 @@ def check_folder(fmt: Format, out: str | Path) -> None:
         ]
         if others:
             raise ExportError(
-                f"{out} holds other files than a {fmt.title} export ({others[0]}…); it is left as it was: "
+                f"{path_shown(out)} holds other files than a {fmt.title} export ({others[0]}…); it is left as it was: "
                 "choose another folder"
             )
 
@@ -306,15 +308,16 @@ def _nothing_message(summary: ExportSummary, selection: Selection) -> str:
     return (
         f"nothing to export: no record for {selection.rule.describe()}"
         + (f" (left out: {why})" if why else "")
-        + f"; nothing was written, {summary.path} is as it was"
+        + f"; nothing was written, {path_shown(summary.path)} is as it was"
     )
 
 
 def _os_message(exc: OSError, out: str | Path) -> str:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return f"{out}: the disk is full; nothing was written, {out} is as it was"
+        return f"{path_shown(out)}: the disk is full; nothing was written, {path_shown(out)} is as it was"
     reason = exc.strerror or str(exc)
-    return f"{out}: cannot write the export ({reason}); nothing was written, {out} is as it was"
+    shown_out = path_shown(out)
+    return f"{shown_out}: cannot write the export ({reason}); nothing was written, {shown_out} is as it was"
 
 
 _END = itemgetter(1)

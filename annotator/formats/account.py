@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotator.text import plural
+from annotator.text import path_shown, plural
 
 #: Each thing the account counts besides records and labels: what it says, and whether it is a
 #: loss — something asked for that the file does not hold (the export then exits 1).
@@ -103,7 +103,8 @@ class ExportSummary:
         """The account for people: the terminal and the Export dialog."""
         per_label = ", ".join(f"{label} {n}" for label, n in sorted(self.labels.items())) or "none"
         out = [
-            f"exported {plural(self.records, 'record')} from {plural(self.articles, 'article')} to {self.path} "
+            f"exported {plural(self.records, 'record')} from {plural(self.articles, 'article')} "
+            f"to {path_shown(self.path)} "
             f"({self.format}) in {self.seconds:.2f} s",
             f"rule: {self.rule}",
             f"labels: {per_label}",
@@ -114,7 +115,7 @@ class ExportSummary:
                 "left out: " + "; ".join(f"{plural(n, 'article')} {why}" for why, n in self.left_out.most_common())
             )
         if self.card:
-            out.append(f"data card: {self.card}")
+            out.append(f"data card: {path_shown(self.card)}")
         losses = list(self._items(loss=True))
         if losses:
             out.append("not as asked (exit 1):")

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -138,9 +138,11 @@ def read_brat(txt: Path) -> Iterator[IncomingRecord | Rejection]:
         else:
             left_out.append(Rejection(str(ann), line, f"the actor {actor!r} is given for {tid}, which is not a span"))
     kinds.update(_actor_attributes(ann, parsed, actor_of, kinds, left_out))
-    yield from left_out
+    # The article comes in: each line left out of it is a note on it (`kept`), as a refused part of a
+    # JSONL record is, and leaves the import's exit code 0.
+    yield from (replace(r, kept=True) for r in left_out)
     for tid, (_, line) in notes.items():
-        yield Rejection(str(ann), line, f"AnnotatorNotes on {tid}, which is not an imported span")
+        yield Rejection(str(ann), line, f"AnnotatorNotes on {tid}, which is not an imported span", kept=True)
     yield IncomingRecord(
         text=text,
         title=title_of(text),

@@ -22,7 +22,7 @@ from annotator.guidelines.document import section
 from annotator.review.gold import gold_articles
 from annotator.review.units import category
 from annotator.store.part import now
-from annotator.text import plural
+from annotator.text import path_shown, plural
 
 NO_LABEL_STRATUM = "(no label)"
 
@@ -94,7 +94,7 @@ def write_package(store, drawn: Drawn, out: Path) -> int:
     """The calibration set as plain JSONL tasks (text and meta, no labels), for a trainee's own
     project: `annotator --db theirs.sqlite import FILE`. Never replaces a file; returns lines written."""
     if out.exists():
-        raise CalibrationError(f"{out}: already exists; nothing was written (choose another --out)")
+        raise CalibrationError(f"{path_shown(out)}: already exists; nothing was written (choose another --out)")
     with atomic_output(out) as handle:
         for article_id in drawn.articles:
             article = store.articles.article(article_id)

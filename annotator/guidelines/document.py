@@ -13,6 +13,8 @@ import difflib
 import re
 from pathlib import Path
 
+from annotator.text import path_shown
+
 #: The largest guidelines file taken (a long codebook is some tens of kilobytes).
 MAX_BYTES = 1_000_000
 
@@ -39,14 +41,18 @@ def read_guidelines(path: Path) -> str:
         with path.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise GuidelinesError(f"{path}: cannot read it ({exc.strerror or exc})") from exc
+        raise GuidelinesError(f"{path_shown(path)}: cannot read it ({exc.strerror or exc})") from exc
     if len(data) > MAX_BYTES:
-        raise GuidelinesError(f"{path}: larger than {MAX_BYTES:,} bytes; guidelines are one Markdown document")
+        raise GuidelinesError(
+            f"{path_shown(path)}: larger than {MAX_BYTES:,} bytes; guidelines are one Markdown document"
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise GuidelinesError(f"{path}:{line}: not UTF-8 (byte {exc.start}); save the file as UTF-8") from exc
+        raise GuidelinesError(
+            f"{path_shown(path)}:{line}: not UTF-8 (byte {exc.start}); save the file as UTF-8"
+        ) from exc
     return checked_text(text, str(path))
 
 

@@ -24,6 +24,7 @@ from annotator.packages.assign import Assignment, AssignmentError, assign
 from annotator.records import person_name_problem
 from annotator.store import Store, StoreError, now
 from annotator.store.packages import PackageRow, package_path_problem
+from annotator.text import path_shown
 
 #: Our mark on a folder of packages: which project's packages it holds, and which files we wrote.
 MARKER_FILE = ".annotator-packages.json"
@@ -64,7 +65,7 @@ class PackagesReport:
         ]
         for made in self.packages:
             what = ("article" if made.articles == 1 else "articles") + (" to review" if made.role == "review" else "")
-            out.append(f"  {made.annotator:<16} {made.articles:>7} {what}  {made.path}")
+            out.append(f"  {made.annotator:<16} {made.articles:>7} {what}  {path_shown(made.path)}")
         if self.unplaced:
             out.append(
                 f"left out: {self.unplaced} articles that fewer than {self.overlap} annotators have not seen yet"
@@ -77,17 +78,23 @@ def checked_names(names: Sequence[str]) -> list[str]:
     out = []
     for raw in names:
         name = raw.strip()
-        why = (
-            person_name_problem(name)
-            or (f"annotator name {name[:40]!r} is longer than {NAME_MAX} characters" if len(name) > NAME_MAX else None)
-            or (f"annotator name {name!r} holds a / or \\ (it names a file)" if set(name) & {"/", "\\"} else None)
-            or (f"annotator name {name!r} starts with a dot" if name.startswith(".") else None)
-        )
-        if why:
+        if why := package_name_problem(name):
             raise AssignmentError(why)
         _refuse_case_twins(name, out)
         out.append(name)
     return out
+
+
+def package_name_problem(name: str) -> str | None:
+    """Why no person may have `name` and get a package (the rule every person's name keeps, and a
+    file name it must make: no / or \\, no leading dot), or None. The command asks it before the
+    project opens, so a bad name on the command line exits 2 as every bad name does."""
+    return (
+        person_name_problem(name)
+        or (f"annotator name {name[:40]!r} is longer than {NAME_MAX} characters" if len(name) > NAME_MAX else None)
+        or (f"annotator name {name!r} holds a / or \\ (it names a file)" if set(name) & {"/", "\\"} else None)
+        or (f"annotator name {name!r} starts with a dot" if name.startswith(".") else None)
+    )
 
 
 def _refuse_case_twins(name: str, earlier: list[str]) -> None:

@@ -36,6 +36,7 @@ from annotator.store.files import (
     sidecar,
 )
 from annotator.store.lock import ProjectLock, hold_for_restore, lock_project
+from annotator.text import path_shown
 
 log = logging.getLogger("annotator.store.backups")
 
@@ -201,7 +202,7 @@ def _copy(backup: Path, incoming: Path) -> None:
 
 def _reason(exc: StoreError, path: Path) -> str:
     """The error without the leading "PATH: " (the caller names the file) nor what it says of the file's fate."""
-    why = str(exc).removeprefix(f"{path}: ").split("; it was left")[0]
+    why = str(exc).removeprefix(f"{path_shown(path)}: ").split("; it was left")[0]
     return why.replace("the project file is damaged", "damaged")  # no project's recovery hint: it is a backup
 
 

@@ -13,6 +13,8 @@ import shlex
 import sqlite3
 from pathlib import Path
 
+from annotator.text import path_shown
+
 
 class StoreError(Exception):
     """A failure the user can understand and act on."""
@@ -57,7 +59,7 @@ def restore_hint(path: Path) -> str:
 
 def damaged(path: Path, what: str) -> CorruptProjectError:
     return CorruptProjectError(
-        f"{path}: the project file is damaged ({what}); it was left as it was. "
+        f"{path_shown(path)}: the project file is damaged ({what}); it was left as it was. "
         f"Restore the latest backup with: {restore_hint(path)}"
     )
 
@@ -70,7 +72,7 @@ def primary_code(exc: sqlite3.Error) -> int | None:
 
 
 def _busy(path: Path, text: str) -> StoreError:
-    return ProjectBusyError(f"{path}: the project is busy in another program ({text}); try again")
+    return ProjectBusyError(f"{path_shown(path)}: the project is busy in another program ({text}); try again")
 
 
 #: SQLite's primary result code -> the known failure it is, as a message for the user.
@@ -78,17 +80,21 @@ _KNOWN = {
     sqlite3.SQLITE_BUSY: _busy,
     sqlite3.SQLITE_LOCKED: _busy,
     sqlite3.SQLITE_READONLY: lambda path, text: ReadOnlyProjectError(
-        f"{path}: the project file is read-only; this change was not saved"
+        f"{path_shown(path)}: the project file is read-only; this change was not saved"
     ),
-    sqlite3.SQLITE_FULL: lambda path, text: DiskFullError(f"{path}: the disk is full; this change was not saved"),
+    sqlite3.SQLITE_FULL: lambda path, text: DiskFullError(
+        f"{path_shown(path)}: the disk is full; this change was not saved"
+    ),
     sqlite3.SQLITE_IOERR: lambda path, text: DiskError(
-        f"{path}: the disk could not read or write the project file ({text}); this change was not saved"
+        f"{path_shown(path)}: the disk could not read or write the project file ({text}); this change was not saved"
     ),
     sqlite3.SQLITE_CORRUPT: damaged,
     sqlite3.SQLITE_NOTADB: damaged,
-    sqlite3.SQLITE_CANTOPEN: lambda path, text: CannotOpenError(f"{path}: cannot open the project file ({text})"),
+    sqlite3.SQLITE_CANTOPEN: lambda path, text: CannotOpenError(
+        f"{path_shown(path)}: cannot open the project file ({text})"
+    ),
     sqlite3.SQLITE_PERM: lambda path, text: CannotOpenError(
-        f"{path}: the system refused access to the project file ({text})"
+        f"{path_shown(path)}: the system refused access to the project file ({text})"
     ),
 }
 

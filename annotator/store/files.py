@@ -31,6 +31,7 @@ from annotator.store.errors import (
     sqlite_error,
 )
 from annotator.store.schema import SCHEMA_VERSION
+from annotator.text import path_shown
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 SIDECARS = ("-wal", "-shm")
@@ -133,7 +134,7 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     wal = sidecar(Path(path), "-wal")
     if wal.exists() and wal.stat().st_size > 0:
         raise ReadOnlyProjectError(
-            f"{path}: its latest changes are in {wal.name}, which cannot be read where it is "
+            f"{path_shown(path)}: its latest changes are in {wal.name}, which cannot be read where it is "
             f"({read_only_reason(Path(path)) or 'no -shm file beside it'}). Copy the project and its "
             f"{wal.name} to a folder you can write to and open the copy."
         )
@@ -161,11 +162,12 @@ def inspect_project(path: Path, conn: sqlite3.Connection | None = None) -> int:
             conn.close()
     if version < 1 or not has_articles:
         raise NotAProjectError(
-            f"{path}: an SQLite file but not an Annotator project (no articles table); it was left untouched"
+            f"{path_shown(path)}: an SQLite file but not an Annotator project (no articles table); "
+            "it was left untouched"
         )
     if version > SCHEMA_VERSION:
         raise NewerSchemaError(
-            f"{path}: this project was written by a newer Annotator "
+            f"{path_shown(path)}: this project was written by a newer Annotator "
             f"(schema {version}, this version knows {SCHEMA_VERSION}); "
             "it was left untouched. Update Annotator to open it."
         )
@@ -239,17 +241,17 @@ def check_header(path: Path) -> None:
     """Refuse, before SQLite is asked anything, a path with no file, an empty file or one that is not SQLite."""
     if not path.exists():
         raise StoreError(
-            f"{path}: no such project. Check the path; `annotator import FILES --db PATH` "
+            f"{path_shown(path)}: no such project. Check the path; `annotator import FILES --db PATH` "
             "or the window's File ▸ New project creates a project."
         )
     if path.is_dir():
-        raise NotAProjectError(f"{path}: a folder, not a project file")
+        raise NotAProjectError(f"{path_shown(path)}: a folder, not a project file")
     try:
         header = head_bytes(path, len(SQLITE_HEADER))
     except OSError as exc:
-        raise StoreError(f"{path}: cannot read the project file ({exc.strerror})") from exc
+        raise StoreError(f"{path_shown(path)}: cannot read the project file ({exc.strerror})") from exc
     if not header:
-        raise NotAProjectError(f"{path}: an empty file, not an Annotator project; it was left untouched")
+        raise NotAProjectError(f"{path_shown(path)}: an empty file, not an Annotator project; it was left untouched")
     if header != SQLITE_HEADER:
         raise damaged(path, "not an SQLite file: another program's file, or a project damaged beyond reading")
 

@@ -38,6 +38,7 @@ from annotator.store.errors import (
 )
 from annotator.store.leftovers import clear_leftover_sidecars
 from annotator.store.schema import SCHEMA_VERSION, make_stamping, migrations, stamping_missing
+from annotator.text import path_shown
 
 if TYPE_CHECKING:
     from annotator.records import ExportRow, IncomingRecord
@@ -148,11 +149,12 @@ class Store:
         if reason:
             if readonly:
                 raise ReadOnlyProjectError(
-                    f"{path}: this project was written by an older Annotator (schema {version}) and cannot be "
-                    f"upgraded where it is ({reason}). Copy it to a folder you can write to and open the copy."
+                    f"{path_shown(path)}: this project was written by an older Annotator (schema {version}) "
+                    f"and cannot be upgraded where it is ({reason}). "
+                    "Copy it to a folder you can write to and open the copy."
                 )
             raise ReadOnlyProjectError(
-                f"{path}: the project is read-only ({reason}). It can be read (stats, export, backup) but "
+                f"{path_shown(path)}: the project is read-only ({reason}). It can be read (stats, export, backup) but "
                 "nothing can be saved in it; copy it to a folder you can write to to work on it."
             )
         from annotator.store.lock import hold_for_writing  # only a writer needs it: `stats` starts without
@@ -209,7 +211,7 @@ class Store:
             raise known_error(exc, path) from exc
         except OSError as exc:
             if path.exists() or exc.errno not in _NO_HARD_LINKS:
-                raise StoreError(f"{path}: cannot create the project ({exc.strerror})") from exc
+                raise StoreError(f"{path_shown(path)}: cannot create the project ({exc.strerror})") from exc
             os.replace(building, path)  # a file system without hard links (FAT, some shares)
         finally:
             building.unlink(missing_ok=True)
@@ -225,7 +227,7 @@ class Store:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             mode = _switch_to_wal(conn)
             if mode.lower() != "wal":
-                raise StoreError(f"{path}: could not switch the project to WAL mode (got {mode!r})")
+                raise StoreError(f"{path_shown(path)}: could not switch the project to WAL mode (got {mode!r})")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
             if migrate_from is not None:
@@ -464,7 +466,7 @@ class Store:
 
 
 def _exists(path: Path) -> StoreError:
-    return StoreError(f"{path}: a file already exists there; choose another name for the new project")
+    return StoreError(f"{path_shown(path)}: a file already exists there; choose another name for the new project")
 
 
 def _probe(path: Path, *, check: bool) -> tuple[sqlite3.Connection, int]:
