@@ -232,3 +232,57 @@ def test_the_current_statement_is_never_cut_by_the_edge_of_the_view(window, qtbo
         if whole:  # a statement taller than the view keeps its first line in view instead
             assert rects[-1].bottom() + line_gap(rects[-1].height()) / 2 <= height, (span, rects[-1], height)
         assert rects[0].top() >= 0
+
+
+def test_a_link_tag_never_covers_a_label_chip_in_a_narrow_margin(cli, db_path, tmp_path, qtbot):
+    """Found in a tryout: a Label Studio task whose PERSON span is a statement's speaker, at 1366x768:
+    the `speaker →` tag was painted over the PERSON chip (it read "RSON"). The tag now goes beside
+    the chips when there is room and below them when there is not: no chip or tag covers another,
+    and each is whole in the margin."""
+    import json
+
+    from PySide6.QtCore import QSettings
+
+    from annotator.store import Store
+    from annotator.ui.annotate.window.main_window import MainWindow
+
+    text = "Zelensky denied any talks with Moscow."
+
+    def region(quote: str, label: str, rid: str) -> dict:
+        start = text.index(quote)
+        value = {"start": start, "end": start + len(quote), "text": quote, "labels": [label]}
+        return {"id": rid, "from_name": "label", "to_name": "text", "type": "labels", "value": value}
+
+    relation = {"from_id": "p1", "to_id": "s1", "type": "relation", "direction": "right", "labels": ["speaker"]}
+    result = [region("Zelensky", "PERSON", "p1"), region(text, "denial", "s1"), relation]
+    task = {"id": 1, "data": {"text": text}, "annotations": [{"id": 1, "completed_by": 4, "result": result}]}
+    source = tmp_path / "tasks.json"
+    source.write_text(json.dumps([task]), encoding="utf-8")
+    assert cli("import", "--no-ner", source).exit_code == 0
+
+    qsettings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    qsettings.setValue("ui/quiet_errors", True)
+    qsettings.setValue("links/speaker_suggestions", False)
+    qsettings.setValue("learn/suggest_labels", False)
+    with Store.open(db_path) as store:
+        window = MainWindow(store, "ls-4", qsettings)
+        qtbot.addWidget(window)
+        window.resize(1366, 768)
+        window.start(preannotate=False)
+        window.show()
+        qtbot.waitExposed(window)
+        s = window.session
+        s.set_current(next(span for span in s.candidates() if span[1] - span[0] == len(text)))
+        qtbot.wait(20)
+        window.view.viewport().repaint()
+        window.view._gutter.repaint()
+        marks = window.view.margin_marks
+        tags = window.link_overlay.margin_tags
+        assert sorted(name for name, _ in marks) == ["PERSON", "denial"] and len(tags) == 1
+        placed = [rect for _, rect in marks] + tags
+        for i, rect in enumerate(placed):
+            for other in placed[i + 1 :]:
+                assert not rect.intersects(other), (rect, other)
+        gutter = QRectF(window.view._gutter.rect())
+        assert all(gutter.contains(rect) for rect in placed)
+        window.close()
