@@ -104,7 +104,8 @@ def assert_hints_cover_no_glyph(window) -> None:
     assert badges and len(overlay.painted) >= len(badges)  # a badge and an outline per candidate in view
     for badge in badges:
         assert not [box for box in boxes if overlaps(badge, box)], badge
-        assert badge.height() >= 7.5 and badge.left() >= 0 and badge.right() <= window.view.viewport().width()
+        assert badge.height() >= 10.5, badge  # room for capitals of 10 pixels
+        assert badge.left() >= 0 and badge.right() <= window.view.viewport().width()
     for i, badge in enumerate(badges):
         assert not [other for other in badges[i + 1 :] if overlaps(badge, other)], badge
     for outer in overlay.painted:
@@ -230,7 +231,7 @@ def test_the_current_statement_is_never_cut_by_the_edge_of_the_view(window, qtbo
         height = window.view.viewport().height()
         whole = rects[-1].bottom() - rects[0].top() + line_gap(rects[0].height()) < height
         if whole:  # a statement taller than the view keeps its first line in view instead
-            assert rects[-1].bottom() + line_gap(rects[-1].height()) / 2 <= height, (span, rects[-1], height)
+            assert rects[-1].bottom() + line_gap(rects[-1].height()) / 2 <= height, (span, rects, height)
         assert rects[0].top() >= 0
 
 
@@ -286,3 +287,16 @@ def test_a_link_tag_never_covers_a_label_chip_in_a_narrow_margin(cli, db_path, t
         gutter = QRectF(window.view._gutter.rect())
         assert all(gutter.contains(rect) for rect in placed)
         window.close()
+
+
+def test_hint_letters_are_large_enough_to_read_at_the_reading_size(window, qtbot):
+    """Found in a tryout: at 1366x768 the hint badges were 8 pixels high, their letters 6, beside
+    17-pixel text: readable only zoomed in. At the window's own reading size the line gap holds
+    capitals of 10 pixels or more, still over no glyph."""
+    window.resize(1366, 768)
+    press(qtbot, window, "S")
+    assert_hints_cover_no_glyph(window)
+    overlay = window.link_overlay
+    for badge in overlay.hint_badges:
+        font = overlay.hint_font(badge.height() + 0.5)
+        assert QFontMetricsF(font).capHeight() >= 10, badge

@@ -188,7 +188,7 @@ class LinkOverlay:
 
     def hint_font(self, band: float) -> QFont:
         """The hint letters' font: bold capitals as tall as fit in a badge `band` pixels high, half
-        a pixel to spare above and below: a laptop's 8-pixel line gap takes 7-pixel capitals. Unhinted,
+        a pixel to spare above and below: the smallest line gap, 11 pixels, takes 10-pixel capitals. Unhinted,
         so the capitals scale with the gap rather than snapping a pixel or two smaller."""
         font = QFont(self.view.font())
         font.setWeight(QFont.Weight.Black)
