@@ -270,6 +270,32 @@ def test_gui_screenshot_at_a_laptops_size_is_that_size_with_the_text_half_the_wi
     assert png_size(out) == (1366, 768)
 
 
+def test_a_screenshot_run_leaves_the_users_settings_as_they_were(project, tmp_path):
+    """Found in a tryout: `gui --screenshot` on a fresh config wrote `name=root` and the project
+    into annotator.conf, so the next real start never asked the user's name and labelled as the
+    login name. A render-only run remembers nothing: no settings file appears on a fresh config, an
+    existing one keeps its bytes, and the command line's last project is not changed."""
+    from tests.ui.test_crash_and_cli import run_cli
+
+    config, data = tmp_path / "config", tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if k != "ANNOTATOR_NAME"}
+    env.update(QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(config), ANNOTATOR_DATA_DIR=str(data))
+    out = tmp_path / "shot.png"
+    result = run_cli("--db", str(project), "gui", "--screenshot", str(out), "--size", "1366x768", env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert png_size(out) == (1366, 768)
+    assert not [p for p in config.rglob("*") if p.is_file()], "a fresh config stays empty"
+    assert not (data / "last-project.txt").exists()
+
+    conf = config / "annotator" / "annotator.conf"
+    conf.parent.mkdir(parents=True)
+    conf.write_text("[view]\nfont_size=14\n", encoding="utf-8")
+    result = run_cli("--db", str(project), "gui", "--screenshot", str(out), env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert conf.read_text(encoding="utf-8") == "[view]\nfont_size=14\n"
+    assert sorted(p.name for p in config.rglob("*") if p.is_file()) == ["annotator.conf"]
+
+
 def test_a_window_laid_out_for_a_given_screen_fills_it_and_gives_the_text_half_its_width(project, tmp_path, qtbot):
     """The code that fits the window to its screen sees the screen `--size` gave: the window fills
     1366×768, the article text takes at least half the width, and the legend starts folded (a short

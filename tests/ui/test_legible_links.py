@@ -104,7 +104,8 @@ def assert_hints_cover_no_glyph(window) -> None:
     assert badges and len(overlay.painted) >= len(badges)  # a badge and an outline per candidate in view
     for badge in badges:
         assert not [box for box in boxes if overlaps(badge, box)], badge
-        assert badge.height() >= 7.5 and badge.left() >= 0 and badge.right() <= window.view.viewport().width()
+        assert badge.height() >= 10.5, badge  # room for capitals of 10 pixels
+        assert badge.left() >= 0 and badge.right() <= window.view.viewport().width()
     for i, badge in enumerate(badges):
         assert not [other for other in badges[i + 1 :] if overlaps(badge, other)], badge
     for outer in overlay.painted:
@@ -230,5 +231,72 @@ def test_the_current_statement_is_never_cut_by_the_edge_of_the_view(window, qtbo
         height = window.view.viewport().height()
         whole = rects[-1].bottom() - rects[0].top() + line_gap(rects[0].height()) < height
         if whole:  # a statement taller than the view keeps its first line in view instead
-            assert rects[-1].bottom() + line_gap(rects[-1].height()) / 2 <= height, (span, rects[-1], height)
+            assert rects[-1].bottom() + line_gap(rects[-1].height()) / 2 <= height, (span, rects, height)
         assert rects[0].top() >= 0
+
+
+def test_a_link_tag_never_covers_a_label_chip_in_a_narrow_margin(cli, db_path, tmp_path, qtbot):
+    """Found in a tryout: a Label Studio task whose PERSON span is a statement's speaker, at 1366x768:
+    the `speaker →` tag was painted over the PERSON chip (it read "RSON"). The tag now goes beside
+    the chips when there is room and below them when there is not: no chip or tag covers another,
+    and each is whole in the margin."""
+    import json
+
+    from PySide6.QtCore import QSettings
+
+    from annotator.store import Store
+    from annotator.ui.annotate.window.main_window import MainWindow
+
+    text = "Zelensky denied any talks with Moscow."
+
+    def region(quote: str, label: str, rid: str) -> dict:
+        start = text.index(quote)
+        value = {"start": start, "end": start + len(quote), "text": quote, "labels": [label]}
+        return {"id": rid, "from_name": "label", "to_name": "text", "type": "labels", "value": value}
+
+    relation = {"from_id": "p1", "to_id": "s1", "type": "relation", "direction": "right", "labels": ["speaker"]}
+    result = [region("Zelensky", "PERSON", "p1"), region(text, "denial", "s1"), relation]
+    task = {"id": 1, "data": {"text": text}, "annotations": [{"id": 1, "completed_by": 4, "result": result}]}
+    source = tmp_path / "tasks.json"
+    source.write_text(json.dumps([task]), encoding="utf-8")
+    assert cli("import", "--no-ner", source).exit_code == 0
+
+    qsettings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    qsettings.setValue("ui/quiet_errors", True)
+    qsettings.setValue("links/speaker_suggestions", False)
+    qsettings.setValue("learn/suggest_labels", False)
+    with Store.open(db_path) as store:
+        window = MainWindow(store, "ls-4", qsettings)
+        qtbot.addWidget(window)
+        window.resize(1366, 768)
+        window.start(preannotate=False)
+        window.show()
+        qtbot.waitExposed(window)
+        s = window.session
+        s.set_current(next(span for span in s.candidates() if span[1] - span[0] == len(text)))
+        qtbot.wait(20)
+        window.view.viewport().repaint()
+        window.view._gutter.repaint()
+        marks = window.view.margin_marks
+        tags = window.link_overlay.margin_tags
+        assert sorted(name for name, _ in marks) == ["PERSON", "denial"] and len(tags) == 1
+        placed = [rect for _, rect in marks] + tags
+        for i, rect in enumerate(placed):
+            for other in placed[i + 1 :]:
+                assert not rect.intersects(other), (rect, other)
+        gutter = QRectF(window.view._gutter.rect())
+        assert all(gutter.contains(rect) for rect in placed)
+        window.close()
+
+
+def test_hint_letters_are_large_enough_to_read_at_the_reading_size(window, qtbot):
+    """Found in a tryout: at 1366x768 the hint badges were 8 pixels high, their letters 6, beside
+    17-pixel text: readable only zoomed in. At the window's own reading size the line gap holds
+    capitals of 10 pixels or more, still over no glyph."""
+    window.resize(1366, 768)
+    press(qtbot, window, "S")
+    assert_hints_cover_no_glyph(window)
+    overlay = window.link_overlay
+    for badge in overlay.hint_badges:
+        font = overlay.hint_font(badge.height() + 0.5)
+        assert QFontMetricsF(font).capHeight() >= 10, badge

@@ -62,11 +62,27 @@ def app_settings() -> QSettings:
     return QSettings(ORGANISATION, APPLICATION)
 
 
+def render_only_settings(folder: Path) -> QSettings:
+    """A copy of the user's settings in `folder`, for a window that is only rendered (`--screenshot`).
+
+    The picture shows the user's text size and toggles, but whatever the run would remember (the
+    name it fell back to, the project it opened) lands in the copy: the next real start still asks
+    for the name and opens the user's own last project.
+    """
+    copy = QSettings(str(Path(folder) / "render-only.conf"), QSettings.Format.IniFormat)
+    user = app_settings()
+    for key in user.allKeys():
+        copy.setValue(key, user.value(key))
+    return copy
+
+
 class WindowSettings:
     """Typed access to one `QSettings` (the user's, or a file a test or benchmark chose)."""
 
-    def __init__(self, qsettings: QSettings | None = None):
+    def __init__(self, qsettings: QSettings | None = None, *, remember_for_cli: bool = True):
         self.qsettings = qsettings if qsettings is not None else app_settings()
+        #: Whether the last project is also the command line's default (not for a render-only run).
+        self.remember_for_cli = remember_for_cli
 
     def get(self, setting: Setting[T]) -> T:
         value = self.qsettings.value(setting.key)
@@ -101,7 +117,8 @@ class WindowSettings:
         recent = [p for p in self.recent_projects() if p != path_text]
         self.set(RECENT_PROJECTS, [path_text, *recent][:MAX_RECENT])
         self.set(LAST_PROJECT, path_text)
-        settings.remember_last_project(Path(path_text))  # the command line's default too
+        if self.remember_for_cli:
+            settings.remember_last_project(Path(path_text))  # the command line's default too
 
     def forget_project(self, path: Path) -> None:
         """Drop `path` from the recent projects (and as the last one): it is gone."""

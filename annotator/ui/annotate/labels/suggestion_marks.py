@@ -32,7 +32,8 @@ class SuggestionMarks:
     def __init__(self, suggestions, view):
         self.suggestions, self.view, self.session = suggestions, view, suggestions.session
         view.overlays.append(self.paint)
-        view.gutter_overlays.append(self.paint_gutter)
+        # before the link tags, which are placed off every chip of the margin (`margin_marks`)
+        view.gutter_overlays.insert(0, self.paint_gutter)
         view.tooltip_sources.append(self.hover_lines)
 
     def _drawn(self):
@@ -82,6 +83,7 @@ class SuggestionMarks:
             painter.drawRoundedRect(chip, chip_h / 2, chip_h / 2)
             painter.setPen(QColor(self.text_color(suggestion.label)))
             painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, name)
+            self.view.margin_marks.append((name, QRectF(chip)))
             y += chip_h + 3
 
     def color(self, label: str) -> str:

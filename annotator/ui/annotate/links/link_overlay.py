@@ -3,7 +3,8 @@
 - The current statement's links: each other end outlined in its type's colour (on a halo of
   the page colour, so the outline reads at 3:1 whatever tint is under it) with a small tag
   naming the type. Outlines lie in the gaps between lines, off every glyph, and are painted under the text;
-  tags sit in the margin left of the text, level with the outline's first line. Statements
+  tags sit in the margin left of the text, level with the outline's first line (beside or below the
+  label chips there when they would meet: nothing in the margin covers another). Statements
   linking *to* it are outlined dashed; a suggested speaker dashed, its tag ending in "?".
 - Hint mode: each candidate outlined dotted in the gaps round it, under the text, and a badge with
   its letters in the line gap just above its first word, its capitals as tall as the gap allows
@@ -145,15 +146,29 @@ class LinkOverlay:
         for rect, color, text in self._pending:
             height = min(metrics.height() + 2, rect.height())
             chip = QRectF(4, rect.center().y() - height / 2, metrics.horizontalAdvance(text) + 8, height)
-            for placed in self.margin_tags:
-                if placed.intersects(chip):
-                    chip.moveLeft(placed.right() + 3)
+            chip = self._free_place(chip, right)
             self.margin_tags.append(QRectF(chip))
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(color)
             painter.drawRoundedRect(chip, 3, 3)
             painter.setPen(QColor(palette.chip_text(color.name())))
             painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _free_place(self, chip: QRectF, right: int) -> QRectF:
+        """`chip` moved to where it covers no label chip, note mark or other tag of the margin: beside
+        the tags already on its line while it fits left of the label chips, else stacked below them."""
+        taken = [rect for _, rect in self.view.margin_marks] + self.margin_tags
+        chip = QRectF(chip)
+        for _ in range(len(taken) + 1):
+            hit = [placed for placed in taken if placed.intersects(chip)]
+            if not hit:
+                return chip
+            beside = QRectF(chip).translated(max(p.right() for p in hit) + 3 - chip.left(), 0)
+            if beside.right() <= right and not any(p.intersects(beside) for p in taken):
+                return beside
+            chip.moveTop(max(p.bottom() for p in hit) + 2)
+            chip.moveLeft(4)
+        return chip
 
     def _hint_outlines(self, painter: QPainter, mode: HintMode, clip: QRectF) -> None:
         """Under the text, while linking: each candidate still matching outlined dotted in the gaps
@@ -173,7 +188,7 @@ class LinkOverlay:
 
     def hint_font(self, band: float) -> QFont:
         """The hint letters' font: bold capitals as tall as fit in a badge `band` pixels high, half
-        a pixel to spare above and below: a laptop's 8-pixel line gap takes 7-pixel capitals. Unhinted,
+        a pixel to spare above and below: the smallest line gap, 11 pixels, takes 10-pixel capitals. Unhinted,
         so the capitals scale with the gap rather than snapping a pixel or two smaller."""
         font = QFont(self.view.font())
         font.setWeight(QFont.Weight.Black)

@@ -214,13 +214,14 @@ class ArticleView(QPlainTextEdit):
         end.setPosition(self._current_qt[1])
         self.ensureCursorVisible()
         # the whole statement in view with a line of the text after it (its outline is never cut by the
-        # edge), as long as its first line stays in view; the scroll bar counts lines
+        # edge), as long as its first line and the outline in the half gap above it stay in view; the
+        # scroll bar counts lines
         first, last = self.cursorRect(), self.cursorRect(end)
         step = last.height() + line_gap(last.height())
         overflow = last.bottom() + step + line_gap(last.height()) - self.viewport().height()
         if overflow > 0:
             bar = self.verticalScrollBar()
-            lines = min(-(-overflow // step), max(0, (first.top() - line_gap(first.height())) // step))
+            lines = min(-(-overflow // step), max(0, (first.top() - line_gap(first.height()) // 2) // step))
             bar.setValue(bar.value() + lines)
 
     def repaint_marks(self) -> None:

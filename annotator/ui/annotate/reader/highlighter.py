@@ -38,8 +38,10 @@ PARAGRAPH_SPACING = 0.6
 #: Space between two lines, in line heights (at least `MIN_LINE_GAP` pixels): the room outlines are
 #: drawn in, so a statement's or a link's outline never touches a glyph, its own line's descenders
 #: included (QPlainTextEdit has no line height of its own: QTextBlockFormat's is QTextEdit's only).
-LINE_GAP = 0.4
-MIN_LINE_GAP = 8
+#: The link hints' badges sit in it too, so it is tall enough for capitals of 10 pixels or more at
+#: the reading size (a 0.4 gap gave a laptop 6-pixel letters, readable only zoomed in).
+LINE_GAP = 0.55
+MIN_LINE_GAP = 11
 
 
 def line_gap(line_height: float) -> int:

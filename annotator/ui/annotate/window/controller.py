@@ -21,10 +21,15 @@ SAMPLE_PROJECT = settings.SAMPLE_PROJECT  # the one `make run` makes too
 
 
 class Controller:
-    def __init__(self, app: QApplication, quiet: bool = False):
+    def __init__(self, app: QApplication, quiet: bool = False, settings_folder: Path | None = None):
+        """`settings_folder`: a render-only run (`--screenshot`) keeps its settings there, on a copy
+        of the user's, so nothing it does is remembered in the user's settings."""
         self.app = app
         self.quiet = quiet
-        self.settings = ws.WindowSettings()
+        if settings_folder is None:
+            self.settings = ws.WindowSettings()
+        else:
+            self.settings = ws.WindowSettings(ws.render_only_settings(settings_folder), remember_for_cli=False)
         self.opener = ProjectOpener(quiet)
         self.windows: list[MainWindow] = []
         #: The name the first-start dialog asked to mark a trainee, marked in the first project opened.

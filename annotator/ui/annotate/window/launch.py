@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from annotator.ui.shell.app import EXIT_NO_DISPLAY, ends_cleanly, start
@@ -25,10 +26,13 @@ def run(
         return EXIT_NO_DISPLAY
     from annotator.ui.annotate.window.controller import Controller
 
-    controller = Controller(app, quiet=screenshot is not None)
-    window = controller.open(db_path, article=article, preannotate=screenshot is None)
-    if window is None:
-        return 1
-    if screenshot is not None:
-        return controller.screenshot(window, screenshot)
-    return app.exec()
+    if screenshot is None:
+        controller = Controller(app)
+        window = controller.open(db_path, article=article)
+        return 1 if window is None else app.exec()
+    with tempfile.TemporaryDirectory(prefix="annotator-render-") as folder:  # the user's settings untouched
+        controller = Controller(app, quiet=True, settings_folder=Path(folder))
+        window = controller.open(db_path, article=article, preannotate=False)
+        code = 1 if window is None else controller.screenshot(window, screenshot)
+        controller.settings.sync()  # written into the folder while it is there
+        return code
