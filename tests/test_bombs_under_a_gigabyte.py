@@ -292,3 +292,13 @@ def test_a_meta_over_its_cap_is_named_with_its_size(tmp_path, project):
         "1 rejected (see above)",
     ]
     assert done.returncode == 1 and "imported 2 new articles" in done.stdout
+
+
+def test_a_records_meta_is_measured_as_its_json(tmp_path):
+    """The size the cap and the import batch count is close to the JSON the store writes."""
+    from annotator.formats.records import record_from_dict
+
+    meta = {"source": "Reuters", "ids": [1, 2, 123456789], "nested": {"a": None, "b": True, "c": 1.5}, "t": "é" * 10}
+    record = record_from_dict({"text": "Kyiv said so.", "meta": meta}, source="x", line=1)
+    written = len(json.dumps(meta, ensure_ascii=False))
+    assert written * 0.8 <= record.meta_chars <= written * 1.2, (record.meta_chars, written)
