@@ -5,8 +5,8 @@ larger than memory should hold. The array is read in chunks and each element dec
 its own (the standard library's `raw_decode`), so memory stays near one element, and each
 element comes with the line it starts on for `FILE:LINE` messages. An element larger
 than `MAX_ELEMENT_CHARS`, one holding more than `settings.MAX_RECORD_CONTAINERS` objects and
-arrays or more than `settings.MAX_RECORD_VALUES` values (commas), or a syntax error ends the reading with one message: the elements before it stand, the
-rest of the file cannot be told apart.
+arrays or more than `settings.MAX_RECORD_VALUES` values (commas), or a syntax error ends the
+reading with one message: the elements before it stand, the rest of the file cannot be told apart.
 
 The decoder spends ~70 bytes on each `{}` it reads (3 bytes of JSON) and ~60 on each short string,
 so the text it is given never holds more `{` and `[` than the containers cap, nor more commas than
