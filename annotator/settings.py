@@ -52,9 +52,9 @@ MAX_RECORD_LINKS = 10_000
 #: The most JSON objects and arrays one record (a JSONL line, an element of a `.json` array) may
 #: hold, counted in its text before it is decoded: the decoder spends ~70 bytes on an empty `{}`
 #: (3 bytes of JSON), so 20,000,000 of them on one 57 MB line took 5.4 GB. 2,000,000 keep a
-#: record's decoding near 450 MB at worst and still take the tokens of a record at the line cap
-#: (Prodigy writes one object a token: ~1,000,000 of them in 64 MiB), the entities, spans and
-#: links a record may bring (`MAX_RECORD_*` above) and their offsets.
+#: record's decoding near 450 MB at worst and still take the tokens of any record the values cap
+#: below lets in (Prodigy writes one object a token), the entities, spans and links a record may
+#: bring (`MAX_RECORD_*` above) and their offsets.
 MAX_RECORD_CONTAINERS = 2_000_000
 #: The most values one JSON record (a JSONL line, an element of a `.json` array) may hold, counted
 #: as its commas before it is decoded: each short string costs the decoder ~60 bytes, so a 57 MB
