@@ -181,6 +181,9 @@ class IncomingRecord:
     #: about the statements, so it starts the article (in progress) and never finishes it, nor
     #: unfinishes an article the layer finished (`formats.records`, `store.importer`).
     only_categories: bool = False
+    #: The size of `meta` as JSON (`formats.records.check_meta_values`): an import batch counts it
+    #: with the texts, so that records of large meta never pile up in one batch.
+    meta_chars: int = 0
     #: The next record comes from the same task (another annotation of one Label Studio task,
     #: another layer of one article of a project file): an import stores them in one
     #: transaction, never split across two batches.

@@ -52,15 +52,21 @@ MAX_RECORD_LINKS = 10_000
 #: The most JSON objects and arrays one record (a JSONL line, an element of a `.json` array) may
 #: hold, counted in its text before it is decoded: the decoder spends ~70 bytes on an empty `{}`
 #: (3 bytes of JSON), so 20,000,000 of them on one 57 MB line took 5.4 GB. 2,000,000 keep a
-#: record's decoding near 450 MB at worst and still take the tokens of a record at the line cap
-#: (Prodigy writes one object a token: ~1,000,000 of them in 64 MiB), the entities, spans and
-#: links a record may bring (`MAX_RECORD_*` above) and their offsets.
+#: record's decoding near 450 MB at worst and still take the tokens of any record the values cap
+#: below lets in (Prodigy writes one object a token), the entities, spans and links a record may
+#: bring (`MAX_RECORD_*` above) and their offsets.
 MAX_RECORD_CONTAINERS = 2_000_000
-#: The most values one JSONL record may hold, counted as its commas before it is decoded: each
-#: short string costs the decoder ~60 bytes, so a 57 MB line of 12,000,000 two-letter strings took
-#: 827 MB. 8,000,000 keep that near 500 MB and still take a record at the line cap with Prodigy's
-#: tokens (~6 commas a token: ~5,400,000 for the 900,000 tokens a 64 MiB line holds).
-MAX_RECORD_VALUES = 8_000_000
+#: The most values one JSON record (a JSONL line, an element of a `.json` array) may hold, counted
+#: as its commas before it is decoded: each short string costs the decoder ~60 bytes, so a 57 MB
+#: line of 12,000,000 two-letter strings took 827 MB, 7,950,000 five-letter ones 860 MB. At
+#: 3,500,000 a record decodes in ~370 MB (strings), ~600 MB at worst (as many distinct keys of one
+#: object). Prodigy writes ~5 commas a token: a record of up to ~700,000 tokens (a 48 MiB line)
+#: comes in, one of 900,000 (63 MiB) is refused with "split it".
+MAX_RECORD_VALUES = 3_500_000
+#: The most a record's `meta` may hold, as JSON (characters): it is stored as one JSON text with its
+#: article and read back whole. Real exports' meta (a source, a date, ids, a Label Studio task's
+#: other data fields) is a few KB; a 60 MB meta took the import past a gigabyte.
+MAX_META_CHARS = 2**20
 #: The most a DocBin may decompress to: a larger one (or a "zip bomb") is refused before it is read.
 MAX_DOCBIN_BYTES = 256 * 2**20
 #: A label's model suggestions are shown only once it has this many examples (train + held out)

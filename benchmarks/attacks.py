@@ -351,10 +351,11 @@ def _bomb_line(work: Path, name: str, bomb: str, said: str) -> tuple[bool, Run]:
 
 
 def spacy_json_entities(work: Path) -> tuple[bool, Run]:
-    """spaCy's `Doc.to_json` shape, 1,900,000 `ents` on one 59 MB line (under the line cap)."""
+    """spaCy's `Doc.to_json` shape, 1,900,000 `ents` on one 59 MB line (under the line cap): its
+    5,700,000 values are over the values cap, so it is refused before it is decoded."""
     ents = [{"start": 0, "end": 3, "label": "A"}] * 1_900_000
     bomb = json.dumps({"text": TEXT, "ents": ents}, separators=(",", ":"))
-    return _bomb_line(work, "ents.jsonl", bomb, "the record has 1,900,000 entities")
+    return _bomb_line(work, "ents.jsonl", bomb, "the record holds 5,700,000 JSON values")
 
 
 def empty_objects(work: Path) -> tuple[bool, Run]:
@@ -367,6 +368,42 @@ def short_strings(work: Path) -> tuple[bool, Run]:
     """12,000,000 two-letter strings on one 60 MB JSONL line: values the decoder builds one by one."""
     bomb = '{"text":"x","meta":{"x":[' + ",".join(['"ab"'] * 12_000_000) + "]}}"
     return _bomb_line(work, "strings.jsonl", bomb, "the record holds 12,000,000 JSON values")
+
+
+def five_letter_strings(work: Path) -> tuple[bool, Run]:
+    """7,950,000 five-letter strings in a meta, one 63.6 MB JSONL line (under the former 8,000,000)."""
+    bomb = '{"text":"Putin offered talks.","meta":{"x":[' + ",".join(['"abcde"'] * 7_950_000) + "]}}"
+    return _bomb_line(work, "five.jsonl", bomb, "the record holds 7,950,000 JSON values")
+
+
+def big_meta(work: Path) -> tuple[bool, Run]:
+    """A 27 MB meta (3,400,000 five-letter strings), under the values cap: refused by its size."""
+    bomb = '{"text":"Putin offered talks.","meta":{"x":[' + ",".join(['"abcde"'] * 3_400_000) + "]}}"
+    return _bomb_line(work, "meta.jsonl", bomb, '"meta" is 27.2 MB of JSON; at most 1 MiB')
+
+
+def _bomb_element(work: Path, name: str, bomb: str, said: str) -> tuple[bool, Run]:
+    """`_bomb_line` for a `.json` array: a good element, the bomb, a good one. Held when the bomb is
+    refused as `FILE:2: ...said...`, the element before it comes in, and nothing ends in a traceback."""
+    src = work / name
+    if not src.exists():
+        good = json.dumps({"text": "Kyiv said so."})
+        src.write_text(f"[{good},\n{bomb},\n{json.dumps({'text': 'Moscow denied it.'})}]\n", encoding="utf-8")
+    run = capped(work, "--db", project(work), "import", "--no-ner", src)
+    refused = f"{src}:2: {said}" in run.err and "imported 1 new article" in run.out
+    return refused and traceback_free(run), run
+
+
+def json_array_strings(work: Path) -> tuple[bool, Run]:
+    """12,000,000 two-letter strings in one element of a `.json` array (60 MB), read streamed."""
+    bomb = '{"text":"x","meta":{"x":[' + ",".join(['"ab"'] * 12_000_000) + "]}}"
+    return _bomb_element(work, "strings.json", bomb, "the record holds more than 3,500,000 JSON values")
+
+
+def json_array_numbers(work: Path) -> tuple[bool, Run]:
+    """30,000,000 one-digit numbers in one element of a `.json` array (60 MB), read streamed."""
+    bomb = '{"text":"x","meta":{"x":[' + ",".join(["7"] * 30_000_000) + "]}}"
+    return _bomb_element(work, "numbers.json", bomb, "the record holds more than 3,500,000 JSON values")
 
 
 #: After the import: the seconds one label key takes on the article (the key reads its links),
@@ -454,13 +491,27 @@ ATTACKS: list[tuple[str, Callable[[Path], tuple[bool, Run]]]] = [
     ("spaCy JSON line with 1,900,000 ents (under the line cap)", spacy_json_entities),
     ("JSONL line of 20,000,000 empty objects (57 MB)", empty_objects),
     ("JSONL line of 12,000,000 short strings (60 MB)", short_strings),
+    ("JSONL line of 7,950,000 five-letter strings in meta (63.6 MB)", five_letter_strings),
+    ("JSONL record with a 27 MB meta, under the values cap", big_meta),
+    (".json array element of 12,000,000 short strings (60 MB)", json_array_strings),
+    (".json array element of 30,000,000 numbers (60 MB)", json_array_numbers),
     ("Dask address that accepts TCP and never answers", dask_silent),
     ("Dask scheduler with no workers", dask_no_workers),
 ]
 
 
 #: The attacks that read or write files of 60 MB and more (left out of a quick run).
-HEAVY = (record_under_line_cap, many_links, spacy_json_entities, empty_objects, short_strings)
+HEAVY = (
+    record_under_line_cap,
+    many_links,
+    spacy_json_entities,
+    empty_objects,
+    short_strings,
+    five_letter_strings,
+    big_meta,
+    json_array_strings,
+    json_array_numbers,
+)
 
 
 def attack_rows(work: Path, quick: bool = False) -> list[Result]:

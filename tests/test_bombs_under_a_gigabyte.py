@@ -177,7 +177,7 @@ def test_a_record_of_twelve_million_short_strings(tmp_path, project):
     reason, summary = _lines(done)
     assert (
         reason
-        == f"{src}:1: the record holds 12,000,000 JSON values; at most 8,000,000 are read in one record (split it)"
+        == f"{src}:1: the record holds 12,000,000 JSON values; at most 3,500,000 are read in one record (split it)"
     )
     assert summary == "1 rejected (see above)"
     assert done.returncode == 1 and "imported 1 new article" in done.stdout
@@ -207,3 +207,98 @@ def test_a_file_name_with_a_line_break_keeps_each_message_on_one_line(tmp_path, 
         "2 rejected (see above)",
     ]
     assert done.returncode == 1 and "imported 1 new article" in done.stdout
+
+
+def _between_good_lines(tmp_path: Path, name: str, bomb: str) -> Path:
+    src = tmp_path / name
+    good = json.dumps({"text": "The talks went on."})
+    src.write_text(f"{good}\n{bomb}\n{good.replace('on', 'off')}\n", encoding="utf-8")
+    return src
+
+
+@pytest.mark.slow
+def test_the_tryouts_line_of_five_letter_strings(tmp_path, project):
+    """Before: a 63.6 MB line of 7,950,000 five-letter strings in its meta (under the 8,000,000
+    values then read) ended in a MemoryError traceback while it was stored, and the good lines
+    around it were lost too."""
+    bomb = '{"text":"Putin offered talks.","meta":{"x":[' + ",".join(['"abcde"'] * 7_950_000) + "]}}"
+    src = _between_good_lines(tmp_path, "five.jsonl", bomb)
+    done, peak = capped_cli(tmp_path, "--db", project, "import", "--no-ner", src)
+    assert _lines(done) == [
+        f"{src}:2: the record holds 7,950,000 JSON values; at most 3,500,000 are read in one record (split it)",
+        "1 rejected (see above)",
+    ]
+    assert done.returncode == 1 and "imported 2 new articles" in done.stdout
+    assert peak < PEAK_MB, peak
+
+
+@pytest.mark.slow
+def test_a_meta_of_27_mb_under_the_values_cap(tmp_path, project):
+    """A meta under the values cap but far over its own: refused by its size, the rest comes in."""
+    bomb = '{"text":"Putin offered talks.","meta":{"x":[' + ",".join(['"abcde"'] * 3_400_000) + "]}}"
+    src = _between_good_lines(tmp_path, "meta.jsonl", bomb)
+    done, peak = capped_cli(tmp_path, "--db", project, "import", "--no-ner", src)
+    reason, summary = _lines(done)
+    assert reason.startswith(f'{src}:2: "meta" is 27.2 MB of JSON; at most 1 MiB is kept a record'), reason
+    assert summary == "1 rejected (see above)"
+    assert done.returncode == 1 and "imported 2 new articles" in done.stdout
+    assert peak < PEAK_MB, peak
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("values", "count"), [('"ab"', 12_000_000), ("7", 30_000_000)])
+def test_a_json_array_element_of_many_values(tmp_path, project, values, count):
+    """Before: a `.json` array's element had no values cap: 12,000,000 two-letter strings ended in a
+    MemoryError traceback in the decoder, 30,000,000 numbers came in with a 646 MB peak."""
+    bomb = '{"text":"x","meta":{"x":[' + ",".join([values] * count) + "]}}"
+    good = json.dumps({"text": "The talks went on."})
+    src = tmp_path / "values.json"
+    src.write_text(f"[{good},\n{bomb},\n{good.replace('on', 'off')}]\n", encoding="utf-8")
+    done, peak = capped_cli(tmp_path, "--db", project, "import", "--no-ner", src)
+    assert _lines(done)[0] == (
+        f"{src}:2: the record holds more than 3,500,000 JSON values; at most 3,500,000 are read in one record "
+        "(split it); the rest of the file was not read"
+    )
+    assert done.returncode == 1 and "imported 1 new article" in done.stdout
+    assert peak < PEAK_MB, peak
+
+
+def test_a_streamed_element_is_cut_before_its_values_cap(tmp_path, monkeypatch):
+    """The streamed reader holds back what lies past the cap-th comma: the element that holds more
+    values is refused by name, the ones before it come in; a file under the cap reads whole."""
+    from annotator import settings
+    from annotator.formats.json_stream import iter_json_records
+
+    src = tmp_path / "a.json"
+    src.write_text('[{"text": "a"},\n{"text": "b", "m": [1, 2, 3, 4, 5, 6, 7, 8]},\n{"text": "c"}]', encoding="utf-8")
+    monkeypatch.setattr(settings, "MAX_RECORD_VALUES", 5)
+    first, refused = iter_json_records(src)
+    assert first == (1, {"text": "a"})
+    assert str(refused) == (
+        f"{src}:2: the record holds more than 5 JSON values; at most 5 are read in one record (split it); "
+        "the rest of the file was not read"
+    )
+    monkeypatch.setattr(settings, "MAX_RECORD_VALUES", 10)  # fewer than the file's commas, each element under
+    assert [line for line, _ in iter_json_records(src)] == [1, 2, 3]
+
+
+def test_a_meta_over_its_cap_is_named_with_its_size(tmp_path, project):
+    """A record's meta is measured as it is checked, before anything copies it."""
+    src = _between_good_lines(tmp_path, "meta.jsonl", json.dumps({"text": "Big.", "meta": {"page": "x" * 2**21}}))
+    done, _ = capped_cli(tmp_path, "--db", project, "import", "--no-ner", src)
+    assert _lines(done) == [
+        f'{src}:2: "meta" is 2.1 MB of JSON; at most 1 MiB is kept a record (keep the rest in a file of its own, '
+        "or split the record)",
+        "1 rejected (see above)",
+    ]
+    assert done.returncode == 1 and "imported 2 new articles" in done.stdout
+
+
+def test_a_records_meta_is_measured_as_its_json(tmp_path):
+    """The size the cap and the import batch count is close to the JSON the store writes."""
+    from annotator.formats.records import record_from_dict
+
+    meta = {"source": "Reuters", "ids": [1, 2, 123456789], "nested": {"a": None, "b": True, "c": 1.5}, "t": "é" * 10}
+    record = record_from_dict({"text": "Kyiv said so.", "meta": meta}, source="x", line=1)
+    written = len(json.dumps(meta, ensure_ascii=False))
+    assert written * 0.8 <= record.meta_chars <= written * 1.2, (record.meta_chars, written)

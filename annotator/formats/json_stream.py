@@ -5,11 +5,12 @@ larger than memory should hold. The array is read in chunks and each element dec
 its own (the standard library's `raw_decode`), so memory stays near one element, and each
 element comes with the line it starts on for `FILE:LINE` messages. An element larger
 than `MAX_ELEMENT_CHARS`, one holding more than `settings.MAX_RECORD_CONTAINERS` objects and
-arrays, or a syntax error ends the reading with one message: the elements before it stand, the
-rest of the file cannot be told apart.
+arrays or more than `settings.MAX_RECORD_VALUES` values (commas), or a syntax error ends the
+reading with one message: the elements before it stand, the rest of the file cannot be told apart.
 
-The decoder spends ~70 bytes on each `{}` it reads (3 bytes of JSON), so the text it is given
-never holds more `{` and `[` than the cap: what lies past the cap-th one waits, undecoded, until
+The decoder spends ~70 bytes on each `{}` it reads (3 bytes of JSON) and ~60 on each short string,
+so the text it is given never holds more `{` and `[` than the containers cap, nor more commas than
+the values cap (`settings.MAX_RECORD_VALUES`): what lies past the cap-th one waits, undecoded, until
 the elements before it are read (`_Reader.more`).
 """
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -69,15 +70,31 @@ def too_many_containers(raw: bytes) -> str | None:
         return containers_message(count)
     values = raw.count(b",")  # a value after each comma: strings and numbers cost the decoder too
     if values > settings.MAX_RECORD_VALUES:
-        return (
-            f"the record holds {values:,} JSON values; at most {settings.MAX_RECORD_VALUES:,} are read in one "
-            "record (split it)"
-        )
+        return values_message(values)
     return None
+
+
+def values_message(count: int | None) -> str:
+    """What is said of a record with `count` (None: more than the cap) values (its commas)."""
+    cap = settings.MAX_RECORD_VALUES
+    held = f"{count:,}" if count is not None else f"more than {cap:,}"
+    return f"the record holds {held} JSON values; at most {cap:,} are read in one record (split it)"
 
 
 def _openers(text: str, start: int = 0) -> int:
     return text.count("{", start) + text.count("[", start)
+
+
+def _nth(text: str, char: str, n: int) -> int:
+    """The index of the `n`th `char` in `text` (there are at least `n`), found a block at a time."""
+    block, start = 2**16, 0
+    while (found := text.count(char, start, start + block)) < n:
+        n -= found
+        start += block
+    at = start - 1
+    for _ in range(n):
+        at = text.index(char, at + 1)
+    return at
 
 
 def _nth_opener(text: str, start: int, n: int) -> int:
@@ -109,8 +126,9 @@ class _Reader:
         self.read_bytes = 0
         #: Text read past the cap-th `{` or `[` after `pos`, not yet given to the decoder.
         self.pending = ""
-        #: Whether `buf` ends where the cap cut it (not where the file's text read so far ends).
-        self.capped = False
+        #: The message of the cap that cut `buf` short (`containers_message`, `values_message`), or
+        #: None when `buf` ends where the file's text read so far ends.
+        self.capped: Callable[[int | None], str] | None = None
 
     @property
     def ended(self) -> bool:
@@ -135,10 +153,15 @@ class _Reader:
             self.read_bytes += len(data)
             self.eof = not data
         self.buf, self.pos = self.buf[self.pos :] + text, 0  # what was read is let go
+        self.capped = None
+        cut = len(self.buf)
         cap = settings.MAX_RECORD_CONTAINERS
-        self.capped = len(self.buf) > cap and _openers(self.buf) > cap
+        if len(self.buf) > cap and _openers(self.buf) > cap:
+            cut, self.capped = _nth_opener(self.buf, 0, cap + 1), containers_message
+        cap = settings.MAX_RECORD_VALUES
+        if cut > cap and self.buf.count(",", 0, cut) > cap:
+            cut, self.capped = _nth(self.buf, ",", cap + 1), values_message
         if self.capped:
-            cut = _nth_opener(self.buf, 0, cap + 1)
             self.pending = self.buf[cut:] + self.pending
             self.buf = self.buf[:cut]
 
@@ -163,7 +186,7 @@ class _Reader:
                 value, end = _DECODER.raw_decode(self.buf, self.pos)
             except json.JSONDecodeError as exc:
                 if self.capped and self.pos == 0 and self._cut_short(exc):  # the cap cut this very record
-                    raise ValueError(containers_message(None)) from None
+                    raise ValueError(self.capped(None)) from None
                 if self.ended or not self._cut_short(exc) or len(self.buf) - self.pos > MAX_ELEMENT_CHARS:
                     raise self._error(exc) from None
             except RecursionError:

@@ -64,7 +64,7 @@ KINDS = {
 
 def counted(n: int, one: str, many: str) -> str:
     """`1 relation`, `2 relations`."""
-    return f"{n} {one if n == 1 else many}"
+    return f"{n:,} {one if n == 1 else many}"
 
 
 @dataclass
@@ -81,8 +81,9 @@ class LeftOut:
     def __init__(self) -> None:
         self._seen: dict[str, _Seen] = {}
 
-    def add(self, kind: str, line: int, items: int = 1, values: tuple[str, ...] = ()) -> None:
-        """One record at `line` carried `items` things of `kind` (`values`: their names, if any)."""
+    def add(self, kind: str, line: int, items: int = 1, values: tuple[str, ...] | Counter[str] = ()) -> None:
+        """One record at `line` carried `items` things of `kind` (`values`: their names, if any, or
+        how many of each)."""
         if items <= 0:
             return
         seen = self._seen.setdefault(kind, _Seen(line))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from annotator import settings
 from annotator.formats.relations import (
     RelationError,
     actors_from_record,
@@ -72,7 +73,7 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
         meta = {}
     if not isinstance(meta, dict):
         raise RecordError(f'"meta" must be an object, got {_kind(meta)}')
-    check_meta_values(meta)
+    meta_chars = check_meta_values(meta)
     notes: list[Note] = []
     if _our_notes(meta.get("notes")):  # the notes on unlabeled statements our export wrote: statements again
         notes = _notes(meta["notes"], raw)
@@ -185,6 +186,7 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
         asked_with_groups=bool(obj.get("_categories_asked_with_groups")) and asked is not None,
         refused=tuple(refused),
         only_categories=only_categories,
+        meta_chars=meta_chars,
     )
 
 
@@ -406,36 +408,63 @@ def _both_int(*values: Any) -> bool:
     return all(type(v) is int for v in values)
 
 
-def check_meta_values(value: Any, what: str = '"meta"') -> None:
+def check_meta_values(value: Any, what: str = '"meta"') -> int:
     """Every value in `meta` can be written back exactly: no lone surrogates (keys too), no
     NaN or infinity, no integer beyond 64 bits (spaCy's JSON writer, ujson, cannot carry
     those and has been seen writing `"id":,` for one). Iterative, so depth cannot overflow.
+
+    Returns the size of its JSON text (counted while walking it, never written: ~ a character
+    short of each escape), and refuses one larger than `settings.MAX_META_CHARS` before anything
+    copies it (the store writes meta as one JSON text; a 60 MB one took the import past 1 GiB).
     """
-    stack = [value]
-    low, high = INT_RANGE
+    size = -2  # the list `value` is wrapped in below
+    stack: list[Any] = [[value]]  # containers only: a flat list of millions is walked, not copied
     while stack:
-        item = stack.pop()
-        kind = type(item)  # parsed JSON holds these exact types; subclasses take the long way below
-        if kind is str:
-            if not item.isascii():
-                _check_surrogates(item, what)
-        elif kind is int:
-            if not low <= item <= high:
-                raise RecordError(f"{what} has an integer beyond 64 bits ({item}); write it as a string")
-        elif kind is dict:
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, str):
+        container = stack.pop()
+        size += 2
+        if isinstance(container, dict):
+            for key in container:
+                size += _meta_scalar(key, what, stack)
+            container = container.values()
+        for item in container:
+            size += _meta_scalar(item, what, stack)
+    if size > settings.MAX_META_CHARS:
+        raise RecordError(meta_size_message(size, what))
+    return size
+
+
+def _meta_scalar(item: Any, what: str, containers: list[Any]) -> int:
+    """The JSON size of one value of `meta` (with the comma or colon after it), checked as
+    `check_meta_values` says; an object or a list goes on `containers` (counted when walked)."""
+    kind = type(item)  # parsed JSON holds these exact types; subclasses take the long way below
+    if kind is str:
+        if not item.isascii():
             _check_surrogates(item, what)
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif _is_int(item) and not low <= item <= high:
+        return len(item) + 3  # its quotes and the comma or colon after it
+    if kind is int:
+        if not INT_RANGE[0] <= item <= INT_RANGE[1]:
             raise RecordError(f"{what} has an integer beyond 64 bits ({item}); write it as a string")
-        elif isinstance(item, float) and not math.isfinite(item):
-            raise RecordError(f"{what} has {item}, which is not a JSON number")
+        return 4 if -99 <= item <= 999 else len(str(item)) + 1
+    if kind is dict or kind is list or isinstance(item, (dict, list)):
+        containers.append(item)
+        return 1
+    if isinstance(item, str):
+        _check_surrogates(item, what)
+        return len(item) + 3
+    if _is_int(item) and not INT_RANGE[0] <= item <= INT_RANGE[1]:
+        raise RecordError(f"{what} has an integer beyond 64 bits ({item}); write it as a string")
+    if isinstance(item, float) and not math.isfinite(item):
+        raise RecordError(f"{what} has {item}, which is not a JSON number")
+    return 6  # a number, true, false, null
+
+
+def meta_size_message(size: int, what: str = '"meta"') -> str:
+    """What is said of a record whose meta is `size` characters of JSON."""
+    cap = settings.MAX_META_CHARS
+    return (
+        f"{what} is {size / 1e6:,.1f} MB of JSON; at most {cap // 2**20} MiB is kept a record "
+        "(keep the rest in a file of its own, or split the record)"
+    )
 
 
 def _check_name(name: str, what: str) -> None:

@@ -109,6 +109,11 @@ class ImportReport:
         return f"the group {quoted}" if len(names) == 1 else f"the groups {quoted}"
 
 
+#: A character of meta's JSON counts this many of text toward a batch's `settings.IMPORT_BATCH_CHARS`:
+#: decoded, short values cost ~10 times their JSON (a text costs about its length).
+_META_WEIGHT = 8
+
+
 def expand(paths: Iterable[Path], fmt: str | None = None) -> Iterator[Path | Rejection]:
     """Files to read, in a stable order: folders are walked for the files the formats take
     (`formats.folder_suffixes`, or all of `fmt`'s suffixes when it is named).
@@ -320,7 +325,7 @@ def _store_units(
     for unit in units:
         batch += unit
         for rec in unit:
-            chars += len(rec.text)
+            chars += len(rec.text) + _META_WEIGHT * rec.meta_chars
         if len(batch) >= batch_size or chars >= settings.IMPORT_BATCH_CHARS:
             flush()
             if cancelled and cancelled():
