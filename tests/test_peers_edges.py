@@ -274,7 +274,8 @@ def test_prodigy_options_are_exactly_what_was_asked_even_inside_a_group(tmp_path
         )
         export_file(store, tmp_path / "cats.jsonl", "doccat")
     (line,) = (tmp_path / "cats.jsonl").read_text(encoding="utf-8").splitlines()
-    assert json.loads(line)["cats"] == {"neutral": 1.0}, "positive and negative were not among the options"
+    # pro and anti were asked and not chosen: no (0); positive and negative were not among the options: missing
+    assert json.loads(line)["cats"] == {"neutral": 1.0, "pro": 0.0, "anti": 0.0}
 
 
 def _stance_scheme():
