@@ -7,7 +7,11 @@ from annotator.importing.run import import_paths
 from benchmarks.memory import peak_import_kib, small_corpus
 from tests.conftest import export_file
 
-MEMORY_BUDGET_MIB = 120
+#: The importing process's peak: ~90 MB of modules and SQLite's cache, plus one batch (5,000
+#: records). It measured 117-123 MiB on half a million records (the same, to 1%, as on 50,000:
+#: `python -m benchmarks --suite floor`); were memory to grow with the corpus, half a million
+#: records would take it far past this.
+MEMORY_BUDGET_MIB = 140
 
 
 @pytest.mark.slow
