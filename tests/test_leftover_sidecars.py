@@ -1,8 +1,10 @@
 """Found in a tryout: `annotator --db w.sqlite stats` (and every other command that only reads)
-left an empty w.sqlite-wal and a w.sqlite-shm beside the project. SQLite makes both to read a
-WAL-mode file, and only a connection that can write removes them on closing. The user then
+leaves an empty w.sqlite-wal and a w.sqlite-shm beside the project. SQLite makes both to read a
+WAL-mode file, and only a connection that can write removes them on closing; a reading command
+never opens the project for writing, so they stay until the next writer closes. The user then
 deleted w.sqlite and imported into the same path again, and the import refused: "w.sqlite-wal is
-beside it without its project file; it may hold someone's work", for a -wal of 0 bytes."""
+beside it without its project file; it may hold someone's work", for a -wal of 0 bytes. An empty
+pair where no project is is now cleared; a -wal that holds work still is not."""
 
 from __future__ import annotations
 
@@ -47,14 +49,21 @@ def article(tmp_path):
 
 
 @pytest.mark.parametrize("command", READING, ids=lambda c: c[0])
-def test_a_command_that_only_reads_leaves_the_folder_as_it_found_it(tmp_path, command):
+def test_a_command_that_only_reads_never_writes_the_project(tmp_path, command):
+    """The project byte for byte as it was, and nothing beside it but what SQLite makes to read it:
+    an empty -wal and its -shm (a reading command never opens the project for writing, even to
+    remove them; the next writer does, on closing)."""
     project = labeled_project(tmp_path / "w.sqlite", 3)
     before = project.read_bytes()
     assert folder(project) == ["w.sqlite"]
     result = run(project, *[arg.format(out=tmp_path / "out.jsonl") for arg in command])
     assert "Traceback" not in result.output
-    assert folder(project) == ["w.sqlite"], "a read-only command left -wal/-shm files beside the project"
+    assert set(folder(project)) <= {"w.sqlite", "w.sqlite-shm", "w.sqlite-wal"}
+    wal = sidecar(project, "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0, "a read-only command wrote to the -wal"
     assert project.read_bytes() == before
+    Store.open(project).close()  # the next writer, closing last, takes the empty pair away
+    assert folder(project) == ["w.sqlite"]
 
 
 def test_stats_then_deleting_the_project_then_importing_again_makes_a_new_project(tmp_path, article):
@@ -68,7 +77,7 @@ def test_stats_then_deleting_the_project_then_importing_again_makes_a_new_projec
     assert labels(project) == 0 and run(project, "stats").exit_code == 0
 
 
-def test_empty_sidecars_an_older_version_left_beside_a_deleted_project_are_cleared(tmp_path, article):
+def test_empty_sidecars_a_reading_command_left_beside_a_deleted_project_are_cleared(tmp_path, article):
     project = tmp_path / "w.sqlite"
     sidecar(project, "-wal").touch()
     sidecar(project, "-shm").write_bytes(b"\0" * 32768)  # an index of nothing: never data of its own

@@ -4,9 +4,9 @@ connections, and checked copies (backups, restores).
 Nothing here writes to a file it did not create. A file is looked at through a read-only
 connection (`mode=ro`, which never checkpoints a WAL into the file nor deletes it) before
 any command opens it for writing, so a file that is missing, another program's, newer or
-damaged is refused exactly as it was. Such a look creates an empty -wal and -shm when none
-were there; closed, it takes them away again the one way SQLite allows (`_ReadOnlyConnection`),
-so a read-only command leaves the folder as it found it.
+damaged is refused exactly as it was. Such a look never opens the file for writing, not even
+to take away the empty -wal and -shm SQLite makes to read it: the next connection that can write
+removes them on closing, and a new project made beside an empty pair clears it (`leftovers`).
 """
 
 from __future__ import annotations
@@ -71,61 +71,17 @@ def read_only_reason(path: Path) -> str | None:
     return None
 
 
-class _ReadOnlyConnection(sqlite3.Connection):
-    """A `mode=ro` connection that, closed, takes away the empty -wal and -shm its opening made.
-
-    SQLite needs both files to read a WAL-mode file and creates them when they are missing, but
-    only a connection that can checkpoint deletes them on closing (the last one to close), and a
-    read-only one cannot: `stats` would leave them behind, and an empty -wal beside a project the
-    user then deletes blocked a new project of that name (see `leftovers.clear_leftover_sidecars`)."""
-
-    #: The -wal was not there before this connection opened the file: SQLite made it for us.
-    made_wal = False
-    path: Path
-
-    def close(self) -> None:
-        sqlite3.Connection.close(self)  # the connection itself; then what its opening made
-        if self.made_wal:
-            self.made_wal = False
-            _remove_empty_sidecars(self.path)
-
-
-def _remove_empty_sidecars(path: Path) -> None:
-    """Remove the -wal and -shm of the project at `path` while the -wal is empty, in the one way
-    SQLite's documentation calls safe: a connection that can write opens the file and closes.
-    SQLite deletes them only when that connection is the last one (it takes an exclusive lock
-    first), so a window or another program with the project open keeps its -wal and -shm; and an
-    empty -wal has nothing to checkpoint, so the project file is not written either."""
-    try:
-        if sidecar(path, "-wal").stat().st_size or sidecar(path, "-journal").exists():
-            return
-    except OSError:  # gone already: another connection closed last
-        return
-    with contextlib.suppress(sqlite3.Error):
-        tidy = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, isolation_level=None, timeout=0.5)
-        try:
-            tidy.execute("PRAGMA schema_version").fetchone()  # opens the WAL, which closing then removes
-        finally:
-            tidy.close()
-
-
 def connect_readonly(path: Path) -> sqlite3.Connection:
     """A connection that cannot change the file or its WAL (`mode=ro`).
 
     On read-only media SQLite cannot create the -shm index a WAL file needs; then, if no
     -wal holds changes, the file is opened `immutable` (nobody can write it there either).
-    Raises `ReadOnlyProjectError` when changes sit in a -wal that cannot be read. The empty
-    -wal and -shm SQLite makes to read the file are taken away when it is closed.
+    Raises `ReadOnlyProjectError` when changes sit in a -wal that cannot be read.
     """
     uri = Path(path).resolve().as_uri()
-    made_wal = not sidecar(Path(path), "-wal").exists()
-    conn = sqlite3.connect(
-        f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False, factory=_ReadOnlyConnection
-    )
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
     try:
         conn.execute("PRAGMA schema_version").fetchone()
-        conn.path = Path(path)
-        conn.made_wal = made_wal and sidecar(Path(path), "-wal").exists()
         return conn
     except sqlite3.OperationalError as exc:
         conn.close()

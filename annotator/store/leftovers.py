@@ -1,8 +1,9 @@
 """What a new project finds where it is to be made: a -wal and -shm with no project beside them.
 
 SQLite removes both when the last connection to a project closes, so they outlive it only when
-a program died, still has the project open (deleted under it), or only read it (an older
-Annotator's `stats` left an empty pair). `clear_leftover_sidecars` tells work from nothing.
+a program died, still has the project open (deleted under it), or only read it (a read-only look
+cannot remove the empty pair SQLite made for it, and never opens a project for writing to do so:
+`files.connect_readonly`). `clear_leftover_sidecars` tells work from nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from annotator.store.files import held_at, sidecar
 
 def clear_leftover_sidecars(path: Path) -> list[Path]:
     """Before a project is made at `path`, where no file is: remove a -wal of 0 bytes and the -shm
-    beside it (returned), which hold nobody's work (an older Annotator's read-only look left them
+    beside it (returned), which hold nobody's work (a read-only look, `stats` say, left them
     beside a project the user has since deleted). A -wal that holds changes is the work of a project
     moved or deleted, and is refused; so are files a program still has open (a window on the
     deleted project would, on closing, delete the new project's -wal by its name)."""
