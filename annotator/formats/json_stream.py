@@ -85,27 +85,15 @@ def _openers(text: str, start: int = 0) -> int:
     return text.count("{", start) + text.count("[", start)
 
 
-def _nth(text: str, char: str, n: int) -> int:
-    """The index of the `n`th `char` in `text` (there are at least `n`), found a block at a time."""
+def _nth(text: str, chars: str, n: int) -> int:
+    """The index of the `n`th of any of `chars` in `text` (there are at least `n`): counted a block
+    at a time, so only the last block is walked a character at a time."""
     block, start = 2**16, 0
-    while (found := text.count(char, start, start + block)) < n:
-        n -= found
-        start += block
-    at = start - 1
-    for _ in range(n):
-        at = text.index(char, at + 1)
-    return at
-
-
-def _nth_opener(text: str, start: int, n: int) -> int:
-    """The index of the `n`th `{` or `[` from `start` (there are at least `n`): counted a block at
-    a time, so only the last block is walked a character at a time."""
-    block = 2**16
-    while (found := text.count("{", start, start + block) + text.count("[", start, start + block)) < n:
+    while (found := sum(text.count(char, start, start + block) for char in chars)) < n:
         n -= found
         start += block
     for at in range(start, start + block):
-        if text[at] in "{[":
+        if text[at] in chars:
             n -= 1
             if n == 0:
                 return at
@@ -157,7 +145,7 @@ class _Reader:
         cut = len(self.buf)
         cap = settings.MAX_RECORD_CONTAINERS
         if len(self.buf) > cap and _openers(self.buf) > cap:
-            cut, self.capped = _nth_opener(self.buf, 0, cap + 1), containers_message
+            cut, self.capped = _nth(self.buf, "{[", cap + 1), containers_message
         cap = settings.MAX_RECORD_VALUES
         if cut > cap and self.buf.count(",", 0, cut) > cap:
             cut, self.capped = _nth(self.buf, ",", cap + 1), values_message
