@@ -77,6 +77,11 @@ def _next_line(handle: IO[bytes]) -> bytes | None:
         return None
     if len(raw) <= MAX_LINE_BYTES:
         return raw
+    return _too_long(handle, raw)
+
+
+def _too_long(handle: IO[bytes], raw: bytes) -> bytes:
+    """`_TOO_LONG` for a line read to the limit: the rest of it is skipped (`_skip_line`)."""
     if not raw.endswith(b"\n"):
         _skip_line(handle)
     return _TOO_LONG
@@ -149,7 +154,10 @@ def json_lines(path: Path) -> Iterator[tuple[int, Any] | Rejection]:
         return
     with handle:
         lineno = 0
-        while (raw := _next_line(handle)) is not None:
+        readline, limit = handle.readline, MAX_LINE_BYTES + 1
+        while raw := readline(limit):  # `_next_line`, whose common case is this one call
+            if len(raw) == limit:
+                raw = _too_long(handle, raw)
             lineno += 1
             if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
@@ -161,7 +169,8 @@ def json_lines(path: Path) -> Iterator[tuple[int, Any] | Rejection]:
             if b"\x00" in raw:
                 yield Rejection(name, lineno, "binary data (NUL byte), not JSON")
                 continue
-            if (too_many := too_many_containers(raw)) is not None:  # before the decoder builds them all
+            # before the decoder builds them all (a line shorter than the cap is asked nothing)
+            if len(raw) > settings.MAX_RECORD_CONTAINERS and (too_many := too_many_containers(raw)) is not None:
                 yield Rejection(name, lineno, too_many)
                 continue
             try:
