@@ -167,3 +167,49 @@ def test_meta_counted_flat_is_meta_walked(meta, cap):
         assert meta_outcome(check_meta_values, meta) == meta_outcome(records._meta_walked, meta)
     finally:
         app_settings.MAX_META_CHARS = before
+
+
+#: Characters the grapheme rules join (CR, marks, ZWJ, prepended signs, Hangul, flags, Indic
+#: conjuncts, emoji and their modifiers), beside ones they never join.
+CLUSTERED = list(
+    "\r\n\u0301\u0308\u200d\u0600\u0915\u094d\u093e\u1cf5\u1100\u1161\u11a8\uac00\u0646\u0650 aZ.К"
+    "\U0001f1fa\U0001f1e6\U0001f468\U0001f3fd\u2764\ufe0f\u0e33\u0cc1"
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(st.sampled_from(CLUSTERED) | st.characters(), min_size=1, max_size=12).flatmap(
+        lambda text: st.tuples(
+            st.just(text),
+            st.lists(st.tuples(st.integers(-1, len(text) + 1), st.integers(-1, len(text) + 1)), max_size=4),
+        )
+    )
+)
+@example(("Київ\r\né", [(0, 5)]))  # CR LF is one cluster
+@example(("\u0915\u094d\u1cf5\u0915", [(0, 3)]))  # a conjunct joined by a linker that is no mark
+@example(("a\u0301", [(0, 1)]))  # a letter without its accent
+@example(("\U0001f1fa\U0001f1e6\U0001f1fa", [(1, 3)]))  # half a flag
+@example(("\U0001f468\u200d\U0001f468 x", [(2, 4)]))  # a family emoji cut after its ZWJ
+@example(("\u1100\u1161 Київ", [(1, 2)]))  # half a Hangul syllable
+@example(("\u06001 Київ", [(1, 2)]))  # a number without the sign prepended to it
+@example(("\u0915\u093e Київ", [(0, 1)]))  # a consonant without its vowel sign
+def test_spans_cutting_a_cluster_are_the_ones_the_whole_text_shows(text_and_spans):
+    import regex
+
+    from annotator.text import cluster_cuts
+
+    text, spans = text_and_spans
+    bounds = {m.start() for m in regex.finditer(r"\X", text)} | {len(text)}
+    whole = [] if text.isascii() else [(s, e) for s, e in spans if s not in bounds or e not in bounds]
+    assert cluster_cuts(text, spans) == whole
+
+
+@given(st.text(st.sampled_from(["a", "é", "\ud800", "\udfff", "\U0001f1fa", "К"]), max_size=8))
+def test_a_lone_surrogate_is_found_where_the_pattern_finds_it(text):
+    import re
+
+    from annotator import text as text_module
+
+    found = re.search("[\ud800-\udfff]", text)
+    assert text_module.lone_surrogate(text) == (found.start() if found else None)

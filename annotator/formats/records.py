@@ -252,8 +252,10 @@ def _plain_record(obj: dict[str, Any], source: str, line: int) -> IncomingRecord
             return None
         if spans is None:
             return None
-    title = obj.get("title") or meta.get("title") or title_of(raw)
-    if type(title) is not str or (not title.isascii() and lone_surrogate(title) is not None):
+    title = obj.get("title") or meta.get("title")
+    if not title:
+        title = title_of(raw)  # a line of the text, which holds no lone surrogate
+    elif type(title) is not str or (not title.isascii() and lone_surrogate(title) is not None):
         return None
     status = "done" if spans else None
     return IncomingRecord(
