@@ -55,15 +55,31 @@ def test_bad_link_keys_are_still_refused():
             raise AssertionError(f"{bad} was taken")
 
 
-@given(st.text(alphabet="0123456789abcdef", min_size=64, max_size=64))
-def test_the_tally_finds_a_hash_where_it_always_did(digest):
+@given(
+    st.text(alphabet="0123456789abcdef", min_size=64, max_size=64),
+    st.lists(st.integers(0, 3), max_size=4),
+)
+def test_the_tally_finds_a_hash_where_it_always_did(digest, shared):
     assert article_caps._spots(digest) == tuple(int(digest[i : i + 6], 16) for i in (0, 6, 12, 18))
     seen = article_caps._MaybeStored()
     assert article_caps._spots(digest) not in seen
-    assert seen.add_new(article_caps._spots(digest))  # surely new, and now there
+    assert seen.add_digest(digest)  # surely new, and now there
     assert article_caps._spots(digest) in seen
-    assert not seen.add_new(article_caps._spots(digest))
-    assert not article_caps._MaybeStored(everything=True).add_new(article_caps._spots(digest))
+    assert not seen.add_digest(digest)
+    assert not article_caps._MaybeStored(everything=True).add_digest(digest)
+    # a hash sharing some of its four slices with the one seen is surely new unless its slices are all there
+    other = (
+        "".join(
+            digest[i * 6 : i * 6 + 6] if i in shared else "%06x" % ((int(digest[i * 6 : i * 6 + 6], 16) + 1) % 2**24)
+            for i in range(4)
+        )
+        + digest[24:]
+    )
+    surely_new = article_caps._spots(other) not in seen
+    assert surely_new == (not set(article_caps._spots(other)) <= set(article_caps._spots(digest)))
+    assert seen.add_digest(other) == surely_new
+    assert article_caps._spots(other) in seen
+    assert article_caps._spots(other) in seen
 
 
 def test_a_cut_grapheme_is_named_and_an_ascii_text_is_not(tmp_path):

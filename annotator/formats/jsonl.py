@@ -37,6 +37,8 @@ MAX_LINE_BYTES = settings.MAX_RECORD_BYTES
 #: standard library's, which needs no more than the text it makes: ujson's scratch space for a
 #: 63 MiB line was 300 MB more (a record under the line cap took 528 MB).
 _FAST_PARSER_MAX = 2**20
+#: srsly's fast parser, called without the wrapper `srsly.json_loads` puts around it.
+_fast_loads = srsly.ujson.loads
 #: How much of an over-long line is read at a time while it is skipped.
 _SKIP_CHUNK = 16 * 2**20
 
@@ -75,6 +77,11 @@ def _next_line(handle: IO[bytes]) -> bytes | None:
         return None
     if len(raw) <= MAX_LINE_BYTES:
         return raw
+    return _too_long(handle, raw)
+
+
+def _too_long(handle: IO[bytes], raw: bytes) -> bytes:
+    """`_TOO_LONG` for a line read to the limit: the rest of it is skipped (`_skip_line`)."""
     if not raw.endswith(b"\n"):
         _skip_line(handle)
     return _TOO_LONG
@@ -117,7 +124,11 @@ def read_json_objects(path: Path, shapes: Sequence[Format]) -> Iterator[Incoming
             yield item
             continue
         line, obj = item
-        yield from records_from_object(obj, ObjectContext(name, source, line, left_out), shapes, by_keys)
+        read = records_from_object(obj, ObjectContext(name, source, line, left_out), shapes, by_keys)
+        if len(read) == 1:  # one record, nothing said of it: most objects
+            yield read[0]
+        else:
+            yield from read
     yield from left_out.rejections(name)
 
 
@@ -143,7 +154,10 @@ def json_lines(path: Path) -> Iterator[tuple[int, Any] | Rejection]:
         return
     with handle:
         lineno = 0
-        while (raw := _next_line(handle)) is not None:
+        readline, limit = handle.readline, MAX_LINE_BYTES + 1
+        while raw := readline(limit):  # `_next_line`, whose common case is this one call
+            if len(raw) == limit:
+                raw = _too_long(handle, raw)
             lineno += 1
             if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
@@ -155,7 +169,8 @@ def json_lines(path: Path) -> Iterator[tuple[int, Any] | Rejection]:
             if b"\x00" in raw:
                 yield Rejection(name, lineno, "binary data (NUL byte), not JSON")
                 continue
-            if (too_many := too_many_containers(raw)) is not None:  # before the decoder builds them all
+            # before the decoder builds them all (a line shorter than the cap is asked nothing)
+            if len(raw) > settings.MAX_RECORD_CONTAINERS and (too_many := too_many_containers(raw)) is not None:
                 yield Rejection(name, lineno, too_many)
                 continue
             try:
@@ -169,7 +184,9 @@ def json_lines(path: Path) -> Iterator[tuple[int, Any] | Rejection]:
             try:
                 if len(line) > _FAST_PARSER_MAX:
                     raise ValueError("long line: the standard parser")
-                obj = srsly.json_loads(line)
+                if line == "-":  # `srsly.json_loads`, without its wrapper: "-" is no 0
+                    raise ValueError("Expected object or value")
+                obj = _fast_loads(line)
             except (ValueError, RecursionError, OverflowError):
                 try:
                     obj = _strict_json(line)
@@ -183,8 +200,9 @@ def json_lines(path: Path) -> Iterator[tuple[int, Any] | Rejection]:
 
 def records_from_object(
     obj: Any, where: ObjectContext, shapes: Sequence[Format], by_keys: dict[tuple[str, ...], Format] | None = None
-) -> Iterator[IncomingRecord | Rejection]:
-    """The records one parsed JSON object holds, all of them or, with the reason, none.
+) -> list[IncomingRecord | Rejection]:
+    """The records one parsed JSON object holds, all of them or, with the reason, none; then what
+    is said of them (kept). A list, not a generator: one is made for every object of a file.
 
     `by_keys` remembers, for the objects of one file, which shape each set of keys is read as,
     when the keys alone decide it (`_SHAPE_BY_VALUE` names the keys whose values decide it)."""
@@ -202,8 +220,10 @@ def records_from_object(
                     by_keys[keys] = shape
         records, note = shape.read_object(obj, where)
     except RecordError as exc:
-        yield Rejection(where.path, where.line, str(exc))
-        return
+        return [Rejection(where.path, where.line, str(exc))]
+    if len(records) == 1 and not note and records[0].text.isascii():  # no cluster to cut: the common object
+        return records
+    out: list[IncomingRecord | Rejection] = list(records)
     for record in records[:-1]:
         record.continued = True
     cuts = [
@@ -212,19 +232,21 @@ def records_from_object(
         if not record.text.isascii()  # no cluster to cut: most texts, asked before any list is built
         for s, e in cluster_cuts(record.text, [(x.start, x.end) for x in (*record.spans, *record.entities)])
     ]
-    yield from records
     if note:
-        yield Rejection(where.path, where.line, note, kept=True)
+        out.append(Rejection(where.path, where.line, note, kept=True))
     if cuts:  # kept as given: a person may have meant it, but most often the offsets were counted otherwise
         shown = "; ".join(cuts[:5]) + ("; …" if len(cuts) > 5 else "")
-        yield Rejection(
-            where.path,
-            where.line,
-            f"{len(cuts)} span{'s' * (len(cuts) != 1)} cut a character in two (a grapheme cluster: a flag, an "
-            f"emoji with its skin tone, a letter with its accent), kept as given: {shown}",
-            kept=True,
-            warning=True,
+        out.append(
+            Rejection(
+                where.path,
+                where.line,
+                f"{len(cuts)} span{'s' * (len(cuts) != 1)} cut a character in two (a grapheme cluster: a flag, an "
+                f"emoji with its skin tone, a letter with its accent), kept as given: {shown}",
+                kept=True,
+                warning=True,
+            )
         )
+    return out
 
 
 #: Keys whose values (not only their presence) tell the JSON shapes apart (`doccano.is_doccano`,

@@ -201,7 +201,13 @@ def prodigy_records(obj: dict[str, Any], where: ObjectContext) -> tuple[list[Inc
     `RecordError` says what is wrong with it."""
     if is_doc_json(obj):  # spaCy's `Doc.to_json`: `ents`, span groups by key
         obj = record_of_doc_json(obj, where.line, where.left_out)
+    elif _CATEGORY_KEYS.isdisjoint(obj):  # no categories to read (most tasks): `_counted` would give obj
+        return [record_from_dict(obj, source=where.source, line=where.line)], None
     return [record_from_dict(_counted(obj, where.line, where.left_out), source=where.source, line=where.line)], None
+
+
+#: The keys `_counted` reads article categories from.
+_CATEGORY_KEYS = frozenset({"cats", "accept", "label"})
 
 
 def _counted(obj: dict[str, Any], line: int, left_out: LeftOut) -> dict[str, Any]:

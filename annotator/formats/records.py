@@ -10,6 +10,7 @@ Other tools' shapes are turned into this one by their own modules (`doccano`, `l
 from __future__ import annotations
 
 import math
+from operator import itemgetter
 from typing import Any
 
 from annotator import settings
@@ -37,10 +38,10 @@ from annotator.records import (
     record_size_problem,
     reserved_name,
 )
-from annotator.text import lone_surrogate, normalize, offsets_by_quotes, title_of
+from annotator.text import BOM, lone_surrogate, normalize, offsets_by_quotes, title_of
 
 #: integers a JSON writer built on C integers (ujson, as srsly bundles it) carries exactly
-INT_RANGE = (-(2**63), 2**64 - 1)
+INT_RANGE = _INT_MIN, _INT_MAX = (-(2**63), 2**64 - 1)
 
 
 #: The keys links, link decisions and actors are read from (`formats.relations`).
@@ -58,6 +59,13 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
     project's review decided, and a file cannot decide it. Only a teammate's project file, whose
     gold layer is its own review's decisions, passes `gold_allowed`.
     """
+    if type(obj) is dict and _RARE_KEYS.isdisjoint(obj) and (plain := _plain_record(obj, source, line)) is not None:
+        return plain  # the common record, read without probing for what it does not hold
+    return _record_read_whole(obj, source=source, line=line, gold_allowed=gold_allowed)
+
+
+def _record_read_whole(obj: Any, *, source: str, line: int, gold_allowed: bool = False) -> IncomingRecord:
+    """`record_from_dict` for any object: every key it may hold looked at, every problem named."""
     if not isinstance(obj, dict):
         raise RecordError(f"expected a JSON object, got {_kind(obj)}")
     if "text" not in obj:
@@ -188,6 +196,116 @@ def record_from_dict(obj: Any, *, source: str, line: int, gold_allowed: bool = F
         only_categories=only_categories,
         meta_chars=meta_chars,
     )
+
+
+#: The keys `record_from_dict` reads besides "text", "meta", "spans", "answer" and "title": a
+#: record holding none of them (a Prodigy `ner.manual` task, a plain record: most records) may be
+#: read by `_plain_record`.
+_RARE_KEYS = frozenset(
+    {
+        "_annotator_id",
+        "entities",
+        "relations",
+        "label",
+        "_link_decisions",
+        "actors",
+        "_status",
+        "_categories",
+        "_categories_feedback",
+        "_categories_asked",
+        "_categories_asked_with_groups",
+    }
+)
+
+
+def _plain_record(obj: dict[str, Any], source: str, line: int) -> IncomingRecord | None:
+    """The record `record_from_dict` makes of `obj` when `obj` is the common, well-formed kind:
+    a text to take as it is (no BOM, no CR, no lone surrogate), flat or nested meta that passes
+    its checks, no answer but accept, spans of known labels with plain offsets (no answer of
+    their own, no offsets counted otherwise). For anything else it gives None, never an error,
+    and `record_from_dict` reads the record the long way, which says what is wrong with it.
+    Only called for an object holding none of `_RARE_KEYS`."""
+    raw = obj.get("text")
+    if type(raw) is not str or not raw or raw.isspace() or "\r" in raw or raw.startswith(BOM):
+        return None
+    if not raw.isascii() and lone_surrogate(raw) is not None:
+        return None
+    meta = obj.get("meta")
+    if meta is None:
+        meta = {}
+    elif type(meta) is not dict or "notes" in meta:
+        return None
+    try:
+        meta_chars = check_meta_values(meta)
+    except RecordError:
+        return None
+    if obj.get("answer", ACCEPT) != ACCEPT:
+        return None
+    spans: list[Span] = []
+    if "spans" in obj:
+        items = obj["spans"]
+        if type(items) is not list or record_size_problem(len(items), 0, 0) is not None:
+            return None
+        try:
+            spans = _plain_spans(items, raw)
+        except KeyError:  # a span without start, end or label
+            return None
+        if spans is None:
+            return None
+    title = obj.get("title") or meta.get("title")
+    if not title:
+        title = title_of(raw)  # a line of the text, which holds no lone surrogate
+    elif type(title) is not str or (not title.isascii() and lone_surrogate(title) is not None):
+        return None
+    status = "done" if spans else None
+    return IncomingRecord(
+        raw,
+        title,
+        str(meta.get("source") or source),
+        line,
+        meta,
+        spans,
+        status=status,
+        complete=bool(spans),
+        meta_chars=meta_chars,
+    )
+
+
+def _plain_spans(items: list[Any], text: str) -> list[Span] | None:
+    """`_spans` of a plain record's `spans` when each is well-formed, of a label already checked
+    (`_GOOD_LABELS`), without an answer of its own; else None (or KeyError: one lacks a key)."""
+    spans: list[Span] = []
+    add = spans.append
+    size = len(text)
+    good = _GOOD_LABELS
+    for item in items:
+        if type(item) is not dict:
+            return None
+        start, end, label = _START_END_LABEL(item)
+        if not (
+            type(start) is int
+            and type(end) is int
+            and 0 <= start < end <= size
+            and type(label) is str
+            and label in good
+        ):
+            return None
+        if len(item) == 3:  # start, end and label alone: nothing else to look at
+            add(_new(Span, (start, end, label, "")))
+            continue
+        get = item.get  # a quote, a note, an answer, tokens…
+        quoted, note, answer = get("text"), get("note"), get("answer")
+        if answer is not None or (quoted is not None and quoted != text[start:end]):
+            return None
+        if note is None:
+            note = ""
+        elif type(note) is not str or note_problem(note) is not None:
+            return None
+        add(_new(Span, (start, end, label, note)))
+    return spans
+
+
+_START_END_LABEL = itemgetter("start", "end", "label")
 
 
 def _answers_only_categories(obj: dict[str, Any], spans: list, rejected: list, links: list, notes: list) -> bool:
@@ -417,6 +535,30 @@ def check_meta_values(value: Any, what: str = '"meta"') -> int:
     short of each escape), and refuses one larger than `settings.MAX_META_CHARS` before anything
     copies it (the store writes meta as one JSON text; a 60 MB one took the import past 1 GiB).
     """
+    if type(value) is dict:  # the common meta: flat, of ASCII strings, integers, true, false, null
+        size = 3  # its braces, and the comma after it in the list below
+        for key, item in value.items():
+            kind = type(item)
+            if type(key) is not str or not key.isascii():
+                break
+            if kind is str and item.isascii():
+                size += len(key) + len(item) + 6  # both quoted, with a colon and a comma
+            elif kind is int and -99 <= item <= 999:
+                size += len(key) + 7
+            elif kind is int and _INT_MIN <= item <= _INT_MAX:
+                size += len(key) + len(str(item)) + 4
+            elif item is None or kind is bool or (kind is float and math.isfinite(item)):
+                size += len(key) + 9
+            else:
+                break
+        else:  # nothing else in it: `_meta_walked` would count the same
+            if size <= settings.MAX_META_CHARS:
+                return size
+    return _meta_walked(value, what)
+
+
+def _meta_walked(value: Any, what: str) -> int:
+    """`check_meta_values` for any value: every container walked, every problem named."""
     size = -2  # the list `value` is wrapped in below
     stack: list[Any] = [[value]]  # containers only: a flat list of millions is walked, not copied
     while stack:

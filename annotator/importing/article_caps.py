@@ -46,17 +46,25 @@ class _MaybeStored:
             for spot in spots:
                 self.bits[spot >> 3] |= 1 << (spot & 7)
 
-    def add_new(self, spots: tuple[int, ...]) -> bool:
-        """Add `spots`; whether they were surely not there before (the test and the add in one go)."""
+    def add_digest(self, digest: str) -> bool:
+        """Add the spots of `digest` (`_spots`); whether they were surely not all there before (the
+        test and the add in one go, unrolled: an import asks it of every record that brings work)."""
         if self.everything:
             return False
+        x = int(digest[:24], 16)
+        a, b, c, d = x >> 72, x >> 48 & _SLICE, x >> 24 & _SLICE, x & _SLICE
         bits = self.bits
-        new = False
-        for spot in spots:
-            byte, bit = spot >> 3, 1 << (spot & 7)
-            if not bits[byte] & bit:
-                new = True
-                bits[byte] |= bit
+        new = not (
+            bits[a >> 3] >> (a & 7) & 1
+            and bits[b >> 3] >> (b & 7) & 1
+            and bits[c >> 3] >> (c & 7) & 1
+            and bits[d >> 3] >> (d & 7) & 1
+        )
+        if new:
+            bits[a >> 3] |= 1 << (a & 7)
+            bits[b >> 3] |= 1 << (b & 7)
+            bits[c >> 3] |= 1 << (c & 7)
+            bits[d >> 3] |= 1 << (d & 7)
         return new
 
     def __contains__(self, spots: tuple[int, ...]) -> bool:
@@ -87,8 +95,9 @@ class ArticleTally:
     def __init__(self, store: Store, annotator: str):
         self.store = store
         self.annotator = annotator
-        #: content hash -> [entities, {layer: [spans, links]}, {hash of a counted record's entities}]
-        self._held: OrderedDict[str, list] = OrderedDict()
+        #: content hash -> [entities, {layer: [spans, links]}, {hash of a counted record's entities}],
+        #: or, for an article only one record came for, (entities, layer, spans, links, hash or None)
+        self._held: OrderedDict[str, list | tuple] = OrderedDict()
         hashes = store.articles.hashes(PRELOADED)
         #: The articles the project may hold: those it had, and every one this import let a record in for.
         self._maybe_stored = _MaybeStored(everything=hashes is None)
@@ -102,16 +111,21 @@ class ArticleTally:
             return None
         digest = rec.digest
         layer = rec.annotator or self.annotator
-        held = self._held.get(digest)
+        remembered = self._held
+        held = remembered.get(digest)
         if held is None:
-            if self._maybe_stored.add_new(_spots(digest)):  # an article nobody gave anything: the record alone counts
-                self._remember(digest, [entities, {layer: [spans, links]}, {_entity_set(rec)} if entities else set()])
+            if self._maybe_stored.add_digest(digest):  # an article nobody gave anything: the record alone counts
+                remembered[digest] = (entities, layer, spans, links, _entity_set(rec) if entities else None)
+                if len(remembered) > REMEMBERED:
+                    remembered.popitem(last=False)
                 return None
             stored = self.store.articles.held_of_text(digest)
             held = [0, {}, set()] if stored is None else [stored.entities, stored.layers, set()]
             self._remember(digest, held)
         else:
-            self._held.move_to_end(digest)
+            if type(held) is tuple:  # its first record's counts, kept small: most articles have one
+                held = remembered[digest] = _unpacked(held)
+            remembered.move_to_end(digest)
         own = [0, 0] if rec.complete else held[1].get(layer, [0, 0])  # a complete record replaces its layer's
         others = [sum(counts[i] for name, counts in held[1].items() if name != layer) for i in (0, 1)]
         after = (others[0] + own[0] + spans, held[0] + entities, others[1] + own[1] + links)
@@ -161,6 +175,12 @@ class ArticleTally:
                     f"import's earlier records of it); one article may hold at most {cap:,}: the record is left out"
                 )
         return None
+
+
+def _unpacked(first: tuple) -> list:
+    """The counts of an article remembered from its first record, as a later record of it counts them."""
+    entities, layer, spans, links, entity_set = first
+    return [entities, {layer: [spans, links]}, set() if entity_set is None else {entity_set}]
 
 
 def _entity_set(rec: IncomingRecord) -> int:
