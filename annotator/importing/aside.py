@@ -1,0 +1,188 @@
+"""Reading an import on a second core: one process reads and checks while this one writes.
+
+An import is two halves of about equal cost: reading and checking the records (JSON, the
+record's checks, the caps, the category checks) and writing them (SQLite). In one process they
+take turns; a thread does not help, as each row SQLite writes gives the GIL back and waits for
+it again. Here a process of its own (a fresh interpreter: never a fork of this one, which may
+have the window's threads and holds the project open through SQLite) reads the files, checks
+every record as the import always does (`run._valid_units`, with the project opened read-only),
+cuts them into the same batches and makes a fresh batch's rows ahead (`store.fresh`); this process
+only writes them, in the same order, one committed batch at a time.
+
+The reader is at most a batch or two ahead: a pipe holds one message, so it waits for the writer,
+and its memory stays that of two batches. Rejections come with the batch they were read before, so
+they are said in the order of the file. A batch that is not fresh (an article the project has,
+entities, links, categories…) comes as its records, written by the general steps. Cancel, an error
+in writing or the end stop the reader at once; an error in reading is raised here as it was there.
+
+Used for the JSON formats' files (JSONL, Prodigy, doccano, Label Studio, spaCy's JSON): their
+reading needs nothing but the file. A folder import, a project file or package, brat, CoNLL and
+DocBin, a sample and a trainee import read in this process as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import multiprocessing
+import pickle
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annotator import settings
+from annotator.records import IncomingRecord, Rejection
+
+if TYPE_CHECKING:
+    from annotator.records import CategoryGroup
+    from annotator.store.fresh import FreshBatch
+
+#: Below this many bytes of files, the reader's start (a fresh interpreter, ~0.3 s) costs more than
+#: it saves: the import reads in this process.
+MIN_BYTES = 8 * 2**20
+
+
+@dataclass
+class Batch:
+    """One batch as the reader made it: a fresh batch's rows, or its records, and what was
+    rejected before it. A fresh batch's records are made again from its rows if the project turns
+    out to hold one of its texts (`FreshBatch.records`): they are never sent twice."""
+
+    fresh: FreshBatch | None
+    given: list[IncomingRecord] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+
+    def records(self) -> list[IncomingRecord]:
+        return self.fresh.records() if self.fresh is not None else self.given
+
+
+def worth_reading_aside(files: Sequence[Path], fmt: str | None) -> bool:
+    """Whether the import of `files` reads on a second core: JSON formats' files, together large."""
+    from annotator import formats
+
+    if multiprocessing.cpu_count() < 2:
+        return False
+    total = 0
+    for path in files:
+        chosen = formats.get(fmt) if fmt else formats.format_of(path)
+        if chosen is None or chosen.read_object is None or not chosen.can_import:
+            return False
+        try:
+            total += path.stat().st_size
+        except OSError:
+            return False
+    return total >= MIN_BYTES
+
+
+def read_aside(
+    project: Path,
+    files: list[Path],
+    fmt: str | None,
+    annotator: str,
+    groups: Sequence[CategoryGroup],
+    batch_size: int,
+) -> Iterator[Batch | int] | None:
+    """The batches of `files`, read and checked in a process of its own; last, the number of files
+    read. Closing the iterator (cancel, an error here) stops the reader.
+
+    None when no reader could start (a system that cannot start processes, a script that calls the
+    import outside `if __name__ == "__main__":`): nothing is read yet, and the caller reads here."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    receiving, sending = context.Pipe(duplex=False)
+    reader = context.Process(
+        target=_read,
+        args=(sending, project, files, fmt, annotator, list(groups), batch_size, settings.IMPORT_BATCH_CHARS),
+        daemon=True,
+        name="annotator-import-reader",
+    )
+    try:
+        reader.start()
+    except (OSError, RuntimeError):
+        receiving.close()
+        sending.close()
+        return None
+    sending.close()
+    try:
+        first = receiving.recv_bytes()
+    except EOFError:  # it died starting: nothing was read
+        _stop(reader, receiving)
+        return None
+    except BaseException:
+        _stop(reader, receiving)
+        raise
+    return _messages(first, reader, receiving)
+
+
+def _messages(first: bytes, reader: Any, receiving: Any) -> Iterator[Batch | int]:
+    message = first
+    try:
+        while True:
+            kind, payload = pickle.loads(message)
+            if kind == "batch":
+                yield payload
+            elif kind == "end":
+                yield payload
+                return
+            else:  # the reader's error, raised here as it was there
+                raise payload
+            try:
+                message = receiving.recv_bytes()
+            except EOFError:
+                raise RuntimeError(f"the import's reader stopped (exit code {reader.exitcode})") from None
+    finally:
+        _stop(reader, receiving)
+
+
+def _stop(reader: Any, receiving: Any) -> None:
+    """The reader ended, at once if it still reads: its batches would not be written."""
+    receiving.close()
+    if reader.is_alive():
+        reader.terminate()
+    reader.join()
+
+
+def _read(
+    sending: Any,
+    project: Path,
+    files: list[Path],
+    fmt: str | None,
+    annotator: str,
+    groups: list[CategoryGroup],
+    batch_size: int,
+    batch_chars: int,
+) -> None:
+    """The reader: `run._valid_units` over the files, cut into batches as `run._store_units` cuts them."""
+    from annotator.importing.run import ImportReport, batches_of, valid_units
+    from annotator.store import Store
+    from annotator.store.fresh import fresh_batch
+
+    def send(kind: str, payload: object) -> None:
+        sending.send_bytes(pickle.dumps((kind, payload), protocol=pickle.HIGHEST_PROTOCOL))
+
+    gc.disable()  # as `run.import_paths` does: the records are many objects, none in a cycle
+    try:
+        settings.IMPORT_BATCH_CHARS = batch_chars
+        rejections: list[Rejection] = []
+        report = ImportReport()
+        with Store.open(project, readonly=True) as store:
+            units = valid_units(store, files, fmt, report, rejections.append, groups, annotator)
+            for batch in batches_of(units, batch_size):
+                fresh = fresh_batch(batch, annotator)
+                send("batch", Batch(fresh, [] if fresh is not None else batch, rejections[:]))
+                rejections.clear()
+        if rejections:
+            send("batch", Batch(None, [], rejections))
+        send("end", report.files)
+    except BrokenPipeError:  # the writer stopped (cancel, an error): nothing more to say
+        pass
+    except BaseException as exc:
+        try:
+            pickle.dumps(exc)
+        except Exception:
+            exc = RuntimeError(f"{type(exc).__name__}: {exc}")
+        with contextlib.suppress(OSError):
+            send("error", exc)
+    finally:
+        sending.close()
