@@ -27,8 +27,10 @@ def dump(store: Store) -> dict[str, list[tuple]]:
         "articles": q("SELECT id, hash, title, text, source, meta, pipeline FROM articles ORDER BY id").fetchall(),
         "layers": q("SELECT id, name, kind FROM annotators ORDER BY id").fetchall(),
         "statements": q("SELECT id, article_id, annotator_id, start, end, note FROM statements ORDER BY id").fetchall(),
-        "labels": q("SELECT statement_id, label FROM statement_labels ORDER BY 1, 2").fetchall(),
-        "statuses": q("SELECT article_id, annotator_id, status FROM article_status ORDER BY 1, 2").fetchall(),
+        "labels": q("SELECT statement_id, label, guidelines_version FROM statement_labels ORDER BY 1, 2").fetchall(),
+        "statuses": q(
+            "SELECT article_id, annotator_id, status, guidelines_version FROM article_status ORDER BY 1, 2"
+        ).fetchall(),
     }
 
 
@@ -62,20 +64,22 @@ def plain_records(draw) -> list[IncomingRecord]:
     return records
 
 
-def two_projects(tmp_path: Path, first: list[IncomingRecord]) -> tuple[Store, Store]:
+def two_projects(tmp_path: Path, first: list[IncomingRecord], guidelines: bool) -> tuple[Store, Store]:
     general = Store.create(tmp_path / "general.sqlite")
     fresh = Store.create(tmp_path / "fresh.sqlite")
     for store in (general, fresh):  # an older import first: the new ids count on from its
         store.add_records(first, "bench")
+        if guidelines:  # labels and statuses are stamped with the version they were decided under
+            store.guidelines.add("# Offers\nAn offer names what is given.", "lead")
     return general, fresh
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(records=plain_records())
-def test_fresh_rows_store_what_the_general_steps_store(tmp_path_factory, records):
+@given(records=plain_records(), guidelines=st.booleans())
+def test_fresh_rows_store_what_the_general_steps_store(tmp_path_factory, records, guidelines):
     tmp = tmp_path_factory.mktemp("fresh")
     earlier = [IncomingRecord("An older article.", "Older", "old.jsonl", 1, spans=[Span(0, 2, "claim")], status="done")]
-    general, fresh = two_projects(tmp, earlier)
+    general, fresh = two_projects(tmp, earlier, guidelines)
     with general, fresh:
         expected = general.add_records(records, "bench")
         rows = fresh_batch(records, "bench")
@@ -83,6 +87,8 @@ def test_fresh_rows_store_what_the_general_steps_store(tmp_path_factory, records
         counts = add_fresh(fresh, rows)
         assert counts == expected
         assert dump(fresh) == dump(general)
+        assert fresh.conn.execute("PRAGMA foreign_key_check").fetchall() == []  # written unchecked, yet sound
+        assert fresh.conn.execute("PRAGMA foreign_keys").fetchone() == (1,)  # and checked again after
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

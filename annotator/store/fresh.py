@@ -162,7 +162,26 @@ _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00")
 
 def add_fresh(store: Store, batch: FreshBatch) -> ImportCounts | None:
     """Write a fresh batch in one transaction and return its counts, or None (nothing written) when
-    the project holds one of its texts by now: then the batch goes by the general steps."""
+    the project holds one of its texts by now: then the batch goes by the general steps.
+
+    Every row refers only to rows written in the same transaction (its articles, its statements)
+    or to a layer looked up in it, so SQLite's foreign-key checks, a B-tree search per reference,
+    are left out while it writes (`PRAGMA foreign_keys` can change only between transactions: a
+    batch written inside another transaction keeps them). No row can conflict with another either:
+    the texts are new and each (statement, label) and (article, layer) comes once, so the inserts
+    are plain ones, and a conflict would be an error that leaves the batch unwritten."""
+    conn = store.conn
+    unchecked = not conn.in_transaction and conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    if unchecked:
+        conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        return _write(store, batch)
+    finally:
+        if unchecked:
+            conn.execute("PRAGMA foreign_keys = ON")
+
+
+def _write(store: Store, batch: FreshBatch) -> ImportCounts | None:
     from annotator.store.importer import ImportCounts
 
     with store.write():
@@ -193,8 +212,7 @@ def add_fresh(store: Store, batch: FreshBatch) -> ImportCounts | None:
             batch.statements,
         )
         labels = c.executemany(
-            f"INSERT INTO statement_labels(statement_id, label, created_at) VALUES (? + {statement0}, ?, '{stamp}') "
-            "ON CONFLICT DO NOTHING",
+            f"INSERT INTO statement_labels(statement_id, label, created_at) VALUES (? + {statement0}, ?, '{stamp}')",
             batch.labels,
         ).rowcount
         statuses = batch.statuses
@@ -203,8 +221,7 @@ def add_fresh(store: Store, batch: FreshBatch) -> ImportCounts | None:
             statuses = [row for row in statuses if row[1] not in models]
         c.executemany(
             "INSERT INTO article_status(article_id, annotator_id, status, updated_at) "
-            f"VALUES (? + {article0}, {layer_sql}, ?, '{stamp}') "
-            "ON CONFLICT DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at",
+            f"VALUES (? + {article0}, {layer_sql}, ?, '{stamp}')",
             statuses,
         )
     return ImportCounts(articles_added=len(batch.articles), labels_added=labels)
