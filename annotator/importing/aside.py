@@ -26,6 +26,7 @@ import contextlib
 import gc
 import multiprocessing
 import pickle
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,10 @@ if TYPE_CHECKING:
 MIN_BYTES = 8 * 2**20
 
 
+#: The reader's first batch is this small, so the writer starts at once; the rest are the import's.
+FIRST_BATCH = 1000
+
+
 @dataclass
 class Batch:
     """One batch as the reader made it: a fresh batch's rows, or its records, and what was
@@ -55,6 +60,27 @@ class Batch:
 
     def records(self) -> list[IncomingRecord]:
         return self.fresh.records() if self.fresh is not None else self.given
+
+
+@dataclass
+class Ended:
+    """The reader's last word: how many files it read, the CPU seconds it took and its peak memory
+    (`ImportReport`: what the import cost is this process's and the reader's)."""
+
+    files: int
+    cpu_seconds: float
+    peak_kib: int
+
+
+def _peak_kib() -> int:
+    """This process's peak resident memory (VmHWM where there is /proc, else ru_maxrss)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration, ValueError):
+        import resource
+
+        return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 def worth_reading_aside(files: Sequence[Path], fmt: str | None) -> bool:
@@ -118,9 +144,9 @@ def read_aside(
     annotator: str,
     groups: Sequence[CategoryGroup],
     batch_size: int,
-) -> Iterator[Batch | int] | None:
-    """The batches of `files`, read and checked in a process of its own; last, the number of files
-    read. Closing the iterator (cancel, an error here) stops the reader.
+) -> Iterator[Batch | Ended] | None:
+    """The batches of `files`, read and checked in a process of its own; last, what it read
+    (`Ended`). Closing the iterator (cancel, an error here) stops the reader.
 
     None when no reader could start (a system that cannot start processes, a script that calls the
     import outside `if __name__ == "__main__":`): nothing is read yet, and the caller reads here."""
@@ -150,7 +176,7 @@ def read_aside(
     return _messages(first, reader, receiving)
 
 
-def _messages(first: bytes, reader: Any, receiving: Any) -> Iterator[Batch | int]:
+def _messages(first: bytes, reader: Any, receiving: Any) -> Iterator[Batch | Ended]:
     message = first
     try:
         while True:
@@ -203,13 +229,13 @@ def _read(
         report = ImportReport()
         with Store.open(project, readonly=True) as store:
             units = valid_units(store, files, fmt, report, rejections.append, groups, annotator)
-            for batch in batches_of(units, batch_size):
+            for batch in batches_of(units, batch_size, first=min(batch_size, FIRST_BATCH)):
                 fresh = fresh_batch(batch, annotator)
                 send("batch", Batch(fresh, [] if fresh is not None else batch, rejections[:]))
                 rejections.clear()
         if rejections:
             send("batch", Batch(None, [], rejections))
-        send("end", report.files)
+        send("end", Ended(report.files, time.process_time(), _peak_kib()))
     except BrokenPipeError:  # the writer stopped (cancel, an error): nothing more to say
         pass
     except BaseException as exc:

@@ -18,7 +18,7 @@ from pathlib import Path
 from annotator import formats, settings
 from annotator.formats.base import ReadContext
 from annotator.importing.article_caps import ArticleTally
-from annotator.importing.aside import Batch, read_aside, worth_reading_aside
+from annotator.importing.aside import Batch, Ended, read_aside, worth_reading_aside
 from annotator.importing.category_checks import CategoryChecks
 from annotator.importing.sampling import Sample, draw
 from annotator.packages.returns import merge_package_scheme, sent_in_package
@@ -26,6 +26,7 @@ from annotator.records import HUMAN_LAYER, CategoryGroup, IncomingRecord, Reject
 from annotator.schemes.categories import OTHER_GROUP, default_categories, project_categories
 from annotator.store import ImportCounts, Preannotation, PreannotationFailure, Store, StoreError
 from annotator.store.fresh import add_fresh, fresh_batch
+from annotator.store.importer import import_cache
 from annotator.store.packages import PROJECT_ID_SETTING
 from annotator.streaming import no_cyclic_gc
 from annotator.text import plural
@@ -41,6 +42,10 @@ class ImportReport:
     counts: ImportCounts = field(default_factory=ImportCounts)
     rejections: list[Rejection] = field(default_factory=list)
     files: int = 0
+    #: CPU seconds and peak memory (KiB) of the process that read the files, when they were read
+    #: aside (`aside`): what the import cost is this process's and these (the benchmarks add them).
+    reader_cpu_seconds: float = 0.0
+    reader_peak_kib: int = 0
     preannotated: int = 0
     pipeline: str = ""
     cancelled: bool = False
@@ -219,7 +224,7 @@ def import_paths(
                 members,
             )
 
-        batches: Iterable[list[IncomingRecord] | Batch | int] | None = None
+        batches: Iterable[list[IncomingRecord] | Batch | Ended] | None = None
         files = _files_to_read_aside(paths, fmt) if sample is None and members is None else None
         if files is not None:
             batches = read_aside(store.path, files, fmt, annotator, groups, batch_size)
@@ -230,7 +235,8 @@ def import_paths(
                 units, report.sample_shares = draw(sample, stream)
             batches = batches_of(units, batch_size)
         try:
-            _store_batches(batches, store_batch, progress, cancelled, report, reject)
+            with import_cache(store):
+                _store_batches(batches, store_batch, progress, cancelled, report, reject)
         finally:
             close = getattr(batches, "close", None)
             if close is not None:  # a reader stops at once: cancel, or an error in writing
@@ -322,24 +328,26 @@ def valid_units(
             yield unit
 
 
-def batches_of(units: Iterable[Unit], batch_size: int) -> Iterator[list[IncomingRecord]]:
-    """The units cut into batches of about `batch_size` records (or `settings.IMPORT_BATCH_CHARS`
-    of text and meta), whole tasks only; read as they are asked for."""
+def batches_of(units: Iterable[Unit], batch_size: int, first: int | None = None) -> Iterator[list[IncomingRecord]]:
+    """The units cut into batches of about `batch_size` records (the first of about `first`, when
+    given), or `settings.IMPORT_BATCH_CHARS` of text and meta, whole tasks only; read as they are
+    asked for."""
     batch: list[IncomingRecord] = []
     chars = 0
+    size = first or batch_size
     for unit in units:
         batch += unit
         for rec in unit:
             chars += len(rec.text) + _META_WEIGHT * rec.meta_chars
-        if len(batch) >= batch_size or chars >= settings.IMPORT_BATCH_CHARS:
+        if len(batch) >= size or chars >= settings.IMPORT_BATCH_CHARS:
             yield batch
-            batch, chars = [], 0
+            batch, chars, size = [], 0, batch_size
     if batch:
         yield batch
 
 
 def _store_batches(
-    batches: Iterable[list[IncomingRecord] | Batch | int],
+    batches: Iterable[list[IncomingRecord] | Batch | Ended],
     store_batch: _BatchWriter,
     progress: Callable[[int], None] | None,
     cancelled: Callable[[], bool] | None,
@@ -347,10 +355,11 @@ def _store_batches(
     reject: Callable[[Rejection], None],
 ) -> ImportReport:
     """Store each batch in its own transaction, in order; a reader's `Batch` brings the rejections
-    read before it (said first) and, last, the number of files read."""
+    read before it (said first) and, last, what it read (`Ended`)."""
     for batch in batches:
-        if isinstance(batch, int):
-            report.files += batch
+        if isinstance(batch, Ended):
+            report.files += batch.files
+            report.reader_cpu_seconds, report.reader_peak_kib = batch.cpu_seconds, batch.peak_kib
             continue
         if isinstance(batch, Batch):
             for rejection in batch.rejections:
