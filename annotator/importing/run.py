@@ -26,7 +26,6 @@ from annotator.records import HUMAN_LAYER, CategoryGroup, IncomingRecord, Reject
 from annotator.schemes.categories import OTHER_GROUP, default_categories, project_categories
 from annotator.store import ImportCounts, Preannotation, PreannotationFailure, Store, StoreError
 from annotator.store.fresh import add_fresh, fresh_batch
-from annotator.store.importer import import_cache
 from annotator.store.packages import PROJECT_ID_SETTING
 from annotator.streaming import no_cyclic_gc
 from annotator.text import plural
@@ -235,8 +234,7 @@ def import_paths(
                 units, report.sample_shares = draw(sample, stream)
             batches = batches_of(units, batch_size)
         try:
-            with import_cache(store):
-                _store_batches(batches, store_batch, progress, cancelled, report, reject)
+            _store_batches(batches, store_batch, progress, cancelled, report, reject)
         finally:
             close = getattr(batches, "close", None)
             if close is not None:  # a reader stops at once: cancel, or an error in writing

@@ -7,10 +7,9 @@ after the first reads the article ids the first one found or gave; nothing looks
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -79,24 +78,6 @@ class ImportCounts:
             + links
             + replaced
         )
-
-
-#: SQLite's page cache while an import writes (KiB): its batches add to about ten B-trees at once
-#: (tables and indexes), which the default 2 MiB keeps evicting; 32 MiB wrote 50,000 records
-#: about 5% faster. Given back when the import ends.
-IMPORT_CACHE_KIB = 32 * 1024
-
-
-@contextlib.contextmanager
-def import_cache(store: Store) -> Iterator[None]:
-    """A larger page cache for the length of an import (`IMPORT_CACHE_KIB`)."""
-    conn = store.conn
-    (before,) = conn.execute("PRAGMA cache_size").fetchone()
-    conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        conn.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 #: json.dumps(meta, ensure_ascii=False) without building an encoder per call (meta stays on the
