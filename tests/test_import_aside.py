@@ -89,17 +89,34 @@ def test_an_error_in_the_reader_is_raised_here(tmp_path):
     assert multiprocessing.active_children() == []
 
 
-def test_small_imports_and_other_formats_read_here(tmp_path):
+def test_small_imports_and_other_formats_read_here(tmp_path, monkeypatch):
+    from annotator.importing import aside
     from annotator.importing.aside import MIN_BYTES, worth_reading_aside
+
+    monkeypatch.setattr(aside, "spare_core", lambda: True)
 
     small = corpus(tmp_path / "small.jsonl", n=3)
     assert not worth_reading_aside([small], None)
     big = tmp_path / "big.jsonl"
     big.write_bytes(small.read_bytes() * (MIN_BYTES // small.stat().st_size + 1))
-    assert worth_reading_aside([big], None) == (multiprocessing.cpu_count() > 1)
+    assert worth_reading_aside([big], None)
     brat = tmp_path / "a.ann"
     brat.write_text("T1\tclaim 0 4\tKyiv\n" * (MIN_BYTES // 16), encoding="utf-8")
     assert not worth_reading_aside([big, brat], None)  # brat reads beside its .txt: here
+    monkeypatch.setattr(aside, "spare_core", lambda: False)  # one core, or a busy machine
+    assert not worth_reading_aside([big], None)
+
+
+def test_a_busy_or_single_core_machine_has_no_spare_core(monkeypatch):
+    from annotator.importing import aside
+
+    monkeypatch.setattr(aside.multiprocessing, "cpu_count", lambda: 2)
+    monkeypatch.setattr(aside.os, "getloadavg", lambda: (1.6, 1.0, 1.0))
+    assert not aside.spare_core()
+    monkeypatch.setattr(aside.os, "getloadavg", lambda: (0.3, 1.0, 1.0))
+    assert aside.spare_core()
+    monkeypatch.setattr(aside.multiprocessing, "cpu_count", lambda: 1)
+    assert not aside.spare_core()
 
 
 def test_a_script_without_a_main_guard_still_imports(tmp_path):
