@@ -117,6 +117,11 @@ def test_a_busy_or_single_core_machine_has_no_spare_core(monkeypatch):
     assert aside.spare_core()
     monkeypatch.setattr(aside.multiprocessing, "cpu_count", lambda: 1)
     assert not aside.spare_core()
+    monkeypatch.setenv("ANNOTATOR_READ_ASIDE", "1")  # asked for: read aside whatever the load
+    assert aside.spare_core()
+    monkeypatch.setenv("ANNOTATOR_READ_ASIDE", "0")
+    monkeypatch.setattr(aside.multiprocessing, "cpu_count", lambda: 8)
+    assert not aside.spare_core()
 
 
 def test_a_script_without_a_main_guard_still_imports(tmp_path):
