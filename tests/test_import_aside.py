@@ -152,3 +152,24 @@ def test_a_script_without_a_main_guard_still_imports(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "stored 11" in done.stdout
+
+
+def test_a_reader_killed_midway_stops_the_import_keeping_what_is_in(tmp_path, monkeypatch):
+    from annotator.store import StoreError
+
+    src = corpus(tmp_path / "tasks.jsonl", n=3000)
+    monkeypatch.setattr(run, "worth_reading_aside", lambda files, fmt: True)
+
+    def kill_the_reader(n: int) -> None:
+        for child in multiprocessing.active_children():
+            child.kill()
+
+    with Store.create(tmp_path / "p.sqlite") as store:
+        with pytest.raises(StoreError) as stopped:
+            run.import_paths(store, [src], annotator="anna", batch_size=5, progress=kill_the_reader)
+        held = store.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    said = str(stopped.value)
+    assert said.startswith("the process reading the files stopped (killed by signal 9; out of memory?)")
+    assert "Run the same import again" in said and "ANNOTATOR_READ_ASIDE=0" in said
+    assert 0 < held < 2900  # the batches written before it stay
+    assert multiprocessing.active_children() == []

@@ -45,6 +45,14 @@ if TYPE_CHECKING:
 MIN_BYTES = 8 * 2**20
 
 
+class ReaderStopped(Exception):
+    """The reading process ended without a word (killed: out of memory, or by hand)."""
+
+    def __init__(self, exitcode: int | None):
+        how = f"killed by signal {-exitcode}" if exitcode is not None and exitcode < 0 else f"exit code {exitcode}"
+        super().__init__(f"the process reading the files stopped ({how}; out of memory?)")
+
+
 #: The reader's first batch is this small, so the writer starts at once; the rest are the import's.
 FIRST_BATCH = 1000
 
@@ -216,7 +224,8 @@ def _messages(first: bytes, reader: Any, receiving: Any) -> Iterator[Batch | End
             try:
                 message = receiving.recv_bytes()
             except EOFError:
-                raise RuntimeError(f"the import's reader stopped (exit code {reader.exitcode})") from None
+                reader.join(timeout=1)
+                raise ReaderStopped(reader.exitcode) from None
     finally:
         _stop(reader, receiving)
 

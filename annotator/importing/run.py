@@ -18,7 +18,14 @@ from pathlib import Path
 from annotator import formats, settings
 from annotator.formats.base import ReadContext
 from annotator.importing.article_caps import ArticleTally
-from annotator.importing.aside import Batch, Ended, read_aside, worth_reading_aside
+from annotator.importing.aside import (
+    READ_ASIDE_VARIABLE,
+    Batch,
+    Ended,
+    ReaderStopped,
+    read_aside,
+    worth_reading_aside,
+)
 from annotator.importing.category_checks import CategoryChecks
 from annotator.importing.sampling import Sample, draw
 from annotator.packages.returns import merge_package_scheme, sent_in_package
@@ -353,7 +360,26 @@ def _store_batches(
     reject: Callable[[Rejection], None],
 ) -> ImportReport:
     """Store each batch in its own transaction, in order; a reader's `Batch` brings the rejections
-    read before it (said first) and, last, what it read (`Ended`)."""
+    read before it (said first) and, last, what it read (`Ended`). A reader that dies (`aside`)
+    stops the import as a batch that cannot be saved does: what is in stays, and says so."""
+    try:
+        return _store_each(batches, store_batch, progress, cancelled, report, reject)
+    except ReaderStopped as exc:
+        saved = report.counts.describe() if report.counts.articles_added or report.counts.labels_added else "nothing"
+        raise StoreError(
+            f"{exc}; saved before it: {saved}. Run the same import again (what is already in is not added "
+            f"twice), or with {READ_ASIDE_VARIABLE}=0 to read in one process"
+        ) from exc
+
+
+def _store_each(
+    batches: Iterable[list[IncomingRecord] | Batch | Ended],
+    store_batch: _BatchWriter,
+    progress: Callable[[int], None] | None,
+    cancelled: Callable[[], bool] | None,
+    report: ImportReport,
+    reject: Callable[[Rejection], None],
+) -> ImportReport:
     for batch in batches:
         if isinstance(batch, Ended):
             report.files += batch.files
