@@ -173,3 +173,22 @@ def test_a_reader_killed_midway_stops_the_import_keeping_what_is_in(tmp_path, mo
     assert "Run the same import again" in said and "ANNOTATOR_READ_ASIDE=0" in said
     assert 0 < held < 2900  # the batches written before it stay
     assert multiprocessing.active_children() == []
+
+
+def test_the_command_says_the_same_whichever_process_reads(cli, tmp_path, monkeypatch):
+    from annotator.importing import aside
+
+    src = corpus(tmp_path / "tasks.jsonl", n=80)
+    monkeypatch.setattr(aside, "MIN_BYTES", 1)  # this small file counts as large
+    started = []
+    real = run.read_aside
+    monkeypatch.setattr(run, "read_aside", lambda *args: started.append(1) or real(*args))
+    said = {}
+    for where in ("0", "1"):
+        monkeypatch.setenv("ANNOTATOR_READ_ASIDE", where)
+        result = cli("import", "--no-ner", src, db=tmp_path / f"p{where}.sqlite")
+        said[where] = (result.exit_code, result.stdout.replace(f"p{where}.sqlite", "P"), result.stderr)
+    assert started == [1]  # "0" read here, "1" aside
+    assert said["1"] == said["0"]
+    code, out, err = said["1"]
+    assert code == 1 and "imported 75 new articles, 5 records matched" in out and "tasks.jsonl:4: not valid JSON" in err
