@@ -15,9 +15,11 @@ they are said in the order of the file. A batch that is not fresh (an article th
 entities, links, categories…) comes as its records, written by the general steps. Cancel, an error
 in writing or the end stop the reader at once; an error in reading is raised here as it was there.
 
-Used for the JSON formats' files (JSONL, Prodigy, doccano, Label Studio, spaCy's JSON): their
-reading needs nothing but the file. A folder import, a project file or package, brat, CoNLL and
-DocBin, a sample and a trainee import read in this process as before.
+Used for the JSON formats' files (JSONL, Prodigy, doccano, Label Studio, spaCy's JSON; a folder
+of them, shards included), together at least `MIN_BYTES`, where a core is spare (`spare_core`):
+their reading needs nothing but the files and a read-only look at the project. A project file or
+work package (its reading merges a scheme), brat, CoNLL and DocBin, a sample and a trainee import
+read in this process as before.
 """
 
 from __future__ import annotations
