@@ -5,8 +5,8 @@ record's checks, the caps, the category checks) and writing them (SQLite). In on
 take turns; a thread does not help, as each row SQLite writes gives the GIL back and waits for
 it again. Here a process of its own (a fresh interpreter: never a fork of this one, which may
 have the window's threads and holds the project open through SQLite) reads the files, checks
-every record as the import always does (`run._valid_units`, with the project opened read-only),
-cuts them into the same batches and makes a fresh batch's rows ahead (`store.fresh`); this process
+every record as the import always does (`run.valid_units`, with the project opened read-only),
+cuts them into the same batches (`run.batches_of`) and makes a fresh batch's rows ahead (`store.fresh`); this process
 only writes them, in the same order, one committed batch at a time.
 
 The reader is at most a batch or two ahead: a pipe holds one message, so it waits for the writer,
