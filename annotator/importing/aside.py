@@ -250,7 +250,7 @@ def _read(
     batch_size: int,
     batch_chars: int,
 ) -> None:
-    """The reader: `run._valid_units` over the files, cut into batches as `run._store_units` cuts them."""
+    """The reader: `run.valid_units` over the files, cut into batches by `run.batches_of`."""
     from annotator.importing.run import ImportReport, batches_of, valid_units
     from annotator.store import Store
     from annotator.store.fresh import fresh_batch
