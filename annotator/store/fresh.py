@@ -54,7 +54,8 @@ _PLAIN = frozenset(
 _DEFAULTS = tuple(
     (f.name, f.default if f.default_factory is MISSING else f.default_factory())
     for f in fields(IncomingRecord)
-    if f.name not in _PLAIN and f.name != "complete"  # complete: the layer's whole work, as a new one's is
+    # complete: the layer's whole work, as a new one's is; a field left out of comparisons is no content
+    if f.name not in _PLAIN and f.name != "complete" and f.compare
 )
 
 
