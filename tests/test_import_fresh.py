@@ -8,6 +8,7 @@ the time the batch is written makes the fresh path step aside, writing nothing.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -129,3 +130,21 @@ def test_records_that_are_not_plain_or_share_a_text_are_not_fresh():
     assert fresh_batch([categories], "anna") is None
     rejected = IncomingRecord(text, "a", "f", 1, answer="reject")
     assert fresh_batch([rejected], "anna") is None
+
+
+def test_prodigy_tasks_as_read_make_a_fresh_batch(tmp_path):
+    """The common file (Prodigy tasks with spans and meta, as the floor bench writes them) goes the
+    fresh way once read and checked: a field added to a record that the fresh path does not know
+    would send every import the slow way, and this says so."""
+    from annotator.importing.run import ImportReport, valid_units
+
+    lines = [
+        {"text": f"Kyiv offered talks ({i}).", "meta": {"n": i}, "spans": [{"start": 0, "end": 4, "label": "claim"}]}
+        for i in range(3)
+    ] + [{"text": "Moscow agreed.", "answer": "accept", "_annotator_id": "ben", "spans": []}]
+    src = tmp_path / "tasks.jsonl"
+    src.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    with Store.create(tmp_path / "p.sqlite") as store:
+        records = [rec for unit in valid_units(store, [src], None, ImportReport(), None) for rec in unit]
+    assert len(records) == 4
+    assert fresh_batch(records, "anna") is not None
