@@ -178,8 +178,9 @@ def sync() -> None:
         os.sync()
 
 
-def our_import(workdir: Path, src: Path, n: int, made: list[Path]) -> Callable[[], None]:
-    """Annotator's import of `src` (`n` records) into a new project each call, named into `made`."""
+def our_import(workdir: Path, src: Path, n: int, made: list[Path], reports: list | None = None) -> Callable[[], None]:
+    """Annotator's import of `src` (`n` records) into a new project each call, named into `made`
+    (and its report into `reports`)."""
     from annotator.importing.run import import_paths
     from annotator.store import Store
 
@@ -189,6 +190,8 @@ def our_import(workdir: Path, src: Path, n: int, made: list[Path]) -> Callable[[
         with Store.create(db) as store:
             report = import_paths(store, [src], annotator="bench")
             assert report.counts.articles_added == n and not report.rejections
+        if reports is not None:
+            reports.append(report)
 
     return ours_import
 

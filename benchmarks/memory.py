@@ -23,7 +23,7 @@ try:  # VmHWM belongs to this address space; ru_maxrss on Linux keeps the parent
     peak = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
 except OSError:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(report.counts.articles_added, peak)
+print(report.counts.articles_added, peak + report.reader_peak_kib)  # with the reader, when it read aside
 """
 
 #: Opens the project in the main window offscreen, scrolls the article list to its end, reports VmHWM.

@@ -75,6 +75,10 @@ def import_cmd(
     seed: int,
     sample_by: str | None,
 ):
+    from annotator.importing.aside import warm_reader
+
+    if not sample and not trainee:
+        warm_reader(paths)
     from annotator.importing.run import import_paths
     from annotator.importing.sampling import MISSING, Sample
 

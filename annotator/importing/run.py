@@ -18,12 +18,21 @@ from pathlib import Path
 from annotator import formats, settings
 from annotator.formats.base import ReadContext
 from annotator.importing.article_caps import ArticleTally
+from annotator.importing.aside import (
+    READ_ASIDE_VARIABLE,
+    Batch,
+    Ended,
+    ReaderStopped,
+    read_aside,
+    worth_reading_aside,
+)
 from annotator.importing.category_checks import CategoryChecks
 from annotator.importing.sampling import Sample, draw
 from annotator.packages.returns import merge_package_scheme, sent_in_package
 from annotator.records import HUMAN_LAYER, CategoryGroup, IncomingRecord, Rejection, layer_kind, record_size_problem
 from annotator.schemes.categories import OTHER_GROUP, default_categories, project_categories
 from annotator.store import ImportCounts, Preannotation, PreannotationFailure, Store, StoreError
+from annotator.store.fresh import add_fresh, fresh_batch
 from annotator.store.packages import PROJECT_ID_SETTING
 from annotator.streaming import no_cyclic_gc
 from annotator.text import plural
@@ -39,6 +48,10 @@ class ImportReport:
     counts: ImportCounts = field(default_factory=ImportCounts)
     rejections: list[Rejection] = field(default_factory=list)
     files: int = 0
+    #: CPU seconds and peak memory (KiB) of the process that read the files, when they were read
+    #: aside (`aside`): what the import cost is this process's and these (the benchmarks add them).
+    reader_cpu_seconds: float = 0.0
+    reader_peak_kib: int = 0
     preannotated: int = 0
     pipeline: str = ""
     cancelled: bool = False
@@ -206,7 +219,7 @@ def import_paths(
                 on_rejection(rejection)
 
         def stream(first: bool) -> Iterator[Unit]:
-            return _valid_units(
+            return valid_units(
                 store,
                 paths,
                 fmt,
@@ -217,11 +230,22 @@ def import_paths(
                 members,
             )
 
-        if sample is None:
-            units: Iterable[Unit] = stream(True)
-        else:
-            units, report.sample_shares = draw(sample, stream)
-        _store_units(units, store_batch, batch_size, progress, cancelled, report)
+        batches: Iterable[list[IncomingRecord] | Batch | Ended] | None = None
+        files = _files_to_read_aside(paths, fmt) if sample is None and members is None else None
+        if files is not None:
+            batches = read_aside(store.path, files, fmt, annotator, groups, batch_size)
+        if batches is None:
+            if sample is None:
+                units: Iterable[Unit] = stream(True)
+            else:
+                units, report.sample_shares = draw(sample, stream)
+            batches = batches_of(units, batch_size)
+        try:
+            _store_batches(batches, store_batch, progress, cancelled, report, reject)
+        finally:
+            close = getattr(batches, "close", None)
+            if close is not None:  # a reader stops at once: cancel, or an error in writing
+                close()
         report.trainees = sorted(store_batch.trainees)
         if report.counts.categories_added:
             report.new_categories = [name for name in store.categories.known_categories() if name not in known]
@@ -232,7 +256,17 @@ def import_paths(
         return report
 
 
-def _valid_units(
+def _files_to_read_aside(paths: list[Path], fmt: str | None) -> list[Path] | None:
+    """The files of the import when a reader of their own is worth its start (`aside`), else None."""
+    files = []
+    for item in expand(paths, fmt):
+        if isinstance(item, Rejection):
+            return None
+        files.append(item)
+    return files if worth_reading_aside(files, fmt) else None
+
+
+def valid_units(
     store: Store,
     paths: list[Path],
     fmt: str | None,
@@ -299,39 +333,74 @@ def _valid_units(
             yield unit
 
 
-def _store_units(
-    units: Iterable[Unit],
-    store_batch: Callable[[list[IncomingRecord]], ImportCounts],
-    batch_size: int,
-    progress: Callable[[int], None] | None,
-    cancelled: Callable[[], bool] | None,
-    report: ImportReport,
-) -> ImportReport:
+def batches_of(units: Iterable[Unit], batch_size: int, first: int | None = None) -> Iterator[list[IncomingRecord]]:
+    """The units cut into batches of about `batch_size` records (the first of about `first`, when
+    given), or `settings.IMPORT_BATCH_CHARS` of text and meta, whole tasks only; read as they are
+    asked for."""
     batch: list[IncomingRecord] = []
     chars = 0
-
-    def flush() -> None:
-        nonlocal chars
-        if batch:
-            try:
-                report.counts += store_batch(batch)
-            except StoreError as exc:
-                raise ImportStopped(exc, report, batch) from exc
-            if progress:
-                progress(len(batch))
-            batch.clear()
-            chars = 0
-
+    size = first or batch_size
     for unit in units:
         batch += unit
         for rec in unit:
             chars += len(rec.text) + _META_WEIGHT * rec.meta_chars
-        if len(batch) >= batch_size or chars >= settings.IMPORT_BATCH_CHARS:
-            flush()
-            if cancelled and cancelled():
-                report.cancelled = True
-                return report
-    flush()
+        if len(batch) >= size or chars >= settings.IMPORT_BATCH_CHARS:
+            yield batch
+            batch, chars, size = [], 0, batch_size
+    if batch:
+        yield batch
+
+
+def _store_batches(
+    batches: Iterable[list[IncomingRecord] | Batch | Ended],
+    store_batch: _BatchWriter,
+    progress: Callable[[int], None] | None,
+    cancelled: Callable[[], bool] | None,
+    report: ImportReport,
+    reject: Callable[[Rejection], None],
+) -> ImportReport:
+    """Store each batch in its own transaction, in order; a reader's `Batch` brings the rejections
+    read before it (said first) and, last, what it read (`Ended`). A reader that dies (`aside`)
+    stops the import as a batch that cannot be saved does: what is in stays, and says so."""
+    try:
+        return _store_each(batches, store_batch, progress, cancelled, report, reject)
+    except ReaderStopped as exc:
+        saved = report.counts.describe() if report.counts.articles_added or report.counts.labels_added else "nothing"
+        raise StoreError(
+            f"{exc}; saved before it: {saved}. Run the same import again (what is already in is not added "
+            f"twice), or with {READ_ASIDE_VARIABLE}=0 to read in one process"
+        ) from exc
+
+
+def _store_each(
+    batches: Iterable[list[IncomingRecord] | Batch | Ended],
+    store_batch: _BatchWriter,
+    progress: Callable[[int], None] | None,
+    cancelled: Callable[[], bool] | None,
+    report: ImportReport,
+    reject: Callable[[Rejection], None],
+) -> ImportReport:
+    for batch in batches:
+        if isinstance(batch, Ended):
+            report.files += batch.files
+            report.reader_cpu_seconds, report.reader_peak_kib = batch.cpu_seconds, batch.peak_kib
+            continue
+        if isinstance(batch, Batch):
+            for rejection in batch.rejections:
+                reject(rejection)
+        try:
+            n, counts = store_batch.write(batch)
+        except StoreError as exc:
+            records = batch.records() if isinstance(batch, Batch) else batch
+            raise ImportStopped(exc, report, records) from exc
+        if not n:
+            continue
+        report.counts += counts
+        if progress:
+            progress(n)
+        if cancelled and cancelled():
+            report.cancelled = True
+            break
     return report
 
 
@@ -375,11 +444,24 @@ class _BatchWriter:
         self.trainees: set[str] = set()
         self._identity: dict[str, str] | None = None
 
-    def __call__(self, batch: list[IncomingRecord]) -> ImportCounts:
+    def write(self, batch: list[IncomingRecord] | Batch) -> tuple[int, ImportCounts]:
+        """Store one batch: a reader's fresh rows when the project holds none of their texts yet,
+        else its records; how many records it held, and what it changed."""
+        if isinstance(batch, Batch):
+            if batch.fresh is not None and (counts := add_fresh(self.store, batch.fresh)) is not None:
+                return len(batch.fresh.articles), counts
+            records = batch.records()
+            return len(records), self(records, fresh=False) if records else ImportCounts()
+        return len(batch), self(batch)
+
+    def __call__(self, batch: list[IncomingRecord], *, fresh: bool = True) -> ImportCounts:
         carried = [rec for rec in batch if rec.preannotation is not None]
         people = {name for rec in batch if (name := trainee_of(rec, self.annotator))} if self.trainee else set()
         groups = {name: group for rec in batch for name, group in rec.category_groups.items()}
         if not carried and not people and not groups:
+            rows = fresh_batch(batch, self.annotator) if fresh else None
+            if rows is not None and (counts := add_fresh(self.store, rows)) is not None:
+                return counts
             return self.store.add_records(batch, self.annotator)
         with self.store.write():
             for name in sorted(people - self.trainees):  # before their work: it never counts as a member's

@@ -1,0 +1,285 @@
+"""Reading an import on a second core: one process reads and checks while this one writes.
+
+An import is two halves of about equal cost: reading and checking the records (JSON, the
+record's checks, the caps, the category checks) and writing them (SQLite). In one process they
+take turns; a thread does not help, as each row SQLite writes gives the GIL back and waits for
+it again. Here a process of its own (a fresh interpreter: never a fork of this one, which may
+have the window's threads and holds the project open through SQLite) reads the files, checks
+every record as the import always does (`run.valid_units`, with the project opened read-only),
+cuts them into the same batches (`run.batches_of`) and makes a fresh batch's rows ahead (`store.fresh`); this process
+only writes them, in the same order, one committed batch at a time.
+
+The reader is at most a batch or two ahead: a pipe holds one message, so it waits for the writer,
+and its memory stays that of two batches. Rejections come with the batch they were read before, so
+they are said in the order of the file. A batch that is not fresh (an article the project has,
+entities, links, categories…) comes as its records, written by the general steps. Cancel, an error
+in writing or the end stop the reader at once; an error in reading is raised here as it was there.
+
+Used for the JSON formats' files (JSONL, Prodigy, doccano, Label Studio, spaCy's JSON; a folder
+of them, shards included), together at least `MIN_BYTES`, where a core is spare (`spare_core`):
+their reading needs nothing but the files and a read-only look at the project. A project file or
+work package (its reading merges a scheme), brat, CoNLL and DocBin, a sample and a trainee import
+read in this process as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import multiprocessing
+import os
+import pickle
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annotator import settings
+from annotator.records import IncomingRecord, Rejection
+
+if TYPE_CHECKING:
+    from annotator.records import CategoryGroup
+    from annotator.store.fresh import FreshBatch
+
+#: Below this many bytes of files, the reader's start (a fresh interpreter, ~0.3 s) costs more than
+#: it saves: the import reads in this process.
+MIN_BYTES = 8 * 2**20
+
+
+class ReaderStopped(Exception):
+    """The reading process ended without a word (killed: out of memory, or by hand)."""
+
+    def __init__(self, exitcode: int | None):
+        how = f"killed by signal {-exitcode}" if exitcode is not None and exitcode < 0 else f"exit code {exitcode}"
+        super().__init__(f"the process reading the files stopped ({how}; out of memory?)")
+
+
+#: The reader's first batch is this small, so the writer starts at once; the rest are the import's.
+FIRST_BATCH = 1000
+
+
+@dataclass
+class Batch:
+    """One batch as the reader made it: a fresh batch's rows, or its records, and what was
+    rejected before it. A fresh batch's records are made again from its rows if the project turns
+    out to hold one of its texts (`FreshBatch.records`): they are never sent twice."""
+
+    fresh: FreshBatch | None
+    given: list[IncomingRecord] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+
+    def records(self) -> list[IncomingRecord]:
+        return self.fresh.records() if self.fresh is not None else self.given
+
+
+@dataclass
+class Ended:
+    """The reader's last word: how many files it read, the CPU seconds it took and its peak memory
+    (`ImportReport`: what the import cost is this process's and the reader's)."""
+
+    files: int
+    cpu_seconds: float
+    peak_kib: int
+
+
+def _peak_kib() -> int:
+    """This process's peak resident memory (VmHWM where there is /proc, else ru_maxrss)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration, ValueError):
+        try:
+            import resource
+        except ImportError:  # Windows: not said
+            return 0
+        return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+#: `ANNOTATOR_READ_ASIDE=0` reads every import here, `=1` reads a large JSON import aside even on a
+#: busy machine (tests, benchmarks, a machine whose load says little).
+READ_ASIDE_VARIABLE = "ANNOTATOR_READ_ASIDE"
+
+
+def spare_core() -> bool:
+    """Whether a second core is free to read on: two or more, and the machine not busy already
+    (load below the cores less one). On a busy two-core machine a reader only takes turns with the
+    writer, and the import measured about 10% slower than reading here."""
+    chosen = os.environ.get(READ_ASIDE_VARIABLE)
+    if chosen in ("0", "1"):
+        return chosen == "1"
+    cores = multiprocessing.cpu_count()
+    if cores < 2:
+        return False
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # Windows has no load average
+        return True
+    return load < cores - 1
+
+
+def worth_reading_aside(files: Sequence[Path], fmt: str | None) -> bool:
+    """Whether the import of `files` reads on a second core: JSON formats' files, together large."""
+    from annotator import formats
+
+    if not spare_core():
+        return False
+    total = 0
+    for path in files:
+        chosen = formats.get(fmt) if fmt else formats.format_of(path)
+        if chosen is None or chosen.read_object is None or not chosen.can_import:
+            return False
+        try:
+            total += path.stat().st_size
+        except OSError:
+            return False
+    return total >= MIN_BYTES
+
+
+#: What a reader needs, imported once by the fork server that starts readers (where there is one):
+#: a reader then starts in milliseconds, not in the ~0.35 s of importing the formats.
+_PRELOAD = ["annotator.importing.run"]
+
+
+def _context() -> Any:
+    """Processes started from a fresh interpreter (the fork server's, else spawned), never forked
+    from this one: it may run the window's threads and hold the project open through SQLite."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)  # no effect once the server runs (pre-annotation's)
+    return context
+
+
+def warm_reader(paths: Sequence[Path]) -> None:
+    """Start the fork server now, when the import's files look large enough to be read aside: its
+    imports then run beside this process's own start, not after it (`annotator import`)."""
+    total = 0
+    for path in paths:
+        try:
+            total += path.stat().st_size if path.is_file() else MIN_BYTES
+        except OSError:
+            return
+    if total < MIN_BYTES or not spare_core():
+        return
+    context = _context()
+    if context.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        try:
+            forkserver.ensure_running()
+        except (OSError, RuntimeError):
+            return  # the reader is started (or not) when the import asks for it
+
+
+def read_aside(
+    project: Path,
+    files: list[Path],
+    fmt: str | None,
+    annotator: str,
+    groups: Sequence[CategoryGroup],
+    batch_size: int,
+) -> Iterator[Batch | Ended] | None:
+    """The batches of `files`, read and checked in a process of its own; last, what it read
+    (`Ended`). Closing the iterator (cancel, an error here) stops the reader.
+
+    None when no reader could start (a system that cannot start processes, a script that calls the
+    import outside `if __name__ == "__main__":`): nothing is read yet, and the caller reads here."""
+    context = _context()
+    receiving, sending = context.Pipe(duplex=False)
+    reader = context.Process(
+        target=_read,
+        args=(sending, project, files, fmt, annotator, list(groups), batch_size, settings.IMPORT_BATCH_CHARS),
+        daemon=True,
+        name="annotator-import-reader",
+    )
+    try:
+        reader.start()
+    except (OSError, RuntimeError):
+        receiving.close()
+        sending.close()
+        return None
+    sending.close()
+    try:
+        first = receiving.recv_bytes()
+    except EOFError:  # it died starting: nothing was read
+        _stop(reader, receiving)
+        return None
+    except BaseException:
+        _stop(reader, receiving)
+        raise
+    return _messages(first, reader, receiving)
+
+
+def _messages(first: bytes, reader: Any, receiving: Any) -> Iterator[Batch | Ended]:
+    message = first
+    try:
+        while True:
+            kind, payload = pickle.loads(message)
+            if kind == "batch":
+                yield payload
+            elif kind == "end":
+                yield payload
+                return
+            else:  # the reader's error, raised here as it was there
+                raise payload
+            try:
+                message = receiving.recv_bytes()
+            except EOFError:
+                reader.join(timeout=1)
+                raise ReaderStopped(reader.exitcode) from None
+    finally:
+        _stop(reader, receiving)
+
+
+def _stop(reader: Any, receiving: Any) -> None:
+    """The reader ended, at once if it still reads: its batches would not be written."""
+    receiving.close()
+    if reader.is_alive():
+        reader.terminate()
+    reader.join()
+
+
+def _read(
+    sending: Any,
+    project: Path,
+    files: list[Path],
+    fmt: str | None,
+    annotator: str,
+    groups: list[CategoryGroup],
+    batch_size: int,
+    batch_chars: int,
+) -> None:
+    """The reader: `run.valid_units` over the files, cut into batches by `run.batches_of`."""
+    from annotator.importing.run import ImportReport, batches_of, valid_units
+    from annotator.store import Store
+    from annotator.store.fresh import fresh_batch
+
+    def send(kind: str, payload: object) -> None:
+        sending.send_bytes(pickle.dumps((kind, payload), protocol=pickle.HIGHEST_PROTOCOL))
+
+    gc.disable()  # as `run.import_paths` does: the records are many objects, none in a cycle
+    try:
+        settings.IMPORT_BATCH_CHARS = batch_chars
+        rejections: list[Rejection] = []
+        report = ImportReport()
+        with Store.open(project, readonly=True) as store:
+            units = valid_units(store, files, fmt, report, rejections.append, groups, annotator)
+            for batch in batches_of(units, batch_size, first=min(batch_size, FIRST_BATCH)):
+                fresh = fresh_batch(batch, annotator)
+                send("batch", Batch(fresh, [] if fresh is not None else batch, rejections[:]))
+                rejections.clear()
+        if rejections:
+            send("batch", Batch(None, [], rejections))
+        send("end", Ended(report.files, time.process_time(), _peak_kib()))
+    except BrokenPipeError:  # the writer stopped (cancel, an error): nothing more to say
+        pass
+    except BaseException as exc:
+        try:
+            pickle.dumps(exc)
+        except Exception:
+            exc = RuntimeError(f"{type(exc).__name__}: {exc}")
+        with contextlib.suppress(OSError):
+            send("error", exc)
+    finally:
+        sending.close()

@@ -1,0 +1,194 @@
+"""A large JSON import is read on a second core (`importing.aside`): the project and the report are
+what reading in this process gives, a cancel stops the reader at once, and its errors are said."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import time
+from pathlib import Path
+
+import pytest
+
+from annotator.importing import run
+from annotator.store import Store
+from tests.test_import_fresh import dump
+
+TEXT = "Kyiv offered to halt strikes on energy infrastructure if Moscow agreed"
+
+
+def corpus(path: Path, n: int = 60) -> Path:
+    """Plain tasks with, here and there, what a fresh batch cannot hold and what is refused."""
+    lines = []
+    for i in range(n):
+        record = {"text": f"{TEXT} ({i}).", "meta": {"n": i}, "spans": [{"start": 0, "end": 4, "label": "claim"}]}
+        if i % 13 == 5:
+            record["answer"] = "reject"  # binary feedback: the general steps
+        if i % 17 == 3:
+            record["text"] = f"{TEXT} (0)."  # a text the project holds by then
+        if i % 11 == 7:
+            record["_annotator_id"] = "ben"
+        lines.append(json.dumps(record))
+        if i % 19 == 2:
+            lines.append('{"text": "broken')  # FILE:LINE: refused, the rest goes on
+        if i % 23 == 4:
+            lines.append(json.dumps({"text": "Short.", "spans": [{"start": 3, "end": 99, "label": "claim"}]}))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def imported(tmp_path: Path, name: str, src: Path, monkeypatch, *, aside: bool, **kwargs):
+    monkeypatch.setattr(run, "worth_reading_aside", lambda files, fmt: aside)
+    used = []
+    real = run.read_aside
+
+    def spied(*args, **kw):
+        used.append(True)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(run, "read_aside", spied)
+    progress: list[int] = []
+    with Store.create(tmp_path / name) as store:
+        report = run.import_paths(store, [src], annotator="anna", batch_size=5, progress=progress.append, **kwargs)
+        rows = dump(store)
+    assert bool(used) == aside
+    return report, rows, progress
+
+
+def test_reading_aside_gives_the_project_and_report_of_reading_here(tmp_path, monkeypatch):
+    src = corpus(tmp_path / "tasks.jsonl")
+    here, here_rows, here_progress = imported(tmp_path, "here.sqlite", src, monkeypatch, aside=False)
+    there, there_rows, there_progress = imported(tmp_path, "aside.sqlite", src, monkeypatch, aside=True)
+    assert there_rows == here_rows
+    assert [str(r) for r in there.rejections] == [str(r) for r in here.rejections]
+    assert len(here.rejections) >= 4
+    assert there.counts.describe() == here.counts.describe()
+    assert (there.files, there.cancelled) == (here.files, here.cancelled) == (1, False)
+    assert sum(there_progress) == sum(here_progress) == len(here_rows["articles"]) + here.counts.articles_existing
+
+
+def test_a_cancel_stops_the_reader_after_the_batch_it_was_given(tmp_path, monkeypatch):
+    src = corpus(tmp_path / "tasks.jsonl", n=200)
+    started = time.monotonic()
+    report, rows, progress = imported(
+        tmp_path, "cancelled.sqlite", src, monkeypatch, aside=True, cancelled=lambda: True
+    )
+    assert report.cancelled
+    assert progress == [5]  # the first batch is in, whole
+    assert len(rows["articles"]) + report.counts.articles_existing == 5
+    assert multiprocessing.active_children() == []  # the reader is gone, not left reading
+    assert time.monotonic() - started < 30
+
+
+def test_an_error_in_the_reader_is_raised_here(tmp_path):
+    from annotator.importing.aside import read_aside
+
+    src = corpus(tmp_path / "tasks.jsonl", n=3)
+    with pytest.raises(Exception, match=r"missing\.sqlite"):
+        list(read_aside(tmp_path / "missing.sqlite", [src], None, "anna", [], 5))
+    assert multiprocessing.active_children() == []
+
+
+def test_small_imports_and_other_formats_read_here(tmp_path, monkeypatch):
+    from annotator.importing import aside
+    from annotator.importing.aside import MIN_BYTES, worth_reading_aside
+
+    monkeypatch.setattr(aside, "spare_core", lambda: True)
+
+    small = corpus(tmp_path / "small.jsonl", n=3)
+    assert not worth_reading_aside([small], None)
+    big = tmp_path / "big.jsonl"
+    big.write_bytes(small.read_bytes() * (MIN_BYTES // small.stat().st_size + 1))
+    assert worth_reading_aside([big], None)
+    brat = tmp_path / "a.ann"
+    brat.write_text("T1\tclaim 0 4\tKyiv\n" * (MIN_BYTES // 16), encoding="utf-8")
+    assert not worth_reading_aside([big, brat], None)  # brat reads beside its .txt: here
+    monkeypatch.setattr(aside, "spare_core", lambda: False)  # one core, or a busy machine
+    assert not worth_reading_aside([big], None)
+
+
+def test_a_busy_or_single_core_machine_has_no_spare_core(monkeypatch):
+    from annotator.importing import aside
+
+    monkeypatch.setattr(aside.multiprocessing, "cpu_count", lambda: 2)
+    monkeypatch.setattr(aside.os, "getloadavg", lambda: (1.6, 1.0, 1.0))
+    assert not aside.spare_core()
+    monkeypatch.setattr(aside.os, "getloadavg", lambda: (0.3, 1.0, 1.0))
+    assert aside.spare_core()
+    monkeypatch.setattr(aside.multiprocessing, "cpu_count", lambda: 1)
+    assert not aside.spare_core()
+    monkeypatch.setenv("ANNOTATOR_READ_ASIDE", "1")  # asked for: read aside whatever the load
+    assert aside.spare_core()
+    monkeypatch.setenv("ANNOTATOR_READ_ASIDE", "0")
+    monkeypatch.setattr(aside.multiprocessing, "cpu_count", lambda: 8)
+    assert not aside.spare_core()
+
+
+def test_a_script_without_a_main_guard_still_imports(tmp_path):
+    """Python starts the reader by importing the calling script again; one written without
+    `if __name__ == "__main__":` stops it from starting, and the import reads in its own process."""
+    import subprocess
+    import sys
+
+    src = corpus(tmp_path / "tasks.jsonl", n=12)
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from annotator.importing import run\n"
+        "from annotator.store import Store\n"
+        "run.worth_reading_aside = lambda files, fmt: True\n"
+        "with Store.create(Path(sys.argv[1])) as store:\n"
+        "    report = run.import_paths(store, [Path(sys.argv[2])], annotator='anna', batch_size=5)\n"
+        "print('stored', report.counts.articles_added)\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "p.sqlite"), str(src)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "stored 11" in done.stdout
+
+
+def test_a_reader_killed_midway_stops_the_import_keeping_what_is_in(tmp_path, monkeypatch):
+    from annotator.store import StoreError
+
+    src = corpus(tmp_path / "tasks.jsonl", n=3000)
+    monkeypatch.setattr(run, "worth_reading_aside", lambda files, fmt: True)
+
+    def kill_the_reader(n: int) -> None:
+        for child in multiprocessing.active_children():
+            child.kill()
+
+    with Store.create(tmp_path / "p.sqlite") as store:
+        with pytest.raises(StoreError) as stopped:
+            run.import_paths(store, [src], annotator="anna", batch_size=5, progress=kill_the_reader)
+        held = store.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    said = str(stopped.value)
+    assert said.startswith("the process reading the files stopped (killed by signal 9; out of memory?)")
+    assert "Run the same import again" in said and "ANNOTATOR_READ_ASIDE=0" in said
+    assert 0 < held < 2900  # the batches written before it stay
+    assert multiprocessing.active_children() == []
+
+
+def test_the_command_says_the_same_whichever_process_reads(cli, tmp_path, monkeypatch):
+    from annotator.importing import aside
+
+    src = corpus(tmp_path / "tasks.jsonl", n=80)
+    monkeypatch.setattr(aside, "MIN_BYTES", 1)  # this small file counts as large
+    started = []
+    real = run.read_aside
+    monkeypatch.setattr(run, "read_aside", lambda *args: started.append(1) or real(*args))
+    said = {}
+    for where in ("0", "1"):
+        monkeypatch.setenv("ANNOTATOR_READ_ASIDE", where)
+        result = cli("import", "--no-ner", src, db=tmp_path / f"p{where}.sqlite")
+        said[where] = (result.exit_code, result.stdout.replace(f"p{where}.sqlite", "P"), result.stderr)
+    assert started == [1]  # "0" read here, "1" aside
+    assert said["1"] == said["0"]
+    code, out, err = said["1"]
+    assert code == 1 and "imported 75 new articles, 5 records matched" in out and "tasks.jsonl:4: not valid JSON" in err
