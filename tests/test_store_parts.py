@@ -15,7 +15,8 @@ from annotator.store import Store, part
 from annotator.store.part import Part
 
 STORE = Path(part.__file__).parent
-HASH_LOOKUP = "SELECT hash, id FROM articles WHERE hash IN"
+#: The batch's one look-up of its texts (the general steps' `hash, id`, or a fresh batch's `1`).
+HASH_LOOKUP = "FROM articles WHERE hash IN (SELECT value FROM json_each"
 
 
 def _parts(store: Store) -> dict[str, Part]:
