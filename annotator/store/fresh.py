@@ -17,12 +17,13 @@ general steps, so the outcome is the same as theirs whichever path a batch takes
 from __future__ import annotations
 
 import json
+import operator
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import MISSING, dataclass, fields
 from typing import TYPE_CHECKING
 
-from annotator.records import ACCEPT, MODEL_LAYER, IncomingRecord, Span, layer_kind
+from annotator.records import MODEL_LAYER, IncomingRecord, Span, layer_kind
 from annotator.store.part import now
 
 if TYPE_CHECKING:
@@ -108,12 +109,14 @@ class FreshBatch:
         ]
 
 
+_others = operator.attrgetter(*(name for name, _ in _DEFAULTS))
+_OTHERS_DEFAULT = tuple(default for _, default in _DEFAULTS)
+
+
 def _plain(rec: IncomingRecord) -> bool:
-    """Whether `rec` holds only what a fresh batch writes (see `_PLAIN`)."""
-    if rec.answer != ACCEPT or rec.continued or rec.only_categories:
-        return False
-    held = rec.__dict__
-    return all(held[name] == default for name, default in _DEFAULTS)
+    """Whether `rec` holds only what a fresh batch writes (see `_PLAIN`): its other fields, read in
+    one call, are their defaults."""
+    return _others(rec) == _OTHERS_DEFAULT
 
 
 def fresh_batch(records: Sequence[IncomingRecord], default_annotator: str) -> FreshBatch | None:
@@ -130,6 +133,9 @@ def fresh_batch(records: Sequence[IncomingRecord], default_annotator: str) -> Fr
     labels: list[tuple[int, str]] = []
     statuses: list[tuple[int, int, str]] = []
     said = [(rec.line, rec.complete, rec.annotator, rec.model_version, rec.status) for rec in records]
+    #: One string object per label and status: a batch sent to the writer (`importing.aside`) then
+    #: pickles each once, the rest as references.
+    names: dict[str, str] = {}
     next_statement = 0
     for article, (rec, digest) in enumerate(zip(records, digests, strict=True)):
         articles.append((article, digest, rec.title, rec.text, rec.source, _meta_json(rec.meta) if rec.meta else "{}"))
@@ -140,8 +146,18 @@ def fresh_batch(records: Sequence[IncomingRecord], default_annotator: str) -> Fr
         if layer is None:
             layer = layer_index[name] = len(layers)
             layers.append((name, rec.model_version))
+        spans = rec.spans
+        if len({(span[0], span[1]) for span in spans}) == len(spans):  # each span a statement of its own
+            statements += [
+                (next_statement + i, article, layer, span[0], span[1], span[3]) for i, span in enumerate(spans)
+            ]
+            labels += [(next_statement + i, names.setdefault(span[2], span[2])) for i, span in enumerate(spans)]
+            next_statement += len(spans)
+            if rec.status:
+                statuses.append((article, layer, names.setdefault(rec.status, rec.status)))
+            continue
         statement_of: dict[tuple[int, int], list] = {}
-        for start, end, label, note in rec.spans:
+        for start, end, label, note in spans:
             row = statement_of.get((start, end))
             if row is None:
                 row = statement_of[(start, end)] = [next_statement, article, layer, start, end, note, set()]
@@ -150,10 +166,10 @@ def fresh_batch(records: Sequence[IncomingRecord], default_annotator: str) -> Fr
                 row[5] = note
             if label not in row[6]:
                 row[6].add(label)
-                labels.append((row[0], label))
+                labels.append((row[0], names.setdefault(label, label)))
         statements += [tuple(row[:6]) for row in statement_of.values()]  # type: ignore[misc]
         if rec.status:
-            statuses.append((article, layer, rec.status))
+            statuses.append((article, layer, names.setdefault(rec.status, rec.status)))
     return FreshBatch(digests, articles, layers, statements, labels, statuses, said)
 
 
