@@ -90,7 +90,8 @@ def test_an_import_of_a_file_looks_up_once_per_batch(store, tmp_path):
     store.conn.set_trace_callback(seen.append)
     import_paths(store, [src], annotator="tester", batch_size=10)
     store.conn.set_trace_callback(None)
-    assert sum(HASH_LOOKUP in sql for sql in seen) == 3  # batches of 10, 10 and 5
+    # batches of 10, 10 and 5: at most one look-up each (a batch of new texts asks their unique index)
+    assert sum(HASH_LOOKUP in sql for sql in seen) <= 3
     assert store.stats()["articles"] == 25
 
 

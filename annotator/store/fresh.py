@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import operator
 import re
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import MISSING, dataclass, fields
 from typing import TYPE_CHECKING
@@ -67,7 +68,6 @@ class FreshBatch:
     `layers` are (name, model version) in the order the general steps first use them, so a new
     layer gets the same id either way."""
 
-    digests: list[str]
     #: (article, hash, title, text, source, meta JSON)
     articles: list[tuple[int, str, str, str, str, str]]
     layers: list[tuple[str, str | None]]
@@ -170,7 +170,7 @@ def fresh_batch(records: Sequence[IncomingRecord], default_annotator: str) -> Fr
         statements += [tuple(row[:6]) for row in statement_of.values()]  # type: ignore[misc]
         if rec.status:
             statuses.append((article, layer, names.setdefault(rec.status, rec.status)))
-    return FreshBatch(digests, articles, layers, statements, labels, statuses, said)
+    return FreshBatch(articles, layers, statements, labels, statuses, said)
 
 
 #: A stamp as `part.now` makes it: the only text put into the SQL itself (checked, never data).
@@ -179,7 +179,8 @@ _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00")
 
 def add_fresh(store: Store, batch: FreshBatch) -> ImportCounts | None:
     """Write a fresh batch in one transaction and return its counts, or None (nothing written) when
-    the project holds one of its texts by now: then the batch goes by the general steps.
+    the project holds one of its texts by now (its unique index on texts refuses the articles, and
+    the transaction is rolled back): then the batch goes by the general steps.
 
     Every row refers only to rows written in the same transaction (its articles, its statements)
     or to a layer looked up in it, so SQLite's foreign-key checks, a B-tree search per reference,
@@ -198,27 +199,37 @@ def add_fresh(store: Store, batch: FreshBatch) -> ImportCounts | None:
             conn.execute("PRAGMA foreign_keys = ON")
 
 
+class _Held(Exception):
+    """A text of the batch is in the project by now (another program imported it meanwhile)."""
+
+
 def _write(store: Store, batch: FreshBatch) -> ImportCounts | None:
+    try:
+        return _write_rows(store, batch)
+    except _Held:  # rolled back: nothing of the batch was written
+        return None
+
+
+def _write_rows(store: Store, batch: FreshBatch) -> ImportCounts:
     from annotator.store.importer import ImportCounts
 
     with store.write():
         c = store.conn
-        held = c.execute(
-            "SELECT 1 FROM articles WHERE hash IN (SELECT value FROM json_each(?)) LIMIT 1",
-            (json.dumps(batch.digests),),
-        ).fetchone()
-        if held is not None:
-            return None
         stamp = now()
         if not _STAMP.fullmatch(stamp):
             raise ValueError(f"unexpected time stamp {stamp!r}")
         article0 = (c.execute("SELECT max(id) FROM articles").fetchone()[0] or 0) + 1
         statement0 = (c.execute("SELECT max(id) FROM statements").fetchone()[0] or 0) + 1
-        c.executemany(
-            "INSERT INTO articles(id, hash, title, text, source, meta, created_at) "
-            f"VALUES (? + {article0}, ?, ?, ?, ?, ?, '{stamp}')",
-            batch.articles,
-        )
+        try:  # the texts' unique index says whether one is held: no look-up of the batch's texts first
+            c.executemany(
+                "INSERT INTO articles(id, hash, title, text, source, meta, created_at) "
+                f"VALUES (? + {article0}, ?, ?, ?, ?, ?, '{stamp}')",
+                batch.articles,
+            )
+        except sqlite3.IntegrityError as exc:
+            if "articles.hash" not in str(exc):
+                raise
+            raise _Held from exc
         if not batch.layers:  # texts alone: nobody's work on them
             return ImportCounts(articles_added=len(batch.articles))
         ids = [store.layers.annotator_id(name, layer_kind(name, version)) for name, version in batch.layers]
