@@ -363,45 +363,34 @@ def _store_batches(
     read before it (said first) and, last, what it read (`Ended`). A reader that dies (`aside`)
     stops the import as a batch that cannot be saved does: what is in stays, and says so."""
     try:
-        return _store_each(batches, store_batch, progress, cancelled, report, reject)
+        for batch in batches:
+            if isinstance(batch, Ended):
+                report.files += batch.files
+                report.reader_cpu_seconds, report.reader_peak_kib = batch.cpu_seconds, batch.peak_kib
+                continue
+            if isinstance(batch, Batch):
+                for rejection in batch.rejections:
+                    reject(rejection)
+            try:
+                n, counts = store_batch.write(batch)
+            except StoreError as exc:
+                records = batch.records() if isinstance(batch, Batch) else batch
+                raise ImportStopped(exc, report, records) from exc
+            if not n:
+                continue
+            report.counts += counts
+            if progress:
+                progress(n)
+            if cancelled and cancelled():
+                report.cancelled = True
+                break
+        return report
     except ReaderStopped as exc:
         saved = report.counts.describe() if report.counts.articles_added or report.counts.labels_added else "nothing"
         raise StoreError(
             f"{exc}; saved before it: {saved}. Run the same import again (what is already in is not added "
             f"twice), or with {READ_ASIDE_VARIABLE}=0 to read in one process"
         ) from exc
-
-
-def _store_each(
-    batches: Iterable[list[IncomingRecord] | Batch | Ended],
-    store_batch: _BatchWriter,
-    progress: Callable[[int], None] | None,
-    cancelled: Callable[[], bool] | None,
-    report: ImportReport,
-    reject: Callable[[Rejection], None],
-) -> ImportReport:
-    for batch in batches:
-        if isinstance(batch, Ended):
-            report.files += batch.files
-            report.reader_cpu_seconds, report.reader_peak_kib = batch.cpu_seconds, batch.peak_kib
-            continue
-        if isinstance(batch, Batch):
-            for rejection in batch.rejections:
-                reject(rejection)
-        try:
-            n, counts = store_batch.write(batch)
-        except StoreError as exc:
-            records = batch.records() if isinstance(batch, Batch) else batch
-            raise ImportStopped(exc, report, records) from exc
-        if not n:
-            continue
-        report.counts += counts
-        if progress:
-            progress(n)
-        if cancelled and cancelled():
-            report.cancelled = True
-            break
-    return report
 
 
 def trainee_of(rec: IncomingRecord, annotator: str) -> str | None:
