@@ -64,7 +64,9 @@ def test_reading_aside_gives_the_project_and_report_of_reading_here(tmp_path, mo
     assert len(here.rejections) >= 4
     assert there.counts.describe() == here.counts.describe()
     assert (there.files, there.cancelled) == (here.files, here.cancelled) == (1, False)
-    assert sum(there_progress) == sum(here_progress) == len(here_rows["articles"]) + here.counts.articles_existing
+    # the very same batches: where one ends shows in the counts (a text twice in one batch)
+    assert there_progress == here_progress
+    assert sum(here_progress) == len(here_rows["articles"]) + here.counts.articles_existing
 
 
 def test_a_cancel_stops_the_reader_after_the_batch_it_was_given(tmp_path, monkeypatch):
@@ -124,9 +126,10 @@ def test_a_busy_or_single_core_machine_has_no_spare_core(monkeypatch):
     assert not aside.spare_core()
 
 
-def test_a_script_without_a_main_guard_still_imports(tmp_path):
-    """Python starts the reader by importing the calling script again; one written without
-    `if __name__ == "__main__":` stops it from starting, and the import reads in its own process."""
+def test_a_script_without_a_main_guard_imports_once(tmp_path):
+    """Python starts a process by running the calling program again to find what it needs there;
+    the reader needs nothing of it, so a script written without `if __name__ == "__main__":` runs
+    once, and its import is read aside and written once."""
     import subprocess
     import sys
 
@@ -137,10 +140,11 @@ def test_a_script_without_a_main_guard_still_imports(tmp_path):
         "from pathlib import Path\n"
         "from annotator.importing import run\n"
         "from annotator.store import Store\n"
+        "print('the script runs')\n"
         "run.worth_reading_aside = lambda files, fmt: True\n"
         "with Store.create(Path(sys.argv[1])) as store:\n"
         "    report = run.import_paths(store, [Path(sys.argv[2])], annotator='anna', batch_size=5)\n"
-        "print('stored', report.counts.articles_added)\n",
+        "print('stored', report.counts.articles_added, 'aside', report.reader_cpu_seconds > 0)\n",
         encoding="utf-8",
     )
     done = subprocess.run(
@@ -151,7 +155,8 @@ def test_a_script_without_a_main_guard_still_imports(tmp_path):
         cwd=Path(__file__).resolve().parent.parent,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "stored 11" in done.stdout
+    assert done.stdout.splitlines() == ["the script runs", "stored 11 aside True"]
+    assert "__main__" in sys.modules and getattr(sys.modules["__main__"], "__file__", None) is not None
 
 
 def test_a_reader_killed_midway_stops_the_import_keeping_what_is_in(tmp_path, monkeypatch):

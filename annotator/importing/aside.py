@@ -29,6 +29,7 @@ import gc
 import multiprocessing
 import os
 import pickle
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -53,10 +54,6 @@ class ReaderStopped(Exception):
     def __init__(self, exitcode: int | None):
         how = f"killed by signal {-exitcode}" if exitcode is not None and exitcode < 0 else f"exit code {exitcode}"
         super().__init__(f"the process reading the files stopped ({how}; out of memory?)")
-
-
-#: The reader's first batch is this small, so the writer starts at once; the rest are the import's.
-FIRST_BATCH = 1000
 
 
 @dataclass
@@ -151,6 +148,25 @@ def _context() -> Any:
     return context
 
 
+@contextlib.contextmanager
+def _without_the_calling_program() -> Iterator[None]:
+    """Start a process without naming the program that runs the import (`__main__`'s file or
+    module): Python would run that program again in the new process, to find what it needs there.
+    The reader needs nothing of it; a script that calls the import outside `if __name__ ==
+    "__main__":` would otherwise run its import a second time, in the reader."""
+    main = sys.modules.get("__main__")
+    held = {name: main.__dict__[name] for name in ("__file__", "__spec__") if name in main.__dict__} if main else {}
+    if main is not None:
+        main.__dict__.pop("__file__", None)
+        if "__spec__" in held:
+            main.__spec__ = None
+    try:
+        yield
+    finally:
+        if main is not None:
+            main.__dict__.update(held)
+
+
 def warm_reader(paths: Sequence[Path]) -> None:
     """Start the fork server now, when the import's files look large enough to be read aside: its
     imports then run beside this process's own start, not after it (`annotator import`)."""
@@ -167,7 +183,8 @@ def warm_reader(paths: Sequence[Path]) -> None:
         from multiprocessing import forkserver
 
         try:
-            forkserver.ensure_running()
+            with _without_the_calling_program():
+                forkserver.ensure_running()
         except (OSError, RuntimeError):
             return  # the reader is started (or not) when the import asks for it
 
@@ -183,8 +200,8 @@ def read_aside(
     """The batches of `files`, read and checked in a process of its own; last, what it read
     (`Ended`). Closing the iterator (cancel, an error here) stops the reader.
 
-    None when no reader could start (a system that cannot start processes, a script that calls the
-    import outside `if __name__ == "__main__":`): nothing is read yet, and the caller reads here."""
+    None when no reader could start (a system that cannot start processes): nothing is read yet,
+    and the caller reads here."""
     context = _context()
     receiving, sending = context.Pipe(duplex=False)
     reader = context.Process(
@@ -194,7 +211,8 @@ def read_aside(
         name="annotator-import-reader",
     )
     try:
-        reader.start()
+        with _without_the_calling_program():
+            reader.start()
     except (OSError, RuntimeError):
         receiving.close()
         sending.close()
@@ -265,7 +283,7 @@ def _read(
         report = ImportReport()
         with Store.open(project, readonly=True) as store:
             units = valid_units(store, files, fmt, report, rejections.append, groups, annotator)
-            for batch in batches_of(units, batch_size, first=min(batch_size, FIRST_BATCH)):
+            for batch in batches_of(units, batch_size):  # the very batches of reading here
                 fresh = fresh_batch(batch, annotator)
                 send("batch", Batch(fresh, [] if fresh is not None else batch, rejections[:]))
                 rejections.clear()

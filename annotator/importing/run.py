@@ -333,20 +333,20 @@ def valid_units(
             yield unit
 
 
-def batches_of(units: Iterable[Unit], batch_size: int, first: int | None = None) -> Iterator[list[IncomingRecord]]:
-    """The units cut into batches of about `batch_size` records (the first of about `first`, when
-    given), or `settings.IMPORT_BATCH_CHARS` of text and meta, whole tasks only; read as they are
-    asked for."""
+def batches_of(units: Iterable[Unit], batch_size: int) -> Iterator[list[IncomingRecord]]:
+    """The units cut into batches of about `batch_size` records (or `settings.IMPORT_BATCH_CHARS` of
+    text and meta), whole tasks only; read as they are asked for. Where a batch ends shows in the
+    import's counts (a text twice in one batch is one article's work), so a reader elsewhere
+    (`aside`) cuts the very same batches."""
     batch: list[IncomingRecord] = []
     chars = 0
-    size = first or batch_size
     for unit in units:
         batch += unit
         for rec in unit:
             chars += len(rec.text) + _META_WEIGHT * rec.meta_chars
-        if len(batch) >= size or chars >= settings.IMPORT_BATCH_CHARS:
+        if len(batch) >= batch_size or chars >= settings.IMPORT_BATCH_CHARS:
             yield batch
-            batch, chars, size = [], 0, batch_size
+            batch, chars = [], 0
     if batch:
         yield batch
 
