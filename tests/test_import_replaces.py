@@ -49,7 +49,8 @@ def test_a_corrected_file_replaces_her_labels(cli, db_path, tmp_path):
     assert labels(db_path) == V2
     again = cli("import", "--no-ner", v2)  # the same file again changes nothing
     assert "replaced" not in again.stdout
-    assert labels(db_path) == V2
+    with Store.open(db_path) as store:
+        assert _labels_on_text(store) == V2
     out = tmp_path / "out.jsonl"
     assert cli("export", out).exit_code == 0
     (record,) = srsly.read_jsonl(out)
@@ -120,3 +121,38 @@ def test_a_record_of_categories_only_replaces_her_categories_not_her_labels(cli,
     with Store.open(db_path) as store:
         (article,) = store.articles.article_ids()
         assert store.categories.article_categories(article, "anna") == ("relevant",)
+
+
+def _labels_on_text(store: Store) -> list[tuple[int, int, str]]:
+    (article,) = [a for a in store.articles.article_ids() if store.articles.article(a).text == TEXT]
+    return sorted((s.start, s.end, lab) for s in store.statements.statements(article, "anna") for lab in s.labels)
+
+
+def _twice_in_one_file(tmp_path, name: str = "twice.jsonl"):
+    """anna's file holds the article twice: first with offer and denial, then corrected to claim."""
+    return write_jsonl(tmp_path / name, [task(*V1), json.dumps({"text": "Another article."}), task(*V2)])
+
+
+def test_a_text_twice_in_one_file_says_its_first_work_was_replaced_in_one_batch_or_two(cli, tmp_path):
+    """The later record wins, as across two files; the summary says so whether the two records
+    fall in one batch of the import or in two (before: said only across batches)."""
+    from annotator.importing.run import import_paths
+
+    src = _twice_in_one_file(tmp_path)
+    for batch_size in (10, 1):
+        with Store.create(tmp_path / f"p{batch_size}.sqlite") as store:
+            report = import_paths(store, [src], annotator="anna", batch_size=batch_size)
+            assert report.counts.replaced == {"anna": 1}, batch_size
+            assert _labels_on_text(store) == V2
+
+
+def test_the_same_file_again_replaces_nothing_even_with_a_text_twice_in_it(cli, db_path, tmp_path):
+    """Before: importing such a file again said "replaced anna's labels on 1 article" though
+    nothing changed (the first record, emptied, replaced the layer; the last one put it back)."""
+    src = _twice_in_one_file(tmp_path)
+    assert cli("import", "--no-ner", src).exit_code == 0
+    again = cli("import", "--no-ner", src)
+    assert again.exit_code == 0
+    assert "replaced" not in again.stdout
+    with Store.open(db_path) as store:
+        assert _labels_on_text(store) == V2

@@ -114,10 +114,16 @@ def add_records(store: Store, records: Sequence[IncomingRecord], default_annotat
         c = store.conn
         stamp = now()
         digests = [rec.digest for rec in records]
-        keep_last_complete(records, digests, default_annotator)
+        emptied, dropped = keep_last_complete(records, digests, default_annotator)
         article_ids, old_articles = _articles_step(c, records, digests, stamp, counts)
-        if old_articles:
-            replace_layers(c, records, article_ids, old_articles, default_annotator, counts.replaced)
+        replaced = set()
+        if old_articles:  # what changed against the stored layer
+            replaced = replace_layers(c, records, article_ids, old_articles, default_annotator, emptied)
+        if dropped:  # on a new article, a later record of the batch replaced an earlier one's work
+            article_of = dict(zip(digests, article_ids, strict=True))
+            replaced |= {(article_of[d], name) for d, name in dropped if article_of[d] not in old_articles}
+        for _, name in replaced:
+            counts.replaced[name] = counts.replaced.get(name, 0) + 1
         counts.entities_added = _entities_step(c, records, article_ids)
         layer_ids: dict[str, int] = {}
 

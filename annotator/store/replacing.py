@@ -19,16 +19,19 @@ def replace_layers(
     article_ids: Sequence[int],
     old_articles: set[int],
     default_annotator: str,
-    replaced: dict[str, int],
-) -> None:
+    emptied: set[int],
+) -> set[tuple[int, str]]:
     """Remove from each complete record's (article, annotator) layer what the record no longer
-    holds (see `importer.add_records`); the inserts that follow add what is new."""
+    holds (see `importer.add_records`); the inserts that follow add what is new. A record
+    `keep_last_complete` emptied is passed by: a later one of the batch replaces the layer.
+    Returns the (article, annotator) pairs it replaced."""
     c = conn
     layer_ids = dict(c.execute("SELECT name, id FROM annotators"))
-    for rec, article_id in zip(records, article_ids, strict=True):
+    done: set[tuple[int, str]] = set()
+    for i, (rec, article_id) in enumerate(zip(records, article_ids, strict=True)):
         name = rec.annotator or default_annotator
         layer = layer_ids.get(name)
-        if not rec.complete or article_id not in old_articles or layer is None:
+        if not rec.complete or article_id not in old_articles or layer is None or i in emptied:
             continue
         pair = (article_id, layer)
         before = c.total_changes
@@ -37,7 +40,7 @@ def replace_layers(
             # only article categories (doccano's text classification): they replace hers, her spans stay
             _replace_categories(c, pair, rec)
             if c.total_changes != before:
-                replaced[name] = replaced.get(name, 0) + 1
+                done.add((article_id, name))
             continue
         keep = {(s.start, s.end, s.label) for s in rec.spans}
         places = {(s.start, s.end) for s in [*rec.spans, *rec.notes]}  # a noted statement stays
@@ -83,7 +86,8 @@ def replace_layers(
         if categories:
             _replace_categories(c, pair, rec)
         if c.total_changes != before:
-            replaced[name] = replaced.get(name, 0) + 1
+            done.add((article_id, name))
+    return done
 
 
 def _replace_categories(c: sqlite3.Connection, pair: tuple[int, int], rec: IncomingRecord) -> None:
@@ -102,11 +106,17 @@ def _replace_categories(c: sqlite3.Connection, pair: tuple[int, int], rec: Incom
     )
 
 
-def keep_last_complete(records: Sequence[IncomingRecord], digests: Sequence[str], default_annotator: str) -> None:
+def keep_last_complete(
+    records: Sequence[IncomingRecord], digests: Sequence[str], default_annotator: str
+) -> tuple[set[int], set[tuple[str, str]]]:
     """Of several complete records of one (text, annotator) in a batch, only the last one's work
     counts: the earlier ones are emptied (their status is overwritten by the last one's anyway).
     A record that answers only categories (`IncomingRecord.only_categories`) is the last word on
-    the categories alone, as `replace_layers` takes it: the statements of an earlier record stay."""
+    the categories alone, as `replace_layers` takes it: the statements of an earlier record stay.
+
+    Returns the records emptied whole (`replace_layers` passes them by: the last one replaces the
+    layer, so a file read again replaces nothing), and the (text, annotator) pairs whose earlier
+    record held work the last one does not: replaced, as when the two come in two batches."""
     last: dict[tuple[str, str], int] = {}
     last_categories: dict[tuple[str, str], int] = {}
     for i, (rec, digest) in enumerate(zip(records, digests, strict=True)):
@@ -119,17 +129,34 @@ def keep_last_complete(records: Sequence[IncomingRecord], digests: Sequence[str]
     statements = sum(rec.complete and not rec.only_categories for rec in records)
     categories = sum(rec.complete and bool(rec.categories or rec.categories_asked) for rec in records)
     if len(last) == statements and len(last_categories) == categories:
-        return  # one record per (text, annotator): the common case
+        return set(), set()  # one record per (text, annotator): the common case
+    emptied: set[int] = set()
+    dropped: set[tuple[str, str]] = set()
     for i, (rec, digest) in enumerate(zip(records, digests, strict=True)):
         if not rec.complete:
             continue
         key = (digest, rec.annotator or default_annotator)
         if not rec.only_categories and last[key] != i:
+            if _work(rec) - _work(records[last[key]]):
+                dropped.add(key)
             rec.spans, rec.rejected, rec.links = [], [], []
             if key not in last_categories:
                 rec.categories = []
         if last_categories.get(key, i) != i:
             rec.categories = []
+        empty = not (rec.spans or rec.rejected or rec.links or rec.categories or rec.categories_asked)
+        if empty and (last.get(key, i) != i or last_categories.get(key, i) != i):
+            emptied.add(i)
+    return emptied, dropped
+
+
+def _work(rec: IncomingRecord) -> set[tuple]:
+    """A record's labels, rejected spans and links, as one set to compare two records by."""
+    return {
+        *(("label", s.start, s.end, s.label) for s in rec.spans),
+        *(("rejected", r.start, r.end, r.label) for r in rec.rejected),
+        *(("link", *link) for link in rec.links),
+    }
 
 
 def settle_feedback(records: Sequence[IncomingRecord], digests: Sequence[str], default_annotator: str) -> None:
