@@ -52,8 +52,9 @@ class ReaderStopped(Exception):
     """The reading process ended without a word (killed: out of memory, or by hand)."""
 
     def __init__(self, exitcode: int | None):
-        how = f"killed by signal {-exitcode}" if exitcode is not None and exitcode < 0 else f"exit code {exitcode}"
-        super().__init__(f"the process reading the files stopped ({how}; out of memory?)")
+        killed = exitcode is not None and exitcode < 0
+        how = f"killed by signal {-exitcode}; out of memory?" if killed else f"exit code {exitcode}"
+        super().__init__(f"the process reading the files stopped ({how})")
 
 
 @dataclass
