@@ -197,3 +197,34 @@ def test_the_command_says_the_same_whichever_process_reads(cli, tmp_path, monkey
     assert said["1"] == said["0"]
     code, out, err = said["1"]
     assert code == 1 and "imported 75 new articles, 5 records matched" in out and "tasks.jsonl:4: not valid JSON" in err
+
+
+@pytest.mark.parametrize("where", ["0", "1"])
+def test_ctrl_c_says_what_was_saved(cli, tmp_path, monkeypatch, where):
+    """Ctrl-C midway: the batch being written is rolled back, the earlier ones stay, and the command
+    says how much is in and how to go on (before: "Aborted!"), ending as an interrupt does (130)."""
+    from annotator.importing import aside
+
+    src = tmp_path / "tasks.jsonl"
+    src.write_text("".join(json.dumps({"text": f"{TEXT} ({i})."}) + "\n" for i in range(40)), encoding="utf-8")
+    monkeypatch.setattr(aside, "MIN_BYTES", 1)
+    monkeypatch.setenv("ANNOTATOR_READ_ASIDE", where)
+    monkeypatch.setattr(run.settings, "IMPORT_BATCH", 5)
+    monkeypatch.setattr(run.import_paths, "__kwdefaults__", {**run.import_paths.__kwdefaults__, "batch_size": 5})
+    written = []
+    real = run._BatchWriter.write
+
+    def interrupted_on_the_third(self, batch):
+        if len(written) == 2:
+            raise KeyboardInterrupt
+        written.append(1)
+        return real(self, batch)
+
+    monkeypatch.setattr(run._BatchWriter, "write", interrupted_on_the_third)
+    result = cli("import", "--no-ner", src, db=tmp_path / "p.sqlite")
+    assert result.exit_code == 130
+    assert "interrupted; saved before it: 10 new articles" in result.stderr
+    assert "Run the same import again to go on" in result.stderr
+    assert multiprocessing.active_children() == []
+    with Store.open(tmp_path / "p.sqlite") as store:
+        assert store.stats()["articles"] == 10

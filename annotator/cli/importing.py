@@ -79,7 +79,7 @@ def import_cmd(
 
     if not sample and not trainee:
         warm_reader(paths)
-    from annotator.importing.run import import_paths
+    from annotator.importing.run import ImportInterrupted, import_paths
     from annotator.importing.sampling import MISSING, Sample
 
     if sample_by and not sample:
@@ -111,6 +111,9 @@ def import_cmd(
                 )
         except StoreError as exc:
             raise click.ClickException(str(exc)) from exc
+        except ImportInterrupted as exc:  # Ctrl-C: say what is in, and end as an interrupt does
+            echo(str(exc), err=True)
+            ctx.exit(130)
         files = "1 file" if report.files == 1 else f"{report.files} files"
         echo(f"imported {report.counts.describe()} from {files} into {path_shown(store.path)}")
         if sample:

@@ -242,6 +242,8 @@ def import_paths(
             batches = batches_of(units, batch_size)
         try:
             _store_batches(batches, store_batch, progress, cancelled, report, reject)
+        except KeyboardInterrupt as exc:  # Ctrl-C: the batch being written is rolled back, the rest stay
+            raise ImportInterrupted(report) from exc
         finally:
             close = getattr(batches, "close", None)
             if close is not None:  # a reader stops at once: cancel, or an error in writing
@@ -386,10 +388,9 @@ def _store_batches(
                 break
         return report
     except ReaderStopped as exc:
-        saved = report.counts.describe() if report.counts.articles_added or report.counts.labels_added else "nothing"
         raise StoreError(
-            f"{exc}; saved before it: {saved}. Run the same import again (what is already in is not added "
-            f"twice), or with {READ_ASIDE_VARIABLE}=0 to read in one process"
+            f"{exc}; saved before it: {saved_so_far(report)}. Run the same import again (what is already in "
+            f"is not added twice), or with {READ_ASIDE_VARIABLE}=0 to read in one process"
         ) from exc
 
 
@@ -494,6 +495,22 @@ def _named(identity: dict[str, str]) -> str:
     return f"{identity['pipeline']} {identity['version']} ({identity['recipe']})"
 
 
+def saved_so_far(report: ImportReport) -> str:
+    """What an import that stopped midway had saved: its committed batches."""
+    return report.counts.describe() if report.counts.articles_added or report.counts.labels_added else "nothing"
+
+
+class ImportInterrupted(KeyboardInterrupt):
+    """Ctrl-C during an import: still an interrupt (it ends the command), with what had been saved."""
+
+    def __init__(self, report: ImportReport):
+        self.report = report
+        super().__init__(
+            f"interrupted; saved before it: {saved_so_far(report)}. Run the same import again to go on: "
+            "what is already in is not added twice"
+        )
+
+
 class ImportStopped(StoreError):
     """A batch could not be saved (disk full, read-only…): says what had been saved before it.
 
@@ -504,7 +521,7 @@ class ImportStopped(StoreError):
     def __init__(self, cause: StoreError, report: ImportReport, batch: list[IncomingRecord]):
         self.report = report
         first, last = batch[0], batch[-1]
-        saved = report.counts.describe() if report.counts.articles_added or report.counts.labels_added else "nothing"
+        saved = saved_so_far(report)
         super().__init__(
             f"{cause}. The import stopped at a batch of {len(batch)} records "
             f"({first.source}:{first.line} to {last.source}:{last.line}), which was not saved; "
