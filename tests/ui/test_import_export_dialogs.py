@@ -498,6 +498,7 @@ def test_cancelling_an_import_keeps_the_committed_batches(
         gated_jsonl.set()
         qtbot.waitUntil(lambda: dialog.buttons.button(CLOSE) is not None, timeout=WAIT)
         seen["state"] = dialog.state.text()
+        seen["bar"] = dialog.bar.isVisible()
         close(qtbot, dialog)
 
     run_modal(qtbot, open_import(qtbot, window), drive)
@@ -506,6 +507,7 @@ def test_cancelling_an_import_keeps_the_committed_batches(
         imported = len(store.articles.article_ids()) - 2
     assert 200 <= imported < 1000 and imported % 200 == 0  # whole batches only
     assert seen["state"].startswith(f"cancelled: {imported} new articles;")
+    assert seen["bar"] is False  # no full bar for an import that stopped midway
     assert len(listed_titles(window)) == 2 + imported
 
 

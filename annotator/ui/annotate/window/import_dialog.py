@@ -53,9 +53,12 @@ class ImportDialog(QDialog):
         else:
             self.accept()
 
-    def _done(self, text: str) -> None:
+    def _done(self, text: str, whole: bool = True) -> None:
+        """The end: a full bar for an import that read everything; cancelled or failed, no bar (a
+        full one would say it all came in), only the text that says how far it came."""
         self.bar.setRange(0, 1)
         self.bar.setValue(1)
+        self.bar.setVisible(whole)
         self.state.setText(text)
         self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.accept)
@@ -67,8 +70,8 @@ class ImportDialog(QDialog):
             text += f"; {report.rejections_line()} (listed below)"
         for note in report.notes:  # new article categories, shards' pre-annotation
             text += "\n" + note
-        self._done(text)
+        self._done(text, whole=not report.cancelled)
 
     def _failed(self, message: str) -> None:
         self.report = message
-        self._done(message)
+        self._done(message, whole=False)
