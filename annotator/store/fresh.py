@@ -25,14 +25,11 @@ from dataclasses import MISSING, dataclass, fields
 from typing import TYPE_CHECKING
 
 from annotator.records import MODEL_LAYER, IncomingRecord, Span, layer_kind
+from annotator.store.importer import ImportCounts, meta_json
 from annotator.store.part import now
 
 if TYPE_CHECKING:
-    from annotator.store.importer import ImportCounts
     from annotator.store.opening import Store
-
-#: json.dumps(meta, ensure_ascii=False), as `importer` writes an article's meta.
-_meta_json = json.JSONEncoder(ensure_ascii=False).encode
 
 #: The fields a record of a fresh batch may hold; every other field must be at its default
 #: (entities, links, categories, notes, rejected spans, answers, carried pre-annotation, …): such
@@ -138,7 +135,7 @@ def fresh_batch(records: Sequence[IncomingRecord], default_annotator: str) -> Fr
     names: dict[str, str] = {}
     next_statement = 0
     for article, (rec, digest) in enumerate(zip(records, digests, strict=True)):
-        articles.append((article, digest, rec.title, rec.text, rec.source, _meta_json(rec.meta) if rec.meta else "{}"))
+        articles.append((article, digest, rec.title, rec.text, rec.source, meta_json(rec.meta)))
         if not (rec.spans or rec.status):
             continue
         name = rec.annotator or default_annotator
@@ -153,21 +150,19 @@ def fresh_batch(records: Sequence[IncomingRecord], default_annotator: str) -> Fr
             ]
             labels += [(next_statement + i, names.setdefault(span[2], span[2])) for i, span in enumerate(spans)]
             next_statement += len(spans)
-            if rec.status:
-                statuses.append((article, layer, names.setdefault(rec.status, rec.status)))
-            continue
-        statement_of: dict[tuple[int, int], list] = {}
-        for start, end, label, note in spans:
-            row = statement_of.get((start, end))
-            if row is None:
-                row = statement_of[(start, end)] = [next_statement, article, layer, start, end, note, set()]
-                next_statement += 1
-            elif note and not row[5]:
-                row[5] = note
-            if label not in row[6]:
-                row[6].add(label)
-                labels.append((row[0], names.setdefault(label, label)))
-        statements += [tuple(row[:6]) for row in statement_of.values()]  # type: ignore[misc]
+        else:  # one statement per place, with every label given there and its first note
+            statement_of: dict[tuple[int, int], list] = {}
+            for start, end, label, note in spans:
+                row = statement_of.get((start, end))
+                if row is None:
+                    row = statement_of[(start, end)] = [next_statement, article, layer, start, end, note, set()]
+                    next_statement += 1
+                elif note and not row[5]:
+                    row[5] = note
+                if label not in row[6]:
+                    row[6].add(label)
+                    labels.append((row[0], names.setdefault(label, label)))
+            statements += [tuple(row[:6]) for row in statement_of.values()]  # type: ignore[misc]
         if rec.status:
             statuses.append((article, layer, names.setdefault(rec.status, rec.status)))
     return FreshBatch(articles, layers, statements, labels, statuses, said)
@@ -211,8 +206,6 @@ def _write(store: Store, batch: FreshBatch) -> ImportCounts | None:
 
 
 def _write_rows(store: Store, batch: FreshBatch) -> ImportCounts:
-    from annotator.store.importer import ImportCounts
-
     with store.write():
         c = store.conn
         stamp = now()
@@ -244,7 +237,7 @@ def _write_rows(store: Store, batch: FreshBatch) -> ImportCounts:
             batch.labels,
         ).rowcount
         statuses = batch.statuses
-        models = _model_layers(store, ids)
+        models = _model_layers(store, (name for name, _ in batch.layers))
         if models:  # a model's output is never "finished" (as `importer._statement_rows`)
             statuses = [row for row in statuses if row[1] not in models]
         c.executemany(
@@ -262,7 +255,7 @@ def _case(ids: Sequence[int]) -> str:
     return "CASE ? " + " ".join(f"WHEN {i} THEN {int(layer)}" for i, layer in enumerate(ids)) + " END"
 
 
-def _model_layers(store: Store, ids: Iterable[int]) -> set[int]:
-    """The indexes of the layers that are a model's output."""
-    kinds = [store.conn.execute("SELECT kind FROM annotators WHERE id = ?", (layer,)).fetchone()[0] for layer in ids]
-    return {i for i, kind in enumerate(kinds) if kind == MODEL_LAYER}
+def _model_layers(store: Store, names: Iterable[str]) -> set[int]:
+    """The indexes of the layers that are a model's output, by the kind each was made with."""
+    kinds = store.layers.layer_kinds()
+    return {i for i, name in enumerate(names) if kinds.get(name) == MODEL_LAYER}

@@ -82,7 +82,13 @@ class ImportCounts:
 
 #: json.dumps(meta, ensure_ascii=False) without building an encoder per call (meta stays on the
 #: standard library: ujson rounds floats).
-_meta_json = json.JSONEncoder(ensure_ascii=False).encode
+_encode_meta = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def meta_json(meta: dict) -> str:
+    """An article's meta as the project stores it: its JSON, `{}` for none. The one writer of it
+    (`store.fresh` makes the same rows ahead)."""
+    return _encode_meta(meta) if meta else "{}"
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
@@ -236,8 +242,7 @@ def _articles_step(
         if article_id is None:
             article_id = article_of[digest] = next_id
             next_id += 1
-            meta = _meta_json(rec.meta) if rec.meta else "{}"
-            article_rows.append((article_id, digest, rec.title, rec.text, rec.source, meta, stamp))
+            article_rows.append((article_id, digest, rec.title, rec.text, rec.source, meta_json(rec.meta), stamp))
             counts.articles_added += 1
         else:
             counts.articles_existing += 1
