@@ -120,15 +120,22 @@ def worth_reading_aside(files: Sequence[Path], fmt: str | None) -> bool:
     """Whether the import of `files` reads on a second core: JSON formats' files, together large."""
     from annotator import formats
 
-    if not spare_core():
+    if not (spare_core() and _large(files)):  # sizes first: telling a file's format may read it
         return False
-    total = 0
     for path in files:
         chosen = formats.get(fmt) if fmt else formats.format_of(path)
         if chosen is None or chosen.read_object is None or not chosen.can_import:
             return False
+    return True
+
+
+def _large(paths: Sequence[Path]) -> bool:
+    """Whether `paths` hold `MIN_BYTES` or more together (a folder counts as that much: it is walked
+    later); False when one cannot be read."""
+    total = 0
+    for path in paths:
         try:
-            total += path.stat().st_size
+            total += path.stat().st_size if path.is_file() else MIN_BYTES
         except OSError:
             return False
     return total >= MIN_BYTES
@@ -171,13 +178,7 @@ def _without_the_calling_program() -> Iterator[None]:
 def warm_reader(paths: Sequence[Path]) -> None:
     """Start the fork server now, when the import's files look large enough to be read aside: its
     imports then run beside this process's own start, not after it (`annotator import`)."""
-    total = 0
-    for path in paths:
-        try:
-            total += path.stat().st_size if path.is_file() else MIN_BYTES
-        except OSError:
-            return
-    if total < MIN_BYTES or not spare_core():
+    if not (_large(paths) and spare_core()):
         return
     context = _context()
     if context.get_start_method() == "forkserver":
