@@ -47,9 +47,13 @@ _BRACKETED_STRING = re.compile(rb'(?:[^"]++|"(?:[^"\\{\[]++|\\.)*+")++|("(?:[^"\
 
 def containers_message(count: int | None) -> str:
     """What is said of a record with `count` (None: more than the cap) objects and arrays."""
-    cap = settings.MAX_RECORD_CONTAINERS
+    return _over_cap(count, settings.MAX_RECORD_CONTAINERS, "JSON objects and arrays")
+
+
+def _over_cap(count: int | None, cap: int, what: str) -> str:
+    """The one wording of a record over one of its caps (`containers_message`, `values_message`)."""
     held = f"{count:,}" if count is not None else f"more than {cap:,}"
-    return f"the record holds {held} JSON objects and arrays; at most {cap:,} are read in one record (split it)"
+    return f"the record holds {held} {what}; at most {cap:,} are read in one record (split it)"
 
 
 def too_many_containers(raw: bytes) -> str | None:
@@ -76,9 +80,7 @@ def too_many_containers(raw: bytes) -> str | None:
 
 def values_message(count: int | None) -> str:
     """What is said of a record with `count` (None: more than the cap) values (its commas)."""
-    cap = settings.MAX_RECORD_VALUES
-    held = f"{count:,}" if count is not None else f"more than {cap:,}"
-    return f"the record holds {held} JSON values; at most {cap:,} are read in one record (split it)"
+    return _over_cap(count, settings.MAX_RECORD_VALUES, "JSON values")
 
 
 def _openers(text: str, start: int = 0) -> int:
