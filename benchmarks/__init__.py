@@ -33,6 +33,7 @@ SUITES: list[str] = [
     "package",
     "packages",
     "speakers",
+    "indexes",
 ]
 #: Suites run only when named (`--suite attacks`): the attack table of issue 26, not a ratio.
 NAMED_ONLY: list[str] = ["attacks"]
