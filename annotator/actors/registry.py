@@ -67,7 +67,7 @@ def read_actor_file(path: Path) -> Loaded:
         items = _jsonl_items(path, text)
     if len(items) > MAX_ACTORS:  # a bound on the load's time and memory, whatever the file
         raise ActorFileError(
-            f"{path}:{items[MAX_ACTORS][0]}: actor {MAX_ACTORS + 1:,} of {len(items):,}; "
+            f"{path_shown(path)}:{items[MAX_ACTORS][0]}: actor {MAX_ACTORS + 1:,} of {len(items):,}; "
             f"a file holds at most {MAX_ACTORS:,} actors (split it in several files); nothing was loaded"
         )
     loaded = Loaded()
@@ -113,7 +113,7 @@ def _json_items(path: Path, text: str) -> list[tuple[int, object]]:
         return [(1, whole)]  # a file of one actor (or one pattern): JSONL of one line
     if isinstance(whole, dict):
         if set(whole) - {"actors", "about"} or not isinstance(whole.get("actors"), list):
-            raise ActorFileError(f'{path}:1: expected {{"actors": [...]}} or a list of actors')
+            raise ActorFileError(f'{path_shown(path)}:1: expected {{"actors": [...]}} or a list of actors')
         found = re.search(r'"actors"\s*:\s*\[', text)
         at = found.end() if found else text.index("[") + 1
     elif isinstance(whole, list):

@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from annotator.text import path_shown
+
 #: The marker file an exported folder carries, and the first line it holds.
 FOLDER_MARKER = ".annotator-export"
 MARKER_HEADER = "Annotator export folder"
@@ -46,7 +48,7 @@ def written_file(path: str | Path) -> Path:
     if path.exists() and not path.is_file():
         kind = "a folder" if path.is_dir() else "a device, pipe or socket"
         raise NotARegularFile(
-            f"{path} is not a regular file ({kind}): a write would replace it; give a file name"
+            f"{path_shown(path)} is not a regular file ({kind}): a write would replace it; give a file name"
             + ("" if path.is_dir() else ", or - for standard output")
         )
     return path

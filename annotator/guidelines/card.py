@@ -20,6 +20,7 @@ from annotator.guidelines.by_version import agreement_by_version
 from annotator.records import GOLD, HUMAN_LAYER
 from annotator.review import collect, compute_agreement
 from annotator.store.part import now
+from annotator.text import path_shown
 
 MARKER = "<!-- Annotator data card"
 
@@ -126,7 +127,9 @@ def write_card(
         with path.open("r", encoding="utf-8", errors="replace") as handle:
             first = handle.read(len(MARKER))
         if first != MARKER:
-            summary.warnings.append(f"{path}: not a data card Annotator wrote; left as it was, no card written")
+            summary.warnings.append(
+                f"{path_shown(path)}: not a data card Annotator wrote; left as it was, no card written"
+            )
             return None
     text = data_card(store, out, layer, labels, summary, articles)
     with atomic_output(path) as handle:

@@ -27,6 +27,7 @@ from annotator import formats, settings
 from annotator.formats.atomic import atomic_output
 from annotator.formats.shards import MANIFEST, shard_line, shard_record
 from annotator.records import IncomingRecord, Rejection
+from annotator.text import path_shown
 
 log = logging.getLogger("annotator.nlp.cluster")
 
@@ -140,17 +141,23 @@ def _claim(out: Path, corpus: Path, identity: dict[str, str], partition_size: in
         try:
             found = json.loads(path.read_text(encoding="utf-8"))
         except RecursionError:
-            raise ShardError(f"{path}:1: not valid JSON (nested too deep); choose another --out folder") from None
+            raise ShardError(
+                f"{path_shown(path)}:1: not valid JSON (nested too deep); choose another --out folder"
+            ) from None
         except (OSError, ValueError) as exc:
-            raise ShardError(f"{path}: cannot read the manifest ({exc}); choose another --out folder") from exc
+            raise ShardError(
+                f"{path_shown(path)}: cannot read the manifest ({exc}); choose another --out folder"
+            ) from exc
         if found != manifest:
             what = [key for key in manifest if found.get(key) != manifest[key]]
             raise ShardError(
-                f"{out} holds shards of another run ({', '.join(what)} differ); "
+                f"{path_shown(out)} holds shards of another run ({', '.join(what)} differ); "
                 "choose another --out folder, or remove this one to start again"
             )
     elif out.exists() and any(out.iterdir()):
-        raise ShardError(f"{out} is not empty and holds no shards of ours; choose an empty or new --out folder")
+        raise ShardError(
+            f"{path_shown(out)} is not empty and holds no shards of ours; choose an empty or new --out folder"
+        )
     else:
         with atomic_output(path) as handle:
             json.dump(manifest, handle, indent=2)

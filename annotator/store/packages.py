@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.records import GOLD, HUMAN_LAYER
 from annotator.store.part import Part, now
 from annotator.store.schema import make_stamping
+from annotator.text import path_shown
 
 if TYPE_CHECKING:
     from annotator.store.opening import Store
@@ -247,5 +248,5 @@ def _has_table(conn: Any, schema: str, table: str) -> bool:
 def package_path_problem(path: Path) -> str | None:
     """Why a package cannot be written at `path` (something is there), or None."""
     if path.exists() or path.is_symlink():
-        return f"{path}: a file is already there; a package never replaces a file"
+        return f"{path_shown(path)}: a file is already there; a package never replaces a file"
     return None
