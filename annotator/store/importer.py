@@ -11,6 +11,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from json.encoder import c_make_encoder, encode_basestring
 from typing import TYPE_CHECKING
 
 from annotator.records import ACCEPT, MODEL_LAYER, IncomingRecord, layer_kind
@@ -80,15 +81,26 @@ class ImportCounts:
         )
 
 
-#: json.dumps(meta, ensure_ascii=False) without building an encoder per call (meta stays on the
-#: standard library: ujson rounds floats).
-_encode_meta = json.JSONEncoder(ensure_ascii=False).encode
+#: `json.dumps(meta, ensure_ascii=False)` (meta stays on the standard library: ujson rounds floats)
+#: by the C encoder `json.JSONEncoder.encode` makes for every call, made once: the same text
+#: without the Python layers around it (an import writes a meta per record). No circular check:
+#: a meta is read from JSON, and a cycle would end in RecursionError rather than be written.
+_META_ENCODER = json.JSONEncoder(ensure_ascii=False)
+_c_encode_meta = (
+    c_make_encoder(None, _META_ENCODER.default, encode_basestring, None, ": ", ", ", False, False, True)
+    if c_make_encoder is not None
+    else None
+)
 
 
 def meta_json(meta: dict) -> str:
     """An article's meta as the project stores it: its JSON, `{}` for none. The one writer of it
     (`store.fresh` makes the same rows ahead)."""
-    return _encode_meta(meta) if meta else "{}"
+    if not meta:
+        return "{}"
+    if _c_encode_meta is None:
+        return _META_ENCODER.encode(meta)
+    return "".join(_c_encode_meta(meta, 0))
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
