@@ -69,15 +69,14 @@ def test_reading_aside_gives_the_project_and_report_of_reading_here(tmp_path, mo
     assert sum(here_progress) == len(here_rows["articles"]) + here.counts.articles_existing
 
 
-def test_a_cancel_stops_the_reader_after_the_batch_it_was_given(tmp_path, monkeypatch):
+def test_a_cancel_stops_the_reader_at_once(tmp_path, monkeypatch):
     src = corpus(tmp_path / "tasks.jsonl", n=200)
     started = time.monotonic()
     report, rows, progress = imported(
         tmp_path, "cancelled.sqlite", src, monkeypatch, aside=True, cancelled=lambda: True
     )
     assert report.cancelled
-    assert progress == [5]  # the first batch is in, whole
-    assert len(rows["articles"]) + report.counts.articles_existing == 5
+    assert sum(progress) == len(rows["articles"]) + report.counts.articles_existing <= 5  # at most a batch, whole
     assert multiprocessing.active_children() == []  # the reader is gone, not left reading
     assert time.monotonic() - started < 30
 

@@ -31,7 +31,7 @@ import os
 import pickle
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -198,9 +198,11 @@ def read_aside(
     annotator: str,
     groups: Sequence[CategoryGroup],
     batch_size: int,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Iterator[Batch | Ended] | None:
     """The batches of `files`, read and checked in a process of its own; last, what it read
-    (`Ended`). Closing the iterator (cancel, an error here) stops the reader.
+    (`Ended`). Closing the iterator (cancel, an error here) stops the reader; so does `cancelled()`
+    turning true while this process waits for the next batch (the iterator then ends).
 
     None when no reader could start (a system that cannot start processes): nothing is read yet,
     and the caller reads here."""
@@ -221,20 +223,39 @@ def read_aside(
         return None
     sending.close()
     try:
-        first = receiving.recv_bytes()
+        first = _next_message(receiving, cancelled)
     except EOFError:  # it died starting: nothing was read
         _stop(reader, receiving)
         return None
     except BaseException:
         _stop(reader, receiving)
         raise
-    return _messages(first, reader, receiving)
+    if first is None:  # cancelled before the first batch came
+        _stop(reader, receiving)
+        return iter(())
+    return _messages(first, reader, receiving, cancelled)
 
 
-def _messages(first: bytes, reader: Any, receiving: Any) -> Iterator[Batch | Ended]:
-    message = first
+#: How long (s) the writer waits for the reader's next message before it looks at a cancel again.
+_CANCEL_LOOK = 0.02
+
+
+def _next_message(receiving: Any, cancelled: Callable[[], bool] | None) -> bytes | None:
+    """The reader's next message, or None once `cancelled()` is true while it waits for one
+    (within `_CANCEL_LOOK`); `EOFError` when the reader is gone."""
+    if cancelled is not None:
+        while not receiving.poll(_CANCEL_LOOK):
+            if cancelled():
+                return None
+    return receiving.recv_bytes()
+
+
+def _messages(
+    first: bytes, reader: Any, receiving: Any, cancelled: Callable[[], bool] | None = None
+) -> Iterator[Batch | Ended]:
+    message: bytes | None = first
     try:
-        while True:
+        while message is not None:
             kind, payload = pickle.loads(message)
             if kind == "batch":
                 yield payload
@@ -244,7 +265,7 @@ def _messages(first: bytes, reader: Any, receiving: Any) -> Iterator[Batch | End
             else:  # the reader's error, raised here as it was there
                 raise payload
             try:
-                message = receiving.recv_bytes()
+                message = _next_message(receiving, cancelled)
             except EOFError:
                 reader.join(timeout=1)
                 raise ReaderStopped(reader.exitcode) from None

@@ -34,6 +34,7 @@ from annotator.schemes.categories import OTHER_GROUP, default_categories, projec
 from annotator.store import ImportCounts, Preannotation, PreannotationFailure, Store, StoreError
 from annotator.store.fresh import add_fresh, fresh_batch
 from annotator.store.packages import PROJECT_ID_SETTING
+from annotator.store.stopping import stopped_by
 from annotator.streaming import no_cyclic_gc
 from annotator.text import plural
 
@@ -233,13 +234,13 @@ def import_paths(
         batches: Iterable[list[IncomingRecord] | Batch | Ended] | None = None
         files = _files_to_read_aside(paths, fmt) if sample is None and members is None else None
         if files is not None:
-            batches = read_aside(store.path, files, fmt, annotator, groups, batch_size)
+            batches = read_aside(store.path, files, fmt, annotator, groups, batch_size, cancelled)
         if batches is None:
             if sample is None:
                 units: Iterable[Unit] = stream(True)
             else:
                 units, report.sample_shares = draw(sample, stream)
-            batches = batches_of(units, batch_size)
+            batches = batches_of(units, batch_size, cancelled)
         try:
             _store_batches(batches, store_batch, progress, cancelled, report, reject)
         except KeyboardInterrupt as exc:  # Ctrl-C: the batch being written is rolled back, the rest stay
@@ -335,14 +336,19 @@ def valid_units(
             yield unit
 
 
-def batches_of(units: Iterable[Unit], batch_size: int) -> Iterator[list[IncomingRecord]]:
+def batches_of(
+    units: Iterable[Unit], batch_size: int, stop: Callable[[], bool] | None = None
+) -> Iterator[list[IncomingRecord]]:
     """The units cut into batches of about `batch_size` records (or `settings.IMPORT_BATCH_CHARS` of
     text and meta), whole tasks only; read as they are asked for. Where a batch ends shows in the
     import's counts (a text twice in one batch is one article's work), so a reader elsewhere
-    (`aside`) cuts the very same batches."""
+    (`aside`) cuts the very same batches. Once `stop()` is true (a cancel) nothing more is read
+    and the batch being read is dropped: a cancel does not wait for a batch to be read."""
     batch: list[IncomingRecord] = []
     chars = 0
     for unit in units:
+        if stop is not None and stop():
+            return
         batch += unit
         for rec in unit:
             chars += len(rec.text) + _META_WEIGHT * rec.meta_chars
@@ -374,8 +380,12 @@ def _store_batches(
                 for rejection in batch.rejections:
                     reject(rejection)
             try:
-                n, counts = store_batch.write(batch)
+                with stopped_by(store_batch.store, cancelled):  # a cancel stops the batch's writing at once
+                    n, counts = store_batch.write(batch)
             except StoreError as exc:
+                if cancelled and cancelled():  # stopped by it: the batch's transaction was rolled back
+                    report.cancelled = True
+                    break
                 records = batch.records() if isinstance(batch, Batch) else batch
                 raise ImportStopped(exc, report, records) from exc
             if not n:
@@ -386,6 +396,9 @@ def _store_batches(
             if cancelled and cancelled():
                 report.cancelled = True
                 break
+        else:
+            if cancelled and cancelled():  # the reading stopped for it: the batch it read is not written
+                report.cancelled = True
         return report
     except ReaderStopped as exc:
         raise StoreError(

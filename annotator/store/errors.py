@@ -52,6 +52,10 @@ class CannotOpenError(StoreError):
     """SQLite could not open the file or its -wal/-shm beside it (a missing folder, no rights)."""
 
 
+class StoppedError(StoreError):
+    """A statement stopped by a cancel (`store.stopping.stopped_by`): the change it was part of was not made."""
+
+
 def restore_hint(path: Path) -> str:
     """The command that brings a damaged project back, safe to paste into a shell."""
     return f"annotator --db {shlex.quote(str(path))} restore"
@@ -92,6 +96,9 @@ _KNOWN = {
     sqlite3.SQLITE_NOTADB: damaged,
     sqlite3.SQLITE_CANTOPEN: lambda path, text: CannotOpenError(
         f"{path_shown(path)}: cannot open the project file ({text})"
+    ),
+    sqlite3.SQLITE_INTERRUPT: lambda path, text: StoppedError(
+        f"{path_shown(path)}: stopped (cancelled) before this change was saved"
     ),
     sqlite3.SQLITE_PERM: lambda path, text: CannotOpenError(
         f"{path_shown(path)}: the system refused access to the project file ({text})"

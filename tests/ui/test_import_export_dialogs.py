@@ -487,6 +487,7 @@ def gated_jsonl(monkeypatch):
 def test_cancelling_an_import_keeps_the_committed_batches(
     rules_pipeline, window, qtbot, monkeypatch, tmp_path, project, gated_jsonl, how
 ):
+    monkeypatch.setattr(settings, "IMPORT_BATCH", 200)  # batches of 200 records, so a few commit before the cancel
     big = write_jsonl(tmp_path / "big.jsonl", [srsly.json_dumps({"text": f"Article number {i}."}) for i in range(1000)])
     choose_for_import(monkeypatch, big)
     seen = {}
