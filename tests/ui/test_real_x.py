@@ -9,6 +9,7 @@ installs Xvfb and xdotool (packaging/system-deps.sh --test).
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import shutil
@@ -379,3 +380,62 @@ def test_on_a_real_x_server_a_label_key_keeps_the_label_another_program_gave_mea
             app.wait()
         log.close()
     assert labels() == ["demand", "denial", "offer"]  # after the window closed, nothing rewritten
+
+
+def test_on_a_real_x_server_escape_stops_a_large_import_at_once_and_keeps_whole_batches(xvfb, project, tmp_path):
+    """Ctrl+I, a 16 MB file typed into Qt's file dialog, read in a second process: Escape while it
+    runs stops it (at most the batch already committing when the key came lands after it; the one
+    being written is rolled back), what is in is whole batches of the command line's 5,000
+    records, and Ctrl+Q quits."""
+    big = tmp_path / "big.jsonl"
+    with big.open("w", encoding="utf-8") as out:
+        for i in range(20_000):
+            text = f"Article {i}. Kyiv offered to halt strikes on energy infrastructure if Moscow agreed. " * 8
+            out.write(json.dumps({"text": text, "spans": [{"start": 0, "end": 7, "label": "claim"}]}) + "\n")
+    env = {
+        **os.environ,
+        "DISPLAY": xvfb,
+        "QT_QPA_PLATFORM": "xcb",
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "ANNOTATOR_READ_ASIDE": "1",
+    }
+    log = (tmp_path / "app.log").open("w")
+    app = subprocess.Popen(
+        [sys.executable, "-m", "annotator", "--db", str(project)], cwd=ROOT, env=env, stdout=log, stderr=log
+    )
+
+    def xdotool(*args: str) -> str:
+        done = subprocess.run(["xdotool", *args], env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, f"xdotool {' '.join(args)}: {done.stderr}"
+        return done.stdout
+
+    def focus(title_pattern: str) -> None:
+        found = find_window(xdotool, title_pattern)
+        xdotool("windowfocus", "--sync", found[0])
+
+    def articles() -> int:
+        with sqlite3.connect(f"file:{project}?mode=ro", uri=True) as db:
+            return db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    try:
+        focus(" — Annotator$")
+        xdotool("key", "ctrl+i")
+        focus("^Import articles$")
+        xdotool("type", "--delay", "5", str(big))
+        xdotool("key", "Return")
+        wait_until(lambda: articles() > 2, "the first batch in the project file", app, timeout=60)
+        xdotool("key", "Escape")  # the import dialog has the focus: Cancel
+        at_cancel = articles()
+        time.sleep(2)  # a batch still written after the cancel would land by now
+        kept = articles()
+        assert kept == at_cancel or kept - 2 == 5000 * ((at_cancel - 2) // 5000 + 1), (at_cancel, kept)
+        assert (kept - 2) % 5000 == 0 and 0 < kept - 2 < 20_000
+        xdotool("key", "Escape")  # the dialog, now saying "cancelled", closes
+        focus(" — Annotator$")
+        xdotool("key", "ctrl+q")
+        assert app.wait(timeout=60) == 0
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()
+        log.close()
