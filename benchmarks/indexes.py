@@ -4,11 +4,14 @@ fewest indexes the queries need (measure each index's cost and what it serves)")
 For each secondary index on the tables an import fills (`INDEXES`):
 - **its cost**: the CPU time of writing the rows of 50,000 fresh records (the writing half of an
   import, `store.fresh.add_fresh`, rows made ahead as the reader makes them) into a new project,
-  with every index and with that one dropped, best of 5 in turns;
+  with every index, with that one dropped, and with all of them dropped, in 7 rounds; each round
+  runs every variant once, so a share is read within one round (1 - without / with), and the
+  median share is given with its range over the rounds (on a shared machine the range is wide);
 - **what it serves**: every call of `CALLS` (what the window, `stats`, review, progress, the
   export's layers and the pre-annotation queue ask of a large project) whose query plan reads the
-  index, timed on a project of 100,000 articles (three layers: an importer's on all of them, an
-  annotator's on a tenth, gold on 1%) with every index and on a copy without that one.
+  index, timed (best of 5, wall clock) on a project of 100,000 articles (three layers: an
+  importer's on all of them, an annotator's on a tenth, gold on 1%) with every index and on a
+  copy without that one.
 
 `--suite indexes` prints one Markdown table; `--quick` makes 5,000 records and 10,000 articles.
 An index whose dropping costs its calls less than it saves the import is one the queries do not need.
@@ -22,6 +25,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 from benchmarks import Result
@@ -29,6 +33,9 @@ from benchmarks.floor import make_corpus
 
 #: The secondary indexes on the rows an import writes (the unique ones are constraints, not choices).
 INDEXES = ("statement_labels_label", "statements_annotator", "article_status_annotator", "articles_unannotated")
+
+#: Rounds of the writing's variants (each round runs every variant once).
+ROUNDS = 7
 
 #: Layers of the serving project besides the importer's ("bench"): an annotator's and gold.
 ANNA, GOLD_SHARE, ANNA_SHARE = "anna", 100, 10
@@ -48,7 +55,7 @@ def _calls() -> list[tuple[str, Callable[[Any], object]]]:
         ("article list: anna's 'threat'", lambda s: s.articles.article_page(ANNA, ArticleFilter(label="threat"))),
         ("anna's progress", lambda s: s.articles.progress(ANNA)),
         ("anna's counts (progress tab)", lambda s: s.progress.counts(ANNA)),
-        ("anna's decision times", lambda s: s.progress.decision_times(ANNA)),
+        ("anna's decision times (progress tab's time line)", lambda s: s.progress.decision_times(ANNA)),
         ("gold statements (review, gold export)", lambda s: list(s.review.gold_statements(GOLD))),
         ("done layers (agreement)", lambda s: list(s.review.done_annotators())),
         ("anna's finished statements (suggestions)", lambda s: s.suggestions.decided_state(ANNA)),
@@ -73,16 +80,16 @@ def _fresh_batches(src: Path, workdir: Path) -> list:
     return batches
 
 
-def _write_cpu(batches: list, db: Path, without: str | None) -> float:
-    """CPU seconds of writing `batches` into a new project at `db` (without the index `without`)."""
+def _write_cpu(batches: list, db: Path, without: tuple[str, ...]) -> float:
+    """CPU seconds of writing `batches` into a new project at `db` without the indexes `without`."""
     from annotator.store import Store
     from annotator.store.fresh import add_fresh
 
     for old in db.parent.glob(db.name + "*"):
         old.unlink()
     with Store.create(db) as store:
-        if without:
-            _drop(store.conn, without)
+        for index in without:
+            _drop(store.conn, index)
         gc.collect()
         before = time.process_time()
         for batch in batches:
@@ -161,26 +168,29 @@ def run(workdir: Path, quick: bool) -> list[Result]:
     n_write, n_serve = (5_000, 10_000) if quick else (50_000, 100_000)
     batches = _fresh_batches(make_corpus(workdir / "write.jsonl", n_write), workdir)
     write = workdir / "write.sqlite"
-    best = dict.fromkeys((None, *INDEXES), float("inf"))
-    for _ in range(5):  # in turns: every variant meets the same machine
-        for without in best:
-            best[without] = min(best[without], _write_cpu(batches, write, without))
+    variants: tuple[tuple[str, ...], ...] = ((), *((index,) for index in INDEXES), INDEXES)
+    rounds: list[dict[tuple[str, ...], float]] = []
+    for _ in range(ROUNDS):  # each round runs every variant once: a share is read within a round
+        rounds.append({without: _write_cpu(batches, write, without) for without in variants})
+    every = median(r[()] for r in rounds)
     results = [
         Result(
             "indexes",
-            f"write {n_write:,} fresh records, every index (CPU)",
-            best[None],
+            f"write {n_write:,} fresh records, every index (CPU, median of {ROUNDS} rounds)",
+            every,
             note="store.fresh.add_fresh of rows made ahead, as an import's writing half",
         )
     ]
-    for index in INDEXES:
+    for without in variants[1:]:
+        shares = sorted(1 - r[without] / r[()] for r in rounds)
+        name = without[0] if len(without) == 1 else "all four"
         results.append(
             Result(
                 "indexes",
-                f"{index}: writing with it vs without (CPU)",
-                best[None],
-                baseline=best[index],
-                note=f"its share of the writing: {1 - best[index] / best[None]:.0%}",
+                f"{name}: writing with it / without it (CPU)",
+                every,
+                baseline=median(r[without] for r in rounds),
+                note=f"its share of the writing: {median(shares):.0%} (rounds: {shares[0]:.0%} to {shares[-1]:.0%})",
             )
         )
 
@@ -196,7 +206,7 @@ def run(workdir: Path, quick: bool) -> list[Result]:
             results.append(
                 Result(
                     "indexes",
-                    f"{index} serves {name} ({n_serve:,} articles): without it vs with",
+                    f"{index} serves {name} ({n_serve:,} articles): without it / with it",
                     _call_time(without, calls[name]),
                     baseline=_call_time(db, calls[name]),
                 )
@@ -208,7 +218,11 @@ def table(results: list[Result]) -> str:
     """The suite as Markdown: each index's share of the writing, then each call it serves."""
     lines = ["| measure | value | baseline | ratio | note |", "|---|---|---|---|---|"]
     for r in results:
-        baseline = f"{r.baseline * 1000:.1f} ms" if r.baseline else "-"
+        baseline = _ms(r.baseline) if r.baseline else "-"
         ratio = f"{r.ratio:.2f}x" if r.ratio else "-"
-        lines.append(f"| {r.name} | {r.value * 1000:.1f} ms | {baseline} | {ratio} | {r.note} |")
+        lines.append(f"| {r.name} | {_ms(r.value)} | {baseline} | {ratio} | {r.note} |")
     return "\n".join(lines)
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds >= 0.001 else f"{seconds * 1e6:.0f} µs"
