@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
@@ -376,6 +377,15 @@ def path_shown(path: object) -> str:
     `imported … into PATH`, `PATH: ok` and `FILE:LINE: reason` each stay one line a script can
     split. The one way a path is put into a message."""
     return shown(str(path), breaks=False)
+
+
+def path_in_command(path: object) -> str:
+    """A file or folder name as a command a user pastes shows it (`annotator --db PATH restore`):
+    quoted for a POSIX shell (`shlex.quote`) and, like `path_shown`, on one line. A name with a line
+    break, tab, escape or bidi control cannot be pasted as one line; its quoted form is written
+    through `path_shown` (`'two\\x0alines'`), so the command stays one readable line, to be edited
+    for such a name rather than pasted. Any other name is pasted as it is shown."""
+    return path_shown(shlex.quote(str(path)))
 
 
 def json_shown(json_text: str, *, invisible: bool = False) -> str:

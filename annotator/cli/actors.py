@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from annotator.cli.app import Name, echo, echo_json, main, open_project
+from annotator.text import path_shown
 
 
 @main.command("actors")
@@ -131,7 +132,7 @@ def _run(store, as_json, patterns, load_file, seed, merge, rename, alias, metony
         added, updated = store.actors.load(loaded.actors, loaded.from_patterns)
         unchanged = len(loaded.actors) - added - updated
         echo(
-            f"{load_file}: {added} actors added, {updated} updated, {unchanged} unchanged "
+            f"{path_shown(load_file)}: {added} actors added, {updated} updated, {unchanged} unchanged "
             f"({store.actors.count()} in the project)"
         )
     elif seed:

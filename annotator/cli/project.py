@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 from pathlib import Path
 
 import click
@@ -16,6 +15,7 @@ from annotator.cli.app import (
     path_shown,
     refuse_backup,
 )
+from annotator.text import path_in_command
 
 
 @main.command()
@@ -158,7 +158,7 @@ def check(ctx: click.Context, full: bool) -> None:
     latest = backups.backups(path)
     hint = (
         f"restore the newest good backup (latest: {path_shown(latest[-1].name)}) with: "
-        f"annotator --db {path_shown(shlex.quote(str(path)))} restore"
+        f"annotator --db {path_in_command(path)} restore"
         if latest
         else "no backup of this project exists"
     )

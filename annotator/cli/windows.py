@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 from pathlib import Path
 
 import click
@@ -17,6 +16,7 @@ from annotator.cli.app import (
     size_needs_screenshot,
     window_function,
 )
+from annotator.text import path_in_command
 
 
 @main.command()
@@ -31,7 +31,7 @@ def gui(ctx: click.Context, article: int | None, screenshot: Path | None, screen
     if db is not None and not Path(db).exists():
         raise click.ClickException(
             f"{path_shown(db)}: no such project. Check the path; File ▸ New project in the window, or "
-            f"`annotator import FILES --db {path_shown(shlex.quote(str(db)))}`, creates one."
+            f"`annotator import FILES --db {path_in_command(db)}`, creates one."
         )
     run = window_function("annotator.ui.annotate.window.launch", "run", "annotation window")
     # no --db (and no ANNOTATOR_DB): the window opens the last project, or the sample on first start

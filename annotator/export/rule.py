@@ -23,7 +23,7 @@ from annotator.review.gold import NO_LABEL_NOTE, GoldArticle, gold_articles
 from annotator.review.links import GoldLinks, gold_links
 from annotator.schemes.categories import project_categories
 from annotator.schemes.labels import unknown_labels
-from annotator.text import excerpt
+from annotator.text import excerpt, path_shown
 
 _RULE = (
     """\
@@ -250,7 +250,7 @@ def choose_rule(
     elif annotator is not None:
         if annotator not in kinds:
             known = ", ".join(people + models) or "none yet"
-            raise ExportRefused(f"no annotator {excerpt(annotator, 60)!r} in {store.path} (known: {known})")
+            raise ExportRefused(f"no annotator {excerpt(annotator, 60)!r} in {path_shown(store.path)} (known: {known})")
         if training and kinds[annotator] == MODEL_LAYER:
             raise ExportRefused(
                 f"{annotator} is a model's output, not what people decided: a training format takes an "

@@ -153,7 +153,9 @@ def export(
         try:
             card = write_card(store, out, rule.layer, rule.labels, summary, written)
         except OSError as exc:  # the export is written; only its card could not be
-            summary.warnings.append(f"{out}.card.md: the data card could not be written ({exc.strerror or exc})")
+            summary.warnings.append(
+                f"{path_shown(f'{out}.card.md')}: the data card could not be written ({exc.strerror or exc})"
+            )
             card = None
         summary.card = str(card) if card else ""
     return summary

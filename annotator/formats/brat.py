@@ -50,7 +50,7 @@ from annotator.records import (
     note_problem,
 )
 from annotator.store.actors import KIND_OF_ENTITY, KINDS, ActorError, check_name
-from annotator.text import BOM, normalize, offsets_by_quotes, title_of
+from annotator.text import BOM, normalize, offsets_by_quotes, path_shown, title_of
 
 ANN_SUFFIX = ".ann"
 #: brat's configuration file, written beside an export's files.
@@ -382,7 +382,7 @@ def _misfit(ann: Path, txt: Path, raw: str, bounds: list[_TextBound]) -> Rejecti
     return Rejection(
         str(ann),
         first.line,
-        f"{first.id} quotes {first.quoted!r} at {first.start}-{first.end}, but {txt.name} {there}{more}; "
+        f"{first.id} quotes {first.quoted!r} at {first.start}-{first.end}, but {path_shown(txt.name)} {there}{more}; "
         "this .ann does not fit its text, so the article was not imported",
     )
 

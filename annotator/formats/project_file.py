@@ -39,6 +39,7 @@ from annotator.records import (
 )
 from annotator.store.packages import PACKAGE_SETTING
 from annotator.store.teammate import Layer, RawArticle, TeammateFile, TeammateFileError, Text, Unreadable
+from annotator.text import path_shown
 
 PROJECT_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 #: Reading is bounded in time: a generous budget for the file's size, then the read is refused.
@@ -64,8 +65,8 @@ def read_project(
         yield Rejection(
             name,
             1,
-            f"its latest changes are still in {wal.name} (is it open in Annotator?); close it there and import "
-            "again (a copy of the project file alone would leave those changes out)",
+            f"its latest changes are still in {path_shown(wal.name)} (is it open in Annotator?); "
+            "close it there and import again (a copy of the project file alone would leave those changes out)",
         )
         return
     seconds = SECONDS_BASE + SECONDS_PER_MB * path.stat().st_size / 2**20

@@ -53,7 +53,7 @@ def read_guidelines(path: Path) -> str:
         raise GuidelinesError(
             f"{path_shown(path)}:{line}: not UTF-8 (byte {exc.start}); save the file as UTF-8"
         ) from exc
-    return checked_text(text, str(path))
+    return checked_text(text, path_shown(path))
 
 
 def checked_text(text: str, where: str) -> str:

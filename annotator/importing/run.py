@@ -36,7 +36,7 @@ from annotator.store.fresh import add_fresh, fresh_batch
 from annotator.store.packages import PROJECT_ID_SETTING
 from annotator.store.stopping import stopped_by
 from annotator.streaming import no_cyclic_gc
-from annotator.text import plural
+from annotator.text import path_shown, plural
 
 log = logging.getLogger("annotator.importing.run")
 
@@ -537,7 +537,7 @@ class ImportStopped(StoreError):
         saved = saved_so_far(report)
         super().__init__(
             f"{cause}. The import stopped at a batch of {len(batch)} records "
-            f"({first.source}:{first.line} to {last.source}:{last.line}), which was not saved; "
+            f"({path_shown(first.source)}:{first.line} to {path_shown(last.source)}:{last.line}), which was not saved; "
             f"saved before it: {saved}. Run the same import again once the cause is fixed: "
             "what is already in is not added twice."
         )

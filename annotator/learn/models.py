@@ -32,6 +32,7 @@ from annotator.formats.atomic import (
     remove_stale_temporaries,
     restore_aside,
 )
+from annotator.text import path_shown
 
 LATEST = "latest.json"
 #: How many trained versions of a project's model stay on disk.
@@ -113,13 +114,13 @@ def check_output(out: Path, project: Path | None = None) -> None:
     """Refuse an output folder that is a file, or holds anything but a spaCy pipeline (which is replaced)."""
     out = Path(out)
     if project is not None and out.resolve() == Path(project).resolve():
-        raise ModelFolderError(f"{out} is the project file; choose a folder for the model")
+        raise ModelFolderError(f"{path_shown(out)} is the project file; choose a folder for the model")
     if out.exists() and not out.is_dir():
-        raise ModelFolderError(f"{out} is a file; choose a folder for the model")
+        raise ModelFolderError(f"{path_shown(out)} is a file; choose a folder for the model")
     if out.is_dir() and any(out.iterdir()) and not is_our_folder(out):
         what = "a spaCy pipeline" if all((out / name).is_file() for name in PIPELINE_FILES) else "a folder"
         raise ModelFolderError(
-            f"{out} is not empty and is {what} that `annotator train` did not write (it has no "
+            f"{path_shown(out)} is not empty and is {what} that `annotator train` did not write (it has no "
             f"{FOLDER_MARKER} file), so it is left as it was; nothing was written. Choose an empty or new folder"
         )
 

@@ -21,6 +21,7 @@ from annotator.export.rule import ExportRefused
 from annotator.learn.calibration import Calibration, fit_temperature
 from annotator.learn.examples import HELD_OUT, MIN_EXAMPLES, TrainingData, held_out_split, training_data
 from annotator.learn.models import ModelInfo, check_output, keep_model, new_version, write_pipeline
+from annotator.text import path_shown
 
 
 class NothingToLearn(Exception):
@@ -88,9 +89,9 @@ class TrainingReport:
         if self.left_out:
             out.append("left out: " + "; ".join(f"{n} articles {why}" for why, n in self.left_out.items()))
         if self.model is not None:
-            out.append(f"model {self.model.version} is the project's latest ({self.model.path})")
+            out.append(f"model {self.model.version} is the project's latest ({path_shown(self.model.path)})")
         if self.output:
-            out.append(f"wrote a spaCy pipeline to {self.output} (spacy.load it; it needs spaCy only)")
+            out.append(f"wrote a spaCy pipeline to {path_shown(self.output)} (spacy.load it; it needs spaCy only)")
         return out
 
 

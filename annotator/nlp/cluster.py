@@ -27,7 +27,7 @@ from annotator import formats, settings
 from annotator.formats.atomic import atomic_output
 from annotator.formats.shards import MANIFEST, shard_line, shard_record
 from annotator.records import IncomingRecord, Rejection
-from annotator.text import path_shown
+from annotator.text import path_in_command, path_shown
 
 log = logging.getLogger("annotator.nlp.cluster")
 
@@ -54,7 +54,7 @@ class ShardSummary:
 
     def describe(self) -> str:
         text = (
-            f"wrote {_count(self.written, 'shard')} ({_count(self.records, 'record')}) to {self.out} "
+            f"wrote {_count(self.written, 'shard')} ({_count(self.records, 'record')}) to {path_shown(self.out)} "
             f"with {self.pipeline} on {self.cluster} in {self.seconds:.1f} s"
         )
         if self.skipped:
@@ -63,7 +63,7 @@ class ShardSummary:
             text += f"; the pipeline failed on {_count(self.failed, 'record')} (marked in their shards)"
         if self.rejected:
             text += f"; {_count(self.rejected, 'record')} rejected (see above)"
-        return text + f". Import them with: annotator import {self.out}"
+        return text + f". Import them with: annotator import {path_in_command(self.out)}"
 
 
 def _count(n: int, what: str) -> str:
@@ -94,7 +94,7 @@ def write_shards(
     started = time.perf_counter()
     identity = pipeline_identity(pipeline)
     if not corpus.is_file():
-        raise ShardError(f"{corpus}: no such file")
+        raise ShardError(f"{path_shown(corpus)}: no such file")
     created = not out.exists()
     _claim(out, corpus, identity, partition_size)
     summary = ShardSummary(out, pipeline=f"{identity['pipeline']} {identity['version']}")
@@ -115,7 +115,7 @@ def write_shards(
                     out.rmdir()
             raise
         summary.cluster = cluster
-        say(f"pre-annotating {corpus} on {cluster}")
+        say(f"pre-annotating {path_shown(corpus)} on {cluster}")
         limit = IN_FLIGHT_PER_WORKER * max(1, len(client.scheduler_info().get("workers", {})))
         running: dict[Any, tuple[int, list[IncomingRecord]]] = {}
         for index, records in itertools.chain([first], partitions):

@@ -258,7 +258,7 @@ def _write_package(
         try:
             os.link(building, target)
         except FileExistsError:
-            raise StoreError(f"{target}: a file appeared there meanwhile; it was left as it is") from None
+            raise StoreError(f"{path_shown(target)}: a file appeared there meanwhile; it was left as it is") from None
         except OSError:
             if target.exists():
                 raise
@@ -270,15 +270,16 @@ def _write_package(
 def _check_folder(out: Path, project_id: str, targets: list[Path]) -> None:
     """Refuse a folder that holds files we did not write, or a target already there."""
     if out.exists() and not out.is_dir():
-        raise StoreError(f"{out}: not a folder")
+        raise StoreError(f"{path_shown(out)}: not a folder")
     if out.is_dir() and any(out.iterdir()):
         mark = _read_marker(out)
         if mark is None:
             raise StoreError(
-                f"{out}: the folder holds files Annotator did not write; choose an empty or new folder for packages"
+                f"{path_shown(out)}: the folder holds files Annotator did not write; "
+                "choose an empty or new folder for packages"
             )
         if mark.get("project_id") != project_id:
-            raise StoreError(f"{out}: the folder holds packages of another project; choose another folder")
+            raise StoreError(f"{path_shown(out)}: the folder holds packages of another project; choose another folder")
     for target in targets:
         why = package_path_problem(target)
         if why:

@@ -24,7 +24,7 @@ from annotator.schemes.links import SETTING as LINK_SETTING
 from annotator.schemes.links import default_link_types, link_types_from_setting, link_types_to_setting
 from annotator.store import Store
 from annotator.store.packages import PACKAGE_SETTING, PROJECT_ID_SETTING
-from annotator.text import path_shown
+from annotator.text import path_in_command, path_shown
 
 #: Each scheme's setting, what its entries are called, and where the window changes it.
 SCHEMES = (
@@ -158,7 +158,7 @@ def merge_package_guidelines(store: Store, path: Path, who: str, rows: list) -> 
             f"{who}: the guidelines were changed in the package (its version {last.version} by "
             f"{last.author}, {last.created_at}) and in the project since it was made (version {project.version} by "
             f"{project.author}); the package's were left out and the project's kept: compare them "
-            f"(annotator guidelines --db {path_shown(path)} --version {last.version}) and load the text meant "
+            f"(annotator guidelines --db {path_in_command(path)} --version {last.version}) and load the text meant "
             "(annotator guidelines --load FILE)"
         ]
     notes = []

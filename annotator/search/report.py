@@ -3,7 +3,6 @@ and the preview (or result) of labeling all matches."""
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from annotator.review.gold import Decision
 from annotator.search.hits import Hit, HitCount, SearchPage
 from annotator.search.label_all import LabelAllPlan
 from annotator.search.query import echoed
+from annotator.text import path_in_command
 
 #: Width of the left and right context in a terminal line.
 SIDE = 38
@@ -40,7 +40,7 @@ class SearchOutcome:
         return [
             "the command line has no undo: to take the batch back, restore the backup made just before it "
             "(changes made after it are lost too; the current file is kept aside):",
-            f"  annotator --db {shlex.quote(str(self.project))} restore --from {shlex.quote(str(self.backup))}",
+            f"  annotator --db {path_in_command(self.project)} restore --from {path_in_command(self.backup)}",
         ]
 
     def lines(self) -> list[str]:

@@ -16,6 +16,7 @@ from typing import Any
 from annotator.records import STATUSES, Article, MetaCondition
 from annotator.store.errors import StoreError
 from annotator.store.part import Part, now
+from annotator.text import path_shown
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ class ArticlesPart(Part):
             "SELECT id, hash, title, text, source, meta FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
         if row is None:
-            raise StoreError(f"no article {article_id} in {self.path}")
+            raise StoreError(f"no article {article_id} in {path_shown(self.path)}")
         return Article(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]))
 
     def article_ids(self) -> list[int]:
@@ -278,7 +279,7 @@ class ArticlesPart(Part):
     def article_row(self, article_id: int, annotator: str) -> ArticleRow:
         rows = self.article_page(annotator, after_id=article_id - 1, limit=1)
         if not rows or rows[0].id != article_id:
-            raise StoreError(f"no article {article_id} in {self.path}")
+            raise StoreError(f"no article {article_id} in {path_shown(self.path)}")
         return rows[0]
 
     def progress(self, annotator: str) -> tuple[int, int]:
@@ -323,7 +324,7 @@ class ArticlesPart(Part):
         """A span must lie inside the article's text (ValueError otherwise, `StoreError` for no article)."""
         row = self.conn.execute("SELECT length(text) FROM articles WHERE id = ?", (article_id,)).fetchone()
         if row is None:
-            raise StoreError(f"no article {article_id} in {self.path}")
+            raise StoreError(f"no article {article_id} in {path_shown(self.path)}")
         if not 0 <= start < end <= row[0]:
             raise ValueError(f"span {start}-{end} is outside article {article_id} ({row[0]} characters)")
 

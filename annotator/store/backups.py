@@ -159,15 +159,21 @@ def _checked_copy(project: Path, backup: Path | None, incoming: Path) -> Restore
     if backup is not None:
         backup = Path(backup)
         if _is_part_of(backup, project):
-            raise StoreError(f"{backup}: this is the project itself, not a backup of it; nothing was changed")
+            raise StoreError(
+                f"{path_shown(backup)}: this is the project itself, not a backup of it; nothing was changed"
+            )
         try:
             _copy(backup, incoming)
         except StoreError as exc:
-            raise StoreError(f"cannot restore from {backup}: {_reason(exc, backup)}; nothing was changed") from exc
+            raise StoreError(
+                f"cannot restore from {path_shown(backup)}: {_reason(exc, backup)}; nothing was changed"
+            ) from exc
         return Restored(backup, None)
     candidates = backups(project)
     if not candidates:
-        raise StoreError(f"no backups of {project} in {backup_dir(project)}; nothing was changed")
+        raise StoreError(
+            f"no backups of {path_shown(project)} in {path_shown(backup_dir(project))}; nothing was changed"
+        )
     skipped: list[tuple[Path, str]] = []
     for candidate in reversed(candidates):
         try:
@@ -178,7 +184,7 @@ def _checked_copy(project: Path, backup: Path | None, incoming: Path) -> Restore
             continue
         return Restored(candidate, None, skipped)
     raise StoreError(
-        f"none of the {len(candidates)} backups of {project} passes the check "
+        f"none of the {len(candidates)} backups of {path_shown(project)} passes the check "
         f"(newest: {skipped[0][1]}); nothing was changed"
     )
 
@@ -188,7 +194,9 @@ def _copy(backup: Path, incoming: Path) -> None:
     try:
         check_header(backup)
     except CorruptProjectError:
-        raise NotAProjectError(f"{backup}: not an SQLite file, so no project and no backup of one") from None
+        raise NotAProjectError(
+            f"{path_shown(backup)}: not an SQLite file, so no project and no backup of one"
+        ) from None
     try:
         conn = connect_readonly(backup)
     except sqlite3.DatabaseError as exc:

@@ -9,11 +9,10 @@ raises it again as it is, so it reaches the crash dialog with its traceback in t
 
 from __future__ import annotations
 
-import shlex
 import sqlite3
 from pathlib import Path
 
-from annotator.text import path_shown
+from annotator.text import path_in_command, path_shown
 
 
 class StoreError(Exception):
@@ -58,7 +57,7 @@ class StoppedError(StoreError):
 
 def restore_hint(path: Path) -> str:
     """The command that brings a damaged project back, safe to paste into a shell."""
-    return f"annotator --db {shlex.quote(str(path))} restore"
+    return f"annotator --db {path_in_command(path)} restore"
 
 
 def damaged(path: Path, what: str) -> CorruptProjectError:

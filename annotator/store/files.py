@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shlex
 import sqlite3
 from collections import Counter
 from pathlib import Path
@@ -31,7 +30,7 @@ from annotator.store.errors import (
     sqlite_error,
 )
 from annotator.store.schema import SCHEMA_VERSION
-from annotator.text import path_shown
+from annotator.text import path_in_command, path_shown
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 SIDECARS = ("-wal", "-shm")
@@ -53,7 +52,7 @@ def backup_reason(path: Path) -> str | None:
         return None
     return (
         "it is a backup, kept as it was taken; to work on it, bring it back with "
-        f"`annotator --db YOUR_PROJECT restore --from {shlex.quote(str(path))}` or copy it elsewhere"
+        f"`annotator --db YOUR_PROJECT restore --from {path_in_command(path)}` or copy it elsewhere"
     )
 
 
@@ -67,7 +66,7 @@ def read_only_reason(path: Path) -> str | None:
         return "it is on read-only media or in a folder you cannot write to"
     for candidate in (path, *(sidecar(path, s) for s in SIDECARS)):
         if candidate.exists() and not os.access(candidate, os.W_OK):
-            return f"{candidate.name} is read-only"
+            return f"{path_shown(candidate.name)} is read-only"
     return None
 
 
@@ -90,9 +89,9 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     wal = sidecar(Path(path), "-wal")
     if wal.exists() and wal.stat().st_size > 0:
         raise ReadOnlyProjectError(
-            f"{path_shown(path)}: its latest changes are in {wal.name}, which cannot be read where it is "
+            f"{path_shown(path)}: its latest changes are in {path_shown(wal.name)}, which cannot be read where it is "
             f"({read_only_reason(Path(path)) or 'no -shm file beside it'}). Copy the project and its "
-            f"{wal.name} to a folder you can write to and open the copy."
+            f"{path_shown(wal.name)} to a folder you can write to and open the copy."
         )
     return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
 
@@ -303,7 +302,7 @@ def copy_checked(source: sqlite3.Connection, target: Path, *, source_name: Path)
 
 
 def _not_copied(target: Path, why: str) -> StoreError:
-    return StoreError(f"{target.parent}: the copy could not be written ({why}); no copy was made")
+    return StoreError(f"{path_shown(target.parent)}: the copy could not be written ({why}); no copy was made")
 
 
 def _counts(conn: sqlite3.Connection) -> dict[str, int]:

@@ -25,7 +25,7 @@ def clear_leftover_sidecars(path: Path) -> list[Path]:
     wal, shm = sidecar(path, "-wal"), sidecar(path, "-shm")
     if wal.exists() and wal.stat().st_size > 0:
         raise StoreError(
-            f"{path_shown(path)}: {wal.name} is beside it without its project file (moved or deleted?); "
+            f"{path_shown(path)}: {path_shown(wal.name)} is beside it without its project file (moved or deleted?); "
             "it may hold someone's work. Move it away before creating a project here."
         )
     found = [p for p in (wal, shm) if p.exists()]
@@ -41,8 +41,9 @@ def clear_leftover_sidecars(path: Path) -> list[Path]:
     except OSError:  # Windows will not remove a file a program holds open
         pass
     raise StoreError(
-        f"{path_shown(path)}: {found[0].name} is beside it and a program may still have it open (a window on a "
-        "project of this name?); close that program, or move the file away, before creating a project here."
+        f"{path_shown(path)}: {path_shown(found[0].name)} is beside it and a program may still have it open "
+        "(a window on a project of this name?); close that program, or move the file away, "
+        "before creating a project here."
     )
 
 

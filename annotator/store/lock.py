@@ -28,13 +28,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import shlex
 import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.store.errors import StoreError
+from annotator.text import path_in_command, path_shown
 
 log = logging.getLogger("annotator.store")
 
@@ -109,7 +109,9 @@ def lock_project(project: Path) -> ProjectLock:
                 return taken
             continue  # the holder let go while we looked; try again
         except OSError as exc:
-            raise StoreError(f"{project}: cannot create the lock file {path} ({exc.strerror})") from exc
+            raise StoreError(
+                f"{path_shown(project)}: cannot create the lock file {path_shown(path)} ({exc.strerror})"
+            ) from exc
         if _hold(fd):
             _write_owner(fd)
             return ProjectLock(path, fd)
@@ -141,7 +143,9 @@ def _take_over(path: Path, project: Path) -> ProjectLock | None:
         return None
     except OSError as exc:
         _refuse_link(path, project)
-        raise StoreError(f"{project}: cannot open the lock file {path} ({exc.strerror})") from exc
+        raise StoreError(
+            f"{path_shown(project)}: cannot open the lock file {path_shown(path)} ({exc.strerror})"
+        ) from exc
     if not _regular(fd):
         os.close(fd)
         _refuse_link(path, project, "not a regular file")
@@ -161,7 +165,7 @@ def _log_take_over(project: Path, owner: _Owner) -> str:
         if owner.pid
         else "an empty or unreadable lock file (left by a crash or a power loss)"
     )
-    note = f"{project}: {found}; it was taken over"
+    note = f"{path_shown(project)}: {found}; it was taken over"
     log.warning(note)
     return note
 
@@ -220,12 +224,12 @@ def _same_file(fd: int, path: Path) -> bool:
 def _in_use(project: Path, owner: _Owner) -> ProjectInUse:
     if owner.host and owner.host != socket.gethostname():
         return ProjectInUse(
-            f"{project} is open in Annotator on another computer ({owner.host}, process {owner.pid}). "
-            f"Close it there first; if that computer is off, delete {shlex.quote(str(lock_path(project)))}."
+            f"{path_shown(project)} is open in Annotator on another computer ({owner.host}, process {owner.pid}). "
+            f"Close it there first; if that computer is off, delete {path_in_command(lock_path(project))}."
         )
     who = f" (process {owner.pid})" if owner.pid else ""
     return ProjectInUse(
-        f"{project} is already open in another Annotator window{who}. "
+        f"{path_shown(project)} is already open in another Annotator window{who}. "
         "Use that window, or close it first: two windows on one project could undo each other's work."
     )
 
@@ -241,10 +245,11 @@ def _refuse_link(path: Path, project: Path, what: str = "") -> None:
     it is never followed nor written through, whatever it points to."""
     if not what and not path.is_symlink():
         return
-    what = what or f"a link (to {os.readlink(path)})"
+    what = what or f"a link (to {path_shown(os.readlink(path))})"
     raise StoreError(
-        f"{project}: its lock file {path} is {what}, not a lock Annotator wrote; it was left as it was and "
-        f"nothing was written through it. Remove it (rm {shlex.quote(str(path))}) if you did not put it there."
+        f"{path_shown(project)}: its lock file {path_shown(path)} is {what}, not a lock Annotator wrote; "
+        "it was left as it was and "
+        f"nothing was written through it. Remove it (rm {path_in_command(path)}) if you did not put it there."
     )
 
 
@@ -296,7 +301,9 @@ def hold_for_writing(project: Path, wait: float = RESTORE_WAIT_SECONDS) -> Hold:
         if hold is not None:
             return hold
         if time.monotonic() >= deadline:
-            raise ProjectInUse(f"{project} is being restored by another Annotator; open it again once that is done")
+            raise ProjectInUse(
+                f"{path_shown(project)} is being restored by another Annotator; open it again once that is done"
+            )
         time.sleep(0.05)
 
 
@@ -306,7 +313,8 @@ def hold_for_restore(project: Path) -> Hold:
     hold = _hold_writers(project, shared=False)
     if hold is None:
         raise ProjectInUse(
-            f"{project} is in use by another program (an import, a window or another command writing to it); "
+            f"{path_shown(project)} is in use by another program (an import, a window or "
+            "another command writing to it); "
             "let it finish, then restore again. Nothing was changed"
         )
     return hold
@@ -323,7 +331,7 @@ def _hold_writers(project: Path, *, shared: bool) -> Hold | None:
         except OSError as exc:
             _refuse_link(path, project)
             if os.access(path.parent, os.W_OK):
-                raise StoreError(f"{project}: cannot open {path} ({exc.strerror})") from exc
+                raise StoreError(f"{path_shown(project)}: cannot open {path_shown(path)} ({exc.strerror})") from exc
             return Hold(None)  # read-only: nobody writes or restores it there
         if not _regular(fd):
             os.close(fd)

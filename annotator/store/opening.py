@@ -306,7 +306,7 @@ class Store:
         raises `CorruptProjectError` and no copy is left."""
         target = Path(target)
         if target.resolve() == self.path.resolve():
-            raise StoreError(f"{target}: a backup cannot replace the project itself")
+            raise StoreError(f"{path_shown(target)}: a backup cannot replace the project itself")
         try:
             files.copy_checked(self.conn, target, source_name=self.path)
         except CorruptProjectError:

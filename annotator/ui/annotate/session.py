@@ -29,7 +29,7 @@ from annotator.schemes.labels import project_labels
 from annotator.store import StatementChange, Store, StoreError, read_only_reason
 from annotator.store.articles import ArticleFilter
 from annotator.store.files import backup_reason
-from annotator.text import excerpt
+from annotator.text import excerpt, path_shown
 from annotator.ui.annotate.spans import snap, word_tokens
 from annotator.ui.shell.offsets import OffsetMap
 
@@ -93,7 +93,7 @@ class Session(QObject):
         if not self.store.readonly:
             return ""
         why = read_only_reason(self.store.path) or backup_reason(self.store.path) or "it was opened read-only"
-        return f"{self.store.path.name} is read-only ({why}); it can be read and exported, not changed"
+        return f"{path_shown(self.store.path.name)} is read-only ({why}); it can be read and exported, not changed"
 
     # -- loading -------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from annotator import settings
+from annotator.text import path_shown
 from annotator.ui.shell import style
 from annotator.ui.shell.screen import give_screen
 from annotator.ui.shell.window_settings import APPLICATION, ORGANISATION
@@ -103,7 +104,7 @@ def crash_dialog(exc_type, exc, tb) -> None:
         "Something went wrong",
         f"{exc_type.__name__}: {exc}",
         "Your work up to the last “saved” message is in the project file. "
-        f"Details are in {settings.log_dir() / 'annotator.log'}.",
+        f"Details are in {path_shown(settings.log_dir() / 'annotator.log')}.",
         details=text,
     )
     box.addButton(QMessageBox.StandardButton.Ok)
@@ -122,9 +123,9 @@ def grab_to_png(widget: QWidget, out: Path) -> int:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if not widget.grab().save(str(out)):
-        print(f"annotator: could not write {out}", file=sys.stderr, flush=True)
+        print(f"annotator: could not write {path_shown(out)}", file=sys.stderr, flush=True)
         return 1
-    print(f"wrote {out}", flush=True)
+    print(f"wrote {path_shown(out)}", flush=True)
     return 0
 
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.store import CorruptProjectError, Store, StoreError, backups, files, read_only_reason
 from annotator.store.lock import ProjectInUse, ProjectLock, lock_project
+from annotator.text import path_shown
 from annotator.ui.shell.plaintext import message_box
 
 log = logging.getLogger("annotator.ui")
@@ -111,7 +112,7 @@ class ProjectOpener:
             QMessageBox.Icon.Critical,
             "The project file is damaged",
             problem,
-            f"Restore the latest backup ({latest.name})? The damaged file is kept beside it, unchanged.",
+            f"Restore the latest backup ({path_shown(latest.name)})? The damaged file is kept beside it, unchanged.",
         )
         restore = box.addButton("Restore latest backup", QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.store import Store
+from annotator.text import path_shown
 from annotator.ui.shell.plaintext import plain_label
 from annotator.ui.shell.workers import Task, TaskRunner
 
@@ -74,7 +75,7 @@ def make_task(choices: dict[str, Any], out: Path):
             report = make_packages(store, choices.pop("annotators"), choices.pop("overlap"), out, **choices)
         except (AssignmentError, StoreError) as exc:
             return [f"no package was written: {exc}"]
-        return [*report.lines(), f"back: File ▸ Import files… and choose the packages in {out}"]
+        return [*report.lines(), f"back: File ▸ Import files… and choose the packages in {path_shown(out)}"]
 
     return work
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator import settings
 from annotator.records import person_name_problem
+from annotator.text import path_shown
 from annotator.ui.annotate.window.main_window import MainWindow
 from annotator.ui.annotate.window.team import FirstStartDialog, mark_trainee
 from annotator.ui.shell import window_settings as ws
@@ -145,7 +146,8 @@ class Controller:
             self.opener.tell(
                 window,
                 "Project not found",
-                f"{path} no longer exists: it was moved or deleted. It is removed from the recent projects.",
+                f"{path_shown(path)} no longer exists: it was moved or deleted. "
+                "It is removed from the recent projects.",
                 QMessageBox.Icon.Warning,
             )
             return

@@ -33,6 +33,7 @@ from annotator.records import HUMAN_LAYER, MODEL_LAYER
 from annotator.schemes.categories import project_categories
 from annotator.schemes.labels import project_labels
 from annotator.store import Store
+from annotator.text import path_shown
 from annotator.ui.shell.plaintext import plain_label
 from annotator.ui.shell.workers import Task, TaskRunner, export_task
 
@@ -230,7 +231,7 @@ class ExportDialog(QDialog):
         self.bar.setRange(0, 1)
         self.bar.setValue(1)
         if summary.cancelled:
-            self.state.setText(f"export cancelled: nothing was written, {summary.path} is as it was")
+            self.state.setText(f"export cancelled: nothing was written, {path_shown(summary.path)} is as it was")
             self.bar.hide()
             self.go.setEnabled(True)
             return

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from annotator import formats, settings
 from annotator.records import person_name_problem
 from annotator.store import Store
+from annotator.text import path_shown
 from annotator.ui.annotate.labels.categories_bar import CategoriesBar, CategoryChipsDelegate
 from annotator.ui.annotate.labels.guideline_pane import GuidelinePane, list_height_with_pane, widths_with_pane
 from annotator.ui.annotate.labels.label_bar import LabelBar
@@ -706,7 +707,9 @@ class MainWindow(QMainWindow):
             return
         if Path(path).exists():  # the save dialog may have asked "replace?": a project is never replaced
             show_message(
-                self, "New project", f"{path} already exists. Open it with File ▸ Open project, or choose a new name."
+                self,
+                "New project",
+                f"{path_shown(path)} already exists. Open it with File ▸ Open project, or choose a new name.",
             )
             return
         self.newProjectRequested.emit(Path(path))
