@@ -36,7 +36,7 @@ SUITES: list[str] = [
     "indexes",
 ]
 #: Suites run only when named (`--suite attacks`): the attack table of issue 26, not a ratio.
-NAMED_ONLY: list[str] = ["attacks"]
+NAMED_ONLY: list[str] = ["attacks", "label_studio"]
 
 
 @dataclass
@@ -50,6 +50,8 @@ class Result:
     note: str = ""
     #: The peak resident memory of the process measured, when the suite reads it (MB).
     peak_mb: float | None = None
+    #: The ratio must reach the target rather than stay under it (another tool against Annotator).
+    higher_is_better: bool = False
 
     @property
     def ratio(self) -> float | None:
@@ -60,7 +62,8 @@ class Result:
         if self.target is None:
             return None
         ratio = self.ratio
-        return (ratio if ratio is not None else self.value) <= self.target
+        measured = ratio if ratio is not None else self.value
+        return measured >= self.target if self.higher_is_better else measured <= self.target
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "ratio": self.ratio, "ok": self.ok}
@@ -114,8 +117,10 @@ def table(results: list[Result], suites: list[str] | None = None) -> str:
                 f"{r.value:.4g} {r.unit}",
                 f"{r.baseline:.4g} {r.unit}" if r.baseline else "-",
                 f"{r.ratio:.2f}x" if r.ratio else "-",
-                (f"<= {r.target:g}x" if r.baseline else f"<= {r.target:g} {r.unit}") if r.target else "-",
-                {True: "ok", False: "OVER", None: ""}[r.ok],
+                (f"{'>=' if r.higher_is_better else '<='} {r.target:g}" + ("x" if r.baseline else f" {r.unit}"))
+                if r.target
+                else "-",
+                {True: "ok", False: "SHORT" if r.higher_is_better else "OVER", None: ""}[r.ok],
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
