@@ -58,21 +58,27 @@ def project_state(db: Path) -> tuple[int, int, int, list, list]:
         )
 
 
-def test_a_cancel_while_a_batch_is_written_rolls_that_batch_back_and_keeps_the_ones_before(tmp_path, aside):
+def cancelled_after_the_first_batch(tmp_path: Path, *, while_writing: bool):
+    """3,000 tasks in batches of 1,000 into a new project; the cancel comes once the first batch is
+    in: while the next one is written (`while_writing`), or before it is."""
     src = tasks(tmp_path / "tasks.jsonl", 3000)
     db = tmp_path / "p.sqlite"
     armed = threading.Event()
     with Store.create(db) as store:
-        # the cancel comes after the first batch, while the second one is being written
         report = run.import_paths(
             store,
             [src],
             annotator="anna",
             batch_size=1000,
             progress=lambda n: armed.set(),
-            cancelled=cancel_when(lambda: armed.is_set() and store.conn.in_transaction).cancelled,
+            cancelled=cancel_when(lambda: armed.is_set() and store.conn.in_transaction == while_writing).cancelled,
         )
         assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # the fresh batch's switch is back
+    return src, db, report
+
+
+def test_a_cancel_while_a_batch_is_written_rolls_that_batch_back_and_keeps_the_ones_before(tmp_path, aside):
+    src, db, report = cancelled_after_the_first_batch(tmp_path, while_writing=True)
     assert report.cancelled
     assert report.counts.articles_added == 1000
     assert project_state(db) == (1000, 2000, 2000, [], [("ok",)])  # the first batch, whole; none of the second
@@ -85,18 +91,7 @@ def test_a_cancel_while_a_batch_is_written_rolls_that_batch_back_and_keeps_the_o
 
 
 def test_a_cancel_between_batches_writes_nothing_more(tmp_path, aside):
-    src = tasks(tmp_path / "tasks.jsonl", 3000)
-    db = tmp_path / "p.sqlite"
-    armed = threading.Event()
-    with Store.create(db) as store:
-        report = run.import_paths(
-            store,
-            [src],
-            annotator="anna",
-            batch_size=1000,
-            progress=lambda n: armed.set(),
-            cancelled=cancel_when(lambda: armed.is_set() and not store.conn.in_transaction).cancelled,
-        )
+    _, db, report = cancelled_after_the_first_batch(tmp_path, while_writing=False)
     assert report.cancelled and report.counts.articles_added == 1000
     assert project_state(db)[:3] == (1000, 2000, 2000)
     assert multiprocessing.active_children() == []

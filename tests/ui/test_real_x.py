@@ -80,6 +80,44 @@ def find_window(xdotool: Callable[..., str], title_pattern: str, tries: int = 5)
     return []
 
 
+class AppOnX:
+    """The app on `project` on the X server `xvfb` (its settings in `tmp_path`, its output in
+    app.log there), with xdotool on that server and a way to focus a window by its title;
+    `close` kills it if it still runs."""
+
+    def __init__(self, xvfb: str, project: Path, tmp_path: Path, **more_env: str):
+        self.env = {
+            **os.environ,
+            "DISPLAY": xvfb,
+            "QT_QPA_PLATFORM": "xcb",
+            "XDG_CONFIG_HOME": str(tmp_path / "config"),
+            **more_env,
+        }
+        self.log = (tmp_path / "app.log").open("w")
+        self.app = subprocess.Popen(
+            [sys.executable, "-m", "annotator", "--db", str(project)],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=self.log,
+        )
+
+    def xdotool(self, *args: str) -> str:
+        done = subprocess.run(["xdotool", *args], env=self.env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, f"xdotool {' '.join(args)}: {done.stderr}"
+        return done.stdout
+
+    def focus(self, title_pattern: str) -> None:
+        found = find_window(self.xdotool, title_pattern)
+        self.xdotool("windowfocus", "--sync", found[0])
+
+    def close(self) -> None:
+        if self.app.poll() is None:
+            self.app.kill()
+            self.app.wait()
+        self.log.close()
+
+
 def labeled_rows(project: Path, annotator: str) -> list[tuple[int, int, str]]:
     """The annotator's labeled statements, read from the project file by another connection."""
     with sqlite3.connect(f"file:{project}?mode=ro", uri=True) as db:
@@ -172,20 +210,8 @@ def test_a_first_start_on_a_real_x_server_tags_by_key_and_quits(xvfb, project, t
 def test_on_a_real_x_server_shift_keys_categorise_and_the_hit_list_labels_all_matches(xvfb, project, tmp_path):
     """Shift+1 through the X keyboard (the server sends "!" with Shift), Ctrl+Shift+F, a query, Ctrl+A and
     a label key in the hit list, the preview's Apply: the rows are in the project file."""
-    env = {**os.environ, "DISPLAY": xvfb, "QT_QPA_PLATFORM": "xcb", "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    log = (tmp_path / "app.log").open("w")
-    app = subprocess.Popen(
-        [sys.executable, "-m", "annotator", "--db", str(project)], cwd=ROOT, env=env, stdout=log, stderr=log
-    )
-
-    def xdotool(*args: str) -> str:
-        done = subprocess.run(["xdotool", *args], env=env, capture_output=True, text=True, timeout=60)
-        assert done.returncode == 0, f"xdotool {' '.join(args)}: {done.stderr}"
-        return done.stdout
-
-    def focus(title_pattern: str) -> None:
-        found = find_window(xdotool, title_pattern)
-        xdotool("windowfocus", "--sync", found[0])
+    session = AppOnX(xvfb, project, tmp_path)
+    app, xdotool, focus = session.app, session.xdotool, session.focus
 
     def rows(sql: str) -> list[tuple]:
         with sqlite3.connect(f"file:{project}?mode=ro", uri=True) as db:
@@ -220,10 +246,7 @@ def test_on_a_real_x_server_shift_keys_categorise_and_the_hit_list_labels_all_ma
         xdotool("key", "ctrl+q")
         assert app.wait(timeout=30) == 0
     finally:
-        if app.poll() is None:
-            app.kill()
-            app.wait()
-        log.close()
+        session.close()
 
 
 NOTE = "a denial of what exactly? check the source"
@@ -243,20 +266,8 @@ def test_on_a_real_x_server_done_is_statements_only_and_the_note_and_entities_go
     import spacy
     from spacy.tokens import DocBin
 
-    env = {**os.environ, "DISPLAY": xvfb, "QT_QPA_PLATFORM": "xcb", "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    log = (tmp_path / "app.log").open("w")
-    app = subprocess.Popen(
-        [sys.executable, "-m", "annotator", "--db", str(project)], cwd=ROOT, env=env, stdout=log, stderr=log
-    )
-
-    def xdotool(*args: str) -> str:
-        done = subprocess.run(["xdotool", *args], env=env, capture_output=True, text=True, timeout=60)
-        assert done.returncode == 0, f"xdotool {' '.join(args)}: {done.stderr}"
-        return done.stdout
-
-    def focus(title_pattern: str) -> None:
-        found = find_window(xdotool, title_pattern)
-        xdotool("windowfocus", "--sync", found[0])
+    session = AppOnX(xvfb, project, tmp_path)
+    app, env, xdotool, focus = session.app, session.env, session.xdotool, session.focus
 
     def rows(sql: str) -> list[tuple]:
         with sqlite3.connect(f"file:{project}?mode=ro", uri=True) as db:
@@ -320,30 +331,15 @@ def test_on_a_real_x_server_done_is_statements_only_and_the_note_and_entities_go
         xdotool("key", "ctrl+q")
         assert app.wait(timeout=30) == 0
     finally:
-        if app.poll() is None:
-            app.kill()
-            app.wait()
-        log.close()
+        session.close()
 
 
 def test_on_a_real_x_server_a_label_key_keeps_the_label_another_program_gave_meanwhile(xvfb, project, tmp_path):
     """The lost update of issue 26, through the X keyboard: the window is open on a statement, a
     `search --apply` in another process labels it `demand`, then a label key in the window: the
     key adds its one label, so the other program's `demand` is still in the project file."""
-    env = {**os.environ, "DISPLAY": xvfb, "QT_QPA_PLATFORM": "xcb", "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    log = (tmp_path / "app.log").open("w")
-    app = subprocess.Popen(
-        [sys.executable, "-m", "annotator", "--db", str(project)], cwd=ROOT, env=env, stdout=log, stderr=log
-    )
-
-    def xdotool(*args: str) -> str:
-        done = subprocess.run(["xdotool", *args], env=env, capture_output=True, text=True, timeout=60)
-        assert done.returncode == 0, f"xdotool {' '.join(args)}: {done.stderr}"
-        return done.stdout
-
-    def focus(title_pattern: str) -> None:
-        found = find_window(xdotool, title_pattern)
-        xdotool("windowfocus", "--sync", found[0])
+    session = AppOnX(xvfb, project, tmp_path)
+    app, env, xdotool, focus = session.app, session.env, session.xdotool, session.focus
 
     first = (0, len(FIRST_SENTENCE))
 
@@ -375,10 +371,7 @@ def test_on_a_real_x_server_a_label_key_keeps_the_label_another_program_gave_mea
         xdotool("key", "ctrl+q")
         assert app.wait(timeout=30) == 0
     finally:
-        if app.poll() is None:
-            app.kill()
-            app.wait()
-        log.close()
+        session.close()
     assert labels() == ["demand", "denial", "offer"]  # after the window closed, nothing rewritten
 
 
@@ -392,26 +385,8 @@ def test_on_a_real_x_server_escape_stops_a_large_import_at_once_and_keeps_whole_
         for i in range(20_000):
             text = f"Article {i}. Kyiv offered to halt strikes on energy infrastructure if Moscow agreed. " * 8
             out.write(json.dumps({"text": text, "spans": [{"start": 0, "end": 7, "label": "claim"}]}) + "\n")
-    env = {
-        **os.environ,
-        "DISPLAY": xvfb,
-        "QT_QPA_PLATFORM": "xcb",
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "ANNOTATOR_READ_ASIDE": "1",
-    }
-    log = (tmp_path / "app.log").open("w")
-    app = subprocess.Popen(
-        [sys.executable, "-m", "annotator", "--db", str(project)], cwd=ROOT, env=env, stdout=log, stderr=log
-    )
-
-    def xdotool(*args: str) -> str:
-        done = subprocess.run(["xdotool", *args], env=env, capture_output=True, text=True, timeout=60)
-        assert done.returncode == 0, f"xdotool {' '.join(args)}: {done.stderr}"
-        return done.stdout
-
-    def focus(title_pattern: str) -> None:
-        found = find_window(xdotool, title_pattern)
-        xdotool("windowfocus", "--sync", found[0])
+    session = AppOnX(xvfb, project, tmp_path, ANNOTATOR_READ_ASIDE="1")
+    app, xdotool, focus = session.app, session.xdotool, session.focus
 
     def articles() -> int:
         with sqlite3.connect(f"file:{project}?mode=ro", uri=True) as db:
@@ -435,7 +410,4 @@ def test_on_a_real_x_server_escape_stops_a_large_import_at_once_and_keeps_whole_
         xdotool("key", "ctrl+q")
         assert app.wait(timeout=60) == 0
     finally:
-        if app.poll() is None:
-            app.kill()
-            app.wait()
-        log.close()
+        session.close()
