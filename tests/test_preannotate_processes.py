@@ -73,3 +73,28 @@ def test_cancel_is_honoured_between_committed_batches_on_workers(store, worker_r
     assert preannotate(store, rules(), cancelled=lambda: True) == 0  # cancelled before it began
     assert preannotate(store, rules(), processes=2) == 400 - 8
     assert store.preannotations.count_unannotated() == 0
+
+
+def test_a_cancel_stops_the_workers_at_once_and_keeps_what_was_saved(store, worker_runs, monkeypatch):
+    """A closing window does not wait for the batches the workers are analysing: they end with it."""
+    import multiprocessing
+    import time
+
+    from annotator import settings
+
+    monkeypatch.setattr(settings, "PREANNOTATE_PER_PROCESS", 10)  # workers for these 60 long articles
+    add_texts(store, [text * 400 for text in corpus(60)])  # long articles: a worker's task takes a while
+    saved: list[int] = []
+    moments: dict[str, float] = {}
+
+    def first_saved(ids: list[int]) -> None:
+        saved.extend(ids)
+        moments.setdefault("cancel", time.monotonic())
+
+    done = preannotate(store, rules(), processes=2, batch_size=4, on_batch=first_saved, cancelled=lambda: bool(saved))
+    returned = time.monotonic() - moments["cancel"]
+    assert worker_runs == [2]
+    assert done == len(saved) == 4 and store.preannotations.count_unannotated() == 60 - 4
+    assert returned < 0.25, returned
+    assert multiprocessing.active_children() == []  # no worker left analysing
+    assert preannotate(store, rules(), processes=2) == 60 - 4  # the rest, later

@@ -338,7 +338,8 @@ def preannotate(
     """Pre-annotate every article the pipeline has not seen, one committed batch at a time.
 
     Resumable: a batch is saved whole or not at all, and a later call carries on where an
-    interrupted one stopped; `cancelled` is checked before each batch is read and saved. Runs in
+    interrupted one stopped; `cancelled` is checked before each batch is read and saved, and while
+    workers analyse (every 20 ms: they are then stopped, their running batches dropped). Runs in
     `processes` worker processes (default: every core) when there is enough work for them,
     else in this one. An article the pipeline fails on is recorded with the reason (see
     `store.preannotations.preannotation_failures`) and skipped by later runs unless `retry_failed`.
@@ -353,7 +354,7 @@ def preannotate(
     stop = cancelled or (lambda: False)
     batches = _pending_batches(store, per_task, retry_failed, stop)
     if workers > 1:
-        results = _on_workers(pipeline, batches, batch_size, workers, profile)
+        results = _on_workers(pipeline, batches, batch_size, workers, profile, stop)
     else:
         results = (_analysed_here(pipeline, batch, batch_size, profile) for batch in batches)
     done = 0
@@ -415,10 +416,16 @@ _Batches = Iterator[list[tuple[int, str]]]
 
 
 def _on_workers(
-    pipeline: Pipeline, batches: _Batches, batch_size: int, workers: int, profile: RunProfile
+    pipeline: Pipeline,
+    batches: _Batches,
+    batch_size: int,
+    workers: int,
+    profile: RunProfile,
+    stop: Callable[[], bool] = lambda: False,
 ) -> Iterator[tuple[list[tuple[int, str]], list[Analysis | AnalysisFailure]]]:
     """Batches analysed by `workers` processes, as they finish; at most two per worker in flight
-    (memory stays bounded). Closing the generator lets running batches end and drops the rest."""
+    (memory stays bounded). Closing the generator before its end (a cancel, a closing window, an
+    error) stops the workers at once: their running analyses would not be saved anyway."""
     methods = multiprocessing.get_all_start_methods()
     # A fresh interpreter per worker, never a fork of this one: the window has threads running,
     # and forked workers measured no faster (their start-up saved ~1.2 s of CPU each, and they
@@ -428,21 +435,52 @@ def _on_workers(
         workers, context, initializer=_worker_init, initargs=(pickle.dumps(pipeline), os.getpid())
     )
     running: dict[Future, list[tuple[int, str]]] = {}
+    ended = False
     try:
         for batch in batches:
             running[executor.submit(_worker_analyse, [text for _, text in batch], batch_size)] = batch
-            while len(running) >= 2 * workers:
-                yield from _finished(running, profile)
-        while running:
-            yield from _finished(running, profile)
+            while len(running) >= 2 * workers and not stop():
+                yield from _finished(running, profile, stop)
+        while running and not stop():
+            yield from _finished(running, profile, stop)
+        ended = not running
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+        if ended:
+            executor.shutdown(wait=True)
+        else:
+            _stop_workers(executor)
+
+
+def _stop_workers(executor: ProcessPoolExecutor) -> None:
+    """End the pool's processes now, not after the analyses they run (a batch of articles through
+    spaCy, or spaCy's loading: seconds): nothing of theirs is saved any more. Python 3.14 names
+    this `terminate_workers`; before it, the pool's processes are ended one by one."""
+    terminate = getattr(executor, "terminate_workers", None)
+    if terminate is not None:
+        terminate()
+        return
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
+#: How long (s) the parent waits for a worker's batch before it looks at a cancel again.
+CANCEL_LOOK = 0.02
 
 
 def _finished(
-    running: dict[Future, list[tuple[int, str]]], profile: RunProfile
+    running: dict[Future, list[tuple[int, str]]], profile: RunProfile, stop: Callable[[], bool] = lambda: False
 ) -> Iterator[tuple[list[tuple[int, str]], list[Any]]]:
-    done, _ = wait(running, return_when=FIRST_COMPLETED)
+    """The batches the workers have finished (at least one), or none once `stop()` is true."""
+    done: set[Future] = set()
+    while not done:
+        if stop():
+            return
+        done, _ = wait(running, timeout=CANCEL_LOOK, return_when=FIRST_COMPLETED)
     for future in done:
         analyses, pid, cpu_total, cpu_analysing = future.result()
         profile.workers[pid] = cpu_total
