@@ -83,3 +83,27 @@ def test_a_scheduler_that_does_not_answer_leaves_no_out_folder(cli, tmp_path, mo
     assert result.exit_code == 1
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:1" in result.output
     assert not shards.exists()
+
+
+def test_ctrl_c_during_pre_annotation_says_what_is_saved_and_how_to_go_on(cli, tmp_path, monkeypatch):
+    """As Ctrl-C during an import's writing does: what is in, how to go on, exit 130 (not click's
+    bare `Aborted!`). The batches saved stay; `annotator preannotate` does the rest."""
+    import annotator.nlp.pipeline as nlp
+
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"text": f"Kyiv said so ({i})."}) + "\n" for i in range(20)))
+    real = nlp.preannotate
+
+    def interrupted(store, pipeline, **kwargs):  # a batch saved (16 articles, in this process), then Ctrl-C
+        real(store, pipeline, batch_size=4, cancelled=lambda: store.preannotations.count_unannotated() < 20, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(nlp, "preannotate", interrupted)
+    result = cli("import", corpus, "--pipeline", "rules")
+    assert result.exit_code == 130
+    said = "interrupted; pre-annotated before it: 16 articles, saved. Run annotator preannotate to go on"
+    assert said in result.output
+
+    monkeypatch.setattr(nlp, "preannotate", real)
+    again = cli("preannotate", "--pipeline", "rules")
+    assert again.exit_code == 0 and "pre-annotated 4 articles" in again.output

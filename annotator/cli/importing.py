@@ -166,8 +166,23 @@ def _preannotate(store: Store, pipeline_name: str | None, processes: int | None,
         raise click.ClickException(str(exc)) from exc
     if pipeline.rules_only:
         echo(f"note: {pipeline.description}", err=True)
-    with progress_bar("pre-annotating", total=pending, unit="articles") as bar:
-        done = preannotate(store, pipeline, processes=processes, retry_failed=retry_failed, progress=bar.update)
+    saved = [0]  # articles in saved batches, for a Ctrl-C's message
+
+    try:
+        with progress_bar("pre-annotating", total=pending, unit="articles") as bar:
+
+            def saved_batch(n: int) -> None:
+                saved[0] += n
+                bar.update(n)
+
+            done = preannotate(store, pipeline, processes=processes, retry_failed=retry_failed, progress=saved_batch)
+    except KeyboardInterrupt:  # Ctrl-C: the batches saved stay (the workers are stopped); say so, as an import does
+        echo(
+            f"interrupted; pre-annotated before it: {plural(saved[0], 'article')}, saved. "
+            "Run annotator preannotate to go on",
+            err=True,
+        )
+        click.get_current_context().exit(130)
     echo(f"pre-annotated {plural(done, 'article')} with {pipeline.description}")
     failures = store.preannotations.preannotation_failures()
     if failures:
