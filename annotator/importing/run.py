@@ -384,7 +384,6 @@ def _store_batches(
                     n, counts = store_batch.write(batch)
             except StoreError as exc:
                 if cancelled and cancelled():  # stopped by it: the batch's transaction was rolled back
-                    report.cancelled = True
                     break
                 records = batch.records() if isinstance(batch, Batch) else batch
                 raise ImportStopped(exc, report, records) from exc
@@ -394,11 +393,10 @@ def _store_batches(
             if progress:
                 progress(n)
             if cancelled and cancelled():
-                report.cancelled = True
                 break
-        else:
-            if cancelled and cancelled():  # the reading stopped for it: the batch it read is not written
-                report.cancelled = True
+        # cancelled: while a batch was written (rolled back), after one, or while one was read
+        # (`batches_of`, `read_aside` then end: the batch being read is not written)
+        report.cancelled = bool(cancelled and cancelled())
         return report
     except ReaderStopped as exc:
         raise StoreError(
