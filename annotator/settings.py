@@ -39,6 +39,9 @@ PREANNOTATE_PIECE_CHARS = 20_000
 #: Articles below which a run stays in one process (starting a worker costs ~2 s).
 PREANNOTATE_PER_PROCESS = 100
 IMPORT_BATCH = 5000
+#: How often (s) work that waits for another process (an import's reader, pre-annotation's workers)
+#: looks at a cancel: a closing window or a Cancel is heard this soon.
+CANCEL_LOOK_SECONDS = 0.02
 #: An import batch is also committed once its texts reach this many characters, so that a
 #: batch of long articles stays small in memory.
 IMPORT_BATCH_CHARS = 64 * 2**20

@@ -236,15 +236,11 @@ def read_aside(
     return _messages(first, reader, receiving, cancelled)
 
 
-#: How long (s) the writer waits for the reader's next message before it looks at a cancel again.
-_CANCEL_LOOK = 0.02
-
-
 def _next_message(receiving: Any, cancelled: Callable[[], bool] | None) -> bytes | None:
     """The reader's next message, or None once `cancelled()` is true while it waits for one
-    (within `_CANCEL_LOOK`); `EOFError` when the reader is gone."""
+    (within `settings.CANCEL_LOOK_SECONDS`); `EOFError` when the reader is gone."""
     if cancelled is not None:
-        while not receiving.poll(_CANCEL_LOOK):
+        while not receiving.poll(settings.CANCEL_LOOK_SECONDS):
             if cancelled():
                 return None
     return receiving.recv_bytes()

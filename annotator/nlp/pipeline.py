@@ -421,7 +421,7 @@ def _on_workers(
     batch_size: int,
     workers: int,
     profile: RunProfile,
-    stop: Callable[[], bool] = lambda: False,
+    stop: Callable[[], bool],
 ) -> Iterator[tuple[list[tuple[int, str]], list[Analysis | AnalysisFailure]]]:
     """Batches analysed by `workers` processes, as they finish; at most two per worker in flight
     (memory stays bounded). Closing the generator before its end (a cancel, a closing window, an
@@ -468,19 +468,15 @@ def _stop_workers(executor: ProcessPoolExecutor) -> None:
         process.join(timeout=5)
 
 
-#: How long (s) the parent waits for a worker's batch before it looks at a cancel again.
-CANCEL_LOOK = 0.02
-
-
 def _finished(
-    running: dict[Future, list[tuple[int, str]]], profile: RunProfile, stop: Callable[[], bool] = lambda: False
+    running: dict[Future, list[tuple[int, str]]], profile: RunProfile, stop: Callable[[], bool]
 ) -> Iterator[tuple[list[tuple[int, str]], list[Any]]]:
     """The batches the workers have finished (at least one), or none once `stop()` is true."""
     done: set[Future] = set()
     while not done:
         if stop():
             return
-        done, _ = wait(running, timeout=CANCEL_LOOK, return_when=FIRST_COMPLETED)
+        done, _ = wait(running, timeout=settings.CANCEL_LOOK_SECONDS, return_when=FIRST_COMPLETED)
     for future in done:
         analyses, pid, cpu_total, cpu_analysing = future.result()
         profile.workers[pid] = cpu_total
