@@ -53,13 +53,11 @@ HOW_TO = (
 )
 
 
-def write_tasks(corpus: Path, out: Path, limit: int | None = None) -> int:
-    """The corpus's records as Label Studio tasks, one annotation each; returns how many."""
+def write_tasks(corpus: Path, out: Path) -> None:
+    """The corpus's records as Label Studio tasks, one annotation each."""
     tasks = []
     with corpus.open(encoding="utf-8") as f:
         for line in f:
-            if limit is not None and len(tasks) >= limit:
-                break
             rec = json.loads(line)
             text = rec["text"]
             result = [
@@ -79,7 +77,6 @@ def write_tasks(corpus: Path, out: Path, limit: int | None = None) -> int:
             ]
             tasks.append({"data": {"text": text, "meta": rec["meta"]}, "annotations": [{"result": result}]})
     out.write_text(json.dumps(tasks), encoding="utf-8")
-    return len(tasks)
 
 
 def _ticks(pid: int) -> int:
@@ -313,33 +310,28 @@ def run(workdir: Path, quick: bool) -> list[Result]:
         f"{n:,} records, 5 spans each; Label Studio's import took {wall:.0f} s wall; ratio = how many "
         f"times more CPU Label Studio spends, goal {TARGET:g}x; Annotator least of 3, every process counted"
     )
+
+    def against(measure: str, label_studio: float, annotator: object, note: str = "") -> Result:
+        """Label Studio's CPU against Annotator's: how many times more it spends, goal `TARGET`."""
+        return Result(
+            SUITE, measure, label_studio, baseline=float(annotator), target=TARGET, note=note, higher_is_better=True
+        )
+
     return [
-        Result(
-            SUITE,
-            f"import {n:,} records: Label Studio vs annotator import --no-ner (CPU)",
-            ls_import,
-            baseline=float(ours["import"]),
-            target=TARGET,
-            note=note,
-            higher_is_better=True,
+        against(
+            f"import {n:,} records: Label Studio vs annotator import --no-ner (CPU)", ls_import, ours["import"], note
         ),
-        Result(
-            SUITE,
+        against(
             f"import {n:,} records: Label Studio vs annotator import, spaCy pre-annotation on (CPU)",
             ls_import,
-            baseline=float(ours["import_ner"]),
-            target=TARGET,
-            note=f"the default import also pre-annotates with spaCy, which Label Studio's does not; one run; "
+            ours["import_ner"],
+            f"the default import also pre-annotates with spaCy, which Label Studio's does not; one run; "
             f"of its {float(ours['import_ner']):.1f} s a rusage of the child alone (floor.child_cpu) sees "
             f"{float(ours['import_ner_seen']):.1f} s: the workers run under a forkserver nobody waits for",
-            higher_is_better=True,
         ),
-        Result(
-            SUITE,
+        against(
             f"export {n:,} records: Label Studio JSON vs annotator export --format jsonl (CPU)",
             ls_export,
-            baseline=float(ours["export"]),
-            target=TARGET,
-            higher_is_better=True,
+            ours["export"],
         ),
     ]
