@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.records import Entity, IncomingRecord, Span, model_layer
 from annotator.store import Store
+from annotator.store.errors import StoppedError
 from annotator.store.fresh import add_fresh, fresh_batch
 
 WORDS = ["Kyiv", "offered", "to", "halt", "strikes", "on", "energy", "infrastructure", "if", "Moscow", "agreed"]
@@ -148,3 +150,18 @@ def test_prodigy_tasks_as_read_make_a_fresh_batch(tmp_path):
         records = [rec for unit in valid_units(store, [src], None, ImportReport(), None) for rec in unit]
     assert len(records) == 4
     assert fresh_batch(records, "anna") is not None
+
+
+def test_a_cancel_while_a_large_batchs_rows_are_made_stops_making_them():
+    """Making 10,000 records' rows takes tens of milliseconds: a cancel is heard within them."""
+    batch = [IncomingRecord(f"Text {i}.", "t", "f", i, spans=[Span(0, 4, "offer")]) for i in range(10_000)]
+    asked: list[int] = []
+
+    def cancel_after_two_looks() -> bool:
+        asked.append(1)
+        return len(asked) > 2
+
+    with pytest.raises(StoppedError):
+        fresh_batch(batch, "anna", cancel_after_two_looks)
+    assert len(asked) == 3  # looked at every few hundred records, not once per batch
+    assert fresh_batch(batch, "anna", lambda: False) is not None

@@ -208,7 +208,9 @@ def import_paths(
     """
     with no_cyclic_gc():
         report = ImportReport()
-        store_batch = _BatchWriter(store, annotator, pipeline or store.get_setting("pipeline"), report, trainee)
+        store_batch = _BatchWriter(
+            store, annotator, pipeline or store.get_setting("pipeline"), report, trainee, cancelled
+        )
         members = _team_members(store) if trainee else None
         paths = list(paths)
         groups = project_categories(store)
@@ -379,6 +381,8 @@ def _store_batches(
             if isinstance(batch, Batch):
                 for rejection in batch.rejections:
                     reject(rejection)
+            if cancelled and cancelled():  # a batch read before the cancel is not written after it
+                break
             try:
                 with stopped_by(store_batch.store, cancelled):  # a cancel stops the batch's writing at once
                     n, counts = store_batch.write(batch)
@@ -435,12 +439,22 @@ class _BatchWriter:
     carry when it comes from the project's pipeline; with `trainee`, marks the people whose work
     the batch brings trainees in that same transaction."""
 
-    def __init__(self, store: Store, annotator: str, pipeline: str | None, report: ImportReport, trainee: bool = False):
+    def __init__(
+        self,
+        store: Store,
+        annotator: str,
+        pipeline: str | None,
+        report: ImportReport,
+        trainee: bool = False,
+        cancelled: Callable[[], bool] | None = None,
+    ):
         self.store = store
         self.annotator = annotator
         self.pipeline = pipeline
         self.report = report
         self.trainee = trainee
+        #: A cancel, heard while a batch's rows are made (`fresh_batch`) as well as while they are written.
+        self.cancelled = cancelled
         #: The people marked (or found) trainees for the work this import brought.
         self.trainees: set[str] = set()
         self._identity: dict[str, str] | None = None
@@ -460,7 +474,7 @@ class _BatchWriter:
         people = {name for rec in batch if (name := trainee_of(rec, self.annotator))} if self.trainee else set()
         groups = {name: group for rec in batch for name, group in rec.category_groups.items()}
         if not carried and not people and not groups:
-            rows = fresh_batch(batch, self.annotator) if fresh else None
+            rows = fresh_batch(batch, self.annotator, self.cancelled) if fresh else None
             if rows is not None and (counts := add_fresh(self.store, rows)) is not None:
                 return counts
             return self.store.add_records(batch, self.annotator)
