@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import time
 from pathlib import Path
 
@@ -111,18 +112,60 @@ def test_small_imports_and_other_formats_read_here(tmp_path, monkeypatch):
 def test_a_busy_or_single_core_machine_has_no_spare_core(monkeypatch):
     from annotator.importing import aside
 
-    monkeypatch.setattr(aside.multiprocessing, "cpu_count", lambda: 2)
-    monkeypatch.setattr(aside.os, "getloadavg", lambda: (1.6, 1.0, 1.0))
+    monkeypatch.setattr(aside, "_usable_cores", lambda: 2)
+    monkeypatch.setattr(aside, "_running_now", lambda: 2)  # this process and another, in every look
     assert not aside.spare_core()
-    monkeypatch.setattr(aside.os, "getloadavg", lambda: (0.3, 1.0, 1.0))
+    monkeypatch.setattr(aside, "_running_now", lambda: 1)  # this process alone
     assert aside.spare_core()
-    monkeypatch.setattr(aside.multiprocessing, "cpu_count", lambda: 1)
+    monkeypatch.setattr(aside, "_usable_cores", lambda: 1)
     assert not aside.spare_core()
     monkeypatch.setenv("ANNOTATOR_READ_ASIDE", "1")  # asked for: read aside whatever the load
     assert aside.spare_core()
     monkeypatch.setenv("ANNOTATOR_READ_ASIDE", "0")
-    monkeypatch.setattr(aside.multiprocessing, "cpu_count", lambda: 8)
+    monkeypatch.setattr(aside, "_usable_cores", lambda: 8)
     assert not aside.spare_core()
+
+
+def test_an_import_just_after_another_still_reads_on_the_second_core(monkeypatch):
+    """The last minute's load average still counts the import that has just ended (two busy
+    processes for a minute: 1.6 on two cores); what runs now is this process alone."""
+    from annotator.importing import aside
+
+    monkeypatch.setattr(aside, "_usable_cores", lambda: 2)
+    monkeypatch.setattr(aside.os, "getloadavg", lambda: (1.6, 1.0, 0.5))
+    monkeypatch.setattr(aside, "_running_now", lambda: 1)
+    assert aside.spare_core()
+
+
+def test_a_short_lived_task_does_not_make_the_machine_busy(monkeypatch):
+    from annotator.importing import aside
+
+    monkeypatch.setattr(aside, "_usable_cores", lambda: 2)
+    looks = iter([2, 1, 2, 2])  # another task in three looks of four: gone for a moment
+    monkeypatch.setattr(aside, "_running_now", lambda: next(looks))
+    assert aside.spare_core()
+    monkeypatch.setattr(aside, "_running_now", lambda: 3)  # two others, all the time
+    assert not aside.spare_core()
+
+
+def test_without_a_running_count_the_load_average_decides(monkeypatch):
+    from annotator.importing import aside
+
+    monkeypatch.setattr(aside, "_usable_cores", lambda: 2)
+    monkeypatch.setattr(aside, "_running_now", lambda: None)  # macOS, BSD: no /proc
+    monkeypatch.setattr(aside.os, "getloadavg", lambda: (1.6, 1.0, 1.0))
+    assert not aside.spare_core()
+    monkeypatch.setattr(aside.os, "getloadavg", lambda: (0.3, 1.0, 1.0))
+    assert aside.spare_core()
+
+
+def test_the_running_count_is_read_on_linux():
+    from annotator.importing import aside
+
+    if not Path("/proc/loadavg").exists():
+        pytest.skip("no /proc/loadavg here")
+    assert aside._running_now() >= 1  # this test runs
+    assert 1 <= aside._usable_cores() <= os.cpu_count()
 
 
 def test_a_script_without_a_main_guard_imports_once(tmp_path):

@@ -100,20 +100,60 @@ READ_ASIDE_VARIABLE = "ANNOTATOR_READ_ASIDE"
 
 
 def spare_core() -> bool:
-    """Whether a second core is free to read on: two or more, and the machine not busy already
-    (load below the cores less one). On a busy two-core machine a reader only takes turns with the
-    writer, and the import measured about 10% slower than reading here."""
+    """Whether a second core is free to read on: two or more this process may use, and fewer other
+    tasks wanting a CPU now than those cores less one (`_others_running`). On a busy two-core
+    machine a reader only takes turns with the writer, and the import measured about 10% slower
+    than reading here; on a free one it measured 40% faster."""
     chosen = os.environ.get(READ_ASIDE_VARIABLE)
     if chosen in ("0", "1"):
         return chosen == "1"
-    cores = multiprocessing.cpu_count()
+    cores = _usable_cores()
     if cores < 2:
         return False
+    return _others_running() < cores - 1
+
+
+def _usable_cores() -> int:
+    """The cores this process may run on (a container or `taskset` may allow fewer than there are)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else multiprocessing.cpu_count()
+
+
+#: Looks at the tasks running now, `_LOOK_APART` seconds apart: a task that shows in all of them
+#: keeps a core busy; one that shows in a single look (a short-lived command) does not count.
+_LOOKS = 4
+_LOOK_APART = 0.003
+
+
+def _others_running() -> float:
+    """How many other tasks want a CPU now: the fewest runnable in `_LOOKS` looks, less this one
+    (Linux); elsewhere the load average of the last minute. Not the load average where the running
+    count can be read: it decays over a minute, so an import or pre-annotation that has just ended
+    (this program's own) would count as busy for a minute after, and the next import would read in
+    one process."""
+    seen = []
+    for look in range(_LOOKS):
+        running = _running_now()
+        if running is None:
+            break
+        seen.append(running - 1)
+        if look < _LOOKS - 1:
+            time.sleep(_LOOK_APART)
+    if seen:
+        return min(seen)
     try:
-        load = os.getloadavg()[0]
+        return os.getloadavg()[0]
     except (AttributeError, OSError):  # Windows has no load average
-        return True
-    return load < cores - 1
+        return 0.0
+
+
+def _running_now() -> int | None:
+    """The tasks runnable at this instant, this one included (`/proc/loadavg`'s fourth field), or None."""
+    try:
+        with open("/proc/loadavg", "rb") as loadavg:
+            return int(loadavg.read().split()[3].split(b"/")[0])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def worth_reading_aside(files: Sequence[Path], fmt: str | None) -> bool:
