@@ -127,3 +127,18 @@ def peak_memory_mb(code: str, *args: object) -> tuple[float, str]:
     assert done.returncode == 0, done.stderr
     out, _, peak = done.stdout.rpartition("PEAK_KB ")
     return int(peak) / 1024, out
+
+
+def page_size(path: Path) -> int:
+    """The page size a project file says in its header (bytes 16-17, big-endian; 1 means 65536)."""
+    with path.open("rb") as f:
+        f.seek(16)
+        size = int.from_bytes(f.read(2), "big")
+    return 65536 if size == 1 else size
+
+
+def scribble_on_second_page(path: Path) -> None:
+    """A disk error over the project's second page (the first holds the schema and the header)."""
+    with path.open("r+b") as f:
+        f.seek(page_size(path) + 8)
+        f.write(b"\xde\xad" * 2000)

@@ -11,7 +11,15 @@ from click.testing import CliRunner
 
 from annotator.cli import main
 from annotator.store import SCHEMA_VERSION, Store, backups
-from tests.nothing_lost import ROOT, annotator, confirm_in_wal, killed_at, labeled_project, labels
+from tests.nothing_lost import (
+    ROOT,
+    annotator,
+    confirm_in_wal,
+    killed_at,
+    labeled_project,
+    labels,
+    scribble_on_second_page,
+)
 
 
 def run(project, *args):
@@ -23,9 +31,7 @@ def damage(project):
     with sqlite3.connect(project) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
-    with project.open("r+b") as f:
-        f.seek(4096 + 8)
-        f.write(b"\xde\xad" * 2000)
+    scribble_on_second_page(project)
 
 
 def sound_backups(project):

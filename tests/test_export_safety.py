@@ -16,6 +16,7 @@ import srsly
 
 from annotator.store import Store, backups
 from tests.conftest import write_jsonl
+from tests.nothing_lost import page_size
 
 TEXT = "Kyiv said it would halt strikes on refineries. Moscow must first stop hitting power plants."
 
@@ -125,7 +126,7 @@ def test_a_damaged_project_is_named_with_the_way_back_not_a_traceback(cli, db_pa
     with Store.open(db_path) as store:
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = bytearray(db_path.read_bytes())
-    page = 4096
+    page = page_size(db_path)
     for start in range(len(data) // 2, len(data) - page, page):  # the back half's pages: texts
         data[start + 8 : start + page] = b"\xa5" * (page - 8)
     db_path.write_bytes(bytes(data))

@@ -115,9 +115,10 @@ def test_a_folder_import_does_not_follow_links_out_of_the_folder(cli, db_path, t
 
 def test_an_import_stopped_by_a_full_disk_says_what_it_had_saved(store, tmp_path):
     src = tmp_path / "in.jsonl"
-    src.write_text("".join(json.dumps({"text": f"Article {i} on talks."}) + "\n" for i in range(120)))
+    talks = "Kyiv and Moscow talk about a halt to strikes on energy infrastructure. " * 6
+    src.write_text("".join(json.dumps({"text": f"Article {i}. {talks}"}) + "\n" for i in range(120)))
 
-    def disk_fills_up(_n: int) -> None:  # after the first batch is on disk, no page more fits
+    def disk_fills_up(_n: int) -> None:  # after the first batch is on disk, no page more fits (each batch needs some)
         pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
         store.conn.execute(f"PRAGMA max_page_count = {pages}")
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from annotator.cli import main
 from annotator.store import NotAProjectError, ReadOnlyProjectError, Store, StoreError
-from tests.nothing_lost import ROOT, confirm_in_wal, labeled_project, labels
+from tests.nothing_lost import ROOT, confirm_in_wal, labeled_project, labels, scribble_on_second_page
 
 READING = [["stats"], ["export", "{out}"], ["backup"], ["check"], ["agreement"]]
 
@@ -89,9 +89,7 @@ def test_creating_a_project_beside_a_lone_wal_is_refused(tmp_path):
 def damaged_with_wal(tmp_path):
     project = labeled_project(tmp_path / "p.annotator.sqlite", 30)
     confirm_in_wal(project, 1, "denial")  # committed, and only in the -wal
-    with project.open("r+b") as f:  # then a disk error hits the main file
-        f.seek(4096 + 8)
-        f.write(b"\xde\xad" * 2000)
+    scribble_on_second_page(project)  # then a disk error hits the main file
     wal = tmp_path / "p.annotator.sqlite-wal"
     assert wal.stat().st_size > 0
     return project, wal
@@ -124,9 +122,7 @@ def test_the_recovery_hint_can_be_pasted_into_a_shell_whatever_the_path(tmp_path
     folder.mkdir()
     project = labeled_project(folder / "p q.annotator.sqlite", 5)
     assert run(project, "backup").exit_code == 0
-    with project.open("r+b") as f:
-        f.seek(4096 + 8)
-        f.write(b"\xde\xad" * 2000)
+    scribble_on_second_page(project)
     if where == "check":
         message = run(project, "check").output
     else:

@@ -102,13 +102,11 @@ def test_restore_is_refused_while_the_window_has_the_project_open(qtbot, project
 
 
 def test_a_damaged_project_with_a_wal_is_left_as_it_was_by_the_window(qtbot, db_path):
-    from tests.nothing_lost import confirm_in_wal, labeled_project
+    from tests.nothing_lost import confirm_in_wal, labeled_project, scribble_on_second_page
 
     labeled_project(db_path, 30)
     confirm_in_wal(db_path, 1, "denial")
-    with db_path.open("r+b") as f:
-        f.seek(4096 + 8)
-        f.write(b"\xde\xad" * 2000)
+    scribble_on_second_page(db_path)
     wal = db_path.with_name(db_path.name + "-wal")
     before = db_path.read_bytes(), wal.read_bytes()
     _, window = open_window(qtbot, db_path)
