@@ -140,9 +140,6 @@ def fresh_batch(
     labels: list[tuple[int, str]] = []
     statuses: list[tuple[int, int, str]] = []
     said = [(rec.line, rec.complete, rec.annotator, rec.model_version, rec.status) for rec in records]
-    #: One string object per label and status: a batch sent to the writer (`importing.aside`) then
-    #: pickles each once, the rest as references.
-    names: dict[str, str] = {}
     next_statement = 0
     for article, (rec, digest) in enumerate(zip(records, digests, strict=True)):
         if stop is not None and not article % _LOOK_EVERY and stop():
@@ -160,7 +157,7 @@ def fresh_batch(
             statements += [
                 (next_statement + i, article, layer, span[0], span[1], span[3]) for i, span in enumerate(spans)
             ]
-            labels += [(next_statement + i, names.setdefault(span[2], span[2])) for i, span in enumerate(spans)]
+            labels += [(next_statement + i, span[2]) for i, span in enumerate(spans)]
             next_statement += len(spans)
         else:  # one statement per place, with every label given there and its first note
             statement_of: dict[tuple[int, int], list] = {}
@@ -173,10 +170,10 @@ def fresh_batch(
                     row[5] = note
                 if label not in row[6]:
                     row[6].add(label)
-                    labels.append((row[0], names.setdefault(label, label)))
+                    labels.append((row[0], label))
             statements += [tuple(row[:6]) for row in statement_of.values()]  # type: ignore[misc]
         if rec.status:
-            statuses.append((article, layer, names.setdefault(rec.status, rec.status)))
+            statuses.append((article, layer, rec.status))
     return FreshBatch(articles, layers, statements, labels, statuses, said)
 
 
