@@ -352,7 +352,12 @@ _NOTE_WHITESPACE = frozenset("\t\n\r")
 
 
 def _note_refuses(ch: str) -> bool:
-    return (ch < " " and ch not in _NOTE_WHITESPACE) or "\x7f" <= ch <= "\x9f" or ch in _BIDI_CONTROLS
+    return (
+        (ch < " " and ch not in _NOTE_WHITESPACE)
+        or "\x7f" <= ch <= "\x9f"
+        or ch in _BIDI_CONTROLS
+        or "\ud800" <= ch <= "\udfff"  # a lone surrogate: half a character, which no file can store
+    )
 
 
 def note_problem(note: str, what: str = "note") -> str | None:
@@ -365,6 +370,8 @@ def note_problem(note: str, what: str = "note") -> str | None:
     bad = next((ch for ch in note if _note_refuses(ch)), None)
     if bad is None:
         return None
+    if "\ud800" <= bad <= "\udfff":
+        return f"{what} {note[:40]!r} holds a lone surrogate (U+{ord(bad):04X}), half a character; not stored"
     kind = "a bidi control character" if bad in _BIDI_CONTROLS else "a control character"
     return f"{what} {note[:40]!r} holds {kind} (U+{ord(bad):04X}); a note keeps only text, line breaks and tabs"
 

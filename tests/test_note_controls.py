@@ -25,7 +25,14 @@ def _import(cli, path):
 
 @pytest.mark.parametrize(
     ("note", "code"),
-    [(OSC, "U+001B"), ("a\x00b", "U+0000"), ("a\x7fb", "U+007F"), ("a\x9bb", "U+009B"), ("a\u202eb", "U+202E")],
+    [
+        (OSC, "U+001B"),
+        ("a\x00b", "U+0000"),
+        ("a\x7fb", "U+007F"),
+        ("a\x9bb", "U+009B"),
+        ("a\u202eb", "U+202E"),
+        ("bad \ud83d", "U+D83D"),  # half a character: it stopped the whole import with a traceback
+    ],
 )
 def test_a_span_note_with_a_control_character_is_refused_by_file_and_line(cli, db_path, tmp_path, note, code):
     record = {"text": TEXT, "spans": [{"start": 0, "end": 24, "label": "offer", "note": note}], "_annotator_id": "zed"}
@@ -63,4 +70,5 @@ def test_the_window_keeps_the_text_of_a_note_and_drops_its_escapes():
     assert note_problem("two\nlines\tand a tab\r\n") is None
     assert clean_note(OSC) == "n]0;xote"
     assert clean_note("a\u202eb\u2066c") == "abc"
+    assert clean_note("half \ud83d a smile") == "half  a smile"  # a pasted lone surrogate cannot be saved
     assert clean_note("keep\nthis\tone") == "keep\nthis\tone"
