@@ -70,6 +70,10 @@ MAX_RECORD_VALUES = 3_500_000
 #: article and read back whole. Real exports' meta (a source, a date, ids, a Label Studio task's
 #: other data fields) is a few KB; a 60 MB meta took the import past a gigabyte.
 MAX_META_CHARS = 2**20
+#: The deepest a record's `meta` may nest (objects and lists in one another): JSON encoders recurse
+#: once a level, and one 1,000 deep stopped an import with a RecursionError. Real metas nest two or
+#: three levels.
+MAX_META_DEPTH = 100
 #: The most a DocBin may decompress to: a larger one (or a "zip bomb") is refused before it is read.
 MAX_DOCBIN_BYTES = 256 * 2**20
 #: A label's model suggestions are shown only once it has this many examples (train + held out)

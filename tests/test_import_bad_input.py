@@ -45,6 +45,8 @@ def _import(cli, *paths):
         ('{"text": "a\\ud800b"}', "lone surrogate (U+D800) at offset 1"),
         ('{"text": "abc", "spans": [{"start": 0, "end": 2, "label": "x", "text": "bc"}]}', "says 'bc' but the text"),
         ('{"text": "abc", "meta": "no"}', '"meta" must be an object'),
+        # 1,000 levels went past the JSON encoder's recursion when stored: a traceback, nothing imported
+        ('{"text": "a", "meta": {"d": ' + "[" * 1000 + "]" * 1000 + "}}", '"meta" is nested more than 100 levels'),
     ],
 )
 def test_each_bad_record_is_named_by_file_and_line(cli, db_path, tmp_path, line, reason):

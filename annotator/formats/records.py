@@ -560,16 +560,22 @@ def check_meta_values(value: Any, what: str = '"meta"') -> int:
 def _meta_walked(value: Any, what: str) -> int:
     """`check_meta_values` for any value: every container walked, every problem named."""
     size = -2  # the list `value` is wrapped in below
-    stack: list[Any] = [[value]]  # containers only: a flat list of millions is walked, not copied
+    stack: list[tuple[Any, int]] = [([value], 0)]  # containers only: a flat list of millions is walked, not copied
+    found: list[Any] = []
     while stack:
-        container = stack.pop()
+        container, depth = stack.pop()
+        if depth > settings.MAX_META_DEPTH:
+            raise RecordError(f"{what} is nested more than {settings.MAX_META_DEPTH} levels deep")
         size += 2
         if isinstance(container, dict):
             for key in container:
-                size += _meta_scalar(key, what, stack)
+                size += _meta_scalar(key, what, found)
             container = container.values()
         for item in container:
-            size += _meta_scalar(item, what, stack)
+            size += _meta_scalar(item, what, found)
+        if found:
+            stack += [(inner, depth + 1) for inner in found]
+            found.clear()
     if size > settings.MAX_META_CHARS:
         raise RecordError(meta_size_message(size, what))
     return size
