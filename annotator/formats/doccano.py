@@ -44,8 +44,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import srsly
-
 from annotator.formats.base import Format, ObjectContext, Option, Writer
 from annotator.formats.categories import (
     ASKED_KEY,
@@ -58,6 +56,7 @@ from annotator.formats.categories import (
     noes_left_out,
 )
 from annotator.formats.categories import KEY as CATEGORIES_KEY
+from annotator.formats.json_out import json_text
 from annotator.formats.left_out import LeftOut
 from annotator.formats.records import RecordError, kind_of, record_from_dict
 from annotator.formats.relations import SPAN_LABEL
@@ -231,14 +230,14 @@ class DoccanoWriter(Writer):
             return self._classification(handle, row)
         summary = self.summary
         if self.intent:
-            handle.write(srsly.json_dumps(intent_from_row(row)) + "\n")
+            handle.write(json_text(intent_from_row(row), row.meta) + "\n")
             summary.counts[INTENT_ENTITIES] += len(row.entities)
             summary.counts[OVERLAPPING] += overlapping([(s.start, s.end) for s in row.spans])
             summary.counts["rejected_left_out"] += len(row.rejected)
             summary.records += 1
             self.count_labels(row)
             return None
-        handle.write(srsly.json_dumps(doccano_from_row(row, self.relations, dict(self.context.actor_kinds))) + "\n")
+        handle.write(json_text(doccano_from_row(row, self.relations, dict(self.context.actor_kinds)), row.meta) + "\n")
         if self.relations:
             summary.counts[RELATION_SHAPE] += 1
             ends = [(s.start, s.end) for s in row.spans] + [(e.start, e.end) for e in row.entities]
@@ -258,7 +257,7 @@ class DoccanoWriter(Writer):
         if not listable(row):
             counts[CLASSIFICATION_NO_CATEGORIES] += 1
             return False
-        handle.write(srsly.json_dumps(classification_from_row(row)) + "\n")
+        handle.write(json_text(classification_from_row(row), row.meta) + "\n")
         self.summary.records += 1
         counts[CLASSIFICATION_SPANS] += len(row.spans)
         return None

@@ -20,10 +20,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import srsly
-
 from annotator.formats.base import Format, Writer
 from annotator.formats.categories import cats_of
+from annotator.formats.json_out import json_text
 from annotator.records import ExportRow
 from annotator.text import signed32
 
@@ -55,7 +54,7 @@ class DoccatWriter(Writer):
     def write(self, handle: Any, row: ExportRow) -> bool | None:
         if not row.category_scope:
             return False
-        handle.write(srsly.json_dumps(doccat_from_row(row)) + "\n")
+        handle.write(json_text(doccat_from_row(row), row.meta) + "\n")
         self.summary.records += 1
         self.summary.counts[SPANS_NOT_WRITTEN] += len(row.spans)
         return None

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -37,8 +38,9 @@ MAX_LINE_BYTES = settings.MAX_RECORD_BYTES
 #: standard library's, which needs no more than the text it makes: ujson's scratch space for a
 #: 63 MiB line was 300 MB more (a record under the line cap took 528 MB).
 _FAST_PARSER_MAX = 2**20
-#: srsly's fast parser, called without the wrapper `srsly.json_loads` puts around it.
-_fast_loads = srsly.ujson.loads
+#: srsly's fast parser, called without the wrapper `srsly.json_loads` puts around it; with its exact
+#: reading of floats (its default rounds: 0.14285714285714285 read as 0.14285714285714202).
+_fast_loads = partial(srsly.ujson.loads, precise_float=True)
 #: How much of an over-long line is read at a time while it is skipped.
 _SKIP_CHUNK = 16 * 2**20
 

@@ -29,11 +29,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from functools import partial
 from itertools import chain, count
 from typing import Any
-
-import srsly
 
 from annotator.formats.base import Format, ObjectContext, Writer
 from annotator.formats.categories import (
@@ -46,15 +43,13 @@ from annotator.formats.categories import (
 )
 from annotator.formats.categories import KEY as CATEGORIES_KEY
 from annotator.formats.doc_json import is_doc_json, record_of_doc_json
+from annotator.formats.json_out import json_text
 from annotator.formats.left_out import LeftOut
 from annotator.formats.records import record_from_dict
 from annotator.formats.relations import end_namer, relations_from_links
 from annotator.records import ACCEPT, ExportRow, IncomingRecord, Span
 from annotator.text import signed32, title_of
 from annotator.tokens import SpacyTokens
-
-#: `srsly.json_dumps` (same bytes), called without its Python wrapper once per task.
-_dumps = partial(srsly.ujson.dumps, indent=0, escape_forward_slashes=False)
 
 
 def task_from_row(
@@ -185,7 +180,8 @@ class ProdigyWriter(Writer):
             summary.counts["rejected_tasks_written"] += 1
         elif row.rejected:
             summary.counts["rejected_written"] += len(row.rejected)
-        handle.write(_dumps(task_from_row(row, tokens, self.single_choice, self.context.actor_kinds)) + "\n")
+        task = task_from_row(row, tokens, self.single_choice, self.context.actor_kinds)
+        handle.write(json_text(task, row.meta) + "\n")
         summary.records += 1
         summary.entities += len(row.entities)
         self.count_labels(row)

@@ -13,10 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import srsly
-
 from annotator.formats.base import Writer
 from annotator.formats.categories import NOES_LEFT_OUT, listable, noes_left_out
+from annotator.formats.json_out import json_text
 from annotator.formats.label_studio.keys import (
     AS_PREDICTIONS,
     COMPLETED_BY,
@@ -273,6 +272,6 @@ class LabelStudioWriter(Writer):
             self.summary.counts[AS_PREDICTIONS] += len(people)
         elif not recorded:
             self.summary.counts[COMPLETED_BY_LEFT_OUT] += len(task["annotations"])
-        handle.write(("[\n" if not self.summary.records else ",\n") + srsly.json_dumps(task))
+        handle.write(("[\n" if not self.summary.records else ",\n") + json_text(task, first.meta))
         self.summary.records += 1
         self.pending = []
