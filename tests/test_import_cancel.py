@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -125,3 +129,51 @@ def test_a_cancel_does_not_wait_for_a_large_batch(tmp_path, aside):
     assert report.cancelled and report.counts.articles_added == 10_000
     one_batch = times["first"] - started  # reading and writing 10,000 records
     assert ended - times["cancel"] < one_batch / 4, (ended - times["cancel"], one_batch)
+
+
+def test_ctrl_c_just_after_a_batch_is_saved_is_counted_in_what_the_import_says(tmp_path, monkeypatch, aside):
+    """Ctrl-C in the instant between a batch's commit and its count said one batch fewer than the
+    project held ("saved before it: 1000" of 2000). Now it is heard as a cancel: the batch is counted."""
+    src = tasks(tmp_path / "tasks.jsonl", 3000)
+    real = run._BatchWriter.write
+    written: list[int] = []
+
+    def committed_then_ctrl_c(self, batch):
+        result = real(self, batch)
+        written.append(1)
+        if len(written) == 2:
+            os.kill(os.getpid(), signal.SIGINT)  # the second batch is in; its count is not added yet
+        return result
+
+    monkeypatch.setattr(run._BatchWriter, "write", committed_then_ctrl_c)
+    with Store.create(tmp_path / "p.sqlite") as store:
+        with pytest.raises(run.ImportInterrupted) as stopped:
+            run.import_paths(store, [src], annotator="anna", batch_size=1000)
+        held = store.stats()["articles"]
+    assert held == 2000
+    assert "saved before it: 2000 new articles" in str(stopped.value)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # Python's own handler is back
+
+
+@pytest.mark.parametrize("after", [0.3, 0.6, 1.2])
+def test_ctrl_c_to_the_whole_command_early_or_late_ends_it_with_130_and_no_traceback(tmp_path, after):
+    """A terminal sends Ctrl-C to every process of the command: the fork server starting up (it
+    printed a traceback), the reader, and the command itself before its import began ("Aborted!", 1)."""
+    src = tasks(tmp_path / "tasks.jsonl", 80_000)  # 8 MB or more: read aside, by a fork server started at once
+    command = [sys.executable, "-m", "annotator", "--db", str(tmp_path / "p.sqlite"), "import", "--no-ner", str(src)]
+    env = {**os.environ, "ANNOTATOR_READ_ASIDE": "1"}
+    child = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True
+    )
+    time.sleep(after)
+    os.killpg(child.pid, signal.SIGINT)
+    _, err = child.communicate(timeout=60)
+    assert "Traceback" not in err, err
+    assert child.returncode in (0, 130), (child.returncode, err)  # 0: it had ended before the Ctrl-C
+    if child.returncode == 130:
+        assert err.startswith("interrupted"), err
+        if (tmp_path / "p.sqlite").exists():
+            with Store.open(tmp_path / "p.sqlite") as store:
+                held = store.stats()["articles"]
+            said = "nothing" if not held else f"{held} new articles"
+            assert "saved before it" not in err or f"saved before it: {said}" in err, (held, err)

@@ -178,7 +178,10 @@ class _Annotator(click.Group):
         return self.commands.get(cmd_name)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, _db_to_front(args, lambda name: self.get_command(ctx, name)))
+        try:  # finding the command imports its module: a Ctrl-C may come while it loads
+            return super().parse_args(ctx, _db_to_front(args, lambda name: self.get_command(ctx, name)))
+        except KeyboardInterrupt:
+            raise _interrupted() from None
 
     def invoke(self, ctx: click.Context):
         """A `StoreError` (damaged, not a project, read-only, in use…) is a message and exit 1, never a
@@ -187,11 +190,20 @@ class _Annotator(click.Group):
             return super().invoke(ctx)
         except StoreError as exc:
             raise click.ClickException(shown(str(exc))) from exc
+        except KeyboardInterrupt:
+            raise _interrupted() from None
         except click.ClickException as exc:  # click prints it: a message may quote a title or a name
             exc.message = shown(exc.message)
             if isinstance(exc, click.FileError):
                 exc.ui_filename = shown(exc.ui_filename)
             raise
+
+
+def _interrupted() -> click.exceptions.Exit:
+    """Ctrl-C: the command ends as an interrupt ends, 130, not with click's "Aborted!" and 1; a command
+    that saves in steps (import, pre-annotation) says what it saved itself."""
+    echo("interrupted", err=True)
+    return click.exceptions.Exit(130)
 
 
 def _db_to_front(args: list[str], command: Callable[[str], click.Command | None]) -> list[str]:

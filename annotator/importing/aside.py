@@ -30,6 +30,7 @@ import io
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -198,6 +199,25 @@ def _context() -> Any:
 
 
 @contextlib.contextmanager
+def _ctrl_c_left_to_this_process() -> Iterator[None]:
+    """Processes started here ignore Ctrl-C: a terminal sends it to every process of the command,
+    and the fork server, importing the reader's modules for half a second as it starts, printed a
+    traceback of it; a reader would stop mid-batch. This process hears it and stops them
+    (`run.ctrl_c_as_cancel`). The ignoring is what they inherit (Python leaves an ignored SIGINT
+    ignored); this process's own handler is back once they have started. In the main thread only
+    (the window's import thread cannot set it, and the window sends no Ctrl-C)."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
 def _without_the_calling_program() -> Iterator[None]:
     """Start a process without naming the program that runs the import (`__main__`'s file or
     module): Python would run that program again in the new process, to find what it needs there.
@@ -226,7 +246,7 @@ def warm_reader(paths: Sequence[Path]) -> None:
         from multiprocessing import forkserver
 
         try:
-            with _without_the_calling_program():
+            with _without_the_calling_program(), _ctrl_c_left_to_this_process():
                 forkserver.ensure_running()
         except (OSError, RuntimeError):
             return  # the reader is started (or not) when the import asks for it
@@ -256,7 +276,7 @@ def read_aside(
         name="annotator-import-reader",
     )
     try:
-        with _without_the_calling_program():
+        with _without_the_calling_program(), _ctrl_c_left_to_this_process():
             reader.start()
     except (OSError, RuntimeError):
         receiving.close()

@@ -9,11 +9,15 @@ project file: `IncomingRecord.continued`) are one unit, never split across two b
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from annotator import formats, settings
 from annotator.formats.base import ReadContext
@@ -208,9 +212,7 @@ def import_paths(
     """
     with no_cyclic_gc():
         report = ImportReport()
-        store_batch = _BatchWriter(
-            store, annotator, pipeline or store.get_setting("pipeline"), report, trainee, cancelled
-        )
+        store_batch = _BatchWriter(store, annotator, pipeline or store.get_setting("pipeline"), report, trainee)
         members = _team_members(store) if trainee else None
         paths = list(paths)
         groups = project_categories(store)
@@ -233,24 +235,31 @@ def import_paths(
                 members,
             )
 
-        batches: Iterable[list[IncomingRecord] | Batch | Ended] | None = None
-        files = _files_to_read_aside(paths, fmt) if sample is None and members is None else None
-        if files is not None:
-            batches = read_aside(store.path, files, fmt, annotator, groups, batch_size, cancelled)
-        if batches is None:
-            if sample is None:
-                units: Iterable[Unit] = stream(True)
-            else:
-                units, report.sample_shares = draw(sample, stream)
-            batches = batches_of(units, batch_size, cancelled)
-        try:
-            _store_batches(batches, store_batch, progress, cancelled, report, reject)
-        except KeyboardInterrupt as exc:  # Ctrl-C: the batch being written is rolled back, the rest stay
-            raise ImportInterrupted(report) from exc
-        finally:
-            close = getattr(batches, "close", None)
-            if close is not None:  # a reader stops at once: cancel, or an error in writing
-                close()
+        with ctrl_c_as_cancel() as ctrl_c:
+            stop = ctrl_c.heard if cancelled is None else (lambda: ctrl_c.heard() or cancelled())
+            store_batch.cancelled = stop
+            batches: Iterable[list[IncomingRecord] | Batch | Ended] | None = None
+            files = _files_to_read_aside(paths, fmt) if sample is None and members is None else None
+            if files is not None:
+                ctrl_c.armed = True
+                batches = read_aside(store.path, files, fmt, annotator, groups, batch_size, stop)
+            if batches is None:
+                if sample is None:
+                    units: Iterable[Unit] = stream(True)
+                else:
+                    units, report.sample_shares = draw(sample, stream)
+                batches = batches_of(units, batch_size, stop)
+            ctrl_c.armed = True
+            try:
+                _store_batches(batches, store_batch, progress, stop, report, reject)
+            except KeyboardInterrupt as exc:  # Ctrl-C not heard as a cancel: the batch being written is rolled back
+                raise ImportInterrupted(report) from exc
+            finally:
+                close = getattr(batches, "close", None)
+                if close is not None:  # a reader stops at once: cancel, or an error in writing
+                    close()
+        if ctrl_c.heard():  # what was saved is exactly what the report counts: no batch half-counted
+            raise ImportInterrupted(report)
         report.trainees = sorted(store_batch.trainees)
         if report.counts.categories_added:
             report.new_categories = [name for name in store.categories.known_categories() if name not in known]
@@ -409,6 +418,43 @@ def _store_batches(
         ) from exc
 
 
+class CtrlC:
+    """Python's Ctrl-C handler while an import runs: once `armed` (batches are read and written)
+    a Ctrl-C is heard as a cancel (`pressed`): the statement running stops and its batch is rolled
+    back, or a batch committed a moment before is counted, so "saved before it" says exactly what
+    the project holds (a KeyboardInterrupt raised between a batch's commit and its count said one
+    batch too few). Before, it raises KeyboardInterrupt as ever (a sample being drawn)."""
+
+    def __init__(self) -> None:
+        self.armed = False
+        self.pressed = False
+
+    def __call__(self, signum: int, frame: Any) -> None:
+        if not self.armed:
+            signal.default_int_handler(signum, frame)
+        self.pressed = True
+
+    def heard(self) -> bool:
+        return self.pressed
+
+
+@contextlib.contextmanager
+def ctrl_c_as_cancel() -> Iterator[CtrlC]:
+    """`CtrlC` as the handler of SIGINT while it runs; only where Python's own handler is set, in
+    the main thread (the window's import thread has none to replace: its `pressed` stays False)."""
+    handler = CtrlC()
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        with contextlib.suppress(ValueError, OSError):
+            if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+                previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield handler
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
 def trainee_of(rec: IncomingRecord, annotator: str) -> str | None:
     """The person `rec` brings work of (its layer, when a person's and the record writes it), or None."""
     if not rec.brings_work:
@@ -446,7 +492,6 @@ class _BatchWriter:
         pipeline: str | None,
         report: ImportReport,
         trainee: bool = False,
-        cancelled: Callable[[], bool] | None = None,
     ):
         self.store = store
         self.annotator = annotator
@@ -454,7 +499,7 @@ class _BatchWriter:
         self.report = report
         self.trainee = trainee
         #: A cancel, heard while a batch's rows are made (`fresh_batch`) as well as while they are written.
-        self.cancelled = cancelled
+        self.cancelled: Callable[[], bool] | None = None
         #: The people marked (or found) trainees for the work this import brought.
         self.trainees: set[str] = set()
         self._identity: dict[str, str] | None = None
