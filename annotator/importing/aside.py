@@ -162,7 +162,7 @@ def worth_reading_aside(files: Sequence[Path], fmt: str | None) -> bool:
     """Whether the import of `files` reads on a second core: JSON formats' files, together large."""
     from annotator import formats
 
-    if not (spare_core() and _large(files)):  # sizes first: telling a file's format may read it
+    if not (_large(files) and spare_core()):  # sizes first: looking at the cores takes ~10 ms
         return False
     for path in files:
         chosen = formats.get(fmt) if fmt else formats.format_of(path)
@@ -214,7 +214,7 @@ def _ctrl_c_left_to_this_process() -> Iterator[None]:
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
 
 
 @contextlib.contextmanager
