@@ -67,6 +67,19 @@ def test_an_export_over_the_project_its_journal_or_a_backup_is_refused(labeled, 
         assert store.quick_check() == [] and len(store.articles.article_ids()) == 3
 
 
+def test_an_export_named_as_a_project_file_is_refused_unless_its_format_is_named(labeled, cli, tmp_path):
+    """`export team.annotator.sqlite` wrote Prodigy JSONL under a project's name: the teammate who got
+    it read "not an SQLite file" on import. Without --format it is a usage error saying what to do."""
+    out = tmp_path / "team.annotator.sqlite"
+    result = cli("export", out)
+    assert result.exit_code == 2
+    assert "is named as a project file (.sqlite)" in result.output
+    assert "send a copy of the project file" in result.output
+    assert not out.exists()
+    assert cli("export", "--format", "jsonl", out).exit_code == 0  # asked for by name: written
+    assert json.loads(out.read_text(encoding="utf-8").splitlines()[0])["_annotator_id"] == "anna"
+
+
 def test_an_ordinary_file_beside_the_project_is_written(labeled, cli, tmp_path):
     out = tmp_path / "anna.jsonl"
     out.write_text("an older export\n", encoding="utf-8")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from annotator import formats
@@ -22,6 +24,7 @@ from annotator.cli.registry import (
     export_option_params,
 )
 from annotator.store import StoreError
+from annotator.text import path_shown
 
 
 def _export_help() -> str:
@@ -115,6 +118,13 @@ def export_cmd(
         format_options,
     )
 
+    if fmt is None and _named_as_a_project(out):
+        raise click.UsageError(
+            f"{path_shown(out)} is named as a project file (.sqlite), but an export writes a format's text "
+            "(Prodigy JSONL, unless --format names another) that no import would read as a project. "
+            "To give a teammate your work, send a copy of the project file itself (annotator backup makes "
+            "a checked one); to export JSONL, name the file .jsonl, or pass --format jsonl to keep this name"
+        )
     fmt = fmt or format_for(out)
     if sum((annotator is not None, gold, all_layers)) > 1:
         raise click.UsageError("give one of --annotator, --gold and --all-layers")
@@ -176,3 +186,9 @@ def export_cmd(
 
 #: How many per-item warnings `export` prints (the JSON account has them all).
 SHOWN_WARNINGS = 50
+
+
+def _named_as_a_project(out: str) -> bool:
+    """Whether `out` ends as project files do (`.sqlite`, `.db`): a format's text under such a name
+    reads as a broken project to whoever gets it."""
+    return str(out) != "-" and Path(str(out)).suffix.lower() in (".sqlite", ".sqlite3", ".db")
