@@ -112,17 +112,17 @@ def test_small_imports_and_other_formats_read_here(tmp_path, monkeypatch):
 def test_a_busy_or_single_core_machine_has_no_spare_core(monkeypatch):
     from annotator.importing import aside
 
-    monkeypatch.setattr(aside, "_usable_cores", lambda: 2)
+    monkeypatch.setattr(aside, "available_cores", lambda: 2)
     monkeypatch.setattr(aside, "_running_now", lambda: 2)  # this process and another, in every look
     assert not aside.spare_core()
     monkeypatch.setattr(aside, "_running_now", lambda: 1)  # this process alone
     assert aside.spare_core()
-    monkeypatch.setattr(aside, "_usable_cores", lambda: 1)
+    monkeypatch.setattr(aside, "available_cores", lambda: 1)
     assert not aside.spare_core()
     monkeypatch.setenv("ANNOTATOR_READ_ASIDE", "1")  # asked for: read aside whatever the load
     assert aside.spare_core()
     monkeypatch.setenv("ANNOTATOR_READ_ASIDE", "0")
-    monkeypatch.setattr(aside, "_usable_cores", lambda: 8)
+    monkeypatch.setattr(aside, "available_cores", lambda: 8)
     assert not aside.spare_core()
 
 
@@ -131,7 +131,7 @@ def test_an_import_just_after_another_still_reads_on_the_second_core(monkeypatch
     processes for a minute: 1.6 on two cores); what runs now is this process alone."""
     from annotator.importing import aside
 
-    monkeypatch.setattr(aside, "_usable_cores", lambda: 2)
+    monkeypatch.setattr(aside, "available_cores", lambda: 2)
     monkeypatch.setattr(aside.os, "getloadavg", lambda: (1.6, 1.0, 0.5))
     monkeypatch.setattr(aside, "_running_now", lambda: 1)
     assert aside.spare_core()
@@ -140,7 +140,7 @@ def test_an_import_just_after_another_still_reads_on_the_second_core(monkeypatch
 def test_a_short_lived_task_does_not_make_the_machine_busy(monkeypatch):
     from annotator.importing import aside
 
-    monkeypatch.setattr(aside, "_usable_cores", lambda: 2)
+    monkeypatch.setattr(aside, "available_cores", lambda: 2)
     looks = iter([2, 1, 2, 2])  # another task in three looks of four: gone for a moment
     monkeypatch.setattr(aside, "_running_now", lambda: next(looks))
     assert aside.spare_core()
@@ -151,7 +151,7 @@ def test_a_short_lived_task_does_not_make_the_machine_busy(monkeypatch):
 def test_without_a_running_count_the_load_average_decides(monkeypatch):
     from annotator.importing import aside
 
-    monkeypatch.setattr(aside, "_usable_cores", lambda: 2)
+    monkeypatch.setattr(aside, "available_cores", lambda: 2)
     monkeypatch.setattr(aside, "_running_now", lambda: None)  # macOS, BSD: no /proc
     monkeypatch.setattr(aside.os, "getloadavg", lambda: (1.6, 1.0, 1.0))
     assert not aside.spare_core()
@@ -165,7 +165,7 @@ def test_the_running_count_is_read_on_linux():
     if not Path("/proc/loadavg").exists():
         pytest.skip("no /proc/loadavg here")
     assert aside._running_now() >= 1  # this test runs
-    assert 1 <= aside._usable_cores() <= os.cpu_count()
+    assert 1 <= aside.available_cores() <= os.cpu_count()
 
 
 def test_a_script_without_a_main_guard_imports_once(tmp_path):

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator import settings
+from annotator.nlp.pipeline import available_cores
 from annotator.records import IncomingRecord, Rejection
 
 if TYPE_CHECKING:
@@ -109,16 +110,10 @@ def spare_core() -> bool:
     chosen = os.environ.get(READ_ASIDE_VARIABLE)
     if chosen in ("0", "1"):
         return chosen == "1"
-    cores = _usable_cores()
+    cores = available_cores()
     if cores < 2:
         return False
     return _others_running() < cores - 1
-
-
-def _usable_cores() -> int:
-    """The cores this process may run on (a container or `taskset` may allow fewer than there are)."""
-    affinity = getattr(os, "sched_getaffinity", None)
-    return len(affinity(0)) if affinity is not None else multiprocessing.cpu_count()
 
 
 #: Looks at the tasks running now, `_LOOK_APART` seconds apart: a task that shows in all of them
@@ -199,22 +194,28 @@ def _context() -> Any:
 
 
 @contextlib.contextmanager
-def _ctrl_c_left_to_this_process() -> Iterator[None]:
+def sigint_handler(handler: Any) -> Iterator[bool]:
+    """Ctrl-C (SIGINT) handled by `handler` while it runs, the handler before it put back after;
+    yields whether it was set: only the main thread may set one (the window's import thread
+    cannot, and nothing changes there)."""
+    try:
+        previous = signal.signal(signal.SIGINT, handler)
+    except ValueError:  # not the main thread
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
+
+
+def _ctrl_c_left_to_this_process() -> contextlib.AbstractContextManager[bool]:
     """Processes started here ignore Ctrl-C: a terminal sends it to every process of the command,
     and the fork server, importing the reader's modules for half a second as it starts, printed a
     traceback of it; a reader would stop mid-batch. This process hears it and stops them
     (`run.ctrl_c_as_cancel`). The ignoring is what they inherit (Python leaves an ignored SIGINT
-    ignored); this process's own handler is back once they have started. In the main thread only
-    (the window's import thread cannot set it, and the window sends no Ctrl-C)."""
-    try:
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except ValueError:  # not the main thread
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
+    ignored); this process's own handler is back once they have started."""
+    return sigint_handler(signal.SIG_IGN)
 
 
 @contextlib.contextmanager

@@ -13,11 +13,9 @@ import contextlib
 import logging
 import os
 import signal
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from annotator import formats, settings
 from annotator.formats.base import ReadContext
@@ -28,6 +26,7 @@ from annotator.importing.aside import (
     Ended,
     ReaderStopped,
     read_aside,
+    sigint_handler,
     worth_reading_aside,
 )
 from annotator.importing.category_checks import CategoryChecks
@@ -212,7 +211,6 @@ def import_paths(
     """
     with no_cyclic_gc():
         report = ImportReport()
-        store_batch = _BatchWriter(store, annotator, pipeline or store.get_setting("pipeline"), report, trainee)
         members = _team_members(store) if trainee else None
         paths = list(paths)
         groups = project_categories(store)
@@ -235,21 +233,20 @@ def import_paths(
                 members,
             )
 
-        with ctrl_c_as_cancel() as ctrl_c:
-            stop = ctrl_c.heard if cancelled is None else (lambda: ctrl_c.heard() or cancelled())
-            store_batch.cancelled = stop
+        units: Iterable[Unit] | None = None
+        if sample is not None:  # the whole input is read to draw it: Ctrl-C there stops the import as ever
+            units, report.sample_shares = draw(sample, stream)
+        with ctrl_c_as_cancel() as pressed:
+            stop = pressed if cancelled is None else (lambda: pressed() or cancelled())
+            store_batch = _BatchWriter(
+                store, annotator, pipeline or store.get_setting("pipeline"), report, trainee, stop
+            )
             batches: Iterable[list[IncomingRecord] | Batch | Ended] | None = None
             files = _files_to_read_aside(paths, fmt) if sample is None and members is None else None
             if files is not None:
-                ctrl_c.armed = True
                 batches = read_aside(store.path, files, fmt, annotator, groups, batch_size, stop)
             if batches is None:
-                if sample is None:
-                    units: Iterable[Unit] = stream(True)
-                else:
-                    units, report.sample_shares = draw(sample, stream)
-                batches = batches_of(units, batch_size, stop)
-            ctrl_c.armed = True
+                batches = batches_of(stream(True) if units is None else units, batch_size, stop)
             try:
                 _store_batches(batches, store_batch, progress, stop, report, reject)
             except KeyboardInterrupt as exc:  # Ctrl-C not heard as a cancel: the batch being written is rolled back
@@ -258,7 +255,7 @@ def import_paths(
                 close = getattr(batches, "close", None)
                 if close is not None:  # a reader stops at once: cancel, or an error in writing
                     close()
-        if ctrl_c.heard():  # what was saved is exactly what the report counts: no batch half-counted
+        if pressed():  # what was saved is exactly what the report counts: no batch half-counted
             raise ImportInterrupted(report)
         report.trainees = sorted(store_batch.trainees)
         if report.counts.categories_added:
@@ -418,41 +415,20 @@ def _store_batches(
         ) from exc
 
 
-class CtrlC:
-    """Python's Ctrl-C handler while an import runs: once `armed` (batches are read and written)
-    a Ctrl-C is heard as a cancel (`pressed`): the statement running stops and its batch is rolled
-    back, or a batch committed a moment before is counted, so "saved before it" says exactly what
-    the project holds (a KeyboardInterrupt raised between a batch's commit and its count said one
-    batch too few). Before, it raises KeyboardInterrupt as ever (a sample being drawn)."""
-
-    def __init__(self) -> None:
-        self.armed = False
-        self.pressed = False
-
-    def __call__(self, signum: int, frame: Any) -> None:
-        if not self.armed:
-            signal.default_int_handler(signum, frame)
-        self.pressed = True
-
-    def heard(self) -> bool:
-        return self.pressed
-
-
 @contextlib.contextmanager
-def ctrl_c_as_cancel() -> Iterator[CtrlC]:
-    """`CtrlC` as the handler of SIGINT while it runs; only where Python's own handler is set, in
-    the main thread (the window's import thread has none to replace: its `pressed` stays False)."""
-    handler = CtrlC()
-    previous = None
-    if threading.current_thread() is threading.main_thread():
-        with contextlib.suppress(ValueError, OSError):
-            if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-                previous = signal.signal(signal.SIGINT, handler)
-    try:
-        yield handler
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
+def ctrl_c_as_cancel() -> Iterator[Callable[[], bool]]:
+    """While batches are read and written, Ctrl-C (SIGINT) is heard as a cancel: the statement
+    running stops and its batch is rolled back, or a batch committed a moment before is counted, so
+    "saved before it" says exactly what the project holds (a KeyboardInterrupt raised between a
+    batch's commit and its count said one batch too few). Yields whether it was pressed. Only where
+    Python's own handler is set, in the main thread; elsewhere (the window's import thread) nothing
+    changes and it is never pressed."""
+    pressed: list[int] = []
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield lambda: False
+        return
+    with sigint_handler(lambda signum, _frame: pressed.append(signum)):
+        yield lambda: bool(pressed)
 
 
 def trainee_of(rec: IncomingRecord, annotator: str) -> str | None:
@@ -492,6 +468,7 @@ class _BatchWriter:
         pipeline: str | None,
         report: ImportReport,
         trainee: bool = False,
+        cancelled: Callable[[], bool] | None = None,
     ):
         self.store = store
         self.annotator = annotator
@@ -499,7 +476,7 @@ class _BatchWriter:
         self.report = report
         self.trainee = trainee
         #: A cancel, heard while a batch's rows are made (`fresh_batch`) as well as while they are written.
-        self.cancelled: Callable[[], bool] | None = None
+        self.cancelled = cancelled
         #: The people marked (or found) trainees for the work this import brought.
         self.trainees: set[str] = set()
         self._identity: dict[str, str] | None = None
