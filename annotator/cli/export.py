@@ -189,6 +189,6 @@ SHOWN_WARNINGS = 50
 
 
 def _named_as_a_project(out: str) -> bool:
-    """Whether `out` ends as project files do (`.sqlite`, `.db`): a format's text under such a name
-    reads as a broken project to whoever gets it."""
-    return str(out) != "-" and Path(str(out)).suffix.lower() in (".sqlite", ".sqlite3", ".db")
+    """Whether `out` ends as project files do (the project format's endings: `.sqlite`, `.db`…): a
+    format's text under such a name reads as a broken project to whoever gets it."""
+    return str(out) != "-" and Path(str(out)).suffix.lower() in formats.get("project").suffixes
