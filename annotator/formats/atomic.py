@@ -13,6 +13,7 @@ a folder holding it was written by us, and only such a folder may later be repla
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import shutil
@@ -63,9 +64,9 @@ def atomic_output(path: str | Path, mode: str = "w") -> Iterator[IO]:
     untouched.
     """
     if str(path) == "-":
-        handle = sys.stdout.buffer if "b" in mode else sys.stdout
-        yield handle
-        handle.flush()  # a full disk or a closed pipe shows here, not at the interpreter's exit
+        with _standard_output("b" in mode) as handle:
+            yield handle
+            handle.flush()  # a full disk or a closed pipe shows here, not at the interpreter's exit
         return
     path = written_file(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -82,6 +83,24 @@ def atomic_output(path: str | Path, mode: str = "w") -> Iterator[IO]:
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
+
+
+@contextlib.contextmanager
+def _standard_output(binary: bool) -> Iterator[IO]:
+    """Standard output for an export: its bytes, or text written as UTF-8 with LF line ends, as a
+    file export is, whatever Python's own choice for it (on Windows, redirected to a file or a
+    pipe, that is the ANSI code page, cp1252, which cannot hold a Cyrillic text, with CR LF ends)."""
+    raw = getattr(sys.stdout, "buffer", None)
+    if binary or raw is None:  # no bytes beneath it: a test's or an embedding program's stream
+        yield sys.stdout.buffer if binary else sys.stdout
+        return
+    sys.stdout.flush()
+    handle = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+    try:
+        yield handle
+    finally:
+        with contextlib.suppress(ValueError, OSError):  # a closed pipe: the export's own error says so
+            handle.detach()  # flushed first; standard output stays open for what is printed after
 
 
 @contextlib.contextmanager

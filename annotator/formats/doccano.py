@@ -230,14 +230,14 @@ class DoccanoWriter(Writer):
             return self._classification(handle, row)
         summary = self.summary
         if self.intent:
-            handle.write(json_text(intent_from_row(row), row.meta) + "\n")
+            handle.write(json_text(intent_from_row(row)) + "\n")
             summary.counts[INTENT_ENTITIES] += len(row.entities)
             summary.counts[OVERLAPPING] += overlapping([(s.start, s.end) for s in row.spans])
             summary.counts["rejected_left_out"] += len(row.rejected)
             summary.records += 1
             self.count_labels(row)
             return None
-        handle.write(json_text(doccano_from_row(row, self.relations, dict(self.context.actor_kinds)), row.meta) + "\n")
+        handle.write(json_text(doccano_from_row(row, self.relations, dict(self.context.actor_kinds))) + "\n")
         if self.relations:
             summary.counts[RELATION_SHAPE] += 1
             ends = [(s.start, s.end) for s in row.spans] + [(e.start, e.end) for e in row.entities]
@@ -257,7 +257,7 @@ class DoccanoWriter(Writer):
         if not listable(row):
             counts[CLASSIFICATION_NO_CATEGORIES] += 1
             return False
-        handle.write(json_text(classification_from_row(row), row.meta) + "\n")
+        handle.write(json_text(classification_from_row(row)) + "\n")
         self.summary.records += 1
         counts[CLASSIFICATION_SPANS] += len(row.spans)
         return None

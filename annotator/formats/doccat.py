@@ -54,7 +54,7 @@ class DoccatWriter(Writer):
     def write(self, handle: Any, row: ExportRow) -> bool | None:
         if not row.category_scope:
             return False
-        handle.write(json_text(doccat_from_row(row), row.meta) + "\n")
+        handle.write(json_text(doccat_from_row(row)) + "\n")
         self.summary.records += 1
         self.summary.counts[SPANS_NOT_WRITTEN] += len(row.spans)
         return None

@@ -1,47 +1,42 @@
-"""The JSON text of one exported record, exact to every float a user's meta holds.
+"""The JSON text of one exported record: compact, UTF-8, exact to every number a user's meta holds.
 
-ujson (srsly's writer, the fastest here) writes a float with at most 15 significant digits:
-0.14285714285714285 comes out as 0.142857142857143 and 2.2250738585072014e-308 as 0.0. A record
-whose meta holds a float is therefore written by the standard library's encoder, which writes the
-shortest text that reads back as the very same float; every other record by ujson. Both write
-the same compact JSON (`{"a":1}`, non-ASCII as `\\uXXXX`, `/` as it is). Only meta can hold a
-float: every other value an export writes is a text, an integer or a flag of ours.
+orjson writes it: a float as the shortest text that reads back as the very same float (ujson,
+srsly's writer, cut every float to 15 digits: 2.2250738585072014e-308 came out as 0.0), and three
+times as fast as ujson, which matters on the export's hot path (`benchmarks/floor.py`). Text
+outside ASCII is written as UTF-8, as doccano and Label Studio write their own exports: a
+Ukrainian article is a third of the size it was as `\\uXXXX` escapes, and readable in the file.
+
+Three characters are still escaped: U+2028, U+2029 and U+0085 end a line for readers that split
+lines as Python's `str.splitlines` does, so a text holding one would break its record in two.
+What orjson refuses (an integer beyond 64 bits, a lone surrogate, a key that is not a text; an
+import lets none of them into a project) the standard library's encoder writes, all in ASCII.
 """
 
 from __future__ import annotations
 
 import json
-from functools import partial
 from typing import Any
 
-import srsly
+import orjson
 
-#: `srsly.json_dumps` (the same bytes), called without its Python wrapper.
-fast_dumps = partial(srsly.ujson.dumps, indent=0, escape_forward_slashes=False)
-_exact_dumps = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
+_ascii_dumps = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
+
+#: Line breaks to `str.splitlines` that JSON allows unescaped in a string, as UTF-8 and as an escape.
+_LINE_BREAKS = (
+    ("\u2028".encode(), b"\\u2028"),
+    ("\u2029".encode(), b"\\u2029"),
+    ("\x85".encode(), b"\\u0085"),
+)
 
 
-def json_text(record: Any, meta: dict[str, Any]) -> str:
-    """`record` as compact JSON: by ujson, or by the standard library when `meta` holds a float."""
-    return _exact_dumps(record) if holds_float(meta) else fast_dumps(record)
-
-
-def holds_float(meta: dict[str, Any]) -> bool:
-    """Whether `meta` (parsed JSON) holds a float anywhere: a flat meta of texts and integers, the
-    common one, is looked at in one pass; objects and lists in it are walked."""
-    inner: list[Any] = []
-    for value in meta.values():
-        kind = type(value)
-        if kind is float:
-            return True
-        if kind is dict or kind is list:
-            inner.append(value)
-    while inner:
-        value = inner.pop()
-        for item in value.values() if type(value) is dict else value:
-            kind = type(item)
-            if kind is float:
-                return True
-            if kind is dict or kind is list:
-                inner.append(item)
-    return False
+def json_text(record: Any) -> str:
+    """`record` as one line of compact JSON (no line break at its end)."""
+    try:
+        data = orjson.dumps(record)
+    except TypeError:  # what orjson does not write; never a stored record's (see the module docstring)
+        return _ascii_dumps(record)
+    if not data.isascii():
+        for raw, escaped in _LINE_BREAKS:
+            if raw in data:
+                data = data.replace(raw, escaped)
+    return data.decode()

@@ -181,7 +181,7 @@ class ProdigyWriter(Writer):
         elif row.rejected:
             summary.counts["rejected_written"] += len(row.rejected)
         task = task_from_row(row, tokens, self.single_choice, self.context.actor_kinds)
-        handle.write(json_text(task, row.meta) + "\n")
+        handle.write(json_text(task) + "\n")
         summary.records += 1
         summary.entities += len(row.entities)
         self.count_labels(row)

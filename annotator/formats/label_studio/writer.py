@@ -272,6 +272,6 @@ class LabelStudioWriter(Writer):
             self.summary.counts[AS_PREDICTIONS] += len(people)
         elif not recorded:
             self.summary.counts[COMPLETED_BY_LEFT_OUT] += len(task["annotations"])
-        handle.write(("[\n" if not self.summary.records else ",\n") + json_text(task, first.meta))
+        handle.write(("[\n" if not self.summary.records else ",\n") + json_text(task))
         self.summary.records += 1
         self.pending = []
