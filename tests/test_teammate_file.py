@@ -100,6 +100,7 @@ def hostile_file(path):
         add_article(conn, 12, "Kyiv offered more.")
         add_labels(conn, 12, annotator_id=2)
         add_article(conn, 13, "Kyiv offered a halt.", meta='{"n": 1e999}')
+        add_article(conn, 14, "Kyiv offered a pause.", meta='{"n": ' * 5000 + "1" + "}" * 5000)
     return path
 
 
@@ -108,13 +109,14 @@ EXPECTED = {
     3: "text must be text, got an integer",
     4: "text must be text, got a blob of 6 bytes",
     5: "text is not valid UTF-8 (byte 0xc0 at 2)",
-    6: '"meta" is not valid JSON',
+    6: '"meta" is not valid JSON: Expecting property name enclosed in double quotes at column 2',
     7: '"meta" must be an object, got a list',
     9: "\"_status\" must be one of new, in_progress, done, got 'weird'",
     10: "entity 0's source must be 'model' or 'user', got 'alien'",
     11: "span 0's label must be text, got a blob of 1 bytes",
     12: "annotator name must be text, got a blob of 2 bytes",
     13: '"meta" has inf, which is not a JSON number',
+    14: '"meta" is not valid JSON: nested too deeply',  # the parser's own words were cut mid-word
 }
 
 

@@ -205,8 +205,11 @@ def _article_task(article: RawArticle) -> dict[str, Any]:
     meta_text = _text(values["meta"], "meta")
     try:
         meta = json.loads(meta_text, parse_constant=_not_json) if meta_text.strip() else {}
-    except (ValueError, RecursionError) as exc:
-        raise RecordError(f'"meta" is not valid JSON ({str(exc)[:80]})') from None
+    except RecursionError:
+        raise RecordError('"meta" is not valid JSON: nested too deeply') from None
+    except ValueError as exc:  # the parser's reason, whole, where it names one; never cut mid-word
+        why = f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else str(exc)
+        raise RecordError(f'"meta" is not valid JSON: {why}') from None
     return {
         "text": _text(values["text"], "text"),
         "title": _text(values["title"], "title"),
