@@ -490,6 +490,9 @@ class Rejection:
     kept: bool = False
     #: The record came in whole, as given (a span cutting a character): only a warning, nothing left out.
     warning: bool = False
+    #: Not a record: a file a folder import passes over by design (a project file), named so that
+    #: nothing given is dropped unsaid; like a note, no refusal.
+    passed_over: bool = False
 
     def __str__(self) -> str:
         """One line whatever the file is called: a line break (or an escape) in its name is written

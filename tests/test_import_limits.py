@@ -113,6 +113,28 @@ def test_a_folder_import_does_not_follow_links_out_of_the_folder(cli, db_path, t
         ]
 
 
+def test_a_project_file_in_a_folder_is_named_not_merged_and_the_open_project_is_not_named(cli, tmp_path):
+    """A teammate's project in the corpus folder is merged only by its name; it was passed over unsaid."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "article.txt").write_text("Talks\nKyiv and Moscow talk.", encoding="utf-8")
+    teammate = folder / "anna.annotator.sqlite"
+    assert cli("import", "--no-ner", folder / "article.txt", db=teammate).exit_code == 0
+    mine = folder / "mine.annotator.sqlite"  # the project imported into sits in the folder too
+    result = cli("import", "--no-ner", folder, db=mine)
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        f"{teammate}:1: a project file, which a folder import passes over; import it by its name to merge it",
+        "1 file passed over, 0 rejected (see above)",
+    ]
+    only_projects = tmp_path / "team"
+    only_projects.mkdir()
+    teammate.rename(only_projects / teammate.name)
+    result = cli("import", "--no-ner", only_projects, db=mine)
+    assert result.exit_code == 1 and "folder has no .txt, .jsonl" in result.stderr
+    assert "1 file passed over, 1 rejected" in result.stderr
+
+
 def test_an_import_stopped_by_a_full_disk_says_what_it_had_saved(store, tmp_path):
     src = tmp_path / "in.jsonl"
     talks = "Kyiv and Moscow talk about a halt to strikes on energy infrastructure. " * 6

@@ -87,12 +87,14 @@ class ImportReport:
         return any(not r.kept for r in self.rejections)
 
     def rejections_line(self) -> str:
-        """`1 note on a record that came in, 2 rejected`: the same words in the terminal and the window."""
-        kept = sum(1 for r in self.rejections if r.kept)
-        rejected = f"{len(self.rejections) - kept} rejected"
-        if not kept:
-            return rejected
-        return f"{'1 note on a record' if kept == 1 else f'{kept} notes on records'} that came in, {rejected}"
+        """`1 file passed over, 1 note on a record that came in, 2 rejected`: the same words in the
+        terminal and the window."""
+        passed = sum(1 for r in self.rejections if r.passed_over)
+        kept = sum(1 for r in self.rejections if r.kept) - passed
+        parts = [plural(passed, "file") + " passed over"] if passed else []
+        if kept:
+            parts.append(f"{'1 note on a record' if kept == 1 else f'{kept} notes on records'} that came in")
+        return ", ".join([*parts, f"{len(self.rejections) - kept - passed} rejected"])
 
     @property
     def notes(self) -> list[str]:
@@ -131,18 +133,20 @@ class ImportReport:
 _META_WEIGHT = 8
 
 
-def expand(paths: Iterable[Path], fmt: str | None = None) -> Iterator[Path | Rejection]:
+def expand(paths: Iterable[Path], fmt: str | None = None, into: Path | None = None) -> Iterator[Path | Rejection]:
     """Files to read, in a stable order: folders are walked for the files the formats take
-    (`formats.folder_suffixes`, or all of `fmt`'s suffixes when it is named).
+    (`formats.folder_suffixes`, or all of `fmt`'s suffixes when it is named); a project file in a
+    folder is named and passed over, except `into`, the project imported into, left unsaid.
 
     Inside a folder a symbolic link is followed only to a file in that same folder: a link
     out of it (to someone's keys, another project…) is named and not read.
     """
     suffixes = formats.get(fmt).suffixes if fmt else formats.folder_suffixes()
+    passed_over = () if fmt else tuple(s for s in formats.get("project").suffixes if s not in suffixes)
     for path in paths:
         if path.is_dir():
-            found = list(_walk(path, suffixes))
-            if not found:
+            found = list(_walk(path, suffixes, passed_over, into))
+            if not any(isinstance(x, Path) for x in found):
                 yield Rejection(str(path), 1, f"folder has no {', '.join(suffixes)} files")
             yield from found
         elif path.is_file():
@@ -154,7 +158,12 @@ def expand(paths: Iterable[Path], fmt: str | None = None) -> Iterator[Path | Rej
             yield Rejection(str(path), 1, "no such file or folder")
 
 
-def _walk(folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path | Rejection]:
+def _walk(
+    folder: Path, suffixes: tuple[str, ...], passed_over: tuple[str, ...] = (), into: Path | None = None
+) -> Iterator[Path | Rejection]:
+    """The files under `folder` ending in `suffixes`; each file ending in `passed_over` (a project
+    file: the open project, its copies and backups often sit beside the files to import, and
+    merging one is a choice made by its name) is named, not read."""
     root = folder.resolve()
     ignored = formats.ignored_names()
     files: list[Path] = []
@@ -166,12 +175,22 @@ def _walk(folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path | Rejection]
         for name in names:
             path = Path(here) / name
             if name.startswith(".") or name in ignored or path.suffix.lower() not in suffixes:
+                if path.suffix.lower() in passed_over and not name.startswith(".") and not _same_file(path, into):
+                    why = "a project file, which a folder import passes over; import it by its name to merge it"
+                    yield Rejection(str(path), 1, why, kept=True, passed_over=True)
                 continue
             if path.is_symlink() and not path.resolve().is_relative_to(root):
                 yield Rejection(str(path), 1, "a link to a file outside the imported folder; not followed")
             elif path.is_file():
                 files.append(path)
     yield from sorted(files)
+
+
+def _same_file(path: Path, other: Path | None) -> bool:
+    try:
+        return other is not None and path.samefile(other)
+    except OSError:
+        return False
 
 
 def read_records(
@@ -242,7 +261,7 @@ def import_paths(
                 store, annotator, pipeline or store.get_setting("pipeline"), report, trainee, stop
             )
             batches: Iterable[list[IncomingRecord] | Batch | Ended] | None = None
-            files = _files_to_read_aside(paths, fmt) if sample is None and members is None else None
+            files = _files_to_read_aside(paths, fmt, store.path) if sample is None and members is None else None
             if files is not None:
                 batches = read_aside(store.path, files, fmt, annotator, groups, batch_size, stop)
             if batches is None:
@@ -267,10 +286,10 @@ def import_paths(
         return report
 
 
-def _files_to_read_aside(paths: list[Path], fmt: str | None) -> list[Path] | None:
+def _files_to_read_aside(paths: list[Path], fmt: str | None, into: Path) -> list[Path] | None:
     """The files of the import when a reader of their own is worth its start (`aside`), else None."""
     files = []
-    for item in expand(paths, fmt):
+    for item in expand(paths, fmt, into):
         if isinstance(item, Rejection):
             return None
         files.append(item)
@@ -295,7 +314,7 @@ def valid_units(
     checks = CategoryChecks(store, groups, annotator)
     project_id = store.get_setting(PROJECT_ID_SETTING)
     tally = ArticleTally(store, annotator)
-    for item in expand(paths, fmt):
+    for item in expand(paths, fmt, store.path):
         if isinstance(item, Rejection):
             if reject:
                 reject(item)
