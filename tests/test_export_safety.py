@@ -174,6 +174,31 @@ main(sys.argv[1:])
 
 
 @pytest.mark.skipif(os.name != "posix", reason="kill -9")
+@pytest.mark.parametrize(
+    ("stored", "why"),
+    [
+        ('{"x": NaN, "y": -Infinity}', "article 2's meta is not JSON: NaN is not a JSON number"),
+        ('{"x": 1e999}', "1e999 is beyond a double, read as infinity"),
+        ("{not json", "article 2's meta is not JSON: Expecting property name"),
+        ("[1, 2]", "article 2's meta is not a JSON object"),
+    ],
+)
+def test_a_meta_edited_into_no_json_stops_the_export_naming_its_article(labeled, cli, tmp_path, stored, why):
+    """A project file edited by hand or by another program: its meta would have been written as
+    null (NaN), or the export would have ended in a traceback. Nothing is written."""
+    old = tmp_path / "out.jsonl"
+    old.write_text("the last export\n", encoding="utf-8")
+    with Store.open(labeled) as store:
+        store.conn.execute("UPDATE articles SET meta = ? WHERE id = 2", (stored,))
+    for out in (old, "-"):
+        result = cli("export", "--all-layers", out)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert f"{labeled}: the project file is damaged (article 2's meta is not" in result.stderr
+        assert why in result.stderr
+        assert "null" not in result.stdout
+    assert old.read_text(encoding="utf-8") == "the last export\n"
+
+
 def test_the_next_export_removes_what_a_killed_export_left(labeled, cli, tmp_path):
     out = tmp_path / "anna.jsonl"
     args = ["--db", str(labeled), "export", str(out)]

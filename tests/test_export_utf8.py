@@ -92,3 +92,19 @@ def test_what_the_fast_writer_refuses_is_still_written_exactly():
     for record in ({"meta": {"big": 2**70}}, {"text": "half \ud83d a character"}, {"meta": {1: "a key"}}):
         line = json_text(record)
         assert line.isascii() and json.loads(line) == json.loads(json.dumps(record))
+
+
+def test_printing_an_export_obeys_nothing_its_texts_hold(cli, tmp_path):
+    """A text holding a one-character CSI (U+009B), an OSC (U+009D) or a bidi override (U+202E)
+    is written with those as escapes: `cat out.jsonl` shows them, the terminal runs none."""
+    text = "Київ готовий: \x9d0;PWNED\x9c \x9b2J \u202eevil\u202c \x7f, 'ти' — «так»"
+    labeled(cli, tmp_path, text)
+    for fmt in ("jsonl", "doccano", "label-studio"):
+        out = tmp_path / f"out.{fmt}"
+        assert cli("export", "--format", fmt, out).exit_code == 0, fmt
+        data = out.read_bytes()
+        for obeyed in ("\x9b", "\x9c", "\x9d", "\u202e", "\u202c", "\x7f"):
+            assert obeyed.encode() not in data, (fmt, obeyed)
+        assert "Київ готовий".encode() in data and "«так»".encode() in data  # the rest stays readable
+        written = json.loads(data)
+        assert (written[0]["data"]["text"] if fmt == "label-studio" else written["text"]) == text

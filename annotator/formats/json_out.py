@@ -6,10 +6,13 @@ times as fast as ujson, which matters on the export's hot path (`benchmarks/floo
 outside ASCII is written as UTF-8, as doccano and Label Studio write their own exports: a
 Ukrainian article is a third of the size it was as `\\uXXXX` escapes, and readable in the file.
 
-Three characters are still escaped: U+2028, U+2029 and U+0085 end a line for readers that split
-lines as Python's `str.splitlines` does, so a text holding one would break its record in two.
-What orjson refuses (an integer beyond 64 bits, a lone surrogate, a key that is not a text; an
-import lets none of them into a project) the standard library's encoder writes, all in ASCII.
+Some characters are still written as escapes, the same string to any JSON reader: U+2028, U+2029
+and U+0085 end a line for readers that split lines as Python's `str.splitlines` does, so a text
+holding one would break its record in two; and what a terminal obeys rather than shows (DEL, the
+C1 controls such as U+009B, a one-character CSI, and the bidi overrides and isolates:
+`text.json_shown`), so that printing or grepping an export runs nothing a text holds. What orjson
+refuses (an integer beyond 64 bits, a lone surrogate, a key that is not a text; an import lets
+none of them into a project) the standard library's encoder writes, all in ASCII.
 """
 
 from __future__ import annotations
@@ -19,14 +22,9 @@ from typing import Any
 
 import orjson
 
-_ascii_dumps = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
+from annotator.text import json_shown
 
-#: Line breaks to `str.splitlines` that JSON allows unescaped in a string, as UTF-8 and as an escape.
-_LINE_BREAKS = (
-    ("\u2028".encode(), b"\\u2028"),
-    ("\u2029".encode(), b"\\u2029"),
-    ("\x85".encode(), b"\\u0085"),
-)
+_ascii_dumps = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
 
 
 def json_text(record: Any) -> str:
@@ -35,8 +33,11 @@ def json_text(record: Any) -> str:
         data = orjson.dumps(record)
     except TypeError:  # what orjson does not write; never a stored record's (see the module docstring)
         return _ascii_dumps(record)
-    if not data.isascii():
-        for raw, escaped in _LINE_BREAKS:
-            if raw in data:
-                data = data.replace(raw, escaped)
-    return data.decode()
+    # every character escaped below is DEL or starts, in UTF-8, with 0xC2 (U+0080 to U+00BF) or 0xE2
+    # (U+2000 to U+2FFF): a line with none of them (most, Cyrillic ones too) is written as it is
+    if b"\x7f" not in data and (data.isascii() or (b"\xc2" not in data and b"\xe2" not in data)):
+        return data.decode()
+    text = json_shown(data.decode())
+    if "\u2028" in text or "\u2029" in text:
+        text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return text
