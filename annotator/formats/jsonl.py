@@ -15,14 +15,13 @@ once per file with a count.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import IO, Any
-
-import srsly
 
 from annotator import settings
 from annotator.formats.base import Format, ObjectContext
@@ -38,9 +37,19 @@ MAX_LINE_BYTES = settings.MAX_RECORD_BYTES
 #: standard library's, which needs no more than the text it makes: ujson's scratch space for a
 #: 63 MiB line was 300 MB more (a record under the line cap took 528 MB).
 _FAST_PARSER_MAX = 2**20
-#: srsly's fast parser, called without the wrapper `srsly.json_loads` puts around it; with its exact
-#: reading of floats (its default rounds: 0.14285714285714285 read as 0.14285714285714202).
-_fast_loads = partial(srsly.ujson.loads, precise_float=True)
+
+
+@functools.cache
+def _fast_parser() -> Callable[[str], Any]:
+    """srsly's fast parser, called without the wrapper `srsly.json_loads` puts around it; with its
+    exact reading of floats (its default rounds: 0.14285714285714285 read as 0.14285714285714202).
+    Imported when a first line is read: srsly brings numpy, 0.07 s of CPU that every command listing
+    the formats (an export among them) paid for nothing."""
+    import srsly
+
+    return partial(srsly.ujson.loads, precise_float=True)
+
+
 #: How much of an over-long line is read at a time while it is skipped.
 _SKIP_CHUNK = 16 * 2**20
 
@@ -156,7 +165,7 @@ def json_lines(path: Path) -> Iterator[tuple[int, Any] | Rejection]:
         return
     with handle:
         lineno = 0
-        readline, limit = handle.readline, MAX_LINE_BYTES + 1
+        readline, limit, fast_loads = handle.readline, MAX_LINE_BYTES + 1, _fast_parser()
         while raw := readline(limit):  # `_next_line`, whose common case is this one call
             if len(raw) == limit:
                 raw = _too_long(handle, raw)
@@ -188,7 +197,7 @@ def json_lines(path: Path) -> Iterator[tuple[int, Any] | Rejection]:
                     raise ValueError("long line: the standard parser")
                 if line == "-":  # `srsly.json_loads`, without its wrapper: "-" is no 0
                     raise ValueError("Expected object or value")
-                obj = _fast_loads(line)
+                obj = fast_loads(line)
             except (ValueError, RecursionError, OverflowError):
                 try:
                     obj = _strict_json(line)

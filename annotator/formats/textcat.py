@@ -16,9 +16,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-import srsly
-
 from annotator.formats.base import Format, Writer
+from annotator.formats.json_out import json_text
 from annotator.records import ExportRow
 from annotator.text import signed32
 
@@ -83,7 +82,7 @@ class TextcatWriter(Writer):
     def write(self, handle: Any, row: ExportRow) -> None:
         records, counts = textcat_from_row(row, self.universe)
         for record in records:
-            handle.write(srsly.json_dumps(record) + "\n")
+            handle.write(json_text(record) + "\n")
         self.summary.records += len(records)
         self.summary.counts.update(counts)
         self.summary.counts["rejected_left_out"] += len(row.rejected)

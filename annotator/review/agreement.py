@@ -8,7 +8,8 @@
 - Span F1 per pair: exact (start, end, label) triples, 2·|A∩B| / (|A|+|B|), over the
   articles both annotators took part in (labeled something or marked done).
 
-A figure that is undefined is NaN (null in JSON, "n/a" in text) and comes with the reason:
+A figure that is undefined is NaN (null in JSON, "n/a" in text) and comes with the reason
+(`review.reasons`):
 `SINGLE_ANNOTATOR`, `NO_UNITS`, `NO_SHARED_UNITS` (no unit has values from two annotators),
 `FULL_AGREEMENT` (one value throughout, so chance agreement is total and the ratio 0/0),
 `NO_SHARED_ARTICLES` (span F1: the pair labeled nothing in articles both took part in).
@@ -27,13 +28,8 @@ import krippendorff
 import numpy as np
 
 from annotator.review.conflicts import Pair, count_by_kind, find_conflicts
+from annotator.review.reasons import FULL_AGREEMENT, NO_SHARED_ARTICLES, NO_SHARED_UNITS, NO_UNITS, SINGLE_ANNOTATOR
 from annotator.review.units import Collection, Labels, category
-
-SINGLE_ANNOTATOR = "a single annotator"
-NO_UNITS = "no labeled units"
-NO_SHARED_UNITS = "no shared units"
-FULL_AGREEMENT = "full agreement"
-NO_SHARED_ARTICLES = "no labels in shared articles"
 
 
 @dataclass

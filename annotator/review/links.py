@@ -28,8 +28,8 @@ from itertools import combinations, groupby
 from typing import Any
 
 from annotator.records import GOLD, Link
-from annotator.review.agreement import NO_SHARED_ARTICLES, SINGLE_ANNOTATOR
 from annotator.review.conflicts import Pair, PairKinds
+from annotator.review.reasons import NO_SHARED_ARTICLES, SINGLE_ANNOTATOR
 from annotator.review.units import Collection, collect
 from annotator.store import SlotState
 

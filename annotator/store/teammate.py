@@ -31,8 +31,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import sqlite_utils
-
 from annotator.store.files import SQLITE_HEADER, head_bytes
 from annotator.store.schema import SCHEMA_VERSION, migrations, version_with
 
@@ -543,6 +541,8 @@ def _checked_version(conn: sqlite3.Connection) -> int:
 @functools.cache
 def _expected_tables(version: int) -> dict[str, list[tuple]]:
     """The shape of each table we read, as our own migrations make it for `version`."""
+    import sqlite_utils  # only a teammate's file asks (its import, 0.1 s of CPU, not every command's)
+
     db = sqlite_utils.Database(memory=True)
     names = [m.name for m in migrations._migrations]
     migrations.apply(db, stop_before=names[version] if version < len(names) else None)
