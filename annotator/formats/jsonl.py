@@ -15,11 +15,10 @@ once per file with a count.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 from collections.abc import Callable, Iterator, Sequence
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -39,7 +38,7 @@ MAX_LINE_BYTES = settings.MAX_RECORD_BYTES
 _FAST_PARSER_MAX = 2**20
 
 
-@functools.cache
+@cache
 def _fast_parser() -> Callable[[str], Any]:
     """srsly's fast parser, called without the wrapper `srsly.json_loads` puts around it; with its
     exact reading of floats (its default rounds: 0.14285714285714285 read as 0.14285714285714202).

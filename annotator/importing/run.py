@@ -174,8 +174,10 @@ def _walk(
                 yield Rejection(str(link), 1, "a link to a folder outside the imported folder; not followed")
         for name in names:
             path = Path(here) / name
-            if name.startswith(".") or name in ignored or path.suffix.lower() not in suffixes:
-                if path.suffix.lower() in passed_over and not name.startswith(".") and not _same_file(path, into):
+            if name.startswith(".") or name in ignored:
+                continue
+            if path.suffix.lower() not in suffixes:
+                if path.suffix.lower() in passed_over and not _same_file(path, into):
                     why = "a project file, which a folder import passes over; import it by its name to merge it"
                     yield Rejection(str(path), 1, why, kept=True, passed_over=True)
                 continue
@@ -187,6 +189,7 @@ def _walk(
 
 
 def _same_file(path: Path, other: Path | None) -> bool:
+    """Whether `path` is the file `other` names (through a link too); False where either is gone."""
     try:
         return other is not None and path.samefile(other)
     except OSError:

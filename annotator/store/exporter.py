@@ -211,11 +211,14 @@ def _bounds(found: list[tuple]) -> list[int] | None:
 #: Makes a named tuple from a complete row, without the named tuple's argument handling.
 _new = tuple.__new__
 
+
 def _not_a_number(name: str) -> None:
+    """NaN, Infinity and -Infinity, which Python's JSON reader takes and JSON has not."""
     raise ValueError(f"{name} is not a JSON number")
 
 
 def _finite(number: str) -> float:
+    """A JSON number as a float, unless it is beyond a double's range (1e999), which reads as infinity."""
     value = float(number)
     if math.isinf(value):
         raise ValueError(f"{number:.40} is beyond a double, read as infinity")
