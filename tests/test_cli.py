@@ -1,8 +1,14 @@
 """The command line starts fast, explains itself and never shows a traceback for a user's mistake."""
 
+import contextlib
+import fcntl
 import json
+import os
+import pty
+import struct
 import subprocess
 import sys
+import termios
 
 import click
 import pytest
@@ -75,9 +81,35 @@ def test_a_jsonl_export_loads_no_numpy(tmp_path):
         .exit_code
         == 0
     )
-    heavy = ("numpy", "srsly", "sqlite_utils", "krippendorff", "pandas", "spacy", "PySide6")
-    assert loaded_by(tmp_path, ["export", str(tmp_path / "out.jsonl")], heavy) == []
+    heavy = ("numpy", "srsly", "sqlite_utils", "krippendorff", "pandas", "spacy", "PySide6", "tqdm")
+    assert loaded_by(tmp_path, ["export", str(tmp_path / "out.jsonl")], heavy) == []  # no terminal: no bar
     assert json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))["spans"][0]["label"] == "offer"
+
+
+def test_an_export_on_a_terminal_shows_its_progress(tmp_path):
+    """The bar that a pipe or a script goes without is there on a terminal, with its total."""
+    lines = [json.dumps({"text": f"Kyiv offered a halt, {i}.", "_status": "done"}) for i in range(3)]
+    (tmp_path / "in.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = str(tmp_path / "p.sqlite")
+    assert CliRunner().invoke(main, ["--db", db, "import", "--no-ner", str(tmp_path / "in.jsonl")]).exit_code == 0
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))  # a terminal 80 wide
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "annotator", "--db", db, "export", str(tmp_path / "out.jsonl")],
+            stderr=follower,
+            stdout=subprocess.PIPE,
+            timeout=120,
+        )
+        os.close(follower)
+        shown = b""
+        with contextlib.suppress(OSError):  # the terminal's other end is closed once all is read
+            while chunk := os.read(leader, 4096):
+                shown += chunk
+    finally:
+        os.close(leader)
+    assert result.returncode == 0
+    assert b"exporting" in shown and b"/3" in shown
 
 
 def test_python_dash_m_runs_the_cli(tmp_path):

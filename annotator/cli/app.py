@@ -40,11 +40,33 @@ def echo_json_text(text: str, *, err: bool = False, nl: bool = True, invisible: 
     click.echo(json_shown(text, invisible=invisible), err=err, nl=nl)
 
 
-def progress_bar(label: str, total: int | None = None, unit: str = "it"):
-    """A progress bar on standard error, shown only on a terminal."""
+def progress_bar(label: str, total: int | Callable[[], int] | None = None, unit: str = "it"):
+    """A progress bar on standard error, shown only on a terminal. Elsewhere (a script, a pipe, a
+    log) nothing is loaded or counted: `total`, when it is a function (a count of the rows to come),
+    is called only for a bar that shows."""
+    if not (sys.stderr is not None and sys.stderr.isatty()):
+        return _NoBar()
     from tqdm import tqdm
 
-    return tqdm(desc=label, total=total, unit=f" {unit}", file=sys.stderr, disable=None, leave=False)
+    count = total() if callable(total) else total
+    return tqdm(desc=label, total=count, unit=f" {unit}", file=sys.stderr, disable=None, leave=False)
+
+
+class _NoBar:
+    """`progress_bar` where none is shown: counts what it is told (`n`, `total`, as tqdm's), shows nothing."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.total: int | None = None
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, n: int = 1) -> None:
+        self.n += n
 
 
 def open_project(ctx: click.Context, *, write: bool = False) -> Store:

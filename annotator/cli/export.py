@@ -162,7 +162,7 @@ def export_cmd(
                 skip_undecided=skip_undecided,
                 category_groups=groups_csv.split(",") if groups_csv is not None else None,
             )
-            with progress_bar("exporting", total=count_records(store, rule), unit="records") as bar:
+            with progress_bar("exporting", total=lambda: count_records(store, rule), unit="records") as bar:
                 summary = export(store, out, rule, progress=bar.update, **options)
         except ExportRefused as exc:
             fail(str(exc))
