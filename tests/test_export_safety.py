@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import srsly
 
-from annotator.store import Store, backups
+from annotator.store import Store, StoreError, backups
 from tests.conftest import write_jsonl
 from tests.nothing_lost import page_size
 
@@ -177,10 +177,12 @@ main(sys.argv[1:])
 @pytest.mark.parametrize(
     ("stored", "why"),
     [
-        ('{"x": NaN, "y": -Infinity}', "article 2's meta is not JSON: NaN is not a JSON number"),
-        ('{"x": 1e999}', "1e999 is beyond a double, read as infinity"),
-        ("{not json", "article 2's meta is not JSON: Expecting property name"),
+        ('{"x": NaN, "y": -Infinity}', "article 2's meta is not JSON (NaN is not a JSON number)"),
+        ('{"x": 1e999}', "is not JSON (1e999 is beyond a double, read as infinity)"),
+        ("{not json", "article 2's meta is not JSON (Expecting property name"),
         ("[1, 2]", "article 2's meta is not a JSON object"),
+        ('{"a": ' * 600 + "1" + "}" * 600, "article 2's meta is nested more than 100 levels deep"),
+        ('{"a": ' * 5000 + "1" + "}" * 5000, "article 2's meta is not JSON (maximum recursion depth"),
     ],
 )
 def test_a_meta_edited_into_no_json_stops_the_export_naming_its_article(labeled, cli, tmp_path, stored, why):
@@ -190,13 +192,19 @@ def test_a_meta_edited_into_no_json_stops_the_export_naming_its_article(labeled,
     old.write_text("the last export\n", encoding="utf-8")
     with Store.open(labeled) as store:
         store.conn.execute("UPDATE articles SET meta = ? WHERE id = 2", (stored,))
-    for out in (old, "-"):
-        result = cli("export", "--all-layers", out)
+    for out in (old, "-", tmp_path / "out.spacy"):  # spaCy's writer crashed at 510 levels
+        result = cli("export", *(() if out == tmp_path / "out.spacy" else ("--all-layers",)), out)
         assert result.exit_code == 1 and "Traceback" not in result.output
-        assert f"{labeled}: the project file is damaged (article 2's meta is not" in result.stderr
+        assert f"{labeled}: article 2's meta " in result.stderr and "check --full" in result.stderr
         assert why in result.stderr
         assert "null" not in result.stdout
-    assert old.read_text(encoding="utf-8") == "the last export\n"
+    assert old.read_text(encoding="utf-8") == "the last export\n" and not (tmp_path / "out.spacy").exists()
+    # the window and the actors' statements read it the same way
+    with Store.open(labeled) as store, pytest.raises(StoreError, match="article 2's meta "):
+        store.articles.article(2)
+    check = cli("check", "--full")  # the way to find every such article: where a backup would not help
+    reason = why.removeprefix("article 2's meta ")
+    assert check.exit_code == 1 and f"{labeled}: article 2's meta " in check.stderr and reason in check.stderr
 
 
 def test_the_next_export_removes_what_a_killed_export_left(labeled, cli, tmp_path):

@@ -24,6 +24,7 @@ from datetime import date
 
 from annotator.records import ActorMention, name_problem
 from annotator.store.part import Part, now
+from annotator.store.stored_meta import read_meta
 from annotator.text import excerpt
 
 KINDS = ("person", "state", "organisation", "media", "anonymous")
@@ -655,7 +656,7 @@ class ActorsPart(Part):
             ActorStatement(
                 article_id,
                 title,
-                article_date(json.loads(meta)),
+                article_date(read_meta(meta, article_id, self.path)),
                 annotator,
                 start,
                 end,

@@ -16,6 +16,7 @@ from typing import Any
 from annotator.records import STATUSES, Article, MetaCondition
 from annotator.store.errors import StoreError
 from annotator.store.part import Part, now
+from annotator.store.stored_meta import read_meta
 from annotator.text import path_shown
 
 
@@ -105,7 +106,7 @@ class ArticlesPart(Part):
         ).fetchone()
         if row is None:
             raise StoreError(f"no article {article_id} in {path_shown(self.path)}")
-        return Article(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]))
+        return Article(row[0], row[1], row[2], row[3], row[4], read_meta(row[5], row[0], self.path))
 
     def article_ids(self) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY id")]

@@ -10,18 +10,16 @@ rows an export writes, and as what, is the export rule's (`annotator.export.rule
 from __future__ import annotations
 
 import json
-import math
 import sqlite3
 from collections.abc import Iterable, Iterator
 from itertools import groupby
-from json.scanner import c_make_scanner
 from operator import itemgetter
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.records import ACCEPT, ActorMention, Entity, ExportRow, Link, Note, RejectedSpan, Span
-from annotator.store.errors import damaged, known_error
+from annotator.store.errors import known_error
 from annotator.store.links import COLUMNS as LINK_COLUMNS
+from annotator.store.stored_meta import read_meta
 
 if TYPE_CHECKING:
     from annotator.store.opening import Store
@@ -119,7 +117,7 @@ def export_rows(store: Store, annotator: str | None = None) -> Iterator[ExportRo
                     title,
                     text,
                     source,
-                    _meta(meta, article_id, store.path) if meta != "{}" else {},
+                    read_meta(meta, article_id, store.path) if meta != "{}" else {},
                     layer,
                     status if status is not None or not mine else "in_progress",
                     mine,
@@ -210,45 +208,6 @@ def _bounds(found: list[tuple]) -> list[int] | None:
 
 #: Makes a named tuple from a complete row, without the named tuple's argument handling.
 _new = tuple.__new__
-
-
-def _not_a_number(name: str) -> None:
-    """NaN, Infinity and -Infinity, which Python's JSON reader takes and JSON has not."""
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _finite(number: str) -> float:
-    """A JSON number as a float, unless it is beyond a double's range (1e999), which reads as infinity."""
-    value = float(number)
-    if math.isinf(value):
-        raise ValueError(f"{number:.40} is beyond a double, read as infinity")
-    return value
-
-
-#: The reader of stored metas: JSON's own, which has no NaN or Infinity (Python's reads NaN, and
-#: 1e999 as infinity; a JSON writer would then put null or fail).
-_DECODER = json.JSONDecoder(parse_constant=_not_a_number, parse_float=_finite)
-#: The C half of `json.loads`: one object from an offset, without the Python wrapper's whitespace matching.
-_scan = c_make_scanner(_DECODER) if c_make_scanner is not None else _DECODER.scan_once
-
-
-def _meta(stored: str, article_id: int, path: Path) -> dict:
-    """A stored meta (JSON that the project wrote) as a dict: the C scanner alone when it reads the
-    whole string, as it does every meta an import or an edit stored; anything else as `json.loads`
-    reads it. A meta that is no JSON object (a file edited by hand or by another program) stops
-    the export as damage, naming its article: written, it would be a record other than the one
-    stored."""
-    try:
-        try:
-            found, end = _scan(stored, 0)
-        except StopIteration:  # leading white space, or not JSON at all
-            end = -1
-        meta = found if end == len(stored) else _DECODER.decode(stored)
-    except (ValueError, RecursionError) as exc:
-        raise damaged(path, f"article {article_id}'s meta is not JSON: {exc}") from None
-    if type(meta) is not dict:
-        raise damaged(path, f"article {article_id}'s meta is not a JSON object")
-    return meta
 
 
 class _ByArticle:

@@ -30,6 +30,7 @@ from annotator.store.errors import (
     sqlite_error,
 )
 from annotator.store.schema import SCHEMA_VERSION
+from annotator.store.stored_meta import meta_problems
 from annotator.text import path_in_command, path_shown
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -226,7 +227,8 @@ def problems(conn: sqlite3.Connection, *, full: bool = False) -> list[str]:
 
 
 def check_project(path: Path, *, full: bool = False) -> list[str]:
-    """The problems of the project file at `path`, found through a read-only connection.
+    """The problems of the project file at `path`, found through a read-only connection; with
+    `full`, also every article whose meta an export would refuse as damage.
 
     Raises `StoreError` when it is not a project at all (missing, another program's, newer).
     """
@@ -240,7 +242,10 @@ def check_project(path: Path, *, full: bool = False) -> list[str]:
         return [str(exc)]
     try:
         inspect_project(path, conn)
-        return problems(conn, full=full)
+        found = problems(conn, full=full)
+        if full and not found:  # what SQLite cannot see: a meta changed outside Annotator (`stored_meta`)
+            found += meta_problems(conn.execute("SELECT id, meta FROM articles"))
+        return found
     except CorruptProjectError as exc:
         return [str(exc.__cause__ or exc)]
     finally:
