@@ -39,7 +39,7 @@ from annotator.nlp.pipeline import pipeline_tokenizer
 from annotator.records import GOLD, ExportRow
 from annotator.schemes.categories import project_categories
 from annotator.schemes.labels import label_universe
-from annotator.store import Store
+from annotator.store import Store, StoreError
 from annotator.streaming import no_cyclic_gc
 from annotator.text import path_shown, plural
 
@@ -134,8 +134,15 @@ def export(
         summary.cancelled = True
     except BrokenPipeError as exc:
         raise ExportError(
-            f"standard output was closed after {summary.records} records (the reading program stopped); "
+            f"standard output was closed after {plural(summary.records, 'record')} (the reading program stopped); "
             "the export is incomplete",
+            summary,
+        ) from exc
+    except StoreError as exc:  # a file is left as it was; standard output has what was written before
+        if str(out) != "-":
+            raise
+        raise ExportError(
+            f"{exc}. {plural(summary.records, 'record')} had been written to standard output: the export is incomplete",
             summary,
         ) from exc
     except OSError as exc:

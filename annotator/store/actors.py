@@ -24,7 +24,7 @@ from datetime import date
 
 from annotator.records import ActorMention, name_problem
 from annotator.store.part import Part, now
-from annotator.store.stored_meta import read_meta
+from annotator.store.stored_meta import shown_meta
 from annotator.text import excerpt
 
 KINDS = ("person", "state", "organisation", "media", "anonymous")
@@ -656,7 +656,7 @@ class ActorsPart(Part):
             ActorStatement(
                 article_id,
                 title,
-                article_date(read_meta(meta, article_id, self.path)),
+                article_date(shown_meta(meta)),
                 annotator,
                 start,
                 end,

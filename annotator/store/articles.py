@@ -16,7 +16,7 @@ from typing import Any
 from annotator.records import STATUSES, Article, MetaCondition
 from annotator.store.errors import StoreError
 from annotator.store.part import Part, now
-from annotator.store.stored_meta import read_meta
+from annotator.store.stored_meta import shown_meta
 from annotator.text import path_shown
 
 
@@ -106,7 +106,7 @@ class ArticlesPart(Part):
         ).fetchone()
         if row is None:
             raise StoreError(f"no article {article_id} in {path_shown(self.path)}")
-        return Article(row[0], row[1], row[2], row[3], row[4], read_meta(row[5], row[0], self.path))
+        return Article(row[0], row[1], row[2], row[3], row[4], shown_meta(row[5]))
 
     def article_ids(self) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY id")]
@@ -330,6 +330,11 @@ class ArticlesPart(Part):
             raise ValueError(f"span {start}-{end} is outside article {article_id} ({row[0]} characters)")
 
 
+#: An article's meta for SQLite's JSON functions: `{}` where it is no JSON text (a file changed outside
+#: Annotator, `stored_meta`), which SQLite would stop the whole query on ("malformed JSON").
+META_JSON = "(CASE WHEN typeof(ar.meta) = 'text' AND json_valid(ar.meta) THEN ar.meta ELSE '{}' END)"
+
+
 def meta_clause(condition: MetaCondition) -> tuple[str, list[Any]]:
     """SQL over `ar.meta` for one metadata condition, and its arguments.
 
@@ -340,14 +345,14 @@ def meta_clause(condition: MetaCondition) -> tuple[str, list[Any]]:
     key = condition.field
     if '"' in key:  # no JSON path can name it: look the key up
         value, kind, args = (
-            "(SELECT value FROM json_each(ar.meta) WHERE key = ?)",
-            "(SELECT type FROM json_each(ar.meta) WHERE key = ?)",
+            f"(SELECT value FROM json_each({META_JSON}) WHERE key = ?)",
+            f"(SELECT type FROM json_each({META_JSON}) WHERE key = ?)",
             [key],
         )
     else:  # json_extract: one C call per article, several times cheaper than json_each
-        value, kind, args = "json_extract(ar.meta, ?)", "json_type(ar.meta, ?)", [f'$."{key}"']
+        value, kind, args = f"json_extract({META_JSON}, ?)", f"json_type({META_JSON}, ?)", [f'$."{key}"']
     if condition.value is not None:
-        members = "(SELECT value FROM json_each(ar.meta) WHERE key = ?)"
+        members = f"(SELECT value FROM json_each({META_JSON}) WHERE key = ?)"
         return (
             f"(CAST({value} AS TEXT) = ? COLLATE NOCASE OR ({kind} = 'array' AND EXISTS (SELECT 1 FROM "
             f"json_each({members}) x WHERE CAST(x.value AS TEXT) = ? COLLATE NOCASE)))",

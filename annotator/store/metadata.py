@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotator.store.articles import META_JSON
 from annotator.store.part import Part
 
 #: How ISO dates look (2025-03, 2025-03-05, 2025-03-05T10:00…), as SQLite GLOB patterns.
@@ -49,7 +50,7 @@ class MetaPart(Part):
         rows = c.execute(
             "SELECT m.key, m.type, count(*), count(DISTINCT CAST(m.value AS TEXT)), min(m.value), max(m.value), "
             f"sum(m.type = 'text' AND m.value GLOB '{_DATE_GLOB}') "
-            "FROM articles ar, json_each(ar.meta) m WHERE ar.meta != '{}' GROUP BY m.key, m.type"
+            f"FROM articles ar, json_each({META_JSON}) m WHERE ar.meta != '{{}}' GROUP BY m.key, m.type"
         ).fetchall()
         by_key: dict[str, list[tuple]] = {}
         for row in rows:
@@ -70,7 +71,7 @@ class MetaPart(Part):
                     {"array": "list", "object": "object"}.get(next(iter(types)), "text") if len(types) == 1 else "text"
                 )
             values = c.execute(
-                "SELECT m.value, count(*) FROM articles ar, json_each(ar.meta) m "
+                f"SELECT m.value, count(*) FROM articles ar, json_each({META_JSON}) m "
                 "WHERE ar.meta != '{}' AND m.key = ? AND m.type NOT IN ('array', 'object') "
                 "GROUP BY m.value ORDER BY count(*) DESC, m.value LIMIT ?",
                 (key, top),

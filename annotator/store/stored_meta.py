@@ -5,6 +5,7 @@ Every meta the project writes is a JSON object of finite numbers, nested at most
 another program can hold something else (NaN, 1e999, broken JSON, a list, 5,000 levels of
 nesting); read here, that is damage naming its article, never a traceback, a `null` written for
 NaN or an export that our own import would refuse; `annotator check --full` lists them all.
+Reading an article to annotate it is not stopped by its meta: there it shows as none (`shown_meta`).
 """
 
 from __future__ import annotations
@@ -67,11 +68,22 @@ def parsed_meta(stored: str) -> dict[str, Any]:
         meta = found if end == len(stored) else _DECODER.decode(stored)
     except (ValueError, RecursionError) as exc:
         raise ValueError(f"is not JSON ({exc})") from None
+    except TypeError:  # SQLite holds any type in any column: a blob, a number
+        raise ValueError(f"is not JSON text but {_kind(stored)}") from None
     if type(meta) is not dict:
         raise ValueError("is not a JSON object")
     if stored.count("{") + stored.count("[") > settings.MAX_META_DEPTH and _depth(meta) > settings.MAX_META_DEPTH:
         raise ValueError(f"is nested more than {settings.MAX_META_DEPTH} levels deep")
     return meta
+
+
+def shown_meta(stored: str) -> dict[str, Any]:
+    """A stored meta for reading and annotating (the window, an actor's dated statements): `{}`
+    where it is damage. The text is what a person works on; the export and `check --full` name it."""
+    try:
+        return parsed_meta(stored)
+    except ValueError:
+        return {}
 
 
 def meta_problems(rows: Iterable[tuple[int, str]]) -> Iterator[str]:
@@ -82,6 +94,10 @@ def meta_problems(rows: Iterable[tuple[int, str]]) -> Iterator[str]:
                 parsed_meta(stored)
             except ValueError as exc:
                 yield f"article {article_id}'s meta {exc}"
+
+
+def _kind(value: Any) -> str:
+    return f"a blob of {len(value)} bytes" if isinstance(value, bytes) else f"a {type(value).__name__}"
 
 
 def _depth(value: Any) -> int:
