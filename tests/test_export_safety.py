@@ -209,6 +209,7 @@ def test_a_meta_edited_into_no_json_stops_the_export_naming_its_article(labeled,
     assert searched.exit_code == 0 and "match" in searched.output
     reason = why.removeprefix("article 2's meta ")
     assert check.exit_code == 1 and f"{labeled}: article 2's meta " in check.stderr and reason in check.stderr
+    assert "the meta of 1 article was changed outside Annotator; the rest of the file is sound" in check.stderr
 
 
 def test_the_next_export_removes_what_a_killed_export_left(labeled, cli, tmp_path):

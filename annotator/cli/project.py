@@ -15,7 +15,7 @@ from annotator.cli.app import (
     path_shown,
     refuse_backup,
 )
-from annotator.text import path_in_command
+from annotator.text import path_in_command, plural
 
 
 @main.command()
@@ -147,6 +147,7 @@ def restore(ctx: click.Context, source: Path | None) -> None:
 def check(ctx: click.Context, full: bool) -> None:
     """Check that the project file is sound, without writing to it; exits 1 and says how to recover if not."""
     from annotator.store import backups, check_project
+    from annotator.store.stored_meta import is_meta_problem
 
     path = Path(ctx.obj["db"])
     problems = check_project(path, full=full)
@@ -155,6 +156,12 @@ def check(ctx: click.Context, full: bool) -> None:
         return
     for problem in problems[:20]:
         echo(f"{path_shown(path)}: {problem}", err=True)
+    if all(is_meta_problem(problem) for problem in problems):  # a backup holds the same: no restore to offer
+        raise click.ClickException(
+            f"the meta of {plural(len(problems), 'article')} was changed outside Annotator; the rest of the file "
+            "is sound. Exports stop at such an article: correct its meta in the file (a JSON object), or restore "
+            "a backup made before the change (annotator restore --from BACKUP)"
+        )
     latest = backups.backups(path)
     hint = (
         f"restore the newest good backup (latest: {path_shown(latest[-1].name)}) with: "

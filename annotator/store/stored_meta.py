@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Iterator
 from json.scanner import c_make_scanner
 from pathlib import Path
@@ -94,6 +95,14 @@ def meta_problems(rows: Iterable[tuple[int, str]]) -> Iterator[str]:
                 parsed_meta(stored)
             except ValueError as exc:
                 yield f"article {article_id}'s meta {exc}"
+
+
+def is_meta_problem(problem: str) -> bool:
+    """Whether `problem` (a line of `check --full`) is one `meta_problems` gave."""
+    return _META_PROBLEM.match(problem) is not None
+
+
+_META_PROBLEM = re.compile(r"article \d+'s meta ")
 
 
 def _kind(value: Any) -> str:
