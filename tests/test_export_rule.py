@@ -175,8 +175,13 @@ def test_the_default_layer_is_gold_once_reviewed_else_the_only_annotator_else_th
     label(store, TEXT, "anna", "done", [(HALT, "offer")])
     assert choose_rule(store, "spacy").layer == "anna"
     label(store, TEXT, "ben", "done", [(HALT, "offer"), (MUST, "demand")])
-    with pytest.raises(ExportRefused, match=r"2 annotators \(anna, ben\) and no review yet: choose one layer"):
+    with pytest.raises(
+        ExportRefused, match=r"2 annotators \(anna, ben\) and no review yet: choose one layer"
+    ) as refused:
         choose_rule(store, "spacy")
+    assert "--all-layers" not in str(refused.value)  # no choice for training data (nor for `train`, which lacks it)
+    with pytest.raises(ExportRefused, match=r"or --all-layers \(jsonl"):
+        choose_rule(store, "jsonl")
     (conflict,) = find_conflicts(collect(store))
     gold_ops.take(store, conflict, "ben")
     rule = choose_rule(store, "spacy")

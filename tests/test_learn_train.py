@@ -202,7 +202,7 @@ def test_annotator_train_asks_which_layer_when_two_annotators_finished_work(cli,
         store.articles.set_status(1, "ben", "done")
     result = cli("train")
     assert result.exit_code == 1
-    assert "choose one layer - --annotator NAME, --gold" in result.output
+    assert "choose one layer - --annotator NAME or --gold" in result.output and "--all-layers" not in result.output
     assert cli("train", "--annotator", "oracle", "--architecture", "bow").exit_code == 0
 
 

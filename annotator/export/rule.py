@@ -272,11 +272,14 @@ def choose_rule(
             f"(--all-layers --articles all writes the texts alone, in {interchange}){also}"
         )
     else:
-        raise ExportRefused(
-            f"{len(people)} annotators ({', '.join(people)}) and no review yet: choose one layer - "
-            "--annotator NAME, --gold (what everyone who finished agrees on, plus review decisions), "
-            f"or --all-layers ({interchange}; not for training)"
+        gold = "--gold (what everyone who finished agrees on, plus review decisions)"
+        choices = (  # a training format never mixes layers: --all-layers is no choice there (`train` lacks it)
+            f"--annotator NAME or {gold}"
+            if fmt in formats.training_names()
+            else f"--annotator NAME, {gold}, or --all-layers ({interchange}; not for training)"
         )
+        names = ", ".join(people)
+        raise ExportRefused(f"{len(people)} annotators ({names}) and no review yet: choose one layer - {choices}")
     return ExportRule(fmt, layer, articles, labels, skip_undecided, why, groups)
 
 
