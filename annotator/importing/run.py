@@ -167,6 +167,7 @@ def _walk(
     root = folder.resolve()
     ignored = formats.ignored_names()
     files: list[Path] = []
+    passed: list[Path] = []
     for here, dirs, names in os.walk(folder):  # does not descend into linked folders
         for name in dirs:
             link = Path(here) / name
@@ -178,13 +179,14 @@ def _walk(
                 continue
             if path.suffix.lower() not in suffixes:
                 if path.suffix.lower() in passed_over and not _same_file(path, into):
-                    why = "a project file, which a folder import passes over; import it by its name to merge it"
-                    yield Rejection(str(path), 1, why, kept=True, passed_over=True)
+                    passed.append(path)
                 continue
             if path.is_symlink() and not path.resolve().is_relative_to(root):
                 yield Rejection(str(path), 1, "a link to a file outside the imported folder; not followed")
             elif path.is_file():
                 files.append(path)
+    why = "a project file, which a folder import passes over; import it by its name to merge it"
+    yield from (Rejection(str(path), 1, why, kept=True, passed_over=True) for path in sorted(passed))
     yield from sorted(files)
 
 
