@@ -179,8 +179,9 @@ def _large(paths: Sequence[Path]) -> bool:
 
 
 #: What a reader needs, imported once by the fork server that starts readers (where there is one):
-#: a reader then starts in milliseconds, not in the ~0.35 s of importing the formats.
-_PRELOAD = ["annotator.importing.run"]
+#: a reader then starts in milliseconds, not in the ~0.35 s of importing the formats. srsly (the
+#: JSON lines' parser, with numpy) is named too: the formats import it only when a first line is read.
+_PRELOAD = ["annotator.importing.run", "srsly"]
 
 
 def _context() -> Any:
