@@ -270,3 +270,27 @@ def test_ctrl_c_says_what_was_saved(cli, tmp_path, monkeypatch, where):
     assert multiprocessing.active_children() == []
     with Store.open(tmp_path / "p.sqlite") as store:
         assert store.stats()["articles"] == 10
+
+
+def test_a_project_file_in_the_folder_keeps_no_import_from_the_second_core(cli, tmp_path, monkeypatch):
+    """A teammate's project beside a large corpus is named once, as reading here names it, and the
+    corpus is still read aside (the note is no refusal)."""
+    from annotator.importing import aside
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    corpus(folder / "tasks.jsonl", n=80)
+    Store.create(folder / "anna.annotator.sqlite").close()
+    monkeypatch.setattr(aside, "MIN_BYTES", 1)  # this small file counts as large
+    started = []
+    real = run.read_aside
+    monkeypatch.setattr(run, "read_aside", lambda *args: started.append(1) or real(*args))
+    said = {}
+    for where in ("0", "1"):
+        monkeypatch.setenv("ANNOTATOR_READ_ASIDE", where)
+        result = cli("import", "--no-ner", folder, db=tmp_path / f"p{where}.sqlite")
+        said[where] = (result.exit_code, result.stdout.replace(f"p{where}.sqlite", "P"), result.stderr)
+    assert started == [1]  # "0" read here, "1" aside
+    assert said["1"] == said["0"]
+    note = f"{folder / 'anna.annotator.sqlite'}:1: a project file, which a folder import passes over"
+    assert said["1"][2].count(note) == 1 and "1 file passed over" in said["1"][2]

@@ -266,9 +266,13 @@ def import_paths(
                 store, annotator, pipeline or store.get_setting("pipeline"), report, trainee, stop
             )
             batches: Iterable[list[IncomingRecord] | Batch | Ended] | None = None
-            files = _files_to_read_aside(paths, fmt, store.path) if sample is None and members is None else None
-            if files is not None:
+            aside = _files_to_read_aside(paths, fmt, store.path) if sample is None and members is None else None
+            if aside is not None:
+                files, passed_over = aside
                 batches = read_aside(store.path, files, fmt, annotator, groups, batch_size, stop)
+                if batches is not None:  # the reader reads `files` alone: the files passed over are said here
+                    for rejection in passed_over:
+                        reject(rejection)
             if batches is None:
                 batches = batches_of(stream(True) if units is None else units, batch_size, stop)
             try:
@@ -291,14 +295,19 @@ def import_paths(
         return report
 
 
-def _files_to_read_aside(paths: list[Path], fmt: str | None, into: Path) -> list[Path] | None:
-    """The files of the import when a reader of their own is worth its start (`aside`), else None."""
-    files = []
+def _files_to_read_aside(paths: list[Path], fmt: str | None, into: Path) -> tuple[list[Path], list[Rejection]] | None:
+    """The files of the import when a reader of their own is worth its start (`aside`), with the
+    project files a folder passes over (notes, not refusals: they keep no import from a second
+    core); else None, as for any file refused."""
+    files, passed_over = [], []
     for item in expand(paths, fmt, into):
         if isinstance(item, Rejection):
-            return None
-        files.append(item)
-    return files if worth_reading_aside(files, fmt) else None
+            if not item.passed_over:
+                return None
+            passed_over.append(item)
+        else:
+            files.append(item)
+    return (files, passed_over) if worth_reading_aside(files, fmt) else None
 
 
 def valid_units(
