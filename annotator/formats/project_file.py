@@ -25,6 +25,7 @@ from annotator import settings
 from annotator.formats.base import Format, ReadContext
 from annotator.formats.categories import ASKED_KEY, checked_name
 from annotator.formats.categories import KEY as CATEGORIES_KEY
+from annotator.formats.json_stream import reject_constant
 from annotator.formats.records import RecordError, record_from_dict
 from annotator.records import (
     ACCEPT,
@@ -204,7 +205,7 @@ def _article_task(article: RawArticle) -> dict[str, Any]:
     values = article.values
     meta_text = _text(values["meta"], "meta")
     try:
-        meta = json.loads(meta_text, parse_constant=_not_json) if meta_text.strip() else {}
+        meta = json.loads(meta_text, parse_constant=reject_constant) if meta_text.strip() else {}
     except RecursionError:
         raise RecordError('"meta" is not valid JSON: nested too deeply') from None
     except ValueError as exc:  # the parser's reason, whole, where it names one; never cut mid-word
@@ -336,10 +337,6 @@ def _value_kind(value: Any) -> str:
 
 def _shown(name: Text) -> str:
     return repr(name.decode("utf-8", errors="replace"))[:60]
-
-
-def _not_json(name: str) -> None:
-    raise ValueError(f"{name} is not a JSON value")
 
 
 def _same_file(a: Path, b: Path) -> bool:
