@@ -222,11 +222,13 @@ def test_a_reader_killed_midway_stops_the_import_keeping_what_is_in(tmp_path, mo
     assert multiprocessing.active_children() == []
 
 
-def test_the_command_says_the_same_whichever_process_reads(cli, tmp_path, monkeypatch):
+def said_both_ways(cli, tmp_path, monkeypatch, src: Path) -> dict[str, tuple[int, str, str]]:
+    """`annotator import --no-ner SRC` read here ("0") and aside ("1"), each into a project of its
+    own: (exit code, standard output with the project named P, standard error) by way. Asserts
+    that only "1" started a reader."""
     from annotator.importing import aside
 
-    src = corpus(tmp_path / "tasks.jsonl", n=80)
-    monkeypatch.setattr(aside, "MIN_BYTES", 1)  # this small file counts as large
+    monkeypatch.setattr(aside, "MIN_BYTES", 1)  # these small files count as large
     started = []
     real = run.read_aside
     monkeypatch.setattr(run, "read_aside", lambda *args: started.append(1) or real(*args))
@@ -236,6 +238,11 @@ def test_the_command_says_the_same_whichever_process_reads(cli, tmp_path, monkey
         result = cli("import", "--no-ner", src, db=tmp_path / f"p{where}.sqlite")
         said[where] = (result.exit_code, result.stdout.replace(f"p{where}.sqlite", "P"), result.stderr)
     assert started == [1]  # "0" read here, "1" aside
+    return said
+
+
+def test_the_command_says_the_same_whichever_process_reads(cli, tmp_path, monkeypatch):
+    said = said_both_ways(cli, tmp_path, monkeypatch, corpus(tmp_path / "tasks.jsonl", n=80))
     assert said["1"] == said["0"]
     code, out, err = said["1"]
     assert code == 1 and "imported 75 new articles, 5 records matched" in out and "tasks.jsonl:4: not valid JSON" in err
@@ -275,22 +282,11 @@ def test_ctrl_c_says_what_was_saved(cli, tmp_path, monkeypatch, where):
 def test_a_project_file_in_the_folder_keeps_no_import_from_the_second_core(cli, tmp_path, monkeypatch):
     """A teammate's project beside a large corpus is named once, as reading here names it, and the
     corpus is still read aside (the note is no refusal)."""
-    from annotator.importing import aside
-
     folder = tmp_path / "corpus"
     folder.mkdir()
     corpus(folder / "tasks.jsonl", n=80)
     Store.create(folder / "anna.annotator.sqlite").close()
-    monkeypatch.setattr(aside, "MIN_BYTES", 1)  # this small file counts as large
-    started = []
-    real = run.read_aside
-    monkeypatch.setattr(run, "read_aside", lambda *args: started.append(1) or real(*args))
-    said = {}
-    for where in ("0", "1"):
-        monkeypatch.setenv("ANNOTATOR_READ_ASIDE", where)
-        result = cli("import", "--no-ner", folder, db=tmp_path / f"p{where}.sqlite")
-        said[where] = (result.exit_code, result.stdout.replace(f"p{where}.sqlite", "P"), result.stderr)
-    assert started == [1]  # "0" read here, "1" aside
+    said = said_both_ways(cli, tmp_path, monkeypatch, folder)
     assert said["1"] == said["0"]
     note = f"{folder / 'anna.annotator.sqlite'}:1: a project file, which a folder import passes over"
     assert said["1"][2].count(note) == 1 and "1 file passed over" in said["1"][2]
